@@ -1,0 +1,88 @@
+"""The ASGI application: `create_app(settings)` builds engine, stores, workers and dialects."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from litestar import Litestar, Request, Response, Router, get
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from sqlalchemy import select
+
+from courseport.blobs import LocalBlobStore
+from courseport.core.accounts import ensure_root
+from courseport.core.errors import DomainError
+from courseport.db import make_engine, transaction
+from courseport.dialects.canvas import protocol as canvas_protocol
+from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
+from courseport.schema import InstanceValue
+from courseport.services import Services
+from courseport.settings import Settings
+from courseport.web.admin import ROUTES as ADMIN_ROUTES
+from courseport.worker import JobRunner
+
+log = logging.getLogger("courseport")
+
+
+def instance_secret(engine) -> bytes:  # noqa: ANN001
+    """The signing secret shared by every process of this installation, made on first use."""
+    with transaction(engine, write=True) as db:
+        row = db.scalar(select(InstanceValue).where(InstanceValue.name == "secret"))
+        if row is None:
+            row = InstanceValue(name="secret", value=secrets.token_hex(32))
+            db.add(row)
+        return bytes.fromhex(row.value)
+
+
+def build_services(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    with transaction(engine, write=True) as db:
+        ensure_root(db)
+    blobs = LocalBlobStore(settings.blob_dir)
+    services = Services(settings=settings, engine=engine, blobs=blobs, jobs=None, secret=instance_secret(engine))
+    services.jobs = JobRunner(services)
+    return services
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response:
+    return canvas_protocol.http_error_response(exc.status_code, exc.detail)
+
+
+def _domain_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _http_error(request, exc)
+    if not isinstance(exc, DomainError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return canvas_protocol.error_response(exc)
+
+
+@get("/_courseport/health", sync_to_thread=False)
+def health() -> dict:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Litestar:
+    services = services or build_services(settings)
+    canvas = Router(
+        path="/api/v1",
+        route_handlers=CANVAS_ROUTES,
+        dependencies={"call": Provide(canvas_protocol.provide_call)},
+        exception_handlers={DomainError: _domain_error, Exception: _domain_error},
+    )
+    app = Litestar(
+        route_handlers=[health, canvas, *ADMIN_ROUTES],
+        exception_handlers={HTTPException: _http_error},
+        on_startup=[lambda: services.jobs.start()],
+        on_shutdown=[lambda: services.jobs.stop()],
+        openapi_config=None,
+        debug=False,
+    )
+    app.state.services = services
+    return app
+
+
+def app_from_env() -> Litestar:
+    """Factory for `uvicorn --factory` worker processes: settings come from the environment."""
+    return create_app(Settings.from_env())

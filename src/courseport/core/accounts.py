@@ -1,0 +1,136 @@
+"""Accounts (a tree), terms and built-in roles; the bootstrap of an empty store."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseport.core.errors import NotFound
+from courseport.schema import Account, AccountUser, Role, Term
+
+ROOT_ACCOUNT_ID = 1
+ACCOUNT_ADMIN_ROLE_ID = 1
+# Built-in course roles, with the ids Canvas gives them.
+BUILT_IN_ROLES = {
+    "StudentEnrollment": 3,
+    "TeacherEnrollment": 4,
+    "TaEnrollment": 5,
+    "DesignerEnrollment": 6,
+    "ObserverEnrollment": 7,
+}
+
+
+def new_uuid() -> str:
+    return uuidlib.uuid4().hex
+
+
+def ensure_root(db: Session) -> Account:
+    """Create root account 1, its default term and the built-in roles, once."""
+    root = db.get(Account, ROOT_ACCOUNT_ID)
+    if root is not None:
+        return root
+    root = Account(id=ROOT_ACCOUNT_ID, name="courseport", uuid=new_uuid())
+    db.add(root)
+    db.flush()
+    db.add(Role(id=ACCOUNT_ADMIN_ROLE_ID, name="AccountAdmin", base_role_type="AccountMembership"))
+    for name, role_id in BUILT_IN_ROLES.items():
+        db.add(Role(id=role_id, name=name, base_role_type=name))
+    db.add(Term(root_account_id=root.id, name="Default Term"))
+    db.flush()
+    return root
+
+
+def create_account(db: Session, name: str, parent_id: int, sis_account_id: str | None = None) -> Account:
+    parent = get_account(db, parent_id)
+    account = Account(
+        name=name,
+        parent_account_id=parent.id,
+        root_account_id=parent.root_account_id or parent.id,
+        uuid=new_uuid(),
+        sis_account_id=sis_account_id,
+    )
+    db.add(account)
+    db.flush()
+    return account
+
+
+def get_account(db: Session, account_id: int) -> Account:
+    account = db.get(Account, account_id)
+    if account is None or account.workflow_state == "deleted":
+        raise NotFound("account")
+    return account
+
+
+def resolve_account(db: Session, ref: str) -> Account:
+    """An account by numeric id or `sis_account_id:X`."""
+    if ref.startswith("sis_account_id:"):
+        account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))
+        if account is None:
+            raise NotFound("account")
+        return account
+    if not ref.isdigit():
+        raise NotFound("account")
+    return get_account(db, int(ref))
+
+
+def ancestor_ids(db: Session, account_id: int) -> list[int]:
+    """The account and every account above it, nearest first."""
+    ids: list[int] = []
+    current: int | None = account_id
+    while current is not None and current not in ids:
+        ids.append(current)
+        current = db.scalar(select(Account.parent_account_id).where(Account.id == current))
+    return ids
+
+
+def is_admin_of(db: Session, user_id: int, account_id: int) -> bool:
+    chain = ancestor_ids(db, account_id)
+    hit = db.scalar(
+        select(AccountUser.id).where(AccountUser.user_id == user_id, AccountUser.account_id.in_(chain)).limit(1)
+    )
+    return hit is not None
+
+
+def make_admin(db: Session, user_id: int, account_id: int = ROOT_ACCOUNT_ID) -> None:
+    exists = db.scalar(
+        select(AccountUser.id).where(AccountUser.user_id == user_id, AccountUser.account_id == account_id)
+    )
+    if exists is None:
+        db.add(AccountUser(account_id=account_id, user_id=user_id, role_id=ACCOUNT_ADMIN_ROLE_ID))
+        db.flush()
+
+
+def default_term(db: Session, root_account_id: int) -> Term:
+    term = db.scalar(
+        select(Term).where(Term.root_account_id == root_account_id, Term.name == "Default Term").order_by(Term.id)
+    )
+    if term is None:
+        raise NotFound("term")
+    return term
+
+
+def get_term(db: Session, root_account_id: int, ref: str | int) -> Term:
+    ref = str(ref)
+    if ref.startswith("sis_term_id:"):
+        term = db.scalar(select(Term).where(Term.sis_term_id == ref.split(":", 1)[1]))
+    else:
+        term = db.get(Term, int(ref)) if ref.isdigit() else None
+    if term is None or term.root_account_id != root_account_id:
+        raise NotFound("term")
+    return term
+
+
+def create_term(db: Session, root_account_id: int, name: str, **fields) -> Term:
+    term = Term(root_account_id=root_account_id, name=name, **fields)
+    db.add(term)
+    db.flush()
+    return term
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account: Account
+    is_admin: bool

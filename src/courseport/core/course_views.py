@@ -1,0 +1,163 @@
+"""Everything a course response may carry besides the row itself, loaded in bulk for a page.
+
+`want` names the extras (term, account, teachers, total_students, favorites, sections, ...);
+dialects translate their include vocabularies into it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.permissions import CourseRights, course_rights
+from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
+from courseport.schema.base import utcnow
+
+WANTS = frozenset({
+    "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
+    "storage_quota_used_mb", "observed_users", "concluded", "enrollments",
+})
+_STUDENT_TYPES = ("StudentEnrollment",)
+_COUNTED_STATES = ("active", "invited")
+
+
+@dataclass
+class CourseView:
+    course: Course
+    enrollments: list[Enrollment] = field(default_factory=list)
+    nickname: str | None = None
+    term: Term | None = None
+    account: Account | None = None
+    teachers: list[User] | None = None
+    teacher_count: int | None = None
+    total_students: int | None = None
+    is_favorite: bool | None = None
+    sections: list[tuple[Section, Enrollment]] | None = None
+    rights: CourseRights | None = None
+    storage_used_mb: float | None = None
+    observed: list[tuple[Enrollment, User]] | None = None
+
+    @property
+    def concluded(self) -> bool:
+        now: datetime = utcnow()
+        if self.course.workflow_state == "completed":
+            return True
+        if self.course.end_at and self.course.end_at < now and self.course.restrict_enrollments_to_course_dates:
+            return True
+        return bool(self.term and self.term.end_at and self.term.end_at < now)
+
+
+def load_views(
+    db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
+    enrollments_of: User | None = None, teacher_limit: int | None = None,
+) -> list[CourseView]:
+    views = [CourseView(c) for c in courses]
+    if not views:
+        return views
+    ids = [c.id for c in courses]
+    by_id = {v.course.id: v for v in views}
+    member = enrollments_of or viewer
+    for e in db.scalars(select(Enrollment).where(Enrollment.course_id.in_(ids), Enrollment.user_id == member.id,
+                                                Enrollment.workflow_state != "deleted").order_by(Enrollment.id)):
+        by_id[e.course_id].enrollments.append(e)
+    for course_id, nick in db.execute(select(CourseNickname.course_id, CourseNickname.nickname).where(
+            CourseNickname.user_id == viewer.id, CourseNickname.course_id.in_(ids))):
+        by_id[course_id].nickname = nick
+    if "term" in want or "concluded" in want:
+        terms = {t.id: t for t in db.scalars(select(Term).where(Term.id.in_({c.enrollment_term_id for c in courses})))}
+        for v in views:
+            v.term = terms.get(v.course.enrollment_term_id)
+    if "account" in want:
+        accts = {a.id: a for a in db.scalars(select(Account).where(Account.id.in_({c.account_id for c in courses})))}
+        for v in views:
+            v.account = accts.get(v.course.account_id)
+    if "teachers" in want:
+        _load_teachers(db, by_id, ids, teacher_limit)
+    if "total_students" in want:
+        counts = dict(db.execute(select(Enrollment.course_id, func.count(func.distinct(Enrollment.user_id))).where(
+            Enrollment.course_id.in_(ids), Enrollment.type.in_(_STUDENT_TYPES),
+            Enrollment.workflow_state.in_(_COUNTED_STATES)).group_by(Enrollment.course_id)).all())
+        for v in views:
+            v.total_students = counts.get(v.course.id, 0)
+    if "favorites" in want:
+        favs = set(db.scalars(select(Favorite.course_id).where(Favorite.user_id == viewer.id, Favorite.course_id.in_(ids))))
+        for v in views:
+            v.is_favorite = v.course.id in favs
+    if "sections" in want:
+        _load_sections(db, views)
+    if "permissions" in want:
+        for v in views:
+            v.rights = course_rights(db, viewer, v.course)
+    if "storage_quota_used_mb" in want:
+        used = dict(db.execute(select(File.course_id, func.coalesce(func.sum(File.size), 0)).where(
+            File.course_id.in_(ids), File.workflow_state != "deleted").group_by(File.course_id)).all())
+        for v in views:
+            v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
+    if "observed_users" in want:
+        _load_observed(db, views)
+    return views
+
+
+def _load_teachers(db: Session, by_id: dict[int, CourseView], ids: list[int], limit: int | None) -> None:
+    rows = db.execute(select(Enrollment.course_id, User).join(User, User.id == Enrollment.user_id).where(
+        Enrollment.course_id.in_(ids), Enrollment.type == "TeacherEnrollment",
+        Enrollment.workflow_state.in_(_COUNTED_STATES)).order_by(User.sortable_name, User.id)).all()
+    grouped: dict[int, list[User]] = defaultdict(list)
+    for course_id, user in rows:
+        if user not in grouped[course_id]:
+            grouped[course_id].append(user)
+    for course_id, view in by_id.items():
+        teachers = grouped.get(course_id, [])
+        if limit is not None and len(teachers) > limit:
+            view.teacher_count = len(teachers)
+        else:
+            view.teachers = teachers
+
+
+def _load_sections(db: Session, views: list[CourseView]) -> None:
+    enrollment_by_section = {e.course_section_id: e for v in views for e in v.enrollments}
+    sections = db.scalars(select(Section).where(Section.id.in_(list(enrollment_by_section)))).all()
+    by_course: dict[int, list[tuple[Section, Enrollment]]] = defaultdict(list)
+    for s in sections:
+        by_course[s.course_id].append((s, enrollment_by_section[s.id]))
+    for v in views:
+        v.sections = by_course.get(v.course.id, [])
+
+
+def _load_observed(db: Session, views: list[CourseView]) -> None:
+    for v in views:
+        observees = [e.associated_user_id for e in v.enrollments
+                     if e.type == "ObserverEnrollment" and e.associated_user_id]
+        if not observees:
+            v.observed = []
+            continue
+        v.observed = list(db.execute(select(Enrollment, User).join(User, User.id == Enrollment.user_id).where(
+            Enrollment.course_id == v.course.id, Enrollment.user_id.in_(observees),
+            Enrollment.workflow_state != "deleted")).tuples())
+
+
+def show_course(
+    db: Session, viewer: User, ref: str | int, want: frozenset[str], *, teacher_limit: int | None = None,
+    account_id: int | None = None, include_deleted: bool = False,
+) -> CourseView:
+    """One course as `viewer` may see it, with the extras in `want`."""
+    from courseport.core import accounts
+    from courseport.core.courses import resolve_course
+    from courseport.core.errors import NotAllowed, NotFound
+
+    course = resolve_course(db, ref, include_deleted=include_deleted)
+    if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
+        raise NotFound("course")
+    rights = course_rights(db, viewer, course)
+    if course.workflow_state == "deleted":
+        if not accounts.is_admin_of(db, viewer.id, course.account_id):
+            raise NotFound("course")
+    elif not rights.can("read"):
+        raise NotAllowed()
+    [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit)
+    view.rights = view.rights or rights
+    return view

@@ -1,0 +1,260 @@
+"""Courses: resolve by any id form, create, update, change state, delete, reset."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from courseport.core import accounts
+from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.permissions import CourseRights, course_rights, require
+from courseport.schema import Course, CourseSetting, Enrollment, Section, User
+from courseport.schema.base import utcnow
+
+LICENSES = ("private", "cc_by_nc_nd", "cc_by_nc_sa", "cc_by_nc", "cc_by_nd", "cc_by_sa", "cc_by", "public_domain")
+DEFAULT_VIEWS = ("feed", "wiki", "modules", "syllabus", "assignments")
+COURSE_FORMATS = ("on_campus", "online", "blended")
+PASSBACK_SETTINGS = ("nightly_sync", "disabled", "")
+EVENTS = ("claim", "offer", "conclude", "delete", "undelete")
+# Every writable course attribute and its type: the one table dialects coerce wire values by.
+COURSE_FIELDS: dict[str, type] = {
+    "name": str, "course_code": str, "start_at": datetime, "end_at": datetime, "license": str,
+    "is_public": bool, "is_public_to_auth_users": bool, "public_syllabus": bool,
+    "public_syllabus_to_auth": bool, "public_description": str, "allow_student_wiki_edits": bool,
+    "allow_wiki_comments": bool, "allow_student_forum_attachments": bool, "open_enrollment": bool,
+    "self_enrollment": bool, "restrict_enrollments_to_course_dates": bool, "term_id": str,
+    "sis_course_id": str, "integration_id": str, "hide_final_grades": bool,
+    "apply_assignment_group_weights": bool, "time_zone": str, "default_view": str,
+    "syllabus_body": str, "syllabus_course_summary": bool, "grading_standard_id": int,
+    "grade_passback_setting": str, "course_format": str, "post_manually": bool,
+    "account_id": int, "storage_quota_mb": int, "image_id": int, "image_url": str,
+    "remove_image": bool, "remove_banner_image": bool, "blueprint": bool,
+    "blueprint_restrictions": dict, "use_blueprint_restrictions_by_object_type": bool,
+    "blueprint_restrictions_by_object_type": dict, "homeroom_course": bool,
+    "sync_enrollments_from_homeroom": bool, "homeroom_course_id": str, "template": bool,
+    "course_color": str, "friendly_name": str, "enable_course_paces": bool,
+    "conditional_release": bool, "locale": str, "allow_student_assignment_edits": bool,
+}
+_ADMIN_FIELDS = {"account_id", "term_id", "sis_course_id", "integration_id", "storage_quota_mb",
+                 "blueprint", "template"}
+_ID_PREFIXES = {
+    "sis_course_id:": Course.sis_course_id,
+    "sis_integration_id:": Course.integration_id,
+    "lti_context_id:": Course.lti_context_id,
+    "uuid:": Course.uuid,
+}
+
+
+def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False) -> Course:
+    """A course by numeric id or by `sis_course_id:`, `sis_integration_id:`, `lti_context_id:`, `uuid:`."""
+    ref = str(ref)
+    course = None
+    for prefix, column in _ID_PREFIXES.items():
+        if ref.startswith(prefix):
+            course = db.scalar(select(Course).where(column == ref[len(prefix):]))
+            break
+    else:
+        course = db.get(Course, int(ref)) if ref.isdigit() else None
+    if course is None or (course.workflow_state == "deleted" and not include_deleted):
+        raise NotFound("course")
+    return course
+
+
+def readable_course(db: Session, actor: User, ref: str | int, right: str = "read") -> tuple[Course, CourseRights]:
+    """Resolve a course and check the actor holds `right` in it."""
+    course = resolve_course(db, ref)
+    rights = course_rights(db, actor, course)
+    require(rights, right)
+    return course, rights
+
+
+def derive_course_code(name: str) -> str:
+    words = name.split()
+    if not words:
+        return ""
+    with_digit = next((w for w in words[1:] if re.search(r"\d", w)), None)
+    return " ".join(w for w in (words[0], with_digit) if w)
+
+
+def create_course(
+    db: Session, actor: User, account_id: int, fields: dict[str, Any], *, offer: bool = False,
+    enroll_me: bool = False,
+) -> Course:
+    account = accounts.get_account(db, account_id)
+    if not accounts.is_admin_of(db, actor.id, account.id):
+        raise NotAllowed()
+    root_id = account.root_account_id or account.id
+    name = (fields.get("name") or "").strip() or "Unnamed Course"
+    course = Course(
+        uuid=accounts.new_uuid(), lti_context_id=accounts.new_uuid(), account_id=account.id,
+        root_account_id=root_id, enrollment_term_id=accounts.default_term(db, root_id).id,
+        name=name, course_code=derive_course_code(name), workflow_state="unpublished",
+    )
+    db.add(course)
+    _apply_fields(db, course, {k: v for k, v in fields.items() if k != "name"}, admin=True)
+    if offer:
+        course.workflow_state = "available"
+    db.flush()
+    section = default_section(db, course)
+    if enroll_me:
+        db.add(Enrollment(
+            user_id=actor.id, course_id=course.id, course_section_id=section.id,
+            root_account_id=root_id, type="TeacherEnrollment",
+            role_id=accounts.BUILT_IN_ROLES["TeacherEnrollment"], workflow_state="active",
+        ))
+        db.flush()
+    return course
+
+
+def default_section(db: Session, course: Course) -> Section:
+    section = db.scalar(select(Section).where(Section.course_id == course.id, Section.default_section.is_(True)))
+    if section is None:
+        section = Section(course_id=course.id, name=course.name, default_section=True)
+        db.add(section)
+        db.flush()
+    return section
+
+
+def update_course(
+    db: Session, actor: User, ref: str | int, fields: dict[str, Any], *, event: str | None = None,
+    offer: bool = False,
+) -> Course:
+    course = resolve_course(db, ref, include_deleted=event == "undelete")
+    rights = course_rights(db, actor, course)
+    if event == "undelete":
+        rights = CourseRights(actor.id, course.id, accounts.is_admin_of(db, actor.id, course.account_id))
+        if not rights.is_admin:
+            raise NotAllowed()
+    elif not rights.can("update_course"):
+        if rights.can("manage_content") and set(fields) <= {"syllabus_body"} and not event and not offer:
+            pass  # content managers may edit the syllabus only
+        else:
+            raise NotAllowed()
+    if not rights.is_admin and (set(fields) & _ADMIN_FIELDS):
+        raise NotAllowed()
+    _apply_fields(db, course, fields, admin=rights.is_admin)
+    if "name" in fields:
+        course.name = (fields["name"] or "").strip() or "Unnamed Course"
+    if offer:
+        event = event or "offer"
+    if event:
+        apply_event(course, event)
+    course.updated_at = utcnow()
+    db.flush()
+    return course
+
+
+def apply_event(course: Course, event: str) -> None:
+    """The workflow transitions a course event names."""
+    if event not in EVENTS:
+        raise InvalidInput("event", f"event must be one of {', '.join(EVENTS)}")
+    if event == "undelete":
+        if course.workflow_state != "deleted":
+            raise InvalidInput("event", "only a deleted course can be undeleted")
+        course.workflow_state = "unpublished"
+        return
+    if course.workflow_state == "deleted":
+        raise NotFound("course")
+    course.workflow_state = {"claim": "unpublished", "offer": "available",
+                             "conclude": "completed", "delete": "deleted"}[event]
+    if event == "delete" and course.sis_course_id:
+        course.sis_course_id = None  # frees the SIS id, as deleted courses release theirs
+
+
+def delete_or_conclude(db: Session, actor: User, ref: str | int, event: str | None) -> str:
+    if event not in ("delete", "conclude"):
+        raise InvalidInput("event", 'Only "delete" and "conclude" events are allowed.')
+    course = resolve_course(db, ref)
+    rights = course_rights(db, actor, course)
+    require(rights, "delete_course" if event == "delete" else "change_course_state")
+    apply_event(course, event)
+    course.updated_at = utcnow()
+    db.flush()
+    return event
+
+
+def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin: bool) -> None:
+    for key, value in fields.items():
+        if key not in COURSE_FIELDS:
+            continue
+        _check_value(key, value)
+        if key == "term_id":
+            course.enrollment_term_id = accounts.get_term(db, course.root_account_id, value).id
+        elif key == "account_id":
+            target = accounts.get_account(db, value)
+            course.account_id, course.root_account_id = target.id, target.root_account_id or target.id
+        elif key == "sis_course_id":
+            _claim_sis_id(db, course, value or None)
+        elif key == "remove_image" and value:
+            course.image_id = course.image_url = None
+        elif key == "remove_banner_image" and value:
+            course.banner_image_url = None
+        elif key == "image_id":
+            course.image_id, course.image_url = value, None
+        elif key == "image_url":
+            course.image_url, course.image_id = value, None
+        elif key == "name" and value is not None:
+            course.name = value.strip() or "Unnamed Course"
+        elif key == "allow_student_wiki_edits":
+            course.allow_student_wiki_edits = bool(value)
+        elif hasattr(Course, key) and key not in ("remove_image", "remove_banner_image"):
+            setattr(course, key, value)
+    if "image_id" in fields and "image_url" in fields and fields["image_id"] and fields["image_url"]:
+        raise InvalidInput("image_url", "image_url and image_id cannot both be given")
+    if course.start_at and course.end_at and course.end_at < course.start_at:
+        raise InvalidInput("end_at", "end_at must be after start_at")
+
+
+def _check_value(key: str, value: Any) -> None:
+    allowed = {"license": LICENSES, "default_view": DEFAULT_VIEWS, "course_format": COURSE_FORMATS,
+               "grade_passback_setting": PASSBACK_SETTINGS}.get(key)
+    if allowed is not None and value is not None and value not in allowed:
+        raise InvalidInput(key, f"{key} must be one of: {', '.join(repr(a) for a in allowed)}")
+    if key == "time_zone" and value:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput("time_zone", f"time_zone {value!r} is not a known IANA time zone") from None
+    if key == "storage_quota_mb" and value is not None and value < 0:
+        raise InvalidInput("storage_quota_mb", "storage_quota_mb must not be negative")
+    if key == "course_color" and value and not re.fullmatch(r"#?[0-9A-Fa-f]{6}|#?[0-9A-Fa-f]{3}", value):
+        raise InvalidInput("course_color", "course_color must be a hex colour such as #aabbcc")
+
+
+def _claim_sis_id(db: Session, course: Course, sis_id: str | None) -> None:
+    if sis_id is not None:
+        holder = db.scalar(select(Course.id).where(Course.sis_course_id == sis_id, Course.id != (course.id or -1)))
+        if holder is not None:
+            raise InvalidInput("sis_course_id", f'SIS ID "{sis_id}" is already in use')
+    course.sis_course_id = sis_id
+
+
+def reset_content(db: Session, actor: User, ref: str | int) -> Course:
+    """Replace a course with an empty equivalent; sections, enrollments and settings move over."""
+    old = resolve_course(db, ref)
+    require(course_rights(db, actor, old), "reset_content")
+    columns = [c.key for c in Course.__table__.columns if c.key not in ("id", "uuid", "lti_context_id")]
+    new = Course(**{c: getattr(old, c) for c in columns})
+    new.uuid, new.lti_context_id = accounts.new_uuid(), accounts.new_uuid()
+    new.created_at = new.updated_at = utcnow()
+    new.storage_quota_used_bytes = 0
+    old.sis_course_id = None
+    old.workflow_state = "deleted"
+    db.flush()
+    db.add(new)
+    db.flush()
+    for table in (Section, Enrollment, CourseSetting):
+        db.execute(update(table).where(table.course_id == old.id).values(course_id=new.id))
+    db.flush()
+    return new
+
+
+def dismiss_migration_limitation(db: Session, actor: User, ref: str | int) -> None:
+    course, _ = readable_course(db, actor, ref)
+    course.migration_limitation_dismissed = True
+    db.flush()

@@ -1,0 +1,12 @@
+"""Imports every module that registers a job handler, so any worker can run any job kind."""
+
+from __future__ import annotations
+
+import importlib
+
+HANDLER_MODULES = ("courseport.core.batch_updates",)
+
+
+def load_handlers() -> None:
+    for name in HANDLER_MODULES:
+        importlib.import_module(name)

@@ -1,0 +1,168 @@
+"""Jobs: records, claiming, progress and completion. Threads and processes live in worker.py.
+
+A job row is written in the transaction that asks for it. A worker claims it with a
+compare-and-set on its state and a lease; a job whose lease runs out (its worker died) is
+claimed again until its attempts are used up, then failed with a clear error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
+
+from courseport.core.errors import DomainError, NotFound
+from courseport.db import transaction
+from courseport.schema import Job
+from courseport.schema.base import utcnow
+
+Handler = Callable[["JobContext"], dict | None]
+HANDLERS: dict[str, Handler] = {}
+PROGRESS_INTERVAL = 0.5
+
+
+def job_handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+    return register
+
+
+def enqueue(db: Session, kind: str, payload: dict[str, Any], *, user_id: int | None = None,
+            context_type: str | None = None, context_id: int | None = None, max_attempts: int = 3) -> Job:
+    job = Job(kind=kind, payload=payload, user_id=user_id, context_type=context_type,
+              context_id=context_id, max_attempts=max_attempts, state="queued")
+    db.add(job)
+    db.flush()
+    return job
+
+
+def get_job(db: Session, job_id: int) -> Job:
+    job = db.get(Job, job_id)
+    if job is None:
+        raise NotFound("job")
+    return job
+
+
+class JobLost(Exception):
+    """The worker's lease on the job is gone: another worker owns it now."""
+
+
+@dataclass
+class JobContext:
+    engine: Engine
+    job_id: int
+    worker_id: str
+    payload: dict[str, Any]
+    attempt: int
+    lease_seconds: float
+    _last: float = field(default=0.0)
+
+    def progress(self, percent: float, message: str | None = None, *, force: bool = False) -> None:
+        """Report progress (at most every PROGRESS_INTERVAL s) and extend the lease."""
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        with transaction(self.engine, write=True) as db:
+            values: dict[str, Any] = {"progress": max(0.0, min(100.0, percent)), "updated_at": utcnow(),
+                                      "lease_until": utcnow() + timedelta(seconds=self.lease_seconds)}
+            if message is not None:
+                values["message"] = message
+            hit = db.execute(update(Job).where(Job.id == self.job_id, Job.worker_id == self.worker_id,
+                                               Job.state == "running").values(**values)).rowcount
+        if not hit:
+            raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
+
+
+def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] | None = None) -> JobContext | None:
+    """Claim the oldest runnable job: queued, or running with an expired lease (a dead worker's)."""
+    now = utcnow()
+    with transaction(engine, write=True) as db:
+        stmt = select(Job).where(or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now)))
+        if kinds:
+            stmt = stmt.where(Job.kind.in_(kinds))
+        stmt = stmt.order_by(Job.id).limit(1)
+        if engine.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        job = db.scalar(stmt)
+        if job is None:
+            return None
+        if job.attempts >= job.max_attempts:
+            _finish(db, job, "failed", error=job.error or "the worker running this job stopped; attempts used up")
+            return None
+        won = db.execute(update(Job).where(Job.id == job.id, Job.state == job.state, Job.attempts == job.attempts)
+                         .values(state="running", worker_id=worker_id, attempts=job.attempts + 1,
+                                 started_at=job.started_at or now, updated_at=now,
+                                 lease_until=now + timedelta(seconds=lease_seconds))).rowcount
+        if not won:
+            return None
+        return JobContext(engine, job.id, worker_id, dict(job.payload or {}), job.attempts + 1, lease_seconds)
+
+
+def run(ctx: JobContext, kind: str) -> None:
+    """Run a claimed job's handler and record its outcome."""
+    handler = HANDLERS.get(kind)
+    try:
+        if handler is None:
+            raise DomainError(f"no handler for job kind {kind!r}")
+        result = handler(ctx)
+    except JobLost:
+        return
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
+        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        with transaction(ctx.engine, write=True) as db:
+            job = db.get(Job, ctx.job_id)
+            if job is not None and job.worker_id == ctx.worker_id and job.state == "running":
+                retry = not isinstance(exc, DomainError) and job.attempts < job.max_attempts
+                if retry:
+                    job.state, job.error, job.lease_until = "queued", message, None
+                else:
+                    _finish(db, job, "failed", error=message)
+        return
+    with transaction(ctx.engine, write=True) as db:
+        job = db.get(Job, ctx.job_id)
+        if job is not None and job.worker_id == ctx.worker_id and job.state == "running":
+            _finish(db, job, "completed", result=result or {})
+
+
+def _finish(db: Session, job: Job, state: str, *, result: dict | None = None, error: str | None = None) -> None:
+    job.state, job.finished_at, job.updated_at, job.lease_until = state, utcnow(), utcnow(), None
+    if state == "completed":
+        job.progress, job.result, job.error = 100.0, result, None
+    else:
+        job.error = error
+        job.message = error
+    db.flush()
+
+
+def kind_of(engine: Engine, job_id: int) -> str:
+    with transaction(engine, write=False) as db:
+        return get_job(db, job_id).kind
+
+
+def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float = 60.0, limit: int = 1000) -> int:
+    """Run queued jobs one by one in this thread (tests and `manual` job mode). Returns how many ran."""
+    ran = 0
+    while ran < limit:
+        ctx = claim(engine, worker_id, lease_seconds)
+        if ctx is None:
+            return ran
+        run(ctx, kind_of(engine, ctx.job_id))
+        ran += 1
+    return ran
+
+
+def require_job_reader(db: Session, user, job: Job) -> None:  # noqa: ANN001
+    """Only the job's requester or an admin of its context may read it."""
+    from courseport.core import accounts
+    from courseport.core.errors import NotAllowed
+
+    account_id = job.context_id if job.context_type == "Account" else accounts.ROOT_ACCOUNT_ID
+    if not accounts.is_admin_of(db, user.id, account_id or accounts.ROOT_ACCOUNT_ID):
+        raise NotAllowed()

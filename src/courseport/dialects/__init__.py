@@ -1,0 +1,1 @@
+"""Dialects: thin translations between vendor wire formats and core calls."""

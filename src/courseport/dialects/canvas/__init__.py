@@ -1,0 +1,1 @@
+"""The Canvas-compatible dialect: /api/v1 courses, users, accounts, progress and files."""

@@ -1,0 +1,147 @@
+"""Canvas JSON for courses and the small objects they embed (term, enrollments, teachers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core.course_views import CourseView
+from courseport.core.permissions import ALL_RIGHTS
+from courseport.dialects.canvas.protocol import iso
+from courseport.schema import Account, Enrollment, Term, User
+
+# Canvas include[] names that load something extra; the rest only toggle fields.
+INCLUDE_WANTS = {
+    "term": "term", "account": "account", "teachers": "teachers", "total_students": "total_students",
+    "favorites": "favorites", "sections": "sections", "permissions": "permissions",
+    "storage_quota_used_mb": "storage_quota_used_mb", "observed_users": "observed_users",
+    "concluded": "concluded",
+}
+
+
+def wants_for(includes: list[str]) -> frozenset[str]:
+    return frozenset(INCLUDE_WANTS[i] for i in includes if i in INCLUDE_WANTS)
+
+
+def enrollment_type_name(etype: str) -> str:
+    base = etype.removesuffix("Enrollment")
+    return "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")
+
+
+def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str, Any]:
+    c = view.course
+    body: dict[str, Any] = {
+        "id": c.id, "name": view.nickname or c.name, "account_id": c.account_id, "uuid": c.uuid,
+        "start_at": iso(c.start_at), "grading_standard_id": c.grading_standard_id, "is_public": c.is_public,
+        "created_at": iso(c.created_at), "course_code": c.course_code, "default_view": c.default_view,
+        "root_account_id": c.root_account_id, "enrollment_term_id": c.enrollment_term_id, "license": c.license,
+        "grade_passback_setting": c.grade_passback_setting, "end_at": iso(c.end_at),
+        "public_syllabus": c.public_syllabus, "public_syllabus_to_auth": c.public_syllabus_to_auth,
+        "storage_quota_mb": c.storage_quota_mb, "is_public_to_auth_users": c.is_public_to_auth_users,
+        "homeroom_course": c.homeroom_course, "course_color": c.course_color, "friendly_name": c.friendly_name,
+        "apply_assignment_group_weights": c.apply_assignment_group_weights,
+        "calendar": {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"},
+        "time_zone": c.time_zone or "UTC", "blueprint": c.blueprint, "template": c.template,
+        "sis_course_id": c.sis_course_id, "integration_id": c.integration_id, "sis_import_id": c.sis_import_id,
+        "enrollments": [render_course_enrollment(e) for e in view.enrollments],
+        "hide_final_grades": c.hide_final_grades, "workflow_state": c.workflow_state,
+        "restrict_enrollments_to_course_dates": c.restrict_enrollments_to_course_dates,
+        "locale": c.locale, "course_format": c.course_format, "open_enrollment": c.open_enrollment,
+        "self_enrollment": c.self_enrollment, "allow_student_forum_attachments": c.allow_student_forum_attachments,
+        "allow_wiki_comments": c.allow_wiki_comments, "allow_student_assignment_edits": c.allow_student_assignment_edits,
+        "grading_periods": None, "access_restricted_by_date": False, "lti_context_id": c.lti_context_id,
+    }
+    if view.nickname:
+        body["original_name"] = c.name
+    if c.blueprint:
+        body["blueprint_restrictions"] = c.blueprint_restrictions or {"content": True}
+        if c.use_blueprint_restrictions_by_object_type:
+            body["blueprint_restrictions_by_object_type"] = c.blueprint_restrictions_by_object_type or {}
+    _add_includes(body, view, includes, origin)
+    return body
+
+
+def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], origin: str) -> None:
+    c = view.course
+    if "syllabus_body" in includes:
+        body["syllabus_body"] = c.syllabus_body
+    if "public_description" in includes:
+        body["public_description"] = c.public_description
+    if "term" in includes:
+        body["term"] = render_term(view.term) if view.term else None
+    if "account" in includes and view.account:
+        body["account"] = render_account(view.account)
+    if "teachers" in includes:
+        if view.teachers is None:
+            body["teacher_count"] = view.teacher_count
+        else:
+            body["teachers"] = [render_user_display(u, origin, c.id) for u in view.teachers]
+    if "total_students" in includes:
+        body["total_students"] = view.total_students
+    if "favorites" in includes:
+        body["is_favorite"] = bool(view.is_favorite)
+    if "sections" in includes and view.sections is not None:
+        body["sections"] = [{"id": s.id, "name": s.name, "start_at": iso(s.start_at), "end_at": iso(s.end_at),
+                             "enrollment_role": e.type} for s, e in view.sections]
+    if "permissions" in includes and view.rights is not None:
+        body["permissions"] = {name: view.rights.can(name) for name in sorted(ALL_RIGHTS)}
+    if "storage_quota_used_mb" in includes:
+        body["storage_quota_used_mb"] = view.storage_used_mb or 0
+    if "concluded" in includes:
+        body["concluded"] = view.concluded
+    if "passback_status" in includes:
+        body["passback_status"] = None
+    if "course_image" in includes:
+        body["image_download_url"] = c.image_url or (f"{origin}/files/{c.image_id}/download" if c.image_id else None)
+    if "banner_image" in includes:
+        body["banner_image_download_url"] = c.banner_image_url
+    if "post_manually" in includes:
+        body["post_manually"] = c.post_manually
+    if "tabs" in includes:
+        body["tabs"] = render_tabs(c.id, origin)
+    if "observed_users" in includes and view.observed is not None:
+        body["enrollments"].extend(render_course_enrollment(e) for e, _ in view.observed)
+
+
+def render_course_enrollment(e: Enrollment) -> dict[str, Any]:
+    return {
+        "type": enrollment_type_name(e.type), "role": e.type, "role_id": e.role_id, "user_id": e.user_id,
+        "enrollment_state": e.workflow_state,
+        "limit_privileges_to_course_section": e.limit_privileges_to_course_section,
+        **({"associated_user_id": e.associated_user_id} if e.associated_user_id else {}),
+    }
+
+
+def render_term(t: Term) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "start_at": iso(t.start_at), "end_at": iso(t.end_at),
+            "created_at": iso(t.created_at), "workflow_state": t.workflow_state, "grading_period_group_id": None,
+            "sis_term_id": t.sis_term_id}
+
+
+def render_account(a: Account) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "uuid": a.uuid, "parent_account_id": a.parent_account_id,
+            "root_account_id": a.root_account_id, "workflow_state": a.workflow_state,
+            "default_time_zone": a.default_time_zone, "sis_account_id": a.sis_account_id,
+            "integration_id": None, "sis_import_id": None, "lti_guid": a.uuid,
+            "default_storage_quota_mb": 500, "default_user_storage_quota_mb": 50,
+            "default_group_storage_quota_mb": 50}
+
+
+def render_user_display(u: User, origin: str, course_id: int | None = None) -> dict[str, Any]:
+    html = f"{origin}/courses/{course_id}/users/{u.id}" if course_id else f"{origin}/users/{u.id}"
+    return {"id": u.id, "anonymous_id": format(u.id, "x"), "display_name": u.short_name,
+            "avatar_image_url": u.avatar_url or f"{origin}/images/messages/avatar-50.png",
+            "html_url": html, "pronouns": u.pronouns}
+
+
+_TABS = [("home", "Home"), ("announcements", "Announcements"), ("assignments", "Assignments"),
+         ("discussions", "Discussions"), ("grades", "Grades"), ("people", "People"), ("pages", "Pages"),
+         ("files", "Files"), ("syllabus", "Syllabus"), ("modules", "Modules"), ("settings", "Settings")]
+
+
+def render_tabs(course_id: int, origin: str) -> list[dict[str, Any]]:
+    out = []
+    for position, (tab_id, label) in enumerate(_TABS, start=1):
+        path = f"/courses/{course_id}" + ("" if tab_id == "home" else f"/{tab_id}")
+        out.append({"id": tab_id, "html_url": path, "full_url": origin + path, "position": position,
+                    "visibility": "public", "label": label, "type": "internal"})
+    return out

@@ -1,0 +1,129 @@
+"""Canvas Courses API routes: list, create, show, update, delete/conclude, reset, dismiss."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+
+from courseport.core import course_lists, course_views, courses, users
+from courseport.core.course_lists import CourseFilters
+from courseport.dialects.canvas.course_json import render_course, wants_for
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+
+
+def course_fields(call: Call) -> dict[str, Any]:
+    """The `course[...]` parameters present in the call, coerced to their core types."""
+    fields: dict[str, Any] = {}
+    for key, kind in courses.COURSE_FIELDS.items():
+        value = call.raw(f"course[{key}]")
+        if value is not None:
+            fields[key] = coerce(value, kind, f"course[{key}]")
+    for key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type"):
+        if isinstance(fields.get(key), dict):
+            fields[key] = _bool_tree(fields[key], f"course[{key}]")
+    return fields
+
+
+def _bool_tree(node: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: _bool_tree(v, f"{name}[{k}]") if isinstance(v, dict) else coerce(v, bool, f"{name}[{k}]")
+            for k, v in node.items()}
+
+
+def course_filters(call: Call) -> CourseFilters:
+    return CourseFilters(
+        enrollment_type=call.str("enrollment_type"), enrollment_role=call.str("enrollment_role"),
+        enrollment_role_id=call.int("enrollment_role_id"), enrollment_state=call.str("enrollment_state"),
+        exclude_blueprint_courses=bool(call.bool("exclude_blueprint_courses", False)),
+        states=tuple(call.list("state[]")), homeroom=call.bool("homeroom"),
+        account_id=call.int("account_id"),
+    )
+
+
+def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
+    includes = set(call.list("include[]"))
+    return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
+
+
+@get("/courses")
+def list_your_courses(call: Call) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        want = wants_for(call.list("include[]"))
+        page = course_lists.list_course_views(db, me, me, course_filters(call), window, want)
+    return _render_page(call, page, window)
+
+
+@get("/users/{user_id:str}/courses")
+def list_user_courses(call: Call, user_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        target = users.resolve_user(db, user_id, me)
+        want = wants_for(call.list("include[]"))
+        page = course_lists.list_course_views(db, me, target, course_filters(call), window, want)
+    return _render_page(call, page, window)
+
+
+@post("/accounts/{account_id:int}/courses", status_code=200)
+def create_course(call: Call, account_id: int) -> dict:
+    fields = course_fields(call)
+    with call.write() as (db, me):
+        course = courses.create_course(db, me, account_id, fields, offer=bool(call.bool("offer", False)),
+                                       enroll_me=bool(call.bool("enroll_me", False)))
+        [view] = course_views.load_views(db, me, [course], frozenset())
+    return render_course(view, set(), call.origin)
+
+
+def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
+    includes = set(call.list("include[]"))
+    with call.read() as (db, me):
+        view = course_views.show_course(
+            db, me, course_id, wants_for(list(includes)), teacher_limit=call.int("teacher_limit"),
+            account_id=account_id, include_deleted="all_courses" in includes)
+    return render_course(view, includes, call.origin)
+
+
+@get("/courses/{course_id:str}")
+def get_course(call: Call, course_id: str) -> dict:
+    return _show(call, course_id)
+
+
+@get("/accounts/{account_id:int}/courses/{course_id:str}")
+def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
+    return _show(call, course_id, account_id)
+
+
+@put("/courses/{course_id:str}")
+def update_course(call: Call, course_id: str) -> dict:
+    fields = course_fields(call)
+    event = call.str("course[event]")
+    with call.write() as (db, me):
+        course = courses.update_course(db, me, course_id, fields, event=event, offer=bool(call.bool("offer", False)))
+        [view] = course_views.load_views(db, me, [course], frozenset())
+    return render_course(view, set(), call.origin)
+
+
+@delete("/courses/{course_id:str}")
+def delete_course(call: Call, course_id: str) -> dict:
+    with call.write() as (db, me):
+        event = courses.delete_or_conclude(db, me, course_id, call.str("event"))
+    return {event: True}
+
+
+@post("/courses/{course_id:str}/reset_content", status_code=200)
+def reset_content(call: Call, course_id: str) -> dict:
+    with call.write() as (db, me):
+        course = courses.reset_content(db, me, course_id)
+        [view] = course_views.load_views(db, me, [course], frozenset())
+    return render_course(view, set(), call.origin)
+
+
+@post("/courses/{course_id:str}/dismiss_migration_limitation_message", status_code=200)
+def dismiss_migration_limitation_message(call: Call, course_id: str) -> dict:
+    with call.write() as (db, me):
+        courses.dismiss_migration_limitation(db, me, course_id)
+    return {"success": True}
+
+
+ROUTES = [list_your_courses, list_user_courses, create_course, get_course, get_account_course,
+          update_course, delete_course, reset_content, dismiss_migration_limitation_message]

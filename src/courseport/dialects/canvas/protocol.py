@@ -1,0 +1,230 @@
+"""Canvas wire protocol, once: auth, nested params, typed coercion, paging links, error bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from functools import partial
+from typing import Any
+from urllib.parse import urlencode
+
+import litestar
+from litestar import Request, Response
+from sqlalchemy.orm import Session
+
+from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.paging import Slice, Window
+from courseport.core.tokens import authenticate
+from courseport.db import transaction
+from courseport.dialects.params import merge, nest, parse_body
+from courseport.schema import User
+from courseport.services import Services
+
+get = partial(litestar.get, sync_to_thread=True)
+post = partial(litestar.post, sync_to_thread=True)
+put = partial(litestar.put, sync_to_thread=True)
+delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
+
+_TRUE = {"true", "1", "on", "yes", "t"}
+_FALSE = {"false", "0", "off", "no", "f", ""}
+MAX_PER_PAGE = 100
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+class Call:
+    """One Canvas API call: its services, parameters, credentials and URL."""
+
+    def __init__(self, services: Services, params: dict[str, Any], token: str | None, origin: str, path: str,
+                 query_pairs: list[tuple[str, str]]):
+        self.services = services
+        self.params = params
+        self.token = token
+        self.origin = origin  # scheme://host as the client addressed us
+        self.path = path
+        self.query_pairs = query_pairs
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[tuple[Session, User]]:
+        with transaction(self.services.engine, write=write) as db:
+            yield db, authenticate(db, self.token)
+
+    def read(self):  # noqa: ANN201
+        return self.session(write=False)
+
+    def write(self):  # noqa: ANN201
+        return self.session(write=True)
+
+    # --- typed parameter access; every error names the parameter as sent ---
+    def raw(self, name: str) -> Any:
+        node: Any = self.params
+        for part in name.replace("]", "").split("["):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def has(self, name: str) -> bool:
+        return self.raw(name) is not None
+
+    def str(self, name: str, default: str | None = None) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if isinstance(value, (dict, list)):
+            raise InvalidInput(name, f"{name} must be a string")
+        return str(value)
+
+    def bool(self, name: str, default: bool | None = None) -> bool | None:
+        return to_bool(self.raw(name), name, default)
+
+    def int(self, name: str, default: int | None = None) -> int | None:
+        return to_int(self.raw(name), name, default)
+
+    def list(self, name: str) -> list[str]:
+        value = self.raw(name.removesuffix("[]"))
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            return [str(v) for v in value.values()]
+        if not isinstance(value, list):
+            value = [value]
+        return [str(v) for v in value]
+
+    def window(self) -> Window:
+        page = max(self.int("page", 1) or 1, 1)
+        per_page = min(max(self.int("per_page", 10) or 10, 1), MAX_PER_PAGE)
+        return Window((page - 1) * per_page, per_page)
+
+    def page_links(self, window: Window, page: Slice) -> dict[str, str]:
+        per_page, current = window.limit, window.offset // window.limit + 1
+        kept = [(k, v) for k, v in self.query_pairs if k not in ("page", "per_page")]
+
+        def link(n: int, rel: str) -> str:
+            query = urlencode(kept + [("page", str(n)), ("per_page", str(per_page))])
+            return f'<{self.origin}{self.path}?{query}>; rel="{rel}"'
+
+        rels = [link(current, "current")]
+        if page.has_more:
+            rels.append(link(current + 1, "next"))
+        if current > 1:
+            rels.append(link(current - 1, "prev"))
+        rels.append(link(1, "first"))
+        if page.total is not None:
+            rels.append(link(max(1, -(-page.total // per_page)), "last"))
+        return {"Link": ",".join(rels)}
+
+    def paged(self, items: list[Any], window: Window, page: Slice) -> Response:
+        return Response(items, headers=self.page_links(window, page))
+
+
+def to_bool(value: Any, name: str, default: bool | None = None) -> bool | None:
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidInput(name, f"{name} must be a boolean (true or false), got {value!r}")
+
+
+def to_int(value: Any, name: str, default: int | None = None) -> int | None:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise InvalidInput(name, f"{name} must be an integer")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
+
+
+def to_datetime(value: Any, name: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if text.endswith("Z") or text.endswith("z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(name, f"{name} must be an ISO 8601 date, got {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def coerce(value: Any, kind: type, name: str) -> Any:
+    if kind is bool:
+        return to_bool(value, name)
+    if kind is int:
+        return to_int(value, name)
+    if kind is datetime:
+        return to_datetime(value, name)
+    if kind is dict:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, dict):
+            raise InvalidInput(name, f"{name} must be a hash of values")
+        return value
+    if isinstance(value, (dict, list)):
+        raise InvalidInput(name, f"{name} must be a string")
+    return None if value is None else str(value)
+
+
+async def provide_call(request: Request) -> Call:
+    body = await request.body()
+    query_pairs = list(request.query_params.multi_items())
+    params = nest(query_pairs)
+    try:
+        params = merge(params, parse_body(request.headers.get("content-type", ""), body))
+    except ValueError:
+        raise InvalidInput("body", "the request body is not valid JSON") from None
+    auth = request.headers.get("authorization", "")
+    token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    token = token or request.query_params.get("access_token")
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return Call(
+        services=request.app.state.services,
+        params=params,
+        token=token,
+        origin=f"{request.url.scheme}://{host}",
+        path=request.url.path,
+        query_pairs=query_pairs,
+    )
+
+
+def error_response(exc: Exception) -> Response:
+    """The Canvas error body and status for a domain error (the only place they are chosen)."""
+    if isinstance(exc, NotAuthenticated):
+        body: dict[str, Any] = {"errors": [{"message": exc.message}]}
+        if not exc.invalid:
+            body["status"] = "unauthenticated"
+        return Response(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="canvas-lms"'})
+    if isinstance(exc, NotAllowed):
+        return Response({"status": "unauthorized", "errors": [{"message": exc.message}]}, status_code=403)
+    if isinstance(exc, NotFound):
+        return Response({"errors": [{"message": "The specified resource does not exist."}]}, status_code=404)
+    if isinstance(exc, InvalidInput):
+        return Response({"errors": [{"message": exc.message, "field": exc.field}]}, status_code=400)
+    if isinstance(exc, Conflict):
+        return Response({"errors": [{"message": exc.message}]}, status_code=409)
+    if isinstance(exc, DomainError):
+        return Response({"errors": [{"message": exc.message}]}, status_code=400)
+    return Response({"errors": [{"message": "An error occurred."}]}, status_code=500)
+
+
+def http_error_response(status: int, detail: str) -> Response:
+    if status == 404:
+        return Response({"errors": [{"message": "The specified resource does not exist."}]}, status_code=404)
+    return Response({"errors": [{"message": detail}]}, status_code=status)

@@ -1,0 +1,67 @@
+"""Nested request parameters as Rails-style APIs send them: `course[name]`, `include[]`, `a[b][]`.
+
+Query string, form bodies (DELETE included) and JSON bodies all become one nested dict.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+_PART = re.compile(r"\[([^\]]*)\]")
+
+
+def nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        base, _, rest = key.partition("[")
+        parts = [base] + (_PART.findall("[" + rest) if rest else [])
+        _insert(out, parts, value)
+    return out
+
+
+def _insert(node: dict[str, Any], parts: list[str], value: Any) -> None:
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        nxt = None if last else parts[i + 1]
+        if last:
+            if part == "":
+                return
+            node[part] = value
+            return
+        if nxt == "" and i + 1 == len(parts) - 1:  # a[] -> list
+            existing = node.get(part)
+            if not isinstance(existing, list):
+                existing = [] if existing is None else [existing]
+                node[part] = existing
+            existing.append(value)
+            return
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+
+
+def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
+    ctype = content_type.split(";")[0].strip().lower()
+    if not body:
+        return {}
+    if ctype == "application/json":
+        data = json.loads(body)
+        return data if isinstance(data, dict) else {}
+    if ctype in ("application/x-www-form-urlencoded", ""):
+        return nest(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return {}
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,36 @@
+"""The tables: one store that every dialect reads and writes through the core."""
+
+from courseport.schema.base import Base
+from courseport.schema.accounts import Account, AccountUser, Role, Term
+from courseport.schema.users import AccessToken, User
+from courseport.schema.courses import (
+    Course,
+    CourseNickname,
+    CourseSetting,
+    Enrollment,
+    Favorite,
+    Section,
+)
+from courseport.schema.files import Blob, File
+from courseport.schema.jobs import Job
+from courseport.schema.instance import InstanceValue
+
+__all__ = [
+    "Base",
+    "Account",
+    "AccountUser",
+    "Role",
+    "Term",
+    "AccessToken",
+    "User",
+    "Course",
+    "CourseNickname",
+    "CourseSetting",
+    "Enrollment",
+    "Favorite",
+    "Section",
+    "Blob",
+    "File",
+    "Job",
+    "InstanceValue",
+]

@@ -1,0 +1,58 @@
+"""Accounts (a tree), enrollment terms, roles and account memberships (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courseport.schema.base import Base, utcnow
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    root_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    sis_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    default_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    workflow_state: Mapped[str] = mapped_column(String(32), default="active")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Term(Base):
+    __tablename__ = "terms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    root_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    sis_term_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    start_at: Mapped[datetime | None]
+    end_at: Mapped[datetime | None]
+    workflow_state: Mapped[str] = mapped_column(String(32), default="active")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Role(Base):
+    """A course-level or account-level role; built-in roles have a base type equal to their name."""
+
+    __tablename__ = "roles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    base_role_type: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    workflow_state: Mapped[str] = mapped_column(String(32), default="active")
+
+
+class AccountUser(Base):
+    """An account administrator: rights over the account and every account and course under it."""
+
+    __tablename__ = "account_users"
+    __table_args__ = (UniqueConstraint("account_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,19 @@
+"""The long-lived objects one running app holds: settings, engine, blob store, job runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from courseport.blobs import BlobStore
+from courseport.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    blobs: BlobStore
+    jobs: object  # courseport.worker.JobRunner; typed loosely to keep this module import-light
+    secret: bytes

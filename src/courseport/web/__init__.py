@@ -1,0 +1,1 @@
+"""courseport's own HTTP surfaces: the admin API under /_courseport (and later the web player)."""

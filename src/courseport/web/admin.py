@@ -1,0 +1,43 @@
+"""The admin API under /_courseport: tokens, reset, demo data and running jobs on demand."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.di import Provide
+
+from courseport.core import admin
+from courseport.dialects.canvas import protocol
+from courseport.dialects.canvas.protocol import Call, post
+
+
+@post("/tokens", status_code=201)
+def create_token(call: Call) -> dict:
+    with call.write() as (db, me):
+        admin.require_site_admin(db, me)
+        user, token = admin.create_token_for(db, call.str("login") or "", admin=bool(call.bool("admin", False)),
+                                             purpose=call.str("purpose", "") or "")
+    return {"user_id": user.id, "login": user.login_id, "token": token}
+
+
+@post("/reset", status_code=200)
+def reset(call: Call) -> dict:
+    with call.write() as (db, me):
+        admin.require_site_admin(db, me)
+        admin.reset_store(db)
+    return {"reset": True}
+
+
+@post("/jobs/run", status_code=200)
+def run_jobs(call: Call) -> dict:
+    with call.read() as (db, me):
+        admin.require_site_admin(db, me)
+    return {"ran": call.services.jobs.run_pending()}
+
+
+ROUTES = [
+    Router(
+        path="/_courseport",
+        route_handlers=[create_token, reset, run_jobs],
+        dependencies={"call": Provide(protocol.provide_call)},
+    )
+]

@@ -1,0 +1,92 @@
+"""Shared fixtures: one migrated database and one live server per session, emptied per test.
+
+Every test runs on SQLite; set COURSEPORT_TEST_DATABASE_URL=postgresql://... to run on PostgreSQL.
+Jobs run on demand (`job_mode="manual"`), never by sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from courseport import migrate
+from courseport.app import build_services, create_app
+from courseport.core import admin
+from courseport.db import make_engine, transaction
+from courseport.settings import Settings
+from tests.world import World
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    data_dir = tmp_path_factory.mktemp("courseport-data")
+    url = os.environ.get("COURSEPORT_TEST_DATABASE_URL") or None
+    return Settings(data_dir=Path(data_dir), database_url=url, job_mode="manual")
+
+
+@pytest.fixture(scope="session")
+def services(settings):
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    with transaction(engine, write=True) as db:
+        admin.reset_store(db)
+    engine.dispose()
+    return build_services(settings)
+
+
+class LiveServer:
+    def __init__(self, services):
+        self.services = services
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(services.settings, services), host="127.0.0.1", port=self.port,
+                                log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(services):
+    server = LiveServer(services)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(services, live_server) -> World:
+    """An empty store with root account 1 and a site admin; helpers to add users, courses, tokens."""
+    with transaction(services.engine, write=True) as db:
+        admin.reset_store(db)
+    return World(services, live_server.base_url)
+
+
+@pytest.fixture
+def http(live_server):
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
+        yield client

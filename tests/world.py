@@ -1,0 +1,75 @@
+"""Test data builders: users, courses, enrollments and tokens written straight through the core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from courseport.core import accounts, admin, courses, tokens, users
+from courseport.core.accounts import BUILT_IN_ROLES
+from courseport.db import transaction
+from courseport.schema import Enrollment, User
+
+
+class World:
+    def __init__(self, services, base_url: str):
+        self.services = services
+        self.engine = services.engine
+        self.base_url = base_url
+        self.admin, self.admin_token = self.user_with_token("admin", admin=True)
+
+    def tx(self):  # noqa: ANN201
+        return transaction(self.engine, write=True)
+
+    def user(self, login: str, name: str | None = None, **fields: Any) -> User:
+        with self.tx() as db:
+            return users.create_user(db, name or login.title(), login, email=f"{login}@example.test", **fields)
+
+    def user_with_token(self, login: str, *, admin: bool = False, name: str | None = None) -> tuple[User, str]:
+        with self.tx() as db:
+            user = admin_user = None
+            user = users.find_by_login(db, login) or users.create_user(db, name or login.title(), login,
+                                                                        email=f"{login}@example.test")
+            if admin:
+                accounts.make_admin(db, user.id)
+            del admin_user
+            return user, tokens.create_token(db, user, "test")
+
+    def token(self, user: User) -> str:
+        with self.tx() as db:
+            return tokens.create_token(db, db.get(User, user.id), "test")
+
+    def course(self, name: str = "Course", *, account_id: int = 1, offer: bool = True, **fields: Any):
+        with self.tx() as db:
+            actor = db.get(User, self.admin.id)
+            return courses.create_course(db, actor, account_id, {"name": name, **fields}, offer=offer)
+
+    def enroll(self, user: User, course, etype: str = "StudentEnrollment", *, state: str = "active",
+               associated_user_id: int | None = None, section_id: int | None = None) -> Enrollment:
+        with self.tx() as db:
+            section_id = section_id or courses.default_section(db, course).id
+            enrollment = Enrollment(
+                user_id=user.id, course_id=course.id, course_section_id=section_id,
+                root_account_id=course.root_account_id, type=etype,
+                role_id=BUILT_IN_ROLES.get(etype, BUILT_IN_ROLES["StudentEnrollment"]), workflow_state=state,
+                associated_user_id=associated_user_id,
+            )
+            db.add(enrollment)
+            db.flush()
+            return enrollment
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def canvas(self, token: str | None = None):  # noqa: ANN201
+        from canvasapi import Canvas
+
+        return Canvas(self.base_url, token or self.admin_token)
+
+    def run_jobs(self) -> int:
+        return self.services.jobs.run_pending()
+
+
+__all__ = ["World", "admin"]
