@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core import accounts
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.permissions import CourseRights, course_rights, require
+from courseport.core.permissions import CourseRights, course_rights, require, rights_status
 from courseport.schema import Course, CourseSetting, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
@@ -42,6 +42,10 @@ COURSE_FIELDS: dict[str, type] = {
 }
 _ADMIN_FIELDS = {"account_id", "term_id", "sis_course_id", "integration_id", "storage_quota_mb",
                  "blueprint", "template"}
+# Identity, content and content-derived state stay with the course a reset replaces.
+_NOT_CARRIED_BY_RESET = {"id", "uuid", "lti_context_id", "created_at", "updated_at", "workflow_state",
+                         "syllabus_body", "default_view", "grading_standard_id", "storage_quota_used_bytes",
+                         "image_id", "migration_limitation_dismissed"}
 _ID_PREFIXES = {
     "sis_course_id:": Course.sis_course_id,
     "sis_integration_id:": Course.integration_id,
@@ -238,11 +242,12 @@ def reset_content(db: Session, actor: User, ref: str | int) -> Course:
     """Replace a course with an empty equivalent; sections, enrollments and settings move over."""
     old = resolve_course(db, ref)
     require(course_rights(db, actor, old), "reset_content")
-    columns = [c.key for c in Course.__table__.columns if c.key not in ("id", "uuid", "lti_context_id")]
+    columns = [c.key for c in Course.__table__.columns if c.key not in _NOT_CARRIED_BY_RESET]
     new = Course(**{c: getattr(old, c) for c in columns})
     new.uuid, new.lti_context_id = accounts.new_uuid(), accounts.new_uuid()
     new.created_at = new.updated_at = utcnow()
-    new.storage_quota_used_bytes = 0
+    # The fresh course has no content, so it starts unpublished with a blank syllabus, as Canvas's does.
+    new.workflow_state = "unpublished"
     old.sis_course_id = None
     old.workflow_state = "deleted"
     db.flush()
@@ -258,3 +263,9 @@ def dismiss_migration_limitation(db: Session, actor: User, ref: str | int) -> No
     course, _ = readable_course(db, actor, ref)
     course.migration_limitation_dismissed = True
     db.flush()
+
+
+def course_permissions(db: Session, actor: User, ref: str | int, names: list[str]) -> dict[str, bool]:
+    """Which of the named rights the actor holds in the course (a reader may ask)."""
+    _, rights = readable_course(db, actor, ref)
+    return rights_status(rights, names)
