@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
-from courseport.core.errors import NotAllowed
+from courseport.core.errors import InvalidInput, NotAllowed
 from courseport.schema import Course, Enrollment, User
 
 _READER = {"read", "read_forum", "read_announcements", "read_syllabus", "read_roster"}
@@ -98,3 +98,35 @@ def require(rights: CourseRights, right: str) -> None:
 def require_any(rights: CourseRights, *names: str) -> None:
     if not any(rights.can(n) for n in names):
         raise NotAllowed()
+
+
+# Role-permission names other course APIs ask about (Canvas's "Create a role" list and its course
+# policy rights) that differ from ours, mapped onto the right that decides them.
+PERMISSION_ALIASES: dict[str, str] = {
+    "read_course_content": "read", "read_course_list": "read", "read_grades": "read",
+    "update": "update_course", "manage": "update_course", "manage_course_visibility": "update_course",
+    "delete": "delete_course", "manage_courses": "manage_account", "manage_account_settings": "manage_account",
+    "import_sis": "manage_sis", "manage_sections_add": "manage_students", "manage_sections_edit": "manage_students",
+    "manage_sections_delete": "manage_students", "manage_groups": "manage_students",
+    "read_email_addresses": "manage_students", "send_messages_all": "manage_students",
+    "view_group_pages": "manage_students", "manage_interaction_alerts": "manage_students",
+    "manage_user_notes": "manage_grades", "select_final_grade": "manage_grades",
+    "view_analytics": "view_all_grades", "manage_files_add": "manage_files", "manage_files_edit": "manage_files",
+    "manage_files_delete": "manage_files", "manage_assignments_add": "manage_assignments",
+    "manage_assignments_edit": "manage_assignments", "manage_assignments_delete": "manage_assignments",
+    "manage_course_content_add": "manage_content", "manage_course_content_edit": "manage_content",
+    "manage_course_content_delete": "manage_content", "manage_wiki_create": "manage_content",
+    "manage_wiki_update": "manage_content", "manage_wiki_delete": "manage_content",
+    "manage_outcomes": "manage_content", "manage_rubrics": "manage_content", "read_question_banks": "manage_content",
+    "create_conferences": "manage_content", "create_collaborations": "post_to_forum",
+}
+
+
+def rights_status(rights: CourseRights, names: list[str]) -> dict[str, bool]:
+    """Each asked-for right (ours or an alias) -> held or not; every right when none is named."""
+    if not names:
+        return {name: rights.can(name) for name in sorted(ALL_RIGHTS)}
+    unknown = [n for n in names if n not in ALL_RIGHTS and n not in PERMISSION_ALIASES]
+    if unknown:
+        raise InvalidInput("permissions", f"unknown permissions: {', '.join(unknown)}")
+    return {n: rights.can(PERMISSION_ALIASES.get(n, n)) for n in names}
