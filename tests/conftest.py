@@ -42,7 +42,7 @@ def services(settings):
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
     with transaction(engine, write=True) as db:
-        admin.reset_store(db)
+        admin.reset_store(db, keep_admins=False)
     engine.dispose()
     return build_services(settings)
 
@@ -82,7 +82,7 @@ def live_server(services):
 def world(services, live_server) -> World:
     """An empty store with root account 1 and a site admin; helpers to add users, courses, tokens."""
     with transaction(services.engine, write=True) as db:
-        admin.reset_store(db)
+        admin.reset_store(db, keep_admins=False)
     return World(services, live_server.base_url)
 
 

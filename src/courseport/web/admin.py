@@ -1,11 +1,17 @@
-"""The admin API under /_courseport: tokens, reset, demo data and running jobs on demand."""
+"""The admin API under /_courseport: tokens, reset, demo data and running jobs on demand.
+
+Every call needs the token of a root-account administrator; errors have the Canvas body.
+"""
 
 from __future__ import annotations
 
-from litestar import Router
+from dataclasses import asdict
+
+from litestar import Request, Response, Router
 from litestar.di import Provide
 
-from courseport.core import admin
+from courseport.core import admin, demo
+from courseport.core.errors import DomainError
 from courseport.dialects.canvas import protocol
 from courseport.dialects.canvas.protocol import Call, post
 
@@ -27,6 +33,14 @@ def reset(call: Call) -> dict:
     return {"reset": True}
 
 
+@post("/seed", status_code=200)
+def seed(call: Call) -> dict:
+    with call.write() as (db, me):
+        admin.require_site_admin(db, me)
+        summary = demo.seed_demo(db, me)
+    return asdict(summary)
+
+
 @post("/jobs/run", status_code=200)
 def run_jobs(call: Call) -> dict:
     with call.read() as (db, me):
@@ -34,10 +48,15 @@ def run_jobs(call: Call) -> dict:
     return {"ran": call.services.jobs.run_pending()}
 
 
+def _domain_error(request: Request, exc: DomainError) -> Response:
+    return protocol.error_response(exc)
+
+
 ROUTES = [
     Router(
         path="/_courseport",
-        route_handlers=[create_token, reset, run_jobs],
+        route_handlers=[create_token, reset, seed, run_jobs],
         dependencies={"call": Provide(protocol.provide_call)},
+        exception_handlers={DomainError: _domain_error},
     )
 ]
