@@ -5,10 +5,13 @@ Query string, form bodies (DELETE included) and JSON bodies all become one neste
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl
+
+import python_multipart
 
 _PART = re.compile(r"\[([^\]]*)\]")
 
@@ -54,7 +57,21 @@ def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
         return data if isinstance(data, dict) else {}
     if ctype in ("application/x-www-form-urlencoded", ""):
         return nest(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if ctype == "multipart/form-data":
+        return nest(multipart_fields(content_type, body))
     return {}
+
+
+def multipart_fields(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    """The text fields of a multipart form (`curl -F name=value`); file parts are not parameters."""
+    fields: list[tuple[str, str]] = []
+
+    def on_field(field: python_multipart.multipart.Field) -> None:
+        fields.append((field.field_name.decode("utf-8", "replace"), (field.value or b"").decode("utf-8", "replace")))
+
+    python_multipart.parse_form({"Content-Type": content_type.encode("latin-1")}, io.BytesIO(body), on_field,
+                                lambda _file: None)
+    return fields
 
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
