@@ -186,7 +186,8 @@ def test_unknown_course_is_404_and_no_token_is_401(world, course):
         r = c.get(f"/api/v1/courses/{course.id}/settings")
         assert (r.status_code, r.json()) == (401, {"status": "unauthenticated",
                                                    "errors": [{"message": "user authorization required"}]})
-        assert c.put(f"/api/v1/courses/{course.id}/settings", data={"lock_all_announcements": "true"}).status_code == 401
+        r = c.put(f"/api/v1/courses/{course.id}/settings", data={"lock_all_announcements": "true"})
+        assert r.status_code == 401
     assert _settings(world, course) == DEFAULTS
 
 
