@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.permissions import CourseRights, course_rights
+from courseport.core.accounts import is_admin_of
+from courseport.core.permissions import CourseRights, course_rights, enrollment_types_with
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
 from courseport.schema.base import utcnow
 
@@ -40,6 +41,8 @@ class CourseView:
     rights: CourseRights | None = None
     storage_used_mb: float | None = None
     observed: list[tuple[Enrollment, User]] | None = None
+    sees_sis: bool = False  # the SIS ids are shown only to those who may read them
+    manages_sis: bool = False
 
     @property
     def concluded(self) -> bool:
@@ -67,6 +70,7 @@ def load_views(
     for course_id, nick in db.execute(select(CourseNickname.course_id, CourseNickname.nickname).where(
             CourseNickname.user_id == viewer.id, CourseNickname.course_id.in_(ids))):
         by_id[course_id].nickname = nick
+    _load_sis_rights(db, viewer, views)
     if "term" in want or "concluded" in want:
         terms = {t.id: t for t in db.scalars(select(Term).where(Term.id.in_({c.enrollment_term_id for c in courses})))}
         for v in views:
@@ -100,6 +104,20 @@ def load_views(
     if "observed_users" in want:
         _load_observed(db, views)
     return views
+
+
+def _load_sis_rights(db: Session, viewer: User, views: list[CourseView]) -> None:
+    readers = db.scalars(select(Enrollment.course_id).where(
+        Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
+        Enrollment.type.in_(enrollment_types_with("read_sis")), Enrollment.workflow_state == "active"))
+    reading = set(readers)
+    admin_of: dict[int, bool] = {}
+    for v in views:
+        account_id = v.course.account_id
+        if account_id not in admin_of:
+            admin_of[account_id] = is_admin_of(db, viewer.id, account_id)
+        v.manages_sis = admin_of[account_id]
+        v.sees_sis = v.manages_sis or (v.course.id in reading and v.course.workflow_state != "deleted")
 
 
 def _load_teachers(db: Session, by_id: dict[int, CourseView], ids: list[int], limit: int | None) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core import accounts
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.permissions import CourseRights, course_rights, require, rights_status
+from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.schema import Course, CourseSetting, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
@@ -21,6 +21,11 @@ DEFAULT_VIEWS = ("feed", "wiki", "modules", "syllabus", "assignments")
 COURSE_FORMATS = ("on_campus", "online", "blended")
 PASSBACK_SETTINGS = ("nightly_sync", "disabled", "")
 EVENTS = ("claim", "offer", "conclude", "delete", "undelete")
+# The right each workflow event needs; undelete is for account admins only.
+EVENT_RIGHTS = {"claim": "change_course_state", "offer": "change_course_state",
+                "conclude": "change_course_state", "delete": "delete_course", "undelete": "undelete_course"}
+RESTRICTION_KEYS = ("content", "points", "due_dates", "availability_dates", "settings", "state")
+RESTRICTED_OBJECT_TYPES = ("assignment", "attachment", "discussion_topic", "quiz", "wiki_page")
 # Every writable course attribute and its type: the one table dialects coerce wire values by.
 COURSE_FIELDS: dict[str, type] = {
     "name": str, "course_code": str, "start_at": datetime, "end_at": datetime, "license": str,
@@ -128,29 +133,36 @@ def update_course(
     db: Session, actor: User, ref: str | int, fields: dict[str, Any], *, event: str | None = None,
     offer: bool = False,
 ) -> Course:
-    course = resolve_course(db, ref, include_deleted=event == "undelete")
-    rights = course_rights(db, actor, course)
-    if event == "undelete":
-        rights = CourseRights(actor.id, course.id, accounts.is_admin_of(db, actor.id, course.account_id))
-        if not rights.is_admin:
-            raise NotAllowed()
-    elif not rights.can("update_course"):
-        if rights.can("manage_content") and set(fields) <= {"syllabus_body"} and not event and not offer:
-            pass  # content managers may edit the syllabus only
-        else:
-            raise NotAllowed()
-    if not rights.is_admin and (set(fields) & _ADMIN_FIELDS):
-        raise NotAllowed()
-    _apply_fields(db, course, fields, admin=rights.is_admin)
-    if "name" in fields:
-        course.name = (fields["name"] or "").strip() or "Unnamed Course"
     if offer:
         event = event or "offer"
+    if event is not None and event not in EVENTS:
+        raise InvalidInput("event", f"event must be one of {', '.join(EVENTS)}")
+    course = resolve_course(db, ref, include_deleted=event == "undelete")
+    rights = _update_rights(db, actor, course, fields, event)
+    _apply_fields(db, course, fields, admin=rights.is_admin)
     if event:
         apply_event(course, event)
     course.updated_at = utcnow()
     db.flush()
     return course
+
+
+def _update_rights(db: Session, actor: User, course: Course, fields: dict[str, Any], event: str | None) -> CourseRights:
+    """The actor's rights, checked against what the update asks for."""
+    if course.workflow_state == "deleted":  # only undelete reaches a deleted course
+        if not accounts.is_admin_of(db, actor.id, course.account_id):
+            raise NotAllowed()
+        return CourseRights(actor.id, course.id, True, rights=ALL_RIGHTS)
+    rights = course_rights(db, actor, course)
+    if event:
+        require(rights, EVENT_RIGHTS[event])
+    syllabus_only = set(fields) <= {"syllabus_body"}
+    if (fields or not event) and not rights.can("update_course") and not (
+            syllabus_only and rights.can("manage_content")):
+        raise NotAllowed()  # content managers may edit the syllabus only
+    if not rights.is_admin and (set(fields) & _ADMIN_FIELDS):
+        raise NotAllowed()
+    return rights
 
 
 def apply_event(course: Course, event: str) -> None:
@@ -171,11 +183,10 @@ def apply_event(course: Course, event: str) -> None:
 
 
 def delete_or_conclude(db: Session, actor: User, ref: str | int, event: str | None) -> str:
+    course = resolve_course(db, ref)
     if event not in ("delete", "conclude"):
         raise InvalidInput("event", 'Only "delete" and "conclude" events are allowed.')
-    course = resolve_course(db, ref)
-    rights = course_rights(db, actor, course)
-    require(rights, "delete_course" if event == "delete" else "change_course_state")
+    require(course_rights(db, actor, course), EVENT_RIGHTS[event])
     apply_event(course, event)
     course.updated_at = utcnow()
     db.flush()
@@ -211,7 +222,7 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
     if "image_id" in fields and "image_url" in fields and fields["image_id"] and fields["image_url"]:
         raise InvalidInput("image_url", "image_url and image_id cannot both be given")
     if course.start_at and course.end_at and course.end_at < course.start_at:
-        raise InvalidInput("end_at", "end_at must be after start_at")
+        raise InvalidInput("end_at", "end_at must not be before start_at")
 
 
 def _check_value(key: str, value: Any) -> None:
@@ -226,15 +237,27 @@ def _check_value(key: str, value: Any) -> None:
             raise InvalidInput("time_zone", f"time_zone {value!r} is not a known IANA time zone") from None
     if key == "storage_quota_mb" and value is not None and value < 0:
         raise InvalidInput("storage_quota_mb", "storage_quota_mb must not be negative")
+    if key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type") and value:
+        _check_restrictions(key, value)
     if key == "course_color" and value and not re.fullmatch(r"#?[0-9A-Fa-f]{6}|#?[0-9A-Fa-f]{3}", value):
         raise InvalidInput("course_color", "course_color must be a hex colour such as #aabbcc")
+
+
+def _check_restrictions(key: str, value: dict[str, Any]) -> None:
+    by_type = value if key == "blueprint_restrictions_by_object_type" else {"": value}
+    unknown_types = set(by_type) - set(RESTRICTED_OBJECT_TYPES) - {""}
+    if unknown_types:
+        raise InvalidInput(key, f"{key} object types must be among {', '.join(RESTRICTED_OBJECT_TYPES)}")
+    for restrictions in by_type.values():
+        if not isinstance(restrictions, dict) or set(restrictions) - set(RESTRICTION_KEYS):
+            raise InvalidInput(key, f"{key} may restrict only {', '.join(RESTRICTION_KEYS)}")
 
 
 def _claim_sis_id(db: Session, course: Course, sis_id: str | None) -> None:
     if sis_id is not None:
         holder = db.scalar(select(Course.id).where(Course.sis_course_id == sis_id, Course.id != (course.id or -1)))
         if holder is not None:
-            raise InvalidInput("sis_course_id", f'SIS ID "{sis_id}" is already in use')
+            raise InvalidInput("sis_course_id", f'sis_course_id "{sis_id}" is already in use')
     course.sis_course_id = sis_id
 
 

@@ -28,6 +28,7 @@ _STAFF = _READER | {
     "use_student_view",
     "read_as_admin",
     "send_messages",
+    "read_sis",
 }
 _GRADER = {"manage_grades", "view_all_grades", "read_reports", "manage_students", "view_user_logins"}
 ROLE_RIGHTS: dict[str, frozenset[str]] = {
@@ -41,7 +42,7 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
     "ObserverEnrollment": frozenset(_READER - {"read_roster"}),
 }
 ADMIN_ONLY = frozenset(
-    {"manage_storage_quotas", "manage_sis", "read_sis", "undelete_course", "create_courses", "manage_account"}
+    {"manage_storage_quotas", "manage_sis", "undelete_course", "create_courses", "manage_account"}
 )
 ALL_RIGHTS: frozenset[str] = frozenset().union(*ROLE_RIGHTS.values()) | ADMIN_ONLY
 STAFF_TYPES = frozenset({"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"})
@@ -64,6 +65,11 @@ class CourseRights:
     @property
     def is_staff(self) -> bool:
         return self.is_admin or bool(self.enrollment_types & STAFF_TYPES)
+
+
+def enrollment_types_with(right: str) -> frozenset[str]:
+    """The enrollment types whose active enrollments grant `right` (for bulk checks over many courses)."""
+    return frozenset(etype for etype, rights in ROLE_RIGHTS.items() if right in rights)
 
 
 def course_rights(db: Session, user: User, course: Course) -> CourseRights:

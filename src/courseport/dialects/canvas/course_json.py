@@ -41,7 +41,6 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
         "apply_assignment_group_weights": c.apply_assignment_group_weights,
         "calendar": {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"},
         "time_zone": c.time_zone or "UTC", "blueprint": c.blueprint, "template": c.template,
-        "sis_course_id": c.sis_course_id, "integration_id": c.integration_id, "sis_import_id": c.sis_import_id,
         "enrollments": [render_course_enrollment(e) for e in view.enrollments],
         "hide_final_grades": c.hide_final_grades, "workflow_state": c.workflow_state,
         "restrict_enrollments_to_course_dates": c.restrict_enrollments_to_course_dates,
@@ -50,6 +49,10 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
         "allow_wiki_comments": c.allow_wiki_comments, "allow_student_assignment_edits": c.allow_student_assignment_edits,
         "grading_periods": None, "access_restricted_by_date": False, "lti_context_id": c.lti_context_id,
     }
+    if view.sees_sis:
+        body.update(sis_course_id=c.sis_course_id, integration_id=c.integration_id)
+    if view.manages_sis:
+        body["sis_import_id"] = c.sis_import_id
     if view.nickname:
         body["original_name"] = c.name
     if c.blueprint:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from litestar import Response
 
 from courseport.core import course_lists, course_views, courses, users
 from courseport.core.course_lists import CourseFilters
+from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.course_json import render_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 
@@ -23,6 +27,25 @@ def course_fields(call: Call) -> dict[str, Any]:
         if isinstance(fields.get(key), dict):
             fields[key] = _bool_tree(fields[key], f"course[{key}]")
     return fields
+
+
+_COURSE_PARAMS = frozenset(courses.COURSE_FIELDS) | {"event"}
+_BARE_NAME = re.compile(r"\b(" + "|".join(sorted(_COURSE_PARAMS, key=len, reverse=True)) + r")\b")
+_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+
+
+@contextmanager
+def as_course_params() -> Iterator[None]:
+    """Core names course attributes bare (`license`); the client sent them as `course[license]`."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field not in _COURSE_PARAMS:
+            raise
+        # Rename outside quoted values only: a quoted value is the client's own text.
+        message = "".join(part if _QUOTED.fullmatch(part) else _BARE_NAME.sub(r"course[\1]", part)
+                          for part in _QUOTED.split(exc.message))
+        raise InvalidInput(f"course[{exc.field}]", message) from None
 
 
 def _bool_tree(node: dict[str, Any], name: str) -> dict[str, Any]:
@@ -67,7 +90,7 @@ def list_user_courses(call: Call, user_id: str) -> Response:
 @post("/accounts/{account_id:int}/courses", status_code=200)
 def create_course(call: Call, account_id: int) -> dict:
     fields = course_fields(call)
-    with call.write() as (db, me):
+    with call.write() as (db, me), as_course_params():
         course = courses.create_course(db, me, account_id, fields, offer=bool(call.bool("offer", False)),
                                        enroll_me=bool(call.bool("enroll_me", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
@@ -96,8 +119,8 @@ def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
 @put("/courses/{course_id:str}")
 def update_course(call: Call, course_id: str) -> dict:
     fields = course_fields(call)
-    event = call.str("course[event]")
-    with call.write() as (db, me):
+    event = call.str("course[event]") or None
+    with call.write() as (db, me), as_course_params():
         course = courses.update_course(db, me, course_id, fields, event=event, offer=bool(call.bool("offer", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
