@@ -59,6 +59,17 @@ class World:
             db.flush()
             return enrollment
 
+    def cast(self, course) -> dict[str, str]:
+        """A token per role in `course` (admin, teacher, ta, designer, student, observer) and for
+        `outsider`, the teacher of another course."""
+        cast = {"admin": self.admin_token}
+        for role in ("teacher", "ta", "designer", "student", "observer"):
+            user, cast[role] = self.user_with_token(f"{role}{course.id}")
+            self.enroll(user, course, f"{role.title()}Enrollment")
+        outsider, cast["outsider"] = self.user_with_token(f"outsider{course.id}")
+        self.enroll(outsider, self.course("Another course"), "TeacherEnrollment")
+        return cast
+
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)

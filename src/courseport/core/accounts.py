@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.errors import NotFound
+from courseport.core.errors import NotAllowed, NotFound
+from courseport.core.paging import Slice, Window, fetch_window
 from courseport.schema import Account, AccountUser, Role, Term
 
 ROOT_ACCOUNT_ID = 1
@@ -134,3 +135,18 @@ def create_term(db: Session, root_account_id: int, name: str, **fields) -> Term:
 class AccountSummary:
     account: Account
     is_admin: bool
+
+
+def readable_account(db: Session, actor_id: int, ref: str) -> Account:
+    """An account its admins (or admins of an account above it) may see."""
+    account = resolve_account(db, ref)
+    if not is_admin_of(db, actor_id, account.id):
+        raise NotAllowed()
+    return account
+
+
+def administered_accounts(db: Session, actor_id: int, window: Window) -> Slice[Account]:
+    """The accounts the actor is directly an admin of, by id."""
+    stmt = (select(Account).join(AccountUser, AccountUser.account_id == Account.id)
+            .where(AccountUser.user_id == actor_id, Account.workflow_state != "deleted").order_by(Account.id))
+    return fetch_window(db, stmt, window)
