@@ -1,0 +1,178 @@
+"""Canvas file upload (both steps), file JSON and download.
+
+Step 2 carries no credentials, only the signed ticket in its URL, and its body is streamed: the
+`file` part of the multipart body goes chunk by chunk into the blob store while it is hashed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import anyio
+import litestar
+from litestar import Request
+from litestar.response import Stream
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+from courseport.blobs import BlobWriter, StoredBlob, TooLarge
+from courseport.core import files
+from courseport.core.errors import InvalidInput
+from courseport.db import transaction
+from courseport.dialects.canvas.protocol import Call, bodyless_call, get, iso, post
+from courseport.schema import File
+
+_MIME_CLASSES = {
+    "application/pdf": "pdf", "text/html": "html", "text/plain": "text", "application/zip": "zip",
+    "application/x-zip-compressed": "zip", "application/msword": "doc", "application/rtf": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "doc",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "ppt",
+    "application/vnd.ms-excel": "xls", "text/csv": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xls",
+    "application/x-shockwave-flash": "flash", "text/css": "code", "text/javascript": "code",
+    "application/javascript": "code", "application/json": "code", "application/xml": "code",
+}
+
+
+def mime_class(content_type: str) -> str:
+    major = content_type.split("/")[0]
+    if major in ("image", "audio", "video"):
+        return major
+    return _MIME_CLASSES.get(content_type, "file")
+
+
+def render_file(file: File, origin: str, secret: bytes) -> dict[str, Any]:
+    verifier = files.file_verifier(secret, file)
+    return {
+        "id": file.id, "uuid": file.uuid, "folder_id": None, "display_name": file.display_name,
+        "filename": file.filename, "upload_status": "success", "content-type": file.content_type,
+        "url": f"{origin}/api/v1/files/{file.id}/download?download_frd=1&verifier={verifier}",
+        "size": file.size, "created_at": iso(file.created_at), "updated_at": iso(file.updated_at),
+        "unlock_at": None, "locked": file.locked, "hidden": file.hidden, "lock_at": None,
+        "hidden_for_user": False, "thumbnail_url": None, "modified_at": iso(file.updated_at),
+        "mime_class": mime_class(file.content_type), "media_entity_id": None, "locked_for_user": False,
+        "preview_url": None,
+    }
+
+
+def content_disposition(name: str) -> str:
+    fallback = "".join(c for c in name if c.isascii() and c.isprintable() and c not in '"\\') or "file"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+class FilePartReceiver:
+    """Feeds a multipart/form-data body to a streaming parser; the `file` part goes to a blob writer."""
+
+    def __init__(self, content_type: str, writer: BlobWriter):
+        ctype, options = parse_options_header(content_type)
+        boundary = options.get(b"boundary")
+        if ctype != b"multipart/form-data" or not boundary:
+            raise InvalidInput("file", "the upload must be multipart/form-data with a file part")
+        self._writer = writer
+        self._headers: dict[bytes, bytes] = {}
+        self._field = self._value = b""
+        self._in_file = self._got_file = False
+        self._parser = MultipartParser(boundary, {
+            "on_part_begin": self._headers.clear,
+            "on_header_field": lambda d, s, e: self._add("_field", d[s:e]),
+            "on_header_value": lambda d, s, e: self._add("_value", d[s:e]),
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._part_data,
+            "on_part_end": self._part_end,
+        })
+
+    def _add(self, attr: str, data: bytes) -> None:
+        setattr(self, attr, getattr(self, attr) + data)
+
+    def _header_end(self) -> None:
+        self._headers[self._field.lower()] = self._value
+        self._field = self._value = b""
+
+    def _headers_finished(self) -> None:
+        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        self._in_file = options.get(b"name") == b"file" and not self._got_file
+
+    def _part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._in_file:
+            self._writer.write(data[start:end])
+
+    def _part_end(self) -> None:
+        self._got_file = self._got_file or self._in_file
+        self._in_file = False
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self._parser.write(chunk)
+        except MultipartParseError:
+            raise InvalidInput("file", "the multipart body is malformed") from None
+
+    def finish(self) -> StoredBlob:
+        self.feed(b"")
+        self._parser.finalize()
+        if not self._got_file:
+            raise InvalidInput("file", "no file part was uploaded")
+        return self._writer.finish()
+
+
+async def receive_file_part(request: Request, writer: BlobWriter) -> StoredBlob:
+    """Stream the request body through the parser; disk writes and hashing run off the event loop."""
+    try:
+        receiver = FilePartReceiver(request.headers.get("content-type", ""), writer)
+        async for chunk in request.stream():
+            await anyio.to_thread.run_sync(receiver.feed, chunk)
+        return await anyio.to_thread.run_sync(receiver.finish)
+    except TooLarge as exc:
+        raise InvalidInput("file", f"file size exceeds the declared size of {exc.max_bytes} bytes") from None
+    finally:
+        writer.abort()
+
+
+@post("/courses/{course_id:str}/files", status_code=200)
+def start_file_upload(call: Call, course_id: str) -> dict:
+    with call.read() as (db, me):
+        ticket = files.start_upload(
+            db, me, course_id, name=call.str("name"), size=call.int("size"),
+            content_type=call.str("content_type"), folder_path=call.str("parent_folder_path"),
+            on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes)
+    return {
+        "upload_url": f"{call.origin}/api/v1/file_uploads/{files.sign_ticket(call.services.secret, ticket)}",
+        "upload_params": {"filename": ticket.name, "content_type": ticket.content_type},
+        "file_param": "file",
+    }
+
+
+@litestar.post("/file_uploads/{ticket:str}", status_code=201, request_max_body_size=None)
+async def upload_file_content(request: Request, ticket: str) -> dict:
+    call = bodyless_call(request)
+    grant = files.read_ticket(call.services.secret, ticket)
+    stored = await receive_file_part(request, call.services.blobs.open_writer(grant.max_bytes))
+    return await anyio.to_thread.run_sync(_record_upload, call, grant, stored)
+
+
+def _record_upload(call: Call, grant: files.UploadTicket, stored: StoredBlob) -> dict:
+    with transaction(call.services.engine, write=True) as db:
+        file = files.finish_upload(db, grant, stored)
+    return render_file(file, call.origin, call.services.secret)
+
+
+@get("/files/{file_id:int}")
+def get_file(call: Call, file_id: int) -> dict:
+    with call.read() as (db, me):
+        file = files.show_file(db, me, file_id)
+    return render_file(file, call.origin, call.services.secret)
+
+
+@get("/files/{file_id:int}/download")
+def download_file(call: Call, file_id: int) -> Stream:
+    with transaction(call.services.engine, write=False) as db:
+        file = files.downloadable_file(db, call.services.secret, file_id, call.str("verifier"), call.token)
+    # The stored type as given: Litestar would otherwise claim UTF-8 for any text/* bytes.
+    return Stream(call.services.blobs.open_chunks(file.blob_sha256), media_type=file.content_type,
+                  headers={"Content-Type": file.content_type, "Content-Length": str(file.size),
+                           "Content-Disposition": content_disposition(file.display_name)})
+
+
+ROUTES = [start_file_upload, upload_file_content, get_file, download_file]
