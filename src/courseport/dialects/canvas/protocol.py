@@ -184,19 +184,24 @@ def coerce(value: Any, kind: type, name: str) -> Any:
 
 async def provide_call(request: Request) -> Call:
     body = await request.body()
-    query_pairs = list(request.query_params.multi_items())
-    params = nest(query_pairs)
+    call = bodyless_call(request)
     try:
-        params = merge(params, parse_body(request.headers.get("content-type", ""), body))
+        call.params = merge(call.params, parse_body(request.headers.get("content-type", ""), body))
     except ValueError:
         raise InvalidInput("body", "the request body is not valid JSON") from None
+    return call
+
+
+def bodyless_call(request: Request) -> Call:
+    """A Call from the URL and headers alone, leaving the body unread for handlers that stream it."""
+    query_pairs = list(request.query_params.multi_items())
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     token = token or request.query_params.get("access_token")
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     return Call(
         services=request.app.state.services,
-        params=params,
+        params=nest(query_pairs),
         token=token,
         origin=f"{request.url.scheme}://{host}",
         path=request.url.path,

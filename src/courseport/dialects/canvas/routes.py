@@ -1,7 +1,9 @@
 """Every Canvas route, gathered from the resource modules."""
 
 from courseport.dialects.canvas import courses, progress
+from courseport.dialects.canvas import files
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
+ROUTES += files.ROUTES
