@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts
@@ -47,9 +47,9 @@ def list_courses(db: Session, actor: User, target: User, filters: CourseFilters,
     if actor.id != target.id and not _may_view_courses_of(db, actor, target):
         raise NotAllowed()
     _validate(filters)
-    enr = _enrollment_condition(db, target, filters)
-    course_ids = select(Enrollment.course_id).where(enr)
-    stmt = select(Course).where(Course.id.in_(course_ids), _state_condition(target, filters))
+    enrolled = exists().where(Enrollment.course_id == Course.id, _enrollment_condition(db, target, filters),
+                              _state_condition(filters))
+    stmt = select(Course).where(enrolled)
     if filters.exclude_blueprint_courses:
         stmt = stmt.where(Course.blueprint.is_(False))
     if filters.homeroom:
@@ -84,17 +84,17 @@ def _enrollment_condition(db: Session, target: User, filters: CourseFilters):  #
     return and_(*cond)
 
 
-def _state_condition(target: User, filters: CourseFilters):  # noqa: ANN202
+def _state_condition(filters: CourseFilters):  # noqa: ANN202
+    """Course states each enrollment shows: students and observers see published courses only."""
+    staff = Enrollment.type.in_(STAFF_TYPES)
+    published = Course.workflow_state == "available"
+    if filters.enrollment_state == "completed":
+        published = Course.workflow_state.in_(("available", "completed"))
     if filters.states:
-        return Course.workflow_state.in_(filters.states)
-    staff_course_ids = select(Enrollment.course_id).where(
-        Enrollment.user_id == target.id, Enrollment.type.in_(STAFF_TYPES)
-    )
-    return or_(
-        Course.workflow_state == "available",
-        and_(Course.workflow_state != "deleted", Course.id.in_(staff_course_ids)),
-        and_(Course.workflow_state == "completed", filters.enrollment_state == "completed"),
-    )
+        published = and_(Course.workflow_state.in_(filters.states),
+                         Course.workflow_state.in_(("available", "completed")))
+        return or_(and_(staff, Course.workflow_state.in_(filters.states)), and_(~staff, published))
+    return or_(and_(staff, Course.workflow_state != "deleted"), and_(~staff, published))
 
 
 def _may_view_courses_of(db: Session, actor: User, target: User) -> bool:
