@@ -197,3 +197,37 @@ def test_sis_course_id_addresses_the_course(world):
         r = c.put("/api/v1/courses/sis_course_id:SET-1/settings", data={"hide_distribution_graphs": "true"})
     assert r.status_code == 200
     assert _settings(world, course)["hide_distribution_graphs"] is True
+
+
+# --- POST /courses/:id/dismiss_migration_limitation_message (a per-course UI flag beside the settings) ---
+
+def _dismissed(world, course) -> bool:
+    from courseport.schema import Course
+
+    with world.tx() as db:
+        return db.get(Course, course.id).migration_limitation_dismissed
+
+
+@pytest.mark.parametrize("role", ["admin", "teacher", "ta", "designer", "student", "observer"])
+def test_members_dismiss_the_migration_limitation_message(world, course, role):
+    cast = world.cast(course)
+    assert _dismissed(world, course) is False
+    with world.client(cast[role]) as c:
+        r = c.post(f"/api/v1/courses/{course.id}/dismiss_migration_limitation_message")
+    assert (r.status_code, r.json()) == (200, {"success": True})
+    assert _dismissed(world, course) is True
+
+
+def test_dismiss_is_403_for_non_members_404_for_unknown_courses_401_without_token(world, course):
+    cast = world.cast(course)
+    url = f"/api/v1/courses/{course.id}/dismiss_migration_limitation_message"
+    with world.client(cast["outsider"]) as c:
+        r = c.post(url)
+    assert (r.status_code, r.json()) == (403, FORBIDDEN)
+    with world.client(world.admin_token) as c:
+        r = c.post("/api/v1/courses/999999/dismiss_migration_limitation_message")
+    assert (r.status_code, r.json()) == (404, NOT_FOUND)
+    with world.client() as c:
+        r = c.post(url)
+    assert r.status_code == 401
+    assert _dismissed(world, course) is False
