@@ -16,7 +16,8 @@ GRANTED = {
     "teacher": set(ASKED) - {"manage_sis"},
     "ta": set(ASKED) - {"manage_sis", "change_course_state", "update"},
     "designer": {"send_messages", "read_roster", "manage_content", "manage_files", "create_discussion_topic",
-                 "read_sis", "create_announcement", "manage_files_add", "manage_assignments_edit", "read_course_content"},
+                 "read_sis", "create_announcement", "manage_files_add", "manage_assignments_edit",
+                 "read_course_content"},
     "student": {"send_messages", "read_roster", "read_course_content"},
     "observer": {"read_course_content"},
 }
