@@ -7,10 +7,14 @@ import os
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from courseport import migrate
-from courseport.core import accounts, admin, tokens
+from courseport.core import accounts, admin, demo, tokens
+from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
+from courseport.schema import User
 from courseport.settings import Settings
 
 
@@ -18,6 +22,13 @@ def _settings(data_dir: str | None, database_url: str | None, **extra) -> Settin
     return Settings.from_env(
         data_dir=Path(data_dir) if data_dir else None, database_url=database_url, **extra
     )
+
+
+def _migrated_engine(settings: Settings) -> Engine:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    return engine
 
 
 @click.group()
@@ -35,9 +46,7 @@ def db() -> None:
 @click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL")
 def db_upgrade(data_dir: str | None, database_url: str | None) -> None:
     """Apply every schema migration."""
-    settings = _settings(data_dir, database_url)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(make_engine(settings.effective_database_url))
+    _migrated_engine(_settings(data_dir, database_url)).dispose()
     click.echo("database is up to date")
 
 
@@ -48,40 +57,71 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--user", "login", required=True, help="Login of the user (created if missing).")
-@click.option("--admin", is_flag=True, help="Make the user an administrator of the root account.")
+@click.option("--admin", "make_admin", is_flag=True, help="Make the user an administrator of the root account.")
 @click.option("--data-dir", default=None)
 @click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL")
-def token_create(login: str, admin_flag: bool = False, data_dir: str | None = None,
-                 database_url: str | None = None, **kw) -> None:
+def token_create(login: str, make_admin: bool, data_dir: str | None, database_url: str | None) -> None:
     """Create an API token for a user and print it."""
-    settings = _settings(data_dir, database_url)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    migrate.upgrade(engine)
-    with transaction(engine, write=True) as session:
-        accounts.ensure_root(session)
-        _, value = admin.create_token_for(session, login, admin=kw.get("admin", admin_flag), purpose="cli")
+    engine = _migrated_engine(_settings(data_dir, database_url))
+    try:
+        with transaction(engine, write=True) as session:
+            accounts.ensure_root(session)
+            _, value = admin.create_token_for(session, login, admin=make_admin, purpose="cli")
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
     click.echo(value)
 
 
-def write_credentials(settings: Settings, base_url: str) -> dict:
-    """Make sure the bootstrap admin exists and credentials.json holds a working token for it."""
+def _working_token(session: Session, user: User, current: str | None) -> str:
+    """The token credentials.json already holds if it still works for `user`, else a new one."""
+    try:
+        if current and tokens.authenticate(session, current).id == user.id:
+            return current
+    except NotAuthenticated:
+        pass
+    return tokens.create_token(session, user, "credentials.json")
+
+
+def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> tuple[dict, demo.DemoSummary | None]:
+    """Migrate; make sure root account 1, the bootstrap admin and credentials.json exist; seed demo data.
+
+    `seed_demo` None seeds only on the first start of an empty store, so a newcomer sees data at once.
+    """
+    from courseport.app import instance_secret  # the web stack loads only when serving
+
     path = settings.data_dir / "credentials.json"
-    engine = make_engine(settings.effective_database_url)
     current = json.loads(path.read_text()) if path.exists() else {}
+    engine = _migrated_engine(settings)
     with transaction(engine, write=True) as session:
         accounts.ensure_root(session)
+        first_start = admin.store_is_empty(session)
         user = admin.ensure_user(session, "admin", name="Admin", admin=True)
-        token_value = current.get("canvas", {}).get("token")
-        try:
-            if tokens.authenticate(session, token_value).id != user.id:
-                raise ValueError
-        except Exception:  # noqa: BLE001 - any stale or missing token is replaced
-            token_value = tokens.create_token(session, user, "credentials.json")
+        token_value = _working_token(session, user, current.get("canvas", {}).get("token"))
+        wanted = seed_demo if seed_demo is not None else first_start
+        summary = demo.seed_demo(session, user) if wanted else None
+    instance_secret(engine)  # made here once, so worker processes starting together only read it
+    engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value}}
+    if summary is not None:
+        creds["demo"] = {"account_id": summary.account_id, "users": {
+            u.login: {"id": u.id, "name": u.name, "role": u.role, "token": u.token} for u in summary.users}}
     path.write_text(json.dumps(creds, indent=2) + "\n")
     os.chmod(path, 0o600)
-    return creds
+    return creds, summary
+
+
+def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo.DemoSummary | None) -> None:
+    path = settings.data_dir / "credentials.json"
+    click.echo(f"courseport is serving at {base_url}")
+    click.echo(f"credentials: {path}")
+    click.echo(f"  Canvas-compatible API: {base_url}/api/v1  (Bearer {creds['canvas']['token'][:6]}...)")
+    click.echo(f"  python: canvasapi.Canvas({base_url!r}, <canvas.token from credentials.json>)")
+    if summary is not None:
+        click.echo(f"demo data: {summary.account_name} (account {summary.account_id}), "
+                   f"{len(summary.courses)} courses, {len(summary.users)} users; "
+                   f"their tokens are under demo.users in credentials.json")
 
 
 @main.command()
@@ -92,22 +132,26 @@ def write_credentials(settings: Settings, base_url: str) -> dict:
               help="postgresql://... to use PostgreSQL instead of SQLite.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
 @click.option("--job-mode", type=click.Choice(["threads", "manual"]), default="threads", show_default=True)
-def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str) -> None:
+@click.option("--seed-demo/--no-demo", "seed_demo", default=None,
+              help="Seed demo data on start (default: only on the first start of an empty store).")
+def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str,
+          seed_demo: bool | None) -> None:
     """Start the service (SQLite and a local blob folder by default)."""
     import uvicorn
 
     settings = _settings(data_dir, database_url, job_mode=job_mode)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(make_engine(settings.effective_database_url))
-    base_url = f"http://{host}:{port}"
-    creds = write_credentials(settings, base_url)
-    click.echo(f"courseport is serving at {base_url}")
-    click.echo(f"credentials: {settings.data_dir / 'credentials.json'}")
-    click.echo(f"  Canvas-compatible API: {base_url}/api/v1  (Bearer {creds['canvas']['token'][:6]}...)")
-    click.echo(f"  python: canvasapi.Canvas({base_url!r}, <canvas.token from credentials.json>)")
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    base_url = f"http://{shown_host}:{port}"
+    creds, summary = prepare_store(settings, base_url, seed_demo)
+    _print_welcome(settings, base_url, creds, summary)
+    # Worker processes build their settings from the environment (see app.app_from_env).
     os.environ["COURSEPORT_DATA_DIR"] = str(settings.data_dir.resolve())
     os.environ["COURSEPORT_JOB_MODE"] = job_mode
     if settings.database_url:
         os.environ["COURSEPORT_DATABASE_URL"] = settings.database_url
     uvicorn.run("courseport.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
