@@ -81,7 +81,10 @@ class JobContext:
 
 
 def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] | None = None) -> JobContext | None:
-    """Claim the oldest runnable job: queued, or running with an expired lease (a dead worker's)."""
+    """Claim the oldest runnable job: queued, or running with an expired lease (a dead worker's).
+
+    A job whose attempts are used up is failed on the way, and the search goes on past it.
+    """
     now = utcnow()
     with transaction(engine, write=True) as db:
         stmt = select(Job).where(or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now)))
@@ -90,19 +93,25 @@ def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] 
         stmt = stmt.order_by(Job.id).limit(1)
         if engine.dialect.name == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
-        job = db.scalar(stmt)
-        if job is None:
-            return None
-        if job.attempts >= job.max_attempts:
+        while (job := db.scalar(stmt)) is not None:
+            if job.attempts < job.max_attempts:
+                return _take(db, engine, job, worker_id, lease_seconds)
             _finish(db, job, "failed", error=job.error or "the worker running this job stopped; attempts used up")
-            return None
-        won = db.execute(update(Job).where(Job.id == job.id, Job.state == job.state, Job.attempts == job.attempts)
-                         .values(state="running", worker_id=worker_id, attempts=job.attempts + 1,
-                                 started_at=job.started_at or now, updated_at=now,
-                                 lease_until=now + timedelta(seconds=lease_seconds))).rowcount
-        if not won:
-            return None
-        return JobContext(engine, job.id, worker_id, dict(job.payload or {}), job.attempts + 1, lease_seconds)
+        return None
+
+
+def _take(db: Session, engine: Engine, job: Job, worker_id: str, lease_seconds: float) -> JobContext | None:
+    """Compare-and-set the job to running under this worker; None if another worker got there first."""
+    now = utcnow()
+    # Read before the UPDATE: the session synchronises `job` with the values it sets.
+    attempt, payload = job.attempts + 1, dict(job.payload or {})
+    won = db.execute(update(Job).where(Job.id == job.id, Job.state == job.state, Job.attempts == job.attempts)
+                     .values(state="running", worker_id=worker_id, attempts=attempt,
+                             started_at=job.started_at or now, updated_at=now,
+                             lease_until=now + timedelta(seconds=lease_seconds))).rowcount
+    if not won:
+        return None
+    return JobContext(engine, job.id, worker_id, payload, attempt, lease_seconds)
 
 
 def run(ctx: JobContext, kind: str) -> None:
