@@ -1,0 +1,103 @@
+"""Course rights from adminship and enrollments, on a real database."""
+
+from __future__ import annotations
+
+import pytest
+
+from courseport.core import accounts
+from courseport.core.permissions import ALL_RIGHTS, course_rights, enrollment_types_with, require
+from courseport.core.errors import NotAllowed
+from courseport.schema import Course, User
+
+
+def _rights(world, user, course):
+    with world.tx() as db:
+        return course_rights(db, db.get(User, user.id), db.get(Course, course.id))
+
+
+def _set_state(world, course, state):
+    with world.tx() as db:
+        db.get(Course, course.id).workflow_state = state
+
+
+def test_admins_hold_every_right_below_their_account(world):
+    with world.tx() as db:
+        sub = accounts.create_account(db, "Sub", 1).id
+    sub_admin = world.user("subadmin")
+    with world.tx() as db:
+        accounts.make_admin(db, sub_admin.id, sub)
+    in_sub, in_root = world.course("In sub", account_id=sub), world.course("In root")
+    assert _rights(world, world.admin, in_sub).rights == ALL_RIGHTS
+    assert _rights(world, sub_admin, in_sub).is_admin
+    assert not _rights(world, sub_admin, in_root).can("read")
+
+
+@pytest.mark.parametrize(("etype", "granted", "denied"), [
+    ("TeacherEnrollment", {"read", "update_course", "delete_course", "reset_content", "read_sis"},
+     {"undelete_course", "manage_sis"}),
+    ("TaEnrollment", {"read", "manage_content", "manage_grades", "read_sis"}, {"update_course", "delete_course"}),
+    ("DesignerEnrollment", {"read", "manage_content", "read_sis"}, {"update_course", "manage_grades"}),
+    ("StudentEnrollment", {"read", "read_roster", "participate_as_student"},
+     {"manage_content", "update_course", "read_sis"}),
+    ("ObserverEnrollment", {"read", "read_syllabus"}, {"read_roster", "post_to_forum", "read_sis"}),
+])
+def test_rights_of_each_role_in_a_published_course(world, etype, granted, denied):
+    course = world.course("Published")
+    user = world.user("member")
+    world.enroll(user, course, etype)
+    rights = _rights(world, user, course)
+    assert granted <= rights.rights and not denied & rights.rights
+    assert rights.enrollment_types == {etype} and not rights.is_admin
+
+
+def test_students_and_observers_lose_an_unpublished_course_staff_keep_it(world):
+    course = world.course("Draft", offer=False)
+    people = {etype: world.user(etype.lower()) for etype in ("StudentEnrollment", "ObserverEnrollment",
+                                                             "TeacherEnrollment", "DesignerEnrollment")}
+    for etype, user in people.items():
+        world.enroll(user, course, etype)
+    readable = {etype: _rights(world, user, course).can("read") for etype, user in people.items()}
+    assert readable == {"StudentEnrollment": False, "ObserverEnrollment": False,
+                        "TeacherEnrollment": True, "DesignerEnrollment": True}
+    _set_state(world, course, "completed")
+    assert _rights(world, people["StudentEnrollment"], course).can("read")  # concluded courses stay readable
+
+
+def test_invited_and_completed_enrollments_grant_reading_only(world):
+    course = world.course("C")
+    invited, done, deleted = world.user("invited"), world.user("done"), world.user("deleted")
+    world.enroll(invited, course, "TeacherEnrollment", state="invited")
+    world.enroll(done, course, "TeacherEnrollment", state="completed")
+    world.enroll(deleted, course, "TeacherEnrollment", state="deleted")
+    for user in (invited, done):
+        rights = _rights(world, user, course)
+        assert rights.can("read") and not rights.can("update_course") and not rights.can("read_sis")
+    assert _rights(world, deleted, course).rights == frozenset()
+
+
+def test_deleted_course_grants_nothing_even_to_admins(world):
+    course = world.course("Gone")
+    _set_state(world, course, "deleted")
+    assert _rights(world, world.admin, course).rights == frozenset()
+
+
+def test_public_course_is_readable_by_anyone_signed_in(world):
+    course = world.course("Open", is_public_to_auth_users=True)
+    stranger = world.user("stranger")
+    rights = _rights(world, stranger, course)
+    assert rights.rights == {"read", "read_syllabus"}
+    _set_state(world, course, "unpublished")
+    assert not _rights(world, stranger, course).can("read")
+
+
+def test_require_raises_not_allowed(world):
+    course = world.course("C")
+    stranger = world.user("stranger")
+    with pytest.raises(NotAllowed):
+        require(_rights(world, stranger, course), "read")
+
+
+def test_enrollment_types_with_a_right():
+    assert enrollment_types_with("read_sis") == {"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"}
+    assert enrollment_types_with("update_course") == {"TeacherEnrollment"}
+    assert enrollment_types_with("undelete_course") == frozenset()
