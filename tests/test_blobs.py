@@ -1,0 +1,74 @@
+"""LocalBlobStore: content addressing, dedupe, size limits, push-style writers, no temp leftovers."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from courseport.blobs import LocalBlobStore, StoredBlob, TooLarge
+
+
+@pytest.fixture
+def store(tmp_path) -> LocalBlobStore:
+    return LocalBlobStore(tmp_path / "blobs")
+
+
+def stored_files(store: LocalBlobStore) -> list[str]:
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and p.parent.name != "tmp")
+
+
+def leftovers(store: LocalBlobStore) -> list[str]:
+    return [p.name for p in (store.root / "tmp").iterdir()]
+
+
+def test_put_stream_stores_once_by_content(store):
+    sha = hashlib.sha256(b"hello world").hexdigest()
+    assert store.put_stream([b"hello ", b"world"]) == StoredBlob(sha, 11, 11)
+    assert store.put_stream([b"hello world"]) == StoredBlob(sha, 11, 0)
+    assert stored_files(store) == [sha]
+    assert (store.root / sha[:2] / sha[2:4] / sha).read_bytes() == b"hello world"
+    assert b"".join(store.open_chunks(sha)) == b"hello world"
+    assert store.exists(sha)
+    assert leftovers(store) == []
+
+
+def test_put_stream_over_the_limit_keeps_nothing(store):
+    with pytest.raises(TooLarge) as err:
+        store.put_stream([b"12345", b"6"], max_bytes=5)
+    assert err.value.max_bytes == 5
+    assert stored_files(store) == []
+    assert leftovers(store) == []
+    assert store.put_stream([b"12345"], max_bytes=5).size == 5
+
+
+def test_writer_takes_pushed_chunks(store):
+    writer = store.open_writer(max_bytes=10)
+    for chunk in (b"ab", b"", b"cd"):
+        writer.write(chunk)
+    blob = writer.finish()
+    writer.abort()  # a no-op once finished
+    assert blob == StoredBlob(hashlib.sha256(b"abcd").hexdigest(), 4, 4)
+    assert b"".join(store.open_chunks(blob.sha256)) == b"abcd"
+    assert leftovers(store) == []
+
+
+def test_writer_aborted_or_failing_leaves_no_temp_file(store):
+    writer = store.open_writer()
+    writer.write(b"partial")
+    writer.abort()
+    with pytest.raises(RuntimeError), store.open_writer() as failing:
+        failing.write(b"x")
+        raise RuntimeError("parser failed")
+    assert stored_files(store) == []
+    assert leftovers(store) == []
+
+
+def test_delete_and_bad_digests(store):
+    blob = store.put_stream([b"gone"])
+    store.delete(blob.sha256)
+    store.delete(blob.sha256)
+    assert not store.exists(blob.sha256)
+    for bad in ("../../etc/passwd", "A" * 64, "0" * 63):
+        with pytest.raises(ValueError):
+            store.exists(bad)
