@@ -104,14 +104,14 @@ def test_outsider_and_unknown_course(world, cls):
 def test_test_student_is_created_once(world, cls):
     course, teacher, students = cls
     with world.tx() as db:
-        first = rosters.test_student(db, db.get(User, teacher.id), course.id).slice.items[0].user.id
+        first = rosters.ensure_test_student(db, db.get(User, teacher.id), course.id).slice.items[0].user.id
     with world.tx() as db:
-        second = rosters.test_student(db, db.get(User, teacher.id), course.id).slice.items[0].user.id
+        second = rosters.ensure_test_student(db, db.get(User, teacher.id), course.id).slice.items[0].user.id
         count = db.scalar(select(func.count()).select_from(Enrollment).where(
             Enrollment.course_id == course.id, Enrollment.type == "StudentViewEnrollment"))
     assert first == second and count == 1
     with world.tx() as db, pytest.raises(NotAllowed):
-        rosters.test_student(db, db.get(User, students[0].id), course.id)
+        rosters.ensure_test_student(db, db.get(User, students[0].id), course.id)
 
 
 def test_recent_students_needs_read_reports(world, cls):

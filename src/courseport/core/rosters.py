@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts, users
@@ -126,10 +126,7 @@ def roster_user(db: Session, viewer: User, course_ref: str | int, user_ref: str,
                 ) -> RosterPage:
     """One user the viewer may see in the course (404 when not in it), as a one-entry page."""
     course, rights = _roster_course(db, viewer, course_ref)
-    try:
-        user = users.resolve_user(db, user_ref, viewer)
-    except NotFound:
-        raise NotFound("user") from None
+    user = users.resolve_user(db, user_ref, viewer)
     visible = db.scalar(select(User.id).where(
         User.id == user.id, User.workflow_state != "deleted",
         _member_of(course, _CURRENT_STATES, None, _visible_sections(db, rights, viewer, course))))
@@ -182,7 +179,7 @@ def content_share_users(db: Session, viewer: User, course_ref: str | int, search
                       Slice([RosterEntry(u) for u in found.items], found.has_more))
 
 
-def test_student(db: Session, viewer: User, course_ref: str | int) -> RosterPage:
+def ensure_test_student(db: Session, viewer: User, course_ref: str | int) -> RosterPage:
     """The course's test student, created (with its student-view enrollment) on first request."""
     course, rights = readable_course(db, viewer, course_ref, "use_student_view")
     db.execute(select(Course.id).where(Course.id == course.id).with_for_update())  # one creator at a time
@@ -312,7 +309,7 @@ def _order(sort: str | None) -> list[ColumnElement]:
     return [case((column.is_(None), 1), else_=0), column, *by_name]
 
 
-def _window_holding(db: Session, stmt, order: list[ColumnElement], user_id: int, window: Window) -> Window:  # noqa: ANN001
+def _window_holding(db: Session, stmt: Select, order: list[ColumnElement], user_id: int, window: Window) -> Window:
     """The window of `window.limit` rows that holds the user, or `window` when they are not listed."""
     ranked = stmt.with_only_columns(User.id.label("uid"),
                                     func.row_number().over(order_by=order).label("position")).subquery()

@@ -82,7 +82,7 @@ def list_content_share_users(call: Call, course_id: str) -> Response:
 @get("/courses/{course_id:str}/student_view_student")
 def get_student_view_student(call: Call, course_id: str) -> dict:
     with call.write() as (db, me):
-        page = rosters.test_student(db, me, course_id)
+        page = rosters.ensure_test_student(db, me, course_id)
     return render_roster_user(page.slice.items[0], page, set(), call.origin)
 
 
@@ -93,5 +93,5 @@ def get_user(call: Call, user_id: str) -> dict:
     return render_profile(profile, set(call.list("include[]")), call.origin)
 
 
-ROUTES = [list_course_users, search_course_users, list_students, list_recent_students, get_course_user, list_content_share_users,
-          get_student_view_student, get_user]
+ROUTES = [list_course_users, search_course_users, list_students, list_recent_students, get_course_user,
+          list_content_share_users, get_student_view_student, get_user]
