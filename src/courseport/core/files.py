@@ -17,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.blobs import StoredBlob
@@ -123,8 +124,7 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     if course is None or user is None or course.workflow_state == "deleted":
         raise NotFound("course")
     require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
-    if db.get(Blob, stored.sha256) is None:
-        db.add(Blob(sha256=stored.sha256, size=stored.size))
+    _record_blob(db, stored)
     clashes = _files_named(db, course.id, ticket.folder_path)
     name = ticket.name
     if ticket.on_duplicate == "overwrite":
@@ -140,6 +140,16 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     db.add(file)
     db.flush()
     return file
+
+
+def _record_blob(db: Session, stored: StoredBlob) -> None:
+    if db.get(Blob, stored.sha256) is not None:
+        return
+    try:
+        with db.begin_nested():
+            db.add(Blob(sha256=stored.sha256, size=stored.size))
+    except IntegrityError:
+        pass  # a concurrent upload of the same bytes recorded it first
 
 
 def _files_named(db: Session, course_id: int, folder_path: str) -> dict[str, list[File]]:
