@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseport.core import courses
+from courseport.core import accounts, courses
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.schema import Course, Enrollment, Section, User
 
@@ -43,7 +43,10 @@ def test_derived_course_code(name, code):
 
 def test_create_offers_enrolls_and_defaults(world):
     course = _as(world, world.admin, courses.create_course, 1, {"name": "  "}, offer=True, enroll_me=True)
-    assert (course.name, course.workflow_state, course.enrollment_term_id) == ("Unnamed Course", "available", 1)
+    with world.tx() as db:
+        default_term = accounts.default_term(db, 1).id
+    assert (course.name, course.workflow_state, course.enrollment_term_id) == (
+        "Unnamed Course", "available", default_term)
     with world.tx() as db:
         [section] = db.scalars(select(Section).where(Section.course_id == course.id)).all()
         [teacher] = db.scalars(select(Enrollment).where(Enrollment.course_id == course.id)).all()
