@@ -151,7 +151,9 @@ def test_serve_starts_two_workers_with_demo_data(tmp_path):
         creds = json.loads((tmp_path / "credentials.json").read_text())
         assert creds["base_url"] == f"http://127.0.0.1:{port}"
         as_admin = Canvas(creds["base_url"], creds["canvas"]["token"])
-        assert as_admin.get_course("DEMO-BIO101", use_sis_id=True).name == "Introduction to Biology"
+        assert {"Introduction to Biology", "Calculus I", "Biology Blueprint"} <= {
+            course.name for course in as_admin.get_courses()}
+        assert as_admin.get_course("DEMO-BIO101", use_sis_id=True).course_code == "BIO 101"
         as_student = Canvas(creds["base_url"], creds["demo"]["users"]["demo.student1"]["token"])
         names = {course.name for course in as_student.get_courses()}
         assert {"Introduction to Biology", "Calculus I"} <= names

@@ -87,7 +87,8 @@ def _working_token(session: Session, user: User, current: str | None) -> str:
 def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> tuple[dict, demo.DemoSummary | None]:
     """Migrate; make sure root account 1, the bootstrap admin and credentials.json exist; seed demo data.
 
-    `seed_demo` None seeds only on the first start of an empty store, so a newcomer sees data at once.
+    `seed_demo` None seeds only on the first start of an empty store, so a newcomer sees data at once;
+    the bootstrap admin teaches the demo courses, so its own course list shows them.
     """
     from courseport.app import instance_secret  # the web stack loads only when serving
 
@@ -100,7 +101,7 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         user = admin.ensure_user(session, "admin", name="Admin", admin=True)
         token_value = _working_token(session, user, current.get("canvas", {}).get("token"))
         wanted = seed_demo if seed_demo is not None else first_start
-        summary = demo.seed_demo(session, user) if wanted else None
+        summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value}}

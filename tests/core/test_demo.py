@@ -14,9 +14,9 @@ from courseport.schema import Account, Course, Enrollment, Favorite, Section, Te
 MODELS = (Account, Term, User, Course, Section, Enrollment, Favorite)
 
 
-def seed(world) -> demo.DemoSummary:  # noqa: ANN001
+def seed(world, **options) -> demo.DemoSummary:  # noqa: ANN001
     with world.tx() as db:
-        return demo.seed_demo(db, db.get(User, world.admin.id))
+        return demo.seed_demo(db, db.get(User, world.admin.id), **options)
 
 
 def sizes(world) -> dict:  # noqa: ANN001
@@ -105,6 +105,20 @@ def test_seed_course_states(world, spec):
         assert (course.name, course.course_code, course.workflow_state, course.blueprint) == (
             spec.name, spec.course_code, spec.state, spec.blueprint)
         assert db.get(Term, course.enrollment_term_id).sis_term_id == spec.term
+
+
+def test_enroll_me_makes_the_actor_teach_every_demo_course(world):
+    seed(world)
+    assert _taught_by(world, world.admin.id) == []
+    summary = seed(world, enroll_me=True)
+    seed(world, enroll_me=True)
+    assert _taught_by(world, world.admin.id) == sorted(c.id for c in summary.courses)
+
+
+def _taught_by(world, user_id: int) -> list[int]:  # noqa: ANN001
+    with world.tx() as db:
+        return sorted(db.scalars(select(Enrollment.course_id).where(
+            Enrollment.user_id == user_id, Enrollment.type == "TeacherEnrollment")))
 
 
 def test_seed_by_a_non_admin_is_refused(world):

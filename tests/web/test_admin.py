@@ -181,6 +181,16 @@ def test_seed_twice_does_not_duplicate(world):
     assert second["users"][0]["token"] != first["users"][0]["token"]
 
 
+def test_seed_with_enroll_me_lists_demo_courses_for_the_caller(world):
+    with world.client(world.admin_token) as c:
+        assert c.post("/_courseport/seed").status_code == 200
+        assert c.get("/api/v1/courses").json() == []
+        body = c.post("/_courseport/seed", data={"enroll_me": "true"}).json()
+        listed = c.get("/api/v1/courses", params={"per_page": 50}).json()
+    available = {c["id"] for c in body["courses"] if c["workflow_state"] == "available"}
+    assert available <= {course["id"] for course in listed}
+
+
 def test_seed_links_observer_sections_and_favorites(world):
     with world.client(world.admin_token) as c:
         body = c.post("/_courseport/seed").json()

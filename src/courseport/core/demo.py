@@ -140,12 +140,19 @@ class DemoSummary:
     courses: list[DemoCourse] = field(default_factory=list)
 
 
-def seed_demo(db: Session, actor: User) -> DemoSummary:
-    """Add (or complete) the demo account; `actor` must administer the root account."""
+def seed_demo(db: Session, actor: User, *, enroll_me: bool = False) -> DemoSummary:
+    """Add (or complete) the demo account; `actor` must administer the root account.
+
+    `enroll_me` also makes the actor a teacher of every demo course, so the actor's own course list
+    (the first thing a newcomer asks for) shows them.
+    """
     account = _ensure_account(db)
     terms = {spec.sis_term_id: _ensure_term(db, account.root_account_id or account.id, spec) for spec in TERMS}
     people = {spec.login: _ensure_user(db, spec) for spec in PEOPLE}
     made = [_ensure_course(db, actor, account, spec, terms, people) for spec in COURSES]
+    if enroll_me:
+        for course in made:
+            _ensure_enrollment(db, course, courses.default_section(db, course), actor, _T, None)
     by_sis = {course.sis_course_id: course for course in made}
     for login, sis_course_id in FAVORITES:
         _ensure_favorite(db, people[login], by_sis[sis_course_id])
