@@ -93,7 +93,7 @@ def test_update_every_param(world):
     canvas = world.canvas()
     course = canvas.get_course(world.course("Before", offer=False).id)
     with world.tx() as db:
-        term = db.merge(_term(db, "Spring"))
+        term = _term(db, "Spring")
     sub = _sub_account(world)
     assert course.update(course={
         "name": "After", "course_code": "AFT", "start_at": "2030-01-01T00:00:00Z",
