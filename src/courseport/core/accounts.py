@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import NotAllowed, NotFound
@@ -41,7 +41,17 @@ def ensure_root(db: Session) -> Account:
         db.add(Role(id=role_id, name=name, base_role_type=name))
     db.add(Term(root_account_id=root.id, name="Default Term"))
     db.flush()
+    _advance_id_sequences(db, (Account, Role))
     return root
+
+
+def _advance_id_sequences(db: Session, models: tuple[type, ...]) -> None:
+    """Rows inserted with explicit ids leave PostgreSQL's id sequences behind; move them past those ids."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        db.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
 
 
 def create_account(db: Session, name: str, parent_id: int, sis_account_id: str | None = None) -> Account:
