@@ -1,0 +1,362 @@
+"""Requests/s of the Canvas course endpoints as a ratio to a bare JSON endpoint of the same server.
+
+Seeds a throw-away store (an admin, a token, 120 courses the admin teaches), starts the real
+server with `courseport serve` (uvicorn, the app factory, 2 worker processes by default) on a free
+loopback port, then measures in interleaved slots (bare, single, list, bare, ...) so machine noise
+hits every endpoint alike:
+  bare    GET /_courseport/health
+  single  GET /api/v1/courses/:id        (cycling over the 120 courses)
+  list    GET /api/v1/courses?per_page=100
+Load comes from separate processes over keep-alive connections. The default client writes raw
+HTTP/1.1 on asyncio because httpx costs the load generator several times more CPU per request,
+CPU the server then lacks on a small machine; `--client httpx` measures with httpx instead.
+
+    .venv/bin/python bench/api.py [--seconds 2] [--rounds 5] [--concurrency 8] [--workers 2]
+                                  [--database-url postgresql://...  (EMPTIED first)]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import multiprocessing as mp
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+TARGET = 0.40
+COURSES = 120
+ENDPOINTS = ("bare", "single", "list")
+
+
+# --- seeding and the server -------------------------------------------------------------------
+
+def seed(database_url: str) -> tuple[str, list[int]]:
+    """An emptied, migrated store holding the admin, its token and COURSES courses it teaches."""
+    from courseport import migrate
+    from courseport.core import accounts, admin, courses
+    from courseport.db import make_engine, transaction
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    with transaction(engine, write=True) as db:
+        admin.reset_store(db, keep_admins=False)
+        accounts.ensure_root(db)
+        user, token = admin.create_token_for(db, "admin", admin=True, purpose="bench")
+        made = [courses.create_course(db, user, accounts.ROOT_ACCOUNT_ID, {"name": f"Bench Course {n}"},
+                                      offer=True, enroll_me=True) for n in range(COURSES)]
+        ids = [c.id for c in made]
+    engine.dispose()
+    return token, ids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, database_url: str | None, port: int, workers: int) -> subprocess.Popen:
+    """`courseport serve` in its own process group, exactly as a user starts it."""
+    cmd = [sys.executable, "-c", "from courseport.cli import main; main()", "serve", "--host", HOST,
+           "--port", str(port), "--data-dir", str(data_dir), "--workers", str(workers)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
+    if database_url:
+        cmd += ["--database-url", database_url]
+    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def wait_ready(proc: subprocess.Popen, base_url: str, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/_courseport/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"server did not answer within {timeout:.0f} s:\n{log_path.read_text()}")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time used so far by the processes of a process group (the server and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that just ended
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM lets uvicorn's supervisor stop its workers; the group kill is the fallback."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the group we created; reaps stray workers
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+# --- load generation (runs in separate processes) ---------------------------------------------
+
+@dataclass
+class Slot:
+    """What one load process does for one measurement: requests on `connections` connections."""
+    paths: list[str]
+    token: str
+    seconds: float
+    max_requests: int
+    connections: int
+    client: str
+
+
+@dataclass
+class SlotResult:
+    count: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    cpu: float = 0.0  # of the load processes
+    server_cpu: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+
+class Budget:
+    """Requests left before the count bound, shared by the connections of one process."""
+
+    def __init__(self, n: int):
+        self.left = n
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+async def raw_connection(port: int, requests: itertools.cycle, end: float, budget: Budget, out: SlotResult) -> None:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        while time.perf_counter() < end and budget.take():
+            started = time.perf_counter()
+            writer.write(next(requests))
+            head = await reader.readuntil(b"\r\n\r\n")
+            lowered = head.lower()
+            at = lowered.find(b"content-length:")
+            if at < 0:
+                raise RuntimeError(f"response without content-length: {head[:200]!r}")
+            length = int(lowered[at + 15 : lowered.index(b"\r\n", at)])
+            await reader.readexactly(length)
+            out.latencies.append(time.perf_counter() - started)
+            out.errors += head[9:12] != b"200"
+    finally:
+        writer.close()
+
+
+async def httpx_connection(client: httpx.AsyncClient, paths: itertools.cycle, end: float, budget: Budget,
+                           out: SlotResult) -> None:
+    while time.perf_counter() < end and budget.take():
+        started = time.perf_counter()
+        response = await client.get(next(paths))
+        out.latencies.append(time.perf_counter() - started)
+        out.errors += response.status_code != 200
+
+
+async def run_slot(port: int, slot: Slot) -> SlotResult:
+    out, budget = SlotResult(), Budget(slot.max_requests)
+    cpu, started = time.process_time(), time.perf_counter()
+    end = started + slot.seconds
+    if slot.client == "raw":
+        requests = [f"GET {p} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {slot.token}\r\n\r\n".encode()
+                    for p in slot.paths]
+        # Each connection starts at a different offset so they do not ask for the same course together.
+        jobs = [raw_connection(port, itertools.cycle(requests[i:] + requests[:i]), end, budget, out)
+                for i in range(slot.connections)]
+        await asyncio.gather(*jobs)
+    else:
+        headers = {"Authorization": f"Bearer {slot.token}"}
+        limits = httpx.Limits(max_connections=slot.connections, max_keepalive_connections=slot.connections)
+        async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", headers=headers, limits=limits) as client:
+            await asyncio.gather(*[httpx_connection(client, itertools.cycle(slot.paths[i:] + slot.paths[:i]),
+                                                    end, budget, out) for i in range(slot.connections)])
+    out.elapsed, out.cpu = time.perf_counter() - started, time.process_time() - cpu
+    out.count = len(out.latencies)
+    return out
+
+
+def load_process(port: int, conn) -> None:  # noqa: ANN001 - a multiprocessing Connection
+    try:
+        import uvloop
+        uvloop.install()
+    except ImportError:
+        pass
+    while (slot := conn.recv()) is not None:
+        conn.send(asyncio.run(run_slot(port, slot)))
+
+
+class LoadGenerators:
+    """`processes` load processes; each slot's connections are spread over them."""
+
+    def __init__(self, port: int, processes: int):
+        ctx = mp.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for _ in range(processes):
+            ours, theirs = ctx.Pipe()
+            proc = ctx.Process(target=load_process, args=(port, theirs), daemon=True)
+            proc.start()
+            self.pipes.append(ours)
+            self.procs.append(proc)
+
+    def run(self, slot: Slot) -> SlotResult:
+        n = len(self.pipes)
+        for i, pipe in enumerate(self.pipes):
+            share = slot.connections // n + (i < slot.connections % n)
+            pipe.send(Slot(slot.paths, slot.token, slot.seconds, -(-slot.max_requests // n), share, slot.client))
+        try:
+            parts = [pipe.recv() for pipe in self.pipes]
+        except (EOFError, OSError):
+            raise SystemExit("a load process died; see its traceback above") from None
+        return SlotResult(count=sum(p.count for p in parts), errors=sum(p.errors for p in parts),
+                          elapsed=max(p.elapsed for p in parts), cpu=sum(p.cpu for p in parts),
+                          latencies=[x for p in parts for x in p.latencies])
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            try:
+                pipe.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for proc in self.procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+
+# --- measuring and reporting ------------------------------------------------------------------
+
+def endpoint_paths(ids: list[int]) -> dict[str, list[str]]:
+    return {"bare": ["/_courseport/health"], "single": [f"/api/v1/courses/{i}" for i in ids],
+            "list": ["/api/v1/courses?per_page=100"]}
+
+
+def check_responses(base_url: str, token: str, ids: list[int]) -> None:
+    """Fail loudly rather than time error pages."""
+    with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        one = client.get(f"/api/v1/courses/{ids[0]}")
+        many = client.get("/api/v1/courses", params={"per_page": 100})
+    if one.status_code != 200 or one.json().get("id") != ids[0]:
+        raise SystemExit(f"single course GET is broken: {one.status_code} {one.text[:300]}")
+    if many.status_code != 200 or len(many.json()) != 100:
+        raise SystemExit(f"course list GET is broken: {many.status_code} {many.text[:300]}")
+
+
+def measure(gen: LoadGenerators, server_pgid: int, args: argparse.Namespace, token: str,
+            ids: list[int]) -> dict[str, list[SlotResult]]:
+    paths = endpoint_paths(ids)
+    slot = lambda name, secs: Slot(paths[name], token, secs, args.max_requests, args.concurrency, args.client)  # noqa: E731
+    for name in ENDPOINTS:  # warm-up: connection pools, statement caches, imports on first call
+        gen.run(slot(name, args.warmup))
+    results: dict[str, list[SlotResult]] = {name: [] for name in ENDPOINTS}
+    for round_no in range(1, args.rounds + 1):
+        for name in ENDPOINTS:
+            before = group_cpu_seconds(server_pgid)
+            result = gen.run(slot(name, args.seconds))
+            result.server_cpu = group_cpu_seconds(server_pgid) - before
+            if result.errors:
+                raise SystemExit(f"{name}: {result.errors} of {result.count} requests did not answer 200")
+            results[name].append(result)
+        line = "  ".join(f"{n} {results[n][-1].count / results[n][-1].elapsed:8.0f}" for n in ENDPOINTS)
+        print(f"  round {round_no}/{args.rounds}: {line} req/s", flush=True)
+    return results
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def report(results: dict[str, list[SlotResult]], args: argparse.Namespace) -> None:
+    rates = {n: [r.count / r.elapsed for r in rs] for n, rs in results.items()}
+    # Ratios pair each slot with the bare slot of its own round, so slow spells cancel out.
+    ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"])] for n in ENDPOINTS}
+    print(f"\n{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
+          f" {'server CPU ms/req':>18} {'client CPU':>11}")
+    for name in ENDPOINTS:
+        rs = results[name]
+        lat = sorted(x for r in rs for x in r.latencies)
+        server_ms = 1000 * sum(r.server_cpu for r in rs) / sum(r.count for r in rs)
+        client = sum(r.cpu for r in rs) / sum(r.elapsed for r in rs)
+        print(f"{name:<8} {statistics.median(rates[name]):>15.0f} {statistics.median(ratios[name]):>13.0%}"
+              f" {percentile(lat, 0.5) * 1000:>8.2f} {percentile(lat, 0.95) * 1000:>8.2f} {server_ms:>18.3f}"
+              f" {client:>10.0%}")
+    single = statistics.median(ratios["single"])
+    verdict = "MET" if single >= TARGET else "NOT MET"
+    print(f"\ntarget: single-course GET >= {TARGET:.0%} of bare: {verdict} ({single:.0%},"
+          f" per round {', '.join(f'{r:.0%}' for r in ratios['single'])})")
+    print(f"note: {os.cpu_count()} CPU cores shared by {args.workers} server process(es) and "
+          f"{args.load_processes} load process(es); 'client CPU' is the share of one core the load "
+          "generator used, which the server could not. Absolute req/s are lower bounds, and the "
+          "client's fixed cost per request flatters the ratios (least with --client raw).")
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--seconds", type=float, default=2.0, help="length of one measurement slot")
+    p.add_argument("--rounds", type=int, default=5, help="rounds of (bare, single, list) slots")
+    p.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per endpoint")
+    p.add_argument("--max-requests", type=int, default=200_000, help="count bound of one slot")
+    p.add_argument("--concurrency", type=int, default=8, help="concurrent keep-alive connections")
+    p.add_argument("--workers", type=int, default=2, help="server processes (serve's default is 2)")
+    p.add_argument("--load-processes", type=int, default=1, help="processes generating load")
+    p.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    p.add_argument("--database-url", default=None,
+                   help="postgresql://... (the database is EMPTIED); default: SQLite in a temp dir")
+    return p.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="courseport-bench-") as tmp:
+        data_dir = Path(tmp)
+        token, ids = seed(args.database_url or f"sqlite:///{data_dir / 'courseport.db'}")
+        port = free_port()
+        base_url = f"http://{HOST}:{port}"
+        print(f"server: courseport serve --workers {args.workers} on {base_url}, "
+              f"{'PostgreSQL' if args.database_url else 'SQLite'}; {args.concurrency} connections, "
+              f"{args.client} client, {args.rounds} rounds of {args.seconds:g} s per endpoint", flush=True)
+        server = start_server(data_dir, args.database_url, port, args.workers)
+        gen = None
+        try:
+            wait_ready(server, base_url, data_dir / "server.log")
+            check_responses(base_url, token, ids)
+            gen = LoadGenerators(port, args.load_processes)
+            results = measure(gen, server.pid, args, token, ids)
+        finally:
+            if gen is not None:
+                gen.close()
+            stop_server(server)
+        report(results, args)
+
+
+if __name__ == "__main__":
+    main()
