@@ -18,6 +18,15 @@ def alembic_config(connection) -> Config:  # noqa: ANN001
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_HERE))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)

@@ -12,6 +12,15 @@ from courseport.schema.courses import (
     Section,
 )
 from courseport.schema.files import Blob, File
+from courseport.schema.content import (
+    AssignmentOverride,
+    ContentItem,
+    ContentLink,
+    Folder,
+    ModuleProgress,
+    OverrideStudent,
+    Submission,
+)
 from courseport.schema.jobs import Job
 from courseport.schema.instance import InstanceValue
 
@@ -31,6 +40,13 @@ __all__ = [
     "Section",
     "Blob",
     "File",
+    "AssignmentOverride",
+    "ContentItem",
+    "ContentLink",
+    "Folder",
+    "ModuleProgress",
+    "OverrideStudent",
+    "Submission",
     "Job",
     "InstanceValue",
 ]
