@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import NotAllowed, NotFound
@@ -22,6 +22,11 @@ BUILT_IN_ROLES = {
     "DesignerEnrollment": 6,
     "ObserverEnrollment": 7,
 }
+
+
+# Built once: permission checks run them on nearly every API call.
+_PARENT_OF = select(Account.parent_account_id).where(Account.id == bindparam("account_id"))
+_ADMINISTERED_BY = select(AccountUser.account_id).where(AccountUser.user_id == bindparam("user_id"))
 
 
 def new_uuid() -> str:
@@ -93,16 +98,17 @@ def ancestor_ids(db: Session, account_id: int) -> list[int]:
     current: int | None = account_id
     while current is not None and current not in ids:
         ids.append(current)
-        current = db.scalar(select(Account.parent_account_id).where(Account.id == current))
+        current = db.scalar(_PARENT_OF, {"account_id": current})
     return ids
 
 
 def is_admin_of(db: Session, user_id: int, account_id: int) -> bool:
-    chain = ancestor_ids(db, account_id)
-    hit = db.scalar(
-        select(AccountUser.id).where(AccountUser.user_id == user_id, AccountUser.account_id.in_(chain)).limit(1)
-    )
-    return hit is not None
+    # Most users administer nothing and most admins administer the account itself: one query
+    # answers both; only the rest walk up the account tree.
+    administered = set(db.scalars(_ADMINISTERED_BY, {"user_id": user_id}))
+    if not administered or account_id in administered:
+        return account_id in administered
+    return not administered.isdisjoint(ancestor_ids(db, account_id))
 
 
 def make_admin(db: Session, user_id: int, account_id: int = ROOT_ACCOUNT_ID) -> None:

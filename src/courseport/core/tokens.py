@@ -6,12 +6,19 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import NotAuthenticated
 from courseport.schema import AccessToken, User
 from courseport.schema.base import utcnow
+
+# Built once: every API call runs it, and building a statement costs more than running it.
+_USER_BY_TOKEN_HASH = (
+    select(User, AccessToken.expires_at)
+    .join(AccessToken, AccessToken.user_id == User.id)
+    .where(AccessToken.token_hash == bindparam("token_hash"))
+)
 
 
 def hash_token(token: str) -> str:
@@ -37,11 +44,7 @@ def authenticate(db: Session, token: str | None) -> User:
     """The user a bearer token belongs to; NotAuthenticated(invalid=True) for a wrong one."""
     if not token:
         raise NotAuthenticated()
-    row = db.execute(
-        select(User, AccessToken.expires_at)
-        .join(AccessToken, AccessToken.user_id == User.id)
-        .where(AccessToken.token_hash == hash_token(token))
-    ).first()
+    row = db.execute(_USER_BY_TOKEN_HASH, {"token_hash": hash_token(token)}).first()
     if row is None:
         raise NotAuthenticated("Invalid access token.", invalid=True)
     user, expires_at = row
