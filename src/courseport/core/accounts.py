@@ -84,7 +84,7 @@ def resolve_account(db: Session, ref: str) -> Account:
     """An account by numeric id or `sis_account_id:X`."""
     if ref.startswith("sis_account_id:"):
         account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))
-        if account is None:
+        if account is None or account.workflow_state == "deleted":
             raise NotFound("account")
         return account
     if not ref.isdigit():

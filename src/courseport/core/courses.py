@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from courseport.core import accounts
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
+from courseport.core.time_zones import to_iana
 from courseport.schema import Course, CourseSetting, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
@@ -194,6 +194,11 @@ def delete_or_conclude(db: Session, actor: User, ref: str | int, event: str | No
 
 
 def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin: bool) -> None:
+    if fields.get("restrict_enrollments_to_course_dates") is False and course.restrict_enrollments_to_course_dates:
+        # Canvas: lifting the restriction drops the end date, and the start date of an unpublished course.
+        course.end_at = None
+        if course.workflow_state == "unpublished":
+            course.start_at = None
     for key, value in fields.items():
         if key not in COURSE_FIELDS:
             continue
@@ -215,6 +220,8 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
             course.image_url, course.image_id = value, None
         elif key == "name" and value is not None:
             course.name = value.strip() or "Unnamed Course"
+        elif key == "time_zone":
+            course.time_zone = to_iana(value) if value else None
         elif key == "allow_student_wiki_edits":
             course.allow_student_wiki_edits = bool(value)
         elif hasattr(Course, key) and key not in ("remove_image", "remove_banner_image"):
@@ -230,11 +237,6 @@ def _check_value(key: str, value: Any) -> None:
                "grade_passback_setting": PASSBACK_SETTINGS}.get(key)
     if allowed is not None and value is not None and value not in allowed:
         raise InvalidInput(key, f"{key} must be one of: {', '.join(repr(a) for a in allowed)}")
-    if key == "time_zone" and value:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise InvalidInput("time_zone", f"time_zone {value!r} is not a known IANA time zone") from None
     if key == "storage_quota_mb" and value is not None and value < 0:
         raise InvalidInput("storage_quota_mb", "storage_quota_mb must not be negative")
     if key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type") and value:

@@ -294,3 +294,25 @@ def test_sis_ids_are_shown_to_staff_only(world):
             body = c.get(f"/api/v1/courses/{course.id}").json()
             assert ("sis_course_id" in body, "integration_id" in body) == (visible, visible), etype
             assert "sis_import_id" not in body
+
+
+def test_rails_time_zone_name_is_stored_as_iana(world):
+    course = world.course("Zoned")
+    with world.client(world.admin_token) as c:
+        r = c.put(f"/api/v1/courses/{course.id}", data={"course[time_zone]": "Mountain Time (US & Canada)"})
+        assert r.status_code == 200, r.text
+        assert r.json()["time_zone"] == "America/Denver"
+        assert c.get(f"/api/v1/courses/{course.id}").json()["time_zone"] == "America/Denver"
+
+
+def test_lifting_date_restriction_drops_end_and_unpublished_start(world):
+    course = world.course("Dated", offer=False)
+    with world.client(world.admin_token) as c:
+        r = c.put(f"/api/v1/courses/{course.id}", data={
+            "course[restrict_enrollments_to_course_dates]": "true",
+            "course[start_at]": "2026-01-10T00:00:00Z", "course[end_at]": "2026-05-10T00:00:00Z"})
+        assert (r.json()["start_at"], r.json()["end_at"]) == ("2026-01-10T00:00:00Z", "2026-05-10T00:00:00Z")
+        r = c.put(f"/api/v1/courses/{course.id}", data={"course[restrict_enrollments_to_course_dates]": "false"})
+        assert r.status_code == 200
+        body = c.get(f"/api/v1/courses/{course.id}").json()
+    assert (body["restrict_enrollments_to_course_dates"], body["start_at"], body["end_at"]) == (False, None, None)
