@@ -21,6 +21,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
+from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.jobs import Job
 from courseport.schema.instance import InstanceValue
 
@@ -47,6 +48,7 @@ __all__ = [
     "ModuleProgress",
     "OverrideStudent",
     "Submission",
+    "DiscussionEntry",
     "Job",
     "InstanceValue",
 ]
