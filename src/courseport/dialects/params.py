@@ -34,6 +34,16 @@ def _insert(node: dict[str, Any], parts: list[str], value: Any) -> None:
                 return
             node[part] = value
             return
+        if nxt == "" and i + 1 < len(parts) - 1:  # a[][k] -> list of hashes, a new one when k repeats (Rails)
+            items = node.get(part)
+            if not isinstance(items, list):
+                items = []
+                node[part] = items
+            rest = parts[i + 2:]
+            if not items or not isinstance(items[-1], dict) or _has_path(items[-1], rest):
+                items.append({})
+            _insert(items[-1], rest, value)
+            return
         if nxt == "" and i + 1 == len(parts) - 1:  # a[] -> list
             existing = node.get(part)
             if not isinstance(existing, list):
@@ -46,6 +56,16 @@ def _insert(node: dict[str, Any], parts: list[str], value: Any) -> None:
             child = {}
             node[part] = child
         node = child
+
+
+def _has_path(node: dict[str, Any], keys: list[str]) -> bool:
+    if "" in keys:  # a nested list keeps growing in the same hash, as in Rails
+        return False
+    for key in keys:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
 
 
 def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
