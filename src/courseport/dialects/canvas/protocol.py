@@ -149,6 +149,20 @@ def to_int(value: Any, name: str, default: int | None = None) -> int | None:
         raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
 
 
+def to_float(value: Any, name: str, default: float | None = None) -> float | None:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise InvalidInput(name, f"{name} must be a number")
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        raise InvalidInput(name, f"{name} must be a number, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise InvalidInput(name, f"{name} must be a finite number")
+    return number
+
+
 def to_datetime(value: Any, name: str) -> datetime | None:
     if value is None or value == "":
         return None
@@ -169,6 +183,8 @@ def coerce(value: Any, kind: type, name: str) -> Any:
         return to_bool(value, name)
     if kind is int:
         return to_int(value, name)
+    if kind is float:
+        return to_float(value, name)
     if kind is datetime:
         return to_datetime(value, name)
     if kind is dict:
