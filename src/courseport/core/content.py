@@ -103,8 +103,8 @@ def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, A
     fields = dict(fields)
     if "position" not in fields:
         fields["position"] = next_position(db, course_id, item_type, fields.get("parent_id"))
-    item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, data={}, local_edits={},
-                       **fields)
+    fields.setdefault("data", {})
+    item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, local_edits={}, **fields)
     item.field_hashes = {f: field_hash(getattr(item, f)) for f in TRACKED_FIELDS}
     db.add(item)
     db.flush()
