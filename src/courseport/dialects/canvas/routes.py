@@ -3,9 +3,11 @@
 from courseport.dialects.canvas import courses, progress
 from courseport.dialects.canvas import files
 from courseport.dialects.canvas import users
+from courseport.dialects.canvas import pages
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
 ROUTES += files.ROUTES
 ROUTES += users.ROUTES
+ROUTES += pages.ROUTES
