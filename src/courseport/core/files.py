@@ -15,20 +15,26 @@ import mimetypes
 import posixpath
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.blobs import StoredBlob
 from courseport.core.accounts import new_uuid
 from courseport.core.courses import readable_course
-from courseport.core.errors import InvalidInput, NotAuthenticated, NotFound
-from courseport.core.permissions import course_rights, require
+from courseport.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from courseport.core.folders import (
+    course_folder_path, folder_at_path, locked_now, readable_folder, sees_everything, visible_folder_ids,
+)
+from courseport.core.paging import Slice, Window, fetch_window
+from courseport.core.permissions import CourseRights, course_rights, require
 from courseport.core.tokens import authenticate
 from courseport.schema import Blob, Course, File, User
+from courseport.schema.base import utcnow
 
-ROOT_FOLDER = "course files"
 ON_DUPLICATE = ("overwrite", "rename")
 TICKET_SECONDS = 3600
 _DEFAULT_TYPE = "application/octet-stream"
@@ -51,11 +57,19 @@ class UploadTicket:
 def start_upload(
     db: Session, actor: User, course_ref: str | int, *, name: str | None, size: int | None,
     content_type: str | None, folder_path: str | None, on_duplicate: str | None, max_upload_bytes: int,
-    now: float | None = None,
+    now: float | None = None, parent_folder_id: int | None = None,
 ) -> UploadTicket:
-    """Check the actor may add files to the course and describe the upload it may make."""
+    """Check the actor may add files to the course and describe the upload it may make.
+
+    The folder is `parent_folder_id` if given, else `folder_path` under the root (made on upload).
+    """
     course, rights = readable_course(db, actor, course_ref)
     require(rights, "manage_files")
+    if parent_folder_id is not None:
+        folder, _ = readable_folder(db, actor, parent_folder_id)
+        if folder.course_id != course.id:
+            raise InvalidInput("parent_folder_id", "the folder belongs to another course")
+        folder_path = folder.full_name
     name = (name or "").strip()
     if not name or "/" in name or name in (".", ".."):
         raise InvalidInput("name", "name is required and must be a plain file name")
@@ -75,14 +89,10 @@ def start_upload(
     )
 
 
-def course_folder_path(relative: str | None) -> str:
-    """The full folder path for a path relative to the course's root folder."""
-    parts = [p for p in (relative or "").replace("\\", "/").split("/") if p not in ("", ".")]
-    if ".." in parts:
-        raise InvalidInput("parent_folder_path", "parent_folder_path must not contain '..'")
-    if parts and parts[0] == ROOT_FOLDER:
-        parts = parts[1:]
-    return posixpath.join(ROOT_FOLDER, *parts)
+def start_folder_upload(db: Session, actor: User, folder_id: int | str, **upload: Any) -> UploadTicket:
+    """`start_upload` into a folder named by id (its course is the folder's)."""
+    folder, _ = readable_folder(db, actor, folder_id)
+    return start_upload(db, actor, folder.course_id, folder_path=None, parent_folder_id=folder.id, **upload)
 
 
 def _b64(data: bytes) -> str:
@@ -132,8 +142,9 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
             old.workflow_state = "deleted"
     else:
         name = free_name(name, clashes)
+    folder = folder_at_path(db, course.id, ticket.folder_path)
     file = File(
-        uuid=new_uuid(), course_id=course.id, user_id=user.id, folder_path=ticket.folder_path,
+        uuid=new_uuid(), course_id=course.id, user_id=user.id, folder_path=folder.full_name, folder_id=folder.id,
         display_name=name, filename=name, content_type=ticket.content_type, size=stored.size,
         blob_sha256=stored.sha256,
     )
@@ -171,13 +182,24 @@ def free_name(name: str, taken: dict[str, object] | set[str]) -> str:
     return f"{stem}-{n}{ext}"
 
 
-def show_file(db: Session, actor: User, file_id: int) -> File:
-    file = _live_file(db, file_id)
-    course = db.get(Course, file.course_id)
-    if course is None:
+def show_file(db: Session, actor: User, file_id: int, course_ref: str | int | None = None) -> File:
+    """A live file the actor may see (in `course_ref`'s course when given)."""
+    file, _ = _readable_file(db, actor, file_id)
+    if course_ref is not None and readable_course(db, actor, course_ref)[0].id != file.course_id:
         raise NotFound("file")
-    readable_course(db, actor, course.id)
     return file
+
+
+def _readable_file(db: Session, actor: User, file_id: int) -> tuple[File, CourseRights]:
+    file = _live_file(db, file_id)
+    if file.course_id is None:
+        raise NotFound("file")
+    _, rights = readable_course(db, actor, file.course_id)
+    if not sees_everything(rights) and not (
+            not file.hidden and not locked_now(file)
+            and (file.folder_id is None or file.folder_id in visible_folder_ids(db, file.course_id, rights))):
+        raise NotFound("file")
+    return file, rights
 
 
 def file_verifier(secret: bytes, file: File) -> str:
@@ -197,4 +219,123 @@ def _live_file(db: Session, file_id: int) -> File:
     file = db.get(File, file_id)
     if file is None or file.workflow_state == "deleted":
         raise NotFound("file")
+    return file
+
+
+FILE_SORTS = ("name", "size", "created_at", "updated_at", "content_type", "user")
+FILE_FIELDS: dict[str, type] = {"name": str, "parent_folder_id": int, "on_duplicate": str, "lock_at": datetime,
+                                "unlock_at": datetime, "locked": bool, "hidden": bool}
+
+
+@dataclass(frozen=True)
+class FileFilters:
+    search_term: str | None = None
+    content_types: tuple[str, ...] = ()
+    exclude_content_types: tuple[str, ...] = ()
+    sort: str | None = None
+    order: str | None = None
+
+
+def list_course_files(db: Session, actor: User, course_ref: str | int, filters: FileFilters,
+                      window: Window) -> Slice[File]:
+    course, rights = readable_course(db, actor, course_ref)
+    return _list_files(db, course.id, rights, None, filters, window)
+
+
+def list_folder_files(db: Session, actor: User, folder_id: int | str, filters: FileFilters,
+                      window: Window) -> Slice[File]:
+    folder, rights = readable_folder(db, actor, folder_id)
+    return _list_files(db, folder.course_id, rights, folder.id, filters, window)
+
+
+def _list_files(db: Session, course_id: int, rights: CourseRights, folder_id: int | None, filters: FileFilters,
+                window: Window) -> Slice[File]:
+    stmt = select(File).where(File.course_id == course_id, File.workflow_state != "deleted")
+    if folder_id is not None:
+        stmt = stmt.where(File.folder_id == folder_id)
+    if not sees_everything(rights):
+        now = utcnow()
+        stmt = stmt.where(File.hidden.is_(False), File.locked.is_(False),
+                          or_(File.unlock_at.is_(None), File.unlock_at <= now),
+                          or_(File.lock_at.is_(None), File.lock_at > now),
+                          or_(File.folder_id.is_(None), File.folder_id.in_(visible_folder_ids(db, course_id, rights))))
+    return fetch_window(db, _filtered(stmt, filters), window)
+
+
+def _filtered(stmt: Select, filters: FileFilters) -> Select:
+    if filters.search_term is not None:
+        if len(filters.search_term.strip()) < 2:
+            raise InvalidInput("search_term", "search_term of 2 or more characters is required")
+        stmt = stmt.where(func.lower(File.display_name).contains(filters.search_term.strip().lower(),
+                                                                  autoescape=True))
+    if filters.content_types:
+        stmt = stmt.where(or_(*[_type_matches(t) for t in filters.content_types]))
+    if filters.exclude_content_types:
+        stmt = stmt.where(~or_(*[_type_matches(t) for t in filters.exclude_content_types]))
+    sort = filters.sort or "name"
+    if sort not in FILE_SORTS:
+        raise InvalidInput("sort", f"sort must be one of {', '.join(FILE_SORTS)}")
+    if (filters.order or "asc") not in ("asc", "desc"):
+        raise InvalidInput("order", "order must be asc or desc")
+    if sort == "user":
+        stmt = stmt.outerjoin(User, User.id == File.user_id)
+    key = {"name": func.lower(File.display_name), "size": File.size, "created_at": File.created_at,
+           "updated_at": File.updated_at, "content_type": File.content_type, "user": User.sortable_name}[sort]
+    keys = (key, File.id) if filters.order != "desc" else (key.desc(), File.id.desc())
+    return stmt.order_by(*keys)
+
+
+def _type_matches(content_type: str):  # noqa: ANN202
+    """"image" matches every image/* type; "image/png" only itself (Canvas's content_types[] rule)."""
+    return File.content_type.startswith(content_type + "/") if "/" not in content_type \
+        else File.content_type == content_type
+
+
+def update_file(db: Session, actor: User, file_id: int, fields: dict[str, Any]) -> File:
+    """Rename, move, lock or hide a file; a name taken in the target folder needs `on_duplicate`."""
+    file, rights = _readable_file(db, actor, file_id)
+    require(rights, "manage_files")
+    folder_path, folder_id = file.folder_path, file.folder_id
+    if fields.get("parent_folder_id") is not None:
+        folder, _ = readable_folder(db, actor, fields["parent_folder_id"])
+        if folder.course_id != file.course_id:
+            raise InvalidInput("parent_folder_id", "the folder belongs to another course")
+        folder_path, folder_id = folder.full_name, folder.id
+    name = (fields.get("name") or file.display_name).strip()
+    if not name or "/" in name:
+        raise InvalidInput("name", "name must be a plain file name")
+    if (name, folder_path) != (file.display_name, file.folder_path):
+        name = _settle_name(db, file, folder_path, name, fields.get("on_duplicate"))
+    file.display_name, file.folder_path, file.folder_id = name, folder_path, folder_id
+    for key in ("lock_at", "unlock_at", "locked", "hidden"):
+        if key in fields:
+            setattr(file, key, fields[key])
+    file.updated_at = utcnow()
+    db.flush()
+    return file
+
+
+def _settle_name(db: Session, file: File, folder_path: str, name: str, on_duplicate: str | None) -> str:
+    clashes = {n: others for n, fs in _files_named(db, file.course_id, folder_path).items()
+               if (others := [f for f in fs if f.id != file.id])}
+    if name not in clashes:
+        return name
+    if on_duplicate == "rename":
+        return free_name(name, clashes)
+    if on_duplicate == "overwrite":
+        for old in clashes[name]:
+            old.workflow_state = "deleted"
+        return name
+    if on_duplicate is not None:
+        raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
+    raise Conflict(f"a file named {name!r} already exists in this folder")
+
+
+def delete_file(db: Session, actor: User, file_id: int) -> File:
+    """Delete a file. Its bytes stay in the blob store: other files (copies) may share them."""
+    file, rights = _readable_file(db, actor, file_id)
+    require(rights, "manage_files")
+    file.workflow_state = "deleted"
+    file.updated_at = utcnow()
+    db.flush()
     return file

@@ -29,3 +29,9 @@ def fetch_window(db: Session, stmt: Select, window: Window, *, count: bool = Fal
     rows = list(db.scalars(stmt.offset(window.offset).limit(window.limit + 1)))
     total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) if count else None
     return Slice(rows[: window.limit], len(rows) > window.limit, total)
+
+
+def window_of(items: list[T], window: Window) -> Slice[T]:
+    """One window of a list already in memory (for lists merged or filtered in Python)."""
+    end = window.offset + window.limit
+    return Slice(items[window.offset:end], len(items) > end, len(items))

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from courseport.core import files as core_files
-from courseport.schema import File
+from courseport.schema import File, Folder
 
 UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 BAD_TICKET = {"errors": [{"message": "Invalid or expired upload ticket."}]}
@@ -92,8 +92,10 @@ def test_upload_show_and_download(world, teacher_setup):
         verifier = core_files.file_verifier(world.services.secret, row)
         assert (row.course_id, row.user_id, row.folder_path, row.blob_sha256) == (
             course.id, teacher.id, "course files", hashlib.sha256(b"hello").hexdigest())
+        root = db.get(Folder, row.folder_id)
+        assert (root.course_id, root.full_name, root.parent_folder_id) == (course.id, "course files", None)
     assert body == {
-        "id": row.id, "uuid": row.uuid, "folder_id": None, "display_name": "notes.txt", "filename": "notes.txt",
+        "id": row.id, "uuid": row.uuid, "folder_id": root.id, "display_name": "notes.txt", "filename": "notes.txt",
         "upload_status": "success", "content-type": "text/plain",
         "url": f"{world.base_url}/api/v1/files/{row.id}/download?download_frd=1&verifier={verifier}",
         "size": 5, "created_at": body["created_at"], "updated_at": body["updated_at"], "unlock_at": None,

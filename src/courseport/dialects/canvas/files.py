@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import anyio
 import litestar
-from litestar import Request
+from litestar import Request, Response
 from litestar.response import Stream
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -20,7 +20,7 @@ from courseport.blobs import BlobWriter, StoredBlob, TooLarge
 from courseport.core import files
 from courseport.core.errors import InvalidInput
 from courseport.db import transaction
-from courseport.dialects.canvas.protocol import Call, bodyless_call, get, iso, post
+from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, iso, post, put
 from courseport.schema import File
 
 _MIME_CLASSES = {
@@ -44,13 +44,14 @@ def mime_class(content_type: str) -> str:
 
 
 def render_file(file: File, origin: str, secret: bytes) -> dict[str, Any]:
+    # Who may not see a locked or hidden file never gets it, so neither *_for_user flag is ever true.
     verifier = files.file_verifier(secret, file)
     return {
-        "id": file.id, "uuid": file.uuid, "folder_id": None, "display_name": file.display_name,
+        "id": file.id, "uuid": file.uuid, "folder_id": file.folder_id, "display_name": file.display_name,
         "filename": file.filename, "upload_status": "success", "content-type": file.content_type,
         "url": f"{origin}/api/v1/files/{file.id}/download?download_frd=1&verifier={verifier}",
         "size": file.size, "created_at": iso(file.created_at), "updated_at": iso(file.updated_at),
-        "unlock_at": None, "locked": file.locked, "hidden": file.hidden, "lock_at": None,
+        "unlock_at": iso(file.unlock_at), "locked": file.locked, "hidden": file.hidden, "lock_at": iso(file.lock_at),
         "hidden_for_user": False, "thumbnail_url": None, "modified_at": iso(file.updated_at),
         "mime_class": mime_class(file.content_type), "media_entity_id": None, "locked_for_user": False,
         "preview_url": None,
@@ -136,7 +137,21 @@ def start_file_upload(call: Call, course_id: str) -> dict:
         ticket = files.start_upload(
             db, me, course_id, name=call.str("name"), size=call.int("size"),
             content_type=call.str("content_type"), folder_path=call.str("parent_folder_path"),
+            on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes,
+            parent_folder_id=call.int("parent_folder_id"))
+    return _upload_answer(call, ticket)
+
+
+@post("/folders/{folder_id:int}/files", status_code=200)
+def start_folder_upload(call: Call, folder_id: int) -> dict:
+    with call.read() as (db, me):
+        ticket = files.start_folder_upload(
+            db, me, folder_id, name=call.str("name"), size=call.int("size"), content_type=call.str("content_type"),
             on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes)
+    return _upload_answer(call, ticket)
+
+
+def _upload_answer(call: Call, ticket: files.UploadTicket) -> dict:
     return {
         "upload_url": f"{call.origin}/api/v1/file_uploads/{files.sign_ticket(call.services.secret, ticket)}",
         "upload_params": {"filename": ticket.name, "content_type": ticket.content_type},
@@ -165,6 +180,56 @@ def get_file(call: Call, file_id: int) -> dict:
     return render_file(file, call.origin, call.services.secret)
 
 
+@get("/courses/{course_id:str}/files/{file_id:int}")
+def get_course_file(call: Call, course_id: str, file_id: int) -> dict:
+    with call.read() as (db, me):
+        file = files.show_file(db, me, file_id, course_id)
+    return render_file(file, call.origin, call.services.secret)
+
+
+def file_filters(call: Call) -> files.FileFilters:
+    return files.FileFilters(
+        search_term=call.str("search_term"), content_types=tuple(call.list("content_types[]")),
+        exclude_content_types=tuple(call.list("exclude_content_types[]")), sort=call.str("sort"),
+        order=call.str("order"))
+
+
+def _paged_files(call: Call, page, window) -> Response:  # noqa: ANN001
+    secret = call.services.secret
+    return call.paged([render_file(f, call.origin, secret) for f in page.items], window, page)
+
+
+@get("/courses/{course_id:str}/files")
+def list_course_files(call: Call, course_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = files.list_course_files(db, me, course_id, file_filters(call), window)
+    return _paged_files(call, page, window)
+
+
+@get("/folders/{folder_id:int}/files")
+def list_folder_files(call: Call, folder_id: int) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = files.list_folder_files(db, me, folder_id, file_filters(call), window)
+    return _paged_files(call, page, window)
+
+
+@put("/files/{file_id:int}")
+def update_file(call: Call, file_id: int) -> dict:
+    fields = {key: coerce(call.raw(key), kind, key) for key, kind in files.FILE_FIELDS.items() if call.has(key)}
+    with call.write() as (db, me):
+        file = files.update_file(db, me, file_id, fields)
+    return render_file(file, call.origin, call.services.secret)
+
+
+@delete("/files/{file_id:int}")
+def delete_file(call: Call, file_id: int) -> dict:
+    with call.write() as (db, me):
+        file = files.delete_file(db, me, file_id)
+    return render_file(file, call.origin, call.services.secret)
+
+
 @get("/files/{file_id:int}/download")
 def download_file(call: Call, file_id: int) -> Stream:
     with transaction(call.services.engine, write=False) as db:
@@ -175,4 +240,5 @@ def download_file(call: Call, file_id: int) -> Stream:
                            "Content-Disposition": content_disposition(file.display_name)})
 
 
-ROUTES = [start_file_upload, upload_file_content, get_file, download_file]
+ROUTES = [start_file_upload, start_folder_upload, upload_file_content, get_file, get_course_file, download_file,
+          list_course_files, list_folder_files, update_file, delete_file]
