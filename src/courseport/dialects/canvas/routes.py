@@ -2,6 +2,7 @@
 
 from courseport.dialects.canvas import courses, progress
 from courseport.dialects.canvas import files
+from courseport.dialects.canvas import folders
 from courseport.dialects.canvas import users
 from courseport.dialects.canvas import pages
 from courseport.dialects.canvas import accounts, html, permissions, settings
@@ -9,5 +10,6 @@ from courseport.dialects.canvas import accounts, html, permissions, settings
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
 ROUTES += files.ROUTES
+ROUTES += folders.ROUTES
 ROUTES += users.ROUTES
 ROUTES += pages.ROUTES
