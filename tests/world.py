@@ -82,5 +82,24 @@ class World:
     def run_jobs(self) -> int:
         return self.services.jobs.run_pending()
 
+    def assignment_group(self, course, name: str = "Assignments", weight: float = 0.0):
+        from courseport.core import content
+
+        with self.tx() as db:
+            return content.create_item(db, course.id, "assignment_group", {
+                "title": name, "workflow_state": "available", "data": {"group_weight": weight, "rules": {}}})
+
+    def assignment(self, course, name: str = "Assignment", *, group=None, points: float | None = 10.0,
+                   state: str = "published", **fields: Any):
+        """An assignment item written with the content conventions; `data=` keys override the defaults."""
+        from courseport.core import content
+
+        group = group or self.assignment_group(course)
+        data = {"submission_types": ["online_text_entry"], "grading_type": "points", **fields.pop("data", {})}
+        with self.tx() as db:
+            return content.create_item(db, course.id, "assignment", {
+                "title": name, "points": points, "workflow_state": state, "parent_id": group.id, "data": data,
+                **fields})
+
 
 __all__ = ["World", "admin"]

@@ -5,6 +5,7 @@ from courseport.dialects.canvas import files
 from courseport.dialects.canvas import folders
 from courseport.dialects.canvas import users
 from courseport.dialects.canvas import pages
+from courseport.dialects.canvas import submissions
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
@@ -13,3 +14,4 @@ ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
 ROUTES += users.ROUTES
 ROUTES += pages.ROUTES
+ROUTES += submissions.ROUTES

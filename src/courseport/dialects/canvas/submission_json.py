@@ -1,0 +1,60 @@
+"""Canvas JSON for submissions, their comments, and submissions grouped per student."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from courseport.core.submissions import StudentSubmissions, SubmissionView
+from courseport.dialects.canvas.course_json import render_user_display
+from courseport.dialects.canvas.files import render_file
+from courseport.dialects.canvas.protocol import iso
+
+_GRADE_FIELDS = ("score", "grade", "entered_score", "entered_grade")
+
+
+class SubmissionRenderer:
+    """Renders submissions for one request: its origin, file-URL secret and include[] values."""
+
+    def __init__(self, origin: str, secret: bytes, includes: set[str]):
+        self.origin, self.secret, self.includes = origin, secret, includes
+
+    def submission(self, view: SubmissionView) -> dict[str, Any]:
+        s, a = view.submission, view.assignment
+        body: dict[str, Any] = {
+            "id": s.id, "user_id": s.user_id, "url": s.url, "score": s.score, "grade": s.grade,
+            "excused": s.excused, "attempt": s.attempt, "submission_type": s.submission_type,
+            "submitted_at": iso(s.submitted_at), "body": s.body, "assignment_id": a.id,
+            "graded_at": iso(s.graded_at), "grade_matches_current_submission": view.grade_matches_current_submission,
+            "grader_id": s.grader_id, "workflow_state": s.workflow_state, "late_policy_status": None,
+            "points_deducted": None, "late": s.late, "missing": view.missing, "seconds_late": view.seconds_late,
+            "entered_grade": s.grade, "entered_score": s.score, "posted_at": iso(s.posted_at),
+            "cached_due_date": iso(view.due_at), "extra_attempts": None,
+            "preview_url": (f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
+                            f"?preview=1&version={max((s.attempt or 1) - 1, 0)}"),
+        }
+        if not view.grade_visible:
+            body.update(dict.fromkeys(_GRADE_FIELDS))
+        if view.files:
+            body["attachments"] = [render_file(f, self.origin, self.secret) for f in view.files]
+        if "submission_comments" in self.includes:
+            body["submission_comments"] = self.comments(view)
+        if "html_url" in self.includes:
+            body["html_url"] = f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
+        return body
+
+    def comments(self, view: SubmissionView) -> list[dict[str, Any]]:
+        out = []
+        for c in (view.submission.data or {}).get("comments") or []:
+            author = view.comment_authors.get(c["author_id"])
+            out.append({
+                "id": c["id"], "author_id": c["author_id"], "author_name": c["author_name"],
+                "comment": c["comment"], "created_at": iso(datetime.fromisoformat(c["created_at"])),
+                "edited_at": None, "attempt": c.get("attempt"), "media_comment": None,
+                "author": render_user_display(author, self.origin, view.assignment.course_id) if author else {},
+            })
+        return out
+
+    def grouped(self, entry: StudentSubmissions) -> dict[str, Any]:
+        return {"user_id": entry.user_id, "section_id": entry.section_id,
+                "submissions": [self.submission(v) for v in entry.submissions]}

@@ -1,0 +1,73 @@
+"""Canvas Submissions API routes: submit, list, show, grade/comment, and submissions across students."""
+
+from __future__ import annotations
+
+from litestar import Response
+
+from courseport.core import submissions
+from courseport.core.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.dialects.canvas.protocol import Call, get, post, put
+from courseport.dialects.canvas.submission_json import SubmissionRenderer
+
+_ASSIGNMENT = "/courses/{course_id:str}/assignments/{assignment_id:str}/submissions"
+
+
+def _renderer(call: Call, *extra: str) -> SubmissionRenderer:
+    return SubmissionRenderer(call.origin, call.services.secret, {*call.list("include[]"), *extra})
+
+
+@post(_ASSIGNMENT, status_code=201)
+def submit_assignment(call: Call, course_id: str, assignment_id: str) -> dict:
+    entry = SubmissionEntry(
+        submission_type=call.str("submission[submission_type]"), body=call.str("submission[body]"),
+        url=call.str("submission[url]"), file_ids=tuple(call.list("submission[file_ids][]")),
+        media_comment_id=call.str("submission[media_comment_id]"),
+        annotatable_attachment_id=call.str("submission[annotatable_attachment_id]"),
+        comment=call.str("comment[text_comment]"))
+    with call.write() as (db, me):
+        view = submissions.submit(db, me, course_id, assignment_id, entry)
+    return _renderer(call, "submission_comments").submission(view)
+
+
+@get(_ASSIGNMENT)
+def list_assignment_submissions(call: Call, course_id: str, assignment_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = submissions.assignment_submissions(db, me, course_id, assignment_id, window)
+    render = _renderer(call)
+    return call.paged([render.submission(v) for v in page.items], window, page)
+
+
+@get(_ASSIGNMENT + "/{user_id:str}")
+def get_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
+    with call.read() as (db, me):
+        view = submissions.user_submission(db, me, course_id, assignment_id, user_id)
+    return _renderer(call).submission(view)
+
+
+@put(_ASSIGNMENT + "/{user_id:str}")
+def grade_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
+    change = GradeChange(posted_grade=call.str("submission[posted_grade]"), excuse=call.bool("submission[excuse]"),
+                         comment=call.str("comment[text_comment]"))
+    with call.write() as (db, me):
+        view = submissions.grade(db, me, course_id, assignment_id, user_id, change)
+    return _renderer(call, "submission_comments").submission(view)
+
+
+@get("/courses/{course_id:str}/students/submissions")
+def list_students_submissions(call: Call, course_id: str) -> Response:
+    window = call.window()
+    query = SubmissionsQuery(student_ids=tuple(call.list("student_ids[]")),
+                             assignment_ids=tuple(call.list("assignment_ids[]")),
+                             workflow_state=call.str("workflow_state") or None)
+    render = _renderer(call)
+    with call.read() as (db, me):
+        if call.bool("grouped", False):
+            grouped = submissions.grouped_student_submissions(db, me, course_id, query, window)
+            return call.paged([render.grouped(g) for g in grouped.items], window, grouped)
+        page = submissions.student_submissions(db, me, course_id, query, window)
+        return call.paged([render.submission(v) for v in page.items], window, page)
+
+
+ROUTES = [submit_assignment, list_assignment_submissions, get_submission, grade_submission,
+          list_students_submissions]
