@@ -14,15 +14,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
+from courseport.core.module_progress import CourseProgress, progress_for_courses
+from courseport.core.grades import Scores, course_scores
 from courseport.core.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.core.submissions import needs_grading_counts
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
 from courseport.schema.base import utcnow
 
 WANTS = frozenset({
     "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
-    "storage_quota_used_mb", "observed_users", "concluded", "enrollments",
+    "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
+    "course_progress",
 })
 _STUDENT_TYPES = ("StudentEnrollment",)
+_SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
 
 
@@ -43,6 +48,9 @@ class CourseView:
     observed: list[tuple[Enrollment, User]] | None = None
     sees_sis: bool = False  # the SIS ids are shown only to those who may read them
     manages_sis: bool = False
+    course_progress: CourseProgress | None = None  # None: not module based, or not a student
+    needs_grading_count: int | None = None  # None when the viewer does not grade the course
+    scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
 
     @property
     def concluded(self) -> bool:
@@ -103,7 +111,27 @@ def load_views(
             v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
     if "observed_users" in want:
         _load_observed(db, views)
+    if "course_progress" in want:
+        progress = progress_for_courses(db, courses, member)
+        for v in views:
+            v.course_progress = progress[v.course.id]
+    if "needs_grading_count" in want:
+        counts = needs_grading_counts(db, ids, viewer)
+        for v in views:
+            v.needs_grading_count = counts.get(v.course.id)
+    if "total_scores" in want:
+        _load_scores(db, views)
     return views
+
+
+def _load_scores(db: Session, views: list[CourseView]) -> None:
+    """Course totals of the students among the listed enrollments (the viewer's, and observees')."""
+    shown = [v for v in views if not v.course.hide_final_grades]
+    students = {v.course.id: sorted({e.user_id for e in [*v.enrollments, *(o for o, _ in v.observed or [])]
+                                     if e.type in _SCORED_TYPES}) for v in shown}
+    found = course_scores(db, [(v.course, students[v.course.id]) for v in shown])
+    for v in shown:
+        v.scores = {u: found[(v.course.id, u)] for u in students[v.course.id]}
 
 
 def _load_sis_rights(db: Session, viewer: User, views: list[CourseView]) -> None:

@@ -428,7 +428,7 @@ def needs_grading_counts(db: Session, course_ids: list[int], viewer: User) -> di
     counts = dict(db.execute(
         select(Submission.course_id, func.count(Submission.id)).join(ContentItem, ContentItem.id == Submission.item_id)
         .where(waiting, active_student, ContentItem.type == "assignment", ContentItem.workflow_state == "published")
-        .group_by(Submission.course_id)).tuples())
+        .group_by(Submission.course_id)).all())
     return {course_id: counts.get(course_id, 0) for course_id in graded_courses}
 
 

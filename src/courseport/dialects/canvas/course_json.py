@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from courseport.core.course_views import CourseView
+from courseport.core.grades import Scores
 from courseport.core.permissions import ALL_RIGHTS
+from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Account, Enrollment, Term, User
 
@@ -14,7 +16,8 @@ INCLUDE_WANTS = {
     "term": "term", "account": "account", "teachers": "teachers", "total_students": "total_students",
     "favorites": "favorites", "sections": "sections", "permissions": "permissions",
     "storage_quota_used_mb": "storage_quota_used_mb", "observed_users": "observed_users",
-    "concluded": "concluded",
+    "concluded": "concluded", "needs_grading_count": "needs_grading_count", "total_scores": "total_scores",
+    "course_progress": "course_progress",
 }
 
 
@@ -103,6 +106,31 @@ def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], or
         body["tabs"] = render_tabs(c.id, origin)
     if "observed_users" in includes and view.observed is not None:
         body["enrollments"].extend(render_course_enrollment(e) for e, _ in view.observed)
+    if "course_progress" in includes:
+        body["course_progress"] = render_course_progress(view.course_progress, c.id, origin)
+    if "needs_grading_count" in includes and view.needs_grading_count is not None:
+        body["needs_grading_count"] = view.needs_grading_count
+    if "total_scores" in includes and view.scores is not None:
+        _add_scores(body, view.scores, "current_grading_period_scores" in includes)
+
+
+def _add_scores(body: dict[str, Any], scores: dict[int, Scores], period_scores: bool) -> None:
+    """Student enrollments gain their course totals; with period scores, the (single, whole-course) period's."""
+    if period_scores:
+        body["has_grading_periods"] = False
+    for enrollment in body["enrollments"]:
+        found = scores.get(enrollment["user_id"])
+        if found is None or enrollment["type"] not in ("student", "student_view"):
+            continue
+        totals = {"computed_current_score": found.current_score, "computed_final_score": found.final_score,
+                  "computed_current_grade": found.current_grade, "computed_final_grade": found.final_grade}
+        enrollment.update(totals)
+        if period_scores:
+            enrollment.update(
+                multiple_grading_periods_enabled=False, has_grading_periods=False,
+                totals_for_all_grading_periods_option=True, current_grading_period_title=None,
+                current_grading_period_id=None,
+                **{k.replace("computed_", "current_period_computed_"): v for k, v in totals.items()})
 
 
 def render_course_enrollment(e: Enrollment) -> dict[str, Any]:
