@@ -3,6 +3,7 @@
 from courseport.dialects.canvas import courses, progress
 from courseport.dialects.canvas import files
 from courseport.dialects.canvas import folders
+from courseport.dialects.canvas import activity, todo
 from courseport.dialects.canvas import users
 from courseport.dialects.canvas import pages
 from courseport.dialects.canvas import submissions
@@ -12,6 +13,7 @@ ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
 ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
+ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
 ROUTES += pages.ROUTES
 ROUTES += submissions.ROUTES
