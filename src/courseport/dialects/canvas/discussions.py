@@ -1,0 +1,157 @@
+"""Canvas Discussion Topics and Announcements API routes: topics, entries, replies, announcements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Response
+
+from courseport.core import discussion_entries, discussions
+from courseport.core.discussions import AnnouncementQuery, TopicChanges, TopicFilters
+from courseport.core.errors import InvalidInput
+from courseport.dialects.canvas.discussion_json import render_entry, render_topic
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, iso, post, put, to_datetime, to_int
+from courseport.schema.base import utcnow
+
+_FIELDS = {"title": str, "message": str, "discussion_type": str, "published": bool, "delayed_post_at": datetime,
+           "lock_at": datetime, "pinned": bool, "locked": bool, "require_initial_post": bool,
+           "is_announcement": bool}
+_ASSIGNMENT_DATES = ("due_at", "unlock_at", "lock_at")
+
+
+def topic_changes(call: Call) -> TopicChanges:
+    changes = TopicChanges()
+    for key, kind in _FIELDS.items():
+        if key in call.params:
+            value = coerce(call.params[key], kind, key)
+            changes.given.add(key)
+            if value is not None or kind is datetime:
+                setattr(changes, key, value)
+    if isinstance(call.raw("assignment"), dict):
+        changes.assignment = assignment_spec(call.raw("assignment"))
+    return changes
+
+
+def assignment_spec(node: dict[str, Any]) -> dict[str, Any]:
+    """The graded-topic `assignment[...]` hash, typed."""
+    spec: dict[str, Any] = {}
+    if node.get("points_possible") not in (None, ""):
+        try:
+            spec["points_possible"] = float(node["points_possible"])
+        except (TypeError, ValueError):
+            raise InvalidInput("assignment[points_possible]", "assignment[points_possible] must be a number") from None
+    for key in _ASSIGNMENT_DATES:
+        if key in node:
+            spec[key] = to_datetime(node[key], f"assignment[{key}]")
+    if node.get("grading_type"):
+        spec["grading_type"] = coerce(node["grading_type"], str, "assignment[grading_type]")
+    if node.get("assignment_group_id") not in (None, ""):
+        spec["assignment_group_id"] = to_int(node["assignment_group_id"], "assignment[assignment_group_id]")
+    return spec
+
+
+@get("/courses/{course_id:str}/discussion_topics")
+def list_topics(call: Call, course_id: str) -> Response:
+    window = call.window()
+    scopes = tuple(s.strip() for s in (call.str("scope") or "").split(",") if s.strip())
+    filters = TopicFilters(only_announcements=bool(call.bool("only_announcements", False)),
+                           search_term=call.str("search_term"), scopes=scopes,
+                           order_by=call.str("order_by") or "position")
+    with call.read() as (db, me):
+        page = discussions.list_topics(db, me, course_id, filters, window)
+    return call.paged([render_topic(v, call.origin) for v in page.items], window, page)
+
+
+@post("/courses/{course_id:str}/discussion_topics", status_code=200)
+def create_topic(call: Call, course_id: str) -> dict:
+    changes = topic_changes(call)
+    with call.write() as (db, me):
+        view = discussions.create_topic(db, me, course_id, changes)
+    return render_topic(view, call.origin)
+
+
+@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
+def get_topic(call: Call, course_id: str, topic_id: str) -> dict:
+    with call.read() as (db, me):
+        view = discussions.get_topic(db, me, course_id, topic_id)
+    return render_topic(view, call.origin)
+
+
+@put("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
+def update_topic(call: Call, course_id: str, topic_id: str) -> dict:
+    changes = topic_changes(call)
+    with call.write() as (db, me):
+        view = discussions.update_topic(db, me, course_id, topic_id, changes)
+    return render_topic(view, call.origin)
+
+
+@delete("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
+def delete_topic(call: Call, course_id: str, topic_id: str) -> dict:
+    with call.write() as (db, me):
+        view = discussions.delete_topic(db, me, course_id, topic_id)
+    return {**render_topic(view, call.origin), "workflow_state": "deleted", "deleted_at": iso(utcnow())}
+
+
+@post("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries", status_code=201)
+def post_entry(call: Call, course_id: str, topic_id: str) -> dict:
+    with call.write() as (db, me):
+        view = discussion_entries.post_entry(db, me, course_id, topic_id, call.str("message"))
+    return render_entry(view, call.origin)
+
+
+@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries")
+def list_entries(call: Call, course_id: str, topic_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = discussion_entries.list_entries(db, me, course_id, topic_id, window)
+    return call.paged([render_entry(v, call.origin) for v in page.items], window, page)
+
+
+@post("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies",
+      status_code=201)
+def post_reply(call: Call, course_id: str, topic_id: str, entry_id: str) -> dict:
+    with call.write() as (db, me):
+        view = discussion_entries.post_entry(db, me, course_id, topic_id, call.str("message"), entry_id)
+    return render_entry(view, call.origin)
+
+
+@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies")
+def list_replies(call: Call, course_id: str, topic_id: str, entry_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = discussion_entries.list_replies(db, me, course_id, topic_id, entry_id, window)
+    return call.paged([render_entry(v, call.origin) for v in page.items], window, page)
+
+
+@put("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}")
+def update_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> dict:
+    with call.write() as (db, me):
+        view = discussion_entries.update_entry(db, me, course_id, topic_id, entry_id, call.str("message"))
+    return render_entry(view, call.origin)
+
+
+@delete("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}", status_code=204)
+def delete_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+    with call.write() as (db, me):
+        discussion_entries.delete_entry(db, me, course_id, topic_id, entry_id)
+
+
+@get("/announcements")
+def list_announcements(call: Call) -> Response:
+    window = call.window()
+    refs = []
+    for code in call.list("context_codes[]"):
+        if not code.startswith("course_"):
+            raise InvalidInput("context_codes", f"context_codes: unsupported context {code!r}")
+        refs.append(code.removeprefix("course_"))
+    query = AnnouncementQuery(tuple(refs), to_datetime(call.raw("start_date"), "start_date"),
+                              to_datetime(call.raw("end_date"), "end_date"),
+                              bool(call.bool("active_only", False)), bool(call.bool("latest_only", False)))
+    with call.read() as (db, me):
+        page = discussions.list_announcements(db, me, query, window)
+    return call.paged([render_topic(v, call.origin, context_code=True) for _, v in page.items], window, page)
+
+
+ROUTES = [list_topics, create_topic, get_topic, update_topic, delete_topic, post_entry, list_entries, post_reply,
+          list_replies, update_entry, delete_entry, list_announcements]
