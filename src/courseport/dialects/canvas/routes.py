@@ -6,6 +6,7 @@ from courseport.dialects.canvas import folders
 from courseport.dialects.canvas import activity, todo
 from courseport.dialects.canvas import users
 from courseport.dialects.canvas import pages
+from courseport.dialects.canvas import discussions
 from courseport.dialects.canvas import submissions
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
@@ -16,4 +17,5 @@ ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
 ROUTES += pages.ROUTES
+ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
