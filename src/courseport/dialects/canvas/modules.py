@@ -1,0 +1,160 @@
+"""Canvas Modules API routes: modules, module items, and marking items done or read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from litestar import Response
+
+from courseport.core import module_items, modules
+from courseport.core.errors import InvalidInput
+from courseport.dialects.canvas.module_json import render_module, render_module_item
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+
+_MODULE_FIELDS = {"name": str, "unlock_at": datetime, "position": int, "require_sequential_progress": bool,
+                  "publish_final_grade": bool, "published": bool}
+_ITEM_FIELDS = {"title": str, "type": str, "content_id": str, "page_url": str, "external_url": str,
+                "new_tab": bool, "indent": str, "position": int, "published": bool, "module_id": str,
+                "completion_requirement": dict}
+_BASE = "/courses/{course_id:str}/modules"
+_ITEM = _BASE + "/{module_id:str}/items/{item_id:str}"
+
+
+def _fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str, Any]:
+    fields = {}
+    for key, kind in kinds.items():
+        value = call.raw(f"{prefix}[{key}]")
+        if value is not None:
+            fields[key] = coerce(value, kind, f"{prefix}[{key}]")
+    return fields
+
+
+def module_fields(call: Call) -> dict[str, Any]:
+    fields = _fields(call, "module", _MODULE_FIELDS)
+    if call.has("module[prerequisite_module_ids]"):
+        fields["prerequisite_module_ids"] = [v for v in call.list("module[prerequisite_module_ids][]") if v]
+    return fields
+
+
+@contextmanager
+def prefixed(prefix: str, names: dict[str, type]) -> Iterator[None]:
+    """Core names fields bare (`content_id`); the client sent them as `module_item[content_id]`."""
+    try:
+        yield
+    except InvalidInput as exc:
+        base, bracket, rest = exc.field.partition("[")
+        if base not in names and base != "prerequisite_module_ids":
+            raise
+        raise InvalidInput(f"{prefix}[{base}]" + (bracket + rest if bracket else ""), exc.message) from None
+
+
+def _includes(call: Call) -> set[str]:
+    return set(call.list("include[]"))
+
+
+@get(_BASE)
+def list_modules(call: Call, course_id: str) -> Response:
+    window, includes = call.window(), _includes(call)
+    with call.read() as (db, me):
+        page = modules.list_modules(db, me, course_id, window, search_term=call.str("search_term"),
+                                    student_ref=call.str("student_id"), with_items="items" in includes)
+    return call.paged([render_module(v, includes, call.origin) for v in page.items], window, page)
+
+
+@get(_BASE + "/{module_id:str}")
+def get_module(call: Call, course_id: str, module_id: str) -> dict:
+    with call.read() as (db, me):
+        view = modules.get_module(db, me, course_id, module_id, student_ref=call.str("student_id"))
+    return render_module(view, _includes(call), call.origin)
+
+
+@post(_BASE, status_code=200)
+def create_module(call: Call, course_id: str) -> dict:
+    with call.write() as (db, me), prefixed("module", _MODULE_FIELDS):
+        view = modules.create_module(db, me, course_id, module_fields(call))
+    return render_module(view, set(), call.origin)
+
+
+@put(_BASE + "/{module_id:str}")
+def update_module(call: Call, course_id: str, module_id: str) -> dict:
+    with call.write() as (db, me), prefixed("module", _MODULE_FIELDS):
+        view = modules.update_module(db, me, course_id, module_id, module_fields(call))
+    return render_module(view, set(), call.origin)
+
+
+@delete(_BASE + "/{module_id:str}")
+def delete_module(call: Call, course_id: str, module_id: str) -> dict:
+    with call.write() as (db, me):
+        view = modules.delete_module(db, me, course_id, module_id)
+    return render_module(view, set(), call.origin)
+
+
+@get(_BASE + "/{module_id:str}/items")
+def list_module_items(call: Call, course_id: str, module_id: str) -> Response:
+    window, includes = call.window(), _includes(call)
+    with call.read() as (db, me):
+        page = modules.list_module_items(db, me, course_id, module_id, window, search_term=call.str("search_term"),
+                                         student_ref=call.str("student_id"))
+    return call.paged([render_module_item(v, includes, call.origin) for v in page.items], window, page)
+
+
+@get(_ITEM)
+def get_module_item(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    with call.read() as (db, me):
+        view = modules.get_module_item(db, me, course_id, module_id, item_id, student_ref=call.str("student_id"))
+    return render_module_item(view, _includes(call), call.origin)
+
+
+@post(_BASE + "/{module_id:str}/items", status_code=200)
+def create_module_item(call: Call, course_id: str, module_id: str) -> dict:
+    with call.write() as (db, me), prefixed("module_item", _ITEM_FIELDS):
+        view = module_items.create_module_item(db, me, course_id, module_id,
+                                               _fields(call, "module_item", _ITEM_FIELDS))
+    return render_module_item(view, set(), call.origin)
+
+
+@put(_ITEM)
+def update_module_item(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    with call.write() as (db, me), prefixed("module_item", _ITEM_FIELDS):
+        view = module_items.update_module_item(db, me, course_id, module_id, item_id,
+                                               _fields(call, "module_item", _ITEM_FIELDS))
+    return render_module_item(view, set(), call.origin)
+
+
+@delete(_ITEM)
+def delete_module_item(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    with call.write() as (db, me):
+        view = module_items.delete_module_item(db, me, course_id, module_id, item_id)
+    return render_module_item(view, set(), call.origin)
+
+
+def _mark(call: Call, course_id: str, module_id: str, item_id: str, **mark: bool) -> dict:
+    with call.write() as (db, me):
+        module_items.mark_item(db, me, course_id, module_id, item_id, **mark)
+    return {"message": "OK"}
+
+
+def _done(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    return _mark(call, course_id, module_id, item_id, done=True)
+
+
+mark_done = put(_ITEM + "/done")(_done)
+mark_done_by_post = post(_ITEM + "/done", status_code=200)(_done)
+
+
+@delete(_ITEM + "/done")
+def mark_not_done(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    return _mark(call, course_id, module_id, item_id, done=False)
+
+
+@post(_ITEM + "/mark_read", status_code=200)
+def mark_read(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
+    return _mark(call, course_id, module_id, item_id, read=True)
+
+
+ROUTES = [list_modules, get_module, create_module, update_module, delete_module, list_module_items,
+          get_module_item, create_module_item, update_module_item, delete_module_item, mark_done,
+          mark_done_by_post, mark_not_done, mark_read]
