@@ -8,6 +8,7 @@ from courseport.dialects.canvas import users
 from courseport.dialects.canvas import pages
 from courseport.dialects.canvas import discussions
 from courseport.dialects.canvas import submissions
+from courseport.dialects.canvas import course_progress, modules
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
@@ -19,3 +20,4 @@ ROUTES += users.ROUTES
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
+ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
