@@ -88,7 +88,7 @@ def grade_for_score(assignment: ContentItem, score: float) -> str | None:
     if grading_type == "percent":
         return number_text(score / points * 100.0) + "%" if points else number_text(score) + "%"
     if grading_type in _SCHEME_TYPES:
-        return scheme_grade(score / points * 100.0 if points else 100.0)
+        return scheme_grade(round(score / points * 100.0, 2) if points else 100.0)
     return number_text(score)
 
 
