@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
+from courseport.core.module_progress import CourseProgress, progress_for_courses
 from courseport.core.grades import Scores, course_scores
 from courseport.core.permissions import CourseRights, course_rights, enrollment_types_with
 from courseport.core.submissions import needs_grading_counts
@@ -23,6 +24,7 @@ from courseport.schema.base import utcnow
 WANTS = frozenset({
     "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
     "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
+    "course_progress",
 })
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
@@ -46,6 +48,7 @@ class CourseView:
     observed: list[tuple[Enrollment, User]] | None = None
     sees_sis: bool = False  # the SIS ids are shown only to those who may read them
     manages_sis: bool = False
+    course_progress: CourseProgress | None = None  # None: not module based, or not a student
     needs_grading_count: int | None = None  # None when the viewer does not grade the course
     scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
 
@@ -108,6 +111,10 @@ def load_views(
             v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
     if "observed_users" in want:
         _load_observed(db, views)
+    if "course_progress" in want:
+        progress = progress_for_courses(db, courses, member)
+        for v in views:
+            v.course_progress = progress[v.course.id]
     if "needs_grading_count" in want:
         counts = needs_grading_counts(db, ids, viewer)
         for v in views:

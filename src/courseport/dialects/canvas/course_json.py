@@ -7,6 +7,7 @@ from typing import Any
 from courseport.core.course_views import CourseView
 from courseport.core.grades import Scores
 from courseport.core.permissions import ALL_RIGHTS
+from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Account, Enrollment, Term, User
 
@@ -16,6 +17,7 @@ INCLUDE_WANTS = {
     "favorites": "favorites", "sections": "sections", "permissions": "permissions",
     "storage_quota_used_mb": "storage_quota_used_mb", "observed_users": "observed_users",
     "concluded": "concluded", "needs_grading_count": "needs_grading_count", "total_scores": "total_scores",
+    "course_progress": "course_progress",
 }
 
 
@@ -104,6 +106,8 @@ def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], or
         body["tabs"] = render_tabs(c.id, origin)
     if "observed_users" in includes and view.observed is not None:
         body["enrollments"].extend(render_course_enrollment(e) for e, _ in view.observed)
+    if "course_progress" in includes:
+        body["course_progress"] = render_course_progress(view.course_progress, c.id, origin)
     if "needs_grading_count" in includes and view.needs_grading_count is not None:
         body["needs_grading_count"] = view.needs_grading_count
     if "total_scores" in includes and view.scores is not None:
