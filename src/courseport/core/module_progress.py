@@ -188,7 +188,8 @@ def _evaluate_module(mod: OutlineModule, facts: UserFacts, now: datetime) -> Mod
         met_at = requirement_met_at(entry, facts) if entry.requirement else None
         item_status = ItemStatus(met_at is not None, met_at, blocked or _dates_lock(entry, now))
         status.items[entry.item.id] = item_status
-        touched = touched or entry.item.id in facts.progress or item_status.completed
+        row = facts.progress.get(entry.item.id)
+        touched = touched or item_status.completed or bool(row and row.viewed_at)
         if entry.requirement and not item_status.completed and status.current_item_id is None:
             status.current_item_id = entry.item.id
             blocked = mod.sequential
