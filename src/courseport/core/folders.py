@@ -71,7 +71,7 @@ def folder_at_path(db: Session, course_id: int, full_name: str) -> Folder:
 
 def _child(db: Session, course_id: int, parent: Folder | None, name: str) -> Folder:
     full_name = posixpath.join(parent.full_name, name) if parent else name
-    position = None
+    position = 0
     if parent is not None:
         siblings = select(func.max(Folder.position)).where(Folder.parent_folder_id == parent.id)
         position = (db.scalar(siblings) or 0) + 1

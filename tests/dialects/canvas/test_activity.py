@@ -171,3 +171,10 @@ def test_stream_pages_and_unpublished_course_hidden_from_students(world, course_
     with world.client(token) as c:
         assert c.get("/api/v1/users/self/activity_stream").json() == []
         assert c.get(f"/api/v1/courses/{draft.id}/activity_stream").status_code == 403
+
+
+def test_canvasapi_reads_the_summary(world, course_cast):
+    course, cast = course_cast
+    topic(world, course, "announcement", "Hello")
+    summary = world.canvas(cast["student"]).get_activity_stream_summary()
+    assert summary == [{"type": "Announcement", "unread_count": 1, "count": 1, "notification_category": None}]

@@ -159,3 +159,13 @@ def test_paging_and_errors(world, course_cast):
         assert c.get("/api/v1/courses/999999/todo").status_code == 404
     with world.client() as anonymous:
         assert anonymous.get("/api/v1/users/self/todo").status_code == 401
+
+
+def test_canvasapi_reads_todo_items(world, course_cast):
+    course, cast = course_cast
+    a = world.assignment(course, "Essay", due_at=utcnow() + timedelta(days=1))
+    canvas = world.canvas(cast["student"])
+    mine = list(canvas.get_todo_items())
+    in_course = list(canvas.get_course(course.id).get_todo_items())
+    assert [(t.type, t.assignment["id"], t.course_id) for t in mine] == [("submitting", a.id, course.id)]
+    assert [t.html_url for t in in_course] == [t.html_url for t in mine]
