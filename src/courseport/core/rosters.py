@@ -15,6 +15,7 @@ from courseport.core import accounts, users
 from courseport.core.course_lists import ENROLLMENT_TYPES
 from courseport.core.courses import default_section, readable_course, resolve_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.grades import Scores, course_scores
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import PERMISSION_ALIASES, STAFF_TYPES, CourseRights, course_rights, require_any
 from courseport.schema import Account, AccountUser, Course, Enrollment, Role, Section, User
@@ -81,6 +82,7 @@ class EnrollmentView:
     enrollment: Enrollment
     role_name: str
     section: Section
+    scores: Scores | None = None  # course totals, for student enrollments
 
 
 @dataclass
@@ -335,7 +337,15 @@ def _entries(db: Session, course: Course, found: list[User], states: tuple[str, 
                                  Enrollment.workflow_state.in_(states)).order_by(Enrollment.id)).tuples()
         for enrollment, role_name, section in rows:
             entries[enrollment.user_id].enrollments.append(EnrollmentView(enrollment, role_name, section))
+        _add_scores(db, course, [ev for entry in entries.values() for ev in entry.enrollments or []])
     return list(entries.values())
+
+
+def _add_scores(db: Session, course: Course, views: list[EnrollmentView]) -> None:
+    students = [ev for ev in views if is_student_enrollment(ev.enrollment)]
+    found = course_scores(db, [(course, sorted({ev.enrollment.user_id for ev in students}))])
+    for ev in students:
+        ev.scores = found[(course.id, ev.enrollment.user_id)]
 
 
 def is_student_enrollment(e: Enrollment) -> bool:

@@ -159,3 +159,22 @@ def _assignments(world, course):
     with world.tx() as db:
         return list(db.scalars(select(ContentItem).where(ContentItem.course_id == course.id,
                                                          ContentItem.type == "assignment")))
+
+
+def test_roster_enrollments_carry_the_same_totals(world):
+    course, people = _scores_course(world, weights=True, standard=True)
+    (ann, ann_token), tina_token = people["ann"], people["tina"][1]
+    url = f"/api/v1/courses/{course.id}/users"
+    with world.client(tina_token) as c:
+        roster = c.get(url, params={"include[]": "enrollments", "enrollment_type[]": "student"})
+    with world.client(ann_token) as c:
+        own = c.get(f"{url}/{ann.id}", params={"include[]": "enrollments"})
+    [ann_entry] = [u for u in roster.json() if u["id"] == ann.id]
+    assert ann_entry["enrollments"][0]["grades"] == {
+        "html_url": f"{world.base_url}/courses/{course.id}/grades/{ann.id}",
+        "current_grade": "C+", "current_score": 78.0, "final_grade": "F", "final_score": 60.0,
+        "unposted_current_score": 78.0, "unposted_current_grade": "C+", "unposted_final_score": 60.0,
+        "unposted_final_grade": "F"}
+    assert own.json()["enrollments"][0]["grades"] == {
+        "html_url": f"{world.base_url}/courses/{course.id}/grades/{ann.id}",
+        "current_grade": "C+", "current_score": 78.0, "final_grade": "F", "final_score": 60.0}

@@ -86,17 +86,20 @@ def render_enrollment(ev: EnrollmentView, user: User, page: RosterPage, includes
 
 
 def render_grades(ev: EnrollmentView, page: RosterPage, includes: set[str], origin: str) -> dict[str, Any]:
-    """Scores stay null: nothing is graded until a course has graded content."""
-    e = ev.enrollment
+    """Course totals as the viewer may see them: graders also see grades not yet posted."""
+    e, scores = ev.enrollment, ev.scores
     grades: dict[str, Any] = {"html_url": f"{origin}/courses/{e.course_id}/grades/{e.user_id}"}
     if not page.access.sees_grades(e):
         return grades
     if "current_grading_period_scores" in includes:
         grades["grading_period_id"] = None
-    grades.update(current_grade=None, current_score=None, final_grade=None, final_score=None)
+    grades.update(current_grade=scores and scores.current_grade, current_score=scores and scores.current_score,
+                  final_grade=scores and scores.final_grade, final_score=scores and scores.final_score)
     if page.access.graders_view:
-        grades.update(unposted_current_score=None, unposted_current_grade=None, unposted_final_score=None,
-                      unposted_final_grade=None)
+        grades.update(unposted_current_score=scores and scores.unposted_current_score,
+                      unposted_current_grade=scores and scores.unposted_current_grade,
+                      unposted_final_score=scores and scores.unposted_final_score,
+                      unposted_final_grade=scores and scores.unposted_final_grade)
     return grades
 
 
