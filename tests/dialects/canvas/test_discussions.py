@@ -303,3 +303,16 @@ def test_announcements_index(world):
         assert seen.json() == []
     with world.client(cast["outsider"]) as o:
         assert o.get("/api/v1/announcements", params={"context_codes[]": f"course_{course.id}"}).status_code == 403
+
+
+def test_threaded_topics_nest_replies(world):
+    course = world.course()
+    base = f"/api/v1/courses/{course.id}/discussion_topics"
+    with world.client(world.admin_token) as c:
+        topic = c.post(base, data={"title": "T", "published": "true", "discussion_type": "threaded"}).json()
+        entry = c.post(f"{base}/{topic['id']}/entries", data={"message": "a"}).json()
+        reply = c.post(f"{base}/{topic['id']}/entries/{entry['id']}/replies", data={"message": "b"}).json()
+        nested = c.post(f"{base}/{topic['id']}/entries/{reply['id']}/replies", data={"message": "c"})
+        assert nested.status_code == 201 and nested.json()["parent_id"] == reply["id"]
+        missing = c.post(f"{base}/{topic['id']}/entries/999999/replies", data={"message": "d"})
+        assert missing.status_code == 404
