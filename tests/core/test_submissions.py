@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import submissions
+from courseport.core import grades, submissions
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.paging import Window
 from courseport.core.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
@@ -99,10 +99,10 @@ def test_needs_grading_counts_per_course_for_graders_only(world, cls):
     _as(world, bob, submissions.submit, course.id, str(a1.id), TEXT)
     _as(world, ann, submissions.submit, other.id, str(a2.id), TEXT)
     with world.tx() as db:
-        by_teacher = submissions.needs_grading_counts(db, [course.id, other.id], db.get(User, teacher.id))
-        by_admin = submissions.needs_grading_counts(db, [course.id, other.id], db.get(User, world.admin.id))
-        by_student = submissions.needs_grading_counts(db, [course.id, other.id], db.get(User, ann.id))
+        by_teacher = grades.needs_grading_counts(db, [course.id, other.id], db.get(User, teacher.id))
+        by_admin = grades.needs_grading_counts(db, [course.id, other.id], db.get(User, world.admin.id))
+        by_student = grades.needs_grading_counts(db, [course.id, other.id], db.get(User, ann.id))
     assert (by_teacher, by_admin, by_student) == ({course.id: 2}, {course.id: 2, other.id: 1}, {})
     _as(world, teacher, submissions.grade, course.id, str(a1.id), str(bob.id), GradeChange(excuse=True))
     with world.tx() as db:
-        assert submissions.needs_grading_counts(db, [course.id], db.get(User, teacher.id)) == {course.id: 1}
+        assert grades.needs_grading_counts(db, [course.id], db.get(User, teacher.id)) == {course.id: 1}

@@ -4,7 +4,8 @@ Course totals follow Canvas's grade calculator: the current score counts graded 
 final score counts ungraded work as zero; excused work and assignments omitted from the final
 grade do not count; assignment group weights apply when the course weights its groups (weights of
 the groups that count are scaled up to 100 when they sum to less). Letter grades come from the
-default grading scheme, and only when the course (or assignment) uses one.
+default grading scheme, and only when the course (or assignment) uses one. Work waiting for a
+grade is counted here too (needs_grading_count).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
+from courseport.core.accounts import is_admin_of
 from courseport.core.errors import InvalidInput
-from courseport.schema import Course
+from courseport.core.permissions import enrollment_types_with
+from courseport.schema import Course, Enrollment, User
 from courseport.schema.content import ContentItem, Submission
 
 # Canvas's default grading scheme: letter -> lowest percentage that earns it, best first.
@@ -192,3 +195,38 @@ def _total(groups: list[_Group], subs: dict[int, Submission], *, final: bool, we
         return None
     score = sum(w * ratio for w, ratio in counted)
     return round(score * 100.0 / full_weight if full_weight < 100 else score, 2)
+
+
+def needs_grading_counts(db: Session, course_ids: list[int], viewer: User) -> dict[int, int]:
+    """Per course the viewer grades: submissions of active students waiting for a (new) grade."""
+    graded_courses = _courses_graded_by(db, course_ids, viewer)
+    if not graded_courses:
+        return {}
+    active_student = select(Enrollment.id).where(
+        Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
+        Enrollment.type.in_(("StudentEnrollment", "StudentViewEnrollment")), Enrollment.workflow_state == "active"
+    ).exists()
+    waiting: ColumnElement[bool] = and_(Submission.course_id.in_(graded_courses),
+                                        Submission.workflow_state.in_(("submitted", "pending_review")),
+                                        Submission.submission_type.is_not(None), Submission.excused.is_(False))
+    counts = dict(db.execute(
+        select(Submission.course_id, func.count(Submission.id)).join(ContentItem, ContentItem.id == Submission.item_id)
+        .where(waiting, active_student, ContentItem.type == "assignment", ContentItem.workflow_state == "published")
+        .group_by(Submission.course_id)).all())
+    return {course_id: counts.get(course_id, 0) for course_id in graded_courses}
+
+
+def _courses_graded_by(db: Session, course_ids: list[int], viewer: User) -> list[int]:
+    courses = db.execute(select(Course.id, Course.account_id).where(
+        Course.id.in_(course_ids), Course.workflow_state != "deleted")).all()
+    by_enrollment = set(db.scalars(select(Enrollment.course_id).where(
+        Enrollment.user_id == viewer.id, Enrollment.course_id.in_(course_ids), Enrollment.workflow_state == "active",
+        Enrollment.type.in_(enrollment_types_with("manage_grades")))))
+    admin_of: dict[int, bool] = {}
+    out = []
+    for course_id, account_id in courses:
+        if account_id not in admin_of:
+            admin_of[account_id] = is_admin_of(db, viewer.id, account_id)
+        if course_id in by_enrollment or admin_of[account_id]:
+            out.append(course_id)
+    return out

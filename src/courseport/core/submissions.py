@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core import users
-from courseport.core.accounts import is_admin_of
 from courseport.core.content import get_item
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.grades import grade_for_score, score_for_posted_grade
 from courseport.core.html import sanitize_html
 from courseport.core.paging import Slice, Window
-from courseport.core.permissions import CourseRights, enrollment_types_with
+from courseport.core.permissions import CourseRights
 from courseport.schema import Course, Enrollment, File, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, Submission
@@ -65,12 +64,9 @@ class SubmissionView:
     submission: Submission  # unsaved (id None) for a student who has neither submitted nor been graded
     assignment: ContentItem
     grade_visible: bool  # graders always; the student once the grade is posted
+    due_at: datetime | None = None  # the student's effective due date (overrides applied)
     files: list[File] = field(default_factory=list)
     comment_authors: dict[int, User] = field(default_factory=dict)
-
-    @property
-    def due_at(self) -> datetime | None:
-        return self.assignment.due_at
 
     @property
     def missing(self) -> bool:
@@ -369,7 +365,7 @@ def _views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submissio
     author_ids = {c["author_id"] for _, s in pairs for c in (s.data or {}).get("comments") or []}
     files = {f.id: f for f in db.scalars(select(File).where(File.id.in_(file_ids)))} if file_ids else {}
     authors = {u.id: u for u in db.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
-    return [SubmissionView(s, a, grader or s.posted_at is not None,
+    return [SubmissionView(s, a, grader or s.posted_at is not None, a.due_at,
                            [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors)
             for a, s in pairs]
 
@@ -410,39 +406,3 @@ def _students_stmt(course_id: int) -> Select:
 
 def _student_ids(db: Session, course_id: int, user_ids: list[int]) -> set[int]:
     return set(db.scalars(_students_stmt(course_id).where(Enrollment.user_id.in_(user_ids))))
-
-
-# --- counts for course lists ----------------------------------------------------------------------
-
-def needs_grading_counts(db: Session, course_ids: list[int], viewer: User) -> dict[int, int]:
-    """Per course the viewer grades: submissions of active students waiting for a (new) grade."""
-    graded_courses = _courses_graded_by(db, course_ids, viewer)
-    if not graded_courses:
-        return {}
-    active_student = select(Enrollment.id).where(
-        Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
-        Enrollment.type.in_(STUDENT_TYPES), Enrollment.workflow_state == "active").exists()
-    waiting: ColumnElement[bool] = and_(Submission.course_id.in_(graded_courses),
-                                        Submission.workflow_state.in_(("submitted", "pending_review")),
-                                        Submission.submission_type.is_not(None), Submission.excused.is_(False))
-    counts = dict(db.execute(
-        select(Submission.course_id, func.count(Submission.id)).join(ContentItem, ContentItem.id == Submission.item_id)
-        .where(waiting, active_student, ContentItem.type == "assignment", ContentItem.workflow_state == "published")
-        .group_by(Submission.course_id)).all())
-    return {course_id: counts.get(course_id, 0) for course_id in graded_courses}
-
-
-def _courses_graded_by(db: Session, course_ids: list[int], viewer: User) -> list[int]:
-    courses = db.execute(select(Course.id, Course.account_id).where(
-        Course.id.in_(course_ids), Course.workflow_state != "deleted")).all()
-    by_enrollment = set(db.scalars(select(Enrollment.course_id).where(
-        Enrollment.user_id == viewer.id, Enrollment.course_id.in_(course_ids), Enrollment.workflow_state == "active",
-        Enrollment.type.in_(enrollment_types_with("manage_grades")))))
-    admin_of: dict[int, bool] = {}
-    out = []
-    for course_id, account_id in courses:
-        if account_id not in admin_of:
-            admin_of[account_id] = is_admin_of(db, viewer.id, account_id)
-        if course_id in by_enrollment or admin_of[account_id]:
-            out.append(course_id)
-    return out
