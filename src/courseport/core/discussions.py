@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core import assignment_groups, content, course_settings
+from courseport.core import assignments, content, course_settings
+from courseport.core.assignments import AssignmentChanges
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.html import sanitize_html
@@ -286,17 +287,14 @@ def _iso(value: datetime | None) -> str | None:
 
 def _create_assignment(db: Session, course: Course, actor: User, topic: ContentItem, spec: dict[str, Any]
                        ) -> ContentItem:
-    """The assignment a graded topic is submitted to (submission type "discussion_topic")."""
-    group_id = spec.get("assignment_group_id")
-    group = (assignment_groups.group_in(db, course.id, group_id) if group_id
-             else assignment_groups.default_group(db, course.id))
-    return content.create_item(db, course.id, "assignment", {
-        "parent_id": group.id, "title": topic.title, "points": spec.get("points_possible"),
-        "due_at": spec.get("due_at"), "unlock_at": spec.get("unlock_at"), "lock_at": spec.get("lock_at"),
-        "workflow_state": "published" if topic.workflow_state != "unpublished" else "unpublished",
-        "data": {"submission_types": ["discussion_topic"], "grading_type": spec.get("grading_type") or "points",
-                 "omit_from_final_grade": False, "only_visible_to_overrides": False, "peer_reviews": False},
-    }, user_id=actor.id)
+    """The assignment a graded topic is submitted to, made by core/assignments.py; its errors name
+    the `assignment[...]` attribute they concern."""
+    fields = {**spec, "name": topic.title, "submission_types": ["discussion_topic"],
+              "published": topic.workflow_state != "unpublished"}
+    try:
+        return assignments.create_assignment(db, actor, course.id, AssignmentChanges(fields=fields))[1]
+    except InvalidInput as exc:
+        raise InvalidInput(f"assignment[{exc.field}]", exc.message) from None
 
 
 def update_topic(db: Session, actor: User, course_ref: str | int, topic_id: str, changes: TopicChanges

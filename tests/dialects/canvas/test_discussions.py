@@ -74,6 +74,8 @@ def test_topic_defaults_follow_canvas(world):
     ({"pinned": "perhaps"}, "pinned", "pinned must be a boolean (true or false), got 'perhaps'"),
     ({"assignment[points_possible]": "ten"}, "assignment[points_possible]",
      "assignment[points_possible] must be a number"),
+    ({"assignment[grading_type]": "stars"}, "assignment[grading_type]",
+     "grading_type must be one of points, percent, letter_grade, gpa_scale, pass_fail, not_graded"),
     ({"is_announcement": "true", "assignment[points_possible]": "5"}, "assignment",
      "announcements cannot be graded"),
 ])
