@@ -9,6 +9,7 @@ from courseport.dialects.canvas import pages
 from courseport.dialects.canvas import discussions
 from courseport.dialects.canvas import submissions
 from courseport.dialects.canvas import course_progress, modules
+from courseport.dialects.canvas import assignment_groups, assignments, due_dates, overrides
 from courseport.dialects.canvas import accounts, html, permissions, settings
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
@@ -21,3 +22,4 @@ ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
+ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
