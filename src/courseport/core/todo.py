@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import readable_course
-from courseport.core.due_dates import effective_dates
+from courseport.core.assignment_views import AssignmentView, load_views
+from courseport.core.assignments import access_for, visible_items
 from courseport.core.paging import Slice, Window, window_of
 from courseport.core.permissions import enrollment_types_with
 from courseport.schema import ContentItem, Course, Enrollment, Submission, User
@@ -37,6 +38,7 @@ class TodoItem:
     item: ContentItem  # an assignment, or a quiz for ungraded quizzes
     due_at: datetime | None  # as it applies to the user
     needs_grading_count: int | None = None
+    view: AssignmentView | None = None  # the assignment as the user sees it; None for a quiz
 
 
 def course_todo(db: Session, actor: User, course_ref: str | int, window: Window, *,
@@ -54,7 +56,7 @@ def _todo(db: Session, actor: User, course_id: int | None, ungraded_quizzes: boo
     learning = _courses(db, actor, course_id, STUDENT_TYPES, ("available",))
     grading = _courses(db, actor, course_id, tuple(enrollment_types_with("manage_grades")),
                        ("available", "unpublished"))
-    items = [*_grading(db, grading), *_submitting(db, actor, learning, now)]
+    items = [*_grading(db, actor, grading), *_submitting(db, actor, learning, now)]
     if ungraded_quizzes:
         items += _quizzes(db, actor, learning, now)
     far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -76,24 +78,23 @@ def _open(unlock_at: datetime | None, lock_at: datetime | None, now: datetime) -
 
 
 def _submitting(db: Session, actor: User, course_ids: list[int], now: datetime) -> list[TodoItem]:
-    if not course_ids:
-        return []
-    assignments = [a for a in db.scalars(select(ContentItem).where(
-        ContentItem.course_id.in_(course_ids), ContentItem.type == "assignment",
-        ContentItem.workflow_state == "published")) if _expects_submission(a)]
-    done = set(db.scalars(select(Submission.item_id).where(
-        Submission.user_id == actor.id, Submission.item_id.in_([a.id for a in assignments]),
-        (Submission.workflow_state.in_(DONE_STATES)) | Submission.excused.is_(True))))
     out = []
     for course_id in course_ids:
-        mine = [a for a in assignments if a.course_id == course_id and a.id not in done]
-        dates = effective_dates(db, course_id, [a.id for a in mine], [actor.id]) if mine else {}
-        for a in mine:
-            d = dates.get(a.id, {}).get(actor.id)
-            if d and d.due_at and now - DUE_AFTER <= d.due_at <= now + DUE_BEFORE \
-                    and _open(d.unlock_at, d.lock_at, now):
-                out.append(TodoItem("submitting", a, d.due_at))
+        access = access_for(db, actor, course_id)
+        candidates = [a for a in db.scalars(select(ContentItem).where(
+            ContentItem.course_id == course_id, ContentItem.type == "assignment",
+            ContentItem.workflow_state == "published", ~ContentItem.id.in_(_done_by(actor))))
+            if _expects_submission(a)]
+        for view in load_views(db, access, visible_items(db, access, candidates)):
+            d = view.dates  # the student's effective dates
+            if d.due_at and now - DUE_AFTER <= d.due_at <= now + DUE_BEFORE and _open(d.unlock_at, d.lock_at, now):
+                out.append(TodoItem("submitting", view.item, d.due_at, view=view))
     return out
+
+
+def _done_by(actor: User) -> Select:
+    return select(Submission.item_id).where(
+        Submission.user_id == actor.id, Submission.workflow_state.in_(DONE_STATES) | Submission.excused.is_(True))
 
 
 def _expects_submission(assignment: ContentItem) -> bool:
@@ -101,7 +102,7 @@ def _expects_submission(assignment: ContentItem) -> bool:
     return bool(types - NO_ONLINE_SUBMISSION)
 
 
-def _grading(db: Session, course_ids: list[int]) -> list[TodoItem]:
+def _grading(db: Session, actor: User, course_ids: list[int]) -> list[TodoItem]:
     if not course_ids:
         return []
     active_student = select(Enrollment.id).where(
@@ -113,7 +114,12 @@ def _grading(db: Session, course_ids: list[int]) -> list[TodoItem]:
                ContentItem.workflow_state == "published", Submission.workflow_state.in_(WAITING_STATES),
                Submission.submission_type.is_not(None), Submission.excused.is_(False), active_student)
         .group_by(ContentItem.id)).all()
-    return [TodoItem("grading", item, item.due_at, count) for item, count in rows]
+    out = []
+    for course_id in {item.course_id for item, _ in rows}:
+        counts = {item.id: n for item, n in rows if item.course_id == course_id}
+        for view in load_views(db, access_for(db, actor, course_id), [i for i, _ in rows if i.id in counts]):
+            out.append(TodoItem("grading", view.item, view.item.due_at, counts[view.item.id], view))
+    return out
 
 
 def _quizzes(db: Session, actor: User, course_ids: list[int], now: datetime) -> list[TodoItem]:

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import content
+from courseport.core import assignment_views, content
+from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.protocol import iso
-from courseport.schema import AssignmentOverride, OverrideStudent, Submission
+from courseport.schema import AssignmentOverride, OverrideStudent, Submission, User
 from courseport.schema.base import utcnow
 
 
@@ -25,27 +26,26 @@ def submit(world, assignment, user, state: str = "submitted", **fields) -> None:
                           submitted_at=utcnow(), **fields))
 
 
-def user_of(world, token: str):
+def user_of(world, token: str) -> User:
     with world.client(token) as c:
         me = c.get("/api/v1/users/self").json()
-    from courseport.schema import User
-
     with world.tx() as db:
         return db.get(User, me["id"])
 
 
-def assignment_json(world, a, due_at) -> dict:
-    return {
-        "id": a.id, "name": a.title, "description": None, "due_at": iso(due_at), "unlock_at": None,
-        "lock_at": None, "points_possible": a.points, "course_id": a.course_id, "assignment_group_id": a.parent_id,
-        "position": a.position, "submission_types": ["online_text_entry"], "grading_type": "points",
-        "published": True, "html_url": f"{world.base_url}/courses/{a.course_id}/assignments/{a.id}",
-    }
+def assignment_json(world, a, viewer_token: str) -> dict:
+    """The assignment as the assignments API shows this viewer (the todo embeds that very object)."""
+    viewer = user_of(world, viewer_token)
+    with world.tx() as db:
+        view = assignment_views.show_assignment(db, db.get(User, viewer.id), a.course_id, str(a.id))
+        return render_assignment(view, world.base_url)
 
 
-def submitting(world, a, due_at) -> dict:
+def submitting(world, a, due_at, token: str) -> dict:
     ignore = f"{world.base_url}/api/v1/users/self/todo/assignment_{a.id}/submitting"
-    return {"type": "submitting", "assignment": assignment_json(world, a, due_at), "ignore": f"{ignore}?permanent=0",
+    embedded = assignment_json(world, a, token)
+    assert (embedded["id"], embedded["name"], embedded["due_at"]) == (a.id, a.title, iso(due_at))
+    return {"type": "submitting", "assignment": embedded, "ignore": f"{ignore}?permanent=0",
             "ignore_permanently": f"{ignore}?permanent=1",
             "html_url": f"{world.base_url}/courses/{a.course_id}/assignments/{a.id}#submit",
             "context_type": "Course", "course_id": a.course_id}
@@ -67,7 +67,8 @@ def test_student_sees_what_is_due_soon_and_unsubmitted(world, course_cast):
         r = c.get(f"/api/v1/courses/{course.id}/todo")
         mine = c.get("/api/v1/users/self/todo")
     assert r.status_code == 200, r.text
-    assert r.json() == [submitting(world, sooner, sooner.due_at), submitting(world, soon, soon.due_at)]
+    assert r.json() == [submitting(world, sooner, sooner.due_at, cast["student"]),
+                        submitting(world, soon, soon.due_at, cast["student"])]
     assert mine.json() == r.json()
 
 
@@ -84,7 +85,7 @@ def test_student_override_moves_the_due_date_into_the_window(world, course_cast)
         db.add(OverrideStudent(override_id=override.id, user_id=student.id))
     with world.client(cast["student"]) as c:
         body = c.get(f"/api/v1/courses/{course.id}/todo").json()
-    assert body == [submitting(world, late, now + timedelta(days=3))]
+    assert body == [submitting(world, late, now + timedelta(days=3), cast["student"])]
 
 
 def test_grader_sees_assignments_needing_grading(world, course_cast):
@@ -101,8 +102,10 @@ def test_grader_sees_assignments_needing_grading(world, course_cast):
     submit(world, graded, student, state="graded", score=5.0)
     del b
     ignore = f"{world.base_url}/api/v1/users/self/todo/assignment_{a.id}/grading"
+    embedded = assignment_json(world, a, cast["teacher"])
+    assert (embedded["id"], embedded["needs_grading_count"]) == (a.id, 2)
     expected = [{
-        "type": "grading", "assignment": assignment_json(world, a, a.due_at), "needs_grading_count": 2,
+        "type": "grading", "assignment": embedded, "needs_grading_count": 2,
         "ignore": f"{ignore}?permanent=0", "ignore_permanently": f"{ignore}?permanent=1",
         "html_url": f"{world.base_url}/courses/{course.id}/gradebook/speed_grader?assignment_id={a.id}",
         "context_type": "Course", "course_id": course.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from courseport.core.todo import TodoItem
+from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import ContentItem
 
@@ -20,25 +21,12 @@ def render_todo(entry: TodoItem, origin: str) -> dict[str, Any]:
         body["quiz"] = render_todo_quiz(entry, origin)
         body["html_url"] = f"{origin}/courses/{course_id}/quizzes/{item.id}"
     else:
-        body["assignment"] = render_todo_assignment(entry, origin)
+        body["assignment"] = render_assignment(entry.view, origin)
         body["html_url"] = (f"{origin}/courses/{course_id}/gradebook/speed_grader?assignment_id={item.id}"
                             if entry.type == "grading" else f"{origin}/courses/{course_id}/assignments/{item.id}#submit")
     if entry.type == "grading":
         body["needs_grading_count"] = entry.needs_grading_count
     return body
-
-
-def render_todo_assignment(entry: TodoItem, origin: str) -> dict[str, Any]:
-    a: ContentItem = entry.item
-    data = a.data or {}
-    return {
-        "id": a.id, "name": a.title, "description": a.body, "due_at": iso(entry.due_at),
-        "unlock_at": iso(a.unlock_at), "lock_at": iso(a.lock_at), "points_possible": a.points,
-        "course_id": a.course_id, "assignment_group_id": a.parent_id, "position": a.position,
-        "submission_types": data.get("submission_types") or ["none"],
-        "grading_type": data.get("grading_type", "points"), "published": a.workflow_state == "published",
-        "html_url": f"{origin}/courses/{a.course_id}/assignments/{a.id}",
-    }
 
 
 def render_todo_quiz(entry: TodoItem, origin: str) -> dict[str, Any]:
