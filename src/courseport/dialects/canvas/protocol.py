@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
@@ -123,6 +123,34 @@ class Call:
 
     def paged(self, items: list[Any], window: Window, page: Slice) -> Response:
         return Response(items, headers=self.page_links(window, page))
+
+
+def prefixed_fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str, Any]:
+    """The `prefix[...]` parameters present in the call, coerced to their core types."""
+    node = call.raw(prefix)
+    if node is None:
+        return {}
+    if not isinstance(node, dict):
+        raise InvalidInput(prefix, f"{prefix} must be a hash of attributes")
+    fields: dict[str, Any] = {}
+    for key, kind in kinds.items():
+        if key in node:
+            fields[key] = node[key] if kind is list else coerce(node[key], kind, f"{prefix}[{key}]")
+    return fields
+
+
+@contextmanager
+def prefixed_params(prefix: str, names: Iterable[str]) -> Iterator[None]:
+    """Core names attributes bare (`title`); the client sent them as `prefix[title]`: rename the
+    field, and the message when it starts with the bare name."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field not in names:
+            raise
+        named = f"{prefix}[{exc.field}]"
+        message = named + exc.message[len(exc.field):] if exc.message.startswith(exc.field) else exc.message
+        raise InvalidInput(named, message) from None
 
 
 def to_bool(value: Any, name: str, default: bool | None = None) -> bool | None:
