@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from courseport.core import content, module_items, module_progress, modules
-from courseport.schema import User
+from courseport.schema import Course, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import Submission
 
@@ -49,8 +49,6 @@ def _statuses(world, course, student):
 
 def _progress(world, course, student):
     with world.tx() as db:
-        from courseport.schema import Course
-
         return module_progress.progress_of(db, db.get(Course, course.id), [db.get(User, student.id)])[student.id]
 
 

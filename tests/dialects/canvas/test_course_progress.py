@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from courseport.core import content
 from courseport.dialects.canvas.module_json import NO_PROGRESS
 from courseport.schema.base import utcnow
-from courseport.schema.content import ModuleProgress, Submission
+from courseport.schema.content import ContentItem, ModuleProgress, Submission
 
 NONE = {"error": {"message": NO_PROGRESS}}
 
@@ -42,9 +43,11 @@ def course_with_modules(world):
                               "module[published]": "true"})
         two = _post(c, base, {"module[name]": "Two", "module[published]": "true"})
         items = [
-            _post(c, f"{base}/{one['id']}/items", {"module_item[type]": "Assignment", "module_item[content_id]": essay.id,
+            _post(c, f"{base}/{one['id']}/items", {"module_item[type]": "Assignment",
+                                                   "module_item[content_id]": essay.id,
                                                    "module_item[completion_requirement][type]": "must_submit"}),
-            _post(c, f"{base}/{one['id']}/items", {"module_item[type]": "Assignment", "module_item[content_id]": test.id,
+            _post(c, f"{base}/{one['id']}/items", {"module_item[type]": "Assignment",
+                                                   "module_item[content_id]": test.id,
                                                    "module_item[completion_requirement][type]": "min_score",
                                                    "module_item[completion_requirement][min_score]": "8"}),
             _post(c, f"{base}/{two['id']}/items", {"module_item[type]": "ExternalUrl", "module_item[title]": "Link",
@@ -142,10 +145,6 @@ def test_bulk_user_progress_exact_body(world, course_with_modules):
 
 
 def _module_item_ids(world, course):
-    from sqlalchemy import select
-
-    from courseport.schema.content import ContentItem
-
     with world.tx() as db:
         return list(db.scalars(select(ContentItem.id).where(
             ContentItem.course_id == course.id, ContentItem.type == "module_item",
@@ -186,8 +185,6 @@ def test_include_course_progress_on_course_list_and_course(world, course_with_mo
 def test_sequential_module_reports_first_unmet_requirement_after_unlock_dates(world, course_with_modules):
     course, cast, student, (essay, test), (one, _two), items = course_with_modules
     with world.tx() as db:
-        from courseport.schema.content import ContentItem
-
         db.get(ContentItem, essay.id).unlock_at = utcnow() + timedelta(days=1)
     with world.client(cast["student"]) as c:
         listed = c.get(f"/api/v1/courses/{course.id}/modules/{one['id']}/items",

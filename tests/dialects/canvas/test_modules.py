@@ -146,11 +146,11 @@ def test_module_items_exact_bodies_and_targets(world, setup):
         listed = c.get(f"{base}/modules/{module['id']}/items", params={"include[]": "content_details"}).json()
     assert [(i["title"], i["position"]) for i in listed] == [("Intro", 1), ("Read first", 2), ("Essay", 3),
                                                              ("Docs", 4)]
-    assert listed[2]["content_details"] == {"points_possible": 10.0, "due_at": a_due(assignment),
+    assert listed[2]["content_details"] == {"points_possible": 10.0, "due_at": _due(assignment),
                                             "locked_for_user": False}
 
 
-def a_due(item):
+def _due(item):
     return item.due_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -280,7 +280,10 @@ def test_students_cannot_write_and_see_only_published(world, setup):
         "items": [{"id": visible["id"], "module_id": shown["id"], "position": 1, "title": "Welcome", "indent": 0,
                    "type": "SubHeader"}],
     }]
-    assert page.workflow_state == "unpublished"
+    assert _state(world, page.id)[0] == "unpublished"  # adding a page to a module does not publish it
+    with world.client(cast["admin"]) as c:
+        assert [(m["name"], m["published"], "state" in m) for m in c.get(base).json()] == [
+            ("Hidden", False, False), ("Shown", True, False)]
     with world.client(cast["outsider"]) as c:
         assert c.get(base).status_code == 403
 
