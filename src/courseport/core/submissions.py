@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from courseport.core import users
 from courseport.core.content import get_item
 from courseport.core.courses import readable_course
+from courseport.core.due_dates import effective_dates
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.grades import grade_for_score, score_for_posted_grade
 from courseport.core.html import sanitize_html
@@ -113,8 +114,11 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     assignment = _visible_assignment(db, course, rights, assignment_id)
     if not rights.can("participate_as_student") or not _student_ids(db, course.id, [actor.id]):
         raise NotAllowed()
+    dates = effective_dates(db, course.id, [assignment.id], [actor.id]).get(assignment.id, {}).get(actor.id)
+    if dates is None:
+        raise NotAllowed()  # only_visible_to_overrides, and no override covers the student
     now = utcnow()
-    if (assignment.lock_at and assignment.lock_at <= now) or (assignment.unlock_at and assignment.unlock_at > now):
+    if (dates.lock_at and dates.lock_at <= now) or (dates.unlock_at and dates.unlock_at > now):
         raise NotAllowed(LOCKED_MESSAGE)
     files = _checked_entry(db, course, assignment, actor, entry)
     row = _row_for(db, course, assignment, actor.id)
@@ -123,7 +127,7 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     row.url = _normalised_url(entry.url) if SUBMISSION_TYPES[entry.submission_type] == "url" else None
     row.attempt = (row.attempt or 0) + 1
     row.submitted_at = now
-    row.late = bool(assignment.due_at and now > assignment.due_at)
+    row.late = bool(dates.due_at and now > dates.due_at)
     row.workflow_state = "pending_review" if (assignment.data or {}).get("quiz") else "submitted"
     row.data = {**(row.data or {}), "file_ids": [f.id for f in files]}
     _add_comment(row, actor, entry.comment, now)
@@ -365,7 +369,13 @@ def _views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submissio
     author_ids = {c["author_id"] for _, s in pairs for c in (s.data or {}).get("comments") or []}
     files = {f.id: f for f in db.scalars(select(File).where(File.id.in_(file_ids)))} if file_ids else {}
     authors = {u.id: u for u in db.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
-    return [SubmissionView(s, a, grader or s.posted_at is not None, a.due_at,
+    dates = effective_dates(db, course.id, {a.id for a, _ in pairs}, {s.user_id for _, s in pairs}) if pairs else {}
+
+    def due_at(a: ContentItem, s: Submission) -> datetime | None:
+        found = dates.get(a.id, {}).get(s.user_id)
+        return found.due_at if found else a.due_at
+
+    return [SubmissionView(s, a, grader or s.posted_at is not None, due_at(a, s),
                            [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors)
             for a, s in pairs]
 

@@ -349,3 +349,29 @@ def test_submissions_for_students_filters_and_groups(world):
                                          (bob.id, section, [(one.id, "unsubmitted")])]
     assert (bad_ids.status_code, bad_ids.json()["errors"][0]["message"]) == (403, "invalid assignment ids requested")
     assert (bad_state.status_code, bad_state.json()["errors"][0]["field"]) == (400, "workflow_state")
+
+
+def test_student_override_dates_decide_lock_and_lateness(world):
+    from courseport.schema.content import AssignmentOverride, OverrideStudent
+
+    course, people = _class(world)
+    (ann, ann_token), (bob, bob_token) = people["ann"], people["bob"]
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    assignment = world.assignment(course, due_at=now - timedelta(days=2), lock_at=now - timedelta(days=1))
+    with world.tx() as db:
+        override = AssignmentOverride(item_id=assignment.id, title="Ann extension", due_at=now + timedelta(days=1),
+                                      lock_at=now + timedelta(days=2), due_at_set=True, lock_at_set=True)
+        db.add(override)
+        db.flush()
+        db.add(OverrideStudent(override_id=override.id, user_id=ann.id))
+    ann_submission = _submit(world, course, assignment, ann_token)
+    assert (ann_submission["late"], ann_submission["cached_due_date"]) == (False, _iso(now + timedelta(days=1)))
+    with world.client(bob_token) as c:
+        r = c.post(_path(course, assignment), data={"submission[submission_type]": "online_text_entry",
+                                                    "submission[body]": "x"})
+    assert r.status_code == 403
+    assert _row(world, assignment, bob) is None
+
+
+def _iso(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
