@@ -10,6 +10,7 @@ from courseport.core import content, module_items, module_progress, modules
 from courseport.schema import Course, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import Submission
+from courseport.schema.discussions import DiscussionEntry
 
 
 def _as(world, user, fn, *args, **kw):
@@ -72,8 +73,11 @@ def test_each_requirement_kind(world, course):
     status = _statuses(world, course, student)[module.id]
     assert [status.items[i.id].completed for i in (submit, score, talk)] == [False, True, False]
     with world.tx() as db:
-        module_progress.record_contribution(db, db.get(User, student.id), db.get(type(topic), topic.id))
+        db.add(DiscussionEntry(course_id=course.id, topic_id=topic.id, user_id=teacher.id, message="Welcome"))
         db.query(Submission).filter_by(item_id=essay.id).update({"workflow_state": "submitted"})
+    assert _statuses(world, course, student)[module.id].state == "started"  # someone else's post is not theirs
+    with world.tx() as db:
+        db.add(DiscussionEntry(course_id=course.id, topic_id=topic.id, user_id=student.id, message="Hi"))
     status = _statuses(world, course, student)[module.id]
     assert status.state == "completed"
     progress = _progress(world, course, student)

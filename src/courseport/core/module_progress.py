@@ -1,8 +1,8 @@
 """What a student has done in a course's modules: requirement completion, module states, locks,
 and the course progress built from them.
 
-Explicit acts (viewed, marked done, contributed) are `module_progress` rows; submitting and scores
-are read from `submissions`, so progress always agrees with grading. Everything is computed from an
+Explicit acts (viewed, marked done) are `module_progress` rows; submitting and scores are read
+from `submissions` and contributing from `discussion_entries`, so progress always agrees with them. Everything is computed from an
 outline (modules and items as the student sees them) and per-user facts loaded in bulk, so one
 student's progress and a whole roster's cost the same few queries.
 """
@@ -23,6 +23,7 @@ from courseport.core.users import resolve_user
 from courseport.schema import Course, Enrollment, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, ModuleProgress, Submission
+from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.files import File
 
 LIVE_TARGET_STATES = frozenset({"published", "active", "locked", "post_delayed"})
@@ -77,6 +78,7 @@ class ModuleStatus:
 class UserFacts:
     progress: dict[int, ModuleProgress] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
+    first_posts: dict[int, datetime] = field(default_factory=dict)  # topic id -> the user's first entry
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,13 @@ def load_facts(db: Session, course_id: int, user_ids: list[int], outline: list[O
         for sub in db.scalars(select(Submission).where(Submission.item_id.in_(graded),
                                                        Submission.user_id.in_(user_ids))):
             facts[sub.user_id].submissions[sub.item_id] = sub
+    topics = {e.target.id for m in outline for e in m.items if e.target and e.target.type == "discussion_topic"}
+    if topics:
+        for topic_id, user_id, posted_at in db.execute(select(
+                DiscussionEntry.topic_id, DiscussionEntry.user_id, DiscussionEntry.created_at).where(
+                DiscussionEntry.topic_id.in_(topics), DiscussionEntry.user_id.in_(user_ids),
+                DiscussionEntry.workflow_state != "deleted").order_by(DiscussionEntry.created_at.desc())):
+            facts[user_id].first_posts[topic_id] = posted_at
     return facts
 
 
@@ -147,12 +156,12 @@ def requirement_met_at(entry: OutlineItem, facts: UserFacts) -> datetime | None:
         return row.viewed_at if row else None
     if kind == "must_mark_done":
         return row.completed_at if row else None
+    if kind == "must_contribute" and entry.target is not None and entry.target.id in facts.first_posts:
+        return facts.first_posts[entry.target.id]
     subs = [facts.submissions[i] for i in entry.graded_ids if i in facts.submissions]
     if kind in ("must_submit", "must_contribute"):
         done = [s for s in subs if s.excused or s.workflow_state in _SUBMITTED]
-        if done:
-            return done[0].submitted_at or done[0].graded_at or done[0].updated_at
-        return row.completed_at if row and kind == "must_contribute" else None
+        return (done[0].submitted_at or done[0].graded_at or done[0].updated_at) if done else None
     if kind == "min_score":
         floor = float(req.get("min_score") or 0)
         done = [s for s in subs if s.excused or (s.score is not None and s.score >= floor)]
@@ -305,15 +314,6 @@ def record_progress(db: Session, course_id: int, user_id: int, item_id: int, *, 
         row.completed_at = now if done else None
     db.flush()
     return row
-
-
-def record_contribution(db: Session, user: User, target: ContentItem) -> None:
-    """Meet must_contribute on every module item pointing at `target` (call when a student posts to it)."""
-    items = db.scalars(select(ContentItem).where(ContentItem.ref_id == target.id, ContentItem.type == "module_item",
-                                                 ContentItem.workflow_state != "deleted"))
-    for item in items:
-        if ((item.data or {}).get("completion_requirement") or {}).get("type") == "must_contribute":
-            record_progress(db, target.course_id, user.id, item.id, done=True)
 
 
 def student_statuses(db: Session, course_id: int, outline: list[OutlineModule], student: User

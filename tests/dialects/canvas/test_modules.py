@@ -156,14 +156,14 @@ def _due(item):
 
 @pytest.mark.parametrize(("params", "field", "message"), [
     ({"type": "Quiz", "content_id": "1"}, "module_item[content_id]", "Could not find content"),
-    ({"type": "Assignment"}, "module_item[content_id]", "content_id is required for Assignment items"),
+    ({"type": "Assignment"}, "module_item[content_id]", "module_item[content_id] is required for Assignment items"),
     ({"type": "Page"}, "module_item[page_url]", "missing page_url parameter"),
     ({"type": "Page", "page_url": "nope"}, "module_item[page_url]", "invalid page_url parameter"),
     ({"type": "Video"}, "module_item[type]",
-     "type must be one of Assignment, Quiz, Discussion, Page, File, SubHeader, ExternalUrl, ExternalTool"),
-    ({"type": "SubHeader"}, "module_item[title]", "title is required for SubHeader items"),
+     "module_item[type] must be one of Assignment, Quiz, Discussion, Page, File, SubHeader, ExternalUrl, ExternalTool"),
+    ({"type": "SubHeader"}, "module_item[title]", "module_item[title] is required for SubHeader items"),
     ({"type": "ExternalUrl", "external_url": "javascript:alert(1)"}, "module_item[external_url]",
-     "external_url must be an http or https URL"),
+     "module_item[external_url] must be an http or https URL"),
     ({"type": "SubHeader", "title": "x", "completion_requirement[type]": "must_win"},
      "module_item[completion_requirement][type]",
      "completion_requirement type must be one of must_view, must_mark_done, must_contribute, must_submit, min_score"),

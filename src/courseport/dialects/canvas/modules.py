@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from litestar import Response
 
 from courseport.core import module_items, modules
-from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.module_json import render_module, render_module_item
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
 _MODULE_FIELDS = {"name": str, "unlock_at": datetime, "position": int, "require_sequential_progress": bool,
                   "publish_final_grade": bool, "published": bool}
@@ -21,34 +18,14 @@ _ITEM_FIELDS = {"title": str, "type": str, "content_id": str, "page_url": str, "
                 "completion_requirement": dict}
 _BASE = "/courses/{course_id:str}/modules"
 _ITEM = _BASE + "/{module_id:str}/items/{item_id:str}"
-
-
-def _fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str, Any]:
-    fields = {}
-    for key, kind in kinds.items():
-        value = call.raw(f"{prefix}[{key}]")
-        if value is not None:
-            fields[key] = coerce(value, kind, f"{prefix}[{key}]")
-    return fields
+_MODULE_NAMES = {*_MODULE_FIELDS, "prerequisite_module_ids"}
 
 
 def module_fields(call: Call) -> dict[str, Any]:
-    fields = _fields(call, "module", _MODULE_FIELDS)
+    fields = prefixed_fields(call, "module", _MODULE_FIELDS)
     if call.has("module[prerequisite_module_ids]"):
         fields["prerequisite_module_ids"] = [v for v in call.list("module[prerequisite_module_ids][]") if v]
     return fields
-
-
-@contextmanager
-def prefixed(prefix: str, names: dict[str, type]) -> Iterator[None]:
-    """Core names fields bare (`content_id`); the client sent them as `module_item[content_id]`."""
-    try:
-        yield
-    except InvalidInput as exc:
-        base, bracket, rest = exc.field.partition("[")
-        if base not in names and base != "prerequisite_module_ids":
-            raise
-        raise InvalidInput(f"{prefix}[{base}]" + (bracket + rest if bracket else ""), exc.message) from None
 
 
 def _includes(call: Call) -> set[str]:
@@ -73,14 +50,14 @@ def get_module(call: Call, course_id: str, module_id: str) -> dict:
 
 @post(_BASE, status_code=200)
 def create_module(call: Call, course_id: str) -> dict:
-    with call.write() as (db, me), prefixed("module", _MODULE_FIELDS):
+    with call.write() as (db, me), prefixed_params("module", _MODULE_NAMES):
         view = modules.create_module(db, me, course_id, module_fields(call))
     return render_module(view, set(), call.origin)
 
 
 @put(_BASE + "/{module_id:str}")
 def update_module(call: Call, course_id: str, module_id: str) -> dict:
-    with call.write() as (db, me), prefixed("module", _MODULE_FIELDS):
+    with call.write() as (db, me), prefixed_params("module", _MODULE_NAMES):
         view = modules.update_module(db, me, course_id, module_id, module_fields(call))
     return render_module(view, set(), call.origin)
 
@@ -110,17 +87,17 @@ def get_module_item(call: Call, course_id: str, module_id: str, item_id: str) ->
 
 @post(_BASE + "/{module_id:str}/items", status_code=200)
 def create_module_item(call: Call, course_id: str, module_id: str) -> dict:
-    with call.write() as (db, me), prefixed("module_item", _ITEM_FIELDS):
+    with call.write() as (db, me), prefixed_params("module_item", _ITEM_FIELDS):
         view = module_items.create_module_item(db, me, course_id, module_id,
-                                               _fields(call, "module_item", _ITEM_FIELDS))
+                                               prefixed_fields(call, "module_item", _ITEM_FIELDS))
     return render_module_item(view, set(), call.origin)
 
 
 @put(_ITEM)
 def update_module_item(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
-    with call.write() as (db, me), prefixed("module_item", _ITEM_FIELDS):
+    with call.write() as (db, me), prefixed_params("module_item", _ITEM_FIELDS):
         view = module_items.update_module_item(db, me, course_id, module_id, item_id,
-                                               _fields(call, "module_item", _ITEM_FIELDS))
+                                               prefixed_fields(call, "module_item", _ITEM_FIELDS))
     return render_module_item(view, set(), call.origin)
 
 

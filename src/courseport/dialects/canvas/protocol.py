@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import litestar
 from litestar import Request, Response
@@ -141,14 +141,15 @@ def prefixed_fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str
 
 @contextmanager
 def prefixed_params(prefix: str, names: Iterable[str]) -> Iterator[None]:
-    """Core names attributes bare (`title`); the client sent them as `prefix[title]`: rename the
-    field, and the message when it starts with the bare name."""
+    """Core names attributes bare (`title`, `a[b]`); the client sent them as `prefix[title]`
+    (`prefix[a][b]`): rename the field, and the message when it starts with the bare name."""
     try:
         yield
     except InvalidInput as exc:
-        if exc.field not in names:
+        base, bracket, rest = exc.field.partition("[")
+        if base not in names:
             raise
-        named = f"{prefix}[{exc.field}]"
+        named = f"{prefix}[{base}]{bracket}{rest}"
         message = named + exc.message[len(exc.field):] if exc.message.startswith(exc.field) else exc.message
         raise InvalidInput(named, message) from None
 
@@ -238,7 +239,8 @@ async def provide_call(request: Request) -> Call:
 
 def bodyless_call(request: Request) -> Call:
     """A Call from the URL and headers alone, leaving the body unread for handlers that stream it."""
-    query_pairs = list(request.query_params.multi_items())
+    # In sent order: Rails-style lists of hashes (`a[][id]=1&a[][x]=2&a[][id]=3`) group by position.
+    query_pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     token = token or request.query_params.get("access_token")
