@@ -198,7 +198,7 @@ def batch_show(db: Session, actor: User, course_ref: str | int,
 def batch_write(db: Session, actor: User, course_ref: str | int,
                 requests: list[tuple[str, str | None, OverrideChanges]]) -> list[OverrideView]:
     """Create ((assignment id, None, changes)) or update ((assignment id, override id, changes)) overrides,
-    all or none; an error names the entry (`[i]`) it belongs to."""
+    all or none; an error names the entry (`assignment_overrides[i]`) it belongs to."""
     out = []
     for i, (assignment_id, override_id, changes) in enumerate(requests):
         try:
@@ -207,10 +207,10 @@ def batch_write(db: Session, actor: User, course_ref: str | int,
             else:
                 out.append(update_override(db, actor, course_ref, assignment_id, override_id, changes))
         except InvalidInput as exc:
-            raise InvalidInput(f"[{i}][{exc.field}]", f"entry {i}: {exc.message}") from None
+            raise InvalidInput(f"assignment_overrides[{i}][{exc.field}]", f"entry {i}: {exc.message}") from None
         except NotFound:
             what = "assignment" if override_id is None else "assignment or override"
-            raise InvalidInput(f"[{i}]", f"entry {i}: {what} not found") from None
+            raise InvalidInput(f"assignment_overrides[{i}]", f"entry {i}: {what} not found") from None
     return out
 
 

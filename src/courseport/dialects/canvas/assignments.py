@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Response
 
 from courseport.core import assignment_views, assignments
@@ -12,33 +10,24 @@ from courseport.core.assignments import AssignmentChanges
 from courseport.core.errors import InvalidInput
 from courseport.core.paging import Slice
 from courseport.dialects.canvas.assignment_json import render_assignment
-from courseport.dialects.canvas.overrides import named, override_changes
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.overrides import override_changes
+from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
 
-def given(call: Call, prefix: str) -> dict[str, Any]:
-    """The `<prefix>[...]` hash as sent (a key present with a null value is kept)."""
-    node = call.raw(prefix)
-    if node is not None and not isinstance(node, dict):
-        raise InvalidInput(prefix, f"{prefix} must be a hash of values")
-    return node or {}
+# The attributes core names bare, sent as assignment[...].
+ASSIGNMENT_PARAMS = (*assignments.ASSIGNMENT_FIELDS, "assignment_overrides")
 
 
 def assignment_changes(call: Call) -> AssignmentChanges:
-    sent = given(call, "assignment")
-    fields: dict[str, Any] = {}
+    fields = prefixed_fields(call, "assignment", assignments.ASSIGNMENT_FIELDS)
     for key, kind in assignments.ASSIGNMENT_FIELDS.items():
-        if key not in sent:
-            continue
-        name = f"assignment[{key}]"
-        if kind is list:
-            value = sent[key]
+        if kind is list and key in fields:  # `x[]=a&x[]=b`, `x[0]=a`, or a lone `x=a`
+            value = fields[key]
             value = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else [value]
             fields[key] = [str(v) for v in value if v is not None]
-        else:
-            fields[key] = coerce(sent[key], kind, name)
     changes = AssignmentChanges(fields)
-    if "assignment_overrides" in sent:
+    sent = call.raw("assignment")
+    if isinstance(sent, dict) and "assignment_overrides" in sent:
         entries = sent["assignment_overrides"] or []
         entries = list(entries.values()) if isinstance(entries, dict) else entries
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -87,7 +76,7 @@ def get_assignment(call: Call, course_id: str, assignment_id: str) -> dict:
 
 @post("/courses/{course_id:str}/assignments", status_code=201)
 def create_assignment(call: Call, course_id: str) -> dict:
-    with named("assignment"):
+    with prefixed_params("assignment", ASSIGNMENT_PARAMS):
         changes = assignment_changes(call)
         with call.write() as (db, me):
             access, item = assignments.create_assignment(db, me, course_id, changes)
@@ -97,7 +86,7 @@ def create_assignment(call: Call, course_id: str) -> dict:
 
 @put("/courses/{course_id:str}/assignments/{assignment_id:str}")
 def update_assignment(call: Call, course_id: str, assignment_id: str) -> dict:
-    with named("assignment"):
+    with prefixed_params("assignment", ASSIGNMENT_PARAMS):
         changes = assignment_changes(call)
         with call.write() as (db, me):
             access, item = assignments.update_assignment(db, me, course_id, assignment_id, changes)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from courseport.core import overrides
 from courseport.core.errors import InvalidInput
 from courseport.core.overrides import OverrideChanges
 from courseport.dialects.canvas.assignment_json import render_override
-from courseport.dialects.canvas.protocol import Call, delete, get, post, put, to_datetime
+from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_params, put, to_datetime
 
 
 def override_changes(sent: Any, prefix: str) -> OverrideChanges:
@@ -30,19 +27,6 @@ def override_changes(sent: Any, prefix: str) -> OverrideChanges:
         dates={name: to_datetime(sent[name], f"{prefix}[{name}]") for name in overrides.DATE_FIELDS if name in sent})
 
 
-@contextmanager
-def named(prefix: str) -> Iterator[None]:
-    """Core names attributes bare (`due_at`, `[0][due_at]`); the client sent them as `<prefix>[due_at]`."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if exc.field == prefix or exc.field.startswith(f"{prefix}["):
-            raise
-        head, _, rest = exc.field.partition("[")
-        full = (f"{prefix}[{head}]" + (f"[{rest}" if rest else "")) if head else prefix + exc.field
-        raise InvalidInput(full, re.sub(rf"^{re.escape(exc.field)}\b", full, exc.message)) from None
-
-
 def _batch(call: Call) -> list[dict[str, Any]]:
     entries = call.raw("assignment_overrides")
     entries = list(entries.values()) if isinstance(entries, dict) else entries
@@ -54,6 +38,8 @@ def _batch(call: Call) -> list[dict[str, Any]]:
     return entries
 
 
+# The attributes core names bare, sent as assignment_override[...].
+OVERRIDE_PARAMS = ("student_ids", "course_section_id", "title", *overrides.DATE_FIELDS)
 _BASE = "/courses/{course_id:str}/assignments"
 
 
@@ -73,7 +59,7 @@ def get_override(call: Call, course_id: str, assignment_id: str, override_id: st
 
 @post(f"{_BASE}/{{assignment_id:str}}/overrides", status_code=201)
 def create_override(call: Call, course_id: str, assignment_id: str) -> dict:
-    with named("assignment_override"):
+    with prefixed_params("assignment_override", OVERRIDE_PARAMS):
         changes = override_changes(call.raw("assignment_override") or {}, "assignment_override")
         with call.write() as (db, me):
             view = overrides.create_override(db, me, course_id, assignment_id, changes)
@@ -82,7 +68,7 @@ def create_override(call: Call, course_id: str, assignment_id: str) -> dict:
 
 @put(f"{_BASE}/{{assignment_id:str}}/overrides/{{override_id:str}}")
 def update_override(call: Call, course_id: str, assignment_id: str, override_id: str) -> dict:
-    with named("assignment_override"):
+    with prefixed_params("assignment_override", OVERRIDE_PARAMS):
         changes = override_changes(call.raw("assignment_override") or {}, "assignment_override")
         with call.write() as (db, me):
             view = overrides.update_override(db, me, course_id, assignment_id, override_id, changes)
@@ -105,18 +91,16 @@ def batch_get_overrides(call: Call, course_id: str) -> list:
 
 
 def _batch_write(call: Call, course_id: str, *, update: bool) -> list:
-    with named("assignment_overrides"):
-        entries = _batch(call)
-        requests = []
-        for i, e in enumerate(entries):
-            if update and e.get("id") in (None, ""):
-                raise InvalidInput(f"[{i}][id]", "must specify an override id")
-            if not update and e.get("id") not in (None, ""):
-                raise InvalidInput(f"[{i}][id]", "may not specify an override id")
-            requests.append((str(e["assignment_id"]), str(e["id"]) if update else None,
-                             override_changes(e, f"assignment_overrides[{i}]")))
-        with call.write() as (db, me):
-            views = overrides.batch_write(db, me, course_id, requests)
+    requests = []
+    for i, e in enumerate(_batch(call)):
+        if update and e.get("id") in (None, ""):
+            raise InvalidInput(f"assignment_overrides[{i}][id]", "must specify an override id")
+        if not update and e.get("id") not in (None, ""):
+            raise InvalidInput(f"assignment_overrides[{i}][id]", "may not specify an override id")
+        requests.append((str(e["assignment_id"]), str(e["id"]) if update else None,
+                         override_changes(e, f"assignment_overrides[{i}]")))
+    with call.write() as (db, me):
+        views = overrides.batch_write(db, me, course_id, requests)
     return [render_override(v) for v in views]
 
 
