@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 from canvasapi.assignment import Assignment
-from canvasapi.exceptions import Forbidden, ResourceDoesNotExist
+from canvasapi.exceptions import Forbidden
 from canvasapi.submission import GroupedSubmission, Submission
 
 
 def _assignment(canvas, course_id: int, assignment_id: int) -> Assignment:
-    """course.get_assignment once the assignments API answers; until then the object it would return."""
-    course = canvas.get_course(course_id)
-    try:
-        return course.get_assignment(assignment_id)
-    except ResourceDoesNotExist:
-        return Assignment(canvas._Canvas__requester, {"id": assignment_id, "course_id": course_id})
+    return canvas.get_course(course_id).get_assignment(assignment_id)
 
 
 @pytest.fixture
@@ -26,8 +21,9 @@ def cls(world):
     world.enroll(tina, course, "TeacherEnrollment")
     world.enroll(ann, course)
     world.enroll(bob, course)
-    assignment = world.assignment(course, "Lab report", points=20,
-                                  data={"submission_types": ["online_text_entry", "online_url"]})
+    assignment = world.canvas(tina_token).get_course(course.id).create_assignment({
+        "name": "Lab report", "points_possible": 20, "submission_types": ["online_text_entry", "online_url"],
+        "published": True})
     return course, assignment, (tina, tina_token), (ann, ann_token), (bob, bob_token)
 
 
@@ -73,7 +69,8 @@ def test_student_cannot_grade(world, cls):
 
 def test_multiple_submissions_flat_and_grouped(world, cls):
     course, item, (_, tina_token), (ann, ann_token), (bob, _) = cls
-    second = world.assignment(course, "Quiz prep")
+    second = world.canvas(tina_token).get_course(course.id).create_assignment({
+        "name": "Quiz prep", "submission_types": ["online_text_entry"], "published": True})
     _assignment(world.canvas(ann_token), course.id, item.id).submit(
         {"submission_type": "online_text_entry", "body": "done"})
     teacher_course = world.canvas(tina_token).get_course(course.id)
@@ -89,3 +86,18 @@ def test_multiple_submissions_flat_and_grouped(world, cls):
     assert [(s.assignment_id, s.user_id) for s in own] == [(item.id, ann.id), (second.id, ann.id)]
     with pytest.raises(Forbidden):
         list(world.canvas(ann_token).get_course(course.id).get_multiple_submissions(student_ids=[bob.id]))
+
+
+def test_letter_grades_and_course_totals(world, cls):
+    course, _, (_, tina_token), (ann, ann_token), _ = cls
+    letter = world.canvas(tina_token).get_course(course.id).create_assignment({
+        "name": "Essay", "points_possible": 10, "grading_type": "letter_grade", "published": True,
+        "submission_types": ["online_text_entry"]})
+    graded = letter.get_submission(ann.id).edit(submission={"posted_grade": "B"})
+    assert (graded.score, graded.grade) == (8.6, "B")
+    seen = world.canvas(ann_token).get_course(course.id, include=["total_scores"])
+    [enrollment] = seen.enrollments
+    # graded: 8.6 of 10 (the ungraded 20-point lab counts as zero in the final score)
+    assert (enrollment["computed_current_score"], enrollment["computed_final_score"]) == (86.0, 28.67)
+    teacher_view = world.canvas(tina_token).get_course(course.id, include=["needs_grading_count"])
+    assert teacher_view.needs_grading_count == 0
