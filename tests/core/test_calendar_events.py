@@ -64,5 +64,8 @@ def test_ranges_and_unreadable_courses(world):
         assert calendar_events.list_events(db, pupil, later, Window(0, 10)).items == []
         with pytest.raises(InvalidInput):
             calendar_events.list_events(db, pupil, EventFilters(start_date="June"), Window(0, 10))
+        everything = EventFilters(context_codes=(f"course_{mine.id}",), start_date="June", all_events=True)
+        assert [v.item.title for v in calendar_events.list_events(db, pupil, everything, Window(0, 10)).items] == [
+            "Mine"]
         with pytest.raises(NotAllowed):
             calendar_events.create_event(db, pupil, {"context_code": f"course_{mine.id}", "title": "x"})
