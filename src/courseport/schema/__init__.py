@@ -3,6 +3,7 @@
 from courseport.schema.base import Base
 from courseport.schema.accounts import Account, AccountUser, Role, Term
 from courseport.schema.users import AccessToken, User
+from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.courses import (
     Course,
     CourseNickname,
@@ -32,6 +33,7 @@ __all__ = [
     "Role",
     "Term",
     "AccessToken",
+    "OAuthClient",
     "User",
     "Course",
     "CourseNickname",

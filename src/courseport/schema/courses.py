@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -71,6 +71,15 @@ class Course(Base):
     lti_context_id: Mapped[str] = mapped_column(String(64))
     migration_limitation_dismissed: Mapped[bool] = mapped_column(Boolean, default=False)
     storage_quota_used_bytes: Mapped[float] = mapped_column(Float, default=0)
+    # Course-record fields Blackboard Learn has and Canvas lacks (core/course_records.py owns their rules).
+    external_id: Mapped[str | None] = mapped_column(String(256), index=True)
+    data_source_id: Mapped[str | None] = mapped_column(String(64))
+    organization: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ultra_status: Mapped[str] = mapped_column(String(16), default="Undecided", server_default="Undecided")
+    allow_guests: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    allow_observers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    availability: Mapped[str | None] = mapped_column(String(16))  # Learn-only states: Disabled, Term
+    learn_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment and locale details
 
 
 class CourseSetting(Base):
