@@ -115,12 +115,13 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
         ContentItem.ref_id.in_(ids), ContentItem.type == "quiz", ContentItem.workflow_state != "deleted")).all()) \
         if ids else {}
     assigned = effective_dates(db, access.course.id, ids) if "assignment_visibility" in includes else {}
+    sections = set() if access.manages else access.sections(db)
     views = []
     for item in items:
         own = DateSet(item.due_at, item.unlock_at, item.lock_at)
         for_viewer = next((mine[item.id][u] for u in access.observed if u in mine.get(item.id, {})), None)
         dates = DateSet(for_viewer.due_at, for_viewer.unlock_at, for_viewer.lock_at) if for_viewer else own
-        visible = access.visible_overrides(db, by_item[item.id])
+        visible = access.visible_overrides(db, by_item[item.id], sections)
         views.append(AssignmentView(
             item=item, access=access, dates=dates, lock=None if access.manages else _lock(dates),
             has_overrides=bool(by_item[item.id]), stats=stats[item.id], quiz_id=quizzes.get(item.id),

@@ -69,11 +69,16 @@ class Access:
     def manages(self) -> bool:
         return self.rights.can("manage_content") or self.rights.can("manage_grades")
 
-    def visible_overrides(self, db: Session, views: list[overrides.OverrideView]) -> list[overrides.OverrideView]:
+    def sections(self, db: Session) -> set[int]:
+        """The sections of the viewer and of the students they observe."""
+        return set(db.scalars(select(Enrollment.course_section_id).where(
+            Enrollment.course_id == self.course.id, Enrollment.user_id.in_(self.observed))))
+
+    def visible_overrides(self, db: Session, views: list[overrides.OverrideView],
+                          sections: set[int] | None = None) -> list[overrides.OverrideView]:
         if self.manages:
             return views
-        sections = set(db.scalars(select(Enrollment.course_section_id).where(
-            Enrollment.course_id == self.course.id, Enrollment.user_id.in_(self.observed))))
+        sections = self.sections(db) if sections is None else sections
         out = []
         for v in views:
             mine = [u for u in v.student_ids if u in self.observed]
