@@ -150,8 +150,10 @@ def serve(host: str, port: int, data_dir: str | None, database_url: str | None, 
     os.environ["COURSEPORT_JOB_MODE"] = job_mode
     if settings.database_url:
         os.environ["COURSEPORT_DATABASE_URL"] = settings.database_url
+    # No API speaks WebSocket; ws="none" also keeps uvicorn clear of whichever websockets
+    # release a client library (bbrest's pyppeteer pins an old one) drags into the environment.
     uvicorn.run("courseport.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", ws="none")
 
 
 if __name__ == "__main__":
