@@ -79,6 +79,23 @@ class World:
 
         return Canvas(self.base_url, token or self.admin_token)
 
+    def blackboard_app(self, user: User | None = None) -> tuple[str, str]:
+        """A Learn REST application (OAuth client) acting as `user`, the site admin by default: (key, secret)."""
+        from courseport.core import oauth_clients
+
+        with self.tx() as db:
+            client, secret = oauth_clients.register_client(db, db.get(User, (user or self.admin).id), "tests")
+            return client.key, secret
+
+    def blackboard_token(self, user: User | None = None) -> str:
+        """A bearer token from the Learn token endpoint for a new application acting as `user`."""
+        key, secret = self.blackboard_app(user)
+        with self.client() as http:
+            answer = http.post("/learn/api/public/v1/oauth2/token", data={"grant_type": "client_credentials"},
+                               auth=(key, secret))
+        assert answer.status_code == 200, answer.text
+        return answer.json()["access_token"]
+
     def run_jobs(self) -> int:
         return self.services.jobs.run_pending()
 

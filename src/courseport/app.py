@@ -14,6 +14,8 @@ from courseport.blobs import LocalBlobStore
 from courseport.core.accounts import ensure_root
 from courseport.core.errors import DomainError
 from courseport.db import make_engine, transaction
+from courseport.dialects.blackboard import protocol as blackboard_protocol
+from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
 from courseport.schema import InstanceValue
@@ -47,6 +49,8 @@ def build_services(settings: Settings) -> Services:
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith(blackboard_protocol.PREFIX):
+        return blackboard_protocol.http_error_response(exc.status_code, exc.detail)
     return canvas_protocol.http_error_response(exc.status_code, exc.detail)
 
 
@@ -56,6 +60,14 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, DomainError):
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return canvas_protocol.error_response(exc)
+
+
+def _blackboard_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return blackboard_protocol.http_error_response(exc.status_code, exc.detail)
+    if not isinstance(exc, DomainError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return blackboard_protocol.error_response(exc)
 
 
 @get("/_courseport/health", sync_to_thread=False)
@@ -71,9 +83,16 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         dependencies={"call": Provide(canvas_protocol.provide_call)},
         exception_handlers={DomainError: _domain_error, Exception: _domain_error},
     )
+    blackboard = Router(
+        path=blackboard_protocol.PREFIX,
+        route_handlers=BLACKBOARD_ROUTES,
+        dependencies={"call": Provide(blackboard_protocol.provide_call)},
+        exception_handlers={DomainError: _blackboard_error, Exception: _blackboard_error},
+    )
     app = Litestar(
-        route_handlers=[health, canvas, *ADMIN_ROUTES],
+        route_handlers=[health, canvas, blackboard, *ADMIN_ROUTES],
         exception_handlers={HTTPException: _http_error},
+        before_send=[blackboard_protocol.add_rate_limit_headers],
         on_startup=[lambda: services.jobs.start()],
         on_shutdown=[lambda: services.jobs.stop()],
         openapi_config=None,

@@ -1,0 +1,1 @@
+"""The Blackboard Learn-compatible dialect: the public REST API under /learn/api/public."""

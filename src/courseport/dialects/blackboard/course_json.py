@@ -1,0 +1,39 @@
+"""The Learn Course object (CourseV2 of the swagger); fields with no value are left out, as Learn does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core import course_records
+from courseport.dialects.blackboard.protocol import iso, learn_id
+from courseport.schema import Course
+
+
+def render_course(course: Course, origin: str, copy_history: list[str] | None = None) -> dict[str, Any]:
+    page = f"{origin}/courses/{course.id}"
+    body = {
+        "id": learn_id(course.id), "uuid": course.uuid, "externalId": course.external_id or course.course_code,
+        "dataSourceId": course.data_source_id or course_records.SYSTEM_DATA_SOURCE, "courseId": course.course_code,
+        "name": course.name, "description": course.public_description, "created": iso(course.created_at),
+        "modified": iso(course.updated_at), "organization": course.organization,
+        "ultraStatus": course.ultra_status, "allowGuests": course.allow_guests,
+        "allowObservers": course.allow_observers, "closedComplete": course.workflow_state == "completed",
+        "termId": learn_id(course.enrollment_term_id),
+        "availability": {"available": course_records.availability_of(course),
+                         "duration": _duration(course)},
+        "enrollment": _dropped_nulls(course_records.enrollment_of(course)),
+        "locale": _dropped_nulls({"id": course.locale, "force": course_records.locale_force(course)}),
+        "hasChildren": False, "externalAccessUrl": page,
+        "guestAccessUrl": page if course.allow_guests else None,
+        "copyHistory": [{"uuid": u} for u in copy_history] if copy_history else None,
+    }
+    return _dropped_nulls(body)
+
+
+def _duration(course: Course) -> dict[str, Any]:
+    duration = course_records.duration_of(course)
+    return _dropped_nulls({k: iso(v) if k in ("start", "end") else v for k, v in duration.items()})
+
+
+def _dropped_nulls(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if v is not None}

@@ -1,0 +1,88 @@
+"""Learn Courses API routes (v3, and the v1/v2 paths of the same operations): list, create, get,
+update, delete. Courses are addressed by `_N_1`, `courseId:`, `externalId:` or `uuid:`.
+"""
+
+from __future__ import annotations
+
+from litestar import Response
+
+from courseport.core import course_records
+from courseport.core.course_records import RecordFilters
+from courseport.core.errors import InvalidInput
+from courseport.dialects.blackboard.course_json import render_course
+from courseport.dialects.blackboard.protocol import (
+    Call, delete, get, id_ref, on_versions, patch, post, primary_number)
+
+_COMPARES = ("greaterOrEqual", "lessThan")
+
+
+def record_filters(call: Call) -> RecordFilters:
+    term = call.str("termId")
+    term_id = primary_number(term) if term else None
+    if term and term_id is None:
+        raise InvalidInput("termId", f"termId must be a primary id such as _1_1, got {term!r}")
+    for name in ("createdCompare", "modifiedCompare"):
+        if call.str(name) and call.str(name) not in _COMPARES:
+            raise InvalidInput(name, f"{name} must be one of {', '.join(_COMPARES)}")
+    return RecordFilters(
+        course_id=call.str("courseId"), name=call.str("name"), description=call.str("description"),
+        external_id=call.str("externalId"), data_source_id=call.str("dataSourceId"), term_id=term_id,
+        available=call.str("availability.available"), allow_guests=call.bool("allowGuests"),
+        organization=call.bool("organization"), created=call.datetime("created"),
+        created_before=call.str("createdCompare") == "lessThan", modified=call.datetime("modified"),
+        modified_before=call.str("modifiedCompare") == "lessThan", sort=_sort(call.str("sort")),
+    )
+
+
+def _sort(text: str | None) -> tuple[tuple[str, bool], ...]:
+    order = []
+    for part in (text or "").split(","):
+        name = part.strip().removesuffix("(desc)")
+        if not name:
+            continue
+        if name not in course_records.SORTABLE:
+            raise InvalidInput("sort", f"sort may name only {', '.join(course_records.SORTABLE)}, got {name!r}")
+        order.append((name, part.strip().endswith("(desc)")))
+    return tuple(order)
+
+
+def list_courses(call: Call) -> dict:
+    window, filters = call.window(), record_filters(call)
+    with call.read() as (db, me):
+        page = course_records.list_records(db, me, filters, window)
+    return call.paged([render_course(c, call.origin) for c in page.items], window, page)
+
+
+def create_course(call: Call) -> dict:
+    fields = call.body_fields(course_records.CREATE_FIELDS)
+    with call.write() as (db, me):
+        course = course_records.create_record(db, me, fields)
+    return call.pick(render_course(course, call.origin))
+
+
+def get_course(call: Call, course_id: str) -> dict:
+    with call.read() as (db, me):
+        course = course_records.readable_record(db, me, *id_ref(course_id))
+    return call.pick(render_course(course, call.origin))
+
+
+def update_course(call: Call, course_id: str) -> dict:
+    fields = call.body_fields(course_records.UPDATE_FIELDS)
+    with call.write() as (db, me):
+        course = course_records.update_record(db, me, *id_ref(course_id), fields)
+    return call.pick(render_course(course, call.origin))
+
+
+def delete_course(call: Call, course_id: str) -> Response:
+    with call.write() as (db, me):
+        course_records.delete_record(db, me, *id_ref(course_id))
+    # v3 registers the deletion as a task (202); the older versions answered 204.
+    return Response(b"", status_code=202 if call.path.startswith("/learn/api/public/v3/") else 204)
+
+
+ROUTES = [
+    *on_versions(get, "/courses", list_courses), *on_versions(post, "/courses", create_course, status_code=201),
+    *on_versions(get, "/courses/{course_id:str}", get_course),
+    *on_versions(patch, "/courses/{course_id:str}", update_course),
+    *on_versions(delete, "/courses/{course_id:str}", delete_course, status_code=202),
+]
