@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from courseport import migrate
-from courseport.core import accounts, admin, demo, tokens
+from courseport.core import accounts, admin, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
 from courseport.schema import User
@@ -100,11 +100,16 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         first_start = admin.store_is_empty(session)
         user = admin.ensure_user(session, "admin", name="Admin", admin=True)
         token_value = _working_token(session, user, current.get("canvas", {}).get("token"))
+        learn_app = current.get("blackboard", {})
+        integration = admin.ensure_user(session, "blackboard-integration", name="Blackboard integration", admin=True)
+        learn_key, learn_secret = oauth_clients.ensure_client(
+            session, integration, "credentials.json", learn_app.get("key"), learn_app.get("secret"))
         wanted = seed_demo if seed_demo is not None else first_start
         summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
-    creds = {**current, "base_url": base_url, "canvas": {"token": token_value}}
+    creds = {**current, "base_url": base_url, "canvas": {"token": token_value},
+             "blackboard": {"key": learn_key, "secret": learn_secret}}
     if summary is not None:
         creds["demo"] = {"account_id": summary.account_id, "users": {
             u.login: {"id": u.id, "name": u.name, "role": u.role, "token": u.token} for u in summary.users}}
@@ -119,6 +124,8 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
     click.echo(f"credentials: {path}")
     click.echo(f"  Canvas-compatible API: {base_url}/api/v1  (Bearer {creds['canvas']['token'][:6]}...)")
     click.echo(f"  python: canvasapi.Canvas({base_url!r}, <canvas.token from credentials.json>)")
+    click.echo(f"  Blackboard Learn-compatible API: {base_url}/learn/api/public  "
+               f"(OAuth 2 key {creds['blackboard']['key'][:6]}..., secret in credentials.json)")
     if summary is not None:
         click.echo(f"demo data: {summary.account_name} (account {summary.account_id}), "
                    f"{len(summary.courses)} courses, {len(summary.users)} users; "

@@ -68,3 +68,12 @@ def authenticate(db: Session, token: str | None) -> tuple[User, str | None]:
     purpose = db.scalar(select(AccessToken.purpose).where(AccessToken.token_hash == tokens.hash_token(token or "")))
     key = purpose[len(_PURPOSE):] if purpose and purpose.startswith(_PURPOSE) else None
     return user, key
+
+
+def ensure_client(db: Session, user: User, name: str, key: str | None, secret: str | None) -> tuple[str, str]:
+    """(key, secret) that work for `user`: the ones given if they still do, else a new application's."""
+    client = find_client(db, key, secret)
+    if client is not None and client.user_id == user.id and key and secret is not None:
+        return key, secret
+    client, secret = register_client(db, user, name)
+    return client.key, secret
