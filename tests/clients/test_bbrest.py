@@ -1,0 +1,65 @@
+"""bbrest 0.5.0, unmodified, against the live server: token, version, courses, copy, task, PATCH.
+
+bbrest downloads Anthology's swagger at start and builds its methods from it; the fixture hands
+it the copy in ../shared/blackboard/ (or $BB_SWAGGER_FILE) instead, since tests run offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import requests
+
+SWAGGER_URL = "https://devportal-docstore.s3.amazonaws.com/learn-swagger.json"
+_SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "blackboard" / "learn-swagger-3900.123.0.json"
+
+
+@pytest.fixture
+def swagger_offline(monkeypatch):
+    path = Path(os.environ.get("BB_SWAGGER_FILE") or _SHARED)
+    document = path.read_bytes()
+    real_get = requests.get
+
+    def get(url, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if url != SWAGGER_URL:
+            return real_get(url, *args, **kwargs)
+        answer = requests.models.Response()
+        answer.status_code, answer._content, answer.url = 200, document, url
+        return answer
+
+    monkeypatch.setattr(requests, "get", get)
+
+
+@pytest.fixture
+def bb(world, swagger_offline):
+    from bbrest import BbRest
+
+    key, secret = world.blackboard_app()
+    return BbRest(key, secret, world.base_url)
+
+
+def test_bbrest_starts_with_a_token_and_the_3900_version(bb):
+    assert bb.version == "3900.102.0"
+    assert isinstance(bb.token_info["expires_in"], int) and "user_id" not in bb.token_info
+    assert bb.functions["GetCourses"]["path"] == "/learn/api/public/v3/courses"
+    assert bb.functions["CopyCourse"]["path"] == "/learn/api/public/v2/courses/{courseId}/copy"
+    assert bb.GetVersion().json()["learn"]["major"] == 3900
+
+
+def test_bbrest_creates_lists_gets_and_patches_courses(bb):
+    created = bb.CreateCourse(payload={"courseId": "mbk-original-template", "name": "Template"})
+    assert created.status_code == 201, created.text
+    for n in range(3):
+        assert bb.CreateCourse(payload={"courseId": f"extra-{n}", "name": f"Extra {n}"}).status_code == 201
+    listed = bb.GetCourses(params={"limit": 2, "fields": "courseId"})  # bbrest follows paging.nextPage
+    assert listed.status_code == 200
+    assert [c["courseId"] for c in listed.json()["results"]] == [
+        "mbk-original-template", "extra-0", "extra-1", "extra-2"]
+    got = bb.GetCourse(courseId="mbk-original-template")  # bbrest adds the courseId: prefix itself
+    assert got.json()["id"] == created.json()["id"]
+    patched = bb.UpdateCourse(courseId=created.json()["id"], payload={"description": "my course"})
+    assert patched.status_code == 200 and patched.json()["description"] == "my course"
+    assert json.loads(bb.GetCourse(courseId="_999_1").text) == {"status": 404, "message": "Course not found"}
