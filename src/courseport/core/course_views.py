@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
@@ -25,6 +25,13 @@ WANTS = frozenset({
     "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
     "course_progress",
 })
+# Built once: every course response runs them (building a statement costs more than running it).
+_MEMBER_ENROLLMENTS = select(Enrollment).where(
+    Enrollment.course_id.in_(bindparam("course_ids", expanding=True)), Enrollment.user_id == bindparam("user_id"),
+    Enrollment.workflow_state != "deleted").order_by(Enrollment.id)
+_NICKNAMES = select(CourseNickname.course_id, CourseNickname.nickname).where(
+    CourseNickname.user_id == bindparam("user_id"),
+    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True)))
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
@@ -71,13 +78,11 @@ def load_views(
     ids = [c.id for c in courses]
     by_id = {v.course.id: v for v in views}
     member = enrollments_of or viewer
-    for e in db.scalars(select(Enrollment).where(Enrollment.course_id.in_(ids), Enrollment.user_id == member.id,
-                                                Enrollment.workflow_state != "deleted").order_by(Enrollment.id)):
+    for e in db.scalars(_MEMBER_ENROLLMENTS, {"course_ids": ids, "user_id": member.id}):
         by_id[e.course_id].enrollments.append(e)
-    for course_id, nick in db.execute(select(CourseNickname.course_id, CourseNickname.nickname).where(
-            CourseNickname.user_id == viewer.id, CourseNickname.course_id.in_(ids))):
+    for course_id, nick in db.execute(_NICKNAMES, {"course_ids": ids, "user_id": viewer.id}):
         by_id[course_id].nickname = nick
-    _load_sis_rights(db, viewer, views)
+    _load_sis_rights(db, viewer, views, member.id)
     if "term" in want or "concluded" in want:
         terms = {t.id: t for t in db.scalars(select(Term).where(Term.id.in_({c.enrollment_term_id for c in courses})))}
         for v in views:
@@ -133,11 +138,15 @@ def _load_scores(db: Session, views: list[CourseView]) -> None:
         v.scores = {u: found[(v.course.id, u)] for u in students[v.course.id]}
 
 
-def _load_sis_rights(db: Session, viewer: User, views: list[CourseView]) -> None:
-    readers = db.scalars(select(Enrollment.course_id).where(
-        Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
-        Enrollment.type.in_(enrollment_types_with("read_sis")), Enrollment.workflow_state == "active"))
-    reading = set(readers)
+def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int) -> None:
+    types = enrollment_types_with("read_sis")
+    if member_id == viewer.id:  # the viewer's enrollments are loaded already
+        reading = {e.course_id for v in views for e in v.enrollments
+                   if e.type in types and e.workflow_state == "active"}
+    else:
+        reading = set(db.scalars(select(Enrollment.course_id).where(
+            Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
+            Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
     admin_of: dict[int, bool] = {}
     for v in views:
         account_id = v.course.account_id
