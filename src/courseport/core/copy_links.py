@@ -1,0 +1,155 @@
+"""The few row-by-row steps of a course copy: values that name other rows inside text or JSON.
+
+HTML bodies link to `/courses/<source>/...`: those links are rewritten to the target, with item,
+file and page references pointed at the target's copies (links to rows that were not copied keep
+pointing at the source). Page urls that clash with the target's own pages get a free suffix, the
+target keeps its own front page, and module prerequisites name the target's modules. Only rows
+that need a change are loaded, so these stay small next to the set-based steps.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import Session
+
+from courseport.core.content import field_hash
+from courseport.core.copy_tables import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
+from courseport.core.errors import InvalidInput
+from courseport.core.pages import LIVE, slug_for, unique_title_and_slug
+from courseport.schema import Course
+
+_KINDS = "files|pages|assignments|quizzes|discussion_topics|announcements|modules/items|modules"
+
+
+def _link_pattern(course_id: int) -> re.Pattern[str]:
+    return re.compile(rf"/courses/{course_id}(?![\w\-])(?:/({_KINDS})/([\w\-]+))?")
+
+
+def rewrite_bodies(db: Session, plan: CopyPlan) -> int:
+    """Rewrite links to the source course in the copies' bodies; returns how many bodies changed."""
+    marker = f"%/courses/{plan.source_id}%"
+    rows = db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.body, ITEMS.c.field_hashes)
+                      .where(ITEMS.c.body.like(marker))).all()
+    if not rows:
+        return 0
+    pattern = _link_pattern(plan.source_id)
+    refs = [m.groups() for row in rows for m in pattern.finditer(row.body or "")]
+    maps = _reference_maps(db, plan, refs)
+    changes = []
+    for row in rows:
+        body = pattern.sub(lambda m: _rewritten(m, plan.target_id, maps), row.body)
+        if body != row.body:
+            changes.append({"id": row.id, "body": body, "hashes": {**(row.field_hashes or {}), "body": field_hash(body)}})
+    for change in changes:
+        db.execute(update(ITEMS).where(ITEMS.c.id == change["id"])
+                   .values(body=change["body"], field_hashes=change["hashes"]))
+    return len(changes)
+
+
+def rewrite_syllabus(db: Session, plan: CopyPlan) -> None:
+    courses = Course.__table__
+    body = db.scalar(select(courses.c.syllabus_body).where(courses.c.id == plan.target_id))
+    if not plan.settings or not body:
+        return
+    pattern = _link_pattern(plan.source_id)
+    maps = _reference_maps(db, plan, [m.groups() for m in pattern.finditer(body)])
+    body = pattern.sub(lambda m: _rewritten(m, plan.target_id, maps), body)
+    db.execute(update(courses).where(courses.c.id == plan.target_id).values(syllabus_body=body))
+
+
+def _reference_maps(db: Session, plan: CopyPlan, refs: list[tuple[str | None, str | None]]) -> dict[str, dict]:
+    item_ids = {int(ref) for kind, ref in refs if kind and kind != "files" and ref and ref.isdigit()}
+    file_ids = {int(ref) for kind, ref in refs if kind == "files" and ref and ref.isdigit()}
+    slugs = {ref for kind, ref in refs if kind == "pages" and ref and not ref.isdigit()}
+    return {"items": lineage_map(db, plan, ITEMS, item_ids), "files": lineage_map(db, plan, FILES, file_ids),
+            "slugs": _slug_map(db, plan, slugs)}
+
+
+def _slug_map(db: Session, plan: CopyPlan, slugs: set[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    rows = db.execute(select(s.c.slug, t.c.slug).join(t, and_(t.c.course_id == plan.target_id,
+                                                             t.c.lineage_id == lineage(s)))
+                      .where(s.c.course_id == plan.source_id, s.c.type == "page", s.c.slug.in_(sorted(slugs)),
+                             s.c.workflow_state.in_(LIVE), t.c.workflow_state.in_(LIVE))).all()
+    return dict(rows)
+
+
+def _rewritten(match: re.Match[str], target_id: int, maps: dict[str, dict]) -> str:
+    kind, ref = match.groups()
+    if kind is None:
+        return f"/courses/{target_id}"
+    if kind == "files":
+        new = maps["files"].get(int(ref)) if ref.isdigit() else None
+    elif kind == "pages" and not ref.isdigit():
+        new = maps["slugs"].get(ref)
+    else:
+        new = maps["items"].get(int(ref)) if ref.isdigit() else None
+    if new is None:
+        return match.group(0)  # not copied: the link keeps working against the source
+    return f"/courses/{target_id}/{kind}/{new}"
+
+
+def settle_page_urls(db: Session, plan: CopyPlan) -> int:
+    """Copied pages whose url a page of the target already uses get a free title and url."""
+    o = ITEMS.alias("o")
+    clash = exists().where(o.c.course_id == plan.target_id, o.c.type == "page", o.c.slug == ITEMS.c.slug,
+                           o.c.id != ITEMS.c.id, o.c.workflow_state.in_(LIVE), o.c.updated_at != plan.stamp)
+    rows = db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.title, ITEMS.c.field_hashes).where(
+        ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE), clash).order_by(ITEMS.c.id)).all()
+    for row in rows:
+        try:
+            title, slug = unique_title_and_slug(db, plan.target_id, row.title, row.id)
+        except InvalidInput:
+            title, slug = row.title, _free_slug(db, plan, slug_for(row.title), row.id)
+        hashes = {**(row.field_hashes or {}), "title": field_hash(title), "slug": field_hash(slug)}
+        db.execute(update(ITEMS).where(ITEMS.c.id == row.id).values(title=title, slug=slug, field_hashes=hashes))
+    return len(rows)
+
+
+def _free_slug(db: Session, plan: CopyPlan, base: str, own_id: int) -> str:
+    taken = set(db.scalars(select(ITEMS.c.slug).where(
+        ITEMS.c.course_id == plan.target_id, ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE),
+        ITEMS.c.id != own_id, ITEMS.c.slug.startswith(base, autoescape=True))))
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def keep_target_front_page(db: Session, plan: CopyPlan) -> None:
+    """A target that has its own front page keeps it; the copied front page becomes a plain page."""
+    pages = db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data, ITEMS.c.updated_at).where(
+        ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE))).all()
+    copied_fronts = [p for p in pages if (p.data or {}).get("front_page")]
+    if not copied_fronts:
+        return
+    own = db.execute(select(ITEMS.c.id, ITEMS.c.data).where(
+        ITEMS.c.course_id == plan.target_id, ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE),
+        ITEMS.c.updated_at != plan.stamp)).all()
+    if any((p.data or {}).get("front_page") for p in own):
+        for page in copied_fronts:
+            _set_data(db, page.id, {**page.data, "front_page": False})
+
+
+def remap_prerequisites(db: Session, plan: CopyPlan) -> None:
+    """Copied modules name their prerequisites by the target's module ids (uncopied ones are dropped)."""
+    modules = [row for row in db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data).where(
+        ITEMS.c.type == "module")).all() if (row.data or {}).get("prerequisite_module_ids")]
+    if not modules:
+        return
+    wanted = {int(i) for row in modules for i in row.data["prerequisite_module_ids"]}
+    mapping = lineage_map(db, plan, ITEMS, wanted)
+    for row in modules:
+        ids = [mapping[int(i)] for i in row.data["prerequisite_module_ids"] if int(i) in mapping]
+        _set_data(db, row.id, {**row.data, "prerequisite_module_ids": ids})
+
+
+def _set_data(db: Session, item_id: int, data: dict[str, Any]) -> None:
+    hashes = db.scalar(select(ITEMS.c.field_hashes).where(ITEMS.c.id == item_id)) or {}
+    db.execute(update(ITEMS).where(ITEMS.c.id == item_id)
+               .values(data=data, field_hashes={**hashes, "data": field_hash(data)}))

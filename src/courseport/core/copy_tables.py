@@ -1,0 +1,277 @@
+"""The set-based SQL of a course copy: one statement per table and step, never rows in a loop.
+
+Every copied row carries `lineage_id = coalesce(source.lineage_id, source.id)`, so a row of the
+target "is the copy of" a source row when their lineages agree; a second copy UPDATEs those rows
+(bringing deleted ones back) and INSERTs only the rest. New rows first keep the source's ids in
+their reference columns; `remap_*` then points them at the target's copies with joins through
+lineage (folders, whose paths are unique per course, through their path), and clears references
+to rows that were not copied. Every row this copy writes gets `updated_at = plan.stamp`, which
+later steps use to find them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import JSON, ColumnElement, Select, and_, case, exists, func, insert, literal, not_, or_, select, \
+    union, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Alias
+
+from courseport.schema import ContentItem, ContentLink, Course, CourseSetting, File, Folder
+
+COUNTED = {"preserve_rowcount": True}  # INSERT ... SELECT row counts on every driver
+ITEMS, FILES, FOLDERS, LINKS = (ContentItem.__table__, File.__table__, Folder.__table__, ContentLink.__table__)
+# Types whose rows hang under a parent that must be copied with them.
+CHILD_TYPES = ("module_item", "quiz_question")
+# Types that may own an assignment (graded quizzes and topics) through ref_id.
+ASSIGNMENT_OWNERS = ("quiz", "discussion_topic", "announcement")
+# Item columns a copy carries over as they are; references, identity and tracking are set apart.
+ITEM_VALUES = ("type", "title", "slug", "body", "points", "due_at", "unlock_at", "lock_at", "start_at", "end_at",
+               "workflow_state", "data", "user_id", "parent_id", "ref_id", "file_id")
+FILE_VALUES = ("user_id", "folder_path", "folder_id", "unlock_at", "lock_at", "display_name", "filename",
+               "content_type", "size", "blob_sha256", "locked", "hidden", "workflow_state")
+FOLDER_VALUES = ("parent_folder_id", "name", "position", "locked", "hidden", "unlock_at", "lock_at",
+                 "workflow_state")
+# Course columns that are settings (not identity, enrolment or state), carried by "@settings".
+COURSE_SETTING_COLUMNS = (
+    "default_view", "syllabus_body", "syllabus_course_summary", "public_description", "license", "course_format",
+    "grading_standard_id", "is_public", "is_public_to_auth_users", "public_syllabus", "public_syllabus_to_auth",
+    "hide_final_grades", "apply_assignment_group_weights", "allow_student_assignment_edits",
+    "allow_student_wiki_edits", "allow_wiki_comments", "allow_student_forum_attachments", "post_manually",
+    "time_zone", "locale", "course_color", "enable_course_paces", "conditional_release", "image_url",
+    "banner_image_url",
+)
+
+
+@dataclass(frozen=True)
+class CopyPlan:
+    """What one copy reads and where it writes: whole item types (and files, settings) plus, when
+    picked, chosen source ids (with what they need, see copying)."""
+
+    source_id: int
+    target_id: int
+    types: frozenset[str]
+    files: bool
+    settings: bool
+    stamp: datetime
+    picked_items: frozenset[int] | None = None
+    picked_files: frozenset[int] | None = None
+    picked_folders: frozenset[str] | None = None  # full paths
+
+
+def lineage(row: Alias) -> ColumnElement:
+    return func.coalesce(row.c.lineage_id, row.c.id)
+
+
+def _picked_types(plan: CopyPlan, s: Alias) -> ColumnElement:
+    by_type = _whole_types(plan, s)
+    return or_(by_type, s.c.id.in_(sorted(plan.picked_items))) if plan.picked_items else by_type
+
+
+def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
+    owners = [t for t in ASSIGNMENT_OWNERS if t in plan.types]
+    if not owners or "assignment" in plan.types:
+        return s.c.type.in_(sorted(plan.types))
+    # Graded quizzes and topics bring their assignment (and its group) even when assignments are not chosen.
+    q, a = ITEMS.alias("q"), ITEMS.alias("a")
+    owned = select(q.c.ref_id).where(q.c.course_id == plan.source_id, q.c.type.in_(owners),
+                                     q.c.ref_id.is_not(None), q.c.workflow_state != "deleted")
+    groups = select(a.c.parent_id).where(a.c.id.in_(owned), a.c.parent_id.is_not(None))
+    return or_(s.c.type.in_(sorted(plan.types)), s.c.id.in_(union(owned, groups)))
+
+
+def picked_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+    """A live source item the selection takes, whose parent (for children) is live too."""
+    p = ITEMS.alias("p")
+    live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted")
+    return and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted", _picked_types(plan, s),
+                or_(s.c.type.not_in(CHILD_TYPES), live_parent))
+
+
+def picked_file(plan: CopyPlan, f: Alias) -> ColumnElement:
+    taken = and_(f.c.course_id == plan.source_id, f.c.workflow_state != "deleted")
+    if plan.files:
+        return taken
+    return and_(taken, f.c.id.in_(sorted(plan.picked_files))) if plan.picked_files else literal(False)
+
+
+def dangling_module_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+    """A module item whose target item or file is not copied."""
+    r, f = ITEMS.alias("r"), FILES.alias("rf")
+    item_missing = and_(s.c.ref_id.is_not(None), ~exists().where(r.c.id == s.c.ref_id, picked_item(plan, r)))
+    file_missing = and_(s.c.file_id.is_not(None), ~exists().where(f.c.id == s.c.file_id, picked_file(plan, f)))
+    return and_(s.c.type == "module_item", or_(item_missing, file_missing))
+
+
+def copied_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+    return and_(picked_item(plan, s), not_(dangling_module_item(plan, s)))
+
+
+def skipped_module_items(db: Session, plan: CopyPlan) -> list[dict]:
+    s, r = ITEMS.alias("s"), ITEMS.alias("r")
+    rows = db.execute(select(s.c.id, s.c.title, s.c.data, r.c.type).outerjoin(r, r.c.id == s.c.ref_id)
+                      .where(picked_item(plan, s), dangling_module_item(plan, s)).order_by(s.c.id)).all()
+    return [{"type": "module_item", "id": row.id, "title": row.title,
+             "reason": f"it links to a {(row.type or 'file').replace('_', ' ')} that is not selected for copying"}
+            for row in rows]
+
+
+def item_counts(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Per type: rows to copy, earlier copies to update (live), deleted copies to bring back."""
+    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    match = and_(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s))
+    deleted = func.sum(case((t.c.workflow_state == "deleted", 1), else_=0))
+    rows = db.execute(select(s.c.type, func.count(s.c.id), func.count(t.c.id), deleted)
+                      .outerjoin(t, match).where(copied_item(plan, s)).group_by(s.c.type)).all()
+    total = {typ: n for typ, n, _, _ in rows}
+    updated = {typ: m - (d or 0) for typ, _, m, d in rows if m - (d or 0)}
+    revived = {typ: d for typ, _, _, d in rows if d}
+    return total, updated, revived
+
+
+def update_items(db: Session, plan: CopyPlan) -> None:
+    """Overwrite the target's earlier copies from their sources; top-level rows keep their place."""
+    s, t = ITEMS.alias("s"), ITEMS
+    values = {c: s.c[c] for c in ITEM_VALUES}
+    values.update(position=case((s.c.parent_id.is_(None), t.c.position), else_=s.c.position),
+                  field_hashes=s.c.field_hashes, local_edits=literal({}, JSON), updated_at=plan.stamp)
+    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
+                               copied_item(plan, s)).values(values))
+
+
+def insert_items(db: Session, plan: CopyPlan, offsets: dict[str, int]) -> int:
+    """Insert the rows with no earlier copy; new top-level rows go after the target's own."""
+    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    shift = case(*((s.c.type == typ, n) for typ, n in offsets.items()), else_=0) if offsets else literal(0)
+    position = s.c.position + case((s.c.parent_id.is_(None), shift), else_=0)
+    columns = [*ITEM_VALUES, "course_id", "position", "lineage_id", "field_hashes", "local_edits", "created_at",
+               "updated_at"]
+    rows = select(*(s.c[c] for c in ITEM_VALUES), literal(plan.target_id), position, lineage(s), s.c.field_hashes,
+                  literal({}, JSON), literal(plan.stamp, ITEMS.c.created_at.type),
+                  literal(plan.stamp, ITEMS.c.updated_at.type)).where(
+        copied_item(plan, s), ~exists().where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s)))
+    return db.execute(insert(ITEMS).from_select(columns, rows), execution_options=COUNTED).rowcount
+
+
+def top_level_offsets(db: Session, plan: CopyPlan) -> dict[str, int]:
+    """The last position per top-level type in the target before the copy."""
+    rows = db.execute(select(ITEMS.c.type, func.max(ITEMS.c.position)).where(
+        ITEMS.c.course_id == plan.target_id, ITEMS.c.parent_id.is_(None), ITEMS.c.workflow_state != "deleted")
+        .group_by(ITEMS.c.type)).all()
+    return {typ: n for typ, n in rows if n}
+
+
+def remap_item_references(db: Session, plan: CopyPlan) -> None:
+    """Point the copies' parent_id, ref_id and file_id at the target's copies (or clear them)."""
+    t = ITEMS
+    for column, table in (("parent_id", ITEMS), ("ref_id", ITEMS), ("file_id", FILES)):
+        src, dst = table.alias("src"), table.alias("dst")
+        db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
+                                   t.c[column] == src.c.id, src.c.course_id == plan.source_id,
+                                   dst.c.course_id == plan.target_id, dst.c.lineage_id == lineage(src))
+                   .values({column: dst.c.id}))
+        stale = select(src.c.id).where(src.c.course_id == plan.source_id)
+        db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
+                                   t.c[column].in_(stale)).values({column: None}))
+
+
+def copy_links(db: Session, plan: CopyPlan) -> None:
+    """Re-record the copies' links to items and files, pointed at the target's copies."""
+    touched = select(ITEMS.c.id).where(ITEMS.c.course_id == plan.target_id, ITEMS.c.updated_at == plan.stamp)
+    db.execute(LINKS.delete().where(LINKS.c.item_id.in_(touched)))
+    s, ti, st, tt = ITEMS.alias("s"), ITEMS.alias("ti"), ITEMS.alias("st"), ITEMS.alias("tt")
+    sf, tf = FILES.alias("sf"), FILES.alias("tf")
+    rows = (select(ti.c.id, tt.c.id, tf.c.id).select_from(LINKS)
+            .join(s, s.c.id == LINKS.c.item_id)
+            .join(ti, and_(ti.c.course_id == plan.target_id, ti.c.lineage_id == lineage(s),
+                           ti.c.updated_at == plan.stamp))
+            .outerjoin(st, st.c.id == LINKS.c.target_item_id)
+            .outerjoin(tt, and_(tt.c.course_id == plan.target_id, tt.c.lineage_id == lineage(st)))
+            .outerjoin(sf, sf.c.id == LINKS.c.target_file_id)
+            .outerjoin(tf, and_(tf.c.course_id == plan.target_id, tf.c.lineage_id == lineage(sf)))
+            .where(s.c.course_id == plan.source_id, or_(tt.c.id.is_not(None), tf.c.id.is_not(None))))
+    db.execute(insert(LINKS).from_select(["item_id", "target_item_id", "target_file_id"], rows))
+
+
+def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
+    """Folders are the same folder when their paths agree: update those, insert the rest."""
+    if not plan.files and not plan.picked_folders:
+        return 0, 0
+    s, t = FOLDERS.alias("s"), FOLDERS
+    chosen = and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted")
+    if not plan.files:
+        chosen = and_(chosen, s.c.full_name.in_(sorted(plan.picked_folders)))
+    values = {c: s.c[c] for c in FOLDER_VALUES if c != "parent_folder_id"}
+    updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.full_name == s.c.full_name, chosen)
+                         .values({**values, "lineage_id": lineage(s), "updated_at": plan.stamp})).rowcount
+    o = FOLDERS.alias("o")
+    rows = select(*(s.c[c] for c in FOLDER_VALUES), s.c.full_name, literal(plan.target_id), lineage(s),
+                  literal(plan.stamp, FOLDERS.c.created_at.type), literal(plan.stamp, FOLDERS.c.updated_at.type)) \
+        .where(chosen, ~exists().where(o.c.course_id == plan.target_id, o.c.full_name == s.c.full_name))
+    inserted = db.execute(insert(FOLDERS).from_select(
+        [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows), execution_options=COUNTED).rowcount
+    _remap_folder_column(db, plan, FOLDERS, "parent_folder_id")
+    return inserted, updated
+
+
+def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[int, int]:
+    """File rows for the target over the same blobs (no bytes are written); matched by lineage."""
+    if not plan.files and not plan.picked_files:
+        return 0, 0
+    s, t = FILES.alias("s"), FILES
+    values = {c: s.c[c] for c in FILE_VALUES}
+    updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
+                                         picked_file(plan, s)).values({**values, "updated_at": plan.stamp})).rowcount
+    o = FILES.alias("o")
+    rows = select(*(s.c[c] for c in FILE_VALUES), new_uuid, literal(plan.target_id), lineage(s),
+                  literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \
+        .where(picked_file(plan, s), ~exists().where(o.c.course_id == plan.target_id, o.c.lineage_id == lineage(s)))
+    inserted = db.execute(insert(FILES).from_select(
+        [*FILE_VALUES, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows), execution_options=COUNTED).rowcount
+    _remap_folder_column(db, plan, FILES, "folder_id")
+    return inserted, updated
+
+
+def _remap_folder_column(db: Session, plan: CopyPlan, table, column: str) -> None:  # noqa: ANN001
+    src, dst = FOLDERS.alias("src"), FOLDERS.alias("dst")
+    db.execute(update(table).where(table.c.course_id == plan.target_id, table.c.updated_at == plan.stamp,
+                                   table.c[column] == src.c.id, src.c.course_id == plan.source_id,
+                                   dst.c.course_id == plan.target_id, dst.c.full_name == src.c.full_name)
+               .values({column: dst.c.id}))
+    stale = select(src.c.id).where(src.c.course_id == plan.source_id)
+    db.execute(update(table).where(table.c.course_id == plan.target_id, table.c.updated_at == plan.stamp,
+                                   table.c[column].in_(stale)).values({column: None}))
+
+
+def copy_settings(db: Session, plan: CopyPlan) -> int:
+    """The source's setting columns onto the target's course row, and its course_settings rows."""
+    if not plan.settings:
+        return 0
+    src = Course.__table__.alias("src")
+    values = {c: select(src.c[c]).where(src.c.id == plan.source_id).scalar_subquery() for c in COURSE_SETTING_COLUMNS}
+    db.execute(update(Course.__table__).where(Course.__table__.c.id == plan.target_id).values(values))
+    rows = CourseSetting.__table__
+    names = select(rows.c.name).where(rows.c.course_id == plan.source_id)
+    db.execute(rows.delete().where(rows.c.course_id == plan.target_id, rows.c.name.in_(names)))
+    carried = select(literal(plan.target_id), rows.c.name, rows.c.value).where(rows.c.course_id == plan.source_id)
+    return db.execute(insert(rows).from_select(["course_id", "name", "value"], carried),
+                      execution_options=COUNTED).rowcount
+
+
+def touched_items(plan: CopyPlan, *columns: ColumnElement) -> Select:
+    """The target rows this copy wrote (the select of `columns`, default the whole row)."""
+    return select(*(columns or (ITEMS,))).where(ITEMS.c.course_id == plan.target_id,
+                                                 ITEMS.c.updated_at == plan.stamp)
+
+
+def lineage_map(db: Session, plan: CopyPlan, table, source_ids: set[int]) -> dict[int, int]:  # noqa: ANN001
+    """Source row id -> the id of its copy in the target, for a few ids."""
+    if not source_ids:
+        return {}
+    s, t = table.alias("s"), table.alias("t")
+    rows = db.execute(select(s.c.id, t.c.id).join(t, and_(t.c.course_id == plan.target_id,
+                                                         t.c.lineage_id == lineage(s)))
+                      .where(s.c.id.in_(sorted(source_ids)), s.c.course_id == plan.source_id)).all()
+    return dict(rows)
