@@ -151,3 +151,130 @@ def test_a_job_written_in_a_rolled_back_transaction_does_not_exist(engine, handl
             raise RuntimeError("request failed")
     assert jobs.run_pending(engine) == 0
     assert handler["calls"] == []
+
+
+def _claim_expired(engine, job_id: int, worker: str = "dead") -> jobs.JobContext:
+    """Claim the job as `worker`, then let its lease run out, as if the worker was killed."""
+    ctx = jobs.claim_job(engine, job_id, worker, 60)
+    _expire_lease(engine, job_id)
+    return ctx
+
+
+def test_claim_job_takes_only_the_given_job_and_only_when_runnable(engine, handler):
+    older, wanted = _enqueue(engine), _enqueue(engine)
+    ctx = jobs.claim_job(engine, wanted, "w1", 60)
+    assert (ctx.job_id, ctx.attempt, ctx.payload) == (wanted, 1, {"n": 1})
+    assert jobs.claim_job(engine, wanted, "w2", 60) is None  # held under a live lease
+    assert _job(engine, older).state == "queued"  # the older job was not touched
+    jobs.run(ctx, KIND)
+    assert jobs.claim_job(engine, wanted, "w2", 60) is None  # finished
+    assert jobs.claim_job(engine, 999_999, "w2", 60) is None  # no such job
+    assert (_job(engine, wanted).state, _job(engine, wanted).attempts) == ("completed", 1)
+
+
+def test_claim_job_retakes_an_expired_lease_and_fails_a_job_out_of_attempts(engine, handler):
+    job_id = _enqueue(engine, max_attempts=2)
+    _claim_expired(engine, job_id)
+    again = jobs.claim_job(engine, job_id, "w2", 60)
+    assert (again.attempt, _job(engine, job_id).worker_id) == (2, "w2")
+    _expire_lease(engine, job_id)
+    assert jobs.claim_job(engine, job_id, "w3", 60) is None
+    job = _job(engine, job_id)
+    assert (job.state, job.attempts, job.error) == ("failed", 2, jobs.STOPPED_ERROR)
+    assert handler["calls"] == []
+
+
+@pytest.fixture
+def queued_hook(monkeypatch):
+    """Record each call of the `on_queued` hooks: the job id and whether its row was visible in `db`."""
+    seen: list[tuple[int, str]] = []
+
+    def hook(db, job):
+        seen.append((job.id, db.get(Job, job.id).state))
+
+    monkeypatch.setattr(jobs, "QUEUED_HOOKS", [])
+    jobs.on_queued(hook)
+    jobs.on_queued(hook)  # registering twice runs it once
+    return seen
+
+
+def test_on_queued_hooks_run_inside_the_enqueueing_transaction(engine, queued_hook):
+    job_id = _enqueue(engine)
+    assert queued_hook == [(job_id, "queued")]
+
+    def refuse(db, job):
+        raise RuntimeError("queue unavailable")
+
+    jobs.on_queued(refuse)
+    with pytest.raises(RuntimeError, match="queue unavailable"):
+        _enqueue(engine)
+    with jobs.transaction(engine, write=False) as db:
+        assert [j.id for j in db.query(Job).all()] == [job_id]  # the failed hook took its row with it
+
+
+def test_a_retried_job_goes_through_the_hooks_again(engine, handler, queued_hook):
+    handler["behaviour"] = lambda ctx: 1 / 0 if ctx.attempt == 1 else {"ok": ctx.attempt}
+    job_id = _enqueue(engine)
+    assert jobs.run_pending(engine) == 2
+    assert queued_hook == [(job_id, "queued"), (job_id, "queued")]
+    job = _job(engine, job_id)
+    assert (job.state, job.attempts, job.result) == ("completed", 2, {"ok": 2})
+
+
+def test_requeue_stalled_requeues_expired_leases_and_fails_jobs_out_of_attempts(engine, handler, queued_hook):
+    stalled, spent, alive = _enqueue(engine), _enqueue(engine, max_attempts=1), _enqueue(engine)
+    _claim_expired(engine, stalled), _claim_expired(engine, spent)
+    jobs.claim_job(engine, alive, "alive", 60)
+    queued_hook.clear()
+    assert jobs.requeue_stalled(engine) == [stalled]
+    assert queued_hook == [(stalled, "queued")]
+    rows = {i: _job(engine, i) for i in (stalled, spent, alive)}
+    assert (rows[stalled].state, rows[stalled].worker_id, rows[stalled].lease_until, rows[stalled].attempts) == (
+        "queued", None, None, 1)
+    assert (rows[spent].state, rows[spent].error) == ("failed", jobs.STOPPED_ERROR)
+    assert (rows[alive].state, rows[alive].worker_id) == ("running", "alive")
+    assert jobs.requeue_stalled(engine) == []
+    assert jobs.claim_job(engine, stalled, "w", 60).attempt == 2
+
+
+def test_confirm_held_rolls_back_the_work_of_a_worker_that_lost_its_job(engine, handler):
+    job_id = _enqueue(engine)
+    stale = _claim_expired(engine, job_id, "slow")
+    jobs.claim(engine, "fresh", 60)
+    with pytest.raises(jobs.JobLost):
+        with jobs.transaction(engine, write=True) as db:
+            jobs.enqueue(db, "side_effect", {})  # stands for the handler's result rows
+            stale.confirm_held(db)
+    with jobs.transaction(engine, write=False) as db:
+        assert [j.kind for j in db.query(Job).all()] == [KIND]
+    assert _job(engine, job_id).worker_id == "fresh"
+
+
+def test_diagnostic_sleep_reports_progress_and_writes_its_marker_once_at_the_end(engine):
+    from courseport.core import diagnostics
+    from courseport.core.job_kinds import load_handlers
+
+    load_handlers()
+    with jobs.transaction(engine, write=True) as db:
+        job_id = diagnostics.queue_sleep(db, 0, steps=3, marker=f"unit-{utcnow().timestamp()}").id
+        marker = jobs.get_job(db, job_id).payload["marker"]
+    assert jobs.run_pending(engine, worker_id="unit") == 1
+    job = _job(engine, job_id)
+    expected = {"steps": 3, "attempt": 1, "worker_id": "unit"}
+    assert (job.state, job.progress, job.message, job.result) == ("completed", 100.0, "step 3 of 3", expected)
+    with jobs.transaction(engine, write=False) as db:
+        assert diagnostics.read_marker(db, marker) == {**expected, "job_id": job_id, "runs": 1}
+
+
+@pytest.mark.parametrize(("args", "field", "message"), [
+    ((-1,), "seconds", "seconds must be between 0 and 3600"),
+    ((1, 0), "steps", "steps must be between 1 and 10000"),
+    ((1, 1, "x" * 49), "marker", "marker must be 1 to 48 characters"),
+])
+def test_diagnostic_sleep_checks_its_input(engine, args, field, message):
+    from courseport.core import diagnostics
+
+    with pytest.raises(InvalidInput) as err:
+        with jobs.transaction(engine, write=True) as db:
+            diagnostics.queue_sleep(db, *args[:2], marker=args[2] if len(args) > 2 else None)
+    assert (err.value.field, err.value.message) == (field, message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-HANDLER_MODULES = ("courseport.core.batch_updates", "courseport.core.copying")
+HANDLER_MODULES = ("courseport.core.batch_updates", "courseport.core.diagnostics")
 
 
 def load_handlers() -> None:

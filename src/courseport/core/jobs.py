@@ -2,7 +2,9 @@
 
 A job row is written in the transaction that asks for it. A worker claims it with a
 compare-and-set on its state and a lease; a job whose lease runs out (its worker died) is
-claimed again until its attempts are used up, then failed with a clear error.
+claimed again until its attempts are used up, then failed with a clear error. Whenever a row
+enters the queue, the `on_queued` hooks run in that same transaction (PostgreSQL deployments
+defer it to procrastinate there, see distributed.py), so a rolled-back request leaves nothing.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import DomainError, NotFound
@@ -22,8 +24,11 @@ from courseport.schema import Job
 from courseport.schema.base import utcnow
 
 Handler = Callable[["JobContext"], dict | None]
+QueuedHook = Callable[[Session, Job], None]
 HANDLERS: dict[str, Handler] = {}
+QUEUED_HOOKS: list[QueuedHook] = []
 PROGRESS_INTERVAL = 0.5
+STOPPED_ERROR = "the worker running this job stopped; attempts used up"
 
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
@@ -33,12 +38,24 @@ def job_handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def on_queued(hook: QueuedHook) -> None:
+    """Run `hook(db, job)` in the transaction that puts a job row in the queue (once per hook)."""
+    if hook not in QUEUED_HOOKS:
+        QUEUED_HOOKS.append(hook)
+
+
+def _queued(db: Session, job: Job) -> None:
+    db.flush()
+    for hook in QUEUED_HOOKS:
+        hook(db, job)
+
+
 def enqueue(db: Session, kind: str, payload: dict[str, Any], *, user_id: int | None = None,
             context_type: str | None = None, context_id: int | None = None, max_attempts: int = 3) -> Job:
     job = Job(kind=kind, payload=payload, user_id=user_id, context_type=context_type,
               context_id=context_id, max_attempts=max_attempts, state="queued")
     db.add(job)
-    db.flush()
+    _queued(db, job)
     return job
 
 
@@ -69,13 +86,24 @@ class JobContext:
         if not force and now - self._last < PROGRESS_INTERVAL:
             return
         self._last = now
+        values: dict[str, Any] = {"progress": max(0.0, min(100.0, percent))}
+        if message is not None:
+            values["message"] = message
         with transaction(self.engine, write=True) as db:
-            values: dict[str, Any] = {"progress": max(0.0, min(100.0, percent)), "updated_at": utcnow(),
-                                      "lease_until": utcnow() + timedelta(seconds=self.lease_seconds)}
-            if message is not None:
-                values["message"] = message
-            hit = db.execute(update(Job).where(Job.id == self.job_id, Job.worker_id == self.worker_id,
-                                               Job.state == "running").values(**values)).rowcount
+            self.confirm_held(db, **values)
+
+    def confirm_held(self, db: Session, **values: Any) -> None:
+        """Extend the lease in `db`'s transaction, or raise JobLost if another worker owns the job now.
+
+        A handler calls this in the transaction that writes its result: the row lock it takes makes
+        the write and the ownership check one atomic step, so a worker that lost its lease (it
+        stalled and the job was claimed again) cannot also write a result.
+        """
+        now = utcnow()
+        hit = db.execute(update(Job).where(Job.id == self.job_id, Job.worker_id == self.worker_id,
+                                           Job.state == "running")
+                         .values(updated_at=now, lease_until=now + timedelta(seconds=self.lease_seconds),
+                                 **values)).rowcount
         if not hit:
             raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
 
@@ -85,9 +113,8 @@ def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] 
 
     A job whose attempts are used up is failed on the way, and the search goes on past it.
     """
-    now = utcnow()
     with transaction(engine, write=True) as db:
-        stmt = select(Job).where(or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now)))
+        stmt = select(Job).where(_runnable(utcnow()))
         if kinds:
             stmt = stmt.where(Job.kind.in_(kinds))
         stmt = stmt.order_by(Job.id).limit(1)
@@ -96,8 +123,46 @@ def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] 
         while (job := db.scalar(stmt)) is not None:
             if job.attempts < job.max_attempts:
                 return _take(db, engine, job, worker_id, lease_seconds)
-            _finish(db, job, "failed", error=job.error or "the worker running this job stopped; attempts used up")
+            _finish(db, job, "failed", error=job.error or STOPPED_ERROR)
         return None
+
+
+def claim_job(engine: Engine, job_id: int, worker_id: str, lease_seconds: float) -> JobContext | None:
+    """Claim one given job (a distributed worker was handed its id); None if it is not runnable now:
+    finished, missing, or running under a live lease. A job out of attempts is failed instead."""
+    with transaction(engine, write=True) as db:
+        job = db.scalar(select(Job).where(Job.id == job_id, _runnable(utcnow())))
+        if job is None:
+            return None
+        if job.attempts < job.max_attempts:
+            return _take(db, engine, job, worker_id, lease_seconds)
+        _finish(db, job, "failed", error=job.error or STOPPED_ERROR)
+        return None
+
+
+def requeue_stalled(engine: Engine, limit: int = 100) -> list[int]:
+    """Put running jobs whose lease ran out (their worker died) back in the queue, running the
+    `on_queued` hooks, or fail them when their attempts are used up. Returns the requeued ids.
+
+    Distributed workers call this periodically; embedded threads need not, `claim` takes such jobs.
+    """
+    requeued: list[int] = []
+    with transaction(engine, write=True) as db:
+        stalled = select(Job).where(Job.state == "running", Job.lease_until < utcnow()).order_by(Job.id).limit(limit)
+        if engine.dialect.name == "postgresql":
+            stalled = stalled.with_for_update(skip_locked=True)
+        for job in db.scalars(stalled).all():
+            if job.attempts >= job.max_attempts:
+                _finish(db, job, "failed", error=job.error or STOPPED_ERROR)
+                continue
+            job.state, job.worker_id, job.lease_until, job.updated_at = "queued", None, None, utcnow()
+            _queued(db, job)
+            requeued.append(job.id)
+    return requeued
+
+
+def _runnable(now: datetime) -> ColumnElement[bool]:
+    return or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now))
 
 
 def _take(db: Session, engine: Engine, job: Job, worker_id: str, lease_seconds: float) -> JobContext | None:
@@ -131,6 +196,7 @@ def run(ctx: JobContext, kind: str) -> None:
                 retry = not isinstance(exc, DomainError) and job.attempts < job.max_attempts
                 if retry:
                     job.state, job.error, job.lease_until = "queued", message, None
+                    _queued(db, job)
                 else:
                     _finish(db, job, "failed", error=message)
         return
