@@ -63,3 +63,40 @@ def test_bbrest_creates_lists_gets_and_patches_courses(bb):
     patched = bb.UpdateCourse(courseId=created.json()["id"], payload={"description": "my course"})
     assert patched.status_code == 200 and patched.json()["description"] == "my course"
     assert json.loads(bb.GetCourse(courseId="_999_1").text) == {"status": 404, "message": "Course not found"}
+
+
+def test_bbrest_copies_a_course_polls_the_task_to_303_and_patches_the_copy(world, bb):
+    from tests.dialects.blackboard.test_course_copy import SEED_COPY
+
+    assert bb.CreateCourse(payload={"courseId": "mbk-original-template", "name": "Template"}).status_code == 201
+    template = bb.GetCourse(courseId="mbk-original-template").json()
+    world.assignment(_course(world, template["id"]), "Essay")
+
+    copied = bb.CopyCourse(courseId="mbk-original-template",
+                           payload={"targetCourse": {"courseId": "mbk-original-target2"}, "copy": SEED_COPY})
+    assert copied.status_code == 202 and copied.json() == {}
+    location = copied.headers["Location"]
+    course_part, task_id = location.split("/courses/")[1].split("/tasks/")
+    assert course_part == template["id"]
+
+    waiting = bb.GetTask(courseId=course_part, taskId=task_id)
+    assert waiting.status_code == 200 and waiting.json()["status"] == "Queued"
+    world.run_jobs()
+    done = bb.GetTask(courseId=course_part, taskId=task_id)  # requests follows the 303 to the course
+    assert [r.status_code for r in done.history] == [303]
+    target = done.json()
+    assert (done.status_code, target["courseId"], target["copyHistory"]) == (
+        200, "mbk-original-target2", [{"uuid": template["uuid"]}])
+
+    patched = bb.UpdateCourse(courseId=target["id"], payload={
+        "externalId": "mbk-original-target2", "name": "mbk-original-target2", "description": "my copied course"})
+    assert patched.status_code == 200
+    assert bb.GetCourse(courseId="mbk-original-target2").json()["description"] == "my copied course"
+    assert "X-Rate-Limit-Remaining" in patched.headers
+
+
+def _course(world, learn_id: str):  # noqa: ANN202
+    from courseport.schema import Course
+
+    with world.tx() as db:
+        return db.get(Course, int(learn_id.split("_")[1]))

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from courseport.core import accounts, admin, courses
+from courseport.core import accounts, admin, copying, courses, jobs
 from courseport.core.errors import Conflict, InvalidInput, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import course_rights, require
-from courseport.schema import Course, User
+from courseport.schema import Course, Job, User
 
 # availability.available -> (course workflow state it means, the Learn-only state kept beside it)
 AVAILABILITY: dict[str, tuple[str, str | None]] = {
@@ -170,6 +170,51 @@ def create_record(db: Session, actor: User, fields: dict[str, Any]) -> Course:
     fields.setdefault("availability.available", "Yes")
     _apply(db, actor, course, fields)
     return course
+
+
+def create_copy_record(db: Session, actor: User, source: Course, course_id: str) -> Course:
+    """The new course a copy fills: the source's record under a new courseId, remembering its source."""
+    fields: dict[str, Any] = {"courseId": course_id, "name": source.name, "organization": source.organization,
+                              "ultraStatus": source.ultra_status, "allowGuests": source.allow_guests,
+                              "allowObservers": source.allow_observers, "termId": str(source.enrollment_term_id),
+                              "availability.available": availability_of(source)}
+    if source.public_description:
+        fields["description"] = source.public_description
+    course = create_record(db, actor, fields)
+    course.learn_options = {**(course.learn_options or {}), "copyHistory": [source.uuid]}
+    db.flush()
+    return course
+
+
+def queue_record_copy(db: Session, actor: User, source: tuple[str, str | int], target: tuple[str, str | int] | None,
+                      new_course_id: str | None, selection: frozenset[str]) -> Job:
+    """Queue a copy of a record into an existing one (`target`) or into a new one named `new_course_id`."""
+    course = readable_record(db, actor, *source)
+    if (target is None) == (new_course_id is None):
+        raise InvalidInput("targetCourse", "targetCourse needs either a courseId (a new course) or an id, not both")
+    if target is not None:
+        into = resolve_record(db, *target)
+    else:
+        into = create_copy_record(db, actor, course, new_course_id)
+    return copying.queue_copy(db, actor, course.id, into.id, selection)
+
+
+def copy_task(db: Session, actor: User, kind: str, value: str | int, job_id: int) -> Job:
+    """A copy job of this record (as source or target) that the actor may read."""
+    course = resolve_record(db, kind, value)
+    job = db.get(Job, job_id)
+    payload = (job.payload or {}) if job is not None else {}
+    if job is None or job.kind != copying.KIND or course.id not in (
+            payload.get("source_course_id"), payload.get("target_course_id")):
+        raise NotFound("task", "Task not found")
+    if job.user_id != actor.id:
+        jobs.require_job_reader(db, actor, job)
+    return job
+
+
+def copy_history_of(course: Course) -> list[str]:
+    """The uuids of the courses this one was created by copying."""
+    return list((course.learn_options or {}).get("copyHistory") or [])
 
 
 def update_record(db: Session, actor: User, kind: str, value: str | int, fields: dict[str, Any]) -> Course:

@@ -9,7 +9,7 @@ from courseport.dialects.blackboard.protocol import iso, learn_id
 from courseport.schema import Course
 
 
-def render_course(course: Course, origin: str, copy_history: list[str] | None = None) -> dict[str, Any]:
+def render_course(course: Course, origin: str) -> dict[str, Any]:
     page = f"{origin}/courses/{course.id}"
     body = {
         "id": learn_id(course.id), "uuid": course.uuid, "externalId": course.external_id or course.course_code,
@@ -25,7 +25,7 @@ def render_course(course: Course, origin: str, copy_history: list[str] | None = 
         "locale": _dropped_nulls({"id": course.locale, "force": course_records.locale_force(course)}),
         "hasChildren": False, "externalAccessUrl": page,
         "guestAccessUrl": page if course.allow_guests else None,
-        "copyHistory": [{"uuid": u} for u in copy_history] if copy_history else None,
+        "copyHistory": [{"uuid": u} for u in course_records.copy_history_of(course)] or None,
     }
     return _dropped_nulls(body)
 

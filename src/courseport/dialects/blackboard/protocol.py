@@ -40,10 +40,11 @@ _ID_KINDS = ("courseId", "externalId", "uuid")
 _CLIENT = "blackboard_client"  # scope state key: the OAuth client a call was made with
 
 
-def on_versions(decorator: Any, path: str, fn: Any, **options: Any) -> list[Any]:
+def on_versions(decorator: Any, path: str, fn: Any, versions: tuple[str, ...] = VERSIONS,
+                **options: Any) -> list[Any]:
     """One handler per API version (`/v1{path}` ...): Litestar wraps a sync handler once for each
     path it is registered on, so one handler must not serve several paths."""
-    return [decorator(f"/{version}{path}", **options)(fn) for version in VERSIONS]
+    return [decorator(f"/{version}{path}", **options)(fn) for version in versions]
 
 
 def learn_id(n: int | None) -> str | None:

@@ -1,5 +1,5 @@
 """Every Learn route, gathered from the resource modules (mounted under /learn/api/public)."""
 
-from courseport.dialects.blackboard import courses, oauth, system
+from courseport.dialects.blackboard import course_copy, courses, oauth, system, tasks
 
-ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES]
+ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES]

@@ -1,0 +1,89 @@
+"""Learn course copy: `POST .../courses/{courseId}/copy` with a targetCourse and the `copy` options.
+
+Every `copy` flag is a component name of the one table in core/content.py; `discussions` takes
+None|ForumsAndStarterPosts|ForumsOnly and `settings` is a group of flags that selects the course
+settings when any of them is true. No `copy` object means an exact copy (everything).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+
+from courseport.core import content, course_records
+from courseport.core.errors import InvalidInput
+from courseport.dialects.blackboard.protocol import PREFIX, Call, id_ref, learn_id, on_versions, post
+
+DISCUSSION_CHOICES = ("None", "ForumsAndStarterPosts", "ForumsOnly")
+SETTINGS_FLAGS = ("availability", "bannerImage", "duration", "enrollmentOptions", "guestAccess", "languagePack",
+                  "navigationSettings", "observerAccess")
+
+
+def flag(value: Any, name: str) -> bool:
+    """A copy flag: JSON true/false or the strings "true"/"false" the seed sends."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
+
+
+def copy_components(options: Any) -> list[str] | None:
+    """The component names the `copy` object turns on; None (no object) copies everything."""
+    if options is None:
+        return None
+    if not isinstance(options, dict):
+        raise InvalidInput("copy", "copy must be an object of copy options")
+    names = []
+    for name, value in options.items():
+        if name == "discussions":
+            if value not in DISCUSSION_CHOICES:
+                raise InvalidInput("copy.discussions", f"copy.discussions must be one of {', '.join(DISCUSSION_CHOICES)}")
+            on = value != "None"
+        elif name == "settings":
+            on = any([flag(v, f"copy.settings.{k}") for k, v in _settings_flags(value).items()])
+        elif name in content.COMPONENTS["blackboard"]:
+            on = flag(value, f"copy.{name}")
+        else:
+            raise InvalidInput(f"copy.{name}", f"copy.{name} is not a copy option")
+        if on:
+            names.append(name)
+    return names
+
+
+def _settings_flags(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise InvalidInput("copy.settings", "copy.settings must be an object of settings flags")
+    for name in value:
+        if name not in SETTINGS_FLAGS:
+            raise InvalidInput(f"copy.settings.{name}", f"copy.settings.{name} is not a settings copy option")
+    return value
+
+
+def target_course(body: Any) -> tuple[tuple[str, str | int] | None, str | None]:
+    """(existing target ref, new courseId) from targetCourse: one of `id` and `courseId`."""
+    target = body.get("targetCourse") if isinstance(body, dict) else None
+    if not isinstance(target, dict):
+        raise InvalidInput("targetCourse", "targetCourse is required")
+    new_id, existing = target.get("courseId"), target.get("id")
+    if new_id is not None and (not isinstance(new_id, str) or not new_id.strip()):
+        raise InvalidInput("targetCourse.courseId", "targetCourse.courseId must be a non-empty string")
+    if existing is not None and not isinstance(existing, str):
+        raise InvalidInput("targetCourse.id", "targetCourse.id must be a string")
+    return (id_ref(existing) if existing is not None else None), new_id
+
+
+def copy_course(call: Call, course_id: str) -> Response:
+    existing, new_id = target_course(call.body)
+    components = copy_components(call.body.get("copy"))
+    selection = content.selection("blackboard", components, field="copy")
+    with call.write() as (db, me):
+        job = course_records.queue_record_copy(db, me, id_ref(course_id), existing, new_id, selection)
+    call.services.jobs.notify()
+    source = learn_id(job.payload["source_course_id"])
+    return Response({}, status_code=202,
+                    headers={"Location": f"{PREFIX}/v1/courses/{source}/tasks/{learn_id(job.id)}"})
+
+
+ROUTES = on_versions(post, "/courses/{course_id:str}/copy", copy_course, ("v1", "v2"), status_code=202)
