@@ -70,8 +70,9 @@ class CourseView:
 
 def load_views(
     db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
-    enrollments_of: User | None = None, teacher_limit: int | None = None,
+    enrollments_of: User | None = None, teacher_limit: int | None = None, admin_of: dict[int, bool] | None = None,
 ) -> list[CourseView]:
+    """`admin_of`: whether the viewer administers an account, where the caller knows already."""
     views = [CourseView(c) for c in courses]
     if not views:
         return views
@@ -82,7 +83,7 @@ def load_views(
         by_id[e.course_id].enrollments.append(e)
     for course_id, nick in db.execute(_NICKNAMES, {"course_ids": ids, "user_id": viewer.id}):
         by_id[course_id].nickname = nick
-    _load_sis_rights(db, viewer, views, member.id)
+    _load_sis_rights(db, viewer, views, member.id, dict(admin_of or {}))
     if "term" in want or "concluded" in want:
         terms = {t.id: t for t in db.scalars(select(Term).where(Term.id.in_({c.enrollment_term_id for c in courses})))}
         for v in views:
@@ -138,7 +139,8 @@ def _load_scores(db: Session, views: list[CourseView]) -> None:
         v.scores = {u: found[(v.course.id, u)] for u in students[v.course.id]}
 
 
-def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int) -> None:
+def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int,
+                     admin_of: dict[int, bool]) -> None:
     types = enrollment_types_with("read_sis")
     if member_id == viewer.id:  # the viewer's enrollments are loaded already
         reading = {e.course_id for v in views for e in v.enrollments
@@ -147,7 +149,6 @@ def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_
         reading = set(db.scalars(select(Enrollment.course_id).where(
             Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
             Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
-    admin_of: dict[int, bool] = {}
     for v in views:
         account_id = v.course.account_id
         if account_id not in admin_of:
@@ -207,11 +208,14 @@ def show_course(
     if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
         raise NotFound("course")
     rights = course_rights(db, viewer, course)
+    is_admin = rights.is_admin
     if course.workflow_state == "deleted":
-        if not accounts.is_admin_of(db, viewer.id, course.account_id):
+        is_admin = accounts.is_admin_of(db, viewer.id, course.account_id)
+        if not is_admin:
             raise NotFound("course")
     elif not rights.can("read"):
         raise NotAllowed()
-    [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit)
+    [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit,
+                        admin_of={course.account_id: is_admin})
     view.rights = view.rights or rights
     return view

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts
@@ -57,6 +57,8 @@ _ID_PREFIXES = {
     "lti_context_id:": Course.lti_context_id,
     "uuid:": Course.uuid,
 }
+# Built once: nearly every course call resolves its course by id first.
+_COURSE_BY_ID = select(Course).where(Course.id == bindparam("course_id"))
 
 
 def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False) -> Course:
@@ -68,7 +70,7 @@ def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False
             course = db.scalar(select(Course).where(column == ref[len(prefix):]))
             break
     else:
-        course = db.get(Course, int(ref)) if ref.isdigit() else None
+        course = db.scalar(_COURSE_BY_ID, {"course_id": int(ref)}) if ref.isdigit() else None
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
     return course
