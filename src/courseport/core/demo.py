@@ -1,5 +1,6 @@
 """Demo data: a sub-account "Demo University" with terms, users in every role, courses in every
-state, sections, enrollments and favourites, so a new installation has something to look at.
+state, sections, enrollments and favourites, so a new installation has something to look at; the
+courses' content is core/demo_content.py.
 
 Seeding is idempotent: accounts, terms, users, courses and sections are found by their SIS id or
 login first, and enrollments and favourites are added only when missing. Each seed issues a fresh
@@ -14,7 +15,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core import accounts, courses, tokens, users
+from courseport.blobs import BlobStore
+from courseport.core import accounts, courses, demo_content, tokens, users
 from courseport.schema import Account, Course, Enrollment, Favorite, Section, Term, User
 
 DEMO_ACCOUNT_NAME = "Demo University"
@@ -140,11 +142,12 @@ class DemoSummary:
     courses: list[DemoCourse] = field(default_factory=list)
 
 
-def seed_demo(db: Session, actor: User, *, enroll_me: bool = False) -> DemoSummary:
+def seed_demo(db: Session, actor: User, *, enroll_me: bool = False, blobs: BlobStore | None = None) -> DemoSummary:
     """Add (or complete) the demo account; `actor` must administer the root account.
 
     `enroll_me` also makes the actor a teacher of every demo course, so the actor's own course list
-    (the first thing a newcomer asks for) shows them.
+    (the first thing a newcomer asks for) shows them. The courses get content (core/demo_content.py);
+    `blobs` is where its uploaded file goes (None: no file).
     """
     account = _ensure_account(db)
     terms = {spec.sis_term_id: _ensure_term(db, account.root_account_id or account.id, spec) for spec in TERMS}
@@ -156,6 +159,7 @@ def seed_demo(db: Session, actor: User, *, enroll_me: bool = False) -> DemoSumma
     by_sis = {course.sis_course_id: course for course in made}
     for login, sis_course_id in FAVORITES:
         _ensure_favorite(db, people[login], by_sis[sis_course_id])
+    demo_content.seed_course_content(db, by_sis, people, actor, blobs)
     term_names = {term.id: term.name for term in terms.values()}
     return DemoSummary(
         account_id=account.id,

@@ -22,7 +22,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.blobs import StoredBlob
+from courseport.blobs import BlobStore, StoredBlob
 from courseport.core.accounts import new_uuid
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
@@ -151,6 +151,14 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     db.add(file)
     db.flush()
     return file
+
+
+def add_file(db: Session, actor: User, course_ref: str | int, name: str, data: bytes, blobs: BlobStore, *,
+             folder_path: str | None = None, content_type: str | None = None) -> File:
+    """Both upload steps at once, for bytes already in hand (demo data, imports): same checks, same rows."""
+    ticket = start_upload(db, actor, course_ref, name=name, size=len(data), content_type=content_type,
+                          folder_path=folder_path, on_duplicate="rename", max_upload_bytes=len(data))
+    return finish_upload(db, ticket, blobs.put_stream([data], max_bytes=len(data)))
 
 
 def _record_blob(db: Session, stored: StoredBlob) -> None:

@@ -37,7 +37,8 @@ def reset(call: Call) -> dict:
 def seed(call: Call) -> dict:
     with call.write() as (db, me):
         admin.require_site_admin(db, me)
-        summary = demo.seed_demo(db, me, enroll_me=bool(call.bool("enroll_me", False)))
+        summary = demo.seed_demo(db, me, enroll_me=bool(call.bool("enroll_me", False)),
+                                blobs=call.services.blobs)
     return asdict(summary)
 
 
