@@ -17,16 +17,21 @@ CPU the server then lacks on a small machine; `--client httpx` measures with htt
 
 from __future__ import annotations
 
-import argparse
+import os
+import sys
+
+# Other scripts in bench/ may be named like standard modules (copy.py): never import them instead.
+_HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE]
+
+import argparse  # noqa: E402
 import asyncio
 import itertools
 import multiprocessing as mp
-import os
 import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
