@@ -197,23 +197,38 @@ def _total(groups: list[_Group], subs: dict[int, Submission], *, final: bool, we
     return round(score * 100.0 / full_weight if full_weight < 100 else score, 2)
 
 
+_STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
+
+
+def _waiting_for_grade() -> ColumnElement[bool]:
+    """A submission (joined to its assignment item) of an active student, waiting for a (new) grade."""
+    active_student = select(Enrollment.id).where(
+        Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
+        Enrollment.type.in_(_STUDENT_TYPES), Enrollment.workflow_state == "active").exists()
+    return and_(Submission.workflow_state.in_(("submitted", "pending_review")), Submission.submission_type.is_not(None),
+                Submission.excused.is_(False), active_student, ContentItem.type == "assignment",
+                ContentItem.workflow_state == "published")
+
+
 def needs_grading_counts(db: Session, course_ids: list[int], viewer: User) -> dict[int, int]:
     """Per course the viewer grades: submissions of active students waiting for a (new) grade."""
     graded_courses = _courses_graded_by(db, course_ids, viewer)
     if not graded_courses:
         return {}
-    active_student = select(Enrollment.id).where(
-        Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
-        Enrollment.type.in_(("StudentEnrollment", "StudentViewEnrollment")), Enrollment.workflow_state == "active"
-    ).exists()
-    waiting: ColumnElement[bool] = and_(Submission.course_id.in_(graded_courses),
-                                        Submission.workflow_state.in_(("submitted", "pending_review")),
-                                        Submission.submission_type.is_not(None), Submission.excused.is_(False))
     counts = dict(db.execute(
         select(Submission.course_id, func.count(Submission.id)).join(ContentItem, ContentItem.id == Submission.item_id)
-        .where(waiting, active_student, ContentItem.type == "assignment", ContentItem.workflow_state == "published")
+        .where(Submission.course_id.in_(graded_courses), _waiting_for_grade())
         .group_by(Submission.course_id)).all())
     return {course_id: counts.get(course_id, 0) for course_id in graded_courses}
+
+
+def assignments_needing_grading(db: Session, course_ids: list[int]) -> list[tuple[ContentItem, int]]:
+    """The published assignments of these courses with work waiting for a grade, and how much (no rights check)."""
+    if not course_ids:
+        return []
+    return [(item, n) for item, n in db.execute(
+        select(ContentItem, func.count(Submission.id)).join(Submission, Submission.item_id == ContentItem.id)
+        .where(ContentItem.course_id.in_(course_ids), _waiting_for_grade()).group_by(ContentItem.id)).all()]
 
 
 def _courses_graded_by(db: Session, course_ids: list[int], viewer: User) -> list[int]:

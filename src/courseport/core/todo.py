@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import readable_course
 from courseport.core.assignment_views import AssignmentView, load_views
 from courseport.core.assignments import access_for, visible_items
+from courseport.core.grades import assignments_needing_grading
 from courseport.core.paging import Slice, Window, window_of
 from courseport.core.permissions import enrollment_types_with
 from courseport.schema import ContentItem, Course, Enrollment, Submission, User
@@ -28,7 +29,6 @@ STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 NO_ONLINE_SUBMISSION = frozenset({"none", "not_graded", "on_paper", "external_tool", "wiki_page"})
 UNGRADED_QUIZ_TYPES = ("practice_quiz", "survey")
 DONE_STATES = ("submitted", "graded", "pending_review")
-WAITING_STATES = ("submitted", "pending_review")
 DUE_AFTER, DUE_BEFORE = timedelta(weeks=4), timedelta(weeks=1)
 
 
@@ -103,17 +103,7 @@ def _expects_submission(assignment: ContentItem) -> bool:
 
 
 def _grading(db: Session, actor: User, course_ids: list[int]) -> list[TodoItem]:
-    if not course_ids:
-        return []
-    active_student = select(Enrollment.id).where(
-        Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
-        Enrollment.type.in_(STUDENT_TYPES), Enrollment.workflow_state == "active").exists()
-    rows = db.execute(
-        select(ContentItem, func.count(Submission.id)).join(Submission, Submission.item_id == ContentItem.id)
-        .where(ContentItem.course_id.in_(course_ids), ContentItem.type == "assignment",
-               ContentItem.workflow_state == "published", Submission.workflow_state.in_(WAITING_STATES),
-               Submission.submission_type.is_not(None), Submission.excused.is_(False), active_student)
-        .group_by(ContentItem.id)).all()
+    rows = assignments_needing_grading(db, course_ids)
     out = []
     for course_id in {item.course_id for item, _ in rows}:
         counts = {item.id: n for item, n in rows if item.course_id == course_id}
