@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import discussion_entries, discussions
-from courseport.core.discussions import AnnouncementQuery, TopicChanges, TopicFilters
+from courseport.core import announcements, discussion_entries, discussions
+from courseport.core.announcements import AnnouncementQuery
+from courseport.core.discussions import TopicChanges, TopicFilters
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.paging import Window
 from courseport.schema import ContentItem, User
@@ -107,7 +108,7 @@ def test_announcements_query_needs_courses_and_hides_future_posts_from_students(
         later = discussions.create_topic(db, me, course.id, TopicChanges(
             title="Later", is_announcement=True, delayed_post_at=now + timedelta(days=2))).item
         window = AnnouncementQuery((str(course.id),), now, now + timedelta(days=3))
-        assert [v.item.id for _, v in discussions.list_announcements(db, me, window, Window()).items] == [later.id]
-        assert discussions.list_announcements(db, pupil, window, Window()).items == []
+        assert [v.item.id for _, v in announcements.list_announcements(db, me, window, Window()).items] == [later.id]
+        assert announcements.list_announcements(db, pupil, window, Window()).items == []
         with pytest.raises(InvalidInput):
-            discussions.list_announcements(db, me, AnnouncementQuery(()), Window())
+            announcements.list_announcements(db, me, AnnouncementQuery(()), Window())

@@ -10,7 +10,7 @@ time has passed. A graded topic refers (`ref_id`) to its assignment item. Entrie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, not_, or_, select
@@ -382,45 +382,3 @@ def delete_topic(db: Session, actor: User, course_ref: str | int, topic_id: str)
     if item.ref_id is not None and (assignment := db.get(ContentItem, item.ref_id)) is not None:
         content.delete_item(db, assignment)
     return view
-
-
-# --- announcements across courses ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class AnnouncementQuery:
-    course_refs: tuple[str, ...]
-    start: datetime | None = None
-    end: datetime | None = None
-    active_only: bool = False
-    latest_only: bool = False
-
-
-def list_announcements(db: Session, actor: User, query: AnnouncementQuery, window: Window
-                       ) -> Slice[tuple[Course, TopicView]]:
-    """Announcements of the named courses posted in [start, end]; Canvas's defaults: from 14 days ago,
-    for 28 days."""
-    if not query.course_refs:
-        raise InvalidInput("context_codes", "Missing context_codes")
-    now = utcnow()
-    start = query.start or now - timedelta(days=14)
-    end = query.end or start + timedelta(days=28)
-    courses = [readable_course(db, actor, ref) for ref in query.course_refs]
-    clauses = []
-    for course, rights in courses:
-        stmt = topics_stmt(course.id, rights, ("announcement",), now)
-        if query.active_only or not moderates(rights):
-            stmt = stmt.where(posted_clause(now))
-        clauses.append(stmt.whereclause)
-    posted = func.coalesce(ContentItem.start_at, ContentItem.created_at)
-    stmt = select(ContentItem).where(or_(*clauses))
-    stmt = stmt.where(posted >= start, posted <= end)
-    if query.latest_only:
-        latest = (select(func.max(ContentItem.id)).where(or_(*clauses)).group_by(ContentItem.course_id))
-        stmt = stmt.where(ContentItem.id.in_(latest))
-    page = fetch_window(db, stmt.order_by(posted.desc(), ContentItem.id.desc()), window)
-    by_id = {c.id: (c, r) for c, r in courses}
-    out = []
-    for item in page.items:
-        course, rights = by_id[item.course_id]
-        out.append((course, topic_views(db, course, rights, actor, [item], now)[0]))
-    return Slice(out, page.has_more, page.total)

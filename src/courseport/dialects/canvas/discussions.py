@@ -7,8 +7,9 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import discussion_entries, discussions
-from courseport.core.discussions import AnnouncementQuery, TopicChanges, TopicFilters
+from courseport.core import announcements, discussion_entries, discussions
+from courseport.core.announcements import AnnouncementQuery
+from courseport.core.discussions import TopicChanges, TopicFilters
 from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.discussion_json import render_entry, render_topic
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, iso, post, put, to_datetime, to_int
@@ -149,7 +150,7 @@ def list_announcements(call: Call) -> Response:
                               to_datetime(call.raw("end_date"), "end_date"),
                               bool(call.bool("active_only", False)), bool(call.bool("latest_only", False)))
     with call.read() as (db, me):
-        page = discussions.list_announcements(db, me, query, window)
+        page = announcements.list_announcements(db, me, query, window)
     return call.paged([render_topic(v, call.origin, context_code=True) for _, v in page.items], window, page)
 
 
