@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.content import field_hash
@@ -42,10 +42,11 @@ def rewrite_bodies(db: Session, plan: CopyPlan) -> int:
     for row in rows:
         body = pattern.sub(lambda m: _rewritten(m, plan.target_id, maps), row.body)
         if body != row.body:
-            changes.append({"id": row.id, "body": body, "hashes": {**(row.field_hashes or {}), "body": field_hash(body)}})
-    for change in changes:
-        db.execute(update(ITEMS).where(ITEMS.c.id == change["id"])
-                   .values(body=change["body"], field_hashes=change["hashes"]))
+            hashes = {**(row.field_hashes or {}), "body": field_hash(body)}
+            changes.append({"row_id": row.id, "new_body": body, "new_hashes": hashes})
+    if changes:
+        db.connection().execute(update(ITEMS).where(ITEMS.c.id == bindparam("row_id"))
+                                .values(body=bindparam("new_body"), field_hashes=bindparam("new_hashes")), changes)
     return len(changes)
 
 
@@ -96,11 +97,13 @@ def _rewritten(match: re.Match[str], target_id: int, maps: dict[str, dict]) -> s
 
 def settle_page_urls(db: Session, plan: CopyPlan) -> int:
     """Copied pages whose url a page of the target already uses get a free title and url."""
-    o = ITEMS.alias("o")
-    clash = exists().where(o.c.course_id == plan.target_id, o.c.type == "page", o.c.slug == ITEMS.c.slug,
-                           o.c.id != ITEMS.c.id, o.c.workflow_state.in_(LIVE), o.c.updated_at != plan.stamp)
-    rows = db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.title, ITEMS.c.field_hashes).where(
-        ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE), clash).order_by(ITEMS.c.id)).all()
+    live_page = and_(ITEMS.c.course_id == plan.target_id, ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE))
+    own = set(db.scalars(select(ITEMS.c.slug).where(live_page, ITEMS.c.updated_at != plan.stamp)))
+    if not own:
+        return 0
+    rows = [row for row in db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.title, ITEMS.c.slug,
+                                                    ITEMS.c.field_hashes).where(live_page).order_by(ITEMS.c.id))
+            if row.slug in own]
     for row in rows:
         try:
             title, slug = unique_title_and_slug(db, plan.target_id, row.title, row.id)
@@ -122,17 +125,13 @@ def _free_slug(db: Session, plan: CopyPlan, base: str, own_id: int) -> str:
 
 
 def keep_target_front_page(db: Session, plan: CopyPlan) -> None:
-    """A target that has its own front page keeps it; the copied front page becomes a plain page."""
-    pages = db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data, ITEMS.c.updated_at).where(
-        ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE))).all()
-    copied_fronts = [p for p in pages if (p.data or {}).get("front_page")]
-    if not copied_fronts:
+    """A target that has its own front page keeps it; a copied front page becomes a plain page."""
+    live_page = and_(ITEMS.c.course_id == plan.target_id, ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE))
+    own = db.scalars(select(ITEMS.c.data).where(live_page, ITEMS.c.updated_at != plan.stamp))
+    if not any((data or {}).get("front_page") for data in own):
         return
-    own = db.execute(select(ITEMS.c.id, ITEMS.c.data).where(
-        ITEMS.c.course_id == plan.target_id, ITEMS.c.type == "page", ITEMS.c.workflow_state.in_(LIVE),
-        ITEMS.c.updated_at != plan.stamp)).all()
-    if any((p.data or {}).get("front_page") for p in own):
-        for page in copied_fronts:
+    for page in db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data).where(live_page)).all():
+        if (page.data or {}).get("front_page"):
             _set_data(db, page.id, {**page.data, "front_page": False})
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ColumnElement, Select, and_, case, exists, func, insert, literal, not_, or_, select, \
+from sqlalchemy import JSON, ColumnElement, Select, and_, case, exists, func, insert, literal, or_, select, \
     union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Alias
@@ -30,6 +30,10 @@ ASSIGNMENT_OWNERS = ("quiz", "discussion_topic", "announcement")
 # Item columns a copy carries over as they are; references, identity and tracking are set apart.
 ITEM_VALUES = ("type", "title", "slug", "body", "points", "due_at", "unlock_at", "lock_at", "start_at", "end_at",
                "workflow_state", "data", "user_id", "parent_id", "ref_id", "file_id")
+REFERENCES = {"parent_id": ITEMS, "ref_id": ITEMS, "file_id": FILES}
+# Item types by the depth of what they reference: a row names only rows of lower depth (every other
+# type sits at depth 0 and names none), so copying depth by depth finds each reference's copy in place.
+DEPTHS = ({"assignment"}, {"quiz", "discussion_topic", "announcement"}, {"quiz_question", "module_item"})
 FILE_VALUES = ("user_id", "folder_path", "folder_id", "unlock_at", "lock_at", "display_name", "filename",
                "content_type", "size", "blob_sha256", "locked", "hidden", "workflow_state")
 FOLDER_VALUES = ("parent_folder_id", "name", "position", "locked", "hidden", "unlock_at", "lock_at",
@@ -59,6 +63,8 @@ class CopyPlan:
     picked_items: frozenset[int] | None = None
     picked_files: frozenset[int] | None = None
     picked_folders: frozenset[str] | None = None  # full paths
+    skipped: frozenset[int] = frozenset()  # module items left out (their target is not copied)
+    earlier: bool = True  # the target may hold earlier copies (else nothing to update)
 
 
 def lineage(row: Alias) -> ColumnElement:
@@ -106,53 +112,104 @@ def dangling_module_item(plan: CopyPlan, s: Alias) -> ColumnElement:
 
 
 def copied_item(plan: CopyPlan, s: Alias) -> ColumnElement:
-    return and_(picked_item(plan, s), not_(dangling_module_item(plan, s)))
+    return and_(picked_item(plan, s), s.c.id.not_in(sorted(plan.skipped))) if plan.skipped else picked_item(plan, s)
+
+
+def holds_copies(db: Session, plan: CopyPlan) -> bool:
+    """Whether the target holds any copied item or file (a first copy into it updates nothing)."""
+    return any(db.scalar(select(table.c.id).where(table.c.course_id == plan.target_id,
+                                                  table.c.lineage_id.is_not(None)).limit(1)) is not None
+               for table in (ITEMS, FILES))
 
 
 def skipped_module_items(db: Session, plan: CopyPlan) -> list[dict]:
     s, r = ITEMS.alias("s"), ITEMS.alias("r")
     rows = db.execute(select(s.c.id, s.c.title, s.c.data, r.c.type).outerjoin(r, r.c.id == s.c.ref_id)
-                      .where(picked_item(plan, s), dangling_module_item(plan, s)).order_by(s.c.id)).all()
+                      .where(s.c.course_id == plan.source_id, s.c.type == "module_item", picked_item(plan, s),
+                             dangling_module_item(plan, s)).order_by(s.c.id)).all()
     return [{"type": "module_item", "id": row.id, "title": row.title,
              "reason": f"it links to a {(row.type or 'file').replace('_', ' ')} that is not selected for copying"}
             for row in rows]
 
 
-def item_counts(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    """Per type: rows to copy, earlier copies to update (live), deleted copies to bring back."""
+def deleted_copies(db: Session, plan: CopyPlan) -> dict[str, int]:
+    """Per type, the target's deleted copies this copy brings back (counted before it does)."""
+    if not plan.earlier:
+        return {}
     s, t = ITEMS.alias("s"), ITEMS.alias("t")
-    match = and_(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s))
-    deleted = func.sum(case((t.c.workflow_state == "deleted", 1), else_=0))
-    rows = db.execute(select(s.c.type, func.count(s.c.id), func.count(t.c.id), deleted)
-                      .outerjoin(t, match).where(copied_item(plan, s)).group_by(s.c.type)).all()
-    total = {typ: n for typ, n, _, _ in rows}
-    updated = {typ: m - (d or 0) for typ, _, m, d in rows if m - (d or 0)}
-    revived = {typ: d for typ, _, _, d in rows if d}
-    return total, updated, revived
+    rows = db.execute(select(t.c.type, func.count()).where(
+        t.c.course_id == plan.target_id, t.c.workflow_state == "deleted", t.c.lineage_id.is_not(None),
+        exists().where(s.c.id == t.c.lineage_id, s.c.lineage_id.is_(None), copied_item(plan, s)) | exists().where(
+            s.c.lineage_id == t.c.lineage_id, s.c.course_id == plan.source_id, copied_item(plan, s)))
+        .group_by(t.c.type)).all()
+    return dict(rows)
 
 
-def update_items(db: Session, plan: CopyPlan) -> None:
-    """Overwrite the target's earlier copies from their sources; top-level rows keep their place."""
+def written_items(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str, int]]:
+    """Per type, the rows this copy inserted and the earlier copies it updated."""
+    t = ITEMS
+    new = func.sum(case((t.c.created_at == plan.stamp, 1), else_=0))
+    rows = db.execute(select(t.c.type, new, func.count()).where(
+        t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp).group_by(t.c.type)).all()
+    inserted = {typ: n for typ, n, _ in rows if n}
+    updated = {typ: total - n for typ, n, total in rows if total - n}
+    return inserted, updated
+
+
+def _copy_of(plan: CopyPlan, table, source_ref: ColumnElement) -> ColumnElement:  # noqa: ANN001
+    """The id of the target's copy of the source row `source_ref` names (NULL when it has none)."""
+    src, dst = table.alias(), table.alias()
+    return (select(dst.c.id).select_from(src)
+            .join(dst, and_(dst.c.course_id == plan.target_id, dst.c.lineage_id == lineage(src)))
+            .where(src.c.id == source_ref, src.c.course_id == plan.source_id).limit(1).scalar_subquery())
+
+
+def _at_depth(s: Alias, depth: int) -> ColumnElement:
+    if depth == 0:
+        return s.c.type.not_in(sorted(set().union(*DEPTHS)))
+    return s.c.type.in_(sorted(DEPTHS[depth - 1]))
+
+
+def _mapped_values(plan: CopyPlan, s: Alias) -> dict[str, ColumnElement]:
+    values = {c: s.c[c] for c in ITEM_VALUES if c not in REFERENCES}
+    values.update({c: _copy_of(plan, table, s.c[c]) for c, table in REFERENCES.items()})
+    return values
+
+
+def update_items(db: Session, plan: CopyPlan, depth: int) -> None:
+    """Overwrite the target's earlier copies at one depth from their sources; top-level rows keep their place."""
+    if not plan.earlier:
+        return
     s, t = ITEMS.alias("s"), ITEMS
-    values = {c: s.c[c] for c in ITEM_VALUES}
+    values = _mapped_values(plan, s)
     values.update(position=case((s.c.parent_id.is_(None), t.c.position), else_=s.c.position),
                   field_hashes=s.c.field_hashes, local_edits=literal({}, JSON), updated_at=plan.stamp)
-    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
+    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s), _at_depth(s, depth),
                                copied_item(plan, s)).values(values))
 
 
-def insert_items(db: Session, plan: CopyPlan, offsets: dict[str, int]) -> int:
-    """Insert the rows with no earlier copy; new top-level rows go after the target's own."""
+def insert_items(db: Session, plan: CopyPlan, depth: int, offsets: dict[str, int]) -> int:
+    """Insert the rows at one depth with no earlier copy; new top-level rows go after the target's own."""
     s, t = ITEMS.alias("s"), ITEMS.alias("t")
     shift = case(*((s.c.type == typ, n) for typ, n in offsets.items()), else_=0) if offsets else literal(0)
     position = s.c.position + case((s.c.parent_id.is_(None), shift), else_=0)
-    columns = [*ITEM_VALUES, "course_id", "position", "lineage_id", "field_hashes", "local_edits", "created_at",
+    values = _mapped_values(plan, s)
+    columns = [*values, "course_id", "position", "lineage_id", "field_hashes", "local_edits", "created_at",
                "updated_at"]
-    rows = select(*(s.c[c] for c in ITEM_VALUES), literal(plan.target_id), position, lineage(s), s.c.field_hashes,
+    rows = select(*values.values(), literal(plan.target_id), position, lineage(s), s.c.field_hashes,
                   literal({}, JSON), literal(plan.stamp, ITEMS.c.created_at.type),
-                  literal(plan.stamp, ITEMS.c.updated_at.type)).where(
-        copied_item(plan, s), ~exists().where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s)))
+                  literal(plan.stamp, ITEMS.c.updated_at.type)).where(_at_depth(s, depth), copied_item(plan, s))
+    if plan.earlier:
+        rows = rows.where(~exists().where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s)))
     return db.execute(insert(ITEMS).from_select(columns, rows), execution_options=COUNTED).rowcount
+
+
+def copy_items(db: Session, plan: CopyPlan) -> None:
+    """Update earlier copies and insert the rest, depth by depth, references already pointing at copies."""
+    offsets = top_level_offsets(db, plan)
+    for depth in range(len(DEPTHS) + 1):
+        update_items(db, plan, depth)
+        insert_items(db, plan, depth, offsets)
 
 
 def top_level_offsets(db: Session, plan: CopyPlan) -> dict[str, int]:
@@ -161,20 +218,6 @@ def top_level_offsets(db: Session, plan: CopyPlan) -> dict[str, int]:
         ITEMS.c.course_id == plan.target_id, ITEMS.c.parent_id.is_(None), ITEMS.c.workflow_state != "deleted")
         .group_by(ITEMS.c.type)).all()
     return {typ: n for typ, n in rows if n}
-
-
-def remap_item_references(db: Session, plan: CopyPlan) -> None:
-    """Point the copies' parent_id, ref_id and file_id at the target's copies (or clear them)."""
-    t = ITEMS
-    for column, table in (("parent_id", ITEMS), ("ref_id", ITEMS), ("file_id", FILES)):
-        src, dst = table.alias("src"), table.alias("dst")
-        db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
-                                   t.c[column] == src.c.id, src.c.course_id == plan.source_id,
-                                   dst.c.course_id == plan.target_id, dst.c.lineage_id == lineage(src))
-                   .values({column: dst.c.id}))
-        stale = select(src.c.id).where(src.c.course_id == plan.source_id)
-        db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
-                                   t.c[column].in_(stale)).values({column: None}))
 
 
 def copy_links(db: Session, plan: CopyPlan) -> None:
@@ -212,7 +255,7 @@ def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
         .where(chosen, ~exists().where(o.c.course_id == plan.target_id, o.c.full_name == s.c.full_name))
     inserted = db.execute(insert(FOLDERS).from_select(
         [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows), execution_options=COUNTED).rowcount
-    _remap_folder_column(db, plan, FOLDERS, "parent_folder_id")
+    _remap_folder_parents(db, plan)
     return inserted, updated
 
 
@@ -220,29 +263,35 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
     """File rows for the target over the same blobs (no bytes are written); matched by lineage."""
     if not plan.files and not plan.picked_files:
         return 0, 0
-    s, t = FILES.alias("s"), FILES
+    s, t, folder = FILES.alias("s"), FILES, FOLDERS.alias("folder")
     values = {c: s.c[c] for c in FILE_VALUES}
-    updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
-                                         picked_file(plan, s)).values({**values, "updated_at": plan.stamp})).rowcount
+    # A file's folder_path is its folder's full_name, and a folder's copy has the same path.
+    values["folder_id"] = select(folder.c.id).where(folder.c.course_id == plan.target_id,
+                                                     folder.c.full_name == s.c.folder_path).scalar_subquery()
+    updated = 0
+    if plan.earlier:
+        updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
+                                             picked_file(plan, s)).values({**values, "updated_at": plan.stamp})).rowcount
     o = FILES.alias("o")
-    rows = select(*(s.c[c] for c in FILE_VALUES), new_uuid, literal(plan.target_id), lineage(s),
+    rows = select(*values.values(), new_uuid, literal(plan.target_id), lineage(s),
                   literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \
         .where(picked_file(plan, s), ~exists().where(o.c.course_id == plan.target_id, o.c.lineage_id == lineage(s)))
     inserted = db.execute(insert(FILES).from_select(
-        [*FILE_VALUES, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows), execution_options=COUNTED).rowcount
-    _remap_folder_column(db, plan, FILES, "folder_id")
+        [*values, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows),
+        execution_options=COUNTED).rowcount
     return inserted, updated
 
 
-def _remap_folder_column(db: Session, plan: CopyPlan, table, column: str) -> None:  # noqa: ANN001
-    src, dst = FOLDERS.alias("src"), FOLDERS.alias("dst")
-    db.execute(update(table).where(table.c.course_id == plan.target_id, table.c.updated_at == plan.stamp,
-                                   table.c[column] == src.c.id, src.c.course_id == plan.source_id,
-                                   dst.c.course_id == plan.target_id, dst.c.full_name == src.c.full_name)
-               .values({column: dst.c.id}))
+def _remap_folder_parents(db: Session, plan: CopyPlan) -> None:
+    """Point copied folders at the target's folder with their parent's path (or at none)."""
+    src, dst, t = FOLDERS.alias("src"), FOLDERS.alias("dst"), FOLDERS
+    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
+                               t.c.parent_folder_id == src.c.id, src.c.course_id == plan.source_id,
+                               dst.c.course_id == plan.target_id, dst.c.full_name == src.c.full_name)
+               .values(parent_folder_id=dst.c.id))
     stale = select(src.c.id).where(src.c.course_id == plan.source_id)
-    db.execute(update(table).where(table.c.course_id == plan.target_id, table.c.updated_at == plan.stamp,
-                                   table.c[column].in_(stale)).values({column: None}))
+    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
+                               t.c.parent_folder_id.in_(stale)).values(parent_folder_id=None))
 
 
 def copy_settings(db: Session, plan: CopyPlan) -> int:

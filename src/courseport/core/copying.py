@@ -10,6 +10,7 @@ share their blobs: a copy writes file rows, never bytes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -87,15 +88,14 @@ def _copy_in(db: Session, payload: dict[str, Any], on_step: Callable[[float, str
         raise NotFound("course", "the source course no longer exists")
     plan = _plan(db, payload, target)
     skipped = copy_tables.skipped_module_items(db, plan)
-    total, updated, revived = copy_tables.item_counts(db, plan)
+    plan = replace(plan, skipped=frozenset(s["id"] for s in skipped), earlier=copy_tables.holds_copies(db, plan))
+    revived = copy_tables.deleted_copies(db, plan)
     folders = copy_tables.copy_folders(db, plan)
     files = copy_tables.copy_files(db, plan, _new_uuid(db))
     _step(on_step, 25.0, "files copied")
-    offsets = copy_tables.top_level_offsets(db, plan)
-    copy_tables.update_items(db, plan)
-    copy_tables.insert_items(db, plan, offsets)
+    copy_tables.copy_items(db, plan)
+    inserted, updated = copy_tables.written_items(db, plan)
     _step(on_step, 60.0, "content copied")
-    copy_tables.remap_item_references(db, plan)
     copy_tables.copy_links(db, plan)
     settings = copy_tables.copy_settings(db, plan)
     copy_links.settle_page_urls(db, plan)
@@ -104,7 +104,9 @@ def _copy_in(db: Session, payload: dict[str, Any], on_step: Callable[[float, str
     rewritten = copy_links.rewrite_bodies(db, plan)
     copy_links.rewrite_syllabus(db, plan)
     _step(on_step, 90.0, "references rewritten")
-    return _result(plan, total, updated, revived, files, folders, settings, rewritten, skipped)
+    copied = {typ: inserted.get(typ, 0) + revived.get(typ, 0) for typ in {*inserted, *revived}}
+    updated = {typ: n - revived.get(typ, 0) for typ, n in updated.items() if n - revived.get(typ, 0)}
+    return _result(plan, copied, updated, revived, files, folders, settings, rewritten, skipped)
 
 
 def _lock_target(db: Session, target_id: int) -> Course:
@@ -183,10 +185,9 @@ def _folder_paths(db: Session, course_id: int, file_ids: set[int], folder_ids: s
     return {"/".join(path.split("/")[:n]) for path in paths for n in range(1, path.count("/") + 2)}
 
 
-def _result(plan: copy_tables.CopyPlan, total: dict[str, int], updated: dict[str, int], revived: dict[str, int],
+def _result(plan: copy_tables.CopyPlan, copied: dict[str, int], updated: dict[str, int], revived: dict[str, int],
             files: tuple[int, int], folders: tuple[int, int], settings: int, rewritten: int,
             skipped: list[dict]) -> dict[str, Any]:
-    copied = {typ: n - updated.get(typ, 0) for typ, n in total.items() if n - updated.get(typ, 0)}
     for name, (new, old) in (("file", files), ("folder", folders)):
         if new:
             copied[name] = new
