@@ -40,6 +40,12 @@ def instance_secret(engine) -> bytes:  # noqa: ANN001
 def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
+    if engine.dialect.name == "postgresql":
+        from courseport import distributed  # procrastinate loads only for PostgreSQL
+
+        distributed.ensure_schema(engine)
+        if settings.job_mode != "threads":  # in threads mode this process runs every job itself
+            distributed.install()
     with transaction(engine, write=True) as db:
         ensure_root(db)
     blobs = LocalBlobStore(settings.blob_dir)

@@ -1,17 +1,17 @@
-"""The `courseport` command: serve, db upgrade, token create."""
+"""The `courseport` command: serve, worker, db upgrade, token create."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from courseport import migrate
-from courseport.blobs import LocalBlobStore
 from courseport.core import accounts, admin, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
@@ -29,7 +29,22 @@ def _migrated_engine(settings: Settings) -> Engine:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
+    if engine.dialect.name == "postgresql":
+        from courseport import distributed  # procrastinate's queue tables, outside our migrations
+
+        distributed.ensure_schema(engine)
     return engine
+
+
+def _schema_is_current(settings: Settings) -> bool:
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT version_num FROM alembic_version")) == migrate.head_revision()
+    except Exception:  # noqa: BLE001 - no database file or no version table: not current either
+        return False
+    finally:
+        engine.dispose()
 
 
 @click.group()
@@ -106,8 +121,7 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         learn_key, learn_secret = oauth_clients.ensure_client(
             session, integration, "credentials.json", learn_app.get("key"), learn_app.get("secret"))
         wanted = seed_demo if seed_demo is not None else first_start
-        blobs = LocalBlobStore(settings.blob_dir)
-        summary = demo.seed_demo(session, user, enroll_me=True, blobs=blobs) if wanted else None
+        summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value},
@@ -141,7 +155,8 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
 @click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL",
               help="postgresql://... to use PostgreSQL instead of SQLite.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
-@click.option("--job-mode", type=click.Choice(["threads", "manual"]), default="threads", show_default=True)
+@click.option("--job-mode", type=click.Choice(["threads", "manual", "external"]), default="threads",
+              show_default=True, help="external: `courseport worker` processes run the jobs, not this one.")
 @click.option("--seed-demo/--no-demo", "seed_demo", default=None,
               help="Seed demo data on start (default: only on the first start of an empty store).")
 def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str,
@@ -163,6 +178,27 @@ def serve(host: str, port: int, data_dir: str | None, database_url: str | None, 
     # release a client library (bbrest's pyppeteer pins an old one) drags into the environment.
     uvicorn.run("courseport.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", ws="none")
+
+
+@main.command()
+@click.option("--data-dir", default=None, help="Folder of the SQLite file (ignored with --database-url).")
+@click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL",
+              help="postgresql://... to run a procrastinate worker against PostgreSQL.")
+@click.option("--concurrency", default=2, show_default=True, type=int, help="Jobs run at once.")
+@click.option("--lease-seconds", default=None, type=float, envvar="COURSEPORT_JOB_LEASE_SECONDS",
+              help="How long a job stays claimed without a heartbeat before another worker retries it.")
+def worker(data_dir: str | None, database_url: str | None, concurrency: int, lease_seconds: float | None) -> None:
+    """Run jobs until stopped (SIGINT/SIGTERM): any number of processes on PostgreSQL, on any machines;
+    on SQLite, a job process beside `serve --job-mode external` on the same machine."""
+    from courseport.worker import run_worker_process
+
+    if concurrency < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--concurrency")
+    settings = _settings(data_dir, database_url, job_threads=concurrency, job_lease_seconds=lease_seconds)
+    if not _schema_is_current(settings):
+        raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker_process(settings)
 
 
 if __name__ == "__main__":

@@ -43,5 +43,7 @@ class Settings:
             env["data_dir"] = Path(os.environ["COURSEPORT_DATA_DIR"])
         if os.environ.get("COURSEPORT_JOB_MODE"):
             env["job_mode"] = os.environ["COURSEPORT_JOB_MODE"]
+        if os.environ.get("COURSEPORT_JOB_LEASE_SECONDS"):
+            env["job_lease_seconds"] = float(os.environ["COURSEPORT_JOB_LEASE_SECONDS"])
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)

@@ -1,17 +1,23 @@
-"""Embedded job runner: worker threads inside the serving process claim and run jobs.
+"""Job runners: worker threads inside the serving process, and the `courseport worker` process.
 
-In `manual` job mode nothing runs until `run_pending` is called (tests, emulation).
+In `threads` job mode the serving process claims and runs jobs itself; in `manual` mode nothing
+runs until `run_pending` is called (tests, emulation); in `external` mode `courseport worker`
+processes run them: procrastinate workers on PostgreSQL (distributed.py), or on SQLite these same
+threads in a process of their own on the same machine.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 
 from courseport.core import jobs
 from courseport.core.job_kinds import load_handlers
+from courseport.db import make_engine
+from courseport.settings import Settings
 
 log = logging.getLogger("courseport.worker")
 
@@ -45,6 +51,17 @@ class JobRunner:
             t.join(timeout=5)
         self._threads.clear()
 
+    def run_forever(self) -> None:
+        """Run the worker threads in the foreground until SIGINT or SIGTERM."""
+        stopping = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+        self.start()
+        log.info("running jobs with %d threads", len(self._threads))
+        while not stopping.wait(1.0):
+            pass
+        self.stop()
+
     def notify(self) -> None:
         """Wake idle workers: a job was just committed."""
         with self._wake:
@@ -64,3 +81,22 @@ class JobRunner:
                 log.exception("job worker %s failed to claim or run", worker_id)
             with self._wake:
                 self._wake.wait(timeout=1.0)
+
+
+def run_worker_process(settings: Settings) -> None:
+    """`courseport worker`: a procrastinate worker on PostgreSQL, the embedded threads on SQLite.
+
+    `settings.job_threads` is the number of jobs run at once, `job_lease_seconds` their lease.
+    """
+    engine = make_engine(settings.effective_database_url)
+    if engine.dialect.name == "postgresql":
+        from courseport import distributed
+
+        distributed.ensure_schema(engine)
+        distributed.run_worker(engine, settings.effective_database_url, concurrency=settings.job_threads,
+                               lease_seconds=settings.job_lease_seconds)
+        return
+    engine.dispose()
+    from courseport.app import build_services  # builds the same services `serve` holds
+
+    JobRunner(build_services(settings.with_changes(job_mode="threads"))).run_forever()
