@@ -15,6 +15,7 @@ class Settings:
     port: int = 8000
     # "threads": embedded worker threads run jobs as soon as they commit.
     # "manual": jobs wait until run on demand (tests, emulation).
+    # "external": this process runs no jobs; `courseport worker` processes do (PostgreSQL scale-out).
     job_mode: str = "threads"
     job_threads: int = 2
     job_lease_seconds: float = 60.0
