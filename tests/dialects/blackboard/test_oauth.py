@@ -64,3 +64,22 @@ def test_the_application_acts_with_its_user_rights(world):
         answer = learn.get("/learn/api/public/v3/courses")
         assert answer.status_code == 403
         assert answer.json() == {"status": 403, "message": "User is not authorized to perform this operation"}
+
+
+def test_serve_credentials_hold_a_working_learn_application(tmp_path):
+    from courseport import cli
+    from courseport.core import oauth_clients
+    from courseport.db import make_engine, transaction
+    from courseport.settings import Settings
+
+    settings = Settings(data_dir=tmp_path)
+    creds, _ = cli.prepare_store(settings, "http://127.0.0.1:9", False)
+    again, _ = cli.prepare_store(settings, "http://127.0.0.1:9", False)
+    assert again["blackboard"] == creds["blackboard"] and set(creds["blackboard"]) == {"key", "secret"}
+    engine = make_engine(settings.effective_database_url)
+    with transaction(engine, write=True) as db:
+        issued = oauth_clients.issue_token(db, creds["blackboard"]["key"], creds["blackboard"]["secret"],
+                                           "client_credentials")
+        user, _ = oauth_clients.authenticate(db, issued.value)
+        assert user.login_id == "blackboard-integration"
+    engine.dispose()

@@ -1,0 +1,94 @@
+"""Core course-record rules on a real database: availability both ways, uniqueness among live
+courses, durations and enrollment options following the Canvas columns, copy records."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from courseport.core import course_records, courses
+from courseport.core.errors import Conflict, InvalidInput, NotFound
+from courseport.schema import Course, User
+
+
+def _as(world, fn, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
+    with world.tx() as db:
+        return fn(db, db.get(User, world.admin.id), *args, **kw)
+
+
+@pytest.mark.parametrize("available", list(course_records.AVAILABILITY))
+def test_availability_round_trips_through_the_course_state(world, available):
+    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C",
+                                                        "availability.available": available})
+    assert (course.workflow_state, course.availability) == course_records.AVAILABILITY[available]
+    with world.tx() as db:
+        row = db.get(Course, course.id)
+        assert course_records.availability_of(row) == available
+        sql = db.scalar(select(course_records.availability_column()).where(Course.id == course.id))
+        assert sql == available
+
+
+def test_a_canvas_state_change_outranks_a_stale_learn_only_state(world):
+    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C",
+                                                        "availability.available": "Disabled"})
+    _as(world, courses.update_course, course.id, {}, event="offer")  # published through Canvas
+    with world.tx() as db:
+        row = db.get(Course, course.id)
+        assert course_records.availability_of(row) == "Yes"
+        assert db.scalar(select(course_records.availability_column()).where(Course.id == course.id)) == "Yes"
+    _as(world, courses.update_course, course.id, {}, event="conclude")
+    with world.tx() as db:
+        assert course_records.availability_of(db.get(Course, course.id)) == "Yes"  # concluded: closedComplete
+
+
+def test_course_ids_are_unique_among_live_courses_only(world):
+    first = _as(world, course_records.create_record, {"courseId": "bio", "name": "Bio"})
+    with pytest.raises(Conflict):
+        _as(world, course_records.create_record, {"courseId": "bio", "name": "Again"})
+    _as(world, course_records.delete_record, "id", first.id)
+    again = _as(world, course_records.create_record, {"courseId": "bio", "name": "Again"})
+    with world.tx() as db:
+        assert course_records.resolve_record(db, "courseId", "bio").id == again.id
+        with pytest.raises(NotFound):
+            course_records.resolve_record(db, "id", first.id)
+
+
+def test_durations_follow_the_course_dates(world):
+    course = world.course("Canvas made")
+    with world.tx() as db:
+        assert course_records.duration_of(db.get(Course, course.id)) == {"type": "Continuous"}
+    _as(world, courses.update_course, course.id, {"start_at": None, "end_at": None})
+    _as(world, course_records.update_record, "id", course.id, {"availability.duration.type": "FixedNumDays",
+                                                                "availability.duration.daysOfUse": 10})
+    with world.tx() as db:
+        assert course_records.duration_of(db.get(Course, course.id)) == {"type": "FixedNumDays", "daysOfUse": 10}
+    with pytest.raises(InvalidInput) as bad:
+        _as(world, course_records.update_record, "id", course.id, {"availability.duration.type": "DateRange"})
+    assert bad.value.field == "availability.duration.start"
+
+
+def test_enrollment_options_follow_self_enrollment(world):
+    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C", "enrollment.type": "EmailEnrollment"})
+    with world.tx() as db:
+        assert course_records.enrollment_of(db.get(Course, course.id)) == {"type": "EmailEnrollment"}
+    _as(world, courses.update_course, course.id, {"self_enrollment": True})
+    with world.tx() as db:
+        assert course_records.enrollment_of(db.get(Course, course.id)) == {"type": "SelfEnrollment"}
+    with pytest.raises(InvalidInput) as bad:
+        _as(world, course_records.update_record, "id", course.id, {"enrollment.type": "InstructorLed",
+                                                                    "enrollment.accessCode": "x"})
+    assert bad.value.field == "enrollment.accessCode"
+
+
+def test_a_copy_record_takes_the_source_record_under_a_new_course_id(world):
+    source = _as(world, course_records.create_record, {"courseId": "src", "name": "Source", "description": "d",
+                                                        "ultraStatus": "Ultra", "availability.available": "No"})
+    with world.tx() as db:
+        source = db.get(Course, source.id)
+    copy = _as(world, course_records.create_copy_record, source, "dst")
+    assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.ultra_status) == (
+        "dst", "dst", "Source", "d", "Ultra")
+    assert course_records.availability_of(copy) == "No"
+    assert course_records.copy_history_of(copy) == [source.uuid]
+    with pytest.raises(Conflict):
+        _as(world, course_records.create_copy_record, source, "src")
