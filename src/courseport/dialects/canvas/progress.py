@@ -8,13 +8,16 @@ from courseport.core import batch_updates, jobs
 from courseport.dialects.canvas.protocol import Call, get, iso, put
 from courseport.schema import Job
 
-_STATES = {"queued": "queued", "running": "running", "completed": "completed", "failed": "failed"}
+_STATES = {"queued": "queued", "waiting": "queued", "running": "running", "completed": "completed",
+           "failed": "failed"}
+_TAGS = {"course_copy": "content_migration"}  # Canvas tags a copy's progress as its migration
 
 
 def render_progress(job: Job, origin: str) -> dict[str, Any]:
     return {
         "id": job.id, "context_id": job.context_id, "context_type": job.context_type, "user_id": job.user_id,
-        "tag": job.kind, "completion": round(job.progress, 1), "workflow_state": _STATES.get(job.state, job.state),
+        "tag": _TAGS.get(job.kind, job.kind), "completion": round(job.progress, 1),
+        "workflow_state": _STATES.get(job.state, job.state),
         "created_at": iso(job.created_at), "updated_at": iso(job.updated_at),
         "message": job.error if job.state == "failed" else job.message, "results": job.result,
         "url": f"{origin}/api/v1/progress/{job.id}",

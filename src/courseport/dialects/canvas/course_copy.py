@@ -1,0 +1,37 @@
+"""Canvas course copy (the older API): start a copy from a source course, and its status."""
+
+from __future__ import annotations
+
+from courseport.core import content, content_migrations, copying
+from courseport.core.errors import InvalidInput
+from courseport.dialects.canvas.content_migration_json import render_course_copy
+from courseport.dialects.canvas.protocol import Call, get, post
+
+
+def _selection(call: Call) -> frozenset[str]:
+    only, exclude = call.list("only[]"), call.list("except[]")
+    content.selection("canvas", only or None, field="only[]")  # each list's unknown names, named by its list
+    content.selection("canvas", None, exclude, field="except[]")
+    return content.selection("canvas", only or None, exclude)
+
+
+@post("/courses/{course_id:str}/course_copy", status_code=200)
+def copy_course(call: Call, course_id: str) -> dict:
+    source = call.str("source_course")
+    if not source:
+        raise InvalidInput("source_course", "source_course is required")
+    selection = _selection(call)
+    with call.write() as (db, me):
+        job = copying.queue_copy(db, me, source, course_id, selection)
+    call.services.jobs.notify()
+    return render_course_copy(job, job.context_id)
+
+
+@get("/courses/{course_id:str}/course_copy/{copy_id:int}")
+def copy_status(call: Call, course_id: str, copy_id: int) -> dict:
+    with call.read() as (db, me):
+        record = content_migrations.get_copy(db, me, course_id, copy_id)
+    return render_course_copy(record.job, record.course_id)
+
+
+ROUTES = [copy_course, copy_status]
