@@ -3,6 +3,8 @@ updates instead of duplicates, selections that name what they skip, atomic failu
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -218,3 +220,72 @@ def test_rights_on_source_and_target(world, courses):
         copying.queue_copy(db, db.get(User, teacher.id), source.id, source.id, EVERYTHING)
     with world.tx() as db:
         assert db.scalar(select(func.count()).select_from(Job).where(Job.kind == copying.KIND)) == 0
+
+
+def _payload(source, target) -> dict:
+    return {"source_course_id": source.id, "target_course_id": target.id, "selection": sorted(EVERYTHING),
+            "picked": None}
+
+
+def test_two_copies_into_one_target_do_not_interleave(world, courses, monkeypatch):
+    """The second copy takes the target only after the first committed, so it updates, not duplicates."""
+    source, target, _, _ = courses
+    events: list[str] = []
+    inside, release = threading.Event(), threading.Event()
+    lock_target, copy_links = copying._lock_target, copy_tables.copy_links
+
+    def locking(db, target_id):
+        course = lock_target(db, target_id)
+        events.append(f"{threading.current_thread().name} locked")
+        return course
+
+    def pausing(db, plan):
+        if threading.current_thread().name == "first":
+            inside.set()
+            assert release.wait(10)
+        copy_links(db, plan)
+
+    monkeypatch.setattr(copying, "_lock_target", locking)
+    monkeypatch.setattr(copy_tables, "copy_links", pausing)
+    results: dict[str, dict] = {}
+
+    def run(name):
+        results[name] = copying.copy_course(world.engine, _payload(source, target))
+        events.append(f"{name} done")
+
+    first = threading.Thread(target=run, args=("first",), name="first")
+    second = threading.Thread(target=run, args=("second",), name="second")
+    first.start()
+    assert inside.wait(10)
+    second.start()
+    release.set()
+    first.join(20)
+    second.join(20)
+    assert [e for e in events if e != "second locked"][:2] == ["first locked", "first done"]
+    assert events[-2:] == ["second locked", "second done"]
+    assert sum(results["first"]["copied"].values()) == 16 and results["first"]["updated"] == {}
+    assert results["second"]["copied"] == {} and sum(results["second"]["updated"].values()) == 16
+    with world.tx() as db:
+        assert db.scalar(select(func.count()).select_from(ContentItem)
+                         .where(ContentItem.course_id == target.id)) == 13
+
+
+def test_a_source_edited_during_a_copy_is_read_as_one_snapshot(world, courses, monkeypatch):
+    """On PostgreSQL the copy reads the source at REPEATABLE READ: a page committed to the source
+    mid-copy is not copied (SQLite cannot commit a second writer during the copy at all)."""
+    if world.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: no edit can commit during a copy")
+    source, target, _, _ = courses
+    copy_files = copy_tables.copy_files
+
+    def editing(db, plan, new_uuid):
+        copied = copy_files(db, plan, new_uuid)
+        with world.tx() as other:
+            content.create_item(other, source.id, "page", {"title": "Late", "slug": "late",
+                                                           "workflow_state": "published"})
+        return copied
+
+    monkeypatch.setattr(copy_tables, "copy_files", editing)
+    result = copying.copy_course(world.engine, _payload(source, target))
+    assert result["copied"]["page"] == 2
+    assert ("page", "Late") not in _items(world, target.id)
