@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from courseport.core import content, copy_tables, copying
+from courseport.core import content, copy_tables, copying, jobs
 from courseport.core.content import selection
 from courseport.core.errors import InvalidInput, NotAllowed
 from courseport.core.folders import folder_at_path
@@ -289,3 +289,18 @@ def test_a_source_edited_during_a_copy_is_read_as_one_snapshot(world, courses, m
     result = copying.copy_course(world.engine, _payload(source, target))
     assert result["copied"]["page"] == 2
     assert ("page", "Late") not in _items(world, target.id)
+
+
+def test_a_worker_that_lost_its_lease_commits_nothing(world, courses):
+    """The copy checks, in its own transaction, that its worker still holds the job."""
+    source, target, teacher, _ = courses
+    with world.tx() as db:
+        job_id = copying.queue_copy(db, db.get(User, teacher.id), source.id, target.id, EVERYTHING).id
+    ctx = jobs.claim(world.engine, "stalled-worker", 60.0)
+    with world.tx() as db:
+        db.execute(update(Job).where(Job.id == job_id).values(worker_id="new-worker"))
+    jobs.run(ctx, copying.KIND)
+    with world.tx() as db:
+        job = db.get(Job, job_id)
+        assert (job.state, job.worker_id) == ("running", "new-worker")
+        assert db.scalar(select(func.count()).select_from(ContentItem).where(ContentItem.course_id == target.id)) == 0

@@ -254,7 +254,8 @@ def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
                   literal(plan.stamp, FOLDERS.c.created_at.type), literal(plan.stamp, FOLDERS.c.updated_at.type)) \
         .where(chosen, ~exists().where(o.c.course_id == plan.target_id, o.c.full_name == s.c.full_name))
     inserted = db.execute(insert(FOLDERS).from_select(
-        [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows), execution_options=COUNTED).rowcount
+        [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows),
+        execution_options=COUNTED).rowcount
     _remap_folder_parents(db, plan)
     return inserted, updated
 
@@ -271,7 +272,8 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
     updated = 0
     if plan.earlier:
         updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
-                                             picked_file(plan, s)).values({**values, "updated_at": plan.stamp})).rowcount
+                                             picked_file(plan, s))
+                             .values({**values, "updated_at": plan.stamp})).rowcount
     o = FILES.alias("o")
     rows = select(*values.values(), new_uuid, literal(plan.target_id), lineage(s),
                   literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \

@@ -39,7 +39,8 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
 
     `selection` is what `content.selection(...)` returns (types copied whole); `picked` adds chosen
     source ids per item type ("file" and "folder" for files), each with what it needs; no target
-    means a new course in the source's account made from `new_course` fields. `extra` is kept on the job for the dialect that renders it.
+    means a new course in the source's account made from `new_course` fields. `extra` is kept on
+    the job for the dialect that renders it.
     """
     source, source_rights = readable_course(db, actor, source_ref)
     require_any(source_rights, *SOURCE_RIGHTS)
@@ -62,20 +63,27 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
 @jobs.job_handler(KIND)
 def run_copy(ctx: jobs.JobContext) -> dict:
     ctx.progress(0.0, "copying", force=True)
-    result = copy_course(ctx.engine, ctx.payload,
-                         on_step=None if ctx.engine.dialect.name == "sqlite" else ctx.progress)
-    return result
+    # On SQLite a progress report would wait behind the copy's own write lock: report only around it.
+    on_step = None if ctx.engine.dialect.name == "sqlite" else ctx.progress
+    return copy_course(ctx.engine, ctx.payload, on_step=on_step, fence=ctx.confirm_held)
 
 
-def copy_course(engine: Engine, payload: dict[str, Any],
-                on_step: Callable[[float, str], None] | None = None) -> dict[str, Any]:
-    """Copy as the payload says, in one transaction (retried when PostgreSQL cannot serialise it)."""
+def copy_course(engine: Engine, payload: dict[str, Any], on_step: Callable[[float, str], None] | None = None,
+                fence: Callable[[Session], None] | None = None) -> dict[str, Any]:
+    """Copy as the payload says, in one transaction (retried when PostgreSQL cannot serialise it).
+
+    `fence(db)` runs last in that transaction: a job handler checks there that it still holds the
+    job, so a worker that lost its lease cannot commit a copy as well.
+    """
     for attempt in range(_RETRIES):
         try:
             with transaction(engine, write=True) as db:
                 if engine.dialect.name == "postgresql":
                     db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                return _copy_in(db, payload, on_step)
+                result = _copy_in(db, payload, on_step)
+                if fence is not None:
+                    fence(db)
+                return result
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) != _SERIALIZATION_FAILURE or attempt == _RETRIES - 1:
                 raise

@@ -93,7 +93,8 @@ def test_rights_on_source_and_target(world, setup):
         with world.client(token) as c:
             r = c.post(f"/api/v1/courses/{target.id}/course_copy", data={"source_course": str(source.id)})
         assert r.status_code == 403
-        assert r.json() == {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+        assert r.json() == {"status": "unauthorized",
+                            "errors": [{"message": "user not authorized to perform that action"}]}
     assert _jobs(world) == 0
 
 
@@ -105,7 +106,8 @@ def test_a_failed_copy_reports_failed_and_leaves_the_target_empty(world, setup, 
 
     monkeypatch.setattr(copy_tables, "copy_links", broken)
     with world.client(token) as c:
-        copy_id = c.post(f"/api/v1/courses/{target.id}/course_copy", data={"source_course": str(source.id)}).json()["id"]
+        copy_id = c.post(f"/api/v1/courses/{target.id}/course_copy",
+                         data={"source_course": str(source.id)}).json()["id"]
         world.run_jobs()
         r = c.get(f"/api/v1/courses/{target.id}/course_copy/{copy_id}")
     assert (r.json()["workflow_state"], r.json()["progress"]) == ("failed", 0)

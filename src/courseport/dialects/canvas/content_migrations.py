@@ -46,7 +46,8 @@ def _picked(call: Call, name: str, node: Any) -> dict[str, list[int]]:
             continue
         canvas_key = COPY_KEYS.get(key) if name == "copy" else key
         if canvas_key not in SELECT_KEYS:
-            raise InvalidInput(f"{name}[{key}]", f"{name}[{key}]: unknown content type; known: {', '.join(SELECT_KEYS)}")
+            raise InvalidInput(f"{name}[{key}]",
+                               f"{name}[{key}]: unknown content type; known: {', '.join(SELECT_KEYS)}")
         if isinstance(ids, dict):  # copy[type][id]=1
             ids = [i for i, on in ids.items() if to_bool(on, f"{name}[{key}][{i}]")]
         ids = ids if isinstance(ids, list) else [ids]
