@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
+from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.errors import InvalidInput
 from courseport.core.permissions import enrollment_types_with
 from courseport.schema import Course, Enrollment, User
@@ -197,14 +198,11 @@ def _total(groups: list[_Group], subs: dict[int, Submission], *, final: bool, we
     return round(score * 100.0 / full_weight if full_weight < 100 else score, 2)
 
 
-_STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
-
-
 def _waiting_for_grade() -> ColumnElement[bool]:
     """A submission (joined to its assignment item) of an active student, waiting for a (new) grade."""
     active_student = select(Enrollment.id).where(
         Enrollment.course_id == Submission.course_id, Enrollment.user_id == Submission.user_id,
-        Enrollment.type.in_(_STUDENT_TYPES), Enrollment.workflow_state == "active").exists()
+        Enrollment.type.in_(STUDENT_TYPES), Enrollment.workflow_state == "active").exists()
     return and_(Submission.workflow_state.in_(("submitted", "pending_review")), Submission.submission_type.is_not(None),
                 Submission.excused.is_(False), active_student, ContentItem.type == "assignment",
                 ContentItem.workflow_state == "published")

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import readable_course, resolve_course
+from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.errors import NotAllowed, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import CourseRights, course_rights
@@ -27,7 +28,6 @@ from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.files import File
 
 LIVE_TARGET_STATES = frozenset({"published", "active", "locked", "post_delayed"})
-STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _SUBMITTED = frozenset({"submitted", "graded", "pending_review"})
 
 

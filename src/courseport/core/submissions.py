@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from courseport.core import users
 from courseport.core.content import get_item
 from courseport.core.courses import readable_course
-from courseport.core.due_dates import effective_dates
+from courseport.core.due_dates import STUDENT_TYPES, effective_dates
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.grades import grade_for_score, score_for_posted_grade
 from courseport.core.html import sanitize_html
@@ -32,7 +32,6 @@ SUBMISSION_TYPES: dict[str, str] = {  # type -> the submission[...] parameter it
     "media_recording": "media_comment_id", "basic_lti_launch": "url", "student_annotation": "annotatable_attachment_id",
 }
 WORKFLOW_STATES = ("submitted", "unsubmitted", "graded", "pending_review")
-STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _STUDENT_STATES = ("active", "invited", "completed")
 _NO_SUBMISSION_EXPECTED = {"none", "not_graded", "on_paper", "external_tool", "wiki_page"}
 LOCKED_MESSAGE = "You can't submit an assignment when it is locked"

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import readable_course
 from courseport.core.assignment_views import AssignmentView, load_views
 from courseport.core.assignments import access_for, visible_items
+from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.grades import assignments_needing_grading
 from courseport.core.paging import Slice, Window, window_of
 from courseport.core.permissions import enrollment_types_with
 from courseport.schema import ContentItem, Course, Enrollment, Submission, User
 from courseport.schema.base import utcnow
 
-STUDENT_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 NO_ONLINE_SUBMISSION = frozenset({"none", "not_graded", "on_paper", "external_tool", "wiki_page"})
 UNGRADED_QUIZ_TYPES = ("practice_quiz", "survey")
 DONE_STATES = ("submitted", "graded", "pending_review")
