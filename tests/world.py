@@ -96,6 +96,22 @@ class World:
         assert answer.status_code == 200, answer.text
         return answer.json()["access_token"]
 
+    def d2l_keys(self, user: User | None = None) -> dict[str, str]:
+        """D2L ID-key credentials (app id/key, user id/key) acting as `user`, the site admin by default."""
+        from courseport.core import d2l_apps
+
+        with self.tx() as db:
+            return d2l_apps.ensure_credentials(db, db.get(User, (user or self.admin).id), {})
+
+    def d2l(self, user: User | None = None, *, anonymous: bool = False):  # noqa: ANN201
+        """A d2lvalence user context (a requests auth) signing as `user`, or anonymously."""
+        from d2lvalence import auth as d2l_auth
+
+        keys = self.d2l_keys(user)
+        props = {"host": self.base_url.split("://", 1)[1], "encrypt_requests": False, "server_skew": 0,
+                 "user_id": "" if anonymous else keys["user_id"], "user_key": "" if anonymous else keys["user_key"]}
+        return d2l_auth.fashion_user_context(keys["app_id"], keys["app_key"], props)
+
     def run_jobs(self) -> int:
         return self.services.jobs.run_pending()
 

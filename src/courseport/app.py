@@ -18,6 +18,8 @@ from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
+from courseport.dialects.d2l import protocol as d2l_protocol
+from courseport.dialects.d2l.routes import ROUTES as D2L_ROUTES
 from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
@@ -55,6 +57,8 @@ def build_services(settings: Settings) -> Services:
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith(d2l_protocol.PREFIX + "/"):
+        return d2l_protocol.http_error_response(exc.status_code, exc.detail)
     if request.url.path.startswith(blackboard_protocol.PREFIX):
         return blackboard_protocol.http_error_response(exc.status_code, exc.detail)
     return canvas_protocol.http_error_response(exc.status_code, exc.detail)
@@ -76,6 +80,14 @@ def _blackboard_error(request: Request, exc: Exception) -> Response:
     return blackboard_protocol.error_response(exc)
 
 
+def _d2l_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return d2l_protocol.http_error_response(exc.status_code, exc.detail)
+    if not isinstance(exc, DomainError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return d2l_protocol.error_response(exc)
+
+
 @get("/_courseport/health", sync_to_thread=False)
 def health() -> dict:
     return {"status": "ok"}
@@ -95,8 +107,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         dependencies={"call": Provide(blackboard_protocol.provide_call)},
         exception_handlers={DomainError: _blackboard_error, Exception: _blackboard_error},
     )
+    d2l = Router(
+        path=d2l_protocol.PREFIX,
+        route_handlers=D2L_ROUTES,
+        dependencies={"call": Provide(d2l_protocol.provide_call)},
+        exception_handlers={DomainError: _d2l_error, Exception: _d2l_error},
+    )
     app = Litestar(
-        route_handlers=[health, canvas, blackboard, *ADMIN_ROUTES],
+        route_handlers=[health, canvas, blackboard, d2l, *ADMIN_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[blackboard_protocol.add_rate_limit_headers],
         on_startup=[lambda: services.jobs.start()],

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from courseport import migrate
-from courseport.core import accounts, admin, demo, oauth_clients, tokens
+from courseport.core import accounts, admin, d2l_apps, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
 from courseport.schema import User
@@ -120,12 +120,13 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         integration = admin.ensure_user(session, "blackboard-integration", name="Blackboard integration", admin=True)
         learn_key, learn_secret = oauth_clients.ensure_client(
             session, integration, "credentials.json", learn_app.get("key"), learn_app.get("secret"))
+        d2l_keys = d2l_apps.ensure_credentials(session, user, current.get("d2l", {}))
         wanted = seed_demo if seed_demo is not None else first_start
         summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value},
-             "blackboard": {"key": learn_key, "secret": learn_secret}}
+             "blackboard": {"key": learn_key, "secret": learn_secret}, "d2l": d2l_keys}
     if summary is not None:
         creds["demo"] = {"account_id": summary.account_id, "users": {
             u.login: {"id": u.id, "name": u.name, "role": u.role, "token": u.token} for u in summary.users}}
@@ -142,6 +143,8 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
     click.echo(f"  python: canvasapi.Canvas({base_url!r}, <canvas.token from credentials.json>)")
     click.echo(f"  Blackboard Learn-compatible API: {base_url}/learn/api/public  "
                f"(OAuth 2 key {creds['blackboard']['key'][:6]}..., secret in credentials.json)")
+    click.echo(f"  D2L Valence-compatible API: {base_url}/d2l/api  (ID-key app {creds['d2l']['app_id'][:6]}..., "
+               f"user and keys under d2l in credentials.json)")
     if summary is not None:
         click.echo(f"demo data: {summary.account_name} (account {summary.account_id}), "
                    f"{len(summary.courses)} courses, {len(summary.users)} users; "

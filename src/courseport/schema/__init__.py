@@ -4,6 +4,8 @@ from courseport.schema.base import Base
 from courseport.schema.accounts import Account, AccountUser, Role, Term
 from courseport.schema.users import AccessToken, User
 from courseport.schema.oauth_clients import OAuthClient
+from courseport.schema.course_templates import CourseTemplate
+from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.courses import (
     Course,
     CourseNickname,
@@ -34,6 +36,9 @@ __all__ = [
     "Term",
     "AccessToken",
     "OAuthClient",
+    "CourseTemplate",
+    "D2LApp",
+    "D2LUserKey",
     "User",
     "Course",
     "CourseNickname",

@@ -80,6 +80,10 @@ class Course(Base):
     allow_observers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     availability: Mapped[str | None] = mapped_column(String(16))  # Learn-only states: Disabled, Term
     learn_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment and locale details
+    # D2L course offerings: the template the offering was made from and its content root path.
+    course_template_id: Mapped[int | None] = mapped_column(ForeignKey("course_templates.id", ondelete="SET NULL"),
+                                                           index=True)
+    content_path: Mapped[str | None] = mapped_column(String(1024))
 
 
 class CourseSetting(Base):

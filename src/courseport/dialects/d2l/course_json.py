@@ -1,0 +1,41 @@
+"""Course.* JSON blocks: CourseOffering with its BasicOrgUnits, CourseTemplate, SchemaElement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core.course_offerings import OfferingView
+from courseport.core.org_units import OrgUnit, OrgUnitType, ParentRule
+from courseport.dialects.d2l.protocol import d2l_id, utc
+from courseport.schema import CourseTemplate
+
+
+def render_basic_org_unit(unit: OrgUnit | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"Identifier": d2l_id(unit.id), "Name": unit.name, "Code": unit.code}
+
+
+def render_offering(view: OfferingView) -> dict[str, Any]:
+    course = view.course
+    return {
+        "Identifier": d2l_id(course.id), "Name": course.name, "Code": course.course_code,
+        "IsActive": course.workflow_state == "available", "Path": course.content_path or "",
+        "StartDate": utc(course.start_at), "EndDate": utc(course.end_at),
+        "CourseTemplate": render_basic_org_unit(view.template),
+        "Semester": render_basic_org_unit(view.semester),
+        "Department": render_basic_org_unit(view.department),
+    }
+
+
+def render_template(template: CourseTemplate) -> dict[str, Any]:
+    return {"Identifier": d2l_id(template.id), "Code": template.code, "Name": template.name, "Path": template.path}
+
+
+def render_org_unit_type(unit_type: OrgUnitType) -> dict[str, Any]:
+    return {"Id": unit_type.id, "Code": unit_type.code, "Name": unit_type.name}
+
+
+def render_schema(rules: tuple[ParentRule, ...]) -> list[dict[str, Any]]:
+    return [{"Type": render_org_unit_type(r.type), "IsNotAllowed": r.not_allowed, "IsRequired": r.required}
+            for r in rules]

@@ -1,0 +1,58 @@
+"""Course offering routes (lp 1.1+): create, read, replace (CourseOfferingInfo), delete."""
+
+from __future__ import annotations
+
+from courseport.core import course_offerings
+from courseport.core.course_offerings import NewOffering, OfferingInfo
+from courseport.dialects.d2l.course_json import render_offering
+from litestar import Response
+
+from courseport.dialects.d2l.protocol import (
+    BOOLEAN, D2LID, DATE, OPTIONAL_D2LID, STRING, Call, block_fields, delete, empty, get, post, put, route_id)
+
+BASE = "/api/lp/{version:str}/courses"
+SINCE = {"since": "1.1"}
+CREATE_SPEC = {
+    "Name": (STRING, True), "Code": (STRING, True), "Path": (STRING, False), "CourseTemplateId": (D2LID, True),
+    "SemesterId": (OPTIONAL_D2LID, False), "StartDate": (DATE, False), "EndDate": (DATE, False),
+    "LocaleId": (OPTIONAL_D2LID, False), "ForceLocale": (BOOLEAN, False), "ShowAddressBook": (BOOLEAN, False),
+}
+INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "StartDate": (DATE, False),
+             "EndDate": (DATE, False), "IsActive": (BOOLEAN, True)}
+
+
+@post(BASE, opt=SINCE)
+def create_offering(call: Call, version: str) -> dict:
+    f = block_fields(call.block(), CREATE_SPEC)
+    new = NewOffering(f["Name"], f["Code"], f["Path"] or "", f["CourseTemplateId"], f["SemesterId"],
+                      f["StartDate"], f["EndDate"])
+    with call.write() as (db, me):
+        return render_offering(course_offerings.create_offering(db, me, new))
+
+
+@get(BASE + "/{org_unit_id:str}", opt=SINCE)
+def get_offering(call: Call, version: str, org_unit_id: str) -> dict:
+    course_id = route_id(org_unit_id, "course offering")
+    with call.read() as (db, me):
+        return render_offering(course_offerings.readable_offering(db, me, course_id))
+
+
+@put(BASE + "/{org_unit_id:str}", opt=SINCE)
+def update_offering(call: Call, version: str, org_unit_id: str) -> Response:
+    course_id = route_id(org_unit_id, "course offering")
+    f = block_fields(call.block(), INFO_SPEC)
+    info = OfferingInfo(f["Name"], f["Code"], f["StartDate"], f["EndDate"], f["IsActive"])
+    with call.write() as (db, me):
+        course_offerings.replace_offering(db, me, course_id, info)
+    return empty()
+
+
+@delete(BASE + "/{org_unit_id:str}", opt=SINCE)
+def delete_offering(call: Call, version: str, org_unit_id: str) -> Response:
+    course_id = route_id(org_unit_id, "course offering")
+    with call.write() as (db, me):
+        course_offerings.delete_offering(db, me, course_id)
+    return empty()
+
+
+ROUTES = [create_offering, get_offering, update_offering, delete_offering]

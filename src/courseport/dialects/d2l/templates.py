@@ -1,0 +1,52 @@
+"""Course template routes (lp 1.1+): create (CreateCourseTemplate), read, replace (CourseTemplateInfo), delete."""
+
+from __future__ import annotations
+
+from courseport.core import course_templates
+from courseport.dialects.d2l.course_json import render_template
+from litestar import Response
+
+from courseport.dialects.d2l.protocol import (
+    D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id)
+
+BASE = "/api/lp/{version:str}/coursetemplates"
+SINCE = {"since": "1.1"}
+CREATE_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "Path": (STRING, False),
+               "ParentOrgUnitIds": (D2LIDS, False)}
+INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
+
+
+@post(BASE, opt=SINCE)
+def create_template(call: Call, version: str) -> dict:
+    f = block_fields(call.block(), CREATE_SPEC)
+    with call.write() as (db, me):
+        template = course_templates.create_template(db, me, f["Name"], f["Code"], f["Path"] or "",
+                                                    f["ParentOrgUnitIds"])
+        return render_template(template)
+
+
+@get(BASE + "/{org_unit_id:str}", opt=SINCE)
+def get_template(call: Call, version: str, org_unit_id: str) -> dict:
+    template_id = route_id(org_unit_id, "course template")
+    with call.read() as (db, me):
+        return render_template(course_templates.readable_template(db, me, template_id))
+
+
+@put(BASE + "/{org_unit_id:str}", opt=SINCE)
+def update_template(call: Call, version: str, org_unit_id: str) -> Response:
+    template_id = route_id(org_unit_id, "course template")
+    f = block_fields(call.block(), INFO_SPEC)
+    with call.write() as (db, me):
+        course_templates.replace_template(db, me, template_id, f["Name"], f["Code"])
+    return empty()
+
+
+@delete(BASE + "/{org_unit_id:str}", opt=SINCE)
+def delete_template(call: Call, version: str, org_unit_id: str) -> Response:
+    template_id = route_id(org_unit_id, "course template")
+    with call.write() as (db, me):
+        course_templates.delete_template(db, me, template_id)
+    return empty()
+
+
+ROUTES = [create_template, get_template, update_template, delete_template]
