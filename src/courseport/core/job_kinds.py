@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-HANDLER_MODULES = ("courseport.core.batch_updates", "courseport.core.diagnostics")
+HANDLER_MODULES = ("courseport.core.batch_updates", "courseport.core.diagnostics", "courseport.core.copying",
+                   "courseport.core.job_callbacks")
 
 
 def load_handlers() -> None:

@@ -205,9 +205,9 @@ def http_error_response(status: int, detail: str) -> Response:
 
 
 # --- JSON block fields: (kind, required); kinds follow the Valence notation ---
-STRING, BOOLEAN, D2LID, OPTIONAL_D2LID, DATE, D2LIDS, OPTIONAL_STRINGS = (
-    "string", "boolean", "number:D2LID", "number:D2LID|null", "string:UTCDateTime|null", "[number:D2LID]",
-    "[string]|null")
+STRING, OPTIONAL_STRING, BOOLEAN, D2LID, OPTIONAL_D2LID, DATE, D2LIDS, OPTIONAL_STRINGS = (
+    "string", "string|null", "boolean", "number:D2LID", "number:D2LID|null", "string:UTCDateTime|null",
+    "[number:D2LID]", "[string]|null")
 
 
 def block_fields(block: dict[str, Any], spec: dict[str, tuple[str, bool]]) -> dict[str, Any]:
@@ -226,7 +226,7 @@ def block_fields(block: dict[str, Any], spec: dict[str, tuple[str, bool]]) -> di
 def field_value(value: Any, kind: str, name: str) -> Any:
     if value is None and kind.endswith("|null"):
         return None
-    if kind == STRING and isinstance(value, str):
+    if kind in (STRING, OPTIONAL_STRING) and isinstance(value, str):
         return value
     if kind == BOOLEAN and isinstance(value, bool):
         return value
