@@ -112,6 +112,14 @@ class World:
                  "user_id": "" if anonymous else keys["user_id"], "user_key": "" if anonymous else keys["user_key"]}
         return d2l_auth.fashion_user_context(keys["app_id"], keys["app_key"], props)
 
+    def scorm_app(self, user: User | None = None) -> tuple[str, str]:
+        """A SCORM Cloud application (appId, secretKey) acting as `user`, the site admin by default."""
+        from courseport.core import oauth_clients
+
+        with self.tx() as db:
+            client, secret = oauth_clients.register_client(db, db.get(User, (user or self.admin).id), "scorm tests")
+            return client.key, secret
+
     def run_jobs(self) -> int:
         return self.services.jobs.run_pending()
 

@@ -20,6 +20,8 @@ from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
 from courseport.dialects.d2l import protocol as d2l_protocol
 from courseport.dialects.d2l.routes import ROUTES as D2L_ROUTES
+from courseport.dialects.scorm_cloud import protocol as scorm_protocol
+from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
 from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
@@ -57,6 +59,8 @@ def build_services(settings: Settings) -> Services:
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith(scorm_protocol.PREFIX + "/"):
+        return scorm_protocol.http_error_response(exc.status_code, exc.detail)
     if request.url.path.startswith(d2l_protocol.PREFIX + "/"):
         return d2l_protocol.http_error_response(exc.status_code, exc.detail)
     if request.url.path.startswith(blackboard_protocol.PREFIX):
@@ -88,6 +92,14 @@ def _d2l_error(request: Request, exc: Exception) -> Response:
     return d2l_protocol.error_response(exc)
 
 
+def _scorm_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return scorm_protocol.http_error_response(exc.status_code, exc.detail)
+    if not isinstance(exc, DomainError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return scorm_protocol.error_response(exc)
+
+
 @get("/_courseport/health", sync_to_thread=False)
 def health() -> dict:
     return {"status": "ok"}
@@ -113,8 +125,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         dependencies={"call": Provide(d2l_protocol.provide_call)},
         exception_handlers={DomainError: _d2l_error, Exception: _d2l_error},
     )
+    scorm_cloud = Router(
+        path=scorm_protocol.PREFIX,
+        route_handlers=SCORM_ROUTES,
+        dependencies={"call": Provide(scorm_protocol.provide_call)},
+        exception_handlers={DomainError: _scorm_error, Exception: _scorm_error},
+    )
     app = Litestar(
-        route_handlers=[health, canvas, blackboard, d2l, *ADMIN_ROUTES],
+        route_handlers=[health, canvas, blackboard, d2l, scorm_cloud, *ADMIN_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[blackboard_protocol.add_rate_limit_headers],
         on_startup=[lambda: services.jobs.start()],

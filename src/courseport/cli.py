@@ -121,12 +121,16 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         learn_key, learn_secret = oauth_clients.ensure_client(
             session, integration, "credentials.json", learn_app.get("key"), learn_app.get("secret"))
         d2l_keys = d2l_apps.ensure_credentials(session, user, current.get("d2l", {}))
+        scorm_app = current.get("scorm_cloud", {})
+        scorm_id, scorm_secret = oauth_clients.ensure_client(
+            session, user, "SCORM Cloud application", scorm_app.get("app_id"), scorm_app.get("secret_key"))
         wanted = seed_demo if seed_demo is not None else first_start
         summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value},
-             "blackboard": {"key": learn_key, "secret": learn_secret}, "d2l": d2l_keys}
+             "blackboard": {"key": learn_key, "secret": learn_secret}, "d2l": d2l_keys,
+             "scorm_cloud": {"app_id": scorm_id, "secret_key": scorm_secret}}
     if summary is not None:
         creds["demo"] = {"account_id": summary.account_id, "users": {
             u.login: {"id": u.id, "name": u.name, "role": u.role, "token": u.token} for u in summary.users}}
@@ -145,6 +149,8 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
                f"(OAuth 2 key {creds['blackboard']['key'][:6]}..., secret in credentials.json)")
     click.echo(f"  D2L Valence-compatible API: {base_url}/d2l/api  (ID-key app {creds['d2l']['app_id'][:6]}..., "
                f"user and keys under d2l in credentials.json)")
+    click.echo(f"  SCORM Cloud-compatible API: {base_url}/api/v2  (Basic appId {creds['scorm_cloud']['app_id'][:6]}..., "
+               f"secretKey under scorm_cloud in credentials.json)")
     if summary is not None:
         click.echo(f"demo data: {summary.account_name} (account {summary.account_id}), "
                    f"{len(summary.courses)} courses, {len(summary.users)} users; "

@@ -20,6 +20,12 @@ class Settings:
     job_threads: int = 2
     job_lease_seconds: float = 60.0
     max_upload_bytes: int = 2 * 1024**3
+    # Packaged-course imports: limits on what a package may unpack to, and the hosts or networks
+    # (names, addresses, CIDR) outbound fetches and postbacks may reach although not public.
+    package_max_unpacked_bytes: int = 4 * 1024**3
+    package_max_entries: int = 20_000
+    package_max_ratio: int = 200
+    outbound_allow: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property

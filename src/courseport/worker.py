@@ -68,13 +68,15 @@ class JobRunner:
             self._wake.notify_all()
 
     def run_pending(self) -> int:
-        return jobs.run_pending(self.services.engine, lease_seconds=self.settings.job_lease_seconds)
+        return jobs.run_pending(self.services.engine, lease_seconds=self.settings.job_lease_seconds,
+                                services=self.services)
 
     def _loop(self, worker_id: str) -> None:
         while not self._stop.is_set():
             try:
                 ctx = jobs.claim(self.services.engine, worker_id, self.settings.job_lease_seconds)
                 if ctx is not None:
+                    ctx.services = self.services
                     jobs.run(ctx, jobs.kind_of(self.services.engine, ctx.job_id))
                     continue
             except Exception:  # noqa: BLE001 - a worker thread must outlive a bad poll

@@ -79,6 +79,7 @@ class JobContext:
     attempt: int
     lease_seconds: float
     _last: float = field(default=0.0)
+    services: Any = None  # the running process's Services (blob store, settings), when it has them
 
     def progress(self, percent: float, message: str | None = None, *, force: bool = False) -> None:
         """Report progress (at most every PROGRESS_INTERVAL s) and extend the lease."""
@@ -221,13 +222,15 @@ def kind_of(engine: Engine, job_id: int) -> str:
         return get_job(db, job_id).kind
 
 
-def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float = 60.0, limit: int = 1000) -> int:
+def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float = 60.0, limit: int = 1000,
+                services: Any = None) -> int:
     """Run queued jobs one by one in this thread (tests and `manual` job mode). Returns how many ran."""
     ran = 0
     while ran < limit:
         ctx = claim(engine, worker_id, lease_seconds)
         if ctx is None:
             return ran
+        ctx.services = services
         run(ctx, kind_of(engine, ctx.job_id))
         ran += 1
     return ran

@@ -26,6 +26,7 @@ from courseport.schema.content import (
 )
 from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.jobs import Job
+from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
 from courseport.schema.instance import InstanceValue
 
 __all__ = [
@@ -57,5 +58,10 @@ __all__ = [
     "Submission",
     "DiscussionEntry",
     "Job",
+    "CourseTag",
+    "PackageFile",
+    "PackageVersion",
+    "SettingValue",
+    "XapiStatement",
     "InstanceValue",
 ]

@@ -80,6 +80,7 @@ class Course(Base):
     allow_observers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     availability: Mapped[str | None] = mapped_column(String(16))  # Learn-only states: Disabled, Term
     learn_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment and locale details
+    scorm_course_id: Mapped[str | None] = mapped_column(String(255), unique=True)  # SCORM Cloud courseId
     # D2L course offerings: the template the offering was made from and its content root path.
     course_template_id: Mapped[int | None] = mapped_column(ForeignKey("course_templates.id", ondelete="SET NULL"),
                                                            index=True)

@@ -1,0 +1,1 @@
+"""The SCORM Cloud API v2 face (Course Service), mounted under /api/v2."""

@@ -1,0 +1,116 @@
+"""Course Service import jobs: upload (the body streamed into the blob store), fetch, noUpload
+(fetch or media reference), and their status."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import litestar
+from litestar import Request
+
+from courseport.blobs import StoredBlob
+from courseport.core import package_imports
+from courseport.core.errors import InvalidInput
+from courseport.core.package_imports import ImportOptions
+from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
+from courseport.dialects.scorm_cloud.course_json import render_import_job
+from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post
+
+
+def import_options(call: Call) -> ImportOptions:
+    return ImportOptions(course_id=call.str("courseId") or "", postback_url=call.str("postbackUrl"),
+                         may_create_new_version=call.bool("mayCreateNewVersion"), tags=tuple(call.csv("tags")))
+
+
+def _media(node: Any, field: str) -> dict[str, Any]:
+    if node is None:
+        return {}
+    if not isinstance(node, dict):
+        raise InvalidInput(field, f"{field} must be an object")
+    return node
+
+
+def _queued(call: Call, job_id: int) -> dict:
+    call.services.jobs.notify()
+    return {"result": str(job_id)}
+
+
+@post("/courses/importJobs")
+def create_fetch_import(call: Call) -> dict:
+    request, options = call.json("importRequest"), import_options(call)
+    with call.write() as (db, me):
+        job = package_imports.queue_fetch(db, me, options, request.get("url"), request.get("contentType"),
+                                          _media(request.get("mediaFileMetadata"), "mediaFileMetadata"))
+    return _queued(call, job.id)
+
+
+@post("/courses/importJobs/noUpload")
+def create_no_upload_import(call: Call) -> dict:
+    request, options = call.json("importRequest"), import_options(call)
+    fetch, reference = request.get("fetchRequest"), request.get("mediaFileReferenceRequest")
+    if request.get("connectorReferenceRequest"):
+        raise InvalidInput("connectorReferenceRequest", "content connectors are not supported")
+    if not isinstance(fetch or reference, dict):
+        raise InvalidInput("importRequest", "importRequest needs a fetchRequest or a mediaFileReferenceRequest")
+    queue = package_imports.queue_fetch if fetch else package_imports.queue_reference
+    spec = fetch or reference
+    with call.write() as (db, me):
+        job = queue(db, me, options, spec.get("url"), spec.get("contentType"),
+                    _media(spec.get("mediaFileMetadata"), "mediaFileMetadata"))
+    return _queued(call, job.id)
+
+
+@litestar.post("/courses/importJobs/upload", status_code=200, request_max_body_size=None)
+async def create_upload_import(request: Request) -> dict:
+    call = bodyless_call(request)
+    options = import_options(call)
+    await anyio.to_thread.run_sync(_check_upload, call, options)
+    settings = call.services.settings
+    upload = await receive_upload(request, call.services.blobs.open_writer(settings.max_upload_bytes))
+    if upload.stored is None:
+        raise InvalidInput("file", "file is required")
+    try:
+        return await anyio.to_thread.run_sync(_queue_upload, call, options, upload)
+    except BaseException:
+        await anyio.to_thread.run_sync(_discard, call, upload.stored)
+        raise
+
+
+def _check_upload(call: Call, options: ImportOptions) -> None:
+    """Refuse (credentials, scope, courseId, 409) before the package is received."""
+    with call.read(scopes=("write", "write:course")) as (db, me):
+        package_imports.check_import(db, me, options)
+
+
+def _queue_upload(call: Call, options: ImportOptions, upload: ReceivedUpload) -> dict:
+    media = _content_metadata(upload.fields.get("contentMetadata"))
+    content_type = call.headers.get("uploadedcontenttype") or upload.content_type
+    with call.write() as (db, me):
+        job = package_imports.queue_upload(db, me, options, upload.stored, upload.filename, content_type, media)
+    return _queued(call, job.id)
+
+
+def _content_metadata(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        return _media(json.loads(text), "contentMetadata")
+    except ValueError:
+        raise InvalidInput("contentMetadata", "contentMetadata must be a JSON object") from None
+
+
+def _discard(call: Call, stored: StoredBlob) -> None:
+    if stored.bytes_written:
+        package_imports.discard_unreferenced(call.services.engine, call.services.blobs, [stored.sha256])
+
+
+@get("/courses/importJobs/{job_id:str}")
+def get_import_job(call: Call, job_id: str) -> dict:
+    with call.read() as (db, me):
+        outcome = package_imports.import_status(db, me, job_id)
+        return render_import_job(outcome, call.origin)
+
+
+ROUTES = [create_fetch_import, create_no_upload_import, create_upload_import, get_import_job]

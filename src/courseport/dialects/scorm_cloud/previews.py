@@ -1,0 +1,56 @@
+"""Course preview launch links (LaunchLinkRequestSchema in, LaunchLinkSchema out); the player they
+open lives in web/player.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core import previews
+from courseport.core.errors import InvalidInput
+from courseport.core.previews import LaunchRequest
+from courseport.dialects.scorm_cloud.protocol import Call, post
+
+_STRINGS = ("redirectOnExitUrl", "startSco", "culture", "cssUrl")
+
+
+def launch_request(body: dict[str, Any], css_url: str | None = None) -> LaunchRequest:
+    expiry, tracking = body.get("expiry"), body.get("tracking")
+    if expiry is not None and (not isinstance(expiry, int) or isinstance(expiry, bool)):
+        raise InvalidInput("expiry", "expiry must be a whole number of seconds")
+    if tracking is not None and not isinstance(tracking, bool):
+        raise InvalidInput("tracking", "tracking must be true or false")
+    for name in _STRINGS:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise InvalidInput(name, f"{name} must be a string")
+    return LaunchRequest(expiry=expiry, tracking=tracking, redirect_on_exit_url=body.get("redirectOnExitUrl"),
+                         start_sco=body.get("startSco"), culture=body.get("culture"),
+                         css_url=body.get("cssUrl") or css_url, additional_values=_pairs(body.get("additionalvalues")))
+
+
+def _pairs(values: Any) -> list[tuple[str, str]]:
+    if values is None:
+        return []
+    if not isinstance(values, list) or not all(isinstance(v, dict) and isinstance(v.get("item"), str)
+                                               and isinstance(v.get("value", ""), str) for v in values):
+        raise InvalidInput("additionalvalues", "additionalvalues must be a list of {item, value} strings")
+    return [(v["item"], v.get("value", "")) for v in values]
+
+
+def _link(call: Call, course_id: str, version: int | None, css_url: str | None) -> dict:
+    request = launch_request(call.json("launchLinkRequest"), css_url)
+    with call.read() as (db, me):
+        token = previews.preview_link(db, me, call.services.secret, course_id, version, request)
+    return {"launchLink": f"{call.origin}/preview/{token}"}
+
+
+@post("/courses/{course_id:str}/preview")
+def build_course_preview_launch_link(call: Call, course_id: str) -> dict:
+    return _link(call, course_id, None, call.str("cssUrl"))
+
+
+@post("/courses/{course_id:str}/versions/{version:int}/preview")
+def build_course_preview_launch_link_with_version(call: Call, course_id: str, version: int) -> dict:
+    return _link(call, course_id, version, None)
+
+
+ROUTES = [build_course_preview_launch_link, build_course_preview_launch_link_with_version]

@@ -1,0 +1,194 @@
+"""SCORM Cloud API v2 wire protocol, once: `/api/v2`, application credentials (Basic appId:secretKey)
+or scoped OAuth bearer tokens, scope checks per operation, query booleans sent as `True`/`False`,
+ISO dates, `more` tokens that carry a listing's filters, and error bodies `{"message": ...}`.
+(Litestar's router already collapses the doubled slash the vendor client sends: host ends in "/".)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any
+from urllib.parse import parse_qsl
+
+import litestar
+from litestar import Request, Response
+from sqlalchemy.orm import Session
+
+from courseport.core import scoped_tokens
+from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.db import transaction
+from courseport.schema import User
+from courseport.services import Services
+
+get = partial(litestar.get, sync_to_thread=True)
+post = partial(litestar.post, sync_to_thread=True, status_code=200)
+put = partial(litestar.put, sync_to_thread=True, status_code=204)
+delete = partial(litestar.delete, sync_to_thread=True, status_code=204)
+
+PREFIX = "/api/v2"
+READ = ("read", "read:course")
+WRITE = ("write", "write:course")
+DELETE = ("delete", "delete:course")
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def camel_keys(node: Any) -> Any:
+    """snake_case keys of core documents as the wire's camelCase; None values left out."""
+    if isinstance(node, dict):
+        return {camel(k): camel_keys(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [camel_keys(v) for v in node]
+    return node
+
+
+def encode_more(state: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_more(token: str) -> dict[str, Any]:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error):
+        raise InvalidInput("more", "more is not a token this service issued") from None
+    if not isinstance(state, dict):
+        raise InvalidInput("more", "more is not a token this service issued")
+    return state
+
+
+def basic_credentials(header: str) -> tuple[str, str] | None:
+    """(appId, secretKey) from `Authorization: Basic ...`, or None."""
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        key, colon, secret = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (key, secret) if colon else None
+
+
+def to_datetime(value: str | None, name: str) -> datetime | None:
+    """An ISO 8601 timestamp (UTC when it names no zone; a `+` the query turned into a space is restored)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise InvalidInput(name, f"{name} must be an ISO 8601 timestamp, got {value!r}") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+class Call:
+    """One SCORM Cloud API call: services, query, JSON body, credentials."""
+
+    def __init__(self, services: Services, query: list[tuple[str, str]], body: Any, headers: dict[str, str],
+                 origin: str):
+        self.services = services
+        self.query = dict(query)
+        self.body = body
+        self.headers = headers
+        self.origin = origin
+        auth = headers.get("authorization", "")
+        self.basic = basic_credentials(auth)
+        self.bearer = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+
+    @contextmanager
+    def session(self, scopes: tuple[str, ...], *, write: bool) -> Iterator[tuple[Session, User]]:
+        with transaction(self.services.engine, write=write) as db:
+            caller = scoped_tokens.authenticate(db, self.services.secret, self.basic, self.bearer)
+            caller.require(*scopes)
+            yield db, caller.user
+
+    def read(self, scopes: tuple[str, ...] = READ):  # noqa: ANN201
+        return self.session(scopes, write=False)
+
+    def write(self, scopes: tuple[str, ...] = WRITE):  # noqa: ANN201
+        return self.session(scopes, write=True)
+
+    def remove(self):  # noqa: ANN201
+        return self.session(DELETE, write=True)
+
+    # --- typed query parameters; errors name the parameter ---
+    def str(self, name: str) -> str | None:
+        value = self.query.get(name)
+        return value if value not in (None, "") else None
+
+    def bool(self, name: str, default: bool = False) -> bool:
+        value = self.query.get(name)
+        if value in (None, ""):
+            return default
+        if value.lower() not in ("true", "false"):
+            raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
+        return value.lower() == "true"
+
+    def datetime(self, name: str) -> datetime | None:
+        return to_datetime(self.str(name), name)
+
+    def csv(self, name: str) -> list[str]:
+        return [v.strip() for v in (self.str(name) or "").split(",") if v.strip()]
+
+    def json(self, name: str = "body") -> dict[str, Any]:
+        if not isinstance(self.body, dict):
+            raise InvalidInput(name, f"the request body must be a JSON object ({name})")
+        return self.body
+
+
+async def provide_call(request: Request) -> Call:
+    raw = await request.body()
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body: Any = None
+    if raw and ctype == "application/x-www-form-urlencoded":
+        body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    elif raw:
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise InvalidInput("body", "the request body is not valid JSON") from None
+    return bodyless_call(request, body)
+
+
+def bodyless_call(request: Request, body: Any = None) -> Call:
+    """A Call from the URL and headers alone, for handlers that stream the body themselves."""
+    query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return Call(request.app.state.services, query, body, dict(request.headers), f"{request.url.scheme}://{host}")
+
+
+def message(status: int, text: str) -> Response:
+    return Response({"message": text}, status_code=status)
+
+
+def error_response(exc: Exception) -> Response:
+    """The SCORM Cloud error body and status for a domain error (the only place they are chosen)."""
+    if isinstance(exc, NotAuthenticated):
+        return Response({"message": exc.message}, status_code=401,
+                        headers={"WWW-Authenticate": 'Basic realm="courseport"'})
+    if isinstance(exc, NotAllowed):
+        return message(403, exc.message)
+    if isinstance(exc, NotFound):
+        return message(404, exc.message)
+    if isinstance(exc, Conflict):
+        return message(409, exc.message)
+    if isinstance(exc, DomainError):
+        return message(400, exc.message)
+    return message(500, "An unexpected error occurred")
+
+
+def http_error_response(status: int, detail: str) -> Response:
+    texts = {404: "Resource not found", 405: "Method not allowed"}
+    return message(status, texts.get(status, detail))

@@ -1,0 +1,48 @@
+"""xAPI statements of a course or a version (XapiStatementResult), paged by `more` tokens that
+carry the filters and the position."""
+
+from __future__ import annotations
+
+from courseport.core import statements
+from courseport.core.errors import InvalidInput
+from courseport.core.statements import StatementFilter
+from courseport.dialects.scorm_cloud.protocol import Call, decode_more, encode_more, get, to_datetime
+
+
+def statement_filter(call: Call) -> StatementFilter:
+    token = call.str("more")
+    if token is None:
+        return StatementFilter(learner_id=call.str("learnerId"), since=call.datetime("since"),
+                               until=call.datetime("until"))
+    state = decode_more(token)
+    after = state.get("after")
+    if not (isinstance(after, list) and len(after) == 2 and all(isinstance(a, str) for a in after)):
+        raise InvalidInput("more", "more is not a token this service issued")
+    return StatementFilter(learner_id=state.get("learnerId"), since=to_datetime(state.get("since"), "more"),
+                           until=to_datetime(state.get("until"), "more"), after=(after[0], after[1]))
+
+
+def _page(call: Call, course_id: str, version: int | None) -> dict:
+    filters = statement_filter(call)
+    with call.read() as (db, me):
+        found, following = statements.list_statements(db, me, course_id, version, filters)
+    body: dict = {"statements": found}
+    if following is not None:
+        body["more"] = encode_more({
+            "learnerId": following.learner_id, "after": list(following.after or ()),
+            "since": following.since.isoformat() if following.since else None,
+            "until": following.until.isoformat() if following.until else None})
+    return body
+
+
+@get("/courses/{course_id:str}/xAPIStatements")
+def get_course_statements(call: Call, course_id: str) -> dict:
+    return _page(call, course_id, None)
+
+
+@get("/courses/{course_id:str}/versions/{version:int}/xAPIStatements")
+def get_course_version_statements(call: Call, course_id: str, version: int) -> dict:
+    return _page(call, course_id, version)
+
+
+ROUTES = [get_course_statements, get_course_version_statements]

@@ -1,0 +1,86 @@
+"""Outbound fetches: private, loopback and link-local addresses refused unless allow-listed, each
+redirect hop checked, size capped."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from courseport.core.outbound import OutboundFailed, OutboundPolicy, OutboundRefused, fetch, post_json
+from tests.local_http import Answer, LocalHttp
+
+
+@pytest.fixture
+def local():
+    with LocalHttp() as server:
+        yield server
+
+
+@pytest.mark.parametrize("url,kind", [
+    ("http://127.0.0.1:9/x", "127.0.0.1 is a loopback address"),
+    ("http://localhost:9/x", "127.0.0.1 is a loopback address"),
+    ("http://10.1.2.3/x", "10.1.2.3 is a private address"),
+    ("http://192.168.0.10/x", "192.168.0.10 is a private address"),
+    ("http://169.254.169.254/latest/meta-data", "169.254.169.254 is a link-local address"),
+    ("http://[::1]:9/x", "::1 is a loopback address"),
+    ("http://0.0.0.0:9/x", "0.0.0.0 is a private address"),
+])
+def test_non_public_addresses_are_refused(url, kind):
+    with pytest.raises(OutboundRefused) as err:
+        fetch(url, OutboundPolicy(timeout=5), io.BytesIO())
+    assert kind in err.value.message
+    assert "not in the outbound allow-list" in err.value.message
+
+
+def test_allow_list_by_address_network_or_name(local):
+    local.routes["/p.zip"] = Answer(200, b"PK-bytes", {"Content-Type": "application/zip"})
+    for allow in (("127.0.0.1",), ("127.0.0.0/8",), ("127.0.0.1/32", "10.0.0.0/8")):
+        sink = io.BytesIO()
+        assert fetch(f"{local.url}/p.zip", OutboundPolicy(allow=allow), sink) == "application/zip"
+        assert sink.getvalue() == b"PK-bytes"
+    port = local.server.server_port
+    sink = io.BytesIO()
+    fetch(f"http://localhost:{port}/p.zip", OutboundPolicy(allow=("localhost", "::1")), sink)
+    assert sink.getvalue() == b"PK-bytes"
+
+
+def test_every_redirect_hop_is_checked(local):
+    """An allowed host may not bounce the fetch to a refused one."""
+    local.routes["/hop"] = Answer(302, b"", {"Location": "http://169.254.169.254/latest/meta-data"})
+    with pytest.raises(OutboundRefused, match="169.254.169.254 is a link-local address"):
+        fetch(f"{local.url}/hop", OutboundPolicy(allow=("127.0.0.1",)), io.BytesIO())
+    local.routes["/a"] = Answer(301, b"", {"Location": "/b"})
+    local.routes["/b"] = Answer(200, b"done")
+    sink = io.BytesIO()
+    fetch(f"{local.url}/a", OutboundPolicy(allow=("127.0.0.1",)), sink)
+    assert sink.getvalue() == b"done"
+
+
+def test_redirect_loops_errors_and_size_cap(local):
+    local.routes["/loop"] = Answer(302, b"", {"Location": "/loop"})
+    policy = OutboundPolicy(allow=("127.0.0.1",), max_bytes=1000)
+    with pytest.raises(OutboundFailed, match="redirected more than 5 times"):
+        fetch(f"{local.url}/loop", policy, io.BytesIO())
+    with pytest.raises(OutboundFailed, match="answered 404"):
+        fetch(f"{local.url}/missing", policy, io.BytesIO())
+    local.routes["/big"] = Answer(200, b"x" * 5000)
+    with pytest.raises(OutboundFailed, match="sent more than 1000 bytes"):
+        fetch(f"{local.url}/big", policy, io.BytesIO())
+
+
+def test_only_http_urls(local):
+    with pytest.raises(Exception, match="must be an absolute http or https URL"):
+        fetch("file:///etc/passwd", OutboundPolicy(), io.BytesIO())
+    local.routes["/ftp"] = Answer(302, b"", {"Location": "ftp://example.com/x"})
+    with pytest.raises(Exception, match="must be an absolute http or https URL"):
+        fetch(f"{local.url}/ftp", OutboundPolicy(allow=("127.0.0.1",)), io.BytesIO())
+
+
+def test_post_json_is_guarded_too(local):
+    local.routes["/hook"] = Answer(204)
+    with pytest.raises(OutboundRefused):
+        post_json(f"{local.url}/hook", {"a": 1}, OutboundPolicy())
+    assert local.received == []
+    assert post_json(f"{local.url}/hook", {"a": 1}, OutboundPolicy(allow=("127.0.0.1",))) == 204
+    assert local.received == [("POST", "/hook", b'{"a":1}')]
