@@ -274,3 +274,134 @@ def test_a_sco_cannot_load_anything_outside_its_launch(page):
                       f"frame-src {ORIGIN}/player/TOKEN/files/; connect-src {ORIGIN}/player/TOKEN/runtime; "
                       "img-src 'self' data:; base-uri 'none'; form-action 'none'")
     assert "Runtime &lt;test&gt;" in markup and "<test>" not in markup
+
+
+# --- a real launch: import, preview link, browser, statements -----------------------------------
+
+SCO_SCRIPT = """
+function findApi(name) {
+  var win = window, hops = 0;
+  while (!win[name] && win.parent && win.parent !== win && hops++ < 10) { win = win.parent; }
+  return win[name] || null;
+}
+function show(id, text) { document.getElementById(id).textContent = text; }
+fetch("/api/v2/ping").then(function () { show("outside", "reachable"); }, function () { show("outside", "blocked"); });
+var calls = window.SCO_CALLS, api = findApi(calls.api), results = [];
+calls.steps.forEach(function (step) { results.push(api[step[0]].apply(api, step.slice(1))); });
+show("results", results.join(","));
+"""
+
+SCORM12_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="browser12" version="1.0" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org"><title>Browser course 1.2</title>
+      <item identifier="lesson-1" identifierref="res-1"><title>Lesson one</title></item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="res-1" type="webcontent" adlcp:scormtype="sco" href="sco/index.html">
+      <file href="sco/index.html"/><file href="sco/sco.js"/>
+    </resource>
+  </resources>
+</manifest>"""
+
+SCORM2004_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="browser2004" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org">
+    <organization identifier="org"><title>Browser course 2004</title>
+      <item identifier="lesson-1" identifierref="res-1"><title>Lesson one</title></item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="res-1" type="webcontent" adlcp:scormType="sco" href="sco/index.html">
+      <file href="sco/index.html"/><file href="sco/sco.js"/>
+    </resource>
+  </resources>
+</manifest>"""
+
+SCORM12_STEPS = [["LMSInitialize", ""], ["LMSSetValue", "cmi.core.score.raw", "85"],
+                 ["LMSSetValue", "cmi.core.lesson_status", "passed"],
+                 ["LMSSetValue", "cmi.core.session_time", "0000:00:05"], ["LMSCommit", ""], ["LMSFinish", ""]]
+SCORM2004_STEPS = [["Initialize", ""], ["SetValue", "cmi.score.scaled", "0.9"], ["SetValue", "cmi.score.raw", "90"],
+                   ["SetValue", "cmi.score.min", "0"], ["SetValue", "cmi.score.max", "100"],
+                   ["SetValue", "cmi.completion_status", "completed"], ["SetValue", "cmi.success_status", "passed"],
+                   ["SetValue", "cmi.session_time", "PT5S"], ["Commit", ""], ["Terminate", ""]]
+
+
+def build_package(manifest: str, api: str, steps: list[list[str]]) -> bytes:
+    """A single-SCO package whose SCO finds the API, runs `steps` and shows what they returned."""
+    import io
+    import zipfile
+
+    calls = json.dumps({"api": api, "steps": steps})
+    page = (f"<!doctype html><html><head><meta charset=utf-8><title>Lesson</title>"
+            f"<script>window.SCO_CALLS = {calls};</script></head><body>"
+            "<p id=results>running</p><p id=outside>unknown</p><script src=sco.js></script></body></html>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("imsmanifest.xml", manifest)
+        package.writestr("sco/index.html", page)
+        package.writestr("sco/sco.js", SCO_SCRIPT)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def course_api(world):
+    from rustici_software_cloud_v2 import ApiClient, Configuration, CourseApi
+
+    from tests.scorm_app import ScormApp
+
+    scorm = ScormApp(world)
+    config = Configuration()
+    config.host, config.username, config.password = world.base_url + "/api/v2/", scorm.app_id, scorm.secret
+    return scorm, CourseApi(ApiClient(config))
+
+
+def wait_for_statements(api, course_id: str, verb: str) -> list:
+    """Statements of the course once one with `verb` arrived (bounded: the SCO commits in milliseconds)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        found = api.get_course_statements(course_id).statements or []
+        if any(s.verb.display["en-US"] == verb for s in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(("standard", "manifest", "api_name", "steps", "score"), [
+    ("SCORM12", SCORM12_MANIFEST, "API", SCORM12_STEPS, {"scaled": 0.85, "raw": 85.0, "min": None, "max": None}),
+    ("SCORM2004", SCORM2004_MANIFEST, "API_1484_11", SCORM2004_STEPS,
+     {"scaled": 0.9, "raw": 90.0, "min": 0.0, "max": 100.0}),
+])
+def test_a_previewed_sco_reports_through_the_runtime_and_its_statements_are_listed(
+        page, course_api, world, standard, manifest, api_name, steps, score):
+    from rustici_software_cloud_v2 import LaunchLinkRequestSchema
+
+    scorm, api = course_api
+    status = scorm.imported(build_package(manifest, api_name, steps), "browser-course")
+    assert status["status"] == "COMPLETE", status
+    link = api.build_course_preview_launch_link(
+        "browser-course", LaunchLinkRequestSchema(redirect_on_exit_url="message", expiry=60, tracking=True, culture="en-GB")).launch_link
+    assert link.startswith(world.base_url + "/preview/")
+
+    page.goto(link)
+    sco = page.frame_locator("#courseport-sco")
+    assert sco.locator("#results").inner_text() == ",".join(["true"] * len(steps))
+    assert sco.locator("#outside").inner_text() == "blocked"  # the package's CSP keeps it to its own files
+    page.wait_for_function("() => document.body.dataset.state === 'exited'")
+    assert page.locator(".exited").inner_text() == "You have exited the course."
+
+    assert page.evaluate("() => document.body.dataset.commitError || null") is None
+    found = wait_for_statements(api, "browser-course", "terminated")
+    assert [s.verb.display["en-US"] for s in found] == [
+        "attempted", "initialized", "completed", "passed", "scored", "terminated"]
+    scored = found[4]
+    assert {k: getattr(scored.result.score, k) for k in ("scaled", "raw", "min", "max")} == score
+    registration = found[0].context.registration
+    assert {(s.actor.account.name, s.object_activity.id, s.context.registration, s.context.language)
+            for s in found} == {("preview", "urn:courseport:course:browser-course/lesson-1", registration, "en-GB")}
+    assert found[-1].result.duration == ("PT0H0M5S" if standard == "SCORM12" else "PT5S")
+    assert found[-1].result.completion is True and found[-1].result.success is True

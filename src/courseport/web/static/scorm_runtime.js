@@ -265,7 +265,9 @@
     queue = queue.then(function () {
       return fetch(config.runtimeUrl, { method: "POST", body: body, credentials: "omit", keepalive: body.length < 60000,
         headers: { "Content-Type": "application/json" } }).then(function (answer) {
-        if (!answer.ok) { throw new Error("runtime commit refused: " + answer.status); }
+        if (!answer.ok) {
+          return answer.text().then(function (text) { throw new Error("runtime commit refused: " + answer.status + " " + text); });
+        }
       });
     }).catch(function (error) { document.body.setAttribute("data-commit-error", String(error)); });
     return queue;

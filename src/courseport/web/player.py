@@ -1,0 +1,182 @@
+"""The preview player in the browser: the page a launch link opens, the package files it frames,
+our SCORM runtime script and the runtime commits it sends back.
+
+Package content runs on our origin (a SCO must reach `window.parent.API`), so every package file
+carries a Content-Security-Policy that limits it to the files of its own launch: it can load
+nothing else from here and talk to no one. Errors are small HTML pages: a browser reads them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import mimetypes
+import posixpath
+import secrets
+from functools import cache
+from importlib.resources import files as package_resources
+from string import Template
+from urllib.parse import urlparse
+
+import anyio
+import litestar
+from litestar import Request, Response, Router
+from litestar.exceptions import HTTPException
+from litestar.response import Stream
+
+from courseport.core import previews
+from courseport.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.db import transaction
+from courseport.services import Services
+
+MAX_RUNTIME_BYTES = 1024 * 1024
+# Types browsers insist on (module scripts, fonts, wasm) that the platform's table may lack or get wrong.
+WEB_TYPES = {
+    ".html": "text/html", ".htm": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
+    ".css": "text/css", ".json": "application/json", ".xml": "application/xml", ".xsd": "application/xml",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".gif": "image/gif", ".webp": "image/webp", ".ico": "image/x-icon", ".woff": "font/woff",
+    ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf", ".wasm": "application/wasm",
+    ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".txt": "text/plain",
+    ".pdf": "application/pdf", ".swf": "application/x-shockwave-flash",
+}
+_STATUS = {NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400}
+
+get = litestar.get
+post = litestar.post
+log = logging.getLogger("courseport")
+
+
+def _services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def _origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+
+
+@cache
+def _resource(name: str) -> str:
+    return package_resources("courseport.web").joinpath(name).read_text(encoding="utf-8")
+
+
+@get("/preview/{token:str}", sync_to_thread=True)
+def open_player(request: Request, token: str) -> Response:
+    services = _services(request)
+    with transaction(services.engine, write=False) as db:
+        view = previews.open_launch_link(db, services.secret, token)
+    page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16))
+    return Response(page, media_type="text/html; charset=utf-8", headers={
+        "Content-Security-Policy": policy, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def render_player(view: previews.PlayerView, origin: str, nonce: str) -> tuple[str, str]:
+    """The player page and its Content-Security-Policy: our runtime, the launch's files, its commits."""
+    base = f"{origin}/player/{view.session_token}"
+    page = Template(_resource("templates/player.html")).substitute(
+        lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
+        css_link=f'<link rel="stylesheet" href="{html.escape(view.session.css_url)}">' if view.session.css_url else "",
+        toc=_table_of_contents(view), config=_launch_config(view, base), runtime_url=f"{origin}/player/scorm_runtime.js")
+    external = {_source(sco.href) for sco in view.scos if urlparse(sco.href).scheme}
+    policy = "; ".join([
+        "default-src 'none'", f"script-src 'nonce-{nonce}'",
+        f"style-src 'nonce-{nonce}'" + (f" {_source(view.session.css_url)}" if view.session.css_url else ""),
+        " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime",
+        "img-src 'self' data:", "base-uri 'none'", "form-action 'none'",
+    ])
+    return page, policy
+
+
+def _launch_config(view: previews.PlayerView, base: str) -> str:
+    config = {
+        "standard": view.standard, "start": view.start, "culture": view.session.culture,
+        "learner": {"id": view.session.learner_id, "name": view.session.learner_name},
+        "exit": view.session.exit, "filesUrl": f"{base}/files/", "runtimeUrl": f"{base}/runtime",
+        "scos": [{"id": sco.id, "title": sco.title, "href": sco.href, "scaledPassingScore": sco.scaled_passing_score,
+                  "masteryScore": _mastery(sco, view.standard)} for sco in view.scos],
+    }
+    # Inside <script>, "</" would end the element: JSON lets us escape it.
+    return json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _mastery(sco: previews.Sco, standard: str) -> str | None:
+    if standard != "scorm12" or not sco.scaled_passing_score:
+        return None
+    return f"{float(sco.scaled_passing_score) * 100:g}"
+
+
+def _table_of_contents(view: previews.PlayerView) -> str:
+    if len(view.scos) < 2:
+        return ""
+    items = "".join(f'<li><a href="#" data-sco-index="{i}">{html.escape(sco.title)}</a></li>'
+                    for i, sco in enumerate(view.scos))
+    return f'<nav aria-label="Course contents"><ol>{items}</ol></nav>'
+
+
+def _source(url: str) -> str:
+    """A CSP source for a URL: its scheme, host and path (CSP sources cannot hold a query)."""
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}{parsed.path or '/'}".replace(";", "%3B").replace(",", "%2C")
+
+
+@get("/player/scorm_runtime.js", sync_to_thread=False)
+def runtime_script() -> Response:
+    return Response(_resource("static/scorm_runtime.js"), media_type="text/javascript; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+
+@get("/player/{session:str}/files/{path:path}", sync_to_thread=True)
+def package_file(request: Request, session: str, path: str) -> Stream:
+    services = _services(request)
+    with transaction(services.engine, write=False) as db:
+        found = previews.package_file(db, services.secret, session, path)
+    prefix = f"{_origin(request)}/player/{session}/files/"
+    content_type = served_type(found.path, found.content_type)
+    return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
+        "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": f"default-src {prefix} 'unsafe-inline' 'unsafe-eval' data: blob:; "
+                                   f"base-uri {prefix}; form-action {prefix}; frame-ancestors 'self'",
+    })
+
+
+def served_type(path: str, stored: str | None) -> str:
+    by_name = WEB_TYPES.get(posixpath.splitext(path.lower())[1])
+    if by_name:
+        return by_name
+    if stored and stored != "application/octet-stream":
+        return stored
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+@post("/player/{session:str}/runtime", status_code=204, request_max_body_size=MAX_RUNTIME_BYTES)
+async def runtime_commit(request: Request, session: str) -> None:
+    # The body is JSON whatever its declared type: navigator.sendBeacon sends text/plain.
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        raise InvalidInput("body", "the runtime sends JSON") from None
+    await anyio.to_thread.run_sync(_record_runtime, _services(request), session, body)
+
+
+def _record_runtime(services: Services, session: str, body: object) -> None:
+    with transaction(services.engine, write=True) as db:
+        previews.record_runtime(db, services.secret, session, body)
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        status, message = exc.status_code, str(exc.detail)
+    else:
+        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
+        message = exc.message if isinstance(exc, DomainError) else "Something went wrong."
+        if status == 500:
+            log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = f"<!doctype html><title>Course preview</title><p>{html.escape(message)}</p>"
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "no-store"})
+
+
+ROUTES = [Router(path="/", route_handlers=[open_player, runtime_script, package_file, runtime_commit],
+                 exception_handlers={HTTPException: _error_page, Exception: _error_page})]
