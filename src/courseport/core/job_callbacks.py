@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from courseport.core import jobs
-from courseport.core.errors import DomainError, InvalidInput
+from courseport.core import jobs, outbound
+from courseport.core.errors import DomainError
 from courseport.db import transaction
 from courseport.schema import Job
 
@@ -33,12 +33,6 @@ class Callback:
     status_field: str
     states: dict[str, str]
     allow: tuple[str, ...] = ()  # hosts/networks outbound posts may reach although not public
-
-
-def check_url(url: str, field: str) -> str:
-    if not url.startswith(("http://", "https://")) or len(url) > 2048:
-        raise InvalidInput(field, f"{field} must be an absolute http(s) URL.")
-    return url
 
 
 def queue_callback(db, watched: Job, callback: Callback) -> Job:  # noqa: ANN001
@@ -63,20 +57,18 @@ def _final_state(ctx: jobs.JobContext) -> str:
 
 @jobs.job_handler(KIND)
 def deliver(ctx: jobs.JobContext) -> dict:
-    from courseport.core import outbound  # written alongside the SCORM postbacks
-
     p = ctx.payload
     state = _final_state(ctx)
     body = {**p["body"], p["status_field"]: p["states"].get(state, state)}
-    error = None
+    policy, error = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=TIMEOUT_SECONDS), None
     for attempt, delay in enumerate(RETRY_DELAYS, start=1):
         time.sleep(delay)
         try:
-            status = outbound.post_json(p["url"], body, timeout=TIMEOUT_SECONDS, allow=tuple(p["allow"]))
-        except outbound.Refused as exc:
-            return {"delivered": False, "refused": str(exc), "attempts": attempt, "body": body}
-        except outbound.OutboundError as exc:
-            error = str(exc)
+            status = outbound.post_json(p["url"], body, policy)
+        except outbound.OutboundRefused as exc:
+            return {"delivered": False, "refused": exc.message, "attempts": attempt, "body": body}
+        except outbound.OutboundFailed as exc:
+            error = exc.message
             continue
         if 200 <= status < 300:
             return {"delivered": True, "status": status, "attempts": attempt, "body": body}

@@ -8,7 +8,8 @@ from __future__ import annotations
 from litestar import Response
 
 from courseport.core import offering_copies
-from courseport.core.job_callbacks import Callback, check_url
+from courseport.core.job_callbacks import Callback
+from courseport.core.outbound import check_url
 from courseport.dialects.d2l.job_json import COPY_STATES, copy_status, render_copy_complete
 from courseport.dialects.d2l.protocol import (
     D2LID, OPTIONAL_STRING, OPTIONAL_STRINGS, Call, block_fields, get, post, route_id)

@@ -1,5 +1,5 @@
 """Every Valence route, gathered from the resource modules (mounted under /d2l)."""
 
-from courseport.dialects.d2l import auth, copy_jobs, courses, schemas, templates, versions
+from courseport.dialects.d2l import auth, copy_jobs, courses, import_jobs, schemas, templates, versions
 
-ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES]
+ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES, *import_jobs.ROUTES]
