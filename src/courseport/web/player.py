@@ -67,7 +67,7 @@ def open_player(request: Request, token: str) -> Response:
     with transaction(services.engine, write=False) as db:
         view = previews.open_launch_link(db, services.secret, token)
     page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16))
-    return Response(page, media_type="text/html; charset=utf-8", headers={
+    return Response(page, media_type="text/html", headers={
         "Content-Security-Policy": policy, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
@@ -122,7 +122,7 @@ def _source(url: str) -> str:
 
 @get("/player/scorm_runtime.js", sync_to_thread=False)
 def runtime_script() -> Response:
-    return Response(_resource("static/scorm_runtime.js"), media_type="text/javascript; charset=utf-8",
+    return Response(_resource("static/scorm_runtime.js"), media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
 
 
@@ -174,7 +174,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
         if status == 500:
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = f"<!doctype html><title>Course preview</title><p>{html.escape(message)}</p>"
-    return Response(body, status_code=status, media_type="text/html; charset=utf-8",
+    return Response(body, status_code=status, media_type="text/html",
                     headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "no-store"})
 
 
