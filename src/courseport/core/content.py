@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import InvalidInput, NotFound
-from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, ContentLink
 
 ITEM_TYPES = frozenset({
@@ -70,6 +70,15 @@ RESTRICTION_CLASSES: dict[str, str] = {
     "lock_at": "availability_dates", "start_at": "content", "end_at": "content",
 }
 TRACKED_FIELDS = tuple(RESTRICTION_CLASSES)
+# Checks a local edit must pass before it is applied: check(db, item, changing field names) raises
+# to refuse it. Blueprint locks register theirs (core/blueprint_locks.py), so this module needs no import.
+EDIT_CHECKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
+
+
+def edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> Callable[..., None]:
+    if check not in EDIT_CHECKS:
+        EDIT_CHECKS.append(check)
+    return check
 
 
 def selection(vendor: str, only: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
@@ -104,6 +113,9 @@ def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, A
     if "position" not in fields:
         fields["position"] = next_position(db, course_id, item_type, fields.get("parent_id"))
     fields.setdefault("data", {})
+    now = datetime.now(timezone.utc)
+    fields.setdefault("created_at", now)
+    fields.setdefault("updated_at", now)
     item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, local_edits={}, **fields)
     item.field_hashes = {f: field_hash(getattr(item, f)) for f in TRACKED_FIELDS}
     db.add(item)
@@ -119,7 +131,12 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
     blueprint syncs consult before overwriting; a sync passes local=False.
     """
     changed: set[str] = set()
-    now = utcnow()
+    now = datetime.now(timezone.utc)  # to the microsecond: blueprint syncs export what changed after their start
+    if local and EDIT_CHECKS:
+        changing = {name for name, value in fields.items() if name in RESTRICTION_CLASSES and getattr(item, name) != (
+            {**(item.data or {}), **value} if name == "data" else value)}
+        for check in EDIT_CHECKS:
+            check(db, item, changing)
     for name, value in fields.items():
         if name == "data":
             value = {**(item.data or {}), **value}

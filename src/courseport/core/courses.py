@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,9 @@ _ID_PREFIXES = {
     "lti_context_id:": Course.lti_context_id,
     "uuid:": Course.uuid,
 }
+# Checks an update must pass before it is applied: check(db, course, fields) raises to refuse it
+# (blueprint syncs register one, core/blueprint_sync.py, so this module imports no blueprint code).
+UPDATE_CHECKS: list[Callable[[Session, Course, dict[str, Any]], None]] = []
 # Built once: nearly every course call resolves its course by id first.
 _COURSE_BY_ID = select(Course).where(Course.id == bindparam("course_id"))
 
@@ -141,6 +145,8 @@ def update_course(
         raise InvalidInput("event", f"event must be one of {', '.join(EVENTS)}")
     course = resolve_course(db, ref, include_deleted=event == "undelete")
     rights = _update_rights(db, actor, course, fields, event)
+    for check in UPDATE_CHECKS:
+        check(db, course, fields)
     _apply_fields(db, course, fields, admin=rights.is_admin)
     if event:
         apply_event(course, event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 HANDLER_MODULES = ("courseport.core.batch_updates", "courseport.core.diagnostics", "courseport.core.copying",
+                   "courseport.core.blueprint_sync",
                    "courseport.core.job_callbacks", "courseport.core.offering_imports",
                    "courseport.core.package_imports")
 

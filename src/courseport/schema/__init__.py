@@ -26,6 +26,15 @@ from courseport.schema.content import (
 )
 from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.jobs import Job
+from courseport.schema.blueprints import (
+    BlueprintChange,
+    BlueprintException,
+    BlueprintImport,
+    BlueprintLock,
+    BlueprintMigration,
+    BlueprintSubscription,
+    BlueprintTemplate,
+)
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
 from courseport.schema.instance import InstanceValue
 
@@ -58,6 +67,13 @@ __all__ = [
     "Submission",
     "DiscussionEntry",
     "Job",
+    "BlueprintChange",
+    "BlueprintException",
+    "BlueprintImport",
+    "BlueprintLock",
+    "BlueprintMigration",
+    "BlueprintSubscription",
+    "BlueprintTemplate",
     "CourseTag",
     "PackageFile",
     "PackageVersion",

@@ -1,0 +1,387 @@
+"""The blueprint sync job: export what changed in the blueprint since the start of the last
+completed sync, then import it into every associated course, one transaction per course.
+
+A newly associated course gets a full initial sync through the copy engine (only that course).
+Every other course gets the exported changes: new items are inserted set-based (copy_tables),
+existing copies (found by lineage) are updated field by field with `content.update_item(...,
+local=False)`: a field the course edited locally and that is not locked is kept and reported as
+an exception naming its restriction class; locked fields always take the blueprint's value. A
+failure in one course marks that course's import failed (and the sync imports_failed) while
+the other courses keep their results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from courseport.core import blueprint_locks, content, copy_links, copy_tables, courses, jobs
+from courseport.core.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
+from courseport.core.copying import copy_course
+from courseport.core.errors import DomainError, InvalidInput, NotFound
+from courseport.core.paging import Slice, Window, fetch_window
+from courseport.db import transaction
+from courseport.schema import (BlueprintChange, BlueprintException, BlueprintImport, BlueprintLock,
+                               BlueprintMigration, BlueprintSubscription, BlueprintTemplate, ContentItem, Course)
+
+KIND = "blueprint_sync"
+RUNNING = ("queued", "exporting", "imports_queued")
+FINISHED = ("completed", "imports_failed")
+REFERENCES = ("parent_id", "ref_id", "file_id")
+
+
+@dataclass(frozen=True)
+class Change:
+    item_id: int  # the course id for initial_sync and settings records
+    asset_type: str
+    asset_name: str
+    change_type: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    change: BlueprintChange
+    exceptions: list[BlueprintException]
+
+
+@dataclass
+class Export:
+    """What every course's import reads: the exported changes and the blueprint rows behind them."""
+
+    migration_id: int
+    blueprint_id: int
+    since: datetime | None
+    copy_settings: bool
+    changes: list[BlueprintChange] = field(default_factory=list)
+    sources: dict[int, ContentItem] = field(default_factory=dict)
+    fields: dict[int, set[str]] = field(default_factory=dict)  # item id -> fields the blueprint changed
+    locks: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def keep_blueprint_while_syncing(db: Session, course: Course, fields: dict[str, Any]) -> None:
+    """A blueprint with associated courses cannot stop being one while a sync of it runs."""
+    if fields.get("blueprint") is not False or not course.blueprint:
+        return
+    running = db.scalar(select(BlueprintMigration.id).join(BlueprintTemplate).where(
+        BlueprintTemplate.course_id == course.id, BlueprintMigration.workflow_state.in_(RUNNING)).limit(1))
+    if running is not None:
+        raise InvalidInput("course[blueprint]", "cannot stop being a blueprint course while a sync is running")
+
+
+def last_sync_start(db: Session, template_id: int) -> datetime | None:
+    return db.scalar(select(func.max(BlueprintMigration.exports_started_at)).where(
+        BlueprintMigration.template_id == template_id, BlueprintMigration.workflow_state.in_(FINISHED)))
+
+
+def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, since: datetime | None) -> list[Change]:
+    """The blueprint's items created, updated (or re-locked) or deleted at or after `since`; all if None."""
+    item = ContentItem
+    stmt = select(item.id, item.type, item.title, item.workflow_state, item.created_at).where(
+        item.course_id == blueprint.id).order_by(item.id)
+    if since is None:
+        stmt = stmt.where(item.workflow_state != "deleted")
+    else:
+        relocked = select(BlueprintLock.item_id).where(BlueprintLock.template_id == template.id,
+                                                       BlueprintLock.updated_at >= since)
+        stmt = stmt.where(or_(item.updated_at >= since, item.created_at >= since, item.id.in_(relocked)))
+    rows = db.execute(stmt).all()
+    locks = blueprint_locks.locks_of(db, template, blueprint)
+    out = []
+    for row in rows:
+        new = since is None or row.created_at >= since
+        if row.workflow_state == "deleted" and new:
+            continue  # created and deleted since the last sync: nothing to tell the courses
+        kind = "deleted" if row.workflow_state == "deleted" else "created" if new else "updated"
+        out.append(Change(row.id, row.type, row.title or "", kind, bool(locks.get(row.id))))
+    return out
+
+
+def change_records(db: Session, migration_id: int, result: BlueprintImport | None,
+                   window: Window) -> Slice[ChangeRecord]:
+    """A sync's change records with their exceptions (only the course's own, for an import)."""
+    page = fetch_window(db, select(BlueprintChange).where(BlueprintChange.migration_id == migration_id)
+                        .order_by(BlueprintChange.id), window)
+    stmt = select(BlueprintException).where(BlueprintException.change_id.in_([c.id for c in page.items]))
+    if result is not None:
+        stmt = stmt.where(BlueprintException.import_id == result.id)
+    by_change: dict[int, list[BlueprintException]] = {}
+    for row in db.scalars(stmt.order_by(BlueprintException.id)):
+        by_change.setdefault(row.change_id, []).append(row)
+    return Slice([ChangeRecord(c, by_change.get(c.id, [])) for c in page.items], page.has_more)
+
+
+if keep_blueprint_while_syncing not in courses.UPDATE_CHECKS:
+    courses.UPDATE_CHECKS.append(keep_blueprint_while_syncing)
+
+
+@jobs.job_handler(KIND)
+def run_sync(ctx: jobs.JobContext) -> dict:
+    migration_id = ctx.payload["migration_id"]
+    try:
+        export = _export(ctx.engine, migration_id)
+    except Exception as exc:  # noqa: BLE001 - recorded on the sync; a retry would export nothing
+        _fail_export(ctx.engine, migration_id, exc)
+        raise DomainError(f"the export failed: {_message(exc)}") from exc
+    pending = _pending_imports(ctx.engine, migration_id)
+    for number, (import_id, initial) in enumerate(pending):
+        ctx.progress(100.0 * number / max(len(pending), 1), "importing")
+        try:
+            _import_one(ctx, export, import_id, initial)
+        except jobs.JobLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one course's failure is that course's result
+            _fail_import(ctx.engine, import_id, exc)
+    return _finish(ctx.engine, migration_id)
+
+
+def _message(exc: Exception) -> str:
+    return exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+
+
+def _export(engine: Engine, migration_id: int) -> Export:
+    """Write the change records and one queued import per associated course (once, on a retry too)."""
+    with transaction(engine, write=True) as db:
+        migration = db.get(BlueprintMigration, migration_id)
+        if migration.workflow_state == "queued":
+            migration.workflow_state, migration.exports_started_at = "exporting", _now()
+            migration.since = last_sync_start(db, migration.template_id)
+    with transaction(engine, write=True) as db:
+        migration = db.get(BlueprintMigration, migration_id)
+        template = db.get(BlueprintTemplate, migration.template_id)
+        blueprint = db.get(Course, template.course_id)
+        if migration.workflow_state == "exporting":
+            _write_changes(db, migration, template, blueprint)
+            migration.workflow_state, migration.imports_queued_at = "imports_queued", _now()
+        return _load_export(db, migration, template, blueprint)
+
+
+def _write_changes(db: Session, migration: BlueprintMigration, template: BlueprintTemplate, blueprint: Course) -> None:
+    changes = changes_since(db, template, blueprint, migration.since)
+    if changes:
+        db.execute(BlueprintChange.__table__.insert(), [
+            {"migration_id": migration.id, "item_id": c.item_id, "asset_type": c.asset_type,
+             "asset_name": c.asset_name, "change_type": c.change_type, "locked": c.locked} for c in changes])
+    if migration.options.get("copy_settings"):
+        db.add(BlueprintChange(migration_id=migration.id, item_id=None, asset_type="settings",
+                               asset_name="Course Settings", change_type="updated", locked=False))
+    subscriptions = db.scalars(select(BlueprintSubscription).where(
+        BlueprintSubscription.template_id == template.id, BlueprintSubscription.workflow_state == "active")
+        .order_by(BlueprintSubscription.id)).all()
+    for s in subscriptions:
+        db.add(BlueprintImport(migration_id=migration.id, subscription_id=s.id, course_id=s.child_course_id,
+                               initial=not s.synced))
+    db.flush()
+
+
+def _load_export(db: Session, migration: BlueprintMigration, template: BlueprintTemplate, blueprint: Course) -> Export:
+    export = Export(migration.id, blueprint.id, migration.since, bool(migration.options.get("copy_settings")))
+    export.changes = list(db.scalars(select(BlueprintChange).where(
+        BlueprintChange.migration_id == migration.id, BlueprintChange.item_id.is_not(None))
+        .order_by(BlueprintChange.id)))
+    ids = [c.item_id for c in export.changes]
+    for chunk in range(0, len(ids), 500):
+        for item in db.scalars(select(ContentItem).where(ContentItem.id.in_(ids[chunk:chunk + 500]))):
+            export.sources[item.id] = item
+    db.flush()
+    for item in export.sources.values():
+        db.expunge(item)  # read by every course's import, in other sessions
+    export.locks = blueprint_locks.locks_of(db, template, blueprint)
+    relocked = set(db.scalars(select(BlueprintLock.item_id).where(
+        BlueprintLock.template_id == template.id, BlueprintLock.updated_at >= migration.since))) \
+        if migration.since else set()
+    for change in export.changes:
+        export.fields[change.item_id] = _changed_fields(export, export.sources[change.item_id], change,
+                                                        change.item_id in relocked)
+    return export
+
+
+def _changed_fields(export: Export, item: ContentItem, change: BlueprintChange, relocked: bool) -> set[str]:
+    """The fields the blueprint changed since the last sync, from its per-field edit times; a lock
+    set since then adds the locked fields (so they overwrite local edits). Unknown: every field."""
+    if export.since is None or change.change_type == "created":
+        return set(TRACKED_FIELDS)
+    edited = {f for f, at in (item.local_edits or {}).items()
+              if f in RESTRICTION_CLASSES and datetime.fromisoformat(at) >= export.since}
+    if relocked:
+        locked = export.locks.get(item.id, frozenset())
+        edited |= {f for f in TRACKED_FIELDS if RESTRICTION_CLASSES[f] in locked}
+    if not edited and item.updated_at >= export.since:
+        return set(TRACKED_FIELDS)  # changed by a copy or sync into the blueprint: fields unknown
+    return edited
+
+
+def _pending_imports(engine: Engine, migration_id: int) -> list[tuple[int, bool]]:
+    with transaction(engine, write=False) as db:
+        return [(row.id, row.initial) for row in db.execute(select(BlueprintImport.id, BlueprintImport.initial).where(
+            BlueprintImport.migration_id == migration_id, BlueprintImport.workflow_state == "queued")
+            .order_by(BlueprintImport.id))]
+
+
+def _import_one(ctx: jobs.JobContext, export: Export, import_id: int, initial: bool) -> None:
+    if initial:
+        settings = export.copy_settings or not _explicit_no_settings(ctx.engine, export.migration_id)
+        selection = sorted(ALL_SELECTABLE if settings else ALL_SELECTABLE - {SETTINGS})
+        with transaction(ctx.engine, write=False) as db:
+            course_id = db.get(BlueprintImport, import_id).course_id
+        payload = {"source_course_id": export.blueprint_id, "target_course_id": course_id, "selection": selection,
+                   "picked": None}
+        copy_course(ctx.engine, payload, fence=lambda db: _complete(ctx, db, export, import_id, [], initial=True))
+        return
+    with transaction(ctx.engine, write=True) as db:
+        result = db.get(BlueprintImport, import_id)
+        course = db.get(Course, result.course_id)
+        if course is None or course.workflow_state == "deleted":
+            raise NotFound("course", f"the associated course {result.course_id} no longer exists")
+        exceptions = apply_changes(db, export, course.id)
+        _complete(ctx, db, export, import_id, exceptions, initial=False)
+
+
+def _explicit_no_settings(engine: Engine, migration_id: int) -> bool:
+    with transaction(engine, write=False) as db:
+        return db.get(BlueprintMigration, migration_id).options.get("copy_settings") is False
+
+
+def _complete(ctx: jobs.JobContext, db: Session, export: Export, import_id: int,
+              exceptions: list[tuple[int, list[str]]], *, initial: bool) -> None:
+    ctx.confirm_held(db)
+    result = db.get(BlueprintImport, import_id)
+    result.workflow_state, result.completed_at = "completed", _now()
+    db.execute(update(BlueprintSubscription).where(BlueprintSubscription.id == result.subscription_id)
+               .values(synced=True))
+    if exceptions:
+        db.execute(BlueprintException.__table__.insert(), [
+            {"change_id": change_id, "import_id": import_id, "course_id": result.course_id,
+             "conflicting_changes": classes} for change_id, classes in exceptions])
+    migration = db.get(BlueprintMigration, export.migration_id)
+    if initial and migration.options.get("publish_after_initial_sync"):
+        db.execute(update(Course).where(Course.id == result.course_id, Course.workflow_state == "unpublished")
+                   .values(workflow_state="available"))
+    db.flush()
+
+
+def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
+    """Apply the exported changes to one associated course; returns (change id, classes) exceptions."""
+    stamp = _now()
+    keys = {item_id: item.lineage_id or item.id for item_id, item in export.sources.items()}
+    copies = {c.lineage_id: c for c in _copies(db, course_id, set(keys.values()))}
+    plan = copy_tables.CopyPlan(source_id=export.blueprint_id, target_id=course_id, types=frozenset(), files=False,
+                                settings=export.copy_settings, stamp=stamp)
+    refs = {getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)}
+    mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
+    exceptions, touched, missing = [], [], set()
+    for change in export.changes:
+        source = export.sources[change.item_id]
+        copy = copies.get(keys[change.item_id])
+        if copy is None:
+            if change.change_type != "deleted":
+                missing.add(change.item_id)
+            continue
+        locked = export.locks.get(change.item_id, frozenset())
+        conflicts = (_delete_copy(db, copy, locked) if change.change_type == "deleted"
+                     else _update_copy(db, copy, source, export.fields[change.item_id], locked, mapped))
+        touched.append(copy.id)
+        if conflicts:
+            exceptions.append((change.id, sorted(conflicts)))
+    _insert_missing(db, plan, missing)
+    _settle(db, plan, touched)
+    return exceptions
+
+
+def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:
+    found: list[ContentItem] = []
+    ordered = sorted(lineages)
+    for chunk in range(0, len(ordered), 500):
+        found += db.scalars(select(ContentItem).where(ContentItem.course_id == course_id,
+                                                      ContentItem.lineage_id.in_(ordered[chunk:chunk + 500])))
+    return found
+
+
+def _delete_copy(db: Session, copy: ContentItem, locked: frozenset[str]) -> set[str]:
+    """Delete an unedited copy; a copy with unlocked local edits stays, reported as an exception."""
+    if copy.workflow_state == "deleted":
+        return set()
+    edited = {RESTRICTION_CLASSES[f] for f in (copy.local_edits or {}) if f in RESTRICTION_CLASSES} - locked
+    if edited:
+        return edited
+    content.delete_item(db, copy, local=False)
+    return set()
+
+
+def _update_copy(db: Session, copy: ContentItem, source: ContentItem, fields: set[str], locked: frozenset[str],
+                 mapped: dict[int, int]) -> set[str]:
+    values: dict[str, Any] = {}
+    conflicts: set[str] = set()
+    mine, theirs, edits = copy.field_hashes or {}, source.field_hashes or {}, copy.local_edits or {}
+    for name in sorted(fields):
+        if mine.get(name) is not None and mine.get(name) == theirs.get(name):
+            continue
+        if name in edits and RESTRICTION_CLASSES[name] not in locked:
+            conflicts.add(RESTRICTION_CLASSES[name])
+            continue
+        values[name] = getattr(source, name)
+    for name in REFERENCES[:2]:
+        target = mapped.get(getattr(source, name)) if getattr(source, name) else None
+        if target is not None and getattr(copy, name) != target:
+            values[name] = target
+    if values:
+        content.update_item(db, copy, values, local=False)
+    return conflicts
+
+
+def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) -> None:
+    if not missing:
+        return
+    plan = replace(plan, picked_items=frozenset(missing))
+    offsets = copy_tables.top_level_offsets(db, plan)
+    for depth in range(len(copy_tables.DEPTHS) + 1):
+        copy_tables.insert_items(db, plan, depth, offsets)
+
+
+def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int]) -> None:
+    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a copy does."""
+    for chunk in range(0, len(touched), 500):
+        db.execute(update(copy_tables.ITEMS).where(copy_tables.ITEMS.c.id.in_(touched[chunk:chunk + 500]))
+                   .values(updated_at=plan.stamp))
+    copy_tables.copy_links(db, plan)
+    copy_links.settle_page_urls(db, plan)
+    copy_links.keep_target_front_page(db, plan)
+    copy_links.remap_prerequisites(db, plan)
+    copy_links.rewrite_bodies(db, plan)
+    if plan.settings:
+        copy_tables.copy_settings(db, plan)
+        copy_links.rewrite_syllabus(db, plan)
+
+
+def _fail_export(engine: Engine, migration_id: int, exc: Exception) -> None:
+    with transaction(engine, write=True) as db:
+        migration = db.get(BlueprintMigration, migration_id)
+        migration.workflow_state, migration.error = "exports_failed", _message(exc)
+
+
+def _fail_import(engine: Engine, import_id: int, exc: Exception) -> None:
+    with transaction(engine, write=True) as db:
+        result = db.get(BlueprintImport, import_id)
+        result.workflow_state, result.error, result.completed_at = "failed", _message(exc), _now()
+
+
+def _finish(engine: Engine, migration_id: int) -> dict:
+    with transaction(engine, write=True) as db:
+        migration = db.get(BlueprintMigration, migration_id)
+        results = db.execute(select(BlueprintImport.course_id, BlueprintImport.workflow_state, BlueprintImport.error)
+                             .where(BlueprintImport.migration_id == migration_id)).all()
+        failed = {r.course_id: r.error for r in results if r.workflow_state == "failed"}
+        migration.workflow_state = "imports_failed" if failed else "completed"
+        migration.imports_completed_at = _now()
+        migration.error = "; ".join(f"course {cid}: {err}" for cid, err in sorted(failed.items())) or None
+        template = db.get(BlueprintTemplate, migration.template_id)
+        template.last_export_completed_at = migration.imports_completed_at
+        return {"migration_id": migration_id, "courses": len(results), "failed": failed}

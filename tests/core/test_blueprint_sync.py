@@ -1,0 +1,179 @@
+"""The blueprint sync engine on a real database: initial syncs through the copy engine for new
+courses only, incremental changes by lineage, per-field conflicts reported as exceptions while
+other fields still update, locked fields overwriting local edits, deletions, and one course's
+failed import leaving the others' results."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from courseport.core import blueprints, content
+from courseport.core.courses import update_course
+from courseport.core.errors import InvalidInput
+from courseport.schema import (BlueprintException, BlueprintImport, BlueprintMigration, ContentItem, Course,
+                               User)
+
+
+def _setup(world, children=2):
+    blueprint = world.course("Blueprint", blueprint=True)
+    group = world.assignment_group(blueprint)
+    essay = world.assignment(blueprint, "Essay", group=group, points=10.0, body="<p>Write</p>")
+    with world.tx() as db:
+        page = content.create_item(db, blueprint.id, "page", {"title": "Intro", "slug": "intro", "body": "Hi",
+                                                               "workflow_state": "published", "data": {}})
+    kids = [world.course(f"Section {n}") for n in range(children)]
+    _associate(world, blueprint, [k.id for k in kids])
+    return blueprint, kids, {"essay": essay.id, "page": page.id, "group": group.id}
+
+
+def _associate(world, blueprint, add=(), remove=()):
+    with world.tx() as db:
+        blueprints.update_associations(db, db.get(User, world.admin.id), blueprint.id, "default",
+                                       [str(i) for i in add], [str(i) for i in remove])
+
+
+def _sync(world, blueprint, **options) -> BlueprintMigration:
+    with world.tx() as db:
+        migration_id = blueprints.queue_migration(db, db.get(User, world.admin.id), blueprint.id, "default",
+                                                  options.pop("comment", None), options).id
+    world.run_jobs()
+    with world.tx() as db:
+        return db.get(BlueprintMigration, migration_id)
+
+
+def _copy(world, course_id, lineage) -> ContentItem:
+    with world.tx() as db:
+        return db.scalar(select(ContentItem).where(ContentItem.course_id == course_id,
+                                                   ContentItem.lineage_id == lineage))
+
+
+def _edit(world, item_id, fields, local=True):
+    with world.tx() as db:
+        return content.update_item(db, db.get(ContentItem, item_id), fields, local=local)
+
+
+def _imports(world, migration_id):
+    with world.tx() as db:
+        return {r.course_id: (r.initial, r.workflow_state, r.error) for r in db.scalars(
+            select(BlueprintImport).where(BlueprintImport.migration_id == migration_id))}
+
+
+def test_initial_sync_copies_everything_to_each_course_once(world):
+    blueprint, kids, ids = _setup(world)
+    migration = _sync(world, blueprint, comment="first")
+    assert migration.workflow_state == "completed"
+    assert migration.exports_started_at and migration.imports_queued_at and migration.imports_completed_at
+    assert _imports(world, migration.id) == {k.id: (True, "completed", None) for k in kids}
+    for kid in kids:
+        assert _copy(world, kid.id, ids["essay"]).points == 10.0
+        assert _copy(world, kid.id, ids["page"]).body == "Hi"
+    again = _sync(world, blueprint)
+    assert _imports(world, again.id) == {k.id: (False, "completed", None) for k in kids}
+    with world.tx() as db:
+        assert db.scalar(select(func.count()).where(ContentItem.course_id == kids[0].id,
+                                                    ContentItem.lineage_id == ids["essay"])) == 1
+
+
+def test_unrelated_field_syncs_when_another_field_conflicts(world):
+    blueprint, kids, ids = _setup(world)
+    _sync(world, blueprint)
+    local = _copy(world, kids[0].id, ids["essay"])
+    _edit(world, local.id, {"points": 15.0})  # the section changes points
+    _edit(world, ids["essay"], {"points": 20.0, "title": "Essay (revised)"})  # the blueprint changes both
+    migration = _sync(world, blueprint)
+    mine, other = _copy(world, kids[0].id, ids["essay"]), _copy(world, kids[1].id, ids["essay"])
+    assert (mine.points, mine.title) == (15.0, "Essay (revised)")
+    assert (other.points, other.title) == (20.0, "Essay (revised)")
+    with world.tx() as db:
+        rows = db.scalars(select(BlueprintException)).all()
+        assert [(r.course_id, r.conflicting_changes) for r in rows] == [(kids[0].id, ["points"])]
+    assert migration.workflow_state == "completed"
+
+
+def test_locked_fields_overwrite_local_edits_after_tightening(world):
+    blueprint, kids, ids = _setup(world)
+    _sync(world, blueprint)
+    local = _copy(world, kids[0].id, ids["essay"])
+    _edit(world, local.id, {"points": 15.0})
+    with world.tx() as db:
+        blueprints.restrict_item(db, db.get(User, world.admin.id), blueprint.id, "default", "assignment",
+                                 str(ids["essay"]), True, {"points": True})
+    _sync(world, blueprint)
+    assert _copy(world, kids[0].id, ids["essay"]).points == 10.0
+    # now the copy's points are locked: a local edit through the core is refused
+    try:
+        _edit(world, local.id, {"points": 99.0})
+        raise AssertionError("locked edit was applied")
+    except InvalidInput as exc:
+        assert exc.message == "cannot change column(s): points_possible - locked by Master Course"
+    _edit(world, local.id, {"title": "Mine"})  # content is not locked here
+    assert _copy(world, kids[0].id, ids["essay"]).title == "Mine"
+
+
+def test_deleting_a_blueprint_item_deletes_unedited_copies(world):
+    blueprint, kids, ids = _setup(world)
+    _sync(world, blueprint)
+    _edit(world, _copy(world, kids[1].id, ids["page"]).id, {"body": "Our own intro"})
+    with world.tx() as db:
+        content.delete_item(db, db.get(ContentItem, ids["page"]))
+    migration = _sync(world, blueprint)
+    assert _copy(world, kids[0].id, ids["page"]).workflow_state == "deleted"
+    assert _copy(world, kids[1].id, ids["page"]).workflow_state == "published"
+    with world.tx() as db:
+        rows = db.scalars(select(BlueprintException)).all()
+        assert [(r.course_id, r.conflicting_changes) for r in rows] == [(kids[1].id, ["content"])]
+    assert migration.workflow_state == "completed"
+
+
+def test_associating_one_course_syncs_only_that_course_in_full(world):
+    blueprint, kids, ids = _setup(world)
+    _sync(world, blueprint)
+    late = world.course("Late section")
+    _associate(world, blueprint, [late.id])
+    migration = _sync(world, blueprint)
+    assert _imports(world, migration.id) == {kids[0].id: (False, "completed", None),
+                                             kids[1].id: (False, "completed", None),
+                                             late.id: (True, "completed", None)}
+    assert _copy(world, late.id, ids["essay"]).title == "Essay"
+    with world.tx() as db:
+        assert db.scalar(select(func.count()).select_from(ContentItem).where(
+            ContentItem.course_id == kids[0].id)) == 3  # nothing copied again into the synced ones
+
+
+def test_new_items_reach_synced_courses_with_references(world):
+    blueprint, kids, ids = _setup(world)
+    _sync(world, blueprint)
+    added = world.assignment(blueprint, "Lab", group=type("G", (), {"id": ids["group"]})(), points=5.0)
+    _sync(world, blueprint)
+    copy = _copy(world, kids[0].id, added.id)
+    assert copy is not None and copy.parent_id == _copy(world, kids[0].id, ids["group"]).id
+
+
+def test_failed_import_in_one_course_keeps_the_others(world):
+    blueprint, kids, ids = _setup(world, children=3)
+    _sync(world, blueprint)
+    _edit(world, ids["essay"], {"title": "Essay 2"})
+    with world.tx() as db:
+        db.get(Course, kids[1].id).workflow_state = "deleted"
+    migration = _sync(world, blueprint)
+    assert migration.workflow_state == "imports_failed"
+    results = _imports(world, migration.id)
+    assert results[kids[1].id] == (False, "failed", f"the associated course {kids[1].id} no longer exists")
+    assert results[kids[0].id] == results[kids[2].id] == (False, "completed", None)
+    assert _copy(world, kids[2].id, ids["essay"]).title == "Essay 2"
+    assert migration.error == f"course {kids[1].id}: the associated course {kids[1].id} no longer exists"
+
+
+def test_blueprint_cannot_be_turned_off_while_a_sync_runs(world):
+    blueprint, kids, ids = _setup(world)
+    with world.tx() as db:
+        blueprints.queue_migration(db, db.get(User, world.admin.id), blueprint.id, "default", None, {})
+    with world.tx() as db:
+        try:
+            update_course(db, db.get(User, world.admin.id), blueprint.id, {"blueprint": False})
+            raise AssertionError("turned off during a sync")
+        except InvalidInput as exc:
+            assert exc.message == "cannot stop being a blueprint course while a sync is running"
+    world.run_jobs()
+    with world.tx() as db:
+        assert update_course(db, db.get(User, world.admin.id), blueprint.id, {"blueprint": False}).blueprint is False
