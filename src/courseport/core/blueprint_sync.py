@@ -85,24 +85,35 @@ def last_sync_start(db: Session, template_id: int) -> datetime | None:
 def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, since: datetime | None) -> list[Change]:
     """The blueprint's items created, updated (or re-locked) or deleted at or after `since`; all if None."""
     item = ContentItem
-    stmt = select(item.id, item.type, item.title, item.workflow_state, item.created_at).where(
-        item.course_id == blueprint.id).order_by(item.id)
+    stmt = select(item.id, item.type, item.title, item.workflow_state, item.created_at, item.updated_at,
+                  item.local_edits).where(item.course_id == blueprint.id).order_by(item.id)
+    relocked: set[int] = set()
     if since is None:
         stmt = stmt.where(item.workflow_state != "deleted")
     else:
-        relocked = select(BlueprintLock.item_id).where(BlueprintLock.template_id == template.id,
-                                                       BlueprintLock.updated_at >= since)
-        stmt = stmt.where(or_(item.updated_at >= since, item.created_at >= since, item.id.in_(relocked)))
-    rows = db.execute(stmt).all()
+        relocked = set(db.scalars(select(BlueprintLock.item_id).where(BlueprintLock.template_id == template.id,
+                                                                      BlueprintLock.updated_at >= since)))
+        # Some writers stamp updated_at to the second: read the whole second, then keep what changed after `since`.
+        floor = since.replace(microsecond=0)
+        stmt = stmt.where(or_(item.updated_at >= floor, item.created_at >= floor, item.id.in_(sorted(relocked))))
     locks = blueprint_locks.locks_of(db, template, blueprint)
     out = []
-    for row in rows:
+    for row in db.execute(stmt).all():
         new = since is None or row.created_at >= since
+        if since is not None and not new and row.id not in relocked and not _changed_after(row, since):
+            continue
         if row.workflow_state == "deleted" and new:
             continue  # created and deleted since the last sync: nothing to tell the courses
         kind = "deleted" if row.workflow_state == "deleted" else "created" if new else "updated"
         out.append(Change(row.id, row.type, row.title or "", kind, bool(locks.get(row.id))))
     return out
+
+
+def _changed_after(row: Any, since: datetime) -> bool:
+    edits = [datetime.fromisoformat(at) for at in (row.local_edits or {}).values()]
+    if edits:
+        return max(edits) >= since or (row.updated_at > since and row.updated_at.microsecond != 0)
+    return row.updated_at >= since
 
 
 def change_records(db: Session, migration_id: int, result: BlueprintImport | None,

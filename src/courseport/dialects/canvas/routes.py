@@ -13,6 +13,7 @@ from courseport.dialects.canvas import assignment_groups, assignments, due_dates
 from courseport.dialects.canvas import accounts, html, permissions, settings
 from courseport.dialects.canvas import calendar_events, quizzes
 from courseport.dialects.canvas import content_migrations, course_copy
+from courseport.dialects.canvas import blueprints
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
@@ -27,3 +28,4 @@ ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
+ROUTES += blueprints.ROUTES
