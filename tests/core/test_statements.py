@@ -111,3 +111,35 @@ def test_statement_ids_repeat_for_the_same_facts_and_differ_otherwise():
     sessions = [runtime_statements(FACTS, "initialize", n, RuntimeState(), NOW) for n in (1, 2)]
     assert sessions[0][0]["id"] == sessions[1][0]["id"]  # attempted: once per launch
     assert sessions[0][1]["id"] != sessions[1][1]["id"]  # initialized: once per SCO session
+
+
+# --- over a real database ---------------------------------------------------------------------
+
+def test_storing_the_same_statements_twice_stores_them_once(world):
+    from sqlalchemy import func, select
+
+    from courseport.core import statements
+    from courseport.core.scorm_courses import packaged_version
+    from courseport.schema import XapiStatement
+    from tests import package_builders as pb
+    from tests.scorm_app import ScormApp
+
+    assert ScormApp(world).imported(pb.scorm12(), "golf")["status"] == "COMPLETE"
+    state = RuntimeState(completed=True, success=True, score_raw=90, score_scaled=0.9)
+    with world.tx() as db:
+        _, version = packaged_version(db, world.admin, "golf")
+        facts = statements.launch_facts(db, version, "item_1", "Lesson", "reg-1", "ada", "Ada", None)
+        assert facts.course.id == "urn:courseport:course:golf"
+        made = runtime_statements(facts, "commit", 1, state, NOW)
+        assert statements.store_statements(db, version, "ada", made, NOW) == 3
+        assert statements.store_statements(db, version, "ada", made, NOW) == 0
+        rescored = runtime_statements(facts, "commit", 1, RuntimeState(completed=True, success=True, score_raw=95,
+                                                                      score_scaled=0.95), NOW)
+        later = NOW.replace(second=1)
+        assert statements.store_statements(db, version, "ada", rescored, later) == 1  # only the new score
+        assert db.scalar(select(func.count()).select_from(XapiStatement)) == 4
+        page, following = statements.list_statements(db, world.admin, "golf", None, statements.StatementFilter(),
+                                                     limit=3)
+        assert [s["verb"]["display"]["en-US"] for s in page] == ["completed", "passed", "scored"]
+        rest, done = statements.list_statements(db, world.admin, "golf", 0, following, limit=3)
+        assert ([s["result"]["score"]["raw"] for s in rest], done) == ([95], None)
