@@ -26,6 +26,7 @@ from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
+from courseport.web.player import ROUTES as PLAYER_ROUTES
 from courseport.worker import JobRunner
 
 log = logging.getLogger("courseport")
@@ -132,7 +133,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         exception_handlers={DomainError: _scorm_error, Exception: _scorm_error},
     )
     app = Litestar(
-        route_handlers=[health, canvas, blackboard, d2l, scorm_cloud, *ADMIN_ROUTES],
+        route_handlers=[health, canvas, blackboard, d2l, scorm_cloud, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[blackboard_protocol.add_rate_limit_headers],
         on_startup=[lambda: services.jobs.start()],
