@@ -26,7 +26,8 @@ from courseport.core.errors import DomainError, InvalidInput, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.db import transaction
 from courseport.schema import (BlueprintChange, BlueprintException, BlueprintImport, BlueprintLock,
-                               BlueprintMigration, BlueprintSubscription, BlueprintTemplate, ContentItem, Course)
+                               BlueprintMigration, BlueprintSubscription, BlueprintTemplate, ContentItem, ContentLink,
+                               Course)
 
 KIND = "blueprint_sync"
 RUNNING = ("queued", "exporting", "imports_queued")
@@ -61,6 +62,7 @@ class Export:
     sources: dict[int, ContentItem] = field(default_factory=dict)
     fields: dict[int, set[str]] = field(default_factory=dict)  # item id -> fields the blueprint changed
     locks: dict[int, frozenset[str]] = field(default_factory=dict)
+    linked: bool = False  # some exported item links to other items or files
 
 
 def _now() -> datetime:
@@ -203,6 +205,8 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
         for item in db.scalars(select(ContentItem).where(ContentItem.id.in_(ids[chunk:chunk + 500]))):
             export.sources[item.id] = item
     db.flush()
+    exported = select(BlueprintChange.item_id).where(BlueprintChange.migration_id == migration.id)
+    export.linked = db.scalar(select(ContentLink.id).where(ContentLink.item_id.in_(exported)).limit(1)) is not None
     for item in export.sources.values():
         db.expunge(item)  # read by every course's import, in other sessions
     export.locks = blueprint_locks.locks_of(db, template, blueprint)
@@ -303,7 +307,7 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
         if conflicts:
             exceptions.append((change.id, sorted(conflicts)))
     _insert_missing(db, plan, missing)
-    _settle(db, plan, touched)
+    _settle(db, plan, touched, export)
     return exceptions
 
 
@@ -357,16 +361,22 @@ def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) 
         copy_tables.insert_items(db, plan, depth, offsets)
 
 
-def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int]) -> None:
-    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a copy does."""
+def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int], export: Export) -> None:
+    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a
+    copy does: only the steps the exported items can need (each costs statements per course)."""
     for chunk in range(0, len(touched), 500):
         db.execute(update(copy_tables.ITEMS).where(copy_tables.ITEMS.c.id.in_(touched[chunk:chunk + 500]))
                    .values(updated_at=plan.stamp))
-    copy_tables.copy_links(db, plan)
-    copy_links.settle_page_urls(db, plan)
-    copy_links.keep_target_front_page(db, plan)
-    copy_links.remap_prerequisites(db, plan)
-    copy_links.rewrite_bodies(db, plan)
+    types = {item.type for item in export.sources.values()}
+    if export.linked:
+        copy_tables.copy_links(db, plan)
+    if "page" in types:
+        copy_links.settle_page_urls(db, plan)
+        copy_links.keep_target_front_page(db, plan)
+    if "module" in types:
+        copy_links.remap_prerequisites(db, plan)
+    if any("/courses/" in (item.body or "") for item in export.sources.values()):
+        copy_links.rewrite_bodies(db, plan)
     if plan.settings:
         copy_tables.copy_settings(db, plan)
         copy_links.rewrite_syllabus(db, plan)

@@ -1,0 +1,186 @@
+"""Blueprint sync time as a ratio to raw SQL writing the same rows, in the same run.
+
+Builds (bulk-inserted) a blueprint of 1,000 content items (10 assignment groups, 500 assignments,
+490 pages) and 100 associated courses. Times, in order:
+- a raw floor: one INSERT ... SELECT of the blueprint's items into each of 100 fresh courses;
+- the initial sync of the blueprint to its 100 courses (the job, run in this process);
+- after 10 items are edited in the blueprint through the core, a raw UPDATE of their 1,000 copies
+  (joined by lineage) and the incremental sync that carries those 10 changes to the 100 courses.
+Prints each time and the ratios. Targets: initial ratio <= 3; incremental sync under 1 s.
+
+    .venv/bin/python bench/blueprint.py
+    .venv/bin/python bench/blueprint.py --database-url postgresql://postgres@127.0.0.1/cp_bench  # EMPTIES it
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# bench/copy.py is named like the stdlib's `copy`: keep this folder off the import path.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from sqlalchemy import and_, func, insert, literal, select, update  # noqa: E402
+
+COURSES, GROUPS, ASSIGNMENTS, PAGES, CHANGED = 100, 10, 500, 490, 10
+
+
+def seed(database_url: str):  # noqa: ANN201
+    from courseport import migrate
+    from courseport.core import accounts, admin
+    from courseport.core.job_kinds import load_handlers
+    from courseport.db import make_engine, transaction
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    load_handlers()
+    with transaction(engine, write=True) as db:
+        admin.reset_store(db, keep_admins=False)
+        accounts.ensure_root(db)
+        user, _ = admin.create_token_for(db, "admin", admin=True, purpose="bench")
+        return engine, user.id
+
+
+def new_courses(engine, user_id: int, prefix: str, n: int, **fields) -> list[int]:  # noqa: ANN001
+    from courseport.core import accounts, courses
+    from courseport.db import transaction
+    from courseport.schema import User
+
+    with transaction(engine, write=True) as db:
+        actor = db.get(User, user_id)
+        return [courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, {"name": f"{prefix} {i}", **fields}).id
+                for i in range(n)]
+
+
+def build_blueprint(engine, course_id: int) -> None:  # noqa: ANN001
+    from courseport.core.content import TRACKED_FIELDS, field_hash
+    from courseport.db import transaction
+    from courseport.schema import ContentItem
+    from courseport.schema.base import utcnow
+
+    now = utcnow()
+
+    def rows(typ: str, n: int, **fields):  # noqa: ANN202
+        out = []
+        for i in range(n):
+            row = {"course_id": course_id, "type": typ, "title": f"{typ} {i}", "position": i + 1,
+                   "workflow_state": "published", "data": {}, "local_edits": {}, "created_at": now,
+                   "updated_at": now, **{k: v(i) if callable(v) else v for k, v in fields.items()}}
+            row["field_hashes"] = {f: field_hash(row.get(f)) for f in TRACKED_FIELDS}
+            out.append(row)
+        return out
+
+    with transaction(engine, write=True) as db:
+        table = ContentItem.__table__
+        db.execute(insert(table), rows("assignment_group", GROUPS))
+        groups = list(db.scalars(select(table.c.id).where(table.c.course_id == course_id).order_by(table.c.id)))
+        db.execute(insert(table), rows("assignment", ASSIGNMENTS, parent_id=lambda i: groups[i % GROUPS],
+                                       points=10.0, body="<p>Do it</p>"))
+        db.execute(insert(table), rows("page", PAGES, slug=lambda i: f"page-{i}", body="<p>Read</p>"))
+
+
+def raw_initial(engine, source_id: int, targets: list[int]) -> float:  # noqa: ANN001
+    from courseport.core.copy_tables import ITEM_VALUES
+    from courseport.db import transaction
+    from courseport.schema import ContentItem
+
+    table = ContentItem.__table__
+    columns = [c for c in ITEM_VALUES]
+    started = time.perf_counter()
+    for target in targets:
+        with transaction(engine, write=True) as db:
+            rows = select(*(table.c[c] for c in columns), literal(target), table.c.position, table.c.id,
+                          table.c.field_hashes, table.c.local_edits, table.c.created_at, table.c.updated_at) \
+                .where(table.c.course_id == source_id)
+            db.execute(insert(table).from_select([*columns, "course_id", "position", "lineage_id", "field_hashes",
+                                                  "local_edits", "created_at", "updated_at"], rows))
+    return time.perf_counter() - started
+
+
+def sync(engine, user_id: int, blueprint_id: int) -> tuple[float, str]:  # noqa: ANN001
+    from courseport.core import blueprints, jobs
+    from courseport.db import transaction
+    from courseport.schema import BlueprintMigration, User
+
+    with transaction(engine, write=True) as db:
+        migration_id = blueprints.queue_migration(db, db.get(User, user_id), blueprint_id, "default", None,
+                                                  {"copy_settings": False}).id
+    started = time.perf_counter()
+    jobs.run_pending(engine)
+    elapsed = time.perf_counter() - started
+    with transaction(engine, write=False) as db:
+        return elapsed, db.get(BlueprintMigration, migration_id).workflow_state
+
+
+def associate(engine, user_id: int, blueprint_id: int, children: list[int]) -> None:  # noqa: ANN001
+    from courseport.core import blueprints
+    from courseport.db import transaction
+    from courseport.schema import User
+
+    with transaction(engine, write=True) as db:
+        blueprints.update_associations(db, db.get(User, user_id), blueprint_id, "default",
+                                       [str(c) for c in children], [])
+
+
+def edit_items(engine, blueprint_id: int) -> list[int]:  # noqa: ANN001
+    from courseport.core import content
+    from courseport.db import transaction
+    from courseport.schema import ContentItem
+
+    with transaction(engine, write=True) as db:
+        items = db.scalars(select(ContentItem).where(ContentItem.course_id == blueprint_id,
+                                                     ContentItem.type == "assignment")
+                           .order_by(ContentItem.id).limit(CHANGED)).all()
+        for item in items:
+            content.update_item(db, item, {"title": item.title + " (revised)", "points": 12.0})
+        return [item.id for item in items]
+
+
+def raw_update(engine, blueprint_id: int, item_ids: list[int]) -> float:  # noqa: ANN001
+    from courseport.db import transaction
+    from courseport.schema import ContentItem
+
+    t, s = ContentItem.__table__, ContentItem.__table__.alias("s")
+    started = time.perf_counter()
+    with transaction(engine, write=True) as db:
+        db.execute(update(t).where(and_(t.c.lineage_id == s.c.id, s.c.id.in_(item_ids),
+                                        s.c.course_id == blueprint_id, t.c.course_id != blueprint_id))
+                   .values(title=s.c.title, points=s.c.points))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    engine, user_id = seed(url)
+    [blueprint] = new_courses(engine, user_id, "Blueprint", 1, blueprint=True)
+    build_blueprint(engine, blueprint)
+    floor = raw_initial(engine, blueprint, new_courses(engine, user_id, "Raw", COURSES))
+    children = new_courses(engine, user_id, "Section", COURSES)
+    associate(engine, user_id, blueprint, children)
+    initial, state = sync(engine, user_id, blueprint)
+    print(f"initial sync, {ASSIGNMENTS + PAGES + GROUPS} items x {COURSES} courses: raw INSERT ... SELECT "
+          f"{floor:.3f} s, sync {initial:.3f} s ({state}), ratio {initial / floor:.2f} (target <= 3)")
+    changed = edit_items(engine, blueprint)
+    incremental, state = sync(engine, user_id, blueprint)
+    edit_items(engine, blueprint)  # a second round of the same edits for the raw floor to write
+    raw = raw_update(engine, blueprint, changed)
+    print(f"incremental sync, {CHANGED} items x {COURSES} courses: raw UPDATE {raw:.3f} s, sync {incremental:.3f} s "
+          f"({state}), ratio {incremental / raw:.1f} (target: sync < 1 s)")
+    from courseport.schema import ContentItem
+
+    with engine.connect() as conn:
+        copies = conn.scalar(select(func.count()).select_from(ContentItem.__table__).where(
+            ContentItem.__table__.c.lineage_id.in_(changed), ContentItem.__table__.c.points == 12.0))
+    print(f"synced copies of the changed items: {copies} (expected {2 * CHANGED * COURSES}: the sync's and the floor's)")
+
+if __name__ == "__main__":
+    main()
