@@ -382,9 +382,9 @@ def test_a_previewed_sco_reports_through_the_runtime_and_its_statements_are_list
 
     scorm, api = course_api
     status = scorm.imported(build_package(manifest, api_name, steps), "browser-course")
+    request = LaunchLinkRequestSchema(redirect_on_exit_url="message", expiry=60, tracking=True, culture="en-GB")
     assert status["status"] == "COMPLETE", status
-    link = api.build_course_preview_launch_link(
-        "browser-course", LaunchLinkRequestSchema(redirect_on_exit_url="message", expiry=60, tracking=True, culture="en-GB")).launch_link
+    link = api.build_course_preview_launch_link("browser-course", request).launch_link
     assert link.startswith(world.base_url + "/preview/")
 
     page.goto(link)

@@ -77,7 +77,8 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str) -> tuple[s
     page = Template(_resource("templates/player.html")).substitute(
         lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
         css_link=f'<link rel="stylesheet" href="{html.escape(view.session.css_url)}">' if view.session.css_url else "",
-        toc=_table_of_contents(view), config=_launch_config(view, base), runtime_url=f"{origin}/player/scorm_runtime.js")
+        toc=_table_of_contents(view), config=_launch_config(view, base),
+        runtime_url=f"{origin}/player/scorm_runtime.js")
     external = {_source(sco.href) for sco in view.scos if urlparse(sco.href).scheme}
     policy = "; ".join([
         "default-src 'none'", f"script-src 'nonce-{nonce}'",

@@ -147,8 +147,10 @@ def test_delete_and_missing_assets(scorm):
     assert paths(scorm, "/courses/golf/versions/0") == ["imsmanifest.xml", "index.html"]
     assert "images/ball.png" in paths(scorm)
     for method in ("get", "delete"):
-        answer = scorm.http.request(method, "/courses/golf/versions/0/asset", params={"relativePath": "images/ball.png"})
-        assert (answer.status_code, answer.json()) == (404, {"message": "No file at 'images/ball.png' in course 'golf'"})
+        answer = scorm.http.request(method, "/courses/golf/versions/0/asset",
+                                    params={"relativePath": "images/ball.png"})
+        assert (answer.status_code, answer.json()) == (
+            404, {"message": "No file at 'images/ball.png' in course 'golf'"})
     answer = scorm.http.get("/courses/golf/asset", params={"relativePath": "../x"})
     assert (answer.status_code, answer.json()["message"].split(" must")[0]) == (400, "relativePath")
     assert scorm.http.get("/courses/nope/asset/list").json() == {"message": "Course 'nope' not found"}
