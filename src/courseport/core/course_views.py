@@ -7,6 +7,7 @@ dialects translate their include vocabularies into it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,57 +77,102 @@ def load_views(
     views = [CourseView(c) for c in courses]
     if not views:
         return views
-    ids = [c.id for c in courses]
-    by_id = {v.course.id: v for v in views}
-    member = enrollments_of or viewer
-    for e in db.scalars(_MEMBER_ENROLLMENTS, {"course_ids": ids, "user_id": member.id}):
-        by_id[e.course_id].enrollments.append(e)
-    for course_id, nick in db.execute(_NICKNAMES, {"course_ids": ids, "user_id": viewer.id}):
-        by_id[course_id].nickname = nick
-    _load_sis_rights(db, viewer, views, member.id, dict(admin_of or {}))
-    if "term" in want or "concluded" in want:
-        terms = {t.id: t for t in db.scalars(select(Term).where(Term.id.in_({c.enrollment_term_id for c in courses})))}
-        for v in views:
-            v.term = terms.get(v.course.enrollment_term_id)
-    if "account" in want:
-        accts = {a.id: a for a in db.scalars(select(Account).where(Account.id.in_({c.account_id for c in courses})))}
-        for v in views:
-            v.account = accts.get(v.course.account_id)
-    if "teachers" in want:
-        _load_teachers(db, by_id, ids, teacher_limit)
-    if "total_students" in want:
-        counts = dict(db.execute(select(Enrollment.course_id, func.count(func.distinct(Enrollment.user_id))).where(
-            Enrollment.course_id.in_(ids), Enrollment.type.in_(_STUDENT_TYPES),
-            Enrollment.workflow_state.in_(_COUNTED_STATES)).group_by(Enrollment.course_id)).all())
-        for v in views:
-            v.total_students = counts.get(v.course.id, 0)
-    if "favorites" in want:
-        favs = set(db.scalars(select(Favorite.course_id).where(Favorite.user_id == viewer.id, Favorite.course_id.in_(ids))))
-        for v in views:
-            v.is_favorite = v.course.id in favs
-    if "sections" in want:
-        _load_sections(db, views)
-    if "permissions" in want:
-        for v in views:
-            v.rights = course_rights(db, viewer, v.course)
-    if "storage_quota_used_mb" in want:
-        used = dict(db.execute(select(File.course_id, func.coalesce(func.sum(File.size), 0)).where(
-            File.course_id.in_(ids), File.workflow_state != "deleted").group_by(File.course_id)).all())
-        for v in views:
-            v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
-    if "observed_users" in want:
-        _load_observed(db, views)
-    if "course_progress" in want:
-        progress = progress_for_courses(db, courses, member)
-        for v in views:
-            v.course_progress = progress[v.course.id]
-    if "needs_grading_count" in want:
-        counts = needs_grading_counts(db, ids, viewer)
-        for v in views:
-            v.needs_grading_count = counts.get(v.course.id)
-    if "total_scores" in want:
-        _load_scores(db, views)
+    batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
+    for e in db.scalars(_MEMBER_ENROLLMENTS, {"course_ids": batch.ids, "user_id": batch.member.id}):
+        batch.by_id[e.course_id].enrollments.append(e)
+    for course_id, nick in db.execute(_NICKNAMES, {"course_ids": batch.ids, "user_id": viewer.id}):
+        batch.by_id[course_id].nickname = nick
+    _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
+    for name, loader in _EXTRA_LOADERS.items():
+        if name in want or (name == "term" and "concluded" in want):
+            loader(batch)
     return views
+
+
+@dataclass
+class _Batch:
+    """One page of views being filled, with what every extra loader needs."""
+
+    db: Session
+    viewer: User
+    member: User
+    views: list[CourseView]
+    teacher_limit: int | None
+
+    ids: list[int] = field(init=False)
+    by_id: dict[int, CourseView] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ids = [v.course.id for v in self.views]
+        self.by_id = {v.course.id: v for v in self.views}
+
+
+def _load_term(b: _Batch) -> None:
+    wanted = {v.course.enrollment_term_id for v in b.views}
+    terms = {t.id: t for t in b.db.scalars(select(Term).where(Term.id.in_(wanted)))}
+    for v in b.views:
+        v.term = terms.get(v.course.enrollment_term_id)
+
+
+def _load_account(b: _Batch) -> None:
+    accts = {a.id: a for a in b.db.scalars(select(Account).where(Account.id.in_({v.course.account_id for v in b.views})))}
+    for v in b.views:
+        v.account = accts.get(v.course.account_id)
+
+
+def _load_total_students(b: _Batch) -> None:
+    counts = dict(b.db.execute(select(Enrollment.course_id, func.count(func.distinct(Enrollment.user_id))).where(
+        Enrollment.course_id.in_(b.ids), Enrollment.type.in_(_STUDENT_TYPES),
+        Enrollment.workflow_state.in_(_COUNTED_STATES)).group_by(Enrollment.course_id)).all())
+    for v in b.views:
+        v.total_students = counts.get(v.course.id, 0)
+
+
+def _load_favorites(b: _Batch) -> None:
+    favs = set(b.db.scalars(select(Favorite.course_id).where(Favorite.user_id == b.viewer.id,
+                                                            Favorite.course_id.in_(b.ids))))
+    for v in b.views:
+        v.is_favorite = v.course.id in favs
+
+
+def _load_permissions(b: _Batch) -> None:
+    for v in b.views:
+        v.rights = course_rights(b.db, b.viewer, v.course)
+
+
+def _load_storage(b: _Batch) -> None:
+    used = dict(b.db.execute(select(File.course_id, func.coalesce(func.sum(File.size), 0)).where(
+        File.course_id.in_(b.ids), File.workflow_state != "deleted").group_by(File.course_id)).all())
+    for v in b.views:
+        v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
+
+
+def _load_course_progress(b: _Batch) -> None:
+    progress = progress_for_courses(b.db, [v.course for v in b.views], b.member)
+    for v in b.views:
+        v.course_progress = progress[v.course.id]
+
+
+def _load_needs_grading(b: _Batch) -> None:
+    counts = needs_grading_counts(b.db, b.ids, b.viewer)
+    for v in b.views:
+        v.needs_grading_count = counts.get(v.course.id)
+
+
+_EXTRA_LOADERS: dict[str, Callable[[_Batch], None]] = {
+    "term": _load_term,
+    "account": _load_account,
+    "teachers": lambda b: _load_teachers(b.db, b.by_id, b.ids, b.teacher_limit),
+    "total_students": _load_total_students,
+    "favorites": _load_favorites,
+    "sections": lambda b: _load_sections(b.db, b.views),
+    "permissions": _load_permissions,
+    "storage_quota_used_mb": _load_storage,
+    "observed_users": lambda b: _load_observed(b.db, b.views),
+    "course_progress": _load_course_progress,
+    "needs_grading_count": _load_needs_grading,
+    "total_scores": lambda b: _load_scores(b.db, b.views),
+}
 
 
 def _load_scores(db: Session, views: list[CourseView]) -> None:
