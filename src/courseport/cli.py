@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from courseport import migrate
+from courseport.blobs import LocalBlobStore
 from courseport.core import accounts, admin, d2l_apps, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
@@ -125,7 +126,8 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         scorm_id, scorm_secret = oauth_clients.ensure_client(
             session, user, "SCORM Cloud application", scorm_app.get("app_id"), scorm_app.get("secret_key"))
         wanted = seed_demo if seed_demo is not None else first_start
-        summary = demo.seed_demo(session, user, enroll_me=True) if wanted else None
+        blobs = LocalBlobStore(settings.blob_dir)
+        summary = demo.seed_demo(session, user, enroll_me=True, blobs=blobs) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
     creds = {**current, "base_url": base_url, "canvas": {"token": token_value},
