@@ -32,7 +32,7 @@ class UploadReceiver:
         ctype, options = parse_options_header(content_type)
         boundary = options.get(b"boundary")
         if ctype != b"multipart/form-data" or not boundary:
-            raise InvalidInput(file_field, "the upload must be multipart/form-data")
+            raise InvalidInput(file_field, "the upload must be multipart/form-data with a file part")
         self._writer, self._file_field = writer, file_field.encode()
         self.upload = ReceivedUpload()
         self._headers: dict[bytes, bytes] = {}
@@ -95,14 +95,18 @@ class UploadReceiver:
         return self.upload
 
 
-async def receive_upload(request: Request, writer: BlobWriter, file_field: str = "file") -> ReceivedUpload:
-    """Stream the request body through the parser; disk writes and hashing run off the event loop."""
+async def receive_upload(request: Request, writer: BlobWriter, file_field: str = "file",
+                         too_large: str = "the file is larger than {max_bytes} bytes") -> ReceivedUpload:
+    """Stream the request body through the parser; disk writes and hashing run off the event loop.
+
+    `too_large` words the error for a file past the writer's limit (each API says it its own way).
+    """
     try:
         receiver = UploadReceiver(request.headers.get("content-type", ""), writer, file_field)
         async for chunk in request.stream():
             await anyio.to_thread.run_sync(receiver.feed, chunk)
         return await anyio.to_thread.run_sync(receiver.finish)
     except TooLarge as exc:
-        raise InvalidInput(file_field, f"the file is larger than {exc.max_bytes} bytes") from None
+        raise InvalidInput(file_field, too_large.format(max_bytes=exc.max_bytes)) from None
     finally:
         writer.abort()

@@ -13,13 +13,12 @@ import anyio
 import litestar
 from litestar import Request, Response
 from litestar.response import Stream
-from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
 
-from courseport.blobs import BlobWriter, StoredBlob, TooLarge
+from courseport.blobs import BlobWriter, StoredBlob
 from courseport.core import files
 from courseport.core.errors import InvalidInput
 from courseport.db import transaction
+from courseport.dialects.multipart_upload import receive_upload
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, iso, post, put
 from courseport.schema import File
 
@@ -63,72 +62,12 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-class FilePartReceiver:
-    """Feeds a multipart/form-data body to a streaming parser; the `file` part goes to a blob writer."""
-
-    def __init__(self, content_type: str, writer: BlobWriter):
-        ctype, options = parse_options_header(content_type)
-        boundary = options.get(b"boundary")
-        if ctype != b"multipart/form-data" or not boundary:
-            raise InvalidInput("file", "the upload must be multipart/form-data with a file part")
-        self._writer = writer
-        self._headers: dict[bytes, bytes] = {}
-        self._field = self._value = b""
-        self._in_file = self._got_file = False
-        self._parser = MultipartParser(boundary, {
-            "on_part_begin": self._headers.clear,
-            "on_header_field": lambda d, s, e: self._add("_field", d[s:e]),
-            "on_header_value": lambda d, s, e: self._add("_value", d[s:e]),
-            "on_header_end": self._header_end,
-            "on_headers_finished": self._headers_finished,
-            "on_part_data": self._part_data,
-            "on_part_end": self._part_end,
-        })
-
-    def _add(self, attr: str, data: bytes) -> None:
-        setattr(self, attr, getattr(self, attr) + data)
-
-    def _header_end(self) -> None:
-        self._headers[self._field.lower()] = self._value
-        self._field = self._value = b""
-
-    def _headers_finished(self) -> None:
-        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
-        self._in_file = options.get(b"name") == b"file" and not self._got_file
-
-    def _part_data(self, data: bytes, start: int, end: int) -> None:
-        if self._in_file:
-            self._writer.write(data[start:end])
-
-    def _part_end(self) -> None:
-        self._got_file = self._got_file or self._in_file
-        self._in_file = False
-
-    def feed(self, chunk: bytes) -> None:
-        try:
-            self._parser.write(chunk)
-        except MultipartParseError:
-            raise InvalidInput("file", "the multipart body is malformed") from None
-
-    def finish(self) -> StoredBlob:
-        self.feed(b"")
-        self._parser.finalize()
-        if not self._got_file:
-            raise InvalidInput("file", "no file part was uploaded")
-        return self._writer.finish()
-
-
 async def receive_file_part(request: Request, writer: BlobWriter) -> StoredBlob:
-    """Stream the request body through the parser; disk writes and hashing run off the event loop."""
-    try:
-        receiver = FilePartReceiver(request.headers.get("content-type", ""), writer)
-        async for chunk in request.stream():
-            await anyio.to_thread.run_sync(receiver.feed, chunk)
-        return await anyio.to_thread.run_sync(receiver.finish)
-    except TooLarge as exc:
-        raise InvalidInput("file", f"file size exceeds the declared size of {exc.max_bytes} bytes") from None
-    finally:
-        writer.abort()
+    """The `file` part, streamed into the blob store by the shared multipart receiver."""
+    upload = await receive_upload(request, writer, too_large="file size exceeds the declared size of {max_bytes} bytes")
+    if upload.stored is None:
+        raise InvalidInput("file", "no file part was uploaded")
+    return upload.stored
 
 
 @post("/courses/{course_id:str}/files", status_code=200)
