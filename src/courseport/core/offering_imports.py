@@ -19,24 +19,11 @@ from courseport.core.errors import NotFound
 from courseport.core.job_callbacks import Callback
 from courseport.core.package_imports import local_copy
 from courseport.core.permissions import require
-from courseport.core.safe_zip import SafeZip, ZipLimits
+from courseport.core.safe_zip import ArchiveSource, SafeZip, ZipLimits
 from courseport.db import transaction
 from courseport.schema import Course, Job, User
 
 KIND = "course_import"
-
-
-class ZipSource:
-    """A SafeZip as a package source (paths and bounded reads)."""
-
-    def __init__(self, archive: SafeZip):
-        self.archive = archive
-
-    def paths(self) -> set[str]:
-        return set(self.archive.by_path)
-
-    def read(self, path: str, max_bytes: int) -> bytes:
-        return self.archive.read(self.archive.by_path[path], max_bytes)
 
 
 def _target(db: Session, actor: User, target_id: int) -> Course:
@@ -73,7 +60,7 @@ def run_import(ctx: jobs.JobContext) -> dict:
     limits = ZipLimits(max_entries=settings.package_max_entries, max_ratio=settings.package_max_ratio,
                        max_unpacked_bytes=settings.package_max_unpacked_bytes)
     with local_copy(ctx.services.blobs, p["blob_sha256"]) as path, open(path, "rb") as fh:
-        parsed = _parse(ZipSource(SafeZip(fh, limits)))
+        parsed = _parse(ArchiveSource(SafeZip(fh, limits)))
     ctx.progress(50.0, "PROCESSED", force=True)
     ctx.progress(60.0, "IMPORTING", force=True)
     with transaction(ctx.engine, write=True) as db:
@@ -82,7 +69,7 @@ def run_import(ctx: jobs.JobContext) -> dict:
     return {"standard": parsed.standard, "created": counts, "warnings": parsed.warnings}
 
 
-def _parse(source: ZipSource) -> Cartridge:
+def _parse(source: ArchiveSource) -> Cartridge:
     manifest = packages.find_manifest(source.paths(), "imsmanifest.xml")
     if manifest is None or not cartridges.is_scorm(source.read(manifest, cartridges.MAX_FILE_BYTES)):
         return cartridges.parse_cartridge(source)

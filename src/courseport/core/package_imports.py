@@ -34,7 +34,7 @@ from courseport.core import accounts, jobs, outbound
 from courseport.core.courses import create_course
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from courseport.core.packages import ParsedPackage, media_type, parse_media, parse_package
-from courseport.core.safe_zip import SafeZip, ZipLimits, is_zip, member_path
+from courseport.core.safe_zip import ArchiveSource, SafeZip, ZipLimits, is_zip, member_path
 from courseport.core.scorm_courses import CourseView, find_course, require_app_admin, tags_of
 from courseport.core.tags import add_tags, clean_tags
 from courseport.db import transaction
@@ -218,7 +218,7 @@ def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: 
     with local_copy(blobs, source["sha256"]) as path, open(path, "rb") as fh:
         if is_zip(fh.read(4)):
             archive = SafeZip(fh, _limits(settings))
-            parsed = parse_package(_ZipSource(archive))
+            parsed = parse_package(ArchiveSource(archive))
             return parsed, _extract(ctx, blobs, path, archive, fresh)
     name = posixpath.basename((source.get("filename") or "").replace("\\", "/"))
     kind = media_type(name, source.get("content_type"))
@@ -226,17 +226,6 @@ def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: 
         raise DomainError(f"'{name or 'the file'}' is neither a zip package nor a supported media file "
                           "(pdf, mp3, m4a, wav, ogg, mp4, webm, mov)")
     return parse_media(name, name, media), [StoredFile(name, source["sha256"], source["size"], kind)]
-
-
-class _ZipSource:
-    def __init__(self, archive: SafeZip):
-        self.archive = archive
-
-    def paths(self) -> set[str]:
-        return set(self.archive.by_path)
-
-    def read(self, path: str, max_bytes: int) -> bytes:
-        return self.archive.read(self.archive.by_path[path], max_bytes)
 
 
 def _extract(ctx: jobs.JobContext, blobs: BlobStore, path: str, archive: SafeZip,

@@ -233,3 +233,16 @@ def _zip64_sizes(extra: bytes, size: int, csize: int, offset: int) -> tuple[int,
             break
         pos += 4 + length
     return size, csize, offset
+
+
+class ArchiveSource:
+    """A SafeZip as a package source for the parsers: its paths, and bounded reads by path."""
+
+    def __init__(self, archive: SafeZip):
+        self.archive = archive
+
+    def paths(self) -> set[str]:
+        return set(self.archive.by_path)
+
+    def read(self, path: str, max_bytes: int) -> bytes:
+        return self.archive.read(self.archive.by_path[path], max_bytes)
