@@ -7,10 +7,6 @@ themselves grant every scope; a token grants only those it names (`read`, `write
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -18,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core import oauth_clients
+from courseport.core import oauth_clients, signing
 from courseport.core.errors import InvalidInput, NotAllowed, NotAuthenticated
 from courseport.schema import OAuthClient, User
 
@@ -39,18 +35,6 @@ class AppCaller:
             raise NotAllowed(f"the token lacks the scope this call needs (one of: {', '.join(any_of)})")
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: bytes, body: str) -> str:
-    return _b64(hmac.new(secret, b"scoped-token:" + body.encode(), hashlib.sha256).digest())
-
-
 def issue_token(db: Session, secret: bytes, key: str | None, client_secret: str | None, scope: str | None,
                 expiration: str | int | None) -> tuple[str, int]:
     """A token for the application's credentials; (token, seconds it lives)."""
@@ -68,8 +52,7 @@ def issue_token(db: Session, secret: bytes, key: str | None, client_secret: str 
         raise InvalidInput("expiration", f"expiration must be a number of seconds, got {expiration!r}") from None
     if not 0 < seconds <= MAX_SECONDS:
         raise InvalidInput("expiration", f"expiration must be between 1 and {MAX_SECONDS} seconds")
-    body = _b64(json.dumps({"k": key, "s": scopes, "e": int(time.time()) + seconds}).encode())
-    return f"{_PREFIX}{body}.{_mac(secret, body)}", seconds
+    return _PREFIX + signing.sign(secret, "scoped-token", {"k": key, "s": scopes, "e": int(time.time()) + seconds}), seconds
 
 
 def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bearer: str | None) -> AppCaller:
@@ -89,10 +72,7 @@ def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bear
 
 
 def _read(secret: bytes, token: str) -> tuple[str, list[str]]:
-    body, _, mac = token.removeprefix(_PREFIX).partition(".")
-    if not token.startswith(_PREFIX) or not hmac.compare_digest(mac, _mac(secret, body)):
-        raise NotAuthenticated("Invalid or expired token", invalid=True)
-    claims = json.loads(_unb64(body))
-    if claims["e"] < time.time():
+    claims = signing.unsign(secret, "scoped-token", token.removeprefix(_PREFIX)) if token.startswith(_PREFIX) else None
+    if claims is None or not isinstance(claims.get("e"), int) or claims["e"] < time.time():
         raise NotAuthenticated("Invalid or expired token", invalid=True)
     return claims["k"], claims["s"]
