@@ -21,6 +21,7 @@ from courseport.core.errors import InvalidInput
 from courseport.core.pages import LIVE, slug_for, unique_title_and_slug
 from courseport.schema import Course
 
+_SOURCE_PAGE, _TARGET_PAGE = ITEMS.alias("s"), ITEMS.alias("t")  # built once (see copy_tables)
 _KINDS = "files|pages|assignments|quizzes|discussion_topics|announcements|modules/items|modules"
 
 
@@ -72,7 +73,7 @@ def _reference_maps(db: Session, plan: CopyPlan, refs: list[tuple[str | None, st
 def _slug_map(db: Session, plan: CopyPlan, slugs: set[str]) -> dict[str, str]:
     if not slugs:
         return {}
-    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    s, t = _SOURCE_PAGE, _TARGET_PAGE
     rows = db.execute(select(s.c.slug, t.c.slug).join(t, and_(t.c.course_id == plan.target_id,
                                                              t.c.lineage_id == lineage(s)))
                       .where(s.c.course_id == plan.source_id, s.c.type == "page", s.c.slug.in_(sorted(slugs)),

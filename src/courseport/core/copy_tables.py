@@ -47,6 +47,21 @@ COURSE_SETTING_COLUMNS = (
     "time_zone", "locale", "course_color", "enable_course_paces", "conditional_release", "image_url",
     "banner_image_url",
 )
+# Aliases are built once: an alias derives its whole column collection on first use, which cost more than
+# running the statements. Each function keeps its own, so no two roles in one statement share an alias.
+_OWNER, _OWNED = ITEMS.alias("q"), ITEMS.alias("a")
+_PARENT = ITEMS.alias("p")
+_REF_ITEM, _REF_FILE = ITEMS.alias("r"), FILES.alias("rf")
+_SKIPPED, _SKIPPED_REF = ITEMS.alias("s"), ITEMS.alias("r")
+_SOURCE, _TARGET = ITEMS.alias("s"), ITEMS.alias("t")
+_EXISTING = ITEMS.alias("t")
+_COPY_OF = {column: (table.alias(), table.alias()) for column, table in REFERENCES.items()}
+_LINKED = tuple(ITEMS.alias(name) for name in ("s", "ti", "st", "tt")) + (FILES.alias("sf"), FILES.alias("tf"))
+_FOLDER, _OTHER_FOLDER = FOLDERS.alias("s"), FOLDERS.alias("o")
+_FILE, _FILE_FOLDER, _OTHER_FILE = FILES.alias("s"), FOLDERS.alias("folder"), FILES.alias("o")
+_PARENT_SRC, _PARENT_DST = FOLDERS.alias("src"), FOLDERS.alias("dst")
+_SOURCE_COURSE = Course.__table__.alias("src")
+_LINEAGE_PAIRS = {table: (table.alias("s"), table.alias("t")) for table in (ITEMS, FILES)}
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,7 @@ def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
     if not owners or "assignment" in plan.types:
         return s.c.type.in_(sorted(plan.types))
     # Graded quizzes and topics bring their assignment (and its group) even when assignments are not chosen.
-    q, a = ITEMS.alias("q"), ITEMS.alias("a")
+    q, a = _OWNER, _OWNED
     owned = select(q.c.ref_id).where(q.c.course_id == plan.source_id, q.c.type.in_(owners),
                                      q.c.ref_id.is_not(None), q.c.workflow_state != "deleted")
     groups = select(a.c.parent_id).where(a.c.id.in_(owned), a.c.parent_id.is_not(None))
@@ -90,7 +105,7 @@ def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
 
 def picked_item(plan: CopyPlan, s: Alias) -> ColumnElement:
     """A live source item the selection takes, whose parent (for children) is live too."""
-    p = ITEMS.alias("p")
+    p = _PARENT
     live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted")
     return and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted", _picked_types(plan, s),
                 or_(s.c.type.not_in(CHILD_TYPES), live_parent))
@@ -105,7 +120,7 @@ def picked_file(plan: CopyPlan, f: Alias) -> ColumnElement:
 
 def dangling_module_item(plan: CopyPlan, s: Alias) -> ColumnElement:
     """A module item whose target item or file is not copied."""
-    r, f = ITEMS.alias("r"), FILES.alias("rf")
+    r, f = _REF_ITEM, _REF_FILE
     item_missing = and_(s.c.ref_id.is_not(None), ~exists().where(r.c.id == s.c.ref_id, picked_item(plan, r)))
     file_missing = and_(s.c.file_id.is_not(None), ~exists().where(f.c.id == s.c.file_id, picked_file(plan, f)))
     return and_(s.c.type == "module_item", or_(item_missing, file_missing))
@@ -123,7 +138,7 @@ def holds_copies(db: Session, plan: CopyPlan) -> bool:
 
 
 def skipped_module_items(db: Session, plan: CopyPlan) -> list[dict]:
-    s, r = ITEMS.alias("s"), ITEMS.alias("r")
+    s, r = _SKIPPED, _SKIPPED_REF
     rows = db.execute(select(s.c.id, s.c.title, s.c.data, r.c.type).outerjoin(r, r.c.id == s.c.ref_id)
                       .where(s.c.course_id == plan.source_id, s.c.type == "module_item", picked_item(plan, s),
                              dangling_module_item(plan, s)).order_by(s.c.id)).all()
@@ -136,7 +151,7 @@ def deleted_copies(db: Session, plan: CopyPlan) -> dict[str, int]:
     """Per type, the target's deleted copies this copy brings back (counted before it does)."""
     if not plan.earlier:
         return {}
-    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    s, t = _SOURCE, _TARGET
     rows = db.execute(select(t.c.type, func.count()).where(
         t.c.course_id == plan.target_id, t.c.workflow_state == "deleted", t.c.lineage_id.is_not(None),
         exists().where(s.c.id == t.c.lineage_id, s.c.lineage_id.is_(None), copied_item(plan, s)) | exists().where(
@@ -156,9 +171,9 @@ def written_items(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str
     return inserted, updated
 
 
-def _copy_of(plan: CopyPlan, table, source_ref: ColumnElement) -> ColumnElement:  # noqa: ANN001
+def _copy_of(plan: CopyPlan, column: str, source_ref: ColumnElement) -> ColumnElement:
     """The id of the target's copy of the source row `source_ref` names (NULL when it has none)."""
-    src, dst = table.alias(), table.alias()
+    src, dst = _COPY_OF[column]
     return (select(dst.c.id).select_from(src)
             .join(dst, and_(dst.c.course_id == plan.target_id, dst.c.lineage_id == lineage(src)))
             .where(src.c.id == source_ref, src.c.course_id == plan.source_id).limit(1).scalar_subquery())
@@ -172,7 +187,7 @@ def _at_depth(s: Alias, depth: int) -> ColumnElement:
 
 def _mapped_values(plan: CopyPlan, s: Alias) -> dict[str, ColumnElement]:
     values = {c: s.c[c] for c in ITEM_VALUES if c not in REFERENCES}
-    values.update({c: _copy_of(plan, table, s.c[c]) for c, table in REFERENCES.items()})
+    values.update({c: _copy_of(plan, c, s.c[c]) for c in REFERENCES})
     return values
 
 
@@ -180,7 +195,7 @@ def update_items(db: Session, plan: CopyPlan, depth: int) -> None:
     """Overwrite the target's earlier copies at one depth from their sources; top-level rows keep their place."""
     if not plan.earlier:
         return
-    s, t = ITEMS.alias("s"), ITEMS
+    s, t = _SOURCE, ITEMS
     values = _mapped_values(plan, s)
     values.update(position=case((s.c.parent_id.is_(None), t.c.position), else_=s.c.position),
                   field_hashes=s.c.field_hashes, local_edits=literal({}, JSON), updated_at=plan.stamp)
@@ -190,7 +205,7 @@ def update_items(db: Session, plan: CopyPlan, depth: int) -> None:
 
 def insert_items(db: Session, plan: CopyPlan, depth: int, offsets: dict[str, int]) -> int:
     """Insert the rows at one depth with no earlier copy; new top-level rows go after the target's own."""
-    s, t = ITEMS.alias("s"), ITEMS.alias("t")
+    s, t = _SOURCE, _EXISTING
     shift = case(*((s.c.type == typ, n) for typ, n in offsets.items()), else_=0) if offsets else literal(0)
     position = s.c.position + case((s.c.parent_id.is_(None), shift), else_=0)
     values = _mapped_values(plan, s)
@@ -224,8 +239,7 @@ def copy_links(db: Session, plan: CopyPlan) -> None:
     """Re-record the copies' links to items and files, pointed at the target's copies."""
     touched = select(ITEMS.c.id).where(ITEMS.c.course_id == plan.target_id, ITEMS.c.updated_at == plan.stamp)
     db.execute(LINKS.delete().where(LINKS.c.item_id.in_(touched)))
-    s, ti, st, tt = ITEMS.alias("s"), ITEMS.alias("ti"), ITEMS.alias("st"), ITEMS.alias("tt")
-    sf, tf = FILES.alias("sf"), FILES.alias("tf")
+    s, ti, st, tt, sf, tf = _LINKED
     rows = (select(ti.c.id, tt.c.id, tf.c.id).select_from(LINKS)
             .join(s, s.c.id == LINKS.c.item_id)
             .join(ti, and_(ti.c.course_id == plan.target_id, ti.c.lineage_id == lineage(s),
@@ -242,14 +256,14 @@ def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
     """Folders are the same folder when their paths agree: update those, insert the rest."""
     if not plan.files and not plan.picked_folders:
         return 0, 0
-    s, t = FOLDERS.alias("s"), FOLDERS
+    s, t = _FOLDER, FOLDERS
     chosen = and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted")
     if not plan.files:
         chosen = and_(chosen, s.c.full_name.in_(sorted(plan.picked_folders)))
     values = {c: s.c[c] for c in FOLDER_VALUES if c != "parent_folder_id"}
     updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.full_name == s.c.full_name, chosen)
                          .values({**values, "lineage_id": lineage(s), "updated_at": plan.stamp})).rowcount
-    o = FOLDERS.alias("o")
+    o = _OTHER_FOLDER
     rows = select(*(s.c[c] for c in FOLDER_VALUES), s.c.full_name, literal(plan.target_id), lineage(s),
                   literal(plan.stamp, FOLDERS.c.created_at.type), literal(plan.stamp, FOLDERS.c.updated_at.type)) \
         .where(chosen, ~exists().where(o.c.course_id == plan.target_id, o.c.full_name == s.c.full_name))
@@ -264,7 +278,7 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
     """File rows for the target over the same blobs (no bytes are written); matched by lineage."""
     if not plan.files and not plan.picked_files:
         return 0, 0
-    s, t, folder = FILES.alias("s"), FILES, FOLDERS.alias("folder")
+    s, t, folder = _FILE, FILES, _FILE_FOLDER
     values = {c: s.c[c] for c in FILE_VALUES}
     # A file's folder_path is its folder's full_name, and a folder's copy has the same path.
     values["folder_id"] = select(folder.c.id).where(folder.c.course_id == plan.target_id,
@@ -274,7 +288,7 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
         updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
                                              picked_file(plan, s))
                              .values({**values, "updated_at": plan.stamp})).rowcount
-    o = FILES.alias("o")
+    o = _OTHER_FILE
     rows = select(*values.values(), new_uuid, literal(plan.target_id), lineage(s),
                   literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \
         .where(picked_file(plan, s), ~exists().where(o.c.course_id == plan.target_id, o.c.lineage_id == lineage(s)))
@@ -286,7 +300,7 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
 
 def _remap_folder_parents(db: Session, plan: CopyPlan) -> None:
     """Point copied folders at the target's folder with their parent's path (or at none)."""
-    src, dst, t = FOLDERS.alias("src"), FOLDERS.alias("dst"), FOLDERS
+    src, dst, t = _PARENT_SRC, _PARENT_DST, FOLDERS
     db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
                                t.c.parent_folder_id == src.c.id, src.c.course_id == plan.source_id,
                                dst.c.course_id == plan.target_id, dst.c.full_name == src.c.full_name)
@@ -300,7 +314,7 @@ def copy_settings(db: Session, plan: CopyPlan) -> int:
     """The source's setting columns onto the target's course row, and its course_settings rows."""
     if not plan.settings:
         return 0
-    src = Course.__table__.alias("src")
+    src = _SOURCE_COURSE
     values = {c: select(src.c[c]).where(src.c.id == plan.source_id).scalar_subquery() for c in COURSE_SETTING_COLUMNS}
     db.execute(update(Course.__table__).where(Course.__table__.c.id == plan.target_id).values(values))
     rows = CourseSetting.__table__
@@ -321,7 +335,7 @@ def lineage_map(db: Session, plan: CopyPlan, table, source_ids: set[int]) -> dic
     """Source row id -> the id of its copy in the target, for a few ids."""
     if not source_ids:
         return {}
-    s, t = table.alias("s"), table.alias("t")
+    s, t = _LINEAGE_PAIRS[table]
     rows = db.execute(select(s.c.id, t.c.id).join(t, and_(t.c.course_id == plan.target_id,
                                                          t.c.lineage_id == lineage(s)))
                       .where(s.c.id.in_(sorted(source_ids)), s.c.course_id == plan.source_id)).all()
