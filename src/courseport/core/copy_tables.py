@@ -11,11 +11,12 @@ later steps use to find them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from functools import lru_cache
 
-from sqlalchemy import JSON, ColumnElement, Select, and_, case, exists, func, insert, literal, or_, select, \
-    union, update
+from sqlalchemy import JSON, ColumnElement, Executable, Integer, Select, and_, bindparam, case, exists, func, \
+    insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Alias
 
@@ -47,6 +48,11 @@ COURSE_SETTING_COLUMNS = (
     "time_zone", "locale", "course_color", "enable_course_paces", "conditional_release", "image_url",
     "banner_image_url",
 )
+# The statements shared by every copy name its courses and stamp by these parameters (see `bound`), so
+# each is built once per shape of plan and a copy only executes it: building cost more than running.
+SOURCE_ID, TARGET_ID = bindparam("source_id", type_=Integer), bindparam("target_id", type_=Integer)
+STAMP = bindparam("stamp", type_=ITEMS.c.updated_at.type)
+_NO_STAMP = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Aliases are built once: an alias derives its whole column collection on first use, which cost more than
 # running the statements. Each function keeps its own, so no two roles in one statement share an alias.
 _OWNER, _OWNED = ITEMS.alias("q"), ITEMS.alias("a")
@@ -82,6 +88,16 @@ class CopyPlan:
     earlier: bool = True  # the target may hold earlier copies (else nothing to update)
 
 
+def bound(plan: CopyPlan, **values: object) -> dict[str, object]:
+    """The parameters of a statement built from `plan`'s shape."""
+    return {"source_id": plan.source_id, "target_id": plan.target_id, "stamp": plan.stamp, **values}
+
+
+def shape(plan: CopyPlan) -> CopyPlan:
+    """The plan without what differs from copy to copy: statements are built once per shape."""
+    return replace(plan, source_id=0, target_id=0, stamp=_NO_STAMP)
+
+
 def lineage(row: Alias) -> ColumnElement:
     return func.coalesce(row.c.lineage_id, row.c.id)
 
@@ -97,7 +113,7 @@ def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
         return s.c.type.in_(sorted(plan.types))
     # Graded quizzes and topics bring their assignment (and its group) even when assignments are not chosen.
     q, a = _OWNER, _OWNED
-    owned = select(q.c.ref_id).where(q.c.course_id == plan.source_id, q.c.type.in_(owners),
+    owned = select(q.c.ref_id).where(q.c.course_id == SOURCE_ID, q.c.type.in_(owners),
                                      q.c.ref_id.is_not(None), q.c.workflow_state != "deleted")
     groups = select(a.c.parent_id).where(a.c.id.in_(owned), a.c.parent_id.is_not(None))
     return or_(s.c.type.in_(sorted(plan.types)), s.c.id.in_(union(owned, groups)))
@@ -107,12 +123,12 @@ def picked_item(plan: CopyPlan, s: Alias) -> ColumnElement:
     """A live source item the selection takes, whose parent (for children) is live too."""
     p = _PARENT
     live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted")
-    return and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted", _picked_types(plan, s),
+    return and_(s.c.course_id == SOURCE_ID, s.c.workflow_state != "deleted", _picked_types(plan, s),
                 or_(s.c.type.not_in(CHILD_TYPES), live_parent))
 
 
 def picked_file(plan: CopyPlan, f: Alias) -> ColumnElement:
-    taken = and_(f.c.course_id == plan.source_id, f.c.workflow_state != "deleted")
+    taken = and_(f.c.course_id == SOURCE_ID, f.c.workflow_state != "deleted")
     if plan.files:
         return taken
     return and_(taken, f.c.id.in_(sorted(plan.picked_files))) if plan.picked_files else literal(False)
@@ -138,26 +154,34 @@ def holds_copies(db: Session, plan: CopyPlan) -> bool:
 
 
 def skipped_module_items(db: Session, plan: CopyPlan) -> list[dict]:
-    s, r = _SKIPPED, _SKIPPED_REF
-    rows = db.execute(select(s.c.id, s.c.title, s.c.data, r.c.type).outerjoin(r, r.c.id == s.c.ref_id)
-                      .where(s.c.course_id == plan.source_id, s.c.type == "module_item", picked_item(plan, s),
-                             dangling_module_item(plan, s)).order_by(s.c.id)).all()
+    rows = db.execute(_skipped_module_items(shape(plan)), bound(plan)).all()
     return [{"type": "module_item", "id": row.id, "title": row.title,
              "reason": f"it links to a {(row.type or 'file').replace('_', ' ')} that is not selected for copying"}
             for row in rows]
+
+
+@lru_cache(maxsize=64)
+def _skipped_module_items(plan: CopyPlan) -> Select:
+    s, r = _SKIPPED, _SKIPPED_REF
+    return (select(s.c.id, s.c.title, s.c.data, r.c.type).outerjoin(r, r.c.id == s.c.ref_id)
+            .where(s.c.course_id == SOURCE_ID, s.c.type == "module_item", picked_item(plan, s),
+                   dangling_module_item(plan, s)).order_by(s.c.id))
 
 
 def deleted_copies(db: Session, plan: CopyPlan) -> dict[str, int]:
     """Per type, the target's deleted copies this copy brings back (counted before it does)."""
     if not plan.earlier:
         return {}
+    return dict(db.execute(_deleted_copies(shape(plan)), bound(plan)).all())
+
+
+@lru_cache(maxsize=64)
+def _deleted_copies(plan: CopyPlan) -> Select:
     s, t = _SOURCE, _TARGET
-    rows = db.execute(select(t.c.type, func.count()).where(
-        t.c.course_id == plan.target_id, t.c.workflow_state == "deleted", t.c.lineage_id.is_not(None),
+    return select(t.c.type, func.count()).where(
+        t.c.course_id == TARGET_ID, t.c.workflow_state == "deleted", t.c.lineage_id.is_not(None),
         exists().where(s.c.id == t.c.lineage_id, s.c.lineage_id.is_(None), copied_item(plan, s)) | exists().where(
-            s.c.lineage_id == t.c.lineage_id, s.c.course_id == plan.source_id, copied_item(plan, s)))
-        .group_by(t.c.type)).all()
-    return dict(rows)
+            s.c.lineage_id == t.c.lineage_id, s.c.course_id == SOURCE_ID, copied_item(plan, s))).group_by(t.c.type)
 
 
 def written_items(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str, int]]:
@@ -171,12 +195,12 @@ def written_items(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str
     return inserted, updated
 
 
-def _copy_of(plan: CopyPlan, column: str, source_ref: ColumnElement) -> ColumnElement:
+def _copy_of(column: str, source_ref: ColumnElement) -> ColumnElement:
     """The id of the target's copy of the source row `source_ref` names (NULL when it has none)."""
     src, dst = _COPY_OF[column]
     return (select(dst.c.id).select_from(src)
-            .join(dst, and_(dst.c.course_id == plan.target_id, dst.c.lineage_id == lineage(src)))
-            .where(src.c.id == source_ref, src.c.course_id == plan.source_id).limit(1).scalar_subquery())
+            .join(dst, and_(dst.c.course_id == TARGET_ID, dst.c.lineage_id == lineage(src)))
+            .where(src.c.id == source_ref, src.c.course_id == SOURCE_ID).limit(1).scalar_subquery())
 
 
 def _at_depth(s: Alias, depth: int) -> ColumnElement:
@@ -185,38 +209,49 @@ def _at_depth(s: Alias, depth: int) -> ColumnElement:
     return s.c.type.in_(sorted(DEPTHS[depth - 1]))
 
 
-def _mapped_values(plan: CopyPlan, s: Alias) -> dict[str, ColumnElement]:
+def _mapped_values(s: Alias) -> dict[str, ColumnElement]:
     values = {c: s.c[c] for c in ITEM_VALUES if c not in REFERENCES}
-    values.update({c: _copy_of(plan, c, s.c[c]) for c in REFERENCES})
+    values.update({c: _copy_of(c, s.c[c]) for c in REFERENCES})
     return values
 
 
 def update_items(db: Session, plan: CopyPlan, depth: int) -> None:
     """Overwrite the target's earlier copies at one depth from their sources; top-level rows keep their place."""
-    if not plan.earlier:
-        return
+    if plan.earlier:
+        db.execute(_update_items(shape(plan), depth), bound(plan))
+
+
+@lru_cache(maxsize=64)
+def _update_items(plan: CopyPlan, depth: int) -> Executable:
     s, t = _SOURCE, ITEMS
-    values = _mapped_values(plan, s)
+    values = _mapped_values(s)
     values.update(position=case((s.c.parent_id.is_(None), t.c.position), else_=s.c.position),
-                  field_hashes=s.c.field_hashes, local_edits=literal({}, JSON), updated_at=plan.stamp)
-    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s), _at_depth(s, depth),
-                               copied_item(plan, s)).values(values))
+                  field_hashes=s.c.field_hashes, local_edits=literal({}, JSON), updated_at=STAMP)
+    return update(t).where(t.c.course_id == TARGET_ID, t.c.lineage_id == lineage(s), _at_depth(s, depth),
+                           copied_item(plan, s)).values(values)
 
 
 def insert_items(db: Session, plan: CopyPlan, depth: int, offsets: dict[str, int]) -> int:
     """Insert the rows at one depth with no earlier copy; new top-level rows go after the target's own."""
+    shifts = {f"shift_{n}": shift for n, shift in enumerate(offsets.values())}
+    return db.execute(_insert_items(shape(plan), depth, tuple(offsets)), bound(plan, **shifts),
+                      execution_options=COUNTED).rowcount
+
+
+@lru_cache(maxsize=64)
+def _insert_items(plan: CopyPlan, depth: int, shifted: tuple[str, ...]) -> Executable:
     s, t = _SOURCE, _EXISTING
-    shift = case(*((s.c.type == typ, n) for typ, n in offsets.items()), else_=0) if offsets else literal(0)
+    shift = case(*((s.c.type == typ, bindparam(f"shift_{n}", type_=Integer)) for n, typ in enumerate(shifted)),
+                 else_=0) if shifted else literal(0)
     position = s.c.position + case((s.c.parent_id.is_(None), shift), else_=0)
-    values = _mapped_values(plan, s)
+    values = _mapped_values(s)
     columns = [*values, "course_id", "position", "lineage_id", "field_hashes", "local_edits", "created_at",
                "updated_at"]
-    rows = select(*values.values(), literal(plan.target_id), position, lineage(s), s.c.field_hashes,
-                  literal({}, JSON), literal(plan.stamp, ITEMS.c.created_at.type),
-                  literal(plan.stamp, ITEMS.c.updated_at.type)).where(_at_depth(s, depth), copied_item(plan, s))
+    rows = select(*values.values(), TARGET_ID, position, lineage(s), s.c.field_hashes, literal({}, JSON), STAMP,
+                  STAMP).where(_at_depth(s, depth), copied_item(plan, s))
     if plan.earlier:
-        rows = rows.where(~exists().where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s)))
-    return db.execute(insert(ITEMS).from_select(columns, rows), execution_options=COUNTED).rowcount
+        rows = rows.where(~exists().where(t.c.course_id == TARGET_ID, t.c.lineage_id == lineage(s)))
+    return insert(ITEMS).from_select(columns, rows)
 
 
 def copy_items(db: Session, plan: CopyPlan) -> None:
@@ -287,13 +322,13 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
     if plan.earlier:
         updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
                                              picked_file(plan, s))
-                             .values({**values, "updated_at": plan.stamp})).rowcount
+                             .values({**values, "updated_at": plan.stamp}), bound(plan)).rowcount
     o = _OTHER_FILE
     rows = select(*values.values(), new_uuid, literal(plan.target_id), lineage(s),
                   literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \
         .where(picked_file(plan, s), ~exists().where(o.c.course_id == plan.target_id, o.c.lineage_id == lineage(s)))
     inserted = db.execute(insert(FILES).from_select(
-        [*values, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows),
+        [*values, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows), bound(plan),
         execution_options=COUNTED).rowcount
     return inserted, updated
 

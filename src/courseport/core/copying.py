@@ -135,10 +135,12 @@ def _step(on_step: Callable[[float, str], None] | None, percent: float, message:
         on_step(percent, message)
 
 
+_NEW_UUID = {"postgresql": literal_column("replace(gen_random_uuid()::text, '-', '')"),
+             "sqlite": func.lower(func.hex(func.randomblob(16)))}
+
+
 def _new_uuid(db: Session):  # noqa: ANN202
-    if db.get_bind().dialect.name == "postgresql":
-        return literal_column("replace(gen_random_uuid()::text, '-', '')")
-    return func.lower(func.hex(func.randomblob(16)))
+    return _NEW_UUID["postgresql" if db.get_bind().dialect.name == "postgresql" else "sqlite"]
 
 
 def _plan(db: Session, payload: dict[str, Any], target: Course) -> copy_tables.CopyPlan:
