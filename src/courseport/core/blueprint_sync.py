@@ -58,6 +58,7 @@ class Export:
     blueprint_id: int
     since: datetime | None
     copy_settings: bool
+    initial_settings: bool  # an initial sync copies settings unless the sync says copy_settings: false
     changes: list[BlueprintChange] = field(default_factory=list)
     sources: dict[int, ContentItem] = field(default_factory=dict)
     fields: dict[int, set[str]] = field(default_factory=dict)  # item id -> fields the blueprint changed
@@ -145,10 +146,10 @@ def run_sync(ctx: jobs.JobContext) -> dict:
         _fail_export(ctx.engine, migration_id, exc)
         raise DomainError(f"the export failed: {_message(exc)}") from exc
     pending = _pending_imports(ctx.engine, migration_id)
-    for number, (import_id, initial) in enumerate(pending):
+    for number, (import_id, course_id, initial) in enumerate(pending):
         ctx.progress(100.0 * number / max(len(pending), 1), "importing")
         try:
-            _import_one(ctx, export, import_id, initial)
+            _import_one(ctx, export, import_id, course_id, initial)
         except jobs.JobLost:
             raise
         except Exception as exc:  # noqa: BLE001 - one course's failure is that course's result
@@ -196,7 +197,9 @@ def _write_changes(db: Session, migration: BlueprintMigration, template: Bluepri
 
 
 def _load_export(db: Session, migration: BlueprintMigration, template: BlueprintTemplate, blueprint: Course) -> Export:
-    export = Export(migration.id, blueprint.id, migration.since, bool(migration.options.get("copy_settings")))
+    options = migration.options
+    export = Export(migration.id, blueprint.id, migration.since, bool(options.get("copy_settings")),
+                    options.get("copy_settings") is not False)
     export.changes = list(db.scalars(select(BlueprintChange).where(
         BlueprintChange.migration_id == migration.id, BlueprintChange.item_id.is_not(None))
         .order_by(BlueprintChange.id)))
@@ -234,35 +237,27 @@ def _changed_fields(export: Export, item: ContentItem, change: BlueprintChange, 
     return edited
 
 
-def _pending_imports(engine: Engine, migration_id: int) -> list[tuple[int, bool]]:
+def _pending_imports(engine: Engine, migration_id: int) -> list[tuple[int, int, bool]]:
     with transaction(engine, write=False) as db:
-        return [(row.id, row.initial) for row in db.execute(select(BlueprintImport.id, BlueprintImport.initial).where(
-            BlueprintImport.migration_id == migration_id, BlueprintImport.workflow_state == "queued")
+        return [tuple(row) for row in db.execute(
+            select(BlueprintImport.id, BlueprintImport.course_id, BlueprintImport.initial).where(
+                BlueprintImport.migration_id == migration_id, BlueprintImport.workflow_state == "queued")
             .order_by(BlueprintImport.id))]
 
 
-def _import_one(ctx: jobs.JobContext, export: Export, import_id: int, initial: bool) -> None:
+def _import_one(ctx: jobs.JobContext, export: Export, import_id: int, course_id: int, initial: bool) -> None:
     if initial:
-        settings = export.copy_settings or not _explicit_no_settings(ctx.engine, export.migration_id)
-        selection = sorted(ALL_SELECTABLE if settings else ALL_SELECTABLE - {SETTINGS})
-        with transaction(ctx.engine, write=False) as db:
-            course_id = db.get(BlueprintImport, import_id).course_id
+        selection = sorted(ALL_SELECTABLE if export.initial_settings else ALL_SELECTABLE - {SETTINGS})
         payload = {"source_course_id": export.blueprint_id, "target_course_id": course_id, "selection": selection,
                    "picked": None}
         copy_course(ctx.engine, payload, fence=lambda db: _complete(ctx, db, export, import_id, [], initial=True))
         return
     with transaction(ctx.engine, write=True) as db:
-        result = db.get(BlueprintImport, import_id)
-        course = db.get(Course, result.course_id)
+        course = db.get(Course, course_id)
         if course is None or course.workflow_state == "deleted":
-            raise NotFound("course", f"the associated course {result.course_id} no longer exists")
+            raise NotFound("course", f"the associated course {course_id} no longer exists")
         exceptions = apply_changes(db, export, course.id)
         _complete(ctx, db, export, import_id, exceptions, initial=False)
-
-
-def _explicit_no_settings(engine: Engine, migration_id: int) -> bool:
-    with transaction(engine, write=False) as db:
-        return db.get(BlueprintMigration, migration_id).options.get("copy_settings") is False
 
 
 def _complete(ctx: jobs.JobContext, db: Session, export: Export, import_id: int,

@@ -146,11 +146,13 @@ def copied_item(plan: CopyPlan, s: Alias) -> ColumnElement:
     return and_(picked_item(plan, s), s.c.id.not_in(sorted(plan.skipped))) if plan.skipped else picked_item(plan, s)
 
 
+_HOLDS_COPIES = select(exists().where(ITEMS.c.course_id == TARGET_ID, ITEMS.c.lineage_id.is_not(None))
+                       | exists().where(FILES.c.course_id == TARGET_ID, FILES.c.lineage_id.is_not(None)))
+
+
 def holds_copies(db: Session, plan: CopyPlan) -> bool:
     """Whether the target holds any copied item or file (a first copy into it updates nothing)."""
-    return any(db.scalar(select(table.c.id).where(table.c.course_id == plan.target_id,
-                                                  table.c.lineage_id.is_not(None)).limit(1)) is not None
-               for table in (ITEMS, FILES))
+    return bool(db.scalar(_HOLDS_COPIES, bound(plan)))
 
 
 def skipped_module_items(db: Session, plan: CopyPlan) -> list[dict]:
@@ -184,12 +186,13 @@ def _deleted_copies(plan: CopyPlan) -> Select:
             s.c.lineage_id == t.c.lineage_id, s.c.course_id == SOURCE_ID, copied_item(plan, s))).group_by(t.c.type)
 
 
+_WRITTEN_ITEMS = select(ITEMS.c.type, func.sum(case((ITEMS.c.created_at == STAMP, 1), else_=0)), func.count()) \
+    .where(ITEMS.c.course_id == TARGET_ID, ITEMS.c.updated_at == STAMP).group_by(ITEMS.c.type)
+
+
 def written_items(db: Session, plan: CopyPlan) -> tuple[dict[str, int], dict[str, int]]:
     """Per type, the rows this copy inserted and the earlier copies it updated."""
-    t = ITEMS
-    new = func.sum(case((t.c.created_at == plan.stamp, 1), else_=0))
-    rows = db.execute(select(t.c.type, new, func.count()).where(
-        t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp).group_by(t.c.type)).all()
+    rows = db.execute(_WRITTEN_ITEMS, bound(plan)).all()
     inserted = {typ: n for typ, n, _ in rows if n}
     updated = {typ: total - n for typ, n, total in rows if total - n}
     return inserted, updated
@@ -262,87 +265,105 @@ def copy_items(db: Session, plan: CopyPlan) -> None:
         insert_items(db, plan, depth, offsets)
 
 
+_TOP_LEVEL_OFFSETS = select(ITEMS.c.type, func.max(ITEMS.c.position)).where(
+    ITEMS.c.course_id == TARGET_ID, ITEMS.c.parent_id.is_(None), ITEMS.c.workflow_state != "deleted") \
+    .group_by(ITEMS.c.type)
+
+
 def top_level_offsets(db: Session, plan: CopyPlan) -> dict[str, int]:
     """The last position per top-level type in the target before the copy."""
-    rows = db.execute(select(ITEMS.c.type, func.max(ITEMS.c.position)).where(
-        ITEMS.c.course_id == plan.target_id, ITEMS.c.parent_id.is_(None), ITEMS.c.workflow_state != "deleted")
-        .group_by(ITEMS.c.type)).all()
-    return {typ: n for typ, n in rows if n}
+    return {typ: n for typ, n in db.execute(_TOP_LEVEL_OFFSETS, bound(plan)).all() if n}
+
+
+def _links_statements() -> tuple[Executable, Executable]:
+    touched = select(ITEMS.c.id).where(ITEMS.c.course_id == TARGET_ID, ITEMS.c.updated_at == STAMP)
+    s, ti, st, tt, sf, tf = _LINKED
+    rows = (select(ti.c.id, tt.c.id, tf.c.id).select_from(LINKS)
+            .join(s, s.c.id == LINKS.c.item_id)
+            .join(ti, and_(ti.c.course_id == TARGET_ID, ti.c.lineage_id == lineage(s), ti.c.updated_at == STAMP))
+            .outerjoin(st, st.c.id == LINKS.c.target_item_id)
+            .outerjoin(tt, and_(tt.c.course_id == TARGET_ID, tt.c.lineage_id == lineage(st)))
+            .outerjoin(sf, sf.c.id == LINKS.c.target_file_id)
+            .outerjoin(tf, and_(tf.c.course_id == TARGET_ID, tf.c.lineage_id == lineage(sf)))
+            .where(s.c.course_id == SOURCE_ID, or_(tt.c.id.is_not(None), tf.c.id.is_not(None))))
+    return (LINKS.delete().where(LINKS.c.item_id.in_(touched)),
+            insert(LINKS).from_select(["item_id", "target_item_id", "target_file_id"], rows))
+
+
+_UNLINK, _RELINK = _links_statements()
 
 
 def copy_links(db: Session, plan: CopyPlan) -> None:
     """Re-record the copies' links to items and files, pointed at the target's copies."""
-    touched = select(ITEMS.c.id).where(ITEMS.c.course_id == plan.target_id, ITEMS.c.updated_at == plan.stamp)
-    db.execute(LINKS.delete().where(LINKS.c.item_id.in_(touched)))
-    s, ti, st, tt, sf, tf = _LINKED
-    rows = (select(ti.c.id, tt.c.id, tf.c.id).select_from(LINKS)
-            .join(s, s.c.id == LINKS.c.item_id)
-            .join(ti, and_(ti.c.course_id == plan.target_id, ti.c.lineage_id == lineage(s),
-                           ti.c.updated_at == plan.stamp))
-            .outerjoin(st, st.c.id == LINKS.c.target_item_id)
-            .outerjoin(tt, and_(tt.c.course_id == plan.target_id, tt.c.lineage_id == lineage(st)))
-            .outerjoin(sf, sf.c.id == LINKS.c.target_file_id)
-            .outerjoin(tf, and_(tf.c.course_id == plan.target_id, tf.c.lineage_id == lineage(sf)))
-            .where(s.c.course_id == plan.source_id, or_(tt.c.id.is_not(None), tf.c.id.is_not(None))))
-    db.execute(insert(LINKS).from_select(["item_id", "target_item_id", "target_file_id"], rows))
+    db.execute(_UNLINK, bound(plan))
+    db.execute(_RELINK, bound(plan))
 
 
 def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
     """Folders are the same folder when their paths agree: update those, insert the rest."""
     if not plan.files and not plan.picked_folders:
         return 0, 0
-    s, t = _FOLDER, FOLDERS
-    chosen = and_(s.c.course_id == plan.source_id, s.c.workflow_state != "deleted")
+    update_folders, insert_folders = _folders_statements(shape(plan))
+    updated = db.execute(update_folders, bound(plan)).rowcount
+    inserted = db.execute(insert_folders, bound(plan), execution_options=COUNTED).rowcount
+    if inserted or updated:
+        db.execute(_REPARENT_FOLDERS, bound(plan))
+        db.execute(_UNPARENT_FOLDERS, bound(plan))
+    return inserted, updated
+
+
+@lru_cache(maxsize=64)
+def _folders_statements(plan: CopyPlan) -> tuple[Executable, Executable]:
+    s, t, o = _FOLDER, FOLDERS, _OTHER_FOLDER
+    chosen = and_(s.c.course_id == SOURCE_ID, s.c.workflow_state != "deleted")
     if not plan.files:
         chosen = and_(chosen, s.c.full_name.in_(sorted(plan.picked_folders)))
     values = {c: s.c[c] for c in FOLDER_VALUES if c != "parent_folder_id"}
-    updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.full_name == s.c.full_name, chosen)
-                         .values({**values, "lineage_id": lineage(s), "updated_at": plan.stamp})).rowcount
-    o = _OTHER_FOLDER
-    rows = select(*(s.c[c] for c in FOLDER_VALUES), s.c.full_name, literal(plan.target_id), lineage(s),
-                  literal(plan.stamp, FOLDERS.c.created_at.type), literal(plan.stamp, FOLDERS.c.updated_at.type)) \
-        .where(chosen, ~exists().where(o.c.course_id == plan.target_id, o.c.full_name == s.c.full_name))
-    inserted = db.execute(insert(FOLDERS).from_select(
-        [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows),
-        execution_options=COUNTED).rowcount
-    _remap_folder_parents(db, plan)
-    return inserted, updated
+    updating = update(t).where(t.c.course_id == TARGET_ID, t.c.full_name == s.c.full_name, chosen) \
+        .values({**values, "lineage_id": lineage(s), "updated_at": STAMP})
+    rows = select(*(s.c[c] for c in FOLDER_VALUES), s.c.full_name, TARGET_ID, lineage(s), STAMP, STAMP) \
+        .where(chosen, ~exists().where(o.c.course_id == TARGET_ID, o.c.full_name == s.c.full_name))
+    return updating, insert(FOLDERS).from_select(
+        [*FOLDER_VALUES, "full_name", "course_id", "lineage_id", "created_at", "updated_at"], rows)
 
 
 def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[int, int]:
     """File rows for the target over the same blobs (no bytes are written); matched by lineage."""
     if not plan.files and not plan.picked_files:
         return 0, 0
-    s, t, folder = _FILE, FILES, _FILE_FOLDER
-    values = {c: s.c[c] for c in FILE_VALUES}
-    # A file's folder_path is its folder's full_name, and a folder's copy has the same path.
-    values["folder_id"] = select(folder.c.id).where(folder.c.course_id == plan.target_id,
-                                                     folder.c.full_name == s.c.folder_path).scalar_subquery()
-    updated = 0
-    if plan.earlier:
-        updated = db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.lineage_id == lineage(s),
-                                             picked_file(plan, s))
-                             .values({**values, "updated_at": plan.stamp}), bound(plan)).rowcount
-    o = _OTHER_FILE
-    rows = select(*values.values(), new_uuid, literal(plan.target_id), lineage(s),
-                  literal(plan.stamp, FILES.c.created_at.type), literal(plan.stamp, FILES.c.updated_at.type)) \
-        .where(picked_file(plan, s), ~exists().where(o.c.course_id == plan.target_id, o.c.lineage_id == lineage(s)))
-    inserted = db.execute(insert(FILES).from_select(
-        [*values, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows), bound(plan),
-        execution_options=COUNTED).rowcount
+    update_files, insert_files = _files_statements(shape(plan), new_uuid)
+    updated = db.execute(update_files, bound(plan)).rowcount if plan.earlier else 0
+    inserted = db.execute(insert_files, bound(plan), execution_options=COUNTED).rowcount
     return inserted, updated
 
 
-def _remap_folder_parents(db: Session, plan: CopyPlan) -> None:
+@lru_cache(maxsize=64)
+def _files_statements(plan: CopyPlan, new_uuid: ColumnElement) -> tuple[Executable, Executable]:
+    s, t, folder, o = _FILE, FILES, _FILE_FOLDER, _OTHER_FILE
+    values = {c: s.c[c] for c in FILE_VALUES}
+    # A file's folder_path is its folder's full_name, and a folder's copy has the same path.
+    values["folder_id"] = select(folder.c.id).where(folder.c.course_id == TARGET_ID,
+                                                     folder.c.full_name == s.c.folder_path).scalar_subquery()
+    updating = update(t).where(t.c.course_id == TARGET_ID, t.c.lineage_id == lineage(s), picked_file(plan, s)) \
+        .values({**values, "updated_at": STAMP})
+    rows = select(*values.values(), new_uuid, TARGET_ID, lineage(s), STAMP, STAMP) \
+        .where(picked_file(plan, s), ~exists().where(o.c.course_id == TARGET_ID, o.c.lineage_id == lineage(s)))
+    return updating, insert(FILES).from_select(
+        [*values, "uuid", "course_id", "lineage_id", "created_at", "updated_at"], rows)
+
+
+def _folder_parents_statements() -> tuple[Executable, Executable]:
     """Point copied folders at the target's folder with their parent's path (or at none)."""
     src, dst, t = _PARENT_SRC, _PARENT_DST, FOLDERS
-    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
-                               t.c.parent_folder_id == src.c.id, src.c.course_id == plan.source_id,
-                               dst.c.course_id == plan.target_id, dst.c.full_name == src.c.full_name)
-               .values(parent_folder_id=dst.c.id))
-    stale = select(src.c.id).where(src.c.course_id == plan.source_id)
-    db.execute(update(t).where(t.c.course_id == plan.target_id, t.c.updated_at == plan.stamp,
-                               t.c.parent_folder_id.in_(stale)).values(parent_folder_id=None))
+    reparent = update(t).where(t.c.course_id == TARGET_ID, t.c.updated_at == STAMP, t.c.parent_folder_id == src.c.id,
+                               src.c.course_id == SOURCE_ID, dst.c.course_id == TARGET_ID,
+                               dst.c.full_name == src.c.full_name).values(parent_folder_id=dst.c.id)
+    stale = select(src.c.id).where(src.c.course_id == SOURCE_ID)
+    return reparent, update(t).where(t.c.course_id == TARGET_ID, t.c.updated_at == STAMP,
+                                     t.c.parent_folder_id.in_(stale)).values(parent_folder_id=None)
+
+
+_REPARENT_FOLDERS, _UNPARENT_FOLDERS = _folder_parents_statements()
 
 
 def copy_settings(db: Session, plan: CopyPlan) -> int:
