@@ -5,13 +5,16 @@ failed import leaving the others' results."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import func, select
 
-from courseport.core import blueprints, content
+from courseport.core import blueprints, content, files
 from courseport.core.courses import update_course
 from courseport.core.errors import InvalidInput
-from courseport.schema import (BlueprintException, BlueprintImport, BlueprintMigration, ContentItem, Course,
-                               User)
+from courseport.core.folders import folder_at_path
+from courseport.schema import (Blob, BlueprintChange, BlueprintException, BlueprintImport, BlueprintMigration,
+                               ContentItem, Course, File, Folder, User)
 
 
 def _setup(world, children=2):
@@ -177,3 +180,72 @@ def test_blueprint_cannot_be_turned_off_while_a_sync_runs(world):
     world.run_jobs()
     with world.tx() as db:
         assert update_course(db, db.get(User, world.admin.id), blueprint.id, {"blueprint": False}).blueprint is False
+
+
+def _file(world, course, name, path="course files/docs"):
+    with world.tx() as db:
+        if db.get(Blob, "c" * 64) is None:
+            db.add(Blob(sha256="c" * 64, size=5))
+            db.flush()
+        folder = folder_at_path(db, course.id, path)
+        now = datetime.now(timezone.utc)  # as an upload stamps it
+        file = File(uuid=f"u-{course.id}-{name}", course_id=course.id, display_name=name, filename=name,
+                    content_type="text/plain", size=5, blob_sha256="c" * 64, folder_path=folder.full_name,
+                    folder_id=folder.id, created_at=now, updated_at=now)
+        db.add(file)
+        db.flush()
+        return file.id
+
+
+def _file_copies(world, course_id):
+    with world.tx() as db:
+        return {f.lineage_id: (f.display_name, f.folder_path, f.blob_sha256, f.workflow_state, f.hidden,
+                               db.get(Folder, f.folder_id).full_name if f.folder_id else None)
+                for f in db.scalars(select(File).where(File.course_id == course_id))}
+
+
+def _file_records(world, migration_id):
+    with world.tx() as db:
+        return sorted((c.item_id, c.change_type) for c in db.scalars(select(BlueprintChange).where(
+            BlueprintChange.migration_id == migration_id, BlueprintChange.asset_type == "attachment")))
+
+
+def test_incremental_syncs_create_update_and_delete_file_copies(world):
+    blueprint, kids, _ = _setup(world)
+    kept = _file(world, blueprint, "kept.txt")
+    moved = _file(world, blueprint, "moved.txt")
+    gone = _file(world, blueprint, "gone.txt")
+    edited = _file(world, blueprint, "edited.txt")
+    first = _sync(world, blueprint)
+    assert first.workflow_state == "completed"
+    assert _file_copies(world, kids[0].id)[gone][3] == "processed"
+    with world.tx() as db:  # a course renames its copy of `edited` downstream
+        admin = db.get(User, world.admin.id)
+        mine = db.scalar(select(File.id).where(File.course_id == kids[0].id, File.lineage_id == edited))
+        files.update_file(db, admin, mine, {"name": "mine.txt"})
+    added = _file(world, blueprint, "new.txt", "course files/deep/er")
+    with world.tx() as db:
+        admin = db.get(User, world.admin.id)
+        other = folder_at_path(db, blueprint.id, "course files/other")
+        files.update_file(db, admin, moved, {"name": "renamed.txt", "parent_folder_id": other.id, "hidden": True})
+        for file_id in (gone, edited):
+            files.delete_file(db, admin, file_id)
+    second = _sync(world, blueprint)
+    assert second.workflow_state == "completed"
+    assert _file_records(world, second.id) == sorted([(added, "created"), (moved, "updated"), (gone, "deleted"),
+                                                      (edited, "deleted")])
+    for kid in kids:
+        copies = _file_copies(world, kid.id)
+        assert copies[added] == ("new.txt", "course files/deep/er", "c" * 64, "processed", False,
+                                 "course files/deep/er")
+        assert copies[moved] == ("renamed.txt", "course files/other", "c" * 64, "processed", True,
+                                 "course files/other")
+        assert copies[kept] == ("kept.txt", "course files/docs", "c" * 64, "processed", False, "course files/docs")
+        assert copies[gone][3] == "deleted"
+    assert _file_copies(world, kids[1].id)[edited][3] == "deleted"
+    assert _file_copies(world, kids[0].id)[edited][:4] == ("mine.txt", "course files/docs", "c" * 64, "processed")
+    with world.tx() as db:
+        exceptions = db.execute(select(BlueprintException.course_id, BlueprintException.conflicting_changes,
+                                       BlueprintChange.item_id).join(BlueprintChange)
+                                .where(BlueprintChange.migration_id == second.id)).all()
+    assert [tuple(e) for e in exceptions] == [(kids[0].id, ["content"], edited)]

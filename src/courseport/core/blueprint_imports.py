@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from courseport.core import content, copy_links, copy_tables
+from courseport.core import blueprint_files, content, copy_links, copy_tables
 from courseport.core.content import RESTRICTION_CLASSES
-from courseport.schema import BlueprintChange, ContentItem
+from courseport.schema import BlueprintChange, ContentItem, File
 
 REFERENCES = ("parent_id", "ref_id", "file_id")
 
@@ -36,6 +36,8 @@ class Export:
     fields: dict[int, set[str]] = field(default_factory=dict)  # item id -> fields the blueprint changed
     locks: dict[int, frozenset[str]] = field(default_factory=dict)
     linked: bool = False  # some exported item links to other items or files
+    file_changes: list[BlueprintChange] = field(default_factory=list)
+    files: dict[int, File] = field(default_factory=dict)
 
 
 def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
@@ -63,7 +65,7 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
             exceptions.append((change.id, sorted(conflicts)))
     _insert_missing(db, plan, missing)
     _settle(db, plan, touched, export)
-    return exceptions
+    return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes)
 
 
 def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:

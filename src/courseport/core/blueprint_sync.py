@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from courseport.core import blueprint_locks, courses, jobs
+from courseport.core import blueprint_files, blueprint_locks, courses, jobs
 from courseport.core.blueprint_imports import Export, apply_changes
 from courseport.core.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
 from courseport.core.copying import copy_course
@@ -25,7 +25,7 @@ from courseport.core.paging import Slice, Window, fetch_window
 from courseport.db import transaction
 from courseport.schema import (BlueprintChange, BlueprintException, BlueprintImport, BlueprintLock,
                                BlueprintMigration, BlueprintSubscription, BlueprintTemplate, ContentItem, ContentLink,
-                               Course)
+                               Course, File)
 
 KIND = "blueprint_sync"
 RUNNING = ("queued", "exporting", "imports_queued")
@@ -67,7 +67,8 @@ def last_sync_start(db: Session, template_id: int) -> datetime | None:
 
 
 def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, since: datetime | None) -> list[Change]:
-    """The blueprint's items created, updated (or re-locked) or deleted at or after `since`; all if None."""
+    """The blueprint's items and files created, updated (or re-locked) or deleted at or after `since`;
+    all if None."""
     item = ContentItem
     stmt = select(item.id, item.type, item.title, item.workflow_state, item.created_at, item.updated_at,
                   item.local_edits).where(item.course_id == blueprint.id).order_by(item.id)
@@ -90,7 +91,8 @@ def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, s
             continue  # created and deleted since the last sync: nothing to tell the courses
         kind = "deleted" if row.workflow_state == "deleted" else "created" if new else "updated"
         out.append(Change(row.id, row.type, row.title or "", kind, bool(locks.get(row.id))))
-    return out
+    return out + [Change(f.id, blueprint_files.ASSET_TYPE, f.display_name, kind, False)
+                  for f, kind in blueprint_files.changed_files(db, blueprint.id, since)]
 
 
 def _changed_after(row: Any, since: datetime) -> bool:
@@ -181,15 +183,19 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
     options = migration.options
     export = Export(migration.id, blueprint.id, migration.since, bool(options.get("copy_settings")),
                     options.get("copy_settings") is not False)
-    export.changes = list(db.scalars(select(BlueprintChange).where(
+    recorded = list(db.scalars(select(BlueprintChange).where(
         BlueprintChange.migration_id == migration.id, BlueprintChange.item_id.is_not(None))
         .order_by(BlueprintChange.id)))
+    export.changes = [c for c in recorded if c.asset_type != blueprint_files.ASSET_TYPE]
+    export.file_changes = [c for c in recorded if c.asset_type == blueprint_files.ASSET_TYPE]
+    _load_files(db, export)
     ids = [c.item_id for c in export.changes]
     for chunk in range(0, len(ids), 500):
         for item in db.scalars(select(ContentItem).where(ContentItem.id.in_(ids[chunk:chunk + 500]))):
             export.sources[item.id] = item
     db.flush()
-    exported = select(BlueprintChange.item_id).where(BlueprintChange.migration_id == migration.id)
+    exported = select(BlueprintChange.item_id).where(BlueprintChange.migration_id == migration.id,
+                                                     BlueprintChange.asset_type != blueprint_files.ASSET_TYPE)
     export.linked = db.scalar(select(ContentLink.id).where(ContentLink.item_id.in_(exported)).limit(1)) is not None
     for item in export.sources.values():
         db.expunge(item)  # read by every course's import, in other sessions
@@ -201,6 +207,15 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
         export.fields[change.item_id] = _changed_fields(export, export.sources[change.item_id], change,
                                                         change.item_id in relocked)
     return export
+
+
+def _load_files(db: Session, export: Export) -> None:
+    ids = sorted(c.item_id for c in export.file_changes)
+    for chunk in range(0, len(ids), 500):
+        for file in db.scalars(select(File).where(File.id.in_(ids[chunk:chunk + 500]))):
+            export.files[file.id] = file
+    for file in export.files.values():
+        db.expunge(file)
 
 
 def _changed_fields(export: Export, item: ContentItem, change: BlueprintChange, relocked: bool) -> set[str]:

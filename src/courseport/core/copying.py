@@ -99,7 +99,7 @@ def _copy_in(db: Session, payload: dict[str, Any], on_step: Callable[[float, str
     plan = replace(plan, skipped=frozenset(s["id"] for s in skipped), earlier=copy_tables.holds_copies(db, plan))
     revived = copy_tables.deleted_copies(db, plan)
     folders = copy_tables.copy_folders(db, plan)
-    files = copy_tables.copy_files(db, plan, _new_uuid(db))
+    files = copy_tables.copy_files(db, plan, new_uuid(db))
     _step(on_step, 25.0, "files copied")
     copy_tables.copy_items(db, plan)
     inserted, updated = copy_tables.written_items(db, plan)
@@ -139,7 +139,7 @@ _NEW_UUID = {"postgresql": literal_column("replace(gen_random_uuid()::text, '-',
              "sqlite": func.lower(func.hex(func.randomblob(16)))}
 
 
-def _new_uuid(db: Session):  # noqa: ANN202
+def new_uuid(db: Session):  # noqa: ANN202
     return _NEW_UUID["postgresql" if db.get_bind().dialect.name == "postgresql" else "sqlite"]
 
 

@@ -12,7 +12,8 @@ import mimetypes
 import posixpath
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -36,6 +37,25 @@ from courseport.schema.base import utcnow
 ON_DUPLICATE = ("overwrite", "rename")
 TICKET_SECONDS = 3600
 _DEFAULT_TYPE = "application/octet-stream"
+_EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
+# Checks every change of an existing file passes first (blueprint locks register one): called with the
+# file and the columns changing, {"workflow_state"} for a delete.
+CHANGE_CHECKS: list[Callable[[Session, File, set[str]], None]] = []
+
+
+def change_check(check: Callable[[Session, File, set[str]], None]) -> Callable[..., None]:
+    if check not in CHANGE_CHECKS:
+        CHANGE_CHECKS.append(check)
+    return check
+
+
+def _check_change(db: Session, file: File, changing: set[str]) -> None:
+    for check in CHANGE_CHECKS:
+        check(db, file, changing)
+
+
+def _stamp() -> datetime:
+    return datetime.now(timezone.utc)  # to the microsecond: blueprint syncs export what changed after their start
 
 
 @dataclass(frozen=True)
@@ -121,15 +141,15 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     clashes = _files_named(db, course.id, ticket.folder_path)
     name = ticket.name
     if ticket.on_duplicate == "overwrite":
-        for old in clashes.get(name, []):
-            old.workflow_state = "deleted"
+        _delete_all(db, clashes.get(name, []))
     else:
         name = free_name(name, clashes)
     folder = folder_at_path(db, course.id, ticket.folder_path)
+    now = _stamp()
     file = File(
         uuid=new_uuid(), course_id=course.id, user_id=user.id, folder_path=folder.full_name, folder_id=folder.id,
         display_name=name, filename=name, content_type=ticket.content_type, size=stored.size,
-        blob_sha256=stored.sha256,
+        blob_sha256=stored.sha256, created_at=now, updated_at=now,
     )
     db.add(file)
     db.flush()
@@ -295,13 +315,15 @@ def update_file(db: Session, actor: User, file_id: int, fields: dict[str, Any]) 
     name = (fields.get("name") or file.display_name).strip()
     if not name or "/" in name:
         raise InvalidInput("name", "name must be a plain file name")
+    wanted = {"display_name": name, "folder_path": folder_path, **{k: fields[k] for k in _EDITABLE if k in fields}}
+    _check_change(db, file, {k for k, v in wanted.items() if getattr(file, k) != v})
     if (name, folder_path) != (file.display_name, file.folder_path):
         name = _settle_name(db, file, folder_path, name, fields.get("on_duplicate"))
     file.display_name, file.folder_path, file.folder_id = name, folder_path, folder_id
-    for key in ("lock_at", "unlock_at", "locked", "hidden"):
+    for key in _EDITABLE:
         if key in fields:
             setattr(file, key, fields[key])
-    file.updated_at = utcnow()
+    file.updated_at = _stamp()
     db.flush()
     return file
 
@@ -314,8 +336,7 @@ def _settle_name(db: Session, file: File, folder_path: str, name: str, on_duplic
     if on_duplicate == "rename":
         return free_name(name, clashes)
     if on_duplicate == "overwrite":
-        for old in clashes[name]:
-            old.workflow_state = "deleted"
+        _delete_all(db, clashes[name])
         return name
     if on_duplicate is not None:
         raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
@@ -326,7 +347,13 @@ def delete_file(db: Session, actor: User, file_id: int) -> File:
     """Delete a file. Its bytes stay in the blob store: other files (copies) may share them."""
     file, rights = _readable_file(db, actor, file_id)
     require(rights, "manage_files")
-    file.workflow_state = "deleted"
-    file.updated_at = utcnow()
+    _delete_all(db, [file])
     db.flush()
     return file
+
+
+def _delete_all(db: Session, files: list[File]) -> None:
+    for file in files:
+        _check_change(db, file, {"workflow_state"})
+    for file in files:
+        file.workflow_state, file.updated_at = "deleted", _stamp()

@@ -15,7 +15,7 @@ ASSET_TYPES = {"page": "wiki_page", "module": "context_module", "module_item": "
 # Where each asset type lives under /courses/:id/ in Canvas urls.
 _PATHS = {"assignment": "assignments", "wiki_page": "pages", "discussion_topic": "discussion_topics",
           "announcement": "announcements", "quiz": "quizzes", "context_module": "modules",
-          "calendar_event": "calendar_events", "assignment_group": "assignments"}
+          "calendar_event": "calendar_events", "assignment_group": "assignments", "attachment": "files"}
 # An associated course's import result, in the sync's workflow words.
 _IMPORT_STATES = {"completed": "completed", "failed": "imports_failed"}
 
