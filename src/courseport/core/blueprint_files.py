@@ -1,7 +1,7 @@
 """Blueprint course files in an incremental sync: the blueprint's File rows changed since the last
 sync, and their import into one associated course through the copy engine's file statements (new
 copies share the blob and land in the matching folder; renames, moves, locks and hiding reach the
-copies found by lineage; a deleted file's copy goes unless the course edited it).
+copies found by lineage; a deleted file's copy goes unless the course edited an unlocked part of it).
 """
 
 from __future__ import annotations
@@ -17,8 +17,13 @@ from courseport.core.copying import new_uuid
 from courseport.schema import File
 
 ASSET_TYPE = "attachment"
-# The columns a course edits through the Files API: a copy that differs there was edited downstream.
-_EDITABLE = ("display_name", "folder_path", "locked", "hidden", "lock_at", "unlock_at")
+# The restriction class of each file column a course changes through the Files API (workflow_state:
+# deleting), as Canvas restricts attachments; and the column names Canvas's lock error uses.
+FILE_RESTRICTION_CLASSES = {"display_name": "content", "workflow_state": "content", "folder_path": "settings",
+                            "locked": "state", "hidden": "state", "lock_at": "availability_dates",
+                            "unlock_at": "availability_dates"}
+FILE_COLUMN_NAMES = {"folder_path": "folder_id", "workflow_state": "file_state", "hidden": "file_state"}
+_EDITABLE = tuple(c for c in FILE_RESTRICTION_CLASSES if c != "workflow_state")
 
 
 def changed_files(db: Session, blueprint_id: int, since: datetime | None) -> list[tuple[File, str]]:
@@ -51,8 +56,8 @@ def _folder_paths(paths: set[str]) -> frozenset[str]:
     return frozenset("/".join(p[:n]) for p in parts for n in range(1, len(p) + 1))
 
 
-def import_files(db: Session, plan: copy_tables.CopyPlan, files: dict[int, File],
-                 changes: list) -> list[tuple[int, list[str]]]:
+def import_files(db: Session, plan: copy_tables.CopyPlan, files: dict[int, File], changes: list,
+                 locks: dict[int, frozenset[str]]) -> list[tuple[int, list[str]]]:
     """Apply the exported file changes to plan.target_id; returns (change id, classes) exceptions."""
     live = {c.item_id for c in changes if c.change_type != "deleted"}
     if live:
@@ -70,8 +75,9 @@ def import_files(db: Session, plan: copy_tables.CopyPlan, files: dict[int, File]
     for copy in copies:
         change = lineages[copy.lineage_id]
         source = files[change.item_id]
-        if any(getattr(copy, c) != getattr(source, c) for c in _EDITABLE):
-            exceptions.append((change.id, ["content"]))
+        edited = {FILE_RESTRICTION_CLASSES[c] for c in _EDITABLE if getattr(copy, c) != getattr(source, c)}
+        if edited - locks.get(change.item_id, frozenset()):
+            exceptions.append((change.id, sorted(edited - locks.get(change.item_id, frozenset()))))
         else:
             doomed.append(copy.id)
     if doomed:

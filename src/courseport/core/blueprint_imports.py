@@ -38,6 +38,7 @@ class Export:
     linked: bool = False  # some exported item links to other items or files
     file_changes: list[BlueprintChange] = field(default_factory=list)
     files: dict[int, File] = field(default_factory=dict)
+    file_locks: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
@@ -65,7 +66,8 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
             exceptions.append((change.id, sorted(conflicts)))
     _insert_missing(db, plan, missing)
     _settle(db, plan, touched, export)
-    return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes)
+    return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes,
+                                                     export.file_locks)
 
 
 def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:

@@ -76,8 +76,8 @@ def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, s
     if since is None:
         stmt = stmt.where(item.workflow_state != "deleted")
     else:
-        relocked = set(db.scalars(select(BlueprintLock.item_id).where(BlueprintLock.template_id == template.id,
-                                                                      BlueprintLock.updated_at >= since)))
+        relocked = set(db.scalars(select(BlueprintLock.item_id).where(
+            BlueprintLock.template_id == template.id, BlueprintLock.kind == "item", BlueprintLock.updated_at >= since)))
         # Some writers stamp updated_at to the second: read the whole second, then keep what changed after `since`.
         floor = since.replace(microsecond=0)
         stmt = stmt.where(or_(item.updated_at >= floor, item.created_at >= floor, item.id.in_(sorted(relocked))))
@@ -91,7 +91,8 @@ def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, s
             continue  # created and deleted since the last sync: nothing to tell the courses
         kind = "deleted" if row.workflow_state == "deleted" else "created" if new else "updated"
         out.append(Change(row.id, row.type, row.title or "", kind, bool(locks.get(row.id))))
-    return out + [Change(f.id, blueprint_files.ASSET_TYPE, f.display_name, kind, False)
+    file_locks = blueprint_locks.file_locks(db, template, blueprint)
+    return out + [Change(f.id, blueprint_files.ASSET_TYPE, f.display_name, kind, bool(file_locks.get(f.id)))
                   for f, kind in blueprint_files.changed_files(db, blueprint.id, since)]
 
 
@@ -189,6 +190,7 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
     export.changes = [c for c in recorded if c.asset_type != blueprint_files.ASSET_TYPE]
     export.file_changes = [c for c in recorded if c.asset_type == blueprint_files.ASSET_TYPE]
     _load_files(db, export)
+    export.file_locks = blueprint_locks.file_locks(db, template, blueprint)
     ids = [c.item_id for c in export.changes]
     for chunk in range(0, len(ids), 500):
         for item in db.scalars(select(ContentItem).where(ContentItem.id.in_(ids[chunk:chunk + 500]))):
@@ -201,7 +203,8 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
         db.expunge(item)  # read by every course's import, in other sessions
     export.locks = blueprint_locks.locks_of(db, template, blueprint)
     relocked = set(db.scalars(select(BlueprintLock.item_id).where(
-        BlueprintLock.template_id == template.id, BlueprintLock.updated_at >= migration.since))) \
+        BlueprintLock.template_id == template.id, BlueprintLock.kind == "item",
+        BlueprintLock.updated_at >= migration.since))) \
         if migration.since else set()
     for change in export.changes:
         export.fields[change.item_id] = _changed_fields(export, export.sources[change.item_id], change,

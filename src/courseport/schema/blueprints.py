@@ -3,7 +3,8 @@
 of each sync, and the per-item restrictions (locks) copies in associated courses must obey.
 
 `blueprint_locks.lineage_key` is the blueprint item's lineage (`coalesce(lineage_id, id)`), the
-value its copies carry in `content_items.lineage_id`, so a copy finds its lock in one lookup.
+value its copies carry in `content_items.lineage_id` (`files.lineage_id` for attachment locks), so a
+copy finds its lock in one lookup.
 """
 
 from __future__ import annotations
@@ -99,14 +100,17 @@ class BlueprintException(Base):
 
 
 class BlueprintLock(Base):
-    """Restrictions on one blueprint item; `restrictions` NULL means the course-level defaults."""
+    """Restrictions on one blueprint object; `restrictions` NULL means the course-level defaults.
+    `item_id` names a content item (kind "item"), a file ("attachment") or, for kinds with no
+    content here yet ("external_tool", "lti-quiz"), the id the request gave."""
 
     __tablename__ = "blueprint_locks"
-    __table_args__ = (UniqueConstraint("template_id", "item_id"),
+    __table_args__ = (UniqueConstraint("template_id", "kind", "item_id"),
                       Index("ix_blueprint_locks_lineage", "template_id", "lineage_key"))
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("blueprint_templates.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32), default="item", server_default="item")
+    item_id: Mapped[int] = mapped_column(Integer)
     lineage_key: Mapped[int] = mapped_column(Integer)
     restricted: Mapped[bool] = mapped_column(Boolean, default=True)
     restrictions: Mapped[dict | None] = mapped_column(JSON)

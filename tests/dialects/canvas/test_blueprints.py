@@ -1,9 +1,14 @@
 """Blueprint Courses over HTTP: exact bodies, vendor errors for invalid associations and a second
-sync, locked edits refused by the content endpoints, paged change lists with no cap, rights."""
+sync, locked edits refused by the content and Files endpoints, file changes synced, paged change
+lists with no cap, rights."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from courseport.core import content
+from courseport.schema import BlueprintLock
+from tests.dialects.canvas.test_files import upload
 
 
 def _blueprint(world, http):
@@ -104,3 +109,67 @@ def test_change_lists_page_without_a_cap(world):
         assert [m["subscription_id"] for m in imported] == [subs[0]["id"]]
         assert http.get(f"/api/v1/courses/{kids[1].id}/blueprint_subscriptions/default/migrations/"
                         f"{migration['id'] + 1}").status_code == 404
+
+
+def test_attachment_locks_refuse_changes_of_file_copies_through_the_files_api(world):
+    with world.client(world.admin_token) as http:
+        bp, kids = _blueprint(world, http)
+        base = f"/api/v1/courses/{bp.id}/blueprint_templates/default"
+        locked = upload(http, bp.id, "syllabus.pdf", b"%PDF-", parent_folder_path="handouts")
+        free = upload(http, bp.id, "notes.txt", b"notes")
+        answer = http.put(f"{base}/restrict_item", data={
+            "content_type": "attachment", "content_id": locked["id"], "restricted": "true",
+            "restrictions[content]": "true", "restrictions[settings]": "true"})
+        assert (answer.status_code, answer.json()) == (200, {"success": True})
+        assert http.post(f"{base}/migrations").status_code == 200
+        world.run_jobs()
+        copies = {f["display_name"]: f for f in http.get(f"/api/v1/courses/{kids[0].id}/files").json()}
+        copy, other = copies["syllabus.pdf"], copies["notes.txt"]
+        root = http.get(f"/api/v1/courses/{kids[0].id}/folders/root").json()
+        refusals = [({"name": "mine.pdf"}, "display_name"), ({"parent_folder_id": root["id"]}, "folder_id")]
+        for data, column in refusals:
+            answer = http.put(f"/api/v1/files/{copy['id']}", data=data)
+            assert (answer.status_code, answer.json()) == (400, {"errors": [
+                {"message": f"cannot change column(s): {column} - locked by Master Course", "field": "base"}]})
+        answer = http.delete(f"/api/v1/files/{copy['id']}")
+        assert (answer.status_code, answer.json()) == (400, {"errors": [
+            {"message": "cannot change column(s): file_state - locked by Master Course", "field": "base"}]})
+        assert http.put(f"/api/v1/files/{copy['id']}", data={"hidden": "true"}).status_code == 200  # state: free
+        shown = http.get(f"/api/v1/files/{copy['id']}").json()
+        assert (shown["display_name"], shown["folder_id"]) == ("syllabus.pdf", copy["folder_id"])
+        assert http.put(f"/api/v1/files/{other['id']}", data={"name": "mine.txt"}).json()["display_name"] == \
+            "mine.txt"  # not locked
+        assert http.put(f"/api/v1/files/{locked['id']}", data={"name": "outline.pdf"}).status_code == 200
+        assert http.delete(f"/api/v1/files/{free['id']}").status_code == 200  # the blueprint's own files are free
+        assert http.post(f"{base}/migrations").status_code == 200
+        world.run_jobs()
+        details = http.get(f"{base}/migrations").json()[0]
+        records = http.get(f"{base}/migrations/{details['id']}/details").json()
+        assert sorted((r["asset_id"], r["asset_type"], r["asset_name"], r["change_type"], r["locked"],
+                       r["html_url"], r["exceptions"]) for r in records) == sorted([
+            (locked["id"], "attachment", "outline.pdf", "updated", True,
+             f"{world.base_url}/courses/{bp.id}/files/{locked['id']}", []),
+            (free["id"], "attachment", "notes.txt", "deleted", False,
+             f"{world.base_url}/courses/{bp.id}/files/{free['id']}",
+             [{"course_id": kids[0].id, "conflicting_changes": ["content"]}])])
+        assert http.get(f"/api/v1/files/{copy['id']}").json()["display_name"] == "outline.pdf"
+        assert http.get(f"/api/v1/files/{other['id']}").json()["display_name"] == "mine.txt"  # edited: kept
+
+
+def test_restrict_item_accepts_every_canvas_content_type(world):
+    with world.client(world.admin_token) as http:
+        bp, _ = _blueprint(world, http)
+        url = f"/api/v1/courses/{bp.id}/blueprint_templates/default/restrict_item"
+        for content_type in ("external_tool", "lti-quiz"):
+            answer = http.put(url, data={"content_type": content_type, "content_id": "7", "restricted": "true"})
+            assert (answer.status_code, answer.json()) == (200, {"success": True})
+        assert http.put(url, data={"content_type": "attachment", "content_id": "999999",
+                                   "restricted": "true"}).status_code == 404
+        answer = http.put(url, data={"content_type": "rubric", "content_id": "7", "restricted": "true"})
+        assert (answer.status_code, answer.json()) == (400, {"errors": [{
+            "message": "content_type must be one of assignment, attachment, discussion_topic, external_tool, "
+                       "lti-quiz, quiz, wiki_page", "field": "content_type"}]})
+    with world.tx() as db:
+        stored = db.execute(select(BlueprintLock.kind, BlueprintLock.item_id, BlueprintLock.restricted)
+                            .order_by(BlueprintLock.id)).all()
+    assert [tuple(r) for r in stored] == [("external_tool", 7, True), ("lti-quiz", 7, True)]
