@@ -59,46 +59,43 @@ def build_services(settings: Settings) -> Services:
     return services
 
 
+# (path prefix, protocol module, routes): each dialect's protocol renders its own error bodies.
+DIALECTS = (
+    (scorm_protocol.PREFIX, scorm_protocol, SCORM_ROUTES),
+    (d2l_protocol.PREFIX, d2l_protocol, D2L_ROUTES),
+    (blackboard_protocol.PREFIX, blackboard_protocol, BLACKBOARD_ROUTES),
+    ("/api/v1", canvas_protocol, CANVAS_ROUTES),
+)
+
+
+def _protocol_for(path: str):  # noqa: ANN202
+    for prefix, protocol, _ in DIALECTS:
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            return protocol
+    return canvas_protocol
+
+
 def _http_error(request: Request, exc: HTTPException) -> Response:
-    if request.url.path.startswith(scorm_protocol.PREFIX + "/"):
-        return scorm_protocol.http_error_response(exc.status_code, exc.detail)
-    if request.url.path.startswith(d2l_protocol.PREFIX + "/"):
-        return d2l_protocol.http_error_response(exc.status_code, exc.detail)
-    if request.url.path.startswith(blackboard_protocol.PREFIX):
-        return blackboard_protocol.http_error_response(exc.status_code, exc.detail)
-    return canvas_protocol.http_error_response(exc.status_code, exc.detail)
+    return _protocol_for(request.url.path).http_error_response(exc.status_code, exc.detail)
 
 
-def _domain_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return _http_error(request, exc)
-    if not isinstance(exc, DomainError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return canvas_protocol.error_response(exc)
+def _error_handler(protocol):  # noqa: ANN001, ANN202
+    """The exception handler of one dialect's router: its protocol chooses status and body."""
+
+    def handle(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return protocol.http_error_response(exc.status_code, exc.detail)
+        if not isinstance(exc, DomainError):
+            log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return protocol.error_response(exc)
+
+    return handle
 
 
-def _blackboard_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return blackboard_protocol.http_error_response(exc.status_code, exc.detail)
-    if not isinstance(exc, DomainError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return blackboard_protocol.error_response(exc)
-
-
-def _d2l_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return d2l_protocol.http_error_response(exc.status_code, exc.detail)
-    if not isinstance(exc, DomainError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return d2l_protocol.error_response(exc)
-
-
-def _scorm_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return scorm_protocol.http_error_response(exc.status_code, exc.detail)
-    if not isinstance(exc, DomainError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return scorm_protocol.error_response(exc)
+def _dialect_router(prefix: str, protocol, routes: list) -> Router:  # noqa: ANN001
+    handler = _error_handler(protocol)
+    return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(protocol.provide_call)},
+                  exception_handlers={DomainError: handler, Exception: handler})
 
 
 @get("/_courseport/health", sync_to_thread=False)
@@ -108,32 +105,9 @@ def health() -> dict:
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
-    canvas = Router(
-        path="/api/v1",
-        route_handlers=CANVAS_ROUTES,
-        dependencies={"call": Provide(canvas_protocol.provide_call)},
-        exception_handlers={DomainError: _domain_error, Exception: _domain_error},
-    )
-    blackboard = Router(
-        path=blackboard_protocol.PREFIX,
-        route_handlers=BLACKBOARD_ROUTES,
-        dependencies={"call": Provide(blackboard_protocol.provide_call)},
-        exception_handlers={DomainError: _blackboard_error, Exception: _blackboard_error},
-    )
-    d2l = Router(
-        path=d2l_protocol.PREFIX,
-        route_handlers=D2L_ROUTES,
-        dependencies={"call": Provide(d2l_protocol.provide_call)},
-        exception_handlers={DomainError: _d2l_error, Exception: _d2l_error},
-    )
-    scorm_cloud = Router(
-        path=scorm_protocol.PREFIX,
-        route_handlers=SCORM_ROUTES,
-        dependencies={"call": Provide(scorm_protocol.provide_call)},
-        exception_handlers={DomainError: _scorm_error, Exception: _scorm_error},
-    )
+    routers = [_dialect_router(prefix, protocol, routes) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, canvas, blackboard, d2l, scorm_cloud, *ADMIN_ROUTES, *PLAYER_ROUTES],
+        route_handlers=[health, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[blackboard_protocol.add_rate_limit_headers],
         on_startup=[lambda: services.jobs.start()],
