@@ -42,8 +42,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # noqa: ANN001
         # Writers take the write lock up front, so a read-then-write never fails with SQLITE_BUSY.
+        # Straight on the DB-API connection: exec_driver_sql costs more than the BEGIN itself.
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
-        conn.exec_driver_sql(mode)
+        conn.connection.dbapi_connection.execute(mode)
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -52,8 +53,11 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
-    bind = engine.execution_options(**{_WRITE: True}) if write else engine
-    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+    if not write:
+        with _read_transaction(engine) as session:
+            yield session
+        return
+    session = Session(bind=engine.execution_options(**{_WRITE: True}), expire_on_commit=False, autoflush=True)
     try:
         yield session
         session.commit()
@@ -62,3 +66,23 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def _read_transaction(engine: Engine) -> Iterator[Session]:
+    """A read: the connection's transaction is begun here and the session joins it, so plain-row
+    reads (row_reads) run on the connection without the session's per-statement bookkeeping; the
+    session does its own only if ORM queries are made. Changes made through it are still committed."""
+    from courseport.row_reads import hold_connection  # row_reads builds on this module
+
+    with engine.connect() as connection:
+        connection.begin()
+        session = Session(bind=connection, expire_on_commit=False, autoflush=True)
+        hold_connection(session, connection)
+        try:
+            yield session
+            if session.in_transaction():
+                session.commit()  # flushes; the connection's transaction stays open until:
+            connection.commit()
+        finally:
+            session.close()

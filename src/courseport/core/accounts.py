@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.errors import NotAllowed, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
+from courseport.row_reads import RowRead
 from courseport.schema import Account, AccountUser, Role, Term
 
 ROOT_ACCOUNT_ID = 1
@@ -24,9 +25,9 @@ BUILT_IN_ROLES = {
 }
 
 
-# Built once: permission checks run them on nearly every API call.
-_PARENT_OF = select(Account.parent_account_id).where(Account.id == bindparam("account_id"))
-_ADMINISTERED_BY = select(AccountUser.account_id).where(AccountUser.user_id == bindparam("user_id"))
+# Permission checks run them on nearly every API call: plain rows (see row_reads).
+_PARENT_OF = RowRead(select(Account.parent_account_id).where(Account.id == bindparam("account_id")))
+_ADMINISTERED_BY = RowRead(select(AccountUser.account_id).where(AccountUser.user_id == bindparam("user_id")))
 
 
 def new_uuid() -> str:
@@ -98,14 +99,15 @@ def ancestor_ids(db: Session, account_id: int) -> list[int]:
     current: int | None = account_id
     while current is not None and current not in ids:
         ids.append(current)
-        current = db.scalar(_PARENT_OF, {"account_id": current})
+        parent = _PARENT_OF.first(db, account_id=current)
+        current = parent.parent_account_id if parent else None
     return ids
 
 
 def is_admin_of(db: Session, user_id: int, account_id: int) -> bool:
     # Most users administer nothing and most admins administer the account itself: one query
     # answers both; only the rest walk up the account tree.
-    administered = set(db.scalars(_ADMINISTERED_BY, {"user_id": user_id}))
+    administered = {row.account_id for row in _ADMINISTERED_BY.all(db, user_id=user_id)}
     if not administered or account_id in administered:
         return account_id in administered
     return not administered.isdisjoint(ancestor_ids(db, account_id))

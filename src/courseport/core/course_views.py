@@ -18,6 +18,7 @@ from courseport.core.accounts import is_admin_of
 from courseport.core.module_progress import CourseProgress, progress_for_courses
 from courseport.core.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
 from courseport.schema.base import utcnow
 
@@ -26,13 +27,17 @@ WANTS = frozenset({
     "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
     "course_progress",
 })
-# Built once: every course response runs them (building a statement costs more than running it).
-_MEMBER_ENROLLMENTS = select(Enrollment).where(
+# The extras that are stored data alone, nothing worked out against the clock: views asking no
+# others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
+# counts are left out: they follow due and unlock dates.
+CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count"}
+# Every course response runs them: plain rows (see row_reads).
+_MEMBER_ENROLLMENTS = RowRead(select(*entity_columns(Enrollment)).where(
     Enrollment.course_id.in_(bindparam("course_ids", expanding=True)), Enrollment.user_id == bindparam("user_id"),
-    Enrollment.workflow_state != "deleted").order_by(Enrollment.id)
-_NICKNAMES = select(CourseNickname.course_id, CourseNickname.nickname).where(
+    Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
+_NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
-    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True)))
+    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True))))
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
@@ -40,6 +45,8 @@ _COUNTED_STATES = ("active", "invited")
 
 @dataclass
 class CourseView:
+    """`course` and `enrollments` may be entities or read-only rows of them (row_reads)."""
+
     course: Course
     enrollments: list[Enrollment] = field(default_factory=list)
     nickname: str | None = None
@@ -78,9 +85,9 @@ def load_views(
     if not views:
         return views
     batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
-    for e in db.scalars(_MEMBER_ENROLLMENTS, {"course_ids": batch.ids, "user_id": batch.member.id}):
+    for e in _MEMBER_ENROLLMENTS.all(db, course_ids=batch.ids, user_id=batch.member.id):
         batch.by_id[e.course_id].enrollments.append(e)
-    for course_id, nick in db.execute(_NICKNAMES, {"course_ids": batch.ids, "user_id": viewer.id}):
+    for course_id, nick in _NICKNAMES.all(db, course_ids=batch.ids, user_id=viewer.id):
         batch.by_id[course_id].nickname = nick
     _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
     for name, loader in _EXTRA_LOADERS.items():
@@ -247,10 +254,10 @@ def show_course(
 ) -> CourseView:
     """One course as `viewer` may see it, with the extras in `want`."""
     from courseport.core import accounts
-    from courseport.core.courses import resolve_course
+    from courseport.core.courses import course_row
     from courseport.core.errors import NotAllowed, NotFound
 
-    course = resolve_course(db, ref, include_deleted=include_deleted)
+    course = course_row(db, ref, include_deleted=include_deleted)
     if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
         raise NotFound("course")
     rights = course_rights(db, viewer, course)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
 from courseport.core.errors import InvalidInput, NotAllowed
+from courseport.row_reads import RowRead
 from courseport.schema import Course, Enrollment, User
 
 _READER = {"read", "read_forum", "read_announcements", "read_syllabus", "read_roster"}
@@ -49,6 +50,9 @@ STAFF_TYPES = frozenset({"TeacherEnrollment", "TaEnrollment", "DesignerEnrollmen
 # Enrollment states that confer rights; "invited" and "completed" confer reading only.
 _ACTIVE_STATES = frozenset({"active"})
 _READ_ONLY_STATES = frozenset({"invited", "completed"})
+_RIGHTFUL_ENROLLMENTS = RowRead(select(Enrollment.type, Enrollment.workflow_state).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
+    Enrollment.workflow_state.in_(sorted(_ACTIVE_STATES | _READ_ONLY_STATES))))
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,7 @@ def course_rights(db: Session, user: User, course: Course) -> CourseRights:
         return CourseRights(user.id, course.id, False)
     if is_admin_of(db, user.id, course.account_id):
         return CourseRights(user.id, course.id, True, frozenset(), ALL_RIGHTS)
-    rows = db.execute(
-        select(Enrollment.type, Enrollment.workflow_state).where(
-            Enrollment.user_id == user.id,
-            Enrollment.course_id == course.id,
-            Enrollment.workflow_state.in_(_ACTIVE_STATES | _READ_ONLY_STATES),
-        )
-    ).all()
+    rows = _RIGHTFUL_ENROLLMENTS.all(db, user_id=user.id, course_id=course.id)
     types = frozenset(t for t, _ in rows)
     rights: set[str] = set()
     for etype, state in rows:

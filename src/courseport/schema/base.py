@@ -35,6 +35,15 @@ class UTCDateTime(TypeDecorator):
             return None
         return value.replace(tzinfo=timezone.utc)
 
+    def result_processor(self, dialect, coltype):  # noqa: ANN001, ANN201
+        if dialect.name == "sqlite":
+            return _utc_from_sqlite_text  # one C parse instead of SQLAlchemy's regex, then the zone
+        return super().result_processor(dialect, coltype)
+
+
+def _utc_from_sqlite_text(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
