@@ -13,15 +13,17 @@ from sqlalchemy import select
 from courseport.blobs import LocalBlobStore
 from courseport.core.accounts import ensure_root
 from courseport.core.errors import DomainError
-from courseport.db import make_engine, transaction
+from courseport.db import is_sqlite, make_engine, transaction
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
 from courseport.dialects.d2l import protocol as d2l_protocol
 from courseport.dialects.d2l.routes import ROUTES as D2L_ROUTES
+from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
+from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
@@ -54,7 +56,8 @@ def build_services(settings: Settings) -> Services:
     with transaction(engine, write=True) as db:
         ensure_root(db)
     blobs = LocalBlobStore(settings.blob_dir)
-    services = Services(settings=settings, engine=engine, blobs=blobs, jobs=None, secret=instance_secret(engine))
+    services = Services(settings=settings, engine=engine, blobs=blobs, jobs=None, secret=instance_secret(engine),
+                        read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)))
     services.jobs = JobRunner(services)
     return services
 
@@ -92,8 +95,9 @@ def _error_handler(protocol):  # noqa: ANN001, ANN202
     return handle
 
 
-def _dialect_router(prefix: str, protocol, routes: list) -> Router:  # noqa: ANN001
+def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> Router:  # noqa: ANN001
     handler = _error_handler(protocol)
+    routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(protocol.provide_call)},
                   exception_handlers={DomainError: handler, Exception: handler})
 
@@ -105,7 +109,7 @@ def health() -> dict:
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
-    routers = [_dialect_router(prefix, protocol, routes) for prefix, protocol, routes in DIALECTS]
+    routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},

@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from litestar import Response
+from sqlalchemy.orm import Session
 
 from courseport.core import course_lists, course_views, courses, users
 from courseport.core.course_lists import CourseFilters
 from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.course_json import render_course, wants_for
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, get_read_only, post, put
+from courseport.schema import User
 
 
 def course_fields(call: Call) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
 
 
-@get("/courses")
+@get_read_only("/courses")
 def list_your_courses(call: Call) -> Response:
     window = call.window()
     with call.read() as (db, me):
@@ -77,7 +79,7 @@ def list_your_courses(call: Call) -> Response:
     return _render_page(call, page, window)
 
 
-@get("/users/{user_id:str}/courses")
+@get_read_only("/users/{user_id:str}/courses")
 def list_user_courses(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
@@ -99,19 +101,26 @@ def create_course(call: Call, account_id: int) -> dict:
 
 def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
     includes = set(call.list("include[]"))
-    with call.read() as (db, me):
-        view = course_views.show_course(
-            db, me, course_id, wants_for(list(includes)), teacher_limit=call.int("teacher_limit"),
-            account_id=account_id, include_deleted="all_courses" in includes)
+    want, teacher_limit, deleted = wants_for(list(includes)), call.int("teacher_limit"), "all_courses" in includes
+
+    def show(db: Session, me: User) -> course_views.CourseView:
+        return course_views.show_course(db, me, course_id, want, teacher_limit=teacher_limit,
+                                        account_id=account_id, include_deleted=deleted)
+
+    if want <= course_views.CLOCK_FREE_WANTS:  # `concluded` is worked out when rendered
+        view = call.cached_read(("course", course_id, want, teacher_limit, account_id, deleted), show)
+    else:
+        with call.read() as (db, me):
+            view = show(db, me)
     return render_course(view, includes, call.origin)
 
 
-@get("/courses/{course_id:str}")
+@get_read_only("/courses/{course_id:str}")
 def get_course(call: Call, course_id: str) -> dict:
     return _show(call, course_id)
 
 
-@get("/accounts/{account_id:int}/courses/{course_id:str}")
+@get_read_only("/accounts/{account_id:int}/courses/{course_id:str}")
 def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
     return _show(call, course_id, account_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
@@ -15,13 +15,16 @@ from sqlalchemy.orm import Session
 
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.paging import Slice, Window
-from courseport.core.tokens import authenticate
+from courseport.core.tokens import authenticate, check_unexpired, token_viewer
 from courseport.db import transaction
 from courseport.dialects.params import merge, nest, parse_body
 from courseport.schema import User
+from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
 from courseport.services import Services
 
 get = partial(litestar.get, sync_to_thread=True)
+# A GET that only reads (`call.read()`): on SQLite it runs on the event loop (app.py, READ_ONLY).
+get_read_only = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
 post = partial(litestar.post, sync_to_thread=True)
 put = partial(litestar.put, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
@@ -35,7 +38,9 @@ def iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if value.tzinfo is not timezone.utc:
+            value = value.astimezone(timezone.utc)
+        return value.isoformat(timespec="seconds")[:19] + "Z"  # isoformat is C; strftime is slow
     return value.isoformat()
 
 
@@ -53,14 +58,29 @@ class Call:
 
     @contextmanager
     def session(self, *, write: bool) -> Iterator[tuple[Session, User]]:
+        """Reads see the caller as a read-only row of the user (`token_viewer`); writes get the entity."""
+        if write:
+            refuse_on_event_loop()
         with transaction(self.services.engine, write=write) as db:
-            yield db, authenticate(db, self.token)
+            yield db, (authenticate if write else token_viewer)(db, self.token)
 
     def read(self):  # noqa: ANN201
         return self.session(write=False)
 
     def write(self):  # noqa: ANN201
         return self.session(write=True)
+
+    def cached_read(self, key: tuple, read: Callable[[Session, Any], Any]) -> Any:
+        """`read(db, me)`, or its result kept in the read cache while the store is unchanged: only
+        for results that depend on stored data alone (courseport/read_cache.py)."""
+
+        def load() -> tuple[Any, Any]:
+            with self.read() as (db, me):
+                return me, read(db, me)
+
+        me, result = self.services.read_cache.get((self.token, *key), load)
+        check_unexpired(me)
+        return result
 
     # --- typed parameter access; every error names the parameter as sent ---
     def raw(self, name: str) -> Any:
@@ -228,10 +248,13 @@ def coerce(value: Any, kind: type, name: str) -> Any:
 
 
 async def provide_call(request: Request) -> Call:
-    body = await request.body()
     call = bodyless_call(request)
+    headers = request.headers
+    if "content-length" not in headers and "transfer-encoding" not in headers:
+        return call  # nothing to read (most GETs): skip the receive loop
+    body = await request.body()
     try:
-        call.params = merge(call.params, parse_body(request.headers.get("content-type", ""), body))
+        call.params = merge(call.params, parse_body(headers.get("content-type", ""), body))
     except ValueError:
         raise InvalidInput("body", "the request body is not valid JSON") from None
     return call
@@ -240,17 +263,19 @@ async def provide_call(request: Request) -> Call:
 def bodyless_call(request: Request) -> Call:
     """A Call from the URL and headers alone, leaving the body unread for handlers that stream it."""
     # In sent order: Rails-style lists of hashes (`a[][id]=1&a[][x]=2&a[][id]=3`) group by position.
-    query_pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    auth = request.headers.get("authorization", "")
+    scope = request.scope
+    query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    headers = request.headers
+    auth = headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    token = token or request.query_params.get("access_token")
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    token = token or next((v for k, v in query_pairs if k == "access_token"), None)
+    host = headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     return Call(
         services=request.app.state.services,
         params=nest(query_pairs),
         token=token,
-        origin=f"{request.url.scheme}://{host}",
-        path=request.url.path,
+        origin=f"{scope.get('scheme', 'http')}://{host}",
+        path=scope.get("root_path", "") + scope["path"],
         query_pairs=query_pairs,
     )
 
