@@ -7,12 +7,15 @@ hits every endpoint alike:
   bare    GET /_courseport/health
   single  GET /api/v1/courses/:id        (cycling over the 120 courses)
   list    GET /api/v1/courses?per_page=100
+The store does not change while it is measured, so on SQLite the single-course GETs after the
+first round are served by the read cache (courseport/read_cache.py: kept while SQLite's
+data_version holds); `--read-cache off` measures every GET reading the store.
 Load comes from separate processes over keep-alive connections. The default client writes raw
 HTTP/1.1 on asyncio because httpx costs the load generator several times more CPU per request,
 CPU the server then lacks on a small machine; `--client httpx` measures with httpx instead.
 
     .venv/bin/python bench/api.py [--seconds 2] [--rounds 5] [--concurrency 8] [--workers 2]
-                                  [--database-url postgresql://...  (EMPTIED first)]
+                                  [--read-cache on|off] [--database-url postgresql://...  (EMPTIED first)]
 """
 
 from __future__ import annotations
@@ -72,11 +75,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data_dir: Path, database_url: str | None, port: int, workers: int) -> subprocess.Popen:
+def start_server(data_dir: Path, database_url: str | None, port: int, workers: int,
+                 read_cache: str = "on") -> subprocess.Popen:
     """`courseport serve` in its own process group, exactly as a user starts it."""
     cmd = [sys.executable, "-c", "from courseport.cli import main; main()", "serve", "--host", HOST,
            "--port", str(port), "--data-dir", str(data_dir), "--workers", str(workers)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
+    env["COURSEPORT_READ_CACHE"] = read_cache
     if database_url:
         cmd += ["--database-url", database_url]
     log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
@@ -334,6 +339,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2, help="server processes (serve's default is 2)")
     p.add_argument("--load-processes", type=int, default=1, help="processes generating load")
     p.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    p.add_argument("--read-cache", choices=("on", "off"), default="on",
+                   help="off: every single-course GET reads the store (the cache serves repeats otherwise)")
     p.add_argument("--database-url", default=None,
                    help="postgresql://... (the database is EMPTIED); default: SQLite in a temp dir")
     return p.parse_args()
@@ -348,8 +355,9 @@ def main() -> None:
         base_url = f"http://{HOST}:{port}"
         print(f"server: courseport serve --workers {args.workers} on {base_url}, "
               f"{'PostgreSQL' if args.database_url else 'SQLite'}; {args.concurrency} connections, "
-              f"{args.client} client, {args.rounds} rounds of {args.seconds:g} s per endpoint", flush=True)
-        server = start_server(data_dir, args.database_url, port, args.workers)
+              f"{args.client} client, {args.rounds} rounds of {args.seconds:g} s per endpoint, "
+              f"read cache {args.read_cache}", flush=True)
+        server = start_server(data_dir, args.database_url, port, args.workers, args.read_cache)
         gen = None
         try:
             wait_ready(server, base_url, data_dir / "server.log")

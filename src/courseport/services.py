@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from courseport.blobs import BlobStore
+from courseport.read_cache import ReadCache
 from courseport.settings import Settings
 
 
@@ -17,3 +18,4 @@ class Services:
     blobs: BlobStore
     jobs: object  # courseport.worker.JobRunner; typed loosely to keep this module import-light
     secret: bytes
+    read_cache: ReadCache

@@ -26,6 +26,8 @@ class Settings:
     package_max_entries: int = 20_000
     package_max_ratio: int = 200
     outbound_allow: tuple[str, ...] = ()
+    # Keep read results while the SQLite store is unchanged (read_cache.py); COURSEPORT_READ_CACHE=off.
+    read_cache: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
@@ -52,5 +54,7 @@ class Settings:
             env["job_mode"] = os.environ["COURSEPORT_JOB_MODE"]
         if os.environ.get("COURSEPORT_JOB_LEASE_SECONDS"):
             env["job_lease_seconds"] = float(os.environ["COURSEPORT_JOB_LEASE_SECONDS"])
+        if os.environ.get("COURSEPORT_READ_CACHE"):
+            env["read_cache"] = os.environ["COURSEPORT_READ_CACHE"].strip().lower() not in ("0", "off", "false", "no")
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
