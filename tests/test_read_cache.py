@@ -92,3 +92,19 @@ def test_postgresql_and_memory_stores_keep_nothing(services):
     results = iter([1, 2])
     assert cache.get("k", lambda: next(results)) == 1
     assert cache.get("k", lambda: next(results)) == 2
+
+
+@pytest.mark.parametrize(("value", "expected"), [("off", False), ("0", False), ("on", True), (None, True)])
+def test_the_environment_turns_the_cache_off(monkeypatch, value, expected):
+    from courseport.settings import Settings
+
+    if value is None:
+        monkeypatch.delenv("COURSEPORT_READ_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("COURSEPORT_READ_CACHE", value)
+    assert Settings.from_env().read_cache is expected
+
+
+def test_a_store_version_that_is_off_keeps_nothing(engine):
+    assert StoreVersion(engine, enabled=False).current() is None
+    assert StoreVersion(engine).current() is not None
