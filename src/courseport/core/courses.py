@@ -69,16 +69,24 @@ _COURSE_ROW_BY = {prefix: RowRead.of(Course, column == bindparam("value")) for p
 _COURSE_ROW_BY_ID = RowRead.of(Course, Course.id == bindparam("value"))
 
 
+def _lookup(ref: str | int) -> tuple[str, Any] | None:
+    """The id form of a course reference and its value: ("", 12) or ("sis_course_id:", "X");
+    None for a reference no course can have (not a prefix form, not a 64-bit id)."""
+    ref = str(ref)
+    for prefix in _ID_PREFIXES:
+        if ref.startswith(prefix):
+            return prefix, ref[len(prefix):]
+    return ("", int(ref)) if ref.isdigit() and len(ref) < 19 else None
+
+
 def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False) -> Course:
     """A course by numeric id or by `sis_course_id:`, `sis_integration_id:`, `lti_context_id:`, `uuid:`."""
-    ref = str(ref)
+    found = _lookup(ref)
     course = None
-    for prefix, column in _ID_PREFIXES.items():
-        if ref.startswith(prefix):
-            course = db.scalar(select(Course).where(column == ref[len(prefix):]))
-            break
-    else:
-        course = db.scalar(_COURSE_BY_ID, {"course_id": int(ref)}) if ref.isdigit() else None
+    if found is not None:
+        prefix, value = found
+        course = (db.scalar(select(Course).where(_ID_PREFIXES[prefix] == value)) if prefix
+                  else db.scalar(_COURSE_BY_ID, {"course_id": value}))
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
     return course
@@ -86,14 +94,11 @@ def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False
 
 def course_row(db: Session, ref: str | int, *, include_deleted: bool = False):  # noqa: ANN201 - a CourseRow
     """`resolve_course` as a read-only row of the course's columns: cheaper, for reads only."""
-    ref = str(ref)
+    found = _lookup(ref)
     course = None
-    for prefix, read in _COURSE_ROW_BY.items():
-        if ref.startswith(prefix):
-            course = read.first(db, value=ref[len(prefix):])
-            break
-    else:
-        course = _COURSE_ROW_BY_ID.first(db, value=int(ref)) if ref.isdigit() and len(ref) < 19 else None
+    if found is not None:
+        prefix, value = found
+        course = (_COURSE_ROW_BY[prefix] if prefix else _COURSE_ROW_BY_ID).first(db, value=value)
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
     return course
