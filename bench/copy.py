@@ -11,7 +11,10 @@ ones) and the blob bytes the copies wrote (target: 0).
 
     .venv/bin/python bench/copy.py [--rounds 5]
     .venv/bin/python bench/copy.py --database-url postgresql://postgres@127.0.0.1/cp_bench  # EMPTIES it
-Targets: ratio <= 3 on SQLite and PostgreSQL; 0 blob bytes written.
+    .venv/bin/python bench/copy.py --quick   # a tenth of the course, 2 rounds: what CI runs
+Targets: ratio <= 3 on SQLite and PostgreSQL (printed, never pass/fail). Exits non-zero when a copy is
+wrong: a target whose rows per type differ from the source's, a second copy that adds rows, or
+any blob bytes written.
 """
 
 from __future__ import annotations
@@ -30,13 +33,32 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from sqlalchemy import func, insert, literal, select  # noqa: E402
 
 TARGET = 3.0
-MODULES, ITEMS_PER_MODULE, GROUPS, ASSIGNMENTS, PAGES = 200, 20, 10, 2000, 2000
-QUIZZES, QUESTIONS_PER_QUIZ, TOPICS, EVENTS, FILES, FOLDERS = 300, 3, 390, 200, 2000, 20
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How big the source course is."""
+    modules: int = 200
+    items_per_module: int = 20
+    groups: int = 10
+    assignments: int = 2000
+    pages: int = 2000
+    quizzes: int = 300
+    questions_per_quiz: int = 3
+    topics: int = 390
+    events: int = 200
+    files: int = 2000
+    folders: int = 20
+
+
+FULL = Shape()
+QUICK = Shape(modules=20, assignments=200, pages=200, quizzes=30, topics=39, events=20, files=200)
 
 
 def seed(database_url: str):  # noqa: ANN201
@@ -63,7 +85,7 @@ def new_course(engine, user_id: int, name: str) -> int:  # noqa: ANN001
         return courses.create_course(db, db.get(User, user_id), accounts.ROOT_ACCOUNT_ID, {"name": name}).id
 
 
-def build_source(engine, course_id: int) -> int:  # noqa: ANN001
+def build_source(engine, course_id: int, shape: Shape) -> int:  # noqa: ANN001
     """Bulk-insert the source course's folders, files and items; returns the item count."""
     from courseport.db import transaction
     from courseport.schema import Blob, File, Folder
@@ -75,18 +97,19 @@ def build_source(engine, course_id: int) -> int:  # noqa: ANN001
                                      "parent_folder_id": None, "created_at": now, "updated_at": now}])[0]
         folders = _insert(db, Folder, [{"course_id": course_id, "name": f"f{n}", "full_name": f"course files/f{n}",
                                         "parent_folder_id": root, "position": n, "created_at": now,
-                                        "updated_at": now} for n in range(FOLDERS - 1)])
-        db.execute(insert(Blob), [{"sha256": f"{n:064x}", "size": 1000 + n, "created_at": now} for n in range(FILES)])
+                                        "updated_at": now} for n in range(shape.folders - 1)])
+        db.execute(insert(Blob), [{"sha256": f"{n:064x}", "size": 1000 + n, "created_at": now}
+                                  for n in range(shape.files)])
         files = _insert(db, File, [{
             "uuid": f"bench-{course_id}-{n}", "course_id": course_id, "folder_id": folders[n % len(folders)],
             "folder_path": f"course files/f{n % len(folders)}", "display_name": f"file{n}.pdf",
             "filename": f"file{n}.pdf", "content_type": "application/pdf", "size": 1000 + n,
-            "blob_sha256": f"{n:064x}", "created_at": now, "updated_at": now} for n in range(FILES)])
-        return _build_items(db, course_id, files, now)
+            "blob_sha256": f"{n:064x}", "created_at": now, "updated_at": now} for n in range(shape.files)])
+        return _build_items(db, course_id, files, now, shape)
 
 
-def _build_items(db, course_id: int, files: list[int], now) -> int:  # noqa: ANN001
-    from courseport.schema import ContentItem
+def _build_items(db, course_id: int, files: list[int], now, shape: Shape) -> int:  # noqa: ANN001
+    from courseport.schema import ContentItem, ContentLink
 
     def rows(typ: str, n: int, **fields):  # noqa: ANN202
         return [{"course_id": course_id, "type": typ, "position": i + 1, "title": f"{typ} {i}",
@@ -94,19 +117,21 @@ def _build_items(db, course_id: int, files: list[int], now) -> int:  # noqa: ANN
                  "created_at": now, "updated_at": now,
                  **{k: (v(i) if callable(v) else v) for k, v in fields.items()}} for i in range(n)]
 
-    groups = _insert(db, ContentItem, rows("assignment_group", GROUPS))
-    assignments = _insert(db, ContentItem, rows("assignment", ASSIGNMENTS, parent_id=lambda i: groups[i % GROUPS],
+    s = shape
+    groups = _insert(db, ContentItem, rows("assignment_group", s.groups))
+    assignments = _insert(db, ContentItem, rows("assignment", s.assignments,
+                                                parent_id=lambda i: groups[i % s.groups],
                                                 points=10.0, body="<p>Do the work.</p>"))
-    pages = _insert(db, ContentItem, rows("page", PAGES, slug=lambda i: f"page-{i}", body=lambda i: (
-        f'<a href="/courses/{course_id}/pages/page-{(i + 1) % PAGES}">next</a> '
+    pages = _insert(db, ContentItem, rows("page", s.pages, slug=lambda i: f"page-{i}", body=lambda i: (
+        f'<a href="/courses/{course_id}/pages/page-{(i + 1) % s.pages}">next</a> '
         f'<a href="/courses/{course_id}/files/{files[i % len(files)]}/download">file</a>'
         if i % 10 == 0 else "<p>Reading.</p>")))
-    quizzes = _insert(db, ContentItem, rows("quiz", QUIZZES, ref_id=lambda i: assignments[i]))
-    _insert(db, ContentItem, rows("quiz_question", QUIZZES * QUESTIONS_PER_QUIZ,
-                                  parent_id=lambda i: quizzes[i // QUESTIONS_PER_QUIZ], points=1.0))
-    _insert(db, ContentItem, rows("discussion_topic", TOPICS, workflow_state="active"))
-    _insert(db, ContentItem, rows("calendar_event", EVENTS, workflow_state="active"))
-    modules = _insert(db, ContentItem, rows("module", MODULES, workflow_state="active",
+    quizzes = _insert(db, ContentItem, rows("quiz", s.quizzes, ref_id=lambda i: assignments[i]))
+    _insert(db, ContentItem, rows("quiz_question", s.quizzes * s.questions_per_quiz,
+                                  parent_id=lambda i: quizzes[i // s.questions_per_quiz], points=1.0))
+    _insert(db, ContentItem, rows("discussion_topic", s.topics, workflow_state="active"))
+    _insert(db, ContentItem, rows("calendar_event", s.events, workflow_state="active"))
+    modules = _insert(db, ContentItem, rows("module", s.modules, workflow_state="active",
                                             data=lambda i: {"prerequisite_module_ids": []}))
     targets = [("ref_id", pages), ("ref_id", assignments), ("file_id", files)]
 
@@ -114,16 +139,15 @@ def _build_items(db, course_id: int, files: list[int], now) -> int:  # noqa: ANN
         column, ids = targets[i % 3]
         return {column: ids[i % len(ids)]}
 
-    items = rows("module_item", MODULES * ITEMS_PER_MODULE, parent_id=lambda i: modules[i // ITEMS_PER_MODULE],
-                 workflow_state="active")
+    items = rows("module_item", s.modules * s.items_per_module,
+                 parent_id=lambda i: modules[i // s.items_per_module], workflow_state="active")
     for i, row in enumerate(items):
         row.update({"ref_id": None, "file_id": None, **module_item(i)})
     _insert(db, ContentItem, items)
-    link_rows = [{"item_id": pages[i], "target_item_id": pages[(i + 1) % PAGES], "target_file_id": None}
-                 for i in range(0, PAGES, 10)]
+    link_rows = [{"item_id": pages[i], "target_item_id": pages[(i + 1) % s.pages], "target_file_id": None}
+                 for i in range(0, s.pages, 10)]
     link_rows += [{"item_id": pages[i], "target_item_id": None, "target_file_id": files[i % len(files)]}
-                  for i in range(0, PAGES, 10)]
-    from courseport.schema import ContentLink
+                  for i in range(0, s.pages, 10)]
     db.execute(insert(ContentLink), link_rows)
     return db.scalar(select(func.count()).select_from(ContentItem).where(ContentItem.course_id == course_id))
 
@@ -138,13 +162,13 @@ def _insert(db, model, rows: list[dict]) -> list[int]:  # noqa: ANN001
 
 def raw_copy(engine, source_id: int, target_id: int) -> float:  # noqa: ANN001
     """The floor: one INSERT ... SELECT per table, nothing matched or remapped."""
-    from courseport.core.copying import _new_uuid
+    from courseport.core.copying import new_uuid
     from courseport.db import transaction
     from courseport.schema import ContentItem, File, Folder
 
     start = time.perf_counter()
     with transaction(engine, write=True) as db:
-        for model, swaps in ((Folder, {}), (File, {"uuid": _new_uuid(db)}), (ContentItem, {})):
+        for model, swaps in ((Folder, {}), (File, {"uuid": new_uuid(db)}), (ContentItem, {})):
             table = model.__table__
             columns = [c for c in table.columns if c.key != "id"]
             values = [literal(target_id) if c.key == "course_id" else swaps.get(c.key, c) for c in columns]
@@ -171,40 +195,89 @@ def blob_bytes(engine) -> int:  # noqa: ANN001
         return db.scalar(select(func.coalesce(func.sum(Blob.size), 0)))
 
 
+def rows_of(engine, course_id: int) -> dict[str, int]:  # noqa: ANN001
+    """Live rows of a course per item type, plus its files and folders."""
+    from courseport.db import transaction
+    from courseport.schema import ContentItem, File, Folder
+
+    with transaction(engine, write=False) as db:
+        counts: dict[str, int] = dict(db.execute(select(ContentItem.type, func.count()).where(
+            ContentItem.course_id == course_id, ContentItem.workflow_state != "deleted")
+            .group_by(ContentItem.type)).all())
+        counts["file"] = db.scalar(select(func.count()).select_from(File).where(File.course_id == course_id))
+        counts["folder"] = db.scalar(select(func.count()).select_from(Folder).where(Folder.course_id == course_id))
+    return dict(sorted(counts.items()))
+
+
+def check(ok: bool, what: str) -> None:
+    """A wrong result fails the run in every mode: a fast wrong copy measures nothing."""
+    if not ok:
+        raise SystemExit(f"FAILED: {what}")
+
+
+def check_copy(engine, source: dict[str, int], target_id: int, what: str) -> None:  # noqa: ANN001
+    got = rows_of(engine, target_id)
+    check(got == source, f"{what}: target rows {got} differ from the source's {source}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="PostgreSQL URL (the database is EMPTIED); default: temp SQLite")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=None, help="timed rounds (default 5, --quick 2)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tenth of the course and 2 rounds: checks the copies, no target verdict")
     args = parser.parse_args()
+    shape, rounds = (QUICK, args.rounds or 2) if args.quick else (FULL, args.rounds or 5)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine, user_id = seed(url)
-        source = new_course(engine, user_id, "Bench source")
-        start = time.perf_counter()
-        count = build_source(engine, source)
-        print(f"database: {engine.dialect.name}; source: {count} content items ({MODULES} modules), "
-              f"{FILES} files, {FOLDERS} folders; built in {time.perf_counter() - start:.2f} s")
-        blobs_before = blob_bytes(engine)
-        raws, copies = [], []
-        for n in range(args.rounds):
-            raws.append(raw_copy(engine, source, new_course(engine, user_id, f"raw {n}")))
-            target = new_course(engine, user_id, f"copy {n}")
-            seconds, result = engine_copy(engine, source, target)
-            copies.append(seconds)
-        raw, copy = statistics.median(raws), statistics.median(copies)
-        print(f"raw INSERT ... SELECT: {raw * 1000:.0f} ms (median of {args.rounds})")
-        print(f"copy engine:           {copy * 1000:.0f} ms   ratio {copy / raw:.2f} (target <= {TARGET})")
-        again, result = engine_copy(engine, source, target)
-        print(f"copy again (updates):  {again * 1000:.0f} ms   ratio {again / raw:.2f}; "
-              f"updated {sum(result['updated'].values())} rows, copied {sum(result['copied'].values())}")
-        tracemalloc.start()
-        engine_copy(engine, source, new_course(engine, user_id, "traced"))
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak Python memory during a copy: {peak / 2**20:.1f} MiB (process max RSS {rss:.0f} MiB)")
-        print(f"blob bytes written by {args.rounds + 2} copies: {blob_bytes(engine) - blobs_before}")
-        engine.dispose()
+        try:
+            measure(engine, user_id, shape, rounds, quick=args.quick)
+        finally:
+            engine.dispose()
+
+
+def measure(engine, user_id: int, shape: Shape, rounds: int, *, quick: bool) -> None:  # noqa: ANN001
+    source = new_course(engine, user_id, "Bench source")
+    start = time.perf_counter()
+    count = build_source(engine, source, shape)
+    expected = rows_of(engine, source)
+    print(f"database: {engine.dialect.name}; source: {count} content items ({shape.modules} modules), "
+          f"{shape.files} files, {shape.folders} folders; built in {time.perf_counter() - start:.2f} s")
+    blobs_before = blob_bytes(engine)
+    raws, copies = [], []
+    for n in range(rounds):
+        raw_target = new_course(engine, user_id, f"raw {n}")
+        raws.append(raw_copy(engine, source, raw_target))
+        check_copy(engine, expected, raw_target, f"raw copy {n}")
+        target = new_course(engine, user_id, f"copy {n}")
+        seconds, result = engine_copy(engine, source, target)
+        copies.append(seconds)
+        check_copy(engine, expected, target, f"engine copy {n}")
+        check(sum(result["copied"].values()) == sum(expected.values()),
+              f"engine copy {n} reports {result['copied']}, the source holds {expected}")
+    raw, copy = statistics.median(raws), statistics.median(copies)
+    verdict = "" if quick else f" ({'MET' if copy / raw <= TARGET else 'NOT MET'})"
+    print(f"raw INSERT ... SELECT: {raw * 1000:.0f} ms (median of {rounds})")
+    print(f"copy engine:           {copy * 1000:.0f} ms   ratio {copy / raw:.2f} (target <= {TARGET}){verdict}")
+    again, result = engine_copy(engine, source, target)
+    print(f"copy again (updates):  {again * 1000:.0f} ms   ratio {again / raw:.2f}; "
+          f"updated {sum(result['updated'].values())} rows, copied {sum(result['copied'].values())}")
+    check_copy(engine, expected, target, "copy again")
+    check(not result["copied"], f"copy again created rows: {result['copied']}")
+    tracemalloc.start()
+    traced = new_course(engine, user_id, "traced")
+    engine_copy(engine, source, traced)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    check_copy(engine, expected, traced, "traced copy")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak Python memory during a copy: {peak / 2**20:.1f} MiB (process max RSS {rss:.0f} MiB)")
+    written = blob_bytes(engine) - blobs_before
+    print(f"blob bytes written by {rounds + 2} copies: {written}")
+    check(written == 0, f"copies wrote {written} blob bytes; a copy shares its blobs")
+    print("copies checked: every target holds the source's rows per type; "
+          + ("quick run, ratios not judged" if quick else "targets above"))
 
 
 if __name__ == "__main__":
