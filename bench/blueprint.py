@@ -10,6 +10,9 @@ Prints each time and the ratios. Targets: initial ratio <= 3; incremental sync u
 
     .venv/bin/python bench/blueprint.py
     .venv/bin/python bench/blueprint.py --database-url postgresql://postgres@127.0.0.1/cp_bench  # EMPTIES it
+    .venv/bin/python bench/blueprint.py --quick   # 100 items x 10 courses: what CI runs
+Targets are printed, never pass/fail. Exits non-zero when a sync is wrong: a job or a migration
+not completed, a course whose copies differ from the blueprint's items, or an edit not carried.
 """
 
 from __future__ import annotations
@@ -24,11 +27,28 @@ sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 import argparse  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from sqlalchemy import and_, func, insert, literal, select, update  # noqa: E402
 
-COURSES, GROUPS, ASSIGNMENTS, PAGES, CHANGED = 100, 10, 500, 490, 10
+
+@dataclass(frozen=True)
+class Shape:
+    """The blueprint's items, the courses it syncs to and how many items an incremental sync carries."""
+    courses: int = 100
+    groups: int = 10
+    assignments: int = 500
+    pages: int = 490
+    changed: int = 10
+
+    @property
+    def items(self) -> int:
+        return self.groups + self.assignments + self.pages
+
+
+FULL = Shape()
+QUICK = Shape(courses=10, groups=5, assignments=50, pages=45, changed=5)
 
 
 def seed(database_url: str):  # noqa: ANN201
@@ -58,7 +78,7 @@ def new_courses(engine, user_id: int, prefix: str, n: int, **fields) -> list[int
                 for i in range(n)]
 
 
-def build_blueprint(engine, course_id: int) -> None:  # noqa: ANN001
+def build_blueprint(engine, course_id: int, shape: Shape) -> None:  # noqa: ANN001
     from courseport.core.content import TRACKED_FIELDS, field_hash
     from courseport.db import transaction
     from courseport.schema import ContentItem
@@ -78,11 +98,12 @@ def build_blueprint(engine, course_id: int) -> None:  # noqa: ANN001
 
     with transaction(engine, write=True) as db:
         table = ContentItem.__table__
-        db.execute(insert(table), rows("assignment_group", GROUPS))
+        db.execute(insert(table), rows("assignment_group", shape.groups))
         groups = list(db.scalars(select(table.c.id).where(table.c.course_id == course_id).order_by(table.c.id)))
-        db.execute(insert(table), rows("assignment", ASSIGNMENTS, parent_id=lambda i: groups[i % GROUPS],
-                                       points=10.0, body="<p>Do it</p>"))
-        db.execute(insert(table), rows("page", PAGES, slug=lambda i: f"page-{i}", body="<p>Read</p>"))
+        db.execute(insert(table), rows("assignment", shape.assignments,
+                                       parent_id=lambda i: groups[i % shape.groups], points=10.0,
+                                       body="<p>Do it</p>"))
+        db.execute(insert(table), rows("page", shape.pages, slug=lambda i: f"page-{i}", body="<p>Read</p>"))
 
 
 def raw_initial(engine, source_id: int, targets: list[int]) -> float:  # noqa: ANN001
@@ -128,7 +149,7 @@ def associate(engine, user_id: int, blueprint_id: int, children: list[int]) -> N
                                        [str(c) for c in children], [])
 
 
-def edit_items(engine, blueprint_id: int) -> list[int]:  # noqa: ANN001
+def edit_items(engine, blueprint_id: int, changed: int) -> list[int]:  # noqa: ANN001
     from courseport.core import content
     from courseport.db import transaction
     from courseport.schema import ContentItem
@@ -136,7 +157,7 @@ def edit_items(engine, blueprint_id: int) -> list[int]:  # noqa: ANN001
     with transaction(engine, write=True) as db:
         items = db.scalars(select(ContentItem).where(ContentItem.course_id == blueprint_id,
                                                      ContentItem.type == "assignment")
-                           .order_by(ContentItem.id).limit(CHANGED)).all()
+                           .order_by(ContentItem.id).limit(changed)).all()
         for item in items:
             content.update_item(db, item, {"title": item.title + " (revised)", "points": 12.0})
         return [item.id for item in items]
@@ -155,32 +176,102 @@ def raw_update(engine, blueprint_id: int, item_ids: list[int]) -> float:  # noqa
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    engine, user_id = seed(url)
-    [blueprint] = new_courses(engine, user_id, "Blueprint", 1, blueprint=True)
-    build_blueprint(engine, blueprint)
-    floor = raw_initial(engine, blueprint, new_courses(engine, user_id, "Raw", COURSES))
-    children = new_courses(engine, user_id, "Section", COURSES)
-    associate(engine, user_id, blueprint, children)
-    initial, state = sync(engine, user_id, blueprint)
-    print(f"initial sync, {ASSIGNMENTS + PAGES + GROUPS} items x {COURSES} courses: raw INSERT ... SELECT "
-          f"{floor:.3f} s, sync {initial:.3f} s ({state}), ratio {initial / floor:.2f} (target <= 3)")
-    changed = edit_items(engine, blueprint)
-    incremental, state = sync(engine, user_id, blueprint)
-    edit_items(engine, blueprint)  # a second round of the same edits for the raw floor to write
-    raw = raw_update(engine, blueprint, changed)
-    print(f"incremental sync, {CHANGED} items x {COURSES} courses: raw UPDATE {raw:.3f} s, sync {incremental:.3f} s "
-          f"({state}), ratio {incremental / raw:.1f} (target: sync < 1 s)")
-    from courseport.schema import ContentItem
+def check(ok: bool, what: str) -> None:
+    """A wrong result fails the run in every mode: a fast wrong sync measures nothing."""
+    if not ok:
+        raise SystemExit(f"FAILED: {what}")
+
+
+def check_jobs(engine) -> None:  # noqa: ANN001
+    from courseport.schema import Job
 
     with engine.connect() as conn:
-        copies = conn.scalar(select(func.count()).select_from(ContentItem.__table__).where(
-            ContentItem.__table__.c.lineage_id.in_(changed), ContentItem.__table__.c.points == 12.0))
-    print(f"synced copies of the changed items: {copies} (expected {2 * CHANGED * COURSES}: the sync's and the floor's)")
+        bad = conn.execute(select(Job.__table__.c.kind, Job.__table__.c.state, Job.__table__.c.error)
+                           .where(Job.__table__.c.state != "completed")).all()
+    check(not bad, f"jobs not completed: {[tuple(row) for row in bad]}")
+
+
+def copies_per_course(engine, blueprint_id: int, courses: list[int]) -> dict[int, int]:  # noqa: ANN001
+    """Live items in each course copied from a blueprint item (by lineage)."""
+    from courseport.schema import ContentItem
+
+    t, s = ContentItem.__table__, ContentItem.__table__.alias("s")
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.course_id, func.count()).where(
+            t.c.course_id.in_(courses), t.c.workflow_state != "deleted", t.c.lineage_id == s.c.id,
+            s.c.course_id == blueprint_id).group_by(t.c.course_id)).all()
+    return {course: dict(rows).get(course, 0) for course in courses}
+
+
+def revised_copies(engine, item_ids: list[int], courses: list[int]) -> int:  # noqa: ANN001
+    from courseport.schema import ContentItem
+
+    t = ContentItem.__table__
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(t).where(
+            t.c.lineage_id.in_(item_ids), t.c.course_id.in_(courses), t.c.points == 12.0,
+            t.c.title.like("% (revised)")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None,
+                        help="postgresql://... (the database is EMPTIED); default: SQLite in a temp dir")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK.items} items x {QUICK.courses} courses: checks the syncs, no target verdict")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, user_id = seed(args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}")
+        try:
+            measure(engine, user_id, QUICK if args.quick else FULL, quick=args.quick)
+        finally:
+            engine.dispose()
+
+
+def measure(engine, user_id: int, shape: Shape, *, quick: bool) -> None:  # noqa: ANN001
+    def verdict(met: bool) -> str:
+        return "" if quick else f": {'MET' if met else 'NOT MET'}"
+
+    [blueprint] = new_courses(engine, user_id, "Blueprint", 1, blueprint=True)
+    build_blueprint(engine, blueprint, shape)
+    raw_courses = new_courses(engine, user_id, "Raw", shape.courses)
+    floor = raw_initial(engine, blueprint, raw_courses)
+    check(set(copies_per_course(engine, blueprint, raw_courses).values()) == {shape.items},
+          "the raw floor did not copy every item into every course")
+    children = new_courses(engine, user_id, "Section", shape.courses)
+    associate(engine, user_id, blueprint, children)
+    initial, state = sync(engine, user_id, blueprint)
+    print(f"initial sync, {shape.items} items x {shape.courses} courses: raw INSERT ... SELECT "
+          f"{floor:.3f} s, sync {initial:.3f} s ({state}), ratio {initial / floor:.2f} "
+          f"(target <= 3{verdict(initial / floor <= 3)})")
+    check(state == "completed", f"initial sync ended {state}")
+    check_jobs(engine)
+    per_course = copies_per_course(engine, blueprint, children)
+    check(set(per_course.values()) == {shape.items},
+          f"initial sync: copies per course {sorted(set(per_course.values()))}, expected {shape.items}")
+    changed = edit_items(engine, blueprint, shape.changed)
+    incremental, state = sync(engine, user_id, blueprint)
+    check(state == "completed", f"incremental sync ended {state}")
+    check_jobs(engine)
+    carried = revised_copies(engine, changed, children)
+    check(carried == shape.changed * shape.courses,
+          f"incremental sync carried {carried} edits, expected {shape.changed * shape.courses}")
+    edit_items(engine, blueprint, shape.changed)  # a second round of the same edits for the raw floor to write
+    raw = raw_update(engine, blueprint, changed)
+    print(f"incremental sync, {shape.changed} items x {shape.courses} courses: raw UPDATE {raw:.3f} s, "
+          f"sync {incremental:.3f} s ({state}), ratio {incremental / raw:.1f} "
+          f"(target: sync < 1 s{verdict(incremental < 1)})")
+    with engine.connect() as conn:
+        from courseport.schema import ContentItem
+        table = ContentItem.__table__
+        copies = conn.scalar(select(func.count()).select_from(table).where(
+            table.c.lineage_id.in_(changed), table.c.points == 12.0))
+    expected = 2 * shape.changed * shape.courses
+    print(f"synced copies of the changed items: {copies} (expected {expected}: the sync's and the floor's)")
+    check(copies == expected, f"{copies} copies of the changed items hold the edit, expected {expected}")
+    print("syncs checked: jobs and migrations completed, every course holds the blueprint's items and edits; "
+          + ("quick run, ratios not judged" if quick else "targets above"))
+
 
 if __name__ == "__main__":
     main()
