@@ -16,7 +16,7 @@ CPU the server then lacks on a small machine; `--client httpx` measures with htt
 
     .venv/bin/python bench/api.py [--seconds 2] [--rounds 5] [--concurrency 8] [--workers 2]
                                   [--read-cache on|off] [--database-url postgresql://...  (EMPTIED first)]
-    .venv/bin/python bench/api.py --quick   # 2 rounds of 0.5 s slots: what CI runs
+    .venv/bin/python bench/api.py --quick   # 2 rounds of 0.25 s slots: what CI runs
 The target is printed, never pass/fail. Exits non-zero when a response is wrong (not 200, a wrong
 course or list) or a slot served nothing. The server and the load processes are stopped on every
 exit, SIGTERM and SIGINT included (and the server is told to stop if this process is killed).
@@ -100,18 +100,21 @@ def start_server(data_dir: Path, database_url: str | None, port: int, workers: i
                                 preexec_fn=_stop_with_parent)
 
 
-def wait_ready(proc: subprocess.Popen, base_url: str, log_path: Path, timeout: float = 60) -> None:
+def wait_ready(proc: subprocess.Popen, base_url: str, log_path: Path, timeout: float = 120) -> None:
+    """Poll the health endpoint with one client: a client per poll (a TLS context each) cost this
+    process seconds of CPU while the server started, taken from the server on a 2-core machine."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/_courseport/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"server did not answer within {timeout:.0f} s:\n{log_path.read_text()}")
+    with httpx.Client(base_url=base_url, timeout=1) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"FAILED: server exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                if client.get("/_courseport/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+    raise SystemExit(f"FAILED: server did not answer within {timeout:.0f} s:\n{log_path.read_text()}")
 
 
 def group_stats(pgid: int) -> list[list[str]]:
@@ -364,9 +367,9 @@ def report(results: dict[str, list[SlotResult]], args: argparse.Namespace) -> No
 
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--seconds", type=float, default=None, help="length of one measurement slot (2; --quick 0.5)")
+    p.add_argument("--seconds", type=float, default=None, help="length of one measurement slot (2; --quick 0.25)")
     p.add_argument("--rounds", type=int, default=None, help="rounds of (bare, single, list) slots (5; --quick 2)")
-    p.add_argument("--warmup", type=float, default=None, help="seconds of warm-up per endpoint (1; --quick 0.3)")
+    p.add_argument("--warmup", type=float, default=None, help="seconds of warm-up per endpoint (1; --quick 0.2)")
     p.add_argument("--max-requests", type=int, default=200_000, help="count bound of one slot")
     p.add_argument("--concurrency", type=int, default=8, help="concurrent keep-alive connections")
     p.add_argument("--workers", type=int, default=2, help="server processes (serve's default is 2)")
@@ -377,9 +380,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--database-url", default=None,
                    help="postgresql://... (the database is EMPTIED); default: SQLite in a temp dir")
     p.add_argument("--quick", action="store_true",
-                   help="2 rounds of 0.5 s slots: checks the responses, no target verdict")
+                   help="2 rounds of 0.25 s slots: checks the responses, no target verdict")
     args = p.parse_args()
-    quick = {"seconds": 0.5, "rounds": 2, "warmup": 0.3}
+    quick = {"seconds": 0.25, "rounds": 2, "warmup": 0.2}
     full = {"seconds": 2.0, "rounds": 5, "warmup": 1.0}
     for name, value in (quick if args.quick else full).items():
         if getattr(args, name) is None:
