@@ -46,3 +46,7 @@ class ScormApp:
     def last_job(self) -> Job:
         with self.world.tx() as db:
             return db.scalars(select(Job).order_by(Job.id.desc()).limit(1)).one()
+
+    def last_job_or_none(self) -> Job | None:
+        with self.world.tx() as db:
+            return db.scalars(select(Job).order_by(Job.id.desc()).limit(1)).first()

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from courseport.core import package_imports
+from courseport.core import job_callbacks
 from tests import package_builders as pb
 from tests.local_http import Answer, LocalHttp
 from tests.scorm_app import ScormApp
@@ -142,10 +142,15 @@ def test_fetch_from_loopback_is_refused_unless_allow_listed(scorm, world, local,
     before = scorm.counts()
     answer = scorm.http.post("/courses/importJobs", params={"courseId": "fetched"},
                              json={"url": f"{local.url}/golf.zip"})
-    assert answer.status_code == 200
+    assert (answer.status_code, answer.json()) == (400, {"message": (
+        "url may not point at 127.0.0.1: 127.0.0.1 is a loopback address (not public, and not in the outbound "
+        "allow-list)")})
+    answer = scorm.http.post("/courses/importJobs", params={"courseId": "fetched"},
+                             json={"url": f"http://localhost:{local.server.server_port}/golf.zip"})
+    assert answer.status_code == 200  # a name: refused where the job connects
     world.run_jobs()
     status = scorm.job(answer.json()["result"])
-    assert status["message"] == ("refused to connect to 127.0.0.1: 127.0.0.1 is a loopback address "
+    assert status["message"] == ("refused to connect to localhost: 127.0.0.1 is a loopback address "
                                  "(not public, and not in the outbound allow-list)")
     assert local.received == []
     assert scorm.counts() == before
@@ -163,10 +168,10 @@ def test_fetch_from_loopback_is_refused_unless_allow_listed(scorm, world, local,
 def test_fetch_from_link_local_or_private_is_refused(scorm, world, url):
     answer = scorm.http.post("/courses/importJobs/noUpload", params={"courseId": "meta"},
                              json={"fetchRequest": {"url": url}})
-    world.run_jobs()
-    status = scorm.job(answer.json()["result"])
-    assert status["status"] == "ERROR"
-    assert "address (not public, and not in the outbound allow-list)" in status["message"]
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("url may not point at ")
+    assert answer.json()["message"].endswith("address (not public, and not in the outbound allow-list)")
+    assert scorm.last_job_or_none() is None
 
 
 def test_no_upload_fetch_and_media_reference(scorm, world, local, allow_loopback):
@@ -189,7 +194,7 @@ def test_no_upload_fetch_and_media_reference(scorm, world, local, allow_loopback
 
 
 def test_postback_is_posted_with_retries(scorm, world, local, allow_loopback, monkeypatch):
-    monkeypatch.setattr(package_imports, "POSTBACK_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(job_callbacks, "RETRY_DELAYS", (0.0, 0.0, 0.0))
     answers = iter([Answer(500), Answer(200)])
     local.routes["/hook"] = lambda: next(answers)
     status = scorm.imported(pb.scorm12(), "posted", postbackUrl=f"{local.url}/hook")
@@ -206,10 +211,14 @@ def test_postback_is_posted_with_retries(scorm, world, local, allow_loopback, mo
 
 def test_postback_to_loopback_is_refused_without_allow_list(scorm, local):
     local.routes["/hook"] = Answer(200)
-    status = scorm.imported(pb.scorm12(), "quiet", postbackUrl=f"{local.url}/hook")
+    answer = scorm.upload(pb.scorm12(), "quiet", postbackUrl=f"{local.url}/hook")
+    assert (answer.status_code, answer.json()) == (400, {"message": (
+        "postbackUrl may not point at 127.0.0.1: 127.0.0.1 is a loopback address (not public, and not in the "
+        "outbound allow-list)")})
+    status = scorm.imported(pb.scorm12(), "quiet", postbackUrl=f"http://localhost:{local.server.server_port}/hook")
     assert status["status"] == "COMPLETE"
     assert local.received == []
-    assert scorm.last_job().result["postback"].startswith("refused: refused to connect to 127.0.0.1")
+    assert scorm.last_job().result["refused"].startswith("refused to connect to localhost: 127.0.0.1 is a loopback")
 
 
 def test_unknown_import_job_is_404(scorm):
