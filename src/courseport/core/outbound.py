@@ -15,9 +15,11 @@ time cannot stretch it. Answers have a size cap.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -154,7 +156,7 @@ def _canonical(url: str) -> str:
 def _time_left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise OutboundFailed("the total deadline passed")
+        raise httpcore.ConnectTimeout("the total deadline passed")
     return left
 
 
@@ -172,7 +174,7 @@ def _getaddrinfo(host: str, port: int, deadline: float) -> list:
     worker.start()
     worker.join(_time_left(deadline))
     if worker.is_alive():
-        raise OutboundFailed(f"resolving {host!r} did not finish in time")
+        raise httpcore.ConnectTimeout(f"resolving {host!r} did not finish in time")
     if "error" in box:
         reason = getattr(box["error"], "strerror", None) or str(box["error"])
         raise OutboundFailed(f"cannot resolve host {host!r}: {reason}")
@@ -240,11 +242,17 @@ class GuardedBackend(httpcore.SyncBackend):
         raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {last}")
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """Made once: loading the CA bundle takes longer than a short deadline may allow."""
+    return httpx.create_ssl_context()
+
+
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, policy: OutboundPolicy, deadline: float):
-        super().__init__()
+        super().__init__(verify=_ssl_context())
         # TLS still verifies the certificate against the host name: httpcore passes it as SNI.
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
+        self._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(),
                                              network_backend=GuardedBackend(policy, deadline))
 
 
