@@ -134,3 +134,16 @@ def test_a_package_over_10_mb_is_streamed_and_imported(world):
         assert world.run_jobs() == 1
         assert http.get(f"{LE}/import/{target.id}/imports/{token}").json()["Status"] == "COMPLETED"
     assert ("page", "Introduction") in items(world, target.id)
+
+
+def test_a_package_past_the_upload_limit_is_400_and_leaves_nothing(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(world.services, "settings", world.services.settings.with_changes(max_upload_bytes=1000))
+    target = world.course("Target")
+    before = _stored_files(world, tmp_path)
+    with world.client(world.admin_token) as http:
+        answer = http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("c.imscc", os.urandom(5000))})
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == "The course package is too large (more than 1000 bytes)."
+    assert _stored_files(world, tmp_path) == before
+    assert world.run_jobs() == 0
