@@ -109,7 +109,8 @@ def test_refused_uploads_are_refused_before_the_body_is_read(world, case, tmp_pa
     target = world.course("Target")
     cast = world.cast(target)
     org_unit = 999999 if case == "no such org unit" else target.id
-    path = f"{LE}/import/{org_unit}/imports/" + ("?callbackUrl=http://0x7f.1/cb" if case == "refused callbackUrl" else "")
+    query = "?callbackUrl=http://0x7f.1/cb" if case == "refused callbackUrl" else ""
+    path = f"{LE}/import/{org_unit}/imports/{query}"
     url = world.base_url + path
     headers = {"Authorization": f"Bearer {cast[caller]}"} if caller in cast else {}
     if caller == "signed":

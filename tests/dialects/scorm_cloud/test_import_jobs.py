@@ -272,7 +272,8 @@ def test_a_slow_postback_never_runs_inside_the_import(scorm, world, allow_loopba
     assert delivery.result["delivered"] is False and delivery.result["attempts"] == 2
     assert "did not answer in time" in delivery.result["error"]
     posted = [json.loads(body) for body in peer.requests]
-    assert posted[0] == posted[1] and posted[0]["status"] == "COMPLETE" and posted[0]["jobId"] == answer.json()["result"]
+    assert posted[0] == posted[1]
+    assert (posted[0]["jobId"], posted[0]["status"]) == (answer.json()["result"], "COMPLETE")
     with world.tx() as db:
         imported = db.get(Job, int(answer.json()["result"]))
         assert (imported.state, imported.attempts) == ("completed", 1)
