@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 
 from courseport.core import jobs, outbound
 from courseport.core.errors import DomainError
+from courseport.db import transaction
 from courseport.schema import Job
 
 KIND = "job_callback"
 PAYLOAD_KEY = "callback"  # in the watched job's payload
 DEADLINE_SECONDS = 5.0  # per try: resolve, connect, send, and the answer's headers
 RETRY_DELAYS = (0.0, 1.0, 4.0)  # before each try; at most ~20 s of a job slot in all
-MAX_ANSWER_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,11 @@ jobs.on_finished(queue_delivery)
 @jobs.job_handler(KIND)
 def deliver(ctx: jobs.JobContext) -> dict:
     p = ctx.payload
-    policy = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=DEADLINE_SECONDS, max_bytes=MAX_ANSWER_BYTES)
+    if "states" in p:  # queued by an older version
+        p = _from_older_version(ctx)
+        if p is None:
+            return {"delivered": False, "handed_to_job": True}
+    policy = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=DEADLINE_SECONDS)
     error = None
     for attempt, delay in enumerate(RETRY_DELAYS, start=1):
         time.sleep(delay)
@@ -98,3 +102,15 @@ def deliver(ctx: jobs.JobContext) -> dict:
             return {"delivered": True, "status": status, "attempts": attempt}
         error = f"the receiver answered {status}"
     return {"delivered": False, "error": error, "attempts": len(RETRY_DELAYS)}
+
+
+def _from_older_version(ctx: jobs.JobContext) -> dict | None:
+    """A callback job queued by an older version (the spec itself, waiting for its job): its
+    delivery payload if the job has finished, else None after handing the spec to the job."""
+    with transaction(ctx.engine, write=True) as db:
+        job = db.get(Job, ctx.payload["job_id"], with_for_update=True)  # the finish cannot slip in between
+        if job is None or job.state in ("completed", "failed", "cancelled"):
+            body = render(ctx.payload, job) if job is not None else ctx.payload["body"]
+            return {**ctx.payload, "body": body}
+        job.payload = {**(job.payload or {}), PAYLOAD_KEY: ctx.payload}
+        return None

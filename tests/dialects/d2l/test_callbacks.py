@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from courseport.core import job_callbacks
+from courseport.core import job_callbacks, jobs
 from courseport.schema import Job
 from courseport.worker import JobRunner
 from tests.dialects.d2l.cartridge import cartridge
@@ -157,3 +157,22 @@ def test_slow_receivers_do_not_hold_the_job_threads(world, receiver, monkeypatch
             assert not peer.stopped.is_set()  # the receiver is still trickling
         finally:
             runner.stop()
+
+
+def test_a_callback_queued_by_the_older_version_is_still_delivered(world, receiver):
+    """Before, a callback was a job of its own queued with the copy, waiting for it to finish."""
+    source, target = world.course("Source"), world.course("Target")
+    with world.client(world.admin_token) as http:
+        token = http.post(f"{LE}/import/{target.id}/copy/", json={"SourceOrgUnitId": source.id}).json()["JobToken"]
+    spec = {"job_id": int(token), "url": receiver.url + "/old", "body": {"JobToken": token, "Status": "PENDING"},
+            "status_field": "Status", "states": {"completed": "COMPLETE"}, "allow": ["127.0.0.1"]}
+    with world.tx() as db:
+        jobs.enqueue(db, job_callbacks.KIND, spec, context_type="Job", context_id=int(token), max_attempts=1)
+        copy = db.get(Job, int(token))
+        copy.state = "waiting"  # held back, so the old callback runs first and finds it unfinished
+    world.run_jobs()
+    assert receiver.received == []
+    with world.tx() as db:
+        db.get(Job, int(token)).state = "queued"
+    world.run_jobs()
+    assert receiver.received == [("/old", {"JobToken": token, "Status": "COMPLETE"})]
