@@ -46,3 +46,25 @@ class ScormApp:
     def last_job(self) -> Job:
         with self.world.tx() as db:
             return db.scalars(select(Job).order_by(Job.id.desc()).limit(1)).one()
+
+    def last_job_or_none(self) -> Job | None:
+        with self.world.tx() as db:
+            return db.scalars(select(Job).order_by(Job.id.desc()).limit(1)).first()
+
+
+def refused_callers(scorm, world) -> dict[str, tuple[httpx.Client, int, str]]:
+    """Callers a SCORM Cloud write refuses: client, status and message."""
+    base = world.base_url + "/api/v2"
+    return {
+        "anonymous": (httpx.Client(base_url=base), 401,
+                      "Authorization is required: Basic appId:secretKey or a Bearer token"),
+        "wrong secret": (httpx.Client(base_url=base, auth=(scorm.app_id, "wrong")), 401,
+                         "Invalid application credentials"),
+        "no right": (ScormApp(world, world.user("nobody")).http, 403, "this application may not manage courses"),
+    }
+
+
+def stored_files(world, scratch) -> set[str]:
+    """Every file in the blob store (its temp folder included) and in the process's temp folder."""
+    return ({str(p) for p in Path(world.services.blobs.root).rglob("*") if p.is_file()}
+            | {str(p) for p in Path(scratch).rglob("*")})

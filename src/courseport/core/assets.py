@@ -86,7 +86,7 @@ def _existing(db: Session, actor: User, where: AssetTarget) -> tuple[PackageVers
 
 def fetch_asset(blobs: BlobStore, policy: outbound.OutboundPolicy, fetch_url: str | None) -> StoredBlob:
     """The bytes at `fetchUrl`, through the SSRF guard, into the blob store."""
-    outbound.check_url(fetch_url or "", "fetchUrl")
+    outbound.check_url(fetch_url, "fetchUrl", policy)
     writer = blobs.open_writer(policy.max_bytes)
     try:
         outbound.fetch(fetch_url, policy, writer)

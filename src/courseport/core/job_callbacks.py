@@ -1,16 +1,23 @@
-"""Completion callbacks: when a job finishes, POST a JSON body to a URL the caller gave.
+"""Callbacks: when a job finishes, its outcome is POSTed to a URL the caller gave (a D2L callback,
+a SCORM Cloud import postback).
 
-A callback is a job of its own, written with the job it reports on, so it survives restarts and
-its failures never touch that job. It waits for the watched job to finish, fills the body's status
-field with the caller's name for the final state, and posts through `core.outbound` (timeout,
-redirect and private-address checks), trying again a few times when the receiver fails.
+The request that queues a job attaches the callback to it (`attach`): the body as the dialect
+rendered it, plus where the outcome goes in it (the caller's word for the final state, and the
+error or result fields, from the job's neutral outcome). Nothing waits for the job: in the
+transaction that finishes it (`jobs.on_finished`), the body is completed and a delivery job is
+queued, so a delivery survives restarts and a rolled-back finish queues none. The delivery job
+posts through `core.outbound` with a short total deadline, tries a bounded number of times with
+backoff, and records what happened on itself: it never touches the job it reports on, and never
+holds a job slot for longer than its tries and their deadlines.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from courseport.core import jobs, outbound
 from courseport.core.errors import DomainError
@@ -18,59 +25,92 @@ from courseport.db import transaction
 from courseport.schema import Job
 
 KIND = "job_callback"
-FINAL_STATES = ("completed", "failed", "cancelled")
-TIMEOUT_SECONDS = 5.0
-RETRY_DELAYS = (0.0, 2.0, 10.0)  # before each delivery attempt
-WAIT_SECONDS = 3600.0  # longest wait for the watched job, heartbeating the lease meanwhile
+PAYLOAD_KEY = "callback"  # in the watched job's payload
+DEADLINE_SECONDS = 5.0  # per try: resolve, connect, send, and the answer's headers
+RETRY_DELAYS = (0.0, 1.0, 4.0)  # before each try; at most ~20 s of a job slot in all
 
 
 @dataclass(frozen=True)
 class Callback:
-    """Where to post, what, and the caller's word for each final job state (`states[job.state]`)."""
+    """Where to post and what: `body` as the dialect rendered it when the job was queued; on finish,
+    `status_field` gets `states[final state]`, `error_field` (if any) the error of a failed job, and
+    `result_shape` (if any) fills fields of a completed job's body from its result: a nested dict
+    whose leaves name result keys."""
 
     url: str
     body: dict[str, Any]
     status_field: str
     states: dict[str, str]
     allow: tuple[str, ...] = ()  # hosts/networks outbound posts may reach although not public
+    error_field: str | None = None
+    result_shape: dict[str, Any] = field(default_factory=dict)
 
 
-def queue_callback(db, watched: Job, callback: Callback) -> Job:  # noqa: ANN001
-    payload = {"job_id": watched.id, "url": callback.url, "body": callback.body,
-               "status_field": callback.status_field, "states": callback.states, "allow": list(callback.allow)}
-    return jobs.enqueue(db, KIND, payload, user_id=watched.user_id, context_type="Job", context_id=watched.id,
-                        max_attempts=1)
+def attach(db: Session, job: Job, callback: Callback) -> None:
+    """Post `callback` when `job` finishes (call in the transaction that queues the job)."""
+    job.payload = {**(job.payload or {}), PAYLOAD_KEY: {**asdict(callback), "allow": list(callback.allow)}}
+    db.flush()
 
 
-def _final_state(ctx: jobs.JobContext) -> str:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        with transaction(ctx.engine, write=False) as db:
-            state = db.get(Job, ctx.payload["job_id"]).state
-        if state in FINAL_STATES:
-            return state
-        if time.monotonic() > deadline:
-            raise DomainError(f"job {ctx.payload['job_id']} did not finish in time")
-        ctx.progress(0.0, "waiting for the job to finish")
-        time.sleep(0.5)
+def _shaped(shape: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    return {k: _shaped(v, result) if isinstance(v, dict) else result.get(v) for k, v in shape.items()}
+
+
+def render(spec: dict[str, Any], job: Job) -> dict[str, Any]:
+    """The callback body for a finished job."""
+    body = {**spec["body"], spec["status_field"]: spec["states"].get(job.state, job.state)}
+    if job.state == "failed" and spec.get("error_field"):
+        body[spec["error_field"]] = job.error
+    if job.state == "completed" and spec.get("result_shape"):
+        body.update(_shaped(spec["result_shape"], job.result or {}))
+    return body
+
+
+def queue_delivery(db: Session, job: Job) -> None:
+    """The `jobs.on_finished` hook: a finished job with a callback gets its delivery job."""
+    spec = (job.payload or {}).get(PAYLOAD_KEY)
+    if not spec:
+        return
+    payload = {"job_id": job.id, "url": spec["url"], "body": render(spec, job), "allow": spec["allow"]}
+    # A second attempt only after a worker died mid-delivery (the receiver may then get it twice).
+    jobs.enqueue(db, KIND, payload, user_id=job.user_id, context_type="Job", context_id=job.id, max_attempts=2)
+
+
+jobs.on_finished(queue_delivery)
 
 
 @jobs.job_handler(KIND)
 def deliver(ctx: jobs.JobContext) -> dict:
     p = ctx.payload
-    state = _final_state(ctx)
-    body = {**p["body"], p["status_field"]: p["states"].get(state, state)}
-    policy, error = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=TIMEOUT_SECONDS), None
+    if "states" in p:  # queued by an older version
+        p = _from_older_version(ctx)
+        if p is None:
+            return {"delivered": False, "handed_to_job": True}
+    policy = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=DEADLINE_SECONDS)
+    error = None
     for attempt, delay in enumerate(RETRY_DELAYS, start=1):
         time.sleep(delay)
+        ctx.progress(100.0 * (attempt - 1) / len(RETRY_DELAYS), f"try {attempt}", force=True)
         try:
-            status = outbound.post_json(p["url"], body, policy)
-        except outbound.OutboundRefused as exc:
-            return {"delivered": False, "refused": exc.message, "attempts": attempt, "body": body}
+            status = outbound.post_json(p["url"], p["body"], policy)
         except outbound.OutboundFailed as exc:
             error = exc.message
             continue
+        except DomainError as exc:  # refused: a private address, or not an http(s) URL
+            return {"delivered": False, "refused": exc.message, "attempts": attempt}
         if 200 <= status < 300:
-            return {"delivered": True, "status": status, "attempts": attempt, "body": body}
+            return {"delivered": True, "status": status, "attempts": attempt}
         error = f"the receiver answered {status}"
-    return {"delivered": False, "error": error, "attempts": len(RETRY_DELAYS), "body": body}
+    return {"delivered": False, "error": error, "attempts": len(RETRY_DELAYS)}
+
+
+def _from_older_version(ctx: jobs.JobContext) -> dict | None:
+    """A callback job queued by an older version (the spec itself, waiting for its job): its
+    delivery payload if the job has finished, else None after handing the spec to the job."""
+    with transaction(ctx.engine, write=True) as db:
+        job = db.get(Job, ctx.payload["job_id"], with_for_update=True)  # the finish cannot slip in between
+        if job is None or job.state in ("completed", "failed", "cancelled"):
+            body = render(ctx.payload, job) if job is not None else ctx.payload["body"]
+            return {**ctx.payload, "body": body}
+        job.payload = {**(job.payload or {}), PAYLOAD_KEY: ctx.payload}
+        return None

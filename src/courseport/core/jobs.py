@@ -27,6 +27,7 @@ Handler = Callable[["JobContext"], dict | None]
 QueuedHook = Callable[[Session, Job], None]
 HANDLERS: dict[str, Handler] = {}
 QUEUED_HOOKS: list[QueuedHook] = []
+FINISHED_HOOKS: list[QueuedHook] = []
 PROGRESS_INTERVAL = 0.5
 STOPPED_ERROR = "the worker running this job stopped; attempts used up"
 
@@ -42,6 +43,12 @@ def on_queued(hook: QueuedHook) -> None:
     """Run `hook(db, job)` in the transaction that puts a job row in the queue (once per hook)."""
     if hook not in QUEUED_HOOKS:
         QUEUED_HOOKS.append(hook)
+
+
+def on_finished(hook: QueuedHook) -> None:
+    """Run `hook(db, job)` in the transaction that finishes a job (completed or failed; once per hook)."""
+    if hook not in FINISHED_HOOKS:
+        FINISHED_HOOKS.append(hook)
 
 
 def _queued(db: Session, job: Job) -> None:
@@ -215,6 +222,8 @@ def _finish(db: Session, job: Job, state: str, *, result: dict | None = None, er
         job.error = error
         job.message = error
     db.flush()
+    for hook in FINISHED_HOOKS:
+        hook(db, job)
 
 
 def kind_of(engine: Engine, job_id: int) -> str:

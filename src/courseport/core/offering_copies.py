@@ -34,7 +34,7 @@ def queue_offering_copy(db: Session, actor: User, target_id: int, source_id: int
         raise InvalidInput("SourceOrgUnitId", "Source org unit not found.") from None
     job = copying.queue_copy(db, actor, source_id, target.id, selection, extra={"components": components})
     if callback is not None:
-        job_callbacks.queue_callback(db, job, callback(job))
+        job_callbacks.attach(db, job, callback(job))
     return job
 
 

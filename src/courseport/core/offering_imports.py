@@ -1,6 +1,7 @@
 """D2L course import jobs: a package uploaded into an offering is parsed and written as content.
 
-The request stores the package as a blob and queues the job in its transaction; the job reads the
+The request authorises the caller before it reads the package (`check_import`), streams the
+package into a blob and queues the job in its transaction; the job reads the
 package through the safe zip reader, parses it (Common Cartridge or IMS content package; SCORM
 packages through the shared package parser), then writes every item in one transaction, so the
 course gets the whole import or nothing. Its progress message names the adaptation step.
@@ -32,6 +33,11 @@ def _target(db: Session, actor: User, target_id: int) -> Course:
     return target
 
 
+def check_import(db: Session, actor: User, target_id: int) -> None:
+    """Everything a request can refuse before its package arrives: no such offering, no right."""
+    _target(db, actor, target_id)
+
+
 def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, filename: str,
                  callback: Callable[[Job], Callback] | None = None) -> Job:
     """The import job for a package already in the blob store."""
@@ -40,7 +46,7 @@ def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, fil
                                   "target_course_id": target.id}, user_id=actor.id, context_type="Course",
                        context_id=target.id, max_attempts=1)
     if callback is not None:
-        job_callbacks.queue_callback(db, job, callback(job))
+        job_callbacks.attach(db, job, callback(job))
     return job
 
 

@@ -5,20 +5,18 @@ The request checks what it can (credentials, courseId, mayCreateNewVersion, tags
 and writes the job in its transaction. The job unpacks the package entry by entry into blobs
 (never whole in memory), parses its manifest, then writes the course, version, files and tags in
 one transaction: a failure leaves no course, no version, no rows, and removes the blobs it wrote.
-When the job ends, its outcome is POSTed to `postbackUrl` (with retries) in SCORM Cloud's
-import-result shape.
+With a `postbackUrl`, the job carries the dialect's callback (core.job_callbacks): when it ends,
+a delivery job of its own posts the outcome; the import never waits for the receiver.
 """
 
 from __future__ import annotations
 
-import logging
 import mimetypes
 import os
 import posixpath
 import tempfile
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
-from courseport.core import accounts, jobs, outbound
+from courseport.core import accounts, job_callbacks, jobs, outbound
 from courseport.core.courses import create_course
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from courseport.core.packages import ParsedPackage, media_type, parse_media, parse_package
@@ -43,10 +41,8 @@ from courseport.schema.base import utcnow
 from courseport.settings import Settings
 
 KIND = "package_import"
-POSTBACK_DELAYS = (0.0, 1.0, 4.0)  # seconds before each postback attempt
 MAX_COURSE_ID = 255
 EXTRACT_THREADS = 4
-log = logging.getLogger("courseport.imports")
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,8 @@ class ImportOptions:
     may_create_new_version: bool = False
     postback_url: str | None = None
     tags: tuple[str, ...] = ()
+    postback: Callable[[Job], job_callbacks.Callback] | None = None  # the dialect's body for postback_url
+    allow: tuple[str, ...] = ()  # hosts/networks outbound requests may reach although not public
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def check_import(db: Session, actor: User, options: ImportOptions) -> None:
         raise InvalidInput("courseId", f"courseId must be at most {MAX_COURSE_ID} characters, without slashes")
     clean_tags(list(options.tags))
     if options.postback_url:
-        outbound.check_url(options.postback_url, "postbackUrl")
+        outbound.check_url(options.postback_url, "postbackUrl", outbound.OutboundPolicy(allow=options.allow))
     if not options.may_create_new_version and find_course(db, course_id) is not None:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")
 
@@ -89,9 +87,11 @@ def check_import(db: Session, actor: User, options: ImportOptions) -> None:
 def _queue(db: Session, actor: User, options: ImportOptions, source: dict[str, Any], media: dict | None) -> Job:
     check_import(db, actor, options)
     payload = {"course_id": options.course_id, "may_create_new_version": options.may_create_new_version,
-               "postback_url": options.postback_url, "tags": clean_tags(list(options.tags)), "source": source,
-               "media": media or {}, "user_id": actor.id}
-    return jobs.enqueue(db, KIND, payload, user_id=actor.id)
+               "tags": clean_tags(list(options.tags)), "source": source, "media": media or {}, "user_id": actor.id}
+    job = jobs.enqueue(db, KIND, payload, user_id=actor.id)
+    if options.postback_url and options.postback is not None:
+        job_callbacks.attach(db, job, options.postback(job))
+    return job
 
 
 def queue_upload(db: Session, actor: User, options: ImportOptions, stored: StoredBlob, filename: str | None,
@@ -103,7 +103,7 @@ def queue_upload(db: Session, actor: User, options: ImportOptions, stored: Store
 
 def queue_fetch(db: Session, actor: User, options: ImportOptions, url: str | None, content_type: str | None,
                 media: dict | None = None) -> Job:
-    outbound.check_url(url or "", "url")
+    outbound.check_url(url, "url", outbound.OutboundPolicy(allow=options.allow))
     return _queue(db, actor, options, {"kind": "fetch", "url": url, "content_type": content_type}, media)
 
 
@@ -147,15 +147,13 @@ def run_package_import(ctx: jobs.JobContext) -> dict:
     payload, fresh = ctx.payload, []
     try:
         result = _import(ctx, settings, blobs, fresh)
-    except DomainError as exc:
+    except DomainError:
         discard_unreferenced(ctx.engine, blobs, fresh + [payload["source"].get("sha256")])
-        post_outcome(settings, payload, ctx.job_id, "ERROR", exc.message, None)
         raise
     except Exception:
         discard_unreferenced(ctx.engine, blobs, fresh)
         raise
     discard_unreferenced(ctx.engine, blobs, [payload["source"].get("sha256"), result.pop("source_sha256", None)])
-    result["postback"] = post_outcome(settings, payload, ctx.job_id, "COMPLETE", None, result)
     return result
 
 
@@ -323,41 +321,3 @@ def discard_unreferenced(engine, blobs: BlobStore, shas: list[str | None]) -> No
         kept = set(db.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
     for sha in wanted - kept:
         blobs.delete(sha)
-
-
-def postback_body(job_id: int, status: str, message: str | None, result: dict | None) -> dict:
-    """SCORM Cloud's import job result shape; the course as a reference (id, title, version)."""
-    body: dict[str, Any] = {"jobId": str(job_id), "status": status}
-    if message:
-        body["message"] = message
-    if result:
-        body["importResult"] = {
-            "webPathToCourse": result["web_path"], "parserWarnings": result["warnings"],
-            "courseLanguages": result["languages"],
-            "course": {"id": result["course_id"], "title": result["title"], "version": result["version"]}}
-    return body
-
-
-def post_outcome(settings: Settings, payload: dict, job_id: int, status: str, message: str | None,
-                 result: dict | None) -> str | None:
-    """POST the outcome to the job's postbackUrl; a 2xx answer ends the retries. Returns what happened."""
-    url = payload.get("postback_url")
-    if not url:
-        return None
-    policy = outbound.OutboundPolicy(allow=settings.outbound_allow, timeout=15.0)
-    outcome = "not sent"
-    for delay in POSTBACK_DELAYS:
-        time.sleep(delay)
-        try:
-            code = outbound.post_json(url, postback_body(job_id, status, message, result), policy)
-        except outbound.OutboundRefused as exc:
-            return f"refused: {exc.message}"
-        except DomainError as exc:
-            outcome = f"failed: {exc.message}"
-            continue
-        if 200 <= code < 300:
-            return "delivered"
-        outcome = f"failed: answered {code}"
-    log.warning("postback for import job %s to %s %s", job_id, url, outcome)
-    return outcome
-

@@ -4,12 +4,15 @@ and URLs are refused and leave nothing behind."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import httpx
 import pytest
 
 from tests import package_builders as pb
 from tests.local_http import Answer, LocalHttp
-from tests.scorm_app import ScormApp
+from tests.scorm_app import ScormApp, refused_callers, stored_files
 
 PNG = b"\x89PNG new logo"
 
@@ -115,7 +118,7 @@ def test_fetches_of_private_addresses_are_refused_and_leave_nothing(scorm, local
     before = scorm.counts()
     answer = scorm.http.post("/courses/golf/asset", json={"fetchUrl": f"{local.url}/x.png", "destination": "x.png"})
     assert answer.status_code == 400
-    assert answer.json()["message"].startswith("refused to connect to 127.0.0.1: 127.0.0.1 is a loopback address")
+    assert answer.json()["message"].startswith("fetchUrl may not point at 127.0.0.1: 127.0.0.1 is a loopback address")
     assert local.received == [] and scorm.counts() == before
 
 
@@ -188,3 +191,16 @@ def test_the_vendor_client_drives_every_asset_operation(scorm, world, local, all
     assert [f.path for f in api.get_course_version_file_list("golf", 0).files] == [
         "docs/notes.txt", "images/ball.png", "imsmanifest.xml", "index.html"]
     assert "docs/notes.txt" not in [f.path for f in api.get_course_file_list("golf").files]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "wrong secret", "no right"])
+@pytest.mark.parametrize("path", ["/courses/golf/asset/upload", "/courses/golf/versions/0/asset/upload"])
+def test_refused_asset_uploads_leave_no_bytes(scorm, world, who, path, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    client, status, message = refused_callers(scorm, world)[who]
+    before = stored_files(world, tmp_path)
+    answer = client.post(path, data={"destination": "big.bin"},
+                         files={"file": ("big.bin", os.urandom(3 * 1024 * 1024), "application/octet-stream")})
+    assert (answer.status_code, answer.json()) == (status, {"message": message})
+    assert stored_files(world, tmp_path) == before
+    assert "big.bin" not in paths(scorm)

@@ -4,13 +4,16 @@ that fails with a clear message and leaves nothing behind."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 
 import pytest
 
-from courseport.core import package_imports
+from courseport.core import job_callbacks, jobs, package_imports
+from courseport.schema import Job
 from tests import package_builders as pb
-from tests.local_http import Answer, LocalHttp
-from tests.scorm_app import ScormApp
+from tests.local_http import Answer, LocalHttp, SlowPeer
+from tests.scorm_app import ScormApp, refused_callers, stored_files
 
 
 @pytest.fixture
@@ -142,10 +145,15 @@ def test_fetch_from_loopback_is_refused_unless_allow_listed(scorm, world, local,
     before = scorm.counts()
     answer = scorm.http.post("/courses/importJobs", params={"courseId": "fetched"},
                              json={"url": f"{local.url}/golf.zip"})
-    assert answer.status_code == 200
+    assert (answer.status_code, answer.json()) == (400, {"message": (
+        "url may not point at 127.0.0.1: 127.0.0.1 is a loopback address (not public, and not in the outbound "
+        "allow-list)")})
+    answer = scorm.http.post("/courses/importJobs", params={"courseId": "fetched"},
+                             json={"url": f"http://localhost:{local.server.server_port}/golf.zip"})
+    assert answer.status_code == 200  # a name: refused where the job connects
     world.run_jobs()
     status = scorm.job(answer.json()["result"])
-    assert status["message"] == ("refused to connect to 127.0.0.1: 127.0.0.1 is a loopback address "
+    assert status["message"] == ("refused to connect to localhost: 127.0.0.1 is a loopback address "
                                  "(not public, and not in the outbound allow-list)")
     assert local.received == []
     assert scorm.counts() == before
@@ -163,10 +171,10 @@ def test_fetch_from_loopback_is_refused_unless_allow_listed(scorm, world, local,
 def test_fetch_from_link_local_or_private_is_refused(scorm, world, url):
     answer = scorm.http.post("/courses/importJobs/noUpload", params={"courseId": "meta"},
                              json={"fetchRequest": {"url": url}})
-    world.run_jobs()
-    status = scorm.job(answer.json()["result"])
-    assert status["status"] == "ERROR"
-    assert "address (not public, and not in the outbound allow-list)" in status["message"]
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("url may not point at ")
+    assert answer.json()["message"].endswith("address (not public, and not in the outbound allow-list)")
+    assert scorm.last_job_or_none() is None
 
 
 def test_no_upload_fetch_and_media_reference(scorm, world, local, allow_loopback):
@@ -189,7 +197,7 @@ def test_no_upload_fetch_and_media_reference(scorm, world, local, allow_loopback
 
 
 def test_postback_is_posted_with_retries(scorm, world, local, allow_loopback, monkeypatch):
-    monkeypatch.setattr(package_imports, "POSTBACK_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(job_callbacks, "RETRY_DELAYS", (0.0, 0.0, 0.0))
     answers = iter([Answer(500), Answer(200)])
     local.routes["/hook"] = lambda: next(answers)
     status = scorm.imported(pb.scorm12(), "posted", postbackUrl=f"{local.url}/hook")
@@ -206,13 +214,67 @@ def test_postback_is_posted_with_retries(scorm, world, local, allow_loopback, mo
 
 def test_postback_to_loopback_is_refused_without_allow_list(scorm, local):
     local.routes["/hook"] = Answer(200)
-    status = scorm.imported(pb.scorm12(), "quiet", postbackUrl=f"{local.url}/hook")
+    answer = scorm.upload(pb.scorm12(), "quiet", postbackUrl=f"{local.url}/hook")
+    assert (answer.status_code, answer.json()) == (400, {"message": (
+        "postbackUrl may not point at 127.0.0.1: 127.0.0.1 is a loopback address (not public, and not in the "
+        "outbound allow-list)")})
+    status = scorm.imported(pb.scorm12(), "quiet", postbackUrl=f"http://localhost:{local.server.server_port}/hook")
     assert status["status"] == "COMPLETE"
     assert local.received == []
-    assert scorm.last_job().result["postback"].startswith("refused: refused to connect to 127.0.0.1")
+    assert scorm.last_job().result["refused"].startswith("refused to connect to localhost: 127.0.0.1 is a loopback")
 
 
 def test_unknown_import_job_is_404(scorm):
     for job_id in ("999999", "nope"):
         answer = scorm.http.get(f"/courses/importJobs/{job_id}")
         assert (answer.status_code, answer.json()) == (404, {"message": f"Import job '{job_id}' not found"})
+
+
+@pytest.mark.parametrize("who", ["anonymous", "wrong secret", "no right"])
+def test_refused_uploads_leave_no_bytes(scorm, world, who, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    client, status, message = refused_callers(scorm, world)[who]
+    before = stored_files(world, tmp_path)
+    answer = client.post("/courses/importJobs/upload", params={"courseId": "x"},
+                         files={"file": ("p.zip", pb.scorm12() + os.urandom(3 * 1024 * 1024))})
+    assert (answer.status_code, answer.json()) == (status, {"message": message})
+    assert stored_files(world, tmp_path) == before
+    assert scorm.last_job_or_none() is None
+
+
+@pytest.mark.parametrize("host", ["0177.0.0.1", "2130706433", "0x7f.1", "[::ffff:127.0.0.1]", "127.1", "0"])
+def test_address_spellings_of_loopback_are_a_400_naming_the_field(scorm, host):
+    for path, body in (("/courses/importJobs", {"url": f"http://{host}/p.zip"}),
+                       ("/courses/importJobs/noUpload", {"fetchRequest": {"url": f"http://{host}/p.zip"}})):
+        answer = scorm.http.post(path, params={"courseId": "spelled"}, json=body)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["message"].startswith(f"url may not point at {host.strip('[]')}: ")
+    answer = scorm.upload(pb.scorm12(), "spelled", postbackUrl=f"http://{host}/hook")
+    assert answer.status_code == 400 and answer.json()["message"].startswith("postbackUrl may not point at")
+    assert scorm.last_job_or_none() is None
+
+
+def test_a_slow_postback_never_runs_inside_the_import(scorm, world, allow_loopback, monkeypatch):
+    """The import finishes without waiting for its receiver (it used to post inside the job, which
+    outlived its lease and was run again); the delivery job is cut at its deadline, tried a bounded
+    number of times, and the import stays complete, run once."""
+    monkeypatch.setattr(job_callbacks, "DEADLINE_SECONDS", 0.5, raising=False)
+    monkeypatch.setattr(job_callbacks, "RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.setattr(package_imports, "POSTBACK_DELAYS", (0.0,), raising=False)  # bounds the old code
+    with SlowPeer("headers", interval=0.1, limit=10) as peer:
+        answer = scorm.upload(pb.scorm12(), "slow", postbackUrl=f"{peer.url}/hook")
+        assert answer.status_code == 200
+        assert jobs.run_pending(world.services.engine, limit=1, services=world.services) == 1  # the import alone
+        assert peer.requests == []
+        assert scorm.job(answer.json()["result"])["status"] == "COMPLETE"
+        assert world.run_jobs() == 1  # its delivery
+    delivery = scorm.last_job()
+    assert delivery.result["delivered"] is False and delivery.result["attempts"] == 2
+    assert "did not answer in time" in delivery.result["error"]
+    posted = [json.loads(body) for body in peer.requests]
+    assert posted[0] == posted[1]
+    assert (posted[0]["jobId"], posted[0]["status"]) == (answer.json()["result"], "COMPLETE")
+    with world.tx() as db:
+        imported = db.get(Job, int(answer.json()["result"]))
+        assert (imported.state, imported.attempts) == ("completed", 1)
+    assert [v["version"] for v in scorm.http.get("/courses/slow/versions").json()["courses"]] == [0]

@@ -9,7 +9,7 @@ from litestar import Response
 
 from courseport.core import offering_copies
 from courseport.core.job_callbacks import Callback
-from courseport.core.outbound import check_url
+from courseport.core.outbound import OutboundPolicy, check_url
 from courseport.dialects.d2l.job_json import COPY_STATES, copy_status, render_copy_complete
 from courseport.dialects.d2l.protocol import (
     D2LID, OPTIONAL_STRING, OPTIONAL_STRINGS, Call, block_fields, get, post, route_id)
@@ -32,7 +32,8 @@ def _callback(call: Call, url: str):  # noqa: ANN202
 def create_copy_job(call: Call, version: str, org_unit_id: str) -> Response:
     target_id = route_id(org_unit_id, "target org unit")
     f = block_fields(call.block(), SPEC)
-    callback = _callback(call, check_url(f["CallbackUrl"], "CallbackUrl")) if f["CallbackUrl"] else None
+    policy = OutboundPolicy(allow=call.services.settings.outbound_allow)
+    callback = _callback(call, check_url(f["CallbackUrl"], "CallbackUrl", policy)) if f["CallbackUrl"] else None
     with call.write() as (db, me):
         job = offering_copies.queue_offering_copy(db, me, target_id, f["SourceOrgUnitId"], f["Components"], callback)
         token = str(job.id)

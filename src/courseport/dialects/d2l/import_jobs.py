@@ -1,60 +1,63 @@
 """Course import job routes (le unstable, and 1.5+): upload a course package into an offering as a
 multipart `file` part, read the job's status; `callbackUrl` gets the job block when it ends.
+
+The caller is authenticated and authorised (and `callbackUrl` checked) before any of the body is
+read; the package is then streamed into the blob store by the one multipart receiver, so it may be
+as large as `max_upload_bytes` (as on the SCORM face) and is never held whole.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import anyio
+import litestar
+from litestar import Request
 
-from litestar import Response
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
-
-from courseport.blobs import TooLarge
 from courseport.core import offering_imports
 from courseport.core.errors import InvalidInput
 from courseport.core.job_callbacks import Callback
-from courseport.core.outbound import check_url
+from courseport.core.outbound import OutboundPolicy, check_url
 from courseport.dialects.d2l.job_json import IMPORT_STATES, render_import_job
-from courseport.dialects.d2l.protocol import Call, get, post, route_id
+from courseport.dialects.d2l.protocol import Call, bodyless_call, get, route_id
+from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.schema import Job
 
 BASE = "/api/le/{version:str}/import/{org_unit_id:str}/imports"
 OPT = {"since": "1.5", "unstable": True}
-_CHUNK = 1024 * 1024
+TOO_LARGE = "The course package is too large (more than {max_bytes} bytes)."
 
 
-def _stored(call: Call, upload: UploadFile) -> str:
-    """The uploaded package streamed into the blob store; its sha256."""
-    def chunks():  # noqa: ANN202
-        while chunk := upload.file.read(_CHUNK):
-            yield chunk
-    try:
-        return call.services.blobs.put_stream(chunks(), call.services.settings.max_upload_bytes).sha256
-    except TooLarge:
-        raise InvalidInput("file", "The course package is too large.") from None
-
-
-@post(BASE, opt=OPT, status_code=200)
-def create_import_job(call: Call, version: str, org_unit_id: str,
-                      data: Annotated[dict, Body(media_type=RequestEncodingType.MULTI_PART)]) -> dict:
+@litestar.post(BASE, opt=OPT, status_code=200, request_max_body_size=None)
+async def create_import_job(request: Request, version: str, org_unit_id: str) -> dict:
+    call = bodyless_call(request)
     target_id = route_id(org_unit_id, "target org unit")
-    upload = data.get("file")
-    if not isinstance(upload, UploadFile):
+    await anyio.to_thread.run_sync(_check, call, target_id)
+    writer = call.services.blobs.open_writer(call.services.settings.max_upload_bytes)
+    upload = await receive_upload(request, writer, too_large=TOO_LARGE)
+    if upload.stored is None:
         raise InvalidInput("file", "Send the course package as the multipart part named file.")
+    token = await anyio.to_thread.run_sync(_queue, call, target_id, upload)
+    call.services.jobs.notify()
+    return {"JobToken": token}
+
+
+def _check(call: Call, target_id: int) -> None:
+    """Refuse (credentials, no such offering, no right, a bad callbackUrl) before the body is read."""
+    with call.read() as (db, me):
+        offering_imports.check_import(db, me, target_id)
+    if url := call.query.get("callbackUrl"):
+        check_url(url, "callbackUrl", OutboundPolicy(allow=call.services.settings.outbound_allow))
+
+
+def _queue(call: Call, target_id: int, upload: ReceivedUpload) -> str:
     url = call.query.get("callbackUrl")
 
     def callback(job: Job) -> Callback:
         return Callback(url, render_import_job(job), "Status", IMPORT_STATES, call.services.settings.outbound_allow)
 
-    sha = _stored(call, upload)
     with call.write() as (db, me):
-        job = offering_imports.queue_import(db, me, target_id, sha, upload.filename,
-                                            callback if url and check_url(url, "callbackUrl") else None)
-        token = str(job.id)
-    call.services.jobs.notify()
-    return {"JobToken": token}
+        job = offering_imports.queue_import(db, me, target_id, upload.stored.sha256, upload.filename,
+                                            callback if url else None)
+        return str(job.id)
 
 
 @get(BASE + "/{job_token:str}", opt=OPT)

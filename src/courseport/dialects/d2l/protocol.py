@@ -156,17 +156,24 @@ def _check_version(request: Request) -> None:
         raise NotFound("version", f"API version {parts[4]} of {parts[3]} does not offer this route.")
 
 
-async def provide_call(request: Request) -> Call:
+def bodyless_call(request: Request) -> Call:
+    """The call without its body: an upload route authorises the caller before it reads the body."""
     _check_version(request)
     pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = b"" if ctype == "multipart/form-data" else await request.body()
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     query = {k: v for k, v in pairs if k not in ID_KEY_PARAMS}
-    return Call(request.app.state.services, query, body, signed_call(request, pairs), token,
+    return Call(request.app.state.services, query, b"", signed_call(request, pairs), token,
                 f"{request.url.scheme}://{host}", request.url.path)
+
+
+async def provide_call(request: Request) -> Call:
+    call = bodyless_call(request)
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "multipart/form-data":
+        call.raw_body = await request.body()
+    return call
 
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",

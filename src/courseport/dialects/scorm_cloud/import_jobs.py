@@ -13,14 +13,28 @@ from litestar import Request
 from courseport.blobs import StoredBlob
 from courseport.core import package_imports
 from courseport.core.errors import InvalidInput
+from courseport.core.job_callbacks import Callback
 from courseport.core.package_imports import ImportOptions
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.course_json import render_import_job
 from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post
+from courseport.schema import Job
+
+POSTBACK_STATES = {"completed": "COMPLETE", "failed": "ERROR"}
+# The import result in the postback: body fields from the job's result keys.
+POSTBACK_RESULT = {"importResult": {
+    "webPathToCourse": "web_path", "parserWarnings": "warnings", "courseLanguages": "languages",
+    "course": {"id": "course_id", "title": "title", "version": "version"}}}
 
 
 def import_options(call: Call) -> ImportOptions:
-    return ImportOptions(course_id=call.str("courseId") or "", postback_url=call.str("postbackUrl"),
+    url, allow = call.str("postbackUrl"), call.services.settings.outbound_allow
+
+    def postback(job: Job) -> Callback:
+        return Callback(url, {"jobId": str(job.id)}, "status", POSTBACK_STATES, allow, error_field="message",
+                        result_shape=POSTBACK_RESULT)
+
+    return ImportOptions(course_id=call.str("courseId") or "", postback_url=url, postback=postback, allow=allow,
                          may_create_new_version=call.bool("mayCreateNewVersion"), tags=tuple(call.csv("tags")))
 
 
