@@ -14,7 +14,9 @@ from html import unescape
 from typing import Any
 
 from courseport.core import safe_xml
+from courseport.core.errors import InvalidInput
 from courseport.core.html import sanitize_html
+from courseport.core.module_items import external_url
 from courseport.core.packages import PackageError, PackageSource, find_manifest, package_path
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -98,7 +100,7 @@ def _resource(el: Any, source: PackageSource, base: str, warnings: list[str]) ->
     if kind == "webcontent" and path.lower().endswith((".html", ".htm")):
         return _page(identifier, path, data.decode("utf-8", "replace"))
     if kind.startswith("imswl_xml"):
-        return _link(identifier, safe_xml.parse_xml(data, path))
+        return _link(identifier, safe_xml.parse_xml(data, path), warnings)
     if kind.startswith("imsdt_xml"):
         return _topic(identifier, safe_xml.parse_xml(data, path))
     if "assessment" in kind and kind.startswith("imsqti"):
@@ -124,8 +126,15 @@ def _title(html: str) -> str:
     return " ".join(unescape(html[opened + 1:end]).split()) if end >= 0 else ""
 
 
-def _link(identifier: str, root: Any) -> Resource:
+def _link(identifier: str, root: Any, warnings: list[str]) -> Resource | None:
+    """A web link, if the module item API would take its URL (the same rule); else none, with a warning."""
     url = safe_xml.attr(safe_xml.child(root, "url"), "href") or ""
+    try:
+        url = external_url(url)
+    except InvalidInput:
+        warnings.append(f"web link {identifier} points at {url[:200]!r}, which is not an http or https URL; "
+                        "it is not imported")
+        return None
     return Resource(identifier, "link", safe_xml.text(safe_xml.child(root, "title")) or url, data={"url": url})
 
 

@@ -85,6 +85,7 @@ _CLOSES_P = frozenset({
 _CLOSES_SIBLING = {"li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "option": {"option"},
                    "tr": {"tr", "td", "th"}, "td": {"td", "th"}, "th": {"td", "th"}, **dict.fromkeys(
                        ("tbody", "thead", "tfoot"), {"tbody", "thead", "tfoot", "tr", "td", "th"})}
+_RAW_TEXT = frozenset({"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"})
 _TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")  # a tag's name: no nesting quantifier, linear
 # CSS that runs code or fetches from elsewhere (old IE expression(), bindings, url()), or hides such
 # tokens behind escapes and comments: the whole style attribute goes.
@@ -119,15 +120,20 @@ def sanitize_html(html: str | None, field: str = "body") -> str:
 
 def nesting_depth(html: str, stop_at: int = MAX_HTML_DEPTH) -> int:
     """How deep an HTML parser may nest the elements of `html`, estimated generously in one pass over
-    its tags (a tag inside a comment or script counts too); counting stops past `stop_at`."""
+    its tags (a tag inside a comment counts too); counting stops past `stop_at`."""
     if html.count("<") <= stop_at:
         return html.count("<")  # cannot be deeper than it has tags
-    tree = _OpenElements()
-    for match in _TAG.finditer(html):
-        name = match.group(2).lower()
-        tree.end(name) if match.group(1) else tree.start(name)
-        if tree.deepest > stop_at:
-            break
+    tree, lowered, at = _OpenElements(), html.lower(), 0
+    while tree.deepest <= stop_at and (match := _TAG.search(lowered, at)):
+        name, at = match.group(2), match.end()
+        if match.group(1):
+            tree.end(name)
+            continue
+        tree.start(name)
+        if name in _RAW_TEXT:  # its content is text up to its end tag
+            at = lowered.find("</" + name, at)
+            if at < 0:
+                break
     return tree.deepest
 
 
