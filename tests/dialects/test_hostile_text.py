@@ -47,7 +47,8 @@ def test_canvas_course_html_fields_are_sanitised_when_created_and_updated(world)
 def test_canvas_syllabus_too_deep_to_parse_is_a_400_naming_the_field(world):
     course = world.course("Deep", syllabus_body="<p>kept</p>")
     with world.client(world.admin_token) as c:
-        answer = c.put(f"/api/v1/courses/{course.id}", data={"course[syllabus_body]": "<span>" * 20_000 + "</p>" * 20_000})
+        answer = c.put(f"/api/v1/courses/{course.id}",
+                       data={"course[syllabus_body]": "<span>" * 20_000 + "</p>" * 20_000})
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["field"] == "course[syllabus_body]"
     assert "nests HTML elements more than 512 deep" in answer.json()["errors"][0]["message"]
