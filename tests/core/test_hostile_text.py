@@ -75,7 +75,7 @@ def test_cartridge_page_with_40000_unclosed_titles_imports_at_once():
 
 def test_cartridge_page_title_and_body():
     page = parsed_cartridge(cartridge(**{"pages/intro.html": (
-        "<html><HEAD><Title lang=en>\n Tom &amp;\tJerry </TITLE><style>p{}</style></HEAD>"
+        "<!-- İİİ --><html><HEAD><Title lang=en>\n Tom &amp;\tJerry </TITLE><style>p{}</style></HEAD>"
         "<body onload=x()><p>Hi<script>x()</script></p></body></html>")})).resources["r_page"]
     assert (page.title, page.body) == ("Tom & Jerry", "<p>Hi</p>")
     long = parsed_cartridge(cartridge(**{"pages/intro.html": f"<title>{'t' * 1000}</title>x"})).resources["r_page"]

@@ -9,6 +9,7 @@ sanitised. The result is plain data (`Cartridge`), written to a course by `offer
 from __future__ import annotations
 
 import posixpath
+import string
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
@@ -21,6 +22,7 @@ from courseport.core.packages import PackageError, PackageSource, find_manifest,
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_TITLE = 255  # Canvas's limit for a page title
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @dataclass
@@ -119,7 +121,7 @@ def _page(identifier: str, path: str, html: str) -> Resource:
 
 def _title(html: str) -> str:
     """The text of the document's first `<title>` element, found by a linear scan, never by backtracking."""
-    lowered = html.lower()
+    lowered = html.translate(_ASCII_LOWER)  # keeps every index (str.lower() may not: "İ" becomes two)
     start = lowered.find("<title")
     opened = lowered.find(">", start) if start >= 0 else -1
     end = lowered.find("</title", opened) if opened >= 0 else -1
