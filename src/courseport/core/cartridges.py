@@ -9,17 +9,20 @@ sanitised. The result is plain data (`Cartridge`), written to a course by `offer
 from __future__ import annotations
 
 import posixpath
-import re
+import string
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from courseport.core import safe_xml
+from courseport.core.errors import InvalidInput
 from courseport.core.html import sanitize_html
+from courseport.core.module_items import external_url
 from courseport.core.packages import PackageError, PackageSource, find_manifest, package_path
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.I | re.S)
+MAX_TITLE = 255  # Canvas's limit for a page title
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 @dataclass
@@ -99,7 +102,7 @@ def _resource(el: Any, source: PackageSource, base: str, warnings: list[str]) ->
     if kind == "webcontent" and path.lower().endswith((".html", ".htm")):
         return _page(identifier, path, data.decode("utf-8", "replace"))
     if kind.startswith("imswl_xml"):
-        return _link(identifier, safe_xml.parse_xml(data, path))
+        return _link(identifier, safe_xml.parse_xml(data, path), warnings)
     if kind.startswith("imsdt_xml"):
         return _topic(identifier, safe_xml.parse_xml(data, path))
     if "assessment" in kind and kind.startswith("imsqti"):
@@ -110,14 +113,30 @@ def _resource(el: Any, source: PackageSource, base: str, warnings: list[str]) ->
 
 
 def _page(identifier: str, path: str, html: str) -> Resource:
-    title = _TITLE.search(html)
-    body = _BODY.search(html)
-    name = re.sub(r"\s+", " ", title.group(1)).strip() if title else posixpath.basename(path)
-    return Resource(identifier, "page", name, sanitize_html(body.group(1) if body else html))
+    """The sanitiser parses the whole document as the page body: `<head>` and `<title>` go with their
+    content and `<html>`/`<body>` tags are dropped, so the body is what is left."""
+    name = _title(html)[:MAX_TITLE] or posixpath.basename(path)
+    return Resource(identifier, "page", name, sanitize_html(html, f"page {path}"))
 
 
-def _link(identifier: str, root: Any) -> Resource:
+def _title(html: str) -> str:
+    """The text of the document's first `<title>` element, found by a linear scan, never by backtracking."""
+    lowered = html.translate(_ASCII_LOWER)  # keeps every index (str.lower() may not: "İ" becomes two)
+    start = lowered.find("<title")
+    opened = lowered.find(">", start) if start >= 0 else -1
+    end = lowered.find("</title", opened) if opened >= 0 else -1
+    return " ".join(unescape(html[opened + 1:end]).split()) if end >= 0 else ""
+
+
+def _link(identifier: str, root: Any, warnings: list[str]) -> Resource | None:
+    """A web link, if the module item API would take its URL (the same rule); else none, with a warning."""
     url = safe_xml.attr(safe_xml.child(root, "url"), "href") or ""
+    try:
+        url = external_url(url)
+    except InvalidInput:
+        warnings.append(f"web link {identifier} points at {url[:200]!r}, which is not an http or https URL; "
+                        "it is not imported")
+        return None
     return Resource(identifier, "link", safe_xml.text(safe_xml.child(root, "title")) or url, data={"url": url})
 
 
@@ -127,7 +146,7 @@ def _topic(identifier: str, root: Any) -> Resource:
     if (safe_xml.attr(text, "texttype") or "text/plain") != "text/html":
         body = f"<p>{body}</p>" if body else ""
     return Resource(identifier, "discussion_topic", safe_xml.text(safe_xml.child(root, "title")) or "Discussion",
-                    sanitize_html(body))
+                    sanitize_html(body, f"discussion topic {identifier}"))
 
 
 def _quiz(identifier: str, root: Any) -> Resource:
@@ -144,5 +163,5 @@ def _question(item: Any) -> dict[str, Any]:
     text = safe_xml.text(safe_xml.path(presentation, "material", "mattext")) or ""
     answers = [{"id": safe_xml.attr(label, "ident"), "text": safe_xml.text(next(safe_xml.descendants(label, "mattext"), None))}
                for label in safe_xml.descendants(item, "response_label")]
-    return {"title": safe_xml.attr(item, "title") or "Question", "text": sanitize_html(text),
+    return {"title": safe_xml.attr(item, "title") or "Question", "text": sanitize_html(text, "question text"),
             "question_type": (profile or "cc.essay.v0p1").split(".")[1] if profile else "essay", "answers": answers}

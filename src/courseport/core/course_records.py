@@ -270,7 +270,12 @@ def _apply(db: Session, actor: User, course: Course, fields: dict[str, Any]) -> 
     enrollment = _enrollment(course, fields)
     if enrollment is not None:
         canvas["self_enrollment"] = enrollment.get("type") == "SelfEnrollment"
-    courses.update_course(db, actor, course.id, canvas, event=_event(course, fields))
+    try:
+        courses.update_course(db, actor, course.id, canvas, event=_event(course, fields))
+    except InvalidInput as exc:  # the record calls it description
+        if exc.field != "public_description":
+            raise
+        raise InvalidInput("description", exc.message.replace("public_description", "description")) from None
     options = dict(course.learn_options or {})
     if enrollment is not None:
         options["enrollment"] = enrollment

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from courseport.core import accounts
+from courseport.core import accounts, html  # html: a module reference, as html refers back to this module
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.time_zones import to_iana
@@ -47,6 +47,8 @@ COURSE_FIELDS: dict[str, type] = {
     "course_color": str, "friendly_name": str, "enable_course_paces": bool,
     "conditional_release": bool, "locale": str, "allow_student_assignment_edits": bool,
 }
+# Course attributes holding HTML: stored only as the one sanitiser (core/html.py) leaves them.
+HTML_FIELDS = ("syllabus_body", "public_description")
 _ADMIN_FIELDS = {"account_id", "term_id", "sis_course_id", "integration_id", "storage_quota_mb",
                  "blueprint", "template"}
 # Identity, content and content-derived state stay with the course a reset replaces.
@@ -256,6 +258,8 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
             course.time_zone = to_iana(value) if value else None
         elif key == "allow_student_wiki_edits":
             course.allow_student_wiki_edits = bool(value)
+        elif key in HTML_FIELDS:
+            setattr(course, key, None if value is None else html.sanitize_html(value, key))
         elif hasattr(Course, key) and key not in ("remove_image", "remove_banner_image"):
             setattr(course, key, value)
     if "image_id" in fields and "image_url" in fields and fields["image_id"] and fields["image_url"]:

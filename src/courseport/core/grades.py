@@ -31,8 +31,10 @@ DEFAULT_SCHEME: tuple[tuple[str, float], ...] = (
 )
 GRADING_TYPES = ("points", "percent", "letter_grade", "gpa_scale", "pass_fail", "not_graded")
 _SCHEME_TYPES = ("letter_grade", "gpa_scale")
-_PERCENT = re.compile(r"^[+-]?\d*\.?\d+%$")
-_NUMBER = re.compile(r"^[+-]?\d*\.?\d+$")
+# "8", "-1.5", ".5": one reading per input, so matching takes time linear in its length.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
+# Longer than any grade anyone posts (Canvas's own column is a short string); checked before parsing.
+MAX_POSTED_GRADE = 255
 
 
 def number_text(value: float) -> str:
@@ -61,12 +63,14 @@ def scheme_percent(letter: str) -> float | None:
 
 def score_for_posted_grade(assignment: ContentItem, posted: str) -> float:
     """The score a posted grade ("8", "85%", "B", "complete") is worth on this assignment."""
+    if len(posted) > MAX_POSTED_GRADE:
+        raise InvalidInput("submission[posted_grade]", f"a grade may be at most {MAX_POSTED_GRADE} characters long")
     text, points = posted.strip(), assignment.points or 0.0
     grading_type = (assignment.data or {}).get("grading_type", "points")
     score: float | None
-    if _PERCENT.match(text):
+    if text.endswith("%") and _NUMBER.fullmatch(text, 0, len(text) - 1):
         score = points * float(text[:-1]) / 100.0
-    elif _NUMBER.match(text):
+    elif _NUMBER.fullmatch(text):
         score = float(text)
     elif text.lower() in ("pass", "complete"):
         score = points

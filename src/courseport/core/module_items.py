@@ -51,7 +51,8 @@ def _target_for(db: Session, course: Course, kind: str, fields: dict[str, Any]
         raise InvalidInput("content_id", "Could not find content") from None
 
 
-def _external_url(value: Any) -> str:
+def external_url(value: Any) -> str:
+    """The rule for a link a course may hold: an absolute http or https URL (Canvas refuses the rest)."""
     url = str(value or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -103,7 +104,7 @@ def create_module_item(db: Session, me: User, course_ref: str | int, module_id: 
     target, file = _target_for(db, course, kind, fields)
     data: dict[str, Any] = {"type": kind, "indent": _indent(fields.get("indent"))}
     if kind in _LINKS:
-        data.update(external_url=_external_url(fields.get("external_url")), new_tab=bool(fields.get("new_tab")))
+        data.update(external_url=external_url(fields.get("external_url")), new_tab=bool(fields.get("new_tab")))
     title = (fields.get("title") or "").strip() or (
         target.title if target else file.display_name if file else data.get("external_url", ""))
     if not title:
@@ -135,7 +136,7 @@ def _data_changes(item: ContentItem, fields: dict[str, Any]) -> dict[str, Any]:
     kind = (item.data or {}).get("type")
     data: dict[str, Any] = {}
     if fields.get("external_url") is not None and kind in _LINKS:
-        data["external_url"] = _external_url(fields["external_url"])
+        data["external_url"] = external_url(fields["external_url"])
     if fields.get("indent") is not None:
         data["indent"] = _indent(fields["indent"])
     if fields.get("new_tab") is not None and kind in _LINKS:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 from sqlalchemy.orm import Session
 
 from courseport.core import cartridges, content, courses, job_callbacks, jobs, packages, pages
 from courseport.core.cartridges import Cartridge, Resource
-from courseport.core.errors import NotFound
+from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.job_callbacks import Callback
+from courseport.core.module_items import external_url
 from courseport.core.package_imports import local_copy
 from courseport.core.permissions import require
 from courseport.core.safe_zip import ArchiveSource, SafeZip, ZipLimits
@@ -83,11 +85,24 @@ def _parse(source: ArchiveSource) -> Cartridge:
     module = {"title": scorm.title, "items": []}
     resources = {}
     for n, node in enumerate(_leaves(scorm.root_activity)):
-        ident = f"scorm-{n}"
-        resources[ident] = Resource(ident, "link", node.get("title") or ident,
-                                    data={"url": node.get("href"), "scorm": True})
+        ident, url = f"scorm-{n}", _launch_url(node["href"])
+        if url is None:
+            scorm.warnings.append(f"item {node.get('item_identifier')!r} launches {node['href'][:200]!r}, which is "
+                                  "not an http or https URL; it is not imported")
+            continue
+        resources[ident] = Resource(ident, "link", node.get("title") or ident, data={"url": url, "scorm": True})
         module["items"].append({"title": node.get("title"), "resource": ident})
     return Cartridge(f"SCORM {scorm.learning_standard}", scorm.title, resources, [module], scorm.warnings)
+
+
+def _launch_url(href: str) -> str | None:
+    """A package path as it is; a URL only as the module item API takes it (one rule for links)."""
+    if not urlparse(href).scheme:
+        return href
+    try:
+        return external_url(href)
+    except InvalidInput:
+        return None
 
 
 def _leaves(node: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,22 +7,29 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import Any
 from urllib.parse import parse_qsl
 
 import python_multipart
 
-_PART = re.compile(r"\[([^\]]*)\]")
 
 
 def nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         base, _, rest = key.partition("[")
-        parts = [base] + (_PART.findall("[" + rest) if rest else [])
+        parts = [base] + (_bracketed("[" + rest) if rest else [])
         _insert(out, parts, value)
     return out
+
+
+def _bracketed(key: str) -> list[str]:
+    """The contents of each `[...]` in `key`, left to right, in one scan (a regex over `[[[[...` is quadratic)."""
+    parts, at = [], 0
+    while (opened := key.find("[", at)) >= 0 and (closed := key.find("]", opened + 1)) >= 0:
+        parts.append(key[opened + 1:closed])
+        at = closed + 1
+    return parts
 
 
 def _insert(node: dict[str, Any], parts: list[str], value: Any) -> None:
