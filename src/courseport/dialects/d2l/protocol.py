@@ -28,6 +28,7 @@ from courseport.core.tokens import authenticate as token_user
 from courseport.db import transaction
 from courseport.schema import User
 from courseport.services import Services
+from courseport.throttle import TooManyFailures
 
 PREFIX = "/d2l"
 get = partial(litestar.get, sync_to_thread=True)
@@ -163,14 +164,14 @@ async def provide_call(request: Request) -> Call:
     body = b"" if ctype == "multipart/form-data" else await request.body()
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     query = {k: v for k, v in pairs if k not in ID_KEY_PARAMS}
-    return Call(request.app.state.services, query, body, signed_call(request, pairs), token,
-                f"{request.url.scheme}://{host}", request.url.path)
+    services = request.app.state.services
+    return Call(services, query, body, signed_call(request, pairs), token, services.settings.base_url,
+                request.url.path)
 
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           500: "Internal Server Error"}
+           429: "Too Many Requests", 500: "Internal Server Error"}
 
 
 def empty() -> Response:
@@ -178,9 +179,9 @@ def empty() -> Response:
     return Response(b"", status_code=200, media_type="text/plain")
 
 
-def problem(status: int, detail: str) -> Response:
+def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
-    return Response(body, status_code=status, media_type="application/problem+json")
+    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def error_response(exc: Exception) -> Response:
@@ -195,6 +196,8 @@ def error_response(exc: Exception) -> Response:
         return problem(403, "No permission to perform this action.")
     if isinstance(exc, NotFound):
         return problem(404, exc.message)
+    if isinstance(exc, TooManyFailures):
+        return problem(429, exc.message, {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, (InvalidInput, Conflict, DomainError)):
         return problem(400, exc.message)
     return problem(500, "An unexpected error occurred.")
