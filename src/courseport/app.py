@@ -28,7 +28,7 @@ from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
-from courseport.throttle import FailureThrottle, count_failure, refuse_throttled
+from courseport.throttle import FailureThrottle, count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 from courseport.worker import JobRunner
@@ -102,7 +102,7 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
     handler = _error_handler(protocol)
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(protocol.provide_call)},
-                  exception_handlers={DomainError: handler, Exception: handler}, guards=[refuse_throttled])
+                  exception_handlers={DomainError: handler, Exception: handler})
 
 
 async def _default_headers(message: dict, scope: dict) -> None:

@@ -27,7 +27,7 @@ from courseport.db import transaction
 from courseport.dialects.params import merge
 from courseport.schema import User
 from courseport.services import Services
-from courseport.throttle import TooManyFailures
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
@@ -222,6 +222,7 @@ def pick(obj: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 
 
 async def provide_call(request: Request) -> Call:
+    refuse_throttled(request)
     raw = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None

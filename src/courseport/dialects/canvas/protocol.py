@@ -21,7 +21,7 @@ from courseport.dialects.params import merge, nest, parse_body
 from courseport.schema import User
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
 from courseport.services import Services
-from courseport.throttle import TooManyFailures
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 # A GET that only reads (`call.read()`): on SQLite it runs on the event loop (app.py, READ_ONLY).
@@ -263,6 +263,7 @@ async def provide_call(request: Request) -> Call:
 
 def bodyless_call(request: Request) -> Call:
     """A Call from the URL and headers alone, leaving the body unread for handlers that stream it."""
+    refuse_throttled(request)
     # In sent order: Rails-style lists of hashes (`a[][id]=1&a[][x]=2&a[][id]=3`) group by position.
     scope = request.scope
     query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

@@ -28,7 +28,7 @@ from courseport.core.tokens import authenticate as token_user
 from courseport.db import transaction
 from courseport.schema import User
 from courseport.services import Services
-from courseport.throttle import TooManyFailures
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 PREFIX = "/d2l"
 get = partial(litestar.get, sync_to_thread=True)
@@ -158,6 +158,7 @@ def _check_version(request: Request) -> None:
 
 
 async def provide_call(request: Request) -> Call:
+    refuse_throttled(request)
     _check_version(request)
     pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()

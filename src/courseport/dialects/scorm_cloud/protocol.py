@@ -25,7 +25,7 @@ from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllow
 from courseport.db import transaction
 from courseport.schema import User
 from courseport.services import Services
-from courseport.throttle import TooManyFailures
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
@@ -150,6 +150,7 @@ class Call:
 
 
 async def provide_call(request: Request) -> Call:
+    refuse_throttled(request)
     raw = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
@@ -165,6 +166,7 @@ async def provide_call(request: Request) -> Call:
 
 def bodyless_call(request: Request, body: Any = None) -> Call:
     """A Call from the URL and headers alone, for handlers that stream the body themselves."""
+    refuse_throttled(request)
     query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     services = request.app.state.services
     return Call(services, query, body, dict(request.headers), services.settings.base_url)
