@@ -34,7 +34,8 @@ def _free_port() -> int:
 def settings(tmp_path_factory) -> Settings:
     data_dir = tmp_path_factory.mktemp("courseport-data")
     url = os.environ.get("COURSEPORT_TEST_DATABASE_URL") or None
-    return Settings(data_dir=Path(data_dir), database_url=url, job_mode="manual")
+    # Credential failures are not throttled here: tests of throttling give the services a throttle.
+    return Settings(data_dir=Path(data_dir), database_url=url, job_mode="manual", auth_failure_limit=0)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +53,7 @@ class LiveServer:
         self.services = services
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        services.settings = services.settings.with_changes(public_url=self.base_url)  # the URLs it hands out
         config = uvicorn.Config(create_app(services.settings, services), host="127.0.0.1", port=self.port,
                                 log_level="warning", lifespan="on", ws="none")
         self.server = uvicorn.Server(config)

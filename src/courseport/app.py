@@ -14,6 +14,7 @@ from courseport.blobs import LocalBlobStore
 from courseport.core.accounts import ensure_root
 from courseport.core.errors import DomainError
 from courseport.db import is_sqlite, make_engine, transaction
+from courseport.file_modes import prepare_data_dir
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
@@ -27,6 +28,7 @@ from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
 from courseport.services import Services
 from courseport.settings import Settings
+from courseport.throttle import FailureThrottle, count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 from courseport.worker import JobRunner
@@ -45,7 +47,7 @@ def instance_secret(engine) -> bytes:  # noqa: ANN001
 
 
 def build_services(settings: Settings) -> Services:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     engine = make_engine(settings.effective_database_url)
     if engine.dialect.name == "postgresql":
         from courseport import distributed  # procrastinate loads only for PostgreSQL
@@ -57,7 +59,8 @@ def build_services(settings: Settings) -> Services:
         ensure_root(db)
     blobs = LocalBlobStore(settings.blob_dir)
     services = Services(settings=settings, engine=engine, blobs=blobs, jobs=None, secret=instance_secret(engine),
-                        read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)))
+                        read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)),
+                        throttle=FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window))
     services.jobs = JobRunner(services)
     return services
 
@@ -102,6 +105,19 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
                   exception_handlers={DomainError: handler, Exception: handler})
 
 
+async def _default_headers(message: dict, scope: dict) -> None:
+    """before_send hook: no response is MIME-sniffed, and none is cached unless its route chose how
+    (the player's script and package files do); error answers and unknown paths included."""
+    if message["type"] != "http.response.start":
+        return
+    headers = message.setdefault("headers", [])
+    present = {name.lower() for name, _ in headers}
+    if b"x-content-type-options" not in present:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if b"cache-control" not in present:
+        headers.append((b"cache-control", b"no-store"))
+
+
 @get("/_courseport/health", sync_to_thread=False)
 def health() -> dict:
     return {"status": "ok"}
@@ -113,7 +129,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     app = Litestar(
         route_handlers=[health, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},
-        before_send=[blackboard_protocol.add_rate_limit_headers],
+        before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
+        after_exception=[count_failure],
         on_startup=[lambda: services.jobs.start()],
         on_shutdown=[lambda: services.jobs.stop()],
         openapi_config=None,

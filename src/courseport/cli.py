@@ -16,6 +16,7 @@ from courseport.blobs import LocalBlobStore
 from courseport.core import accounts, admin, d2l_apps, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
 from courseport.db import make_engine, transaction
+from courseport.file_modes import CREDENTIALS, prepare_data_dir, write_private
 from courseport.schema import User
 from courseport.settings import Settings
 
@@ -27,7 +28,7 @@ def _settings(data_dir: str | None, database_url: str | None, **extra) -> Settin
 
 
 def _migrated_engine(settings: Settings) -> Engine:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
     if engine.dialect.name == "postgresql":
@@ -109,7 +110,7 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
     """
     from courseport.app import instance_secret  # the web stack loads only when serving
 
-    path = settings.data_dir / "credentials.json"
+    path = settings.data_dir / CREDENTIALS
     current = json.loads(path.read_text()) if path.exists() else {}
     engine = _migrated_engine(settings)
     with transaction(engine, write=True) as session:
@@ -136,13 +137,12 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
     if summary is not None:
         creds["demo"] = {"account_id": summary.account_id, "users": {
             u.login: {"id": u.id, "name": u.name, "role": u.role, "token": u.token} for u in summary.users}}
-    path.write_text(json.dumps(creds, indent=2) + "\n")
-    os.chmod(path, 0o600)
+    write_private(path, json.dumps(creds, indent=2) + "\n")
     return creds, summary
 
 
 def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo.DemoSummary | None) -> None:
-    path = settings.data_dir / "credentials.json"
+    path = settings.data_dir / CREDENTIALS
     click.echo(f"courseport is serving at {base_url}")
     click.echo(f"credentials: {path}")
     click.echo(f"  Canvas-compatible API: {base_url}/api/v1  (Bearer {creds['canvas']['token'][:6]}...)")
@@ -170,19 +170,25 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
               show_default=True, help="external: `courseport worker` processes run the jobs, not this one.")
 @click.option("--seed-demo/--no-demo", "seed_demo", default=None,
               help="Seed demo data on start (default: only on the first start of an empty store).")
+@click.option("--public-url", default=None, envvar="COURSEPORT_PUBLIC_URL",
+              help="The URL clients reach the service at; every URL in a response starts with it "
+                   "(default http://HOST:PORT). Request Host headers are never used.")
 def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str,
-          seed_demo: bool | None) -> None:
+          seed_demo: bool | None, public_url: str | None) -> None:
     """Start the service (SQLite and a local blob folder by default)."""
     import uvicorn
 
-    settings = _settings(data_dir, database_url, job_mode=job_mode)
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    base_url = f"http://{shown_host}:{port}"
+    try:
+        settings = _settings(data_dir, database_url, job_mode=job_mode, host=host, port=port, public_url=public_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    base_url = settings.base_url
     creds, summary = prepare_store(settings, base_url, seed_demo)
     _print_welcome(settings, base_url, creds, summary)
     # Worker processes build their settings from the environment (see app.app_from_env).
     os.environ["COURSEPORT_DATA_DIR"] = str(settings.data_dir.resolve())
     os.environ["COURSEPORT_JOB_MODE"] = job_mode
+    os.environ["COURSEPORT_PUBLIC_URL"] = base_url
     if settings.database_url:
         os.environ["COURSEPORT_DATABASE_URL"] = settings.database_url
     # No API speaks WebSocket; ws="none" also keeps uvicorn clear of whichever websockets

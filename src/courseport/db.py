@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session
+
+from courseport.file_modes import PRIVATE_FILE, create_private, tighten
 
 _WRITE = "courseport_write"
 
@@ -19,10 +22,23 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _private_sqlite_files(url: str) -> None:
+    """The database file holds the signing secret and D2L keys: create it owner-only (0600) before
+    SQLite would create it 0644; SQLite gives its -wal and -shm files the database file's mode. Older,
+    wider files are tightened. In-memory databases and a missing folder are left to SQLite."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:") or not Path(name).parent.is_dir():
+        return
+    create_private(name)
+    for suffix in ("-wal", "-shm"):
+        tighten(name + suffix, PRIVATE_FILE)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from courseport.blobs import BlobStore
 from courseport.read_cache import ReadCache
 from courseport.settings import Settings
+from courseport.throttle import FailureThrottle
 
 
 @dataclass
@@ -19,3 +20,4 @@ class Services:
     jobs: object  # courseport.worker.JobRunner; typed loosely to keep this module import-light
     secret: bytes
     read_cache: ReadCache
+    throttle: FailureThrottle  # failed credential attempts per client address (throttle.py)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,34 @@ class Settings:
     outbound_allow: tuple[str, ...] = ()
     # Keep read results while the SQLite store is unchanged (read_cache.py); COURSEPORT_READ_CACHE=off.
     read_cache: bool = True
+    # The URL clients reach this service at: every URL a response carries is built from it, never from
+    # the request's Host header. None: http://<host>:<port> (127.0.0.1 for a wildcard host).
+    public_url: str | None = None
+    # CSP sources (https://lms.example) that may frame the preview player besides this service itself.
+    frame_ancestors: tuple[str, ...] = ()
+    # Failed credential attempts one client address may make per window before it is answered 429
+    # until the window ends (throttle.py); 0 turns the limit off.
+    auth_failure_limit: int = 10
+    auth_failure_window: float = 60.0
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.public_url is not None:
+            parsed = urlsplit(self.public_url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment \
+                    or any(c.isspace() for c in self.public_url):
+                raise ValueError(f"the public URL must be http(s)://host[:port][/path], got {self.public_url!r}")
+        for source in self.frame_ancestors:
+            if not source or any(c in source for c in " \t\r\n;,'\""):
+                raise ValueError(f"not a frame-ancestors source: {source!r}")
+
+    @property
+    def base_url(self) -> str:
+        """scheme://host[:port][/path] that generated URLs start with (no trailing slash)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def effective_database_url(self) -> str:
@@ -56,5 +84,13 @@ class Settings:
             env["job_lease_seconds"] = float(os.environ["COURSEPORT_JOB_LEASE_SECONDS"])
         if os.environ.get("COURSEPORT_READ_CACHE"):
             env["read_cache"] = os.environ["COURSEPORT_READ_CACHE"].strip().lower() not in ("0", "off", "false", "no")
+        if os.environ.get("COURSEPORT_PUBLIC_URL"):
+            env["public_url"] = os.environ["COURSEPORT_PUBLIC_URL"]
+        if os.environ.get("COURSEPORT_FRAME_ANCESTORS"):
+            env["frame_ancestors"] = tuple(os.environ["COURSEPORT_FRAME_ANCESTORS"].split())
+        if os.environ.get("COURSEPORT_AUTH_FAILURE_LIMIT"):
+            env["auth_failure_limit"] = int(os.environ["COURSEPORT_AUTH_FAILURE_LIMIT"])
+        if os.environ.get("COURSEPORT_AUTH_FAILURE_WINDOW"):
+            env["auth_failure_window"] = float(os.environ["COURSEPORT_AUTH_FAILURE_WINDOW"])
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)

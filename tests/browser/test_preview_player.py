@@ -272,7 +272,7 @@ def test_a_sco_cannot_load_anything_outside_its_launch(page):
     markup, policy = render_player(_view("scorm12"), ORIGIN, "NONCE")
     assert policy == ("default-src 'none'; script-src 'nonce-NONCE'; style-src 'nonce-NONCE'; "
                       f"frame-src {ORIGIN}/player/TOKEN/files/; connect-src {ORIGIN}/player/TOKEN/runtime; "
-                      "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+                      "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
     assert "Runtime &lt;test&gt;" in markup and "<test>" not in markup
 
 

@@ -51,7 +51,8 @@ def test_the_link_opens_the_player_with_its_launch_and_policy(scorm, world):
     nonce = re.search(r"script-src 'nonce-([^']+)'", answer.headers["content-security-policy"]).group(1)
     assert answer.headers["content-security-policy"] == (
         f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; frame-src {base}/files/; "
-        f"connect-src {base}/runtime; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+        f"connect-src {base}/runtime; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+        f"frame-ancestors 'self'")
     assert config == {
         "standard": "scorm12", "start": 0, "culture": "fr-FR", "exit": "blank",
         "learner": {"id": "preview", "name": "Preview Learner"},
@@ -73,6 +74,31 @@ def test_package_files_have_their_types_and_a_policy_that_keeps_them_home(scorm,
         f"form-action {prefix}; frame-ancestors 'self'")
     assert httpx.get(prefix + "images/ball.png").headers["content-type"] == "image/png"
     assert httpx.get(prefix + "imsmanifest.xml").headers["content-type"] == "application/xml"
+
+
+def test_only_this_service_and_configured_sites_may_frame_the_player(scorm, world, monkeypatch):
+    answer, _ = open_player(world, launch(scorm))
+    assert answer.headers["content-security-policy"].endswith("; frame-ancestors 'self'")
+    settings = world.services.settings.with_changes(frame_ancestors=("https://lms.example", "https://*.school.test"))
+    monkeypatch.setattr(world.services, "settings", settings)
+    answer, _ = open_player(world, launch(scorm))
+    assert answer.headers["content-security-policy"].endswith(
+        "; frame-ancestors 'self' https://lms.example https://*.school.test")
+    error = httpx.get(world.base_url + "/preview/not-a-link")
+    assert error.status_code == 403 and "frame-ancestors 'self'" in error.headers["content-security-policy"]
+
+
+def test_launch_links_and_the_player_ignore_a_forged_host(scorm, world):
+    answer = scorm.http.post("/courses/golf/preview", json={}, headers={"Host": "evil.example"})
+    assert answer.status_code == 200, answer.text
+    link = answer.json()["launchLink"]
+    assert link.startswith(world.base_url + "/preview/")
+    page = httpx.get(link, headers={"Host": "evil.example"})
+    assert page.status_code == 200
+    assert "evil.example" not in page.text and "evil.example" not in page.headers["content-security-policy"]
+    _, config = open_player(world, link)
+    files = httpx.get(config["filesUrl"] + "index.html", headers={"Host": "evil.example"})
+    assert files.status_code == 200 and "evil.example" not in files.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("path", ["missing.html", "images/%2e%2e/index.html", "%2e%2e/index.html", "..%2Findex.html"])

@@ -53,7 +53,8 @@ def _services(request: Request) -> Services:
 
 
 def _origin(request: Request) -> str:
-    return f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+    """The configured public base URL: never the request's Host header."""
+    return _services(request).settings.base_url
 
 
 @cache
@@ -66,13 +67,16 @@ def open_player(request: Request, token: str) -> Response:
     services = _services(request)
     with transaction(services.engine, write=False) as db:
         view = previews.open_launch_link(db, services.secret, token)
-    page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16))
+    page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16),
+                                 services.settings.frame_ancestors)
     return Response(page, media_type="text/html", headers={
         "Content-Security-Policy": policy, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
-def render_player(view: previews.PlayerView, origin: str, nonce: str) -> tuple[str, str]:
-    """The player page and its Content-Security-Policy: our runtime, the launch's files, its commits."""
+def render_player(view: previews.PlayerView, origin: str, nonce: str,
+                  frame_ancestors: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The player page and its Content-Security-Policy: our runtime, the launch's files, its commits;
+    only this service and the configured `frame_ancestors` may frame it."""
     base = f"{origin}/player/{view.session_token}"
     page = Template(_resource("templates/player.html")).substitute(
         lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
@@ -85,6 +89,7 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str) -> tuple[s
         f"style-src 'nonce-{nonce}'" + (f" {_source(view.session.css_url)}" if view.session.css_url else ""),
         " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime",
         "img-src 'self' data:", "base-uri 'none'", "form-action 'none'",
+        " ".join(["frame-ancestors 'self'", *frame_ancestors]),
     ])
     return page, policy
 
@@ -176,7 +181,8 @@ def _error_page(request: Request, exc: Exception) -> Response:
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     body = f"<!doctype html><title>Course preview</title><p>{html.escape(message)}</p>"
     return Response(body, status_code=status, media_type="text/html",
-                    headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "no-store"})
+                    headers={"Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+                             "Cache-Control": "no-store"})
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, runtime_script, package_file, runtime_commit],

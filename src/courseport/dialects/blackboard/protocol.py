@@ -27,6 +27,7 @@ from courseport.db import transaction
 from courseport.dialects.params import merge
 from courseport.schema import User
 from courseport.services import Services
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
@@ -84,7 +85,7 @@ class Call:
     def __init__(self, services: Services, query: list[tuple[str, str]], body: Any, token: str | None,
                  path: str, scope: dict, origin: str = "", basic: tuple[str, str] | None = None):
         self.services = services
-        self.origin = origin  # scheme://host as the client addressed us
+        self.origin = origin  # the configured public base URL (Settings.base_url)
         self.basic = basic  # HTTP Basic (key, secret), for the token endpoint
         self.query_pairs = query
         self.query = dict(query)
@@ -221,6 +222,7 @@ def pick(obj: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 
 
 async def provide_call(request: Request) -> Call:
+    refuse_throttled(request)
     raw = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
@@ -234,9 +236,9 @@ async def provide_call(request: Request) -> Call:
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return Call(request.app.state.services, query, body, token, request.url.path, request.scope,
-                f"{request.url.scheme}://{host}", basic_credentials(auth))
+    services = request.app.state.services
+    return Call(services, query, body, token, request.url.path, request.scope, services.settings.base_url,
+                basic_credentials(auth))
 
 
 def basic_credentials(header: str) -> tuple[str, str] | None:
@@ -253,8 +255,8 @@ def basic_credentials(header: str) -> tuple[str, str] | None:
 _TOKEN_MESSAGES = {"Invalid access token.": "Bearer token is invalid"}
 
 
-def _body(status: int, message: str) -> Response:
-    return Response({"status": status, "message": message}, status_code=status)
+def _body(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response({"status": status, "message": message}, status_code=status, headers=headers)
 
 
 def error_response(exc: Exception) -> Response:
@@ -269,6 +271,8 @@ def error_response(exc: Exception) -> Response:
         return _body(404, exc.message)
     if isinstance(exc, Conflict):
         return _body(409, exc.message)
+    if isinstance(exc, TooManyFailures):
+        return _body(429, exc.message, {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return _body(400, exc.message)
     return _body(500, "An unexpected error occurred")

@@ -21,6 +21,7 @@ from courseport.dialects.params import merge, nest, parse_body
 from courseport.schema import User
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
 from courseport.services import Services
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 # A GET that only reads (`call.read()`): on SQLite it runs on the event loop (app.py, READ_ONLY).
@@ -52,7 +53,7 @@ class Call:
         self.services = services
         self.params = params
         self.token = token
-        self.origin = origin  # scheme://host as the client addressed us
+        self.origin = origin  # the configured public base URL (Settings.base_url)
         self.path = path
         self.query_pairs = query_pairs
 
@@ -262,6 +263,7 @@ async def provide_call(request: Request) -> Call:
 
 def bodyless_call(request: Request) -> Call:
     """A Call from the URL and headers alone, leaving the body unread for handlers that stream it."""
+    refuse_throttled(request)
     # In sent order: Rails-style lists of hashes (`a[][id]=1&a[][x]=2&a[][id]=3`) group by position.
     scope = request.scope
     query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -269,12 +271,12 @@ def bodyless_call(request: Request) -> Call:
     auth = headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     token = token or next((v for k, v in query_pairs if k == "access_token"), None)
-    host = headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    services = request.app.state.services
     return Call(
-        services=request.app.state.services,
+        services=services,
         params=nest(query_pairs),
         token=token,
-        origin=f"{scope.get('scheme', 'http')}://{host}",
+        origin=services.settings.base_url,  # never the request's Host header
         path=scope.get("root_path", "") + scope["path"],
         query_pairs=query_pairs,
     )
@@ -295,6 +297,9 @@ def error_response(exc: Exception) -> Response:
         return Response({"errors": [{"message": exc.message, "field": exc.field}]}, status_code=400)
     if isinstance(exc, Conflict):
         return Response({"errors": [{"message": exc.message}]}, status_code=409)
+    if isinstance(exc, TooManyFailures):
+        return Response({"errors": [{"message": exc.message}]}, status_code=429,
+                        headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return Response({"errors": [{"message": exc.message}]}, status_code=400)
     return Response({"errors": [{"message": "An error occurred."}]}, status_code=500)

@@ -21,6 +21,7 @@ from courseport.core import d2l_apps
 from courseport.core.tokens import authenticate
 from courseport.db import transaction
 from courseport.dialects.d2l.protocol import get, post
+from courseport.throttle import refuse_throttled
 
 _FORM = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in</title></head><body>
 <h1>Sign in to {app}</h1><form method="post" action="/d2l/auth/api/token">
@@ -40,6 +41,7 @@ def _redirect(request: Request, token: str | None, x_a: str | None, x_b: str | N
 
 @get("/auth/api/token")
 def sign_in_page(request: Request) -> Response:
+    refuse_throttled(request)
     q = request.query_params
     x_a, x_b, x_target = q.get("x_a"), q.get("x_b"), q.get("x_target")
     auth = request.headers.get("authorization", "")
@@ -52,6 +54,7 @@ def sign_in_page(request: Request) -> Response:
 
 @post("/auth/api/token")
 def sign_in(request: Request, data: Annotated[dict, Body(media_type=RequestEncodingType.URL_ENCODED)]) -> Response:
+    refuse_throttled(request)
     return _redirect(request, data.get("token"), data.get("x_a"), data.get("x_b"), data.get("x_target"))
 
 

@@ -28,6 +28,7 @@ from courseport.core.tokens import authenticate as token_user
 from courseport.db import transaction
 from courseport.schema import User
 from courseport.services import Services
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 PREFIX = "/d2l"
 get = partial(litestar.get, sync_to_thread=True)
@@ -158,14 +159,15 @@ def _check_version(request: Request) -> None:
 
 def bodyless_call(request: Request) -> Call:
     """The call without its body: an upload route authorises the caller before it reads the body."""
+    refuse_throttled(request)
     _check_version(request)
     pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     query = {k: v for k, v in pairs if k not in ID_KEY_PARAMS}
-    return Call(request.app.state.services, query, b"", signed_call(request, pairs), token,
-                f"{request.url.scheme}://{host}", request.url.path)
+    services = request.app.state.services
+    return Call(services, query, b"", signed_call(request, pairs), token, services.settings.base_url,
+                request.url.path)
 
 
 async def provide_call(request: Request) -> Call:
@@ -177,7 +179,7 @@ async def provide_call(request: Request) -> Call:
 
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           500: "Internal Server Error"}
+           429: "Too Many Requests", 500: "Internal Server Error"}
 
 
 def empty() -> Response:
@@ -185,9 +187,9 @@ def empty() -> Response:
     return Response(b"", status_code=200, media_type="text/plain")
 
 
-def problem(status: int, detail: str) -> Response:
+def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status, "detail": detail}
-    return Response(body, status_code=status, media_type="application/problem+json")
+    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
 def error_response(exc: Exception) -> Response:
@@ -202,6 +204,8 @@ def error_response(exc: Exception) -> Response:
         return problem(403, "No permission to perform this action.")
     if isinstance(exc, NotFound):
         return problem(404, exc.message)
+    if isinstance(exc, TooManyFailures):
+        return problem(429, exc.message, {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, (InvalidInput, Conflict, DomainError)):
         return problem(400, exc.message)
     return problem(500, "An unexpected error occurred.")

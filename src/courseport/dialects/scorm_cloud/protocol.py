@@ -25,6 +25,7 @@ from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllow
 from courseport.db import transaction
 from courseport.schema import User
 from courseport.services import Services
+from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
@@ -149,6 +150,7 @@ class Call:
 
 
 async def provide_call(request: Request) -> Call:
+    refuse_throttled(request)
     raw = await request.body()
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
@@ -164,13 +166,14 @@ async def provide_call(request: Request) -> Call:
 
 def bodyless_call(request: Request, body: Any = None) -> Call:
     """A Call from the URL and headers alone, for handlers that stream the body themselves."""
+    refuse_throttled(request)
     query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-    return Call(request.app.state.services, query, body, dict(request.headers), f"{request.url.scheme}://{host}")
+    services = request.app.state.services
+    return Call(services, query, body, dict(request.headers), services.settings.base_url)
 
 
-def message(status: int, text: str) -> Response:
-    return Response({"message": text}, status_code=status)
+def message(status: int, text: str, headers: dict[str, str] | None = None) -> Response:
+    return Response({"message": text}, status_code=status, headers=headers)
 
 
 def error_response(exc: Exception) -> Response:
@@ -184,6 +187,8 @@ def error_response(exc: Exception) -> Response:
         return message(404, exc.message)
     if isinstance(exc, Conflict):
         return message(409, exc.message)
+    if isinstance(exc, TooManyFailures):
+        return message(429, exc.message, {"Retry-After": str(exc.retry_after)})
     if isinstance(exc, DomainError):
         return message(400, exc.message)
     return message(500, "An unexpected error occurred")
