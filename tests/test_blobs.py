@@ -15,7 +15,8 @@ def store(tmp_path) -> LocalBlobStore:
 
 
 def stored_files(store: LocalBlobStore) -> list[str]:
-    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and p.parent.name != "tmp")
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and p.parent.name != "tmp"
+                  and not p.name.startswith("."))
 
 
 def leftovers(store: LocalBlobStore) -> list[str]:

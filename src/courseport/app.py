@@ -114,8 +114,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         route_handlers=[health, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[blackboard_protocol.add_rate_limit_headers],
-        on_startup=[lambda: services.jobs.start()],
-        on_shutdown=[lambda: services.jobs.stop()],
+        on_startup=[lambda: services.start()],
+        on_shutdown=[lambda: services.stop()],
         openapi_config=None,
         debug=False,
     )
