@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select, union
+from sqlalchemy import Engine, delete, select, text, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -140,11 +140,14 @@ def _collect_batch(engine: Engine, store: BlobStore, batch: list[str], cutoff: f
     with store.exclusive():
         try:
             with transaction(engine, write=True) as db:
+                if engine.dialect.name == "postgresql":  # never wait long on a writer while holding the store
+                    db.execute(text("SET LOCAL lock_timeout = '5s'"))
                 live = _live(db, batch)
                 dead = [sha for sha in batch if sha not in live and store.is_aged(sha, cutoff)]
                 if dead:
                     db.execute(delete(Blob).where(Blob.sha256.in_(dead)))
-        except DBAPIError as exc:  # a row referring to one of them was committed meanwhile: keep all
+        except DBAPIError as exc:  # a row referring to one of them was committed meanwhile (or a
+            # writer held a lock past the timeout): keep them all, the next collection tries again
             log.info("blob collection skipped a batch: %s", exc.__class__.__name__)
             return 0
         for sha in dead:
