@@ -279,6 +279,7 @@ def test_blobs_gc_command(world, settings, store):
 def test_the_services_collect_periodically(world, store):
     from courseport.services import BlobCollector
 
+    assert world.services.collector._thread.is_alive()  # the serving app started its collector
     orphan = store.put_stream([b"collected in the background"]).sha256
     age_everything(store)
     collector = BlobCollector(world.engine, store, interval=0.05, first=0.0)
