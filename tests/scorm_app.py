@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
+from courseport.core.blob_lifecycle import collect
 from courseport.schema import Blob, Course, CourseTag, Job, PackageFile, PackageVersion, SettingValue
 
 
@@ -35,12 +36,15 @@ class ScormApp:
         return self.job(answer.json()["result"])
 
     def counts(self) -> dict[str, int]:
+        """What the store holds once the collector has run (bytes no row or live job refers to go)."""
+        collect(self.world.engine, self.world.services.blobs, grace=0)
         with self.world.tx() as db:
             counts = {t.__tablename__: db.scalar(select(func.count()).select_from(t))
                       for t in (PackageVersion, PackageFile, CourseTag, SettingValue, Blob)}
             counts["scorm_courses"] = db.scalar(select(func.count()).where(Course.scorm_course_id.is_not(None)))
         counts["blob_files"] = sum(1 for p in Path(self.world.services.blobs.root).rglob("*")
-                                   if p.is_file() and p.parent.name != "tmp")
+                                   if p.is_file() and p.parent.name != "tmp"
+                                   and not p.name.startswith("."))
         return counts
 
     def last_job(self) -> Job:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 
 import pytest
 
@@ -15,7 +17,8 @@ def store(tmp_path) -> LocalBlobStore:
 
 
 def stored_files(store: LocalBlobStore) -> list[str]:
-    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and p.parent.name != "tmp")
+    return sorted(p.name for p in store.root.rglob("*") if p.is_file() and p.parent.name != "tmp"
+                  and not p.name.startswith("."))
 
 
 def leftovers(store: LocalBlobStore) -> list[str]:
@@ -72,3 +75,38 @@ def test_delete_and_bad_digests(store):
     for bad in ("../../etc/passwd", "A" * 64, "0" * 63):
         with pytest.raises(ValueError):
             store.exists(bad)
+
+
+def _age(path, seconds: float = 7200) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_finishing_stamps_the_blob_and_aged_lists_only_old_ones(store):
+    old = store.put_stream([b"old"]).sha256
+    young = store.put_stream([b"young"]).sha256
+    _age(store.path_of(old))
+    cutoff = time.time() - 3600
+    assert list(store.aged(cutoff)) == [old]
+    assert store.is_aged(old, cutoff) and not store.is_aged(young, cutoff)
+    assert store.put_stream([b"old"]).bytes_written == 0  # found again: young again
+    assert list(store.aged(cutoff)) == []
+    assert not store.is_aged("0" * 64, cutoff)  # missing: never "aged"
+
+
+def test_sweep_temp_removes_only_stale_temp_files(store):
+    stale, live = store.root / "tmp" / "killed", store.open_writer()
+    stale.write_bytes(b"x" * 100)
+    _age(stale)
+    live.write(b"in flight")
+    assert store.sweep_temp(time.time() - 3600) == 1
+    assert not stale.exists()
+    assert live.finish().size == 9  # the writer in flight was left alone
+
+
+def test_one_collector_at_a_time(store):
+    with store.collecting() as first:
+        with store.collecting() as second:
+            assert (first, second) == (True, False)
+    with store.collecting() as again:
+        assert again

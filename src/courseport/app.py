@@ -131,8 +131,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
-        on_startup=[lambda: services.jobs.start()],
-        on_shutdown=[lambda: services.jobs.stop()],
+        on_startup=[lambda: services.start()],
+        on_shutdown=[lambda: services.stop()],
         openapi_config=None,
         debug=False,
     )

@@ -3,14 +3,22 @@
 Writers stream into a temporary file while hashing, then move it into place; equal bytes are
 stored once, so copies of files never duplicate them. Bytes arrive either pulled from an
 iterable (`put_stream`) or pushed chunk by chunk as a parser produces them (`open_writer`).
+
+The store never decides that bytes are garbage: `core/blob_lifecycle.collect` does. The store gives
+it what makes that safe: a writer that finishes (stores new bytes or finds them already there)
+stamps the blob's mtime under a shared lock, and the collector checks the age and deletes under the
+exclusive lock (`exclusive`), so a blob a writer has just handed out is always younger than the
+collector's grace period. `collecting` lets one collector at a time run per store.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -45,6 +53,11 @@ class BlobStore(Protocol):
     def open_chunks(self, sha256: str) -> Iterator[bytes]: ...
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
+    def exclusive(self) -> Iterator[None]: ...
+    def collecting(self) -> Iterator[bool]: ...
+    def aged(self, cutoff: float) -> Iterator[str]: ...
+    def is_aged(self, sha256: str, cutoff: float) -> bool: ...
+    def sweep_temp(self, cutoff: float) -> int: ...
 
 
 class LocalBlobWriter:
@@ -69,14 +82,19 @@ class LocalBlobWriter:
         self._out.write(chunk)
 
     def finish(self) -> StoredBlob:
+        """Move the bytes to their address (or find them there) and stamp the blob's mtime, under the
+        store's shared lock: the collector, which deletes under the exclusive one, then sees it young."""
         self._out.close()
         sha = self._digest.hexdigest()
         final = self._store.path_of(sha)
-        if final.exists():
-            self.abort()
-            return StoredBlob(sha, self.size, 0)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self._tmp, final)
+        with _locked(self._store.root / LOCK_FILE, fcntl.LOCK_SH):
+            if final.exists():
+                os.utime(final)
+                self.abort()
+                return StoredBlob(sha, self.size, 0)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self._tmp, final)
+            os.utime(final)
         self._tmp = ""
         return StoredBlob(sha, self.size, self.size)
 
@@ -93,13 +111,34 @@ class LocalBlobWriter:
         self.abort()
 
 
+@contextmanager
+def _locked(path: Path, mode: int) -> Iterator[bool]:
+    """flock `path` (shared, exclusive, or non-blocking: then yields False when another holds it)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, mode)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock
+
+
+LOCK_FILE = ".lock"  # writers finishing: shared; the collector deleting: exclusive
+COLLECTOR_LOCK_FILE = ".collector.lock"  # one collector at a time
+
+
 class LocalBlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
+        for name in (LOCK_FILE, COLLECTOR_LOCK_FILE):  # made once, never removed: locks need one inode
+            (self.root / name).touch(mode=0o600, exist_ok=True)
 
     def path_of(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if not _is_digest(sha256):
             raise ValueError("not a sha256 hex digest")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -121,7 +160,56 @@ class LocalBlobStore:
         return self.path_of(sha256).exists()
 
     def delete(self, sha256: str) -> None:
+        """Remove bytes. Only the collector calls this (inside `exclusive`), after deciding they are garbage."""
         try:
             self.path_of(sha256).unlink()
         except FileNotFoundError:
             pass
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No writer finishes meanwhile (finishing takes the shared side of the same lock)."""
+        with _locked(self.root / LOCK_FILE, fcntl.LOCK_EX):
+            yield
+
+    @contextmanager
+    def collecting(self) -> Iterator[bool]:
+        """True if this caller is the one collector of the store now; False if another one runs."""
+        with _locked(self.root / COLLECTOR_LOCK_FILE, fcntl.LOCK_EX | fcntl.LOCK_NB) as mine:
+            yield mine
+
+    def aged(self, cutoff: float) -> Iterator[str]:
+        """The digests of stored blobs last written or handed out before `cutoff` (a time.time())."""
+        for first in _subdirs(self.root):
+            for second in _subdirs(first):
+                for entry in os.scandir(second):
+                    if _is_digest(entry.name) and entry.is_file() and entry.stat().st_mtime < cutoff:
+                        yield entry.name
+
+    def is_aged(self, sha256: str, cutoff: float) -> bool:
+        try:
+            return self.path_of(sha256).stat().st_mtime < cutoff
+        except FileNotFoundError:
+            return False
+
+    def sweep_temp(self, cutoff: float) -> int:
+        """Delete temp files untouched since `cutoff` (writers killed mid-way); how many went."""
+        removed = 0
+        for entry in os.scandir(self.root / "tmp"):
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # its writer finished or aborted meanwhile
+        return removed
+
+
+def _is_digest(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
+def _subdirs(path: Path) -> Iterator[Path]:
+    for entry in os.scandir(path):
+        if len(entry.name) == 2 and entry.is_dir() and all(c in "0123456789abcdef" for c in entry.name):
+            yield Path(entry.path)

@@ -1,4 +1,4 @@
-"""The `courseport` command: serve, worker, db upgrade, token create."""
+"""The `courseport` command: serve, worker, db upgrade, token create, blobs gc."""
 
 from __future__ import annotations
 
@@ -216,6 +216,36 @@ def worker(data_dir: str | None, database_url: str | None, concurrency: int, lea
         raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_worker_process(settings)
+
+
+@main.group("blobs")
+def blobs_group() -> None:
+    """Blob store commands."""
+
+
+@blobs_group.command("gc")
+@click.option("--data-dir", default=None, help="Folder of the SQLite file and the blobs.")
+@click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL")
+@click.option("--grace-seconds", default=None, type=click.FloatRange(min=0),
+              help="Keep unreferenced blobs and temp files younger than this (default: one hour). "
+                   "Uploads in flight are protected by it only: keep it well above a few seconds on a live store.")
+def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: float | None) -> None:
+    """Remove blobs nothing refers to or pins (orphans of failed, killed or ended imports, deleted
+    files) and temp files left by killed uploads. Safe beside running servers and workers."""
+    from courseport.core.blob_lifecycle import GRACE_SECONDS, collect
+
+    settings = _settings(data_dir, database_url)
+    if not _schema_is_current(settings):
+        raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
+    engine = make_engine(settings.effective_database_url)
+    try:
+        report = collect(engine, LocalBlobStore(settings.blob_dir),
+                         GRACE_SECONDS if grace_seconds is None else grace_seconds)
+    finally:
+        engine.dispose()
+    if not report.ran:
+        raise click.ClickException("another collection is running on this blob folder; nothing done")
+    click.echo(f"removed {report.blobs} unreferenced blobs and {report.temp_files} stale temp files")
 
 
 if __name__ == "__main__":

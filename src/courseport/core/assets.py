@@ -4,7 +4,8 @@ An asset is a package file like any other (`package_files`), so the player serve
 `destination` path. Course-level calls act on the newest version. `updateAssetPolicy` says whether
 the destination may (`lax`), must not (`reject`) or must (`strict`) already hold a file. Bytes are
 fetched or uploaded into the blob store between two short transactions (a check, then the write),
-so no transaction waits on the network and a refused or failed transfer records nothing.
+so no transaction waits on the network and a refused or failed transfer records nothing (its bytes,
+referred to by no row, are the collector's: core/blob_lifecycle.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import outbound
 from courseport.core.errors import InvalidInput, NotFound
-from courseport.core.package_imports import record_blobs
+from courseport.core.blob_lifecycle import record_blobs
 from courseport.core.scorm_courses import packaged_version
 from courseport.schema import PackageFile, PackageVersion, User
 from courseport.schema.base import utcnow

@@ -17,12 +17,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import signing
 from courseport.core.accounts import new_uuid
+from courseport.core.blob_lifecycle import record_blobs
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from courseport.core.folders import (
@@ -31,7 +31,7 @@ from courseport.core.folders import (
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import CourseRights, course_rights, require
 from courseport.core.tokens import authenticate
-from courseport.schema import Blob, Course, File, User
+from courseport.schema import Course, File, User
 from courseport.schema.base import utcnow
 
 ON_DUPLICATE = ("overwrite", "rename")
@@ -137,7 +137,7 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     if course is None or user is None or course.workflow_state == "deleted":
         raise NotFound("course")
     require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
-    _record_blob(db, stored)
+    record_blobs(db, {stored.sha256: stored.size})
     clashes = _files_named(db, course.id, ticket.folder_path)
     name = ticket.name
     if ticket.on_duplicate == "overwrite":
@@ -162,16 +162,6 @@ def add_file(db: Session, actor: User, course_ref: str | int, name: str, data: b
     ticket = start_upload(db, actor, course_ref, name=name, size=len(data), content_type=content_type,
                           folder_path=folder_path, on_duplicate="rename", max_upload_bytes=len(data))
     return finish_upload(db, ticket, blobs.put_stream([data], max_bytes=len(data)))
-
-
-def _record_blob(db: Session, stored: StoredBlob) -> None:
-    if db.get(Blob, stored.sha256) is not None:
-        return
-    try:
-        with db.begin_nested():
-            db.add(Blob(sha256=stored.sha256, size=stored.size))
-    except IntegrityError:
-        pass  # a concurrent upload of the same bytes recorded it first
 
 
 def _files_named(db: Session, course_id: int, folder_path: str) -> dict[str, list[File]]:

@@ -1,7 +1,9 @@
 """D2L course import jobs: a package uploaded into an offering is parsed and written as content.
 
 The request authorises the caller before it reads the package (`check_import`), streams the
-package into a blob and queues the job in its transaction; the job reads the
+package into a blob and queues the job, pinning the package to it, in its transaction (the package
+is kept while the job may still run, re-runs included, and left to the collector once it has ended:
+core/blob_lifecycle.py); the job reads the
 package through the safe zip reader, parses it (Common Cartridge or IMS content package; SCORM
 packages through the shared package parser), then writes every item in one transaction, so the
 course gets the whole import or nothing. Its progress message names the adaptation step.
@@ -15,7 +17,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy.orm import Session
 
-from courseport.core import cartridges, content, courses, job_callbacks, jobs, packages, pages
+from courseport.core import blob_lifecycle, cartridges, content, courses, job_callbacks, jobs, packages, pages
 from courseport.core.cartridges import Cartridge, Resource
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.job_callbacks import Callback
@@ -47,6 +49,7 @@ def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, fil
     job = jobs.enqueue(db, KIND, {"blob_sha256": blob_sha256, "filename": filename,
                                   "target_course_id": target.id}, user_id=actor.id, context_type="Course",
                        context_id=target.id, max_attempts=1)
+    blob_lifecycle.pin(db, job.id, [blob_sha256])
     if callback is not None:
         job_callbacks.attach(db, job, callback(job))
     return job

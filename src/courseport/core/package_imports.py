@@ -2,9 +2,11 @@
 by the job through core/outbound.py) and reference (a media URL, nothing stored).
 
 The request checks what it can (credentials, courseId, mayCreateNewVersion, tags, postbackUrl)
-and writes the job in its transaction. The job unpacks the package entry by entry into blobs
-(never whole in memory), parses its manifest, then writes the course, version, files and tags in
-one transaction: a failure leaves no course, no version, no rows, and removes the blobs it wrote.
+and writes the job, and its pin on the uploaded package, in its transaction. The job unpacks the
+package entry by entry into blobs (never whole in memory), pinning each to the job as it goes,
+parses its manifest, then writes the course, version, files and tags in one transaction: a failure
+leaves no course, no version, no rows. Nothing here deletes bytes: once the job has ended, its pins
+no longer count and the collector (core/blob_lifecycle.py) removes what no row refers to.
 With a `postbackUrl`, the job carries the dialect's callback (core.job_callbacks): when it ends,
 a delivery job of its own posts the outcome; the import never waits for the receiver.
 """
@@ -29,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import accounts, job_callbacks, jobs, outbound
+from courseport.core.blob_lifecycle import JobPins, pin, pin_now, record_blobs
 from courseport.core.courses import create_course
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from courseport.core.packages import ParsedPackage, media_type, parse_media, parse_package
@@ -36,7 +39,7 @@ from courseport.core.safe_zip import ArchiveSource, SafeZip, ZipLimits, is_zip, 
 from courseport.core.scorm_courses import CourseView, find_course, require_app_admin, tags_of
 from courseport.core.tags import add_tags, clean_tags
 from courseport.db import transaction
-from courseport.schema import Blob, Job, PackageFile, PackageVersion, User
+from courseport.schema import Job, PackageFile, PackageVersion, User
 from courseport.schema.base import utcnow
 from courseport.settings import Settings
 
@@ -89,6 +92,7 @@ def _queue(db: Session, actor: User, options: ImportOptions, source: dict[str, A
     payload = {"course_id": options.course_id, "may_create_new_version": options.may_create_new_version,
                "tags": clean_tags(list(options.tags)), "source": source, "media": media or {}, "user_id": actor.id}
     job = jobs.enqueue(db, KIND, payload, user_id=actor.id)
+    pin(db, job.id, [source.get("sha256")])  # the package stays until the job has ended
     if options.postback_url and options.postback is not None:
         job_callbacks.attach(db, job, options.postback(job))
     return job
@@ -144,38 +148,26 @@ def job_services(ctx: jobs.JobContext) -> tuple[Settings, BlobStore]:
 @jobs.job_handler(KIND)
 def run_package_import(ctx: jobs.JobContext) -> dict:
     settings, blobs = job_services(ctx)
-    payload, fresh = ctx.payload, []
-    try:
-        result = _import(ctx, settings, blobs, fresh)
-    except DomainError:
-        discard_unreferenced(ctx.engine, blobs, fresh + [payload["source"].get("sha256")])
-        raise
-    except Exception:
-        discard_unreferenced(ctx.engine, blobs, fresh)
-        raise
-    discard_unreferenced(ctx.engine, blobs, [payload["source"].get("sha256"), result.pop("source_sha256", None)])
-    return result
+    return _import(ctx, settings, blobs)
 
 
-def _import(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, fresh: list[str]) -> dict:
+def _import(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore) -> dict:
     source, media = ctx.payload["source"], ctx.payload["media"]
-    source_sha = None
     if source["kind"] == "reference":
         parsed, files = parse_media(urlparse(source["url"]).path or "media", source["url"], media), []
     else:
         if source["kind"] == "fetch":
             ctx.progress(2, "fetching the package", force=True)
-            source = _fetch(settings, blobs, source, fresh)
-        source_sha = source["sha256"]
-        parsed, files = _unpack(ctx, settings, blobs, source, media, fresh)
+            source = _fetch(ctx, settings, blobs, source)
+        parsed, files = _unpack(ctx, settings, blobs, source, media)
     with transaction(ctx.engine, write=True) as db:
         version = store_version(db, ctx.payload, parsed, files)
+        ctx.confirm_held(db)  # a worker that lost the job writes nothing
     return {"course_id": ctx.payload["course_id"], "version": version.version, "web_path": version.web_path,
-            "title": version.title, "warnings": parsed.warnings, "languages": parsed.languages,
-            "source_sha256": source_sha}
+            "title": version.title, "warnings": parsed.warnings, "languages": parsed.languages}
 
 
-def _fetch(settings: Settings, blobs: BlobStore, source: dict, fresh: list[str]) -> dict:
+def _fetch(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict) -> dict:
     policy = outbound.OutboundPolicy(allow=settings.outbound_allow, max_bytes=settings.max_upload_bytes)
     writer = blobs.open_writer(settings.max_upload_bytes)
     try:
@@ -183,8 +175,7 @@ def _fetch(settings: Settings, blobs: BlobStore, source: dict, fresh: list[str])
         stored = writer.finish()
     finally:
         writer.abort()
-    if stored.bytes_written:
-        fresh.append(stored.sha256)
+    pin_now(ctx.engine, ctx.job_id, [stored.sha256])
     name = posixpath.basename(urlparse(source["url"]).path) or "package"
     return {**source, "sha256": stored.sha256, "size": stored.size, "filename": name,
             "content_type": source.get("content_type") or (answered_type or "").split(";")[0].strip() or None}
@@ -211,13 +202,13 @@ def _limits(settings: Settings) -> ZipLimits:
                      max_unpacked_bytes=settings.package_max_unpacked_bytes)
 
 
-def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict, media: dict,
-            fresh: list[str]) -> tuple[ParsedPackage, list[StoredFile]]:
+def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict,
+            media: dict) -> tuple[ParsedPackage, list[StoredFile]]:
     with local_copy(blobs, source["sha256"]) as path, open(path, "rb") as fh:
         if is_zip(fh.read(4)):
             archive = SafeZip(fh, _limits(settings))
             parsed = parse_package(ArchiveSource(archive))
-            return parsed, _extract(ctx, blobs, path, archive, fresh)
+            return parsed, _extract(ctx, blobs, path, archive)
     name = posixpath.basename((source.get("filename") or "").replace("\\", "/"))
     kind = media_type(name, source.get("content_type"))
     if kind is None or member_path(name) is None:
@@ -226,14 +217,14 @@ def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: 
     return parse_media(name, name, media), [StoredFile(name, source["sha256"], source["size"], kind)]
 
 
-def _extract(ctx: jobs.JobContext, blobs: BlobStore, path: str, archive: SafeZip,
-             fresh: list[str]) -> list[StoredFile]:
-    """Every entry into the blob store. Workers each read their share through their own handle:
-    storing is file-system bound (a blob is a temp file, a fan-out folder, a rename), so a few at a
-    time overlap the waits. Totals stay bounded: no entry may exceed its declared size, and the
-    declared sizes were checked against the limit before anything was unpacked."""
+def _extract(ctx: jobs.JobContext, blobs: BlobStore, path: str, archive: SafeZip) -> list[StoredFile]:
+    """Every entry into the blob store, each pinned to the job within a moment of being stored.
+    Workers each read their share through their own handle: storing is file-system bound (a blob is
+    a temp file, a fan-out folder, a rename), so a few at a time overlap the waits. Totals stay
+    bounded: no entry may exceed its declared size, and the declared sizes were checked against the
+    limit before anything was unpacked."""
     parts = [archive.entries[n::EXTRACT_THREADS] for n in range(EXTRACT_THREADS)]
-    stop, done = threading.Event(), [0]
+    stop, done, pins = threading.Event(), [0], JobPins(ctx.engine, ctx.job_id)
 
     def work(part: list) -> list[StoredFile]:
         stored: list[StoredFile] = []
@@ -242,7 +233,8 @@ def _extract(ctx: jobs.JobContext, blobs: BlobStore, path: str, archive: SafeZip
             for entry in part:
                 if stop.is_set():
                     break
-                stored.append(_store_entry(blobs, reader, entry, fresh))
+                stored.append(_store_entry(blobs, reader, entry))
+                pins.add(stored[-1].sha256)
                 done[0] += 1
         return stored
 
@@ -250,13 +242,16 @@ def _extract(ctx: jobs.JobContext, blobs: BlobStore, path: str, archive: SafeZip
         futures = [pool.submit(work, part) for part in parts if part]
         try:
             while wait(futures, timeout=0.5, return_when=FIRST_EXCEPTION).not_done:
+                pins.flush()
                 ctx.progress(5 + 90 * done[0] / len(archive.entries), "extracting the package")
-            return [f for future in futures for f in future.result()]
+            files = [f for future in futures for f in future.result()]
         finally:
             stop.set()
+    pins.flush()
+    return files
 
 
-def _store_entry(blobs: BlobStore, reader: SafeZip, entry, fresh: list[str]) -> StoredFile:  # noqa: ANN001
+def _store_entry(blobs: BlobStore, reader: SafeZip, entry) -> StoredFile:  # noqa: ANN001
     writer = blobs.open_writer()
     try:
         for chunk in reader.chunks(entry):
@@ -264,8 +259,6 @@ def _store_entry(blobs: BlobStore, reader: SafeZip, entry, fresh: list[str]) -> 
         stored = writer.finish()
     finally:
         writer.abort()
-    if stored.bytes_written:
-        fresh.append(stored.sha256)
     kind = mimetypes.guess_type(entry.path)[0] or "application/octet-stream"
     return StoredFile(entry.path, stored.sha256, stored.size, kind)
 
@@ -300,24 +293,3 @@ def store_version(db: Session, payload: dict, parsed: ParsedPackage, files: list
     return version
 
 
-def record_blobs(db: Session, sizes: dict[str, int]) -> None:
-    """Blob rows for stored bytes, in one statement; rows another writer made first are kept."""
-    if not sizes:
-        return
-    if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    rows = [{"sha256": sha, "size": size, "created_at": utcnow()} for sha, size in sizes.items()]
-    db.execute(dialect_insert(Blob).on_conflict_do_nothing(index_elements=["sha256"]), rows)
-
-
-def discard_unreferenced(engine, blobs: BlobStore, shas: list[str | None]) -> None:  # noqa: ANN001
-    """Delete blobs this import wrote that no row refers to (it failed, or they were scaffolding)."""
-    wanted = {s for s in shas if s}
-    if not wanted:
-        return
-    with transaction(engine, write=False) as db:
-        kept = set(db.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
-    for sha in wanted - kept:
-        blobs.delete(sha)

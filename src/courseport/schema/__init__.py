@@ -14,7 +14,7 @@ from courseport.schema.courses import (
     Favorite,
     Section,
 )
-from courseport.schema.files import Blob, File
+from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.content import (
     AssignmentOverride,
     ContentItem,
@@ -57,6 +57,7 @@ __all__ = [
     "Favorite",
     "Section",
     "Blob",
+    "BlobPin",
     "File",
     "AssignmentOverride",
     "ContentItem",

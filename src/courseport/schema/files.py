@@ -17,6 +17,15 @@ class Blob(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BlobPin(Base):
+    """A blob a job holds (its package, the entries it unpacked): kept while the job is queued or
+    running, whatever other rows say. See core/blob_lifecycle.py."""
+
+    __tablename__ = "blob_pins"
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
 class File(Base):
     __tablename__ = "files"
     __table_args__ = (Index("ix_files_course_lineage", "course_id", "lineage_id"),)  # a copy's file lookups

@@ -13,19 +13,12 @@ from litestar.response import Stream
 from courseport.blobs import StoredBlob
 from courseport.core import assets, outbound, scorm_courses
 from courseport.core.errors import InvalidInput
-from courseport.core.package_imports import discard_unreferenced
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, iso, post
 
 
 def _placed(placed: assets.PlacedAsset) -> dict:
     return {"filename": placed.filename, "destination": placed.destination}
-
-
-def _discard(call: Call, stored: StoredBlob) -> None:
-    """Bytes this call stored for nothing (the asset was refused): no row refers to them."""
-    if stored.bytes_written:
-        discard_unreferenced(call.services.engine, call.services.blobs, [stored.sha256])
 
 
 def _import(call: Call, course_id: str, version: int | None) -> dict:
@@ -38,12 +31,9 @@ def _import(call: Call, course_id: str, version: int | None) -> dict:
 
 
 def _record(call: Call, where: assets.AssetTarget, stored: StoredBlob, filename: str | None) -> dict:
-    try:
-        with call.write() as (db, me):
-            placed = assets.place_asset(db, me, where, stored, filename)
-    except BaseException:
-        _discard(call, stored)
-        raise
+    """Bytes of a refused asset stay unreferenced until the collector removes them (blob_lifecycle)."""
+    with call.write() as (db, me):
+        placed = assets.place_asset(db, me, where, stored, filename)
     return _placed(placed)
 
 
@@ -72,11 +62,7 @@ def _check_upload(call: Call, course_id: str, version: int | None) -> assets.Ass
 def _record_upload(call: Call, where: assets.AssetTarget, upload: ReceivedUpload) -> dict:
     if upload.stored is None:
         raise InvalidInput("file", "file is required")
-    try:
-        where = replace(where, destination=assets.clean_destination(upload.fields.get("destination")))
-    except BaseException:
-        _discard(call, upload.stored)
-        raise
+    where = replace(where, destination=assets.clean_destination(upload.fields.get("destination")))
     return _record(call, where, upload.stored, upload.filename)
 
 

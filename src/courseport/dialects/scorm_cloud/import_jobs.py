@@ -10,7 +10,6 @@ import anyio
 import litestar
 from litestar import Request
 
-from courseport.blobs import StoredBlob
 from courseport.core import package_imports
 from courseport.core.errors import InvalidInput
 from courseport.core.job_callbacks import Callback
@@ -85,11 +84,7 @@ async def create_upload_import(request: Request) -> dict:
     upload = await receive_upload(request, call.services.blobs.open_writer(settings.max_upload_bytes))
     if upload.stored is None:
         raise InvalidInput("file", "file is required")
-    try:
-        return await anyio.to_thread.run_sync(_queue_upload, call, options, upload)
-    except BaseException:
-        await anyio.to_thread.run_sync(_discard, call, upload.stored)
-        raise
+    return await anyio.to_thread.run_sync(_queue_upload, call, options, upload)  # refused: the collector's
 
 
 def _check_upload(call: Call, options: ImportOptions) -> None:
@@ -113,11 +108,6 @@ def _content_metadata(text: str | None) -> dict[str, Any]:
         return _media(json.loads(text), "contentMetadata")
     except ValueError:
         raise InvalidInput("contentMetadata", "contentMetadata must be a JSON object") from None
-
-
-def _discard(call: Call, stored: StoredBlob) -> None:
-    if stored.bytes_written:
-        package_imports.discard_unreferenced(call.services.engine, call.services.blobs, [stored.sha256])
 
 
 @get("/courses/importJobs/{job_id:str}")
