@@ -5,7 +5,6 @@ offset/limit paging, error bodies `{"status", "message"}` and the rate-limit hea
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import litestar
 from litestar import Request, Response
@@ -24,7 +23,7 @@ from courseport.core import oauth_clients
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.paging import Slice, Window
 from courseport.db import transaction
-from courseport.dialects.params import merge
+from courseport.dialects.params import INT64_MAX, camel, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 
@@ -38,6 +37,9 @@ VERSIONS = ("v1", "v2", "v3")
 DEFAULT_LIMIT = MAX_LIMIT = 100
 _ID_KINDS = ("courseId", "externalId", "uuid")
 _CLIENT = "blackboard_client"  # scope state key: the OAuth client a call was made with
+
+
+path_param_name = camel  # how errors name a path parameter (courseId, as Learn's reference does)
 
 
 def on_versions(decorator: Any, path: str, fn: Any, versions: tuple[str, ...] = VERSIONS,
@@ -55,7 +57,7 @@ def learn_id(n: int | None) -> str | None:
 def primary_number(text: str) -> int | None:
     parts = text.split("_")
     if len(parts) == 3 and parts[0] == "" and parts[1].isdigit() and parts[2] == "1":
-        return int(parts[1])
+        return int(parts[1]) if len(parts[1]) <= 19 and int(parts[1]) <= INT64_MAX else None  # no record past 64 bits
     return None
 
 
@@ -125,7 +127,7 @@ class Call:
         if value in (None, ""):
             return default
         try:
-            return int(value)
+            return parse_int(value, name)
         except ValueError:
             raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
 
@@ -225,15 +227,12 @@ async def provide_call(request: Request) -> Call:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
     if raw and ctype == "application/x-www-form-urlencoded":
-        body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        body = dict(form_pairs(raw))
     elif raw:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("body", "the request body is not valid JSON") from None
+        body = decode_json(raw)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query = query_pairs(request.scope)
     host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
     return Call(request.app.state.services, query, body, token, request.url.path, request.scope,
                 f"{request.url.scheme}://{host}", basic_credentials(auth))

@@ -8,14 +8,13 @@ Other errors carry a problem body `{"type", "title", "status", "detail"}`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_plus
+from urllib.parse import quote, unquote_plus
 
 import litestar
 from litestar import Request, Response
@@ -26,6 +25,7 @@ from courseport.core.d2l_apps import SignedCall, TimestampOutOfRange
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.tokens import authenticate as token_user
 from courseport.db import transaction
+from courseport.dialects.params import INT64_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 
@@ -43,6 +43,9 @@ VERSIONS: dict[str, tuple[str, ...]] = {
 UNSTABLE = "unstable"
 ID_KEY_PARAMS = ("x_a", "x_b", "x_c", "x_d", "x_t")
 PAGE_SIZE = 100
+
+
+path_param_name = camel  # how errors name a path parameter (orgUnitId, as the Valence reference does)
 
 
 def d2l_id(n: int | None) -> str | None:
@@ -111,10 +114,7 @@ class Call:
                 self._user(db)
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.raw_body) if self.raw_body else None
-        except ValueError:
-            raise InvalidInput("body", "The request body is not valid JSON.") from None
+        return decode_json(self.raw_body) if self.raw_body else None
 
     def block(self) -> dict[str, Any]:
         body = self.json()
@@ -158,7 +158,7 @@ def _check_version(request: Request) -> None:
 
 async def provide_call(request: Request) -> Call:
     _check_version(request)
-    pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    pairs = query_pairs(request.scope)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = b"" if ctype == "multipart/form-data" else await request.body()
     auth = request.headers.get("authorization", "")
@@ -223,10 +223,16 @@ def block_fields(block: dict[str, Any], spec: dict[str, tuple[str, bool]]) -> di
     return out
 
 
+# Brightspace's limits on org unit text (its Standard CSV reference: name 128, code 50 characters).
+MAX_LENGTHS = {"Name": 128, "Code": 50}
+
+
 def field_value(value: Any, kind: str, name: str) -> Any:
     if value is None and kind.endswith("|null"):
         return None
     if kind in (STRING, OPTIONAL_STRING) and isinstance(value, str):
+        if len(value) > MAX_LENGTHS.get(name, len(value)):
+            raise InvalidInput(name, f"{name} may be at most {MAX_LENGTHS[name]} characters long.")
         return value
     if kind == BOOLEAN and isinstance(value, bool):
         return value
@@ -243,9 +249,9 @@ def field_value(value: Any, kind: str, name: str) -> Any:
 
 def to_d2lid(value: Any, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+        return check_int(value, name)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 19:
+        return check_int(int(value), name)
     raise InvalidInput(name, f"{name} must be a D2LID (a number).")
 
 
@@ -264,4 +270,6 @@ def route_id(text: str, what: str = "org unit") -> int:
     """A D2LID in a route; anything but digits names nothing."""
     if not text.isdigit():
         raise NotFound(what, f"No such {what}.")
+    if len(text) > 19 or int(text) > INT64_MAX:
+        raise InvalidInput(what, f"The {what} id must be a D2LID of at most {INT64_MAX}.")
     return int(text)
