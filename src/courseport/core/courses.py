@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import accounts
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
@@ -78,7 +79,7 @@ def _lookup(ref: str | int) -> tuple[str, Any] | None:
     for prefix in _ID_PREFIXES:
         if ref.startswith(prefix):
             return prefix, ref[len(prefix):]
-    return ("", int(ref)) if ref.isdigit() and len(ref) < 19 else None
+    return ("", store_id(ref)) if is_id(ref) else None
 
 
 def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False) -> Course:

@@ -21,10 +21,10 @@ from urllib.parse import parse_qsl
 import python_multipart
 
 from courseport.core.errors import InvalidInput
+from courseport.core.ids import INT64_MAX, INT64_MIN
 
 _PART = re.compile(r"\[([^\]]*)\]")
 MAX_DEPTH = 32  # Rack's own limit for nested parameters
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # A field's path in a body (keys and list positions) -> its name as the face spells it.
 Namer = Callable[[list[str | int]], str]
 

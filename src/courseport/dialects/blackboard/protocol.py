@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from courseport.core import oauth_clients
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.paging import Slice, Window
+from courseport.core.ids import store_id
 from courseport.db import transaction
-from courseport.dialects.params import INT64_MAX, camel, decode_json, form_pairs, merge, parse_int, query_pairs
+from courseport.dialects.params import camel, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 
@@ -56,8 +57,8 @@ def learn_id(n: int | None) -> str | None:
 
 def primary_number(text: str) -> int | None:
     parts = text.split("_")
-    if len(parts) == 3 and parts[0] == "" and parts[1].isdigit() and parts[2] == "1":
-        return int(parts[1]) if len(parts[1]) <= 19 and int(parts[1]) <= INT64_MAX else None  # no record past 64 bits
+    if len(parts) == 3 and parts[0] == "" and parts[2] == "1":
+        return store_id(parts[1]) if parts[1].strip() == parts[1] else None  # None past 64 bits: no record has it
     return None
 
 

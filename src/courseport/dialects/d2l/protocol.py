@@ -24,6 +24,7 @@ from courseport.core import d2l_apps
 from courseport.core.d2l_apps import SignedCall, TimestampOutOfRange
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.tokens import authenticate as token_user
+from courseport.core.ids import is_id, store_id
 from courseport.db import transaction
 from courseport.dialects.params import INT64_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
@@ -250,8 +251,8 @@ def field_value(value: Any, kind: str, name: str) -> Any:
 def to_d2lid(value: Any, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return check_int(value, name)
-    if isinstance(value, str) and value.isdigit() and len(value) <= 19:
-        return check_int(int(value), name)
+    if isinstance(value, str) and is_id(value):
+        return store_id(value)
     raise InvalidInput(name, f"{name} must be a D2LID (a number).")
 
 
@@ -268,8 +269,8 @@ def to_datetime(value: Any, name: str) -> datetime:
 
 def route_id(text: str, what: str = "org unit") -> int:
     """A D2LID in a route; anything but digits names nothing."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise NotFound(what, f"No such {what}.")
-    if len(text) > 19 or int(text) > INT64_MAX:
+    if not is_id(text):
         raise InvalidInput(what, f"The {what} id must be a D2LID of at most {INT64_MAX}.")
     return int(text)
