@@ -17,6 +17,7 @@ from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 
 HUGE = 2**64
+BIG = 2**40  # within 64 bits, past the 32 bits of PostgreSQL's integer columns (ids included)
 DEEP = "[" * 5000 + "]" * 5000
 
 
@@ -99,8 +100,9 @@ def test_json_nested_past_the_limit_names_the_field(world, face):
     refused(world, face, body[:-1] + ', "deep": ' + "[" * 40 + "]" * 40 + "}", "deep[0]")
 
 
-def test_integer_past_64_bits_in_a_field(world, face):
-    refused(world, face, json.dumps(face.int_body), face.int_field)
+@pytest.mark.parametrize("number", [HUGE, BIG])
+def test_integer_out_of_range_in_a_field(world, face, number):
+    refused(world, face, json.dumps(face.int_body).replace(str(HUGE), str(number)), face.int_field)
 
 
 def test_lone_surrogate(world, face):
@@ -124,13 +126,16 @@ def test_nine_megabyte_course_name_is_not_stored(world):
     refused(world, face, json.dumps(face.body("x" * 9_000_000)), "course[name]")
 
 
+@pytest.mark.parametrize("number", [HUGE, BIG])
 @pytest.mark.parametrize("path, field", [
-    (f"/api/v1/files/{HUGE}", "file_id"),
-    (f"/api/v1/folders/{HUGE}", "folder_id"),
-    (f"/api/v2/courses/golf/versions/{HUGE}", "version"),
-    (f"/d2l/api/lp/1.4/courses/{HUGE}", "course offering"),
+    ("/api/v1/files/{}", "file_id"),
+    ("/api/v1/folders/{}", "folder_id"),
+    ("/api/v1/progress/{}", "progress_id"),
+    ("/api/v2/courses/golf/versions/{}", "version"),
+    ("/d2l/api/lp/1.4/courses/{}", "course offering"),
 ])
-def test_integer_past_64_bits_in_a_path(world, path, field):
+def test_integer_out_of_range_in_a_path(world, path, field, number):
+    path = path.format(number)
     scorm = ScormApp(world)
     http = scorm.http if path.startswith("/api/v2") else world.client(world.admin_token)
     answer = http.get(path.removeprefix("/api/v2") if path.startswith("/api/v2") else path)
@@ -138,9 +143,12 @@ def test_integer_past_64_bits_in_a_path(world, path, field):
     assert field in answer.text
 
 
-@pytest.mark.parametrize("path", [f"/api/v1/courses/{HUGE}", f"/learn/api/public/v3/courses/_{HUGE}_1"])
-def test_course_id_forms_past_64_bits_name_nothing(world, path):
-    """String id forms (Canvas course refs, Learn `_N_1`) past 64 bits are ids no course has."""
+@pytest.mark.parametrize("path", [f"/api/v1/courses/{HUGE}", f"/learn/api/public/v3/courses/_{HUGE}_1",
+                                  f"/api/v1/courses/{BIG}", f"/learn/api/public/v3/courses/_{BIG}_1",
+                                  "/api/v1/courses/%C2%B3/users"])
+def test_course_id_forms_no_course_can_have_name_nothing(world, path):
+    """String id forms (Canvas course refs, Learn `_N_1`) past the id range, or of digits int() refuses
+    ("³"), are ids no course has."""
     token = world.blackboard_token() if path.startswith("/learn") else world.admin_token
     assert world.client(token).get(path).status_code == 404
 

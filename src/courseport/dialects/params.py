@@ -3,7 +3,8 @@ parameters (`course[name]`, `include[]`, `a[b][]`) from query strings, form bodi
 
 The shape rules (each refusal an `InvalidInput` naming the field as the face spells it):
 - nesting at most MAX_DEPTH levels (JSON bodies and bracketed parameter names alike);
-- integers within the store's 64-bit signed range (JSON numbers, path ids, integer parameters);
+- integers within what the store's integer columns hold (32-bit signed: path ids, integer parameters,
+  typed integer fields), and no JSON number past 64 bits anywhere;
 - text without NUL characters (PostgreSQL cannot store them) or lone surrogates (not Unicode text);
 - JSON numbers finite (no NaN, Infinity, or 1e400).
 """
@@ -21,7 +22,7 @@ from urllib.parse import parse_qsl
 import python_multipart
 
 from courseport.core.errors import InvalidInput
-from courseport.core.ids import INT64_MAX, INT64_MIN
+from courseport.core.ids import INT64_MAX, INT64_MIN, INT_MAX, INT_MIN
 
 _PART = re.compile(r"\[([^\]]*)\]")
 MAX_DEPTH = 32  # Rack's own limit for nested parameters
@@ -58,14 +59,15 @@ def check_text(value: str, name: str) -> str:
     return value
 
 
-def check_int(value: int, name: str) -> int:
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise InvalidInput(name, f"{name} must be an integer between {INT64_MIN} and {INT64_MAX}")
+def check_int(value: int, name: str, low: int = INT_MIN, high: int = INT_MAX) -> int:
+    """An integer parameter or field within what an integer column holds (core/ids.py)."""
+    if not low <= value <= high:
+        raise InvalidInput(name, f"{name} must be an integer between {low} and {high}")
     return value
 
 
 def parse_int(text: str, name: str) -> int:
-    """A decimal integer parameter in the 64-bit range; ValueError when it is not a number at all."""
+    """A decimal integer parameter in the store's range; ValueError when it is not a number at all."""
     return check_int(int(text.strip()), name)
 
 
@@ -82,7 +84,7 @@ def check_value(data: Any, name: Namer) -> Any:
         elif isinstance(node, bool):
             continue
         elif isinstance(node, int):
-            check_int(node, name(path))
+            check_int(node, name(path), INT64_MIN, INT64_MAX)
         elif isinstance(node, float) and not math.isfinite(node):
             raise InvalidInput(name(path), f"{name(path)} must be a finite number")
         elif isinstance(node, dict):

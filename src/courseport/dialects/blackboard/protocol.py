@@ -24,7 +24,7 @@ from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllow
 from courseport.core.paging import Slice, Window
 from courseport.core.ids import store_id
 from courseport.db import transaction
-from courseport.dialects.params import camel, decode_json, form_pairs, merge, parse_int, query_pairs
+from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 
@@ -190,6 +190,8 @@ def typed(value: Any, kind: type | None, name: str) -> Any:
         return to_datetime(value, name)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidInput(name, f"{name} must be an integer")
+    if kind is int:
+        return check_int(value, name)
     if kind is bool and not isinstance(value, bool):
         raise InvalidInput(name, f"{name} must be true or false")
     if kind is str and not isinstance(value, str):

@@ -26,7 +26,7 @@ from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllow
 from courseport.core.tokens import authenticate as token_user
 from courseport.core.ids import is_id, store_id
 from courseport.db import transaction
-from courseport.dialects.params import INT64_MAX, camel, check_int, decode_json, query_pairs
+from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 
@@ -272,5 +272,5 @@ def route_id(text: str, what: str = "org unit") -> int:
     if not (text.isascii() and text.isdigit()):
         raise NotFound(what, f"No such {what}.")
     if not is_id(text):
-        raise InvalidInput(what, f"The {what} id must be a D2LID of at most {INT64_MAX}.")
+        raise InvalidInput(what, f"The {what} id must be a D2LID of at most {INT_MAX}.")
     return int(text)
