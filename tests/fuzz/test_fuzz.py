@@ -19,7 +19,7 @@ from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 
 HERE = Path(__file__).parent
-EXAMPLES = 3  # per operation and generation mode: the four faces together stay near a minute per database
+EXAMPLES = 5  # per operation and generation mode: the four faces take ~25 s per database on 2 idle cores
 SETTINGS = hypothesis.settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                                suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate],
                                report_multiple_bugs=False)
@@ -70,7 +70,10 @@ def server_errors(schema, base_url: str, headers: dict[str, str]) -> list[str]:
     found: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        # Invalid text path parameters hardly exist (any text is text): hypothesis would spend seconds
+        # looking for them, so invalid inputs go only where a body or query can be wrong.
+        invalid = len(operation.body) + len(operation.query) > 0
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)[:1 + invalid]:
             @SETTINGS
             @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
             def run(case) -> None:  # noqa: ANN001
