@@ -21,6 +21,7 @@ from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
 from courseport.dialects.d2l import protocol as d2l_protocol
 from courseport.dialects.d2l.routes import ROUTES as D2L_ROUTES
+from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
@@ -98,11 +99,21 @@ def _error_handler(protocol):  # noqa: ANN001, ANN202
     return handle
 
 
+def _path_check(protocol):  # noqa: ANN001, ANN202
+    """before_request of one dialect's router: path parameters pass the input rules (params.py)."""
+
+    async def check(request: Request) -> None:
+        check_path_params(request.path_params, protocol.path_param_name)
+
+    return check
+
+
 def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> Router:  # noqa: ANN001
     handler = _error_handler(protocol)
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(protocol.provide_call)},
-                  exception_handlers={DomainError: handler, Exception: handler})
+                  exception_handlers={DomainError: handler, Exception: handler},
+                  before_request=_path_check(protocol))
 
 
 async def _default_headers(message: dict, scope: dict) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core.errors import NotAllowed, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.row_reads import RowRead
@@ -88,9 +89,9 @@ def resolve_account(db: Session, ref: str) -> Account:
         if account is None or account.workflow_state == "deleted":
             raise NotFound("account")
         return account
-    if not ref.isdigit():
+    if store_id(ref) is None:
         raise NotFound("account")
-    return get_account(db, int(ref))
+    return get_account(db, store_id(ref))
 
 
 def ancestor_ids(db: Session, account_id: int) -> list[int]:
@@ -136,7 +137,7 @@ def get_term(db: Session, root_account_id: int, ref: str | int) -> Term:
     if ref.startswith("sis_term_id:"):
         term = db.scalar(select(Term).where(Term.sis_term_id == ref.split(":", 1)[1]))
     else:
-        term = db.get(Term, int(ref)) if ref.isdigit() else None
+        term = db.get(Term, store_id(ref)) if is_id(ref) else None
     if term is None or term.root_account_id != root_account_id:
         raise NotFound("term")
     return term

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import content
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotFound
@@ -147,14 +148,14 @@ def checked_rules(rules: dict[str, Any]) -> dict[str, Any]:
     for key in ("drop_lowest", "drop_highest"):
         if rules.get(key) not in (None, ""):
             value = str(rules[key]).strip()
-            if not value.isdigit():
+            if store_id(value) is None:
                 raise InvalidInput(f"rules[{key}]", f"rules[{key}] must be a whole number of 0 or more")
             if int(value):
                 out[key] = int(value)
     never = rules.get("never_drop")
     if never not in (None, "", []):
         ids = never if isinstance(never, list) else list(never.values()) if isinstance(never, dict) else [never]
-        if not all(str(i).strip().isdigit() for i in ids):
+        if not all(is_id(i) for i in ids):
             raise InvalidInput("rules[never_drop]", "rules[never_drop] must list assignment ids")
         out["never_drop"] = [int(str(i).strip()) for i in ids]
     return out

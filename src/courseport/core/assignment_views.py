@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import assignment_groups, overrides
 from courseport.core.assignments import DATE_NAMES, Access, access_for, readable_assignment, visible_items
 from courseport.core.due_dates import STUDENT_TYPES, effective_dates
@@ -91,7 +92,7 @@ def list_assignments(db: Session, actor: User, course_ref: str | int, query: Ass
     if query.group_id is not None:
         stmt = stmt.where(ContentItem.parent_id == assignment_groups.group_in(db, access.course.id, query.group_id).id)
     if query.assignment_ids:
-        stmt = stmt.where(ContentItem.id.in_([int(i) for i in query.assignment_ids if i.isdigit()]))
+        stmt = stmt.where(ContentItem.id.in_([store_id(i) for i in query.assignment_ids if is_id(i)]))
     items = visible_items(db, access, list(db.scalars(stmt)))
     if query.search_term:
         items = [i for i in items if query.search_term.lower() in i.title.lower()]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id
 from courseport.core import content, files
 from courseport.core.blueprint_files import FILE_COLUMN_NAMES, FILE_RESTRICTION_CLASSES
 from courseport.core.content import RESTRICTION_CLASSES
@@ -152,7 +153,7 @@ def _locked_object(db: Session, template: BlueprintTemplate, content_type: str,
         except NotFound:
             raise NotFound(content_type.replace("_", " ")) from None
         return "item", item.id, item.lineage_id or item.id
-    if not str(content_id).isdigit():
+    if store_id(content_id) is None:
         raise NotFound(content_type.replace("_", " "))
     if content_type in CONTENTLESS:
         return content_type, int(content_id), int(content_id)

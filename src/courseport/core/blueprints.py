@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import accounts, blueprint_locks, blueprint_sync, jobs
 from courseport.core.courses import readable_course, resolve_course
 from courseport.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -100,7 +101,7 @@ def update_associations(db: Session, actor: User, course_ref: str | int, templat
         if course.id not in current:
             db.add(BlueprintSubscription(template_id=template.id, child_course_id=course.id))
     for ref in to_remove:
-        subscription = current.get(int(ref)) if str(ref).isdigit() else None
+        subscription = current.get(store_id(ref)) if is_id(ref) else None
         if subscription is not None:
             subscription.workflow_state = "deleted"
     db.flush()
@@ -217,7 +218,7 @@ def _subscription(db: Session, course: Course, subscription_ref: str) -> Bluepri
     stmt = select(BlueprintSubscription).where(BlueprintSubscription.child_course_id == course.id)
     if subscription_ref == "default":
         stmt = stmt.where(BlueprintSubscription.workflow_state == "active")
-    elif subscription_ref.isdigit():
+    elif is_id(subscription_ref):
         stmt = stmt.where(BlueprintSubscription.id == int(subscription_ref))
     else:
         raise NotFound("blueprint subscription")

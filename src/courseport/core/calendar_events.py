@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import content
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
@@ -64,7 +65,7 @@ def course_ref_of(context_code: str | None) -> str:
 
 
 def _event(db: Session, event_id: str | int, *, include_deleted: bool = False) -> ContentItem:
-    item = db.get(ContentItem, int(event_id)) if str(event_id).isdigit() else None
+    item = db.get(ContentItem, store_id(event_id)) if is_id(event_id) else None
     if item is None or item.type != "calendar_event" or (item.workflow_state == "deleted" and not include_deleted):
         raise NotFound("calendar event")
     return item

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.schema.content import ContentItem, ContentLink
 
@@ -164,7 +165,7 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
 
 def get_item(db: Session, course_id: int, item_id: int | str, item_type: str | Iterable[str]) -> ContentItem:
     types = {item_type} if isinstance(item_type, str) else set(item_type)
-    item = db.get(ContentItem, int(item_id)) if str(item_id).isdigit() else None
+    item = db.get(ContentItem, store_id(item_id)) if is_id(item_id) else None
     if item is None or item.course_id != course_id or item.type not in types or item.workflow_state == "deleted":
         raise NotFound(next(iter(types)).replace("_", " "))
     return item
@@ -192,11 +193,11 @@ def sync_links(db: Session, item: ContentItem) -> None:
     for course_id, kind, ref in set(_LINK.findall(item.body or "")):
         if int(course_id) != item.course_id:
             continue
-        if kind == "files" and ref.isdigit():
+        if kind == "files" and is_id(ref):
             db.add(ContentLink(item_id=item.id, target_file_id=int(ref)))
             continue
-        column = ContentItem.slug if kind == "pages" and not ref.isdigit() else ContentItem.id
-        value = ref if column is ContentItem.slug else int(ref) if ref.isdigit() else None
+        column = ContentItem.slug if kind == "pages" and not is_id(ref) else ContentItem.id
+        value = ref if column is ContentItem.slug else store_id(ref)
         if value is None:
             continue
         target = db.scalar(select(ContentItem.id).where(

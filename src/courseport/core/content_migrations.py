@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import copying, jobs
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, NotFound
@@ -66,7 +67,7 @@ def list_copies(db: Session, actor: User, course_ref: str | int, window: Window)
 
 def get_copy(db: Session, actor: User, course_ref: str | int, copy_id: int | str) -> CopyRecord:
     course, _ = readable_course(db, actor, course_ref, MANAGE)
-    job = db.scalar(_copies(course.id).where(Job.id == int(copy_id))) if str(copy_id).isdigit() else None
+    job = db.scalar(_copies(course.id).where(Job.id == store_id(copy_id))) if is_id(copy_id) else None
     if job is None:
         raise NotFound("content migration")
     return _record(db, job)

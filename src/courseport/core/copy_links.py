@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core.content import field_hash
 from courseport.core.copy_tables import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
 from courseport.core.errors import InvalidInput
@@ -63,9 +64,9 @@ def rewrite_syllabus(db: Session, plan: CopyPlan) -> None:
 
 
 def _reference_maps(db: Session, plan: CopyPlan, refs: list[tuple[str | None, str | None]]) -> dict[str, dict]:
-    item_ids = {int(ref) for kind, ref in refs if kind and kind != "files" and ref and ref.isdigit()}
-    file_ids = {int(ref) for kind, ref in refs if kind == "files" and ref and ref.isdigit()}
-    slugs = {ref for kind, ref in refs if kind == "pages" and ref and not ref.isdigit()}
+    item_ids = {store_id(ref) for kind, ref in refs if kind and kind != "files" and is_id(ref)}
+    file_ids = {store_id(ref) for kind, ref in refs if kind == "files" and is_id(ref)}
+    slugs = {ref for kind, ref in refs if kind == "pages" and ref and not is_id(ref)}
     return {"items": lineage_map(db, plan, ITEMS, item_ids), "files": lineage_map(db, plan, FILES, file_ids),
             "slugs": _slug_map(db, plan, slugs)}
 
@@ -86,11 +87,11 @@ def _rewritten(match: re.Match[str], target_id: int, maps: dict[str, dict]) -> s
     if kind is None:
         return f"/courses/{target_id}"
     if kind == "files":
-        new = maps["files"].get(int(ref)) if ref.isdigit() else None
-    elif kind == "pages" and not ref.isdigit():
+        new = maps["files"].get(store_id(ref)) if is_id(ref) else None
+    elif kind == "pages" and not is_id(ref):
         new = maps["slugs"].get(ref)
     else:
-        new = maps["items"].get(int(ref)) if ref.isdigit() else None
+        new = maps["items"].get(store_id(ref)) if is_id(ref) else None
     if new is None:
         return match.group(0)  # not copied: the link keeps working against the source
     return f"/courses/{target_id}/{kind}/{new}"

@@ -43,7 +43,8 @@ UPDATE_FIELDS: dict[str, type] = {
     "locale.id": str, "locale.force": bool,
 }
 CREATE_FIELDS: dict[str, type] = {"courseId": str, "organization": bool, "ultraStatus": str, **UPDATE_FIELDS}
-_MAX_LENGTHS = {"courseId": 100, "name": 333, "externalId": 256, "dataSourceId": 64,
+# Learn's documented limits, but name: Learn allows 333, the store keeps a course name's 255 (courses.MAX_LENGTHS).
+_MAX_LENGTHS = {"courseId": 100, "name": courses.MAX_LENGTHS["name"], "externalId": 256, "dataSourceId": 64,
                 "enrollment.accessCode": 50, "locale.id": 16}
 _ENUMS = {"availability.available": tuple(AVAILABILITY), "availability.duration.type": DURATION_TYPES,
           "enrollment.type": ENROLLMENT_TYPES, "ultraStatus": ULTRA_STATUSES}

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts, html  # html: a module reference, as html refers back to this module
+from courseport.core.ids import is_id, store_id
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.time_zones import to_iana
@@ -49,6 +50,8 @@ COURSE_FIELDS: dict[str, type] = {
 }
 # Course attributes holding HTML: stored only as the one sanitiser (core/html.py) leaves them.
 HTML_FIELDS = ("syllabus_body", "public_description")
+# The longest text each course attribute keeps: its column's length (name and course_code: Canvas's 255).
+MAX_LENGTHS = {c.key: c.type.length for c in Course.__table__.columns if isinstance(c.type, String) and c.type.length}
 _ADMIN_FIELDS = {"account_id", "term_id", "sis_course_id", "integration_id", "storage_quota_mb",
                  "blueprint", "template"}
 # Identity, content and content-derived state stay with the course a reset replaces.
@@ -78,7 +81,7 @@ def _lookup(ref: str | int) -> tuple[str, Any] | None:
     for prefix in _ID_PREFIXES:
         if ref.startswith(prefix):
             return prefix, ref[len(prefix):]
-    return ("", int(ref)) if ref.isdigit() and len(ref) < 19 else None
+    return ("", store_id(ref)) if is_id(ref) else None
 
 
 def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False) -> Course:
@@ -130,7 +133,7 @@ def create_course(
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     root_id = account.root_account_id or account.id
-    name = (fields.get("name") or "").strip() or "Unnamed Course"
+    name = check_length("name", (fields.get("name") or "").strip()) or "Unnamed Course"
     course = Course(
         uuid=accounts.new_uuid(), lti_context_id=accounts.new_uuid(), account_id=account.id,
         root_account_id=root_id, enrollment_term_id=accounts.default_term(db, root_id).id,
@@ -268,7 +271,16 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
         raise InvalidInput("end_at", "end_at must not be before start_at")
 
 
+def check_length(key: str, value: Any) -> Any:
+    """`value` if it fits the course attribute `key`; InvalidInput naming the attribute otherwise."""
+    limit = MAX_LENGTHS.get(key)
+    if limit and isinstance(value, str) and len(value) > limit:
+        raise InvalidInput(key, f"{key} may be at most {limit} characters long")
+    return value
+
+
 def _check_value(key: str, value: Any) -> None:
+    check_length(key, value.strip() if key == "name" and isinstance(value, str) else value)
     allowed = {"license": LICENSES, "default_view": DEFAULT_VIEWS, "course_format": COURSE_FORMATS,
                "grade_passback_setting": PASSBACK_SETTINGS}.get(key)
     if allowed is not None and value is not None and value not in allowed:

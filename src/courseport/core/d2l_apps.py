@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id
 from courseport.core.errors import NotAuthenticated
 from courseport.schema import D2LApp, D2LUserKey, User
 
@@ -97,7 +98,7 @@ def authenticate(db: Session, call: SignedCall, now: int) -> User | None:
         user = db.get(User, key.user_id)
         if user is None or user.workflow_state == "deleted":
             raise NotAuthenticated(INVALID_TOKEN, invalid=True)
-    if not call.timestamp.isdigit():
+    if store_id(call.timestamp) is None:
         raise NotAuthenticated(INVALID_TOKEN, invalid=True)
     if abs(int(call.timestamp) - now) > TIMESTAMP_WINDOW:
         raise TimestampOutOfRange(now)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core.courses import readable_course
 from courseport.core.discussions import moderates, topic_views, visible_topic
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
@@ -40,7 +41,7 @@ def _topic(db: Session, actor: User, course_ref: str | int, topic_id: str
 
 
 def _entry(db: Session, topic: ContentItem, entry_id: str | int) -> DiscussionEntry:
-    entry = db.get(DiscussionEntry, int(entry_id)) if str(entry_id).isdigit() else None
+    entry = db.get(DiscussionEntry, store_id(entry_id)) if is_id(entry_id) else None
     if entry is None or entry.topic_id != topic.id or entry.workflow_state == "deleted":
         raise NotFound("discussion entry")
     return entry

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, InvalidInput, NotFound
 from courseport.core.paging import Slice, Window, window_of
@@ -109,7 +110,7 @@ def visible_folder_ids(db: Session, course_id: int, rights: CourseRights) -> set
 
 
 def readable_folder(db: Session, actor: User, folder_id: int | str) -> tuple[Folder, CourseRights]:
-    folder = db.get(Folder, int(folder_id)) if str(folder_id).isdigit() else None
+    folder = db.get(Folder, store_id(folder_id)) if is_id(folder_id) else None
     course = db.get(Course, folder.course_id) if folder else None
     if folder is None or course is None:
         raise NotFound("folder")

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import content, module_progress
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.modules import (
@@ -41,7 +42,7 @@ def _target_for(db: Session, course: Course, kind: str, fields: dict[str, Any]
             raise InvalidInput("page_url", "missing page_url parameter")
         raise InvalidInput("content_id", f"content_id is required for {kind} items")
     if types is None:
-        file = db.get(File, int(content_id)) if str(content_id).isdigit() else None
+        file = db.get(File, store_id(content_id)) if is_id(content_id) else None
         if file is None or file.course_id != course.id or file.workflow_state == "deleted":
             raise InvalidInput("content_id", "Could not find content")
         return None, file
@@ -63,7 +64,7 @@ def external_url(value: Any) -> str:
 def _indent(value: Any) -> int:
     if value is None or value == "":
         return 0
-    if not str(value).strip().isdigit():
+    if store_id(value) is None:
         raise InvalidInput("indent", "indent must be a whole number of 0 or more")
     return int(value)
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id
 from courseport.core import content, module_progress
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
@@ -211,10 +212,10 @@ def _prerequisites(db: Session, course_id: int, module: ContentItem | None, ids:
     before = {m.id for m in modules if m.position < position}
     out: list[int] = []
     for raw in ids:
-        if not str(raw).strip().isdigit() or int(raw) not in before:
+        if store_id(raw) not in before:
             raise InvalidInput("prerequisite_module_ids",
                                f"prerequisite module {raw} is not a module that comes before this one")
-        out.append(int(raw))
+        out.append(store_id(raw))
     return list(dict.fromkeys(out))
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import content, copying, courses, job_callbacks
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.job_callbacks import Callback
@@ -41,7 +42,7 @@ def queue_offering_copy(db: Session, actor: User, target_id: int, source_id: int
 def copy_job(db: Session, actor: User, target_id: int, token: str) -> Job:
     """The copy job into `target_id` with this token."""
     target = _target(db, actor, target_id)
-    job = db.get(Job, int(token)) if token.isdigit() else None
+    job = db.get(Job, store_id(token)) if is_id(token) else None
     if job is None or job.kind != copying.KIND or job.context_type != "Course" or job.context_id != target.id:
         raise NotFound("copy job", "No such copy job.")
     return job

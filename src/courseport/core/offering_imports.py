@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from sqlalchemy.orm import Session
 
 from courseport.core import blob_lifecycle, cartridges, content, courses, job_callbacks, jobs, packages, pages
+from courseport.core.ids import is_id, store_id
 from courseport.core.cartridges import Cartridge, Resource
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.job_callbacks import Callback
@@ -57,7 +58,7 @@ def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, fil
 
 def import_job(db: Session, actor: User, target_id: int, token: str) -> Job:
     target = _target(db, actor, target_id)
-    job = db.get(Job, int(token)) if token.isdigit() else None
+    job = db.get(Job, store_id(token)) if is_id(token) else None
     if job is None or job.kind != KIND or job.context_id != target.id:
         raise NotFound("import job", "No such import job.")
     return job

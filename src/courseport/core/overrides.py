@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import assignments
 from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.errors import InvalidInput, NotFound
@@ -105,7 +106,7 @@ def _target(db: Session, item: ContentItem, override: AssignmentOverride, change
 
 
 def _section(db: Session, item: ContentItem, ref: str | None) -> int:
-    section_id = int(ref) if ref and ref.isdigit() else None
+    section_id = store_id(ref) if ref else None
     section = db.get(Section, section_id) if section_id else None
     if section is None or section.course_id != item.course_id or section.workflow_state == "deleted":
         raise InvalidInput("course_section_id", f"unknown section id {ref!r}")
@@ -119,11 +120,11 @@ def _section(db: Session, item: ContentItem, ref: str | None) -> int:
 
 def _students(db: Session, item: ContentItem, override: AssignmentOverride, refs: list[str]) -> list[int]:
     wanted = list(dict.fromkeys(refs))
-    ids = [int(r) for r in wanted if r.isdigit()]
+    ids = [store_id(r) for r in wanted if is_id(r)]
     enrolled = set(db.scalars(select(Enrollment.user_id).where(
         Enrollment.course_id == item.course_id, Enrollment.user_id.in_(ids), Enrollment.type.in_(STUDENT_TYPES),
         Enrollment.workflow_state.not_in(("rejected", "deleted")))))
-    unknown = [r for r in wanted if not r.isdigit() or int(r) not in enrolled]
+    unknown = [r for r in wanted if store_id(r) not in enrolled]
     if unknown:
         raise InvalidInput("student_ids", f"unknown student ids: {', '.join(unknown)}")
     others = select(OverrideStudent.user_id).join(

@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import accounts, job_callbacks, jobs, outbound
 from courseport.core.blob_lifecycle import JobPins, pin, pin_now, record_blobs
@@ -121,7 +122,7 @@ def queue_reference(db: Session, actor: User, options: ImportOptions, url: str |
 
 def import_status(db: Session, actor: User, job_id: str) -> ImportOutcome:
     require_app_admin(db, actor)
-    job = db.get(Job, int(job_id)) if job_id.isdigit() else None
+    job = db.get(Job, store_id(job_id)) if is_id(job_id) else None
     if job is None or job.kind != KIND:
         raise NotFound("import job", f"Import job '{job_id}' not found")
     view = None

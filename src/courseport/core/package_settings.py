@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.scorm_courses import packaged_course, require_app_admin
 from courseport.schema import PackageVersion, SettingValue, User
@@ -83,7 +84,7 @@ def checked_value(setting_id: str, value: object) -> str:
         if text.lower() not in ("true", "false"):
             raise InvalidInput(setting_id, f"{setting_id} must be true or false, got {value!r}")
         return text.lower()
-    if definition.data_type == "integer" and not text.lstrip("-").isdigit():
+    if definition.data_type == "integer" and store_id(text.lstrip("-")) is None:
         raise InvalidInput(setting_id, f"{setting_id} must be an integer, got {value!r}")
     if definition.valid_values and text not in {v for v, _ in definition.valid_values}:
         allowed = ", ".join(v for v, _ in definition.valid_values)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import is_id
 from courseport.core import accounts, users
 from courseport.core.course_lists import ENROLLMENT_TYPES
 from courseport.core.courses import default_section, readable_course, resolve_course
@@ -298,7 +299,7 @@ def _search_condition(term: str, access: FieldAccess) -> ColumnElement[bool]:
         matches.append(User.email.ilike(pattern, escape="\\"))
     if access.sis_ids:
         matches.append(User.sis_user_id.ilike(pattern, escape="\\"))
-    if term.isdigit() and len(term) < 19:
+    if is_id(term):
         matches.append(User.id == int(term))
     return or_(*matches)
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
-from courseport.core import accounts
+from courseport.core import accounts, courses
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.schema import Course, CourseTag, PackageFile, PackageVersion, SettingValue, User, XapiStatement
@@ -149,7 +149,9 @@ def set_title(db: Session, actor: User, course_id: str, title: str | None) -> No
     if not title or not title.strip():
         raise InvalidInput("title", "title must not be empty")
     course = packaged_course(db, actor, course_id)
-    course.name, course.updated_at = title.strip()[:255], utcnow()
+    if len(title.strip()) > courses.MAX_LENGTHS["name"]:
+        raise InvalidInput("title", f"title may be at most {courses.MAX_LENGTHS['name']} characters long")
+    course.name, course.updated_at = title.strip(), utcnow()
     db.flush()
 
 

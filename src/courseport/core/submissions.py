@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id, is_id
 from courseport.core import users
 from courseport.core.content import get_item
 from courseport.core.courses import readable_course
@@ -192,7 +193,7 @@ def _checked_entry(db: Session, course: Course, assignment: ContentItem, actor: 
         _normalised_url(entry.url)
     if needed != "file_ids":
         return []
-    ids = [int(i) for i in entry.file_ids if str(i).isdigit()]
+    ids = [store_id(i) for i in entry.file_ids if is_id(i)]
     files = list(db.scalars(select(File).where(
         File.id.in_(ids), File.workflow_state != "deleted",
         (File.course_id == course.id) | (File.user_id == actor.id)).order_by(File.id))) if ids else []
@@ -311,7 +312,7 @@ def _for_students(db: Session, actor: User, course_ref: str | int, query: Submis
     published = select(ContentItem.id).where(ContentItem.course_id == course.id, ContentItem.type == "assignment",
                                              ContentItem.workflow_state == "published")
     if query.assignment_ids:
-        asked_ids = {int(i) for i in query.assignment_ids if str(i).isdigit()}
+        asked_ids = {store_id(i) for i in query.assignment_ids if is_id(i)}
         found = set(db.scalars(published.where(ContentItem.id.in_(asked_ids))))
         if found != asked_ids or len(asked_ids) != len(set(query.assignment_ids)):
             raise NotAllowed("invalid assignment ids requested")

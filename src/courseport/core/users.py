@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.ids import store_id
 from courseport.core.accounts import new_uuid
 from courseport.core.errors import Conflict, InvalidInput, NotFound
 from courseport.schema import User
@@ -66,6 +67,6 @@ def resolve_user(db: Session, ref: str, me: User) -> User:
             if user is None:
                 raise NotFound("user")
             return user
-    if not ref.isdigit():
+    if store_id(ref) is None:
         raise NotFound("user")
-    return get_user(db, int(ref))
+    return get_user(db, store_id(ref))

@@ -1,17 +1,141 @@
-"""Nested request parameters as Rails-style APIs send them: `course[name]`, `include[]`, `a[b][]`.
+"""Request input, once for every face: the shape rules all input must pass, and Rails-style nested
+parameters (`course[name]`, `include[]`, `a[b][]`) from query strings, form bodies and JSON bodies.
 
-Query string, form bodies (DELETE included) and JSON bodies all become one nested dict.
+The shape rules (each refusal an `InvalidInput` naming the field as the face spells it):
+- nesting at most MAX_DEPTH levels (JSON bodies and bracketed parameter names alike);
+- integers within what the store's integer columns hold (32-bit signed: path ids, integer parameters,
+  typed integer fields), and no JSON number past 64 bits anywhere;
+- text without NUL characters (PostgreSQL cannot store them) or lone surrogates (not Unicode text);
+- JSON numbers finite (no NaN, Infinity, or 1e400).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 import python_multipart
 
+from courseport.core.errors import InvalidInput
+from courseport.core.ids import INT64_MAX, INT64_MIN, INT_MAX, INT_MIN
+
+MAX_DEPTH = 32  # Rack's own limit for nested parameters
+# A field's path in a body (keys and list positions) -> its name as the face spells it.
+Namer = Callable[[list[str | int]], str]
+
+
+def bracketed(path: list[str | int]) -> str:
+    """Rails/Canvas spelling: course[name], a[0][b]."""
+    head, *rest = path or ["body"]
+    return str(head) + "".join(f"[{p}]" for p in rest)
+
+
+def dotted(path: list[str | int]) -> str:
+    """JSON-path spelling of Learn, D2L and SCORM Cloud: availability.duration.type, tags[0]."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "body"
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def check_text(value: str, name: str) -> str:
+    if "\x00" in value:
+        raise InvalidInput(name, f"{name} must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(name, f"{name} must be Unicode text (it contains a lone surrogate)") from None
+    return value
+
+
+def check_int(value: int, name: str, low: int = INT_MIN, high: int = INT_MAX) -> int:
+    """An integer parameter or field within what an integer column holds (core/ids.py)."""
+    if not low <= value <= high:
+        raise InvalidInput(name, f"{name} must be an integer between {low} and {high}")
+    return value
+
+
+def parse_int(text: str, name: str) -> int:
+    """A decimal integer parameter in the store's range; ValueError when it is not a number at all."""
+    return check_int(int(text.strip()), name)
+
+
+def check_value(data: Any, name: Namer) -> Any:
+    """Every shape rule over a decoded JSON value, without recursion."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            raise InvalidInput(name(path[:MAX_DEPTH]), f"{name(path[:MAX_DEPTH])} is nested more than "
+                                                       f"{MAX_DEPTH} levels deep")
+        if isinstance(node, str):
+            check_text(node, name(path))
+        elif isinstance(node, bool):
+            continue
+        elif isinstance(node, int):
+            check_int(node, name(path), INT64_MIN, INT64_MAX)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise InvalidInput(name(path), f"{name(path)} must be a finite number")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                check_text(key, name([*path, key]))
+                stack.append((value, [*path, key]))
+        elif isinstance(node, list):
+            stack.extend((value, [*path, i]) for i, value in enumerate(node))
+    return data
+
+
+def _no_constants(word: str) -> float:
+    raise ValueError(f"{word} is not JSON")
+
+
+def decode_json(body: bytes, name: Namer = dotted) -> Any:
+    """A JSON body that passed every shape rule; InvalidInput("body") when it is not JSON at all."""
+    try:
+        data = json.loads(body, parse_constant=_no_constants)
+    except RecursionError:
+        raise InvalidInput("body", f"the request body is nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError:  # UnicodeDecodeError included
+        raise InvalidInput("body", "the request body is not valid JSON") from None
+    return check_value(data, name)
+
+
+def checked_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Query or form parameters that passed the text rules and the nesting limit of their names."""
+    for key, value in pairs:
+        check_text(key, key[:100])
+        if key.count("[") > MAX_DEPTH:
+            raise InvalidInput(key[:100], f"{key[:100]} is nested more than {MAX_DEPTH} levels deep")
+        check_text(value, key[:100])
+    return pairs
+
+
+def query_pairs(scope: dict) -> list[tuple[str, str]]:
+    """The query string's parameters in sent order, checked."""
+    text = scope.get("query_string", b"").decode("latin-1")
+    return checked_pairs(parse_qsl(text, keep_blank_values=True)) if text else []
+
+
+def form_pairs(body: bytes) -> list[tuple[str, str]]:
+    return checked_pairs(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def check_path_params(values: dict[str, Any], rename: Callable[[str], str]) -> None:
+    """Path parameters: integers in range, text without NUL (Litestar has already matched the route)."""
+    for key, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            check_int(value, rename(key))
+        elif isinstance(value, str):
+            check_text(value, rename(key))
 
 
 def nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -80,12 +204,12 @@ def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
     if not body:
         return {}
     if ctype == "application/json":
-        data = json.loads(body)
+        data = decode_json(body, bracketed)
         return data if isinstance(data, dict) else {}
     if ctype in ("application/x-www-form-urlencoded", ""):
-        return nest(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        return nest(form_pairs(body))
     if ctype == "multipart/form-data":
-        return nest(multipart_fields(content_type, body))
+        return nest(checked_pairs(multipart_fields(content_type, body)))
     return {}
 
 

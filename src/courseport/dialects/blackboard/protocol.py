@@ -5,7 +5,6 @@ offset/limit paging, error bodies `{"status", "message"}` and the rate-limit hea
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import litestar
 from litestar import Request, Response
@@ -23,8 +22,9 @@ from sqlalchemy.orm import Session
 from courseport.core import oauth_clients
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.paging import Slice, Window
+from courseport.core.ids import store_id
 from courseport.db import transaction
-from courseport.dialects.params import merge
+from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -41,6 +41,9 @@ _ID_KINDS = ("courseId", "externalId", "uuid")
 _CLIENT = "blackboard_client"  # scope state key: the OAuth client a call was made with
 
 
+path_param_name = camel  # how errors name a path parameter (courseId, as Learn's reference does)
+
+
 def on_versions(decorator: Any, path: str, fn: Any, versions: tuple[str, ...] = VERSIONS,
                 **options: Any) -> list[Any]:
     """One handler per API version (`/v1{path}` ...): Litestar wraps a sync handler once for each
@@ -55,8 +58,8 @@ def learn_id(n: int | None) -> str | None:
 
 def primary_number(text: str) -> int | None:
     parts = text.split("_")
-    if len(parts) == 3 and parts[0] == "" and parts[1].isdigit() and parts[2] == "1":
-        return int(parts[1])
+    if len(parts) == 3 and parts[0] == "" and parts[2] == "1":
+        return store_id(parts[1]) if parts[1].strip() == parts[1] else None  # None past 64 bits: no record has it
     return None
 
 
@@ -126,7 +129,7 @@ class Call:
         if value in (None, ""):
             return default
         try:
-            return int(value)
+            return parse_int(value, name)
         except ValueError:
             raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
 
@@ -188,6 +191,8 @@ def typed(value: Any, kind: type | None, name: str) -> Any:
         return to_datetime(value, name)
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidInput(name, f"{name} must be an integer")
+    if kind is int:
+        return check_int(value, name)
     if kind is bool and not isinstance(value, bool):
         raise InvalidInput(name, f"{name} must be true or false")
     if kind is str and not isinstance(value, str):
@@ -227,15 +232,12 @@ async def provide_call(request: Request) -> Call:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
     if raw and ctype == "application/x-www-form-urlencoded":
-        body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        body = dict(form_pairs(raw))
     elif raw:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("body", "the request body is not valid JSON") from None
+        body = decode_json(raw)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query = query_pairs(request.scope)
     services = request.app.state.services
     return Call(services, query, body, token, request.url.path, request.scope, services.settings.base_url,
                 basic_credentials(auth))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from courseport.core.ids import is_id
 from courseport.core import due_dates
 from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.assignment_json import render_due_dates
@@ -11,7 +12,7 @@ from courseport.dialects.canvas.protocol import Call, get
 @get("/courses/{course_id:str}/effective_due_dates")
 def effective_due_dates(call: Call, course_id: str) -> dict:
     asked = call.list("assignment_ids[]")
-    bad = [a for a in asked if not a.strip().isdigit()]
+    bad = [a for a in asked if not is_id(a)]
     if bad:
         raise InvalidInput("assignment_ids[]", f"assignment_ids[] must be assignment ids, got {', '.join(bad)}")
     with call.read() as (db, me):

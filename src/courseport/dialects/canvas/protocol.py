@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import litestar
 from litestar import Request, Response
@@ -17,7 +17,7 @@ from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllow
 from courseport.core.paging import Slice, Window
 from courseport.core.tokens import authenticate, check_unexpired, token_viewer
 from courseport.db import transaction
-from courseport.dialects.params import merge, nest, parse_body
+from courseport.dialects.params import check_int, merge, nest, parse_body, parse_int, query_pairs
 from courseport.schema import User
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
 from courseport.services import Services
@@ -43,6 +43,11 @@ def iso(value: datetime | date | None) -> str | None:
             value = value.astimezone(timezone.utc)
         return value.isoformat(timespec="seconds")[:19] + "Z"  # isoformat is C; strftime is slow
     return value.isoformat()
+
+
+def path_param_name(name: str) -> str:
+    """How errors name a path parameter: as Canvas's reference does (:course_id)."""
+    return name
 
 
 class Call:
@@ -122,7 +127,7 @@ class Call:
     def window(self) -> Window:
         page = max(self.int("page", 1) or 1, 1)
         per_page = min(max(self.int("per_page", 10) or 10, 1), MAX_PER_PAGE)
-        return Window((page - 1) * per_page, per_page)
+        return Window(check_int((page - 1) * per_page, "page"), per_page)
 
     def page_links(self, window: Window, page: Slice) -> dict[str, str]:
         per_page, current = window.limit, window.offset // window.limit + 1
@@ -194,7 +199,7 @@ def to_int(value: Any, name: str, default: int | None = None) -> int | None:
     if isinstance(value, bool):
         raise InvalidInput(name, f"{name} must be an integer")
     try:
-        return int(str(value).strip())
+        return parse_int(str(value), name)
     except ValueError:
         raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
 
@@ -254,10 +259,7 @@ async def provide_call(request: Request) -> Call:
     if "content-length" not in headers and "transfer-encoding" not in headers:
         return call  # nothing to read (most GETs): skip the receive loop
     body = await request.body()
-    try:
-        call.params = merge(call.params, parse_body(headers.get("content-type", ""), body))
-    except ValueError:
-        raise InvalidInput("body", "the request body is not valid JSON") from None
+    call.params = merge(call.params, parse_body(headers.get("content-type", ""), body))
     return call
 
 
@@ -266,19 +268,19 @@ def bodyless_call(request: Request) -> Call:
     refuse_throttled(request)
     # In sent order: Rails-style lists of hashes (`a[][id]=1&a[][x]=2&a[][id]=3`) group by position.
     scope = request.scope
-    query_pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    pairs = query_pairs(scope)
     headers = request.headers
     auth = headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    token = token or next((v for k, v in query_pairs if k == "access_token"), None)
+    token = token or next((v for k, v in pairs if k == "access_token"), None)
     services = request.app.state.services
     return Call(
         services=services,
-        params=nest(query_pairs),
+        params=nest(pairs),
         token=token,
         origin=services.settings.base_url,  # never the request's Host header
         path=scope.get("root_path", "") + scope["path"],
-        query_pairs=query_pairs,
+        query_pairs=pairs,
     )
 
 

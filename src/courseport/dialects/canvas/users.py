@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from litestar import Response
 
+from courseport.core.ids import store_id
 from courseport.core import rosters
 from courseport.core.rosters import RosterQuery
 from courseport.dialects.canvas.protocol import Call, get, to_int
@@ -21,7 +22,7 @@ def roster_query(call: Call) -> RosterQuery:
         enrollment_states=tuple(call.list("enrollment_state[]")),
         user_ids=tuple(to_int(v, "user_ids[]") for raw in call.list("user_ids[]") for v in raw.split(",") if v),
         include_test_student="test_student" in includes, with_enrollments="enrollments" in includes,
-        page_of_user_id=int(jump) if jump and jump.isdigit() else None,
+        page_of_user_id=store_id(jump) if jump else None,
     )
 
 

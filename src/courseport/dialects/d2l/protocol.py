@@ -8,14 +8,13 @@ Other errors carry a problem body `{"type", "title", "status", "detail"}`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote_plus
+from urllib.parse import quote, unquote_plus
 
 import litestar
 from litestar import Request, Response
@@ -25,7 +24,9 @@ from courseport.core import d2l_apps
 from courseport.core.d2l_apps import SignedCall, TimestampOutOfRange
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.tokens import authenticate as token_user
+from courseport.core.ids import is_id, store_id
 from courseport.db import transaction
+from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -44,6 +45,9 @@ VERSIONS: dict[str, tuple[str, ...]] = {
 UNSTABLE = "unstable"
 ID_KEY_PARAMS = ("x_a", "x_b", "x_c", "x_d", "x_t")
 PAGE_SIZE = 100
+
+
+path_param_name = camel  # how errors name a path parameter (orgUnitId, as the Valence reference does)
 
 
 def d2l_id(n: int | None) -> str | None:
@@ -112,10 +116,7 @@ class Call:
                 self._user(db)
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.raw_body) if self.raw_body else None
-        except ValueError:
-            raise InvalidInput("body", "The request body is not valid JSON.") from None
+        return decode_json(self.raw_body) if self.raw_body else None
 
     def block(self) -> dict[str, Any]:
         body = self.json()
@@ -161,7 +162,7 @@ def bodyless_call(request: Request) -> Call:
     """The call without its body: an upload route authorises the caller before it reads the body."""
     refuse_throttled(request)
     _check_version(request)
-    pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    pairs = query_pairs(request.scope)
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     query = {k: v for k, v in pairs if k not in ID_KEY_PARAMS}
@@ -234,10 +235,16 @@ def block_fields(block: dict[str, Any], spec: dict[str, tuple[str, bool]]) -> di
     return out
 
 
+# Brightspace's limits on org unit text (its Standard CSV reference: name 128, code 50 characters).
+MAX_LENGTHS = {"Name": 128, "Code": 50}
+
+
 def field_value(value: Any, kind: str, name: str) -> Any:
     if value is None and kind.endswith("|null"):
         return None
     if kind in (STRING, OPTIONAL_STRING) and isinstance(value, str):
+        if len(value) > MAX_LENGTHS.get(name, len(value)):
+            raise InvalidInput(name, f"{name} may be at most {MAX_LENGTHS[name]} characters long.")
         return value
     if kind == BOOLEAN and isinstance(value, bool):
         return value
@@ -254,9 +261,9 @@ def field_value(value: Any, kind: str, name: str) -> Any:
 
 def to_d2lid(value: Any, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+        return check_int(value, name)
+    if isinstance(value, str) and is_id(value):
+        return store_id(value)
     raise InvalidInput(name, f"{name} must be a D2LID (a number).")
 
 
@@ -273,6 +280,8 @@ def to_datetime(value: Any, name: str) -> datetime:
 
 def route_id(text: str, what: str = "org unit") -> int:
     """A D2LID in a route; anything but digits names nothing."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise NotFound(what, f"No such {what}.")
+    if not is_id(text):
+        raise InvalidInput(what, f"The {what} id must be a D2LID of at most {INT_MAX}.")
     return int(text)

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl
 
 import litestar
 from litestar import Request, Response
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from courseport.core import scoped_tokens
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.db import transaction
+from courseport.dialects.params import camel, decode_json, form_pairs, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -44,11 +44,6 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
 def camel_keys(node: Any) -> Any:
     """snake_case keys of core documents as the wire's camelCase; None values left out."""
     if isinstance(node, dict):
@@ -58,14 +53,17 @@ def camel_keys(node: Any) -> Any:
     return node
 
 
+path_param_name = camel  # how errors name a path parameter: as SCORM Cloud's reference spells it
+
+
 def encode_more(state: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def decode_more(token: str) -> dict[str, Any]:
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, binascii.Error):
+        state = decode_json(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, binascii.Error, InvalidInput):
         raise InvalidInput("more", "more is not a token this service issued") from None
     if not isinstance(state, dict):
         raise InvalidInput("more", "more is not a token this service issued")
@@ -155,19 +153,16 @@ async def provide_call(request: Request) -> Call:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body: Any = None
     if raw and ctype == "application/x-www-form-urlencoded":
-        body = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        body = dict(form_pairs(raw))
     elif raw:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            raise InvalidInput("body", "the request body is not valid JSON") from None
+        body = decode_json(raw)
     return bodyless_call(request, body)
 
 
 def bodyless_call(request: Request, body: Any = None) -> Call:
     """A Call from the URL and headers alone, for handlers that stream the body themselves."""
     refuse_throttled(request)
-    query = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query = query_pairs(request.scope)
     services = request.app.state.services
     return Call(services, query, body, dict(request.headers), services.settings.base_url)
 
