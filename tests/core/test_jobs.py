@@ -319,3 +319,25 @@ def test_diagnostic_sleep_checks_its_input(engine, args, field, message):
         with jobs.transaction(engine, write=True) as db:
             diagnostics.queue_sleep(db, *args[:2], marker=args[2] if len(args) > 2 else None)
     assert (err.value.field, err.value.message) == (field, message)
+
+
+def test_a_manifest_nested_5000_deep_fails_at_once_with_a_sentence_on_the_scorm_face(world):
+    """Parsing cannot succeed on a retry: one attempt, and the import job's status names no internals."""
+    from tests import package_builders as pb
+    from tests.scorm_app import ScormApp
+
+    items = '<item identifier="i" identifierref="r">' * 5000 + "</item>" * 5000
+    manifest = ('<?xml version="1.0"?><manifest identifier="m" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2">'
+                f'<organizations default="o"><organization identifier="o"><title>t</title>{items}</organization>'
+                '</organizations><resources><resource identifier="r" type="webcontent" href="index.html"/>'
+                '</resources></manifest>')
+    scorm = ScormApp(world)
+    answer = scorm.upload(pb.with_manifest(manifest), "deep")
+    assert answer.status_code == 200, answer.text
+    world.run_jobs()
+    status = scorm.http.get(f"/courses/importJobs/{answer.json()['result']}")
+    assert status.status_code == 200
+    assert status.json()["status"] == "ERROR" and status.json()["message"]
+    assert not [word for word in INTERNALS if word in status.text], status.text
+    job = scorm.last_job()
+    assert (job.state, job.attempts) == ("failed", 1)
