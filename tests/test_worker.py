@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import IO
 
 import pytest
 from click.testing import CliRunner
@@ -31,6 +32,9 @@ ON_PG = bool(os.environ.get("COURSEPORT_TEST_DATABASE_URL"))
 requires_pg = pytest.mark.skipif(not ON_PG, reason="procrastinate workers need PostgreSQL: "
                                                    "set COURSEPORT_TEST_DATABASE_URL=postgresql://...")
 sqlite_only = pytest.mark.skipif(ON_PG, reason="on PostgreSQL `courseport worker` is procrastinate (tested above)")
+
+
+STARTUP = 90  # seconds: waits that include starting a worker process (imports are slow on a busy machine)
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
@@ -71,14 +75,18 @@ class Workers:
         self.settings = settings
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, *, concurrency: int = 1, lease_seconds: float = 5) -> subprocess.Popen:
-        where = (["--database-url", self.settings.database_url] if self.settings.database_url
-                 else ["--data-dir", str(self.settings.data_dir)])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
+    def start(self, *, concurrency: int = 1, lease_seconds: float = 5, env: dict[str, str] | None = None,
+              cwd: str | None = None, log: IO[str] | None = None) -> subprocess.Popen:
+        """Start `courseport worker` on the test store's data folder (and database), from `cwd`,
+        its output piped (or written to `log`)."""
+        where = ["--data-dir", str(self.settings.data_dir)]
+        if self.settings.database_url:
+            where += ["--database-url", self.settings.database_url]
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
         proc = subprocess.Popen(
             [sys.executable, "-m", "courseport.cli", "worker", *where, "--concurrency", str(concurrency),
              "--lease-seconds", str(lease_seconds)],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**clean, **(env or {})}, cwd=cwd)
         self.procs.append(proc)
         return proc
 
@@ -139,7 +147,7 @@ def test_a_worker_process_runs_a_job_a_request_committed(world, workers):
         queued = c.put("/api/v1/accounts/1/courses", data={"event": "conclude", "course_ids[]": [str(course.id)]})
         assert queued.status_code == 200, queued.text
         job_id = queued.json()["id"]
-        wait_for(lambda: job_row(world.engine, job_id).state == "completed", 15, "the worker to finish the job")
+        wait_for(lambda: job_row(world.engine, job_id).state == "completed", STARTUP, "the worker to finish the job")
         done = c.get(f"/api/v1/progress/{job_id}").json()
     assert (done["workflow_state"], done["completion"]) == ("completed", 100.0)
     assert done["results"] == {"updated_course_ids": [course.id], "failed_course_ids": [], "errors": {}}
@@ -153,7 +161,7 @@ def test_a_worker_process_runs_a_job_a_request_committed(world, workers):
 @requires_pg
 def test_two_worker_processes_never_run_the_same_job(world, workers):
     procs = [workers.start(concurrency=2), workers.start(concurrency=2)]
-    wait_for(lambda: registered_workers(world.engine) == 2, 15, "both workers to register")
+    wait_for(lambda: registered_workers(world.engine) == 2, STARTUP, "both workers to register")
     queued: list[tuple[int, str]] = []
     with transaction(world.engine, write=True) as db:
         for _ in range(10):
@@ -161,7 +169,7 @@ def test_two_worker_processes_never_run_the_same_job(world, workers):
             distributed.defer_in_transaction(db, job)  # a second delivery of the same row races the first
             queued.append((job.id, job.payload["marker"]))
     ids = [job_id for job_id, _ in queued]
-    wait_for(lambda: all(job_row(world.engine, i).state == "completed" for i in ids), 15, "every job to finish")
+    wait_for(lambda: all(job_row(world.engine, i).state == "completed" for i in ids), STARTUP, "every job to finish")
     rows = [job_row(world.engine, i) for i in ids]
     assert [row.attempts for row in rows] == [1] * 10
     assert [marker_of(world.engine, marker)["runs"] for _, marker in queued] == [1] * 10
@@ -173,7 +181,7 @@ def test_two_worker_processes_never_run_the_same_job(world, workers):
 def test_the_worker_command_runs_the_embedded_claim_loop_on_sqlite(world, workers):
     proc = workers.start(concurrency=1)
     job_id, marker = queue_sleep(world.engine, 0, 2)
-    wait_for(lambda: job_row(world.engine, job_id).state == "completed", 15, "the worker to finish the job")
+    wait_for(lambda: job_row(world.engine, job_id).state == "completed", STARTUP, "the worker to finish the job")
     job = job_row(world.engine, job_id)
     assert (pid_of(job.worker_id), job.attempts, job.result["steps"]) == (proc.pid, 1, 2)
     assert marker_of(world.engine, marker)["runs"] == 1

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from courseport import migrate
 from courseport.blobs import LocalBlobStore
 from courseport.core import accounts, admin, d2l_apps, demo, oauth_clients, tokens
 from courseport.core.errors import DomainError, NotAuthenticated
-from courseport.db import make_engine, transaction
+from courseport.db import DatabaseUnreachable, check_reachable, make_engine, transaction
 from courseport.file_modes import CREDENTIALS, prepare_data_dir, write_private
 from courseport.schema import User
 from courseport.settings import Settings
@@ -29,7 +30,7 @@ def _settings(data_dir: str | None, database_url: str | None, **extra) -> Settin
 
 def _migrated_engine(settings: Settings) -> Engine:
     prepare_data_dir(settings.data_dir)
-    engine = make_engine(settings.effective_database_url)
+    engine = _reachable(make_engine(settings.effective_database_url))
     migrate.upgrade(engine)
     if engine.dialect.name == "postgresql":
         from courseport import distributed  # procrastinate's queue tables, outside our migrations
@@ -38,15 +39,38 @@ def _migrated_engine(settings: Settings) -> Engine:
     return engine
 
 
-def _schema_is_current(settings: Settings) -> bool:
-    engine = make_engine(settings.effective_database_url)
+def _reachable(engine: Engine) -> Engine:
+    """The engine, once it has connected: an unreachable database is reported as such, by every command."""
+    try:
+        check_reachable(engine)
+    except DatabaseUnreachable as exc:
+        engine.dispose()
+        raise click.ClickException(str(exc)) from None
+    return engine
+
+
+def _require_current_schema(settings: Settings) -> None:
+    engine = _reachable(make_engine(settings.effective_database_url))
     try:
         with engine.connect() as conn:
-            return conn.scalar(text("SELECT version_num FROM alembic_version")) == migrate.head_revision()
-    except Exception:  # noqa: BLE001 - no database file or no version table: not current either
-        return False
+            current = conn.scalar(text("SELECT version_num FROM alembic_version")) == migrate.head_revision()
+    except DBAPIError:  # reached, but no version table: not current either
+        current = False
     finally:
         engine.dispose()
+    if not current:
+        raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
+
+
+def _existing_data_dir(settings: Settings) -> Settings:
+    """The settings with their data folder made absolute; refused if the folder does not exist, since
+    a worker must read and write the blobs of the folder `serve` uses, not make a new one."""
+    folder = settings.data_dir.resolve()
+    if not folder.is_dir():
+        raise click.ClickException(
+            f"no data folder at {folder}: start the worker with --data-dir (or COURSEPORT_DATA_DIR) naming the "
+            "folder `courseport serve` uses (its default, ./data, is relative to the current directory)")
+    return settings.with_changes(data_dir=folder)
 
 
 @click.group()
@@ -198,22 +222,23 @@ def serve(host: str, port: int, data_dir: str | None, database_url: str | None, 
 
 
 @main.command()
-@click.option("--data-dir", default=None, help="Folder of the SQLite file (ignored with --database-url).")
+@click.option("--data-dir", default=None,
+              help="The data folder `serve` uses: SQLite file and blobs (default ./data, or COURSEPORT_DATA_DIR).")
 @click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL",
               help="postgresql://... to run a procrastinate worker against PostgreSQL.")
 @click.option("--concurrency", default=2, show_default=True, type=int, help="Jobs run at once.")
 @click.option("--lease-seconds", default=None, type=float, envvar="COURSEPORT_JOB_LEASE_SECONDS",
               help="How long a job stays claimed without a heartbeat before another worker retries it.")
 def worker(data_dir: str | None, database_url: str | None, concurrency: int, lease_seconds: float | None) -> None:
-    """Run jobs until stopped (SIGINT/SIGTERM): any number of processes on PostgreSQL, on any machines;
-    on SQLite, a job process beside `serve --job-mode external` on the same machine."""
+    """Run jobs until stopped (SIGINT/SIGTERM): any number of processes on PostgreSQL, on any machines
+    sharing the data folder; on SQLite, a job process beside `serve --job-mode external` on the same machine."""
     from courseport.worker import run_worker_process
 
     if concurrency < 1:
         raise click.BadParameter("must be at least 1", param_hint="--concurrency")
-    settings = _settings(data_dir, database_url, job_threads=concurrency, job_lease_seconds=lease_seconds)
-    if not _schema_is_current(settings):
-        raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
+    settings = _existing_data_dir(_settings(data_dir, database_url, job_threads=concurrency,
+                                            job_lease_seconds=lease_seconds))
+    _require_current_schema(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_worker_process(settings)
 
@@ -235,8 +260,7 @@ def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: floa
     from courseport.core.blob_lifecycle import GRACE_SECONDS, collect
 
     settings = _settings(data_dir, database_url)
-    if not _schema_is_current(settings):
-        raise click.ClickException("the database schema is not up to date: run `courseport db upgrade` first")
+    _require_current_schema(settings)
     engine = make_engine(settings.effective_database_url)
     try:
         report = collect(engine, LocalBlobStore(settings.blob_dir),

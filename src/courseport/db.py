@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from courseport.file_modes import PRIVATE_FILE, create_private, tighten
@@ -61,6 +62,23 @@ def _configure_sqlite(engine: Engine) -> None:
         # Straight on the DB-API connection: exec_driver_sql costs more than the BEGIN itself.
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
         conn.connection.dbapi_connection.execute(mode)
+
+
+class DatabaseUnreachable(Exception):
+    """The database cannot be connected to at all (as opposed to one whose schema is behind)."""
+
+
+def check_reachable(engine: Engine) -> None:
+    """Connect once; DatabaseUnreachable names where the database was looked for and why it failed."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        url = engine.url
+        where = (f"cannot open the database at {url.database}" if url.get_backend_name() == "sqlite"
+                 else f"cannot reach the database at {url.host or 'localhost'}:{url.port or 5432}")
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise DatabaseUnreachable(f"{where}: {reason}") from exc
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -14,9 +14,10 @@ import signal
 import socket
 import threading
 
+from sqlalchemy import make_url
+
 from courseport.core import jobs
 from courseport.core.job_kinds import load_handlers
-from courseport.db import make_engine
 from courseport.settings import Settings
 
 log = logging.getLogger("courseport.worker")
@@ -88,17 +89,19 @@ class JobRunner:
 def run_worker_process(settings: Settings) -> None:
     """`courseport worker`: a procrastinate worker on PostgreSQL, the embedded threads on SQLite.
 
-    `settings.job_threads` is the number of jobs run at once, `job_lease_seconds` their lease.
+    Either way its jobs run with the services `serve` builds from the same settings (the data
+    folder's blob store above all). `settings.job_threads` is the number of jobs run at once,
+    `job_lease_seconds` their lease.
     """
-    engine = make_engine(settings.effective_database_url)
-    if engine.dialect.name == "postgresql":
-        from courseport import distributed
-
-        distributed.ensure_schema(engine)
-        distributed.run_worker(engine, settings.effective_database_url, concurrency=settings.job_threads,
-                               lease_seconds=settings.job_lease_seconds)
-        return
-    engine.dispose()
     from courseport.app import build_services  # builds the same services `serve` holds
 
+    if settings.database_url and make_url(settings.database_url).get_backend_name() == "postgresql":
+        from courseport import distributed
+
+        services = build_services(settings.with_changes(job_mode="external"))
+        log.info("running jobs from %s with data folder %s", services.engine.url.render_as_string(),
+                 settings.data_dir)
+        distributed.run_worker(services, concurrency=settings.job_threads, lease_seconds=settings.job_lease_seconds)
+        return
+    log.info("running jobs with data folder %s", settings.data_dir)
     JobRunner(build_services(settings.with_changes(job_mode="threads"))).run_forever()

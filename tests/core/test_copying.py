@@ -12,7 +12,7 @@ from courseport.core import content, copy_tables, copying, jobs
 from courseport.core.content import selection
 from courseport.core.errors import InvalidInput, NotAllowed
 from courseport.core.folders import folder_at_path
-from courseport.schema import Blob, ContentItem, ContentLink, File, Folder, Job, User
+from courseport.schema import Blob, ContentItem, ContentLink, File, Folder, Job, JobClaim, User
 
 EVERYTHING = selection("canvas")
 
@@ -302,12 +302,16 @@ def test_a_worker_that_lost_its_lease_commits_nothing(world, courses, monkeypatc
 
     def taken_over(db, plan):
         copy_links(db, plan)
-        steal = update(Job).where(Job.id == job_id).values(worker_id="new-worker")
+        # Another worker claims the job: the job row and its claim row name the new holder.
+        steal = [update(Job).where(Job.id == job_id).values(worker_id="new-worker", attempts=2),
+                 update(JobClaim).where(JobClaim.job_id == job_id).values(worker_id="new-worker", attempt=2)]
         if world.engine.dialect.name == "sqlite":
-            db.execute(steal)  # no second writer can commit during the copy on SQLite
+            for statement in steal:
+                db.execute(statement)  # no second writer can commit during the copy on SQLite
         else:
             with world.tx() as other:
-                other.execute(steal)
+                for statement in steal:
+                    other.execute(statement)
 
     monkeypatch.setattr(copy_tables, "copy_links", taken_over)
     jobs.run(ctx, copying.KIND)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from courseport.core import jobs
 from courseport.core.errors import InvalidInput
@@ -94,7 +95,7 @@ def test_attempts_used_up_fail_with_a_clear_error_and_the_queue_goes_on(engine, 
     assert jobs.run_pending(engine) == 1  # the stuck job is failed, the next one still runs
     job = _job(engine, stuck)
     assert (job.state, job.attempts) == ("failed", 2)
-    assert job.error == "the worker running this job stopped; attempts used up"
+    assert job.error == jobs.STOPPED_ERROR
     assert _job(engine, waiting).state == "completed"
     assert handler["calls"] == [1]
 
@@ -111,16 +112,56 @@ def test_domain_error_fails_at_once(engine, handler):
     assert handler["calls"] == [1]
 
 
-def test_unexpected_error_is_retried_until_attempts_run_out(engine, handler):
-    def crash(ctx):
-        raise RuntimeError("disk on fire")
+INTERNALS = ("/srv/", "Error", "Traceback", "SELECT", "psycopg", ".py")
 
-    handler["behaviour"] = crash
+
+def _internal_failure(ctx):
+    """An unexpected exception whose text carries a path, SQL and a driver exception name."""
+    raise OperationalError("SELECT blob_sha256 FROM files WHERE id = %(id)s", {"id": 1},
+                           OSError("/srv/courseport/data/blobs/ab/cd: psycopg.errors.DiskFull"))
+
+
+def test_unexpected_error_is_retried_until_attempts_run_out_and_shown_as_a_sentence(engine, handler, caplog):
+    handler["behaviour"] = _internal_failure
     job_id = _enqueue(engine, max_attempts=3)
     jobs.run_pending(engine)
     job = _job(engine, job_id)
-    assert (job.state, job.attempts, job.error) == ("failed", 3, "RuntimeError: disk on fire")
+    sentence = f"The job failed because of an internal error; see the server log (job {job_id})."
+    assert (job.state, job.attempts, job.error, job.message) == ("failed", 3, sentence, sentence)
     assert handler["calls"] == [1, 2, 3]
+    logged = [r for r in caplog.records if r.name == "courseport.jobs" and r.exc_info]
+    assert len(logged) == 3 and "/srv/courseport/data/blobs/ab/cd" in caplog.text  # the details go to the log
+
+
+@pytest.mark.parametrize(("failure", "sentence"), [
+    (RecursionError("maximum recursion depth exceeded while calling a Python object"),
+     "The job's input is nested too deeply to be processed."),
+    (ValueError("invalid literal for int() with base 10: '/srv/x'"),
+     "The job's input could not be processed; see the server log (job {id})."),
+])
+def test_an_input_the_handler_cannot_parse_fails_at_once_without_internals(engine, handler, failure, sentence):
+    def parse(ctx):
+        raise failure
+
+    handler["behaviour"] = parse
+    job_id = _enqueue(engine, max_attempts=3)
+    assert jobs.run_pending(engine) == 1
+    job = _job(engine, job_id)
+    assert (job.state, job.attempts, job.error) == ("failed", 1, sentence.format(id=job_id))
+    assert handler["calls"] == [1]
+
+
+def test_a_failed_job_shows_a_sentence_on_the_canvas_progress_endpoint(world, engine, handler):
+    handler["behaviour"] = _internal_failure
+    job_id = _enqueue(engine, max_attempts=1, user_id=world.admin.id)
+    jobs.run_pending(engine)
+    with world.client(world.admin_token) as c:
+        answer = c.get(f"/api/v1/progress/{job_id}")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert (body["workflow_state"], body["message"]) == (
+        "failed", f"The job failed because of an internal error; see the server log (job {job_id}).")
+    assert not [word for word in INTERNALS if word in answer.text]
 
 
 def test_progress_writes_at_most_every_half_second_unless_forced(engine, handler, monkeypatch):
@@ -278,3 +319,25 @@ def test_diagnostic_sleep_checks_its_input(engine, args, field, message):
         with jobs.transaction(engine, write=True) as db:
             diagnostics.queue_sleep(db, *args[:2], marker=args[2] if len(args) > 2 else None)
     assert (err.value.field, err.value.message) == (field, message)
+
+
+def test_a_manifest_nested_5000_deep_fails_at_once_with_a_sentence_on_the_scorm_face(world):
+    """Parsing cannot succeed on a retry: one attempt, and the import job's status names no internals."""
+    from tests import package_builders as pb
+    from tests.scorm_app import ScormApp
+
+    items = '<item identifier="i" identifierref="r">' * 5000 + "</item>" * 5000
+    manifest = ('<?xml version="1.0"?><manifest identifier="m" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2">'
+                f'<organizations default="o"><organization identifier="o"><title>t</title>{items}</organization>'
+                '</organizations><resources><resource identifier="r" type="webcontent" href="index.html"/>'
+                '</resources></manifest>')
+    scorm = ScormApp(world)
+    answer = scorm.upload(pb.with_manifest(manifest), "deep")
+    assert answer.status_code == 200, answer.text
+    world.run_jobs()
+    status = scorm.http.get(f"/courses/importJobs/{answer.json()['result']}")
+    assert status.status_code == 200
+    assert status.json()["status"] == "ERROR" and status.json()["message"]
+    assert not [word for word in INTERNALS if word in status.text], status.text
+    job = scorm.last_job()
+    assert (job.state, job.attempts) == ("failed", 1)

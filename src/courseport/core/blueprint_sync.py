@@ -142,7 +142,7 @@ def run_sync(ctx: jobs.JobContext) -> dict:
 
 
 def _message(exc: Exception) -> str:
-    return exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+    return jobs.failure_message(exc)  # a sentence for clients; internals go to the log
 
 
 def _export(engine: Engine, migration_id: int) -> Export:

@@ -5,10 +5,18 @@ compare-and-set on its state and a lease; a job whose lease runs out (its worker
 claimed again until its attempts are used up, then failed with a clear error. Whenever a row
 enters the queue, the `on_queued` hooks run in that same transaction (PostgreSQL deployments
 defer it to procrastinate there, see distributed.py), so a rolled-back request leaves nothing.
+
+Two rows per job, so that progress and the fence never conflict: the `jobs` row carries state,
+progress and the lease (every progress report extends it, in a transaction of its own, visible to
+pollers at once); the `job_claims` row names the holder (worker and attempt) and is written only
+when the job changes hands. A handler's result transaction ends with `confirm_held`, a shared lock
+on the claim row: a long REPEATABLE READ copy does not conflict with its own progress reports, and a
+worker that lost the job (claimed again, requeued or failed meanwhile) commits nothing.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,11 +24,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from courseport.core.errors import DomainError, NotFound
 from courseport.db import transaction
-from courseport.schema import Job
+from courseport.schema import Job, JobClaim
 from courseport.schema.base import utcnow
 
 Handler = Callable[["JobContext"], dict | None]
@@ -29,7 +38,12 @@ HANDLERS: dict[str, Handler] = {}
 QUEUED_HOOKS: list[QueuedHook] = []
 FINISHED_HOOKS: list[QueuedHook] = []
 PROGRESS_INTERVAL = 0.5
-STOPPED_ERROR = "the worker running this job stopped; attempts used up"
+STOPPED_ERROR = "The worker running this job stopped before finishing it, and no attempts are left."
+# Failures that running the job again cannot fix: wrong input or state (domain errors), and input a
+# parser could not take (too deeply nested, malformed values or syntax). They fail the job at once.
+PERMANENT = (DomainError, RecursionError, ValueError, SyntaxError)
+_SERIALIZATION_FAILURE = "40001"
+log = logging.getLogger("courseport.jobs")
 
 
 def job_handler(kind: str) -> Callable[[Handler], Handler]:
@@ -89,7 +103,8 @@ class JobContext:
     services: Any = None  # the running process's Services (blob store, settings), when it has them
 
     def progress(self, percent: float, message: str | None = None, *, force: bool = False) -> None:
-        """Report progress (at most every PROGRESS_INTERVAL s) and extend the lease."""
+        """Report progress (at most every PROGRESS_INTERVAL s) and extend the lease, in a transaction
+        of its own (pollers see it at once); JobLost if this worker no longer holds the job."""
         now = time.monotonic()
         if not force and now - self._last < PROGRESS_INTERVAL:
             return
@@ -97,23 +112,37 @@ class JobContext:
         values: dict[str, Any] = {"progress": max(0.0, min(100.0, percent))}
         if message is not None:
             values["message"] = message
+        stamp = utcnow()
         with transaction(self.engine, write=True) as db:
-            self.confirm_held(db, **values)
-
-    def confirm_held(self, db: Session, **values: Any) -> None:
-        """Extend the lease in `db`'s transaction, or raise JobLost if another worker owns the job now.
-
-        A handler calls this in the transaction that writes its result: the row lock it takes makes
-        the write and the ownership check one atomic step, so a worker that lost its lease (it
-        stalled and the job was claimed again) cannot also write a result.
-        """
-        now = utcnow()
-        hit = db.execute(update(Job).where(Job.id == self.job_id, Job.worker_id == self.worker_id,
-                                           Job.state == "running")
-                         .values(updated_at=now, lease_until=now + timedelta(seconds=self.lease_seconds),
-                                 **values)).rowcount
+            hit = db.execute(update(Job).where(*self._mine())
+                             .values(updated_at=stamp, lease_until=stamp + timedelta(seconds=self.lease_seconds),
+                                     **values)).rowcount
         if not hit:
             raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
+
+    def confirm_held(self, db: Session) -> None:
+        """Raise JobLost unless this worker still holds the job; keep it held until `db` commits.
+
+        A handler calls this last in the transaction that writes its result (touching no `jobs` row
+        after it). It takes a shared lock on the job's claim row, which only a change of hands writes:
+        a claim or requeue by another worker either committed first (the row names someone else, or,
+        under REPEATABLE READ, PostgreSQL reports the concurrent update: JobLost either way) or waits
+        until this transaction ends. Progress reports never write that row, so they cannot conflict.
+        """
+        held = select(JobClaim.job_id).where(JobClaim.job_id == self.job_id, JobClaim.worker_id == self.worker_id,
+                                             JobClaim.attempt == self.attempt).with_for_update(read=True)
+        try:
+            holder = db.scalar(held)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != _SERIALIZATION_FAILURE:
+                raise
+            holder = None  # the claim row changed hands after this transaction's snapshot
+        if holder is None:
+            raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
+
+    def _mine(self) -> tuple[ColumnElement[bool], ...]:
+        return (Job.id == self.job_id, Job.worker_id == self.worker_id, Job.attempts == self.attempt,
+                Job.state == "running")
 
 
 def claim(engine: Engine, worker_id: str, lease_seconds: float, kinds: set[str] | None = None) -> JobContext | None:
@@ -163,8 +192,7 @@ def requeue_stalled(engine: Engine, limit: int = 100) -> list[int]:
             if job.attempts >= job.max_attempts:
                 _finish(db, job, "failed", error=job.error or STOPPED_ERROR)
                 continue
-            job.state, job.worker_id, job.lease_until, job.updated_at = "queued", None, None, utcnow()
-            _queued(db, job)
+            _requeue(db, job)
             requeued.append(job.id)
     return requeued
 
@@ -184,7 +212,38 @@ def _take(db: Session, engine: Engine, job: Job, worker_id: str, lease_seconds: 
                              lease_until=now + timedelta(seconds=lease_seconds))).rowcount
     if not won:
         return None
+    _hand_over(db, job.id, worker_id, attempt)
     return JobContext(engine, job.id, worker_id, payload, attempt, lease_seconds)
+
+
+def _hand_over(db: Session, job_id: int, worker_id: str | None, attempt: int | None = None) -> None:
+    """Write who holds the job now (None: nobody). The `jobs` row, locked first, serialises callers."""
+    values: dict[str, Any] = {"worker_id": worker_id} if attempt is None else {"worker_id": worker_id,
+                                                                               "attempt": attempt}
+    if not db.execute(update(JobClaim).where(JobClaim.job_id == job_id).values(**values)).rowcount \
+            and worker_id is not None:
+        db.add(JobClaim(job_id=job_id, **values))
+        db.flush()
+
+
+def _requeue(db: Session, job: Job) -> None:
+    job.state, job.worker_id, job.lease_until, job.updated_at = "queued", None, None, utcnow()
+    _hand_over(db, job.id, None)
+    _queued(db, job)
+
+
+def failure_message(exc: BaseException, job_id: int | None = None) -> str:
+    """What a client is told about a job's failure: a domain error's own sentence; for anything else a
+    sentence that names no internals (paths, exception names, SQL), which go to the log instead."""
+    if isinstance(exc, DomainError):
+        return exc.message
+    where = f" (job {job_id})" if job_id is not None else ""
+    log.error("job %s failed", job_id, exc_info=exc)
+    if isinstance(exc, RecursionError):
+        return "The job's input is nested too deeply to be processed."
+    if isinstance(exc, PERMANENT):
+        return f"The job's input could not be processed; see the server log{where}."
+    return f"The job failed because of an internal error; see the server log{where}."
 
 
 def run(ctx: JobContext, kind: str) -> None:
@@ -195,23 +254,27 @@ def run(ctx: JobContext, kind: str) -> None:
             raise DomainError(f"no handler for job kind {kind!r}")
         result = handler(ctx)
     except JobLost:
+        log.info("job %s: %s lost it to another worker; its work was not committed", ctx.job_id, ctx.worker_id)
         return
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
-        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        message = failure_message(exc, ctx.job_id)
         with transaction(ctx.engine, write=True) as db:
-            job = db.get(Job, ctx.job_id)
-            if job is not None and job.worker_id == ctx.worker_id and job.state == "running":
-                retry = not isinstance(exc, DomainError) and job.attempts < job.max_attempts
-                if retry:
-                    job.state, job.error, job.lease_until = "queued", message, None
-                    _queued(db, job)
-                else:
-                    _finish(db, job, "failed", error=message)
+            if (job := _held_job(db, ctx)) is None:
+                return
+            if not isinstance(exc, PERMANENT) and job.attempts < job.max_attempts:
+                job.error = message
+                _requeue(db, job)
+            else:
+                _finish(db, job, "failed", error=message)
         return
     with transaction(ctx.engine, write=True) as db:
-        job = db.get(Job, ctx.job_id)
-        if job is not None and job.worker_id == ctx.worker_id and job.state == "running":
+        if (job := _held_job(db, ctx)) is not None:
             _finish(db, job, "completed", result=result or {})
+
+
+def _held_job(db: Session, ctx: JobContext) -> Job | None:
+    """The job's row, locked, if `ctx`'s worker still holds it (locking the `jobs` row first, as claims do)."""
+    return db.scalar(select(Job).where(*ctx._mine()).with_for_update())
 
 
 def _finish(db: Session, job: Job, state: str, *, result: dict | None = None, error: str | None = None) -> None:
@@ -221,6 +284,7 @@ def _finish(db: Session, job: Job, state: str, *, result: dict | None = None, er
     else:
         job.error = error
         job.message = error
+    _hand_over(db, job.id, None)
     db.flush()
     for hook in FINISHED_HOOKS:
         hook(db, job)

@@ -25,7 +25,7 @@ from courseport.schema.content import (
     Submission,
 )
 from courseport.schema.discussions import DiscussionEntry
-from courseport.schema.jobs import Job
+from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.blueprints import (
     BlueprintChange,
     BlueprintException,
@@ -68,6 +68,7 @@ __all__ = [
     "Submission",
     "DiscussionEntry",
     "Job",
+    "JobClaim",
     "BlueprintChange",
     "BlueprintException",
     "BlueprintImport",

@@ -1,4 +1,5 @@
-"""Background jobs: the row is the record, written in the requesting transaction."""
+"""Background jobs: the row is the record, written in the requesting transaction; a claim row per
+job names who holds it (the fence, see core/jobs.py)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class JobClaim(Base):
+    """Who holds a job: written only when the job changes hands (a claim, a requeue, its end), never by
+    progress, so a handler's long transaction can lock it at commit without conflicting with its own
+    progress reports (core/jobs.py, `JobContext.confirm_held`)."""
+
+    __tablename__ = "job_claims"
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    worker_id: Mapped[str | None] = mapped_column(String(128))  # None: nobody holds the job
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
