@@ -8,8 +8,8 @@ import os
 import threading
 import time
 import zipfile
-from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest

@@ -19,10 +19,10 @@ from canvasapi import Canvas
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
-from courseport.migrate import head_revision
 from courseport import cli
 from courseport.core import accounts, tokens
 from courseport.db import make_engine, transaction
+from courseport.migrate import head_revision
 from courseport.schema import AccessToken, Course, User
 from courseport.settings import Settings
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import signal
 
 from courseport.core import jobs
-from tests.test_worker import (STARTUP, job_row, marker_of, pid_of, queue_sleep, requires_pg,  # noqa: F401
-                               wait_for, workers)
+from tests.test_worker import STARTUP, job_row, marker_of, pid_of, queue_sleep, requires_pg, wait_for, workers  # noqa: F401
 
 pytestmark = requires_pg
 LEASE = 1.5  # short, so the dead worker's lease runs out quickly

@@ -16,8 +16,7 @@ from sqlalchemy.pool import NullPool
 from courseport import cli
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
-from tests.test_worker import (STARTUP, job_row, pid_of, queue_sleep, registered_workers, requires_pg,  # noqa: F401
-                               wait_for, workers)
+from tests.test_worker import STARTUP, job_row, pid_of, queue_sleep, registered_workers, requires_pg, wait_for, workers  # noqa: F401
 
 CLOSED = "postgresql://postgres@127.0.0.1:1/x"  # nothing listens on port 1
 

@@ -14,7 +14,6 @@ from courseport.blobs import LocalBlobStore
 from courseport.core.accounts import ensure_root
 from courseport.core.errors import DomainError
 from courseport.db import is_sqlite, make_engine, transaction
-from courseport.file_modes import prepare_data_dir
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
@@ -25,6 +24,7 @@ from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
+from courseport.file_modes import prepare_data_dir
 from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
 from courseport.services import Services

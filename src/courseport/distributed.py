@@ -160,7 +160,7 @@ async def _work_until_stopped(app: App, options: dict, stopping: asyncio.Event) 
                     f"{type(error).__name__}: {error}" if error else "no error", delay)
         try:
             await asyncio.wait_for(stopping.wait(), timeout=delay)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         delay = min(delay * 2, RECONNECT_MAX)
 

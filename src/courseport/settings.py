@@ -68,11 +68,11 @@ class Settings:
     def blob_dir(self) -> Path:
         return self.data_dir / "blobs"
 
-    def with_changes(self, **changes) -> "Settings":
+    def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         env = {}
         if os.environ.get("COURSEPORT_DATABASE_URL"):
             env["database_url"] = os.environ["COURSEPORT_DATABASE_URL"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from canvasapi.current_user import CurrentUser
@@ -56,7 +56,7 @@ def test_student_may_list_users_but_not_recent_students(world):
 def test_recent_students(world):
     course, _, token, students = _class(world)
     with world.tx() as db:
-        db.get(User, students[3].id).last_login = datetime(2030, 1, 2, tzinfo=timezone.utc)
+        db.get(User, students[3].id).last_login = datetime(2030, 1, 2, tzinfo=UTC)
     got = list(world.canvas(token).get_course(course.id).get_recent_students())
     assert got[0].id == students[3].id
     assert got[0].last_login == "2030-01-02T00:00:00Z"

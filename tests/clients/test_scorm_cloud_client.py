@@ -10,9 +10,23 @@ from pathlib import Path
 
 import pytest
 from rustici_software_cloud_v2 import (
-    AboutApi, ApiClient, ApplicationManagementApi, AuthenticationApi, BatchTagsSchema, Configuration, CourseApi,
-    ImportFetchRequestSchema, ImportMediaFileReferenceRequestSchema, ImportRequestSchema, MediaFileMetadataSchema,
-    PingApi, SettingsIndividualSchema, SettingsPostSchema, TagListSchema, TitleSchema)
+    AboutApi,
+    ApiClient,
+    ApplicationManagementApi,
+    AuthenticationApi,
+    BatchTagsSchema,
+    Configuration,
+    CourseApi,
+    ImportFetchRequestSchema,
+    ImportMediaFileReferenceRequestSchema,
+    ImportRequestSchema,
+    MediaFileMetadataSchema,
+    PingApi,
+    SettingsIndividualSchema,
+    SettingsPostSchema,
+    TagListSchema,
+    TitleSchema,
+)
 from rustici_software_cloud_v2.rest import ApiException
 
 from tests import package_builders as pb

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -58,10 +58,10 @@ def test_first_assignment_creates_the_default_group_and_stores_the_conventions(w
      "grading_type must be one of points, percent, letter_grade, gpa_scale, pass_fail, not_graded"),
     ({"name": "A", "points_possible": -1.0}, "points_possible", "points_possible must be between 0 and 999999999"),
     ({"name": "A", "submission_types": ["fax"]}, "submission_types", None),
-    ({"name": "A", "unlock_at": datetime(2030, 2, 1, tzinfo=timezone.utc),
-      "lock_at": datetime(2030, 1, 1, tzinfo=timezone.utc)}, "lock_at", "lock_at must not be before unlock_at"),
-    ({"name": "A", "due_at": datetime(2030, 3, 1, tzinfo=timezone.utc),
-      "lock_at": datetime(2030, 2, 1, tzinfo=timezone.utc)}, "due_at", "due_at must not be after lock_at"),
+    ({"name": "A", "unlock_at": datetime(2030, 2, 1, tzinfo=UTC),
+      "lock_at": datetime(2030, 1, 1, tzinfo=UTC)}, "lock_at", "lock_at must not be before unlock_at"),
+    ({"name": "A", "due_at": datetime(2030, 3, 1, tzinfo=UTC),
+      "lock_at": datetime(2030, 2, 1, tzinfo=UTC)}, "due_at", "due_at must not be after lock_at"),
     ({"name": "A", "assignment_group_id": 999999}, "assignment_group_id", None),
 ])
 def test_bad_attributes_name_the_field_and_write_nothing(world, cls, fields, field, message):

@@ -5,7 +5,7 @@ failed import leaving the others' results."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -13,8 +13,18 @@ from courseport.core import blueprints, content, files
 from courseport.core.courses import update_course
 from courseport.core.errors import InvalidInput
 from courseport.core.folders import folder_at_path
-from courseport.schema import (Blob, BlueprintChange, BlueprintException, BlueprintImport, BlueprintMigration,
-                               ContentItem, Course, File, Folder, User)
+from courseport.schema import (
+    Blob,
+    BlueprintChange,
+    BlueprintException,
+    BlueprintImport,
+    BlueprintMigration,
+    ContentItem,
+    Course,
+    File,
+    Folder,
+    User,
+)
 
 
 def _setup(world, children=2):
@@ -188,7 +198,7 @@ def _file(world, course, name, path="course files/docs"):
             db.add(Blob(sha256="c" * 64, size=5))
             db.flush()
         folder = folder_at_path(db, course.id, path)
-        now = datetime.now(timezone.utc)  # as an upload stamps it
+        now = datetime.now(UTC)  # as an upload stamps it
         file = File(uuid=f"u-{course.id}-{name}", course_id=course.id, display_name=name, filename=name,
                     content_type="text/plain", size=5, blob_sha256="c" * 64, folder_path=folder.full_name,
                     folder_id=folder.id, created_at=now, updated_at=now)

@@ -3,7 +3,7 @@ demo courses' content read back over HTTP with the demo users' tokens."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -11,8 +11,18 @@ from sqlalchemy import func, select
 from courseport.core import demo, demo_content, tokens
 from courseport.core.errors import NotAllowed
 from courseport.schema import (
-    Account, ContentItem, Course, DiscussionEntry, Enrollment, Favorite, File, ModuleProgress, Section, Submission,
-    Term, User,
+    Account,
+    ContentItem,
+    Course,
+    DiscussionEntry,
+    Enrollment,
+    Favorite,
+    File,
+    ModuleProgress,
+    Section,
+    Submission,
+    Term,
+    User,
 )
 
 MODELS = (Account, Term, User, Course, Section, Enrollment, Favorite)
@@ -38,7 +48,7 @@ def test_seed_builds_the_demo_account(world):
             "Demo University", 1, "demo-university")
         fall = db.get(Term, summary.terms["Fall 2026"])
         assert (fall.sis_term_id, fall.start_at, fall.end_at) == (
-            "demo-fall-2026", datetime(2026, 8, 24, tzinfo=timezone.utc), datetime(2026, 12, 18, tzinfo=timezone.utc))
+            "demo-fall-2026", datetime(2026, 8, 24, tzinfo=UTC), datetime(2026, 12, 18, tzinfo=UTC))
         assert set(db.scalars(select(Course.account_id))) == {summary.account_id}
         student = db.scalar(select(User).where(User.login_id == "demo.student1"))
         assert (student.name, student.sis_user_id, student.sortable_name) == (

@@ -10,7 +10,14 @@ import pytest
 
 from courseport.core.errors import InvalidInput
 from courseport.core.outbound import (
-    OutboundFailed, OutboundPolicy, OutboundRefused, check_url, fetch, literal_address, post_json)
+    OutboundFailed,
+    OutboundPolicy,
+    OutboundRefused,
+    check_url,
+    fetch,
+    literal_address,
+    post_json,
+)
 from tests.local_http import Answer, LocalHttp, SlowPeer
 
 LOOPBACK = OutboundPolicy(allow=("127.0.0.1",), timeout=1.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from courseport.schema import AssignmentOverride, OverrideStudent, Section, User
 
 
 def at(day: int, hour: int = 0) -> datetime:
-    return datetime(2030, 1, day, hour, tzinfo=timezone.utc)
+    return datetime(2030, 1, day, hour, tzinfo=UTC)
 
 
 def _as(world, user, fn, *args, **kw):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from courseport.core.statements import (
-    Activity, LaunchFacts, RuntimeState, runtime_state, runtime_statements, timespan_as_duration,
+    Activity,
+    LaunchFacts,
+    RuntimeState,
+    runtime_state,
+    runtime_statements,
+    timespan_as_duration,
 )
 
-NOW = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 FACTS = LaunchFacts(registration="3f9a2b1c-0000-4000-8000-000000000001", learner_id="ada", learner_name="Ada",
                     course=Activity("urn:courseport:course:c1", "Course", "http://adlnet.gov/expapi/activities/course"),
                     sco=Activity("urn:courseport:course:c1/sco-1", "Lesson"), culture="en-GB")

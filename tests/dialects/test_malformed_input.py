@@ -5,8 +5,9 @@ nothing is stored (NUL matters on PostgreSQL, which cannot store it; the rest fa
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest

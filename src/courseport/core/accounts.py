@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core.errors import NotAllowed, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.row_reads import RowRead
 from courseport.schema import Account, AccountUser, Role, Term

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import outbound
-from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.blob_lifecycle import record_blobs
+from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.scorm_courses import packaged_version
 from courseport.schema import PackageFile, PackageVersion, User
 from courseport.schema.base import utcnow

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import content
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.permissions import CourseRights
 from courseport.schema import ContentItem, Course, User
 

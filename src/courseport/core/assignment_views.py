@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import assignment_groups, overrides
 from courseport.core.assignments import DATE_NAMES, Access, access_for, readable_assignment, visible_items
 from courseport.core.due_dates import STUDENT_TYPES, effective_dates
 from courseport.core.errors import InvalidInput
+from courseport.core.ids import is_id, store_id
 from courseport.schema import ContentItem, Enrollment, Submission, User
 from courseport.schema.base import utcnow
 

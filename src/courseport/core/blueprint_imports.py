@@ -9,7 +9,7 @@ fields always take the blueprint's value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -43,7 +43,7 @@ class Export:
 
 def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
     """Apply the exported changes to one associated course; returns (change id, classes) exceptions."""
-    stamp = datetime.now(timezone.utc)
+    stamp = datetime.now(UTC)
     keys = {item_id: item.lineage_id or item.id for item_id, item in export.sources.items()}
     copies = {c.lineage_id: c for c in _copies(db, course_id, set(keys.values()))}
     plan = copy_tables.CopyPlan(source_id=export.blueprint_id, target_id=course_id, types=frozenset(), files=False,

@@ -6,18 +6,18 @@ associated course).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id
 from courseport.core import content, files
 from courseport.core.blueprint_files import FILE_COLUMN_NAMES, FILE_RESTRICTION_CLASSES
 from courseport.core.content import RESTRICTION_CLASSES
 from courseport.core.courses import RESTRICTION_KEYS
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import store_id
 from courseport.schema import BlueprintLock, BlueprintSubscription, BlueprintTemplate, ContentItem, Course, File
 
 LOCK_CLASSES = frozenset(RESTRICTION_CLASSES.values()) | frozenset(FILE_RESTRICTION_CLASSES.values())
@@ -139,7 +139,7 @@ def set_lock(db: Session, template: BlueprintTemplate, content_type: str, conten
         db.add(lock)
     values = {k: bool(v) for k, v in (restrictions or {}).items()} or None
     lock.restricted, lock.restrictions = bool(restricted), values
-    lock.updated_at = datetime.now(timezone.utc)  # to the microsecond, as syncs compare with their start
+    lock.updated_at = datetime.now(UTC)  # to the microsecond, as syncs compare with their start
     db.flush()
     return lock
 

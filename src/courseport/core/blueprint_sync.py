@@ -10,7 +10,7 @@ courses keep their results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select, update
@@ -23,9 +23,19 @@ from courseport.core.copying import copy_course
 from courseport.core.errors import DomainError, InvalidInput, NotFound
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.db import transaction
-from courseport.schema import (BlueprintChange, BlueprintException, BlueprintImport, BlueprintLock,
-                               BlueprintMigration, BlueprintSubscription, BlueprintTemplate, ContentItem, ContentLink,
-                               Course, File)
+from courseport.schema import (
+    BlueprintChange,
+    BlueprintException,
+    BlueprintImport,
+    BlueprintLock,
+    BlueprintMigration,
+    BlueprintSubscription,
+    BlueprintTemplate,
+    ContentItem,
+    ContentLink,
+    Course,
+    File,
+)
 
 KIND = "blueprint_sync"
 RUNNING = ("queued", "exporting", "imports_queued")
@@ -48,7 +58,7 @@ class ChangeRecord:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def keep_blueprint_while_syncing(db: Session, course: Course, fields: dict[str, Any]) -> None:

@@ -14,13 +14,20 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import accounts, blueprint_locks, blueprint_sync, jobs
 from courseport.core.courses import readable_course, resolve_course
 from courseport.core.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window, window_of
-from courseport.schema import (BlueprintImport, BlueprintMigration, BlueprintSubscription,
-                               BlueprintTemplate, Course, Term, User)
+from courseport.schema import (
+    BlueprintImport,
+    BlueprintMigration,
+    BlueprintSubscription,
+    BlueprintTemplate,
+    Course,
+    Term,
+    User,
+)
 
 RUNNING = blueprint_sync.RUNNING
 MIGRATION_OPTIONS = ("send_notification", "copy_settings", "send_item_notifications", "publish_after_initial_sync")

@@ -11,17 +11,17 @@ ones only, or all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import content
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.html import sanitize_html
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import require
 from courseport.schema import ContentItem, Course, User
@@ -136,7 +136,7 @@ def _values(fields: dict[str, Any], item: ContentItem | None) -> dict[str, Any]:
             raise InvalidInput("end_at", "end_at must not be before start_at")
     all_day = fields.get("all_day")
     if all_day and start:
-        start = end = datetime.combine(start.date(), time(), timezone.utc)
+        start = end = datetime.combine(start.date(), time(), UTC)
         data["all_day"] = True
     elif dates_given:
         data["all_day"] = bool(start and start == end and start.time() == time())
@@ -183,11 +183,11 @@ def _readable_courses(db: Session, actor: User, codes: tuple[str, ...]) -> dict[
 
 def _range(filters: EventFilters) -> tuple[datetime, datetime]:
     """The inclusive range asked for: a bare date covers its whole day; today by default."""
-    today = datetime.combine(utcnow().date(), time(), timezone.utc)
+    today = datetime.combine(utcnow().date(), time(), UTC)
     start = _bound(filters.start_date, "start_date", end_of_day=False) or today
     end = _bound(filters.end_date, "end_date", end_of_day=True) or today + timedelta(days=1, microseconds=-1)
     if end < start:
-        end = datetime.combine(start.date(), time(), timezone.utc) + timedelta(days=1, microseconds=-1)
+        end = datetime.combine(start.date(), time(), UTC) + timedelta(days=1, microseconds=-1)
     return start, end
 
 
@@ -197,9 +197,9 @@ def _bound(value: str | None, name: str, *, end_of_day: bool) -> datetime | None
     text = value.strip()
     try:
         if len(text) == 10:
-            day = datetime.combine(date.fromisoformat(text), time(), timezone.utc)
+            day = datetime.combine(date.fromisoformat(text), time(), UTC)
             return day + timedelta(days=1, microseconds=-1) if end_of_day else day
         parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
     except ValueError:
         raise InvalidInput(name, f"Invalid date or invalid datetime for {name}") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)

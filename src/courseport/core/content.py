@@ -12,14 +12,14 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.schema.content import ContentItem, ContentLink
 
 ITEM_TYPES = frozenset({
@@ -114,7 +114,7 @@ def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, A
     if "position" not in fields:
         fields["position"] = next_position(db, course_id, item_type, fields.get("parent_id"))
     fields.setdefault("data", {})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fields.setdefault("created_at", now)
     fields.setdefault("updated_at", now)
     item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, local_edits={}, **fields)
@@ -132,7 +132,7 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
     blueprint syncs consult before overwriting; a sync passes local=False.
     """
     changed: set[str] = set()
-    now = datetime.now(timezone.utc)  # to the microsecond: blueprint syncs export what changed after their start
+    now = datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
     if local and EDIT_CHECKS:
         changing = {name for name, value in fields.items() if name in RESTRICTION_CLASSES and getattr(item, name) != (
             {**(item.data or {}), **value} if name == "data" else value)}

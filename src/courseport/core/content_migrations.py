@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import copying, jobs
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.schema import Course, Job, User
 from courseport.schema.base import utcnow

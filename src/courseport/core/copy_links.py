@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core.content import field_hash
 from courseport.core.copy_tables import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
 from courseport.core.errors import InvalidInput
+from courseport.core.ids import is_id, store_id
 from courseport.core.pages import LIVE, slug_for, unique_title_and_slug
 from courseport.schema import Course
 

@@ -12,11 +12,27 @@ later steps use to find them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import JSON, ColumnElement, Executable, Integer, Select, and_, bindparam, case, exists, func, \
-    insert, literal, or_, select, union, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Executable,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Alias
 
@@ -52,7 +68,7 @@ COURSE_SETTING_COLUMNS = (
 # each is built once per shape of plan and a copy only executes it: building cost more than running.
 SOURCE_ID, TARGET_ID = bindparam("source_id", type_=Integer), bindparam("target_id", type_=Integer)
 STAMP = bindparam("stamp", type_=ITEMS.c.updated_at.type)
-_NO_STAMP = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NO_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 # Aliases are built once: an alias derives its whole column collection on first use, which cost more than
 # running the statements. Each function keeps its own, so no two roles in one statement share an alias.
 _OWNER, _OWNED = ITEMS.alias("q"), ITEMS.alias("a")

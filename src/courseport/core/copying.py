@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, literal_column, select, update
@@ -127,7 +127,7 @@ def _lock_target(db: Session, target_id: int) -> Course:
 
 
 def _stamp() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _step(on_step: Callable[[float, str], None] | None, percent: float, message: str) -> None:

@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.accounts import is_admin_of
-from courseport.core.module_progress import CourseProgress, progress_for_courses
 from courseport.core.grades import Scores, course_scores, needs_grading_counts
+from courseport.core.module_progress import CourseProgress, progress_for_courses
 from courseport.core.permissions import CourseRights, course_rights, enrollment_types_with
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User

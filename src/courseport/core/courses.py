@@ -11,8 +11,8 @@ from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts, html  # html: a module reference, as html refers back to this module
-from courseport.core.ids import is_id, store_id
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.time_zones import to_iana
 from courseport.row_reads import RowRead

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id
 from courseport.core.errors import NotAuthenticated
+from courseport.core.ids import store_id
 from courseport.schema import D2LApp, D2LUserKey, User
 
 # Seconds a signed timestamp may differ from the server clock either way.

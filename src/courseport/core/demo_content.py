@@ -16,8 +16,19 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
 from courseport.core import (
-    assignment_groups, assignments, calendar_events, courses, discussion_entries, discussions, files, module_items,
-    modules, pages, quiz_questions, quizzes, submissions,
+    assignment_groups,
+    assignments,
+    calendar_events,
+    courses,
+    discussion_entries,
+    discussions,
+    files,
+    module_items,
+    modules,
+    pages,
+    quiz_questions,
+    quizzes,
+    submissions,
 )
 from courseport.core.assignment_groups import GroupChanges
 from courseport.core.assignments import AssignmentChanges

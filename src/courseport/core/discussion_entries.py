@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core.courses import readable_course
 from courseport.core.discussions import moderates, topic_views, visible_topic
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.html import sanitize_html
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import CourseRights
 from courseport.schema import ContentItem, Course, DiscussionEntry, User

@@ -11,9 +11,9 @@ import hmac
 import mimetypes
 import posixpath
 import time
-from dataclasses import asdict, dataclass
 from collections.abc import Callable
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -26,7 +26,12 @@ from courseport.core.blob_lifecycle import record_blobs
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from courseport.core.folders import (
-    course_folder_path, folder_at_path, locked_now, readable_folder, sees_everything, visible_folder_ids,
+    course_folder_path,
+    folder_at_path,
+    locked_now,
+    readable_folder,
+    sees_everything,
+    visible_folder_ids,
 )
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import CourseRights, course_rights, require
@@ -55,7 +60,7 @@ def _check_change(db: Session, file: File, changing: set[str]) -> None:
 
 
 def _stamp() -> datetime:
-    return datetime.now(timezone.utc)  # to the microsecond: blueprint syncs export what changed after their start
+    return datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core.courses import readable_course
 from courseport.core.errors import Conflict, InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, window_of
 from courseport.core.permissions import CourseRights, require
 from courseport.schema import Course, File, Folder, User

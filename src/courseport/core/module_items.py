@@ -9,12 +9,20 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import content, module_progress
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.modules import (
-    ITEM_KINDS, REQUIREMENTS, ItemView, managed_course, view_of_item, get_module_item, live_children, place,
-    publish_item, renumber,
+    ITEM_KINDS,
+    REQUIREMENTS,
+    ItemView,
+    get_module_item,
+    live_children,
+    managed_course,
+    place,
+    publish_item,
+    renumber,
+    view_of_item,
 )
 from courseport.schema import Course, User
 from courseport.schema.content import ContentItem

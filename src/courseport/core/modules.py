@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id
 from courseport.core import content, module_progress
 from courseport.core.courses import readable_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.ids import store_id
 from courseport.core.module_progress import ItemStatus, ModuleStatus, OutlineItem, may_read_progress
 from courseport.core.paging import Slice, Window
 from courseport.core.users import resolve_user

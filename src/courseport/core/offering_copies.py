@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import content, copying, courses, job_callbacks
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.job_callbacks import Callback
 from courseport.core.permissions import require
 from courseport.schema import Course, Job, User

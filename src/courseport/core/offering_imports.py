@@ -18,9 +18,9 @@ from urllib.parse import urlparse
 from sqlalchemy.orm import Session
 
 from courseport.core import blob_lifecycle, cartridges, content, courses, job_callbacks, jobs, packages, pages
-from courseport.core.ids import is_id, store_id
 from courseport.core.cartridges import Cartridge, Resource
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.job_callbacks import Callback
 from courseport.core.module_items import external_url
 from courseport.core.package_imports import local_copy

@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import assignments
 from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.schema import AssignmentOverride, ContentItem, Enrollment, OverrideStudent, Section, User
 
 DATE_FIELDS = ("due_at", "unlock_at", "lock_at")

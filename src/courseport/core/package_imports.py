@@ -29,12 +29,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core import accounts, job_callbacks, jobs, outbound
 from courseport.core.blob_lifecycle import JobPins, pin, pin_now, record_blobs
 from courseport.core.courses import create_course
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from courseport.core.ids import is_id, store_id
 from courseport.core.packages import ParsedPackage, media_type, parse_media, parse_package
 from courseport.core.safe_zip import ArchiveSource, SafeZip, ZipLimits, is_zip, member_path
 from courseport.core.scorm_courses import CourseView, find_course, require_app_admin, tags_of

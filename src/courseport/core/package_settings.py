@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id
 from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.ids import store_id
 from courseport.core.scorm_courses import packaged_course, require_app_admin
 from courseport.schema import PackageVersion, SettingValue, User
 

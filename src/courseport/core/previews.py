@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -227,7 +227,7 @@ def record_runtime(db: Session, secret: bytes, session_token: str, body: Any, no
         mastery_score=passing * 100 if passing is not None and standard == "scorm12" else None)
     facts = statements.launch_facts(db, version, sco.id, sco.title, session.registration or "",
                                     session.learner_id, session.learner_name, session.culture)
-    when = datetime.fromtimestamp(now or time.time(), timezone.utc)
+    when = datetime.fromtimestamp(now or time.time(), UTC)
     made = statements.runtime_statements(facts, event, number, state, when)
     return statements.store_statements(db, version, session.learner_id, made, when)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import is_id
 from courseport.core import accounts, users
 from courseport.core.course_lists import ENROLLMENT_TYPES
 from courseport.core.courses import default_section, readable_course, resolve_course
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.grades import Scores, course_scores
+from courseport.core.ids import is_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.core.permissions import PERMISSION_ALIASES, STAFF_TYPES, CourseRights, course_rights, require_any
 from courseport.schema import Account, AccountUser, Course, Enrollment, Role, Section, User

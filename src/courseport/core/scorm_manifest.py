@@ -9,8 +9,16 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from courseport.core.packages import (
-    MANIFEST_MAX_BYTES, PackageError, PackageSource, ParsedPackage, activity, check_href, first_href, lang_text,
-    package_path)
+    MANIFEST_MAX_BYTES,
+    PackageError,
+    PackageSource,
+    ParsedPackage,
+    activity,
+    check_href,
+    first_href,
+    lang_text,
+    package_path,
+)
 from courseport.core.safe_xml import BadXml, attr, child, children, descendants, local, namespaces, parse_xml, text
 
 _EDITIONS = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from sqlalchemy import and_, or_, select
@@ -183,8 +183,8 @@ def _statement(facts: LaunchFacts, verb: str, identity: str, result: dict | None
 
 
 def iso_instant(when: datetime) -> str:
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # --- storing and listing ---------------------------------------------------------------------
@@ -223,7 +223,7 @@ def store_statements(db: Session, version: PackageVersion, learner_id: str, made
 
 
 def _parse_instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def list_statements(db: Session, actor: User, course_id: str, version: int | Non
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def render_statement(row: XapiStatement) -> dict:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id, is_id
 from courseport.core import users
 from courseport.core.content import get_item
 from courseport.core.courses import readable_course
@@ -22,6 +22,7 @@ from courseport.core.due_dates import STUDENT_TYPES, effective_dates
 from courseport.core.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.grades import grade_for_score, score_for_posted_grade
 from courseport.core.html import sanitize_html
+from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window
 from courseport.core.permissions import CourseRights
 from courseport.schema import Course, Enrollment, File, User

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import readable_course
 from courseport.core.assignment_views import AssignmentView, load_views
 from courseport.core.assignments import access_for, visible_items
+from courseport.core.courses import readable_course
 from courseport.core.due_dates import STUDENT_TYPES
 from courseport.core.grades import assignments_needing_grading
 from courseport.core.paging import Slice, Window, window_of

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.ids import store_id
 from courseport.core.accounts import new_uuid
 from courseport.core.errors import Conflict, InvalidInput, NotFound
+from courseport.core.ids import store_id
 from courseport.schema import User
 
 

@@ -1,31 +1,7 @@
 """The tables: one store that every dialect reads and writes through the core."""
 
-from courseport.schema.base import Base
 from courseport.schema.accounts import Account, AccountUser, Role, Term
-from courseport.schema.users import AccessToken, User
-from courseport.schema.oauth_clients import OAuthClient
-from courseport.schema.course_templates import CourseTemplate
-from courseport.schema.d2l_keys import D2LApp, D2LUserKey
-from courseport.schema.courses import (
-    Course,
-    CourseNickname,
-    CourseSetting,
-    Enrollment,
-    Favorite,
-    Section,
-)
-from courseport.schema.files import Blob, BlobPin, File
-from courseport.schema.content import (
-    AssignmentOverride,
-    ContentItem,
-    ContentLink,
-    Folder,
-    ModuleProgress,
-    OverrideStudent,
-    Submission,
-)
-from courseport.schema.discussions import DiscussionEntry
-from courseport.schema.jobs import Job, JobClaim
+from courseport.schema.base import Base
 from courseport.schema.blueprints import (
     BlueprintChange,
     BlueprintException,
@@ -35,8 +11,32 @@ from courseport.schema.blueprints import (
     BlueprintSubscription,
     BlueprintTemplate,
 )
-from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.content import (
+    AssignmentOverride,
+    ContentItem,
+    ContentLink,
+    Folder,
+    ModuleProgress,
+    OverrideStudent,
+    Submission,
+)
+from courseport.schema.course_templates import CourseTemplate
+from courseport.schema.courses import (
+    Course,
+    CourseNickname,
+    CourseSetting,
+    Enrollment,
+    Favorite,
+    Section,
+)
+from courseport.schema.d2l_keys import D2LApp, D2LUserKey
+from courseport.schema.discussions import DiscussionEntry
+from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.instance import InstanceValue
+from courseport.schema.jobs import Job, JobClaim
+from courseport.schema.oauth_clients import OAuthClient
+from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.users import AccessToken, User
 
 __all__ = [
     "Base",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -100,7 +100,7 @@ def test_graded_topic_creates_an_assignment(world):
         assignment = _item(world, topic["assignment_id"])
         assert (assignment.type, assignment.title, assignment.points, assignment.workflow_state) == (
             "assignment", "Debate", 10.0, "published")
-        assert assignment.due_at == datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+        assert assignment.due_at == datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
         assert assignment.data["submission_types"] == ["discussion_topic"]
         assert _item(world, assignment.parent_id).type == "assignment_group"
         c.put(f"/api/v1/courses/{course.id}/discussion_topics/{topic['id']}", data={"title": "Debate 2"})
@@ -297,7 +297,7 @@ def test_announcements_index(world):
         assert missing.json() == {"errors": [{"message": "Missing context_codes", "field": "context_codes"}]}
         old = c.get("/api/v1/announcements", params={
             "context_codes[]": f"course_{course.id}",
-            "end_date": (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()})
+            "end_date": (datetime.now(UTC) - timedelta(days=1)).isoformat()})
         assert old.json() == []
     with world.client(cast["student"]) as s:
         seen = s.get("/api/v1/announcements", params={"context_codes[]": f"course_{course.id}",

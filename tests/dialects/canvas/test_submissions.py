@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -82,7 +82,7 @@ def test_student_submits_text_and_gets_exact_body(world):
 def test_resubmitting_counts_attempts_and_late_follows_the_due_date(world):
     course, people = _class(world)
     ann, token = people["ann"]
-    due = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    due = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     assignment = world.assignment(course, data={"submission_types": ["online_url", "online_text_entry"]}, due_at=due)
     with world.client(token) as c:
         first = c.post(_path(course, assignment), data={"submission[submission_type]": "online_url",
@@ -138,8 +138,8 @@ def test_upload_submission_takes_files_of_the_course_only(world, tmp_path):
 
 
 @pytest.mark.parametrize("dates", [
-    {"lock_at": datetime.now(timezone.utc) - timedelta(days=1)},
-    {"unlock_at": datetime.now(timezone.utc) + timedelta(days=1)},
+    {"lock_at": datetime.now(UTC) - timedelta(days=1)},
+    {"unlock_at": datetime.now(UTC) + timedelta(days=1)},
 ])
 def test_locked_assignment_refuses_submissions(world, dates):
     course, people = _class(world)
@@ -356,7 +356,7 @@ def test_student_override_dates_decide_lock_and_lateness(world):
 
     course, people = _class(world)
     (ann, ann_token), (bob, bob_token) = people["ann"], people["bob"]
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     assignment = world.assignment(course, due_at=now - timedelta(days=2), lock_at=now - timedelta(days=1))
     with world.tx() as db:
         override = AssignmentOverride(item_id=assignment.id, title="Ann extension", due_at=now + timedelta(days=1),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -149,7 +149,7 @@ def test_bad_filters_are_400_naming_the_parameter(world, param, value, field):
 
 def test_sorts(world):
     course, teacher, token, ann, bob, olga = _class(world)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     with world.tx() as db:
         db.get(User, bob.id).last_login = now
         db.get(User, olga.id).last_login = now - timedelta(days=1)
@@ -295,7 +295,7 @@ def test_recent_students_most_recent_first_nulls_last(world):
     course, teacher, token, ann, bob, olga = _class(world)
     cid = world.user("cid", "Cid Current")
     world.enroll(cid, course)
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     with world.tx() as db:
         db.get(User, bob.id).last_login = now - timedelta(hours=2)
         db.get(User, cid.id).last_login = now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -163,4 +163,4 @@ def test_dates_are_utc(world):
         body = http.post(f"{LP}/courses/", json=new_offering(tid, StartDate="2014-09-01T02:00:00+02:00")).json()
     assert body["StartDate"] == "2014-09-01T00:00:00.000Z"
     with world.tx() as db:
-        assert db.get(Course, int(body["Identifier"])).start_at == datetime(2014, 9, 1, tzinfo=timezone.utc)
+        assert db.get(Course, int(body["Identifier"])).start_at == datetime(2014, 9, 1, tzinfo=UTC)

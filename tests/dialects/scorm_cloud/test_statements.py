@@ -4,7 +4,7 @@ statement shape, learnerId/since/until filters, `more` paging that keeps the fil
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,7 +15,7 @@ from courseport.core.statements import RuntimeState
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from courseport.core import course_records
 from courseport.core.course_records import RecordFilters
 from courseport.core.errors import InvalidInput
 from courseport.dialects.blackboard.course_json import render_course
-from courseport.dialects.blackboard.protocol import (
-    Call, delete, get, id_ref, on_versions, patch, post, primary_number)
+from courseport.dialects.blackboard.protocol import Call, delete, get, id_ref, on_versions, patch, post, primary_number
 
 _COMPARES = ("greaterOrEqual", "lessThan")
 

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from courseport.core import oauth_clients
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.paging import Slice, Window
 from courseport.core.ids import store_id
+from courseport.core.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
@@ -78,7 +78,7 @@ def iso(value: datetime | date | str | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return value.isoformat()
 
 
@@ -205,7 +205,7 @@ def to_datetime(value: Any, name: str) -> datetime:
         parsed = datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidInput(name, f"{name} must be an ISO 8601 date-time, got {value!r}") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def pick(obj: dict[str, Any], fields: list[str]) -> dict[str, Any]:

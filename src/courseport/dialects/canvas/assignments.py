@@ -13,7 +13,6 @@ from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.overrides import override_changes
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
-
 # The attributes core names bare, sent as assignment[...].
 ASSIGNMENT_PARAMS = (*assignments.ASSIGNMENT_FIELDS, "assignment_overrides")
 

@@ -7,9 +7,14 @@ from litestar import Response
 
 from courseport.core import blueprints
 from courseport.core.errors import InvalidInput
-from courseport.dialects.canvas.blueprint_json import (render_associated_course, render_change,
-                                                       render_change_record, render_migration,
-                                                       render_subscription, render_template)
+from courseport.dialects.canvas.blueprint_json import (
+    render_associated_course,
+    render_change,
+    render_change_record,
+    render_migration,
+    render_subscription,
+    render_template,
+)
 from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool
 
 _TEMPLATE = "/courses/{course_id:str}/blueprint_templates/{template_id:str}"

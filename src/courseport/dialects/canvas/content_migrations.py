@@ -12,7 +12,10 @@ from courseport.core.content import FILES, SETTINGS
 from courseport.core.errors import InvalidInput, NotFound
 from courseport.core.paging import window_of
 from courseport.dialects.canvas.content_migration_json import (
-    COURSE_COPY, MIGRATORS, render_issue, render_migration,
+    COURSE_COPY,
+    MIGRATORS,
+    render_issue,
+    render_migration,
 )
 from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool, to_int
 

@@ -14,7 +14,7 @@ from courseport.core import course_lists, course_views, courses, users
 from courseport.core.course_lists import CourseFilters
 from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.course_json import render_course, wants_for
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, get_read_only, post, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
 from courseport.schema import User
 
 

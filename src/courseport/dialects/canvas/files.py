@@ -18,8 +18,8 @@ from courseport.blobs import BlobWriter, StoredBlob
 from courseport.core import files
 from courseport.core.errors import InvalidInput
 from courseport.db import transaction
-from courseport.dialects.multipart_upload import receive_upload
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, iso, post, put
+from courseport.dialects.multipart_upload import receive_upload
 from courseport.schema import File
 
 _MIME_CLASSES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -18,8 +18,8 @@ from courseport.core.paging import Slice, Window
 from courseport.core.tokens import authenticate, check_unexpired, token_viewer
 from courseport.db import transaction
 from courseport.dialects.params import check_int, merge, nest, parse_body, parse_int, query_pairs
-from courseport.schema import User
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
+from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
@@ -39,8 +39,8 @@ def iso(value: datetime | date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is not timezone.utc:
-            value = value.astimezone(timezone.utc)
+        if value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
         return value.isoformat(timespec="seconds")[:19] + "Z"  # isoformat is C; strftime is slow
     return value.isoformat()
 
@@ -229,8 +229,8 @@ def to_datetime(value: Any, name: str) -> datetime | None:
     except ValueError:
         raise InvalidInput(name, f"{name} must be an ISO 8601 date, got {value!r}") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def coerce(value: Any, kind: type, name: str) -> Any:

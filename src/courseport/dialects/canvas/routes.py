@@ -1,19 +1,32 @@
 """Every Canvas route, gathered from the resource modules."""
 
-from courseport.dialects.canvas import courses, progress
-from courseport.dialects.canvas import files
-from courseport.dialects.canvas import folders
-from courseport.dialects.canvas import activity, todo
-from courseport.dialects.canvas import users
-from courseport.dialects.canvas import pages
-from courseport.dialects.canvas import discussions
-from courseport.dialects.canvas import submissions
-from courseport.dialects.canvas import course_progress, modules
-from courseport.dialects.canvas import assignment_groups, assignments, due_dates, overrides
-from courseport.dialects.canvas import accounts, html, permissions, settings
-from courseport.dialects.canvas import calendar_events, quizzes
-from courseport.dialects.canvas import content_migrations, course_copy
-from courseport.dialects.canvas import blueprints
+from courseport.dialects.canvas import (
+    accounts,
+    activity,
+    assignment_groups,
+    assignments,
+    blueprints,
+    calendar_events,
+    content_migrations,
+    course_copy,
+    course_progress,
+    courses,
+    discussions,
+    due_dates,
+    files,
+    folders,
+    html,
+    modules,
+    overrides,
+    pages,
+    permissions,
+    progress,
+    quizzes,
+    settings,
+    submissions,
+    todo,
+    users,
+)
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]

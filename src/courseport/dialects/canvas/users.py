@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core.ids import store_id
 from courseport.core import rosters
+from courseport.core.ids import store_id
 from courseport.core.rosters import RosterQuery
 from courseport.dialects.canvas.protocol import Call, get, to_int
 from courseport.dialects.canvas.user_json import render_page_users, render_profile, render_roster_user

@@ -8,9 +8,8 @@ bearer header or pasted into the small form this route shows without one.
 from __future__ import annotations
 
 import html
-from urllib.parse import urlencode
-
 from typing import Annotated
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.enums import RequestEncodingType

@@ -12,7 +12,15 @@ from courseport.core.job_callbacks import Callback
 from courseport.core.outbound import OutboundPolicy, check_url
 from courseport.dialects.d2l.job_json import COPY_STATES, copy_status, render_copy_complete
 from courseport.dialects.d2l.protocol import (
-    D2LID, OPTIONAL_STRING, OPTIONAL_STRINGS, Call, block_fields, get, post, route_id)
+    D2LID,
+    OPTIONAL_STRING,
+    OPTIONAL_STRINGS,
+    Call,
+    block_fields,
+    get,
+    post,
+    route_id,
+)
 from courseport.schema import Job
 
 BASE = "/api/le/{version:str}/import/{org_unit_id:str}/copy"

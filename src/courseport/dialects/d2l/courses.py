@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from litestar import Response
+
 from courseport.core import course_offerings
 from courseport.core.course_offerings import NewOffering, OfferingInfo
 from courseport.dialects.d2l.course_json import render_offering
-from litestar import Response
-
 from courseport.dialects.d2l.protocol import (
-    BOOLEAN, D2LID, DATE, OPTIONAL_D2LID, STRING, Call, block_fields, delete, empty, get, post, put, route_id)
+    BOOLEAN,
+    D2LID,
+    DATE,
+    OPTIONAL_D2LID,
+    STRING,
+    Call,
+    block_fields,
+    delete,
+    empty,
+    get,
+    post,
+    put,
+    route_id,
+)
 
 BASE = "/api/lp/{version:str}/courses"
 SINCE = {"since": "1.1"}

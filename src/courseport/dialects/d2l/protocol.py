@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote, unquote_plus
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from courseport.core import d2l_apps
 from courseport.core.d2l_apps import SignedCall, TimestampOutOfRange
 from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.tokens import authenticate as token_user
 from courseport.core.ids import is_id, store_id
+from courseport.core.tokens import authenticate as token_user
 from courseport.db import transaction
 from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
@@ -57,7 +57,7 @@ def d2l_id(n: int | None) -> str | None:
 def utc(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def version_supported(product: str, version: str, since: str | None = None, unstable: bool = False) -> bool:
@@ -275,7 +275,7 @@ def to_datetime(value: Any, name: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput(name, f"{name} must be a UTC date-time such as 2014-09-01T00:00:00.000Z.") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def route_id(text: str, what: str = "org unit") -> int:

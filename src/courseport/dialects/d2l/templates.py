@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from courseport.core import course_templates
-from courseport.dialects.d2l.course_json import render_template
 from litestar import Response
 
-from courseport.dialects.d2l.protocol import (
-    D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id)
+from courseport.core import course_templates
+from courseport.dialects.d2l.course_json import render_template
+from courseport.dialects.d2l.protocol import D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id
 
 BASE = "/api/lp/{version:str}/coursetemplates"
 SINCE = {"since": "1.1"}

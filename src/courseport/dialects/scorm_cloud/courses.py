@@ -11,8 +11,7 @@ from litestar.response import Stream
 from courseport.core import scorm_courses
 from courseport.core.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
-from courseport.dialects.scorm_cloud.protocol import (
-    Call, decode_more, delete, encode_more, get, put, to_datetime)
+from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 
 
 def _listing(call: Call) -> dict[str, Any]:

@@ -1,7 +1,15 @@
 """Every SCORM Cloud route, gathered from the resource modules (mounted under /api/v2)."""
 
-from courseport.dialects.scorm_cloud import about, configuration, courses, import_jobs, tags
-from courseport.dialects.scorm_cloud import assets, previews, statements
+from courseport.dialects.scorm_cloud import (
+          about,
+          assets,
+          configuration,
+          courses,
+          import_jobs,
+          previews,
+          statements,
+          tags,
+)
 
 ROUTES = [*about.ROUTES, *import_jobs.ROUTES, *tags.ROUTES, *configuration.ROUTES, *courses.ROUTES,
           *previews.ROUTES, *statements.ROUTES, *assets.ROUTES]

@@ -4,10 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-24 16:27:59.666051
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0002'
 down_revision = '0001'

@@ -4,10 +4,10 @@ Revision ID: 0003_discussions
 Revises: 0002
 Create Date: 2026-11-24 16:34:07.570409
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0003_discussions'
 down_revision = '0002'

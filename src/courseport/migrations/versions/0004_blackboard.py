@@ -4,10 +4,10 @@ Revision ID: 0004_blackboard
 Revises: 0003_discussions
 Create Date: 2026-11-24 16:51:21.250125
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0004_blackboard'
 down_revision = '0003_discussions'

@@ -4,10 +4,10 @@ Revision ID: 0006_d2l
 Revises: 0004_blackboard
 Create Date: 2026-11-24 16:57:51.711785
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0006_d2l'
 down_revision = '0004_blackboard'

@@ -6,7 +6,6 @@ Create Date: 2026-11-24 17:10:00
 """
 from alembic import op
 
-
 revision = '0007_copy'
 down_revision = '0006_d2l'
 branch_labels = None

@@ -4,10 +4,10 @@ Revision ID: 0008_packages
 Revises: 0007_copy
 Create Date: 2026-11-24 17:19:14.197014
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0008_packages'
 down_revision = '0007_copy'

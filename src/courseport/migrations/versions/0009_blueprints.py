@@ -4,10 +4,10 @@ Revision ID: 0009_blueprints
 Revises: 0008_packages
 Create Date: 2026-11-24 17:20:39.567365
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0009_blueprints'
 down_revision = '0008_packages'

@@ -4,10 +4,8 @@ Revision ID: 0010_blueprint_lock_kinds
 Revises: 0009_blueprints
 Create Date: 2026-11-24 18:16:22.174956
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
-
+from alembic import op
 
 revision = '0010_blueprint_lock_kinds'
 down_revision = '0009_blueprints'

@@ -6,9 +6,8 @@ Revision ID: 0011_blob_pins
 Revises: 0010_blueprint_lock_kinds
 Create Date: 2026-12-02 18:00:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0011_blob_pins'
 down_revision = '0010_blueprint_lock_kinds'

@@ -4,9 +4,8 @@ Revision ID: 0011_jobs_claims
 Revises: 0010_blueprint_lock_kinds
 Create Date: 2026-12-02 18:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0012_jobs_claims'
 down_revision = '0011_blob_pins'
