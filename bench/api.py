@@ -31,21 +31,21 @@ import sys
 _HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != _HERE]
 
-import argparse  # noqa: E402
-import asyncio
-import ctypes
-import itertools
-import multiprocessing as mp
-import signal
-import socket
-import statistics
-import subprocess
-import tempfile
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
+import argparse  # noqa: E402  (every import below must follow the sys.path filter)
+import asyncio  # noqa: E402
+import ctypes  # noqa: E402
+import itertools  # noqa: E402
+import multiprocessing as mp  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import httpx
+import httpx  # noqa: E402
 
 HOST = "127.0.0.1"
 TARGET = 0.40
@@ -344,7 +344,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def report(results: dict[str, list[SlotResult]], args: argparse.Namespace) -> None:
     rates = {n: [r.count / r.elapsed for r in rs] for n, rs in results.items()}
     # Ratios pair each slot with the bare slot of its own round, so slow spells cancel out.
-    ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"])] for n in ENDPOINTS}
+    ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"], strict=True)] for n in ENDPOINTS}
     print(f"\n{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
           f" {'server CPU ms/req':>18} {'client CPU':>11}")
     for name in ENDPOINTS:

@@ -50,7 +50,7 @@ def make_package(path: Path, megabytes: int, pages: int = 400) -> None:
         zf.writestr("imsmanifest.xml", SCORM12_MANIFEST.format(title="Bench course", href="index.html"))
         zf.writestr("index.html", "<html><body>bench</body></html>")
         for n in range(pages):
-            zf.writestr(f"pages/page{n}.html", ("<p>Lorem ipsum dolor sit amet %d</p>\n" % n) * 600)
+            zf.writestr(f"pages/page{n}.html", (f"<p>Lorem ipsum dolor sit amet {n}</p>\n") * 600)
         for n in range(megabytes - 3):
             zf.writestr(f"media/clip{n}.bin", os.urandom(CHUNK), compress_type=zipfile.ZIP_STORED)
 

@@ -220,7 +220,8 @@ def test_collect_keeps_referenced_and_held_blobs_and_removes_the_rest(scorm, wor
     package_sha = hashlib.sha256(data).hexdigest()
     waiting_sha, d2l_sha = hashlib.sha256(waiting_package).hexdigest(), hashlib.sha256(d2l_package).hexdigest()
     entry_shas = {hashlib.sha256(content).hexdigest() for content in entries(data).values()}
-    assert {package_sha, waiting_sha, d2l_sha, in_flight, orphan, canvas_file.blob_sha256} | entry_shas <= on_disk(store)
+    kept = {package_sha, waiting_sha, d2l_sha, in_flight, orphan, canvas_file.blob_sha256}
+    assert kept | entry_shas <= on_disk(store)
 
     assert collect(engine, store).blobs == 0  # everything is younger than the grace period
     age_everything(store)

@@ -175,7 +175,8 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
                f"(OAuth 2 key {creds['blackboard']['key'][:6]}..., secret in credentials.json)")
     click.echo(f"  D2L Valence-compatible API: {base_url}/d2l/api  (ID-key app {creds['d2l']['app_id'][:6]}..., "
                f"user and keys under d2l in credentials.json)")
-    click.echo(f"  SCORM Cloud-compatible API: {base_url}/api/v2  (Basic appId {creds['scorm_cloud']['app_id'][:6]}..., "
+    click.echo(f"  SCORM Cloud-compatible API: {base_url}/api/v2  "
+               f"(Basic appId {creds['scorm_cloud']['app_id'][:6]}..., "
                f"secretKey under scorm_cloud in credentials.json)")
     if summary is not None:
         click.echo(f"demo data: {summary.account_name} (account {summary.account_id}), "

@@ -94,7 +94,7 @@ class RowRead:
         finally:
             cursor.close()
         make, converters = plan.row_type._make, plan.converters
-        return [make([f(x) if f else x for f, x in zip(converters, values)]) for values in raw]
+        return [make([f(x) if f else x for f, x in zip(converters, values, strict=True)]) for values in raw]
 
     def first(self, db: Session, **params: Any) -> Any | None:
         rows = self.all(db, **params)
@@ -102,7 +102,7 @@ class RowRead:
 
     def _converters(self, dialect: Dialect, description: Any) -> list[Callable[[Any], Any] | None]:
         return [column.type.dialect_impl(dialect).result_processor(dialect, described[1])
-                for column, described in zip(self.statement.selected_columns, description)]
+                for column, described in zip(self.statement.selected_columns, description, strict=True)]
 
     def _compile(self, dialect: Dialect, key: Any, lists: dict[str, Any]) -> _Plan:
         compiled = self.statement.compile(dialect=dialect)

@@ -68,7 +68,8 @@ def test_durations_follow_the_course_dates(world):
 
 
 def test_enrollment_options_follow_self_enrollment(world):
-    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C", "enrollment.type": "EmailEnrollment"})
+    course = _as(world, course_records.create_record,
+                 {"courseId": "c", "name": "C", "enrollment.type": "EmailEnrollment"})
     with world.tx() as db:
         assert course_records.enrollment_of(db.get(Course, course.id)) == {"type": "EmailEnrollment"}
     _as(world, courses.update_course, course.id, {"self_enrollment": True})

@@ -101,7 +101,8 @@ def test_missing_launch_file_is_a_warning():
 
 
 @pytest.mark.parametrize("data,message", [
-    (pb.broken(), "imsmanifest.xml: item 'item_1' refers to resource 'missing_res', which the manifest does not define"),
+    (pb.broken(),
+     "imsmanifest.xml: item 'item_1' refers to resource 'missing_res', which the manifest does not define"),
     (pb.zip_bytes({"index.html": "x"}),
      "the package has no imsmanifest.xml (SCORM), cmi5.xml (cmi5) or tincan.xml (xAPI) at its root"),
     (pb.with_manifest("<manifest><organizations/></manifest>"), "imsmanifest.xml has no <organization>"),

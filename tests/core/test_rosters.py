@@ -11,8 +11,10 @@ from courseport.core.paging import Window
 from courseport.core.rosters import RosterQuery
 from courseport.schema import Enrollment, User
 
+_FIRST_50 = Window(0, 50)  # the default page of _roster; frozen, so one shared instance is safe
 
-def _roster(world, viewer, course, window=Window(0, 50), **query):
+
+def _roster(world, viewer, course, window=_FIRST_50, **query):
     with world.tx() as db:
         page = rosters.list_roster(db, db.get(User, viewer.id), course.id, RosterQuery(**query), window)
     return page

@@ -157,11 +157,13 @@ def _quiz(identifier: str, root: Any) -> Resource:
 
 
 def _question(item: Any) -> dict[str, Any]:
-    profile = next((safe_xml.text(safe_xml.child(f, "fieldentry")) for f in safe_xml.descendants(item, "qtimetadatafield")
+    profile = next((safe_xml.text(safe_xml.child(f, "fieldentry"))
+                    for f in safe_xml.descendants(item, "qtimetadatafield")
                     if safe_xml.text(safe_xml.child(f, "fieldlabel")) == "cc_profile"), None)
     presentation = safe_xml.child(item, "presentation")
     text = safe_xml.text(safe_xml.path(presentation, "material", "mattext")) or ""
-    answers = [{"id": safe_xml.attr(label, "ident"), "text": safe_xml.text(next(safe_xml.descendants(label, "mattext"), None))}
+    answers = [{"id": safe_xml.attr(label, "ident"),
+                "text": safe_xml.text(next(safe_xml.descendants(label, "mattext"), None))}
                for label in safe_xml.descendants(item, "response_label")]
     return {"title": safe_xml.attr(item, "title") or "Question", "text": sanitize_html(text, "question text"),
             "question_type": (profile or "cc.essay.v0p1").split(".")[1] if profile else "essay", "answers": answers}

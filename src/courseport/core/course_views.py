@@ -122,7 +122,8 @@ def _load_term(b: _Batch) -> None:
 
 
 def _load_account(b: _Batch) -> None:
-    accts = {a.id: a for a in b.db.scalars(select(Account).where(Account.id.in_({v.course.account_id for v in b.views})))}
+    account_ids = {v.course.account_id for v in b.views}
+    accts = {a.id: a for a in b.db.scalars(select(Account).where(Account.id.in_(account_ids)))}
     for v in b.views:
         v.account = accts.get(v.course.account_id)
 

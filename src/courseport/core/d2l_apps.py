@@ -76,7 +76,8 @@ def user_key_for(db: Session, app: D2LApp, user: User) -> D2LUserKey:
     return key
 
 
-def sign_in(db: Session, user: User, app_id: str | None, target_signature: str | None, target: str | None) -> D2LUserKey:
+def sign_in(db: Session, user: User, app_id: str | None, target_signature: str | None,
+            target: str | None) -> D2LUserKey:
     """The browser sign-in: the application signed the target URL with its key; issue the user's pair."""
     app = find_app(db, app_id)
     if app is None or not target or not _matches(target_signature or "", app.app_key, target):

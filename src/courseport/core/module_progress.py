@@ -2,9 +2,9 @@
 and the course progress built from them.
 
 Explicit acts (viewed, marked done) are `module_progress` rows; submitting and scores are read
-from `submissions` and contributing from `discussion_entries`, so progress always agrees with them. Everything is computed from an
-outline (modules and items as the student sees them) and per-user facts loaded in bulk, so one
-student's progress and a whole roster's cost the same few queries.
+from `submissions` and contributing from `discussion_entries`, so progress always agrees with them.
+Everything is computed from an outline (modules and items as the student sees them) and per-user
+facts loaded in bulk, so one student's progress and a whole roster's cost the same few queries.
 """
 
 from __future__ import annotations

@@ -232,7 +232,7 @@ def _matches(answers: list[dict], items: list[dict], distractors: str, taken: se
     """The right-hand choices: one per distinct right text (answers sharing it share its match_id),
     then the distractors, one a line."""
     by_text: dict[str, int] = {}
-    for answer, raw in zip(answers, items):
+    for answer, raw in zip(answers, items, strict=True):
         right = answer["right"]
         if right not in by_text:
             by_text[right] = _new_id(_pick(raw, "match_id", default=None), taken)

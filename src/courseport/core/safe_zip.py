@@ -148,7 +148,8 @@ class SafeZip:
         if flags & 0x1:
             raise UnsafeArchive(f"entry {path!r} is encrypted")
         if method not in (0, 8):
-            raise UnsafeArchive(f"entry {path!r} uses compression method {method}; only stored and deflate are supported")
+            raise UnsafeArchive(f"entry {path!r} uses compression method {method}; "
+                                "only stored and deflate are supported")
         if offset + csize > self._size:
             raise UnsafeArchive(f"entry {path!r} lies outside the file (truncated package?)")
         return ZipEntry(path, method, flags, csize, size, crc, offset), next_pos

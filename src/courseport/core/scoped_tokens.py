@@ -52,7 +52,8 @@ def issue_token(db: Session, secret: bytes, key: str | None, client_secret: str 
         raise InvalidInput("expiration", f"expiration must be a number of seconds, got {expiration!r}") from None
     if not 0 < seconds <= MAX_SECONDS:
         raise InvalidInput("expiration", f"expiration must be between 1 and {MAX_SECONDS} seconds")
-    return _PREFIX + signing.sign(secret, "scoped-token", {"k": key, "s": scopes, "e": int(time.time()) + seconds}), seconds
+    payload = {"k": key, "s": scopes, "e": int(time.time()) + seconds}
+    return _PREFIX + signing.sign(secret, "scoped-token", payload), seconds
 
 
 def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bearer: str | None) -> AppCaller:

@@ -197,7 +197,8 @@ def packaged_version(db: Session, actor: User, course_id: str,
                      version: int | None = None) -> tuple[Course, PackageVersion]:
     """A course and one of its versions (the newest when None); for previews and assets."""
     course = packaged_course(db, actor, course_id)
-    return course, _version(db, course, version) if version is not None else _latest_versions(db, [course.id])[course.id]
+    return course, (_version(db, course, version) if version is not None
+                    else _latest_versions(db, [course.id])[course.id])
 
 
 def _files_of(version_id: int) -> Select:

@@ -350,7 +350,7 @@ def _page(db: Session, course: Course, stmt: Select, window: Window, *, grader: 
     found = db.execute(stmt.offset(window.offset).limit(window.limit + 1)).all()
     rows = [row or _unsubmitted(course, item, user_id) for item, user_id, row in found[:window.limit]]
     items = [pair[0] for pair in found[:window.limit]]
-    views = _views(db, course, list(zip(items, rows)), grader=grader)
+    views = _views(db, course, list(zip(items, rows, strict=True)), grader=grader)
     return Slice(views, len(found) > window.limit)
 
 

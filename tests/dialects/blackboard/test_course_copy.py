@@ -92,7 +92,8 @@ def test_seed_copy_into_a_new_course_then_poll_to_303(world, learn, template):
 
 def test_copy_flags_choose_what_is_copied(world, learn, template):
     answer = _copy(learn, {"targetCourse": {"courseId": "only-news"},
-                           "copy": {**ALL_OFF, "announcements": "true", "wikis": True, "settings": {"duration": "false"}}})
+                           "copy": {**ALL_OFF, "announcements": "true", "wikis": True,
+                                    "settings": {"duration": "false"}}})
     assert answer.status_code == 202, answer.text
     world.run_jobs()
     target = learn.get("/learn/api/public/v3/courses/courseId:only-news").json()
@@ -130,7 +131,8 @@ def test_copy_into_an_existing_course_by_id(world, learn, template):
     ({"targetCourse": {"courseId": "a", "id": "_1_1"}}, 400,
      "targetCourse needs either a courseId (a new course) or an id, not both"),
     ({"targetCourse": {"courseId": ""}}, 400, "targetCourse.courseId must be a non-empty string"),
-    ({"targetCourse": {"courseId": "n"}, "copy": {"rubrics": "yes"}}, 400, "copy.rubrics must be true or false, got 'yes'"),
+    ({"targetCourse": {"courseId": "n"}, "copy": {"rubrics": "yes"}}, 400,
+     "copy.rubrics must be true or false, got 'yes'"),
     ({"targetCourse": {"courseId": "n"}, "copy": {"photos": "true"}}, 400, "copy.photos is not a copy option"),
     ({"targetCourse": {"courseId": "n"}, "copy": {"discussions": "true"}}, 400,
      "copy.discussions must be one of None, ForumsAndStarterPosts, ForumsOnly"),

@@ -153,7 +153,8 @@ def test_list_filters(world, learn):
     _create(learn, courseId="math-1", name="Algebra", dataSourceId="_9_1", availability={"available": "No"})
     _create(learn, courseId="math-2", name="Geometry", externalId="GEO")
     world.course("Made in Canvas")
-    ids = lambda **params: [c["courseId"] for c in learn.get(V3, params={"fields": "courseId", **params}).json()["results"]]  # noqa: E731
+    ids = lambda **params: [c["courseId"]  # noqa: E731
+                            for c in learn.get(V3, params={"fields": "courseId", **params}).json()["results"]]
     assert ids(courseId="MATH") == ["math-1", "math-2"]
     assert ids(dataSourceId="_9_1") == ["math-1"]
     assert ids(dataSourceId="_2_1") == ["math-2", "Made"]

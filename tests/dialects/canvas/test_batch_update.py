@@ -97,7 +97,8 @@ def test_batch_needs_an_account_admin(world):
         r = c.put("/api/v1/accounts/1/courses", data={"event": "delete", "course_ids[]": [str(course.id)]})
         assert r.status_code == 403
     with world.client(world.admin_token) as c:
-        assert c.put("/api/v1/accounts/4242/courses", data={"event": "offer", "course_ids[]": ["1"]}).json() == NOT_FOUND
+        assert c.put("/api/v1/accounts/4242/courses",
+                     data={"event": "offer", "course_ids[]": ["1"]}).json() == NOT_FOUND
     assert world.run_jobs() == 0
     assert _states(world, [course.id]) == ["available"]
 

@@ -68,7 +68,8 @@ def test_defaults_missing_end_and_all_day(world):
             "Course Event", "2030-02-01T00:00:00Z", True, "2030-02-01")
         flagged = c.post("/api/v1/calendar_events", data={
             "calendar_event[context_code]": f"course_{course.id}", "calendar_event[all_day]": "true",
-            "calendar_event[start_at]": "2030-02-03T13:30:00Z", "calendar_event[end_at]": "2030-02-03T15:00:00Z"}).json()
+            "calendar_event[start_at]": "2030-02-03T13:30:00Z",
+            "calendar_event[end_at]": "2030-02-03T15:00:00Z"}).json()
         assert (flagged["start_at"], flagged["end_at"], flagged["all_day"]) == (
             "2030-02-03T00:00:00Z", "2030-02-03T00:00:00Z", True)
         undated = c.post("/api/v1/calendar_events", data={"calendar_event[context_code]": f"course_{course.id}"}).json()

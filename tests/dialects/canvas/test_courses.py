@@ -97,7 +97,8 @@ def test_delete_and_conclude_bodies(world):
         assert (r.status_code, r.json()) == (200, {"delete": True})
         assert c.get(f"/api/v1/courses/{b.id}").status_code == 404
         again = c.request("DELETE", f"/api/v1/courses/{b.id}", data={"event": "delete"})
-        assert (again.status_code, again.json()) == (404, {"errors": [{"message": "The specified resource does not exist."}]})
+        assert (again.status_code, again.json()) == (
+            404, {"errors": [{"message": "The specified resource does not exist."}]})
 
 
 def test_delete_needs_a_known_event(world):
@@ -117,7 +118,8 @@ def test_update_with_unknown_event_is_400(world):
         r = c.put(f"/api/v1/courses/{course.id}", data={"course[event]": "nuke", "course[name]": "Renamed"})
         assert r.status_code == 400
         assert r.json() == {"errors": [{"field": "course[event]",
-                                        "message": "course[event] must be one of claim, offer, conclude, delete, undelete"}]}
+                                        "message": "course[event] must be one of "
+                                                   "claim, offer, conclude, delete, undelete"}]}
         assert c.get(f"/api/v1/courses/{course.id}").json()["name"] == "A"
 
 

@@ -113,7 +113,7 @@ def test_module_items_exact_bodies_and_targets(world, setup):
     course, cast = setup
     assignment = _target(world, course, "assignment", "Essay", points=10.0, workflow_state="published",
                          due_at=utcnow().replace(microsecond=0) + timedelta(days=3))
-    page = _target(world, course, "page", "Intro", slug="intro", workflow_state="unpublished")
+    _target(world, course, "page", "Intro", slug="intro", workflow_state="unpublished")
     origin, base = world.base_url, f"/api/v1/courses/{course.id}"
     with world.client(cast["teacher"]) as c:
         module = _module(c, course, "Week 1")

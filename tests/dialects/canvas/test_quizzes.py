@@ -196,7 +196,8 @@ def test_lock_before_unlock_and_hide_results_need_their_partners(world):
     with world.client(world.admin_token) as c:
         r = c.post(f"/api/v1/courses/{course.id}/quizzes", data={
             "quiz[title]": "Q", "quiz[unlock_at]": "2030-02-01T00:00:00Z", "quiz[lock_at]": "2030-01-01T00:00:00Z"})
-        assert r.json() == {"errors": [{"field": "quiz[lock_at]", "message": "quiz[lock_at] must not be before unlock_at"}]}
+        assert r.json() == {"errors": [{"field": "quiz[lock_at]",
+                                        "message": "quiz[lock_at] must not be before unlock_at"}]}
         r = c.post(f"/api/v1/courses/{course.id}/quizzes", data={
             "quiz[title]": "Q", "quiz[hide_results]": "until_after_last_attempt"})
         assert r.status_code == 400 and r.json()["errors"][0]["field"] == "quiz[hide_results]"
@@ -364,7 +365,8 @@ def test_question_of_another_quiz_is_404(world):
      "matching_question, multiple_answers_question, multiple_choice_question, multiple_dropdowns_question, "
      "numerical_question, short_answer_question, text_only_question, true_false_question"),
     ({"points_possible": -1}, "question[points_possible]", "question[points_possible] must not be negative"),
-    ({"points_possible": "lots"}, "question[points_possible]", "question[points_possible] must be a number, got 'lots'"),
+    ({"points_possible": "lots"}, "question[points_possible]",
+     "question[points_possible] must be a number, got 'lots'"),
     ({"position": 0}, "question[position]", "question[position] must be at least 1"),
     ({"answers": "Paris"}, "question[answers]", "question[answers] must be a list of answer objects"),
     ({"answers": [{"answer_text": "A", "answer_weight": "heavy"}]}, "question[answers]",

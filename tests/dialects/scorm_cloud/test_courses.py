@@ -104,7 +104,8 @@ def test_listing_pages_with_a_more_token_that_carries_the_filters(scorm, monkeyp
                                               "datetimeFilter": "created"}).json()["courses"][0]["id"] == "c0"
     bad = scorm.http.get("/courses", params={"orderBy": "random"})
     assert bad.json() == {"message": "orderBy must be one of " + ", ".join(scorm_courses.ORDER_BY) + ", got 'random'"}
-    assert scorm.http.get("/courses", params={"more": "!!"}).json() == {"message": "more is not a token this service issued"}
+    assert scorm.http.get("/courses", params={"more": "!!"}).json() == {
+        "message": "more is not a token this service issued"}
 
 
 def test_title_versions_and_deleting_the_last_version_deletes_the_course(scorm):
@@ -114,7 +115,8 @@ def test_title_versions_and_deleting_the_last_version_deletes_the_course(scorm):
     assert scorm.http.get("/courses/golf").json()["title"] == "Renamed"
     assert scorm.http.put("/courses/golf/title", json={"title": " "}).json() == {"message": "title must not be empty"}
     versions = scorm.http.get("/courses/golf/versions").json()["courses"]
-    assert [(v["version"], v["courseLearningStandard"]) for v in versions] == [(0, "SCORM12"), (1, "SCORM20044THEDITION")]
+    assert [(v["version"], v["courseLearningStandard"]) for v in versions] == [
+        (0, "SCORM12"), (1, "SCORM20044THEDITION")]
     assert scorm.http.get("/courses/golf/versions/0").json()["rootActivity"]["externalIdentifier"] == "golf_org"
     missing = scorm.http.get("/courses/golf/versions/7")
     assert (missing.status_code, missing.json()) == (404, {"message": "Course 'golf' has no version 7"})
@@ -161,7 +163,8 @@ def test_tags(scorm):
     assert (answer.status_code, answer.json()) == (404, {"message": "Course 'ghost' not found"})
     assert scorm.http.get("/courses/a/tags").json() == {"tags": ["y", "z"]}
     assert [c["id"] for c in scorm.http.get("/courses", params={"tags": "y"}).json()["courses"]] == ["a"]
-    assert scorm.http.put("/courses/a/tags", json={"tags": [""]}).json() == {"message": "tags must be non-empty strings"}
+    assert scorm.http.put("/courses/a/tags", json={"tags": [""]}).json() == {
+        "message": "tags must be non-empty strings"}
 
 
 def _settings(client, path: str, **params) -> dict[str, dict]:
@@ -173,7 +176,8 @@ def test_configuration_layers_default_application_course_version(scorm):
     setting = "PlayerCaptureHistory"
     assert _settings(scorm.http, "/courses/golf/configuration")[setting] == {
         "id": setting, "effectiveValue": "true", "effectiveValueSource": "default"}
-    post = scorm.http.post("/appManagement/configuration", json={"settings": [{"settingId": setting, "value": "False"}]})
+    post = scorm.http.post("/appManagement/configuration",
+                           json={"settings": [{"settingId": setting, "value": "False"}]})
     assert post.status_code == 204
     assert _settings(scorm.http, "/courses/golf/configuration")[setting] == {
         "id": setting, "effectiveValue": "false", "effectiveValueSource": "application"}
@@ -210,4 +214,5 @@ def test_configuration_metadata_and_bad_values(scorm):
     unknown = scorm.http.post("/courses/golf/configuration", json={"settings": [{"settingId": "Nope", "value": "1"}]})
     assert unknown.json() == {"message": "'Nope' is not a known setting"}
     assert scorm.http.get("/courses/ghost/configuration").status_code == 404
-    assert scorm.http.get("/courses/golf/versions/3/configuration").json() == {"message": "Course 'golf' has no version 3"}
+    assert scorm.http.get("/courses/golf/versions/3/configuration").json() == {
+        "message": "Course 'golf' has no version 3"}

@@ -83,7 +83,8 @@ def test_broken_package_errors_and_leaves_nothing(scorm):
     before = scorm.counts()
     status = scorm.imported(pb.broken(), "broken")
     assert status == {"jobId": status["jobId"], "status": "ERROR", "message":
-                      "imsmanifest.xml: item 'item_1' refers to resource 'missing_res', which the manifest does not define"}
+                      "imsmanifest.xml: item 'item_1' refers to resource 'missing_res', "
+                      "which the manifest does not define"}
     assert scorm.counts() == before
     assert scorm.http.get("/courses/broken").status_code == 404
 

@@ -39,7 +39,8 @@ def copy_components(options: Any) -> list[str] | None:
     for name, value in options.items():
         if name == "discussions":
             if value not in DISCUSSION_CHOICES:
-                raise InvalidInput("copy.discussions", f"copy.discussions must be one of {', '.join(DISCUSSION_CHOICES)}")
+                raise InvalidInput("copy.discussions",
+                                   f"copy.discussions must be one of {', '.join(DISCUSSION_CHOICES)}")
             on = value != "None"
         elif name == "settings":
             on = any([flag(v, f"copy.settings.{k}") for k, v in _settings_flags(value).items()])

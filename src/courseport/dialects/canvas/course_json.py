@@ -49,7 +49,8 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
         "restrict_enrollments_to_course_dates": c.restrict_enrollments_to_course_dates,
         "locale": c.locale, "course_format": c.course_format, "open_enrollment": c.open_enrollment,
         "self_enrollment": c.self_enrollment, "allow_student_forum_attachments": c.allow_student_forum_attachments,
-        "allow_wiki_comments": c.allow_wiki_comments, "allow_student_assignment_edits": c.allow_student_assignment_edits,
+        "allow_wiki_comments": c.allow_wiki_comments,
+        "allow_student_assignment_edits": c.allow_student_assignment_edits,
         "grading_periods": None, "access_restricted_by_date": False, "lti_context_id": c.lti_context_id,
     }
     if view.sees_sis:

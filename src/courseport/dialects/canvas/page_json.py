@@ -23,7 +23,8 @@ def render_page(view: PageView, origin: str) -> dict[str, Any]:
     body.update({
         "published": published, "front_page": bool(item.data.get("front_page")),
         "html_url": f"{origin}/courses/{item.course_id}/pages/{item.slug}",
-        "todo_date": _stored_date(item.data.get("todo_date")), "publish_at": iso(item.unlock_at), "locked_for_user": False,
+        "todo_date": _stored_date(item.data.get("todo_date")), "publish_at": iso(item.unlock_at),
+        "locked_for_user": False,
     })
     if view.include_body:
         body["body"] = item.body or ""

@@ -222,7 +222,7 @@ def to_datetime(value: Any, name: str) -> datetime | None:
     if value is None or value == "":
         return None
     text = str(value).strip()
-    if text.endswith("Z") or text.endswith("z"):
+    if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)

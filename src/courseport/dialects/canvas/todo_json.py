@@ -23,7 +23,8 @@ def render_todo(entry: TodoItem, origin: str) -> dict[str, Any]:
     else:
         body["assignment"] = render_assignment(entry.view, origin)
         body["html_url"] = (f"{origin}/courses/{course_id}/gradebook/speed_grader?assignment_id={item.id}"
-                            if entry.type == "grading" else f"{origin}/courses/{course_id}/assignments/{item.id}#submit")
+                            if entry.type == "grading"
+                            else f"{origin}/courses/{course_id}/assignments/{item.id}#submit")
     if entry.type == "grading":
         body["needs_grading_count"] = entry.needs_grading_count
     return body

@@ -2,4 +2,5 @@
 
 from courseport.dialects.d2l import auth, copy_jobs, courses, import_jobs, schemas, templates, versions
 
-ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES, *import_jobs.ROUTES]
+ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
+          *import_jobs.ROUTES]

@@ -98,7 +98,8 @@ def _zip(call: Call, course_id: str, version: int | None) -> Stream:
         files = scorm_courses.package_files(db, me, course_id, version)
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", course_id) or "course"
     return Stream(scorm_courses.zip_chunks(call.services.blobs, files), media_type="application/zip",
-                  headers={"Content-Type": "application/zip", "Content-Disposition": f'attachment; filename="{name}.zip"'})
+                  headers={"Content-Type": "application/zip",
+                           "Content-Disposition": f'attachment; filename="{name}.zip"'})
 
 
 @get("/courses/{course_id:str}/zip")
