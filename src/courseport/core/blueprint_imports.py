@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -52,15 +52,16 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
     mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
     exceptions, touched, missing = [], [], set()
     for change in export.changes:
-        source = export.sources[change.item_id]
-        copy = copies.get(keys[change.item_id])
+        item_id = cast(int, change.item_id)  # the export loads only changes that name an item
+        source = export.sources[item_id]
+        copy = copies.get(keys[item_id])
         if copy is None:
             if change.change_type != "deleted":
-                missing.add(change.item_id)
+                missing.add(item_id)
             continue
-        locked = export.locks.get(change.item_id, frozenset())
+        locked = export.locks.get(item_id, frozenset())
         conflicts = (_delete_copy(db, copy, locked) if change.change_type == "deleted"
-                     else _update_copy(db, copy, source, export.fields[change.item_id], locked, mapped))
+                     else _update_copy(db, copy, source, export.fields[item_id], locked, mapped))
         touched.append(copy.id)
         if conflicts:
             exceptions.append((change.id, sorted(conflicts)))

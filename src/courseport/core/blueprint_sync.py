@@ -9,11 +9,12 @@ courses keep their results.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core import blueprint_files, blueprint_locks, courses, jobs
@@ -158,14 +159,14 @@ def _message(exc: Exception) -> str:
 def _export(engine: Engine, migration_id: int) -> Export:
     """Write the change records and one queued import per associated course (once, on a retry too)."""
     with transaction(engine, write=True) as db:
-        migration = db.get(BlueprintMigration, migration_id)
+        migration = cast(BlueprintMigration, db.get(BlueprintMigration, migration_id))  # the job's own row
         if migration.workflow_state == "queued":
             migration.workflow_state, migration.exports_started_at = "exporting", _now()
             migration.since = last_sync_start(db, migration.template_id)
     with transaction(engine, write=True) as db:
-        migration = db.get(BlueprintMigration, migration_id)
-        template = db.get(BlueprintTemplate, migration.template_id)
-        blueprint = db.get(Course, template.course_id)
+        migration = cast(BlueprintMigration, db.get(BlueprintMigration, migration_id))
+        template = cast(BlueprintTemplate, db.get(BlueprintTemplate, migration.template_id))  # foreign keys
+        blueprint = cast(Course, db.get(Course, template.course_id))
         if migration.workflow_state == "exporting":
             _write_changes(db, migration, template, blueprint)
             migration.workflow_state, migration.imports_queued_at = "imports_queued", _now()
@@ -175,7 +176,7 @@ def _export(engine: Engine, migration_id: int) -> Export:
 def _write_changes(db: Session, migration: BlueprintMigration, template: BlueprintTemplate, blueprint: Course) -> None:
     changes = changes_since(db, template, blueprint, migration.since)
     if changes:
-        db.execute(BlueprintChange.__table__.insert(), [
+        db.execute(cast(Table, BlueprintChange.__table__).insert(), [
             {"migration_id": migration.id, "item_id": c.item_id, "asset_type": c.asset_type,
              "asset_name": c.asset_name, "change_type": c.change_type, "locked": c.locked} for c in changes])
     if migration.options.get("copy_settings"):
@@ -217,13 +218,13 @@ def _load_export(db: Session, migration: BlueprintMigration, template: Blueprint
         BlueprintLock.updated_at >= migration.since))) \
         if migration.since else set()
     for change in export.changes:
-        export.fields[change.item_id] = _changed_fields(export, export.sources[change.item_id], change,
-                                                        change.item_id in relocked)
+        item_id = cast(int, change.item_id)  # loaded with item_id IS NOT NULL
+        export.fields[item_id] = _changed_fields(export, export.sources[item_id], change, item_id in relocked)
     return export
 
 
 def _load_files(db: Session, export: Export) -> None:
-    ids = sorted(c.item_id for c in export.file_changes)
+    ids = sorted(cast(Iterator[int], (c.item_id for c in export.file_changes)))  # loaded IS NOT NULL
     for chunk in range(0, len(ids), 500):
         for file in db.scalars(select(File).where(File.id.in_(ids[chunk:chunk + 500]))):
             export.files[file.id] = file
@@ -248,10 +249,10 @@ def _changed_fields(export: Export, item: ContentItem, change: BlueprintChange, 
 
 def _pending_imports(engine: Engine, migration_id: int) -> list[tuple[int, int, bool]]:
     with transaction(engine, write=False) as db:
-        return [tuple(row) for row in db.execute(
+        return cast(list[tuple[int, int, bool]], [tuple(row) for row in db.execute(
             select(BlueprintImport.id, BlueprintImport.course_id, BlueprintImport.initial).where(
                 BlueprintImport.migration_id == migration_id, BlueprintImport.workflow_state == "queued")
-            .order_by(BlueprintImport.id))]
+            .order_by(BlueprintImport.id))])
 
 
 def _import_one(ctx: jobs.JobContext, export: Export, import_id: int, course_id: int, initial: bool) -> None:
@@ -272,15 +273,15 @@ def _import_one(ctx: jobs.JobContext, export: Export, import_id: int, course_id:
 def _complete(ctx: jobs.JobContext, db: Session, export: Export, import_id: int,
               exceptions: list[tuple[int, list[str]]], *, initial: bool) -> None:
     ctx.confirm_held(db)
-    result = db.get(BlueprintImport, import_id)
+    result = cast(BlueprintImport, db.get(BlueprintImport, import_id))  # queued by this sync's export
     result.workflow_state, result.completed_at = "completed", _now()
     db.execute(update(BlueprintSubscription).where(BlueprintSubscription.id == result.subscription_id)
                .values(synced=True))
     if exceptions:
-        db.execute(BlueprintException.__table__.insert(), [
+        db.execute(cast(Table, BlueprintException.__table__).insert(), [
             {"change_id": change_id, "import_id": import_id, "course_id": result.course_id,
              "conflicting_changes": classes} for change_id, classes in exceptions])
-    migration = db.get(BlueprintMigration, export.migration_id)
+    migration = cast(BlueprintMigration, db.get(BlueprintMigration, export.migration_id))
     if initial and migration.options.get("publish_after_initial_sync"):
         db.execute(update(Course).where(Course.id == result.course_id, Course.workflow_state == "unpublished")
                    .values(workflow_state="available"))
@@ -289,25 +290,25 @@ def _complete(ctx: jobs.JobContext, db: Session, export: Export, import_id: int,
 
 def _fail_export(engine: Engine, migration_id: int, exc: Exception) -> None:
     with transaction(engine, write=True) as db:
-        migration = db.get(BlueprintMigration, migration_id)
+        migration = cast(BlueprintMigration, db.get(BlueprintMigration, migration_id))
         migration.workflow_state, migration.error = "exports_failed", _message(exc)
 
 
 def _fail_import(engine: Engine, import_id: int, exc: Exception) -> None:
     with transaction(engine, write=True) as db:
-        result = db.get(BlueprintImport, import_id)
+        result = cast(BlueprintImport, db.get(BlueprintImport, import_id))
         result.workflow_state, result.error, result.completed_at = "failed", _message(exc), _now()
 
 
 def _finish(engine: Engine, migration_id: int) -> dict:
     with transaction(engine, write=True) as db:
-        migration = db.get(BlueprintMigration, migration_id)
+        migration = cast(BlueprintMigration, db.get(BlueprintMigration, migration_id))
         results = db.execute(select(BlueprintImport.course_id, BlueprintImport.workflow_state, BlueprintImport.error)
                              .where(BlueprintImport.migration_id == migration_id)).all()
         failed = {r.course_id: r.error for r in results if r.workflow_state == "failed"}
         migration.workflow_state = "imports_failed" if failed else "completed"
         migration.imports_completed_at = _now()
         migration.error = "; ".join(f"course {cid}: {err}" for cid, err in sorted(failed.items())) or None
-        template = db.get(BlueprintTemplate, migration.template_id)
+        template = cast(BlueprintTemplate, db.get(BlueprintTemplate, migration.template_id))
         template.last_export_completed_at = migration.imports_completed_at
         return {"migration_id": migration_id, "courses": len(results), "failed": failed}

@@ -9,7 +9,7 @@ unsynced-changes list and what a sync exports cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -115,7 +115,7 @@ def update_associations(db: Session, actor: User, course_ref: str | int, templat
 
 
 def _courses_to_add(db: Session, blueprint: Course, template: BlueprintTemplate, refs: list[str]) -> list[Course]:
-    found = {}
+    found: dict[str, Course | None] = {}
     for ref in refs:
         try:
             found[ref] = resolve_course(db, ref)
@@ -125,17 +125,18 @@ def _courses_to_add(db: Session, blueprint: Course, template: BlueprintTemplate,
                or blueprint.account_id not in accounts.ancestor_ids(db, c.account_id)]
     if invalid:
         raise InvalidInput("course_ids_to_add", f"invalid courses: {', '.join(invalid)}")
-    blueprints = [ref for ref, c in found.items() if c.blueprint]
+    resolved = cast(dict[str, Course], found)  # a course not found is invalid above
+    blueprints = [ref for ref, c in resolved.items() if c.blueprint]
     if blueprints:
         raise InvalidInput("course_ids_to_add", f"cannot associate blueprint courses: {', '.join(blueprints)}")
     taken = set(db.scalars(select(BlueprintSubscription.child_course_id).where(
-        BlueprintSubscription.child_course_id.in_([c.id for c in found.values()]),
+        BlueprintSubscription.child_course_id.in_([c.id for c in resolved.values()]),
         BlueprintSubscription.workflow_state == "active", BlueprintSubscription.template_id != template.id)))
-    elsewhere = [ref for ref, c in found.items() if c.id in taken]
+    elsewhere = [ref for ref, c in resolved.items() if c.id in taken]
     if elsewhere:
         raise InvalidInput("course_ids_to_add", "cannot add courses already associated with other blueprints: "
                            + ", ".join(elsewhere))
-    return list(found.values())
+    return list(resolved.values())
 
 
 def queue_migration(db: Session, actor: User, course_ref: str | int, template_ref: str, comment: str | None,
@@ -263,7 +264,8 @@ def import_of(db: Session, actor: User, course_ref: str | int, subscription_ref:
 def import_details(db: Session, actor: User, course_ref: str | int, subscription_ref: str, migration_id: int,
                    window: Window) -> tuple[Course, Slice[blueprint_sync.ChangeRecord]]:
     _, result = import_of(db, actor, course_ref, subscription_ref, migration_id)
-    found = db.get(BlueprintMigration, migration_id)
-    blueprint = db.get(Course, db.get(BlueprintTemplate, found.template_id).course_id)
+    found = cast(BlueprintMigration, db.get(BlueprintMigration, migration_id))  # import_of found it
+    template = cast(BlueprintTemplate, db.get(BlueprintTemplate, found.template_id))  # foreign keys
+    blueprint = cast(Course, db.get(Course, template.course_id))
     return blueprint, blueprint_sync.change_records(db, migration_id, result, window)
 

@@ -9,7 +9,7 @@ state "waiting" (no worker claims it) until `choose_content` queues it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,9 +46,9 @@ def _copies(course_id: int):  # noqa: ANN202
 
 
 def _record(db: Session, job: Job, sources: dict[int, Course] | None = None) -> CopyRecord:
-    source_id = (job.payload or {}).get("source_course_id")
+    source_id: Any = (job.payload or {}).get("source_course_id")  # a JSON value, an id once validated
     source = (sources or {}).get(source_id) if sources is not None else db.get(Course, source_id)
-    return CopyRecord(job, job.context_id, source)
+    return CopyRecord(job, cast(int, job.context_id), source)  # a copy's context is always its target course
 
 
 def migration_context(db: Session, actor: User, course_ref: str | int) -> Course:

@@ -10,9 +10,10 @@ that need a change are loaded, so these stay small next to the set-based steps.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.content import field_hash
@@ -53,7 +54,7 @@ def rewrite_bodies(db: Session, plan: CopyPlan) -> int:
 
 
 def rewrite_syllabus(db: Session, plan: CopyPlan) -> None:
-    courses = Course.__table__
+    courses = cast(Table, Course.__table__)
     body = db.scalar(select(courses.c.syllabus_body).where(courses.c.id == plan.target_id))
     if not plan.settings or not body:
         return
@@ -63,9 +64,9 @@ def rewrite_syllabus(db: Session, plan: CopyPlan) -> None:
     db.execute(update(courses).where(courses.c.id == plan.target_id).values(syllabus_body=body))
 
 
-def _reference_maps(db: Session, plan: CopyPlan, refs: list[tuple[str | None, str | None]]) -> dict[str, dict]:
-    item_ids = {store_id(ref) for kind, ref in refs if kind and kind != "files" and is_id(ref)}
-    file_ids = {store_id(ref) for kind, ref in refs if kind == "files" and is_id(ref)}
+def _reference_maps(db: Session, plan: CopyPlan, refs: Sequence[tuple[str | None, ...]]) -> dict[str, dict]:
+    item_ids = cast(set[int], {store_id(ref) for kind, ref in refs if kind and kind != "files" and is_id(ref)})
+    file_ids = cast(set[int], {store_id(ref) for kind, ref in refs if kind == "files" and is_id(ref)})
     slugs = {ref for kind, ref in refs if kind == "pages" and ref and not is_id(ref)}
     return {"items": lineage_map(db, plan, ITEMS, item_ids), "files": lineage_map(db, plan, FILES, file_ids),
             "slugs": _slug_map(db, plan, slugs)}

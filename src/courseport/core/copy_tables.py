@@ -14,13 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import cast
 
 from sqlalchemy import (
     JSON,
     ColumnElement,
+    CursorResult,
     Executable,
+    FromClause,
     Integer,
     Select,
+    Table,
     and_,
     bindparam,
     case,
@@ -34,12 +38,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Alias
 
 from courseport.schema import ContentItem, ContentLink, Course, CourseSetting, File, Folder
 
 COUNTED = {"preserve_rowcount": True}  # INSERT ... SELECT row counts on every driver
-ITEMS, FILES, FOLDERS, LINKS = (ContentItem.__table__, File.__table__, Folder.__table__, ContentLink.__table__)
+ITEMS, FILES, FOLDERS, LINKS = cast(tuple[Table, Table, Table, Table],
+                                    (ContentItem.__table__, File.__table__, Folder.__table__, ContentLink.__table__))
 # Types whose rows hang under a parent that must be copied with them.
 CHILD_TYPES = ("module_item", "quiz_question")
 # Types that may own an assignment (graded quizzes and topics) through ref_id.
@@ -114,16 +118,16 @@ def shape(plan: CopyPlan) -> CopyPlan:
     return replace(plan, source_id=0, target_id=0, stamp=_NO_STAMP)
 
 
-def lineage(row: Alias) -> ColumnElement:
+def lineage(row: FromClause) -> ColumnElement:
     return func.coalesce(row.c.lineage_id, row.c.id)
 
 
-def _picked_types(plan: CopyPlan, s: Alias) -> ColumnElement:
+def _picked_types(plan: CopyPlan, s: FromClause) -> ColumnElement:
     by_type = _whole_types(plan, s)
     return or_(by_type, s.c.id.in_(sorted(plan.picked_items))) if plan.picked_items else by_type
 
 
-def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
+def _whole_types(plan: CopyPlan, s: FromClause) -> ColumnElement:
     owners = [t for t in ASSIGNMENT_OWNERS if t in plan.types]
     if not owners or "assignment" in plan.types:
         return s.c.type.in_(sorted(plan.types))
@@ -135,7 +139,7 @@ def _whole_types(plan: CopyPlan, s: Alias) -> ColumnElement:
     return or_(s.c.type.in_(sorted(plan.types)), s.c.id.in_(union(owned, groups)))
 
 
-def picked_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+def picked_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
     """A live source item the selection takes, whose parent (for children) is live too."""
     p = _PARENT
     live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted")
@@ -143,14 +147,14 @@ def picked_item(plan: CopyPlan, s: Alias) -> ColumnElement:
                 or_(s.c.type.not_in(CHILD_TYPES), live_parent))
 
 
-def picked_file(plan: CopyPlan, f: Alias) -> ColumnElement:
+def picked_file(plan: CopyPlan, f: FromClause) -> ColumnElement:
     taken = and_(f.c.course_id == SOURCE_ID, f.c.workflow_state != "deleted")
     if plan.files:
         return taken
     return and_(taken, f.c.id.in_(sorted(plan.picked_files))) if plan.picked_files else literal(False)
 
 
-def dangling_module_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+def dangling_module_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
     """A module item whose target item or file is not copied."""
     r, f = _REF_ITEM, _REF_FILE
     item_missing = and_(s.c.ref_id.is_not(None), ~exists().where(r.c.id == s.c.ref_id, picked_item(plan, r)))
@@ -158,7 +162,7 @@ def dangling_module_item(plan: CopyPlan, s: Alias) -> ColumnElement:
     return and_(s.c.type == "module_item", or_(item_missing, file_missing))
 
 
-def copied_item(plan: CopyPlan, s: Alias) -> ColumnElement:
+def copied_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
     return and_(picked_item(plan, s), s.c.id.not_in(sorted(plan.skipped))) if plan.skipped else picked_item(plan, s)
 
 
@@ -222,14 +226,14 @@ def _copy_of(column: str, source_ref: ColumnElement) -> ColumnElement:
             .where(src.c.id == source_ref, src.c.course_id == SOURCE_ID).limit(1).scalar_subquery())
 
 
-def _at_depth(s: Alias, depth: int) -> ColumnElement:
+def _at_depth(s: FromClause, depth: int) -> ColumnElement:
     if depth == 0:
         return s.c.type.not_in(sorted(set().union(*DEPTHS)))
     return s.c.type.in_(sorted(DEPTHS[depth - 1]))
 
 
-def _mapped_values(s: Alias) -> dict[str, ColumnElement]:
-    values = {c: s.c[c] for c in ITEM_VALUES if c not in REFERENCES}
+def _mapped_values(s: FromClause) -> dict[str, ColumnElement]:
+    values: dict[str, ColumnElement] = {c: s.c[c] for c in ITEM_VALUES if c not in REFERENCES}
     values.update({c: _copy_of(c, s.c[c]) for c in REFERENCES})
     return values
 
@@ -253,8 +257,8 @@ def _update_items(plan: CopyPlan, depth: int) -> Executable:
 def insert_items(db: Session, plan: CopyPlan, depth: int, offsets: dict[str, int]) -> int:
     """Insert the rows at one depth with no earlier copy; new top-level rows go after the target's own."""
     shifts = {f"shift_{n}": shift for n, shift in enumerate(offsets.values())}
-    return db.execute(_insert_items(shape(plan), depth, tuple(offsets)), bound(plan, **shifts),
-                      execution_options=COUNTED).rowcount
+    return cast(CursorResult, db.execute(_insert_items(shape(plan), depth, tuple(offsets)), bound(plan, **shifts),
+                                         execution_options=COUNTED)).rowcount
 
 
 @lru_cache(maxsize=64)
@@ -320,8 +324,8 @@ def copy_folders(db: Session, plan: CopyPlan) -> tuple[int, int]:
     if not plan.files and not plan.picked_folders:
         return 0, 0
     update_folders, insert_folders = _folders_statements(shape(plan))
-    updated = db.execute(update_folders, bound(plan)).rowcount
-    inserted = db.execute(insert_folders, bound(plan), execution_options=COUNTED).rowcount
+    updated = cast(CursorResult, db.execute(update_folders, bound(plan))).rowcount
+    inserted = cast(CursorResult, db.execute(insert_folders, bound(plan), execution_options=COUNTED)).rowcount
     if inserted or updated:
         db.execute(_REPARENT_FOLDERS, bound(plan))
         db.execute(_UNPARENT_FOLDERS, bound(plan))
@@ -333,7 +337,7 @@ def _folders_statements(plan: CopyPlan) -> tuple[Executable, Executable]:
     s, t, o = _FOLDER, FOLDERS, _OTHER_FOLDER
     chosen = and_(s.c.course_id == SOURCE_ID, s.c.workflow_state != "deleted")
     if not plan.files:
-        chosen = and_(chosen, s.c.full_name.in_(sorted(plan.picked_folders)))
+        chosen = and_(chosen, s.c.full_name.in_(sorted(cast(frozenset[str], plan.picked_folders))))
     values = {c: s.c[c] for c in FOLDER_VALUES if c != "parent_folder_id"}
     updating = update(t).where(t.c.course_id == TARGET_ID, t.c.full_name == s.c.full_name, chosen) \
         .values({**values, "lineage_id": lineage(s), "updated_at": STAMP})
@@ -348,15 +352,15 @@ def copy_files(db: Session, plan: CopyPlan, new_uuid: ColumnElement) -> tuple[in
     if not plan.files and not plan.picked_files:
         return 0, 0
     update_files, insert_files = _files_statements(shape(plan), new_uuid)
-    updated = db.execute(update_files, bound(plan)).rowcount if plan.earlier else 0
-    inserted = db.execute(insert_files, bound(plan), execution_options=COUNTED).rowcount
+    updated = cast(CursorResult, db.execute(update_files, bound(plan))).rowcount if plan.earlier else 0
+    inserted = cast(CursorResult, db.execute(insert_files, bound(plan), execution_options=COUNTED)).rowcount
     return inserted, updated
 
 
 @lru_cache(maxsize=64)
 def _files_statements(plan: CopyPlan, new_uuid: ColumnElement) -> tuple[Executable, Executable]:
     s, t, folder, o = _FILE, FILES, _FILE_FOLDER, _OTHER_FILE
-    values = {c: s.c[c] for c in FILE_VALUES}
+    values: dict[str, ColumnElement] = {c: s.c[c] for c in FILE_VALUES}
     # A file's folder_path is its folder's full_name, and a folder's copy has the same path.
     values["folder_id"] = select(folder.c.id).where(folder.c.course_id == TARGET_ID,
                                                      folder.c.full_name == s.c.folder_path).scalar_subquery()
@@ -388,13 +392,13 @@ def copy_settings(db: Session, plan: CopyPlan) -> int:
         return 0
     src = _SOURCE_COURSE
     values = {c: select(src.c[c]).where(src.c.id == plan.source_id).scalar_subquery() for c in COURSE_SETTING_COLUMNS}
-    db.execute(update(Course.__table__).where(Course.__table__.c.id == plan.target_id).values(values))
-    rows = CourseSetting.__table__
+    db.execute(update(cast(Table, Course.__table__)).where(Course.__table__.c.id == plan.target_id).values(values))
+    rows = cast(Table, CourseSetting.__table__)
     names = select(rows.c.name).where(rows.c.course_id == plan.source_id)
     db.execute(rows.delete().where(rows.c.course_id == plan.target_id, rows.c.name.in_(names)))
     carried = select(literal(plan.target_id), rows.c.name, rows.c.value).where(rows.c.course_id == plan.source_id)
-    return db.execute(insert(rows).from_select(["course_id", "name", "value"], carried),
-                      execution_options=COUNTED).rowcount
+    return cast(CursorResult, db.execute(insert(rows).from_select(["course_id", "name", "value"], carried),
+                                         execution_options=COUNTED)).rowcount
 
 
 def touched_items(plan: CopyPlan, *columns: ColumnElement) -> Select:

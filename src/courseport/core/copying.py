@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, func, literal_column, select, update
 from sqlalchemy.exc import OperationalError
@@ -183,8 +183,8 @@ def _picked_closure(db: Session, course_id: int, ids: set[int]) -> set[int]:
 def _module_files(db: Session, items: set[int]) -> set[int]:
     if not items:
         return set()
-    return {i for i in db.scalars(select(ContentItem.file_id).where(ContentItem.id.in_(sorted(items)),
-                                                                    ContentItem.file_id.is_not(None)))}
+    return cast(set[int], {i for i in db.scalars(select(ContentItem.file_id).where(ContentItem.id.in_(sorted(items)),
+                                                                                   ContentItem.file_id.is_not(None)))})
 
 
 def _folder_paths(db: Session, course_id: int, file_ids: set[int], folder_ids: set[int]) -> set[str]:
