@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import cast
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.types import Message, Scope
 from sqlalchemy import select
 
 from courseport.blobs import LocalBlobStore
@@ -27,7 +29,7 @@ from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
 from courseport.file_modes import prepare_data_dir
 from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
-from courseport.services import Services
+from courseport.services import JobRunnerLike, Services
 from courseport.settings import Settings
 from courseport.throttle import FailureThrottle, count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
@@ -59,7 +61,8 @@ def build_services(settings: Settings) -> Services:
     with transaction(engine, write=True) as db:
         ensure_root(db)
     blobs = LocalBlobStore(settings.blob_dir)
-    services = Services(settings=settings, engine=engine, blobs=blobs, jobs=None, secret=instance_secret(engine),
+    services = Services(settings=settings, engine=engine, blobs=blobs, secret=instance_secret(engine),
+                        jobs=cast(JobRunnerLike, None),  # the runner takes the services: set just below
                         read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)),
                         throttle=FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window))
     services.jobs = JobRunner(services)
@@ -116,12 +119,12 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
                   before_request=_path_check(protocol))
 
 
-async def _default_headers(message: dict, scope: dict) -> None:
+async def _default_headers(message: Message, scope: Scope) -> None:
     """before_send hook: no response is MIME-sniffed, and none is cached unless its route chose how
     (the player's script and package files do); error answers and unknown paths included."""
     if message["type"] != "http.response.start":
         return
-    headers = message.setdefault("headers", [])
+    headers = cast(list[tuple[bytes, bytes]], message.setdefault("headers", []))  # litestar sends a list
     present = {name.lower() for name, _ in headers}
     if b"x-content-type-options" not in present:
         headers.append((b"x-content-type-options", b"nosniff"))

@@ -30,7 +30,7 @@ import signal
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from procrastinate import App, JobContext, PsycopgConnector, SyncPsycopgConnector
 from sqlalchemy import Engine, make_url, text
@@ -61,7 +61,7 @@ def ensure_schema(engine: Engine) -> None:
         if conn.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
             # The raw psycopg connection, in this transaction: with no parameters it runs the
             # script as written (many statements, literal % signs).
-            conn.connection.driver_connection.execute(SchemaManager.get_schema())
+            cast(Any, conn.connection.driver_connection).execute(SchemaManager.get_schema())  # open: in `begin`
 
 
 def install() -> None:

@@ -18,7 +18,7 @@ def alembic_config(connection) -> Config:  # noqa: ANN001
     return cfg
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     """The newest migration's revision id."""
     from alembic.script import ScriptDirectory
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Session
 
 
-def entity_columns(model: type) -> list[Any]:
+def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
     """Every mapped column of an ORM model, labelled with its attribute name."""
     return [getattr(model, attr.key).label(attr.key) for attr in model.__mapper__.column_attrs]
 
@@ -64,10 +64,10 @@ class RowRead:
     def __init__(self, statement: Select, row_name: str = "Row"):
         self.statement = statement
         self.row_name = row_name
-        self._plans: dict[str, _Plan] = {}
+        self._plans: dict[tuple[object, ...] | str, _Plan] = {}
 
     @classmethod
-    def of(cls, model: type, *where: Any) -> RowRead:
+    def of(cls, model: type[DeclarativeBase], *where: Any) -> RowRead:
         """Whole rows of `model` (its attribute names) matching `where`."""
         return cls(select(*entity_columns(model)).where(*where), model.__name__ + "Row")
 
@@ -112,7 +112,7 @@ class RowRead:
         placeholders = {name: [None] * len(lists[name]) if name in lists else None for name in asked}
         expanded = compiled.construct_expanded_state(placeholders)
         asked |= {f"{name}_{n}" for name, values in lists.items() for n in range(1, len(values) + 1)}
-        binders = {}
+        binders: dict[str, Callable[[Any], Any]] = {}
         for bind in compiled.binds.values():
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.key in asked and processor is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,15 @@ from courseport.throttle import FailureThrottle
 log = logging.getLogger("courseport.blobs")
 GC_INTERVAL = 3600.0  # seconds between two collections of one serving process
 GC_FIRST = 60.0  # the first collection after start: what a crash left goes soon after the restart
+
+
+class JobRunnerLike(Protocol):
+    """What the app asks of `courseport.worker.JobRunner`, without importing the worker here."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def notify(self) -> None: ...
+    def run_pending(self) -> int: ...
 
 
 class BlobCollector:
@@ -59,7 +69,7 @@ class Services:
     settings: Settings
     engine: Engine
     blobs: BlobStore
-    jobs: object  # courseport.worker.JobRunner; typed loosely to keep this module import-light
+    jobs: JobRunnerLike  # courseport.worker.JobRunner; a Protocol keeps this module import-light
     secret: bytes
     read_cache: ReadCache
     throttle: FailureThrottle  # failed credential attempts per client address (throttle.py)

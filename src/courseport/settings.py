@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -73,7 +74,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        env = {}
+        env: dict[str, Any] = {}
         if os.environ.get("COURSEPORT_DATABASE_URL"):
             env["database_url"] = os.environ["COURSEPORT_DATABASE_URL"]
         if os.environ.get("COURSEPORT_DATA_DIR"):

@@ -43,7 +43,7 @@ def check_import(db: Session, actor: User, target_id: int) -> None:
     _target(db, actor, target_id)
 
 
-def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, filename: str,
+def queue_import(db: Session, actor: User, target_id: int, blob_sha256: str, filename: str | None,
                  callback: Callable[[Job], Callback] | None = None) -> Job:
     """The import job for a package already in the blob store."""
     target = _target(db, actor, target_id)

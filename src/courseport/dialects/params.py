@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 import python_multipart
@@ -119,7 +119,7 @@ def checked_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return pairs
 
 
-def query_pairs(scope: dict) -> list[tuple[str, str]]:
+def query_pairs(scope: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The query string's parameters in sent order, checked."""
     text = scope.get("query_string", b"").decode("latin-1")
     return checked_pairs(parse_qsl(text, keep_blank_values=True)) if text else []
@@ -218,7 +218,8 @@ def multipart_fields(content_type: str, body: bytes) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
 
     def on_field(field: python_multipart.multipart.Field) -> None:
-        fields.append((field.field_name.decode("utf-8", "replace"), (field.value or b"").decode("utf-8", "replace")))
+        name = cast(bytes, field.field_name)  # the parser refuses a part without a name (RFC 7578 4.2)
+        fields.append((name.decode("utf-8", "replace"), (field.value or b"").decode("utf-8", "replace")))
 
     python_multipart.parse_form({"Content-Type": content_type.encode("latin-1")}, io.BytesIO(body), on_field,
                                 lambda _file: None)

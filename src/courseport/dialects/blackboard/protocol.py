@@ -5,18 +5,20 @@ offset/limit paging, error bodies `{"status", "message"}` and the rate-limit hea
 from __future__ import annotations
 
 import base64
+import builtins
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlencode
 
 import litestar
 from litestar import Request, Response
 from litestar.datastructures import MutableScopeHeaders
+from litestar.types import HTTPScope, Message, Scope
 from sqlalchemy.orm import Session
 
 from courseport.core import oauth_clients
@@ -86,7 +88,7 @@ class Call:
     """One Learn API call: services, query parameters, JSON body, bearer token, URL."""
 
     def __init__(self, services: Services, query: list[tuple[str, str]], body: Any, token: str | None,
-                 path: str, scope: dict, origin: str = "", basic: tuple[str, str] | None = None):
+                 path: str, scope: HTTPScope, origin: str = "", basic: tuple[str, str] | None = None):
         self.services = services
         self.origin = origin  # the configured public base URL (Settings.base_url)
         self.basic = basic  # HTTP Basic (key, secret), for the token endpoint
@@ -124,7 +126,11 @@ class Call:
     def str(self, name: str) -> str | None:
         return self.query.get(name) or None
 
-    def int(self, name: str, default: int | None = None) -> int | None:
+    @overload
+    def int(self, name: builtins.str, default: builtins.int) -> builtins.int: ...
+    @overload
+    def int(self, name: builtins.str, default: None = None) -> builtins.int | None: ...
+    def int(self, name: builtins.str, default: builtins.int | None = None) -> builtins.int | None:
         value = self.query.get(name)
         if value in (None, ""):
             return default
@@ -133,7 +139,7 @@ class Call:
         except ValueError:
             raise InvalidInput(name, f"{name} must be an integer, got {value!r}") from None
 
-    def bool(self, name: str) -> bool | None:
+    def bool(self, name: builtins.str) -> bool | None:
         value = self.query.get(name)
         if value in (None, ""):
             return None
@@ -141,7 +147,7 @@ class Call:
             raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
         return value.lower() == "true"
 
-    def datetime(self, name: str) -> datetime | None:
+    def datetime(self, name: builtins.str) -> datetime | None:
         value = self.query.get(name)
         return None if value in (None, "") else to_datetime(value, name)
 
@@ -153,13 +159,13 @@ class Call:
             raise InvalidInput("limit", "limit must be at least 1")
         return Window(offset, min(limit, MAX_LIMIT))
 
-    def fields(self) -> list[str]:
+    def fields(self) -> list[builtins.str]:
         return [f.strip() for f in (self.query.get("fields") or "").split(",") if f.strip()]
 
-    def pick(self, obj: dict[str, Any]) -> dict[str, Any]:
+    def pick(self, obj: dict[builtins.str, Any]) -> dict[builtins.str, Any]:
         return pick(obj, self.fields())
 
-    def paged(self, results: list[dict[str, Any]], window: Window, page: Slice) -> dict[str, Any]:
+    def paged(self, results: list[dict[builtins.str, Any]], window: Window, page: Slice) -> dict[builtins.str, Any]:
         """`{"results", "paging": {"nextPage"}}`; nextPage (a path with every parameter) only when more follow."""
         body: dict[str, Any] = {"results": [self.pick(r) for r in results]}
         if page.has_more:
@@ -168,7 +174,7 @@ class Call:
             body["paging"] = {"nextPage": f"{self.path}?{query}"}
         return body
 
-    def body_fields(self, table: dict[str, type]) -> dict[str, Any]:
+    def body_fields(self, table: dict[builtins.str, type]) -> dict[builtins.str, Any]:
         """The JSON body flattened to dotted names, each value checked against the table's type."""
         if not isinstance(self.body, dict):
             raise InvalidInput("body", "the request body must be a JSON object")
@@ -306,7 +312,7 @@ class RateLimits:
         return self.LIMIT, max(self.LIMIT - used - 1, 0), int(start + self.WINDOW - now)
 
 
-async def add_rate_limit_headers(message: dict, scope: dict) -> None:
+async def add_rate_limit_headers(message: Message, scope: Scope) -> None:
     """before_send hook: every Learn response carries X-Rate-Limit-Limit/-Remaining/-Reset."""
     if message["type"] != "http.response.start" or not scope.get("path", "").startswith(PREFIX):
         return

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from courseport.core.activity import StreamEntry, StreamSummary
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
+from courseport.schema import ContentItem, Submission
 
 
 def render_stream_item(e: StreamEntry, origin: str) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def render_stream_item(e: StreamEntry, origin: str) -> dict[str, Any]:
 
 
 def _topic(e: StreamEntry, origin: str) -> dict[str, Any]:
-    t, path = e.topic, "announcements" if e.kind == "Announcement" else "discussion_topics"
+    t, path = cast(ContentItem, e.topic), "announcements" if e.kind == "Announcement" else "discussion_topics"
     key = "announcement_id" if e.kind == "Announcement" else "discussion_topic_id"
     return {
         "title": t.title, "message": t.body, key: t.id, "html_url": f"{origin}/courses/{t.course_id}/{path}/{t.id}",
@@ -36,7 +37,7 @@ def _topic(e: StreamEntry, origin: str) -> dict[str, Any]:
 
 
 def _submission(e: StreamEntry, origin: str) -> dict[str, Any]:
-    s, a, c = e.submission, e.assignment, e.course
+    s, a, c = cast(Submission, e.submission), cast(ContentItem, e.assignment), e.course  # a submission entry's
     html = f"{origin}/courses/{c.id}/assignments/{a.id}/submissions/{s.user_id}"
     return {
         "title": a.title, "submission_id": s.id, "assignment_id": a.id, "user_id": s.user_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from courseport.core import content, content_migrations, copying
 from courseport.core.errors import InvalidInput
 from courseport.dialects.canvas.content_migration_json import render_course_copy
@@ -24,7 +26,7 @@ def copy_course(call: Call, course_id: str) -> dict:
     with call.write() as (db, me):
         job = copying.queue_copy(db, me, source, course_id, selection)
     call.services.jobs.notify()
-    return render_course_copy(job, job.context_id)
+    return render_course_copy(job, cast(int, job.context_id))  # queue_copy sets the target course
 
 
 @get("/courses/{course_id:str}/course_copy/{copy_id:int}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -108,13 +109,13 @@ class Call:
             raise InvalidInput(name, f"{name} must be a string")
         return str(value)
 
-    def bool(self, name: str, default: bool | None = None) -> bool | None:
+    def bool(self, name: builtins.str, default: bool | None = None) -> bool | None:
         return to_bool(self.raw(name), name, default)
 
-    def int(self, name: str, default: int | None = None) -> int | None:
+    def int(self, name: builtins.str, default: int | None = None) -> int | None:
         return to_int(self.raw(name), name, default)
 
-    def list(self, name: str) -> list[str]:
+    def list(self, name: builtins.str) -> list[builtins.str]:
         value = self.raw(name.removesuffix("[]"))
         if value is None:
             return []
@@ -129,7 +130,7 @@ class Call:
         per_page = min(max(self.int("per_page", 10) or 10, 1), MAX_PER_PAGE)
         return Window(check_int((page - 1) * per_page, "page"), per_page)
 
-    def page_links(self, window: Window, page: Slice) -> dict[str, str]:
+    def page_links(self, window: Window, page: Slice) -> dict[builtins.str, builtins.str]:
         per_page, current = window.limit, window.offset // window.limit + 1
         kept = [(k, v) for k, v in self.query_pairs if k not in ("page", "per_page")]
 
@@ -147,7 +148,7 @@ class Call:
             rels.append(link(max(1, -(-page.total // per_page)), "last"))
         return {"Link": ",".join(rels)}
 
-    def paged(self, items: list[Any], window: Window, page: Slice) -> Response:
+    def paged(self, items: builtins.list[Any], window: Window, page: Slice) -> Response:
         return Response(items, headers=self.page_links(window, page))
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from courseport.core.assignment_views import AssignmentView
 from courseport.core.todo import TodoItem
 from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.protocol import iso
@@ -21,7 +22,7 @@ def render_todo(entry: TodoItem, origin: str) -> dict[str, Any]:
         body["quiz"] = render_todo_quiz(entry, origin)
         body["html_url"] = f"{origin}/courses/{course_id}/quizzes/{item.id}"
     else:
-        body["assignment"] = render_assignment(entry.view, origin)
+        body["assignment"] = render_assignment(cast(AssignmentView, entry.view), origin)  # None only for a quiz
         body["html_url"] = (f"{origin}/courses/{course_id}/gradebook/speed_grader?assignment_id={item.id}"
                             if entry.type == "grading"
                             else f"{origin}/courses/{course_id}/assignments/{item.id}#submit")

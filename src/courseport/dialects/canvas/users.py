@@ -3,6 +3,8 @@ content-share users, the student-view test student, and the User object at /user
 
 from __future__ import annotations
 
+from typing import cast
+
 from litestar import Response
 
 from courseport.core import rosters
@@ -20,7 +22,8 @@ def roster_query(call: Call) -> RosterQuery:
         enrollment_types=tuple(call.list("enrollment_type[]")), enrollment_role=call.str("enrollment_role"),
         enrollment_role_id=call.int("enrollment_role_id"),
         enrollment_states=tuple(call.list("enrollment_state[]")),
-        user_ids=tuple(to_int(v, "user_ids[]") for raw in call.list("user_ids[]") for v in raw.split(",") if v),
+        user_ids=tuple(cast(int, to_int(v, "user_ids[]"))  # v is not empty: an int or InvalidInput
+                       for raw in call.list("user_ids[]") for v in raw.split(",") if v),
         include_test_student="test_student" in includes, with_enrollments="enrollments" in includes,
         page_of_user_id=store_id(jump) if jump else None,
     )

@@ -8,10 +8,13 @@ as large as `max_upload_bytes` (as on the SCORM face) and is never held whole.
 
 from __future__ import annotations
 
+from typing import cast
+
 import anyio
 import litestar
 from litestar import Request
 
+from courseport.blobs import StoredBlob
 from courseport.core import offering_imports
 from courseport.core.errors import InvalidInput
 from courseport.core.job_callbacks import Callback
@@ -52,10 +55,12 @@ def _queue(call: Call, target_id: int, upload: ReceivedUpload) -> str:
     url = call.query.get("callbackUrl")
 
     def callback(job: Job) -> Callback:
-        return Callback(url, render_import_job(job), "Status", IMPORT_STATES, call.services.settings.outbound_allow)
+        return Callback(cast(str, url), render_import_job(job), "Status", IMPORT_STATES,  # only passed with a url
+                        call.services.settings.outbound_allow)
 
     with call.write() as (db, me):
-        job = offering_imports.queue_import(db, me, target_id, upload.stored.sha256, upload.filename,
+        stored = cast(StoredBlob, upload.stored)  # create_import_job refused an upload without one
+        job = offering_imports.queue_import(db, me, target_id, stored.sha256, upload.filename,
                                             callback if url else None)
         return str(job.id)
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote_plus
 
 import litestar
@@ -263,7 +263,7 @@ def to_d2lid(value: Any, name: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return check_int(value, name)
     if isinstance(value, str) and is_id(value):
-        return store_id(value)
+        return cast(int, store_id(value))  # `is_id` said it spells one
     raise InvalidInput(name, f"{name} must be a D2LID (a number).")
 
 

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import litestar
 from litestar import Request
 
+from courseport.blobs import StoredBlob
 from courseport.core import package_imports
 from courseport.core.errors import InvalidInput
 from courseport.core.job_callbacks import Callback
@@ -30,7 +31,7 @@ def import_options(call: Call) -> ImportOptions:
     url, allow = call.str("postbackUrl"), call.services.settings.outbound_allow
 
     def postback(job: Job) -> Callback:
-        return Callback(url, {"jobId": str(job.id)}, "status", POSTBACK_STATES, allow, error_field="message",
+        return Callback(cast(str, url), {"jobId": str(job.id)}, "status", POSTBACK_STATES, allow, error_field="message",
                         result_shape=POSTBACK_RESULT)
 
     return ImportOptions(course_id=call.str("courseId") or "", postback_url=url, postback=postback, allow=allow,
@@ -68,7 +69,7 @@ def create_no_upload_import(call: Call) -> dict:
     if not isinstance(fetch or reference, dict):
         raise InvalidInput("importRequest", "importRequest needs a fetchRequest or a mediaFileReferenceRequest")
     queue = package_imports.queue_fetch if fetch else package_imports.queue_reference
-    spec = fetch or reference
+    spec = cast(dict[str, Any], fetch or reference)  # a dict: checked above
     with call.write() as (db, me):
         job = queue(db, me, options, spec.get("url"), spec.get("contentType"),
                     _media(spec.get("mediaFileMetadata"), "mediaFileMetadata"))
@@ -97,7 +98,8 @@ def _queue_upload(call: Call, options: ImportOptions, upload: ReceivedUpload) ->
     media = _content_metadata(upload.fields.get("contentMetadata"))
     content_type = call.headers.get("uploadedcontenttype") or upload.content_type
     with call.write() as (db, me):
-        job = package_imports.queue_upload(db, me, options, upload.stored, upload.filename, content_type, media)
+        stored = cast(StoredBlob, upload.stored)  # create_upload_import refused an upload without one
+        job = package_imports.queue_upload(db, me, options, stored, upload.filename, content_type, media)
     return _queued(call, job.id)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import builtins
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,7 +128,7 @@ class Call:
         value = self.query.get(name)
         return value if value not in (None, "") else None
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         value = self.query.get(name)
         if value in (None, ""):
             return default
@@ -135,13 +136,13 @@ class Call:
             raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
         return value.lower() == "true"
 
-    def datetime(self, name: str) -> datetime | None:
+    def datetime(self, name: builtins.str) -> datetime | None:
         return to_datetime(self.str(name), name)
 
-    def csv(self, name: str) -> list[str]:
+    def csv(self, name: builtins.str) -> list[builtins.str]:
         return [v.strip() for v in (self.str(name) or "").split(",") if v.strip()]
 
-    def json(self, name: str = "body") -> dict[str, Any]:
+    def json(self, name: builtins.str = "body") -> dict[builtins.str, Any]:
         if not isinstance(self.body, dict):
             raise InvalidInput(name, f"the request body must be a JSON object ({name})")
         return self.body
