@@ -135,8 +135,8 @@ def parse_cmi5(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
         raise PackageError("cmi5.xml has no <au> (assignable unit)")
     metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description,
                                 "description_language": desc_lang, "keywords": []}
-    return ParsedPackage("CMI5", title or cast(str, attr(course, "id")), tree, metadata, [lang] if lang else [], warnings,
-                         xapi_activity_id=attr(course, "id"))
+    return ParsedPackage("CMI5", title or cast(str, attr(course, "id")), tree, metadata, [lang] if lang else [],
+                         warnings, xapi_activity_id=attr(course, "id"))
 
 
 def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> dict[str, Any]:
@@ -186,7 +186,8 @@ def parse_media(filename: str, href: str, details: dict[str, Any]) -> ParsedPack
     title = details.get("title") or posixpath.splitext(posixpath.basename(filename))[0] or "Media"
     language = details.get("contentLanguage")
     duration = details.get("estimatedDuration")
-    metadata: dict[str, Any] = {"title": title, "description": details.get("description"), "keywords": [],
-                                "duration": f"PT{int(duration)}S" if isinstance(duration, int) and duration >= 0 else None}
+    metadata: dict[str, Any] = {
+        "title": title, "description": details.get("description"), "keywords": [],
+        "duration": f"PT{int(duration)}S" if isinstance(duration, int) and duration >= 0 else None}
     tree = activity(posixpath.basename(filename) or href, "SCO", title, href=href)
     return ParsedPackage(MEDIA_STANDARD, title, tree, metadata, [language] if language else [])
