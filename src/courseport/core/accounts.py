@@ -13,6 +13,7 @@ from courseport.core.ids import is_id, store_id
 from courseport.core.paging import Slice, Window, fetch_window
 from courseport.row_reads import RowRead
 from courseport.schema import Account, AccountUser, Role, Term
+from courseport.schema.base import Base
 
 ROOT_ACCOUNT_ID = 1
 ACCOUNT_ADMIN_ROLE_ID = 1
@@ -52,7 +53,7 @@ def ensure_root(db: Session) -> Account:
     return root
 
 
-def _advance_id_sequences(db: Session, models: tuple[type, ...]) -> None:
+def _advance_id_sequences(db: Session, models: tuple[type[Base], ...]) -> None:
     """Rows inserted with explicit ids leave PostgreSQL's id sequences behind; move them past those ids."""
     if db.get_bind().dialect.name != "postgresql":
         return
@@ -89,9 +90,10 @@ def resolve_account(db: Session, ref: str) -> Account:
         if account is None or account.workflow_state == "deleted":
             raise NotFound("account")
         return account
-    if store_id(ref) is None:
+    account_id = store_id(ref)
+    if account_id is None:
         raise NotFound("account")
-    return get_account(db, store_id(ref))
+    return get_account(db, account_id)
 
 
 def ancestor_ids(db: Session, account_id: int) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,7 +46,8 @@ class StreamEntry:
     @property
     def stream_id(self) -> int:
         """One integer id space over two tables: topics even, submissions odd."""
-        return self.topic.id * 2 if self.topic is not None else self.submission.id * 2 + 1
+        # an entry is built with a topic or a submission
+        return self.topic.id * 2 if self.topic is not None else cast(Submission, self.submission).id * 2 + 1
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,8 @@ def _topics(db: Session, actor: User, courses: list[Course]) -> list[StreamEntry
         out.append(StreamEntry(
             TOPIC_KINDS[t.type], by_id[t.course_id], t.created_at, t.updated_at, read=t.user_id == actor.id,
             topic=t, root_entries=len(roots), user_has_posted=posted if t.type == "discussion_topic" else None,
-            latest_entries=[(p, authors.get(p.user_id)) for p in roots[:LATEST_ENTRIES]]))
+            latest_entries=[(p, authors.get(p.user_id) if p.user_id is not None else None)
+                            for p in roots[:LATEST_ENTRIES]]))
     return out
 
 

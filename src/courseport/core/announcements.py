@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import readable_course
@@ -37,12 +38,12 @@ def list_announcements(db: Session, actor: User, query: AnnouncementQuery, windo
     start = query.start or now - timedelta(days=14)
     end = query.end or start + timedelta(days=28)
     courses = [readable_course(db, actor, ref) for ref in query.course_refs]
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for course, rights in courses:
         stmt = topics_stmt(course.id, rights, ("announcement",), now)
         if query.active_only or not moderates(rights):
             stmt = stmt.where(posted_clause(now))
-        clauses.append(stmt.whereclause)
+        clauses.append(cast(ColumnElement[bool], stmt.whereclause))  # topics_stmt always filters
     posted = func.coalesce(ContentItem.start_at, ContentItem.created_at)
     stmt = select(ContentItem).where(or_(*clauses))
     stmt = stmt.where(posted >= start, posted <= end)

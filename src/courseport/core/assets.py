@@ -14,6 +14,7 @@ import mimetypes
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
@@ -90,7 +91,7 @@ def fetch_asset(blobs: BlobStore, policy: outbound.OutboundPolicy, fetch_url: st
     outbound.check_url(fetch_url, "fetchUrl", policy)
     writer = blobs.open_writer(policy.max_bytes)
     try:
-        outbound.fetch(fetch_url, policy, writer)
+        outbound.fetch(cast(str, fetch_url), policy, writer)  # check_url refused None
         return writer.finish()
     finally:
         writer.abort()

@@ -142,8 +142,9 @@ def _lock(dates: DateSet) -> Lock | None:
 
 
 def _all_dates(item: ContentItem, own: DateSet, visible: list[overrides.OverrideView], access: Access) -> list[DateSet]:
-    sets = [DateSet(*(getattr(v.override, n) if getattr(v.override, f"{n}_set") else getattr(own, n)
-                      for n in DATE_NAMES), override=v) for v in visible]
+    sets = [DateSet(  # type: ignore[misc]  # the *args are the three dates, not override
+        *(getattr(v.override, n) if getattr(v.override, f"{n}_set") else getattr(own, n) for n in DATE_NAMES),
+        override=v) for v in visible]
     if not (item.data or {}).get("only_visible_to_overrides") and (access.manages or not sets):
         sets.insert(0, own)
     return sets

@@ -92,7 +92,7 @@ def access_for(db: Session, actor: User, course_ref: str | int, right: str = "re
     observees = db.scalars(select(Enrollment.associated_user_id).where(
         Enrollment.course_id == course.id, Enrollment.user_id == actor.id, Enrollment.type == "ObserverEnrollment",
         Enrollment.associated_user_id.is_not(None), Enrollment.workflow_state == "active"))
-    return Access(course, rights, actor.id, (actor.id, *sorted(set(observees))))
+    return Access(course, rights, actor.id, (actor.id, *sorted({o for o in observees if o is not None})))
 
 
 def visible_items(db: Session, access: Access, items: list[ContentItem]) -> list[ContentItem]:
@@ -257,9 +257,9 @@ def _replace_overrides(db: Session, item: ContentItem,
         if oid not in kept:
             override.workflow_state = "deleted"
     db.flush()
-    for i, (oid, changes) in sorted(enumerate(wanted), key=lambda w: w[1][0] is None):
+    for i, (wanted_id, changes) in sorted(enumerate(wanted), key=lambda w: w[1][0] is None):
         try:
-            overrides.write_override(db, item, current[oid] if oid else None, changes)
+            overrides.write_override(db, item, current[wanted_id] if wanted_id else None, changes)
         except InvalidInput as exc:
             raise InvalidInput(f"assignment_overrides[{i}][{exc.field}]", exc.message) from None
 

@@ -25,8 +25,9 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, select, text, union
+from sqlalchemy import CursorResult, Engine, delete, select, text, union
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -57,10 +58,10 @@ def pin(db: Session, job_id: int, shas: Iterable[str | None]) -> None:
 
 def _insert_ignoring_duplicates(db: Session, model: type, keys: list[str]):  # noqa: ANN202
     if db.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(model).on_conflict_do_nothing(index_elements=keys)
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        return pg_insert(model).on_conflict_do_nothing(index_elements=keys)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    return sqlite_insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
 class JobPins:
@@ -121,7 +122,7 @@ def collect(engine: Engine, store: BlobStore, grace: float = GRACE_SECONDS, now:
 def _drop_ended_pins(engine: Engine) -> int:
     with transaction(engine, write=True) as db:
         ended = select(Job.id).where(Job.state.not_in(LIVE_JOB_STATES))
-        return db.execute(delete(BlobPin).where(BlobPin.job_id.in_(ended))).rowcount or 0
+        return cast(CursorResult[Any], db.execute(delete(BlobPin).where(BlobPin.job_id.in_(ended)))).rowcount or 0
 
 
 def _batches(shas: Iterator[str]) -> Iterator[list[str]]:

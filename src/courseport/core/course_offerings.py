@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -64,8 +65,8 @@ def create_offering(db: Session, actor: User, new: NewOffering) -> OfferingView:
     """A course in the template's department and the semester's term, offered at once."""
     template = managed_template(db, actor, new.template_id)
     term_id = org_units.semester(db, new.semester_id).id if new.semester_id is not None else None
-    fields = {"name": _checked_name(new.name), "course_code": new.code.strip(), "start_at": new.start_at,
-              "end_at": new.end_at}
+    fields: dict[str, Any] = {"name": _checked_name(new.name), "course_code": new.code.strip(),
+                              "start_at": new.start_at, "end_at": new.end_at}
     if term_id is not None:
         fields["term_id"] = term_id
     course = courses.create_course(db, actor, template.account_id, fields, offer=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -145,13 +145,13 @@ def _conditions(f: RecordFilters) -> list[ColumnElement[bool]]:
     if f.available:
         _check_enum("availability.available", f.available)
         out.append(availability_column() == f.available)
-    for column, flag in ((Course.allow_guests, f.allow_guests), (Course.organization, f.organization)):
+    for flag_column, flag in ((Course.allow_guests, f.allow_guests), (Course.organization, f.organization)):
         if flag is not None:
-            out.append(column.is_(flag))
-    for column, when, before in ((Course.created_at, f.created, f.created_before),
-                                 (Course.updated_at, f.modified, f.modified_before)):
+            out.append(flag_column.is_(flag))
+    for stamp_column, when, before in ((Course.created_at, f.created, f.created_before),
+                                       (Course.updated_at, f.modified, f.modified_before)):
         if when is not None:
-            out.append(column < when if before else column >= when)
+            out.append(stamp_column < when if before else stamp_column >= when)
     return out
 
 
@@ -196,7 +196,7 @@ def queue_record_copy(db: Session, actor: User, source: tuple[str, str | int], t
     if target is not None:
         into = resolve_record(db, *target)
     else:
-        into = create_copy_record(db, actor, course, new_course_id)
+        into = create_copy_record(db, actor, course, cast(str, new_course_id))  # one of the two is given
     return copying.queue_copy(db, actor, course.id, into.id, selection)
 
 

@@ -81,7 +81,7 @@ def update_course_settings(db: Session, actor: User, course_ref: str | int, chan
 
 
 def settings_of(db: Session, course: Course) -> dict[str, Any]:
-    rows = dict(db.execute(
+    rows: dict[str, Any] = dict(db.execute(
         select(CourseSetting.name, CourseSetting.value).where(CourseSetting.course_id == course.id)).all())
     out: dict[str, Any] = {}
     for name, spec in SETTINGS.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -156,7 +157,7 @@ def seed_demo(db: Session, actor: User, *, enroll_me: bool = False, blobs: BlobS
     if enroll_me:
         for course in made:
             _ensure_enrollment(db, course, courses.default_section(db, course), actor, _T, None)
-    by_sis = {course.sis_course_id: course for course in made}
+    by_sis = {cast(str, course.sis_course_id): course for course in made}  # found or made by the spec's sis id
     for login, sis_course_id in FAVORITES:
         _ensure_favorite(db, people[login], by_sis[sis_course_id])
     demo_content.seed_course_content(db, by_sis, people, actor, blobs)
@@ -192,7 +193,7 @@ def _ensure_user(db: Session, spec: PersonSpec) -> User:
     user = users.find_by_login(db, spec.login)
     if user is not None:
         return user
-    sis_user_id = spec.login.replace(".", "-")
+    sis_user_id: str | None = spec.login.replace(".", "-")
     if db.scalar(select(User.id).where(User.sis_user_id == sis_user_id)) is not None:
         sis_user_id = None  # someone else holds it; the login still finds this user next time
     return users.create_user(db, spec.name, spec.login, email=f"{spec.login}@example.test", sis_user_id=sis_user_id)

@@ -9,6 +9,7 @@ post, members who are not moderators see others' entries only after posting one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,7 +76,7 @@ def post_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, m
 
 def _root_of(db: Session, entry: DiscussionEntry) -> DiscussionEntry:
     while entry.parent_id is not None:
-        entry = db.get(DiscussionEntry, entry.parent_id)
+        entry = cast(DiscussionEntry, db.get(DiscussionEntry, entry.parent_id))  # foreign key: the parent exists
     return entry
 
 
@@ -128,7 +129,7 @@ def list_replies(db: Session, actor: User, course_ref: str | int, topic_id: str,
     return Slice([EntryView(e, authors.get(e.user_id)) for e in page.items], page.has_more, page.total)
 
 
-def _authors(db: Session, entries: list[DiscussionEntry]) -> dict[int, User]:
+def _authors(db: Session, entries: list[DiscussionEntry]) -> dict[int | None, User]:  # looked up by nullable ids
     ids = {e.user_id for e in entries if e.user_id}
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 

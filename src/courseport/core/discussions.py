@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
@@ -177,7 +177,8 @@ def topic_views(db: Session, course: Course, rights: CourseRights, actor: User, 
                 now: datetime) -> list[TopicView]:
     ids = [i.id for i in items]
     stats, mine, unread = _entry_stats(db, ids, actor.id)
-    authors = {u.id: u for u in db.scalars(select(User).where(User.id.in_({i.user_id for i in items if i.user_id})))}
+    authors: dict[int | None, User] = {  # looked up by nullable ids
+        u.id: u for u in db.scalars(select(User).where(User.id.in_({i.user_id for i in items if i.user_id})))}
     settings = course_settings.settings_of(db, course) if items else {}
     mod = moderates(rights)
     views = []
@@ -351,8 +352,8 @@ def _changed_fields(db: Session, item: ContentItem, changes: TopicChanges, now: 
 
 
 def _has_entries(db: Session, item: ContentItem) -> bool:
-    return db.scalar(select(func.count()).where(DiscussionEntry.topic_id == item.id,
-                                                DiscussionEntry.workflow_state == "active")) > 0
+    return cast(int, db.scalar(select(func.count()).where(DiscussionEntry.topic_id == item.id,
+                                                          DiscussionEntry.workflow_state == "active"))) > 0
 
 
 def _sync_assignment(db: Session, topic: ContentItem, spec: dict[str, Any]) -> None:

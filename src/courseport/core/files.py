@@ -11,7 +11,7 @@ import hmac
 import mimetypes
 import posixpath
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -169,7 +169,7 @@ def add_file(db: Session, actor: User, course_ref: str | int, name: str, data: b
     return finish_upload(db, ticket, blobs.put_stream([data], max_bytes=len(data)))
 
 
-def _files_named(db: Session, course_id: int, folder_path: str) -> dict[str, list[File]]:
+def _files_named(db: Session, course_id: int | None, folder_path: str) -> dict[str, list[File]]:
     named: dict[str, list[File]] = {}
     for f in db.scalars(select(File).where(File.course_id == course_id, File.folder_path == folder_path,
                                            File.workflow_state != "deleted")):
@@ -177,7 +177,7 @@ def _files_named(db: Session, course_id: int, folder_path: str) -> dict[str, lis
     return named
 
 
-def free_name(name: str, taken: dict[str, object] | set[str]) -> str:
+def free_name(name: str, taken: Mapping[str, object] | set[str]) -> str:
     """`name` itself if free, else `stem-1.ext`, `stem-2.ext`, ... (Canvas's rename rule)."""
     if name not in taken:
         return name

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -82,7 +82,9 @@ def _child(db: Session, course_id: int, parent: Folder | None, name: str) -> Fol
                             full_name=full_name, position=position)
             db.add(folder)
     except IntegrityError:  # a concurrent request made it first
-        return db.scalar(select(Folder).where(Folder.course_id == course_id, Folder.full_name == full_name))
+        # the unique (course_id, full_name) row that refused ours exists
+        return cast(Folder, db.scalar(select(Folder).where(Folder.course_id == course_id,
+                                                           Folder.full_name == full_name)))
     return folder
 
 
@@ -192,7 +194,7 @@ def create_folder(db: Session, actor: User, *, course_ref: str | int | None = No
     if parent_folder_id is not None:
         parent, rights = readable_folder(db, actor, parent_folder_id)
         course_ref = course_ref if course_ref is not None else parent.course_id
-    course, rights = readable_course(db, actor, course_ref)
+    course, rights = readable_course(db, actor, cast(str | int, course_ref))  # callers give a course or a parent
     require(rights, "manage_files")
     if parent_folder_id is not None:
         if parent.course_id != course.id:

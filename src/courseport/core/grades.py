@@ -181,9 +181,9 @@ def _group_points(group: _Group, subs: dict[int, Submission], *, final: bool) ->
         s = subs.get(a.id)
         if s is not None and s.excused:
             continue
-        graded = s is not None and s.score is not None
-        if graded or final:
-            earned += s.score if graded else 0.0
+        score = s.score if s is not None else None
+        if score is not None or final:
+            earned += score if score is not None else 0.0
             possible += a.points or 0.0
     return earned, possible
 

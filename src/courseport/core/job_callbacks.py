@@ -83,9 +83,10 @@ jobs.on_finished(queue_delivery)
 def deliver(ctx: jobs.JobContext) -> dict:
     p = ctx.payload
     if "states" in p:  # queued by an older version
-        p = _from_older_version(ctx)
-        if p is None:
+        older = _from_older_version(ctx)
+        if older is None:
             return {"delivered": False, "handed_to_job": True}
+        p = older
     policy = outbound.OutboundPolicy(allow=tuple(p["allow"]), timeout=DEADLINE_SECONDS)
     error = None
     for attempt, delay in enumerate(RETRY_DELAYS, start=1):

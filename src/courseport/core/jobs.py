@@ -21,9 +21,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -114,9 +114,9 @@ class JobContext:
             values["message"] = message
         stamp = utcnow()
         with transaction(self.engine, write=True) as db:
-            hit = db.execute(update(Job).where(*self._mine())
+            hit = cast(CursorResult[Any], db.execute(update(Job).where(*self._mine())
                              .values(updated_at=stamp, lease_until=stamp + timedelta(seconds=self.lease_seconds),
-                                     **values)).rowcount
+                                     **values))).rowcount
         if not hit:
             raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
 
@@ -206,10 +206,11 @@ def _take(db: Session, engine: Engine, job: Job, worker_id: str, lease_seconds: 
     now = utcnow()
     # Read before the UPDATE: the session synchronises `job` with the values it sets.
     attempt, payload = job.attempts + 1, dict(job.payload or {})
-    won = db.execute(update(Job).where(Job.id == job.id, Job.state == job.state, Job.attempts == job.attempts)
+    won = cast(CursorResult[Any], db.execute(
+        update(Job).where(Job.id == job.id, Job.state == job.state, Job.attempts == job.attempts)
                      .values(state="running", worker_id=worker_id, attempts=attempt,
                              started_at=job.started_at or now, updated_at=now,
-                             lease_until=now + timedelta(seconds=lease_seconds))).rowcount
+                             lease_until=now + timedelta(seconds=lease_seconds)))).rowcount
     if not won:
         return None
     _hand_over(db, job.id, worker_id, attempt)
@@ -220,8 +221,8 @@ def _hand_over(db: Session, job_id: int, worker_id: str | None, attempt: int | N
     """Write who holds the job now (None: nobody). The `jobs` row, locked first, serialises callers."""
     values: dict[str, Any] = {"worker_id": worker_id} if attempt is None else {"worker_id": worker_id,
                                                                                "attempt": attempt}
-    if not db.execute(update(JobClaim).where(JobClaim.job_id == job_id).values(**values)).rowcount \
-            and worker_id is not None:
+    claimed = cast(CursorResult[Any], db.execute(update(JobClaim).where(JobClaim.job_id == job_id).values(**values)))
+    if not claimed.rowcount and worker_id is not None:
         db.add(JobClaim(job_id=job_id, **values))
         db.flush()
 

@@ -77,7 +77,7 @@ def _indent(value: Any) -> int:
     return int(value)
 
 
-def requirement(kind: str, raw: Any) -> dict[str, Any]:
+def requirement(kind: str | None, raw: Any) -> dict[str, Any]:
     """A completion requirement from its parameters; {} for none (Canvas ignores inapplicable types)."""
     if raw in (None, ""):
         return {}
@@ -94,7 +94,7 @@ def requirement(kind: str, raw: Any) -> dict[str, Any]:
     if rtype != "min_score":
         return {"type": rtype}
     try:
-        score = float(raw.get("min_score"))
+        score = float(raw.get("min_score"))  # type: ignore[arg-type]  # None raises TypeError, answered below
     except (TypeError, ValueError):
         raise InvalidInput("completion_requirement[min_score]",
                            "min_score is required (a number) for a min_score requirement") from None

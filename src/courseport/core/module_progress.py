@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -106,11 +107,11 @@ def load_outline(db: Session, course_id: int, *, published_only: bool) -> list[O
     for item in items:
         entry = OutlineItem(item, targets.get(item.ref_id), files.get(item.file_id))
         if _target_visible(entry, published_only):
-            outline[item.parent_id].items.append(entry)
+            outline[cast(int, item.parent_id)].items.append(entry)  # selected by parent_id in outline
     return list(outline.values())
 
 
-def _by_id(db: Session, model: type, ids: set[int]) -> dict:
+def _by_id(db: Session, model: type[Any], ids: set[int]) -> dict:
     return {row.id: row for row in db.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
 
@@ -143,7 +144,7 @@ def load_facts(db: Session, course_id: int, user_ids: list[int], outline: list[O
                 DiscussionEntry.topic_id, DiscussionEntry.user_id, DiscussionEntry.created_at).where(
                 DiscussionEntry.topic_id.in_(topics), DiscussionEntry.user_id.in_(user_ids),
                 DiscussionEntry.workflow_state != "deleted").order_by(DiscussionEntry.created_at.desc())):
-            facts[user_id].first_posts[topic_id] = posted_at
+            facts[cast(int, user_id)].first_posts[topic_id] = posted_at  # selected by user_id in user_ids
     return facts
 
 

@@ -8,7 +8,7 @@ Field names are the bare attribute names (`name`, `content_id`, ...); dialects a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -159,7 +159,8 @@ def view_of_module(db: Session, course: Course, module: ContentItem) -> ModuleVi
 
 
 def view_of_item(db: Session, course: Course, item: ContentItem) -> ItemView:
-    view = view_of_module(db, course, content.get_item(db, course.id, item.parent_id, "module")) \
+    # a module item's parent is its module
+    view = view_of_module(db, course, content.get_item(db, course.id, cast(int, item.parent_id), "module")) \
         if item.workflow_state != "deleted" else None
     found = next((i for i in view.items if i.item.id == item.id), None) if view else None
     return found or ItemView(_entry_of(db, item), None, True)
@@ -215,7 +216,7 @@ def _prerequisites(db: Session, course_id: int, module: ContentItem | None, ids:
         if store_id(raw) not in before:
             raise InvalidInput("prerequisite_module_ids",
                                f"prerequisite module {raw} is not a module that comes before this one")
-        out.append(store_id(raw))
+        out.append(cast(int, store_id(raw)))  # in `before`: not None
     return list(dict.fromkeys(out))
 
 

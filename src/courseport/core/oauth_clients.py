@@ -10,6 +10,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,7 +57,7 @@ def issue_token(db: Session, key: str | None, secret: str | None, grant_type: st
         raise NotAuthenticated("Invalid client credentials", invalid=True)
     if grant_type != "client_credentials":
         raise InvalidInput("grant_type", f"Unsupported grant_type {grant_type!r}: only client_credentials")
-    user = db.get(User, client.user_id)
+    user = cast(User, db.get(User, client.user_id))  # non-null foreign key: the user exists
     value = tokens.create_token(db, user, _PURPOSE + client.key,
                                 expires_at=utcnow() + timedelta(seconds=TOKEN_SECONDS))
     return IssuedToken(value, TOKEN_SECONDS, client.key)

@@ -86,7 +86,7 @@ def _parse(source: ArchiveSource) -> Cartridge:
     if manifest is None or not cartridges.is_scorm(source.read(manifest, cartridges.MAX_FILE_BYTES)):
         return cartridges.parse_cartridge(source)
     scorm = packages.parse_package(source)
-    module = {"title": scorm.title, "items": []}
+    module: dict[str, Any] = {"title": scorm.title, "items": []}
     resources = {}
     for n, node in enumerate(_leaves(scorm.root_activity)):
         ident, url = f"scorm-{n}", _launch_url(node["href"])

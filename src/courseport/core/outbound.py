@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urljoin, urlparse
 
 import httpcore
@@ -139,7 +140,7 @@ def check_url(url: object, field: str, policy: OutboundPolicy | None = None) -> 
         refusal = policy.refusal(parts.hostname, address)
         if refusal:
             raise InvalidInput(field, f"{field} may not point at {parts.hostname}: {refusal}")
-    return url
+    return cast(str, url)  # parts is None unless url is a str
 
 
 def _canonical(url: str) -> str:

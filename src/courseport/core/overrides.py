@@ -60,7 +60,7 @@ def write_override(db: Session, item: ContentItem, override: AssignmentOverride 
                    changes: OverrideChanges) -> OverrideView:
     """Create (override None) or update an override of `item` after checking its targets and dates."""
     new = override is None
-    if new:
+    if override is None:
         override = AssignmentOverride(item_id=item.id, workflow_state="active")
     students = _target(db, item, override, changes, new)
     for name in DATE_FIELDS:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from sqlalchemy import func, insert, select
@@ -115,7 +115,7 @@ def queue_fetch(db: Session, actor: User, options: ImportOptions, url: str | Non
 def queue_reference(db: Session, actor: User, options: ImportOptions, url: str | None, content_type: str | None,
                     media: dict | None = None) -> Job:
     outbound.check_url(url or "", "url")
-    if media_type(urlparse(url).path, content_type) is None:
+    if media_type(urlparse(cast(str, url)).path, content_type) is None:  # check_url refused None
         raise InvalidInput("contentType", f"a referenced file must be a media file, not {content_type!r}")
     return _queue(db, actor, options, {"kind": "reference", "url": url, "content_type": content_type}, media)
 
@@ -128,9 +128,9 @@ def import_status(db: Session, actor: User, job_id: str) -> ImportOutcome:
     view = None
     if job.state == "completed" and job.result:
         course = find_course(db, job.result["course_id"])
-        version = course and db.scalar(select(PackageVersion).where(
+        version = None if course is None else db.scalar(select(PackageVersion).where(
             PackageVersion.course_id == course.id, PackageVersion.version == job.result["version"]))
-        if version is not None:
+        if course is not None and version is not None:
             view = CourseView(course, version, tags_of(db, [course.id])[course.id])
     return ImportOutcome(job, view)
 
@@ -154,6 +154,7 @@ def run_package_import(ctx: jobs.JobContext) -> dict:
 
 def _import(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore) -> dict:
     source, media = ctx.payload["source"], ctx.payload["media"]
+    files: list[StoredFile]
     if source["kind"] == "reference":
         parsed, files = parse_media(urlparse(source["url"]).path or "media", source["url"], media), []
     else:
@@ -266,7 +267,7 @@ def _store_entry(blobs: BlobStore, reader: SafeZip, entry) -> StoredFile:  # noq
 
 def store_version(db: Session, payload: dict, parsed: ParsedPackage, files: list[StoredFile]) -> PackageVersion:
     """The course (created on first import), its next version, files and tags: one transaction."""
-    course_id, actor = payload["course_id"], db.get(User, payload["user_id"])
+    course_id, actor = payload["course_id"], cast(User, db.get(User, payload["user_id"]))  # users are never deleted
     course = find_course(db, course_id)
     if course is not None and not payload["may_create_new_version"]:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")

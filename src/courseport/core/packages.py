@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import urlparse
 
 from courseport.core.errors import DomainError
@@ -133,10 +133,10 @@ def parse_cmi5(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
     tree = activity(attr(course, "id"), "AGGREGATION", title, kids=kids)
     if first_href(tree) is None:
         raise PackageError("cmi5.xml has no <au> (assignable unit)")
-    metadata = {"title": title, "title_language": lang, "description": description,
-                "description_language": desc_lang, "keywords": []}
-    return ParsedPackage("CMI5", title or attr(course, "id"), tree, metadata, [lang] if lang else [], warnings,
-                         xapi_activity_id=attr(course, "id"))
+    metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description,
+                                "description_language": desc_lang, "keywords": []}
+    return ParsedPackage("CMI5", title or cast(str, attr(course, "id")), tree, metadata, [lang] if lang else [],
+                         warnings, xapi_activity_id=attr(course, "id"))
 
 
 def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> di
     url = text(child(node, "url"))
     if not url:
         raise PackageError(f"cmi5.xml: au '{identifier}' has no <url>")
-    href = url if urlparse(url).scheme else package_path(base, url)
+    href = url if urlparse(url).scheme else cast(str, package_path(base, url))  # None only for absolute URLs
     check_href(paths, "", href, f"au '{identifier}'", warnings)
     return activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
 
@@ -160,14 +160,14 @@ def parse_tincan(data: bytes, source: PackageSource, base: str) -> ParsedPackage
     if not launchable:
         raise PackageError("tincan.xml has no <activity> with a <launch>")
     course = next((a for a in launchable if (attr(a, "type") or "").endswith("/course")), launchable[0])
-    identifier, launch = attr(course, "id"), text(child(course, "launch"))
+    identifier, launch = attr(course, "id"), cast(str, text(child(course, "launch")))  # launchable: has one
     title, description = text(child(course, "name")), text(child(course, "description"))
     lang = attr(child(course, "name"), "lang")
     warnings: list[str] = []
-    href = launch if urlparse(launch).scheme else package_path(base, launch)
+    href = launch if urlparse(launch).scheme else cast(str, package_path(base, launch))
     check_href(source.paths(), "", href, f"activity '{identifier}'", warnings)
     tree = activity(identifier, "SCO", title, href=href)
-    metadata = {"title": title, "title_language": lang, "description": description, "keywords": []}
+    metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description, "keywords": []}
     return ParsedPackage("XAPI", title or identifier or "xAPI course", tree, metadata, [lang] if lang else [],
                          warnings, xapi_activity_id=identifier)
 
@@ -186,7 +186,8 @@ def parse_media(filename: str, href: str, details: dict[str, Any]) -> ParsedPack
     title = details.get("title") or posixpath.splitext(posixpath.basename(filename))[0] or "Media"
     language = details.get("contentLanguage")
     duration = details.get("estimatedDuration")
-    metadata = {"title": title, "description": details.get("description"), "keywords": [],
-                "duration": f"PT{int(duration)}S" if isinstance(duration, int) and duration >= 0 else None}
+    metadata: dict[str, Any] = {
+        "title": title, "description": details.get("description"), "keywords": [],
+        "duration": f"PT{int(duration)}S" if isinstance(duration, int) and duration >= 0 else None}
     tree = activity(posixpath.basename(filename) or href, "SCO", title, href=href)
     return ParsedPackage(MEDIA_STANDARD, title, tree, metadata, [language] if language else [])

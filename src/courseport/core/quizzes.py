@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -91,7 +91,7 @@ def quiz_views(db: Session, rights: CourseRights, items: list[ContentItem]) -> l
     ids = [i.id for i in items]
     refs = [i.ref_id for i in items if i.ref_id]
     assignments = {a.id: a for a in db.scalars(select(ContentItem).where(ContentItem.id.in_(refs)))} if refs else {}
-    types: dict[int, set[str]] = {}
+    types: dict[int, set[str | None]] = {}
     if ids:
         for parent, data in db.execute(select(ContentItem.parent_id, ContentItem.data).where(
                 ContentItem.parent_id.in_(ids), ContentItem.type == "quiz_question",
@@ -239,9 +239,10 @@ def sync_assignment(db: Session, course: Course, actor: User, quiz: ContentItem,
         if quiz.ref_id is not None:
             content.update_item(db, quiz, {"ref_id": None})
         return
-    fields = {"title": quiz.title, "body": quiz.body, "points": quiz.points, "due_at": quiz.due_at,
-              "unlock_at": quiz.unlock_at, "lock_at": quiz.lock_at,
-              "workflow_state": "published" if quiz.workflow_state == "published" else "unpublished"}
+    fields: dict[str, Any] = {
+        "title": quiz.title, "body": quiz.body, "points": quiz.points, "due_at": quiz.due_at,
+        "unlock_at": quiz.unlock_at, "lock_at": quiz.lock_at,
+        "workflow_state": "published" if quiz.workflow_state == "published" else "unpublished"}
     if group_id is not None or assignment is None:
         fields["parent_id"] = _group(db, course.id, group_id).id
         if assignment is not None and assignment.parent_id != fields["parent_id"]:
@@ -269,6 +270,7 @@ def follow_questions(db: Session, course: Course, actor: User, quiz: ContentItem
     count, total = db.execute(select(func.count(), func.coalesce(func.sum(ContentItem.points), 0.0)).where(
         ContentItem.parent_id == quiz.id, ContentItem.type == "quiz_question",
         ContentItem.workflow_state != "deleted")).one()
-    content.update_item(db, quiz, {"points": float(total), "data": {"question_count": int(count)}})
+    # coalesce(..., 0.0): never NULL
+    content.update_item(db, quiz, {"points": float(cast(float, total)), "data": {"question_count": int(count)}})
     if quiz.ref_id is not None:
         sync_assignment(db, course, actor, quiz, None)

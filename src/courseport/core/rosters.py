@@ -7,8 +7,9 @@ Functions return users with what a viewer may see of them (`FieldAccess`); diale
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core import accounts, users
@@ -121,7 +122,7 @@ def list_roster(db: Session, viewer: User, course_ref: str | int, query: RosterQ
         window = _window_holding(db, stmt, order, query.page_of_user_id, window)
     found = fetch_window(db, stmt.order_by(*order), window)
     entries = _entries(db, course, found.items, query.enrollment_states or _CURRENT_STATES, query.with_enrollments)
-    return RosterPage(course, db.get(Account, course.account_id), access, window,
+    return RosterPage(course, _account(db, course), access, window,
                       Slice(entries, found.has_more, found.total))
 
 
@@ -136,7 +137,7 @@ def roster_user(db: Session, viewer: User, course_ref: str | int, user_ref: str,
     if visible is None:
         raise NotFound("user")
     entries = _entries(db, course, [user], _CURRENT_STATES, with_enrollments)
-    return RosterPage(course, db.get(Account, course.account_id), FieldAccess.of(rights, course), Window(0, 1),
+    return RosterPage(course, _account(db, course), FieldAccess.of(rights, course), Window(0, 1),
                       Slice(entries, False))
 
 
@@ -149,7 +150,7 @@ def recent_students(db: Session, viewer: User, course_ref: str | int, window: Wi
         case((User.last_login.is_(None), 1), else_=0), User.last_login.desc(), User.id)
     found = fetch_window(db, stmt, window)
     entries = _entries(db, course, found.items, _CURRENT_STATES, False)
-    return RosterPage(course, db.get(Account, course.account_id), FieldAccess.of(rights, course), window,
+    return RosterPage(course, _account(db, course), FieldAccess.of(rights, course), window,
                       Slice(entries, found.has_more))
 
 
@@ -178,7 +179,7 @@ def content_share_users(db: Session, viewer: User, course_ref: str | int, search
     found = fetch_window(db, stmt, window)
     # Share candidates are shown without logins or SIS data, as Canvas does.
     access = FieldAccess(viewer.id, emails=FieldAccess.of(rights, course).emails)
-    return RosterPage(course, db.get(Account, course.account_id), access, window,
+    return RosterPage(course, _account(db, course), access, window,
                       Slice([RosterEntry(u) for u in found.items], found.has_more))
 
 
@@ -196,7 +197,7 @@ def ensure_test_student(db: Session, viewer: User, course_ref: str | int) -> Ros
             root_account_id=course.root_account_id, type="StudentViewEnrollment",
             role_id=accounts.BUILT_IN_ROLES["StudentEnrollment"], workflow_state="active"))
         db.flush()
-    return RosterPage(course, db.get(Account, course.account_id), FieldAccess.of(rights, course), Window(0, 1),
+    return RosterPage(course, _account(db, course), FieldAccess.of(rights, course), Window(0, 1),
                       Slice([RosterEntry(student)], False))
 
 
@@ -292,7 +293,7 @@ def _like_pattern(term: str) -> str:
 def _search_condition(term: str, access: FieldAccess) -> ColumnElement[bool]:
     """Name always; login, email and SIS id only for viewers allowed to see them; a full numeric id."""
     pattern = _like_pattern(term)
-    matches = [User.name.ilike(pattern, escape="\\")]
+    matches: list[ColumnElement[bool]] = [User.name.ilike(pattern, escape="\\")]
     if access.login_ids:
         matches.append(User.login_id.ilike(pattern, escape="\\"))
     if access.emails:
@@ -304,7 +305,11 @@ def _search_condition(term: str, access: FieldAccess) -> ColumnElement[bool]:
     return or_(*matches)
 
 
-def _order(sort: str | None) -> list[ColumnElement]:
+def _account(db: Session, course: Course) -> Account:
+    return cast(Account, db.get(Account, course.account_id))  # non-null foreign key: the account exists
+
+
+def _order(sort: str | None) -> list[SQLColumnExpression[Any]]:
     by_name = [func.lower(User.sortable_name), User.id]
     column = {"last_login": User.last_login, "email": User.email, "sis_id": User.sis_user_id}.get(sort or "")
     if column is None:
@@ -312,7 +317,8 @@ def _order(sort: str | None) -> list[ColumnElement]:
     return [case((column.is_(None), 1), else_=0), column, *by_name]
 
 
-def _window_holding(db: Session, stmt: Select, order: list[ColumnElement], user_id: int, window: Window) -> Window:
+def _window_holding(db: Session, stmt: Select, order: list[SQLColumnExpression[Any]], user_id: int,
+                    window: Window) -> Window:
     """The window of `window.limit` rows that holds the user, or `window` when they are not listed."""
     ranked = stmt.with_only_columns(User.id.label("uid"),
                                     func.row_number().over(order_by=order).label("position")).subquery()
@@ -337,7 +343,8 @@ def _entries(db: Session, course: Course, found: list[User], states: tuple[str, 
                           .where(Enrollment.course_id == course.id, Enrollment.user_id.in_(ids),
                                  Enrollment.workflow_state.in_(states)).order_by(Enrollment.id)).tuples()
         for enrollment, role_name, section in rows:
-            entries[enrollment.user_id].enrollments.append(EnrollmentView(enrollment, role_name, section))
+            enrollments = cast(list[EnrollmentView], entries[enrollment.user_id].enrollments)  # with_enrollments
+            enrollments.append(EnrollmentView(enrollment, role_name, section))
         _add_scores(db, course, [ev for entry in entries.values() for ev in entry.enrollments or []])
     return list(entries.values())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,14 +63,14 @@ def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bear
         client = oauth_clients.find_client(db, *basic)
         if client is None:
             raise NotAuthenticated("Invalid application credentials", invalid=True)
-        return AppCaller(db.get(User, client.user_id), client.key, None)
+        return AppCaller(cast(User, db.get(User, client.user_id)), client.key, None)
     if not bearer:
         raise NotAuthenticated("Authorization is required: Basic appId:secretKey or a Bearer token")
     key, scopes = _read(secret, bearer)
     client = db.scalar(select(OAuthClient).where(OAuthClient.key == key))
     if client is None:
         raise NotAuthenticated("Invalid or expired token", invalid=True)
-    return AppCaller(db.get(User, client.user_id), client.key, frozenset(scopes))
+    return AppCaller(cast(User, db.get(User, client.user_id)), client.key, frozenset(scopes))
 
 
 def _read(secret: bytes, token: str) -> tuple[str, list[str]]:

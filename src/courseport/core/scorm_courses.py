@@ -123,7 +123,7 @@ def list_courses(db: Session, actor: User, filters: CourseFilters, offset: int, 
 
 
 def _conditions(f: CourseFilters) -> list[ColumnElement[bool]]:
-    conditions = [Course.scorm_course_id.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [Course.scorm_course_id.is_not(None)]
     stamp = Course.created_at if f.datetime_filter == "created" else Course.updated_at
     if f.since:
         conditions.append(stamp >= f.since)
@@ -226,7 +226,7 @@ class _Chunks:
 def zip_chunks(blobs: BlobStore, files: list[PackageFile]) -> Iterator[bytes]:
     """A zip of the files, written entry by entry as it is sent: no package is held whole."""
     out = _Chunks()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[call-overload]  # no close()
         for f in files:
             info = zipfile.ZipInfo(f.path, f.modified.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED

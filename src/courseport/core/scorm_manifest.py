@@ -5,7 +5,7 @@ separate file named by `adlcp:location`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import Element
 
 from courseport.core.packages import (
@@ -192,9 +192,9 @@ def lom_metadata(lom: Element) -> tuple[dict[str, Any], list[str]]:
     for lang in (title_lang, desc_lang):
         if lang and lang not in languages:
             languages.append(lang)
-    metadata = {
+    metadata: dict[str, Any] = {
         "title": title, "title_language": title_lang, "description": description,
         "description_language": desc_lang, "duration": _duration(_lower_path(lom, "technical", "duration")),
         "typical_time": _duration(_lower_path(lom, "educational", "typicallearningtime")), "keywords": keywords,
     }
-    return metadata, languages
+    return metadata, cast(list[str], languages)  # only elements whose text is not None

@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import cast
 from urllib.parse import quote
 
 from sqlalchemy import and_, or_, select
@@ -197,7 +198,7 @@ def course_activity_id(course: Course, version: PackageVersion) -> str:
 
 def launch_facts(db: Session, version: PackageVersion, sco_id: str, sco_title: str, registration: str,
                  learner_id: str, learner_name: str, culture: str | None) -> LaunchFacts:
-    course = db.get(Course, version.course_id)
+    course = cast(Course, db.get(Course, version.course_id))  # non-null foreign key: the course exists
     course_id = course_activity_id(course, version)
     return LaunchFacts(
         registration=registration, learner_id=learner_id, learner_name=learner_name,

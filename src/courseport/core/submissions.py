@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
@@ -125,7 +126,8 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     row = _row_for(db, course, assignment, actor.id)
     row.submission_type = entry.submission_type
     row.body = sanitize_html(entry.body or "") if entry.submission_type == "online_text_entry" else None
-    row.url = _normalised_url(entry.url) if SUBMISSION_TYPES[entry.submission_type] == "url" else None
+    # _checked_entry refused a submission_type not in SUBMISSION_TYPES
+    row.url = _normalised_url(entry.url) if SUBMISSION_TYPES[cast(str, entry.submission_type)] == "url" else None
     row.attempt = (row.attempt or 0) + 1
     row.submitted_at = now
     row.late = bool(dates.due_at and now > dates.due_at)
@@ -236,7 +238,7 @@ def _row_for(db: Session, course: Course, assignment: ContentItem, user_id: int)
                              workflow_state="unsubmitted", excused=False, late=False, data={})
             db.add(row)
     except IntegrityError:
-        row = db.scalar(stmt)
+        row = cast(Submission, db.scalar(stmt))  # the unique row that refused ours exists
     return row
 
 
@@ -281,10 +283,10 @@ def grouped_student_submissions(db: Session, actor: User, course_ref: str | int,
                                 window: Window) -> Slice[StudentSubmissions]:
     """The same submissions grouped per student, one window of students."""
     course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
-    enrolled = _students_stmt(course.id)
+    enrolled_stmt = _students_stmt(course.id)
     if students is not None:
-        enrolled = enrolled.where(Enrollment.user_id.in_(students))
-    enrolled = enrolled.with_only_columns(Enrollment.user_id, func.min(Enrollment.course_section_id).label(
+        enrolled_stmt = enrolled_stmt.where(Enrollment.user_id.in_(students))
+    enrolled = enrolled_stmt.with_only_columns(Enrollment.user_id, func.min(Enrollment.course_section_id).label(
         "section_id")).group_by(Enrollment.user_id).subquery()
     found = db.execute(select(User, enrolled.c.section_id).join(enrolled, enrolled.c.user_id == User.id)
                        .order_by(User.id).offset(window.offset).limit(window.limit + 1)).all()
@@ -334,10 +336,10 @@ def _rows(course_id: int, assignment_ids: list[int], students: list[int] | None,
 
     `students` None means every student of the course.
     """
-    people = _students_stmt(course_id)
+    people_stmt = _students_stmt(course_id)
     if students is not None:
-        people = people.where(Enrollment.user_id.in_(students))
-    people = people.with_only_columns(Enrollment.user_id.label("user_id")).distinct().subquery()
+        people_stmt = people_stmt.where(Enrollment.user_id.in_(students))
+    people = people_stmt.with_only_columns(Enrollment.user_id.label("user_id")).distinct().subquery()
     stmt = (select(ContentItem, people.c.user_id, Submission).select_from(ContentItem).join(people, true())
             .outerjoin(Submission, and_(Submission.item_id == ContentItem.id, Submission.user_id == people.c.user_id))
             .where(ContentItem.id.in_(assignment_ids)).order_by(ContentItem.id, people.c.user_id))
@@ -400,9 +402,9 @@ def _readable_students(db: Session, course: Course, rights: CourseRights, actor:
     """None when the actor reads every student's submissions; else themselves and the students they observe."""
     if _reads_all(rights):
         return None
-    observed = set(db.scalars(select(Enrollment.associated_user_id).where(
+    observed = cast(set[int], set(db.scalars(select(Enrollment.associated_user_id).where(  # is_not(None)
         Enrollment.course_id == course.id, Enrollment.user_id == actor.id, Enrollment.type == "ObserverEnrollment",
-        Enrollment.workflow_state == "active", Enrollment.associated_user_id.is_not(None))))
+        Enrollment.workflow_state == "active", Enrollment.associated_user_id.is_not(None)))))
     if rights.can("read"):
         observed.add(actor.id)
     if not observed:

@@ -67,6 +67,7 @@ def resolve_user(db: Session, ref: str, me: User) -> User:
             if user is None:
                 raise NotFound("user")
             return user
-    if store_id(ref) is None:
+    user_id = store_id(ref)
+    if user_id is None:
         raise NotFound("user")
-    return get_user(db, store_id(ref))
+    return get_user(db, user_id)
