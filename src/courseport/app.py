@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import cast
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.types import Message, Scope
-from sqlalchemy import select
 
-from courseport.blobs import LocalBlobStore
-from courseport.core.accounts import ensure_root
 from courseport.core.errors import DomainError
-from courseport.db import is_sqlite, make_engine, transaction
+from courseport.db import is_sqlite
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
@@ -26,47 +22,13 @@ from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
-from courseport.file_modes import prepare_data_dir
-from courseport.read_cache import ReadCache, StoreVersion
-from courseport.schema import InstanceValue
-from courseport.services import JobRunnerLike, Services
+from courseport.services import Services, build_services
 from courseport.settings import Settings
-from courseport.throttle import FailureThrottle, count_failure
+from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
-from courseport.worker import JobRunner
 
 log = logging.getLogger("courseport")
-
-
-def instance_secret(engine) -> bytes:  # noqa: ANN001
-    """The signing secret shared by every process of this installation, made on first use."""
-    with transaction(engine, write=True) as db:
-        row = db.scalar(select(InstanceValue).where(InstanceValue.name == "secret"))
-        if row is None:
-            row = InstanceValue(name="secret", value=secrets.token_hex(32))
-            db.add(row)
-        return bytes.fromhex(row.value)
-
-
-def build_services(settings: Settings) -> Services:
-    prepare_data_dir(settings.data_dir)
-    engine = make_engine(settings.effective_database_url)
-    if engine.dialect.name == "postgresql":
-        from courseport import distributed  # procrastinate loads only for PostgreSQL
-
-        distributed.ensure_schema(engine)
-        if settings.job_mode != "threads":  # in threads mode this process runs every job itself
-            distributed.install()
-    with transaction(engine, write=True) as db:
-        ensure_root(db)
-    blobs = LocalBlobStore(settings.blob_dir)
-    services = Services(settings=settings, engine=engine, blobs=blobs, secret=instance_secret(engine),
-                        jobs=cast(JobRunnerLike, None),  # the runner takes the services: set just below
-                        read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)),
-                        throttle=FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window))
-    services.jobs = JobRunner(services)
-    return services
 
 
 # (path prefix, protocol module, routes): each dialect's protocol renders its own error bodies.

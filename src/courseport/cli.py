@@ -132,7 +132,7 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
     `seed_demo` None seeds only on the first start of an empty store, so a newcomer sees data at once;
     the bootstrap admin teaches the demo courses, so its own course list shows them.
     """
-    from courseport.app import instance_secret  # the web stack loads only when serving
+    from courseport.services import instance_secret
 
     path = settings.data_dir / CREDENTIALS
     current = json.loads(path.read_text()) if path.exists() else {}

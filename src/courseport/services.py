@@ -1,17 +1,22 @@
-"""The long-lived objects one running app holds: settings, engine, blob store, job runner, and the
-periodic blob collector."""
+"""The long-lived objects one running app or worker holds (settings, engine, blob store, job runner, the
+periodic blob collector) and `build_services`, which makes them."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from courseport.blobs import BlobStore
-from courseport.read_cache import ReadCache
+from courseport.blobs import BlobStore, LocalBlobStore
+from courseport.core.accounts import ensure_root
+from courseport.db import make_engine, transaction
+from courseport.file_modes import prepare_data_dir
+from courseport.read_cache import ReadCache, StoreVersion
+from courseport.schema import InstanceValue
 from courseport.settings import Settings
 from courseport.throttle import FailureThrottle
 
@@ -86,3 +91,36 @@ class Services:
     def stop(self) -> None:
         self.collector.stop()
         self.jobs.stop()
+
+
+def instance_secret(engine: Engine) -> bytes:
+    """The signing secret shared by every process of this installation, made on first use."""
+    with transaction(engine, write=True) as db:
+        row = db.scalar(select(InstanceValue).where(InstanceValue.name == "secret"))
+        if row is None:
+            row = InstanceValue(name="secret", value=secrets.token_hex(32))
+            db.add(row)
+        return bytes.fromhex(row.value)
+
+
+def build_services(settings: Settings) -> Services:
+    """What `serve` and `courseport worker` hold alike; the web stack is not needed (nor imported) here."""
+    from courseport.worker import JobRunner  # the worker takes the services: imported when built
+
+    prepare_data_dir(settings.data_dir)
+    engine = make_engine(settings.effective_database_url)
+    if engine.dialect.name == "postgresql":
+        from courseport import distributed  # procrastinate loads only for PostgreSQL
+
+        distributed.ensure_schema(engine)
+        if settings.job_mode != "threads":  # in threads mode this process runs every job itself
+            distributed.install()
+    with transaction(engine, write=True) as db:
+        ensure_root(db)
+    blobs = LocalBlobStore(settings.blob_dir)
+    services = Services(settings=settings, engine=engine, blobs=blobs, secret=instance_secret(engine),
+                        jobs=cast(JobRunnerLike, None),  # the runner takes the services: set just below
+                        read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)),
+                        throttle=FailureThrottle(settings.auth_failure_limit, settings.auth_failure_window))
+    services.jobs = JobRunner(services)
+    return services

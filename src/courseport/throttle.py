@@ -18,12 +18,14 @@ import math
 import threading
 import time
 from collections.abc import Callable
-
-from litestar import Request
-from litestar.types import Scope
+from typing import TYPE_CHECKING
 
 from courseport.core.d2l_apps import TimestampOutOfRange
 from courseport.core.errors import DomainError, NotAuthenticated
+
+if TYPE_CHECKING:  # annotations only: a worker process builds the services without the web stack
+    from litestar import Request
+    from litestar.types import Scope
 
 MAX_ADDRESSES = 100_000  # memory bound: the oldest windows are forgotten first
 _COUNTED = "courseport_throttled"  # scope state: failures of this request count

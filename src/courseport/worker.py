@@ -93,7 +93,7 @@ def run_worker_process(settings: Settings) -> None:
     folder's blob store above all). `settings.job_threads` is the number of jobs run at once,
     `job_lease_seconds` their lease.
     """
-    from courseport.app import build_services  # builds the same services `serve` holds
+    from courseport.services import build_services  # the same services `serve` holds, without the web stack
 
     if settings.database_url and make_url(settings.database_url).get_backend_name() == "postgresql":
         from courseport import distributed
