@@ -58,7 +58,8 @@ ENDPOINTS = ("bare", "single", "list")
 def seed(database_url: str) -> tuple[str, list[int]]:
     """An emptied, migrated store holding the admin, its token and COURSES courses it teaches."""
     from courseport import migrate
-    from courseport.core import accounts, admin, courses
+    from courseport.core.courses import courses
+    from courseport.core.identity import accounts, admin
     from courseport.db import make_engine, transaction
 
     engine = make_engine(database_url)

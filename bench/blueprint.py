@@ -53,8 +53,8 @@ QUICK = Shape(courses=10, groups=5, assignments=50, pages=45, changed=5)
 
 def seed(database_url: str):  # noqa: ANN201
     from courseport import migrate
-    from courseport.core import accounts, admin
-    from courseport.core.job_kinds import load_handlers
+    from courseport.core.identity import accounts, admin
+    from courseport.core.jobs.job_kinds import load_handlers
     from courseport.db import make_engine, transaction
 
     engine = make_engine(database_url)
@@ -68,7 +68,8 @@ def seed(database_url: str):  # noqa: ANN201
 
 
 def new_courses(engine, user_id: int, prefix: str, n: int, **fields) -> list[int]:  # noqa: ANN001
-    from courseport.core import accounts, courses
+    from courseport.core.courses import courses
+    from courseport.core.identity import accounts
     from courseport.db import transaction
     from courseport.schema import User
 
@@ -79,7 +80,7 @@ def new_courses(engine, user_id: int, prefix: str, n: int, **fields) -> list[int
 
 
 def build_blueprint(engine, course_id: int, shape: Shape) -> None:  # noqa: ANN001
-    from courseport.core.content import TRACKED_FIELDS, field_hash
+    from courseport.core.content.content import TRACKED_FIELDS, field_hash
     from courseport.db import transaction
     from courseport.schema import ContentItem
     from courseport.schema.base import utcnow
@@ -107,7 +108,7 @@ def build_blueprint(engine, course_id: int, shape: Shape) -> None:  # noqa: ANN0
 
 
 def raw_initial(engine, source_id: int, targets: list[int]) -> float:  # noqa: ANN001
-    from courseport.core.copy_tables import ITEM_VALUES
+    from courseport.core.copy.copy_tables import ITEM_VALUES
     from courseport.db import transaction
     from courseport.schema import ContentItem
 
@@ -125,7 +126,8 @@ def raw_initial(engine, source_id: int, targets: list[int]) -> float:  # noqa: A
 
 
 def sync(engine, user_id: int, blueprint_id: int) -> tuple[float, str]:  # noqa: ANN001
-    from courseport.core import blueprints, jobs
+    from courseport.core.blueprints import blueprints
+    from courseport.core.jobs import jobs
     from courseport.db import transaction
     from courseport.schema import BlueprintMigration, User
 
@@ -140,7 +142,7 @@ def sync(engine, user_id: int, blueprint_id: int) -> tuple[float, str]:  # noqa:
 
 
 def associate(engine, user_id: int, blueprint_id: int, children: list[int]) -> None:  # noqa: ANN001
-    from courseport.core import blueprints
+    from courseport.core.blueprints import blueprints
     from courseport.db import transaction
     from courseport.schema import User
 
@@ -150,7 +152,7 @@ def associate(engine, user_id: int, blueprint_id: int, children: list[int]) -> N
 
 
 def edit_items(engine, blueprint_id: int, changed: int) -> list[int]:  # noqa: ANN001
-    from courseport.core import content
+    from courseport.core.content import content
     from courseport.db import transaction
     from courseport.schema import ContentItem
 

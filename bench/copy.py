@@ -63,7 +63,7 @@ QUICK = Shape(modules=20, assignments=200, pages=200, quizzes=30, topics=39, eve
 
 def seed(database_url: str):  # noqa: ANN201
     from courseport import migrate
-    from courseport.core import accounts, admin
+    from courseport.core.identity import accounts, admin
     from courseport.db import make_engine, transaction
 
     engine = make_engine(database_url)
@@ -77,7 +77,8 @@ def seed(database_url: str):  # noqa: ANN201
 
 
 def new_course(engine, user_id: int, name: str) -> int:  # noqa: ANN001
-    from courseport.core import accounts, courses
+    from courseport.core.courses import courses
+    from courseport.core.identity import accounts
     from courseport.db import transaction
     from courseport.schema import User
 
@@ -162,7 +163,7 @@ def _insert(db, model, rows: list[dict]) -> list[int]:  # noqa: ANN001
 
 def raw_copy(engine, source_id: int, target_id: int) -> float:  # noqa: ANN001
     """The floor: one INSERT ... SELECT per table, nothing matched or remapped."""
-    from courseport.core.copying import new_uuid
+    from courseport.core.copy.copying import new_uuid
     from courseport.db import transaction
     from courseport.schema import ContentItem, File, Folder
 
@@ -178,7 +179,8 @@ def raw_copy(engine, source_id: int, target_id: int) -> float:  # noqa: ANN001
 
 
 def engine_copy(engine, source_id: int, target_id: int) -> tuple[float, dict]:  # noqa: ANN001
-    from courseport.core import content, copying
+    from courseport.core.content import content
+    from courseport.core.copy import copying
 
     payload = {"source_course_id": source_id, "target_course_id": target_id,
                "selection": sorted(content.selection("canvas")), "picked": None}

@@ -34,8 +34,9 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from courseport import migrate  # noqa: E402
 from courseport.app import build_services  # noqa: E402
-from courseport.core import admin, package_imports  # noqa: E402
-from courseport.core.package_imports import ImportOptions  # noqa: E402
+from courseport.core.identity import admin  # noqa: E402
+from courseport.core.packages import package_imports  # noqa: E402
+from courseport.core.packages.package_imports import ImportOptions  # noqa: E402
 from courseport.db import make_engine, transaction  # noqa: E402
 from courseport.schema import PackageFile, User  # noqa: E402
 from courseport.settings import Settings  # noqa: E402

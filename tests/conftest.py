@@ -18,7 +18,7 @@ import uvicorn
 
 from courseport import migrate
 from courseport.app import build_services, create_app
-from courseport.core import admin
+from courseport.core.identity import admin
 from courseport.db import make_engine, transaction
 from courseport.settings import Settings
 from tests.world import World

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from courseport.core.blob_lifecycle import collect
+from courseport.core.kit.blob_lifecycle import collect
 from courseport.schema import Blob, Course, CourseTag, Job, PackageFile, PackageVersion, SettingValue
 
 

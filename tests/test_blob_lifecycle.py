@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from courseport.core import files, jobs, package_imports
-from courseport.core.errors import DomainError
+from courseport.core.content import files
+from courseport.core.jobs import jobs
+from courseport.core.kit.errors import DomainError
+from courseport.core.packages import package_imports
 from courseport.schema import Blob, File, Job, User
 from courseport.schema.base import utcnow
 from tests import package_builders as pb
@@ -96,7 +98,7 @@ def test_a_late_failing_import_beside_a_valid_one_leaves_the_valid_course_whole(
     assert scorm.job(valid)["status"] == "COMPLETE"
     assert_every_file_served(scorm, "valid", data)
 
-    from courseport.core.blob_lifecycle import collect
+    from courseport.core.kit.blob_lifecycle import collect
 
     collect(engine, world.services.blobs, grace=0)  # the package goes (its jobs ended), the files stay
     assert hashlib.sha256(data).hexdigest() not in on_disk(world.services.blobs)
@@ -133,7 +135,7 @@ def test_a_rerun_after_a_lost_attempt_finds_its_package(scorm, world):
 
 
 def test_a_retry_after_a_failed_attempt_finds_its_package_after_a_collection(scorm, world, monkeypatch):
-    from courseport.core.blob_lifecycle import collect
+    from courseport.core.kit.blob_lifecycle import collect
 
     data = package_bytes()
     job_id = queued(scorm, data, "retried")
@@ -157,7 +159,7 @@ def test_a_retry_after_a_failed_attempt_finds_its_package_after_a_collection(sco
 
 
 def test_queued_import_keeps_its_package_through_a_collection(scorm, world):
-    from courseport.core.blob_lifecycle import collect
+    from courseport.core.kit.blob_lifecycle import collect
 
     data = package_bytes()
     job_id = queued(scorm, data, "waiting")
@@ -173,7 +175,7 @@ def test_queued_import_keeps_its_package_through_a_collection(scorm, world):
 @pytest.fixture
 def store(world):
     """The blob store with nothing left by earlier tests (their rows are gone with the reset)."""
-    from courseport.core.blob_lifecycle import collect
+    from courseport.core.kit.blob_lifecycle import collect
 
     collect(world.engine, world.services.blobs, grace=0)
     return world.services.blobs
@@ -200,7 +202,7 @@ def d2l_import(world, target_id: int, package: bytes) -> str:
 
 
 def test_collect_keeps_referenced_and_held_blobs_and_removes_the_rest(scorm, world, store):
-    from courseport.core.blob_lifecycle import collect, pin_now
+    from courseport.core.kit.blob_lifecycle import collect, pin_now
 
     engine, data = world.engine, package_bytes()
     imported = scorm.imported(data, "imported")  # its files are rows; its package's job has ended
@@ -247,7 +249,7 @@ def test_collect_keeps_referenced_and_held_blobs_and_removes_the_rest(scorm, wor
 
 
 def test_a_blob_found_again_by_a_writer_is_young_again(world, store):
-    from courseport.core.blob_lifecycle import collect
+    from courseport.core.kit.blob_lifecycle import collect
 
     sha = store.put_stream([b"shared bytes"]).sha256
     age_everything(store)
@@ -298,7 +300,7 @@ def test_a_reference_committed_during_a_collection_wins(world, store, monkeypatc
     """PostgreSQL: a file row committed between the collector's check and its delete keeps the blob
     (deleting the `blobs` row fails on the foreign key). SQLite serialises writers, so the check and
     the delete are one write transaction no reference can come between."""
-    from courseport.core import blob_lifecycle
+    from courseport.core.kit import blob_lifecycle
 
     if world.engine.dialect.name != "postgresql":
         pytest.skip("SQLite serialises the collector's transaction with every writer")

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from courseport import cli
-from courseport.core import accounts, tokens
+from courseport.core.identity import accounts, tokens
 from courseport.db import make_engine, transaction
 from courseport.migrate import head_revision
 from courseport.schema import AccessToken, Course, User

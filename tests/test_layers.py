@@ -70,7 +70,7 @@ def test_a_worker_process_loads_no_web_stack():
     """What `courseport worker` imports to run every kind of job: services, worker and job handlers."""
     probe = ("import sys\n"
              "import courseport.services, courseport.worker, courseport.distributed\n"
-             "from courseport.core.job_kinds import load_handlers\n"
+             "from courseport.core.jobs.job_kinds import load_handlers\n"
              "load_handlers()\n"
              f"print(sorted(m for m in sys.modules if m.startswith({WEB_STACK!r})))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)

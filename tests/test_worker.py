@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from courseport import cli, distributed
-from courseport.core import diagnostics, jobs
+from courseport.core.jobs import diagnostics, jobs
 from courseport.db import transaction
 from courseport.schema import Course, Job
 from courseport.worker import JobRunner

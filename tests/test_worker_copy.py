@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
-from courseport.core import jobs
-from courseport.core.job_kinds import load_handlers
+from courseport.core.jobs import jobs
+from courseport.core.jobs.job_kinds import load_handlers
 from courseport.db import transaction
 from courseport.schema import ContentItem, Job
 from courseport.schema.base import utcnow

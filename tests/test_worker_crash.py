@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import signal
 
-from courseport.core import jobs
+from courseport.core.jobs import jobs
 from tests.test_worker import STARTUP, job_row, marker_of, pid_of, queue_sleep, requires_pg, wait_for, workers  # noqa: F401
 
 pytestmark = requires_pg

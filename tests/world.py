@@ -6,8 +6,9 @@ from typing import Any
 
 import httpx
 
-from courseport.core import accounts, admin, courses, tokens, users
-from courseport.core.accounts import BUILT_IN_ROLES
+from courseport.core.courses import courses
+from courseport.core.identity import accounts, admin, tokens, users
+from courseport.core.identity.accounts import BUILT_IN_ROLES
 from courseport.db import transaction
 from courseport.schema import Enrollment, User
 
@@ -81,7 +82,7 @@ class World:
 
     def blackboard_app(self, user: User | None = None) -> tuple[str, str]:
         """A Learn REST application (OAuth client) acting as `user`, the site admin by default: (key, secret)."""
-        from courseport.core import oauth_clients
+        from courseport.core.identity import oauth_clients
 
         with self.tx() as db:
             client, secret = oauth_clients.register_client(db, db.get(User, (user or self.admin).id), "tests")
@@ -98,7 +99,7 @@ class World:
 
     def d2l_keys(self, user: User | None = None) -> dict[str, str]:
         """D2L ID-key credentials (app id/key, user id/key) acting as `user`, the site admin by default."""
-        from courseport.core import d2l_apps
+        from courseport.core.identity import d2l_apps
 
         with self.tx() as db:
             return d2l_apps.ensure_credentials(db, db.get(User, (user or self.admin).id), {})
@@ -114,7 +115,7 @@ class World:
 
     def scorm_app(self, user: User | None = None) -> tuple[str, str]:
         """A SCORM Cloud application (appId, secretKey) acting as `user`, the site admin by default."""
-        from courseport.core import oauth_clients
+        from courseport.core.identity import oauth_clients
 
         with self.tx() as db:
             client, secret = oauth_clients.register_client(db, db.get(User, (user or self.admin).id), "scorm tests")
@@ -124,7 +125,7 @@ class World:
         return self.services.jobs.run_pending()
 
     def assignment_group(self, course, name: str = "Assignments", weight: float = 0.0):
-        from courseport.core import content
+        from courseport.core.content import content
 
         with self.tx() as db:
             return content.create_item(db, course.id, "assignment_group", {
@@ -133,7 +134,7 @@ class World:
     def assignment(self, course, name: str = "Assignment", *, group=None, points: float | None = 10.0,
                    state: str = "published", **fields: Any):
         """An assignment item written with the content conventions; `data=` keys override the defaults."""
-        from courseport.core import content
+        from courseport.core.content import content
 
         group = group or self.assignment_group(course)
         data = {"submission_types": ["online_text_entry"], "grading_type": "points", **fields.pop("data", {})}

@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.types import Message, Scope
 
-from courseport.core.errors import DomainError
+from courseport.core.kit.errors import DomainError
 from courseport.db import is_sqlite
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from courseport import migrate
+from courseport import demo, migrate
 from courseport.blobs import LocalBlobStore
-from courseport.core import accounts, admin, d2l_apps, demo, oauth_clients, tokens
-from courseport.core.errors import DomainError, NotAuthenticated
+from courseport.core.identity import accounts, admin, d2l_apps, oauth_clients, tokens
+from courseport.core.kit.errors import DomainError, NotAuthenticated
 from courseport.db import DatabaseUnreachable, check_reachable, make_engine, transaction
 from courseport.file_modes import CREDENTIALS, prepare_data_dir, write_private
 from courseport.schema import User
@@ -258,7 +258,7 @@ def blobs_group() -> None:
 def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: float | None) -> None:
     """Remove blobs nothing refers to or pins (orphans of failed, killed or ended imports, deleted
     files) and temp files left by killed uploads. Safe beside running servers and workers."""
-    from courseport.core.blob_lifecycle import GRACE_SECONDS, collect
+    from courseport.core.kit.blob_lifecycle import GRACE_SECONDS, collect
 
     settings = _settings(data_dir, database_url)
     _require_current_schema(settings)

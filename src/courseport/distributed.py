@@ -36,8 +36,8 @@ from procrastinate import App, JobContext, PsycopgConnector, SyncPsycopgConnecto
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
-from courseport.core import jobs
-from courseport.core.job_kinds import load_handlers
+from courseport.core.jobs import jobs
+from courseport.core.jobs.job_kinds import load_handlers
 from courseport.schema import Job
 
 log = logging.getLogger("courseport.distributed")

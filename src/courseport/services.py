@@ -12,7 +12,7 @@ from typing import Protocol, cast
 from sqlalchemy import Engine, select
 
 from courseport.blobs import BlobStore, LocalBlobStore
-from courseport.core.accounts import ensure_root
+from courseport.core.identity.accounts import ensure_root
 from courseport.db import make_engine, transaction
 from courseport.file_modes import prepare_data_dir
 from courseport.read_cache import ReadCache, StoreVersion
@@ -56,7 +56,7 @@ class BlobCollector:
             self._thread = None
 
     def _loop(self) -> None:
-        from courseport.core.blob_lifecycle import collect  # the core loads after the services
+        from courseport.core.kit.blob_lifecycle import collect  # the core loads after the services
 
         delay = self.first
         while not self._stop.wait(delay):

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from courseport.core.d2l_apps import TimestampOutOfRange
-from courseport.core.errors import DomainError, NotAuthenticated
+from courseport.core.identity.d2l_apps import TimestampOutOfRange
+from courseport.core.kit.errors import DomainError, NotAuthenticated
 
 if TYPE_CHECKING:  # annotations only: a worker process builds the services without the web stack
     from litestar import Request

@@ -16,8 +16,8 @@ import threading
 
 from sqlalchemy import make_url
 
-from courseport.core import jobs
-from courseport.core.job_kinds import load_handlers
+from courseport.core.jobs import jobs
+from courseport.core.jobs.job_kinds import load_handlers
 from courseport.settings import Settings
 
 log = logging.getLogger("courseport.worker")

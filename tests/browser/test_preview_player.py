@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from courseport.core.previews import LaunchGrant, PlayerView, Sco
+from courseport.core.packages.previews import LaunchGrant, PlayerView, Sco
 from courseport.web.player import render_player, served_type
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,7 @@ from canvasapi.progress import Progress
 from canvasapi.user import User as CanvasUser
 from canvasapi.util import combine_kwargs
 
-from courseport.core import courses
+from courseport.core.courses import courses
 from courseport.schema import Course, Enrollment, User
 
 INCLUDES = [
@@ -133,13 +133,13 @@ def test_update_every_param(world):
 
 
 def _term(db, name):
-    from courseport.core import accounts
+    from courseport.core.identity import accounts
 
     return accounts.create_term(db, 1, name)
 
 
 def _sub_account(world) -> int:
-    from courseport.core import accounts
+    from courseport.core.identity import accounts
 
     with world.tx() as db:
         return accounts.create_account(db, "Sub", 1).id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.schema.content import ContentItem
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
 
-from courseport.core import accounts
+from courseport.core.identity import accounts
 
 
 def test_get_and_update_settings(world):

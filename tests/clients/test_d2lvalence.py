@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from sqlalchemy import select
 
-from courseport.core import content, d2l_apps
+from courseport.core.content import content
+from courseport.core.identity import d2l_apps
 from courseport.schema import ContentItem
 from tests.dialects.d2l.cartridge import cartridge
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import activity, content
-from courseport.core.paging import Window
+from courseport.core.content import content
+from courseport.core.kit.paging import Window
+from courseport.core.views import activity
 from courseport.schema import Submission, User
 from courseport.schema.base import utcnow
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from courseport.blobs import StoredBlob
-from courseport.core import assets
-from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.packages import assets
 from courseport.schema import Blob, PackageFile
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp

@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from courseport.core import assignment_groups, assignment_views, assignments
-from courseport.core.assignment_groups import GroupChanges
-from courseport.core.assignment_views import AssignmentQuery
-from courseport.core.assignments import AssignmentChanges
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.coursework import assignment_groups, assignments
+from courseport.core.coursework.assignment_groups import GroupChanges
+from courseport.core.coursework.assignments import AssignmentChanges
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.views import assignment_views
+from courseport.core.views.assignment_views import AssignmentQuery
 from courseport.schema import ContentItem, Submission, User
 from courseport.schema.base import utcnow
 

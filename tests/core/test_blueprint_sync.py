@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from courseport.core import blueprints, content, files
-from courseport.core.courses import update_course
-from courseport.core.errors import InvalidInput
-from courseport.core.folders import folder_at_path
+from courseport.core.blueprints import blueprints
+from courseport.core.content import content, files
+from courseport.core.content.folders import folder_at_path
+from courseport.core.courses.courses import update_course
+from courseport.core.kit.errors import InvalidInput
 from courseport.schema import (
     Blob,
     BlueprintChange,

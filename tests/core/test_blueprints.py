@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import accounts, blueprints, content
-from courseport.core.errors import InvalidInput
-from courseport.core.paging import Window
+from courseport.core.blueprints import blueprints
+from courseport.core.content import content
+from courseport.core.identity import accounts
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.paging import Window
 from courseport.schema import ContentItem, User
 from tests.core.test_blueprint_sync import _associate, _copy, _sync
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from courseport.core import calendar_events
-from courseport.core.calendar_events import EventFilters
-from courseport.core.errors import InvalidInput, NotAllowed
-from courseport.core.paging import Window
+from courseport.core.content import calendar_events
+from courseport.core.content.calendar_events import EventFilters
+from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.kit.paging import Window
 from courseport.schema import User
 
 

@@ -8,10 +8,12 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
-from courseport.core import content, copy_tables, copying, jobs
-from courseport.core.content import selection
-from courseport.core.errors import InvalidInput, NotAllowed
-from courseport.core.folders import folder_at_path
+from courseport.core.content import content
+from courseport.core.content.content import selection
+from courseport.core.content.folders import folder_at_path
+from courseport.core.copy import copy_tables, copying
+from courseport.core.jobs import jobs
+from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.schema import Blob, ContentItem, ContentLink, File, Folder, Job, JobClaim, User
 
 EVERYTHING = selection("canvas")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseport.core import course_records, courses
-from courseport.core.errors import Conflict, InvalidInput, NotFound
+from courseport.core.courses import course_records, courses
+from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.schema import Course, User
 
 

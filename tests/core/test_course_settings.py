@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseport.core import course_settings
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.courses import course_settings
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.schema import Course, CourseSetting, User
 
 

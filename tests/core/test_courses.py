@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseport.core import accounts, courses
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.courses import courses
+from courseport.core.identity import accounts
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.schema import Course, Enrollment, Section, User
 
 

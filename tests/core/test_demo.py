@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import demo, demo_content, tokens
-from courseport.core.errors import NotAllowed
+from courseport import demo
+from courseport.core.identity import tokens
+from courseport.core.kit.errors import NotAllowed
+from courseport.demo import content as demo_content
 from courseport.schema import (
     Account,
     ContentItem,

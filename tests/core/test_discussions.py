@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import announcements, discussion_entries, discussions
-from courseport.core.announcements import AnnouncementQuery
-from courseport.core.discussions import TopicChanges, TopicFilters
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
+from courseport.core.coursework import announcements, discussion_entries, discussions
+from courseport.core.coursework.announcements import AnnouncementQuery
+from courseport.core.coursework.discussions import TopicChanges, TopicFilters
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import ContentItem, User
 from courseport.schema.base import utcnow
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from courseport.blobs import StoredBlob
-from courseport.core import files
-from courseport.core.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.content import files
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.schema import Blob, Enrollment, File, User
 
 SECRET = b"s" * 32

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import folders
-from courseport.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
-from courseport.core.permissions import course_rights
+from courseport.core.content import folders
+from courseport.core.identity.permissions import course_rights
+from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import Course, File, Folder, User
 from courseport.schema.base import utcnow
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import grades
-from courseport.core.errors import InvalidInput
-from courseport.core.submissions import GradeChange, grade
+from courseport.core.coursework import grades
+from courseport.core.coursework.submissions import GradeChange, grade
+from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Course, User
 from courseport.schema.content import ContentItem
 

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from courseport.core import grades, html, safe_xml
-from courseport.core.cartridges import parse_cartridge
-from courseport.core.errors import DomainError, InvalidInput
-from courseport.core.html import sanitize_html
-from courseport.core.packages import parse_package
-from courseport.core.safe_xml import BadXml
-from courseport.core.safe_zip import ArchiveSource, SafeZip
+from courseport.core.coursework import grades
+from courseport.core.kit import html, safe_xml
+from courseport.core.kit.errors import DomainError, InvalidInput
+from courseport.core.kit.html import sanitize_html
+from courseport.core.kit.safe_xml import BadXml
+from courseport.core.kit.safe_zip import ArchiveSource, SafeZip
+from courseport.core.packages.cartridges import parse_cartridge
+from courseport.core.packages.packages import parse_package
 from courseport.schema.content import ContentItem
 from tests import package_builders as pb
 from tests.dialects.d2l.cartridge import cartridge
@@ -64,8 +65,8 @@ def test_cartridge_page_with_40000_unclosed_titles_imports_at_once():
     """The old `<title[^>]*>(.*?)</title>` search took minutes on this 1 KB package."""
     out = in_child("""
         import io
-        from courseport.core.cartridges import parse_cartridge
-        from courseport.core.safe_zip import ArchiveSource, SafeZip
+        from courseport.core.packages.cartridges import parse_cartridge
+        from courseport.core.kit.safe_zip import ArchiveSource, SafeZip
         from tests.dialects.d2l.cartridge import cartridge
         page = parse_cartridge(ArchiveSource(SafeZip(io.BytesIO(cartridge(**{"pages/intro.html": "<title>" * 40000})))))
         print(repr((page.resources["r_page"].title, page.resources["r_page"].body)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core.html import sanitize_html
+from courseport.core.kit.html import sanitize_html
 
 LINK_REL = 'rel="noopener noreferrer"'
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from courseport.core import jobs
-from courseport.core.errors import InvalidInput
+from courseport.core.jobs import jobs
+from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Job
 from courseport.schema.base import utcnow
 
@@ -292,8 +292,8 @@ def test_confirm_held_rolls_back_the_work_of_a_worker_that_lost_its_job(engine, 
 
 
 def test_diagnostic_sleep_reports_progress_and_writes_its_marker_once_at_the_end(engine):
-    from courseport.core import diagnostics
-    from courseport.core.job_kinds import load_handlers
+    from courseport.core.jobs import diagnostics
+    from courseport.core.jobs.job_kinds import load_handlers
 
     load_handlers()
     with jobs.transaction(engine, write=True) as db:
@@ -313,7 +313,7 @@ def test_diagnostic_sleep_reports_progress_and_writes_its_marker_once_at_the_end
     ((1, 1, "x" * 49), "marker", "marker must be 1 to 48 characters"),
 ])
 def test_diagnostic_sleep_checks_its_input(engine, args, field, message):
-    from courseport.core import diagnostics
+    from courseport.core.jobs import diagnostics
 
     with pytest.raises(InvalidInput) as err:
         with jobs.transaction(engine, write=True) as db:

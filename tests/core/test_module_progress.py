@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import content, module_items, module_progress, modules
+from courseport.core.content import content, module_items, module_progress, modules
 from courseport.schema import Course, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import Submission

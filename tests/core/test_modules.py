@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import content, module_items, modules
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
+from courseport.core.content import content, module_items, modules
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import User
 from courseport.schema.content import ContentItem
 from courseport.schema.files import Blob, File

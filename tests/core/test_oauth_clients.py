@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from courseport.core import oauth_clients, tokens
-from courseport.core.errors import InvalidInput, NotAuthenticated
+from courseport.core.identity import oauth_clients, tokens
+from courseport.core.kit.errors import InvalidInput, NotAuthenticated
 from courseport.schema import AccessToken, OAuthClient, User
 from courseport.schema.base import utcnow
 

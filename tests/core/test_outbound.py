@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from courseport.core.errors import InvalidInput
-from courseport.core.outbound import (
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.outbound import (
     OutboundFailed,
     OutboundPolicy,
     OutboundRefused,

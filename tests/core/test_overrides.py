@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from courseport.core import assignments, overrides
-from courseport.core.assignments import AssignmentChanges
-from courseport.core.due_dates import StudentDates, effective_dates
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.overrides import OverrideChanges
+from courseport.core.content.due_dates import StudentDates, effective_dates
+from courseport.core.coursework import assignments, overrides
+from courseport.core.coursework.assignments import AssignmentChanges
+from courseport.core.coursework.overrides import OverrideChanges
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.schema import AssignmentOverride, OverrideStudent, Section, User
 
 

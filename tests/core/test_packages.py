@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from courseport.core.packages import PackageError, parse_media, parse_package
-from courseport.core.safe_xml import BadXml
-from courseport.core.safe_zip import SafeZip
+from courseport.core.kit.safe_xml import BadXml
+from courseport.core.kit.safe_zip import SafeZip
+from courseport.core.packages.packages import PackageError, parse_media, parse_package
 from tests import package_builders as pb
 
 

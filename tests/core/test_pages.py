@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import pages
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.pages import PageChanges, PageFilters
-from courseport.core.paging import Window
+from courseport.core.content import pages
+from courseport.core.content.pages import PageChanges, PageFilters
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import User
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import accounts
-from courseport.core.errors import NotAllowed
-from courseport.core.permissions import ALL_RIGHTS, course_rights, enrollment_types_with, require
+from courseport.core.identity import accounts
+from courseport.core.identity.permissions import ALL_RIGHTS, course_rights, enrollment_types_with, require
+from courseport.core.kit.errors import NotAllowed
 from courseport.schema import Course, User
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import previews
-from courseport.core.errors import InvalidInput, NotAuthenticated
-from courseport.core.previews import LaunchRequest, Sco
+from courseport.core.kit.errors import InvalidInput, NotAuthenticated
+from courseport.core.packages import previews
+from courseport.core.packages.previews import LaunchRequest, Sco
 from courseport.schema import Course
 from courseport.schema.packages import PackageVersion
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import quiz_questions, quizzes
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
+from courseport.core.coursework import quiz_questions, quizzes
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import ContentItem, Submission, User
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import rosters
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
-from courseport.core.rosters import RosterQuery
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
+from courseport.core.views import rosters
+from courseport.core.views.rosters import RosterQuery
 from courseport.schema import Enrollment, User
 
 _FIRST_50 = Window(0, 50)  # the default page of _roster; frozen, so one shared instance is safe

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from courseport.core.safe_zip import SafeZip, UnsafeArchive, ZipLimits, member_path
+from courseport.core.kit.safe_zip import SafeZip, UnsafeArchive, ZipLimits, member_path
 from tests import package_builders as pb
 
 

@@ -1,6 +1,6 @@
 """Signed tokens: claims round-trip under their purpose; other purposes, secrets or edits fail."""
 
-from courseport.core import signing
+from courseport.core.kit import signing
 
 SECRET = b"s" * 32
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from courseport.core.statements import (
+from courseport.core.packages.statements import (
     Activity,
     LaunchFacts,
     RuntimeState,
@@ -123,8 +123,8 @@ def test_statement_ids_repeat_for_the_same_facts_and_differ_otherwise():
 def test_storing_the_same_statements_twice_stores_them_once(world):
     from sqlalchemy import func, select
 
-    from courseport.core import statements
-    from courseport.core.scorm_courses import packaged_version
+    from courseport.core.packages import statements
+    from courseport.core.packages.scorm_courses import packaged_version
     from courseport.schema import XapiStatement
     from tests import package_builders as pb
     from tests.scorm_app import ScormApp

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import grades, submissions
-from courseport.core.errors import InvalidInput, NotAllowed, NotFound
-from courseport.core.paging import Window
-from courseport.core.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.core.coursework import grades, submissions
+from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Window
 from courseport.schema import User
 from courseport.schema.content import Submission
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from courseport.core.errors import InvalidInput
-from courseport.core.time_zones import to_iana
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.time_zones import to_iana
 
 
 def test_iana_name_is_kept():

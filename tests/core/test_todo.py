@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import todo
-from courseport.core.errors import NotAllowed
-from courseport.core.paging import Window
+from courseport.core.kit.errors import NotAllowed
+from courseport.core.kit.paging import Window
+from courseport.core.views import todo
 from courseport.schema import Submission, User
 from courseport.schema.base import utcnow
 

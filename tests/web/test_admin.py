@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import batch_updates
+from courseport.core.courses import batch_updates
 from courseport.schema import AccessToken, Account, AccountUser, Course, Enrollment, Favorite, Job, Section, Term, User
 
 UNAUTHENTICATED = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}

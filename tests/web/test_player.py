@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import previews
+from courseport.core.packages import previews
 from courseport.schema import XapiStatement
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp

@@ -12,7 +12,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from courseport.blobs import BlobWriter, StoredBlob, TooLarge
-from courseport.core.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput
 
 MAX_FIELD_BYTES = 64 * 1024
 

@@ -20,8 +20,8 @@ from urllib.parse import parse_qsl
 
 import python_multipart
 
-from courseport.core.errors import InvalidInput
-from courseport.core.ids import INT64_MAX, INT64_MIN, INT_MAX, INT_MIN
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.ids import INT64_MAX, INT64_MIN, INT_MAX, INT_MIN
 
 MAX_DEPTH = 32  # Rack's own limit for nested parameters
 # A field's path in a body (keys and list positions) -> its name as the face spells it.
@@ -58,7 +58,7 @@ def check_text(value: str, name: str) -> str:
 
 
 def check_int(value: int, name: str, low: int = INT_MIN, high: int = INT_MAX) -> int:
-    """An integer parameter or field within what an integer column holds (core/ids.py)."""
+    """An integer parameter or field within what an integer column holds (core/kit/ids.py)."""
     if not low <= value <= high:
         raise InvalidInput(name, f"{name} must be an integer between {low} and {high}")
     return value

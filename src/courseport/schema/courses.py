@@ -71,7 +71,7 @@ class Course(Base):
     lti_context_id: Mapped[str] = mapped_column(String(64))
     migration_limitation_dismissed: Mapped[bool] = mapped_column(Boolean, default=False)
     storage_quota_used_bytes: Mapped[float] = mapped_column(Float, default=0)
-    # Course-record fields Blackboard Learn has and Canvas lacks (core/course_records.py owns their rules).
+    # Course-record fields Blackboard Learn has and Canvas lacks (core/courses/course_records.py owns their rules).
     external_id: Mapped[str | None] = mapped_column(String(256), index=True)
     data_source_id: Mapped[str | None] = mapped_column(String(64))
     organization: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

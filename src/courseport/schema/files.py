@@ -19,7 +19,7 @@ class Blob(Base):
 
 class BlobPin(Base):
     """A blob a job holds (its package, the entries it unpacked): kept while the job is queued or
-    running, whatever other rows say. See core/blob_lifecycle.py."""
+    running, whatever other rows say. See core/kit/blob_lifecycle.py."""
 
     __tablename__ = "blob_pins"
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)

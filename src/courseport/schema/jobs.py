@@ -1,5 +1,5 @@
 """Background jobs: the row is the record, written in the requesting transaction; a claim row per
-job names who holds it (the fence, see core/jobs.py)."""
+job names who holds it (the fence, see core/jobs/jobs.py)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class Job(Base):
 class JobClaim(Base):
     """Who holds a job: written only when the job changes hands (a claim, a requeue, its end), never by
     progress, so a handler's long transaction can lock it at commit without conflicting with its own
-    progress reports (core/jobs.py, `JobContext.confirm_held`)."""
+    progress reports (core/jobs/jobs.py, `JobContext.confirm_held`)."""
 
     __tablename__ = "job_claims"
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)

@@ -10,7 +10,7 @@ A packaged course is an ordinary `courses` row with `scorm_course_id` set, so ev
   bytes live in the blob store. Assets added later (part B) are rows here too.
 - `course_tags`: (course, tag) pairs.
 - `setting_values`: explicit configuration values. `level` is application (course_id and version
-  NULL), course (version NULL) or version. The catalogue of settings lives in core/package_settings.py.
+  NULL), course (version NULL) or version. The catalogue of settings lives in core/packages/package_settings.py.
 - `xapi_statements`: statements about a course version (filled from preview launches, part B);
   `statement` is the full xAPI statement, the other columns are what queries filter on.
 """

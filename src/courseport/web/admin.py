@@ -10,8 +10,9 @@ from dataclasses import asdict
 from litestar import Request, Response, Router
 from litestar.di import Provide
 
-from courseport.core import admin, demo
-from courseport.core.errors import DomainError
+from courseport import demo
+from courseport.core.identity import admin
+from courseport.core.kit.errors import DomainError
 from courseport.dialects.canvas import protocol
 from courseport.dialects.canvas.protocol import Call, post
 

@@ -25,8 +25,8 @@ from litestar import Request, Response, Router
 from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
-from courseport.core import previews
-from courseport.core.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.packages import previews
 from courseport.db import transaction
 from courseport.services import Services
 

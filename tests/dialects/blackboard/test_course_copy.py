@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.schema import ContentItem, Course, Job
 
 SEED_COPY = {

@@ -68,7 +68,7 @@ def test_the_application_acts_with_its_user_rights(world):
 
 def test_serve_credentials_hold_a_working_learn_application(tmp_path):
     from courseport import cli
-    from courseport.core import oauth_clients
+    from courseport.core.identity import oauth_clients
     from courseport.db import make_engine, transaction
     from courseport.settings import Settings
 

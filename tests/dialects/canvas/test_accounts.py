@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core import accounts
+from courseport.core.identity import accounts
 from courseport.schema import Account
 
 FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}

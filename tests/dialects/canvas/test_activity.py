@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import DiscussionEntry, Submission, User
 from courseport.schema.base import utcnow

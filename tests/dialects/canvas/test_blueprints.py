@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.schema import BlueprintLock
 from tests.dialects.canvas.test_files import upload
 

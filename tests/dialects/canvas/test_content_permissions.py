@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from courseport.core import files
+from courseport.core.content import files
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import User
 from courseport.schema.base import utcnow

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core import copy_tables
-from courseport.core.errors import InvalidInput
+from courseport.core.copy import copy_tables
+from courseport.core.kit.errors import InvalidInput
 from courseport.schema import ContentItem, Job
 from tests.core.test_copying import build_source
 

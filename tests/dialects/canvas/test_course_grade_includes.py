@@ -68,7 +68,7 @@ def test_needs_grading_count_skips_unpublished_assignments_and_inactive_students
     _submit(world, course, essay, carl_token)
     assert _counts(world, tina_token, course) == (2, 2)
     with world.tx() as db:
-        from courseport.core import content
+        from courseport.core.content import content
         from courseport.schema import Enrollment
         from courseport.schema.content import ContentItem
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, update
 
-from courseport.core import tokens
+from courseport.core.identity import tokens
 from courseport.schema import AccessToken, Course, Enrollment
 from courseport.schema.base import utcnow
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from courseport.core import course_settings
+from courseport.core.courses import course_settings
 from courseport.schema import ContentItem, DiscussionEntry, User
 
 

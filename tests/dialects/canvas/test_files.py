@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from courseport.core import files as core_files
+from courseport.core.content import files as core_files
 from courseport.schema import File, Folder
 
 UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}

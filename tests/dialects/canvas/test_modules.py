@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, ModuleProgress
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core.permissions import ALL_RIGHTS
+from courseport.core.identity.permissions import ALL_RIGHTS
 
 FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from courseport.core import assignment_views, content
+from courseport.core.content import content
+from courseport.core.views import assignment_views
 from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import AssignmentOverride, OverrideStudent, Submission, User

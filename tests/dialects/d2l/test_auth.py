@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 from d2lvalence import auth as d2l_auth
 
-from courseport.core import d2l_apps
+from courseport.core.identity import d2l_apps
 
 TEMPLATE = {"Name": "Biology", "Code": "BIO", "Path": "", "ParentOrgUnitIds": []}
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from courseport.core import job_callbacks, jobs
+from courseport.core.jobs import job_callbacks, jobs
 from courseport.schema import Job
 from courseport.worker import JobRunner
 from tests.dialects.d2l.cartridge import cartridge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courseport.core import content
+from courseport.core.content import content
 from courseport.schema import ContentItem, Job
 
 LE = "/d2l/api/le/1.5"

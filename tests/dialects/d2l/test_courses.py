@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from courseport.core import accounts
+from courseport.core.identity import accounts
 from courseport.schema import Course, CourseTemplate
 
 LP = "/d2l/api/lp/1.4"

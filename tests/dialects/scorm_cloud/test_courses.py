@@ -8,7 +8,7 @@ import zipfile
 import httpx
 import pytest
 
-from courseport.core import scorm_courses
+from courseport.core.packages import scorm_courses
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 

@@ -9,7 +9,8 @@ import tempfile
 
 import pytest
 
-from courseport.core import job_callbacks, jobs, package_imports
+from courseport.core.jobs import job_callbacks, jobs
+from courseport.core.packages import package_imports
 from courseport.schema import Job
 from tests import package_builders as pb
 from tests.local_http import Answer, LocalHttp, SlowPeer

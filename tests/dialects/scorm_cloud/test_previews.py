@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from courseport.core import previews
+from courseport.core.packages import previews
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 

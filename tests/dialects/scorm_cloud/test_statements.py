@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from courseport.core import statements
-from courseport.core.scorm_courses import packaged_version
-from courseport.core.statements import RuntimeState
+from courseport.core.packages import statements
+from courseport.core.packages.scorm_courses import packaged_version
+from courseport.core.packages.statements import RuntimeState
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
 

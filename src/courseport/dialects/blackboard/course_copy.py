@@ -1,6 +1,6 @@
 """Learn course copy: `POST .../courses/{courseId}/copy` with a targetCourse and the `copy` options.
 
-Every `copy` flag is a component name of the one table in core/content.py; `discussions` takes
+Every `copy` flag is a component name of the one table in core/content/content.py; `discussions` takes
 None|ForumsAndStarterPosts|ForumsOnly and `settings` is a group of flags that selects the course
 settings when any of them is true. No `copy` object means an exact copy (everything).
 """
@@ -11,8 +11,9 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import content, course_records
-from courseport.core.errors import InvalidInput
+from courseport.core.content import content
+from courseport.core.courses import course_records
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.blackboard.protocol import PREFIX, Call, id_ref, learn_id, on_versions, post
 
 DISCUSSION_CHOICES = ("None", "ForumsAndStarterPosts", "ForumsOnly")

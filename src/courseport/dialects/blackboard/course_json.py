@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import course_records
+from courseport.core.courses import course_records
 from courseport.dialects.blackboard.protocol import iso, learn_id
 from courseport.schema import Course
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import course_records
-from courseport.core.course_records import RecordFilters
-from courseport.core.errors import InvalidInput
+from courseport.core.courses import course_records
+from courseport.core.courses.course_records import RecordFilters
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.blackboard.course_json import render_course
 from courseport.dialects.blackboard.protocol import Call, delete, get, id_ref, on_versions, patch, post, primary_number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import oauth_clients
+from courseport.core.identity import oauth_clients
 from courseport.dialects.blackboard.protocol import Call, post
 
 SCOPE = "read write delete"

@@ -21,10 +21,10 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import HTTPScope, Message, Scope
 from sqlalchemy.orm import Session
 
-from courseport.core import oauth_clients
-from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.ids import store_id
-from courseport.core.paging import Slice, Window
+from courseport.core.identity import oauth_clients
+from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.ids import store_id
+from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User

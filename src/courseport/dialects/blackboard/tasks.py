@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import course_records
-from courseport.core.errors import NotFound
+from courseport.core.courses import course_records
+from courseport.core.kit.errors import NotFound
 from courseport.dialects.blackboard.protocol import PREFIX, Call, get, id_ref, iso, learn_id, primary_number
 from courseport.schema import Job
 

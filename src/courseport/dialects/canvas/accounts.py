@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import accounts
+from courseport.core.identity import accounts
 from courseport.dialects.canvas.course_json import render_account
 from courseport.dialects.canvas.protocol import Call, get
 

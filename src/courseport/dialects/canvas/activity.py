@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import activity
+from courseport.core.views import activity
 from courseport.dialects.canvas.activity_json import render_stream_item, render_summary
 from courseport.dialects.canvas.protocol import Call, get
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from courseport.core.activity import StreamEntry, StreamSummary
+from courseport.core.views.activity import StreamEntry, StreamSummary
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import ContentItem, Submission

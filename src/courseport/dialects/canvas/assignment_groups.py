@@ -6,11 +6,12 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import assignment_groups, assignment_views
-from courseport.core.assignment_groups import GroupChanges
-from courseport.core.assignment_views import AssignmentQuery
-from courseport.core.errors import InvalidInput
-from courseport.core.paging import Slice
+from courseport.core.coursework import assignment_groups
+from courseport.core.coursework.assignment_groups import GroupChanges
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.paging import Slice
+from courseport.core.views import assignment_views
+from courseport.core.views.assignment_views import AssignmentQuery
 from courseport.dialects.canvas.assignment_json import render_assignment, render_group
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 

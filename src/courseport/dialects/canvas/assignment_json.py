@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.assignment_views import AssignmentView, DateSet
-from courseport.core.due_dates import StudentDates
-from courseport.core.overrides import OverrideView
+from courseport.core.content.due_dates import StudentDates
+from courseport.core.coursework.overrides import OverrideView
+from courseport.core.views.assignment_views import AssignmentView, DateSet
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import ContentItem
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import assignment_views, assignments
-from courseport.core.assignment_views import AssignmentQuery
-from courseport.core.assignments import AssignmentChanges
-from courseport.core.errors import InvalidInput
-from courseport.core.paging import Slice
+from courseport.core.coursework import assignments
+from courseport.core.coursework.assignments import AssignmentChanges
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.paging import Slice
+from courseport.core.views import assignment_views
+from courseport.core.views.assignment_views import AssignmentQuery
 from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.overrides import override_changes
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put

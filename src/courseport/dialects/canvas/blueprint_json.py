@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.blueprint_sync import Change, ChangeRecord
-from courseport.core.blueprints import SubscriptionView, TemplateView
+from courseport.core.blueprints.blueprint_sync import Change, ChangeRecord
+from courseport.core.blueprints.blueprints import SubscriptionView, TemplateView
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import BlueprintImport, BlueprintMigration, Course
 

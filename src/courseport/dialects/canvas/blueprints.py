@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import blueprints
-from courseport.core.errors import InvalidInput
+from courseport.core.blueprints import blueprints
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.blueprint_json import (
     render_associated_course,
     render_change,

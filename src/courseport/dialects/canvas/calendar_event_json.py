@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.calendar_events import EventView
+from courseport.core.content.calendar_events import EventView
 from courseport.dialects.canvas.protocol import iso
 
 

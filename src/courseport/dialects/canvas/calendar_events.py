@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import calendar_events
-from courseport.core.calendar_events import EventFilters
+from courseport.core.content import calendar_events
+from courseport.core.content.calendar_events import EventFilters
 from courseport.dialects.canvas.calendar_event_json import render_event
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.content_migrations import WAITING, CopyRecord
+from courseport.core.copy.content_migrations import WAITING, CopyRecord
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Job
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import content, content_migrations, copying
-from courseport.core.content import FILES, SETTINGS
-from courseport.core.errors import InvalidInput, NotFound
-from courseport.core.paging import window_of
+from courseport.core.content import content
+from courseport.core.content.content import FILES, SETTINGS
+from courseport.core.copy import content_migrations, copying
+from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.paging import window_of
 from courseport.dialects.canvas.content_migration_json import (
     COURSE_COPY,
     MIGRATORS,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from courseport.core import content, content_migrations, copying
-from courseport.core.errors import InvalidInput
+from courseport.core.content import content
+from courseport.core.copy import content_migrations, copying
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.content_migration_json import render_course_copy
 from courseport.dialects.canvas.protocol import Call, get, post
 

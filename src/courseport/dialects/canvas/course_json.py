@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.course_views import CourseView
-from courseport.core.grades import Scores
-from courseport.core.permissions import ALL_RIGHTS
+from courseport.core.coursework.grades import Scores
+from courseport.core.identity.permissions import ALL_RIGHTS
+from courseport.core.views.course_views import CourseView
 from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Account, Enrollment, Term, User

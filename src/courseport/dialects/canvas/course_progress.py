@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import module_progress
+from courseport.core.content import module_progress
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import Call, get

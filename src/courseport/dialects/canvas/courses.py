@@ -10,9 +10,11 @@ from typing import Any
 from litestar import Response
 from sqlalchemy.orm import Session
 
-from courseport.core import course_lists, course_views, courses, users
-from courseport.core.course_lists import CourseFilters
-from courseport.core.errors import InvalidInput
+from courseport.core.courses import courses
+from courseport.core.identity import users
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.views import course_lists, course_views
+from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import render_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
 from courseport.schema import User

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from courseport.core.discussion_entries import EntryView
-from courseport.core.discussions import TopicView
+from courseport.core.coursework.discussion_entries import EntryView
+from courseport.core.coursework.discussions import TopicView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
 

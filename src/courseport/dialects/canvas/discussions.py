@@ -7,10 +7,10 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import announcements, discussion_entries, discussions
-from courseport.core.announcements import AnnouncementQuery
-from courseport.core.discussions import TopicChanges, TopicFilters
-from courseport.core.errors import InvalidInput
+from courseport.core.coursework import announcements, discussion_entries, discussions
+from courseport.core.coursework.announcements import AnnouncementQuery
+from courseport.core.coursework.discussions import TopicChanges, TopicFilters
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.discussion_json import render_entry, render_topic
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, iso, post, put, to_datetime, to_int
 from courseport.schema.base import utcnow

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from courseport.core import due_dates
-from courseport.core.errors import InvalidInput
-from courseport.core.ids import is_id
+from courseport.core.content import due_dates
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.ids import is_id
 from courseport.dialects.canvas.assignment_json import render_due_dates
 from courseport.dialects.canvas.protocol import Call, get
 

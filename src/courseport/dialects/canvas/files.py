@@ -15,8 +15,8 @@ from litestar import Request, Response
 from litestar.response import Stream
 
 from courseport.blobs import BlobWriter, StoredBlob
-from courseport.core import files
-from courseport.core.errors import InvalidInput
+from courseport.core.content import files
+from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, iso, post, put
 from courseport.dialects.multipart_upload import receive_upload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.folders import FolderView
+from courseport.core.content.folders import FolderView
 from courseport.dialects.canvas.protocol import iso
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import folders
+from courseport.core.content import folders
 from courseport.dialects.canvas.folder_json import render_folder
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courseport.core import html
+from courseport.core.kit import html
 from courseport.dialects.canvas.protocol import Call, post
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from courseport.core.module_progress import CourseProgress
-from courseport.core.modules import ItemView, ModuleView
+from courseport.core.content.module_progress import CourseProgress
+from courseport.core.content.modules import ItemView, ModuleView
 from courseport.dialects.canvas.protocol import iso
 
 NO_PROGRESS = ("no progress available because this course is not module based (has modules and module "

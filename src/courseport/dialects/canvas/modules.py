@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core import module_items, modules
+from courseport.core.content import module_items, modules
 from courseport.dialects.canvas.module_json import render_module, render_module_item
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 

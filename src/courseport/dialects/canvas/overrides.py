@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import overrides
-from courseport.core.errors import InvalidInput
-from courseport.core.overrides import OverrideChanges
+from courseport.core.coursework import overrides
+from courseport.core.coursework.overrides import OverrideChanges
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.assignment_json import render_override
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_params, put, to_datetime
 

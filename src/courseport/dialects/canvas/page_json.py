@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from courseport.core.pages import PageView
+from courseport.core.content.pages import PageView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
 

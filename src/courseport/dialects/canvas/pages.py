@@ -8,9 +8,9 @@ from datetime import datetime
 
 from litestar import Response
 
-from courseport.core import pages
-from courseport.core.errors import InvalidInput
-from courseport.core.pages import PageChanges, PageFilters
+from courseport.core.content import pages
+from courseport.core.content.pages import PageChanges, PageFilters
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.page_json import render_page, render_revision
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 

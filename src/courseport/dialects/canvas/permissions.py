@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courseport.core import courses
+from courseport.core.courses import courses
 from courseport.dialects.canvas.protocol import Call, get
 
 

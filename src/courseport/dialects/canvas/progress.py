@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import batch_updates, jobs
+from courseport.core.courses import batch_updates
+from courseport.core.jobs import jobs
 from courseport.dialects.canvas.protocol import Call, get, iso, put
 from courseport.schema import Job
 

@@ -14,9 +14,9 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
-from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.paging import Slice, Window
-from courseport.core.tokens import authenticate, check_unexpired, token_viewer
+from courseport.core.identity.tokens import authenticate, check_unexpired, token_viewer
+from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.params import check_int, merge, nest, parse_body, parse_int, query_pairs
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop

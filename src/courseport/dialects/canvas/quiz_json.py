@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from courseport.core.quizzes import GRADED_TYPES, QuizView
+from courseport.core.coursework.quizzes import GRADED_TYPES, QuizView
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import ContentItem
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import quiz_questions, quizzes
+from courseport.core.coursework import quiz_questions, quizzes
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 from courseport.dialects.canvas.quiz_json import render_question, render_quiz
 

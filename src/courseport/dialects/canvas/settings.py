@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import course_settings
+from courseport.core.courses import course_settings
 from courseport.dialects.canvas.protocol import Call, coerce, get, put
 
 

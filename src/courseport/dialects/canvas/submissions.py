@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import submissions
-from courseport.core.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.core.coursework import submissions
+from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
 from courseport.dialects.canvas.protocol import Call, get, post, put
 from courseport.dialects.canvas.submission_json import SubmissionRenderer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import todo
+from courseport.core.views import todo
 from courseport.dialects.canvas.protocol import Call, get
 from courseport.dialects.canvas.todo_json import render_todo
 

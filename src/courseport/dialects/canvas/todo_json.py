@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from courseport.core.assignment_views import AssignmentView
-from courseport.core.todo import TodoItem
+from courseport.core.views.assignment_views import AssignmentView
+from courseport.core.views.todo import TodoItem
 from courseport.dialects.canvas.assignment_json import render_assignment
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import ContentItem

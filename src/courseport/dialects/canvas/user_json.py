@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.rosters import EnrollmentView, RosterEntry, RosterPage, UserProfile, is_student_enrollment
+from courseport.core.views.rosters import EnrollmentView, RosterEntry, RosterPage, UserProfile, is_student_enrollment
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import User
 

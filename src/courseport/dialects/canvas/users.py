@@ -7,9 +7,9 @@ from typing import cast
 
 from litestar import Response
 
-from courseport.core import rosters
-from courseport.core.ids import store_id
-from courseport.core.rosters import RosterQuery
+from courseport.core.kit.ids import store_id
+from courseport.core.views import rosters
+from courseport.core.views.rosters import RosterQuery
 from courseport.dialects.canvas.protocol import Call, get, to_int
 from courseport.dialects.canvas.user_json import render_page_users, render_profile, render_roster_user
 

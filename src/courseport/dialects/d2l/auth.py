@@ -16,8 +16,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
-from courseport.core import d2l_apps
-from courseport.core.tokens import authenticate
+from courseport.core.identity import d2l_apps
+from courseport.core.identity.tokens import authenticate
 from courseport.db import transaction
 from courseport.dialects.d2l.protocol import get, post
 from courseport.throttle import refuse_throttled

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import offering_copies
-from courseport.core.job_callbacks import Callback
-from courseport.core.outbound import OutboundPolicy, check_url
+from courseport.core.copy import offering_copies
+from courseport.core.jobs.job_callbacks import Callback
+from courseport.core.kit.outbound import OutboundPolicy, check_url
 from courseport.dialects.d2l.job_json import COPY_STATES, copy_status, render_copy_complete
 from courseport.dialects.d2l.protocol import (
     D2LID,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.course_offerings import OfferingView
-from courseport.core.org_units import OrgUnit, OrgUnitType, ParentRule
+from courseport.core.courses.course_offerings import OfferingView
+from courseport.core.courses.org_units import OrgUnit, OrgUnitType, ParentRule
 from courseport.dialects.d2l.protocol import d2l_id, utc
 from courseport.schema import CourseTemplate
 

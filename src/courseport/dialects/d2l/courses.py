@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import course_offerings
-from courseport.core.course_offerings import NewOffering, OfferingInfo
+from courseport.core.courses import course_offerings
+from courseport.core.courses.course_offerings import NewOffering, OfferingInfo
 from courseport.dialects.d2l.course_json import render_offering
 from courseport.dialects.d2l.protocol import (
     BOOLEAN,

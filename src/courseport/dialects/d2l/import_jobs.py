@@ -15,10 +15,10 @@ import litestar
 from litestar import Request
 
 from courseport.blobs import StoredBlob
-from courseport.core import offering_imports
-from courseport.core.errors import InvalidInput
-from courseport.core.job_callbacks import Callback
-from courseport.core.outbound import OutboundPolicy, check_url
+from courseport.core.jobs.job_callbacks import Callback
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.outbound import OutboundPolicy, check_url
+from courseport.core.packages import offering_imports
 from courseport.dialects.d2l.job_json import IMPORT_STATES, render_import_job
 from courseport.dialects.d2l.protocol import Call, bodyless_call, get, route_id
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload

@@ -20,11 +20,11 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
-from courseport.core import d2l_apps
-from courseport.core.d2l_apps import SignedCall, TimestampOutOfRange
-from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.ids import is_id, store_id
-from courseport.core.tokens import authenticate as token_user
+from courseport.core.identity import d2l_apps
+from courseport.core.identity.d2l_apps import SignedCall, TimestampOutOfRange
+from courseport.core.identity.tokens import authenticate as token_user
+from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.ids import is_id, store_id
 from courseport.db import transaction
 from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User

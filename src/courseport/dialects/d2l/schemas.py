@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courseport.core import org_units
+from courseport.core.courses import org_units
 from courseport.dialects.d2l.course_json import render_schema
 from courseport.dialects.d2l.protocol import Call, get
 

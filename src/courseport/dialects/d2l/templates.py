@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response
 
-from courseport.core import course_templates
+from courseport.core.courses import course_templates
 from courseport.dialects.d2l.course_json import render_template
 from courseport.dialects.d2l.protocol import D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.errors import InvalidInput, NotFound
+from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.dialects.d2l.protocol import STRING, UNSTABLE, VERSIONS, Call, block_fields, get, post
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from courseport import __version__
-from courseport.core import scoped_tokens
+from courseport.core.identity import scoped_tokens
 from courseport.db import transaction
 from courseport.dialects.scorm_cloud.protocol import Call, get, iso, post
 from courseport.schema.base import utcnow

@@ -11,8 +11,9 @@ from litestar import Request
 from litestar.response import Stream
 
 from courseport.blobs import StoredBlob
-from courseport.core import assets, outbound, scorm_courses
-from courseport.core.errors import InvalidInput
+from courseport.core.kit import outbound
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import assets, scorm_courses
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, iso, post
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import package_settings
-from courseport.core.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import package_settings
 from courseport.dialects.scorm_cloud.course_json import render_settings
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, post
 

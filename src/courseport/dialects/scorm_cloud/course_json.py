@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.package_imports import ImportOutcome
-from courseport.core.package_settings import EffectiveSetting
-from courseport.core.scorm_courses import CourseView
+from courseport.core.packages.package_imports import ImportOutcome
+from courseport.core.packages.package_settings import EffectiveSetting
+from courseport.core.packages.scorm_courses import CourseView
 from courseport.dialects.scorm_cloud.protocol import camel_keys, iso
 
 _JOB_STATUS = {"queued": "RUNNING", "running": "RUNNING", "completed": "COMPLETE", "failed": "ERROR"}

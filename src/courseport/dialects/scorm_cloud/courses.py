@@ -8,8 +8,8 @@ from typing import Any, cast
 from litestar import Response
 from litestar.response import Stream
 
-from courseport.core import scorm_courses
-from courseport.core.scorm_courses import CourseFilters
+from courseport.core.packages import scorm_courses
+from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 

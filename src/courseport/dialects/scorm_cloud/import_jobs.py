@@ -11,10 +11,10 @@ import litestar
 from litestar import Request
 
 from courseport.blobs import StoredBlob
-from courseport.core import package_imports
-from courseport.core.errors import InvalidInput
-from courseport.core.job_callbacks import Callback
-from courseport.core.package_imports import ImportOptions
+from courseport.core.jobs.job_callbacks import Callback
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import package_imports
+from courseport.core.packages.package_imports import ImportOptions
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.course_json import render_import_job
 from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import previews
-from courseport.core.errors import InvalidInput
-from courseport.core.previews import LaunchRequest
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import previews
+from courseport.core.packages.previews import LaunchRequest
 from courseport.dialects.scorm_cloud.protocol import Call, post
 
 _STRINGS = ("redirectOnExitUrl", "startSco", "culture", "cssUrl")

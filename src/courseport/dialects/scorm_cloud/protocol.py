@@ -20,8 +20,8 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
-from courseport.core import scoped_tokens
-from courseport.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.identity import scoped_tokens
+from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.db import transaction
 from courseport.dialects.params import camel, decode_json, form_pairs, query_pairs
 from courseport.schema import User

@@ -3,9 +3,9 @@ carry the filters and the position."""
 
 from __future__ import annotations
 
-from courseport.core import statements
-from courseport.core.errors import InvalidInput
-from courseport.core.statements import StatementFilter
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import statements
+from courseport.core.packages.statements import StatementFilter
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, encode_more, get, to_datetime
 
 

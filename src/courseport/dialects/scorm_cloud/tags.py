@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core import tags
-from courseport.core.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput
+from courseport.core.packages import tags
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, put
 
 

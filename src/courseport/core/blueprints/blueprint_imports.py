@@ -1,0 +1,144 @@
+"""One associated course's import of a blueprint sync's export (after its first, initial sync).
+
+New items are inserted set-based (copy_tables); existing copies (found by lineage) are updated
+field by field with `content.update_item(..., local=False)`: a field the course edited locally
+and that is not locked is kept and reported as an exception naming its restriction class; locked
+fields always take the blueprint's value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from courseport.core.blueprints import blueprint_files
+from courseport.core.content import content
+from courseport.core.content.content import RESTRICTION_CLASSES
+from courseport.core.copy import copy_links, copy_tables
+from courseport.schema import BlueprintChange, ContentItem, File
+
+REFERENCES = ("parent_id", "ref_id", "file_id")
+
+
+@dataclass
+class Export:
+    """What every course's import reads: the exported changes and the blueprint rows behind them."""
+
+    migration_id: int
+    blueprint_id: int
+    since: datetime | None
+    copy_settings: bool
+    initial_settings: bool  # an initial sync copies settings unless the sync says copy_settings: false
+    changes: list[BlueprintChange] = field(default_factory=list)
+    sources: dict[int, ContentItem] = field(default_factory=dict)
+    fields: dict[int, set[str]] = field(default_factory=dict)  # item id -> fields the blueprint changed
+    locks: dict[int, frozenset[str]] = field(default_factory=dict)
+    linked: bool = False  # some exported item links to other items or files
+    file_changes: list[BlueprintChange] = field(default_factory=list)
+    files: dict[int, File] = field(default_factory=dict)
+    file_locks: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
+    """Apply the exported changes to one associated course; returns (change id, classes) exceptions."""
+    stamp = datetime.now(UTC)
+    keys = {item_id: item.lineage_id or item.id for item_id, item in export.sources.items()}
+    copies = {c.lineage_id: c for c in _copies(db, course_id, set(keys.values()))}
+    plan = copy_tables.CopyPlan(source_id=export.blueprint_id, target_id=course_id, types=frozenset(), files=False,
+                                settings=export.copy_settings, stamp=stamp)
+    refs = {getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)}
+    mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
+    exceptions, touched, missing = [], [], set()
+    for change in export.changes:
+        item_id = cast(int, change.item_id)  # the export loads only changes that name an item
+        source = export.sources[item_id]
+        copy = copies.get(keys[item_id])
+        if copy is None:
+            if change.change_type != "deleted":
+                missing.add(item_id)
+            continue
+        locked = export.locks.get(item_id, frozenset())
+        conflicts = (_delete_copy(db, copy, locked) if change.change_type == "deleted"
+                     else _update_copy(db, copy, source, export.fields[item_id], locked, mapped))
+        touched.append(copy.id)
+        if conflicts:
+            exceptions.append((change.id, sorted(conflicts)))
+    _insert_missing(db, plan, missing)
+    _settle(db, plan, touched, export)
+    return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes,
+                                                     export.file_locks)
+
+
+def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:
+    found: list[ContentItem] = []
+    ordered = sorted(lineages)
+    for chunk in range(0, len(ordered), 500):
+        found += db.scalars(select(ContentItem).where(ContentItem.course_id == course_id,
+                                                      ContentItem.lineage_id.in_(ordered[chunk:chunk + 500])))
+    return found
+
+
+def _delete_copy(db: Session, copy: ContentItem, locked: frozenset[str]) -> set[str]:
+    """Delete an unedited copy; a copy with unlocked local edits stays, reported as an exception."""
+    if copy.workflow_state == "deleted":
+        return set()
+    edited = {RESTRICTION_CLASSES[f] for f in (copy.local_edits or {}) if f in RESTRICTION_CLASSES} - locked
+    if edited:
+        return edited
+    content.delete_item(db, copy, local=False)
+    return set()
+
+
+def _update_copy(db: Session, copy: ContentItem, source: ContentItem, fields: set[str], locked: frozenset[str],
+                 mapped: dict[int, int]) -> set[str]:
+    values: dict[str, Any] = {}
+    conflicts: set[str] = set()
+    mine, theirs, edits = copy.field_hashes or {}, source.field_hashes or {}, copy.local_edits or {}
+    for name in sorted(fields):
+        if mine.get(name) is not None and mine.get(name) == theirs.get(name):
+            continue
+        if name in edits and RESTRICTION_CLASSES[name] not in locked:
+            conflicts.add(RESTRICTION_CLASSES[name])
+            continue
+        values[name] = getattr(source, name)
+    for name in REFERENCES[:2]:
+        target = mapped.get(getattr(source, name)) if getattr(source, name) else None
+        if target is not None and getattr(copy, name) != target:
+            values[name] = target
+    if values:
+        content.update_item(db, copy, values, local=False)
+    return conflicts
+
+
+def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) -> None:
+    if not missing:
+        return
+    plan = replace(plan, picked_items=frozenset(missing))
+    offsets = copy_tables.top_level_offsets(db, plan)
+    for depth in range(len(copy_tables.DEPTHS) + 1):
+        copy_tables.insert_items(db, plan, depth, offsets)
+
+
+def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int], export: Export) -> None:
+    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a
+    copy does: only the steps the exported items can need (each costs statements per course)."""
+    for chunk in range(0, len(touched), 500):
+        db.execute(update(copy_tables.ITEMS).where(copy_tables.ITEMS.c.id.in_(touched[chunk:chunk + 500]))
+                   .values(updated_at=plan.stamp))
+    types = {item.type for item in export.sources.values()}
+    if export.linked:
+        copy_tables.copy_links(db, plan)
+    if "page" in types:
+        copy_links.settle_page_urls(db, plan)
+        copy_links.keep_target_front_page(db, plan)
+    if "module" in types:
+        copy_links.remap_prerequisites(db, plan)
+    if any("/courses/" in (item.body or "") for item in export.sources.values()):
+        copy_links.rewrite_bodies(db, plan)
+    if plan.settings:
+        copy_tables.copy_settings(db, plan)
+        copy_links.rewrite_syllabus(db, plan)

@@ -1,0 +1,207 @@
+"""The one content model: item types, the vendor component table, and item writes with tracking.
+
+Every content type of every dialect is a row of `content_items` with a `type` from ITEM_TYPES.
+COMPONENTS is the only table that says which vendor component names (Canvas `only[]`/`except[]`,
+Blackboard `copy` flags, D2L COURSECOMPONENT_T) select which item types; "@settings" and "@files"
+stand for course settings and the course's files and folders, which live outside content_items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.ids import is_id, store_id
+from courseport.schema.content import ContentItem, ContentLink
+
+ITEM_TYPES = frozenset({
+    "assignment_group", "assignment", "quiz", "quiz_question", "question_bank", "discussion_topic",
+    "announcement", "page", "module", "module_item", "calendar_event", "external_tool", "outcome",
+    "rubric", "glossary_entry", "blog", "journal", "wiki", "task", "contact", "group_set", "release_rule",
+    "retention_rule", "content_area", "link", "checklist", "faq", "survey", "attendance_register",
+    "competency", "form", "navbar", "widget", "homepage", "self_assessment", "intelligent_agent", "tool_name",
+})
+SETTINGS, FILES = "@settings", "@files"
+_ASSESS = {"quiz", "quiz_question", "question_bank"}
+COMPONENTS: dict[str, dict[str, frozenset[str]]] = {k: {n: frozenset(t) for n, t in v.items()} for k, v in {
+    "canvas": {
+        "course_settings": {SETTINGS}, "assignments": {"assignment_group", "assignment", "rubric"},
+        "external_tools": {"external_tool"}, "files": {FILES}, "topics": {"discussion_topic", "announcement"},
+        "calendar_events": {"calendar_event"}, "quizzes": _ASSESS, "wiki_pages": {"page"},
+        "modules": {"module", "module_item"}, "outcomes": {"outcome"},
+    },
+    "blackboard": {
+        "adaptiveReleaseRules": {"release_rule"}, "announcements": {"announcement"},
+        "assessments": _ASSESS | {"survey"}, "blogs": {"blog"}, "calendar": {"calendar_event"},
+        "contacts": {"contact"}, "contentAlignments": {"outcome"},
+        "contentAreas": {"content_area", "module", "module_item", "page", "link", FILES},
+        "discussions": {"discussion_topic"}, "glossary": {"glossary_entry"},
+        "gradebook": {"assignment_group", "assignment"}, "groupSettings": {"group_set"},
+        "journals": {"journal"}, "retentionRules": {"retention_rule"}, "rubrics": {"rubric"},
+        "settings": {SETTINGS}, "tasks": {"task"}, "wikis": {"wiki"},
+    },
+    "d2l": {
+        "AttendanceRegisters": {"attendance_register"}, "Classlists": set(), "Checklists": {"checklist"},
+        "Competencies": {"competency", "outcome"}, "Content": {"module", "module_item", "page"},
+        "CourseFiles": {FILES}, "Discussions": {"discussion_topic"}, "DisplaySettings": {SETTINGS},
+        "Dropbox": {"assignment"}, "Faq": {"faq"}, "Forms": {"form"}, "Glossary": {"glossary_entry"},
+        "Grades": {"assignment_group", "assignment"}, "GradesSettings": {SETTINGS}, "Groups": {"group_set"},
+        "Homepages": {"homepage"}, "IntelligentAgents": {"intelligent_agent"}, "Links": {"link"},
+        "LtiLink": {"external_tool"}, "LtiTP": {"external_tool"}, "Navbars": {"navbar"},
+        "News": {"announcement"}, "QuestionLibrary": {"question_bank", "quiz_question"},
+        "Quizzes": {"quiz", "quiz_question"}, "ReleaseConditions": {"release_rule"}, "Rubrics": {"rubric"},
+        "Schedule": {"calendar_event"}, "SelfAssessments": {"self_assessment"}, "Surveys": {"survey"},
+        "ToolNames": {"tool_name"}, "Widgets": {"widget"},
+    },
+}.items()}
+ALL_SELECTABLE = frozenset(ITEM_TYPES | {SETTINGS, FILES})
+
+# Fields whose edits are tracked, and the restriction class (blueprint locks) each belongs to.
+RESTRICTION_CLASSES: dict[str, str] = {
+    "title": "content", "body": "content", "data": "content", "slug": "content", "position": "content",
+    "workflow_state": "content", "points": "points", "due_at": "due_dates", "unlock_at": "availability_dates",
+    "lock_at": "availability_dates", "start_at": "content", "end_at": "content",
+}
+TRACKED_FIELDS = tuple(RESTRICTION_CLASSES)
+# Checks a local edit must pass before it is applied: check(db, item, changing field names) raises
+# to refuse it. Blueprint locks register theirs (core/blueprints/blueprint_locks.py), so this module needs no import.
+EDIT_CHECKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
+
+
+def edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> Callable[..., None]:
+    if check not in EDIT_CHECKS:
+        EDIT_CHECKS.append(check)
+    return check
+
+
+def selection(vendor: str, only: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
+              *, field: str = "components") -> frozenset[str]:
+    """The item types (plus @settings/@files) that vendor component names select; None = everything."""
+    table = COMPONENTS[vendor]
+
+    def types_of(names: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for name in names:
+            if name not in table:
+                raise InvalidInput(field, f"{field}: unknown component {name!r}; known: {', '.join(table)}")
+            out |= table[name]
+        return out
+
+    chosen = set(ALL_SELECTABLE) if only is None else types_of(only)
+    if exclude:
+        chosen -= types_of(exclude)
+    return frozenset(chosen)
+
+
+def field_hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, Any], *,
+                user_id: int | None = None) -> ContentItem:
+    if item_type not in ITEM_TYPES:
+        raise InvalidInput("type", f"unknown content type {item_type!r}")
+    fields = dict(fields)
+    if "position" not in fields:
+        fields["position"] = next_position(db, course_id, item_type, fields.get("parent_id"))
+    fields.setdefault("data", {})
+    now = datetime.now(UTC)
+    fields.setdefault("created_at", now)
+    fields.setdefault("updated_at", now)
+    item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, local_edits={}, **fields)
+    item.field_hashes = {f: field_hash(getattr(item, f)) for f in TRACKED_FIELDS}
+    db.add(item)
+    db.flush()
+    sync_links(db, item)
+    return item
+
+
+def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local: bool = True) -> set[str]:
+    """Apply changed fields; returns the names of tracked fields that really changed.
+
+    `local=True` (an edit in this course) records the edit time per field, which copies and
+    blueprint syncs consult before overwriting; a sync passes local=False.
+    """
+    changed: set[str] = set()
+    now = datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
+    if local and EDIT_CHECKS:
+        changing = {name for name, value in fields.items() if name in RESTRICTION_CLASSES and getattr(item, name) != (
+            {**(item.data or {}), **value} if name == "data" else value)}
+        for check in EDIT_CHECKS:
+            check(db, item, changing)
+    for name, value in fields.items():
+        if name == "data":
+            value = {**(item.data or {}), **value}
+        if getattr(item, name) == value:
+            continue
+        setattr(item, name, value)
+        if name in RESTRICTION_CLASSES:
+            changed.add(name)
+    if changed:
+        hashes = dict(item.field_hashes or {})
+        edits = dict(item.local_edits or {})
+        for name in changed:
+            hashes[name] = field_hash(getattr(item, name))
+            if local:
+                edits[name] = now.isoformat()
+            else:
+                edits.pop(name, None)
+        item.field_hashes, item.local_edits = hashes, edits
+        item.updated_at = now
+        db.flush()
+        if "body" in changed:
+            sync_links(db, item)
+    return changed
+
+
+def get_item(db: Session, course_id: int, item_id: int | str, item_type: str | Iterable[str]) -> ContentItem:
+    types = {item_type} if isinstance(item_type, str) else set(item_type)
+    item = db.get(ContentItem, store_id(item_id)) if is_id(item_id) else None
+    if item is None or item.course_id != course_id or item.type not in types or item.workflow_state == "deleted":
+        raise NotFound(next(iter(types)).replace("_", " "))
+    return item
+
+
+def delete_item(db: Session, item: ContentItem, *, local: bool = True) -> None:
+    update_item(db, item, {"workflow_state": "deleted"}, local=local)
+
+
+def next_position(db: Session, course_id: int, item_type: str, parent_id: int | None) -> int:
+    stmt = select(func.max(ContentItem.position)).where(ContentItem.course_id == course_id,
+                                                         ContentItem.type == item_type)
+    stmt = stmt.where(ContentItem.parent_id == parent_id) if parent_id else stmt.where(ContentItem.parent_id.is_(None))
+    return (db.scalar(stmt) or 0) + 1
+
+
+_LINK = re.compile(r"/courses/(\d+)/(files|pages|assignments|quizzes|discussion_topics|modules/items)/([\w\-]+)")
+_LINK_TYPES = {"pages": ("page",), "assignments": ("assignment",), "quizzes": ("quiz",),
+               "discussion_topics": ("discussion_topic", "announcement"), "modules/items": ("module_item",)}
+
+
+def sync_links(db: Session, item: ContentItem) -> None:
+    """Record the items and files this item's HTML links to (same course only)."""
+    db.execute(delete(ContentLink).where(ContentLink.item_id == item.id))
+    for course_id, kind, ref in set(_LINK.findall(item.body or "")):
+        if int(course_id) != item.course_id:
+            continue
+        if kind == "files" and is_id(ref):
+            db.add(ContentLink(item_id=item.id, target_file_id=int(ref)))
+            continue
+        column = ContentItem.slug if kind == "pages" and not is_id(ref) else ContentItem.id
+        value = ref if column is ContentItem.slug else store_id(ref)
+        if value is None:
+            continue
+        target = db.scalar(select(ContentItem.id).where(
+            ContentItem.course_id == item.course_id, column == value, ContentItem.type.in_(_LINK_TYPES[kind])))
+        if target is not None:
+            db.add(ContentLink(item_id=item.id, target_item_id=target))
+    db.flush()

@@ -1,0 +1,354 @@
+"""Course files: upload tickets, file rows over content-addressed blobs, download verifiers.
+
+An upload happens in two calls. The first checks the right to manage files and returns a signed,
+expiring ticket naming everything the second call may do; the second carries only that ticket
+(no credentials), streams the bytes into the blob store and records the file.
+"""
+
+from __future__ import annotations
+
+import hmac
+import mimetypes
+import posixpath
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from courseport.blobs import BlobStore, StoredBlob
+from courseport.core.content.folders import (
+    course_folder_path,
+    folder_at_path,
+    locked_now,
+    readable_folder,
+    sees_everything,
+    visible_folder_ids,
+)
+from courseport.core.courses.courses import readable_course
+from courseport.core.identity.accounts import new_uuid
+from courseport.core.identity.permissions import CourseRights, course_rights, require
+from courseport.core.identity.tokens import authenticate
+from courseport.core.kit import signing
+from courseport.core.kit.blob_lifecycle import record_blobs
+from courseport.core.kit.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.schema import Course, File, User
+from courseport.schema.base import utcnow
+
+ON_DUPLICATE = ("overwrite", "rename")
+TICKET_SECONDS = 3600
+_DEFAULT_TYPE = "application/octet-stream"
+_EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
+# Checks every change of an existing file passes first (blueprint locks register one): called with the
+# file and the columns changing, {"workflow_state"} for a delete.
+CHANGE_CHECKS: list[Callable[[Session, File, set[str]], None]] = []
+
+
+def change_check(check: Callable[[Session, File, set[str]], None]) -> Callable[..., None]:
+    if check not in CHANGE_CHECKS:
+        CHANGE_CHECKS.append(check)
+    return check
+
+
+def _check_change(db: Session, file: File, changing: set[str]) -> None:
+    for check in CHANGE_CHECKS:
+        check(db, file, changing)
+
+
+def _stamp() -> datetime:
+    return datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """What the second upload call is allowed to store, signed so it needs no credentials."""
+
+    course_id: int
+    user_id: int
+    name: str
+    content_type: str
+    folder_path: str
+    on_duplicate: str
+    max_bytes: int
+    expires_at: int  # unix seconds
+
+
+def start_upload(
+    db: Session, actor: User, course_ref: str | int, *, name: str | None, size: int | None,
+    content_type: str | None, folder_path: str | None, on_duplicate: str | None, max_upload_bytes: int,
+    now: float | None = None, parent_folder_id: int | None = None,
+) -> UploadTicket:
+    """Check the actor may add files to the course and describe the upload it may make.
+
+    The folder is `parent_folder_id` if given, else `folder_path` under the root (made on upload).
+    """
+    course, rights = readable_course(db, actor, course_ref)
+    require(rights, "manage_files")
+    if parent_folder_id is not None:
+        folder, _ = readable_folder(db, actor, parent_folder_id)
+        if folder.course_id != course.id:
+            raise InvalidInput("parent_folder_id", "the folder belongs to another course")
+        folder_path = folder.full_name
+    name = (name or "").strip()
+    if not name or "/" in name or name in (".", ".."):
+        raise InvalidInput("name", "name is required and must be a plain file name")
+    if size is not None and size < 0:
+        raise InvalidInput("size", "size must not be negative")
+    if size is not None and size > max_upload_bytes:
+        raise InvalidInput("size", f"file size exceeds the limit of {max_upload_bytes} bytes")
+    on_duplicate = on_duplicate or "overwrite"
+    if on_duplicate not in ON_DUPLICATE:
+        raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
+    return UploadTicket(
+        course_id=course.id, user_id=actor.id, name=name,
+        content_type=content_type or mimetypes.guess_type(name)[0] or _DEFAULT_TYPE,
+        folder_path=course_folder_path(folder_path), on_duplicate=on_duplicate,
+        max_bytes=max_upload_bytes if size is None else size,
+        expires_at=int((now or time.time()) + TICKET_SECONDS),
+    )
+
+
+def start_folder_upload(db: Session, actor: User, folder_id: int | str, **upload: Any) -> UploadTicket:
+    """`start_upload` into a folder named by id (its course is the folder's)."""
+    folder, _ = readable_folder(db, actor, folder_id)
+    return start_upload(db, actor, folder.course_id, folder_path=None, parent_folder_id=folder.id, **upload)
+
+
+def sign_ticket(secret: bytes, ticket: UploadTicket) -> str:
+    return signing.sign(secret, "upload", asdict(ticket))
+
+
+def read_ticket(secret: bytes, token: str, now: float | None = None) -> UploadTicket:
+    """The ticket a token carries, if its signature is ours and it has not expired."""
+    invalid = NotAuthenticated("Invalid or expired upload ticket.", invalid=True)
+    claims = signing.unsign(secret, "upload", token)
+    try:
+        ticket = UploadTicket(**claims) if claims is not None else None
+    except TypeError:
+        raise invalid from None
+    if ticket is None or ticket.expires_at < (now or time.time()):
+        raise invalid
+    return ticket
+
+
+def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File:
+    """Record stored bytes as a file in the ticket's course and folder, resolving name clashes."""
+    course = db.get(Course, ticket.course_id)
+    user = db.get(User, ticket.user_id)
+    if course is None or user is None or course.workflow_state == "deleted":
+        raise NotFound("course")
+    require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
+    record_blobs(db, {stored.sha256: stored.size})
+    clashes = _files_named(db, course.id, ticket.folder_path)
+    name = ticket.name
+    if ticket.on_duplicate == "overwrite":
+        _delete_all(db, clashes.get(name, []))
+    else:
+        name = free_name(name, clashes)
+    folder = folder_at_path(db, course.id, ticket.folder_path)
+    now = _stamp()
+    file = File(
+        uuid=new_uuid(), course_id=course.id, user_id=user.id, folder_path=folder.full_name, folder_id=folder.id,
+        display_name=name, filename=name, content_type=ticket.content_type, size=stored.size,
+        blob_sha256=stored.sha256, created_at=now, updated_at=now,
+    )
+    db.add(file)
+    db.flush()
+    return file
+
+
+def add_file(db: Session, actor: User, course_ref: str | int, name: str, data: bytes, blobs: BlobStore, *,
+             folder_path: str | None = None, content_type: str | None = None) -> File:
+    """Both upload steps at once, for bytes already in hand (demo data, imports): same checks, same rows."""
+    ticket = start_upload(db, actor, course_ref, name=name, size=len(data), content_type=content_type,
+                          folder_path=folder_path, on_duplicate="rename", max_upload_bytes=len(data))
+    return finish_upload(db, ticket, blobs.put_stream([data], max_bytes=len(data)))
+
+
+def _files_named(db: Session, course_id: int | None, folder_path: str) -> dict[str, list[File]]:
+    named: dict[str, list[File]] = {}
+    for f in db.scalars(select(File).where(File.course_id == course_id, File.folder_path == folder_path,
+                                           File.workflow_state != "deleted")):
+        named.setdefault(f.display_name, []).append(f)
+    return named
+
+
+def free_name(name: str, taken: Mapping[str, object] | set[str]) -> str:
+    """`name` itself if free, else `stem-1.ext`, `stem-2.ext`, ... (Canvas's rename rule)."""
+    if name not in taken:
+        return name
+    stem, ext = posixpath.splitext(name)
+    n = 1
+    while f"{stem}-{n}{ext}" in taken:
+        n += 1
+    return f"{stem}-{n}{ext}"
+
+
+def show_file(db: Session, actor: User, file_id: int, course_ref: str | int | None = None) -> File:
+    """A live file the actor may see (in `course_ref`'s course when given)."""
+    file, _ = _readable_file(db, actor, file_id)
+    if course_ref is not None and readable_course(db, actor, course_ref)[0].id != file.course_id:
+        raise NotFound("file")
+    return file
+
+
+def _readable_file(db: Session, actor: User, file_id: int) -> tuple[File, CourseRights]:
+    file = _live_file(db, file_id)
+    if file.course_id is None:
+        raise NotFound("file")
+    _, rights = readable_course(db, actor, file.course_id)
+    if not sees_everything(rights) and not (
+            not file.hidden and not locked_now(file)
+            and (file.folder_id is None or file.folder_id in visible_folder_ids(db, file.course_id, rights))):
+        raise NotFound("file")
+    return file, rights
+
+
+def file_verifier(secret: bytes, file: File) -> str:
+    """A token that lets whoever holds the download URL read this file's bytes without credentials."""
+    return signing.mac(secret, "download", f"{file.id}:{file.uuid}".encode())[:32]
+
+
+def downloadable_file(db: Session, secret: bytes, file_id: int, verifier: str | None, token: str | None) -> File:
+    """The file, if the verifier is this file's or the token's user may read its course."""
+    file = _live_file(db, file_id)
+    if verifier and hmac.compare_digest(verifier.encode(), file_verifier(secret, file).encode()):
+        return file
+    return show_file(db, authenticate(db, token), file_id)
+
+
+def _live_file(db: Session, file_id: int) -> File:
+    file = db.get(File, file_id)
+    if file is None or file.workflow_state == "deleted":
+        raise NotFound("file")
+    return file
+
+
+FILE_SORTS = ("name", "size", "created_at", "updated_at", "content_type", "user")
+FILE_FIELDS: dict[str, type] = {"name": str, "parent_folder_id": int, "on_duplicate": str, "lock_at": datetime,
+                                "unlock_at": datetime, "locked": bool, "hidden": bool}
+
+
+@dataclass(frozen=True)
+class FileFilters:
+    search_term: str | None = None
+    content_types: tuple[str, ...] = ()
+    exclude_content_types: tuple[str, ...] = ()
+    sort: str | None = None
+    order: str | None = None
+
+
+def list_course_files(db: Session, actor: User, course_ref: str | int, filters: FileFilters,
+                      window: Window) -> Slice[File]:
+    course, rights = readable_course(db, actor, course_ref)
+    return _list_files(db, course.id, rights, None, filters, window)
+
+
+def list_folder_files(db: Session, actor: User, folder_id: int | str, filters: FileFilters,
+                      window: Window) -> Slice[File]:
+    folder, rights = readable_folder(db, actor, folder_id)
+    return _list_files(db, folder.course_id, rights, folder.id, filters, window)
+
+
+def _list_files(db: Session, course_id: int, rights: CourseRights, folder_id: int | None, filters: FileFilters,
+                window: Window) -> Slice[File]:
+    stmt = select(File).where(File.course_id == course_id, File.workflow_state != "deleted")
+    if folder_id is not None:
+        stmt = stmt.where(File.folder_id == folder_id)
+    if not sees_everything(rights):
+        now = utcnow()
+        stmt = stmt.where(File.hidden.is_(False), File.locked.is_(False),
+                          or_(File.unlock_at.is_(None), File.unlock_at <= now),
+                          or_(File.lock_at.is_(None), File.lock_at > now),
+                          or_(File.folder_id.is_(None), File.folder_id.in_(visible_folder_ids(db, course_id, rights))))
+    return fetch_window(db, _filtered(stmt, filters), window)
+
+
+def _filtered(stmt: Select, filters: FileFilters) -> Select:
+    if filters.search_term is not None:
+        if len(filters.search_term.strip()) < 2:
+            raise InvalidInput("search_term", "search_term of 2 or more characters is required")
+        stmt = stmt.where(func.lower(File.display_name).contains(filters.search_term.strip().lower(),
+                                                                  autoescape=True))
+    if filters.content_types:
+        stmt = stmt.where(or_(*[_type_matches(t) for t in filters.content_types]))
+    if filters.exclude_content_types:
+        stmt = stmt.where(~or_(*[_type_matches(t) for t in filters.exclude_content_types]))
+    sort = filters.sort or "name"
+    if sort not in FILE_SORTS:
+        raise InvalidInput("sort", f"sort must be one of {', '.join(FILE_SORTS)}")
+    if (filters.order or "asc") not in ("asc", "desc"):
+        raise InvalidInput("order", "order must be asc or desc")
+    if sort == "user":
+        stmt = stmt.outerjoin(User, User.id == File.user_id)
+    key = {"name": func.lower(File.display_name), "size": File.size, "created_at": File.created_at,
+           "updated_at": File.updated_at, "content_type": File.content_type, "user": User.sortable_name}[sort]
+    keys = (key, File.id) if filters.order != "desc" else (key.desc(), File.id.desc())
+    return stmt.order_by(*keys)
+
+
+def _type_matches(content_type: str):  # noqa: ANN202
+    """"image" matches every image/* type; "image/png" only itself (Canvas's content_types[] rule)."""
+    return File.content_type.startswith(content_type + "/") if "/" not in content_type \
+        else File.content_type == content_type
+
+
+def update_file(db: Session, actor: User, file_id: int, fields: dict[str, Any]) -> File:
+    """Rename, move, lock or hide a file; a name taken in the target folder needs `on_duplicate`."""
+    file, rights = _readable_file(db, actor, file_id)
+    require(rights, "manage_files")
+    folder_path, folder_id = file.folder_path, file.folder_id
+    if fields.get("parent_folder_id") is not None:
+        folder, _ = readable_folder(db, actor, fields["parent_folder_id"])
+        if folder.course_id != file.course_id:
+            raise InvalidInput("parent_folder_id", "the folder belongs to another course")
+        folder_path, folder_id = folder.full_name, folder.id
+    name = (fields.get("name") or file.display_name).strip()
+    if not name or "/" in name:
+        raise InvalidInput("name", "name must be a plain file name")
+    wanted = {"display_name": name, "folder_path": folder_path, **{k: fields[k] for k in _EDITABLE if k in fields}}
+    _check_change(db, file, {k for k, v in wanted.items() if getattr(file, k) != v})
+    if (name, folder_path) != (file.display_name, file.folder_path):
+        name = _settle_name(db, file, folder_path, name, fields.get("on_duplicate"))
+    file.display_name, file.folder_path, file.folder_id = name, folder_path, folder_id
+    for key in _EDITABLE:
+        if key in fields:
+            setattr(file, key, fields[key])
+    file.updated_at = _stamp()
+    db.flush()
+    return file
+
+
+def _settle_name(db: Session, file: File, folder_path: str, name: str, on_duplicate: str | None) -> str:
+    clashes = {n: others for n, fs in _files_named(db, file.course_id, folder_path).items()
+               if (others := [f for f in fs if f.id != file.id])}
+    if name not in clashes:
+        return name
+    if on_duplicate == "rename":
+        return free_name(name, clashes)
+    if on_duplicate == "overwrite":
+        _delete_all(db, clashes[name])
+        return name
+    if on_duplicate is not None:
+        raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
+    raise Conflict(f"a file named {name!r} already exists in this folder")
+
+
+def delete_file(db: Session, actor: User, file_id: int) -> File:
+    """Delete a file. Its bytes stay in the blob store: other files (copies) may share them."""
+    file, rights = _readable_file(db, actor, file_id)
+    require(rights, "manage_files")
+    _delete_all(db, [file])
+    db.flush()
+    return file
+
+
+def _delete_all(db: Session, files: list[File]) -> None:
+    for file in files:
+        _check_change(db, file, {"workflow_state"})
+    for file in files:
+        file.workflow_state, file.updated_at = "deleted", _stamp()

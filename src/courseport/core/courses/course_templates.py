@@ -1,0 +1,81 @@
+"""Course templates: create under a department (or the organization), read, replace, delete.
+
+Managing a template takes adminship of its department; its offerings' staff may read it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseport.core.courses import org_units
+from courseport.core.identity import accounts
+from courseport.core.identity.permissions import STAFF_TYPES
+from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed
+from courseport.schema import Course, CourseTemplate, Enrollment, User
+from courseport.schema.base import utcnow
+
+
+def _live(db: Session, template_id: int) -> CourseTemplate:
+    template = db.get(CourseTemplate, template_id)
+    if template is None or template.workflow_state == "deleted":
+        raise org_units.org_unit_not_found("course template")
+    return template
+
+
+def managed_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
+    template = _live(db, template_id)
+    if not accounts.is_admin_of(db, actor.id, template.account_id):
+        raise NotAllowed()
+    return template
+
+
+def readable_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
+    template = _live(db, template_id)
+    if accounts.is_admin_of(db, actor.id, template.account_id):
+        return template
+    teaches = db.scalar(select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
+        Course.course_template_id == template.id, Enrollment.user_id == actor.id,
+        Enrollment.type.in_(STAFF_TYPES), Enrollment.workflow_state == "active").limit(1))
+    if teaches is None:
+        raise NotAllowed()
+    return template
+
+
+def _checked_name(name: str) -> str:
+    if not name.strip():
+        raise InvalidInput("Name", "Name must not be empty")
+    return name.strip()
+
+
+def create_template(db: Session, actor: User, name: str, code: str, path: str,
+                    parent_ids: list[int]) -> CourseTemplate:
+    """A template under the first parent org unit (a department or the organization; none: the organization)."""
+    parents = [org_units.parent_account(db, pid) for pid in parent_ids] or [
+        accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)]
+    if not all(accounts.is_admin_of(db, actor.id, parent.id) for parent in parents):
+        raise NotAllowed()
+    template = CourseTemplate(name=_checked_name(name), code=code.strip(), path=path, account_id=parents[0].id)
+    db.add(template)
+    db.flush()
+    if not template.path:  # the service fills in the path when the caller leaves it empty
+        template.path = f"/content/enforced/{template.id}-{template.code}/"
+        db.flush()
+    return template
+
+
+def replace_template(db: Session, actor: User, template_id: int, name: str, code: str) -> CourseTemplate:
+    template = managed_template(db, actor, template_id)
+    template.name, template.code, template.updated_at = _checked_name(name), code.strip(), utcnow()
+    db.flush()
+    return template
+
+
+def delete_template(db: Session, actor: User, template_id: int) -> None:
+    template = managed_template(db, actor, template_id)
+    offerings = db.scalar(select(Course.id).where(Course.course_template_id == template.id,
+                                                  Course.workflow_state != "deleted").limit(1))
+    if offerings is not None:
+        raise Conflict("The course template has course offerings; delete them first.")
+    template.workflow_state, template.updated_at = "deleted", utcnow()
+    db.flush()

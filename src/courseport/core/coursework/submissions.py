@@ -1,0 +1,421 @@
+"""Submissions: a student turning in an assignment, a grader grading it, and who may read which.
+
+One `submissions` row per (assignment item, student), made on the first submit or grade. Reads
+answer for every student of the course as Canvas does (it keeps a row per assigned student from
+the start): a student without a row is shown an unsaved "unsubmitted" submission (id None).
+Comments live in the row's `data["comments"]`, numbered per submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Select, and_, func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from courseport.core.content.content import get_item
+from courseport.core.content.due_dates import STUDENT_TYPES, effective_dates
+from courseport.core.courses.courses import readable_course
+from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
+from courseport.core.identity import users
+from courseport.core.identity.permissions import CourseRights
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.html import sanitize_html
+from courseport.core.kit.ids import is_id, store_id
+from courseport.core.kit.paging import Slice, Window
+from courseport.schema import Course, Enrollment, File, User
+from courseport.schema.base import utcnow
+from courseport.schema.content import ContentItem, Submission
+
+SUBMISSION_TYPES: dict[str, str] = {  # type -> the submission[...] parameter it requires
+    "online_text_entry": "body", "online_url": "url", "online_upload": "file_ids",
+    "media_recording": "media_comment_id", "basic_lti_launch": "url", "student_annotation": "annotatable_attachment_id",
+}
+WORKFLOW_STATES = ("submitted", "unsubmitted", "graded", "pending_review")
+_STUDENT_STATES = ("active", "invited", "completed")
+_NO_SUBMISSION_EXPECTED = {"none", "not_graded", "on_paper", "external_tool", "wiki_page"}
+LOCKED_MESSAGE = "You can't submit an assignment when it is locked"
+
+
+@dataclass(frozen=True)
+class SubmissionEntry:
+    """What a student turns in; only the field its type requires is used."""
+
+    submission_type: str | None
+    body: str | None = None
+    url: str | None = None
+    file_ids: tuple[str, ...] = ()
+    media_comment_id: str | None = None
+    annotatable_attachment_id: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    """A grader's change: `posted_grade` None = not given, "" = clear the grade."""
+
+    posted_grade: str | None = None
+    excuse: bool | None = None
+    comment: str | None = None
+
+
+@dataclass
+class SubmissionView:
+    submission: Submission  # unsaved (id None) for a student who has neither submitted nor been graded
+    assignment: ContentItem
+    grade_visible: bool  # graders always; the student once the grade is posted
+    due_at: datetime | None = None  # the student's effective due date (overrides applied)
+    files: list[File] = field(default_factory=list)
+    comment_authors: dict[int, User] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> bool:
+        s, types = self.submission, set((self.assignment.data or {}).get("submission_types") or ["none"])
+        return bool(s.submitted_at is None and s.score is None and not s.excused and self.due_at
+                    and self.due_at < utcnow() and not types <= _NO_SUBMISSION_EXPECTED)
+
+    @property
+    def seconds_late(self) -> int:
+        s = self.submission
+        if not (s.late and s.submitted_at and self.due_at):
+            return 0
+        return max(0, int((s.submitted_at - self.due_at).total_seconds()))
+
+    @property
+    def grade_matches_current_submission(self) -> bool:
+        s = self.submission
+        return not (s.graded_at and s.submitted_at and s.submitted_at > s.graded_at)
+
+
+@dataclass
+class StudentSubmissions:
+    user_id: int
+    section_id: int
+    user: User
+    submissions: list[SubmissionView]
+
+
+@dataclass(frozen=True)
+class SubmissionsQuery:
+    """GET /courses/:id/students/submissions: `student_ids` empty = the caller; "all" = every student."""
+
+    student_ids: tuple[str, ...] = ()
+    assignment_ids: tuple[str, ...] = ()
+    workflow_state: str | None = None
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, entry: SubmissionEntry
+           ) -> SubmissionView:
+    """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one."""
+    course, rights = readable_course(db, actor, course_ref)
+    assignment = _visible_assignment(db, course, rights, assignment_id)
+    if not rights.can("participate_as_student") or not _student_ids(db, course.id, [actor.id]):
+        raise NotAllowed()
+    dates = effective_dates(db, course.id, [assignment.id], [actor.id]).get(assignment.id, {}).get(actor.id)
+    if dates is None:
+        raise NotAllowed()  # only_visible_to_overrides, and no override covers the student
+    now = utcnow()
+    if (dates.lock_at and dates.lock_at <= now) or (dates.unlock_at and dates.unlock_at > now):
+        raise NotAllowed(LOCKED_MESSAGE)
+    files = _checked_entry(db, course, assignment, actor, entry)
+    row = _row_for(db, course, assignment, actor.id)
+    row.submission_type = entry.submission_type
+    row.body = sanitize_html(entry.body or "") if entry.submission_type == "online_text_entry" else None
+    # _checked_entry refused a submission_type not in SUBMISSION_TYPES
+    row.url = _normalised_url(entry.url) if SUBMISSION_TYPES[cast(str, entry.submission_type)] == "url" else None
+    row.attempt = (row.attempt or 0) + 1
+    row.submitted_at = now
+    row.late = bool(dates.due_at and now > dates.due_at)
+    row.workflow_state = "pending_review" if (assignment.data or {}).get("quiz") else "submitted"
+    row.data = {**(row.data or {}), "file_ids": [f.id for f in files]}
+    _add_comment(row, actor, entry.comment, now)
+    row.updated_at = now
+    db.flush()
+    return _view(db, course, assignment, row, grader=False)
+
+
+def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str,
+          change: GradeChange) -> SubmissionView:
+    """Grade, excuse and/or comment on a student's submission, making its row if there is none."""
+    course, rights = readable_course(db, actor, course_ref)
+    grader = rights.can("manage_grades")
+    assignment = _visible_assignment(db, course, rights, assignment_id)
+    student = users.resolve_user(db, user_ref, actor)
+    if not _student_ids(db, course.id, [student.id]):
+        raise NotFound("user")
+    grading = change.posted_grade is not None or change.excuse is not None
+    if not grader and (grading or student.id != actor.id):
+        raise NotAllowed()
+    score = None
+    if change.posted_grade:
+        score = score_for_posted_grade(assignment, change.posted_grade)
+    row = _row_for(db, course, assignment, student.id)
+    now = utcnow()
+    if change.posted_grade is not None:
+        row.score = score
+        row.grade = None if score is None else grade_for_score(assignment, score)
+        row.excused = False
+    if change.excuse is not None:
+        row.excused = change.excuse
+        if change.excuse:
+            row.score = row.grade = None
+    if grading:
+        _settle_grading(course, row, actor, now)
+    _add_comment(row, actor, change.comment, now)
+    row.updated_at = now
+    db.flush()
+    return _view(db, course, assignment, row, grader=grader)
+
+
+def _settle_grading(course: Course, row: Submission, actor: User, now: datetime) -> None:
+    graded = row.score is not None or row.excused
+    row.workflow_state = "graded" if graded else ("submitted" if row.submitted_at else "unsubmitted")
+    row.grader_id = actor.id if graded else None
+    row.graded_at = now if graded else None
+    if graded and row.posted_at is None and not course.post_manually:
+        row.posted_at = now
+
+
+def _checked_entry(db: Session, course: Course, assignment: ContentItem, actor: User, entry: SubmissionEntry
+                   ) -> list[File]:
+    """Canvas's checks, in its order: the type is allowed, its parameter is present and valid."""
+    allowed = (assignment.data or {}).get("submission_types") or ["none"]
+    if entry.submission_type not in SUBMISSION_TYPES or entry.submission_type not in allowed:
+        raise InvalidInput("submission[submission_type]", "Invalid submission[submission_type] given")
+    needed = SUBMISSION_TYPES[entry.submission_type]
+    value = getattr(entry, needed)
+    if not value or (needed == "body" and not str(value).strip()):
+        raise InvalidInput(f"submission[{needed}]", f"Invalid parameters for submission_type "
+                                                    f"{entry.submission_type}. Required: submission[{needed}]")
+    if needed == "url":
+        _normalised_url(entry.url)
+    if needed != "file_ids":
+        return []
+    ids = [store_id(i) for i in entry.file_ids if is_id(i)]
+    files = list(db.scalars(select(File).where(
+        File.id.in_(ids), File.workflow_state != "deleted",
+        (File.course_id == course.id) | (File.user_id == actor.id)).order_by(File.id))) if ids else []
+    if not files:
+        raise InvalidInput("submission[file_ids]", "No valid file ids given")
+    extensions = [e.lower().lstrip(".") for e in (assignment.data or {}).get("allowed_extensions") or []]
+    if extensions and any(f.display_name.rpartition(".")[2].lower() not in extensions for f in files):
+        raise InvalidInput("submission[file_ids]", f"Invalid file type; allowed: {', '.join(extensions)}")
+    return files
+
+
+def _normalised_url(url: str | None) -> str:
+    text = (url or "").strip()
+    if "://" not in text:
+        text = "http://" + text
+    if not text.lower().startswith(("http://", "https://")) or len(text) <= len("http://"):
+        raise InvalidInput("submission[url]", "submission[url] must be an http or https URL")
+    return text
+
+
+def _add_comment(row: Submission, author: User, text: str | None, now: datetime) -> None:
+    if not text or not text.strip():
+        return
+    comments = list((row.data or {}).get("comments") or [])
+    comments.append({"id": len(comments) + 1, "author_id": author.id, "author_name": author.short_name,
+                     "comment": text, "created_at": now.isoformat(), "attempt": row.attempt})
+    row.data = {**(row.data or {}), "comments": comments}
+
+
+def _row_for(db: Session, course: Course, assignment: ContentItem, user_id: int) -> Submission:
+    """The student's row, made when missing (a concurrent maker wins and its row is used)."""
+    stmt = select(Submission).where(Submission.item_id == assignment.id, Submission.user_id == user_id)
+    row = db.scalar(stmt)
+    if row is not None:
+        return row
+    try:
+        with db.begin_nested():
+            row = Submission(item_id=assignment.id, course_id=course.id, user_id=user_id,
+                             workflow_state="unsubmitted", excused=False, late=False, data={})
+            db.add(row)
+    except IntegrityError:
+        row = cast(Submission, db.scalar(stmt))  # the unique row that refused ours exists
+    return row
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+def assignment_submissions(db: Session, actor: User, course_ref: str | int, assignment_id: str, window: Window
+                           ) -> Slice[SubmissionView]:
+    """Every student's submission for one assignment (graders only), by student id."""
+    course, rights = readable_course(db, actor, course_ref)
+    assignment = _visible_assignment(db, course, rights, assignment_id)
+    if not _reads_all(rights):
+        raise NotAllowed()
+    stmt = _rows(course.id, [assignment.id], None)
+    return _page(db, course, stmt, window, grader=True)
+
+
+def user_submission(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str
+                    ) -> SubmissionView:
+    """One student's submission: for that student, their observers and graders."""
+    course, rights = readable_course(db, actor, course_ref)
+    assignment = _visible_assignment(db, course, rights, assignment_id)
+    student = users.resolve_user(db, user_ref, actor)
+    readable = _readable_students(db, course, rights, actor)
+    if readable is not None and student.id not in readable:
+        raise NotAllowed()
+    if not _student_ids(db, course.id, [student.id]):
+        raise NotFound("user")
+    row = db.scalar(select(Submission).where(Submission.item_id == assignment.id, Submission.user_id == student.id))
+    return _view(db, course, assignment, row or _unsubmitted(course, assignment, student.id),
+                 grader=readable is None)
+
+
+def student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery, window: Window
+                        ) -> Slice[SubmissionView]:
+    """Submissions of several students for the course's published assignments, by assignment then student."""
+    course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
+    stmt = _rows(course.id, assignment_ids, students, query.workflow_state)
+    return _page(db, course, stmt, window, grader=_reads_all(rights))
+
+
+def grouped_student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery,
+                                window: Window) -> Slice[StudentSubmissions]:
+    """The same submissions grouped per student, one window of students."""
+    course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
+    enrolled_stmt = _students_stmt(course.id)
+    if students is not None:
+        enrolled_stmt = enrolled_stmt.where(Enrollment.user_id.in_(students))
+    enrolled = enrolled_stmt.with_only_columns(Enrollment.user_id, func.min(Enrollment.course_section_id).label(
+        "section_id")).group_by(Enrollment.user_id).subquery()
+    found = db.execute(select(User, enrolled.c.section_id).join(enrolled, enrolled.c.user_id == User.id)
+                       .order_by(User.id).offset(window.offset).limit(window.limit + 1)).all()
+    page = found[:window.limit]
+    ids = [u.id for u, _ in page]
+    views = _page(db, course, _rows(course.id, assignment_ids, ids, query.workflow_state), Window(0, 10**9),
+                  grader=_reads_all(rights)).items
+    out = [StudentSubmissions(u.id, section_id, u, [v for v in views if v.submission.user_id == u.id])
+           for u, section_id in page]
+    return Slice(out, len(found) > window.limit)
+
+
+def _for_students(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery
+                  ) -> tuple[Course, CourseRights, list[int] | None, list[int]]:
+    course, rights = readable_course(db, actor, course_ref)
+    if query.workflow_state and query.workflow_state not in WORKFLOW_STATES:
+        raise InvalidInput("workflow_state", f"workflow_state must be one of {', '.join(WORKFLOW_STATES)}")
+    readable = _readable_students(db, course, rights, actor)
+    if "all" in query.student_ids:
+        students: list[int] | None = None if readable is None else sorted(readable)
+    else:
+        asked = [_user_id(db, ref, actor) for ref in query.student_ids] or [actor.id]
+        if readable is not None and not set(asked) <= readable:
+            raise NotAllowed()
+        students = asked
+    published = select(ContentItem.id).where(ContentItem.course_id == course.id, ContentItem.type == "assignment",
+                                             ContentItem.workflow_state == "published")
+    if query.assignment_ids:
+        asked_ids = {store_id(i) for i in query.assignment_ids if is_id(i)}
+        found = set(db.scalars(published.where(ContentItem.id.in_(asked_ids))))
+        if found != asked_ids or len(asked_ids) != len(set(query.assignment_ids)):
+            raise NotAllowed("invalid assignment ids requested")
+        return course, rights, students, sorted(found)
+    return course, rights, students, list(db.scalars(published.order_by(ContentItem.id)))
+
+
+def _user_id(db: Session, ref: str, actor: User) -> int:
+    try:
+        return users.resolve_user(db, ref, actor).id
+    except NotFound:
+        raise NotAllowed() from None  # Canvas answers an unknown student id as an inaccessible one
+
+
+def _rows(course_id: int, assignment_ids: list[int], students: list[int] | None,
+          workflow_state: str | None = None) -> Select:
+    """(assignment, student id, row or None) for every pair, by assignment id then student id.
+
+    `students` None means every student of the course.
+    """
+    people_stmt = _students_stmt(course_id)
+    if students is not None:
+        people_stmt = people_stmt.where(Enrollment.user_id.in_(students))
+    people = people_stmt.with_only_columns(Enrollment.user_id.label("user_id")).distinct().subquery()
+    stmt = (select(ContentItem, people.c.user_id, Submission).select_from(ContentItem).join(people, true())
+            .outerjoin(Submission, and_(Submission.item_id == ContentItem.id, Submission.user_id == people.c.user_id))
+            .where(ContentItem.id.in_(assignment_ids)).order_by(ContentItem.id, people.c.user_id))
+    if workflow_state:
+        stmt = stmt.where(func.coalesce(Submission.workflow_state, "unsubmitted") == workflow_state)
+    return stmt
+
+
+def _page(db: Session, course: Course, stmt: Select, window: Window, *, grader: bool) -> Slice[SubmissionView]:
+    found = db.execute(stmt.offset(window.offset).limit(window.limit + 1)).all()
+    rows = [row or _unsubmitted(course, item, user_id) for item, user_id, row in found[:window.limit]]
+    items = [pair[0] for pair in found[:window.limit]]
+    views = _views(db, course, list(zip(items, rows, strict=True)), grader=grader)
+    return Slice(views, len(found) > window.limit)
+
+
+def _unsubmitted(course: Course, assignment: ContentItem, user_id: int) -> Submission:
+    return Submission(item_id=assignment.id, course_id=course.id, user_id=user_id, workflow_state="unsubmitted",
+                      excused=False, late=False, data={})
+
+
+def _view(db: Session, course: Course, assignment: ContentItem, row: Submission, *, grader: bool) -> SubmissionView:
+    return _views(db, course, [(assignment, row)], grader=grader)[0]
+
+
+def _views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submission]], *, grader: bool
+           ) -> list[SubmissionView]:
+    """Views with their files and comment authors, loaded once for the whole list."""
+    file_ids = {i for _, s in pairs for i in (s.data or {}).get("file_ids") or []}
+    author_ids = {c["author_id"] for _, s in pairs for c in (s.data or {}).get("comments") or []}
+    files = {f.id: f for f in db.scalars(select(File).where(File.id.in_(file_ids)))} if file_ids else {}
+    authors = {u.id: u for u in db.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
+    dates = effective_dates(db, course.id, {a.id for a, _ in pairs}, {s.user_id for _, s in pairs}) if pairs else {}
+
+    def due_at(a: ContentItem, s: Submission) -> datetime | None:
+        found = dates.get(a.id, {}).get(s.user_id)
+        return found.due_at if found else a.due_at
+
+    return [SubmissionView(s, a, grader or s.posted_at is not None, due_at(a, s),
+                           [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors)
+            for a, s in pairs]
+
+
+# --- who may see what -----------------------------------------------------------------------------
+
+def _visible_assignment(db: Session, course: Course, rights: CourseRights, assignment_id: str) -> ContentItem:
+    """The assignment; unpublished ones exist only for those who manage content or grades."""
+    assignment = get_item(db, course.id, assignment_id, "assignment")
+    staff = rights.can("manage_content") or rights.can("manage_grades") or rights.can("view_all_grades")
+    if assignment.workflow_state != "published" and not staff:
+        raise NotFound("assignment")
+    return assignment
+
+
+def _reads_all(rights: CourseRights) -> bool:
+    return rights.can("manage_grades") or rights.can("view_all_grades")
+
+
+def _readable_students(db: Session, course: Course, rights: CourseRights, actor: User) -> set[int] | None:
+    """None when the actor reads every student's submissions; else themselves and the students they observe."""
+    if _reads_all(rights):
+        return None
+    observed = cast(set[int], set(db.scalars(select(Enrollment.associated_user_id).where(  # is_not(None)
+        Enrollment.course_id == course.id, Enrollment.user_id == actor.id, Enrollment.type == "ObserverEnrollment",
+        Enrollment.workflow_state == "active", Enrollment.associated_user_id.is_not(None)))))
+    if rights.can("read"):
+        observed.add(actor.id)
+    if not observed:
+        raise NotAllowed()
+    return observed
+
+
+def _students_stmt(course_id: int) -> Select:
+    return select(Enrollment.user_id).where(Enrollment.course_id == course_id, Enrollment.type.in_(STUDENT_TYPES),
+                                            Enrollment.workflow_state.in_(_STUDENT_STATES))
+
+
+def _student_ids(db: Session, course_id: int, user_ids: list[int]) -> set[int]:
+    return set(db.scalars(_students_stmt(course_id).where(Enrollment.user_id.in_(user_ids))))

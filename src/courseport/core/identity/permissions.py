@@ -1,0 +1,136 @@
+"""Who may do what in a course: rights from account adminship and the user's enrollments.
+
+Right names follow the vocabulary course APIs share (read, read_roster, manage_content, ...);
+a dialect only asks for them by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from courseport.core.identity.accounts import is_admin_of
+from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.row_reads import RowRead
+from courseport.schema import Course, Enrollment, User
+
+_READER = {"read", "read_forum", "read_announcements", "read_syllabus", "read_roster"}
+_STAFF = _READER | {
+    "manage_content",
+    "manage_files",
+    "manage_calendar",
+    "manage_assignments",
+    "create_discussion_topic",
+    "create_announcement",
+    "moderate_forum",
+    "post_to_forum",
+    "use_student_view",
+    "read_as_admin",
+    "send_messages",
+    "read_sis",
+}
+_GRADER = {"manage_grades", "view_all_grades", "read_reports", "manage_students", "view_user_logins"}
+ROLE_RIGHTS: dict[str, frozenset[str]] = {
+    "TeacherEnrollment": frozenset(
+        _STAFF | _GRADER | {"update_course", "change_course_state", "delete_course", "reset_content"}
+    ),
+    "TaEnrollment": frozenset(_STAFF | _GRADER),
+    "DesignerEnrollment": frozenset(_STAFF),
+    "StudentEnrollment": frozenset(_READER | {"post_to_forum", "participate_as_student", "send_messages"}),
+    "StudentViewEnrollment": frozenset(_READER | {"post_to_forum", "participate_as_student"}),
+    "ObserverEnrollment": frozenset(_READER - {"read_roster"}),
+}
+ADMIN_ONLY = frozenset(
+    {"manage_storage_quotas", "manage_sis", "undelete_course", "create_courses", "manage_account"}
+)
+ALL_RIGHTS: frozenset[str] = frozenset().union(*ROLE_RIGHTS.values()) | ADMIN_ONLY
+STAFF_TYPES = frozenset({"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"})
+# Enrollment states that confer rights; "invited" and "completed" confer reading only.
+_ACTIVE_STATES = frozenset({"active"})
+_READ_ONLY_STATES = frozenset({"invited", "completed"})
+_RIGHTFUL_ENROLLMENTS = RowRead(select(Enrollment.type, Enrollment.workflow_state).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
+    Enrollment.workflow_state.in_(sorted(_ACTIVE_STATES | _READ_ONLY_STATES))))
+
+
+@dataclass(frozen=True)
+class CourseRights:
+    user_id: int
+    course_id: int
+    is_admin: bool
+    enrollment_types: frozenset[str] = frozenset()
+    rights: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, right: str) -> bool:
+        return right in self.rights
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin or bool(self.enrollment_types & STAFF_TYPES)
+
+
+def enrollment_types_with(right: str) -> frozenset[str]:
+    """The enrollment types whose active enrollments grant `right` (for bulk checks over many courses)."""
+    return frozenset(etype for etype, rights in ROLE_RIGHTS.items() if right in rights)
+
+
+def course_rights(db: Session, user: User, course: Course) -> CourseRights:
+    if course.workflow_state == "deleted":
+        return CourseRights(user.id, course.id, False)
+    if is_admin_of(db, user.id, course.account_id):
+        return CourseRights(user.id, course.id, True, frozenset(), ALL_RIGHTS)
+    rows = _RIGHTFUL_ENROLLMENTS.all(db, user_id=user.id, course_id=course.id)
+    types = frozenset(t for t, _ in rows)
+    rights: set[str] = set()
+    for etype, state in rows:
+        granted = ROLE_RIGHTS.get(etype, frozenset())
+        if etype not in STAFF_TYPES and course.workflow_state not in ("available", "completed"):
+            continue  # students and observers see published courses only
+        rights |= granted if state in _ACTIVE_STATES else granted & _READER
+    if course.workflow_state == "available" and (course.is_public or course.is_public_to_auth_users):
+        rights |= {"read", "read_syllabus"}
+    return CourseRights(user.id, course.id, False, types, frozenset(rights))
+
+
+def require(rights: CourseRights, right: str) -> None:
+    if not rights.can(right):
+        raise NotAllowed()
+
+
+def require_any(rights: CourseRights, *names: str) -> None:
+    if not any(rights.can(n) for n in names):
+        raise NotAllowed()
+
+
+# Role-permission names other course APIs ask about (Canvas's "Create a role" list and its course
+# policy rights) that differ from ours, mapped onto the right that decides them.
+PERMISSION_ALIASES: dict[str, str] = {
+    "read_course_content": "read", "read_course_list": "read", "read_grades": "read",
+    "update": "update_course", "manage": "update_course", "manage_course_visibility": "update_course",
+    "delete": "delete_course", "manage_courses": "manage_account", "manage_account_settings": "manage_account",
+    "import_sis": "manage_sis", "manage_sections_add": "manage_students", "manage_sections_edit": "manage_students",
+    "manage_sections_delete": "manage_students", "manage_groups": "manage_students",
+    "read_email_addresses": "manage_students", "send_messages_all": "manage_students",
+    "view_group_pages": "manage_students", "manage_interaction_alerts": "manage_students",
+    "manage_user_notes": "manage_grades", "select_final_grade": "manage_grades",
+    "view_analytics": "view_all_grades", "manage_files_add": "manage_files", "manage_files_edit": "manage_files",
+    "manage_files_delete": "manage_files", "manage_assignments_add": "manage_assignments",
+    "manage_assignments_edit": "manage_assignments", "manage_assignments_delete": "manage_assignments",
+    "manage_course_content_add": "manage_content", "manage_course_content_edit": "manage_content",
+    "manage_course_content_delete": "manage_content", "manage_wiki_create": "manage_content",
+    "manage_wiki_update": "manage_content", "manage_wiki_delete": "manage_content",
+    "manage_outcomes": "manage_content", "manage_rubrics": "manage_content", "read_question_banks": "manage_content",
+    "create_conferences": "manage_content", "create_collaborations": "post_to_forum",
+}
+
+
+def rights_status(rights: CourseRights, names: list[str]) -> dict[str, bool]:
+    """Each asked-for right (ours or an alias) -> held or not; every right when none is named."""
+    if not names:
+        return {name: rights.can(name) for name in sorted(ALL_RIGHTS)}
+    unknown = [n for n in names if n not in ALL_RIGHTS and n not in PERMISSION_ALIASES]
+    if unknown:
+        raise InvalidInput("permissions", f"unknown permissions: {', '.join(unknown)}")
+    return {n: rights.can(PERMISSION_ALIASES.get(n, n)) for n in names}

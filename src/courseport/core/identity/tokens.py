@@ -1,0 +1,68 @@
+"""API access tokens: created once in clear, stored as SHA-256, checked on every request."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from courseport.core.kit.errors import NotAuthenticated
+from courseport.row_reads import RowRead, entity_columns
+from courseport.schema import AccessToken, User
+from courseport.schema.base import utcnow
+
+# Every API call runs it: a plain row, not an entity (see row_reads).
+_USER_BY_TOKEN_HASH = RowRead(
+    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"))
+    .join(AccessToken, AccessToken.user_id == User.id)
+    .where(AccessToken.token_hash == bindparam("token_hash")),
+    "UserRow",
+)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(db: Session, user: User, purpose: str = "", expires_at: datetime | None = None) -> str:
+    token = secrets.token_urlsafe(48)
+    db.add(
+        AccessToken(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            token_hint=token[:4],
+            purpose=purpose,
+            expires_at=expires_at,
+        )
+    )
+    db.flush()
+    return token
+
+
+def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
+    """The user a bearer token belongs to, as a read-only row of the user's columns (enough for
+    reads); NotAuthenticated(invalid=True) for a wrong, expired or deleted user's token."""
+    if not token:
+        raise NotAuthenticated()
+    row = _USER_BY_TOKEN_HASH.first(db, token_hash=hash_token(token))
+    if row is None or row.workflow_state == "deleted":
+        raise NotAuthenticated("Invalid access token.", invalid=True)
+    check_unexpired(row)
+    return row
+
+
+def check_unexpired(viewer) -> None:  # noqa: ANN001 - a token_viewer row
+    """Expiry is the clock's business, not the store's: checked again whenever a viewer is reused."""
+    if viewer.token_expires_at is not None and viewer.token_expires_at <= utcnow():
+        raise NotAuthenticated("Invalid access token.", invalid=True)
+
+
+def authenticate(db: Session, token: str | None) -> User:
+    """The user a bearer token belongs to, as an entity changes can be made through."""
+    user = db.get(User, token_viewer(db, token).id)
+    if user is None:  # deleted between the two reads of this transaction: not on SQLite or PostgreSQL
+        raise NotAuthenticated("Invalid access token.", invalid=True)
+    return user

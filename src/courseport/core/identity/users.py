@@ -1,0 +1,73 @@
+"""Users: creation, lookup by the id forms clients use, and the names derived from a full name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseport.core.identity.accounts import new_uuid
+from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
+from courseport.core.kit.ids import store_id
+from courseport.schema import User
+
+
+def sortable_name_of(name: str) -> str:
+    parts = name.strip().split()
+    if len(parts) < 2:
+        return name.strip()
+    return f"{parts[-1]}, {' '.join(parts[:-1])}"
+
+
+def create_user(
+    db: Session,
+    name: str,
+    login_id: str | None = None,
+    *,
+    email: str | None = None,
+    sis_user_id: str | None = None,
+    **fields,
+) -> User:
+    if not name or not name.strip():
+        raise InvalidInput("name", "name is required")
+    if login_id and db.scalar(select(User.id).where(User.login_id == login_id)) is not None:
+        raise Conflict(f"login {login_id!r} is already in use")
+    user = User(
+        name=name.strip(),
+        sortable_name=sortable_name_of(name),
+        short_name=name.strip(),
+        login_id=login_id,
+        email=email,
+        sis_user_id=sis_user_id,
+        uuid=new_uuid(),
+        **fields,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def get_user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None or user.workflow_state == "deleted":
+        raise NotFound("user")
+    return user
+
+
+def find_by_login(db: Session, login_id: str) -> User | None:
+    return db.scalar(select(User).where(User.login_id == login_id))
+
+
+def resolve_user(db: Session, ref: str, me: User) -> User:
+    """A user by `self`, numeric id, `sis_user_id:X` or `sis_login_id:X`."""
+    if ref == "self":
+        return me
+    for prefix, column in (("sis_user_id:", User.sis_user_id), ("sis_login_id:", User.login_id)):
+        if ref.startswith(prefix):
+            user = db.scalar(select(User).where(column == ref[len(prefix) :]))
+            if user is None:
+                raise NotFound("user")
+            return user
+    user_id = store_id(ref)
+    if user_id is None:
+        raise NotFound("user")
+    return get_user(db, user_id)

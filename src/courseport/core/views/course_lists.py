@@ -1,0 +1,122 @@
+"""Which courses a user sees in course lists, with the filters course APIs offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from courseport.core.identity import accounts
+from courseport.core.identity.permissions import STAFF_TYPES
+from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.schema import Course, Enrollment, Role, User
+
+ENROLLMENT_TYPES = {
+    "teacher": "TeacherEnrollment",
+    "student": "StudentEnrollment",
+    "ta": "TaEnrollment",
+    "observer": "ObserverEnrollment",
+    "designer": "DesignerEnrollment",
+    "student_view": "StudentViewEnrollment",
+}
+COURSE_STATES = ("unpublished", "available", "completed", "deleted")
+ENROLLMENT_STATE_FILTERS = {
+    "active": ("active",),
+    "invited_or_pending": ("invited", "creation_pending"),
+    "completed": ("completed",),
+}
+_CURRENT = ("active", "invited", "creation_pending")
+
+
+@dataclass(frozen=True)
+class CourseFilters:
+    enrollment_type: str | None = None
+    enrollment_role: str | None = None
+    enrollment_role_id: int | None = None
+    enrollment_state: str | None = None
+    exclude_blueprint_courses: bool = False
+    states: tuple[str, ...] = ()
+    homeroom: bool | None = None
+    account_id: int | None = None
+
+
+def list_courses(db: Session, actor: User, target: User, filters: CourseFilters, window: Window) -> Slice[Course]:
+    """Courses `target` is enrolled in, as `actor` may see them (self, observer or admin)."""
+    if actor.id != target.id and not _may_view_courses_of(db, actor, target):
+        raise NotAllowed()
+    _validate(filters)
+    enrolled = exists().where(Enrollment.course_id == Course.id, _enrollment_condition(db, target, filters),
+                              _state_condition(filters))
+    stmt = select(Course).where(enrolled)
+    if filters.exclude_blueprint_courses:
+        stmt = stmt.where(Course.blueprint.is_(False))
+    if filters.homeroom:
+        stmt = stmt.where(Course.homeroom_course.is_(True))
+    if filters.account_id is not None:
+        stmt = stmt.where(Course.account_id == filters.account_id)
+    return fetch_window(db, stmt.order_by(Course.id), window)
+
+
+def _validate(filters: CourseFilters) -> None:
+    if filters.enrollment_type and filters.enrollment_type not in ENROLLMENT_TYPES:
+        raise InvalidInput("enrollment_type", f"enrollment_type must be one of {', '.join(ENROLLMENT_TYPES)}")
+    if filters.enrollment_state and filters.enrollment_state not in ENROLLMENT_STATE_FILTERS:
+        allowed = ", ".join(ENROLLMENT_STATE_FILTERS)
+        raise InvalidInput("enrollment_state", f"enrollment_state must be one of {allowed}")
+    for state in filters.states:
+        if state not in COURSE_STATES:
+            raise InvalidInput("state[]", f"state[] must be one of {', '.join(COURSE_STATES)}")
+
+
+def _enrollment_condition(db: Session, target: User, filters: CourseFilters):  # noqa: ANN202
+    cond = [Enrollment.user_id == target.id]
+    states = ENROLLMENT_STATE_FILTERS.get(filters.enrollment_state or "", _CURRENT)
+    cond.append(Enrollment.workflow_state.in_(states))
+    if filters.enrollment_role_id is not None:
+        cond.append(Enrollment.role_id == filters.enrollment_role_id)
+    elif filters.enrollment_role:
+        role_ids = select(Role.id).where(Role.name == filters.enrollment_role)
+        cond.append(or_(Enrollment.type == filters.enrollment_role, Enrollment.role_id.in_(role_ids)))
+    elif filters.enrollment_type:
+        cond.append(Enrollment.type == ENROLLMENT_TYPES[filters.enrollment_type])
+    return and_(*cond)
+
+
+def _state_condition(filters: CourseFilters):  # noqa: ANN202
+    """Course states each enrollment shows: students and observers see published courses only."""
+    staff = Enrollment.type.in_(STAFF_TYPES)
+    published = Course.workflow_state == "available"
+    if filters.enrollment_state == "completed":
+        published = Course.workflow_state.in_(("available", "completed"))
+    if filters.states:
+        published = and_(Course.workflow_state.in_(filters.states),
+                         Course.workflow_state.in_(("available", "completed")))
+        return or_(and_(staff, Course.workflow_state.in_(filters.states)), and_(~staff, published))
+    return or_(and_(staff, Course.workflow_state != "deleted"), and_(~staff, published))
+
+
+def _may_view_courses_of(db: Session, actor: User, target: User) -> bool:
+    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+        return True
+    observes = db.scalar(
+        select(Enrollment.id).where(
+            Enrollment.user_id == actor.id,
+            Enrollment.associated_user_id == target.id,
+            Enrollment.type == "ObserverEnrollment",
+            Enrollment.workflow_state == "active",
+        ).limit(1)
+    )
+    return observes is not None
+
+
+def list_course_views(
+    db: Session, actor: User, target: User, filters: CourseFilters, window: Window, want: frozenset[str]
+) -> Slice:
+    """A page of course views for `target`'s course list."""
+    from courseport.core.views.course_views import load_views
+
+    page = list_courses(db, actor, target, filters, window)
+    views = load_views(db, actor, page.items, want, enrollments_of=target)
+    return Slice(views, page.has_more, page.total)

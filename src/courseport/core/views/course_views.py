@@ -1,0 +1,275 @@
+"""Everything a course response may carry besides the row itself, loaded in bulk for a page.
+
+`want` names the extras (term, account, teachers, total_students, favorites, sections, ...);
+dialects translate their include vocabularies into it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.content.module_progress import CourseProgress, progress_for_courses
+from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
+from courseport.core.identity.accounts import is_admin_of
+from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.row_reads import RowRead, entity_columns
+from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
+from courseport.schema.base import utcnow
+
+WANTS = frozenset({
+    "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
+    "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
+    "course_progress",
+})
+# The extras that are stored data alone, nothing worked out against the clock: views asking no
+# others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
+# counts are left out: they follow due and unlock dates.
+CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count"}
+# Every course response runs them: plain rows (see row_reads).
+_MEMBER_ENROLLMENTS = RowRead(select(*entity_columns(Enrollment)).where(
+    Enrollment.course_id.in_(bindparam("course_ids", expanding=True)), Enrollment.user_id == bindparam("user_id"),
+    Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
+_NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
+    CourseNickname.user_id == bindparam("user_id"),
+    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True))))
+_STUDENT_TYPES = ("StudentEnrollment",)
+_SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
+_COUNTED_STATES = ("active", "invited")
+
+
+@dataclass
+class CourseView:
+    """`course` and `enrollments` may be entities or read-only rows of them (row_reads)."""
+
+    course: Course
+    enrollments: list[Enrollment] = field(default_factory=list)
+    nickname: str | None = None
+    term: Term | None = None
+    account: Account | None = None
+    teachers: list[User] | None = None
+    teacher_count: int | None = None
+    total_students: int | None = None
+    is_favorite: bool | None = None
+    sections: list[tuple[Section, Enrollment]] | None = None
+    rights: CourseRights | None = None
+    storage_used_mb: float | None = None
+    observed: list[tuple[Enrollment, User]] | None = None
+    sees_sis: bool = False  # the SIS ids are shown only to those who may read them
+    manages_sis: bool = False
+    course_progress: CourseProgress | None = None  # None: not module based, or not a student
+    needs_grading_count: int | None = None  # None when the viewer does not grade the course
+    scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
+
+    @property
+    def concluded(self) -> bool:
+        now: datetime = utcnow()
+        if self.course.workflow_state == "completed":
+            return True
+        if self.course.end_at and self.course.end_at < now and self.course.restrict_enrollments_to_course_dates:
+            return True
+        return bool(self.term and self.term.end_at and self.term.end_at < now)
+
+
+def load_views(
+    db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
+    enrollments_of: User | None = None, teacher_limit: int | None = None, admin_of: dict[int, bool] | None = None,
+) -> list[CourseView]:
+    """`admin_of`: whether the viewer administers an account, where the caller knows already."""
+    views = [CourseView(c) for c in courses]
+    if not views:
+        return views
+    batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
+    for e in _MEMBER_ENROLLMENTS.all(db, course_ids=batch.ids, user_id=batch.member.id):
+        batch.by_id[e.course_id].enrollments.append(e)
+    for course_id, nick in _NICKNAMES.all(db, course_ids=batch.ids, user_id=viewer.id):
+        batch.by_id[course_id].nickname = nick
+    _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
+    for name, loader in _EXTRA_LOADERS.items():
+        if name in want or (name == "term" and "concluded" in want):
+            loader(batch)
+    return views
+
+
+@dataclass
+class _Batch:
+    """One page of views being filled, with what every extra loader needs."""
+
+    db: Session
+    viewer: User
+    member: User
+    views: list[CourseView]
+    teacher_limit: int | None
+
+    ids: list[int] = field(init=False)
+    by_id: dict[int, CourseView] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ids = [v.course.id for v in self.views]
+        self.by_id = {v.course.id: v for v in self.views}
+
+
+def _load_term(b: _Batch) -> None:
+    wanted = {v.course.enrollment_term_id for v in b.views}
+    terms = {t.id: t for t in b.db.scalars(select(Term).where(Term.id.in_(wanted)))}
+    for v in b.views:
+        v.term = terms.get(v.course.enrollment_term_id)
+
+
+def _load_account(b: _Batch) -> None:
+    account_ids = {v.course.account_id for v in b.views}
+    accts = {a.id: a for a in b.db.scalars(select(Account).where(Account.id.in_(account_ids)))}
+    for v in b.views:
+        v.account = accts.get(v.course.account_id)
+
+
+def _load_total_students(b: _Batch) -> None:
+    counts = dict(b.db.execute(select(Enrollment.course_id, func.count(func.distinct(Enrollment.user_id))).where(
+        Enrollment.course_id.in_(b.ids), Enrollment.type.in_(_STUDENT_TYPES),
+        Enrollment.workflow_state.in_(_COUNTED_STATES)).group_by(Enrollment.course_id)).all())
+    for v in b.views:
+        v.total_students = counts.get(v.course.id, 0)
+
+
+def _load_favorites(b: _Batch) -> None:
+    favs = set(b.db.scalars(select(Favorite.course_id).where(Favorite.user_id == b.viewer.id,
+                                                            Favorite.course_id.in_(b.ids))))
+    for v in b.views:
+        v.is_favorite = v.course.id in favs
+
+
+def _load_permissions(b: _Batch) -> None:
+    for v in b.views:
+        v.rights = course_rights(b.db, b.viewer, v.course)
+
+
+def _load_storage(b: _Batch) -> None:
+    used = dict(b.db.execute(select(File.course_id, func.coalesce(func.sum(File.size), 0)).where(
+        File.course_id.in_(b.ids), File.workflow_state != "deleted").group_by(File.course_id)).all())
+    for v in b.views:
+        v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
+
+
+def _load_course_progress(b: _Batch) -> None:
+    progress = progress_for_courses(b.db, [v.course for v in b.views], b.member)
+    for v in b.views:
+        v.course_progress = progress[v.course.id]
+
+
+def _load_needs_grading(b: _Batch) -> None:
+    counts = needs_grading_counts(b.db, b.ids, b.viewer)
+    for v in b.views:
+        v.needs_grading_count = counts.get(v.course.id)
+
+
+_EXTRA_LOADERS: dict[str, Callable[[_Batch], None]] = {
+    "term": _load_term,
+    "account": _load_account,
+    "teachers": lambda b: _load_teachers(b.db, b.by_id, b.ids, b.teacher_limit),
+    "total_students": _load_total_students,
+    "favorites": _load_favorites,
+    "sections": lambda b: _load_sections(b.db, b.views),
+    "permissions": _load_permissions,
+    "storage_quota_used_mb": _load_storage,
+    "observed_users": lambda b: _load_observed(b.db, b.views),
+    "course_progress": _load_course_progress,
+    "needs_grading_count": _load_needs_grading,
+    "total_scores": lambda b: _load_scores(b.db, b.views),
+}
+
+
+def _load_scores(db: Session, views: list[CourseView]) -> None:
+    """Course totals of the students among the listed enrollments (the viewer's, and observees')."""
+    shown = [v for v in views if not v.course.hide_final_grades]
+    students = {v.course.id: sorted({e.user_id for e in [*v.enrollments, *(o for o, _ in v.observed or [])]
+                                     if e.type in _SCORED_TYPES}) for v in shown}
+    found = course_scores(db, [(v.course, students[v.course.id]) for v in shown])
+    for v in shown:
+        v.scores = {u: found[(v.course.id, u)] for u in students[v.course.id]}
+
+
+def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int,
+                     admin_of: dict[int, bool]) -> None:
+    types = enrollment_types_with("read_sis")
+    if member_id == viewer.id:  # the viewer's enrollments are loaded already
+        reading = {e.course_id for v in views for e in v.enrollments
+                   if e.type in types and e.workflow_state == "active"}
+    else:
+        reading = set(db.scalars(select(Enrollment.course_id).where(
+            Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
+            Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
+    for v in views:
+        account_id = v.course.account_id
+        if account_id not in admin_of:
+            admin_of[account_id] = is_admin_of(db, viewer.id, account_id)
+        v.manages_sis = admin_of[account_id]
+        v.sees_sis = v.manages_sis or (v.course.id in reading and v.course.workflow_state != "deleted")
+
+
+def _load_teachers(db: Session, by_id: dict[int, CourseView], ids: list[int], limit: int | None) -> None:
+    rows = db.execute(select(Enrollment.course_id, User).join(User, User.id == Enrollment.user_id).where(
+        Enrollment.course_id.in_(ids), Enrollment.type == "TeacherEnrollment",
+        Enrollment.workflow_state.in_(_COUNTED_STATES)).order_by(User.sortable_name, User.id)).all()
+    grouped: dict[int, list[User]] = defaultdict(list)
+    for course_id, user in rows:
+        if user not in grouped[course_id]:
+            grouped[course_id].append(user)
+    for course_id, view in by_id.items():
+        teachers = grouped.get(course_id, [])
+        if limit is not None and len(teachers) > limit:
+            view.teacher_count = len(teachers)
+        else:
+            view.teachers = teachers
+
+
+def _load_sections(db: Session, views: list[CourseView]) -> None:
+    enrollment_by_section = {e.course_section_id: e for v in views for e in v.enrollments}
+    sections = db.scalars(select(Section).where(Section.id.in_(list(enrollment_by_section)))).all()
+    by_course: dict[int, list[tuple[Section, Enrollment]]] = defaultdict(list)
+    for s in sections:
+        by_course[s.course_id].append((s, enrollment_by_section[s.id]))
+    for v in views:
+        v.sections = by_course.get(v.course.id, [])
+
+
+def _load_observed(db: Session, views: list[CourseView]) -> None:
+    for v in views:
+        observees = [e.associated_user_id for e in v.enrollments
+                     if e.type == "ObserverEnrollment" and e.associated_user_id]
+        if not observees:
+            v.observed = []
+            continue
+        v.observed = list(db.execute(select(Enrollment, User).join(User, User.id == Enrollment.user_id).where(
+            Enrollment.course_id == v.course.id, Enrollment.user_id.in_(observees),
+            Enrollment.workflow_state != "deleted")).tuples())
+
+
+def show_course(
+    db: Session, viewer: User, ref: str | int, want: frozenset[str], *, teacher_limit: int | None = None,
+    account_id: int | None = None, include_deleted: bool = False,
+) -> CourseView:
+    """One course as `viewer` may see it, with the extras in `want`."""
+    from courseport.core.courses.courses import course_row
+    from courseport.core.identity import accounts
+    from courseport.core.kit.errors import NotAllowed, NotFound
+
+    course = course_row(db, ref, include_deleted=include_deleted)
+    if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
+        raise NotFound("course")
+    rights = course_rights(db, viewer, course)
+    is_admin = rights.is_admin
+    if course.workflow_state == "deleted":
+        is_admin = accounts.is_admin_of(db, viewer.id, course.account_id)
+        if not is_admin:
+            raise NotFound("course")
+    elif not rights.can("read"):
+        raise NotAllowed()
+    [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit,
+                        admin_of={course.account_id: is_admin})
+    view.rights = view.rights or rights
+    return view
