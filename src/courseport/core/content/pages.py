@@ -181,6 +181,12 @@ def get_front_page(db: Session, actor: User, course_ref: str | int) -> PageView:
     return _view(db, _visible(page, rights))
 
 
+def preview_course_html(db: Session, actor: User, course_ref: str | int, html: str | None) -> str:
+    """The HTML as the course's pages would show it; any member who can read the course may ask."""
+    readable_course(db, actor, course_ref)
+    return sanitize_html(html or "", "html")
+
+
 def create_page(db: Session, actor: User, course_ref: str | int, changes: PageChanges) -> PageView:
     course, _ = readable_course(db, actor, course_ref, "manage_content")
     if changes.title is None:

@@ -27,7 +27,8 @@ from sqlalchemy import ColumnElement, CursorResult, Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from courseport.core.kit.errors import DomainError, NotFound
+from courseport.core.identity import accounts
+from courseport.core.kit.errors import DomainError, NotAllowed, NotFound
 from courseport.db import transaction
 from courseport.schema import Job, JobClaim
 from courseport.schema.base import utcnow
@@ -312,9 +313,6 @@ def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float 
 
 def require_job_reader(db: Session, user, job: Job) -> None:  # noqa: ANN001
     """Only the job's requester or an admin of its context may read it."""
-    from courseport.core.identity import accounts
-    from courseport.core.kit.errors import NotAllowed
-
     account_id = job.context_id if job.context_type == "Account" else accounts.ROOT_ACCOUNT_ID
     if not accounts.is_admin_of(db, user.id, account_id or accounts.ROOT_ACCOUNT_ID):
         raise NotAllowed()

@@ -16,13 +16,8 @@ from collections import Counter, defaultdict
 from functools import cache
 
 import nh3
-from sqlalchemy.orm import Session
 
-from courseport.core.courses import (
-    courses,  # a module reference: courses sanitises its own HTML fields with this module
-)
 from courseport.core.kit.errors import InvalidInput
-from courseport.schema import User
 
 MAX_HTML_CHARS = 500 * 1024
 # Browsers stop nesting at 512 (Blink's parser limit); no real page comes near.
@@ -191,8 +186,3 @@ class _OpenElements:
                     walls.pop()
         return name
 
-
-def preview_course_html(db: Session, actor: User, course_ref: str | int, html: str | None) -> str:
-    """The HTML as the course would show it; any member who can read the course may ask."""
-    courses.readable_course(db, actor, course_ref)
-    return sanitize_html(html or "", "html")

@@ -11,6 +11,7 @@ from courseport.core.identity import accounts
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.views.course_views import load_views
 from courseport.schema import Course, Enrollment, Role, User
 
 ENROLLMENT_TYPES = {
@@ -115,8 +116,6 @@ def list_course_views(
     db: Session, actor: User, target: User, filters: CourseFilters, window: Window, want: frozenset[str]
 ) -> Slice:
     """A page of course views for `target`'s course list."""
-    from courseport.core.views.course_views import load_views
-
     page = list_courses(db, actor, target, filters, window)
     views = load_views(db, actor, page.items, want, enrollments_of=target)
     return Slice(views, page.has_more, page.total)

@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
+from courseport.core.courses.courses import course_row
+from courseport.core.identity import accounts
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
 from courseport.schema.base import utcnow
@@ -254,10 +257,6 @@ def show_course(
     account_id: int | None = None, include_deleted: bool = False,
 ) -> CourseView:
     """One course as `viewer` may see it, with the extras in `want`."""
-    from courseport.core.courses.courses import course_row
-    from courseport.core.identity import accounts
-    from courseport.core.kit.errors import NotAllowed, NotFound
-
     course = course_row(db, ref, include_deleted=include_deleted)
     if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
         raise NotFound("course")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courseport.core.kit import html
+from courseport.core.content import pages
 from courseport.dialects.canvas.protocol import Call, post
 
 
@@ -10,7 +10,7 @@ from courseport.dialects.canvas.protocol import Call, post
 def preview_html(call: Call, course_id: str) -> dict:
     source = call.str("html", "")
     with call.read() as (db, me):
-        return {"html": html.preview_course_html(db, me, course_id, source)}
+        return {"html": pages.preview_course_html(db, me, course_id, source)}
 
 
 ROUTES = [preview_html]
