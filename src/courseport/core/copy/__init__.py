@@ -1,1 +1,11 @@
-"""copy"""
+"""The copy engine: queuing a course copy and the job that copies in one transaction (`copying`), its
+set-based SQL (`copy_tables`) and row-by-row link rewriting (`copy_links`), copy records as a course
+sees them (`content_migrations`) and D2L copy jobs over the same engine (`offering_copies`).
+
+`copy_tables` and `copy_links` are listed because a blueprint sync is an incremental copy and runs
+the engine's steps itself (core/blueprints/blueprint_imports.py).
+
+`__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
+"""
+
+__all__ = ["content_migrations", "copy_links", "copy_tables", "copying", "offering_copies"]

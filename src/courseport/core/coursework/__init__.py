@@ -1,1 +1,8 @@
-"""coursework"""
+"""What students do and are graded on: assignments and their groups, overrides, submissions, grades,
+quizzes and their questions, discussions, entries and announcements.
+
+`__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
+"""
+
+__all__ = ["announcements", "assignment_groups", "assignments", "discussion_entries", "discussions", "grades",
+           "overrides", "quiz_questions", "quizzes", "submissions"]

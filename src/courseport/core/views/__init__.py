@@ -1,1 +1,8 @@
-"""views"""
+"""Read models that span domains, each for one kind of response: course views and course lists,
+rosters, assignments as one viewer sees them, todo items and the activity stream. Nothing below
+imports them; they write nothing.
+
+`__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
+"""
+
+__all__ = ["activity", "assignment_views", "course_lists", "course_views", "rosters", "todo"]

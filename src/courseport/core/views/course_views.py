@@ -15,8 +15,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
-from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.courses.courses import course_row
+from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.identity import accounts
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
