@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from courseport.core.content.due_dates import StudentDates, effective_dates
-from courseport.core.coursework import assignments, overrides
+from courseport.core.coursework import assignment_overrides, assignments
 from courseport.core.coursework.assignments import AssignmentChanges
 from courseport.core.coursework.overrides import OverrideChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -51,7 +51,8 @@ def _dates(world, course, item_ids=None, user_ids=None):
 
 def _override(world, klass, **changes):
     course, teacher, _, _, item = klass
-    return _as(world, teacher, overrides.create_override, course.id, str(item.id), OverrideChanges(**changes))
+    return _as(world, teacher, assignment_overrides.create_override, course.id, str(item.id),
+               OverrideChanges(**changes))
 
 
 def test_without_overrides_everyone_has_the_assignment_dates(world, klass):
@@ -104,7 +105,7 @@ def test_only_visible_to_overrides_lists_only_covered_students(world, klass):
 def test_deleted_overrides_and_unenrolled_students_no_longer_count(world, klass):
     course, teacher, _, s, item = klass
     view = _override(world, klass, student_ids=[str(s["ann"].id)], dates={"due_at": at(20)})
-    _as(world, teacher, overrides.delete_override, course.id, str(item.id), str(view.override.id))
+    _as(world, teacher, assignment_overrides.delete_override, course.id, str(item.id), str(view.override.id))
     assert _dates(world, course)[item.id][s["ann"].id].due_at == at(10)
     with world.tx() as db:
         from courseport.schema import Enrollment
@@ -147,7 +148,7 @@ def test_update_replaces_students_and_clears_dates_not_given(world, klass):
     course, teacher, _, s, item = klass
     view = _override(world, klass, student_ids=[str(s["ann"].id)], dates={"due_at": at(12), "lock_at": at(25)})
     assert view.override.title == "1 student"
-    updated = _as(world, teacher, overrides.update_override, course.id, str(item.id), str(view.override.id),
+    updated = _as(world, teacher, assignment_overrides.update_override, course.id, str(item.id), str(view.override.id),
                   OverrideChanges(student_ids=[str(s["bob"].id), str(s["cat"].id)], dates={"due_at": at(13)}))
     assert (updated.student_ids, updated.override.title) == (sorted([s["bob"].id, s["cat"].id]), "2 students")
     assert (updated.override.due_at, updated.override.lock_at, updated.override.lock_at_set) == (at(13), None, False)
@@ -160,10 +161,10 @@ def test_students_cannot_write_and_see_only_their_overrides(world, klass):
     _override(world, klass, course_section_id=str(sections["A"]), dates={"due_at": at(12)})
     _override(world, klass, student_ids=[str(s["ann"].id), str(s["cat"].id)], dates={"due_at": at(14)})
     with pytest.raises(NotAllowed):
-        _as(world, s["ann"], overrides.create_override, course.id, str(item.id),
+        _as(world, s["ann"], assignment_overrides.create_override, course.id, str(item.id),
             OverrideChanges(student_ids=[str(s["ann"].id)]))
-    seen = _as(world, s["cat"], overrides.list_overrides, course.id, str(item.id))
+    seen = _as(world, s["cat"], assignment_overrides.list_overrides, course.id, str(item.id))
     assert [(v.override.course_section_id, v.student_ids) for v in seen] == [(None, [s["cat"].id])]
-    assert len(_as(world, s["bob"], overrides.list_overrides, course.id, str(item.id))) == 1
+    assert len(_as(world, s["bob"], assignment_overrides.list_overrides, course.id, str(item.id))) == 1
     with pytest.raises(NotFound):
-        _as(world, s["bob"], overrides.show_override, course.id, str(item.id), str(seen[0].override.id))
+        _as(world, s["bob"], assignment_overrides.show_override, course.id, str(item.id), str(seen[0].override.id))

@@ -4,5 +4,5 @@ quizzes and their questions, discussions, entries and announcements.
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["announcements", "assignment_groups", "assignments", "discussion_entries", "discussions", "grades",
-           "overrides", "quiz_questions", "quizzes", "submissions"]
+__all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "discussion_entries",
+           "discussions", "grades", "overrides", "quiz_questions", "quizzes", "submissions"]

@@ -5,6 +5,8 @@ section, and a student, is the target of at most one live override per assignmen
 changes only the dates it sets (`due_at_set`, ...); writing an override without a date clears that
 date from it, as Canvas does. Those who manage content see every override; others only the ones
 that apply to them. The dates that result for each student come from `core.due_dates`.
+The API over one assignment's overrides, which checks the caller's access to the assignment, is
+`assignment_overrides` (assignments write overrides through this module, so it cannot import them).
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES
-from courseport.core.coursework import assignments
-from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
-from courseport.schema import AssignmentOverride, ContentItem, Enrollment, OverrideStudent, Section, User
+from courseport.schema import AssignmentOverride, ContentItem, Enrollment, OverrideStudent, Section
 
 DATE_FIELDS = ("due_at", "unlock_at", "lock_at")
 
@@ -142,81 +143,3 @@ def _students(db: Session, item: ContentItem, override: AssignmentOverride, refs
 
 def _students_of(db: Session, override_id: int) -> list[int]:
     return sorted(db.scalars(select(OverrideStudent.user_id).where(OverrideStudent.override_id == override_id)))
-
-
-# --- the API: one assignment's overrides, and batches across a course ---------------------------
-
-def list_overrides(db: Session, actor: User, course_ref: str | int, assignment_id: str) -> list[OverrideView]:
-    access, item = assignments.readable_assignment(db, actor, course_ref, assignment_id)
-    return access.visible_overrides(db, overrides_of(db, [item.id])[item.id])
-
-
-def show_override(db: Session, actor: User, course_ref: str | int, assignment_id: str,
-                  override_id: str) -> OverrideView:
-    access, item = assignments.readable_assignment(db, actor, course_ref, assignment_id)
-    return _find(access.visible_overrides(db, overrides_of(db, [item.id])[item.id]), override_id)
-
-
-def create_override(db: Session, actor: User, course_ref: str | int, assignment_id: str,
-                    changes: OverrideChanges) -> OverrideView:
-    _, item = assignments.editable_assignment(db, actor, course_ref, assignment_id)
-    view = write_override(db, item, None, changes)
-    assignments.touch(db, item)
-    return view
-
-
-def update_override(db: Session, actor: User, course_ref: str | int, assignment_id: str, override_id: str,
-                    changes: OverrideChanges) -> OverrideView:
-    _, item = assignments.editable_assignment(db, actor, course_ref, assignment_id)
-    found = _find(overrides_of(db, [item.id])[item.id], override_id)
-    view = write_override(db, item, found.override, changes)
-    assignments.touch(db, item)
-    return view
-
-
-def delete_override(db: Session, actor: User, course_ref: str | int, assignment_id: str,
-                    override_id: str) -> OverrideView:
-    _, item = assignments.editable_assignment(db, actor, course_ref, assignment_id)
-    found = _find(overrides_of(db, [item.id])[item.id], override_id)
-    found.override.workflow_state = "deleted"
-    db.flush()
-    assignments.touch(db, item)
-    return found
-
-
-def batch_show(db: Session, actor: User, course_ref: str | int,
-               wanted: list[tuple[str, str]]) -> list[OverrideView | None]:
-    """The overrides named by (assignment id, override id); None where one is not found or not visible."""
-    out: list[OverrideView | None] = []
-    for assignment_id, override_id in wanted:
-        try:
-            out.append(show_override(db, actor, course_ref, assignment_id, override_id))
-        except NotFound:
-            out.append(None)
-    return out
-
-
-def batch_write(db: Session, actor: User, course_ref: str | int,
-                requests: list[tuple[str, str | None, OverrideChanges]]) -> list[OverrideView]:
-    """Create ((assignment id, None, changes)) or update ((assignment id, override id, changes)) overrides,
-    all or none; an error names the entry (`assignment_overrides[i]`) it belongs to."""
-    out = []
-    for i, (assignment_id, override_id, changes) in enumerate(requests):
-        try:
-            if override_id is None:
-                out.append(create_override(db, actor, course_ref, assignment_id, changes))
-            else:
-                out.append(update_override(db, actor, course_ref, assignment_id, override_id, changes))
-        except InvalidInput as exc:
-            raise InvalidInput(f"assignment_overrides[{i}][{exc.field}]", f"entry {i}: {exc.message}") from None
-        except NotFound:
-            what = "assignment" if override_id is None else "assignment or override"
-            raise InvalidInput(f"assignment_overrides[{i}]", f"entry {i}: {what} not found") from None
-    return out
-
-
-def _find(views: list[OverrideView], override_id: str) -> OverrideView:
-    for view in views:
-        if str(view.override.id) == str(override_id):
-            return view
-    raise NotFound("assignment override")

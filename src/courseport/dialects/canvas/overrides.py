@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.coursework import overrides
+from courseport.core.coursework import assignment_overrides, overrides
 from courseport.core.coursework.overrides import OverrideChanges
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.assignment_json import render_override
@@ -46,14 +46,14 @@ _BASE = "/courses/{course_id:str}/assignments"
 @get(f"{_BASE}/{{assignment_id:str}}/overrides")
 def list_overrides(call: Call, course_id: str, assignment_id: str) -> list:
     with call.read() as (db, me):
-        views = overrides.list_overrides(db, me, course_id, assignment_id)
+        views = assignment_overrides.list_overrides(db, me, course_id, assignment_id)
     return [render_override(v) for v in views]
 
 
 @get(f"{_BASE}/{{assignment_id:str}}/overrides/{{override_id:str}}")
 def get_override(call: Call, course_id: str, assignment_id: str, override_id: str) -> dict:
     with call.read() as (db, me):
-        view = overrides.show_override(db, me, course_id, assignment_id, override_id)
+        view = assignment_overrides.show_override(db, me, course_id, assignment_id, override_id)
     return render_override(view)
 
 
@@ -62,7 +62,7 @@ def create_override(call: Call, course_id: str, assignment_id: str) -> dict:
     with prefixed_params("assignment_override", OVERRIDE_PARAMS):
         changes = override_changes(call.raw("assignment_override") or {}, "assignment_override")
         with call.write() as (db, me):
-            view = overrides.create_override(db, me, course_id, assignment_id, changes)
+            view = assignment_overrides.create_override(db, me, course_id, assignment_id, changes)
     return render_override(view)
 
 
@@ -71,14 +71,14 @@ def update_override(call: Call, course_id: str, assignment_id: str, override_id:
     with prefixed_params("assignment_override", OVERRIDE_PARAMS):
         changes = override_changes(call.raw("assignment_override") or {}, "assignment_override")
         with call.write() as (db, me):
-            view = overrides.update_override(db, me, course_id, assignment_id, override_id, changes)
+            view = assignment_overrides.update_override(db, me, course_id, assignment_id, override_id, changes)
     return render_override(view)
 
 
 @delete(f"{_BASE}/{{assignment_id:str}}/overrides/{{override_id:str}}")
 def delete_override(call: Call, course_id: str, assignment_id: str, override_id: str) -> dict:
     with call.write() as (db, me):
-        view = overrides.delete_override(db, me, course_id, assignment_id, override_id)
+        view = assignment_overrides.delete_override(db, me, course_id, assignment_id, override_id)
     return render_override(view)
 
 
@@ -86,7 +86,7 @@ def delete_override(call: Call, course_id: str, assignment_id: str, override_id:
 def batch_get_overrides(call: Call, course_id: str) -> list:
     wanted = [(str(e["assignment_id"]), str(e.get("id") or "")) for e in _batch(call)]
     with call.read() as (db, me):
-        views = overrides.batch_show(db, me, course_id, wanted)
+        views = assignment_overrides.batch_show(db, me, course_id, wanted)
     return [render_override(v) if v else None for v in views]
 
 
@@ -100,7 +100,7 @@ def _batch_write(call: Call, course_id: str, *, update: bool) -> list:
         requests.append((str(e["assignment_id"]), str(e["id"]) if update else None,
                          override_changes(e, f"assignment_overrides[{i}]")))
     with call.write() as (db, me):
-        views = overrides.batch_write(db, me, course_id, requests)
+        views = assignment_overrides.batch_write(db, me, course_id, requests)
     return [render_override(v) for v in views]
 
 
