@@ -78,6 +78,25 @@ def _private_uses(importer: str, imported: set[str], faces: dict[str, set[str]])
     return sorted(found)
 
 
+def _in_circles(graph: dict[str, set[str]]) -> list[str]:
+    """The modules that reach themselves through imports (lazy ones included): members of a circle."""
+    def reaches(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph.get(name, ()))
+        return seen
+    return sorted(name for name in graph if name in reaches(name))
+
+
+def _core_graph() -> dict[str, set[str]]:
+    modules = {_module(path): path for path in CORE.rglob("*.py")}
+    return {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
+
+
 def _camel_keys(path: Path) -> Counter[str]:
     """lowerCamelCase string literals used as keys: dict displays, subscripts, .get/.pop/.setdefault."""
     keys: list[ast.expr] = []
@@ -119,6 +138,11 @@ def test_the_key_reader_counts_camel_keys_only(tmp_path):
     assert _camel_keys(sample) == Counter({"courseId": 2, "termId": 1, "dataSourceId": 1, "externalId": 1})
 
 
+def test_the_circle_finder_sees_a_circle_through_any_number_of_modules():
+    assert _in_circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c"]
+    assert _in_circles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
 def test_core_has_no_module_at_its_root_and_each_package_has_a_place_in_the_order():
     assert sorted(p.name for p in CORE.glob("*.py")) == ["__init__.py"]
     assert sorted(p.name for p in CORE.iterdir() if (p / "__init__.py").exists()) == sorted(ORDER)
@@ -142,6 +166,11 @@ def test_code_outside_a_core_package_imports_only_its_public_modules():
     faces = {package: _face(CORE / package / "__init__.py") for package in ORDER}
     uses = [_private_uses(_module(path), _imports(path), faces) for path in sorted(SRC.rglob("*.py"))]
     assert [use for found in uses for use in found] == []
+
+
+def test_core_modules_import_no_circle():
+    """A circle (even through an import inside a function) makes load order matter; none is needed."""
+    assert _in_circles(_core_graph()) == []
 
 
 def test_core_holds_no_vendor_wire_names_as_keys():
