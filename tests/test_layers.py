@@ -188,6 +188,11 @@ def test_core_imports_no_web_framework_dialect_or_web_module():
     assert _violations("core", WEB_STACK) == []
 
 
+def test_core_imports_no_process_assembly_or_demo_data():
+    assert _violations("core", ("courseport.services", "courseport.worker", "courseport.distributed",
+                                "courseport.demo")) == []
+
+
 def test_schema_imports_only_the_schema():
     forbidden = ("courseport.core", "courseport.dialects", "courseport.web", "courseport.app", "courseport.services")
     assert _violations("schema", (*forbidden, "litestar")) == []

@@ -1,6 +1,6 @@
 """Demo data: a sub-account "Demo University" with terms, users in every role, courses in every
 state, sections, enrollments and favourites, so a new installation has something to look at; the
-courses' content is core/demo_content.py.
+courses' content is demo/content.py.
 
 Seeding is idempotent: accounts, terms, users, courses and sections are found by their SIS id or
 login first, and enrollments and favourites are added only when missing. Each seed issues a fresh
@@ -149,7 +149,7 @@ def seed_demo(db: Session, actor: User, *, enroll_me: bool = False, blobs: BlobS
     """Add (or complete) the demo account; `actor` must administer the root account.
 
     `enroll_me` also makes the actor a teacher of every demo course, so the actor's own course list
-    (the first thing a newcomer asks for) shows them. The courses get content (core/demo_content.py);
+    (the first thing a newcomer asks for) shows them. The courses get content (demo/content.py);
     `blobs` is where its uploaded file goes (None: no file).
     """
     account = _ensure_account(db)
