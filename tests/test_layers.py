@@ -1,4 +1,5 @@
-"""The layers a machine holds (docs/conventions.md): who may import whom.
+"""The layers a machine holds (docs/conventions.md): who may import whom, which core modules are public
+(each package's `__all__`), no import circle in core, and no vendor wire names as keys in core.
 
 Read from the source with `ast`, so a rule broken anywhere in a module (a lazy import in a function
 included) fails here, and checked in a fresh process for what a worker process actually loads.
