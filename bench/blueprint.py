@@ -54,12 +54,12 @@ QUICK = Shape(courses=10, groups=5, assignments=50, pages=45, changed=5)
 def seed(database_url: str):  # noqa: ANN201
     from courseport import migrate
     from courseport.core.identity import accounts, admin
-    from courseport.core.jobs.job_kinds import load_handlers
     from courseport.db import make_engine, transaction
+    from courseport.wiring import wire
 
     engine = make_engine(database_url)
     migrate.upgrade(engine)
-    load_handlers()
+    wire()  # what build_services does: the sync's job handler and the blueprint checks
     with transaction(engine, write=True) as db:
         admin.reset_store(db, keep_admins=False)
         accounts.ensure_root(db)

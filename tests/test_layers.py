@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -205,12 +203,13 @@ def test_a_dialect_imports_no_other_dialect(dialect):
     assert _violations(f"dialects/{dialect}", others) == []
 
 
-def test_a_worker_process_loads_no_web_stack():
-    """What `courseport worker` imports to run every kind of job: services, worker and job handlers."""
+def test_a_worker_process_loads_no_web_stack(tmp_path):
+    """What `courseport worker` imports to run every kind of job: it builds its services (which register
+    every job handler) as `worker.run_worker_process` does; procrastinate's half is loaded too."""
+    from tests.test_wiring import in_a_worker_process, migrated_data_dir
+
     probe = ("import sys\n"
-             "import courseport.services, courseport.worker, courseport.distributed\n"
-             "from courseport.core.jobs.job_kinds import load_handlers\n"
-             "load_handlers()\n"
+             "import courseport.distributed\n"
              f"print(sorted(m for m in sys.modules if m.startswith({WEB_STACK!r})))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
-    assert out.stdout.strip() == "[]"
+    out = in_a_worker_process(migrated_data_dir(tmp_path / "data"), probe)
+    assert out.strip().splitlines()[-1] == "[]"

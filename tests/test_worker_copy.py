@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, insert, select, text, update
 
 from courseport.core.jobs import jobs
-from courseport.core.jobs.job_kinds import load_handlers
 from courseport.db import transaction
 from courseport.schema import ContentItem, Job
 from courseport.schema.base import utcnow
@@ -95,7 +94,6 @@ def test_a_ten_thousand_item_copy_completes_through_two_worker_processes(world, 
 @pytest.fixture
 def small_copy(world):
     """A small source course and a copy of it queued into another course (not run: manual job mode)."""
-    load_handlers()
     source, target = world.course("Source"), world.course("Target")
     build_source(world, source)
     with world.client(world.admin_token) as c:

@@ -37,7 +37,6 @@ from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from courseport.core.jobs import jobs
-from courseport.core.jobs.job_kinds import load_handlers
 from courseport.schema import Job
 
 log = logging.getLogger("courseport.distributed")
@@ -113,8 +112,8 @@ def worker_app(services: Any, concurrency: int, lease_seconds: float) -> App:
 
 
 def run_worker(services: Any, *, concurrency: int, lease_seconds: float) -> None:
-    """Run one worker process in the foreground until SIGINT or SIGTERM (waiting for running jobs)."""
-    load_handlers()
+    """Run one worker process in the foreground until SIGINT or SIGTERM (waiting for running jobs).
+    `services` come from `build_services`, which registered every job handler."""
     install()
     app = worker_app(services, concurrency, lease_seconds)
     asyncio.run(_serve(app, services.engine, concurrency, lease_seconds))

@@ -19,6 +19,7 @@ from courseport.read_cache import ReadCache, StoreVersion
 from courseport.schema import InstanceValue
 from courseport.settings import Settings
 from courseport.throttle import FailureThrottle
+from courseport.wiring import wire
 
 log = logging.getLogger("courseport.blobs")
 GC_INTERVAL = 3600.0  # seconds between two collections of one serving process
@@ -104,9 +105,11 @@ def instance_secret(engine: Engine) -> bytes:
 
 
 def build_services(settings: Settings) -> Services:
-    """What `serve` and `courseport worker` hold alike; the web stack is not needed (nor imported) here."""
+    """What `serve` and `courseport worker` hold alike; the web stack is not needed (nor imported) here.
+    Every job handler, finish hook and check is registered here (`wiring.wire`), before any job runs."""
     from courseport.worker import JobRunner  # the worker takes the services: imported when built
 
+    wire()
     prepare_data_dir(settings.data_dir)
     engine = make_engine(settings.effective_database_url)
     if engine.dialect.name == "postgresql":

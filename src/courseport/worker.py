@@ -17,7 +17,6 @@ import threading
 from sqlalchemy import make_url
 
 from courseport.core.jobs import jobs
-from courseport.core.jobs.job_kinds import load_handlers
 from courseport.settings import Settings
 
 log = logging.getLogger("courseport.worker")
@@ -29,7 +28,6 @@ class JobRunner:
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        load_handlers()
 
     @property
     def settings(self):  # noqa: ANN201

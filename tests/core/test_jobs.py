@@ -292,10 +292,8 @@ def test_confirm_held_rolls_back_the_work_of_a_worker_that_lost_its_job(engine, 
 
 
 def test_diagnostic_sleep_reports_progress_and_writes_its_marker_once_at_the_end(engine):
-    from courseport.core.jobs import diagnostics
-    from courseport.core.jobs.job_kinds import load_handlers
+    from courseport.core.jobs import diagnostics  # its handler is registered by the services `engine` comes from
 
-    load_handlers()
     with jobs.transaction(engine, write=True) as db:
         job_id = diagnostics.queue_sleep(db, 0, steps=3, marker=f"unit-{utcnow().timestamp()}").id
         marker = jobs.get_job(db, job_id).payload["marker"]

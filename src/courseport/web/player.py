@@ -28,6 +28,7 @@ from litestar.response import Stream
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.packages import previews
 from courseport.db import transaction
+from courseport.dialects.error_status import status_for
 from courseport.services import Services
 
 MAX_RUNTIME_BYTES = 1024 * 1024
@@ -41,7 +42,8 @@ WEB_TYPES = {
     ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".txt": "text/plain",
     ".pdf": "application/pdf", ".swf": "application/x-shockwave-flash",
 }
-_STATUS = {NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400}
+# The player page's status per domain error (read by `status_for`); any other error is a 500.
+_STATUS: dict[type[Exception], int] = {NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400}
 
 get = litestar.get
 post = litestar.post
@@ -175,7 +177,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
-        status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 500)
+        status = status_for(exc, _STATUS)
         message = exc.message if isinstance(exc, DomainError) else "Something went wrong."
         if status == 500:
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

@@ -1,7 +1,7 @@
 """Blueprint restrictions: which restriction classes of a blueprint item or file are locked, setting
-them (`restrict_item`), and the checks every local change of a synced copy passes (registered with
-`content.edit_check` and `files.change_check`, so no API can change a locked field of a copy in an
-associated course).
+them (`restrict_item`), and the checks every local change of a synced copy passes (courseport/wiring.py
+registers them with `content.register_edit_check` and `files.register_change_check`, so no API can
+change a locked field of a copy in an associated course).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints.blueprint_files import FILE_COLUMN_NAMES, FILE_RESTRICTION_CLASSES
-from courseport.core.content import content, files
+from courseport.core.content import content
 from courseport.core.content.content import RESTRICTION_CLASSES
 from courseport.core.courses.courses import RESTRICTION_KEYS
 from courseport.core.kit.errors import InvalidInput, NotFound
@@ -101,7 +101,6 @@ def _locked_classes_of_file_copy(db: Session, file: File) -> frozenset[str]:
     return frozenset() if row is None else locked_classes(effective_restrictions(row[1], "file", row[0]))
 
 
-@files.change_check
 def refuse_locked_file_changes(db: Session, file: File, changing: set[str]) -> None:
     """A rename, move, lock change or delete of a locked synced file copy is refused as items are."""
     if not changing or file.lineage_id is None:
@@ -112,7 +111,6 @@ def refuse_locked_file_changes(db: Session, file: File, changing: set[str]) -> N
         raise InvalidInput("base", f"cannot change column(s): {', '.join(columns)} - locked by Master Course")
 
 
-@content.edit_check
 def refuse_locked_edits(db: Session, item: ContentItem, changing: set[str]) -> None:
     """A local edit of a locked field of a synced copy is refused with Canvas's words."""
     if not changing or item.lineage_id is None:

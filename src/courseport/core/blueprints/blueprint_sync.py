@@ -21,7 +21,6 @@ from courseport.core.blueprints import blueprint_files, blueprint_locks
 from courseport.core.blueprints.blueprint_imports import Export, apply_changes
 from courseport.core.content.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
 from courseport.core.copy.copying import copy_course
-from courseport.core.courses import courses
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -130,11 +129,6 @@ def change_records(db: Session, migration_id: int, result: BlueprintImport | Non
     return Slice([ChangeRecord(c, by_change.get(c.id, [])) for c in page.items], page.has_more)
 
 
-if keep_blueprint_while_syncing not in courses.UPDATE_CHECKS:
-    courses.UPDATE_CHECKS.append(keep_blueprint_while_syncing)
-
-
-@jobs.job_handler(KIND)
 def run_sync(ctx: jobs.JobContext) -> dict:
     migration_id = ctx.payload["migration_id"]
     try:

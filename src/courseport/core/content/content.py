@@ -72,14 +72,13 @@ RESTRICTION_CLASSES: dict[str, str] = {
 }
 TRACKED_FIELDS = tuple(RESTRICTION_CLASSES)
 # Checks a local edit must pass before it is applied: check(db, item, changing field names) raises
-# to refuse it. Blueprint locks register theirs (core/blueprints/blueprint_locks.py), so this module needs no import.
+# to refuse it. courseport/wiring.py registers blueprint locks' check, so this module imports no blueprint code.
 EDIT_CHECKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
 
 
-def edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> Callable[..., None]:
+def register_edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> None:
     if check not in EDIT_CHECKS:
         EDIT_CHECKS.append(check)
-    return check
 
 
 def selection(vendor: str, only: Iterable[str] | None = None, exclude: Iterable[str] | None = None,

@@ -43,15 +43,14 @@ ON_DUPLICATE = ("overwrite", "rename")
 TICKET_SECONDS = 3600
 _DEFAULT_TYPE = "application/octet-stream"
 _EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
-# Checks every change of an existing file passes first (blueprint locks register one): called with the
-# file and the columns changing, {"workflow_state"} for a delete.
+# Checks every change of an existing file passes first (courseport/wiring.py registers blueprint locks' one):
+# called with the file and the columns changing, {"workflow_state"} for a delete.
 CHANGE_CHECKS: list[Callable[[Session, File, set[str]], None]] = []
 
 
-def change_check(check: Callable[[Session, File, set[str]], None]) -> Callable[..., None]:
+def register_change_check(check: Callable[[Session, File, set[str]], None]) -> None:
     if check not in CHANGE_CHECKS:
         CHANGE_CHECKS.append(check)
-    return check
 
 
 def _check_change(db: Session, file: File, changing: set[str]) -> None:

@@ -61,7 +61,6 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
                         max_attempts=3)
 
 
-@jobs.job_handler(KIND)
 def run_copy(ctx: jobs.JobContext) -> dict:
     ctx.progress(0.0, "copying", force=True)
     # On SQLite a progress report would wait behind the copy's own write lock: report only around it.

@@ -32,7 +32,6 @@ def queue_batch_update(db: Session, actor: User, account_id: int, course_ids: li
                         user_id=actor.id, context_type="Account", context_id=account.id)
 
 
-@jobs.job_handler(KIND)
 def run_batch_update(ctx: jobs.JobContext) -> dict:
     account_id, event, refs = ctx.payload["account_id"], ctx.payload["event"], ctx.payload["course_ids"]
     updated: list[int] = []

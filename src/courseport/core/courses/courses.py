@@ -75,6 +75,12 @@ _COURSE_ROW_BY = {prefix: RowRead.of(Course, column == bindparam("value")) for p
 _COURSE_ROW_BY_ID = RowRead.of(Course, Course.id == bindparam("value"))
 
 
+def register_update_check(check: Callable[[Session, Course, dict[str, Any]], None]) -> None:
+    """Add a check to UPDATE_CHECKS (courseport/wiring.py registers blueprint syncs' one when services are built)."""
+    if check not in UPDATE_CHECKS:
+        UPDATE_CHECKS.append(check)
+
+
 def _lookup(ref: str | int) -> tuple[str, Any] | None:
     """The id form of a course reference and its value: ("", 12) or ("sis_course_id:", "X");
     None for a reference no course can have (not a prefix form, not a 64-bit id)."""

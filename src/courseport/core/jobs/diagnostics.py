@@ -46,7 +46,6 @@ def read_marker(db: Session, marker: str) -> dict | None:
     return json.loads(row.value) if row is not None else None
 
 
-@jobs.job_handler(SLEEP_KIND)
 def run_sleep(ctx: jobs.JobContext) -> dict:
     seconds, steps = float(ctx.payload["seconds"]), int(ctx.payload["steps"])
     for step in range(1, steps + 1):

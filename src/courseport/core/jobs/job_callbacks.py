@@ -77,10 +77,6 @@ def queue_delivery(db: Session, job: Job) -> None:
     jobs.enqueue(db, KIND, payload, user_id=job.user_id, context_type="Job", context_id=job.id, max_attempts=2)
 
 
-jobs.on_finished(queue_delivery)
-
-
-@jobs.job_handler(KIND)
 def deliver(ctx: jobs.JobContext) -> dict:
     p = ctx.payload
     if "states" in p:  # queued by an older version

@@ -47,11 +47,11 @@ _SERIALIZATION_FAILURE = "40001"
 log = logging.getLogger("courseport.jobs")
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-    return register
+def register_handler(kind: str, handler: Handler) -> None:
+    """Make `handler` run jobs of `kind` (courseport/wiring.py calls this when services are built).
+    Registering the same handler again changes nothing; a second handler for one kind is a mistake."""
+    if HANDLERS.setdefault(kind, handler) is not handler:
+        raise ValueError(f"job kind {kind!r} already has the handler {HANDLERS[kind].__qualname__}")
 
 
 def on_queued(hook: QueuedHook) -> None:

@@ -68,7 +68,6 @@ def import_job(db: Session, actor: User, target_id: int, token: str) -> Job:
     return job
 
 
-@jobs.job_handler(KIND)
 def run_import(ctx: jobs.JobContext) -> dict:
     p = ctx.payload
     ctx.progress(10.0, "PROCESSING", force=True)

@@ -148,7 +148,6 @@ def job_services(ctx: jobs.JobContext) -> tuple[Settings, BlobStore]:
     return settings, LocalBlobStore(settings.blob_dir)
 
 
-@jobs.job_handler(KIND)
 def run_package_import(ctx: jobs.JobContext) -> dict:
     settings, blobs = job_services(ctx)
     return _import(ctx, settings, blobs)

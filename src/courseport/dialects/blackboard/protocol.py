@@ -26,6 +26,7 @@ from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotA
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
+from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
@@ -267,23 +268,26 @@ def _body(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return Response({"status": status, "message": message}, status_code=status, headers=headers)
 
 
+# The status of each domain error (the most specific class listed wins); any other exception is a 500.
+ERROR_STATUS: dict[type[Exception], int] = {
+    NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
+    TooManyFailures: 429, DomainError: 400,
+}
+
+
 def error_response(exc: Exception) -> Response:
-    """The Learn error body and status for a domain error (the only place they are chosen)."""
+    """The Learn error body for an exception, with its status from ERROR_STATUS (the only place both are chosen)."""
+    return _body(status_for(exc, ERROR_STATUS), _error_message(exc), retry_after(exc))
+
+
+def _error_message(exc: Exception) -> str:
+    if not isinstance(exc, DomainError):
+        return "An unexpected error occurred"
     if isinstance(exc, NotAuthenticated):
-        if not exc.invalid:
-            return _body(401, "API request is not authenticated.")
-        return _body(401, _TOKEN_MESSAGES.get(exc.message, exc.message))
+        return _TOKEN_MESSAGES.get(exc.message, exc.message) if exc.invalid else "API request is not authenticated."
     if isinstance(exc, NotAllowed):
-        return _body(403, "User is not authorized to perform this operation")
-    if isinstance(exc, NotFound):
-        return _body(404, exc.message)
-    if isinstance(exc, Conflict):
-        return _body(409, exc.message)
-    if isinstance(exc, TooManyFailures):
-        return _body(429, exc.message, {"Retry-After": str(exc.retry_after)})
-    if isinstance(exc, DomainError):
-        return _body(400, exc.message)
-    return _body(500, "An unexpected error occurred")
+        return "User is not authorized to perform this operation"
+    return exc.message
 
 
 def http_error_response(status: int, detail: str) -> Response:

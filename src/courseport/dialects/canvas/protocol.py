@@ -18,6 +18,7 @@ from courseport.core.identity.tokens import authenticate, check_unexpired, token
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
+from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import check_int, merge, nest, parse_body, parse_int, query_pairs
 from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
 from courseport.schema import User
@@ -285,30 +286,33 @@ def bodyless_call(request: Request) -> Call:
     )
 
 
+# The status of each domain error (the most specific class listed wins); any other exception is a 500.
+# 403 for permissions, not Canvas's frequent 401: see docs/architecture.md.
+ERROR_STATUS: dict[type[Exception], int] = {
+    NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
+    TooManyFailures: 429, DomainError: 400,
+}
+_NOT_FOUND = "The specified resource does not exist."
+
+
 def error_response(exc: Exception) -> Response:
-    """The Canvas error body and status for a domain error (the only place they are chosen)."""
-    if isinstance(exc, NotAuthenticated):
-        body: dict[str, Any] = {"errors": [{"message": exc.message}]}
-        if not exc.invalid:
-            body["status"] = "unauthenticated"
-        return Response(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="canvas-lms"'})
-    if isinstance(exc, NotAllowed):
-        return Response({"status": "unauthorized", "errors": [{"message": exc.message}]}, status_code=403)
-    if isinstance(exc, NotFound):
-        return Response({"errors": [{"message": "The specified resource does not exist."}]}, status_code=404)
+    """The Canvas error body for an exception, with its status from ERROR_STATUS (the only place both are chosen)."""
+    headers = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'} if isinstance(exc, NotAuthenticated) else None
+    return Response(_error_body(exc), status_code=status_for(exc, ERROR_STATUS), headers=headers or retry_after(exc))
+
+
+def _error_body(exc: Exception) -> dict[str, Any]:
+    if not isinstance(exc, DomainError):
+        return {"errors": [{"message": "An error occurred."}]}
+    error = {"message": _NOT_FOUND if isinstance(exc, NotFound) else exc.message}
     if isinstance(exc, InvalidInput):
-        return Response({"errors": [{"message": exc.message, "field": exc.field}]}, status_code=400)
-    if isinstance(exc, Conflict):
-        return Response({"errors": [{"message": exc.message}]}, status_code=409)
-    if isinstance(exc, TooManyFailures):
-        return Response({"errors": [{"message": exc.message}]}, status_code=429,
-                        headers={"Retry-After": str(exc.retry_after)})
-    if isinstance(exc, DomainError):
-        return Response({"errors": [{"message": exc.message}]}, status_code=400)
-    return Response({"errors": [{"message": "An error occurred."}]}, status_code=500)
+        error["field"] = exc.field
+    if isinstance(exc, NotAllowed):
+        return {"status": "unauthorized", "errors": [error]}
+    if isinstance(exc, NotAuthenticated) and not exc.invalid:
+        return {"errors": [error], "status": "unauthenticated"}
+    return {"errors": [error]}
 
 
 def http_error_response(status: int, detail: str) -> Response:
-    if status == 404:
-        return Response({"errors": [{"message": "The specified resource does not exist."}]}, status_code=404)
-    return Response({"errors": [{"message": detail}]}, status_code=status)
+    return Response({"errors": [{"message": _NOT_FOUND if status == 404 else detail}]}, status_code=status)

@@ -26,6 +26,7 @@ from courseport.core.identity.tokens import authenticate as token_user
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.db import transaction
+from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
 from courseport.schema import User
 from courseport.services import Services
@@ -193,23 +194,26 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> 
     return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
+# The status of each domain error (the most specific class listed wins); any other exception is a 500.
+# Valence answers every credential failure, a stale timestamp included, with 403.
+ERROR_STATUS: dict[type[Exception], int] = {
+    NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 400,
+    TooManyFailures: 429, DomainError: 400,
+}
+
+
 def error_response(exc: Exception) -> Response:
-    """The Valence status and body for a domain error (the only place they are chosen)."""
+    """The Valence body for an exception, with its status from ERROR_STATUS (the only place both are chosen):
+    plain text for the signature failures Valence's clients parse, a problem document otherwise."""
+    status = status_for(exc, ERROR_STATUS)
     if isinstance(exc, TimestampOutOfRange):
-        return Response(f"Timestamp out of range\r\n{exc.server_time}", status_code=403, media_type="text/plain")
-    if isinstance(exc, NotAuthenticated):
-        if exc.invalid:
-            return Response(d2l_apps.INVALID_TOKEN, status_code=403, media_type="text/plain")
-        return problem(403, exc.message)
-    if isinstance(exc, NotAllowed):
-        return problem(403, "No permission to perform this action.")
-    if isinstance(exc, NotFound):
-        return problem(404, exc.message)
-    if isinstance(exc, TooManyFailures):
-        return problem(429, exc.message, {"Retry-After": str(exc.retry_after)})
-    if isinstance(exc, (InvalidInput, Conflict, DomainError)):
-        return problem(400, exc.message)
-    return problem(500, "An unexpected error occurred.")
+        return Response(f"Timestamp out of range\r\n{exc.server_time}", status_code=status, media_type="text/plain")
+    if isinstance(exc, NotAuthenticated) and exc.invalid:
+        return Response(d2l_apps.INVALID_TOKEN, status_code=status, media_type="text/plain")
+    if not isinstance(exc, DomainError):
+        return problem(status, "An unexpected error occurred.")
+    detail = "No permission to perform this action." if isinstance(exc, NotAllowed) else exc.message
+    return problem(status, detail, retry_after(exc))
 
 
 def http_error_response(status: int, detail: str) -> Response:

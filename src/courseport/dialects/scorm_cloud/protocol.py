@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from courseport.core.identity import scoped_tokens
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.db import transaction
+from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import camel, decode_json, form_pairs, query_pairs
 from courseport.schema import User
 from courseport.services import Services
@@ -172,22 +173,19 @@ def message(status: int, text: str, headers: dict[str, str] | None = None) -> Re
     return Response({"message": text}, status_code=status, headers=headers)
 
 
+# The status of each domain error (the most specific class listed wins); any other exception is a 500.
+ERROR_STATUS: dict[type[Exception], int] = {
+    NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
+    TooManyFailures: 429, DomainError: 400,
+}
+
+
 def error_response(exc: Exception) -> Response:
-    """The SCORM Cloud error body and status for a domain error (the only place they are chosen)."""
-    if isinstance(exc, NotAuthenticated):
-        return Response({"message": exc.message}, status_code=401,
-                        headers={"WWW-Authenticate": 'Basic realm="courseport"'})
-    if isinstance(exc, NotAllowed):
-        return message(403, exc.message)
-    if isinstance(exc, NotFound):
-        return message(404, exc.message)
-    if isinstance(exc, Conflict):
-        return message(409, exc.message)
-    if isinstance(exc, TooManyFailures):
-        return message(429, exc.message, {"Retry-After": str(exc.retry_after)})
-    if isinstance(exc, DomainError):
-        return message(400, exc.message)
-    return message(500, "An unexpected error occurred")
+    """The SCORM Cloud error body for an exception, with its status from ERROR_STATUS (the only place both
+    are chosen)."""
+    text = exc.message if isinstance(exc, DomainError) else "An unexpected error occurred"
+    headers = {"WWW-Authenticate": 'Basic realm="courseport"'} if isinstance(exc, NotAuthenticated) else None
+    return message(status_for(exc, ERROR_STATUS), text, headers or retry_after(exc))
 
 
 def http_error_response(status: int, detail: str) -> Response:

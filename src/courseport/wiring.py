@@ -1,0 +1,54 @@
+"""Every rule one core package lends another, registered in one place when services are built.
+
+A lower package owns a registry and calls what is in it; a higher one supplies the function. So that
+no rule is switched on by importing a module (and none is missing because a module was not
+imported), `wire()` registers them all; `build_services` calls it, for `serve` and `courseport worker`
+alike. Registering is idempotent: building services twice changes nothing. tests/test_wiring.py
+checks that each registry holds exactly what is listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from courseport.core.blueprints import blueprint_locks, blueprint_sync
+from courseport.core.content import content, files
+from courseport.core.copy import copying
+from courseport.core.courses import batch_updates, courses
+from courseport.core.jobs import diagnostics, job_callbacks, jobs
+from courseport.core.packages import offering_imports, package_imports
+
+# Job kind -> the core function that runs it, in whichever process claims the job.
+JOB_HANDLERS: dict[str, jobs.Handler] = {
+    batch_updates.KIND: batch_updates.run_batch_update,
+    blueprint_sync.KIND: blueprint_sync.run_sync,
+    copying.KIND: copying.run_copy,
+    diagnostics.SLEEP_KIND: diagnostics.run_sleep,
+    job_callbacks.KIND: job_callbacks.deliver,
+    offering_imports.KIND: offering_imports.run_import,
+    package_imports.KIND: package_imports.run_package_import,
+}
+
+
+def wire() -> None:
+    """Register every job handler, finish hook and check (idempotent)."""
+    for kind, handler in JOB_HANDLERS.items():
+        jobs.register_handler(kind, handler)
+    jobs.on_finished(job_callbacks.queue_delivery)  # a finished job with a callback queues its delivery
+    content.register_edit_check(blueprint_locks.refuse_locked_edits)
+    files.register_change_check(blueprint_locks.refuse_locked_file_changes)
+    courses.register_update_check(blueprint_sync.keep_blueprint_while_syncing)
+
+
+def registered() -> dict[str, Any]:
+    """What each registry holds, as "module.function" names (tests/test_wiring.py compares it)."""
+    def name(fn: Callable[..., Any]) -> str:
+        return f"{fn.__module__}.{fn.__qualname__}"
+
+    return {"handlers": {kind: name(fn) for kind, fn in jobs.HANDLERS.items()},
+            "finished": [name(hook) for hook in jobs.FINISHED_HOOKS],
+            "queued": [name(hook) for hook in jobs.QUEUED_HOOKS],
+            "edit": [name(check) for check in content.EDIT_CHECKS],
+            "change": [name(check) for check in files.CHANGE_CHECKS],
+            "update": [name(check) for check in courses.UPDATE_CHECKS]}
