@@ -38,7 +38,7 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
                new_course: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Job:
     """Check rights and write the copy job (in the caller's transaction).
 
-    `selection` is what `content.selection(...)` returns (types copied whole); `picked` adds chosen
+    `selection` is what `components.selection(...)` returns (types copied whole); `picked` adds chosen
     source ids per item type ("file" and "folder" for files), each with what it needs; no target
     means a new course in the source's account made from `new_course` fields. `extra` is kept on
     the job for the dialect that renders it.
