@@ -7,6 +7,7 @@ import pytest
 
 from courseport.core.content.content import ALL_SELECTABLE
 from courseport.core.copy import components
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.blackboard.course_copy import COPY_FLAGS
 from courseport.dialects.canvas import copy_components as canvas
 from courseport.dialects.d2l.copy_jobs import COMPONENTS as D2L_COMPONENTS
@@ -32,6 +33,6 @@ def test_canvas_course_copy_names_are_copy_all_flags():
 
 
 def test_unknown_names_are_named_by_the_dialects_field():
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(InvalidInput) as caught:
         components.named({"A": ("pages",)}, ["A", "B"], "Components")
     assert (caught.value.field, caught.value.message) == ("Components", "Components: unknown component 'B'; known: A")

@@ -50,10 +50,10 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
     else:
         target, _ = readable_course(db, actor, target_ref, "manage_content")
     if target.id == source.id:
-        raise InvalidInput("source_course", "a course cannot be copied into itself")
+        raise InvalidInput("source", "a course cannot be copied into itself")
     unknown = sorted(set(picked or {}) - ITEM_TYPES - {"file", "folder"})
     if unknown:
-        raise InvalidInput("select", f"unknown content types to select: {', '.join(unknown)}")
+        raise InvalidInput("picked", f"unknown content types to pick: {', '.join(unknown)}")
     payload = {"source_course_id": source.id, "target_course_id": target.id, "selection": sorted(selection),
                "picked": {k: sorted({int(i) for i in v}) for k, v in (picked or {}).items()}
                if picked is not None else None, **(extra or {})}

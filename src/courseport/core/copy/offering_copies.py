@@ -1,6 +1,7 @@
 """Copy jobs into an offering (D2L's face): queue a copy of a source course into a target with the
 one copy engine, and find such a job again by its token. The caller says what to copy as a
-selection (core/copy/components.py); errors name core's fields, `source` for the source course.
+selection (core/copy/components.py). A source that does not exist is NotFound("source course"),
+apart from a target that does not exist (NotFound("course")): faces answer them differently.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from courseport.core.courses import courses
 from courseport.core.identity.permissions import require
 from courseport.core.jobs import job_callbacks
 from courseport.core.jobs.job_callbacks import Callback
-from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.errors import NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.schema import Course, Job, User
 
@@ -32,7 +33,7 @@ def queue_offering_copy(db: Session, actor: User, target_id: int, source_id: int
     try:
         courses.resolve_course(db, source_id)
     except NotFound:
-        raise InvalidInput("source", "source: no such course") from None
+        raise NotFound("source course") from None
     job = copying.queue_copy(db, actor, source_id, target.id, selection)
     if callback is not None:
         job_callbacks.attach(db, job, callback(job))

@@ -16,7 +16,13 @@ from courseport.dialects.canvas.content_migration_json import (
     render_issue,
     render_migration,
 )
-from courseport.dialects.canvas.copy_components import COPY_KEYS, SELECT, SELECT_KEYS, copy_all_types
+from courseport.dialects.canvas.copy_components import (
+    COPY_KEYS,
+    SELECT,
+    SELECT_KEYS,
+    canvas_copy_fields,
+    copy_all_types,
+)
 from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool, to_int
 
 
@@ -78,7 +84,7 @@ def create_migration(call: Call, course_id: str) -> dict:
         raise InvalidInput("settings[source_course_id]", "settings[source_course_id] is required")
     selection, picked = _choice(call)
     hold = bool(call.bool("selective_import", False)) and picked is None and call.raw("copy") is None
-    with call.write() as (db, me):
+    with canvas_copy_fields(), call.write() as (db, me):
         job = copying.queue_copy(db, me, source, course_id, selection, picked=picked)
         if hold:
             content_migrations.hold_for_selection(db, job)

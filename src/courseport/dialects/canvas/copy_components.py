@@ -10,9 +10,12 @@ read TYPES and mean the same by the same type.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from courseport.core.copy import components
+from courseport.core.kit.errors import InvalidInput
 
 
 class CanvasType(NamedTuple):
@@ -68,3 +71,14 @@ def copy_all_types(flag: str) -> frozenset[str] | None:
     """The item types copy[all_<type>] takes; None when Canvas has no such flag."""
     whole = COPY_ALL.get(flag)
     return None if whole is None else components.types_of(whole)
+
+
+@contextmanager
+def canvas_copy_fields() -> Iterator[None]:
+    """Core names the copy's source `source`; Canvas's copy errors name it `source_course`."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field != "source":
+            raise
+        raise InvalidInput("source_course", exc.message) from None

@@ -7,7 +7,7 @@ from typing import cast
 from courseport.core.copy import content_migrations, copying
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.content_migration_json import render_course_copy
-from courseport.dialects.canvas.copy_components import course_copy_selection
+from courseport.dialects.canvas.copy_components import canvas_copy_fields, course_copy_selection
 from courseport.dialects.canvas.protocol import Call, get, post
 
 
@@ -17,7 +17,7 @@ def copy_course(call: Call, course_id: str) -> dict:
     if not source:
         raise InvalidInput("source_course", "source_course is required")
     selection = course_copy_selection(call.list("only[]"), call.list("except[]"))
-    with call.write() as (db, me):
+    with canvas_copy_fields(), call.write() as (db, me):
         job = copying.queue_copy(db, me, source, course_id, selection)
     call.services.jobs.notify()
     return render_course_copy(job, cast(int, job.context_id))  # queue_copy sets the target course

@@ -14,7 +14,7 @@ from litestar import Response
 
 from courseport.core.copy import components, offering_copies
 from courseport.core.jobs.job_callbacks import Callback
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.outbound import OutboundPolicy, check_url
 from courseport.dialects.d2l.job_json import COPY_STATES, copy_status, render_copy_complete
 from courseport.dialects.d2l.protocol import (
@@ -45,8 +45,6 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "SelfAssessments": ("self_assessments",), "Surveys": ("surveys",), "ToolNames": ("tool_names",),
     "Widgets": ("widgets",),
 }
-# Core's fields in copy errors, as Valence names them, with its sentence for each.
-_FIELDS = {"source": ("SourceOrgUnitId", "Source org unit not found.")}
 SPEC = {"SourceOrgUnitId": (D2LID, True), "Components": (OPTIONAL_STRINGS, False),
         "CallbackUrl": (OPTIONAL_STRING, False)}
 
@@ -66,14 +64,14 @@ def _selection(names: list[str] | None) -> frozenset[str]:
 
 
 @contextmanager
-def _valence_fields() -> Iterator[None]:
-    """Core names the copy's fields its own way (`source`); the client sent Valence's names."""
+def _source_as_input() -> Iterator[None]:
+    """Valence answers a source that does not exist as a bad SourceOrgUnitId (400), not a 404."""
     try:
         yield
-    except InvalidInput as exc:
-        if exc.field not in _FIELDS:
+    except NotFound as exc:
+        if exc.what != "source course":
             raise
-        raise InvalidInput(*_FIELDS[exc.field]) from None
+        raise InvalidInput("SourceOrgUnitId", "Source org unit not found.") from None
 
 
 @post(BASE, opt=SINCE, status_code=202)
@@ -83,7 +81,7 @@ def create_copy_job(call: Call, version: str, org_unit_id: str) -> Response:
     policy = OutboundPolicy(allow=call.services.settings.outbound_allow)
     callback = _callback(call, check_url(f["CallbackUrl"], "CallbackUrl", policy)) if f["CallbackUrl"] else None
     selection = _selection(f["Components"])
-    with _valence_fields(), call.write() as (db, me):
+    with _source_as_input(), call.write() as (db, me):
         job = offering_copies.queue_offering_copy(db, me, target_id, f["SourceOrgUnitId"], selection, callback)
         token = str(job.id)
     call.services.jobs.notify()
