@@ -69,7 +69,7 @@ def test_unknown_courses_versions_and_files(world, golf):
             assets.asset_file(db, world.admin, "golf", None, "nothing.txt")
         with pytest.raises(InvalidInput) as caught:
             assets.asset_file(db, world.admin, "golf", None, "../index.html")
-        assert caught.value.field == "relativePath"
+        assert caught.value.field == "relative_path"
 
 
 def test_only_application_administrators_manage_assets(world, golf):

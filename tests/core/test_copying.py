@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from courseport.core.content import content
-from courseport.core.content.content import selection
 from courseport.core.content.folders import folder_at_path
 from courseport.core.copy import copy_tables, copying
+from courseport.core.copy.components import selection
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.schema import Blob, ContentItem, ContentLink, File, Folder, Job, JobClaim, User
 
-EVERYTHING = selection("canvas")
+EVERYTHING = selection()
 
 
 def _file(db, course, name, path="course files/docs"):
@@ -162,7 +162,7 @@ def test_target_pages_keep_their_urls_and_front_page(world, courses):
 
 def test_selection_skips_and_names_module_items_whose_target_is_excluded(world, courses):
     source, target, teacher, ids = courses
-    job = _copy(world, teacher, source, target, selection("canvas", exclude=["wiki_pages", "files"]))
+    job = _copy(world, teacher, source, target, selection(exclude=["pages", "files"]))
     assert job.state == "completed"
     with world.tx() as db:
         guide_item = db.scalar(select(ContentItem.id).where(ContentItem.course_id == source.id,
@@ -182,7 +182,7 @@ def test_selection_skips_and_names_module_items_whose_target_is_excluded(world, 
 
 def test_quizzes_alone_bring_their_assignment_and_group(world, courses):
     source, target, teacher, _ = courses
-    job = _copy(world, teacher, source, target, selection("canvas", only=["quizzes"]))
+    job = _copy(world, teacher, source, target, selection(["quizzes", "questions"]))
     assert job.result["copied"] == {"assignment": 1, "assignment_group": 1, "quiz": 1, "quiz_question": 1}
     got = _items(world, target.id)
     assert got[("quiz", "Quiz 1")].ref_id == got[("assignment", "Quiz 1")].id

@@ -8,7 +8,7 @@ import pytest
 
 from courseport.core.kit.safe_xml import BadXml
 from courseport.core.kit.safe_zip import SafeZip
-from courseport.core.packages.packages import PackageError, parse_media, parse_package
+from courseport.core.packages.packages import MediaDetails, PackageError, parse_media, parse_package
 from tests import package_builders as pb
 
 
@@ -131,8 +131,7 @@ def test_entities_are_refused(manifest):
 
 
 def test_media_file_course():
-    parsed = parse_media("talk.mp4", "talk.mp4", {"title": "A talk", "estimatedDuration": 90,
-                                                   "contentLanguage": "en"})
+    parsed = parse_media("talk.mp4", "talk.mp4", MediaDetails(title="A talk", duration_seconds=90, language="en"))
     assert (parsed.learning_standard, parsed.title, parsed.launch, parsed.languages) == \
         ("UNKNOWN", "A talk", "talk.mp4", ["en"])
     assert parsed.metadata["duration"] == "PT90S"

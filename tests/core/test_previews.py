@@ -36,7 +36,7 @@ def test_link_carries_the_request_and_expires_after_expiry():
     token = previews.create_launch_link(SECRET, course, version, LaunchRequest(
         expiry=60, redirect_on_exit_url="https://lms.example/done", tracking=False, start_sco="two",
         culture="de-DE", css_url="https://cdn.example/p.css",
-        additional_values=[("learnerId", "ada"), ("learnerName", "Ada")]), now=NOW)
+        learner_id="ada", learner_name="Ada"), now=NOW)
     grant = previews.read_grant(SECRET, "link", token, now=NOW + 60)
     assert grant == previews.LaunchGrant(
         course_id=7, version_id=3, expires_at=NOW + 60, tracking=False, exit="https://lms.example/done",
@@ -64,8 +64,8 @@ def test_exit_follows_scorm_clouds_keywords(redirect, exit):
 
 @pytest.mark.parametrize(("request_", "field"), [
     (LaunchRequest(expiry=9), "expiry"), (LaunchRequest(expiry=301), "expiry"),
-    (LaunchRequest(css_url="file:///etc/passwd"), "cssUrl"), (LaunchRequest(culture="en US"), "culture"),
-    (LaunchRequest(start_sco="folder"), "startSco"), (LaunchRequest(start_sco="nope"), "startSco")])
+    (LaunchRequest(css_url="file:///etc/passwd"), "css_url"), (LaunchRequest(culture="en US"), "culture"),
+    (LaunchRequest(start_sco="folder"), "start_sco"), (LaunchRequest(start_sco="nope"), "start_sco")])
 def test_bad_requests_name_the_field(request_, field):
     course, version = _version()
     with pytest.raises(InvalidInput) as caught:

@@ -112,3 +112,11 @@ def test_a_failed_copy_reports_failed_and_leaves_the_target_empty(world, setup, 
         r = c.get(f"/api/v1/courses/{target.id}/course_copy/{copy_id}")
     assert (r.json()["workflow_state"], r.json()["progress"]) == ("failed", 0)
     assert _types(world, target.id) == {}
+
+
+def test_a_copy_into_itself_names_source_course(world, setup):
+    source, _, token, _ = setup
+    with world.client(token) as c:
+        r = c.post(f"/api/v1/courses/{source.id}/course_copy", data={"source_course": str(source.id)})
+    assert (r.status_code, r.json()) == (400, {"errors": [{"field": "source_course",
+                                                           "message": "a course cannot be copied into itself"}]})

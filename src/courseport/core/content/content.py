@@ -1,9 +1,9 @@
-"""The one content model: item types, the vendor component table, and item writes with tracking.
+"""The one content model: item types and item writes with tracking.
 
 Every content type of every dialect is a row of `content_items` with a `type` from ITEM_TYPES.
-COMPONENTS is the only table that says which vendor component names (Canvas `only[]`/`except[]`,
-Blackboard `copy` flags, D2L COURSECOMPONENT_T) select which item types; "@settings" and "@files"
-stand for course settings and the course's files and folders, which live outside content_items.
+A copy selects item types, plus "@settings" and "@files" for course settings and the course's files
+and folders, which live outside content_items (ALL_SELECTABLE); which component names select which
+of them is the one table of core/copy/components.py.
 """
 
 from __future__ import annotations
@@ -30,38 +30,6 @@ ITEM_TYPES = frozenset({
     "competency", "form", "navbar", "widget", "homepage", "self_assessment", "intelligent_agent", "tool_name",
 })
 SETTINGS, FILES = "@settings", "@files"
-_ASSESS = {"quiz", "quiz_question", "question_bank"}
-COMPONENTS: dict[str, dict[str, frozenset[str]]] = {k: {n: frozenset(t) for n, t in v.items()} for k, v in {
-    "canvas": {
-        "course_settings": {SETTINGS}, "assignments": {"assignment_group", "assignment", "rubric"},
-        "external_tools": {"external_tool"}, "files": {FILES}, "topics": {"discussion_topic", "announcement"},
-        "calendar_events": {"calendar_event"}, "quizzes": _ASSESS, "wiki_pages": {"page"},
-        "modules": {"module", "module_item"}, "outcomes": {"outcome"},
-    },
-    "blackboard": {
-        "adaptiveReleaseRules": {"release_rule"}, "announcements": {"announcement"},
-        "assessments": _ASSESS | {"survey"}, "blogs": {"blog"}, "calendar": {"calendar_event"},
-        "contacts": {"contact"}, "contentAlignments": {"outcome"},
-        "contentAreas": {"content_area", "module", "module_item", "page", "link", FILES},
-        "discussions": {"discussion_topic"}, "glossary": {"glossary_entry"},
-        "gradebook": {"assignment_group", "assignment"}, "groupSettings": {"group_set"},
-        "journals": {"journal"}, "retentionRules": {"retention_rule"}, "rubrics": {"rubric"},
-        "settings": {SETTINGS}, "tasks": {"task"}, "wikis": {"wiki"},
-    },
-    "d2l": {
-        "AttendanceRegisters": {"attendance_register"}, "Classlists": set(), "Checklists": {"checklist"},
-        "Competencies": {"competency", "outcome"}, "Content": {"module", "module_item", "page"},
-        "CourseFiles": {FILES}, "Discussions": {"discussion_topic"}, "DisplaySettings": {SETTINGS},
-        "Dropbox": {"assignment"}, "Faq": {"faq"}, "Forms": {"form"}, "Glossary": {"glossary_entry"},
-        "Grades": {"assignment_group", "assignment"}, "GradesSettings": {SETTINGS}, "Groups": {"group_set"},
-        "Homepages": {"homepage"}, "IntelligentAgents": {"intelligent_agent"}, "Links": {"link"},
-        "LtiLink": {"external_tool"}, "LtiTP": {"external_tool"}, "Navbars": {"navbar"},
-        "News": {"announcement"}, "QuestionLibrary": {"question_bank", "quiz_question"},
-        "Quizzes": {"quiz", "quiz_question"}, "ReleaseConditions": {"release_rule"}, "Rubrics": {"rubric"},
-        "Schedule": {"calendar_event"}, "SelfAssessments": {"self_assessment"}, "Surveys": {"survey"},
-        "ToolNames": {"tool_name"}, "Widgets": {"widget"},
-    },
-}.items()}
 ALL_SELECTABLE = frozenset(ITEM_TYPES | {SETTINGS, FILES})
 
 # Fields whose edits are tracked, and the restriction class (blueprint locks) each belongs to.
@@ -79,25 +47,6 @@ EDIT_CHECKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
 def register_edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> None:
     if check not in EDIT_CHECKS:
         EDIT_CHECKS.append(check)
-
-
-def selection(vendor: str, only: Iterable[str] | None = None, exclude: Iterable[str] | None = None,
-              *, field: str = "components") -> frozenset[str]:
-    """The item types (plus @settings/@files) that vendor component names select; None = everything."""
-    table = COMPONENTS[vendor]
-
-    def types_of(names: Iterable[str]) -> set[str]:
-        out: set[str] = set()
-        for name in names:
-            if name not in table:
-                raise InvalidInput(field, f"{field}: unknown component {name!r}; known: {', '.join(table)}")
-            out |= table[name]
-        return out
-
-    chosen = set(ALL_SELECTABLE) if only is None else types_of(only)
-    if exclude:
-        chosen -= types_of(exclude)
-    return frozenset(chosen)
 
 
 def field_hash(value: Any) -> str:

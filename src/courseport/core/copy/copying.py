@@ -38,7 +38,7 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
                new_course: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Job:
     """Check rights and write the copy job (in the caller's transaction).
 
-    `selection` is what `content.selection(...)` returns (types copied whole); `picked` adds chosen
+    `selection` is what `components.selection(...)` returns (types copied whole); `picked` adds chosen
     source ids per item type ("file" and "folder" for files), each with what it needs; no target
     means a new course in the source's account made from `new_course` fields. `extra` is kept on
     the job for the dialect that renders it.
@@ -50,10 +50,10 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
     else:
         target, _ = readable_course(db, actor, target_ref, "manage_content")
     if target.id == source.id:
-        raise InvalidInput("source_course", "a course cannot be copied into itself")
+        raise InvalidInput("source", "a course cannot be copied into itself")
     unknown = sorted(set(picked or {}) - ITEM_TYPES - {"file", "folder"})
     if unknown:
-        raise InvalidInput("select", f"unknown content types to select: {', '.join(unknown)}")
+        raise InvalidInput("picked", f"unknown content types to pick: {', '.join(unknown)}")
     payload = {"source_course_id": source.id, "target_course_id": target.id, "selection": sorted(selection),
                "picked": {k: sorted({int(i) for i in v}) for k, v in (picked or {}).items()}
                if picked is not None else None, **(extra or {})}

@@ -1,5 +1,7 @@
-"""D2L course copy jobs: queue a copy of a source offering into a target with the one copy engine,
-selecting components from the one component table, and report on the job by its token.
+"""Copy jobs into an offering (D2L's face): queue a copy of a source course into a target with the
+one copy engine, and find such a job again by its token. The caller says what to copy as a
+selection (core/copy/components.py). A source that does not exist is NotFound("source course"),
+apart from a target that does not exist (NotFound("course")): faces answer them differently.
 """
 
 from __future__ import annotations
@@ -8,13 +10,12 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from courseport.core.content import content
 from courseport.core.copy import copying
 from courseport.core.courses import courses
 from courseport.core.identity.permissions import require
 from courseport.core.jobs import job_callbacks
 from courseport.core.jobs.job_callbacks import Callback
-from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.errors import NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.schema import Course, Job, User
 
@@ -25,18 +26,15 @@ def _target(db: Session, actor: User, target_id: int) -> Course:
     return target
 
 
-def queue_offering_copy(db: Session, actor: User, target_id: int, source_id: int, components: list[str] | None,
+def queue_offering_copy(db: Session, actor: User, target_id: int, source_id: int, selection: frozenset[str],
                         callback: Callable[[Job], Callback] | None = None) -> Job:
-    """The copy job (Components None: everything); with `callback`, its completion callback too."""
+    """The copy job of `selection` (components.selection()); with `callback`, its completion callback too."""
     target = _target(db, actor, target_id)
-    if components is not None and not components:
-        raise InvalidInput("Components", "Components must name at least one component, or be null for all.")
-    selection = content.selection("d2l", components, field="Components")
     try:
         courses.resolve_course(db, source_id)
     except NotFound:
-        raise InvalidInput("SourceOrgUnitId", "Source org unit not found.") from None
-    job = copying.queue_copy(db, actor, source_id, target.id, selection, extra={"components": components})
+        raise NotFound("source course") from None
+    job = copying.queue_copy(db, actor, source_id, target.id, selection)
     if callback is not None:
         job_callbacks.attach(db, job, callback(job))
     return job

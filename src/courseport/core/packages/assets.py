@@ -1,7 +1,7 @@
 """Assets: files added to (or replaced in) an imported course version after its import.
 
 An asset is a package file like any other (`package_files`), so the player serves it at its
-`destination` path. Course-level calls act on the newest version. `updateAssetPolicy` says whether
+`destination` path. Course-level calls act on the newest version. The update policy says whether
 the destination may (`lax`), must not (`reject`) or must (`strict`) already hold a file. Bytes are
 fetched or uploaded into the blob store between two short transactions (a check, then the write),
 so no transaction waits on the network and a refused or failed transfer records nothing (its bytes,
@@ -68,7 +68,7 @@ def check_target(db: Session, actor: User, course_id: str, version: int | None, 
     """Refuse early (rights, course, version, policy, destination) before any bytes move."""
     policy = policy or DEFAULT_POLICY
     if policy not in POLICIES:
-        raise InvalidInput("updateAssetPolicy", "updateAssetPolicy must be reject, strict or lax")
+        raise InvalidInput("update_policy", "update_policy must be reject, strict or lax")
     where = AssetTarget(course_id, version, None if destination is None else clean_destination(destination), policy)
     _existing(db, actor, where)
     return where
@@ -80,15 +80,15 @@ def _existing(db: Session, actor: User, where: AssetTarget) -> tuple[PackageVers
         return version, None
     existing = _file(db, version, where.destination)
     if where.policy == "reject" and existing is not None:
-        raise InvalidInput("updateAssetPolicy", f"'{where.destination}' already exists and the policy is reject")
+        raise InvalidInput("update_policy", f"'{where.destination}' already exists and the policy is reject")
     if where.policy == "strict" and existing is None:
-        raise InvalidInput("updateAssetPolicy", f"'{where.destination}' does not exist and the policy is strict")
+        raise InvalidInput("update_policy", f"'{where.destination}' does not exist and the policy is strict")
     return version, existing
 
 
 def fetch_asset(blobs: BlobStore, policy: outbound.OutboundPolicy, fetch_url: str | None) -> StoredBlob:
-    """The bytes at `fetchUrl`, through the SSRF guard, into the blob store."""
-    outbound.check_url(fetch_url, "fetchUrl", policy)
+    """The bytes at `fetch_url`, through the SSRF guard, into the blob store."""
+    outbound.check_url(fetch_url, "fetch_url", policy)
     writer = blobs.open_writer(policy.max_bytes)
     try:
         outbound.fetch(cast(str, fetch_url), policy, writer)  # check_url refused None
@@ -121,9 +121,9 @@ def _file(db: Session, version: PackageVersion, path: str) -> PackageFile | None
 
 
 def asset_file(db: Session, actor: User, course_id: str, version: int | None, relative_path: str | None) -> PackageFile:
-    """The file at `relativePath` in the version (an asset or a file of the package)."""
+    """The file at `relative_path` in the version (an asset or a file of the package)."""
     _, row = packaged_version(db, actor, course_id, version)
-    found = _file(db, row, clean_destination(relative_path, "relativePath"))
+    found = _file(db, row, clean_destination(relative_path, "relative_path"))
     if found is None:
         raise NotFound("asset", f"No file at '{relative_path}' in course '{course_id}'")
     return found

@@ -1,13 +1,13 @@
 """Package import jobs: upload (bytes already streamed to the blob store), fetch (a URL, fetched
 by the job through core/kit/outbound.py) and reference (a media URL, nothing stored).
 
-The request checks what it can (credentials, courseId, mayCreateNewVersion, tags, postbackUrl)
+The request checks what it can (credentials, course id, may_create_new_version, tags, postback URL)
 and writes the job, and its pin on the uploaded package, in its transaction. The job unpacks the
 package entry by entry into blobs (never whole in memory), pinning each to the job as it goes,
 parses its manifest, then writes the course, version, files and tags in one transaction: a failure
 leaves no course, no version, no rows. Nothing here deletes bytes: once the job has ended, its pins
 no longer count and the collector (core/kit/blob_lifecycle.py) removes what no row refers to.
-With a `postbackUrl`, the job carries the dialect's callback (core.job_callbacks): when it ends,
+With a postback URL, the job carries the dialect's callback (core.job_callbacks): when it ends,
 a delivery job of its own posts the outcome; the import never waits for the receiver.
 """
 
@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
 
@@ -38,7 +38,7 @@ from courseport.core.kit.blob_lifecycle import JobPins, pin, pin_now, record_blo
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.safe_zip import ArchiveSource, SafeZip, ZipLimits, is_zip, member_path
-from courseport.core.packages.packages import ParsedPackage, media_type, parse_media, parse_package
+from courseport.core.packages.packages import MediaDetails, ParsedPackage, media_type, parse_media, parse_package
 from courseport.core.packages.scorm_courses import CourseView, find_course, require_app_admin, tags_of
 from courseport.core.packages.tags import add_tags, clean_tags
 from courseport.db import transaction
@@ -80,20 +80,22 @@ def check_import(db: Session, actor: User, options: ImportOptions) -> None:
     require_app_admin(db, actor)
     course_id = options.course_id
     if not course_id or not course_id.strip():
-        raise InvalidInput("courseId", "courseId is required")
+        raise InvalidInput("course_id", "course_id is required")
     if len(course_id) > MAX_COURSE_ID or "/" in course_id or "\\" in course_id:
-        raise InvalidInput("courseId", f"courseId must be at most {MAX_COURSE_ID} characters, without slashes")
+        raise InvalidInput("course_id", f"course_id must be at most {MAX_COURSE_ID} characters, without slashes")
     clean_tags(list(options.tags))
     if options.postback_url:
-        outbound.check_url(options.postback_url, "postbackUrl", outbound.OutboundPolicy(allow=options.allow))
+        outbound.check_url(options.postback_url, "postback_url", outbound.OutboundPolicy(allow=options.allow))
     if not options.may_create_new_version and find_course(db, course_id) is not None:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")
 
 
-def _queue(db: Session, actor: User, options: ImportOptions, source: dict[str, Any], media: dict | None) -> Job:
+def _queue(db: Session, actor: User, options: ImportOptions, source: dict[str, Any],
+           media: MediaDetails | None) -> Job:
     check_import(db, actor, options)
     payload = {"course_id": options.course_id, "may_create_new_version": options.may_create_new_version,
-               "tags": clean_tags(list(options.tags)), "source": source, "media": media or {}, "user_id": actor.id}
+               "tags": clean_tags(list(options.tags)), "source": source, "media": asdict(media or MediaDetails()),
+               "user_id": actor.id}
     job = jobs.enqueue(db, KIND, payload, user_id=actor.id)
     pin(db, job.id, [source.get("sha256")])  # the package stays until the job has ended
     if options.postback_url and options.postback is not None:
@@ -102,23 +104,23 @@ def _queue(db: Session, actor: User, options: ImportOptions, source: dict[str, A
 
 
 def queue_upload(db: Session, actor: User, options: ImportOptions, stored: StoredBlob, filename: str | None,
-                 content_type: str | None, media: dict | None = None) -> Job:
+                 content_type: str | None, media: MediaDetails | None = None) -> Job:
     source = {"kind": "upload", "sha256": stored.sha256, "size": stored.size, "filename": filename or "package",
               "content_type": content_type}
     return _queue(db, actor, options, source, media)
 
 
 def queue_fetch(db: Session, actor: User, options: ImportOptions, url: str | None, content_type: str | None,
-                media: dict | None = None) -> Job:
+                media: MediaDetails | None = None) -> Job:
     outbound.check_url(url, "url", outbound.OutboundPolicy(allow=options.allow))
     return _queue(db, actor, options, {"kind": "fetch", "url": url, "content_type": content_type}, media)
 
 
 def queue_reference(db: Session, actor: User, options: ImportOptions, url: str | None, content_type: str | None,
-                    media: dict | None = None) -> Job:
+                    media: MediaDetails | None = None) -> Job:
     outbound.check_url(url or "", "url")
     if media_type(urlparse(cast(str, url)).path, content_type) is None:  # check_url refused None
-        raise InvalidInput("contentType", f"a referenced file must be a media file, not {content_type!r}")
+        raise InvalidInput("content_type", f"a referenced file must be a media file, not {content_type!r}")
     return _queue(db, actor, options, {"kind": "reference", "url": url, "content_type": content_type}, media)
 
 
@@ -154,7 +156,7 @@ def run_package_import(ctx: jobs.JobContext) -> dict:
 
 
 def _import(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore) -> dict:
-    source, media = ctx.payload["source"], ctx.payload["media"]
+    source, media = ctx.payload["source"], MediaDetails.of(ctx.payload["media"])
     files: list[StoredFile]
     if source["kind"] == "reference":
         parsed, files = parse_media(urlparse(source["url"]).path or "media", source["url"], media), []
@@ -206,7 +208,7 @@ def _limits(settings: Settings) -> ZipLimits:
 
 
 def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict,
-            media: dict) -> tuple[ParsedPackage, list[StoredFile]]:
+            media: MediaDetails) -> tuple[ParsedPackage, list[StoredFile]]:
     with local_copy(blobs, source["sha256"]) as path, open(path, "rb") as fh:
         if is_zip(fh.read(4)):
             archive = SafeZip(fh, _limits(settings))

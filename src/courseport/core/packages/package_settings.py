@@ -70,7 +70,7 @@ class EffectiveSetting:
     explicit: str | None  # the value set at the level asked about, if any
 
 
-def _definition(setting_id: str, field: str = "settingId") -> SettingDefinition:
+def _definition(setting_id: str, field: str = "setting_id") -> SettingDefinition:
     definition = CATALOGUE.get(setting_id)
     if definition is None:
         raise InvalidInput(field, f"'{setting_id}' is not a known setting")

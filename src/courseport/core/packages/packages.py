@@ -180,14 +180,27 @@ def media_type(filename: str, declared: str | None = None) -> str | None:
     return declared if declared in MEDIA_TYPES.values() else None
 
 
-def parse_media(filename: str, href: str, details: dict[str, Any]) -> ParsedPackage:
-    """A course of one media file (uploaded, fetched, or referenced by URL); `details` is the
-    client's media metadata: title, description, contentLanguage, estimatedDuration (seconds)."""
-    title = details.get("title") or posixpath.splitext(posixpath.basename(filename))[0] or "Media"
-    language = details.get("contentLanguage")
-    duration = details.get("estimatedDuration")
+@dataclass(frozen=True)
+class MediaDetails:
+    """What the client says of a single media file, each part optional and taken as sent."""
+
+    title: Any = None
+    description: Any = None
+    language: Any = None
+    duration_seconds: Any = None  # counted only when a whole number of seconds
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> MediaDetails:
+        """From a job's payload (`asdict` of one); names it does not know are dropped."""
+        return cls(**{k: v for k, v in stored.items() if k in cls.__dataclass_fields__})
+
+
+def parse_media(filename: str, href: str, details: MediaDetails) -> ParsedPackage:
+    """A course of one media file (uploaded, fetched, or referenced by URL), described by `details`."""
+    title = details.title or posixpath.splitext(posixpath.basename(filename))[0] or "Media"
+    language, duration = details.language, details.duration_seconds
     metadata: dict[str, Any] = {
-        "title": title, "description": details.get("description"), "keywords": [],
+        "title": title, "description": details.description, "keywords": [],
         "duration": f"PT{int(duration)}S" if isinstance(duration, int) and duration >= 0 else None}
     tree = activity(posixpath.basename(filename) or href, "SCO", title, href=href)
     return ParsedPackage(MEDIA_STANDARD, title, tree, metadata, [language] if language else [])

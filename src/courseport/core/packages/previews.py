@@ -13,7 +13,7 @@ import posixpath
 import re
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -39,7 +39,7 @@ RUNTIME_EVENTS = ("initialize", "commit", "terminate")
 
 @dataclass(frozen=True)
 class LaunchRequest:
-    """The LaunchLinkRequestSchema fields a preview honours, as the caller sent them."""
+    """What a preview launch honours of the caller's request (SCORM Cloud's LaunchLinkRequestSchema)."""
 
     expiry: int | None = None
     redirect_on_exit_url: str | None = None
@@ -47,7 +47,8 @@ class LaunchRequest:
     start_sco: str | None = None
     culture: str | None = None
     css_url: str | None = None
-    additional_values: list[tuple[str, str]] = field(default_factory=list)
+    learner_id: str | None = None  # who the preview tracks; None: PREVIEW_LEARNER
+    learner_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,18 +122,16 @@ def create_launch_link(secret: bytes, course: Course, version: PackageVersion, r
     if not EXPIRY_RANGE[0] <= expiry <= EXPIRY_RANGE[1]:
         raise InvalidInput("expiry", f"expiry must be between {EXPIRY_RANGE[0]} and {EXPIRY_RANGE[1]} seconds")
     if request.css_url and not _is_web_url(request.css_url):
-        raise InvalidInput("cssUrl", "cssUrl must be an absolute http or https URL")
+        raise InvalidInput("css_url", "css_url must be an absolute http or https URL")
     if request.culture and not _CULTURE.match(request.culture):
         raise InvalidInput("culture", "culture must be a language code such as en-US")
     if request.start_sco and all(sco.id != request.start_sco for sco in launchable_scos(version)):
-        raise InvalidInput("startSco", f"the course has no SCO '{request.start_sco}'")
-    extra = dict(request.additional_values)
+        raise InvalidInput("start_sco", f"the course has no SCO '{request.start_sco}'")
     grant = LaunchGrant(
         course_id=course.id, version_id=version.id, expires_at=int((now or time.time()) + expiry),
         tracking=True if request.tracking is None else request.tracking, exit=_exit(request.redirect_on_exit_url),
-        learner_id=extra.get("learnerId") or PREVIEW_LEARNER[0], learner_name=extra.get("learnerName")
-        or PREVIEW_LEARNER[1], css_url=request.css_url or None, start_sco=request.start_sco or None,
-        culture=request.culture or None,
+        learner_id=request.learner_id or PREVIEW_LEARNER[0], learner_name=request.learner_name or PREVIEW_LEARNER[1],
+        css_url=request.css_url or None, start_sco=request.start_sco or None, culture=request.culture or None,
     )
     return sign_grant(secret, "link", grant)
 

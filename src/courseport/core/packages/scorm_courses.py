@@ -1,4 +1,4 @@
-"""Packaged courses (SCORM Cloud courses): find by courseId, list with filters, get, retitle,
+"""Packaged courses (SCORM Cloud courses): find by their course id, list with filters, get, retitle,
 delete with everything connected, versions (deleting the last one deletes the course), and the
 package of a version as a zip streamed from its files.
 
@@ -42,8 +42,8 @@ class CourseFilters:
     order_by: str = "creation_date_asc"
 
     def check(self) -> CourseFilters:
-        for name, value, allowed in (("datetimeFilter", self.datetime_filter, DATETIME_FILTERS),
-                                     ("filterBy", self.filter_by, FILTER_BY), ("orderBy", self.order_by, ORDER_BY)):
+        for name, value, allowed in (("datetime_filter", self.datetime_filter, DATETIME_FILTERS),
+                                     ("filter_by", self.filter_by, FILTER_BY), ("order_by", self.order_by, ORDER_BY)):
             if value not in allowed:
                 raise InvalidInput(name, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
         return self

@@ -1,8 +1,9 @@
 """Learn course copy: `POST .../courses/{courseId}/copy` with a targetCourse and the `copy` options.
 
-Every `copy` flag is a component name of the one table in core/content/content.py; `discussions` takes
-None|ForumsAndStarterPosts|ForumsOnly and `settings` is a group of flags that selects the course
-settings when any of them is true. No `copy` object means an exact copy (everything).
+Every `copy` flag names core components (core/copy/components.py) through COPY_FLAGS, Learn's one
+table of them; `discussions` takes None|ForumsAndStarterPosts|ForumsOnly and `settings` is a group
+of flags that selects the course settings when any of them is true. No `copy` object means an exact
+copy (everything).
 """
 
 from __future__ import annotations
@@ -11,11 +12,21 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.content import content
+from courseport.core.copy import components
 from courseport.core.courses import course_records
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.blackboard.protocol import PREFIX, Call, id_ref, learn_id, on_versions, post
 
+# Learn's copy flags and the core components each takes.
+COPY_FLAGS: dict[str, tuple[str, ...]] = {
+    "adaptiveReleaseRules": ("release_rules",), "announcements": ("announcements",),
+    "assessments": ("quizzes", "questions", "question_banks", "surveys"), "blogs": ("blogs",),
+    "calendar": ("calendar_events",), "contacts": ("contacts",), "contentAlignments": ("outcomes",),
+    "contentAreas": ("content_areas", "modules", "pages", "links", "files"), "discussions": ("discussions",),
+    "glossary": ("glossary",), "gradebook": ("assignment_groups", "assignments"), "groupSettings": ("group_sets",),
+    "journals": ("journals",), "retentionRules": ("retention_rules",), "rubrics": ("rubrics",),
+    "settings": ("settings",), "tasks": ("tasks",), "wikis": ("wikis",),
+}
 DISCUSSION_CHOICES = ("None", "ForumsAndStarterPosts", "ForumsOnly")
 SETTINGS_FLAGS = ("availability", "bannerImage", "duration", "enrollmentOptions", "guestAccess", "languagePack",
                   "navigationSettings", "observerAccess")
@@ -45,7 +56,7 @@ def copy_components(options: Any) -> list[str] | None:
             on = value != "None"
         elif name == "settings":
             on = any([flag(v, f"copy.settings.{k}") for k, v in _settings_flags(value).items()])
-        elif name in content.COMPONENTS["blackboard"]:
+        elif name in COPY_FLAGS:
             on = flag(value, f"copy.{name}")
         else:
             raise InvalidInput(f"copy.{name}", f"copy.{name} is not a copy option")
@@ -78,8 +89,8 @@ def target_course(body: Any) -> tuple[tuple[str, str | int] | None, str | None]:
 
 def copy_course(call: Call, course_id: str) -> Response:
     existing, new_id = target_course(call.body)
-    components = copy_components(call.body.get("copy"))
-    selection = content.selection("blackboard", components, field="copy")
+    chosen = copy_components(call.body.get("copy"))
+    selection = components.selection(None if chosen is None else components.named(COPY_FLAGS, chosen, "copy"))
     with call.write() as (db, me):
         job = course_records.queue_record_copy(db, me, id_ref(course_id), existing, new_id, selection)
     call.services.jobs.notify()

@@ -7,9 +7,7 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.content import content
-from courseport.core.content.content import FILES, SETTINGS
-from courseport.core.copy import content_migrations, copying
+from courseport.core.copy import components, content_migrations, copying
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.paging import window_of
 from courseport.dialects.canvas.content_migration_json import (
@@ -18,24 +16,14 @@ from courseport.dialects.canvas.content_migration_json import (
     render_issue,
     render_migration,
 )
+from courseport.dialects.canvas.copy_components import (
+    COPY_KEYS,
+    SELECT,
+    SELECT_KEYS,
+    canvas_copy_fields,
+    copy_all_types,
+)
 from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool, to_int
-
-# select[...] keys (Canvas's names) and the item types whose ids they carry.
-SELECT_KEYS = {"folders": "folder", "files": "file", "attachments": "file", "quizzes": "quiz",
-               "assignments": "assignment", "announcements": "announcement", "calendar_events": "calendar_event",
-               "discussion_topics": "discussion_topic", "modules": "module", "module_items": "module_item",
-               "pages": "page", "rubrics": "rubric"}
-# copy[all_...] flags and the item types (or @settings/@files) each takes whole.
-COPY_ALL = {"all_course_settings": {SETTINGS}, "all_syllabus_body": {SETTINGS},
-            "all_assignments": {"assignment_group", "assignment"}, "all_assignment_groups": {"assignment_group"},
-            "all_quizzes": {"quiz", "quiz_question"}, "all_assessment_question_banks": {"question_bank"},
-            "all_discussion_topics": {"discussion_topic"}, "all_announcements": {"announcement"},
-            "all_wiki_pages": {"page"}, "all_context_modules": {"module", "module_item"},
-            "all_attachments": {FILES}, "all_calendar_events": {"calendar_event"},
-            "all_context_external_tools": {"external_tool"}, "all_learning_outcomes": {"outcome"},
-            "all_rubrics": {"rubric"}}
-COPY_KEYS = {**{key: key for key in SELECT_KEYS}, "wiki_pages": "pages", "context_modules": "modules",
-             "discussion_topics": "discussion_topics"}
 
 
 def _picked(call: Call, name: str, node: Any) -> dict[str, list[int]]:
@@ -45,18 +33,19 @@ def _picked(call: Call, name: str, node: Any) -> dict[str, list[int]]:
     if not isinstance(node, dict):
         raise InvalidInput(name, f"{name} must be a hash of content types")
     picked: dict[str, list[int]] = {}
+    keys = COPY_KEYS if name == "copy" else SELECT_KEYS
     for key, ids in node.items():
         if key.startswith("all_"):
             continue
-        canvas_key = COPY_KEYS.get(key) if name == "copy" else key
-        if canvas_key not in SELECT_KEYS:
+        item_type = keys.get(key)
+        if item_type is None:
             raise InvalidInput(f"{name}[{key}]",
-                               f"{name}[{key}]: unknown content type; known: {', '.join(SELECT_KEYS)}")
+                               f"{name}[{key}]: unknown content type; known: {', '.join(SELECT)}")
         if isinstance(ids, dict):  # copy[type][id]=1
             ids = [i for i, on in ids.items() if to_bool(on, f"{name}[{key}][{i}]")]
         ids = ids if isinstance(ids, list) else [ids]
         values = [to_int(i, f"{name}[{key}]") for i in ids]
-        picked.setdefault(SELECT_KEYS[canvas_key], []).extend(v for v in values if v is not None)
+        picked.setdefault(item_type, []).extend(v for v in values if v is not None)
     return picked
 
 
@@ -67,10 +56,11 @@ def _copy_all(call: Call) -> frozenset[str] | None:
     chosen: set[str] = set()
     for key, value in node.items():
         if key.startswith("all_"):
-            if key not in COPY_ALL:
+            types = copy_all_types(key)
+            if types is None:
                 raise InvalidInput(f"copy[{key}]", f"copy[{key}]: unknown content type")
             if to_bool(value, f"copy[{key}]"):
-                chosen |= COPY_ALL[key]
+                chosen |= types
     return frozenset(chosen)
 
 
@@ -79,7 +69,7 @@ def _choice(call: Call) -> tuple[frozenset[str], dict[str, list[int]] | None]:
     picked = {**_picked(call, "select", call.raw("select")), **_picked(call, "copy", call.raw("copy"))}
     whole = _copy_all(call)
     if whole is None and not picked:
-        return content.selection("canvas"), None
+        return components.selection(), None
     return whole or frozenset(), picked or None
 
 
@@ -94,7 +84,7 @@ def create_migration(call: Call, course_id: str) -> dict:
         raise InvalidInput("settings[source_course_id]", "settings[source_course_id] is required")
     selection, picked = _choice(call)
     hold = bool(call.bool("selective_import", False)) and picked is None and call.raw("copy") is None
-    with call.write() as (db, me):
+    with canvas_copy_fields(), call.write() as (db, me):
         job = copying.queue_copy(db, me, source, course_id, selection, picked=picked)
         if hold:
             content_migrations.hold_for_selection(db, job)

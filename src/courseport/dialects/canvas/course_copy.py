@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from courseport.core.content import content
 from courseport.core.copy import content_migrations, copying
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.content_migration_json import render_course_copy
+from courseport.dialects.canvas.copy_components import canvas_copy_fields, course_copy_selection
 from courseport.dialects.canvas.protocol import Call, get, post
-
-
-def _selection(call: Call) -> frozenset[str]:
-    only, exclude = call.list("only[]"), call.list("except[]")
-    content.selection("canvas", only or None, field="only[]")  # each list's unknown names, named by its list
-    content.selection("canvas", None, exclude, field="except[]")
-    return content.selection("canvas", only or None, exclude)
 
 
 @post("/courses/{course_id:str}/course_copy", status_code=200)
@@ -23,8 +16,8 @@ def copy_course(call: Call, course_id: str) -> dict:
     source = call.str("source_course")
     if not source:
         raise InvalidInput("source_course", "source_course is required")
-    selection = _selection(call)
-    with call.write() as (db, me):
+    selection = course_copy_selection(call.list("only[]"), call.list("except[]"))
+    with canvas_copy_fields(), call.write() as (db, me):
         job = copying.queue_copy(db, me, source, course_id, selection)
     call.services.jobs.notify()
     return render_course_copy(job, cast(int, job.context_id))  # queue_copy sets the target course

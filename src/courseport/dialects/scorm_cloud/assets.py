@@ -15,6 +15,7 @@ from courseport.core.kit import outbound
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import assets, scorm_courses
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, iso, post
 
 
@@ -24,16 +25,17 @@ def _placed(placed: assets.PlacedAsset) -> dict:
 
 def _import(call: Call, course_id: str, version: int | None) -> dict:
     body, settings = call.json("assetSchema"), call.services.settings
-    with call.read(WRITE) as (db, me):
+    with scorm_fields(), call.read(WRITE) as (db, me):
         where = assets.check_target(db, me, course_id, version, body.get("destination"), call.str("updateAssetPolicy"))
     policy = outbound.OutboundPolicy(allow=settings.outbound_allow, max_bytes=settings.max_upload_bytes)
-    stored = assets.fetch_asset(call.services.blobs, policy, body.get("fetchUrl"))
+    with scorm_fields():
+        stored = assets.fetch_asset(call.services.blobs, policy, body.get("fetchUrl"))
     return _record(call, where, stored, assets.fetched_name(body["fetchUrl"]))
 
 
 def _record(call: Call, where: assets.AssetTarget, stored: StoredBlob, filename: str | None) -> dict:
     """Bytes of a refused asset stay unreferenced until the collector removes them (blob_lifecycle)."""
-    with call.write() as (db, me):
+    with scorm_fields(), call.write() as (db, me):
         placed = assets.place_asset(db, me, where, stored, filename)
     return _placed(placed)
 
@@ -56,7 +58,7 @@ async def _upload(request: Request, course_id: str, version: int | None) -> dict
 
 
 def _check_upload(call: Call, course_id: str, version: int | None) -> assets.AssetTarget:
-    with call.read(WRITE) as (db, me):
+    with scorm_fields(), call.read(WRITE) as (db, me):
         return assets.check_target(db, me, course_id, version, None, call.str("updateAssetPolicy"))
 
 
@@ -79,7 +81,7 @@ async def upload_course_version_asset_file(request: Request, course_id: str, ver
 
 
 def _download(call: Call, course_id: str, version: int | None) -> Stream:
-    with call.read() as (db, me):
+    with scorm_fields(), call.read() as (db, me):
         found = assets.asset_file(db, me, course_id, version, call.str("relativePath"))
     name = found.path.rsplit("/", 1)[-1].encode("ascii", "replace").decode().replace('"', "_")
     return Stream(call.services.blobs.open_chunks(found.blob_sha256), media_type=found.content_type, headers={
@@ -98,7 +100,7 @@ def get_course_version_asset(call: Call, course_id: str, version: int) -> Stream
 
 
 def _delete(call: Call, course_id: str, version: int | None) -> None:
-    with call.remove() as (db, me):
+    with scorm_fields(), call.remove() as (db, me):
         assets.delete_asset(db, me, course_id, version, call.str("relativePath"))
 
 

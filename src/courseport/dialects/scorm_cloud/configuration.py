@@ -7,6 +7,7 @@ from typing import Any
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import package_settings
 from courseport.dialects.scorm_cloud.course_json import render_settings
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, post
 
 APP_READ, APP_WRITE = ("read", "read:application"), ("write", "write:application")
@@ -30,13 +31,13 @@ def _get(call: Call, course_id: str | None, version: int | None, scopes: tuple[s
 
 def _set(call: Call, course_id: str | None, version: int | None, scopes: tuple[str, ...]) -> None:
     values = setting_values(call)
-    with call.write(scopes) as (db, me):
+    with scorm_fields(), call.write(scopes) as (db, me):
         package_settings.set_configuration(db, me, course_id, version, values)
 
 
 def _delete(call: Call, course_id: str | None, version: int | None, setting_id: str,
             scopes: tuple[str, ...]) -> None:
-    with call.write(scopes) as (db, me):
+    with scorm_fields(), call.write(scopes) as (db, me):
         package_settings.delete_setting(db, me, course_id, version, setting_id)
 
 

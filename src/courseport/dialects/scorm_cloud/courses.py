@@ -11,6 +11,7 @@ from litestar.response import Stream
 from courseport.core.packages import scorm_courses
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 
 
@@ -38,7 +39,7 @@ def _filters(state: dict[str, Any]) -> CourseFilters:
 def list_courses(call: Call) -> Response:
     state = _listing(call)
     offset = int(state.get("offset") or 0)
-    with call.read() as (db, me):
+    with scorm_fields(), call.read() as (db, me):
         page = scorm_courses.list_courses(db, me, _filters(state), offset, count=bool(state.get("total")))
     body: dict[str, Any] = {"courses": [render_course(v, metadata=bool(state.get("metadata")),
                                                       registrations=bool(state.get("registrations")))

@@ -15,8 +15,10 @@ from courseport.core.jobs.job_callbacks import Callback
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import package_imports
 from courseport.core.packages.package_imports import ImportOptions
+from courseport.core.packages.packages import MediaDetails
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.course_json import render_import_job
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post
 from courseport.schema import Job
 
@@ -38,12 +40,14 @@ def import_options(call: Call) -> ImportOptions:
                          may_create_new_version=call.bool("mayCreateNewVersion"), tags=tuple(call.csv("tags")))
 
 
-def _media(node: Any, field: str) -> dict[str, Any]:
+def _media(node: Any, field: str) -> MediaDetails:
+    """MediaFileMetadataSchema (or the upload's contentMetadata) as core's media details."""
     if node is None:
-        return {}
+        return MediaDetails()
     if not isinstance(node, dict):
         raise InvalidInput(field, f"{field} must be an object")
-    return node
+    return MediaDetails(title=node.get("title"), description=node.get("description"),
+                        language=node.get("contentLanguage"), duration_seconds=node.get("estimatedDuration"))
 
 
 def _queued(call: Call, job_id: int) -> dict:
@@ -54,7 +58,7 @@ def _queued(call: Call, job_id: int) -> dict:
 @post("/courses/importJobs")
 def create_fetch_import(call: Call) -> dict:
     request, options = call.json("importRequest"), import_options(call)
-    with call.write() as (db, me):
+    with scorm_fields(), call.write() as (db, me):
         job = package_imports.queue_fetch(db, me, options, request.get("url"), request.get("contentType"),
                                           _media(request.get("mediaFileMetadata"), "mediaFileMetadata"))
     return _queued(call, job.id)
@@ -70,7 +74,7 @@ def create_no_upload_import(call: Call) -> dict:
         raise InvalidInput("importRequest", "importRequest needs a fetchRequest or a mediaFileReferenceRequest")
     queue = package_imports.queue_fetch if fetch else package_imports.queue_reference
     spec = cast(dict[str, Any], fetch or reference)  # a dict: checked above
-    with call.write() as (db, me):
+    with scorm_fields(), call.write() as (db, me):
         job = queue(db, me, options, spec.get("url"), spec.get("contentType"),
                     _media(spec.get("mediaFileMetadata"), "mediaFileMetadata"))
     return _queued(call, job.id)
@@ -90,22 +94,22 @@ async def create_upload_import(request: Request) -> dict:
 
 def _check_upload(call: Call, options: ImportOptions) -> None:
     """Refuse (credentials, scope, courseId, 409) before the package is received."""
-    with call.read(scopes=("write", "write:course")) as (db, me):
+    with scorm_fields(), call.read(scopes=("write", "write:course")) as (db, me):
         package_imports.check_import(db, me, options)
 
 
 def _queue_upload(call: Call, options: ImportOptions, upload: ReceivedUpload) -> dict:
     media = _content_metadata(upload.fields.get("contentMetadata"))
     content_type = call.headers.get("uploadedcontenttype") or upload.content_type
-    with call.write() as (db, me):
+    with scorm_fields(), call.write() as (db, me):
         stored = cast(StoredBlob, upload.stored)  # create_upload_import refused an upload without one
         job = package_imports.queue_upload(db, me, options, stored, upload.filename, content_type, media)
     return _queued(call, job.id)
 
 
-def _content_metadata(text: str | None) -> dict[str, Any]:
+def _content_metadata(text: str | None) -> MediaDetails:
     if not text:
-        return {}
+        return MediaDetails()
     try:
         return _media(json.loads(text), "contentMetadata")
     except ValueError:

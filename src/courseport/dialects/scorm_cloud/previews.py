@@ -8,6 +8,7 @@ from typing import Any
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import previews
 from courseport.core.packages.previews import LaunchRequest
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.protocol import Call, post
 
 _STRINGS = ("redirectOnExitUrl", "startSco", "culture", "cssUrl")
@@ -22,9 +23,11 @@ def launch_request(body: dict[str, Any], css_url: str | None = None) -> LaunchRe
     for name in _STRINGS:
         if body.get(name) is not None and not isinstance(body[name], str):
             raise InvalidInput(name, f"{name} must be a string")
+    extra = dict(_pairs(body.get("additionalvalues")))  # the learner a preview tracks, by SCORM Cloud's item names
     return LaunchRequest(expiry=expiry, tracking=tracking, redirect_on_exit_url=body.get("redirectOnExitUrl"),
                          start_sco=body.get("startSco"), culture=body.get("culture"),
-                         css_url=body.get("cssUrl") or css_url, additional_values=_pairs(body.get("additionalvalues")))
+                         css_url=body.get("cssUrl") or css_url, learner_id=extra.get("learnerId"),
+                         learner_name=extra.get("learnerName"))
 
 
 def _pairs(values: Any) -> list[tuple[str, str]]:
@@ -38,7 +41,7 @@ def _pairs(values: Any) -> list[tuple[str, str]]:
 
 def _link(call: Call, course_id: str, version: int | None, css_url: str | None) -> dict:
     request = launch_request(call.json("launchLinkRequest"), css_url)
-    with call.read() as (db, me):
+    with scorm_fields(), call.read() as (db, me):
         token = previews.preview_link(db, me, call.services.secret, course_id, version, request)
     return {"launchLink": f"{call.origin}/preview/{token}"}
 
