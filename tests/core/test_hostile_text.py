@@ -21,7 +21,7 @@ from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.safe_xml import BadXml
 from courseport.core.kit.safe_zip import ArchiveSource, SafeZip
 from courseport.core.packages.cartridges import parse_cartridge
-from courseport.core.packages.packages import parse_package
+from courseport.core.packages.package_formats import parse_package
 from courseport.schema.content import ContentItem
 from tests import package_builders as pb
 from tests.dialects.d2l.cartridge import cartridge

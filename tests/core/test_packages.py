@@ -8,7 +8,8 @@ import pytest
 
 from courseport.core.kit.safe_xml import BadXml
 from courseport.core.kit.safe_zip import SafeZip
-from courseport.core.packages.packages import MediaDetails, PackageError, parse_media, parse_package
+from courseport.core.packages.package_formats import parse_package
+from courseport.core.packages.packages import MediaDetails, PackageError, parse_media
 from tests import package_builders as pb
 
 

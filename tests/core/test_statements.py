@@ -69,7 +69,7 @@ def test_initialize_says_attempted_and_initialized():
         "id": made[0]["id"],
         "actor": {"objectType": "Agent", "name": "Ada", "account": {"homePage": "urn:courseport", "name": "ada"}},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"en-US": "attempted"}},
-        "objectActivity": {"objectType": "Activity", "id": "urn:courseport:course:c1/sco-1",
+        "object": {"objectType": "Activity", "id": "urn:courseport:course:c1/sco-1",
                            "definition": {"name": {"und": "Lesson"},
                                           "type": "http://adlnet.gov/expapi/activities/lesson"}},
         "context": {"registration": FACTS.registration, "platform": "courseport", "language": "en-GB",

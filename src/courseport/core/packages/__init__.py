@@ -1,9 +1,10 @@
 """Packaged courses: import jobs (`package_imports`, D2L `offering_imports`), packaged courses and
-versions, settings, assets, tags, preview launches and xAPI statements. Internal: the parsers
-(`packages`: what a package is; `scorm_manifest`; `cartridges`: IMS Common Cartridge).
+versions, settings, assets, tags, preview launches and xAPI statements. `packages` (what a package is:
+its parsed form and media details) is public. Internal: the parsers (`package_formats` finds a
+package's standard and reads cmi5/xAPI; `scorm_manifest`; `cartridges`: IMS Common Cartridge).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["assets", "offering_imports", "package_imports", "package_settings", "previews", "scorm_courses",
-           "statements", "tags"]
+__all__ = ["assets", "offering_imports", "package_imports", "package_settings", "packages", "previews",
+           "scorm_courses", "statements", "tags"]

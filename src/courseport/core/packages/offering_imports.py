@@ -27,7 +27,7 @@ from courseport.core.kit import blob_lifecycle
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.safe_zip import ArchiveSource, SafeZip, ZipLimits
-from courseport.core.packages import cartridges, packages
+from courseport.core.packages import cartridges, package_formats, packages
 from courseport.core.packages.cartridges import Cartridge, Resource
 from courseport.core.packages.package_imports import local_copy
 from courseport.db import transaction
@@ -88,7 +88,7 @@ def _parse(source: ArchiveSource) -> Cartridge:
     manifest = packages.find_manifest(source.paths(), "imsmanifest.xml")
     if manifest is None or not cartridges.is_scorm(source.read(manifest, cartridges.MAX_FILE_BYTES)):
         return cartridges.parse_cartridge(source)
-    scorm = packages.parse_package(source)
+    scorm = package_formats.parse_package(source)
     module: dict[str, Any] = {"title": scorm.title, "items": []}
     resources = {}
     for n, node in enumerate(_leaves(scorm.root_activity)):

@@ -38,7 +38,8 @@ from courseport.core.kit.blob_lifecycle import JobPins, pin, pin_now, record_blo
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.safe_zip import ArchiveSource, SafeZip, ZipLimits, is_zip, member_path
-from courseport.core.packages.packages import MediaDetails, ParsedPackage, media_type, parse_media, parse_package
+from courseport.core.packages.package_formats import parse_package
+from courseport.core.packages.packages import MediaDetails, ParsedPackage, media_type, parse_media
 from courseport.core.packages.scorm_courses import CourseView, find_course, require_app_admin, tags_of
 from courseport.core.packages.tags import add_tags, clean_tags
 from courseport.db import transaction

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 from courseport.core.kit.errors import DomainError
-from courseport.core.kit.safe_xml import attr, child, children, local, parse_xml, text
+from courseport.core.kit.safe_xml import attr, local, text
 
 MANIFEST_MAX_BYTES = 16 * 1024 * 1024
 MEDIA_TYPES = {
@@ -93,83 +93,12 @@ def find_manifest(paths: set[str], name: str) -> str | None:
     return None
 
 
-def parse_package(source: PackageSource) -> ParsedPackage:
-    from courseport.core.packages.scorm_manifest import parse_scorm  # SCORM is the biggest parser; it lives apart
-
-    paths = source.paths()
-    for name, parser in (("imsmanifest.xml", parse_scorm), ("cmi5.xml", parse_cmi5), ("tincan.xml", parse_tincan)):
-        found = find_manifest(paths, name)
-        if found is None:
-            continue
-        base = posixpath.dirname(found)
-        parsed = parser(source.read(found, MANIFEST_MAX_BYTES), source, base)
-        if base:
-            parsed.warnings.insert(0, f"{name} is in the folder '{base}', not at the package root")
-        return parsed
-    raise PackageError("the package has no imsmanifest.xml (SCORM), cmi5.xml (cmi5) or tincan.xml (xAPI) "
-                       "at its root")
-
-
 def lang_text(el: Any) -> tuple[str | None, str | None]:
     """Text and language of a LOM/cmi5 string holder (`<langstring lang>`, `<string language>`, or itself)."""
     for kid in list(el) if el is not None else []:
         if local(kid.tag) in ("langstring", "string") and text(kid):
             return text(kid), attr(kid, "lang") or attr(kid, "language")
     return text(el), None
-
-
-def parse_cmi5(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
-    root = parse_xml(data, "cmi5.xml")
-    if local(root.tag) != "courseStructure":
-        raise PackageError(f"cmi5.xml's root element is <{local(root.tag)}>, not <courseStructure>")
-    course = child(root, "course")
-    if course is None or not attr(course, "id"):
-        raise PackageError("cmi5.xml has no <course> with an id")
-    warnings: list[str] = []
-    paths = source.paths()
-    kids = [_cmi5_node(n, base, paths, warnings) for n in root if local(n.tag) in ("au", "block")]
-    title, lang = lang_text(child(course, "title"))
-    description, desc_lang = lang_text(child(course, "description"))
-    tree = activity(attr(course, "id"), "AGGREGATION", title, kids=kids)
-    if first_href(tree) is None:
-        raise PackageError("cmi5.xml has no <au> (assignable unit)")
-    metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description,
-                                "description_language": desc_lang, "keywords": []}
-    return ParsedPackage("CMI5", title or cast(str, attr(course, "id")), tree, metadata, [lang] if lang else [],
-                         warnings, xapi_activity_id=attr(course, "id"))
-
-
-def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> dict[str, Any]:
-    identifier, (title, _) = attr(node, "id"), lang_text(child(node, "title"))
-    if local(node.tag) == "block":
-        kids = [_cmi5_node(n, base, paths, warnings) for n in node if local(n.tag) in ("au", "block")]
-        return activity(identifier, "AGGREGATION", title, kids=kids)
-    url = text(child(node, "url"))
-    if not url:
-        raise PackageError(f"cmi5.xml: au '{identifier}' has no <url>")
-    href = url if urlparse(url).scheme else cast(str, package_path(base, url))  # None only for absolute URLs
-    check_href(paths, "", href, f"au '{identifier}'", warnings)
-    return activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
-
-
-def parse_tincan(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
-    root = parse_xml(data, "tincan.xml")
-    if local(root.tag) != "tincan":
-        raise PackageError(f"tincan.xml's root element is <{local(root.tag)}>, not <tincan>")
-    launchable = [a for a in children(child(root, "activities"), "activity") if text(child(a, "launch"))]
-    if not launchable:
-        raise PackageError("tincan.xml has no <activity> with a <launch>")
-    course = next((a for a in launchable if (attr(a, "type") or "").endswith("/course")), launchable[0])
-    identifier, launch = attr(course, "id"), cast(str, text(child(course, "launch")))  # launchable: has one
-    title, description = text(child(course, "name")), text(child(course, "description"))
-    lang = attr(child(course, "name"), "lang")
-    warnings: list[str] = []
-    href = launch if urlparse(launch).scheme else cast(str, package_path(base, launch))
-    check_href(source.paths(), "", href, f"activity '{identifier}'", warnings)
-    tree = activity(identifier, "SCO", title, href=href)
-    metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description, "keywords": []}
-    return ParsedPackage("XAPI", title or identifier or "xAPI course", tree, metadata, [lang] if lang else [],
-                         warnings, xapi_activity_id=identifier)
 
 
 def media_type(filename: str, declared: str | None = None) -> str | None:

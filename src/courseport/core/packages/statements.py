@@ -174,7 +174,7 @@ def _statement(facts: LaunchFacts, verb: str, identity: str, result: dict | None
         "actor": {"objectType": "Agent", "name": facts.learner_name,
                   "account": {"homePage": facts.home_page, "name": facts.learner_id}},
         "verb": {"id": ADL + verb, "display": {"en-US": verb}},
-        "objectActivity": facts.sco.render(),
+        "object": facts.sco.render(),
         "context": context,
         "timestamp": iso_instant(when),
     }
@@ -216,7 +216,7 @@ def store_statements(db: Session, version: PackageVersion, learner_id: str, made
     for i, statement in enumerate(fresh):
         db.add(XapiStatement(
             id=statement["id"], course_id=version.course_id, version=version.version, learner_id=learner_id,
-            verb=statement["verb"]["id"], object_activity_id=statement["objectActivity"]["id"],
+            verb=statement["verb"]["id"], object_activity_id=statement["object"]["id"],
             result=statement.get("result"), timestamp=_parse_instant(statement["timestamp"]),
             stored=stored + timedelta(microseconds=i), statement=statement))
     db.flush()
@@ -266,4 +266,6 @@ def _aware(value: datetime) -> datetime:
 
 
 def render_statement(row: XapiStatement) -> dict:
+    """A stored statement with its `stored` instant (rows written before 2026-12 keep SCORM Cloud's
+    `objectActivity` key in place of xAPI's `object`; the dialect reads either)."""
     return {**row.statement, "stored": iso_instant(row.stored)}

@@ -26,13 +26,20 @@ def _page(call: Call, course_id: str, version: int | None) -> dict:
     filters = statement_filter(call)
     with call.read() as (db, me):
         found, following = statements.list_statements(db, me, course_id, version, filters)
-    body: dict = {"statements": found}
+    body: dict = {"statements": [as_scorm_cloud(s) for s in found]}
     if following is not None:
         body["more"] = encode_more({
             "learnerId": following.learner_id, "after": list(following.after or ()),
             "since": following.since.isoformat() if following.since else None,
             "until": following.until.isoformat() if following.until else None})
     return body
+
+
+def as_scorm_cloud(statement: dict) -> dict:
+    """SCORM Cloud names a statement's object `objectActivity` (XapiStatement), in xAPI's key order."""
+    if "object" not in statement:  # stored before core spoke xAPI's own name
+        return statement
+    return {("objectActivity" if k == "object" else k): v for k, v in statement.items()}
 
 
 @get("/courses/{course_id:str}/xAPIStatements")
