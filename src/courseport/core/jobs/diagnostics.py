@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,13 +41,13 @@ def marker_name(marker: str) -> str:
     return f"diagnostic:{marker}"
 
 
-def read_marker(db: Session, marker: str) -> dict | None:
+def read_marker(db: Session, marker: str) -> dict[str, Any] | None:
     """What the diagnostic job named `marker` recorded, or None if no run of it finished its work."""
     row = db.get(InstanceValue, marker_name(marker))
     return json.loads(row.value) if row is not None else None
 
 
-def run_sleep(ctx: jobs.JobContext) -> dict:
+def run_sleep(ctx: jobs.JobContext) -> dict[str, Any]:
     seconds, steps = float(ctx.payload["seconds"]), int(ctx.payload["steps"])
     for step in range(1, steps + 1):
         time.sleep(seconds / steps)
@@ -60,7 +61,7 @@ def run_sleep(ctx: jobs.JobContext) -> dict:
     return result
 
 
-def _write_marker(db: Session, marker: str, record: dict) -> None:
+def _write_marker(db: Session, marker: str, record: dict[str, Any]) -> None:
     row = db.get(InstanceValue, marker_name(marker))
     if row is None:
         db.add(InstanceValue(name=marker_name(marker), value=json.dumps({**record, "runs": 1})))

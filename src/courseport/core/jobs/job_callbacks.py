@@ -77,7 +77,7 @@ def queue_delivery(db: Session, job: Job) -> None:
     jobs.enqueue(db, KIND, payload, user_id=job.user_id, context_type="Job", context_id=job.id, max_attempts=2)
 
 
-def deliver(ctx: jobs.JobContext) -> dict:
+def deliver(ctx: jobs.JobContext) -> dict[str, Any]:
     p = ctx.payload
     if "states" in p:  # queued by an older version
         older = _from_older_version(ctx)
@@ -102,7 +102,7 @@ def deliver(ctx: jobs.JobContext) -> dict:
     return {"delivered": False, "error": error, "attempts": len(RETRY_DELAYS)}
 
 
-def _from_older_version(ctx: jobs.JobContext) -> dict | None:
+def _from_older_version(ctx: jobs.JobContext) -> dict[str, Any] | None:
     """A callback job queued by an older version (the spec itself, waiting for its job): its
     delivery payload if the job has finished, else None after handing the spec to the job."""
     with transaction(ctx.engine, write=True) as db:

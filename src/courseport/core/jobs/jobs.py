@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 from courseport.core.identity import accounts
 from courseport.core.kit.errors import DomainError, NotAllowed, NotFound
 from courseport.db import transaction
-from courseport.schema import Job, JobClaim
+from courseport.schema import Job, JobClaim, User
 from courseport.schema.base import utcnow
 
-Handler = Callable[["JobContext"], dict | None]
+Handler = Callable[["JobContext"], dict[str, Any] | None]
 QueuedHook = Callable[[Session, Job], None]
 HANDLERS: dict[str, Handler] = {}
 QUEUED_HOOKS: list[QueuedHook] = []
@@ -279,7 +279,8 @@ def _held_job(db: Session, ctx: JobContext) -> Job | None:
     return db.scalar(select(Job).where(*ctx._mine()).with_for_update())
 
 
-def _finish(db: Session, job: Job, state: str, *, result: dict | None = None, error: str | None = None) -> None:
+def _finish(db: Session, job: Job, state: str, *, result: dict[str, Any] | None = None,
+            error: str | None = None) -> None:
     job.state, job.finished_at, job.updated_at, job.lease_until = state, utcnow(), utcnow(), None
     if state == "completed":
         job.progress, job.result, job.error = 100.0, result, None
@@ -311,7 +312,7 @@ def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float 
     return ran
 
 
-def require_job_reader(db: Session, user, job: Job) -> None:  # noqa: ANN001
+def require_job_reader(db: Session, user: User, job: Job) -> None:
     """Only the job's requester or an admin of its context may read it."""
     account_id = job.context_id if job.context_type == "Account" else accounts.ROOT_ACCOUNT_ID
     if not accounts.is_admin_of(db, user.id, account_id or accounts.ROOT_ACCOUNT_ID):

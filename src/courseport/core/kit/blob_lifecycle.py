@@ -56,7 +56,7 @@ def pin(db: Session, job_id: int, shas: Iterable[str | None]) -> None:
         db.execute(_insert_ignoring_duplicates(db, BlobPin, ["job_id", "sha256"]), rows)
 
 
-def _insert_ignoring_duplicates(db: Session, model: type, keys: list[str]):  # noqa: ANN202
+def _insert_ignoring_duplicates(db: Session, model: type, keys: list[str]) -> Any:
     if db.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
         return pg_insert(model).on_conflict_do_nothing(index_elements=keys)

@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, Protocol, cast
 from urllib.parse import urljoin, urlparse
 
 import httpcore
@@ -86,6 +86,12 @@ def effective_address(address: str | IPAddress) -> IPAddress:
     if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return ip
+
+
+class BinaryWriter(Protocol):
+    """Where `fetch` pushes a body (a blob writer, a file)."""
+
+    def write(self, chunk: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -161,9 +167,9 @@ def _time_left(deadline: float) -> float:
     return left
 
 
-def _getaddrinfo(host: str, port: int, deadline: float) -> list:
+def _getaddrinfo(host: str, port: int, deadline: float) -> list[Any]:
     """socket.getaddrinfo, waited for until the deadline (it takes no timeout of its own)."""
-    box: dict = {}
+    box: dict[str, Any] = {}
 
     def work() -> None:
         try:
@@ -179,7 +185,7 @@ def _getaddrinfo(host: str, port: int, deadline: float) -> list:
     if "error" in box:
         reason = getattr(box["error"], "strerror", None) or str(box["error"])
         raise OutboundFailed(f"cannot resolve host {host!r}: {reason}")
-    return box["infos"]
+    return cast(list[Any], box["infos"])
 
 
 def resolve(host: str, port: int, policy: OutboundPolicy, deadline: float | None = None) -> list[str]:
@@ -214,12 +220,12 @@ class DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context, server_hostname: str | None = None,  # noqa: ANN001
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
         inner = self._inner.start_tls(ssl_context, server_hostname, self._wait(timeout, httpcore.ConnectTimeout))
         return DeadlineStream(inner, self._deadline)
 
-    def get_extra_info(self, info: str):  # noqa: ANN201
+    def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
@@ -228,7 +234,7 @@ class GuardedBackend(httpcore.SyncBackend):
         self.policy, self.deadline = policy, deadline
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         last: Exception | None = None
         for address in resolve(host, port, self.policy, self.deadline):
             left = self.deadline - time.monotonic()
@@ -276,7 +282,7 @@ def _guarded(url: str, policy: OutboundPolicy) -> Iterator[None]:
         raise OutboundFailed(f"request to {url} failed: {exc}") from None
 
 
-def fetch(url: str, policy: OutboundPolicy, sink) -> str | None:  # noqa: ANN001
+def fetch(url: str, policy: OutboundPolicy, sink: BinaryWriter) -> str | None:
     """GET `url`, following redirects hop by hop, pushing the body into `sink.write`.
     Returns the answer's Content-Type."""
     with _client(policy) as client:
@@ -294,11 +300,11 @@ def fetch(url: str, policy: OutboundPolicy, sink) -> str | None:  # noqa: ANN001
                     if received > policy.max_bytes:
                         raise OutboundFailed(f"{url} sent more than {policy.max_bytes} bytes")
                     sink.write(chunk)
-                return answer.headers.get("content-type")
+                return cast(str | None, answer.headers.get("content-type"))
     raise OutboundFailed(f"{url} redirected more than {MAX_REDIRECTS} times")
 
 
-def post_json(url: str, body: dict, policy: OutboundPolicy, field: str = "url") -> int:
+def post_json(url: str, body: dict[str, Any], policy: OutboundPolicy, field: str = "url") -> int:
     """POST a JSON body (redirects are not followed for a POST); returns the status code. The
     answer's body is not read."""
     url = _canonical(check_url(url, field))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ class Slice(Generic[T]):
     total: int | None = None
 
 
-def fetch_window(db: Session, stmt: Select, window: Window, *, count: bool = False) -> Slice:
+def fetch_window(db: Session, stmt: Select[Any], window: Window, *, count: bool = False) -> Slice[Any]:
     """Fetch one window of an ordered select; one extra row tells whether more follow."""
     rows = list(db.scalars(stmt.offset(window.offset).limit(window.limit + 1)))
     total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) if count else None

@@ -8,7 +8,7 @@ name, because manifests mix namespaces freely across SCORM editions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
@@ -54,7 +54,7 @@ def parse_xml(data: bytes, name: str) -> Element:
                               forbid_external=True)
     try:
         parser.feed(data)
-        return parser.close()
+        return cast(Element, parser.close())
     except DefusedXmlException:
         raise BadXml(f"{name} declares XML entities or external references, which are not allowed") from None
     except ParseError as exc:

@@ -15,7 +15,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from courseport.core.kit.errors import DomainError
 
@@ -159,7 +159,7 @@ class SafeZip:
         header = self._fh.read(_LOCAL.size)
         if len(header) < _LOCAL.size or _LOCAL.unpack(header)[0] != 0x04034B50:
             raise UnsafeArchive(f"entry {entry.path!r} has a damaged local header")
-        name_len, extra_len = _LOCAL.unpack(header)[9:11]
+        name_len, extra_len = cast(tuple[int, int], _LOCAL.unpack(header)[9:11])
         start = entry.header_offset + _LOCAL.size + name_len + extra_len
         if start + entry.compressed_size > self._size:
             raise UnsafeArchive(f"entry {entry.path!r} lies outside the file (truncated package?)")
