@@ -71,7 +71,7 @@ def keep_blueprint_while_syncing(db: Session, course: Course, fields: dict[str, 
     running = db.scalar(select(BlueprintMigration.id).join(BlueprintTemplate).where(
         BlueprintTemplate.course_id == course.id, BlueprintMigration.workflow_state.in_(RUNNING)).limit(1))
     if running is not None:
-        raise InvalidInput("course[blueprint]", "cannot stop being a blueprint course while a sync is running")
+        raise InvalidInput("blueprint", "cannot stop being a blueprint course while a sync is running")
 
 
 def last_sync_start(db: Session, template_id: int) -> datetime | None:

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.course_codes import check_course_code
 from courseport.core.identity import accounts  # html: a module reference, as html refers back to this module
 from courseport.core.identity.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.kit import html
-from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.errors import FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.time_zones import to_iana
 from courseport.row_reads import RowRead
@@ -248,6 +249,8 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
             course.account_id, course.root_account_id = target.id, target.root_account_id or target.id
         elif key == "sis_course_id":
             _claim_sis_id(db, course, value or None)
+        elif key == "course_code" and value is not None:
+            course.course_code = check_course_code(db, course, value)
         elif key == "remove_image" and value:
             course.image_id = course.image_url = None
         elif key == "remove_banner_image" and value:
@@ -267,9 +270,9 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
         elif hasattr(Course, key) and key not in ("remove_image", "remove_banner_image"):
             setattr(course, key, value)
     if "image_id" in fields and "image_url" in fields and fields["image_id"] and fields["image_url"]:
-        raise InvalidInput("image_url", "image_url and image_id cannot both be given")
+        raise InvalidInput("image_url", FieldText("{image_url} and {image_id} cannot both be given"))
     if course.start_at and course.end_at and course.end_at < course.start_at:
-        raise InvalidInput("end_at", "end_at must not be before start_at")
+        raise InvalidInput("end_at", FieldText("{end_at} must not be before {start_at}"))
 
 
 def check_length(key: str, value: Any) -> Any:

@@ -12,9 +12,10 @@ from typing import Any
 from litestar import Response
 
 from courseport.core.content import content
-from courseport.core.courses import course_records
+from courseport.core.copy import record_copies
 from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.blackboard.protocol import PREFIX, Call, id_ref, learn_id, on_versions, post
+from courseport.dialects.blackboard.course_fields import learn_names, record_ref
+from courseport.dialects.blackboard.protocol import PREFIX, Call, learn_id, on_versions, post
 
 DISCUSSION_CHOICES = ("None", "ForumsAndStarterPosts", "ForumsOnly")
 SETTINGS_FLAGS = ("availability", "bannerImage", "duration", "enrollmentOptions", "guestAccess", "languagePack",
@@ -73,15 +74,15 @@ def target_course(body: Any) -> tuple[tuple[str, str | int] | None, str | None]:
         raise InvalidInput("targetCourse.courseId", "targetCourse.courseId must be a non-empty string")
     if existing is not None and not isinstance(existing, str):
         raise InvalidInput("targetCourse.id", "targetCourse.id must be a string")
-    return (id_ref(existing) if existing is not None else None), new_id
+    return (record_ref(existing) if existing is not None else None), new_id
 
 
 def copy_course(call: Call, course_id: str) -> Response:
     existing, new_id = target_course(call.body)
     components = copy_components(call.body.get("copy"))
     selection = content.selection("blackboard", components, field="copy")
-    with call.write() as (db, me):
-        job = course_records.queue_record_copy(db, me, id_ref(course_id), existing, new_id, selection)
+    with call.write() as (db, me), learn_names():
+        job = record_copies.queue_record_copy(db, me, record_ref(course_id), existing, new_id, selection)
     call.services.jobs.notify()
     source = learn_id(job.payload["source_course_id"])
     return Response({}, status_code=202,

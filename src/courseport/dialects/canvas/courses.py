@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
 from courseport.core.identity import users
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import DomainError
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import render_course, wants_for
@@ -33,23 +32,17 @@ def course_fields(call: Call) -> dict[str, Any]:
     return fields
 
 
-_COURSE_PARAMS = frozenset(courses.COURSE_FIELDS) | {"event"}
-_BARE_NAME = re.compile(r"\b(" + "|".join(sorted(_COURSE_PARAMS, key=len, reverse=True)) + r")\b")
-_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
+# Core course field -> the parameter Canvas clients send it as (course[event] names the state change).
+COURSE_PARAMS = {field: f"course[{field}]" for field in (*courses.COURSE_FIELDS, "event")}
 
 
 @contextmanager
 def as_course_params() -> Iterator[None]:
-    """Core names course attributes bare (`license`); the client sent them as `course[license]`."""
+    """Core errors name course fields bare (`license`); the client sent them as `course[license]`."""
     try:
         yield
-    except InvalidInput as exc:
-        if exc.field not in _COURSE_PARAMS:
-            raise
-        # Rename outside quoted values only: a quoted value is the client's own text.
-        message = "".join(part if _QUOTED.fullmatch(part) else _BARE_NAME.sub(r"course[\1]", part)
-                          for part in _QUOTED.split(exc.message))
-        raise InvalidInput(f"course[{exc.field}]", message) from None
+    except DomainError as exc:
+        raise exc.spelled(COURSE_PARAMS) from None
 
 
 def _bool_tree(node: dict[str, Any], name: str) -> dict[str, Any]:
