@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from courseport.core.courses import course_records, courses
 from courseport.core.courses.course_records import Duration, EnrollmentOptions, RecordChanges
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.schema import Course, User
 
@@ -35,12 +36,12 @@ def test_availability_round_trips_through_the_course_state(world, available):
 
 def test_a_canvas_state_change_outranks_a_stale_learn_only_state(world):
     course = _as(world, course_records.create_record, RecordChanges(course_code="c", name="C", availability="disabled"))
-    _as(world, courses.update_course, course.id, {}, event="offer")  # published through Canvas
+    _as(world, courses.update_course, course.id, CourseChanges(), event="offer")  # published through Canvas
     with world.tx() as db:
         row = db.get(Course, course.id)
         assert course_records.availability_of(row) == "open"
         assert db.scalar(select(course_records.availability_column()).where(Course.id == course.id)) == "open"
-    _as(world, courses.update_course, course.id, {}, event="conclude")
+    _as(world, courses.update_course, course.id, CourseChanges(), event="conclude")
     with world.tx() as db:
         assert course_records.availability_of(db.get(Course, course.id)) == "open"  # concluded: closedComplete
 
@@ -61,7 +62,7 @@ def test_durations_follow_the_course_dates(world):
     course = world.course("Canvas made")
     with world.tx() as db:
         assert course_records.duration_of(db.get(Course, course.id)) == Duration("continuous")
-    _as(world, courses.update_course, course.id, {"start_at": None, "end_at": None})
+    _as(world, courses.update_course, course.id, CourseChanges(start_at=None, end_at=None))
     _update(world, course.id, RecordChanges(duration_kind="fixed_days", duration_days=10))
     with world.tx() as db:
         assert course_records.duration_of(db.get(Course, course.id)) == Duration("fixed_days", days=10)
@@ -75,7 +76,7 @@ def test_enrollment_options_follow_self_enrollment(world):
                  RecordChanges(course_code="c", name="C", enrollment_kind="email_enrolled"))
     with world.tx() as db:
         assert course_records.enrollment_of(db.get(Course, course.id)) == EnrollmentOptions("email_enrolled")
-    _as(world, courses.update_course, course.id, {"self_enrollment": True})
+    _as(world, courses.update_course, course.id, CourseChanges(self_enrollment=True))
     with world.tx() as db:
         assert course_records.enrollment_of(db.get(Course, course.id)) == EnrollmentOptions("self_enrolled")
     with pytest.raises(InvalidInput) as bad:

@@ -64,9 +64,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def keep_blueprint_while_syncing(db: Session, course: Course, fields: dict[str, Any]) -> None:
+def keep_blueprint_while_syncing(db: Session, course: Course, changes: courses.CourseChanges) -> None:
     """A blueprint with associated courses cannot stop being one while a sync of it runs."""
-    if fields.get("blueprint") is not False or not course.blueprint:
+    if changes.blueprint is not False or not course.blueprint:
         return
     running = db.scalar(select(BlueprintMigration.id).join(BlueprintTemplate).where(
         BlueprintTemplate.course_id == course.id, BlueprintMigration.workflow_state.in_(RUNNING)).limit(1))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
 from courseport.core.courses.course_codes import check_course_code
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.identity import accounts, admin
 from courseport.core.identity.permissions import course_rights, require
 from courseport.core.kit.changes import UNSET, Unset, given
@@ -223,7 +224,7 @@ def create_record(db: Session, actor: User, changes: RecordChanges) -> Course:
     fields.setdefault("availability", "open")
     code = check_course_code(db, None, fields["course_code"], record=True).strip()
     _check_external_id(db, None, fields["external_id"])
-    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, {"name": fields["name"]})
+    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=fields["name"]))
     course.course_code, course.organization = code, bool(fields.get("organization", False))
     if fields.get("ultra_status"):
         course.ultra_status = fields["ultra_status"]
@@ -283,7 +284,7 @@ def _apply(db: Session, actor: User, course: Course, fields: dict[str, Any]) -> 
     enrollment = _enrollment(course, fields)
     if enrollment is not None:
         shared["self_enrollment"] = enrollment.get("type") == _STORED_ENROLLMENT["self_enrolled"]
-    courses.update_course(db, actor, course.id, shared, event=_event(course, fields))
+    courses.update_course(db, actor, course.id, CourseChanges(**shared), event=_event(course, fields))
     options = dict(course.learn_options or {})
     if enrollment is not None:
         options["enrollment"] = enrollment

@@ -19,7 +19,7 @@ from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_o
 from courseport.schema import User
 
 
-def course_fields(call: Call) -> dict[str, Any]:
+def course_changes(call: Call) -> courses.CourseChanges:
     """The `course[...]` parameters present in the call, coerced to their core types."""
     fields: dict[str, Any] = {}
     for key, kind in courses.COURSE_FIELDS.items():
@@ -29,7 +29,7 @@ def course_fields(call: Call) -> dict[str, Any]:
     for key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type"):
         if isinstance(fields.get(key), dict):
             fields[key] = _bool_tree(fields[key], f"course[{key}]")
-    return fields
+    return courses.CourseChanges(**fields)
 
 
 # Core course field -> the parameter Canvas clients send it as (course[event] names the state change).
@@ -86,9 +86,9 @@ def list_user_courses(call: Call, user_id: str) -> Response:
 
 @post("/accounts/{account_id:int}/courses", status_code=200)
 def create_course(call: Call, account_id: int) -> dict:
-    fields = course_fields(call)
+    changes = course_changes(call)
     with call.write() as (db, me), as_course_params():
-        course = courses.create_course(db, me, account_id, fields, offer=bool(call.bool("offer", False)),
+        course = courses.create_course(db, me, account_id, changes, offer=bool(call.bool("offer", False)),
                                        enroll_me=bool(call.bool("enroll_me", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
@@ -122,10 +122,10 @@ def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
 
 @put("/courses/{course_id:str}")
 def update_course(call: Call, course_id: str) -> dict:
-    fields = course_fields(call)
+    changes = course_changes(call)
     event = call.str("course[event]") or None
     with call.write() as (db, me), as_course_params():
-        course = courses.update_course(db, me, course_id, fields, event=event, offer=bool(call.bool("offer", False)))
+        course = courses.update_course(db, me, course_id, changes, event=event, offer=bool(call.bool("offer", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
 
