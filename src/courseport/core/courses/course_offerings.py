@@ -1,5 +1,5 @@
 """Course offerings (D2L): ordinary courses created from a course template, with the org units
-they relate to. IsActive is the course being offered (available) rather than unpublished.
+they relate to. An active offering is the course being offered (available) rather than unpublished.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def readable_offering(db: Session, actor: User, course_id: int) -> OfferingView:
 
 def _checked_name(name: str) -> str:
     if not name.strip():
-        raise InvalidInput("Name", "Name must not be empty")
+        raise InvalidInput("name", "name must not be empty")
     return name.strip()
 
 
