@@ -8,7 +8,8 @@ and nothing searches free text. Values the caller sent go in as values and are n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Self
 
 
@@ -92,3 +93,12 @@ class InvalidInput(DomainError):
 def _starts_with_word(text: str, word: str) -> bool:
     after = text[len(word):len(word) + 1]
     return text.startswith(word) and not (after.isalnum() or after == "_")
+
+
+@contextmanager
+def spelled_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Domain errors raised inside name core words as `names` (a dialect's table) spells them."""
+    try:
+        yield
+    except DomainError as exc:
+        raise exc.spelled(names) from None

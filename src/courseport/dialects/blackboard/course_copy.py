@@ -13,8 +13,8 @@ from litestar import Response
 
 from courseport.core.content import content
 from courseport.core.copy import record_copies
-from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.blackboard.course_fields import learn_names, record_ref
+from courseport.core.kit.errors import InvalidInput, spelled_as
+from courseport.dialects.blackboard.course_fields import NAMES, record_ref
 from courseport.dialects.blackboard.protocol import PREFIX, Call, learn_id, on_versions, post
 
 DISCUSSION_CHOICES = ("None", "ForumsAndStarterPosts", "ForumsOnly")
@@ -81,7 +81,7 @@ def copy_course(call: Call, course_id: str) -> Response:
     existing, new_id = target_course(call.body)
     components = copy_components(call.body.get("copy"))
     selection = content.selection("blackboard", components, field="copy")
-    with call.write() as (db, me), learn_names():
+    with call.write() as (db, me), spelled_as(NAMES):
         job = record_copies.queue_record_copy(db, me, record_ref(course_id), existing, new_id, selection)
     call.services.jobs.notify()
     source = learn_id(job.payload["source_course_id"])

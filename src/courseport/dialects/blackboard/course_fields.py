@@ -3,21 +3,19 @@ built-in data source, sort keys, id forms, and the table errors are spelled thro
 
 Everything a Learn course body may say is in FIELDS (dotted wire name -> core field, type); the
 route flattens the body, `record_changes` checks each field in body order (known, enum, Learn's
-documented length) and builds the core change object. Core errors name core words; `learn_names`
-spells them back as Learn does.
+documented length) and builds the core change object. Core errors name core words; routes spell
+them back as Learn does with `spelled_as(NAMES)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from courseport.core.courses import courses
 from courseport.core.courses.course_records import RecordChanges
-from courseport.core.kit.errors import DomainError, InvalidInput
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.blackboard.protocol import id_ref
 
 # Learn wire name -> (core field of RecordChanges, wire type); updates take all but CREATE_ONLY.
@@ -96,12 +94,3 @@ def enum_value(name: str, value: str) -> str:
     if value not in table:
         raise InvalidInput(name, f"{name} must be one of {', '.join(table)}, got {value!r}")
     return table[value]
-
-
-@contextmanager
-def learn_names() -> Iterator[None]:
-    """Core errors name core words (`course_code`, "date_range"); the client reads Learn's."""
-    try:
-        yield
-    except DomainError as exc:
-        raise exc.spelled(NAMES) from None

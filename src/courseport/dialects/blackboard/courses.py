@@ -8,14 +8,14 @@ from litestar import Response
 
 from courseport.core.courses import course_records
 from courseport.core.courses.course_records import RecordFilters
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput, spelled_as
 from courseport.dialects.blackboard.course_fields import (
     AVAILABILITY,
     CREATE_TYPES,
+    NAMES,
     SORTABLE,
     SYSTEM_DATA_SOURCE,
     UPDATE_TYPES,
-    learn_names,
     record_changes,
     record_ref,
 )
@@ -59,14 +59,14 @@ def _sort(text: str | None) -> tuple[tuple[str, bool], ...]:
 
 def list_courses(call: Call) -> dict:
     window, filters = call.window(), record_filters(call)
-    with call.read() as (db, me), learn_names():
+    with call.read() as (db, me), spelled_as(NAMES):
         page = course_records.list_records(db, me, filters, window)
     return call.paged([render_course(c, call.origin) for c in page.items], window, page)
 
 
 def create_course(call: Call) -> dict:
     fields = call.body_fields(CREATE_TYPES)
-    with call.write() as (db, me), learn_names():
+    with call.write() as (db, me), spelled_as(NAMES):
         course = course_records.create_record(db, me, record_changes(fields, create=True))
     return call.pick(render_course(course, call.origin))
 
@@ -79,7 +79,7 @@ def get_course(call: Call, course_id: str) -> dict:
 
 def update_course(call: Call, course_id: str) -> dict:
     fields = call.body_fields(UPDATE_TYPES)
-    with call.write() as (db, me), learn_names():
+    with call.write() as (db, me), spelled_as(NAMES):
         course = course_records.resolve_record(db, *record_ref(course_id))  # an unknown course before bad fields
         course = course_records.update_record(db, me, course, record_changes(fields, create=False))
     return call.pick(render_course(course, call.origin))

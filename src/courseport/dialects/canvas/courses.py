@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from litestar import Response
@@ -11,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
 from courseport.core.identity import users
-from courseport.core.kit.errors import DomainError
+from courseport.core.kit.errors import spelled_as
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import render_course, wants_for
@@ -34,15 +32,6 @@ def course_changes(call: Call) -> courses.CourseChanges:
 
 # Core course field -> the parameter Canvas clients send it as (course[event] names the state change).
 COURSE_PARAMS = {field: f"course[{field}]" for field in (*courses.COURSE_FIELDS, "event")}
-
-
-@contextmanager
-def as_course_params() -> Iterator[None]:
-    """Core errors name course fields bare (`license`); the client sent them as `course[license]`."""
-    try:
-        yield
-    except DomainError as exc:
-        raise exc.spelled(COURSE_PARAMS) from None
 
 
 def _bool_tree(node: dict[str, Any], name: str) -> dict[str, Any]:
@@ -87,7 +76,7 @@ def list_user_courses(call: Call, user_id: str) -> Response:
 @post("/accounts/{account_id:int}/courses", status_code=200)
 def create_course(call: Call, account_id: int) -> dict:
     changes = course_changes(call)
-    with call.write() as (db, me), as_course_params():
+    with call.write() as (db, me), spelled_as(COURSE_PARAMS):
         course = courses.create_course(db, me, account_id, changes, offer=bool(call.bool("offer", False)),
                                        enroll_me=bool(call.bool("enroll_me", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
@@ -124,7 +113,7 @@ def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
 def update_course(call: Call, course_id: str) -> dict:
     changes = course_changes(call)
     event = call.str("course[event]") or None
-    with call.write() as (db, me), as_course_params():
+    with call.write() as (db, me), spelled_as(COURSE_PARAMS):
         course = courses.update_course(db, me, course_id, changes, event=event, offer=bool(call.bool("offer", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from litestar import Response
 
 from courseport.core.courses import course_offerings
 from courseport.core.courses.course_offerings import NewOffering, OfferingInfo
-from courseport.core.kit.errors import DomainError
+from courseport.core.kit.errors import spelled_as
 from courseport.dialects.d2l.course_json import render_offering
 from courseport.dialects.d2l.protocol import (
     BOOLEAN,
@@ -40,21 +37,12 @@ INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "StartDate": (DATE,
 VALENCE_NAMES = {"name": "Name", "course_code": "Code", "start_at": "StartDate", "end_at": "EndDate"}
 
 
-@contextmanager
-def valence_names() -> Iterator[None]:
-    """Core errors name core fields (`course_code`); a Valence client sent them as `Code`."""
-    try:
-        yield
-    except DomainError as exc:
-        raise exc.spelled(VALENCE_NAMES) from None
-
-
 @post(BASE, opt=SINCE)
 def create_offering(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     new = NewOffering(f["Name"], f["Code"], f["Path"] or "", f["CourseTemplateId"], f["SemesterId"],
                       f["StartDate"], f["EndDate"])
-    with call.write() as (db, me), valence_names():
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         return render_offering(course_offerings.create_offering(db, me, new))
 
 
@@ -70,7 +58,7 @@ def update_offering(call: Call, version: str, org_unit_id: str) -> Response:
     course_id = route_id(org_unit_id, "course offering")
     f = block_fields(call.block(), INFO_SPEC)
     info = OfferingInfo(f["Name"], f["Code"], f["StartDate"], f["EndDate"], f["IsActive"])
-    with call.write() as (db, me), valence_names():
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         course_offerings.replace_offering(db, me, course_id, info)
     return empty()
 
