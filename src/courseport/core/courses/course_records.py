@@ -45,6 +45,8 @@ _STORED_DURATION = {"fixed_days": "FixedNumDays", "use_term": "UseTerm"}
 _STORED_ENROLLMENT = {"instructor_led": "InstructorLed", "self_enrolled": "SelfEnrollment",
                       "email_enrolled": "EmailEnrollment"}
 _STORED_ENROLLMENT_DETAILS = {"start": "start", "end": "end", "access_code": "accessCode"}
+# Stored keys of the other options (a data migration to core words would retire these tables).
+_STORED_KEYS = {"days": "daysOfUse", "locale_force": "localeForce", "copy_history": "copyHistory"}
 SORTABLE = {"course_code": Course.course_code, "name": Course.name, "external_id": Course.external_id,
             "created": Course.created_at, "modified": Course.updated_at}
 # How a record may be addressed besides its primary id ("id").
@@ -133,7 +135,7 @@ def duration_of(course: Course) -> Duration:
     stored = (course.learn_options or {}).get("duration") or {}
     kind = _core_word(_STORED_DURATION, stored.get("type"))
     if kind is not None:
-        return Duration(kind, days=stored.get("daysOfUse"))
+        return Duration(kind, days=stored.get(_STORED_KEYS["days"]))
     if course.start_at or course.end_at:
         return Duration("date_range", course.start_at, course.end_at)
     return Duration("continuous")
@@ -151,12 +153,12 @@ def _core_word(stored_forms: dict[str, str], stored: Any) -> str | None:
 
 
 def locale_force(course: Course) -> bool:
-    return bool((course.learn_options or {}).get("localeForce", False))
+    return bool((course.learn_options or {}).get(_STORED_KEYS["locale_force"], False))
 
 
 def copy_history_of(course: Course) -> list[str]:
     """The uuids of the courses this one was created by copying."""
-    return list((course.learn_options or {}).get("copyHistory") or [])
+    return list((course.learn_options or {}).get(_STORED_KEYS["copy_history"]) or [])
 
 
 def resolve_record(db: Session, kind: str, value: str | int) -> Course:
@@ -241,7 +243,7 @@ def create_copy_record(db: Session, actor: User, source: Course, course_code: st
         term_id=str(source.enrollment_term_id), availability=availability_of(source),
         public_description=source.public_description or UNSET)
     course = create_record(db, actor, copy)
-    course.learn_options = {**(course.learn_options or {}), "copyHistory": [source.uuid]}
+    course.learn_options = {**(course.learn_options or {}), _STORED_KEYS["copy_history"]: [source.uuid]}
     db.flush()
     return course
 
@@ -291,7 +293,7 @@ def _apply(db: Session, actor: User, course: Course, fields: dict[str, Any]) -> 
     if dates or "duration_days" in fields:
         options["duration"] = _stored_duration(course, fields)
     if "locale_force" in fields:
-        options["localeForce"] = bool(fields["locale_force"])
+        options[_STORED_KEYS["locale_force"]] = bool(fields["locale_force"])
     course.learn_options = options
     for name in ("external_id", "data_source_id", "allow_guests", "allow_observers"):
         if name in fields:
@@ -350,7 +352,7 @@ def _stored_duration(course: Course, fields: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(days, int) or days < 1:
             raise InvalidInput("duration_days",
                                FieldText("{duration_days} must be a positive number for {fixed_days}"))
-        return {"type": _STORED_DURATION[kind], "daysOfUse": days}
+        return {"type": _STORED_DURATION[kind], _STORED_KEYS["days"]: days}
     return {"type": _STORED_DURATION[kind]} if kind == "use_term" else {}
 
 
