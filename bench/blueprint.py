@@ -75,8 +75,8 @@ def new_courses(engine, user_id: int, prefix: str, n: int, **fields) -> list[int
 
     with transaction(engine, write=True) as db:
         actor = db.get(User, user_id)
-        return [courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, {"name": f"{prefix} {i}", **fields}).id
-                for i in range(n)]
+        return [courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID,
+                                      courses.CourseChanges(name=f"{prefix} {i}", **fields)).id for i in range(n)]
 
 
 def build_blueprint(engine, course_id: int, shape: Shape) -> None:  # noqa: ANN001

@@ -83,7 +83,8 @@ def new_course(engine, user_id: int, name: str) -> int:  # noqa: ANN001
     from courseport.schema import User
 
     with transaction(engine, write=True) as db:
-        return courses.create_course(db, db.get(User, user_id), accounts.ROOT_ACCOUNT_ID, {"name": name}).id
+        return courses.create_course(db, db.get(User, user_id), accounts.ROOT_ACCOUNT_ID,
+                                     courses.CourseChanges(name=name)).id
 
 
 def build_source(engine, course_id: int, shape: Shape) -> int:  # noqa: ANN001

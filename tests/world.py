@@ -44,7 +44,7 @@ class World:
     def course(self, name: str = "Course", *, account_id: int = 1, offer: bool = True, **fields: Any):
         with self.tx() as db:
             actor = db.get(User, self.admin.id)
-            return courses.create_course(db, actor, account_id, {"name": name, **fields}, offer=offer)
+            return courses.create_course(db, actor, account_id, courses.CourseChanges(name=name, **fields), offer=offer)
 
     def enroll(self, user: User, course, etype: str = "StudentEnrollment", *, state: str = "active",
                associated_user_id: int | None = None, section_id: int | None = None) -> Enrollment:

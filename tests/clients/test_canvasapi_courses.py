@@ -201,7 +201,7 @@ def _many_courses(world, user: User, count: int) -> list[int]:
     with world.tx() as db:
         admin = db.get(User, world.admin.id)
         for n in range(count):
-            course = courses.create_course(db, admin, 1, {"name": f"Bulk {n}"}, offer=True)
+            course = courses.create_course(db, admin, 1, courses.CourseChanges(name=f"Bulk {n}"), offer=True)
             section = courses.default_section(db, course)
             db.add(Enrollment(user_id=user.id, course_id=course.id, course_section_id=section.id,
                               root_account_id=1, type="StudentEnrollment", role_id=3))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from courseport.core.blueprints import blueprints
 from courseport.core.content import content, files
 from courseport.core.content.folders import folder_at_path
-from courseport.core.courses.courses import update_course
+from courseport.core.courses.courses import CourseChanges, update_course
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema import (
     Blob,
@@ -184,13 +184,14 @@ def test_blueprint_cannot_be_turned_off_while_a_sync_runs(world):
         blueprints.queue_migration(db, db.get(User, world.admin.id), blueprint.id, "default", None, {})
     with world.tx() as db:
         try:
-            update_course(db, db.get(User, world.admin.id), blueprint.id, {"blueprint": False})
+            update_course(db, db.get(User, world.admin.id), blueprint.id, CourseChanges(blueprint=False))
             raise AssertionError("turned off during a sync")
         except InvalidInput as exc:
             assert exc.message == "cannot stop being a blueprint course while a sync is running"
     world.run_jobs()
     with world.tx() as db:
-        assert update_course(db, db.get(User, world.admin.id), blueprint.id, {"blueprint": False}).blueprint is False
+        off = CourseChanges(blueprint=False)
+        assert update_course(db, db.get(User, world.admin.id), blueprint.id, off).blueprint is False
 
 
 def _file(world, course, name, path="course files/docs"):

@@ -1,5 +1,5 @@
 """Core course-record rules on a real database: availability both ways, uniqueness among live
-courses, durations and enrollment options following the Canvas columns, copy records."""
+courses, durations and enrollment options following the course columns, copy records."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from courseport.core.courses import course_records, courses
+from courseport.core.courses.course_records import Duration, EnrollmentOptions, RecordChanges
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.schema import Course, User
 
@@ -16,10 +18,14 @@ def _as(world, fn, *args, **kw):  # noqa: ANN001, ANN002, ANN003, ANN202
         return fn(db, db.get(User, world.admin.id), *args, **kw)
 
 
+def _update(world, course_id, changes):  # noqa: ANN001, ANN202
+    with world.tx() as db:
+        return course_records.update_record(db, db.get(User, world.admin.id), db.get(Course, course_id), changes)
+
+
 @pytest.mark.parametrize("available", list(course_records.AVAILABILITY))
 def test_availability_round_trips_through_the_course_state(world, available):
-    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C",
-                                                        "availability.available": available})
+    course = _as(world, course_records.create_record, RecordChanges(course_code="c", name="C", availability=available))
     assert (course.workflow_state, course.availability) == course_records.AVAILABILITY[available]
     with world.tx() as db:
         row = db.get(Course, course.id)
@@ -29,26 +35,25 @@ def test_availability_round_trips_through_the_course_state(world, available):
 
 
 def test_a_canvas_state_change_outranks_a_stale_learn_only_state(world):
-    course = _as(world, course_records.create_record, {"courseId": "c", "name": "C",
-                                                        "availability.available": "Disabled"})
-    _as(world, courses.update_course, course.id, {}, event="offer")  # published through Canvas
+    course = _as(world, course_records.create_record, RecordChanges(course_code="c", name="C", availability="disabled"))
+    _as(world, courses.update_course, course.id, CourseChanges(), event="offer")  # published through Canvas
     with world.tx() as db:
         row = db.get(Course, course.id)
-        assert course_records.availability_of(row) == "Yes"
-        assert db.scalar(select(course_records.availability_column()).where(Course.id == course.id)) == "Yes"
-    _as(world, courses.update_course, course.id, {}, event="conclude")
+        assert course_records.availability_of(row) == "open"
+        assert db.scalar(select(course_records.availability_column()).where(Course.id == course.id)) == "open"
+    _as(world, courses.update_course, course.id, CourseChanges(), event="conclude")
     with world.tx() as db:
-        assert course_records.availability_of(db.get(Course, course.id)) == "Yes"  # concluded: closedComplete
+        assert course_records.availability_of(db.get(Course, course.id)) == "open"  # concluded: closedComplete
 
 
 def test_course_ids_are_unique_among_live_courses_only(world):
-    first = _as(world, course_records.create_record, {"courseId": "bio", "name": "Bio"})
+    first = _as(world, course_records.create_record, RecordChanges(course_code="bio", name="Bio"))
     with pytest.raises(Conflict):
-        _as(world, course_records.create_record, {"courseId": "bio", "name": "Again"})
+        _as(world, course_records.create_record, RecordChanges(course_code="bio", name="Again"))
     _as(world, course_records.delete_record, "id", first.id)
-    again = _as(world, course_records.create_record, {"courseId": "bio", "name": "Again"})
+    again = _as(world, course_records.create_record, RecordChanges(course_code="bio", name="Again"))
     with world.tx() as db:
-        assert course_records.resolve_record(db, "courseId", "bio").id == again.id
+        assert course_records.resolve_record(db, "course_code", "bio").id == again.id
         with pytest.raises(NotFound):
             course_records.resolve_record(db, "id", first.id)
 
@@ -56,40 +61,38 @@ def test_course_ids_are_unique_among_live_courses_only(world):
 def test_durations_follow_the_course_dates(world):
     course = world.course("Canvas made")
     with world.tx() as db:
-        assert course_records.duration_of(db.get(Course, course.id)) == {"type": "Continuous"}
-    _as(world, courses.update_course, course.id, {"start_at": None, "end_at": None})
-    _as(world, course_records.update_record, "id", course.id, {"availability.duration.type": "FixedNumDays",
-                                                                "availability.duration.daysOfUse": 10})
+        assert course_records.duration_of(db.get(Course, course.id)) == Duration("continuous")
+    _as(world, courses.update_course, course.id, CourseChanges(start_at=None, end_at=None))
+    _update(world, course.id, RecordChanges(duration_kind="fixed_days", duration_days=10))
     with world.tx() as db:
-        assert course_records.duration_of(db.get(Course, course.id)) == {"type": "FixedNumDays", "daysOfUse": 10}
+        assert course_records.duration_of(db.get(Course, course.id)) == Duration("fixed_days", days=10)
     with pytest.raises(InvalidInput) as bad:
-        _as(world, course_records.update_record, "id", course.id, {"availability.duration.type": "DateRange"})
-    assert bad.value.field == "availability.duration.start"
+        _update(world, course.id, RecordChanges(duration_kind="date_range"))
+    assert bad.value.field == "duration_start"
 
 
 def test_enrollment_options_follow_self_enrollment(world):
     course = _as(world, course_records.create_record,
-                 {"courseId": "c", "name": "C", "enrollment.type": "EmailEnrollment"})
+                 RecordChanges(course_code="c", name="C", enrollment_kind="email_enrolled"))
     with world.tx() as db:
-        assert course_records.enrollment_of(db.get(Course, course.id)) == {"type": "EmailEnrollment"}
-    _as(world, courses.update_course, course.id, {"self_enrollment": True})
+        assert course_records.enrollment_of(db.get(Course, course.id)) == EnrollmentOptions("email_enrolled")
+    _as(world, courses.update_course, course.id, CourseChanges(self_enrollment=True))
     with world.tx() as db:
-        assert course_records.enrollment_of(db.get(Course, course.id)) == {"type": "SelfEnrollment"}
+        assert course_records.enrollment_of(db.get(Course, course.id)) == EnrollmentOptions("self_enrolled")
     with pytest.raises(InvalidInput) as bad:
-        _as(world, course_records.update_record, "id", course.id, {"enrollment.type": "InstructorLed",
-                                                                    "enrollment.accessCode": "x"})
-    assert bad.value.field == "enrollment.accessCode"
+        _update(world, course.id, RecordChanges(enrollment_kind="instructor_led", access_code="x"))
+    assert bad.value.field == "access_code"
 
 
 def test_a_copy_record_takes_the_source_record_under_a_new_course_id(world):
-    source = _as(world, course_records.create_record, {"courseId": "src", "name": "Source", "description": "d",
-                                                        "ultraStatus": "Ultra", "availability.available": "No"})
+    source = _as(world, course_records.create_record, RecordChanges(
+        course_code="src", name="Source", public_description="d", ultra_status="Ultra", availability="closed"))
     with world.tx() as db:
         source = db.get(Course, source.id)
     copy = _as(world, course_records.create_copy_record, source, "dst")
     assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.ultra_status) == (
         "dst", "dst", "Source", "d", "Ultra")
-    assert course_records.availability_of(copy) == "No"
+    assert course_records.availability_of(copy) == "closed"
     assert course_records.copy_history_of(copy) == [source.uuid]
     with pytest.raises(Conflict):
         _as(world, course_records.create_copy_record, source, "src")

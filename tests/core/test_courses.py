@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from courseport.core.courses import courses
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.identity import accounts
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.schema import Course, Enrollment, Section, User
@@ -43,7 +44,7 @@ def test_derived_course_code(name, code):
 
 
 def test_create_offers_enrolls_and_defaults(world):
-    course = _as(world, world.admin, courses.create_course, 1, {"name": "  "}, offer=True, enroll_me=True)
+    course = _as(world, world.admin, courses.create_course, 1, CourseChanges(name="  "), offer=True, enroll_me=True)
     with world.tx() as db:
         default_term = accounts.default_term(db, 1).id
     assert (course.name, course.workflow_state, course.enrollment_term_id) == (
@@ -58,9 +59,9 @@ def test_create_offers_enrolls_and_defaults(world):
 def test_only_account_admins_create(world):
     teacher = world.user("teacher")
     with pytest.raises(NotAllowed):
-        _as(world, teacher, courses.create_course, 1, {"name": "Mine"})
+        _as(world, teacher, courses.create_course, 1, CourseChanges(name="Mine"))
     with pytest.raises(NotFound):
-        _as(world, world.admin, courses.create_course, 999, {"name": "Nowhere"})
+        _as(world, world.admin, courses.create_course, 999, CourseChanges(name="Nowhere"))
 
 
 @pytest.mark.parametrize(("fields", "field"), [
@@ -74,7 +75,7 @@ def test_only_account_admins_create(world):
 def test_invalid_values_name_the_field(world, fields, field):
     course = world.course("C")
     with pytest.raises(InvalidInput) as err:
-        _as(world, world.admin, courses.update_course, course.id, fields)
+        _as(world, world.admin, courses.update_course, course.id, CourseChanges(**fields))
     assert err.value.field == field
 
 
@@ -83,18 +84,18 @@ def test_stranger_cannot_touch_a_course_even_with_an_empty_update(world):
     stranger = world.user("stranger")
     for fields, event in (({}, None), ({"name": "X"}, None), ({}, "offer")):
         with pytest.raises(NotAllowed):
-            _as(world, stranger, courses.update_course, course.id, fields, event=event)
+            _as(world, stranger, courses.update_course, course.id, CourseChanges(**fields), event=event)
 
 
 def test_designer_edits_the_syllabus_only(world):
     course = world.course("C")
     designer = world.user("designer")
     world.enroll(designer, course, "DesignerEnrollment")
-    updated = _as(world, designer, courses.update_course, course.id, {"syllabus_body": "<p>ok</p>"})
+    updated = _as(world, designer, courses.update_course, course.id, CourseChanges(syllabus_body="<p>ok</p>"))
     assert updated.syllabus_body == "<p>ok</p>"
     for fields, event in (({"syllabus_body": "<p>x</p>", "name": "X"}, None), ({}, "conclude")):
         with pytest.raises(NotAllowed):
-            _as(world, designer, courses.update_course, course.id, fields, event=event)
+            _as(world, designer, courses.update_course, course.id, CourseChanges(**fields), event=event)
 
 
 def test_teacher_may_not_set_admin_fields(world):
@@ -104,8 +105,8 @@ def test_teacher_may_not_set_admin_fields(world):
     for field, value in (("sis_course_id", "T1"), ("storage_quota_mb", 9000), ("blueprint", True),
                          ("account_id", 1), ("template", True)):
         with pytest.raises(NotAllowed):
-            _as(world, teacher, courses.update_course, course.id, {field: value})
-    assert _as(world, teacher, courses.update_course, course.id, {"name": "Mine"}).name == "Mine"
+            _as(world, teacher, courses.update_course, course.id, CourseChanges(**{field: value}))
+    assert _as(world, teacher, courses.update_course, course.id, CourseChanges(name="Mine")).name == "Mine"
 
 
 def test_events_and_undelete(world):
@@ -113,15 +114,16 @@ def test_events_and_undelete(world):
     teacher = world.user("teacher")
     world.enroll(teacher, course, "TeacherEnrollment")
     for event, state in (("claim", "unpublished"), ("offer", "available"), ("conclude", "completed")):
-        assert _as(world, teacher, courses.update_course, course.id, {}, event=event).workflow_state == state
+        changed = _as(world, teacher, courses.update_course, course.id, CourseChanges(), event=event)
+        assert changed.workflow_state == state
     with pytest.raises(InvalidInput):
-        _as(world, world.admin, courses.update_course, course.id, {}, event="undelete")  # not deleted
-    assert _as(world, teacher, courses.update_course, course.id, {}, event="delete").sis_course_id is None
+        _as(world, world.admin, courses.update_course, course.id, CourseChanges(), event="undelete")  # not deleted
+    assert _as(world, teacher, courses.update_course, course.id, CourseChanges(), event="delete").sis_course_id is None
     with pytest.raises(NotAllowed):
-        _as(world, teacher, courses.update_course, course.id, {}, event="undelete")
+        _as(world, teacher, courses.update_course, course.id, CourseChanges(), event="undelete")
     with pytest.raises(NotFound):
-        _as(world, teacher, courses.update_course, course.id, {}, event="offer")
-    back = _as(world, world.admin, courses.update_course, course.id, {}, event="undelete")
+        _as(world, teacher, courses.update_course, course.id, CourseChanges(), event="offer")
+    back = _as(world, world.admin, courses.update_course, course.id, CourseChanges(), event="undelete")
     assert back.workflow_state == "unpublished"
     world.course("Takes the SIS id", sis_course_id="SIS-C")  # a deleted course released it
 

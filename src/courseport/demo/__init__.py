@@ -205,8 +205,8 @@ def _ensure_course(db: Session, actor: User, account: Account, spec: CourseSpec,
                    people: dict[str, User]) -> Course:
     course = db.scalar(select(Course).where(Course.sis_course_id == spec.sis_course_id))
     if course is None:
-        fields = {"name": spec.name, "course_code": spec.course_code, "sis_course_id": spec.sis_course_id,
-                  "term_id": str(terms[spec.term].id), "blueprint": spec.blueprint}
+        fields = courses.CourseChanges(name=spec.name, course_code=spec.course_code, sis_course_id=spec.sis_course_id,
+                                       term_id=str(terms[spec.term].id), blueprint=spec.blueprint)
         course = courses.create_course(db, actor, account.id, fields, offer=spec.state == "available")
         if spec.state == "completed":
             courses.apply_event(course, "conclude")

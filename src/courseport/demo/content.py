@@ -62,9 +62,9 @@ def _seed_biology(db: Session, course: Course, people: dict[str, User], actor: U
                   blobs: BlobStore | None) -> None:
     teacher, now = people["demo.teacher"], utcnow()
     if not assignment_groups.live_groups(db, course.id):
-        courses.update_course(db, actor, course.id, {
-            "apply_assignment_group_weights": True,
-            "syllabus_body": "<p>Cells, membranes and labs. Bring a lab coat on Thursdays.</p>"})
+        courses.update_course(db, actor, course.id, courses.CourseChanges(
+            apply_assignment_group_weights=True,
+            syllabus_body="<p>Cells, membranes and labs. Bring a lab coat on Thursdays.</p>"))
     groups = {name: _group(db, course, teacher, name, weight) for name, weight in BIO_GROUPS}
     work = {title: _assignment(db, course, teacher, groups[group], title, points, now + days * DAY)
             for group, title, points, days in BIO_ASSIGNMENTS}

@@ -119,7 +119,7 @@ def test_paging_links_walk_all_courses_once(world):
         admin = db.get(User, world.admin.id)
         expected = []
         for n in range(150):
-            course = courses.create_course(db, admin, 1, {"name": f"C{n}"}, offer=True)
+            course = courses.create_course(db, admin, 1, courses.CourseChanges(name=f"C{n}"), offer=True)
             db.add(Enrollment(user_id=me.id, course_id=course.id, root_account_id=1, type="StudentEnrollment",
                               course_section_id=courses.default_section(db, course).id, role_id=3))
             expected.append(course.id)

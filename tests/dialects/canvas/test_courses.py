@@ -318,3 +318,15 @@ def test_lifting_date_restriction_drops_end_and_unpublished_start(world):
         assert r.status_code == 200
         body = c.get(f"/api/v1/courses/{course.id}").json()
     assert (body["restrict_enrollments_to_course_dates"], body["start_at"], body["end_at"]) == (False, None, None)
+
+
+def test_course_codes_may_repeat_but_not_a_learn_records(world):
+    world.course("One", course_code="BIO 101")
+    with world.client(world.blackboard_token()) as learn:
+        assert learn.post("/learn/api/public/v3/courses", json={"courseId": "bio101", "name": "B"}).status_code == 201
+    with world.client(world.admin_token) as c:
+        again = c.post("/api/v1/accounts/1/courses", data={"course[name]": "Two", "course[course_code]": "BIO 101"})
+        assert again.status_code == 200 and again.json()["course_code"] == "BIO 101"
+        taken = c.put(f"/api/v1/courses/{again.json()['id']}", data={"course[course_code]": "bio101"})
+        assert taken.status_code == 409
+        assert taken.json() == {"errors": [{"message": "A course with course[course_code] 'bio101' already exists"}]}

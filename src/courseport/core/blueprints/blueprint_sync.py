@@ -21,6 +21,7 @@ from courseport.core.blueprints import blueprint_files, blueprint_locks
 from courseport.core.blueprints.blueprint_imports import Export, apply_changes
 from courseport.core.content.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
 from courseport.core.copy.copying import copy_course
+from courseport.core.courses import courses
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -63,14 +64,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def keep_blueprint_while_syncing(db: Session, course: Course, fields: dict[str, Any]) -> None:
+def keep_blueprint_while_syncing(db: Session, course: Course, changes: courses.CourseChanges) -> None:
     """A blueprint with associated courses cannot stop being one while a sync of it runs."""
-    if fields.get("blueprint") is not False or not course.blueprint:
+    if changes.blueprint is not False or not course.blueprint:
         return
     running = db.scalar(select(BlueprintMigration.id).join(BlueprintTemplate).where(
         BlueprintTemplate.course_id == course.id, BlueprintMigration.workflow_state.in_(RUNNING)).limit(1))
     if running is not None:
-        raise InvalidInput("course[blueprint]", "cannot stop being a blueprint course while a sync is running")
+        raise InvalidInput("blueprint", "cannot stop being a blueprint course while a sync is running")
 
 
 def last_sync_start(db: Session, template_id: int) -> datetime | None:

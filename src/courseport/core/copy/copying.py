@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.content import FILES, ITEM_TYPES, SETTINGS
 from courseport.core.copy import copy_links, copy_tables
-from courseport.core.courses.courses import create_course, readable_course
+from courseport.core.courses.courses import CourseChanges, create_course, readable_course
 from courseport.core.identity.permissions import require_any
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError, InvalidInput, NotFound
@@ -35,7 +35,7 @@ _RETRIES = 5
 
 def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str | int | None,
                selection: frozenset[str], *, picked: dict[str, list[int]] | None = None,
-               new_course: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Job:
+               new_course: CourseChanges | None = None, extra: dict[str, Any] | None = None) -> Job:
     """Check rights and write the copy job (in the caller's transaction).
 
     `selection` is what `components.selection(...)` returns (types copied whole); `picked` adds chosen
@@ -46,7 +46,7 @@ def queue_copy(db: Session, actor: User, source_ref: str | int, target_ref: str 
     source, source_rights = readable_course(db, actor, source_ref)
     require_any(source_rights, *SOURCE_RIGHTS)
     if target_ref is None:
-        target = create_course(db, actor, source.account_id, new_course or {"name": source.name})
+        target = create_course(db, actor, source.account_id, new_course or CourseChanges(name=source.name))
     else:
         target, _ = readable_course(db, actor, target_ref, "manage_content")
     if target.id == source.id:

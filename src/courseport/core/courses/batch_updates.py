@@ -25,9 +25,9 @@ def queue_batch_update(db: Session, actor: User, account_id: int, course_ids: li
     if event not in BATCH_EVENTS:
         raise InvalidInput("event", f"event must be one of {', '.join(BATCH_EVENTS)}")
     if not course_ids:
-        raise InvalidInput("course_ids[]", "course_ids[] is required")
+        raise InvalidInput("course_ids", "course_ids is required")
     if len(course_ids) > MAX_COURSES:
-        raise InvalidInput("course_ids[]", f"course_ids[] may name at most {MAX_COURSES} courses")
+        raise InvalidInput("course_ids", f"course_ids may name at most {MAX_COURSES} courses")
     return jobs.enqueue(db, KIND, {"account_id": account.id, "course_ids": list(course_ids), "event": event},
                         user_id=actor.id, context_type="Account", context_id=account.id)
 
@@ -41,7 +41,7 @@ def run_batch_update(ctx: jobs.JobContext) -> dict:
             with transaction(ctx.engine, write=True) as db:
                 course = resolve_course(db, ref, include_deleted=True)
                 if account_id not in accounts.ancestor_ids(db, course.account_id):
-                    raise InvalidInput("course_ids[]", f"course {ref} is not in account {account_id}")
+                    raise InvalidInput("course_ids", f"course {ref} is not in account {account_id}")
                 apply_event(course, event)
                 updated.append(course.id)
         except DomainError as exc:

@@ -1,18 +1,19 @@
 """Course offerings (D2L): ordinary courses created from a course template, with the org units
-they relate to. IsActive is the course being offered (available) rather than unpublished.
+they relate to. An active offering is the course being offered (available) rather than unpublished.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses, org_units
 from courseport.core.courses.course_templates import managed_template
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.courses.org_units import OrgUnit
+from courseport.core.kit.changes import UNSET
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Course, User
 
@@ -57,7 +58,7 @@ def readable_offering(db: Session, actor: User, course_id: int) -> OfferingView:
 
 def _checked_name(name: str) -> str:
     if not name.strip():
-        raise InvalidInput("Name", "Name must not be empty")
+        raise InvalidInput("name", "name must not be empty")
     return name.strip()
 
 
@@ -65,11 +66,9 @@ def create_offering(db: Session, actor: User, new: NewOffering) -> OfferingView:
     """A course in the template's department and the semester's term, offered at once."""
     template = managed_template(db, actor, new.template_id)
     term_id = org_units.semester(db, new.semester_id).id if new.semester_id is not None else None
-    fields: dict[str, Any] = {"name": _checked_name(new.name), "course_code": new.code.strip(),
-                              "start_at": new.start_at, "end_at": new.end_at}
-    if term_id is not None:
-        fields["term_id"] = term_id
-    course = courses.create_course(db, actor, template.account_id, fields, offer=True)
+    changes = CourseChanges(name=_checked_name(new.name), course_code=new.code.strip(), start_at=new.start_at,
+                            end_at=new.end_at, term_id=UNSET if term_id is None else term_id)
+    course = courses.create_course(db, actor, template.account_id, changes, offer=True)
     course.course_template_id = template.id
     course.content_path = new.path or f"/content/enforced/{course.id}-{course.course_code}/"
     db.flush()
@@ -84,9 +83,9 @@ def replace_offering(db: Session, actor: User, course_id: int, info: OfferingInf
         event = "offer"
     elif not info.is_active and course.workflow_state == "available":
         event = "claim"
-    fields = {"name": _checked_name(info.name), "course_code": info.code.strip(), "start_at": info.start_at,
-              "end_at": info.end_at}
-    return view_of(db, courses.update_course(db, actor, course.id, fields, event=event))
+    changes = CourseChanges(name=_checked_name(info.name), course_code=info.code.strip(), start_at=info.start_at,
+                            end_at=info.end_at)
+    return view_of(db, courses.update_course(db, actor, course.id, changes, event=event))
 
 
 def delete_offering(db: Session, actor: User, course_id: int) -> None:

@@ -1,115 +1,168 @@
-"""Courses as a student information system keeps them (Blackboard Learn's course records).
+"""Courses as a student information system keeps them: course records.
 
-A record is the same `courses` row Canvas reads, seen through the record vocabulary: a unique
-`courseId` (the course code), `externalId`, `dataSourceId`, availability and duration, enrollment
-options. Field names are the record's own dotted names (`availability.duration.type`), so errors
-name what the caller sent. AVAILABILITY is the one table between record availability and course state.
+A record is the same `courses` row every face reads, with the fields an SIS manages: a unique course
+code, an external id and data source, availability beside the course state, a duration, enrollment
+options and a forced locale. Fields and values here are core words (`course_code`, `duration_kind`,
+"fixed_days"); Blackboard Learn's wire names and enums live in dialects/blackboard/course_fields.py.
+AVAILABILITY is the one table between record availability and course state.
+
+The record options Canvas lacks are kept in `Course.learn_options`, a JSON column whose stored keys
+and values are the ones Learn used when the column was made (see `_STORED_*`); the codec below is the
+only code that reads or writes them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.copy import copying
 from courseport.core.courses import courses
+from courseport.core.courses.course_codes import check_course_code
+from courseport.core.courses.courses import CourseChanges
 from courseport.core.identity import accounts, admin
 from courseport.core.identity.permissions import course_rights, require
-from courseport.core.jobs import jobs
-from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
+from courseport.core.kit.changes import UNSET, Unset, given
+from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
-from courseport.schema import Course, Job, User
+from courseport.schema import Course, User
 
-# availability.available -> (course workflow state it means, the Learn-only state kept beside it)
+# availability -> (course workflow state it means, the record-only state kept beside it in the row)
 AVAILABILITY: dict[str, tuple[str, str | None]] = {
-    "Yes": ("available", None), "No": ("unpublished", None),
-    "Disabled": ("unpublished", "Disabled"), "Term": ("available", "Term"),
+    "open": ("available", None), "closed": ("unpublished", None),
+    "disabled": ("unpublished", "Disabled"), "by_term": ("available", "Term"),
 }
-# Concluded courses stay readable, so a record shows them available (and closedComplete).
+# Concluded courses stay readable, so a record shows them open (and concluded).
 _READABLE_STATES = ("available", "completed")
-# The built-in data source ("SYSTEM") of records no integration claimed.
-SYSTEM_DATA_SOURCE = "_2_1"
-DURATION_TYPES = ("Continuous", "DateRange", "FixedNumDays", "UseTerm")
-ENROLLMENT_TYPES = ("InstructorLed", "SelfEnrollment", "EmailEnrollment")
-ULTRA_STATUSES = ("Undecided", "Classic", "Ultra", "Ultrapreview")
-# Every writable record field and its type; the dialect coerces wire values by this table.
-UPDATE_FIELDS: dict[str, type] = {
-    "externalId": str, "dataSourceId": str, "name": str, "description": str, "allowGuests": bool,
-    "allowObservers": bool, "closedComplete": bool, "termId": str, "availability.available": str,
-    "availability.duration.type": str, "availability.duration.start": datetime,
-    "availability.duration.end": datetime, "availability.duration.daysOfUse": int, "enrollment.type": str,
-    "enrollment.start": datetime, "enrollment.end": datetime, "enrollment.accessCode": str,
-    "locale.id": str, "locale.force": bool,
-}
-CREATE_FIELDS: dict[str, type] = {"courseId": str, "organization": bool, "ultraStatus": str, **UPDATE_FIELDS}
-# Learn's documented limits, but name: Learn allows 333, the store keeps a course name's 255 (courses.MAX_LENGTHS).
-_MAX_LENGTHS = {"courseId": 100, "name": courses.MAX_LENGTHS["name"], "externalId": 256, "dataSourceId": 64,
-                "enrollment.accessCode": 50, "locale.id": 16}
-_ENUMS = {"availability.available": tuple(AVAILABILITY), "availability.duration.type": DURATION_TYPES,
-          "enrollment.type": ENROLLMENT_TYPES, "ultraStatus": ULTRA_STATUSES}
-SORTABLE = {"courseId": Course.course_code, "name": Course.name, "externalId": Course.external_id,
+DURATION_KINDS = ("continuous", "date_range", "fixed_days", "use_term")
+ENROLLMENT_KINDS = ("instructor_led", "self_enrolled", "email_enrolled")
+# Stored forms (learn_options) of duration and enrollment kinds; continuous and date_range are not
+# stored, they follow the course dates.
+_STORED_DURATION = {"fixed_days": "FixedNumDays", "use_term": "UseTerm"}
+_STORED_ENROLLMENT = {"instructor_led": "InstructorLed", "self_enrolled": "SelfEnrollment",
+                      "email_enrolled": "EmailEnrollment"}
+_STORED_ENROLLMENT_DETAILS = {"start": "start", "end": "end", "access_code": "accessCode"}
+# Stored keys of the other options (a data migration to core words would retire these tables).
+_STORED_KEYS = {"days": "daysOfUse", "locale_force": "localeForce", "copy_history": "copyHistory"}
+SORTABLE = {"course_code": Course.course_code, "name": Course.name, "external_id": Course.external_id,
             "created": Course.created_at, "modified": Course.updated_at}
-_BY = {"courseId": Course.course_code, "externalId": Course.external_id, "uuid": Course.uuid}
+# How a record may be addressed besides its primary id ("id").
+_BY = {"course_code": Course.course_code, "external_id": Course.external_id, "uuid": Course.uuid}
+
+
+@dataclass(frozen=True)
+class RecordChanges:
+    """The record fields a call sets; UNSET leaves a field as it is, None clears it.
+    course_code, organization and ultra_status are taken on create only."""
+
+    course_code: str | Unset = UNSET
+    name: str | None | Unset = UNSET
+    public_description: str | None | Unset = UNSET
+    external_id: str | None | Unset = UNSET
+    data_source_id: str | None | Unset = UNSET
+    organization: bool | None | Unset = UNSET
+    ultra_status: str | None | Unset = UNSET  # the vendor's course-view mode, kept as the dialect says it
+    allow_guests: bool | None | Unset = UNSET
+    allow_observers: bool | None | Unset = UNSET
+    concluded: bool | None | Unset = UNSET
+    term_id: str | None | Unset = UNSET  # a term reference (id or sis_term_id:...)
+    availability: str | None | Unset = UNSET
+    duration_kind: str | None | Unset = UNSET
+    duration_start: datetime | None | Unset = UNSET
+    duration_end: datetime | None | Unset = UNSET
+    duration_days: int | None | Unset = UNSET
+    enrollment_kind: str | None | Unset = UNSET
+    enrollment_start: datetime | None | Unset = UNSET
+    enrollment_end: datetime | None | Unset = UNSET
+    access_code: str | None | Unset = UNSET
+    locale: str | None | Unset = UNSET
+    locale_force: bool | None | Unset = UNSET
+
+
+@dataclass(frozen=True)
+class Duration:
+    kind: str
+    start: datetime | None = None
+    end: datetime | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class EnrollmentOptions:
+    kind: str
+    start: str | None = None  # ISO 8601, as stored
+    end: str | None = None
+    access_code: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordFilters:
-    course_id: str | None = None
+    course_code: str | None = None
     name: str | None = None
     description: str | None = None
     external_id: str | None = None
     data_source_id: str | None = None
+    unclaimed_too: bool = False  # records with no data source match data_source_id as well
     term_id: int | None = None
-    available: str | None = None
+    availability: str | None = None
     allow_guests: bool | None = None
     organization: bool | None = None
     created: datetime | None = None
-    created_before: bool = False  # createdCompare=lessThan; greaterOrEqual otherwise
+    created_before: bool = False  # before `created`; at or after it otherwise
     modified: datetime | None = None
     modified_before: bool = False
-    sort: tuple[tuple[str, bool], ...] = ()  # (field, descending)
+    sort: tuple[tuple[str, bool], ...] = ()  # (SORTABLE key, descending)
 
 
 def availability_of(course: Course) -> str:
     for name, (state, kept) in AVAILABILITY.items():
         if kept is not None and course.availability == kept and course.workflow_state == state:
             return name
-    return "Yes" if course.workflow_state in _READABLE_STATES else "No"
+    return "open" if course.workflow_state in _READABLE_STATES else "closed"
 
 
 def availability_column() -> ColumnElement[str]:
     """availability_of as SQL, for filters."""
     kept = [(and_(Course.availability == k, Course.workflow_state == s), n) for n, (s, k) in AVAILABILITY.items() if k]
-    return case(*kept, (Course.workflow_state.in_(_READABLE_STATES), "Yes"), else_="No")
+    return case(*kept, (Course.workflow_state.in_(_READABLE_STATES), "open"), else_="closed")
 
 
-def duration_of(course: Course) -> dict[str, Any]:
-    """type, start, end, daysOfUse: DateRange and Continuous follow the course dates."""
+def duration_of(course: Course) -> Duration:
+    """fixed_days and use_term are stored; date_range and continuous follow the course dates."""
     stored = (course.learn_options or {}).get("duration") or {}
-    if stored.get("type") in ("FixedNumDays", "UseTerm"):
-        return {"type": stored["type"], "daysOfUse": stored.get("daysOfUse")}
+    kind = _core_word(_STORED_DURATION, stored.get("type"))
+    if kind is not None:
+        return Duration(kind, days=stored.get(_STORED_KEYS["days"]))
     if course.start_at or course.end_at:
-        return {"type": "DateRange", "start": course.start_at, "end": course.end_at}
-    return {"type": "Continuous"}
+        return Duration("date_range", course.start_at, course.end_at)
+    return Duration("continuous")
 
 
-def enrollment_of(course: Course) -> dict[str, Any]:
+def enrollment_of(course: Course) -> EnrollmentOptions:
     stored = (course.learn_options or {}).get("enrollment") or {}
     if course.self_enrollment:
-        return {"type": "SelfEnrollment", **{k: v for k, v in stored.items() if k != "type"}}
-    return {"type": stored.get("type") or "InstructorLed"}
+        return EnrollmentOptions("self_enrolled", **{k: stored.get(s) for k, s in _STORED_ENROLLMENT_DETAILS.items()})
+    return EnrollmentOptions(_core_word(_STORED_ENROLLMENT, stored.get("type")) or "instructor_led")
+
+
+def _core_word(stored_forms: dict[str, str], stored: Any) -> str | None:
+    return next((word for word, form in stored_forms.items() if form == stored), None)
 
 
 def locale_force(course: Course) -> bool:
-    return bool((course.learn_options or {}).get("localeForce", False))
+    return bool((course.learn_options or {}).get(_STORED_KEYS["locale_force"], False))
+
+
+def copy_history_of(course: Course) -> list[str]:
+    """The uuids of the courses this one was created by copying."""
+    return list((course.learn_options or {}).get(_STORED_KEYS["copy_history"]) or [])
 
 
 def resolve_record(db: Session, kind: str, value: str | int) -> Course:
-    """A live course by primary id (kind "id") or by courseId, externalId or uuid."""
+    """A live course by primary id (kind "id") or by course_code, external_id or uuid."""
     if kind == "id":
         course = db.get(Course, int(value))
     elif kind in _BY:
@@ -137,17 +190,21 @@ def list_records(db: Session, actor: User, filters: RecordFilters, window: Windo
 
 def _conditions(f: RecordFilters) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
-    for column, text in ((Course.course_code, f.course_id), (Course.name, f.name),
+    for column, text in ((Course.course_code, f.course_code), (Course.name, f.name),
                          (Course.public_description, f.description), (Course.external_id, f.external_id)):
         if text:
             out.append(func.lower(column).contains(text.lower(), autoescape=True))
     if f.data_source_id:
-        out.append(func.coalesce(Course.data_source_id, SYSTEM_DATA_SOURCE) == f.data_source_id)
+        source = Course.data_source_id == f.data_source_id
+        out.append(or_(source, Course.data_source_id.is_(None)) if f.unclaimed_too else source)
     if f.term_id is not None:
         out.append(Course.enrollment_term_id == f.term_id)
-    if f.available:
-        _check_enum("availability.available", f.available)
-        out.append(availability_column() == f.available)
+    if f.availability:
+        if f.availability not in AVAILABILITY:
+            known = ", ".join(f"{{{value}}}" for value in AVAILABILITY)
+            raise InvalidInput("availability", FieldText("{availability} must be one of " + known + ", got {value}",
+                                                         value=repr(f.availability)))
+        out.append(availability_column() == f.availability)
     for flag_column, flag in ((Course.allow_guests, f.allow_guests), (Course.organization, f.organization)):
         if flag is not None:
             out.append(flag_column.is_(flag))
@@ -158,75 +215,47 @@ def _conditions(f: RecordFilters) -> list[ColumnElement[bool]]:
     return out
 
 
-def create_record(db: Session, actor: User, fields: dict[str, Any]) -> Course:
-    _check(fields, CREATE_FIELDS)
-    fields = dict(fields)
-    for required in ("courseId", "name"):
+def create_record(db: Session, actor: User, changes: RecordChanges) -> Course:
+    """A record in the root account; its external id is its course code unless given, and it opens
+    unless an availability is given."""
+    fields = given(changes)
+    for required in ("course_code", "name"):
         if not (fields.get(required) or "").strip():
             raise InvalidInput(required, f"{required} is required")
-    fields.setdefault("externalId", fields["courseId"])
-    _check_unique(db, None, fields)
-    ultra = fields.get("ultraStatus") or "Undecided"
-    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, {"name": fields["name"]})
-    course.course_code = fields["courseId"].strip()
-    course.organization, course.ultra_status = bool(fields.get("organization", False)), ultra
-    course.allow_guests = fields.get("allowGuests", ultra == "Classic")
-    fields.setdefault("availability.available", "Yes")
+    fields.setdefault("external_id", fields["course_code"])
+    fields.setdefault("availability", "open")
+    code = check_course_code(db, None, fields["course_code"], record=True).strip()
+    _check_external_id(db, None, fields["external_id"])
+    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=fields["name"]))
+    course.course_code, course.organization = code, bool(fields.get("organization", False))
+    if fields.get("ultra_status"):
+        course.ultra_status = fields["ultra_status"]
+    course.allow_guests = fields.get("allow_guests", False)
     _apply(db, actor, course, fields)
     return course
 
 
-def create_copy_record(db: Session, actor: User, source: Course, course_id: str) -> Course:
-    """The new course a copy fills: the source's record under a new courseId, remembering its source."""
-    fields: dict[str, Any] = {"courseId": course_id, "name": source.name, "organization": source.organization,
-                              "ultraStatus": source.ultra_status, "allowGuests": source.allow_guests,
-                              "allowObservers": source.allow_observers, "termId": str(source.enrollment_term_id),
-                              "availability.available": availability_of(source)}
-    if source.public_description:
-        fields["description"] = source.public_description
-    course = create_record(db, actor, fields)
-    course.learn_options = {**(course.learn_options or {}), "copyHistory": [source.uuid]}
+def create_copy_record(db: Session, actor: User, source: Course, course_code: str) -> Course:
+    """The new course a copy fills: the source's record under a new course code, remembering its source."""
+    copy = RecordChanges(
+        course_code=course_code, name=source.name, organization=source.organization,
+        ultra_status=source.ultra_status, allow_guests=source.allow_guests, allow_observers=source.allow_observers,
+        term_id=str(source.enrollment_term_id), availability=availability_of(source),
+        public_description=source.public_description or UNSET)
+    course = create_record(db, actor, copy)
+    course.learn_options = {**(course.learn_options or {}), _STORED_KEYS["copy_history"]: [source.uuid]}
     db.flush()
     return course
 
 
-def queue_record_copy(db: Session, actor: User, source: tuple[str, str | int], target: tuple[str, str | int] | None,
-                      new_course_id: str | None, selection: frozenset[str]) -> Job:
-    """Queue a copy of a record into an existing one (`target`) or into a new one named `new_course_id`."""
-    course = readable_record(db, actor, *source)
-    if (target is None) == (new_course_id is None):
-        raise InvalidInput("targetCourse", "targetCourse needs either a courseId (a new course) or an id, not both")
-    if target is not None:
-        into = resolve_record(db, *target)
-    else:
-        into = create_copy_record(db, actor, course, cast(str, new_course_id))  # one of the two is given
-    return copying.queue_copy(db, actor, course.id, into.id, selection)
-
-
-def copy_task(db: Session, actor: User, kind: str, value: str | int, job_id: int) -> Job:
-    """A copy job of this record (as source or target) that the actor may read."""
-    course = resolve_record(db, kind, value)
-    job = db.get(Job, job_id)
-    payload = (job.payload or {}) if job is not None else {}
-    if job is None or job.kind != copying.KIND or course.id not in (
-            payload.get("source_course_id"), payload.get("target_course_id")):
-        raise NotFound("task", "Task not found")
-    if job.user_id != actor.id:
-        jobs.require_job_reader(db, actor, job)
-    return job
-
-
-def copy_history_of(course: Course) -> list[str]:
-    """The uuids of the courses this one was created by copying."""
-    return list((course.learn_options or {}).get("copyHistory") or [])
-
-
-def update_record(db: Session, actor: User, kind: str, value: str | int, fields: dict[str, Any]) -> Course:
-    course = resolve_record(db, kind, value)
-    _check(fields, UPDATE_FIELDS)
+def update_record(db: Session, actor: User, course: Course, changes: RecordChanges) -> Course:
+    fields = given(changes)
+    for create_only in ("course_code", "organization", "ultra_status"):
+        if create_only in fields:
+            raise InvalidInput(create_only, f"{create_only} is not a field that may be set")
     if "name" in fields and not (fields["name"] or "").strip():
         raise InvalidInput("name", "name must not be blank")
-    _check_unique(db, course, fields)
+    _check_external_id(db, course, fields.get("external_id"))
     _apply(db, actor, course, fields)
     return course
 
@@ -236,75 +265,52 @@ def delete_record(db: Session, actor: User, kind: str, value: str | int) -> None
     courses.delete_or_conclude(db, actor, course.id, "delete")
 
 
-def _check(fields: dict[str, Any], allowed: dict[str, type]) -> None:
-    for name, value in fields.items():
-        if name not in allowed:
-            raise InvalidInput(name, f"{name} is not a field that may be set")
-        if name in _ENUMS and value is not None:
-            _check_enum(name, value)
-        limit = _MAX_LENGTHS.get(name)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise InvalidInput(name, f"{name} may be at most {limit} characters long")
-
-
-def _check_enum(name: str, value: str) -> None:
-    if value not in _ENUMS[name]:
-        raise InvalidInput(name, f"{name} must be one of {', '.join(_ENUMS[name])}, got {value!r}")
-
-
-def _check_unique(db: Session, course: Course | None, fields: dict[str, Any]) -> None:
-    for name, column in (("courseId", Course.course_code), ("externalId", Course.external_id)):
-        if fields.get(name) is None:
-            continue
-        taken = select(Course.id).where(column == fields[name].strip(), Course.workflow_state != "deleted")
-        if course is not None:
-            taken = taken.where(Course.id != course.id)
-        if db.scalar(taken.limit(1)) is not None:
-            raise Conflict(f"A course with {name} {fields[name]!r} already exists")
+def _check_external_id(db: Session, course: Course | None, external_id: str | None) -> None:
+    """External ids are unique among live courses, as record keys are."""
+    if external_id is None:
+        return
+    taken = select(Course.id).where(Course.external_id == external_id.strip(), Course.workflow_state != "deleted")
+    if course is not None:
+        taken = taken.where(Course.id != course.id)
+    if db.scalar(taken.limit(1)) is not None:
+        raise Conflict(FieldText("A course with {external_id} {value} already exists", value=repr(external_id)))
 
 
 def _apply(db: Session, actor: User, course: Course, fields: dict[str, Any]) -> None:
-    """Set record fields: the ones Canvas also has go through courses.update_course and its checks."""
-    canvas = {k: fields[n] for n, k in (("name", "name"), ("description", "public_description"),
-                                          ("locale.id", "locale")) if n in fields}
-    if "termId" in fields:
-        canvas["term_id"] = _term_id(db, course, fields["termId"])
+    """Set record fields: the ones every course has go through courses.update_course and its checks."""
+    shared: dict[str, Any] = {k: fields[k] for k in ("name", "public_description", "locale") if k in fields}
+    if "term_id" in fields:
+        shared["term_id"] = _term_id(db, course, fields["term_id"])
     dates = _dates(course, fields)
-    canvas.update(dates)
+    shared.update(dates)
     enrollment = _enrollment(course, fields)
     if enrollment is not None:
-        canvas["self_enrollment"] = enrollment.get("type") == "SelfEnrollment"
-    try:
-        courses.update_course(db, actor, course.id, canvas, event=_event(course, fields))
-    except InvalidInput as exc:  # the record calls it description
-        if exc.field != "public_description":
-            raise
-        raise InvalidInput("description", exc.message.replace("public_description", "description")) from None
+        shared["self_enrollment"] = enrollment.get("type") == _STORED_ENROLLMENT["self_enrolled"]
+    courses.update_course(db, actor, course.id, CourseChanges(**shared), event=_event(course, fields))
     options = dict(course.learn_options or {})
     if enrollment is not None:
         options["enrollment"] = enrollment
-    if dates or "availability.duration.daysOfUse" in fields:
+    if dates or "duration_days" in fields:
         options["duration"] = _stored_duration(course, fields)
-    if "locale.force" in fields:
-        options["localeForce"] = bool(fields["locale.force"])
+    if "locale_force" in fields:
+        options[_STORED_KEYS["locale_force"]] = bool(fields["locale_force"])
     course.learn_options = options
-    for name, attr in (("externalId", "external_id"), ("dataSourceId", "data_source_id"),
-                       ("allowGuests", "allow_guests"), ("allowObservers", "allow_observers")):
+    for name in ("external_id", "data_source_id", "allow_guests", "allow_observers"):
         if name in fields:
-            setattr(course, attr, fields[name].strip() if isinstance(fields[name], str) else fields[name])
-    if "availability.available" in fields:
-        course.availability = AVAILABILITY[fields["availability.available"]][1]
+            setattr(course, name, fields[name].strip() if isinstance(fields[name], str) else fields[name])
+    if "availability" in fields:
+        course.availability = AVAILABILITY[fields["availability"]][1]
     db.flush()
 
 
 def _event(course: Course, fields: dict[str, Any]) -> str | None:
-    """The course event that brings the workflow state to what availability and closedComplete ask."""
+    """The course event that brings the workflow state to what availability and concluded ask."""
     state = course.workflow_state
-    if fields.get("availability.available"):
-        state = AVAILABILITY[fields["availability.available"]][0]
-    if fields.get("closedComplete") is True:
+    if fields.get("availability"):
+        state = AVAILABILITY[fields["availability"]][0]
+    if fields.get("concluded") is True:
         state = "completed"
-    elif fields.get("closedComplete") is False and state == "completed":
+    elif fields.get("concluded") is False and state == "completed":
         state = "available"
     if state == course.workflow_state:
         return None
@@ -315,55 +321,57 @@ def _term_id(db: Session, course: Course, ref: str) -> int:
     try:
         return accounts.get_term(db, course.root_account_id, ref).id
     except NotFound:
-        raise InvalidInput("termId", f"termId {ref!r} names no term") from None
+        raise InvalidInput("term_id", f"term_id {ref!r} names no term") from None
 
 
 def _dates(course: Course, fields: dict[str, Any]) -> dict[str, Any]:
-    """Canvas start_at/end_at for the duration asked (only DateRange keeps dates)."""
-    kind = fields.get("availability.duration.type") or duration_of(course)["type"]
-    start, end = fields.get("availability.duration.start"), fields.get("availability.duration.end")
-    if (start or end) and kind != "DateRange":
-        raise InvalidInput("availability.duration.start" if start else "availability.duration.end",
-                           "availability.duration.start and end may only be set when the type is DateRange")
-    if "availability.duration.daysOfUse" in fields and kind != "FixedNumDays":
-        raise InvalidInput("availability.duration.daysOfUse",
-                           "availability.duration.daysOfUse may only be set when the type is FixedNumDays")
-    if "availability.duration.type" not in fields and not (start or end):
+    """The course's start_at/end_at for the duration asked (only date_range keeps dates)."""
+    kind = fields.get("duration_kind") or duration_of(course).kind
+    start, end = fields.get("duration_start"), fields.get("duration_end")
+    if (start or end) and kind != "date_range":
+        raise InvalidInput("duration_start" if start else "duration_end",
+                           FieldText("{duration_start} and end may only be set when the type is {date_range}"))
+    if "duration_days" in fields and kind != "fixed_days":
+        raise InvalidInput("duration_days", FieldText("{duration_days} may only be set when the type is {fixed_days}"))
+    if "duration_kind" not in fields and not (start or end):
         return {}
-    if kind != "DateRange":
+    if kind != "date_range":
         return {"start_at": None, "end_at": None}
     start, end = start or course.start_at, end or course.end_at
     if not (start or end):
-        raise InvalidInput("availability.duration.start", "a DateRange duration needs a start or an end date")
+        raise InvalidInput("duration_start", FieldText("a {date_range} duration needs a start or an end date"))
     if start and end and end < start:
-        raise InvalidInput("availability.duration.end", "availability.duration.end must not be before start")
+        raise InvalidInput("duration_end", "duration_end must not be before start")
     return {"start_at": start, "end_at": end}
 
 
 def _stored_duration(course: Course, fields: dict[str, Any]) -> dict[str, Any]:
-    kind = fields.get("availability.duration.type") or duration_of(course)["type"]
-    if kind == "FixedNumDays":
-        days = fields.get("availability.duration.daysOfUse", duration_of(course).get("daysOfUse"))
+    kind = fields.get("duration_kind") or duration_of(course).kind
+    if kind == "fixed_days":
+        days = fields.get("duration_days", duration_of(course).days)
         if not isinstance(days, int) or days < 1:
-            raise InvalidInput("availability.duration.daysOfUse",
-                               "availability.duration.daysOfUse must be a positive number for FixedNumDays")
-        return {"type": kind, "daysOfUse": days}
-    return {"type": kind} if kind == "UseTerm" else {}
+            raise InvalidInput("duration_days",
+                               FieldText("{duration_days} must be a positive number for {fixed_days}"))
+        return {"type": _STORED_DURATION[kind], _STORED_KEYS["days"]: days}
+    return {"type": _STORED_DURATION[kind]} if kind == "use_term" else {}
+
+
+_ENROLLMENT_DETAILS = {"enrollment_start": "start", "enrollment_end": "end", "access_code": "access_code"}
 
 
 def _enrollment(course: Course, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """The enrollment options asked for, or None when the call names none."""
-    names = [n for n in fields if n.startswith("enrollment.")]
-    if not names:
+    """The enrollment options asked for, in their stored form; None when the call names none."""
+    if not any(name == "enrollment_kind" or name in _ENROLLMENT_DETAILS for name in fields):
         return None
     current = enrollment_of(course)
-    kind = fields.get("enrollment.type") or current["type"]
-    details = {k: fields[f"enrollment.{k}"] for k in ("start", "end", "accessCode") if f"enrollment.{k}" in fields}
-    if details and kind != "SelfEnrollment":
-        first = next(iter(details))
-        raise InvalidInput(f"enrollment.{first}", f"enrollment.{first} may only be set for SelfEnrollment")
-    if kind != "SelfEnrollment":
-        return {"type": kind}
-    kept = {k: v for k, v in current.items() if k != "type"} if current["type"] == kind else {}
+    kind = fields.get("enrollment_kind") or current.kind
+    details = {detail: fields[name] for name, detail in _ENROLLMENT_DETAILS.items() if name in fields}
+    if details and kind != "self_enrolled":
+        first = next(name for name in _ENROLLMENT_DETAILS if name in fields)
+        raise InvalidInput(first, FieldText("{" + first + "} may only be set for {self_enrolled}"))
+    if kind != "self_enrolled":
+        return {"type": _STORED_ENROLLMENT[kind]}
+    kept = {k: getattr(current, k) for k in _STORED_ENROLLMENT_DETAILS} if current.kind == kind else {}
     merged = {**kept, **{k: v.isoformat() if isinstance(v, datetime) else v for k, v in details.items()}}
-    return {"type": kind, **{k: v for k, v in merged.items() if v is not None}}
+    stored = {_STORED_ENROLLMENT_DETAILS[k]: v for k, v in merged.items() if v is not None}
+    return {"type": _STORED_ENROLLMENT[kind], **stored}

@@ -44,7 +44,7 @@ def readable_template(db: Session, actor: User, template_id: int) -> CourseTempl
 
 def _checked_name(name: str) -> str:
     if not name.strip():
-        raise InvalidInput("Name", "Name must not be empty")
+        raise InvalidInput("name", "name must not be empty")
     return name.strip()
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.course_codes import check_course_code
 from courseport.core.identity import accounts  # html: a module reference, as html refers back to this module
 from courseport.core.identity.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.kit import html
-from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.changes import UNSET, Unset, given
+from courseport.core.kit.errors import FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.time_zones import to_iana
 from courseport.row_reads import RowRead
@@ -30,25 +33,70 @@ EVENT_RIGHTS = {"claim": "change_course_state", "offer": "change_course_state",
                 "conclude": "change_course_state", "delete": "delete_course", "undelete": "undelete_course"}
 RESTRICTION_KEYS = ("content", "points", "due_dates", "availability_dates", "settings", "state")
 RESTRICTED_OBJECT_TYPES = ("assignment", "attachment", "discussion_topic", "quiz", "wiki_page")
+@dataclass(frozen=True)
+class CourseChanges:
+    """The course attributes a create or update sets, in core names; UNSET leaves an attribute as it
+    is, None clears it. Its fields and their types are COURSE_FIELDS, the table dialects coerce by."""
+
+    name: str | None | Unset = UNSET
+    course_code: str | None | Unset = UNSET
+    start_at: datetime | None | Unset = UNSET
+    end_at: datetime | None | Unset = UNSET
+    license: str | None | Unset = UNSET
+    is_public: bool | None | Unset = UNSET
+    is_public_to_auth_users: bool | None | Unset = UNSET
+    public_syllabus: bool | None | Unset = UNSET
+    public_syllabus_to_auth: bool | None | Unset = UNSET
+    public_description: str | None | Unset = UNSET
+    allow_student_wiki_edits: bool | None | Unset = UNSET
+    allow_wiki_comments: bool | None | Unset = UNSET
+    allow_student_forum_attachments: bool | None | Unset = UNSET
+    open_enrollment: bool | None | Unset = UNSET
+    self_enrollment: bool | None | Unset = UNSET
+    restrict_enrollments_to_course_dates: bool | None | Unset = UNSET
+    term_id: str | int | None | Unset = UNSET  # a term reference: id or sis_term_id:...
+    sis_course_id: str | None | Unset = UNSET
+    integration_id: str | None | Unset = UNSET
+    hide_final_grades: bool | None | Unset = UNSET
+    apply_assignment_group_weights: bool | None | Unset = UNSET
+    time_zone: str | None | Unset = UNSET
+    default_view: str | None | Unset = UNSET
+    syllabus_body: str | None | Unset = UNSET
+    syllabus_course_summary: bool | None | Unset = UNSET
+    grading_standard_id: int | None | Unset = UNSET
+    grade_passback_setting: str | None | Unset = UNSET
+    course_format: str | None | Unset = UNSET
+    post_manually: bool | None | Unset = UNSET
+    account_id: int | None | Unset = UNSET
+    storage_quota_mb: int | None | Unset = UNSET
+    image_id: int | None | Unset = UNSET
+    image_url: str | None | Unset = UNSET
+    remove_image: bool | None | Unset = UNSET
+    remove_banner_image: bool | None | Unset = UNSET
+    blueprint: bool | None | Unset = UNSET
+    blueprint_restrictions: dict[str, Any] | None | Unset = UNSET
+    use_blueprint_restrictions_by_object_type: bool | None | Unset = UNSET
+    blueprint_restrictions_by_object_type: dict[str, Any] | None | Unset = UNSET
+    homeroom_course: bool | None | Unset = UNSET
+    sync_enrollments_from_homeroom: bool | None | Unset = UNSET
+    homeroom_course_id: str | None | Unset = UNSET
+    template: bool | None | Unset = UNSET
+    course_color: str | None | Unset = UNSET
+    friendly_name: str | None | Unset = UNSET
+    enable_course_paces: bool | None | Unset = UNSET
+    conditional_release: bool | None | Unset = UNSET
+    locale: str | None | Unset = UNSET
+    allow_student_assignment_edits: bool | None | Unset = UNSET
+
+
+def _kind(hint: Any) -> type:
+    """The value type of a CourseChanges field: its annotation without None and Unset."""
+    kind = next(arg for arg in get_args(hint) if arg not in (type(None), Unset))
+    return get_origin(kind) or kind
+
+
 # Every writable course attribute and its type: the one table dialects coerce wire values by.
-COURSE_FIELDS: dict[str, type] = {
-    "name": str, "course_code": str, "start_at": datetime, "end_at": datetime, "license": str,
-    "is_public": bool, "is_public_to_auth_users": bool, "public_syllabus": bool,
-    "public_syllabus_to_auth": bool, "public_description": str, "allow_student_wiki_edits": bool,
-    "allow_wiki_comments": bool, "allow_student_forum_attachments": bool, "open_enrollment": bool,
-    "self_enrollment": bool, "restrict_enrollments_to_course_dates": bool, "term_id": str,
-    "sis_course_id": str, "integration_id": str, "hide_final_grades": bool,
-    "apply_assignment_group_weights": bool, "time_zone": str, "default_view": str,
-    "syllabus_body": str, "syllabus_course_summary": bool, "grading_standard_id": int,
-    "grade_passback_setting": str, "course_format": str, "post_manually": bool,
-    "account_id": int, "storage_quota_mb": int, "image_id": int, "image_url": str,
-    "remove_image": bool, "remove_banner_image": bool, "blueprint": bool,
-    "blueprint_restrictions": dict, "use_blueprint_restrictions_by_object_type": bool,
-    "blueprint_restrictions_by_object_type": dict, "homeroom_course": bool,
-    "sync_enrollments_from_homeroom": bool, "homeroom_course_id": str, "template": bool,
-    "course_color": str, "friendly_name": str, "enable_course_paces": bool,
-    "conditional_release": bool, "locale": str, "allow_student_assignment_edits": bool,
-}
+COURSE_FIELDS: dict[str, type] = {name: _kind(hint) for name, hint in get_type_hints(CourseChanges).items()}
 # Course attributes holding HTML: stored only as the one sanitiser (core/kit/html.py) leaves them.
 HTML_FIELDS = ("syllabus_body", "public_description")
 # The longest text each course attribute keeps: its column's length (name and course_code: Canvas's 255).
@@ -65,9 +113,9 @@ _ID_PREFIXES = {
     "lti_context_id:": Course.lti_context_id,
     "uuid:": Course.uuid,
 }
-# Checks an update must pass before it is applied: check(db, course, fields) raises to refuse it
+# Checks an update must pass before it is applied: check(db, course, changes) raises to refuse it
 # (blueprint syncs register one, core/blueprints/blueprint_sync.py, so this module imports no blueprint code).
-UPDATE_CHECKS: list[Callable[[Session, Course, dict[str, Any]], None]] = []
+UPDATE_CHECKS: list[Callable[[Session, Course, CourseChanges], None]] = []
 # Built once: nearly every course call resolves its course by id first.
 _COURSE_BY_ID = select(Course).where(Course.id == bindparam("course_id"))
 # The same lookups as read-only rows (see row_reads), for reads that change nothing.
@@ -75,7 +123,7 @@ _COURSE_ROW_BY = {prefix: RowRead.of(Course, column == bindparam("value")) for p
 _COURSE_ROW_BY_ID = RowRead.of(Course, Course.id == bindparam("value"))
 
 
-def register_update_check(check: Callable[[Session, Course, dict[str, Any]], None]) -> None:
+def register_update_check(check: Callable[[Session, Course, CourseChanges], None]) -> None:
     """Add a check to UPDATE_CHECKS (courseport/wiring.py registers blueprint syncs' one when services are built)."""
     if check not in UPDATE_CHECKS:
         UPDATE_CHECKS.append(check)
@@ -133,9 +181,10 @@ def derive_course_code(name: str) -> str:
 
 
 def create_course(
-    db: Session, actor: User, account_id: int, fields: dict[str, Any], *, offer: bool = False,
+    db: Session, actor: User, account_id: int, changes: CourseChanges, *, offer: bool = False,
     enroll_me: bool = False,
 ) -> Course:
+    fields = given(changes)
     account = accounts.get_account(db, account_id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
@@ -172,9 +221,10 @@ def default_section(db: Session, course: Course) -> Section:
 
 
 def update_course(
-    db: Session, actor: User, ref: str | int, fields: dict[str, Any], *, event: str | None = None,
+    db: Session, actor: User, ref: str | int, changes: CourseChanges, *, event: str | None = None,
     offer: bool = False,
 ) -> Course:
+    fields = given(changes)
     if offer:
         event = event or "offer"
     if event is not None and event not in EVENTS:
@@ -182,7 +232,7 @@ def update_course(
     course = resolve_course(db, ref, include_deleted=event == "undelete")
     rights = _update_rights(db, actor, course, fields, event)
     for check in UPDATE_CHECKS:
-        check(db, course, fields)
+        check(db, course, changes)
     _apply_fields(db, course, fields, admin=rights.is_admin)
     if event:
         apply_event(course, event)
@@ -254,6 +304,8 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
             course.account_id, course.root_account_id = target.id, target.root_account_id or target.id
         elif key == "sis_course_id":
             _claim_sis_id(db, course, value or None)
+        elif key == "course_code" and value is not None:
+            course.course_code = check_course_code(db, course, value)
         elif key == "remove_image" and value:
             course.image_id = course.image_url = None
         elif key == "remove_banner_image" and value:
@@ -273,9 +325,9 @@ def _apply_fields(db: Session, course: Course, fields: dict[str, Any], *, admin:
         elif hasattr(Course, key) and key not in ("remove_image", "remove_banner_image"):
             setattr(course, key, value)
     if "image_id" in fields and "image_url" in fields and fields["image_id"] and fields["image_url"]:
-        raise InvalidInput("image_url", "image_url and image_id cannot both be given")
+        raise InvalidInput("image_url", FieldText("{image_url} and {image_id} cannot both be given"))
     if course.start_at and course.end_at and course.end_at < course.start_at:
-        raise InvalidInput("end_at", "end_at must not be before start_at")
+        raise InvalidInput("end_at", FieldText("{end_at} must not be before {start_at}"))
 
 
 def check_length(key: str, value: Any) -> Any:

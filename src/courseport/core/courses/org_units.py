@@ -1,7 +1,8 @@
-"""Org units as D2L names them, over the one store: the organization is the root account, a
+"""Org units (D2L's organisation tree) over the one store: the organization is the root account, a
 department is an account below it, a semester is a term, a course template is a course_templates
 row and a course offering is a course. Each kind keeps its own table, so an id names an org unit
-only together with its kind (SemesterId names a term, ParentOrgUnitIds name accounts).
+only together with its kind (a semester id names a term, parent org unit ids name accounts).
+Kinds are core words; the D2L dialect gives each its org unit type id, code and name.
 """
 
 from __future__ import annotations
@@ -14,26 +15,17 @@ from courseport.core.identity import accounts
 from courseport.core.kit.errors import NotFound
 from courseport.schema import Account, Course, CourseTemplate, Term
 
-
-@dataclass(frozen=True)
-class OrgUnitType:
-    id: int
-    code: str
-    name: str
-
-
-ORGANIZATION = OrgUnitType(1, "Organization", "Organization")
-COURSE_TEMPLATE = OrgUnitType(2, "Course Template", "Course Template")
-COURSE_OFFERING = OrgUnitType(3, "Course Offering", "Course Offering")
-SEMESTER = OrgUnitType(5, "Semester", "Semester")
-DEPARTMENT = OrgUnitType(101, "Department", "Department")
+# The kinds of org unit.
+ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING = "organization", "course_template", "course_offering"
+SEMESTER, DEPARTMENT = "semester", "department"
+KINDS = (ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING, SEMESTER, DEPARTMENT)
 
 
 @dataclass(frozen=True)
 class ParentRule:
-    """May (or must) an org unit of `type` be a parent of the org unit being created?"""
+    """May (or must) an org unit of `kind` be a parent of the org unit being created?"""
 
-    type: OrgUnitType
+    kind: str
     not_allowed: bool
     required: bool
 
@@ -51,7 +43,7 @@ class OrgUnit:
     id: int
     name: str
     code: str
-    type: OrgUnitType
+    kind: str
 
 
 def org_unit_not_found(kind: str = "org unit") -> NotFound:

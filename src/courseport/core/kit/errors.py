@@ -1,12 +1,51 @@
-"""Domain errors. They carry no status code: each dialect maps them to its own error body once."""
+"""Domain errors. They carry no status code: each dialect maps them to its own error body once.
+
+Errors name core fields (`course_code`, `end_at`); each dialect spells them as its API does through
+its own table (`spelled`). A message that names fields other than at its start is a `FieldText`: a
+template whose `{placeholders}` are core words (field names, enum values), so a table renames them
+and nothing searches free text. Values the caller sent go in as values and are never renamed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Self
+
+
+class FieldText:
+    """A message naming core words as `{word}`; `values` fill the other placeholders as given."""
+
+    def __init__(self, template: str, **values: Any):
+        self.template, self.values = template, values
+
+    def render(self, names: Mapping[str, str] | None = None) -> str:
+        return self.template.format_map(_Words(names or {}, self.values))
+
+
+class _Words(dict[str, Any]):
+    def __init__(self, names: Mapping[str, str], values: Mapping[str, Any]):
+        super().__init__(values)
+        self.names = names
+
+    def __missing__(self, word: str) -> str:
+        return self.names.get(word, word)
+
 
 class DomainError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | FieldText):
+        self.text = message if isinstance(message, FieldText) else None
+        self.message = message.render() if isinstance(message, FieldText) else message
+        super().__init__(self.message)
+
+    def spelled(self, names: Mapping[str, str]) -> Self:
+        """This error with its core words spelled as a dialect's table (core word -> wire name) says.
+
+        Renames in place and returns the error, for `raise exc.spelled(TABLE)`."""
+        if self.text is not None:
+            self.message = self.text.render(names)
+            self.args = (self.message,)
+        return self
 
 
 class NotAuthenticated(DomainError):
@@ -33,8 +72,33 @@ class Conflict(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Bad input; `field` names the parameter as the caller sent it (dialects may rename)."""
+    """Bad input; `field` names the core field (or the parameter as the caller sent it, when a
+    dialect raises it); a plain message names it first, if at all, so `spelled` renames both."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str | FieldText):
         super().__init__(message)
         self.field = field
+
+    def spelled(self, names: Mapping[str, str]) -> Self:
+        wire = names.get(self.field)
+        if wire is None:
+            return super().spelled(names)
+        if self.text is None and _starts_with_word(self.message, self.field):
+            self.message = wire + self.message[len(self.field):]
+            self.args = (self.message,)
+        self.field = wire
+        return super().spelled(names)
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    after = text[len(word):len(word) + 1]
+    return text.startswith(word) and not (after.isalnum() or after == "_")
+
+
+@contextmanager
+def spelled_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Domain errors raised inside name core words as `names` (a dialect's table) spells them."""
+    try:
+        yield
+    except DomainError as exc:
+        raise exc.spelled(names) from None

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
-from courseport.core.courses.courses import create_course
+from courseport.core.courses.courses import CourseChanges, create_course
 from courseport.core.identity import accounts
 from courseport.core.jobs import job_callbacks, jobs
 from courseport.core.kit import outbound
@@ -276,7 +276,7 @@ def store_version(db: Session, payload: dict, parsed: ParsedPackage, files: list
     if course is not None and not payload["may_create_new_version"]:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")
     if course is None:
-        course = create_course(db, actor, accounts.ROOT_ACCOUNT_ID, {"name": parsed.title[:255]}, offer=True)
+        course = create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=parsed.title[:255]), offer=True)
         try:
             with db.begin_nested():
                 course.scorm_course_id = course_id

@@ -12,10 +12,10 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.copy import components
-from courseport.core.courses import course_records
-from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.blackboard.protocol import PREFIX, Call, id_ref, learn_id, on_versions, post
+from courseport.core.copy import components, record_copies
+from courseport.core.kit.errors import InvalidInput, spelled_as
+from courseport.dialects.blackboard.course_fields import NAMES, record_ref
+from courseport.dialects.blackboard.protocol import PREFIX, Call, learn_id, on_versions, post
 
 # Learn's copy flags and the core components each takes.
 COPY_FLAGS: dict[str, tuple[str, ...]] = {
@@ -84,15 +84,15 @@ def target_course(body: Any) -> tuple[tuple[str, str | int] | None, str | None]:
         raise InvalidInput("targetCourse.courseId", "targetCourse.courseId must be a non-empty string")
     if existing is not None and not isinstance(existing, str):
         raise InvalidInput("targetCourse.id", "targetCourse.id must be a string")
-    return (id_ref(existing) if existing is not None else None), new_id
+    return (record_ref(existing) if existing is not None else None), new_id
 
 
 def copy_course(call: Call, course_id: str) -> Response:
     existing, new_id = target_course(call.body)
     chosen = copy_components(call.body.get("copy"))
     selection = components.selection(None if chosen is None else components.named(COPY_FLAGS, chosen, "copy"))
-    with call.write() as (db, me):
-        job = course_records.queue_record_copy(db, me, id_ref(course_id), existing, new_id, selection)
+    with call.write() as (db, me), spelled_as(NAMES):
+        job = record_copies.queue_record_copy(db, me, record_ref(course_id), existing, new_id, selection)
     call.services.jobs.notify()
     source = learn_id(job.payload["source_course_id"])
     return Response({}, status_code=202,

@@ -8,9 +8,19 @@ from litestar import Response
 
 from courseport.core.courses import course_records
 from courseport.core.courses.course_records import RecordFilters
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import InvalidInput, spelled_as
+from courseport.dialects.blackboard.course_fields import (
+    AVAILABILITY,
+    CREATE_TYPES,
+    NAMES,
+    SORTABLE,
+    SYSTEM_DATA_SOURCE,
+    UPDATE_TYPES,
+    record_changes,
+    record_ref,
+)
 from courseport.dialects.blackboard.course_json import render_course
-from courseport.dialects.blackboard.protocol import Call, delete, get, id_ref, on_versions, patch, post, primary_number
+from courseport.dialects.blackboard.protocol import Call, delete, get, on_versions, patch, post, primary_number
 
 _COMPARES = ("greaterOrEqual", "lessThan")
 
@@ -23,10 +33,12 @@ def record_filters(call: Call) -> RecordFilters:
     for name in ("createdCompare", "modifiedCompare"):
         if call.str(name) and call.str(name) not in _COMPARES:
             raise InvalidInput(name, f"{name} must be one of {', '.join(_COMPARES)}")
+    source, available = call.str("dataSourceId"), call.str("availability.available")
     return RecordFilters(
-        course_id=call.str("courseId"), name=call.str("name"), description=call.str("description"),
-        external_id=call.str("externalId"), data_source_id=call.str("dataSourceId"), term_id=term_id,
-        available=call.str("availability.available"), allow_guests=call.bool("allowGuests"),
+        course_code=call.str("courseId"), name=call.str("name"), description=call.str("description"),
+        external_id=call.str("externalId"), data_source_id=source, unclaimed_too=source == SYSTEM_DATA_SOURCE,
+        term_id=term_id, availability=AVAILABILITY.get(available, available) if available else None,
+        allow_guests=call.bool("allowGuests"),
         organization=call.bool("organization"), created=call.datetime("created"),
         created_before=call.str("createdCompare") == "lessThan", modified=call.datetime("modified"),
         modified_before=call.str("modifiedCompare") == "lessThan", sort=_sort(call.str("sort")),
@@ -39,42 +51,43 @@ def _sort(text: str | None) -> tuple[tuple[str, bool], ...]:
         name = part.strip().removesuffix("(desc)")
         if not name:
             continue
-        if name not in course_records.SORTABLE:
-            raise InvalidInput("sort", f"sort may name only {', '.join(course_records.SORTABLE)}, got {name!r}")
-        order.append((name, part.strip().endswith("(desc)")))
+        if name not in SORTABLE:
+            raise InvalidInput("sort", f"sort may name only {', '.join(SORTABLE)}, got {name!r}")
+        order.append((SORTABLE[name], part.strip().endswith("(desc)")))
     return tuple(order)
 
 
 def list_courses(call: Call) -> dict:
     window, filters = call.window(), record_filters(call)
-    with call.read() as (db, me):
+    with call.read() as (db, me), spelled_as(NAMES):
         page = course_records.list_records(db, me, filters, window)
     return call.paged([render_course(c, call.origin) for c in page.items], window, page)
 
 
 def create_course(call: Call) -> dict:
-    fields = call.body_fields(course_records.CREATE_FIELDS)
-    with call.write() as (db, me):
-        course = course_records.create_record(db, me, fields)
+    fields = call.body_fields(CREATE_TYPES)
+    with call.write() as (db, me), spelled_as(NAMES):
+        course = course_records.create_record(db, me, record_changes(fields, create=True))
     return call.pick(render_course(course, call.origin))
 
 
 def get_course(call: Call, course_id: str) -> dict:
     with call.read() as (db, me):
-        course = course_records.readable_record(db, me, *id_ref(course_id))
+        course = course_records.readable_record(db, me, *record_ref(course_id))
     return call.pick(render_course(course, call.origin))
 
 
 def update_course(call: Call, course_id: str) -> dict:
-    fields = call.body_fields(course_records.UPDATE_FIELDS)
-    with call.write() as (db, me):
-        course = course_records.update_record(db, me, *id_ref(course_id), fields)
+    fields = call.body_fields(UPDATE_TYPES)
+    with call.write() as (db, me), spelled_as(NAMES):
+        course = course_records.resolve_record(db, *record_ref(course_id))  # an unknown course before bad fields
+        course = course_records.update_record(db, me, course, record_changes(fields, create=False))
     return call.pick(render_course(course, call.origin))
 
 
 def delete_course(call: Call, course_id: str) -> Response:
     with call.write() as (db, me):
-        course_records.delete_record(db, me, *id_ref(course_id))
+        course_records.delete_record(db, me, *record_ref(course_id))
     # v3 registers the deletion as a task (202); the older versions answered 204.
     return Response(b"", status_code=202 if call.path.startswith("/learn/api/public/v3/") else 204)
 

@@ -6,9 +6,10 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.courses import course_records
+from courseport.core.copy import record_copies
 from courseport.core.kit.errors import NotFound
-from courseport.dialects.blackboard.protocol import PREFIX, Call, get, id_ref, iso, learn_id, primary_number
+from courseport.dialects.blackboard.course_fields import record_ref
+from courseport.dialects.blackboard.protocol import PREFIX, Call, get, iso, learn_id, primary_number
 from courseport.schema import Job
 
 # Job states as Learn names task states; a failed copy is Incomplete and says why in `message`.
@@ -33,7 +34,7 @@ def get_task(call: Call, course_id: str, task_id: str) -> Response:
     if number is None:
         raise NotFound("task", "Task not found")
     with call.read() as (db, me):
-        job = course_records.copy_task(db, me, *id_ref(course_id), number)
+        job = record_copies.copy_task(db, me, record_ref(course_id), number)
     body = call.pick(render_task(job))
     if job.state != "completed":
         return Response(body, status_code=200)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from litestar import Response
@@ -12,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
 from courseport.core.identity import users
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import spelled_as
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import render_course, wants_for
@@ -20,7 +17,7 @@ from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_o
 from courseport.schema import User
 
 
-def course_fields(call: Call) -> dict[str, Any]:
+def course_changes(call: Call) -> courses.CourseChanges:
     """The `course[...]` parameters present in the call, coerced to their core types."""
     fields: dict[str, Any] = {}
     for key, kind in courses.COURSE_FIELDS.items():
@@ -30,26 +27,11 @@ def course_fields(call: Call) -> dict[str, Any]:
     for key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type"):
         if isinstance(fields.get(key), dict):
             fields[key] = _bool_tree(fields[key], f"course[{key}]")
-    return fields
+    return courses.CourseChanges(**fields)
 
 
-_COURSE_PARAMS = frozenset(courses.COURSE_FIELDS) | {"event"}
-_BARE_NAME = re.compile(r"\b(" + "|".join(sorted(_COURSE_PARAMS, key=len, reverse=True)) + r")\b")
-_QUOTED = re.compile(r"(\"[^\"]*\"|'[^']*')")
-
-
-@contextmanager
-def as_course_params() -> Iterator[None]:
-    """Core names course attributes bare (`license`); the client sent them as `course[license]`."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if exc.field not in _COURSE_PARAMS:
-            raise
-        # Rename outside quoted values only: a quoted value is the client's own text.
-        message = "".join(part if _QUOTED.fullmatch(part) else _BARE_NAME.sub(r"course[\1]", part)
-                          for part in _QUOTED.split(exc.message))
-        raise InvalidInput(f"course[{exc.field}]", message) from None
+# Core course field -> the parameter Canvas clients send it as (course[event] names the state change).
+COURSE_PARAMS = {field: f"course[{field}]" for field in (*courses.COURSE_FIELDS, "event")}
 
 
 def _bool_tree(node: dict[str, Any], name: str) -> dict[str, Any]:
@@ -93,9 +75,9 @@ def list_user_courses(call: Call, user_id: str) -> Response:
 
 @post("/accounts/{account_id:int}/courses", status_code=200)
 def create_course(call: Call, account_id: int) -> dict:
-    fields = course_fields(call)
-    with call.write() as (db, me), as_course_params():
-        course = courses.create_course(db, me, account_id, fields, offer=bool(call.bool("offer", False)),
+    changes = course_changes(call)
+    with call.write() as (db, me), spelled_as(COURSE_PARAMS):
+        course = courses.create_course(db, me, account_id, changes, offer=bool(call.bool("offer", False)),
                                        enroll_me=bool(call.bool("enroll_me", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
@@ -129,10 +111,10 @@ def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
 
 @put("/courses/{course_id:str}")
 def update_course(call: Call, course_id: str) -> dict:
-    fields = course_fields(call)
+    changes = course_changes(call)
     event = call.str("course[event]") or None
-    with call.write() as (db, me), as_course_params():
-        course = courses.update_course(db, me, course_id, fields, event=event, offer=bool(call.bool("offer", False)))
+    with call.write() as (db, me), spelled_as(COURSE_PARAMS):
+        course = courses.update_course(db, me, course_id, changes, event=event, offer=bool(call.bool("offer", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
 

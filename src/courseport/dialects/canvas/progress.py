@@ -6,6 +6,7 @@ from typing import Any
 
 from courseport.core.courses import batch_updates
 from courseport.core.jobs import jobs
+from courseport.core.kit.errors import spelled_as
 from courseport.dialects.canvas.protocol import Call, get, iso, put
 from courseport.schema import Job
 
@@ -27,7 +28,7 @@ def render_progress(job: Job, origin: str) -> dict[str, Any]:
 
 @put("/accounts/{account_id:int}/courses")
 def batch_update_courses(call: Call, account_id: int) -> dict:
-    with call.write() as (db, me):
+    with call.write() as (db, me), spelled_as({"course_ids": "course_ids[]"}):
         job = batch_updates.queue_batch_update(db, me, account_id, call.list("course_ids[]"), call.str("event"))
     call.services.jobs.notify()
     return render_progress(job, call.origin)

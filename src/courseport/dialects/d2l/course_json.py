@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from courseport.core.courses import org_units
 from courseport.core.courses.course_offerings import OfferingView
-from courseport.core.courses.org_units import OrgUnit, OrgUnitType, ParentRule
+from courseport.core.courses.org_units import OrgUnit, ParentRule
 from courseport.dialects.d2l.protocol import d2l_id, utc
 from courseport.schema import CourseTemplate
 
@@ -32,10 +33,21 @@ def render_template(template: CourseTemplate) -> dict[str, Any]:
     return {"Identifier": d2l_id(template.id), "Code": template.code, "Name": template.name, "Path": template.path}
 
 
-def render_org_unit_type(unit_type: OrgUnitType) -> dict[str, Any]:
-    return {"Id": unit_type.id, "Code": unit_type.code, "Name": unit_type.name}
+# Core org unit kind -> D2L's built-in org unit type (Id, Code, Name).
+ORG_UNIT_TYPES = {
+    org_units.ORGANIZATION: (1, "Organization", "Organization"),
+    org_units.COURSE_TEMPLATE: (2, "Course Template", "Course Template"),
+    org_units.COURSE_OFFERING: (3, "Course Offering", "Course Offering"),
+    org_units.SEMESTER: (5, "Semester", "Semester"),
+    org_units.DEPARTMENT: (101, "Department", "Department"),
+}
+
+
+def render_org_unit_type(kind: str) -> dict[str, Any]:
+    type_id, code, name = ORG_UNIT_TYPES[kind]
+    return {"Id": type_id, "Code": code, "Name": name}
 
 
 def render_schema(rules: tuple[ParentRule, ...]) -> list[dict[str, Any]]:
-    return [{"Type": render_org_unit_type(r.type), "IsNotAllowed": r.not_allowed, "IsRequired": r.required}
+    return [{"Type": render_org_unit_type(r.kind), "IsNotAllowed": r.not_allowed, "IsRequired": r.required}
             for r in rules]

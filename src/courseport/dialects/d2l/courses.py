@@ -6,6 +6,7 @@ from litestar import Response
 
 from courseport.core.courses import course_offerings
 from courseport.core.courses.course_offerings import NewOffering, OfferingInfo
+from courseport.core.kit.errors import spelled_as
 from courseport.dialects.d2l.course_json import render_offering
 from courseport.dialects.d2l.protocol import (
     BOOLEAN,
@@ -32,6 +33,8 @@ CREATE_SPEC = {
 }
 INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "StartDate": (DATE, False),
              "EndDate": (DATE, False), "IsActive": (BOOLEAN, True)}
+# Core course field -> its name in Valence's course offering and template blocks.
+VALENCE_NAMES = {"name": "Name", "course_code": "Code", "start_at": "StartDate", "end_at": "EndDate"}
 
 
 @post(BASE, opt=SINCE)
@@ -39,7 +42,7 @@ def create_offering(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     new = NewOffering(f["Name"], f["Code"], f["Path"] or "", f["CourseTemplateId"], f["SemesterId"],
                       f["StartDate"], f["EndDate"])
-    with call.write() as (db, me):
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         return render_offering(course_offerings.create_offering(db, me, new))
 
 
@@ -55,7 +58,7 @@ def update_offering(call: Call, version: str, org_unit_id: str) -> Response:
     course_id = route_id(org_unit_id, "course offering")
     f = block_fields(call.block(), INFO_SPEC)
     info = OfferingInfo(f["Name"], f["Code"], f["StartDate"], f["EndDate"], f["IsActive"])
-    with call.write() as (db, me):
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         course_offerings.replace_offering(db, me, course_id, info)
     return empty()
 

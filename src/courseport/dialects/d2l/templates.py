@@ -5,7 +5,9 @@ from __future__ import annotations
 from litestar import Response
 
 from courseport.core.courses import course_templates
+from courseport.core.kit.errors import spelled_as
 from courseport.dialects.d2l.course_json import render_template
+from courseport.dialects.d2l.courses import VALENCE_NAMES
 from courseport.dialects.d2l.protocol import D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id
 
 BASE = "/api/lp/{version:str}/coursetemplates"
@@ -18,7 +20,7 @@ INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
 @post(BASE, opt=SINCE)
 def create_template(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
-    with call.write() as (db, me):
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         template = course_templates.create_template(db, me, f["Name"], f["Code"], f["Path"] or "",
                                                     f["ParentOrgUnitIds"])
         return render_template(template)
@@ -35,7 +37,7 @@ def get_template(call: Call, version: str, org_unit_id: str) -> dict:
 def update_template(call: Call, version: str, org_unit_id: str) -> Response:
     template_id = route_id(org_unit_id, "course template")
     f = block_fields(call.block(), INFO_SPEC)
-    with call.write() as (db, me):
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         course_templates.replace_template(db, me, template_id, f["Name"], f["Code"])
     return empty()
 

@@ -1,0 +1,31 @@
+"""Typed change objects: a dataclass whose fields default to UNSET, so `None` can mean "clear it".
+
+A dialect builds a change object from the fields its caller sent, in core field names; core applies
+only the fields that are set. UNSET is one member of its own enum (as httpx's UseClientDefault is its
+own type), so a type checker tells "not given" from every real value, `None` included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any
+
+
+class Unset(enum.Enum):
+    UNSET = "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+def given(changes: Any) -> dict[str, Any]:
+    """The fields of a change object that are set, in declaration order, by field name."""
+    return {f.name: value for f in dataclasses.fields(changes)
+            if (value := getattr(changes, f.name)) is not UNSET}
