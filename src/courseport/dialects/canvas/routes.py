@@ -24,6 +24,7 @@ from courseport.dialects.canvas import (
     quizzes,
     settings,
     submissions,
+    terms,
     todo,
     users,
 )
@@ -42,3 +43,4 @@ ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *d
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
+ROUTES += terms.ROUTES
