@@ -1,6 +1,7 @@
 """Every Canvas route, gathered from the resource modules."""
 
 from courseport.dialects.canvas import (
+    account_courses,
     accounts,
     activity,
     assignment_groups,
@@ -23,6 +24,7 @@ from courseport.dialects.canvas import (
     progress,
     quizzes,
     settings,
+    sub_accounts,
     submissions,
     terms,
     todo,
@@ -43,4 +45,4 @@ ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *d
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
-ROUTES += terms.ROUTES
+ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES]
