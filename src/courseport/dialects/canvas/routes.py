@@ -23,6 +23,7 @@ from courseport.dialects.canvas import (
     permissions,
     progress,
     quizzes,
+    sections,
     settings,
     sub_accounts,
     submissions,
@@ -45,4 +46,4 @@ ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *d
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
-ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES]
+ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
