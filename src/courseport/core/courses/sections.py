@@ -20,6 +20,7 @@ from courseport.core.identity.permissions import PERMISSION_ALIASES, CourseRight
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.uniqueness import held_by_another
 from courseport.schema import Course, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
@@ -205,10 +206,7 @@ def _claim(db: Session, section: Section, key: str, values: dict[str, Any]) -> N
     if key not in values:
         return
     value = values[key] or None
-    if value is not None:
-        column = getattr(Section, key)
-        holder = db.scalar(select(Section.id).where(column == value, Section.id != (section.id or -1)))
-        if holder is not None:
-            label = "SIS ID" if key == "sis_section_id" else "INTEGRATION ID"
-            raise InvalidInput(key, f'{label} "{value}" is already in use')
+    if value is not None and held_by_another(db, getattr(Section, key), value, section.id):
+        label = "SIS ID" if key == "sis_section_id" else "INTEGRATION ID"
+        raise InvalidInput(key, f'{label} "{value}" is already in use')
     setattr(section, key, value)

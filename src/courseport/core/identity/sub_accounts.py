@@ -13,6 +13,7 @@ from courseport.core.identity import accounts
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
 from courseport.core.kit.time_zones import to_iana
+from courseport.core.kit.uniqueness import held_by_another
 from courseport.schema import Account, AccountUser, Course, Enrollment, User
 
 _STAFF_TYPES = ("TeacherEnrollment", "TaEnrollment", "DesignerEnrollment")
@@ -97,10 +98,8 @@ def _claim_sis_id(db: Session, account: Account, sis_id: str | None) -> None:
     """Canvas keeps SIS ids off root accounts; on the others each is unique."""
     if account.parent_account_id is None:
         raise NotAllowed("Cannot set sis_account_id on a root_account.")
-    if sis_id is not None:
-        holder = db.scalar(select(Account.id).where(Account.sis_account_id == sis_id, Account.id != account.id))
-        if holder is not None:
-            raise InvalidInput("sis_account_id", f'SIS ID "{sis_id}" is already in use')
+    if sis_id is not None and held_by_another(db, Account.sis_account_id, sis_id, account.id):
+        raise InvalidInput("sis_account_id", f'SIS ID "{sis_id}" is already in use')
     account.sis_account_id = sis_id
 
 

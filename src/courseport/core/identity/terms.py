@@ -18,6 +18,7 @@ from courseport.core.identity import accounts
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.uniqueness import held_by_another
 from courseport.schema import Account, AccountUser, Course, Enrollment, Term, TermOverride, User
 
 # The enrollment types a term's dates may be overridden for.
@@ -168,10 +169,8 @@ def _check_dates(term: Term, changes: TermChanges) -> None:
 
 
 def _claim_sis_id(db: Session, term: Term, sis_id: str | None) -> None:
-    if sis_id is not None:
-        holder = db.scalar(select(Term.id).where(Term.sis_term_id == sis_id, Term.id != (term.id or -1)))
-        if holder is not None:
-            raise InvalidInput("sis_term_id", f'SIS ID "{sis_id}" is already in use')
+    if sis_id is not None and held_by_another(db, Term.sis_term_id, sis_id, term.id):
+        raise InvalidInput("sis_term_id", f'SIS ID "{sis_id}" is already in use')
     term.sis_term_id = sis_id
 
 
