@@ -134,3 +134,16 @@ def test_only_admins_of_the_account_list_it(world):
         assert c.get("/api/v1/accounts/424242/courses").json() == NOT_FOUND
     with world.tx() as db:
         assert db.query(Term).count() == 1
+
+
+def test_crosslisted_courses_are_included_when_asked(world):
+    science = _sub_account(world, "Science")
+    home = world.course("Home", account_id=science)
+    host = world.course("Host")
+    with world.client(world.admin_token) as c:
+        lab = c.post(f"/api/v1/courses/{home.id}/sections", json={"course_section": {"name": "Lab"}}).json()
+        c.post(f"/api/v1/sections/{lab['id']}/crosslist/{host.id}")
+        plain = c.get(f"/api/v1/accounts/{science}/courses")
+        crosslisted = c.get(f"/api/v1/accounts/{science}/courses", params={"include_crosslisted_courses": True})
+    assert _names(plain) == ["Home"]
+    assert _names(crosslisted) == ["Home", "Host"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from courseport.core.identity import accounts, users
 from courseport.core.identity.sub_accounts import administered, descendant_ids
@@ -15,7 +15,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.views.course_views import load_views
-from courseport.schema import Account, BlueprintSubscription, Course, Enrollment, Term, User
+from courseport.schema import Account, BlueprintSubscription, Course, Enrollment, Section, Term, User
 from courseport.schema.base import utcnow
 
 SORTS = ("course_name", "sis_course_id", "teacher", "account_name", "subaccount", "term")
@@ -50,6 +50,7 @@ class AccountCourseQuery:
     ends_after: datetime | None = None
     sort: str | None = None
     order: str | None = None
+    include_crosslisted_courses: bool = False
 
 
 def list_account_course_views(db: Session, actor: User, account_ref: str, query: AccountCourseQuery,
@@ -63,7 +64,13 @@ def list_account_course_views(db: Session, actor: User, account_ref: str, query:
 
 def _select(db: Session, actor: User, account: Account, query: AccountCourseQuery) -> Select:
     tree = [account.id, *descendant_ids(db, account.id)]
-    stmt = select(Course).where(Course.account_id.in_(tree), Course.workflow_state.in_(_states(query)))
+    in_tree: ColumnElement[bool] = Course.account_id.in_(tree)
+    if query.include_crosslisted_courses:  # courses holding a section cross-listed from a course of the tree
+        home = aliased(Course)
+        in_tree = or_(in_tree, exists().where(
+            Section.course_id == Course.id, Section.workflow_state != "deleted",
+            Section.nonxlist_course_id == home.id, home.account_id.in_(tree)))
+    stmt = select(Course).where(in_tree, Course.workflow_state.in_(_states(query)))
     for condition in _conditions(db, actor, account, query):
         stmt = stmt.where(condition)
     return stmt.order_by(*_order(query))

@@ -25,7 +25,8 @@ def account_course_query(call: Call) -> AccountCourseQuery:
         by_subaccounts=tuple(call.list("by_subaccounts[]")), states=tuple(call.list("state[]")),
         enrollment_term=call.str("enrollment_term_id") or None, search_term=call.str("search_term"),
         search_by=call.str("search_by"), starts_before=to_datetime(call.raw("starts_before"), "starts_before"),
-        ends_after=to_datetime(call.raw("ends_after"), "ends_after"), sort=call.str("sort"), order=call.str("order"))
+        ends_after=to_datetime(call.raw("ends_after"), "ends_after"), sort=call.str("sort"), order=call.str("order"),
+        include_crosslisted_courses=bool(call.bool("include_crosslisted_courses", False)))
 
 
 @get("/accounts/{account_id:str}/courses")
