@@ -36,6 +36,7 @@ from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, User
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "AccountUser",
     "Role",
     "Term",
+    "TermOverride",
     "AccessToken",
     "OAuthClient",
     "CourseTemplate",

@@ -109,6 +109,8 @@ class Section(Base):
     restrict_enrollments_to_section_dates: Mapped[bool] = mapped_column(Boolean, default=False)
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A cross-listed section's own course (it sits in `course_id` until it is de-cross-listed).
+    nonxlist_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
 
 
 class Enrollment(Base):

@@ -84,7 +84,9 @@ def get_account(db: Session, account_id: int) -> Account:
 
 
 def resolve_account(db: Session, ref: str) -> Account:
-    """An account by numeric id or `sis_account_id:X`."""
+    """An account by numeric id, `sis_account_id:X` or `self` (the root account, as on Canvas's own domain)."""
+    if ref == "self":
+        ref = str(ROOT_ACCOUNT_ID)
     if ref.startswith("sis_account_id:"):
         account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))
         if account is None or account.workflow_state == "deleted":

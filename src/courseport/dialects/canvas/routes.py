@@ -1,6 +1,7 @@
 """Every Canvas route, gathered from the resource modules."""
 
 from courseport.dialects.canvas import (
+    account_courses,
     accounts,
     activity,
     assignment_groups,
@@ -22,8 +23,11 @@ from courseport.dialects.canvas import (
     permissions,
     progress,
     quizzes,
+    sections,
     settings,
+    sub_accounts,
     submissions,
+    terms,
     todo,
     users,
 )
@@ -42,3 +46,4 @@ ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *d
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
+ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]

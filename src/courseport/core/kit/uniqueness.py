@@ -1,0 +1,18 @@
+"""Unique values callers choose (SIS ids, integration ids): checked before the write, so a clash is
+refused naming the field instead of surfacing as the database's integrity error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+
+def held_by_another(db: Session, column: InstrumentedAttribute[Any], value: Any, row_id: int | None) -> bool:
+    """Whether a row other than `row_id` (None: a row not yet stored) holds `value` in `column`."""
+    id_column = column.class_.id
+    stmt = select(id_column).where(column == value)
+    if row_id is not None:
+        stmt = stmt.where(id_column != row_id)
+    return db.scalar(stmt.limit(1)) is not None
