@@ -5,4 +5,5 @@ administration, and course rights (`permissions`), the vocabulary every face ask
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["accounts", "admin", "d2l_apps", "oauth_clients", "permissions", "scoped_tokens", "tokens", "users"]
+__all__ = ["accounts", "admin", "d2l_apps", "oauth_clients", "permissions", "scoped_tokens", "sub_accounts", "terms",
+           "tokens", "users"]

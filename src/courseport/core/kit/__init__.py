@@ -6,4 +6,4 @@ typed changes (UNSET), the one HTML sanitiser, the SSRF-guarded outbound client,
 """
 
 __all__ = ["blob_lifecycle", "changes", "errors", "html", "ids", "outbound", "paging", "safe_xml", "safe_zip",
-           "signing", "time_zones"]
+           "signing", "time_zones", "uniqueness"]

@@ -5,4 +5,5 @@ imports them; they write nothing.
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["activity", "assignment_views", "course_lists", "course_views", "rosters", "todo"]
+__all__ = ["account_courses", "activity", "assignment_views", "course_lists", "course_views", "rosters",
+           "section_views", "todo"]
