@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
@@ -136,6 +137,8 @@ class Enrollment(Base):
     end_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime | None]
     total_activity_time: Mapped[int] = mapped_column(Integer, default=0)
+    # Canvas's enrollment uuid (include[]=uuid); every new row gets one, older rows got theirs in 0017.
+    uuid: Mapped[str | None] = mapped_column(String(64), default=lambda: uuid4().hex)
 
 
 class Favorite(Base):

@@ -6,4 +6,4 @@ offerings and org units).
 """
 
 __all__ = ["batch_updates", "course_offerings", "course_records", "course_settings", "course_templates", "courses",
-           "org_units", "sections"]
+           "enrollments", "org_units", "sections"]

@@ -112,6 +112,7 @@ PERMISSION_ALIASES: dict[str, str] = {
     "delete": "delete_course", "manage_courses": "manage_account", "manage_account_settings": "manage_account",
     "import_sis": "manage_sis", "manage_sections_add": "manage_students", "manage_sections_edit": "manage_students",
     "manage_sections_delete": "manage_students", "manage_groups": "manage_students",
+    "manage_admin_users": "update_course",
     "read_email_addresses": "manage_students", "send_messages_all": "manage_students",
     "view_group_pages": "manage_students", "manage_interaction_alerts": "manage_students",
     "manage_user_notes": "manage_grades", "select_final_grade": "manage_grades",

@@ -115,7 +115,7 @@ def list_roster(db: Session, viewer: User, course_ref: str | int, query: RosterQ
     access = FieldAccess.of(rights, course)
     states = _validate(query)
     stmt = select(User).where(_member_of(course, states, _role_condition(db, course, query),
-                                         _visible_sections(db, rights, viewer, course)),
+                                         visible_sections(db, rights, viewer, course)),
                               User.workflow_state != "deleted")
     if query.search_term is not None and query.search_term.strip():
         stmt = stmt.where(_search_condition(query.search_term.strip(), access))
@@ -139,7 +139,7 @@ def roster_user(db: Session, viewer: User, course_ref: str | int, user_ref: str,
     user = users.resolve_user(db, user_ref, viewer)
     visible = db.scalar(select(User.id).where(
         User.id == user.id, User.workflow_state != "deleted",
-        _member_of(course, _CURRENT_STATES, None, _visible_sections(db, rights, viewer, course))))
+        _member_of(course, _CURRENT_STATES, None, visible_sections(db, rights, viewer, course))))
     if visible is None:
         raise NotFound("user")
     entries = _entries(db, course, [user], _CURRENT_STATES, with_enrollments)
@@ -279,7 +279,7 @@ def _member_of(course: Course, states: tuple[str, ...], role: ColumnElement[bool
     return exists().where(and_(*conditions))
 
 
-def _visible_sections(db: Session, rights: CourseRights, viewer: User, course: Course) -> list[int] | None:
+def visible_sections(db: Session, rights: CourseRights, viewer: User, course: Course) -> list[int] | None:
     """The sections a viewer limited to their own sections may see; None when they see them all."""
     if rights.is_admin:
         return None

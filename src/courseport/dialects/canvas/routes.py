@@ -14,6 +14,7 @@ from courseport.dialects.canvas import (
     courses,
     discussions,
     due_dates,
+    enrollments,
     files,
     folders,
     html,
@@ -47,3 +48,4 @@ ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
+ROUTES += enrollments.ROUTES
