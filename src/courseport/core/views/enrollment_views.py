@@ -84,21 +84,23 @@ def list_section_enrollments(db: Session, viewer: User, section_ref: str, query:
 
 def list_user_enrollments(db: Session, viewer: User, user_ref: str, query: EnrollmentQuery, window: Window
                           ) -> EnrollmentPage:
-    """The user's enrollments in live courses: all of their own; of others', those in courses where the
-    viewer sees the roster (an account admin over the root sees them all)."""
+    """The user's enrollments in live courses: all of their own; of others', those in courses the viewer
+    administers or where they observe that user (Canvas asks for account-level roster rights: teachers
+    see a student's enrollments through the course lists, not here)."""
     target = users.resolve_user(db, user_ref, viewer)
     mine = Enrollment.user_id == target.id
     if target.id == viewer.id or accounts.is_admin_of(db, viewer.id, accounts.ROOT_ACCOUNT_ID):
         return _listed(db, viewer, mine, query, window, by_user=True)
+    observing = select(Enrollment.course_id).where(
+        Enrollment.user_id == viewer.id, Enrollment.associated_user_id == target.id,
+        Enrollment.workflow_state.in_(DEFAULT_STATES))
     course_ids = db.scalars(select(Enrollment.course_id).where(mine).distinct())
-    scopes = []
-    for course in db.scalars(select(Course).where(Course.id.in_(course_ids), Course.workflow_state != "deleted")):
-        rights = course_rights(db, viewer, course)
-        if any(rights.can(r) for r in READ_RIGHTS):
-            scopes.append(_roster_scope(db, viewer, course, rights, None))
-    if not scopes:
+    administered = [c.id for c in db.scalars(select(Course).where(Course.id.in_(course_ids)))
+                    if course_rights(db, viewer, c).is_admin]
+    seen = or_(Enrollment.course_id.in_(administered), Enrollment.course_id.in_(observing))
+    if not administered and db.scalar(observing.limit(1)) is None:
         raise NotAllowed()
-    return _listed(db, viewer, and_(mine, or_(*scopes)), query, window, by_user=True)
+    return _listed(db, viewer, and_(mine, seen), query, window, by_user=True)
 
 
 def account_enrollment(db: Session, viewer: User, account_ref: str, enrollment_ref: str) -> EnrollmentItem:

@@ -83,17 +83,15 @@ def get_account_enrollment(call: Call, account_id: str, enrollment_id: str) -> d
 
 @post("/courses/{course_id:str}/enrollments", status_code=200)
 def enroll_in_course(call: Call, course_id: str) -> dict:
-    req = enrollment_request(call)
     with call.write() as (db, me), prefixed_params("enrollment", _FIELDS):
-        enrollment = enrollments.enroll(db, me, course_id, None, req)
+        enrollment = enrollments.enroll(db, me, course_id, None, enrollment_request(call))
         return _one(call, enrollment_views.written_item(db, me, enrollment))
 
 
 @post("/sections/{section_id:str}/enrollments", status_code=200)
 def enroll_in_section(call: Call, section_id: str) -> dict:
-    req = enrollment_request(call)
     with call.write() as (db, me), prefixed_params("enrollment", _FIELDS):
-        enrollment = enrollments.enroll(db, me, None, section_id, req)
+        enrollment = enrollments.enroll(db, me, None, section_id, enrollment_request(call))
         return _one(call, enrollment_views.written_item(db, me, enrollment))
 
 
