@@ -86,12 +86,12 @@ def test_enrollment_options_follow_self_enrollment(world):
 
 def test_a_copy_record_takes_the_source_record_under_a_new_course_id(world):
     source = _as(world, course_records.create_record, RecordChanges(
-        course_code="src", name="Source", public_description="d", ultra_status="Ultra", availability="closed"))
+        course_code="src", name="Source", public_description="d", course_view="ultra", availability="closed"))
     with world.tx() as db:
         source = db.get(Course, source.id)
     copy = _as(world, course_records.create_copy_record, source, "dst")
-    assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.ultra_status) == (
-        "dst", "dst", "Source", "d", "Ultra")
+    assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.course_view) == (
+        "dst", "dst", "Source", "d", "ultra")
     assert course_records.availability_of(copy) == "closed"
     assert course_records.copy_history_of(copy) == [source.uuid]
     with pytest.raises(Conflict):
