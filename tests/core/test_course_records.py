@@ -96,3 +96,15 @@ def test_a_copy_record_takes_the_source_record_under_a_new_course_id(world):
     assert course_records.copy_history_of(copy) == [source.uuid]
     with pytest.raises(Conflict):
         _as(world, course_records.create_copy_record, source, "src")
+
+
+def test_the_course_view_is_one_of_core_words_and_set_on_create_only(world):
+    course = _as(world, course_records.create_record, RecordChanges(course_code="c", name="C"))
+    assert course.course_view == "undecided"
+    with pytest.raises(InvalidInput) as bad:
+        _as(world, course_records.create_record, RecordChanges(course_code="d", name="D", course_view="Ultra"))
+    assert (bad.value.field, bad.value.message) == (
+        "course_view", "course_view must be one of undecided, classic, ultra, ultra_preview, got 'Ultra'")
+    with pytest.raises(InvalidInput) as bad:
+        _update(world, course.id, RecordChanges(course_view="classic"))
+    assert bad.value.field == "course_view"
