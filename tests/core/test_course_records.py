@@ -86,13 +86,25 @@ def test_enrollment_options_follow_self_enrollment(world):
 
 def test_a_copy_record_takes_the_source_record_under_a_new_course_id(world):
     source = _as(world, course_records.create_record, RecordChanges(
-        course_code="src", name="Source", public_description="d", ultra_status="Ultra", availability="closed"))
+        course_code="src", name="Source", public_description="d", course_view="ultra", availability="closed"))
     with world.tx() as db:
         source = db.get(Course, source.id)
     copy = _as(world, course_records.create_copy_record, source, "dst")
-    assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.ultra_status) == (
-        "dst", "dst", "Source", "d", "Ultra")
+    assert (copy.course_code, copy.external_id, copy.name, copy.public_description, copy.course_view) == (
+        "dst", "dst", "Source", "d", "ultra")
     assert course_records.availability_of(copy) == "closed"
     assert course_records.copy_history_of(copy) == [source.uuid]
     with pytest.raises(Conflict):
         _as(world, course_records.create_copy_record, source, "src")
+
+
+def test_the_course_view_is_one_of_core_words_and_set_on_create_only(world):
+    course = _as(world, course_records.create_record, RecordChanges(course_code="c", name="C"))
+    assert course.course_view == "undecided"
+    with pytest.raises(InvalidInput) as bad:
+        _as(world, course_records.create_record, RecordChanges(course_code="d", name="D", course_view="Ultra"))
+    assert (bad.value.field, bad.value.message) == (
+        "course_view", "course_view must be one of undecided, classic, ultra, ultra_preview, got 'Ultra'")
+    with pytest.raises(InvalidInput) as bad:
+        _update(world, course.id, RecordChanges(course_view="classic"))
+    assert bad.value.field == "course_view"

@@ -76,11 +76,12 @@ class Course(Base):
     external_id: Mapped[str | None] = mapped_column(String(256), index=True)
     data_source_id: Mapped[str | None] = mapped_column(String(64))
     organization: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    ultra_status: Mapped[str] = mapped_column(String(16), default="Undecided", server_default="Undecided")
+    # How the course is shown: one of course_records.COURSE_VIEWS.
+    course_view: Mapped[str] = mapped_column(String(16), default="undecided", server_default="undecided")
     allow_guests: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     allow_observers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    availability: Mapped[str | None] = mapped_column(String(16))  # Learn-only states: Disabled, Term
-    learn_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment and locale details
+    availability: Mapped[str | None] = mapped_column(String(16))  # record-only states: disabled, by_term
+    record_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment, locale force, copy history
     scorm_course_id: Mapped[str | None] = mapped_column(String(255), unique=True)  # SCORM Cloud courseId
     # D2L course offerings: the template the offering was made from and its content root path.
     course_template_id: Mapped[int | None] = mapped_column(ForeignKey("course_templates.id", ondelete="SET NULL"),

@@ -1,6 +1,7 @@
-"""The course itself: resolving a course by any id form, creating, updating, changing state, settings,
-batch updates, and the course as other systems keep it (Learn course records, D2L templates,
-offerings and org units).
+"""The course itself: resolving a course by any id form, creating, updating (`CourseChanges`), changing
+state, settings, sections, the one course-code policy (`course_codes`), batch updates, and the course
+as other systems keep it: SIS-style course records, templates and the offerings made from them, and
+the organisation tree over accounts, terms, templates and courses (`org_units`).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """

@@ -1,9 +1,13 @@
 """Course offerings (D2L): ordinary courses created from a course template, with the org units
 they relate to. An active offering is the course being offered (available) rather than unpublished.
+
+An offering keeps its content root path; one the caller leaves empty is made by the face's
+convention (`default_path`, from the new course's id and code), which is that API's vocabulary.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,7 +66,8 @@ def _checked_name(name: str) -> str:
     return name.strip()
 
 
-def create_offering(db: Session, actor: User, new: NewOffering) -> OfferingView:
+def create_offering(db: Session, actor: User, new: NewOffering, *,
+                    default_path: Callable[[int, str], str]) -> OfferingView:
     """A course in the template's department and the semester's term, offered at once."""
     template = managed_template(db, actor, new.template_id)
     term_id = org_units.semester(db, new.semester_id).id if new.semester_id is not None else None
@@ -70,7 +75,7 @@ def create_offering(db: Session, actor: User, new: NewOffering) -> OfferingView:
                             end_at=new.end_at, term_id=UNSET if term_id is None else term_id)
     course = courses.create_course(db, actor, template.account_id, changes, offer=True)
     course.course_template_id = template.id
-    course.content_path = new.path or f"/content/enforced/{course.id}-{course.course_code}/"
+    course.content_path = new.path or default_path(course.id, course.course_code)
     db.flush()
     return view_of(db, course)
 

@@ -6,9 +6,11 @@ options and a forced locale. Fields and values here are core words (`course_code
 "fixed_days"); Blackboard Learn's wire names and enums live in dialects/blackboard/course_fields.py.
 AVAILABILITY is the one table between record availability and course state.
 
-The record options Canvas lacks are kept in `Course.learn_options`, a JSON column whose stored keys
-and values are the ones Learn used when the column was made (see `_STORED_*`); the codec below is the
-only code that reads or writes them.
+The record options Canvas lacks are kept in `Course.record_options`, a JSON column in core words:
+`{"duration": {"kind": "fixed_days", "days": 10} | {"kind": "use_term"} | {},
+"enrollment": {"kind": ..., "start": ..., "end": ..., "access_code": ...}, "locale_force": bool,
+"copy_history": [uuid, ...]}`; `Course.availability` keeps the record-only availability ("disabled",
+"by_term") and `Course.course_view` one of COURSE_VIEWS (migration 0015 moved them off Learn's words).
 """
 
 from __future__ import annotations
@@ -33,20 +35,17 @@ from courseport.schema import Course, User
 # availability -> (course workflow state it means, the record-only state kept beside it in the row)
 AVAILABILITY: dict[str, tuple[str, str | None]] = {
     "open": ("available", None), "closed": ("unpublished", None),
-    "disabled": ("unpublished", "Disabled"), "by_term": ("available", "Term"),
+    "disabled": ("unpublished", "disabled"), "by_term": ("available", "by_term"),
 }
 # Concluded courses stay readable, so a record shows them open (and concluded).
 _READABLE_STATES = ("available", "completed")
 DURATION_KINDS = ("continuous", "date_range", "fixed_days", "use_term")
 ENROLLMENT_KINDS = ("instructor_led", "self_enrolled", "email_enrolled")
-# Stored forms (learn_options) of duration and enrollment kinds; continuous and date_range are not
-# stored, they follow the course dates.
-_STORED_DURATION = {"fixed_days": "FixedNumDays", "use_term": "UseTerm"}
-_STORED_ENROLLMENT = {"instructor_led": "InstructorLed", "self_enrolled": "SelfEnrollment",
-                      "email_enrolled": "EmailEnrollment"}
-_STORED_ENROLLMENT_DETAILS = {"start": "start", "end": "end", "access_code": "accessCode"}
-# Stored keys of the other options (a data migration to core words would retire these tables).
-_STORED_KEYS = {"days": "daysOfUse", "locale_force": "localeForce", "copy_history": "copyHistory"}
+# Only these duration kinds are stored; continuous and date_range follow the course dates.
+_STORED_DURATIONS = ("fixed_days", "use_term")
+_ENROLLMENT_DETAILS_KEPT = ("start", "end", "access_code")
+# How the course is shown to its people; a record keeps it, no rule reads it.
+COURSE_VIEWS = ("undecided", "classic", "ultra", "ultra_preview")
 SORTABLE = {"course_code": Course.course_code, "name": Course.name, "external_id": Course.external_id,
             "created": Course.created_at, "modified": Course.updated_at}
 # How a record may be addressed besides its primary id ("id").
@@ -56,7 +55,7 @@ _BY = {"course_code": Course.course_code, "external_id": Course.external_id, "uu
 @dataclass(frozen=True)
 class RecordChanges:
     """The record fields a call sets; UNSET leaves a field as it is, None clears it.
-    course_code, organization and ultra_status are taken on create only."""
+    course_code, organization and course_view are taken on create only."""
 
     course_code: str | Unset = UNSET
     name: str | None | Unset = UNSET
@@ -64,7 +63,7 @@ class RecordChanges:
     external_id: str | None | Unset = UNSET
     data_source_id: str | None | Unset = UNSET
     organization: bool | None | Unset = UNSET
-    ultra_status: str | None | Unset = UNSET  # the vendor's course-view mode, kept as the dialect says it
+    course_view: str | None | Unset = UNSET  # one of COURSE_VIEWS
     allow_guests: bool | None | Unset = UNSET
     allow_observers: bool | None | Unset = UNSET
     concluded: bool | None | Unset = UNSET
@@ -132,33 +131,29 @@ def availability_column() -> ColumnElement[str]:
 
 def duration_of(course: Course) -> Duration:
     """fixed_days and use_term are stored; date_range and continuous follow the course dates."""
-    stored = (course.learn_options or {}).get("duration") or {}
-    kind = _core_word(_STORED_DURATION, stored.get("type"))
-    if kind is not None:
-        return Duration(kind, days=stored.get(_STORED_KEYS["days"]))
+    stored = (course.record_options or {}).get("duration") or {}
+    if stored.get("kind") in _STORED_DURATIONS:
+        return Duration(stored["kind"], days=stored.get("days"))
     if course.start_at or course.end_at:
         return Duration("date_range", course.start_at, course.end_at)
     return Duration("continuous")
 
 
 def enrollment_of(course: Course) -> EnrollmentOptions:
-    stored = (course.learn_options or {}).get("enrollment") or {}
+    stored = (course.record_options or {}).get("enrollment") or {}
     if course.self_enrollment:
-        return EnrollmentOptions("self_enrolled", **{k: stored.get(s) for k, s in _STORED_ENROLLMENT_DETAILS.items()})
-    return EnrollmentOptions(_core_word(_STORED_ENROLLMENT, stored.get("type")) or "instructor_led")
-
-
-def _core_word(stored_forms: dict[str, str], stored: Any) -> str | None:
-    return next((word for word, form in stored_forms.items() if form == stored), None)
+        return EnrollmentOptions("self_enrolled", **{k: stored.get(k) for k in _ENROLLMENT_DETAILS_KEPT})
+    kind = stored.get("kind")
+    return EnrollmentOptions(kind if isinstance(kind, str) and kind in ENROLLMENT_KINDS else "instructor_led")
 
 
 def locale_force(course: Course) -> bool:
-    return bool((course.learn_options or {}).get(_STORED_KEYS["locale_force"], False))
+    return bool((course.record_options or {}).get("locale_force", False))
 
 
 def copy_history_of(course: Course) -> list[str]:
     """The uuids of the courses this one was created by copying."""
-    return list((course.learn_options or {}).get(_STORED_KEYS["copy_history"]) or [])
+    return list((course.record_options or {}).get("copy_history") or [])
 
 
 def resolve_record(db: Session, kind: str, value: str | int) -> Course:
@@ -228,8 +223,8 @@ def create_record(db: Session, actor: User, changes: RecordChanges) -> Course:
     _check_external_id(db, None, fields["external_id"])
     course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=fields["name"]))
     course.course_code, course.organization = code, bool(fields.get("organization", False))
-    if fields.get("ultra_status"):
-        course.ultra_status = fields["ultra_status"]
+    if fields.get("course_view"):
+        course.course_view = _course_view(fields["course_view"])
     course.allow_guests = fields.get("allow_guests", False)
     _apply(db, actor, course, fields)
     return course
@@ -239,18 +234,18 @@ def create_copy_record(db: Session, actor: User, source: Course, course_code: st
     """The new course a copy fills: the source's record under a new course code, remembering its source."""
     copy = RecordChanges(
         course_code=course_code, name=source.name, organization=source.organization,
-        ultra_status=source.ultra_status, allow_guests=source.allow_guests, allow_observers=source.allow_observers,
+        course_view=source.course_view, allow_guests=source.allow_guests, allow_observers=source.allow_observers,
         term_id=str(source.enrollment_term_id), availability=availability_of(source),
         public_description=source.public_description or UNSET)
     course = create_record(db, actor, copy)
-    course.learn_options = {**(course.learn_options or {}), _STORED_KEYS["copy_history"]: [source.uuid]}
+    course.record_options = {**(course.record_options or {}), "copy_history": [source.uuid]}
     db.flush()
     return course
 
 
 def update_record(db: Session, actor: User, course: Course, changes: RecordChanges) -> Course:
     fields = given(changes)
-    for create_only in ("course_code", "organization", "ultra_status"):
+    for create_only in ("course_code", "organization", "course_view"):
         if create_only in fields:
             raise InvalidInput(create_only, f"{create_only} is not a field that may be set")
     if "name" in fields and not (fields["name"] or "").strip():
@@ -285,16 +280,16 @@ def _apply(db: Session, actor: User, course: Course, fields: dict[str, Any]) -> 
     shared.update(dates)
     enrollment = _enrollment(course, fields)
     if enrollment is not None:
-        shared["self_enrollment"] = enrollment.get("type") == _STORED_ENROLLMENT["self_enrolled"]
+        shared["self_enrollment"] = enrollment["kind"] == "self_enrolled"
     courses.update_course(db, actor, course.id, CourseChanges(**shared), event=_event(course, fields))
-    options = dict(course.learn_options or {})
+    options = dict(course.record_options or {})
     if enrollment is not None:
         options["enrollment"] = enrollment
     if dates or "duration_days" in fields:
         options["duration"] = _stored_duration(course, fields)
     if "locale_force" in fields:
-        options[_STORED_KEYS["locale_force"]] = bool(fields["locale_force"])
-    course.learn_options = options
+        options["locale_force"] = bool(fields["locale_force"])
+    course.record_options = options
     for name in ("external_id", "data_source_id", "allow_guests", "allow_observers"):
         if name in fields:
             setattr(course, name, fields[name].strip() if isinstance(fields[name], str) else fields[name])
@@ -352,8 +347,8 @@ def _stored_duration(course: Course, fields: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(days, int) or days < 1:
             raise InvalidInput("duration_days",
                                FieldText("{duration_days} must be a positive number for {fixed_days}"))
-        return {"type": _STORED_DURATION[kind], _STORED_KEYS["days"]: days}
-    return {"type": _STORED_DURATION[kind]} if kind == "use_term" else {}
+        return {"kind": kind, "days": days}
+    return {"kind": kind} if kind == "use_term" else {}
 
 
 _ENROLLMENT_DETAILS = {"enrollment_start": "start", "enrollment_end": "end", "access_code": "access_code"}
@@ -370,8 +365,15 @@ def _enrollment(course: Course, fields: dict[str, Any]) -> dict[str, Any] | None
         first = next(name for name in _ENROLLMENT_DETAILS if name in fields)
         raise InvalidInput(first, FieldText("{" + first + "} may only be set for {self_enrolled}"))
     if kind != "self_enrolled":
-        return {"type": _STORED_ENROLLMENT[kind]}
-    kept = {k: getattr(current, k) for k in _STORED_ENROLLMENT_DETAILS} if current.kind == kind else {}
+        return {"kind": kind}
+    kept = {k: getattr(current, k) for k in _ENROLLMENT_DETAILS_KEPT} if current.kind == kind else {}
     merged = {**kept, **{k: v.isoformat() if isinstance(v, datetime) else v for k, v in details.items()}}
-    stored = {_STORED_ENROLLMENT_DETAILS[k]: v for k, v in merged.items() if v is not None}
-    return {"type": _STORED_ENROLLMENT[kind], **stored}
+    return {"kind": kind, **{k: v for k, v in merged.items() if v is not None}}
+
+
+def _course_view(view: str) -> str:
+    if view not in COURSE_VIEWS:
+        known = ", ".join(f"{{{value}}}" for value in COURSE_VIEWS)
+        raise InvalidInput("course_view", FieldText("{course_view} must be one of " + known + ", got {value}",
+                                                    value=repr(view)))
+    return view

@@ -1,9 +1,12 @@
 """Course templates: create under a department (or the organization), read, replace, delete.
 
-Managing a template takes adminship of its department; its offerings' staff may read it.
+Managing a template takes adminship of its department; its offerings' staff may read it. A path
+the caller leaves empty is made by the face's convention (`default_path`, from the id and code).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,8 +51,8 @@ def _checked_name(name: str) -> str:
     return name.strip()
 
 
-def create_template(db: Session, actor: User, name: str, code: str, path: str,
-                    parent_ids: list[int]) -> CourseTemplate:
+def create_template(db: Session, actor: User, name: str, code: str, path: str, parent_ids: list[int], *,
+                    default_path: Callable[[int, str], str]) -> CourseTemplate:
     """A template under the first parent org unit (a department or the organization; none: the organization)."""
     parents = [org_units.parent_account(db, pid) for pid in parent_ids] or [
         accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)]
@@ -59,7 +62,7 @@ def create_template(db: Session, actor: User, name: str, code: str, path: str,
     db.add(template)
     db.flush()
     if not template.path:  # the service fills in the path when the caller leaves it empty
-        template.path = f"/content/enforced/{template.id}-{template.code}/"
+        template.path = default_path(template.id, template.code)
         db.flush()
     return template
 

@@ -20,7 +20,7 @@ from courseport.dialects.blackboard.protocol import id_ref
 
 # Learn wire name -> (core field of RecordChanges, wire type); updates take all but CREATE_ONLY.
 FIELDS: dict[str, tuple[str, type]] = {
-    "courseId": ("course_code", str), "organization": ("organization", bool), "ultraStatus": ("ultra_status", str),
+    "courseId": ("course_code", str), "organization": ("organization", bool), "ultraStatus": ("course_view", str),
     "externalId": ("external_id", str), "dataSourceId": ("data_source_id", str), "name": ("name", str),
     "description": ("public_description", str), "allowGuests": ("allow_guests", bool),
     "allowObservers": ("allow_observers", bool), "closedComplete": ("concluded", bool), "termId": ("term_id", str),
@@ -40,7 +40,7 @@ DURATION_TYPES = {"Continuous": "continuous", "DateRange": "date_range", "FixedN
                   "UseTerm": "use_term"}
 ENROLLMENT_TYPES = {"InstructorLed": "instructor_led", "SelfEnrollment": "self_enrolled",
                     "EmailEnrollment": "email_enrolled"}
-ULTRA_STATUSES = {status: status for status in ("Undecided", "Classic", "Ultra", "Ultrapreview")}
+ULTRA_STATUSES = {"Undecided": "undecided", "Classic": "classic", "Ultra": "ultra", "Ultrapreview": "ultra_preview"}
 ENUMS = {"availability.available": AVAILABILITY, "availability.duration.type": DURATION_TYPES,
          "enrollment.type": ENROLLMENT_TYPES, "ultraStatus": ULTRA_STATUSES}
 # Learn's documented limits, but name: Learn allows 333, the store keeps a course name's 255.
@@ -54,7 +54,8 @@ SORTABLE = {"courseId": "course_code", "name": "name", "externalId": "external_i
 _REF_KINDS = {"id": "id", "courseId": "course_code", "externalId": "external_id", "uuid": "uuid"}
 # Core word -> Learn's: every field and enum value above, and the copy target.
 NAMES = {core: wire for wire, (core, _) in FIELDS.items()} | {
-    core: wire for table in (AVAILABILITY, DURATION_TYPES, ENROLLMENT_TYPES) for wire, core in table.items()
+    core: wire for table in (AVAILABILITY, DURATION_TYPES, ENROLLMENT_TYPES, ULTRA_STATUSES)
+    for wire, core in table.items()
 } | {"target": "targetCourse"}
 
 

@@ -10,6 +10,7 @@ from courseport.dialects.blackboard.course_fields import (
     DURATION_TYPES,
     ENROLLMENT_TYPES,
     SYSTEM_DATA_SOURCE,
+    ULTRA_STATUSES,
     wire_value,
 )
 from courseport.dialects.blackboard.protocol import iso, learn_id
@@ -23,7 +24,7 @@ def render_course(course: Course, origin: str) -> dict[str, Any]:
         "dataSourceId": course.data_source_id or SYSTEM_DATA_SOURCE, "courseId": course.course_code,
         "name": course.name, "description": course.public_description, "created": iso(course.created_at),
         "modified": iso(course.updated_at), "organization": course.organization,
-        "ultraStatus": course.ultra_status, "allowGuests": course.allow_guests,
+        "ultraStatus": wire_value(ULTRA_STATUSES, course.course_view), "allowGuests": course.allow_guests,
         "allowObservers": course.allow_observers, "closedComplete": course.workflow_state == "completed",
         "termId": learn_id(course.enrollment_term_id),
         "availability": {"available": wire_value(AVAILABILITY, course_records.availability_of(course)),

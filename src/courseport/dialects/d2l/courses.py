@@ -37,13 +37,18 @@ INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "StartDate": (DATE,
 VALENCE_NAMES = {"name": "Name", "course_code": "Code", "start_at": "StartDate", "end_at": "EndDate"}
 
 
+def content_root(org_unit_id: int, code: str) -> str:
+    """The content root path D2L gives an offering or template created without one."""
+    return f"/content/enforced/{org_unit_id}-{code}/"
+
+
 @post(BASE, opt=SINCE)
 def create_offering(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     new = NewOffering(f["Name"], f["Code"], f["Path"] or "", f["CourseTemplateId"], f["SemesterId"],
                       f["StartDate"], f["EndDate"])
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        return render_offering(course_offerings.create_offering(db, me, new))
+        return render_offering(course_offerings.create_offering(db, me, new, default_path=content_root))
 
 
 @get(BASE + "/{org_unit_id:str}", opt=SINCE)

@@ -7,7 +7,7 @@ from litestar import Response
 from courseport.core.courses import course_templates
 from courseport.core.kit.errors import spelled_as
 from courseport.dialects.d2l.course_json import render_template
-from courseport.dialects.d2l.courses import VALENCE_NAMES
+from courseport.dialects.d2l.courses import VALENCE_NAMES, content_root
 from courseport.dialects.d2l.protocol import D2LIDS, STRING, Call, block_fields, delete, empty, get, post, put, route_id
 
 BASE = "/api/lp/{version:str}/coursetemplates"
@@ -22,7 +22,7 @@ def create_template(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         template = course_templates.create_template(db, me, f["Name"], f["Code"], f["Path"] or "",
-                                                    f["ParentOrgUnitIds"])
+                                                    f["ParentOrgUnitIds"], default_path=content_root)
         return render_template(template)
 
 

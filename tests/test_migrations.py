@@ -1,0 +1,119 @@
+"""Data migrations move stored rows both ways: rows made at the revision before keep their meaning after
+the upgrade and again after the downgrade.
+
+Each test migrates a store of its own: a fresh SQLite file, or on PostgreSQL
+(COURSEPORT_TEST_DATABASE_URL) a fresh schema of that database, dropped at the end, so the
+session's migrated store is never moved.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy import Engine
+
+from courseport import migrate
+from courseport.db import make_engine
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Iterator[Engine]:
+    url = os.environ.get("COURSEPORT_TEST_DATABASE_URL")
+    if not url:
+        engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"migration_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    in_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = None
+    try:
+        engine = make_engine(in_schema.render_as_string(hide_password=False))
+        yield engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.upgrade(migrate.alembic_config(connection), revision)
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.downgrade(migrate.alembic_config(connection), revision)
+
+
+def _insert(conn: sa.Connection, table_name: str, **given: Any) -> int:
+    """A row with the given values and a plain value for every other required column."""
+    table = sa.Table(table_name, sa.MetaData(), autoload_with=conn)
+    values = dict(given)
+    for column in table.columns:
+        if column.name in values or column.nullable or column.server_default is not None or column.primary_key:
+            continue
+        python_type = column.type.python_type
+        values[column.name] = {bool: False, int: 0, float: 0.0, datetime: datetime(2026, 1, 1, tzinfo=UTC)}.get(
+            python_type, f"{column.name}-{uuid.uuid4().hex[:8]}")
+    return conn.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
+
+
+_LEARN_ROWS = [  # (learn_options, availability, ultra_status) as 0014 stored them
+    ({"duration": {"type": "FixedNumDays", "daysOfUse": 10},
+      "enrollment": {"type": "SelfEnrollment", "start": "2026-01-01T00:00:00+00:00", "accessCode": "abc"},
+      "localeForce": True, "copyHistory": ["u-1"]}, "Disabled", "Ultrapreview"),
+    ({"duration": {"type": "UseTerm"}, "enrollment": {"type": "EmailEnrollment"}}, "Term", "Classic"),
+    ({"duration": {}, "enrollment": {"type": "InstructorLed"}, "localeForce": False}, None, "Ultra"),
+    (None, None, None),  # the column defaults
+]
+_CORE_ROWS = [  # the same rows in core words (record_options, availability, course_view)
+    ({"duration": {"kind": "fixed_days", "days": 10},
+      "enrollment": {"kind": "self_enrolled", "start": "2026-01-01T00:00:00+00:00", "access_code": "abc"},
+      "locale_force": True, "copy_history": ["u-1"]}, "disabled", "ultra_preview"),
+    ({"duration": {"kind": "use_term"}, "enrollment": {"kind": "email_enrolled"}}, "by_term", "classic"),
+    ({"duration": {}, "enrollment": {"kind": "instructor_led"}, "locale_force": False}, None, "ultra"),
+    (None, None, "undecided"),
+]
+
+
+def _courses(engine: Engine, options: str, view: str) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        table = sa.Table("courses", sa.MetaData(), autoload_with=conn)
+        sections = conn.scalar(sa.select(sa.func.count()).select_from(sa.table("sections")))
+        assert sections == len(_LEARN_ROWS)  # the columns changed in place: nothing cascaded
+        rows = conn.execute(sa.select(sa.type_coerce(table.c[options], sa.JSON), table.c.availability,
+                                      table.c[view]).order_by(table.c.id))
+        return [tuple(row) for row in rows]
+
+
+def test_0015_moves_course_records_to_core_words_and_back(empty_store):
+    _upgrade(empty_store, "0014_section_crosslists")
+    with empty_store.begin() as conn:
+        account = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=account, name="Default Term")
+        for options, availability, ultra in _LEARN_ROWS:
+            learn = {"learn_options": options, "availability": availability}
+            learn |= {"ultra_status": ultra} if ultra else {}
+            course = _insert(conn, "courses", account_id=account, root_account_id=account,
+                             enrollment_term_id=term, course_template_id=None, **learn)
+            _insert(conn, "sections", course_id=course, nonxlist_course_id=None)
+
+    _upgrade(empty_store, "0015_record_words")
+    assert _courses(empty_store, "record_options", "course_view") == _CORE_ROWS
+
+    _downgrade(empty_store, "0014_section_crosslists")
+    assert _courses(empty_store, "learn_options", "ultra_status") == [
+        (options, availability, ultra or "Undecided") for options, availability, ultra in _LEARN_ROWS]
