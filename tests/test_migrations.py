@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import Engine
 
 from courseport import migrate
@@ -49,13 +48,11 @@ def empty_store(tmp_path) -> Iterator[Engine]:
 
 
 def _upgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
-        command.upgrade(migrate.alembic_config(connection), revision)
+    migrate.upgrade(engine, revision)
 
 
 def _downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
-        command.downgrade(migrate.alembic_config(connection), revision)
+    migrate.downgrade(engine, revision)
 
 
 def _insert(conn: sa.Connection, table_name: str, **given: Any) -> int:
@@ -117,3 +114,25 @@ def test_0015_moves_course_records_to_core_words_and_back(empty_store):
     _downgrade(empty_store, "0014_section_crosslists")
     assert _courses(empty_store, "learn_options", "ultra_status") == [
         (options, availability, ultra or "Undecided") for options, availability, ultra in _LEARN_ROWS]
+
+
+def test_upgrading_through_a_table_rebuild_keeps_the_rows_that_point_at_it(empty_store):
+    """0014 rebuilds `sections` on SQLite (copy, drop, rename): the drop must not cascade into enrollments."""
+    _upgrade(empty_store, "0013_term_overrides")
+    with empty_store.begin() as conn:
+        account = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=account, name="Default Term")
+        course = _insert(conn, "courses", account_id=account, root_account_id=account, enrollment_term_id=term,
+                         course_template_id=None)
+        section = _insert(conn, "sections", course_id=course)
+        user = _insert(conn, "users", name="Learner")
+        role = _insert(conn, "roles", account_id=account)
+        _insert(conn, "enrollments", user_id=user, course_id=course, course_section_id=section,
+                root_account_id=account, role_id=role, associated_user_id=None)
+
+    _upgrade(empty_store, "head")
+    with empty_store.connect() as conn:
+        kept = conn.execute(sa.text("SELECT course_section_id FROM enrollments")).scalars().all()
+        assert kept == [section]
+        if empty_store.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for what follows

@@ -1,7 +1,7 @@
 """enrollment uuids: Canvas's Enrollment object carries one (include[]=uuid)
 
 Revision ID: 0017_enrollment_uuids
-Revises: 0014_section_crosslists
+Revises: 0015_record_words
 Create Date: 2026-12-03 08:30:00
 """
 import uuid
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_enrollment_uuids'
-down_revision = '0014_section_crosslists'
+down_revision = '0015_record_words'
 branch_labels = None
 depends_on = None
 
