@@ -17,12 +17,14 @@ from courseport.dialects.canvas import (
     files,
     folders,
     html,
+    logins,
     modules,
     overrides,
     pages,
     permissions,
     progress,
     quizzes,
+    roles,
     sections,
     settings,
     sub_accounts,
@@ -47,3 +49,4 @@ ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
+ROUTES += [*logins.ROUTES, *roles.ROUTES]
