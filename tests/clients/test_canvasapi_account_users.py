@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist, Unauthorized
-
 from sqlalchemy import select
 
 from courseport.core.identity import logins
