@@ -89,3 +89,22 @@ def test_a_suspended_login_and_a_password_change(world):
     assert bad.status_code == 400 and "workflow_state" in bad.json()["errors"]
     with world.tx() as db:
         assert db.get(Login, login["id"]).password_hash.startswith("scrypt$")
+
+
+def test_sub_account_admins_manage_the_logins_of_their_users_only(world):
+    from courseport.core.identity import accounts
+
+    with world.tx() as db:
+        sub = accounts.create_account(db, "Dept", 1)
+    sub_admin, token = world.user_with_token("deptadmin")
+    with world.tx() as db:
+        accounts.make_admin(db, sub_admin.id, sub.id)
+    outsider = world.user("rootonly")
+    with world.client(token) as c:
+        made = c.post(f"/api/v1/accounts/{sub.id}/users", data={"pseudonym[unique_id]": "deptuser"}).json()
+        login = c.get(f"/api/v1/users/{made['id']}/logins").json()[0]
+        edited = c.put(f"/api/v1/accounts/{sub.id}/logins/{login['id']}", data={"login[unique_id]": "dept.user"})
+        theirs = c.get(f"/api/v1/users/{outsider.id}/logins")
+        removed = c.delete(f"/api/v1/accounts/{sub.id}/users/{made['id']}")
+    assert (login["account_id"], edited.json()["unique_id"]) == (1, "dept.user")
+    assert [(r.status_code, r.json()) for r in (theirs, removed)] == [(403, FORBIDDEN)] * 2

@@ -195,9 +195,10 @@ def _order(query: UserQuery) -> list[Any]:
 
 
 def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> User:
-    """Delete the user's logins, enrollments and adminships in a root account; submissions stay."""
-    account = _managed_account(db, actor, account_ref)
-    root_id = logins.root_of(account)
+    """Delete the user's logins, enrollments and adminships in a root account; submissions stay.
+    Their whole root account is affected, so only its admins may (a sub-account's may not)."""
+    root_id = logins.root_of(accounts.resolve_account(db, account_ref))
+    _managed_account(db, actor, str(root_id))
     user = users.resolve_user(db, user_ref, actor)
     logins.delete_all_logins(db, user, root_id)
     for enrollment in db.scalars(select(Enrollment).where(Enrollment.user_id == user.id,

@@ -143,6 +143,11 @@ def _may_manage(db: Session, actor: User, account_id: int) -> bool:
     return accounts.is_admin_of(db, actor.id, account_id)
 
 
+def may_manage_login(db: Session, actor: User, login: Login) -> bool:
+    """Admins of the root account, or of the sub-account the user was created in."""
+    return _may_manage(db, actor, login.home_account_id or login.account_id)
+
+
 def create_login(db: Session, actor: User, account_ref: str, user: User, changes: LoginChanges) -> Login:
     account = accounts.resolve_account(db, account_ref)
     if not _may_manage(db, actor, account.id):
@@ -153,7 +158,7 @@ def create_login(db: Session, actor: User, account_ref: str, user: User, changes
 def update_login(db: Session, actor: User, account_ref: str, login_ref: str, changes: LoginChanges) -> Login:
     account = accounts.resolve_account(db, account_ref)
     login = _login_in(db, root_of(account), login_ref)
-    if not _may_manage(db, actor, login.account_id):
+    if not may_manage_login(db, actor, login):
         raise NotAllowed()
     apply_changes(db, login, changes)
     db.flush()
@@ -164,7 +169,7 @@ def update_login(db: Session, actor: User, account_ref: str, login_ref: str, cha
 def delete_login(db: Session, actor: User, user: User, login_ref: str) -> Login:
     """Mark the login deleted; a user's last login stays (Canvas: "Users must have at least one login")."""
     login = _login_of(db, user, login_ref)
-    if not _may_manage(db, actor, login.account_id):
+    if not may_manage_login(db, actor, login):
         raise NotAllowed()
     others = select(func.count()).where(Login.user_id == user.id, Login.workflow_state != "deleted",
                                         Login.id != login.id)
@@ -197,10 +202,10 @@ def user_logins(db: Session, actor: User, user: User, window: Window) -> Slice[L
     """A user's live logins: for the user themself and for admins of each login's account."""
     stmt = select(Login).where(Login.user_id == user.id, Login.workflow_state != "deleted").order_by(Login.id)
     if actor.id != user.id:
-        managed = [a for a in _login_accounts(db, user.id) if _may_manage(db, actor, a)]
+        managed = [lg.id for lg in db.scalars(stmt) if may_manage_login(db, actor, lg)]
         if not managed:
             raise NotAllowed()
-        stmt = stmt.where(Login.account_id.in_(managed))
+        stmt = stmt.where(Login.id.in_(managed))
     return fetch_window(db, stmt, window)
 
 
@@ -213,10 +218,6 @@ def account_logins(db: Session, actor: User, account_ref: str, user: User | None
     if user is not None:
         stmt = stmt.where(Login.user_id == user.id)
     return fetch_window(db, stmt.order_by(Login.id), window)
-
-
-def _login_accounts(db: Session, user_id: int) -> list[int]:
-    return list(db.scalars(select(Login.account_id).where(Login.user_id == user_id).distinct()))
 
 
 def _login_in(db: Session, root_account_id: int, ref: str) -> Login:

@@ -96,7 +96,8 @@ def get_role(db: Session, actor: User, account_ref: str, role_ref: str) -> RoleV
 
 def _view(db: Session, account: Account, role: Role) -> RoleView:
     built_in = is_built_in(role)
-    owner = account if built_in or role.account_id is None else db.get_one(Account, role.account_id)
+    # Built-in roles belong to the root account (Canvas keeps one set per root account).
+    owner = db.get_one(Account, role.account_id or account.root_account_id or account.id)
     rights = ALL_RIGHTS if role.base_role_type == ACCOUNT_MEMBERSHIP else ROLE_RIGHTS.get(role.base_role_type,
                                                                                           frozenset())
     names = sorted(ALL_RIGHTS | set(PERMISSION_ALIASES))
