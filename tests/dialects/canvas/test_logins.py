@@ -64,8 +64,9 @@ def test_the_last_login_stays_and_unknown_logins_are_404(world):
         last = c.delete(f"/api/v1/users/{user.id}/logins/{login['id']}")
         unknown = c.delete(f"/api/v1/users/{user.id}/logins/999999")
         elsewhere = c.put("/api/v1/accounts/1/logins/999999", data={"login[unique_id]": "x"})
-    assert (last.status_code, last.json()) == (400, {"errors": [
-        {"message": "Users must have at least one login", "field": "unique_id"}]})
+    message = "Users must have at least one login"
+    assert (last.status_code, last.json()) == (400, {"errors": {"base": [
+        {"attribute": "base", "type": message, "message": message}]}})
     assert [(r.status_code, r.json()) for r in (unknown, elsewhere)] == [(404, NOT_FOUND)] * 2
 
 

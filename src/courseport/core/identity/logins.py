@@ -41,6 +41,14 @@ class PasswordTooShort(InvalidInput):
     reason = "too_short"
 
 
+class LastLogin(InvalidInput):
+    """Deleting a user's only live login: an error of the login as a whole, not of one attribute."""
+
+    def __init__(self) -> None:
+        super().__init__("login", "Users must have at least one login")
+        self.reason = self.message
+
+
 @dataclass
 class LoginChanges:
     """What a create or update sets; a field absent from `given` is left alone."""
@@ -174,7 +182,7 @@ def delete_login(db: Session, actor: User, user: User, login_ref: str) -> Login:
     others = select(func.count()).where(Login.user_id == user.id, Login.workflow_state != "deleted",
                                         Login.id != login.id)
     if not db.scalar(others):
-        raise InvalidInput("unique_id", "Users must have at least one login")
+        raise LastLogin()
     login.workflow_state = "deleted"
     db.flush()
     mirror_primary(db, user)

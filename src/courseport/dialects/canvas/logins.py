@@ -9,6 +9,7 @@ from __future__ import annotations
 from litestar import Response
 
 from courseport.core.identity import logins, users
+from courseport.core.identity.logins import LastLogin
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
 from courseport.dialects.canvas.user_json import record_error, render_login
@@ -59,9 +60,14 @@ def update_login(call: Call, account_id: str, login_id: str) -> Response:
 
 
 @delete("/users/{user_id:str}/logins/{login_id:str}")
-def delete_login(call: Call, user_id: str, login_id: str) -> dict:
-    with call.write() as (db, me):
-        return render_login(logins.delete_login(db, me, users.resolve_user(db, user_id, me), login_id))
+def delete_login(call: Call, user_id: str, login_id: str) -> Response:
+    try:
+        with call.write() as (db, me):
+            body = render_login(logins.delete_login(db, me, users.resolve_user(db, user_id, me), login_id))
+    except LastLogin as exc:  # Canvas reports it on the record's `base`
+        return Response({"errors": {"base": [{"attribute": "base", "type": exc.reason, "message": exc.message}]}},
+                        status_code=400)
+    return Response(body)
 
 
 ROUTES = [list_user_logins, list_account_logins, create_login, update_login, delete_login]
