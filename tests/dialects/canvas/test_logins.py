@@ -23,7 +23,7 @@ def test_create_answers_the_login_object(world):
     login_id = r.json()["id"]
     assert r.json() == {"id": login_id, "user_id": user.id, "account_id": 1, "unique_id": "second",
                         "sis_user_id": "L2", "integration_id": "INT2", "authentication_provider_id": None,
-                        "authentication_provider_type": None, "created_at": _created_at(world, login_id),
+                        "created_at": _created_at(world, login_id),
                         "workflow_state": "active", "declared_user_type": None}
 
 
@@ -54,6 +54,7 @@ def test_users_read_their_own_logins_and_only_admins_manage_them(world):
         made = c.post("/api/v1/accounts/1/logins", data={"user[id]": str(user.id), "login[unique_id]": "mine2"})
         edited = c.put(f"/api/v1/accounts/1/logins/{own.json()[0]['id']}", data={"login[unique_id]": "x"})
     assert [lg["unique_id"] for lg in own.json()] == ["owner"]
+    assert "sis_user_id" not in own.json()[0]  # SIS ids are for those who read SIS data
     assert [(r.status_code, r.json()) for r in (theirs, account, made, edited)] == [(403, FORBIDDEN)] * 4
 
 

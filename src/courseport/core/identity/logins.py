@@ -151,6 +151,11 @@ def _may_manage(db: Session, actor: User, account_id: int) -> bool:
     return accounts.is_admin_of(db, actor.id, account_id)
 
 
+def sees_sis(db: Session, actor: User, login: Login) -> bool:
+    """SIS and integration ids show to admins of the login's root account (Canvas's read_sis there)."""
+    return _may_manage(db, actor, login.account_id)
+
+
 def may_manage_login(db: Session, actor: User, login: Login) -> bool:
     """Admins of the root account, or of the sub-account the user was created in."""
     return _may_manage(db, actor, login.home_account_id or login.account_id)

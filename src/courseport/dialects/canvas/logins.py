@@ -21,7 +21,8 @@ def list_user_logins(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
         page = logins.user_logins(db, me, users.resolve_user(db, user_id, me), window)
-    return call.paged([render_login(login) for login in page.items], window, page)
+        items = [render_login(login, logins.sees_sis(db, me, login)) for login in page.items]
+    return call.paged(items, window, page)
 
 
 @get("/accounts/{account_id:str}/logins")
@@ -30,7 +31,8 @@ def list_account_logins(call: Call, account_id: str) -> Response:
     with call.read() as (db, me):
         user = users.resolve_user(db, user_ref, me) if user_ref else None
         page = logins.account_logins(db, me, account_id, user, window)
-    return call.paged([render_login(login) for login in page.items], window, page)
+        items = [render_login(login, logins.sees_sis(db, me, login)) for login in page.items]
+    return call.paged(items, window, page)
 
 
 @post("/accounts/{account_id:str}/logins", status_code=200)
@@ -42,7 +44,8 @@ def create_login(call: Call, account_id: str) -> Response:
     try:
         with call.write() as (db, me):
             user = users.resolve_user(db, user_ref, me)
-            body = render_login(logins.create_login(db, me, account_id, user, changes))
+            login = logins.create_login(db, me, account_id, user, changes)
+            body = render_login(login, logins.sees_sis(db, me, login))
     except InvalidInput as exc:
         return Response({"errors": record_error(exc)}, status_code=400)
     return Response(body)
@@ -53,7 +56,8 @@ def update_login(call: Call, account_id: str, login_id: str) -> Response:
     changes = login_changes(call, "login")
     try:
         with call.write() as (db, me):
-            body = render_login(logins.update_login(db, me, account_id, login_id, changes))
+            login = logins.update_login(db, me, account_id, login_id, changes)
+            body = render_login(login, logins.sees_sis(db, me, login))
     except InvalidInput as exc:
         return Response({"errors": record_error(exc)}, status_code=400)
     return Response(body)
@@ -63,7 +67,8 @@ def update_login(call: Call, account_id: str, login_id: str) -> Response:
 def delete_login(call: Call, user_id: str, login_id: str) -> Response:
     try:
         with call.write() as (db, me):
-            body = render_login(logins.delete_login(db, me, users.resolve_user(db, user_id, me), login_id))
+            login = logins.delete_login(db, me, users.resolve_user(db, user_id, me), login_id)
+            body = render_login(login, logins.sees_sis(db, me, login))
     except LastLogin as exc:  # Canvas reports it on the record's `base`
         return Response({"errors": {"base": [{"attribute": "base", "type": exc.reason, "message": exc.message}]}},
                         status_code=400)

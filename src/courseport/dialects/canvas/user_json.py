@@ -179,15 +179,15 @@ def render_user_profile(profile: UserProfile, origin: str) -> dict[str, Any]:
     return body
 
 
-def render_login(login: Login) -> dict[str, Any]:
-    """Canvas's Login (pseudonym) object."""
-    return {
-        "id": login.id, "user_id": login.user_id, "account_id": login.account_id, "unique_id": login.unique_id,
-        "sis_user_id": login.sis_user_id, "integration_id": login.integration_id,
-        "authentication_provider_id": login.authentication_provider_id, "authentication_provider_type": None,
-        "created_at": iso(login.created_at), "workflow_state": login.workflow_state,
-        "declared_user_type": login.declared_user_type,
-    }
+def render_login(login: Login, sees_sis: bool) -> dict[str, Any]:
+    """Canvas's Login (pseudonym) object; SIS ids only for those who read SIS data (Canvas's read_sis)."""
+    body: dict[str, Any] = {"id": login.id, "user_id": login.user_id, "account_id": login.account_id,
+                            "unique_id": login.unique_id}
+    if sees_sis:
+        body.update(sis_user_id=login.sis_user_id, integration_id=login.integration_id)
+    body.update(authentication_provider_id=login.authentication_provider_id, created_at=iso(login.created_at),
+                workflow_state=login.workflow_state, declared_user_type=login.declared_user_type)
+    return body
 
 
 def record_error(exc: InvalidInput) -> dict[str, list[dict[str, str]]]:
