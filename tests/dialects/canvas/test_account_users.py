@@ -189,3 +189,21 @@ def test_enable_sis_reactivation_brings_a_removed_user_back(world):
     assert refused.status_code == 400
     assert (revived.json()["id"], revived.json()["login_id"], revived.json()["sis_user_id"]) == (
         first["id"], "back2", "B1")
+
+
+def test_enrollment_type_uuids_and_deleted_users_filters(world):
+    course = world.course("Filtered")
+    teacher, student, gone = world.user("teach"), world.user("learn"), world.user("gone")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    world.enroll(student, course)
+    with world.client(world.admin_token) as c:
+        c.delete(f"/api/v1/accounts/1/users/{gone.id}")
+        teachers = c.get("/api/v1/accounts/1/users", params={"enrollment_type": "teacher"}).json()
+        by_uuid = c.get("/api/v1/accounts/1/users", params={"uuids[]": [student.uuid, "nope"]}).json()
+        live = c.get("/api/v1/accounts/1/users", params={"per_page": 50}).json()
+        with_deleted = c.get("/api/v1/accounts/1/users", params={"per_page": 50, "include_deleted_users": True}).json()
+        bad = c.get("/api/v1/accounts/1/users", params={"enrollment_type": "principal"})
+    assert [u["id"] for u in teachers] == [teacher.id]
+    assert [u["id"] for u in by_uuid] == [student.id]
+    assert gone.id not in [u["id"] for u in live] and gone.id in [u["id"] for u in with_deleted]
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "enrollment_type"

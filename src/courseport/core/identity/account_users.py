@@ -59,6 +59,9 @@ class UserQuery:
     search_term: str | None = None
     sort: str | None = None
     descending: bool = False
+    enrollment_type: str | None = None  # student, teacher, ta, observer, designer
+    include_deleted: bool = False  # also users whose logins here are deleted
+    uuids: tuple[str, ...] = ()
 
 
 def _managed_account(db: Session, actor: User, ref: str) -> Account:
@@ -150,7 +153,14 @@ def administers_user(db: Session, actor_id: int, user: User) -> bool:
 def list_users(db: Session, actor: User, account_ref: str, query: UserQuery, window: Window) -> Slice[User]:
     """The account's users (see the module docstring), searched, sorted and paged."""
     account = _managed_account(db, actor, account_ref)
-    stmt = select(User).where(_member_of(db, account), User.workflow_state != "deleted")
+    tree = [account.id, *sub_accounts.descendant_ids(db, account.id)]
+    stmt = select(User).where(_member_of(account, tree, query.include_deleted))
+    if not query.include_deleted:
+        stmt = stmt.where(User.workflow_state != "deleted")
+    if query.enrollment_type is not None:
+        stmt = stmt.where(_enrolled(tree, _enrollment_type(query.enrollment_type)))
+    if query.uuids:
+        stmt = stmt.where(User.uuid.in_(query.uuids))
     term = (query.search_term or "").strip()
     if query.search_term is not None:
         if len(term) < MIN_SEARCH_LENGTH:
@@ -161,17 +171,29 @@ def list_users(db: Session, actor: User, account_ref: str, query: UserQuery, win
     return fetch_window(db, stmt.order_by(*_order(query)), window)
 
 
-def _member_of(db: Session, account: Account) -> Any:
-    tree = [account.id, *sub_accounts.descendant_ids(db, account.id)]
-    live_login = and_(Login.user_id == User.id, Login.workflow_state != "deleted")
+def _member_of(account: Account, tree: list[int], include_deleted: bool) -> Any:
+    login = Login.user_id == User.id if include_deleted else and_(Login.user_id == User.id,
+                                                                  Login.workflow_state != "deleted")
     if account.parent_account_id is None:
-        by_login = exists().where(live_login, Login.account_id == account.id)
+        by_login = exists().where(login, Login.account_id == account.id)
     else:
-        by_login = exists().where(live_login, Login.home_account_id.in_(tree))
-    enrolled = exists().where(Enrollment.user_id == User.id, Enrollment.workflow_state != "deleted",
-                              Enrollment.course_id.in_(select(Course.id).where(Course.account_id.in_(tree))))
+        by_login = exists().where(login, Login.home_account_id.in_(tree))
     admin = exists().where(AccountUser.user_id == User.id, AccountUser.account_id.in_(tree))
-    return or_(by_login, enrolled, admin)
+    return or_(by_login, _enrolled(tree, None), admin)
+
+
+def _enrolled(tree: list[int], etype: str | None) -> Any:
+    condition = exists().where(Enrollment.user_id == User.id, Enrollment.workflow_state != "deleted",
+                               Enrollment.course_id.in_(select(Course.id).where(Course.account_id.in_(tree))))
+    return condition.where(Enrollment.type == etype) if etype else condition
+
+
+def _enrollment_type(name: str) -> str:
+    types = {"student": "StudentEnrollment", "teacher": "TeacherEnrollment", "ta": "TaEnrollment",
+             "observer": "ObserverEnrollment", "designer": "DesignerEnrollment"}
+    if name not in types:
+        raise InvalidInput("enrollment_type", f"enrollment_type must be one of {', '.join(types)}")
+    return types[name]
 
 
 def _search(term: str) -> Any:
@@ -179,7 +201,7 @@ def _search(term: str) -> Any:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     matches: list[Any] = [column.ilike(pattern, escape="\\")
-               for column in (User.name, User.sortable_name, User.login_id, User.email, User.sis_user_id)]
+                          for column in (User.name, User.sortable_name, User.login_id, User.email, User.sis_user_id)]
     if is_id(term):
         matches.append(User.id == int(term))
     return or_(*matches)
@@ -213,7 +235,7 @@ def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> Us
     return user
 
 
-def user_query(search_term: str | None, sort: str | None, order: str | None) -> UserQuery:
+def user_query(search_term: str | None, sort: str | None, order: str | None, **filters: Any) -> UserQuery:
     if order is not None and order not in ("asc", "desc"):
         raise InvalidInput("order", "order must be asc or desc")
-    return UserQuery(search_term, sort, order == "desc")
+    return UserQuery(search_term, sort, order == "desc", **filters)

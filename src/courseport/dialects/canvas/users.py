@@ -167,7 +167,9 @@ def create_account_user(call: Call, account_id: str) -> Response:
 @get("/accounts/{account_id:str}/users")
 def list_account_users(call: Call, account_id: str) -> Response:
     window, includes = call.window(), set(call.list("include[]"))
-    query = account_users.user_query(call.str("search_term"), call.str("sort"), call.str("order"))
+    query = account_users.user_query(call.str("search_term"), call.str("sort"), call.str("order"),
+                                     enrollment_type=call.str("enrollment_type"), uuids=tuple(call.list("uuids[]")),
+                                     include_deleted=bool(call.bool("include_deleted_users")))
     with call.read() as (db, me):
         page = account_users.list_users(db, me, account_id, query, window)
     return call.paged([render_account_user(u, includes, call.origin) for u in page.items], window, page)
