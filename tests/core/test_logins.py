@@ -78,3 +78,13 @@ def test_acting_as_needs_adminship_over_the_target(world):
         accounts.make_admin(db, member.id, second.id)
         with pytest.raises(masquerade.MasqueradeRefused):  # would gain adminship of an account they lack
             masquerade.acting_as(db, student, "sis_login_id:member")
+
+
+def test_a_reset_keeps_the_logins_of_the_admins_it_keeps(world):
+    from courseport.core.identity import admin
+
+    world.user("dropped")
+    with world.tx() as db:
+        admin.reset_store(db, keep_admins=True)
+        kept = db.scalars(select(Login.unique_id).where(Login.workflow_state == "active")).all()
+    assert kept == ["admin"]

@@ -67,7 +67,8 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
     return {
         User.__tablename__: User.id.not_in(admin_ids),
         AccessToken.__tablename__: AccessToken.user_id.not_in(admin_ids),
-        Login.__tablename__: Login.user_id.not_in(admin_ids),
+        # Kept admins keep their root-account logins; a login made in a sub-account goes with it.
+        Login.__tablename__: Login.user_id.not_in(admin_ids) | Login.home_account_id.is_not(None),
         AccountUser.__tablename__: AccountUser.account_id.not_in(root_ids),
         Account.__tablename__: Account.parent_account_id.is_not(None),
         Role.__tablename__: Role.account_id.is_not(None) & Role.id.not_in(role_ids),
