@@ -37,7 +37,7 @@ from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
 from courseport.schema.terms import TermOverride
-from courseport.schema.users import AccessToken, User
+from courseport.schema.users import AccessToken, Login, User
 
 __all__ = [
     "Base",
@@ -52,6 +52,7 @@ __all__ = [
     "D2LApp",
     "D2LUserKey",
     "User",
+    "Login",
     "Course",
     "CourseNickname",
     "CourseSetting",

@@ -1,10 +1,10 @@
-"""Users and their API access tokens (stored as SHA-256 hashes, never in clear)."""
+"""Users, their logins (Canvas's pseudonyms) and their API access tokens (stored as SHA-256 hashes, never in clear)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -42,3 +42,24 @@ class AccessToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class Login(Base):
+    """A way to sign in as a user within a root account (Canvas's pseudonym). A user's first live login
+    is mirrored on `users.login_id` / `sis_user_id` / `integration_id`, which lookups and rosters read."""
+
+    __tablename__ = "logins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)  # the root account
+    # The account the user was created in (a sub-account's user list shows them); None: the root.
+    home_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    unique_id: Mapped[str] = mapped_column(String(255), index=True)
+    sis_user_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    integration_id: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    authentication_provider_id: Mapped[int | None] = mapped_column(Integer)
+    declared_user_type: Mapped[str | None] = mapped_column(String(32))
+    workflow_state: Mapped[str] = mapped_column(String(32), default="active")  # active, suspended, deleted
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import default_section, resolve_course
 from courseport.core.courses.sections import resolve_section
-from courseport.core.identity import accounts, users
+from courseport.core.identity import accounts, roles, users
 from courseport.core.identity.permissions import PERMISSION_ALIASES, STAFF_TYPES, CourseRights, course_rights
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
-from courseport.schema import Course, Enrollment, Role, Section, User
+from courseport.schema import Course, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
 COURSE_TYPES = ("StudentEnrollment", "TeacherEnrollment", "TaEnrollment", "DesignerEnrollment", "ObserverEnrollment")
@@ -57,13 +57,13 @@ def add_right(etype: str) -> str:
 
 def course_role(db: Session, course: Course, role_id: int | None, etype: str | None) -> tuple[str, int]:
     """(type, role id) for a create: a role given wins and fixes the type; else the type's built-in role.
-
-    Built-in role ids come from `accounts.BUILT_IN_ROLES` until identity's roles module names them."""
+    The role is looked up as every enrollment and membership looks it up (`roles.role_for`)."""
     if role_id is not None:
-        role = db.get(Role, role_id)
-        chain = accounts.ancestor_ids(db, course.account_id)
-        if role is None or role.base_role_type not in COURSE_TYPES or not (
-                role.account_id is None or role.account_id in chain):
+        try:
+            role = roles.role_for(db, course.account_id, role_id)
+        except NotFound:
+            raise InvalidInput("role_id", "Invalid role") from None
+        if role.base_role_type not in COURSE_TYPES:
             raise InvalidInput("role_id", "Invalid role")
         if role.workflow_state != "active":
             raise InvalidInput("role_id", "Cannot create an enrollment with this role because it is inactive.")

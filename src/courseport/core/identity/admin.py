@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tokens, users
 from courseport.core.kit.errors import InvalidInput, NotAllowed
-from courseport.schema import AccessToken, Account, AccountUser, Base, Course, InstanceValue, Role, Term, User
+from courseport.schema import AccessToken, Account, AccountUser, Base, Course, InstanceValue, Login, Role, Term, User
 
 # Rows that identify the installation rather than hold its data: the signing secret every process shares.
 _NEVER_RESET = {InstanceValue.__tablename__}
@@ -67,6 +67,8 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
     return {
         User.__tablename__: User.id.not_in(admin_ids),
         AccessToken.__tablename__: AccessToken.user_id.not_in(admin_ids),
+        # Kept admins keep their root-account logins; a login made in a sub-account goes with it.
+        Login.__tablename__: Login.user_id.not_in(admin_ids) | Login.home_account_id.is_not(None),
         AccountUser.__tablename__: AccountUser.account_id.not_in(root_ids),
         Account.__tablename__: Account.parent_account_id.is_not(None),
         Role.__tablename__: Role.account_id.is_not(None) & Role.id.not_in(role_ids),

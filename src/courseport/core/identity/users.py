@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.identity import accounts, logins
 from courseport.core.identity.accounts import new_uuid
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.ids import store_id
-from courseport.schema import User
+from courseport.schema import Account, User
 
 
 def sortable_name_of(name: str) -> str:
@@ -31,18 +32,25 @@ def create_user(
         raise InvalidInput("name", "name is required")
     if login_id and db.scalar(select(User.id).where(User.login_id == login_id)) is not None:
         raise Conflict(f"login {login_id!r} is already in use")
+    integration_id = fields.pop("integration_id", None)
     user = User(
         name=name.strip(),
         sortable_name=sortable_name_of(name),
         short_name=name.strip(),
-        login_id=login_id,
         email=email,
-        sis_user_id=sis_user_id,
         uuid=new_uuid(),
         **fields,
     )
     db.add(user)
     db.flush()
+    root = db.get(Account, accounts.ROOT_ACCOUNT_ID)
+    if login_id and root is not None:  # every login is a row of its own (core/identity/logins.py)
+        changes = logins.LoginChanges({"unique_id", "sis_user_id", "integration_id"}, unique_id=login_id,
+                                      sis_user_id=sis_user_id, integration_id=integration_id)
+        logins.add_login(db, user, root, changes)
+    else:
+        user.login_id, user.sis_user_id, user.integration_id = login_id, sis_user_id, integration_id
+        db.flush()
     return user
 
 

@@ -14,6 +14,7 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
+from courseport.core.identity import masquerade
 from courseport.core.identity.tokens import authenticate, check_unexpired, token_viewer
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.kit.paging import Slice, Window
@@ -63,14 +64,19 @@ class Call:
         self.origin = origin  # the configured public base URL (Settings.base_url)
         self.path = path
         self.query_pairs = query_pairs
+        self.viewer: Any = None  # the token's user, set when a session opens (see `session`)
 
     @contextmanager
     def session(self, *, write: bool) -> Iterator[tuple[Session, User]]:
-        """Reads see the caller as a read-only row of the user (`token_viewer`); writes get the entity."""
+        """Reads see the caller as a read-only row of the user (`token_viewer`); writes get the entity.
+        With `as_user_id` (query or form) the call is answered as that user (masquerade.acting_as);
+        `self.viewer` stays the token's own user, whose token expiry is what counts."""
         if write:
             refuse_on_event_loop()
         with transaction(self.services.engine, write=write) as db:
-            yield db, (authenticate if write else token_viewer)(db, self.token)
+            me = self.viewer = (authenticate if write else token_viewer)(db, self.token)
+            as_user = self.str("as_user_id")
+            yield db, masquerade.acting_as(db, me, as_user) if as_user else me
 
     def read(self):  # noqa: ANN201
         return self.session(write=False)
@@ -84,10 +90,10 @@ class Call:
 
         def load() -> tuple[Any, Any]:
             with self.read() as (db, me):
-                return me, read(db, me)
+                return self.viewer, read(db, me)
 
-        me, result = self.services.read_cache.get((self.token, *key), load)
-        check_unexpired(me)
+        viewer, result = self.services.read_cache.get((self.token, self.str("as_user_id"), *key), load)
+        check_unexpired(viewer)
         return result
 
     # --- typed parameter access; every error names the parameter as sent ---
@@ -297,13 +303,17 @@ _NOT_FOUND = "The specified resource does not exist."
 
 def error_response(exc: Exception) -> Response:
     """The Canvas error body for an exception, with its status from ERROR_STATUS (the only place both are chosen)."""
-    headers = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'} if isinstance(exc, NotAuthenticated) else None
+    # A refused as_user_id comes with a good token: no challenge (Canvas sends none there either).
+    challenge = isinstance(exc, NotAuthenticated) and not isinstance(exc, masquerade.MasqueradeRefused)
+    headers = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'} if challenge else None
     return Response(_error_body(exc), status_code=status_for(exc, ERROR_STATUS), headers=headers or retry_after(exc))
 
 
 def _error_body(exc: Exception) -> dict[str, Any]:
     if not isinstance(exc, DomainError):
         return {"errors": [{"message": "An error occurred."}]}
+    if isinstance(exc, masquerade.MasqueradeRefused):  # Canvas's own body for it: a bare string
+        return {"errors": exc.message}
     error = {"message": _NOT_FOUND if isinstance(exc, NotFound) else exc.message}
     if isinstance(exc, InvalidInput):
         error["field"] = exc.field

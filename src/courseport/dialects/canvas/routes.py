@@ -18,12 +18,14 @@ from courseport.dialects.canvas import (
     files,
     folders,
     html,
+    logins,
     modules,
     overrides,
     pages,
     permissions,
     progress,
     quizzes,
+    roles,
     sections,
     settings,
     sub_accounts,
@@ -49,3 +51,4 @@ ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
 ROUTES += enrollments.ROUTES
+ROUTES += [*logins.ROUTES, *roles.ROUTES]

@@ -1,12 +1,14 @@
-"""Canvas JSON for users: course roster users with their enrollments, and the User object itself."""
+"""Canvas JSON for users: course roster users with their enrollments, the User object itself, account
+users, profiles, logins, and the record-errors body of a refused user or login."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from courseport.core.kit.errors import InvalidInput
 from courseport.core.views.rosters import EnrollmentView, RosterEntry, RosterPage, UserProfile, is_student_enrollment
 from courseport.dialects.canvas.protocol import iso
-from courseport.schema import User
+from courseport.schema import Login, User
 
 
 def avatar_url_of(u: User, origin: str) -> str:
@@ -130,3 +132,77 @@ def render_profile(profile: UserProfile, includes: set[str], origin: str) -> dic
     if "last_login" in includes:
         body["last_login"] = iso(u.last_login)
     return body
+
+
+def render_account_user(u: User, includes: set[str], origin: str) -> dict[str, Any]:
+    """A user as an account's admins list them (Canvas's user_json with SIS and login ids)."""
+    body: dict[str, Any] = {
+        "id": u.id, "name": u.name, "created_at": iso(u.created_at), "sortable_name": u.sortable_name,
+        "short_name": u.short_name, "sis_user_id": u.sis_user_id, "integration_id": u.integration_id,
+        "sis_import_id": None, "login_id": u.login_id,
+    }
+    if u.pronouns:
+        body["pronouns"] = u.pronouns
+    if "avatar_url" in includes:
+        body["avatar_url"] = avatar_url_of(u, origin)
+    if "email" in includes:
+        body["email"] = u.email
+    if "locale" in includes:
+        body["locale"] = u.locale
+    if "last_login" in includes:
+        body["last_login"] = iso(u.last_login)
+    if "time_zone" in includes:
+        body["time_zone"] = u.time_zone
+    if "uuid" in includes:
+        body["uuid"] = u.uuid
+    return body
+
+
+def render_user_profile(profile: UserProfile, origin: str) -> dict[str, Any]:
+    """The Canvas Profile object: ids and email for the user themself and their admins."""
+    u = profile.user
+    body: dict[str, Any] = {
+        "id": u.id, "name": u.name, "short_name": u.short_name, "sortable_name": u.sortable_name,
+        "title": None, "bio": u.bio, "pronunciation": None, "primary_email": None, "login_id": None,
+        "integration_id": None, "avatar_url": avatar_url_of(u, origin),
+        "calendar": {"ics": f"{origin}/feeds/calendars/user_{u.uuid}.ics"},
+        "time_zone": u.time_zone, "locale": u.locale, "k5_user": False, "use_classic_font_in_k5": False,
+    }
+    if profile.is_self or profile.is_admin:
+        body.update(primary_email=u.email, login_id=u.login_id)
+    if profile.is_admin:
+        body.update(sis_user_id=u.sis_user_id, integration_id=u.integration_id)
+    if profile.is_self:
+        body["effective_locale"] = u.locale or "en"
+    if u.pronouns:
+        body["pronouns"] = u.pronouns
+    return body
+
+
+def render_login(login: Login, sees_sis: bool) -> dict[str, Any]:
+    """Canvas's Login (pseudonym) object; SIS ids only for those who read SIS data (Canvas's read_sis)."""
+    body: dict[str, Any] = {"id": login.id, "user_id": login.user_id, "account_id": login.account_id,
+                            "unique_id": login.unique_id}
+    if sees_sis:
+        body.update(sis_user_id=login.sis_user_id, integration_id=login.integration_id)
+    body.update(authentication_provider_id=login.authentication_provider_id, created_at=iso(login.created_at),
+                workflow_state=login.workflow_state, declared_user_type=login.declared_user_type)
+    return body
+
+
+def record_error(exc: InvalidInput) -> dict[str, list[dict[str, str]]]:
+    """One attribute's errors as Canvas renders a record's validation errors."""
+    return {exc.field: [{"attribute": exc.field, "type": getattr(exc, "reason", "invalid"), "message": exc.message}]}
+
+
+def user_create_errors(exc: InvalidInput) -> dict[str, Any]:
+    """Canvas's body for a refused user create: errors by record (user, pseudonym, ...); a login
+    error also marks the user's pseudonyms invalid, as Canvas's validation cascade reports it."""
+    on_login = exc.field in LOGIN_ATTRIBUTES
+    pseudonyms = {"pseudonyms": [{"attribute": "pseudonyms", "type": "invalid", "message": "is invalid"}]}
+    return {"errors": {"user": pseudonyms if on_login else record_error(exc),
+                       "pseudonym": record_error(exc) if on_login else {},
+                       "observee": {}, "pairing_code": {}, "recaptcha": None}}
+
+
+LOGIN_ATTRIBUTES = frozenset({"unique_id", "password", "sis_user_id", "integration_id"})

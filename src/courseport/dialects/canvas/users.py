@@ -1,5 +1,6 @@
 """Canvas course users and user routes: list/search users, students, recent students, one course user,
-content-share users, the student-view test student, and the User object at /users/:id."""
+content-share users, the student-view test student, the User object at /users/:id (show, edit), the
+profile, and an account's users (create with a login, list and search, remove)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,25 @@ from typing import cast
 
 from litestar import Response
 
+from courseport.core.identity import account_users
+from courseport.core.identity.account_users import NewUser, UserChanges
+from courseport.core.identity.logins import LoginChanges
+from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import store_id
 from courseport.core.views import rosters
-from courseport.core.views.rosters import RosterQuery
-from courseport.dialects.canvas.protocol import Call, get, to_int
-from courseport.dialects.canvas.user_json import render_page_users, render_profile, render_roster_user
+from courseport.core.views.rosters import RosterQuery, UserProfile
+from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_params, put, to_int
+from courseport.dialects.canvas.user_json import (
+    render_account_user,
+    render_page_users,
+    render_profile,
+    render_roster_user,
+    render_user_profile,
+    user_create_errors,
+)
+
+_USER_FIELDS = ("name", "short_name", "sortable_name", "time_zone", "locale", "email", "bio", "pronouns")
+_LOGIN_FIELDS = ("unique_id", "password", "sis_user_id", "integration_id")
 
 
 def roster_query(call: Call) -> RosterQuery:
@@ -97,5 +112,92 @@ def get_user(call: Call, user_id: str) -> dict:
     return render_profile(profile, set(call.list("include[]")), call.origin)
 
 
+def user_changes(call: Call) -> UserChanges:
+    """`user[...]` as sent; `user[avatar][url]` sets the avatar."""
+    node = call.raw("user")
+    if node is not None and not isinstance(node, dict):
+        raise InvalidInput("user", "user must be a hash of attributes")
+    changes = UserChanges()
+    for key in _USER_FIELDS:
+        if key in (node or {}):
+            changes.given.add(key)
+            setattr(changes, key, call.str(f"user[{key}]"))
+    if call.has("user[avatar][url]"):
+        changes.given.add("avatar_url")
+        changes.avatar_url = call.str("user[avatar][url]")
+    return changes
+
+
+def login_changes(call: Call, prefix: str) -> LoginChanges:
+    changes = LoginChanges()
+    for key in (*_LOGIN_FIELDS, "authentication_provider_id", "declared_user_type", "workflow_state"):
+        if call.has(f"{prefix}[{key}]"):
+            changes.given.add(key)
+            kind = call.int if key == "authentication_provider_id" else call.str
+            setattr(changes, key, kind(f"{prefix}[{key}]"))
+    return changes
+
+
+def new_user(call: Call) -> NewUser:
+    """Canvas's create params; the email is the channel's address, else a login that is an email."""
+    if not call.str("pseudonym[unique_id]"):
+        raise InvalidInput("pseudonym[unique_id]", "pseudonym[unique_id] is required")
+    user, login = user_changes(call), login_changes(call, "pseudonym")
+    channel_type = call.str("communication_channel[type]", "email")
+    address = call.str("communication_channel[address]") or login.unique_id
+    if channel_type == "email" and address and "@" in address:
+        user.given.add("email")
+        user.email = address
+    return NewUser(user, login, bool(call.bool("user[skip_registration]")),
+                   bool(call.bool("enable_sis_reactivation")))
+
+
+@post("/accounts/{account_id:str}/users", status_code=200)
+def create_account_user(call: Call, account_id: str) -> Response:
+    new = new_user(call)
+    try:
+        with call.write() as (db, me):
+            user = account_users.create_user(db, me, account_id, new)
+            body = render_account_user(user, {"locale"}, call.origin)
+    except InvalidInput as exc:
+        return Response(user_create_errors(exc), status_code=400)
+    return Response(body)
+
+
+@get("/accounts/{account_id:str}/users")
+def list_account_users(call: Call, account_id: str) -> Response:
+    window, includes = call.window(), set(call.list("include[]"))
+    query = account_users.user_query(call.str("search_term"), call.str("sort"), call.str("order"),
+                                     enrollment_type=call.str("enrollment_type"), uuids=tuple(call.list("uuids[]")),
+                                     include_deleted=bool(call.bool("include_deleted_users")))
+    with call.read() as (db, me):
+        page = account_users.list_users(db, me, account_id, query, window)
+    return call.paged([render_account_user(u, includes, call.origin) for u in page.items], window, page)
+
+
+@put("/users/{user_id:str}")
+def update_user(call: Call, user_id: str) -> dict:
+    changes = user_changes(call)
+    with call.write() as (db, me), prefixed_params("user", _USER_FIELDS):
+        user = account_users.update_user(db, me, user_id, changes)
+        profile = UserProfile(user, user.id == me.id, account_users.administers_user(db, me.id, user))
+    return render_profile(profile, {"uuid"} & set(call.list("include[]")), call.origin)
+
+
+@get("/users/{user_id:str}/profile")
+def get_user_profile(call: Call, user_id: str) -> dict:
+    with call.read() as (db, me):
+        profile = rosters.readable_user(db, me, user_id)
+    return render_user_profile(profile, call.origin)
+
+
+@delete("/accounts/{account_id:str}/users/{user_id:str}")
+def remove_account_user(call: Call, account_id: str, user_id: str) -> dict:
+    with call.write() as (db, me):
+        user = account_users.remove_user(db, me, account_id, user_id)
+        return render_account_user(user, set(), call.origin)
+
+
 ROUTES = [list_course_users, search_course_users, list_students, list_recent_students, get_course_user,
-          list_content_share_users, get_student_view_student, get_user]
+          list_content_share_users, get_student_view_student, get_user, create_account_user, list_account_users,
+          update_user, get_user_profile, remove_account_user]

@@ -1,7 +1,7 @@
 """enrollment uuids: Canvas's Enrollment object carries one (include[]=uuid)
 
 Revision ID: 0017_enrollment_uuids
-Revises: 0015_record_words
+Revises: 0016_logins
 Create Date: 2026-12-03 08:30:00
 """
 import uuid
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_enrollment_uuids'
-down_revision = '0015_record_words'
+down_revision = '0016_logins'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,241 @@
+"""Users as an account manages them: create a user with a login, list and search an account's users,
+edit a user, and remove a user from a root account.
+
+Who belongs to an account: users with a live login made in it or an account below it (the root account
+holds every login of its tree), users enrolled in a course of its tree and its tree's admins.
+Who may manage them: admins of the account (Canvas's manage_user_logins); a user edits their own names,
+time zone, locale, avatar, bio and pronouns, and only an admin over them changes their email.
+Removing a user from a root account deletes their logins and enrollments there but never their
+submissions; a user without a live login left is marked deleted (soft: rows stay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from courseport.core.identity import accounts, logins, sub_accounts, users
+from courseport.core.identity.logins import LoginChanges
+from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.kit.ids import is_id
+from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.time_zones import to_iana
+from courseport.schema import Account, AccountUser, Course, Enrollment, Login, User
+
+SORTS = ("username", "email", "sis_id", "integration_id", "last_login", "id")
+MIN_SEARCH_LENGTH = 2
+_TEXT_LIMIT = 255
+
+
+@dataclass
+class UserChanges:
+    """User attributes a create or edit sets; a field absent from `given` is left alone."""
+
+    given: set[str] = field(default_factory=set)
+    name: str | None = None
+    short_name: str | None = None
+    sortable_name: str | None = None
+    time_zone: str | None = None
+    locale: str | None = None
+    email: str | None = None
+    avatar_url: str | None = None
+    bio: str | None = None
+    pronouns: str | None = None
+
+
+@dataclass
+class NewUser:
+    user: UserChanges
+    login: LoginChanges
+    skip_registration: bool = False
+    reactivate_sis: bool = False  # Canvas's enable_sis_reactivation
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    search_term: str | None = None
+    sort: str | None = None
+    descending: bool = False
+    enrollment_type: str | None = None  # student, teacher, ta, observer, designer
+    include_deleted: bool = False  # also users whose logins here are deleted
+    uuids: tuple[str, ...] = ()
+
+
+def _managed_account(db: Session, actor: User, ref: str) -> Account:
+    account = accounts.resolve_account(db, ref)
+    if not accounts.is_admin_of(db, actor.id, account.id):
+        raise NotAllowed()
+    return account
+
+
+def create_user(db: Session, actor: User, account_ref: str, new: NewUser) -> User:
+    """A user and their first login in the account; Canvas names a nameless user after the login."""
+    account = _managed_account(db, actor, account_ref)
+    if new.reactivate_sis and new.login.sis_user_id:
+        revived = logins.reactivate_by_sis_id(db, account, new.login.sis_user_id)
+        if revived is not None:
+            return _revive(db, revived, new)
+    changes = new.user
+    if not (changes.name or "").strip():
+        changes.name = (new.login.unique_id or "").strip()
+        changes.given.add("name")
+    user = users.create_user(db, changes.name or "", workflow_state="registered" if new.skip_registration
+                             else "pre_registered")
+    _apply(user, changes, may_set_email=True)
+    logins.add_login(db, user, account, new.login)
+    return user
+
+
+def _revive(db: Session, login: Login, new: NewUser) -> User:
+    """The deleted user behind a reactivated login, live again with the attributes now given."""
+    user = db.get_one(User, login.user_id)
+    user.workflow_state = "registered" if new.skip_registration else "pre_registered"
+    _apply(user, new.user, may_set_email=True)
+    new.login.given -= {"sis_user_id"}
+    logins.apply_changes(db, login, new.login)
+    logins.mirror_primary(db, user)
+    return user
+
+
+def update_user(db: Session, actor: User, user_ref: str, changes: UserChanges) -> User:
+    user = users.resolve_user(db, user_ref, actor)
+    admin = administers_user(db, actor.id, user)
+    if user.id != actor.id and not admin:
+        raise NotAllowed()
+    _apply(user, changes, may_set_email=admin)
+    db.flush()
+    return user
+
+
+def _apply(user: User, changes: UserChanges, *, may_set_email: bool) -> None:
+    if "name" in changes.given:
+        name = (changes.name or "").strip()
+        if not name:
+            raise InvalidInput("name", "name is required")
+        user.name = _limited("name", name)
+        if "sortable_name" not in changes.given:
+            user.sortable_name = users.sortable_name_of(name)
+        if "short_name" not in changes.given:
+            user.short_name = user.name
+    for key in ("short_name", "sortable_name"):
+        if key in changes.given and (getattr(changes, key) or "").strip():
+            setattr(user, key, _limited(key, getattr(changes, key).strip()))
+    if "time_zone" in changes.given and changes.time_zone:
+        user.time_zone = to_iana(changes.time_zone, "time_zone")
+    for key in ("locale", "avatar_url", "bio", "pronouns"):
+        if key in changes.given:
+            setattr(user, key, getattr(changes, key) or None)
+    if "email" in changes.given and may_set_email:
+        user.email = _limited("email", changes.email.strip()) if changes.email else None
+
+
+def _limited(key: str, value: str) -> str:
+    if len(value) > _TEXT_LIMIT:
+        raise InvalidInput(key, f"{key} is too long (maximum is {_TEXT_LIMIT} characters)")
+    return value
+
+
+def administers_user(db: Session, actor_id: int, user: User) -> bool:
+    """Whether the actor administers an account the user belongs to (a login's, or a course's)."""
+    if accounts.is_admin_of(db, actor_id, accounts.ROOT_ACCOUNT_ID):
+        return True
+    login_accounts = select(func.coalesce(Login.home_account_id, Login.account_id)).where(
+        Login.user_id == user.id, Login.workflow_state != "deleted")
+    course_accounts = select(Course.account_id).join(Enrollment, Enrollment.course_id == Course.id).where(
+        Enrollment.user_id == user.id)
+    found = set(db.scalars(login_accounts.union(course_accounts)))
+    return any(accounts.is_admin_of(db, actor_id, account_id) for account_id in found)
+
+
+def list_users(db: Session, actor: User, account_ref: str, query: UserQuery, window: Window) -> Slice[User]:
+    """The account's users (see the module docstring), searched, sorted and paged."""
+    account = _managed_account(db, actor, account_ref)
+    tree = [account.id, *sub_accounts.descendant_ids(db, account.id)]
+    stmt = select(User).where(_member_of(account, tree, query.include_deleted))
+    if not query.include_deleted:
+        stmt = stmt.where(User.workflow_state != "deleted")
+    if query.enrollment_type is not None:
+        stmt = stmt.where(_enrolled(tree, _enrollment_type(query.enrollment_type)))
+    if query.uuids:
+        stmt = stmt.where(User.uuid.in_(query.uuids))
+    term = (query.search_term or "").strip()
+    if query.search_term is not None:
+        if len(term) < MIN_SEARCH_LENGTH:
+            raise InvalidInput("search_term", f"{MIN_SEARCH_LENGTH} or more characters is required")
+        stmt = stmt.where(_search(term))
+    if query.sort is not None and query.sort not in SORTS:
+        raise InvalidInput("sort", f"sort must be one of {', '.join(SORTS)}")
+    return fetch_window(db, stmt.order_by(*_order(query)), window)
+
+
+def _member_of(account: Account, tree: list[int], include_deleted: bool) -> Any:
+    login = Login.user_id == User.id if include_deleted else and_(Login.user_id == User.id,
+                                                                  Login.workflow_state != "deleted")
+    if account.parent_account_id is None:
+        by_login = exists().where(login, Login.account_id == account.id)
+    else:
+        by_login = exists().where(login, Login.home_account_id.in_(tree))
+    admin = exists().where(AccountUser.user_id == User.id, AccountUser.account_id.in_(tree))
+    return or_(by_login, _enrolled(tree, None), admin)
+
+
+def _enrolled(tree: list[int], etype: str | None) -> Any:
+    condition = exists().where(Enrollment.user_id == User.id, Enrollment.workflow_state != "deleted",
+                               Enrollment.course_id.in_(select(Course.id).where(Course.account_id.in_(tree))))
+    return condition.where(Enrollment.type == etype) if etype else condition
+
+
+def _enrollment_type(name: str) -> str:
+    types = {"student": "StudentEnrollment", "teacher": "TeacherEnrollment", "ta": "TaEnrollment",
+             "observer": "ObserverEnrollment", "designer": "DesignerEnrollment"}
+    if name not in types:
+        raise InvalidInput("enrollment_type", f"enrollment_type must be one of {', '.join(types)}")
+    return types[name]
+
+
+def _search(term: str) -> Any:
+    """Name, login, email, SIS id (Canvas searches these for admins), or the full numeric id."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    matches: list[Any] = [column.ilike(pattern, escape="\\")
+                          for column in (User.name, User.sortable_name, User.login_id, User.email, User.sis_user_id)]
+    if is_id(term):
+        matches.append(User.id == int(term))
+    return or_(*matches)
+
+
+def _order(query: UserQuery) -> list[Any]:
+    column = {"email": User.email, "sis_id": User.sis_user_id, "integration_id": User.integration_id,
+              "last_login": User.last_login, "id": User.id}.get(query.sort or "")
+    keys: list[Any] = [func.lower(User.sortable_name), User.id]
+    if column is not None:
+        keys = [case((column.is_(None), 1), else_=0), column, *keys]
+    return [k.desc() for k in keys] if query.descending else keys
+
+
+def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> User:
+    """Delete the user's logins, enrollments and adminships in a root account; submissions stay.
+    Their whole root account is affected, so only its admins may (a sub-account's may not)."""
+    root_id = logins.root_of(accounts.resolve_account(db, account_ref))
+    _managed_account(db, actor, str(root_id))
+    user = users.resolve_user(db, user_ref, actor)
+    logins.delete_all_logins(db, user, root_id)
+    for enrollment in db.scalars(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                          Enrollment.root_account_id == root_id)):
+        enrollment.workflow_state = "deleted"
+    tree = select(Account.id).where(or_(Account.id == root_id, Account.root_account_id == root_id))
+    db.execute(delete(AccountUser).where(AccountUser.user_id == user.id, AccountUser.account_id.in_(tree)))
+    live = select(Login.id).where(Login.user_id == user.id, Login.workflow_state != "deleted").limit(1)
+    if db.scalar(live) is None:
+        user.workflow_state = "deleted"
+    db.flush()
+    return user
+
+
+def user_query(search_term: str | None, sort: str | None, order: str | None, **filters: Any) -> UserQuery:
+    if order is not None and order not in ("asc", "desc"):
+        raise InvalidInput("order", "order must be asc or desc")
+    return UserQuery(search_term, sort, order == "desc", **filters)
