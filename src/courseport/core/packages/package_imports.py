@@ -14,13 +14,11 @@ a delivery job of its own posts the outcome; the import never waits for the rece
 from __future__ import annotations
 
 import mimetypes
-import os
 import posixpath
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
@@ -145,10 +143,10 @@ def job_services(ctx: jobs.JobContext) -> tuple[Settings, BlobStore]:
     services = getattr(ctx, "services", None)
     if services is not None:
         return services.settings, services.blobs
-    from courseport.blobs import LocalBlobStore  # a worker process without services: its environment
+    from courseport.blobs import open_blob_store  # a worker process without services: its environment
 
     settings = Settings.from_env()
-    return settings, LocalBlobStore(settings.blob_dir)
+    return settings, open_blob_store(settings, ctx.engine)
 
 
 def run_package_import(ctx: jobs.JobContext) -> dict:
@@ -187,20 +185,10 @@ def _fetch(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: d
             "content_type": source.get("content_type") or (answered_type or "").split(";")[0].strip() or None}
 
 
-@contextmanager
-def local_copy(blobs: BlobStore, sha256: str) -> Iterator[str]:
-    """A seekable file of the blob (zip directories sit at the end): the blob itself when local."""
-    if hasattr(blobs, "path_of"):
-        yield str(blobs.path_of(sha256))
-        return
-    fd, path = tempfile.mkstemp(suffix=".zip")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in blobs.open_chunks(sha256):
-                out.write(chunk)
-        yield path
-    finally:
-        os.unlink(path)
+def local_copy(blobs: BlobStore, sha256: str) -> AbstractContextManager[str]:
+    """A seekable file of the blob (zip directories sit at the end): the blob itself when local, a
+    streamed copy that goes with the block on S3."""
+    return blobs.local_file(sha256)
 
 
 def _limits(settings: Settings) -> ZipLimits:
