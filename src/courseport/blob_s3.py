@@ -155,12 +155,12 @@ class S3BlobStore:
         """The digests of stored blobs last written or handed out before `cutoff` (a time.time())."""
         for meta in self._listed(BLOBS):
             name = meta["path"].rsplit("/", 1)[-1]
-            if _is_digest(name) and meta["last_modified"].timestamp() < cutoff:
+            if _is_digest(name) and _stamped(meta) < cutoff:
                 yield name
 
     def is_aged(self, sha256: str, cutoff: float) -> bool:
         try:
-            return obstore.head(self.s3, self.key_of(sha256))["last_modified"].timestamp() < cutoff
+            return _stamped(obstore.head(self.s3, self.key_of(sha256))) < cutoff
         except FileNotFoundError:
             return False
 
@@ -169,7 +169,7 @@ class S3BlobStore:
         uploads under tmp/ and spool files. How many went."""
         from courseport.s3_multipart import abort_stale_uploads
 
-        stale = [meta["path"] for meta in self._listed(TMP) if meta["last_modified"].timestamp() < cutoff]
+        stale = [meta["path"] for meta in self._listed(TMP) if _stamped(meta) < cutoff]
         if stale:
             obstore.delete(self.s3, stale)
         removed = len(stale) + abort_stale_uploads(self.url, TMP, cutoff)
@@ -198,6 +198,11 @@ class S3BlobStore:
     def _listed(self, prefix: str) -> Iterator[Any]:
         for batch in obstore.list(self.s3, prefix=prefix, chunk_size=1000):
             yield from batch
+
+
+def _stamped(meta: Any) -> float:
+    """When the object was last written, at the latest: S3 keeps LastModified to the whole second."""
+    return float(meta["last_modified"].timestamp()) + 1.0
 
 
 SHARED_KEY = 0x636F757273650001  # pg advisory lock keys ("course" + n): writers shared, collector exclusive
