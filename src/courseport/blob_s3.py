@@ -104,8 +104,9 @@ def s3_store(url: str) -> S3Store:
     parsed = urlsplit(url)
     prefix = parsed.path.strip("/") or None
     endpoint = next((os.environ[n] for n in ENDPOINT_VARIABLES if os.environ.get(n)), "")
-    options = {"allow_http": True} if endpoint.startswith("http://") else {}
-    return S3Store(parsed.netloc, prefix=prefix, client_options=options)  # type: ignore[arg-type]
+    if endpoint.startswith("http://"):
+        return S3Store(parsed.netloc, prefix=prefix, client_options={"allow_http": True})
+    return S3Store(parsed.netloc, prefix=prefix)
 
 
 class S3BlobStore:

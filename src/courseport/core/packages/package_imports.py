@@ -18,7 +18,6 @@ import posixpath
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
@@ -185,12 +184,6 @@ def _fetch(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: d
             "content_type": source.get("content_type") or (answered_type or "").split(";")[0].strip() or None}
 
 
-def local_copy(blobs: BlobStore, sha256: str) -> AbstractContextManager[str]:
-    """A seekable file of the blob (zip directories sit at the end): the blob itself when local, a
-    streamed copy that goes with the block on S3."""
-    return blobs.local_file(sha256)
-
-
 def _limits(settings: Settings) -> ZipLimits:
     return ZipLimits(max_entries=settings.package_max_entries, max_ratio=settings.package_max_ratio,
                      max_unpacked_bytes=settings.package_max_unpacked_bytes)
@@ -198,7 +191,7 @@ def _limits(settings: Settings) -> ZipLimits:
 
 def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict,
             media: MediaDetails) -> tuple[ParsedPackage, list[StoredFile]]:
-    with local_copy(blobs, source["sha256"]) as path, open(path, "rb") as fh:
+    with blobs.local_file(source["sha256"]) as path, open(path, "rb") as fh:  # zips are read from their end
         if is_zip(fh.read(4)):
             archive = SafeZip(fh, _limits(settings))
             parsed = parse_package(ArchiveSource(archive))
