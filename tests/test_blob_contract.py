@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from courseport.blob_s3 import AdvisoryLocks
 from courseport.blobs import BlobStore, FileLocks, LocalBlobStore, StoredBlob, TooLarge, open_blob_store
 from courseport.core.content import files
 from courseport.core.kit.blob_lifecycle import collect
@@ -26,7 +28,7 @@ def store(request, tmp_path) -> BlobStore:
         return LocalBlobStore(tmp_path / "blobs")
     endpoint = request.getfixturevalue("s3_endpoint")
     settings = Settings(data_dir=tmp_path, blob_url=f"s3://{new_bucket(endpoint)}/some/prefix")
-    return open_blob_store(settings)
+    return open_blob_store(settings, request.getfixturevalue("services").engine)  # PostgreSQL: advisory locks
 
 
 def stored(store: BlobStore) -> list[str]:
@@ -109,6 +111,16 @@ def test_one_collector_at_a_time(store):
         assert again
 
 
+def test_a_writer_finishing_waits_while_the_collector_deletes(store):
+    finished = threading.Event()
+    with store.exclusive():
+        writer = threading.Thread(target=lambda: (store.put_stream([b"late"]), finished.set()))
+        writer.start()
+        assert not finished.wait(0.5)
+    writer.join(timeout=30)
+    assert finished.is_set()
+
+
 def test_collect_keeps_referenced_blobs_and_removes_the_rest(store, world):
     course = world.course()
     with world.tx() as db:
@@ -173,6 +185,12 @@ def test_signature_v4_matches_botocore():
     signed_at = datetime.strptime(request.headers["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     ours = s3_multipart.signed_headers("DELETE", url, query, creds, signed_at)
     assert ours["authorization"] == request.headers["Authorization"]
+
+
+def test_the_store_picks_its_locks(services, tmp_path, s3_endpoint):  # noqa: F811
+    store = open_blob_store(Settings(data_dir=tmp_path, blob_url=f"s3://{new_bucket(s3_endpoint)}"), services.engine)
+    wanted = AdvisoryLocks if services.engine.dialect.name == "postgresql" else FileLocks
+    assert isinstance(store.locks, wanted)
 
 
 def test_file_locks_share_one_folder(tmp_path):
