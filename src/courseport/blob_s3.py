@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -30,7 +31,8 @@ import obstore
 from obstore.store import S3Store
 from sqlalchemy import Engine, text
 
-from courseport.blobs import CHUNK, StoredBlob, StoreLocks, TooLarge, _is_digest
+from courseport.blobs import CHUNK, StoredBlob, StoreLocks, TooLarge, is_digest
+from courseport.s3_multipart import abort_stale_uploads, configured_endpoint
 
 if TYPE_CHECKING:
     from obstore import WritableFile
@@ -39,7 +41,7 @@ BLOBS = "blobs/"
 TMP = "tmp/"
 PART_BYTES = 8 * 1024 * 1024  # one part of a multipart upload (S3's minimum is 5 MiB)
 PART_CONCURRENCY = 2  # parts uploading at once: a writer holds at most a few parts in memory
-ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ENDPOINT")
+SPOOL_GRACE = 3600.0  # spool files older than this when a store opens were left by killed readers
 
 
 class _Aborted(Exception):
@@ -103,8 +105,7 @@ def s3_store(url: str) -> S3Store:
     variables obstore reads itself. A plain-http endpoint (a local S3 server) is allowed as named."""
     parsed = urlsplit(url)
     prefix = parsed.path.strip("/") or None
-    endpoint = next((os.environ[n] for n in ENDPOINT_VARIABLES if os.environ.get(n)), "")
-    if endpoint.startswith("http://"):
+    if (configured_endpoint() or "").startswith("http://"):
         return S3Store(parsed.netloc, prefix=prefix, client_options={"allow_http": True})
     return S3Store(parsed.netloc, prefix=prefix)
 
@@ -115,9 +116,11 @@ class S3BlobStore:
         self.s3 = s3_store(url)
         self.spool = Path(spool)
         self.spool.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # A worker-only machine runs no collector: what its killed processes spooled goes at the next start.
+        self._sweep_spool(time.time() - SPOOL_GRACE)
 
     def key_of(self, sha256: str) -> str:
-        if not _is_digest(sha256):
+        if not is_digest(sha256):
             raise ValueError("not a sha256 hex digest")
         return BLOBS + sha256
 
@@ -156,7 +159,7 @@ class S3BlobStore:
         """The digests of stored blobs last written or handed out before `cutoff` (a time.time())."""
         for meta in self._listed(BLOBS):
             name = meta["path"].rsplit("/", 1)[-1]
-            if _is_digest(name) and _stamped(meta) < cutoff:
+            if is_digest(name) and _stamped(meta) < cutoff:
                 yield name
 
     def is_aged(self, sha256: str, cutoff: float) -> bool:
@@ -168,19 +171,20 @@ class S3BlobStore:
     def sweep_temp(self, cutoff: float) -> int:
         """Delete what killed writers and readers left, untouched since `cutoff`: temp keys, multipart
         uploads under tmp/ and spool files. How many went."""
-        from courseport.s3_multipart import abort_stale_uploads
-
         stale = [meta["path"] for meta in self._listed(TMP) if _stamped(meta) < cutoff]
         if stale:
             obstore.delete(self.s3, stale)
-        removed = len(stale) + abort_stale_uploads(self.url, TMP, cutoff)
+        return len(stale) + abort_stale_uploads(self.url, TMP, cutoff) + self._sweep_spool(cutoff)
+
+    def _sweep_spool(self, cutoff: float) -> int:
+        removed = 0
         for entry in os.scandir(self.spool):
             try:
                 if entry.is_file() and entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
                     removed += 1
             except FileNotFoundError:
-                continue
+                continue  # its reader finished meanwhile
         return removed
 
     @contextmanager

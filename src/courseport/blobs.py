@@ -196,7 +196,7 @@ class LocalBlobStore:
         self.locks = FileLocks(self.root)
 
     def path_of(self, sha256: str) -> Path:
-        if not _is_digest(sha256):
+        if not is_digest(sha256):
             raise ValueError("not a sha256 hex digest")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -242,7 +242,7 @@ class LocalBlobStore:
         for first in _subdirs(self.root):
             for second in _subdirs(first):
                 for entry in os.scandir(second):
-                    if _is_digest(entry.name) and entry.is_file() and entry.stat().st_mtime < cutoff:
+                    if is_digest(entry.name) and entry.is_file() and entry.stat().st_mtime < cutoff:
                         yield entry.name
 
     def is_aged(self, sha256: str, cutoff: float) -> bool:
@@ -264,7 +264,7 @@ class LocalBlobStore:
         return removed
 
 
-def _is_digest(name: str) -> bool:
+def is_digest(name: str) -> bool:
     return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 

@@ -45,9 +45,14 @@ class Credentials:
         return cls(access, secret, os.environ.get("AWS_SESSION_TOKEN") or None, region)
 
 
+def configured_endpoint() -> str | None:
+    """The S3 endpoint the environment names, in obstore's order; None: AWS itself."""
+    return next((os.environ[n] for n in ENDPOINT_VARIABLES if os.environ.get(n)), None)
+
+
 def bucket_base(bucket: str, region: str) -> str:
     """The bucket's URL: path style under a configured endpoint, virtual-hosted style on AWS."""
-    endpoint = next((os.environ[n] for n in ENDPOINT_VARIABLES if os.environ.get(n)), None)
+    endpoint = configured_endpoint()
     if endpoint:
         return f"{endpoint.rstrip('/')}/{bucket}"
     return f"https://{bucket}.s3.{region}.amazonaws.com"
