@@ -72,8 +72,11 @@ def test_serve_on_s3_uploads_imports_and_downloads(s3_endpoint, tmp_path):  # no
     blob_url = f"s3://{new_bucket(s3_endpoint)}/courseport"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
+    # On PostgreSQL the server shares the tests' database: its blob locks are advisory locks there.
+    database = ["--database-url", os.environ["COURSEPORT_TEST_DATABASE_URL"]] \
+        if os.environ.get("COURSEPORT_TEST_DATABASE_URL") else []
     proc = subprocess.Popen(courseport("serve", "--port", str(port), "--data-dir", str(tmp_path), "--workers", "1",
-                                       "--no-demo", "--blob-url", blob_url),
+                                       "--no-demo", "--blob-url", blob_url, *database),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         _wait_for_health(proc, f"http://127.0.0.1:{port}", timeout=90)
@@ -86,7 +89,7 @@ def test_serve_on_s3_uploads_imports_and_downloads(s3_endpoint, tmp_path):  # no
     assert proc.returncode in (0, -signal.SIGTERM), output  # one uvicorn process re-raises the signal it stopped on
     assert not (tmp_path / "blobs").exists()  # every byte went to S3
     gc = CliRunner().invoke(cli.main, ["blobs", "gc", "--data-dir", str(tmp_path), "--blob-url", blob_url,
-                                       "--grace-seconds", "0"])
+                                       "--grace-seconds", "0", *database])
     assert gc.exit_code == 0, gc.output
     # The package zip itself is referenced by nothing once its import ended; every file stays.
     assert gc.output.startswith("removed 1 unreferenced blobs"), gc.output
