@@ -7,10 +7,13 @@ import hashlib
 import os
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
+from courseport import s3_multipart
 from courseport.blob_s3 import AdvisoryLocks
 from courseport.blobs import BlobStore, FileLocks, LocalBlobStore, StoredBlob, TooLarge, open_blob_store
 from courseport.core.content import files
@@ -38,6 +41,24 @@ def stored(store: BlobStore) -> list[str]:
 def leftovers(store: BlobStore) -> int:
     """How many temp files, keys or uploads were left (sweeping them)."""
     return store.sweep_temp(time.time() + 60)
+
+
+def uploads(store: BlobStore) -> list[tuple[s3_multipart.Upload, datetime]]:
+    """The multipart uploads under the S3 store's tmp/ and when each last received a part."""
+    creds = s3_multipart.Credentials.from_env()
+    bucket, prefix = store.url.removeprefix("s3://").split("/", 1)
+    base = s3_multipart.bucket_base(bucket, creds.region)
+    with httpx.Client() as client:
+        return [(u, s3_multipart.last_activity(client, f"{base}/{u.key}", u, creds))
+                for u in s3_multipart.list_uploads(client, base, f"{prefix}/tmp/", creds)]
+
+
+def wait_for_a_part(store: BlobStore) -> None:
+    """obstore sends parts in the background: wait until the killed writer's first one has arrived."""
+    deadline = time.monotonic() + 10
+    while not any(last.year >= 2026 for _, last in uploads(store)):  # moto dates the upload itself 2010
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
 
 
 def test_put_stream_stores_once_by_content(store):
@@ -100,6 +121,7 @@ def test_ages_count_from_the_last_writer_that_finished(store):
     time.sleep(2.1 if not isinstance(store, LocalBlobStore) else 0.05)  # S3 keeps LastModified to the second
     cutoff = time.time()
     assert store.is_aged(sha, cutoff) and list(store.aged(cutoff)) == [sha]
+    time.sleep(0.05)  # file times come from the kernel's coarse clock, a few ms behind time.time()
     assert store.put_stream([b"aging"]).bytes_written == 0  # found stored: handed out again, so young
     assert not store.is_aged(sha, cutoff) and list(store.aged(cutoff)) == []
 
@@ -136,35 +158,29 @@ def test_collect_keeps_referenced_blobs_and_removes_the_rest(store, world):
 def test_what_a_killed_writer_left_goes_once_stale(store):
     killed = store.open_writer()
     killed.write(b"y" * BIG)  # parts uploaded on S3, a temp file locally; then the process dies:
-    del killed  # nothing finishes or aborts it
     local = isinstance(store, LocalBlobStore)
+    if not local:
+        wait_for_a_part(store)
+    del killed  # nothing finishes or aborts it
     with store.local_file(store.put_stream([b"read by a killed import"]).sha256):
         if not local:  # an S3 blob read as a file is a spool copy, which a killed import leaves
             os.link(next(store.spool.iterdir()), store.spool / "left-by-a-killed-import.blob")
-    # Young leftovers stay: maybe still being written. (moto dates every multipart upload 2010-11-10,
-    # so there the killed upload already looks stale.)
-    assert store.sweep_temp(time.time() - 3600) == (0 if local else 1)
-    assert store.sweep_temp(time.time() + 60) == 1
+    assert store.sweep_temp(time.time() - 3600) == 0  # young leftovers stay: maybe still being written
+    assert store.sweep_temp(time.time() + 60) == (1 if local else 2)  # the upload (and the spool file)
     assert leftovers(store) == 0
 
 
-def test_s3_leftovers_include_multipart_uploads_and_temp_keys(s3_endpoint, tmp_path):
+def test_s3_leftovers_include_multipart_uploads_and_temp_keys(s3_endpoint, tmp_path):  # noqa: F811
     import obstore
 
-    from courseport import s3_multipart
-
-    bucket = new_bucket(s3_endpoint)
-    store = open_blob_store(Settings(data_dir=tmp_path, blob_url=f"s3://{bucket}/p"))
+    store = open_blob_store(Settings(data_dir=tmp_path, blob_url=f"s3://{new_bucket(s3_endpoint)}/p"))
     killed = store.open_writer()
     killed.write(b"z" * BIG)
     obstore.put(store.s3, "tmp/completed-but-not-copied", b"x")
-    creds = s3_multipart.Credentials.from_env()
-    base = s3_multipart.bucket_base(bucket, creds.region)
-    with s3_multipart.httpx.Client() as client:
-        assert [u.key for u in s3_multipart.list_uploads(client, base, "p/tmp/", creds)] == [f"p/{killed._tmp}"]
-        assert store.sweep_temp(time.time() + 60) == 2
-        assert list(s3_multipart.list_uploads(client, base, "p/tmp/", creds)) == []
-    assert list(obstore.list(store.s3, prefix="tmp/").collect()) == []
+    wait_for_a_part(store)
+    assert [u.key for u, _ in uploads(store)] == [f"p/{killed._tmp}"]
+    assert store.sweep_temp(time.time() + 60) == 2
+    assert uploads(store) == [] and list(obstore.list(store.s3, prefix="tmp/").collect()) == []
     del killed
 
 

@@ -106,25 +106,46 @@ def _send(client: httpx.Client, method: str, url: str, query: dict[str, str], cr
                           headers=signed_headers(method, url, query, creds))
 
 
-def list_uploads(client: httpx.Client, base: str, prefix: str, creds: Credentials) -> Iterator[Upload]:
-    """Every multipart upload in progress under `prefix` (a full key prefix), page by page."""
-    query = {"uploads": "", "prefix": prefix}
+def _pages(client: httpx.Client, url: str, query: dict[str, str], creds: Credentials,
+           markers: dict[str, str]) -> Iterator[ElementTree.Element]:
+    """Each page of a listing; `markers` maps the next request's marker parameters to answer fields."""
     while True:
-        answer = _send(client, "GET", base + "/", query, creds)
+        answer = _send(client, "GET", url, query, creds)
         answer.raise_for_status()
         root = ElementTree.fromstring(answer.content)
-        for node in root:
-            if _local(node.tag) == "Upload":
-                initiated = datetime.fromisoformat(_child(node, "Initiated").replace("Z", "+00:00"))
-                yield Upload(_child(node, "Key"), _child(node, "UploadId"), initiated)
+        yield root
         if _child(root, "IsTruncated") != "true":
             return
-        query = {**query, "key-marker": _child(root, "NextKeyMarker"),
-                 "upload-id-marker": _child(root, "NextUploadIdMarker")}
+        query = {**query, **{param: _child(root, field) for param, field in markers.items()}}
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def list_uploads(client: httpx.Client, base: str, prefix: str, creds: Credentials) -> Iterator[Upload]:
+    """Every multipart upload in progress under `prefix` (a full key prefix), page by page."""
+    markers = {"key-marker": "NextKeyMarker", "upload-id-marker": "NextUploadIdMarker"}
+    for page in _pages(client, base + "/", {"uploads": "", "prefix": prefix}, creds, markers):
+        for node in page:
+            if _local(node.tag) == "Upload":
+                yield Upload(_child(node, "Key"), _child(node, "UploadId"), _when(_child(node, "Initiated")))
+
+
+def last_activity(client: httpx.Client, url: str, upload: Upload, creds: Credentials) -> datetime:
+    """When the upload last received a part (its start if none): a writer in flight keeps it recent."""
+    latest = upload.initiated
+    markers = {"part-number-marker": "NextPartNumberMarker"}
+    for page in _pages(client, url, {"uploadId": upload.upload_id}, creds, markers):
+        for node in page:
+            if _local(node.tag) == "Part":
+                latest = max(latest, _when(_child(node, "LastModified")))
+    return latest
 
 
 def abort_stale_uploads(store_url: str, tmp: str, cutoff: float) -> int:
-    """Abort the multipart uploads under the store's `tmp` keys started before `cutoff`; how many."""
+    """Abort the multipart uploads under the store's `tmp` keys untouched since `cutoff` (started before it,
+    no part received after it); how many."""
     creds = Credentials.from_env()
     if creds is None:
         if not _warned[0]:
@@ -138,10 +159,10 @@ def abort_stale_uploads(store_url: str, tmp: str, cutoff: float) -> int:
     aborted = 0
     with httpx.Client(timeout=30.0) as client:
         for upload in list(list_uploads(client, base, prefix, creds)):
-            if upload.initiated.timestamp() >= cutoff:
-                continue
-            url, query = f"{base}/{quote(upload.key, safe='/-_.~')}", {"uploadId": upload.upload_id}
-            answer = _send(client, "DELETE", url, query, creds)
+            url = f"{base}/{quote(upload.key, safe='/-_.~')}"
+            if max(upload.initiated, last_activity(client, url, upload, creds)).timestamp() >= cutoff:
+                continue  # a writer may still be sending parts
+            answer = _send(client, "DELETE", url, {"uploadId": upload.upload_id}, creds)
             if answer.status_code not in (204, 404):
                 answer.raise_for_status()
             aborted += 1
