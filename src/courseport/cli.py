@@ -71,9 +71,10 @@ def _require_current_schema(settings: Settings) -> None:
 
 def _existing_data_dir(settings: Settings) -> Settings:
     """The settings with their data folder made absolute; refused if the folder does not exist, since
-    a worker must read and write the blobs of the folder `serve` uses, not make a new one."""
+    a worker must read and write the blobs of the folder `serve` uses, not make a new one (unless
+    blobs are in S3 and the database is a server: then the folder holds nothing shared)."""
     folder = settings.data_dir.resolve()
-    if not folder.is_dir() and not (settings.blob_url and settings.database_url):  # then it holds nothing shared
+    if not folder.is_dir() and not (settings.blob_url and settings.database_url):
         raise click.ClickException(
             f"no data folder at {folder}: start the worker with --data-dir (or COURSEPORT_DATA_DIR) naming the "
             "folder `courseport serve` uses (its default, ./data, is relative to the current directory)")
@@ -280,7 +281,7 @@ def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: floa
     finally:
         engine.dispose()
     if not report.ran:
-        raise click.ClickException("another collection is running on this blob folder; nothing done")
+        raise click.ClickException("another collection is running on this blob store; nothing done")
     click.echo(f"removed {report.blobs} unreferenced blobs and {report.temp_files} stale temp files")
 
 
