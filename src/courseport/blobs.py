@@ -1,4 +1,5 @@
-"""Content-addressed blob storage keyed by SHA-256: a local directory by default.
+"""Content-addressed blob storage keyed by SHA-256: a local directory by default, S3-compatible object
+storage with `--blob-url s3://bucket/prefix` (`blob_s3.py`); `open_blob_store` picks one.
 
 Writers stream into a temporary file while hashing, then move it into place; equal bytes are
 stored once, so copies of files never duplicate them. Bytes arrive either pulled from an
@@ -8,7 +9,9 @@ The store never decides that bytes are garbage: `core/blob_lifecycle.collect` do
 it what makes that safe: a writer that finishes (stores new bytes or finds them already there)
 stamps the blob's mtime under a shared lock, and the collector checks the age and deletes under the
 exclusive lock (`exclusive`), so a blob a writer has just handed out is always younger than the
-collector's grace period. `collecting` lets one collector at a time run per store.
+collector's grace period. `collecting` lets one collector at a time run per store. The locks are a
+`StoreLocks`: file locks beside the blobs (`FileLocks`, every process on one machine), or PostgreSQL
+advisory locks for an S3 store shared by several machines (`blob_s3.AdvisoryLocks`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from courseport.settings import Settings
 
 CHUNK = 1024 * 1024
 
@@ -58,6 +66,16 @@ class BlobStore(Protocol):
     def aged(self, cutoff: float) -> Iterator[str]: ...
     def is_aged(self, sha256: str, cutoff: float) -> bool: ...
     def sweep_temp(self, cutoff: float) -> int: ...
+    def local_file(self, sha256: str) -> AbstractContextManager[str]: ...
+
+
+class StoreLocks(Protocol):
+    """Writers finishing take `shared`, the collector deleting takes `exclusive`; `collector` yields
+    True to the one collector of the store at a time (False, at once, to the others)."""
+
+    def shared(self) -> AbstractContextManager[None]: ...
+    def exclusive(self) -> AbstractContextManager[None]: ...
+    def collector(self) -> AbstractContextManager[bool]: ...
 
 
 class LocalBlobWriter:
@@ -87,7 +105,7 @@ class LocalBlobWriter:
         self._out.close()
         sha = self._digest.hexdigest()
         final = self._store.path_of(sha)
-        with _locked(self._store.root / LOCK_FILE, fcntl.LOCK_SH):
+        with self._store.locks.shared():
             if final.exists():
                 os.utime(final)
                 self.abort()
@@ -130,15 +148,55 @@ LOCK_FILE = ".lock"  # writers finishing: shared; the collector deleting: exclus
 COLLECTOR_LOCK_FILE = ".collector.lock"  # one collector at a time
 
 
+class FileLocks:
+    """`StoreLocks` as flocks on two files of `folder`: every process of one machine shares them."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for name in (LOCK_FILE, COLLECTOR_LOCK_FILE):  # made once, never removed: locks need one inode
+            (self.folder / name).touch(mode=0o600, exist_ok=True)
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with _locked(self.folder / LOCK_FILE, fcntl.LOCK_SH):
+            yield
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with _locked(self.folder / LOCK_FILE, fcntl.LOCK_EX):
+            yield
+
+    @contextmanager
+    def collector(self) -> Iterator[bool]:
+        with _locked(self.folder / COLLECTOR_LOCK_FILE, fcntl.LOCK_EX | fcntl.LOCK_NB) as mine:
+            yield mine
+
+
+def open_blob_store(settings: Settings, engine: Engine | None = None) -> BlobStore:
+    """The store the settings name: S3 for `blob_url` s3://bucket/prefix, else the local folder.
+    An S3 store shared by processes on several machines needs locks they all see: PostgreSQL advisory
+    locks on `engine`'s database; on SQLite (one machine) file locks in the data folder do."""
+    if not settings.blob_url:
+        return LocalBlobStore(settings.blob_dir)
+    from courseport.blob_s3 import AdvisoryLocks, S3BlobStore  # obstore loads only for S3
+
+    locks: StoreLocks
+    if engine is not None and engine.dialect.name == "postgresql":
+        locks = AdvisoryLocks(engine)
+    else:
+        locks = FileLocks(settings.data_dir / "blob-locks")
+    return S3BlobStore(settings.blob_url, locks, spool=settings.data_dir / "blob-spool")
+
+
 class LocalBlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)
-        for name in (LOCK_FILE, COLLECTOR_LOCK_FILE):  # made once, never removed: locks need one inode
-            (self.root / name).touch(mode=0o600, exist_ok=True)
+        self.locks = FileLocks(self.root)
 
     def path_of(self, sha256: str) -> Path:
-        if not _is_digest(sha256):
+        if not is_digest(sha256):
             raise ValueError("not a sha256 hex digest")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -166,24 +224,25 @@ class LocalBlobStore:
         except FileNotFoundError:
             pass
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
+    def exclusive(self) -> AbstractContextManager[None]:
         """No writer finishes meanwhile (finishing takes the shared side of the same lock)."""
-        with _locked(self.root / LOCK_FILE, fcntl.LOCK_EX):
-            yield
+        return self.locks.exclusive()
+
+    def collecting(self) -> AbstractContextManager[bool]:
+        """True if this caller is the one collector of the store now; False if another one runs."""
+        return self.locks.collector()
 
     @contextmanager
-    def collecting(self) -> Iterator[bool]:
-        """True if this caller is the one collector of the store now; False if another one runs."""
-        with _locked(self.root / COLLECTOR_LOCK_FILE, fcntl.LOCK_EX | fcntl.LOCK_NB) as mine:
-            yield mine
+    def local_file(self, sha256: str) -> Iterator[str]:
+        """A seekable file of the blob (zip directories sit at the end): here, the blob itself."""
+        yield str(self.path_of(sha256))
 
     def aged(self, cutoff: float) -> Iterator[str]:
         """The digests of stored blobs last written or handed out before `cutoff` (a time.time())."""
         for first in _subdirs(self.root):
             for second in _subdirs(first):
                 for entry in os.scandir(second):
-                    if _is_digest(entry.name) and entry.is_file() and entry.stat().st_mtime < cutoff:
+                    if is_digest(entry.name) and entry.is_file() and entry.stat().st_mtime < cutoff:
                         yield entry.name
 
     def is_aged(self, sha256: str, cutoff: float) -> bool:
@@ -205,7 +264,7 @@ class LocalBlobStore:
         return removed
 
 
-def _is_digest(name: str) -> bool:
+def is_digest(name: str) -> bool:
     return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 

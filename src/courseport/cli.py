@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from courseport import demo, migrate
-from courseport.blobs import LocalBlobStore
+from courseport.blobs import open_blob_store
 from courseport.core.identity import accounts, admin, d2l_apps, oauth_clients, tokens
 from courseport.core.kit.errors import DomainError, NotAuthenticated
 from courseport.db import DatabaseUnreachable, check_reachable, make_engine, transaction
@@ -23,9 +23,16 @@ from courseport.settings import Settings
 
 
 def _settings(data_dir: str | None, database_url: str | None, **extra) -> Settings:
-    return Settings.from_env(
-        data_dir=Path(data_dir) if data_dir else None, database_url=database_url, **extra
-    )
+    try:
+        return Settings.from_env(data_dir=Path(data_dir) if data_dir else None, database_url=database_url, **extra)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def blob_url_option(function):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option("--blob-url", default=None, envvar="COURSEPORT_BLOB_URL",
+                        help="s3://bucket/prefix to keep blobs in S3-compatible storage (endpoint, region and "
+                             "credentials from AWS_* variables) instead of DATA_DIR/blobs.")(function)
 
 
 def _migrated_engine(settings: Settings) -> Engine:
@@ -64,9 +71,10 @@ def _require_current_schema(settings: Settings) -> None:
 
 def _existing_data_dir(settings: Settings) -> Settings:
     """The settings with their data folder made absolute; refused if the folder does not exist, since
-    a worker must read and write the blobs of the folder `serve` uses, not make a new one."""
+    a worker must read and write the blobs of the folder `serve` uses, not make a new one (unless
+    blobs are in S3 and the database is a server: then the folder holds nothing shared)."""
     folder = settings.data_dir.resolve()
-    if not folder.is_dir():
+    if not folder.is_dir() and not (settings.blob_url and settings.database_url):
         raise click.ClickException(
             f"no data folder at {folder}: start the worker with --data-dir (or COURSEPORT_DATA_DIR) naming the "
             "folder `courseport serve` uses (its default, ./data, is relative to the current directory)")
@@ -151,7 +159,7 @@ def prepare_store(settings: Settings, base_url: str, seed_demo: bool | None) -> 
         scorm_id, scorm_secret = oauth_clients.ensure_client(
             session, user, "SCORM Cloud application", scorm_app.get("app_id"), scorm_app.get("secret_key"))
         wanted = seed_demo if seed_demo is not None else first_start
-        blobs = LocalBlobStore(settings.blob_dir)
+        blobs = open_blob_store(settings, engine)
         summary = demo.seed_demo(session, user, enroll_me=True, blobs=blobs) if wanted else None
     instance_secret(engine)  # made here once, so worker processes starting together only read it
     engine.dispose()
@@ -198,15 +206,14 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
 @click.option("--public-url", default=None, envvar="COURSEPORT_PUBLIC_URL",
               help="The URL clients reach the service at; every URL in a response starts with it "
                    "(default http://HOST:PORT). Request Host headers are never used.")
+@blob_url_option
 def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str,
-          seed_demo: bool | None, public_url: str | None) -> None:
+          seed_demo: bool | None, public_url: str | None, blob_url: str | None) -> None:
     """Start the service (SQLite and a local blob folder by default)."""
     import uvicorn
 
-    try:
-        settings = _settings(data_dir, database_url, job_mode=job_mode, host=host, port=port, public_url=public_url)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = _settings(data_dir, database_url, job_mode=job_mode, host=host, port=port, public_url=public_url,
+                         blob_url=blob_url)
     base_url = settings.base_url
     creds, summary = prepare_store(settings, base_url, seed_demo)
     _print_welcome(settings, base_url, creds, summary)
@@ -216,6 +223,8 @@ def serve(host: str, port: int, data_dir: str | None, database_url: str | None, 
     os.environ["COURSEPORT_PUBLIC_URL"] = base_url
     if settings.database_url:
         os.environ["COURSEPORT_DATABASE_URL"] = settings.database_url
+    if settings.blob_url:
+        os.environ["COURSEPORT_BLOB_URL"] = settings.blob_url
     # No API speaks WebSocket; ws="none" also keeps uvicorn clear of whichever websockets
     # release a client library (bbrest's pyppeteer pins an old one) drags into the environment.
     uvicorn.run("courseport.app:app_from_env", factory=True, host=host, port=port, workers=workers,
@@ -230,7 +239,9 @@ def serve(host: str, port: int, data_dir: str | None, database_url: str | None, 
 @click.option("--concurrency", default=2, show_default=True, type=int, help="Jobs run at once.")
 @click.option("--lease-seconds", default=None, type=float, envvar="COURSEPORT_JOB_LEASE_SECONDS",
               help="How long a job stays claimed without a heartbeat before another worker retries it.")
-def worker(data_dir: str | None, database_url: str | None, concurrency: int, lease_seconds: float | None) -> None:
+@blob_url_option
+def worker(data_dir: str | None, database_url: str | None, concurrency: int, lease_seconds: float | None,
+           blob_url: str | None) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM): any number of processes on PostgreSQL, on any machines
     sharing the data folder; on SQLite, a job process beside `serve --job-mode external` on the same machine."""
     from courseport.worker import run_worker_process
@@ -238,7 +249,7 @@ def worker(data_dir: str | None, database_url: str | None, concurrency: int, lea
     if concurrency < 1:
         raise click.BadParameter("must be at least 1", param_hint="--concurrency")
     settings = _existing_data_dir(_settings(data_dir, database_url, job_threads=concurrency,
-                                            job_lease_seconds=lease_seconds))
+                                            job_lease_seconds=lease_seconds, blob_url=blob_url))
     _require_current_schema(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     run_worker_process(settings)
@@ -255,21 +266,22 @@ def blobs_group() -> None:
 @click.option("--grace-seconds", default=None, type=click.FloatRange(min=0),
               help="Keep unreferenced blobs and temp files younger than this (default: one hour). "
                    "Uploads in flight are protected by it only: keep it well above a few seconds on a live store.")
-def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: float | None) -> None:
+@blob_url_option
+def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: float | None, blob_url: str | None) -> None:
     """Remove blobs nothing refers to or pins (orphans of failed, killed or ended imports, deleted
     files) and temp files left by killed uploads. Safe beside running servers and workers."""
     from courseport.core.kit.blob_lifecycle import GRACE_SECONDS, collect
 
-    settings = _settings(data_dir, database_url)
+    settings = _settings(data_dir, database_url, blob_url=blob_url)
     _require_current_schema(settings)
     engine = make_engine(settings.effective_database_url)
     try:
-        report = collect(engine, LocalBlobStore(settings.blob_dir),
+        report = collect(engine, open_blob_store(settings, engine),
                          GRACE_SECONDS if grace_seconds is None else grace_seconds)
     finally:
         engine.dispose()
     if not report.ran:
-        raise click.ClickException("another collection is running on this blob folder; nothing done")
+        raise click.ClickException("another collection is running on this blob store; nothing done")
     click.echo(f"removed {report.blobs} unreferenced blobs and {report.temp_files} stale temp files")
 
 

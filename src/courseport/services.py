@@ -11,7 +11,7 @@ from typing import Protocol, cast
 
 from sqlalchemy import Engine, select
 
-from courseport.blobs import BlobStore, LocalBlobStore
+from courseport.blobs import BlobStore, open_blob_store
 from courseport.core.identity.accounts import ensure_root
 from courseport.db import make_engine, transaction
 from courseport.file_modes import prepare_data_dir
@@ -120,7 +120,7 @@ def build_services(settings: Settings) -> Services:
             distributed.install()
     with transaction(engine, write=True) as db:
         ensure_root(db)
-    blobs = LocalBlobStore(settings.blob_dir)
+    blobs = open_blob_store(settings, engine)
     services = Services(settings=settings, engine=engine, blobs=blobs, secret=instance_secret(engine),
                         jobs=cast(JobRunnerLike, None),  # the runner takes the services: set just below
                         read_cache=ReadCache(StoreVersion(engine, enabled=settings.read_cache)),

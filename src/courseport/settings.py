@@ -39,6 +39,9 @@ class Settings:
     # until the window ends (throttle.py); 0 turns the limit off.
     auth_failure_limit: int = 10
     auth_failure_window: float = 60.0
+    # Where blobs live: None keeps them in data_dir/blobs; s3://bucket[/prefix] puts them in S3-compatible
+    # object storage (blob_s3.py), with endpoint, region and credentials from the usual AWS_* variables.
+    blob_url: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -47,6 +50,10 @@ class Settings:
             if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment \
                     or any(c.isspace() for c in self.public_url):
                 raise ValueError(f"the public URL must be http(s)://host[:port][/path], got {self.public_url!r}")
+        if self.blob_url is not None:
+            parsed = urlsplit(self.blob_url)
+            if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
+                raise ValueError(f"the blob URL must be s3://bucket[/prefix], got {self.blob_url!r}")
         for source in self.frame_ancestors:
             if not source or any(c in source for c in " \t\r\n;,'\""):
                 raise ValueError(f"not a frame-ancestors source: {source!r}")
@@ -93,5 +100,7 @@ class Settings:
             env["auth_failure_limit"] = int(os.environ["COURSEPORT_AUTH_FAILURE_LIMIT"])
         if os.environ.get("COURSEPORT_AUTH_FAILURE_WINDOW"):
             env["auth_failure_window"] = float(os.environ["COURSEPORT_AUTH_FAILURE_WINDOW"])
+        if os.environ.get("COURSEPORT_BLOB_URL"):
+            env["blob_url"] = os.environ["COURSEPORT_BLOB_URL"]
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)

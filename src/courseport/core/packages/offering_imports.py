@@ -29,7 +29,6 @@ from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.safe_zip import ArchiveSource, SafeZip, ZipLimits
 from courseport.core.packages import cartridges, package_formats, packages
 from courseport.core.packages.cartridges import Cartridge, Resource
-from courseport.core.packages.package_imports import local_copy
 from courseport.db import transaction
 from courseport.schema import Course, Job, User
 
@@ -74,7 +73,7 @@ def run_import(ctx: jobs.JobContext) -> dict:
     settings = ctx.services.settings
     limits = ZipLimits(max_entries=settings.package_max_entries, max_ratio=settings.package_max_ratio,
                        max_unpacked_bytes=settings.package_max_unpacked_bytes)
-    with local_copy(ctx.services.blobs, p["blob_sha256"]) as path, open(path, "rb") as fh:
+    with ctx.services.blobs.local_file(p["blob_sha256"]) as path, open(path, "rb") as fh:
         parsed = _parse(ArchiveSource(SafeZip(fh, limits)))
     ctx.progress(50.0, "PROCESSED", force=True)
     ctx.progress(60.0, "IMPORTING", force=True)

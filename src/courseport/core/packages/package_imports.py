@@ -14,13 +14,10 @@ a delivery job of its own posts the outcome; the import never waits for the rece
 from __future__ import annotations
 
 import mimetypes
-import os
 import posixpath
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 from urllib.parse import urlparse
@@ -145,10 +142,10 @@ def job_services(ctx: jobs.JobContext) -> tuple[Settings, BlobStore]:
     services = getattr(ctx, "services", None)
     if services is not None:
         return services.settings, services.blobs
-    from courseport.blobs import LocalBlobStore  # a worker process without services: its environment
+    from courseport.blobs import open_blob_store  # a worker process without services: its environment
 
     settings = Settings.from_env()
-    return settings, LocalBlobStore(settings.blob_dir)
+    return settings, open_blob_store(settings, ctx.engine)
 
 
 def run_package_import(ctx: jobs.JobContext) -> dict:
@@ -187,22 +184,6 @@ def _fetch(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: d
             "content_type": source.get("content_type") or (answered_type or "").split(";")[0].strip() or None}
 
 
-@contextmanager
-def local_copy(blobs: BlobStore, sha256: str) -> Iterator[str]:
-    """A seekable file of the blob (zip directories sit at the end): the blob itself when local."""
-    if hasattr(blobs, "path_of"):
-        yield str(blobs.path_of(sha256))
-        return
-    fd, path = tempfile.mkstemp(suffix=".zip")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in blobs.open_chunks(sha256):
-                out.write(chunk)
-        yield path
-    finally:
-        os.unlink(path)
-
-
 def _limits(settings: Settings) -> ZipLimits:
     return ZipLimits(max_entries=settings.package_max_entries, max_ratio=settings.package_max_ratio,
                      max_unpacked_bytes=settings.package_max_unpacked_bytes)
@@ -210,7 +191,7 @@ def _limits(settings: Settings) -> ZipLimits:
 
 def _unpack(ctx: jobs.JobContext, settings: Settings, blobs: BlobStore, source: dict,
             media: MediaDetails) -> tuple[ParsedPackage, list[StoredFile]]:
-    with local_copy(blobs, source["sha256"]) as path, open(path, "rb") as fh:
+    with blobs.local_file(source["sha256"]) as path, open(path, "rb") as fh:  # zips are read from their end
         if is_zip(fh.read(4)):
             archive = SafeZip(fh, _limits(settings))
             parsed = parse_package(ArchiveSource(archive))
