@@ -68,8 +68,9 @@ def seed(database_url: str) -> tuple[str, list[int]]:
         admin.reset_store(db, keep_admins=False)
         accounts.ensure_root(db)
         user, token = admin.create_token_for(db, "admin", admin=True, purpose="bench")
-        made = [courses.create_course(db, user, accounts.ROOT_ACCOUNT_ID, {"name": f"Bench Course {n}"},
-                                      offer=True, enroll_me=True) for n in range(COURSES)]
+        made = [courses.create_course(db, user, accounts.ROOT_ACCOUNT_ID,
+                                      courses.CourseChanges(name=f"Bench Course {n}"), offer=True, enroll_me=True)
+                for n in range(COURSES)]
         ids = [c.id for c in made]
     engine.dispose()
     return token, ids

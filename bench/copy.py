@@ -180,11 +180,10 @@ def raw_copy(engine, source_id: int, target_id: int) -> float:  # noqa: ANN001
 
 
 def engine_copy(engine, source_id: int, target_id: int) -> tuple[float, dict]:  # noqa: ANN001
-    from courseport.core.content import content
-    from courseport.core.copy import copying
+    from courseport.core.copy import components, copying
 
     payload = {"source_course_id": source_id, "target_course_id": target_id,
-               "selection": sorted(content.selection("canvas")), "picked": None}
+               "selection": sorted(components.selection()), "picked": None}
     start = time.perf_counter()
     result = copying.copy_course(engine, payload)
     return time.perf_counter() - start, result
