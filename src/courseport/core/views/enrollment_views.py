@@ -130,7 +130,7 @@ def _course_scope(db: Session, viewer: User, course: Course, section_id: int | N
     return and_(Enrollment.course_id == course.id, own, *([in_section] if in_section is not None else []))
 
 
-def _observed_by(viewer_id: int, course_id: int) -> Select[tuple[int | None]]:
+def _observed_by(viewer_id: int, course_id: int) -> Select[int | None]:
     """The students the viewer observes in the course (their enrollments and grades are the viewer's to see)."""
     return select(Enrollment.associated_user_id).where(
         Enrollment.user_id == viewer_id, Enrollment.course_id == course_id,
