@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from canvasapi.exceptions import BadRequest, Forbidden
 
-from courseport.schema import Enrollment
+from courseport.schema import Enrollment, Submission
+from courseport.schema.base import utcnow
 
 
 def _people(world):
@@ -95,3 +96,33 @@ def test_a_student_cannot_enroll_anyone(world):
     world.enroll(student, course)
     with pytest.raises(Forbidden):
         world.canvas(token).get_course(course.id).enroll_user(world.user("other").id, "StudentEnrollment")
+
+
+def test_an_observer_reads_the_observed_students_grades(world):
+    course = world.course("Geology")
+    ann, bob = world.user("ann"), world.user("bob")
+    parent, token = world.user_with_token("pat")
+    canvas_course = world.canvas().get_course(course.id)
+    for user in (ann, bob):
+        canvas_course.enroll_user(user.id, "StudentEnrollment", enrollment={"enrollment_state": "active"})
+    canvas_course.enroll_user(parent.id, "ObserverEnrollment", enrollment={
+        "associated_user_id": ann.id, "enrollment_state": "active"})
+    a = world.assignment(course, "Map", points=4.0)
+    with world.tx() as db:
+        db.add(Submission(item_id=a.id, course_id=course.id, user_id=ann.id, workflow_state="graded", score=3.0,
+                          posted_at=utcnow()))
+    seen = world.canvas(token).get_course(course.id).get_enrollments(type=["StudentEnrollment"])
+    [anns] = list(seen)
+    assert (anns.user_id, anns.grades["current_score"], anns.grades["final_score"]) == (ann.id, 75.0, 75.0)
+
+
+def test_an_unpublished_course_holds_the_invitation_until_published(world):
+    canvas = world.canvas()
+    course = canvas.get_account(1).create_course(course={"name": "Draft"})
+    ann, ann_token = world.user_with_token("ann")
+    held = course.enroll_user(ann.id, "StudentEnrollment")
+    assert held.enrollment_state == "creation_pending"
+    course.update(course={"event": "offer"})
+    [mine] = world.canvas(ann_token).get_user("self").get_enrollments()
+    assert (mine.id, mine.enrollment_state) == (held.id, "invited")
+    assert mine.accept() is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from courseport.core.courses import enrollments
+from courseport.core.courses import courses, enrollments
 from courseport.core.courses.enrollments import EnrollmentRequest
 from courseport.core.identity import accounts
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed
@@ -83,3 +83,21 @@ def test_ending_reactivating_and_answering_invitations(world):
         ended = enrollments.end_enrollment(db, admin, str(course.id), str(invited.id), "inactivate")
         assert ended.workflow_state == "inactive"
         assert enrollments.reactivate(db, admin, str(course.id), str(invited.id)).workflow_state == "active"
+
+
+def test_an_unpublished_course_holds_student_and_observer_invitations_until_published(world):
+    draft = world.course("Draft", offer=False)
+    ann, bob, tess = world.user("ann"), world.user("bob"), world.user("tess")
+    held = _enroll(world, world.admin, draft, user_ref=str(ann.id))
+    kept = _enroll(world, world.admin, draft, user_ref=str(bob.id), state="inactive")
+    staff = _enroll(world, world.admin, draft, user_ref=str(tess.id), type="TaEnrollment")
+    assert (held.workflow_state, kept.workflow_state, staff.workflow_state) == (
+        "creation_pending", "inactive", "invited")
+    with world.tx() as db:
+        with pytest.raises(DomainError):  # not sent yet, so not answerable
+            enrollments.answer_invitation(db, db.get(User, ann.id), str(draft.id), str(held.id), accept=False)
+        courses.update_course(db, db.get(User, world.admin.id), draft.id, courses.CourseChanges(), event="offer")
+        assert [db.get(Enrollment, e.id).workflow_state for e in (held, kept, staff)] == [
+            "invited", "inactive", "invited"]
+        courses.update_course(db, db.get(User, world.admin.id), draft.id, courses.CourseChanges(), event="claim")
+        assert db.get(Enrollment, held.id).workflow_state == "invited"  # unpublishing holds nothing back again

@@ -287,3 +287,84 @@ def test_unknown_parents_are_not_found(world, path):
     with world.client(world.admin_token) as c:
         r = c.get(path)
     assert (r.status_code, r.json()) == (404, NOT_FOUND)
+
+
+def _graded_course(world, *, hide_final_grades: bool = False):
+    """A course where ann (observed by pat) scored 8/10 and bob 5/10; pat's token."""
+    course = world.course("Bio", hide_final_grades=hide_final_grades)
+    ann, bob = world.user("ann", name="Ann Archer"), world.user("bob", name="Bob Baker")
+    parent, token = world.user_with_token("pat", name="Pat Parent")
+    made = {u.id: _enroll(world, world.admin_token, course.id, user_id=u.id, enrollment_state="active").json()
+            for u in (ann, bob)}
+    observer = _enroll(world, world.admin_token, course.id, user_id=parent.id, type="ObserverEnrollment",
+                       associated_user_id=ann.id, enrollment_state="active").json()
+    a = world.assignment(course, "Essay", points=10.0)
+    with world.tx() as db:
+        for user, score in ((ann, 8.0), (bob, 5.0)):
+            db.add(Submission(item_id=a.id, course_id=course.id, user_id=user.id, workflow_state="graded",
+                              score=score, posted_at=utcnow()))
+    return course, ann, bob, made, observer, token
+
+
+def test_an_observer_sees_the_grades_of_the_student_they_observe_and_no_others(world):
+    course, ann, bob, made, observer, token = _graded_course(world)
+    origin = world.base_url
+    with world.client(token) as c:
+        listed = c.get(f"/api/v1/courses/{course.id}/enrollments", params={"include[]": "current_points"})
+        by_user = c.get(f"/api/v1/users/{ann.id}/enrollments")
+        others = c.get(f"/api/v1/users/{bob.id}/enrollments")
+    assert _ids(listed) == [made[ann.id]["id"], observer["id"]]  # bob's enrollment is not listed at all
+    anns = listed.json()[0]
+    assert anns["grades"] == {"html_url": f"{origin}/courses/{course.id}/grades/{ann.id}", "current_grade": None,
+                              "current_score": 80.0, "final_grade": None, "final_score": 80.0,
+                              "current_points": 8.0}  # what the student sees: no unposted totals
+    assert "grades" not in listed.json()[1]  # the observer's own enrollment carries none
+    assert [e["grades"] for e in by_user.json()] == [{k: v for k, v in anns["grades"].items() if k != "current_points"}]
+    assert (others.status_code, others.json()) == (403, FORBIDDEN)
+
+
+def test_an_observer_sees_no_totals_the_course_hides(world):
+    course, ann, _, _, _, token = _graded_course(world, hide_final_grades=True)
+    with world.client(token) as c:
+        [anns] = c.get(f"/api/v1/courses/{course.id}/enrollments", params={"type[]": "StudentEnrollment"}).json()
+    assert anns["grades"] == {"html_url": f"{world.base_url}/courses/{course.id}/grades/{ann.id}"}
+
+
+def test_invitations_to_an_unpublished_course_wait_for_it_to_be_published(world):
+    course = world.course("Draft", offer=False)
+    ann, ann_token = world.user_with_token("ann")
+    tess, parent, bob = world.user("tess"), world.user("pat"), world.user("bob")
+    student = _enroll(world, world.admin_token, course.id, user_id=ann.id).json()
+    active = _enroll(world, world.admin_token, course.id, user_id=bob.id, enrollment_state="active").json()
+    observer = _enroll(world, world.admin_token, course.id, user_id=parent.id, type="ObserverEnrollment",
+                       associated_user_id=bob.id).json()
+    teacher = _enroll(world, world.admin_token, course.id, user_id=tess.id, type="TeacherEnrollment").json()
+    assert [e["enrollment_state"] for e in (student, active, observer, teacher)] == [
+        "creation_pending", "active", "creation_pending", "invited"]  # staff are invited at once
+    again = _enroll(world, world.admin_token, course.id, user_id=bob.id).json()
+    assert (again["id"], again["enrollment_state"]) == (active["id"], "active")  # not put back on hold
+    base = f"/api/v1/courses/{course.id}"
+    with world.client(world.admin_token) as c:
+        pending = c.get(f"{base}/enrollments", params={"state[]": "creation_pending"})
+        invited = c.get(f"{base}/enrollments", params={"state[]": "invited"})
+        roster = c.get(f"{base}/users", params={"enrollment_type[]": "student"})
+    assert _ids(pending) == [student["id"], observer["id"]] and _ids(invited) == [teacher["id"]]
+    assert [u["id"] for u in roster.json()] == [ann.id, bob.id]  # a held student is on the roster
+    with world.client(ann_token) as c:
+        refused = c.post(f"{base}/enrollments/{student['id']}/accept")
+        hidden = c.get("/api/v1/courses", params={"enrollment_state": "invited_or_pending"})
+    assert (refused.status_code, refused.json()) == (400, _error("failed to accept enrollment"))
+    assert hidden.json() == []  # an unpublished course is not a student's to see
+    with world.client(world.admin_token) as c:
+        assert c.put(base, json={"offer": True}).json()["workflow_state"] == "available"
+    with world.tx() as db:
+        states = {e.id: e.workflow_state for e in db.query(Enrollment).filter_by(course_id=course.id)}
+    assert states == {student["id"]: "invited", active["id"]: "active", observer["id"]: "invited",
+                      teacher["id"]: "invited"}
+    with world.client(ann_token) as c:
+        listed = c.get("/api/v1/courses", params={"enrollment_state": "invited_or_pending"})
+        accepted = c.post(f"{base}/enrollments/{student['id']}/accept")
+    assert [c["id"] for c in listed.json()] == [course.id]
+    assert accepted.json() == {"success": True}
+    with world.tx() as db:
+        assert db.get(Enrollment, student["id"]).workflow_state == "active"

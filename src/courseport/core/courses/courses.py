@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, get_args, get_origin, get_type_hints
 
 from sqlalchemy import String, bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from courseport.core.courses.course_codes import check_course_code
 from courseport.core.identity import accounts  # html: a module reference, as html refers back to this module
@@ -270,10 +270,24 @@ def apply_event(course: Course, event: str) -> None:
         return
     if course.workflow_state == "deleted":
         raise NotFound("course")
+    was = course.workflow_state
     course.workflow_state = {"claim": "unpublished", "offer": "available",
                              "conclude": "completed", "delete": "deleted"}[event]
+    if course.workflow_state == "available" and was != "available":
+        _send_held_invitations(course)
     if event == "delete" and course.sis_course_id:
         course.sis_course_id = None  # frees the SIS id, as deleted courses release theirs
+
+
+def _send_held_invitations(course: Course) -> None:
+    """Publishing invites those an unpublished course held back (Canvas: creation_pending -> invited).
+    Every path to a published course goes through apply_event, so the rule sits here, on the course's
+    own session (a course outside one has no enrollments to invite)."""
+    db = object_session(course)
+    if db is not None:
+        db.execute(update(Enrollment).where(Enrollment.course_id == course.id,
+                                            Enrollment.workflow_state == "creation_pending")
+                   .values(workflow_state="invited", updated_at=utcnow()))
 
 
 def delete_or_conclude(db: Session, actor: User, ref: str | int, event: str | None) -> str:

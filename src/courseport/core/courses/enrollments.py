@@ -30,6 +30,7 @@ CREATE_STATES = ("active", "invited", "inactive")
 TASKS = {"conclude": "completed", "delete": "deleted", "inactivate": "inactive", "deactivate": "inactive"}
 _ADMIN_USERS_RIGHT = PERMISSION_ALIASES["manage_admin_users"]
 _STUDENTS_RIGHT = "manage_students"
+HELD_STATE = "creation_pending"
 _LIVE_STATES = ("active", "invited", "creation_pending", "completed", "inactive")
 
 
@@ -103,7 +104,16 @@ def enroll(db: Session, actor: User, course_ref: str | None, section_ref: str | 
     _require_section_reach(db, actor, rights, section)
     user = users.resolve_user(db, req.user_ref, actor)
     observed = _observed_student(db, course, actor, etype, req.associated_user_ref)
-    return _write(db, course, section, user, etype, role_id, state, observed, req)
+    return _write(db, course, section, user, etype, role_id, held_until_published(course, etype, state), observed, req)
+
+
+def held_until_published(course: Course, etype: str, state: str) -> str:
+    """Canvas holds a student's or observer's invitation to an unpublished course as `creation_pending`
+    (not sent, not answerable) until the course is published (`courses.apply_event` sends them); staff
+    are invited at once, and a state given as active or inactive is kept."""
+    if state == "invited" and etype not in STAFF_TYPES and course.workflow_state != "available":
+        return HELD_STATE
+    return state
 
 
 def _observed_student(db: Session, course: Course, actor: User, etype: str, ref: str | None) -> int | None:
@@ -144,7 +154,7 @@ def _write(db: Session, course: Course, section: Section, user: User, etype: str
                                 root_account_id=course.root_account_id, type=etype, role_id=role_id,
                                 associated_user_id=observed)
         db.add(enrollment)
-    if enrollment.workflow_state != "active" or state != "invited":
+    if enrollment.workflow_state != "active" or state not in ("invited", HELD_STATE):
         enrollment.workflow_state = state  # an accepted enrollment is not invited again
     enrollment.limit_privileges_to_course_section = req.limit_privileges_to_course_section
     enrollment.start_at, enrollment.end_at = req.start_at, req.end_at
@@ -202,13 +212,14 @@ def _changeable(db: Session, actor: User, course_ref: str, enrollment_ref: str) 
 
 
 def answer_invitation(db: Session, actor: User, course_ref: str, enrollment_ref: str, *, accept: bool) -> None:
-    """The invitee accepts (invited -> active) or rejects (invited -> rejected) their invitation."""
+    """The invitee accepts (invited -> active) or rejects (invited -> rejected) their invitation; one held
+    back by an unpublished course (creation_pending) was not sent yet, so it cannot be answered."""
     _, enrollment = course_enrollment(db, course_ref, enrollment_ref)
     if enrollment.user_id != actor.id:
         raise NotAllowed()
     if accept and enrollment.workflow_state == "active":
         return
-    if enrollment.workflow_state not in ("invited", "creation_pending"):
+    if enrollment.workflow_state != "invited":
         raise DomainError(f"failed to {'accept' if accept else 'reject'} enrollment")
     enrollment.workflow_state = "active" if accept else "rejected"
     enrollment.updated_at = utcnow()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import resolve_course
@@ -125,12 +125,16 @@ def _course_scope(db: Session, viewer: User, course: Course, section_id: int | N
         return _roster_scope(db, viewer, course, rights, section_id)
     if not rights.can("read"):
         raise NotAllowed()
-    observed = select(Enrollment.associated_user_id).where(
-        Enrollment.user_id == viewer.id, Enrollment.course_id == course.id,
-        Enrollment.associated_user_id.is_not(None), Enrollment.workflow_state.in_(DEFAULT_STATES))
-    own = or_(Enrollment.user_id == viewer.id, Enrollment.user_id.in_(observed))
+    own = or_(Enrollment.user_id == viewer.id, Enrollment.user_id.in_(_observed_by(viewer.id, course.id)))
     in_section = Enrollment.course_section_id == section_id if section_id is not None else None
     return and_(Enrollment.course_id == course.id, own, *([in_section] if in_section is not None else []))
+
+
+def _observed_by(viewer_id: int, course_id: int) -> Select[int | None]:
+    """The students the viewer observes in the course (their enrollments and grades are the viewer's to see)."""
+    return select(Enrollment.associated_user_id).where(
+        Enrollment.user_id == viewer_id, Enrollment.course_id == course_id,
+        Enrollment.associated_user_id.is_not(None), Enrollment.workflow_state.in_(DEFAULT_STATES))
 
 
 def _roster_scope(db: Session, viewer: User, course: Course, rights: CourseRights, section_id: int | None
@@ -208,7 +212,8 @@ def load_items(db: Session, viewer: User, rows: list[Enrollment], want: frozense
 def _context(db: Session, viewer: User, course: Course) -> tuple[RosterPage, CourseRights]:
     rights = course_rights(db, viewer, course)
     account = cast(Account, db.get(Account, course.account_id))  # non-null foreign key
-    return RosterPage(course, account, FieldAccess.of(rights, course), Window(0, 1)), rights
+    observed = frozenset(i for i in db.scalars(_observed_by(viewer.id, course.id)) if i is not None)
+    return RosterPage(course, account, FieldAccess.of(rights, course, observed), Window(0, 1)), rights
 
 
 def _confirmed(db: Session, rows: list[Enrollment]) -> set[tuple[int, int]]:

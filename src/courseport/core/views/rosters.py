@@ -55,7 +55,8 @@ class RosterQuery:
 
 @dataclass(frozen=True)
 class FieldAccess:
-    """Which guarded user and enrollment fields a viewer may see in one course."""
+    """Which guarded user and enrollment fields a viewer may see in one course. An observer sees the
+    grades of the students they observe there (`observed_ids`), as Canvas shows them; no one else's."""
 
     viewer_id: int
     sis_ids: bool = False
@@ -66,20 +67,22 @@ class FieldAccess:
     activity: bool = False
     unlocks_sis: bool = False
     hide_final_grades: bool = False
+    observed_ids: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, rights: CourseRights, course: Course) -> FieldAccess:
+    def of(cls, rights: CourseRights, course: Course, observed_ids: frozenset[int] = frozenset()) -> FieldAccess:
         return cls(
             viewer_id=rights.user_id, sis_ids=rights.can("read_sis"), sis_import_ids=rights.can("manage_sis"),
             login_ids=rights.can("view_user_logins"),
             emails=rights.can(PERMISSION_ALIASES["read_email_addresses"]),
             graders_view=rights.can("manage_grades") or rights.can("view_all_grades"),
             activity=rights.can("read_reports"), unlocks_sis=rights.can("manage_sis") or rights.can("manage_account"),
-            hide_final_grades=course.hide_final_grades,
+            hide_final_grades=course.hide_final_grades, observed_ids=observed_ids,
         )
 
     def sees_grades(self, e: Enrollment) -> bool:
-        return self.graders_view or (e.user_id == self.viewer_id and not self.hide_final_grades)
+        own = e.user_id == self.viewer_id or e.user_id in self.observed_ids
+        return self.graders_view or (own and not self.hide_final_grades)
 
     def sees_activity(self, e: Enrollment) -> bool:
         return self.activity or e.user_id == self.viewer_id
