@@ -22,6 +22,7 @@ from courseport.schema import (
     BlueprintMigration,
     ContentItem,
     Course,
+    Enrollment,
     File,
     Folder,
     User,
@@ -261,3 +262,16 @@ def test_incremental_syncs_create_update_and_delete_file_copies(world):
                                        BlueprintChange.item_id).join(BlueprintChange)
                                 .where(BlueprintChange.migration_id == second.id)).all()
     assert [tuple(e) for e in exceptions] == [(kids[0].id, ["content"], edited)]
+
+
+def test_publishing_after_the_initial_sync_sends_held_invitations(world):
+    """A course published by a sync (publish_after_initial_sync) invites those it held, as any publish does."""
+    blueprint = world.course("Blueprint", blueprint=True)
+    kid = world.course("Section Unpublished", offer=False)
+    held = world.enroll(world.user("held"), kid, state="creation_pending")
+    _associate(world, blueprint, [kid.id])
+
+    assert _sync(world, blueprint, publish_after_initial_sync=True).workflow_state == "completed"
+    with world.tx() as db:
+        assert db.get(Course, kid.id).workflow_state == "available"
+        assert db.scalar(select(Enrollment.workflow_state).where(Enrollment.id == held.id)) == "invited"

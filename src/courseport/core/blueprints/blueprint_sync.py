@@ -280,8 +280,11 @@ def _complete(ctx: jobs.JobContext, db: Session, export: Export, import_id: int,
              "conflicting_changes": classes} for change_id, classes in exceptions])
     migration = cast(BlueprintMigration, db.get(BlueprintMigration, export.migration_id))
     if initial and migration.options.get("publish_after_initial_sync"):
-        db.execute(update(Course).where(Course.id == result.course_id, Course.workflow_state == "unpublished")
-                   .values(workflow_state="available"))
+        published = db.execute(update(Course).where(Course.id == result.course_id,
+                                                    Course.workflow_state == "unpublished")
+                               .values(workflow_state="available").returning(Course.id)).first()
+        if published is not None:
+            courses.send_held_invitations(db, result.course_id)
     db.flush()
 
 

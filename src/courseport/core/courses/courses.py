@@ -273,21 +273,20 @@ def apply_event(course: Course, event: str) -> None:
     was = course.workflow_state
     course.workflow_state = {"claim": "unpublished", "offer": "available",
                              "conclude": "completed", "delete": "deleted"}[event]
-    if course.workflow_state == "available" and was != "available":
-        _send_held_invitations(course)
+    db = object_session(course)  # a course outside a session has no enrollments to invite
+    if course.workflow_state == "available" and was != "available" and db is not None:
+        send_held_invitations(db, course.id)
     if event == "delete" and course.sis_course_id:
         course.sis_course_id = None  # frees the SIS id, as deleted courses release theirs
 
 
-def _send_held_invitations(course: Course) -> None:
+def send_held_invitations(db: Session, course_id: int) -> None:
     """Publishing invites those an unpublished course held back (Canvas: creation_pending -> invited).
-    Every path to a published course goes through apply_event, so the rule sits here, on the course's
-    own session (a course outside one has no enrollments to invite)."""
-    db = object_session(course)
-    if db is not None:
-        db.execute(update(Enrollment).where(Enrollment.course_id == course.id,
-                                            Enrollment.workflow_state == "creation_pending")
-                   .values(workflow_state="invited", updated_at=utcnow()))
+    Course events publish through apply_event; a blueprint's publish_after_initial_sync publishes in
+    bulk and calls this itself."""
+    db.execute(update(Enrollment).where(Enrollment.course_id == course_id,
+                                        Enrollment.workflow_state == "creation_pending")
+               .values(workflow_state="invited", updated_at=utcnow()))
 
 
 def delete_or_conclude(db: Session, actor: User, ref: str | int, event: str | None) -> str:
