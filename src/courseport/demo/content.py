@@ -162,11 +162,11 @@ def _module(db: Session, course: Course, teacher: User, name: str,
     found = _find(db, course, "module", name)
     if found is not None:
         return found
-    module = modules.create_module(db, teacher, course.id, {"name": name, "published": True}).module
+    module = modules.create_module(db, teacher, course.id, modules.ModuleChanges(name=name, published=True)).module
     for kind, target, requirement in entries:
         if target is not None:
-            module_items.create_module_item(db, teacher, course.id, str(module.id), {
-                "type": kind, "content_id": target.id, "completion_requirement": {"type": requirement}})
+            module_items.create_module_item(db, teacher, course.id, str(module.id), module_items.ModuleItemChanges(
+                type=kind, content_id=target.id, completion_requirement={"type": requirement}))
     return module
 
 
