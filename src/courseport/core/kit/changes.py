@@ -38,5 +38,5 @@ def kinds(changes_type: type) -> dict[str, type]:
 
 
 def _kind(hint: Any) -> type:
-    kind = next(arg for arg in get_args(hint) if arg not in (type(None), Unset))
+    kind: type = next(arg for arg in get_args(hint) if arg not in (type(None), Unset))
     return get_origin(kind) or kind
