@@ -145,9 +145,9 @@ def _topic(db: Session, course: Course, teacher: User, title: str, message: str,
 
 def _event(db: Session, course: Course, teacher: User, title: str, start_at: datetime) -> None:
     if _find(db, course, "calendar_event", title) is None:
-        calendar_events.create_event(db, teacher, {
-            "context_code": f"course_{course.id}", "title": title, "start_at": start_at,
-            "end_at": start_at + timedelta(hours=1), "location_name": "Lab 2"})
+        calendar_events.create_event(db, teacher, calendar_events.EventChanges(
+            context_code=f"course_{course.id}", title=title, start_at=start_at,
+            end_at=start_at + timedelta(hours=1), location_name="Lab 2"))
 
 
 def _file(db: Session, course: Course, teacher: User, blobs: BlobStore) -> File:
