@@ -235,12 +235,13 @@ def test_incremental_syncs_create_update_and_delete_file_copies(world):
     with world.tx() as db:  # a course renames its copy of `edited` downstream
         admin = db.get(User, world.admin.id)
         mine = db.scalar(select(File.id).where(File.course_id == kids[0].id, File.lineage_id == edited))
-        files.update_file(db, admin, mine, {"name": "mine.txt"})
+        files.update_file(db, admin, mine, files.FileChanges(name="mine.txt"))
     added = _file(world, blueprint, "new.txt", "course files/deep/er")
     with world.tx() as db:
         admin = db.get(User, world.admin.id)
         other = folder_at_path(db, blueprint.id, "course files/other")
-        files.update_file(db, admin, moved, {"name": "renamed.txt", "parent_folder_id": other.id, "hidden": True})
+        files.update_file(db, admin, moved, files.FileChanges(name="renamed.txt", parent_folder_id=other.id,
+                                                                hidden=True))
         for file_id in (gone, edited):
             files.delete_file(db, admin, file_id)
     second = _sync(world, blueprint)

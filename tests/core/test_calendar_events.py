@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from courseport.core.content import calendar_events
-from courseport.core.content.calendar_events import EventFilters
+from courseport.core.content.calendar_events import EventChanges, EventFilters
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Window
 from courseport.schema import User
@@ -34,14 +34,15 @@ def test_dates_settle_as_canvas_settles_them(world):
     with world.tx() as db:
         me = db.get(User, world.admin.id)
         code = f"course_{course.id}"
-        only_end = calendar_events.create_event(db, me, {"context_code": code,
-                                                         "end_at": _at("2030-01-01T10:00:00")}).item
+        only_end = calendar_events.create_event(db, me, EventChanges(context_code=code,
+                                                                    end_at=_at("2030-01-01T10:00:00"))).item
         assert (only_end.start_at, only_end.end_at, only_end.data["all_day"]) == (
             _at("2030-01-01T10:00:00"), _at("2030-01-01T10:00:00"), False)
-        item = calendar_events.update_event(db, me, str(only_end.id), {"all_day": True}).item
+        item = calendar_events.update_event(db, me, str(only_end.id), EventChanges(all_day=True)).item
         assert (item.start_at, item.end_at, item.data["all_day"]) == (
             _at("2030-01-01T00:00:00"), _at("2030-01-01T00:00:00"), True)
-        item = calendar_events.update_event(db, me, str(item.id), {"end_at": _at("2030-01-01T05:00:00")}).item
+        item = calendar_events.update_event(db, me, str(item.id),
+                                            EventChanges(end_at=_at("2030-01-01T05:00:00"))).item
         assert item.data["all_day"] is False
         assert set(item.local_edits) >= {"start_at", "end_at", "data"}
 
@@ -53,8 +54,8 @@ def test_ranges_and_unreadable_courses(world):
     with world.tx() as db:
         me = db.get(User, world.admin.id)
         for course in (mine, theirs):
-            calendar_events.create_event(db, me, {"context_code": f"course_{course.id}", "title": course.name,
-                                                  "start_at": _at("2030-06-01T12:00:00")})
+            calendar_events.create_event(db, me, EventChanges(context_code=f"course_{course.id}", title=course.name,
+                                                              start_at=_at("2030-06-01T12:00:00")))
         pupil = db.get(User, student.id)
         filters = EventFilters(context_codes=(f"course_{mine.id}", f"course_{theirs.id}", "user_1"),
                                start_date="2030-06-01", end_date="2030-06-01")
@@ -68,4 +69,4 @@ def test_ranges_and_unreadable_courses(world):
         assert [v.item.title for v in calendar_events.list_events(db, pupil, everything, Window(0, 10)).items] == [
             "Mine"]
         with pytest.raises(NotAllowed):
-            calendar_events.create_event(db, pupil, {"context_code": f"course_{mine.id}", "title": "x"})
+            calendar_events.create_event(db, pupil, EventChanges(context_code=f"course_{mine.id}", title="x"))

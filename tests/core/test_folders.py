@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from courseport.core.content import folders
+from courseport.core.content.folders import FolderChanges
 from courseport.core.identity.permissions import course_rights
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Window
@@ -75,16 +76,17 @@ def test_create_update_delete_rules(world, setup):
     course, teacher, student = setup
     with world.tx() as db:
         me = db.get(User, teacher.id)
-        made = folders.create_folder(db, me, course_ref=course.id, parent_folder_path="x", fields={"name": "y"})
+        made = folders.create_folder(db, me, course_ref=course.id, parent_folder_path="x",
+                                     changes=FolderChanges(name="y"))
         assert (made.folder.full_name, made.can_upload) == ("course files/x/y", True)
         with pytest.raises(Conflict):
-            folders.create_folder(db, me, course_ref=course.id, parent_folder_path="x", fields={"name": "y"})
+            folders.create_folder(db, me, course_ref=course.id, parent_folder_path="x", changes=FolderChanges(name="y"))
         with pytest.raises(NotAllowed):
-            folders.create_folder(db, db.get(User, student.id), course_ref=course.id, fields={"name": "z"})
+            folders.create_folder(db, db.get(User, student.id), course_ref=course.id, changes=FolderChanges(name="z"))
         x = db.get(Folder, made.folder.parent_folder_id)
         with pytest.raises(InvalidInput):
-            folders.update_folder(db, me, x.id, {"parent_folder_id": made.folder.id})
-        folders.update_folder(db, me, x.id, {"name": "renamed"})
+            folders.update_folder(db, me, x.id, FolderChanges(parent_folder_id=made.folder.id))
+        folders.update_folder(db, me, x.id, FolderChanges(name="renamed"))
         assert db.get(Folder, made.folder.id).full_name == "course files/renamed/y"
         with pytest.raises(InvalidInput) as exc:
             folders.delete_folder(db, me, x.id, force=False)

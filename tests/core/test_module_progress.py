@@ -34,12 +34,13 @@ def _target(world, course, item_type, title, **fields):
 
 
 def _module(world, course, teacher, name, **fields):
-    return _as(world, teacher, modules.create_module, course.id, {"name": name, "published": True, **fields}).module
+    changes = modules.ModuleChanges(name=name, published=True, **fields)
+    return _as(world, teacher, modules.create_module, course.id, changes).module
 
 
 def _add(world, course, teacher, module, **fields):
     return _as(world, teacher, module_items.create_module_item, course.id, str(module.id),
-               {"published": True, **fields}).item
+               module_items.ModuleItemChanges(**{"published": True, **fields})).item
 
 
 def _statuses(world, course, student):

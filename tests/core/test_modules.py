@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from courseport.core.content import content, module_items, modules
+from courseport.core.content.module_items import ModuleItemChanges
+from courseport.core.content.modules import ModuleChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Window
 from courseport.schema import User
@@ -47,16 +49,18 @@ def _order(world, course):
 
 def test_insert_and_move_renumber_and_prune_prerequisites(world, people):
     course, teacher, _ = people
-    a = _as(world, teacher, modules.create_module, course.id, {"name": "A"}).module
-    b = _as(world, teacher, modules.create_module, course.id, {"name": "B", "prerequisite_module_ids": [a.id]}).module
-    _as(world, teacher, modules.create_module, course.id, {"name": "C", "position": 2})
+    a = _as(world, teacher, modules.create_module, course.id, ModuleChanges(name="A")).module
+    b = _as(world, teacher, modules.create_module, course.id,
+            ModuleChanges(name="B", prerequisite_module_ids=[a.id])).module
+    _as(world, teacher, modules.create_module, course.id, ModuleChanges(name="C", position=2))
     assert _order(world, course) == [("A", 1, []), ("C", 2, []), ("B", 3, [a.id])]
-    _as(world, teacher, modules.update_module, course.id, str(b.id), {"position": 1})
+    _as(world, teacher, modules.update_module, course.id, str(b.id), ModuleChanges(position=1))
     assert _order(world, course) == [("B", 1, []), ("A", 2, []), ("C", 3, [])]
-    _as(world, teacher, modules.update_module, course.id, str(b.id), {"position": 99})
+    _as(world, teacher, modules.update_module, course.id, str(b.id), ModuleChanges(position=99))
     assert [t for t, *_ in _order(world, course)] == ["A", "C", "B"]
     with pytest.raises(InvalidInput) as bad:
-        _as(world, teacher, modules.update_module, course.id, str(a.id), {"prerequisite_module_ids": [str(b.id)]})
+        _as(world, teacher, modules.update_module, course.id, str(a.id),
+            ModuleChanges(prerequisite_module_ids=[str(b.id)]))
     assert bad.value.field == "prerequisite_module_ids"
 
 
@@ -64,15 +68,15 @@ def test_file_items_and_what_students_see_of_them(world, people):
     course, teacher, student = people
     notes, secret = _file(world, course), _file(world, course, "key.pdf", hidden=True)
     other = _file(world, world.course("Other"), "theirs.pdf")
-    module = _as(world, teacher, modules.create_module, course.id, {"name": "Files", "published": True}).module
+    module = _as(world, teacher, modules.create_module, course.id, ModuleChanges(name="Files", published=True)).module
     view = _as(world, teacher, module_items.create_module_item, course.id, str(module.id),
-               {"type": "File", "content_id": str(notes.id)})
+               ModuleItemChanges(type="File", content_id=str(notes.id)))
     assert (view.item.title, view.item.file_id, view.item.workflow_state) == ("notes.pdf", notes.id, "active")
     _as(world, teacher, module_items.create_module_item, course.id, str(module.id),
-        {"type": "File", "content_id": str(secret.id), "published": True})
+        ModuleItemChanges(type="File", content_id=str(secret.id), published=True))
     with pytest.raises(InvalidInput) as bad:
         _as(world, teacher, module_items.create_module_item, course.id, str(module.id),
-            {"type": "File", "content_id": str(other.id)})
+            ModuleItemChanges(type="File", content_id=str(other.id)))
     assert (bad.value.field, bad.value.message) == ("content_id", "Could not find content")
     seen = _as(world, student, modules.list_module_items, course.id, str(module.id), Window(0, 10))
     assert [i.item.title for i in seen.items] == ["notes.pdf"]
@@ -85,34 +89,36 @@ def test_publishing_a_quiz_item_publishes_the_quiz_and_its_assignment(world, peo
     with world.tx() as db:
         graded = content.create_item(db, course.id, "assignment", {"title": "Quiz 1", "data": {"quiz": True}})
         quiz = content.create_item(db, course.id, "quiz", {"title": "Quiz 1", "ref_id": graded.id})
-    module = _as(world, teacher, modules.create_module, course.id, {"name": "Q"}).module
+    module = _as(world, teacher, modules.create_module, course.id, ModuleChanges(name="Q")).module
     item = _as(world, teacher, module_items.create_module_item, course.id, str(module.id),
-               {"type": "Quiz", "content_id": str(quiz.id)}).item
+               ModuleItemChanges(type="Quiz", content_id=str(quiz.id))).item
     assert item.workflow_state == "unpublished"
-    _as(world, teacher, module_items.update_module_item, course.id, str(module.id), str(item.id), {"published": True})
+    _as(world, teacher, module_items.update_module_item, course.id, str(module.id), str(item.id),
+        ModuleItemChanges(published=True))
     with world.tx() as db:
         assert [db.get(ContentItem, i).workflow_state for i in (item.id, quiz.id, graded.id)] == [
             "active", "published", "published"]
         assert db.get(ContentItem, quiz.id).local_edits.get("workflow_state")  # an edit, tracked for syncs
-    _as(world, teacher, module_items.update_module_item, course.id, str(module.id), str(item.id), {"published": False})
+    _as(world, teacher, module_items.update_module_item, course.id, str(module.id), str(item.id),
+        ModuleItemChanges(published=False))
     with world.tx() as db:
         assert db.get(ContentItem, quiz.id).workflow_state == "unpublished"
 
 
 def test_rights_and_scoping(world, people):
     course, teacher, student = people
-    module = _as(world, teacher, modules.create_module, course.id, {"name": "M"}).module
+    module = _as(world, teacher, modules.create_module, course.id, ModuleChanges(name="M")).module
     with pytest.raises(NotAllowed):
-        _as(world, student, modules.create_module, course.id, {"name": "Mine"})
+        _as(world, student, modules.create_module, course.id, ModuleChanges(name="Mine"))
     with pytest.raises(NotAllowed):
         _as(world, student, module_items.create_module_item, course.id, str(module.id),
-            {"type": "SubHeader", "title": "x"})
+            ModuleItemChanges(type="SubHeader", title="x"))
     with pytest.raises(NotFound):
         _as(world, student, modules.get_module, course.id, str(module.id))  # unpublished
     elsewhere = world.course("Elsewhere")
     world.enroll(teacher, elsewhere, "TeacherEnrollment")
     with pytest.raises(NotFound):
-        _as(world, teacher, modules.update_module, elsewhere.id, str(module.id), {"name": "Moved"})
+        _as(world, teacher, modules.update_module, elsewhere.id, str(module.id), ModuleChanges(name="Moved"))
     with pytest.raises(NotAllowed):
         _as(world, teacher, modules.list_modules, course.id, Window(0, 10), student_ref=str(teacher.id))
 

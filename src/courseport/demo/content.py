@@ -145,9 +145,9 @@ def _topic(db: Session, course: Course, teacher: User, title: str, message: str,
 
 def _event(db: Session, course: Course, teacher: User, title: str, start_at: datetime) -> None:
     if _find(db, course, "calendar_event", title) is None:
-        calendar_events.create_event(db, teacher, {
-            "context_code": f"course_{course.id}", "title": title, "start_at": start_at,
-            "end_at": start_at + timedelta(hours=1), "location_name": "Lab 2"})
+        calendar_events.create_event(db, teacher, calendar_events.EventChanges(
+            context_code=f"course_{course.id}", title=title, start_at=start_at,
+            end_at=start_at + timedelta(hours=1), location_name="Lab 2"))
 
 
 def _file(db: Session, course: Course, teacher: User, blobs: BlobStore) -> File:
@@ -162,11 +162,11 @@ def _module(db: Session, course: Course, teacher: User, name: str,
     found = _find(db, course, "module", name)
     if found is not None:
         return found
-    module = modules.create_module(db, teacher, course.id, {"name": name, "published": True}).module
+    module = modules.create_module(db, teacher, course.id, modules.ModuleChanges(name=name, published=True)).module
     for kind, target, requirement in entries:
         if target is not None:
-            module_items.create_module_item(db, teacher, course.id, str(module.id), {
-                "type": kind, "content_id": target.id, "completion_requirement": {"type": requirement}})
+            module_items.create_module_item(db, teacher, course.id, str(module.id), module_items.ModuleItemChanges(
+                type=kind, content_id=target.id, completion_requirement={"type": requirement}))
     return module
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from courseport.core.content import content
 from courseport.core.courses.courses import readable_course
 from courseport.core.identity.permissions import require
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import is_id, store_id
@@ -31,11 +32,25 @@ MANAGE = "manage_calendar"
 DEFAULT_TITLE = "Course Event"
 MAX_CONTEXTS = 10
 EVENT_TYPES = ("event", "assignment", "sub_assignment")
+
+
+@dataclass(frozen=True)
+class EventChanges:
+    """The event attributes a create or update sets; UNSET leaves an attribute as it is, None clears it.
+    context_code names the course calendar (course_<id>): required on create, never moves an event."""
+
+    context_code: str | None | Unset = UNSET
+    title: str | None | Unset = UNSET
+    description: str | None | Unset = UNSET
+    start_at: datetime | None | Unset = UNSET
+    end_at: datetime | None | Unset = UNSET
+    location_name: str | None | Unset = UNSET
+    location_address: str | None | Unset = UNSET
+    all_day: bool | None | Unset = UNSET
+
+
 # Every writable event attribute and its type: the one table dialects coerce wire values by.
-EVENT_FIELDS: dict[str, type] = {
-    "context_code": str, "title": str, "description": str, "start_at": datetime, "end_at": datetime,
-    "location_name": str, "location_address": str, "all_day": bool,
-}
+EVENT_FIELDS: dict[str, type] = kinds(EventChanges)
 
 
 @dataclass(frozen=True)
@@ -77,7 +92,8 @@ def get_event(db: Session, actor: User, event_id: str) -> EventView:
     return EventView(item, course)
 
 
-def create_event(db: Session, actor: User, fields: dict[str, Any]) -> EventView:
+def create_event(db: Session, actor: User, changes: EventChanges) -> EventView:
+    fields = given(changes)
     course, rights = readable_course(db, actor, course_ref_of(fields.get("context_code")))
     require(rights, MANAGE)
     values = _values(fields, None)
@@ -89,7 +105,8 @@ def create_event(db: Session, actor: User, fields: dict[str, Any]) -> EventView:
     return EventView(item, course)
 
 
-def update_event(db: Session, actor: User, event_id: str, fields: dict[str, Any]) -> EventView:
+def update_event(db: Session, actor: User, event_id: str, changes: EventChanges) -> EventView:
+    fields = given(changes)
     item = _event(db, event_id)
     course, rights = readable_course(db, actor, item.course_id)
     require(rights, MANAGE)

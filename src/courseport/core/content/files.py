@@ -34,6 +34,7 @@ from courseport.core.identity.permissions import CourseRights, course_rights, re
 from courseport.core.identity.tokens import authenticate
 from courseport.core.kit import signing
 from courseport.core.kit.blob_lifecycle import record_blobs
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, File, User
@@ -228,8 +229,23 @@ def _live_file(db: Session, file_id: int) -> File:
 
 
 FILE_SORTS = ("name", "size", "created_at", "updated_at", "content_type", "user")
-FILE_FIELDS: dict[str, type] = {"name": str, "parent_folder_id": int, "on_duplicate": str, "lock_at": datetime,
-                                "unlock_at": datetime, "locked": bool, "hidden": bool}
+
+
+@dataclass(frozen=True)
+class FileChanges:
+    """The file attributes an update sets; UNSET leaves an attribute as it is, None clears it.
+    parent_folder_id moves the file into that folder."""
+
+    name: str | None | Unset = UNSET
+    parent_folder_id: int | None | Unset = UNSET
+    lock_at: datetime | None | Unset = UNSET
+    unlock_at: datetime | None | Unset = UNSET
+    locked: bool | None | Unset = UNSET
+    hidden: bool | None | Unset = UNSET
+
+
+# Every writable file attribute and its type: the one table dialects coerce wire values by.
+FILE_FIELDS: dict[str, type] = kinds(FileChanges)
 
 
 @dataclass(frozen=True)
@@ -296,8 +312,10 @@ def _type_matches(content_type: str):  # noqa: ANN202
         else File.content_type == content_type
 
 
-def update_file(db: Session, actor: User, file_id: int, fields: dict[str, Any]) -> File:
+def update_file(db: Session, actor: User, file_id: int, changes: FileChanges, *,
+                on_duplicate: str | None = None) -> File:
     """Rename, move, lock or hide a file; a name taken in the target folder needs `on_duplicate`."""
+    fields = given(changes)
     file, rights = _readable_file(db, actor, file_id)
     require(rights, "manage_files")
     folder_path, folder_id = file.folder_path, file.folder_id
@@ -312,7 +330,7 @@ def update_file(db: Session, actor: User, file_id: int, fields: dict[str, Any]) 
     wanted = {"display_name": name, "folder_path": folder_path, **{k: fields[k] for k in _EDITABLE if k in fields}}
     _check_change(db, file, {k for k, v in wanted.items() if getattr(file, k) != v})
     if (name, folder_path) != (file.display_name, file.folder_path):
-        name = _settle_name(db, file, folder_path, name, fields.get("on_duplicate"))
+        name = _settle_name(db, file, folder_path, name, on_duplicate)
     file.display_name, file.folder_path, file.folder_id = name, folder_path, folder_id
     for key in _EDITABLE:
         if key in fields:

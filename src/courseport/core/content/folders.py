@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
 from courseport.core.identity.permissions import CourseRights, require
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window, window_of
@@ -25,8 +26,24 @@ from courseport.schema import Course, File, Folder, User
 from courseport.schema.base import utcnow
 
 ROOT_FOLDER = "course files"
-FOLDER_FIELDS: dict[str, type] = {"name": str, "parent_folder_id": int, "locked": bool, "hidden": bool,
-                                  "lock_at": datetime, "unlock_at": datetime, "position": int}
+
+
+@dataclass(frozen=True)
+class FolderChanges:
+    """The folder attributes a create or update sets; UNSET leaves an attribute as it is, None clears
+    it. parent_folder_id moves the folder (on create the parent is an argument of its own)."""
+
+    name: str | None | Unset = UNSET
+    parent_folder_id: int | None | Unset = UNSET
+    locked: bool | None | Unset = UNSET
+    hidden: bool | None | Unset = UNSET
+    lock_at: datetime | None | Unset = UNSET
+    unlock_at: datetime | None | Unset = UNSET
+    position: int | None | Unset = UNSET
+
+
+# Every writable folder attribute and its type: the one table dialects coerce wire values by.
+FOLDER_FIELDS: dict[str, type] = kinds(FolderChanges)
 
 
 @dataclass(frozen=True)
@@ -189,8 +206,9 @@ def folder_name(value: Any) -> str:
 
 def create_folder(db: Session, actor: User, *, course_ref: str | int | None = None,
                   parent_folder_id: int | None = None, parent_folder_path: str | None = None,
-                  fields: dict[str, Any]) -> FolderView:
+                  changes: FolderChanges) -> FolderView:
     """A new folder under a parent given by id or by path (created as needed), else under the root."""
+    fields = given(changes)
     if parent_folder_id is not None:
         parent, rights = readable_folder(db, actor, parent_folder_id)
         course_ref = course_ref if course_ref is not None else parent.course_id
@@ -217,8 +235,9 @@ def _apply(folder: Folder, fields: dict[str, Any]) -> None:
     folder.updated_at = utcnow()
 
 
-def update_folder(db: Session, actor: User, folder_id: int | str, fields: dict[str, Any]) -> FolderView:
+def update_folder(db: Session, actor: User, folder_id: int | str, changes: FolderChanges) -> FolderView:
     """Rename, move, lock, hide or reposition a folder; paths below it follow."""
+    fields = given(changes)
     folder, rights = readable_folder(db, actor, folder_id)
     require(rights, "manage_files")
     name = folder_name(fields["name"]) if "name" in fields else folder.name

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,6 +23,7 @@ from courseport.core.content.modules import (
     renumber,
     view_of_item,
 )
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.schema import Course, User
@@ -29,6 +31,29 @@ from courseport.schema.content import ContentItem
 from courseport.schema.files import File
 
 _LINKS = ("ExternalUrl", "ExternalTool")
+
+
+@dataclass(frozen=True)
+class ModuleItemChanges:
+    """The module item attributes a create or update sets; UNSET leaves an attribute as it is, None
+    clears it. type (an ITEM_KINDS key) and the target (content_id, or page_url for a page) are taken
+    on create; module_id moves the item to another module of the course."""
+
+    title: str | None | Unset = UNSET
+    type: str | None | Unset = UNSET
+    content_id: str | int | None | Unset = UNSET
+    page_url: str | None | Unset = UNSET
+    external_url: str | None | Unset = UNSET
+    new_tab: bool | None | Unset = UNSET
+    indent: str | int | None | Unset = UNSET
+    position: int | None | Unset = UNSET
+    published: bool | None | Unset = UNSET
+    module_id: str | int | None | Unset = UNSET
+    completion_requirement: dict[str, Any] | None | Unset = UNSET
+
+
+# Every writable module item attribute and its type: the one table dialects coerce wire values by.
+ITEM_FIELDS: dict[str, type] = kinds(ModuleItemChanges)
 
 
 def _target_for(db: Session, course: Course, kind: str, fields: dict[str, Any]
@@ -104,7 +129,8 @@ def requirement(kind: str | None, raw: Any) -> dict[str, Any]:
 
 
 def create_module_item(db: Session, me: User, course_ref: str | int, module_id: str,
-                       fields: dict[str, Any]) -> ItemView:
+                       changes: ModuleItemChanges) -> ItemView:
+    fields = given(changes)
     course = managed_course(db, me, course_ref)
     module = content.get_item(db, course.id, module_id, "module")
     kind = fields.get("type")
@@ -156,20 +182,21 @@ def _data_changes(item: ContentItem, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_module_item(db: Session, me: User, course_ref: str | int, module_id: str, item_id: str,
-                       fields: dict[str, Any]) -> ItemView:
+                       changes: ModuleItemChanges) -> ItemView:
+    fields = given(changes)
     course = managed_course(db, me, course_ref)
     item = _live_item(db, course, module_id, item_id)
-    changes: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     title = (fields.get("title") or "").strip()
     if title:
-        changes["title"] = title
+        values["title"] = title
         target = db.get(ContentItem, item.ref_id) if item.ref_id else None
         if target is not None:  # Canvas renames the content along with its module item
             content.update_item(db, target, {"title": title})
     data = _data_changes(item, fields)
     if data:
-        changes["data"] = data
-    content.update_item(db, item, changes)
+        values["data"] = data
+    content.update_item(db, item, values)
     _move(db, course, item, fields.get("module_id"), fields.get("position"))
     if fields.get("published") is not None:
         publish_item(db, item, bool(fields["published"]))

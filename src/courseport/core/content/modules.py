@@ -8,6 +8,7 @@ Field names are the bare attribute names (`name`, `content_id`, ...); dialects a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from courseport.core.content import content, module_progress
 from courseport.core.content.module_progress import ItemStatus, ModuleStatus, OutlineItem, may_read_progress
 from courseport.core.courses.courses import readable_course
 from courseport.core.identity.users import resolve_user
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window
@@ -37,6 +39,24 @@ REQUIREMENTS: dict[str, frozenset[str]] = {
 }
 _PUBLISHED_TARGET = {"discussion_topic": "active", "announcement": "active", "external_tool": "active"}
 MIN_SEARCH_LENGTH = 2
+
+
+@dataclass(frozen=True)
+class ModuleChanges:
+    """The module attributes a create or update sets; UNSET leaves an attribute as it is, None clears
+    it. prerequisite_module_ids name modules that come earlier (ids as the caller gave them)."""
+
+    name: str | None | Unset = UNSET
+    unlock_at: datetime | None | Unset = UNSET
+    position: int | None | Unset = UNSET
+    require_sequential_progress: bool | None | Unset = UNSET
+    publish_final_grade: bool | None | Unset = UNSET
+    published: bool | None | Unset = UNSET
+    prerequisite_module_ids: list[str | int] | None | Unset = UNSET
+
+
+# Every writable module attribute and its type: the one table dialects coerce wire values by.
+MODULE_FIELDS: dict[str, type] = kinds(ModuleChanges)
 
 
 @dataclass
@@ -220,7 +240,8 @@ def _prerequisites(db: Session, course_id: int, module: ContentItem | None, ids:
     return list(dict.fromkeys(out))
 
 
-def create_module(db: Session, me: User, course_ref: str | int, fields: dict[str, Any]) -> ModuleView:
+def create_module(db: Session, me: User, course_ref: str | int, changes: ModuleChanges) -> ModuleView:
+    fields = given(changes)
     course = managed_course(db, me, course_ref)
     name = (fields.get("name") or "").strip()
     if not name:
@@ -240,22 +261,24 @@ def create_module(db: Session, me: User, course_ref: str | int, fields: dict[str
     return view_of_module(db, course, module)
 
 
-def update_module(db: Session, me: User, course_ref: str | int, module_id: str, fields: dict[str, Any]) -> ModuleView:
+def update_module(db: Session, me: User, course_ref: str | int, module_id: str,
+                  changes: ModuleChanges) -> ModuleView:
+    fields = given(changes)
     course = managed_course(db, me, course_ref)
     module = content.get_item(db, course.id, module_id, "module")
-    changes: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     if "name" in fields:
         if not (fields["name"] or "").strip():
             raise InvalidInput("name", "name cannot be blank")
-        changes["title"] = fields["name"].strip()
+        values["title"] = fields["name"].strip()
     if "unlock_at" in fields:
-        changes["unlock_at"] = fields["unlock_at"]
+        values["unlock_at"] = fields["unlock_at"]
     data = {k: bool(fields[k]) for k in ("require_sequential_progress", "publish_final_grade") if k in fields}
     if data:
-        changes["data"] = data
+        values["data"] = data
     if fields.get("published") is not None:
-        changes["workflow_state"] = "active" if fields["published"] else "unpublished"
-    content.update_item(db, module, changes)
+        values["workflow_state"] = "active" if fields["published"] else "unpublished"
+    content.update_item(db, module, values)
     if fields.get("position") is not None:
         place(db, module, fields["position"])
     if "prerequisite_module_ids" in fields:

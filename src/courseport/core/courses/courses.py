@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any
 
 from sqlalchemy import String, bindparam, select, update
 from sqlalchemy.orm import Session, object_session
@@ -15,7 +15,7 @@ from courseport.core.courses.course_codes import check_course_code
 from courseport.core.identity import accounts  # html: a module reference, as html refers back to this module
 from courseport.core.identity.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.kit import html
-from courseport.core.kit.changes import UNSET, Unset, given
+from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.time_zones import to_iana
@@ -89,14 +89,8 @@ class CourseChanges:
     allow_student_assignment_edits: bool | None | Unset = UNSET
 
 
-def _kind(hint: Any) -> type:
-    """The value type of a CourseChanges field: its annotation without None and Unset."""
-    kind = next(arg for arg in get_args(hint) if arg not in (type(None), Unset))
-    return get_origin(kind) or kind
-
-
 # Every writable course attribute and its type: the one table dialects coerce wire values by.
-COURSE_FIELDS: dict[str, type] = {name: _kind(hint) for name, hint in get_type_hints(CourseChanges).items()}
+COURSE_FIELDS: dict[str, type] = kinds(CourseChanges)
 # Course attributes holding HTML: stored only as the one sanitiser (core/kit/html.py) leaves them.
 HTML_FIELDS = ("syllabus_body", "public_description")
 # The longest text each course attribute keeps: its column's length (name and course_code: Canvas's 255).

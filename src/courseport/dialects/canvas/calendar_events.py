@@ -10,8 +10,9 @@ from courseport.dialects.canvas.calendar_event_json import render_event
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
 
-def _event_fields(call: Call) -> dict:
-    return prefixed_fields(call, "calendar_event", calendar_events.EVENT_FIELDS)
+def event_changes(call: Call) -> calendar_events.EventChanges:
+    """The `calendar_event[...]` parameters present in the call (bare names are core's), coerced."""
+    return calendar_events.EventChanges(**prefixed_fields(call, "calendar_event", calendar_events.EVENT_FIELDS))
 
 
 def _event_params():  # noqa: ANN202
@@ -32,9 +33,9 @@ def list_calendar_events(call: Call) -> Response:
 
 @post("/calendar_events", status_code=201)
 def create_calendar_event(call: Call) -> dict:
-    fields = _event_fields(call)
+    changes = event_changes(call)
     with call.write() as (db, me), _event_params():
-        view = calendar_events.create_event(db, me, fields)
+        view = calendar_events.create_event(db, me, changes)
     return render_event(view, call.origin)
 
 
@@ -47,9 +48,9 @@ def get_calendar_event(call: Call, event_id: str) -> dict:
 
 @put("/calendar_events/{event_id:str}")
 def update_calendar_event(call: Call, event_id: str) -> dict:
-    fields = _event_fields(call)
+    changes = event_changes(call)
     with call.write() as (db, me), _event_params():
-        view = calendar_events.update_event(db, me, event_id, fields)
+        view = calendar_events.update_event(db, me, event_id, changes)
     return render_event(view, call.origin)
 
 

@@ -154,11 +154,19 @@ def list_folder_files(call: Call, folder_id: int) -> Response:
     return _paged_files(call, page, window)
 
 
+# A file update's parameters, checked in the order Canvas lists them: the file's attributes and how a
+# name clash in the target folder is settled (on_duplicate, an option of the update, not an attribute).
+_UPDATE_PARAMS = {key: files.FILE_FIELDS[key] for key in ("name", "parent_folder_id")} | {"on_duplicate": str} \
+    | files.FILE_FIELDS
+
+
 @put("/files/{file_id:int}")
 def update_file(call: Call, file_id: int) -> dict:
-    fields = {key: coerce(call.raw(key), kind, key) for key, kind in files.FILE_FIELDS.items() if call.has(key)}
+    params = {key: coerce(call.raw(key), kind, key) for key, kind in _UPDATE_PARAMS.items() if call.has(key)}
+    on_duplicate = params.pop("on_duplicate", None)
+    changes = files.FileChanges(**params)
     with call.write() as (db, me):
-        file = files.update_file(db, me, file_id, fields)
+        file = files.update_file(db, me, file_id, changes, on_duplicate=on_duplicate)
     return render_file(file, call.origin, call.services.secret)
 
 

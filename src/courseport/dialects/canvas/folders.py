@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Response
 
 from courseport.core.content import folders
@@ -11,8 +9,10 @@ from courseport.dialects.canvas.folder_json import render_folder
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 
 
-def folder_fields(call: Call) -> dict[str, Any]:
-    return {key: coerce(call.raw(key), kind, key) for key, kind in folders.FOLDER_FIELDS.items() if call.has(key)}
+def folder_changes(call: Call) -> folders.FolderChanges:
+    """The folder parameters present in the call (Canvas names them as core does), coerced."""
+    return folders.FolderChanges(**{key: coerce(call.raw(key), kind, key)
+                                    for key, kind in folders.FOLDER_FIELDS.items() if call.has(key)})
 
 
 def _paged(call: Call, page, window) -> Response:  # noqa: ANN001
@@ -60,21 +60,21 @@ def list_subfolders(call: Call, folder_id: int) -> Response:
 def create_course_folder(call: Call, course_id: str) -> dict:
     with call.write() as (db, me):
         fv = folders.create_folder(db, me, course_ref=course_id, parent_folder_id=call.int("parent_folder_id"),
-                                   parent_folder_path=call.str("parent_folder_path"), fields=folder_fields(call))
+                                   parent_folder_path=call.str("parent_folder_path"), changes=folder_changes(call))
     return render_folder(fv, call.origin)
 
 
 @post("/folders/{folder_id:int}/folders", status_code=200)
 def create_subfolder(call: Call, folder_id: int) -> dict:
     with call.write() as (db, me):
-        fv = folders.create_folder(db, me, parent_folder_id=folder_id, fields=folder_fields(call))
+        fv = folders.create_folder(db, me, parent_folder_id=folder_id, changes=folder_changes(call))
     return render_folder(fv, call.origin)
 
 
 @put("/folders/{folder_id:int}")
 def update_folder(call: Call, folder_id: int) -> dict:
     with call.write() as (db, me):
-        fv = folders.update_folder(db, me, folder_id, folder_fields(call))
+        fv = folders.update_folder(db, me, folder_id, folder_changes(call))
     return render_folder(fv, call.origin)
 
 

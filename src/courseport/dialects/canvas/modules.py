@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Response
@@ -11,21 +10,23 @@ from courseport.core.content import module_items, modules
 from courseport.dialects.canvas.module_json import render_module, render_module_item
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
-_MODULE_FIELDS = {"name": str, "unlock_at": datetime, "position": int, "require_sequential_progress": bool,
-                  "publish_final_grade": bool, "published": bool}
-_ITEM_FIELDS = {"title": str, "type": str, "content_id": str, "page_url": str, "external_url": str,
-                "new_tab": bool, "indent": str, "position": int, "published": bool, "module_id": str,
-                "completion_requirement": dict}
+# module[...] parameters but the prerequisite list, which is read as a list of ids.
+_MODULE_SCALARS = {key: kind for key, kind in modules.MODULE_FIELDS.items() if key != "prerequisite_module_ids"}
 _BASE = "/courses/{course_id:str}/modules"
 _ITEM = _BASE + "/{module_id:str}/items/{item_id:str}"
-_MODULE_NAMES = {*_MODULE_FIELDS, "prerequisite_module_ids"}
 
 
-def module_fields(call: Call) -> dict[str, Any]:
-    fields = prefixed_fields(call, "module", _MODULE_FIELDS)
+def module_changes(call: Call) -> modules.ModuleChanges:
+    """The `module[...]` parameters present in the call (bare names are core's), coerced."""
+    fields: dict[str, Any] = prefixed_fields(call, "module", _MODULE_SCALARS)
     if call.has("module[prerequisite_module_ids]"):
         fields["prerequisite_module_ids"] = [v for v in call.list("module[prerequisite_module_ids][]") if v]
-    return fields
+    return modules.ModuleChanges(**fields)
+
+
+def item_changes(call: Call) -> module_items.ModuleItemChanges:
+    """The `module_item[...]` parameters present in the call (bare names are core's), coerced."""
+    return module_items.ModuleItemChanges(**prefixed_fields(call, "module_item", module_items.ITEM_FIELDS))
 
 
 def _includes(call: Call) -> set[str]:
@@ -50,15 +51,15 @@ def get_module(call: Call, course_id: str, module_id: str) -> dict:
 
 @post(_BASE, status_code=200)
 def create_module(call: Call, course_id: str) -> dict:
-    with call.write() as (db, me), prefixed_params("module", _MODULE_NAMES):
-        view = modules.create_module(db, me, course_id, module_fields(call))
+    with call.write() as (db, me), prefixed_params("module", modules.MODULE_FIELDS):
+        view = modules.create_module(db, me, course_id, module_changes(call))
     return render_module(view, set(), call.origin)
 
 
 @put(_BASE + "/{module_id:str}")
 def update_module(call: Call, course_id: str, module_id: str) -> dict:
-    with call.write() as (db, me), prefixed_params("module", _MODULE_NAMES):
-        view = modules.update_module(db, me, course_id, module_id, module_fields(call))
+    with call.write() as (db, me), prefixed_params("module", modules.MODULE_FIELDS):
+        view = modules.update_module(db, me, course_id, module_id, module_changes(call))
     return render_module(view, set(), call.origin)
 
 
@@ -87,17 +88,15 @@ def get_module_item(call: Call, course_id: str, module_id: str, item_id: str) ->
 
 @post(_BASE + "/{module_id:str}/items", status_code=200)
 def create_module_item(call: Call, course_id: str, module_id: str) -> dict:
-    with call.write() as (db, me), prefixed_params("module_item", _ITEM_FIELDS):
-        view = module_items.create_module_item(db, me, course_id, module_id,
-                                               prefixed_fields(call, "module_item", _ITEM_FIELDS))
+    with call.write() as (db, me), prefixed_params("module_item", module_items.ITEM_FIELDS):
+        view = module_items.create_module_item(db, me, course_id, module_id, item_changes(call))
     return render_module_item(view, set(), call.origin)
 
 
 @put(_ITEM)
 def update_module_item(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
-    with call.write() as (db, me), prefixed_params("module_item", _ITEM_FIELDS):
-        view = module_items.update_module_item(db, me, course_id, module_id, item_id,
-                                               prefixed_fields(call, "module_item", _ITEM_FIELDS))
+    with call.write() as (db, me), prefixed_params("module_item", module_items.ITEM_FIELDS):
+        view = module_items.update_module_item(db, me, course_id, module_id, item_id, item_changes(call))
     return render_module_item(view, set(), call.origin)
 
 
