@@ -6,6 +6,7 @@ from courseport.dialects.d2l import (
     courses,
     enrollments,
     import_jobs,
+    import_logs,
     roles,
     schemas,
     templates,
@@ -14,4 +15,5 @@ from courseport.dialects.d2l import (
 )
 
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
-          *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES]
+          *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
+          *import_logs.ROUTES]
