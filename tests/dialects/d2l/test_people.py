@@ -128,6 +128,10 @@ def test_enrollment_create_list_read_delete(world):
                                   "Role": {"Id": 3, "Code": "StudentEnrollment", "Name": "Student"}}]
         assert http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/",
                         params={"orgUnitTypeId": 2}).json()["Items"] == []
+        again = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": teacher.id, "RoleId": 5})
+        assert again.json()["RoleId"] == 5  # one role per org unit: the TA enrollment replaces the teacher one
+        assert [i["Role"]["Id"] for i in http.get(f"{LP}/enrollments/users/{teacher.id}/orgUnits/").json()[
+            "Items"]] == [5]
         gone = http.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}")
         assert (gone.status_code, gone.json()) == (200, made.json())
         assert http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").status_code == 404

@@ -255,3 +255,15 @@ def users_with_email(db: Session, actor: User, account_ref: str, email: str) -> 
     _managed_account(db, actor, account_ref)
     stmt = select(User).where(func.lower(User.email) == email.strip().lower(), User.workflow_state != "deleted")
     return list(db.scalars(stmt.order_by(User.id)))
+
+
+def set_active(db: Session, actor: User, user_ref: str, active: bool) -> User:
+    """Activate (registered) or deactivate (pre-registered, as a user not yet activated) a user: the
+    actor must administer them. Deleted users stay deleted."""
+    user = users.resolve_user(db, user_ref, actor)
+    if not administers_user(db, actor.id, user):
+        raise NotAllowed()
+    if user.workflow_state != "deleted":
+        user.workflow_state = "registered" if active else "pre_registered"
+        db.flush()
+    return user

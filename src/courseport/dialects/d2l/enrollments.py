@@ -1,7 +1,8 @@
 """Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
 (PagedResultSet, filtered by role), read and delete one. Each is the core enrollment the Canvas face
 lists: `enrollments.enroll` writes it (active at once, as Valence enrolls), `enrollment_views` reads it.
-Org units that take enrollments here are course offerings.
+Org units that take enrollments here are course offerings. Valence keeps one role per user and org unit:
+enrolling again with another role replaces the enrollment (the other ones are deleted).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ def create_enrollment(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     req = EnrollmentRequest(user_ref=str(f["UserId"]), role_id=f["RoleId"], state="active")
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        return render_enrollment(enrollments.enroll(db, me, str(f["OrgUnitId"]), None, req))
+        made = enrollments.enroll(db, me, str(f["OrgUnitId"]), None, req)
+        for item in _user_items(db, me, made.course_id, made.user_id):  # one role per org unit, as Valence keeps
+            if item.view.enrollment.id != made.id:
+                enrollments.end_enrollment(db, me, str(made.course_id), str(item.view.enrollment.id), "delete")
+        return render_enrollment(made)
 
 
 @get(BASE + "/orgUnits/{org_unit_id:str}/users/")

@@ -50,7 +50,3 @@ def role_name(role: Role) -> str:
 def render_role(role: Role) -> dict[str, Any]:
     return {"Identifier": str(role.id), "DisplayName": role_name(role), "Code": role.name}
 
-
-def role_info(role: Role) -> dict[str, Any]:
-    """The RoleInfo inside enrollment blocks: {Id, Code, Name}."""
-    return {"Id": role.id, "Code": role.name, "Name": role_name(role)}

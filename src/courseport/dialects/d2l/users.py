@@ -103,9 +103,8 @@ def update_user(call: Call, version: str, user_id: str) -> dict:
         changes = LoginChanges({"unique_id", "sis_user_id"}, unique_id=f["UserName"],
                                sis_user_id=f["OrgDefinedId"] or None)
         logins.update_login(db, me, ORG, str(login.id), changes)
-        user = account_users.update_user(db, me, str(uid), _user_changes(f))
-        user.workflow_state = "registered" if active else "pre_registered"
-        return render_user(user)
+        account_users.update_user(db, me, str(uid), _user_changes(f))
+        return render_user(account_users.set_active(db, me, str(uid), active))
 
 
 @delete(BASE + "/{user_id:str}")
