@@ -167,3 +167,15 @@ def test_my_enrollments(world):
         assert item["Access"]["ClasslistRoleName"] == "Student" and item["Access"]["CanAccess"] is True
         assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "false"}).json()["Items"] == []
         assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "maybe"}).status_code == 400
+
+
+def test_a_user_without_the_admin_role_finds_only_themselves(world):
+    me, token = world.user_with_token("lee")
+    with world.client(token) as http:
+        assert http.get(f"{LP}/users/", params={"userName": "lee"}).json()["UserId"] == me.id
+        assert http.get(f"{LP}/users/", params={"userName": "admin"}).status_code == 404
+        assert http.get(f"{LP}/users/{world.admin.id}").status_code == 404
+        assert http.get(f"{LP}/users/").status_code == 403
+        assert http.get(f"{LP}/users/", params={"externalEmail": "admin@example.test"}).status_code == 403
+        assert http.get(f"{LP}/roles/").status_code == 403
+        assert http.delete(f"{LP}/users/{world.admin.id}").status_code == 404
