@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, logins, sub_accounts, users
 from courseport.core.identity.logins import LoginChanges
-from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.kit.time_zones import to_iana
@@ -239,3 +239,31 @@ def user_query(search_term: str | None, sort: str | None, order: str | None, **f
     if order is not None and order not in ("asc", "desc"):
         raise InvalidInput("order", "order must be asc or desc")
     return UserQuery(search_term, sort, order == "desc", **filters)
+
+
+def readable_user(db: Session, actor: User, user_ref: str) -> User:
+    """A user the actor may read whole: themselves, or a user of an account they administer.
+    Others are not found, so a lookup by login or SIS id cannot probe who exists."""
+    user = users.resolve_user(db, user_ref, actor)
+    if user.workflow_state == "deleted" or (user.id != actor.id and not administers_user(db, actor.id, user)):
+        raise NotFound("user")
+    return user
+
+
+def users_with_email(db: Session, actor: User, account_ref: str, email: str) -> list[User]:
+    """The account's live users whose email is `email` (compared case-insensitively), by id."""
+    _managed_account(db, actor, account_ref)
+    stmt = select(User).where(func.lower(User.email) == email.strip().lower(), User.workflow_state != "deleted")
+    return list(db.scalars(stmt.order_by(User.id)))
+
+
+def set_active(db: Session, actor: User, user_ref: str, active: bool) -> User:
+    """Activate (registered) or deactivate (pre-registered, as a user not yet activated) a user: the
+    actor must administer them. Deleted users stay deleted."""
+    user = users.resolve_user(db, user_ref, actor)
+    if not administers_user(db, actor.id, user):
+        raise NotAllowed()
+    if user.workflow_state != "deleted":
+        user.workflow_state = "registered" if active else "pre_registered"
+        db.flush()
+    return user

@@ -6,12 +6,15 @@ is kept while the job may still run, re-runs included, and left to the collector
 core/kit/blob_lifecycle.py); the job reads the
 package through the safe zip reader, parses it (Common Cartridge or IMS content package; SCORM
 packages through the shared package parser), then writes every item in one transaction, so the
-course gets the whole import or nothing. Its progress message names the adaptation step.
+course gets the whole import or nothing. Its progress message names the adaptation step. Its result
+keeps a log: each resource imported (kind, title, identifier), then each one skipped with the reason
+(the parser's warnings); a failed job's log is its error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -80,7 +83,7 @@ def run_import(ctx: jobs.JobContext) -> dict:
     with transaction(ctx.engine, write=True) as db:
         counts = write_cartridge(db, p["target_course_id"], parsed)
         ctx.confirm_held(db)
-    return {"standard": parsed.standard, "created": counts, "warnings": parsed.warnings}
+    return {"standard": parsed.standard, "created": counts, "warnings": parsed.warnings, "log": log_of(parsed)}
 
 
 def _parse(source: ArchiveSource) -> Cartridge:
@@ -157,3 +160,31 @@ def _write_resource(db: Session, course_id: int, resource: Resource, counts: dic
     if resource.questions:
         content.update_item(db, item, {"data": {"question_count": len(resource.questions)}}, local=False)
     return item
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    level: str  # "info": imported; "warning": skipped, with why; "error": the import failed
+    message: str
+
+
+def log_of(parsed: Cartridge) -> list[dict[str, str]]:
+    """What an import wrote and what it skipped, in the order the package lists them."""
+    made = [{"level": "info", "message": f"Imported {r.kind.replace('_', ' ')} '{r.title}' (resource {ident})"}
+            for ident, r in parsed.resources.items()]
+    made += [{"level": "info", "message": f"Imported module '{m['title']}' with {len(m['items'])} items"}
+             for m in parsed.modules]
+    return made + [{"level": "warning", "message": f"Skipped: {w}"} for w in parsed.warnings]
+
+
+def import_log(db: Session, actor: User, target_id: int, token: str) -> list[LogEntry]:
+    """The log of an import job the actor may read: empty while it runs, its error if it failed.
+    Jobs finished before logs were kept have their warnings as the log."""
+    job = import_job(db, actor, target_id, token)
+    if job.state == "failed":
+        return [LogEntry("error", job.error or "The import failed.")]
+    result = job.result or {}
+    entries = result.get("log")
+    if entries is None:
+        entries = [{"level": "warning", "message": f"Skipped: {w}"} for w in result.get("warnings", [])]
+    return [LogEntry(e["level"], e["message"]) for e in entries]

@@ -1,6 +1,19 @@
 """Every Valence route, gathered from the resource modules (mounted under /d2l)."""
 
-from courseport.dialects.d2l import auth, copy_jobs, courses, import_jobs, schemas, templates, versions
+from courseport.dialects.d2l import (
+    auth,
+    copy_jobs,
+    courses,
+    enrollments,
+    import_jobs,
+    import_logs,
+    roles,
+    schemas,
+    templates,
+    users,
+    versions,
+)
 
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
-          *import_jobs.ROUTES]
+          *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
+          *import_logs.ROUTES]

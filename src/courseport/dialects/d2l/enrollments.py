@@ -1,0 +1,164 @@
+"""Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
+(PagedResultSet, filtered by role), read and delete one. Each is the core enrollment the Canvas face
+lists: `enrollments.enroll` writes it (active at once, as Valence enrolls), `enrollment_views` reads it.
+Org units that take enrollments here are course offerings. Valence keeps one role per user and org unit:
+enrolling again with another role replaces the enrollment (the other ones are deleted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+from sqlalchemy.orm import Session
+
+from courseport.core.courses import enrollments
+from courseport.core.courses.enrollments import EnrollmentRequest
+from courseport.core.identity import accounts, roles
+from courseport.core.kit.errors import InvalidInput, NotFound, spelled_as
+from courseport.core.kit.paging import Window
+from courseport.core.views import enrollment_views
+from courseport.core.views.enrollment_views import EnrollmentItem, EnrollmentPage, EnrollmentQuery
+from courseport.dialects.d2l.enrollment_json import (
+    render_enrollment,
+    render_my_org_unit,
+    render_org_unit_user,
+    render_user_org_unit,
+)
+from courseport.dialects.d2l.protocol import (
+    BOOLEAN,
+    D2LID,
+    PAGE_SIZE,
+    Call,
+    block_fields,
+    delete,
+    get,
+    post,
+    route_id,
+)
+from courseport.dialects.d2l.users import bookmark_offset
+from courseport.schema import User
+
+BASE = "/api/lp/{version:str}/enrollments"
+CREATE_SPEC = {"OrgUnitId": (D2LID, True), "UserId": (D2LID, True), "RoleId": (D2LID, True),
+               "IsCascading": (BOOLEAN, False)}
+VALENCE_NAMES = {"user_id": "UserId", "role_id": "RoleId", "type": "RoleId", "course": "OrgUnitId"}
+OFFERING_TYPE_ID = "3"  # the only org unit type that holds enrollments here
+# Valence lists every enrollment that is not deleted, the concluded and inactive ones too.
+LISTED_STATES = ("active", "invited", "creation_pending", "completed", "inactive")
+
+
+@post(BASE + "/")
+def create_enrollment(call: Call, version: str) -> dict:
+    f = block_fields(call.block(), CREATE_SPEC)
+    req = EnrollmentRequest(user_ref=str(f["UserId"]), role_id=f["RoleId"], state="active")
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
+        made = enrollments.enroll(db, me, str(f["OrgUnitId"]), None, req)
+        for item in _user_items(db, me, made.course_id, made.user_id):  # one role per org unit, as Valence keeps
+            if item.view.enrollment.id != made.id:
+                enrollments.end_enrollment(db, me, str(made.course_id), str(item.view.enrollment.id), "delete")
+        return render_enrollment(made)
+
+
+@get(BASE + "/orgUnits/{org_unit_id:str}/users/")
+def list_org_unit_users(call: Call, version: str, org_unit_id: str) -> dict:
+    ou = route_id(org_unit_id)
+    with call.read() as (db, me):
+        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES)
+        return _paged(call, lambda w: enrollment_views.list_course_enrollments(db, me, str(ou), query, w),
+                      render_org_unit_user)
+
+
+@get(BASE + "/orgUnits/{org_unit_id:str}/users/{user_id:str}")
+def get_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) -> dict:
+    ou, uid = route_id(org_unit_id), route_id(user_id, "user")
+    with call.read() as (db, me):
+        return render_enrollment(_enrollment_of(db, me, ou, uid).view.enrollment)
+
+
+@delete(BASE + "/orgUnits/{org_unit_id:str}/users/{user_id:str}")
+def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) -> Response:
+    """Unenroll: every enrollment of the user in the offering is deleted; answers the EnrollmentData."""
+    ou, uid = route_id(org_unit_id), route_id(user_id, "user")
+    with call.write() as (db, me):
+        first = _enrollment_of(db, me, ou, uid).view.enrollment
+        body = render_enrollment(first)
+        for item in _user_items(db, me, ou, uid):
+            enrollments.end_enrollment(db, me, str(ou), str(item.view.enrollment.id), "delete")
+    return Response(body, status_code=200)
+
+
+@get(BASE + "/users/{user_id:str}/orgUnits/")
+def list_user_org_units(call: Call, version: str, user_id: str) -> dict:
+    uid = route_id(user_id, "user")
+    with call.read() as (db, me):
+        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES)
+        if not _offerings_wanted(call):
+            return call.paged([], None, False)
+        return _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(uid), query, w),
+                      render_user_org_unit)
+
+
+@get(BASE + "/myenrollments/")
+def my_enrollments(call: Call, version: str) -> dict:
+    """The caller's org units (MyOrgUnitInfo), filtered by type, isActive and canAccess."""
+    flags = {name: _flag(call, name) for name in ("isActive", "canAccess")}
+    with call.read() as (db, me):
+        query = EnrollmentQuery(states=LISTED_STATES)
+        if not _offerings_wanted(call):
+            return call.paged([], None, False)
+        page = _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
+                      render_my_org_unit)
+    page["Items"] = [i for i in page["Items"] if all(
+        flag is None or i["Access"][{"isActive": "IsActive", "canAccess": "CanAccess"}[name]] == flag
+        for name, flag in flags.items())]
+    return page
+
+
+def _paged(call: Call, fetch: Any, render: Any) -> dict:
+    offset = bookmark_offset(call.bookmark())
+    page: EnrollmentPage = fetch(Window(offset, PAGE_SIZE))
+    items = [render(item) for item in page.items]
+    return call.paged(items, str(offset + len(items)) if items else None, page.slice.has_more)
+
+
+def _role_filter(db: Session, call: Call) -> tuple[str, ...]:
+    """roleId names a role; the core filter takes its stored name."""
+    if (text := call.query.get("roleId")) is None:
+        return ()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput("roleId", "roleId must be a D2LID (a number).")
+    try:
+        return (roles.role_for(db, accounts.ROOT_ACCOUNT_ID, text).name,)
+    except NotFound:
+        raise InvalidInput("roleId", "No such role.") from None
+
+
+def _offerings_wanted(call: Call) -> bool:
+    wanted = call.query.get("orgUnitTypeId")
+    return wanted is None or wanted == OFFERING_TYPE_ID
+
+
+def _flag(call: Call, name: str) -> bool | None:
+    text = call.query.get(name)
+    if text is None:
+        return None
+    if text.lower() not in ("true", "false"):
+        raise InvalidInput(name, f"{name} must be true or false.")
+    return text.lower() == "true"
+
+
+def _user_items(db: Session, me: User, ou: int, uid: int) -> list[EnrollmentItem]:
+    query = EnrollmentQuery(user_ref=str(uid), states=LISTED_STATES)
+    return enrollment_views.list_course_enrollments(db, me, str(ou), query, Window(0, PAGE_SIZE)).items
+
+
+def _enrollment_of(db: Session, me: User, ou: int, uid: int) -> EnrollmentItem:
+    items = _user_items(db, me, ou, uid)
+    if not items:
+        raise NotFound("enrollment", "The user is not enrolled in this org unit.")
+    return items[0]
+
+
+ROUTES = [create_enrollment, list_org_unit_users, get_enrollment, delete_enrollment, list_user_org_units,
+          my_enrollments]

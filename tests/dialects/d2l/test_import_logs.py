@@ -1,0 +1,70 @@
+"""Import job logs over HTTP: what was imported, what was skipped and why, a failure, paging, rights."""
+
+from __future__ import annotations
+
+from courseport.core.jobs import jobs
+from courseport.schema import Job
+from tests.dialects.d2l.cartridge import cartridge
+
+LE = "/d2l/api/le/unstable"
+
+
+def test_logs_name_what_was_imported_and_skipped(world):
+    target = world.course("Target")
+    with world.client(world.admin_token) as http:
+        token = http.post(f"{LE}/import/{target.id}/imports/",
+                          files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
+        assert http.get(f"{LE}/import/{target.id}/imports/{token}/logs").json() == {"Next": None, "Objects": []}
+        world.run_jobs()
+        answer = http.get(f"{LE}/import/{target.id}/imports/{token}/logs")
+    assert answer.status_code == 200
+    messages = [o["Message"] for o in answer.json()["Objects"]]
+    assert answer.json()["Next"] is None
+    assert messages == [
+        "Imported page 'Introduction' (resource r_page)",
+        "Imported link 'Docs' (resource r_link)",
+        "Imported discussion topic 'Say hello' (resource r_topic)",
+        "Imported quiz 'Check' (resource r_quiz)",
+        "Imported module 'Week 1' with 4 items",
+        "Skipped: resource r_lti of type 'imsbasiclti_xmlv1p3' is not imported",
+    ]
+
+
+def test_a_failed_import_logs_why(world):
+    target = world.course("Target")
+    with world.client(world.admin_token) as http:
+        token = http.post(f"{LE}/import/{target.id}/imports/",
+                          files={"file": ("x.imscc", b"not a zip")}).json()["JobToken"]
+        world.run_jobs()
+        [entry] = http.get(f"{LE}/import/{target.id}/imports/{token}/logs").json()["Objects"]
+    assert entry["Message"]
+
+
+def test_logs_page_with_next(world):
+    target = world.course("Target")
+    with world.tx() as db:
+        job = jobs.enqueue(db, "course_import", {}, context_type="Course", context_id=target.id)
+        job.state = "completed"
+        job.result = {"log": [{"level": "info", "message": f"m{n}"} for n in range(130)]}
+        token = job.id
+    with world.client(world.admin_token) as http:
+        first = http.get(f"/d2l/api/le/1.5/import/{target.id}/imports/{token}/logs").json()
+        assert len(first["Objects"]) == 100
+        assert first["Next"] == f"{world.base_url}/d2l/api/le/1.5/import/{target.id}/imports/{token}/logs?bookmark=100"
+        rest = http.get(first["Next"].removeprefix(world.base_url)).json()
+    assert [o["Message"] for o in rest["Objects"]] == [f"m{n}" for n in range(100, 130)] and rest["Next"] is None
+    with world.tx() as db:
+        assert db.get(Job, token).kind == "course_import"
+
+
+def test_logs_errors_and_rights(world):
+    target, other = world.course("Target"), world.course("Other")
+    with world.client(world.admin_token) as http:
+        token = http.post(f"{LE}/import/{target.id}/imports/",
+                          files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
+        assert http.get(f"{LE}/import/{other.id}/imports/{token}/logs").status_code == 404
+        assert http.get(f"{LE}/import/{target.id}/imports/999/logs").status_code == 404
+        assert http.get(f"/d2l/api/le/1.4/import/{target.id}/imports/{token}/logs").status_code == 404
+    _, token_b = world.user_with_token("outsider")
+    with world.client(token_b) as http:
+        assert http.get(f"{LE}/import/{target.id}/imports/{token}/logs").status_code == 403

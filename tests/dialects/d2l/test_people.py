@@ -1,0 +1,181 @@
+"""Valence users, roles and enrollments over HTTP: exact blocks, lookups, paging, rights and errors."""
+
+from __future__ import annotations
+
+from courseport.schema import User
+
+LP = "/d2l/api/lp/1.4"
+
+
+def new_user(user_name="ada", **extra):
+    return {"OrgDefinedId": "S-1", "FirstName": "Ada", "MiddleName": None, "LastName": "Lovelace",
+            "ExternalEmail": "ada@example.edu", "UserName": user_name, "RoleId": None, "IsActive": True,
+            "SendCreationEmail": False, **extra}
+
+
+def test_whoami_names_the_caller(world):
+    user, token = world.user_with_token("grace", name="Grace Brewster Hopper")
+    with world.client(token) as http:
+        me = http.get(f"{LP}/users/whoami")
+    assert me.status_code == 200
+    assert me.json() == {"Identifier": str(user.id), "FirstName": "Grace Brewster", "LastName": "Hopper",
+                         "UniqueName": "grace", "ProfileIdentifier": user.uuid}
+
+
+def test_user_create_read_find_update_delete(world):
+    with world.client(world.admin_token) as http:
+        made = http.post(f"{LP}/users/", json=new_user())
+        assert made.status_code == 200, made.text
+        uid = made.json()["UserId"]
+        with world.tx() as db:
+            uuid = db.get(User, uid).uuid
+        expected = {"OrgId": 1, "UserId": uid, "FirstName": "Ada", "MiddleName": None, "LastName": "Lovelace",
+                    "UserName": "ada", "ExternalEmail": "ada@example.edu", "OrgDefinedId": "S-1",
+                    "UniqueIdentifier": uuid, "Activation": {"IsActive": True}, "LastAccessedDate": None,
+                    "DisplayName": "Ada Lovelace"}
+        assert made.json() == expected
+        assert http.get(f"{LP}/users/{uid}").json() == expected
+        assert http.get(f"{LP}/users/", params={"userName": "ada"}).json() == expected
+        assert http.get(f"{LP}/users/", params={"orgDefinedId": "S-1"}).json() == [expected]
+        assert http.get(f"{LP}/users/", params={"orgDefinedId": "nobody"}).json() == []
+        assert http.get(f"{LP}/users/", params={"externalEmail": "ADA@example.edu"}).json() == [expected]
+        assert http.get(f"{LP}/users/", params={"userName": "nobody"}).status_code == 404
+        taken = http.post(f"{LP}/users/", json=new_user(OrgDefinedId="S-2"))
+        assert taken.status_code == 400, taken.text
+
+        changed = http.put(f"{LP}/users/{uid}", json={
+            "OrgDefinedId": "S-9", "FirstName": "Augusta Ada", "MiddleName": None, "LastName": "King",
+            "ExternalEmail": None, "UserName": "ada.king", "Activation": {"IsActive": False}})
+        assert changed.status_code == 200, changed.text
+        assert {k: changed.json()[k] for k in ("FirstName", "LastName", "UserName", "OrgDefinedId",
+                                               "ExternalEmail", "Activation")} == {
+            "FirstName": "Augusta Ada", "LastName": "King", "UserName": "ada.king", "OrgDefinedId": "S-9",
+            "ExternalEmail": None, "Activation": {"IsActive": False}}
+        assert http.get(f"{LP}/users/", params={"userName": "ada.king"}).json()["UserId"] == uid
+
+        gone = http.delete(f"{LP}/users/{uid}")
+        assert (gone.status_code, gone.content) == (200, b"")
+        assert http.get(f"{LP}/users/{uid}").status_code == 404
+
+
+def test_users_page_by_bookmark(world):
+    for n in range(105):
+        world.user(f"u{n:03}")
+    with world.client(world.admin_token) as http:
+        first = http.get(f"{LP}/users/").json()
+        assert len(first["Items"]) == 100 and first["PagingInfo"]["HasMoreItems"] is True
+        bookmark = first["PagingInfo"]["Bookmark"]
+        rest = http.get(f"{LP}/users/", params={"bookmark": bookmark}).json()
+        assert rest["PagingInfo"]["HasMoreItems"] is False
+        seen = {u["UserId"] for u in first["Items"]} | {u["UserId"] for u in rest["Items"]}
+        assert len(seen) == len(first["Items"]) + len(rest["Items"]) >= 106
+        assert http.get(f"{LP}/users/", params={"bookmark": "x"}).status_code == 400
+
+
+def test_a_user_without_the_admin_role_cannot_create_users(world):
+    _, token = world.user_with_token("learner")
+    with world.client(token) as http:
+        refused = http.post(f"{LP}/users/", json=new_user("eve"))
+    assert refused.status_code == 403
+    assert refused.json() == {"type": "about:blank", "title": "Forbidden", "status": 403,
+                              "detail": "No permission to perform this action."}
+
+
+def test_bad_user_blocks_name_the_field(world):
+    with world.client(world.admin_token) as http:
+        missing = http.post(f"{LP}/users/", json={k: v for k, v in new_user().items() if k != "UserName"})
+        assert (missing.status_code, missing.json()["detail"]) == (400, "UserName is required.")
+        wrong = http.post(f"{LP}/users/", json=new_user(IsActive="yes"))
+        assert (wrong.status_code, wrong.json()["detail"]) == (400, "IsActive must be boolean.")
+        assert http.post(f"{LP}/users/", json=new_user(RoleId=999)).status_code == 400
+        assert http.get(f"{LP}/users/abc").status_code == 404
+
+
+def test_roles(world):
+    with world.client(world.admin_token) as http:
+        listed = http.get(f"{LP}/roles/").json()
+        assert {"Identifier": "3", "DisplayName": "Student", "Code": "StudentEnrollment"} in listed
+        assert {"Identifier": "4", "DisplayName": "Teacher", "Code": "TeacherEnrollment"} in listed
+        assert http.get(f"{LP}/roles/4").json() == {"Identifier": "4", "DisplayName": "Teacher",
+                                                    "Code": "TeacherEnrollment"}
+        assert http.get(f"{LP}/roles/999").status_code == 404
+
+
+def test_enrollment_create_list_read_delete(world):
+    course = world.course("Biology")
+    student = world.user("sam", name="Sam Student")
+    teacher = world.user("tia", name="Tia Teacher")
+    with world.client(world.admin_token) as http:
+        made = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3})
+        assert made.status_code == 200, made.text
+        assert made.json() == {"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3, "IsCascading": False}
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": teacher.id,
+                                                     "RoleId": 4}).status_code == 200
+        listed = http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/").json()
+        assert listed["PagingInfo"]["HasMoreItems"] is False
+        assert [i["User"]["Identifier"] for i in listed["Items"]] == [str(student.id), str(teacher.id)]
+        assert listed["Items"][0] == {
+            "User": {"Identifier": str(student.id), "DisplayName": "Sam Student", "EmailAddress": "sam@example.test",
+                     "OrgDefinedId": None, "ProfileBadgeUrl": None, "ProfileIdentifier": student.uuid},
+            "Role": {"Id": 3, "Code": "StudentEnrollment", "Name": "Student"}}
+        teachers = http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/", params={"roleId": 4}).json()
+        assert [i["User"]["Identifier"] for i in teachers["Items"]] == [str(teacher.id)]
+        assert http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").json() == made.json()
+        mine = http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/").json()
+        assert mine["Items"] == [{"OrgUnit": {"Id": course.id, "Type": {"Id": 3, "Code": "Course Offering",
+                                                                        "Name": "Course Offering"},
+                                              "Name": "Biology", "Code": course.course_code},
+                                  "Role": {"Id": 3, "Code": "StudentEnrollment", "Name": "Student"}}]
+        assert http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/",
+                        params={"orgUnitTypeId": 2}).json()["Items"] == []
+        again = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": teacher.id, "RoleId": 5})
+        assert again.json()["RoleId"] == 5  # one role per org unit: the TA enrollment replaces the teacher one
+        assert [i["Role"]["Id"] for i in http.get(f"{LP}/enrollments/users/{teacher.id}/orgUnits/").json()[
+            "Items"]] == [5]
+        gone = http.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}")
+        assert (gone.status_code, gone.json()) == (200, made.json())
+        assert http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").status_code == 404
+        assert http.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").status_code == 404
+
+
+def test_enrollment_errors(world):
+    course = world.course("Biology")
+    student = world.user("sam")
+    with world.client(world.admin_token) as http:
+        missing = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id})
+        assert (missing.status_code, missing.json()["detail"]) == (400, "RoleId is required.")
+        bad_role = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id,
+                                                         "RoleId": 999})
+        assert bad_role.status_code == 400
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": 99999, "UserId": student.id,
+                                                      "RoleId": 3}).status_code == 404
+    _, token = world.user_with_token("outsider")
+    with world.client(token) as http:
+        refused = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3})
+        assert refused.status_code == 403
+
+
+def test_my_enrollments(world):
+    course = world.course("Biology")
+    user, token = world.user_with_token("sam", name="Sam Student")
+    world.enroll(user, course)
+    with world.client(token) as http:
+        page = http.get(f"{LP}/enrollments/myenrollments/").json()
+        assert page["PagingInfo"] == {"Bookmark": "1", "HasMoreItems": False}
+        [item] = page["Items"]
+        assert item["OrgUnit"]["Id"] == course.id and item["OrgUnit"]["HomeUrl"] == f"/d2l/home/{course.id}"
+        assert item["Access"]["ClasslistRoleName"] == "Student" and item["Access"]["CanAccess"] is True
+        assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "false"}).json()["Items"] == []
+        assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "maybe"}).status_code == 400
+
+
+def test_a_user_without_the_admin_role_finds_only_themselves(world):
+    me, token = world.user_with_token("lee")
+    with world.client(token) as http:
+        assert http.get(f"{LP}/users/", params={"userName": "lee"}).json()["UserId"] == me.id
+        assert http.get(f"{LP}/users/", params={"userName": "admin"}).status_code == 404
+        assert http.get(f"{LP}/users/{world.admin.id}").status_code == 404
+        assert http.get(f"{LP}/users/").status_code == 403
+        assert http.get(f"{LP}/users/", params={"externalEmail": "admin@example.test"}).status_code == 403
+        assert http.get(f"{LP}/roles/").status_code == 403
+        assert http.delete(f"{LP}/users/{world.admin.id}").status_code == 404
