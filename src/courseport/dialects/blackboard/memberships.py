@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Response
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import course_records, enrollments
