@@ -37,8 +37,7 @@ def test_put_answers_the_membership(learn, course):
     assert body == {"id": body["id"], "userId": user["id"], "courseId": course["id"], "dataSourceId": "_2_1",
                     "availability": {"available": "Yes"}, "courseRoleId": "Instructor"}
     again = learn.put(f"{V1}/courses/{course['id']}/users/{user['id']}", json={})
-    assert (again.status_code, again.json()) == (409, {"status": 409,
-                                                       "message": "The user is already enrolled in the course"})
+    assert (again.status_code, again.json()) == (409, {"status": 409, "message": "User already enrolled"})
 
 
 def test_get_by_every_id_form_and_expand(learn, course):

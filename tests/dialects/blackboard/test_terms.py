@@ -50,6 +50,9 @@ def test_create_refuses_bad_bodies(learn):
     assert (answer.status_code, answer.json()) == (400, {"status": 400, "message": "externalId is required"})
     answer = learn.post(TERMS, json={"externalId": "x", "name": "y", "availability": {"available": "Maybe"}})
     assert answer.json() == {"status": 400, "message": "availability.available must be Yes or No"}
+    create(learn)
+    answer = learn.post(TERMS, json={"externalId": "2026-FA", "name": "Again"})
+    assert answer.json() == {"status": 409, "message": "A term with the same externalId already exists"}
 
 
 def test_list_pages_and_filters(learn):

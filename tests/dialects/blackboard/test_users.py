@@ -61,7 +61,13 @@ def test_create_refuses_missing_and_taken_names(learn):
     create(learn)
     answer = learn.post(USERS, json={"userName": "jdoe", "password": "s3cret-pass",
                                      "name": {"given": "A", "family": "B"}})
-    assert answer.status_code in (400, 409) and answer.json()["status"] == answer.status_code
+    assert answer.json() == {"status": 409, "message": "A user with the same userName or externalId already exists"}
+    create(learn, "first", externalId="SIS-1")
+    answer = learn.post(USERS, json={"userName": "second", "password": "s3cret-pass", "externalId": "SIS-1",
+                                     "name": {"given": "A", "family": "B"}})
+    assert answer.json() == {"status": 409, "message": "A user with the same userName or externalId already exists"}
+    answer = learn.post(USERS, json={"userName": "w", "password": "x", "name": {"given": "A", "family": "B"}})
+    assert answer.json()["status"] == 400 and answer.json()["message"].startswith("password must be at least")
     answer = learn.post(USERS, json={"userName": "z", "password": "s3cret-pass", "name": {"given": "A",
                                      "family": "B"}, "gender": "Other"})
     assert answer.json() == {"status": 400, "message": "gender is not a field that may be set"}

@@ -113,7 +113,7 @@ def put_membership(call: Call, course_id: str, user_id: str) -> dict:
         except NotFound:
             request = EnrollmentRequest(user_ref=str(user.id), type=etype, state=state)
             return call.pick(render_membership(enrollments.enroll(db, me, str(course.id), None, request)))
-        raise Conflict("The user is already enrolled in the course")
+        raise Conflict("User already enrolled")  # the swagger's 409
 
 
 def update_membership(call: Call, course_id: str, user_id: str) -> dict:

@@ -7,11 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from courseport.core.identity import accounts, terms
 from courseport.core.identity.terms import TermChanges, TermDetails, TermView
-from courseport.core.kit.errors import InvalidInput, NotFound, spelled_as
+from courseport.core.kit.errors import Conflict, InvalidInput, NotFound, spelled_as
 from courseport.dialects.blackboard.course_fields import SYSTEM_DATA_SOURCE, term_ref
 from courseport.dialects.blackboard.protocol import Call, delete, get, iso, learn_id, on_versions, patch, post
+from courseport.schema import User
 
 _V1 = ("v1",)
 _ROOT = str(accounts.ROOT_ACCOUNT_ID)
@@ -93,6 +96,15 @@ def _duration(fields: dict[str, Any], changes: TermChanges, details: TermDetails
     details.given.add("days_of_use")
 
 
+def _written(db: Session, me: User, ref: str | None, changes: TermChanges, details: TermDetails) -> TermView:
+    try:
+        return terms.write_term(db, me, _ROOT, ref, changes, details)
+    except InvalidInput as exc:  # Learn: 409 for an externalId another term holds
+        if exc.field == "sis_term_id":
+            raise Conflict("A term with the same externalId already exists") from None
+        raise
+
+
 def list_terms(call: Call) -> dict:
     window, available = call.window(), call.str("availability.available")
     if available not in (None, "Yes", "No"):
@@ -106,7 +118,7 @@ def list_terms(call: Call) -> dict:
 def create_term(call: Call) -> dict:
     changes, details = _changes(call, create=True)
     with call.write() as (db, me), spelled_as(NAMES):
-        return call.pick(render_term(terms.write_term(db, me, _ROOT, None, changes, details)))
+        return call.pick(render_term(_written(db, me, None, changes, details)))
 
 
 def get_term(call: Call, term_id: str) -> dict:
@@ -120,7 +132,7 @@ def get_term(call: Call, term_id: str) -> dict:
 def update_term(call: Call, term_id: str) -> dict:
     changes, details = _changes(call, create=False)
     with call.write() as (db, me), spelled_as(NAMES):
-        return call.pick(render_term(terms.write_term(db, me, _ROOT, _term_ref(term_id), changes, details)))
+        return call.pick(render_term(_written(db, me, _term_ref(term_id), changes, details)))
 
 
 def delete_term(call: Call, term_id: str) -> None:

@@ -7,19 +7,19 @@ from typing import Any
 
 from courseport.core.identity import account_users, accounts, users
 from courseport.core.identity.account_users import NewUser, UserChanges, UserFilters
-from courseport.core.identity.logins import LoginChanges
-from courseport.core.kit.errors import InvalidInput, NotAllowed, spelled_as
+from courseport.core.identity.logins import MIN_PASSWORD_LENGTH, LoginChanges, LoginTaken, PasswordTooShort
+from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed, spelled_as
 from courseport.dialects.blackboard.protocol import Call, delete, get, on_versions, patch, post
 from courseport.dialects.blackboard.user_json import names_of, render_user, user_ref
 
 _V1 = ("v1",)
-# Learn wire name -> type; what a user body may carry here (the rest of UserV1 is not kept).
+# Learn wire name -> type; what a user body may carry here (the rest of UserV1 is not kept: 400 naming it).
 CREATE_TYPES: dict[str, type] = {
-    "userName": str, "password": str, "externalId": str, "dataSourceId": str, "studentId": str,
-    "name.given": str, "name.family": str, "name.middle": str, "contact.email": str,
-    "availability.available": str,
+    "userName": str, "password": str, "externalId": str, "name.given": str, "name.family": str,
+    "contact.email": str, "availability.available": str,
 }
-UPDATE_TYPES = {k: v for k, v in CREATE_TYPES.items() if k != "userName"}
+UPDATE_TYPES = {k: v for k, v in CREATE_TYPES.items() if k in ("name.given", "name.family", "contact.email",
+                                                               "availability.available")}
 # Core word -> Learn's, for errors the core raises.
 NAMES = {"unique_id": "userName", "password": "password", "sis_user_id": "externalId", "name": "name.given",
          "email": "contact.email", "login_id": "userName"}
@@ -71,9 +71,14 @@ def create_user(call: Call) -> dict:
                          password=fields["password"], sis_user_id=fields.get("externalId"))
     new = NewUser(_user_changes(fields), login, skip_registration=True)
     with call.write() as (db, me), spelled_as(NAMES):
-        user = account_users.create_user(db, me, _ROOT, new)
-        body = render_user(user)
-    return call.pick(body)
+        try:
+            user = account_users.create_user(db, me, _ROOT, new)
+        except LoginTaken:  # Learn: 409 for a userName or externalId another user holds
+            raise Conflict("A user with the same userName or externalId already exists") from None
+        except PasswordTooShort:
+            raise InvalidInput("password", f"password must be at least {MIN_PASSWORD_LENGTH} characters long"
+                               ) from None
+        return call.pick(render_user(user))
 
 
 def get_user(call: Call, user_id: str) -> dict:
