@@ -124,9 +124,9 @@ def create_term(call: Call) -> dict:
 def get_term(call: Call, term_id: str) -> dict:
     with call.read() as (db, me), spelled_as(NAMES):
         view = terms.get_term(db, me, _ROOT, _term_ref(term_id))
-    if view.term.workflow_state == "deleted":  # Canvas still shows a deleted term by id; Learn has none
-        raise NotFound("term", "Term not found")
-    return call.pick(render_term(view))
+        if view.term.workflow_state == "deleted":  # Canvas still shows a deleted term by id; Learn has none
+            raise NotFound("term", "Term not found")
+        return call.pick(render_term(view))
 
 
 def update_term(call: Call, term_id: str) -> dict:
