@@ -100,3 +100,37 @@ def _course(world, learn_id: str):  # noqa: ANN202
 
     with world.tx() as db:
         return db.get(Course, int(learn_id.split("_")[1]))
+
+
+def test_bbrest_drives_users_terms_and_memberships(bb):
+    made = bb.CreateUser(payload={"userName": "jdoe", "password": "s3cret-pass", "externalId": "SIS-7",
+                                  "name": {"given": "Jane", "family": "Doe"}})
+    assert made.status_code == 201, made.text
+    user = made.json()
+    for ref in ("jdoe", user["id"], "userName:jdoe", "externalId:SIS-7", f"uuid:{user['uuid']}"):
+        assert bb.GetUser(userId=ref).json()["id"] == user["id"], ref  # a bare name: bbrest adds userName:
+    patched = bb.UpdateUser(userId="jdoe", payload={"name": {"given": "Janet"}})
+    assert patched.status_code == 200 and patched.json()["name"] == {"given": "Janet", "family": "Doe"}
+
+    term = bb.CreateTerm(payload={"externalId": "2026-FA", "name": "Fall 2026"})
+    assert term.status_code == 201, term.text
+    course = bb.CreateCourse(payload={"courseId": "bio101", "name": "Biology", "termId": term.json()["id"]})
+    assert course.status_code == 201 and course.json()["termId"] == term.json()["id"]
+
+    for n in range(3):
+        assert bb.CreateUser(payload={"userName": f"pupil{n}", "password": "s3cret-pass",
+                                      "name": {"given": "Pupil", "family": str(n)}}).status_code == 201
+        assert bb.CreateMembership(courseId="bio101", userId=f"pupil{n}", payload={}).status_code == 201
+    put = bb.CreateMembership(courseId="bio101", userId="jdoe", payload={"courseRoleId": "Instructor"})
+    assert put.status_code == 201 and put.json()["courseRoleId"] == "Instructor"
+    members = bb.GetCourseMemberships(courseId="bio101", params={"limit": 2})  # follows paging.nextPage
+    assert members.status_code == 200 and len(members.json()["results"]) == 4
+    assert bb.CreateCourse(payload={"courseId": "chem", "name": "Chemistry"}).status_code == 201
+    assert bb.CreateMembership(courseId="chem", userId="jdoe", payload={}).status_code == 201
+    mine = bb.GetUserMemberships(userId="jdoe", params={"limit": 1})
+    assert [m["courseId"] for m in mine.json()["results"]] == [course.json()["id"], bb.GetCourse(
+        courseId="chem").json()["id"]]
+    changed = bb.UpdateMembership(courseId="bio101", userId="pupil0", payload={"availability": {"available": "No"}})
+    assert changed.status_code == 200 and changed.json()["availability"] == {"available": "No"}
+    assert bb.DeleteMembership(courseId="bio101", userId="pupil0").status_code == 204
+    assert bb.GetMembership(courseId="bio101", userId="pupil0").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -33,6 +33,9 @@ class Term(Base):
     end_at: Mapped[datetime | None]
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    description: Mapped[str | None] = mapped_column(Text)
+    available: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # students reach its courses
+    days_of_use: Mapped[int | None] = mapped_column(Integer)  # courses usable this many days from enrollment
 
 
 class Role(Base):

@@ -229,3 +229,17 @@ def answer_invitation(db: Session, actor: User, course_ref: str, enrollment_ref:
 def removable(rights: CourseRights, enrollment: Enrollment) -> bool:
     """Whether the viewer may conclude or delete this enrollment (Canvas's `can_be_removed`)."""
     return rights.is_admin or (rights.can(add_right(enrollment.type)) and enrollment.user_id != rights.user_id)
+
+
+def change_type(db: Session, actor: User, course_ref: str, enrollment_ref: str, etype: str) -> Enrollment:
+    """An enrollment given another built-in base type (faces whose memberships carry one role, such as
+    Learn's, change it in place); the actor needs the right that adds the old type and the new one."""
+    if etype not in COURSE_TYPES:
+        raise InvalidInput("type", "Invalid type")
+    course, enrollment = _changeable(db, actor, course_ref, enrollment_ref)
+    if not course_rights(db, actor, course).can(add_right(etype)):
+        raise NotAllowed()
+    enrollment.type, enrollment.role_id = etype, accounts.BUILT_IN_ROLES[etype]
+    enrollment.updated_at = utcnow()
+    db.flush()
+    return enrollment

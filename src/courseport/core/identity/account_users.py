@@ -267,3 +267,25 @@ def set_active(db: Session, actor: User, user_ref: str, active: bool) -> User:
         user.workflow_state = "registered" if active else "pre_registered"
         db.flush()
     return user
+
+
+@dataclass(frozen=True)
+class UserFilters:
+    """Exact-match and contains filters of a root account's user search (core words)."""
+
+    login_id: str | None = None  # contains, as Learn's userName filter
+    sis_user_id: str | None = None  # contains
+    family_name: str | None = None  # contains, on the sortable name's family part
+    email: str | None = None  # contains
+
+
+def search_users(db: Session, actor: User, filters: UserFilters, window: Window) -> Slice[User]:
+    """The root account's live users matched by login, SIS id, family name or email, by id."""
+    account = _managed_account(db, actor, str(accounts.ROOT_ACCOUNT_ID))
+    tree = [account.id, *sub_accounts.descendant_ids(db, account.id)]
+    stmt = select(User).where(_member_of(account, tree, False), User.workflow_state != "deleted")
+    for column, value in ((User.login_id, filters.login_id), (User.sis_user_id, filters.sis_user_id),
+                          (User.sortable_name, filters.family_name), (User.email, filters.email)):
+        if value:
+            stmt = stmt.where(column.contains(value, autoescape=True))
+    return fetch_window(db, stmt.order_by(User.id), window)

@@ -196,3 +196,43 @@ def _views(db: Session, terms: list[Term], admin: bool, course_counts: bool) -> 
             Course.enrollment_term_id.in_(ids), Course.workflow_state != "deleted")
             .group_by(Course.enrollment_term_id)).tuples().all())
     return [TermView(t, overrides[t.id], counts.get(t.id, 0) if course_counts else None, admin) for t in terms]
+
+
+@dataclass
+class TermDetails:
+    """What a term carries beyond Canvas's fields (faces such as Learn's set them); absent from `given`: left alone."""
+
+    given: set[str] = field(default_factory=set)
+    description: str | None = None
+    available: bool = True  # students may reach the term's courses
+    days_of_use: int | None = None
+
+
+def write_term(db: Session, actor: User, account_ref: str, term_ref: str | None, changes: TermChanges,
+               details: TermDetails) -> TermView:
+    """Create (no `term_ref`) or update a term with its details, in one call: the rights are create_term's
+    and update_term's."""
+    if details.days_of_use is not None and details.days_of_use < 1:
+        raise InvalidInput("days_of_use", "days_of_use must be at least 1")
+    if term_ref is None:
+        view = create_term(db, actor, account_ref, changes)
+    else:
+        view = update_term(db, actor, account_ref, term_ref, changes)
+    for key in ("description", "available", "days_of_use"):
+        if key in details.given:
+            setattr(view.term, key, getattr(details, key))
+    db.flush()
+    return view
+
+
+def search_terms(db: Session, actor: User, account_ref: str, sis_term_id: str | None, available: bool | None,
+                 window: Window) -> Slice[TermView]:
+    """A root account's live terms by id, filtered by SIS id (contains) and availability."""
+    root, admin = _readable_root(db, actor, account_ref)
+    stmt: Select = select(Term).where(Term.root_account_id == root.id, Term.workflow_state == "active")
+    if sis_term_id:
+        stmt = stmt.where(Term.sis_term_id.contains(sis_term_id, autoescape=True))
+    if available is not None:
+        stmt = stmt.where(Term.available.is_(available))
+    page = fetch_window(db, stmt.order_by(Term.id), window)
+    return Slice(_views(db, page.items, admin, False), page.has_more, page.total)

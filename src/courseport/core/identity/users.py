@@ -79,3 +79,14 @@ def resolve_user(db: Session, ref: str, me: User) -> User:
     if user_id is None:
         raise NotFound("user")
     return get_user(db, user_id)
+
+
+def find_user(db: Session, kind: str, value: str | int) -> User:
+    """A live user by primary id (kind "id"), login (`login_id`), SIS id (`sis_user_id`) or `uuid`:
+    the addresses faces other than Canvas's use (Learn's `_N_1`, `userName:`, `externalId:`, `uuid:`)."""
+    columns = {"id": User.id, "login_id": User.login_id, "sis_user_id": User.sis_user_id, "uuid": User.uuid}
+    found = value if kind == "id" else str(value)
+    user = db.scalar(select(User).where(columns[kind] == found, User.workflow_state != "deleted"))
+    if user is None:
+        raise NotFound("user", "User not found")
+    return user

@@ -16,7 +16,7 @@ from typing import Any
 from courseport.core.courses import courses
 from courseport.core.courses.course_records import RecordChanges
 from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.blackboard.protocol import id_ref
+from courseport.dialects.blackboard.protocol import id_ref, primary_number
 
 # Learn wire name -> (core field of RecordChanges, wire type); updates take all but CREATE_ONLY.
 FIELDS: dict[str, tuple[str, type]] = {
@@ -79,6 +79,8 @@ def record_changes(fields: dict[str, Any], *, create: bool) -> RecordChanges:
             raise InvalidInput(name, f"{name} is not a field that may be set")
         if name in ENUMS and value is not None:
             value = enum_value(name, value)
+        if name == "termId" and value is not None:
+            value = _term_value(value)
         limit = MAX_LENGTHS.get(name)
         if limit and isinstance(value, str) and len(value) > limit:
             raise InvalidInput(name, f"{name} may be at most {limit} characters long")
@@ -87,6 +89,22 @@ def record_changes(fields: dict[str, Any], *, create: bool) -> RecordChanges:
     if create and "allowGuests" not in fields:  # Classic courses let guests in unless told otherwise
         made = replace(made, allow_guests=fields.get("ultraStatus") == "Classic")
     return made
+
+
+def term_ref(text: str) -> str | None:
+    """A term id form (`_N_1`, `externalId:x`) as a core term reference; None for any other text."""
+    number = primary_number(text)
+    if number is not None:
+        return str(number)
+    kind, colon, value = text.partition(":")
+    return f"sis_term_id:{value}" if colon and kind == "externalId" and value else None
+
+
+def _term_value(value: Any) -> str:
+    ref = term_ref(value) if isinstance(value, str) else None
+    if ref is None:
+        raise InvalidInput("termId", f"termId {value!r} names no term")
+    return ref
 
 
 def enum_value(name: str, value: str) -> str:

@@ -34,6 +34,7 @@ from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
+put = partial(litestar.put, sync_to_thread=True)
 patch = partial(litestar.patch, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True)
 

@@ -1,5 +1,6 @@
 """Every Learn route, gathered from the resource modules (mounted under /learn/api/public)."""
 
-from courseport.dialects.blackboard import course_copy, courses, oauth, system, tasks
+from courseport.dialects.blackboard import course_copy, courses, memberships, oauth, system, tasks, terms, users
 
-ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES]
+ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES, *users.ROUTES,
+          *terms.ROUTES, *memberships.ROUTES]
