@@ -42,9 +42,16 @@ JOB_SECONDS = Histogram("courseport_job_duration_seconds", "Time one run of a jo
 JOB_RUNS = Counter("courseport_job_runs", "Runs of jobs in this process, by how they ended.", ["kind", "outcome"])
 
 
+_CHILDREN: dict[tuple, tuple] = {}  # labels() takes a lock and checks its arguments: a dict hit does not
+
+
 def observe_request(face: str, route: str, method: str, status: int, seconds: float) -> None:
-    REQUEST_SECONDS.labels(face, route, method).observe(seconds)
-    REQUESTS.labels(face, route, method, str(status)).inc()
+    key = (face, route, method, status)
+    if (children := _CHILDREN.get(key)) is None:
+        children = _CHILDREN[key] = (REQUEST_SECONDS.labels(face, route, method),
+                                     REQUESTS.labels(face, route, method, str(status)))
+    children[0].observe(seconds)
+    children[1].inc()
 
 
 def observe_job(outcome: jobs.Outcome, seconds: float) -> None:
