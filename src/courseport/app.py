@@ -9,7 +9,6 @@ from typing import Any, cast
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from litestar.middleware import DefineMiddleware
 from litestar.types import Message, Scope
 from sqlalchemy import text
 
@@ -181,12 +180,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
-        middleware=[DefineMiddleware(RequestLog, face_of=face_of, observers=(metrics.observe_request,))],
         on_startup=[lambda: services.start()],
         on_shutdown=[lambda: services.stop()],
         openapi_config=None,
         debug=False,
     )
+    # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
+    # no second exception layer (Litestar adds one per route when a middleware is declared). The router
+    # writes the route template into this same scope, where the log line reads it afterwards.
+    app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
     app.state.health = {"at": float("-inf"), "report": None}
     return app
