@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import cast
+import time
+from typing import Any, cast
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.types import Message, Scope
+from sqlalchemy import text
 
+from courseport import metrics
 from courseport.core.kit.errors import DomainError
 from courseport.db import is_sqlite
 from courseport.dialects.blackboard import protocol as blackboard_protocol
@@ -22,6 +25,7 @@ from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
+from courseport.logs import RequestLog
 from courseport.services import Services, build_services
 from courseport.settings import Settings
 from courseport.throttle import count_failure
@@ -38,6 +42,24 @@ DIALECTS = (
     (blackboard_protocol.PREFIX, blackboard_protocol, BLACKBOARD_ROUTES),
     ("/api/v1", canvas_protocol, CANVAS_ROUTES),
 )
+
+
+# Path prefix -> face, for log lines and metrics (the dialects' own prefixes, then web/).
+FACES = ((scorm_protocol.PREFIX, "scorm_cloud"), (d2l_protocol.PREFIX, "d2l"),
+         (blackboard_protocol.PREFIX, "blackboard"), ("/api/v1", "canvas"), ("/_courseport", "admin"),
+         ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"))
+_FACE_OF_ROUTE: dict[str, str] = {}
+
+
+def face_of(scope: dict) -> str:
+    """The face a request reached, by its route template (remembered: templates are few)."""
+    route = scope.get("path_template") or scope["path"]
+    if (face := _FACE_OF_ROUTE.get(route)) is None:
+        face = next((name for prefix, name in FACES if route == prefix or route.startswith(prefix.rstrip("/") + "/")),
+                    "other")
+        if "path_template" in scope:
+            _FACE_OF_ROUTE[route] = face
+    return face
 
 
 def _protocol_for(path: str):  # noqa: ANN202
@@ -73,10 +95,21 @@ def _path_check(protocol):  # noqa: ANN001, ANN202
     return check
 
 
+def _kept(provide):  # noqa: ANN001, ANN202
+    """A face's provide_call that also leaves the call in the scope, where the request log finds its user."""
+
+    async def provide_call(request: Request) -> Any:
+        call = await provide(request)
+        request.scope["courseport.call"] = call  # type: ignore[typeddict-unknown-key]
+        return call
+
+    return provide_call
+
+
 def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> Router:  # noqa: ANN001
     handler = _error_handler(protocol)
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
-    return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(protocol.provide_call)},
+    return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
                   before_request=_path_check(protocol))
 
@@ -94,16 +127,56 @@ async def _default_headers(message: Message, scope: Scope) -> None:
         headers.append((b"cache-control", b"no-store"))
 
 
-@get("/_courseport/health", sync_to_thread=False)
-def health() -> dict:
-    return {"status": "ok"}
+HEALTH_TTL = 2.0  # seconds a health report is reused: probes and load balancers ask often
+
+
+def _check(probe) -> str:  # noqa: ANN001
+    try:
+        probe()
+    except Exception as exc:  # noqa: BLE001 - any failure is the component's state
+        log.warning("health check failed: %s", exc)
+        return f"down: {type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+    return "ok"
+
+
+def health_report(services: Services) -> dict[str, Any]:
+    """Reachability of the database, the blob store and the job queue; "status" is "ok" only if all are."""
+    def queue() -> None:
+        with services.engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM jobs WHERE state = 'queued'"))
+
+    def database() -> None:
+        with services.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    report = {"database": _check(database), "blob_store": _check(lambda: services.blobs.exists("0" * 64)),
+              "job_queue": _check(queue)}
+    return {"status": "ok" if all(v == "ok" for v in report.values()) else "down", **report}
+
+
+@get("/_courseport/health")
+async def health(request: Request) -> Response:
+    """Answered from a report at most HEALTH_TTL old, made in a worker thread (the checks block)."""
+    now, _health = time.monotonic(), request.app.state.health
+    if now - _health["at"] > HEALTH_TTL:
+        import anyio
+
+        _health["report"] = await anyio.to_thread.run_sync(health_report, request.app.state.services)
+        _health["at"] = now
+    report = _health["report"]
+    return Response(report, status_code=200 if report["status"] == "ok" else 503)
+
+
+@get("/metrics", sync_to_thread=True)
+def metrics_page(request: Request) -> Response:
+    return Response(metrics.exposition(request.app.state.services.engine), media_type=metrics.CONTENT_TYPE)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
@@ -112,10 +185,19 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         openapi_config=None,
         debug=False,
     )
+    # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
+    # no second exception layer (Litestar adds one per route when a middleware is declared). The router
+    # writes the route template into this same scope, where the log line reads it afterwards.
+    app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
+    app.state.health = {"at": float("-inf"), "report": None}
     return app
 
 
 def app_from_env() -> Litestar:
     """Factory for `uvicorn --factory` worker processes: settings come from the environment."""
-    return create_app(Settings.from_env())
+    from courseport.logs import configure_logging
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_format)
+    return create_app(settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 
@@ -18,8 +17,10 @@ from courseport.core.identity import accounts, admin, d2l_apps, oauth_clients, t
 from courseport.core.kit.errors import DomainError, NotAuthenticated
 from courseport.db import DatabaseUnreachable, check_reachable, make_engine, transaction
 from courseport.file_modes import CREDENTIALS, prepare_data_dir, write_private
+from courseport.logs import configure_logging
+from courseport.metrics import prepare_multiprocess_metrics, serve_metrics
 from courseport.schema import User
-from courseport.settings import Settings
+from courseport.settings import SETTINGS, Settings
 
 
 def _settings(data_dir: str | None, database_url: str | None, **extra) -> Settings:
@@ -192,66 +193,76 @@ def _print_welcome(settings: Settings, base_url: str, creds: dict, summary: demo
                    f"their tokens are under demo.users in credentials.json")
 
 
+# Older spellings commands keep besides the table's flag.
+_ALIASES = {"job_threads": ("--concurrency",), "job_lease_seconds": ("--lease-seconds",)}
+
+
+def settings_options(function):  # noqa: ANN001, ANN201 - a click decorator
+    """One option per Settings field (settings.SETTINGS): the flag wins over its COURSEPORT_* variable,
+    which Settings.from_env reads, so a flag left out leaves the variable or the default in force."""
+    for option in reversed(SETTINGS):
+        kind = click.Choice(option.choices) if option.choices else None
+        function = click.option(option.flag, *_ALIASES.get(option.field, ()), option.field, default=None,
+                                type=kind, help=f"{option.help} [env {option.env}]")(function)
+    return function
+
+
+def _from_flags(flags: dict) -> Settings:
+    try:
+        return Settings.from_env(**{o.field: o.parse(str(flags[o.field])) for o in SETTINGS
+                                    if flags.get(o.field) is not None})
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _hand_down(settings: Settings) -> None:
+    """Put every setting that differs from its default into the environment, where the server processes
+    uvicorn starts read theirs (app.app_from_env)."""
+    defaults = Settings()
+    for option in SETTINGS:
+        value = getattr(settings, option.field)
+        if value != getattr(defaults, option.field) and value is not None:
+            os.environ[option.env] = option.render(value)
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--data-dir", default=None, help="Folder for the SQLite file, blobs and credentials.json.")
-@click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL",
-              help="postgresql://... to use PostgreSQL instead of SQLite.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
-@click.option("--job-mode", type=click.Choice(["threads", "manual", "external"]), default="threads",
-              show_default=True, help="external: `courseport worker` processes run the jobs, not this one.")
 @click.option("--seed-demo/--no-demo", "seed_demo", default=None,
               help="Seed demo data on start (default: only on the first start of an empty store).")
-@click.option("--public-url", default=None, envvar="COURSEPORT_PUBLIC_URL",
-              help="The URL clients reach the service at; every URL in a response starts with it "
-                   "(default http://HOST:PORT). Request Host headers are never used.")
-@blob_url_option
-def serve(host: str, port: int, data_dir: str | None, database_url: str | None, workers: int, job_mode: str,
-          seed_demo: bool | None, public_url: str | None, blob_url: str | None) -> None:
+@settings_options
+def serve(workers: int, seed_demo: bool | None, **flags) -> None:
     """Start the service (SQLite and a local blob folder by default)."""
     import uvicorn
 
-    settings = _settings(data_dir, database_url, job_mode=job_mode, host=host, port=port, public_url=public_url,
-                         blob_url=blob_url)
-    base_url = settings.base_url
-    creds, summary = prepare_store(settings, base_url, seed_demo)
-    _print_welcome(settings, base_url, creds, summary)
-    # Worker processes build their settings from the environment (see app.app_from_env).
-    os.environ["COURSEPORT_DATA_DIR"] = str(settings.data_dir.resolve())
-    os.environ["COURSEPORT_JOB_MODE"] = job_mode
-    os.environ["COURSEPORT_PUBLIC_URL"] = base_url
-    if settings.database_url:
-        os.environ["COURSEPORT_DATABASE_URL"] = settings.database_url
-    if settings.blob_url:
-        os.environ["COURSEPORT_BLOB_URL"] = settings.blob_url
+    settings = _from_flags(flags)
+    settings = settings.with_changes(data_dir=settings.data_dir.resolve(), public_url=settings.base_url)
+    configure_logging(settings.log_format)
+    creds, summary = prepare_store(settings, settings.base_url, seed_demo)
+    _print_welcome(settings, settings.base_url, creds, summary)
+    _hand_down(settings)
+    os.environ["COURSEPORT_JOB_MODE"] = settings.job_mode
+    prepare_multiprocess_metrics(settings.data_dir, workers)
     # No API speaks WebSocket; ws="none" also keeps uvicorn clear of whichever websockets
     # release a client library (bbrest's pyppeteer pins an old one) drags into the environment.
-    uvicorn.run("courseport.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", ws="none")
+    uvicorn.run("courseport.app:app_from_env", factory=True, host=settings.host, port=settings.port,
+                workers=workers, log_level="warning", ws="none")
 
 
 @main.command()
-@click.option("--data-dir", default=None,
-              help="The data folder `serve` uses: SQLite file and blobs (default ./data, or COURSEPORT_DATA_DIR).")
-@click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL",
-              help="postgresql://... to run a procrastinate worker against PostgreSQL.")
-@click.option("--concurrency", default=2, show_default=True, type=int, help="Jobs run at once.")
-@click.option("--lease-seconds", default=None, type=float, envvar="COURSEPORT_JOB_LEASE_SECONDS",
-              help="How long a job stays claimed without a heartbeat before another worker retries it.")
-@blob_url_option
-def worker(data_dir: str | None, database_url: str | None, concurrency: int, lease_seconds: float | None,
-           blob_url: str | None) -> None:
+@settings_options
+def worker(**flags) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM): any number of processes on PostgreSQL, on any machines
-    sharing the data folder; on SQLite, a job process beside `serve --job-mode external` on the same machine."""
+    sharing the data folder; on SQLite, a job process beside `serve --job-mode external` on the same machine.
+    --job-threads (--concurrency) jobs run at once, each claimed for --job-lease-seconds (--lease-seconds)."""
     from courseport.worker import run_worker_process
 
-    if concurrency < 1:
+    settings = _existing_data_dir(_from_flags(flags))
+    if settings.job_threads < 1:
         raise click.BadParameter("must be at least 1", param_hint="--concurrency")
-    settings = _existing_data_dir(_settings(data_dir, database_url, job_threads=concurrency,
-                                            job_lease_seconds=lease_seconds, blob_url=blob_url))
     _require_current_schema(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_format)
+    if settings.metrics_port is not None:
+        serve_metrics(settings.metrics_port)
     run_worker_process(settings)
 
 

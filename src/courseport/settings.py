@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ class Settings:
     # Where blobs live: None keeps them in data_dir/blobs; s3://bucket[/prefix] puts them in S3-compatible
     # object storage (blob_s3.py), with endpoint, region and credentials from the usual AWS_* variables.
     blob_url: str | None = None
+    # Log lines: "json" (one object a line) or "console" (readable); None: console on a terminal, else json.
+    log_format: str | None = None
+    # `courseport worker` serves Prometheus /metrics on this port when set (servers serve it on their own port).
+    metrics_port: int | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -54,6 +59,8 @@ class Settings:
             parsed = urlsplit(self.blob_url)
             if parsed.scheme != "s3" or not parsed.netloc or parsed.query or parsed.fragment:
                 raise ValueError(f"the blob URL must be s3://bucket[/prefix], got {self.blob_url!r}")
+        if self.log_format not in (None, "json", "console"):
+            raise ValueError(f"the log format must be json or console, got {self.log_format!r}")
         for source in self.frame_ancestors:
             if not source or any(c in source for c in " \t\r\n;,'\""):
                 raise ValueError(f"not a frame-ancestors source: {source!r}")
@@ -81,26 +88,82 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
+        """Settings from COURSEPORT_* variables (the SETTINGS table), then `overrides` that are not None."""
         env: dict[str, Any] = {}
-        if os.environ.get("COURSEPORT_DATABASE_URL"):
-            env["database_url"] = os.environ["COURSEPORT_DATABASE_URL"]
-        if os.environ.get("COURSEPORT_DATA_DIR"):
-            env["data_dir"] = Path(os.environ["COURSEPORT_DATA_DIR"])
-        if os.environ.get("COURSEPORT_JOB_MODE"):
-            env["job_mode"] = os.environ["COURSEPORT_JOB_MODE"]
-        if os.environ.get("COURSEPORT_JOB_LEASE_SECONDS"):
-            env["job_lease_seconds"] = float(os.environ["COURSEPORT_JOB_LEASE_SECONDS"])
-        if os.environ.get("COURSEPORT_READ_CACHE"):
-            env["read_cache"] = os.environ["COURSEPORT_READ_CACHE"].strip().lower() not in ("0", "off", "false", "no")
-        if os.environ.get("COURSEPORT_PUBLIC_URL"):
-            env["public_url"] = os.environ["COURSEPORT_PUBLIC_URL"]
-        if os.environ.get("COURSEPORT_FRAME_ANCESTORS"):
-            env["frame_ancestors"] = tuple(os.environ["COURSEPORT_FRAME_ANCESTORS"].split())
-        if os.environ.get("COURSEPORT_AUTH_FAILURE_LIMIT"):
-            env["auth_failure_limit"] = int(os.environ["COURSEPORT_AUTH_FAILURE_LIMIT"])
-        if os.environ.get("COURSEPORT_AUTH_FAILURE_WINDOW"):
-            env["auth_failure_window"] = float(os.environ["COURSEPORT_AUTH_FAILURE_WINDOW"])
-        if os.environ.get("COURSEPORT_BLOB_URL"):
-            env["blob_url"] = os.environ["COURSEPORT_BLOB_URL"]
+        for option in SETTINGS:
+            if raw := os.environ.get(option.env, "").strip():
+                env[option.field] = option.parse(raw)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)
+
+
+def _words(raw: str) -> tuple[str, ...]:
+    """A list given as one string: items separated by spaces or commas."""
+    return tuple(raw.replace(",", " ").split())
+
+
+def _switch(raw: str) -> bool:
+    return raw.strip().lower() not in ("0", "off", "false", "no")
+
+
+def _optional_int(raw: str) -> int | None:
+    return int(raw) if raw else None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting as an operator spells it: the Settings field, its COURSEPORT_* variable, its flag and the
+    parser both share (a flag's value is text, as a variable's is), so the two can never drift apart."""
+
+    field: str
+    parse: Callable[[str], Any]
+    help: str
+    choices: tuple[str, ...] = ()
+
+    @property
+    def env(self) -> str:
+        return "COURSEPORT_" + self.field.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.field.replace("_", "-")
+
+    def render(self, value: Any) -> str:
+        """`value` as text this option parses back (what `serve` hands its server processes)."""
+        if isinstance(value, tuple):
+            return " ".join(value)
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        return str(value)
+
+
+# Every Settings field but `extra` (tests only), in the order `--help` lists them.
+SETTINGS: tuple[Option, ...] = (
+    Option("data_dir", Path, "Folder for the SQLite file, blobs and credentials.json (default ./data)."),
+    Option("database_url", str, "postgresql://... to use PostgreSQL instead of SQLite in the data folder."),
+    Option("blob_url", str, "s3://bucket/prefix to keep blobs in S3-compatible storage (endpoint, region and "
+                            "credentials from AWS_* variables) instead of DATA_DIR/blobs."),
+    Option("host", str, "Address to listen on (default 127.0.0.1)."),
+    Option("port", int, "Port to listen on (default 8000)."),
+    Option("public_url", str, "The URL clients reach the service at; every URL in a response starts with it "
+                              "(default http://HOST:PORT). Request Host headers are never used."),
+    Option("job_mode", str, "threads: jobs run in the server processes; manual: only when asked; external: "
+                            "`courseport worker` processes run them (default threads).",
+           ("threads", "manual", "external")),
+    Option("job_threads", int, "Jobs one process runs at once (default 2)."),
+    Option("job_lease_seconds", float, "How long a job stays claimed without a heartbeat before another worker "
+                                       "retries it (default 60)."),
+    Option("max_upload_bytes", int, "Largest upload accepted, in bytes (default 2 GiB)."),
+    Option("package_max_unpacked_bytes", int, "Most bytes one package may unpack to (default 4 GiB)."),
+    Option("package_max_entries", int, "Most entries one package may hold (default 20000)."),
+    Option("package_max_ratio", int, "Largest compression ratio of a package entry (default 200)."),
+    Option("outbound_allow", _words, "Hosts, addresses or networks (CIDR) that imports, fetches and callbacks may "
+                                     "reach although not public, separated by spaces or commas."),
+    Option("read_cache", _switch, "on|off: keep read results while the SQLite store is unchanged (default on)."),
+    Option("frame_ancestors", _words, "CSP sources (https://lms.example) that may frame the preview player."),
+    Option("auth_failure_limit", int, "Failed credential attempts per client address and window before 429 "
+                                      "(default 10; 0: no limit)."),
+    Option("auth_failure_window", float, "That window, in seconds (default 60)."),
+    Option("log_format", str, "json|console (default: console on a terminal, json otherwise).", ("json", "console")),
+    Option("metrics_port", _optional_int, "`courseport worker`: serve Prometheus /metrics on this port."),
+)

@@ -16,6 +16,7 @@ import threading
 
 from sqlalchemy import make_url
 
+from courseport import logs, metrics
 from courseport.core.jobs import jobs
 from courseport.settings import Settings
 
@@ -28,6 +29,7 @@ class JobRunner:
         self._wake = threading.Condition()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        observe_jobs()
 
     @property
     def settings(self):  # noqa: ANN201
@@ -82,6 +84,12 @@ class JobRunner:
                 log.exception("job worker %s failed to claim or run", worker_id)
             with self._wake:
                 self._wake.wait(timeout=1.0)
+
+
+def observe_jobs() -> None:
+    """Every job this process runs gets its log line and its metrics (any job mode, procrastinate too)."""
+    jobs.on_run(logs.log_job)
+    jobs.on_run(metrics.observe_job)
 
 
 def run_worker_process(settings: Settings) -> None:

@@ -23,7 +23,7 @@ def test_health_needs_no_token(world):
     with world.client() as c:
         r = c.get("/_courseport/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok"}
+    assert r.json() == {"status": "ok", "database": "ok", "blob_store": "ok", "job_queue": "ok"}
 
 
 @pytest.mark.parametrize(("path", "data"), ADMIN_CALLS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -35,7 +36,12 @@ from courseport.schema.base import utcnow
 
 Handler = Callable[["JobContext"], dict[str, Any] | None]
 QueuedHook = Callable[[Session, Job], None]
+RunHook = Callable[["Outcome", float], None]
 HANDLERS: dict[str, Handler] = {}
+RUN_HOOKS: list[RunHook] = []
+# The id of the request being served (set by courseport/logs.py): a job queued meanwhile carries it in its
+# payload under "request_id", so its log lines can be followed back to that request from any worker.
+REQUEST_ID: ContextVar[str | None] = ContextVar("courseport_request_id", default=None)
 QUEUED_HOOKS: list[QueuedHook] = []
 FINISHED_HOOKS: list[QueuedHook] = []
 PROGRESS_INTERVAL = 0.5
@@ -66,6 +72,12 @@ def on_finished(hook: QueuedHook) -> None:
         FINISHED_HOOKS.append(hook)
 
 
+def on_run(hook: RunHook) -> None:
+    """Call `hook(outcome, seconds)` after each run of a job in this process (logs, metrics; once per hook)."""
+    if hook not in RUN_HOOKS:
+        RUN_HOOKS.append(hook)
+
+
 def _queued(db: Session, job: Job) -> None:
     db.flush()
     for hook in QUEUED_HOOKS:
@@ -74,6 +86,8 @@ def _queued(db: Session, job: Job) -> None:
 
 def enqueue(db: Session, kind: str, payload: dict[str, Any], *, user_id: int | None = None,
             context_type: str | None = None, context_id: int | None = None, max_attempts: int = 3) -> Job:
+    if (request_id := REQUEST_ID.get()) is not None:
+        payload = {**payload, "request_id": request_id}
     job = Job(kind=kind, payload=payload, user_id=user_id, context_type=context_type,
               context_id=context_id, max_attempts=max_attempts, state="queued")
     db.add(job)
@@ -248,8 +262,35 @@ def failure_message(exc: BaseException, job_id: int | None = None) -> str:
     return f"The job failed because of an internal error; see the server log{where}."
 
 
-def run(ctx: JobContext, kind: str) -> None:
-    """Run a claimed job's handler and record its outcome."""
+@dataclass(frozen=True)
+class Outcome:
+    """How one run of a job ended: completed, failed, requeued (to be tried again) or lost (another
+    worker holds it now, or it was finished meanwhile); `error` is the sentence clients are told."""
+
+    job_id: int
+    kind: str
+    attempt: int
+    worker_id: str
+    state: str
+    error: str | None = None
+    request_id: str | None = None
+
+
+def run(ctx: JobContext, kind: str) -> Outcome:
+    """Run a claimed job's handler, record its outcome and tell the RUN_HOOKS."""
+    start = time.perf_counter()
+    token = REQUEST_ID.set(ctx.payload.get("request_id"))  # jobs this one queues carry it on
+    try:
+        state, error = _run_handler(ctx, kind)
+    finally:
+        REQUEST_ID.reset(token)
+    outcome = Outcome(ctx.job_id, kind, ctx.attempt, ctx.worker_id, state, error, ctx.payload.get("request_id"))
+    for hook in RUN_HOOKS:
+        hook(outcome, time.perf_counter() - start)
+    return outcome
+
+
+def _run_handler(ctx: JobContext, kind: str) -> tuple[str, str | None]:
     handler = HANDLERS.get(kind)
     try:
         if handler is None:
@@ -257,21 +298,23 @@ def run(ctx: JobContext, kind: str) -> None:
         result = handler(ctx)
     except JobLost:
         log.info("job %s: %s lost it to another worker; its work was not committed", ctx.job_id, ctx.worker_id)
-        return
+        return "lost", None
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job
         message = failure_message(exc, ctx.job_id)
         with transaction(ctx.engine, write=True) as db:
             if (job := _held_job(db, ctx)) is None:
-                return
+                return "lost", message
             if not isinstance(exc, PERMANENT) and job.attempts < job.max_attempts:
                 job.error = message
                 _requeue(db, job)
-            else:
-                _finish(db, job, "failed", error=message)
-        return
+                return "requeued", message
+            _finish(db, job, "failed", error=message)
+        return "failed", message
     with transaction(ctx.engine, write=True) as db:
-        if (job := _held_job(db, ctx)) is not None:
-            _finish(db, job, "completed", result=result or {})
+        if (job := _held_job(db, ctx)) is None:
+            return "lost", None
+        _finish(db, job, "completed", result=result or {})
+    return "completed", None
 
 
 def _held_job(db: Session, ctx: JobContext) -> Job | None:
