@@ -72,6 +72,18 @@ def test_a_request_without_an_id_gets_one(world, log_lines):
     assert any(line.get("request_id") == made and line["face"] == "admin" for line in log_lines())
 
 
+def test_a_refused_write_is_answered_and_logged_with_its_caller(world, log_lines):
+    """A write refused after its session rolled back leaves the caller's User expired and detached:
+    the request line still names the caller, and the answer still reaches the client whole."""
+    user = {"user[name]": "Pat", "pseudonym[unique_id]": "pat@example.test"}
+    with world.client(world.admin_token) as c:
+        assert c.post("/api/v1/accounts/1/users", data=user).status_code == 200
+        again = c.post("/api/v1/accounts/1/users", data=user, headers={"X-Request-Id": "dup-login-1"})
+    assert again.status_code == 400 and "pseudonym" in again.json()["errors"]
+    line = next(line for line in log_lines() if line.get("request_id") == "dup-login-1")
+    assert (line["status"], line["user_id"]) == (400, world.admin.id)
+
+
 def _samples(text: str) -> dict[str, list]:
     found: dict[str, list] = {}
     for family in text_string_to_metric_families(text):

@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 import structlog
+from sqlalchemy import inspect as orm_state
 
 from courseport.core.jobs import jobs
 
@@ -118,15 +119,30 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             jobs.REQUEST_ID.reset(token)
-            self._record(scope, rid, status, time.perf_counter() - start)
+            try:
+                self._record(scope, rid, status, time.perf_counter() - start)
+            except Exception:  # a log line that cannot be written must not break the answer it describes
+                logging.getLogger(__name__).exception("the request line for %s could not be written", rid)
 
     def _record(self, scope: dict, rid: str, status: int, seconds: float) -> None:
         face, route = self.face_of(scope), scope.get("path_template") or scope["path"]
         viewer = getattr(scope.get("courseport.call"), "viewer", None)
         _LOG.info("request", request_id=rid, face=face, route=route, method=scope["method"], status=status,
-                  duration_ms=round(seconds * 1000, 3), user_id=getattr(viewer, "id", None))
+                  duration_ms=round(seconds * 1000, 3), user_id=_user_id(viewer))
         for observe in self.observers:
             observe(face, route, scope["method"], status, seconds)
+
+
+def _user_id(viewer: Any) -> int | None:
+    """The caller's id without touching the database: after a failed write the session has rolled
+    back and closed, so the User is expired and detached, and reading `.id` would try to reload it.
+    Its identity key survives that; a plain row (the hot read path's) just has `.id`."""
+    if viewer is None:
+        return None
+    state = orm_state(viewer, raiseerr=False)
+    if state is not None:
+        return state.identity[0] if state.identity else None
+    return getattr(viewer, "id", None)
 
 
 def log_job(outcome: jobs.Outcome, seconds: float) -> None:
