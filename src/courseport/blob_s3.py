@@ -31,7 +31,7 @@ import obstore
 from obstore.store import S3Store
 from sqlalchemy import Engine, text
 
-from courseport.blobs import CHUNK, StoredBlob, StoreLocks, TooLarge, is_digest
+from courseport.blobs import CHUNK, StoredBlob, StoreLocks, TooLarge, is_digest, write_all
 from courseport.s3_multipart import abort_stale_uploads, configured_endpoint
 
 if TYPE_CHECKING:
@@ -128,10 +128,7 @@ class S3BlobStore:
         return S3BlobWriter(self, max_bytes)
 
     def put_stream(self, chunks: Iterable[bytes], max_bytes: int | None = None) -> StoredBlob:
-        with self.open_writer(max_bytes) as writer:
-            for chunk in chunks:
-                writer.write(chunk)
-            return writer.finish()
+        return write_all(self, chunks, max_bytes)
 
     def open_chunks(self, sha256: str) -> Iterator[bytes]:
         """The bytes as they arrive, about a CHUNK at a time; FileNotFoundError when absent."""

@@ -69,6 +69,18 @@ class BlobStore(Protocol):
     def local_file(self, sha256: str) -> AbstractContextManager[str]: ...
 
 
+def write_all(store: BlobStore, chunks: Iterable[bytes], max_bytes: int | None = None) -> StoredBlob:
+    """Every store's put_stream: its own writer fed chunk by chunk; `abort` (a no-op once finished)
+    discards what an error or a too-large stream left."""
+    writer = store.open_writer(max_bytes)
+    try:
+        for chunk in chunks:
+            writer.write(chunk)
+        return writer.finish()
+    finally:
+        writer.abort()
+
+
 class StoreLocks(Protocol):
     """Writers finishing take `shared`, the collector deleting takes `exclusive`; `collector` yields
     True to the one collector of the store at a time (False, at once, to the others)."""
@@ -204,10 +216,7 @@ class LocalBlobStore:
         return LocalBlobWriter(self, max_bytes)
 
     def put_stream(self, chunks: Iterable[bytes], max_bytes: int | None = None) -> StoredBlob:
-        with self.open_writer(max_bytes) as writer:
-            for chunk in chunks:
-                writer.write(chunk)
-            return writer.finish()
+        return write_all(self, chunks, max_bytes)
 
     def open_chunks(self, sha256: str) -> Iterator[bytes]:
         with open(self.path_of(sha256), "rb") as fh:
