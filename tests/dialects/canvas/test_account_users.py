@@ -96,7 +96,8 @@ def test_list_pages_with_link_headers_searches_and_sorts(world):
     assert [u["sis_user_id"] for u in by_sis.json()] == ["SIS4", "SIS3", "SIS2", "SIS1", "SIS0"]
     assert (short.status_code, short.json()) == (400, {"errors": [
         {"message": "2 or more characters is required", "field": "search_term"}]})
-    assert bad_sort.status_code == 400
+    assert (bad_sort.status_code, bad_sort.json()) == (400, {"errors": [{
+        "message": "sort must be one of username, email, sis_id, integration_id, last_login, id", "field": "sort"}]})
     assert {k: included.json()[0][k] for k in ("email", "time_zone", "last_login")} == {
         "email": "u0@example.test", "time_zone": "UTC", "last_login": None}
 
