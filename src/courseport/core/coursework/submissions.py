@@ -8,7 +8,7 @@ Comments live in the row's `data["comments"]`, numbered per submission.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -16,10 +16,11 @@ from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.content.content import get_item
-from courseport.core.content.due_dates import STUDENT_TYPES, effective_dates
+from courseport.core.content.due_dates import effective_dates
 from courseport.core.courses.courses import readable_course
+from courseport.core.coursework import submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
+from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
 from courseport.core.identity import users
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -35,8 +36,6 @@ SUBMISSION_TYPES: dict[str, str] = {  # type -> the submission[...] parameter it
     "media_recording": "media_comment_id", "basic_lti_launch": "url", "student_annotation": "annotatable_attachment_id",
 }
 WORKFLOW_STATES = ("submitted", "unsubmitted", "graded", "pending_review")
-_STUDENT_STATES = ("active", "invited", "completed")
-_NO_SUBMISSION_EXPECTED = {"none", "not_graded", "on_paper", "external_tool", "wiki_page"}
 LOCKED_MESSAGE = "You can't submit an assignment when it is locked"
 
 
@@ -62,42 +61,6 @@ class GradeChange:
     comment: str | None = None
 
 
-@dataclass
-class SubmissionView:
-    submission: Submission  # unsaved (id None) for a student who has neither submitted nor been graded
-    assignment: ContentItem
-    grade_visible: bool  # graders always; the student once the grade is posted
-    due_at: datetime | None = None  # the student's effective due date (overrides applied)
-    files: list[File] = field(default_factory=list)
-    comment_authors: dict[int, User] = field(default_factory=dict)
-
-    @property
-    def missing(self) -> bool:
-        s, types = self.submission, set((self.assignment.data or {}).get("submission_types") or ["none"])
-        return bool(s.submitted_at is None and s.score is None and not s.excused and self.due_at
-                    and self.due_at < utcnow() and not types <= _NO_SUBMISSION_EXPECTED)
-
-    @property
-    def seconds_late(self) -> int:
-        s = self.submission
-        if not (s.late and s.submitted_at and self.due_at):
-            return 0
-        return max(0, int((s.submitted_at - self.due_at).total_seconds()))
-
-    @property
-    def grade_matches_current_submission(self) -> bool:
-        s = self.submission
-        return not (s.graded_at and s.submitted_at and s.submitted_at > s.graded_at)
-
-
-@dataclass
-class StudentSubmissions:
-    user_id: int
-    section_id: int
-    user: User
-    submissions: list[SubmissionView]
-
-
 @dataclass(frozen=True)
 class SubmissionsQuery:
     """GET /courses/:id/students/submissions: `student_ids` empty = the caller; "all" = every student."""
@@ -113,8 +76,8 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
            ) -> SubmissionView:
     """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one."""
     course, rights = readable_course(db, actor, course_ref)
-    assignment = _visible_assignment(db, course, rights, assignment_id)
-    if not rights.can("participate_as_student") or not _student_ids(db, course.id, [actor.id]):
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
+    if not rights.can("participate_as_student") or not submission_views.student_ids(db, course.id, [actor.id]):
         raise NotAllowed()
     dates = effective_dates(db, course.id, [assignment.id], [actor.id]).get(assignment.id, {}).get(actor.id)
     if dates is None:
@@ -136,7 +99,7 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     _add_comment(row, actor, entry.comment, now)
     row.updated_at = now
     db.flush()
-    return _view(db, course, assignment, row, grader=False)
+    return submission_views.view(db, course, assignment, row, grader=False)
 
 
 def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str,
@@ -144,9 +107,9 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     """Grade, excuse and/or comment on a student's submission, making its row if there is none."""
     course, rights = readable_course(db, actor, course_ref)
     grader = rights.can("manage_grades")
-    assignment = _visible_assignment(db, course, rights, assignment_id)
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
     student = users.resolve_user(db, user_ref, actor)
-    if not _student_ids(db, course.id, [student.id]):
+    if not submission_views.student_ids(db, course.id, [student.id]):
         raise NotFound("user")
     grading = change.posted_grade is not None or change.excuse is not None
     if not grader and (grading or student.id != actor.id):
@@ -169,7 +132,7 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     _add_comment(row, actor, change.comment, now)
     row.updated_at = now
     db.flush()
-    return _view(db, course, assignment, row, grader=grader)
+    return submission_views.view(db, course, assignment, row, grader=grader)
 
 
 def _settle_grading(course: Course, row: Submission, actor: User, now: datetime) -> None:
@@ -248,8 +211,8 @@ def assignment_submissions(db: Session, actor: User, course_ref: str | int, assi
                            ) -> Slice[SubmissionView]:
     """Every student's submission for one assignment (graders only), by student id."""
     course, rights = readable_course(db, actor, course_ref)
-    assignment = _visible_assignment(db, course, rights, assignment_id)
-    if not _reads_all(rights):
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
+    if not submission_views.reads_all(rights):
         raise NotAllowed()
     stmt = _rows(course.id, [assignment.id], None)
     return _page(db, course, stmt, window, grader=True)
@@ -259,16 +222,16 @@ def user_submission(db: Session, actor: User, course_ref: str | int, assignment_
                     ) -> SubmissionView:
     """One student's submission: for that student, their observers and graders."""
     course, rights = readable_course(db, actor, course_ref)
-    assignment = _visible_assignment(db, course, rights, assignment_id)
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
     student = users.resolve_user(db, user_ref, actor)
-    readable = _readable_students(db, course, rights, actor)
+    readable = submission_views.readable_students(db, course, rights, actor)
     if readable is not None and student.id not in readable:
         raise NotAllowed()
-    if not _student_ids(db, course.id, [student.id]):
+    if not submission_views.student_ids(db, course.id, [student.id]):
         raise NotFound("user")
     row = db.scalar(select(Submission).where(Submission.item_id == assignment.id, Submission.user_id == student.id))
-    return _view(db, course, assignment, row or _unsubmitted(course, assignment, student.id),
-                 grader=readable is None)
+    row = row or submission_views.unsubmitted(course, assignment, student.id)
+    return submission_views.view(db, course, assignment, row, grader=readable is None)
 
 
 def student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery, window: Window
@@ -276,14 +239,14 @@ def student_submissions(db: Session, actor: User, course_ref: str | int, query: 
     """Submissions of several students for the course's published assignments, by assignment then student."""
     course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
     stmt = _rows(course.id, assignment_ids, students, query.workflow_state)
-    return _page(db, course, stmt, window, grader=_reads_all(rights))
+    return _page(db, course, stmt, window, grader=submission_views.reads_all(rights))
 
 
 def grouped_student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery,
                                 window: Window) -> Slice[StudentSubmissions]:
     """The same submissions grouped per student, one window of students."""
     course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
-    enrolled_stmt = _students_stmt(course.id)
+    enrolled_stmt = submission_views.students_stmt(course.id)
     if students is not None:
         enrolled_stmt = enrolled_stmt.where(Enrollment.user_id.in_(students))
     enrolled = enrolled_stmt.with_only_columns(Enrollment.user_id, func.min(Enrollment.course_section_id).label(
@@ -293,7 +256,7 @@ def grouped_student_submissions(db: Session, actor: User, course_ref: str | int,
     page = found[:window.limit]
     ids = [u.id for u, _ in page]
     views = _page(db, course, _rows(course.id, assignment_ids, ids, query.workflow_state), Window(0, 10**9),
-                  grader=_reads_all(rights)).items
+                  grader=submission_views.reads_all(rights)).items
     out = [StudentSubmissions(u.id, section_id, u, [v for v in views if v.submission.user_id == u.id])
            for u, section_id in page]
     return Slice(out, len(found) > window.limit)
@@ -304,7 +267,7 @@ def _for_students(db: Session, actor: User, course_ref: str | int, query: Submis
     course, rights = readable_course(db, actor, course_ref)
     if query.workflow_state and query.workflow_state not in WORKFLOW_STATES:
         raise InvalidInput("workflow_state", f"workflow_state must be one of {', '.join(WORKFLOW_STATES)}")
-    readable = _readable_students(db, course, rights, actor)
+    readable = submission_views.readable_students(db, course, rights, actor)
     if "all" in query.student_ids:
         students: list[int] | None = None if readable is None else sorted(readable)
     else:
@@ -336,7 +299,7 @@ def _rows(course_id: int, assignment_ids: list[int], students: list[int] | None,
 
     `students` None means every student of the course.
     """
-    people_stmt = _students_stmt(course_id)
+    people_stmt = submission_views.students_stmt(course_id)
     if students is not None:
         people_stmt = people_stmt.where(Enrollment.user_id.in_(students))
     people = people_stmt.with_only_columns(Enrollment.user_id.label("user_id")).distinct().subquery()
@@ -350,72 +313,7 @@ def _rows(course_id: int, assignment_ids: list[int], students: list[int] | None,
 
 def _page(db: Session, course: Course, stmt: Select, window: Window, *, grader: bool) -> Slice[SubmissionView]:
     found = db.execute(stmt.offset(window.offset).limit(window.limit + 1)).all()
-    rows = [row or _unsubmitted(course, item, user_id) for item, user_id, row in found[:window.limit]]
+    rows = [row or submission_views.unsubmitted(course, item, user_id) for item, user_id, row in found[:window.limit]]
     items = [pair[0] for pair in found[:window.limit]]
-    views = _views(db, course, list(zip(items, rows, strict=True)), grader=grader)
+    views = submission_views.views(db, course, list(zip(items, rows, strict=True)), grader=grader)
     return Slice(views, len(found) > window.limit)
-
-
-def _unsubmitted(course: Course, assignment: ContentItem, user_id: int) -> Submission:
-    return Submission(item_id=assignment.id, course_id=course.id, user_id=user_id, workflow_state="unsubmitted",
-                      excused=False, late=False, data={})
-
-
-def _view(db: Session, course: Course, assignment: ContentItem, row: Submission, *, grader: bool) -> SubmissionView:
-    return _views(db, course, [(assignment, row)], grader=grader)[0]
-
-
-def _views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submission]], *, grader: bool
-           ) -> list[SubmissionView]:
-    """Views with their files and comment authors, loaded once for the whole list."""
-    file_ids = {i for _, s in pairs for i in (s.data or {}).get("file_ids") or []}
-    author_ids = {c["author_id"] for _, s in pairs for c in (s.data or {}).get("comments") or []}
-    files = {f.id: f for f in db.scalars(select(File).where(File.id.in_(file_ids)))} if file_ids else {}
-    authors = {u.id: u for u in db.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
-    dates = effective_dates(db, course.id, {a.id for a, _ in pairs}, {s.user_id for _, s in pairs}) if pairs else {}
-
-    def due_at(a: ContentItem, s: Submission) -> datetime | None:
-        found = dates.get(a.id, {}).get(s.user_id)
-        return found.due_at if found else a.due_at
-
-    return [SubmissionView(s, a, grader or s.posted_at is not None, due_at(a, s),
-                           [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors)
-            for a, s in pairs]
-
-
-# --- who may see what -----------------------------------------------------------------------------
-
-def _visible_assignment(db: Session, course: Course, rights: CourseRights, assignment_id: str) -> ContentItem:
-    """The assignment; unpublished ones exist only for those who manage content or grades."""
-    assignment = get_item(db, course.id, assignment_id, "assignment")
-    staff = rights.can("manage_content") or rights.can("manage_grades") or rights.can("view_all_grades")
-    if assignment.workflow_state != "published" and not staff:
-        raise NotFound("assignment")
-    return assignment
-
-
-def _reads_all(rights: CourseRights) -> bool:
-    return rights.can("manage_grades") or rights.can("view_all_grades")
-
-
-def _readable_students(db: Session, course: Course, rights: CourseRights, actor: User) -> set[int] | None:
-    """None when the actor reads every student's submissions; else themselves and the students they observe."""
-    if _reads_all(rights):
-        return None
-    observed = cast(set[int], set(db.scalars(select(Enrollment.associated_user_id).where(  # is_not(None)
-        Enrollment.course_id == course.id, Enrollment.user_id == actor.id, Enrollment.type == "ObserverEnrollment",
-        Enrollment.workflow_state == "active", Enrollment.associated_user_id.is_not(None)))))
-    if rights.can("read"):
-        observed.add(actor.id)
-    if not observed:
-        raise NotAllowed()
-    return observed
-
-
-def _students_stmt(course_id: int) -> Select:
-    return select(Enrollment.user_id).where(Enrollment.course_id == course_id, Enrollment.type.in_(STUDENT_TYPES),
-                                            Enrollment.workflow_state.in_(_STUDENT_STATES))
-
-
-def _student_ids(db: Session, course_id: int, user_ids: list[int]) -> set[int]:
-    return set(db.scalars(_students_stmt(course_id).where(Enrollment.user_id.in_(user_ids))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from courseport.core.coursework.submissions import StudentSubmissions, SubmissionView
+from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.files import render_file
 from courseport.dialects.canvas.protocol import iso
