@@ -1,4 +1,5 @@
-"""Submissions: a student turning in an assignment, a grader grading it, and who may read which.
+"""Submissions: a student turning in an assignment, a grader grading it, and the queries that read them
+(what a reader is shown, and who may read which, is `submission_views.py`).
 
 One `submissions` row per (assignment item, student), made on the first submit or grade. Reads
 answer for every student of the course as Canvas does (it keeps a row per assigned student from
