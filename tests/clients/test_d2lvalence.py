@@ -12,6 +12,7 @@ from courseport.core.content import content
 from courseport.core.identity import d2l_apps
 from courseport.schema import ContentItem
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou, ref
 
 LP, LE = "/d2l/api/lp/1.4", "/d2l/api/le/1.5"
 
@@ -49,7 +50,7 @@ def test_course_life_signed_by_d2lvalence(world):
     read = api.get(f"{LP}/courses/{cid}").json()
     assert (read["Name"], read["EndDate"], read["IsActive"]) == ("Chemistry I", "2015-06-30T00:00:00.000Z", True)
 
-    job = api.post(f"{LE}/import/{cid}/copy/", json={"SourceOrgUnitId": source.id, "Components": ["Content"],
+    job = api.post(f"{LE}/import/{cid}/copy/", json={"SourceOrgUnitId": ou(world, source), "Components": ["Content"],
                                                      "CallbackUrl": None})
     assert job.status_code == 202
     token = job.json()["JobToken"]
@@ -62,8 +63,9 @@ def test_course_life_signed_by_d2lvalence(world):
     world.run_jobs()
     status = api.get(f"/d2l/api/le/unstable/import/{cid}/imports/{imported.json()['JobToken']}").json()
     assert status["Status"] == "COMPLETED"
+    course_id = ref(world, cid)  # the Canvas course behind the offering's org unit id
     with world.tx() as db:
-        titles = set(db.scalars(select(ContentItem.title).where(ContentItem.course_id == int(cid),
+        titles = set(db.scalars(select(ContentItem.title).where(ContentItem.course_id == course_id,
                                                                ContentItem.type == "page")))
     assert titles == {"Notes", "Introduction"}  # copied page (Content only, no assignment) + imported page
 
