@@ -63,7 +63,8 @@ def test_every_kind_resolves_by_its_one_id(world):
             [ids[k] for k in ("organization", "department", "semester", "template")], key=int)
         assert http.get(f"{LP}/orgstructure/{o}/children/").json() == [expected["section"]]
         below = http.get(f"{LP}/orgstructure/{ids['department']}/descendants/").json()
-        assert [u["Identifier"] for u in below] == sorted([ids[k] for k in ("template", "offering", "section")], key=int)
+        assert [u["Identifier"] for u in below] == sorted([ids[k] for k in ("template", "offering", "section")],
+                                                          key=int)
         only = http.get(f"{LP}/orgstructure/{ids['department']}/descendants/", params={"ouTypeId": 3}).json()
         assert only == [expected["offering"]]
         kids = http.get(f"{LP}/orgstructure/{ids['organization']}/children/paged/").json()
@@ -173,7 +174,8 @@ def test_outypes_and_errors(world):
                                                                      "CanDelete": True}
         assert http.get(f"{LP}/outypes/77").status_code == 404
         missing = http.get(f"{LP}/orgstructure/999999")
-        assert (missing.status_code, missing.json()["detail"]) == (404, "Could not resolve org unit to a known org unit.")
+        assert (missing.status_code, missing.json()["detail"]) == (
+            404, "Could not resolve org unit to a known org unit.")
         bad = http.post(f"{LP}/orgstructure/", json={"Type": 3, "Name": "X", "Code": "X"})
         assert bad.status_code == 400 and bad.json()["detail"].startswith("Only departments, semesters")
         assert http.post(f"{LP}/orgstructure/", json={"Type": 101, "Code": "X"}).json()["detail"] == "Name is required."
