@@ -190,3 +190,20 @@ def test_outypes_and_errors(world):
     with world.tx() as db:
         assert db.scalar(select(Account.id).where(Account.sis_account_id == "N")) is None
         assert len(db.scalars(select(Account.id).where(Account.sis_account_id == "SAME")).all()) == 1
+
+
+def test_a_department_admin_reads_the_department_but_not_the_tree(world):
+    with world.client(world.admin_token) as http:
+        ids = build(http)
+        other = http.post(f"{LP}/orgstructure/", json={"Type": 101, "Name": "Other", "Code": "OTH"}).json()
+    dean, token = world.user_with_token("dean")
+    dept_id = ref(world, ids["department"])
+    with world.tx() as db:
+        accounts.make_admin(db, dean.id, dept_id)
+    with world.client(token) as http:
+        assert http.get(f"{LP}/orgstructure/{ids['department']}").json()["Name"] == "Science"
+        assert http.get(f"{LP}/orgstructure/{ids['template']}").json()["Name"] == "Biology"
+        assert http.get(f"{LP}/orgstructure/{ids['offering']}").json()["Name"] == "Biology 1"
+        assert http.get(f"{LP}/orgstructure/{other['Identifier']}").status_code == 403
+        assert http.get(f"{LP}/orgstructure/{ids['semester']}").status_code == 403
+        assert http.get(f"{LP}/orgstructure/{ids['department']}/children/").status_code == 403

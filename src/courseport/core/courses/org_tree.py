@@ -21,6 +21,8 @@ from courseport.core.courses import courses
 from courseport.core.courses.org_units import (
     COURSE_OFFERING,
     COURSE_TEMPLATE,
+    DEPARTMENT,
+    ORGANIZATION,
     SECTION,
     SEMESTER,
     OrgUnit,
@@ -100,9 +102,13 @@ def structure(db: Session, actor: User) -> Tree:
 
 
 def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
-    """One org unit: organization admins read any; an offering's or section's course readers read it."""
+    """One org unit: organization admins read any, a department's admins it and its templates, an offering's
+    or section's course readers it."""
     unit = resolve(db, org_unit_id)
-    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+    account_id = {DEPARTMENT: unit.ref_id, ORGANIZATION: unit.ref_id}.get(unit.kind)
+    if unit.kind == COURSE_TEMPLATE:
+        account_id = db.get_one(CourseTemplate, unit.ref_id).account_id
+    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID if account_id is None else account_id):
         return unit
     if unit.kind == COURSE_OFFERING:
         courses.readable_course(db, actor, unit.ref_id)
