@@ -24,12 +24,6 @@ def _live(db: Session, org_unit_id: int) -> CourseTemplate:
     return db.get_one(CourseTemplate, org_units.ref_of(db, org_unit_id, org_units.COURSE_TEMPLATE))
 
 
-def template_unit(db: Session, template: CourseTemplate) -> org_units.OrgUnit:
-    unit_id = org_units.org_unit_id_of(db, org_units.COURSE_TEMPLATE, template.id)
-    return org_units.OrgUnit(unit_id, template.name, template.code, org_units.COURSE_TEMPLATE, template.path,
-                             template.id)
-
-
 def managed_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
     template = _live(db, template_id)
     if not accounts.is_admin_of(db, actor.id, template.account_id):
@@ -40,13 +34,13 @@ def managed_template(db: Session, actor: User, template_id: int) -> CourseTempla
 def readable_template(db: Session, actor: User, template_id: int) -> org_units.OrgUnit:
     template = _live(db, template_id)
     if accounts.is_admin_of(db, actor.id, template.account_id):
-        return template_unit(db, template)
+        return org_units.template_unit(db, template)
     teaches = db.scalar(select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
         Course.course_template_id == template.id, Enrollment.user_id == actor.id,
         Enrollment.type.in_(STAFF_TYPES), Enrollment.workflow_state == "active").limit(1))
     if teaches is None:
         raise NotAllowed()
-    return template_unit(db, template)
+    return org_units.template_unit(db, template)
 
 
 def _checked_name(name: str) -> str:
@@ -66,11 +60,11 @@ def create_template(db: Session, actor: User, name: str, code: str, path: str, p
     template = CourseTemplate(name=_checked_name(name), code=code.strip(), path=path, account_id=parents[0].id)
     db.add(template)
     db.flush()
-    unit = template_unit(db, template)
+    unit = org_units.template_unit(db, template)
     if not template.path:  # the service fills in the path when the caller leaves it empty
         template.path = default_path(unit.id, template.code)
         db.flush()
-    return template_unit(db, template)
+    return org_units.template_unit(db, template)
 
 
 def replace_template(db: Session, actor: User, template_id: int, name: str, code: str) -> CourseTemplate:

@@ -163,5 +163,9 @@ def template_of(db: Session, course: Course) -> OrgUnit | None:
     template = db.get(CourseTemplate, course.course_template_id) if course.course_template_id else None
     if template is None or template.workflow_state == "deleted":
         return None
+    return template_unit(db, template)
+
+
+def template_unit(db: Session, template: CourseTemplate) -> OrgUnit:
     return OrgUnit(org_unit_id_of(db, COURSE_TEMPLATE, template.id), template.name, template.code, COURSE_TEMPLATE,
                    template.path, template.id)
