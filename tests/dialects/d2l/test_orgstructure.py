@@ -207,3 +207,31 @@ def test_a_department_admin_reads_the_department_but_not_the_tree(world):
         assert http.get(f"{LP}/orgstructure/{other['Identifier']}").status_code == 403
         assert http.get(f"{LP}/orgstructure/{ids['semester']}").status_code == 403
         assert http.get(f"{LP}/orgstructure/{ids['department']}/children/").status_code == 403
+
+
+def test_put_renames_every_kind_through_its_own_row(world):
+    with world.client(world.admin_token) as http:
+        ids = build(http)
+        for kind, type_kind in (("department", "department"), ("semester", "semester"), ("template", "template"),
+                                ("offering", "offering"), ("section", "section")):
+            answer = http.put(f"{LP}/orgstructure/{ids[kind]}", json={
+                "Identifier": ids[kind], "Name": f"New {kind}", "Code": f"N-{kind}", "Path": f"/{kind}/",
+                "Type": typed(type_kind)})
+            assert answer.status_code == 200, (kind, answer.text)
+            path = f"/{kind}/" if kind in ("template", "offering") else ""
+            assert answer.json() == unit(ids[kind], f"New {kind}", f"N-{kind}", type_kind, path)
+            assert http.get(f"{LP}/orgstructure/{ids[kind]}").json() == answer.json()
+        taken = http.put(f"{LP}/orgstructure/{ids['department']}", json={"Name": "X", "Code": "N-template"})
+        assert taken.status_code == 200  # codes are unique per kind: a template's code is not a department's
+        clash = http.post(f"{LP}/orgstructure/", json={"Type": 101, "Name": "Y", "Code": "Z"}).json()
+        refused = http.put(f"{LP}/orgstructure/{clash['Identifier']}", json={"Name": "Y", "Code": "N-template"})
+        assert refused.status_code == 400
+        assert http.put(f"{LP}/orgstructure/{ids['semester']}", json={"Name": " ", "Code": "C"}).status_code == 400
+    dept_id, course_id = ref(world, ids["department"]), ref(world, ids["offering"])
+    with world.tx() as db:
+        assert (db.get_one(Account, dept_id).name, db.get_one(Account, dept_id).sis_account_id) == ("X", "N-template")
+        course = db.get_one(Course, course_id)
+        assert (course.name, course.course_code, course.content_path) == ("New offering", "N-offering", "/offering/")
+    _, token = world.user_with_token("nobody")
+    with world.client(token) as http:
+        assert http.put(f"{LP}/orgstructure/{ids['department']}", json={"Name": "Z", "Code": "Z"}).status_code == 403

@@ -1,4 +1,4 @@
-"""Making org units and changing the links between them, over the tables that hold them.
+"""Making org units, renaming them and changing the links between them, over the tables that hold them.
 
 A department is made as an account under its parent (a department or the organization), a semester as
 a term of the organization, a course template through `course_templates`; offerings are made from
@@ -15,16 +15,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import course_templates, courses, org_units
+from courseport.core.courses import course_templates, courses, org_units, sections
 from courseport.core.courses.courses import CourseChanges
 from courseport.core.courses.org_units import (
     COURSE_OFFERING,
     COURSE_TEMPLATE,
     DEPARTMENT,
     ORGANIZATION,
+    SECTION,
     SEMESTER,
     OrgUnit,
 )
+from courseport.core.courses.sections import SectionChanges
 from courseport.core.identity import accounts
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed
 from courseport.core.kit.uniqueness import held_by_another
@@ -101,3 +103,45 @@ def _move_template(db: Session, actor: User, template_id: int, account_id: int) 
         raise NotAllowed()
     template.account_id, template.updated_at = account_id, utcnow()
     db.flush()
+
+
+def update_org_unit(db: Session, actor: User, org_unit_id: int, name: str, code: str, path: str | None) -> OrgUnit:
+    """Rename an org unit of any kind and set its code (and, for templates and offerings, its path; None
+    keeps it). Each kind is changed through the rules of the row behind it."""
+    unit = org_units.resolve(db, org_unit_id)
+    name, code = name.strip(), code.strip()
+    if not name:
+        raise InvalidInput("name", "name must not be empty")
+    if unit.kind == COURSE_TEMPLATE:
+        template = course_templates.replace_template(db, actor, org_unit_id, name, code)
+        template.path = template.path if path is None else path
+    elif unit.kind == COURSE_OFFERING:
+        course = courses.update_course(db, actor, unit.ref_id, CourseChanges(name=name, course_code=code))
+        course.content_path = course.content_path if path is None else path
+    elif unit.kind == SECTION:
+        sections.update_section(db, actor, str(unit.ref_id),
+                                SectionChanges({"name", "sis_section_id"}, name=name, sis_section_id=code or None))
+    elif unit.kind == SEMESTER:
+        _rename_term(db, actor, db.get_one(Term, unit.ref_id), name, code)
+    else:
+        _rename_account(db, actor, db.get_one(Account, unit.ref_id), name, code)
+    db.flush()
+    return org_units.resolve(db, org_unit_id)
+
+
+def _rename_term(db: Session, actor: User, term: Term, name: str, code: str) -> None:
+    if not accounts.is_admin_of(db, actor.id, term.root_account_id):
+        raise NotAllowed()
+    if code and held_by_another(db, Term.sis_term_id, code, term.id):
+        raise Conflict("Another org unit already has this code.")
+    term.name, term.sis_term_id = name, code or None
+
+
+def _rename_account(db: Session, actor: User, account: Account, name: str, code: str) -> None:
+    if not accounts.is_admin_of(db, actor.id, account.id):
+        raise NotAllowed()
+    if code and held_by_another(db, Account.sis_account_id, code, account.id):
+        raise Conflict("Another org unit already has this code.")
+    account.name = name
+    if code or account.parent_account_id is not None:  # the organization may have no code: an empty one keeps its own
+        account.sis_account_id = code or None

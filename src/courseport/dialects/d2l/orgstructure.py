@@ -1,7 +1,7 @@
 """Org structure routes (lp): the organization, any org unit by id, its children, parents, ancestors
 and descendants (lists and PagedResultSets, `ouTypeId` filters), the search (`orgUnitType`,
 `orgUnitCode`, `orgUnitName`, `exactOrgUnitCode`, `exactOrgUnitName`, `bookmark`), childless units and
-orphans, making departments, semesters and templates, and the parent links the store keeps.
+orphans, making departments, semesters and templates, renaming any, and the parent links the store keeps.
 Every id is an org unit id of the one namespace (core/courses/org_units.py)."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from courseport.dialects.d2l.outypes import kind_of_type
 from courseport.dialects.d2l.protocol import (
     D2LID,
     D2LIDS,
+    OPTIONAL_STRING,
     STRING,
     Call,
     block_fields,
@@ -29,6 +30,7 @@ from courseport.dialects.d2l.protocol import (
     empty,
     get,
     post,
+    put,
     route_id,
     to_d2lid,
 )
@@ -36,7 +38,9 @@ from courseport.dialects.d2l.protocol import (
 BASE = "/api/lp/{version:str}/orgstructure"
 UNIT = BASE + "/{org_unit_id:str}"
 CREATE_SPEC = {"Type": (D2LID, True), "Name": (STRING, True), "Code": (STRING, True), "Parents": (D2LIDS, False)}
-CREATE_NAMES = {**VALENCE_NAMES, "type": "Type", "parents": "Parents", "parent": "Parents", "code": "Code"}
+UPDATE_SPEC = {"Name": (STRING, True), "Code": (STRING, True), "Path": (OPTIONAL_STRING, False)}
+CREATE_NAMES = {**VALENCE_NAMES, "type": "Type", "parents": "Parents", "parent": "Parents", "code": "Code",
+                "sis_section_id": "Code"}
 LINK_NAMES = {"parent": "body"}
 
 
@@ -143,6 +147,14 @@ def create_org_unit(call: Call, version: str) -> dict:
         return render_org_unit(org_unit_changes.create_org_unit(db, me, new, default_path=content_root))
 
 
+@put(UNIT)
+def update_org_unit(call: Call, version: str, org_unit_id: str) -> dict:
+    """OrgUnitProperties: Name, Code and Path are kept (Path only by templates and offerings)."""
+    ou, f = route_id(org_unit_id), block_fields(call.block(), UPDATE_SPEC)
+    with call.write() as (db, me), spelled_as(CREATE_NAMES):
+        return render_org_unit(org_unit_changes.update_org_unit(db, me, ou, f["Name"], f["Code"], f["Path"]))
+
+
 def _linked_id(call: Call) -> int:
     """The body of a link call: one org unit id (a JSON number)."""
     body = call.json()
@@ -185,4 +197,4 @@ def remove_child(call: Call, version: str, org_unit_id: str, child_id: str) -> R
 
 ROUTES = [organization_info, get_org_unit, list_children, page_children, list_parents, list_ancestors,
           list_descendants, page_descendants, search_org_units, childless_org_units, orphan_org_units,
-          create_org_unit, add_parent, remove_parent, add_child, remove_child]
+          create_org_unit, update_org_unit, add_parent, remove_parent, add_child, remove_child]
