@@ -12,6 +12,7 @@ from courseport.core.content import content
 from courseport.core.identity import d2l_apps
 from courseport.schema import ContentItem
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou, ref
 
 LP, LE = "/d2l/api/lp/1.4", "/d2l/api/le/1.5"
 
@@ -35,8 +36,9 @@ def test_course_life_signed_by_d2lvalence(world):
         content.create_item(db, source.id, "page", {"title": "Notes", "slug": "notes", "workflow_state": "published"})
     api = SignedSession(world.base_url, world.d2l())
 
+    org = int(api.get(f"{LP}/organization/info").json()["Identifier"])  # found, never guessed
     template = api.post(f"{LP}/coursetemplates/", json={"Name": "Chemistry", "Code": "CHEM", "Path": "",
-                                                        "ParentOrgUnitIds": [1]})
+                                                        "ParentOrgUnitIds": [org]})
     assert template.status_code == 200, template.text
     tid = template.json()["Identifier"]
     offering = api.post(f"{LP}/courses/", json={
@@ -49,7 +51,7 @@ def test_course_life_signed_by_d2lvalence(world):
     read = api.get(f"{LP}/courses/{cid}").json()
     assert (read["Name"], read["EndDate"], read["IsActive"]) == ("Chemistry I", "2015-06-30T00:00:00.000Z", True)
 
-    job = api.post(f"{LE}/import/{cid}/copy/", json={"SourceOrgUnitId": source.id, "Components": ["Content"],
+    job = api.post(f"{LE}/import/{cid}/copy/", json={"SourceOrgUnitId": ou(world, source), "Components": ["Content"],
                                                      "CallbackUrl": None})
     assert job.status_code == 202
     token = job.json()["JobToken"]
@@ -62,8 +64,9 @@ def test_course_life_signed_by_d2lvalence(world):
     world.run_jobs()
     status = api.get(f"/d2l/api/le/unstable/import/{cid}/imports/{imported.json()['JobToken']}").json()
     assert status["Status"] == "COMPLETED"
+    course_id = ref(world, cid)  # the Canvas course behind the offering's org unit id
     with world.tx() as db:
-        titles = set(db.scalars(select(ContentItem.title).where(ContentItem.course_id == int(cid),
+        titles = set(db.scalars(select(ContentItem.title).where(ContentItem.course_id == course_id,
                                                                ContentItem.type == "page")))
     assert titles == {"Notes", "Introduction"}  # copied page (Content only, no assignment) + imported page
 
@@ -71,7 +74,7 @@ def test_course_life_signed_by_d2lvalence(world):
     assert api.delete(f"{LP}/coursetemplates/{tid}").status_code == 200
     assert api.get(f"{LP}/courses/{cid}").status_code == 404
     assert api.get(f"{LP}/coursetemplates/{tid}").status_code == 404
-    assert len(api.sent) == 13
+    assert len(api.sent) == 14
     for url in api.sent:  # every call carried the five ID-key parameters
         assert set(parse_qs(urlsplit(url).query, keep_blank_values=True)) >= {"x_a", "x_b", "x_c", "x_d", "x_t"}
 

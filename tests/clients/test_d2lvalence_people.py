@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.clients.test_d2lvalence import SignedSession
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou
 
 LP, LE = "/d2l/api/lp/1.4", "/d2l/api/le/1.5"
 NEW_USER = {"OrgDefinedId": "S-100", "FirstName": "Ada", "MiddleName": None, "LastName": "Lovelace",
@@ -49,16 +50,17 @@ def test_a_user_without_the_admin_role_cannot_create_users(world):
 
 def test_enrollments_signed_by_d2lvalence_paged_by_bookmark(world):
     course = world.course("Biology")
+    course_ou = ou(world, course)
     for n in range(104):
         world.enroll(world.user(f"s{n:03}"), course)
     sam = world.user("sam", name="Sam Student")
     api = SignedSession(world.base_url, world.d2l())
-    made = api.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": sam.id, "RoleId": 3})
+    made = api.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": sam.id, "RoleId": 3})
     assert made.status_code == 200, made.text
 
     seen, bookmark = [], None
     while True:
-        page = api.get(f"{LP}/enrollments/orgUnits/{course.id}/users/",
+        page = api.get(f"{LP}/enrollments/orgUnits/{course_ou}/users/",
                        params={"roleId": 3, **({"bookmark": bookmark} if bookmark else {})}).json()
         seen += [int(i["User"]["Identifier"]) for i in page["Items"]]
         if not page["PagingInfo"]["HasMoreItems"]:
@@ -67,26 +69,28 @@ def test_enrollments_signed_by_d2lvalence_paged_by_bookmark(world):
     assert len(seen) == len(set(seen)) == 105 and sam.id in seen
 
     theirs = api.get(f"{LP}/enrollments/users/{sam.id}/orgUnits/").json()
-    assert [i["OrgUnit"]["Id"] for i in theirs["Items"]] == [course.id]
-    assert api.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{sam.id}").json() == made.json()
+    assert [i["OrgUnit"]["Id"] for i in theirs["Items"]] == [course_ou]
+    assert api.delete(f"{LP}/enrollments/orgUnits/{course_ou}/users/{sam.id}").json() == made.json()
     assert api.get(f"{LP}/enrollments/users/{sam.id}/orgUnits/").json()["Items"] == []
 
 
 def test_import_logs_name_the_skipped_resource(world):
     course = world.course("Target")
+    course_ou = ou(world, course)
     api = SignedSession(world.base_url, world.d2l())
-    token = api.post(f"{LE}/import/{course.id}/imports/", files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
+    token = api.post(f"{LE}/import/{course_ou}/imports/", files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
     world.run_jobs()
-    logs = api.get(f"{LE}/import/{course.id}/imports/{token}/logs").json()
+    logs = api.get(f"{LE}/import/{course_ou}/imports/{token}/logs").json()
     assert "Skipped: resource r_lti of type 'imsbasiclti_xmlv1p3' is not imported" in [
         o["Message"] for o in logs["Objects"]]
 
 
 def test_a_d2l_user_and_enrollment_are_read_back_through_canvas(world):
     course = world.course("Biology")
+    course_ou = ou(world, course)
     api = SignedSession(world.base_url, world.d2l())
     uid = api.post(f"{LP}/users/", json=NEW_USER).json()["UserId"]
-    assert api.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": uid, "RoleId": 4}).ok
+    assert api.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": uid, "RoleId": 4}).ok
     with world.client(world.admin_token) as http:
         user = http.get(f"/api/v1/users/{uid}").json()
         assert (user["name"], user["login_id"], user["sis_user_id"]) == ("Ada Lovelace", "ada", "S-100")

@@ -12,6 +12,7 @@ from tests import package_builders as pb
 from tests.core.test_hostile_text import deep_scorm
 from tests.dialects.canvas.test_submissions import _class, _path, _row
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou
 from tests.scorm_app import ScormApp
 
 XSS = ('<p onclick="steal()">Week 1</p><script>alert(document.cookie)</script><img src="x.png" onerror="alert(1)">'
@@ -97,10 +98,11 @@ def test_a_5000_deep_scorm_manifest_fails_its_import_at_once(world):
 
 def _d2l_import(world, package: bytes) -> tuple[int, str, dict]:
     target = world.course("Target")
+    target_ou = ou(world, target)  # the offering's Valence id
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("c.imscc", package)}).json()["JobToken"]
+        token = http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("c.imscc", package)}).json()["JobToken"]
         world.run_jobs()
-        status = http.get(f"{LE}/import/{target.id}/imports/{token}").json()["Status"]
+        status = http.get(f"{LE}/import/{target_ou}/imports/{token}").json()["Status"]
     with world.tx() as db:
         made = {(i.type, i.title): i for i in db.scalars(select(ContentItem).where(ContentItem.course_id == target.id))}
     return target.id, status, made

@@ -35,6 +35,7 @@ from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.oauth_clients import OAuthClient
+from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, Login, User
@@ -85,4 +86,5 @@ __all__ = [
     "SettingValue",
     "XapiStatement",
     "InstanceValue",
+    "OrgUnitRow",
 ]

@@ -16,6 +16,7 @@ from courseport.core.jobs import job_callbacks, jobs
 from courseport.schema import Job
 from courseport.worker import JobRunner
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou
 from tests.local_http import SlowPeer
 
 LE = "/d2l/api/le/1.5"
@@ -62,25 +63,27 @@ def callback_results(world):
 
 def test_copy_complete_is_posted_with_the_query_kept(world, receiver):
     source, target = world.course("Source"), world.course("Target")
+    source_ou, target_ou = ou(world, source), ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/copy/", json={
-            "SourceOrgUnitId": source.id, "Components": None, "CallbackUrl": receiver.url + "/done?ours=1"}).json()[
+        token = http.post(f"{LE}/import/{target_ou}/copy/", json={
+            "SourceOrgUnitId": source_ou, "Components": None, "CallbackUrl": receiver.url + "/done?ours=1"}).json()[
             "JobToken"]
     with world.tx() as db:  # nothing waits for the copy: its delivery is queued when it finishes
         assert db.scalars(select(Job.kind)).all() == ["course_copy"]
     assert world.run_jobs() == 2
-    assert receiver.received == [("/done?ours=1", {"JobToken": token, "SourceOrgUnitId": source.id,
-                                                    "TargetOrgUnitId": target.id, "Status": "COMPLETE"})]
+    assert receiver.received == [("/done?ours=1", {"JobToken": token, "SourceOrgUnitId": source_ou,
+                                                    "TargetOrgUnitId": target_ou, "Status": "COMPLETE"})]
     assert callback_results(world)[0]["delivered"] is True
 
 
 def test_import_job_block_is_posted(world, receiver):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/imports/?callbackUrl={receiver.url}/imported",
+        token = http.post(f"{LE}/import/{target_ou}/imports/?callbackUrl={receiver.url}/imported",
                           files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
     world.run_jobs()
-    assert receiver.received == [("/imported", {"JobToken": token, "TargetOrgUnitId": target.id,
+    assert receiver.received == [("/imported", {"JobToken": token, "TargetOrgUnitId": target_ou,
                                                 "Status": "COMPLETED"})]
 
 
@@ -88,14 +91,15 @@ def test_a_failing_receiver_is_tried_a_bounded_number_of_times_and_the_copy_stay
     receiver.close()
     failing = Receiver(status=500)
     source, target = world.course("Source"), world.course("Target")
+    source_ou, target_ou = ou(world, source), ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/copy/", json={
-            "SourceOrgUnitId": source.id, "CallbackUrl": failing.url}).json()["JobToken"]
+        token = http.post(f"{LE}/import/{target_ou}/copy/", json={
+            "SourceOrgUnitId": source_ou, "CallbackUrl": failing.url}).json()["JobToken"]
         assert world.run_jobs() == 2  # the copy, then its delivery
-        assert http.get(f"{LE}/import/{target.id}/copy/{token}").json() == {"Status": "COMPLETE"}
+        assert http.get(f"{LE}/import/{target_ou}/copy/{token}").json() == {"Status": "COMPLETE"}
     failing.close()
     assert [body for _, body in failing.received] == [{
-        "JobToken": token, "SourceOrgUnitId": source.id, "TargetOrgUnitId": target.id, "Status": "COMPLETE"}] * 3
+        "JobToken": token, "SourceOrgUnitId": source_ou, "TargetOrgUnitId": target_ou, "Status": "COMPLETE"}] * 3
     assert callback_results(world) == [{"delivered": False, "error": "the receiver answered 500", "attempts": 3}]
     with world.tx() as db:
         copy = db.get(Job, int(token))
@@ -106,8 +110,9 @@ def test_a_failing_receiver_is_tried_a_bounded_number_of_times_and_the_copy_stay
                                  "http://012.0.0.1/cb", "http://167772161/cb", "http://[::ffff:10.0.0.1]/cb"])
 def test_a_private_address_not_allow_listed_is_refused_at_once(world, receiver, url):
     source, target = world.course("Source"), world.course("Target")
+    source_ou, target_ou = ou(world, source), ou(world, target)
     with world.client(world.admin_token) as http:
-        answer = http.post(f"{LE}/import/{target.id}/copy/", json={"SourceOrgUnitId": source.id, "CallbackUrl": url})
+        answer = http.post(f"{LE}/import/{target_ou}/copy/", json={"SourceOrgUnitId": source_ou, "CallbackUrl": url})
     assert answer.status_code == 400
     assert answer.json()["detail"].startswith("CallbackUrl may not point at ")
     assert world.run_jobs() == 0
@@ -116,12 +121,13 @@ def test_a_private_address_not_allow_listed_is_refused_at_once(world, receiver, 
 def test_a_name_for_loopback_is_refused_without_the_allow_list_and_the_copy_completes(world):
     server = Receiver()
     source, target = world.course("Source"), world.course("Target")
+    source_ou, target_ou = ou(world, source), ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/copy/", json={
-            "SourceOrgUnitId": source.id, "CallbackUrl": f"http://localhost:{server.server.server_port}/cb"}).json()[
+        token = http.post(f"{LE}/import/{target_ou}/copy/", json={
+            "SourceOrgUnitId": source_ou, "CallbackUrl": f"http://localhost:{server.server.server_port}/cb"}).json()[
             "JobToken"]
         world.run_jobs()
-        assert http.get(f"{LE}/import/{target.id}/copy/{token}").json() == {"Status": "COMPLETE"}
+        assert http.get(f"{LE}/import/{target_ou}/copy/{token}").json() == {"Status": "COMPLETE"}
     server.close()
     assert server.received == []
     (result,) = callback_results(world)
@@ -145,14 +151,15 @@ def test_slow_receivers_do_not_hold_the_job_threads(world, receiver, monkeypatch
     settings = world.services.settings.with_changes(job_mode="threads", job_threads=2)
     runner = JobRunner(dataclasses.replace(world.services, settings=settings))
     source, other, target = world.course("Source"), world.course("Other"), world.course("Target")
+    source_ou, other_ou, target_ou = ou(world, source), ou(world, other), ou(world, target)
     with SlowPeer("headers", interval=0.1, limit=120) as peer, world.client(world.admin_token) as http:
         for _ in range(4):
-            http.post(f"{LE}/import/{target.id}/copy/", json={"SourceOrgUnitId": source.id, "CallbackUrl": peer.url})
+            http.post(f"{LE}/import/{target_ou}/copy/", json={"SourceOrgUnitId": source_ou, "CallbackUrl": peer.url})
         runner.start()
         try:
             _wait_for(lambda: len(peer.requests) >= 2, "two deliveries reaching the slow receiver")
-            token = http.post(f"{LE}/import/{other.id}/copy/", json={"SourceOrgUnitId": source.id}).json()["JobToken"]
-            _wait_for(lambda: http.get(f"{LE}/import/{other.id}/copy/{token}").json()["Status"] == "COMPLETE",
+            token = http.post(f"{LE}/import/{other_ou}/copy/", json={"SourceOrgUnitId": source_ou}).json()["JobToken"]
+            _wait_for(lambda: http.get(f"{LE}/import/{other_ou}/copy/{token}").json()["Status"] == "COMPLETE",
                       "the unrelated copy completing")
             assert not peer.stopped.is_set()  # the receiver is still trickling
         finally:
@@ -162,8 +169,9 @@ def test_slow_receivers_do_not_hold_the_job_threads(world, receiver, monkeypatch
 def test_a_callback_queued_by_the_older_version_is_still_delivered(world, receiver):
     """Before, a callback was a job of its own queued with the copy, waiting for it to finish."""
     source, target = world.course("Source"), world.course("Target")
+    source_ou, target_ou = ou(world, source), ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/copy/", json={"SourceOrgUnitId": source.id}).json()["JobToken"]
+        token = http.post(f"{LE}/import/{target_ou}/copy/", json={"SourceOrgUnitId": source_ou}).json()["JobToken"]
     spec = {"job_id": int(token), "url": receiver.url + "/old", "body": {"JobToken": token, "Status": "PENDING"},
             "status_field": "Status", "states": {"completed": "COMPLETE"}, "allow": ["127.0.0.1"]}
     with world.tx() as db:

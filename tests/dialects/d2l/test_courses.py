@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from courseport.core.courses import org_units
 from courseport.core.identity import accounts
 from courseport.schema import Course, CourseTemplate
+from tests.dialects.d2l.org_ids import ou, ref
 
 LP = "/d2l/api/lp/1.4"
 
@@ -24,7 +26,8 @@ def org(world):
     with world.tx() as db:
         department = accounts.create_account(db, "Science", 1, sis_account_id="SCI")
         semester = accounts.create_term(db, 1, "Fall 2014", sis_term_id="F14")
-        return department.id, semester.id
+        return (org_units.org_unit_id_of(db, org_units.DEPARTMENT, department.id),
+                org_units.org_unit_id_of(db, org_units.SEMESTER, semester.id))
 
 
 def test_template_then_offering_with_org_units(world, org):
@@ -49,12 +52,13 @@ def test_template_then_offering_with_org_units(world, org):
         }
         assert answer.json() == expected
         assert http.get(f"{LP}/courses/{cid}").json() == expected
+    expected_rows = (ref(world, department), ref(world, semester), "available")
+    course_id = ref(world, cid)
     with world.tx() as db:  # the same course every dialect sees, in the department and the semester
-        course = db.get(Course, int(cid))
-        assert (course.account_id, course.enrollment_term_id, course.workflow_state) == (
-            department, semester, "available")
-    with world.client(world.admin_token) as http:  # Canvas sees it too
-        assert http.get(f"/api/v1/courses/{cid}").json()["course_code"] == "BIO-101"
+        course = db.get(Course, course_id)
+        assert (course.account_id, course.enrollment_term_id, course.workflow_state) == expected_rows
+    with world.client(world.admin_token) as http:  # Canvas sees it too, under its own id
+        assert http.get(f"/api/v1/courses/{course.id}").json()["course_code"] == "BIO-101"
 
 
 def test_put_replaces_every_field(world, org):
@@ -72,8 +76,9 @@ def test_put_replaces_every_field(world, org):
         missing = http.put(f"{LP}/courses/{cid}", json={"Name": "X", "Code": "X"})
         assert missing.status_code == 400 and "IsActive" in missing.json()["detail"]
         http.put(f"{LP}/courses/{cid}", json={"Name": "Renamed", "Code": "R-1", "IsActive": True})
+    course_id = ref(world, cid)
     with world.tx() as db:
-        course = db.get(Course, int(cid))
+        course = db.get(Course, course_id)
         assert (course.workflow_state, course.start_at, course.end_at) == ("available", None, None)
 
 
@@ -111,16 +116,16 @@ def test_rights(world, org):
         assert http.post(f"{LP}/coursetemplates/", json={"Name": "T", "Code": "T"}).status_code == 403
         assert http.post(f"{LP}/courses/", json=new_offering(tid)).status_code == 403
         assert http.get(f"{LP}/coursetemplates/{tid}").status_code == 403
-        got = http.get(f"{LP}/courses/{course.id}").json()
+        got = http.get(f"{LP}/courses/{ou(world, course)}").json()
         assert got["CourseTemplate"] is None and got["Path"] == ""
         info = {"Name": "Mine", "Code": "M", "IsActive": True}
-        assert http.put(f"{LP}/courses/{course.id}", json=info).status_code == 200
+        assert http.put(f"{LP}/courses/{ou(world, course)}", json=info).status_code == 200
     with world.client(cast["student"]) as http:
-        assert http.get(f"{LP}/courses/{course.id}").status_code == 200
-        assert http.put(f"{LP}/courses/{course.id}", json=info).status_code == 403
-        assert http.delete(f"{LP}/courses/{course.id}").status_code == 403
+        assert http.get(f"{LP}/courses/{ou(world, course)}").status_code == 200
+        assert http.put(f"{LP}/courses/{ou(world, course)}", json=info).status_code == 403
+        assert http.delete(f"{LP}/courses/{ou(world, course)}").status_code == 403
     with world.client(cast["outsider"]) as http:
-        assert http.get(f"{LP}/courses/{course.id}").status_code == 403
+        assert http.get(f"{LP}/courses/{ou(world, course)}").status_code == 403
 
 
 def test_template_update_delete_and_offering_delete(world, org):
@@ -138,9 +143,10 @@ def test_template_update_delete_and_offering_delete(world, org):
             200, 404)
         assert http.delete(f"{LP}/coursetemplates/{tid}").status_code == 200
         assert http.get(f"{LP}/coursetemplates/{tid}").status_code == 404
+    template_id, course_id = ref(world, tid), ref(world, cid)
     with world.tx() as db:
-        assert db.get(CourseTemplate, int(tid)).workflow_state == "deleted"
-        assert db.get(Course, int(cid)).workflow_state == "deleted"
+        assert db.get(CourseTemplate, template_id).workflow_state == "deleted"
+        assert db.get(Course, course_id).workflow_state == "deleted"
 
 
 def test_schemas(world):
@@ -162,5 +168,6 @@ def test_dates_are_utc(world):
         tid = int(http.post(f"{LP}/coursetemplates/", json={"Name": "T", "Code": "T"}).json()["Identifier"])
         body = http.post(f"{LP}/courses/", json=new_offering(tid, StartDate="2014-09-01T02:00:00+02:00")).json()
     assert body["StartDate"] == "2014-09-01T00:00:00.000Z"
+    course_id = ref(world, body["Identifier"])
     with world.tx() as db:
-        assert db.get(Course, int(body["Identifier"])).start_at == datetime(2014, 9, 1, tzinfo=UTC)
+        assert db.get(Course, course_id).start_at == datetime(2014, 9, 1, tzinfo=UTC)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from courseport.schema import ContentItem
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou
 
 LE = "/d2l/api/le/unstable"
 
@@ -24,16 +25,17 @@ def items(world, course_id):
 
 def test_cartridge_import(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.client(world.admin_token) as http:
-        answer = http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("course.imscc", cartridge())})
+        answer = http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("course.imscc", cartridge())})
         assert answer.status_code == 200, answer.text
         token = answer.json()["JobToken"]
-        status = http.get(f"{LE}/import/{target.id}/imports/{token}")
-        assert status.json() == {"JobToken": token, "TargetOrgUnitId": target.id, "Status": "UPLOADING"}
+        status = http.get(f"{LE}/import/{target_ou}/imports/{token}")
+        assert status.json() == {"JobToken": token, "TargetOrgUnitId": target_ou, "Status": "UPLOADING"}
         assert world.run_jobs() == 1
-        assert http.get(f"{LE}/import/{target.id}/imports/{token}").json()["Status"] == "COMPLETED"
-        assert http.get(f"/d2l/api/le/1.5/import/{target.id}/imports/{token}").status_code == 200
-        assert http.get(f"/d2l/api/le/1.4/import/{target.id}/imports/{token}").status_code == 404
+        assert http.get(f"{LE}/import/{target_ou}/imports/{token}").json()["Status"] == "COMPLETED"
+        assert http.get(f"/d2l/api/le/1.5/import/{target_ou}/imports/{token}").status_code == 200
+        assert http.get(f"/d2l/api/le/1.4/import/{target_ou}/imports/{token}").status_code == 404
     made = items(world, target.id)
     assert set(made) == {("page", "Introduction"), ("link", "Docs"), ("discussion_topic", "Say hello"),
                          ("quiz", "Check"), ("quiz_question", "Colour"), ("module", "Week 1"),
@@ -54,28 +56,30 @@ def test_cartridge_import(world):
 
 def test_bad_packages_fail_the_import_and_write_nothing(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.client(world.admin_token) as http:
-        tokens = [http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("x.imscc", body)}).json()["JobToken"]
+        tokens = [http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("x.imscc", body)}).json()["JobToken"]
                   for body in (b"not a zip", cartridge(**{"imsmanifest.xml": "<manifest"}),
                                cartridge(**{"../evil.txt": "x"}))]
         world.run_jobs()
         for token in tokens:
-            assert http.get(f"{LE}/import/{target.id}/imports/{token}").json()["Status"] == "IMPORTFAILED"
+            assert http.get(f"{LE}/import/{target_ou}/imports/{token}").json()["Status"] == "IMPORTFAILED"
     assert items(world, target.id) == {}
 
 
 def test_import_errors_and_rights(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     cast = world.cast(target)
     with world.client(world.admin_token) as http:
-        assert http.post(f"{LE}/import/{target.id}/imports/", files={"other": ("x", b"x")}).status_code == 400
+        assert http.post(f"{LE}/import/{target_ou}/imports/", files={"other": ("x", b"x")}).status_code == 400
         assert http.post(f"{LE}/import/9999/imports/", files={"file": ("x", b"x")}).status_code == 404
-        assert http.get(f"{LE}/import/{target.id}/imports/77").status_code == 404
-        bad_url = http.post(f"{LE}/import/{target.id}/imports/?callbackUrl=file:///etc/passwd",
+        assert http.get(f"{LE}/import/{target_ou}/imports/77").status_code == 404
+        bad_url = http.post(f"{LE}/import/{target_ou}/imports/?callbackUrl=file:///etc/passwd",
                             files={"file": ("x", b"x")})
         assert bad_url.status_code == 400
     with world.client(cast["student"]) as http:
-        assert http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("x", b"x")}).status_code == 403
+        assert http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("x", b"x")}).status_code == 403
 
 
 def _stored_files(world, scratch) -> set[str]:
@@ -94,7 +98,7 @@ REFUSALS = {
     "no credentials": (None, 403, "This call needs a user: sign it with a user id and key, or send a token."),
     "bad signature": ("signed", 403, "Invalid Token"),
     "no right": ("student", 403, "No permission to perform this action."),
-    "no such org unit": ("admin", 404, "The specified course does not exist."),
+    "no such org unit": ("admin", 404, "Could not resolve course offering to a known org unit."),
     "refused callbackUrl": ("admin", 400, "callbackUrl may not point at 0x7f.1: 127.0.0.1 is a loopback address "
                             "(not public, and not in the outbound allow-list)"),
 }
@@ -107,8 +111,9 @@ def test_refused_uploads_are_refused_before_the_body_is_read(world, case, tmp_pa
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     caller, status, detail = REFUSALS[case]
     target = world.course("Target")
+    target_ou = ou(world, target)
     cast = world.cast(target)
-    org_unit = 999999 if case == "no such org unit" else target.id
+    org_unit = 999999 if case == "no such org unit" else target_ou
     query = "?callbackUrl=http://0x7f.1/cb" if case == "refused callbackUrl" else ""
     path = f"{LE}/import/{org_unit}/imports/{query}"
     url = world.base_url + path
@@ -126,14 +131,15 @@ def test_refused_uploads_are_refused_before_the_body_is_read(world, case, tmp_pa
 
 def test_a_package_over_10_mb_is_streamed_and_imported(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     package = cartridge(**{"media/big.bin": os.urandom(11 * 1024 * 1024)})
     assert len(package) > 11 * 1024 * 1024
     with world.client(world.admin_token) as http:
-        answer = http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("course.imscc", package)})
+        answer = http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("course.imscc", package)})
         assert answer.status_code == 200, answer.text
         token = answer.json()["JobToken"]
         assert world.run_jobs() == 1
-        assert http.get(f"{LE}/import/{target.id}/imports/{token}").json()["Status"] == "COMPLETED"
+        assert http.get(f"{LE}/import/{target_ou}/imports/{token}").json()["Status"] == "COMPLETED"
     assert ("page", "Introduction") in items(world, target.id)
 
 
@@ -141,9 +147,10 @@ def test_a_package_past_the_upload_limit_is_400_and_leaves_nothing(world, tmp_pa
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(world.services, "settings", world.services.settings.with_changes(max_upload_bytes=1000))
     target = world.course("Target")
+    target_ou = ou(world, target)
     before = _stored_files(world, tmp_path)
     with world.client(world.admin_token) as http:
-        answer = http.post(f"{LE}/import/{target.id}/imports/", files={"file": ("c.imscc", os.urandom(5000))})
+        answer = http.post(f"{LE}/import/{target_ou}/imports/", files={"file": ("c.imscc", os.urandom(5000))})
     assert answer.status_code == 400
     assert answer.json()["detail"] == "The course package is too large (more than 1000 bytes)."
     assert _stored_files(world, tmp_path) == before

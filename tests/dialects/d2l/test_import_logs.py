@@ -5,18 +5,20 @@ from __future__ import annotations
 from courseport.core.jobs import jobs
 from courseport.schema import Job
 from tests.dialects.d2l.cartridge import cartridge
+from tests.dialects.d2l.org_ids import ou
 
 LE = "/d2l/api/le/unstable"
 
 
 def test_logs_name_what_was_imported_and_skipped(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/imports/",
+        token = http.post(f"{LE}/import/{target_ou}/imports/",
                           files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
-        assert http.get(f"{LE}/import/{target.id}/imports/{token}/logs").json() == {"Next": None, "Objects": []}
+        assert http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").json() == {"Next": None, "Objects": []}
         world.run_jobs()
-        answer = http.get(f"{LE}/import/{target.id}/imports/{token}/logs")
+        answer = http.get(f"{LE}/import/{target_ou}/imports/{token}/logs")
     assert answer.status_code == 200
     messages = [o["Message"] for o in answer.json()["Objects"]]
     assert answer.json()["Next"] is None
@@ -32,25 +34,27 @@ def test_logs_name_what_was_imported_and_skipped(world):
 
 def test_a_failed_import_logs_why(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/imports/",
+        token = http.post(f"{LE}/import/{target_ou}/imports/",
                           files={"file": ("x.imscc", b"not a zip")}).json()["JobToken"]
         world.run_jobs()
-        [entry] = http.get(f"{LE}/import/{target.id}/imports/{token}/logs").json()["Objects"]
+        [entry] = http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").json()["Objects"]
     assert entry["Message"]
 
 
 def test_logs_page_with_next(world):
     target = world.course("Target")
+    target_ou = ou(world, target)
     with world.tx() as db:
         job = jobs.enqueue(db, "course_import", {}, context_type="Course", context_id=target.id)
         job.state = "completed"
         job.result = {"log": [{"level": "info", "message": f"m{n}"} for n in range(130)]}
         token = job.id
     with world.client(world.admin_token) as http:
-        first = http.get(f"/d2l/api/le/1.5/import/{target.id}/imports/{token}/logs").json()
+        first = http.get(f"/d2l/api/le/1.5/import/{target_ou}/imports/{token}/logs").json()
         assert len(first["Objects"]) == 100
-        assert first["Next"] == f"{world.base_url}/d2l/api/le/1.5/import/{target.id}/imports/{token}/logs?bookmark=100"
+        assert first["Next"] == f"{world.base_url}/d2l/api/le/1.5/import/{target_ou}/imports/{token}/logs?bookmark=100"
         rest = http.get(first["Next"].removeprefix(world.base_url)).json()
     assert [o["Message"] for o in rest["Objects"]] == [f"m{n}" for n in range(100, 130)] and rest["Next"] is None
     with world.tx() as db:
@@ -59,12 +63,13 @@ def test_logs_page_with_next(world):
 
 def test_logs_errors_and_rights(world):
     target, other = world.course("Target"), world.course("Other")
+    target_ou, other_ou = ou(world, target), ou(world, other)
     with world.client(world.admin_token) as http:
-        token = http.post(f"{LE}/import/{target.id}/imports/",
+        token = http.post(f"{LE}/import/{target_ou}/imports/",
                           files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
-        assert http.get(f"{LE}/import/{other.id}/imports/{token}/logs").status_code == 404
-        assert http.get(f"{LE}/import/{target.id}/imports/999/logs").status_code == 404
-        assert http.get(f"/d2l/api/le/1.4/import/{target.id}/imports/{token}/logs").status_code == 404
+        assert http.get(f"{LE}/import/{other_ou}/imports/{token}/logs").status_code == 404
+        assert http.get(f"{LE}/import/{target_ou}/imports/999/logs").status_code == 404
+        assert http.get(f"/d2l/api/le/1.4/import/{target_ou}/imports/{token}/logs").status_code == 404
     _, token_b = world.user_with_token("outsider")
     with world.client(token_b) as http:
-        assert http.get(f"{LE}/import/{target.id}/imports/{token}/logs").status_code == 403
+        assert http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from courseport.schema import User
+from tests.dialects.d2l.org_ids import ou
 
 LP = "/d2l/api/lp/1.4"
 
@@ -103,67 +104,70 @@ def test_roles(world):
 
 def test_enrollment_create_list_read_delete(world):
     course = world.course("Biology")
+    course_ou = ou(world, course)
     student = world.user("sam", name="Sam Student")
     teacher = world.user("tia", name="Tia Teacher")
     with world.client(world.admin_token) as http:
-        made = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3})
+        made = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id, "RoleId": 3})
         assert made.status_code == 200, made.text
-        assert made.json() == {"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3, "IsCascading": False}
-        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": teacher.id,
+        assert made.json() == {"OrgUnitId": course_ou, "UserId": student.id, "RoleId": 3, "IsCascading": False}
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": teacher.id,
                                                      "RoleId": 4}).status_code == 200
-        listed = http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/").json()
+        listed = http.get(f"{LP}/enrollments/orgUnits/{course_ou}/users/").json()
         assert listed["PagingInfo"]["HasMoreItems"] is False
         assert [i["User"]["Identifier"] for i in listed["Items"]] == [str(student.id), str(teacher.id)]
         assert listed["Items"][0] == {
             "User": {"Identifier": str(student.id), "DisplayName": "Sam Student", "EmailAddress": "sam@example.test",
                      "OrgDefinedId": None, "ProfileBadgeUrl": None, "ProfileIdentifier": student.uuid},
             "Role": {"Id": 3, "Code": "StudentEnrollment", "Name": "Student"}}
-        teachers = http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/", params={"roleId": 4}).json()
+        teachers = http.get(f"{LP}/enrollments/orgUnits/{course_ou}/users/", params={"roleId": 4}).json()
         assert [i["User"]["Identifier"] for i in teachers["Items"]] == [str(teacher.id)]
-        assert http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").json() == made.json()
+        assert http.get(f"{LP}/enrollments/orgUnits/{course_ou}/users/{student.id}").json() == made.json()
         mine = http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/").json()
-        assert mine["Items"] == [{"OrgUnit": {"Id": course.id, "Type": {"Id": 3, "Code": "Course Offering",
+        assert mine["Items"] == [{"OrgUnit": {"Id": course_ou, "Type": {"Id": 3, "Code": "Course Offering",
                                                                         "Name": "Course Offering"},
                                               "Name": "Biology", "Code": course.course_code},
                                   "Role": {"Id": 3, "Code": "StudentEnrollment", "Name": "Student"}}]
         assert http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/",
                         params={"orgUnitTypeId": 2}).json()["Items"] == []
-        again = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": teacher.id, "RoleId": 5})
+        again = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": teacher.id, "RoleId": 5})
         assert again.json()["RoleId"] == 5  # one role per org unit: the TA enrollment replaces the teacher one
         assert [i["Role"]["Id"] for i in http.get(f"{LP}/enrollments/users/{teacher.id}/orgUnits/").json()[
             "Items"]] == [5]
-        gone = http.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}")
+        gone = http.delete(f"{LP}/enrollments/orgUnits/{course_ou}/users/{student.id}")
         assert (gone.status_code, gone.json()) == (200, made.json())
-        assert http.get(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").status_code == 404
-        assert http.delete(f"{LP}/enrollments/orgUnits/{course.id}/users/{student.id}").status_code == 404
+        assert http.get(f"{LP}/enrollments/orgUnits/{course_ou}/users/{student.id}").status_code == 404
+        assert http.delete(f"{LP}/enrollments/orgUnits/{course_ou}/users/{student.id}").status_code == 404
 
 
 def test_enrollment_errors(world):
     course = world.course("Biology")
+    course_ou = ou(world, course)
     student = world.user("sam")
     with world.client(world.admin_token) as http:
-        missing = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id})
+        missing = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id})
         assert (missing.status_code, missing.json()["detail"]) == (400, "RoleId is required.")
-        bad_role = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id,
+        bad_role = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id,
                                                          "RoleId": 999})
         assert bad_role.status_code == 400
         assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": 99999, "UserId": student.id,
                                                       "RoleId": 3}).status_code == 404
     _, token = world.user_with_token("outsider")
     with world.client(token) as http:
-        refused = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course.id, "UserId": student.id, "RoleId": 3})
+        refused = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id, "RoleId": 3})
         assert refused.status_code == 403
 
 
 def test_my_enrollments(world):
     course = world.course("Biology")
+    course_ou = ou(world, course)
     user, token = world.user_with_token("sam", name="Sam Student")
     world.enroll(user, course)
     with world.client(token) as http:
         page = http.get(f"{LP}/enrollments/myenrollments/").json()
         assert page["PagingInfo"] == {"Bookmark": "1", "HasMoreItems": False}
         [item] = page["Items"]
-        assert item["OrgUnit"]["Id"] == course.id and item["OrgUnit"]["HomeUrl"] == f"/d2l/home/{course.id}"
+        assert item["OrgUnit"]["Id"] == course_ou and item["OrgUnit"]["HomeUrl"] == f"/d2l/home/{course_ou}"
         assert item["Access"]["ClasslistRoleName"] == "Student" and item["Access"]["CanAccess"] is True
         assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "false"}).json()["Items"] == []
         assert http.get(f"{LP}/enrollments/myenrollments/", params={"isActive": "maybe"}).status_code == 400

@@ -7,4 +7,5 @@ the organisation tree over accounts, terms, templates and courses (`org_units`).
 """
 
 __all__ = ["batch_updates", "course_offerings", "course_records", "course_settings", "course_templates", "courses",
-           "enrollments", "org_units", "sections"]
+           "enrollments", "org_units", "sections",
+           "org_tree", "org_unit_changes", "offering_sections"]

@@ -1,8 +1,9 @@
 """Course offerings (D2L): ordinary courses created from a course template, with the org units
 they relate to. An active offering is the course being offered (available) rather than unpublished.
 
-An offering keeps its content root path; one the caller leaves empty is made by the face's
-convention (`default_path`, from the new course's id and code), which is that API's vocabulary.
+Offerings, templates and semesters are named by their org unit ids (`org_units`). An offering keeps its
+content root path; one the caller leaves empty is made by the face's convention (`default_path`, from
+the new offering's org unit id and code), which is that API's vocabulary.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class OfferingInfo:
 
 @dataclass(frozen=True)
 class OfferingView:
+    org_unit_id: int
     course: Course
     template: OrgUnit | None
     semester: OrgUnit | None
@@ -51,12 +53,18 @@ class OfferingView:
 
 
 def view_of(db: Session, course: Course) -> OfferingView:
-    return OfferingView(course, org_units.template_of(db, course), org_units.semester_of(db, course),
+    return OfferingView(org_units.org_unit_id_of(db, org_units.COURSE_OFFERING, course.id), course,
+                        org_units.template_of(db, course), org_units.semester_of(db, course),
                         org_units.department_of(db, course.account_id))
 
 
-def readable_offering(db: Session, actor: User, course_id: int) -> OfferingView:
-    course, _ = courses.readable_course(db, actor, course_id)
+def offering_course_id(db: Session, org_unit_id: int) -> int:
+    """The course id of a course offering's org unit id."""
+    return org_units.ref_of(db, org_unit_id, org_units.COURSE_OFFERING)
+
+
+def readable_offering(db: Session, actor: User, org_unit_id: int) -> OfferingView:
+    course, _ = courses.readable_course(db, actor, offering_course_id(db, org_unit_id))
     return view_of(db, course)
 
 
@@ -75,14 +83,15 @@ def create_offering(db: Session, actor: User, new: NewOffering, *,
                             end_at=new.end_at, term_id=UNSET if term_id is None else term_id)
     course = courses.create_course(db, actor, template.account_id, changes, offer=True)
     course.course_template_id = template.id
-    course.content_path = new.path or default_path(course.id, course.course_code)
+    view = view_of(db, course)
+    course.content_path = new.path or default_path(view.org_unit_id, course.course_code)
     db.flush()
-    return view_of(db, course)
+    return view
 
 
-def replace_offering(db: Session, actor: User, course_id: int, info: OfferingInfo) -> OfferingView:
+def replace_offering(db: Session, actor: User, org_unit_id: int, info: OfferingInfo) -> OfferingView:
     """Every field of the offering replaced by `info`'s (dates left out become none)."""
-    course = courses.resolve_course(db, course_id)
+    course = courses.resolve_course(db, offering_course_id(db, org_unit_id))
     event = None
     if info.is_active and course.workflow_state != "available":
         event = "offer"
@@ -93,5 +102,5 @@ def replace_offering(db: Session, actor: User, course_id: int, info: OfferingInf
     return view_of(db, courses.update_course(db, actor, course.id, changes, event=event))
 
 
-def delete_offering(db: Session, actor: User, course_id: int) -> None:
-    courses.delete_or_conclude(db, actor, course_id, "delete")
+def delete_offering(db: Session, actor: User, org_unit_id: int) -> None:
+    courses.delete_or_conclude(db, actor, offering_course_id(db, org_unit_id), "delete")

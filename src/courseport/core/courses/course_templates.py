@@ -1,4 +1,5 @@
-"""Course templates: create under a department (or the organization), read, replace, delete.
+"""Course templates: create under a department (or the organization), read, replace, delete. Templates
+are named by their org unit id (`org_units`); reads and creation answer the template as an OrgUnit.
 
 Managing a template takes adminship of its department; its offerings' staff may read it. A path
 the caller leaves empty is made by the face's convention (`default_path`, from the id and code).
@@ -19,11 +20,8 @@ from courseport.schema import Course, CourseTemplate, Enrollment, User
 from courseport.schema.base import utcnow
 
 
-def _live(db: Session, template_id: int) -> CourseTemplate:
-    template = db.get(CourseTemplate, template_id)
-    if template is None or template.workflow_state == "deleted":
-        raise org_units.org_unit_not_found("course template")
-    return template
+def _live(db: Session, org_unit_id: int) -> CourseTemplate:
+    return db.get_one(CourseTemplate, org_units.ref_of(db, org_unit_id, org_units.COURSE_TEMPLATE))
 
 
 def managed_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
@@ -33,16 +31,16 @@ def managed_template(db: Session, actor: User, template_id: int) -> CourseTempla
     return template
 
 
-def readable_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
+def readable_template(db: Session, actor: User, template_id: int) -> org_units.OrgUnit:
     template = _live(db, template_id)
     if accounts.is_admin_of(db, actor.id, template.account_id):
-        return template
+        return org_units.template_unit(db, template)
     teaches = db.scalar(select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
         Course.course_template_id == template.id, Enrollment.user_id == actor.id,
         Enrollment.type.in_(STAFF_TYPES), Enrollment.workflow_state == "active").limit(1))
     if teaches is None:
         raise NotAllowed()
-    return template
+    return org_units.template_unit(db, template)
 
 
 def _checked_name(name: str) -> str:
@@ -52,8 +50,9 @@ def _checked_name(name: str) -> str:
 
 
 def create_template(db: Session, actor: User, name: str, code: str, path: str, parent_ids: list[int], *,
-                    default_path: Callable[[int, str], str]) -> CourseTemplate:
-    """A template under the first parent org unit (a department or the organization; none: the organization)."""
+                    default_path: Callable[[int, str], str]) -> org_units.OrgUnit:
+    """A template under the first parent org unit (a department or the organization; none: the organization).
+    `default_path` gets the new template's org unit id."""
     parents = [org_units.parent_account(db, pid) for pid in parent_ids] or [
         accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)]
     if not all(accounts.is_admin_of(db, actor.id, parent.id) for parent in parents):
@@ -61,10 +60,11 @@ def create_template(db: Session, actor: User, name: str, code: str, path: str, p
     template = CourseTemplate(name=_checked_name(name), code=code.strip(), path=path, account_id=parents[0].id)
     db.add(template)
     db.flush()
+    unit = org_units.template_unit(db, template)
     if not template.path:  # the service fills in the path when the caller leaves it empty
-        template.path = default_path(template.id, template.code)
+        template.path = default_path(unit.id, template.code)
         db.flush()
-    return template
+    return org_units.template_unit(db, template)
 
 
 def replace_template(db: Session, actor: User, template_id: int, name: str, code: str) -> CourseTemplate:

@@ -1,7 +1,11 @@
 """Org units (D2L's organisation tree) over the one store: the organization is the root account, a
 department is an account below it, a semester is a term, a course template is a course_templates
-row and a course offering is a course. Each kind keeps its own table, so an id names an org unit
-only together with its kind (a semester id names a term, parent org unit ids name accounts).
+row, a course offering is a course and a section is a course's (non-default) section.
+
+Every org unit has one id from one sequence (`org_units`, schema/org_units.py): the id is allocated
+when the row is inserted, so any org unit resolves by id alone (`resolve`) and a row's org unit id is
+`org_unit_id_of(db, kind, ref_id)`. The other faces keep their own ids (account, term, course ids).
+A default term and a course's default section are no org units: the offering stands for them.
 Kinds are core words; the D2L dialect gives each its org unit type id, code and name.
 """
 
@@ -9,16 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
 from courseport.core.kit.errors import NotFound
-from courseport.schema import Account, Course, CourseTemplate, Term
+from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term
 
 # The kinds of org unit.
 ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING = "organization", "course_template", "course_offering"
-SEMESTER, DEPARTMENT = "semester", "department"
-KINDS = (ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING, SEMESTER, DEPARTMENT)
+SEMESTER, DEPARTMENT, SECTION = "semester", "department", "section"
+KINDS = (ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING, SEMESTER, DEPARTMENT, SECTION)
+# Kind -> the mapping column naming its row.
+REF_COLUMNS = {ORGANIZATION: OrgUnitRow.account_id, DEPARTMENT: OrgUnitRow.account_id, SEMESTER: OrgUnitRow.term_id,
+               COURSE_TEMPLATE: OrgUnitRow.course_template_id, COURSE_OFFERING: OrgUnitRow.course_id,
+               SECTION: OrgUnitRow.section_id}
+WHAT = {ORGANIZATION: "organization", DEPARTMENT: "department", SEMESTER: "semester",
+        COURSE_TEMPLATE: "course template", COURSE_OFFERING: "course offering", SECTION: "section"}
 
 
 @dataclass(frozen=True)
@@ -40,48 +51,121 @@ TEMPLATE_PARENTS = (ParentRule(DEPARTMENT, False, False), ParentRule(ORGANIZATIO
 
 @dataclass(frozen=True)
 class OrgUnit:
+    """An org unit: its org unit id, name, code, kind, content path and the id of its row in its own table."""
+
     id: int
     name: str
     code: str
     kind: str
+    path: str = ""
+    ref_id: int = 0
 
 
 def org_unit_not_found(kind: str = "org unit") -> NotFound:
     return NotFound(kind, f"Could not resolve {kind} to a known org unit.")
 
 
-def semester(db: Session, term_id: int) -> Term:
-    term = db.get(Term, term_id)
-    if term is None or term.workflow_state == "deleted":
-        raise org_unit_not_found("semester")
-    return term
+def org_unit_id_of(db: Session, kind: str, ref_id: int) -> int:
+    """The org unit id of the row `ref_id` of `kind`'s table (allocated when that row was inserted)."""
+    found = db.scalar(select(OrgUnitRow.id).where(REF_COLUMNS[kind] == ref_id))
+    if found is None:
+        raise org_unit_not_found(WHAT[kind])
+    return found
 
 
-def parent_account(db: Session, account_id: int) -> Account:
-    """A department or the organization, by account id."""
-    account = db.get(Account, account_id)
-    if account is None or account.workflow_state == "deleted":
-        raise org_unit_not_found("parent org unit")
-    return account
+def resolve(db: Session, org_unit_id: int) -> OrgUnit:
+    """Any live org unit by its id, whatever its kind."""
+    row = db.get(OrgUnitRow, org_unit_id)
+    unit = _unit_of(db, row) if row is not None else None
+    if unit is None:
+        raise org_unit_not_found()
+    return unit
+
+
+def ref_of(db: Session, org_unit_id: int, *kinds: str) -> int:
+    """The row id behind an org unit id that must name one of `kinds` (its own table's id)."""
+    row = db.get(OrgUnitRow, org_unit_id)
+    if row is None or row.kind not in kinds or (unit := _unit_of(db, row)) is None:
+        raise org_unit_not_found(WHAT[kinds[0]] if len(kinds) == 1 else "org unit")
+    return unit.ref_id
+
+
+def _unit_of(db: Session, row: OrgUnitRow) -> OrgUnit | None:
+    if row.account_id is not None:
+        account = db.get(Account, row.account_id)
+        return None if account is None or account.workflow_state == "deleted" else account_unit(row.id, account)
+    if row.term_id is not None:
+        term = db.get(Term, row.term_id)
+        if term is None or term.workflow_state == "deleted" or is_default_term(db, term):
+            return None
+        return OrgUnit(row.id, term.name, term.sis_term_id or "", SEMESTER, "", term.id)
+    if row.course_template_id is not None:
+        template = db.get(CourseTemplate, row.course_template_id)
+        if template is None or template.workflow_state == "deleted":
+            return None
+        return OrgUnit(row.id, template.name, template.code, COURSE_TEMPLATE, template.path, template.id)
+    if row.course_id is not None:
+        course = db.get(Course, row.course_id)
+        if course is None or course.workflow_state == "deleted":
+            return None
+        return OrgUnit(row.id, course.name, course.course_code or "", COURSE_OFFERING, course.content_path or "",
+                       course.id)
+    section = db.get(Section, row.section_id) if row.section_id is not None else None
+    if section is None or section.workflow_state == "deleted" or section.default_section:
+        return None
+    return OrgUnit(row.id, section.name, section.sis_section_id or "", SECTION, "", section.id)
+
+
+def account_unit(org_unit_id: int, account: Account) -> OrgUnit:
+    kind = ORGANIZATION if account.parent_account_id is None else DEPARTMENT
+    return OrgUnit(org_unit_id, account.name, account.sis_account_id or "", kind, "", account.id)
+
+
+def is_default_term(db: Session, term: Term) -> bool:
+    return term.id == accounts.default_term(db, term.root_account_id).id
+
+
+def organization(db: Session) -> OrgUnit:
+    """The organization: the root account."""
+    root = accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)
+    return account_unit(org_unit_id_of(db, ORGANIZATION, root.id), root)
+
+
+def semester(db: Session, org_unit_id: int) -> Term:
+    """A semester by its org unit id."""
+    return db.get_one(Term, ref_of(db, org_unit_id, SEMESTER))
+
+
+def parent_account(db: Session, org_unit_id: int) -> Account:
+    """A department or the organization, by org unit id."""
+    try:
+        return db.get_one(Account, ref_of(db, org_unit_id, DEPARTMENT, ORGANIZATION))
+    except NotFound:
+        raise org_unit_not_found("parent org unit") from None
 
 
 def semester_of(db: Session, course: Course) -> OrgUnit | None:
     """The course's semester; the default term means the course has none."""
     term = db.get(Term, course.enrollment_term_id)
-    if term is None or term.id == accounts.default_term(db, course.root_account_id).id:
+    if term is None or is_default_term(db, term):
         return None
-    return OrgUnit(term.id, term.name, term.sis_term_id or "", SEMESTER)
+    return OrgUnit(org_unit_id_of(db, SEMESTER, term.id), term.name, term.sis_term_id or "", SEMESTER, "", term.id)
 
 
 def department_of(db: Session, account_id: int) -> OrgUnit | None:
     account = db.get(Account, account_id)
     if account is None or account.parent_account_id is None:
         return None
-    return OrgUnit(account.id, account.name, account.sis_account_id or "", DEPARTMENT)
+    return account_unit(org_unit_id_of(db, DEPARTMENT, account.id), account)
 
 
 def template_of(db: Session, course: Course) -> OrgUnit | None:
     template = db.get(CourseTemplate, course.course_template_id) if course.course_template_id else None
     if template is None or template.workflow_state == "deleted":
         return None
-    return OrgUnit(template.id, template.name, template.code, COURSE_TEMPLATE)
+    return template_unit(db, template)
+
+
+def template_unit(db: Session, template: CourseTemplate) -> OrgUnit:
+    return OrgUnit(org_unit_id_of(db, COURSE_TEMPLATE, template.id), template.name, template.code, COURSE_TEMPLATE,
+                   template.path, template.id)

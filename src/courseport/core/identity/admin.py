@@ -7,7 +7,19 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tokens, users
 from courseport.core.kit.errors import InvalidInput, NotAllowed
-from courseport.schema import AccessToken, Account, AccountUser, Base, Course, InstanceValue, Login, Role, Term, User
+from courseport.schema import (
+    AccessToken,
+    Account,
+    AccountUser,
+    Base,
+    Course,
+    InstanceValue,
+    Login,
+    OrgUnitRow,
+    Role,
+    Term,
+    User,
+)
 
 # Rows that identify the installation rather than hold its data: the signing secret every process shares.
 _NEVER_RESET = {InstanceValue.__tablename__}
@@ -72,4 +84,6 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
         AccountUser.__tablename__: AccountUser.account_id.not_in(root_ids),
         Account.__tablename__: Account.parent_account_id.is_not(None),
         Role.__tablename__: Role.account_id.is_not(None) & Role.id.not_in(role_ids),
+        # Kept root accounts keep their org unit ids.
+        OrgUnitRow.__tablename__: OrgUnitRow.account_id.is_(None) | OrgUnitRow.account_id.not_in(root_ids),
     }

@@ -1,4 +1,5 @@
-"""Course copy job routes (le 1.5+): queue a copy into an offering, read the job's status.
+"""Course copy job routes (le 1.5+): queue a copy into an offering, read the job's status. The target
+and source are org unit ids of course offerings (core/courses/org_units.py).
 
 Components are Valence's COURSECOMPONENT_T names, translated into core's components
 (core/copy/components.py) by COMPONENTS, the one D2L table of them; null copies everything. When the
@@ -11,8 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from litestar import Response
+from sqlalchemy.orm import Session
 
 from courseport.core.copy import components, offering_copies
+from courseport.core.courses import course_offerings
 from courseport.core.jobs.job_callbacks import Callback
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.outbound import OutboundPolicy, check_url
@@ -49,9 +52,9 @@ SPEC = {"SourceOrgUnitId": (D2LID, True), "Components": (OPTIONAL_STRINGS, False
         "CallbackUrl": (OPTIONAL_STRING, False)}
 
 
-def _callback(call: Call, url: str):  # noqa: ANN202
+def _callback(call: Call, url: str, source_ou: int, target_ou: int):  # noqa: ANN202
     def build(job: Job) -> Callback:
-        return Callback(url, render_copy_complete(job), "Status", COPY_STATES,
+        return Callback(url, render_copy_complete(job, source_ou, target_ou), "Status", COPY_STATES,
                         call.services.settings.outbound_allow)
     return build
 
@@ -74,15 +77,26 @@ def _source_as_input() -> Iterator[None]:
         raise InvalidInput("SourceOrgUnitId", "Source org unit not found.") from None
 
 
+def _source_course(db: Session, source_ou: int) -> int:
+    """The course behind SourceOrgUnitId; an org unit that is no offering is a bad SourceOrgUnitId."""
+    try:
+        return course_offerings.offering_course_id(db, source_ou)
+    except NotFound:
+        raise InvalidInput("SourceOrgUnitId", "Source org unit not found.") from None
+
+
 @post(BASE, opt=SINCE, status_code=202)
 def create_copy_job(call: Call, version: str, org_unit_id: str) -> Response:
-    target_id = route_id(org_unit_id, "target org unit")
+    target_ou = route_id(org_unit_id, "target org unit")
     f = block_fields(call.block(), SPEC)
     policy = OutboundPolicy(allow=call.services.settings.outbound_allow)
-    callback = _callback(call, check_url(f["CallbackUrl"], "CallbackUrl", policy)) if f["CallbackUrl"] else None
+    url = check_url(f["CallbackUrl"], "CallbackUrl", policy) if f["CallbackUrl"] else None
+    callback = _callback(call, url, f["SourceOrgUnitId"], target_ou) if url else None
     selection = _selection(f["Components"])
     with _source_as_input(), call.write() as (db, me):
-        job = offering_copies.queue_offering_copy(db, me, target_id, f["SourceOrgUnitId"], selection, callback)
+        target = course_offerings.offering_course_id(db, target_ou)
+        job = offering_copies.queue_offering_copy(db, me, target, _source_course(db, f["SourceOrgUnitId"]),
+                                                  selection, callback)
         token = str(job.id)
     call.services.jobs.notify()
     return Response({"JobToken": token}, status_code=202)
@@ -90,9 +104,10 @@ def create_copy_job(call: Call, version: str, org_unit_id: str) -> Response:
 
 @get(BASE + "/{job_token:str}", opt=SINCE)
 def get_copy_job(call: Call, version: str, org_unit_id: str, job_token: str) -> dict:
-    target_id = route_id(org_unit_id, "target org unit")
+    target_ou = route_id(org_unit_id, "target org unit")
     with call.read() as (db, me):
-        return {"Status": copy_status(offering_copies.copy_job(db, me, target_id, job_token))}
+        target = course_offerings.offering_course_id(db, target_ou)
+        return {"Status": copy_status(offering_copies.copy_job(db, me, target, job_token))}
 
 
 ROUTES = [create_copy_job, get_copy_job]

@@ -1,4 +1,5 @@
-"""Course offering routes (lp 1.1+): create, read, replace (CourseOfferingInfo), delete."""
+"""Course offering routes (lp 1.1+): create, read, replace (CourseOfferingInfo), delete. Offerings, their
+template and semester are named by org unit ids (core/courses/org_units.py)."""
 
 from __future__ import annotations
 
@@ -53,26 +54,26 @@ def create_offering(call: Call, version: str) -> dict:
 
 @get(BASE + "/{org_unit_id:str}", opt=SINCE)
 def get_offering(call: Call, version: str, org_unit_id: str) -> dict:
-    course_id = route_id(org_unit_id, "course offering")
+    ou = route_id(org_unit_id, "course offering")
     with call.read() as (db, me):
-        return render_offering(course_offerings.readable_offering(db, me, course_id))
+        return render_offering(course_offerings.readable_offering(db, me, ou))
 
 
 @put(BASE + "/{org_unit_id:str}", opt=SINCE)
 def update_offering(call: Call, version: str, org_unit_id: str) -> Response:
-    course_id = route_id(org_unit_id, "course offering")
+    ou = route_id(org_unit_id, "course offering")
     f = block_fields(call.block(), INFO_SPEC)
     info = OfferingInfo(f["Name"], f["Code"], f["StartDate"], f["EndDate"], f["IsActive"])
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        course_offerings.replace_offering(db, me, course_id, info)
+        course_offerings.replace_offering(db, me, ou, info)
     return empty()
 
 
 @delete(BASE + "/{org_unit_id:str}", opt=SINCE)
 def delete_offering(call: Call, version: str, org_unit_id: str) -> Response:
-    course_id = route_id(org_unit_id, "course offering")
+    ou = route_id(org_unit_id, "course offering")
     with call.write() as (db, me):
-        course_offerings.delete_offering(db, me, course_id)
+        course_offerings.delete_offering(db, me, ou)
     return empty()
 
 

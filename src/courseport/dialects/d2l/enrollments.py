@@ -13,6 +13,7 @@ from litestar import Response
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import enrollments
+from courseport.core.courses.course_offerings import offering_course_id
 from courseport.core.courses.enrollments import EnrollmentRequest
 from courseport.core.identity import accounts, roles
 from courseport.core.kit.errors import InvalidInput, NotFound, spelled_as
@@ -53,7 +54,7 @@ def create_enrollment(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     req = EnrollmentRequest(user_ref=str(f["UserId"]), role_id=f["RoleId"], state="active")
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        made = enrollments.enroll(db, me, str(f["OrgUnitId"]), None, req)
+        made = enrollments.enroll(db, me, str(offering_course_id(db, f["OrgUnitId"])), None, req)
         for item in _user_items(db, me, made.course_id, made.user_id):  # one role per org unit, as Valence keeps
             if item.view.enrollment.id != made.id:
                 enrollments.end_enrollment(db, me, str(made.course_id), str(item.view.enrollment.id), "delete")
@@ -64,6 +65,7 @@ def create_enrollment(call: Call, version: str) -> dict:
 def list_org_unit_users(call: Call, version: str, org_unit_id: str) -> dict:
     ou = route_id(org_unit_id)
     with call.read() as (db, me):
+        ou = offering_course_id(db, ou)
         query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES)
         return _paged(call, lambda w: enrollment_views.list_course_enrollments(db, me, str(ou), query, w),
                       render_org_unit_user)
@@ -73,6 +75,7 @@ def list_org_unit_users(call: Call, version: str, org_unit_id: str) -> dict:
 def get_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) -> dict:
     ou, uid = route_id(org_unit_id), route_id(user_id, "user")
     with call.read() as (db, me):
+        ou = offering_course_id(db, ou)
         return render_enrollment(_enrollment_of(db, me, ou, uid).view.enrollment)
 
 
@@ -81,6 +84,7 @@ def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) 
     """Unenroll: every enrollment of the user in the offering is deleted; answers the EnrollmentData."""
     ou, uid = route_id(org_unit_id), route_id(user_id, "user")
     with call.write() as (db, me):
+        ou = offering_course_id(db, ou)
         first = _enrollment_of(db, me, ou, uid).view.enrollment
         body = render_enrollment(first)
         for item in _user_items(db, me, ou, uid):

@@ -15,6 +15,7 @@ import litestar
 from litestar import Request
 
 from courseport.blobs import StoredBlob
+from courseport.core.courses import course_offerings
 from courseport.core.jobs.job_callbacks import Callback
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.outbound import OutboundPolicy, check_url
@@ -32,44 +33,46 @@ TOO_LARGE = "The course package is too large (more than {max_bytes} bytes)."
 @litestar.post(BASE, opt=OPT, status_code=200, request_max_body_size=None)
 async def create_import_job(request: Request, version: str, org_unit_id: str) -> dict:
     call = bodyless_call(request)
-    target_id = route_id(org_unit_id, "target org unit")
-    await anyio.to_thread.run_sync(_check, call, target_id)
+    target_ou = route_id(org_unit_id, "target org unit")
+    await anyio.to_thread.run_sync(_check, call, target_ou)
     writer = call.services.blobs.open_writer(call.services.settings.max_upload_bytes)
     upload = await receive_upload(request, writer, too_large=TOO_LARGE)
     if upload.stored is None:
         raise InvalidInput("file", "Send the course package as the multipart part named file.")
-    token = await anyio.to_thread.run_sync(_queue, call, target_id, upload)
+    token = await anyio.to_thread.run_sync(_queue, call, target_ou, upload)
     call.services.jobs.notify()
     return {"JobToken": token}
 
 
-def _check(call: Call, target_id: int) -> None:
+def _check(call: Call, target_ou: int) -> None:
     """Refuse (credentials, no such offering, no right, a bad callbackUrl) before the body is read."""
     with call.read() as (db, me):
-        offering_imports.check_import(db, me, target_id)
+        offering_imports.check_import(db, me, course_offerings.offering_course_id(db, target_ou))
     if url := call.query.get("callbackUrl"):
         check_url(url, "callbackUrl", OutboundPolicy(allow=call.services.settings.outbound_allow))
 
 
-def _queue(call: Call, target_id: int, upload: ReceivedUpload) -> str:
+def _queue(call: Call, target_ou: int, upload: ReceivedUpload) -> str:
     url = call.query.get("callbackUrl")
 
     def callback(job: Job) -> Callback:
-        return Callback(cast(str, url), render_import_job(job), "Status", IMPORT_STATES,  # only passed with a url
+        return Callback(cast(str, url), render_import_job(job, target_ou), "Status", IMPORT_STATES,  # only with a url
                         call.services.settings.outbound_allow)
 
     with call.write() as (db, me):
         stored = cast(StoredBlob, upload.stored)  # create_import_job refused an upload without one
-        job = offering_imports.queue_import(db, me, target_id, stored.sha256, upload.filename,
+        target = course_offerings.offering_course_id(db, target_ou)
+        job = offering_imports.queue_import(db, me, target, stored.sha256, upload.filename,
                                             callback if url else None)
         return str(job.id)
 
 
 @get(BASE + "/{job_token:str}", opt=OPT)
 def get_import_job(call: Call, version: str, org_unit_id: str, job_token: str) -> dict:
-    target_id = route_id(org_unit_id, "target org unit")
+    target_ou = route_id(org_unit_id, "target org unit")
     with call.read() as (db, me):
-        return render_import_job(offering_imports.import_job(db, me, target_id, job_token))
+        target = course_offerings.offering_course_id(db, target_ou)
+        return render_import_job(offering_imports.import_job(db, me, target, job_token), target_ou)
 
 
 ROUTES = [create_import_job, get_import_job]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from courseport.core.courses import course_offerings
 from courseport.core.packages import offering_imports
 from courseport.core.packages.offering_imports import LogEntry
 from courseport.dialects.d2l.import_jobs import BASE, OPT
@@ -18,10 +19,11 @@ def render_log(entry: LogEntry) -> dict[str, str]:
 
 @get(BASE + "/{job_token:str}/logs", opt=OPT)
 def get_import_logs(call: Call, version: str, org_unit_id: str, job_token: str) -> dict:
-    target_id = route_id(org_unit_id, "target org unit")
+    target_ou = route_id(org_unit_id, "target org unit")
     offset = bookmark_offset(call.bookmark())
     with call.read() as (db, me):
-        entries = offering_imports.import_log(db, me, target_id, job_token)
+        target = course_offerings.offering_course_id(db, target_ou)
+        entries = offering_imports.import_log(db, me, target, job_token)
     page = entries[offset:offset + PAGE_SIZE]
     more = len(entries) > offset + PAGE_SIZE
     next_url = f"{call.origin}{call.path}?{urlencode({'bookmark': offset + PAGE_SIZE})}" if more else None

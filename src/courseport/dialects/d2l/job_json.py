@@ -24,10 +24,10 @@ def import_status(job: Job) -> str:
     return IMPORT_STATES.get(job.state, "UPLOADING")
 
 
-def render_copy_complete(job: Job) -> dict[str, Any]:
-    return {"JobToken": str(job.id), "SourceOrgUnitId": job.payload["source_course_id"],
-            "TargetOrgUnitId": job.payload["target_course_id"], "Status": copy_status(job)}
+def render_copy_complete(job: Job, source_org_unit_id: int, target_org_unit_id: int) -> dict[str, Any]:
+    return {"JobToken": str(job.id), "SourceOrgUnitId": source_org_unit_id, "TargetOrgUnitId": target_org_unit_id,
+            "Status": copy_status(job)}
 
 
-def render_import_job(job: Job) -> dict[str, Any]:
-    return {"JobToken": str(job.id), "TargetOrgUnitId": job.context_id, "Status": import_status(job)}
+def render_import_job(job: Job, target_org_unit_id: int) -> dict[str, Any]:
+    return {"JobToken": str(job.id), "TargetOrgUnitId": target_org_unit_id, "Status": import_status(job)}

@@ -7,8 +7,11 @@ from courseport.dialects.d2l import (
     enrollments,
     import_jobs,
     import_logs,
+    orgstructure,
+    outypes,
     roles,
     schemas,
+    sections,
     templates,
     users,
     versions,
@@ -16,4 +19,4 @@ from courseport.dialects.d2l import (
 
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
           *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
-          *import_logs.ROUTES]
+          *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES]

@@ -1,4 +1,5 @@
-"""Course template routes (lp 1.1+): create (CreateCourseTemplate), read, replace (CourseTemplateInfo), delete."""
+"""Course template routes (lp 1.1+): create (CreateCourseTemplate), read, replace (CourseTemplateInfo), delete.
+Templates and their parents are named by org unit ids (core/courses/org_units.py)."""
 
 from __future__ import annotations
 
@@ -21,32 +22,31 @@ INFO_SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
 def create_template(call: Call, version: str) -> dict:
     f = block_fields(call.block(), CREATE_SPEC)
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        template = course_templates.create_template(db, me, f["Name"], f["Code"], f["Path"] or "",
-                                                    f["ParentOrgUnitIds"], default_path=content_root)
-        return render_template(template)
+        return render_template(course_templates.create_template(db, me, f["Name"], f["Code"], f["Path"] or "",
+                                                                f["ParentOrgUnitIds"], default_path=content_root))
 
 
 @get(BASE + "/{org_unit_id:str}", opt=SINCE)
 def get_template(call: Call, version: str, org_unit_id: str) -> dict:
-    template_id = route_id(org_unit_id, "course template")
+    ou = route_id(org_unit_id, "course template")
     with call.read() as (db, me):
-        return render_template(course_templates.readable_template(db, me, template_id))
+        return render_template(course_templates.readable_template(db, me, ou))
 
 
 @put(BASE + "/{org_unit_id:str}", opt=SINCE)
 def update_template(call: Call, version: str, org_unit_id: str) -> Response:
-    template_id = route_id(org_unit_id, "course template")
+    ou = route_id(org_unit_id, "course template")
     f = block_fields(call.block(), INFO_SPEC)
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        course_templates.replace_template(db, me, template_id, f["Name"], f["Code"])
+        course_templates.replace_template(db, me, ou, f["Name"], f["Code"])
     return empty()
 
 
 @delete(BASE + "/{org_unit_id:str}", opt=SINCE)
 def delete_template(call: Call, version: str, org_unit_id: str) -> Response:
-    template_id = route_id(org_unit_id, "course template")
+    ou = route_id(org_unit_id, "course template")
     with call.write() as (db, me):
-        course_templates.delete_template(db, me, template_id)
+        course_templates.delete_template(db, me, ou)
     return empty()
 
 

@@ -1,0 +1,166 @@
+"""The org structure as a tree over the one org unit id namespace (`org_units`): each org unit's parents
+and children, ancestors, descendants, childless units, orphans and a search, in org unit id order.
+
+Parents: a department's is the account above it (a department or the organization); a semester's is
+its organization; a template's its department (or the organization); an offering's its template (or,
+made without one, its account) and its semester if it has one; a section's its offering. Reading the
+structure takes adminship of the organization (any org unit's own record is also readable by its
+course's readers, `readable_unit`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.courses import courses
+from courseport.core.courses.org_units import (
+    COURSE_OFFERING,
+    COURSE_TEMPLATE,
+    DEPARTMENT,
+    ORGANIZATION,
+    SECTION,
+    SEMESTER,
+    OrgUnit,
+    account_unit,
+    resolve,
+)
+from courseport.core.identity import accounts
+from courseport.core.kit.errors import NotAllowed
+from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term, User
+
+
+@dataclass
+class Tree:
+    units: dict[int, OrgUnit] = field(default_factory=dict)
+    parents: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def link(self, child: int, parent: int | None) -> None:
+        if parent is not None and parent in self.units and child in self.units:
+            self.parents[child].append(parent)
+            self.children[parent].append(child)
+
+    def listed(self, ids: Iterable[int]) -> list[OrgUnit]:
+        return [self.units[i] for i in sorted(set(ids))]
+
+    def ancestors(self, unit_id: int) -> list[OrgUnit]:
+        return self.listed(_walk(unit_id, self.parents))
+
+    def descendants(self, unit_id: int) -> list[OrgUnit]:
+        return self.listed(_walk(unit_id, self.children))
+
+    def childless(self) -> list[OrgUnit]:
+        return [u for i, u in sorted(self.units.items()) if not self.children.get(i)]
+
+    def orphans(self) -> list[OrgUnit]:
+        return [u for i, u in sorted(self.units.items()) if not self.parents.get(i)]
+
+
+def _walk(start: int, edges: dict[int, list[int]]) -> set[int]:
+    seen: set[int] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        n = todo.pop()
+        if n not in seen:
+            seen.add(n)
+            todo.extend(edges.get(n, ()))
+    return seen
+
+
+@dataclass(frozen=True)
+class UnitQuery:
+    """Search filters: a kind, a code or name part (case-insensitive), an exact code or name."""
+
+    kind: str | None = None
+    code: str | None = None
+    name: str | None = None
+    exact_code: str | None = None
+    exact_name: str | None = None
+
+    def matches(self, unit: OrgUnit) -> bool:
+        return ((self.kind is None or unit.kind == self.kind)
+                and (self.code is None or self.code.lower() in unit.code.lower())
+                and (self.name is None or self.name.lower() in unit.name.lower())
+                and (self.exact_code is None or unit.code == self.exact_code)
+                and (self.exact_name is None or unit.name == self.exact_name))
+
+
+def require_structure_reader(db: Session, actor: User) -> None:
+    if not accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+        raise NotAllowed()
+
+
+def structure(db: Session, actor: User) -> Tree:
+    """The whole org structure, for an admin of the organization."""
+    require_structure_reader(db, actor)
+    return load_tree(db)
+
+
+def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
+    """One org unit: organization admins read any, a department's admins it and its templates, an offering's
+    or section's course readers it."""
+    unit = resolve(db, org_unit_id)
+    account_id = {DEPARTMENT: unit.ref_id, ORGANIZATION: unit.ref_id}.get(unit.kind)
+    if unit.kind == COURSE_TEMPLATE:
+        account_id = db.get_one(CourseTemplate, unit.ref_id).account_id
+    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID if account_id is None else account_id):
+        return unit
+    if unit.kind == COURSE_OFFERING:
+        courses.readable_course(db, actor, unit.ref_id)
+        return unit
+    if unit.kind == SECTION:
+        courses.readable_course(db, actor, db.get_one(Section, unit.ref_id).course_id)
+        return unit
+    raise NotAllowed()
+
+
+def load_tree(db: Session) -> Tree:
+    tree = Tree()
+    by_account: dict[int, int] = {}
+    account_parent: dict[int, int | None] = {}
+    for ou, account in db.execute(select(OrgUnitRow.id, Account).join(Account, Account.id == OrgUnitRow.account_id)
+                                  .where(Account.workflow_state != "deleted")).tuples():
+        tree.units[ou] = account_unit(ou, account)
+        by_account[account.id], account_parent[ou] = ou, account.parent_account_id
+    for ou, parent in account_parent.items():
+        tree.link(ou, by_account.get(parent) if parent is not None else None)
+    defaults = set(db.scalars(select(func.min(Term.id)).where(Term.name == "Default Term")
+                              .group_by(Term.root_account_id)))
+    by_term: dict[int, int] = {}
+    for ou, term in db.execute(select(OrgUnitRow.id, Term).join(Term, Term.id == OrgUnitRow.term_id)
+                               .where(Term.workflow_state != "deleted", Term.id.not_in(defaults))).tuples():
+        tree.units[ou] = OrgUnit(ou, term.name, term.sis_term_id or "", SEMESTER, "", term.id)
+        by_term[term.id] = ou
+        tree.link(ou, by_account.get(term.root_account_id))
+    by_template: dict[int, int] = {}
+    templates = select(OrgUnitRow.id, CourseTemplate).join(CourseTemplate,
+                                                           CourseTemplate.id == OrgUnitRow.course_template_id)
+    for ou, template in db.execute(templates.where(CourseTemplate.workflow_state != "deleted")).tuples():
+        tree.units[ou] = OrgUnit(ou, template.name, template.code, COURSE_TEMPLATE, template.path, template.id)
+        by_template[template.id] = ou
+        tree.link(ou, by_account.get(template.account_id))
+    _load_offerings(db, tree, by_account, by_term, by_template)
+    return tree
+
+
+def _load_offerings(db: Session, tree: Tree, by_account: dict[int, int], by_term: dict[int, int],
+                    by_template: dict[int, int]) -> None:
+    by_course: dict[int, int] = {}
+    for ou, course in db.execute(select(OrgUnitRow.id, Course).join(Course, Course.id == OrgUnitRow.course_id)
+                                 .where(Course.workflow_state != "deleted")).tuples():
+        tree.units[ou] = OrgUnit(ou, course.name, course.course_code or "", COURSE_OFFERING,
+                                 course.content_path or "", course.id)
+        by_course[course.id] = ou
+        template = by_template.get(course.course_template_id) if course.course_template_id else None
+        tree.link(ou, template if template is not None else by_account.get(course.account_id))
+        tree.link(ou, by_term.get(course.enrollment_term_id))
+    for ou, section in db.execute(select(OrgUnitRow.id, Section).join(Section, Section.id == OrgUnitRow.section_id)
+                                  .where(Section.workflow_state != "deleted", Section.default_section.is_(False))
+                                  ).tuples():
+        tree.units[ou] = OrgUnit(ou, section.name, section.sis_section_id or "", SECTION, "", section.id)
+        tree.link(ou, by_course.get(section.course_id))

@@ -1,0 +1,60 @@
+"""Section routes of a course offering (lp): list, create (SectionData), read, replace (SectionPropertyData),
+delete. Offerings and sections are named by org unit ids; a section is the core (Canvas) section."""
+
+from __future__ import annotations
+
+from litestar import Response
+
+from courseport.core.courses import offering_sections
+from courseport.core.kit.errors import spelled_as
+from courseport.dialects.d2l.protocol import STRING, Call, block_fields, delete, empty, get, post, put, route_id
+from courseport.dialects.d2l.section_json import check_rich_text_input, render_section
+
+BASE = "/api/lp/{version:str}/{org_unit_id:str}/sections"
+SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
+VALENCE_NAMES = {"name": "Name", "sis_section_id": "Code"}
+
+
+def _fields(call: Call) -> dict:
+    block = call.block()
+    check_rich_text_input(block)
+    return block_fields(block, SPEC)
+
+
+@get(BASE + "/")
+def list_sections(call: Call, version: str, org_unit_id: str) -> list:
+    ou = route_id(org_unit_id)
+    with call.read() as (db, me):
+        return [render_section(v) for v in offering_sections.list_offering_sections(db, me, ou)]
+
+
+@post(BASE + "/")
+def create_section(call: Call, version: str, org_unit_id: str) -> dict:
+    ou, f = route_id(org_unit_id), _fields(call)
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
+        return render_section(offering_sections.create_offering_section(db, me, ou, f["Name"], f["Code"]))
+
+
+@get(BASE + "/{section_id:str}")
+def get_section(call: Call, version: str, org_unit_id: str, section_id: str) -> dict:
+    ou, sid = route_id(org_unit_id), route_id(section_id, "section")
+    with call.read() as (db, me):
+        return render_section(offering_sections.offering_section(db, me, ou, sid))
+
+
+@put(BASE + "/{section_id:str}")
+def update_section(call: Call, version: str, org_unit_id: str, section_id: str) -> dict:
+    ou, sid, f = route_id(org_unit_id), route_id(section_id, "section"), _fields(call)
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
+        return render_section(offering_sections.update_offering_section(db, me, ou, sid, f["Name"], f["Code"]))
+
+
+@delete(BASE + "/{section_id:str}")
+def delete_section(call: Call, version: str, org_unit_id: str, section_id: str) -> Response:
+    ou, sid = route_id(org_unit_id), route_id(section_id, "section")
+    with call.write() as (db, me):
+        offering_sections.delete_offering_section(db, me, ou, sid)
+    return empty()
+
+
+ROUTES = [list_sections, create_section, get_section, update_section, delete_section]
