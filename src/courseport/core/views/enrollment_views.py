@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
@@ -37,6 +38,8 @@ from courseport.schema import Account, ContentItem, Course, Enrollment, Role, Se
 # What an enrollment response may carry besides the row: dialects translate their include[] into these.
 WANTS = frozenset({"observed_users", "can_be_removed", "current_points"})
 DEFAULT_STATES = ("active", "invited", "creation_pending")
+ENROLLMENT_STAMPS = {"created_at": Enrollment.created_at, "updated_at": Enrollment.updated_at,
+                     "last_activity_at": Enrollment.last_activity_at}
 _STATE_GROUPS = {"current_and_invited": DEFAULT_STATES, "current_and_future": DEFAULT_STATES,
                  "current_and_concluded": ("active", "completed")}
 
@@ -51,6 +54,9 @@ class EnrollmentQuery:
     user_ref: str | None = None
     grading_period_id: str | None = None
     want: frozenset[str] = frozenset()
+    # (ENROLLMENT_STAMPS key, moment, before): at or after the moment, or before it (a null never matches).
+    stamps: tuple[tuple[str, datetime, bool], ...] = ()
+    sort: tuple[tuple[str, bool], ...] = ()  # (ENROLLMENT_STAMPS key, descending), before the list's own order
 
 
 @dataclass
@@ -157,7 +163,8 @@ def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: Enroll
             .where(scope, User.workflow_state != "deleted", Course.workflow_state != "deleted",
                    *_filters(db, viewer, query)))
     order = (Enrollment.id,) if by_user else (func.lower(User.sortable_name), Enrollment.id)
-    found = fetch_window(db, stmt.order_by(*order), window)
+    first = [ENROLLMENT_STAMPS[key].desc() if desc else ENROLLMENT_STAMPS[key] for key, desc in query.sort]
+    found = fetch_window(db, stmt.order_by(*first, *order), window)
     return EnrollmentPage(load_items(db, viewer, found.items, query.want), found)
 
 
@@ -173,6 +180,8 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
             conditions.append(Enrollment.user_id == users.resolve_user(db, query.user_ref, viewer).id)
         except NotFound:
             conditions.append(false())
+    for key, moment, before in query.stamps:
+        conditions.append(ENROLLMENT_STAMPS[key] < moment if before else ENROLLMENT_STAMPS[key] >= moment)
     return conditions
 
 
