@@ -39,7 +39,9 @@ from courseport.schema import Account, ContentItem, Course, Enrollment, Role, Se
 WANTS = frozenset({"observed_users", "can_be_removed", "current_points"})
 DEFAULT_STATES = ("active", "invited", "creation_pending")
 ENROLLMENT_STAMPS = {"created_at": Enrollment.created_at, "updated_at": Enrollment.updated_at,
-                     "last_activity_at": Enrollment.last_activity_at}
+                     "last_activity_at": Enrollment.last_activity_at, "course_start_at": Course.start_at,
+                     "course_end_at": Course.end_at}
+ENROLLMENT_SORTS = {**ENROLLMENT_STAMPS, "course_code": Course.course_code, "course_name": func.lower(Course.name)}
 _STATE_GROUPS = {"current_and_invited": DEFAULT_STATES, "current_and_future": DEFAULT_STATES,
                  "current_and_concluded": ("active", "completed")}
 
@@ -56,7 +58,9 @@ class EnrollmentQuery:
     want: frozenset[str] = frozenset()
     # (ENROLLMENT_STAMPS key, moment, before): at or after the moment, or before it (a null never matches).
     stamps: tuple[tuple[str, datetime, bool], ...] = ()
-    sort: tuple[tuple[str, bool], ...] = ()  # (ENROLLMENT_STAMPS key, descending), before the list's own order
+    sort: tuple[tuple[str, bool], ...] = ()  # (ENROLLMENT_SORTS key, descending), before the list's own order
+    course_active: bool | None = None  # the course is (not) available
+    accessible: bool | None = None  # the course is available and the enrollment active (or not both)
 
 
 @dataclass
@@ -163,7 +167,7 @@ def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: Enroll
             .where(scope, User.workflow_state != "deleted", Course.workflow_state != "deleted",
                    *_filters(db, viewer, query)))
     order = (Enrollment.id,) if by_user else (func.lower(User.sortable_name), Enrollment.id)
-    first = [ENROLLMENT_STAMPS[key].desc() if desc else ENROLLMENT_STAMPS[key] for key, desc in query.sort]
+    first = [ENROLLMENT_SORTS[key].desc() if desc else ENROLLMENT_SORTS[key] for key, desc in query.sort]
     found = fetch_window(db, stmt.order_by(*first, *order), window)
     return EnrollmentPage(load_items(db, viewer, found.items, query.want), found)
 
@@ -182,6 +186,12 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
             conditions.append(false())
     for key, moment, before in query.stamps:
         conditions.append(ENROLLMENT_STAMPS[key] < moment if before else ENROLLMENT_STAMPS[key] >= moment)
+    available = Course.workflow_state == "available"
+    if query.course_active is not None:
+        conditions.append(available if query.course_active else ~available)
+    if query.accessible is not None:
+        reachable = and_(available, Enrollment.workflow_state == "active")
+        conditions.append(reachable if query.accessible else ~reachable)
     return conditions
 
 

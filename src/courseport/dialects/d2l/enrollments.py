@@ -35,6 +35,7 @@ from courseport.dialects.d2l.protocol import (
     get,
     post,
     route_id,
+    to_datetime,
 )
 from courseport.dialects.d2l.users import bookmark_offset
 from courseport.schema import User
@@ -46,18 +47,18 @@ VALENCE_NAMES = {"user_id": "UserId", "role_id": "RoleId", "type": "RoleId", "co
 OFFERING_TYPE_ID = "3"  # the only org unit type that holds enrollments here
 # Valence lists every enrollment that is not deleted, the concluded and inactive ones too.
 LISTED_STATES = ("active", "invited", "creation_pending", "completed", "inactive")
+# myenrollments sortBy field -> core sort key (no pins are kept: PinDate orders nothing).
+MY_SORTS = {"OrgUnitName": "course_name", "OrgUnitCode": "course_code", "StartDate": "course_start_at",
+            "EndDate": "course_end_at", "LastAccessed": "last_activity_at", "PinDate": ""}
 
 
 @post(BASE + "/")
 def create_enrollment(call: Call, version: str) -> dict:
+    """One role per user and org unit, as Valence keeps: enrolling again with another role replaces it."""
     f = block_fields(call.block(), CREATE_SPEC)
     req = EnrollmentRequest(user_ref=str(f["UserId"]), role_id=f["RoleId"], state="active")
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        made = enrollments.enroll(db, me, str(f["OrgUnitId"]), None, req)
-        for item in _user_items(db, me, made.course_id, made.user_id):  # one role per org unit, as Valence keeps
-            if item.view.enrollment.id != made.id:
-                enrollments.end_enrollment(db, me, str(made.course_id), str(item.view.enrollment.id), "delete")
-        return render_enrollment(made)
+        return render_enrollment(enrollments.enroll_in_one_role(db, me, str(f["OrgUnitId"]), req, admins_only=True))
 
 
 @get(BASE + "/orgUnits/{org_unit_id:str}/users/")
@@ -81,10 +82,7 @@ def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) 
     """Unenroll: every enrollment of the user in the offering is deleted; answers the EnrollmentData."""
     ou, uid = route_id(org_unit_id), route_id(user_id, "user")
     with call.write() as (db, me):
-        first = _enrollment_of(db, me, ou, uid).view.enrollment
-        body = render_enrollment(first)
-        for item in _user_items(db, me, ou, uid):
-            enrollments.end_enrollment(db, me, str(ou), str(item.view.enrollment.id), "delete")
+        body = render_enrollment(enrollments.unenroll(db, me, str(ou), str(uid), admins_only=True))
     return Response(body, status_code=200)
 
 
@@ -101,18 +99,36 @@ def list_user_org_units(call: Call, version: str, user_id: str) -> dict:
 
 @get(BASE + "/myenrollments/")
 def my_enrollments(call: Call, version: str) -> dict:
-    """The caller's org units (MyOrgUnitInfo), filtered by type, isActive and canAccess."""
-    flags = {name: _flag(call, name) for name in ("isActive", "canAccess")}
+    """The caller's org units (MyOrgUnitInfo), filtered by type, isActive, canAccess and the start and
+    end dates, in sortBy order; one bookmark pages through the filtered list."""
+    query = _my_query(call)
     with call.read() as (db, me):
-        query = EnrollmentQuery(states=LISTED_STATES)
         if not _offerings_wanted(call):
             return call.paged([], None, False)
-        page = _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
+        return _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
                       render_my_org_unit)
-    page["Items"] = [i for i in page["Items"] if all(
-        flag is None or i["Access"][{"isActive": "IsActive", "canAccess": "CanAccess"}[name]] == flag
-        for name, flag in flags.items())]
-    return page
+
+
+def _my_query(call: Call) -> EnrollmentQuery:
+    start, end = (to_datetime(call.query[name], name) if call.query.get(name) else None
+                  for name in ("startDateTime", "endDateTime"))
+    stamps = ((("course_start_at", start, False),) if start else ()) + ((("course_end_at", end, True),) if end else ())
+    return EnrollmentQuery(states=LISTED_STATES, stamps=stamps, sort=_sort_by(call.query.get("sortBy")),
+                           course_active=_flag(call, "isActive"), accessible=_flag(call, "canAccess"))
+
+
+def _sort_by(text: str | None) -> tuple[tuple[str, bool], ...]:
+    """sortBy: comma-separated MyOrgUnitInfo fields, each descending with a leading '-'."""
+    order = []
+    for part in (text or "").split(","):
+        name = part.strip().lstrip("-")
+        if not name:
+            continue
+        if name not in MY_SORTS:
+            raise InvalidInput("sortBy", f"sortBy may name only {', '.join(MY_SORTS)}.")
+        if MY_SORTS[name]:
+            order.append((MY_SORTS[name], part.strip().startswith("-")))
+    return tuple(order)
 
 
 def _paged(call: Call, fetch: Any, render: Any) -> dict:
