@@ -78,14 +78,14 @@ def valence_role_ids(valence: SignedSession) -> dict[str, int]:
 
 
 def make_through_canvas(canvas, ids: CourseIds) -> None:
-    user = canvas.get_account(1).create_user(
-        user={"name": "Cara Canvas"}, pseudonym={"unique_id": "cara", "sis_user_id": "SIS-cara", "password": "pw-123456"})
+    login = {"unique_id": "cara", "sis_user_id": "SIS-cara", "password": "pw-123456"}
+    user = canvas.get_account(1).create_user(user={"name": "Cara Canvas"}, pseudonym=login)
     canvas.get_course(ids.canvas).enroll_user(user, CANVAS_MADE.canvas_type, enrollment={"enrollment_state": "active"})
 
 
 def make_through_learn(learn, ids: CourseIds) -> None:
-    made = learn.post(f"{LEARN}/v1/users", json={"userName": "lena", "password": "s3cret-pass", "externalId": "SIS-lena",
-                                                 "name": {"given": "Lena", "family": "Learn"}})
+    made = learn.post(f"{LEARN}/v1/users", json={"userName": "lena", "password": "s3cret-pass",
+                                                 "externalId": "SIS-lena", "name": {"given": "Lena", "family": "Learn"}})
     assert made.status_code == 201, made.text
     member = learn.put(f"{LEARN}/v1/courses/{ids.learn}/users/userName:lena",
                        json={"courseRoleId": LEARN_MADE.learn_role})
