@@ -84,8 +84,9 @@ def make_through_canvas(canvas, ids: CourseIds) -> None:
 
 
 def make_through_learn(learn, ids: CourseIds) -> None:
-    made = learn.post(f"{LEARN}/v1/users", json={"userName": "lena", "password": "s3cret-pass",
-                                                 "externalId": "SIS-lena", "name": {"given": "Lena", "family": "Learn"}})
+    body = {"userName": "lena", "password": "s3cret-pass", "externalId": "SIS-lena",
+            "name": {"given": "Lena", "family": "Learn"}}
+    made = learn.post(f"{LEARN}/v1/users", json=body)
     assert made.status_code == 201, made.text
     member = learn.put(f"{LEARN}/v1/courses/{ids.learn}/users/userName:lena",
                        json={"courseRoleId": LEARN_MADE.learn_role})
