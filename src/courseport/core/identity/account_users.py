@@ -303,5 +303,5 @@ def search_users(db: Session, actor: User, filters: UserFilters, window: Window)
         stmt = stmt.where(USER_STAMPS[key] < moment if before else USER_STAMPS[key] >= moment)
     if filters.available is False:
         stmt = stmt.where(false())
-    order = [USER_SORTS[key].desc() if desc else USER_SORTS[key] for key, desc in filters.sort]
+    order = [(USER_SORTS[key].desc() if desc else USER_SORTS[key].asc()).nulls_last() for key, desc in filters.sort]
     return fetch_window(db, stmt.order_by(*order, User.id), window)

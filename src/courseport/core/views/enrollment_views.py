@@ -167,7 +167,8 @@ def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: Enroll
             .where(scope, User.workflow_state != "deleted", Course.workflow_state != "deleted",
                    *_filters(db, viewer, query)))
     order = (Enrollment.id,) if by_user else (func.lower(User.sortable_name), Enrollment.id)
-    first = [ENROLLMENT_SORTS[key].desc() if desc else ENROLLMENT_SORTS[key] for key, desc in query.sort]
+    first = [(ENROLLMENT_SORTS[key].desc() if desc else ENROLLMENT_SORTS[key].asc()).nulls_last()
+             for key, desc in query.sort]  # nulls last either way, on every database
     found = fetch_window(db, stmt.order_by(*first, *order), window)
     return EnrollmentPage(load_items(db, viewer, found.items, query.want), found)
 
