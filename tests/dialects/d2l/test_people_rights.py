@@ -107,3 +107,15 @@ def test_my_enrollments_filtered_pages_by_bookmark(world):
                 break
             bookmark = page["PagingInfo"]["Bookmark"]
     assert seen == [f"O{n:03}" for n in reversed(range(105))]
+
+
+def test_unique_identifier_is_the_user_name_and_follows_it(world):
+    with world.client(world.admin_token) as http:
+        made = http.post(f"{LP}/users/", json=new_user()).json()
+        assert (made["UserName"], made["UniqueIdentifier"]) == ("ada", "ada")
+        update = {k: v for k, v in new_user().items() if k not in ("RoleId", "IsActive", "SendCreationEmail")}
+        changed = http.put(f"{LP}/users/{made['UserId']}", json={**update, "UserName": "ada.king",
+                                                                 "Activation": {"IsActive": True}})
+        assert changed.status_code == 200, changed.text
+        again = http.get(f"{LP}/users/{made['UserId']}").json()
+        assert (again["UserName"], again["UniqueIdentifier"]) == ("ada.king", "ada.king")
