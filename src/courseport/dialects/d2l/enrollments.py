@@ -1,8 +1,9 @@
 """Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
-(PagedResultSet, filtered by role), read and delete one. Each is the core enrollment the Canvas face
-lists: `enrollments.enroll` writes it (active at once, as Valence enrolls), `enrollment_views` reads it.
-Org units that take enrollments here are course offerings. Valence keeps one role per user and org unit:
-enrolling again with another role replaces the enrollment (the other ones are deleted).
+(PagedResultSet, filtered by role), the caller's own (myenrollments, with every filter inside the paged
+query), read and delete one. Each is the core enrollment the Canvas face lists: `enrollments` writes it
+(active at once, as Valence enrolls), `enrollment_views` reads it. Org units that take enrollments here are
+course offerings. Valence keeps one role per user and org unit, and only the organization's admins write
+enrollments: both rules are core's (`enroll_in_one_role`, `unenroll` with admins_only), one call a route.
 """
 
 from __future__ import annotations
