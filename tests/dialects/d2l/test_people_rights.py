@@ -85,7 +85,7 @@ def test_my_enrollments_filters_and_sort(world):
     assert ids(orgUnitTypeId="2") == []
     with world.client(token) as http:
         for params, field in (({"sortBy": "Grade"}, "sortBy"), ({"startDateTime": "soon"}, "startDateTime"),
-                              ({"canAccess": "yes"}, "canAccess")):
+                              ({"canAccess": "yes"}, "canAccess"), ({"orgUnitTypeId": "course"}, "orgUnitTypeId")):
             bad = http.get(f"{LP}/enrollments/myenrollments/", params=params)
             assert bad.status_code == 400 and field in bad.json()["detail"], params
 

@@ -153,6 +153,8 @@ def _role_filter(db: Session, call: Call) -> tuple[str, ...]:
 
 def _offerings_wanted(call: Call) -> bool:
     wanted = call.query.get("orgUnitTypeId")
+    if wanted is not None and not (wanted.isascii() and wanted.isdigit()):
+        raise InvalidInput("orgUnitTypeId", "orgUnitTypeId must be a D2LID (a number).")
     return wanted is None or wanted == OFFERING_TYPE_ID
 
 
