@@ -296,5 +296,32 @@ def blobs_gc(data_dir: str | None, database_url: str | None, grace_seconds: floa
     click.echo(f"removed {report.blobs} unreferenced blobs and {report.temp_files} stale temp files")
 
 
+@main.group("learn-app")
+def learn_app() -> None:
+    """Learn REST application (OAuth client) commands."""
+
+
+@learn_app.command("entitlements")
+@click.argument("key")
+@click.argument("entitlements", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Hold every entitlement (what an application holds by default).")
+@click.option("--data-dir", default=None)
+@click.option("--database-url", default=None, envvar="COURSEPORT_DATABASE_URL")
+def learn_app_entitlements(key: str, entitlements: tuple[str, ...], every: bool, data_dir: str | None,
+                           database_url: str | None) -> None:
+    """Give the application KEY exactly these entitlements (e.g. system.user.VIEW system.user.CREATE),
+    or with --all every one; its tokens are refused (403) where it holds none a route asks for."""
+    engine = _migrated_engine(_settings(data_dir, database_url))
+    try:
+        with transaction(engine, write=True) as session:
+            client = oauth_clients.set_entitlements(session, key, None if every else entitlements)
+            held = client.entitlements
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    finally:
+        engine.dispose()
+    click.echo(f"{key}: {held or 'every entitlement'}")
+
+
 if __name__ == "__main__":
     main()

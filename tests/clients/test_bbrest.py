@@ -134,3 +134,40 @@ def test_bbrest_drives_users_terms_and_memberships(bb):
     assert changed.status_code == 200 and changed.json()["availability"] == {"available": "No"}
     assert bb.DeleteMembership(courseId="bio101", userId="pupil0").status_code == 204
     assert bb.GetMembership(courseId="bio101", userId="pupil0").status_code == 404
+
+
+def test_bbrest_searches_users_and_memberships_with_filters_sort_and_paging(bb):
+    for n, family in enumerate(("Young", "Abel", "Moss")):
+        assert bb.CreateUser(payload={"userName": f"kid{n}", "password": "s3cret-pass", "externalId": f"K-{n}",
+                                      "name": {"given": "Kid", "family": family}}).status_code == 201
+    assert bb.CreateCourse(payload={"courseId": "geo", "name": "Geography"}).status_code == 201
+    for n, role in enumerate(("Student", "Instructor", "Student")):
+        assert bb.CreateMembership(courseId="geo", userId=f"kid{n}", payload={"courseRoleId": role}).status_code == 201
+    found = bb.GetUsers(params={"externalId": "K-", "sort": "name.family(desc)", "limit": 1,
+                                "created": "2000-01-01T00:00:00.000Z", "fields": "userName"})  # follows nextPage
+    assert found.status_code == 200 and found.json()["results"] == [
+        {"userName": "kid0"}, {"userName": "kid2"}, {"userName": "kid1"}]
+    bad = bb.GetUsers(params={"createdCompare": "before"})
+    assert (bad.status_code, bad.json()["message"]) == (
+        400, "createdCompare must be one of greaterOrEqual, lessThan, got 'before'")
+    students = bb.GetCourseMemberships(courseId="geo", params={"role": "Student", "sort": "created(desc)",
+                                                               "limit": 1, "expand": "user"})
+    assert [m["user"]["userName"] for m in students.json()["results"]] == ["kid2", "kid0"]
+
+
+def test_bbrest_token_of_an_app_without_user_create(world, swagger_offline):
+    from bbrest import BbRest
+
+    from courseport.core.identity import oauth_clients
+    from courseport.schema import User
+
+    with world.tx() as db:
+        client, secret = oauth_clients.register_client(db, db.get(User, world.admin.id), "viewer",
+                                                       ["system.user.VIEW"])
+        key = client.key
+    bb = BbRest(key, secret, world.base_url)
+    body = {"userName": "x1", "password": "s3cret-pass", "name": {"given": "X", "family": "Y"}}
+    refused = bb.CreateUser(payload=body)
+    assert (refused.status_code, refused.json()) == (
+        403, {"status": 403, "message": "User is not authorized to perform this operation"})
+    assert [u["userName"] for u in bb.GetUsers(params={"userName": "x1"}).json()["results"]] == []

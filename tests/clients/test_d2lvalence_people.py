@@ -82,7 +82,7 @@ def test_import_logs_name_the_skipped_resource(world):
     world.run_jobs()
     logs = api.get(f"{LE}/import/{course_ou}/imports/{token}/logs").json()
     assert "Skipped: resource r_lti of type 'imsbasiclti_xmlv1p3' is not imported" in [
-        o["Message"] for o in logs["Objects"]]
+        o["Message"] for o in logs["Items"]]
 
 
 def test_a_d2l_user_and_enrollment_are_read_back_through_canvas(world):

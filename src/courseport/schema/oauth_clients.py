@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -19,3 +19,5 @@ class OAuthClient(Base):
     # The user the application acts as: every call made with its tokens has this user's rights.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Learn entitlements the application holds, space-separated (`system.user.CREATE ...`); NULL: every one.
+    entitlements: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -16,12 +16,13 @@ def test_logs_name_what_was_imported_and_skipped(world):
     with world.client(world.admin_token) as http:
         token = http.post(f"{LE}/import/{target_ou}/imports/",
                           files={"file": ("c.imscc", cartridge())}).json()["JobToken"]
-        assert http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").json() == {"Next": None, "Objects": []}
+        assert http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").json() == {
+            "PagingInfo": {"Bookmark": None, "HasMoreItems": False}, "Items": []}
         world.run_jobs()
         answer = http.get(f"{LE}/import/{target_ou}/imports/{token}/logs")
     assert answer.status_code == 200
-    messages = [o["Message"] for o in answer.json()["Objects"]]
-    assert answer.json()["Next"] is None
+    messages = [o["Message"] for o in answer.json()["Items"]]
+    assert answer.json()["PagingInfo"] == {"Bookmark": "6", "HasMoreItems": False}
     assert messages == [
         "Imported page 'Introduction' (resource r_page)",
         "Imported link 'Docs' (resource r_link)",
@@ -39,11 +40,11 @@ def test_a_failed_import_logs_why(world):
         token = http.post(f"{LE}/import/{target_ou}/imports/",
                           files={"file": ("x.imscc", b"not a zip")}).json()["JobToken"]
         world.run_jobs()
-        [entry] = http.get(f"{LE}/import/{target_ou}/imports/{token}/logs").json()["Objects"]
+        [entry] = http.get(f"{LE}/import/{target_ou}/imports/{token}/logs/").json()["Items"]
     assert entry["Message"]
 
 
-def test_logs_page_with_next(world):
+def test_logs_page_by_bookmark(world):
     target = world.course("Target")
     target_ou = ou(world, target)
     with world.tx() as db:
@@ -52,11 +53,13 @@ def test_logs_page_with_next(world):
         job.result = {"log": [{"level": "info", "message": f"m{n}"} for n in range(130)]}
         token = job.id
     with world.client(world.admin_token) as http:
-        first = http.get(f"/d2l/api/le/1.5/import/{target_ou}/imports/{token}/logs").json()
-        assert len(first["Objects"]) == 100
-        assert first["Next"] == f"{world.base_url}/d2l/api/le/1.5/import/{target_ou}/imports/{token}/logs?bookmark=100"
-        rest = http.get(first["Next"].removeprefix(world.base_url)).json()
-    assert [o["Message"] for o in rest["Objects"]] == [f"m{n}" for n in range(100, 130)] and rest["Next"] is None
+        path = f"/d2l/api/le/1.5/import/{target_ou}/imports/{token}/logs/"
+        first = http.get(path).json()
+        assert len(first["Items"]) == 100
+        assert first["PagingInfo"] == {"Bookmark": "100", "HasMoreItems": True}
+        rest = http.get(path, params={"bookmark": first["PagingInfo"]["Bookmark"]}).json()
+    assert [o["Message"] for o in rest["Items"]] == [f"m{n}" for n in range(100, 130)]
+    assert rest["PagingInfo"] == {"Bookmark": "130", "HasMoreItems": False}
     with world.tx() as db:
         assert db.get(Job, token).kind == "course_import"
 

@@ -243,3 +243,43 @@ def change_type(db: Session, actor: User, course_ref: str, enrollment_ref: str, 
     enrollment.updated_at = utcnow()
     db.flush()
     return enrollment
+
+
+def enroll_in_one_role(db: Session, actor: User, course_ref: str, req: EnrollmentRequest, *,
+                       admins_only: bool = False) -> Enrollment:
+    """Enroll keeping one role per user and course (faces whose enrollments are one role in an org unit,
+    such as Valence's): the user's other live enrollments in the course are deleted. `admins_only` lets
+    only the course's root account admins do it (Valence's rule for users without the admin role)."""
+    if admins_only:
+        _require_root_admin(db, actor, course_ref)
+    made = enroll(db, actor, course_ref, None, req)
+    for other in _live_enrollments(db, made.course_id, made.user_id):
+        if other.id != made.id:
+            end_enrollment(db, actor, str(made.course_id), str(other.id), "delete")
+    return made
+
+
+def unenroll(db: Session, actor: User, course_ref: str, user_ref: str, *, admins_only: bool = False) -> Enrollment:
+    """Delete every live enrollment of the user in the course; the first of them (by id) is answered."""
+    if admins_only:
+        _require_root_admin(db, actor, course_ref)
+    course = resolve_course(db, course_ref)
+    user = users.resolve_user(db, user_ref, actor)
+    found = _live_enrollments(db, course.id, user.id)
+    if not found:
+        raise NotFound("enrollment")
+    for enrollment in found:
+        end_enrollment(db, actor, str(course.id), str(enrollment.id), "delete")
+    return found[0]
+
+
+def _live_enrollments(db: Session, course_id: int, user_id: int) -> list[Enrollment]:
+    return list(db.scalars(select(Enrollment).where(
+        Enrollment.course_id == course_id, Enrollment.user_id == user_id,
+        Enrollment.workflow_state.in_(_LIVE_STATES)).order_by(Enrollment.id)))
+
+
+def _require_root_admin(db: Session, actor: User, course_ref: str) -> None:
+    course = resolve_course(db, course_ref)
+    if not accounts.is_admin_of(db, actor.id, course.root_account_id):
+        raise NotAllowed()

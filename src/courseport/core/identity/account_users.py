@@ -12,9 +12,10 @@ submissions; a user without a live login left is marked deleted (soft: rows stay
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, logins, sub_accounts, users
@@ -277,6 +278,16 @@ class UserFilters:
     sis_user_id: str | None = None  # contains
     family_name: str | None = None  # contains, on the sortable name's family part
     email: str | None = None  # contains
+    # (USER_STAMPS key, moment, before): at or after the moment, or before it; a user never logged in
+    # matches no last_login bound.
+    stamps: tuple[tuple[str, datetime, bool], ...] = ()
+    available: bool | None = None  # False: the disabled users (none are listed: a disabled user is deleted)
+    sort: tuple[tuple[str, bool], ...] = ()  # (USER_SORTS key, descending); then by id
+
+
+USER_STAMPS = {"created_at": User.created_at, "last_login": User.last_login}
+USER_SORTS = {"login_id": User.login_id, "sortable_name": func.lower(User.sortable_name),
+              "sis_user_id": User.sis_user_id, "created_at": User.created_at, "id": User.id}
 
 
 def search_users(db: Session, actor: User, filters: UserFilters, window: Window) -> Slice[User]:
@@ -288,4 +299,9 @@ def search_users(db: Session, actor: User, filters: UserFilters, window: Window)
                           (User.sortable_name, filters.family_name), (User.email, filters.email)):
         if value:
             stmt = stmt.where(column.contains(value, autoescape=True))
-    return fetch_window(db, stmt.order_by(User.id), window)
+    for key, moment, before in filters.stamps:
+        stmt = stmt.where(USER_STAMPS[key] < moment if before else USER_STAMPS[key] >= moment)
+    if filters.available is False:
+        stmt = stmt.where(false())
+    order = [(USER_SORTS[key].desc() if desc else USER_SORTS[key].asc()).nulls_last() for key, desc in filters.sort]
+    return fetch_window(db, stmt.order_by(*order, User.id), window)

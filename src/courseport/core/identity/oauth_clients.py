@@ -2,12 +2,17 @@
 
 Secrets are random and long, so a SHA-256 is enough to store them (no password stretching);
 tokens are ordinary access tokens (core/identity/tokens.py) with an expiry and the client's key as purpose.
+
+An application also holds Learn entitlements (`system.user.CREATE`, ...): a token it was issued acts as
+its user but only where the application is entitled, as a Learn REST application's does. An application
+registered without a list (every one made before entitlements existed) holds every entitlement.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
@@ -16,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import tokens
-from courseport.core.kit.errors import InvalidInput, NotAuthenticated
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.schema import AccessToken, OAuthClient, User
 from courseport.schema.base import utcnow
 
@@ -31,10 +36,13 @@ class IssuedToken:
     client_key: str
 
 
-def register_client(db: Session, user: User, name: str) -> tuple[OAuthClient, str]:
-    """A new application acting as `user`; the secret is returned once, in clear."""
+def register_client(db: Session, user: User, name: str, entitlements: Iterable[str] | None = None
+                    ) -> tuple[OAuthClient, str]:
+    """A new application acting as `user`, holding the entitlements listed (None: every one); the secret
+    is returned once, in clear."""
     secret = secrets.token_urlsafe(32)
-    client = OAuthClient(key=secrets.token_hex(16), secret_hash=tokens.hash_token(secret), name=name, user_id=user.id)
+    client = OAuthClient(key=secrets.token_hex(16), secret_hash=tokens.hash_token(secret), name=name, user_id=user.id,
+                         entitlements=_stored(entitlements))
     db.add(client)
     db.flush()
     return client, secret
@@ -78,3 +86,43 @@ def ensure_client(db: Session, user: User, name: str, key: str | None, secret: s
         return key, secret
     client, secret = register_client(db, user, name)
     return client.key, secret
+
+
+_ENTITLEMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-|")
+
+
+def _stored(entitlements: Iterable[str] | None) -> str | None:
+    if entitlements is None:
+        return None
+    names = sorted({n.strip() for n in entitlements if n.strip()})
+    for name in names:
+        if len(name) > 200 or not set(name) <= _ENTITLEMENT_CHARS or "." not in name:
+            raise InvalidInput("entitlements", f"{name!r} is not an entitlement name (such as system.user.CREATE)")
+    return " ".join(names)
+
+
+def set_entitlements(db: Session, key: str, entitlements: Iterable[str] | None) -> OAuthClient:
+    """Give the application exactly these entitlements (None: every one)."""
+    client = db.scalar(select(OAuthClient).where(OAuthClient.key == key))
+    if client is None:
+        raise NotFound("application")
+    client.entitlements = _stored(entitlements)
+    db.flush()
+    return client
+
+
+def entitlements_of(db: Session, key: str | None) -> frozenset[str] | None:
+    """What the application holds; None when it holds every entitlement (or the token is no application's)."""
+    stored = None if key is None else db.scalar(select(OAuthClient.entitlements).where(OAuthClient.key == key))
+    return None if stored is None else frozenset(stored.split())
+
+
+def entitled(db: Session, key: str | None, any_of: Iterable[str]) -> bool:
+    held = entitlements_of(db, key)
+    return held is None or not held.isdisjoint(any_of)
+
+
+def require_entitlement(db: Session, key: str | None, any_of: tuple[str, ...]) -> None:
+    """Refuse (NotAllowed) a call the application holds none of `any_of` for; nothing asked passes."""
+    if any_of and not entitled(db, key, any_of):
+        raise NotAllowed()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
@@ -37,6 +38,10 @@ from courseport.schema import Account, ContentItem, Course, Enrollment, Role, Se
 # What an enrollment response may carry besides the row: dialects translate their include[] into these.
 WANTS = frozenset({"observed_users", "can_be_removed", "current_points"})
 DEFAULT_STATES = ("active", "invited", "creation_pending")
+ENROLLMENT_STAMPS = {"created_at": Enrollment.created_at, "updated_at": Enrollment.updated_at,
+                     "last_activity_at": Enrollment.last_activity_at, "course_start_at": Course.start_at,
+                     "course_end_at": Course.end_at}
+ENROLLMENT_SORTS = {**ENROLLMENT_STAMPS, "course_code": Course.course_code, "course_name": func.lower(Course.name)}
 _STATE_GROUPS = {"current_and_invited": DEFAULT_STATES, "current_and_future": DEFAULT_STATES,
                  "current_and_concluded": ("active", "completed")}
 
@@ -51,6 +56,11 @@ class EnrollmentQuery:
     user_ref: str | None = None
     grading_period_id: str | None = None
     want: frozenset[str] = frozenset()
+    # (ENROLLMENT_STAMPS key, moment, before): at or after the moment, or before it (a null never matches).
+    stamps: tuple[tuple[str, datetime, bool], ...] = ()
+    sort: tuple[tuple[str, bool], ...] = ()  # (ENROLLMENT_SORTS key, descending), before the list's own order
+    course_active: bool | None = None  # the course is (not) available
+    accessible: bool | None = None  # the course is available and the enrollment active (or not both)
 
 
 @dataclass
@@ -157,7 +167,9 @@ def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: Enroll
             .where(scope, User.workflow_state != "deleted", Course.workflow_state != "deleted",
                    *_filters(db, viewer, query)))
     order = (Enrollment.id,) if by_user else (func.lower(User.sortable_name), Enrollment.id)
-    found = fetch_window(db, stmt.order_by(*order), window)
+    first = [(ENROLLMENT_SORTS[key].desc() if desc else ENROLLMENT_SORTS[key].asc()).nulls_last()
+             for key, desc in query.sort]  # nulls last either way, on every database
+    found = fetch_window(db, stmt.order_by(*first, *order), window)
     return EnrollmentPage(load_items(db, viewer, found.items, query.want), found)
 
 
@@ -173,6 +185,14 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
             conditions.append(Enrollment.user_id == users.resolve_user(db, query.user_ref, viewer).id)
         except NotFound:
             conditions.append(false())
+    for key, moment, before in query.stamps:
+        conditions.append(ENROLLMENT_STAMPS[key] < moment if before else ENROLLMENT_STAMPS[key] >= moment)
+    available = Course.workflow_state == "available"
+    if query.course_active is not None:
+        conditions.append(available if query.course_active else ~available)
+    if query.accessible is not None:
+        reachable = and_(available, Enrollment.workflow_state == "active")
+        conditions.append(reachable if query.accessible else ~reachable)
     return conditions
 
 

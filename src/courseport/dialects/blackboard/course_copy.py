@@ -14,6 +14,7 @@ from litestar import Response
 
 from courseport.core.copy import components, record_copies
 from courseport.core.kit.errors import InvalidInput, spelled_as
+from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import NAMES, record_ref
 from courseport.dialects.blackboard.protocol import PREFIX, Call, learn_id, on_versions, post
 
@@ -91,7 +92,7 @@ def copy_course(call: Call, course_id: str) -> Response:
     existing, new_id = target_course(call.body)
     chosen = copy_components(call.body.get("copy"))
     selection = components.selection(None if chosen is None else components.named(COPY_FLAGS, chosen, "copy"))
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.COURSE_COPY) as (db, me), spelled_as(NAMES):
         job = record_copies.queue_record_copy(db, me, record_ref(course_id), existing, new_id, selection)
     call.services.jobs.notify()
     source = learn_id(job.payload["source_course_id"])

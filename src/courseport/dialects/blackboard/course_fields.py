@@ -48,6 +48,7 @@ MAX_LENGTHS = {"courseId": 100, "name": courses.MAX_LENGTHS["name"], "externalId
                "enrollment.accessCode": 50, "locale.id": 16}
 # The built-in data source ("SYSTEM") of records no integration claimed (core: no data source).
 SYSTEM_DATA_SOURCE = "_2_1"
+SYSTEM_SOURCE_KEY = "externalId:SYSTEM"  # the same data source by its external id
 SORTABLE = {"courseId": "course_code", "name": "name", "externalId": "external_id", "created": "created",
             "modified": "modified"}
 # id_ref kinds -> core record address kinds.

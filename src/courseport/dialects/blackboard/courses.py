@@ -9,6 +9,7 @@ from litestar import Response
 from courseport.core.courses import course_records
 from courseport.core.courses.course_records import RecordFilters
 from courseport.core.kit.errors import InvalidInput, spelled_as
+from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import (
     AVAILABILITY,
     CREATE_TYPES,
@@ -20,9 +21,16 @@ from courseport.dialects.blackboard.course_fields import (
     record_ref,
 )
 from courseport.dialects.blackboard.course_json import render_course
-from courseport.dialects.blackboard.protocol import Call, delete, get, on_versions, patch, post, primary_number
-
-_COMPARES = ("greaterOrEqual", "lessThan")
+from courseport.dialects.blackboard.protocol import (
+    COMPARES,
+    Call,
+    delete,
+    get,
+    on_versions,
+    patch,
+    post,
+    primary_number,
+)
 
 
 def record_filters(call: Call) -> RecordFilters:
@@ -31,8 +39,8 @@ def record_filters(call: Call) -> RecordFilters:
     if term and term_id is None:
         raise InvalidInput("termId", f"termId must be a primary id such as _1_1, got {term!r}")
     for name in ("createdCompare", "modifiedCompare"):
-        if call.str(name) and call.str(name) not in _COMPARES:
-            raise InvalidInput(name, f"{name} must be one of {', '.join(_COMPARES)}")
+        if call.str(name) and call.str(name) not in COMPARES:
+            raise InvalidInput(name, f"{name} must be one of {', '.join(COMPARES)}")
     source, available = call.str("dataSourceId"), call.str("availability.available")
     return RecordFilters(
         course_code=call.str("courseId"), name=call.str("name"), description=call.str("description"),
@@ -41,20 +49,8 @@ def record_filters(call: Call) -> RecordFilters:
         allow_guests=call.bool("allowGuests"),
         organization=call.bool("organization"), created=call.datetime("created"),
         created_before=call.str("createdCompare") == "lessThan", modified=call.datetime("modified"),
-        modified_before=call.str("modifiedCompare") == "lessThan", sort=_sort(call.str("sort")),
+        modified_before=call.str("modifiedCompare") == "lessThan", sort=call.order(SORTABLE),
     )
-
-
-def _sort(text: str | None) -> tuple[tuple[str, bool], ...]:
-    order = []
-    for part in (text or "").split(","):
-        name = part.strip().removesuffix("(desc)")
-        if not name:
-            continue
-        if name not in SORTABLE:
-            raise InvalidInput("sort", f"sort may name only {', '.join(SORTABLE)}, got {name!r}")
-        order.append((SORTABLE[name], part.strip().endswith("(desc)")))
-    return tuple(order)
 
 
 def list_courses(call: Call) -> dict:
@@ -66,7 +62,7 @@ def list_courses(call: Call) -> dict:
 
 def create_course(call: Call) -> dict:
     fields = call.body_fields(CREATE_TYPES)
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.COURSE_CREATE) as (db, me), spelled_as(NAMES):
         course = course_records.create_record(db, me, record_changes(fields, create=True))
     return call.pick(render_course(course, call.origin))
 
@@ -79,14 +75,14 @@ def get_course(call: Call, course_id: str) -> dict:
 
 def update_course(call: Call, course_id: str) -> dict:
     fields = call.body_fields(UPDATE_TYPES)
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.COURSE_MODIFY) as (db, me), spelled_as(NAMES):
         course = course_records.resolve_record(db, *record_ref(course_id))  # an unknown course before bad fields
         course = course_records.update_record(db, me, course, record_changes(fields, create=False))
     return call.pick(render_course(course, call.origin))
 
 
 def delete_course(call: Call, course_id: str) -> Response:
-    with call.write() as (db, me):
+    with call.write(*entitled.COURSE_DELETE) as (db, me):
         course_records.delete_record(db, me, *record_ref(course_id))
     # v3 registers the deletion as a task (202); the older versions answered 204.
     return Response(b"", status_code=202 if call.path.startswith("/learn/api/public/v3/") else 204)

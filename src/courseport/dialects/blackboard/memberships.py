@@ -17,7 +17,8 @@ from courseport.core.kit.errors import Conflict, InvalidInput, NotFound, spelled
 from courseport.core.kit.paging import Slice, Window, window_of
 from courseport.core.views import enrollment_views
 from courseport.core.views.enrollment_views import EnrollmentItem, EnrollmentQuery
-from courseport.dialects.blackboard.course_fields import record_ref
+from courseport.dialects.blackboard import entitlements as entitled
+from courseport.dialects.blackboard.course_fields import SYSTEM_DATA_SOURCE, SYSTEM_SOURCE_KEY, record_ref
 from courseport.dialects.blackboard.membership_json import (
     AVAILABLE_STATES,
     COURSE_ROLES,
@@ -32,6 +33,7 @@ from courseport.schema import Course, User
 
 _V1 = ("v1",)
 _LIVE = ("active", "invited", "creation_pending", "inactive", "completed")
+MEMBERSHIP_SORTS = {"created": "created_at", "lastAccessed": "last_activity_at"}  # Learn name -> core key
 WRITE_TYPES: dict[str, type] = {"courseRoleId": str, "availability.available": str, "dataSourceId": str,
                                 "childCourseId": str, "displayOrder": int}
 
@@ -49,6 +51,7 @@ def _member(db: Session, me: User, course: Course, user: User) -> EnrollmentItem
 
 
 def _query(call: Call) -> EnrollmentQuery:
+    """Every search parameter of a membership list; a data source other than the one here matches nothing."""
     role = call.str("role")
     if role is not None and role not in ROLE_TYPES:
         raise InvalidInput("role", f"role must be one of {', '.join(ROLE_TYPES)}, got {role!r}")
@@ -56,7 +59,12 @@ def _query(call: Call) -> EnrollmentQuery:
     if available is not None and available not in AVAILABLE_STATES:
         raise InvalidInput("availability.available", "availability.available must be Yes, No or Disabled")
     states = ("inactive",) if available in ("No", "Disabled") else _LIVE[:3] + _LIVE[4:] if available else _LIVE
-    return EnrollmentQuery(types=(ROLE_TYPES[role],) if role else (), states=states)
+    if call.str("dataSourceId") not in (None, SYSTEM_DATA_SOURCE, SYSTEM_SOURCE_KEY):
+        states = ("no such state",)
+    stamps = (call.stamp("created", "created_at") + call.stamp("modified", "updated_at")
+              + call.stamp("lastAccessed", "last_activity_at"))
+    return EnrollmentQuery(types=(ROLE_TYPES[role],) if role else (), states=states, stamps=stamps,
+                           sort=call.order(MEMBERSHIP_SORTS))
 
 
 def _fields(call: Call) -> dict[str, Any]:
@@ -82,7 +90,7 @@ def _page(call: Call, items: list[EnrollmentItem], window: Window, page: Slice) 
 
 def list_course_members(call: Call, course_id: str) -> dict:
     window, query = call.window(), _query(call)
-    with call.read() as (db, me):
+    with call.read(*entitled.MEMBERS_VIEW) as (db, me):
         course = course_records.resolve_record(db, *record_ref(course_id))
         page = enrollment_views.list_course_enrollments(db, me, str(course.id), query, window)
         return _page(call, page.items, window, page.slice)
@@ -92,12 +100,14 @@ def list_user_memberships(call: Call, user_id: str) -> dict:
     window, query = call.window(), _query(call)
     with call.read() as (db, me):
         user = users.find_user(db, *user_ref(user_id))
+        if user.id != me.id:  # a user always reads their own memberships
+            call.require(db, entitled.USER_MEMBERSHIPS_VIEW)
         page = enrollment_views.list_user_enrollments(db, me, str(user.id), query, window)
         return _page(call, page.items, window, page.slice)
 
 
 def get_membership(call: Call, course_id: str, user_id: str) -> dict:
-    with call.read() as (db, me):
+    with call.read(*entitled.MEMBERS_VIEW) as (db, me):
         item = _member(db, me, *_course_and_user(db, course_id, user_id))
         return call.pick(render_membership(item.view.enrollment, item.user if call.str("expand") else None))
 
@@ -106,7 +116,7 @@ def put_membership(call: Call, course_id: str, user_id: str) -> dict:
     fields = _fields(call)
     etype = ROLE_TYPES[fields.get("courseRoleId") or "Student"]
     state = AVAILABLE_STATES[fields.get("availability.available") or "Yes"]
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.MEMBER_CREATE) as (db, me), spelled_as(NAMES):
         course, user = _course_and_user(db, course_id, user_id)
         try:
             _member(db, me, course, user)
@@ -118,7 +128,7 @@ def put_membership(call: Call, course_id: str, user_id: str) -> dict:
 
 def update_membership(call: Call, course_id: str, user_id: str) -> dict:
     fields = _fields(call)
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.MEMBER_MODIFY) as (db, me), spelled_as(NAMES):
         course, user = _course_and_user(db, course_id, user_id)
         enrollment = _member(db, me, course, user).view.enrollment
         ref = str(enrollment.id)
@@ -133,7 +143,7 @@ def update_membership(call: Call, course_id: str, user_id: str) -> dict:
 
 
 def delete_membership(call: Call, course_id: str, user_id: str) -> None:
-    with call.write() as (db, me):
+    with call.write(*entitled.MEMBER_DELETE) as (db, me):
         course, user = _course_and_user(db, course_id, user_id)
         enrollment = _member(db, me, course, user).view.enrollment
         enrollments.end_enrollment(db, me, str(course.id), str(enrollment.id), "delete")

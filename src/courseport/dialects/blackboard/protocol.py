@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from datetime import datetime as Moment
 from functools import partial
 from typing import Any, overload
 from urllib.parse import urlencode
@@ -42,6 +43,7 @@ PREFIX = "/learn/api/public"
 VERSIONS = ("v1", "v2", "v3")
 DEFAULT_LIMIT = MAX_LIMIT = 100
 _ID_KINDS = ("courseId", "externalId", "uuid")
+COMPARES = ("greaterOrEqual", "lessThan")  # the values of every `...Compare` search parameter
 _CLIENT = "blackboard_client"  # scope state key: the OAuth client a call was made with
 
 
@@ -100,16 +102,28 @@ class Call:
         self.token = token
         self.path = path
         self.scope = scope
+        self.client_key: str | None = None  # the application the token was issued to, once authenticated
 
     @contextmanager
-    def session(self, *, write: bool) -> Iterator[tuple[Session, User]]:
+    def session(self, *, write: bool, entitlements: tuple[builtins.str, ...] = ()) -> Iterator[tuple[Session, User]]:
+        """An authenticated transaction; a token of an application holding none of `entitlements` is a 403."""
         with transaction(self.services.engine, write=write) as db:
             user, key = oauth_clients.authenticate(db, self.token)
             self.scope.setdefault("state", {})[_CLIENT] = key or f"user:{user.id}"
+            self.client_key = key
+            oauth_clients.require_entitlement(db, key, entitlements)
             yield db, user
 
-    def read(self):  # noqa: ANN201
-        return self.session(write=False)
+    def entitled(self, db: Session, *entitlements: builtins.str) -> builtins.bool:
+        """Whether the calling application holds one of these (inside a session)."""
+        return oauth_clients.entitled(db, self.client_key, entitlements)
+
+    def require(self, db: Session, entitlements: tuple[builtins.str, ...]) -> None:
+        """Refuse (403) unless the calling application holds one of these (inside a session)."""
+        oauth_clients.require_entitlement(db, self.client_key, entitlements)
+
+    def read(self, *entitlements: builtins.str):  # noqa: ANN201
+        return self.session(write=False, entitlements=entitlements)
 
     def require_token(self) -> None:
         with self.read():
@@ -118,8 +132,8 @@ class Call:
     def unauthenticated_write(self):  # noqa: ANN201
         return transaction(self.services.engine, write=True)
 
-    def write(self):  # noqa: ANN201
-        return self.session(write=True)
+    def write(self, *entitlements: builtins.str):  # noqa: ANN201
+        return self.session(write=True, entitlements=entitlements)
 
     def remember_client(self, key: str) -> None:
         self.scope.setdefault("state", {})[_CLIENT] = key
@@ -152,6 +166,26 @@ class Call:
     def datetime(self, name: builtins.str) -> datetime | None:
         value = self.query.get(name)
         return None if value in (None, "") else to_datetime(value, name)
+
+    def stamp(self, name: builtins.str, key: builtins.str) -> tuple[tuple[builtins.str, Moment, builtins.bool], ...]:
+        """`name` and `nameCompare` (greaterOrEqual, the default, or lessThan) as a core (key, moment, before)."""
+        compare = self.str(name + "Compare")
+        if compare is not None and compare not in COMPARES:
+            raise InvalidInput(name + "Compare", f"{name}Compare must be one of {', '.join(COMPARES)}, got {compare!r}")
+        moment = self.datetime(name)
+        return () if moment is None else ((key, moment, compare == "lessThan"),)
+
+    def order(self, sortable: dict[builtins.str, builtins.str]) -> tuple[tuple[builtins.str, builtins.bool], ...]:
+        """`sort=a,b(desc)` as core (key, descending) pairs; a name not in `sortable` is a 400 naming sort."""
+        order = []
+        for part in (self.str("sort") or "").split(","):
+            name = part.strip().removesuffix("(desc)")
+            if not name:
+                continue
+            if name not in sortable:
+                raise InvalidInput("sort", f"sort may name only {', '.join(sortable)}, got {name!r}")
+            order.append((sortable[name], part.strip().endswith("(desc)")))
+        return tuple(order)
 
     def window(self) -> Window:
         offset, limit = self.int("offset", 0), self.int("limit", DEFAULT_LIMIT)

@@ -8,6 +8,7 @@ from litestar import Response
 
 from courseport.core.copy import record_copies
 from courseport.core.kit.errors import NotFound
+from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import record_ref
 from courseport.dialects.blackboard.protocol import PREFIX, Call, get, iso, learn_id, primary_number
 from courseport.schema import Job
@@ -33,7 +34,7 @@ def get_task(call: Call, course_id: str, task_id: str) -> Response:
     number = primary_number(task_id)
     if number is None:
         raise NotFound("task", "Task not found")
-    with call.read() as (db, me):
+    with call.read(*entitled.COPY_TASK_VIEW) as (db, me):
         job = record_copies.copy_task(db, me, record_ref(course_id), number)
     body = call.pick(render_task(job))
     if job.state != "completed":

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from courseport.core.identity import accounts, terms
 from courseport.core.identity.terms import TermChanges, TermDetails, TermView
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound, spelled_as
+from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import SYSTEM_DATA_SOURCE, term_ref
 from courseport.dialects.blackboard.protocol import Call, delete, get, iso, learn_id, on_versions, patch, post
 from courseport.schema import User
@@ -117,7 +118,7 @@ def list_terms(call: Call) -> dict:
 
 def create_term(call: Call) -> dict:
     changes, details = _changes(call, create=True)
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.TERM_MODIFY) as (db, me), spelled_as(NAMES):
         return call.pick(render_term(_written(db, me, None, changes, details)))
 
 
@@ -131,12 +132,12 @@ def get_term(call: Call, term_id: str) -> dict:
 
 def update_term(call: Call, term_id: str) -> dict:
     changes, details = _changes(call, create=False)
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.TERM_MODIFY) as (db, me), spelled_as(NAMES):
         return call.pick(render_term(_written(db, me, _term_ref(term_id), changes, details)))
 
 
 def delete_term(call: Call, term_id: str) -> None:
-    with call.write() as (db, me), spelled_as(NAMES):
+    with call.write(*entitled.TERM_MODIFY) as (db, me), spelled_as(NAMES):
         terms.delete_term(db, me, _ROOT, _term_ref(term_id))
 
 

@@ -1,8 +1,9 @@
 """Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
-(PagedResultSet, filtered by role), read and delete one. Each is the core enrollment the Canvas face
-lists: `enrollments.enroll` writes it (active at once, as Valence enrolls), `enrollment_views` reads it.
-Org units that take enrollments here are course offerings. Valence keeps one role per user and org unit:
-enrolling again with another role replaces the enrollment (the other ones are deleted).
+(PagedResultSet, filtered by role), the caller's own (myenrollments, with every filter inside the paged
+query), read and delete one. Each is the core enrollment the Canvas face lists: `enrollments` writes it
+(active at once, as Valence enrolls), `enrollment_views` reads it. Org units that take enrollments here are
+course offerings. Valence keeps one role per user and org unit, and only the organization's admins write
+enrollments: both rules are core's (`enroll_in_one_role`, `unenroll` with admins_only), one call a route.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from courseport.dialects.d2l.protocol import (
     get,
     post,
     route_id,
+    to_datetime,
 )
 from courseport.dialects.d2l.users import bookmark_offset
 from courseport.schema import User
@@ -47,18 +49,19 @@ VALENCE_NAMES = {"user_id": "UserId", "role_id": "RoleId", "type": "RoleId", "co
 OFFERING_TYPE_ID = "3"  # the only org unit type that holds enrollments here
 # Valence lists every enrollment that is not deleted, the concluded and inactive ones too.
 LISTED_STATES = ("active", "invited", "creation_pending", "completed", "inactive")
+# myenrollments sortBy field -> core sort key (no pins are kept: PinDate orders nothing).
+MY_SORTS = {"OrgUnitName": "course_name", "OrgUnitCode": "course_code", "StartDate": "course_start_at",
+            "EndDate": "course_end_at", "LastAccessed": "last_activity_at", "PinDate": ""}
 
 
 @post(BASE + "/")
 def create_enrollment(call: Call, version: str) -> dict:
+    """One role per user and org unit, as Valence keeps: enrolling again with another role replaces it."""
     f = block_fields(call.block(), CREATE_SPEC)
     req = EnrollmentRequest(user_ref=str(f["UserId"]), role_id=f["RoleId"], state="active")
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        made = enrollments.enroll(db, me, str(offering_course_id(db, f["OrgUnitId"])), None, req)
-        for item in _user_items(db, me, made.course_id, made.user_id):  # one role per org unit, as Valence keeps
-            if item.view.enrollment.id != made.id:
-                enrollments.end_enrollment(db, me, str(made.course_id), str(item.view.enrollment.id), "delete")
-        return render_enrollment(made)
+        return render_enrollment(enrollments.enroll_in_one_role(
+            db, me, str(offering_course_id(db, f["OrgUnitId"])), req, admins_only=True))
 
 
 @get(BASE + "/orgUnits/{org_unit_id:str}/users/")
@@ -84,11 +87,8 @@ def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) 
     """Unenroll: every enrollment of the user in the offering is deleted; answers the EnrollmentData."""
     ou, uid = route_id(org_unit_id), route_id(user_id, "user")
     with call.write() as (db, me):
-        ou = offering_course_id(db, ou)
-        first = _enrollment_of(db, me, ou, uid).view.enrollment
-        body = render_enrollment(first)
-        for item in _user_items(db, me, ou, uid):
-            enrollments.end_enrollment(db, me, str(ou), str(item.view.enrollment.id), "delete")
+        course_id = offering_course_id(db, ou)
+        body = render_enrollment(enrollments.unenroll(db, me, str(course_id), str(uid), admins_only=True))
     return Response(body, status_code=200)
 
 
@@ -105,18 +105,36 @@ def list_user_org_units(call: Call, version: str, user_id: str) -> dict:
 
 @get(BASE + "/myenrollments/")
 def my_enrollments(call: Call, version: str) -> dict:
-    """The caller's org units (MyOrgUnitInfo), filtered by type, isActive and canAccess."""
-    flags = {name: _flag(call, name) for name in ("isActive", "canAccess")}
+    """The caller's org units (MyOrgUnitInfo), filtered by type, isActive, canAccess and the start and
+    end dates, in sortBy order; one bookmark pages through the filtered list."""
+    query = _my_query(call)
     with call.read() as (db, me):
-        query = EnrollmentQuery(states=LISTED_STATES)
         if not _offerings_wanted(call):
             return call.paged([], None, False)
-        page = _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
+        return _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
                       render_my_org_unit)
-    page["Items"] = [i for i in page["Items"] if all(
-        flag is None or i["Access"][{"isActive": "IsActive", "canAccess": "CanAccess"}[name]] == flag
-        for name, flag in flags.items())]
-    return page
+
+
+def _my_query(call: Call) -> EnrollmentQuery:
+    start, end = (to_datetime(call.query[name], name) if call.query.get(name) else None
+                  for name in ("startDateTime", "endDateTime"))
+    stamps = ((("course_start_at", start, False),) if start else ()) + ((("course_end_at", end, True),) if end else ())
+    return EnrollmentQuery(states=LISTED_STATES, stamps=stamps, sort=_sort_by(call.query.get("sortBy")),
+                           course_active=_flag(call, "isActive"), accessible=_flag(call, "canAccess"))
+
+
+def _sort_by(text: str | None) -> tuple[tuple[str, bool], ...]:
+    """sortBy: comma-separated MyOrgUnitInfo fields, each descending with a leading '-'."""
+    order = []
+    for part in (text or "").split(","):
+        name = part.strip().lstrip("-")
+        if not name:
+            continue
+        if name not in MY_SORTS:
+            raise InvalidInput("sortBy", f"sortBy may name only {', '.join(MY_SORTS)}.")
+        if MY_SORTS[name]:
+            order.append((MY_SORTS[name], part.strip().startswith("-")))
+    return tuple(order)
 
 
 def _paged(call: Call, fetch: Any, render: Any) -> dict:
@@ -140,6 +158,8 @@ def _role_filter(db: Session, call: Call) -> tuple[str, ...]:
 
 def _offerings_wanted(call: Call) -> bool:
     wanted = call.query.get("orgUnitTypeId")
+    if wanted is not None and not (wanted.isascii() and wanted.isdigit()):
+        raise InvalidInput("orgUnitTypeId", "orgUnitTypeId must be a D2LID (a number).")
     return wanted is None or wanted == OFFERING_TYPE_ID
 
 

@@ -3,6 +3,10 @@
 Valence keeps a first and a last name; core keeps one full name (Canvas's). The last word is the last
 name and the rest the first name, the split `users.sortable_name_of` makes too; a create or update
 joins them back.
+
+UserData.UniqueIdentifier is the UserName the user was made with (D2L: it "gets set to the UserName
+property you pass within the CreateUserData structure" and follows later UserName changes), so it is the
+login here, not the user's uuid (that is WhoAmIUser.ProfileIdentifier).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def render_user(user: User) -> dict[str, Any]:
     return {
         "OrgId": accounts.ROOT_ACCOUNT_ID, "UserId": user.id, "FirstName": first, "MiddleName": None,
         "LastName": last, "UserName": user.login_id, "ExternalEmail": user.email,
-        "OrgDefinedId": user.sis_user_id, "UniqueIdentifier": user.uuid,
+        "OrgDefinedId": user.sis_user_id, "UniqueIdentifier": user.login_id,
         "Activation": {"IsActive": user.workflow_state == "registered"},
         "LastAccessedDate": utc(user.last_login), "DisplayName": user.name,
     }
