@@ -47,6 +47,7 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
                "frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 NOT_COURSE_TEAM = ("The console is for course teams and administrators: students and observers cannot sign "
                    "in to it.")
+CSRF_REFUSED = "The form's security token is missing or wrong: reload the page and try again."
 T = TypeVar("T")
 
 
@@ -111,13 +112,16 @@ def signed_in(request: Request, *, write: bool = False) -> Iterator[tuple[Sessio
         yield db, user
 
 
+def csrf_matches(request: Request, sent: object) -> bool:
+    expected = _expected_csrf(request)
+    return isinstance(sent, str) and bool(expected) and hmac.compare_digest(sent.encode(), (expected or "").encode())
+
+
 async def checked_form(request: Request) -> FormMultiDict:
     """The posted form once its CSRF token matches the session's; 403 otherwise."""
     form = await request.form()
-    sent, expected = form.get(CSRF_FIELD), _expected_csrf(request)
-    if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
-        raise PermissionDeniedException("The form's security token is missing or wrong: reload the page and "
-                                        "try again.")
+    if not csrf_matches(request, form.get(CSRF_FIELD)):
+        raise PermissionDeniedException(CSRF_REFUSED)
     return form
 
 

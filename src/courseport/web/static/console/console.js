@@ -41,6 +41,8 @@
       var button = form.querySelector("button[type=submit]");
       var request = new XMLHttpRequest();
       request.open("POST", form.action);
+      var token = form.querySelector("input[name=csrf_token]");
+      if (token) { request.setRequestHeader("X-CSRF-Token", token.value); }
       request.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable && bar) {
           bar.value = Math.round((e.loaded / e.total) * 100);
