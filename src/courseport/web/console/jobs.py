@@ -3,6 +3,8 @@ state, and one job whose state is polled until it finishes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, get
 
 from courseport.core.jobs import jobs
@@ -31,7 +33,7 @@ def in_words(job: Job) -> str:
     return f"Waiting for a worker.{retry}"
 
 
-HELPERS = {"kind_label": kind_label, "in_words": in_words}
+HELPERS: dict[str, Any] = {"kind_label": kind_label, "in_words": in_words}
 
 
 @get("/console/jobs", sync_to_thread=True)

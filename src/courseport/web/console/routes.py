@@ -13,7 +13,7 @@ from litestar.response import Redirect
 
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.dialects.error_status import status_for
-from courseport.web.console import auth, blueprints, copies, courses, jobs, packages
+from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people
 from courseport.web.console.session import COOKIE, render, session_cookie
 
 log = logging.getLogger("courseport")
@@ -53,6 +53,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     return render(request, "message.html", title=TITLES.get(status, "Error"), message=message, status=status)
 
 
-PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *blueprints.ROUTES, *packages.ROUTES]
+PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *blueprints.ROUTES, *packages.ROUTES,
+         *people.ROUTES]
 ROUTES = [Router(path="/", route_handlers=[static_file, *PAGES],
                  exception_handlers={HTTPException: error_page, Exception: error_page})]
