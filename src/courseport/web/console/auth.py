@@ -27,12 +27,7 @@ def root() -> Redirect:
     return Redirect("/console/", status_code=302)
 
 
-@get("/console", sync_to_thread=False)
-def console_bare() -> Redirect:
-    return Redirect("/console/", status_code=302)
-
-
-@get("/console/", sync_to_thread=False)
+@get("/console", sync_to_thread=False)  # Litestar routes /console/ here too
 def console_home() -> Redirect:
     return Redirect(HOME, status_code=302)
 
@@ -81,4 +76,4 @@ def _close_session(request: Request) -> None:
         tokens.revoke_token(db, session.session_token(request))
 
 
-ROUTES = [root, console_bare, console_home, sign_in_page, sign_in, sign_out]
+ROUTES = [root, console_home, sign_in_page, sign_in, sign_out]
