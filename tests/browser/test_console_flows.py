@@ -201,11 +201,16 @@ def test_a_failed_jobs_reason_is_told_in_words(page, world, seeded, screens, tmp
     page.get_by_label("SCORM, cmi5 or xAPI package (.zip)").set_input_files(str(not_a_package))
     page.get_by_role("button", name="Upload and import").click()
     page.wait_for_url(re.compile(r"/console/jobs/\d+$"))
+    job_page = page.url
+    page.get_by_role("link", name="All jobs").click()  # the list polls while a job is queued or running
+    assert page.locator("#job-list tbody tr .state").all_inner_texts() == ["queued"]
     run_jobs_while_watching(page, world)
-    page.locator('#job-status[data-state="failed"]').wait_for()
+    page.locator("#job-list tbody tr .state-failed").wait_for()
+    assert still_the_same_page(page)
+
+    page.goto(job_page)
     words = page.locator("#job-words").inner_text()
     assert words.startswith("Failed after 1 attempt: ") and "zip" in words.lower(), words
-
     page.goto("/console/jobs")
     page.get_by_label("State").select_option("failed")
     page.get_by_role("button", name="Show").click()
@@ -220,6 +225,7 @@ def test_a_teacher_sees_only_their_own_courses(page, world, seeded, screens):
     sign_in(page, user_token(seeded, "demo.teacher"))
     assert sorted(page.locator("#course-list a").all_inner_texts()) == [
         "Biology Blueprint", "History of Computing", "Introduction to Biology"]
+    assert page.get_by_role("link", name="Packages").count() == 0  # packages are the administrators'
     shoot(page, screens, "teacher-courses")
     page.goto(f"/console/courses/{course_id(seeded, 'Calculus I')}")
     assert page.get_by_role("heading", name="Not allowed").is_visible()

@@ -28,7 +28,7 @@ from litestar.datastructures import Cookie, FormMultiDict
 from litestar.exceptions import PermissionDeniedException
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import permissions, tokens
+from courseport.core.identity import accounts, permissions, tokens
 from courseport.core.kit.errors import NotAllowed
 from courseport.core.kit.paging import Window
 from courseport.db import transaction
@@ -82,7 +82,7 @@ def render(request: Request, name: str, *, me: User | None = None, status: int =
     if request.headers.get(POLL_HEADER) and context.get("part"):
         name = context["part"]
     page = _engine().get_template(f"console/{name}").render(
-        me=me, csrf=csrf, csrf_field=CSRF_FIELD, path=request.url.path, query=request.query_params, **context)
+        me=me, csrf=csrf, csrf_field=CSRF_FIELD, packages_menu=request.state.get("console_packages", False), path=request.url.path, query=request.query_params, **context)
     return Response(page, status_code=status, media_type="text/html", cookies=cookies or [],
                     headers={"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-store",
                              "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
@@ -109,6 +109,8 @@ def signed_in(request: Request, *, write: bool = False) -> Iterator[tuple[Sessio
         user = tokens.authenticate(db, session_token(request))
         if not permissions.is_course_team(db, user):
             raise NotAllowed(NOT_COURSE_TEAM)
+        # Packages are the root administrators' (core's rule): the menu offers them to no one else.
+        request.state.console_packages = accounts.is_admin_of(db, user.id, accounts.ROOT_ACCOUNT_ID)
         yield db, user
 
 
