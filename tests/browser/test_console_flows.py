@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from courseport import demo
+from courseport.core.content import content
 from courseport.schema import ContentItem, User
 
 CHROMIUM = "/usr/bin/chromium"
@@ -166,6 +167,28 @@ def test_make_a_blueprint_associate_two_courses_sync_and_read_the_change_records
     page.goto(f"/console/courses/{course_id(seeded, 'Calculus I')}/blueprint")
     assert "completed" in page.locator("#syncs").inner_text()
     assert "Nothing changed since the last sync." in page.locator("#unsynced").inner_text()
+
+    poetry = edit_assignment(world, course_id(seeded, "Modern Poetry"), "<p>our own problems</p>")
+    edit_assignment(world, course_id(seeded, "Calculus I"), "<p>new problems</p>")
+    page.reload()
+    assert page.locator("#unsynced li").all_inner_texts() == ["updated: assignment “Problem set 1: limits”"]
+    page.get_by_role("button", name="Sync to associated courses").click()
+    page.wait_for_url(re.compile(r"/blueprint/syncs/\d+$"))
+    run_jobs_while_watching(page, world)
+    page.locator('#sync-status[data-state="completed"]').wait_for()
+    [row] = page.locator("#change-records tbody tr").all_inner_texts()
+    assert row.split("\t")[:3] == ["updated", "assignment", "Problem set 1: limits"]
+    assert f"course {poetry} kept its own content" in row
+    shoot(page, screens, "blueprint-exceptions")
+
+
+def edit_assignment(world, course: int, body: str) -> int:  # noqa: ANN001
+    """Edit the course's copy of the blueprint's assignment, as a teacher there would."""
+    with world.tx() as db:
+        item = db.scalar(select(ContentItem).where(ContentItem.course_id == course,
+                                                   ContentItem.title == "Problem set 1: limits"))
+        content.update_item(db, item, {"body": body})
+    return course
 
 
 def test_upload_a_package_see_its_import_complete_and_open_its_preview(page, world, seeded, screens):
