@@ -151,3 +151,17 @@ def test_a_teacher_lists_only_their_own_courses_and_cannot_open_another(world):
         assert c.get(f"/console/courses/{mine.id}").status_code == 200
         assert c.get(f"/console/courses/{other.id}").status_code == 403
         assert c.get("/console/packages").status_code == 403  # packages are an administrator's
+
+
+def test_wrong_passwords_are_throttled_per_address_like_every_face(world, monkeypatch):
+    from courseport.throttle import FailureThrottle
+
+    monkeypatch.setattr(world.services, "throttle", FailureThrottle(2, 60, clock=lambda: 1000.0))
+    with_password(world, "ada", "correct horse", admin=True)
+    with console(world) as c:
+        for _ in range(2):
+            assert sign_in(c, login="ada@example.test", password="wrong horse").status_code == 303
+        refused = sign_in(c, login="ada@example.test", password="correct horse")
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "60" and "Too many failed" in refused.text
+    assert not opens_session(refused)

@@ -9,6 +9,7 @@ from litestar.response import Redirect
 from courseport.core.identity import logins, tokens
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
+from courseport.throttle import refuse_throttled
 from courseport.web.console import session
 from courseport.web.console.session import checked_form, in_thread, render, services_of
 
@@ -42,6 +43,7 @@ def sign_in_page(request: Request) -> Response:
 
 @post("/console/sign-in")
 async def sign_in(request: Request) -> Response:
+    refuse_throttled(request)  # wrong passwords and tokens count per address, as on every face
     form = await checked_form(request)
     token = await in_thread(_open_session, request, form)
     response = Redirect(safe_next(form.get("next")), status_code=303)

@@ -12,15 +12,17 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect
 
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.dialects.error_status import status_for
+from courseport.dialects.error_status import retry_after, status_for
+from courseport.throttle import TooManyFailures
 from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people
 from courseport.web.console.session import COOKIE, render, session_cookie
 
 log = logging.getLogger("courseport")
 STATIC = {"console.js": "text/javascript", "console.css": "text/css"}
 STATUS: dict[type[Exception], int] = {NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-                                      DomainError: 400}
-TITLES = {400: "Check the form", 403: "Not allowed", 404: "Not found", 409: "Conflict", 500: "Something went wrong"}
+                                      DomainError: 400, TooManyFailures: 429}
+TITLES = {429: "Too many tries",
+          400: "Check the form", 403: "Not allowed", 404: "Not found", 409: "Conflict", 500: "Something went wrong"}
 
 
 @cache
@@ -50,7 +52,9 @@ def error_page(request: Request, exc: Exception) -> Response:
         message = exc.message if isinstance(exc, DomainError) else "Something went wrong; see the server log."
         if status >= 500:
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return render(request, "message.html", title=TITLES.get(status, "Error"), message=message, status=status)
+    page = render(request, "message.html", title=TITLES.get(status, "Error"), message=message, status=status)
+    page.headers.update(retry_after(exc) or {})
+    return page
 
 
 PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *blueprints.ROUTES, *packages.ROUTES,

@@ -82,7 +82,8 @@ def render(request: Request, name: str, *, me: User | None = None, status: int =
     if request.headers.get(POLL_HEADER) and context.get("part"):
         name = context["part"]
     page = _engine().get_template(f"console/{name}").render(
-        me=me, csrf=csrf, csrf_field=CSRF_FIELD, packages_menu=request.state.get("console_packages", False), path=request.url.path, query=request.query_params, **context)
+        me=me, csrf=csrf, csrf_field=CSRF_FIELD, packages_menu=request.state.get("console_packages", False),
+        path=request.url.path, query=request.query_params, **context)
     return Response(page, status_code=status, media_type="text/html", cookies=cookies or [],
                     headers={"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-store",
                              "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
