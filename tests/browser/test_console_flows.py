@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -212,7 +213,19 @@ def test_upload_a_package_see_its_import_complete_and_open_its_preview(page, wor
     page.get_by_role("button", name="Open the preview").click()
     page.wait_for_url(re.compile(r"/preview/"))
     page.frame_locator("#courseport-sco").locator("body").wait_for()
-    assert page.title() != ""
+    page.wait_for_function("() => document.body.dataset.state === 'running'")
+    assert "initialized" in statement_verbs(page, "golf-basics", "initialized")  # the SCO's start, recorded
+
+
+def statement_verbs(page, package: str, verb: str) -> list[str]:
+    """The package page's statement verbs once `verb` is among them (the SCO commits in milliseconds)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        page.goto(f"/console/packages/{package}")
+        verbs = page.locator("#statements tbody tr td:nth-child(3)").all_inner_texts()
+        if verb in verbs or time.monotonic() > deadline:
+            return verbs
+        time.sleep(0.1)
 
 
 def test_a_failed_jobs_reason_is_told_in_words(page, world, seeded, screens, tmp_path):
