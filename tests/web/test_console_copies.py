@@ -46,3 +46,20 @@ def test_refused_copies_say_why_and_queue_nothing(world):
     assert nothing.status_code == 400 and "Choose at least one part" in nothing.text
     with world.tx() as db:
         assert db.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_the_jobs_list_polls_itself_with_its_filter_while_a_job_waits(world):
+    source = world.course("Source")
+    with console(world) as c:
+        assert sign_in(c, access_token=world.admin_token).status_code == 303
+        token = csrf_of(c.get(f"/console/courses/{source.id}/copy").text)
+        c.post(f"/console/courses/{source.id}/copy", data={"csrf_token": token, "component": "pages",
+                                                          "target": "new", "name": "Copy"})
+        waiting = c.get("/console/jobs?state=queued")
+        assert waiting.status_code == 200
+        assert 'data-poll="/console/jobs?state=queued"' in waiting.text and "Course copy" in waiting.text
+        assert world.run_jobs() == 1
+        part = c.get("/console/jobs?state=queued", headers={"X-Console-Part": "1"})
+        completed = c.get("/console/jobs?state=completed")
+    assert part.status_code == 200 and "data-poll" not in part.text and "No jobs in state queued." in part.text
+    assert "Course copy" in completed.text and "1 of 3" in completed.text

@@ -83,10 +83,15 @@ def render(request: Request, name: str, *, me: User | None = None, status: int =
         name = context["part"]
     page = _engine().get_template(f"console/{name}").render(
         me=me, csrf=csrf, csrf_field=CSRF_FIELD, packages_menu=request.state.get("console_packages", False),
-        path=request.url.path, query=request.query_params, **context)
+        path=request.url.path, here=_here(request), query=request.query_params, **context)
     return Response(page, status_code=status, media_type="text/html", cookies=cookies or [],
                     headers={"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-store",
                              "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"})
+
+
+def _here(request: Request) -> str:
+    """This page's path and query, which a polled part asks for again."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def session_cookie(request: Request, value: str, max_age: int | None) -> Cookie:
