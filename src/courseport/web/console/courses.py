@@ -21,6 +21,8 @@ from courseport.web.console.face_ids import face_ids
 from courseport.web.console.session import page_link, render, signed_in, window_of
 
 STATES = ("unpublished", "available", "completed", "deleted")
+# The account list names states as Canvas's state[] does: an unpublished course is "created" there.
+ACCOUNT_STATES = {"unpublished": "created"}
 WANT = frozenset({"term", "account", "teachers"})
 ALL = Window(0, 200)
 
@@ -44,7 +46,7 @@ def list_for(db: Session, me: User, choices: list[Account], q: dict[str, str], w
         return course_lists.list_course_views(db, me, me, filters, window, WANT)
     query = account_courses.AccountCourseQuery(
         search_term=q.get("search") or None, enrollment_term=q.get("term") or None,
-        states=(state,) if state else (), blueprint=_flag(q.get("blueprint")))
+        states=(ACCOUNT_STATES.get(state, state),) if state else (), blueprint=_flag(q.get("blueprint")))
     return account_courses.list_account_course_views(db, me, q.get("account") or str(choices[0].id), query,
                                                      window, WANT)
 
