@@ -22,7 +22,8 @@
         })
         .then(function (html) {
           var fresh = parse(html);
-          if (!fresh) { return; }
+          // Anything but the same part (a sign-in page after the session ended, say) is not applied.
+          if (!fresh || fresh.id !== element.id) { throw new Error("not this part"); }
           element.replaceWith(fresh);
           if (fresh.hasAttribute("data-poll")) { poll(fresh); }
         })
