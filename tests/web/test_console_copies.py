@@ -63,3 +63,32 @@ def test_the_jobs_list_polls_itself_with_its_filter_while_a_job_waits(world):
         completed = c.get("/console/jobs?state=completed")
     assert part.status_code == 200 and "data-poll" not in part.text and "No jobs in state queued." in part.text
     assert "Course copy" in completed.text and "1 of 3" in completed.text
+
+
+def test_a_teacher_copies_into_another_of_their_courses_and_lists_only_their_jobs(world):
+    autumn, spring, other = world.course("Autumn"), world.course("Spring"), world.course("Someone else's")
+    world.assignment(autumn, "Essay")
+    teacher, token = world.user_with_token("alan")
+    for course in (autumn, spring):
+        world.enroll(teacher, course, "TeacherEnrollment")
+    with console(world) as c:  # someone else's copy first: the teacher's job list leaves it out
+        assert sign_in(c, access_token=world.admin_token).status_code == 303
+        c.post(f"/console/courses/{other.id}/copy", data={
+            "csrf_token": csrf_of(c.get(f"/console/courses/{other.id}/copy").text), "component": "pages",
+            "target": "new", "name": "Admin's copy"})
+    with console(world) as c:
+        assert sign_in(c, access_token=token).status_code == 303
+        form = c.get(f"/console/courses/{autumn.id}/copy")
+        assert "New course name" not in form.text and f'<option value="{spring.id}">Spring' in form.text
+        assert f'<option value="{other.id}">' not in form.text
+        started = c.post(f"/console/courses/{autumn.id}/copy", data={
+            "csrf_token": csrf_of(form.text), "component": ["assignments", "assignment_groups"],
+            "target": "existing", "existing_course": str(spring.id)})
+        assert started.status_code == 303
+        assert world.run_jobs() == 2
+        assert 'data-state="completed"' in c.get(started.headers["location"]).text
+        jobs = c.get("/console/jobs")
+    assert jobs.text.count('<tr data-job="') == 1 and started.headers["location"] in jobs.text
+    with world.tx() as db:
+        assert db.scalar(select(ContentItem.title).where(ContentItem.course_id == spring.id,
+                                                         ContentItem.type == "assignment")) == "Essay"

@@ -26,8 +26,9 @@ def copy_form(request: Request, course_id: int) -> Response:
         admin = bool(home_accounts(db, me))
         targets = [v.course for v in list_for(db, me, home_accounts(db, me), {}, ALL).items if v.course.id != course_id]
         term_list = terms.list_terms(db, me, "self", ["all"], None, ALL).items if admin else []
+        # Only administrators make courses (core's create_course decides; the form offers what may work).
         return render(request, "copy.html", me=me, title=f"Copy {course.name}", course=course, offered=OFFERED,
-                      targets=targets, terms=term_list)
+                      targets=targets, terms=term_list, may_create=admin)
 
 
 @post("/console/courses/{course_id:int}/copy")
