@@ -77,7 +77,7 @@ def _expected_csrf(request: Request) -> str | None:
 
 def render(request: Request, name: str, *, me: User | None = None, status: int = 200,
            cookies: list[Cookie] | None = None, **context: Any) -> Response:
-    """A console page (or, for a poll, the template's part alone: `<name>_part.html`)."""
+    """A console page; a poll (the X-Console-Part header) gets the page's `part` template alone."""
     csrf = context.pop("csrf", None) or _expected_csrf(request) or ""
     if request.headers.get(POLL_HEADER) and context.get("part"):
         name = context["part"]
