@@ -30,6 +30,7 @@ from courseport.services import Services, build_services
 from courseport.settings import Settings
 from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
+from courseport.web.console.routes import ROUTES as CONSOLE_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
 log = logging.getLogger("courseport")
@@ -47,7 +48,8 @@ DIALECTS = (
 # Path prefix -> face, for log lines and metrics (the dialects' own prefixes, then web/).
 FACES = ((scorm_protocol.PREFIX, "scorm_cloud"), (d2l_protocol.PREFIX, "d2l"),
          (blackboard_protocol.PREFIX, "blackboard"), ("/api/v1", "canvas"), ("/_courseport", "admin"),
-         ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"))
+         ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"),
+         ("/console", "console"))
 _FACE_OF_ROUTE: dict[str, str] = {}
 
 
@@ -176,7 +178,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],

@@ -21,10 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
-from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Account, Login, User
+from courseport.schema.base import utcnow
 
 MIN_PASSWORD_LENGTH = 8  # Canvas's default password policy
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -247,3 +248,15 @@ def _login_of(db: Session, user: User, ref: str) -> Login:
     if login is None or login.user_id != user.id or login.workflow_state == "deleted":
         raise NotFound("login")
     return login
+
+
+def sign_in(db: Session, unique_id: str, password: str, root_account_id: int = accounts.ROOT_ACCOUNT_ID) -> User:
+    """The user whose active login in the root account is `unique_id` (case-insensitively) with this password;
+    NotAuthenticated, the same for an unknown login and a wrong password, otherwise."""
+    login = db.scalar(select(Login).where(Login.account_id == root_account_id, Login.workflow_state == "active",
+                                          func.lower(Login.unique_id) == unique_id.strip().lower()))
+    user = db.get(User, login.user_id) if login is not None and password_matches(login, password) else None
+    if login is None or user is None or user.workflow_state == "deleted":
+        raise NotAuthenticated("The login or password is not right.", invalid=True)
+    login.last_login_at = utcnow()
+    return user

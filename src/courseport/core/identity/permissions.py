@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.row_reads import RowRead
-from courseport.schema import Course, Enrollment, User
+from courseport.schema import AccountUser, Course, Enrollment, User
 
 _READER = {"read", "read_forum", "read_announcements", "read_syllabus", "read_roster"}
 _STAFF = _READER | {
@@ -135,3 +135,14 @@ def rights_status(rights: CourseRights, names: list[str]) -> dict[str, bool]:
     if unknown:
         raise InvalidInput("permissions", f"unknown permissions: {', '.join(unknown)}")
     return {n: rights.can(PERMISSION_ALIASES.get(n, n)) for n in names}
+
+
+def is_course_team(db: Session, user: User) -> bool:
+    """Whether the user administers an account or holds an active staff enrollment (teacher, TA,
+    designer) in a live course: who may use a course team's tools; students and observers may not."""
+    if db.scalar(select(AccountUser.id).where(AccountUser.user_id == user.id).limit(1)) is not None:
+        return True
+    staff = select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
+        Enrollment.user_id == user.id, Enrollment.type.in_(sorted(STAFF_TYPES)),
+        Enrollment.workflow_state == "active", Course.workflow_state != "deleted")
+    return db.scalar(staff.limit(1)) is not None

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import NotAuthenticated
@@ -66,3 +66,9 @@ def authenticate(db: Session, token: str | None) -> User:
     if user is None:  # deleted between the two reads of this transaction: not on SQLite or PostgreSQL
         raise NotAuthenticated("Invalid access token.", invalid=True)
     return user
+
+
+def revoke_token(db: Session, token: str | None) -> None:
+    """Delete the token's row (signing out); an unknown token changes nothing."""
+    if token:
+        db.execute(delete(AccessToken).where(AccessToken.token_hash == hash_token(token)))

@@ -29,7 +29,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
-from courseport.core.kit.errors import DomainError, NotAllowed, NotFound
+from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.db import transaction
 from courseport.schema import Job, JobClaim, User
 from courseport.schema.base import utcnow
@@ -360,3 +361,27 @@ def require_job_reader(db: Session, user: User, job: Job) -> None:
     account_id = job.context_id if job.context_type == "Account" else accounts.ROOT_ACCOUNT_ID
     if not accounts.is_admin_of(db, user.id, account_id or accounts.ROOT_ACCOUNT_ID):
         raise NotAllowed()
+
+
+STATES = ("queued", "running", "completed", "failed")
+
+
+def list_jobs(db: Session, actor: User, state: str | None, window: Window) -> Slice[Job]:
+    """Jobs newest first, in one state or all: every job for an administrator of the root account, the
+    jobs the actor asked for otherwise (who may read one job is `require_job_reader`'s rule)."""
+    if state and state not in STATES:
+        raise InvalidInput("state", f"state must be one of {', '.join(STATES)}")
+    stmt = select(Job).order_by(Job.id.desc())
+    if not accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+        stmt = stmt.where(Job.user_id == actor.id)
+    if state:
+        stmt = stmt.where(Job.state == state)
+    return fetch_window(db, stmt, window, count=True)
+
+
+def readable_job(db: Session, actor: User, job_id: int) -> Job:
+    """One job for its requester or an administrator (`require_job_reader`)."""
+    job = get_job(db, job_id)
+    if job.user_id != actor.id:
+        require_job_reader(db, actor, job)
+    return job
