@@ -27,7 +27,8 @@ def test_user_create_read_find_update_delete(world):
         made = http.post(f"{LP}/users/", json=new_user())
         assert made.status_code == 200, made.text
         uid = made.json()["UserId"]
-        expected = {"OrgId": 1, "UserId": uid, "FirstName": "Ada", "MiddleName": None, "LastName": "Lovelace",
+        org = int(http.get(f"{LP}/organization/info").json()["Identifier"])
+        expected = {"OrgId": org, "UserId": uid, "FirstName": "Ada", "MiddleName": None, "LastName": "Lovelace",
                     "UserName": "ada", "ExternalEmail": "ada@example.edu", "OrgDefinedId": "S-1",
                     "UniqueIdentifier": "ada", "Activation": {"IsActive": True}, "LastAccessedDate": None,
                     "DisplayName": "Ada Lovelace"}

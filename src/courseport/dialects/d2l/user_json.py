@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.identity import accounts
 from courseport.core.identity.roles import BUILT_IN_LABELS
 from courseport.dialects.d2l.protocol import utc
 from courseport.schema import Role, User
@@ -36,10 +35,11 @@ def render_whoami(user: User) -> dict[str, Any]:
             "UniqueName": user.login_id or "", "ProfileIdentifier": user.uuid}
 
 
-def render_user(user: User) -> dict[str, Any]:
+def render_user(user: User, org_id: int) -> dict[str, Any]:
+    """UserData; `org_id` is the organization's org unit id."""
     first, last = split_name(user.name)
     return {
-        "OrgId": accounts.ROOT_ACCOUNT_ID, "UserId": user.id, "FirstName": first, "MiddleName": None,
+        "OrgId": org_id, "UserId": user.id, "FirstName": first, "MiddleName": None,
         "LastName": last, "UserName": user.login_id, "ExternalEmail": user.email,
         "OrgDefinedId": user.sis_user_id, "UniqueIdentifier": user.login_id,
         "Activation": {"IsActive": user.workflow_state == "registered"},
