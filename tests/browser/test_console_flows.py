@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from courseport import demo
 from courseport.core.content import content
+from courseport.core.courses import org_units
 from courseport.schema import ContentItem, User
 
 CHROMIUM = "/usr/bin/chromium"
@@ -110,7 +111,9 @@ def test_sign_in_find_a_demo_course_and_copy_it_into_a_new_course(page, world, s
     page.get_by_role("link", name="Introduction to Biology").click()
     page.get_by_role("heading", name="Introduction to Biology").wait_for()
     bio = course_id(seeded, "Introduction to Biology")
-    assert page.locator("#face-ids dd").all_inner_texts() == [str(bio), "BIO 101", f"_{bio}_1", str(bio)]
+    with world.tx() as db:
+        bio_ou = org_units.org_unit_id_of(db, org_units.COURSE_OFFERING, bio)
+    assert page.locator("#face-ids dd").all_inner_texts() == [str(bio), "BIO 101", f"_{bio}_1", str(bio_ou)]
     assert "Week 1: Cells" in page.locator("#modules").inner_text()
     assert page.locator("#sections li").all_inner_texts() == ["Introduction to Biology", "Section A", "Section B"]
     shoot(page, screens, "course")
