@@ -36,6 +36,14 @@ from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.registrations import (
+    Attempt,
+    AttemptLaunch,
+    LearnerTag,
+    Registration,
+    RegistrationSetting,
+    RegistrationTag,
+)
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, Login, User
 
@@ -85,4 +93,10 @@ __all__ = [
     "SettingValue",
     "XapiStatement",
     "InstanceValue",
+    "Registration",
+    "Attempt",
+    "AttemptLaunch",
+    "RegistrationTag",
+    "LearnerTag",
+    "RegistrationSetting",
 ]
