@@ -4,10 +4,10 @@ Revision ID: 0020_registrations
 Revises: 0018_term_details
 Create Date: 2026-12-03 13:26:13.672319
 """
-from alembic import op
 import sqlalchemy as sa
-import courseport.schema.base
+from alembic import op
 
+import courseport.schema.base
 
 revision = '0020_registrations'
 down_revision = '0018_term_details'

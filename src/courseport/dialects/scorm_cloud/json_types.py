@@ -1,0 +1,48 @@
+"""JSON value types of SCORM Cloud request bodies, checked before core sees them: a value of the
+wrong type is a 400 naming the field as the client sent it (never a 500 further in)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from courseport.core.kit.errors import InvalidInput
+
+_NAMES = {str: "a string", bool: "true or false", int: "an integer", float: "a number", dict: "an object",
+          list: "a list"}
+
+
+def _is(value: Any, kind: type) -> bool:
+    if kind is bool:
+        return isinstance(value, bool)
+    if kind in (int, float):
+        return isinstance(value, int if kind is int else (int, float)) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def check_types(body: dict[str, Any], spec: Mapping[str, type], prefix: str = "") -> dict[str, Any]:
+    """`body` if each field in `spec` is absent, null or of its type; else InvalidInput naming it."""
+    for name, kind in spec.items():
+        value = body.get(name)
+        if value is not None and not _is(value, kind):
+            raise InvalidInput(prefix + name, f"{prefix}{name} must be {_NAMES[kind]}")
+    return body
+
+
+def string_list(value: Any, name: str) -> list[str] | None:
+    """A list of strings (None when absent); a list holding anything else is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput(name, f"{name} must be a list of strings")
+    return value
+
+
+def object_at(body: dict[str, Any], name: str, prefix: str = "") -> dict[str, Any]:
+    """The object at `name` ({} when absent or null)."""
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(prefix + name, f"{prefix}{name} must be an object")
+    return value
