@@ -26,7 +26,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.packages import previews, registration_launches, registration_progress
+from courseport.core.packages import course_content, previews, registration_launches, registration_progress
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
@@ -162,6 +162,23 @@ def package_file(request: Request, session: str, path: str) -> Stream:
     })
 
 
+@get(["/content/courses/{course:str}/{version:int}", "/content/courses/{course:str}/{version:int}/{path:path}"],
+     sync_to_thread=True)
+def course_file(request: Request, course: str, version: int, path: str = "") -> Response | Stream:
+    """A version's files at its `webPathToCourse`, sandboxed: the content runs with an opaque origin."""
+    services = _services(request)
+    with transaction(services.engine, write=False) as db:
+        found = course_content.content_file(db, f"{course}/{version}", path.lstrip("/"))
+    if isinstance(found, str):
+        return Response("", status_code=302, headers={"Location": f"{_origin(request)}/content/courses/"
+                                                                  f"{course}/{version}/{found}"})
+    content_type = served_type(found.path, found.content_type)
+    return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
+        "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "sandbox allow-scripts allow-forms allow-popups; frame-ancestors 'self'"})
+
+
 def served_type(path: str, stored: str | None) -> str:
     by_name = WEB_TYPES.get(posixpath.splitext(path.lower())[1])
     if by_name:
@@ -202,5 +219,5 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
-                                           runtime_commit],
+                                           runtime_commit, course_file],
                  exception_handlers={HTTPException: _error_page, Exception: _error_page})]

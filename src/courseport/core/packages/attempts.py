@@ -83,7 +83,8 @@ def new_instance(db: Session, registration: Registration, version: int | None = 
 def delete_instance(db: Session, registration: Registration, instance: int) -> None:
     attempt = attempt_of(db, registration, instance)
     if attempt.instance == attempt_of(db, registration).instance:
-        raise InvalidInput("instance_id", "the newest instance of a registration cannot be deleted")
+        raise InvalidInput("instance_id", f"instance_id {instance} is the newest instance of registration "
+                                          f"'{registration.key}' and cannot be deleted")
     db.delete(attempt)
     db.flush()
 

@@ -12,6 +12,7 @@ from courseport.core.packages import scorm_courses
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.fields import scorm_fields
+from courseport.dialects.scorm_cloud.json_types import check_types
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 
 
@@ -66,9 +67,9 @@ def delete_course(call: Call, course_id: str) -> None:
 
 @put("/courses/{course_id:str}/title")
 def set_course_title(call: Call, course_id: str) -> None:
-    title = call.json("title").get("title")
+    title = check_types(call.json("title"), {"title": str}).get("title")
     with call.write() as (db, me):
-        scorm_courses.set_title(db, me, course_id, title if isinstance(title, str) else None)
+        scorm_courses.set_title(db, me, course_id, title)
 
 
 @get("/courses/{course_id:str}/versions")

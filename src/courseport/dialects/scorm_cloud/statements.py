@@ -3,17 +3,25 @@ carry the filters and the position."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import statements
+from courseport.core.packages.attempts import end_of_millisecond
 from courseport.core.packages.statements import StatementFilter
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, encode_more, get, to_datetime
 
+_TICK = timedelta(microseconds=1)
+
 
 def statement_filter(call: Call) -> StatementFilter:
+    """The filter asked for. `since` and `until` are both inclusive at the precision `stored` is shown
+    (milliseconds): core's `since` is exclusive and `stored` holds microseconds, so both are widened."""
     token = call.str("more")
     if token is None:
-        return StatementFilter(learner_id=call.str("learnerId"), since=call.datetime("since"),
-                               until=call.datetime("until"))
+        since, until = call.datetime("since"), call.datetime("until")
+        return StatementFilter(learner_id=call.str("learnerId"), since=since and since - _TICK,
+                               until=until and end_of_millisecond(until) - _TICK)
     state = decode_more(token)
     after = state.get("after")
     if not (isinstance(after, list) and len(after) == 2 and all(isinstance(a, str) for a in after)):
