@@ -48,6 +48,9 @@ def apis(world):
     return RegistrationApi(api), LearnerApi(api), CourseApi(api)
 
 
+MESSAGE = LaunchLinkRequestSchema(redirect_on_exit_url="message")
+
+
 def registration(reg_id: str, learner_id: str = "ada", course_id: str = "golf", **kwargs) -> CreateRegistrationSchema:
     learner = LearnerSchema(id=learner_id, first_name="Ada", last_name="Lovelace", email=f"{learner_id}@example.com")
     return CreateRegistrationSchema(course_id=course_id, learner=learner, registration_id=reg_id, **kwargs)
@@ -79,7 +82,8 @@ def test_registration_life(world, apis):
     assert missing.value.status == 404
     with pytest.raises(ApiException) as twice:
         regs.create_registration(registration("reg-1"))
-    assert (twice.value.status, json.loads(twice.value.body)) == (409, {"message": "Registration 'reg-1' already exists"})
+    assert (twice.value.status, json.loads(twice.value.body)) == (
+        409, {"message": "Registration 'reg-1' already exists"})
 
     before = regs.get_registration_progress("reg-1")
     assert (before.id, before.instance, before.registration_completion, before.registration_success) == (
@@ -102,7 +106,7 @@ def test_registration_life(world, apis):
                                     "cmi.suspend_data": "seen=1,2,3", "cmi.core.exit": "suspend",
                                     "cmi.core.session_time": "0000:01:00"})
     # A second launch starts from what the first left, with entry "resume".
-    again, runtime2 = launch(world, regs.build_registration_launch_link("reg-1", LaunchLinkRequestSchema(redirect_on_exit_url="message")).launch_link)
+    again, runtime2 = launch(world, regs.build_registration_launch_link("reg-1", MESSAGE).launch_link)
     assert again["resume"][sco] == {"cmi.core.lesson_location": "page-3", "cmi.suspend_data": "seen=1,2,3",
                                     "cmi.core.lesson_status": "incomplete", "cmi.core.entry": "resume",
                                     "cmi.core.total_time": "0000:01:00.00"}
@@ -148,7 +152,8 @@ def test_list_with_filters_and_more(world, apis, monkeypatch):
     second = regs.get_registrations(more=first.more)
     assert [r.id for r in second.registrations] == ["r4"] and second.more is None
     assert [r.id for r in regs.get_registrations(tags=["odd"]).registrations] == ["r1", "r3"]
-    assert [r.id for r in regs.get_registrations(course_id="golf", filter="bob", filter_by="learner_id").registrations] == ["r2"]
+    found = regs.get_registrations(course_id="golf", filter="bob", filter_by="learner_id").registrations
+    assert [r.id for r in found] == ["r2"]
     assert [r.id for r in regs.get_registrations(order_by="registration_id_desc", since=start,
                                                  datetime_filter="created").registrations] == ["r4", "r3"]
     assert regs.get_registrations(course_id="other").registrations == []
@@ -161,12 +166,12 @@ def test_list_with_filters_and_more(world, apis, monkeypatch):
 def test_instances_tags_and_configuration(world, apis):
     regs, learners, courses = apis
     regs.create_registration(registration("inst"))
-    config, runtime = launch(world, regs.build_registration_launch_link("inst", LaunchLinkRequestSchema(redirect_on_exit_url="message")).launch_link)
+    config, runtime = launch(world, regs.build_registration_launch_link("inst", MESSAGE).launch_link)
     commit(runtime, "terminate", config["scos"][0]["id"], {"cmi.core.lesson_status": "completed"})
     # A new version of the course: the next launch of a launched attempt starts a new instance.
     scorm = ScormApp(world)
     assert scorm.imported(pb.scorm12(title="Golf v2"), "golf", mayCreateNewVersion="True")["status"] == "COMPLETE"
-    launch(world, regs.build_registration_launch_link("inst", LaunchLinkRequestSchema(redirect_on_exit_url="message")).launch_link)
+    launch(world, regs.build_registration_launch_link("inst", MESSAGE).launch_link)
     instances = regs.get_registration_instances("inst").registrations
     assert [(i.instance, i.course.version, i.registration_completion) for i in instances] == [
         (0, 0, "COMPLETED"), (1, 1, "UNKNOWN")]
@@ -242,7 +247,7 @@ def test_postbacks(world, apis, monkeypatch):
             regs.test_registration_postback(PostBackSchema(url=f"{local.url}/broken"))
         assert refused.value.status == 400
         regs.create_registration(registration("pb", post_back=PostBackSchema(url=f"{local.url}/hook")))
-        config, runtime = launch(world, regs.build_registration_launch_link("pb", LaunchLinkRequestSchema(redirect_on_exit_url="message")).launch_link)
+        config, runtime = launch(world, regs.build_registration_launch_link("pb", MESSAGE).launch_link)
         commit(runtime, "terminate", config["scos"][0]["id"], {"cmi.core.lesson_status": "passed",
                                                                "cmi.core.score.raw": "70"})
         world.run_jobs()

@@ -162,9 +162,18 @@ def package_file(request: Request, session: str, path: str) -> Stream:
     })
 
 
-@get(["/content/courses/{course:str}/{version:int}", "/content/courses/{course:str}/{version:int}/{path:path}"],
-     sync_to_thread=True)
-def course_file(request: Request, course: str, version: int, path: str = "") -> Response | Stream:
+@get("/content/courses/{course:str}/{version:int}", sync_to_thread=True)
+def course_folder(request: Request, course: str, version: int) -> Response:
+    """A version's `webPathToCourse` itself: to its first launchable file."""
+    return course_file(request, course, version, "")
+
+
+@get("/content/courses/{course:str}/{version:int}/{path:path}", sync_to_thread=True, name="course_file")
+def course_file_route(request: Request, course: str, version: int, path: str) -> Response:
+    return course_file(request, course, version, path)
+
+
+def course_file(request: Request, course: str, version: int, path: str) -> Response:
     """A version's files at its `webPathToCourse`, sandboxed: the content runs with an opaque origin."""
     services = _services(request)
     with transaction(services.engine, write=False) as db:
@@ -219,5 +228,5 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
-                                           runtime_commit, course_file],
+                                           runtime_commit, course_folder, course_file_route],
                  exception_handlers={HTTPException: _error_page, Exception: _error_page})]

@@ -60,8 +60,9 @@ def test_create_answers_204_and_stores_one_attempt(scorm, world):
     ({"postBack": {"url": 5}}, "postBack.url must be a string"),
     ({"postBack": {"url": "ftp://example.com/x"}}, "postBack.url must be an absolute http or https URL, got "
                                                     "'ftp://example.com/x'"),
-    ({"postBack": {"url": "http://127.0.0.1:9/x"}}, "postBack.url may not point at 127.0.0.1: 127.0.0.1 is a "
-                                                     "loopback address (not public, and not in the outbound allow-list)"),
+    ({"postBack": {"url": "http://127.0.0.1:9/x"}},
+     "postBack.url may not point at 127.0.0.1: 127.0.0.1 is a loopback address (not public, and not in the outbound "
+     "allow-list)"),
     ({"postBack": {"url": "http://[::ffff:10.0.0.1]/x"}}, "postBack.url may not point at ::ffff:10.0.0.1: 10.0.0.1 "
                                                            "is a private address (not public, and not in the outbound "
                                                            "allow-list)"),
