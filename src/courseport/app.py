@@ -47,7 +47,8 @@ DIALECTS = (
 # Path prefix -> face, for log lines and metrics (the dialects' own prefixes, then web/).
 FACES = ((scorm_protocol.PREFIX, "scorm_cloud"), (d2l_protocol.PREFIX, "d2l"),
          (blackboard_protocol.PREFIX, "blackboard"), ("/api/v1", "canvas"), ("/_courseport", "admin"),
-         ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"))
+         ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"),
+         ("/launch", "player"), ("/content/courses", "player"))
 _FACE_OF_ROUTE: dict[str, str] = {}
 
 

@@ -176,3 +176,10 @@ def test_a_registration_launch_link_opens_only_as_a_registration(scorm, world):
     assert scorm.http.delete("/registrations/r1").status_code == 204
     gone = httpx.get(link)
     assert gone.status_code == 404 and "no longer exists" in gone.text
+
+
+def test_deleting_the_course_deletes_its_registrations(scorm, world):
+    assert create(scorm).status_code == 204
+    assert scorm.http.delete("/courses/golf").status_code == 204
+    assert scorm.http.head("/registrations/r1").status_code == 404
+    assert (count(world, Registration), count(world, Attempt)) == (0, 0)
