@@ -82,3 +82,12 @@ def test_xapi_activity_id_is_the_id_statements_use(scorm, world):
         facts = statements.launch_facts(db, version, "item_1", "Lesson", "r", "ada", "Ada", None)
     assert body["xapiActivityId"] == facts.course.id == "urn:courseport:course:golf"
     assert scorm.http.get("/courses/golf/versions/0").json()["xapiActivityId"] == facts.course.id
+
+
+@pytest.mark.parametrize("state", [{"filters": {}, "offset": "x"}, {"filters": {"tags": 5}, "offset": 0},
+                                   {"filters": {"order_by": {"a": 1}}, "offset": 0}, {"offset": -1, "filters": {}}])
+def test_a_forged_more_token_is_400(scorm, state):
+    from courseport.dialects.scorm_cloud.protocol import encode_more
+
+    answer = scorm.http.get("/courses", params={"more": encode_more(state)})
+    assert (answer.status_code, answer.json()) == (400, {"message": "more is not a token this service issued"})

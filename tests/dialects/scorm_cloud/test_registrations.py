@@ -7,6 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from courseport.dialects.scorm_cloud.protocol import encode_more
 from courseport.schema import Attempt, Registration, RegistrationTag
 from tests import package_builders as pb
 from tests.scorm_app import ScormApp
@@ -105,6 +106,12 @@ def test_wrong_types_and_bad_values_are_400_naming_the_field(scorm, world, body,
      "learner_id_asc, learner_id_desc, got 'up'"),
     ("get", "/registrations?since=yesterday", None, "since must be an ISO 8601 timestamp, got 'yesterday'"),
     ("get", "/registrations?more=garbage!", None, "more is not a token this service issued"),
+    ("get", "/registrations?more=" + encode_more({"filters": {}, "offset": "x"}), None,
+     "more is not a token this service issued"),
+    ("get", "/registrations?more=" + encode_more({"filters": {"tags": 5}, "offset": 0}), None,
+     "more is not a token this service issued"),
+    ("get", "/registrations?more=" + encode_more({"filters": {"order_by": ["x"]}, "offset": 0}), None,
+     "more is not a token this service issued"),
 ])
 def test_error_bodies(scorm, world, method, path, body, message):
     assert create(scorm).status_code == 204

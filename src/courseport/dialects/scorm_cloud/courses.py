@@ -12,14 +12,14 @@ from courseport.core.packages import scorm_courses
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.fields import scorm_fields
-from courseport.dialects.scorm_cloud.json_types import check_types
+from courseport.dialects.scorm_cloud.json_types import check_types, listing_state
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 
 
 def _listing(call: Call) -> dict[str, Any]:
     """The listing asked for: from the `more` token (which carries the filters) or the parameters."""
     if call.str("more"):
-        return decode_more(cast(str, call.str("more")))  # given: checked just above
+        return listing_state(decode_more(cast(str, call.str("more"))))  # given: checked just above
     filters = {"since": call.str("since"), "until": call.str("until"), "tags": call.csv("tags"),
                "datetime_filter": call.str("datetimeFilter") or "updated", "filter": call.str("filter"),
                "filter_by": call.str("filterBy") or "course_id", "order_by": call.str("orderBy") or "creation_date_asc"}

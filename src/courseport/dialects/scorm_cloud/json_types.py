@@ -46,3 +46,15 @@ def object_at(body: dict[str, Any], name: str, prefix: str = "") -> dict[str, An
     if not isinstance(value, dict):
         raise InvalidInput(prefix + name, f"{prefix}{name} must be an object")
     return value
+
+
+def listing_state(state: dict[str, Any]) -> dict[str, Any]:
+    """A listing's `more` token state, if it has the shape the listings issue: `filters` of strings
+    (`tags` a list of them) and a whole `offset`; a forged one is a 400, not a 500 further in."""
+    filters, offset = state.get("filters"), state.get("offset")
+    tags = filters.get("tags") or [] if isinstance(filters, dict) else None
+    if not (isinstance(filters, dict) and isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0
+            and all(v is None or isinstance(v, str) for k, v in filters.items() if k != "tags")
+            and isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        raise InvalidInput("more", "more is not a token this service issued")
+    return state

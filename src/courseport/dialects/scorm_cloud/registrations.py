@@ -13,7 +13,7 @@ from litestar import Response
 from courseport.core.kit.errors import InvalidInput, spelled_as
 from courseport.core.packages import registration_postbacks, registration_progress, registrations
 from courseport.core.packages.registrations import Learner, NewRegistration, Postback, RegistrationFilters
-from courseport.dialects.scorm_cloud.json_types import check_types, object_at, string_list
+from courseport.dialects.scorm_cloud.json_types import check_types, listing_state, object_at, string_list
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, post, put, to_datetime
 from courseport.dialects.scorm_cloud.registration_json import POSTBACK_SHAPE, render_registration
 
@@ -91,7 +91,7 @@ def get_registration_progress(call: Call, registration_id: str) -> dict:
 
 def _listing(call: Call) -> dict[str, Any]:
     if call.str("more"):
-        return decode_more(cast(str, call.str("more")))
+        return listing_state(decode_more(cast(str, call.str("more"))))
     call.datetime("since"), call.datetime("until")  # refuse a bad date now, not on the next page
     return {"filters": {"course_id": call.str("courseId"), "learner_id": call.str("learnerId"),
                         "since": call.str("since"), "until": call.str("until"), "tags": call.csv("tags"),
