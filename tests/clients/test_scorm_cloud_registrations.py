@@ -140,6 +140,29 @@ def test_registration_life(world, apis):
     assert gone.value.status == 404
 
 
+def test_progress_rolls_up_over_the_scos_of_a_course(world, apis):
+    regs, _, _ = apis
+    assert ScormApp(world).imported(pb.scorm2004("3rd"), "multi")["status"] == "COMPLETE"
+    regs.create_registration(registration("multi-1", course_id="multi"))
+    config, runtime = launch(world, regs.build_registration_launch_link("multi-1", MESSAGE).launch_link)
+    assert [s["id"] for s in config["scos"]] == ["sco_1", "sco_2", "glossary"]
+    commit(runtime, "terminate", "sco_1", {"cmi.completion_status": "completed", "cmi.score.scaled": "0.9",
+                                           "cmi.session_time": "PT10S"})
+    half = regs.get_registration_progress("multi-1", include_child_results=True)
+    assert (half.registration_completion, half.registration_success, half.score.scaled) == (
+        "INCOMPLETE", "UNKNOWN", 90.0)
+    # sco_2 reports a score under its scaled passing score (0.75) and no success: the LMS decides "failed".
+    commit(runtime, "terminate", "sco_2", {"cmi.completion_status": "completed", "cmi.score.scaled": "0.5",
+                                           "cmi.session_time": "PT5S"})
+    done = regs.get_registration_progress("multi-1", include_child_results=True)
+    assert (done.registration_completion, done.registration_success, done.score.scaled) == (
+        "COMPLETED", "FAILED", 70.0)  # the glossary (an asset) is not waited for
+    assert done.total_seconds_tracked == 15.0
+    module = done.activity_details.children[0]
+    assert [(c.id, c.activity_completion, c.activity_success) for c in module.children] == [
+        ("sco_1", "COMPLETED", "UNKNOWN"), ("sco_2", "COMPLETED", "FAILED")]
+
+
 def test_list_with_filters_and_more(world, apis, monkeypatch):
     regs, _, _ = apis
     from courseport.core.packages import registrations

@@ -196,9 +196,20 @@ def sco_progress(attempt: Attempt, version: PackageVersion) -> list[ScoProgress]
     return found
 
 
+def _assets(node: dict) -> set[str]:
+    """Identifiers of the version's assets: launchable, but they never report, so no rollup waits on them."""
+    found = {node.get("item_identifier") or node.get("external_identifier") or node.get("href") or ""} \
+        if node.get("activity_type") == "ASSET" else set()
+    for kid in node.get("children") or []:
+        found |= _assets(kid)
+    return found
+
+
 def apply_progress(attempt: Attempt, version: PackageVersion, now: datetime) -> None:
-    """Completion, success, score and time of the attempt from its SCOs' data."""
-    scos = sco_progress(attempt, version)
+    """Completion, success, score and time of the attempt from its SCOs' data (assets left out)."""
+    assets = _assets((version.manifest or {}).get("root_activity") or {})
+    every = sco_progress(attempt, version)
+    scos = [s for s in every if s.id not in assets]
     tried = [s for s in scos if s.attempted]
     if scos and all(s.state.completed for s in scos):
         attempt.completion = "completed"
@@ -209,7 +220,7 @@ def apply_progress(attempt: Attempt, version: PackageVersion, now: datetime) -> 
                        "passed" if verdicts and len(verdicts) == len([s for s in scos if s.attempted]) else "unknown")
     scores = [s.state.score_scaled for s in scos if s.state.score_scaled is not None]
     attempt.score_scaled = round(sum(scores) / len(scores), 4) if scores else None
-    attempt.seconds_tracked = sum(s.seconds for s in scos)
+    attempt.seconds_tracked = sum(s.seconds for s in every)
     if attempt.completion == "completed" and attempt.completed_at is None:
         attempt.completed_at = now
 
