@@ -158,6 +158,14 @@ def test_progress_rolls_up_over_the_scos_of_a_course(world, apis):
     assert (done.registration_completion, done.registration_success, done.score.scaled) == (
         "COMPLETED", "FAILED", 70.0)  # the glossary (an asset) is not waited for
     assert done.total_seconds_tracked == 15.0
+    commit(runtime, "commit", "sco_2", {"cmi.completion_status": "incomplete", "cmi.location": "p4",
+                                        "cmi.suspend_data": "{\"q\":[1,0]}", "cmi.exit": "suspend",
+                                        "cmi.score.scaled": "0.5", "cmi.session_time": "PT5S"}, session=2)
+    again, _ = launch(world, regs.build_registration_launch_link("multi-1", MESSAGE).launch_link)
+    assert again["resume"]["sco_2"] == {
+        "cmi.location": "p4", "cmi.suspend_data": "{\"q\":[1,0]}", "cmi.completion_status": "incomplete",
+        "cmi.score.scaled": "0.5", "cmi.entry": "resume", "cmi.total_time": "PT10.00S"}
+    assert again["resume"]["sco_1"]["cmi.entry"] == "" and "glossary" not in again["resume"]
     module = done.activity_details.children[0]
     assert [(c.id, c.activity_completion, c.activity_success) for c in module.children] == [
         ("sco_1", "COMPLETED", "UNKNOWN"), ("sco_2", "COMPLETED", "FAILED")]
