@@ -91,7 +91,8 @@ def test_registration_life(world, apis):
     assert (before.course.id, before.course.version, before.learner.id, before.learner.first_name) == (
         "golf", 0, "ada", "Ada")
     assert before.score is None and before.first_access_date is None and before.tags == tags
-    assert courses.get_course("golf", include_registration_count=True).id == "golf"
+    assert courses.get_course("golf", include_registration_count=True).registration_count == 1
+    assert [c.registration_count for c in courses.get_courses(include_registration_count=True).courses] == [1]
 
     link = regs.build_registration_launch_link("reg-1", LaunchLinkRequestSchema(
         redirect_on_exit_url="message", culture="en-GB")).launch_link

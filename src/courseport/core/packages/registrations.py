@@ -19,7 +19,7 @@ from courseport.core.kit import outbound
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.packages import attempts
-from courseport.core.packages.scorm_courses import packaged_version, require_app_admin
+from courseport.core.packages.scorm_courses import CourseView, packaged_version, require_app_admin
 from courseport.core.packages.tags import add_tags, clean_tags
 from courseport.schema import Attempt, Course, LearnerTag, PackageVersion, Registration, RegistrationTag, User
 from courseport.schema.base import utcnow
@@ -231,6 +231,15 @@ def _order(order_by: str) -> list:
               "learner_id": Registration.learner_id}[name]
     desc = direction == "desc"
     return [column.desc() if desc else column.asc(), Registration.id.desc() if desc else Registration.id.asc()]
+
+
+def count_registrations(db: Session, views: list[CourseView]) -> None:
+    """Fill each course view's `registration_count` (SCORM Cloud's includeRegistrationCount)."""
+    ids = [v.course.id for v in views]
+    counts = dict(db.execute(select(Registration.course_id, func.count()).where(Registration.course_id.in_(ids))
+                             .group_by(Registration.course_id)).tuples().all())
+    for view in views:
+        view.registration_count = counts.get(view.course.id, 0)
 
 
 def delete_registration(db: Session, actor: User, key: str) -> None:

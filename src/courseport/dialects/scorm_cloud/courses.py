@@ -8,7 +8,7 @@ from typing import Any, cast
 from litestar import Response
 from litestar.response import Stream
 
-from courseport.core.packages import scorm_courses
+from courseport.core.packages import registrations, scorm_courses
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.fields import scorm_fields
@@ -42,6 +42,8 @@ def list_courses(call: Call) -> Response:
     offset = int(state.get("offset") or 0)
     with scorm_fields(), call.read() as (db, me):
         page = scorm_courses.list_courses(db, me, _filters(state), offset, count=bool(state.get("total")))
+        if state.get("registrations"):
+            registrations.count_registrations(db, page.items)
     body: dict[str, Any] = {"courses": [render_course(v, metadata=bool(state.get("metadata")),
                                                       registrations=bool(state.get("registrations")))
                                         for v in page.items]}
@@ -55,6 +57,7 @@ def list_courses(call: Call) -> Response:
 def get_course(call: Call, course_id: str) -> dict:
     with call.read() as (db, me):
         view = scorm_courses.get_course(db, me, course_id)
+        registrations.count_registrations(db, [view])
     return render_course(view, metadata=call.bool("includeCourseMetadata"),
                          registrations=call.bool("includeRegistrationCount"))
 
