@@ -131,6 +131,11 @@ def test_registration_life(world, apis):
     assert {s.context.registration for s in found} == {after.xapi_registration_id}
     assert {s.actor.account.name for s in found} == {"ada"}
 
+    mine = regs.get_registration_statements("reg-1").statements
+    assert [s.id for s in mine] == [s.id for s in found]
+    assert [s.id for s in regs.get_registration_instance_statements("reg-1", 0).statements] == [s.id for s in mine]
+    regs.create_registration(registration("reg-2"))  # the same learner on the same course: none of reg-1's
+    assert regs.get_registration_statements("reg-2").statements == []
     regs.delete_registration_progress("reg-1")
     reset = regs.get_registration_progress("reg-1")
     assert (reset.registration_completion, reset.score, reset.total_seconds_tracked) == ("UNKNOWN", None, 0.0)

@@ -127,6 +127,10 @@ def test_error_bodies(scorm, world, method, path, body, message):
     ("delete", "/registrations/nope", "Registration 'nope' not found"),
     ("get", "/registrations/r1/instances/4", "Registration 'r1' has no instance 4"),
     ("post", "/registrations/nope/launchLink", "Registration 'nope' not found"),
+    ("get", "/registrations/nope/xAPIStatements", "Registration 'nope' not found"),
+    ("get", "/registrations/r1/instances/3/xAPIStatements", "Registration 'r1' has no instance 3"),
+    ("get", "/registrations/r1/instances/3/launchHistory", "Registration 'r1' has no instance 3"),
+    ("get", "/registrations/r1/instances/3/configuration", "Registration 'r1' has no instance 3"),
     ("get", "/learner/nobody/tags", None),
 ])
 def test_unknown_ids(scorm, method, path, message):

@@ -3,13 +3,15 @@ when progress changes), reset, global data, instances and launch history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from courseport.core.packages import attempts
+from courseport.core.packages import attempts, statements
 from courseport.core.packages.registration_postbacks import queue_postback
-from courseport.core.packages.registrations import RegistrationView, find_registration, view_of
+from courseport.core.packages.registrations import RegistrationView, find_registration, get_registration, view_of
+from courseport.core.packages.statements import StatementFilter
 from courseport.schema import AttemptLaunch, Registration, User
 from courseport.schema.base import utcnow
 
@@ -52,6 +54,22 @@ def create_instance(db: Session, actor: User, key: str) -> RegistrationView:
 
 def delete_instance(db: Session, actor: User, key: str, instance: int) -> None:
     attempts.delete_instance(db, find_registration(db, actor, key), instance)
+
+
+def registration_statements(db: Session, actor: User, key: str, instance: int | None,
+                            filters: StatementFilter) -> tuple[list[dict], StatementFilter | None]:
+    """One page of the statements a registration's launches made (those of an instance: of its course
+    version), oldest first, and the filter of the next page. Statements are stored per course and
+    learner; a page holds those of the registration among one or more pages of those."""
+    view = get_registration(db, actor, key, instance)
+    wanted, course_key = view.registration.xapi_registration, view.course.scorm_course_id or ""
+    version = view.attempt.version if instance is not None else None
+    current: StatementFilter | None = replace(filters, learner_id=view.registration.learner_id)
+    found: list[dict] = []
+    while current is not None and not found:
+        page, current = statements.list_statements(db, actor, course_key, version, current)
+        found = [s for s in page if (s.get("context") or {}).get("registration") == wanted]
+    return found, current
 
 
 def launch_history(db: Session, actor: User, key: str, instance: int | None = None) -> list[tuple[int, AttemptLaunch]]:

@@ -11,6 +11,7 @@ from courseport.dialects.scorm_cloud.previews import launch_request
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, post
 from courseport.dialects.scorm_cloud.registration_json import render_launch, render_registration
 from courseport.dialects.scorm_cloud.registrations import DELETE, NAMES, READ, WRITE
+from courseport.dialects.scorm_cloud.statements import statement_page
 
 
 @post("/registrations/{registration_id:str}/instances", status_code=204)
@@ -69,6 +70,18 @@ def build_registration_launch_link(call: Call, registration_id: str) -> dict:
     return {"launchLink": f"{call.origin}/launch/{token}"}
 
 
+@get("/registrations/{registration_id:str}/xAPIStatements")
+def get_registration_statements(call: Call, registration_id: str) -> dict:
+    return statement_page(call, lambda db, me, filters: registration_progress.registration_statements(
+        db, me, registration_id, None, filters), READ)
+
+
+@get("/registrations/{registration_id:str}/instances/{instance_id:int}/xAPIStatements")
+def get_registration_instance_statements(call: Call, registration_id: str, instance_id: int) -> dict:
+    return statement_page(call, lambda db, me, filters: registration_progress.registration_statements(
+        db, me, registration_id, instance_id, filters), READ)
+
+
 def _get_settings(call: Call, registration_id: str, instance: int | None) -> dict:
     with spelled_as(NAMES), call.read(READ) as (db, me):
         settings = registration_settings.get_configuration(db, me, registration_id, instance)
@@ -121,4 +134,5 @@ ROUTES = [create_new_registration_instance, get_registration_instances, get_regi
           delete_registration_instance, get_registration_launch_history, get_registration_instance_launch_history,
           build_registration_launch_link, get_registration_configuration, set_registration_configuration,
           delete_registration_configuration_setting, get_registration_instance_configuration,
-          set_registration_instance_configuration, delete_registration_instance_configuration_setting]
+          set_registration_instance_configuration, delete_registration_instance_configuration_setting,
+          get_registration_statements, get_registration_instance_statements]
