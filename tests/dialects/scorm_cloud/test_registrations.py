@@ -166,6 +166,8 @@ def test_scopes_and_credentials(scorm, world):
     nobody = ScormApp(world, world.user("nobody")).http
     answer = nobody.get("/registrations/r1")
     assert (answer.status_code, answer.json()) == (403, {"message": "this application may not manage courses"})
+    answer = nobody.post("/registrations/postBackTest", json={"url": "https://example.com/hook"})
+    assert (answer.status_code, answer.json()) == (403, {"message": "this application may not manage courses"})
     token = scorm.http.post("/oauth/authenticate/application/token", data={"scope": "read:registration"}).json()
     reader = httpx.Client(base_url=world.base_url + "/api/v2",
                           headers={"Authorization": f"Bearer {token['access_token']}"})

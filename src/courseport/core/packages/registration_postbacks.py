@@ -14,8 +14,9 @@ from courseport.core.jobs import job_callbacks, jobs
 from courseport.core.kit import outbound
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages.registrations import Postback, RegistrationView, check_postback, view_of
+from courseport.core.packages.scorm_courses import require_app_admin
 from courseport.core.packages.statements import iso_instant
-from courseport.schema import Attempt, Registration
+from courseport.schema import Attempt, Registration, User
 
 TEST_DEADLINE_SECONDS = 5.0
 
@@ -69,9 +70,10 @@ def queue_postback(db: Session, registration: Registration, attempt: Attempt) ->
                  max_attempts=2)
 
 
-def test_postback(postback: Postback, body: dict[str, Any]) -> int:
+def test_postback(db: Session, actor: User, postback: Postback, body: dict[str, Any]) -> int:
     """Post a sample body now (SCORM Cloud's testRegistrationPostback); the receiver's status."""
     check_postback(postback)
+    require_app_admin(db, actor)
     spec = {"url": postback.url, "auth_type": postback.auth_type, "user": postback.user, "password": postback.password}
     policy = outbound.OutboundPolicy(allow=postback.allow, timeout=TEST_DEADLINE_SECONDS)
     try:

@@ -178,11 +178,10 @@ def test_registration_postback(call: Call) -> None:
         postback = postback_of(call, call.json("postBack"), "")
         if postback is None:
             raise InvalidInput("postback_url", "postback_url is required")
-        with call.read(READ):
-            pass  # the caller's credentials, before anything is posted
         sample = {"id": "test-registration", "registrationCompletion": "COMPLETED", "registrationSuccess": "PASSED",
                   "score": {"scaled": 100.0}, "totalSecondsTracked": 0}
-        registration_postbacks.test_postback(postback, sample)
+        with call.read(READ) as (db, me):
+            registration_postbacks.test_postback(db, me, postback, sample)
 
 
 ROUTES = [create_registration, get_registration, get_registration_progress, get_registrations, delete_registration,
