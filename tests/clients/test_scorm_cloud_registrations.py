@@ -202,7 +202,8 @@ def test_list_with_filters_and_more(world, apis, monkeypatch):
 
 def test_instances_tags_and_configuration(world, apis):
     regs, learners, courses = apis
-    regs.create_registration(registration("inst"))
+    regs.create_registration(registration("inst", initial_settings=SettingsPostSchema(settings=[
+        SettingsIndividualSchema(setting_id="PlayerPreventRightClick", value="true")])))
     config, runtime = launch(world, regs.build_registration_launch_link("inst", MESSAGE).launch_link)
     commit(runtime, "terminate", config["scos"][0]["id"], {"cmi.core.lesson_status": "completed"})
     # A new version of the course: the next launch of a launched attempt starts a new instance.
@@ -240,6 +241,7 @@ def test_instances_tags_and_configuration(world, apis):
     mine = regs.get_registration_configuration("inst")
     assert effective(mine, "PlayerCommitFrequency") == ("5000", "registration", "5000")
     assert effective(mine, "PlayerCaptureHistory") == ("false", "course", None)
+    assert effective(mine, "PlayerPreventRightClick") == ("true", "registration", "true")
     inst = regs.get_registration_instance_configuration("inst", 2)
     assert effective(inst, "PlayerCommitFrequency") == ("2000", "instance", "2000")
     regs.delete_registration_instance_configuration_setting("inst", 2, "PlayerCommitFrequency")

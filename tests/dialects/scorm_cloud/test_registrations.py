@@ -71,6 +71,10 @@ def test_create_answers_204_and_stores_one_attempt(scorm, world):
      "postBack.authType must be one of undefined, form, httpbasic"),
     ({"postBack": {"url": "https://example.com/x", "legacy": "yes"}}, "postBack.legacy must be true or false"),
     ({"registrationId": ""}, "registrationId is required"),
+    ({"initialSettings": {"settings": [{"settingId": "Nope", "value": "1"}]}}, "'Nope' is not a known setting"),
+    ({"initialSettings": {"settings": [{"settingId": "PlayerCommitFrequency", "value": "often"}]}},
+     "PlayerCommitFrequency must be an integer, got 'often'"),
+    ({"initialSettings": {"settings": "all"}}, "initialSettings.settings must be a list of {settingId, value}"),
     ({"learner": {}}, "learner.id is required"),
 ])
 def test_wrong_types_and_bad_values_are_400_naming_the_field(scorm, world, body, message):

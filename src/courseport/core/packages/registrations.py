@@ -19,9 +19,19 @@ from courseport.core.kit import outbound
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.packages import attempts
+from courseport.core.packages.package_settings import checked_value
 from courseport.core.packages.scorm_courses import CourseView, packaged_version, require_app_admin
 from courseport.core.packages.tags import add_tags, clean_tags
-from courseport.schema import Attempt, Course, LearnerTag, PackageVersion, Registration, RegistrationTag, User
+from courseport.schema import (
+    Attempt,
+    Course,
+    LearnerTag,
+    PackageVersion,
+    Registration,
+    RegistrationSetting,
+    RegistrationTag,
+    User,
+)
 from courseport.schema.base import utcnow
 
 PAGE_SIZE = 100
@@ -68,6 +78,7 @@ class NewRegistration:
     registration_tags: tuple[str, ...] = ()
     learner_tags: tuple[str, ...] = ()
     course_tags: tuple[str, ...] = ()
+    settings: tuple[tuple[str, object], ...] = ()  # registration-level setting values
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,7 @@ def create_registration(db: Session, actor: User, new: NewRegistration) -> Regis
     tags = [clean_tags(list(t), name) for name, t in (("registration_tags", new.registration_tags),
                                                      ("learner_tags", new.learner_tags),
                                                      ("course_tags", new.course_tags))]
+    settings = [(name, checked_value(name, value)) for name, value in new.settings]
     if db.scalar(select(Registration.id).where(Registration.key == key)) is not None:
         raise Conflict(f"Registration '{key}' already exists")
     row = Registration(key=key, xapi_registration=_xapi_registration(new.xapi_registration), course_id=course.id,
@@ -154,6 +166,7 @@ def create_registration(db: Session, actor: User, new: NewRegistration) -> Regis
     db.flush()
     db.add(Attempt(registration_id=row.id, instance=0, version=version.version, runtime={}))
     db.add_all(RegistrationTag(registration_id=row.id, tag=t) for t in tags[0])
+    db.add_all(RegistrationSetting(registration_id=row.id, name=n, value=v) for n, v in dict(settings).items())
     add_learner_tags(db, new.learner.id, tags[1])
     if tags[2]:
         add_tags(db, course, tags[2])

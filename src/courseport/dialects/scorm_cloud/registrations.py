@@ -64,7 +64,17 @@ def _new(call: Call) -> NewRegistration:
         course_id=body.get("courseId") or "", registration_id=body.get("registrationId") or "",
         learner=learner_of(object_at(body, "learner")), xapi_registration=body.get("xapiRegistrationId"),
         version=int(version) if version is not None else None, postback=postback_of(call, object_at(body, "postBack")),
-        registration_tags=tags["registrationTags"], learner_tags=tags["learnerTags"], course_tags=tags["courseTags"])
+        registration_tags=tags["registrationTags"], learner_tags=tags["learnerTags"], course_tags=tags["courseTags"],
+        settings=tuple(_settings(object_at(body, "initialSettings"))))
+
+
+def _settings(body: dict[str, Any]) -> list[tuple[str, Any]]:
+    """SettingsPostSchema `settings`: {settingId, value} items."""
+    items = body.get("settings") or []
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("settingId"), str)
+                                              for i in items):
+        raise InvalidInput("initialSettings.settings", "initialSettings.settings must be a list of {settingId, value}")
+    return [(i["settingId"], i.get("value")) for i in items]
 
 
 @post("/registrations", status_code=204)
