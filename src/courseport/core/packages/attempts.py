@@ -239,7 +239,7 @@ def resume_values(attempt: Attempt, version: PackageVersion) -> dict[str, dict[s
             if status and status != "not attempted":
                 values["cmi.core.lesson_status"] = status
             values["cmi.core.entry"] = "resume" if sco.suspended else ""
-            values["cmi.core.total_time"] = _timespan_12(sco.seconds)
+            values["cmi.core.total_time"] = timespan_12(sco.seconds)
         else:
             values["cmi.entry"] = "resume" if sco.suspended else ""
             values["cmi.total_time"] = f"PT{sco.seconds:.2f}S"
@@ -247,7 +247,8 @@ def resume_values(attempt: Attempt, version: PackageVersion) -> dict[str, dict[s
     return found
 
 
-def _timespan_12(seconds: float) -> str:
+def timespan_12(seconds: float) -> str:
+    """Seconds as SCORM 1.2's CMITimespan (HHHH:MM:SS.SS), also how SCORM Cloud shows time tracked."""
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{int(hours):04d}:{int(minutes):02d}:{secs:05.2f}"

@@ -65,7 +65,7 @@ def render_activities(view: RegistrationView, *, children: bool, runtime: bool) 
     rendered = _activity(root, scos, runtime)
     attempt = view.attempt
     rendered.update(activityCompletion=COMPLETION[attempt.completion], activitySuccess=SUCCESS[attempt.success],
-                    timeTracked=_timespan(attempt.seconds_tracked))
+                    timeTracked=attempts.timespan_12(attempt.seconds_tracked))
     if attempt.score_scaled is not None:
         rendered["score"] = _score(attempt.score_scaled)
     if not children:
@@ -84,7 +84,7 @@ def _activity(node: dict[str, Any], scos: dict[str, ScoProgress], runtime: bool)
         "attempts": 1 if any(s.attempted for s in leaves) else 0,
         "activityCompletion": "COMPLETED" if completed else "INCOMPLETE" if any(s.attempted for s in leaves)
         else "UNKNOWN",
-        "activitySuccess": _success(leaves), "timeTracked": _timespan(sum(s.seconds for s in leaves)),
+        "activitySuccess": _success(leaves), "timeTracked": attempts.timespan_12(sum(s.seconds for s in leaves)),
         "suspended": any(s.suspended for s in leaves), "children": kids,
     }
     if sco is not None and sco.state.score_scaled is not None:
@@ -107,12 +107,6 @@ def _success(leaves: list[ScoProgress]) -> str:
     return "PASSED" if verdicts and len(verdicts) == len([s for s in leaves if s.attempted]) else "UNKNOWN"
 
 
-def _timespan(seconds: float) -> str:
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{int(hours):04d}:{int(minutes):02d}:{secs:05.2f}"
-
-
 def render_runtime(sco: ScoProgress) -> dict[str, Any]:
     """RuntimeSchema from the data model a SCO last committed (SCORM 1.2 names read as 2004's)."""
     d = sco.data
@@ -127,7 +121,7 @@ def render_runtime(sco: ScoProgress) -> dict[str, Any]:
         "scoreRaw": d.get("cmi.core.score.raw" if one else "cmi.score.raw"),
         "scoreMin": d.get("cmi.core.score.min" if one else "cmi.score.min"),
         "scoreMax": d.get("cmi.core.score.max" if one else "cmi.score.max"),
-        "totalTime": d.get("cmi.core.total_time" if one else "cmi.total_time"), "timeTracked": _timespan(sco.seconds),
+        "totalTime": d.get("cmi.core.total_time" if one else "cmi.total_time"), "timeTracked": attempts.timespan_12(sco.seconds),
         "runtimeSuccessStatus": {True: "PASSED", False: "FAILED", None: "UNKNOWN"}[sco.state.success],
         "suspendData": d.get("cmi.suspend_data"),
     }
