@@ -121,7 +121,8 @@ def render_runtime(sco: ScoProgress) -> dict[str, Any]:
         "scoreRaw": d.get("cmi.core.score.raw" if one else "cmi.score.raw"),
         "scoreMin": d.get("cmi.core.score.min" if one else "cmi.score.min"),
         "scoreMax": d.get("cmi.core.score.max" if one else "cmi.score.max"),
-        "totalTime": d.get("cmi.core.total_time" if one else "cmi.total_time"), "timeTracked": attempts.timespan_12(sco.seconds),
+        "totalTime": d.get("cmi.core.total_time" if one else "cmi.total_time"),
+        "timeTracked": attempts.timespan_12(sco.seconds),
         "runtimeSuccessStatus": {True: "PASSED", False: "FAILED", None: "UNKNOWN"}[sco.state.success],
         "suspendData": d.get("cmi.suspend_data"),
     }
