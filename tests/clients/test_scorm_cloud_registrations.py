@@ -112,9 +112,17 @@ def test_registration_life(world, apis):
                                     "cmi.core.lesson_status": "incomplete", "cmi.core.entry": "resume",
                                     "cmi.core.total_time": "0000:01:00.00"}
     commit(runtime2, "terminate", sco, {"cmi.core.lesson_status": "passed", "cmi.core.score.raw": "85",
-                                        "cmi.core.exit": "", "cmi.core.session_time": "0000:00:30"})
+                                        "cmi.core.exit": "", "cmi.core.session_time": "0000:00:30",
+                                        "cmi.interactions.0.id": "q1", "cmi.interactions.0.type": "choice",
+                                        "cmi.interactions.0.student_response": "a",
+                                        "cmi.interactions.0.result": "wrong",
+                                        "cmi.interactions.0.correct_responses.0.pattern": "b",
+                                        "cmi.interactions.0.objectives.0.id": "obj1",
+                                        "cmi.objectives.0.id": "obj1", "cmi.objectives.0.status": "passed",
+                                        "cmi.objectives.0.score.raw": "80"})
 
-    after = regs.get_registration_progress("reg-1", include_child_results=True, include_runtime=True)
+    after = regs.get_registration_progress("reg-1", include_child_results=True, include_runtime=True,
+                                           include_interactions_and_objectives=True)
     assert (after.registration_completion, after.registration_success, after.score.scaled) == (
         "COMPLETED", "PASSED", 85.0)
     assert after.total_seconds_tracked == 90.0 and after.completed_date is not None
@@ -122,6 +130,14 @@ def test_registration_life(world, apis):
     assert (leaf.id, leaf.activity_completion, leaf.activity_success, leaf.runtime.score_raw) == (
         sco, "COMPLETED", "PASSED", "85")
     assert leaf.runtime.completion_status == "passed"
+    asked = leaf.runtime.runtime_interactions[0]
+    assert (asked.id, asked.type, asked.learner_response, asked.result, asked.correct_responses, asked.objectives) == (
+        "q1", "Choice", "a", "incorrect", ["b"], ["obj1"])
+    objective = leaf.runtime.runtime_objectives[0]
+    assert (objective.id, objective.score_raw, objective.runtime_objective_success_status,
+            objective.runtime_objective_completion_status) == ("obj1", "80", "PASSED", "COMPLETED")
+    plain = regs.get_registration_progress("reg-1", include_child_results=True, include_runtime=True)
+    assert plain.activity_details.children[0].runtime.runtime_interactions is None
     history = regs.get_registration_launch_history("reg-1", include_history_log=True).launch_history
     assert [h.instance for h in history] == [0, 0]
     assert history[1].completion_status == "COMPLETED" and "terminate" in history[1].history_log

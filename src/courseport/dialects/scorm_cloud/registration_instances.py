@@ -26,7 +26,8 @@ def get_registration_instances(call: Call, registration_id: str) -> dict:
     with call.read(READ) as (db, me):
         views = registration_progress.instances(db, me, registration_id)
         return {"registrations": [
-            render_registration(v, children=call.bool("includeChildResults"), runtime=call.bool("includeRuntime"))
+            render_registration(v, children=call.bool("includeChildResults"), runtime=call.bool("includeRuntime"),
+                                details=call.bool("includeInteractionsAndObjectives"))
             for v in views if (since is None or v.attempt.updated_at >= since)
             and (until is None or v.attempt.updated_at <= until)]}
 
@@ -36,7 +37,8 @@ def get_registration_instance_progress(call: Call, registration_id: str, instanc
     with spelled_as(NAMES), call.read(READ) as (db, me):
         view = registrations.get_registration(db, me, registration_id, instance_id)
         return render_registration(view, children=call.bool("includeChildResults"),
-                                   runtime=call.bool("includeRuntime"))
+                                   runtime=call.bool("includeRuntime"),
+                                   details=call.bool("includeInteractionsAndObjectives"))
 
 
 @delete("/registrations/{registration_id:str}/instances/{instance_id:int}")

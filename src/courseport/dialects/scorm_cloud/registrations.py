@@ -96,7 +96,8 @@ def get_registration_progress(call: Call, registration_id: str) -> dict:
     with call.read(READ) as (db, me):
         view = registrations.get_registration(db, me, registration_id)
         return render_registration(view, children=call.bool("includeChildResults"),
-                                   runtime=call.bool("includeRuntime"))
+                                   runtime=call.bool("includeRuntime"),
+                                   details=call.bool("includeInteractionsAndObjectives"))
 
 
 def _listing(call: Call) -> dict[str, Any]:
@@ -109,7 +110,7 @@ def _listing(call: Call) -> dict[str, Any]:
                         "filter_by": call.str("filterBy") or "registration_id",
                         "order_by": call.str("orderBy") or "creation_date_asc"},
             "offset": 0, "children": call.bool("includeChildResults"), "runtime": call.bool("includeRuntime"),
-            "total": call.bool("includeTotalCount")}
+            "details": call.bool("includeInteractionsAndObjectives"), "total": call.bool("includeTotalCount")}
 
 
 def _filters(state: dict[str, Any]) -> RegistrationFilters:
@@ -128,7 +129,8 @@ def get_registrations(call: Call) -> Response:
     with spelled_as(NAMES), call.read(READ) as (db, me):
         page = registrations.list_registrations(db, me, _filters(state), offset, count=bool(state.get("total")))
         body: dict[str, Any] = {"registrations": [
-            render_registration(v, children=bool(state.get("children")), runtime=bool(state.get("runtime")))
+            render_registration(v, children=bool(state.get("children")), runtime=bool(state.get("runtime")),
+                                details=bool(state.get("details")))
             for v in page.items]}
     if page.has_more:
         body["more"] = encode_more({**state, "offset": offset + len(page.items), "total": False})
