@@ -49,7 +49,7 @@ DIALECTS = (
 FACES = ((scorm_protocol.PREFIX, "scorm_cloud"), (d2l_protocol.PREFIX, "d2l"),
          (blackboard_protocol.PREFIX, "blackboard"), ("/api/v1", "canvas"), ("/_courseport", "admin"),
          ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"),
-         ("/console", "console"))
+         ("/console", "console"), ("/launch", "player"), ("/content/courses", "player"))
 _FACE_OF_ROUTE: dict[str, str] = {}
 
 

@@ -58,7 +58,7 @@ def test_the_link_opens_the_player_with_its_launch_and_policy(scorm, world):
         "learner": {"id": "preview", "name": "Preview Learner"},
         "filesUrl": f"{base}/files/", "runtimeUrl": f"{base}/runtime",
         "scos": [{"id": "item_1", "title": "Playing the game", "href": "index.html", "scaledPassingScore": "0.8",
-                  "masteryScore": "80"}]}
+                  "masteryScore": "80"}], "resume": {}}  # a preview resumes nothing; a registration launch does
     assert '<html lang="fr-FR">' in answer.text and f'src="{world.base_url}/player/scorm_runtime.js"' in answer.text
 
 

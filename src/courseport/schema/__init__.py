@@ -37,6 +37,14 @@ from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.registrations import (
+    Attempt,
+    AttemptLaunch,
+    LearnerTag,
+    Registration,
+    RegistrationSetting,
+    RegistrationTag,
+)
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, Login, User
 
@@ -87,4 +95,10 @@ __all__ = [
     "XapiStatement",
     "InstanceValue",
     "OrgUnitRow",
+    "Registration",
+    "Attempt",
+    "AttemptLaunch",
+    "RegistrationTag",
+    "LearnerTag",
+    "RegistrationSetting",
 ]

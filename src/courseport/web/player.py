@@ -26,7 +26,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.packages import previews
+from courseport.core.packages import course_content, previews, registration_launches, registration_progress
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
@@ -75,15 +75,28 @@ def open_player(request: Request, token: str) -> Response:
         "Content-Security-Policy": policy, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
-def render_player(view: previews.PlayerView, origin: str, nonce: str,
-                  frame_ancestors: tuple[str, ...] = ()) -> tuple[str, str]:
+@get("/launch/{token:str}", sync_to_thread=True)
+def open_registration_player(request: Request, token: str) -> Response:
+    """A registration's launch link: the same player, starting from what the SCOs left."""
+    services = _services(request)
+    with transaction(services.engine, write=True) as db:
+        player = registration_launches.open_registration_link(db, services.secret, token)
+    page, policy = render_player(player.view, _origin(request), secrets.token_urlsafe(16),
+                                 services.settings.frame_ancestors, player.resume)
+    return Response(page, media_type="text/html", headers={
+        "Content-Security-Policy": policy, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def render_player(view: previews.PlayerView, origin: str, nonce: str, frame_ancestors: tuple[str, ...] = (),
+                  resume: dict[str, dict[str, str]] | None = None) -> tuple[str, str]:
     """The player page and its Content-Security-Policy: our runtime, the launch's files, its commits;
-    only this service and the configured `frame_ancestors` may frame it."""
+    only this service and the configured `frame_ancestors` may frame it. `resume`: the data model
+    values each SCO starts from (a registration's earlier launches)."""
     base = f"{origin}/player/{view.session_token}"
     page = Template(_resource("templates/player.html")).substitute(
         lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
         css_link=f'<link rel="stylesheet" href="{html.escape(view.session.css_url)}">' if view.session.css_url else "",
-        toc=_table_of_contents(view), config=_launch_config(view, base),
+        toc=_table_of_contents(view), config=_launch_config(view, base, resume or {}),
         runtime_url=f"{origin}/player/scorm_runtime.js")
     external = {_source(sco.href) for sco in view.scos if urlparse(sco.href).scheme}
     policy = "; ".join([
@@ -96,8 +109,8 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str,
     return page, policy
 
 
-def _launch_config(view: previews.PlayerView, base: str) -> str:
-    config = {
+def _launch_config(view: previews.PlayerView, base: str, resume: dict[str, dict[str, str]]) -> str:
+    config = {"resume": resume,
         "standard": view.standard, "start": view.start, "culture": view.session.culture,
         "learner": {"id": view.session.learner_id, "name": view.session.learner_name},
         "exit": view.session.exit, "filesUrl": f"{base}/files/", "runtimeUrl": f"{base}/runtime",
@@ -149,6 +162,32 @@ def package_file(request: Request, session: str, path: str) -> Stream:
     })
 
 
+@get("/content/courses/{course:str}/{version:int}", sync_to_thread=True)
+def course_folder(request: Request, course: str, version: int) -> Response:
+    """A version's `webPathToCourse` itself: to its first launchable file."""
+    return course_file(request, course, version, "")
+
+
+@get("/content/courses/{course:str}/{version:int}/{path:path}", sync_to_thread=True, name="course_file")
+def course_file_route(request: Request, course: str, version: int, path: str) -> Response:
+    return course_file(request, course, version, path)
+
+
+def course_file(request: Request, course: str, version: int, path: str) -> Response:
+    """A version's files at its `webPathToCourse`, sandboxed: the content runs with an opaque origin."""
+    services = _services(request)
+    with transaction(services.engine, write=False) as db:
+        found = course_content.content_file(db, f"{course}/{version}", path.lstrip("/"))
+    if isinstance(found, str):
+        return Response("", status_code=302, headers={"Location": f"{_origin(request)}/content/courses/"
+                                                                  f"{course}/{version}/{found}"})
+    content_type = served_type(found.path, found.content_type)
+    return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
+        "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "sandbox allow-scripts allow-forms allow-popups; frame-ancestors 'self'"})
+
+
 def served_type(path: str, stored: str | None) -> str:
     by_name = WEB_TYPES.get(posixpath.splitext(path.lower())[1])
     if by_name:
@@ -171,6 +210,7 @@ async def runtime_commit(request: Request, session: str) -> None:
 def _record_runtime(services: Services, session: str, body: object) -> None:
     with transaction(services.engine, write=True) as db:
         previews.record_runtime(db, services.secret, session, body)
+        registration_progress.runtime_commit(db, services.secret, session, body)
 
 
 def _error_page(request: Request, exc: Exception) -> Response:
@@ -187,5 +227,6 @@ def _error_page(request: Request, exc: Exception) -> Response:
                              "Cache-Control": "no-store"})
 
 
-ROUTES = [Router(path="/", route_handlers=[open_player, runtime_script, package_file, runtime_commit],
+ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
+                                           runtime_commit, course_folder, course_file_route],
                  exception_handlers={HTTPException: _error_page, Exception: _error_page})]

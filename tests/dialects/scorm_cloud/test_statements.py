@@ -69,11 +69,25 @@ def test_learner_since_and_until_filter(scorm, world):
     assert {s["actor"]["account"]["name"] for s in body["statements"]} == {"bob"} and len(body["statements"]) == 3
     body = scorm.http.get("/courses/golf/xAPIStatements", params={
         "since": "2026-03-01T09:00:01Z", "until": "2026-03-01T09:00:03.000001+00:00"}).json()
-    # since is exclusive and until inclusive, on `stored`: 'attempted' (stored at 09:00:01 exactly) is out,
-    # the first 'initialized' (a microsecond later) and the next two sessions are in
+    # since and until are both inclusive at the millisecond `stored` is shown in: 'attempted' (stored at
+    # 09:00:01 exactly), the first 'initialized' (a microsecond later) and the next two sessions are in
     assert [(s["verb"]["display"]["en-US"], s["stored"]) for s in body["statements"]] == [
-        ("initialized", "2026-03-01T09:00:01.000Z"), ("initialized", "2026-03-01T09:00:02.000Z"),
+        ("attempted", "2026-03-01T09:00:01.000Z"), ("initialized", "2026-03-01T09:00:01.000Z"),
+        ("initialized", "2026-03-01T09:00:02.000Z"),
         ("initialized", "2026-03-01T09:00:03.000Z")]
+
+
+def test_a_statements_own_stored_time_is_within_since_and_until(scorm, world):
+    store(world, "ada", 1, start=T0 + timedelta(microseconds=456789))  # stored at 09:00:01.456789
+    shown = scorm.http.get("/courses/golf/xAPIStatements").json()["statements"]
+    assert [s["stored"] for s in shown] == ["2026-03-01T09:00:01.456Z", "2026-03-01T09:00:01.456Z"]
+    for stamp in shown:
+        body = scorm.http.get("/courses/golf/xAPIStatements",
+                              params={"since": stamp["stored"], "until": stamp["stored"]}).json()
+        assert len(body["statements"]) == 2
+    later = scorm.http.get("/courses/golf/xAPIStatements", params={"since": "2026-03-01T09:00:01.457Z"}).json()
+    earlier = scorm.http.get("/courses/golf/xAPIStatements", params={"until": "2026-03-01T09:00:01.455Z"}).json()
+    assert later["statements"] == [] and earlier["statements"] == []
 
 
 def test_more_pages_keep_the_filters(scorm, world):

@@ -160,7 +160,7 @@ def open_launch_link(db: Session, secret: bytes, token: str, now: float | None =
     session = LaunchGrant(**{**asdict(link), "registration": str(uuid.uuid4()),
                              "expires_at": int((now or time.time()) + SESSION_SECONDS)})
     start = next((i for i, sco in enumerate(scos) if sco.id == link.start_sco), 0)
-    return PlayerView(title=version.title, standard=_standard(version.learning_standard), scos=scos, start=start,
+    return PlayerView(title=version.title, standard=runtime_standard(version.learning_standard), scos=scos, start=start,
                       session=session, session_token=sign_grant(secret, "session", session))
 
 
@@ -172,7 +172,7 @@ def _live_version(db: Session, grant: LaunchGrant) -> PackageVersion:
     return version
 
 
-def _standard(learning_standard: str) -> str:
+def runtime_standard(learning_standard: str) -> str:
     if learning_standard.startswith("SCORM20"):
         return "scorm2004"
     return "scorm12" if learning_standard in ("SCORM12", "SCORM11") else "other"
@@ -213,14 +213,14 @@ def package_file(db: Session, secret: bytes, session_token: str, path: str,
 def record_runtime(db: Session, secret: bytes, session_token: str, body: Any, now: float | None = None) -> int:
     """Turn one runtime event into statements when the launch is tracked; how many were new."""
     session = read_grant(secret, "session", session_token, now)
-    event, sco_id, number, data = _runtime_body(body)
+    event, sco_id, number, data = runtime_body(body)
     if not session.tracking:
         return 0
     version = _live_version(db, session)
     sco = next((s for s in launchable_scos(version) if s.id == sco_id), None)
     if sco is None:
         raise InvalidInput("sco", f"the course has no SCO '{sco_id}'")
-    standard = _standard(version.learning_standard)
+    standard = runtime_standard(version.learning_standard)
     passing = _float(sco.scaled_passing_score)
     state = statements.runtime_state(
         standard, data, scaled_passing_score=passing,
@@ -232,7 +232,7 @@ def record_runtime(db: Session, secret: bytes, session_token: str, body: Any, no
     return statements.store_statements(db, version, session.learner_id, made, when)
 
 
-def _runtime_body(body: Any) -> tuple[str, str, int, dict[str, str]]:
+def runtime_body(body: Any) -> tuple[str, str, int, dict[str, str]]:
     if not isinstance(body, dict):
         raise InvalidInput("body", "the runtime sends a JSON object")
     event, sco, number, data = body.get("event"), body.get("sco"), body.get("session", 1), body.get("data")

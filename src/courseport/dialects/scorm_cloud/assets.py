@@ -16,6 +16,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import assets, scorm_courses
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.fields import scorm_fields
+from courseport.dialects.scorm_cloud.json_types import check_types
 from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, iso, post
 
 
@@ -25,6 +26,7 @@ def _placed(placed: assets.PlacedAsset) -> dict:
 
 def _import(call: Call, course_id: str, version: int | None) -> dict:
     body, settings = call.json("assetSchema"), call.services.settings
+    check_types(body, {"destination": str, "fetchUrl": str})
     with scorm_fields(), call.read(WRITE) as (db, me):
         where = assets.check_target(db, me, course_id, version, body.get("destination"), call.str("updateAssetPolicy"))
     policy = outbound.OutboundPolicy(allow=settings.outbound_allow, max_bytes=settings.max_upload_bytes)

@@ -8,6 +8,7 @@ from typing import Any
 from courseport.core.packages.package_imports import ImportOutcome
 from courseport.core.packages.package_settings import EffectiveSetting
 from courseport.core.packages.scorm_courses import CourseView
+from courseport.core.packages.statements import course_activity_id
 from courseport.dialects.scorm_cloud.protocol import camel_keys, iso
 
 _JOB_STATUS = {"queued": "RUNNING", "running": "RUNNING", "completed": "COMPLETE", "failed": "ERROR"}
@@ -25,7 +26,7 @@ def render_course(view: CourseView, *, metadata: bool = False, registrations: bo
     stamps = version if per_version else course
     body: dict[str, Any] = {
         "id": course.scorm_course_id, "title": course.name,
-        "xapiActivityId": manifest.get("xapi_activity_id") or f"urn:courseport:course:{course.uuid}",
+        "xapiActivityId": course_activity_id(course, version),  # the id the course's statements use
         "created": iso(stamps.created_at), "updated": iso(stamps.updated_at), "version": version.version,
         "activityId": (manifest.get("root_activity") or {}).get("external_identifier"),
         "courseLearningStandard": version.learning_standard, "tags": view.tags, "dispatched": False,

@@ -8,17 +8,18 @@ from typing import Any, cast
 from litestar import Response
 from litestar.response import Stream
 
-from courseport.core.packages import scorm_courses
+from courseport.core.packages import registrations, scorm_courses
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.fields import scorm_fields
+from courseport.dialects.scorm_cloud.json_types import check_types, listing_state
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
 
 
 def _listing(call: Call) -> dict[str, Any]:
     """The listing asked for: from the `more` token (which carries the filters) or the parameters."""
     if call.str("more"):
-        return decode_more(cast(str, call.str("more")))  # given: checked just above
+        return listing_state(decode_more(cast(str, call.str("more"))))  # given: checked just above
     filters = {"since": call.str("since"), "until": call.str("until"), "tags": call.csv("tags"),
                "datetime_filter": call.str("datetimeFilter") or "updated", "filter": call.str("filter"),
                "filter_by": call.str("filterBy") or "course_id", "order_by": call.str("orderBy") or "creation_date_asc"}
@@ -41,6 +42,8 @@ def list_courses(call: Call) -> Response:
     offset = int(state.get("offset") or 0)
     with scorm_fields(), call.read() as (db, me):
         page = scorm_courses.list_courses(db, me, _filters(state), offset, count=bool(state.get("total")))
+        if state.get("registrations"):
+            registrations.count_registrations(db, page.items)
     body: dict[str, Any] = {"courses": [render_course(v, metadata=bool(state.get("metadata")),
                                                       registrations=bool(state.get("registrations")))
                                         for v in page.items]}
@@ -54,6 +57,7 @@ def list_courses(call: Call) -> Response:
 def get_course(call: Call, course_id: str) -> dict:
     with call.read() as (db, me):
         view = scorm_courses.get_course(db, me, course_id)
+        registrations.count_registrations(db, [view])
     return render_course(view, metadata=call.bool("includeCourseMetadata"),
                          registrations=call.bool("includeRegistrationCount"))
 
@@ -66,9 +70,9 @@ def delete_course(call: Call, course_id: str) -> None:
 
 @put("/courses/{course_id:str}/title")
 def set_course_title(call: Call, course_id: str) -> None:
-    title = call.json("title").get("title")
+    title = check_types(call.json("title"), {"title": str}).get("title")
     with call.write() as (db, me):
-        scorm_courses.set_title(db, me, course_id, title if isinstance(title, str) else None)
+        scorm_courses.set_title(db, me, course_id, title)
 
 
 @get("/courses/{course_id:str}/versions")

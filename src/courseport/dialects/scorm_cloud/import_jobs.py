@@ -19,9 +19,11 @@ from courseport.core.packages.packages import MediaDetails
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.course_json import render_import_job
 from courseport.dialects.scorm_cloud.fields import scorm_fields
+from courseport.dialects.scorm_cloud.json_types import check_types
 from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post
 from courseport.schema import Job
 
+_MEDIA = {"title": str, "description": str, "contentLanguage": str, "estimatedDuration": int}
 POSTBACK_STATES = {"completed": "COMPLETE", "failed": "ERROR"}
 # The import result in the postback: body fields from the job's result keys.
 POSTBACK_RESULT = {"importResult": {
@@ -46,8 +48,14 @@ def _media(node: Any, field: str) -> MediaDetails:
         return MediaDetails()
     if not isinstance(node, dict):
         raise InvalidInput(field, f"{field} must be an object")
+    check_types(node, _MEDIA, f"{field}.")
     return MediaDetails(title=node.get("title"), description=node.get("description"),
                         language=node.get("contentLanguage"), duration_seconds=node.get("estimatedDuration"))
+
+
+def _request(body: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """An import request's url and contentType, checked as strings (a wrong type is a 400 naming it)."""
+    return check_types(body, {"url": str, "contentType": str, "mediaFileMetadata": dict}, prefix)
 
 
 def _queued(call: Call, job_id: int) -> dict:
@@ -57,7 +65,7 @@ def _queued(call: Call, job_id: int) -> dict:
 
 @post("/courses/importJobs")
 def create_fetch_import(call: Call) -> dict:
-    request, options = call.json("importRequest"), import_options(call)
+    request, options = _request(call.json("importRequest")), import_options(call)
     with scorm_fields(), call.write() as (db, me):
         job = package_imports.queue_fetch(db, me, options, request.get("url"), request.get("contentType"),
                                           _media(request.get("mediaFileMetadata"), "mediaFileMetadata"))
@@ -73,7 +81,8 @@ def create_no_upload_import(call: Call) -> dict:
     if not isinstance(fetch or reference, dict):
         raise InvalidInput("importRequest", "importRequest needs a fetchRequest or a mediaFileReferenceRequest")
     queue = package_imports.queue_fetch if fetch else package_imports.queue_reference
-    spec = cast(dict[str, Any], fetch or reference)  # a dict: checked above
+    spec = _request(cast(dict[str, Any], fetch or reference),  # a dict: checked above
+                    "fetchRequest." if fetch else "mediaFileReferenceRequest.")
     with scorm_fields(), call.write() as (db, me):
         job = queue(db, me, options, spec.get("url"), spec.get("contentType"),
                     _media(spec.get("mediaFileMetadata"), "mediaFileMetadata"))

@@ -6,10 +6,14 @@ from courseport.dialects.scorm_cloud import (
           configuration,
           courses,
           import_jobs,
+          learners,
           previews,
+          registration_instances,
+          registrations,
           statements,
           tags,
 )
 
 ROUTES = [*about.ROUTES, *import_jobs.ROUTES, *tags.ROUTES, *configuration.ROUTES, *courses.ROUTES,
-          *previews.ROUTES, *statements.ROUTES, *assets.ROUTES]
+          *previews.ROUTES, *statements.ROUTES, *assets.ROUTES,
+          *registrations.ROUTES, *registration_instances.ROUTES, *learners.ROUTES]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import tags
+from courseport.dialects.scorm_cloud.json_types import string_list
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, put
 
 
 def _list(body: dict[str, Any], name: str) -> list[str] | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, list):
-        raise InvalidInput(name, f"{name} must be a list of strings")
-    return value
+    """A list of strings: a list holding lists, objects or nulls is refused naming `name`."""
+    return string_list(body.get(name), name)
 
 
 @get("/courses/{course_id:str}/tags")

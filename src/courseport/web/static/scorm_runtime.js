@@ -3,7 +3,7 @@
  * Provides the SCORM 1.2 `window.API` and SCORM 2004 `window.API_1484_11` objects a SCO looks
  * for in its parent window. The data models are tables (element -> access, type); values are kept
  * here and sent, whole, to the server on Initialize, Commit and Terminate, where they become xAPI
- * statements. Sequencing is out of scope: the player only follows simple adl.nav.requests.
+ * statements (and, for a registration, its attempt's record; `config.resume` seeds its next launch). Sequencing is out of scope: the player only follows simple adl.nav.requests.
  */
 (function () {
   "use strict";
@@ -357,7 +357,10 @@
   function launch(index) {
     current = index;
     var sco = scos[index];
-    session = new Session(config.standard === "scorm12" ? SCORM12 : SCORM2004, initialValues(sco));
+    var values = initialValues(sco), kept = (config.resume || {})[sco.id] || {};
+    // A registration's earlier launches: location, suspend data, status, score, total time, entry.
+    Object.keys(kept).forEach(function (name) { values[name] = kept[name]; });
+    session = new Session(config.standard === "scorm12" ? SCORM12 : SCORM2004, values);
     session.number = sessions[sco.id] = (sessions[sco.id] || 0) + 1;
     dirty = false;
     document.body.setAttribute("data-state", "running");
