@@ -30,6 +30,8 @@ from courseport.services import Services, build_services
 from courseport.settings import Settings
 from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
+from courseport.web.controls.job_timing import ROUTES as JOB_TIMING_ROUTES
+from courseport.web.controls.job_timing import ImmediateJobs
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
 log = logging.getLogger("courseport")
@@ -176,7 +178,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *JOB_TIMING_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
@@ -188,6 +190,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
     # no second exception layer (Litestar adds one per route when a middleware is declared). The router
     # writes the route template into this same scope, where the log line reads it afterwards.
+    app.asgi_handler = ImmediateJobs(app.asgi_handler, services)  # immediate jobs run before the answer starts
     app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
     app.state.health = {"at": float("-inf"), "report": None}

@@ -20,6 +20,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
+from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -85,4 +86,7 @@ __all__ = [
     "SettingValue",
     "XapiStatement",
     "InstanceValue",
+    "FaultRule",
+    "JobTiming",
+    "JobTimingRule",
 ]

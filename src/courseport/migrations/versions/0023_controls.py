@@ -1,0 +1,60 @@
+"""stand-in controls: job timing rules and per-job timings, fault injection rules (issue 18)
+
+Revision ID: 0023_controls
+Revises: 0018_term_details
+Create Date: 2026-12-03 13:30:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0023_controls'
+down_revision = '0018_term_details'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('job_timing_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('polls', sa.Integer(), nullable=True),
+    sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_timing_rules')),
+    sa.UniqueConstraint('tenant_id', 'kind', name=op.f('uq_job_timing_rules_tenant_id_kind'))
+    )
+    op.create_table('job_timings',
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=16), nullable=False),
+    sa.Column('polls', sa.Integer(), nullable=True),
+    sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('reads', sa.Integer(), nullable=False),
+    sa.Column('held', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_job_timings_job_id_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('job_id', name=op.f('pk_job_timings'))
+    )
+    op.create_table('fault_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=True),
+    sa.Column('face', sa.String(length=32), nullable=True),
+    sa.Column('method', sa.String(length=16), nullable=True),
+    sa.Column('path', sa.String(length=1024), nullable=False),
+    sa.Column('action', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=True),
+    sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('probability', sa.Float(), nullable=False),
+    sa.Column('remaining', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fault_rules'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('fault_rules')
+    op.drop_table('job_timings')
+    op.drop_table('job_timing_rules')

@@ -1,0 +1,62 @@
+"""Stand-in controls (issue 18): job timing rules and per-job timings, fault injection rules.
+
+They live in the database so that every server and worker process of an installation agrees on them.
+A tenant is a root account id (root account 1 is the default tenant).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courseport.schema.base import Base, utcnow
+
+
+class JobTimingRule(Base):
+    """How jobs of one kind behave in one tenant: immediate, manual, polls, delay or fail."""
+
+    __tablename__ = "job_timing_rules"
+    __table_args__ = (UniqueConstraint("tenant_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16))
+    polls: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobTiming(Base):
+    """The rule a job was queued under (copied: changing the rule later leaves queued jobs as they were),
+    and how far it has come: status reads counted, still held (manual) or not."""
+
+    __tablename__ = "job_timings"
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    polls: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(Text)
+    reads: Mapped[int] = mapped_column(Integer, default=0)
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FaultRule(Base):
+    """A fault injected into matching requests: latency, a status, a rate limit or a dropped connection;
+    with a probability, and at most `remaining` times when that is set."""
+
+    __tablename__ = "fault_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(Integer)  # None: every tenant
+    face: Mapped[str | None] = mapped_column(String(32))  # None: every face
+    method: Mapped[str | None] = mapped_column(String(16))  # None: every method
+    path: Mapped[str] = mapped_column(String(1024), default="*")  # a glob over the request path
+    action: Mapped[str] = mapped_column(String(16))  # latency status rate_limit drop
+    status: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(Text)
+    probability: Mapped[float] = mapped_column(Float, default=1.0)
+    remaining: Mapped[int | None] = mapped_column(Integer)  # None: no limit
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
