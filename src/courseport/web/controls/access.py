@@ -22,6 +22,12 @@ def tenant_admin(db: Session, me: User) -> int:
     return tenant_id
 
 
+def tenant_of_request(scope: dict) -> int:
+    """The tenant a request is for, before it is routed (fault rules are per tenant); today every
+    credential belongs to the default tenant."""
+    return accounts.ROOT_ACCOUNT_ID
+
+
 def _domain_error(request: Request, exc: DomainError) -> Response:
     return protocol.error_response(exc)
 
