@@ -35,6 +35,9 @@ from courseport.web.controls.faults import ROUTES as FAULT_ROUTES
 from courseport.web.controls.faults import Faults
 from courseport.web.controls.job_timing import ROUTES as JOB_TIMING_ROUTES
 from courseport.web.controls.job_timing import ImmediateJobs
+from courseport.web.controls.request_log import ROUTES as REQUEST_LOG_ROUTES
+from courseport.web.controls.request_log import RequestRecorder
+from courseport.web.controls.request_store import store_for
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
 log = logging.getLogger("courseport")
@@ -182,7 +185,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *JOB_TIMING_ROUTES,
-                        *FAULT_ROUTES],
+                        *FAULT_ROUTES, *REQUEST_LOG_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
@@ -196,6 +199,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     # writes the route template into this same scope, where the log line reads it afterwards.
     app.asgi_handler = ImmediateJobs(app.asgi_handler, services)  # immediate jobs run before the answer starts
     app.asgi_handler = Faults(app.asgi_handler, FaultBook(services.engine), face_of)  # injected faults, logged
+    app.asgi_handler = RequestRecorder(app.asgi_handler, store_for(services.engine), face_of)  # the request log
     app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
     app.state.health = {"at": float("-inf"), "report": None}

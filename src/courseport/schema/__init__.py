@@ -20,7 +20,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
-from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule
+from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestRecord
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -89,4 +89,5 @@ __all__ = [
     "FaultRule",
     "JobTiming",
     "JobTimingRule",
+    "RequestRecord",
 ]

@@ -1,4 +1,4 @@
-"""Stand-in controls (issue 18): job timing rules and per-job timings, fault injection rules.
+"""Stand-in controls (issue 18): job timing rules and per-job timings, fault injection rules, the request log.
 
 They live in the database so that every server and worker process of an installation agrees on them.
 A tenant is a root account id (root account 1 is the default tenant).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -60,3 +60,25 @@ class FaultRule(Base):
     probability: Mapped[float] = mapped_column(Float, default=1.0)
     remaining: Mapped[int | None] = mapped_column(Integer)  # None: no limit
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RequestRecord(Base):
+    """One request and its answer in the request log (secrets masked, bodies cut short)."""
+
+    __tablename__ = "request_records"
+    __table_args__ = (Index("ix_request_records_tenant_id_id", "tenant_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(Integer)
+    request_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    method: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(Text)
+    query: Mapped[str | None] = mapped_column(Text)
+    face: Mapped[str] = mapped_column(String(32))
+    status: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[float] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    request_headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    response_headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    request_body: Mapped[str | None] = mapped_column(Text)
+    response_body: Mapped[str | None] = mapped_column(Text)

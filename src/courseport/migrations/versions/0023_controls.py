@@ -1,4 +1,4 @@
-"""stand-in controls: job timing rules and per-job timings, fault injection rules (issue 18)
+"""stand-in controls: job timing rules and per-job timings, fault injection rules, the request log (issue 18)
 
 Revision ID: 0023_controls
 Revises: 0018_term_details
@@ -52,9 +52,30 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fault_rules'))
     )
+    op.create_table('request_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.String(length=128), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('query', sa.Text(), nullable=True),
+    sa.Column('face', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('duration_ms', sa.Float(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('request_headers', sa.JSON(), nullable=False),
+    sa.Column('response_headers', sa.JSON(), nullable=False),
+    sa.Column('request_body', sa.Text(), nullable=True),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_request_records'))
+    )
+    op.create_index('ix_request_records_tenant_id_id', 'request_records', ['tenant_id', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_request_records_tenant_id_id', table_name='request_records')
+    op.drop_table('request_records')
     op.drop_table('fault_rules')
     op.drop_table('job_timings')
     op.drop_table('job_timing_rules')

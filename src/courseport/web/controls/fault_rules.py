@@ -26,7 +26,7 @@ ACTIONS = ("latency", "status", "rate_limit", "drop")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MAX_SECONDS = 60.0
 MAX_PATTERN = 1024
-CACHE_SECONDS = 1.0  # a rule added by another process applies here within this time
+CACHE_SECONDS = 1.0  # a rule added by another process applies here within this time (see FaultBook.stale)
 _GENERATION = [0]  # bumped on every change made in this process: its caches reload at once
 
 
@@ -145,7 +145,10 @@ class FaultBook:
         self._at, self._generation = float("-inf"), -1
 
     def stale(self) -> bool:
-        return self._generation != _GENERATION[0] or time.monotonic() - self._at > CACHE_SECONDS
+        """While rules are in force they are read again for every request (a reset or another process may
+        have removed them); while there are none, a rule another process adds is seen within CACHE_SECONDS."""
+        return (bool(self._rules) or self._generation != _GENERATION[0]
+                or time.monotonic() - self._at > CACHE_SECONDS)
 
     def rules(self) -> list[Rule]:
         """The rules, loading them if stale (blocks: call from a worker thread when `stale()`)."""
