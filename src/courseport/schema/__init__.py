@@ -20,7 +20,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
-from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestRecord
+from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestRecord, Snapshot, SnapshotBlob
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -90,4 +90,6 @@ __all__ = [
     "JobTiming",
     "JobTimingRule",
     "RequestRecord",
+    "Snapshot",
+    "SnapshotBlob",
 ]

@@ -82,3 +82,21 @@ class RequestRecord(Base):
     response_headers: Mapped[dict] = mapped_column(JSON, default=dict)
     request_body: Mapped[str | None] = mapped_column(Text)
     response_body: Mapped[str | None] = mapped_column(Text)
+
+
+class Snapshot(Base):
+    """A named copy of the store (web/controls/snapshot_store.py): a SQLite file, or a PostgreSQL schema."""
+
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    schema_revision: Mapped[str] = mapped_column(String(64))  # restored only onto the same schema
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SnapshotBlob(Base):
+    """A blob a snapshot refers to: the blob collector keeps it while the snapshot exists."""
+
+    __tablename__ = "snapshot_blobs"
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)

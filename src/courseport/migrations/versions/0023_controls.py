@@ -1,4 +1,4 @@
-"""stand-in controls: job timing rules and per-job timings, fault injection rules, the request log (issue 18)
+"""stand-in controls: job timing rules and per-job timings, fault injection rules, the request log, snapshots and the blobs they keep (issue 18)
 
 Revision ID: 0023_controls
 Revises: 0018_term_details
@@ -71,9 +71,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_records'))
     )
     op.create_index('ix_request_records_tenant_id_id', 'request_records', ['tenant_id', 'id'], unique=False)
+    op.create_table('snapshots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('schema_revision', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshots')),
+    sa.UniqueConstraint('name', name=op.f('uq_snapshots_name'))
+    )
+    op.create_table('snapshot_blobs',
+    sa.Column('snapshot_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], name=op.f('fk_snapshot_blobs_snapshot_id_snapshots'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('snapshot_id', 'sha256', name=op.f('pk_snapshot_blobs'))
+    )
+    op.create_index(op.f('ix_snapshot_blobs_sha256'), 'snapshot_blobs', ['sha256'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_snapshot_blobs_sha256'), table_name='snapshot_blobs')
+    op.drop_table('snapshot_blobs')
+    op.drop_table('snapshots')
     op.drop_index('ix_request_records_tenant_id_id', table_name='request_records')
     op.drop_table('request_records')
     op.drop_table('fault_rules')

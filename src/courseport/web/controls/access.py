@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from litestar import Request, Response, Router
 from litestar.di import Provide
 from sqlalchemy.orm import Session
@@ -11,6 +13,8 @@ from courseport.core.jobs import job_timing
 from courseport.core.kit.errors import DomainError, NotAllowed
 from courseport.dialects.canvas import protocol
 from courseport.schema import User
+
+log = logging.getLogger("courseport")
 
 
 def tenant_admin(db: Session, me: User) -> int:
@@ -28,11 +32,13 @@ def tenant_of_request(scope: dict) -> int:
     return accounts.ROOT_ACCOUNT_ID
 
 
-def _domain_error(request: Request, exc: DomainError) -> Response:
+def _domain_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, DomainError):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return protocol.error_response(exc)
 
 
 def controls_router(handlers: list, tag: str) -> Router:
     """The handlers under /_courseport, with the admin API's call, errors and an OpenAPI tag."""
     return Router(path="/_courseport", route_handlers=handlers, dependencies={"call": Provide(protocol.provide_call)},
-                  exception_handlers={DomainError: _domain_error}, tags=[tag])
+                  exception_handlers={DomainError: _domain_error, Exception: _domain_error}, tags=[tag])
