@@ -35,6 +35,7 @@ from courseport.web.controls.faults import ROUTES as FAULT_ROUTES
 from courseport.web.controls.faults import Faults
 from courseport.web.controls.job_timing import ROUTES as JOB_TIMING_ROUTES
 from courseport.web.controls.job_timing import ImmediateJobs
+from courseport.web.controls.openapi import CONTROLS_OPENAPI
 from courseport.web.controls.request_log import ROUTES as REQUEST_LOG_ROUTES
 from courseport.web.controls.request_log import RequestRecorder
 from courseport.web.controls.request_store import store_for
@@ -120,7 +121,7 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
-                  before_request=_path_check(protocol))
+                  before_request=_path_check(protocol), include_in_schema=False)
 
 
 async def _default_headers(message: Message, scope: Scope) -> None:
@@ -192,7 +193,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
         on_shutdown=[lambda: services.stop()],
-        openapi_config=None,
+        openapi_config=CONTROLS_OPENAPI,  # the admin API and the controls: the faces follow their vendors' docs
         debug=False,
     )
     # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep

@@ -6,6 +6,7 @@ import logging
 
 from litestar import Request, Response, Router
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
@@ -33,6 +34,8 @@ def tenant_of_request(scope: dict) -> int:
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return protocol.http_error_response(exc.status_code, exc.detail)
     if not isinstance(exc, DomainError):
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return protocol.error_response(exc)

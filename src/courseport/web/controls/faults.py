@@ -45,14 +45,19 @@ def list_faults(call: Call) -> list:
         return [render_rule(r) for r in fault_rules.list_rules(db, tenant_admin(db, me))]
 
 
-@post("/faults", status_code=201, summary="Add a fault rule: latency, status, rate_limit or drop")
+@post("/faults", status_code=201, summary="Add a fault rule: latency, status, rate_limit or drop",
+      description=("Body (JSON or form): action; face (canvas, blackboard, d2l, scorm_cloud, player; default all); "
+                   "method; path (a glob: * and ?; default *); status (action status); "
+                   "seconds (latency; Retry-After of a rate limit); message; "
+                   "probability (above 0, at most 1; default 1); count (applied at most this many times)."))
 def add_fault(call: Call) -> dict:
-    spec = fault_rules.checked(FaultSpec(
-        call.str("face"), call.str("method"), call.str("path") or "*", call.str("action") or "",
-        call.int("status"), to_float(call.raw("seconds"), "seconds"), call.str("message"),
-        to_float(call.raw("probability"), "probability", 1.0) or 0.0, call.int("count")))
     with call.write() as (db, me):
-        return render_rule(fault_rules.add_rule(db, tenant_admin(db, me), spec))
+        tenant_id = tenant_admin(db, me)
+        spec = fault_rules.checked(FaultSpec(
+            call.str("face"), call.str("method"), call.str("path") or "*", call.str("action") or "",
+            call.int("status"), to_float(call.raw("seconds"), "seconds"), call.str("message"),
+            to_float(call.raw("probability"), "probability", 1.0) or 0.0, call.int("count")))
+        return render_rule(fault_rules.add_rule(db, tenant_id, spec))
 
 
 @delete("/faults/{rule_id:int}", summary="Remove one fault rule")

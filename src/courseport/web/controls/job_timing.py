@@ -33,12 +33,14 @@ def list_job_timing(call: Call) -> dict:
                 "held_jobs": [{"id": j.id, "kind": j.kind} for j in job_timing.held_jobs(db, tenant_id)]}
 
 
-@put("/job_timing/{kind:str}", summary="Set how jobs of a kind run: immediate, manual, polls, delay or fail")
+@put("/job_timing/{kind:str}", summary="Set how jobs of a kind run: immediate, manual, polls, delay or fail",
+     description=("Body (JSON or form): mode (immediate, manual, polls, delay, fail); polls (mode polls: status reads "
+                  "shown as running); seconds (mode delay); message (mode fail: the sentence the job fails with)."))
 def set_job_timing(call: Call, kind: str) -> dict:
-    timing = Timing(kind, call.str("mode") or "", call.int("polls"), to_float(call.raw("seconds"), "seconds"),
-                    call.str("message"))
     with call.write() as (db, me):
         tenant_id = tenant_admin(db, me)
+        timing = Timing(kind, call.str("mode") or "", call.int("polls"), to_float(call.raw("seconds"), "seconds"),
+                        call.str("message"))
         return _rule(job_timing.set_rule(db, tenant_id, job_timing.checked(timing, set(jobs.HANDLERS))))
 
 

@@ -29,8 +29,12 @@ def render_record(r: RequestRecord) -> dict[str, Any]:
             "response": {"headers": r.response_headers, "body": r.response_body}}
 
 
-@get("/requests", summary="The last requests to the faces in the caller's tenant, oldest first, with filters")
+@get("/requests", summary="The last requests to the faces in the caller's tenant, oldest first, with filters",
+     description=("Query: face, status, method, path (a prefix), since (ISO 8601), after (a record id: only newer ones,"
+                  " for following), limit (1 to 1000, default 100)."))
 def list_requests(call: Call) -> list:
+    with call.read() as (db, me):
+        tenant_id = tenant_admin(db, me)
     limit = call.int("limit", 100) or 100
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"limit must be from 1 to {MAX_LIMIT}")
@@ -38,7 +42,7 @@ def list_requests(call: Call) -> list:
         raise InvalidInput("face", f"face must be one of: {', '.join(FACES)}")
     store_for(call.services.engine).flush()  # this process's records not yet written
     with call.read() as (db, me):
-        query = select(RequestRecord).where(RequestRecord.tenant_id == tenant_admin(db, me))
+        query = select(RequestRecord).where(RequestRecord.tenant_id == tenant_id)
         for column, value in ((RequestRecord.face, face), (RequestRecord.status, call.int("status")),
                               (RequestRecord.method, (call.str("method") or "").upper() or None)):
             if value is not None:

@@ -37,11 +37,12 @@ def list_snapshots(call: Call) -> list:
         return [_render(s, counts.get(s.id, 0)) for s in snapshot_store.list_snapshots(db)]
 
 
-@post("/snapshots", status_code=201, summary="Take a snapshot of the whole store under a name")
+@post("/snapshots", status_code=201, summary="Take a snapshot of the whole store under a name",
+      description="Body (JSON or form): name (1 to 64 letters, digits, dots, dashes or underscores).")
 def take_snapshot(call: Call) -> dict:
-    name = snapshot_store.check_name(call.str("name"))
     with call.read() as (db, me):
         _installation_admin(db, me)
+    name = snapshot_store.check_name(call.str("name"))
     settings = call.services.settings
     return _render(snapshot_store.take(call.services.engine, settings.data_dir, name))
 
