@@ -39,6 +39,7 @@ from courseport.web.controls.openapi import CONTROLS_OPENAPI
 from courseport.web.controls.request_log import ROUTES as REQUEST_LOG_ROUTES
 from courseport.web.controls.request_log import RequestRecorder
 from courseport.web.controls.request_store import store_for
+from courseport.web.controls.seed import ROUTES as SEED_ROUTES
 from courseport.web.controls.snapshots import ROUTES as SNAPSHOT_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
@@ -187,7 +188,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *JOB_TIMING_ROUTES,
-                        *FAULT_ROUTES, *REQUEST_LOG_ROUTES, *SNAPSHOT_ROUTES],
+                        *FAULT_ROUTES, *REQUEST_LOG_ROUTES, *SNAPSHOT_ROUTES,
+                        *SEED_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],

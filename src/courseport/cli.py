@@ -349,5 +349,25 @@ def requests_command(url: str | None, token: str | None, data_dir: str | None, f
             time.sleep(interval)
 
 
+@main.command("seed")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", default=None, help="The server's base URL (default: base_url in credentials.json).")
+@click.option("--token", default=None, envvar="COURSEPORT_ADMIN_TOKEN", help="An admin token (default: canvas.token).")
+@click.option("--data-dir", default=None, help="Folder of credentials.json (default ./data).")
+def seed_command(document: str, url: str | None, token: str | None, data_dir: str | None) -> None:
+    """Make the accounts, terms, users, courses, sections, enrollments and content a YAML or JSON file
+    describes (POST /_courseport/seed) and print the ids made, on each face, as JSON."""
+    import httpx
+
+    base, token = _admin_endpoint(url, token, data_dir)
+    content_type = "application/json" if document.lower().endswith(".json") else "application/yaml"
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        answer = client.post("/_courseport/seed", content=Path(document).read_bytes(),
+                             headers={"Content-Type": content_type})
+    if answer.status_code != 200:
+        raise click.ClickException(f"{answer.status_code}: {answer.text}")
+    click.echo(json.dumps(answer.json(), indent=2))
+
+
 if __name__ == "__main__":
     main()
