@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from courseport.schema import RequestRecord
 from courseport.web.controls import request_store
 from courseport.web.controls.request_store import mask_body
 from tests.clients.test_bbrest import swagger_offline  # noqa: F401 - a fixture
+
+
+@pytest.fixture(autouse=True)
+def empty_log(world):
+    """Records of earlier tests still pending in the server's writer are written, then cleared."""
+    request_store.store_for(world.engine).flush()
+    with world.tx() as db:
+        db.execute(delete(RequestRecord))
 
 
 def logged(world, **filters) -> list[dict]:  # noqa: ANN003
