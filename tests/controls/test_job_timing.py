@@ -147,3 +147,22 @@ def test_only_tenant_admins_set_timing(world):
         assert c.get("/_courseport/job_timing").status_code == 401
     with world.tx() as db:
         assert db.scalar(select(JobTimingRule.id)) is None
+
+
+def test_polls_on_the_valence_and_learn_faces(world):
+    set_timing(world, "course_copy", mode="polls", polls=2)
+    source, target = world.course("Source"), world.course("Target")
+    with world.client(world.admin_token) as http:
+        token = http.post(f"/d2l/api/le/1.5/import/{target.id}/copy/",
+                          json={"SourceOrgUnitId": source.id}).json()["JobToken"]
+        assert world.run_jobs() == 1
+        seen = [http.get(f"/d2l/api/le/1.5/import/{target.id}/copy/{token}").json() for _ in range(3)]
+    assert seen == [{"Status": "PROCESSING"}] * 2 + [{"Status": "COMPLETE"}]
+    with world.client(world.blackboard_token()) as learn:
+        answer = learn.post(f"/learn/api/public/v2/courses/_{source.id}_1/copy",
+                            json={"targetCourse": {"courseId": "polled-target"}})
+        assert answer.status_code == 202, answer.text
+        world.run_jobs()
+        tasks = [learn.get(answer.headers["location"], follow_redirects=False) for _ in range(3)]
+    assert [(t.status_code, t.json()["status"]) for t in tasks[:2]] == [(200, "Running")] * 2
+    assert tasks[2].status_code == 303
