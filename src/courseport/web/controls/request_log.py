@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import InvalidInput
+from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, get, iso, to_datetime
 from courseport.logs import caller_id
 from courseport.schema import RequestRecord
@@ -40,8 +41,9 @@ def list_requests(call: Call) -> list:
         raise InvalidInput("limit", f"limit must be from 1 to {MAX_LIMIT}")
     if (face := call.str("face")) is not None and face not in FACES:
         raise InvalidInput("face", f"face must be one of: {', '.join(FACES)}")
-    store_for(call.services.engine).flush()  # this process's records not yet written
-    with call.read() as (db, me):
+    store = store_for(call.services.engine)
+    store.flush()  # this process's records not yet written
+    with transaction(store.engine, write=False) as db:
         query = select(RequestRecord).where(RequestRecord.tenant_id == tenant_id)
         for column, value in ((RequestRecord.face, face), (RequestRecord.status, call.int("status")),
                               (RequestRecord.method, (call.str("method") or "").upper() or None)):

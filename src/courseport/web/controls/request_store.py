@@ -1,7 +1,8 @@
 """The request log's store: the last KEEP requests and answers per tenant, in the database (so every server
 process writes to one log, and `courseport requests --follow` sees them all), secrets masked.
 
-A request adds a plain record to its process's pending list (no database work on the request's path); a
+On SQLite the log is a database file of its own (`_log_engine`). A request adds a plain record to its
+process's pending list (no database work on the request's path); a
 writer thread masks and writes the pending ones every FLUSH_SECONDS in one transaction, and trims each
 tenant's log to KEEP. Masked: the values of headers, parameters and JSON or form fields whose names say
 they are secret (authorization, cookies, tokens, passwords, secrets, keys, signatures); a text body that
@@ -15,13 +16,14 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 
 from courseport.core.jobs import job_timing
-from courseport.db import transaction
+from courseport.db import make_engine, transaction
 from courseport.schema import RequestRecord
 
 KEEP = 1000  # records per tenant
@@ -72,6 +74,9 @@ def mask_body(content_type: str, body: bytes, size: int) -> str | None:
     if size > len(body):
         return f"({size} bytes of {ctype or 'unknown type'}, not kept)"
     text = body.decode("utf-8", "replace")
+    textual = ctype.endswith(("json", "xml", "x-www-form-urlencoded")) or ctype.startswith("text/")
+    if textual and not _names_a_secret(text):
+        return _cut(text, size)  # nothing to mask: most bodies, and the cheap path
     if ctype.endswith("json"):
         try:
             text = json.dumps(_mask_json(json.loads(text)), separators=(",", ":"))
@@ -83,12 +88,21 @@ def mask_body(content_type: str, body: bytes, size: int) -> str | None:
         text = _plain(text, ctype, size)
     else:
         return f"({size} bytes of {ctype or 'unknown type'})"
+    return _cut(text, size)
+
+
+def _cut(text: str, size: int) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"... ({size} bytes)"
 
 
-def _plain(text: str, ctype: str, size: int) -> str:
+def _names_a_secret(text: str) -> bool:
     lowered = text.lower()
-    if any(word in lowered for word in _SECRET_WORDS):
+    return any(word in lowered for word in _SECRET_WORDS) or any(f'"{name}"' in lowered or f"{name}=" in lowered
+                                                                  for name in _SECRET_NAMES)
+
+
+def _plain(text: str, ctype: str, size: int) -> str:
+    if _names_a_secret(text):
         return f"({size} bytes of {ctype}, not shown: it may hold a secret)"
     return text
 
@@ -118,11 +132,11 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> str:
     return next((v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), "")
 
 
-def _row(db: Any, item: Captured) -> RequestRecord:
-    return RequestRecord(
+def _row(db: Any, item: Captured) -> dict[str, Any]:
+    return dict(
         tenant_id=job_timing.tenant_of_user(db, item.user_id), request_id=item.request_id, at=item.at,
-        method=item.method, path=item.path, query=mask_query(item.query) or None, face=item.face,
-        status=item.status, duration_ms=round(item.duration_ms, 3), user_id=item.user_id,
+        method=item.method, path=item.path, query=mask_query(item.query) or None if item.query else None,
+        face=item.face, status=item.status, duration_ms=round(item.duration_ms, 3), user_id=item.user_id,
         request_headers=mask_headers(item.request_headers), response_headers=mask_headers(item.response_headers),
         request_body=mask_body(_content_type(item.request_headers), bytes(item.request_body), item.request_size),
         response_body=mask_body(_content_type(item.response_headers), bytes(item.response_body),
@@ -156,9 +170,8 @@ class RequestStore:
                 return
             with transaction(self.engine, write=True) as db:
                 rows = [_row(db, item) for item in batch]
-                db.add_all(rows)
-                db.flush()
-                for tenant_id in {row.tenant_id for row in rows}:
+                db.execute(insert(RequestRecord), rows)
+                for tenant_id in {row["tenant_id"] for row in rows}:
                     _trim(db, tenant_id)
 
     def _loop(self) -> None:
@@ -185,5 +198,17 @@ def store_for(engine: Engine) -> RequestStore:
     key = engine.url.render_as_string(hide_password=False)
     with _STORES_LOCK:
         if key not in _STORES:
-            _STORES[key] = RequestStore(engine)
+            _STORES[key] = RequestStore(_log_engine(engine))
         return _STORES[key]
+
+
+def _log_engine(engine: Engine) -> Engine:
+    """Where the log is written. On SQLite a database file of its own beside the store's (request_log.db):
+    every commit to the store's file empties the read cache (read_cache.py), and the log commits four
+    times a second. On PostgreSQL the store's own `request_records` table (its read cache is off)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return engine
+    log_engine = make_engine(f"sqlite:///{Path(path).with_name('request_log.db')}")
+    RequestRecord.__table__.create(log_engine, checkfirst=True)  # type: ignore[attr-defined]
+    return log_engine
