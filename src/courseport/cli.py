@@ -360,13 +360,34 @@ def seed_command(document: str, url: str | None, token: str | None, data_dir: st
     import httpx
 
     base, token = _admin_endpoint(url, token, data_dir)
-    content_type = "application/json" if document.lower().endswith(".json") else "application/yaml"
+    body = _seed_body(Path(document))
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-        answer = client.post("/_courseport/seed", content=Path(document).read_bytes(),
-                             headers={"Content-Type": content_type})
+        answer = client.post("/_courseport/seed", content=body, headers={"Content-Type": "application/json"})
     if answer.status_code != 200:
         raise click.ClickException(f"{answer.status_code}: {answer.text}")
     click.echo(json.dumps(answer.json(), indent=2))
+
+
+
+def _seed_body(path: Path) -> bytes:
+    """The document as JSON, each package's `path` (relative to the document) read into its `data`."""
+    import base64
+
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text())  # JSON is YAML too
+    except yaml.YAMLError as exc:
+        raise click.ClickException(f"{path} is not valid YAML or JSON: {str(exc).splitlines()[0]}") from None
+    packages = document.get("packages") if isinstance(document, dict) else None
+    for package in packages if isinstance(packages, list) else []:
+        if isinstance(package, dict) and "path" in package:
+            package_path = path.parent / str(package.pop("path"))
+            if not package_path.is_file():
+                raise click.ClickException(f"no package file at {package_path}")
+            package["data"] = base64.b64encode(package_path.read_bytes()).decode()
+            package.setdefault("filename", package_path.name)
+    return json.dumps(document, default=str).encode()
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@ vendors' clients by the ids the answer gives; errors name the place in the docum
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
+from rustici_software_cloud_v2 import CourseApi
 from sqlalchemy import func, select
 
 from courseport.schema import Course, User
+from tests.clients.test_scorm_cloud_client import client as scorm_client
 
 DOCUMENT = """
 accounts:
@@ -97,3 +100,28 @@ def test_cli_seeds_a_file(world, tmp_path):
     assert made["courses"]["bio"]["code"] == "BIO101"
     with world.tx() as db:
         assert db.get(Course, made["courses"]["bio"]["id"]).name == "Biology"
+
+
+SHARED_PACKAGES = Path(__file__).resolve().parents[2].parent / "shared" / "packages"
+
+
+def test_cli_seeds_a_package_imported_at_once_under_immediate_timing(world, tmp_path):
+    from courseport.cli import main
+
+    with world.client(world.admin_token) as c:
+        assert c.put("/_courseport/job_timing/package_import", json={"mode": "immediate"}).status_code == 200
+    package = SHARED_PACKAGES / "RuntimeBasicCalls_SCORM12.zip"
+    path = tmp_path / "seed.yaml"
+    path.write_text(f"packages: [{{key: golf, course_id: golf-seeded, path: {package}}}]\n")
+    result = CliRunner().invoke(main, ["seed", str(path), "--url", world.base_url, "--token", world.admin_token])
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.output[result.output.index("{"):])
+    job_id = made["packages"]["golf"]["scorm_cloud"]["jobId"]
+    api = CourseApi(scorm_client(world, *world.scorm_app()))
+    status = api.get_import_job_status(job_id)  # no run_jobs: done before the seed answered
+    assert (status.status, status.import_result.course.id) == ("COMPLETE", "golf-seeded")
+    assert api.get_course("golf-seeded").course_learning_standard == "SCORM12"
+    bad = path.with_name("bad.yaml")
+    bad.write_text("packages: [{course_id: x, path: missing.zip}]\n")
+    result = CliRunner().invoke(main, ["seed", str(bad), "--url", world.base_url, "--token", world.admin_token])
+    assert result.exit_code != 0 and "no package file" in result.output

@@ -36,7 +36,8 @@ def _seed(call: Call, body: bytes, content_type: str) -> dict:
     with call.write() as (db, me):
         tenant_id = tenant_admin(db, me)
         if document is not None:
-            return {"tenant_id": tenant_id, **seed_document.Seeder(db, me, tenant_id).seed(document)}
+            seeder = seed_document.Seeder(db, me, tenant_id, call.services.blobs)
+            return {"tenant_id": tenant_id, **seeder.seed(document)}
         summary = demo.seed_demo(db, me, enroll_me=bool(call.bool("enroll_me", False)), blobs=call.services.blobs)
     return asdict(summary)
 

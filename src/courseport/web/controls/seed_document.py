@@ -16,12 +16,17 @@ functions the APIs call; the answer names every object made by its key and gives
         pages:       [{title: Welcome, body: "<p>Hi</p>", front_page: true}]
         assignments: [{name: Essay, points: 10, due_at: 2026-09-10T00:00:00Z}]
         modules:     [{name: Week 1}]
+    packages: [{key: golf, course_id: golf, data: <base64 of a zip>, filename: golf.zip}]   # SCORM Cloud imports
 
-Every error names the place in the document (`courses[0].enrollments[1].user`).
+A package is queued as a SCORM Cloud import job (run as the job mode and job timing say; `immediate` for
+package_import has it done when the seed answers); `courseport seed FILE` turns a package's `path`
+(relative to the file) into its `data`. Every error names the place in the document (`courses[0].enrollments[1].user`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,11 +44,13 @@ from courseport.core.coursework import assignments
 from courseport.core.coursework.assignments import AssignmentChanges
 from courseport.core.identity import accounts, tokens, users
 from courseport.core.kit.errors import DomainError, InvalidInput
+from courseport.core.packages import package_imports
+from courseport.core.packages.package_imports import ImportOptions
 from courseport.dialects.canvas.protocol import to_datetime
 from courseport.schema import User
 
 MAX_DOCUMENT = 2_000_000  # bytes
-SECTIONS = ("accounts", "terms", "users", "courses")
+SECTIONS = ("accounts", "terms", "users", "courses", "packages")
 _TYPES = {"teacher": "TeacherEnrollment", "student": "StudentEnrollment", "ta": "TaEnrollment",
           "observer": "ObserverEnrollment", "designer": "DesignerEnrollment"}
 
@@ -99,8 +106,8 @@ def _text(entry: dict[str, Any], name: str, where: str, required: bool = False) 
 class Seeder:
     """Makes one document's objects as `actor` in `tenant_id`, remembering each by its key."""
 
-    def __init__(self, db: Session, actor: User, tenant_id: int):
-        self.db, self.actor, self.tenant_id = db, actor, tenant_id
+    def __init__(self, db: Session, actor: User, tenant_id: int, blobs: Any = None):
+        self.db, self.actor, self.tenant_id, self.blobs = db, actor, tenant_id, blobs
         self.made: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
         self._objects: dict[tuple[str, str], Any] = {}
 
@@ -117,7 +124,26 @@ class Seeder:
         for n, entry in enumerate(_entries(document.get("courses"), "courses")):
             with _at(f"courses[{n}]"):
                 self._course(entry, f"courses[{n}]")
+        for n, entry in enumerate(_entries(document.get("packages"), "packages")):
+            with _at(f"packages[{n}]"):
+                self._package(entry, f"packages[{n}]")
         return self.made
+
+    def _package(self, entry: dict[str, Any], where: str) -> None:
+        course_id = _text(entry, "course_id", where, required=True) or ""
+        key = self._key("packages", entry, where, course_id)
+        try:
+            data = base64.b64decode(_text(entry, "data", where, required=True) or "", validate=True)
+        except binascii.Error:
+            raise InvalidInput(f"{where}.data", f"{where}.data must be base64") from None
+        if self.blobs is None:
+            raise InvalidInput(f"{where}.data", f"{where}: packages need the server's blob store")
+        stored = self.blobs.put_stream([data])
+        job = package_imports.queue_upload(self.db, self.actor, ImportOptions(course_id=course_id), stored,
+                                           _text(entry, "filename", where) or f"{course_id}.zip", "application/zip")
+        self._objects[("packages", key)] = job
+        self.made["packages"][key] = {"course_id": course_id, "import_job_id": job.id,
+                                      "scorm_cloud": {"courseId": course_id, "jobId": str(job.id)}}
 
     def _key(self, section: str, entry: dict[str, Any], where: str, fallback: str) -> str:
         key = _text(entry, "key", where) or fallback
