@@ -106,3 +106,28 @@ def test_cli_prints_requests(world):
                                        "--face", "canvas"])
     assert result.exit_code == 0, result.output
     assert "GET /api/v1/users/self 200 canvas" in result.output
+
+
+def test_cli_follow_prints_new_requests_as_they_come(world, monkeypatch):
+    import time
+
+    from courseport.cli import main
+
+    with world.client(world.admin_token) as c:
+        c.get("/api/v1/users/self")
+    naps = []
+
+    def nap(seconds: float) -> None:  # the CLI's wait between polls: a new request comes, then a stop
+        naps.append(seconds)
+        if len(naps) > 1:
+            raise KeyboardInterrupt
+        with world.client(world.admin_token) as c:
+            c.get("/api/v1/courses")
+
+    monkeypatch.setattr(time, "sleep", nap)
+    result = CliRunner().invoke(main, ["requests", "--url", world.base_url, "--token", world.admin_token,
+                                       "--face", "canvas", "--follow", "--interval", "0.2"])
+    lines = [line for line in result.output.splitlines() if " canvas " in line]
+    assert [line.split()[1:4] for line in lines] == [["GET", "/api/v1/users/self", "200"],
+                                                     ["GET", "/api/v1/courses", "200"]]
+    assert naps == [0.2, 0.2]

@@ -13,7 +13,7 @@ from courseport.core.jobs import job_timing, jobs
 from courseport.core.jobs.job_timing import Timing
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put, to_float
-from courseport.schema import JobTimingRule
+from courseport.schema import Job, JobTimingRule
 from courseport.web.controls.access import controls_router, tenant_admin
 
 IMMEDIATE_DEADLINE = 120.0  # seconds an answer waits for its immediate jobs at most
@@ -67,7 +67,8 @@ def run_now(services: Any, job_ids: list[int]) -> None:
     for job_id in job_ids:
         while time.monotonic() < deadline:
             with transaction(engine, write=False) as db:
-                if jobs.get_job(db, job_id).state not in ("queued", "running"):
+                job = db.get(Job, job_id)  # None: the request that queued it rolled back
+                if job is None or job.state not in ("queued", "running"):
                     break
             ctx = jobs.claim_job(engine, job_id, worker_id, services.settings.job_lease_seconds)
             if ctx is None:
