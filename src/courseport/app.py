@@ -30,17 +30,7 @@ from courseport.services import Services, build_services
 from courseport.settings import Settings
 from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
-from courseport.web.controls.fault_rules import FaultBook
-from courseport.web.controls.faults import ROUTES as FAULT_ROUTES
-from courseport.web.controls.faults import Faults
-from courseport.web.controls.job_timing import ROUTES as JOB_TIMING_ROUTES
-from courseport.web.controls.job_timing import ImmediateJobs
-from courseport.web.controls.openapi import CONTROLS_OPENAPI
-from courseport.web.controls.request_log import ROUTES as REQUEST_LOG_ROUTES
-from courseport.web.controls.request_log import RequestRecorder
-from courseport.web.controls.request_store import store_for
-from courseport.web.controls.seed import ROUTES as SEED_ROUTES
-from courseport.web.controls.snapshots import ROUTES as SNAPSHOT_ROUTES
+from courseport.web.controls import mount as controls
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
 log = logging.getLogger("courseport")
@@ -187,23 +177,19 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *JOB_TIMING_ROUTES,
-                        *FAULT_ROUTES, *REQUEST_LOG_ROUTES, *SNAPSHOT_ROUTES,
-                        *SEED_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *controls.ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
         on_shutdown=[lambda: services.stop()],
-        openapi_config=CONTROLS_OPENAPI,  # the admin API and the controls: the faces follow their vendors' docs
+        openapi_config=controls.OPENAPI,  # the admin API and controls; the faces follow their vendors' docs
         debug=False,
     )
     # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
     # no second exception layer (Litestar adds one per route when a middleware is declared). The router
     # writes the route template into this same scope, where the log line reads it afterwards.
-    app.asgi_handler = ImmediateJobs(app.asgi_handler, services)  # immediate jobs run before the answer starts
-    app.asgi_handler = Faults(app.asgi_handler, FaultBook(services.engine), face_of)  # injected faults, logged
-    app.asgi_handler = RequestRecorder(app.asgi_handler, store_for(services.engine), face_of)  # the request log
+    app.asgi_handler = controls.wrapped(app.asgi_handler, services, face_of)  # job timing, faults, request log
     app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
     app.state.health = {"at": float("-inf"), "report": None}
