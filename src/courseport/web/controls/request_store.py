@@ -75,8 +75,8 @@ def mask_body(content_type: str, body: bytes, size: int) -> str | None:
         return f"({size} bytes of {ctype or 'unknown type'}, not kept)"
     text = body.decode("utf-8", "replace")
     textual = ctype.endswith(("json", "xml", "x-www-form-urlencoded")) or ctype.startswith("text/")
-    if textual and not _names_a_secret(text):
-        return _cut(text, size)  # nothing to mask: most bodies, and the cheap path
+    if textual and not _names_a_secret(text[:BODY_LIMIT]):  # a secret's name precedes its value: what is
+        return _cut(text, size)  # kept (the first BODY_LIMIT characters) names none, so holds none
     if ctype.endswith("json"):
         try:
             text = json.dumps(_mask_json(json.loads(text)), separators=(",", ":"))
