@@ -31,6 +31,7 @@ from courseport.settings import Settings
 from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.console.routes import ROUTES as CONSOLE_ROUTES
+from courseport.web.controls import mount as controls
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 
 log = logging.getLogger("courseport")
@@ -113,7 +114,7 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
-                  before_request=_path_check(protocol))
+                  before_request=_path_check(protocol), include_in_schema=False)
 
 
 async def _default_headers(message: Message, scope: Scope) -> None:
@@ -178,18 +179,20 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
+                        *controls.ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
         on_shutdown=[lambda: services.stop()],
-        openapi_config=None,
+        openapi_config=controls.OPENAPI,  # the admin API and controls; the faces follow their vendors' docs
         debug=False,
     )
     # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
     # no second exception layer (Litestar adds one per route when a middleware is declared). The router
     # writes the route template into this same scope, where the log line reads it afterwards.
+    app.asgi_handler = controls.wrapped(app.asgi_handler, services, face_of)  # job timing, faults, request log
     app.asgi_handler = RequestLog(app.asgi_handler, face_of, (metrics.observe_request,))
     app.state.services = services
     app.state.health = {"at": float("-inf"), "report": None}

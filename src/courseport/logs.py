@@ -133,6 +133,11 @@ class RequestLog:
             observe(face, route, scope["method"], status, seconds)
 
 
+def caller_id(scope: dict) -> int | None:
+    """The id of the user whose credentials a request carried (None before or without them)."""
+    return _user_id(getattr(scope.get("courseport.call"), "viewer", None))
+
+
 def _user_id(viewer: Any) -> int | None:
     """The caller's id without touching the database: after a failed write the session has rolled
     back and closed, so the User is expired and detached, and reading `.id` would try to reload it.

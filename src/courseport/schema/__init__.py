@@ -20,6 +20,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
+from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestRecord, Snapshot, SnapshotBlob
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -101,4 +102,10 @@ __all__ = [
     "RegistrationTag",
     "LearnerTag",
     "RegistrationSetting",
+    "FaultRule",
+    "JobTiming",
+    "JobTimingRule",
+    "RequestRecord",
+    "Snapshot",
+    "SnapshotBlob",
 ]

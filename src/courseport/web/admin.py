@@ -5,12 +5,9 @@ Every call needs the token of a root-account administrator; errors have the Canv
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from litestar import Request, Response, Router
 from litestar.di import Provide
 
-from courseport import demo
 from courseport.core.identity import admin
 from courseport.core.kit.errors import DomainError
 from courseport.dialects.canvas import protocol
@@ -34,15 +31,6 @@ def reset(call: Call) -> dict:
     return {"reset": True}
 
 
-@post("/seed", status_code=200)
-def seed(call: Call) -> dict:
-    with call.write() as (db, me):
-        admin.require_site_admin(db, me)
-        summary = demo.seed_demo(db, me, enroll_me=bool(call.bool("enroll_me", False)),
-                                blobs=call.services.blobs)
-    return asdict(summary)
-
-
 @post("/jobs/run", status_code=200)
 def run_jobs(call: Call) -> dict:
     with call.read() as (db, me):
@@ -57,7 +45,7 @@ def _domain_error(request: Request, exc: DomainError) -> Response:
 ROUTES = [
     Router(
         path="/_courseport",
-        route_handlers=[create_token, reset, seed, run_jobs],
+        route_handlers=[create_token, reset, run_jobs],  # POST /seed: web/controls/seed.py
         dependencies={"call": Provide(protocol.provide_call)},
         exception_handlers={DomainError: _domain_error},
     )

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.copy import copying
 from courseport.core.courses.courses import readable_course
-from courseport.core.jobs import jobs
+from courseport.core.jobs import job_timing, jobs
 from courseport.core.kit.errors import Conflict, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -63,14 +63,18 @@ def list_copies(db: Session, actor: User, course_ref: str | int, window: Window)
     page = fetch_window(db, _copies(course.id).order_by(Job.id.desc()), window)
     ids = {(job.payload or {}).get("source_course_id") for job in page.items}
     sources = {c.id: c for c in db.scalars(select(Course).where(Course.id.in_([i for i in ids if i])))}
-    return Slice([_record(db, job, sources) for job in page.items], page.has_more, page.total)
+    return Slice([_record(db, job_timing.status_read(db, job, count=False), sources) for job in page.items],
+                 page.has_more, page.total)
 
 
-def get_copy(db: Session, actor: User, course_ref: str | int, copy_id: int | str) -> CopyRecord:
+def get_copy(db: Session, actor: User, course_ref: str | int, copy_id: int | str, *, poll: bool = False) -> CopyRecord:
+    """The copy; `poll`: a client reading its status (shown and counted as job timing says)."""
     course, _ = readable_course(db, actor, course_ref, MANAGE)
     job = db.scalar(_copies(course.id).where(Job.id == store_id(copy_id))) if is_id(copy_id) else None
     if job is None:
         raise NotFound("content migration")
+    if poll:
+        job = job_timing.status_read(db, job)
     return _record(db, job)
 
 

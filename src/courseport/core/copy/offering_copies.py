@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from courseport.core.copy import copying
 from courseport.core.courses import courses
 from courseport.core.identity.permissions import require
-from courseport.core.jobs import job_callbacks
+from courseport.core.jobs import job_callbacks, job_timing
 from courseport.core.jobs.job_callbacks import Callback
 from courseport.core.kit.errors import NotFound
 from courseport.core.kit.ids import is_id, store_id
@@ -46,4 +46,4 @@ def copy_job(db: Session, actor: User, target_id: int, token: str) -> Job:
     job = db.get(Job, store_id(token)) if is_id(token) else None
     if job is None or job.kind != copying.KIND or job.context_type != "Course" or job.context_id != target.id:
         raise NotFound("copy job", "No such copy job.")
-    return job
+    return job_timing.status_read(db, job)

@@ -23,6 +23,8 @@ from courseport.schema import (
 
 # Rows that identify the installation rather than hold its data: the signing secret every process shares.
 _NEVER_RESET = {InstanceValue.__tablename__}
+# Named snapshots outlive a reset (restoring one is how a store returns to a known state): issue 18.
+_NEVER_RESET |= {"snapshots", "snapshot_blobs"}
 
 
 def require_site_admin(db: Session, user: User) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
+from courseport.core.jobs import job_timing
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.db import transaction
@@ -92,8 +93,15 @@ def enqueue(db: Session, kind: str, payload: dict[str, Any], *, user_id: int | N
     job = Job(kind=kind, payload=payload, user_id=user_id, context_type=context_type,
               context_id=context_id, max_attempts=max_attempts, state="queued")
     db.add(job)
+    if job_timing.on_enqueue(db, job):  # held until released (job_timing.py)
+        return job
     _queued(db, job)
     return job
+
+
+def announce(db: Session, job: Job) -> None:
+    """Run the `on_queued` hooks for a job that enters the queue again (a held job released)."""
+    _queued(db, job)
 
 
 def get_job(db: Session, job_id: int) -> Job:
@@ -214,7 +222,7 @@ def requeue_stalled(engine: Engine, limit: int = 100) -> list[int]:
 
 
 def _runnable(now: datetime) -> ColumnElement[bool]:
-    return or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now))
+    return or_(Job.state == "queued", (Job.state == "running") & (Job.lease_until < now)) & job_timing.not_held()
 
 
 def _take(db: Session, engine: Engine, job: Job, worker_id: str, lease_seconds: float) -> JobContext | None:
@@ -296,6 +304,8 @@ def _run_handler(ctx: JobContext, kind: str) -> tuple[str, str | None]:
     try:
         if handler is None:
             raise DomainError(f"no handler for job kind {kind!r}")
+        if (forced := job_timing.forced_failure(ctx.engine, ctx.job_id)) is not None:
+            raise DomainError(forced)
         result = handler(ctx)
     except JobLost:
         log.info("job %s: %s lost it to another worker; its work was not committed", ctx.job_id, ctx.worker_id)

@@ -8,6 +8,8 @@ A blob is live while any of these holds:
   the job, and every entry it unpacks, pinned in the job's own committed transactions as it goes,
   so a re-run after a failed attempt still finds its inputs and a concurrent import's failure
   cannot take them;
+- a snapshot of the store refers to it (`snapshot_blobs`, web/controls/snapshot_store.py): restoring the
+  snapshot brings back rows that refer to it;
 - it is younger than the grace period: every writer that finishes (new bytes, or bytes already
   there) stamps the blob's mtime under the store's shared lock, which covers the short window
   between an upload's end and the commit of the row or pin that refers to it.
@@ -33,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
 from courseport.db import transaction
-from courseport.schema import Blob, BlobPin, File, Job, PackageFile
+from courseport.schema import Blob, BlobPin, File, Job, PackageFile, SnapshotBlob
 from courseport.schema.base import utcnow
 
 GRACE_SECONDS = 3600.0  # > the longest time from a writer's finish to the commit of what refers to it
@@ -161,4 +163,5 @@ def _live(db: Session, shas: list[str]) -> set[str]:
         select(File.blob_sha256).where(File.blob_sha256.in_(shas)),
         select(PackageFile.blob_sha256).where(PackageFile.blob_sha256.in_(shas)),
         select(BlobPin.sha256).join(Job, Job.id == BlobPin.job_id)
-        .where(BlobPin.sha256.in_(shas), Job.state.in_(LIVE_JOB_STATES)))))
+        .where(BlobPin.sha256.in_(shas), Job.state.in_(LIVE_JOB_STATES)),
+        select(SnapshotBlob.sha256).where(SnapshotBlob.sha256.in_(shas)))))

@@ -24,7 +24,7 @@ from courseport.core.content import content, pages
 from courseport.core.content.module_items import external_url
 from courseport.core.courses import courses
 from courseport.core.identity.permissions import require
-from courseport.core.jobs import job_callbacks, jobs
+from courseport.core.jobs import job_callbacks, job_timing, jobs
 from courseport.core.jobs.job_callbacks import Callback
 from courseport.core.kit import blob_lifecycle
 from courseport.core.kit.errors import InvalidInput, NotFound
@@ -67,7 +67,7 @@ def import_job(db: Session, actor: User, target_id: int, token: str) -> Job:
     job = db.get(Job, store_id(token)) if is_id(token) else None
     if job is None or job.kind != KIND or job.context_id != target.id:
         raise NotFound("import job", "No such import job.")
-    return job
+    return job_timing.status_read(db, job)
 
 
 def run_import(ctx: jobs.JobContext) -> dict:

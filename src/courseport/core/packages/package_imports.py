@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core.courses.courses import CourseChanges, create_course
 from courseport.core.identity import accounts
-from courseport.core.jobs import job_callbacks, jobs
+from courseport.core.jobs import job_callbacks, job_timing, jobs
 from courseport.core.kit import outbound
 from courseport.core.kit.blob_lifecycle import JobPins, pin, pin_now, record_blobs
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -127,7 +127,7 @@ def import_status(db: Session, actor: User, job_id: str) -> ImportOutcome:
     job = db.get(Job, store_id(job_id)) if is_id(job_id) else None
     if job is None or job.kind != KIND:
         raise NotFound("import job", f"Import job '{job_id}' not found")
-    view = None
+    job, view = job_timing.status_read(db, job), None
     if job.state == "completed" and job.result:
         course = find_course(db, job.result["course_id"])
         version = None if course is None else db.scalar(select(PackageVersion).where(

@@ -355,6 +355,8 @@ async def add_rate_limit_headers(message: Message, scope: Scope) -> None:
     """before_send hook: every Learn response carries X-Rate-Limit-Limit/-Remaining/-Reset."""
     if message["type"] != "http.response.start" or not scope.get("path", "").startswith(PREFIX):
         return
+    if (scope.get("state") or {}).get("courseport.fault") == "rate_limit":  # an injected 429 sets its own
+        return
     state = scope["app"].state
     limits = state.get("blackboard_rate_limits")
     if limits is None:

@@ -122,7 +122,7 @@ def list_migrators(call: Call, course_id: str) -> Response:
 @get("/courses/{course_id:str}/content_migrations/{migration_id:int}")
 def show_migration(call: Call, course_id: str, migration_id: int) -> dict:
     with call.read() as (db, me):
-        record = content_migrations.get_copy(db, me, course_id, migration_id)
+        record = content_migrations.get_copy(db, me, course_id, migration_id, poll=True)
     return render_migration(record, call.origin)
 
 

@@ -26,7 +26,7 @@ def copy_course(call: Call, course_id: str) -> dict:
 @get("/courses/{course_id:str}/course_copy/{copy_id:int}")
 def copy_status(call: Call, course_id: str, copy_id: int) -> dict:
     with call.read() as (db, me):
-        record = content_migrations.get_copy(db, me, course_id, copy_id)
+        record = content_migrations.get_copy(db, me, course_id, copy_id, poll=True)
     return render_course_copy(record.job, record.course_id)
 
 

@@ -1,0 +1,133 @@
+"""The request log: a bbrest call's path and status, filters, masked secrets, injected faults, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import delete, func, select
+
+from courseport.db import transaction
+from courseport.schema import RequestRecord
+from courseport.web.controls import request_store
+from courseport.web.controls.request_store import mask_body
+from tests.clients.test_bbrest import swagger_offline  # noqa: F401 - a fixture
+
+
+@pytest.fixture(autouse=True)
+def empty_log(world):
+    """Records of earlier tests still pending in the server's writer are written, then cleared."""
+    store = request_store.store_for(world.engine)
+    store.flush()
+    with transaction(store.engine, write=True) as db:
+        db.execute(delete(RequestRecord))
+
+
+def logged(world, **filters) -> list[dict]:  # noqa: ANN003
+    with world.client(world.admin_token) as c:
+        r = c.get("/_courseport/requests", params=filters)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_the_log_shows_a_bbrest_call_path_and_status(world, swagger_offline):  # noqa: F811
+    from bbrest import BbRest
+
+    key, secret = world.blackboard_app()
+    bb = BbRest(key, secret, world.base_url)
+    assert bb.CreateCourse(payload={"courseId": "logged", "name": "Logged"}).status_code == 201
+    assert bb.GetCourse(courseId="_999_1").status_code == 404
+    records = logged(world, face="blackboard")
+    made = [r for r in records if r["method"] == "POST" and r["path"] == "/learn/api/public/v3/courses"]
+    assert [r["status"] for r in made] == [201]
+    assert json.loads(made[0]["request"]["body"]) == {"courseId": "logged", "name": "Logged"}
+    assert json.loads(made[0]["response"]["body"])["courseId"] == "logged"
+    assert made[0]["request"]["headers"]["authorization"] == "Bearer ***"
+    missing = logged(world, face="blackboard", status=404)
+    assert [(r["path"], r["status"]) for r in missing] == [("/learn/api/public/v3/courses/_999_1", 404)]
+    token = next(r for r in records if r["path"].endswith("/oauth2/token"))
+    assert secret not in json.dumps(token) and key not in json.dumps(token["request"]["headers"])
+    assert json.loads(token["response"]["body"])["access_token"] == "***"
+
+
+def test_filters_by_method_path_and_since_and_follows_by_id(world):
+    world.course("One")
+    with world.client(world.admin_token) as c:
+        c.get("/api/v1/courses")
+        c.get("/api/v1/users/self")
+        c.put("/api/v1/users/self", data={"user[name]": "Admin"})
+    courses = logged(world, path="/api/v1/courses")
+    assert [(r["method"], r["path"], r["status"]) for r in courses] == [("GET", "/api/v1/courses", 200)]
+    assert [r["path"] for r in logged(world, method="put")] == ["/api/v1/users/self"]
+    every = logged(world, face="canvas")
+    assert len(every) == 3 and every == sorted(every, key=lambda r: r["id"])
+    assert [r["id"] for r in logged(world, after=every[0]["id"])] == [r["id"] for r in every[1:]]
+    assert logged(world, since="2999-01-01T00:00:00Z") == []
+    assert all(r["face"] != "admin" for r in logged(world))  # the admin API is not logged
+    with world.client(world.admin_token) as c:
+        bad = c.get("/_courseport/requests", params={"face": "moodle"})
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (400, "face")
+
+
+def test_injected_faults_are_logged(world):
+    with world.client(world.admin_token) as c:
+        c.post("/_courseport/faults", json={"face": "canvas", "action": "status", "status": 503})
+        assert c.get("/api/v1/courses").status_code == 503
+    assert [(r["path"], r["status"]) for r in logged(world, face="canvas")] == [("/api/v1/courses", 503)]
+
+
+def test_each_tenant_keeps_its_last_records(world, monkeypatch):
+    monkeypatch.setattr(request_store, "KEEP", 2)
+    with world.client(world.admin_token) as c:
+        for _ in range(4):
+            c.get("/api/v1/users/self")
+    assert len(logged(world)) == 2
+    with transaction(request_store.store_for(world.engine).engine, write=False) as db:
+        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 2
+
+
+def test_secrets_are_masked_in_bodies():
+    form = mask_body("application/x-www-form-urlencoded", b"login=a&password=hunter2&client_secret=s", 40)
+    assert form == "login=a&password=%2A%2A%2A&client_secret=%2A%2A%2A"
+    nested = mask_body("application/json", b'{"user": {"token": "t", "name": "n"}, "keys": [{"secretKey": "k"}]}', 60)
+    assert json.loads(nested or "") == {"user": {"token": "***", "name": "n"}, "keys": [{"secretKey": "***"}]}
+    assert "hunter2" not in (mask_body("application/json", b'{"password": "hunter2"', 22) or "")
+    assert mask_body("application/zip", b"PK..", 4) == "(4 bytes of application/zip)"
+    assert mask_body("application/json", b"{}", 100_000) == "(100000 bytes of application/json, not kept)"
+
+
+def test_cli_prints_requests(world):
+    from courseport.cli import main
+
+    with world.client(world.admin_token) as c:
+        c.get("/api/v1/users/self")
+    result = CliRunner().invoke(main, ["requests", "--url", world.base_url, "--token", world.admin_token,
+                                       "--face", "canvas"])
+    assert result.exit_code == 0, result.output
+    assert "GET /api/v1/users/self 200 canvas" in result.output
+
+
+def test_cli_follow_prints_new_requests_as_they_come(world, monkeypatch):
+    import time
+
+    from courseport.cli import main
+
+    with world.client(world.admin_token) as c:
+        c.get("/api/v1/users/self")
+    naps = []
+
+    def nap(seconds: float) -> None:  # the CLI's wait between polls: a new request comes, then a stop
+        naps.append(seconds)
+        if len(naps) > 1:
+            raise KeyboardInterrupt
+        with world.client(world.admin_token) as c:
+            c.get("/api/v1/courses")
+
+    monkeypatch.setattr(time, "sleep", nap)
+    result = CliRunner().invoke(main, ["requests", "--url", world.base_url, "--token", world.admin_token,
+                                       "--face", "canvas", "--follow", "--interval", "0.2"])
+    lines = [line for line in result.output.splitlines() if " canvas " in line]
+    assert [line.split()[1:4] for line in lines] == [["GET", "/api/v1/users/self", "200"],
+                                                     ["GET", "/api/v1/courses", "200"]]
+    assert naps == [0.2, 0.2]
