@@ -31,6 +31,7 @@ from courseport.settings import Settings
 from courseport.throttle import count_failure
 from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.player import ROUTES as PLAYER_ROUTES
+from courseport.web.tenants import ROUTES as TENANT_ROUTES
 
 log = logging.getLogger("courseport")
 
@@ -176,7 +177,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
-        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES],
+        route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *TENANT_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],

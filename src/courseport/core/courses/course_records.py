@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import courses
 from courseport.core.courses.course_codes import check_course_code
 from courseport.core.courses.courses import CourseChanges
-from courseport.core.identity import accounts, admin
+from courseport.core.identity import accounts, admin, tenancy
 from courseport.core.identity.permissions import course_rights, require
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
@@ -221,7 +221,7 @@ def create_record(db: Session, actor: User, changes: RecordChanges) -> Course:
     fields.setdefault("availability", "open")
     code = check_course_code(db, None, fields["course_code"], record=True).strip()
     _check_external_id(db, None, fields["external_id"])
-    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=fields["name"]))
+    course = courses.create_course(db, actor, tenancy.tenant_of(db, actor.id), CourseChanges(name=fields["name"]))
     course.course_code, course.organization = code, bool(fields.get("organization", False))
     if fields.get("course_view"):
         course.course_view = _course_view(fields["course_view"])

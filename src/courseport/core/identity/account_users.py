@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, logins, sub_accounts, users
+from courseport.core.identity import accounts, logins, sub_accounts, tenancy, users
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
@@ -65,7 +65,7 @@ class UserQuery:
 
 
 def _managed_account(db: Session, actor: User, ref: str) -> Account:
-    account = accounts.resolve_account(db, ref)
+    account = accounts.resolve_account(db, tenancy.own_account_ref(db, actor, ref))
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account

@@ -1,0 +1,46 @@
+"""Which tenant (root account) a user belongs to: the question every face asks of its caller.
+
+Kept apart from `tenants` (which makes and deletes tenants through users, tokens and keys) so that
+`users` and `permissions` can ask it without an import circle. See tenants.py for what a tenant is.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.identity.accounts import ROOT_ACCOUNT_ID
+from courseport.row_reads import RowRead
+from courseport.schema import Account, AccountUser, Enrollment, Login, User
+
+_LOGIN_ROOT = RowRead(select(Login.account_id).where(Login.user_id == bindparam("user_id"))
+                      .order_by(Login.id).limit(1))
+_ADMIN_ROOT = RowRead(select(func.coalesce(Account.root_account_id, Account.id).label("root_id"))
+                      .join(AccountUser, AccountUser.account_id == Account.id)
+                      .where(AccountUser.user_id == bindparam("user_id")).order_by(AccountUser.id).limit(1))
+_ENROLLMENT_ROOT = RowRead(select(Enrollment.root_account_id).where(Enrollment.user_id == bindparam("user_id"))
+                           .order_by(Enrollment.id).limit(1))
+
+
+def tenant_of(db: Session, user_id: int) -> int:
+    """The root account (tenant) a user belongs to: the one question every face asks of its caller."""
+    login = _LOGIN_ROOT.first(db, user_id=user_id)
+    if login is not None:
+        return login.account_id
+    admin = _ADMIN_ROOT.first(db, user_id=user_id)
+    if admin is not None:
+        return admin.root_id
+    enrollment = _ENROLLMENT_ROOT.first(db, user_id=user_id)
+    return enrollment.root_account_id if enrollment is not None else ROOT_ACCOUNT_ID
+
+
+def same_tenant(db: Session, actor_id: int, user_id: int) -> bool:
+    return actor_id == user_id or tenant_of(db, actor_id) == tenant_of(db, user_id)
+
+
+def own_account_ref(db: Session, actor: User, ref: str) -> str:
+    """`ref` as the actor means it: "self" and the installation's root account (which Learn, D2L and
+    SCORM Cloud routes name for "the root account") are the actor's own tenant."""
+    if ref in ("self", str(ROOT_ACCOUNT_ID)):
+        return str(tenant_of(db, actor.id))
+    return ref
