@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, delete, get, post
+from litestar import Request, Response, Router
 from litestar.di import Provide
 
 from courseport.core.identity import admin, tenants
 from courseport.core.kit.errors import DomainError
 from courseport.dialects.canvas import protocol
-from courseport.dialects.canvas.protocol import Call
+from courseport.dialects.canvas.protocol import Call, delete, get, post
 
 
 def _tenant_json(tenant: tenants.Tenant) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def list_tenants(call: Call) -> list[dict[str, Any]]:
         return [_tenant_json(t) for t in tenants.list_tenants(db)]
 
 
-@delete("/tenants/{tenant_id:int}", status_code=200, summary="Delete a tenant",
+@delete("/tenants/{tenant_id:int}", summary="Delete a tenant",
          description="The root account and everything it owns: accounts, users, courses, enrollments, "
                      "content, packages, jobs, tokens and keys. Blobs go once nothing refers to them.")
 def delete_tenant(call: Call, tenant_id: int) -> dict[str, Any]:

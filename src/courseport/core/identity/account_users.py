@@ -65,7 +65,7 @@ class UserQuery:
 
 
 def _managed_account(db: Session, actor: User, ref: str) -> Account:
-    account = accounts.resolve_account(db, tenancy.own_account_ref(db, actor, ref))
+    account = accounts.resolve_account(db, tenancy.own_account_ref(db, actor, ref), actor.id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account
@@ -219,7 +219,7 @@ def _order(query: UserQuery) -> list[Any]:
 def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> User:
     """Delete the user's logins, enrollments and adminships in a root account; submissions stay.
     Their whole root account is affected, so only its admins may (a sub-account's may not)."""
-    root_id = logins.root_of(accounts.resolve_account(db, account_ref))
+    root_id = logins.root_of(accounts.resolve_account(db, account_ref, actor.id))
     _managed_account(db, actor, str(root_id))
     user = users.resolve_user(db, user_ref, actor)
     logins.delete_all_logins(db, user, root_id)

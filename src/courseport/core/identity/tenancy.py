@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity.accounts import ROOT_ACCOUNT_ID
 from courseport.row_reads import RowRead
 from courseport.schema import Account, AccountUser, Enrollment, Login, User
+
+ROOT_ACCOUNT_ID = 1  # accounts.ROOT_ACCOUNT_ID, the installation's own tenant (accounts imports this module)
 
 _LOGIN_ROOT = RowRead(select(Login.account_id).where(Login.user_id == bindparam("user_id"))
                       .order_by(Login.id).limit(1))
