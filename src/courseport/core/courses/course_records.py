@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import courses
 from courseport.core.courses.course_codes import check_course_code
 from courseport.core.courses.courses import CourseChanges
-from courseport.core.identity import accounts, admin, tenancy
+from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import course_rights, require
 from courseport.core.kit.changes import UNSET, Unset, given
-from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
+from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, User
 
@@ -177,8 +177,12 @@ def readable_record(db: Session, actor: User, kind: str, value: str | int) -> Co
 
 
 def list_records(db: Session, actor: User, filters: RecordFilters, window: Window) -> Slice[Course]:
-    admin.require_site_admin(db, actor)
-    stmt = select(Course).where(Course.workflow_state != "deleted", *_conditions(filters))
+    """The courses of the actor's tenant, for its root account's administrators."""
+    root = tenancy.tenant_of(db, actor.id)
+    if not accounts.is_admin_of(db, actor.id, root):
+        raise NotAllowed("only administrators of the root account may do that")
+    stmt = select(Course).where(Course.root_account_id == root, Course.workflow_state != "deleted",
+                                *_conditions(filters))
     order = [SORTABLE[name].desc() if desc else SORTABLE[name] for name, desc in filters.sort]
     return fetch_window(db, stmt.order_by(*order, Course.id), window)
 
