@@ -83,7 +83,7 @@ def create_user(call: Call) -> dict:
 
 def get_user(call: Call, user_id: str) -> dict:
     with call.read() as (db, me):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         if user.id != me.id and not account_users.administers_user(db, me.id, user):
             raise NotAllowed()  # a user reads themselves; administrators read the users they administer
         return call.pick(render_user(user))
@@ -92,14 +92,14 @@ def get_user(call: Call, user_id: str) -> dict:
 def update_user(call: Call, user_id: str) -> dict:
     fields = _checked(call, UPDATE_TYPES)
     with call.write() as (db, me), spelled_as(NAMES):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         user = account_users.update_user(db, me, str(user.id), _user_changes(fields, names_of(user)))
         return call.pick(render_user(user))
 
 
 def delete_user(call: Call, user_id: str) -> None:
     with call.write() as (db, me):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         account_users.remove_user(db, me, _ROOT, str(user.id))
 
 
