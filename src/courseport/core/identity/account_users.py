@@ -140,7 +140,8 @@ def _limited(key: str, value: str) -> str:
 
 def administers_user(db: Session, actor_id: int, user: User) -> bool:
     """Whether the actor administers an account the user belongs to (a login's, or a course's)."""
-    if accounts.is_admin_of(db, actor_id, accounts.ROOT_ACCOUNT_ID):
+    root = tenancy.tenant_of(db, actor_id)
+    if tenancy.tenant_of(db, user.id) == root and accounts.is_admin_of(db, actor_id, root):
         return True
     login_accounts = select(func.coalesce(Login.home_account_id, Login.account_id)).where(
         Login.user_id == user.id, Login.workflow_state != "deleted")
