@@ -124,3 +124,18 @@ def test_the_installation_root_account_cannot_be_deleted(world):
         missing = c.delete("/_courseport/tenants/999")
     assert r.status_code == 400 and count(world, Account) == 1
     assert missing.status_code == 404
+
+
+def test_the_openapi_description_holds_the_tenant_routes(world):
+    with world.client() as c:
+        r = c.get("/_courseport/schema")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["components"]["securitySchemes"]["admin_token"] == {
+        "type": "http", "scheme": "bearer", "description": "A token of an administrator of root account 1"}
+    assert doc["security"] == [{"admin_token": []}]
+    tenants_path, one_path = doc["paths"]["/_courseport/tenants"], doc["paths"]["/_courseport/tenants/{tenant_id}"]
+    assert (tenants_path["post"]["summary"], tenants_path["get"]["summary"], one_path["delete"]["summary"]) == (
+        "Create a tenant", "List tenants", "Delete a tenant")
+    assert one_path["delete"]["parameters"][0]["schema"] == {"type": "integer"}
+    assert not any(path.startswith(("/api/", "/learn/", "/d2l/")) for path in doc["paths"])

@@ -9,6 +9,9 @@ from typing import Any, cast
 from litestar import Litestar, Request, Response, Router, get
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import Message, Scope
 from sqlalchemy import text
 
@@ -112,7 +115,7 @@ def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> 
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
-                  before_request=_path_check(protocol))
+                  before_request=_path_check(protocol), include_in_schema=False)
 
 
 async def _default_headers(message: Message, scope: Scope) -> None:
@@ -173,6 +176,15 @@ def metrics_page(request: Request) -> Response:
     return Response(metrics.exposition(request.app.state.services.engine), media_type=metrics.CONTENT_TYPE)
 
 
+def _openapi() -> OpenAPIConfig:
+    """The admin API's description at /_courseport/schema (the vendor faces are described by their vendors)."""
+    return OpenAPIConfig(
+        title="courseport admin API", version="1", path="/_courseport/schema",
+        render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])], security=[{"admin_token": []}],
+        components=Components(security_schemes={"admin_token": SecurityScheme(
+            type="http", scheme="bearer", description="A token of an administrator of root account 1")}))
+
+
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
@@ -183,7 +195,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
         on_shutdown=[lambda: services.stop()],
-        openapi_config=None,
+        openapi_config=_openapi(),
         debug=False,
     )
     # Around the whole app rather than as route middleware: unknown paths are logged too, and routes keep
