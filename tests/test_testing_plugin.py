@@ -105,3 +105,12 @@ def test_two_xdist_workers_share_one_server_without_seeing_each_other(courseport
     assert "2 passed" in run.stdout, run.stdout
     with courseport_server.admin() as http:
         assert len(http.get("/_courseport/tenants").json()) == before  # every test's tenant was deleted
+
+
+def test_the_readme_example(courseport_tenant):
+    """The example in README.md, as written there."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    example = readme.split("```python\n")[-1].split("```")[0]
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    namespace["test_course_on_every_face"](courseport_tenant)
