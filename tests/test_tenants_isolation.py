@@ -63,6 +63,12 @@ def _fill_tenant_a(world: World, made: dict[str, Any]) -> dict[str, Any]:
             "enrollment[user_id]": user["id"], "enrollment[type]": "StudentEnrollment",
             "enrollment[enrollment_state]": "active"}))["id"]
         _ok(c.post(f"/api/v1/courses/{course['id']}/pages", data={"wiki_page[title]": "A page"}))
+        ids["topic"] = _ok(c.post(f"/api/v1/courses/{course['id']}/discussion_topics",
+                                  data={"title": "A topic", "message": "hi"}))["id"]
+        ids["event"] = _ok(c.post("/api/v1/calendar_events", data={
+            "calendar_event[context_code]": f"course_{course['id']}", "calendar_event[title]": "A event",
+            "calendar_event[start_at]": "2026-12-10T10:00:00Z"}))["id"]
+        ids["folder"] = _ok(c.get(f"/api/v1/courses/{course['id']}/folders/root"))["id"]
         ids["assignment"] = _ok(c.post(f"/api/v1/courses/{course['id']}/assignments",
                                        data={"assignment[name]": "A assignment"}))["id"]
         migration = _ok(c.post(f"/api/v1/courses/{course['id']}/content_migrations", data={
@@ -98,6 +104,17 @@ CANVAS = [
     ("/api/v1/courses/{course}/assignments", "404"),
     ("/api/v1/courses/{course}/assignments/{assignment}", "404"),
     ("/api/v1/courses/{course}/modules", "404"),
+    ("/api/v1/courses/{course}/discussion_topics", "404"),
+    ("/api/v1/courses/{course}/discussion_topics/{topic}", "404"),
+    ("/api/v1/calendar_events/{event}", "404"),
+    ("/api/v1/calendar_events?all_events=true&context_codes[]=course_{course}", []),
+    ("/api/v1/announcements?context_codes[]=course_{course}", "404"),
+    ("/api/v1/folders/{folder}", "404"),
+    ("/api/v1/folders/{folder}/files", "404"),
+    ("/api/v1/courses/{course}/folders", "404"),
+    ("/api/v1/courses/{course}/files", "404"),
+    ("/api/v1/sections/{section}/enrollments", "404"),
+    ("/api/v1/sections/sis_section_id:A-SEC/enrollments", "404"),
     ("/api/v1/courses/{course}/content_migrations", "404"),
     ("/api/v1/courses/{course}/content_migrations/{migration}", "404"),
     ("/api/v1/progress/{progress}", "404"),
