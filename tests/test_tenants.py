@@ -3,6 +3,8 @@ they own; the installation admin's token only; login ids unique per tenant, not 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -139,3 +141,27 @@ def test_the_openapi_description_holds_the_tenant_routes(world):
         "Create a tenant", "List tenants", "Delete a tenant")
     assert one_path["delete"]["parameters"][0]["schema"] == {"type": "integer"}
     assert not any(path.startswith(("/api/", "/learn/", "/d2l/")) for path in doc["paths"])
+
+
+def test_a_deleted_tenants_package_blobs_are_released_to_the_collector(world):
+    from courseport.core.kit.blob_lifecycle import collect
+    from courseport.schema import Blob, PackageFile
+
+    package = Path(__file__).resolve().parents[1].parent / "shared" / "packages" / "RuntimeBasicCalls_SCORM12.zip"
+    made = make_tenant(world)
+    scorm = made["credentials"]["scorm_cloud"]
+    with world.client() as c:
+        job = c.post("/api/v2/courses/importJobs/upload", params={"courseId": "golf"},
+                     auth=(scorm["app_id"], scorm["secret_key"]),
+                     files={"file": ("golf.zip", package.read_bytes(), "application/zip")})
+    assert job.status_code == 200, job.text
+    world.run_jobs()
+    files = count(world, PackageFile)
+    assert files > 0
+    collect(world.engine, world.services.blobs, grace=0)
+    assert count(world, Blob) == files  # every package file's blob is still referenced
+    with world.client(world.admin_token) as c:
+        assert c.delete(f"/_courseport/tenants/{made['id']}").status_code == 200
+    assert count(world, PackageFile) == 0 and count(world, Course) == 0
+    report = collect(world.engine, world.services.blobs, grace=0)
+    assert report.blobs == files and count(world, Blob) == 0
