@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from courseport.core.identity import tenants
+from courseport.core.identity import tenancy
 from courseport.schema import AccessToken, Account, Course, D2LApp, Enrollment, Job, Login, OAuthClient, User
 
 NOT_ADMIN = {"status": "unauthorized", "errors": [{"message": "only administrators of the root account may do that"}]}
@@ -37,7 +37,7 @@ def test_create_answers_a_root_account_and_credentials_for_every_face(world):
     with world.tx() as db:
         root = db.get(Account, body["id"])
         assert root.parent_account_id is None and root.root_account_id is None
-        assert tenants.tenant_of(db, body["admin"]["id"]) == root.id
+        assert tenancy.tenant_of(db, body["admin"]["id"]) == root.id
     # The token works on the Canvas face and shows the tenant's own root account as `self`.
     with world.client(creds["canvas"]["token"]) as c:
         me = c.get("/api/v1/users/self")

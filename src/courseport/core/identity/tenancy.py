@@ -1,5 +1,8 @@
 """Which tenant (root account) a user belongs to: the question every face asks of its caller.
 
+The root account of the user's first login; else of the first account they administer; else of
+their first enrollment's course (a test student has no login); else root account 1.
+
 Kept apart from `tenants` (which makes and deletes tenants through users, tokens and keys) so that
 `users` and `permissions` can ask it without an import circle. See tenants.py for what a tenant is.
 """

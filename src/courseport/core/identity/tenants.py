@@ -2,10 +2,10 @@
 
 A tenant IS a root account (its id is the tenant id). Root account 1, made at bootstrap, is the
 installation's own tenant; `POST /_courseport/tenants` makes more, so test suites sharing one server
-never see each other's data. `tenant_of` says which tenant a caller belongs to, on every face: the
-root account of the user's first login, else of the first account they administer, else of their
-first enrollment, else root account 1. Resolution code compares it with the thing's root account
-and answers "not found" across tenants (`permissions.course_rights`, `users.resolve_user`).
+never see each other's data. `tenancy.tenant_of(db, user_id)` says which tenant a caller belongs to, on
+every face; resolution code compares it with the thing's root account and answers "not found" across
+tenants (`accounts.resolve_account`, `permissions.course_rights`, `users.resolve_user`/`find_user`,
+`course_records.resolve_record`, `scorm_courses.find_course`, `jobs.require_job_reader`, course templates).
 
 Deleting a tenant deletes every row reachable from its accounts and users by foreign key (courses,
 their content, enrollments, packages, jobs, tokens, keys...): blobs are left to the blob-reference
@@ -21,17 +21,16 @@ from sqlalchemy import Table, delete, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, d2l_apps, oauth_clients, tokens, users
-from courseport.core.identity.tenancy import same_tenant, tenant_of
+from courseport.core.identity.tenancy import tenant_of
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.schema import Account, AccountUser, Base, Course, D2LUserKey, Enrollment, Job, Login, Term, User
-
-__all__ = ["same_tenant", "tenant_of"]  # the caller's tenant, defined in tenancy (users.py reads it too)
 
 ADMIN_LOGIN = "admin"
 _NAME_LIMIT = 255
 # Rows shared by every tenant, never deleted with one: content-addressed blobs (released by the
 # blob-reference rules once nothing refers to them).
 _SHARED = {"blobs"}
+
 
 @dataclass(frozen=True)
 class Tenant:
@@ -59,13 +58,13 @@ def create_tenant(db: Session, name: str) -> NewTenant:
     admin = users.create_user(db, "Admin", ADMIN_LOGIN, email=f"admin@tenant-{root.id}.example.test",
                               root_account_id=root.id)
     accounts.make_admin(db, admin.id, root.id)
-    learn_key, learn_secret = oauth_clients.register_client(db, admin, "tenant credentials")
+    learn_client, learn_secret = oauth_clients.register_client(db, admin, "tenant credentials")
     scorm_client, scorm_secret = oauth_clients.register_client(db, admin, "SCORM Cloud application")
     d2l = d2l_apps.ensure_credentials(db, admin, {})
     credentials = {
         "tenant_id": root.id,
         "canvas": {"token": tokens.create_token(db, admin, "tenant credentials")},
-        "blackboard": {"key": learn_key.key, "secret": learn_secret},
+        "blackboard": {"key": learn_client.key, "secret": learn_secret},
         "d2l": d2l,
         "scorm_cloud": {"app_id": scorm_client.key, "secret_key": scorm_secret},
     }
