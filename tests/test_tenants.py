@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.core.identity import tenancy
-from courseport.schema import AccessToken, Account, Course, D2LApp, Enrollment, Job, Login, OAuthClient, User
+from courseport.schema import AccessToken, Account, Course, D2LApp, Enrollment, Job, Login, OAuthClient, Term, User
 
 NOT_ADMIN = {"status": "unauthorized", "errors": [{"message": "only administrators of the root account may do that"}]}
 
@@ -165,3 +165,26 @@ def test_a_deleted_tenants_package_blobs_are_released_to_the_collector(world):
     assert count(world, PackageFile) == 0 and count(world, Course) == 0
     report = collect(world.engine, world.services.blobs, grace=0)
     assert report.blobs == files and count(world, Blob) == 0
+
+
+def test_faces_without_account_ids_work_in_the_callers_tenant(world):
+    """Learn's terms and users, which name no account, read and write the caller's tenant."""
+    made = make_tenant(world)
+    learn = made["credentials"]["blackboard"]
+    with world.client() as c:
+        token = c.post("/learn/api/public/v1/oauth2/token", data={"grant_type": "client_credentials"},
+                       auth=(learn["key"], learn["secret"])).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        terms = c.get("/learn/api/public/v1/terms", headers=auth)
+        user = c.post("/learn/api/public/v1/users", headers=auth,
+                      json={"userName": "admin", "password": "secret-pass", "name": {"given": "A", "family": "B"}})
+        taken = c.post("/learn/api/public/v1/users", headers=auth,
+                       json={"userName": "bob", "password": "secret-pass", "name": {"given": "B", "family": "C"}})
+    assert terms.status_code == 200, terms.text
+    with world.tx() as db:
+        tenant_terms = [f"_{t.id}_1" for t in db.scalars(select(Term).where(Term.root_account_id == made["id"]))]
+    assert [t["id"] for t in terms.json()["results"]] == tenant_terms
+    assert user.status_code == 409, user.text  # the tenant's own admin holds that login
+    assert taken.status_code == 201, taken.text
+    with world.tx() as db:
+        assert tenancy.tenant_of(db, int(taken.json()["id"].split("_")[1])) == made["id"]

@@ -65,7 +65,7 @@ class UserQuery:
 
 
 def _managed_account(db: Session, actor: User, ref: str) -> Account:
-    account = accounts.resolve_account(db, tenancy.own_account_ref(db, actor, ref), actor.id)
+    account = accounts.resolve_account(db, ref, actor.id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account

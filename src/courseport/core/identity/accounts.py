@@ -85,10 +85,11 @@ def get_account(db: Session, account_id: int) -> Account:
 
 
 def resolve_account(db: Session, ref: str, actor_id: int | None = None) -> Account:
-    """An account by numeric id, `sis_account_id:X` or `self` (the root account, as on Canvas's own domain);
-    for an actor, `self` is their tenant's root account and other tenants' accounts are not found."""
+    """An account by numeric id, `sis_account_id:X` or `self` (the root account, as on Canvas's own domain).
+    For an actor, `self` and root account 1 (which faces without account ids name for "the root account")
+    are their tenant's root account, and other tenants' accounts are not found."""
     tenant = tenancy.tenant_of(db, actor_id) if actor_id is not None else None
-    if ref == "self":
+    if ref in ("self", str(ROOT_ACCOUNT_ID)):
         ref = str(tenant or ROOT_ACCOUNT_ID)
     if ref.startswith("sis_account_id:"):
         account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))

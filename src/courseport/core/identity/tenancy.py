@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from courseport.row_reads import RowRead
-from courseport.schema import Account, AccountUser, Enrollment, Login, User
+from courseport.schema import Account, AccountUser, Enrollment, Login
 
 ROOT_ACCOUNT_ID = 1  # accounts.ROOT_ACCOUNT_ID, the installation's own tenant (accounts imports this module)
 
@@ -40,11 +40,3 @@ def tenant_of(db: Session, user_id: int) -> int:
 
 def same_tenant(db: Session, actor_id: int, user_id: int) -> bool:
     return actor_id == user_id or tenant_of(db, actor_id) == tenant_of(db, user_id)
-
-
-def own_account_ref(db: Session, actor: User, ref: str) -> str:
-    """`ref` as the actor means it: "self" and the installation's root account (which Learn, D2L and
-    SCORM Cloud routes name for "the root account") are the actor's own tenant."""
-    if ref in ("self", str(ROOT_ACCOUNT_ID)):
-        return str(tenant_of(db, actor.id))
-    return ref
