@@ -114,3 +114,19 @@ def test_the_readme_example(courseport_tenant):
     namespace: dict = {}
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     namespace["test_course_on_every_face"](courseport_tenant)
+
+
+def test_subprocess_mode_serves_from_a_courseport_serve_process(tmp_path):
+    """`--courseport-mode subprocess`: the session's server is `courseport serve` on a free port."""
+    (tmp_path / "test_inner.py").write_text(textwrap.dedent('''
+        def test_a_tenant_of_a_served_courseport(courseport_server, courseport_tenant):
+            assert courseport_tenant.base_url == courseport_server.base_url
+            assert courseport_tenant.canvas.get_current_user().id == courseport_tenant.admin_id
+    '''))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("COURSEPORT_TESTING_URL", None)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "courseport.testing.plugin", "-q",
+                          "-p", "no:cacheprovider", "--courseport-mode", "subprocess", "--rootdir", str(tmp_path),
+                          str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout, run.stdout
