@@ -17,6 +17,8 @@ from courseport.schema import Account, AccountUser, Enrollment, Login
 
 ROOT_ACCOUNT_ID = 1  # accounts.ROOT_ACCOUNT_ID, the installation's own tenant (accounts imports this module)
 
+_KNOWN = "courseport.tenant_of"  # db.info key: user id -> tenant, from their first login
+
 _LOGIN_ROOT = RowRead(select(Login.account_id).where(Login.user_id == bindparam("user_id"))
                       .order_by(Login.id).limit(1))
 _ADMIN_ROOT = RowRead(select(func.coalesce(Account.root_account_id, Account.id).label("root_id"))
@@ -28,8 +30,12 @@ _ENROLLMENT_ROOT = RowRead(select(Enrollment.root_account_id).where(Enrollment.u
 
 def tenant_of(db: Session, user_id: int) -> int:
     """The root account (tenant) a user belongs to: the one question every face asks of its caller."""
+    known = db.info.setdefault(_KNOWN, {})
+    if user_id in known:
+        return known[user_id]
     login = _LOGIN_ROOT.first(db, user_id=user_id)
     if login is not None:
+        known[user_id] = login.account_id  # a first login stays first: kept for the session's life
         return login.account_id
     admin = _ADMIN_ROOT.first(db, user_id=user_id)
     if admin is not None:
