@@ -33,6 +33,7 @@ from courseport.web.admin import ROUTES as ADMIN_ROUTES
 from courseport.web.console.routes import ROUTES as CONSOLE_ROUTES
 from courseport.web.controls import mount as controls
 from courseport.web.player import ROUTES as PLAYER_ROUTES
+from courseport.web.tenants import ROUTES as TENANT_ROUTES
 
 log = logging.getLogger("courseport")
 
@@ -180,7 +181,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
-                        *controls.ROUTES],
+                        *TENANT_ROUTES, *controls.ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],

@@ -129,3 +129,20 @@ def test_only_tenant_admins_manage_faults(world):
     ("*/pages", "/api/v1/courses/1/pages/x", False), ("/a*b*c", "/a" + "b" * 5000, False)])
 def test_glob(pattern, path, hit):
     assert glob_match(pattern, path) is hit
+
+
+def test_a_tenants_rules_fault_its_own_calls_only(world):
+    with world.client(world.admin_token) as c:
+        made = c.post("/_courseport/tenants", json={"name": "Suite B"})
+    assert made.status_code == 201, made.text
+    b_token = made.json()["credentials"]["canvas"]["token"]
+    with world.client(b_token) as c:
+        assert c.post("/_courseport/faults", json={"face": "canvas", "action": "status", "status": 503}
+                      ).status_code == 201
+    with world.client(b_token) as c:
+        faulted = c.get("/api/v1/users/self")
+    with world.client(world.admin_token) as c:
+        untouched = c.get("/api/v1/users/self")
+        listed = c.get("/_courseport/faults").json()
+    assert faulted.status_code == 503 and untouched.status_code == 200
+    assert listed == []  # the default tenant's admin sees only their own tenant's rules

@@ -23,7 +23,7 @@ def test_every_creation_path_allocates_one_id_from_one_sequence(world):
         term = accounts.create_term(db, accounts.ROOT_ACCOUNT_ID, "Fall", sis_term_id="F1")
         section = sections.create_section(db, db.get_one(User, world.admin.id), str(course.id),
                                            SectionChanges({"name"}, name="Lab"))
-        ids = {org_units.ORGANIZATION: org_units.organization(db).id,
+        ids = {org_units.ORGANIZATION: org_units.organization(db, db.get_one(User, world.admin.id)).id,
                org_units.DEPARTMENT: org_units.org_unit_id_of(db, org_units.DEPARTMENT, dept.id),
                org_units.SEMESTER: org_units.org_unit_id_of(db, org_units.SEMESTER, term.id),
                org_units.COURSE_OFFERING: org_units.org_unit_id_of(db, org_units.COURSE_OFFERING, course.id),
@@ -58,10 +58,10 @@ def test_a_deleted_row_takes_its_id_with_it_even_in_bulk(world):
 
 def test_a_reset_keeping_admins_keeps_the_organization_id(world):
     with world.tx() as db:
-        before = org_units.organization(db).id
+        before = org_units.organization(db, db.get_one(User, world.admin.id)).id
         admin.reset_store(db, keep_admins=True)
     with world.tx() as db:
-        assert org_units.organization(db).id == before
+        assert org_units.organization(db, db.get_one(User, world.admin.id)).id == before
 
 
 def test_0019_numbers_existing_rows_and_offerings_keep_their_course_ids(empty_store):  # noqa: F811

@@ -13,6 +13,7 @@ from courseport.schema.base import Base, utcnow
 
 class Course(Base):
     __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("root_account_id", "scorm_course_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -82,7 +83,8 @@ class Course(Base):
     allow_observers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     availability: Mapped[str | None] = mapped_column(String(16))  # record-only states: disabled, by_term
     record_options: Mapped[dict | None] = mapped_column(JSON)  # duration, enrollment, locale force, copy history
-    scorm_course_id: Mapped[str | None] = mapped_column(String(255), unique=True)  # SCORM Cloud courseId
+    # SCORM Cloud courseId, unique per tenant (root account): __table_args__ below.
+    scorm_course_id: Mapped[str | None] = mapped_column(String(255))
     # D2L course offerings: the template the offering was made from and its content root path.
     course_template_id: Mapped[int | None] = mapped_column(ForeignKey("course_templates.id", ondelete="SET NULL"),
                                                            index=True)

@@ -16,7 +16,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(255))
     sortable_name: Mapped[str] = mapped_column(String(255))
     short_name: Mapped[str] = mapped_column(String(255))
-    login_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    login_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (logins.py)
     sis_user_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     integration_id: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(255))

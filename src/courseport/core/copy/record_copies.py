@@ -26,7 +26,7 @@ def queue_record_copy(db: Session, actor: User, source: RecordRef, target: Recor
         raise InvalidInput("target", FieldText(
             "{target} needs either a {course_code} (a new course) or an id, not both"))
     if target is not None:
-        into = course_records.resolve_record(db, *target)
+        into = course_records.resolve_record(db, *target, actor)
     else:
         into = course_records.create_copy_record(db, actor, course, cast(str, new_course_code))  # one is given
     return copying.queue_copy(db, actor, course.id, into.id, selection)
@@ -34,7 +34,7 @@ def queue_record_copy(db: Session, actor: User, source: RecordRef, target: Recor
 
 def copy_task(db: Session, actor: User, record: RecordRef, job_id: int) -> Job:
     """A copy job of this record (as source or target) that the actor may read."""
-    course = course_records.resolve_record(db, *record)
+    course = course_records.resolve_record(db, *record, actor)
     job = db.get(Job, job_id)
     payload = (job.payload or {}) if job is not None else {}
     if job is None or job.kind != copying.KIND or course.id not in (

@@ -25,12 +25,16 @@ from courseport.core.kit.errors import Conflict, FieldText
 from courseport.schema import Course
 
 
-def check_course_code(db: Session, course: Course | None, code: str, *, record: bool = False) -> str:
-    """`code` if `course` (None: one being created; `record`: as a record) may take it; Conflict
-    naming `course_code` when the policy above refuses it. Codes compare as stripped."""
+def check_course_code(db: Session, course: Course | None, code: str, *, record: bool = False,
+                      root_account_id: int | None = None) -> str:
+    """`code` if `course` (None: one being created in `root_account_id`; `record`: as a record) may take it;
+    Conflict naming `course_code` when the policy above refuses it. Codes compare as stripped, within a tenant."""
     taken = select(Course.id).where(Course.course_code == code.strip(), Course.workflow_state != "deleted")
     if course is not None and course.id is not None:
         taken = taken.where(Course.id != course.id)
+    root = course.root_account_id if course is not None and course.root_account_id else root_account_id
+    if root is not None:
+        taken = taken.where(Course.root_account_id == root)
     if not (record or (course is not None and course.external_id is not None)):
         taken = taken.where(Course.external_id.is_not(None))
     if db.scalar(taken.limit(1)) is not None:

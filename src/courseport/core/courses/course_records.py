@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import courses
 from courseport.core.courses.course_codes import check_course_code
 from courseport.core.courses.courses import CourseChanges
-from courseport.core.identity import accounts, admin
+from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import course_rights, require
 from courseport.core.kit.changes import UNSET, Unset, given
-from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
+from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, User
 
@@ -156,29 +156,36 @@ def copy_history_of(course: Course) -> list[str]:
     return list((course.record_options or {}).get("copy_history") or [])
 
 
-def resolve_record(db: Session, kind: str, value: str | int) -> Course:
-    """A live course by primary id (kind "id") or by course_code, external_id or uuid."""
+def resolve_record(db: Session, kind: str, value: str | int, actor: User | None = None) -> Course:
+    """A live course by primary id (kind "id") or by course_code, external_id or uuid; with an actor,
+    one of the actor's tenant (those keys are unique per tenant)."""
+    root = tenancy.tenant_of(db, actor.id) if actor is not None else None
     if kind == "id":
         course = db.get(Course, int(value))
     elif kind in _BY:
-        course = db.scalar(select(Course).where(_BY[kind] == str(value), Course.workflow_state != "deleted")
+        mine = [] if root is None else [Course.root_account_id == root]
+        course = db.scalar(select(Course).where(_BY[kind] == str(value), Course.workflow_state != "deleted", *mine)
                            .order_by(Course.id).limit(1))
     else:
         course = None
-    if course is None or course.workflow_state == "deleted":
+    if course is None or course.workflow_state == "deleted" or root not in (None, course.root_account_id):
         raise NotFound("course", "Course not found")
     return course
 
 
 def readable_record(db: Session, actor: User, kind: str, value: str | int) -> Course:
-    course = resolve_record(db, kind, value)
+    course = resolve_record(db, kind, value, actor)
     require(course_rights(db, actor, course), "read")
     return course
 
 
 def list_records(db: Session, actor: User, filters: RecordFilters, window: Window) -> Slice[Course]:
-    admin.require_site_admin(db, actor)
-    stmt = select(Course).where(Course.workflow_state != "deleted", *_conditions(filters))
+    """The courses of the actor's tenant, for its root account's administrators."""
+    root = tenancy.tenant_of(db, actor.id)
+    if not accounts.is_admin_of(db, actor.id, root):
+        raise NotAllowed("only administrators of the root account may do that")
+    stmt = select(Course).where(Course.root_account_id == root, Course.workflow_state != "deleted",
+                                *_conditions(filters))
     order = [SORTABLE[name].desc() if desc else SORTABLE[name] for name, desc in filters.sort]
     return fetch_window(db, stmt.order_by(*order, Course.id), window)
 
@@ -219,9 +226,10 @@ def create_record(db: Session, actor: User, changes: RecordChanges) -> Course:
             raise InvalidInput(required, f"{required} is required")
     fields.setdefault("external_id", fields["course_code"])
     fields.setdefault("availability", "open")
-    code = check_course_code(db, None, fields["course_code"], record=True).strip()
-    _check_external_id(db, None, fields["external_id"])
-    course = courses.create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=fields["name"]))
+    root = tenancy.tenant_of(db, actor.id)
+    code = check_course_code(db, None, fields["course_code"], record=True, root_account_id=root).strip()
+    _check_external_id(db, None, fields["external_id"], root)
+    course = courses.create_course(db, actor, tenancy.tenant_of(db, actor.id), CourseChanges(name=fields["name"]))
     course.course_code, course.organization = code, bool(fields.get("organization", False))
     if fields.get("course_view"):
         course.course_view = _course_view(fields["course_view"])
@@ -256,17 +264,20 @@ def update_record(db: Session, actor: User, course: Course, changes: RecordChang
 
 
 def delete_record(db: Session, actor: User, kind: str, value: str | int) -> None:
-    course = resolve_record(db, kind, value)
+    course = resolve_record(db, kind, value, actor)
     courses.delete_or_conclude(db, actor, course.id, "delete")
 
 
-def _check_external_id(db: Session, course: Course | None, external_id: str | None) -> None:
-    """External ids are unique among live courses, as record keys are."""
+def _check_external_id(db: Session, course: Course | None, external_id: str | None, root: int | None = None) -> None:
+    """External ids are unique among a tenant's live courses, as record keys are."""
     if external_id is None:
         return
     taken = select(Course.id).where(Course.external_id == external_id.strip(), Course.workflow_state != "deleted")
     if course is not None:
         taken = taken.where(Course.id != course.id)
+        root = course.root_account_id
+    if root is not None:
+        taken = taken.where(Course.root_account_id == root)
     if db.scalar(taken.limit(1)) is not None:
         raise Conflict(FieldText("A course with {external_id} {value} already exists", value=repr(external_id)))
 

@@ -13,26 +13,35 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import org_units
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed
 from courseport.schema import Course, CourseTemplate, Enrollment, User
 from courseport.schema.base import utcnow
 
 
-def _live(db: Session, org_unit_id: int) -> CourseTemplate:
-    return db.get_one(CourseTemplate, org_units.ref_of(db, org_unit_id, org_units.COURSE_TEMPLATE))
+def _live(db: Session, actor: User, org_unit_id: int) -> CourseTemplate:
+    """A live template of the actor's tenant by its org unit id (another tenant's is not found)."""
+    template = db.get_one(CourseTemplate, org_units.ref_of(db, org_unit_id, org_units.COURSE_TEMPLATE))
+    if not _in_tenant(db, actor, template):
+        raise org_units.org_unit_not_found("course template")
+    return template
+
+
+def _in_tenant(db: Session, actor: User, template: CourseTemplate) -> bool:
+    account = accounts.get_account(db, template.account_id)
+    return (account.root_account_id or account.id) == tenancy.tenant_of(db, actor.id)
 
 
 def managed_template(db: Session, actor: User, template_id: int) -> CourseTemplate:
-    template = _live(db, template_id)
+    template = _live(db, actor, template_id)
     if not accounts.is_admin_of(db, actor.id, template.account_id):
         raise NotAllowed()
     return template
 
 
 def readable_template(db: Session, actor: User, template_id: int) -> org_units.OrgUnit:
-    template = _live(db, template_id)
+    template = _live(db, actor, template_id)
     if accounts.is_admin_of(db, actor.id, template.account_id):
         return org_units.template_unit(db, template)
     teaches = db.scalar(select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
@@ -54,7 +63,7 @@ def create_template(db: Session, actor: User, name: str, code: str, path: str, p
     """A template under the first parent org unit (a department or the organization; none: the organization).
     `default_path` gets the new template's org unit id."""
     parents = [org_units.parent_account(db, pid) for pid in parent_ids] or [
-        accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)]
+        accounts.get_account(db, tenancy.tenant_of(db, actor.id))]
     if not all(accounts.is_admin_of(db, actor.id, parent.id) for parent in parents):
         raise NotAllowed()
     template = CourseTemplate(name=_checked_name(name), code=code.strip(), path=path, account_id=parents[0].id)

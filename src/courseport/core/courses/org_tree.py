@@ -27,9 +27,10 @@ from courseport.core.courses.org_units import (
     SEMESTER,
     OrgUnit,
     account_unit,
+    org_unit_not_found,
     resolve,
 )
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import NotAllowed
 from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term, User
 
@@ -90,25 +91,30 @@ class UnitQuery:
                 and (self.exact_name is None or unit.name == self.exact_name))
 
 
-def require_structure_reader(db: Session, actor: User) -> None:
-    if not accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+def require_structure_reader(db: Session, actor: User) -> int:
+    """The actor's organization (their tenant's root account), which they must administer."""
+    root_id = tenancy.tenant_of(db, actor.id)
+    if not accounts.is_admin_of(db, actor.id, root_id):
         raise NotAllowed()
+    return root_id
 
 
 def structure(db: Session, actor: User) -> Tree:
-    """The whole org structure, for an admin of the organization."""
-    require_structure_reader(db, actor)
-    return load_tree(db)
+    """The org structure of the actor's organization, for an admin of it."""
+    return load_tree(db, require_structure_reader(db, actor))
 
 
 def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
     """One org unit: organization admins read any, a department's admins it and its templates, an offering's
     or section's course readers it."""
     unit = resolve(db, org_unit_id)
+    root_id = tenancy.tenant_of(db, actor.id)
+    if _root_of(db, unit) != root_id:
+        raise org_unit_not_found()  # another organization's: not there for this caller
     account_id = {DEPARTMENT: unit.ref_id, ORGANIZATION: unit.ref_id}.get(unit.kind)
     if unit.kind == COURSE_TEMPLATE:
         account_id = db.get_one(CourseTemplate, unit.ref_id).account_id
-    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID if account_id is None else account_id):
+    if accounts.is_admin_of(db, actor.id, root_id if account_id is None else account_id):
         return unit
     if unit.kind == COURSE_OFFERING:
         courses.readable_course(db, actor, unit.ref_id)
@@ -119,12 +125,28 @@ def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
     raise NotAllowed()
 
 
-def load_tree(db: Session) -> Tree:
+def _root_of(db: Session, unit: OrgUnit) -> int | None:
+    """The root account (organization) an org unit belongs to."""
+    if unit.kind in (ORGANIZATION, DEPARTMENT):
+        account = db.get_one(Account, unit.ref_id)
+        return account.root_account_id or account.id
+    if unit.kind == SEMESTER:
+        return db.get_one(Term, unit.ref_id).root_account_id
+    if unit.kind == COURSE_TEMPLATE:
+        account = db.get_one(Account, db.get_one(CourseTemplate, unit.ref_id).account_id)
+        return account.root_account_id or account.id
+    course_id = unit.ref_id if unit.kind == COURSE_OFFERING else db.get_one(Section, unit.ref_id).course_id
+    return db.get_one(Course, course_id).root_account_id
+
+
+def load_tree(db: Session, root_id: int) -> Tree:
+    """The org units of one organization (root account) and their links."""
     tree = Tree()
     by_account: dict[int, int] = {}
     account_parent: dict[int, int | None] = {}
+    in_root = (Account.id == root_id) | (Account.root_account_id == root_id)
     for ou, account in db.execute(select(OrgUnitRow.id, Account).join(Account, Account.id == OrgUnitRow.account_id)
-                                  .where(Account.workflow_state != "deleted")).tuples():
+                                  .where(Account.workflow_state != "deleted", in_root)).tuples():
         tree.units[ou] = account_unit(ou, account)
         by_account[account.id], account_parent[ou] = ou, account.parent_account_id
     for ou, parent in account_parent.items():
@@ -133,7 +155,8 @@ def load_tree(db: Session) -> Tree:
                               .group_by(Term.root_account_id)))
     by_term: dict[int, int] = {}
     for ou, term in db.execute(select(OrgUnitRow.id, Term).join(Term, Term.id == OrgUnitRow.term_id)
-                               .where(Term.workflow_state != "deleted", Term.id.not_in(defaults))).tuples():
+                               .where(Term.workflow_state != "deleted", Term.id.not_in(defaults),
+                                      Term.root_account_id == root_id)).tuples():
         tree.units[ou] = OrgUnit(ou, term.name, term.sis_term_id or "", SEMESTER, "", term.id)
         by_term[term.id] = ou
         tree.link(ou, by_account.get(term.root_account_id))
@@ -141,18 +164,22 @@ def load_tree(db: Session) -> Tree:
     templates = select(OrgUnitRow.id, CourseTemplate).join(CourseTemplate,
                                                            CourseTemplate.id == OrgUnitRow.course_template_id)
     for ou, template in db.execute(templates.where(CourseTemplate.workflow_state != "deleted")).tuples():
+        if template.account_id not in by_account:
+            continue  # another organization's
         tree.units[ou] = OrgUnit(ou, template.name, template.code, COURSE_TEMPLATE, template.path, template.id)
         by_template[template.id] = ou
         tree.link(ou, by_account.get(template.account_id))
-    _load_offerings(db, tree, by_account, by_term, by_template)
+    _load_offerings(db, tree, root_id, (by_account, by_term, by_template))
     return tree
 
 
-def _load_offerings(db: Session, tree: Tree, by_account: dict[int, int], by_term: dict[int, int],
-                    by_template: dict[int, int]) -> None:
+def _load_offerings(db: Session, tree: Tree, root_id: int,
+                    by_kind: tuple[dict[int, int], dict[int, int], dict[int, int]]) -> None:
+    by_account, by_term, by_template = by_kind
     by_course: dict[int, int] = {}
     for ou, course in db.execute(select(OrgUnitRow.id, Course).join(Course, Course.id == OrgUnitRow.course_id)
-                                 .where(Course.workflow_state != "deleted")).tuples():
+                                 .where(Course.workflow_state != "deleted", Course.root_account_id == root_id)
+                                 ).tuples():
         tree.units[ou] = OrgUnit(ou, course.name, course.course_code or "", COURSE_OFFERING,
                                  course.content_path or "", course.id)
         by_course[course.id] = ou
@@ -162,5 +189,7 @@ def _load_offerings(db: Session, tree: Tree, by_account: dict[int, int], by_term
     for ou, section in db.execute(select(OrgUnitRow.id, Section).join(Section, Section.id == OrgUnitRow.section_id)
                                   .where(Section.workflow_state != "deleted", Section.default_section.is_(False))
                                   ).tuples():
+        if section.course_id not in by_course:
+            continue  # another organization's
         tree.units[ou] = OrgUnit(ou, section.name, section.sis_section_id or "", SECTION, "", section.id)
         tree.link(ou, by_course.get(section.course_id))

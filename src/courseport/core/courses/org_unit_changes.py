@@ -27,7 +27,7 @@ from courseport.core.courses.org_units import (
     OrgUnit,
 )
 from courseport.core.courses.sections import SectionChanges
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed
 from courseport.core.kit.uniqueness import held_by_another
 from courseport.schema import Account, Course, CourseTemplate, Term, User
@@ -54,7 +54,7 @@ def create_org_unit(db: Session, actor: User, new: NewOrgUnit, *,
         raise InvalidInput("type", "Only departments, semesters and course templates are made here; course "
                                    "offerings are made from their template and sections in their offering.")
     parents = [org_units.parent_account(db, pid) for pid in new.parent_ids] or [
-        accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)]
+        accounts.get_account(db, tenancy.tenant_of(db, actor.id))]
     if len(parents) > 1:
         raise InvalidInput("parents", f"A {org_units.WHAT[new.kind]} has exactly one parent.")
     parent = parents[0]

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import NotFound
-from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term
+from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term, User
 
 # The kinds of org unit.
 ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING = "organization", "course_template", "course_offering"
@@ -125,9 +125,9 @@ def is_default_term(db: Session, term: Term) -> bool:
     return term.id == accounts.default_term(db, term.root_account_id).id
 
 
-def organization(db: Session) -> OrgUnit:
-    """The organization: the root account."""
-    root = accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)
+def organization(db: Session, actor: User) -> OrgUnit:
+    """The actor's organization: their tenant's root account."""
+    root = accounts.get_account(db, tenancy.tenant_of(db, actor.id))
     return account_unit(org_unit_id_of(db, ORGANIZATION, root.id), root)
 
 

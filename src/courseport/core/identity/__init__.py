@@ -6,4 +6,4 @@ and user keys, installation administration, and course rights (`permissions`), t
 """
 
 __all__ = ["account_users", "accounts", "admin", "d2l_apps", "logins", "masquerade", "oauth_clients", "permissions",
-           "roles", "scoped_tokens", "sub_accounts", "terms", "tokens", "users"]
+           "roles", "scoped_tokens", "sub_accounts", "tenancy", "tenants", "terms", "tokens", "users"]

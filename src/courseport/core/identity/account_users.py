@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, logins, sub_accounts, users
+from courseport.core.identity import accounts, logins, sub_accounts, tenancy, users
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
@@ -66,7 +66,7 @@ class UserQuery:
 
 
 def _managed_account(db: Session, actor: User, ref: str) -> Account:
-    account = accounts.resolve_account(db, ref)
+    account = accounts.resolve_account(db, ref, actor.id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account
@@ -141,7 +141,8 @@ def _limited(key: str, value: str) -> str:
 
 def administers_user(db: Session, actor_id: int, user: User) -> bool:
     """Whether the actor administers an account the user belongs to (a login's, or a course's)."""
-    if accounts.is_admin_of(db, actor_id, accounts.ROOT_ACCOUNT_ID):
+    root = tenancy.tenant_of(db, actor_id)
+    if tenancy.tenant_of(db, user.id) == root and accounts.is_admin_of(db, actor_id, root):
         return True
     login_accounts = select(func.coalesce(Login.home_account_id, Login.account_id)).where(
         Login.user_id == user.id, Login.workflow_state != "deleted")
@@ -220,7 +221,7 @@ def _order(query: UserQuery) -> list[Any]:
 def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> User:
     """Delete the user's logins, enrollments and adminships in a root account; submissions stay.
     Their whole root account is affected, so only its admins may (a sub-account's may not)."""
-    root_id = logins.root_of(accounts.resolve_account(db, account_ref))
+    root_id = logins.root_of(accounts.resolve_account(db, account_ref, actor.id))
     _managed_account(db, actor, str(root_id))
     user = users.resolve_user(db, user_ref, actor)
     logins.delete_all_logins(db, user, root_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
+from courseport.core.identity import tenancy
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -83,19 +84,25 @@ def get_account(db: Session, account_id: int) -> Account:
     return account
 
 
-def resolve_account(db: Session, ref: str) -> Account:
-    """An account by numeric id, `sis_account_id:X` or `self` (the root account, as on Canvas's own domain)."""
-    if ref == "self":
-        ref = str(ROOT_ACCOUNT_ID)
+def resolve_account(db: Session, ref: str, actor_id: int | None = None) -> Account:
+    """An account by numeric id, `sis_account_id:X` or `self` (the root account, as on Canvas's own domain).
+    For an actor, `self` and root account 1 (which faces without account ids name for "the root account")
+    are their tenant's root account, and other tenants' accounts are not found."""
+    tenant = tenancy.tenant_of(db, actor_id) if actor_id is not None else None
+    if ref in ("self", str(ROOT_ACCOUNT_ID)):
+        ref = str(tenant or ROOT_ACCOUNT_ID)
     if ref.startswith("sis_account_id:"):
         account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))
         if account is None or account.workflow_state == "deleted":
             raise NotFound("account")
-        return account
-    account_id = store_id(ref)
-    if account_id is None:
+    else:
+        account_id = store_id(ref)
+        if account_id is None:
+            raise NotFound("account")
+        account = get_account(db, account_id)
+    if tenant is not None and (account.root_account_id or account.id) != tenant:
         raise NotFound("account")
-    return get_account(db, account_id)
+    return account
 
 
 def ancestor_ids(db: Session, account_id: int) -> list[int]:
@@ -162,7 +169,7 @@ class AccountSummary:
 
 def readable_account(db: Session, actor_id: int, ref: str) -> Account:
     """An account its admins (or admins of an account above it) may see."""
-    account = resolve_account(db, ref)
+    account = resolve_account(db, ref, actor_id)
     if not is_admin_of(db, actor_id, account.id):
         raise NotAllowed()
     return account

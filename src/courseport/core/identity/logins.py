@@ -163,14 +163,14 @@ def may_manage_login(db: Session, actor: User, login: Login) -> bool:
 
 
 def create_login(db: Session, actor: User, account_ref: str, user: User, changes: LoginChanges) -> Login:
-    account = accounts.resolve_account(db, account_ref)
+    account = accounts.resolve_account(db, account_ref, actor.id)
     if not _may_manage(db, actor, account.id):
         raise NotAllowed()
     return add_login(db, user, account, changes)
 
 
 def update_login(db: Session, actor: User, account_ref: str, login_ref: str, changes: LoginChanges) -> Login:
-    account = accounts.resolve_account(db, account_ref)
+    account = accounts.resolve_account(db, account_ref, actor.id)
     login = _login_in(db, root_of(account), login_ref)
     if not may_manage_login(db, actor, login):
         raise NotAllowed()
@@ -225,7 +225,7 @@ def user_logins(db: Session, actor: User, user: User, window: Window) -> Slice[L
 
 def account_logins(db: Session, actor: User, account_ref: str, user: User | None, window: Window) -> Slice[Login]:
     """The live logins of a root account (of one user, when named), for its admins."""
-    account = accounts.resolve_account(db, account_ref)
+    account = accounts.resolve_account(db, account_ref, actor.id)
     if not _may_manage(db, actor, account.id):
         raise NotAllowed()
     stmt = select(Login).where(Login.account_id == root_of(account), Login.workflow_state != "deleted")

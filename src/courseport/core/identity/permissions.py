@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity.accounts import is_admin_of
-from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.identity.tenancy import tenant_of
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.row_reads import RowRead
 from courseport.schema import AccountUser, Course, Enrollment, User
 
@@ -77,6 +78,9 @@ def enrollment_types_with(right: str) -> frozenset[str]:
 
 
 def course_rights(db: Session, user: User, course: Course) -> CourseRights:
+    """The user's rights in the course; a course of another tenant is not found (tenancy.py)."""
+    if course.root_account_id != tenant_of(db, user.id):
+        raise NotFound("course")
     if course.workflow_state == "deleted":
         return CourseRights(user.id, course.id, False)
     if is_admin_of(db, user.id, course.account_id):

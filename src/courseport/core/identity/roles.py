@@ -67,7 +67,7 @@ def role_for(db: Session, account: Account | int, role_id_or_name: str | int) ->
 
 
 def _readable_account(db: Session, actor: User, ref: str) -> Account:
-    account = accounts.resolve_account(db, ref)
+    account = accounts.resolve_account(db, ref, actor.id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account

@@ -44,7 +44,7 @@ def descendant_ids(db: Session, account_id: int) -> list[int]:
 
 def administered(db: Session, actor: User, ref: str) -> Account:
     """An account the actor administers (directly or through an account above it)."""
-    account = accounts.resolve_account(db, ref)
+    account = accounts.resolve_account(db, ref, actor.id)
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
     return account

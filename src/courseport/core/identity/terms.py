@@ -48,9 +48,9 @@ class TermView:
     sees_sis: bool
 
 
-def root_account_of_terms(db: Session, ref: str) -> Account:
+def root_account_of_terms(db: Session, ref: str, actor_id: int | None = None) -> Account:
     """The account `ref` names, which must be a root account: terms belong to nothing else."""
-    account = accounts.resolve_account(db, ref)
+    account = accounts.resolve_account(db, ref, actor_id)
     if account.parent_account_id is not None:
         raise DomainError("Terms only belong to root_accounts.")
     return account
@@ -69,7 +69,7 @@ def _may_read(db: Session, actor: User, root: Account) -> bool:
 
 def _readable_root(db: Session, actor: User, ref: str) -> tuple[Account, bool]:
     """The root account and whether the actor administers it (sees and manages SIS ids)."""
-    root = root_account_of_terms(db, ref)
+    root = root_account_of_terms(db, ref, actor.id)
     admin = accounts.is_admin_of(db, actor.id, root.id)
     if not admin and not _may_read(db, actor, root):
         raise NotAllowed()
@@ -77,7 +77,7 @@ def _readable_root(db: Session, actor: User, ref: str) -> tuple[Account, bool]:
 
 
 def _managed_root(db: Session, actor: User, ref: str) -> Account:
-    root = root_account_of_terms(db, ref)
+    root = root_account_of_terms(db, ref, actor.id)
     if not accounts.is_admin_of(db, actor.id, root.id):
         raise NotAllowed()
     return root

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, Engine, delete, exists, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.db import transaction
 from courseport.schema import Job, JobTiming, JobTimingRule
@@ -40,8 +40,8 @@ _FINISHED = ("completed", "failed", "cancelled")
 
 
 def tenant_of_user(db: Session, user_id: int | None) -> int:
-    """The tenant (root account id) a user belongs to; today every user is in the default one."""
-    return accounts.ROOT_ACCOUNT_ID
+    """The tenant (root account id) a user belongs to; a job queued by no user is the default tenant's."""
+    return tenancy.tenant_of(db, user_id) if user_id is not None else accounts.ROOT_ACCOUNT_ID
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, CursorResult, Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.jobs import job_timing
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -367,9 +367,12 @@ def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float 
 
 
 def require_job_reader(db: Session, user: User, job: Job) -> None:
-    """Only the job's requester or an admin of its context may read it."""
-    account_id = job.context_id if job.context_type == "Account" else accounts.ROOT_ACCOUNT_ID
-    if not accounts.is_admin_of(db, user.id, account_id or accounts.ROOT_ACCOUNT_ID):
+    """Only the job's requester or an admin of its context may read it; another tenant's is not found."""
+    if job.user_id is not None and not tenancy.same_tenant(db, user.id, job.user_id):
+        raise NotFound("job")
+    root = tenancy.tenant_of(db, user.id)
+    account_id = job.context_id if job.context_type == "Account" else root
+    if not accounts.is_admin_of(db, user.id, account_id or root):
         raise NotAllowed()
 
 

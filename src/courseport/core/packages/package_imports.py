@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore, StoredBlob
 from courseport.core.courses.courses import CourseChanges, create_course
-from courseport.core.identity import accounts
+from courseport.core.identity import tenancy
 from courseport.core.jobs import job_callbacks, job_timing, jobs
 from courseport.core.kit import outbound
 from courseport.core.kit.blob_lifecycle import JobPins, pin, pin_now, record_blobs
@@ -84,7 +84,7 @@ def check_import(db: Session, actor: User, options: ImportOptions) -> None:
     clean_tags(list(options.tags))
     if options.postback_url:
         outbound.check_url(options.postback_url, "postback_url", outbound.OutboundPolicy(allow=options.allow))
-    if not options.may_create_new_version and find_course(db, course_id) is not None:
+    if not options.may_create_new_version and find_course(db, actor, course_id) is not None:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")
 
 
@@ -125,11 +125,12 @@ def queue_reference(db: Session, actor: User, options: ImportOptions, url: str |
 def import_status(db: Session, actor: User, job_id: str) -> ImportOutcome:
     require_app_admin(db, actor)
     job = db.get(Job, store_id(job_id)) if is_id(job_id) else None
-    if job is None or job.kind != KIND:
+    other_tenant = job is not None and job.user_id is not None and not tenancy.same_tenant(db, actor.id, job.user_id)
+    if job is None or job.kind != KIND or other_tenant:
         raise NotFound("import job", f"Import job '{job_id}' not found")
     job, view = job_timing.status_read(db, job), None
     if job.state == "completed" and job.result:
-        course = find_course(db, job.result["course_id"])
+        course = find_course(db, actor, job.result["course_id"])
         version = None if course is None else db.scalar(select(PackageVersion).where(
             PackageVersion.course_id == course.id, PackageVersion.version == job.result["version"]))
         if course is not None and version is not None:
@@ -253,11 +254,12 @@ def _store_entry(blobs: BlobStore, reader: SafeZip, entry) -> StoredFile:  # noq
 def store_version(db: Session, payload: dict, parsed: ParsedPackage, files: list[StoredFile]) -> PackageVersion:
     """The course (created on first import), its next version, files and tags: one transaction."""
     course_id, actor = payload["course_id"], cast(User, db.get(User, payload["user_id"]))  # users are never deleted
-    course = find_course(db, course_id)
+    course = find_course(db, actor, course_id)
     if course is not None and not payload["may_create_new_version"]:
         raise Conflict(f"Course '{course_id}' already exists and mayCreateNewVersion is false")
     if course is None:
-        course = create_course(db, actor, accounts.ROOT_ACCOUNT_ID, CourseChanges(name=parsed.title[:255]), offer=True)
+        course = create_course(db, actor, tenancy.tenant_of(db, actor.id), CourseChanges(name=parsed.title[:255]),
+                               offer=True)
         try:
             with db.begin_nested():
                 course.scorm_course_id = course_id

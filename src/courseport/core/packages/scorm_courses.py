@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
 from courseport.core.courses import courses
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, CourseTag, PackageFile, PackageVersion, SettingValue, User, XapiStatement
@@ -60,17 +60,19 @@ class CourseView:
 
 
 def require_app_admin(db: Session, actor: User) -> None:
-    if not accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+    if not accounts.is_admin_of(db, actor.id, tenancy.tenant_of(db, actor.id)):
         raise NotAllowed("this application may not manage courses")
 
 
-def find_course(db: Session, course_id: str) -> Course | None:
-    return db.scalar(select(Course).where(Course.scorm_course_id == course_id))
+def find_course(db: Session, actor: User, course_id: str) -> Course | None:
+    """The actor's tenant's course of that SCORM Cloud courseId (unique per tenant)."""
+    return db.scalar(select(Course).where(Course.scorm_course_id == course_id,
+                                          Course.root_account_id == tenancy.tenant_of(db, actor.id)))
 
 
 def packaged_course(db: Session, actor: User, course_id: str) -> Course:
     require_app_admin(db, actor)
-    course = find_course(db, course_id)
+    course = find_course(db, actor, course_id)
     if course is None:
         raise NotFound("course", f"Course '{course_id}' not found")
     return course
@@ -118,7 +120,8 @@ def get_course(db: Session, actor: User, course_id: str) -> CourseView:
 def list_courses(db: Session, actor: User, filters: CourseFilters, offset: int, *,
                  count: bool = False) -> Slice[CourseView]:
     require_app_admin(db, actor)
-    stmt = select(Course).where(*_conditions(filters.check())).order_by(*_order(filters.order_by))
+    mine = Course.root_account_id == tenancy.tenant_of(db, actor.id)
+    stmt = select(Course).where(mine, *_conditions(filters.check())).order_by(*_order(filters.order_by))
     page = fetch_window(db, stmt, Window(offset, PAGE_SIZE), count=count)
     return Slice(views_of(db, page.items), page.has_more, page.total)
 

@@ -63,7 +63,7 @@ def tag_courses(db: Session, actor: User, course_ids: list[str] | None, tags: li
     require_app_admin(db, actor)
     courses = []
     for course_id in course_ids:
-        course = find_course(db, course_id)
+        course = find_course(db, actor, course_id)
         if course is None:
             raise NotFound("course", f"Course '{course_id}' not found")
         courses.append(course)

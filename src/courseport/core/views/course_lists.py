@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -99,7 +99,7 @@ def _state_condition(filters: CourseFilters):  # noqa: ANN202
 
 
 def _may_view_courses_of(db: Session, actor: User, target: User) -> bool:
-    if accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
+    if accounts.is_admin_of(db, actor.id, tenancy.tenant_of(db, actor.id)):  # target is of the actor's tenant
         return True
     observes = db.scalar(
         select(Enrollment.id).where(

@@ -21,7 +21,7 @@ from courseport.core.courses.courses import resolve_course
 from courseport.core.courses.enrollments import removable
 from courseport.core.courses.sections import READ_RIGHTS, readable_section
 from courseport.core.coursework.grades import course_scores
-from courseport.core.identity import accounts, users
+from courseport.core.identity import accounts, tenancy, users
 from courseport.core.identity.permissions import CourseRights, course_rights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
@@ -99,7 +99,7 @@ def list_user_enrollments(db: Session, viewer: User, user_ref: str, query: Enrol
     see a student's enrollments through the course lists, not here)."""
     target = users.resolve_user(db, user_ref, viewer)
     mine = Enrollment.user_id == target.id
-    if target.id == viewer.id or accounts.is_admin_of(db, viewer.id, accounts.ROOT_ACCOUNT_ID):
+    if target.id == viewer.id or accounts.is_admin_of(db, viewer.id, tenancy.tenant_of(db, viewer.id)):
         return _listed(db, viewer, mine, query, window, by_user=True)
     observing = select(Enrollment.course_id).where(
         Enrollment.user_id == viewer.id, Enrollment.associated_user_id == target.id,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import default_section, readable_course, resolve_course
 from courseport.core.coursework.grades import Scores, course_scores
-from courseport.core.identity import accounts, users
+from courseport.core.identity import accounts, tenancy, users
 from courseport.core.identity.permissions import (
     PERMISSION_ALIASES,
     STAFF_TYPES,
@@ -221,14 +221,14 @@ def readable_user(db: Session, viewer: User, user_ref: str) -> UserProfile:
     """A user as the viewer may read them: themselves, or anyone for an admin over them."""
     user = users.resolve_user(db, user_ref, viewer)
     if user.id == viewer.id:
-        return UserProfile(user, True, accounts.is_admin_of(db, viewer.id, accounts.ROOT_ACCOUNT_ID))
+        return UserProfile(user, True, accounts.is_admin_of(db, viewer.id, tenancy.tenant_of(db, viewer.id)))
     if not _administers_user(db, viewer, user):
         raise NotAllowed()
     return UserProfile(user, False, True)
 
 
 def _administers_user(db: Session, viewer: User, user: User) -> bool:
-    if accounts.is_admin_of(db, viewer.id, accounts.ROOT_ACCOUNT_ID):
+    if accounts.is_admin_of(db, viewer.id, tenancy.tenant_of(db, viewer.id)):  # users resolve in its tenant
         return True
     course_accounts = db.scalars(select(Course.account_id).join(Enrollment, Enrollment.course_id == Course.id)
                                  .where(Enrollment.user_id == user.id).distinct())

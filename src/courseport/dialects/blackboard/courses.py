@@ -76,7 +76,7 @@ def get_course(call: Call, course_id: str) -> dict:
 def update_course(call: Call, course_id: str) -> dict:
     fields = call.body_fields(UPDATE_TYPES)
     with call.write(*entitled.COURSE_MODIFY) as (db, me), spelled_as(NAMES):
-        course = course_records.resolve_record(db, *record_ref(course_id))  # an unknown course before bad fields
+        course = course_records.resolve_record(db, *record_ref(course_id), me)  # an unknown course before bad fields
         course = course_records.update_record(db, me, course, record_changes(fields, create=False))
     return call.pick(render_course(course, call.origin))
 

@@ -38,8 +38,8 @@ WRITE_TYPES: dict[str, type] = {"courseRoleId": str, "availability.available": s
                                 "childCourseId": str, "displayOrder": int}
 
 
-def _course_and_user(db: Session, course_id: str, user_id: str) -> tuple[Course, User]:
-    return course_records.resolve_record(db, *record_ref(course_id)), users.find_user(db, *user_ref(user_id))
+def _course_and_user(db: Session, me: User, course_id: str, user_id: str) -> tuple[Course, User]:
+    return course_records.resolve_record(db, *record_ref(course_id), me), users.find_user(db, *user_ref(user_id), me)
 
 
 def _member(db: Session, me: User, course: Course, user: User) -> EnrollmentItem:
@@ -91,7 +91,7 @@ def _page(call: Call, items: list[EnrollmentItem], window: Window, page: Slice) 
 def list_course_members(call: Call, course_id: str) -> dict:
     window, query = call.window(), _query(call)
     with call.read(*entitled.MEMBERS_VIEW) as (db, me):
-        course = course_records.resolve_record(db, *record_ref(course_id))
+        course = course_records.resolve_record(db, *record_ref(course_id), me)
         page = enrollment_views.list_course_enrollments(db, me, str(course.id), query, window)
         return _page(call, page.items, window, page.slice)
 
@@ -99,7 +99,7 @@ def list_course_members(call: Call, course_id: str) -> dict:
 def list_user_memberships(call: Call, user_id: str) -> dict:
     window, query = call.window(), _query(call)
     with call.read() as (db, me):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         if user.id != me.id:  # a user always reads their own memberships
             call.require(db, entitled.USER_MEMBERSHIPS_VIEW)
         page = enrollment_views.list_user_enrollments(db, me, str(user.id), query, window)
@@ -108,7 +108,7 @@ def list_user_memberships(call: Call, user_id: str) -> dict:
 
 def get_membership(call: Call, course_id: str, user_id: str) -> dict:
     with call.read(*entitled.MEMBERS_VIEW) as (db, me):
-        item = _member(db, me, *_course_and_user(db, course_id, user_id))
+        item = _member(db, me, *_course_and_user(db, me, course_id, user_id))
         return call.pick(render_membership(item.view.enrollment, item.user if call.str("expand") else None))
 
 
@@ -117,7 +117,7 @@ def put_membership(call: Call, course_id: str, user_id: str) -> dict:
     etype = ROLE_TYPES[fields.get("courseRoleId") or "Student"]
     state = AVAILABLE_STATES[fields.get("availability.available") or "Yes"]
     with call.write(*entitled.MEMBER_CREATE) as (db, me), spelled_as(NAMES):
-        course, user = _course_and_user(db, course_id, user_id)
+        course, user = _course_and_user(db, me, course_id, user_id)
         try:
             _member(db, me, course, user)
         except NotFound:
@@ -129,7 +129,7 @@ def put_membership(call: Call, course_id: str, user_id: str) -> dict:
 def update_membership(call: Call, course_id: str, user_id: str) -> dict:
     fields = _fields(call)
     with call.write(*entitled.MEMBER_MODIFY) as (db, me), spelled_as(NAMES):
-        course, user = _course_and_user(db, course_id, user_id)
+        course, user = _course_and_user(db, me, course_id, user_id)
         enrollment = _member(db, me, course, user).view.enrollment
         ref = str(enrollment.id)
         if fields.get("courseRoleId"):
@@ -144,7 +144,7 @@ def update_membership(call: Call, course_id: str, user_id: str) -> dict:
 
 def delete_membership(call: Call, course_id: str, user_id: str) -> None:
     with call.write(*entitled.MEMBER_DELETE) as (db, me):
-        course, user = _course_and_user(db, course_id, user_id)
+        course, user = _course_and_user(db, me, course_id, user_id)
         enrollment = _member(db, me, course, user).view.enrollment
         enrollments.end_enrollment(db, me, str(course.id), str(enrollment.id), "delete")
 

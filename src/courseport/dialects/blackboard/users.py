@@ -105,7 +105,7 @@ def create_user(call: Call) -> dict:
 
 def get_user(call: Call, user_id: str) -> dict:
     with call.read(*entitled.USER_READ) as (db, me):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         if user.id != me.id and not account_users.administers_user(db, me.id, user):
             raise NotAllowed()  # a user reads themselves; administrators read the users they administer
         return call.pick(render_user(user))
@@ -114,7 +114,7 @@ def get_user(call: Call, user_id: str) -> dict:
 def update_user(call: Call, user_id: str) -> dict:
     fields = _checked(call, UPDATE_TYPES)
     with call.write() as (db, me), spelled_as(NAMES):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         call.require(db, entitled.SELF_MODIFY if user.id == me.id else entitled.USER_MODIFY)
         user = account_users.update_user(db, me, str(user.id), _user_changes(fields, names_of(user)))
         return call.pick(render_user(user))
@@ -122,7 +122,7 @@ def update_user(call: Call, user_id: str) -> dict:
 
 def delete_user(call: Call, user_id: str) -> None:
     with call.write(*entitled.USER_DELETE) as (db, me):
-        user = users.find_user(db, *user_ref(user_id))
+        user = users.find_user(db, *user_ref(user_id), me)
         account_users.remove_user(db, me, _ROOT, str(user.id))
 
 

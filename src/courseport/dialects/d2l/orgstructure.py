@@ -46,9 +46,9 @@ LINK_NAMES = {"parent": "body"}
 
 @get("/api/lp/{version:str}/organization/info")
 def organization_info(call: Call, version: str) -> dict:
-    with call.read() as (db, _me):
-        root = accounts.get_account(db, accounts.ROOT_ACCOUNT_ID)
-        return render_organization(org_units.organization(db), root.default_time_zone)
+    with call.read() as (db, me):
+        unit = org_units.organization(db, me)
+        return render_organization(unit, accounts.get_account(db, unit.ref_id).default_time_zone)
 
 
 @get(UNIT)

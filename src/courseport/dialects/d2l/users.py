@@ -64,7 +64,7 @@ def create_user(call: Call, version: str) -> dict:
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
         if f["RoleId"] is not None:
             _org_role(db, f["RoleId"])
-        return render_user(account_users.create_user(db, me, ORG, new), _org_id(db))
+        return render_user(account_users.create_user(db, me, ORG, new), _org_id(db, me))
 
 
 @get(BASE + "/")
@@ -73,15 +73,15 @@ def find_users(call: Call, version: str) -> Any:
     q = call.query
     with call.read() as (db, me):
         if "userName" in q:
-            return render_user(account_users.readable_user(db, me, "sis_login_id:" + q["userName"]), _org_id(db))
+            return render_user(account_users.readable_user(db, me, "sis_login_id:" + q["userName"]), _org_id(db, me))
         if "orgDefinedId" in q:
-            return [render_user(u, _org_id(db)) for u in _by_org_defined_id(db, me, q["orgDefinedId"])]
+            return [render_user(u, _org_id(db, me)) for u in _by_org_defined_id(db, me, q["orgDefinedId"])]
         if "externalEmail" in q:
-            return [render_user(u, _org_id(db))
+            return [render_user(u, _org_id(db, me))
                     for u in account_users.users_with_email(db, me, ORG, q["externalEmail"])]
         offset = bookmark_offset(call.bookmark())
         page = account_users.list_users(db, me, ORG, account_users.UserQuery(), Window(offset, PAGE_SIZE))
-        items = [render_user(u, _org_id(db)) for u in page.items]
+        items = [render_user(u, _org_id(db, me)) for u in page.items]
         return call.paged(items, str(offset + len(items)) if items else None, page.has_more)
 
 
@@ -89,7 +89,7 @@ def find_users(call: Call, version: str) -> Any:
 def get_user(call: Call, version: str, user_id: str) -> dict:
     uid = route_id(user_id, "user")
     with call.read() as (db, me):
-        return render_user(account_users.readable_user(db, me, str(uid)), _org_id(db))
+        return render_user(account_users.readable_user(db, me, str(uid)), _org_id(db, me))
 
 
 @put(BASE + "/{user_id:str}")
@@ -106,7 +106,7 @@ def update_user(call: Call, version: str, user_id: str) -> dict:
                                sis_user_id=f["OrgDefinedId"] or None)
         logins.update_login(db, me, ORG, str(login.id), changes)
         account_users.update_user(db, me, str(uid), _user_changes(f))
-        return render_user(account_users.set_active(db, me, str(uid), active), _org_id(db))
+        return render_user(account_users.set_active(db, me, str(uid), active), _org_id(db, me))
 
 
 @delete(BASE + "/{user_id:str}")
@@ -163,9 +163,9 @@ def bookmark_offset(bookmark: str | None) -> int:
     return int(bookmark)
 
 
-def _org_id(db: Session) -> int:
+def _org_id(db: Session, me: UserRow) -> int:
     """The organization's org unit id (UserData.OrgId)."""
-    return org_units.organization(db).id
+    return org_units.organization(db, me).id
 
 
 ROUTES = [whoami, create_user, find_users, get_user, update_user, delete_user]

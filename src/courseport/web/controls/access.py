@@ -7,9 +7,10 @@ import logging
 from litestar import Request, Response, Router
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy, tokens
 from courseport.core.jobs import job_timing
 from courseport.core.kit.errors import DomainError, NotAllowed
 from courseport.dialects.canvas import protocol
@@ -27,10 +28,35 @@ def tenant_admin(db: Session, me: User) -> int:
     return tenant_id
 
 
-def tenant_of_request(scope: dict) -> int:
-    """The tenant a request is for, before it is routed (fault rules are per tenant); today every
-    credential belongs to the default tenant."""
-    return accounts.ROOT_ACCOUNT_ID
+_TENANT_OF_TOKEN: dict[str, int] = {}  # token hash -> tenant; tokens do not change tenant
+_TOKEN_CACHE_SIZE = 4096
+
+
+def tenant_of_request(scope: dict, engine: Engine) -> int:
+    """The tenant a request is for, before it is routed (fault rules are per tenant): the tenant of its
+    bearer token's user (Canvas and Learn tokens). Valence's signed query and SCORM Cloud's basic auth,
+    and requests without a valid credential, count as the default tenant's."""
+    token = _bearer(scope)
+    if token is None:
+        return accounts.ROOT_ACCOUNT_ID
+    key = tokens.hash_token(token)
+    if key not in _TENANT_OF_TOKEN:
+        with Session(engine) as db:
+            try:
+                user_id = tokens.token_viewer(db, token).id
+            except DomainError:
+                return accounts.ROOT_ACCOUNT_ID
+            if len(_TENANT_OF_TOKEN) >= _TOKEN_CACHE_SIZE:
+                _TENANT_OF_TOKEN.clear()
+            _TENANT_OF_TOKEN[key] = tenancy.tenant_of(db, user_id)
+    return _TENANT_OF_TOKEN[key]
+
+
+def _bearer(scope: dict) -> str | None:
+    for name, value in scope.get("headers") or ():
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            return value[7:].decode("latin-1").strip() or None
+    return None
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:

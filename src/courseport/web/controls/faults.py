@@ -120,7 +120,7 @@ class Faults:
             return
         face = self.face_of(scope)
         if face in fault_rules.FACES:
-            tenant_id = tenant_of_request(scope)
+            tenant_id = await anyio.to_thread.run_sync(tenant_of_request, scope, self.book.engine)
             for rule in rules:
                 if not rule.matches(tenant_id, face, scope["method"], scope["path"]):
                     continue

@@ -132,9 +132,9 @@ def _content_type(headers: list[tuple[bytes, bytes]]) -> str:
     return next((v.decode("latin-1") for k, v in headers if k.lower() == b"content-type"), "")
 
 
-def _row(db: Any, item: Captured) -> dict[str, Any]:
+def _row(tenant_id: int, item: Captured) -> dict[str, Any]:
     return dict(
-        tenant_id=job_timing.tenant_of_user(db, item.user_id), request_id=item.request_id, at=item.at,
+        tenant_id=tenant_id, request_id=item.request_id, at=item.at,
         method=item.method, path=item.path, query=mask_query(item.query) or None if item.query else None,
         face=item.face, status=item.status, duration_ms=round(item.duration_ms, 3), user_id=item.user_id,
         request_headers=mask_headers(item.request_headers), response_headers=mask_headers(item.response_headers),
@@ -146,8 +146,8 @@ def _row(db: Any, item: Captured) -> dict[str, Any]:
 class RequestStore:
     """The pending records of one process and the thread that writes them."""
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, engine: Engine, store_engine: Engine):
+        self.engine, self.store_engine = engine, store_engine  # the log's, and the store's (who is whose)
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._pending: list[Captured] = []
@@ -168,8 +168,10 @@ class RequestStore:
                 batch, self._pending = self._pending, []
             if not batch:
                 return
+            with transaction(self.store_engine, write=False) as db:
+                tenants = {uid: job_timing.tenant_of_user(db, uid) for uid in {item.user_id for item in batch}}
             with transaction(self.engine, write=True) as db:
-                rows = [_row(db, item) for item in batch]
+                rows = [_row(tenants[item.user_id], item) for item in batch]
                 db.execute(insert(RequestRecord), rows)
                 for tenant_id in {row["tenant_id"] for row in rows}:
                     _trim(db, tenant_id)
@@ -198,7 +200,7 @@ def store_for(engine: Engine) -> RequestStore:
     key = engine.url.render_as_string(hide_password=False)
     with _STORES_LOCK:
         if key not in _STORES:
-            _STORES[key] = RequestStore(_log_engine(engine))
+            _STORES[key] = RequestStore(_log_engine(engine), engine)
         return _STORES[key]
 
 

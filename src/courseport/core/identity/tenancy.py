@@ -1,0 +1,48 @@
+"""Which tenant (root account) a user belongs to: the question every face asks of its caller.
+
+The root account of the user's first login; else of the first account they administer; else of
+their first enrollment's course (a test student has no login); else root account 1.
+
+Kept apart from `tenants` (which makes and deletes tenants through users, tokens and keys) so that
+`users` and `permissions` can ask it without an import circle. See tenants.py for what a tenant is.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from courseport.row_reads import RowRead
+from courseport.schema import Account, AccountUser, Enrollment, Login
+
+ROOT_ACCOUNT_ID = 1  # accounts.ROOT_ACCOUNT_ID, the installation's own tenant (accounts imports this module)
+
+_KNOWN = "courseport.tenant_of"  # db.info key: user id -> tenant, from their first login
+
+_LOGIN_ROOT = RowRead(select(Login.account_id).where(Login.user_id == bindparam("user_id"))
+                      .order_by(Login.id).limit(1))
+_ADMIN_ROOT = RowRead(select(func.coalesce(Account.root_account_id, Account.id).label("root_id"))
+                      .join(AccountUser, AccountUser.account_id == Account.id)
+                      .where(AccountUser.user_id == bindparam("user_id")).order_by(AccountUser.id).limit(1))
+_ENROLLMENT_ROOT = RowRead(select(Enrollment.root_account_id).where(Enrollment.user_id == bindparam("user_id"))
+                           .order_by(Enrollment.id).limit(1))
+
+
+def tenant_of(db: Session, user_id: int) -> int:
+    """The root account (tenant) a user belongs to: the one question every face asks of its caller."""
+    known = db.info.setdefault(_KNOWN, {})
+    if user_id in known:
+        return known[user_id]
+    login = _LOGIN_ROOT.first(db, user_id=user_id)
+    if login is not None:
+        known[user_id] = login.account_id  # a first login stays first: kept for the session's life
+        return login.account_id
+    admin = _ADMIN_ROOT.first(db, user_id=user_id)
+    if admin is not None:
+        return admin.root_id
+    enrollment = _ENROLLMENT_ROOT.first(db, user_id=user_id)
+    return enrollment.root_account_id if enrollment is not None else ROOT_ACCOUNT_ID
+
+
+def same_tenant(db: Session, actor_id: int, user_id: int) -> bool:
+    return actor_id == user_id or tenant_of(db, actor_id) == tenant_of(db, user_id)
