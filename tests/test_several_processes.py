@@ -79,19 +79,32 @@ class Ledger:
         return answer.json()
 
 
-def start_server(data_dir: Path, blob_url: str, database_url: str) -> Server:
+def launch_server(data_dir: Path, blob_url: str, database_url: str) -> tuple[subprocess.Popen, str]:
     data_dir.mkdir()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEPORT_")}
-    proc = subprocess.Popen(courseport("serve", "--port", str(port), "--data-dir", str(data_dir), "--workers", "1",
-                                       "--no-demo", "--job-mode", "external", "--blob-url", blob_url,
+    return subprocess.Popen(courseport("serve", "--port", str(port), "--data-dir", str(data_dir),
+                                       "--workers", "1", "--no-demo", "--job-mode", "external", "--blob-url", blob_url,
                                        "--database-url", database_url),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    _wait_for_health(proc, f"http://127.0.0.1:{port}", timeout=STARTUP)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env), \
+        f"http://127.0.0.1:{port}"
+
+
+def start_servers(tmp_path: Path, blob_url: str, database_url: str) -> list[Server]:
+    """Two servers; the second is launched once the first has prepared the store (credentials.json written:
+    the bootstrap admin and its clients exist), so they do not both create them."""
+    procs = [launch_server(tmp_path / "a", blob_url, database_url)]
+    wait_for(lambda: (tmp_path / "a" / "credentials.json").exists() or procs[0][0].poll() is not None, STARTUP,
+             "the first server to prepare the store")
+    procs.append(launch_server(tmp_path / "b", blob_url, database_url))
+    return [ready(proc, base, tmp_path / name) for (proc, base), name in zip(procs, "ab", strict=True)]
+
+
+def ready(proc: subprocess.Popen, base: str, data_dir: Path) -> Server:
+    _wait_for_health(proc, base, timeout=STARTUP)
     creds = json.loads((data_dir / "credentials.json").read_text())
-    base = creds["base_url"]
     return Server(proc, base, httpx.Client(base_url=f"{base}/api/v1", timeout=60,
-                                     headers={"Authorization": f"Bearer {creds['canvas']['token']}"}),
+                                           headers={"Authorization": f"Bearer {creds['canvas']['token']}"}),
                   httpx.Client(base_url=f"{base}/api/v2", timeout=60,
                                auth=(creds["scorm_cloud"]["app_id"], creds["scorm_cloud"]["secret_key"])))
 
@@ -242,11 +255,11 @@ def test_two_servers_and_two_workers_lose_nothing_when_workers_are_killed(world,
     engine = world.engine
     with transaction(engine, write=False) as db:
         baseline = db.scalar(select(func.coalesce(func.max(Job.id), 0)))
-    servers = [start_server(tmp_path / name, pool.blob_url, database_url) for name in ("a", "b")]
+    for _ in range(2):
+        start_worker(pool)  # they start while the servers do
+    servers = start_servers(tmp_path, pool.blob_url, database_url)
     ledger, stop = Ledger(), threading.Event()
     try:
-        for _ in range(2):
-            start_worker(pool)
         big = new_course(servers[0], ledger, "Big source")
         build_pages(engine, big, BIG_COPY_PAGES)
         small = new_course(servers[1], ledger, "Small source")
