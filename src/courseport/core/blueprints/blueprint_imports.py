@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints import blueprint_files
@@ -52,7 +52,7 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
                                 settings=export.copy_settings, stamp=stamp)
     refs = {getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)}
     mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
-    exceptions, touched, missing = [], [], set()
+    exceptions, touched, missing = [], [], set()  # touched: the copies this sync wrote
     for change in export.changes:
         item_id = cast(int, change.item_id)  # the export loads only changes that name an item
         source = export.sources[item_id]
@@ -64,11 +64,14 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
         locked = export.locks.get(item_id, frozenset())
         conflicts = (_delete_copy(db, copy, locked) if change.change_type == "deleted"
                      else _update_copy(db, copy, source, export.fields[item_id], locked, mapped))
-        touched.append(copy.id)
+        touched.append(copy)
         if conflicts:
             exceptions.append((change.id, sorted(conflicts)))
+    for copy in touched:  # the sync's stamp goes in with the copies' own changes: one batched UPDATE
+        copy.updated_at = stamp
+    db.flush()
     _insert_missing(db, plan, missing)
-    _settle(db, plan, touched, export)
+    _settle(db, plan, export)
     return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes,
                                                      export.file_locks)
 
@@ -110,7 +113,7 @@ def _update_copy(db: Session, copy: ContentItem, source: ContentItem, fields: se
         if target is not None and getattr(copy, name) != target:
             values[name] = target
     if values:
-        content.update_item(db, copy, values, local=False)
+        content.update_item(db, copy, values, local=False, flush=False)  # flushed with the course's others
     return conflicts
 
 
@@ -123,12 +126,9 @@ def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) 
         copy_tables.insert_items(db, plan, depth, offsets)
 
 
-def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int], export: Export) -> None:
-    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a
-    copy does: only the steps the exported items can need (each costs statements per course)."""
-    for chunk in range(0, len(touched), 500):
-        db.execute(update(copy_tables.ITEMS).where(copy_tables.ITEMS.c.id.in_(touched[chunk:chunk + 500]))
-                   .values(updated_at=plan.stamp))
+def _settle(db: Session, plan: copy_tables.CopyPlan, export: Export) -> None:
+    """Fix links, urls and prerequisites as a copy does: only the steps the exported items can need
+    (each costs statements per course)."""
     types = {item.type for item in export.sources.values()}
     if export.linked:
         copy_tables.copy_links(db, plan)
