@@ -289,10 +289,10 @@ def test_batched_imports_record_exceptions_and_a_failing_course_is_redone_alone(
     monkeypatch.setattr(blueprint_sync, "BATCH", 2)  # batches [0, 1], [2, 3], [4]
     applied = blueprint_sync.apply_changes
 
-    def failing_in_course_2(db, export, course_id):  # noqa: ANN001, ANN202
+    def failing_in_course_2(db, export, course_id, *targets):  # noqa: ANN001, ANN002, ANN202
         if course_id == kids[2].id:
             raise RuntimeError("disk on fire")
-        return applied(db, export, course_id)
+        return applied(db, export, course_id, *targets)
 
     monkeypatch.setattr(blueprint_sync, "apply_changes", failing_in_course_2)
     batches, batch = [], blueprint_sync._import_batch

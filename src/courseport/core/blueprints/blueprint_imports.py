@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints import blueprint_files
@@ -43,15 +43,42 @@ class Export:
     file_locks: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
-def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
-    """Apply the exported changes to one associated course; returns (change id, classes) exceptions."""
+@dataclass
+class Targets:
+    """One associated course's rows an import writes or points at."""
+
+    copies: dict[int, ContentItem] = field(default_factory=dict)  # lineage -> the course's copy
+    mapped: dict[int, int] = field(default_factory=dict)  # referenced blueprint item -> the course's copy
+
+
+def load_targets(db: Session, export: Export, course_ids: list[int]) -> dict[int, Targets]:
+    """For several courses in two statements: each one's copies of the exported items, by lineage, and
+    of the blueprint items they reference (an assignment's group, a module item's target)."""
+    targets = {course_id: Targets() for course_id in course_ids}
+    for copy in _copies(db, course_ids, {item.lineage_id or item.id for item in export.sources.values()}):
+        targets[copy.course_id].copies[cast(int, copy.lineage_id)] = copy  # loaded by lineage
+    refs = sorted({getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)})
+    if refs:
+        s, t = copy_tables.ITEMS.alias("s"), copy_tables.ITEMS.alias("t")
+        rows = db.execute(select(t.c.course_id, s.c.id, t.c.id).join(t, and_(
+            t.c.course_id.in_(course_ids), t.c.lineage_id == copy_tables.lineage(s)))
+            .where(s.c.id.in_(refs), s.c.course_id == export.blueprint_id))
+        for course_id, source_id, copy_id in rows:
+            targets[course_id].mapped[source_id] = copy_id
+    return targets
+
+
+def apply_changes(db: Session, export: Export, course_id: int,
+                  targets: Targets | None = None) -> list[tuple[int, list[str]]]:
+    """Apply the exported changes to one associated course (its `targets`, loaded here if not given);
+    returns (change id, classes) exceptions."""
     stamp = datetime.now(UTC)
     keys = {item_id: item.lineage_id or item.id for item_id, item in export.sources.items()}
-    copies = {c.lineage_id: c for c in _copies(db, course_id, set(keys.values()))}
+    if targets is None:
+        targets = load_targets(db, export, [course_id])[course_id]
+    copies, mapped = targets.copies, targets.mapped
     plan = copy_tables.CopyPlan(source_id=export.blueprint_id, target_id=course_id, types=frozenset(), files=False,
                                 settings=export.copy_settings, stamp=stamp)
-    refs = {getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)}
-    mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
     exceptions, touched, missing = [], [], set()  # touched: the copies this sync wrote
     for change in export.changes:
         item_id = cast(int, change.item_id)  # the export loads only changes that name an item
@@ -76,11 +103,11 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
                                                      export.file_locks)
 
 
-def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:
+def _copies(db: Session, course_ids: list[int], lineages: set[int]) -> list[ContentItem]:
     found: list[ContentItem] = []
     ordered = sorted(lineages)
     for chunk in range(0, len(ordered), 500):
-        found += db.scalars(select(ContentItem).where(ContentItem.course_id == course_id,
+        found += db.scalars(select(ContentItem).where(ContentItem.course_id.in_(course_ids),
                                                       ContentItem.lineage_id.in_(ordered[chunk:chunk + 500])))
     return found
 

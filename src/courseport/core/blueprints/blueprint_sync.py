@@ -19,7 +19,7 @@ from sqlalchemy import Engine, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints import blueprint_files, blueprint_locks
-from courseport.core.blueprints.blueprint_imports import Export, apply_changes
+from courseport.core.blueprints.blueprint_imports import Export, apply_changes, load_targets
 from courseport.core.content.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
 from courseport.core.copy.copying import copy_course
 from courseport.core.courses import courses
@@ -179,7 +179,8 @@ def _import_batch(ctx: jobs.JobContext, export: Export, batch: list[tuple[int, i
                                                                   Course.workflow_state != "deleted")
             if db.scalar(live) != len(ids):
                 raise _Redo("a course of the batch was deleted")
-            results = {(import_id, course_id): apply_changes(db, export, course_id)
+            targets = load_targets(db, export, ids)
+            results = {(import_id, course_id): apply_changes(db, export, course_id, targets[course_id])
                        for import_id, course_id, _ in batch}
             _complete_batch(ctx, db, results)
         return True
