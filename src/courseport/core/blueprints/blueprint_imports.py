@@ -8,6 +8,7 @@ fields always take the blueprint's value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -96,9 +97,12 @@ def apply_changes(db: Session, export: Export, course_id: int,
             exceptions.append((change.id, sorted(conflicts)))
     for copy in touched:  # the sync's stamp goes in with the copies' own changes: one batched UPDATE
         copy.updated_at = stamp
-    db.flush()
+    steps = _settle_steps(plan, export)
+    if missing or steps or export.file_changes:  # statements that read the copies follow: write them first
+        db.flush()  # (else they go with the next flush: a batch of courses writes its copies at once)
     _insert_missing(db, plan, missing)
-    _settle(db, plan, export)
+    for step in steps:
+        step(db, plan)
     return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes,
                                                      export.file_locks)
 
@@ -153,19 +157,19 @@ def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) 
         copy_tables.insert_items(db, plan, depth, offsets)
 
 
-def _settle(db: Session, plan: copy_tables.CopyPlan, export: Export) -> None:
-    """Fix links, urls and prerequisites as a copy does: only the steps the exported items can need
-    (each costs statements per course)."""
+def _settle_steps(plan: copy_tables.CopyPlan, export: Export) -> list[Callable[[Session, copy_tables.CopyPlan], Any]]:
+    """What fixes links, urls and prerequisites as a copy does: only the steps the exported items can
+    need (each costs statements per course)."""
     types = {item.type for item in export.sources.values()}
+    steps: list[Callable[[Session, copy_tables.CopyPlan], Any]] = []
     if export.linked:
-        copy_tables.copy_links(db, plan)
+        steps.append(copy_tables.copy_links)
     if "page" in types:
-        copy_links.settle_page_urls(db, plan)
-        copy_links.keep_target_front_page(db, plan)
+        steps += [copy_links.settle_page_urls, copy_links.keep_target_front_page]
     if "module" in types:
-        copy_links.remap_prerequisites(db, plan)
+        steps.append(copy_links.remap_prerequisites)
     if any("/courses/" in (item.body or "") for item in export.sources.values()):
-        copy_links.rewrite_bodies(db, plan)
+        steps.append(copy_links.rewrite_bodies)
     if plan.settings:
-        copy_tables.copy_settings(db, plan)
-        copy_links.rewrite_syllabus(db, plan)
+        steps += [copy_tables.copy_settings, copy_links.rewrite_syllabus]
+    return steps

@@ -182,6 +182,7 @@ def _import_batch(ctx: jobs.JobContext, export: Export, batch: list[tuple[int, i
             targets = load_targets(db, export, ids)
             results = {(import_id, course_id): apply_changes(db, export, course_id, targets[course_id])
                        for import_id, course_id, _ in batch}
+            db.flush()  # every course's changed copies, in one batched UPDATE
             _complete_batch(ctx, db, results)
         return True
     except jobs.JobLost:
