@@ -17,6 +17,10 @@ CPU the server then lacks on a small machine; `--client httpx` measures with htt
     .venv/bin/python bench/api.py [--seconds 2] [--rounds 5] [--concurrency 8] [--workers 2]
                                   [--read-cache on|off] [--database-url postgresql://...  (EMPTIED first)]
     .venv/bin/python bench/api.py --quick   # 2 rounds of 0.25 s slots: what CI runs
+    .venv/bin/python bench/api.py --write-load 20   # then again while 20 course renames/s go on
+With `--write-load N` every endpoint is measured twice in the same run: on a store at rest, then while
+a separate process renames the seeded courses N times a second (PUT /api/v1/courses/:id, cycling), the
+honest figure for a store in use: every write empties the read cache. Both tables are printed.
 The target is printed, never pass/fail. Exits non-zero when a response is wrong (not 200, a wrong
 course or list) or a slot served nothing. The server and the load processes are stopped on every
 exit, SIGTERM and SIGINT included (and the server is told to stop if this process is killed).
@@ -299,6 +303,54 @@ class LoadGenerators:
                 proc.join()
 
 
+def write_process(port: int, token: str, ids: list[int], rate: float, stop, ready, counts) -> None:  # noqa: ANN001
+    """Rename the courses `rate` times a second, on schedule (a late write does not bunch the next ones);
+    a write waits for the one before it, so a slow server gets fewer: the achieved rate is reported."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"http://{HOST}:{port}", headers=headers, timeout=30) as client:
+        n, started = 0, time.perf_counter()
+        while not stop.is_set():
+            course = ids[n % len(ids)]
+            answer = client.put(f"/api/v1/courses/{course}", json={"course": {"name": f"Bench Course {n}"}})
+            with counts.get_lock():
+                counts[0 if answer.status_code == 200 else 1] += 1
+            ready.set()  # measuring starts once the writes flow (not while this process starts)
+            n += 1
+            stop.wait(max(0.0, started + n / rate - time.perf_counter()))
+
+
+class WriteLoad:
+    """A steady background write load in a process of its own, for the length of a `with` block."""
+
+    def __init__(self, port: int, token: str, ids: list[int], rate: float):
+        ctx = mp.get_context("spawn")
+        self.stop, self.ready, self.counts = ctx.Event(), ctx.Event(), ctx.Array("i", 2)
+        self.proc = ctx.Process(target=write_process, daemon=True,
+                                args=(port, token, ids, rate, self.stop, self.ready, self.counts))
+        self.rate, self.elapsed = rate, 0.0
+
+    def __enter__(self) -> WriteLoad:
+        self.proc.start()
+        if not self.ready.wait(120):
+            raise SystemExit("FAILED: the background writer made no write within 120 s")
+        self.elapsed = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.proc.join(timeout=30)
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.elapsed = time.perf_counter() - self.elapsed
+
+    def summary(self) -> str:
+        ok, failed = self.counts[0], self.counts[1]
+        if failed or not ok:
+            raise SystemExit(f"FAILED: background writes: {ok} answered 200, {failed} did not")
+        return (f"{ok} course renames in {self.elapsed:.1f} s ({ok / self.elapsed:.1f}/s of {self.rate:g}/s asked),"
+                " all answered 200")
+
+
 # --- measuring and reporting ------------------------------------------------------------------
 
 def endpoint_paths(ids: list[int]) -> dict[str, list[str]]:
@@ -343,11 +395,12 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
 
 
-def report(results: dict[str, list[SlotResult]], args: argparse.Namespace) -> None:
+def report(results: dict[str, list[SlotResult]], args: argparse.Namespace, label: str = "a store at rest") -> None:
+    print(f"\n--- {label}")
     rates = {n: [r.count / r.elapsed for r in rs] for n, rs in results.items()}
     # Ratios pair each slot with the bare slot of its own round, so slow spells cancel out.
     ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"], strict=True)] for n in ENDPOINTS}
-    print(f"\n{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
+    print(f"{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
           f" {'server CPU ms/req':>18} {'client CPU':>11}")
     for name in ENDPOINTS:
         rs = results[name]
@@ -361,6 +414,8 @@ def report(results: dict[str, list[SlotResult]], args: argparse.Namespace) -> No
     verdict = "not judged on a quick run" if args.quick else "MET" if single >= TARGET else "NOT MET"
     print(f"\ntarget: single-course GET >= {TARGET:.0%} of bare: {verdict} ({single:.0%},"
           f" per round {', '.join(f'{r:.0%}' for r in ratios['single'])})")
+    if label != "a store at rest":
+        return
     print(f"note: {os.cpu_count()} CPU cores shared by {args.workers} server process(es) and "
           f"{args.load_processes} load process(es); 'client CPU' is the share of one core the load "
           "generator used, which the server could not. Absolute req/s are lower bounds, and the "
@@ -383,6 +438,8 @@ def parse_args() -> argparse.Namespace:
                    help="postgresql://... (the database is EMPTIED); default: SQLite in a temp dir")
     p.add_argument("--quick", action="store_true",
                    help="2 rounds of 0.25 s slots: checks the responses, no target verdict")
+    p.add_argument("--write-load", type=float, default=0.0, metavar="N",
+                   help="measure again while N course renames a second go on (0: only at rest)")
     args = p.parse_args()
     quick = {"seconds": 0.25, "rounds": 2, "warmup": 0.2}
     full = {"seconds": 2.0, "rounds": 5, "warmup": 1.0}
@@ -411,11 +468,18 @@ def main() -> None:
             check_responses(base_url, token, ids)
             gen = LoadGenerators(port, args.load_processes)
             results = measure(gen, server.pid, args, token, ids)
+            loaded = None
+            if args.write_load > 0:
+                print(f"again, under {args.write_load:g} course renames a second:", flush=True)
+                with WriteLoad(port, token, ids, args.write_load) as writes:
+                    loaded = measure(gen, server.pid, args, token, ids)
         finally:
             if gen is not None:
                 gen.close()
             stop_server(server)
         report(results, args)
+        if loaded is not None:
+            report(loaded, args, f"under a steady write load: {writes.summary()}")
 
 
 if __name__ == "__main__":

@@ -276,3 +276,40 @@ def test_publishing_after_the_initial_sync_sends_held_invitations(world):
     with world.tx() as db:
         assert db.get(Course, kid.id).workflow_state == "available"
         assert db.scalar(select(Enrollment.workflow_state).where(Enrollment.id == held.id)) == "invited"
+
+
+def test_batched_imports_record_exceptions_and_a_failing_course_is_redone_alone(world, monkeypatch):
+    from courseport.core.blueprints import blueprint_sync
+    from courseport.schema import BlueprintSubscription
+
+    blueprint, kids, ids = _setup(world, children=5)
+    _sync(world, blueprint)
+    _edit(world, _copy(world, kids[3].id, ids["essay"]).id, {"points": 15.0})  # a local edit: an exception
+    _edit(world, ids["essay"], {"title": "Essay 3", "points": 30.0})
+    monkeypatch.setattr(blueprint_sync, "BATCH", 2)  # batches [0, 1], [2, 3], [4]
+    applied = blueprint_sync.apply_changes
+
+    def failing_in_course_2(db, export, course_id, *targets):  # noqa: ANN001, ANN002, ANN202
+        if course_id == kids[2].id:
+            raise RuntimeError("disk on fire")
+        return applied(db, export, course_id, *targets)
+
+    monkeypatch.setattr(blueprint_sync, "apply_changes", failing_in_course_2)
+    batches, batch = [], blueprint_sync._import_batch
+
+    def recorded(ctx, export, pending):  # noqa: ANN001, ANN202
+        batches.append(([course_id for _, course_id, _ in pending], batch(ctx, export, pending)))
+        return batches[-1][1]
+
+    monkeypatch.setattr(blueprint_sync, "_import_batch", recorded)
+    migration = _sync(world, blueprint)
+    results = _imports(world, migration.id)
+    assert results[kids[2].id][:2] == (False, "failed") and "internal error" in results[kids[2].id][2]
+    assert [results[k.id] for k in kids if k is not kids[2]] == [(False, "completed", None)] * 4
+    assert [(_copy(world, k.id, ids["essay"]).title, _copy(world, k.id, ids["essay"]).points) for k in kids] == [
+        ("Essay 3", 30.0), ("Essay 3", 30.0), ("Essay", 10.0), ("Essay 3", 15.0), ("Essay 3", 30.0)]
+    with world.tx() as db:
+        rows = db.scalars(select(BlueprintException)).all()
+        assert [(r.course_id, r.conflicting_changes) for r in rows] == [(kids[3].id, ["points"])]
+        assert all(s.synced for s in db.scalars(select(BlueprintSubscription)))
+    assert batches == [([kids[0].id, kids[1].id], True), ([kids[2].id, kids[3].id], False)]

@@ -8,11 +8,12 @@ fields always take the blueprint's value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints import blueprint_files
@@ -43,16 +44,43 @@ class Export:
     file_locks: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
-def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int, list[str]]]:
-    """Apply the exported changes to one associated course; returns (change id, classes) exceptions."""
+@dataclass
+class Targets:
+    """One associated course's rows an import writes or points at."""
+
+    copies: dict[int, ContentItem] = field(default_factory=dict)  # lineage -> the course's copy
+    mapped: dict[int, int] = field(default_factory=dict)  # referenced blueprint item -> the course's copy
+
+
+def load_targets(db: Session, export: Export, course_ids: list[int]) -> dict[int, Targets]:
+    """For several courses in two statements: each one's copies of the exported items, by lineage, and
+    of the blueprint items they reference (an assignment's group, a module item's target)."""
+    targets = {course_id: Targets() for course_id in course_ids}
+    for copy in _copies(db, course_ids, {item.lineage_id or item.id for item in export.sources.values()}):
+        targets[copy.course_id].copies[cast(int, copy.lineage_id)] = copy  # loaded by lineage
+    refs = sorted({getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)})
+    if refs:
+        s, t = copy_tables.ITEMS.alias("s"), copy_tables.ITEMS.alias("t")
+        rows = db.execute(select(t.c.course_id, s.c.id, t.c.id).join(t, and_(
+            t.c.course_id.in_(course_ids), t.c.lineage_id == copy_tables.lineage(s)))
+            .where(s.c.id.in_(refs), s.c.course_id == export.blueprint_id))
+        for course_id, source_id, copy_id in rows:
+            targets[course_id].mapped[source_id] = copy_id
+    return targets
+
+
+def apply_changes(db: Session, export: Export, course_id: int,
+                  targets: Targets | None = None) -> list[tuple[int, list[str]]]:
+    """Apply the exported changes to one associated course (its `targets`, loaded here if not given);
+    returns (change id, classes) exceptions."""
     stamp = datetime.now(UTC)
     keys = {item_id: item.lineage_id or item.id for item_id, item in export.sources.items()}
-    copies = {c.lineage_id: c for c in _copies(db, course_id, set(keys.values()))}
+    if targets is None:
+        targets = load_targets(db, export, [course_id])[course_id]
+    copies, mapped = targets.copies, targets.mapped
     plan = copy_tables.CopyPlan(source_id=export.blueprint_id, target_id=course_id, types=frozenset(), files=False,
                                 settings=export.copy_settings, stamp=stamp)
-    refs = {getattr(s, r) for s in export.sources.values() for r in REFERENCES[:2] if getattr(s, r)}
-    mapped = copy_tables.lineage_map(db, plan, copy_tables.ITEMS, refs)
-    exceptions, touched, missing = [], [], set()
+    exceptions, touched, missing = [], [], set()  # touched: the copies this sync wrote
     for change in export.changes:
         item_id = cast(int, change.item_id)  # the export loads only changes that name an item
         source = export.sources[item_id]
@@ -64,20 +92,26 @@ def apply_changes(db: Session, export: Export, course_id: int) -> list[tuple[int
         locked = export.locks.get(item_id, frozenset())
         conflicts = (_delete_copy(db, copy, locked) if change.change_type == "deleted"
                      else _update_copy(db, copy, source, export.fields[item_id], locked, mapped))
-        touched.append(copy.id)
+        touched.append(copy)
         if conflicts:
             exceptions.append((change.id, sorted(conflicts)))
+    for copy in touched:  # the sync's stamp goes in with the copies' own changes: one batched UPDATE
+        copy.updated_at = stamp
+    steps = _settle_steps(plan, export)
+    if missing or steps or export.file_changes:  # statements that read the copies follow: write them first
+        db.flush()  # (else they go with the next flush: a batch of courses writes its copies at once)
     _insert_missing(db, plan, missing)
-    _settle(db, plan, touched, export)
+    for step in steps:
+        step(db, plan)
     return exceptions + blueprint_files.import_files(db, plan, export.files, export.file_changes,
                                                      export.file_locks)
 
 
-def _copies(db: Session, course_id: int, lineages: set[int]) -> list[ContentItem]:
+def _copies(db: Session, course_ids: list[int], lineages: set[int]) -> list[ContentItem]:
     found: list[ContentItem] = []
     ordered = sorted(lineages)
     for chunk in range(0, len(ordered), 500):
-        found += db.scalars(select(ContentItem).where(ContentItem.course_id == course_id,
+        found += db.scalars(select(ContentItem).where(ContentItem.course_id.in_(course_ids),
                                                       ContentItem.lineage_id.in_(ordered[chunk:chunk + 500])))
     return found
 
@@ -110,7 +144,7 @@ def _update_copy(db: Session, copy: ContentItem, source: ContentItem, fields: se
         if target is not None and getattr(copy, name) != target:
             values[name] = target
     if values:
-        content.update_item(db, copy, values, local=False)
+        content.update_item(db, copy, values, local=False, flush=False)  # flushed with the course's others
     return conflicts
 
 
@@ -123,22 +157,19 @@ def _insert_missing(db: Session, plan: copy_tables.CopyPlan, missing: set[int]) 
         copy_tables.insert_items(db, plan, depth, offsets)
 
 
-def _settle(db: Session, plan: copy_tables.CopyPlan, touched: list[int], export: Export) -> None:
-    """Mark what the sync wrote with the plan's stamp, then fix links, urls and prerequisites as a
-    copy does: only the steps the exported items can need (each costs statements per course)."""
-    for chunk in range(0, len(touched), 500):
-        db.execute(update(copy_tables.ITEMS).where(copy_tables.ITEMS.c.id.in_(touched[chunk:chunk + 500]))
-                   .values(updated_at=plan.stamp))
+def _settle_steps(plan: copy_tables.CopyPlan, export: Export) -> list[Callable[[Session, copy_tables.CopyPlan], Any]]:
+    """What fixes links, urls and prerequisites as a copy does: only the steps the exported items can
+    need (each costs statements per course)."""
     types = {item.type for item in export.sources.values()}
+    steps: list[Callable[[Session, copy_tables.CopyPlan], Any]] = []
     if export.linked:
-        copy_tables.copy_links(db, plan)
+        steps.append(copy_tables.copy_links)
     if "page" in types:
-        copy_links.settle_page_urls(db, plan)
-        copy_links.keep_target_front_page(db, plan)
+        steps += [copy_links.settle_page_urls, copy_links.keep_target_front_page]
     if "module" in types:
-        copy_links.remap_prerequisites(db, plan)
+        steps.append(copy_links.remap_prerequisites)
     if any("/courses/" in (item.body or "") for item in export.sources.values()):
-        copy_links.rewrite_bodies(db, plan)
+        steps.append(copy_links.rewrite_bodies)
     if plan.settings:
-        copy_tables.copy_settings(db, plan)
-        copy_links.rewrite_syllabus(db, plan)
+        steps += [copy_tables.copy_settings, copy_links.rewrite_syllabus]
+    return steps

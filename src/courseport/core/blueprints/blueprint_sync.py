@@ -9,6 +9,7 @@ courses keep their results.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.blueprints import blueprint_files, blueprint_locks
-from courseport.core.blueprints.blueprint_imports import Export, apply_changes
+from courseport.core.blueprints.blueprint_imports import Export, apply_changes, load_targets
 from courseport.core.content.content import ALL_SELECTABLE, RESTRICTION_CLASSES, SETTINGS, TRACKED_FIELDS
 from courseport.core.copy.copying import copy_course
 from courseport.core.courses import courses
@@ -41,6 +42,8 @@ from courseport.schema import (
 )
 
 KIND = "blueprint_sync"
+BATCH = 25  # courses whose (non-initial) imports share a transaction
+log = logging.getLogger("courseport.blueprints")
 RUNNING = ("queued", "exporting", "imports_queued")
 FINISHED = ("completed", "imports_failed")
 
@@ -138,15 +141,73 @@ def run_sync(ctx: jobs.JobContext) -> dict:
         _fail_export(ctx.engine, migration_id, exc)
         raise DomainError(f"the export failed: {_message(exc)}") from exc
     pending = _pending_imports(ctx.engine, migration_id)
-    for number, (import_id, course_id, initial) in enumerate(pending):
-        ctx.progress(100.0 * number / max(len(pending), 1), "importing")
-        try:
-            _import_one(ctx, export, import_id, course_id, initial)
-        except jobs.JobLost:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one course's failure is that course's result
-            _fail_import(ctx.engine, import_id, exc)
+    done = 0
+    for batch in _batches(pending):
+        ctx.progress(100.0 * done / max(len(pending), 1), "importing")
+        done += len(batch)
+        if len(batch) > 1 and _import_batch(ctx, export, batch):
+            continue
+        for import_id, course_id, initial in batch:  # alone, so that a failure is that course's own
+            try:
+                _import_one(ctx, export, import_id, course_id, initial)
+            except jobs.JobLost:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one course's failure is that course's result
+                _fail_import(ctx.engine, import_id, exc)
     return _finish(ctx.engine, migration_id)
+
+
+def _batches(pending: list[tuple[int, int, bool]]) -> Iterator[list[tuple[int, int, bool]]]:
+    """Initial imports one by one (each is a whole copy); the others up to BATCH courses at a time."""
+    changes = [p for p in pending if not p[2]]
+    yield from ([p] for p in pending if p[2])
+    for start in range(0, len(changes), BATCH):
+        yield changes[start:start + BATCH]
+
+
+class _Redo(Exception):
+    """A batch cannot be imported as one: its courses are imported one by one instead."""
+
+
+def _import_batch(ctx: jobs.JobContext, export: Export, batch: list[tuple[int, int, bool]]) -> bool:
+    """Import the changes into several courses in one transaction (a per-course transaction costs its
+    commit and a dozen statements); False, with nothing written, when any course failed."""
+    try:
+        with transaction(ctx.engine, write=True) as db:
+            ids = [course_id for _, course_id, _ in batch]
+            live = select(func.count()).select_from(Course).where(Course.id.in_(ids),
+                                                                  Course.workflow_state != "deleted")
+            if db.scalar(live) != len(ids):
+                raise _Redo("a course of the batch was deleted")
+            targets = load_targets(db, export, ids)
+            results = {(import_id, course_id): apply_changes(db, export, course_id, targets[course_id])
+                       for import_id, course_id, _ in batch}
+            db.flush()  # every course's changed copies, in one batched UPDATE
+            _complete_batch(ctx, db, results)
+        return True
+    except jobs.JobLost:
+        raise
+    except Exception:  # noqa: BLE001 - each course is imported again alone and its own failure recorded
+        log.info("blueprint sync %s: a batch of %d imports failed; importing them one by one", export.migration_id,
+                 len(batch), exc_info=True)
+        return False
+
+
+def _complete_batch(ctx: jobs.JobContext, db: Session,
+                    results: dict[tuple[int, int], list[tuple[int, list[str]]]]) -> None:
+    """`_complete` for several (non-initial) imports: a statement per table, not per course."""
+    ctx.confirm_held(db)
+    ids = sorted(import_id for import_id, _ in results)
+    unsynced = {"synchronize_session": False}  # nothing in this session holds these rows
+    db.execute(update(BlueprintImport).where(BlueprintImport.id.in_(ids))
+               .values(workflow_state="completed", completed_at=_now()), execution_options=unsynced)
+    db.execute(update(BlueprintSubscription).where(BlueprintSubscription.id.in_(
+        select(BlueprintImport.subscription_id).where(BlueprintImport.id.in_(ids)))).values(synced=True),
+        execution_options=unsynced)
+    rows = [{"change_id": change_id, "import_id": import_id, "course_id": course_id, "conflicting_changes": classes}
+            for (import_id, course_id), exceptions in results.items() for change_id, classes in exceptions]
+    if rows:
+        db.execute(cast(Table, BlueprintException.__table__).insert(), rows)
 
 
 def _message(exc: Exception) -> str:

@@ -73,11 +73,13 @@ def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, A
     return item
 
 
-def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local: bool = True) -> set[str]:
+def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local: bool = True,
+                flush: bool = True) -> set[str]:
     """Apply changed fields; returns the names of tracked fields that really changed.
 
     `local=True` (an edit in this course) records the edit time per field, which copies and
-    blueprint syncs consult before overwriting; a sync passes local=False.
+    blueprint syncs consult before overwriting; a sync passes local=False. `flush=False` leaves the
+    UPDATE to the caller's next flush (a sync flushes a course's items at once), unless the body changed.
     """
     changed: set[str] = set()
     now = datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
@@ -105,7 +107,8 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
                 edits.pop(name, None)
         item.field_hashes, item.local_edits = hashes, edits
         item.updated_at = now
-        db.flush()
+        if flush or "body" in changed:
+            db.flush()
         if "body" in changed:
             sync_links(db, item)
     return changed

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, Engine, or_, select, update
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.jobs import job_timing
+from courseport.core.jobs.job_leases import kept_alive
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.db import transaction
@@ -143,6 +144,14 @@ class JobContext:
                                      **values))).rowcount
         if not hit:
             raise JobLost(f"job {self.job_id} is no longer held by {self.worker_id}")
+
+    def extend_lease(self) -> bool:
+        """Extend this worker's lease on the job by a whole lease (its heartbeat); False if it no longer holds it.
+        To the microsecond (utcnow() drops them), so that a lease of a second or two still spans the beats."""
+        stamp = datetime.now(UTC)
+        with transaction(self.engine, write=True) as db:
+            return bool(cast(CursorResult[Any], db.execute(update(Job).where(*self._mine()).values(
+                lease_until=stamp + timedelta(seconds=self.lease_seconds)))).rowcount)
 
     def confirm_held(self, db: Session) -> None:
         """Raise JobLost unless this worker still holds the job; keep it held until `db` commits.
@@ -290,7 +299,8 @@ def run(ctx: JobContext, kind: str) -> Outcome:
     start = time.perf_counter()
     token = REQUEST_ID.set(ctx.payload.get("request_id"))  # jobs this one queues carry it on
     try:
-        state, error = _run_handler(ctx, kind)
+        with kept_alive(ctx.extend_lease, ctx.lease_seconds, f"job {ctx.job_id}"):
+            state, error = _run_handler(ctx, kind)
     finally:
         REQUEST_ID.reset(token)
     outcome = Outcome(ctx.job_id, kind, ctx.attempt, ctx.worker_id, state, error, ctx.payload.get("request_id"))
