@@ -167,4 +167,5 @@ def test_serve_starts_two_workers_with_demo_data(tmp_path):
         output, _ = proc.communicate(timeout=15)
     assert proc.returncode == 0, output
     assert f"courseport is serving at http://127.0.0.1:{port}" in output
+    assert f"console for course teams: http://127.0.0.1:{port}/console/" in output
     assert "demo data: Demo University" in output
