@@ -135,14 +135,20 @@ def test_a_tenants_rules_fault_its_own_calls_only(world):
     with world.client(world.admin_token) as c:
         made = c.post("/_courseport/tenants", json={"name": "Suite B"})
     assert made.status_code == 201, made.text
-    b_token = made.json()["credentials"]["canvas"]["token"]
+    creds = made.json()["credentials"]
+    b_token, b_scorm = creds["canvas"]["token"], (creds["scorm_cloud"]["app_id"], creds["scorm_cloud"]["secret_key"])
     with world.client(b_token) as c:
-        assert c.post("/_courseport/faults", json={"face": "canvas", "action": "status", "status": 503}
-                      ).status_code == 201
+        for face in ("canvas", "scorm_cloud", "d2l"):
+            assert c.post("/_courseport/faults", json={"face": face, "action": "status", "status": 503}
+                          ).status_code == 201
     with world.client(b_token) as c:
         faulted = c.get("/api/v1/users/self")
+        faulted_scorm = c.get("/api/v2/courses", auth=b_scorm)
+        faulted_valence = c.get("/d2l/api/lp/1.30/users/whoami", params={"x_b": creds["d2l"]["user_id"]})
     with world.client(world.admin_token) as c:
         untouched = c.get("/api/v1/users/self")
         listed = c.get("/_courseport/faults").json()
-    assert faulted.status_code == 503 and untouched.status_code == 200
+        untouched_scorm = c.get("/api/v2/courses", auth=world.scorm_app())
+    assert (faulted.status_code, faulted_scorm.status_code, faulted_valence.status_code) == (503, 503, 503)
+    assert (untouched.status_code, untouched_scorm.status_code) == (200, 200)
     assert listed == []  # the default tenant's admin sees only their own tenant's rules

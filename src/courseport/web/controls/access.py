@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+from urllib.parse import parse_qs
 
 from litestar import Request, Response, Router
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tenancy, tokens
 from courseport.core.jobs import job_timing
 from courseport.core.kit.errors import DomainError, NotAllowed
 from courseport.dialects.canvas import protocol
-from courseport.schema import User
+from courseport.schema import AccessToken, D2LUserKey, OAuthClient, User
 
 log = logging.getLogger("courseport")
 
@@ -28,35 +30,52 @@ def tenant_admin(db: Session, me: User) -> int:
     return tenant_id
 
 
-_TENANT_OF_TOKEN: dict[str, int] = {}  # token hash -> tenant; tokens do not change tenant
-_TOKEN_CACHE_SIZE = 4096
+_TENANT_OF_CREDENTIAL: dict[str, int] = {}  # credential -> tenant; a credential does not change tenant
+_CACHE_SIZE = 4096
 
 
 def tenant_of_request(scope: dict, engine: Engine) -> int:
-    """The tenant a request is for, before it is routed (fault rules are per tenant): the tenant of its
-    bearer token's user (Canvas and Learn tokens). Valence's signed query and SCORM Cloud's basic auth,
-    and requests without a valid credential, count as the default tenant's."""
-    token = _bearer(scope)
-    if token is None:
+    """The tenant a request is for, before it is routed (fault rules are per tenant): the tenant of the user
+    its credential names (a Canvas or Learn bearer token, SCORM Cloud's Basic appId, Valence's x_b user id;
+    not checked here: the face checks it, and a wrong one only meets its own tenant's faults). Requests
+    without one count as the default tenant's."""
+    credential = _credential(scope)
+    if credential is None:
         return accounts.ROOT_ACCOUNT_ID
-    key = tokens.hash_token(token)
-    if key not in _TENANT_OF_TOKEN:
+    if credential not in _TENANT_OF_CREDENTIAL:
         with Session(engine) as db:
-            try:
-                user_id = tokens.token_viewer(db, token).id
-            except DomainError:
+            user_id = _user_of(db, credential)
+            if user_id is None:
                 return accounts.ROOT_ACCOUNT_ID
-            if len(_TENANT_OF_TOKEN) >= _TOKEN_CACHE_SIZE:
-                _TENANT_OF_TOKEN.clear()
-            _TENANT_OF_TOKEN[key] = tenancy.tenant_of(db, user_id)
-    return _TENANT_OF_TOKEN[key]
+            if len(_TENANT_OF_CREDENTIAL) >= _CACHE_SIZE:
+                _TENANT_OF_CREDENTIAL.clear()
+            _TENANT_OF_CREDENTIAL[credential] = tenancy.tenant_of(db, user_id)
+    return _TENANT_OF_CREDENTIAL[credential]
 
 
-def _bearer(scope: dict) -> str | None:
+def _credential(scope: dict) -> str | None:
+    """"bearer:<token hash>", "basic:<app id>" or "d2l:<user id>", from the request as it came."""
     for name, value in scope.get("headers") or ():
-        if name == b"authorization" and value[:7].lower() == b"bearer ":
-            return value[7:].decode("latin-1").strip() or None
-    return None
+        if name == b"authorization":
+            kind, _, rest = value.decode("latin-1").strip().partition(" ")
+            if kind.lower() == "bearer" and rest.strip():
+                return "bearer:" + tokens.hash_token(rest.strip())
+            if kind.lower() == "basic":
+                try:
+                    return "basic:" + base64.b64decode(rest.strip(), validate=True).decode().partition(":")[0]
+                except (ValueError, UnicodeDecodeError):
+                    return None
+    user_key = parse_qs((scope.get("query_string") or b"").decode("latin-1")).get("x_b")
+    return "d2l:" + user_key[0] if user_key else None
+
+
+def _user_of(db: Session, credential: str) -> int | None:
+    kind, _, value = credential.partition(":")
+    if kind == "bearer":
+        return db.scalar(select(AccessToken.user_id).where(AccessToken.token_hash == value))
+    if kind == "basic":
+        return db.scalar(select(OAuthClient.user_id).where(OAuthClient.key == value))
+    return db.scalar(select(D2LUserKey.user_id).where(D2LUserKey.key_id == value))
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:
