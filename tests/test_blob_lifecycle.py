@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select, update
 
 from courseport.core.content import files
+from courseport.core.courses import org_units
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError
 from courseport.core.packages import package_imports
@@ -194,8 +195,11 @@ def on_disk(store) -> set[str]:
 
 
 def d2l_import(world, target_id: int, package: bytes) -> str:
+    """Import into the course `target_id` through the Valence face (by its org unit id)."""
+    with world.tx() as db:
+        target_ou = org_units.org_unit_id_of(db, org_units.COURSE_OFFERING, target_id)
     with world.client(world.admin_token) as http:
-        answer = http.post(f"/d2l/api/le/unstable/import/{target_id}/imports/",
+        answer = http.post(f"/d2l/api/le/unstable/import/{target_ou}/imports/",
                            files={"file": ("course.imscc", package)})
     assert answer.status_code == 200, answer.text
     return answer.json()["JobToken"]
