@@ -69,6 +69,7 @@ def test_a_package_lists_its_registrations_and_a_registration_shows_its_progress
     assert (shown["Learner"], shown["Completion"], shown["Success"], shown["Score"]) == (
         "Ada Lovelace (ada)", "Completed", "Passed", f"{api.score.scaled:g}%")
     assert "<td data-label=\"Value\">page-9</td>" in page.text  # the SCO's runtime data
+    assert "85% (raw 85)" in page.text  # the SCO's own score
     launches = page.text.split('id="launches"', 1)[1].split("</table>", 1)[0]
     assert launches.count("<tr>") == 2 and "Passed" in launches  # header row and the one launch
     assert count(world, AttemptLaunch) == 1
