@@ -231,6 +231,27 @@ def statement_verbs(page, package: str, verb: str) -> list[str]:
         time.sleep(0.1)
 
 
+def test_a_packages_registrations_and_one_registrations_progress(page, world, screens):
+    from rustici_software_cloud_v2 import RegistrationApi
+
+    from tests import package_builders as pb
+    from tests.clients.test_scorm_cloud_registrations import client
+    from tests.scorm_app import ScormApp
+    from tests.web.test_console_registrations import passed_once
+
+    assert ScormApp(world).imported(pb.scorm12(), "golf")["status"] == "COMPLETE"
+    passed_once(world, RegistrationApi(client(world)), "reg-done")
+    sign_in(page, world.admin_token)
+    page.goto("/console/packages/golf")
+    assert page.locator("#registrations tbody td").first.inner_text() == "Ada Lovelace (ada)"
+    shoot(page, screens, "package-registrations")
+    page.get_by_role("link", name="reg-done").click()
+    page.get_by_role("heading", name="Launch history").wait_for()
+    assert "Passed" in page.locator("#progress").inner_text()
+    page.get_by_text("Runtime data").click()  # opens the SCO's data model
+    shoot(page, screens, "registration")
+
+
 def test_a_failed_jobs_reason_is_told_in_words(page, world, seeded, screens, tmp_path):
     not_a_package = tmp_path / "notes.zip"
     not_a_package.write_bytes(b"these are my notes, not a zip archive")

@@ -59,3 +59,30 @@ def test_a_course_page_shows_its_id_in_each_face(world):
     assert {k: shown[k] for k in ("Canvas id", "Learn courseId", "D2L OrgUnitId")} == {
         "Canvas id": str(course.id), "Learn courseId": "TORTS-1", "D2L OrgUnitId": str(offering)}
     assert valence.json()["Name"] == "Torts"  # the id shown is the one the Valence face resolves
+
+
+def test_a_teacher_filters_their_own_courses_by_search_term_and_blueprint(world):
+    with world.tx() as db:
+        term = accounts.create_term(db, 1, "Spring", sis_term_id="spring").id
+    mine = [world.course("Torts", course_code="LAW-1"), world.course("Spring seminar", term_id=str(term)),
+            world.course("Blue print", blueprint=True), world.course("Draft", offer=False)]
+    world.course("Torts for others", term_id=str(term), blueprint=True)  # matches every filter; not theirs
+    teacher, token = world.user_with_token("alan")
+    for course in mine:
+        world.enroll(teacher, course, "TeacherEnrollment")
+    with console(world) as c:
+        assert sign_in(c, access_token=token).status_code == 303
+        form = c.get("/console/courses").text
+        assert listed(c, "search=tort") == ["Torts"]
+        assert listed(c, "search=law-") == ["Torts"]
+        assert listed(c, f"term={term}") == ["Spring seminar"]
+        assert listed(c, "blueprint=yes") == ["Blue print"]
+        assert sorted(listed(c, "blueprint=no")) == ["Draft", "Spring seminar", "Torts"]
+        assert listed(c, f"search=seminar&term={term}&state=available") == ["Spring seminar"]
+        assert listed(c, "search=draft&state=unpublished") == ["Draft"]
+        short, bad_term = c.get("/console/courses?search=x"), c.get("/console/courses?term=spring")
+    assert 'id="search"' in form and f'<option value="{term}">Spring</option>' in form
+    assert short.status_code == 400 and "2 or more characters is required" in short.text
+    assert bad_term.status_code == 400 and "Choose a term" in bad_term.text
+    with world.tx() as db:
+        assert db.query(Course).count() == 5

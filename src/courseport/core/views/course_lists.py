@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.views import account_courses
+from courseport.core.views.account_courses import AccountCourseQuery
 from courseport.core.views.course_views import load_views
 from courseport.schema import Course, Enrollment, Role, User
 
@@ -41,6 +43,9 @@ class CourseFilters:
     states: tuple[str, ...] = ()
     homeroom: bool | None = None
     account_id: int | None = None
+    search_term: str | None = None  # as an account's course list searches (name, code, SIS id or id)
+    term_id: int | None = None
+    blueprint: bool | None = None  # None: either; True: blueprints only; False: no blueprints
 
 
 def list_courses(db: Session, actor: User, target: User, filters: CourseFilters, window: Window) -> Slice[Course]:
@@ -57,7 +62,20 @@ def list_courses(db: Session, actor: User, target: User, filters: CourseFilters,
         stmt = stmt.where(Course.homeroom_course.is_(True))
     if filters.account_id is not None:
         stmt = stmt.where(Course.account_id == filters.account_id)
+    stmt = stmt.where(*_list_filters(filters))
     return fetch_window(db, stmt.order_by(Course.id), window)
+
+
+def _list_filters(filters: CourseFilters) -> list[ColumnElement[bool]]:
+    """Search, term and blueprint: the rules of an account's course list, for one user's courses."""
+    found: list[ColumnElement[bool]] = []
+    if filters.search_term is not None:
+        found.append(account_courses._search(AccountCourseQuery(search_term=filters.search_term)))
+    if filters.term_id is not None:
+        found.append(Course.enrollment_term_id == filters.term_id)
+    if filters.blueprint is not None:
+        found.append(Course.blueprint.is_(filters.blueprint))
+    return found
 
 
 def _validate(filters: CourseFilters) -> None:

@@ -14,6 +14,7 @@ from courseport.core.content import files, modules, pages
 from courseport.core.courses import course_settings
 from courseport.core.coursework import quizzes
 from courseport.core.identity import accounts, sub_accounts, terms
+from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import account_courses, course_lists, course_views, enrollment_views, section_views
 from courseport.core.views.assignment_views import AssignmentQuery, list_assignments
@@ -32,6 +33,12 @@ def _flag(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
+def _term_id(value: str | None) -> int | None:
+    if value and not value.isdigit():
+        raise InvalidInput("term", "Choose a term from the list.")
+    return int(value) if value else None
+
+
 def home_accounts(db: Session, me: User) -> list[Account]:
     """The accounts the user administers and every account below them (empty for course staff)."""
     top = accounts.administered_accounts(db, me.id, ALL).items
@@ -43,7 +50,8 @@ def list_for(db: Session, me: User, choices: list[Account], q: dict[str, str], w
     """Course views for the list: an account's courses for its admins, the user's own courses otherwise."""
     state = q.get("state") or ""
     if not choices:
-        filters = course_lists.CourseFilters(states=(state,) if state else ())
+        filters = course_lists.CourseFilters(states=(state,) if state else (), search_term=q.get("search") or None,
+                                             term_id=_term_id(q.get("term")), blueprint=_flag(q.get("blueprint")))
         return course_lists.list_course_views(db, me, me, filters, window, WANT)
     query = account_courses.AccountCourseQuery(
         search_term=q.get("search") or None, enrollment_term=q.get("term") or None,
@@ -58,7 +66,7 @@ def course_list(request: Request) -> Response:
     with signed_in(request) as (db, me):
         choices = home_accounts(db, me)
         found = list_for(db, me, choices, q, window)
-        term_list = terms.list_terms(db, me, "self", ["all"], None, ALL).items if choices else []
+        term_list = terms.list_terms(db, me, "self", ["all"], None, ALL).items
         return render(request, "courses.html", me=me, title="Courses", courses=found, q=q, accounts=choices,
                       terms=term_list, states=STATES, face_ids=partial(face_ids, db),
                       link=lambda n: page_link(request, n), page_number=window.offset // window.limit + 1)

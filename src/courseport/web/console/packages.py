@@ -15,6 +15,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import package_imports, package_settings, previews, scorm_courses, statements
 from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
+from courseport.web.console.registrations import registrations_of
 from courseport.web.console.session import (
     CSRF_REFUSED,
     checked_form,
@@ -66,7 +67,8 @@ def package_page(request: Request, course_id: str) -> Response:
         return render(request, "package.html", me=me, title=view.version.title, view=view,
                       versions=scorm_courses.list_versions(db, me, course_id),
                       configuration=package_settings.get_configuration(db, me, course_id),
-                      files=scorm_courses.package_files(db, me, course_id), statements=found)
+                      files=scorm_courses.package_files(db, me, course_id), statements=found,
+                      **registrations_of(db, me, request, course_id))
 
 
 @post("/console/packages/{course_id:str}/preview")

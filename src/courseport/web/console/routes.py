@@ -14,7 +14,7 @@ from litestar.response import Redirect
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.throttle import TooManyFailures
-from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people
+from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people, registrations
 from courseport.web.console.session import COOKIE, render, session_cookie
 
 log = logging.getLogger("courseport")
@@ -58,6 +58,6 @@ def error_page(request: Request, exc: Exception) -> Response:
 
 
 PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *blueprints.ROUTES, *packages.ROUTES,
-         *people.ROUTES]
+         *people.ROUTES, *registrations.ROUTES]
 ROUTES = [Router(path="/", route_handlers=[static_file, *PAGES],
                  exception_handlers={HTTPException: error_page, Exception: error_page})]
