@@ -120,7 +120,7 @@ def _conditions(db: Session, actor: User, account: Account, query: AccountCourse
         term = accounts.get_term(db, account.root_account_id or account.id, query.enrollment_term)
         found.append(Course.enrollment_term_id == term.id)
     if query.search_term is not None:
-        found.append(_search(query))
+        found.append(search_condition(query))
     return found
 
 
@@ -148,7 +148,8 @@ def _subtrees(db: Session, refs: tuple[str, ...]) -> list[int]:
     return ids
 
 
-def _search(query: AccountCourseQuery) -> ColumnElement[bool]:
+def search_condition(query: AccountCourseQuery) -> ColumnElement[bool]:
+    """The course search of an account course list (name, code, SIS id, or teacher), for other lists too."""
     term = query.search_term or ""
     if len(term) < MIN_SEARCH_LENGTH:
         raise InvalidInput("search_term", f"{MIN_SEARCH_LENGTH} or more characters is required")

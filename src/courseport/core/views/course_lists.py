@@ -70,7 +70,7 @@ def _list_filters(filters: CourseFilters) -> list[ColumnElement[bool]]:
     """Search, term and blueprint: the rules of an account's course list, for one user's courses."""
     found: list[ColumnElement[bool]] = []
     if filters.search_term is not None:
-        found.append(account_courses._search(AccountCourseQuery(search_term=filters.search_term)))
+        found.append(account_courses.search_condition(AccountCourseQuery(search_term=filters.search_term)))
     if filters.term_id is not None:
         found.append(Course.enrollment_term_id == filters.term_id)
     if filters.blueprint is not None:
