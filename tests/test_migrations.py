@@ -136,3 +136,41 @@ def test_upgrading_through_a_table_rebuild_keeps_the_rows_that_point_at_it(empty
         assert kept == [section]
         if empty_store.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # back on for what follows
+
+
+def _same_sis_ids_in_two_roots(conn: sa.Connection) -> None:
+    """Two root accounts each holding a sub-account, term, course, section and user with SIS id `SAME`."""
+    for _ in range(2):
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        _insert(conn, "accounts", name="Sub", parent_account_id=root, root_account_id=root, sis_account_id="SAME")
+        term = _insert(conn, "terms", root_account_id=root, name="Term", sis_term_id="SAME")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None, sis_course_id="SAME")
+        _insert(conn, "sections", course_id=course, sis_section_id="SAME")
+        _insert(conn, "users", name="Learner", sis_user_id="SAME")
+
+
+def test_0024_lets_two_root_accounts_hold_the_same_sis_ids_and_downgrades(empty_store):
+    _upgrade(empty_store, "0023_tenant_logins")
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:
+        _same_sis_ids_in_two_roots(conn)  # before 0024 a SIS id was unique across the store
+
+    _upgrade(empty_store, "0024_tenant_sis_ids")
+    with empty_store.begin() as conn:
+        _same_sis_ids_in_two_roots(conn)
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # still unique within one root
+        root = conn.scalar(sa.text("SELECT min(id) FROM accounts"))
+        _insert(conn, "terms", root_account_id=root, name="Again", sis_term_id="SAME")
+    with empty_store.connect() as conn:
+        assert conn.scalar(sa.text("SELECT count(*) FROM courses WHERE sis_course_id = 'SAME'")) == 2
+
+    with empty_store.begin() as conn:  # the downgrade refuses shared ids, so keep one holder of each
+        for table, column in (("sections", "sis_section_id"), ("courses", "sis_course_id"), ("terms", "sis_term_id"),
+                              ("accounts", "sis_account_id"), ("users", "sis_user_id")):
+            conn.execute(sa.text(f"UPDATE {table} SET {column} = NULL WHERE id <> "
+                                 f"(SELECT min(id) FROM {table} WHERE {column} = 'SAME')"))
+    _downgrade(empty_store, "0023_tenant_logins")
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:
+        root = conn.scalar(sa.text("SELECT max(id) FROM accounts WHERE parent_account_id IS NULL"))
+        _insert(conn, "terms", root_account_id=root, name="Again", sis_term_id="SAME")
+    _upgrade(empty_store, "head")

@@ -189,3 +189,41 @@ def test_faces_without_account_ids_work_in_the_callers_tenant(world):
     assert taken.status_code == 201, taken.text
     with world.tx() as db:
         assert tenancy.tenant_of(db, int(taken.json()["id"].split("_")[1])) == made["id"]
+
+
+def test_a_reset_keeps_every_tenants_credentials_on_every_face(world):
+    """A reset empties tenants' data but keeps their admins' credentials: the Canvas token, the Learn and
+    SCORM Cloud applications and the D2L app and user keys all still work afterwards."""
+    import requests
+
+    from tests.test_tenants_isolation import _d2l
+
+    made = make_tenant(world)
+    creds = made["credentials"]
+    with world.client(creds["canvas"]["token"]) as c:
+        course = c.post(f"/api/v1/accounts/{made['id']}/courses", data={"course[name]": "Gone after reset"})
+    assert course.status_code == 200, course.text
+    with world.client(world.admin_token) as c:
+        reset = c.post("/_courseport/reset")
+    assert reset.status_code == 200 and reset.json() == {"reset": True}, reset.text
+    assert count(world, Course, Course.root_account_id == made["id"]) == 0  # the tenant's data went
+    assert count(world, OAuthClient, OAuthClient.user_id == made["admin"]["id"]) == 2  # its credentials stayed
+
+    with world.client(creds["canvas"]["token"]) as c:
+        me = c.get("/api/v1/users/self")
+        courses = c.get(f"/api/v1/accounts/{made['id']}/courses")
+    assert me.status_code == 200 and me.json()["id"] == made["admin"]["id"], me.text
+    assert courses.status_code == 200 and courses.json() == [], courses.text
+    learn, scorm = creds["blackboard"], creds["scorm_cloud"]
+    with world.client() as c:
+        grant = c.post("/learn/api/public/v1/oauth2/token", data={"grant_type": "client_credentials"},
+                       auth=(learn["key"], learn["secret"]))
+        assert grant.status_code == 200, grant.text
+        learn_me = c.get("/learn/api/public/v1/users/userName:admin",
+                         headers={"Authorization": f"Bearer {grant.json()['access_token']}"})
+        scorm_courses = c.get("/api/v2/courses", auth=(scorm["app_id"], scorm["secret_key"]))
+    assert learn_me.status_code == 200 and learn_me.json()["userName"] == "admin", learn_me.text
+    assert scorm_courses.status_code == 200 and scorm_courses.json()["courses"] == [], scorm_courses.text
+    whoami = requests.get(world.base_url + "/d2l/api/lp/1.4/users/whoami", auth=_d2l(creds, world.base_url),
+                          timeout=30)
+    assert whoami.status_code == 200 and whoami.json()["Identifier"] == str(made["admin"]["id"]), whoami.text

@@ -260,3 +260,57 @@ def test_both_tenants_may_hold_the_same_keys(world, two_tenants):
     world.run_jobs()
     status = _call_as_b(world, b, "scorm", f"/api/v2/courses/importJobs/{scorm.json()['result']}")
     assert status.json()["status"] == "COMPLETE", status.text
+
+
+def _hold_the_same_sis_ids(world: World, made: dict[str, Any]) -> dict[str, Any]:
+    """A sub-account, term, course, section and user with SIS id `SAME`, and a Learn course and user
+    with externalId `same`, made through the tenant's own credentials; answers their ids."""
+    root, token = made["id"], made["credentials"]["canvas"]["token"]
+    with world.client(token) as c:
+        account = _ok(c.post(f"/api/v1/accounts/{root}/sub_accounts",
+                             data={"account[name]": "Sub", "account[sis_account_id]": "SAME"}))
+        term = _ok(c.post(f"/api/v1/accounts/{root}/terms",
+                          data={"enrollment_term[name]": "Term", "enrollment_term[sis_term_id]": "SAME"}))
+        course = _ok(c.post(f"/api/v1/accounts/{root}/courses",
+                            data={"course[name]": f"{made['name']} course", "course[sis_course_id]": "SAME"}))
+        section = _ok(c.post(f"/api/v1/courses/{course['id']}/sections", data={
+            "course_section[name]": "Section", "course_section[sis_section_id]": "SAME"}))
+        user = _ok(c.post(f"/api/v1/accounts/{root}/users", data={
+            "user[name]": f"{made['name']} user", "pseudonym[unique_id]": "same", "pseudonym[sis_user_id]": "SAME"}))
+    learn = {"Authorization": f"Bearer {_learn_token(world, made['credentials'])}"}
+    with world.client() as c:
+        learn_course = _ok(c.post(f"{LEARN}/v3/courses", headers=learn,
+                                  json={"courseId": "same", "externalId": "same", "name": "Learn course"}))
+    return {"account": account["id"], "term": term["id"], "course": course["id"], "section": section["id"],
+            "user": user["id"], "learn_course": learn_course["id"]}
+
+
+def test_both_tenants_may_hold_the_same_sis_ids(world):
+    """SIS ids (and Learn externalIds) are unique per tenant: each tenant reads back its own holder,
+    on Canvas, Learn and Valence, and within a tenant a second holder is still refused."""
+    a, b = _tenant(world, "A"), _tenant(world, "B")
+    held = {t["id"]: _hold_the_same_sis_ids(world, t) for t in (a, b)}
+    assert held[a["id"]]["course"] != held[b["id"]]["course"]
+    for tenant in (a, b):
+        mine = held[tenant["id"]]
+        reads = {"account": "/api/v1/accounts/sis_account_id:SAME",
+                 "term": f"/api/v1/accounts/{tenant['id']}/terms/sis_term_id:SAME",
+                 "course": "/api/v1/courses/sis_course_id:SAME", "section": "/api/v1/sections/sis_section_id:SAME",
+                 "user": "/api/v1/users/sis_user_id:SAME"}
+        for kind, path in reads.items():
+            answer = _call_as_b(world, tenant, "canvas", path)
+            assert answer.status_code == 200 and answer.json()["id"] == mine[kind], (kind, answer.text)
+        course = _call_as_b(world, tenant, "learn", f"{LEARN}/v3/courses/externalId:same")
+        assert course.status_code == 200 and course.json()["id"] == mine["learn_course"], course.text
+        user = _call_as_b(world, tenant, "learn", f"{LEARN}/v1/users/externalId:SAME")
+        assert user.status_code == 200 and user.json()["id"] == f"_{mine['user']}_1", user.text
+        valence = _call_as_b(world, tenant, "d2l", f"{LP}/users/?orgDefinedId=SAME")
+        assert valence.status_code == 200, valence.text
+        assert [u["UserId"] for u in valence.json()] == [mine["user"]], valence.text
+    with world.client(a["credentials"]["canvas"]["token"]) as c:
+        again = c.post(f"/api/v1/accounts/{a['id']}/courses",
+                       data={"course[name]": "Again", "course[sis_course_id]": "SAME"})
+    assert again.status_code == 400 and "is already in use" in again.text, again.text
+    with world.client(a["credentials"]["canvas"]["token"]) as c:
+        listed = _ok(c.get(f"/api/v1/accounts/{a['id']}/courses", params={"per_page": 100}))
+    assert sorted(course["name"] for course in listed) == ["A course", "Learn course"]  # no "Again"

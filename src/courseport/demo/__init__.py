@@ -176,7 +176,8 @@ def seed_demo(db: Session, actor: User, *, enroll_me: bool = False, blobs: BlobS
 
 
 def _ensure_account(db: Session) -> Account:
-    account = db.scalar(select(Account).where(Account.sis_account_id == DEMO_ACCOUNT_SIS_ID))
+    account = db.scalar(select(Account).where(Account.sis_account_id == DEMO_ACCOUNT_SIS_ID,
+                                             Account.root_account_id == accounts.ROOT_ACCOUNT_ID))
     if account is None:
         return accounts.create_account(db, DEMO_ACCOUNT_NAME, accounts.ROOT_ACCOUNT_ID, DEMO_ACCOUNT_SIS_ID)
     account.workflow_state = "active"
@@ -184,7 +185,8 @@ def _ensure_account(db: Session) -> Account:
 
 
 def _ensure_term(db: Session, root_account_id: int, spec: TermSpec) -> Term:
-    term = db.scalar(select(Term).where(Term.sis_term_id == spec.sis_term_id))
+    term = db.scalar(select(Term).where(Term.sis_term_id == spec.sis_term_id,
+                                         Term.root_account_id == root_account_id))
     if term is None:
         term = accounts.create_term(db, root_account_id, spec.name, sis_term_id=spec.sis_term_id,
                                     start_at=spec.start_at, end_at=spec.end_at)
@@ -203,7 +205,8 @@ def _ensure_user(db: Session, spec: PersonSpec) -> User:
 
 def _ensure_course(db: Session, actor: User, account: Account, spec: CourseSpec, terms: dict[str, Term],
                    people: dict[str, User]) -> Course:
-    course = db.scalar(select(Course).where(Course.sis_course_id == spec.sis_course_id))
+    course = db.scalar(select(Course).where(Course.sis_course_id == spec.sis_course_id,
+                                             Course.root_account_id == account.root_account_id))
     if course is None:
         fields = courses.CourseChanges(name=spec.name, course_code=spec.course_code, sis_course_id=spec.sis_course_id,
                                        term_id=str(terms[spec.term].id), blueprint=spec.blueprint)
@@ -221,7 +224,8 @@ def _ensure_course(db: Session, actor: User, account: Account, spec: CourseSpec,
 
 
 def _ensure_section(db: Session, course: Course, sis_section_id: str, name: str) -> Section:
-    section = db.scalar(select(Section).where(Section.sis_section_id == sis_section_id))
+    section = db.scalar(select(Section).where(Section.sis_section_id == sis_section_id,
+                                               Section.course_id == course.id))
     if section is None:
         section = Section(course_id=course.id, name=name, sis_section_id=sis_section_id)
         db.add(section)

@@ -12,12 +12,13 @@ from courseport.schema.base import Base, utcnow
 
 class Account(Base):
     __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("root_account_id", "sis_account_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     root_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     uuid: Mapped[str] = mapped_column(String(64), unique=True)
-    sis_account_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sis_account_id: Mapped[str | None] = mapped_column(String(255))  # unique per root account: __table_args__
     default_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -25,10 +26,11 @@ class Account(Base):
 
 class Term(Base):
     __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("root_account_id", "sis_term_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     root_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
-    sis_term_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sis_term_id: Mapped[str | None] = mapped_column(String(255))  # unique per root account: __table_args__
     start_at: Mapped[datetime | None]
     end_at: Mapped[datetime | None]
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")

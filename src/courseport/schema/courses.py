@@ -13,7 +13,8 @@ from courseport.schema.base import Base, utcnow
 
 class Course(Base):
     __tablename__ = "courses"
-    __table_args__ = (UniqueConstraint("root_account_id", "scorm_course_id"),)
+    __table_args__ = (UniqueConstraint("root_account_id", "scorm_course_id"),
+                      UniqueConstraint("root_account_id", "sis_course_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -21,7 +22,7 @@ class Course(Base):
     enrollment_term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     course_code: Mapped[str] = mapped_column(String(255))
-    sis_course_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sis_course_id: Mapped[str | None] = mapped_column(String(255))  # unique per root account: __table_args__
     integration_id: Mapped[str | None] = mapped_column(String(255))
     sis_import_id: Mapped[int | None] = mapped_column(Integer)
     workflow_state: Mapped[str] = mapped_column(String(32), default="unpublished", index=True)
@@ -105,7 +106,7 @@ class Section(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
-    sis_section_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sis_section_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (sections.py)
     integration_id: Mapped[str | None] = mapped_column(String(255))
     start_at: Mapped[datetime | None]
     end_at: Mapped[datetime | None]

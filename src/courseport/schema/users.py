@@ -17,7 +17,7 @@ class User(Base):
     sortable_name: Mapped[str] = mapped_column(String(255))
     short_name: Mapped[str] = mapped_column(String(255))
     login_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (logins.py)
-    sis_user_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sis_user_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (logins.py)
     integration_id: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(255))
     avatar_url: Mapped[str | None] = mapped_column(Text)

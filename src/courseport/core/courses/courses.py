@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, select, update
+from sqlalchemy import String, bindparam, case, select, update
 from sqlalchemy.orm import Session, object_session
 
 from courseport.core.courses.course_codes import check_course_code
-from courseport.core.identity import accounts  # html: a module reference, as html refers back to this module
+from courseport.core.identity import accounts, tenancy  # html: a module reference, as html refers back to this module
 from courseport.core.identity.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
 from courseport.core.kit import html
 from courseport.core.kit.changes import UNSET, Unset, given, kinds
 from courseport.core.kit.errors import FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.time_zones import to_iana
-from courseport.row_reads import RowRead
+from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Course, CourseSetting, Enrollment, Section, User
 from courseport.schema.base import utcnow
 
@@ -113,7 +113,11 @@ UPDATE_CHECKS: list[Callable[[Session, Course, CourseChanges], None]] = []
 # Built once: nearly every course call resolves its course by id first.
 _COURSE_BY_ID = select(Course).where(Course.id == bindparam("course_id"))
 # The same lookups as read-only rows (see row_reads), for reads that change nothing.
-_COURSE_ROW_BY = {prefix: RowRead.of(Course, column == bindparam("value")) for prefix, column in _ID_PREFIXES.items()}
+# A SIS id (or integration id) two tenants may both hold: the caller's tenant's course first.
+_CALLERS_FIRST = case((Course.root_account_id == bindparam("tenant"), 0), else_=1)
+_COURSE_ROW_BY = {prefix: RowRead(select(*entity_columns(Course)).where(column == bindparam("value"))
+                                  .order_by(_CALLERS_FIRST, Course.id).limit(1), "CourseRow")
+                  for prefix, column in _ID_PREFIXES.items()}
 _COURSE_ROW_BY_ID = RowRead.of(Course, Course.id == bindparam("value"))
 
 
@@ -139,7 +143,8 @@ def resolve_course(db: Session, ref: str | int, *, include_deleted: bool = False
     course = None
     if found is not None:
         prefix, value = found
-        course = (db.scalar(select(Course).where(_ID_PREFIXES[prefix] == value)) if prefix
+        course = (db.scalar(select(Course).where(_ID_PREFIXES[prefix] == value)
+                            .order_by(tenancy.caller_first(db, Course.root_account_id), Course.id).limit(1)) if prefix
                   else db.scalar(_COURSE_BY_ID, {"course_id": value}))
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
@@ -152,7 +157,8 @@ def course_row(db: Session, ref: str | int, *, include_deleted: bool = False):  
     course = None
     if found is not None:
         prefix, value = found
-        course = (_COURSE_ROW_BY[prefix] if prefix else _COURSE_ROW_BY_ID).first(db, value=value)
+        course = (_COURSE_ROW_BY[prefix].first(db, value=value, tenant=tenancy.caller_tenant(db)) if prefix
+                  else _COURSE_ROW_BY_ID.first(db, value=value))
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
     return course
@@ -371,7 +377,8 @@ def _check_restrictions(key: str, value: dict[str, Any]) -> None:
 
 def _claim_sis_id(db: Session, course: Course, sis_id: str | None) -> None:
     if sis_id is not None:
-        holder = db.scalar(select(Course.id).where(Course.sis_course_id == sis_id, Course.id != (course.id or -1)))
+        holder = db.scalar(select(Course.id).where(Course.sis_course_id == sis_id, Course.id != (course.id or -1),
+                                                   Course.root_account_id == course.root_account_id))
         if holder is not None:
             raise InvalidInput("sis_course_id", f'sis_course_id "{sis_id}" is already in use')
     course.sis_course_id = sis_id

@@ -63,11 +63,12 @@ def create_org_unit(db: Session, actor: User, new: NewOrgUnit, *,
     if new.kind == SEMESTER:
         if parent.parent_account_id is not None:
             raise InvalidInput("parents", "A semester's parent is the organization.")
-        if code and held_by_another(db, Term.sis_term_id, code, None):
+        if code and held_by_another(db, Term.sis_term_id, code, None, Term.root_account_id == parent.id):
             raise Conflict("Another org unit already has this code.")
         term = accounts.create_term(db, parent.id, name, sis_term_id=code or None)
         return org_units.resolve(db, org_units.org_unit_id_of(db, SEMESTER, term.id))
-    if code and held_by_another(db, Account.sis_account_id, code, None):
+    if code and held_by_another(db, Account.sis_account_id, code, None,
+                                   accounts.in_root(parent.root_account_id or parent.id)):
         raise Conflict("Another org unit already has this code.")
     account = accounts.create_account(db, name, parent.id, sis_account_id=code or None)
     return org_units.resolve(db, org_units.org_unit_id_of(db, DEPARTMENT, account.id))
@@ -132,7 +133,8 @@ def update_org_unit(db: Session, actor: User, org_unit_id: int, name: str, code:
 def _rename_term(db: Session, actor: User, term: Term, name: str, code: str) -> None:
     if not accounts.is_admin_of(db, actor.id, term.root_account_id):
         raise NotAllowed()
-    if code and held_by_another(db, Term.sis_term_id, code, term.id):
+    if code and held_by_another(db, Term.sis_term_id, code, term.id,
+                                   Term.root_account_id == term.root_account_id):
         raise Conflict("Another org unit already has this code.")
     term.name, term.sis_term_id = name, code or None
 
@@ -140,7 +142,8 @@ def _rename_term(db: Session, actor: User, term: Term, name: str, code: str) -> 
 def _rename_account(db: Session, actor: User, account: Account, name: str, code: str) -> None:
     if not accounts.is_admin_of(db, actor.id, account.id):
         raise NotAllowed()
-    if code and held_by_another(db, Account.sis_account_id, code, account.id):
+    if code and held_by_another(db, Account.sis_account_id, code, account.id,
+                                   accounts.in_root(account.root_account_id or account.id)):
         raise Conflict("Another org unit already has this code.")
     account.name = name
     if code or account.parent_account_id is not None:  # the organization may have no code: an empty one keeps its own

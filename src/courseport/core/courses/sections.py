@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import resolve_course
+from courseport.core.identity import tenancy
 from courseport.core.identity.permissions import PERMISSION_ALIASES, CourseRights, course_rights, require
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
@@ -49,7 +50,8 @@ def resolve_section(db: Session, ref: str) -> Section:
     stmt: Select | None = None
     for prefix, column in _ID_PREFIXES.items():
         if ref.startswith(prefix):
-            stmt = select(Section).where(column == ref[len(prefix):])
+            stmt = select(Section).where(column == ref[len(prefix):]).order_by(
+                tenancy.caller_first(db, Course.root_account_id), Section.id)
     if stmt is None:
         section_id = store_id(ref)
         stmt = None if section_id is None else select(Section).where(Section.id == section_id)
@@ -206,7 +208,9 @@ def _claim(db: Session, section: Section, key: str, values: dict[str, Any]) -> N
     if key not in values:
         return
     value = values[key] or None
-    if value is not None and held_by_another(db, getattr(Section, key), value, section.id):
+    root = select(Course.root_account_id).where(Course.id == section.course_id).scalar_subquery()
+    same_tenant = Section.course_id.in_(select(Course.id).where(Course.root_account_id == root))
+    if value is not None and held_by_another(db, getattr(Section, key), value, section.id, same_tenant):
         label = "SIS ID" if key == "sis_section_id" else "INTEGRATION ID"
         raise InvalidInput(key, f'{label} "{value}" is already in use')
     setattr(section, key, value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import ColumnElement, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import tenancy
@@ -92,7 +92,8 @@ def resolve_account(db: Session, ref: str, actor_id: int | None = None) -> Accou
     if ref in ("self", str(ROOT_ACCOUNT_ID)):
         ref = str(tenant or ROOT_ACCOUNT_ID)
     if ref.startswith("sis_account_id:"):
-        account = db.scalar(select(Account).where(Account.sis_account_id == ref.split(":", 1)[1]))
+        holders = select(Account).where(Account.sis_account_id == ref.split(":", 1)[1])
+        account = db.scalar(holders.where(in_root(tenant)) if tenant is not None else holders.order_by(Account.id))
         if account is None or account.workflow_state == "deleted":
             raise NotFound("account")
     else:
@@ -103,6 +104,11 @@ def resolve_account(db: Session, ref: str, actor_id: int | None = None) -> Accou
     if tenant is not None and (account.root_account_id or account.id) != tenant:
         raise NotFound("account")
     return account
+
+
+def in_root(root_account_id: int) -> ColumnElement[bool]:
+    """The condition an account of that tenant (root account), the root itself included, meets."""
+    return func.coalesce(Account.root_account_id, Account.id) == root_account_id
 
 
 def ancestor_ids(db: Session, account_id: int) -> list[int]:
@@ -146,7 +152,8 @@ def default_term(db: Session, root_account_id: int) -> Term:
 def get_term(db: Session, root_account_id: int, ref: str | int) -> Term:
     ref = str(ref)
     if ref.startswith("sis_term_id:"):
-        term = db.scalar(select(Term).where(Term.sis_term_id == ref.split(":", 1)[1]))
+        term = db.scalar(select(Term).where(Term.sis_term_id == ref.split(":", 1)[1],
+                                            Term.root_account_id == root_account_id))
     else:
         term = db.get(Term, store_id(ref)) if is_id(ref) else None
     if term is None or term.root_account_id != root_account_id:

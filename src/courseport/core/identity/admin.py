@@ -13,8 +13,11 @@ from courseport.schema import (
     AccountUser,
     Base,
     Course,
+    D2LApp,
+    D2LUserKey,
     InstanceValue,
     Login,
+    OAuthClient,
     OrgUnitRow,
     Role,
     Term,
@@ -55,7 +58,8 @@ def reset_store(db: Session, keep_admins: bool = True) -> None:
     """Empty the store, then bootstrap again: an installation with root account 1 and no data.
 
     With `keep_admins`, administrators of root accounts keep their user, their adminship and their
-    access tokens (so the caller of a reset can go on), and root accounts and built-in roles stay.
+    credentials on every face (access tokens, Learn and SCORM Cloud applications, D2L app and user
+    keys), so the caller of a reset and every tenant can go on; root accounts and built-in roles stay.
     """
     conditions = _reset_conditions(db) if keep_admins else {}
     for table in reversed(Base.metadata.sorted_tables):
@@ -78,9 +82,13 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
     ).all()
     admin_ids = sorted({user_id for user_id, _ in memberships})
     role_ids = sorted({role_id for _, role_id in memberships})
+    kept_apps = select(D2LUserKey.app_row_id).where(D2LUserKey.user_id.in_(admin_ids))
     return {
         User.__tablename__: User.id.not_in(admin_ids),
         AccessToken.__tablename__: AccessToken.user_id.not_in(admin_ids),
+        OAuthClient.__tablename__: OAuthClient.user_id.not_in(admin_ids),
+        D2LUserKey.__tablename__: D2LUserKey.user_id.not_in(admin_ids),
+        D2LApp.__tablename__: D2LApp.id.not_in(kept_apps),
         # Kept admins keep their root-account logins; a login made in a sub-account goes with it.
         Login.__tablename__: Login.user_id.not_in(admin_ids) | Login.home_account_id.is_not(None),
         AccountUser.__tablename__: AccountUser.account_id.not_in(root_ids),

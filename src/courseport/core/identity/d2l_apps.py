@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.identity import tenancy
 from courseport.core.kit.errors import NotAuthenticated
 from courseport.core.kit.ids import store_id
 from courseport.schema import D2LApp, D2LUserKey, User
@@ -99,6 +100,7 @@ def authenticate(db: Session, call: SignedCall, now: int) -> User | None:
         user = db.get(User, key.user_id)
         if user is None or user.workflow_state == "deleted":
             raise NotAuthenticated(INVALID_TOKEN, invalid=True)
+        tenancy.note_caller(db, user.id)
     if store_id(call.timestamp) is None:
         raise NotAuthenticated(INVALID_TOKEN, invalid=True)
     if abs(int(call.timestamp) - now) > TIMESTAMP_WINDOW:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -106,7 +106,8 @@ def apply_changes(db: Session, login: Login, changes: LoginChanges) -> None:
     if "sis_user_id" in changes.given:
         sis_id = changes.sis_user_id or None
         # Canvas counts deleted logins too: their SIS id comes back through enable_sis_reactivation.
-        if sis_id is not None and (_holder(db, login, Login.sis_user_id == sis_id, live=False)
+        if sis_id is not None and (_holder(db, login, Login.sis_user_id == sis_id, Login.account_id == login.account_id,
+                                           live=False)
                                    or _user_holds_sis(db, login, sis_id)):
             raise LoginTaken("sis_user_id", f'SIS ID "{sis_id}" is already in use')
         login.sis_user_id = sis_id
@@ -133,9 +134,10 @@ def _holder(db: Session, login: Login, *conditions, live: bool = True) -> bool: 
 
 
 def _user_holds_sis(db: Session, login: Login, sis_id: str) -> bool:
-    """Users made before logins existed (or by other faces) hold SIS ids on their row."""
-    holder = db.scalar(select(User.id).where(User.sis_user_id == sis_id))
-    return holder is not None and holder != login.user_id
+    """Users made before logins existed (or by other faces) hold SIS ids on their row; those of the
+    login's tenant (root account) count."""
+    holders = db.scalars(select(User.id).where(User.sis_user_id == sis_id, User.id != login.user_id))
+    return any(tenancy.tenant_of(db, holder) == login.account_id for holder in holders)
 
 
 def mirror_primary(db: Session, user: User) -> None:

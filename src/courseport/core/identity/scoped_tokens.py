@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import oauth_clients
+from courseport.core.identity import oauth_clients, tenancy
 from courseport.core.kit import signing
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated
 from courseport.schema import OAuthClient, User
@@ -64,6 +64,7 @@ def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bear
         client = oauth_clients.find_client(db, *basic)
         if client is None:
             raise NotAuthenticated("Invalid application credentials", invalid=True)
+        tenancy.note_caller(db, client.user_id)
         return AppCaller(cast(User, db.get(User, client.user_id)), client.key, None)
     if not bearer:
         raise NotAuthenticated("Authorization is required: Basic appId:secretKey or a Bearer token")
@@ -71,6 +72,7 @@ def authenticate(db: Session, secret: bytes, basic: tuple[str, str] | None, bear
     client = db.scalar(select(OAuthClient).where(OAuthClient.key == key))
     if client is None:
         raise NotAuthenticated("Invalid or expired token", invalid=True)
+    tenancy.note_caller(db, client.user_id)
     return AppCaller(cast(User, db.get(User, client.user_id)), client.key, frozenset(scopes))
 
 

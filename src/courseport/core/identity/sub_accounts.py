@@ -98,7 +98,8 @@ def _claim_sis_id(db: Session, account: Account, sis_id: str | None) -> None:
     """Canvas keeps SIS ids off root accounts; on the others each is unique."""
     if account.parent_account_id is None:
         raise NotAllowed("Cannot set sis_account_id on a root_account.")
-    if sis_id is not None and held_by_another(db, Account.sis_account_id, sis_id, account.id):
+    if sis_id is not None and held_by_another(db, Account.sis_account_id, sis_id, account.id,
+                                                   accounts.in_root(account.root_account_id or account.id)):
         raise InvalidInput("sis_account_id", f'SIS ID "{sis_id}" is already in use')
     account.sis_account_id = sis_id
 

@@ -9,7 +9,9 @@ Kept apart from `tenants` (which makes and deletes tenants through users, tokens
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from typing import Any
+
+from sqlalchemy import bindparam, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from courseport.row_reads import RowRead
@@ -46,3 +48,25 @@ def tenant_of(db: Session, user_id: int) -> int:
 
 def same_tenant(db: Session, actor_id: int, user_id: int) -> bool:
     return actor_id == user_id or tenant_of(db, actor_id) == tenant_of(db, user_id)
+
+
+_CALLER = "courseport.caller"  # db.info key: the user whose credentials this request (session) carries
+
+
+def note_caller(db: Session, user_id: int) -> None:
+    """Remember who is calling (the faces' authenticate functions do), so lookups by an id a caller
+    chooses (SIS ids, Learn externalId, Valence OrgDefinedId) answer the caller's tenant's holder."""
+    db.info[_CALLER] = user_id
+
+
+def caller_tenant(db: Session) -> int | None:
+    """The tenant of the user `note_caller` recorded for this session; None when nobody is calling."""
+    user_id = db.info.get(_CALLER)
+    return tenant_of(db, user_id) if user_id is not None else None
+
+
+def caller_first(db: Session, root_column: Any) -> Any:
+    """An ORDER BY term putting rows whose `root_column` is the caller's tenant first: a lookup by an id
+    two tenants may both hold (a SIS id) answers the caller's own holder."""
+    tenant = caller_tenant(db)
+    return case((root_column == tenant, 0), else_=1) if tenant is not None else literal(0)

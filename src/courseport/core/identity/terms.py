@@ -169,7 +169,8 @@ def _check_dates(term: Term, changes: TermChanges) -> None:
 
 
 def _claim_sis_id(db: Session, term: Term, sis_id: str | None) -> None:
-    if sis_id is not None and held_by_another(db, Term.sis_term_id, sis_id, term.id):
+    if sis_id is not None and held_by_another(db, Term.sis_term_id, sis_id, term.id,
+                                                   Term.root_account_id == term.root_account_id):
         raise InvalidInput("sis_term_id", f'SIS ID "{sis_id}" is already in use')
     term.sis_term_id = sis_id
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from courseport.core.identity import tenancy
 from courseport.core.kit.errors import NotAuthenticated
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import AccessToken, User
@@ -51,6 +52,7 @@ def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
     if row is None or row.workflow_state == "deleted":
         raise NotAuthenticated("Invalid access token.", invalid=True)
     check_unexpired(row)
+    tenancy.note_caller(db, row.id)
     return row
 
 
