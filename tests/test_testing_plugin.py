@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import requests
@@ -21,6 +22,13 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PACKAGE = SHARED / "packages" / "RuntimeBasicCalls_SCORM12.zip"
 os.environ.setdefault("COURSEPORT_TESTING_BB_SWAGGER", str(SHARED / "blackboard" / "learn-swagger-3900.123.0.json"))
 LP = "/d2l/api/lp/1.4"
+
+
+def plugin_args() -> list[str]:
+    """Load the plugin by name in a child pytest unless its `pytest11` entry point already does (an install
+    of this checkout); loading it both ways makes pytest refuse the second registration."""
+    installed = any(ep.value == "courseport.testing.plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "courseport.testing.plugin"]
 
 
 def test_canvasapi_against_a_fresh_tenant(courseport_tenant):
@@ -99,7 +107,7 @@ def test_two_xdist_workers_share_one_server_without_seeing_each_other(courseport
            "PYTHONPATH": os.pathsep.join(sys.path)}
     with courseport_server.admin() as http:
         before = len(http.get("/_courseport/tenants").json())
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "courseport.testing.plugin",
+    run = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(),
                           "-n", "2", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -126,7 +134,7 @@ def test_subprocess_mode_serves_from_a_courseport_serve_process(tmp_path):
     '''))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     env.pop("COURSEPORT_TESTING_URL", None)
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "courseport.testing.plugin", "-q",
+    run = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(), "-q",
                           "-p", "no:cacheprovider", "--courseport-mode", "subprocess", "--rootdir", str(tmp_path),
                           str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
