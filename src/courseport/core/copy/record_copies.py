@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.copy import copying
 from courseport.core.courses import course_records
-from courseport.core.jobs import job_timing, jobs
+from courseport.core.jobs import job_reads, job_timing
 from courseport.core.kit.errors import FieldText, InvalidInput, NotFound
 from courseport.schema import Job, User
 
@@ -41,5 +41,5 @@ def copy_task(db: Session, actor: User, record: RecordRef, job_id: int) -> Job:
             payload.get("source_course_id"), payload.get("target_course_id")):
         raise NotFound("task", "Task not found")
     if job.user_id != actor.id:
-        jobs.require_job_reader(db, actor, job)
+        job_reads.require_job_reader(db, actor, job)
     return job_timing.status_read(db, job)

@@ -5,7 +5,7 @@ installation's own tenant; `POST /_courseport/tenants` makes more, so test suite
 never see each other's data. `tenancy.tenant_of(db, user_id)` says which tenant a caller belongs to, on
 every face; resolution code compares it with the thing's root account and answers "not found" across
 tenants (`accounts.resolve_account`, `permissions.course_rights`, `users.resolve_user`/`find_user`,
-`course_records.resolve_record`, `scorm_courses.find_course`, `jobs.require_job_reader`, course templates).
+`course_records.resolve_record`, `scorm_courses.find_course`, `job_reads.require_job_reader`, course templates).
 
 Deleting a tenant deletes every row reachable from its accounts and users by foreign key (courses,
 their content, enrollments, packages, jobs, tokens, keys...): blobs are left to the blob-reference

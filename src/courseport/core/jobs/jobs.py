@@ -28,13 +28,11 @@ from sqlalchemy import ColumnElement, CursorResult, Engine, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, tenancy
 from courseport.core.jobs import job_timing
 from courseport.core.jobs.job_leases import kept_alive
-from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.errors import DomainError, NotFound
 from courseport.db import transaction
-from courseport.schema import Job, JobClaim, User
+from courseport.schema import Job, JobClaim
 from courseport.schema.base import utcnow
 
 Handler = Callable[["JobContext"], dict[str, Any] | None]
@@ -374,37 +372,3 @@ def run_pending(engine: Engine, worker_id: str = "manual", lease_seconds: float 
         run(ctx, kind_of(engine, ctx.job_id))
         ran += 1
     return ran
-
-
-def require_job_reader(db: Session, user: User, job: Job) -> None:
-    """Only the job's requester or an admin of its context may read it; another tenant's is not found."""
-    if job.user_id is not None and not tenancy.same_tenant(db, user.id, job.user_id):
-        raise NotFound("job")
-    root = tenancy.tenant_of(db, user.id)
-    account_id = job.context_id if job.context_type == "Account" else root
-    if not accounts.is_admin_of(db, user.id, account_id or root):
-        raise NotAllowed()
-
-
-STATES = ("queued", "running", "completed", "failed")
-
-
-def list_jobs(db: Session, actor: User, state: str | None, window: Window) -> Slice[Job]:
-    """Jobs newest first, in one state or all: every job for an administrator of the root account, the
-    jobs the actor asked for otherwise (who may read one job is `require_job_reader`'s rule)."""
-    if state and state not in STATES:
-        raise InvalidInput("state", f"state must be one of {', '.join(STATES)}")
-    stmt = select(Job).order_by(Job.id.desc())
-    if not accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID):
-        stmt = stmt.where(Job.user_id == actor.id)
-    if state:
-        stmt = stmt.where(Job.state == state)
-    return fetch_window(db, stmt, window, count=True)
-
-
-def readable_job(db: Session, actor: User, job_id: int) -> Job:
-    """One job for its requester or an administrator (`require_job_reader`)."""
-    job = get_job(db, job_id)
-    if job.user_id != actor.id:
-        require_job_reader(db, actor, job)
-    return job

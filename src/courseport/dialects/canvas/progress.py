@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from courseport.core.courses import batch_updates
-from courseport.core.jobs import job_timing, jobs
+from courseport.core.jobs import job_reads, job_timing, jobs
 from courseport.core.kit.errors import spelled_as
 from courseport.dialects.canvas.protocol import Call, get, iso, put
 from courseport.schema import Job
@@ -39,7 +39,7 @@ def get_progress(call: Call, progress_id: int) -> dict:
     with call.read() as (db, me):
         job = jobs.get_job(db, progress_id)
         if job.user_id != me.id:
-            jobs.require_job_reader(db, me, job)
+            job_reads.require_job_reader(db, me, job)
         job = job_timing.status_read(db, job)
     return render_progress(job, call.origin)
 

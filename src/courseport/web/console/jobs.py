@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from courseport.core.jobs import jobs
+from courseport.core.jobs import job_reads
 from courseport.schema import Job
 from courseport.web.console.session import page_link, render, signed_in, window_of
 
@@ -40,17 +40,17 @@ HELPERS: dict[str, Any] = {"kind_label": kind_label, "in_words": in_words}
 def job_list(request: Request) -> Response:
     window, state = window_of(request), request.query_params.get("state")
     with signed_in(request) as (db, me):
-        found = jobs.list_jobs(db, me, state or None, window)
+        found = job_reads.list_jobs(db, me, state or None, window)
         live = any(job.state in ("queued", "running") for job in found.items)
         return render(request, "jobs.html", me=me, title="Jobs", jobs=found, live=live, state=state or "",
-                      states=jobs.STATES, page_number=window.offset // window.limit + 1,
+                      states=job_reads.STATES, page_number=window.offset // window.limit + 1,
                       link=lambda n: page_link(request, n), part="jobs_part.html", **HELPERS)
 
 
 @get("/console/jobs/{job_id:int}", sync_to_thread=True)
 def job_page(request: Request, job_id: int) -> Response:
     with signed_in(request) as (db, me):
-        job = jobs.readable_job(db, me, job_id)
+        job = job_reads.readable_job(db, me, job_id)
         return render(request, "job.html", me=me, title=f"Job {job.id}", job=job, part="job_part.html", **HELPERS)
 
 
