@@ -26,7 +26,8 @@ from tests import package_builders as pb
 from tests.dialects.d2l.cartridge import cartridge
 from tests.scorm_app import ScormApp
 
-PACKAGE = Path("/work/shared/packages/RunTimeAdvancedCalls_SCORM20043rdEdition.zip")  # 69 files
+PACKAGES = Path(__file__).resolve().parents[1].parent / "shared" / "packages"
+PACKAGE = PACKAGES / "RunTimeAdvancedCalls_SCORM20043rdEdition.zip"  # 69 files
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.s3_server import new_bucket, s3_endpoint  # noqa: F401 - the session 
 from tests.test_cli import _free_port, _wait_for_health
 
 PACKAGE_NAME = "RuntimeMinimumCalls_SCORM12.zip"
-PACKAGE_FOLDERS = [Path(__file__).resolve().parents[1].parent / "shared" / "packages", Path("/work/shared/packages")]
+PACKAGE_FOLDERS = [Path(__file__).resolve().parents[1].parent / "shared" / "packages"]
 
 
 def package() -> Path:

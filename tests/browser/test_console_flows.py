@@ -21,23 +21,10 @@ from courseport.core.content import content
 from courseport.core.courses import org_units
 from courseport.schema import ContentItem, User
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 10000
 WIDTHS = {"laptop": (1366, 768), "phone": (390, 844)}
-PACKAGE = Path("/work/wt/shared/packages/RuntimeBasicCalls_SCORM20043rdEdition.zip")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e .[test])")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+PACKAGES = Path(__file__).resolve().parents[2].parent / "shared" / "packages"
+PACKAGE = PACKAGES / "RuntimeBasicCalls_SCORM20043rdEdition.zip"
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ Skipped, saying why, when Playwright or Chromium is missing.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 import pytest
@@ -17,22 +16,8 @@ import pytest
 from courseport.core.packages.previews import LaunchGrant, PlayerView, Sco
 from courseport.web.player import render_player, served_type
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ORIGIN = "http://player.test"
 WAIT_MS = 5000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e .[test])")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -10,27 +10,15 @@ packages are missing.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.test_preview_player import ARGS, CHROMIUM, WAIT_MS
+from tests.browser.test_preview_player import WAIT_MS
 
 PACKAGE = Path(__file__).resolve().parents[2].parent / "shared" / "packages" / "RuntimeBasicCalls_SCORM12.zip"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e .[test])")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
