@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from courseport.core.kit import outbound
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.packages import attempts
+from courseport.core.packages.list_filters import ListFilters
 from courseport.core.packages.package_settings import checked_value
 from courseport.core.packages.scorm_courses import CourseView, packaged_version, require_app_admin
 from courseport.core.packages.tags import add_tags, clean_tags
@@ -36,7 +37,6 @@ from courseport.schema.base import utcnow
 
 PAGE_SIZE = 100
 MAX_ID = 255
-DATETIME_FILTERS = ("created", "updated")
 FILTER_BY = ("registration_id", "course_id", "course_title", "learner_id", "learner_first_name",
              "learner_last_name", "learner_email")
 ORDER_BY = ("creation_date_asc", "creation_date_desc", "updated_asc", "updated_desc", "registration_id_asc",
@@ -82,23 +82,13 @@ class NewRegistration:
 
 
 @dataclass(frozen=True)
-class RegistrationFilters:
+class RegistrationFilters(ListFilters):
+    FILTER_BY: ClassVar[tuple[str, ...]] = FILTER_BY
+    ORDER_BY: ClassVar[tuple[str, ...]] = ORDER_BY
+
     course_id: str | None = None
     learner_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    datetime_filter: str = "updated"
-    tags: tuple[str, ...] = ()
-    filter: str | None = None
     filter_by: str = "registration_id"
-    order_by: str = "creation_date_asc"
-
-    def check(self) -> RegistrationFilters:
-        for name, value, allowed in (("datetime_filter", self.datetime_filter, DATETIME_FILTERS),
-                                     ("filter_by", self.filter_by, FILTER_BY), ("order_by", self.order_by, ORDER_BY)):
-            if value not in allowed:
-                raise InvalidInput(name, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
-        return self
 
 
 @dataclass
@@ -208,7 +198,7 @@ def list_registrations(db: Session, actor: User, filters: RegistrationFilters, o
                        count: bool = False) -> Slice[RegistrationView]:
     require_app_admin(db, actor)
     stmt = (select(Registration).join(Course, Course.id == Registration.course_id)
-            .where(*_conditions(filters.check())).order_by(*_order(filters.order_by)))
+            .where(*_conditions(filters.check())).order_by(*_order(filters)))
     page = fetch_window(db, stmt, Window(offset, PAGE_SIZE), count=count)
     return Slice([view_of(db, r) for r in page.items], page.has_more, page.total)
 
@@ -219,7 +209,7 @@ def _conditions(f: RegistrationFilters) -> list[ColumnElement[bool]]:
         conditions.append(Course.scorm_course_id == f.course_id)
     if f.learner_id is not None:
         conditions.append(Registration.learner_id == f.learner_id)
-    stamp = Registration.created_at if f.datetime_filter == "created" else Registration.updated_at
+    stamp = f.stamp(Registration.created_at, Registration.updated_at)
     if f.since:
         conditions.append(stamp >= f.since)
     if f.until:
@@ -228,22 +218,17 @@ def _conditions(f: RegistrationFilters) -> list[ColumnElement[bool]]:
         conditions.append(Registration.id.in_(select(RegistrationTag.registration_id)
                                               .where(RegistrationTag.tag.in_(f.tags))))
     if f.filter:
-        column = {"registration_id": Registration.key, "course_id": Course.scorm_course_id,
-                  "course_title": Course.name, "learner_id": Registration.learner_id,
-                  "learner_first_name": Registration.learner_first_name,
-                  "learner_last_name": Registration.learner_last_name,
-                  "learner_email": Registration.learner_email}[f.filter_by]
-        conditions.append(func.lower(column).contains(f.filter.lower(), autoescape=True))
+        conditions.append(f.text_match({
+            "registration_id": Registration.key, "course_id": Course.scorm_course_id, "course_title": Course.name,
+            "learner_id": Registration.learner_id, "learner_first_name": Registration.learner_first_name,
+            "learner_last_name": Registration.learner_last_name, "learner_email": Registration.learner_email}))
     return conditions
 
 
-def _order(order_by: str) -> list:
-    name, _, direction = order_by.rpartition("_")
-    column = {"creation_date": Registration.created_at, "updated": Registration.updated_at,
-              "registration_id": Registration.key, "course_id": Course.scorm_course_id,
-              "learner_id": Registration.learner_id}[name]
-    desc = direction == "desc"
-    return [column.desc() if desc else column.asc(), Registration.id.desc() if desc else Registration.id.asc()]
+def _order(f: RegistrationFilters) -> list[Any]:
+    return f.ordering({"creation_date": Registration.created_at, "updated": Registration.updated_at,
+                       "registration_id": Registration.key, "course_id": Course.scorm_course_id,
+                       "learner_id": Registration.learner_id}, Registration.id)
 
 
 def count_registrations(db: Session, views: list[CourseView]) -> None:

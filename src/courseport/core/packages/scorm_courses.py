@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -21,32 +21,22 @@ from courseport.core.courses import courses
 from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.packages.list_filters import ListFilters
 from courseport.schema import Course, CourseTag, PackageFile, PackageVersion, SettingValue, User, XapiStatement
 from courseport.schema.base import utcnow
 
 PAGE_SIZE = 100
-DATETIME_FILTERS = ("created", "updated")
 FILTER_BY = ("course_id", "title")
 ORDER_BY = ("creation_date_asc", "creation_date_desc", "updated_asc", "updated_desc", "title_asc", "title_desc",
             "course_id_asc", "course_id_desc")
 
 
 @dataclass(frozen=True)
-class CourseFilters:
-    since: datetime | None = None
-    until: datetime | None = None
-    datetime_filter: str = "updated"
-    tags: tuple[str, ...] = ()
-    filter: str | None = None
-    filter_by: str = "course_id"
-    order_by: str = "creation_date_asc"
+class CourseFilters(ListFilters):
+    FILTER_BY: ClassVar[tuple[str, ...]] = FILTER_BY
+    ORDER_BY: ClassVar[tuple[str, ...]] = ORDER_BY
 
-    def check(self) -> CourseFilters:
-        for name, value, allowed in (("datetime_filter", self.datetime_filter, DATETIME_FILTERS),
-                                     ("filter_by", self.filter_by, FILTER_BY), ("order_by", self.order_by, ORDER_BY)):
-            if value not in allowed:
-                raise InvalidInput(name, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
-        return self
+    filter_by: str = "course_id"
 
 
 @dataclass
@@ -121,14 +111,14 @@ def list_courses(db: Session, actor: User, filters: CourseFilters, offset: int, 
                  count: bool = False) -> Slice[CourseView]:
     require_app_admin(db, actor)
     mine = Course.root_account_id == tenancy.tenant_of(db, actor.id)
-    stmt = select(Course).where(mine, *_conditions(filters.check())).order_by(*_order(filters.order_by))
+    stmt = select(Course).where(mine, *_conditions(filters.check())).order_by(*_order(filters))
     page = fetch_window(db, stmt, Window(offset, PAGE_SIZE), count=count)
     return Slice(views_of(db, page.items), page.has_more, page.total)
 
 
 def _conditions(f: CourseFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Course.scorm_course_id.is_not(None)]
-    stamp = Course.created_at if f.datetime_filter == "created" else Course.updated_at
+    stamp = f.stamp(Course.created_at, Course.updated_at)
     if f.since:
         conditions.append(stamp >= f.since)
     if f.until:
@@ -136,17 +126,13 @@ def _conditions(f: CourseFilters) -> list[ColumnElement[bool]]:
     if f.tags:
         conditions.append(Course.id.in_(select(CourseTag.course_id).where(CourseTag.tag.in_(f.tags))))
     if f.filter:
-        column = Course.name if f.filter_by == "title" else Course.scorm_course_id
-        conditions.append(func.lower(column).contains(f.filter.lower(), autoescape=True))
+        conditions.append(f.text_match({"title": Course.name, "course_id": Course.scorm_course_id}))
     return conditions
 
 
-def _order(order_by: str) -> list[Any]:
-    name, _, direction = order_by.rpartition("_")
-    column = {"creation_date": Course.created_at, "updated": Course.updated_at, "title": Course.name,
-              "course_id": Course.scorm_course_id}[name]
-    return [column.desc() if direction == "desc" else column.asc(),
-            Course.id.desc() if direction == "desc" else Course.id.asc()]
+def _order(f: CourseFilters) -> list[Any]:
+    return f.ordering({"creation_date": Course.created_at, "updated": Course.updated_at, "title": Course.name,
+                       "course_id": Course.scorm_course_id}, Course.id)
 
 
 def set_title(db: Session, actor: User, course_id: str, title: str | None) -> None:
