@@ -163,36 +163,40 @@ def _linked_id(call: Call) -> int:
     return to_d2lid(body, "body")
 
 
+def _link(call: Call, child: int, parent: int) -> Response:
+    with call.write() as (db, me), spelled_as(LINK_NAMES):
+        org_unit_changes.link(db, me, child, parent)
+    return empty()
+
+
+def _unlink(call: Call, child: int, parent: int, names: dict[str, str]) -> Response:
+    with call.write() as (db, me), spelled_as(names):
+        org_unit_changes.unlink(db, me, child, parent)
+    return empty()
+
+
 @post(UNIT + "/parents/")
 def add_parent(call: Call, version: str, org_unit_id: str) -> Response:
     ou, parent = route_id(org_unit_id), _linked_id(call)
-    with call.write() as (db, me), spelled_as(LINK_NAMES):
-        org_unit_changes.link(db, me, ou, parent)
-    return empty()
+    return _link(call, ou, parent)
 
 
 @delete(UNIT + "/parents/{parent_id:str}")
 def remove_parent(call: Call, version: str, org_unit_id: str, parent_id: str) -> Response:
     ou, parent = route_id(org_unit_id), route_id(parent_id, "parent org unit")
-    with call.write() as (db, me), spelled_as({"parent": "parentOrgUnitId"}):
-        org_unit_changes.unlink(db, me, ou, parent)
-    return empty()
+    return _unlink(call, ou, parent, {"parent": "parentOrgUnitId"})
 
 
 @post(UNIT + "/children/")
 def add_child(call: Call, version: str, org_unit_id: str) -> Response:
     ou, child = route_id(org_unit_id), _linked_id(call)
-    with call.write() as (db, me), spelled_as(LINK_NAMES):
-        org_unit_changes.link(db, me, child, ou)
-    return empty()
+    return _link(call, child, ou)
 
 
 @delete(UNIT + "/children/{child_id:str}")
 def remove_child(call: Call, version: str, org_unit_id: str, child_id: str) -> Response:
     ou, child = route_id(org_unit_id), route_id(child_id, "child org unit")
-    with call.write() as (db, me), spelled_as({"parent": "orgUnitId"}):
-        org_unit_changes.unlink(db, me, child, ou)
-    return empty()
+    return _unlink(call, child, ou, {"parent": "orgUnitId"})
 
 
 ROUTES = [organization_info, get_org_unit, list_children, page_children, list_parents, list_ancestors,
