@@ -92,6 +92,12 @@ def _entries(node: Any, where: str) -> list[dict[str, Any]]:
     return node
 
 
+def _each(node: Any, where: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each entry of a list of mappings with its place in the document: `courses[0].sections[1]`."""
+    for n, entry in enumerate(_entries(node, where)):
+        yield entry, f"{where}[{n}]"
+
+
 def _text(entry: dict[str, Any], name: str, where: str, required: bool = False) -> str | None:
     value = entry.get(name)
     if value is None:
@@ -112,21 +118,12 @@ class Seeder:
         self._objects: dict[tuple[str, str], Any] = {}
 
     def seed(self, document: dict[str, Any]) -> dict[str, Any]:
-        for n, entry in enumerate(_entries(document.get("accounts"), "accounts")):
-            with _at(f"accounts[{n}]"):
-                self._account(entry, f"accounts[{n}]")
-        for n, entry in enumerate(_entries(document.get("terms"), "terms")):
-            with _at(f"terms[{n}]"):
-                self._term(entry, f"terms[{n}]")
-        for n, entry in enumerate(_entries(document.get("users"), "users")):
-            with _at(f"users[{n}]"):
-                self._user(entry, f"users[{n}]")
-        for n, entry in enumerate(_entries(document.get("courses"), "courses")):
-            with _at(f"courses[{n}]"):
-                self._course(entry, f"courses[{n}]")
-        for n, entry in enumerate(_entries(document.get("packages"), "packages")):
-            with _at(f"packages[{n}]"):
-                self._package(entry, f"packages[{n}]")
+        makers = {"accounts": self._account, "terms": self._term, "users": self._user, "courses": self._course,
+                  "packages": self._package}
+        for section in SECTIONS:
+            for entry, at in _each(document.get(section), section):
+                with _at(at):
+                    makers[section](entry, at)
         return self.made
 
     def _package(self, entry: dict[str, Any], where: str) -> None:
@@ -210,8 +207,7 @@ class Seeder:
         self._content(course, entry, where, made)
 
     def _sections(self, course: Any, entry: dict[str, Any], where: str, made: dict[str, Any]) -> None:
-        for n, spec in enumerate(_entries(entry.get("sections"), f"{where}.sections")):
-            at = f"{where}.sections[{n}]"
+        for spec, at in _each(entry.get("sections"), f"{where}.sections"):
             name = _text(spec, "name", at, required=True) or ""
             key = self._key("sections", spec, at, name)
             section = sections.create_section(self.db, self.actor, str(course.id), SectionChanges(
@@ -220,8 +216,7 @@ class Seeder:
             made["sections"][key] = {"id": section.id, "canvas": {"id": section.id}}
 
     def _enrollments(self, course: Any, entry: dict[str, Any], where: str, made: dict[str, Any]) -> None:
-        for n, spec in enumerate(_entries(entry.get("enrollments"), f"{where}.enrollments")):
-            at = f"{where}.enrollments[{n}]"
+        for spec, at in _each(entry.get("enrollments"), f"{where}.enrollments"):
             user = self._ref("users", spec, "user", at)
             if user is None:
                 raise InvalidInput(f"{at}.user", f"{at}.user is required")
@@ -235,21 +230,18 @@ class Seeder:
 
     def _content(self, course: Any, entry: dict[str, Any], where: str, made: dict[str, Any]) -> None:
         content: dict[str, list[dict[str, Any]]] = {"pages": [], "assignments": [], "modules": []}
-        for n, spec in enumerate(_entries(entry.get("pages"), f"{where}.pages")):
-            at = f"{where}.pages[{n}]"
+        for spec, at in _each(entry.get("pages"), f"{where}.pages"):
             page = pages.create_page(self.db, self.actor, course.id, PageChanges(
                 title=_text(spec, "title", at, required=True), body=_text(spec, "body", at) or "", published=True,
                 front_page=bool(spec.get("front_page")))).item
             content["pages"].append({"id": page.id, "title": page.title, "url": page.slug})
-        for n, spec in enumerate(_entries(entry.get("assignments"), f"{where}.assignments")):
-            at = f"{where}.assignments[{n}]"
+        for spec, at in _each(entry.get("assignments"), f"{where}.assignments"):
             fields = {"name": _text(spec, "name", at, required=True), "published": True,
                       "points_possible": spec.get("points"), "due_at": to_datetime(spec.get("due_at"), f"{at}.due_at")}
             _, item = assignments.create_assignment(self.db, self.actor, course.id, AssignmentChanges(
                 fields={k: v for k, v in fields.items() if v is not None}))
             content["assignments"].append({"id": item.id, "name": item.title})
-        for n, spec in enumerate(_entries(entry.get("modules"), f"{where}.modules")):
-            at = f"{where}.modules[{n}]"
+        for spec, at in _each(entry.get("modules"), f"{where}.modules"):
             module = modules.create_module(self.db, self.actor, course.id, modules.ModuleChanges(
                 name=_text(spec, "name", at, required=True), published=True)).module
             content["modules"].append({"id": module.id, "name": module.title})
