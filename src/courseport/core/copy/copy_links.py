@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.content import field_hash
 from courseport.core.content.pages import LIVE, slug_for, unique_title_and_slug
-from courseport.core.copy.copy_tables import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
+from courseport.core.copy.copy_plan import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
 from courseport.schema import Course
 
-_SOURCE_PAGE, _TARGET_PAGE = ITEMS.alias("s"), ITEMS.alias("t")  # built once (see copy_tables)
+_SOURCE_PAGE, _TARGET_PAGE = ITEMS.alias("s"), ITEMS.alias("t")  # built once (see copy_plan)
 _KINDS = "files|pages|assignments|quizzes|discussion_topics|announcements|modules/items|modules"
 
 
