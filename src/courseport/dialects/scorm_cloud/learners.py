@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from courseport.core.kit.errors import InvalidInput, spelled_as
 from courseport.core.packages import registration_learners
-from courseport.dialects.scorm_cloud.json_types import string_list
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, post, put
 from courseport.dialects.scorm_cloud.registrations import DELETE, NAMES, READ, WRITE, learner_of
+from courseport.dialects.scorm_cloud.tags import change_tags, read_tags, tag_batch
 
 _NAMES = {**NAMES, "learner_id": "id", "learner_email": "email", "learner_first_name": "firstName",
           "learner_last_name": "lastName"}
@@ -23,30 +23,22 @@ def update_learner_info(call: Call, learner_id: str) -> None:
 
 @get("/learner/{learner_id:str}/tags")
 def get_learner_tags(call: Call, learner_id: str) -> dict:
-    with call.read(READ) as (db, me):
-        return {"tags": registration_learners.get_tags(db, me, learner_id)}
+    return read_tags(call, READ, registration_learners.get_tags, learner_id)
 
 
 @put("/learner/{learner_id:str}/tags")
 def put_learner_tags(call: Call, learner_id: str) -> None:
-    wanted = string_list(call.json("tags").get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registration_learners.set_tags(db, me, learner_id, wanted)
+    change_tags(call, WRITE, registration_learners.set_tags, learner_id)
 
 
 @delete("/learner/{learner_id:str}/tags")
 def delete_learner_tags(call: Call, learner_id: str) -> None:
-    unwanted = string_list(call.json("tags").get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registration_learners.remove_tags(db, me, learner_id, unwanted)
+    change_tags(call, WRITE, registration_learners.remove_tags, learner_id)
 
 
 @put("/learner/tags")
 def put_learner_tags_batch(call: Call) -> None:
-    batch = call.json("batch")
-    ids, wanted = string_list(batch.get("ids"), "ids"), string_list(batch.get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registration_learners.tag_learners(db, me, ids, wanted)
+    tag_batch(call, WRITE, registration_learners.tag_learners)
 
 
 @post("/learner/{learner_id:str}/delete-information", status_code=204)

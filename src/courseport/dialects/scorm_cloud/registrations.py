@@ -16,6 +16,7 @@ from courseport.core.packages.registrations import Learner, NewRegistration, Pos
 from courseport.dialects.scorm_cloud.json_types import check_types, listing_state, object_at, string_list
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, post, put, to_datetime
 from courseport.dialects.scorm_cloud.registration_json import POSTBACK_SHAPE, render_registration
+from courseport.dialects.scorm_cloud.tags import change_tags, read_tags, tag_batch
 
 READ, WRITE, DELETE = ("read", "read:registration"), ("write", "write:registration"), ("delete", "delete:registration")
 # Core words -> SCORM Cloud's names in this service's requests.
@@ -157,30 +158,22 @@ def delete_registration_global_data(call: Call, registration_id: str) -> None:
 
 @get("/registrations/{registration_id:str}/tags")
 def get_registration_tags(call: Call, registration_id: str) -> dict:
-    with call.read(READ) as (db, me):
-        return {"tags": registrations.get_tags(db, me, registration_id)}
+    return read_tags(call, READ, registrations.get_tags, registration_id)
 
 
 @put("/registrations/{registration_id:str}/tags")
 def put_registration_tags(call: Call, registration_id: str) -> None:
-    wanted = string_list(call.json("tags").get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registrations.set_tags(db, me, registration_id, wanted)
+    change_tags(call, WRITE, registrations.set_tags, registration_id)
 
 
 @delete("/registrations/{registration_id:str}/tags")
 def delete_registration_tags(call: Call, registration_id: str) -> None:
-    unwanted = string_list(call.json("tags").get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registrations.remove_tags(db, me, registration_id, unwanted)
+    change_tags(call, WRITE, registrations.remove_tags, registration_id)
 
 
 @put("/registrations/tags")
 def put_registration_tags_batch(call: Call) -> None:
-    batch = call.json("batch")
-    ids, wanted = string_list(batch.get("ids"), "ids"), string_list(batch.get("tags"), "tags")
-    with call.write(WRITE) as (db, me):
-        registrations.tag_registrations(db, me, ids, wanted)
+    tag_batch(call, WRITE, registrations.tag_registrations)
 
 
 @post("/registrations/postBackTest", status_code=204)
