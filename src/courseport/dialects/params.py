@@ -129,6 +129,13 @@ def form_pairs(body: bytes) -> list[tuple[str, str]]:
     return checked_pairs(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def form_or_json(raw: bytes, content_type: str) -> Any:
+    """A request body: its form parameters (a dict) when sent as a form, else its JSON; None when empty."""
+    if raw and content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        return dict(form_pairs(raw))
+    return decode_json(raw) if raw else None
+
+
 def check_path_params(values: dict[str, Any], rename: Callable[[str], str]) -> None:
     """Path parameters: integers in range, text without NUL (Litestar has already matched the route)."""
     for key, value in values.items():

@@ -28,7 +28,7 @@ from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
-from courseport.dialects.params import camel, check_int, decode_json, form_pairs, merge, parse_int, query_pairs
+from courseport.dialects.params import camel, check_int, form_or_json, merge, parse_int, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -270,13 +270,7 @@ def pick(obj: dict[str, Any], fields: list[str]) -> dict[str, Any]:
 
 async def provide_call(request: Request) -> Call:
     refuse_throttled(request)
-    raw = await request.body()
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body: Any = None
-    if raw and ctype == "application/x-www-form-urlencoded":
-        body = dict(form_pairs(raw))
-    elif raw:
-        body = decode_json(raw)
+    body = form_or_json(await request.body(), request.headers.get("content-type", ""))
     auth = request.headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else None
     query = query_pairs(request.scope)

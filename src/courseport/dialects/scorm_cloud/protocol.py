@@ -24,7 +24,7 @@ from courseport.core.identity import scoped_tokens
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
-from courseport.dialects.params import camel, decode_json, form_pairs, query_pairs
+from courseport.dialects.params import camel, decode_json, form_or_json, query_pairs
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -151,13 +151,7 @@ class Call:
 
 async def provide_call(request: Request) -> Call:
     refuse_throttled(request)
-    raw = await request.body()
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body: Any = None
-    if raw and ctype == "application/x-www-form-urlencoded":
-        body = dict(form_pairs(raw))
-    elif raw:
-        body = decode_json(raw)
+    body = form_or_json(await request.body(), request.headers.get("content-type", ""))
     return bodyless_call(request, body)
 
 
