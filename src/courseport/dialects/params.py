@@ -129,6 +129,13 @@ def form_pairs(body: bytes) -> list[tuple[str, str]]:
     return checked_pairs(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def true_or_false(value: str, name: str) -> bool:
+    """A query parameter's "true" or "false" (any case); InvalidInput naming it otherwise."""
+    if value.lower() not in ("true", "false"):
+        raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
+    return value.lower() == "true"
+
+
 def form_or_json(raw: bytes, content_type: str) -> Any:
     """A request body: its form parameters (a dict) when sent as a form, else its JSON; None when empty."""
     if raw and content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":

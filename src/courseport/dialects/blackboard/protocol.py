@@ -28,7 +28,7 @@ from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
-from courseport.dialects.params import camel, check_int, form_or_json, merge, parse_int, query_pairs
+from courseport.dialects.params import camel, check_int, form_or_json, merge, parse_int, query_pairs, true_or_false
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -157,11 +157,7 @@ class Call:
 
     def bool(self, name: builtins.str) -> bool | None:
         value = self.query.get(name)
-        if value in (None, ""):
-            return None
-        if value.lower() not in ("true", "false"):
-            raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
-        return value.lower() == "true"
+        return None if value in (None, "") else true_or_false(value, name)
 
     def datetime(self, name: builtins.str) -> datetime | None:
         value = self.query.get(name)

@@ -24,7 +24,7 @@ from courseport.core.identity import scoped_tokens
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
-from courseport.dialects.params import camel, decode_json, form_or_json, query_pairs
+from courseport.dialects.params import camel, decode_json, form_or_json, query_pairs, true_or_false
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
@@ -131,11 +131,7 @@ class Call:
 
     def bool(self, name: builtins.str, default: bool = False) -> bool:
         value = self.query.get(name)
-        if value in (None, ""):
-            return default
-        if value.lower() not in ("true", "false"):
-            raise InvalidInput(name, f"{name} must be true or false, got {value!r}")
-        return value.lower() == "true"
+        return default if value in (None, "") else true_or_false(value, name)
 
     def datetime(self, name: builtins.str) -> datetime | None:
         return to_datetime(self.str(name), name)
