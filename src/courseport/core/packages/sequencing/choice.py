@@ -1,6 +1,7 @@
 """Whether a choice (or jump) request may target an activity (SN book SB.2.9, simplified where the
 book's detail does not change what real content sees): the target exists in this attempt's
-selection; no activity on its path is hidden from choice or disabled; each one's parent allows
+selection; no activity on its path is hidden from choice (by a rule: `isvisible="false"` only keeps
+an item out of the table of contents) or disabled; each one's parent allows
 choice; the current activity's ancestors that the choice would leave allow it (`choiceExit`); a
 `forwardOnly` common ancestor refuses a target behind the current activity; `preventActivation`
 refuses starting a cluster's attempt by choice; `constrainChoice` limits the target to the
@@ -10,7 +11,7 @@ activities a single continue or previous would reach.
 from __future__ import annotations
 
 from courseport.core.packages.sequencing.flow import flow
-from courseport.core.packages.sequencing.rules import disabled, hidden_from_choice, pre_rule
+from courseport.core.packages.sequencing.rules import disabled, pre_rule
 from courseport.core.packages.sequencing.state import State, available_children, clone, record
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 
@@ -39,7 +40,7 @@ def choice_refusal(tree: ActivityTree, state: State, target: Activity, now: Acti
         parent = tree.parent(node)
         if parent is not None and not parent.sequencing.choice:
             return f"'{parent.title}' does not allow choosing its activities"
-        if hidden_from_choice(state, node) and node is not tree.root:
+        if pre_rule(state, node, "hiddenFromChoice") and node is not tree.root:
             return f"'{node.title}' is hidden from choice"
         if disabled(state, node):
             return f"'{node.title}' is not available (disabled by its sequencing rules)"
