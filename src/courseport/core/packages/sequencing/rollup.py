@@ -71,7 +71,7 @@ def _measure(state: State, kids: list[Activity]) -> float | None:
             if measure is not None:
                 known = True
                 total += measure * weight
-    return total / weights if known and weights > 0 else None
+    return round(total / weights, 7) if known and weights > 0 else None  # 7 places: SCORM's real(10,7)
 
 
 def _progress(state: State, kids: list[Activity]) -> float | None:
