@@ -5,7 +5,7 @@ and satisfied when its attempt ends."""
 from __future__ import annotations
 
 from courseport.core.packages import sequencing as seq
-from tests.core.sequencing.golf import completed, passed, step, tree
+from tests.core.sequencing.golf import completed, failed, passed, step, tree
 
 MINIMUM = "RuntimeMinimumCalls_SCORM20043rdEdition.zip"
 BASIC = "RuntimeBasicCalls_SCORM20043rdEdition.zip"
@@ -86,3 +86,15 @@ def test_exit_ends_the_attempt_and_waits_for_the_learner():
     assert step(course, exited.state, "continue").deliver == "playing_par_item"
     abandoned = step(course, state, "abandon")
     assert seq.activity_status(course, abandoned.state)["playing_playing_item"].completion == "incomplete"
+
+
+def test_a_start_after_the_course_ended_is_a_new_attempt_as_the_sn_book_says():
+    course = tree(BASIC)
+    state = step(course, seq.new_state(course), "start").state
+    ended = step(course, seq.report(course, state, "item_1", passed(0.75)), "continue")
+    assert ended.ended is True
+    again = step(course, ended.state, "start")
+    assert again.deliver == "item_1" and again.state["activities"]["item_1"]["attempts"] == 2
+    assert seq.rolled_up(course, again.state) == seq.Rollup("incomplete", "unknown", None)
+    state = seq.report(course, again.state, "item_1", failed(0.25))
+    assert seq.rolled_up(course, state) == seq.Rollup("completed", "failed", 0.25)
