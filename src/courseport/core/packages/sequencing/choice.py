@@ -75,8 +75,9 @@ def _constrained(tree: ActivityTree, state: State, target: Activity, now: Activi
                 return f"'{node.title}' stops moving forward past it"
     for node in tree.ancestors(now)[1:]:
         if node.sequencing.constrain_choice and record(state, node)["active"]:
-            reachable = {leaf.id for forward in (True, False)
-                         if isinstance(leaf := flow(tree, clone(state), now, forward, False), Activity)}
-            if target.id not in reachable and target is not now:
+            leaves = [leaf for forward in (True, False)
+                      if isinstance(leaf := flow(tree, clone(state), now, forward, False), Activity)]
+            reachable = {a.id for leaf in [now, *leaves] for a in tree.ancestors(leaf)}
+            if target.id not in reachable:
                 return f"'{node.title}' only allows choosing the next or the previous activity"
     return None
