@@ -173,6 +173,15 @@ def test_random_test_passed_at_once_completes_and_passes_the_course():
     assert seq.rolled_up(course, end.state) == seq.Rollup("completed", "passed", 0.95)
 
 
+def test_random_test_tree_holds_hidden_tests_their_parameters_and_hidden_controls():
+    course = tree(RANDOM)
+    test = course.find("test_2")
+    assert (test.resource_href, test.hidden_from_choice_static, test.hide_lms_ui) == (
+        "shared/launchpage.html?content=assessment2", True, ("suspendAll",))
+    assert course.find("posttest_item").sequencing.attempt_limit == 2
+    assert [a.id for a in course.root.children] == ["content_wrapper", "posttest_item"]
+
+
 def test_random_test_post_test_is_disabled_until_the_content_is_completed():
     course = tree(RANDOM)
     state = step(course, seq.new_state(course), "start").state

@@ -54,25 +54,23 @@ def _from_current(tree: ActivityTree, state: State, target: Activity, now: Activ
             break
         if record(state, node)["active"] and not node.sequencing.choice_exit:
             return f"'{node.title}' must be finished before leaving it"
-    order = tree.ordered()
-    if order.index(target) < order.index(now) and common.sequencing.forward_only:
+    if tree.position(target) < tree.position(now) and common.sequencing.forward_only:
         return f"'{common.title}' only allows moving forward"
     for node in tree.ancestors(target)[1:]:
         if node is common:
             break
         if node.sequencing.prevent_activation and not record(state, node)["active"]:
             return f"'{node.title}' cannot be started by choice"
-    return _constrained(tree, state, target, now, common, order)
+    return _constrained(tree, state, target, now)
 
 
-def _constrained(tree: ActivityTree, state: State, target: Activity, now: Activity, common: Activity,
-                 order: list[Activity]) -> str | None:
+def _constrained(tree: ActivityTree, state: State, target: Activity, now: Activity) -> str | None:
     """ADL's constrainChoice and the stopForwardTraversal rule on the way forward to the target."""
-    start, stop = order.index(now), order.index(target)
-    if stop > start:
-        for node in order[start + 1:stop + 1]:
-            if pre_rule(state, node, "stopForwardTraversal") and node not in tree.ancestors(target):
-                return f"'{node.title}' stops moving forward past it"
+    start, stop = tree.position(now), tree.position(target)
+    for node in tree.stoppers():
+        if start < tree.position(node) <= stop and node not in tree.ancestors(target) \
+                and pre_rule(state, node, "stopForwardTraversal"):
+            return f"'{node.title}' stops moving forward past it"
     for node in tree.ancestors(now)[1:]:
         if node.sequencing.constrain_choice and record(state, node)["active"]:
             leaves = [leaf for forward in (True, False)
