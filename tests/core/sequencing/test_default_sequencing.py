@@ -73,6 +73,9 @@ def test_suspend_all_then_resume_all_returns_to_the_same_attempt():
     assert step(course, suspended.state, "start").deliver == "etiquette_play_item"  # start resumes
     state = seq.report(course, resumed.state, "etiquette_play_item", completed())
     assert seq.activity_status(course, state)["etiquette_play_item"].completion == "completed"
+    after = step(course, state, "continue")
+    assert after.deliver == "etiquette_quiz_item"
+    assert after.state["activities"]["etiquette_play_item"]["suspended"] is False
 
 
 def test_exit_ends_the_attempt_and_waits_for_the_learner():

@@ -84,8 +84,12 @@ def test_a_sco_satisfied_by_measure_ignores_its_own_success_status():
                   "<imsss:minNormalizedMeasure>0.7</imsss:minNormalizedMeasure></imsss:primaryObjective>"
                   "</imsss:objectives>")
     tree = course(sco("a", sequencing(CONTENT_SETS_STATUS, by_measure)), sequencing(FLOW))
-    state = reported(tree, {"a": passed(0.5)})
+    state = reported(tree, {"a": passed()})
+    assert seq.activity_status(tree, state)["a"] == seq.Rollup("completed", "unknown", None)
+    state = seq.report(tree, state, "a", passed(0.5))
     assert seq.activity_status(tree, state)["a"] == seq.Rollup("completed", "failed", 0.5)
+    state = seq.report(tree, state, "a", failed(0.7))
+    assert seq.activity_status(tree, state)["a"] == seq.Rollup("completed", "passed", 0.7)
 
 
 def test_completion_by_progress_measure_against_the_threshold():

@@ -39,7 +39,7 @@ def begin_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
         return
     entry["active"] = True
     if entry["suspended"]:
-        entry["suspended"] = False
+        entry.update(suspended=False, exit=None)  # the resumed attempt ends as the SCO says this time
         return
     if not entry["prepared"]:
         reset_attempt(state, activity)

@@ -73,8 +73,9 @@ def _objective(local: dict[str, Any], objective: Objective, cmi: dict[str, str],
         local["satisfied"] = _SUCCESS[success.strip()]
     elif success is not None and success.strip() == "unknown":
         local["satisfied"] = None
-    if objective.satisfied_by_measure and measure is not None:
-        local["satisfied"] = measure >= objective.min_measure
+    if objective.satisfied_by_measure:  # the score decides, as the RTE book's scaled_passing_score does
+        known = local["measure"]
+        local["satisfied"] = None if known is None else known >= objective.min_measure
     if prefix != "cmi.":
         status = _COMPLETION.get(str(cmi.get(prefix + "completion_status", "")).strip())
         if status is not None:
