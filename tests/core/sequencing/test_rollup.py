@@ -100,6 +100,11 @@ def test_completion_by_progress_measure_against_the_threshold():
     assert seq.rolled_up(tree, state).completion == "incomplete"
     state = seq.report(tree, state, "a", {"cmi.progress_measure": "0.9"})
     assert seq.rolled_up(tree, state).completion == "completed"
+    third_edition = course('<item identifier="a" identifierref="r"><title>A</title>'
+                           "<adlcp:completionThreshold>0.6</adlcp:completionThreshold></item>", sequencing(FLOW))
+    assert third_edition.find("a").sequencing.min_progress_measure == 0.6
+    state = reported(third_edition, {"a": {"cmi.progress_measure": "0.6", "cmi.completion_status": "incomplete"}})
+    assert seq.rolled_up(third_edition, state).completion == "completed"
 
 
 def test_a_reported_objective_is_shared_through_a_global_objective():
