@@ -111,3 +111,19 @@ def test_requests_out_of_turn_are_refused_with_a_sentence_and_the_state_kept():
     started = seq.navigate(tree, state, "start").state
     assert seq.navigate(tree, started, "start").refused == "the course has already started"
     assert seq.navigate(tree, started, "previous").refused == "'a' is the first activity: there is no previous one"
+
+
+def test_shared_sequencing_is_inherited_element_by_element_the_item_s_own_winning():
+    collection = ('<imsss:sequencingCollection><imsss:sequencing ID="common">'
+                  '<imsss:controlMode choice="false" flow="true"/>'
+                  '<imsss:limitConditions attemptLimit="3"/>'
+                  '<adlseq:objectives><adlseq:objective objectiveID="p"><adlseq:mapInfo targetObjectiveID="g"/>'
+                  "</adlseq:objective></adlseq:objectives>"
+                  "</imsss:sequencing></imsss:sequencingCollection>")
+    own = ('<imsss:sequencing IDRef="common"><imsss:limitConditions attemptLimit="1"/>'
+           '<imsss:objectives><imsss:primaryObjective objectiveID="p"/></imsss:objectives></imsss:sequencing>')
+    tree = course(sco("a", own) + sco("b", '<imsss:sequencing IDRef="common"/>'), sequencing(FLOW), collection)
+    a, b = tree.find("a").sequencing, tree.find("b").sequencing
+    assert (a.attempt_limit, a.choice, a.flow, b.attempt_limit) == (1, False, True, 3)
+    assert a.primary().id == "p" and [m.target for m in a.primary().maps] == ["g"]
+    assert a.primary().maps[0].read_completion is True and a.primary().maps[0].read_satisfied is False

@@ -104,8 +104,8 @@ class _Reader:
             if shared is None:
                 raise InvalidInput(_FIELD, f"imsmanifest.xml: item '{identifier}' refers to shared sequencing "
                                            f"'{ref}', which <sequencingCollection> does not define")
-            names = {local(p.tag) for p in parts}
-            parts += [p for p in shared if local(p.tag) not in names]
+            names = {p.tag for p in parts}  # namespaced: imsss:objectives and adlseq:objectives differ
+            parts += [p for p in shared if p.tag not in names]
         return read_sequencing(self.base, parts, child(item, "completionThreshold"), f"item '{identifier}'")
 
 
