@@ -65,6 +65,7 @@ def test_post_test_decides_the_course_and_the_content_does_not_count():
         assert seq.rolled_up(course, state).completion == "incomplete"
         outcome = step(course, state, "continue")
     assert outcome.deliver == "assessment_item"
+    assert outcome.state["activities"]["golf_sample_default_org"]["progress"] == round(1.5 / 1.6, 6)  # weights
     state = seq.report(course, outcome.state, "assessment_item", failed(0.4))
     assert seq.rolled_up(course, state) == seq.Rollup("completed", "failed", 0.4)
     retake = step(course, state, "choice", "assessment_item")

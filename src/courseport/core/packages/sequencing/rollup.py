@@ -75,14 +75,15 @@ def _measure(state: State, kids: list[Activity]) -> float | None:
 
 
 def _progress(state: State, kids: list[Activity]) -> float | None:
-    """ADL's progress measure rollup: children's progress weighted by `progressWeight`."""
+    """ADL's progress measure rollup: every tracked child's progress weighted by its `progressWeight`
+    (a completed child counts as 1), whether or not it rolls its completion up: the progress bar."""
     total = weights = 0.0
     known = False
     for kid in kids:
         weight = kid.sequencing.progress_weight
         seen = primary_view(state, kid)
         progress = 1.0 if seen["completion"] == "completed" else seen["progress"]
-        if weight > 0 and kid.sequencing.rollup_completion:
+        if weight > 0:
             weights += weight
             if progress is not None:
                 known = True
