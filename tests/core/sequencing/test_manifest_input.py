@@ -102,6 +102,17 @@ def test_values_a_sco_could_not_have_set_are_ignored():
         assert seq.rolled_up(tree, seq.report(tree, state, "a", cmi)) == seq.Rollup("incomplete", "unknown", None)
 
 
+def test_values_of_other_types_are_read_as_the_strings_a_sco_sets():
+    tree = course(sco("a"), sequencing(FLOW))
+    state = seq.navigate(tree, seq.new_state(tree), "start").state
+    odd = {"cmi.score.scaled": 0.5, "cmi.success_status": "passed", "cmi.completion_status": None,
+           "cmi.objectives.0.id": 7, "cmi.exit": ""}
+    assert seq.rolled_up(tree, seq.report(tree, state, "a", odd)) == seq.Rollup("incomplete", "passed", 0.5)
+    with pytest.raises(InvalidInput) as refused:
+        seq.report(tree, state, "a", ["cmi.exit"])  # type: ignore[arg-type]
+    assert refused.value.field == "cmi"
+
+
 def test_requests_out_of_turn_are_refused_with_a_sentence_and_the_state_kept():
     tree = course(sco("a") + sco("b"), sequencing(FLOW))
     state = seq.new_state(tree)

@@ -28,6 +28,9 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     activity = tree.find(activity_id)
     if not activity.is_leaf:
         raise InvalidInput("activity", f"activity '{activity_id}' is a cluster: only a SCO reports data")
+    if not isinstance(cmi, dict):
+        raise InvalidInput("cmi", "the SCO's data is a mapping of data model names to values")
+    cmi = {str(name): str(value) for name, value in cmi.items() if value is not None}  # as the SCO set them
     work = clone(state)
     _completion(work, activity, cmi)
     primary = activity.sequencing.primary()
