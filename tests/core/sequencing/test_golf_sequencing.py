@@ -24,6 +24,8 @@ def test_forced_sequential_delivers_in_order_and_disables_what_is_ahead():
     assert refused.refused == "'Handicapping' is not available (disabled by its sequencing rules)"
     assert refused.deliver is None and refused.state == before and start.state == before
     offered = seq.availability(course, start.state)
+    seq.rolled_up(course, start.state), seq.activity_status(course, start.state)
+    assert start.state == before  # reading changes nothing
     assert offered["choice"]["handicapping_item"] is False and offered["choice"]["playing_item"] is True
     assert offered["continue"] is False and offered["current"] == "playing_item"
     assert seq.navigate(course, start.state, "continue").refused is not None  # playing is not passed yet
