@@ -5,7 +5,7 @@ objectives a SCO reports through cmi.objectives shared through global objectives
 from __future__ import annotations
 
 from courseport.core.packages import sequencing as seq
-from tests.core.sequencing.built import CONTENT_SETS_STATUS, FLOW, course, sco, sequencing
+from tests.core.sequencing.built import CONTENT_SETS_STATUS, FLOW, cluster, course, sco, sequencing
 from tests.core.sequencing.golf import completed, failed, passed, step
 
 
@@ -130,3 +130,18 @@ def test_a_reported_objective_is_shared_through_a_global_objective():
     state = seq.report(tree, state, "a", {"cmi.objectives.0.id": "skill", "cmi.objectives.0.success_status": "passed"})
     assert step(tree, state, "continue").deliver == "b"
     assert seq.rolled_up(tree, state).success == "unknown"  # the primary objectives say nothing yet
+
+
+def test_a_global_written_in_one_branch_rolls_up_in_another():
+    writes = ('<imsss:objectives><imsss:primaryObjective objectiveID="p">'
+              '<imsss:mapInfo targetObjectiveID="g" writeSatisfiedStatus="true"/></imsss:primaryObjective>'
+              "</imsss:objectives>")
+    reads = ('<imsss:objectives><imsss:primaryObjective objectiveID="p">'
+             '<imsss:mapInfo targetObjectiveID="g"/></imsss:primaryObjective></imsss:objectives>')
+    tree = course(cluster("x", sco("a", sequencing(CONTENT_SETS_STATUS, reads)), sequencing(FLOW))
+                  + cluster("y", sco("b", sequencing(CONTENT_SETS_STATUS, writes)), sequencing(FLOW)),
+                  sequencing(FLOW))
+    state = step(tree, seq.new_state(tree), "choice", "b").state
+    state = seq.report(tree, state, "b", passed())
+    status = seq.activity_status(tree, state)
+    assert (status["a"].success, status["x"].success, status["o"].success) == ("passed", "passed", "passed")

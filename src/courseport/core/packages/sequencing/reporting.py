@@ -3,7 +3,8 @@ tracking (SN book 4.2, RTE book's mapping): completion from `cmi.completion_stat
 `cmi.progress_measure` against the completion threshold when the manifest completes by measure),
 the primary objective from `cmi.success_status` and `cmi.score.scaled` (against the primary
 objective's minNormalizedMeasure when satisfiedByMeasure), other objectives by
-`cmi.objectives.N.id`, `cmi.exit`; then the global objective writes and rollup.
+`cmi.objectives.N.id`, `cmi.exit`; then the global objective writes and rollup (of the whole tree
+when a global objective changed, since any branch may read it).
 Values a SCO could not legally have set (a score outside -1..1, an unknown status) are ignored.
 """
 
@@ -13,7 +14,7 @@ import math
 from typing import Any
 
 from courseport.core.kit.errors import InvalidInput
-from courseport.core.packages.sequencing.rollup import rollup_from
+from courseport.core.packages.sequencing.rollup import rollup_everything, rollup_from
 from courseport.core.packages.sequencing.state import State, clone, local_objective, record, write_globals
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree, Objective
 
@@ -39,8 +40,11 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     exit_value = cmi.get("cmi.exit")
     if exit_value is not None:
         record(work, activity)["exit"] = exit_value.strip() or None
+    shared = clone(work["globals"])
     write_globals(work, activity)
     rollup_from(tree, work, activity)
+    if work["globals"] != shared:
+        rollup_everything(tree, work)
     return work
 
 

@@ -41,6 +41,15 @@ def rollup_from(tree: ActivityTree, state: State, activity: Activity) -> None:
         write_globals(state, node)
 
 
+def rollup_everything(tree: ActivityTree, state: State) -> None:
+    """Roll up every cluster, deepest first: a global objective one branch wrote may change what
+    activities in another branch read."""
+    for node in reversed(tree.ordered()):
+        if node.children:
+            rollup_cluster(state, node)
+            write_globals(state, node)
+
+
 def rollup_cluster(state: State, cluster: Activity) -> None:
     kids = [k for k in available_children(state, cluster) if k.sequencing.tracked]
     primary = cluster.sequencing.primary()
