@@ -7,10 +7,11 @@ ending attempts: the delivery controls' automatic completion and satisfaction, s
 
 from __future__ import annotations
 
-from courseport.core.packages.sequencing.rollup import rollup_from
+from courseport.core.packages.sequencing.rollup import rollup_after_change
 from courseport.core.packages.sequencing.state import (
     State,
     arrange_children,
+    clone,
     local_objective,
     record,
     reset_attempt,
@@ -67,6 +68,7 @@ def end_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
     """End the activity's attempt: automatic status where content does not set it, then rollup."""
     entry = record(state, activity)
     seq = activity.sequencing
+    shared = clone(state["globals"])
     if activity.is_leaf:
         if entry["exit"] == "suspend":
             entry["suspended"] = True
@@ -80,7 +82,7 @@ def end_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
         entry["suspended"] = any(record(state, kid)["suspended"] for kid in activity.children)
     entry["active"] = False
     write_globals(state, activity)
-    rollup_from(tree, state, activity)
+    rollup_after_change(tree, state, activity, shared)
 
 
 def end_descendants(tree: ActivityTree, state: State, activity: Activity) -> None:

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from courseport.core.kit.errors import InvalidInput
-from courseport.core.packages.sequencing.rollup import rollup_everything, rollup_from
+from courseport.core.packages.sequencing.rollup import rollup_after_change
 from courseport.core.packages.sequencing.state import State, clone, local_objective, record, write_globals
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree, Objective
 
@@ -42,9 +42,7 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
         record(work, activity)["exit"] = exit_value.strip() or None
     shared = clone(work["globals"])
     write_globals(work, activity)
-    rollup_from(tree, work, activity)
-    if work["globals"] != shared:
-        rollup_everything(tree, work)
+    rollup_after_change(tree, work, activity, shared)
     return work
 
 

@@ -12,6 +12,8 @@ incomplete if all have a known completion. The "not" rule applies first so the p
 
 from __future__ import annotations
 
+from typing import Any
+
 from courseport.core.packages.sequencing.rules import Truth, combine, condition_value
 from courseport.core.packages.sequencing.state import (
     State,
@@ -39,6 +41,14 @@ def rollup_from(tree: ActivityTree, state: State, activity: Activity) -> None:
         if node.children:
             rollup_cluster(state, node)
         write_globals(state, node)
+
+
+def rollup_after_change(tree: ActivityTree, state: State, activity: Activity, shared: dict[str, Any]) -> None:
+    """Roll up after `activity` changed: its ancestors, or the whole tree when the globals moved
+    from `shared` (their copy from before the change)."""
+    rollup_from(tree, state, activity)
+    if state["globals"] != shared:
+        rollup_everything(tree, state)
 
 
 def rollup_everything(tree: ActivityTree, state: State) -> None:
