@@ -139,3 +139,14 @@ def test_select_count_picks_that_many_children_once_and_keeps_them():
     assert seq.navigate(tree, state, "choice", next(q for q in offered["hidden"])).refused.endswith(
         "is not part of this attempt")
     assert {tuple(seq.new_state(tree)["activities"]["pool"]["order"]) for _ in range(30)} != {tuple(chosen)}
+
+
+def test_an_item_that_launches_nothing_is_passed_by_flow_and_refused_by_choice():
+    empty = '<item identifier="e"><title>Empty</title></item>'
+    tree = course(sco("a") + empty + cluster("m", empty.replace('"e"', '"f"'), sequencing(FLOW)) + sco("c"),
+                  sequencing(FLOW))
+    state = step(tree, seq.new_state(tree), "start").state
+    assert step(tree, state, "continue").deliver == "c"
+    assert seq.navigate(tree, state, "choice", "e").refused == "'Empty' has nothing to launch"
+    assert seq.navigate(tree, state, "jump", "e").refused == "'Empty' has nothing to launch"
+    assert seq.availability(tree, state)["choice"]["e"] is False

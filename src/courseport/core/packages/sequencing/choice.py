@@ -25,6 +25,8 @@ def selected(tree: ActivityTree, state: State, activity: Activity) -> bool:
 def jump_refusal(tree: ActivityTree, state: State, target: Activity) -> str | None:
     if not selected(tree, state, target):
         return f"'{target.title}' is not part of this attempt"
+    if target.is_leaf and target.resource_href is None:
+        return f"'{target.title}' has nothing to launch"
     for node in reversed(tree.ancestors(target)):
         if disabled(state, node):
             return f"'{node.title}' is not available (disabled by its sequencing rules)"
@@ -35,6 +37,8 @@ def choice_refusal(tree: ActivityTree, state: State, target: Activity, now: Acti
     """Why choosing `target` is refused, or None when it may be chosen."""
     if not selected(tree, state, target):
         return f"'{target.title}' is not part of this attempt"
+    if target.is_leaf and target.resource_href is None:
+        return f"'{target.title}' has nothing to launch"
     path = list(reversed(tree.ancestors(target)))
     for node in path:
         parent = tree.parent(node)
