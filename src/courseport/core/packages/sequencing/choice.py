@@ -22,11 +22,18 @@ def selected(tree: ActivityTree, state: State, activity: Activity) -> bool:
                if (parent := tree.parent(node)) is not None)
 
 
-def jump_refusal(tree: ActivityTree, state: State, target: Activity) -> str | None:
+def _unavailable(tree: ActivityTree, state: State, target: Activity) -> str | None:
     if not selected(tree, state, target):
         return f"'{target.title}' is not part of this attempt"
     if target.is_leaf and target.resource_href is None:
         return f"'{target.title}' has nothing to launch"
+    return None
+
+
+def jump_refusal(tree: ActivityTree, state: State, target: Activity) -> str | None:
+    refusal = _unavailable(tree, state, target)
+    if refusal:
+        return refusal
     for node in reversed(tree.ancestors(target)):
         if disabled(state, node):
             return f"'{node.title}' is not available (disabled by its sequencing rules)"
@@ -35,10 +42,9 @@ def jump_refusal(tree: ActivityTree, state: State, target: Activity) -> str | No
 
 def choice_refusal(tree: ActivityTree, state: State, target: Activity, now: Activity | None) -> str | None:
     """Why choosing `target` is refused, or None when it may be chosen."""
-    if not selected(tree, state, target):
-        return f"'{target.title}' is not part of this attempt"
-    if target.is_leaf and target.resource_href is None:
-        return f"'{target.title}' has nothing to launch"
+    refusal = _unavailable(tree, state, target)
+    if refusal:
+        return refusal
     path = list(reversed(tree.ancestors(target)))
     for node in path:
         parent = tree.parent(node)
