@@ -4,6 +4,8 @@ and satisfied when its attempt ends."""
 
 from __future__ import annotations
 
+import pytest
+
 from courseport.core.packages import sequencing as seq
 from tests.core.sequencing.golf import completed, failed, passed, step, tree
 
@@ -101,3 +103,23 @@ def test_a_start_after_the_course_ended_is_a_new_attempt_as_the_sn_book_says():
     assert seq.rolled_up(course, again.state) == seq.Rollup("incomplete", "unknown", None)
     state = seq.report(course, again.state, "item_1", failed(0.25))
     assert seq.rolled_up(course, state) == seq.Rollup("completed", "failed", 0.25)
+
+
+@pytest.mark.parametrize("name", ["ContentPackagingSingleSCO_SCORM20042ndEdition.zip", BASIC,
+                                  "RunTimeAdvancedCalls_SCORM20043rdEdition.zip", MINIMUM])
+def test_each_2004_sample_without_sequencing_rules_plays_through(name):
+    course = tree(name)
+    outcome = step(course, seq.new_state(course), "start")
+    assert outcome.deliver == course.leaves()[0].id and course.find(outcome.deliver).resource_href
+    while outcome.deliver is not None:
+        outcome = step(course, seq.report(course, outcome.state, outcome.deliver, passed(0.9)), "continue")
+    assert outcome.ended is True
+    assert seq.rolled_up(course, outcome.state) == seq.Rollup("completed", "passed", 0.9)
+
+
+def test_advanced_calls_passes_by_its_score_against_the_passing_score_0_8():
+    course = tree("RunTimeAdvancedCalls_SCORM20043rdEdition.zip")
+    assert course.find("item_1").sequencing.primary().min_measure == 0.8
+    state = step(course, seq.new_state(course), "start").state
+    assert seq.rolled_up(course, seq.report(course, state, "item_1", passed(0.5))).success == "failed"
+    assert seq.rolled_up(course, seq.report(course, state, "item_1", failed(0.8))).success == "passed"
