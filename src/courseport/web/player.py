@@ -32,6 +32,7 @@ from courseport.dialects.error_status import status_for
 from courseport.services import Services
 
 MAX_RUNTIME_BYTES = 1024 * 1024
+SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
 # Types browsers insist on (module scripts, fonts, wasm) that the platform's table may lack or get wrong.
 WEB_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -97,12 +98,12 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str, frame_ance
         lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
         css_link=f'<link rel="stylesheet" href="{html.escape(view.session.css_url)}">' if view.session.css_url else "",
         toc=_table_of_contents(view), config=_launch_config(view, base, resume or {}),
-        runtime_url=f"{origin}/player/scorm_runtime.js")
+        runtime_url=f"{origin}/player/scorm_runtime.js", navigation_url=f"{origin}/player/scorm_navigation.js")
     external = {_source(sco.href) for sco in view.scos if urlparse(sco.href).scheme}
     policy = "; ".join([
         "default-src 'none'", f"script-src 'nonce-{nonce}'",
         f"style-src 'nonce-{nonce}'" + (f" {_source(view.session.css_url)}" if view.session.css_url else ""),
-        " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime",
+        " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime" + (f" {base}/navigation" if view.sequenced else ""),
         "img-src 'self' data:", "base-uri 'none'", "form-action 'none'",
         " ".join(["frame-ancestors 'self'", *frame_ancestors]),
     ])
@@ -117,6 +118,8 @@ def _launch_config(view: previews.PlayerView, base: str, resume: dict[str, dict[
         "scos": [{"id": sco.id, "title": sco.title, "href": sco.href, "scaledPassingScore": sco.scaled_passing_score,
                   "masteryScore": _mastery(sco, view.standard)} for sco in view.scos],
     }
+    if view.sequenced:
+        config["navigationUrl"] = f"{base}/navigation"
     # Inside <script>, "</" would end the element: JSON lets us escape it.
     return json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -132,7 +135,9 @@ def _table_of_contents(view: previews.PlayerView) -> str:
         return ""
     items = "".join(f'<li><a href="#" data-sco-index="{i}">{html.escape(sco.title)}</a></li>'
                     for i, sco in enumerate(view.scos))
-    return f'<nav aria-label="Course contents"><ol>{items}</ol></nav>'
+    buttons = '<button type="button" data-nav="previous">Previous</button>' \
+              '<button type="button" data-nav="continue">Continue</button>'
+    return f'<nav aria-label="Course contents"><ol>{items}</ol>{buttons}</nav>'
 
 
 def _source(url: str) -> str:
@@ -141,9 +146,12 @@ def _source(url: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc}{parsed.path or '/'}".replace(";", "%3B").replace(",", "%2C")
 
 
-@get("/player/scorm_runtime.js", sync_to_thread=False)
-def runtime_script() -> Response:
-    return Response(_resource("static/scorm_runtime.js"), media_type="text/javascript",
+@get("/player/{name:str}", sync_to_thread=False)
+def runtime_script(name: str) -> Response:
+    """Our runtime (`scorm_runtime.js`) and the player's navigation (`scorm_navigation.js`)."""
+    if name not in SCRIPTS:
+        raise NotFound("script")
+    return Response(_resource(f"static/{name}"), media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
 
 

@@ -84,6 +84,7 @@ class PlayerView:
     start: int
     session: LaunchGrant
     session_token: str
+    sequenced: bool = False  # SCORM 2004: the server's sequencer rules navigation (core/packages/navigation.py)
 
 
 # --- signing ---------------------------------------------------------------------------------
