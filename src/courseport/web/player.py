@@ -103,7 +103,8 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str, frame_ance
     policy = "; ".join([
         "default-src 'none'", f"script-src 'nonce-{nonce}'",
         f"style-src 'nonce-{nonce}'" + (f" {_source(view.session.css_url)}" if view.session.css_url else ""),
-        " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime" + (f" {base}/navigation" if view.sequenced else ""),
+        " ".join(["frame-src", f"{base}/files/", *sorted(external)]),
+        f"connect-src {base}/runtime" + (f" {base}/navigation" if view.sequenced else ""),
         "img-src 'self' data:", "base-uri 'none'", "form-action 'none'",
         " ".join(["frame-ancestors 'self'", *frame_ancestors]),
     ])
