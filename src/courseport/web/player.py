@@ -26,10 +26,17 @@ from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.packages import course_content, previews, registration_launches, registration_progress
+from courseport.core.packages import (
+    course_content,
+    launch_navigation,
+    previews,
+    registration_launches,
+    registration_progress,
+)
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
+from courseport.web.player_navigation import navigation_request
 
 MAX_RUNTIME_BYTES = 1024 * 1024
 SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
@@ -219,6 +226,7 @@ async def runtime_commit(request: Request, session: str) -> None:
 def _record_runtime(services: Services, session: str, body: object) -> None:
     with transaction(services.engine, write=True) as db:
         previews.record_runtime(db, services.secret, session, body)
+        launch_navigation.report_commit(db, services.secret, services.blobs, session, body)
         registration_progress.runtime_commit(db, services.secret, session, body)
 
 
@@ -237,5 +245,5 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
-                                           runtime_commit, course_folder, course_file_route],
+                                           runtime_commit, course_folder, course_file_route, navigation_request],
                  exception_handlers={HTTPException: _error_page, Exception: _error_page})]

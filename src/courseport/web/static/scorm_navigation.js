@@ -26,6 +26,24 @@
     document.getElementById("courseport-message").textContent = text;
     if (text) { document.body.setAttribute("data-message", text); } else { document.body.removeAttribute("data-message"); }
   };
+  // What a SCO starts from when delivered again in this launch (the server's attempts.resume_values
+  // for the next launch): its kept elements, and entry "resume" after a suspended exit.
+  var KEPT = config.standard === "scorm12" ? ["cmi.core.lesson_location", "cmi.suspend_data", "cmi.core.score.raw",
+    "cmi.core.score.min", "cmi.core.score.max", "cmi.comments", "cmi.core.lesson_status"]
+    : ["cmi.location", "cmi.suspend_data", "cmi.completion_status", "cmi.success_status", "cmi.score.scaled",
+      "cmi.score.raw", "cmi.score.min", "cmi.score.max", "cmi.progress_measure"];
+  player.left = function (id, values) {
+    var kept = {}, twelve = config.standard === "scorm12";
+    KEPT.forEach(function (name) {
+      if (values[name] !== undefined && values[name] !== "" && values[name] !== "not attempted") { kept[name] = values[name]; }
+    });
+    kept[twelve ? "cmi.core.entry" : "cmi.entry"] = values[twelve ? "cmi.core.exit" : "cmi.exit"] === "suspend" ? "resume" : "";
+    if (values["cmi.total_time"] || values["cmi.core.total_time"]) {
+      kept[twelve ? "cmi.core.total_time" : "cmi.total_time"] = values[twelve ? "cmi.core.total_time" : "cmi.total_time"];
+    }
+    config.resume = config.resume || {};
+    config.resume[id] = kept;
+  };
   var deliver = player.deliver;
   player.deliver = function (index) { player.message(""); return deliver(index); };
 
@@ -125,6 +143,10 @@
   var rules = config.navigationUrl ? sequenced : free;
   player.terminated = rules.terminated;
   player.requestValid = rules.requestValid;
+  // A commit may change what the rules allow (the SCO completed): ask again ("_none_" changes nothing).
+  if (rules === sequenced) {
+    player.committed = function (event) { if (event !== "terminate") { ask("_none_").catch(failed); } };
+  }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("[data-sco-index], [data-nav]") : null;

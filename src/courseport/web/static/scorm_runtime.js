@@ -271,6 +271,7 @@
         if (!answer.ok) {
           return answer.text().then(function (text) { throw new Error("runtime commit refused: " + answer.status + " " + text); });
         }
+        if (player.committed) { player.committed(event); }
       });
     }).catch(function (error) { document.body.setAttribute("data-commit-error", String(error)); });
     return queue;
@@ -317,7 +318,7 @@
     if (String(param === undefined ? "" : param) !== "") { return session.fail("argument", "argument must be empty"); }
     if (session.state !== "running") { return session.fail(session.state === "new" ? "notInitializedTerminate" : "terminatedTerminate"); }
     var request = session.values["adl.nav.request"] || "_none_";
-    session.state = "done";
+    session.state = "done"; player.left(scos[current].id, session.values);
     send("terminate");
     // While the player takes the SCO away (the learner chose), the SCO's own request gives way.
     if (!unloading) { queue.then(function () { player.terminated(request); }); }
@@ -374,7 +375,7 @@
       frame.setAttribute("src", "about:blank");
     }).then(function () {
       unloading = false;
-      if (session.state === "running") { session.state = "done"; send("terminate"); }
+      if (session.state === "running") { session.state = "done"; player.left(scos[current].id, session.values); send("terminate"); }
       return queue;
     });
   }
@@ -385,8 +386,8 @@
   var player = window.courseportRuntime = {
     config: config, idle: function () { return queue; }, unload: unload, indexOf: indexOf, current: function () { return current; },
     deliver: function (index) { return unload().then(function () { launch(index); }); },
-    // Set by scorm_navigation.js: what a Terminate's adl.nav.request leads to, what request_valid answers.
-    terminated: null, requestValid: null
+    // Set by scorm_navigation.js: what a Terminate's request leads to, request_valid's answers, a SCO's end.
+    terminated: null, requestValid: null, committed: null, left: null
   };
 
   // The page going away mid-session: keep what the SCO set (fetch may not finish, a beacon does).
