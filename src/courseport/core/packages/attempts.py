@@ -207,6 +207,10 @@ def sco_progress(attempt: Attempt, version: PackageVersion) -> list[ScoProgress]
     return found
 
 
+def asset_ids(version: PackageVersion) -> set[str]:
+    return _assets((version.manifest or {}).get("root_activity") or {})
+
+
 def _assets(node: dict) -> set[str]:
     """Identifiers of the version's assets: launchable, but they never report, so no rollup waits on them."""
     found = {node.get("item_identifier") or node.get("external_identifier") or node.get("href") or ""} \

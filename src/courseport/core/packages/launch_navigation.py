@@ -23,6 +23,7 @@ from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.packages import attempts, previews, sequencing
 from courseport.core.packages.sequencing import ActivityTree
 from courseport.schema import Attempt, PackageFile, PackageVersion, PreviewSequencing
+from courseport.schema.base import utcnow
 
 MAX_TREES = 64
 # The sequencer's requests, and "_none_": what is available now, nothing changed.
@@ -129,10 +130,16 @@ def navigate_launch(db: Session, secret: bytes, blobs: BlobStore, session_token:
     outcome = sequencing.navigate(tree, state, request, target)
     if request == "start" and outcome.deliver is None and not outcome.ended:
         outcome = _first_choice(tree, outcome)
-    if not check and outcome.refused is None:
-        place.keep(tree, outcome.state)
-    shown = state if outcome.refused is not None else outcome.state
-    return NavigationAnswer(outcome.deliver, outcome.ended, outcome.refused, sequencing.availability(tree, shown))
+    if check or outcome.refused is not None:
+        return NavigationAnswer(outcome.deliver, outcome.ended, outcome.refused, sequencing.availability(tree, state))
+    kept = outcome.state
+    if outcome.deliver in attempts.asset_ids(version):
+        # An asset never calls the API: delivered, it is done (as SCORM Cloud counts assets).
+        kept = sequencing.report(tree, kept, outcome.deliver, {"cmi.completion_status": "completed"})
+    place.keep(tree, kept)
+    if place.attempt is not None:
+        attempts.apply_progress(place.attempt, version, utcnow())
+    return NavigationAnswer(outcome.deliver, outcome.ended, None, sequencing.availability(tree, kept))
 
 
 def _first_choice(tree: ActivityTree, started: sequencing.Outcome) -> sequencing.Outcome:
