@@ -3,6 +3,9 @@ versions, settings, assets, tags, preview launches and xAPI statements. `package
 its parsed form and media details) is public. Internal: the parsers (`package_formats` finds a
 package's standard and reads cmi5/xAPI; `scorm_manifest`; `cartridges`: IMS Common Cartridge).
 
+`sequencing` (a subpackage: the SCORM 2004 sequencing and navigation engine, pure Python) is public
+for the player.
+
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 

@@ -11,6 +11,23 @@ player and registrations), so callers import it from here:
     availability(tree, state) -> dict
     rolled_up(tree, state) -> Rollup(completion, success, score_scaled)
     activity_status(tree, state) -> dict[str, Rollup]
+
+For the player:
+- `deliver` is always a leaf id (launch `tree.find(id).resource_href`); None means nothing to launch
+  now: show the table of contents. Choosing a cluster delivers the leaf flow reaches inside it; when
+  the cluster does not flow (flow="false") it becomes the current activity and nothing is delivered.
+- A SCO's commits go to `report` (the cmi.* and adl.* values as committed); then send the
+  navigation request: `adl.nav.request` if the SCO set one (`{target=x}choice` -> "choice", "x"),
+  else the learner's button, else "exit" when the SCO terminates on its own. Navigating away runs
+  the termination (end attempt, exit and post-condition rules, rollup) itself.
+- A request refused after the SCO terminated leaves the attempt under way; send "exit" to end it.
+- `availability` answers adl.nav.request_valid.continue/previous/choice.{target=x}; `hidden` lists
+  what the table of contents leaves out (its children still show unless hidden themselves).
+- cmi.scaled_passing_score of a SCO is `activity.sequencing.primary().min_measure` when
+  `.satisfied_by_measure`; cmi.completion_threshold is `.min_progress_measure` when
+  `.completed_by_measure`. `activity.hide_lms_ui` lists the controls to hide while it runs.
+- "start" resumes a suspended session (as "resumeAll"); a start after the session ended begins a new
+  attempt on the root, and each SCO's tracking starts afresh when it is delivered again.
 """
 
 from courseport.core.packages.sequencing.manifest import parse_tree

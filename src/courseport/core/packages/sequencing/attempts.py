@@ -1,16 +1,17 @@
 """Attempts on activities (SN book DB.2, UP.4): starting a new attempt (or resuming a suspended
 one) on every activity from the root to the delivered leaf, preparing a cluster's new attempt
-before flow enters it (its children's selection and order, its descendants' fresh tracking), and
+before flow enters it (its children's selection and order), and
 ending attempts: the delivery controls' automatic completion and satisfaction, suspension on
 `cmi.exit = suspend`, then rollup.
 """
 
 from __future__ import annotations
 
-from courseport.core.packages.sequencing.rollup import rollup_from
+from courseport.core.packages.sequencing.rollup import rollup_after_change
 from courseport.core.packages.sequencing.state import (
     State,
     arrange_children,
+    clone,
     local_objective,
     record,
     reset_attempt,
@@ -20,20 +21,17 @@ from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 
 
 def prepare_attempt(tree: ActivityTree, state: State, cluster: Activity) -> None:
-    """Ready a cluster's next attempt before flow looks at its children (not when it is under way)."""
+    """Ready a cluster's next attempt before flow looks at its children (not when it is under way).
+
+    Only the cluster's own attempt data starts afresh: each descendant keeps its tracking until it
+    is attempted again (a relaunch of an ended course keeps what was achieved). The SN book's
+    useCurrentAttemptObjectiveInfo/ProgressInfo filtering of older child attempts is not applied."""
     entry = record(state, cluster)
     if entry["active"] or entry["suspended"] or entry["prepared"]:
         return
-    _fresh(tree, state, cluster)
+    reset_attempt(state, cluster)
     arrange_children(state, cluster, entry["attempts"] + 1)
     entry["prepared"] = True
-
-
-def _fresh(tree: ActivityTree, state: State, activity: Activity) -> None:
-    reset_attempt(state, activity)
-    for kid in activity.children:
-        if not record(state, kid)["active"]:
-            _fresh(tree, state, kid)
 
 
 def begin_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
@@ -42,10 +40,10 @@ def begin_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
         return
     entry["active"] = True
     if entry["suspended"]:
-        entry["suspended"] = False
+        entry.update(suspended=False, exit=None)  # the resumed attempt ends as the SCO says this time
         return
     if not entry["prepared"]:
-        _fresh(tree, state, activity)
+        reset_attempt(state, activity)
         if activity.children:
             arrange_children(state, activity, entry["attempts"] + 1)
     entry["prepared"] = False
@@ -70,6 +68,7 @@ def end_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
     """End the activity's attempt: automatic status where content does not set it, then rollup."""
     entry = record(state, activity)
     seq = activity.sequencing
+    shared = clone(state["globals"])
     if activity.is_leaf:
         if entry["exit"] == "suspend":
             entry["suspended"] = True
@@ -83,7 +82,7 @@ def end_attempt(tree: ActivityTree, state: State, activity: Activity) -> None:
         entry["suspended"] = any(record(state, kid)["suspended"] for kid in activity.children)
     entry["active"] = False
     write_globals(state, activity)
-    rollup_from(tree, state, activity)
+    rollup_after_change(tree, state, activity, shared)
 
 
 def end_descendants(tree: ActivityTree, state: State, activity: Activity) -> None:

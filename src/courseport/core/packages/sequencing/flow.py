@@ -40,6 +40,9 @@ def flow(tree: ActivityTree, state: State, start: Activity, forward: bool, enter
         refusal = _flow_allowed(tree, node, forward)
         if refusal:
             return refusal
+        if node.is_leaf and node.resource_href is None:  # an item with neither content nor children
+            node = sibling(tree, state, node, forward)
+            continue
         if pre_rule(state, node, "skip"):
             record(state, node)["skipped"] = True
             node = sibling(tree, state, node, forward)
@@ -49,7 +52,8 @@ def flow(tree: ActivityTree, state: State, start: Activity, forward: bool, enter
         if node.is_leaf:
             return node
         prepare_attempt(tree, state, node)
-        node = _enter(state, node, forward)
+        entered = _enter(state, node, forward)
+        node = entered if isinstance(entered, Activity) else sibling(tree, state, node, forward)  # empty: past it
     return f"the flow from '{start.title}' does not end"
 
 

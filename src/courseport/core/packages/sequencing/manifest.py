@@ -76,7 +76,8 @@ class _Reader:
         href = None if (is_root or kids) else self.href(el, identifier)
         return Activity(id=identifier, title=text(child(el, "title")) or identifier, resource_href=href,
                         children=kids, sequencing=self.sequencing(el, identifier),
-                        visible=(attr(el, "isvisible") or "true").lower() != "false")
+                        visible=(attr(el, "isvisible") or "true").lower() != "false",
+                        hide_lms_ui=_hidden_controls(el))
 
     def href(self, item: Element, identifier: str) -> str | None:
         ref = attr(item, "identifierref")
@@ -103,6 +104,12 @@ class _Reader:
             if shared is None:
                 raise InvalidInput(_FIELD, f"imsmanifest.xml: item '{identifier}' refers to shared sequencing "
                                            f"'{ref}', which <sequencingCollection> does not define")
-            names = {local(p.tag) for p in parts}
-            parts += [p for p in shared if local(p.tag) not in names]
+            names = {p.tag for p in parts}  # namespaced: imsss:objectives and adlseq:objectives differ
+            parts += [p for p in shared if p.tag not in names]
         return read_sequencing(self.base, parts, child(item, "completionThreshold"), f"item '{identifier}'")
+
+
+def _hidden_controls(item: Element) -> tuple[str, ...]:
+    """`adlnav:presentation/navigationInterface/hideLMSUI` values (continue, previous, exit...)."""
+    interface = child(child(item, "presentation"), "navigationInterface")
+    return tuple(value for el in children(interface, "hideLMSUI") if (value := text(el)))

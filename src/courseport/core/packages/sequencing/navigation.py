@@ -155,7 +155,7 @@ def _jump(tree: ActivityTree, state: State, target: Activity | None) -> str | No
 
 
 def _choose(tree: ActivityTree, state: State, target: Activity, now: Activity | None) -> str | None:
-    if now is not None and record(state, now)["active"] and now is not target:
+    if now is not None and record(state, now)["active"]:
         follow = exit_current(tree, state, now)
         if follow is not None:
             return _follow(tree, state, follow)

@@ -3,7 +3,8 @@ tracking (SN book 4.2, RTE book's mapping): completion from `cmi.completion_stat
 `cmi.progress_measure` against the completion threshold when the manifest completes by measure),
 the primary objective from `cmi.success_status` and `cmi.score.scaled` (against the primary
 objective's minNormalizedMeasure when satisfiedByMeasure), other objectives by
-`cmi.objectives.N.id`, `cmi.exit`; then the global objective writes and rollup.
+`cmi.objectives.N.id`, `cmi.exit`; then the global objective writes and rollup (of the whole tree
+when a global objective changed, since any branch may read it).
 Values a SCO could not legally have set (a score outside -1..1, an unknown status) are ignored.
 """
 
@@ -13,7 +14,7 @@ import math
 from typing import Any
 
 from courseport.core.kit.errors import InvalidInput
-from courseport.core.packages.sequencing.rollup import rollup_from
+from courseport.core.packages.sequencing.rollup import rollup_after_change
 from courseport.core.packages.sequencing.state import State, clone, local_objective, record, write_globals
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree, Objective
 
@@ -28,6 +29,9 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     activity = tree.find(activity_id)
     if not activity.is_leaf:
         raise InvalidInput("activity", f"activity '{activity_id}' is a cluster: only a SCO reports data")
+    if not isinstance(cmi, dict):
+        raise InvalidInput("cmi", "the SCO's data is a mapping of data model names to values")
+    cmi = {str(name): str(value) for name, value in cmi.items() if value is not None}  # as the SCO set them
     work = clone(state)
     _completion(work, activity, cmi)
     primary = activity.sequencing.primary()
@@ -36,8 +40,9 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     exit_value = cmi.get("cmi.exit")
     if exit_value is not None:
         record(work, activity)["exit"] = exit_value.strip() or None
+    shared = clone(work["globals"])
     write_globals(work, activity)
-    rollup_from(tree, work, activity)
+    rollup_after_change(tree, work, activity, shared)
     return work
 
 
@@ -73,8 +78,9 @@ def _objective(local: dict[str, Any], objective: Objective, cmi: dict[str, str],
         local["satisfied"] = _SUCCESS[success.strip()]
     elif success is not None and success.strip() == "unknown":
         local["satisfied"] = None
-    if objective.satisfied_by_measure and measure is not None:
-        local["satisfied"] = measure >= objective.min_measure
+    if objective.satisfied_by_measure:  # the score decides, as the RTE book's scaled_passing_score does
+        known = local["measure"]
+        local["satisfied"] = None if known is None else known >= objective.min_measure
     if prefix != "cmi.":
         status = _COMPLETION.get(str(cmi.get(prefix + "completion_status", "")).strip())
         if status is not None:

@@ -12,6 +12,8 @@ incomplete if all have a known completion. The "not" rule applies first so the p
 
 from __future__ import annotations
 
+from typing import Any
+
 from courseport.core.packages.sequencing.rules import Truth, combine, condition_value
 from courseport.core.packages.sequencing.state import (
     State,
@@ -39,6 +41,23 @@ def rollup_from(tree: ActivityTree, state: State, activity: Activity) -> None:
         if node.children:
             rollup_cluster(state, node)
         write_globals(state, node)
+
+
+def rollup_after_change(tree: ActivityTree, state: State, activity: Activity, shared: dict[str, Any]) -> None:
+    """Roll up after `activity` changed: its ancestors, or the whole tree when the globals moved
+    from `shared` (their copy from before the change)."""
+    rollup_from(tree, state, activity)
+    if state["globals"] != shared:
+        rollup_everything(tree, state)
+
+
+def rollup_everything(tree: ActivityTree, state: State) -> None:
+    """Roll up every cluster, deepest first: a global objective one branch wrote may change what
+    activities in another branch read."""
+    for node in reversed(tree.ordered()):
+        if node.children:
+            rollup_cluster(state, node)
+            write_globals(state, node)
 
 
 def rollup_cluster(state: State, cluster: Activity) -> None:
@@ -71,18 +90,19 @@ def _measure(state: State, kids: list[Activity]) -> float | None:
             if measure is not None:
                 known = True
                 total += measure * weight
-    return total / weights if known and weights > 0 else None
+    return round(total / weights, 7) if known and weights > 0 else None  # 7 places: SCORM's real(10,7)
 
 
 def _progress(state: State, kids: list[Activity]) -> float | None:
-    """ADL's progress measure rollup: children's progress weighted by `progressWeight`."""
+    """ADL's progress measure rollup: every tracked child's progress weighted by its `progressWeight`
+    (a completed child counts as 1), whether or not it rolls its completion up: the progress bar."""
     total = weights = 0.0
     known = False
     for kid in kids:
         weight = kid.sequencing.progress_weight
         seen = primary_view(state, kid)
         progress = 1.0 if seen["completion"] == "completed" else seen["progress"]
-        if weight > 0 and kid.sequencing.rollup_completion:
+        if weight > 0:
             weights += weight
             if progress is not None:
                 known = True

@@ -1,7 +1,8 @@
 """Sequencing rule conditions (SN book UP.2): pre-condition (skip, disabled, hiddenFromChoice,
 stopForwardTraversal), exit and post-condition rules, and the rollup rule conditions, evaluated
 three-valued as the SN book does: a condition on an unknown status is unknown, `not unknown` is
-unknown, and a rule fires only when its combination is True.
+unknown, and a rule fires only when its combination is True. Time limits are not tracked:
+timeLimitExceeded and outsideAvailableTimeRange are never true.
 """
 
 from __future__ import annotations

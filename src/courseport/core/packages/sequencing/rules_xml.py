@@ -204,4 +204,6 @@ class _Read:
         values: dict[str, Any] = dict(self.flags(el, completed_by_measure="completedByMeasure"))
         values["min_progress_measure"] = self.number(el, "minProgressMeasure", 1.0)
         values["progress_weight"] = self.number(el, "progressWeight", 1.0)
+        if (el.text or "").strip():  # 3rd edition: the threshold is the element's text, compared by the LMS
+            values.update(completed_by_measure=True, min_progress_measure=self.number_text(el))
         return values

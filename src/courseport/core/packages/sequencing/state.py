@@ -54,11 +54,12 @@ def local_objective(state: State, activity: Activity, objective: Objective) -> d
 
 
 def view(state: State, activity: Activity, objective: Objective) -> dict[str, Any]:
-    """The objective's values as sequencing sees them: local, with known global reads on top."""
-    seen = dict(local_objective(state, activity, objective))
+    """The objective's values as sequencing sees them: local, with known global reads on top
+    (read only: the state is not changed)."""
+    entry = state["activities"].get(activity.id) or _fresh_activity()
+    seen = dict(entry["objectives"].get(objective.id) or dict.fromkeys(_FIELDS))
     if objective.primary:
-        seen["completion"] = record(state, activity)["completion"]
-        seen["progress"] = record(state, activity)["progress"]
+        seen["completion"], seen["progress"] = entry["completion"], entry["progress"]
     for info in objective.maps:
         shared = state["globals"].get(info.target) or {}
         for name, wanted in (("satisfied", info.read_satisfied), ("measure", info.read_measure),

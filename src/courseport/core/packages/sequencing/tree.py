@@ -101,16 +101,19 @@ class Sequencing:
 _PRIMARY = Objective(id="", primary=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Activity:
     """An `<item>` (or the organization itself, the root): `id` is the item's identifier,
-    `resource_href` the launched file with its parameters (None for a cluster)."""
+    `resource_href` the launched file with its parameters (None for a cluster), `hide_lms_ui` the
+    player controls `adlnav:presentation` asks to hide while it runs (e.g. "continue", "suspendAll").
+    Compared by identity: one tree holds each activity once."""
     id: str
     title: str
     resource_href: str | None = None
     children: tuple[Activity, ...] = ()
     sequencing: Sequencing = field(default_factory=Sequencing)
     visible: bool = True
+    hide_lms_ui: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -127,15 +130,20 @@ class ActivityTree:
     root: Activity
     _index: dict[str, Activity] = field(default_factory=dict, compare=False, repr=False)
     _parents: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _positions: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _stoppers: list[Activity] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         def walk(node: Activity, parent: Activity | None) -> None:
+            self._positions[node.id] = len(self._index)
             self._index[node.id] = node
             if parent is not None:
                 self._parents[node.id] = parent.id
             for kid in node.children:
                 walk(kid, node)
         walk(self.root, None)
+        self._stoppers.extend(a for a in self._index.values()
+                              if any(r.action == "stopForwardTraversal" for r in a.sequencing.pre_rules))
 
     def find(self, activity_id: str) -> Activity:
         """The activity with this id; KeyError when the tree has none."""
@@ -155,9 +163,17 @@ class ActivityTree:
             found.append(up)
         return found
 
+    def position(self, activity: Activity) -> int:
+        """The activity's place in document (preorder) order, the root at 0."""
+        return self._positions[activity.id]
+
     def ordered(self) -> list[Activity]:
         """Every activity in document (preorder) order, the root first."""
         return list(self._index.values())
+
+    def stoppers(self) -> list[Activity]:
+        """The activities with a stopForwardTraversal pre-condition rule (few or none)."""
+        return list(self._stoppers)
 
     def leaves(self) -> list[Activity]:
         return [a for a in self._index.values() if a.is_leaf]
