@@ -78,14 +78,26 @@ def sco_frame(page, content: str):
     raise AssertionError(f"the {content} SCO was not delivered")
 
 
+def started(sco):
+    """The golf SCO, once its page has initialized its session and gone to its first (or bookmarked) page."""
+    sco.wait_for_function("() => typeof currentPage !== 'undefined' && currentPage !== null")
+    return sco
+
+
+def leave(page, context) -> None:
+    """Close the window once the SCO showing has been taken away and its last commits answered
+    (none may still be in flight when the test's store is emptied)."""
+    page.evaluate("() => window.courseportRuntime.unload()")
+    context.close()
+
+
 def delivered(page, item: str) -> None:
     page.wait_for_function(f"() => document.body.dataset.sco === '{item}' && document.body.dataset.state === 'running'")
 
 
 def finish_content(sco) -> None:
     """To the SCO's last page, as its Next button would go: it completes (and passes) there."""
-    sco.wait_for_function("() => typeof pageArray !== 'undefined' && currentPage !== null")
-    sco.evaluate("() => { currentPage = pageArray.length - 1; goToPage(); }")
+    started(sco).evaluate("() => { currentPage = pageArray.length - 1; goToPage(); }")
 
 
 def toc_state(page) -> dict[str, str]:
@@ -105,7 +117,7 @@ def test_forced_sequential_refuses_a_jump_allows_the_next_sco_keeps_exit_data_an
     api = registration_api(world, FORCED, "golf-forced")
     context, page = open_page(browser, register(api, "golf-forced", "forced-1"))
     delivered(page, "playing_item")
-    playing = sco_frame(page, "playing")
+    playing = started(sco_frame(page, "playing"))
     until(lambda: toc_state(page), lambda t: t.get("Handicapping") == "true", "the contents' availability")
     assert toc_state(page) == {"Playing the Game": "false", "Etiquette": "true", "Handicapping": "true",
                                "Having Fun": "true", "Quiz": "true"}
@@ -125,8 +137,7 @@ def test_forced_sequential_refuses_a_jump_allows_the_next_sco_keeps_exit_data_an
     assert toc_state(page)["Handicapping"] == "true"
     page.click("button[data-nav=continue]")
     delivered(page, "etuqiette_item")
-    etiquette = sco_frame(page, "etiquette")
-    etiquette.click("#butNext")
+    started(sco_frame(page, "etiquette")).click("#butNext")
 
     # The SCO left kept its unload-time exit data; rollup reached the registration.
     found = until(lambda: progress(api, "forced-1"), lambda p: child(p, "playing_item").runtime.exit == "suspend",
@@ -162,7 +173,7 @@ def test_forced_sequential_refuses_a_jump_allows_the_next_sco_keeps_exit_data_an
     quiz.evaluate("() => { ScormProcessSetValue('adl.nav.request', 'exitAll'); doUnload(true); }")
     page.wait_for_function("() => document.body.dataset.state === 'exited'")
     assert page.evaluate("() => document.body.dataset.commitError || null") is None
-    context.close()
+    leave(page, context)
     done = until(lambda: progress(api, "forced-1"), lambda p: p.registration_completion == "COMPLETED", "completion")
     assert done.registration_success == "PASSED"
     assert child(done, "assessment_item").runtime.score_raw == "85"
@@ -176,9 +187,7 @@ def test_closing_the_window_mid_sco_resumes_there_on_the_next_launch(browser, wo
     until(lambda: toc_state(page), lambda t: t["Etiquette"] == "false", "Etiquette offered")
     page.click("button[data-nav=continue]")
     delivered(page, "etuqiette_item")
-    etiquette = sco_frame(page, "etiquette")
-    etiquette.wait_for_function("() => currentPage === 0")
-    etiquette.click("#butNext")
+    started(sco_frame(page, "etiquette")).click("#butNext")
     page.goto("about:blank")  # the window goes away mid-SCO: its unload handler suspends and terminates
     context.close()
     left = until(lambda: progress(api, "resumer"), lambda p: child(p, "etuqiette_item").runtime.exit == "suspend",
@@ -189,10 +198,10 @@ def test_closing_the_window_mid_sco_resumes_there_on_the_next_launch(browser, wo
     context, page = open_page(browser, launch_link(api, "resumer"))
     delivered(page, "etuqiette_item")
     etiquette = sco_frame(page, "etiquette")
-    etiquette.wait_for_function("() => currentPage === 1")  # the sample asks to resume; the learner accepts
+    etiquette.wait_for_function("() => typeof currentPage !== 'undefined' && currentPage === 1")  # the sample asks to resume; the learner accepts
     assert etiquette.evaluate("() => window.parent.API_1484_11.GetValue('cmi.entry')") == "resume"
     assert toc_state(page)["Playing the Game"] == "false"  # the first SCO stays completed
-    context.close()
+    leave(page, context)
 
 
 def test_passing_the_post_test_completes_and_passes_the_registration(browser, world):
@@ -218,4 +227,4 @@ def test_passing_the_post_test_completes_and_passes_the_registration(browser, wo
     assert child(done, "playing_item").activity_completion == "INCOMPLETE"  # the sequencer's, per activity
     assert done.activity_details.activity_completion == "COMPLETED"
     assert page.evaluate("() => document.body.dataset.commitError || null") is None
-    context.close()
+    leave(page, context)
