@@ -198,7 +198,8 @@ def test_closing_the_window_mid_sco_resumes_there_on_the_next_launch(browser, wo
     context, page = open_page(browser, launch_link(api, "resumer"))
     delivered(page, "etuqiette_item")
     etiquette = sco_frame(page, "etiquette")
-    etiquette.wait_for_function("() => typeof currentPage !== 'undefined' && currentPage === 1")  # the sample asks to resume; the learner accepts
+    # The sample asks whether to resume; the learner accepts.
+    etiquette.wait_for_function("() => typeof currentPage !== 'undefined' && currentPage === 1")
     assert etiquette.evaluate("() => window.parent.API_1484_11.GetValue('cmi.entry')") == "resume"
     assert toc_state(page)["Playing the Game"] == "false"  # the first SCO stays completed
     leave(page, context)
