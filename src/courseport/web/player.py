@@ -36,7 +36,7 @@ from courseport.core.packages import (
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
-from courseport.web.player_navigation import navigation_request
+from courseport.web.player_navigation import json_body, navigation_request
 
 MAX_RUNTIME_BYTES = 1024 * 1024
 SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
@@ -215,11 +215,7 @@ def served_type(path: str, stored: str | None) -> str:
 
 @post("/player/{session:str}/runtime", status_code=204, request_max_body_size=MAX_RUNTIME_BYTES)
 async def runtime_commit(request: Request, session: str) -> None:
-    # The body is JSON whatever its declared type: navigator.sendBeacon sends text/plain.
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise InvalidInput("body", "the runtime sends JSON") from None
+    body = await json_body(request, "the runtime sends JSON")
     await anyio.to_thread.run_sync(_record_runtime, _services(request), session, body)
 
 

@@ -20,12 +20,17 @@ MAX_NAVIGATION_BYTES = 16 * 1024
 
 @post("/player/{session:str}/navigation", status_code=200, request_max_body_size=MAX_NAVIGATION_BYTES)
 async def navigation_request(request: Request, session: str) -> Response:
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise InvalidInput("body", "the player sends JSON") from None
+    body = await json_body(request, "the player sends JSON")
     answer = await anyio.to_thread.run_sync(_navigate, request.app.state.services, session, body)
     return Response(json.dumps(asdict(answer)), media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+async def json_body(request: Request, why: str) -> object:
+    """The player's body, JSON whatever its declared type (navigator.sendBeacon sends text/plain)."""
+    try:
+        return json.loads(await request.body())
+    except ValueError:
+        raise InvalidInput("body", why) from None
 
 
 def _navigate(services: Services, session: str, body: object) -> launch_navigation.NavigationAnswer:
