@@ -12,17 +12,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.packages import attempts, previews, sequencing
+from courseport.core.packages.registration_postbacks import queue_postback
 from courseport.core.packages.sequencing import ActivityTree
-from courseport.schema import Attempt, PackageFile, PackageVersion, PreviewSequencing
+from courseport.schema import Attempt, PackageFile, PackageVersion, PreviewSequencing, Registration
 from courseport.schema.base import utcnow
 
 MAX_TREES = 64
@@ -69,8 +70,10 @@ def tree_of(db: Session, blobs: BlobStore, version: PackageVersion) -> ActivityT
 class _Place:
     """Where one session's state is kept: its registration attempt, or its preview row."""
 
-    def __init__(self, attempt: Attempt | None, preview: PreviewSequencing | None):
-        self.attempt, self.preview = attempt, preview
+    def __init__(self, attempt: tuple[Registration, Attempt] | None, preview: PreviewSequencing | None):
+        self.registration: Registration | None = attempt[0] if attempt is not None else None
+        self.attempt: Attempt | None = attempt[1] if attempt is not None else None
+        self.preview = preview
 
     def state(self, tree: ActivityTree) -> dict:
         stored = (self.attempt.sequencing or {}).get("state") if self.attempt else self.preview and self.preview.state
@@ -88,10 +91,13 @@ class _Place:
 def _place(db: Session, session: previews.LaunchGrant, version: PackageVersion) -> _Place:
     found = attempts.session_attempt(db, session, version)
     if found is not None:
-        return _Place(found[1], None)
+        return _Place(found, None)
     key = session.registration or ""
     preview = db.scalar(select(PreviewSequencing).where(PreviewSequencing.session == key).with_for_update())
     if preview is None:
+        # Sessions end after SESSION_SECONDS: their rows go when a new one starts.
+        cutoff = utcnow() - timedelta(seconds=previews.SESSION_SECONDS)
+        db.execute(delete(PreviewSequencing).where(PreviewSequencing.updated_at < cutoff))
         preview = PreviewSequencing(session=key, version_id=version.id, state={})
         db.add(preview)
     return _Place(None, preview)
@@ -137,9 +143,19 @@ def navigate_launch(db: Session, secret: bytes, blobs: BlobStore, session_token:
         # An asset never calls the API: delivered, it is done (as SCORM Cloud counts assets).
         kept = sequencing.report(tree, kept, outcome.deliver, {"cmi.completion_status": "completed"})
     place.keep(tree, kept)
-    if place.attempt is not None:
-        attempts.apply_progress(place.attempt, version, utcnow())
+    _progress(db, place, version)
     return NavigationAnswer(outcome.deliver, outcome.ended, None, sequencing.availability(tree, kept))
+
+
+def _progress(db: Session, place: _Place, version: PackageVersion) -> None:
+    """Navigation moves rollup too (an attempt begun, an asset done): the attempt's progress follows,
+    and a change is posted back as a runtime commit's is."""
+    if place.attempt is None or place.registration is None:
+        return
+    before = (place.attempt.completion, place.attempt.success, place.attempt.score_scaled)
+    attempts.apply_progress(place.attempt, version, utcnow())
+    if before != (place.attempt.completion, place.attempt.success, place.attempt.score_scaled):
+        queue_postback(db, place.registration, place.attempt)
 
 
 def _first_choice(tree: ActivityTree, started: sequencing.Outcome) -> sequencing.Outcome:
