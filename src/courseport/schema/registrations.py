@@ -11,6 +11,11 @@ Registration Service; any face may read an attempt's progress).
   data model each SCO last committed, {sco id: {element: value}}).
 - `attempt_launches`: each launch of an attempt (launch history).
 - `registration_tags`, `learner_tags`: tags; learner tags are per learner id.
+- `attempts.sequencing`: for SCORM 2004 versions, the sequencer's state of the attempt (activity
+  tree tracking, current and suspended activity) and the per-activity rollup it last produced
+  ({"state", "rollup", "activities"}; core/packages/navigation.py); NULL until first navigated.
+- `preview_sequencing`: the same state for a preview's player session (keyed by the session's
+  registration UUID), which has no attempt; kept for the session's life.
 - `registration_settings`: explicit setting values at registration level (`instance` NULL) or at
   one instance's level, layered above the course's (core/packages/registration_settings.py).
 """
@@ -53,6 +58,7 @@ class Attempt(Base):
     score_scaled: Mapped[float | None] = mapped_column(Float)
     seconds_tracked: Mapped[float] = mapped_column(Float, default=0.0)
     runtime: Mapped[dict] = mapped_column(JSON, default=dict)
+    sequencing: Mapped[dict | None] = mapped_column(JSON)
     first_access_at: Mapped[datetime | None]
     last_access_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
@@ -73,6 +79,14 @@ class AttemptLaunch(Base):
     score_scaled: Mapped[float | None] = mapped_column(Float)
     seconds_tracked: Mapped[float] = mapped_column(Float, default=0.0)
     log: Mapped[str] = mapped_column(Text, default="")
+
+
+class PreviewSequencing(Base):
+    __tablename__ = "preview_sequencing"
+    session: Mapped[str] = mapped_column(String(64), primary_key=True)  # the session's registration UUID
+    version_id: Mapped[int] = mapped_column(ForeignKey("package_versions.id", ondelete="CASCADE"), index=True)
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class RegistrationTag(Base):

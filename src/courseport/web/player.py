@@ -26,12 +26,20 @@ from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.core.packages import course_content, previews, registration_launches, registration_progress
+from courseport.core.packages import (
+    course_content,
+    launch_navigation,
+    previews,
+    registration_launches,
+    registration_progress,
+)
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
+from courseport.web.player_navigation import json_body, navigation_request
 
 MAX_RUNTIME_BYTES = 1024 * 1024
+SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
 # Types browsers insist on (module scripts, fonts, wasm) that the platform's table may lack or get wrong.
 WEB_TYPES = {
     ".html": "text/html", ".htm": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -97,12 +105,13 @@ def render_player(view: previews.PlayerView, origin: str, nonce: str, frame_ance
         lang=html.escape(view.session.culture or "en"), title=html.escape(view.title), nonce=nonce,
         css_link=f'<link rel="stylesheet" href="{html.escape(view.session.css_url)}">' if view.session.css_url else "",
         toc=_table_of_contents(view), config=_launch_config(view, base, resume or {}),
-        runtime_url=f"{origin}/player/scorm_runtime.js")
+        runtime_url=f"{origin}/player/scorm_runtime.js", navigation_url=f"{origin}/player/scorm_navigation.js")
     external = {_source(sco.href) for sco in view.scos if urlparse(sco.href).scheme}
     policy = "; ".join([
         "default-src 'none'", f"script-src 'nonce-{nonce}'",
         f"style-src 'nonce-{nonce}'" + (f" {_source(view.session.css_url)}" if view.session.css_url else ""),
-        " ".join(["frame-src", f"{base}/files/", *sorted(external)]), f"connect-src {base}/runtime",
+        " ".join(["frame-src", f"{base}/files/", *sorted(external)]),
+        f"connect-src {base}/runtime" + (f" {base}/navigation" if view.sequenced else ""),
         "img-src 'self' data:", "base-uri 'none'", "form-action 'none'",
         " ".join(["frame-ancestors 'self'", *frame_ancestors]),
     ])
@@ -117,6 +126,8 @@ def _launch_config(view: previews.PlayerView, base: str, resume: dict[str, dict[
         "scos": [{"id": sco.id, "title": sco.title, "href": sco.href, "scaledPassingScore": sco.scaled_passing_score,
                   "masteryScore": _mastery(sco, view.standard)} for sco in view.scos],
     }
+    if view.sequenced:
+        config["navigationUrl"] = f"{base}/navigation"
     # Inside <script>, "</" would end the element: JSON lets us escape it.
     return json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -132,7 +143,9 @@ def _table_of_contents(view: previews.PlayerView) -> str:
         return ""
     items = "".join(f'<li><a href="#" data-sco-index="{i}">{html.escape(sco.title)}</a></li>'
                     for i, sco in enumerate(view.scos))
-    return f'<nav aria-label="Course contents"><ol>{items}</ol></nav>'
+    buttons = '<button type="button" data-nav="previous">Previous</button>' \
+              '<button type="button" data-nav="continue">Continue</button>'
+    return f'<nav aria-label="Course contents"><ol>{items}</ol>{buttons}</nav>'
 
 
 def _source(url: str) -> str:
@@ -141,9 +154,12 @@ def _source(url: str) -> str:
     return f"{parsed.scheme}://{parsed.netloc}{parsed.path or '/'}".replace(";", "%3B").replace(",", "%2C")
 
 
-@get("/player/scorm_runtime.js", sync_to_thread=False)
-def runtime_script() -> Response:
-    return Response(_resource("static/scorm_runtime.js"), media_type="text/javascript",
+@get("/player/{name:str}", sync_to_thread=False)
+def runtime_script(name: str) -> Response:
+    """Our runtime (`scorm_runtime.js`) and the player's navigation (`scorm_navigation.js`)."""
+    if name not in SCRIPTS:
+        raise NotFound("script")
+    return Response(_resource(f"static/{name}"), media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"})
 
 
@@ -199,17 +215,14 @@ def served_type(path: str, stored: str | None) -> str:
 
 @post("/player/{session:str}/runtime", status_code=204, request_max_body_size=MAX_RUNTIME_BYTES)
 async def runtime_commit(request: Request, session: str) -> None:
-    # The body is JSON whatever its declared type: navigator.sendBeacon sends text/plain.
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise InvalidInput("body", "the runtime sends JSON") from None
+    body = await json_body(request, "the runtime sends JSON")
     await anyio.to_thread.run_sync(_record_runtime, _services(request), session, body)
 
 
 def _record_runtime(services: Services, session: str, body: object) -> None:
     with transaction(services.engine, write=True) as db:
         previews.record_runtime(db, services.secret, session, body)
+        launch_navigation.report_commit(db, services.secret, services.blobs, session, body)
         registration_progress.runtime_commit(db, services.secret, session, body)
 
 
@@ -228,5 +241,5 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
-                                           runtime_commit, course_folder, course_file_route],
+                                           runtime_commit, course_folder, course_file_route, navigation_request],
                  exception_handlers={HTTPException: _error_page, Exception: _error_page})]

@@ -13,4 +13,4 @@ __all__ = ["assets", "offering_imports", "package_imports", "package_settings", 
            "scorm_courses", "statements", "tags",
            "attempts", "registrations", "registration_launches", "registration_learners", "registration_postbacks",
            "registration_progress", "registration_settings", "course_content",
-           "sequencing"]
+           "launch_navigation", "sequencing"]

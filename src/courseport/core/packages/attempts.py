@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -92,6 +93,7 @@ def delete_instance(db: Session, registration: Registration, instance: int) -> N
 def reset(attempt: Attempt) -> None:
     """Forget an attempt's progress (SCORM Cloud's delete progress); its launches stay."""
     attempt.runtime, attempt.completion, attempt.success, attempt.score_scaled = {}, "unknown", "unknown", None
+    attempt.sequencing = None
     attempt.seconds_tracked = 0.0
     attempt.first_access_at = attempt.last_access_at = attempt.completed_at = None
 
@@ -138,16 +140,11 @@ def record_runtime(db: Session, secret: bytes, session_token: str, body: object,
     an untracked launch); returns the attempt when its progress changed."""
     session = previews.read_grant(secret, "session", session_token, now.timestamp() if now else None)
     event, sco_id, number, data = previews.runtime_body(body)
-    registration = db.scalar(select(Registration).where(Registration.xapi_registration == (session.registration or ""),
-                                                        Registration.course_id == session.course_id))
     version = db.get(PackageVersion, session.version_id)
-    if registration is None or version is None or not session.tracking:
+    found = session_attempt(db, session, version) if version is not None else None
+    if found is None or version is None:
         return None
-    attempt = db.scalar(select(Attempt).where(Attempt.registration_id == registration.id,
-                                              Attempt.version == version.version)
-                        .order_by(Attempt.instance.desc()).limit(1))
-    if attempt is None:
-        return None
+    registration, attempt = found
     now = now or utcnow()
     launch = db.scalars(select(AttemptLaunch).where(AttemptLaunch.attempt_id == attempt.id)
                         .order_by(AttemptLaunch.id.desc()).limit(1)).first()
@@ -164,6 +161,20 @@ def record_runtime(db: Session, secret: bytes, session_token: str, body: object,
     registration.updated_at = now
     db.flush()
     return attempt if before != (attempt.completion, attempt.success, attempt.score_scaled) else None
+
+
+def session_attempt(db: Session, session: previews.LaunchGrant,
+                    version: PackageVersion) -> tuple[Registration, Attempt] | None:
+    """The registration attempt a tracked player session plays (locked for the write), or None:
+    a preview, an untracked launch."""
+    registration = db.scalar(select(Registration).where(Registration.xapi_registration == (session.registration or ""),
+                                                        Registration.course_id == session.course_id))
+    if registration is None or not session.tracking:
+        return None
+    attempt = db.scalar(select(Attempt).where(Attempt.registration_id == registration.id,
+                                              Attempt.version == version.version)
+                        .order_by(Attempt.instance.desc()).limit(1).with_for_update())
+    return (registration, attempt) if attempt is not None else None
 
 
 def _log(launch: AttemptLaunch, event: str, sco_id: str, attempt: Attempt, now: datetime) -> None:
@@ -196,6 +207,10 @@ def sco_progress(attempt: Attempt, version: PackageVersion) -> list[ScoProgress]
     return found
 
 
+def asset_ids(version: PackageVersion) -> set[str]:
+    return _assets((version.manifest or {}).get("root_activity") or {})
+
+
 def _assets(node: dict) -> set[str]:
     """Identifiers of the version's assets: launchable, but they never report, so no rollup waits on them."""
     found = {node.get("item_identifier") or node.get("external_identifier") or node.get("href") or ""} \
@@ -206,10 +221,29 @@ def _assets(node: dict) -> set[str]:
 
 
 def apply_progress(attempt: Attempt, version: PackageVersion, now: datetime) -> None:
-    """Completion, success, score and time of the attempt from its SCOs' data (assets left out)."""
+    """Completion, success, score and time of the attempt: SCORM 2004's from the sequencer's rollup
+    (kept in `sequencing` by launch_navigation), others' from their SCOs' data (assets left out)."""
     assets = _assets((version.manifest or {}).get("root_activity") or {})
     every = sco_progress(attempt, version)
-    scos = [s for s in every if s.id not in assets]
+    attempt.seconds_tracked = sum(s.seconds for s in every)
+    rollup = (attempt.sequencing or {}).get("rollup")
+    if rollup:
+        attempt.completion, attempt.success = rollup["completion"], rollup["success"]
+        attempt.score_scaled = round(rollup["score_scaled"], 4) if rollup["score_scaled"] is not None else None
+    else:
+        _flat_progress(attempt, [s for s in every if s.id not in assets])
+    if attempt.completion == "completed" and attempt.completed_at is None:
+        attempt.completed_at = now
+
+
+def activity_results(attempt: Attempt) -> dict[str, dict[str, Any]] | None:
+    """Each activity's sequenced status ({"completion", "success", "score_scaled"}), or None when
+    the attempt is not sequenced (its activities' results come from their SCOs' data)."""
+    return (attempt.sequencing or {}).get("activities")
+
+
+def _flat_progress(attempt: Attempt, scos: list[ScoProgress]) -> None:
+    """Without sequencing: complete when every SCO is, passed when every attempted SCO passed."""
     tried = [s for s in scos if s.attempted]
     if scos and all(s.state.completed for s in scos):
         attempt.completion = "completed"
@@ -220,9 +254,6 @@ def apply_progress(attempt: Attempt, version: PackageVersion, now: datetime) -> 
                        "passed" if verdicts and len(verdicts) == len([s for s in scos if s.attempted]) else "unknown")
     scores = [s.state.score_scaled for s in scos if s.state.score_scaled is not None]
     attempt.score_scaled = round(sum(scores) / len(scores), 4) if scores else None
-    attempt.seconds_tracked = sum(s.seconds for s in every)
-    if attempt.completion == "completed" and attempt.completed_at is None:
-        attempt.completed_at = now
 
 
 def resume_values(attempt: Attempt, version: PackageVersion) -> dict[str, dict[str, str]]:

@@ -84,6 +84,7 @@ class PlayerView:
     start: int
     session: LaunchGrant
     session_token: str
+    sequenced: bool = False  # SCORM 2004: the server's sequencer rules navigation (core/packages/navigation.py)
 
 
 # --- signing ---------------------------------------------------------------------------------
@@ -151,20 +152,26 @@ def _exit(redirect: str | None) -> str:
 def open_launch_link(db: Session, secret: bytes, token: str, now: float | None = None) -> PlayerView:
     """Start a launch from a link: the player's view and the session token for its files and commits."""
     link = read_grant(secret, "link", token, now)
-    version = _live_version(db, link)
+    version = live_version(db, link)
     if version.learning_standard == "CMI5":
         raise NotAllowed("cmi5 courses cannot be previewed: cmi5 content needs a registration to launch.")
+    session = LaunchGrant(**{**asdict(link), "registration": str(uuid.uuid4()),
+                             "expires_at": int((now or time.time()) + SESSION_SECONDS)})
+    return player_view(secret, version, session)
+
+
+def player_view(secret: bytes, version: PackageVersion, session: LaunchGrant) -> PlayerView:
+    """The player's view of a session on `version` (previews and registrations alike)."""
     scos = launchable_scos(version)
     if not scos:
         raise NotFound("launchable activity", "The course has nothing to launch.")
-    session = LaunchGrant(**{**asdict(link), "registration": str(uuid.uuid4()),
-                             "expires_at": int((now or time.time()) + SESSION_SECONDS)})
-    start = next((i for i, sco in enumerate(scos) if sco.id == link.start_sco), 0)
-    return PlayerView(title=version.title, standard=runtime_standard(version.learning_standard), scos=scos, start=start,
-                      session=session, session_token=sign_grant(secret, "session", session))
+    start = next((i for i, sco in enumerate(scos) if sco.id == session.start_sco), 0)
+    standard = runtime_standard(version.learning_standard)
+    return PlayerView(title=version.title, standard=standard, scos=scos, start=start, session=session,
+                      session_token=sign_grant(secret, "session", session), sequenced=standard == "scorm2004")
 
 
-def _live_version(db: Session, grant: LaunchGrant) -> PackageVersion:
+def live_version(db: Session, grant: LaunchGrant) -> PackageVersion:
     version = db.get(PackageVersion, grant.version_id)
     course = db.get(Course, grant.course_id)
     if version is None or course is None or version.course_id != course.id:
@@ -216,7 +223,7 @@ def record_runtime(db: Session, secret: bytes, session_token: str, body: Any, no
     event, sco_id, number, data = runtime_body(body)
     if not session.tracking:
         return 0
-    version = _live_version(db, session)
+    version = live_version(db, session)
     sco = next((s for s in launchable_scos(version) if s.id == sco_id), None)
     if sco is None:
         raise InvalidInput("sco", f"the course has no SCO '{sco_id}'")

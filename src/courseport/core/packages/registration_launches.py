@@ -62,11 +62,6 @@ def open_registration_link(db: Session, secret: bytes, token: str, now: float | 
         raise NotFound("course", "The course of this launch no longer exists.")
     if version.learning_standard in ("CMI5", "XAPI", "AICC"):
         raise NotAllowed(f"{version.learning_standard} registrations cannot be launched by this player yet.")
-    scos = previews.launchable_scos(version)
-    if not scos:
-        raise NotFound("launchable activity", "The course has nothing to launch.")
     session = replace(link, version_id=version.id, expires_at=int(moment + previews.SESSION_SECONDS))
-    start = next((i for i, sco in enumerate(scos) if sco.id == link.start_sco), 0)
-    view = PlayerView(title=version.title, standard=previews.runtime_standard(version.learning_standard), scos=scos,
-                      start=start, session=session, session_token=previews.sign_grant(secret, "session", session))
+    view = previews.player_view(secret, version, session)
     return RegistrationPlayer(view, attempts.resume_values(attempt, version))

@@ -66,6 +66,7 @@ def render_activities(view: RegistrationView, *, children: bool, runtime: bool,
     root = (view.version.manifest or {}).get("root_activity") or {}
     rendered = _activity(root, scos, runtime, details)
     attempt = view.attempt
+    _sequenced(rendered, attempts.activity_results(attempt) or {})
     rendered.update(activityCompletion=COMPLETION[attempt.completion], activitySuccess=SUCCESS[attempt.success],
                     timeTracked=attempts.timespan_12(attempt.seconds_tracked))
     if attempt.score_scaled is not None:
@@ -94,6 +95,17 @@ def _activity(node: dict[str, Any], scos: dict[str, ScoProgress], runtime: bool,
     if sco is not None and runtime:
         body["runtime"] = render_runtime(sco, details)
     return body
+
+
+def _sequenced(body: dict[str, Any], results: dict[str, dict[str, Any]]) -> None:
+    """SCORM 2004: each activity's status is the sequencer's rollup (`attempts.activity_results`)."""
+    found = results.get(body["id"])
+    if found is not None:
+        body["activityCompletion"], body["activitySuccess"] = COMPLETION[found["completion"]], SUCCESS[found["success"]]
+        if found["score_scaled"] is not None:
+            body["score"] = _score(found["score_scaled"])
+    for kid in body.get("children") or []:
+        _sequenced(kid, results)
 
 
 def _under(node: dict[str, Any], sco_id: str) -> bool:

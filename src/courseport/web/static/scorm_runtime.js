@@ -3,7 +3,7 @@
  * Provides the SCORM 1.2 `window.API` and SCORM 2004 `window.API_1484_11` objects a SCO looks
  * for in its parent window. The data models are tables (element -> access, type); values are kept
  * here and sent, whole, to the server on Initialize, Commit and Terminate, where they become xAPI
- * statements (and, for a registration, its attempt's record; `config.resume` seeds its next launch). Sequencing is out of scope: the player only follows simple adl.nav.requests.
+ * statements (and, for a registration, its attempt's record; `config.resume` seeds its next launch). Navigation: free choice here; SCORM 2004 sequencing in scorm_navigation.js.
  */
 (function () {
   "use strict";
@@ -174,6 +174,8 @@
   };
   Session.prototype.ok = function (value) { this.error = "0"; this.diagnostic = ""; return value; };
 
+  // adl.nav.request_valid.*: asked of the player (its sequencing) when read, never stored.
+  var REQUEST_VALID = /^adl\.nav\.request_valid\.(continue|previous|choice|jump)(?:\.\{target=([^}]+)\})?$/;
   function pattern(name) { return name.replace(/\.\d+(?=\.|$)/g, ".n"); }
 
   Session.prototype.checkIndices = function (name, forSet) {
@@ -212,6 +214,8 @@
     name = String(name === undefined || name === null ? "" : name);
     if (name === "") { return this.fail(this.model.unsetIsError ? "getFailure" : "argument", "no element named"); }
     if (/\._(children|count)$/.test(name)) { return this.keyword(name); }
+    var valid = this.model.unsetIsError && REQUEST_VALID.exec(name);
+    if (valid) { return this.ok(player.requestValid(valid[1], valid[2]) ? "true" : "false"); }
     var spec = this.model.elements[pattern(name)];
     if (!spec) { return this.fail("undefined", name); }
     if (spec[0] === "w") { return this.fail("writeOnly", name); }
@@ -228,7 +232,7 @@
     name = String(name === undefined || name === null ? "" : name);
     value = String(value === undefined || value === null ? "" : value);
     if (/\._(children|count|version)$/.test(name)) { return this.fail("keyword", name); }
-    var spec = this.model.elements[pattern(name)];
+    var spec = this.model.unsetIsError && REQUEST_VALID.test(name) ? ["r"] : this.model.elements[pattern(name)];
     if (!spec) { return this.fail(name === "" ? "argument" : "undefined", name); }
     if (spec[0] === "r") { return this.fail("readOnly", name); }
     var where = this.checkIndices(name, true);
@@ -252,11 +256,10 @@
 
   // ---- the server, the player and the SCO being shown ----
   var scos = config.scos, current = -1, session = null, dirty = false, queue = Promise.resolve(), sessions = {};
-  var frame = document.getElementById("courseport-sco");
+  var frame = document.getElementById("courseport-sco"), unloading = false;
 
   function payload(event) {
-    return JSON.stringify({ event: event, sco: scos[current].id, session: session.number,
-      data: session.values });
+    return JSON.stringify({ event: event, sco: scos[current].id, session: session.number, data: session.values });
   }
 
   function send(event) {
@@ -268,6 +271,7 @@
         if (!answer.ok) {
           return answer.text().then(function (text) { throw new Error("runtime commit refused: " + answer.status + " " + text); });
         }
+        if (player.committed) { player.committed(event); }
       });
     }).catch(function (error) { document.body.setAttribute("data-commit-error", String(error)); });
     return queue;
@@ -285,8 +289,6 @@
       v["cmi._version"] = "1.0"; v["cmi.learner_id"] = config.learner.id; v["cmi.learner_name"] = config.learner.name;
       v["cmi.credit"] = "credit"; v["cmi.entry"] = "ab-initio"; v["cmi.mode"] = "normal"; v["cmi.total_time"] = "PT0H0M0S";
       v["cmi.completion_status"] = "unknown"; v["cmi.success_status"] = "unknown"; v["adl.nav.request"] = "_none_";
-      v["adl.nav.request_valid.continue"] = current < scos.length - 1 ? "true" : "false";
-      v["adl.nav.request_valid.previous"] = current > 0 ? "true" : "false";
       v["cmi.learner_preference.audio_level"] = "1"; v["cmi.learner_preference.delivery_speed"] = "1";
       v["cmi.learner_preference.audio_captioning"] = "0"; v["cmi.learner_preference.language"] = config.culture || "";
       if (sco.launchData) { v["cmi.launch_data"] = sco.launchData; }
@@ -316,20 +318,11 @@
     if (String(param === undefined ? "" : param) !== "") { return session.fail("argument", "argument must be empty"); }
     if (session.state !== "running") { return session.fail(session.state === "new" ? "notInitializedTerminate" : "terminatedTerminate"); }
     var request = session.values["adl.nav.request"] || "_none_";
-    session.state = "done";
-    send("terminate").then(function () { afterExit(request); });
+    session.state = "done"; player.left(scos[current].id, session.values);
+    send("terminate");
+    // While the player takes the SCO away (the learner chose), the SCO's own request gives way.
+    if (!unloading) { queue.then(function () { player.terminated(request); }); }
     return session.ok("true");
-  }
-
-  function afterExit(request) {
-    var choice = /^\{target=([^}]+)\}(choice|jump)$/.exec(request);
-    var next = request === "continue" ? current + 1 : request === "previous" ? current - 1
-      : choice ? scos.map(function (s) { return s.id; }).indexOf(choice[1]) : -1;
-    if (next >= 0 && next < scos.length) { return launch(next); }
-    document.body.setAttribute("data-state", "exited");
-    if (config.exit === "blank") { window.location.assign("about:blank"); }
-    else if (config.exit === "closer") { window.close(); }
-    else if (config.exit !== "message") { window.location.assign(config.exit); }
   }
 
   var calls = {
@@ -371,13 +364,31 @@
     frame.src = config.filesUrl + sco.href;
   }
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("[data-sco-index]") : null;
-    if (!link) { return; }
-    event.preventDefault();
-    if (session && session.state === "running") { send("terminate"); session.state = "done"; }
-    launch(parseInt(link.getAttribute("data-sco-index"), 10));
-  });
+  // Take the SCO away first (its frame to about:blank): the calls its unload handler makes reach
+  // its own session and are sent before anything else starts. Resolves once they are sent.
+  function unload() {
+    if (current < 0 || frame.getAttribute("src") === "about:blank") { return queue; }
+    unloading = true;
+    return new Promise(function (resolve) {
+      var timer = setTimeout(resolve, 5000);
+      frame.addEventListener("load", function loaded() { frame.removeEventListener("load", loaded); clearTimeout(timer); resolve(); });
+      frame.setAttribute("src", "about:blank");
+    }).then(function () {
+      unloading = false;
+      if (session.state === "running") { session.state = "done"; player.left(scos[current].id, session.values); send("terminate"); }
+      return queue;
+    });
+  }
+
+  function indexOf(id) { return scos.map(function (s) { return s.id; }).indexOf(id); }
+
+  // What scorm_navigation.js drives: it starts the first SCO and follows every request.
+  var player = window.courseportRuntime = {
+    config: config, idle: function () { return queue; }, unload: unload, indexOf: indexOf, current: function () { return current; },
+    deliver: function (index) { return unload().then(function () { launch(index); }); },
+    // Set by scorm_navigation.js: what a Terminate's request leads to, request_valid's answers, a SCO's end.
+    terminated: null, requestValid: null, committed: null, left: null
+  };
 
   // The page going away mid-session: keep what the SCO set (fetch may not finish, a beacon does).
   window.addEventListener("pagehide", function () {
@@ -386,7 +397,4 @@
       dirty = false;
     }
   });
-
-  window.courseportRuntime = { idle: function () { return queue; } };
-  launch(Math.max(0, config.start || 0));
 })();
