@@ -9,4 +9,5 @@ package's standard and reads cmi5/xAPI; `scorm_manifest`; `cartridges`: IMS Comm
 __all__ = ["assets", "offering_imports", "package_imports", "package_settings", "packages", "previews",
            "scorm_courses", "statements", "tags",
            "attempts", "registrations", "registration_launches", "registration_learners", "registration_postbacks",
-           "registration_progress", "registration_settings", "course_content"]
+           "registration_progress", "registration_settings", "course_content",
+           "lrs_credentials", "lrs_statements", "lrs_documents", "lrs_launches"]

@@ -37,6 +37,9 @@ def parse_package(source: PackageSource) -> ParsedPackage:
         if base:
             parsed.warnings.insert(0, f"{name} is in the folder '{base}', not at the package root")
         return parsed
+    if any(posixpath.splitext(p.lower())[1] == ".crs" for p in paths):
+        raise PackageError("AICC (HACP) packages are not supported: courseport imports SCORM 1.2, SCORM 2004, "
+                           "cmi5 and xAPI (tincan.xml) packages; republish the course as one of those")
     raise PackageError("the package has no imsmanifest.xml (SCORM), cmi5.xml (cmi5) or tincan.xml (xAPI) "
                        "at its root")
 
@@ -72,7 +75,11 @@ def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> di
         raise PackageError(f"cmi5.xml: au '{identifier}' has no <url>")
     href = url if urlparse(url).scheme else cast(str, package_path(base, url))  # None only for absolute URLs
     check_href(paths, "", href, f"au '{identifier}'", warnings)
-    return activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
+    found = activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
+    found["move_on"] = attr(node, "moveOn") or "NotApplicable"  # cmi5's default
+    found["launch_method"] = attr(node, "launchMethod") or "AnyWindow"
+    found["launch_parameters"] = text(child(node, "launchParameters"))
+    return found
 
 
 def parse_tincan(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
