@@ -16,7 +16,7 @@ import json
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -229,8 +229,8 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
         target = {"objectType": "Activity", "id": course_id,
                   "definition": {"name": {"und": version.title}, "type": "https://w3id.org/xapi/cmi5/activitytype/course"}}
         satisfied = _lms_statement(scope, "satisfied", target, _context(scope, {}), now, f"{course_id}/satisfied")
-        if db.get(XapiStatement, satisfied["id"]) is None:
-            lrs_statements.store(db, scope, [satisfied], now)
+        if db.get(XapiStatement, satisfied["id"]) is None:  # stored after the statements that satisfied it
+            lrs_statements.store(db, scope, [satisfied], now + timedelta(milliseconds=1))
     registration = db.scalar(select(Registration).where(Registration.xapi_registration == scope.registration,
                                                         Registration.course_id == scope.course_id))
     if registration is None or not scope.tracking:
@@ -238,14 +238,16 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
     attempt = attempts.attempt_of(db, registration)
     runtime = dict(attempt.runtime or {})
     for au, state in states.items():
-        done = state["completed"] or (scope.cmi5 and _satisfied(nodes[au], state) and any(
-            r.object_activity_id == au for r in rows))
-        data = {"cmi.completion_status": "completed" if done else "incomplete",
-                "cmi.success_status": {True: "passed", False: "failed"}.get(state["success"], "unknown")}
+        launched = any(r.object_activity_id == au for r in rows)
+        satisfied = scope.cmi5 and _satisfied(nodes[au], state)  # an AU that needs nothing counts as done
+        if not (launched or satisfied):
+            continue
+        success = state["success"] if launched or state["success"] is not None else True
+        data = {"cmi.completion_status": "completed" if state["completed"] or satisfied else "incomplete",
+                "cmi.success_status": {True: "passed", False: "failed"}.get(success, "unknown")}
         if state["scaled"] is not None:
             data["cmi.score.scaled"] = str(state["scaled"])
-        if any(r.object_activity_id == au for r in rows):
-            runtime[au] = {"data": data, "seconds": state["seconds"]}
+        runtime[au] = {"data": data, "seconds": state["seconds"]}
     before = (attempt.completion, attempt.success, attempt.score_scaled)
     attempt.runtime = runtime
     attempts.apply_progress(attempt, version, now)
