@@ -66,7 +66,8 @@ def test_state_of_another_learner_or_registration_is_403(launch, world):
 
 def test_missing_parameters_are_400_naming_them(launch, world):
     answer = launch.lrs.get("/activities/state", params={"agent": json.dumps(launch.actor)})
-    assert (answer.status_code, answer.json()) == (400, {"error": True, "message": "the activityId parameter is required"})
+    assert (answer.status_code, answer.json()) == (400, {"error": True,
+                                                         "message": "the activityId parameter is required"})
     answer = launch.lrs.put("/activities/profile", params={"activityId": launch.activity}, content=b"x")
     assert (answer.status_code, answer.json()["message"]) == (400, "the profileId parameter is required")
     answer = launch.lrs.get("/activities/state", params=state(launch, agent="not json"))
@@ -83,7 +84,8 @@ def test_profiles_follow_etags(launch, world):
     assert blind.status_code == 409
     stale = launch.lrs.put("/activities/profile", params=params, json={"v": 2}, headers={"If-Match": '"0000"'})
     assert stale.status_code == 412
-    ok = launch.lrs.put("/activities/profile", params=params, json={"v": 2}, headers={"If-Match": first.headers["etag"]})
+    ok = launch.lrs.put("/activities/profile", params=params, json={"v": 2},
+                        headers={"If-Match": first.headers["etag"]})
     assert ok.status_code == 204
     assert launch.lrs.get("/activities/profile", params=params).json() == {"v": 2}
     agent = {"agent": json.dumps(launch.actor), "profileId": "prefs"}
