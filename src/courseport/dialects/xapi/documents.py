@@ -55,23 +55,69 @@ def remove_documents(call: Call, path: str) -> Response:
     return answer(None, 204)
 
 
-def _handlers(path: str) -> list:
-    name = path.strip("/").replace("/", "_")
-
-    def read(call: Call) -> Response:
-        return read_documents(call, path)
-
-    def replace(call: Call) -> Response:
-        return write_document(call, path, merge=False)
-
-    def merge(call: Call) -> Response:
-        return write_document(call, path, merge=True)
-
-    def remove(call: Call) -> Response:
-        return remove_documents(call, path)
-
-    return [get(path, name=f"{name}_get")(read), put(path, name=f"{name}_put")(replace),
-            post(path, name=f"{name}_post")(merge), delete(path, name=f"{name}_delete")(remove)]
+STATE, ACTIVITY_PROFILE, AGENT_PROFILE = RESOURCES
 
 
-ROUTES = [handler for path in RESOURCES for handler in _handlers(path)]
+@get(STATE)
+def get_state(call: Call) -> Response:
+    return read_documents(call, STATE)
+
+
+@put(STATE)
+def put_state(call: Call) -> Response:
+    return write_document(call, STATE, merge=False)
+
+
+@post(STATE)
+def post_state(call: Call) -> Response:
+    return write_document(call, STATE, merge=True)
+
+
+@delete(STATE)
+def delete_state(call: Call) -> Response:
+    return remove_documents(call, STATE)
+
+
+@get(ACTIVITY_PROFILE)
+def get_activity_profile(call: Call) -> Response:
+    return read_documents(call, ACTIVITY_PROFILE)
+
+
+@put(ACTIVITY_PROFILE)
+def put_activity_profile(call: Call) -> Response:
+    return write_document(call, ACTIVITY_PROFILE, merge=False)
+
+
+@post(ACTIVITY_PROFILE)
+def post_activity_profile(call: Call) -> Response:
+    return write_document(call, ACTIVITY_PROFILE, merge=True)
+
+
+@delete(ACTIVITY_PROFILE)
+def delete_activity_profile(call: Call) -> Response:
+    return remove_documents(call, ACTIVITY_PROFILE)
+
+
+@get(AGENT_PROFILE)
+def get_agent_profile(call: Call) -> Response:
+    return read_documents(call, AGENT_PROFILE)
+
+
+@put(AGENT_PROFILE)
+def put_agent_profile(call: Call) -> Response:
+    return write_document(call, AGENT_PROFILE, merge=False)
+
+
+@post(AGENT_PROFILE)
+def post_agent_profile(call: Call) -> Response:
+    return write_document(call, AGENT_PROFILE, merge=True)
+
+
+@delete(AGENT_PROFILE)
+def delete_agent_profile(call: Call) -> Response:
+    return remove_documents(call, AGENT_PROFILE)
+
+
+ROUTES = [get_state, put_state, post_state, delete_state, get_activity_profile, put_activity_profile,
+          post_activity_profile, delete_activity_profile, get_agent_profile, put_agent_profile, post_agent_profile,
+          delete_agent_profile]
