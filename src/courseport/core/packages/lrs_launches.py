@@ -225,12 +225,7 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
     rows = lrs_statements.registration_rows(db, scope)
     states = _au_states(rows, list(nodes))
     if scope.cmi5 and all(_satisfied(nodes[au], states[au]) for au in nodes):
-        course_id = (version.manifest or {}).get("xapi_activity_id") or scope.au_id
-        target = {"objectType": "Activity", "id": course_id,
-                  "definition": {"name": {"und": version.title}, "type": "https://w3id.org/xapi/cmi5/activitytype/course"}}
-        satisfied = _lms_statement(scope, "satisfied", target, _context(scope, {}), now, f"{course_id}/satisfied")
-        if db.get(XapiStatement, satisfied["id"]) is None:  # stored after the statements that satisfied it
-            lrs_statements.store(db, scope, [satisfied], now + timedelta(milliseconds=1))
+        _state_satisfied(db, scope, version, now)
     registration = db.scalar(select(Registration).where(Registration.xapi_registration == scope.registration,
                                                         Registration.course_id == scope.course_id))
     if registration is None or not scope.tracking:
@@ -239,15 +234,9 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
     runtime = dict(attempt.runtime or {})
     for au, state in states.items():
         launched = any(r.object_activity_id == au for r in rows)
-        satisfied = scope.cmi5 and _satisfied(nodes[au], state)  # an AU that needs nothing counts as done
-        if not (launched or satisfied):
-            continue
-        success = state["success"] if launched or state["success"] is not None else True
-        data = {"cmi.completion_status": "completed" if state["completed"] or satisfied else "incomplete",
-                "cmi.success_status": {True: "passed", False: "failed"}.get(success, "unknown")}
-        if state["scaled"] is not None:
-            data["cmi.score.scaled"] = str(state["scaled"])
-        runtime[au] = {"data": data, "seconds": state["seconds"]}
+        done = scope.cmi5 and _satisfied(nodes[au], state)  # an AU that needs nothing counts as done
+        if launched or done:
+            runtime[au] = {"data": _runtime_data(state, launched, done), "seconds": state["seconds"]}
     before = (attempt.completion, attempt.success, attempt.score_scaled)
     attempt.runtime = runtime
     attempts.apply_progress(attempt, version, now)
@@ -255,6 +244,26 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
     db.flush()
     if before != (attempt.completion, attempt.success, attempt.score_scaled):
         queue_postback(db, registration, attempt)
+
+
+def _runtime_data(state: dict[str, Any], launched: bool, done: bool) -> dict[str, str]:
+    """An AU's statements as the neutral (SCORM 2004) data model attempts compute progress from."""
+    success = state["success"] if launched or state["success"] is not None else True
+    data = {"cmi.completion_status": "completed" if state["completed"] or done else "incomplete",
+            "cmi.success_status": {True: "passed", False: "failed"}.get(success, "unknown")}
+    if state["scaled"] is not None:
+        data["cmi.score.scaled"] = str(state["scaled"])
+    return data
+
+
+def _state_satisfied(db: Session, scope: LaunchScope, version: PackageVersion, now: datetime) -> None:
+    """The LMS's `satisfied` statement about the course, once per registration."""
+    course_id = (version.manifest or {}).get("xapi_activity_id") or scope.au_id
+    target = {"objectType": "Activity", "id": course_id,
+              "definition": {"name": {"und": version.title}, "type": "https://w3id.org/xapi/cmi5/activitytype/course"}}
+    satisfied = _lms_statement(scope, "satisfied", target, _context(scope, {}), now, f"{course_id}/satisfied")
+    if db.get(XapiStatement, satisfied["id"]) is None:  # stored after the statements that satisfied it
+        lrs_statements.store(db, scope, [satisfied], now + timedelta(milliseconds=1))
 
 
 def _au_ids(version: PackageVersion) -> list[str]:
