@@ -138,3 +138,10 @@ def test_media_file_course():
     assert (parsed.learning_standard, parsed.title, parsed.launch, parsed.languages) == \
         ("UNKNOWN", "A talk", "talk.mp4", ["en"])
     assert parsed.metadata["duration"] == "PT90S"
+
+
+def test_aicc_packages_are_refused_naming_aicc():
+    data = pb.zip_bytes({"course.crs": "[Course]\nCourse_ID=C1\n", "course.au": "x", "course.des": "x",
+                         "index.html": "x"})
+    with pytest.raises(PackageError, match=r"^AICC \(HACP\) packages are not supported"):
+        parse(data)

@@ -157,3 +157,14 @@ def test_query_parameters_are_checked(scorm, world):
                                                                                 "statementId")):
         answer = launch.lrs.get("/statements", params=params)
         assert (answer.status_code, answer.json()["message"]) == (400, message)
+
+
+def test_a_preview_launches_with_its_own_registration_and_its_statements_are_the_courses(scorm, world):
+    link = scorm.http.post("/courses/tc/preview", json={"redirectOnExitUrl": "message"}).json()["launchLink"]
+    launch = Launch(link)
+    assert launch.actor["account"]["name"] == "preview" and launch.params["auth"].startswith("Basic ")
+    statement = launch.statement("experienced")
+    assert launch.send(statement).status_code == 200
+    listed = scorm.http.get("/courses/tc/xAPIStatements").json()["statements"]
+    assert [s["id"] for s in listed] == [statement["id"]]
+    assert listed[0]["context"]["registration"] == launch.registration
