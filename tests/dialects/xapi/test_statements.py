@@ -168,3 +168,15 @@ def test_a_preview_launches_with_its_own_registration_and_its_statements_are_the
     listed = scorm.http.get("/courses/tc/xAPIStatements").json()["statements"]
     assert [s["id"] for s in listed] == [statement["id"]]
     assert listed[0]["context"]["registration"] == launch.registration
+
+
+def test_since_and_until_compare_at_the_millisecond_stored_is_shown(scorm, world):
+    launch = registered(scorm)
+    statement = launch.statement("experienced")
+    assert launch.send(statement).status_code == 200
+    got = launch.lrs.get("/statements", params={"statementId": statement["id"]})
+    stored = got.json()["stored"]
+    assert got.headers["last-modified"].endswith(" GMT")
+    assert [s["id"] for s in launch.lrs.get("/statements", params={"until": stored}).json()["statements"]] == [
+        statement["id"]]
+    assert launch.lrs.get("/statements", params={"since": stored}).json()["statements"] == []

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from courseport.core.packages.attempts import end_of_millisecond
 from courseport.core.packages.lrs_credentials import HOME_PAGE, LaunchScope, agent_key
 from courseport.core.packages.lrs_statement_checks import VOIDED, check_statement, parse_timestamp
 from courseport.core.packages.statements import iso_instant
@@ -172,9 +173,10 @@ def query_statements(db: Session, scope: LaunchScope, query: StatementQuery) -> 
 def _matches(row: XapiStatement, query: StatementQuery) -> bool:
     statement = row.statement
     stored = row.stored
-    if query.since is not None and not stored > query.since:
+    # `stored` is shown to the millisecond: since and until compare at that precision
+    if query.since is not None and stored < end_of_millisecond(query.since):
         return False
-    if query.until is not None and not stored <= query.until:
+    if query.until is not None and stored >= end_of_millisecond(query.until):
         return False
     if query.verb is not None and row.verb != query.verb:
         return False

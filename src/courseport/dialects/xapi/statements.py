@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from urllib.parse import urlencode
 
 from litestar import Response
@@ -49,7 +50,8 @@ def get_statements(call: Call) -> Response:
             _only(call, single)
             found = lrs_statements.get_statement(db, scope, call.str(single, required=True) or "",
                                                  voided=single == "voidedStatementId")
-            return answer(_shaped(found, form), headers={"Last-Modified": found["stored"]})
+            stored = datetime.fromisoformat(found["stored"].replace("Z", "+00:00"))
+            return answer(_shaped(found, form), headers={"Last-Modified": format_datetime(stored, usegmt=True)})
         page, after = lrs_statements.query_statements(db, scope, _query(call))
     more = f"{PREFIX}/statements?{urlencode({**call.query, 'more': after})}" if after else ""
     return answer({"statements": [_shaped(s, form) for s in page], "more": more},
