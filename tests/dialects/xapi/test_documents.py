@@ -93,3 +93,13 @@ def test_profiles_follow_etags(launch, world):
     assert launch.lrs.get("/agents/profile", params=agent).json() == {"lang": "en"}
     assert launch.lrs.get("/agents/profile", params={"agent": json.dumps(launch.actor)}).json() == ["prefs"]
     assert documents(world) == 2
+
+
+def test_head_answers_as_get_without_a_body(launch, world):
+    params = state(launch, stateId="bookmark")
+    put = launch.lrs.put("/activities/state", params=params, content=b"page-3", headers={"Content-Type": "text/plain"})
+    answer = launch.lrs.head("/activities/state", params=params)
+    assert (answer.status_code, answer.content, answer.headers["etag"]) == (200, b"", put.headers["etag"])
+    listed = launch.lrs.head("/statements")
+    assert (listed.status_code, listed.content, listed.headers["x-experience-api-version"]) == (200, b"", "1.0.3")
+    assert launch.lrs.head("/activities/state", params=state(launch, stateId="none")).status_code == 404

@@ -10,7 +10,7 @@ from litestar import Response
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import lrs_documents
 from courseport.core.packages.lrs_documents import DocumentKey
-from courseport.dialects.xapi.protocol import Call, answer, delete, get, post, put
+from courseport.dialects.xapi.protocol import Call, answer, delete, get, head, headers_only, post, put
 
 # resource path -> (kind, the document id's parameter)
 RESOURCES = {"/activities/state": ("state", "stateId"), "/activities/profile": ("activity_profile", "profileId"),
@@ -63,6 +63,11 @@ def get_state(call: Call) -> Response:
     return read_documents(call, STATE)
 
 
+@head(STATE)
+def head_state(call: Call) -> Response[None]:
+    return headers_only(read_documents(call, STATE))
+
+
 @put(STATE)
 def put_state(call: Call) -> Response:
     return write_document(call, STATE, merge=False)
@@ -81,6 +86,11 @@ def delete_state(call: Call) -> Response:
 @get(ACTIVITY_PROFILE)
 def get_activity_profile(call: Call) -> Response:
     return read_documents(call, ACTIVITY_PROFILE)
+
+
+@head(ACTIVITY_PROFILE)
+def head_activity_profile(call: Call) -> Response[None]:
+    return headers_only(read_documents(call, ACTIVITY_PROFILE))
 
 
 @put(ACTIVITY_PROFILE)
@@ -103,6 +113,11 @@ def get_agent_profile(call: Call) -> Response:
     return read_documents(call, AGENT_PROFILE)
 
 
+@head(AGENT_PROFILE)
+def head_agent_profile(call: Call) -> Response[None]:
+    return headers_only(read_documents(call, AGENT_PROFILE))
+
+
 @put(AGENT_PROFILE)
 def put_agent_profile(call: Call) -> Response:
     return write_document(call, AGENT_PROFILE, merge=False)
@@ -118,6 +133,7 @@ def delete_agent_profile(call: Call) -> Response:
     return remove_documents(call, AGENT_PROFILE)
 
 
-ROUTES = [get_state, put_state, post_state, delete_state, get_activity_profile, put_activity_profile,
-          post_activity_profile, delete_activity_profile, get_agent_profile, put_agent_profile, post_agent_profile,
+ROUTES = [get_state, head_state, put_state, post_state, delete_state,
+          get_activity_profile, head_activity_profile, put_activity_profile, post_activity_profile,
+          delete_activity_profile, get_agent_profile, head_agent_profile, put_agent_profile, post_agent_profile,
           delete_agent_profile]

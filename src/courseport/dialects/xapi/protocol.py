@@ -28,6 +28,7 @@ from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
 get = partial(litestar.get, sync_to_thread=True)
+head = partial(litestar.head, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
 put = partial(litestar.put, sync_to_thread=True, status_code=200)  # routes answer their own status
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
@@ -122,6 +123,11 @@ def answer(content: Any = None, status: int = 200, headers: dict[str, str] | Non
            media_type: str = "application/json") -> Response:
     return Response(content, status_code=status, media_type=media_type,
                     headers={"X-Experience-API-Version": VERSION, **(headers or {})})
+
+
+def headers_only(full: Response) -> Response[None]:
+    """A GET's answer as HEAD gives it (xAPI: every resource that answers GET answers HEAD)."""
+    return Response(None, status_code=full.status_code, headers=dict(full.headers), media_type=full.media_type)
 
 
 ERROR_STATUS: dict[type[Exception], int] = {

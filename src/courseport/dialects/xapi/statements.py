@@ -12,7 +12,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import lrs_launches, lrs_statements
 from courseport.core.packages.lrs_statements import StatementQuery
 from courseport.core.packages.statements import iso_instant
-from courseport.dialects.xapi.protocol import PREFIX, VERSION, Call, answer, get, post, put
+from courseport.dialects.xapi.protocol import PREFIX, VERSION, Call, answer, get, head, headers_only, post, put
 
 FORMATS = ("exact", "ids", "canonical")
 SINGLE = ("statementId", "voidedStatementId")
@@ -42,6 +42,15 @@ def post_statements(call: Call) -> Response:
 
 @get("/statements")
 def get_statements(call: Call) -> Response:
+    return statements_answer(call)
+
+
+@head("/statements")
+def head_statements(call: Call) -> Response[None]:
+    return headers_only(statements_answer(call))
+
+
+def statements_answer(call: Call) -> Response:
     form = call.str("format") or "exact"
     if form not in FORMATS:
         raise InvalidInput("format", f"format must be one of {', '.join(FORMATS)}")
