@@ -60,3 +60,19 @@ def test_mastery_score_decides_passed_and_moveon_satisfies_the_course(scorm, wor
     assert verbs[-2:] == [ADL + "passed", "https://w3id.org/xapi/adl/verbs/satisfied"]
     progress = scorm.http.get("/registrations/r1").json()
     assert (progress["registrationCompletion"], progress["registrationSuccess"]) == ("COMPLETED", "PASSED")
+
+
+def test_a_retry_is_kept_and_nothing_follows_terminated(scorm, world):
+    launch = launched(scorm)
+    passed = launch.statement("passed", {"success": True, "score": {"scaled": 0.9}})
+    assert launch.send(passed).status_code == 200
+    assert launch.send(passed).status_code == 200  # the same statement again: stored once, no rule broken
+    data = launch.lrs.get("/activities/state", params={"activityId": AU1, "agent": json.dumps(launch.actor),
+                                                       "registration": launch.registration,
+                                                       "stateId": "LMS.LaunchData"}).json()
+    context = {**data["contextTemplate"], "registration": launch.registration}
+    assert launch.send(launch.statement("terminated", context=context)).status_code == 200
+    late = launch.send(launch.statement("experienced", context=context))
+    assert (late.status_code, late.json()["message"]) == (
+        403, "cmi5: this AU session has terminated; a new launch starts a new session")
+    assert launched(scorm).send(launched(scorm).statement("experienced")).status_code == 200  # a new session

@@ -169,25 +169,41 @@ def accept_statements(db: Session, secret: bytes, scope: LaunchScope, posted: li
 
 
 def _check_cmi5(db: Session, scope: LaunchScope, version: PackageVersion, checked: list[dict]) -> None:
-    """The cmi5 rules cheap to check: masteryScore decides passed/failed, no verdict outside Normal
-    mode, completed and passed at most once per registration."""
+    """The cmi5 rules cheap to check (403 when broken): nothing after the session's terminated,
+    masteryScore decides passed/failed, no verdict outside Normal mode, completed and passed at most
+    once per registration. A statement stored already (a retry) is left to the store."""
     mastery = _node(version, scope.au_id).get("scaled_passing_score")
-    seen = {(r.verb, r.object_activity_id) for r in lrs_statements.registration_rows(db, scope)}
+    rows = lrs_statements.registration_rows(db, scope)
+    known = {r.id for r in rows}
+    seen = {(r.verb, r.object_activity_id) for r in rows}
+    ended = any(r.verb == ADL + "terminated" and _session_of(r.statement) == scope.launch_key for r in rows)
     for statement in checked:
-        verb, target = statement["verb"]["id"], (statement["object"] or {}).get("id")
-        if target != scope.au_id or verb not in (ADL + "completed", ADL + "passed", ADL + "failed"):
+        if statement["id"] in known:
             continue
-        result = statement.get("result") or {}
-        scaled = (result.get("score") or {}).get("scaled")
-        if _launch_mode(scope) != "Normal":
-            raise NotAllowed("cmi5: an AU launched in Browse mode sends no completed, passed or failed")
-        if verb in (ADL + "completed", ADL + "passed") and (verb, target) in seen:
-            raise NotAllowed(f"cmi5: the AU is {verb.rsplit('/', 1)[1]} already in this registration")
-        if mastery and scaled is not None and verb == ADL + "passed" and scaled < float(mastery):
-            raise NotAllowed(f"cmi5: passed with a scaled score of {scaled}, below the masteryScore {mastery}")
-        if mastery and scaled is not None and verb == ADL + "failed" and scaled >= float(mastery):
-            raise NotAllowed(f"cmi5: failed with a scaled score of {scaled}, at or above the masteryScore {mastery}")
-        seen.add((verb, target))
+        if ended:
+            raise NotAllowed("cmi5: this AU session has terminated; a new launch starts a new session")
+        verb, target = statement["verb"]["id"], (statement["object"] or {}).get("id")
+        ended = verb == ADL + "terminated"
+        if target == scope.au_id and verb in (ADL + "completed", ADL + "passed", ADL + "failed"):
+            _check_verdict(scope, verb, statement.get("result") or {}, mastery, seen)
+            seen.add((verb, target))
+
+
+def _session_of(statement: dict) -> str | None:
+    return ((statement.get("context") or {}).get("extensions") or {}).get(CMI5 + "extensions/sessionid")
+
+
+def _check_verdict(scope: LaunchScope, verb: str, result: dict, mastery: str | None,
+                   seen: set[tuple[str, str]]) -> None:
+    scaled = (result.get("score") or {}).get("scaled")
+    if _launch_mode(scope) != "Normal":
+        raise NotAllowed("cmi5: an AU launched in Browse mode sends no completed, passed or failed")
+    if verb in (ADL + "completed", ADL + "passed") and (verb, scope.au_id) in seen:
+        raise NotAllowed(f"cmi5: the AU is {verb.rsplit('/', 1)[1]} already in this registration")
+    if mastery and scaled is not None and verb == ADL + "passed" and scaled < float(mastery):
+        raise NotAllowed(f"cmi5: passed with a scaled score of {scaled}, below the masteryScore {mastery}")
+    if mastery and scaled is not None and verb == ADL + "failed" and scaled >= float(mastery):
+        raise NotAllowed(f"cmi5: failed with a scaled score of {scaled}, at or above the masteryScore {mastery}")
 
 
 def _au_states(rows: list[XapiStatement], au_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -206,8 +222,7 @@ def _au_states(rows: list[XapiStatement], au_ids: list[str]) -> dict[str, dict[s
         if isinstance((result.get("score") or {}).get("scaled"), int | float):
             state["scaled"] = result["score"]["scaled"]
         if isinstance(result.get("duration"), str):
-            session = ((row.statement.get("context") or {}).get("extensions") or {}).get(
-                CMI5 + "extensions/sessionid") or row.id
+            session = _session_of(row.statement) or row.id
             state["seconds"][session] = max(state["seconds"].get(session, 0.0),
                                             attempts.duration_seconds(result["duration"]))
     return states
