@@ -180,3 +180,14 @@ def test_since_and_until_compare_at_the_millisecond_stored_is_shown(scorm, world
     assert [s["id"] for s in launch.lrs.get("/statements", params={"until": stored}).json()["statements"]] == [
         statement["id"]]
     assert launch.lrs.get("/statements", params={"since": stored}).json()["statements"] == []
+
+
+def test_content_from_another_origin_may_call_with_its_credentials(scorm, world):
+    launch = registered(scorm)
+    preflight = httpx.options(f"{world.base_url}/xapi/statements", headers={
+        "Origin": "https://content.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+    assert "X-Experience-API-Version" in preflight.headers["access-control-allow-headers"]
+    answer = launch.send(launch.statement("experienced"))
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in answer.headers["access-control-expose-headers"]

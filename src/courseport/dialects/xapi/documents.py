@@ -4,6 +4,7 @@ a set (`since`); PUT stores, POST merges JSON objects, DELETE removes; ETags on 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import format_datetime
 
 from litestar import Response
 
@@ -32,9 +33,8 @@ def read_documents(call: Call, path: str) -> Response:
         if key.document_id is None:
             return answer(lrs_documents.document_ids(db, scope, key, call.datetime("since")))
         found = lrs_documents.get_document(db, scope, key)
-    return Response(found.content, media_type=found.content_type, headers={
-        "X-Experience-API-Version": "1.0.3", "ETag": f'"{found.etag}"',
-        "Last-Modified": found.updated_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")})
+    return answer(found.content, media_type=found.content_type, headers={
+        "ETag": f'"{found.etag}"', "Last-Modified": format_datetime(found.updated_at.astimezone(UTC), usegmt=True)})
 
 
 def write_document(call: Call, path: str, *, merge: bool) -> Response:

@@ -36,6 +36,15 @@ delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
 PREFIX = "/xapi"
 VERSION = "1.0.3"
 UNVERSIONED = ("/xapi/about", "/xapi/cmi5/")  # paths a request may reach without the version header
+# Content hosted elsewhere (an AU at an absolute URL) calls from its own origin. Credentials travel in the
+# Authorization header, never in cookies, so any origin may call: the header is what grants access.
+CORS = {"Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag, Last-Modified, X-Experience-API-Version, "
+                                         "X-Experience-API-Consistent-Through"}
+PREFLIGHT = {**CORS, "Access-Control-Allow-Methods": "GET, HEAD, PUT, POST, DELETE",
+             "Access-Control-Allow-Headers": "Authorization, Content-Type, If-Match, If-None-Match, "
+                                             "X-Experience-API-Version",
+             "Access-Control-Max-Age": "600"}
 
 
 def path_param_name(name: str) -> str:
@@ -108,7 +117,7 @@ class Call:
 async def provide_call(request: Request) -> Call:
     refuse_throttled(request)
     path = request.url.path
-    if not any(path == p or path.startswith(p) for p in UNVERSIONED):
+    if request.method != "OPTIONS" and not any(path == p or path.startswith(p) for p in UNVERSIONED):
         version = request.headers.get("x-experience-api-version")
         if not version:
             raise InvalidInput("X-Experience-API-Version", "the X-Experience-API-Version header is required")
@@ -122,7 +131,7 @@ async def provide_call(request: Request) -> Call:
 def answer(content: Any = None, status: int = 200, headers: dict[str, str] | None = None,
            media_type: str = "application/json") -> Response:
     return Response(content, status_code=status, media_type=media_type,
-                    headers={"X-Experience-API-Version": VERSION, **(headers or {})})
+                    headers={"X-Experience-API-Version": VERSION, **CORS, **(headers or {})})
 
 
 def headers_only(full: Response) -> Response[None]:

@@ -6,13 +6,24 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlencode
 
-from litestar import Response
+from litestar import Response, route
 
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import lrs_launches, lrs_statements
 from courseport.core.packages.lrs_statements import StatementQuery
 from courseport.core.packages.statements import iso_instant
-from courseport.dialects.xapi.protocol import PREFIX, VERSION, Call, answer, get, head, headers_only, post, put
+from courseport.dialects.xapi.protocol import (
+    PREFIX,
+    PREFLIGHT,
+    VERSION,
+    Call,
+    answer,
+    get,
+    head,
+    headers_only,
+    post,
+    put,
+)
 
 FORMATS = ("exact", "ids", "canonical")
 SINGLE = ("statementId", "voidedStatementId")
@@ -21,6 +32,13 @@ SINGLE = ("statementId", "voidedStatementId")
 @get("/about")
 def about(call: Call) -> Response:
     return answer({"version": [VERSION, "1.0.0"], "extensions": {}})
+
+
+@route(["/about", "/statements", "/activities/state", "/activities/profile", "/agents/profile"],
+       http_method=["OPTIONS"], sync_to_thread=False)
+def preflight() -> Response:
+    """CORS preflight of content that calls from another origin."""
+    return answer(None, 204, PREFLIGHT)
 
 
 @put("/statements")
