@@ -24,6 +24,8 @@ def _services(request: Request) -> Services:
 
 def launch_answer(request: Request, view: PlayerView) -> Response | None:
     """A redirect to an xAPI or cmi5 activity's launch URL; None when the player plays the course."""
+    if view.standard != "other":  # SCORM: the player plays it, with no transaction spent here
+        return None
     services = _services(request)
     origin = services.settings.base_url
     urls = lrs_launches.LaunchUrls(endpoint=f"{origin}/xapi/", fetch_base=f"{origin}/xapi/cmi5/fetch/",

@@ -191,3 +191,17 @@ def test_content_from_another_origin_may_call_with_its_credentials(scorm, world)
     answer = launch.send(launch.statement("experienced"))
     assert answer.headers["access-control-allow-origin"] == "*"
     assert "ETag" in answer.headers["access-control-expose-headers"]
+
+
+def test_identifiers_longer_than_the_store_keeps_are_400_not_500(scorm, world):
+    launch = registered(scorm)
+    long_activity = launch.statement("experienced") | {"object": {"id": "http://example.com/" + "a" * 1000}}
+    answer = launch.send(long_activity)
+    assert (answer.status_code, answer.json()["message"]) == (
+        400, "statement.object.id: is longer than the 1000 characters this LRS keeps")
+    long_verb = launch.statement("experienced") | {"verb": {"id": "http://example.com/" + "v" * 500}}
+    assert launch.send(long_verb).status_code == 400
+    state = launch.lrs.get("/activities/state", params={"activityId": "x" * 20, "agent": '{"mbox": "a"}',
+                                                        "registration": launch.registration, "stateId": "s"})
+    assert (state.status_code, state.json()["message"]) == (400, "agent.mbox: must be a mailto: IRI")
+    assert stored(world) == 0

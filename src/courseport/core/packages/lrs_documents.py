@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.packages.lrs_credentials import LaunchScope
+from courseport.core.packages.lrs_statement_checks import MAX_IRI, check_iri
 from courseport.schema import LrsDocument
 
 KINDS = ("state", "activity_profile", "agent_profile")
@@ -49,6 +50,10 @@ class Preconditions:
 
 
 def _check_scope(scope: LaunchScope, key: DocumentKey) -> None:
+    if key.kind != "agent_profile":
+        check_iri(key.activity_id, "activityId")
+    if key.document_id is not None and len(key.document_id) > MAX_IRI:
+        raise InvalidInput("document id", f"a document id holds at most {MAX_IRI} characters")
     if key.kind in ("state", "agent_profile") and key.agent != scope.agent_key():
         raise NotAllowed("agent: these credentials reach documents of their launch's learner only")
     if key.kind == "state" and key.registration != scope.registration:

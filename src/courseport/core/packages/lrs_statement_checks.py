@@ -36,9 +36,15 @@ def _object(value: object, field: str) -> dict:
     return value
 
 
-def _iri(value: object, field: str) -> None:
+MAX_IRI = 1000  # the longest identifier this LRS keeps (stored columns hold 1024 characters, verbs 512)
+MAX_VERB = 500
+
+
+def _iri(value: object, field: str, limit: int = MAX_IRI) -> None:
     if not isinstance(value, str) or ":" not in value or value.strip() != value or not value:
         raise _fail(field, "must be an IRI (an absolute identifier such as http://...)")
+    if len(value) > limit:
+        raise _fail(field, f"is longer than the {limit} characters this LRS keeps")
 
 
 def _language_map(value: object, field: str) -> None:
@@ -59,21 +65,28 @@ def check_agent(value: object, field: str, *, group_allowed: bool = True) -> Non
         raise _fail(field, "needs one identifier: mbox, mbox_sha1sum, openid or account")
     if "mbox" in agent and not (isinstance(agent["mbox"], str) and agent["mbox"].startswith("mailto:")):
         raise _fail(f"{field}.mbox", "must be a mailto: IRI")
-    for name in ("mbox_sha1sum", "name"):
+    for name in ("mbox", "mbox_sha1sum", "name"):
         if name in agent and not isinstance(agent[name], str):
             raise _fail(f"{field}.{name}", "must be a string")
+        if len(str(agent.get(name, ""))) > MAX_IRI:
+            raise _fail(f"{field}.{name}", f"is longer than the {MAX_IRI} characters this LRS keeps")
     if "openid" in agent:
         _iri(agent["openid"], f"{field}.openid")
     if "account" in agent:
         account = _object(agent["account"], f"{field}.account")
-        _iri(account.get("homePage"), f"{field}.account.homePage")
-        if not isinstance(account.get("name"), str):
-            raise _fail(f"{field}.account.name", "must be a string")
+        _iri(account.get("homePage"), f"{field}.account.homePage", MAX_IRI // 2)
+        if not isinstance(account.get("name"), str) or len(account["name"]) > MAX_IRI // 2:
+            raise _fail(f"{field}.account.name", f"must be a string of at most {MAX_IRI // 2} characters")
     if kind == "Group" and members is not None:
         if not isinstance(members, list):
             raise _fail(f"{field}.member", "must be a list of agents")
         for i, member in enumerate(members):
             check_agent(member, f"{field}.member[{i}]", group_allowed=False)
+
+
+def check_iri(value: object, field: str) -> None:
+    """An identifier given on its own (an activityId parameter)."""
+    _iri(value, field)
 
 
 def _activity(value: object, field: str) -> None:
@@ -160,7 +173,7 @@ def check_statement(value: object, field: str = "statement", *, sub: bool = Fals
         raise _fail(f"{field}.id", "must be a UUID")
     check_agent(statement.get("actor"), f"{field}.actor")
     verb = _object(statement.get("verb"), f"{field}.verb")
-    _iri(verb.get("id"), f"{field}.verb.id")
+    _iri(verb.get("id"), f"{field}.verb.id", MAX_VERB)
     if "display" in verb:
         _language_map(verb["display"], f"{field}.verb.display")
     _statement_object(statement.get("object"), f"{field}.object", sub=sub)

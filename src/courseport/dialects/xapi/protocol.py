@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.core.packages import lrs_credentials, lrs_documents, lrs_launches
 from courseport.core.packages.lrs_credentials import LaunchScope, agent_key
+from courseport.core.packages.lrs_statement_checks import check_agent
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import check_value, decode_json, query_pairs
@@ -103,6 +104,7 @@ class Call:
         if key is None:
             raise InvalidInput(name, f"{name} must be an Agent with one identifier (mbox, mbox_sha1sum, openid "
                                      "or account)")
+        check_agent(found, name)
         return key
 
     def json_body(self) -> Any:
