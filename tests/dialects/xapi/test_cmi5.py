@@ -4,6 +4,7 @@ masteryScore rule, moveOn satisfaction and the satisfied statement, progress rea
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -76,3 +77,30 @@ def test_a_retry_is_kept_and_nothing_follows_terminated(scorm, world):
     assert (late.status_code, late.json()["message"]) == (
         403, "cmi5: this AU session has terminated; a new launch starts a new session")
     assert launched(scorm).send(launched(scorm).statement("experienced")).status_code == 200  # a new session
+
+
+MULTI_AU = Path(__file__).resolve().parents[3].parent / "shared" / "packages" / "multi_au_framed.zip"
+
+
+def test_a_course_is_satisfied_only_once_every_au_is(world):
+    if not MULTI_AU.exists():
+        pytest.skip(f"the shared sample packages are not at {MULTI_AU.parent}")
+    app = ScormApp(world)
+    assert app.imported(MULTI_AU.read_bytes(), "multi")["status"] == "COMPLETE"
+    assert app.http.post("/registrations", json={"courseId": "multi", "registrationId": "m1",
+                                                 "learner": {"id": "ada"}}).status_code == 204
+    aus = [c["id"] for c in app.http.get("/registrations/m1", params={"includeChildResults": "true"}).json()[
+        "activityDetails"]["children"]]
+    assert len(aus) > 1
+    for au in aus:
+        link = app.http.post("/registrations/m1/launchLink", json={"startSco": au}).json()["launchLink"]
+        launch = Launch(link)
+        assert launch.activity == au and "?pages=" in launch.url and "&endpoint=" in launch.url
+        assert launch.send(launch.statement("completed", {"completion": True})).status_code == 200
+        assert app.http.get("/registrations/m1").json()["registrationCompletion"] == "INCOMPLETE"
+    # the last AU, the quiz, moves on when completed and passed
+    assert launch.send(launch.statement("passed", {"success": True, "score": {"scaled": 1.0}})).status_code == 200
+    progress = app.http.get("/registrations/m1").json()
+    assert (progress["registrationCompletion"], progress["registrationSuccess"]) == ("COMPLETED", "PASSED")
+    verbs = [s["verb"]["id"] for s in app.http.get("/registrations/m1/xAPIStatements").json()["statements"]]
+    assert verbs.count("https://w3id.org/xapi/adl/verbs/satisfied") == 1 and verbs[-1].endswith("/satisfied")

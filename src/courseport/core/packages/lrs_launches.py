@@ -249,9 +249,9 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
     runtime = dict(attempt.runtime or {})
     for au, state in states.items():
         launched = any(r.object_activity_id == au for r in rows)
-        done = scope.cmi5 and _satisfied(nodes[au], state)  # an AU that needs nothing counts as done
+        done = _satisfied(nodes[au], state) if scope.cmi5 else None  # cmi5: done when its moveOn is met
         if launched or done:
-            runtime[au] = {"data": _runtime_data(state, launched, done), "seconds": state["seconds"]}
+            runtime[au] = {"data": _runtime_data(state, done), "seconds": state["seconds"]}
     before = (attempt.completion, attempt.success, attempt.score_scaled)
     attempt.runtime = runtime
     attempts.apply_progress(attempt, version, now)
@@ -261,10 +261,12 @@ def follow_progress(db: Session, scope: LaunchScope, version: PackageVersion, no
         queue_postback(db, registration, attempt)
 
 
-def _runtime_data(state: dict[str, Any], launched: bool, done: bool) -> dict[str, str]:
-    """An AU's statements as the neutral (SCORM 2004) data model attempts compute progress from."""
-    success = state["success"] if launched or state["success"] is not None else True
-    data = {"cmi.completion_status": "completed" if state["completed"] or done else "incomplete",
+def _runtime_data(state: dict[str, Any], done: bool | None) -> dict[str, str]:
+    """An AU's statements as the neutral (SCORM 2004) data model attempts compute progress from: a cmi5
+    AU is complete once its moveOn is met (`done`), and passed then unless it failed; a Tin Can activity
+    is complete once it said completed (`done` None)."""
+    success = True if done and state["success"] is None else state["success"]
+    data = {"cmi.completion_status": "completed" if (state["completed"] if done is None else done) else "incomplete",
             "cmi.success_status": {True: "passed", False: "failed"}.get(success, "unknown")}
     if state["scaled"] is not None:
         data["cmi.score.scaled"] = str(state["scaled"])
