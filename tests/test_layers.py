@@ -27,6 +27,15 @@ CAMEL = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+")
 STANDARD_NAMES = {
     "packages/statements.py": ("xAPI statements (ADL's xAPI 1.0.3) are the stored record of a learner's runtime",
                                frozenset({"objectType", "contextActivities", "homePage"})),
+    "packages/lrs_credentials.py": ("the launch's actor is an xAPI Agent", frozenset({"objectType", "homePage"})),
+    "packages/lrs_statement_checks.py": ("xAPI 1.0.3's statement properties, checked",
+                                         frozenset({"objectType", "contextActivities", "homePage"})),
+    "packages/lrs_statements.py": ("xAPI 1.0.3 statements, stored and queried",
+                                   frozenset({"objectType", "contextActivities", "homePage"})),
+    "packages/lrs_launches.py": ("cmi5's launch parameters, LMS.LaunchData and statements (cmi5 quartz)",
+                                 frozenset({"objectType", "contextActivities", "activityId", "contextTemplate",
+                                            "launchMethod", "launchMode", "launchParameters", "masteryScore",
+                                            "moveOn", "returnURL"})),
 }
 
 

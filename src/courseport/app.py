@@ -25,6 +25,8 @@ from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
+from courseport.dialects.xapi import protocol as xapi_protocol
+from courseport.dialects.xapi.routes import ROUTES as XAPI_ROUTES
 from courseport.logs import RequestLog
 from courseport.services import Services, build_services
 from courseport.settings import Settings
@@ -34,6 +36,7 @@ from courseport.web.console.routes import ROUTES as CONSOLE_ROUTES
 from courseport.web.controls import mount as controls
 from courseport.web.player import ROUTES as PLAYER_ROUTES
 from courseport.web.tenants import ROUTES as TENANT_ROUTES
+from courseport.web.xapi_launch import ROUTES as XAPI_LAUNCH_ROUTES
 
 log = logging.getLogger("courseport")
 
@@ -44,6 +47,7 @@ DIALECTS = (
     (d2l_protocol.PREFIX, d2l_protocol, D2L_ROUTES),
     (blackboard_protocol.PREFIX, blackboard_protocol, BLACKBOARD_ROUTES),
     ("/api/v1", canvas_protocol, CANVAS_ROUTES),
+    (xapi_protocol.PREFIX, xapi_protocol, XAPI_ROUTES),
 )
 
 
@@ -51,7 +55,8 @@ DIALECTS = (
 FACES = ((scorm_protocol.PREFIX, "scorm_cloud"), (d2l_protocol.PREFIX, "d2l"),
          (blackboard_protocol.PREFIX, "blackboard"), ("/api/v1", "canvas"), ("/_courseport", "admin"),
          ("/metrics", "admin"), ("/preview", "player"), ("/player", "player"),
-         ("/console", "console"), ("/launch", "player"), ("/content/courses", "player"))
+         ("/console", "console"), ("/launch", "player"), ("/content/courses", "player"),
+         (xapi_protocol.PREFIX, "xapi"), ("/xapi-launch", "player"))
 _FACE_OF_ROUTE: dict[str, str] = {}
 
 
@@ -181,7 +186,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
-                        *TENANT_ROUTES, *controls.ROUTES],
+                        *TENANT_ROUTES, *controls.ROUTES, *XAPI_LAUNCH_ROUTES],
         exception_handlers={HTTPException: _http_error},
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],

@@ -77,8 +77,10 @@ def test_cmi5_course_structure():
     assert parsed.xapi_activity_id == "https://example.com/cmi5/course"
     assert parsed.root_activity == node("https://example.com/cmi5/course", "AGGREGATION", "cmi5 Course", children=[
         node("https://example.com/cmi5/block1", "AGGREGATION", "Block one", children=[
-            node("https://example.com/cmi5/au1", "SCO", "AU one", href="au1/index.html", passing="0.8")]),
-        node("https://example.com/cmi5/au2", "SCO", "AU two", href="au2.html")])
+            {**node("https://example.com/cmi5/au1", "SCO", "AU one", href="au1/index.html", passing="0.8"),
+             "move_on": "CompletedOrPassed", "launch_method": "AnyWindow", "launch_parameters": None}]),
+        {**node("https://example.com/cmi5/au2", "SCO", "AU two", href="au2.html"),
+         "move_on": "NotApplicable", "launch_method": "AnyWindow", "launch_parameters": None}])
     assert parsed.metadata["description"] == "A cmi5 course"
 
 
@@ -136,3 +138,10 @@ def test_media_file_course():
     assert (parsed.learning_standard, parsed.title, parsed.launch, parsed.languages) == \
         ("UNKNOWN", "A talk", "talk.mp4", ["en"])
     assert parsed.metadata["duration"] == "PT90S"
+
+
+def test_aicc_packages_are_refused_naming_aicc():
+    data = pb.zip_bytes({"course.crs": "[Course]\nCourse_ID=C1\n", "course.au": "x", "course.des": "x",
+                         "index.html": "x"})
+    with pytest.raises(PackageError, match=r"^AICC \(HACP\) packages are not supported"):
+        parse(data)

@@ -178,11 +178,11 @@ def test_a_deleted_course_no_longer_opens(scorm, world):
     assert answer.status_code == 404 and "<p>The course of this launch no longer exists.</p>" in answer.text
 
 
-def test_cmi5_courses_cannot_be_previewed(scorm, world):
+def test_cmi5_courses_preview_through_their_own_launch_url(scorm, world):
     assert scorm.imported(pb.cmi5(), "cmi5-course")["status"] == "COMPLETE"
     answer = httpx.get(launch(scorm, course="cmi5-course"))
-    assert answer.status_code == 403
-    assert "cmi5 courses cannot be previewed" in answer.text
+    assert answer.status_code == 302  # to the AU, with its fetch URL (tests/dialects/xapi)
+    assert "/files/au1/index.html?endpoint=" in answer.headers["location"] and "&fetch=" in answer.headers["location"]
 
 
 def test_multi_sco_courses_list_their_scos_and_start_where_asked(scorm, world):

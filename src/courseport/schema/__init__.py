@@ -35,6 +35,7 @@ from courseport.schema.discussions import DiscussionEntry
 from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
+from courseport.schema.lrs import LrsDocument, LrsFetch
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
@@ -95,6 +96,8 @@ __all__ = [
     "PackageVersion",
     "SettingValue",
     "XapiStatement",
+    "LrsDocument",
+    "LrsFetch",
     "InstanceValue",
     "OrgUnitRow",
     "Registration",

@@ -37,6 +37,7 @@ from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
 from courseport.web.player_navigation import json_body, navigation_request
+from courseport.web import xapi_launch
 
 MAX_RUNTIME_BYTES = 1024 * 1024
 SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
@@ -77,6 +78,8 @@ def open_player(request: Request, token: str) -> Response:
     services = _services(request)
     with transaction(services.engine, write=False) as db:
         view = previews.open_launch_link(db, services.secret, token)
+    if (launched := xapi_launch.launch_answer(request, view)) is not None:  # xAPI and cmi5: their own URL
+        return launched
     page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16),
                                  services.settings.frame_ancestors)
     return Response(page, media_type="text/html", headers={
@@ -89,6 +92,8 @@ def open_registration_player(request: Request, token: str) -> Response:
     services = _services(request)
     with transaction(services.engine, write=True) as db:
         player = registration_launches.open_registration_link(db, services.secret, token)
+    if (launched := xapi_launch.launch_answer(request, player.view)) is not None:  # xAPI and cmi5: their own URL
+        return launched
     page, policy = render_player(player.view, _origin(request), secrets.token_urlsafe(16),
                                  services.settings.frame_ancestors, player.resume)
     return Response(page, media_type="text/html", headers={

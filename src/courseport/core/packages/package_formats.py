@@ -37,8 +37,17 @@ def parse_package(source: PackageSource) -> ParsedPackage:
         if base:
             parsed.warnings.insert(0, f"{name} is in the folder '{base}', not at the package root")
         return parsed
+    if any(posixpath.splitext(p.lower())[1] == ".crs" for p in paths):
+        raise PackageError("AICC (HACP) packages are not supported: courseport imports SCORM 1.2, SCORM 2004, "
+                           "cmi5 and xAPI (tincan.xml) packages; republish the course as one of those")
     raise PackageError("the package has no imsmanifest.xml (SCORM), cmi5.xml (cmi5) or tincan.xml (xAPI) "
                        "at its root")
+
+
+def _kept_query(path: str, href: str) -> str:
+    """A package path with the query its href gave (an AU's `index.html?pages=2` is launched with it)."""
+    query = href.split("#", 1)[0].partition("?")[2]
+    return f"{path}?{query}" if query else path
 
 
 def parse_cmi5(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
@@ -70,9 +79,13 @@ def _cmi5_node(node: Any, base: str, paths: set[str], warnings: list[str]) -> di
     url = text(child(node, "url"))
     if not url:
         raise PackageError(f"cmi5.xml: au '{identifier}' has no <url>")
-    href = url if urlparse(url).scheme else cast(str, package_path(base, url))  # None only for absolute URLs
+    href = url if urlparse(url).scheme else _kept_query(cast(str, package_path(base, url)), url)
     check_href(paths, "", href, f"au '{identifier}'", warnings)
-    return activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
+    found = activity(identifier, "SCO", title, href=href, passing=attr(node, "masteryScore"))
+    found["move_on"] = attr(node, "moveOn") or "NotApplicable"  # cmi5's default
+    found["launch_method"] = attr(node, "launchMethod") or "AnyWindow"
+    found["launch_parameters"] = text(child(node, "launchParameters"))
+    return found
 
 
 def parse_tincan(data: bytes, source: PackageSource, base: str) -> ParsedPackage:
@@ -87,7 +100,7 @@ def parse_tincan(data: bytes, source: PackageSource, base: str) -> ParsedPackage
     title, description = text(child(course, "name")), text(child(course, "description"))
     lang = attr(child(course, "name"), "lang")
     warnings: list[str] = []
-    href = launch if urlparse(launch).scheme else cast(str, package_path(base, launch))
+    href = launch if urlparse(launch).scheme else _kept_query(cast(str, package_path(base, launch)), launch)
     check_href(source.paths(), "", href, f"activity '{identifier}'", warnings)
     tree = activity(identifier, "SCO", title, href=href)
     metadata: dict[str, Any] = {"title": title, "title_language": lang, "description": description, "keywords": []}

@@ -60,7 +60,7 @@ def open_registration_link(db: Session, secret: bytes, token: str, now: float | 
                                                      PackageVersion.version == attempt.version))
     if version is None:
         raise NotFound("course", "The course of this launch no longer exists.")
-    if version.learning_standard in ("CMI5", "XAPI", "AICC"):
+    if version.learning_standard == "AICC":  # xAPI and cmi5 launch through lrs_launches
         raise NotAllowed(f"{version.learning_standard} registrations cannot be launched by this player yet.")
     session = replace(link, version_id=version.id, expires_at=int(moment + previews.SESSION_SECONDS))
     view = previews.player_view(secret, version, session)
