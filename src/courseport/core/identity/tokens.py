@@ -17,7 +17,7 @@ from courseport.schema.base import utcnow
 
 # Every API call runs it: a plain row, not an entity (see row_reads).
 _USER_BY_TOKEN_HASH = RowRead(
-    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"))
+    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"), tenancy.LOGIN_TENANT)
     .join(AccessToken, AccessToken.user_id == User.id)
     .where(AccessToken.token_hash == bindparam("token_hash")),
     "UserRow",
@@ -52,7 +52,7 @@ def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
     if row is None or row.workflow_state == "deleted":
         raise NotAuthenticated("Invalid access token.", invalid=True)
     check_unexpired(row)
-    tenancy.note_caller(db, row.id)
+    tenancy.note_caller(db, row.id, row.login_tenant)
     return row
 
 

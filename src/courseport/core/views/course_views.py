@@ -34,13 +34,15 @@ WANTS = frozenset({
 # others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
 # counts are left out: they follow due and unlock dates.
 CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count"}
-# Every course response runs them: plain rows (see row_reads).
+# Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
+# range of the page's course ids, not in a list of them: one short statement for any page (a list of
+# 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
 _MEMBER_ENROLLMENTS = RowRead(select(*entity_columns(Enrollment)).where(
-    Enrollment.course_id.in_(bindparam("course_ids", expanding=True)), Enrollment.user_id == bindparam("user_id"),
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
     Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
-    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True))))
+    CourseNickname.course_id.between(bindparam("first"), bindparam("last"))))
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
@@ -88,10 +90,13 @@ def load_views(
     if not views:
         return views
     batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
-    for e in _MEMBER_ENROLLMENTS.all(db, course_ids=batch.ids, user_id=batch.member.id):
-        batch.by_id[e.course_id].enrollments.append(e)
-    for course_id, nick in _NICKNAMES.all(db, course_ids=batch.ids, user_id=viewer.id):
-        batch.by_id[course_id].nickname = nick
+    first, last, by_id = min(batch.ids), max(batch.ids), batch.by_id
+    for e in _MEMBER_ENROLLMENTS.all(db, first=first, last=last, user_id=batch.member.id):
+        if e.course_id in by_id:
+            by_id[e.course_id].enrollments.append(e)
+    for course_id, nick in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id):
+        if course_id in by_id:
+            by_id[course_id].nickname = nick
     _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
     for name, loader in _EXTRA_LOADERS.items():
         if name in want or (name == "term" and "concluded" in want):
