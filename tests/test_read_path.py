@@ -4,14 +4,18 @@ administered accounts, course views by id range): what it skips never changes an
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 
 from courseport import db as db_module
 from courseport.core.identity import accounts, tokens
 from courseport.db import is_sqlite, make_engine, transaction
+from courseport.row_reads import RowRead
 from courseport.schema import Course, CourseNickname
+
+_COURSE = RowRead.of(Course, Course.id == bindparam("course_id"))
 
 
 def _rename_then_fail(world, course_id: int, *, write: bool) -> None:
@@ -98,3 +102,21 @@ def test_a_page_of_courses_carries_its_own_enrollments_and_nicknames(world):
     assert [(e["user_id"], e["type"]) for e in course["enrollments"]] == [(student.id, "student")]
     assert [(c["id"], c["name"], len(c["enrollments"])) for c in whole.json()] == [(shown.id, "One", 1),
                                                                                    (last.id, "Mine", 1)]
+
+
+@pytest.mark.parametrize(("stored", "read"), [
+    ("2026-12-03 18:00:00.123456", datetime(2026, 12, 3, 18, 0, 0, 123456, tzinfo=UTC)),
+    ("2026-12-03 18:00:00", datetime(2026, 12, 3, 18, tzinfo=UTC)),
+    ("2026-12-03", datetime(2026, 12, 3, tzinfo=UTC)),
+    ("2026-12-03T18:00:00Z", datetime(2026, 12, 3, 18, tzinfo=UTC)),
+    ("2026-12-03 18:00:00+02:00", datetime(2026, 12, 3, 18, tzinfo=UTC)),  # as ever: the zone is taken as UTC
+])
+def test_sqlite_datetimes_read_as_utc_in_every_stored_form(world, stored, read):
+    if not is_sqlite(world.engine):
+        pytest.skip("SQLite stores datetimes as text")
+    course = world.course("Dated")
+    with world.tx() as db:
+        db.execute(text("UPDATE courses SET start_at = :at WHERE id = :id"), {"at": stored, "id": course.id})
+    with transaction(world.engine, write=False) as db:
+        assert _COURSE.first(db, course_id=course.id).start_at == read
+        assert db.get(Course, course.id).start_at == read
