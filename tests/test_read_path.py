@@ -120,3 +120,17 @@ def test_sqlite_datetimes_read_as_utc_in_every_stored_form(world, stored, read):
     with transaction(world.engine, write=False) as db:
         assert _COURSE.first(db, course_id=course.id).start_at == read
         assert db.get(Course, course.id).start_at == read
+
+
+def test_course_lists_keep_a_bounded_number_of_compiled_reads(world):
+    from courseport.core.views import course_lists
+
+    student, token = world.user_with_token("student")
+    course = world.course("One")
+    world.enroll(student, course)
+    with world.client(token) as c:
+        for role_id in range(1, course_lists._LIST_READS_KEPT + 10):  # a compiled read per filter set asked
+            assert c.get("/api/v1/courses", params={"enrollment_role_id": role_id}).status_code == 200
+        assert [x["id"] for x in c.get("/api/v1/courses").json()] == [course.id]
+        assert c.get("/api/v1/courses", params={"enrollment_type": "teacher"}).json() == []
+    assert len(course_lists._LIST_READS) <= course_lists._LIST_READS_KEPT

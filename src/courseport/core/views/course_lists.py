@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,14 +65,16 @@ def list_courses(db: Session, actor: User, target: User, filters: CourseFilters,
 # last _LIST_READS_KEPT of them: most clients ask the same few.
 _LIST_READS: dict[CourseFilters, RowRead] = {}
 _LIST_READS_KEPT = 64
+_LIST_READS_LOCK = threading.Lock()  # taken on a miss only: a hit is one dict lookup
 
 
 def _list_read(filters: CourseFilters) -> RowRead:
     read = _LIST_READS.get(filters)
     if read is None:
-        while len(_LIST_READS) >= _LIST_READS_KEPT:
-            _LIST_READS.pop(next(iter(_LIST_READS)), None)
-        read = _LIST_READS[filters] = RowRead(_list_statement(filters), "CourseRow")
+        with _LIST_READS_LOCK:
+            while len(_LIST_READS) >= _LIST_READS_KEPT:
+                del _LIST_READS[next(iter(_LIST_READS))]
+            read = _LIST_READS.setdefault(filters, RowRead(_list_statement(filters), "CourseRow"))
     return read
 
 
