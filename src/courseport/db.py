@@ -2,21 +2,32 @@
 
 The caller (a request or a job) owns the transaction: `transaction(engine, write=...)` commits on
 success and rolls back on any exception. Core functions only flush.
+
+On PostgreSQL a read does not BEGIN until it runs something other than a plain-row read (row_reads):
+under READ COMMITTED each statement reads its own snapshot either way, so a read made only of plain
+rows costs no BEGIN and COMMIT round trips; the first ORM statement or flush begins the transaction
+as before. A pooled connection is pinged only after it sat idle (PING_AFTER_IDLE), not on every
+checkout: a connection the server dropped meanwhile fails its request and the pool is refilled.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session
 
 from courseport.file_modes import PRIVATE_FILE, create_private, tighten
 
 _WRITE = "courseport_write"
+_LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
+_IDLE_SINCE = "courseport_idle_since"
+PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
 
 
 def make_engine(url: str) -> Engine:
@@ -27,7 +38,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _configure_postgresql(engine)
+    return engine
 
 
 def _private_sqlite_files(url: str) -> None:
@@ -62,6 +75,28 @@ def _configure_sqlite(engine: Engine) -> None:
         # Straight on the DB-API connection: exec_driver_sql costs more than the BEGIN itself.
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
         conn.connection.dbapi_connection.execute(mode)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):  # noqa: ANN001
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE:
+            try:
+                alive = engine.dialect.do_ping(dbapi_conn)
+            except engine.dialect.loaded_dbapi.Error as exc:
+                raise DisconnectionError("the idle connection is gone") from exc  # the pool connects anew
+            if not alive:
+                raise DisconnectionError("the idle connection is gone")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_lazily(conn, cursor, _statement, _parameters, _context, _many):  # noqa: ANN001
+        if conn._execution_options.get(_LAZY_BEGIN) and cursor.connection.autocommit:
+            cursor.connection.autocommit = False  # the driver emits BEGIN before this statement
 
 
 class DatabaseUnreachable(Exception):
@@ -110,6 +145,10 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
     with engine.connect() as connection:
+        lazy = not is_sqlite(engine)
+        if lazy:  # plain-row reads run outside a transaction until something else runs (module doc)
+            connection.execution_options(**{_LAZY_BEGIN: True})
+            cast(Any, connection.connection.dbapi_connection).autocommit = True
         connection.begin()
         session = Session(bind=connection, expire_on_commit=False, autoflush=True)
         hold_connection(session, connection)
@@ -120,3 +159,18 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
             connection.commit()
         finally:
             session.close()
+            if lazy:
+                _end_lazy(connection)
+
+
+def _end_lazy(connection: Connection) -> None:
+    """Back to a connection that begins transactions itself, as every other checkout expects."""
+    from psycopg.pq import TransactionStatus  # PostgreSQL only
+
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    if dbapi_connection is None or not dbapi_connection.autocommit:
+        return  # begun (committed or rolled back by now), or invalidated
+    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+        dbapi_connection.autocommit = False
+    else:
+        connection.invalidate()  # a statement is still running (an interrupted read): never reuse it

@@ -42,7 +42,14 @@ class UTCDateTime(TypeDecorator):
 
 
 def _utc_from_sqlite_text(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if value is None:
+        return None
+    if len(value) > 10:  # a date and time: parsed with its zone, as datetime.replace costs several parses
+        try:
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:
+            pass  # written with a zone of its own
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:

@@ -125,7 +125,9 @@ def ancestor_ids(db: Session, account_id: int) -> list[int]:
 def is_admin_of(db: Session, user_id: int, account_id: int) -> bool:
     # Most users administer nothing and most admins administer the account itself: one query
     # answers both; only the rest walk up the account tree.
-    administered = {row.account_id for row in _ADMINISTERED_BY.all(db, user_id=user_id)}
+    administered = tenancy.administered_by(db, user_id)  # read with a reading caller (tokens.py)
+    if administered is None:
+        administered = frozenset(row.account_id for row in _ADMINISTERED_BY.all(db, user_id=user_id))
     if not administered or account_id in administered:
         return account_id in administered
     return not administered.isdisjoint(ancestor_ids(db, account_id))

@@ -17,7 +17,8 @@ from courseport.schema.base import utcnow
 
 # Every API call runs it: a plain row, not an entity (see row_reads).
 _USER_BY_TOKEN_HASH = RowRead(
-    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"))
+    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"), tenancy.LOGIN_TENANT,
+           tenancy.ADMINISTERED)
     .join(AccessToken, AccessToken.user_id == User.id)
     .where(AccessToken.token_hash == bindparam("token_hash")),
     "UserRow",
@@ -52,7 +53,8 @@ def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
     if row is None or row.workflow_state == "deleted":
         raise NotAuthenticated("Invalid access token.", invalid=True)
     check_unexpired(row)
-    tenancy.note_caller(db, row.id)
+    tenancy.note_caller(db, row.id, row.login_tenant)
+    tenancy.note_administered(db, row.id, row.administered)
     return row
 
 
@@ -65,6 +67,7 @@ def check_unexpired(viewer) -> None:  # noqa: ANN001 - a token_viewer row
 def authenticate(db: Session, token: str | None) -> User:
     """The user a bearer token belongs to, as an entity changes can be made through."""
     user = db.get(User, token_viewer(db, token).id)
+    tenancy.forget_administered(db)
     if user is None:  # deleted between the two reads of this transaction: not on SQLite or PostgreSQL
         raise NotAuthenticated("Invalid access token.", invalid=True)
     return user

@@ -21,6 +21,7 @@ from courseport.core.identity import accounts
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
 from courseport.core.kit.errors import NotAllowed, NotFound
+from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
 from courseport.schema.base import utcnow
@@ -34,13 +35,19 @@ WANTS = frozenset({
 # others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
 # counts are left out: they follow due and unlock dates.
 CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count"}
-# Every course response runs them: plain rows (see row_reads).
+# Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
+# range of the page's course ids, not in a list of them: one short statement for any page (a list of
+# 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
 _MEMBER_ENROLLMENTS = RowRead(select(*entity_columns(Enrollment)).where(
-    Enrollment.course_id.in_(bindparam("course_ids", expanding=True)), Enrollment.user_id == bindparam("user_id"),
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
     Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
-    CourseNickname.course_id.in_(bindparam("course_ids", expanding=True))))
+    CourseNickname.course_id.between(bindparam("first"), bindparam("last"))))
+# One course by id with the viewer's nickname for it: a single-course GET asks one statement for both.
+_COURSE_AND_NICKNAME = RowRead(select(*entity_columns(Course), select(CourseNickname.nickname).where(
+    CourseNickname.course_id == Course.id, CourseNickname.user_id == bindparam("user_id"))
+    .scalar_subquery().label("viewer_nickname")).where(Course.id == bindparam("course_id")), "CourseRow")
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
@@ -82,16 +89,23 @@ class CourseView:
 def load_views(
     db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
     enrollments_of: User | None = None, teacher_limit: int | None = None, admin_of: dict[int, bool] | None = None,
+    nicknames: dict[int, str | None] | None = None,
 ) -> list[CourseView]:
-    """`admin_of`: whether the viewer administers an account, where the caller knows already."""
+    """`admin_of`: whether the viewer administers an account, where the caller knows already; `nicknames`:
+    the viewer's nickname (or None) of every course, where the caller read them already."""
     views = [CourseView(c) for c in courses]
     if not views:
         return views
     batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
-    for e in _MEMBER_ENROLLMENTS.all(db, course_ids=batch.ids, user_id=batch.member.id):
-        batch.by_id[e.course_id].enrollments.append(e)
-    for course_id, nick in _NICKNAMES.all(db, course_ids=batch.ids, user_id=viewer.id):
-        batch.by_id[course_id].nickname = nick
+    first, last, by_id = min(batch.ids), max(batch.ids), batch.by_id
+    for e in _MEMBER_ENROLLMENTS.all(db, first=first, last=last, user_id=batch.member.id):
+        if e.course_id in by_id:
+            by_id[e.course_id].enrollments.append(e)
+    if nicknames is None:
+        nicknames = {n.course_id: n.nickname for n in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id)}
+    for course_id, nick in nicknames.items():
+        if course_id in by_id:
+            by_id[course_id].nickname = nick
     _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
     for name, loader in _EXTRA_LOADERS.items():
         if name in want or (name == "term" and "concluded" in want):
@@ -257,7 +271,11 @@ def show_course(
     account_id: int | None = None, include_deleted: bool = False,
 ) -> CourseView:
     """One course as `viewer` may see it, with the extras in `want`."""
-    course = course_row(db, ref, include_deleted=include_deleted)
+    by_id = store_id(str(ref)) if is_id(str(ref)) else None  # the usual reference: read with the nickname
+    course = (_COURSE_AND_NICKNAME.first(db, course_id=by_id, user_id=viewer.id) if by_id is not None
+              else course_row(db, ref, include_deleted=include_deleted))
+    if course is None or (course.workflow_state == "deleted" and not include_deleted):
+        raise NotFound("course")
     if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
         raise NotFound("course")
     rights = course_rights(db, viewer, course)
@@ -268,7 +286,8 @@ def show_course(
             raise NotFound("course")
     elif not rights.can("read"):
         raise NotAllowed()
+    nicknames = {course.id: course.viewer_nickname} if by_id is not None else None
     [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit,
-                        admin_of={course.account_id: is_admin})
+                        admin_of={course.account_id: is_admin}, nicknames=nicknames)
     view.rights = view.rights or rights
     return view

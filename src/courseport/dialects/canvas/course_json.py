@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from courseport.core.coursework.grades import Scores
@@ -25,6 +26,7 @@ def wants_for(includes: list[str]) -> frozenset[str]:
     return frozenset(INCLUDE_WANTS[i] for i in includes if i in INCLUDE_WANTS)
 
 
+@cache  # a handful of types, named on every enrollment of every course listed
 def enrollment_type_name(etype: str) -> str:
     base = etype.removesuffix("Enrollment")
     return "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")

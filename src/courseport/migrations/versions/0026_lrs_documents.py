@@ -11,7 +11,7 @@ from alembic import op
 import courseport.schema.base
 
 revision = '0026_lrs_documents'
-down_revision = '0024_tenant_sis_ids'
+down_revision = '0025_sequencing_state'
 branch_labels = None
 depends_on = None
 
