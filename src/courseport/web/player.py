@@ -36,8 +36,8 @@ from courseport.core.packages import (
 from courseport.db import transaction
 from courseport.dialects.error_status import status_for
 from courseport.services import Services
-from courseport.web.player_navigation import json_body, navigation_request
 from courseport.web import xapi_launch
+from courseport.web.player_navigation import json_body, navigation_request
 
 MAX_RUNTIME_BYTES = 1024 * 1024
 SCRIPTS = ("scorm_runtime.js", "scorm_navigation.js")
