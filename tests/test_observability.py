@@ -153,6 +153,7 @@ SAMPLES = {
     "outbound_allow": ("10.0.0.0/8, intranet.example", ("10.0.0.0/8", "intranet.example")),
     "read_cache": ("off", False),
     "frame_ancestors": ("https://lms.example https://other.example", ("https://lms.example", "https://other.example")),
+    "content_sources": ("https://cdn.example", ("https://cdn.example",)),
     "auth_failure_limit": ("3", 3),
     "auth_failure_window": ("30", 30.0),
     "log_format": ("json", "json"),

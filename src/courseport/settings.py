@@ -36,6 +36,9 @@ class Settings:
     public_url: str | None = None
     # CSP sources (https://lms.example) that may frame the preview player besides this service itself.
     frame_ancestors: tuple[str, ...] = ()
+    # CSP sources (https://ajax.googleapis.com) that packaged content may load scripts, styles, images and
+    # fonts from besides its own files: content that links a public library from a CDN needs one.
+    content_sources: tuple[str, ...] = ()
     # Failed credential attempts one client address may make per window before it is answered 429
     # until the window ends (throttle.py); 0 turns the limit off.
     auth_failure_limit: int = 10
@@ -61,9 +64,10 @@ class Settings:
                 raise ValueError(f"the blob URL must be s3://bucket[/prefix], got {self.blob_url!r}")
         if self.log_format not in (None, "json", "console"):
             raise ValueError(f"the log format must be json or console, got {self.log_format!r}")
-        for source in self.frame_ancestors:
-            if not source or any(c in source for c in " \t\r\n;,'\""):
-                raise ValueError(f"not a frame-ancestors source: {source!r}")
+        for name, sources in (("frame-ancestors", self.frame_ancestors), ("content", self.content_sources)):
+            for source in sources:
+                if not source or any(c in source for c in " \t\r\n;,'\""):
+                    raise ValueError(f"not a {name} source: {source!r}")
 
     @property
     def base_url(self) -> str:
@@ -161,6 +165,8 @@ SETTINGS: tuple[Option, ...] = (
                                      "reach although not public, separated by spaces or commas."),
     Option("read_cache", _switch, "on|off: keep read results while the SQLite store is unchanged (default on)."),
     Option("frame_ancestors", _words, "CSP sources (https://lms.example) that may frame the preview player."),
+    Option("content_sources", _words, "CSP sources (https://ajax.googleapis.com) that packaged content may load "
+                                      "from besides its own files."),
     Option("auth_failure_limit", int, "Failed credential attempts per client address and window before 429 "
                                       "(default 10; 0: no limit)."),
     Option("auth_failure_window", float, "That window, in seconds (default 60)."),

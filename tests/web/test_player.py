@@ -88,6 +88,18 @@ def test_only_this_service_and_configured_sites_may_frame_the_player(scorm, worl
     assert error.status_code == 403 and "frame-ancestors 'self'" in error.headers["content-security-policy"]
 
 
+def test_package_files_load_only_their_own_files_and_the_configured_content_sources(scorm, world, monkeypatch):
+    _, config = open_player(world, launch(scorm))
+    policy = httpx.get(config["filesUrl"] + "index.html").headers["content-security-policy"]
+    assert policy.startswith(f"default-src {config['filesUrl']} 'unsafe-inline'")
+    settings = world.services.settings.with_changes(content_sources=("https://ajax.googleapis.com",))
+    monkeypatch.setattr(world.services, "settings", settings)
+    policy = httpx.get(config["filesUrl"] + "index.html").headers["content-security-policy"]
+    assert policy.startswith(f"default-src {config['filesUrl']} https://ajax.googleapis.com 'unsafe-inline'")
+    with pytest.raises(ValueError, match="not a content source"):
+        settings.with_changes(content_sources=("https://cdn.example; script-src *",))
+
+
 def test_launch_links_and_the_player_ignore_a_forged_host(scorm, world):
     answer = scorm.http.post("/courses/golf/preview", json={}, headers={"Host": "evil.example"})
     assert answer.status_code == 200, answer.text

@@ -178,9 +178,15 @@ def package_file(request: Request, session: str, path: str) -> Stream:
     return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
         "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": f"default-src {prefix} 'unsafe-inline' 'unsafe-eval' data: blob:; "
+        "Content-Security-Policy": f"default-src {content_sources(services, prefix)} 'unsafe-inline' 'unsafe-eval' "
+                                   f"data: blob:; "
                                    f"base-uri {prefix}; form-action {prefix}; frame-ancestors 'self'",
     })
+
+
+def content_sources(services: Services, prefix: str) -> str:
+    """What packaged content may load: its own files and the configured `content_sources`."""
+    return " ".join([prefix, *services.settings.content_sources])
 
 
 @get("/content/courses/{course:str}/{version:int}", sync_to_thread=True)

@@ -40,7 +40,7 @@ def launch_answer(request: Request, view: PlayerView) -> Response | None:
 
 @get(FILES + "/{session:str}/files/{path:path}", sync_to_thread=True)
 def launch_file(request: Request, session: str, path: str) -> Stream:
-    from courseport.web.player import served_type  # the player's one table of web types
+    from courseport.web.player import content_sources, served_type  # the player's one table of web types
 
     services = _services(request)
     with transaction(services.engine, write=False) as db:
@@ -51,7 +51,8 @@ def launch_file(request: Request, session: str, path: str) -> Stream:
     return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
         "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": f"default-src {prefix} 'unsafe-inline' 'unsafe-eval' data: blob:; "
+        "Content-Security-Policy": f"default-src {content_sources(services, prefix)} 'unsafe-inline' 'unsafe-eval' "
+                                   f"data: blob:; "
                                    f"connect-src {prefix} {origin}/xapi/; base-uri {prefix}; "
                                    f"form-action {prefix}; frame-ancestors 'self'",
     })
