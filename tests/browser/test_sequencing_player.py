@@ -148,6 +148,8 @@ def test_forced_sequential_refuses_a_jump_allows_the_next_sco_keeps_exit_data_an
     assert (child(found, "playing_item").activity_completion, child(found, "playing_item").activity_success) == (
         "COMPLETED", "PASSED")
     assert (found.registration_completion, found.registration_success) == ("INCOMPLETE", "UNKNOWN")
+    shared = {o.id: o.objective_success for o in found.global_objectives}  # the manifest's mapInfo targets
+    assert shared["com.scorm.golfsamples.sequencing.forcedsequential.playing_satisfied"] == "PASSED"
 
     # Back to the first SCO by choice (allowed): Etiquette's exit data is kept too.
     page.click("nav a >> text=Playing the Game")

@@ -242,6 +242,12 @@ def activity_results(attempt: Attempt) -> dict[str, dict[str, Any]] | None:
     return (attempt.sequencing or {}).get("activities")
 
 
+def global_objectives(attempt: Attempt) -> dict[str, dict[str, Any]]:
+    """The registration's shared (global) objectives as the sequencer keeps them, by objective id:
+    {"satisfied": bool | None, "measure", "completion", "progress"} (empty when not sequenced)."""
+    return ((attempt.sequencing or {}).get("state") or {}).get("globals") or {}
+
+
 def _flat_progress(attempt: Attempt, scos: list[ScoProgress]) -> None:
     """Without sequencing: complete when every SCO is, passed when every attempted SCO passed."""
     tried = [s for s in scos if s.attempted]

@@ -9,7 +9,7 @@ from courseport.core.packages import attempts
 from courseport.core.packages.attempts import ScoProgress
 from courseport.core.packages.registrations import RegistrationView
 from courseport.dialects.scorm_cloud.protocol import iso
-from courseport.schema import AttemptLaunch
+from courseport.schema import Attempt, AttemptLaunch
 
 COMPLETION = {"unknown": "UNKNOWN", "completed": "COMPLETED", "incomplete": "INCOMPLETE"}
 SUCCESS = {"unknown": "UNKNOWN", "passed": "PASSED", "failed": "FAILED"}
@@ -50,12 +50,27 @@ def render_registration(view: RegistrationView, *, children: bool = False, runti
         "lastAccessDate": iso(attempt.last_access_at), "completedDate": iso(attempt.completed_at),
         "createdDate": iso(reg.created_at),
         "course": {"id": course.scorm_course_id, "title": view.version.title, "version": attempt.version},
-        "learner": _learner(view), "tags": view.tags, "globalObjectives": [], "sharedData": [],
+        "learner": _learner(view), "tags": view.tags, "globalObjectives": _globals(attempt),
+        "sharedData": [],
         "activityDetails": render_activities(view, children=children, runtime=runtime, details=details),
     }
     suspended = next((s.id for s in attempts.sco_progress(attempt, view.version) if s.suspended), None)
     if suspended:
         body["suspendedActivityId"] = suspended
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _globals(attempt: Attempt) -> list[dict[str, Any]]:
+    return [_global(key, values) for key, values in sorted(attempts.global_objectives(attempt).items())]
+
+
+def _global(key: str, values: dict[str, Any]) -> dict[str, Any]:
+    """An ObjectiveSchema for a shared objective: its status and measure as the sequencer wrote them."""
+    satisfied = values.get("satisfied")
+    body = {"id": key, "primary": False, "score": _score(values.get("measure")),
+            "objectiveSuccess": "UNKNOWN" if satisfied is None else "PASSED" if satisfied else "FAILED",
+            "objectiveCompletion": COMPLETION.get(values.get("completion") or "unknown", "UNKNOWN"),
+            "progressMeasure": values.get("progress")}
     return {k: v for k, v in body.items() if v is not None}
 
 
