@@ -170,16 +170,22 @@ def runtime_script(name: str) -> Response:
 
 @get("/player/{session:str}/files/{path:path}", sync_to_thread=True)
 def package_file(request: Request, session: str, path: str) -> Stream:
+    return session_file(request, session, path, f"{_origin(request)}/player/{session}/files/")
+
+
+def session_file(request: Request, session: str, path: str, prefix: str, connect: str = "") -> Stream:
+    """A file of the package a launch session plays, served under `prefix`: its Content-Security-Policy lets
+    the content load its own files and the configured `content_sources`, and reach `prefix` and `connect`."""
     services = _services(request)
     with transaction(services.engine, write=False) as db:
         found = previews.package_file(db, services.secret, session, path)
-    prefix = f"{_origin(request)}/player/{session}/files/"
     content_type = served_type(found.path, found.content_type)
+    connect_src = f"connect-src {prefix} {connect}; " if connect else ""
     return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
         "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
         "Content-Security-Policy": f"default-src {content_sources(services, prefix)} 'unsafe-inline' 'unsafe-eval' "
-                                   f"data: blob:; "
+                                   f"data: blob:; {connect_src}"
                                    f"base-uri {prefix}; form-action {prefix}; frame-ancestors 'self'",
     })
 
@@ -237,7 +243,8 @@ def _record_runtime(services: Services, session: str, body: object) -> None:
         registration_progress.runtime_commit(db, services.secret, session, body)
 
 
-def _error_page(request: Request, exc: Exception) -> Response:
+def error_page(request: Request, exc: Exception) -> Response:
+    """The player's HTML error page (the xAPI launch's files answer with it too)."""
     if isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
@@ -253,4 +260,4 @@ def _error_page(request: Request, exc: Exception) -> Response:
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,
                                            runtime_commit, course_folder, course_file_route, navigation_request],
-                 exception_handlers={HTTPException: _error_page, Exception: _error_page})]
+                 exception_handlers={HTTPException: error_page, Exception: error_page})]

@@ -10,7 +10,7 @@ from litestar import Request, Response, Router, get
 from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
-from courseport.core.packages import lrs_launches, previews
+from courseport.core.packages import lrs_launches
 from courseport.core.packages.previews import PlayerView
 from courseport.db import transaction
 from courseport.services import Services
@@ -40,28 +40,16 @@ def launch_answer(request: Request, view: PlayerView) -> Response | None:
 
 @get(FILES + "/{session:str}/files/{path:path}", sync_to_thread=True)
 def launch_file(request: Request, session: str, path: str) -> Stream:
-    from courseport.web.player import content_sources, served_type  # the player's one table of web types
+    from courseport.web.player import session_file  # the player serves package files one way
 
-    services = _services(request)
-    with transaction(services.engine, write=False) as db:
-        found = previews.package_file(db, services.secret, session, path)
-    origin = services.settings.base_url
-    prefix = f"{origin}{FILES}/{session}/files/"
-    content_type = served_type(found.path, found.content_type)
-    return Stream(services.blobs.open_chunks(found.blob_sha256), media_type=content_type, headers={
-        "Content-Type": content_type, "Content-Length": str(found.size), "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600", "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": f"default-src {content_sources(services, prefix)} 'unsafe-inline' 'unsafe-eval' "
-                                   f"data: blob:; "
-                                   f"connect-src {prefix} {origin}/xapi/; base-uri {prefix}; "
-                                   f"form-action {prefix}; frame-ancestors 'self'",
-    })
+    origin = _services(request).settings.base_url
+    return session_file(request, session, path, f"{origin}{FILES}/{session}/files/", connect=f"{origin}/xapi/")
 
 
 def _error(request: Request, exc: Exception) -> Response:
-    from courseport.web.player import _error_page
+    from courseport.web.player import error_page
 
-    return _error_page(request, exc)
+    return error_page(request, exc)
 
 
 ROUTES = [Router(path="/", route_handlers=[launch_file], exception_handlers={HTTPException: _error, Exception: _error})]
