@@ -22,6 +22,7 @@ from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.canvas.routes import ROUTES as CANVAS_ROUTES
 from courseport.dialects.d2l import protocol as d2l_protocol
 from courseport.dialects.d2l.routes import ROUTES as D2L_ROUTES
+from courseport.dialects.error_status import error_handler
 from courseport.dialects.params import check_path_params
 from courseport.dialects.read_only import placed
 from courseport.dialects.scorm_cloud import protocol as scorm_protocol
@@ -83,19 +84,6 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     return _protocol_for(request.url.path).http_error_response(exc.status_code, exc.detail)
 
 
-def _error_handler(protocol):  # noqa: ANN001, ANN202
-    """The exception handler of one dialect's router: its protocol chooses status and body."""
-
-    def handle(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException):
-            return protocol.http_error_response(exc.status_code, exc.detail)
-        if not isinstance(exc, DomainError):
-            log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return protocol.error_response(exc)
-
-    return handle
-
-
 def _path_check(protocol):  # noqa: ANN001, ANN202
     """before_request of one dialect's router: path parameters pass the input rules (params.py)."""
 
@@ -117,7 +105,7 @@ def _kept(provide):  # noqa: ANN001, ANN202
 
 
 def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> Router:  # noqa: ANN001
-    handler = _error_handler(protocol)
+    handler = error_handler(protocol)
     routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},

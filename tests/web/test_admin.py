@@ -221,3 +221,18 @@ def test_run_jobs_runs_queued_jobs(world):
     with world.tx() as db:
         assert db.get(Job, job.id).state == "completed"
         assert db.get(Course, course.id).workflow_state == "available"
+
+
+def test_a_failing_admin_call_answers_500_in_canvas_form_and_logs_its_traceback(world, monkeypatch, caplog):
+    def broken(db, keep_admins=True):  # noqa: ANN001, ANN202
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("courseport.core.identity.admin.reset_store", broken)
+    with caplog.at_level("ERROR", logger="courseport"), world.client(world.admin_token) as c:
+        r = c.post("/_courseport/reset")
+    assert r.status_code == 500
+    assert r.json() == {"errors": [{"message": "An error occurred."}]}
+    logged = [rec for rec in caplog.records if rec.name == "courseport" and rec.exc_info]
+    assert [str(rec.exc_info[1]) for rec in logged] == ["the disk went away"]
+    assert "POST /_courseport/reset" in logged[0].getMessage()
+    assert count(world, User) >= 1  # nothing was reset

@@ -5,13 +5,13 @@ Every call needs the token of a root-account administrator; errors have the Canv
 
 from __future__ import annotations
 
-from litestar import Request, Response, Router
+from litestar import Router
 from litestar.di import Provide
 
 from courseport.core.identity import admin
-from courseport.core.kit.errors import DomainError
 from courseport.dialects.canvas import protocol
 from courseport.dialects.canvas.protocol import Call, post
+from courseport.dialects.error_status import error_handler
 
 
 @post("/tokens", status_code=201)
@@ -38,15 +38,11 @@ def run_jobs(call: Call) -> dict:
     return {"ran": call.services.jobs.run_pending()}
 
 
-def _domain_error(request: Request, exc: DomainError) -> Response:
-    return protocol.error_response(exc)
-
-
 ROUTES = [
     Router(
         path="/_courseport",
         route_handlers=[create_token, reset, run_jobs],  # POST /seed: web/controls/seed.py
         dependencies={"call": Provide(protocol.provide_call)},
-        exception_handlers={DomainError: _domain_error},
+        exception_handlers={Exception: error_handler(protocol)},  # Canvas bodies; a 500 is logged
     )
 ]
