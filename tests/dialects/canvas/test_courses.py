@@ -22,6 +22,21 @@ def test_create_and_get_course(world):
         assert got.json()["total_students"] == 0
 
 
+def test_create_course_in_self_or_by_sis_account_id(world):
+    with world.client(world.admin_token) as c:
+        sub = c.post("/api/v1/accounts/1/sub_accounts", data={"account[name]": "Science",
+                                                             "account[sis_account_id]": "SCI"})
+        assert sub.status_code == 200, sub.text
+        r = c.post("/api/v1/accounts/self/courses", data={"course[name]": "Chemistry"})
+        assert r.status_code == 200, r.text
+        assert (r.json()["name"], r.json()["account_id"]) == ("Chemistry", 1)
+        assert c.get(f"/api/v1/courses/{r.json()['id']}").json()["account_id"] == 1
+        r = c.post("/api/v1/accounts/sis_account_id:SCI/courses", data={"course[name]": "Physics"})
+        assert (r.status_code, r.json()["account_id"]) == (200, sub.json()["id"])
+        r = c.post("/api/v1/accounts/nonsense/courses", data={"course[name]": "X"})
+        assert (r.status_code, r.json()) == (404, {"errors": [{"message": "The specified resource does not exist."}]})
+
+
 def test_missing_token_is_401_with_www_authenticate(world):
     with world.client() as c:
         r = c.get("/api/v1/courses")

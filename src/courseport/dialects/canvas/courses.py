@@ -8,7 +8,7 @@ from litestar import Response
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
-from courseport.core.identity import users
+from courseport.core.identity import accounts, users
 from courseport.core.kit.errors import spelled_as
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
@@ -73,11 +73,13 @@ def list_user_courses(call: Call, user_id: str) -> Response:
     return _render_page(call, page, window)
 
 
-@post("/accounts/{account_id:int}/courses", status_code=200)
-def create_course(call: Call, account_id: int) -> dict:
+@post("/accounts/{account_id:str}/courses", status_code=200)
+def create_course(call: Call, account_id: str) -> dict:
+    """`account_id` as Canvas takes it: an id, `sis_account_id:X` or `self`."""
     changes = course_changes(call)
     with call.write() as (db, me), spelled_as(COURSE_PARAMS):
-        course = courses.create_course(db, me, account_id, changes, offer=bool(call.bool("offer", False)),
+        account = accounts.resolve_account(db, account_id, me.id)
+        course = courses.create_course(db, me, account.id, changes, offer=bool(call.bool("offer", False)),
                                        enroll_me=bool(call.bool("enroll_me", False)))
         [view] = course_views.load_views(db, me, [course], frozenset())
     return render_course(view, set(), call.origin)
