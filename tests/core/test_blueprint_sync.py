@@ -313,3 +313,20 @@ def test_batched_imports_record_exceptions_and_a_failing_course_is_redone_alone(
         assert [(r.course_id, r.conflicting_changes) for r in rows] == [(kids[3].id, ["points"])]
         assert all(s.synced for s in db.scalars(select(BlueprintSubscription)))
     assert batches == [([kids[0].id, kids[1].id], True), ([kids[2].id, kids[3].id], False)]
+
+
+def test_a_question_added_to_a_synced_quiz_reaches_the_quiz_copies(world):
+    blueprint, kids, _ = _setup(world)
+    with world.tx() as db:
+        quiz = content.create_item(db, blueprint.id, "quiz", {"title": "Check", "workflow_state": "published",
+                                                              "data": {"quiz_type": "practice_quiz"}})
+        content.create_item(db, blueprint.id, "quiz_question", {"title": "Q1", "parent_id": quiz.id, "data": {}})
+    assert _sync(world, blueprint).workflow_state == "completed"
+    with world.tx() as db:
+        added = content.create_item(db, blueprint.id, "quiz_question", {"title": "Q2", "parent_id": quiz.id,
+                                                                        "data": {}})
+    assert _sync(world, blueprint).workflow_state == "completed"
+    for kid in kids:
+        quiz_copy, question_copy = _copy(world, kid.id, quiz.id), _copy(world, kid.id, added.id)
+        assert question_copy is not None and question_copy.title == "Q2"
+        assert question_copy.parent_id == quiz_copy.id

@@ -188,6 +188,21 @@ def test_quizzes_alone_bring_their_assignment_and_group(world, courses):
     assert got[("quiz", "Quiz 1")].ref_id == got[("assignment", "Quiz 1")].id
 
 
+def test_questions_come_only_with_their_quiz(world, courses):
+    """Leaving quizzes out leaves their questions out: a question copied without its quiz would hang
+    under the source course's quiz."""
+    source, target, teacher, _ = courses
+    job = _copy(world, teacher, source, target, selection(exclude=["quizzes"]))
+    assert job.state == "completed"
+    assert "quiz" not in job.result["copied"] and "quiz_question" not in job.result["copied"]
+    got = _items(world, target.id)
+    assert not [key for key in got if key[0] in ("quiz", "quiz_question")]
+    with world.tx() as db:
+        parents = set(db.scalars(select(ContentItem.parent_id).where(ContentItem.course_id == target.id)))
+        own = set(db.scalars(select(ContentItem.id).where(ContentItem.course_id == target.id)))
+    assert parents - {None} <= own  # every copied row hangs under a row of the target
+
+
 def test_picked_module_brings_its_items_and_their_targets(world, courses):
     source, target, teacher, ids = courses
     job = _copy(world, teacher, source, target, frozenset(), picked={"module": [ids["week1"]]})

@@ -57,7 +57,7 @@ _NO_STAMP = datetime(1970, 1, 1, tzinfo=UTC)
 # Aliases are built once: an alias derives its whole column collection on first use, which cost more than
 # running the statements. Each function keeps its own, so no two roles in one statement share an alias.
 _OWNER, _OWNED = ITEMS.alias("q"), ITEMS.alias("a")
-_PARENT = ITEMS.alias("p")
+_PARENT, _PARENT_COPY = ITEMS.alias("p"), ITEMS.alias("pc")
 _REF_ITEM, _REF_FILE = ITEMS.alias("r"), FILES.alias("rf")
 _LINEAGE_PAIRS = {table: (table.alias("s"), table.alias("t")) for table in (ITEMS, FILES)}
 
@@ -112,9 +112,18 @@ def _whole_types(plan: CopyPlan, s: FromClause) -> ColumnElement:
 
 
 def picked_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
-    """A live source item the selection takes, whose parent (for children) is live too."""
-    p = _PARENT
-    live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted")
+    """A live source item the selection takes, whose parent (for children) is live and copied too, by
+    this copy or an earlier one: a quiz's questions never land in a target without their quiz, nor a
+    module's items without their module (a blueprint sync adds a new question to the quiz copied before)."""
+    p, copied = _PARENT, _PARENT_COPY
+    parent_taken = p.c.type.in_(sorted(plan.types))
+    if plan.picked_items:
+        parent_taken = or_(parent_taken, p.c.id.in_(sorted(plan.picked_items)))
+    if plan.earlier:
+        parent_taken = or_(parent_taken, exists().where(copied.c.course_id == TARGET_ID,
+                                                        copied.c.lineage_id == lineage(p),
+                                                        copied.c.workflow_state != "deleted"))
+    live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted", parent_taken)
     return and_(s.c.course_id == SOURCE_ID, s.c.workflow_state != "deleted", _picked_types(plan, s),
                 or_(s.c.type.not_in(CHILD_TYPES), live_parent))
 
