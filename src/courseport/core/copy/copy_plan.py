@@ -116,7 +116,7 @@ def picked_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
     this copy or an earlier one: a quiz's questions never land in a target without their quiz, nor a
     module's items without their module (a blueprint sync adds a new question to the quiz copied before)."""
     p, copied = _PARENT, _PARENT_COPY
-    parent_taken = p.c.type.in_(sorted(plan.types))
+    parent_taken: ColumnElement[bool] = p.c.type.in_(sorted(plan.types))
     if plan.picked_items:
         parent_taken = or_(parent_taken, p.c.id.in_(sorted(plan.picked_items)))
     if plan.earlier:
