@@ -34,7 +34,8 @@ def about(call: Call) -> Response:
     return answer({"version": [VERSION, "1.0.0"], "extensions": {}})
 
 
-@route(["/about", "/statements", "/activities/state", "/activities/profile", "/agents/profile"],
+@route(["/about", "/statements", "/activities/state", "/activities/profile", "/agents/profile", "/activities",
+        "/agents"],
        http_method=["OPTIONS"], sync_to_thread=False)
 def preflight() -> Response:
     """CORS preflight of content that calls from another origin."""
