@@ -143,10 +143,9 @@ def test_the_written_time_is_the_text_sqlalchemy_binds():
 
     bind = RequestRecord.__table__.c.at.type._cached_bind_processor(sqlite.dialect())
     for at in (1_700_000_000.0, 1_700_000_000.25, 1_764_863_999.999999, 86_400.000001):
-        assert request_store._sqlite_text(at) == bind(datetime.fromtimestamp(at, UTC))
+        assert request_store._datetime_text(at) == bind(datetime.fromtimestamp(at, UTC))
     now = datetime.now(UTC)
-    assert request_store._sqlite_text(now) == bind(now)
-    assert request_store._naive_utc(now) == now.replace(tzinfo=None)
+    assert request_store._datetime_text(now) == bind(now)
 
 
 def test_a_body_names_a_secret_exactly_when_it_holds_a_secret_word_or_name():

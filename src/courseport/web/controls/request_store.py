@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 import msgspec
-from sqlalchemy import Connection, Dialect, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from courseport.core.jobs import job_timing
 from courseport.db import make_engine, transaction
@@ -192,10 +192,10 @@ _JSON_COLUMNS = {"request_headers", "response_headers"}
 _json = msgspec.json.Encoder()
 
 
-def _row(tenant_id: int, item: Captured, stamp: Callable[[float | datetime], Any]) -> tuple:
-    """The values of one record in _COLUMNS order, as the ORM would bind them (JSON as text; `at` per stamp)."""
+def _row(tenant_id: int, item: Captured) -> tuple:
+    """The values of one record in _COLUMNS order, as the ORM binds them on SQLite (JSON and `at` as text)."""
     query = item.query.decode("latin-1") if isinstance(item.query, bytes) else item.query
-    return (tenant_id, item.request_id, stamp(item.at), item.method, item.path,
+    return (tenant_id, item.request_id, _datetime_text(item.at), item.method, item.path,
             (mask_query(query) or None) if query else None, item.face, item.status, round(item.duration_ms, 3),
             item.user_id, _json.encode(mask_headers(item.request_headers)).decode(),
             _json.encode(mask_headers(item.response_headers)).decode(),
@@ -205,18 +205,14 @@ def _row(tenant_id: int, item: Captured, stamp: Callable[[float | datetime], Any
             if item.response_size else None)
 
 
-def _naive_utc(at: float | datetime) -> datetime:
-    """`at` as the UTCDateTime column binds it (naive UTC), on PostgreSQL."""
-    return (datetime.fromtimestamp(at, UTC) if isinstance(at, float) else at.astimezone(UTC)).replace(tzinfo=None)
-
-
 _SECONDS: dict[int, str] = {}  # a second since the epoch: its text, as SQLAlchemy writes a DATETIME on SQLite
 
 
-def _sqlite_text(at: float | datetime) -> str:
-    """`at` as SQLAlchemy's SQLite DATETIME text of the naive UTC time ("YYYY-MM-DD HH:MM:SS.ffffff")."""
+def _datetime_text(at: float | datetime) -> str:
+    """`at` as SQLAlchemy's SQLite DATETIME text of the naive UTC time ("YYYY-MM-DD HH:MM:SS.ffffff"); on
+    PostgreSQL read as a `timestamp`, the same time the ORM binds there."""
     if not isinstance(at, float):
-        return _naive_utc(at).isoformat(" ", "microseconds")
+        return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     second, micro = divmod(round(at * 1_000_000), 1_000_000)
     if (text := _SECONDS.get(second)) is None:
         if len(_SECONDS) > 64:
@@ -225,32 +221,35 @@ def _sqlite_text(at: float | datetime) -> str:
     return f"{text}.{micro:06d}"
 
 
-def _row_marks(dialect: Dialect) -> tuple[str, Callable[[float | datetime], Any]]:
-    """One row's DB-API placeholders for _COLUMNS on this dialect, and how `at` (naive UTC) is bound there."""
-    stamp: Callable[[float | datetime], Any]
-    if dialect.name == "sqlite":
-        mark, json_mark, stamp = "?", "?", _sqlite_text
-    else:  # PostgreSQL through psycopg: JSON bound as text, cast as the ORM's bind cast does
-        mark, json_mark, stamp = "%s", "%s::json", _naive_utc
-    return f"({', '.join(json_mark if column in _JSON_COLUMNS else mark for column in _COLUMNS)})", stamp
-
-
-def _insert(connection: Connection, rows: list[tuple], marks: str) -> None:
-    """The rows in statements of up to CHUNK rows each (a multi-row VALUES): the driver leaves the GIL once
-    a statement, not once a row, so the writer thread hardly contends with the requests for it."""
+def _insert(connection: Connection, rows: list[tuple]) -> None:
+    """The rows in few statements: the driver leaves the GIL once a statement, not once a row (as executemany
+    does), so the writer thread hardly contends with the requests for it. On SQLite multi-row VALUES of up to
+    CHUNK rows; on PostgreSQL one statement reading the rows from one JSON parameter (psycopg parses a long
+    statement's placeholders anew every time, and caches none with more than 50)."""
+    if connection.dialect.name != "sqlite":
+        connection.exec_driver_sql(_PG_INSERT, (_json.encode(rows).decode(),))
+        return
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
-        sql = _INSERTS.get((marks, len(chunk))) or _insert_sql(marks, len(chunk))
+        sql = _INSERTS.get(len(chunk)) or _insert_sql(len(chunk))
         connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
 
 
-_INSERTS: dict[tuple[str, int], str] = {}
+_INSERTS: dict[int, str] = {}  # rows: the SQLite statement inserting that many
 
 
-def _insert_sql(marks: str, count: int) -> str:
-    sql = _INSERTS[marks, count] = (f"INSERT INTO {RequestRecord.__tablename__} ({', '.join(_COLUMNS)}) VALUES "
-                                    + ", ".join([marks] * count))
+def _insert_sql(count: int) -> str:
+    marks = f"({', '.join('?' for _ in _COLUMNS)})"
+    sql = _INSERTS[count] = f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES {', '.join([marks] * count)}"
     return sql
+
+
+_TABLE = RequestRecord.__tablename__
+_PG_TYPES = {"tenant_id": "integer", "at": "timestamp", "status": "integer", "duration_ms": "float8",
+             "user_id": "integer", "request_headers": "json", "response_headers": "json"}
+_PG_INSERT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) SELECT "
+              + ", ".join(f"(r->>{n})::{_PG_TYPES.get(column, 'text')}" for n, column in enumerate(_COLUMNS))
+              + " FROM json_array_elements(%s::json) WITH ORDINALITY AS e(r, n) ORDER BY n")
 
 
 class RequestStore:
@@ -262,7 +261,6 @@ class RequestStore:
         self._write_lock = threading.Lock()
         self._pending: list[Captured] = []
         self._untrimmed: Counter[int] = Counter()  # per tenant: records written since this process trimmed it
-        self._marks, self._stamp = _row_marks(engine.dialect)
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -286,7 +284,7 @@ class RequestStore:
             due |= {reader} if reader is not None else set()
             with transaction(self.engine, write=True) as db:
                 if rows:
-                    _insert(db.connection(), rows, self._marks)
+                    _insert(db.connection(), rows)
                 for tenant_id in due:
                     _trim(db, tenant_id)
             self._untrimmed.update(written)
@@ -298,7 +296,7 @@ class RequestStore:
             return [], Counter()
         with transaction(self.store_engine, write=False) as db:
             tenants = {uid: job_timing.tenant_of_user(db, uid) for uid in {item.user_id for item in batch}}
-        rows = [_row(tenants[item.user_id], item, self._stamp) for item in batch]
+        rows = [_row(tenants[item.user_id], item) for item in batch]
         return rows, Counter(row[0] for row in rows)
 
     def _loop(self) -> None:
