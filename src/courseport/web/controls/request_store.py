@@ -3,8 +3,8 @@ process writes to one log, and `courseport requests --follow` sees them all), se
 
 On SQLite the log is a database file of its own (`_log_engine`). A request adds a plain record (raw
 references, nothing converted) to its process's pending list (no database work on the request's path); a
-writer thread masks and writes the pending ones every FLUSH_SECONDS in one transaction, straight through the
-DB-API (`executemany`: the values as the ORM would bind them), and trims a tenant's log to KEEP once it has
+writer thread masks and writes the pending ones every FLUSH_SECONDS in one transaction, in a few DB-API
+statements (`_insert`: the values as the ORM would bind them), and trims a tenant's log to KEEP once it has
 written TRIM_MARGIN records of that tenant since the last trim; a reader's flush trims the reader's tenant
 first, so the log never shows more than KEEP. Masked: the values of headers, parameters and JSON or form
 fields whose names say they are secret (authorization, cookies, tokens, passwords, secrets, keys,
@@ -204,7 +204,6 @@ def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str:
 
 _COLUMNS = ("tenant_id", "request_id", "at", "method", "path", "query", "face", "status", "duration_ms", "user_id",
             "request_headers", "response_headers", "request_body", "response_body")
-_JSON_COLUMNS = {"request_headers", "response_headers"}
 _json = msgspec.json.Encoder()
 
 
