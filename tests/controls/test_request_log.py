@@ -163,6 +163,19 @@ def test_a_body_names_a_secret_exactly_when_it_holds_a_secret_word_or_name():
         assert request_store._names_a_secret(text) == names_one(text), text
 
 
+def test_a_body_is_kept_to_capture_limit_over_its_chunks(monkeypatch):
+    from courseport.web.controls import request_log
+
+    monkeypatch.setattr(request_log, "CAPTURE_LIMIT", 10)
+    for chunks in ([b"0123456789abc"], [b"0123", b"", b"4567", b"89abc", b"def"], [b"01", bytearray(b"23")], []):
+        kept: bytes | bytearray = b""
+        for chunk in chunks:
+            kept = request_log._keep(kept, chunk)
+        assert bytes(kept) == b"".join(chunks)[:10]
+    one = b"0123"
+    assert request_log._keep(b"", one) is one  # a body in one chunk is not copied
+
+
 def test_secrets_are_masked_in_bodies():
     form = mask_body("application/x-www-form-urlencoded", b"login=a&password=hunter2&client_secret=s", 40)
     assert form == "login=a&password=%2A%2A%2A&client_secret=%2A%2A%2A"
