@@ -21,7 +21,6 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -97,21 +96,6 @@ def mask_body(content_type: str, body: bytes | bytearray, size: int) -> str | No
     ctype = _MEDIA_TYPES.get(content_type) or _media_type(content_type)
     if size > len(body):
         return f"({size} bytes of {ctype or 'unknown type'}, not kept)"
-    if size > BODY_LIMIT:
-        return _shown(ctype, body, size)
-    key = (ctype, blake2b(body, digest_size=16).digest())  # a digest: no secret is kept in the memo
-    if (shown := _SHOWN.get(key)) is None:
-        if len(_SHOWN) >= _MEMO_SIZE:
-            _SHOWN.clear()
-        shown = _SHOWN[key] = _shown(ctype, body, size)
-    return shown
-
-
-_SHOWN: dict[tuple[str, bytes], str] = {}  # a short body (by media type and digest): as the log shows it
-# (answers repeat: a client polling a course, a job, a registration's progress gets the same body again)
-
-
-def _shown(ctype: str, body: bytes | bytearray, size: int) -> str:
     text = body.decode("utf-8", "replace")
     textual = ctype.endswith(("json", "xml", "x-www-form-urlencoded")) or ctype.startswith("text/")
     if textual and not _names_a_secret(text[:BODY_LIMIT]):  # a secret's name precedes its value: what is
