@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -85,6 +86,94 @@ def test_each_tenant_keeps_its_last_records(world, monkeypatch):
     assert len(logged(world)) == 2
     with transaction(request_store.store_for(world.engine).engine, write=False) as db:
         assert db.scalar(select(func.count()).select_from(RequestRecord)) == 2
+
+
+def test_a_tenant_trimmed_lazily_still_shows_only_its_last_records(world, monkeypatch):
+    monkeypatch.setattr(request_store, "KEEP", 3)
+    monkeypatch.setattr(request_store, "TRIM_MARGIN", 100)  # the writer does not trim: the read does
+    store = request_store.store_for(world.engine)
+    with world.client(world.admin_token) as c:
+        for n in range(7):
+            c.get(f"/api/v1/courses/{n}")
+            store.flush()  # a flush a record: more than KEEP over several flushes
+    with transaction(store.engine, write=False) as db:
+        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 7
+    shown = logged(world)
+    assert [r["path"] for r in shown] == [f"/api/v1/courses/{n}" for n in (4, 5, 6)]
+    assert [r["id"] for r in logged(world, after=0)] == [r["id"] for r in shown]
+    with transaction(store.engine, write=False) as db:
+        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 3
+
+
+def test_the_writer_trims_a_tenant_every_trim_margin_records(world, monkeypatch):
+    monkeypatch.setattr(request_store, "KEEP", 2)
+    monkeypatch.setattr(request_store, "TRIM_MARGIN", 3)
+    store = request_store.store_for(world.engine)
+    counts = []
+    with world.client(world.admin_token) as c:
+        for _ in range(4):
+            c.get("/api/v1/users/self")
+            store.flush()
+            with transaction(store.engine, write=False) as db:
+                counts.append(db.scalar(select(func.count()).select_from(RequestRecord)))
+    assert counts == [1, 2, 2, 3]  # trimmed when the third record since the last trim was written
+
+
+def test_secrets_in_headers_query_and_json_body_are_masked_and_values_read_back_as_written(world):
+    with world.client(world.admin_token) as c:
+        c.put("/api/v1/users/self", params={"client_secret": "q-s3cret", "per_page": "5"},
+              headers={"X-Api-Key": "h-s3cret", "Cookie": "session=c-s3cret"},
+              json={"user": {"name": "Admin"}, "password": "b-s3cret"})
+    [record] = logged(world, method="put")
+    assert "s3cret" not in json.dumps(record)
+    assert record["query"] == "client_secret=%2A%2A%2A&per_page=5"
+    headers = record["request"]["headers"]
+    assert (headers["x-api-key"], headers["cookie"], headers["authorization"]) == ("***", "***", "Bearer ***")
+    assert json.loads(record["request"]["body"]) == {"user": {"name": "Admin"}, "password": "***"}
+    with transaction(request_store.store_for(world.engine).engine, write=False) as db:
+        row = db.scalars(select(RequestRecord)).one()
+    assert row.at.tzinfo is not None and abs((datetime.now(UTC) - row.at).total_seconds()) < 60
+    assert isinstance(row.request_headers, dict) and isinstance(row.response_headers, dict)
+    assert isinstance(row.duration_ms, float) and row.duration_ms == round(row.duration_ms, 3)
+    assert (row.status, row.user_id, row.face) == (record["status"], world.admin.id, "canvas")
+
+
+def test_the_written_time_is_the_text_sqlalchemy_binds():
+    from sqlalchemy.dialects import sqlite
+
+    bind = RequestRecord.__table__.c.at.type._cached_bind_processor(sqlite.dialect())
+    for at in (1_700_000_000.0, 1_700_000_000.25, 1_764_863_999.999999, 86_400.000001):
+        assert request_store._datetime_text(at) == bind(datetime.fromtimestamp(at, UTC))
+    now = datetime.now(UTC)
+    assert request_store._datetime_text(now) == bind(now)
+
+
+def test_a_body_names_a_secret_exactly_when_it_holds_a_secret_word_or_name():
+    def names_one(text: str) -> bool:  # the rule, plainly
+        lowered = text.lower()
+        return any(word in lowered for word in request_store._SECRET_WORDS) or any(
+            f'"{name}"' in lowered or f"{name}=" in lowered for name in request_store._SECRET_NAMES)
+
+    words = [*request_store._SECRET_WORDS, *request_store._SECRET_NAMES, "passback", "assignment", "monkey",
+             "max_", "course_code", "sign", "key", "x_a", "pass"]
+    texts = [f"{prefix}{word.upper() if n % 3 == 0 else word}{suffix}" for n, word in enumerate(words)
+             for prefix, suffix in (("", ""), ('{"', '": 1}'), ("a&", "=1"), ('"', ""))]
+    assert sum(map(names_one, texts)) > len(texts) // 3
+    for text in texts:
+        assert request_store._names_a_secret(text) == names_one(text), text
+
+
+def test_a_body_is_kept_to_capture_limit_over_its_chunks(monkeypatch):
+    from courseport.web.controls import request_log
+
+    monkeypatch.setattr(request_log, "CAPTURE_LIMIT", 10)
+    for chunks in ([b"0123456789abc"], [b"0123", b"", b"4567", b"89abc", b"def"], [b"01", bytearray(b"23")], []):
+        kept: bytes | bytearray = b""
+        for chunk in chunks:
+            kept = request_log._keep(kept, chunk)
+        assert bytes(kept) == b"".join(chunks)[:10]
+    one = b"0123"
+    assert request_log._keep(b"", one) is one  # a body in one chunk is not copied
 
 
 def test_secrets_are_masked_in_bodies():

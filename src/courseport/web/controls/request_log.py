@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -42,7 +41,7 @@ def list_requests(call: Call) -> list:
     if (face := call.str("face")) is not None and face not in FACES:
         raise InvalidInput("face", f"face must be one of: {', '.join(FACES)}")
     store = store_for(call.services.engine)
-    store.flush()  # this process's records not yet written
+    store.flush(reader=tenant_id)  # this process's records not yet written; the tenant's log cut to KEEP
     with transaction(store.engine, write=False) as db:
         query = select(RequestRecord).where(RequestRecord.tenant_id == tenant_id)
         for column, value in ((RequestRecord.face, face), (RequestRecord.status, call.int("status")),
@@ -70,39 +69,52 @@ class RequestRecorder:
         if scope["type"] != "http" or self.face_of(scope) not in FACES:
             await self.app(scope, receive, send)
             return
-        start = time.perf_counter()
-        item = Captured(at=datetime.now(UTC), request_id=jobs.REQUEST_ID.get() or "", method=scope["method"],
-                        path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"), face="",
-                        user_id=None, request_headers=list(scope["headers"]))
+        start, at = time.perf_counter(), time.time()  # raw references only: the writer thread converts
+        request_id, headers = jobs.REQUEST_ID.get() or "", list(scope["headers"])
+        method, path, query = scope["method"], scope["path"], scope.get("query_string", b"")
+        status, response_headers, request_size, response_size = 0, [], 0, 0
+        request_body: bytes | bytearray = b""
+        response_body: bytes | bytearray = b""
 
         async def receive_kept() -> Any:
+            nonlocal request_body, request_size
             message = await receive()
             if message["type"] == "http.request":
-                _keep(item.request_body, message.get("body", b""))
-                item.request_size += len(message.get("body", b""))
+                chunk = message.get("body", b"")
+                request_body, request_size = _keep(request_body, chunk), request_size + len(chunk)
             return message
 
         async def send_kept(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                item.status, item.response_headers = message["status"], list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                _keep(item.response_body, message.get("body", b""))
-                item.response_size += len(message.get("body", b""))
+            nonlocal status, response_headers, response_body, response_size
+            if message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                response_body, response_size = _keep(response_body, chunk), response_size + len(chunk)
+            elif message["type"] == "http.response.start":
+                status, response_headers = message["status"], list(message.get("headers", []))
             await send(message)
 
         try:
             await self.app(scope, receive_kept, send_kept)
         finally:
-            item.duration_ms = (time.perf_counter() - start) * 1000
-            item.face, item.user_id = self.face_of(scope), caller_id(scope)
+            duration_ms = (time.perf_counter() - start) * 1000
             if (scope.get("state") or {}).get("courseport.fault") == "drop":
-                item.status, item.response_headers = 0, []  # no answer reached the client
-            self.store.add(item)
+                status, response_headers = 0, []  # no answer reached the client
+            self.store.add(Captured(at, request_id, method, path, query, self.face_of(scope), caller_id(scope), headers,
+                                    status, duration_ms, request_body, request_size, response_headers, response_body,
+                                    response_size))
 
 
-def _keep(kept: bytearray, chunk: bytes) -> None:
-    if len(kept) < CAPTURE_LIMIT:
-        kept += chunk[:CAPTURE_LIMIT - len(kept)]
+def _keep(kept: bytes | bytearray, chunk: bytes) -> bytes | bytearray:
+    """The first CAPTURE_LIMIT bytes of a body: a body in one chunk is kept as it is (not copied)."""
+    room = CAPTURE_LIMIT - len(kept)
+    if room <= 0 or not chunk:
+        return kept
+    if not kept:
+        return bytes(chunk[:room])  # the chunk itself when it fits and is bytes
+    if not isinstance(kept, bytearray):
+        kept = bytearray(kept)
+    kept += chunk[:room]
+    return kept
 
 
 ROUTES = [controls_router([list_requests], "request log")]
