@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,21 +35,13 @@ ENROLLMENT_STATE_FILTERS = {
     "completed": ("completed",),
 }
 _CURRENT = ("active", "invited", "creation_pending")
-# The course columns a course list's views and Canvas JSON read (dialects/canvas/course_json.py, the
-# loaders of course_views.load_views, `concluded`): a third of a row's columns, and the long texts
-# (syllabus_body, public_description) are left out. Fetching and converting all ~70 columns of a
-# page of 100 courses cost more than the rest of the list.
-LIST_FIELDS = (
-    "id", "uuid", "account_id", "root_account_id", "enrollment_term_id", "name", "course_code", "sis_course_id",
-    "integration_id", "sis_import_id", "workflow_state", "created_at", "start_at", "end_at", "locale", "time_zone",
-    "default_view", "license", "course_format", "grading_standard_id", "grade_passback_setting",
-    "storage_quota_mb", "is_public", "is_public_to_auth_users", "public_syllabus", "public_syllabus_to_auth",
-    "hide_final_grades", "apply_assignment_group_weights", "allow_student_assignment_edits", "allow_wiki_comments",
-    "allow_student_forum_attachments", "open_enrollment", "self_enrollment", "restrict_enrollments_to_course_dates",
-    "post_manually", "blueprint", "blueprint_restrictions", "use_blueprint_restrictions_by_object_type",
-    "blueprint_restrictions_by_object_type", "template", "homeroom_course", "course_color", "friendly_name",
-    "image_id", "image_url", "banner_image_url", "lti_context_id",
-)
+# The course columns course views read (the loaders of course_views.load_views, `concluded`): a list
+# asked for some `fields` reads these and those, not the ~70 columns of a row. Fetching and converting
+# every column of a page of 100 courses cost more than the rest of the list.
+VIEW_FIELDS = ("id", "account_id", "root_account_id", "enrollment_term_id", "workflow_state", "end_at",
+               "restrict_enrollments_to_course_dates", "is_public", "is_public_to_auth_users", "hide_final_grades",
+               "apply_assignment_group_weights", "grading_standard_id")
+_COLUMN_ORDER = {attr.key: n for n, attr in enumerate(Course.__mapper__.column_attrs)}
 
 
 @dataclass(frozen=True)
@@ -67,40 +60,43 @@ class CourseFilters:
 
 
 def list_courses(db: Session, actor: User, target: User, filters: CourseFilters, window: Window, *,
-                 whole_rows: bool = True) -> Slice[Any]:
+                 fields: Collection[str] | None = None) -> Slice[Any]:
     """Courses `target` is enrolled in, as `actor` may see them (self, observer or admin): read-only
     rows of the course's columns (row_reads), not entities: a page of entities cost a third of a list.
-    `whole_rows=False`: rows of the LIST_FIELDS columns only."""
+    `fields`: rows of these columns and VIEW_FIELDS only; None: every column."""
     if actor.id != target.id and not _may_view_courses_of(db, actor, target):
         raise NotAllowed()
     _validate(filters)
-    read = _list_read(filters, whole_rows)
+    read = _list_read(filters, None if fields is None else frozenset(fields))
     rows = read.all(db, target_id=target.id, offset=window.offset, limit=window.limit + 1)
     return Slice(rows[: window.limit], len(rows) > window.limit)
 
 
 # One compiled read per set of filters asked and columns read (the user, offset and limit are its
 # parameters), the last _LIST_READS_KEPT of them: most clients ask the same few.
-_LIST_READS: dict[tuple[CourseFilters, bool], RowRead] = {}
+_LIST_READS: dict[tuple[CourseFilters, frozenset[str] | None], RowRead] = {}
 _LIST_READS_KEPT = 64
 _LIST_READS_LOCK = threading.Lock()  # taken on a miss only: a hit is one dict lookup
 
 
-def _list_read(filters: CourseFilters, whole_rows: bool) -> RowRead:
-    key = (filters, whole_rows)
+def _list_read(filters: CourseFilters, fields: frozenset[str] | None) -> RowRead:
+    key = (filters, fields)
     read = _LIST_READS.get(key)
     if read is None:
         with _LIST_READS_LOCK:
             while len(_LIST_READS) >= _LIST_READS_KEPT:
                 del _LIST_READS[next(iter(_LIST_READS))]
-            read = _LIST_READS.setdefault(key, RowRead(_list_statement(filters, whole_rows), "CourseRow"))
+            read = _LIST_READS.setdefault(key, RowRead(_list_statement(filters, fields), "CourseRow"))
     return read
 
 
-def _list_statement(filters: CourseFilters, whole_rows: bool = True) -> Select:
+def _list_statement(filters: CourseFilters, fields: frozenset[str] | None = None) -> Select:
     enrolled = exists().where(Enrollment.course_id == Course.id, _enrollment_condition(filters),
                               _state_condition(filters))
-    columns = entity_columns(Course) if whole_rows else [getattr(Course, name).label(name) for name in LIST_FIELDS]
+    columns = entity_columns(Course)
+    if fields is not None:
+        names = sorted({*VIEW_FIELDS, *fields}, key=_COLUMN_ORDER.__getitem__)
+        columns = [getattr(Course, name).label(name) for name in names]
     stmt = select(*columns).where(enrolled)
     if filters.exclude_blueprint_courses:
         stmt = stmt.where(Course.blueprint.is_(False))
@@ -178,9 +174,10 @@ def _may_view_courses_of(db: Session, actor: User, target: User) -> bool:
 
 def list_course_views(
     db: Session, actor: User, target: User, filters: CourseFilters, window: Window, want: frozenset[str], *,
-    whole_rows: bool = True,
+    fields: Collection[str] | None = None,
 ) -> Slice:
-    """A page of course views for `target`'s course list; `whole_rows=False`: courses of LIST_FIELDS only."""
-    page = list_courses(db, actor, target, filters, window, whole_rows=whole_rows)
+    """A page of course views for `target`'s course list, of the columns `fields` names (and VIEW_FIELDS)
+    or, with None, of every column."""
+    page = list_courses(db, actor, target, filters, window, fields=fields)
     views = load_views(db, actor, page.items, want, enrollments_of=target)
     return Slice(views, page.has_more, page.total)

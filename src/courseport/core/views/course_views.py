@@ -56,9 +56,11 @@ _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
 
 
-@dataclass
+@dataclass(init=False)
 class CourseView:
-    """`course` and `enrollments` may be entities or read-only rows of them (row_reads)."""
+    """`course` and `enrollments` may be entities or read-only rows of them (row_reads). Made with the
+    course alone: the extras keep their defaults (class attributes) until a loader sets them, as a
+    list makes a hundred views a page and setting every field of each cost more than its JSON."""
 
     course: Course
     enrollments: list[Enrollment] = field(default_factory=list)
@@ -78,6 +80,10 @@ class CourseView:
     course_progress: CourseProgress | None = None  # None: not module based, or not a student
     needs_grading_count: int | None = None  # None when the viewer does not grade the course
     scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.enrollments = []
 
     @property
     def concluded(self) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from courseport.core.coursework.grades import Scores
@@ -32,31 +34,64 @@ def enrollment_type_name(etype: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")
 
 
+# The Course object's keys in Canvas's order, each read from the course attribute of its name; those
+# worked out from other values (calendar, enrollments, constants) read `id` and are overwritten in
+# place, as are the dates and the name: a dict keeps a key's place. Named once, here: the columns a
+# course list reads (COURSE_FIELDS) follow from them.
+_COURSE_KEYS = (
+    "id", "name", "account_id", "uuid", "start_at", "grading_standard_id", "is_public", "created_at", "course_code",
+    "default_view", "root_account_id", "enrollment_term_id", "license", "grade_passback_setting", "end_at",
+    "public_syllabus", "public_syllabus_to_auth", "storage_quota_mb", "is_public_to_auth_users", "homeroom_course",
+    "course_color", "friendly_name", "apply_assignment_group_weights", "calendar", "time_zone", "blueprint",
+    "template", "enrollments", "hide_final_grades", "workflow_state", "restrict_enrollments_to_course_dates",
+    "locale", "course_format", "open_enrollment", "self_enrollment", "allow_student_forum_attachments",
+    "allow_wiki_comments", "allow_student_assignment_edits", "grading_periods", "access_restricted_by_date",
+    "lti_context_id",
+)
+_COMPUTED_KEYS = ("calendar", "enrollments", "grading_periods", "access_restricted_by_date")
+_COURSE_VALUES = attrgetter(*("id" if key in _COMPUTED_KEYS else key for key in _COURSE_KEYS))
+
+
+# The course columns render_course reads, and those include[] values add: a course list reads only these.
+COURSE_FIELDS = frozenset({
+    *(key for key in _COURSE_KEYS if key not in _COMPUTED_KEYS), "sis_course_id", "integration_id", "sis_import_id",
+    "blueprint_restrictions", "use_blueprint_restrictions_by_object_type", "blueprint_restrictions_by_object_type"})
+INCLUDE_FIELDS = {"syllabus_body": ("syllabus_body",), "public_description": ("public_description",),
+                  "course_image": ("image_url", "image_id"), "banner_image": ("banner_image_url",),
+                  "post_manually": ("post_manually",)}
+
+
+def course_fields(includes: list[str]) -> frozenset[str]:
+    """The course columns a Canvas course response with these include[] values reads."""
+    return _fields_for(frozenset(i for i in includes if i in INCLUDE_FIELDS))
+
+
+@cache  # a few sets of includes
+def _fields_for(includes: frozenset[str]) -> frozenset[str]:
+    return COURSE_FIELDS.union(*(INCLUDE_FIELDS[i] for i in includes))
+
+
+def _iso(value: datetime | None) -> str | None:
+    """protocol.iso of a course date: a UTC datetime (as every read gives) formatted by hand, as
+    isoformat of an aware datetime costs twice as much (it formats the offset, which is then cut)."""
+    if value is not None and value.tzinfo is UTC and type(value) is datetime:
+        return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031 - a format string costs less here
+            value.year, value.month, value.day, value.hour, value.minute, value.second)
+    return iso(value)
+
+
 def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str, Any]:
     c = view.course
-    body: dict[str, Any] = {
-        "id": c.id, "name": view.nickname or c.name, "account_id": c.account_id, "uuid": c.uuid,
-        "start_at": iso(c.start_at), "grading_standard_id": c.grading_standard_id, "is_public": c.is_public,
-        "created_at": iso(c.created_at), "course_code": c.course_code, "default_view": c.default_view,
-        "root_account_id": c.root_account_id, "enrollment_term_id": c.enrollment_term_id, "license": c.license,
-        "grade_passback_setting": c.grade_passback_setting, "end_at": iso(c.end_at),
-        "public_syllabus": c.public_syllabus, "public_syllabus_to_auth": c.public_syllabus_to_auth,
-        "storage_quota_mb": c.storage_quota_mb, "is_public_to_auth_users": c.is_public_to_auth_users,
-        "homeroom_course": c.homeroom_course, "course_color": c.course_color, "friendly_name": c.friendly_name,
-        "apply_assignment_group_weights": c.apply_assignment_group_weights,
-        "calendar": {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"},
-        "time_zone": c.time_zone or "UTC", "blueprint": c.blueprint, "template": c.template,
-        "enrollments": [render_course_enrollment(e) for e in view.enrollments],
-        "hide_final_grades": c.hide_final_grades, "workflow_state": c.workflow_state,
-        "restrict_enrollments_to_course_dates": c.restrict_enrollments_to_course_dates,
-        "locale": c.locale, "course_format": c.course_format, "open_enrollment": c.open_enrollment,
-        "self_enrollment": c.self_enrollment, "allow_student_forum_attachments": c.allow_student_forum_attachments,
-        "allow_wiki_comments": c.allow_wiki_comments,
-        "allow_student_assignment_edits": c.allow_student_assignment_edits,
-        "grading_periods": None, "access_restricted_by_date": False, "lti_context_id": c.lti_context_id,
-    }
+    body: dict[str, Any] = dict(zip(_COURSE_KEYS, _COURSE_VALUES(c), strict=True))
+    if view.nickname:
+        body["name"] = view.nickname
+    body["start_at"], body["created_at"], body["end_at"] = _iso(c.start_at), _iso(c.created_at), _iso(c.end_at)
+    body["calendar"] = {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"}
+    body["time_zone"] = c.time_zone or "UTC"
+    body["enrollments"] = [render_course_enrollment(e) for e in view.enrollments]
+    body["grading_periods"], body["access_restricted_by_date"] = None, False
     if view.sees_sis:
-        body.update(sis_course_id=c.sis_course_id, integration_id=c.integration_id)
+        body["sis_course_id"], body["integration_id"] = c.sis_course_id, c.integration_id
     if view.manages_sis:
         body["sis_import_id"] = c.sis_import_id
     if view.nickname:
@@ -65,7 +100,8 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
         body["blueprint_restrictions"] = c.blueprint_restrictions or {"content": True}
         if c.use_blueprint_restrictions_by_object_type:
             body["blueprint_restrictions_by_object_type"] = c.blueprint_restrictions_by_object_type or {}
-    _add_includes(body, view, includes, origin)
+    if includes:
+        _add_includes(body, view, includes, origin)
     return body
 
 
@@ -137,12 +173,12 @@ def _add_scores(body: dict[str, Any], scores: dict[int, Scores], period_scores: 
 
 
 def render_course_enrollment(e: Enrollment) -> dict[str, Any]:
-    return {
-        "type": enrollment_type_name(e.type), "role": e.type, "role_id": e.role_id, "user_id": e.user_id,
-        "enrollment_state": e.workflow_state,
-        "limit_privileges_to_course_section": e.limit_privileges_to_course_section,
-        **({"associated_user_id": e.associated_user_id} if e.associated_user_id else {}),
-    }
+    body = {"type": enrollment_type_name(e.type), "role": e.type, "role_id": e.role_id, "user_id": e.user_id,
+            "enrollment_state": e.workflow_state,
+            "limit_privileges_to_course_section": e.limit_privileges_to_course_section}
+    if e.associated_user_id:
+        body["associated_user_id"] = e.associated_user_id
+    return body
 
 
 def render_term(t: Term) -> dict[str, Any]:

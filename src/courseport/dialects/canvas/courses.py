@@ -13,7 +13,7 @@ from courseport.core.kit.errors import spelled_as
 from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
-from courseport.dialects.canvas.course_json import render_course, wants_for
+from courseport.dialects.canvas.course_json import course_fields, render_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
 from courseport.schema import User
 
@@ -55,14 +55,10 @@ def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
 
 
-# include[] values that read course columns a list leaves out (course_lists.LIST_FIELDS).
-_WHOLE_ROW_INCLUDES = frozenset({"syllabus_body", "public_description"})
-
-
 def _list_views(call: Call, db: Session, me: User, target: User, window: Window) -> Slice:
     includes = call.list("include[]")
     return course_lists.list_course_views(db, me, target, course_filters(call), window, wants_for(includes),
-                                          whole_rows=not _WHOLE_ROW_INCLUDES.isdisjoint(includes))
+                                          fields=course_fields(includes))
 
 
 @get_read_only("/courses")
