@@ -18,7 +18,7 @@ from courseport.core.views import account_courses
 from courseport.core.views.account_courses import AccountCourseQuery
 from courseport.core.views.course_views import load_views
 from courseport.row_reads import RowRead, entity_columns
-from courseport.schema import Course, Enrollment, Role, User
+from courseport.schema import Course, CourseNickname, Enrollment, Role, User
 
 ENROLLMENT_TYPES = {
     "teacher": "TeacherEnrollment",
@@ -63,12 +63,13 @@ def list_courses(db: Session, actor: User, target: User, filters: CourseFilters,
                  fields: Collection[str] | None = None) -> Slice[Any]:
     """Courses `target` is enrolled in, as `actor` may see them (self, observer or admin): read-only
     rows of the course's columns (row_reads), not entities: a page of entities cost a third of a list.
+    Each row carries `viewer_nickname`, the actor's nickname of the course (or None).
     `fields`: rows of these columns and VIEW_FIELDS only; None: every column."""
     if actor.id != target.id and not _may_view_courses_of(db, actor, target):
         raise NotAllowed()
     _validate(filters)
     read = _list_read(filters, None if fields is None else frozenset(fields))
-    rows = read.all(db, target_id=target.id, offset=window.offset, limit=window.limit + 1)
+    rows = read.all(db, target_id=target.id, viewer_id=actor.id, offset=window.offset, limit=window.limit + 1)
     return Slice(rows[: window.limit], len(rows) > window.limit)
 
 
@@ -97,7 +98,10 @@ def _list_statement(filters: CourseFilters, fields: frozenset[str] | None = None
     if fields is not None:
         names = sorted({*VIEW_FIELDS, *fields}, key=_COLUMN_ORDER.__getitem__)
         columns = [getattr(Course, name).label(name) for name in names]
-    stmt = select(*columns).where(enrolled)
+    # The viewer's nickname of each course, read with it: one statement less per list.
+    nickname = select(CourseNickname.nickname).where(CourseNickname.course_id == Course.id,
+                                                     CourseNickname.user_id == bindparam("viewer_id"))
+    stmt = select(*columns, nickname.scalar_subquery().label("viewer_nickname")).where(enrolled)
     if filters.exclude_blueprint_courses:
         stmt = stmt.where(Course.blueprint.is_(False))
     if filters.homeroom:
@@ -179,5 +183,6 @@ def list_course_views(
     """A page of course views for `target`'s course list, of the columns `fields` names (and VIEW_FIELDS)
     or, with None, of every column."""
     page = list_courses(db, actor, target, filters, window, fields=fields)
-    views = load_views(db, actor, page.items, want, enrollments_of=target)
+    nicknames = {c.id: c.viewer_nickname for c in page.items}
+    views = load_views(db, actor, page.items, want, enrollments_of=target, nicknames=nicknames)
     return Slice(views, page.has_more, page.total)

@@ -13,7 +13,7 @@ from courseport.core.kit.errors import spelled_as
 from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
-from courseport.dialects.canvas.course_json import course_fields, render_course, wants_for
+from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
 from courseport.schema import User
 
@@ -52,6 +52,8 @@ def course_filters(call: Call) -> CourseFilters:
 
 def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
     includes = set(call.list("include[]"))
+    if not includes:  # the usual list
+        return call.paged([render_listed_course(v, call.origin) for v in page.items], window, page)
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
 
 
