@@ -39,7 +39,7 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
 # Of each enrollment, the columns course responses read: the role, state and section a member has.
-_ENROLLMENT_FIELDS = ("id", "course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
+_ENROLLMENT_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
                       "associated_user_id", "limit_privileges_to_course_section")
 _MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in _ENROLLMENT_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
@@ -113,7 +113,7 @@ def load_views(
     if nicknames is None:
         nicknames = {n.course_id: n.nickname for n in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id)}
     for course_id, nick in nicknames.items():
-        if course_id in by_id:
+        if nick is not None and course_id in by_id:  # None is every view's default
             by_id[course_id].nickname = nick
     _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
     for name, loader in _EXTRA_LOADERS.items():
