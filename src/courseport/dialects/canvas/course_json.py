@@ -36,10 +36,10 @@ def enrollment_type_name(etype: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in base).lstrip("_")
 
 
-# The Course object's keys in Canvas's order, each read from the course attribute of its name; those
-# worked out from other values (calendar, enrollments, constants) read `id` and are overwritten in
-# place, as are the dates and the name: a dict keeps a key's place. Named once, here: the columns a
-# course list reads (COURSE_FIELDS) follow from them.
+# The Course object's keys in Canvas's order, each read from the course attribute of its name by one
+# C getter; the values worked out (the name, dates, calendar, enrollments, constants) replace theirs
+# at their index (_course_values), those of keys no column has read `id` first. Named once, here: the
+# columns a course list reads (COURSE_FIELDS) and the listed struct's fields follow from them.
 _COURSE_KEYS = (
     "id", "name", "account_id", "uuid", "start_at", "grading_standard_id", "is_public", "created_at", "course_code",
     "default_view", "root_account_id", "enrollment_term_id", "license", "grade_passback_setting", "end_at",
