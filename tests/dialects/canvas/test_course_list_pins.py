@@ -29,7 +29,8 @@ _COURSES = {
               "is_public": True, "syllabus_body": "<p>Syllabus</p>", "public_description": "About it",
               "image_url": "https://img.example/c.png", "banner_image_url": "https://img.example/b.png",
               "grading_standard_id": 7, "grade_passback_setting": "nightly_sync", "hide_final_grades": True},
-    "sis": {"sis_course_id": "SIS-1", "integration_id": "INT-1", "sis_import_id": 42, "homeroom_course": True},
+    "sis": {"sis_course_id": "SIS-1", "integration_id": "INT-1", "sis_import_id": 42, "homeroom_course": True,
+            "start_at": datetime(2026, 2, 1, 9, 15, 30, 250000, tzinfo=UTC)},  # a fraction of a second
     "blueprint": {"blueprint": True, "blueprint_restrictions": {"content": True, "points": False},
                   "use_blueprint_restrictions_by_object_type": True,
                   "blueprint_restrictions_by_object_type": {"assignment": {"content": True, "due_dates": True}}},

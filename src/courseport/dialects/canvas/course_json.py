@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from operator import attrgetter
@@ -91,8 +92,16 @@ def _iso(value: datetime | None) -> str | None:
     return iso(value)
 
 
+def _listed_date(value: datetime | None) -> datetime | str | None:
+    """A date of a listed course as msgspec encodes it: a whole-second UTC datetime stays one (msgspec
+    writes iso()'s text for it, in C), any other is iso()'s text."""
+    if value is None or (value.microsecond == 0 and value.tzinfo is UTC and type(value) is datetime):
+        return value
+    return _iso(value)
+
+
 def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str, Any]:
-    values, extra = _course_values(view, origin)
+    values, extra = _course_values(view, origin, _iso)
     body = dict(zip(_COURSE_KEYS, values, strict=True))
     if extra:
         body.update(extra)
@@ -104,16 +113,18 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
 def render_listed_course(view: CourseView, origin: str) -> msgspec.Struct:
     """render_course without include[], as msgspec encodes it: the same JSON, made in C (a dict of ~45
     keys per course cost more than the rest of rendering a course list)."""
-    values, extra = _course_values(view, origin)
+    values, extra = _course_values(view, origin, _listed_date)
     return ListedCourse(*values, **extra)
 
 
-def _course_values(view: CourseView, origin: str) -> tuple[list[Any], dict[str, Any]]:
-    """The values of _COURSE_KEYS, and the keys that follow them when the course and viewer call for them."""
+def _course_values(view: CourseView, origin: str, date: Callable[[datetime | None], Any]
+                   ) -> tuple[list[Any], dict[str, Any]]:
+    """The values of _COURSE_KEYS (the dates as `date` gives them), and the keys that follow them when
+    the course and viewer call for them."""
     c = view.course
     values = list(_COURSE_VALUES(c))
     values[_NAME] = view.nickname or c.name
-    values[_START_AT], values[_CREATED_AT], values[_END_AT] = _iso(c.start_at), _iso(c.created_at), _iso(c.end_at)
+    values[_START_AT], values[_CREATED_AT], values[_END_AT] = date(c.start_at), date(c.created_at), date(c.end_at)
     values[_CALENDAR] = {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"}
     values[_TIME_ZONE] = c.time_zone or "UTC"
     values[_ENROLLMENTS] = [render_course_enrollment(e) for e in view.enrollments]
