@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from operator import attrgetter
@@ -62,6 +61,9 @@ _OPTIONAL_KEYS = ("sis_course_id", "integration_id", "sis_import_id", "original_
 # A listed course's JSON as a msgspec struct: fields left UNSET are not encoded. No cycles: no GC tracking.
 ListedCourse = msgspec.defstruct("ListedCourse", [(key, Any, msgspec.UNSET) for key in _COURSE_KEYS + _OPTIONAL_KEYS],
                                  gc=False)
+ListedEnrollment = msgspec.defstruct("ListedEnrollment", [(key, Any, msgspec.UNSET) for key in (
+    "type", "role", "role_id", "user_id", "enrollment_state", "limit_privileges_to_course_section",
+    "associated_user_id")], gc=False)
 
 
 # The course columns render_course reads, and those include[] values add: a course list reads only these.
@@ -101,7 +103,7 @@ def _listed_date(value: datetime | None) -> datetime | str | None:
 
 
 def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str, Any]:
-    values, extra = _course_values(view, origin, _iso)
+    values, extra = _course_values(view, origin, listed=False)
     body = dict(zip(_COURSE_KEYS, values, strict=True))
     if extra:
         body.update(extra)
@@ -113,21 +115,21 @@ def render_course(view: CourseView, includes: set[str], origin: str) -> dict[str
 def render_listed_course(view: CourseView, origin: str) -> msgspec.Struct:
     """render_course without include[], as msgspec encodes it: the same JSON, made in C (a dict of ~45
     keys per course cost more than the rest of rendering a course list)."""
-    values, extra = _course_values(view, origin, _listed_date)
+    values, extra = _course_values(view, origin, listed=True)
     return ListedCourse(*values, **extra)
 
 
-def _course_values(view: CourseView, origin: str, date: Callable[[datetime | None], Any]
-                   ) -> tuple[list[Any], dict[str, Any]]:
-    """The values of _COURSE_KEYS (the dates as `date` gives them), and the keys that follow them when
-    the course and viewer call for them."""
+def _course_values(view: CourseView, origin: str, *, listed: bool) -> tuple[list[Any], dict[str, Any]]:
+    """The values of _COURSE_KEYS, and the keys that follow them when the course and viewer call for
+    them; `listed`: dates and enrollments as render_listed_course has msgspec encode them."""
     c = view.course
+    date, enrollment = (_listed_date, _listed_enrollment) if listed else (_iso, render_course_enrollment)
     values = list(_COURSE_VALUES(c))
     values[_NAME] = view.nickname or c.name
     values[_START_AT], values[_CREATED_AT], values[_END_AT] = date(c.start_at), date(c.created_at), date(c.end_at)
     values[_CALENDAR] = {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"}
     values[_TIME_ZONE] = c.time_zone or "UTC"
-    values[_ENROLLMENTS] = [render_course_enrollment(e) for e in view.enrollments]
+    values[_ENROLLMENTS] = [enrollment(e) for e in view.enrollments]
     values[_GRADING_PERIODS], values[_ACCESS_RESTRICTED] = None, False
     extra: dict[str, Any] = {}
     if view.sees_sis:
@@ -217,6 +219,12 @@ def render_course_enrollment(e: Enrollment) -> dict[str, Any]:
     if e.associated_user_id:
         body["associated_user_id"] = e.associated_user_id
     return body
+
+
+def _listed_enrollment(e: Enrollment) -> msgspec.Struct:
+    """render_course_enrollment as a msgspec struct (the same JSON)."""
+    return ListedEnrollment(enrollment_type_name(e.type), e.type, e.role_id, e.user_id, e.workflow_state,
+                            e.limit_privileges_to_course_section, e.associated_user_id or msgspec.UNSET)
 
 
 def render_term(t: Term) -> dict[str, Any]:
