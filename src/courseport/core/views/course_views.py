@@ -38,7 +38,10 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 # Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
-_MEMBER_ENROLLMENTS = RowRead(select(*entity_columns(Enrollment)).where(
+# Of each enrollment, the columns course responses read: the role, state and section a member has.
+_ENROLLMENT_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
+                      "associated_user_id", "limit_privileges_to_course_section")
+_MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in _ENROLLMENT_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
     Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
@@ -53,9 +56,11 @@ _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
 
 
-@dataclass
+@dataclass(init=False)
 class CourseView:
-    """`course` and `enrollments` may be entities or read-only rows of them (row_reads)."""
+    """`course` and `enrollments` may be entities or read-only rows of them (row_reads). Made with the
+    course alone: the extras keep their defaults (class attributes) until a loader sets them, as a
+    list makes a hundred views a page and setting every field of each cost more than its JSON."""
 
     course: Course
     enrollments: list[Enrollment] = field(default_factory=list)
@@ -75,6 +80,10 @@ class CourseView:
     course_progress: CourseProgress | None = None  # None: not module based, or not a student
     needs_grading_count: int | None = None  # None when the viewer does not grade the course
     scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
+
+    def __init__(self, course: Course) -> None:
+        self.course = course
+        self.enrollments = []
 
     @property
     def concluded(self) -> bool:
@@ -104,7 +113,7 @@ def load_views(
     if nicknames is None:
         nicknames = {n.course_id: n.nickname for n in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id)}
     for course_id, nick in nicknames.items():
-        if course_id in by_id:
+        if nick is not None and course_id in by_id:  # None is every view's default
             by_id[course_id].nickname = nick
     _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
     for name, loader in _EXTRA_LOADERS.items():

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import courses
 from courseport.core.identity import accounts, users
 from courseport.core.kit.errors import spelled_as
+from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
-from courseport.dialects.canvas.course_json import render_course, wants_for
+from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
 from courseport.schema import User
 
@@ -51,15 +52,22 @@ def course_filters(call: Call) -> CourseFilters:
 
 def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
     includes = set(call.list("include[]"))
+    if not includes:  # the usual list
+        return call.paged([render_listed_course(v, call.origin) for v in page.items], window, page)
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
+
+
+def _list_views(call: Call, db: Session, me: User, target: User, window: Window) -> Slice:
+    includes = call.list("include[]")
+    return course_lists.list_course_views(db, me, target, course_filters(call), window, wants_for(includes),
+                                          fields=course_fields(includes))
 
 
 @get_read_only("/courses")
 def list_your_courses(call: Call) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        want = wants_for(call.list("include[]"))
-        page = course_lists.list_course_views(db, me, me, course_filters(call), window, want)
+        page = _list_views(call, db, me, me, window)
     return _render_page(call, page, window)
 
 
@@ -68,8 +76,7 @@ def list_user_courses(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
         target = users.resolve_user(db, user_id, me)
-        want = wants_for(call.list("include[]"))
-        page = course_lists.list_course_views(db, me, target, course_filters(call), window, want)
+        page = _list_views(call, db, me, target, window)
     return _render_page(call, page, window)
 
 
