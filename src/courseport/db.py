@@ -144,14 +144,14 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
     session does its own only if ORM queries are made. Changes made through it are still committed."""
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
+    if not is_sqlite(engine):
+        with _lazy_read_transaction(engine) as session:
+            yield session
+        return
     with engine.connect() as connection:
-        lazy = not is_sqlite(engine)
-        if lazy:  # plain-row reads run outside a transaction until something else runs (module doc)
-            connection.execution_options(**{_LAZY_BEGIN: True})
-            cast(Any, connection.connection.dbapi_connection).autocommit = True
         connection.begin()
         session = Session(bind=connection, expire_on_commit=False, autoflush=True)
-        hold_connection(session, connection)
+        hold_connection(session, connection.dialect, connection.connection.dbapi_connection)
         try:
             yield session
             if session.in_transaction():
@@ -159,18 +159,61 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
             connection.commit()
         finally:
             session.close()
-            if lazy:
-                _end_lazy(connection)
 
 
-def _end_lazy(connection: Connection) -> None:
-    """Back to a connection that begins transactions itself, as every other checkout expects."""
+class _LazySession(Session):
+    """A PostgreSQL read's session. Plain-row reads run on the pooled DB-API connection itself; the
+    SQLAlchemy Connection the ORM needs (~25 µs with its transaction and events) is made on that
+    connection when the session first asks for its bind, which most reads never do."""
+
+    def __init__(self, engine: Engine, pooled: Any) -> None:
+        super().__init__(expire_on_commit=False, autoflush=True)
+        self._engine, self._pooled = engine, pooled
+        self.made: Connection | None = None
+
+    def get_bind(self, *_args: Any, **_kwargs: Any) -> Connection:  # type: ignore[override]
+        if self.made is None:
+            self.made = Connection(self._engine, connection=self._pooled)
+            self.made.execution_options(**{_LAZY_BEGIN: True})  # the ORM's first statement begins
+            self.made.begin()
+        return self.made
+
+
+@contextmanager
+def _lazy_read_transaction(engine: Engine) -> Iterator[Session]:
+    from courseport.row_reads import hold_connection
+
+    pooled = engine.raw_connection()  # the pool's checkout (and idle ping) as engine.connect() does
+    try:
+        cast(Any, pooled.dbapi_connection).autocommit = True  # no BEGIN until needed (module doc)
+    except BaseException:
+        pooled.close()
+        raise
+    session = _LazySession(engine, pooled)
+    hold_connection(session, engine.dialect, pooled.dbapi_connection)
+    try:
+        yield session
+        if session.in_transaction():
+            session.commit()  # flushes; the connection's transaction stays open until:
+        if session.made is not None:
+            session.made.commit()
+    finally:
+        session.close()
+        _end_lazy(session.made, pooled)
+
+
+def _end_lazy(connection: Connection | None, pooled: Any) -> None:
+    """Back to a connection that begins transactions itself, as every other checkout expects, and
+    back to the pool (through `connection` where the session made one: closing it rolls back)."""
     from psycopg.pq import TransactionStatus  # PostgreSQL only
 
-    dbapi_connection: Any = connection.connection.dbapi_connection
-    if dbapi_connection is None or not dbapi_connection.autocommit:
-        return  # begun (committed or rolled back by now), or invalidated
-    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
-        dbapi_connection.autocommit = False
-    else:
-        connection.invalidate()  # a statement is still running (an interrupted read): never reuse it
+    try:
+        dbapi_connection: Any = pooled.dbapi_connection
+        if dbapi_connection is None or not dbapi_connection.autocommit:
+            return  # begun (committed or rolled back by now), or invalidated
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.autocommit = False
+        else:  # a statement is still running (an interrupted read): never reuse it
+            (connection or pooled).invalidate()
+    finally:
+        (connection or pooled).close()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
@@ -40,9 +40,9 @@ def _open(db: Session) -> tuple[Dialect, Any]:
     return held[1], held[3]
 
 
-def hold_connection(db: Session, connection: Connection) -> None:
-    """Row reads of `db` run on `connection`, whose transaction outlives the session's (db.py)."""
-    db.info[_HELD] = [None, connection.dialect, connection.connection.dbapi_connection, None]
+def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any) -> None:
+    """Row reads of `db` run on `dbapi_connection`, whose transaction outlives the session's (db.py)."""
+    db.info[_HELD] = [None, dialect, dbapi_connection, None]
 
 
 _HELD = "courseport.row_reads"
