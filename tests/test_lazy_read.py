@@ -45,7 +45,9 @@ def test_a_read_of_plain_rows_only_leaves_the_connection_as_it_found_it(world):
             assert db.get_bind().dialect.name == world.engine.dialect.name
     with world.engine.connect() as connection:
         dbapi_connection = connection.connection.dbapi_connection
-        if not is_sqlite(world.engine):
+        if is_sqlite(world.engine):
+            assert not dbapi_connection.in_transaction  # type: ignore[union-attr]
+        else:
             assert dbapi_connection.autocommit is False  # type: ignore[union-attr]
         assert connection.scalar(select(Course.name).where(Course.id == course.id)) == "Kept"
 
@@ -58,3 +60,16 @@ def test_a_failed_plain_row_read_returns_its_connection(world):
     assert world.engine.pool.checkedout() == size
     with transaction(world.engine, write=False) as db:
         assert tokens.token_viewer(db, world.admin_token).id == world.admin.id
+
+
+def test_a_sqlite_read_reads_one_snapshot(world):
+    if not is_sqlite(world.engine):
+        pytest.skip("SQLite: a read is one transaction; PostgreSQL reads READ COMMITTED (db.py)")
+    course = world.course("Before")
+    with transaction(world.engine, write=False) as db:
+        assert _COURSE.first(db, course_id=course.id).name == "Before"
+        with world.tx() as other:
+            other.get(Course, course.id).name = "After"
+        assert _COURSE.first(db, course_id=course.id).name == "Before"
+        assert db.get(Course, course.id).name == "Before"  # the session joins the same transaction
+    assert _name(world, course.id) == "After"

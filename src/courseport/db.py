@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from courseport.file_modes import PRIVATE_FILE, create_private, tighten
 
 _WRITE = "courseport_write"
+_BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
 _LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
 _IDLE_SINCE = "courseport_idle_since"
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
@@ -73,7 +74,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # noqa: ANN001
         # Writers take the write lock up front, so a read-then-write never fails with SQLITE_BUSY.
         # Straight on the DB-API connection: exec_driver_sql costs more than the BEGIN itself.
-        mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
+        options = conn.get_execution_options()
+        if options.get(_BEGUN):
+            return  # a read's session joining the transaction its row reads began
+        mode = "BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN"
         conn.connection.dbapi_connection.execute(mode)
 
 
@@ -139,32 +143,43 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
 
 @contextmanager
 def _read_transaction(engine: Engine) -> Iterator[Session]:
-    """A read: the connection's transaction is begun here and the session joins it, so plain-row
-    reads (row_reads) run on the connection without the session's per-statement bookkeeping; the
-    session does its own only if ORM queries are made. Changes made through it are still committed."""
+    """A read: plain-row reads (row_reads) run on the pooled DB-API connection without the
+    session's per-statement bookkeeping; the session joins that connection's transaction only if
+    ORM queries are made. Changes made through it are still committed."""
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
-    if not is_sqlite(engine):
-        with _lazy_read_transaction(engine) as session:
-            yield session
-        return
-    with engine.connect() as connection:
-        connection.begin()
-        session = Session(bind=connection, expire_on_commit=False, autoflush=True)
-        hold_connection(session, connection.dialect, connection.connection.dbapi_connection)
-        try:
-            yield session
-            if session.in_transaction():
-                session.commit()  # flushes; the connection's transaction stays open until:
-            connection.commit()
-        finally:
-            session.close()
+    sqlite = is_sqlite(engine)
+    pooled = engine.raw_connection()  # the pool's checkout (and idle ping) as engine.connect() does
+    try:
+        if sqlite:
+            cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
+        else:  # plain-row reads run outside a transaction until something else runs (module doc)
+            cast(Any, pooled.dbapi_connection).autocommit = True
+    except BaseException:
+        pooled.close()
+        raise
+    session = _ReadSession(engine, pooled)
+    hold_connection(session, engine.dialect, pooled.dbapi_connection)
+    try:
+        yield session
+        if session.in_transaction():
+            session.commit()  # flushes; the connection's transaction stays open until:
+        if session.made is not None:
+            session.made.commit()
+        elif sqlite:
+            cast(Any, pooled.dbapi_connection).commit()
+    finally:
+        session.close()
+        if sqlite:
+            (session.made or pooled).close()  # the pool rolls back what was not committed
+        else:
+            _end_lazy(session.made, pooled)
 
 
-class _LazySession(Session):
-    """A PostgreSQL read's session. Plain-row reads run on the pooled DB-API connection itself; the
-    SQLAlchemy Connection the ORM needs (~25 µs with its transaction and events) is made on that
-    connection when the session first asks for its bind, which most reads never do."""
+class _ReadSession(Session):
+    """A read's session. The SQLAlchemy Connection the ORM needs (~25 µs with its transaction and
+    events) is made on the pooled connection when the session first asks for its bind, which most
+    reads never do, and joins the transaction the read is in (or begins it lazily: PostgreSQL)."""
 
     def __init__(self, engine: Engine, pooled: Any) -> None:
         super().__init__(expire_on_commit=False, autoflush=True)
@@ -173,33 +188,12 @@ class _LazySession(Session):
 
     def get_bind(self, *_args: Any, **_kwargs: Any) -> Connection:  # type: ignore[override]
         if self.made is None:
-            self.made = Connection(self._engine, connection=self._pooled)
-            self.made.execution_options(**{_LAZY_BEGIN: True})  # the ORM's first statement begins
-            self.made.begin()
+            made = Connection(self._engine, connection=self._pooled)
+            # SQLite: BEGIN was sent already; PostgreSQL: the ORM's first statement begins
+            made.execution_options(**{_BEGUN if is_sqlite(self._engine) else _LAZY_BEGIN: True})
+            made.begin()
+            self.made = made
         return self.made
-
-
-@contextmanager
-def _lazy_read_transaction(engine: Engine) -> Iterator[Session]:
-    from courseport.row_reads import hold_connection
-
-    pooled = engine.raw_connection()  # the pool's checkout (and idle ping) as engine.connect() does
-    try:
-        cast(Any, pooled.dbapi_connection).autocommit = True  # no BEGIN until needed (module doc)
-    except BaseException:
-        pooled.close()
-        raise
-    session = _LazySession(engine, pooled)
-    hold_connection(session, engine.dialect, pooled.dbapi_connection)
-    try:
-        yield session
-        if session.in_transaction():
-            session.commit()  # flushes; the connection's transaction stays open until:
-        if session.made is not None:
-            session.made.commit()
-    finally:
-        session.close()
-        _end_lazy(session.made, pooled)
 
 
 def _end_lazy(connection: Connection | None, pooled: Any) -> None:
