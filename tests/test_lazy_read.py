@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 
 from courseport.core.identity import tokens
-from courseport.db import is_sqlite, transaction
+from courseport.db import is_sqlite, make_engine, transaction
 from courseport.row_reads import RowRead
 from courseport.schema import Course
 
@@ -73,3 +74,14 @@ def test_a_sqlite_read_reads_one_snapshot(world):
         assert _COURSE.first(db, course_id=course.id).name == "Before"
         assert db.get(Course, course.id).name == "Before"  # the session joins the same transaction
     assert _name(world, course.id) == "After"
+
+
+def test_a_read_that_cannot_connect_fails_as_sqlalchemy_says(world, tmp_path):
+    url = (f"sqlite:///{tmp_path}/missing/folder/c.db" if is_sqlite(world.engine)
+           else "postgresql://postgres@127.0.0.1:1/nowhere")
+    engine = make_engine(url)
+    try:
+        with pytest.raises(DBAPIError), transaction(engine, write=False):
+            pass
+    finally:
+        engine.dispose()

@@ -149,7 +149,7 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
     sqlite = is_sqlite(engine)
-    pooled = engine.raw_connection()  # the pool's checkout (and idle ping) as engine.connect() does
+    pooled = _checkout(engine)
     try:
         if sqlite:
             cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
@@ -174,6 +174,15 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
             (session.made or pooled).close()  # the pool rolls back what was not committed
         else:
             _end_lazy(session.made, pooled)
+
+
+def _checkout(engine: Engine) -> Any:
+    """The pool's checkout (and idle ping), failing with SQLAlchemy's error as engine.connect() does."""
+    try:
+        return engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        Connection._handle_dbapi_exception_noconnection(exc, engine.dialect, engine)  # raises it wrapped
+        raise
 
 
 class _ReadSession(Session):
