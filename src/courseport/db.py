@@ -8,6 +8,8 @@ under READ COMMITTED each statement reads its own snapshot either way, so a read
 rows costs no BEGIN and COMMIT round trips; the first ORM statement or flush begins the transaction
 as before. A pooled connection is pinged only after it sat idle (PING_AFTER_IDLE), not on every
 checkout: a connection the server dropped meanwhile fails its request and the pool is refilled.
+On either database a read's session makes its SQLAlchemy Connection only when the ORM first needs
+one; plain-row reads run on the pooled DB-API connection, in the same transaction.
 """
 
 from __future__ import annotations
