@@ -50,7 +50,7 @@ _HELD = "courseport.row_reads"
 
 @dataclass
 class _Plan:
-    sql: str
+    sql: str | bytes  # bytes for psycopg: it would encode (and hash the result for its caches) per execute
     param_order: tuple[str, ...] | None  # positional drivers (SQLite); None: named (psycopg)
     constants: dict[str, Any]  # the values written into the statement (`state IN ("a", "b")`)
     binders: dict[str, Callable[[Any], Any]]
@@ -123,7 +123,7 @@ class RowRead:
                 binders[bind.key] = processor
         positional = dialect.paramstyle in ("qmark", "numeric", "format")
         plan = _Plan(
-            sql=expanded.statement,
+            sql=expanded.statement.encode() if dialect.driver == "psycopg" else expanded.statement,
             param_order=tuple(expanded.positiontup or ()) if positional else None,
             constants={k: v for k, v in expanded.parameters.items() if k not in asked},
             binders=binders,
