@@ -8,6 +8,8 @@ under READ COMMITTED each statement reads its own snapshot either way, so a read
 rows costs no BEGIN and COMMIT round trips; the first ORM statement or flush begins the transaction
 as before. A pooled connection is pinged only after it sat idle (PING_AFTER_IDLE), not on every
 checkout: a connection the server dropped meanwhile fails its request and the pool is refilled.
+On either database a read's session makes its SQLAlchemy Connection only when the ORM first needs
+one; plain-row reads run on the pooled DB-API connection, in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from courseport.file_modes import PRIVATE_FILE, create_private, tighten
 
 _WRITE = "courseport_write"
+_BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
 _LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
 _IDLE_SINCE = "courseport_idle_since"
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
@@ -73,7 +76,10 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # noqa: ANN001
         # Writers take the write lock up front, so a read-then-write never fails with SQLITE_BUSY.
         # Straight on the DB-API connection: exec_driver_sql costs more than the BEGIN itself.
-        mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN"
+        options = conn.get_execution_options()
+        if options.get(_BEGUN):
+            return  # a read's session joining the transaction its row reads began
+        mode = "BEGIN IMMEDIATE" if options.get(_WRITE) else "BEGIN"
         conn.connection.dbapi_connection.execute(mode)
 
 
@@ -139,38 +145,80 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
 
 @contextmanager
 def _read_transaction(engine: Engine) -> Iterator[Session]:
-    """A read: the connection's transaction is begun here and the session joins it, so plain-row
-    reads (row_reads) run on the connection without the session's per-statement bookkeeping; the
-    session does its own only if ORM queries are made. Changes made through it are still committed."""
+    """A read: plain-row reads (row_reads) run on the pooled DB-API connection without the
+    session's per-statement bookkeeping; the session joins that connection's transaction only if
+    ORM queries are made. Changes made through it are still committed."""
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
-    with engine.connect() as connection:
-        lazy = not is_sqlite(engine)
-        if lazy:  # plain-row reads run outside a transaction until something else runs (module doc)
-            connection.execution_options(**{_LAZY_BEGIN: True})
-            cast(Any, connection.connection.dbapi_connection).autocommit = True
-        connection.begin()
-        session = Session(bind=connection, expire_on_commit=False, autoflush=True)
-        hold_connection(session, connection)
-        try:
-            yield session
-            if session.in_transaction():
-                session.commit()  # flushes; the connection's transaction stays open until:
-            connection.commit()
-        finally:
-            session.close()
-            if lazy:
-                _end_lazy(connection)
+    sqlite = is_sqlite(engine)
+    pooled = _checkout(engine)
+    try:
+        if sqlite:
+            cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
+        else:  # plain-row reads run outside a transaction until something else runs (module doc)
+            cast(Any, pooled.dbapi_connection).autocommit = True
+    except BaseException:
+        pooled.close()
+        raise
+    session = _ReadSession(engine, pooled)
+    hold_connection(session, engine.dialect, pooled.dbapi_connection)
+    try:
+        yield session
+        if session.in_transaction():
+            session.commit()  # flushes; the connection's transaction stays open until:
+        if session.made is not None:
+            session.made.commit()
+        elif sqlite:
+            cast(Any, pooled.dbapi_connection).commit()
+    finally:
+        session.close()
+        if sqlite:
+            (session.made or pooled).close()  # the pool rolls back what was not committed
+        else:
+            _end_lazy(session.made, pooled)
 
 
-def _end_lazy(connection: Connection) -> None:
-    """Back to a connection that begins transactions itself, as every other checkout expects."""
+def _checkout(engine: Engine) -> Any:
+    """The pool's checkout (and idle ping), failing with SQLAlchemy's error as engine.connect() does."""
+    try:
+        return engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as exc:
+        Connection._handle_dbapi_exception_noconnection(exc, engine.dialect, engine)  # raises it wrapped
+        raise
+
+
+class _ReadSession(Session):
+    """A read's session. The SQLAlchemy Connection the ORM needs (~25 µs with its transaction and
+    events) is made on the pooled connection when the session first asks for its bind, which most
+    reads never do, and joins the transaction the read is in (or begins it lazily: PostgreSQL)."""
+
+    def __init__(self, engine: Engine, pooled: Any) -> None:
+        super().__init__(expire_on_commit=False, autoflush=True)
+        self._engine, self._pooled = engine, pooled
+        self.made: Connection | None = None
+
+    def get_bind(self, *_args: Any, **_kwargs: Any) -> Connection:  # type: ignore[override]
+        if self.made is None:
+            made = Connection(self._engine, connection=self._pooled)
+            # SQLite: BEGIN was sent already; PostgreSQL: the ORM's first statement begins
+            made.execution_options(**{_BEGUN if is_sqlite(self._engine) else _LAZY_BEGIN: True})
+            made.begin()
+            self.made = made
+        return self.made
+
+
+def _end_lazy(connection: Connection | None, pooled: Any) -> None:
+    """Back to a connection that begins transactions itself, as every other checkout expects, and
+    back to the pool (through `connection` where the session made one: closing it rolls back)."""
     from psycopg.pq import TransactionStatus  # PostgreSQL only
 
-    dbapi_connection: Any = connection.connection.dbapi_connection
-    if dbapi_connection is None or not dbapi_connection.autocommit:
-        return  # begun (committed or rolled back by now), or invalidated
-    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
-        dbapi_connection.autocommit = False
-    else:
-        connection.invalidate()  # a statement is still running (an interrupted read): never reuse it
+    try:
+        dbapi_connection: Any = pooled.dbapi_connection
+        if dbapi_connection is None or not dbapi_connection.autocommit:
+            return  # begun (committed or rolled back by now), or invalidated
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.autocommit = False
+        else:  # a statement is still running (an interrupted read): never reuse it
+            (connection or pooled).invalidate()
+    finally:
+        (connection or pooled).close()
