@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from courseport.schema import Course
+from courseport.schema import Course, CourseNickname
 
 
 def test_create_and_get_course(world):
@@ -345,3 +345,25 @@ def test_course_codes_may_repeat_but_not_a_learn_records(world):
         taken = c.put(f"/api/v1/courses/{again.json()['id']}", data={"course[course_code]": "bio101"})
         assert taken.status_code == 409
         assert taken.json() == {"errors": [{"message": "A course with course[course_code] 'bio101' already exists"}]}
+
+
+def test_a_single_course_shows_each_live_enrollment_of_the_caller_in_it(world):
+    """The course, the caller's nickname and enrollments come from one read: each live enrollment once, in
+    the order they were made; a deleted one, another user's and another course's are not the caller's."""
+    course, other = world.course("Lab"), world.course("Other")
+    user, token = world.user_with_token("pat")
+    world.enroll(user, course, "TaEnrollment")
+    world.enroll(user, course, "StudentEnrollment", state="deleted")
+    world.enroll(user, course, "StudentEnrollment", state="invited")
+    world.enroll(user, other, "TeacherEnrollment")
+    world.enroll(world.user("sam"), course, "TeacherEnrollment")
+    with world.tx() as db:
+        db.add(CourseNickname(user_id=user.id, course_id=course.id, nickname="My lab"))
+    with world.client(token) as c:
+        got = c.get(f"/api/v1/courses/{course.id}")
+        bare = c.get(f"/api/v1/courses/{other.id}")
+    assert got.status_code == 200, got.text
+    assert [(e["type"], e["enrollment_state"]) for e in got.json()["enrollments"]] == [
+        ("ta", "active"), ("student", "invited")]
+    assert (got.json()["name"], got.json()["original_name"]) == ("My lab", "Lab")
+    assert [e["type"] for e in bare.json()["enrollments"]] == ["teacher"] and bare.json()["name"] == "Other"

@@ -6,12 +6,12 @@ dialects translate their include vocabularies into it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
@@ -47,10 +47,18 @@ _MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
     CourseNickname.course_id.between(bindparam("first"), bindparam("last"))))
-# One course by id with the viewer's nickname for it: a single-course GET asks one statement for both.
+# One course by id with the viewer's nickname for it and the viewer's enrollments in it (a row per
+# enrollment, the course's columns repeated; one row with no enrollment): a single-course GET asks one
+# statement for all three, where three cost three round trips on PostgreSQL.
 _COURSE_AND_NICKNAME = RowRead(select(*entity_columns(Course), select(CourseNickname.nickname).where(
     CourseNickname.course_id == Course.id, CourseNickname.user_id == bindparam("user_id"))
-    .scalar_subquery().label("viewer_nickname")).where(Course.id == bindparam("course_id")), "CourseRow")
+    .scalar_subquery().label("viewer_nickname"),
+    *(getattr(Enrollment, name).label("member_" + name) for name in _ENROLLMENT_FIELDS))
+    .select_from(Course).outerjoin(Enrollment, and_(Enrollment.course_id == Course.id,
+                                                    Enrollment.user_id == bindparam("user_id"),
+                                                    Enrollment.workflow_state != "deleted"))
+    .where(Course.id == bindparam("course_id")).order_by(Enrollment.id), "CourseRow")
+_MemberRow = namedtuple("EnrollmentRow", _ENROLLMENT_FIELDS)  # type: ignore[misc]  # as _MEMBER_ENROLLMENTS reads
 _STUDENT_TYPES = ("StudentEnrollment",)
 _SCORED_TYPES = ("StudentEnrollment", "StudentViewEnrollment")
 _COUNTED_STATES = ("active", "invited")
@@ -98,18 +106,23 @@ class CourseView:
 def load_views(
     db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
     enrollments_of: User | None = None, teacher_limit: int | None = None, admin_of: dict[int, bool] | None = None,
-    nicknames: dict[int, str | None] | None = None,
+    nicknames: dict[int, str | None] | None = None, member_enrollments: dict[int, list] | None = None,
 ) -> list[CourseView]:
     """`admin_of`: whether the viewer administers an account, where the caller knows already; `nicknames`:
-    the viewer's nickname (or None) of every course, where the caller read them already."""
+    the viewer's nickname (or None) of every course, and `member_enrollments` the member's live enrollments
+    in every course, where the caller read them already."""
     views = [CourseView(c) for c in courses]
     if not views:
         return views
     batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
     first, last, by_id = min(batch.ids), max(batch.ids), batch.by_id
-    for e in _MEMBER_ENROLLMENTS.all(db, first=first, last=last, user_id=batch.member.id):
-        if e.course_id in by_id:
-            by_id[e.course_id].enrollments.append(e)
+    if member_enrollments is None:
+        member_enrollments = defaultdict(list)
+        for e in _MEMBER_ENROLLMENTS.all(db, first=first, last=last, user_id=batch.member.id):
+            member_enrollments[e.course_id].append(e)
+    for course_id, rows in member_enrollments.items():
+        if course_id in by_id:
+            by_id[course_id].enrollments.extend(rows)
     if nicknames is None:
         nicknames = {n.course_id: n.nickname for n in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id)}
     for course_id, nick in nicknames.items():
@@ -281,8 +294,8 @@ def show_course(
 ) -> CourseView:
     """One course as `viewer` may see it, with the extras in `want`."""
     by_id = store_id(str(ref)) if is_id(str(ref)) else None  # the usual reference: read with the nickname
-    course = (_COURSE_AND_NICKNAME.first(db, course_id=by_id, user_id=viewer.id) if by_id is not None
-              else course_row(db, ref, include_deleted=include_deleted))
+    rows = _COURSE_AND_NICKNAME.all(db, course_id=by_id, user_id=viewer.id) if by_id is not None else None
+    course = (rows[0] if rows else None) if rows is not None else course_row(db, ref, include_deleted=include_deleted)
     if course is None or (course.workflow_state == "deleted" and not include_deleted):
         raise NotFound("course")
     if account_id is not None and account_id not in accounts.ancestor_ids(db, course.account_id):
@@ -295,8 +308,15 @@ def show_course(
             raise NotFound("course")
     elif not rights.can("read"):
         raise NotAllowed()
-    nicknames = {course.id: course.viewer_nickname} if by_id is not None else None
+    nicknames = {course.id: course.viewer_nickname} if rows is not None else None
+    members = {course.id: _members(rows)} if rows is not None else None
     [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit,
-                        admin_of={course.account_id: is_admin}, nicknames=nicknames)
+                        admin_of={course.account_id: is_admin}, nicknames=nicknames, member_enrollments=members)
     view.rights = view.rights or rights
     return view
+
+
+def _members(rows: list) -> list:
+    """The viewer's enrollments a `_COURSE_AND_NICKNAME` read brought, as `_MEMBER_ENROLLMENTS` rows."""
+    return [_MemberRow(*(getattr(r, "member_" + name) for name in _ENROLLMENT_FIELDS))
+            for r in rows if r.member_course_id is not None]
