@@ -14,4 +14,4 @@ __all__ = ["assets", "offering_imports", "package_imports", "package_settings", 
            "attempts", "registrations", "registration_launches", "registration_learners", "registration_postbacks",
            "registration_progress", "registration_settings", "course_content",
            "launch_navigation", "sequencing",
-           "lrs_credentials", "lrs_statement_checks", "lrs_statements", "lrs_documents", "lrs_launches"]
+           "lrs_credentials", "lrs_statement_checks", "lrs_statements", "lrs_documents", "lrs_launches", "lrs_objects"]
