@@ -32,6 +32,8 @@ STANDARD_NAMES = {
                                          frozenset({"objectType", "contextActivities", "homePage"})),
     "packages/lrs_statements.py": ("xAPI 1.0.3 statements, stored and queried",
                                    frozenset({"objectType", "contextActivities", "homePage"})),
+    "packages/lrs_objects.py": ("xAPI 1.0.3's Activity and Person objects",
+                                frozenset({"objectType", "contextActivities"})),
     "packages/lrs_launches.py": ("cmi5's launch parameters, LMS.LaunchData and statements (cmi5 quartz)",
                                  frozenset({"objectType", "contextActivities", "activityId", "contextTemplate",
                                             "launchMethod", "launchMode", "launchParameters", "masteryScore",
