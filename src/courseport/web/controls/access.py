@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import base64
-import logging
 from urllib.parse import parse_qs
 
-from litestar import Request, Response, Router
+from litestar import Router
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tenancy, tokens
 from courseport.core.jobs import job_timing
-from courseport.core.kit.errors import DomainError, NotAllowed
+from courseport.core.kit.errors import NotAllowed
 from courseport.dialects.canvas import protocol
+from courseport.dialects.error_status import error_handler
 from courseport.schema import AccessToken, D2LUserKey, OAuthClient, User
-
-log = logging.getLogger("courseport")
 
 
 def tenant_admin(db: Session, me: User) -> int:
@@ -78,15 +75,7 @@ def _user_of(db: Session, credential: str) -> int | None:
     return db.scalar(select(D2LUserKey.user_id).where(D2LUserKey.key_id == value))
 
 
-def _domain_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return protocol.http_error_response(exc.status_code, exc.detail)
-    if not isinstance(exc, DomainError):
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return protocol.error_response(exc)
-
-
 def controls_router(handlers: list, tag: str) -> Router:
     """The handlers under /_courseport, with the admin API's call, errors and an OpenAPI tag."""
     return Router(path="/_courseport", route_handlers=handlers, dependencies={"call": Provide(protocol.provide_call)},
-                  exception_handlers={DomainError: _domain_error, Exception: _domain_error}, tags=[tag])
+                  exception_handlers={Exception: error_handler(protocol)}, tags=[tag])
