@@ -79,6 +79,37 @@ def test_a_retry_is_kept_and_nothing_follows_terminated(scorm, world):
     assert launched(scorm).send(launched(scorm).statement("experienced")).status_code == 200  # a new session
 
 
+ABANDONED = "https://w3id.org/xapi/adl/verbs/abandoned"
+SESSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+
+
+def _session_context(launch: Launch) -> dict:
+    data = launch.lrs.get("/activities/state", params={"activityId": AU1, "agent": json.dumps(launch.actor),
+                                                       "registration": launch.registration,
+                                                       "stateId": "LMS.LaunchData"}).json()
+    return {**data["contextTemplate"], "registration": launch.registration}
+
+
+def test_a_new_launch_states_the_unterminated_session_abandoned_once(scorm, world):
+    first = launched(scorm)
+    left = _session_context(first)
+    assert first.send(first.statement("initialized", context=left)).status_code == 200
+    second = launched(scorm)  # the learner closed the window: no terminated
+    kept = _session_context(second)
+    assert second.send(second.statement("initialized", context=kept),
+                       second.statement("terminated", context=kept)).status_code == 200
+    launched(scorm)  # the second session terminated: nothing is abandoned by this launch
+    statements = second.lrs.get("/statements", params={"verb": ABANDONED}).json()["statements"]
+    assert len(statements) == 1
+    [abandoned] = statements
+    assert abandoned["object"]["id"] == AU1 and abandoned["actor"] == first.actor
+    assert abandoned["context"]["extensions"][SESSION] == left["extensions"][SESSION]
+    assert abandoned["context"]["registration"] == first.registration
+    assert abandoned["result"]["duration"].startswith("PT") and abandoned["result"]["duration"].endswith("S")
+    late = first.send(first.statement("experienced", context=left))
+    assert late.status_code == 200  # an abandoned session's late statement is still stored (not refused)
+
+
 MULTI_AU = Path(__file__).resolve().parents[3].parent / "shared" / "packages" / "multi_au_framed.zip"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode, urlparse
@@ -32,7 +32,8 @@ from courseport.core.packages.registration_postbacks import queue_postback
 from courseport.schema import LrsFetch, PackageVersion, Registration, XapiStatement
 
 ADL = "http://adlnet.gov/expapi/verbs/"
-SATISFIED = "https://w3id.org/xapi/adl/verbs/satisfied"
+W3ID = "https://w3id.org/xapi/adl/verbs/"  # the verbs cmi5 adds to ADL's: satisfied, abandoned, waived
+ABANDONED = W3ID + "abandoned"
 CMI5 = "https://w3id.org/xapi/cmi5/context/"
 CMI5_CATEGORY = {"objectType": "Activity", "id": CMI5 + "categories/cmi5"}
 FETCH_PURPOSE = "cmi5-fetch"
@@ -142,14 +143,37 @@ def _cmi5_start(db: Session, scope: LaunchScope, version: PackageVersion, url: s
                               _context(scope, {CMI5 + "extensions/launchmode": data["launchMode"],
                                                CMI5 + "extensions/launchurl": url,
                                                CMI5 + "extensions/moveon": data["moveOn"]}), now)
-    lrs_statements.store(db, scope, [launched], now)
+    _abandon_open_sessions(db, scope, now)
+    lrs_statements.store(db, scope, [launched], now + timedelta(milliseconds=1))
+
+
+def _abandon_open_sessions(db: Session, scope: LaunchScope, now: datetime) -> None:
+    """cmi5: a new launch of an AU ends its earlier sessions that sent no `terminated`: the LMS states each
+    `abandoned`, in that session's context, with the time from its launch to its last statement."""
+    sessions: dict[str, list[XapiStatement]] = {}
+    for row in lrs_statements.registration_rows(db, scope):
+        session = _session_of(row.statement)
+        if session and session != scope.launch_key:
+            sessions.setdefault(session, []).append(row)
+    abandoned = []
+    for session, rows in sessions.items():
+        if not any(r.verb == ADL + "launched" and r.object_activity_id == scope.au_id for r in rows) or \
+                any(r.verb in (ADL + "terminated", ABANDONED) for r in rows):
+            continue
+        spent = max(r.timestamp for r in rows) - min(r.timestamp for r in rows)
+        ended = replace(scope, launch_key=session)
+        statement = _lms_statement(ended, "abandoned", {"objectType": "Activity", "id": scope.au_id},
+                                   _context(ended, {}), now, f"{session}/abandoned")
+        abandoned.append(statement | {"result": {"duration": f"PT{spent.total_seconds():g}S"}})
+    if abandoned:
+        lrs_statements.store(db, scope, abandoned, now)
 
 
 def _lms_statement(scope: LaunchScope, verb: str, target: dict, context: dict, now: datetime,
                    identity: str | None = None) -> dict:
     statement_id = uuid.uuid5(_IDS, f"{scope.registration}/{identity}") if identity else uuid.uuid4()
     return {"id": str(statement_id), "actor": scope.actor(),
-            "verb": {"id": (SATISFIED if verb == "satisfied" else ADL + verb), "display": {"en-US": verb}},
+            "verb": {"id": (W3ID if verb in ("satisfied", "abandoned") else ADL) + verb, "display": {"en-US": verb}},
             "object": target, "context": context, "timestamp": now.isoformat().replace("+00:00", "Z")}
 
 
