@@ -50,17 +50,17 @@ from pathlib import Path  # noqa: E402
 import httpx  # noqa: E402
 
 
-def _sibling(name: str):  # noqa: ANN202 - the module
-    """A module of bench/ by its path (bench/ itself is off sys.path, above), registered under its name
-    so the spawned load processes unpickle what it defines."""
-    spec = importlib.util.spec_from_file_location(name, os.path.join(_HERE, f"{name}.py"))
+def _support(name: str):  # noqa: ANN202 - the module
+    """A module of bench/support/ (code the benches share, not a bench) by its path (bench/ itself is off
+    sys.path, above), registered under its name so the spawned load processes unpickle what it defines."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(_HERE, "support", f"{name}.py"))
     assert spec and spec.loader
     module = sys.modules[name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-http_load = _sibling("http_load")
+http_load = _support("http_load")
 HOST, LoadGenerators, Slot, SlotResult, WriteLoad = (http_load.HOST, http_load.LoadGenerators, http_load.Slot,
                                                      http_load.SlotResult, http_load.WriteLoad)
 # Issue 16's targets, each a ratio to bare in the same run with the read cache off (the honest
