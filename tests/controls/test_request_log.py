@@ -138,6 +138,17 @@ def test_secrets_in_headers_query_and_json_body_are_masked_and_values_read_back_
     assert (row.status, row.user_id, row.face) == (record["status"], world.admin.id, "canvas")
 
 
+def test_values_with_tabs_newlines_backslashes_and_other_scripts_are_written_exactly(world):
+    """COPY's text format escapes these (PostgreSQL); a record reads back what the request carried."""
+    name = "Tab\there, line\nbreak, back\\slash \\N, quote\" and \u00e9\u4e2d\U0001f600"
+    with world.client(world.admin_token) as c:
+        assert c.put("/api/v1/users/self", params={"q": "a\tb\\c"}, json={"user": {"name": name}}).status_code == 200
+    [record] = logged(world, method="put")
+    assert json.loads(record["request"]["body"]) == {"user": {"name": name}}
+    assert json.loads(record["response"]["body"])["name"] == name
+    assert record["query"] == "q=a%09b%5Cc"
+
+
 def test_the_written_time_is_the_text_sqlalchemy_binds():
     from sqlalchemy.dialects import sqlite
 
