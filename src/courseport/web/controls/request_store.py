@@ -227,7 +227,7 @@ def _insert(connection: Connection, rows: list[tuple]) -> None:
     statement per row. (The JSON-array INSERT it replaces cost the server ~200 µs of CPU a record, COPY
     ~45: `->>` parses the element's JSON text again for every column, and the server shares the machine.)"""
     if connection.dialect.name != "sqlite":
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # psycopg's
         with cursor, cursor.copy(_PG_COPY) as copy:
             for row in rows:
                 copy.write_row(row)
