@@ -154,6 +154,23 @@ def group_cpu_seconds(pgid: int) -> float:
     return sum(int(f[11]) + int(f[12]) for f in group_stats(pgid)) / os.sysconf("SC_CLK_TCK")
 
 
+def database_cpu_seconds(database_url: str | None) -> float:
+    """CPU time used so far by the live PostgreSQL backends of the bench's database, where PostgreSQL runs on
+    this machine (their process titles name the database): it shares the cores the server and load use."""
+    if not database_url:
+        return 0.0
+    name = f" {database_url.rsplit('/', 1)[-1].split('?')[0]} ".encode()
+    total = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if cmdline.read_bytes().startswith(b"postgres: ") and name in cmdline.read_bytes():
+                fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue  # a backend that just ended
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     """SIGTERM lets uvicorn's supervisor stop its workers; the group kill is the fallback. Fails if any stays."""
     if proc.poll() is None:
@@ -210,9 +227,10 @@ def measure(gen: LoadGenerators, server_pgid: int, args: argparse.Namespace, tok
     results: dict[str, list[SlotResult]] = {name: [] for name in ENDPOINTS}
     for round_no in range(1, args.rounds + 1):
         for name in ENDPOINTS:
-            before = group_cpu_seconds(server_pgid)
+            before, db_before = group_cpu_seconds(server_pgid), database_cpu_seconds(args.database_url)
             result = gen.run(slot(name, args.seconds))
             result.server_cpu = group_cpu_seconds(server_pgid) - before
+            result.database_cpu = database_cpu_seconds(args.database_url) - db_before
             if result.errors:
                 raise SystemExit(f"FAILED: {name}: {result.errors} of {result.count} requests did not answer 200")
             if not result.count:
@@ -233,15 +251,16 @@ def report(results: dict[str, list[SlotResult]], args: argparse.Namespace, label
     # Ratios pair each slot with the bare slot of its own round, so slow spells cancel out.
     ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"], strict=True)] for n in ENDPOINTS}
     print(f"{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
-          f" {'server CPU ms/req':>18} {'client CPU':>11}")
+          f" {'server CPU ms/req':>18} {'database CPU ms/req':>20} {'client CPU':>11}")
     for name in ENDPOINTS:
         rs = results[name]
         lat = sorted(x for r in rs for x in r.latencies)
         server_ms = 1000 * sum(r.server_cpu for r in rs) / sum(r.count for r in rs)
+        database_ms = 1000 * sum(r.database_cpu for r in rs) / sum(r.count for r in rs)
         client = sum(r.cpu for r in rs) / sum(r.elapsed for r in rs)
         print(f"{name:<8} {statistics.median(rates[name]):>15.0f} {statistics.median(ratios[name]):>13.0%}"
               f" {percentile(lat, 0.5) * 1000:>8.2f} {percentile(lat, 0.95) * 1000:>8.2f} {server_ms:>18.3f}"
-              f" {client:>10.0%}")
+              f" {database_ms:>20.3f} {client:>10.0%}")
     database = "PostgreSQL" if args.database_url else "SQLite"
     print()
     for name, target in TARGETS[database].items():
@@ -255,8 +274,10 @@ def report(results: dict[str, list[SlotResult]], args: argparse.Namespace, label
         return
     print(f"note: {os.cpu_count()} CPU cores shared by {args.workers} server process(es) and "
           f"{args.load_processes} load process(es); 'client CPU' is the share of one core the load "
-          "generator used, which the server could not. Absolute req/s are lower bounds, and the "
-          "client's fixed cost per request flatters the ratios (least with --client raw).")
+          "generator used, which the server could not; 'database CPU' is what PostgreSQL's backends of the bench "
+          "database used per request on the same cores (0 on SQLite, which runs inside the server). Absolute "
+          "req/s are lower bounds, and the client's fixed cost per request flatters the ratios (least with "
+          "--client raw).")
 
 
 def parse_args() -> argparse.Namespace:

@@ -31,6 +31,7 @@ class SlotResult:
     elapsed: float = 0.0
     cpu: float = 0.0  # of the load processes
     server_cpu: float = 0.0
+    database_cpu: float = 0.0  # of the PostgreSQL server processes serving the bench's database, when local
     latencies: list[float] = field(default_factory=list)
 
 
