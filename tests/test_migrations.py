@@ -174,3 +174,22 @@ def test_0024_lets_two_root_accounts_hold_the_same_sis_ids_and_downgrades(empty_
         root = conn.scalar(sa.text("SELECT max(id) FROM accounts WHERE parent_account_id IS NULL"))
         _insert(conn, "terms", root_account_id=root, name="Again", sis_term_id="SAME")
     _upgrade(empty_store, "head")
+
+
+def _compression(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text(  # attcompression: '' (the default), 'p' (pglz) or 'l' (lz4)
+            "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'request_records'::regclass"
+            " AND attname IN ('request_headers', 'response_headers', 'request_body', 'response_body')")).all())
+
+
+def test_0028_compresses_the_request_log_with_lz4_on_postgresql_and_downgrades(empty_store):
+    _upgrade(empty_store, "0028_request_log_lz4")
+    if empty_store.dialect.name != "postgresql":
+        _downgrade(empty_store, "0027_content_reference_indexes")  # nothing to do on SQLite, and no error
+        return
+    with empty_store.connect() as conn:
+        offered = conn.scalar(sa.text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"))
+    assert set(_compression(empty_store).values()) == ({"l"} if "lz4" in offered else {""})
+    _downgrade(empty_store, "0027_content_reference_indexes")
+    assert set(_compression(empty_store).values()) == ({"p"} if "lz4" in offered else {""})
