@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections import namedtuple
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Join, and_, bindparam, delete, join, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import tenancy
@@ -15,14 +17,21 @@ from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import AccessToken, User
 from courseport.schema.base import utcnow
 
+# What a caller's row holds: the user's columns, the token's expiry, and what tenancy notes of the caller.
+# A statement that reads more with the caller selects these first (`callers_by_token`, `checked_viewer`).
+VIEWER_COLUMNS = (*entity_columns(User), AccessToken.expires_at.label("token_expires_at"), tenancy.LOGIN_TENANT,
+                  tenancy.ADMINISTERED)
+ViewerRow = namedtuple("UserRow", [c.name for c in VIEWER_COLUMNS])  # type: ignore[misc]
+
+
+def callers_by_token() -> Join:
+    """The users joined with their tokens, for a statement that finds the caller by `token_hash` (its bind)."""
+    return join(User, AccessToken,
+                and_(AccessToken.user_id == User.id, AccessToken.token_hash == bindparam("token_hash")))
+
+
 # Every API call runs it: a plain row, not an entity (see row_reads).
-_USER_BY_TOKEN_HASH = RowRead(
-    select(*entity_columns(User), AccessToken.expires_at.label("token_expires_at"), tenancy.LOGIN_TENANT,
-           tenancy.ADMINISTERED)
-    .join(AccessToken, AccessToken.user_id == User.id)
-    .where(AccessToken.token_hash == bindparam("token_hash")),
-    "UserRow",
-)
+_USER_BY_TOKEN_HASH = RowRead(select(*VIEWER_COLUMNS).select_from(callers_by_token()), "UserRow")
 
 
 def hash_token(token: str) -> str:
@@ -49,7 +58,12 @@ def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
     reads); NotAuthenticated(invalid=True) for a wrong, expired or deleted user's token."""
     if not token:
         raise NotAuthenticated()
-    row = _USER_BY_TOKEN_HASH.first(db, token_hash=hash_token(token))
+    return checked_viewer(db, _USER_BY_TOKEN_HASH.first(db, token_hash=hash_token(token)))
+
+
+def checked_viewer(db: Session, row: Any):  # noqa: ANN201 - a UserRow
+    """`row` (VIEWER_COLUMNS of the token's user, None where no user has the token) as token_viewer answers
+    it: NotAuthenticated for none, a deleted user or an expired token; what tenancy notes of a caller noted."""
     if row is None or row.workflow_state == "deleted":
         raise NotAuthenticated("Invalid access token.", invalid=True)
     check_unexpired(row)

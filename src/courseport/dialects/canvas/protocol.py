@@ -94,6 +94,20 @@ class Call:
 
         viewer, result = self.services.read_cache.get((self.token, self.str("as_user_id"), *key), load)
         check_unexpired(viewer)
+        self.viewer = viewer
+        return result
+
+    def cached_caller_read(self, key: tuple, read: Callable[[Session, str | None], tuple[Any, Any]]) -> Any:
+        """As cached_read without as_user_id, where `read(db, token)` reads the caller itself, in its first
+        statement (checked as token_viewer checks it: tokens.checked_viewer), and answers (caller, result)."""
+
+        def load() -> tuple[Any, Any]:
+            with transaction(self.services.engine, write=False) as db:
+                return read(db, self.token)
+
+        viewer, result = self.services.read_cache.get((self.token, None, *key), load)
+        check_unexpired(viewer)
+        self.viewer = viewer
         return result
 
     # --- typed parameter access; every error names the parameter as sent ---
