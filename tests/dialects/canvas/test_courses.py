@@ -52,6 +52,34 @@ def test_bad_token_is_401(world):
     assert r.json() == {"errors": [{"message": "Invalid access token."}]}
 
 
+def test_a_single_course_get_reads_the_caller_with_the_course_and_answers_as_before(world):
+    """The caller is found by token in the course's own statement: every answer a caller-first read gave."""
+    from sqlalchemy import update
+
+    from courseport.schema import User
+
+    course = world.course("Joined")
+    student, token = world.user_with_token("joined-student")
+    world.enroll(student, course)
+    with world.client(token) as c:
+        mine = c.get(f"/api/v1/courses/{course.id}")
+        missing = c.get("/api/v1/courses/999999")
+        huge = c.get("/api/v1/courses/99999999999999999999")
+    assert mine.status_code == 200 and [e["type"] for e in mine.json()["enrollments"]] == ["student"]
+    assert (missing.status_code, huge.status_code) == (404, 404)
+    assert missing.json() == {"errors": [{"message": "The specified resource does not exist."}]}
+    with world.client("nope") as c:  # no such token, course or not
+        assert [c.get(f"/api/v1/courses/{n}").status_code for n in (course.id, 999999)] == [401, 401]
+    with world.client(world.admin_token) as c:  # as_user_id reads the caller first, as before
+        acting = c.get(f"/api/v1/courses/{course.id}", params={"as_user_id": student.id})
+    assert acting.status_code == 200 and [e["type"] for e in acting.json()["enrollments"]] == ["student"]
+    with world.tx() as db:
+        db.execute(update(User).where(User.id == student.id).values(workflow_state="deleted"))
+    with world.client(token) as c:
+        gone = c.get(f"/api/v1/courses/{course.id}")
+    assert (gone.status_code, gone.json()) == (401, {"errors": [{"message": "Invalid access token."}]})
+
+
 # --- the Course object, exactly -------------------------------------------------------------------
 
 def _course_body(c, origin: str, **overrides):
