@@ -186,6 +186,6 @@ def list_course_views(
     """A page of course views for `target`'s course list, of the columns `fields` names (and VIEW_FIELDS)
     or, with None, of every column."""
     page = list_courses(db, actor, target, filters, window, fields=fields)
-    nicknames = {c.id: c.viewer_nickname for c in page.items}
+    nicknames = {c.id: c.viewer_nickname for c in page.items if c.viewer_nickname is not None}  # None: the default
     views = load_views(db, actor, page.items, want, enrollments_of=target, nicknames=nicknames)
     return Slice(views, page.has_more, page.total)

@@ -125,20 +125,22 @@ def load_views(
     nicknames: dict[int, str | None] | None = None, member_enrollments: dict[int, list] | None = None,
 ) -> list[CourseView]:
     """`admin_of`: whether the viewer administers an account, where the caller knows already; `nicknames`:
-    the viewer's nickname (or None) of every course, and `member_enrollments` the member's live enrollments
-    in every course, where the caller read them already."""
+    the viewer's nicknames of the courses (a course missing or None has none), and `member_enrollments`
+    the member's live enrollments in every course, where the caller read them already."""
     views = [CourseView(c) for c in courses]
     if not views:
         return views
     batch = _Batch(db, viewer, enrollments_of or viewer, views, teacher_limit)
     first, last, by_id = min(batch.ids), max(batch.ids), batch.by_id
-    if member_enrollments is None:
-        member_enrollments = defaultdict(list)
+    if member_enrollments is None:  # each row straight to its view: a page's loops cost what its read does
         for e in _MEMBER_ENROLLMENTS.all(db, first=first, last=last, user_id=batch.member.id):
-            member_enrollments[e.course_id].append(e)
-    for course_id, rows in member_enrollments.items():
-        if course_id in by_id:
-            by_id[course_id].enrollments.extend(rows)
+            view = by_id.get(e.course_id)
+            if view is not None:
+                view.enrollments.append(e)
+    else:
+        for course_id, rows in member_enrollments.items():
+            if course_id in by_id:
+                by_id[course_id].enrollments.extend(rows)
     if nicknames is None:
         nicknames = {n.course_id: n.nickname for n in _NICKNAMES.all(db, first=first, last=last, user_id=viewer.id)}
     for course_id, nick in nicknames.items():
@@ -259,11 +261,12 @@ def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_
             Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
             Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
     for v in views:
-        account_id = v.course.account_id
-        if account_id not in admin_of:
-            admin_of[account_id] = is_admin_of(db, viewer.id, account_id)
-        v.manages_sis = admin_of[account_id]
-        v.sees_sis = v.manages_sis or (v.course.id in reading and v.course.workflow_state != "deleted")
+        course = v.course
+        manages = admin_of.get(course.account_id)
+        if manages is None:
+            manages = admin_of[course.account_id] = is_admin_of(db, viewer.id, course.account_id)
+        v.manages_sis = manages
+        v.sees_sis = manages or (course.id in reading and course.workflow_state != "deleted")
 
 
 def _load_teachers(db: Session, by_id: dict[int, CourseView], ids: list[int], limit: int | None) -> None:
