@@ -41,11 +41,13 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
 # Of each enrollment, the columns course responses read: the role, state and section a member has.
+# Ordered by course then id (a course's enrollments in the order they were made): the order of the
+# (user, course) index, which SQLite then reads without sorting the rows.
 _ENROLLMENT_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
                       "associated_user_id", "limit_privileges_to_course_section")
 _MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in _ENROLLMENT_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
-    Enrollment.workflow_state != "deleted").order_by(Enrollment.id), "EnrollmentRow")
+    Enrollment.workflow_state != "deleted").order_by(Enrollment.course_id, Enrollment.id), "EnrollmentRow")
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
     CourseNickname.course_id.between(bindparam("first"), bindparam("last"))))
