@@ -6,7 +6,9 @@ mode a reader never waits for a lock, and the hop to a worker thread and back co
 PostgreSQL every handler stays in the threadpool, where a query's network round trip blocks only
 its own thread: on the loop a single-course GET spent ~120 µs less CPU in-process, but each of its
 statements held the whole process for a loopback round trip (~100 µs, more under load), and
-bench/api.py (2 processes, 8 connections, 2 CPUs) answered fewer of them, not more. A marked
+bench/api.py (2 processes, 8 connections, 2 CPUs) answered fewer of them, not more. Psycopg's
+asynchronous connections in a greenlet on the loop (SQLAlchemy's asyncio bridge), which wait without a
+thread, cost as much CPU as the thread hop they save (docs/architecture.md, session 8). A marked
 handler that opens a write transaction would hold the loop while it waits for SQLite's write lock:
 `refuse_on_event_loop` makes that mistake fail at once instead.
 """
