@@ -192,16 +192,22 @@ _json = msgspec.json.Encoder()
 
 
 def _row(tenant_id: int, item: Captured) -> tuple:
-    """The values of one record in _COLUMNS order, as the ORM binds them on SQLite (JSON and `at` as text)."""
+    """The values of one record in _COLUMNS order, as the ORM binds them on SQLite (JSON and `at` as text).
+    A NUL in the path (%00 decoded) or a body is shown as U+FFFD: PostgreSQL's text cannot hold one, and one
+    such request failed its whole batch (and the log's reader, who flushes first)."""
     query = item.query.decode("latin-1") if isinstance(item.query, bytes) else item.query
-    return (tenant_id, item.request_id, _datetime_text(item.at), item.method, item.path,
+    return (tenant_id, item.request_id, _datetime_text(item.at), item.method, _no_nul(item.path),
             (mask_query(query) or None) if query else None, item.face, item.status, round(item.duration_ms, 3),
             item.user_id, _json.encode(mask_headers(item.request_headers)).decode(),
             _json.encode(mask_headers(item.response_headers)).decode(),
-            mask_body(_content_type(item.request_headers), item.request_body, item.request_size)
+            _no_nul(mask_body(_content_type(item.request_headers), item.request_body, item.request_size))
             if item.request_size else None,
-            mask_body(_content_type(item.response_headers), item.response_body, item.response_size)
+            _no_nul(mask_body(_content_type(item.response_headers), item.response_body, item.response_size))
             if item.response_size else None)
+
+
+def _no_nul(text: str | None) -> str | None:
+    return text.replace("\x00", "\ufffd") if text and "\x00" in text else text
 
 
 _SECONDS: dict[int, str] = {}  # a second since the epoch: its text, as SQLAlchemy writes a DATETIME on SQLite
