@@ -256,16 +256,21 @@ def report(results: dict[str, list[SlotResult]], args: argparse.Namespace, label
     ratios = {n: [x / b for x, b in zip(rates[n], rates["bare"], strict=True)] for n in ENDPOINTS}
     print(f"{'endpoint':<8} {'req/s (median)':>15} {'ratio to bare':>14} {'p50 ms':>8} {'p95 ms':>8}"
           f" {'server CPU ms/req':>18} {'database CPU ms/req':>20} {'client CPU':>11}")
+    cost: dict[str, float] = {}  # server and database CPU per request
     for name in ENDPOINTS:
         rs = results[name]
         lat = sorted(x for r in rs for x in r.latencies)
         server_ms = 1000 * sum(r.server_cpu for r in rs) / sum(r.count for r in rs)
         database_ms = 1000 * sum(r.database_cpu for r in rs) / sum(r.count for r in rs)
+        cost[name] = server_ms + database_ms
         client = sum(r.cpu for r in rs) / sum(r.elapsed for r in rs)
         print(f"{name:<8} {statistics.median(rates[name]):>15.0f} {statistics.median(ratios[name]):>13.0%}"
               f" {percentile(lat, 0.5) * 1000:>8.2f} {percentile(lat, 0.95) * 1000:>8.2f} {server_ms:>18.3f}"
               f" {database_ms:>20.3f} {client:>10.0%}")
     database = "PostgreSQL" if args.database_url else "SQLite"
+    print("cost ratio (bare's server and database CPU per request over the endpoint's; steadier between runs"
+          " than req/s, and without the client's share; not what the targets judge): "
+          + ", ".join(f"{n} {cost['bare'] / cost[n]:.0%}" for n in ENDPOINTS if n != "bare"))
     print()
     for name, target in TARGETS[database].items():
         got = statistics.median(ratios[name])
