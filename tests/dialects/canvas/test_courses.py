@@ -70,6 +70,11 @@ def test_a_single_course_get_reads_the_caller_with_the_course_and_answers_as_bef
     assert missing.json() == {"errors": [{"message": "The specified resource does not exist."}]}
     with world.client("nope") as c:  # no such token, course or not
         assert [c.get(f"/api/v1/courses/{n}").status_code for n in (course.id, 999999)] == [401, 401]
+    with world.client() as c:  # no token at all
+        anonymous = c.get(f"/api/v1/courses/{course.id}")
+    assert (anonymous.status_code, anonymous.json()) == (
+        401, {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]})
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     with world.client(world.admin_token) as c:  # as_user_id reads the caller first, as before
         acting = c.get(f"/api/v1/courses/{course.id}", params={"as_user_id": student.id})
     assert acting.status_code == 200 and [e["type"] for e in acting.json()["enrollments"]] == ["student"]

@@ -56,9 +56,14 @@ def create_token(db: Session, user: User, purpose: str = "", expires_at: datetim
 def token_viewer(db: Session, token: str | None):  # noqa: ANN201 - a UserRow
     """The user a bearer token belongs to, as a read-only row of the user's columns (enough for
     reads); NotAuthenticated(invalid=True) for a wrong, expired or deleted user's token."""
+    return checked_viewer(db, _USER_BY_TOKEN_HASH.first(db, token_hash=presented_hash(token)))
+
+
+def presented_hash(token: str | None) -> str:
+    """The hash a caller's token is looked up by; NotAuthenticated where the call presents none."""
     if not token:
         raise NotAuthenticated()
-    return checked_viewer(db, _USER_BY_TOKEN_HASH.first(db, token_hash=hash_token(token)))
+    return hash_token(token)
 
 
 def checked_viewer(db: Session, row: Any):  # noqa: ANN201 - a UserRow

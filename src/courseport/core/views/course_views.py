@@ -21,8 +21,7 @@ from courseport.core.coursework.grades import Scores, course_scores, needs_gradi
 from courseport.core.identity import accounts, tokens
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
-from courseport.core.identity.tokens import hash_token
-from courseport.core.kit.errors import NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
@@ -311,9 +310,7 @@ def _load_observed(db: Session, views: list[CourseView]) -> None:
 
 def caller_and_course(db: Session, token: str | None, course_id: int | None) -> tuple[Any, list]:
     """The caller (tokens.checked_viewer) and the course's rows as show_course takes them, in one statement."""
-    if not token:
-        raise NotAuthenticated()
-    rows = _CALLER_AND_COURSE.all(db, token_hash=hash_token(token), course_id=course_id)
+    rows = _CALLER_AND_COURSE.all(db, token_hash=tokens.presented_hash(token), course_id=course_id)
     viewer = tokens.checked_viewer(db, tokens.ViewerRow._make(rows[0][:_VIEWER_WIDTH]) if rows else None)
     return viewer, [_CourseRow._make(r[_VIEWER_WIDTH:]) for r in rows if r[_VIEWER_WIDTH] is not None]
 
