@@ -37,3 +37,25 @@ def test_lists_expand_per_length_and_constants_stay(world):
         orm = db.scalars(select(Enrollment.id).where(Enrollment.course_id.in_([c.id for c in courses]),
                                                      Enrollment.workflow_state.in_(("active", "invited"))))
         assert sorted(orm) == sorted(r.id for r in _ENROLLMENTS.all(db, ids=[c.id for c in courses]))
+
+
+_NAMED_LIKE = RowRead(select(Course.id.label("id"), Course.name.label("name")).where(
+    Course.name.like("50%% off%"), Course.account_id == bindparam("account_id"),
+    Course.id != bindparam("not_id"),
+    Course.enrollment_term_id.is_(None) | (Course.account_id == bindparam("account_id")),
+    Course.id.in_(bindparam("ids", expanding=True))).order_by(Course.id))
+
+
+def test_a_percent_sign_a_repeated_parameter_and_a_list_read_as_the_orm_reads_them(world):
+    """PostgreSQL's plans are compiled with numbered placeholders and run on a RawCursor: a `%` in the
+    statement's own text is no placeholder, and one value fills every place its name appears."""
+    made = [world.course(name) for name in ("50% off maths", "50% off art", "5 off", "50%% off")]
+    ids = [c.id for c in made]
+    with transaction(world.engine, write=False) as db:
+        rows = _NAMED_LIKE.all(db, account_id=made[0].account_id, not_id=made[1].id, ids=ids)
+        orm = db.execute(_NAMED_LIKE.statement, {"account_id": made[0].account_id, "not_id": made[1].id,
+                                                 "ids": ids}).all()
+        again = _NAMED_LIKE.all(db, account_id=made[0].account_id, not_id=-1, ids=ids[:2])
+    expected = [(made[0].id, "50% off maths"), (made[3].id, "50%% off")]  # "50%% off%": two wildcards, then " off"
+    assert [(r.id, r.name) for r in rows] == [tuple(r) for r in orm] == expected
+    assert [r.name for r in again] == ["50% off maths", "50% off art"]

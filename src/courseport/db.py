@@ -171,7 +171,8 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
         elif sqlite:
             cast(Any, pooled.dbapi_connection).commit()
     finally:
-        session.close()
+        if session.made is not None or session.in_transaction() or session.identity_map or session.new:
+            session.close()  # a read of plain rows only (the usual one) left the session nothing to close
         if sqlite:
             (session.made or pooled).close()  # the pool rolls back what was not committed
         else:

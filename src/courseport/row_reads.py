@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Dialect
@@ -36,8 +36,19 @@ def _open(db: Session) -> tuple[Dialect, Any]:
         connection = db.connection()
         db.info[_HELD] = held = [db.get_transaction(), connection.dialect, connection.connection.dbapi_connection, None]
     if held[3] is None:
-        held[3] = held[2].cursor()
+        held[3] = _cursor(held[1], held[2])
     return held[1], held[3]
+
+
+def _cursor(dialect: Dialect, dbapi_connection: Any) -> Any:
+    """psycopg: a RawCursor, which takes the server's own `$n` placeholders as they are (the plans are
+    compiled so) and a list of values: a named-parameter statement is parsed and mapped on every execute,
+    ~25 µs of a ~75 µs lookup by key (measured with the single-course read)."""
+    if dialect.driver == "psycopg":
+        from psycopg import RawCursor  # PostgreSQL only
+
+        return RawCursor(dbapi_connection)
+    return dbapi_connection.cursor()
 
 
 def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any) -> None:
@@ -46,6 +57,18 @@ def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any) -> Non
 
 
 _HELD = "courseport.row_reads"
+_NUMBERED: dict[type, Dialect] = {}
+
+
+def _numbered(dialect: Dialect) -> Dialect:
+    """The dialect plans are compiled with: psycopg's writes `$1, $2, ...` (for _cursor's RawCursor) instead
+    of `%(name)s`; the others their own placeholders. Types, binds and result processors stay `dialect`'s."""
+    if dialect.driver != "psycopg":
+        return dialect
+    numbered = _NUMBERED.get(type(dialect))
+    if numbered is None:
+        numbered = _NUMBERED[type(dialect)] = cast(Any, type(dialect))(paramstyle="numeric_dollar")
+    return numbered
 
 
 @dataclass
@@ -109,7 +132,7 @@ class RowRead:
         return scope["convert"]
 
     def _compile(self, dialect: Dialect, key: Any, lists: dict[str, Any]) -> _Plan:
-        compiled = self.statement.compile(dialect=dialect)
+        compiled = self.statement.compile(dialect=_numbered(dialect))
         # The caller's parameters are the binds without a value. IN lists of constants are
         # expanded here, once; a caller's list gets a plan per length (`key`).
         asked = {bind.key for bind in compiled.binds.values() if bind.required}
@@ -121,7 +144,7 @@ class RowRead:
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if bind.key in asked and processor is not None:
                 binders[bind.key] = processor
-        positional = dialect.paramstyle in ("qmark", "numeric", "format")
+        positional = _numbered(dialect).paramstyle in ("qmark", "numeric", "format", "numeric_dollar")
         plan = _Plan(
             sql=expanded.statement.encode() if dialect.driver == "psycopg" else expanded.statement,
             param_order=tuple(expanded.positiontup or ()) if positional else None,
