@@ -30,6 +30,7 @@ from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_ROUTES
 from courseport.dialects.xapi import protocol as xapi_protocol
 from courseport.dialects.xapi.routes import ROUTES as XAPI_ROUTES
 from courseport.logs import RequestLog
+from courseport.loop_reads import LoopReads
 from courseport.services import Services, build_services
 from courseport.settings import Settings
 from courseport.throttle import count_failure
@@ -104,9 +105,10 @@ def _kept(provide):  # noqa: ANN001, ANN202
     return provide_call
 
 
-def _dialect_router(prefix: str, protocol, routes: list, services: Services) -> Router:  # noqa: ANN001
+def _dialect_router(prefix: str, protocol, routes: list, services: Services,  # noqa: ANN001
+                    loop_reads: LoopReads | None) -> Router:
     handler = error_handler(protocol)
-    routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine))
+    routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine), loop_reads=loop_reads)
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
                   before_request=_path_check(protocol), include_in_schema=False)
@@ -172,7 +174,8 @@ def metrics_page(request: Request) -> Response:
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
-    routers = [_dialect_router(prefix, protocol, routes, services) for prefix, protocol, routes in DIALECTS]
+    loop_reads = None if is_sqlite(services.engine) else LoopReads(services.engine)  # read_only.placed
+    routers = [_dialect_router(prefix, protocol, routes, services, loop_reads) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
                         *TENANT_ROUTES, *controls.ROUTES, *XAPI_LAUNCH_ROUTES],
@@ -180,7 +183,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
-        on_shutdown=[lambda: services.stop()],
+        on_shutdown=[lambda: services.stop(), *([loop_reads.close] if loop_reads else [])],
         openapi_config=controls.OPENAPI,  # the admin API and controls; the faces follow their vendors' docs
         debug=False,
     )

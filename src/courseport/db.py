@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,7 +31,13 @@ _WRITE = "courseport_write"
 _BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
 _LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
 _IDLE_SINCE = "courseport_idle_since"
+# (the store's engine, the engine its reads use instead): set while a handler runs with its reads on the
+# event loop (loop_reads.py), where `transaction` reads through this loop's asynchronous engine.
+READS_ON_LOOP: ContextVar[tuple[Engine, Engine] | None] = ContextVar("courseport_reads_on_loop", default=None)
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
+# In a pooled connection's record info: the connection rests in autocommit (an engine only reads use,
+# loop_reads.py), so a read does not switch it on and back off.
+AUTOCOMMIT_AT_REST = "courseport_autocommit_at_rest"
 
 
 def make_engine(url: str) -> Engine:
@@ -42,7 +49,7 @@ def make_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
-    _configure_postgresql(engine)
+    configure_postgresql(engine)
     return engine
 
 
@@ -83,7 +90,8 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.connection.dbapi_connection.execute(mode)
 
 
-def _configure_postgresql(engine: Engine) -> None:
+def configure_postgresql(engine: Engine) -> None:
+    """A PostgreSQL engine's pool and transaction events (the store's, and loop_reads' asynchronous ones)."""
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_conn, record):  # noqa: ANN001
         record.info[_IDLE_SINCE] = time.monotonic()
@@ -101,8 +109,9 @@ def _configure_postgresql(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_lazily(conn, cursor, _statement, _parameters, _context, _many):  # noqa: ANN001
-        if conn._execution_options.get(_LAZY_BEGIN) and cursor.connection.autocommit:
-            cursor.connection.autocommit = False  # the driver emits BEGIN before this statement
+        dbapi_connection = conn.connection.dbapi_connection
+        if conn._execution_options.get(_LAZY_BEGIN) and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False  # the driver emits BEGIN before this statement
 
 
 class DatabaseUnreachable(Exception):
@@ -129,9 +138,12 @@ def is_sqlite(engine: Engine) -> bool:
 @contextmanager
 def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     if not write:
-        with _read_transaction(engine) as session:
+        swap = READS_ON_LOOP.get()
+        with _read_transaction(swap[1] if swap is not None and engine is swap[0] else engine) as session:
             yield session
         return
+    if READS_ON_LOOP.get() is not None:  # as read_only.refuse_on_event_loop: a write would hold the loop
+        raise RuntimeError("a write transaction on the event loop: the handler is marked READ_ONLY but writes")
     session = Session(bind=engine.execution_options(**{_WRITE: True}), expire_on_commit=False, autoflush=True)
     try:
         yield session
@@ -155,13 +167,13 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
     try:
         if sqlite:
             cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
-        else:  # plain-row reads run outside a transaction until something else runs (module doc)
-            cast(Any, pooled.dbapi_connection).autocommit = True
+        elif not pooled.dbapi_connection.autocommit:  # plain-row reads run outside a transaction until
+            cast(Any, pooled.dbapi_connection).autocommit = True  # something else runs (module doc)
     except BaseException:
         pooled.close()
         raise
     session = _ReadSession(engine, pooled)
-    hold_connection(session, engine.dialect, pooled.dbapi_connection)
+    hold_connection(session, engine.dialect, pooled.dbapi_connection, pooled.info)
     try:
         yield session
         if session.in_transaction():
@@ -215,11 +227,18 @@ def _end_lazy(connection: Connection | None, pooled: Any) -> None:
 
     try:
         dbapi_connection: Any = pooled.dbapi_connection
-        if dbapi_connection is None or not dbapi_connection.autocommit:
-            return  # begun (committed or rolled back by now), or invalidated
-        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+        if dbapi_connection is None:
+            return  # invalidated
+        resting = bool(pooled.info.get(AUTOCOMMIT_AT_REST))
+        if not dbapi_connection.autocommit:  # the ORM began a transaction: committed, or failed
+            if resting:  # back to autocommit (closing `connection` would roll back the failed one)
+                if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+                    dbapi_connection.rollback()
+                dbapi_connection.autocommit = True
+            return
+        if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+            (connection or pooled).invalidate()  # a statement is still running (an interrupted read): never reuse it
+        elif not resting:
             dbapi_connection.autocommit = False
-        else:  # a statement is still running (an interrupted read): never reuse it
-            (connection or pooled).invalidate()
     finally:
         (connection or pooled).close()

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import Select, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.util import await_
 
 
 def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
@@ -44,16 +45,44 @@ def _cursor(dialect: Dialect, dbapi_connection: Any) -> Any:
     """psycopg: a RawCursor, which takes the server's own `$n` placeholders as they are (the plans are
     compiled so) and a list of values: a named-parameter statement is parsed and mapped on every execute,
     ~25 µs of a ~75 µs lookup by key (measured with the single-course read)."""
-    if dialect.driver == "psycopg":
-        from psycopg import RawCursor  # PostgreSQL only
+    if dialect.driver != "psycopg":
+        return dbapi_connection.cursor()
+    if dialect.is_async:  # SQLAlchemy's adapter of an AsyncConnection, in a greenlet on the loop (loop_reads.py)
+        return _AwaitedRawCursor(dbapi_connection._connection)
+    from psycopg import RawCursor  # PostgreSQL only
 
-        return RawCursor(dbapi_connection)
-    return dbapi_connection.cursor()
+    return RawCursor(dbapi_connection)
 
 
-def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any) -> None:
-    """Row reads of `db` run on `dbapi_connection`, whose transaction outlives the session's (db.py)."""
-    db.info[_HELD] = [None, dialect, dbapi_connection, None]
+class _AwaitedRawCursor:
+    """psycopg's AsyncRawCursor as the sync code of a greenlet uses a cursor: each call awaits on the loop."""
+
+    def __init__(self, connection: Any):
+        from psycopg import AsyncRawCursor  # PostgreSQL only
+
+        self._cursor = AsyncRawCursor(connection)
+
+    def execute(self, sql: bytes, args: list[Any]) -> None:
+        await_(self._cursor.execute(sql, args))
+
+    def fetchall(self) -> list[Any]:
+        return await_(self._cursor.fetchall())
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+
+def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any, kept: dict | None = None) -> None:
+    """Row reads of `db` run on `dbapi_connection`, whose transaction outlives the session's (db.py).
+    `kept`: a dict that lives as long as the DB-API connection (its pool record's info), where the
+    connection's one cursor is kept for the reads of later transactions too."""
+    cursor = None
+    if kept is not None:
+        cursor = kept.get(_HELD)
+        if cursor is None:
+            cursor = kept[_HELD] = _cursor(dialect, dbapi_connection)
+    db.info[_HELD] = [None, dialect, dbapi_connection, cursor]
 
 
 _HELD = "courseport.row_reads"

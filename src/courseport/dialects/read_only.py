@@ -1,16 +1,14 @@
 """GET handlers that only read, and where they run.
 
-On SQLite a handler marked READ_ONLY runs on the event loop instead of in the threadpool: in WAL
-mode a reader never waits for a lock, and the hop to a worker thread and back costs more CPU
-(~100 µs, measured in docs/architecture.md) than the reads of a single-course GET together. On
-PostgreSQL every handler stays in the threadpool, where a query's network round trip blocks only
-its own thread: on the loop a single-course GET spent ~120 µs less CPU in-process, but each of its
-statements held the whole process for a loopback round trip (~100 µs, more under load), and
-bench/api.py (2 processes, 8 connections, 2 CPUs) answered fewer of them, not more. Psycopg's
-asynchronous connections in a greenlet on the loop (SQLAlchemy's asyncio bridge), which wait without a
-thread, cost as much CPU as the thread hop they save (docs/architecture.md, session 8). A marked
-handler that opens a write transaction would hold the loop while it waits for SQLite's write lock:
-`refuse_on_event_loop` makes that mistake fail at once instead.
+A handler marked READ_ONLY runs on the event loop instead of in the threadpool. On SQLite it runs there
+as it is: in WAL mode a reader never waits for a lock, and the hop to a worker thread and back costs more
+CPU (~100 µs, measured in docs/architecture.md) than the reads of a single-course GET together. On
+PostgreSQL it runs in a greenlet whose reads use psycopg's asynchronous connections (loop_reads.py): a
+statement's round trip yields to the loop instead of holding the process (blocking reads on the loop
+answered fewer requests) or a worker thread (~10 context switches per single-course GET through the
+threadpool against ~2.5 here, and ~10 % less server CPU; docs/architecture.md, "Session 9"). A marked
+handler that opens a write transaction would hold the loop while it waits for a lock:
+`refuse_on_event_loop` (and db.transaction, on PostgreSQL's loop reads) makes that mistake fail at once.
 """
 
 from __future__ import annotations
@@ -20,18 +18,23 @@ from copy import copy
 
 from litestar.handlers import HTTPRouteHandler
 
+from courseport.loop_reads import LoopReads
+
 READ_ONLY = "read_only"  # the handler opt key
 
 
-def placed(routes: list, *, reads_on_event_loop: bool) -> list:
-    """The routes with READ_ONLY handlers moved onto the event loop when `reads_on_event_loop`."""
-    if not reads_on_event_loop:
+def placed(routes: list, *, reads_on_event_loop: bool, loop_reads: LoopReads | None = None) -> list:
+    """The routes with READ_ONLY handlers moved onto the event loop when `reads_on_event_loop` (SQLite), or
+    run there in a greenlet whose reads wait on the loop when `loop_reads` (PostgreSQL: loop_reads.py)."""
+    if not reads_on_event_loop and loop_reads is None:
         return routes
     moved = []
     for handler in routes:
         if isinstance(handler, HTTPRouteHandler) and handler.opt.get(READ_ONLY):
             handler = copy(handler)  # the module's handler stays as declared, for other apps
             handler.sync_to_thread = False
+            if loop_reads is not None:
+                handler._fn = loop_reads.run_on_loop(handler.fn)
         moved.append(handler)
     return moved
 

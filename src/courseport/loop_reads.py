@@ -1,0 +1,80 @@
+"""PostgreSQL reads on the event loop: a read-only handler's sync code runs in a greenlet on the loop and its
+read transactions use psycopg's asynchronous connections, so a statement's round trip waits in the loop's
+poll, not in a worker thread.
+
+Through the threadpool a PostgreSQL single-course GET cost ~10 context switches (the hop to a thread and
+back, the thread's socket wait, the GIL passed between threads) against ~1.5 on SQLite, whose reads run on
+the loop; on this project's 2-core VM a switch costs as much as tens of microseconds of Python
+(docs/architecture.md, "Session 9"). Here a waiting read yields to the loop, which serves other requests
+meanwhile and picks the answer up in its next poll: under load most answers cost no switch at all.
+
+How: `LoopReads.run_on_loop(fn)` is an async function with `fn`'s signature that runs `fn` through
+SQLAlchemy's `greenlet_spawn` (as its asyncio extension runs a sync Session) with READS_ON_LOOP naming the
+store's engine and this loop's asynchronous one (`db.transaction` swaps the first for the second, for reads
+only). Each event loop gets its own engine (a psycopg async connection belongs to the loop that made it);
+`close()` disposes the current loop's at shutdown. Writes stay off the loop (`read_only.refuse_on_event_loop`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util import greenlet_spawn
+
+from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, configure_postgresql
+
+T = TypeVar("T")
+# Connections of a process's read engine (a read holds one only while its statements run); with the store's
+# own pool (db.make_engine: 10 + 20) two server processes stay under PostgreSQL's default 100 connections.
+POOL_SIZE, POOL_OVERFLOW = 5, 10
+
+
+def _autocommit_at_rest(dbapi_connection: Any, record: Any) -> None:
+    """Only reads use these connections: they rest in autocommit (db.AUTOCOMMIT_AT_REST)."""
+    dbapi_connection.autocommit = True
+    record.info[AUTOCOMMIT_AT_REST] = True
+
+
+class LoopReads:
+    """The asynchronous read engines of one store (`source`, a PostgreSQL engine), one per event loop."""
+
+    def __init__(self, source: Engine):
+        self.source = source
+        self._engines: dict[asyncio.AbstractEventLoop, AsyncEngine] = {}
+
+    def engine(self) -> Engine:
+        """This loop's read engine (its sync face, which greenlet_spawn lets sync code use)."""
+        loop = asyncio.get_running_loop()
+        engine = self._engines.get(loop)
+        if engine is None:
+            for gone in [other for other in self._engines if other.is_closed()]:
+                del self._engines[gone]  # its connections went with it
+            url = self.source.url.set(drivername="postgresql+psycopg_async")
+            engine = self._engines[loop] = create_async_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+            configure_postgresql(engine.sync_engine)
+            event.listen(engine.sync_engine, "connect", _autocommit_at_rest)
+        return engine.sync_engine
+
+    def run_on_loop(self, fn: Callable[..., T]) -> Callable[..., Any]:
+        """`fn` as an async function of the same signature, run in a greenlet with reads on the loop."""
+
+        @functools.wraps(fn)
+        async def run(*args: Any, **kwargs: Any) -> T:
+            token = READS_ON_LOOP.set((self.source, self.engine()))
+            try:
+                return await greenlet_spawn(fn, *args, **kwargs)
+            finally:
+                READS_ON_LOOP.reset(token)
+
+        return run
+
+    async def close(self) -> None:
+        """Dispose of the current loop's engine (an app's shutdown)."""
+        engine = self._engines.pop(asyncio.get_running_loop(), None)
+        if engine is not None:
+            await engine.dispose()
