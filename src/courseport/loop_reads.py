@@ -29,9 +29,11 @@ from sqlalchemy.util import greenlet_spawn
 from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, configure_postgresql
 
 T = TypeVar("T")
-# Connections of a process's read engine (a read holds one only while its statements run); with the store's
-# own pool (db.make_engine: 10 + 20) two server processes stay under PostgreSQL's default 100 connections.
-POOL_SIZE, POOL_OVERFLOW = 5, 10
+# Connections of a process's read engine, kept open: as many as the reads a process runs at once (a read
+# holds one while its statements run); the next ones open and close per checkout, which costs far more than
+# a read. With the store's own pool (db.make_engine: 10 + 20) two server processes stay within PostgreSQL's
+# default 100 connections.
+POOL_SIZE, POOL_OVERFLOW = 10, 5
 
 
 def _autocommit_at_rest(dbapi_connection: Any, record: Any) -> None:
