@@ -15,7 +15,6 @@ from sqlalchemy import text
 
 from courseport import metrics
 from courseport.core.kit.errors import DomainError
-from courseport.db import is_sqlite
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
@@ -106,9 +105,9 @@ def _kept(provide):  # noqa: ANN001, ANN202
 
 
 def _dialect_router(prefix: str, protocol, routes: list, services: Services,  # noqa: ANN001
-                    loop_reads: LoopReads | None) -> Router:
+                    loop_reads: LoopReads) -> Router:
     handler = error_handler(protocol)
-    routes = placed(routes, reads_on_event_loop=is_sqlite(services.engine), loop_reads=loop_reads)
+    routes = placed(routes, loop_reads)
     return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
                   exception_handlers={DomainError: handler, Exception: handler},
                   before_request=_path_check(protocol), include_in_schema=False)
@@ -174,7 +173,7 @@ def metrics_page(request: Request) -> Response:
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     services = services or build_services(settings)
-    loop_reads = None if is_sqlite(services.engine) else LoopReads(services.engine)  # read_only.placed
+    loop_reads = LoopReads(services.engine)  # where read_only.placed runs READ_ONLY handlers
     routers = [_dialect_router(prefix, protocol, routes, services, loop_reads) for prefix, protocol, routes in DIALECTS]
     app = Litestar(
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
@@ -183,7 +182,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],
-        on_shutdown=[lambda: services.stop(), *([loop_reads.close] if loop_reads else [])],
+        on_shutdown=[lambda: services.stop(), loop_reads.close],
         openapi_config=controls.OPENAPI,  # the admin API and controls; the faces follow their vendors' docs
         debug=False,
     )

@@ -10,6 +10,9 @@ as before. A pooled connection is pinged only after it sat idle (PING_AFTER_IDLE
 checkout: a connection the server dropped meanwhile fails its request and the pool is refilled.
 On either database a read's session makes its SQLAlchemy Connection only when the ORM first needs
 one; plain-row reads run on the pooled DB-API connection, in the same transaction.
+A read-only handler on PostgreSQL runs on the event loop (loop_reads.py): while READS_ON_LOOP names the
+store's engine, its reads use that loop's asynchronous engine instead, whose connections rest in
+autocommit (AUTOCOMMIT_AT_REST), and a write transaction there is refused.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ def _autocommit_at_rest(dbapi_connection: Any, record: Any) -> None:
 
 
 class LoopReads:
-    """The asynchronous read engines of one store (`source`, a PostgreSQL engine), one per event loop."""
+    """Read-only handlers of one store (`source`) on the loop: on PostgreSQL through asynchronous read
+    engines, one per event loop."""
 
     def __init__(self, source: Engine):
         self.source = source
@@ -63,7 +64,20 @@ class LoopReads:
         return engine.sync_engine
 
     def run_on_loop(self, fn: Callable[..., T]) -> Callable[..., Any]:
-        """`fn` as an async function of the same signature, run in a greenlet with reads on the loop."""
+        """`fn` as the loop runs it. PostgreSQL: an async function of the same signature, run in a greenlet
+        with reads on the loop. SQLite (reads never wait there): `fn` itself, with READS_ON_LOOP naming the
+        store for its reads too, so that a write transaction is refused on both databases alike."""
+        if self.source.dialect.name == "sqlite":
+
+            @functools.wraps(fn)
+            def read(*args: Any, **kwargs: Any) -> T:
+                token = READS_ON_LOOP.set((self.source, self.source))
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    READS_ON_LOOP.reset(token)
+
+            return read
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> T:
@@ -77,6 +91,6 @@ class LoopReads:
 
     async def close(self) -> None:
         """Dispose of the current loop's engine (an app's shutdown)."""
-        engine = self._engines.pop(asyncio.get_running_loop(), None)
+        engine = self._engines.pop(asyncio.get_running_loop(), None)  # none on SQLite
         if engine is not None:
             await engine.dispose()

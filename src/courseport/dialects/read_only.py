@@ -23,18 +23,15 @@ from courseport.loop_reads import LoopReads
 READ_ONLY = "read_only"  # the handler opt key
 
 
-def placed(routes: list, *, reads_on_event_loop: bool, loop_reads: LoopReads | None = None) -> list:
-    """The routes with READ_ONLY handlers moved onto the event loop when `reads_on_event_loop` (SQLite), or
-    run there in a greenlet whose reads wait on the loop when `loop_reads` (PostgreSQL: loop_reads.py)."""
-    if not reads_on_event_loop and loop_reads is None:
-        return routes
+def placed(routes: list, loop_reads: LoopReads) -> list:
+    """The routes with READ_ONLY handlers moved onto the event loop, as `loop_reads` runs them there (as they
+    are on SQLite; in a greenlet whose reads wait on the loop on PostgreSQL: loop_reads.py)."""
     moved = []
     for handler in routes:
         if isinstance(handler, HTTPRouteHandler) and handler.opt.get(READ_ONLY):
             handler = copy(handler)  # the module's handler stays as declared, for other apps
             handler.sync_to_thread = False
-            if loop_reads is not None:
-                handler._fn = loop_reads.run_on_loop(handler.fn)
+            handler._fn = loop_reads.run_on_loop(handler.fn)
         moved.append(handler)
     return moved
 

@@ -15,20 +15,20 @@ from courseport.dialects.canvas.blueprint_json import (
     render_subscription,
     render_template,
 )
-from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool
+from courseport.dialects.canvas.protocol import Call, get, get_writing, post, put, to_bool
 
 _TEMPLATE = "/courses/{course_id:str}/blueprint_templates/{template_id:str}"
 _SUBSCRIPTION = "/courses/{course_id:str}/blueprint_subscriptions/{subscription_id:str}"
 
 
-@get(_TEMPLATE)
+@get_writing(_TEMPLATE)
 def show_template(call: Call, course_id: str, template_id: str) -> dict:
     with call.write() as (db, me):
         view = blueprints.show_template(db, me, course_id, template_id)
         return render_template(view, call.origin)
 
 
-@get(_TEMPLATE + "/associated_courses")
+@get_writing(_TEMPLATE + "/associated_courses")
 def associated_courses(call: Call, course_id: str, template_id: str) -> Response:
     window = call.window()
     with call.write() as (db, me):
@@ -69,7 +69,7 @@ def restrict_item(call: Call, course_id: str, template_id: str) -> dict:
     return {"success": True}
 
 
-@get(_TEMPLATE + "/unsynced_changes")
+@get_writing(_TEMPLATE + "/unsynced_changes")
 def unsynced_changes(call: Call, course_id: str, template_id: str) -> Response:
     window = call.window()
     with call.write() as (db, me):
@@ -77,7 +77,7 @@ def unsynced_changes(call: Call, course_id: str, template_id: str) -> Response:
         return call.paged([render_change(c, course, call.origin) for c in page.items], window, page)
 
 
-@get(_TEMPLATE + "/migrations")
+@get_writing(_TEMPLATE + "/migrations")
 def list_migrations(call: Call, course_id: str, template_id: str) -> Response:
     window = call.window()
     with call.write() as (db, me):
@@ -85,13 +85,13 @@ def list_migrations(call: Call, course_id: str, template_id: str) -> Response:
         return call.paged([render_migration(m) for m in page.items], window, page)
 
 
-@get(_TEMPLATE + "/migrations/{migration_id:int}")
+@get_writing(_TEMPLATE + "/migrations/{migration_id:int}")
 def show_migration(call: Call, course_id: str, template_id: str, migration_id: int) -> dict:
     with call.write() as (db, me):
         return render_migration(blueprints.migration(db, me, course_id, template_id, migration_id))
 
 
-@get(_TEMPLATE + "/migrations/{migration_id:int}/details")
+@get_writing(_TEMPLATE + "/migrations/{migration_id:int}/details")
 def migration_details(call: Call, course_id: str, template_id: str, migration_id: int) -> Response:
     window = call.window()
     with call.write() as (db, me):

@@ -23,7 +23,7 @@ from courseport.dialects.canvas.copy_components import (
     canvas_copy_fields,
     copy_all_types,
 )
-from courseport.dialects.canvas.protocol import Call, get, post, put, to_bool, to_int
+from courseport.dialects.canvas.protocol import Call, get, get_writing, post, put, to_bool, to_int
 
 
 def _picked(call: Call, name: str, node: Any) -> dict[str, list[int]]:
@@ -119,7 +119,7 @@ def list_migrators(call: Call, course_id: str) -> Response:
     return call.paged(page.items, window, page)
 
 
-@get("/courses/{course_id:str}/content_migrations/{migration_id:int}")
+@get_writing("/courses/{course_id:str}/content_migrations/{migration_id:int}")  # counts polls
 def show_migration(call: Call, course_id: str, migration_id: int) -> dict:
     with call.read() as (db, me):
         record = content_migrations.get_copy(db, me, course_id, migration_id, poll=True)

@@ -8,7 +8,7 @@ from courseport.core.copy import content_migrations, copying
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.content_migration_json import render_course_copy
 from courseport.dialects.canvas.copy_components import canvas_copy_fields, course_copy_selection
-from courseport.dialects.canvas.protocol import Call, get, post
+from courseport.dialects.canvas.protocol import Call, get_writing, post
 
 
 @post("/courses/{course_id:str}/course_copy", status_code=200)
@@ -23,7 +23,7 @@ def copy_course(call: Call, course_id: str) -> dict:
     return render_course_copy(job, cast(int, job.context_id))  # queue_copy sets the target course
 
 
-@get("/courses/{course_id:str}/course_copy/{copy_id:int}")
+@get_writing("/courses/{course_id:str}/course_copy/{copy_id:int}")  # counts polls (job_timing)
 def copy_status(call: Call, course_id: str, copy_id: int) -> dict:
     with call.read() as (db, me):
         record = content_migrations.get_copy(db, me, course_id, copy_id, poll=True)

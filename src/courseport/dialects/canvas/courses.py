@@ -15,7 +15,7 @@ from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import course_lists, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get_read_only, post, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 from courseport.schema import User
 
 
@@ -64,7 +64,7 @@ def _list_views(call: Call, db: Session, me: User, target: User, window: Window)
                                           fields=course_fields(includes))
 
 
-@get_read_only("/courses")
+@get("/courses")
 def list_your_courses(call: Call) -> Response:
     window = call.window()
     with call.read() as (db, me):
@@ -72,7 +72,7 @@ def list_your_courses(call: Call) -> Response:
     return _render_page(call, page, window)
 
 
-@get_read_only("/users/{user_id:str}/courses")
+@get("/users/{user_id:str}/courses")
 def list_user_courses(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
@@ -116,12 +116,12 @@ def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
     return render_course(view, includes, call.origin)
 
 
-@get_read_only("/courses/{course_id:str}")
+@get("/courses/{course_id:str}")
 def get_course(call: Call, course_id: str) -> dict:
     return _show(call, course_id)
 
 
-@get_read_only("/accounts/{account_id:int}/courses/{course_id:str}")
+@get("/accounts/{account_id:int}/courses/{course_id:str}")
 def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
     return _show(call, course_id, account_id)
 

@@ -18,7 +18,7 @@ from courseport.blobs import BlobWriter, StoredBlob
 from courseport.core.content import files
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
-from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, iso, post, put
+from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, get_writing, iso, post, put
 from courseport.dialects.multipart_upload import receive_upload
 from courseport.schema import File
 
@@ -177,7 +177,7 @@ def delete_file(call: Call, file_id: int) -> dict:
     return render_file(file, call.origin, call.services.secret)
 
 
-@get("/files/{file_id:int}/download")
+@get_writing("/files/{file_id:int}/download")
 def download_file(call: Call, file_id: int) -> Stream:
     with transaction(call.services.engine, write=False) as db:
         file = files.downloadable_file(db, call.services.secret, file_id, call.str("verifier"), call.token)

@@ -6,7 +6,7 @@ from litestar import Response
 
 from courseport.core.content import folders
 from courseport.dialects.canvas.folder_json import render_folder
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, get_writing, post, put
 
 
 def folder_changes(call: Call) -> folders.FolderChanges:
@@ -19,7 +19,7 @@ def _paged(call: Call, page, window) -> Response:  # noqa: ANN001
     return call.paged([render_folder(fv, call.origin) for fv in page.items], window, page)
 
 
-@get("/courses/{course_id:str}/folders")
+@get_writing("/courses/{course_id:str}/folders")
 def list_course_folders(call: Call, course_id: str) -> Response:
     window = call.window()
     with call.write() as (db, me):  # the root folder is made on first sight
@@ -27,14 +27,14 @@ def list_course_folders(call: Call, course_id: str) -> Response:
     return _paged(call, page, window)
 
 
-@get("/courses/{course_id:str}/folders/{folder_ref:str}")
+@get_writing("/courses/{course_id:str}/folders/{folder_ref:str}")
 def get_course_folder(call: Call, course_id: str, folder_ref: str) -> dict:
     with call.write() as (db, me):  # the root folder is made on first sight
         fv = folders.show_course_folder(db, me, course_id, folder_ref)
     return render_folder(fv, call.origin)
 
 
-@get(["/courses/{course_id:str}/folders/by_path", "/courses/{course_id:str}/folders/by_path/{full_path:path}"])
+@get_writing(["/courses/{course_id:str}/folders/by_path", "/courses/{course_id:str}/folders/by_path/{full_path:path}"])
 def resolve_folder_path(call: Call, course_id: str, full_path: str | None = None) -> list:
     with call.write() as (db, me):
         chain = folders.resolve_path(db, me, course_id, full_path)

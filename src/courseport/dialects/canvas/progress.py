@@ -7,7 +7,7 @@ from typing import Any
 from courseport.core.courses import batch_updates
 from courseport.core.jobs import job_reads, job_timing, jobs
 from courseport.core.kit.errors import spelled_as
-from courseport.dialects.canvas.protocol import Call, get, iso, put
+from courseport.dialects.canvas.protocol import Call, get_writing, iso, put
 from courseport.schema import Job
 
 _STATES = {"queued": "queued", "waiting": "queued", "running": "running", "completed": "completed",
@@ -34,7 +34,7 @@ def batch_update_courses(call: Call, account_id: int) -> dict:
     return render_progress(job, call.origin)
 
 
-@get("/progress/{progress_id:int}")
+@get_writing("/progress/{progress_id:int}")  # a status read counts polls (job_timing)
 def get_progress(call: Call, progress_id: int) -> dict:
     with call.read() as (db, me):
         job = jobs.get_job(db, progress_id)

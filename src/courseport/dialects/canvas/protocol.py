@@ -26,9 +26,11 @@ from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
-get = partial(litestar.get, sync_to_thread=True)
-# A GET that only reads (`call.read()`): on SQLite it runs on the event loop (app.py, READ_ONLY).
-get_read_only = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
+# A GET only reads (`call.read()`): it runs on the event loop (dialects/read_only.py, READ_ONLY), where a write
+# transaction is refused. `get_writing`: a GET that makes something on demand (a course's root folder, the
+# default blueprint template, the test student) or streams a blob runs in the threadpool.
+get = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
+get_writing = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
 put = partial(litestar.put, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)

@@ -15,7 +15,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import store_id
 from courseport.core.views import rosters
 from courseport.core.views.rosters import RosterQuery, UserProfile
-from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_params, put, to_int
+from courseport.dialects.canvas.protocol import Call, delete, get, get_writing, post, prefixed_params, put, to_int
 from courseport.dialects.canvas.user_json import (
     render_account_user,
     render_page_users,
@@ -98,7 +98,7 @@ def list_content_share_users(call: Call, course_id: str) -> Response:
     return call.paged(render_page_users(page, {"avatar_url", "email"}, call.origin), window, page.slice)
 
 
-@get("/courses/{course_id:str}/student_view_student")
+@get_writing("/courses/{course_id:str}/student_view_student")
 def get_student_view_student(call: Call, course_id: str) -> dict:
     with call.write() as (db, me):
         page = rosters.ensure_test_student(db, me, course_id)
