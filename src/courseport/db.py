@@ -10,9 +10,9 @@ as before. A pooled connection is pinged only after it sat idle (PING_AFTER_IDLE
 checkout: a connection the server dropped meanwhile fails its request and the pool is refilled.
 On either database a read's session makes its SQLAlchemy Connection only when the ORM first needs
 one; plain-row reads run on the pooled DB-API connection, in the same transaction.
-A read-only handler on PostgreSQL runs on the event loop (loop_reads.py): while READS_ON_LOOP names the
-store's engine, its reads use that loop's asynchronous engine instead, whose connections rest in
-autocommit (AUTOCOMMIT_AT_REST), and a write transaction there is refused.
+A read-only handler runs on the event loop (loop_reads.py): while READS_ON_LOOP names the store's engine,
+a write transaction is refused and its reads use the engine paired with it: the store's own on SQLite, that
+loop's asynchronous engine on PostgreSQL, whose connections rest in autocommit (AUTOCOMMIT_AT_REST).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ _WRITE = "courseport_write"
 _BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
 _LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
 _IDLE_SINCE = "courseport_idle_since"
-# (the store's engine, the engine its reads use instead): set while a handler runs with its reads on the
-# event loop (loop_reads.py), where `transaction` reads through this loop's asynchronous engine.
+# (the store's engine, the engine its reads use): set while a read-only handler runs on the event loop
+# (loop_reads.py), where `transaction` refuses writes and reads through the second engine.
 READS_ON_LOOP: ContextVar[tuple[Engine, Engine] | None] = ContextVar("courseport_reads_on_loop", default=None)
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
 # In a pooled connection's record info: the connection rests in autocommit (an engine only reads use,

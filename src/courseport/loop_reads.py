@@ -1,4 +1,4 @@
-"""PostgreSQL reads on the event loop: a read-only handler's sync code runs in a greenlet on the loop and its
+"""Read-only handlers on the event loop. On PostgreSQL their sync code runs in a greenlet on the loop and its
 read transactions use psycopg's asynchronous connections, so a statement's round trip waits in the loop's
 poll, not in a worker thread.
 
@@ -12,7 +12,9 @@ How: `LoopReads.run_on_loop(fn)` is an async function with `fn`'s signature that
 SQLAlchemy's `greenlet_spawn` (as its asyncio extension runs a sync Session) with READS_ON_LOOP naming the
 store's engine and this loop's asynchronous one (`db.transaction` swaps the first for the second, for reads
 only). Each event loop gets its own engine (a psycopg async connection belongs to the loop that made it);
-`close()` disposes the current loop's at shutdown. Writes stay off the loop (`read_only.refuse_on_event_loop`).
+`close()` disposes the current loop's at shutdown. Writes stay off the loop: `db.transaction(write=True)`
+raises while READS_ON_LOOP is set, which SQLite's read-only handlers set too (their reads need no other
+engine: a WAL reader never waits).
 """
 
 from __future__ import annotations

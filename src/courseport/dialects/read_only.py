@@ -8,7 +8,7 @@ statement's round trip yields to the loop instead of holding the process (blocki
 answered fewer requests) or a worker thread (~10 context switches per single-course GET through the
 threadpool against ~2.5 here, and ~10 % less server CPU; docs/architecture.md, "Session 9"). A marked
 handler that opens a write transaction would hold the loop while it waits for a lock:
-`refuse_on_event_loop` (and db.transaction, on PostgreSQL's loop reads) makes that mistake fail at once.
+`refuse_on_event_loop` and `db.transaction` (while loop_reads runs the handler) make that mistake fail at once.
 """
 
 from __future__ import annotations
