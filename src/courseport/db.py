@@ -34,9 +34,11 @@ _WRITE = "courseport_write"
 _BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
 _LAZY_BEGIN = "courseport_lazy_begin"  # a PostgreSQL read that has not begun its transaction yet
 _IDLE_SINCE = "courseport_idle_since"
-# (the store's engine, the engine its reads use): set while a read-only handler runs on the event loop
-# (loop_reads.py), where `transaction` refuses writes and reads through the second engine.
-READS_ON_LOOP: ContextVar[tuple[Engine, Engine] | None] = ContextVar("courseport_reads_on_loop", default=None)
+# (the store's engine, the engine its reads use, the connection they keep or None): set while a read-only
+# handler runs on the event loop (loop_reads.py), where `transaction` refuses writes and reads through the
+# second engine (SQLite: on the kept connection, when no other read of the loop holds it).
+READS_ON_LOOP: ContextVar[tuple[Engine, Engine, KeptConnection | None] | None] = ContextVar(
+    "courseport_reads_on_loop", default=None)
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
 # In a pooled connection's record info: the connection rests in autocommit (an engine only reads use,
 # loop_reads.py), so a read does not switch it on and back off.
@@ -142,7 +144,11 @@ def is_sqlite(engine: Engine) -> bool:
 def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
     if not write:
         swap = READS_ON_LOOP.get()
-        with _read_transaction(swap[1] if swap is not None and engine is swap[0] else engine) as session:
+        if swap is not None and engine is swap[0]:
+            engine, kept = swap[1], swap[2]
+        else:
+            kept = None
+        with _read_transaction(engine, kept) as session:
             yield session
         return
     if READS_ON_LOOP.get() is not None:  # as read_only.refuse_on_event_loop: a write would hold the loop
@@ -158,15 +164,52 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
         session.close()
 
 
+class KeptConnection:
+    """SQLite: the pooled connection the reads on one event loop keep between them (loop_reads.py). A read
+    there runs to its end before the next begins, so it finds the connection free unless it is nested in
+    another read, which then checks one out as any read does. A pool's checkout and return (with its
+    rollback) cost ~25 µs, as much as the single-course GET's statement (docs/architecture.md, "Session 10").
+    A read that made an ORM Connection, or failed, gives the connection back to the pool as before."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.pooled: Any = None
+        self.busy = False
+
+    def take(self) -> Any | None:
+        """The kept connection, checked out on first use; None while another read holds it."""
+        if self.busy:
+            return None
+        if self.pooled is None or self.pooled.dbapi_connection is None:
+            self.pooled = _checkout(self.engine)
+        self.busy = True
+        return self.pooled
+
+    def put_back(self, *, keep: bool) -> None:
+        """After a read: kept for the next one, or (`keep` False) forgotten by the read that closed it."""
+        self.busy = False
+        if not keep:
+            self.pooled = None
+
+    def close(self) -> None:
+        pooled, self.pooled = self.pooled, None
+        if pooled is not None and not self.busy:
+            pooled.close()
+
+
 @contextmanager
-def _read_transaction(engine: Engine) -> Iterator[Session]:
+def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Iterator[Session]:
     """A read: plain-row reads (row_reads) run on the pooled DB-API connection without the
     session's per-statement bookkeeping; the session joins that connection's transaction only if
-    ORM queries are made. Changes made through it are still committed."""
+    ORM queries are made. Changes made through it are still committed. `kept`: where a SQLite read on
+    the event loop finds its connection (KeptConnection)."""
     from courseport.row_reads import hold_connection  # row_reads builds on this module
 
     sqlite = is_sqlite(engine)
-    pooled = _checkout(engine)
+    pooled = kept.take() if kept is not None else None
+    if pooled is None:
+        kept = None  # this read checks its own connection out, and returns it
+        pooled = _checkout(engine)
     try:
         if sqlite:
             cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
@@ -174,9 +217,12 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
             cast(Any, pooled.dbapi_connection).autocommit = True  # something else runs (module doc)
     except BaseException:
         pooled.close()
+        if kept is not None:
+            kept.put_back(keep=False)
         raise
     session = _ReadSession(engine, pooled)
     hold_connection(session, engine.dialect, pooled.dbapi_connection, pooled.info)
+    ended = False
     try:
         yield session
         if session.in_transaction():
@@ -185,10 +231,16 @@ def _read_transaction(engine: Engine) -> Iterator[Session]:
             session.made.commit()
         elif sqlite:
             cast(Any, pooled.dbapi_connection).commit()
+        ended = True
     finally:
         if session.made is not None or session.in_transaction() or session.identity_map or session.new:
             session.close()  # a read of plain rows only (the usual one) left the session nothing to close
-        if sqlite:
+        if kept is not None:
+            keep = ended and session.made is None
+            if not keep:
+                (session.made or pooled).close()  # the pool rolls back what was not committed
+            kept.put_back(keep=keep)
+        elif sqlite:
             (session.made or pooled).close()  # the pool rolls back what was not committed
         else:
             _end_lazy(session.made, pooled)

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
-from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, configure_postgresql
+from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, KeptConnection, configure_postgresql
 
 T = TypeVar("T")
 # Connections of a process's read engine, kept open: as many as the reads a process runs at once (a read
@@ -51,6 +51,20 @@ class LoopReads:
     def __init__(self, source: Engine):
         self.source = source
         self._engines: dict[asyncio.AbstractEventLoop, AsyncEngine] = {}
+        self._kept: dict[asyncio.AbstractEventLoop, KeptConnection] = {}  # SQLite
+
+    def kept(self) -> KeptConnection | None:
+        """SQLite: the connection this loop's reads keep (db.KeptConnection); None called off a loop."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None  # a handler called as a function: its reads check their connections out
+        kept = self._kept.get(loop)
+        if kept is None:
+            for gone in [other for other in self._kept if other.is_closed()]:
+                self._kept.pop(gone).close()
+            kept = self._kept[loop] = KeptConnection(self.source)
+        return kept
 
     def engine(self) -> Engine:
         """This loop's read engine (its sync face, which greenlet_spawn lets sync code use)."""
@@ -73,7 +87,7 @@ class LoopReads:
 
             @functools.wraps(fn)
             def read(*args: Any, **kwargs: Any) -> T:
-                token = READS_ON_LOOP.set((self.source, self.source))
+                token = READS_ON_LOOP.set((self.source, self.source, self.kept()))
                 try:
                     return fn(*args, **kwargs)
                 finally:
@@ -83,7 +97,7 @@ class LoopReads:
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> T:
-            token = READS_ON_LOOP.set((self.source, self.engine()))
+            token = READS_ON_LOOP.set((self.source, self.engine(), None))
             try:
                 return await greenlet_spawn(fn, *args, **kwargs)
             finally:
@@ -92,7 +106,10 @@ class LoopReads:
         return run
 
     async def close(self) -> None:
-        """Dispose of the current loop's engine (an app's shutdown)."""
-        engine = self._engines.pop(asyncio.get_running_loop(), None)  # none on SQLite
+        """Dispose of the current loop's engine or kept connection (an app's shutdown)."""
+        kept = self._kept.pop(asyncio.get_running_loop(), None)  # SQLite
+        if kept is not None:
+            kept.close()
+        engine = self._engines.pop(asyncio.get_running_loop(), None)  # PostgreSQL
         if engine is not None:
             await engine.dispose()
