@@ -85,6 +85,27 @@ def test_reads_on_the_loop_reuse_one_connection_and_see_each_commit(store):
     assert store.pool.checkedout() == 0  # ...and back in the pool once the app (its loop) closed
 
 
+def test_a_plain_row_read_leaves_its_session_for_the_next_with_nothing_of_its_own(store):
+    loop_reads = LoopReads(store)
+
+    def reads() -> list:
+        seen = []
+        for orm in (False, False, True, False):
+            with transaction(store, write=False) as db:
+                seen.append((db, dict(db.info)))
+                db.info["noted by this read"] = True  # as tenancy notes the caller
+                _NAME.first(db, course_id=1)
+                if orm:
+                    db.scalar(select(Course.name).where(Course.id == 1))
+        return seen
+
+    (first, info1), (second, info2), (third, _), (fourth, info4) = _on_loop(loop_reads, reads)
+    assert second is first and third is first  # reused while reads leave it as they found it
+    assert fourth is not first  # the ORM read's session (and connection) went
+    assert "noted by this read" not in info2 and "noted by this read" not in info4
+    assert store.pool.checkedout() == 0
+
+
 def test_a_nested_read_checks_out_its_own_connection(store):
     loop_reads = LoopReads(store)
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session
 
 from courseport.file_modes import PRIVATE_FILE, create_private, tighten
+from courseport.row_reads import hold_connection, keep_only_held
 
 _WRITE = "courseport_write"
 _BEGUN = "courseport_begun"  # a SQLite read's Connection, made after its BEGIN
@@ -169,11 +170,14 @@ class KeptConnection:
     there runs to its end before the next begins, so it finds the connection free unless it is nested in
     another read, which then checks one out as any read does. A pool's checkout and return (with its
     rollback) cost ~25 µs, as much as the single-course GET's statement (docs/architecture.md, "Session 10").
-    A read that made an ORM Connection, or failed, gives the connection back to the pool as before."""
+    A read that made an ORM Connection, or failed, gives the connection back to the pool as before.
+    The read's session is kept with it while the reads leave it as they found it (plain rows only): making
+    a Session cost a read on the loop ~14 µs, more than its BEGIN and COMMIT together."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.pooled: Any = None
+        self.session: _ReadSession | None = None
         self.busy = False
 
     def take(self) -> Any | None:
@@ -185,9 +189,10 @@ class KeptConnection:
         self.busy = True
         return self.pooled
 
-    def put_back(self, *, keep: bool) -> None:
+    def put_back(self, session: _ReadSession | None, *, keep: bool) -> None:
         """After a read: kept for the next one, or (`keep` False) forgotten by the read that closed it."""
         self.busy = False
+        self.session = session if keep and session is not None and not _used(session) else None
         if not keep:
             self.pooled = None
 
@@ -203,8 +208,6 @@ def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Ite
     session's per-statement bookkeeping; the session joins that connection's transaction only if
     ORM queries are made. Changes made through it are still committed. `kept`: where a SQLite read on
     the event loop finds its connection (KeptConnection)."""
-    from courseport.row_reads import hold_connection  # row_reads builds on this module
-
     sqlite = is_sqlite(engine)
     pooled = kept.take() if kept is not None else None
     if pooled is None:
@@ -218,10 +221,14 @@ def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Ite
     except BaseException:
         pooled.close()
         if kept is not None:
-            kept.put_back(keep=False)
+            kept.put_back(kept.session, keep=False)
         raise
-    session = _ReadSession(engine, pooled)
-    hold_connection(session, engine.dialect, pooled.dbapi_connection, pooled.info)
+    session = kept.session if kept is not None else None
+    if session is not None:
+        keep_only_held(session)  # what the last read noted of its caller (tenancy) is not this read's
+    else:
+        session = _ReadSession(engine, pooled)
+        hold_connection(session, engine.dialect, pooled.dbapi_connection, pooled.info)
     ended = False
     try:
         yield session
@@ -233,17 +240,22 @@ def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Ite
             cast(Any, pooled.dbapi_connection).commit()
         ended = True
     finally:
-        if session.made is not None or session.in_transaction() or session.identity_map or session.new:
+        if _used(session):
             session.close()  # a read of plain rows only (the usual one) left the session nothing to close
         if kept is not None:
             keep = ended and session.made is None
             if not keep:
                 (session.made or pooled).close()  # the pool rolls back what was not committed
-            kept.put_back(keep=keep)
+            kept.put_back(session, keep=keep)
         elif sqlite:
             (session.made or pooled).close()  # the pool rolls back what was not committed
         else:
             _end_lazy(session.made, pooled)
+
+
+def _used(session: _ReadSession) -> bool:
+    """The session holds something of its read: an ORM Connection, a transaction, entities."""
+    return bool(session.made is not None or session.in_transaction() or session.identity_map or session.new)
 
 
 def _checkout(engine: Engine) -> Any:

@@ -85,6 +85,15 @@ def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any, kept: 
     db.info[_HELD] = [None, dialect, dbapi_connection, cursor]
 
 
+def keep_only_held(db: Session) -> None:
+    """Forget what earlier reads left in a reused session's info (db.KeptConnection), but its connection."""
+    info = db.info
+    if len(info) > 1:
+        held = info[_HELD]
+        info.clear()
+        info[_HELD] = held
+
+
 _HELD = "courseport.row_reads"
 _NUMBERED: dict[type, Dialect] = {}
 
