@@ -127,6 +127,36 @@ def _child_pids(pid: int) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
+def _sockets_on_port(pid: int, port: int, state: str) -> set[int]:
+    """Inodes of the TCP sockets a process holds on local `port` in `state` (/proc/net/tcp: "0A" listening,
+    "01" established)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                inodes.add(int(fields[9]))
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith("socket:["):
+            held.add(int(target[8:-1]))
+    return inodes & held
+
+
+def _each_listening(workers: list[int], port: int, timeout: float = 60) -> list[set[int]]:
+    """The listening sockets of each worker, once every one listens (the first answers health alone)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listening = [_sockets_on_port(pid, port, "0A") for pid in workers]
+        if all(listening) or time.monotonic() > deadline:
+            return listening
+        time.sleep(0.1)
+
+
 def _wait_for_health(proc: subprocess.Popen, base_url: str, timeout: float = 60) -> None:
     """Two worker processes and a demo seed start in a few seconds on a quiet machine; a CI machine
     running other suites can take several times that, which is not what these tests are about."""
@@ -140,6 +170,25 @@ def _wait_for_health(proc: subprocess.Popen, base_url: str, timeout: float = 60)
             pass
         time.sleep(0.1)  # waiting for another process to bind its port; there is nothing to wait on
     raise AssertionError("courseport serve did not answer /_courseport/health")
+
+
+def _each_worker_accepts_on_a_socket_of_its_own(supervisor: int, workers: list[int], port: int) -> None:
+    """listeners.py: a listening socket per worker, none in the supervisor, and a burst of connections
+    spread over both workers (all 16 on one: 1 chance in 32,768 once the kernel spreads them)."""
+    first, second = _each_listening(workers, port)
+    assert len(first) == len(second) == 1 and first != second
+    assert not _sockets_on_port(supervisor, port, "0A")  # bound, holding the port, never handed a connection
+    before = [_sockets_on_port(pid, port, "01") for pid in workers]  # the clients' keep-alive connections
+    burst = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+    try:
+        for conn in burst:  # a request answered on each: every connection was accepted
+            conn.sendall(b"GET /_courseport/health HTTP/1.1\r\nhost: x\r\n\r\n")
+            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
+        accepted = [len(_sockets_on_port(pid, port, "01") - old) for pid, old in zip(workers, before, strict=True)]
+        assert sum(accepted) == 16 and min(accepted) > 0, accepted
+    finally:
+        for conn in burst:
+            conn.close()
 
 
 def test_serve_starts_two_workers_with_demo_data(tmp_path):
@@ -162,6 +211,7 @@ def test_serve_starts_two_workers_with_demo_data(tmp_path):
         assert {"Introduction to Biology", "Calculus I"} <= names
         workers = [pid for pid in _child_pids(proc.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
         assert len(workers) == 2
+        _each_worker_accepts_on_a_socket_of_its_own(proc.pid, workers, port)
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=15)

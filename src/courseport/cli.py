@@ -233,7 +233,7 @@ def _hand_down(settings: Settings) -> None:
 @settings_options
 def serve(workers: int, seed_demo: bool | None, **flags) -> None:
     """Start the service (SQLite and a local blob folder by default)."""
-    import uvicorn
+    from courseport import listeners
 
     settings = _from_flags(flags)
     settings = settings.with_changes(data_dir=settings.data_dir.resolve(), public_url=settings.base_url)
@@ -245,8 +245,8 @@ def serve(workers: int, seed_demo: bool | None, **flags) -> None:
     prepare_multiprocess_metrics(settings.data_dir, workers)
     # No API speaks WebSocket; ws="none" also keeps uvicorn clear of whichever websockets
     # release a client library (bbrest's pyppeteer pins an old one) drags into the environment.
-    uvicorn.run("courseport.app:app_from_env", factory=True, host=settings.host, port=settings.port,
-                workers=workers, log_level="warning", ws="none")
+    listeners.run("courseport.app:app_from_env", host=settings.host, port=settings.port, workers=workers,
+                  log_level="warning", ws="none")
 
 
 @main.command()
