@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Float, LargeBinary, bindparam, cast, select
 
-from courseport.db import transaction
-from courseport.row_reads import RowRead
+from courseport.db import is_sqlite, transaction
+from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Course, Enrollment
 
 _COURSE = RowRead.of(Course, Course.id == bindparam("course_id"))
@@ -59,3 +59,39 @@ def test_a_percent_sign_a_repeated_parameter_and_a_list_read_as_the_orm_reads_th
     expected = [(made[0].id, "50% off maths"), (made[3].id, "50%% off")]  # "50%% off%": two wildcards, then " off"
     assert [(r.id, r.name) for r in rows] == [tuple(r) for r in orm] == expected
     assert [r.name for r in again] == ["50% off maths", "50% off art"]
+
+
+_EXACT_IN_JSON = [c for c in entity_columns(Course) if c.name != "storage_quota_used_bytes"]  # a float: never packed
+_PACKED_COURSES = RowRead(select(*_EXACT_IN_JSON).where(Course.id.in_(bindparam("ids", expanding=True)))
+                          .order_by(Course.id.desc()), "CourseRow", packed=True)
+
+
+def test_a_packed_read_holds_what_the_driver_read_holds(world):
+    """SQLite writes a packed read's rows as JSON arrays (row_reads._packed): text of every kind, NULLs,
+    dates, booleans and JSON columns come back as an unpacked read gives them, in the statement's order.
+    PostgreSQL reads it unpacked."""
+    awkward = 'Ünïcødé "quoted" \\ back\tslash\n\u2028 \U0001f600 </script> \x01'
+    made = [world.course(awkward, blueprint=True, blueprint_restrictions={"content": True, "points": False}),
+            world.course("Plain"), world.course("")]
+    ids = [c.id for c in made]
+    unpacked = RowRead(_PACKED_COURSES.statement, "CourseRow")
+    with transaction(world.engine, write=False) as db:
+        packed_rows, plain_rows = _PACKED_COURSES.all(db, ids=ids), unpacked.all(db, ids=ids)
+        entities = {c.id: c for c in db.scalars(select(Course).where(Course.id.in_(ids)))}
+    assert [r.id for r in packed_rows] == sorted(ids, reverse=True)
+    assert packed_rows == plain_rows
+    for row in packed_rows:
+        for column in _EXACT_IN_JSON:
+            assert getattr(row, column.name) == getattr(entities[row.id], column.name), column.name
+    first = packed_rows[-1]
+    assert first.name == awkward and first.blueprint is True and first.created_at.tzinfo is not None
+    assert first.blueprint_restrictions == {"content": True, "points": False} and first.sis_course_id is None
+    assert _PACKED_COURSES._plans[(world.engine.dialect.name, 3)].packed is is_sqlite(world.engine)
+
+
+def test_columns_json_would_change_are_never_packed():
+    assert RowRead(select(Course.id, Course.name), packed=True).packed
+    assert not RowRead(select(Course.id, cast(Course.id, Float)), packed=True).packed  # 15 digits in SQLite's JSON
+    assert not RowRead(select(Course.id, cast(Course.name, LargeBinary)), packed=True).packed  # no bytes in JSON
+    assert not RowRead(select(*[Course.id.label(f"c{n}") for n in range(101)]), packed=True).packed
+    assert not RowRead(select(Course.id, Course.name)).packed  # packing is asked for

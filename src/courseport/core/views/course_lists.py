@@ -87,7 +87,8 @@ def _list_read(filters: CourseFilters, fields: frozenset[str] | None) -> RowRead
         with _LIST_READS_LOCK:
             while len(_LIST_READS) >= _LIST_READS_KEPT:
                 del _LIST_READS[next(iter(_LIST_READS))]
-            read = _LIST_READS.setdefault(key, RowRead(_list_statement(filters, fields), "CourseRow"))
+            read = _LIST_READS.setdefault(key, RowRead(_list_statement(filters, fields), "CourseRow",
+                                                                   packed=True))
     return read
 
 

@@ -46,7 +46,7 @@ _ENROLLMENT_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role
                       "associated_user_id", "limit_privileges_to_course_section")
 _MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in _ENROLLMENT_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
-    Enrollment.workflow_state != "deleted").order_by(Enrollment.course_id, Enrollment.id), "EnrollmentRow")
+    Enrollment.workflow_state != "deleted").order_by(Enrollment.course_id, Enrollment.id), "EnrollmentRow", packed=True)
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
     CourseNickname.user_id == bindparam("user_id"),
     CourseNickname.course_id.between(bindparam("first"), bindparam("last"))))
