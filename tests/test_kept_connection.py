@@ -1,4 +1,4 @@
-"""SQLite reads on the event loop keep one pooled connection between them (db.KeptConnection): the next read
+"""SQLite reads on the event loop keep one pooled connection between them (db.KeptConnections): the next read
 reuses it, sees what was committed meanwhile, and a nested, failed or ORM-using read leaves it clean."""
 
 from __future__ import annotations
@@ -72,8 +72,9 @@ def test_reads_on_the_loop_reuse_one_connection_and_see_each_commit(store):
 
     def reads() -> list:
         first = _read(store)
-        kept = loop_reads.kept()
-        assert kept is not None and not kept.busy and kept.pooled.dbapi_connection.in_transaction is False
+        kept = loop_reads.kept(store)
+        assert kept is not None and len(kept._idle) == 1
+        assert kept._idle[0][0].dbapi_connection.in_transaction is False
         _rename(store, "Renamed")  # a write elsewhere (a worker thread's): the next read sees it
         second = _read(store)
         return [first, second, store.pool.checkedout()]
@@ -117,7 +118,7 @@ def test_a_nested_read_checks_out_its_own_connection(store):
 
     outer_id, name, inner, during = _on_loop(loop_reads, nested)
     assert outer_id != inner[0] and name == inner[1] == "First"
-    assert during == 1  # the inner read's connection went back to the pool at its end; the kept one is out
+    assert during == 2  # the outer read's, and the inner's now kept (the outer's goes back to the pool: one kept)
     assert store.pool.checkedout() == 0
 
 
@@ -132,8 +133,8 @@ def test_a_failed_or_orm_read_gives_the_connection_back_and_the_next_read_works(
         else:
             assert _read(store, orm=True)[1] == "First"
         after = store.pool.checkedout()
-        kept = loop_reads.kept()
-        assert kept is not None and kept.pooled is None and not kept.busy
+        kept = loop_reads.kept(store)
+        assert kept is not None and kept._idle == []
         _rename(store, "After")  # no read holds a transaction open: the write is not kept waiting
         return after, _read(store), store.pool.checkedout()
 
@@ -144,6 +145,6 @@ def test_a_failed_or_orm_read_gives_the_connection_back_and_the_next_read_works(
 
 def test_off_a_loop_reads_check_their_connections_out(store):
     loop_reads = LoopReads(store)
-    assert loop_reads.kept() is None
+    assert loop_reads.kept(store) is None
     assert loop_reads.run_on_loop(lambda: _read(store))()[1] == "First"
     assert store.pool.checkedout() == 0

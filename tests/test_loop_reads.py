@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 import httpx
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
+from courseport import db as db_module
 from courseport.core.identity import tokens
 from courseport.db import is_sqlite, transaction
 from courseport.loop_reads import LoopReads
@@ -88,13 +90,60 @@ def test_connections_go_back_in_autocommit_and_idle_after_reads_that_began_or_fa
                         raise LookupError("the handler failed")
             except LookupError:
                 pass
-            with loop_reads.engine().connect() as connection:  # the pooled connection the read gave back
-                dbapi_connection = connection.connection.dbapi_connection
-                seen.append((dbapi_connection.autocommit, dbapi_connection.info.transaction_status == IDLE))
+            kept = [k[0].dbapi_connection for k in loop_reads.kept(loop_reads.engine())._idle]
+            with loop_reads.engine().connect() as connection:  # a pooled connection, and the one kept
+                for dbapi_connection in {connection.connection.dbapi_connection, *kept}:
+                    seen.append((dbapi_connection.autocommit, dbapi_connection.info.transaction_status == IDLE))
         return seen
 
     seen = _on_loop(loop_reads, reads)
-    assert seen == [(True, True)] * 4  # in autocommit and idle after each
+    assert len(seen) >= 4 and set(seen) == {(True, True)}  # in autocommit and idle after each
+
+
+_SLEEP = RowRead(select(func.pg_sleep(bindparam("seconds")).label("slept")))
+
+
+def _connection_of(db) -> int:  # noqa: ANN001
+    return id(db.info["courseport.row_reads"][2])
+
+
+def test_reads_keep_their_connections_and_sessions_until_one_idled_too_long(world, loop_reads, monkeypatch):
+    course = world.course("Kept")
+
+    def read() -> tuple[int, int]:
+        with transaction(world.engine, write=False) as db:
+            assert _COURSE.first(db, course_id=course.id).name == "Kept"
+            return id(db), _connection_of(db)
+
+    def reads() -> list:
+        seen = [read(), read()]
+        monkeypatch.setattr(db_module, "PING_AFTER_IDLE", 0.0)  # the kept connection idled too long by now
+        time.sleep(0.01)
+        seen.append(read())
+        return seen
+
+    (s1, c1), (s2, c2), (_, c3) = _on_loop(loop_reads, reads)
+    assert (s2, c2) == (s1, c1)  # the second read ran on the first one's connection, with its session
+    assert c3 != c1  # too long idle: invalidated, and a new connection made
+
+
+def test_reads_waiting_at_once_each_take_a_connection_and_give_both_back(world, loop_reads):
+    def slow_read() -> int:
+        with transaction(world.engine, write=False) as db:
+            _SLEEP.all(db, seconds=0.05)
+            return _connection_of(db)
+
+    async def run():  # noqa: ANN202
+        try:
+            both = await asyncio.gather(*(loop_reads.run_on_loop(slow_read)() for _ in range(2)))
+            kept = len(loop_reads.kept(loop_reads.engine())._idle)
+            again = await loop_reads.run_on_loop(slow_read)()
+            return both, kept, again
+        finally:
+            await loop_reads.close()
+
+    (first, second), kept, again = asyncio.run(run())
+    assert first != second and kept == 2 and again in (first, second)
 
 
 def test_the_course_endpoints_answer_through_the_loop_as_before(world, loop_reads):

@@ -38,7 +38,7 @@ _IDLE_SINCE = "courseport_idle_since"
 # (the store's engine, the engine its reads use, the connection they keep or None): set while a read-only
 # handler runs on the event loop (loop_reads.py), where `transaction` refuses writes and reads through the
 # second engine (SQLite: on the kept connection, when no other read of the loop holds it).
-READS_ON_LOOP: ContextVar[tuple[Engine, Engine, KeptConnection | None] | None] = ContextVar(
+READS_ON_LOOP: ContextVar[tuple[Engine, Engine, KeptConnections | None] | None] = ContextVar(
     "courseport_reads_on_loop", default=None)
 PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before a checkout pings it
 # In a pooled connection's record info: the connection rests in autocommit (an engine only reads use,
@@ -165,54 +165,56 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
         session.close()
 
 
-class KeptConnection:
-    """SQLite: the pooled connection the reads on one event loop keep between them (loop_reads.py). A read
-    there runs to its end before the next begins, so it finds the connection free unless it is nested in
-    another read, which then checks one out as any read does. A pool's checkout and return (with its
-    rollback) cost ~25 µs, as much as the single-course GET's statement (docs/architecture.md, "Session 10").
-    A read that made an ORM Connection, or failed, gives the connection back to the pool as before.
-    The read's session is kept with it while the reads leave it as they found it (plain rows only): making
-    a Session cost a read on the loop ~14 µs, more than its BEGIN and COMMIT together."""
+class KeptConnections:
+    """The pooled connections the reads on one event loop keep between them (loop_reads.py), each with the
+    session its last read left untouched. A pool's checkout and return cost a read more than its statement:
+    on SQLite ~25 µs (with the rollback on return) against ~20 µs for the single-course GET's statement, on
+    PostgreSQL's asynchronous pool ~100 µs (docs/architecture.md, "Session 10"); making a Session costs
+    14-24 µs more. A read takes the connection last given back, or checks one out when none is free (a
+    read nested in another, or on PostgreSQL reads waiting at once); at its end a read that ran plain rows
+    only and left its connection idle gives it back here, at most `limit` kept, and any other read returns
+    its connection to the pool as before. On PostgreSQL a connection kept idle past PING_AFTER_IDLE is
+    closed instead of used: the pool pings the connections it hands out after such a wait, and these are
+    not handed out by it."""
 
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self.pooled: Any = None
-        self.session: _ReadSession | None = None
-        self.busy = False
+    def __init__(self, engine: Engine, limit: int):
+        self.engine, self.limit = engine, limit
+        self._idle: list[tuple[Any, _ReadSession | None, float]] = []  # (pooled, session, given back at)
+        self._stales = not is_sqlite(engine)
 
-    def take(self) -> Any | None:
-        """The kept connection, checked out on first use; None while another read holds it."""
-        if self.busy:
-            return None
-        if self.pooled is None or self.pooled.dbapi_connection is None:
-            self.pooled = _checkout(self.engine)
-        self.busy = True
-        return self.pooled
+    def take(self) -> tuple[Any, _ReadSession | None] | None:
+        """A kept connection and its session (None: make one), or None where none is kept free."""
+        while self._idle:
+            pooled, session, since = self._idle.pop()
+            if pooled.dbapi_connection is not None and not (
+                    self._stales and time.monotonic() - since > PING_AFTER_IDLE):
+                return pooled, session
+            pooled.invalidate()  # maybe dropped by the server meanwhile: the next read connects anew
+        return None
 
-    def put_back(self, session: _ReadSession | None, *, keep: bool) -> None:
-        """After a read: kept for the next one, or (`keep` False) forgotten by the read that closed it."""
-        self.busy = False
-        self.session = session if keep and session is not None and not _used(session) else None
-        if not keep:
-            self.pooled = None
+    def give_back(self, pooled: Any, session: _ReadSession) -> bool:
+        """Keep `pooled` for the next read (and `session` if the read left it unused); False: full."""
+        if len(self._idle) >= self.limit:
+            return False
+        self._idle.append((pooled, None if _used(session) else session, time.monotonic()))
+        return True
 
     def close(self) -> None:
-        pooled, self.pooled = self.pooled, None
-        if pooled is not None and not self.busy:
+        """Back to the pool (an app's shutdown; PostgreSQL: in a greenlet, as closing awaits)."""
+        idle, self._idle = self._idle, []
+        for pooled, _, _ in idle:
             pooled.close()
 
 
 @contextmanager
-def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Iterator[Session]:
+def _read_transaction(engine: Engine, kept: KeptConnections | None = None) -> Iterator[Session]:
     """A read: plain-row reads (row_reads) run on the pooled DB-API connection without the
     session's per-statement bookkeeping; the session joins that connection's transaction only if
     ORM queries are made. Changes made through it are still committed. `kept`: where a SQLite read on
-    the event loop finds its connection (KeptConnection)."""
+    the event loop finds its connection (KeptConnections)."""
     sqlite = is_sqlite(engine)
-    pooled = kept.take() if kept is not None else None
-    if pooled is None:
-        kept = None  # this read checks its own connection out, and returns it
-        pooled = _checkout(engine)
+    taken = kept.take() if kept is not None else None
+    pooled, session = taken if taken is not None else (_checkout(engine), None)
     try:
         if sqlite:
             cast(Any, pooled.dbapi_connection).execute("BEGIN")  # one snapshot for the whole read
@@ -220,10 +222,7 @@ def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Ite
             cast(Any, pooled.dbapi_connection).autocommit = True  # something else runs (module doc)
     except BaseException:
         pooled.close()
-        if kept is not None:
-            kept.put_back(kept.session, keep=False)
         raise
-    session = kept.session if kept is not None else None
     if session is not None:
         keep_only_held(session)  # what the last read noted of its caller (tenancy) is not this read's
     else:
@@ -242,15 +241,25 @@ def _read_transaction(engine: Engine, kept: KeptConnection | None = None) -> Ite
     finally:
         if _used(session):
             session.close()  # a read of plain rows only (the usual one) left the session nothing to close
-        if kept is not None:
-            keep = ended and session.made is None
-            if not keep:
+        if not (ended and kept is not None and _keepable(session, pooled) and kept.give_back(pooled, session)):
+            if sqlite:
                 (session.made or pooled).close()  # the pool rolls back what was not committed
-            kept.put_back(session, keep=keep)
-        elif sqlite:
-            (session.made or pooled).close()  # the pool rolls back what was not committed
-        else:
-            _end_lazy(session.made, pooled)
+            else:
+                _end_lazy(session.made, pooled)
+
+
+def _keepable(session: _ReadSession, pooled: Any) -> bool:
+    """The read left its connection as it found it: no ORM Connection made on it; on PostgreSQL idle in
+    autocommit, as a read engine's connections rest (loop_reads.py)."""
+    if session.made is not None:
+        return False
+    dbapi_connection: Any = pooled.dbapi_connection
+    if dbapi_connection is None or is_sqlite(session._engine):
+        return dbapi_connection is not None
+    from psycopg.pq import TransactionStatus  # PostgreSQL only
+
+    return bool(dbapi_connection.autocommit and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+                and pooled.info.get(AUTOCOMMIT_AT_REST))
 
 
 def _used(session: _ReadSession) -> bool:

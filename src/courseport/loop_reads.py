@@ -28,7 +28,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
-from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, KeptConnection, configure_postgresql
+from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, KeptConnections, configure_postgresql
 
 T = TypeVar("T")
 # Connections of a process's read engine, kept open: as many as the reads a process runs at once (a read
@@ -36,6 +36,8 @@ T = TypeVar("T")
 # a read. With the store's own pool (db.make_engine: 10 + 20) two server processes stay within PostgreSQL's
 # default 100 connections.
 POOL_SIZE, POOL_OVERFLOW = 10, 5
+# SQLite reads on a loop run one at a time (a nested one is rare): the loop keeps one connection.
+KEPT_SQLITE = 1
 
 
 def _autocommit_at_rest(dbapi_connection: Any, record: Any) -> None:
@@ -51,10 +53,10 @@ class LoopReads:
     def __init__(self, source: Engine):
         self.source = source
         self._engines: dict[asyncio.AbstractEventLoop, AsyncEngine] = {}
-        self._kept: dict[asyncio.AbstractEventLoop, KeptConnection] = {}  # SQLite
+        self._kept: dict[asyncio.AbstractEventLoop, KeptConnections] = {}
 
-    def kept(self) -> KeptConnection | None:
-        """SQLite: the connection this loop's reads keep (db.KeptConnection); None called off a loop."""
+    def kept(self, engine: Engine) -> KeptConnections | None:
+        """The connections this loop's reads keep (db.KeptConnections) of `engine`; None called off a loop."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -62,8 +64,8 @@ class LoopReads:
         kept = self._kept.get(loop)
         if kept is None:
             for gone in [other for other in self._kept if other.is_closed()]:
-                self._kept.pop(gone).close()
-            kept = self._kept[loop] = KeptConnection(self.source)
+                del self._kept[gone]  # its connections went with its engine (PostgreSQL) or stay out (SQLite)
+            kept = self._kept[loop] = KeptConnections(engine, KEPT_SQLITE if engine is self.source else POOL_SIZE)
         return kept
 
     def engine(self) -> Engine:
@@ -87,7 +89,7 @@ class LoopReads:
 
             @functools.wraps(fn)
             def read(*args: Any, **kwargs: Any) -> T:
-                token = READS_ON_LOOP.set((self.source, self.source, self.kept()))
+                token = READS_ON_LOOP.set((self.source, self.source, self.kept(self.source)))
                 try:
                     return fn(*args, **kwargs)
                 finally:
@@ -97,7 +99,8 @@ class LoopReads:
 
         @functools.wraps(fn)
         async def run(*args: Any, **kwargs: Any) -> T:
-            token = READS_ON_LOOP.set((self.source, self.engine(), None))
+            engine = self.engine()
+            token = READS_ON_LOOP.set((self.source, engine, self.kept(engine)))
             try:
                 return await greenlet_spawn(fn, *args, **kwargs)
             finally:
@@ -107,9 +110,9 @@ class LoopReads:
 
     async def close(self) -> None:
         """Dispose of the current loop's engine or kept connection (an app's shutdown)."""
-        kept = self._kept.pop(asyncio.get_running_loop(), None)  # SQLite
-        if kept is not None:
-            kept.close()
+        kept = self._kept.pop(asyncio.get_running_loop(), None)
         engine = self._engines.pop(asyncio.get_running_loop(), None)  # PostgreSQL
+        if kept is not None:
+            await greenlet_spawn(kept.close)  # closing a PostgreSQL connection awaits
         if engine is not None:
             await engine.dispose()

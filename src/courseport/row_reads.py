@@ -89,7 +89,7 @@ def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any, kept: 
 
 
 def keep_only_held(db: Session) -> None:
-    """Forget what earlier reads left in a reused session's info (db.KeptConnection), but its connection."""
+    """Forget what earlier reads left in a reused session's info (db.KeptConnections), but its connection."""
     info = db.info
     if len(info) > 1:
         held = info[_HELD]
@@ -158,7 +158,8 @@ class RowRead:
         if plan.packed:
             raw = [_ROW_DECODER.decode(r[0]) for r in raw]
         if plan.convert is None:
-            description = [(c.name, None) for c in self.statement.selected_columns] if plan.packed else cursor.description
+            columns = self.statement.selected_columns
+            description = [(c.name, None) for c in columns] if plan.packed else cursor.description
             plan.convert = self._converter(dialect, description, plan.row_type)
         return list(map(plan.convert, raw))
 
@@ -217,7 +218,7 @@ _PACKING_LIMIT = 100  # SQLite's json_array takes at most SQLITE_MAX_FUNCTION_AR
 def _packable(statement: Select) -> bool:
     columns = statement.selected_columns
     return len(columns) <= _PACKING_LIMIT and not any(
-        issubclass(column.type._type_affinity, (Float, Numeric, _Binary)) for column in columns)
+        issubclass(column.type._type_affinity or type(column.type), (Float, Numeric, _Binary)) for column in columns)
 
 
 def _packed(statement: Select) -> Select:
