@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, LargeBinary, bindparam, cast, select
+import pytest
+from sqlalchemy import Float, LargeBinary, String, TypeDecorator, bindparam, cast, select
 
 from courseport.db import is_sqlite, transaction
 from courseport.row_reads import RowRead, entity_columns
@@ -95,3 +96,26 @@ def test_columns_json_would_change_are_never_packed():
     assert not RowRead(select(Course.id, cast(Course.name, LargeBinary)), packed=True).packed  # no bytes in JSON
     assert not RowRead(select(*[Course.id.label(f"c{n}") for n in range(101)]), packed=True).packed
     assert not RowRead(select(Course.id, Course.name)).packed  # packing is asked for
+
+
+class _NullAsText(TypeDecorator):
+    """A type that gives NULL a value of its own (as no type of the store does)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        return "no value" if value is None else value
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_each_column_passes_its_processor_nulls_included_where_the_processor_gives_them_a_value(world, packed):
+    made = world.course("Processed", sis_course_id=None)
+    read = RowRead(select(cast(Course.sis_course_id, _NullAsText()).label("sis"), Course.blueprint.label("blueprint"),
+                          Course.created_at.label("created_at"), Course.end_at.label("end_at"),
+                          Course.name.label("name")).where(Course.id == bindparam("id")), packed=packed)
+    with transaction(world.engine, write=False) as db:
+        row = read.first(db, id=made.id)
+        again = read.first(db, id=made.id)  # the converter made on the first read serves the next
+    assert row == again and row.sis == "no value" and row.name == "Processed" and row.end_at is None
+    assert row.blueprint is False and row.created_at.tzinfo is not None  # a bool, not SQLite's 0
