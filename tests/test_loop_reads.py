@@ -161,3 +161,7 @@ def test_the_course_endpoints_answer_through_the_loop_as_before(world, loop_read
     assert missing.status_code == 404 and missing.json()["errors"][0]["message"]
     assert listed.status_code == 200 and course.id in {c["id"] for c in listed.json()}
     assert anonymous.status_code == 401
+
+
+def test_the_idle_status_db_compares_with_is_psycopgs():
+    assert db_module._PSYCOPG_IDLE == IDLE and isinstance(IDLE, int)

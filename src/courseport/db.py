@@ -44,6 +44,9 @@ PING_AFTER_IDLE = 10.0  # seconds a pooled PostgreSQL connection may idle before
 # In a pooled connection's record info: the connection rests in autocommit (an engine only reads use,
 # loop_reads.py), so a read does not switch it on and back off.
 AUTOCOMMIT_AT_REST = "courseport_autocommit_at_rest"
+# psycopg.pq.TransactionStatus.IDLE, an IntEnum: no import of psycopg for a SQLite store, and no import
+# statement run per read (~5 µs on the loop).
+_PSYCOPG_IDLE = 0
 
 
 def make_engine(url: str) -> Engine:
@@ -256,9 +259,7 @@ def _keepable(session: _ReadSession, pooled: Any) -> bool:
     dbapi_connection: Any = pooled.dbapi_connection
     if dbapi_connection is None or is_sqlite(session._engine):
         return dbapi_connection is not None
-    from psycopg.pq import TransactionStatus  # PostgreSQL only
-
-    return bool(dbapi_connection.autocommit and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+    return bool(dbapi_connection.autocommit and dbapi_connection.info.transaction_status == _PSYCOPG_IDLE
                 and pooled.info.get(AUTOCOMMIT_AT_REST))
 
 
@@ -299,8 +300,6 @@ class _ReadSession(Session):
 def _end_lazy(connection: Connection | None, pooled: Any) -> None:
     """Back to a connection that begins transactions itself, as every other checkout expects, and
     back to the pool (through `connection` where the session made one: closing it rolls back)."""
-    from psycopg.pq import TransactionStatus  # PostgreSQL only
-
     try:
         dbapi_connection: Any = pooled.dbapi_connection
         if dbapi_connection is None:
@@ -308,11 +307,11 @@ def _end_lazy(connection: Connection | None, pooled: Any) -> None:
         resting = bool(pooled.info.get(AUTOCOMMIT_AT_REST))
         if not dbapi_connection.autocommit:  # the ORM began a transaction: committed, or failed
             if resting:  # back to autocommit (closing `connection` would roll back the failed one)
-                if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+                if dbapi_connection.info.transaction_status != _PSYCOPG_IDLE:
                     dbapi_connection.rollback()
                 dbapi_connection.autocommit = True
             return
-        if dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+        if dbapi_connection.info.transaction_status != _PSYCOPG_IDLE:
             (connection or pooled).invalidate()  # a statement is still running (an interrupted read): never reuse it
         elif not resting:
             dbapi_connection.autocommit = False
