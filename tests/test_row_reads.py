@@ -62,18 +62,19 @@ def test_a_percent_sign_a_repeated_parameter_and_a_list_read_as_the_orm_reads_th
     assert [r.name for r in again] == ["50% off maths", "50% off art"]
 
 
-_EXACT_IN_JSON = [c for c in entity_columns(Course) if c.name != "storage_quota_used_bytes"]  # a float: never packed
-_PACKED_COURSES = RowRead(select(*_EXACT_IN_JSON).where(Course.id.in_(bindparam("ids", expanding=True)))
+_PACKED_COURSES = RowRead(select(*entity_columns(Course)).where(Course.id.in_(bindparam("ids", expanding=True)))
                           .order_by(Course.id.desc()), "CourseRow", packed=True)
 
 
 def test_a_packed_read_holds_what_the_driver_read_holds(world):
     """SQLite writes a packed read's rows as JSON arrays (row_reads._packed): text of every kind, NULLs,
-    dates, booleans and JSON columns come back as an unpacked read gives them, in the statement's order.
-    PostgreSQL reads it unpacked."""
+    dates, booleans and JSON columns come back as an unpacked read gives them, in the statement's order,
+    and a float column comes beside the array, exactly. PostgreSQL reads it unpacked."""
     awkward = 'Ünïcødé "quoted" \\ back\tslash\n\u2028 \U0001f600 </script> \x01'
     made = [world.course(awkward, blueprint=True, blueprint_restrictions={"content": True, "points": False}),
             world.course("Plain"), world.course("")]
+    with transaction(world.engine, write=True) as db:
+        db.get(Course, made[0].id).storage_quota_used_bytes = 0.1 + 0.2  # 0.30000000000000004: 17 digits
     ids = [c.id for c in made]
     unpacked = RowRead(_PACKED_COURSES.statement, "CourseRow")
     with transaction(world.engine, write=False) as db:
@@ -82,20 +83,36 @@ def test_a_packed_read_holds_what_the_driver_read_holds(world):
     assert [r.id for r in packed_rows] == sorted(ids, reverse=True)
     assert packed_rows == plain_rows
     for row in packed_rows:
-        for column in _EXACT_IN_JSON:
-            assert getattr(row, column.name) == getattr(entities[row.id], column.name), column.name
+        for attr in Course.__mapper__.column_attrs:
+            assert getattr(row, attr.key) == getattr(entities[row.id], attr.key), attr.key
     first = packed_rows[-1]
     assert first.name == awkward and first.blueprint is True and first.created_at.tzinfo is not None
     assert first.blueprint_restrictions == {"content": True, "points": False} and first.sis_course_id is None
-    assert _PACKED_COURSES._plans[(world.engine.dialect.name, 3)].packed is is_sqlite(world.engine)
+    assert first.storage_quota_used_bytes == 0.1 + 0.2
+    plan = _PACKED_COURSES._plans[(world.engine.dialect.name, 3)]
+    assert (plan.packed is not None) is is_sqlite(world.engine)
 
 
-def test_columns_json_would_change_are_never_packed():
-    assert RowRead(select(Course.id, Course.name), packed=True).packed
-    assert not RowRead(select(Course.id, cast(Course.id, Float)), packed=True).packed  # 15 digits in SQLite's JSON
-    assert not RowRead(select(Course.id, cast(Course.name, LargeBinary)), packed=True).packed  # no bytes in JSON
-    assert not RowRead(select(*[Course.id.label(f"c{n}") for n in range(101)]), packed=True).packed
-    assert not RowRead(select(Course.id, Course.name)).packed  # packing is asked for
+def test_columns_json_would_change_come_beside_the_arrays_and_wide_rows_take_several():
+    names = [c.name for c in entity_columns(Course)]
+    packing = RowRead(select(*entity_columns(Course)), packed=True).packing
+    assert packing is not None and packing.arrays == 1
+    assert [names[n] for n in packing.plain] == ["storage_quota_used_bytes"]  # a float: 15 digits in JSON
+    binary = RowRead(select(Course.id, Course.name, cast(Course.name, LargeBinary)), packed=True).packing
+    assert binary is not None and binary.plain == (2,)  # no bytes in JSON
+    wide = RowRead(select(*[Course.id.label(f"c{n}") for n in range(150)]), packed=True).packing
+    assert wide is not None and (wide.arrays, wide.plain) == (2, ())  # json_array takes at most 100
+    assert RowRead(select(Course.id, cast(Course.id, Float)), packed=True).packing is None  # one: no gain
+    assert RowRead(select(Course.id, Course.name)).packing is None  # packing is asked for
+
+
+def test_a_row_wider_than_one_array_reads_whole(world):
+    made = world.course("Wide")
+    wide = select(*[(Course.id + n).label(f"c{n}") for n in range(150)], cast(Course.id, Float).label("f"),
+                  Course.name.label("name")).where(Course.id == bindparam("id"))
+    with transaction(world.engine, write=False) as db:
+        row = RowRead(wide, packed=True).first(db, id=made.id)
+    assert list(row) == [made.id + n for n in range(150)] + [float(made.id), "Wide"]
 
 
 class _NullAsText(TypeDecorator):

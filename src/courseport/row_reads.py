@@ -133,7 +133,7 @@ class _Plan:
     # A driver row to a row_type row, through each column's result processor; made on first
     # execution, because some drivers' processors depend on the type the cursor reports (PostgreSQL numerics).
     convert: Callable[[Any], Any] | None = None
-    packed: bool = False  # each row arrives as one JSON array (RowRead's `packed`)
+    packed: _Packing | None = None  # the rows arrive packed: RowRead's `packed`
 
 
 class RowRead:
@@ -142,7 +142,7 @@ class RowRead:
     def __init__(self, statement: Select, row_name: str = "Row", *, packed: bool = False):
         self.statement = statement
         self.row_name = row_name
-        self.packed = packed and _packable(statement)
+        self.packing = _packing(statement) if packed else None
         self._plans: dict[tuple[object, ...] | str, _Plan] = {}
 
     @classmethod
@@ -166,12 +166,12 @@ class RowRead:
         args = params if plan.param_order is None else [params[name] for name in plan.param_order]
         cursor.execute(plan.sql, args)
         raw = cursor.fetchall()
-        if plan.packed:
-            raw = [_ROW_DECODER.decode(r[0]) for r in raw]
+        if plan.packed is not None:  # one array alone (the usual): decoded here, without a call per row
+            raw = [_ROW_DECODER.decode(r[0]) for r in raw] if plan.packed.alone else list(map(plan.packed.unpack, raw))
         if plan.convert is None:
             columns = self.statement.selected_columns
             description = [(c.name, None) for c in columns] if plan.packed else cursor.description
-            plan.convert = self._converter(dialect, description, plan.row_type, lists=plan.packed)
+            plan.convert = self._converter(dialect, description, plan.row_type, lists=plan.packed is not None)
         return list(map(plan.convert, raw))
 
     def first(self, db: Session, **params: Any) -> Any | None:
@@ -195,8 +195,8 @@ class RowRead:
         return scope["convert"]
 
     def _compile(self, dialect: Dialect, key: Any, lists: dict[str, Any]) -> _Plan:
-        packed = self.packed and dialect.name == "sqlite"
-        statement = _packed(self.statement) if packed else self.statement
+        packed = self.packing if dialect.name == "sqlite" else None
+        statement = _packed(self.statement, packed) if packed else self.statement
         compiled = statement.compile(dialect=_numbered(dialect))
         # The caller's parameters are the binds without a value. IN lists of constants are
         # expanded here, once; a caller's list gets a plan per length (`key`).
@@ -222,22 +222,52 @@ class RowRead:
         return plan
 
 
-# SQLite hands each value of a row to Python as an object of its own (~75 ns a value on this project's
-# machine): a page of 100 courses of 45 columns cost ~330 µs in fetching alone. A packed read has SQLite
-# write each row as one JSON array, which msgspec reads in C. The values are those the driver gives
-# (integers, text, None), so each column's result processor applies as before. Only for columns whose
-# values JSON keeps exactly: not floats (SQLite writes 15 digits) or bytes (JSON has none).
+# SQLite hands each value of a row to Python as an object of its own (~75-140 ns a value on this project's
+# machine): a page of 100 courses of 45 columns cost ~330 µs in fetching alone, the single-course GET's one
+# row of 100 columns ~14 µs of its statement's ~19. A packed read has SQLite write the columns of each row
+# as one JSON array, which msgspec reads in C. The values are those the driver gives (integers, text, None),
+# so each column's result processor applies as before. Only columns whose values JSON keeps exactly are
+# packed: a float (SQLite writes 15 digits) or bytes (JSON has none) come as plain columns beside it.
 _ROW_DECODER = msgspec.json.Decoder()
 _PACKING_LIMIT = 100  # SQLite's json_array takes at most SQLITE_MAX_FUNCTION_ARG (100 on older builds) values
 
 
-def _packable(statement: Select) -> bool:
-    columns = statement.selected_columns
-    return len(columns) <= _PACKING_LIMIT and not any(
-        issubclass(column.type._type_affinity or type(column.type), (Float, Numeric, _Binary)) for column in columns)
+@dataclass(frozen=True)
+class _Packing:
+    """How a packed statement's rows come: `arrays` JSON arrays, then the columns at positions `plain`."""
+
+    arrays: int
+    plain: tuple[int, ...]
+
+    @property
+    def alone(self) -> bool:
+        return self.arrays == 1 and not self.plain
+
+    def unpack(self, r: Any) -> list[Any]:
+        """A driver row of the packed statement as the list of the statement's columns, in its order."""
+        row = _ROW_DECODER.decode(r[0])
+        for n in range(1, self.arrays):
+            row += _ROW_DECODER.decode(r[n])
+        for k, position in enumerate(self.plain, self.arrays):  # ascending: each lands where it was
+            row.insert(position, r[k])
+        return row
 
 
-def _packed(statement: Select) -> Select:
-    """`statement` selecting one JSON array of its columns per row (SQLite)."""
-    values = [column.element if isinstance(column, Label) else column for column in statement.selected_columns]
-    return statement.with_only_columns(func.json_array(*values))
+def _exact_in_json(column: Any) -> bool:
+    return not issubclass(column.type._type_affinity or type(column.type), (Float, Numeric, _Binary))
+
+
+def _packing(statement: Select) -> _Packing | None:
+    """How `statement` is packed; None where fewer than two columns would be (nothing to gain)."""
+    columns = list(statement.selected_columns)
+    plain = tuple(n for n, column in enumerate(columns) if not _exact_in_json(column))
+    packed = len(columns) - len(plain)
+    return _Packing(-(-packed // _PACKING_LIMIT), plain) if packed >= 2 else None
+
+
+def _packed(statement: Select, packing: _Packing) -> Select:
+    """`statement` selecting its packable columns as JSON arrays, then the others (SQLite)."""
+    columns = list(statement.selected_columns)
+    values = [c.element if isinstance(c, Label) else c for n, c in enumerate(columns) if n not in packing.plain]
+    arrays = [func.json_array(*values[n:n + _PACKING_LIMIT]) for n in range(0, len(values), _PACKING_LIMIT)]
+    return statement.with_only_columns(*arrays, *(columns[n] for n in packing.plain))

@@ -31,7 +31,7 @@ def callers_by_token() -> Join:
 
 
 # Every API call runs it: a plain row, not an entity (see row_reads).
-_USER_BY_TOKEN_HASH = RowRead(select(*VIEWER_COLUMNS).select_from(callers_by_token()), "UserRow")
+_USER_BY_TOKEN_HASH = RowRead(select(*VIEWER_COLUMNS).select_from(callers_by_token()), "UserRow", packed=True)
 
 
 def hash_token(token: str) -> str:
