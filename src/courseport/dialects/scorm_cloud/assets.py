@@ -17,7 +17,7 @@ from courseport.core.packages import assets, scorm_courses
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.json_types import check_types
-from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, iso, post
+from courseport.dialects.scorm_cloud.protocol import WRITE, Call, bodyless_call, delete, get, get_writing, iso, post
 
 
 def _placed(placed: assets.PlacedAsset) -> dict:
@@ -91,12 +91,12 @@ def _download(call: Call, course_id: str, version: int | None) -> Stream:
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@get("/courses/{course_id:str}/asset")
+@get_writing("/courses/{course_id:str}/asset")
 def get_course_asset(call: Call, course_id: str) -> Stream:
     return _download(call, course_id, None)
 
 
-@get("/courses/{course_id:str}/versions/{version:int}/asset")
+@get_writing("/courses/{course_id:str}/versions/{version:int}/asset")
 def get_course_version_asset(call: Call, course_id: str, version: int) -> Stream:
     return _download(call, course_id, version)
 

@@ -13,7 +13,16 @@ from courseport.core.packages.scorm_courses import CourseFilters
 from courseport.dialects.scorm_cloud.course_json import render_course
 from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.json_types import check_types, listing_state
-from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, put, to_datetime
+from courseport.dialects.scorm_cloud.protocol import (
+    Call,
+    decode_more,
+    delete,
+    encode_more,
+    get,
+    get_writing,
+    put,
+    to_datetime,
+)
 
 
 def _listing(call: Call) -> dict[str, Any]:
@@ -107,12 +116,12 @@ def _zip(call: Call, course_id: str, version: int | None) -> Stream:
                            "Content-Disposition": f'attachment; filename="{name}.zip"'})
 
 
-@get("/courses/{course_id:str}/zip")
+@get_writing("/courses/{course_id:str}/zip")
 def get_course_zip(call: Call, course_id: str) -> Stream:
     return _zip(call, course_id, None)
 
 
-@get("/courses/{course_id:str}/versions/{version:int}/zip")
+@get_writing("/courses/{course_id:str}/versions/{version:int}/zip")
 def get_version_zip(call: Call, course_id: str, version: int) -> Stream:
     return _zip(call, course_id, version)
 
