@@ -76,6 +76,19 @@ def test_scorm_import_fails_with_the_given_message(world, tmp_path: Path):
         assert db.get(Job, int(job.result)).state == "failed"
 
 
+def test_scorm_import_status_stays_running_for_two_polls_then_completes(world, tmp_path: Path):
+    """A status read that counts polls writes (the count): its GET runs off the event loop (get_writing)."""
+    set_timing(world, "package_import", mode="polls", polls=2)
+    api = CourseApi(scorm_client(world, *world.scorm_app()))
+    package = tmp_path / "golf.zip"
+    package.write_bytes(pb.scorm12())
+    job = api.create_upload_and_import_course_job("golf", file=str(package))
+    world.run_jobs()
+    assert [api.get_import_job_status(job.result).status for _ in range(3)] == ["RUNNING", "RUNNING", "COMPLETE"]
+    with world.tx() as db:
+        assert db.get(Job, int(job.result)).state == "completed"
+
+
 def test_immediate_job_is_done_when_the_request_answers(world):
     set_timing(world, "course_copy", mode="immediate")
     source, target, course = migration_setup(world)

@@ -1,6 +1,7 @@
 """Which SCORM Cloud GETs run on the event loop (READ_ONLY, dialects/read_only.py): every one that only reads.
 A READ_ONLY handler that writes fails every call with a 500 (the write is refused on the loop), so a GET
-whose code writes, or that streams a blob, is declared with `get_writing` (the threadpool)."""
+whose code writes (the job status read counts polls: core/jobs/job_timing.status_read), or that streams a
+blob, is declared with `get_writing` (the threadpool)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def test_no_read_only_get_writes_or_streams():
 
 def test_the_reads_integrations_poll_run_on_the_loop_and_the_streams_do_not():
     by_name = {h.fn.__name__: bool(h.opt.get(READ_ONLY)) for h in _gets()}
-    for name in ("get_registration_progress", "get_registrations", "get_course", "list_courses", "get_import_job"):
+    for name in ("get_registration_progress", "get_registrations", "get_course", "list_courses"):
         assert by_name.get(name) is True, name
-    for name in ("get_course_zip", "get_version_zip", "get_course_asset", "get_course_version_asset"):
+    # the streams, and the import status read, which counts polls under a job-timing rule (a write:
+    # tests/controls/test_job_timing.py)
+    for name in ("get_course_zip", "get_version_zip", "get_course_asset", "get_course_version_asset", "get_import_job"):
         assert by_name.get(name) is False, name

@@ -20,7 +20,7 @@ from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.dialects.scorm_cloud.course_json import render_import_job
 from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.json_types import check_types
-from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get, post
+from courseport.dialects.scorm_cloud.protocol import Call, bodyless_call, get_writing, post
 from courseport.schema import Job
 
 _MEDIA = {"title": str, "description": str, "contentLanguage": str, "estimatedDuration": int}
@@ -125,7 +125,7 @@ def _content_metadata(text: str | None) -> MediaDetails:
         raise InvalidInput("contentMetadata", "contentMetadata must be a JSON object") from None
 
 
-@get("/courses/importJobs/{job_id:str}")
+@get_writing("/courses/importJobs/{job_id:str}")  # a status read counts polls (job timing): it may write
 def get_import_job(call: Call, job_id: str) -> dict:
     with call.read() as (db, me):
         outcome = package_imports.import_status(db, me, job_id)
