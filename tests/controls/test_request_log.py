@@ -187,17 +187,22 @@ def test_a_body_names_a_secret_exactly_when_it_holds_a_secret_word_or_name():
         assert request_store._names_a_secret(text) == names_one(text), text
 
 
-def test_a_body_is_kept_to_capture_limit_over_its_chunks(monkeypatch):
+def test_a_body_is_kept_while_it_fits_in_the_capture_limit(monkeypatch):
     from courseport.web.controls import request_log
 
     monkeypatch.setattr(request_log, "CAPTURE_LIMIT", 10)
-    for chunks in ([b"0123456789abc"], [b"0123", b"", b"4567", b"89abc", b"def"], [b"01", bytearray(b"23")], []):
+    for chunks in ([b"0123456789"], [b"0123", b"", b"4567", b"89"], [b"01", bytearray(b"23")], [],  # fit: all kept
+                   [b"0123456789a"], [b"0123", b"4567", b"89a", b"b"], [b"0123456789", b"a"]):  # longer: nothing
         kept: bytes | bytearray = b""
+        size = 0
         for chunk in chunks:
-            kept = request_log._keep(kept, chunk)
-        assert bytes(kept) == b"".join(chunks)[:10]
+            kept, size = request_log._keep(kept, chunk, size), size + len(chunk)
+        body = b"".join(chunks)
+        assert bytes(kept) == (body if len(body) <= 10 else b""), chunks
+        assert mask_body("application/json", kept, size) == (
+            None if not body else body.decode() if len(body) <= 10 else f"({len(body)} bytes of application/json, not kept)")
     one = b"0123"
-    assert request_log._keep(b"", one) is one  # a body in one chunk is not copied
+    assert request_log._keep(b"", one, 0) is one  # a body in one chunk is not copied
 
 
 def test_secrets_are_masked_in_bodies():

@@ -81,14 +81,14 @@ class RequestRecorder:
             message = await receive()
             if message["type"] == "http.request":
                 chunk = message.get("body", b"")
-                request_body, request_size = _keep(request_body, chunk), request_size + len(chunk)
+                request_body, request_size = _keep(request_body, chunk, request_size), request_size + len(chunk)
             return message
 
         async def send_kept(message: Any) -> None:
             nonlocal status, response_headers, response_body, response_size
             if message["type"] == "http.response.body":
                 chunk = message.get("body", b"")
-                response_body, response_size = _keep(response_body, chunk), response_size + len(chunk)
+                response_body, response_size = _keep(response_body, chunk, response_size), response_size + len(chunk)
             elif message["type"] == "http.response.start":
                 status, response_headers = message["status"], list(message.get("headers", []))
             await send(message)
@@ -104,16 +104,20 @@ class RequestRecorder:
                                     response_size))
 
 
-def _keep(kept: bytes | bytearray, chunk: bytes) -> bytes | bytearray:
-    """The first CAPTURE_LIMIT bytes of a body: a body in one chunk is kept as it is (not copied)."""
-    room = CAPTURE_LIMIT - len(kept)
-    if room <= 0 or not chunk:
+def _keep(kept: bytes | bytearray, chunk: bytes, size: int) -> bytes | bytearray:
+    """What is kept of a body after `chunk`, `size` bytes having come before it: all of it while the body fits
+    in CAPTURE_LIMIT bytes (a body in one chunk as it is, not copied), and nothing once it is longer, as the
+    log then shows only its size and type (request_store.mask_body). Keeping the first CAPTURE_LIMIT bytes of
+    a 100-course page cost a copy of 64 KiB per request, held until the writer's next flush."""
+    if size + len(chunk) > CAPTURE_LIMIT:
+        return b""
+    if not chunk:
         return kept
     if not kept:
-        return bytes(chunk[:room])  # the chunk itself when it fits and is bytes
+        return bytes(chunk)  # the chunk itself when it is bytes
     if not isinstance(kept, bytearray):
         kept = bytearray(kept)
-    kept += chunk[:room]
+    kept += chunk
     return kept
 
 

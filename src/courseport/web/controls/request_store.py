@@ -172,7 +172,7 @@ class Captured(NamedTuple):
     request_headers: Sequence[tuple[bytes, bytes]]
     status: int = 0
     duration_ms: float = 0.0
-    request_body: bytes | bytearray = b""  # the first CAPTURE_LIMIT bytes
+    request_body: bytes | bytearray = b""  # the whole body if it fits in CAPTURE_LIMIT bytes, else nothing
     request_size: int = 0
     response_headers: Sequence[tuple[bytes, bytes]] = ()
     response_body: bytes | bytearray = b""
