@@ -49,12 +49,19 @@ AUTOCOMMIT_AT_REST = "courseport_autocommit_at_rest"
 _PSYCOPG_IDLE = 0
 
 
+# Seconds a SQLite write waits for the write lock another holds (its busy timeout), read as each connection opens.
+# Past it the write fails, and the faces answer 503 with Retry-After (dialects/error_status.busy_instead). A
+# PostgreSQL write waits for a row lock as long as the server's lock_timeout says (none by default); a
+# deployment may set one in the URL (docs/deploy.md). Deadlocks are refused at once on both.
+LOCK_WAIT_SECONDS = 5.0
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
         _private_sqlite_files(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS})
         _configure_sqlite(engine)
         return engine
     engine = create_engine(url, pool_size=10, max_overflow=20)
@@ -81,7 +88,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         for pragma in (
             "journal_mode=WAL",
-            "busy_timeout=5000",
+            f"busy_timeout={round(LOCK_WAIT_SECONDS * 1000)}",
             "synchronous=NORMAL",
             "foreign_keys=ON",
         ):

@@ -7,13 +7,15 @@ and renders only its own body; this module is the one lookup of such a table.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
 
-from courseport.core.kit.errors import DomainError
+from courseport.core.kit.errors import DomainError, StoreBusy
 from courseport.throttle import TooManyFailures
 
 log = logging.getLogger("courseport")
@@ -25,8 +27,25 @@ def status_for(exc: Exception, table: Mapping[type[Exception], int], default: in
 
 
 def retry_after(exc: BaseException) -> dict[str, str] | None:
-    """The Retry-After header of a throttled call (every face sends it with its 429); None otherwise."""
-    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyFailures) else None
+    """The Retry-After header of a throttled call (every face sends it with its 429) or of a change the store
+    was too busy to make (503); None otherwise."""
+    return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyFailures | StoreBusy) else None
+
+
+# PostgreSQL's SQLSTATEs of a change refused for a concurrent one: serialization_failure, deadlock_detected,
+# lock_not_available (lock_timeout, NOWAIT).
+_REFUSED_FOR_ANOTHER = frozenset({"40001", "40P01", "55P03"})
+_SQLITE_LOCKED = ("database is locked", "database table is locked")
+
+
+def busy_instead(exc: Exception) -> Exception:
+    """StoreBusy for a database error that says the store was busy with another change (see StoreBusy),
+    whether SQLAlchemy wrapped it or not (SQLite's BEGIN IMMEDIATE runs straight on the driver's connection);
+    `exc` itself otherwise. SQLite says "database is locked" once its busy timeout has passed."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.OperationalError):
+        return StoreBusy() if str(orig).startswith(_SQLITE_LOCKED) else exc
+    return StoreBusy() if getattr(orig, "sqlstate", None) in _REFUSED_FOR_ANOTHER else exc
 
 
 def error_handler(protocol: Any) -> Callable[[Request, Exception], Response]:
@@ -36,6 +55,10 @@ def error_handler(protocol: Any) -> Callable[[Request, Exception], Response]:
     def handle(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return protocol.http_error_response(exc.status_code, exc.detail)
+        busy = busy_instead(exc)
+        if busy is not exc:
+            log.warning("the store was busy on %s %s: %s", request.method, request.url.path, exc.__cause__ or exc)
+            return protocol.error_response(busy)
         if not isinstance(exc, DomainError):
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return protocol.error_response(exc)

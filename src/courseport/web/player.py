@@ -25,7 +25,7 @@ from litestar import Request, Response, Router
 from litestar.exceptions import HTTPException
 from litestar.response import Stream
 
-from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound, StoreBusy
 from courseport.core.packages import (
     course_content,
     launch_navigation,
@@ -34,7 +34,7 @@ from courseport.core.packages import (
     registration_progress,
 )
 from courseport.db import transaction
-from courseport.dialects.error_status import status_for
+from courseport.dialects.error_status import busy_instead, retry_after, status_for
 from courseport.services import Services
 from courseport.web import xapi_launch
 from courseport.web.player_navigation import json_body, navigation_request
@@ -52,7 +52,8 @@ WEB_TYPES = {
     ".pdf": "application/pdf", ".swf": "application/x-shockwave-flash",
 }
 # The player page's status per domain error (read by `status_for`); any other error is a 500.
-_STATUS: dict[type[Exception], int] = {NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400}
+_STATUS: dict[type[Exception], int] = {NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400,
+                                       StoreBusy: 503}
 
 get = litestar.get
 post = litestar.post
@@ -245,6 +246,7 @@ def _record_runtime(services: Services, session: str, body: object) -> None:
 
 def error_page(request: Request, exc: Exception) -> Response:
     """The player's HTML error page (the xAPI launch's files answer with it too)."""
+    exc = busy_instead(exc)
     if isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
@@ -255,7 +257,7 @@ def error_page(request: Request, exc: Exception) -> Response:
     body = f"<!doctype html><title>Course preview</title><p>{html.escape(message)}</p>"
     return Response(body, status_code=status, media_type="text/html",
                     headers={"Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
-                             "Cache-Control": "no-store"})
+                             "Cache-Control": "no-store", **(retry_after(exc) or {})})
 
 
 ROUTES = [Router(path="/", route_handlers=[open_player, open_registration_player, runtime_script, package_file,

@@ -71,6 +71,17 @@ class Conflict(DomainError):
     pass
 
 
+class StoreBusy(DomainError):
+    """The database refused a change for another one it was making: a deadlock, a serialization failure or a
+    lock held longer than the wait allowed (SQLite's busy timeout, PostgreSQL's lock_timeout). Nothing of the
+    change was written and the same call may succeed when made again: every face answers 503 with Retry-After."""
+
+    def __init__(self, retry_after: int = 1):
+        super().__init__("The service is busy with another change to the same data; nothing was changed. "
+                         "Try again shortly.")
+        self.retry_after = retry_after
+
+
 class InvalidInput(DomainError):
     """Bad input; `field` names the core field (or the parameter as the caller sent it, when a
     dialect raises it); a plain message names it first, if at all, so `spelled` renames both."""

@@ -23,7 +23,15 @@ from litestar.types import HTTPScope, Message, Scope
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import oauth_clients
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
@@ -296,7 +304,7 @@ def _body(status: int, message: str, headers: dict[str, str] | None = None) -> R
 # The status of each domain error (the most specific class listed wins); any other exception is a 500.
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-    TooManyFailures: 429, DomainError: 400,
+    TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 
 

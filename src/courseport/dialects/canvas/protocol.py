@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import masquerade
 from courseport.core.identity.tokens import authenticate, check_unexpired, token_viewer
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
 from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
@@ -312,7 +320,7 @@ def bodyless_call(request: Request) -> Call:
 # 403 for permissions, not Canvas's frequent 401: see docs/architecture.md.
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-    TooManyFailures: 429, DomainError: 400,
+    TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 _NOT_FOUND = "The specified resource does not exist."
 

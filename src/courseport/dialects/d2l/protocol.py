@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from courseport.core.identity import d2l_apps
 from courseport.core.identity.d2l_apps import SignedCall, TimestampOutOfRange
 from courseport.core.identity.tokens import authenticate as token_user
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
 from courseport.core.kit.ids import is_id, store_id
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
@@ -198,7 +206,7 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None) -> 
 # Valence answers every credential failure, a stale timestamp included, with 403.
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 403, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 400,
-    TooManyFailures: 429, DomainError: 400,
+    TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 
 

@@ -21,7 +21,15 @@ from litestar import Request, Response
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import scoped_tokens
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import camel, decode_json, form_or_json, query_pairs, true_or_false
@@ -171,7 +179,7 @@ def message(status: int, text: str, headers: dict[str, str] | None = None) -> Re
 # The status of each domain error (the most specific class listed wins); any other exception is a 500.
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-    TooManyFailures: 429, DomainError: 400,
+    TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 
 

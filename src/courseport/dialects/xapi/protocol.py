@@ -18,7 +18,15 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
 from courseport.core.packages import lrs_credentials, lrs_documents, lrs_launches
 from courseport.core.packages.lrs_credentials import LaunchScope, agent_key
 from courseport.core.packages.lrs_statement_checks import check_agent
@@ -143,7 +151,7 @@ def headers_only(full: Response) -> Response[None]:
 
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-    lrs_documents.PreconditionFailed: 412, TooManyFailures: 429, DomainError: 400,
+    lrs_documents.PreconditionFailed: 412, TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 
 

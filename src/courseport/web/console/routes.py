@@ -11,8 +11,16 @@ from litestar import Request, Response, Router, get
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect
 
-from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotAuthenticated, NotFound
-from courseport.dialects.error_status import retry_after, status_for
+from courseport.core.kit.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    StoreBusy,
+)
+from courseport.dialects.error_status import busy_instead, retry_after, status_for
 from courseport.throttle import TooManyFailures
 from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people, registrations
 from courseport.web.console.session import COOKIE, render, session_cookie
@@ -20,8 +28,8 @@ from courseport.web.console.session import COOKIE, render, session_cookie
 log = logging.getLogger("courseport")
 STATIC = {"console.js": "text/javascript", "console.css": "text/css"}
 STATUS: dict[type[Exception], int] = {NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
-                                      DomainError: 400, TooManyFailures: 429}
-TITLES = {429: "Too many tries",
+                                      DomainError: 400, TooManyFailures: 429, StoreBusy: 503}
+TITLES = {429: "Too many tries", 503: "Busy",
           400: "Check the form", 403: "Not allowed", 404: "Not found", 409: "Conflict", 500: "Something went wrong"}
 
 
@@ -45,12 +53,13 @@ def error_page(request: Request, exc: Exception) -> Response:
         if request.cookies.get(COOKIE):
             response.cookies.append(session_cookie(request, "", 0))
         return response
+    exc = busy_instead(exc)
     if isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
         status = status_for(exc, STATUS)
         message = exc.message if isinstance(exc, DomainError) else "Something went wrong; see the server log."
-        if status >= 500:
+        if status >= 500 and not isinstance(exc, StoreBusy):
             log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     page = render(request, "message.html", title=TITLES.get(status, "Error"), message=message, status=status)
     page.headers.update(retry_after(exc) or {})
