@@ -54,6 +54,14 @@ _PSYCOPG_IDLE = 0
 # PostgreSQL write waits for a row lock as long as the server's lock_timeout says (none by default); a
 # deployment may set one in the URL (docs/deploy.md). Deadlocks are refused at once on both.
 LOCK_WAIT_SECONDS = 5.0
+# PostgreSQL's SQLSTATEs of a statement refused for a concurrent transaction (see `sqlstate`).
+SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE = "40001", "40P01", "55P03"
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """PostgreSQL's SQLSTATE of a database error, wrapped by SQLAlchemy or raised by the driver itself;
+    None for any other exception (SQLite's included)."""
+    return getattr(exc.orig if isinstance(exc, DBAPIError) else exc, "sqlstate", None)
 
 
 def make_engine(url: str) -> Engine:

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException
 from sqlalchemy.exc import DBAPIError
 
 from courseport.core.kit.errors import DomainError, StoreBusy
+from courseport.db import DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, SERIALIZATION_FAILURE, sqlstate
 from courseport.throttle import TooManyFailures
 
 log = logging.getLogger("courseport")
@@ -32,9 +33,8 @@ def retry_after(exc: BaseException) -> dict[str, str] | None:
     return {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyFailures | StoreBusy) else None
 
 
-# PostgreSQL's SQLSTATEs of a change refused for a concurrent one: serialization_failure, deadlock_detected,
-# lock_not_available (lock_timeout, NOWAIT).
-_REFUSED_FOR_ANOTHER = frozenset({"40001", "40P01", "55P03"})
+# PostgreSQL's refusals of a change for a concurrent one (lock_not_available: lock_timeout, NOWAIT).
+_REFUSED_FOR_ANOTHER = frozenset({SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE})
 _SQLITE_LOCKED = ("database is locked", "database table is locked")
 
 
@@ -45,7 +45,7 @@ def busy_instead(exc: Exception) -> Exception:
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(orig, sqlite3.OperationalError):
         return StoreBusy() if str(orig).startswith(_SQLITE_LOCKED) else exc
-    return StoreBusy() if getattr(orig, "sqlstate", None) in _REFUSED_FOR_ANOTHER else exc
+    return StoreBusy() if sqlstate(exc) in _REFUSED_FOR_ANOTHER else exc
 
 
 def error_handler(protocol: Any) -> Callable[[Request, Exception], Response]:

@@ -24,12 +24,11 @@ from courseport.core.courses.courses import CourseChanges, create_course, readab
 from courseport.core.identity.permissions import require_any
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError, InvalidInput, NotFound
-from courseport.db import transaction
+from courseport.db import SERIALIZATION_FAILURE, sqlstate, transaction
 from courseport.schema import ContentItem, Course, File, Folder, Job, User
 
 KIND = "course_copy"
 SOURCE_RIGHTS = ("read_as_admin", "manage_content")
-_SERIALIZATION_FAILURE = "40001"
 _RETRIES = 5
 
 
@@ -85,7 +84,7 @@ def copy_course(engine: Engine, payload: dict[str, Any], on_step: Callable[[floa
                     fence(db)
                 return result
         except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != _SERIALIZATION_FAILURE or attempt == _RETRIES - 1:
+            if sqlstate(exc) != SERIALIZATION_FAILURE or attempt == _RETRIES - 1:
                 raise
     raise DomainError("the copy could not be serialised with concurrent copies")  # pragma: no cover
 

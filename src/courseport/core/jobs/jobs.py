@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from courseport.core.jobs import job_timing
 from courseport.core.jobs.job_leases import kept_alive
 from courseport.core.kit.errors import DomainError, NotFound
-from courseport.db import transaction
+from courseport.db import SERIALIZATION_FAILURE, sqlstate, transaction
 from courseport.schema import Job, JobClaim
 from courseport.schema.base import utcnow
 
@@ -50,7 +50,6 @@ STOPPED_ERROR = "The worker running this job stopped before finishing it, and no
 # Failures that running the job again cannot fix: wrong input or state (domain errors), and input a
 # parser could not take (too deeply nested, malformed values or syntax). They fail the job at once.
 PERMANENT = (DomainError, RecursionError, ValueError, SyntaxError)
-_SERIALIZATION_FAILURE = "40001"
 log = logging.getLogger("courseport.jobs")
 
 
@@ -165,7 +164,7 @@ class JobContext:
         try:
             holder = db.scalar(held)
         except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != _SERIALIZATION_FAILURE:
+            if sqlstate(exc) != SERIALIZATION_FAILURE:
                 raise
             holder = None  # the claim row changed hands after this transaction's snapshot
         if holder is None:
