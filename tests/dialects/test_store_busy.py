@@ -122,3 +122,21 @@ def test_only_refusals_for_another_change_are_busy():
                   wrapped(psycopg.errors.QueryCanceled("canceling statement due to statement timeout")),
                   IntegrityError("INSERT ...", {}, psycopg.errors.UniqueViolation("duplicate key")), ValueError("x")):
         assert busy_instead(other) is other
+
+
+def test_the_console_answers_a_busy_store_with_a_busy_page(world, monkeypatch):
+    from tests.web.test_console_auth import console, csrf_of, sign_in
+
+    course = world.course("Course")
+    with console(world) as c:
+        assert sign_in(c, access_token=world.admin_token).status_code == 303
+        form = {"csrf_token": csrf_of(c.get(f"/console/courses/{course.id}/blueprint").text)}
+        with _held(world, monkeypatch, course.id):
+            refused = c.post(f"/console/courses/{course.id}/blueprint", data=form)
+        assert (refused.status_code, refused.headers["retry-after"]) == (503, "1")
+        assert "busy" in refused.text and "nothing was changed" in refused.text
+        with world.tx() as db:
+            assert db.get(Course, course.id).blueprint is False
+        assert c.post(f"/console/courses/{course.id}/blueprint", data=form).status_code == 303
+    with world.tx() as db:
+        assert db.get(Course, course.id).blueprint is True
