@@ -19,7 +19,7 @@ from litestar.response import Redirect
 from courseport.core.identity import d2l_apps
 from courseport.core.identity.tokens import authenticate
 from courseport.db import transaction
-from courseport.dialects.d2l.protocol import get, post
+from courseport.dialects.d2l.protocol import get_writing, post
 from courseport.throttle import refuse_throttled
 
 _FORM = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in</title></head><body>
@@ -38,7 +38,7 @@ def _redirect(request: Request, token: str | None, x_a: str | None, x_b: str | N
     return Redirect(f"{x_target}{joiner}{pair}", status_code=302)
 
 
-@get("/auth/api/token")
+@get_writing("/auth/api/token")  # with a bearer token it makes the user key it hands over
 def sign_in_page(request: Request) -> Response:
     refuse_throttled(request)
     q = request.query_params

@@ -26,7 +26,7 @@ from courseport.dialects.d2l.protocol import (
     OPTIONAL_STRINGS,
     Call,
     block_fields,
-    get,
+    get_writing,
     post,
     route_id,
 )
@@ -102,7 +102,7 @@ def create_copy_job(call: Call, version: str, org_unit_id: str) -> Response:
     return Response({"JobToken": token}, status_code=202)
 
 
-@get(BASE + "/{job_token:str}", opt=SINCE)
+@get_writing(BASE + "/{job_token:str}", opt=SINCE)
 def get_copy_job(call: Call, version: str, org_unit_id: str, job_token: str) -> dict:
     target_ou = route_id(org_unit_id, "target org unit")
     with call.read() as (db, me):

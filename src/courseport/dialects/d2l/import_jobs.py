@@ -21,7 +21,7 @@ from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.outbound import OutboundPolicy, check_url
 from courseport.core.packages import offering_imports
 from courseport.dialects.d2l.job_json import IMPORT_STATES, render_import_job
-from courseport.dialects.d2l.protocol import Call, bodyless_call, get, route_id
+from courseport.dialects.d2l.protocol import Call, bodyless_call, get_writing, route_id
 from courseport.dialects.multipart_upload import ReceivedUpload, receive_upload
 from courseport.schema import Job
 
@@ -67,7 +67,7 @@ def _queue(call: Call, target_ou: int, upload: ReceivedUpload) -> str:
         return str(job.id)
 
 
-@get(BASE + "/{job_token:str}", opt=OPT)
+@get_writing(BASE + "/{job_token:str}", opt=OPT)
 def get_import_job(call: Call, version: str, org_unit_id: str, job_token: str) -> dict:
     target_ou = route_id(org_unit_id, "target org unit")
     with call.read() as (db, me):
