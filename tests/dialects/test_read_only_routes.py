@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from litestar.handlers import HTTPRouteHandler
 
+from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD
 from courseport.dialects.canvas.routes import ROUTES as CANVAS
 from courseport.dialects.d2l.routes import ROUTES as D2L
 from courseport.dialects.read_only import READ_ONLY
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_CLOUD
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "courseport" / "core"
-FACES = {"canvas": CANVAS, "d2l": D2L, "scorm_cloud": SCORM_CLOUD}
+FACES = {"canvas": CANVAS, "d2l": D2L, "scorm_cloud": SCORM_CLOUD, "blackboard": BLACKBOARD}
 
 
 def _gets(face: str) -> list[HTTPRouteHandler]:
@@ -80,6 +81,8 @@ def test_no_read_only_get_writes_reads_a_status_or_streams(face):
      ("get_course_zip", "get_version_zip", "get_course_asset", "get_course_version_asset", "get_import_job"), 20),
     ("d2l", ("get_offering", "whoami", "get_user", "find_users", "product_versions", "list_children"),
      ("get_copy_job", "get_import_job", "sign_in_page"), 25),  # of ~35
+    ("blackboard", ("list_courses", "get_course", "list_users", "get_user", "list_course_members", "list_terms",
+                    "get_version"), ("get_task",), 11),  # all but get_task
 ])
 def test_the_reads_clients_make_most_run_on_the_loop_and_the_writing_ones_do_not(face, on_loop, in_threadpool,
                                                                                   at_least):

@@ -10,7 +10,7 @@ from courseport.core.copy import record_copies
 from courseport.core.kit.errors import NotFound
 from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import record_ref
-from courseport.dialects.blackboard.protocol import PREFIX, Call, get, iso, learn_id, primary_number
+from courseport.dialects.blackboard.protocol import PREFIX, Call, get_writing, iso, learn_id, primary_number
 from courseport.schema import Job
 
 # Job states as Learn names task states; a failed copy is Incomplete and says why in `message`.
@@ -29,7 +29,7 @@ def render_task(job: Job) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-@get("/v1/courses/{course_id:str}/tasks/{task_id:str}")
+@get_writing("/v1/courses/{course_id:str}/tasks/{task_id:str}")
 def get_task(call: Call, course_id: str, task_id: str) -> Response:
     number = primary_number(task_id)
     if number is None:
