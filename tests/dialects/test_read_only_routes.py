@@ -20,9 +20,10 @@ from courseport.dialects.canvas.routes import ROUTES as CANVAS
 from courseport.dialects.d2l.routes import ROUTES as D2L
 from courseport.dialects.read_only import READ_ONLY
 from courseport.dialects.scorm_cloud.routes import ROUTES as SCORM_CLOUD
+from courseport.dialects.xapi.routes import ROUTES as XAPI
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "courseport" / "core"
-FACES = {"canvas": CANVAS, "d2l": D2L, "scorm_cloud": SCORM_CLOUD, "blackboard": BLACKBOARD}
+FACES = {"canvas": CANVAS, "d2l": D2L, "scorm_cloud": SCORM_CLOUD, "blackboard": BLACKBOARD, "xapi": XAPI}
 
 
 def _gets(face: str) -> list[HTTPRouteHandler]:
@@ -83,6 +84,7 @@ def test_no_read_only_get_writes_reads_a_status_or_streams(face):
      ("get_copy_job", "get_import_job", "sign_in_page"), 25),  # of ~35
     ("blackboard", ("list_courses", "get_course", "list_users", "get_user", "list_course_members", "list_terms",
                     "get_version"), ("get_task",), 11),  # all but get_task
+    ("xapi", ("get_statements", "get_state", "about", "get_activity", "get_person"), (), 7),
 ])
 def test_the_reads_clients_make_most_run_on_the_loop_and_the_writing_ones_do_not(face, on_loop, in_threadpool,
                                                                                   at_least):
