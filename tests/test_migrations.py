@@ -193,3 +193,34 @@ def test_0028_compresses_the_request_log_with_lz4_on_postgresql_and_downgrades(e
     assert set(_compression(empty_store).values()) == ({"l"} if "lz4" in offered else {""})
     _downgrade(empty_store, "0027_content_reference_indexes")
     assert set(_compression(empty_store).values()) == ({"p"} if "lz4" in offered else {""})
+
+
+def test_0029_moves_the_request_log_into_batches_and_back(empty_store):
+    from courseport.db import transaction
+    from courseport.web.controls.request_store import stored_records
+
+    _upgrade(empty_store, "0028_request_log_lz4")
+    made = datetime(2026, 12, 5, 21, 0, 0, 123456)  # naive UTC, as the ORM stored it
+    with empty_store.begin() as conn:
+        for n, tenant in enumerate((1, 1, 2, 1)):
+            _insert(conn, "request_records", tenant_id=tenant, request_id=f"r{n}", at=made, method="GET",
+                    path=f"/api/v1/courses/{n}", query=None, face="canvas", status=200, duration_ms=1.5,
+                    user_id=7, request_headers={"authorization": "Bearer ***"}, response_headers={},
+                    request_body=None, response_body='{"id": 1}')
+    _upgrade(empty_store, "0029_request_log_batches")
+    with transaction(empty_store, write=False) as db:
+        ones, twos = stored_records(db, 1), stored_records(db, 2)
+    assert [r.path for _, r in ones] == ["/api/v1/courses/0", "/api/v1/courses/1", "/api/v1/courses/3"]
+    assert [r.path for _, r in twos] == ["/api/v1/courses/2"]
+    assert [rid for rid, _ in ones] == sorted(rid for rid, _ in ones)
+    _, first = ones[0]
+    assert first.at_datetime == made.replace(tzinfo=UTC)
+    assert (first.request_headers, first.response_headers, first.response_body) == (
+        {"authorization": "Bearer ***"}, {}, '{"id": 1}')
+    _downgrade(empty_store, "0028_request_log_lz4")
+    with empty_store.connect() as conn:
+        rows = conn.execute(sa.text("SELECT tenant_id, path, at FROM request_records ORDER BY id")).all()
+    assert [(t, p) for t, p, _ in rows] == [(1, "/api/v1/courses/0"), (1, "/api/v1/courses/1"),
+                                            (1, "/api/v1/courses/3"), (2, "/api/v1/courses/2")]
+    assert {str(at)[:26] for _, _, at in rows} == {"2026-12-05 21:00:00.123456"}
+    _upgrade(empty_store, "head")

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import delete, func, select
+from sqlalchemy import column, delete, func, select, table
 
 from courseport.db import transaction
-from courseport.schema import RequestRecord
+from courseport.schema import RequestLogBatch
 from courseport.web.controls import request_store
 from courseport.web.controls.request_store import mask_body
 from tests.clients.test_bbrest import swagger_offline  # noqa: F401 - a fixture
@@ -22,7 +22,13 @@ def empty_log(world):
     store = request_store.store_for(world.engine)
     store.flush()
     with transaction(store.engine, write=True) as db:
-        db.execute(delete(RequestRecord))
+        db.execute(delete(RequestLogBatch))
+
+
+def _kept(world) -> int:
+    """Records the log holds, over every tenant's batches."""
+    with transaction(request_store.store_for(world.engine).engine, write=False) as db:
+        return db.scalar(select(func.coalesce(func.sum(RequestLogBatch.count), 0)))
 
 
 def logged(world, **filters) -> list[dict]:  # noqa: ANN003
@@ -84,8 +90,7 @@ def test_each_tenant_keeps_its_last_records(world, monkeypatch):
         for _ in range(4):
             c.get("/api/v1/users/self")
     assert len(logged(world)) == 2
-    with transaction(request_store.store_for(world.engine).engine, write=False) as db:
-        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 2
+    assert _kept(world) == 2  # the batch holding all four lost its two oldest
 
 
 def test_a_tenant_trimmed_lazily_still_shows_only_its_last_records(world, monkeypatch):
@@ -96,13 +101,11 @@ def test_a_tenant_trimmed_lazily_still_shows_only_its_last_records(world, monkey
         for n in range(7):
             c.get(f"/api/v1/courses/{n}")
             store.flush()  # a flush a record: more than KEEP over several flushes
-    with transaction(store.engine, write=False) as db:
-        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 7
+    assert _kept(world) == 7
     shown = logged(world)
     assert [r["path"] for r in shown] == [f"/api/v1/courses/{n}" for n in (4, 5, 6)]
     assert [r["id"] for r in logged(world, after=0)] == [r["id"] for r in shown]
-    with transaction(store.engine, write=False) as db:
-        assert db.scalar(select(func.count()).select_from(RequestRecord)) == 3
+    assert _kept(world) == 3
 
 
 def test_the_writer_trims_a_tenant_every_trim_margin_records(world, monkeypatch):
@@ -114,8 +117,7 @@ def test_the_writer_trims_a_tenant_every_trim_margin_records(world, monkeypatch)
         for _ in range(4):
             c.get("/api/v1/users/self")
             store.flush()
-            with transaction(store.engine, write=False) as db:
-                counts.append(db.scalar(select(func.count()).select_from(RequestRecord)))
+            counts.append(_kept(world))
     assert counts == [1, 2, 2, 3]  # trimmed when the third record since the last trim was written
 
 
@@ -131,8 +133,9 @@ def test_secrets_in_headers_query_and_json_body_are_masked_and_values_read_back_
     assert (headers["x-api-key"], headers["cookie"], headers["authorization"]) == ("***", "***", "Bearer ***")
     assert json.loads(record["request"]["body"]) == {"user": {"name": "Admin"}, "password": "***"}
     with transaction(request_store.store_for(world.engine).engine, write=False) as db:
-        row = db.scalars(select(RequestRecord)).one()
-    assert row.at.tzinfo is not None and abs((datetime.now(UTC) - row.at).total_seconds()) < 60
+        [(record_id, row)] = request_store.stored_records(db, 1)
+    assert record_id == record["id"]
+    assert abs((datetime.now(UTC) - row.at_datetime).total_seconds()) < 60
     assert isinstance(row.request_headers, dict) and isinstance(row.response_headers, dict)
     assert isinstance(row.duration_ms, float) and row.duration_ms == round(row.duration_ms, 3)
     assert (row.status, row.user_id, row.face) == (record["status"], world.admin.id, "canvas")
@@ -162,14 +165,27 @@ def test_a_nul_in_a_path_or_body_is_shown_as_a_replacement_and_loses_no_record(w
     assert records[1]["request"]["body"] == "name=a\ufffdb"
 
 
-def test_the_written_time_is_the_text_sqlalchemy_binds():
-    from sqlalchemy.dialects import sqlite
-
-    bind = RequestRecord.__table__.c.at.type._cached_bind_processor(sqlite.dialect())
-    for at in (1_700_000_000.0, 1_700_000_000.25, 1_764_863_999.999999, 86_400.000001):
-        assert request_store._datetime_text(at) == bind(datetime.fromtimestamp(at, UTC))
-    now = datetime.now(UTC)
-    assert request_store._datetime_text(now) == bind(now)
+def test_a_batch_keeps_each_record_and_the_ids_of_those_a_trim_leaves(world, monkeypatch):
+    """Records written in one flush share a row; cutting the oldest off it keeps the others' ids, and a
+    reader following by id misses none and sees none twice."""
+    monkeypatch.setattr(request_store, "KEEP", 4)
+    monkeypatch.setattr(request_store, "TRIM_MARGIN", 100)
+    store = request_store.store_for(world.engine)
+    with world.client(world.admin_token) as c:
+        for n in range(3):
+            c.get(f"/api/v1/courses/{n}")
+        store.flush()  # one batch of 3
+        first = logged(world)
+        for n in range(3, 6):
+            c.get(f"/api/v1/courses/{n}")
+    later = logged(world, after=first[-1]["id"])  # a second batch of 3, and the first cut to its newest one
+    assert [r["path"] for r in first] == [f"/api/v1/courses/{n}" for n in range(3)]
+    assert [r["path"] for r in later] == [f"/api/v1/courses/{n}" for n in range(3, 6)]
+    every = logged(world)
+    assert [r["path"] for r in every] == [f"/api/v1/courses/{n}" for n in range(2, 6)]
+    assert every[0]["id"] == first[2]["id"] and [r["id"] for r in every[1:]] == [r["id"] for r in later]
+    with transaction(store.engine, write=False) as db:
+        assert db.scalar(select(func.count()).select_from(RequestLogBatch)) == 2 and _kept(world) == 4
 
 
 def test_a_body_names_a_secret_exactly_when_it_holds_a_secret_word_or_name():
@@ -249,3 +265,34 @@ def test_cli_follow_prints_new_requests_as_they_come(world, monkeypatch):
     assert [line.split()[1:4] for line in lines] == [["GET", "/api/v1/users/self", "200"],
                                                      ["GET", "/api/v1/courses", "200"]]
     assert naps == [0.2, 0.2]
+
+
+def test_a_sqlite_log_file_from_before_batches_keeps_its_records(tmp_path):
+    """request_log.db is not migrated with the store: its row-per-record table is moved into batches on open."""
+    import sqlite3
+
+    old = sqlite3.connect(tmp_path / "request_log.db")
+    old.execute("CREATE TABLE request_records (id INTEGER PRIMARY KEY, tenant_id INTEGER, request_id TEXT, at TEXT,"
+                " method TEXT, path TEXT, query TEXT, face TEXT, status INTEGER, duration_ms FLOAT, user_id INTEGER,"
+                " request_headers TEXT, response_headers TEXT, request_body TEXT, response_body TEXT)")
+    for n in range(3):
+        old.execute("INSERT INTO request_records VALUES (NULL, ?, ?, '2026-12-05 21:00:00.000250', 'GET', ?, NULL,"
+                    " 'canvas', 200, 1.25, 7, '{\"authorization\": \"Bearer ***\"}', '{}', NULL, '[]')",
+                    (1 + n % 2, f"r{n}", f"/api/v1/courses/{n}"))
+    old.commit()
+    old.close()
+    from courseport.db import make_engine
+
+    log_engine = request_store._log_engine(make_engine(f"sqlite:///{tmp_path / 'courseport.db'}"))
+    with transaction(log_engine, write=False) as db:
+        ones, twos = request_store.stored_records(db, 1), request_store.stored_records(db, 2)
+        master = table("sqlite_master", column("name"), column("type"))
+        tables = set(db.scalars(select(master.c.name).where(master.c.type == "table")))
+    assert [r.path for _, r in ones] == ["/api/v1/courses/0", "/api/v1/courses/2"]
+    assert [r.path for _, r in twos] == ["/api/v1/courses/1"]
+    assert ones[0][1].at_datetime == datetime(2026, 12, 5, 21, 0, 0, 250, tzinfo=UTC)
+    assert ones[0][1].request_headers == {"authorization": "Bearer ***"} and ones[0][1].response_body == "[]"
+    assert "request_records" not in tables and "request_log_batches" in tables
+    request_store._log_engine(make_engine(f"sqlite:///{tmp_path / 'courseport.db'}"))  # opened again: no change
+    with transaction(log_engine, write=False) as db:
+        assert len(request_store.stored_records(db, 1)) == 2

@@ -20,7 +20,7 @@ from courseport.schema.content import (
     OverrideStudent,
     Submission,
 )
-from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestRecord, Snapshot, SnapshotBlob
+from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestLogBatch, Snapshot, SnapshotBlob
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -110,7 +110,7 @@ __all__ = [
     "FaultRule",
     "JobTiming",
     "JobTimingRule",
-    "RequestRecord",
+    "RequestLogBatch",
     "Snapshot",
     "SnapshotBlob",
 ]

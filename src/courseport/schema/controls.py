@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -62,26 +62,19 @@ class FaultRule(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class RequestRecord(Base):
-    """One request and its answer in the request log (secrets masked, bodies cut short)."""
+class RequestLogBatch(Base):
+    """Records of the request log written together (web/controls/request_store.py): one row per tenant per
+    writer flush, its records msgpack-encoded (secrets masked, bodies cut short). A busy server writes, and
+    later deletes, a row per flush rather than per request. Record n of the blob has the id
+    `id * request_store.SPAN + first + n`; `first` grows when a trim cuts the oldest records off the batch."""
 
-    __tablename__ = "request_records"
-    __table_args__ = (Index("ix_request_records_tenant_id_id", "tenant_id", "id"),)
+    __tablename__ = "request_log_batches"
+    __table_args__ = (Index("ix_request_log_batches_tenant_id_id", "tenant_id", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(Integer)
-    request_id: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    method: Mapped[str] = mapped_column(String(16))
-    path: Mapped[str] = mapped_column(Text)
-    query: Mapped[str | None] = mapped_column(Text)
-    face: Mapped[str] = mapped_column(String(32))
-    status: Mapped[int] = mapped_column(Integer)
-    duration_ms: Mapped[float] = mapped_column(Float)
-    user_id: Mapped[int | None] = mapped_column(Integer)
-    request_headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    response_headers: Mapped[dict] = mapped_column(JSON, default=dict)
-    request_body: Mapped[str | None] = mapped_column(Text)
-    response_body: Mapped[str | None] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(Integer)  # records in `records`
+    first: Mapped[int] = mapped_column(Integer, default=0)
+    records: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Snapshot(Base):

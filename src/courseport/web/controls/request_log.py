@@ -7,25 +7,30 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, get, iso, to_datetime
 from courseport.logs import caller_id
-from courseport.schema import RequestRecord
 from courseport.web.controls.access import controls_router, tenant_admin
 from courseport.web.controls.fault_rules import FACES
-from courseport.web.controls.request_store import CAPTURE_LIMIT, Captured, RequestStore, store_for
+from courseport.web.controls.request_store import (
+    CAPTURE_LIMIT,
+    Captured,
+    RequestStore,
+    Stored,
+    microseconds,
+    store_for,
+    stored_records,
+)
 
 MAX_LIMIT = 1000
 
 
-def render_record(r: RequestRecord) -> dict[str, Any]:
-    return {"id": r.id, "request_id": r.request_id, "at": iso(r.at), "method": r.method, "path": r.path,
-            "query": r.query, "face": r.face, "status": r.status, "duration_ms": r.duration_ms, "user_id": r.user_id,
-            "request": {"headers": r.request_headers, "body": r.request_body},
+def render_record(record_id: int, r: Stored) -> dict[str, Any]:
+    return {"id": record_id, "request_id": r.request_id, "at": iso(r.at_datetime), "method": r.method,
+            "path": r.path, "query": r.query, "face": r.face, "status": r.status, "duration_ms": r.duration_ms,
+            "user_id": r.user_id, "request": {"headers": r.request_headers, "body": r.request_body},
             "response": {"headers": r.response_headers, "body": r.response_body}}
 
 
@@ -42,21 +47,22 @@ def list_requests(call: Call) -> list:
         raise InvalidInput("face", f"face must be one of: {', '.join(FACES)}")
     store = store_for(call.services.engine)
     store.flush(reader=tenant_id)  # this process's records not yet written; the tenant's log cut to KEEP
+    after = call.int("after")
     with transaction(store.engine, write=False) as db:
-        query = select(RequestRecord).where(RequestRecord.tenant_id == tenant_id)
-        for column, value in ((RequestRecord.face, face), (RequestRecord.status, call.int("status")),
-                              (RequestRecord.method, (call.str("method") or "").upper() or None)):
-            if value is not None:
-                query = query.where(column == value)
-        if prefix := call.str("path"):
-            query = query.where(RequestRecord.path.startswith(prefix, autoescape=True))
-        if (since := to_datetime(call.raw("since"), "since")) is not None:
-            query = query.where(RequestRecord.at >= since)
-        if (after := call.int("after")) is not None:
-            rows = list(db.scalars(query.where(RequestRecord.id > after).order_by(RequestRecord.id).limit(limit)))
-        else:
-            rows = list(reversed(db.scalars(query.order_by(RequestRecord.id.desc()).limit(limit)).all()))
-        return [render_record(r) for r in rows]
+        records = stored_records(db, tenant_id, after)
+    wanted = _matching(call, face)
+    found = [(rid, r) for rid, r in records if wanted(r)]
+    return [render_record(rid, r) for rid, r in (found[:limit] if after is not None else found[-limit:])]
+
+
+def _matching(call: Call, face: str | None) -> Callable[[Stored], bool]:
+    """The filters of a log read (face, status, method, a path prefix, since) as one test of a record."""
+    status, method, prefix = call.int("status"), (call.str("method") or "").upper() or None, call.str("path")
+    since = to_datetime(call.raw("since"), "since")
+    since_us = None if since is None else microseconds(since)
+    return lambda r: ((face is None or r.face == face) and (status is None or r.status == status)
+                      and (method is None or r.method == method) and (not prefix or r.path.startswith(prefix))
+                      and (since_us is None or r.at >= since_us))
 
 
 class RequestRecorder:

@@ -3,10 +3,13 @@ process writes to one log, and `courseport requests --follow` sees them all), se
 
 On SQLite the log is a database file of its own (`_log_engine`). A request adds a plain record (raw
 references, nothing converted) to its process's pending list (no database work on the request's path); a
-writer thread masks and writes the pending ones every FLUSH_SECONDS in one transaction, in a few DB-API
-statements (`_insert`: the values as the ORM would bind them), and trims a tenant's log to KEEP once it has
-written TRIM_MARGIN records of that tenant since the last trim; a reader's flush trims the reader's tenant
-first, so the log never shows more than KEEP. Masked: the values of headers, parameters and JSON or form
+writer thread masks the pending ones every FLUSH_SECONDS and writes each tenant's as one row
+(`RequestLogBatch`, the records msgpack-encoded), in one transaction, and trims a tenant's log to KEEP
+records once it has written TRIM_MARGIN records of that tenant since the last trim (deleting whole batches
+and cutting the oldest records off the one that straddles KEEP); a reader's flush trims the reader's tenant
+first, so the log never holds more than KEEP. A row per record cost a busy server an insert and, soon after,
+a delete per request: ~16 µs of a SQLite server's CPU a record, and on PostgreSQL a COPY row and a dead
+tuple each. Masked: the values of headers, parameters and JSON or form
 fields whose names say they are secret (authorization, cookies, tokens, passwords, secrets, keys,
 signatures); a text body that cannot be parsed is shown only if it names none of those words.
 """
@@ -17,21 +20,20 @@ import json
 import logging
 import re
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from itertools import chain
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 import msgspec
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy.orm import Session
 
 from courseport.core.jobs import job_timing
 from courseport.db import make_engine, transaction
-from courseport.schema import RequestRecord
+from courseport.schema import RequestLogBatch
 
 KEEP = 1000  # records per tenant
 TRIM_MARGIN = 100  # records of a tenant this process writes before it trims that tenant's log to KEEP again
@@ -186,75 +188,69 @@ def _content_type(headers: Iterable[tuple[bytes, bytes]]) -> str:
     return ""
 
 
-_COLUMNS = ("tenant_id", "request_id", "at", "method", "path", "query", "face", "status", "duration_ms", "user_id",
-            "request_headers", "response_headers", "request_body", "response_body")
-_json = msgspec.json.Encoder()
+SPAN = 10_000  # record ids per batch: record n of batch b is b * SPAN + first + n
+BATCH_LIMIT = 1000  # records a batch holds at most (fewer than SPAN)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _row(tenant_id: int, item: Captured) -> tuple:
-    """The values of one record in _COLUMNS order, as the ORM binds them on SQLite (JSON and `at` as text).
-    A NUL in the path (%00 decoded) or a body is shown as U+FFFD: PostgreSQL's text cannot hold one, and one
-    such request failed its whole batch (and the log's reader, who flushes first)."""
+class Stored(NamedTuple):
+    """One record as the log keeps it: masked, cut short, `at` in microseconds since the epoch (UTC)."""
+
+    request_id: str
+    at: int
+    method: str
+    path: str
+    query: str | None
+    face: str
+    status: int
+    duration_ms: float
+    user_id: int | None
+    request_headers: dict[str, str]
+    response_headers: dict[str, str]
+    request_body: str | None
+    response_body: str | None
+
+    @property
+    def at_datetime(self) -> datetime:
+        return _EPOCH + timedelta(microseconds=self.at)
+
+
+def microseconds(at: datetime) -> int:
+    """An aware datetime as the log keeps times: microseconds since the epoch."""
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(list[Stored])
+
+
+def _stored(item: Captured) -> Stored:
+    """A captured request as the log keeps it. A NUL in the path (%00 decoded) or a body is shown as U+FFFD:
+    PostgreSQL's text could not hold one (kept so in the bytes of a batch too, for one rule on both)."""
     query = item.query.decode("latin-1") if isinstance(item.query, bytes) else item.query
-    return (tenant_id, item.request_id, _datetime_text(item.at), item.method, _no_nul(item.path),
-            (mask_query(query) or None) if query else None, item.face, item.status, round(item.duration_ms, 3),
-            item.user_id, _json.encode(mask_headers(item.request_headers)).decode(),
-            _json.encode(mask_headers(item.response_headers)).decode(),
-            _no_nul(mask_body(_content_type(item.request_headers), item.request_body, item.request_size))
-            if item.request_size else None,
-            _no_nul(mask_body(_content_type(item.response_headers), item.response_body, item.response_size))
-            if item.response_size else None)
+    at = round(item.at * 1_000_000) if isinstance(item.at, float) else microseconds(item.at)
+    return Stored(item.request_id, at, item.method, _no_nul(item.path) or "",
+                  (mask_query(query) or None) if query else None, item.face, item.status, round(item.duration_ms, 3),
+                  item.user_id, mask_headers(item.request_headers), mask_headers(item.response_headers),
+                  _no_nul(mask_body(_content_type(item.request_headers), item.request_body, item.request_size))
+                  if item.request_size else None,
+                  _no_nul(mask_body(_content_type(item.response_headers), item.response_body, item.response_size))
+                  if item.response_size else None)
 
 
 def _no_nul(text: str | None) -> str | None:
     return text.replace("\x00", "\ufffd") if text and "\x00" in text else text
 
 
-_SECONDS: dict[int, str] = {}  # a second since the epoch: its text, as SQLAlchemy writes a DATETIME on SQLite
-
-
-def _datetime_text(at: float | datetime) -> str:
-    """`at` as SQLAlchemy's SQLite DATETIME text of the naive UTC time ("YYYY-MM-DD HH:MM:SS.ffffff"); on
-    PostgreSQL read as a `timestamp`, the same time the ORM binds there."""
-    if not isinstance(at, float):
-        return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    second, micro = divmod(round(at * 1_000_000), 1_000_000)
-    if (text := _SECONDS.get(second)) is None:
-        if len(_SECONDS) > 64:
-            _SECONDS.clear()
-        text = _SECONDS[second] = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))
-    return f"{text}.{micro:06d}"
-
-
-def _insert(connection: Connection, rows: list[tuple]) -> None:
-    """The rows in few statements: the driver leaves the GIL once a statement, not once a row (as executemany
-    does), so the writer thread hardly contends with the requests for it. On SQLite multi-row VALUES of up to
-    CHUNK rows; on PostgreSQL one COPY, whose text rows the server reads without planning or parsing a
-    statement per row. (The JSON-array INSERT it replaces cost the server ~200 µs of CPU a record, COPY
-    ~45: `->>` parses the element's JSON text again for every column, and the server shares the machine.)"""
-    if connection.dialect.name != "sqlite":
-        cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # psycopg's
-        with cursor, cursor.copy(_PG_COPY) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start:start + CHUNK]
-        sql = _INSERTS.get(len(chunk)) or _insert_sql(len(chunk))
-        connection.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
-
-
-_INSERTS: dict[int, str] = {}  # rows: the SQLite statement inserting that many
-
-
-def _insert_sql(count: int) -> str:
-    marks = f"({', '.join('?' for _ in _COLUMNS)})"
-    sql = _INSERTS[count] = f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES {', '.join([marks] * count)}"
-    return sql
-
-
-_TABLE = RequestRecord.__tablename__
-_PG_COPY = f"COPY {_TABLE} ({', '.join(_COLUMNS)}) FROM STDIN"  # text format: each value as the ORM binds it
+def stored_records(db: Session, tenant_id: int, after: int | None = None) -> list[tuple[int, Stored]]:
+    """A tenant's records with their ids, oldest first; `after`: only those with a greater id."""
+    query = select(RequestLogBatch.id, RequestLogBatch.first, RequestLogBatch.records).where(
+        RequestLogBatch.tenant_id == tenant_id)
+    if after is not None:
+        query = query.where(RequestLogBatch.id >= after // SPAN)
+    found = [(batch_id * SPAN + first + n, record) for batch_id, first, blob in db.execute(query.order_by(
+        RequestLogBatch.id)) for n, record in enumerate(_DECODER.decode(blob))]
+    return found if after is None else [(rid, record) for rid, record in found if rid > after]
 
 
 class RequestStore:
@@ -284,25 +280,31 @@ class RequestStore:
                 batch, self._pending = self._pending, []
             if not batch and reader is None:
                 return
-            rows, written = self._rows(batch)
+            batches, written = self._batches(batch)
             due = {tenant for tenant, count in written.items() if self._untrimmed[tenant] + count >= TRIM_MARGIN}
             due |= {reader} if reader is not None else set()
             with transaction(self.engine, write=True) as db:
-                if rows:
-                    _insert(db.connection(), rows)
+                if batches:
+                    db.execute(insert(RequestLogBatch), batches)
                 for tenant_id in due:
                     _trim(db, tenant_id)
             self._untrimmed.update(written)
             for tenant_id in due:
                 self._untrimmed.pop(tenant_id, None)
 
-    def _rows(self, batch: list[Captured]) -> tuple[list[tuple], Counter[int]]:
+    def _batches(self, batch: list[Captured]) -> tuple[list[dict[str, Any]], Counter[int]]:
+        """The rows of `batch`: each tenant's records in one (BATCH_LIMIT at most), in the order they came."""
         if not batch:
             return [], Counter()
         with transaction(self.store_engine, write=False) as db:
             tenants = {uid: job_timing.tenant_of_user(db, uid) for uid in {item.user_id for item in batch}}
-        rows = [_row(tenants[item.user_id], item) for item in batch]
-        return rows, Counter(row[0] for row in rows)
+        by_tenant: dict[int, list[Stored]] = {}
+        for item in batch:
+            by_tenant.setdefault(tenants[item.user_id], []).append(_stored(item))
+        rows = [{"tenant_id": tenant_id, "count": len(chunk), "first": 0, "records": _ENCODER.encode(chunk)}
+                for tenant_id, records in by_tenant.items()
+                for chunk in (records[n:n + BATCH_LIMIT] for n in range(0, len(records), BATCH_LIMIT))]
+        return rows, Counter({tenant_id: len(records) for tenant_id, records in by_tenant.items()})
 
     def _loop(self) -> None:
         while not self._wake.wait(FLUSH_SECONDS):
@@ -312,11 +314,21 @@ class RequestStore:
                 log.exception("request log records could not be written")
 
 
-def _trim(db: Any, tenant_id: int) -> None:
-    oldest_kept = db.scalar(select(RequestRecord.id).where(RequestRecord.tenant_id == tenant_id)
-                            .order_by(RequestRecord.id.desc()).offset(KEEP - 1).limit(1))
-    if oldest_kept is not None:
-        db.execute(delete(RequestRecord).where(RequestRecord.tenant_id == tenant_id, RequestRecord.id < oldest_kept))
+def _trim(db: Session, tenant_id: int) -> None:
+    """The tenant's log cut to its newest KEEP records: older batches deleted, the oldest records of the batch
+    that straddles KEEP cut off it (its `first` keeps the ids of the rest)."""
+    kept = 0
+    for batch_id, count in db.execute(select(RequestLogBatch.id, RequestLogBatch.count).where(
+            RequestLogBatch.tenant_id == tenant_id).order_by(RequestLogBatch.id.desc())).all():
+        if kept + count < KEEP:
+            kept += count
+            continue
+        if (extra := kept + count - KEEP) > 0:
+            straddling = db.get_one(RequestLogBatch, batch_id)
+            straddling.records = _ENCODER.encode(_DECODER.decode(straddling.records)[extra:])
+            straddling.count, straddling.first = count - extra, straddling.first + extra
+        db.execute(delete(RequestLogBatch).where(RequestLogBatch.tenant_id == tenant_id, RequestLogBatch.id < batch_id))
+        return
 
 
 _STORES: dict[str, RequestStore] = {}
@@ -335,10 +347,32 @@ def store_for(engine: Engine) -> RequestStore:
 def _log_engine(engine: Engine) -> Engine:
     """Where the log is written. On SQLite a database file of its own beside the store's (request_log.db):
     every commit to the store's file empties the read cache (read_cache.py), and the log commits four
-    times a second. On PostgreSQL the store's own `request_records` table (its read cache is off)."""
+    times a second. On PostgreSQL the store's own `request_log_batches` table (its read cache is off)."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:" or path.startswith("file:"):
         return engine
     log_engine = make_engine(f"sqlite:///{Path(path).with_name('request_log.db')}")
-    RequestRecord.__table__.create(log_engine, checkfirst=True)  # type: ignore[attr-defined]
+    RequestLogBatch.__table__.create(log_engine, checkfirst=True)  # type: ignore[attr-defined]
+    _adopt_records(log_engine)
     return log_engine
+
+
+_OLD_ROWS = text(f"SELECT tenant_id, {', '.join(Stored._fields)} FROM request_records ORDER BY id")
+
+
+def _adopt_records(log_engine: Engine) -> None:
+    """A log file written before batches (a row per record in `request_records`, as migration 0029 finds in
+    the store) has its records moved into batches, and the old table dropped."""
+    with transaction(log_engine, write=True) as db:
+        if not db.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'request_records'")):
+            return
+        by_tenant: dict[int, list[Stored]] = {}
+        for tenant_id, *values in db.execute(_OLD_ROWS):
+            at = datetime.fromisoformat(values[1]).replace(tzinfo=UTC)
+            values[1], values[9], values[10] = microseconds(at), json.loads(values[9]), json.loads(values[10])
+            by_tenant.setdefault(tenant_id, []).append(Stored(*values))
+        for tenant_id, records in by_tenant.items():
+            for n in range(0, len(records), BATCH_LIMIT):
+                chunk = records[n:n + BATCH_LIMIT]
+                db.add(RequestLogBatch(tenant_id=tenant_id, count=len(chunk), first=0, records=_ENCODER.encode(chunk)))
+        db.execute(text("DROP TABLE request_records"))

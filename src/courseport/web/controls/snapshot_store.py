@@ -32,12 +32,13 @@ from courseport.schema import (
     FaultRule,
     InstanceValue,
     JobTimingRule,
-    RequestRecord,
+    RequestLogBatch,
     Snapshot,
     SnapshotBlob,
 )
 
-_KEPT_OUT = {m.__tablename__ for m in (Snapshot, SnapshotBlob, FaultRule, JobTimingRule, RequestRecord, InstanceValue)}
+_KEPT_OUT = {m.__tablename__ for m in (Snapshot, SnapshotBlob, FaultRule, JobTimingRule, RequestLogBatch,
+                                        InstanceValue)}
 _NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 _BLOB_REFS = "SELECT blob_sha256 FROM {p}files UNION SELECT blob_sha256 FROM {p}package_files"
 
