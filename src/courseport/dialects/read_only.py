@@ -15,12 +15,31 @@ from __future__ import annotations
 
 import asyncio
 from copy import copy
+from functools import partial
+from typing import Any
 
+import litestar
 from litestar.handlers import HTTPRouteHandler
 
 from courseport.loop_reads import LoopReads
 
 READ_ONLY = "read_only"  # the handler opt key
+
+
+def get(path: str | list[str], *, opt: dict[str, Any] | None = None, **kwargs: Any) -> litestar.get:
+    """Every face's GET route: it only reads (`call.read()`), so it runs on the event loop (READ_ONLY), where a
+    write is refused. A GET that writes (a job's status read counts polls: core/jobs/job_timing.status_read),
+    or streams a blob, is declared with `get_writing` (the threadpool); tests/dialects/test_read_only_routes.py
+    finds those. A route's own `opt` (D2L's API versions) is kept beside READ_ONLY."""
+    return litestar.get(path, sync_to_thread=True, opt={READ_ONLY: True, **(opt or {})}, **kwargs)
+
+
+def head(path: str | list[str], *, opt: dict[str, Any] | None = None, **kwargs: Any) -> litestar.head:
+    """A HEAD route, as `get`."""
+    return litestar.head(path, sync_to_thread=True, opt={READ_ONLY: True, **(opt or {})}, **kwargs)
+
+
+get_writing = partial(litestar.get, sync_to_thread=True)
 
 
 def placed(routes: list, loop_reads: LoopReads) -> list:

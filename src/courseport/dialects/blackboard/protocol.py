@@ -37,16 +37,11 @@ from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import camel, check_int, form_or_json, merge, parse_int, query_pairs, true_or_false
-from courseport.dialects.read_only import READ_ONLY
+from courseport.dialects.read_only import get, get_writing  # noqa: F401 - the face's route decorators
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
-# A GET only reads (`call.read()`): it runs on the event loop (dialects/read_only.py, READ_ONLY), where a write
-# is refused. A GET that writes (a copy task's status counts polls: core/jobs/job_timing.status_read) is declared
-# with `get_writing` (the threadpool).
-get = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
-get_writing = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
 put = partial(litestar.put, sync_to_thread=True)
 patch = partial(litestar.patch, sync_to_thread=True)

@@ -29,16 +29,11 @@ from courseport.core.kit.paging import Slice, Window
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import check_int, merge, nest, parse_body, parse_int, query_pairs
-from courseport.dialects.read_only import READ_ONLY, refuse_on_event_loop
+from courseport.dialects.read_only import get, get_writing, refuse_on_event_loop  # noqa: F401 - the face's route decorators
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
-# A GET only reads (`call.read()`): it runs on the event loop (dialects/read_only.py, READ_ONLY), where a write
-# transaction is refused. `get_writing`: a GET that makes something on demand (a course's root folder, the
-# default blueprint template, the test student) or streams a blob runs in the threadpool.
-get = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
-get_writing = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True)
 put = partial(litestar.put, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)

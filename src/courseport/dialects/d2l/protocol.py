@@ -36,22 +36,12 @@ from courseport.core.kit.ids import is_id, store_id
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import INT_MAX, camel, check_int, decode_json, query_pairs
-from courseport.dialects.read_only import READ_ONLY
+from courseport.dialects.read_only import get, get_writing  # noqa: F401 - the face's route decorators
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
 PREFIX = "/d2l"
-
-
-def get(path: str | list[str], *, opt: dict[str, Any] | None = None, **kwargs: Any) -> litestar.get:
-    """A GET that only reads (`call.read()`): it runs on the event loop (dialects/read_only.py, READ_ONLY), where
-    a write is refused. A GET that writes (a job's status read counts polls: core/jobs/job_timing.status_read)
-    is declared with `get_writing` (the threadpool). A route's own `opt` (its API versions) is kept beside."""
-    return litestar.get(path, sync_to_thread=True, opt={READ_ONLY: True, **(opt or {})}, **kwargs)
-
-
-get_writing = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
 put = partial(litestar.put, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)

@@ -33,16 +33,11 @@ from courseport.core.kit.errors import (
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import camel, decode_json, form_or_json, query_pairs, true_or_false
-from courseport.dialects.read_only import READ_ONLY
+from courseport.dialects.read_only import get, get_writing  # noqa: F401 - the face's route decorators
 from courseport.schema import User
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
-# A GET only reads (`call.read()`): it runs on the event loop (dialects/read_only.py, READ_ONLY), where a write
-# transaction is refused; one that writes or streams a blob (network or disk while it is sent) is declared
-# with `get_writing` and runs in the threadpool.
-get = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
-get_writing = partial(litestar.get, sync_to_thread=True)
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
 put = partial(litestar.put, sync_to_thread=True, status_code=204)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=204)

@@ -33,14 +33,10 @@ from courseport.core.packages.lrs_statement_checks import check_agent
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
 from courseport.dialects.params import check_value, decode_json, query_pairs
-from courseport.dialects.read_only import READ_ONLY
+from courseport.dialects.read_only import get, head  # noqa: F401 - the face's route decorators
 from courseport.services import Services
 from courseport.throttle import TooManyFailures, refuse_throttled
 
-# GET and HEAD only read (`call.scoped(write=False)`): they run on the event loop (dialects/read_only.py,
-# READ_ONLY), where a write is refused.
-get = partial(litestar.get, sync_to_thread=True, opt={READ_ONLY: True})
-head = partial(litestar.head, sync_to_thread=True, opt={READ_ONLY: True})
 post = partial(litestar.post, sync_to_thread=True, status_code=200)
 put = partial(litestar.put, sync_to_thread=True, status_code=200)  # routes answer their own status
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
