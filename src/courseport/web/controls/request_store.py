@@ -316,10 +316,12 @@ class RequestStore:
 
 def _trim(db: Session, tenant_id: int) -> None:
     """The tenant's log cut to its newest KEEP records: older batches deleted, the oldest records of the batch
-    that straddles KEEP cut off it (its `first` keeps the ids of the rest)."""
+    that straddles KEEP cut off it (its `first` keeps the ids of the rest). The batches are locked as they are
+    read (PostgreSQL; SQLite's writers take turns anyway): two processes trimming one tenant at once would
+    otherwise both cut the straddling batch, the second by what it read before the first had cut it."""
     kept = 0
     for batch_id, count in db.execute(select(RequestLogBatch.id, RequestLogBatch.count).where(
-            RequestLogBatch.tenant_id == tenant_id).order_by(RequestLogBatch.id.desc())).all():
+            RequestLogBatch.tenant_id == tenant_id).order_by(RequestLogBatch.id.desc()).with_for_update()).all():
         if kept + count < KEEP:
             kept += count
             continue
