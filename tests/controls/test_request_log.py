@@ -296,3 +296,17 @@ def test_a_sqlite_log_file_from_before_batches_keeps_its_records(tmp_path):
     request_store._log_engine(make_engine(f"sqlite:///{tmp_path / 'courseport.db'}"))  # opened again: no change
     with transaction(log_engine, write=False) as db:
         assert len(request_store.stored_records(db, 1)) == 2
+
+
+def test_the_writer_leaves_the_batch_that_straddles_keep_whole_and_a_reader_cuts_it(world, monkeypatch):
+    monkeypatch.setattr(request_store, "KEEP", 4)
+    monkeypatch.setattr(request_store, "TRIM_MARGIN", 1)  # the writer trims at every flush
+    store = request_store.store_for(world.engine)
+    with world.client(world.admin_token) as c:
+        for first in (0, 3, 6):
+            for n in range(first, first + 3):
+                c.get(f"/api/v1/courses/{n}")
+            store.flush()
+    assert _kept(world) == 6  # the oldest batch went whole; the next straddles KEEP and is left as it is
+    assert [r["path"] for r in logged(world)] == [f"/api/v1/courses/{n}" for n in range(5, 9)]
+    assert _kept(world) == 4  # the reader's trim cut it
