@@ -22,8 +22,10 @@ LP = "/d2l/api/lp/1.4"
 
 
 @contextlib.contextmanager
-def _held(world, monkeypatch, course_id: int) -> Iterator[None]:
-    """The store busy with another transaction that holds the lock a change of `course_id` needs."""
+def _held(world, monkeypatch, course_id: int, pg_lock: str = "SELECT id FROM courses WHERE id = %s FOR UPDATE"
+          ) -> Iterator[None]:
+    """The store busy with another transaction that holds the lock a change of `course_id` needs (on
+    PostgreSQL the lock `pg_lock` takes; SQLite's write lock is the whole store's)."""
     engine = world.services.engine
     if engine.dialect.name == "sqlite":
         monkeypatch.setattr(store_db, "LOCK_WAIT_SECONDS", 0.3)
@@ -44,7 +46,7 @@ def _held(world, monkeypatch, course_id: int) -> Iterator[None]:
     engine.dispose()  # the server's next sessions wait 0.3 s for a row lock
     holder = engine.raw_connection()
     try:
-        holder.cursor().execute("SELECT id FROM courses WHERE id = %s FOR UPDATE", (course_id,))
+        holder.cursor().execute(pg_lock, (course_id,) if "%s" in pg_lock else ())
         yield
     finally:
         holder.rollback()
@@ -140,3 +142,16 @@ def test_the_console_answers_a_busy_store_with_a_busy_page(world, monkeypatch):
         assert c.post(f"/console/courses/{course.id}/blueprint", data=form).status_code == 303
     with world.tx() as db:
         assert db.get(Course, course.id).blueprint is True
+
+
+def test_the_tenants_api_answers_a_busy_store_with_a_canvas_503(world, monkeypatch):
+    course = world.course("Course")
+    with world.client(world.admin_token) as http:
+        with _held(world, monkeypatch, course.id, "LOCK TABLE accounts IN EXCLUSIVE MODE"):
+            refused = http.post("/_courseport/tenants", json={"name": "During"})
+        assert (refused.status_code, refused.headers["retry-after"]) == (503, "1"), refused.text
+        assert "busy" in _canvas_body(refused)
+        assert "During" not in [t["name"] for t in http.get("/_courseport/tenants").json()]
+        made = http.post("/_courseport/tenants", json={"name": "After"})
+        assert made.status_code == 201, made.text
+        assert "After" in [t["name"] for t in http.get("/_courseport/tenants").json()]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router
+from litestar import Router
 from litestar.di import Provide
 
 from courseport.core.identity import admin, tenants
-from courseport.core.kit.errors import DomainError
 from courseport.dialects.canvas import protocol
 from courseport.dialects.canvas.protocol import Call, delete, get, post
+from courseport.dialects.error_status import error_handler
 
 
 def _tenant_json(tenant: tenants.Tenant) -> dict[str, Any]:
@@ -52,16 +52,12 @@ def delete_tenant(call: Call, tenant_id: int) -> dict[str, Any]:
     return {"id": tenant_id, "deleted": True}
 
 
-def _domain_error(request: Request, exc: DomainError) -> Response:
-    return protocol.error_response(exc)
-
-
 ROUTES = [
     Router(
         path="/_courseport",
         route_handlers=[create_tenant, list_tenants, delete_tenant],
         dependencies={"call": Provide(protocol.provide_call)},
-        exception_handlers={DomainError: _domain_error},
+        exception_handlers={Exception: error_handler(protocol)},  # Canvas bodies, a busy store's 503; a 500 is logged
         tags=["tenants"],
     )
 ]
