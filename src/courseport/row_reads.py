@@ -23,7 +23,6 @@ from sqlalchemy.engine.processors import int_to_boolean
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.sqltypes import _Binary
-from sqlalchemy.util import await_
 
 
 def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
@@ -52,29 +51,12 @@ def _cursor(dialect: Dialect, dbapi_connection: Any) -> Any:
     if dialect.driver != "psycopg":
         return dbapi_connection.cursor()
     if dialect.is_async:  # SQLAlchemy's adapter of an AsyncConnection, in a greenlet on the loop (loop_reads.py)
-        return _AwaitedRawCursor(dbapi_connection._connection)
+        from courseport.pg_loop_cursor import LoopCursor  # PostgreSQL only
+
+        return LoopCursor(dbapi_connection._connection)
     from psycopg import RawCursor  # PostgreSQL only
 
     return RawCursor(dbapi_connection)
-
-
-class _AwaitedRawCursor:
-    """psycopg's AsyncRawCursor as the sync code of a greenlet uses a cursor: each call awaits on the loop."""
-
-    def __init__(self, connection: Any):
-        from psycopg import AsyncRawCursor  # PostgreSQL only
-
-        self._cursor = AsyncRawCursor(connection)
-
-    def execute(self, sql: bytes, args: list[Any]) -> None:
-        await_(self._cursor.execute(sql, args))
-
-    def fetchall(self) -> list[Any]:
-        return await_(self._cursor.fetchall())
-
-    @property
-    def description(self) -> Any:
-        return self._cursor.description
 
 
 def hold_connection(db: Session, dialect: Dialect, dbapi_connection: Any, kept: dict | None = None) -> None:
