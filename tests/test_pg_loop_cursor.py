@@ -11,6 +11,7 @@ import pytest
 from psycopg import errors
 from psycopg.pq import TransactionStatus
 from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy.util import await_
 
 from courseport import pg_loop_cursor
 from courseport.db import is_sqlite, transaction
@@ -64,6 +65,27 @@ def test_rows_match_the_orms_and_a_statement_is_prepared_once_per_connection(wor
     rows, name, created_at, prepared = _on_loop(loop_reads, reads)
     assert {(r.id, r.name, r.created_at) for r in rows} == {(course.id, name, created_at)}
     assert prepared == 1
+
+
+def test_statements_deallocated_under_it_are_prepared_again(world, loop_reads):
+    """psycopg sends DEALLOCATE ALL when it rolls back a transaction in which it prepared statements of its
+    own: the next read finds none of this cursor's, and prepares its statement again."""
+    course = world.course("Prepared again")
+
+    def read() -> tuple:
+        with transaction(world.engine, write=False) as db:
+            name = _COURSE.first(db, course_id=course.id).name
+            connection = db.info["courseport.row_reads"][2]._connection  # psycopg's, in autocommit
+            return name, connection
+
+    def reads() -> tuple:
+        first, connection = read()
+        await_(connection.execute("DEALLOCATE ALL"))
+        second, again = read()  # the kept connection: its statement is gone
+        with transaction(world.engine, write=False) as db:
+            return first, second, again is connection, _prepared(db)
+
+    assert _on_loop(loop_reads, reads) == ("Prepared again", "Prepared again", True, 1)
 
 
 def test_past_the_limit_statements_run_unprepared_and_answer_the_same(world, loop_reads, monkeypatch):

@@ -4,8 +4,9 @@ through psycopg's libpq wrapper (`pgconn`), values dumped and rows loaded by psy
 psycopg's asynchronous execute cost the single-course GET's one statement ~130-145 µs of the client's CPU
 (sequential, uvloop): generators per step, an asyncio lock, a reader, a timer and a future per wait, and
 its prepared-statement bookkeeping. The same statement here costs ~75-80 µs; a blocking execute ~40-50 µs,
-the floor. Here a statement is prepared on its connection the first time it runs there (psycopg's waits
-for five runs), and a wait is one reader and one future.
+the floor. Here a statement is prepared on its connection the first time it runs there outside a
+transaction, as the loop's reads mostly run (psycopg waits for five runs), and a wait is one reader and
+one future.
 
 A statement that fails raises psycopg's own exception for its result (its class by SQLSTATE, as psycopg
 raises it). What this leaves out goes to psycopg's own asynchronous cursor, which then behaves as it always
@@ -18,6 +19,8 @@ invalidates the connection (db._end_lazy), as it did behind psycopg's cursor.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import weakref
 from typing import Any
 
 from psycopg import AsyncConnection, AsyncRawCursor, pq
@@ -30,6 +33,11 @@ from sqlalchemy.util import await_
 PREPARED_LIMIT = 500
 _IDLE, _IN_TRANSACTION = pq.TransactionStatus.IDLE, pq.TransactionStatus.INTRANS
 _TUPLES_OK, _COMMAND_OK, _FAILED = pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK, pq.ExecStatus.FATAL_ERROR
+_NO_SUCH_STATEMENT = b"26000"  # invalid_sql_statement_name
+_Key = tuple[bytes, tuple[int, ...]]
+# The statements prepared on each connection (whichever cursor prepared them), by statement and parameter types.
+_PREPARED: weakref.WeakKeyDictionary[AsyncConnection[Any], dict[_Key, bytes]] = weakref.WeakKeyDictionary()
+_NAMES = itertools.count()  # a name is never used twice in a process: no two cursors' names meet
 
 
 class LoopCursor:
@@ -39,32 +47,50 @@ class LoopCursor:
     def __init__(self, connection: AsyncConnection[Any]):
         self._connection = connection
         self._tx = Transformer(connection)
-        self._prepared: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+        self._prepared = _PREPARED.setdefault(connection, {})
         self._result: pq.abc.PGresult | None = None
         self._rows: list[Any] = []
         self._psycopg: AsyncRawCursor[Any] | None = None
 
     def execute(self, sql: bytes, args: list[Any]) -> None:
+        """Outside a transaction (autocommit) as a statement prepared on the connection; inside one unprepared
+        (the unnamed statement), as there a failure cannot be retried and psycopg deallocates every prepared
+        statement when it rolls back one in which it prepared its own (the next statement then finds none)."""
         connection, pgconn = self._connection, self._connection.pgconn
         status = pgconn.transaction_status
         if not (status == _IN_TRANSACTION or (status == _IDLE and connection.autocommit)):
             return self._by_psycopg(sql, args)
         tx = self._tx
         values = tx.dump_sequence(args, [PyFormat.AUTO] * len(args))
-        key = (sql, tx.types or ())
-        name = self._prepared.get(key)
-        if name is None and len(self._prepared) < PREPARED_LIMIT:
-            name = self._prepare(key)
-        if name is None:
-            pgconn.send_query_params(sql, values, param_types=tx.types, param_formats=tx.formats)
+        if status == _IDLE:
+            result = self._prepared_run((sql, tx.types or ()), values, tx.formats)
         else:
-            pgconn.send_query_prepared(name, values, param_formats=tx.formats)
-        result = self._answer()
+            pgconn.send_query_params(sql, values, param_types=tx.types, param_formats=tx.formats)
+            result = self._answer()
         if result.status != _TUPLES_OK:
             return self._by_psycopg(sql, args)
         tx.set_pgresult(result)
         self._result, self._rows = result, tx.load_rows(0, result.ntuples, tuple)
         return None
+
+    def _prepared_run(self, key: _Key, values: Any, formats: Any) -> pq.abc.PGresult:
+        pgconn = self._connection.pgconn
+        name = self._prepared.get(key)
+        if name is not None:
+            pgconn.send_query_prepared(name, values, param_formats=formats)
+            result = _answer(pgconn)
+            if result.status != _FAILED or result.error_field(pq.DiagnosticField.SQLSTATE) != _NO_SUCH_STATEMENT:
+                return self._checked(result)
+            self._prepared.clear()  # deallocated on the server (module doc): prepared again below
+        if len(self._prepared) < PREPARED_LIMIT:
+            name = f"_courseport_{next(_NAMES)}".encode()
+            pgconn.send_prepare(name, key[0], param_types=key[1])
+            self._answer()
+            self._prepared[key] = name
+            pgconn.send_query_prepared(name, values, param_formats=formats)
+        else:
+            pgconn.send_query_params(key[0], values, param_types=key[1], param_formats=formats)
+        return self._answer()
 
     def fetchall(self) -> list[Any]:
         if self._result is None:  # the last statement ran through psycopg
@@ -80,18 +106,11 @@ class LoopCursor:
             return self._cursor().description
         return [(result.fname(n), result.ftype(n)) for n in range(result.nfields)]
 
-    def _prepare(self, key: tuple[bytes, tuple[int, ...]]) -> bytes | None:
-        pgconn = self._connection.pgconn
-        name = f"_courseport_{len(self._prepared)}".encode()
-        pgconn.send_prepare(name, key[0], param_types=key[1])
-        if self._answer().status != _COMMAND_OK:
-            return None  # psycopg runs it
-        self._prepared[key] = name
-        return name
-
     def _answer(self) -> pq.abc.PGresult:
         """The result of the command just sent, raised as psycopg raises it if it failed."""
-        result = _answer(self._connection.pgconn)
+        return self._checked(_answer(self._connection.pgconn))
+
+    def _checked(self, result: pq.abc.PGresult) -> pq.abc.PGresult:
         if result.status == _FAILED:
             raise error_from_result(result, encoding=self._connection.info.encoding)
         return result
