@@ -113,7 +113,7 @@ class RequestRecorder:
 def _keep(kept: bytes | bytearray, chunk: bytes, size: int) -> bytes | bytearray:
     """What is kept of a body after `chunk`, `size` bytes having come before it: all of it while the body fits
     in CAPTURE_LIMIT bytes (a body in one chunk as it is, not copied), and nothing once it is longer, as the
-    log then shows only its size and type (request_store.mask_body). Keeping the first CAPTURE_LIMIT bytes of
+    log then shows only its size and type (request_masking.mask_body). Keeping the first CAPTURE_LIMIT bytes of
     a 100-course page cost a copy of 64 KiB per request, held until the writer's next flush."""
     if size + len(chunk) > CAPTURE_LIMIT:
         return b""
