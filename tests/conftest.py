@@ -6,6 +6,7 @@ Jobs run on demand (`job_mode="manual"`), never by sleeping.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -20,7 +21,8 @@ from sqlalchemy.exc import OperationalError
 from courseport import migrate
 from courseport.app import build_services, create_app
 from courseport.core.identity import admin
-from courseport.db import make_engine, transaction
+from courseport.db import is_sqlite, make_engine, transaction
+from courseport.loop_reads import LoopReads
 from courseport.settings import Settings
 from tests.world import World
 
@@ -102,3 +104,23 @@ def world(services, live_server) -> World:
 def http(live_server):
     with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture
+def loop_reads(world):
+    """LoopReads of the test store, for reads run as PostgreSQL's read-only handlers run (`on_loop`)."""
+    if is_sqlite(world.engine):
+        pytest.skip("PostgreSQL only: on SQLite read-only handlers run on the loop without an async driver")
+    return LoopReads(world.engine)
+
+
+def on_loop(loop_reads: LoopReads, fn, *args):  # noqa: ANN001, ANN201
+    """fn(*args) run as a read-only handler runs: in a greenlet on a loop, then that loop's engine disposed."""
+
+    async def run():  # noqa: ANN202
+        try:
+            return await loop_reads.run_on_loop(fn)(*args)
+        finally:
+            await loop_reads.close()
+
+    return asyncio.run(run())

@@ -15,32 +15,13 @@ from sqlalchemy import bindparam, func, select
 
 from courseport import db as db_module
 from courseport.core.identity import tokens
-from courseport.db import is_sqlite, transaction
-from courseport.loop_reads import LoopReads
+from courseport.db import transaction
 from courseport.row_reads import RowRead
 from courseport.schema import Course
+from tests.conftest import on_loop
 
 IDLE = TransactionStatus.IDLE
 _COURSE = RowRead.of(Course, Course.id == bindparam("course_id"))
-
-
-@pytest.fixture
-def loop_reads(world):
-    if is_sqlite(world.engine):
-        pytest.skip("PostgreSQL only: on SQLite read-only handlers run on the loop without an async driver")
-    return LoopReads(world.engine)
-
-
-def _on_loop(loop_reads: LoopReads, fn, *args):  # noqa: ANN001, ANN202
-    """fn(*args) run as a read-only handler runs: in a greenlet on a loop, then that loop's engine disposed."""
-
-    async def run():  # noqa: ANN202
-        try:
-            return await loop_reads.run_on_loop(fn)(*args)
-        finally:
-            await loop_reads.close()
-
-    return asyncio.run(run())
 
 
 def test_a_read_on_the_loop_uses_the_loops_thread_and_an_async_connection(world, loop_reads):
@@ -55,7 +36,7 @@ def test_a_read_on_the_loop_uses_the_loops_thread_and_an_async_connection(world,
             orm = db.scalar(select(Course.name).where(Course.id == course_id))  # the ORM joins the same read
             return db.get_bind().dialect.is_async, row.name, orm, me.id, threading.get_ident()
 
-    is_async, name, orm, me, thread = _on_loop(loop_reads, read, course.id)
+    is_async, name, orm, me, thread = on_loop(loop_reads, read, course.id)
     assert (is_async, name, orm, me) == (True, "On the loop", "On the loop", world.admin.id)
     assert thread == loop_thread[0] == threading.get_ident()  # asyncio.run's loop runs on this thread
     with transaction(world.engine, write=False) as db:  # off the loop: the store's own engine, as before
@@ -70,7 +51,7 @@ def test_a_write_on_the_loop_is_refused_and_writes_nothing(world, loop_reads):
             db.get(Course, course.id).name = "Changed"
 
     with pytest.raises(RuntimeError, match="write transaction on the event loop"):
-        _on_loop(loop_reads, write)
+        on_loop(loop_reads, write)
     with transaction(world.engine, write=False) as db:
         assert _COURSE.first(db, course_id=course.id).name == "Unchanged"
 
@@ -96,7 +77,7 @@ def test_connections_go_back_in_autocommit_and_idle_after_reads_that_began_or_fa
                     seen.append((dbapi_connection.autocommit, dbapi_connection.info.transaction_status == IDLE))
         return seen
 
-    seen = _on_loop(loop_reads, reads)
+    seen = on_loop(loop_reads, reads)
     assert len(seen) >= 4 and set(seen) == {(True, True)}  # in autocommit and idle after each
 
 
@@ -122,7 +103,7 @@ def test_reads_keep_their_connections_and_sessions_until_one_idled_too_long(worl
         seen.append(read())
         return seen
 
-    (s1, c1), (s2, c2), (_, c3) = _on_loop(loop_reads, reads)
+    (s1, c1), (s2, c2), (_, c3) = on_loop(loop_reads, reads)
     assert (s2, c2) == (s1, c1)  # the second read ran on the first one's connection, with its session
     assert c3 != c1  # too long idle: invalidated, and a new connection made
 

@@ -15,32 +15,15 @@ from sqlalchemy.util import await_
 
 from courseport import pg_loop_cursor
 from courseport.db import is_sqlite, transaction
-from courseport.loop_reads import LoopReads
 from courseport.pg_loop_cursor import LoopCursor
 from courseport.row_reads import RowRead
 from courseport.schema import Course
+from tests.conftest import on_loop
 
 _COURSE = RowRead.of(Course, Course.id == bindparam("course_id"))
 _RATIO = RowRead(select((literal(1) / bindparam("divisor", type_=Course.id.type)).label("ratio")))
 _SLEEP = RowRead(select(func.pg_sleep(bindparam("seconds")).label("slept")))
 _PREPARED = "SELECT count(*) FROM pg_prepared_statements WHERE left(name, 12) = '_courseport_'"
-
-
-@pytest.fixture
-def loop_reads(world):
-    if is_sqlite(world.engine):
-        pytest.skip("PostgreSQL only: SQLite's reads use its own driver's cursor")
-    return LoopReads(world.engine)
-
-
-def _on_loop(loop_reads: LoopReads, fn, *args):  # noqa: ANN001, ANN202
-    async def run():  # noqa: ANN202
-        try:
-            return await loop_reads.run_on_loop(fn)(*args)
-        finally:
-            await loop_reads.close()
-
-    return asyncio.run(run())
 
 
 def _cursor_of(db) -> LoopCursor:  # noqa: ANN001
@@ -62,7 +45,7 @@ def test_rows_match_the_orms_and_a_statement_is_prepared_once_per_connection(wor
             orm = db.get(Course, course.id)  # the ORM, on the same connection, sees the statements prepared
             return rows, orm.name, orm.created_at, _prepared(db)
 
-    rows, name, created_at, prepared = _on_loop(loop_reads, reads)
+    rows, name, created_at, prepared = on_loop(loop_reads, reads)
     assert {(r.id, r.name, r.created_at) for r in rows} == {(course.id, name, created_at)}
     assert prepared == 1
 
@@ -85,7 +68,7 @@ def test_statements_deallocated_under_it_are_prepared_again(world, loop_reads):
         with transaction(world.engine, write=False) as db:
             return first, second, again is connection, _prepared(db)
 
-    assert _on_loop(loop_reads, reads) == ("Prepared again", "Prepared again", True, 1)
+    assert on_loop(loop_reads, reads) == ("Prepared again", "Prepared again", True, 1)
 
 
 def test_past_the_limit_statements_run_unprepared_and_answer_the_same(world, loop_reads, monkeypatch):
@@ -96,7 +79,7 @@ def test_past_the_limit_statements_run_unprepared_and_answer_the_same(world, loo
         with transaction(world.engine, write=False) as db:
             return _COURSE.first(db, course_id=course.id).name, _prepared(db)
 
-    assert _on_loop(loop_reads, read) == ("Unprepared", 0)
+    assert on_loop(loop_reads, read) == ("Unprepared", 0)
 
 
 @pytest.mark.parametrize("in_transaction", [False, True])
@@ -112,7 +95,7 @@ def test_a_failing_statement_raises_psycopgs_own_error_and_the_next_read_works(w
         with transaction(world.engine, write=False) as db:  # on the same (kept or pooled) connection
             return raised.value.sqlstate, _RATIO.first(db, divisor=1).ratio, _COURSE.first(db, course_id=course.id)
 
-    sqlstate, ratio, row = _on_loop(loop_reads, reads)
+    sqlstate, ratio, row = on_loop(loop_reads, reads)
     assert (sqlstate, ratio, row.name) == ("22012", 1, "After the error")
 
 
