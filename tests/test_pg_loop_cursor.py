@@ -1,6 +1,6 @@
 """The cursor of PostgreSQL row reads on the loop (pg_loop_cursor.py): it answers as psycopg's would, raises
-psycopg's own errors, prepares a statement once per connection, hands psycopg what it leaves out, and closes
-a connection whose statement it stopped waiting for. PostgreSQL only."""
+psycopg's own errors, prepares a statement once per connection (again where the server dropped it), hands
+psycopg what it leaves out, and a read stopped mid-statement never hands its connection on. PostgreSQL only."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _cursor_of(db) -> LoopCursor:  # noqa: ANN001
 
 
 def _prepared(db) -> int:  # noqa: ANN001
-    """How many statements this cursor prepared on the read's connection."""
+    """How many statements the loop's cursors prepared on the read's connection."""
     return db.connection().exec_driver_sql(_PREPARED).scalar()
 
 
