@@ -164,7 +164,9 @@ def database_cpu_seconds(database_url: str | None) -> float:
     this machine (their process titles name the database): it shares the cores the server and load use."""
     if not database_url:
         return 0.0
-    name = f" {database_url.rsplit('/', 1)[-1].split('?')[0]} ".encode()
+    from sqlalchemy.engine import make_url
+
+    name = f" {make_url(database_url).database} ".encode()  # a socket folder in ?host=... has slashes too
     total = 0
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
