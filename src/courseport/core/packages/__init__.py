@@ -12,6 +12,6 @@ for the player.
 __all__ = ["assets", "offering_imports", "package_imports", "package_settings", "packages", "previews",
            "scorm_courses", "statements", "tags",
            "attempts", "registrations", "registration_launches", "registration_learners", "registration_postbacks",
-           "registration_progress", "registration_settings", "course_content",
+           "registration_progress", "registration_settings", "initial_progress", "course_content",
            "launch_navigation", "sequencing",
            "lrs_credentials", "lrs_statement_checks", "lrs_statements", "lrs_documents", "lrs_launches", "lrs_objects"]

@@ -127,9 +127,14 @@ def start_launch(db: Session, registration: Registration, launch_key: str, now: 
 # --- runtime data in, progress out ------------------------------------------------------------
 
 def duration_seconds(value: str | None) -> float:
+    return parsed_duration(value) or 0.0
+
+
+def parsed_duration(value: str | None) -> float | None:
+    """Seconds of an ISO 8601 duration (PT1M30S), None when `value` is not one."""
     match = _DURATION.match(value or "")
-    if not match:
-        return 0.0
+    if not match or value in ("P", "PT") or (value or "").endswith("T"):
+        return None
     years, months, days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
     return ((years * 365 + months * 30 + days) * 24 + hours) * 3600 + minutes * 60 + seconds
 

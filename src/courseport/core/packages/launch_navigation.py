@@ -81,11 +81,16 @@ class _Place:
 
     def keep(self, tree: ActivityTree, state: dict) -> None:
         if self.attempt is not None:
-            self.attempt.sequencing = {
-                "state": state, "rollup": asdict(sequencing.rolled_up(tree, state)),
-                "activities": {k: asdict(v) for k, v in sequencing.activity_status(tree, state).items()}}
+            keep_in_attempt(self.attempt, tree, state)
         elif self.preview is not None:
             self.preview.state = state
+
+
+def keep_in_attempt(attempt: Attempt, tree: ActivityTree, state: dict) -> None:
+    """The sequencer's state on the attempt, with the rollup and activity statuses it gives
+    (`attempts.apply_progress` reads them)."""
+    attempt.sequencing = {"state": state, "rollup": asdict(sequencing.rolled_up(tree, state)),
+                          "activities": {k: asdict(v) for k, v in sequencing.activity_status(tree, state).items()}}
 
 
 def _place(db: Session, session: previews.LaunchGrant, version: PackageVersion) -> _Place:

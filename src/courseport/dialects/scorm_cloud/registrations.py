@@ -13,6 +13,7 @@ from litestar import Response
 from courseport.core.kit.errors import InvalidInput, spelled_as
 from courseport.core.packages import registration_postbacks, registration_progress, registrations
 from courseport.core.packages.registrations import Learner, NewRegistration, Postback, RegistrationFilters
+from courseport.dialects.scorm_cloud.initial_state import read_initial, seed
 from courseport.dialects.scorm_cloud.json_types import check_types, listing_state, object_at, string_list
 from courseport.dialects.scorm_cloud.protocol import Call, decode_more, delete, encode_more, get, post, put, to_datetime
 from courseport.dialects.scorm_cloud.registration_json import POSTBACK_SHAPE, render_registration
@@ -27,7 +28,8 @@ NAMES = {
     "postback_level": "postBack.resultsFormat", "registration_tags": "registrationTags",
     "learner_tags": "learnerTags", "course_tags": "courseTags", "version": "courseVersion",
     "datetime_filter": "datetimeFilter", "filter_by": "filterBy", "order_by": "orderBy", "setting_id": "settingId",
-    "instance_id": "instanceId",
+    "instance_id": "instanceId", "initial_progress": "initialRegistrationState",
+    "initial_progress.global_objectives": "initialRegistrationState.globalObjectives",
 }
 _CREATE = {"courseId": str, "registrationId": str, "xapiRegistrationId": str, "learner": dict, "postBack": dict,
            "learnerTags": list, "courseTags": list, "registrationTags": list, "initialRegistrationState": dict,
@@ -54,8 +56,8 @@ def postback_of(call: Call, body: dict[str, Any], prefix: str = "postBack.") -> 
                     shape=POSTBACK_SHAPE, allow=call.services.settings.outbound_allow)
 
 
-def _new(call: Call) -> NewRegistration:
-    body = check_types(call.json("registration"), _CREATE)
+def _new(call: Call, body: dict[str, Any]) -> NewRegistration:
+    check_types(body, _CREATE)
     tags = {name: tuple(string_list(body.get(name), name) or ()) for name in ("registrationTags", "learnerTags",
                                                                             "courseTags")}
     version = call.str("courseVersion")
@@ -80,10 +82,14 @@ def _settings(body: dict[str, Any]) -> list[tuple[str, Any]]:
 
 @post("/registrations", status_code=204)
 def create_registration(call: Call) -> None:
+    body = call.json("registration")
     with spelled_as(NAMES):
-        new = _new(call)
+        new = _new(call, body)
+        initial = read_initial(object_at(body, "initialRegistrationState"))
         with call.write(WRITE) as (db, me):
-            registrations.create_registration(db, me, new)
+            view = registrations.create_registration(db, me, new)
+            if initial is not None:
+                seed(db, call.services.blobs, view, initial)
 
 
 @head("/registrations/{registration_id:str}")

@@ -8,6 +8,8 @@ player and registrations), so callers import it from here:
     new_state(tree) -> dict
     navigate(tree, state, request, target=None) -> Outcome(state, deliver, ended, refused)
     report(tree, state, activity_id, cmi) -> dict
+    report_past_attempt(tree, state, activity_id, cmi) -> dict   (an attempt made before, carried over)
+    set_global(state, objective_id, values) -> dict
     availability(tree, state) -> dict
     rolled_up(tree, state) -> Rollup(completion, success, score_scaled)
     activity_status(tree, state) -> dict[str, Rollup]
@@ -32,10 +34,11 @@ For the player:
 
 from courseport.core.packages.sequencing.manifest import parse_tree
 from courseport.core.packages.sequencing.navigation import REQUESTS, Outcome, navigate
-from courseport.core.packages.sequencing.reporting import report
+from courseport.core.packages.sequencing.reporting import report, report_past_attempt, set_global
 from courseport.core.packages.sequencing.state import new_state
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 from courseport.core.packages.sequencing.views import Rollup, activity_status, availability, rolled_up
 
 __all__ = ["REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_status", "availability",
-           "navigate", "new_state", "parse_tree", "report", "rolled_up"]
+           "navigate", "new_state", "parse_tree", "report", "report_past_attempt", "rolled_up",
+           "set_global"]

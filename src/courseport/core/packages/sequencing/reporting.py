@@ -46,6 +46,27 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     return work
 
 
+def report_past_attempt(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, str]) -> State:
+    """A SCO's attempt made before this state began (a registration's progress carried over from another
+    system): the activity and its clusters count one attempt, none left active, and its data is reported."""
+    if not tree.has(activity_id):
+        raise InvalidInput("activity", f"activity '{activity_id}' is not in this course")
+    work = clone(state)
+    activity = tree.find(activity_id)
+    for attempted in (activity, *tree.ancestors(activity)):
+        entry = record(work, attempted)
+        entry["attempts"] = max(1, entry["attempts"])
+    return report(tree, work, activity_id, cmi)
+
+
+def set_global(state: State, objective_id: str, values: dict[str, Any]) -> State:
+    """A shared (global) objective's values, as carried over: `satisfied`, `measure`, `completion`, `progress`."""
+    work = clone(state)
+    work["globals"][objective_id] = {name: values.get(name) for name in ("satisfied", "measure", "completion",
+                                                                        "progress")}
+    return work
+
+
 def _number(raw: object, low: float = -1.0, high: float = 1.0) -> float | None:
     try:
         value = float(str(raw))
