@@ -247,6 +247,13 @@ def activity_results(attempt: Attempt) -> dict[str, dict[str, Any]] | None:
     return (attempt.sequencing or {}).get("activities")
 
 
+def activity_objectives(attempt: Attempt) -> dict[str, list[dict[str, Any]]] | None:
+    """Each sequenced activity's objectives, primary first ({"id", "primary", "satisfied", "measure",
+    "completion", "progress"}), or None when the attempt is not sequenced (its SCOs' own
+    `cmi.objectives` are what there is)."""
+    return (attempt.sequencing or {}).get("objectives")
+
+
 def global_objectives(attempt: Attempt) -> dict[str, dict[str, Any]]:
     """The registration's shared (global) objectives as the sequencer keeps them, by objective id:
     {"satisfied": bool | None, "measure", "completion", "progress"} (empty when not sequenced)."""

@@ -90,7 +90,8 @@ def keep_in_attempt(attempt: Attempt, tree: ActivityTree, state: dict) -> None:
     """The sequencer's state on the attempt, with the rollup and activity statuses it gives
     (`attempts.apply_progress` reads them)."""
     attempt.sequencing = {"state": state, "rollup": asdict(sequencing.rolled_up(tree, state)),
-                          "activities": {k: asdict(v) for k, v in sequencing.activity_status(tree, state).items()}}
+                          "activities": {k: asdict(v) for k, v in sequencing.activity_status(tree, state).items()},
+                          "objectives": sequencing.activity_objectives(tree, state)}
 
 
 def _place(db: Session, session: previews.LaunchGrant, version: PackageVersion) -> _Place:

@@ -64,10 +64,11 @@ def _globals(attempt: Attempt) -> list[dict[str, Any]]:
     return [_global(key, values) for key, values in sorted(attempts.global_objectives(attempt).items())]
 
 
-def _global(key: str, values: dict[str, Any]) -> dict[str, Any]:
-    """An ObjectiveSchema for a shared objective: its status and measure as the sequencer wrote them."""
+def _global(key: str, values: dict[str, Any], primary: bool = False) -> dict[str, Any]:
+    """An ObjectiveSchema for a shared objective, or an activity's: its status and measure as the sequencer
+    tracks them."""
     satisfied = values.get("satisfied")
-    body = {"id": key, "primary": False, "score": _score(values.get("measure")),
+    body = {"id": key, "primary": primary, "score": _score(values.get("measure")),
             "objectiveSuccess": "UNKNOWN" if satisfied is None else "PASSED" if satisfied else "FAILED",
             "objectiveCompletion": COMPLETION.get(values.get("completion") or "unknown", "UNKNOWN"),
             "progressMeasure": values.get("progress")}
@@ -82,6 +83,8 @@ def render_activities(view: RegistrationView, *, children: bool, runtime: bool,
     rendered = _activity(root, scos, runtime, details)
     attempt = view.attempt
     _sequenced(rendered, attempts.activity_results(attempt) or {})
+    if details:
+        _objectives(rendered, attempts.activity_objectives(attempt), scos)
     rendered.update(activityCompletion=COMPLETION[attempt.completion], activitySuccess=SUCCESS[attempt.success],
                     timeTracked=attempts.timespan_12(attempt.seconds_tracked))
     if attempt.score_scaled is not None:
@@ -121,6 +124,36 @@ def _sequenced(body: dict[str, Any], results: dict[str, dict[str, Any]]) -> None
             body["score"] = _score(found["score_scaled"])
     for kid in body.get("children") or []:
         _sequenced(kid, results)
+
+
+def _objectives(body: dict[str, Any], sequenced: dict[str, list[dict[str, Any]]] | None,
+                scos: dict[str, ScoProgress]) -> None:
+    """ActivityResultSchema `objectives`: a sequenced activity's as the sequencer tracks them (primary
+    first); without sequencing (SCORM 1.2), a SCO's own `cmi.objectives`."""
+    if sequenced is not None:
+        body["objectives"] = [_global(o["id"], o, o["primary"]) for o in sequenced.get(body["id"], [])]
+    elif body["id"] in scos:
+        data = scos[body["id"]].data
+        body["objectives"] = [_cmi_objective(data, n) for n in _indices(data, "cmi.objectives")]
+    for kid in body.get("children") or []:
+        _objectives(kid, sequenced, scos)
+
+
+def _cmi_objective(d: dict[str, str], n: int) -> dict[str, Any]:
+    """A SCORM 1.2 SCO's objective as an ObjectiveSchema (its one `status` read as success or completion)."""
+    at, status = f"cmi.objectives.{n}", d.get(f"cmi.objectives.{n}.status", "")
+    body = {"id": d.get(f"{at}.id"), "primary": False, "scoreRaw": _float(d.get(f"{at}.score.raw")),
+            "scoreMin": _float(d.get(f"{at}.score.min")), "scoreMax": _float(d.get(f"{at}.score.max")),
+            "objectiveSuccess": {"passed": "PASSED", "failed": "FAILED"}.get(status, "UNKNOWN"),
+            "objectiveCompletion": _OBJECTIVE_RESULT.get(status, "UNKNOWN")}
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None  # type: ignore[arg-type]
+    except ValueError:
+        return None  # the SCO's data model refused it; kept only as the SCO sent it
 
 
 def _under(node: dict[str, Any], sco_id: str) -> bool:
@@ -164,6 +197,9 @@ def render_runtime(sco: ScoProgress, details: bool = False) -> dict[str, Any]:
 _TYPES = {"true-false": "TrueFalse", "choice": "Choice", "fill-in": "FillIn", "long-fill-in": "LongFillIn",
           "likert": "Likert", "matching": "Matching", "performance": "Performance", "sequencing": "Sequencing",
           "sequence": "Sequencing", "numeric": "Numeric", "other": "Other"}
+# A SCORM 1.2 objective's status as ObjectiveSchema's objectiveCompletion (UNKNOWN, COMPLETED, INCOMPLETE only).
+_OBJECTIVE_RESULT = {"completed": "COMPLETED", "passed": "COMPLETED", "failed": "COMPLETED", "incomplete": "INCOMPLETE",
+                     "browsed": "INCOMPLETE"}
 _OBJECTIVE_COMPLETION = {"completed": "COMPLETED", "passed": "COMPLETED", "failed": "COMPLETED",
                          "incomplete": "INCOMPLETE", "browsed": "BROWSED", "not attempted": "NOT_ATTEMPTED"}
 

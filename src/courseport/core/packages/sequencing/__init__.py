@@ -13,6 +13,7 @@ player and registrations), so callers import it from here:
     availability(tree, state) -> dict
     rolled_up(tree, state) -> Rollup(completion, success, score_scaled)
     activity_status(tree, state) -> dict[str, Rollup]
+    activity_objectives(tree, state) -> dict[str, list[dict]]   (each activity's objectives, primary first)
 
 For the player:
 - `deliver` is always a leaf id (launch `tree.find(id).resource_href`); None means nothing to launch
@@ -37,8 +38,15 @@ from courseport.core.packages.sequencing.navigation import REQUESTS, Outcome, na
 from courseport.core.packages.sequencing.reporting import report, report_past_attempt, set_global
 from courseport.core.packages.sequencing.state import new_state
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
-from courseport.core.packages.sequencing.views import Rollup, activity_status, availability, rolled_up
+from courseport.core.packages.sequencing.views import (
+    Rollup,
+    activity_objectives,
+    activity_status,
+    availability,
+    rolled_up,
+)
 
-__all__ = ["REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_status", "availability",
+__all__ = ["REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_objectives", "activity_status",
+           "availability",
            "navigate", "new_state", "parse_tree", "report", "report_past_attempt", "rolled_up",
            "set_global"]

@@ -11,7 +11,7 @@ from typing import Any
 from courseport.core.packages.sequencing.choice import choice_refusal, selected
 from courseport.core.packages.sequencing.navigation import navigate
 from courseport.core.packages.sequencing.rules import hidden_from_choice
-from courseport.core.packages.sequencing.state import State, clone, primary_view, record
+from courseport.core.packages.sequencing.state import State, clone, primary_view, record, view
 from courseport.core.packages.sequencing.termination import current
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 
@@ -54,3 +54,15 @@ def rolled_up(tree: ActivityTree, state: State) -> Rollup:
 
 def activity_status(tree: ActivityTree, state: State) -> dict[str, Rollup]:
     return {activity.id: status_of(state, activity) for activity in tree.ordered()}
+
+
+def activity_objectives(tree: ActivityTree, state: State) -> dict[str, list[dict[str, Any]]]:
+    """Each activity's objectives as sequencing sees them, its primary first: `id` (an unnamed primary
+    objective takes its activity's id), `primary`, `satisfied`, `measure`, `completion`, `progress`."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for activity in tree.ordered():
+        seq = activity.sequencing
+        objectives = (seq.primary(), *(o for o in seq.objectives if not o.primary))
+        found[activity.id] = [{"id": o.id or activity.id, "primary": o.primary, **view(state, activity, o)}
+                              for o in objectives]
+    return found
