@@ -83,8 +83,9 @@ def render_activities(view: RegistrationView, *, children: bool, runtime: bool,
     rendered = _activity(root, scos, runtime, details)
     attempt = view.attempt
     _sequenced(rendered, attempts.activity_results(attempt) or {})
-    if details:
-        _objectives(rendered, attempts.activity_objectives(attempt), scos)
+    if details:  # a sequenced attempt stored before objectives were kept shows none until its next commit
+        sequenced = attempts.activity_objectives(attempt)
+        _objectives(rendered, {} if sequenced is None and attempt.sequencing else sequenced, scos)
     rendered.update(activityCompletion=COMPLETION[attempt.completion], activitySuccess=SUCCESS[attempt.success],
                     timeTracked=attempts.timespan_12(attempt.seconds_tracked))
     if attempt.score_scaled is not None:
