@@ -42,6 +42,7 @@ from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, S
 from courseport.schema.registrations import (
     Attempt,
     AttemptLaunch,
+    LaunchVaultVisit,
     LearnerTag,
     PreviewSequencing,
     Registration,
@@ -103,6 +104,7 @@ __all__ = [
     "Registration",
     "Attempt",
     "AttemptLaunch",
+    "LaunchVaultVisit",
     "PreviewSequencing",
     "RegistrationTag",
     "LearnerTag",

@@ -89,6 +89,14 @@ class PreviewSequencing(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class LaunchVaultVisit(Base):
+    """The last request of a launch whose Content Vault has a sliding expiry (core/packages/launch_vault.py)."""
+
+    __tablename__ = "launch_vault_visits"
+    key: Mapped[str] = mapped_column(String(36), primary_key=True)  # the session's vault binding
+    last_seen: Mapped[datetime] = mapped_column(index=True)
+
+
 class RegistrationTag(Base):
     __tablename__ = "registration_tags"
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"),

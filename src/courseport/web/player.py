@@ -33,10 +33,12 @@ from courseport.core.packages import (
     registration_launches,
     registration_progress,
 )
+from courseport.core.packages.launch_vault import Browser
 from courseport.db import transaction
 from courseport.dialects.error_status import busy_instead, retry_after, status_for
 from courseport.services import Services
 from courseport.web import xapi_launch
+from courseport.web.launch_access import admit, browser_of
 from courseport.web.player_navigation import json_body, navigation_request
 
 MAX_RUNTIME_BYTES = 1024 * 1024
@@ -78,7 +80,7 @@ def _resource(name: str) -> str:
 def open_player(request: Request, token: str) -> Response:
     services = _services(request)
     with transaction(services.engine, write=False) as db:
-        view = previews.open_launch_link(db, services.secret, token)
+        view = previews.open_launch_link(db, services.secret, token, browser=browser_of(request))
     if (launched := xapi_launch.launch_answer(request, view)) is not None:  # xAPI and cmi5: their own URL
         return launched
     page, policy = render_player(view, _origin(request), secrets.token_urlsafe(16),
@@ -92,7 +94,7 @@ def open_registration_player(request: Request, token: str) -> Response:
     """A registration's launch link: the same player, starting from what the SCOs left."""
     services = _services(request)
     with transaction(services.engine, write=True) as db:
-        player = registration_launches.open_registration_link(db, services.secret, token)
+        player = registration_launches.open_registration_link(db, services.secret, token, browser=browser_of(request))
     if (launched := xapi_launch.launch_answer(request, player.view)) is not None:  # xAPI and cmi5: their own URL
         return launched
     page, policy = render_player(player.view, _origin(request), secrets.token_urlsafe(16),
@@ -178,6 +180,7 @@ def session_file(request: Request, session: str, path: str, prefix: str, connect
     """A file of the package a launch session plays, served under `prefix`: its Content-Security-Policy lets
     the content load its own files and the configured `content_sources`, and reach `prefix` and `connect`."""
     services = _services(request)
+    admit(services, session, browser_of(request))
     with transaction(services.engine, write=False) as db:
         found = previews.package_file(db, services.secret, session, path)
     content_type = served_type(found.path, found.content_type)
@@ -234,10 +237,11 @@ def served_type(path: str, stored: str | None) -> str:
 @post("/player/{session:str}/runtime", status_code=204, request_max_body_size=MAX_RUNTIME_BYTES)
 async def runtime_commit(request: Request, session: str) -> None:
     body = await json_body(request, "the runtime sends JSON")
-    await anyio.to_thread.run_sync(_record_runtime, _services(request), session, body)
+    await anyio.to_thread.run_sync(_record_runtime, _services(request), session, body, browser_of(request))
 
 
-def _record_runtime(services: Services, session: str, body: object) -> None:
+def _record_runtime(services: Services, session: str, body: object, browser: Browser) -> None:
+    admit(services, session, browser)
     with transaction(services.engine, write=True) as db:
         previews.record_runtime(db, services.secret, session, body)
         launch_navigation.report_commit(db, services.secret, services.blobs, session, body)

@@ -12,8 +12,10 @@ from litestar import Request, Response, post
 
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.packages import launch_navigation
+from courseport.core.packages.launch_vault import Browser
 from courseport.db import transaction
 from courseport.services import Services
+from courseport.web.launch_access import admit, browser_of
 
 MAX_NAVIGATION_BYTES = 16 * 1024
 
@@ -21,7 +23,7 @@ MAX_NAVIGATION_BYTES = 16 * 1024
 @post("/player/{session:str}/navigation", status_code=200, request_max_body_size=MAX_NAVIGATION_BYTES)
 async def navigation_request(request: Request, session: str) -> Response:
     body = await json_body(request, "the player sends JSON")
-    answer = await anyio.to_thread.run_sync(_navigate, request.app.state.services, session, body)
+    answer = await anyio.to_thread.run_sync(_navigate, request.app.state.services, session, body, browser_of(request))
     return Response(json.dumps(asdict(answer)), media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
@@ -33,6 +35,7 @@ async def json_body(request: Request, why: str) -> object:
         raise InvalidInput("body", why) from None
 
 
-def _navigate(services: Services, session: str, body: object) -> launch_navigation.NavigationAnswer:
+def _navigate(services: Services, session: str, body: object, browser: Browser) -> launch_navigation.NavigationAnswer:
+    admit(services, session, browser)
     with transaction(services.engine, write=True) as db:
         return launch_navigation.navigate_launch(db, services.secret, services.blobs, session, body)

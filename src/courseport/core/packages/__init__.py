@@ -13,5 +13,5 @@ __all__ = ["assets", "offering_imports", "package_imports", "package_settings", 
            "scorm_courses", "statements", "tags",
            "attempts", "registrations", "registration_launches", "registration_learners", "registration_postbacks",
            "registration_progress", "registration_settings", "initial_progress", "course_content",
-           "launch_navigation", "sequencing",
+           "launch_navigation", "launch_vault", "sequencing",
            "lrs_credentials", "lrs_statement_checks", "lrs_statements", "lrs_documents", "lrs_launches", "lrs_objects"]

@@ -13,7 +13,7 @@ import posixpath
 import re
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from courseport.core.kit import signing
 from courseport.core.kit.errors import InvalidInput, NotAuthenticated, NotFound
-from courseport.core.packages import statements
+from courseport.core.packages import launch_vault, statements
+from courseport.core.packages.launch_vault import Browser, VaultRule
 from courseport.core.packages.scorm_courses import packaged_version
 from courseport.schema import Course, PackageFile, PackageVersion, User
 
@@ -49,6 +50,8 @@ class LaunchRequest:
     css_url: str | None = None
     learner_id: str | None = None  # who the preview tracks; None: PREVIEW_LEARNER
     learner_name: str | None = None
+    auth_type: str | None = None  # launch_vault.TYPES; None: "cookies"
+    vault: VaultRule | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class LaunchGrant:
     start_sco: str | None = None
     culture: str | None = None
     registration: str | None = None  # set once the link is opened
+    vault_rule: dict | None = None  # a link's Content Vault rule (launch_vault.rule_claims)
+    vault: dict | None = None  # a session's binding to its browser (launch_vault.bound)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ def create_launch_link(secret: bytes, course: Course, version: PackageVersion, r
         tracking=True if request.tracking is None else request.tracking, exit=_exit(request.redirect_on_exit_url),
         learner_id=request.learner_id or PREVIEW_LEARNER[0], learner_name=request.learner_name or PREVIEW_LEARNER[1],
         css_url=request.css_url or None, start_sco=request.start_sco or None, culture=request.culture or None,
+        vault_rule=launch_vault.rule_claims(request.auth_type, request.vault),
     )
     return sign_grant(secret, "link", grant)
 
@@ -149,13 +155,25 @@ def _exit(redirect: str | None) -> str:
     return redirect if redirect and _is_web_url(redirect) else "message"
 
 
-def open_launch_link(db: Session, secret: bytes, token: str, now: float | None = None) -> PlayerView:
+def open_launch_link(db: Session, secret: bytes, token: str, now: float | None = None,
+                     browser: Browser | None = None) -> PlayerView:
     """Start a launch from a link: the player's view and the session token for its files and commits."""
     link = read_grant(secret, "link", token, now)
     version = live_version(db, link)
-    session = LaunchGrant(**{**asdict(link), "registration": str(uuid.uuid4()),
-                             "expires_at": int((now or time.time()) + SESSION_SECONDS)})
-    return player_view(secret, version, session)
+    return player_view(secret, version, session_of(link, str(uuid.uuid4()), now or time.time(), browser))
+
+
+def session_of(link: LaunchGrant, registration: str, now: float, browser: Browser | None,
+               version_id: int | None = None) -> LaunchGrant:
+    """The player session a link opens in `browser` (bound to it when the link asked for a Content Vault)."""
+    return replace(link, registration=registration, expires_at=int(now + SESSION_SECONDS),
+                   version_id=link.version_id if version_id is None else version_id, vault_rule=None,
+                   vault=launch_vault.bound(link.vault_rule, browser, now))
+
+
+def session_vault(secret: bytes, session_token: str, now: float | None = None) -> dict | None:
+    """The Content Vault binding of a valid player session (None: none), for `launch_vault.admit`."""
+    return read_grant(secret, "session", session_token, now).vault
 
 
 def player_view(secret: bytes, version: PackageVersion, session: LaunchGrant) -> PlayerView:

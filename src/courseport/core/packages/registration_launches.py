@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.packages import attempts, previews
+from courseport.core.packages.launch_vault import Browser
 from courseport.core.packages.previews import LaunchRequest, PlayerView
 from courseport.core.packages.registrations import get_registration
 from courseport.schema import PackageVersion, Registration, User
@@ -48,7 +49,8 @@ def launch_link(db: Session, actor: User, secret: bytes, key: str, request: Laun
     return previews.sign_grant(secret, PURPOSE, replace(checked, registration=view.registration.xapi_registration))
 
 
-def open_registration_link(db: Session, secret: bytes, token: str, now: float | None = None) -> RegistrationPlayer:
+def open_registration_link(db: Session, secret: bytes, token: str, now: float | None = None,
+                           browser: Browser | None = None) -> RegistrationPlayer:
     link = previews.read_grant(secret, PURPOSE, token, now)
     registration = db.scalar(select(Registration).where(Registration.xapi_registration == link.registration,
                                                         Registration.course_id == link.course_id))
@@ -62,6 +64,6 @@ def open_registration_link(db: Session, secret: bytes, token: str, now: float | 
         raise NotFound("course", "The course of this launch no longer exists.")
     if version.learning_standard == "AICC":  # xAPI and cmi5 launch through lrs_launches
         raise NotAllowed(f"{version.learning_standard} registrations cannot be launched by this player yet.")
-    session = replace(link, version_id=version.id, expires_at=int(moment + previews.SESSION_SECONDS))
+    session = previews.session_of(link, link.registration or "", moment, browser, version.id)
     view = previews.player_view(secret, version, session)
     return RegistrationPlayer(view, attempts.resume_values(attempt, version))

@@ -18,7 +18,8 @@ FIELDS = {
     "datetime_filter": "datetimeFilter", "filter_by": "filterBy", "order_by": "orderBy",
     "css_url": "cssUrl", "start_sco": "startSco",
     "fetch_url": "fetchUrl", "relative_path": "relativePath", "update_policy": "updateAssetPolicy",
-    "setting_id": "settingId",
+    "setting_id": "settingId", "launch_auth.type": "launchAuth.type", "launch_auth.expiry": "launchAuth.options.expiry",
+    "launch_auth.sliding_expiry": "launchAuth.options.slidingExpiry",
 }
 
 

@@ -7,6 +7,7 @@ from courseport.core.kit.errors import spelled_as
 from courseport.core.packages import registration_launches, registration_progress, registration_settings, registrations
 from courseport.dialects.scorm_cloud.configuration import setting_values
 from courseport.dialects.scorm_cloud.course_json import render_settings
+from courseport.dialects.scorm_cloud.fields import scorm_fields
 from courseport.dialects.scorm_cloud.previews import launch_request
 from courseport.dialects.scorm_cloud.protocol import Call, delete, get, post
 from courseport.dialects.scorm_cloud.registration_json import render_launch, render_registration
@@ -65,7 +66,7 @@ def get_registration_instance_launch_history(call: Call, registration_id: str, i
 
 @post("/registrations/{registration_id:str}/launchLink")
 def build_registration_launch_link(call: Call, registration_id: str) -> dict:
-    with spelled_as({"css_url": "cssUrl", "start_sco": "startSco"}):
+    with scorm_fields():
         request = launch_request(call.json("launchLinkRequest"))
         with call.read(READ) as (db, me):
             token = registration_launches.launch_link(db, me, call.services.secret, registration_id, request)
