@@ -18,6 +18,7 @@ from tests.scorm_app import ScormApp
 from tests.web.test_player import launch, open_player
 
 A, B = {"User-Agent": "Browser A"}, {"User-Agent": "Browser B"}
+COMMIT = json.dumps({"event": "commit", "sco": "item_1", "session": 1, "data": {"cmi.core.lesson_status": "passed"}})
 
 
 @pytest.fixture
@@ -52,9 +53,8 @@ def test_a_vaulted_launch_answers_only_the_browser_that_opened_it(scorm, world):
     assert refused(httpx.get(page, headers=B), "This launch was opened in another browser.")
     other_address = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), headers=A)
     assert refused(other_address.get(page), "This launch was opened from another IP address.")
-    commit = json.dumps({"event": "commit", "sco": "item_1", "session": 1, "data": {"cmi.core.lesson_status": "passed"}})
-    assert refused(httpx.post(config["runtimeUrl"], content=commit, headers=B), "another browser")
-    assert httpx.post(config["runtimeUrl"], content=commit, headers=A).status_code == 204
+    assert refused(httpx.post(config["runtimeUrl"], content=COMMIT, headers=B), "another browser")
+    assert httpx.post(config["runtimeUrl"], content=COMMIT, headers=A).status_code == 204
 
 
 def test_navigation_of_a_vaulted_2004_launch_answers_only_its_browser(scorm, world):
@@ -79,8 +79,7 @@ def test_a_vaulted_registration_launch_expires_after_its_expiry(scorm, world):
     assert httpx.get(page, headers=B).status_code == 200  # no fingerprint asked: only the expiry binds
     time.sleep(2.1)
     assert refused(httpx.get(page, headers=A), "This launch has expired.")
-    commit = json.dumps({"event": "commit", "sco": "item_1", "session": 1, "data": {"cmi.core.lesson_status": "passed"}})
-    assert refused(httpx.post(config["runtimeUrl"], content=commit, headers=A), "This launch has expired.")
+    assert refused(httpx.post(config["runtimeUrl"], content=COMMIT, headers=A), "This launch has expired.")
     with world.tx() as db:
         assert db.scalars(select(Attempt)).one().completion == "unknown"  # the refused commit was not kept
 

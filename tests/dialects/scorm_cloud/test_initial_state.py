@@ -102,7 +102,8 @@ def test_a_sequenced_2004_course_hears_the_data_as_past_attempts(scorm, world):
         {"id": "sco_1", "runtime": {"completionStatus": "completed", "runtimeSuccessStatus": "PASSED",
                                     "scoreScaled": "0.9", "location": "p2", "timeTracked": "0000:00:42"}},
         {"id": "sco_2", "activityCompletion": "INCOMPLETE"}]}]},
-        "globalObjectives": [{"id": "shared_1", "objectiveSuccess": "PASSED", "score": {"scaled": 50}}]}
+        "globalObjectives": [{"id": "shared_1", "objectiveSuccess": "PASSED", "score": {"scaled": 50}}],
+        "sharedData": [{"id": "notes", "value": "hello"}]}
     assert create(scorm, state, course="multi").status_code == 204
     body = progress(scorm)
     first, second = leaf(body, "sco_1"), leaf(body, "sco_2")
@@ -110,6 +111,7 @@ def test_a_sequenced_2004_course_hears_the_data_as_past_attempts(scorm, world):
         "COMPLETED", "PASSED", {"scaled": 90.0})
     assert (second["activityCompletion"], second["activitySuccess"]) == ("INCOMPLETE", "UNKNOWN")
     assert body["registrationCompletion"] == "INCOMPLETE" and body["totalSecondsTracked"] == 42.0
+    assert body["sharedData"] == [{"id": "notes", "value": "hello"}]
     assert body["globalObjectives"] == [{"id": "shared_1", "primary": False, "score": {"scaled": 50.0},
                                          "objectiveSuccess": "PASSED", "objectiveCompletion": "UNKNOWN"}]
     with world.tx() as db:
@@ -155,7 +157,11 @@ BAD = "initialRegistrationState.activityDetails.children[0]"
     ("golf", sco({"runtimeObjectives": ["obj"]}), f"{BAD}.runtime.runtimeObjectives[0]",
      f"{BAD}.runtime.runtimeObjectives[0] must be an object"),
     ("golf", {"sharedData": [{"id": "d", "value": "v"}]}, "initialRegistrationState.sharedData",
-     "shared data (adl.data) is not kept by this service: leave initialRegistrationState.sharedData empty"),
+     "initialRegistrationState.sharedData: a SCORM 1.2 course has no shared objectives or data"),
+    ("multi", {"sharedData": [{"id": 5, "value": "v"}]}, "initialRegistrationState.sharedData[0].id",
+     "initialRegistrationState.sharedData[0].id must be a string"),
+    ("multi", {"sharedData": [{"value": "v"}]}, "initialRegistrationState.sharedData[0]",
+     "initialRegistrationState.sharedData[0] needs an id and at most 64000 characters"),
     ("golf", {"firstAccessDate": "yesterday", "registrationCompletion": "COMPLETED"},
      "initialRegistrationState.firstAccessDate",
      "initialRegistrationState.firstAccessDate must be an ISO 8601 timestamp, got 'yesterday'"),
@@ -163,7 +169,7 @@ BAD = "initialRegistrationState.activityDetails.children[0]"
      "initialRegistrationState.activityDetails must be an object"),
     ("golf", {"globalObjectives": [{"id": "g", "objectiveSuccess": "PASSED"}], "registrationCompletion": "COMPLETED"},
      "initialRegistrationState.globalObjectives",
-     "initialRegistrationState.globalObjectives: a SCORM 1.2 course has no shared objectives"),
+     "initialRegistrationState.globalObjectives: a SCORM 1.2 course has no shared objectives or data"),
     ("multi", {"registrationCompletion": "COMPLETED"}, "initialRegistrationState",
      "initialRegistrationState: a course of 2 SCOs takes its initial results per activity"),
     ("golf", {"totalSecondsTracked": "long", "registrationCompletion": "COMPLETED"},

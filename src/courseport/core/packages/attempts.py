@@ -254,6 +254,11 @@ def activity_objectives(attempt: Attempt) -> dict[str, list[dict[str, Any]]] | N
     return (attempt.sequencing or {}).get("objectives")
 
 
+def shared_data(attempt: Attempt) -> dict[str, str]:
+    """The attempt's shared data buckets (SCORM 2004 4th edition `adl.data`) by id, as its SCOs wrote them."""
+    return ((attempt.sequencing or {}).get("state") or {}).get("shared") or {}
+
+
 def global_objectives(attempt: Attempt) -> dict[str, dict[str, Any]]:
     """The registration's shared (global) objectives as the sequencer keeps them, by objective id:
     {"satisfied": bool | None, "measure", "completion", "progress"} (empty when not sequenced)."""

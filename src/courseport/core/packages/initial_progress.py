@@ -83,6 +83,7 @@ class SeededActivity:
 class InitialProgress:
     activities: tuple[SeededActivity, ...] = ()
     global_objectives: tuple[SeededObjective, ...] = ()
+    shared_data: tuple[tuple[str, str], ...] = ()  # SCORM 2004 4th edition data buckets: (id, value)
     first_access: datetime | None = None
     last_access: datetime | None = None
     completed: datetime | None = None
@@ -105,12 +106,17 @@ def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial
         state = sequencing.new_state(tree)
         for objective in initial.global_objectives:
             state = sequencing.set_global(state, objective.id, _global_values(objective))
+        for n, (bucket, value) in enumerate(initial.shared_data):
+            if not bucket or len(value) > sequencing.MAX_SHARED_DATA:
+                raise InvalidInput(f"{FIELD}.shared_data[{n}]", f"{FIELD}.shared_data[{n}] needs an id and at most "
+                                                               f"{sequencing.MAX_SHARED_DATA} characters")
+            state = sequencing.set_shared(state, bucket, value)
         for sco, (cmi, _) in data.items():
             state = sequencing.report_past_attempt(tree, state, sco, cmi)
         launch_navigation.keep_in_attempt(attempt, tree, state)
-    elif initial.global_objectives:
-        raise InvalidInput(f"{FIELD}.global_objectives", f"{FIELD}.global_objectives: a SCORM 1.2 course has no shared"
-                                                          " objectives")
+    elif initial.global_objectives or initial.shared_data:
+        which = "global_objectives" if initial.global_objectives else "shared_data"
+        raise InvalidInput(f"{FIELD}.{which}", f"{FIELD}.{which}: a SCORM 1.2 course has no shared objectives or data")
     if data:
         attempt.first_access_at = initial.first_access or now
         attempt.last_access_at = initial.last_access or attempt.first_access_at

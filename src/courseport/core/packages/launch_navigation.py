@@ -36,12 +36,14 @@ _TREES_LOCK = threading.Lock()
 @dataclass(frozen=True)
 class NavigationAnswer:
     """What the player does next: deliver a SCO, show a refusal (nothing changed), or end the course;
-    `availability` is what the contents and Continue/Previous offer now."""
+    `availability` is what the contents and Continue/Previous offer now; `data` the delivered SCO's
+    shared data buckets (`sequencing.shared_buckets`)."""
 
     deliver: str | None
     ended: bool
     refused: str | None
     availability: dict[str, Any]
+    data: list[dict[str, Any]] | None = None  # the delivered SCO's shared data buckets (adl.data), as it starts
 
 
 def is_sequenced(version: PackageVersion) -> bool:
@@ -150,7 +152,8 @@ def navigate_launch(db: Session, secret: bytes, blobs: BlobStore, session_token:
         kept = sequencing.report(tree, kept, outcome.deliver, {"cmi.completion_status": "completed"})
     place.keep(tree, kept)
     _progress(db, place, version)
-    return NavigationAnswer(outcome.deliver, outcome.ended, None, sequencing.availability(tree, kept))
+    buckets = sequencing.shared_buckets(tree, kept, outcome.deliver) if outcome.deliver else None
+    return NavigationAnswer(outcome.deliver, outcome.ended, None, sequencing.availability(tree, kept), buckets)
 
 
 def _progress(db: Session, place: _Place, version: PackageVersion) -> None:

@@ -61,7 +61,7 @@ _PART_NAMES = {
     "interactions": {"learner_response": "learnerResponse", "correct_responses": "correctResponses"}}
 _GLOBAL_NAMES = {"success": "objectiveSuccess", "completion": "objectiveCompletion", "score_scaled": "score.scaled",
                  "progress_measure": "progressMeasure"}
-_CORE_FIELD = re.compile(r"^initial_progress\.(activities|global_objectives)\[(\d+)\]"
+_CORE_FIELD = re.compile(r"^initial_progress\.(activities|global_objectives|shared_data)\[(\d+)\]"
                          r"(?:\.(objectives|interactions)\[(\d+)\])?(?:\.(\w+))?$")
 Found = tuple[SeededActivity, tuple[str, dict[str, str]]]
 _TIMESPAN = re.compile(r"^(\d+):([0-5]?\d):([0-5]?\d(?:\.\d+)?)$")
@@ -73,9 +73,6 @@ def read_initial(body: dict[str, Any]) -> Initial | None:
     if not body:
         return None
     check_types(body, _STATE, PREFIX)
-    if body.get("sharedData"):
-        raise InvalidInput(PREFIX + "sharedData", "shared data (adl.data) is not kept by this service: leave "
-                                                  "initialRegistrationState.sharedData empty")
     details = object_at(body, "activityDetails", PREFIX)
     found = _leaves(details, PREFIX + "activityDetails") if details.get("children") else []
     if not found and (details or _has_results(body)):
@@ -83,6 +80,7 @@ def read_initial(body: dict[str, Any]) -> Initial | None:
     globals_ = [_global(g, f"{PREFIX}globalObjectives[{n}]") for n, g in enumerate(body.get("globalObjectives") or [])]
     progress = InitialProgress(
         activities=tuple(a for a, _ in found), global_objectives=tuple(globals_),
+        shared_data=tuple(_shared(e, f"{PREFIX}sharedData[{n}]") for n, e in enumerate(body.get("sharedData") or [])),
         first_access=to_datetime(body.get("firstAccessDate"), PREFIX + "firstAccessDate"),
         last_access=to_datetime(body.get("lastAccessDate"), PREFIX + "lastAccessDate"),
         completed=to_datetime(body.get("completedDate"), PREFIX + "completedDate"))
@@ -101,7 +99,9 @@ class Initial:
         if match is None:
             return error
         kind, n, part, m, leaf = match.groups()
-        if kind == "global_objectives":
+        if kind == "shared_data":
+            wire = f"{PREFIX}sharedData[{n}]"
+        elif kind == "global_objectives":
             wire = f"{PREFIX}globalObjectives[{n}]" + (f".{_GLOBAL_NAMES.get(leaf, leaf)}" if leaf else "")
         else:
             where, names = self.sources[int(n)]
@@ -211,6 +211,12 @@ def _global(body: Any, name: str) -> SeededObjective:
                            completion=_word(body.get("objectiveCompletion")),
                            score_scaled=_percent(object_at(body, "score", name + "."), name + ".score.scaled"),
                            progress_measure=None if progress is None else float(progress))
+
+
+def _shared(body: Any, name: str) -> tuple[str, str]:
+    """SharedDataEntrySchema: a bucket's `id` and `value`."""
+    body = check_types(_object(body, name), {"id": str, "value": str}, name + ".")
+    return body.get("id") or "", body.get("value") or ""
 
 
 def _interaction(body: Any, name: str) -> SeededInteraction:

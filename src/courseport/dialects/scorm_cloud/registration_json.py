@@ -51,7 +51,7 @@ def render_registration(view: RegistrationView, *, children: bool = False, runti
         "createdDate": iso(reg.created_at),
         "course": {"id": course.scorm_course_id, "title": view.version.title, "version": attempt.version},
         "learner": _learner(view), "tags": view.tags, "globalObjectives": _globals(attempt),
-        "sharedData": [],
+        "sharedData": [{"id": k, "value": v} for k, v in sorted(attempts.shared_data(attempt).items())],
         "activityDetails": render_activities(view, children=children, runtime=runtime, details=details),
     }
     suspended = next((s.id for s in attempts.sco_progress(attempt, view.version) if s.suspended), None)

@@ -30,6 +30,7 @@ NAMES = {
     "datetime_filter": "datetimeFilter", "filter_by": "filterBy", "order_by": "orderBy", "setting_id": "settingId",
     "instance_id": "instanceId", "initial_progress": "initialRegistrationState",
     "initial_progress.global_objectives": "initialRegistrationState.globalObjectives",
+    "initial_progress.shared_data": "initialRegistrationState.sharedData",
 }
 _CREATE = {"courseId": str, "registrationId": str, "xapiRegistrationId": str, "learner": dict, "postBack": dict,
            "learnerTags": list, "courseTags": list, "registrationTags": list, "initialRegistrationState": dict,

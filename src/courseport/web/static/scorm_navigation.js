@@ -101,7 +101,10 @@
   function follow(answer, alone) {
     if (answer.refused) { return player.message(answer.refused); }
     if (answer.ended) { return player.finish(); }
-    if (answer.deliver && player.indexOf(answer.deliver) >= 0) { return player.deliver(player.indexOf(answer.deliver)); }
+    if (answer.deliver && player.indexOf(answer.deliver) >= 0) {
+      player.buckets = answer.data || []; // its shared data (adl.data), as the server has it now
+      return player.deliver(player.indexOf(answer.deliver));
+    }
     // Nothing to deliver: a one-SCO course is over; otherwise the learner chooses what comes next.
     if (alone) { return player.finish(); }
     return player.unload().then(function () { player.message("Choose an activity to continue."); });

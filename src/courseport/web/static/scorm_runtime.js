@@ -3,7 +3,8 @@
  * Provides the SCORM 1.2 `window.API` and SCORM 2004 `window.API_1484_11` objects a SCO looks
  * for in its parent window. The data models are tables (element -> access, type); values are kept
  * here and sent, whole, to the server on Initialize, Commit and Terminate, where they become xAPI
- * statements (and, for a registration, its attempt's record; `config.resume` seeds its next launch). Navigation: free choice here; SCORM 2004 sequencing in scorm_navigation.js.
+ * statements (and, for a registration, its attempt's record; `config.resume` seeds its next launch). Navigation: free choice here; SCORM 2004 sequencing in scorm_navigation.js,
+ * whose server answers also carry the delivered SCO's shared data buckets (`adl.data`, `player.buckets`).
  */
 (function () {
   "use strict";
@@ -142,7 +143,8 @@
       "cmi.score.max": ["rw", T2004.real], "cmi.session_time": ["w", T2004.interval],
       "cmi.success_status": ["rw", T2004.success], "cmi.suspend_data": ["rw", T2004.any],
       "cmi.time_limit_action": ["r"], "cmi.total_time": ["r"], "adl.nav.request": ["rw", T2004.nav],
-      "adl.nav.request_valid.continue": ["r"], "adl.nav.request_valid.previous": ["r"]
+      "adl.nav.request_valid.continue": ["r"], "adl.nav.request_valid.previous": ["r"],
+      "adl.data.n.id": ["r"], "adl.data.n.store": ["rw", T2004.any]
     },
     children: {
       "cmi.comments_from_learner": "comment,location,timestamp", "cmi.comments_from_lms": "comment,location,timestamp",
@@ -150,19 +152,20 @@
       "cmi.interactions.n.objectives": "id", "cmi.interactions.n.correct_responses": "pattern",
       "cmi.learner_preference": "audio_level,language,delivery_speed,audio_captioning",
       "cmi.objectives": "id,score,success_status,completion_status,progress_measure,description",
-      "cmi.objectives.n.score": "scaled,raw,min,max", "cmi.score": "scaled,raw,min,max"
+      "cmi.objectives.n.score": "scaled,raw,min,max", "cmi.score": "scaled,raw,min,max", "adl.data": "id,store"
     },
     arrays: ["cmi.comments_from_learner", "cmi.comments_from_lms", "cmi.interactions", "cmi.interactions.n.objectives",
-      "cmi.interactions.n.correct_responses", "cmi.objectives"],
+      "cmi.interactions.n.correct_responses", "cmi.objectives", "adl.data"],
     dependsOnId: ["cmi.objectives.n", "cmi.interactions.n"],
     unsetIsError: true
   };
 
   // ---- one SCO session: state, error, the eight calls shared by both APIs ----
-  function Session(model, initial) {
+  function Session(model, initial, buckets) {
     this.model = model;
     this.values = initial;
-    this.counts = {};
+    this.buckets = buckets || []; // SCORM 2004 4th edition shared data (adl.data.n): id, read, write
+    this.counts = { "adl.data": this.buckets.length };
     this.state = "new"; // new -> running -> done
     this.error = "0";
     this.diagnostic = "";
@@ -218,7 +221,7 @@
     if (valid) { return this.ok(player.requestValid(valid[1], valid[2]) ? "true" : "false"); }
     var spec = this.model.elements[pattern(name)];
     if (!spec) { return this.fail("undefined", name); }
-    if (spec[0] === "w") { return this.fail("writeOnly", name); }
+    if (spec[0] === "w" || this.bucketDenies(name, "read")) { return this.fail("writeOnly", name); }
     var where = this.checkIndices(name, false);
     if (where.error) { return this.fail(where.error, name); }
     if (this.values[name] === undefined) {
@@ -234,7 +237,9 @@
     if (/\._(children|count|version)$/.test(name)) { return this.fail("keyword", name); }
     var spec = this.model.unsetIsError && REQUEST_VALID.test(name) ? ["r"] : this.model.elements[pattern(name)];
     if (!spec) { return this.fail(name === "" ? "argument" : "undefined", name); }
-    if (spec[0] === "r") { return this.fail("readOnly", name); }
+    if (spec[0] === "r" || this.bucketDenies(name, "write")) { return this.fail("readOnly", name); }
+    var bucket = /^adl\.data\.(\d+)\./.exec(name);
+    if (bucket && parseInt(bucket[1], 10) >= this.buckets.length) { return this.fail("order", name); } // the LMS's array
     var where = this.checkIndices(name, true);
     if (where.error) { return this.fail(where.error, name); }
     var problem = this.dependency(name) || spec[1](value);
@@ -243,6 +248,12 @@
     this.values[name] = value;
     dirty = true;
     return this.ok("true");
+  };
+
+  // A shared data bucket the manifest lets this SCO not read (or not write): adl.data.n.store only.
+  Session.prototype.bucketDenies = function (name, access) {
+    var store = /^adl\.data\.(\d+)\.store$/.exec(name), bucket = store && this.buckets[parseInt(store[1], 10)];
+    return !!bucket && !bucket[access];
   };
 
   Session.prototype.dependency = function (name) {
@@ -353,7 +364,14 @@
     var values = initialValues(sco), kept = (config.resume || {})[sco.id] || {};
     // A registration's earlier launches: location, suspend data, status, score, total time, entry.
     Object.keys(kept).forEach(function (name) { values[name] = kept[name]; });
-    session = new Session(config.standard === "scorm12" ? SCORM12 : SCORM2004, values);
+    // SCORM 2004 shared data: the buckets the server's navigation answer gave for this SCO, with their values.
+    var buckets = config.standard === "scorm12" ? [] : player.buckets || [];
+    player.buckets = null;
+    buckets.forEach(function (bucket, n) {
+      values["adl.data." + n + ".id"] = bucket.id;
+      if (bucket.read && bucket.store !== null && bucket.store !== undefined) { values["adl.data." + n + ".store"] = bucket.store; }
+    });
+    session = new Session(config.standard === "scorm12" ? SCORM12 : SCORM2004, values, buckets);
     session.number = sessions[sco.id] = (sessions[sco.id] || 0) + 1;
     dirty = false;
     document.body.setAttribute("data-state", "running");
@@ -387,7 +405,8 @@
     config: config, idle: function () { return queue; }, unload: unload, indexOf: indexOf, current: function () { return current; },
     deliver: function (index) { return unload().then(function () { launch(index); }); },
     // Set by scorm_navigation.js: what a Terminate's request leads to, request_valid's answers, a SCO's end.
-    terminated: null, requestValid: null, committed: null, left: null
+    terminated: null, requestValid: null, committed: null, left: null,
+    buckets: null // the next SCO's shared data buckets (set by scorm_navigation.js from the server's answer)
   };
 
   // The page going away mid-session: keep what the SCO set (fetch may not finish, a beacon does).

@@ -10,6 +10,8 @@ player and registrations), so callers import it from here:
     report(tree, state, activity_id, cmi) -> dict
     report_past_attempt(tree, state, activity_id, cmi) -> dict   (an attempt made before, carried over)
     set_global(state, objective_id, values) -> dict
+    set_shared(state, bucket, value) -> dict
+    shared_buckets(tree, state, activity_id) -> list[dict]   (the SCO's adl.data buckets: id, read, write, store)
     availability(tree, state) -> dict
     rolled_up(tree, state) -> Rollup(completion, success, score_scaled)
     activity_status(tree, state) -> dict[str, Rollup]
@@ -35,7 +37,13 @@ For the player:
 
 from courseport.core.packages.sequencing.manifest import parse_tree
 from courseport.core.packages.sequencing.navigation import REQUESTS, Outcome, navigate
-from courseport.core.packages.sequencing.reporting import report, report_past_attempt, set_global
+from courseport.core.packages.sequencing.reporting import (
+    MAX_SHARED_DATA,
+    report,
+    report_past_attempt,
+    set_global,
+    set_shared,
+)
 from courseport.core.packages.sequencing.state import new_state
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 from courseport.core.packages.sequencing.views import (
@@ -44,9 +52,9 @@ from courseport.core.packages.sequencing.views import (
     activity_status,
     availability,
     rolled_up,
+    shared_buckets,
 )
 
-__all__ = ["REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_objectives", "activity_status",
-           "availability",
-           "navigate", "new_state", "parse_tree", "report", "report_past_attempt", "rolled_up",
-           "set_global"]
+__all__ = ["MAX_SHARED_DATA", "REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_objectives",
+           "activity_status", "availability", "navigate", "new_state", "parse_tree", "report", "report_past_attempt",
+           "rolled_up", "set_global", "set_shared", "shared_buckets"]

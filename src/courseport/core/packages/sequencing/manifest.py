@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.safe_xml import BadXml, attr, child, children, descendants, local, parse_xml, text
 from courseport.core.packages.sequencing.rules_xml import read_sequencing
-from courseport.core.packages.sequencing.tree import Activity, ActivityTree, Sequencing
+from courseport.core.packages.sequencing.tree import Activity, ActivityTree, DataMap, Sequencing
 
 _FIELD = "manifest"
 MAX_ACTIVITIES = 5_000
@@ -77,7 +77,7 @@ class _Reader:
         return Activity(id=identifier, title=text(child(el, "title")) or identifier, resource_href=href,
                         children=kids, sequencing=self.sequencing(el, identifier),
                         visible=(attr(el, "isvisible") or "true").lower() != "false",
-                        hide_lms_ui=_hidden_controls(el))
+                        hide_lms_ui=_hidden_controls(el), data_maps=_data_maps(el, identifier))
 
     def href(self, item: Element, identifier: str) -> str | None:
         ref = attr(item, "identifierref")
@@ -113,3 +113,15 @@ def _hidden_controls(item: Element) -> tuple[str, ...]:
     """`adlnav:presentation/navigationInterface/hideLMSUI` values (continue, previous, exit...)."""
     interface = child(child(item, "presentation"), "navigationInterface")
     return tuple(value for el in children(interface, "hideLMSUI") if (value := text(el)))
+
+
+def _data_maps(item: Element, identifier: str) -> tuple[DataMap, ...]:
+    """`adlcp:data/adlcp:map` (4th edition shared data buckets): targetID, readSharedData, writeSharedData."""
+    found = []
+    for el in children(child(item, "data"), "map"):
+        target = attr(el, "targetID")
+        if not target:
+            raise InvalidInput(_FIELD, f"imsmanifest.xml: item '{identifier}' has an <adlcp:map> without a targetID")
+        found.append(DataMap(target, read=(attr(el, "readSharedData") or "true").lower() != "false",
+                             write=(attr(el, "writeSharedData") or "false").lower() == "true"))
+    return tuple(found)

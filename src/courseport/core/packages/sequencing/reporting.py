@@ -21,6 +21,7 @@ from courseport.core.packages.sequencing.tree import Activity, ActivityTree, Obj
 _COMPLETION = {"completed": "completed", "incomplete": "incomplete", "not attempted": "incomplete"}
 _SUCCESS = {"passed": True, "failed": False}
 MAX_OBJECTIVES = 1_000
+MAX_SHARED_DATA = 64_000  # adl.data.n.store's smallest permitted maximum (CAM, 4th edition)
 
 
 def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, str]) -> State:
@@ -37,6 +38,7 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     primary = activity.sequencing.primary()
     _objective(local_objective(work, activity, primary), primary, cmi, "cmi.")
     _other_objectives(work, activity, cmi)
+    _shared_data(work, activity, cmi)
     exit_value = cmi.get("cmi.exit")
     if exit_value is not None:
         record(work, activity)["exit"] = exit_value.strip() or None
@@ -46,6 +48,14 @@ def report(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, st
     return work
 
 
+def _shared_data(state: State, activity: Activity, cmi: dict[str, str]) -> None:
+    """What the SCO stored in the shared data buckets it may write (`adl.data.n.store`)."""
+    for index, bucket in enumerate(activity.data_maps):
+        value = cmi.get(f"adl.data.{index}.store")
+        if bucket.write and value is not None and len(value) <= MAX_SHARED_DATA:
+            state.setdefault("shared", {})[bucket.target] = value
+
+
 def report_past_attempt(tree: ActivityTree, state: State, activity_id: str, cmi: dict[str, str]) -> State:
     """A SCO's attempt made before this state began (a registration's progress carried over from another
     system): the activity and its clusters count one attempt, none left active, and its data is reported."""
@@ -53,10 +63,17 @@ def report_past_attempt(tree: ActivityTree, state: State, activity_id: str, cmi:
         raise InvalidInput("activity", f"activity '{activity_id}' is not in this course")
     work = clone(state)
     activity = tree.find(activity_id)
-    for attempted in (activity, *tree.ancestors(activity)):
+    for attempted in tree.ancestors(activity):  # the activity, then its clusters
         entry = record(work, attempted)
         entry["attempts"] = max(1, entry["attempts"])
     return report(tree, work, activity_id, cmi)
+
+
+def set_shared(state: State, bucket: str, value: str) -> State:
+    """A shared data bucket's value, as carried over."""
+    work = clone(state)
+    work.setdefault("shared", {})[bucket] = value
+    return work
 
 
 def set_global(state: State, objective_id: str, values: dict[str, Any]) -> State:

@@ -1,7 +1,8 @@
 """The tracking state of one registration's sequencing session: plain JSON (dicts, lists, str,
 float, bool, None), so callers store it as it is. Per activity: attempt count, active and
 suspended flags, attempt completion and progress measure, local objectives, the children's
-selected and shuffled order; the registration's global (shared) objectives; the current and the
+selected and shuffled order; the registration's global (shared) objectives; its shared data buckets
+(`shared`: SCORM 2004 4th edition `adl.data`, bucket id -> value, written by `report`); the current and the
 suspended activity; a random seed that makes every shuffle repeatable from the state alone.
 
 Objective values: `satisfied` True/False/None (unknown), `measure` float or None, `completion`

@@ -50,6 +50,15 @@ class MapInfo:
 
 
 @dataclass(frozen=True)
+class DataMap:
+    """One `<adlcp:map>` of an item's `<adlcp:data>` (SCORM 2004 4th edition shared data): the bucket its
+    SCO sees as `adl.data.n`, and whether it may read and write it (CAM defaults: read yes, write no)."""
+    target: str
+    read: bool = True
+    write: bool = False
+
+
+@dataclass(frozen=True)
 class Objective:
     id: str
     primary: bool = False
@@ -114,6 +123,7 @@ class Activity:
     sequencing: Sequencing = field(default_factory=Sequencing)
     visible: bool = True
     hide_lms_ui: tuple[str, ...] = ()
+    data_maps: tuple[DataMap, ...] = ()
 
     @property
     def is_leaf(self) -> bool:

@@ -66,3 +66,11 @@ def activity_objectives(tree: ActivityTree, state: State) -> dict[str, list[dict
         found[activity.id] = [{"id": o.id or activity.id, "primary": o.primary, **view(state, activity, o)}
                               for o in objectives]
     return found
+
+
+def shared_buckets(tree: ActivityTree, state: State, activity_id: str) -> list[dict[str, Any]]:
+    """The shared data buckets a SCO sees as `adl.data.n`, in its manifest's order: `id`, `read`, `write`
+    and `store` (the bucket's value; None when never written or when the SCO may not read it)."""
+    shared = state.get("shared") or {}
+    return [{"id": m.target, "read": m.read, "write": m.write, "store": shared.get(m.target) if m.read else None}
+            for m in tree.find(activity_id).data_maps]
