@@ -13,20 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.schema import Attempt, LaunchVaultVisit
-from tests import package_builders as pb
-from tests.scorm_app import ScormApp
 from tests.web.test_player import launch, open_player
+from tests.web.test_player_navigation import scorm  # noqa: F401  (golf, SCORM 1.2; multi, SCORM 2004)
 
 A, B = {"User-Agent": "Browser A"}, {"User-Agent": "Browser B"}
 COMMIT = json.dumps({"event": "commit", "sco": "item_1", "session": 1, "data": {"cmi.core.lesson_status": "passed"}})
-
-
-@pytest.fixture
-def scorm(world):
-    app = ScormApp(world)
-    assert app.imported(pb.scorm12(), "golf")["status"] == "COMPLETE"
-    assert app.imported(pb.scorm2004("4th"), "multi")["status"] == "COMPLETE"
-    return app
 
 
 def vaulted(scorm, world, course: str = "golf", **options) -> dict:

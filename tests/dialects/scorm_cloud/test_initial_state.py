@@ -9,19 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.schema import Attempt, Registration
-from tests import package_builders as pb
-from tests.scorm_app import ScormApp
 from tests.web.test_player import open_player
+from tests.web.test_player_navigation import scorm  # noqa: F401  (golf, SCORM 1.2; multi, SCORM 2004)
 
 LEARNER = {"id": "ada", "firstName": "Ada", "lastName": "Lovelace"}
-
-
-@pytest.fixture
-def scorm(world):
-    app = ScormApp(world)
-    assert app.imported(pb.scorm12(), "golf")["status"] == "COMPLETE"
-    assert app.imported(pb.scorm2004("4th"), "multi")["status"] == "COMPLETE"
-    return app
 
 
 def create(scorm, state: dict, course: str = "golf", reg_id: str = "r1") -> httpx.Response:
