@@ -102,18 +102,7 @@ def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial
                     initial.activities)
     attempt.runtime = {sco: {"data": cmi, "seconds": {"initial": seconds}} for sco, (cmi, seconds) in data.items()}
     if standard == "scorm2004":
-        tree = launch_navigation.tree_of(db, blobs, version)
-        state = sequencing.new_state(tree)
-        for objective in initial.global_objectives:
-            state = sequencing.set_global(state, objective.id, _global_values(objective))
-        for n, (bucket, value) in enumerate(initial.shared_data):
-            if not bucket or len(value) > sequencing.MAX_SHARED_DATA:
-                raise InvalidInput(f"{FIELD}.shared_data[{n}]", f"{FIELD}.shared_data[{n}] needs an id and at most "
-                                                               f"{sequencing.MAX_SHARED_DATA} characters")
-            state = sequencing.set_shared(state, bucket, value)
-        for sco, (cmi, _) in data.items():
-            state = sequencing.report_past_attempt(tree, state, sco, cmi)
-        launch_navigation.keep_in_attempt(attempt, tree, state)
+        _sequence(db, blobs, view, data, initial)
     elif initial.global_objectives or initial.shared_data:
         which = "global_objectives" if initial.global_objectives else "shared_data"
         raise InvalidInput(f"{FIELD}.{which}", f"{FIELD}.{which}: a SCORM 1.2 course has no shared objectives or data")
@@ -123,6 +112,24 @@ def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial
     attempts.apply_progress(attempt, version, initial.completed or now)
     if attempt.completion != "completed":
         attempt.completed_at = None
+
+
+def _sequence(db: Session, blobs: BlobStore, view: RegistrationView, data: dict[str, tuple[dict, float]],
+              initial: InitialProgress) -> None:
+    """SCORM 2004: the sequencer's state from the shared objectives and data, then each SCO's data heard as
+    an attempt made before; kept on the attempt with its rollup."""
+    tree = launch_navigation.tree_of(db, blobs, view.version)
+    state = sequencing.new_state(tree)
+    for objective in initial.global_objectives:
+        state = sequencing.set_global(state, objective.id, _global_values(objective))
+    for n, (bucket, value) in enumerate(initial.shared_data):
+        if not bucket or len(value) > sequencing.MAX_SHARED_DATA:
+            raise InvalidInput(f"{FIELD}.shared_data[{n}]", f"{FIELD}.shared_data[{n}] needs an id and at most "
+                                                           f"{sequencing.MAX_SHARED_DATA} characters")
+        state = sequencing.set_shared(state, bucket, value)
+    for sco, (cmi, _) in data.items():
+        state = sequencing.report_past_attempt(tree, state, sco, cmi)
+    launch_navigation.keep_in_attempt(view.attempt, tree, state)
 
 
 def _per_sco(standard: str, scos: list[str], seeded: tuple[SeededActivity, ...]) -> dict[str, tuple[dict, float]]:
