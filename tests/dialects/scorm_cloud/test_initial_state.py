@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.schema import Attempt, Registration
+from tests import package_builders as pb
 from tests.web.test_player import open_player
 from tests.web.test_player_navigation import scorm  # noqa: F401  (golf, SCORM 1.2; multi, SCORM 2004)
 
@@ -172,3 +173,13 @@ def test_bad_initial_state_is_400_naming_the_field_and_stores_nothing(scorm, wor
     assert answer.json()["message"].endswith(message) or answer.json()["message"] == message
     assert field in answer.json()["message"]
     assert (count(world, Registration), count(world, Attempt)) == (0, 0)
+
+
+def test_a_course_without_scos_takes_no_initial_runtime_data(scorm, world):
+    assert scorm.imported(pb.cmi5(), "au")["status"] == "COMPLETE"
+    answer = create(scorm, {"registrationCompletion": "COMPLETED"}, course="au")
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"].startswith("initialRegistrationState: a ")
+    assert answer.json()["message"].endswith(" course keeps no SCO run-time data to start from")
+    assert (count(world, Registration), count(world, Attempt)) == (0, 0)
+    assert create(scorm, {}, course="au").status_code == 204  # an empty state is no state
