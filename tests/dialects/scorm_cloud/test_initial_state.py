@@ -146,6 +146,8 @@ BAD = "initialRegistrationState.activityDetails.children[0]"
      "Matching, Performance, Sequencing, Numeric, Other, got 'Essay'"),
     ("golf", sco({"runtimeObjectives": [{"scoreRaw": "1"}]}), f"{BAD}.runtime.runtimeObjectives[0].id",
      f"{BAD}.runtime.runtimeObjectives[0].id: an objective needs an id"),
+    ("golf", sco({"runtimeObjectives": [{"id": f"o{n}"} for n in range(4100)]}), f"{BAD}",
+     f"{BAD} holds more than 4096 data model values"),
     ("golf", sco({"runtimeObjectives": ["obj"]}), f"{BAD}.runtime.runtimeObjectives[0]",
      f"{BAD}.runtime.runtimeObjectives[0] must be an object"),
     ("golf", {"sharedData": [{"id": "d", "value": "v"}]}, "initialRegistrationState.sharedData",

@@ -161,7 +161,10 @@ def _global_values(objective: SeededObjective) -> dict[str, object]:
 def cmi_values(standard: str, activity: SeededActivity, name: str) -> dict[str, str]:
     """The activity's values as its SCO would have committed them in `standard`'s data model."""
     _check_activity(standard, activity, name)
-    return _scorm12(activity) if standard == "scorm12" else _scorm2004(activity)
+    values = _scorm12(activity) if standard == "scorm12" else _scorm2004(activity)
+    if len(values) > previews.MAX_RUNTIME_VALUES:  # what a runtime commit may hold (previews.runtime_body)
+        raise InvalidInput(name, f"{name} holds more than {previews.MAX_RUNTIME_VALUES} data model values")
+    return values
 
 
 def _scorm2004(a: SeededActivity) -> dict[str, str]:
