@@ -114,6 +114,7 @@ class Section(Base):
     restrict_enrollments_to_section_dates: Mapped[bool] = mapped_column(Boolean, default=False)
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    description: Mapped[str | None] = mapped_column(Text)  # sanitised HTML (D2L's section Description)
     # A cross-listed section's own course (it sits in `course_id` until it is de-cross-listed).
     nonxlist_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
 

@@ -235,3 +235,26 @@ def test_put_renames_every_kind_through_its_own_row(world):
     _, token = world.user_with_token("nobody")
     with world.client(token) as http:
         assert http.put(f"{LP}/orgstructure/{ids['department']}", json={"Name": "Z", "Code": "Z"}).status_code == 403
+
+
+def test_a_section_keeps_its_description(world):
+    """SectionData's Description: plain text is kept escaped, HTML sanitised; a replace without it keeps it."""
+    with world.client(world.admin_token) as http:
+        o = build(http)["offering"]
+        made = http.post(f"{LP}/{o}/sections/", json={"Name": "Lab C", "Code": "LAB-C", "Description": {
+            "Content": "Meets <b>Tuesdays</b>\nRoom 4 & 5", "Type": "Text"}})
+        assert made.status_code == 200, made.text
+        section = made.json()["SectionId"]
+        assert made.json()["Description"] == {"Text": "Meets <b>Tuesdays</b>\nRoom 4 & 5",
+                                              "Html": "Meets &lt;b&gt;Tuesdays&lt;/b&gt;<br>Room 4 &amp; 5"}
+        html = {"Content": "<p>Lab <script>alert(1)</script><em>two</em></p>", "Type": "Html"}
+        changed = http.put(f"{LP}/{o}/sections/{section}", json={"Name": "Lab C", "Code": "LAB-C", "Description": html})
+        assert changed.json()["Description"] == {"Text": "Lab two", "Html": "<p>Lab <em>two</em></p>"}
+        kept = http.put(f"{LP}/{o}/sections/{section}", json={"Name": "Lab D", "Code": "LAB-C"}).json()
+        assert (kept["Name"], kept["Description"]["Html"]) == ("Lab D", "<p>Lab <em>two</em></p>")
+        assert http.get(f"{LP}/{o}/sections/{section}").json()["Description"]["Text"] == "Lab two"
+        bad = http.put(f"{LP}/{o}/sections/{section}", json={"Name": "Lab D", "Code": "LAB-C",
+                                                              "Description": "plain words"})
+        assert bad.status_code == 400 and "Description must be a RichTextInput" in bad.text
+    with world.tx() as db:
+        assert db.get_one(Section, ref(world, section)).description == "<p>Lab <em>two</em></p>"

@@ -55,18 +55,23 @@ def offering_section(db: Session, actor: User, offering_id: int, section_id: int
     return _view(db, section)
 
 
-def _changes(name: str, code: str) -> SectionChanges:
-    return SectionChanges({"name", "sis_section_id"}, name=name, sis_section_id=code.strip() or None)
+def _changes(name: str, code: str, description: str | None) -> SectionChanges:
+    given = {"name", "sis_section_id"} | ({"description"} if description is not None else set())
+    return SectionChanges(given, name=name, sis_section_id=code.strip() or None, description=description)
 
 
-def create_offering_section(db: Session, actor: User, offering_id: int, name: str, code: str) -> SectionView:
-    return _view(db, sections.create_section(db, actor, _course_id(db, offering_id), _changes(name, code)))
+def create_offering_section(db: Session, actor: User, offering_id: int, name: str, code: str,
+                            description: str | None = None) -> SectionView:
+    """`description`: HTML (sanitised when kept); None: none."""
+    changes = _changes(name, code, description)
+    return _view(db, sections.create_section(db, actor, _course_id(db, offering_id), changes))
 
 
 def update_offering_section(db: Session, actor: User, offering_id: int, section_id: int, name: str,
-                            code: str) -> SectionView:
+                            code: str, description: str | None = None) -> SectionView:
+    """`description`: HTML that replaces the section's; None leaves it as it is."""
     ref = _section_ref(db, offering_id, section_id)
-    return _view(db, sections.update_section(db, actor, ref, _changes(name, code)))
+    return _view(db, sections.update_section(db, actor, ref, _changes(name, code, description)))
 
 
 def delete_offering_section(db: Session, actor: User, offering_id: int, section_id: int) -> None:

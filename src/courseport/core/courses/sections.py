@@ -19,6 +19,7 @@ from courseport.core.courses.courses import resolve_course
 from courseport.core.identity import tenancy
 from courseport.core.identity.permissions import PERMISSION_ALIASES, CourseRights, course_rights, require
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.kit.uniqueness import held_by_another
@@ -43,6 +44,7 @@ class SectionChanges:
     restrict_enrollments_to_section_dates: bool | None = None
     sis_section_id: str | None = None
     integration_id: str | None = None
+    description: str | None = None  # HTML, sanitised when kept ("" clears it)
 
 
 def resolve_section(db: Session, ref: str) -> Section:
@@ -196,6 +198,8 @@ def _apply(db: Session, section: Section, changes: SectionChanges, *, sis: bool)
             setattr(section, key, values[key])
     if values.get("restrict_enrollments_to_section_dates") is not None:
         section.restrict_enrollments_to_section_dates = values["restrict_enrollments_to_section_dates"]
+    if "description" in values:
+        section.description = sanitize_html(values["description"], "description") or None
     if section.start_at and section.end_at and section.end_at < section.start_at:
         raise InvalidInput("end_at", "end_at must not be before start_at")
     if sis:

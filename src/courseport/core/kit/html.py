@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from functools import cache
+from html import escape, unescape
 
 import nh3
 
@@ -113,6 +114,21 @@ def sanitize_html(html: str | None, field: str = "body") -> str:
     if nesting_depth(html) > MAX_HTML_DEPTH:
         raise InvalidInput(field, f"{field} nests HTML elements more than {MAX_HTML_DEPTH} deep")
     return _cleaner().clean(html)
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|blockquote|pre)>", re.IGNORECASE)
+
+
+def plain_text(html: str | None) -> str:
+    """The text of (sanitised) HTML, its line and block breaks as newlines, entities decoded."""
+    if not html:
+        return ""
+    return unescape(nh3.clean(_BREAKS.sub("\n", html), tags=set())).strip()
+
+
+def text_as_html(text: str | None) -> str:
+    """Plain text as HTML showing the same (escaped, newlines as <br>)."""
+    return escape(text or "").replace("\n", "<br>")
 
 
 def nesting_depth(html: str, stop_at: int = MAX_HTML_DEPTH) -> int:

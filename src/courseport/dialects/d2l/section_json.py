@@ -6,19 +6,24 @@ from typing import Any
 
 from courseport.core.courses.offering_sections import SectionView
 from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.html import plain_text, text_as_html
 
 
 def render_section(view: SectionView) -> dict[str, Any]:
-    """SectionData; sections keep no description here, so it is always empty."""
+    """SectionData, its Description a RichText {Text, Html} of the section's kept HTML."""
+    html = view.section.description or ""
     return {"SectionId": view.org_unit_id, "Name": view.section.name, "Code": view.section.sis_section_id or "",
-            "Description": {"Text": "", "Html": ""}, "Enrollments": view.user_ids}
+            "Description": {"Text": plain_text(html), "Html": html}, "Enrollments": view.user_ids}
 
 
-def check_rich_text_input(block: dict[str, Any]) -> None:
-    """Description, when sent, must be a RichTextInput {Content, Type: Text|Html}."""
+def description_html(block: dict[str, Any]) -> str | None:
+    """The block's Description, a RichTextInput {Content, Type: Text|Html}, as HTML (None when absent):
+    Text is escaped, Html kept for core to sanitise."""
     value = block.get("Description")
     if value is None:
-        return
+        return None
     if not (isinstance(value, dict) and isinstance(value.get("Content", ""), str)
             and value.get("Type", "Text") in ("Text", "Html", "text", "html")):
         raise InvalidInput("Description", "Description must be a RichTextInput {Content, Type: Text or Html}.")
+    content = value.get("Content") or ""
+    return content if str(value.get("Type", "Text")).lower() == "html" else text_as_html(content)

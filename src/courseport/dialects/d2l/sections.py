@@ -8,17 +8,16 @@ from litestar import Response
 from courseport.core.courses import offering_sections
 from courseport.core.kit.errors import spelled_as
 from courseport.dialects.d2l.protocol import STRING, Call, block_fields, delete, empty, get, post, put, route_id
-from courseport.dialects.d2l.section_json import check_rich_text_input, render_section
+from courseport.dialects.d2l.section_json import description_html, render_section
 
 BASE = "/api/lp/{version:str}/{org_unit_id:str}/sections"
 SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
-VALENCE_NAMES = {"name": "Name", "sis_section_id": "Code"}
+VALENCE_NAMES = {"name": "Name", "sis_section_id": "Code", "description": "Description"}
 
 
 def _fields(call: Call) -> dict:
     block = call.block()
-    check_rich_text_input(block)
-    return block_fields(block, SPEC)
+    return {**block_fields(block, SPEC), "Description": description_html(block)}
 
 
 @get(BASE + "/")
@@ -32,7 +31,8 @@ def list_sections(call: Call, version: str, org_unit_id: str) -> list:
 def create_section(call: Call, version: str, org_unit_id: str) -> dict:
     ou, f = route_id(org_unit_id), _fields(call)
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        return render_section(offering_sections.create_offering_section(db, me, ou, f["Name"], f["Code"]))
+        return render_section(offering_sections.create_offering_section(db, me, ou, f["Name"], f["Code"],
+                                                                        f["Description"]))
 
 
 @get(BASE + "/{section_id:str}")
@@ -46,7 +46,8 @@ def get_section(call: Call, version: str, org_unit_id: str, section_id: str) -> 
 def update_section(call: Call, version: str, org_unit_id: str, section_id: str) -> dict:
     ou, sid, f = route_id(org_unit_id), route_id(section_id, "section"), _fields(call)
     with call.write() as (db, me), spelled_as(VALENCE_NAMES):
-        return render_section(offering_sections.update_offering_section(db, me, ou, sid, f["Name"], f["Code"]))
+        return render_section(offering_sections.update_offering_section(db, me, ou, sid, f["Name"], f["Code"],
+                                                                        f["Description"]))
 
 
 @delete(BASE + "/{section_id:str}")
