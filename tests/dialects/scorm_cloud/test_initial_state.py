@@ -112,6 +112,13 @@ def test_a_sequenced_2004_course_hears_the_data_as_past_attempts(scorm, world):
     assert sequencing["state"]["activities"]["module_1"]["attempts"] == 1
     assert resume_of(scorm, world)["sco_1"]["cmi.location"] == "p2"
 
+    # Deleting the registration's global data forgets the shared objectives and data, not what was done.
+    assert scorm.http.delete("/registrations/r1/globalData").status_code == 204
+    after = progress(scorm)
+    assert (after["globalObjectives"], after["sharedData"]) == ([], [])
+    assert (leaf(after, "sco_1")["activityCompletion"], leaf(after, "sco_1")["activitySuccess"]) == (
+        "COMPLETED", "PASSED")
+
 
 def count(world, table) -> int:
     with world.tx() as db:

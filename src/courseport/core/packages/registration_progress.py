@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from courseport.core.packages import attempts, statements
+from courseport.blobs import BlobStore
+from courseport.core.packages import attempts, launch_navigation, sequencing, statements
 from courseport.core.packages.registration_postbacks import queue_postback
 from courseport.core.packages.registrations import RegistrationView, find_registration, get_registration, view_of
 from courseport.core.packages.statements import StatementFilter
@@ -34,9 +35,17 @@ def reset_progress(db: Session, actor: User, key: str) -> None:
     db.flush()
 
 
-def delete_global_data(db: Session, actor: User, key: str) -> None:
+def delete_global_data(db: Session, blobs: BlobStore, actor: User, key: str) -> None:
+    """Forget what the registration's instances share (SCORM Cloud's delete global data): SCORM 2004's shared
+    objectives and shared data buckets. What each activity tracked and rolled up stays."""
     registration = find_registration(db, actor, key)
     registration.global_data = None
+    for attempt in attempts.instances_of(db, registration):
+        state = (attempt.sequencing or {}).get("state")
+        if state is not None:
+            version = view_of(db, registration, attempt.instance).version
+            tree = launch_navigation.tree_of(db, blobs, version)
+            launch_navigation.keep_in_attempt(attempt, tree, sequencing.without_shared(state))
     registration.updated_at = utcnow()
     db.flush()
 

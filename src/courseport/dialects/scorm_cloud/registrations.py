@@ -160,7 +160,7 @@ def delete_registration_progress(call: Call, registration_id: str) -> None:
 @delete("/registrations/{registration_id:str}/globalData")
 def delete_registration_global_data(call: Call, registration_id: str) -> None:
     with call.session(DELETE, write=True) as (db, me):
-        registration_progress.delete_global_data(db, me, registration_id)
+        registration_progress.delete_global_data(db, call.services.blobs, me, registration_id)
 
 
 @get("/registrations/{registration_id:str}/tags")

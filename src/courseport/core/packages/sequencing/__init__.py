@@ -11,6 +11,7 @@ player and registrations), so callers import it from here:
     report_past_attempt(tree, state, activity_id, cmi) -> dict   (an attempt made before, carried over)
     set_global(state, objective_id, values) -> dict
     set_shared(state, bucket, value) -> dict
+    without_shared(state) -> dict   (shared objectives and data forgotten)
     shared_buckets(tree, state, activity_id) -> list[dict]   (the SCO's adl.data buckets: id, read, write, store)
     availability(tree, state) -> dict
     rolled_up(tree, state) -> Rollup(completion, success, score_scaled)
@@ -44,7 +45,7 @@ from courseport.core.packages.sequencing.reporting import (
     set_global,
     set_shared,
 )
-from courseport.core.packages.sequencing.state import new_state
+from courseport.core.packages.sequencing.state import new_state, without_shared
 from courseport.core.packages.sequencing.tree import Activity, ActivityTree
 from courseport.core.packages.sequencing.views import (
     Rollup,
@@ -57,4 +58,4 @@ from courseport.core.packages.sequencing.views import (
 
 __all__ = ["MAX_SHARED_DATA", "REQUESTS", "Activity", "ActivityTree", "Outcome", "Rollup", "activity_objectives",
            "activity_status", "availability", "navigate", "new_state", "parse_tree", "report", "report_past_attempt",
-           "rolled_up", "set_global", "set_shared", "shared_buckets"]
+           "rolled_up", "set_global", "set_shared", "shared_buckets", "without_shared"]

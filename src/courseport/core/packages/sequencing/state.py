@@ -44,6 +44,14 @@ def clone(state: State) -> State:
     return copy.deepcopy(state)
 
 
+def without_shared(state: State) -> State:
+    """The state with its shared objectives and shared data buckets forgotten (a registration's global data
+    deleted); what its activities tracked and rolled up stays."""
+    work = clone(state)
+    work["globals"], work["shared"] = {}, {}
+    return work
+
+
 def record(state: State, activity: Activity) -> dict[str, Any]:
     """The activity's mutable record (created for a state older than the tree's activity)."""
     return state["activities"].setdefault(activity.id, _fresh_activity())
