@@ -108,8 +108,7 @@ class Initial:
             inner = f".{names.get(part, part)}[{m}]" + (f".{_PART_NAMES[part].get(leaf, leaf)}" if leaf else "") \
                 if part else (f".{names.get(leaf, leaf)}" if leaf else "")
             wire = where + inner
-        spelled = InvalidInput(wire, error.message.replace(error.field or "", wire))
-        return spelled
+        return InvalidInput(wire, error.message.replace(error.field or "", wire))
 
 
 def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial) -> None:
