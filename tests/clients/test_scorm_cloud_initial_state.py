@@ -4,7 +4,11 @@ does), and the new one reads back the same and resumes where the first left off.
 
 from __future__ import annotations
 
+import httpx
+
+from tests import package_builders as pb
 from tests.clients.test_scorm_cloud_registrations import MESSAGE, apis, commit, launch, registration  # noqa: F401
+from tests.scorm_app import ScormApp
 
 FULL = {"include_child_results": True, "include_runtime": True, "include_interactions_and_objectives": True}
 
@@ -36,3 +40,25 @@ def test_a_played_registration_moves_to_a_new_one(world, apis):  # noqa: F811
         "cmi.core.lesson_location": "quiz", "cmi.suspend_data": "answers=a,c", "cmi.core.score.raw": "35",
         "cmi.core.score.min": "0", "cmi.core.score.max": "50", "cmi.core.lesson_status": "failed",
         "cmi.core.entry": "resume", "cmi.core.total_time": "0000:02:30.00"}
+
+
+def test_a_played_sequenced_registration_moves_with_its_rollup(world, apis):  # noqa: F811
+    regs, _, _ = apis
+    assert ScormApp(world).imported(pb.scorm2004("3rd"), "multi")["status"] == "COMPLETE"
+    regs.create_registration(registration("seq-from", course_id="multi"))
+    config, runtime = launch(world, regs.build_registration_launch_link("seq-from", MESSAGE).launch_link)
+    assert httpx.post(config["navigationUrl"], json={"request": "start"}).json()["deliver"] == "sco_1"
+    commit(runtime, "terminate", "sco_1", {"cmi.completion_status": "completed", "cmi.score.scaled": "0.9",
+                                           "cmi.session_time": "PT10S"})
+    commit(runtime, "terminate", "sco_2", {"cmi.completion_status": "completed", "cmi.score.scaled": "0.5",
+                                           "cmi.location": "p4", "cmi.session_time": "PT5S"})
+    assert httpx.post(config["navigationUrl"], json={"request": "choice", "target": "glossary"}).json()[
+        "deliver"] == "glossary"  # delivered, an asset is done
+    source = regs.get_registration_progress("seq-from", **FULL)
+    assert (source.registration_completion, source.score.scaled) == ("COMPLETED", 35.0)
+
+    regs.create_registration(registration("seq-to", course_id="multi", initial_registration_state=source))
+    moved = regs.get_registration_progress("seq-to", **FULL)
+    assert (moved.registration_completion, moved.registration_success, moved.score.scaled,
+            moved.total_seconds_tracked) == ("COMPLETED", "UNKNOWN", 35.0, 15.0)
+    assert moved.activity_details.to_dict() == source.activity_details.to_dict()

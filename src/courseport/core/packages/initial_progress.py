@@ -77,6 +77,11 @@ class SeededActivity:
     seconds: float = 0.0
     objectives: tuple[SeededObjective, ...] = ()
     interactions: tuple[SeededInteraction, ...] = ()
+    # What the LMS tracked of the activity, where it differs from what the SCO set (SCORM 2004: an attempt the
+    # sequencer ended satisfied, an asset delivered): the sequencer hears these over the SCO's values.
+    tracked_completion: str | None = None
+    tracked_success: str | None = None
+    tracked_score_scaled: float | None = None
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,12 @@ def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial
     if standard not in EXITS:
         raise InvalidInput(FIELD, f"{FIELD}: a {version.learning_standard} course keeps no SCO run-time data to start"
                                   " from")
-    assets = attempts.asset_ids(version)  # they never report: nothing of theirs to carry over
-    data = _per_sco(standard, [s.id for s in previews.launchable_scos(version) if s.id not in assets],
-                    initial.activities)
-    attempt.runtime = {sco: {"data": cmi, "seconds": {"initial": seconds}} for sco, (cmi, seconds) in data.items()}
+    assets = attempts.asset_ids(version)  # they never report: only whether one was delivered carries over
+    scos = [s.id for s in previews.launchable_scos(version) if s.id not in assets]
+    data, delivered = _per_sco(standard, scos, assets, initial.activities)
+    attempt.runtime = {sco: {"data": cmi, "seconds": {"initial": seconds}} for sco, (cmi, seconds, _) in data.items()}
     if standard == "scorm2004":
-        _sequence(db, blobs, view, data, initial)
+        _sequence(db, blobs, view, data, delivered, initial)
     elif initial.global_objectives or initial.shared_data:
         which = "global_objectives" if initial.global_objectives else "shared_data"
         raise InvalidInput(f"{FIELD}.{which}", f"{FIELD}.{which}: a SCORM 1.2 course has no shared objectives or data")
@@ -114,10 +119,11 @@ def seed(db: Session, blobs: BlobStore, view: RegistrationView, initial: Initial
         attempt.completed_at = None
 
 
-def _sequence(db: Session, blobs: BlobStore, view: RegistrationView, data: dict[str, tuple[dict, float]],
-              initial: InitialProgress) -> None:
+def _sequence(db: Session, blobs: BlobStore, view: RegistrationView, data: dict[str, tuple[dict, float, dict]],
+              delivered: list[str], initial: InitialProgress) -> None:
     """SCORM 2004: the sequencer's state from the shared objectives and data, then each SCO's data heard as
-    an attempt made before; kept on the attempt with its rollup."""
+    an attempt made before, and each asset delivered done (as the player counts it); kept on the attempt with
+    its rollup."""
     tree = launch_navigation.tree_of(db, blobs, view.version)
     state = sequencing.new_state(tree)
     for objective in initial.global_objectives:
@@ -127,16 +133,26 @@ def _sequence(db: Session, blobs: BlobStore, view: RegistrationView, data: dict[
             raise InvalidInput(f"{FIELD}.shared_data[{n}]", f"{FIELD}.shared_data[{n}] needs an id and at most "
                                                            f"{sequencing.MAX_SHARED_DATA} characters")
         state = sequencing.set_shared(state, bucket, value)
-    for sco, (cmi, _) in data.items():
-        state = sequencing.report_past_attempt(tree, state, sco, cmi)
+    for sco, (_, _, heard) in data.items():
+        state = sequencing.report_past_attempt(tree, state, sco, heard)
+    for asset in delivered:
+        state = sequencing.report_past_attempt(tree, state, asset, {"cmi.completion_status": "completed"})
     launch_navigation.keep_in_attempt(view.attempt, tree, state)
 
 
-def _per_sco(standard: str, scos: list[str], seeded: tuple[SeededActivity, ...]) -> dict[str, tuple[dict, float]]:
-    found: dict[str, tuple[dict, float]] = {}
+def _per_sco(standard: str, scos: list[str], assets: set[str],
+             seeded: tuple[SeededActivity, ...]) -> tuple[dict[str, tuple[dict, float, dict]], list[str]]:
+    """Each SCO's data model values, time and what the sequencer hears of it, and the assets given as
+    completed (delivered)."""
+    found: dict[str, tuple[dict, float, dict]] = {}
+    delivered: list[str] = []
     for n, activity in enumerate(seeded):
         name = f"{FIELD}.activities[{n}]"
         sco = activity.id
+        if sco in assets:
+            if "completed" in (activity.completion, activity.tracked_completion) and sco not in delivered:
+                delivered.append(sco)
+            continue
         if not sco and len(scos) != 1:
             raise InvalidInput(name, f"{name}: a course of {len(scos)} SCOs takes its initial results per activity")
         sco = sco or scos[0]
@@ -147,8 +163,24 @@ def _per_sco(standard: str, scos: list[str], seeded: tuple[SeededActivity, ...])
             raise InvalidInput(f"{name}.id", f"{name}.id: '{sco}' is given twice")
         if not (math.isfinite(activity.seconds) and activity.seconds >= 0):
             raise InvalidInput(f"{name}.seconds", f"{name}.seconds must be a duration of 0 or more")
-        found[sco] = (cmi_values(standard, activity, name), activity.seconds)
-    return found
+        cmi = cmi_values(standard, activity, name)
+        found[sco] = (cmi, activity.seconds, _heard(cmi, activity, name))
+    return found, delivered
+
+
+def _heard(cmi: dict[str, str], activity: SeededActivity, name: str) -> dict[str, str]:
+    """The SCO's values with what the LMS tracked of its activity over them (the sequencer's input)."""
+    _one_of(activity.tracked_completion, COMPLETIONS, f"{name}.tracked_completion")
+    _one_of(activity.tracked_success, SUCCESSES, f"{name}.tracked_success")
+    _range(activity.tracked_score_scaled, -1.0, 1.0, f"{name}.tracked_score_scaled")
+    heard = dict(cmi)
+    if activity.tracked_completion in ("completed", "incomplete"):
+        heard["cmi.completion_status"] = activity.tracked_completion
+    if activity.tracked_success in ("passed", "failed"):
+        heard["cmi.success_status"] = activity.tracked_success
+    if activity.tracked_score_scaled is not None:
+        heard["cmi.score.scaled"] = _decimal(activity.tracked_score_scaled)
+    return heard
 
 
 def _global_values(objective: SeededObjective) -> dict[str, object]:

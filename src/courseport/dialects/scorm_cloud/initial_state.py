@@ -45,13 +45,15 @@ TYPES = {"TrueFalse": "true-false", "Choice": "choice", "FillIn": "fill-in", "Lo
          "Likert": "likert", "Matching": "matching", "Performance": "performance", "Sequencing": "sequencing",
          "Numeric": "numeric", "Other": "other"}
 _ACTIVITY_NAMES = {"id": "id", "seconds": "timeTracked"}
-_RUNTIME_NAMES = {**_ACTIVITY_NAMES, **{k: f"runtime.{v}" for k, v in {
+_TRACKED_NAMES = {"tracked_completion": "activityCompletion", "tracked_success": "activitySuccess",
+                  "tracked_score_scaled": "score.scaled"}
+_RUNTIME_NAMES = {**_ACTIVITY_NAMES, **_TRACKED_NAMES, **{k: f"runtime.{v}" for k, v in {
     "completion": "completionStatus", "success": "runtimeSuccessStatus", "score_scaled": "scoreScaled",
     "score_raw": "scoreRaw", "score_min": "scoreMin", "score_max": "scoreMax", "progress_measure": "progressMeasure",
     "location": "location", "suspend_data": "suspendData", "exit": "exit", "seconds": "timeTracked",
     "objectives": "runtimeObjectives", "interactions": "runtimeInteractions"}.items()}}
-_RESULT_NAMES = {**_ACTIVITY_NAMES, "completion": "activityCompletion", "success": "activitySuccess",
-                 "score_scaled": "score.scaled"}
+_RESULT_NAMES = {**_ACTIVITY_NAMES, **_TRACKED_NAMES, "completion": "activityCompletion",
+                 "success": "activitySuccess", "score_scaled": "score.scaled"}
 _COURSE_NAMES = {"": "", "completion": "registrationCompletion", "success": "registrationSuccess",
                  "score_scaled": "score.scaled", "seconds": "totalSecondsTracked", "id": "activityDetails"}
 _PART_NAMES = {
@@ -157,11 +159,18 @@ def _leaves(node: dict[str, Any], name: str) -> list[Found]:
 
 
 def _from_results(activity_id: str, node: dict[str, Any], name: str) -> Found:
-    prefix = name + "."
-    return SeededActivity(id=activity_id, completion=_word(node.get("activityCompletion")),
-                          success=_word(node.get("activitySuccess")),
-                          score_scaled=_percent(object_at(node, "score", prefix), prefix + "score.scaled"),
-                          seconds=_seconds(node.get("timeTracked"), prefix + "timeTracked")), (name, _RESULT_NAMES)
+    prefix, tracked = name + ".", _tracked(node, name + ".")
+    return SeededActivity(id=activity_id, completion=tracked["tracked_completion"],
+                          success=tracked["tracked_success"], score_scaled=tracked["tracked_score_scaled"],
+                          seconds=_seconds(node.get("timeTracked"), prefix + "timeTracked"), **tracked), (
+        name, _RESULT_NAMES)
+
+
+def _tracked(node: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """ActivityResultSchema's own results (what the LMS tracked): activityCompletion, activitySuccess, score."""
+    return {"tracked_completion": _word(node.get("activityCompletion")),
+            "tracked_success": _word(node.get("activitySuccess")),
+            "tracked_score_scaled": _percent(object_at(node, "score", prefix), prefix + "score.scaled")}
 
 
 def _from_runtime(activity_id: str, node: dict[str, Any], runtime: dict[str, Any], name: str) -> Found:
@@ -173,7 +182,7 @@ def _from_runtime(activity_id: str, node: dict[str, Any], runtime: dict[str, Any
         status, success = "completed", success if success not in (None, "unknown") else status
     seconds = runtime.get("timeTracked") or node.get("timeTracked")
     return SeededActivity(
-        id=activity_id, completion=status, success=success,
+        id=activity_id, completion=status, success=success, **_tracked(node, name + "."),
         score_scaled=_number(runtime.get("scoreScaled"), prefix + "scoreScaled"),
         score_raw=_number(runtime.get("scoreRaw"), prefix + "scoreRaw"),
         score_min=_number(runtime.get("scoreMin"), prefix + "scoreMin"),
