@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.schema import Attempt, LaunchVaultVisit
-from tests.web.test_player import launch, open_player
+from tests import package_builders as pb
+from tests.web.test_player import launch, open_player, statement_count
 from tests.web.test_player_navigation import scorm  # noqa: F401  (golf, SCORM 1.2; multi, SCORM 2004)
 
 A, B = {"User-Agent": "Browser A"}, {"User-Agent": "Browser B"}
@@ -40,12 +41,14 @@ def refused(answer: httpx.Response, message: str) -> bool:
 def test_a_vaulted_launch_answers_only_the_browser_that_opened_it(scorm, world):
     config = vaulted(scorm, world, ipAddress=True, fingerprint=True)
     page = config["filesUrl"] + "index.html"
-    assert httpx.get(page, headers=A).status_code == 200
+    assert httpx.get(page, headers=A).content == pb.SCO_HTML
     assert refused(httpx.get(page, headers=B), "This launch was opened in another browser.")
     other_address = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), headers=A)
     assert refused(other_address.get(page), "This launch was opened from another IP address.")
     assert refused(httpx.post(config["runtimeUrl"], content=COMMIT, headers=B), "another browser")
+    assert statement_count(world) == 0  # the refused commit made nothing
     assert httpx.post(config["runtimeUrl"], content=COMMIT, headers=A).status_code == 204
+    assert statement_count(world) > 0
 
 
 def test_navigation_of_a_vaulted_2004_launch_answers_only_its_browser(scorm, world):
@@ -58,7 +61,7 @@ def test_navigation_of_a_vaulted_2004_launch_answers_only_its_browser(scorm, wor
 def test_without_a_vault_any_browser_with_the_session_url_is_served(scorm, world):
     for body in ({}, {"launchAuth": {"type": "cookies", "options": {"ipAddress": True}}}):
         _, config = open_player(world, launch(scorm, body))
-        assert httpx.get(config["filesUrl"] + "index.html", headers=B).status_code == 200
+        assert httpx.get(config["filesUrl"] + "index.html", headers=B).content == pb.SCO_HTML
 
 
 def test_a_vaulted_registration_launch_expires_after_its_expiry(scorm, world):
@@ -67,7 +70,7 @@ def test_a_vaulted_registration_launch_expires_after_its_expiry(scorm, world):
         "redirectOnExitUrl": "message", "launchAuth": {"type": "VAULT", "options": {"expiry": 1}}}).json()["launchLink"]
     config = open_player_text(httpx.get(link, headers=A).text)
     page = config["filesUrl"] + "index.html"
-    assert httpx.get(page, headers=B).status_code == 200  # no fingerprint asked: only the expiry binds
+    assert httpx.get(page, headers=B).content == pb.SCO_HTML  # no fingerprint asked: only the expiry binds
     time.sleep(2.1)
     assert refused(httpx.get(page, headers=A), "This launch has expired.")
     assert refused(httpx.post(config["runtimeUrl"], content=COMMIT, headers=A), "This launch has expired.")
@@ -80,7 +83,7 @@ def test_a_sliding_expiry_lasts_while_the_launch_keeps_asking(scorm, world):
     page = config["filesUrl"] + "index.html"
     for _ in range(4):  # 4 s in all, never 3 s idle (slack for a busy machine)
         time.sleep(1.0)
-        assert httpx.get(page, headers=A).status_code == 200
+        assert httpx.get(page, headers=A).content == pb.SCO_HTML
     with world.tx() as db:
         assert db.scalar(select(func.count()).select_from(LaunchVaultVisit)) == 1
     time.sleep(3.5)

@@ -192,3 +192,4 @@ def test_a_course_without_scos_takes_no_initial_runtime_data(scorm, world):
     assert answer.json()["message"].endswith(" course keeps no SCO run-time data to start from")
     assert (count(world, Registration), count(world, Attempt)) == (0, 0)
     assert create(scorm, {}, course="au").status_code == 204  # an empty state is no state
+    assert scorm.http.get("/registrations/r1").json()["registrationCompletion"] == "UNKNOWN"
