@@ -243,6 +243,14 @@ def measure(engine, user_id: int, shape: Shape, *, quick: bool) -> None:  # noqa
     def verdict(met: bool) -> str:
         return "" if quick else f": {'MET' if met else 'NOT MET'}"
 
+    blueprint, children = measure_initial(engine, user_id, shape, verdict)
+    measure_incremental(engine, user_id, shape, verdict, blueprint, children)
+    print("syncs checked: jobs and migrations completed, every course holds the blueprint's items and edits; "
+          + ("quick run, ratios not judged" if quick else "targets above"))
+
+
+def measure_initial(engine, user_id: int, shape: Shape, verdict) -> tuple[int, list[int]]:  # noqa: ANN001
+    """The initial sync against a raw INSERT ... SELECT of the same rows; the blueprint and its courses."""
     [blueprint] = new_courses(engine, user_id, "Blueprint", 1, blueprint=True)
     build_blueprint(engine, blueprint, shape)
     raw_courses = new_courses(engine, user_id, "Raw", shape.courses)
@@ -262,6 +270,12 @@ def measure(engine, user_id: int, shape: Shape, *, quick: bool) -> None:  # noqa
     per_course = copies_per_course(engine, blueprint, children)
     check(set(per_course.values()) == {shape.items},
           f"initial sync: copies per course {sorted(set(per_course.values()))}, expected {shape.items}")
+    return blueprint, children
+
+
+def measure_incremental(engine, user_id: int, shape: Shape, verdict, blueprint: int,  # noqa: ANN001
+                        children: list[int]) -> None:
+    """The incremental sync of edited items against a raw UPDATE of their copies."""
     changed = edit_items(engine, blueprint, shape.changed)
     incremental, state = sync(engine, user_id, blueprint)
     check(state == "completed", f"incremental sync ended {state}")
@@ -282,8 +296,6 @@ def measure(engine, user_id: int, shape: Shape, *, quick: bool) -> None:  # noqa
     expected = 2 * shape.changed * shape.courses
     print(f"synced copies of the changed items: {copies} (expected {expected}: the sync's and the floor's)")
     check(copies == expected, f"{copies} copies of the changed items hold the edit, expected {expected}")
-    print("syncs checked: jobs and migrations completed, every course holds the blueprint's items and edits; "
-          + ("quick run, ratios not judged" if quick else "targets above"))
 
 
 if __name__ == "__main__":
