@@ -163,11 +163,8 @@ def list_users(db: Session, actor: User, account_ref: str, query: UserQuery, win
         stmt = stmt.where(_enrolled(tree, _enrollment_type(query.enrollment_type)))
     if query.uuids:
         stmt = stmt.where(User.uuid.in_(query.uuids))
-    term = (query.search_term or "").strip()
     if query.search_term is not None:
-        if len(term) < MIN_SEARCH_LENGTH:
-            raise InvalidInput("search_term", f"{MIN_SEARCH_LENGTH} or more characters is required")
-        stmt = stmt.where(_search(term))
+        stmt = stmt.where(search_condition(query.search_term))
     if query.sort is not None and query.sort not in SORTS:
         raise InvalidInput("sort", f"sort must be one of {', '.join(SORTS)}")
     return fetch_window(db, stmt.order_by(*_order(query)), window)
@@ -198,8 +195,12 @@ def _enrollment_type(name: str) -> str:
     return types[name]
 
 
-def _search(term: str) -> Any:
-    """Name, login, email, SIS id (Canvas searches these for admins), or the full numeric id."""
+def search_condition(search_term: str) -> Any:
+    """Users whose name, login, email or SIS id (Canvas searches these for admins) holds the term, or
+    whose id it is; a term shorter than MIN_SEARCH_LENGTH is refused naming search_term."""
+    term = search_term.strip()
+    if len(term) < MIN_SEARCH_LENGTH:
+        raise InvalidInput("search_term", f"{MIN_SEARCH_LENGTH} or more characters is required")
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     matches: list[Any] = [column.ilike(pattern, escape="\\")

@@ -4,6 +4,7 @@ from courseport.dialects.canvas import (
     account_courses,
     accounts,
     activity,
+    admins,
     assignment_groups,
     assignments,
     blueprints,
@@ -51,4 +52,4 @@ ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
 ROUTES += enrollments.ROUTES
-ROUTES += [*logins.ROUTES, *roles.ROUTES]
+ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
