@@ -50,7 +50,7 @@ from courseport.schema.registrations import (
     RegistrationTag,
 )
 from courseport.schema.terms import TermOverride
-from courseport.schema.users import AccessToken, Login, User
+from courseport.schema.users import AccessToken, Login, ObserverLink, User
 
 __all__ = [
     "Base",
@@ -66,6 +66,7 @@ __all__ = [
     "D2LUserKey",
     "User",
     "Login",
+    "ObserverLink",
     "Course",
     "CourseNickname",
     "CourseSetting",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -63,3 +63,16 @@ class Login(Base):
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")  # active, suspended, deleted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+
+
+class ObserverLink(Base):
+    """An observer (a parent, say) linked to a student in a root account: the observer is enrolled as an
+    observer of the student beside each of the student's enrollments there (core/courses/observer_links.py)."""
+
+    __tablename__ = "observer_links"
+    __table_args__ = (UniqueConstraint("observer_id", "student_id", "root_account_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    root_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

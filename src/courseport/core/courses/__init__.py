@@ -1,5 +1,6 @@
 """The course itself: resolving a course by any id form, creating, updating (`CourseChanges`), changing
-state, settings, sections, the one course-code policy (`course_codes`), batch updates, and the course
+state, settings, sections, enrollments and the observer links that keep observers enrolled beside their
+students, the one course-code policy (`course_codes`), batch updates, and the course
 as other systems keep it: SIS-style course records, templates and the offerings made from them, and
 the organisation tree over accounts, terms, templates and courses (`org_units`).
 
@@ -7,5 +8,5 @@ the organisation tree over accounts, terms, templates and courses (`org_units`).
 """
 
 __all__ = ["batch_updates", "course_offerings", "course_records", "course_settings", "course_templates", "courses",
-           "enrollments", "org_units", "sections",
+           "enrollments", "observer_links", "org_units", "sections",
            "org_tree", "org_unit_changes", "offering_sections"]

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.courses import observer_links
 from courseport.core.courses.courses import default_section, resolve_course
 from courseport.core.courses.sections import resolve_section
 from courseport.core.identity import accounts, roles, users
@@ -160,6 +161,7 @@ def _write(db: Session, course: Course, section: Section, user: User, etype: str
     enrollment.start_at, enrollment.end_at = req.start_at, req.end_at
     enrollment.updated_at = utcnow()
     db.flush()
+    observer_links.mirror(db, enrollment)
     return enrollment
 
 
@@ -187,6 +189,7 @@ def end_enrollment(db: Session, actor: User, course_ref: str, enrollment_ref: st
     if task == "conclude":
         enrollment.end_at = enrollment.end_at or utcnow()
     db.flush()
+    observer_links.mirror(db, enrollment)
     return enrollment
 
 
@@ -197,6 +200,7 @@ def reactivate(db: Session, actor: User, course_ref: str, enrollment_ref: str) -
         raise DomainError("enrollment not inactive")
     enrollment.workflow_state, enrollment.updated_at = "active", utcnow()
     db.flush()
+    observer_links.mirror(db, enrollment)
     return enrollment
 
 
@@ -224,6 +228,7 @@ def answer_invitation(db: Session, actor: User, course_ref: str, enrollment_ref:
     enrollment.workflow_state = "active" if accept else "rejected"
     enrollment.updated_at = utcnow()
     db.flush()
+    observer_links.mirror(db, enrollment)
 
 
 def removable(rights: CourseRights, enrollment: Enrollment) -> bool:

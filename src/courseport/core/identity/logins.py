@@ -253,12 +253,23 @@ def _login_of(db: Session, user: User, ref: str) -> Login:
 
 
 def sign_in(db: Session, unique_id: str, password: str, root_account_id: int = accounts.ROOT_ACCOUNT_ID) -> User:
-    """The user whose active login in the root account is `unique_id` (case-insensitively) with this password;
-    NotAuthenticated, the same for an unknown login and a wrong password, otherwise."""
+    """The user whose active login in the root account is `unique_id` (case-insensitively) with this password,
+    their login stamped; NotAuthenticated, the same for an unknown login and a wrong password, otherwise."""
+    login, user = _credentials(db, unique_id, password, root_account_id)
+    login.last_login_at = utcnow()
+    return user
+
+
+def credentials_user(db: Session, unique_id: str, password: str, root_account_id: int) -> User:
+    """Whose login and password these are, as `sign_in` finds them, without signing them in (a user proving
+    they know another's credentials, as an observer linking a student does)."""
+    return _credentials(db, unique_id, password, root_account_id)[1]
+
+
+def _credentials(db: Session, unique_id: str, password: str, root_account_id: int) -> tuple[Login, User]:
     login = db.scalar(select(Login).where(Login.account_id == root_account_id, Login.workflow_state == "active",
                                           func.lower(Login.unique_id) == unique_id.strip().lower()))
     user = db.get(User, login.user_id) if login is not None and password_matches(login, password) else None
     if login is None or user is None or user.workflow_state == "deleted":
         raise NotAuthenticated("The login or password is not right.", invalid=True)
-    login.last_login_at = utcnow()
-    return user
+    return login, user

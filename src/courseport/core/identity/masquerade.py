@@ -21,7 +21,7 @@ class MasqueradeRefused(NotAuthenticated):
     """The caller may not act as that user (or no such user): Canvas answers 401 `Invalid as_user_id`."""
 
     def __init__(self) -> None:
-        super().__init__("Invalid as_user_id")
+        super().__init__("Invalid as_user_id", challenge=False)
 
 
 def acting_as(db: Session, real: User, ref: str) -> User:

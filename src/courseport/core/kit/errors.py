@@ -51,9 +51,13 @@ class DomainError(Exception):
 class NotAuthenticated(DomainError):
     """No credentials, or credentials that do not identify a user."""
 
-    def __init__(self, message: str = "user authorization required", *, invalid: bool = False):
+    def __init__(self, message: str = "user authorization required", *, invalid: bool = False,
+                 challenge: bool = True):
         super().__init__(message)
         self.invalid = invalid  # credentials were given but are wrong or expired
+        # False when the caller's own credentials were good and another's were refused (an as_user_id, an
+        # observee's login): faces send no challenge then, so a client does not take its token for bad.
+        self.challenge = challenge
 
 
 class NotFound(DomainError):

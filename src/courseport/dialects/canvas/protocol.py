@@ -322,8 +322,8 @@ _NOT_FOUND = "The specified resource does not exist."
 
 def error_response(exc: Exception) -> Response:
     """The Canvas error body for an exception, with its status from ERROR_STATUS (the only place both are chosen)."""
-    # A refused as_user_id comes with a good token: no challenge (Canvas sends none there either).
-    challenge = isinstance(exc, NotAuthenticated) and not isinstance(exc, masquerade.MasqueradeRefused)
+    # A refused as_user_id or observee login comes with a good token: no challenge (Canvas sends none either).
+    challenge = isinstance(exc, NotAuthenticated) and exc.challenge
     headers = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'} if challenge else None
     return Response(_error_body(exc), status_code=status_for(exc, ERROR_STATUS), headers=headers or retry_after(exc))
 

@@ -21,6 +21,7 @@ from courseport.dialects.canvas import (
     html,
     logins,
     modules,
+    observees,
     overrides,
     pages,
     permissions,
@@ -51,5 +52,5 @@ ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
-ROUTES += enrollments.ROUTES
+ROUTES += [*enrollments.ROUTES, *observees.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]

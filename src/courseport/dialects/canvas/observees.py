@@ -1,0 +1,88 @@
+"""Canvas observee routes (Users API: observees and observers), over `core/courses/observer_links.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+from sqlalchemy.orm import Session
+
+from courseport.core.courses import observer_links
+from courseport.core.identity import account_users
+from courseport.core.kit.errors import InvalidInput
+from courseport.dialects.canvas.protocol import Call, delete, get, post, put
+from courseport.dialects.canvas.user_json import render_account_user
+from courseport.schema import User
+
+_IDS = ("sis_user_id", "integration_id", "sis_import_id", "login_id")
+
+
+def _render(db: Session, me: User, users: list[User], call: Call) -> list[dict[str, Any]]:
+    """Canvas's user JSON; SIS and login ids only for admins over the user (an observer sees names)."""
+    includes = {"avatar_url"} & set(call.list("include[]"))
+    bodies = []
+    for user in users:
+        body = render_account_user(user, includes, call.origin)
+        if not account_users.administers_user(db, me.id, user):
+            for key in _IDS:
+                body.pop(key)
+        bodies.append(body)
+    return bodies
+
+
+@get("/users/{user_id:str}/observees")
+def list_observees(call: Call, user_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = observer_links.observees(db, me, user_id, window)
+        return call.paged(_render(db, me, page.items, call), window, page)
+
+
+@get("/users/{user_id:str}/observers")
+def list_observers(call: Call, user_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = observer_links.observers(db, me, user_id, window)
+        return call.paged(_render(db, me, page.items, call), window, page)
+
+
+@post("/users/{user_id:str}/observees", status_code=200)
+def add_observee_with_login(call: Call, user_id: str) -> dict:
+    for unsupported in ("access_token", "pairing_code"):
+        if call.has(unsupported):
+            raise InvalidInput(unsupported, f"{unsupported} is not offered here: send observee[unique_id] and "
+                                            "observee[password]")
+    with call.write() as (db, me):
+        student = observer_links.link_by_login(db, me, user_id, call.str("observee[unique_id]"),
+                                               call.str("observee[password]"))
+        return _render(db, me, [student], call)[0]
+
+
+@get("/users/{user_id:str}/observees/{observee_id:str}")
+def get_observee(call: Call, user_id: str, observee_id: str) -> dict:
+    with call.read() as (db, me):
+        user = observer_links.linked_user(db, me, user_id, observee_id, want_observer=False)
+        return _render(db, me, [user], call)[0]
+
+
+@get("/users/{user_id:str}/observers/{observer_id:str}")
+def get_observer(call: Call, user_id: str, observer_id: str) -> dict:
+    with call.read() as (db, me):
+        user = observer_links.linked_user(db, me, observer_id, user_id, want_observer=True)
+        return _render(db, me, [user], call)[0]
+
+
+@put("/users/{user_id:str}/observees/{observee_id:str}")
+def add_observee(call: Call, user_id: str, observee_id: str) -> dict:
+    with call.write() as (db, me):
+        return _render(db, me, [observer_links.link(db, me, user_id, observee_id)], call)[0]
+
+
+@delete("/users/{user_id:str}/observees/{observee_id:str}")
+def remove_observee(call: Call, user_id: str, observee_id: str) -> dict:
+    with call.write() as (db, me):
+        return _render(db, me, [observer_links.unlink(db, me, user_id, observee_id)], call)[0]
+
+
+ROUTES = [list_observees, list_observers, add_observee_with_login, get_observee, get_observer, add_observee,
+          remove_observee]
