@@ -54,6 +54,8 @@ def test_a_link_enrols_the_observer_beside_the_student_now_and_later(world):
     assert _observing(world, parent.id) == [(math.id, kid.id, "active"), (art.id, kid.id, "completed")]
     assert _links(world) == [(parent.id, kid.id)]
     assert [u["id"] for u in admin_view] == [kid.id] and admin_view[0]["sis_user_id"] == "K1"
+    link_roots = "observation_link_root_account_ids"
+    assert admin_view[0][link_roots] == [1] == observers[0][link_roots]
     assert [u["id"] for u in observers] == [parent.id]
     with world.client(parent_token) as c:
         own = c.get("/api/v1/users/self/observees", params={"include[]": "avatar_url"}).json()

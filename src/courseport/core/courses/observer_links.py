@@ -11,6 +11,7 @@ admins over them; a student's observers: the student and admins over them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -100,25 +101,35 @@ def unlink(db: Session, actor: User, observer_ref: str, student_ref: str) -> Use
     return student
 
 
-def observees(db: Session, actor: User, observer_ref: str, window: Window) -> Slice[User]:
+@dataclass(frozen=True)
+class LinkedUser:
+    user: User
+    root_account_ids: list[int]  # the root accounts the two are linked in
+
+
+def observees(db: Session, actor: User, observer_ref: str, window: Window) -> Slice[LinkedUser]:
     """The students the observer is linked to, by id."""
     observer = users.resolve_user(db, observer_ref, actor)
     _require_reader(db, actor, observer)
-    linked = select(ObserverLink.student_id).where(ObserverLink.observer_id == observer.id)
-    return _live_users(db, linked, window)
+    return _linked(db, ObserverLink.observer_id == observer.id, ObserverLink.student_id, window)
 
 
-def observers(db: Session, actor: User, student_ref: str, window: Window) -> Slice[User]:
+def observers(db: Session, actor: User, student_ref: str, window: Window) -> Slice[LinkedUser]:
     """The observers linked to the student, by id."""
     student = users.resolve_user(db, student_ref, actor)
     _require_reader(db, actor, student)
-    linked = select(ObserverLink.observer_id).where(ObserverLink.student_id == student.id)
-    return _live_users(db, linked, window)
+    return _linked(db, ObserverLink.student_id == student.id, ObserverLink.observer_id, window)
 
 
-def _live_users(db: Session, ids: Any, window: Window) -> Slice[User]:
-    stmt = select(User).where(User.id.in_(ids), User.workflow_state != "deleted").order_by(User.id)
-    return fetch_window(db, stmt, window)
+def _linked(db: Session, side: Any, other: Any, window: Window) -> Slice[LinkedUser]:
+    links = select(other).where(side)
+    stmt = select(User).where(User.id.in_(links), User.workflow_state != "deleted").order_by(User.id)
+    page = fetch_window(db, stmt, window)
+    roots: dict[int, list[int]] = {}
+    for user_id, root in db.execute(select(other, ObserverLink.root_account_id).where(
+            side, other.in_([u.id for u in page.items])).order_by(ObserverLink.root_account_id)):
+        roots.setdefault(user_id, []).append(root)
+    return Slice([LinkedUser(u, roots.get(u.id, [])) for u in page.items], page.has_more, page.total)
 
 
 def linked_user(db: Session, actor: User, observer_ref: str, student_ref: str, *, want_observer: bool) -> User:

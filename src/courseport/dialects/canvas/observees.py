@@ -8,6 +8,7 @@ from litestar import Response
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import observer_links
+from courseport.core.courses.observer_links import LinkedUser
 from courseport.core.identity import account_users
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
@@ -30,12 +31,20 @@ def _render(db: Session, me: User, users: list[User], call: Call) -> list[dict[s
     return bodies
 
 
+def _render_linked(db: Session, me: User, linked: list[LinkedUser], call: Call) -> list[dict[str, Any]]:
+    """Listed observees and observers carry the root accounts their link is in."""
+    bodies = _render(db, me, [entry.user for entry in linked], call)
+    for body, entry in zip(bodies, linked, strict=True):
+        body["observation_link_root_account_ids"] = entry.root_account_ids
+    return bodies
+
+
 @get("/users/{user_id:str}/observees")
 def list_observees(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
         page = observer_links.observees(db, me, user_id, window)
-        return call.paged(_render(db, me, page.items, call), window, page)
+        return call.paged(_render_linked(db, me, page.items, call), window, page)
 
 
 @get("/users/{user_id:str}/observers")
@@ -43,7 +52,7 @@ def list_observers(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
         page = observer_links.observers(db, me, user_id, window)
-        return call.paged(_render(db, me, page.items, call), window, page)
+        return call.paged(_render_linked(db, me, page.items, call), window, page)
 
 
 @post("/users/{user_id:str}/observees", status_code=200)
