@@ -46,6 +46,9 @@ class Settings:
     # Where blobs live: None keeps them in data_dir/blobs; s3://bucket[/prefix] puts them in S3-compatible
     # object storage (blob_s3.py), with endpoint, region and credentials from the usual AWS_* variables.
     blob_url: str | None = None
+    # Record every face request (bodies masked) for GET /_courseport/requests; a course hub in production may
+    # turn it off (privacy; a few % of a request's CPU). COURSEPORT_REQUEST_LOG=off.
+    request_log: bool = True
     # Log lines: "json" (one object a line) or "console" (readable); None: console on a terminal, else json.
     log_format: str | None = None
     # `courseport worker` serves Prometheus /metrics on this port when set (servers serve it on their own port).
@@ -170,6 +173,8 @@ SETTINGS: tuple[Option, ...] = (
     Option("auth_failure_limit", int, "Failed credential attempts per client address and window before 429 "
                                       "(default 10; 0: no limit)."),
     Option("auth_failure_window", float, "That window, in seconds (default 60)."),
+    Option("request_log", _switch, "on|off: record every face request, secrets masked, for the request log "
+                                   "(GET /_courseport/requests; default on)."),
     Option("log_format", str, "json|console (default: console on a terminal, json otherwise).", ("json", "console")),
     Option("metrics_port", _optional_int, "`courseport worker`: serve Prometheus /metrics on this port."),
 )

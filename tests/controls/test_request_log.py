@@ -310,3 +310,28 @@ def test_the_writer_leaves_the_batch_that_straddles_keep_whole_and_a_reader_cuts
     assert _kept(world) == 6  # the oldest batch went whole; the next straddles KEEP and is left as it is
     assert [r["path"] for r in logged(world)] == [f"/api/v1/courses/{n}" for n in range(5, 9)]
     assert _kept(world) == 4  # the reader's trim cut it
+
+
+def test_a_server_with_the_request_log_off_keeps_no_record_and_says_so(world, monkeypatch):
+    from litestar.testing import TestClient
+
+    from courseport.app import create_app
+    from courseport.settings import Settings
+
+    services, kept_settings = world.services, world.services.settings
+    services.settings = kept_settings.with_changes(request_log=False)
+    try:
+        with TestClient(create_app(services.settings, services)) as client:
+            auth = {"Authorization": f"Bearer {world.admin_token}"}
+            served = client.get("/api/v1/users/self", headers=auth)
+            log = client.get("/_courseport/requests", headers=auth)
+    finally:
+        services.settings = kept_settings
+    request_store.store_for(world.engine).flush()
+    assert served.status_code == 200 and served.json()["id"] == world.admin.id
+    assert log.status_code == 409 and "request log is off" in log.json()["errors"][0]["message"]
+    assert _kept(world) == 0
+    assert Settings.from_env().request_log is True
+    monkeypatch.setenv("COURSEPORT_REQUEST_LOG", "off")
+    assert Settings.from_env().request_log is False
+    assert logged(world) == []  # the live server (log on) answers as before

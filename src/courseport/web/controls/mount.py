@@ -16,7 +16,9 @@ OPENAPI = CONTROLS_OPENAPI
 
 def wrapped(handler: Any, services: Any, face_of: Callable[[dict], str]) -> Any:
     """The app's handler inside, from the inside out: immediate jobs run before an answer starts; injected
-    faults; the request recorder (which so logs injected answers too)."""
+    faults; the request recorder (which so logs injected answers too), unless the request log is off."""
     handler = job_timing.ImmediateJobs(handler, services)
     handler = faults.Faults(handler, FaultBook(services.engine), face_of)
+    if not services.settings.request_log:
+        return handler
     return request_log.RequestRecorder(handler, store_for(services.engine), face_of)

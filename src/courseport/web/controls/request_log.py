@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from courseport.core.jobs import jobs
-from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.errors import Conflict, InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, get, iso, to_datetime
 from courseport.logs import caller_id
@@ -36,10 +36,13 @@ def render_record(record_id: int, r: Stored) -> dict[str, Any]:
 
 @get("/requests", summary="The last requests to the faces in the caller's tenant, oldest first, with filters",
      description=("Query: face, status, method, path (a prefix), since (ISO 8601), after (a record id: only newer ones,"
-                  " for following), limit (1 to 1000, default 100)."))
+                  " for following), limit (1 to 1000, default 100). 409 when this server runs with its request log"
+                  " off."))
 def list_requests(call: Call) -> list:
     with call.read() as (db, me):
         tenant_id = tenant_admin(db, me)
+    if not call.services.settings.request_log:
+        raise Conflict("the request log is off on this server (its request_log setting, COURSEPORT_REQUEST_LOG)")
     limit = call.int("limit", 100) or 100
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("limit", f"limit must be from 1 to {MAX_LIMIT}")
