@@ -32,13 +32,14 @@ from courseport.dialects.canvas import (
     settings,
     sub_accounts,
     submissions,
+    tabs,
     terms,
     todo,
     users,
 )
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
-ROUTES += [*settings.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
+ROUTES += [*settings.ROUTES, *tabs.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
 ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
