@@ -59,6 +59,13 @@ def test_revisions(world):
     assert [(r.revision_id, r.latest) for r in page.get_revisions()] == [(1, True)]
     latest = page.show_latest_revision()
     assert (latest.title, latest.body) == ("Notes", "b")
+    page.edit(wiki_page={"body": "<p>second draft</p>"})
+    assert [(r.revision_id, r.latest) for r in page.get_revisions()] == [(2, True), (1, False)]
+    # (Page.get_revision_by_id reads Page.id, which Canvas's Page object does not carry: raw HTTP tests cover it.)
+    back = page.revert_to_revision(1)
+    assert (back.revision_id, back.latest, back.body) == (3, True, "b")
+    assert course.get_page("notes").body == "b"
+    assert page.show_latest_revision().revision_id == 3
 
 
 def test_student_cannot_create_or_see_drafts(world):

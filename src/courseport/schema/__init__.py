@@ -18,6 +18,7 @@ from courseport.schema.content import (
     Folder,
     ModuleProgress,
     OverrideStudent,
+    PageRevision,
     Submission,
 )
 from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestLogBatch, Snapshot, SnapshotBlob
@@ -82,6 +83,7 @@ __all__ = [
     "Folder",
     "ModuleProgress",
     "OverrideStudent",
+    "PageRevision",
     "Submission",
     "DiscussionEntry",
     "Job",

@@ -135,3 +135,17 @@ class ModuleProgress(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     viewed_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+
+
+class PageRevision(Base):
+    """A wiki page's title and body as one save left them (core/content/page_revisions.py); numbered from 1."""
+
+    __tablename__ = "page_revisions"
+    __table_args__ = (UniqueConstraint("page_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(1024))
+    body: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from courseport.schema import ContentItem
+from courseport.schema import ContentItem, PageRevision, User
 
 
 def _page_body(p, origin: str, course_id: int, editor, **overrides):
@@ -208,12 +208,63 @@ def test_student_rights(world):
         assert [p["title"] for p in t.get(f"{base}/pages").json()] == ["Draft", "Open", "Closed"]
 
 
-def test_revisions_are_minimal(world):
+def test_revisions_keep_each_save_and_revert_makes_a_new_one(world):
     course = world.course()
+    cast = world.cast(course)
+    base = f"/api/v1/courses/{course.id}/pages"
     with world.client(world.admin_token) as c:
-        c.post(f"/api/v1/courses/{course.id}/pages", data={"wiki_page[title]": "My Page", "wiki_page[body]": "b"})
-        listed = c.get(f"/api/v1/courses/{course.id}/pages/my-page/revisions").json()
-        assert [(r["revision_id"], r["latest"]) for r in listed] == [(1, True)]
-        latest = c.get(f"/api/v1/courses/{course.id}/pages/my-page/revisions/latest").json()
-        assert (latest["url"], latest["title"], latest["body"]) == ("my-page", "My Page", "b")
-        assert c.get(f"/api/v1/courses/{course.id}/pages/my-page/revisions/7").status_code == 404
+        c.post(base, data={"wiki_page[title]": "My Page", "wiki_page[body]": "<p>one</p>", "wiki_page[published]": "1"})
+    with world.client(cast["teacher"]) as t:
+        t.put(f"{base}/my-page", data={"wiki_page[body]": "<p>two</p>"})
+        t.put(f"{base}/my-page", data={"wiki_page[title]": "Our Page"})
+        t.put(f"{base}/our-page", data={"wiki_page[published]": "0"})  # not a title or body: no revision
+        t.put(f"{base}/our-page", data={"wiki_page[published]": "1"})
+        listed = t.get(f"{base}/our-page/revisions", params={"per_page": 2})
+        older = t.get(f"{base}/our-page/revisions", params={"per_page": 2, "page": 2}).json()
+        first = t.get(f"{base}/our-page/revisions/1").json()
+        summary = t.get(f"{base}/our-page/revisions/2", params={"summary": "true"}).json()
+        reverted = t.post(f"{base}/our-page/revisions/1")
+        missing = t.get(f"{base}/our-page/revisions/9")
+        page = t.get(f"{base}/my-page").json()
+    with world.tx() as db:
+        teacher_id = db.scalar(select(User.id).where(User.login_id == f"teacher{course.id}"))
+    assert [(r["revision_id"], r["latest"]) for r in listed.json()] == [(3, True), (2, False)]
+    assert 'rel="next"' in listed.headers["link"] and [r["revision_id"] for r in older] == [1]
+    assert "title" not in listed.json()[0] and listed.json()[0]["edited_by"]["id"] == teacher_id
+    assert older[0]["edited_by"]["id"] == world.admin.id
+    assert (first["revision_id"], first["latest"], first["title"], first["body"]) == (1, False, "My Page", "<p>one</p>")
+    assert set(summary) == {"revision_id", "updated_at", "latest", "edited_by"}
+    assert reverted.status_code == 200
+    assert {k: reverted.json()[k] for k in ("revision_id", "latest", "title", "body", "url")} == {
+        "revision_id": 4, "latest": True, "title": "My Page", "body": "<p>one</p>", "url": "my-page"}
+    assert (page["title"], page["body"]) == ("My Page", "<p>one</p>")
+    assert missing.status_code == 404
+    with world.client(cast["student"]) as s:
+        latest = s.get(f"{base}/my-page/revisions/latest")
+        numbered = s.get(f"{base}/my-page/revisions/1")
+        revert = s.post(f"{base}/my-page/revisions/2")
+    assert (latest.status_code, latest.json()["revision_id"], latest.json()["body"]) == (200, 4, "<p>one</p>")
+    assert numbered.status_code == revert.status_code == 403
+    with world.tx() as db:
+        kept = db.execute(select(PageRevision.number, PageRevision.title).join(
+            ContentItem, ContentItem.id == PageRevision.page_id).where(ContentItem.course_id == course.id)
+            .order_by(PageRevision.number)).all()
+    assert [tuple(k) for k in kept] == [(1, "My Page"), (2, "My Page"), (3, "Our Page"), (4, "My Page")]
+
+
+def test_a_change_made_outside_the_api_shows_as_the_newest_revision_and_keeps_its_number(world):
+    course = world.course()
+    base = f"/api/v1/courses/{course.id}/pages"
+    with world.client(world.admin_token) as c:
+        c.post(base, data={"wiki_page[title]": "Synced", "wiki_page[body]": "<p>mine</p>"})
+    with world.tx() as db:  # as a blueprint sync or a copy writes a page: no revision row
+        item = db.scalar(select(ContentItem).where(ContentItem.course_id == course.id, ContentItem.slug == "synced"))
+        item.body = "<p>from the blueprint</p>"
+    with world.client(world.admin_token) as c:
+        shown = c.get(f"{base}/synced/revisions").json()
+        c.put(f"{base}/synced", data={"wiki_page[body]": "<p>edited after</p>"})
+        after = c.get(f"{base}/synced/revisions").json()
+        two = c.get(f"{base}/synced/revisions/2").json()
+    assert [(r["revision_id"], r["latest"]) for r in shown] == [(2, True), (1, False)]
+    assert [(r["revision_id"], r["latest"]) for r in after] == [(3, True), (2, False), (1, False)]
+    assert two["body"] == "<p>from the blueprint</p>"

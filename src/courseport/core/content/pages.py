@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from courseport.core.content import content
+from courseport.core.content import content, page_revisions
+from courseport.core.content.page_revisions import Revision
 from courseport.core.courses.courses import readable_course
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
-from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
 from courseport.schema import ContentItem, Course, User
 
 EDITING_ROLES = ("teachers", "students", "members", "public")
@@ -206,6 +207,7 @@ def _create(db: Session, actor: User, course: Course, changes: PageChanges) -> C
     }, user_id=actor.id)
     if changes.front_page:
         _make_front_page(db, item)
+    page_revisions.record(db, item)
     return item
 
 
@@ -236,6 +238,7 @@ def update_front_page(db: Session, actor: User, course_ref: str | int, changes: 
 
 def _update(db: Session, actor: User, rights: CourseRights, page: ContentItem, changes: PageChanges) -> ContentItem:
     _check_editor(rights, page, changes)
+    page_revisions.record(db, page)  # a state another write left (a copy, a sync) is kept before it changes
     fields: dict[str, Any] = {}
     if changes.title is not None and changes.title != page.title:
         fields["title"], fields["slug"] = unique_title_and_slug(db, page.course_id, changes.title, page.id)
@@ -261,6 +264,7 @@ def _update(db: Session, actor: User, rights: CourseRights, page: ContentItem, c
         _make_front_page(db, page)
     elif is_front and not wants_front:
         content.update_item(db, page, {"data": {"front_page": False}})
+    page_revisions.record(db, page)
     return page
 
 
@@ -318,17 +322,49 @@ def delete_page(db: Session, actor: User, course_ref: str | int, url_or_id: str)
     return _view(db, page)
 
 
-def page_revisions(db: Session, actor: User, course_ref: str | int, url_or_id: str) -> PageView:
-    """The page whose history is asked for; only its current revision is kept (editors only)."""
+@dataclass(frozen=True)
+class RevisionView:
+    page: ContentItem
+    revision: Revision
+    editor: User | None
+
+
+def _revision_view(db: Session, page: ContentItem, revision: Revision) -> RevisionView:
+    return RevisionView(page, revision, db.get(User, revision.editor_id) if revision.editor_id else None)
+
+
+def _edited_page(db: Session, actor: User, course_ref: str | int, url_or_id: str) -> tuple[ContentItem, CourseRights]:
     course, rights = readable_course(db, actor, course_ref, "manage_content")
-    return _view(db, _visible(find_page(db, course.id, url_or_id), rights))
+    return _visible(find_page(db, course.id, url_or_id), rights), rights
 
 
-def page_revision(db: Session, actor: User, course_ref: str | int, url_or_id: str, revision: str) -> PageView:
-    """The latest revision is any reader's; a numbered one (only 1 exists) is for editors."""
+def list_page_revisions(db: Session, actor: User, course_ref: str | int, url_or_id: str,
+                        window: Window) -> Slice[RevisionView]:
+    """A page's revisions, newest first (editors only)."""
+    page, _ = _edited_page(db, actor, course_ref, url_or_id)
+    found = window_of(page_revisions.history(db, page), window)
+    return Slice([_revision_view(db, page, r) for r in found.items], found.has_more, found.total)
+
+
+def page_revision(db: Session, actor: User, course_ref: str | int, url_or_id: str, revision: str) -> RevisionView:
+    """The latest revision is any reader's; a numbered one is for editors."""
     if revision == "latest":
-        return get_page(db, actor, course_ref, url_or_id)
-    view = page_revisions(db, actor, course_ref, url_or_id)
-    if revision != "1":
+        page = get_page(db, actor, course_ref, url_or_id).item
+        return _revision_view(db, page, page_revisions.history(db, page)[0])
+    page, _ = _edited_page(db, actor, course_ref, url_or_id)
+    return _revision_view(db, page, _numbered(db, page, revision))
+
+
+def _numbered(db: Session, page: ContentItem, revision: str) -> Revision:
+    found = next((r for r in page_revisions.history(db, page) if str(r.number) == revision), None)
+    if found is None:
         raise NotFound("revision")
-    return view
+    return found
+
+
+def revert_page(db: Session, actor: User, course_ref: str | int, url_or_id: str, revision: str) -> RevisionView:
+    """The page's title and body become a revision's again, which makes a new revision (editors only)."""
+    page, rights = _edited_page(db, actor, course_ref, url_or_id)
+    target = _numbered(db, page, revision)
+    _update(db, actor, rights, page, PageChanges(title=target.title, body=target.body, given={"title", "body"}))
+    return _revision_view(db, page, page_revisions.history(db, page)[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from courseport.core.content.pages import PageView
+from courseport.core.content.pages import PageView, RevisionView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
 
@@ -35,11 +35,12 @@ def _stored_date(value: str | None) -> str | None:
     return iso(datetime.fromisoformat(value)) if value else None
 
 
-def render_revision(view: PageView, origin: str, *, with_content: bool) -> dict[str, Any]:
-    item = view.item
-    body: dict[str, Any] = {"revision_id": 1, "updated_at": iso(item.updated_at), "latest": True}
+def render_revision(view: RevisionView, origin: str, *, with_content: bool) -> dict[str, Any]:
+    """Canvas's PageRevision: number, time and editor; with its content, the page's url, title and body."""
+    revision = view.revision
+    body: dict[str, Any] = {"revision_id": revision.number, "updated_at": iso(revision.at), "latest": revision.latest}
     if with_content:
-        body.update({"url": item.slug, "title": item.title, "body": item.body or ""})
+        body.update({"url": view.page.slug, "title": revision.title, "body": revision.body})
     if view.editor is not None:
-        body["edited_by"] = render_user_display(view.editor, origin, item.course_id)
+        body["edited_by"] = render_user_display(view.editor, origin, view.page.course_id)
     return body

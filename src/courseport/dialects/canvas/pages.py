@@ -1,4 +1,4 @@
-"""Canvas Pages API routes: list, create, show, update (or create), delete, front page, revisions."""
+"""Canvas Pages API routes: list, create, show, update (or create), delete, front page, revisions and revert."""
 
 from __future__ import annotations
 
@@ -100,10 +100,11 @@ def update_front_page(call: Call, course_id: str) -> dict:
 
 
 @get("/courses/{course_id:str}/pages/{url_or_id:str}/revisions")
-def list_revisions(call: Call, course_id: str, url_or_id: str) -> list:
+def list_revisions(call: Call, course_id: str, url_or_id: str) -> Response:
+    window = call.window()
     with call.read() as (db, me):
-        view = pages.page_revisions(db, me, course_id, url_or_id)
-    return [render_revision(view, call.origin, with_content=False)]
+        found = pages.list_page_revisions(db, me, course_id, url_or_id, window)
+    return call.paged([render_revision(v, call.origin, with_content=False) for v in found.items], window, found)
 
 
 @get("/courses/{course_id:str}/pages/{url_or_id:str}/revisions/{revision:str}")
@@ -113,5 +114,12 @@ def show_revision(call: Call, course_id: str, url_or_id: str, revision: str) -> 
     return render_revision(view, call.origin, with_content=not call.bool("summary", False))
 
 
+@post("/courses/{course_id:str}/pages/{url_or_id:str}/revisions/{revision:str}", status_code=200)
+def revert_to_revision(call: Call, course_id: str, url_or_id: str, revision: str) -> dict:
+    with call.write() as (db, me):
+        return render_revision(pages.revert_page(db, me, course_id, url_or_id, revision), call.origin,
+                               with_content=True)
+
+
 ROUTES = [list_pages, create_page, get_page, update_page, delete_page, get_front_page, update_front_page,
-          list_revisions, show_revision]
+          list_revisions, show_revision, revert_to_revision]
