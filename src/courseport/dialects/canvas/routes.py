@@ -10,6 +10,7 @@ from courseport.dialects.canvas import (
     calendar_events,
     content_migrations,
     course_copy,
+    course_nicknames,
     course_progress,
     courses,
     discussions,
@@ -41,6 +42,7 @@ ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
+ROUTES += course_nicknames.ROUTES
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
