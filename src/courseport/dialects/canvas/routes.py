@@ -16,6 +16,7 @@ from courseport.dialects.canvas import (
     discussions,
     due_dates,
     enrollments,
+    favorites,
     files,
     folders,
     html,
@@ -42,7 +43,7 @@ ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
-ROUTES += course_nicknames.ROUTES
+ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
