@@ -191,3 +191,22 @@ def test_the_list_is_paged_by_course_and_leaves_deleted_courses_out(world, cls):
         assert [n["nickname"] for n in second.json()] == ["N2"]
         assert "next" not in second.links
     assert len(_stored(world, me)) == 4  # the deleted course's nickname is kept, not listed
+
+
+def test_only_self_is_served_and_the_other_users_self_routes_still_answer(world, cls):
+    course, (me, token), _ = cls
+    _put(world, token, course.id, nickname="Physics")
+    with world.client(token) as c:
+        for path in (f"/api/v1/users/{me.id}/course_nicknames/{course.id}",
+                     f"/api/v1/users/{me.id}/favorites/courses/{course.id}"):
+            for method in ("GET", "PUT", "DELETE", "POST"):
+                r = c.request(method, path, data={"nickname": "Other"})
+                assert r.status_code in (404, 405), (method, path)
+                if r.status_code == 404:
+                    assert r.json() == NOT_FOUND
+        # A literal `self` segment before a parameter would have sent these to a 404 (Litestar's router).
+        assert c.get("/api/v1/users/self").json()["id"] == me.id
+        assert [row["id"] for row in c.get("/api/v1/users/self/courses").json()] == [course.id]
+        assert c.get("/api/v1/users/self/enrollments").status_code == 200
+        assert c.get("/api/v1/users/self/profile").json()["id"] == me.id
+    assert _stored(world) == {(me.id, course.id): "Physics"}

@@ -6,7 +6,7 @@ from litestar import Response
 
 from courseport.core.courses import course_nicknames
 from courseport.dialects.canvas.course_nickname_json import render_nickname
-from courseport.dialects.canvas.protocol import Call, delete, get, put
+from courseport.dialects.canvas.protocol import Call, delete, get, put, self_only
 
 
 @get("/users/self/course_nicknames")
@@ -17,21 +17,24 @@ def list_course_nicknames(call: Call) -> Response:
     return call.paged([render_nickname(n) for n in page.items], window, page)
 
 
-@get("/users/self/course_nicknames/{course_id:str}")
-def get_course_nickname(call: Call, course_id: str) -> dict:
+@get("/users/{user_id:str}/course_nicknames/{course_id:str}")
+def get_course_nickname(call: Call, user_id: str, course_id: str) -> dict:
+    self_only(user_id)
     with call.read() as (db, me):
         return render_nickname(course_nicknames.get_nickname(db, me, course_id))
 
 
-@put("/users/self/course_nicknames/{course_id:str}")
-def set_course_nickname(call: Call, course_id: str) -> dict:
+@put("/users/{user_id:str}/course_nicknames/{course_id:str}")
+def set_course_nickname(call: Call, user_id: str, course_id: str) -> dict:
+    self_only(user_id)
     nickname = call.str("nickname")
     with call.write() as (db, me):
         return render_nickname(course_nicknames.set_nickname(db, me, course_id, nickname))
 
 
-@delete("/users/self/course_nicknames/{course_id:str}")
-def remove_course_nickname(call: Call, course_id: str) -> dict:
+@delete("/users/{user_id:str}/course_nicknames/{course_id:str}")
+def remove_course_nickname(call: Call, user_id: str, course_id: str) -> dict:
+    self_only(user_id)
     with call.write() as (db, me):
         return render_nickname(course_nicknames.remove_nickname(db, me, course_id))
 

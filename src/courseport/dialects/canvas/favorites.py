@@ -10,7 +10,7 @@ from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import course_fields, wants_for
 from courseport.dialects.canvas.courses import render_course_page
 from courseport.dialects.canvas.favorite_json import render_favorite
-from courseport.dialects.canvas.protocol import Call, delete, get, post
+from courseport.dialects.canvas.protocol import Call, delete, get, post, self_only
 
 
 @get("/users/self/favorites/courses")
@@ -23,14 +23,16 @@ def list_favorite_courses(call: Call) -> Response:
     return render_course_page(call, page, window)
 
 
-@post("/users/self/favorites/courses/{course_id:str}", status_code=200)
-def add_favorite_course(call: Call, course_id: str) -> dict:
+@post("/users/{user_id:str}/favorites/courses/{course_id:str}", status_code=200)
+def add_favorite_course(call: Call, user_id: str, course_id: str) -> dict:
+    self_only(user_id)
     with call.write() as (db, me):
         return render_favorite(course_favorites.add_favorite(db, me, course_id))
 
 
-@delete("/users/self/favorites/courses/{course_id:str}")
-def remove_favorite_course(call: Call, course_id: str) -> dict:
+@delete("/users/{user_id:str}/favorites/courses/{course_id:str}")
+def remove_favorite_course(call: Call, user_id: str, course_id: str) -> dict:
+    self_only(user_id)
     with call.write() as (db, me):
         current = lambda: course_lists.current_course_ids(db, me)  # noqa: E731 - read only when needed
         return render_favorite(course_favorites.remove_favorite(db, me, course_id, current))
