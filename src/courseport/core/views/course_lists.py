@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, select
@@ -18,7 +18,7 @@ from courseport.core.views import account_courses
 from courseport.core.views.account_courses import AccountCourseQuery
 from courseport.core.views.course_views import load_views
 from courseport.row_reads import RowRead, entity_columns
-from courseport.schema import Course, CourseNickname, Enrollment, Role, User
+from courseport.schema import Course, CourseNickname, Enrollment, Favorite, Role, User
 
 ENROLLMENT_TYPES = {
     "teacher": "TeacherEnrollment",
@@ -35,6 +35,7 @@ ENROLLMENT_STATE_FILTERS = {
     "completed": ("completed",),
 }
 _CURRENT = ("active", "invited", "creation_pending")
+_ALL_COURSES = 1_000_000  # the limit of a read of every course in a list
 # The course columns course views read (the loaders of course_views.load_views, `concluded`): a list
 # asked for some `fields` reads these and those, not the ~70 columns of a row. Fetching and converting
 # every column of a page of 100 courses cost more than the rest of the list.
@@ -57,6 +58,7 @@ class CourseFilters:
     search_term: str | None = None  # as an account's course list searches (name, code, SIS id or id)
     term_id: int | None = None
     blueprint: bool | None = None  # None: either; True: blueprints only; False: no blueprints
+    favorites: bool = False  # only the courses the user starred (core/courses/course_favorites.py)
 
 
 def list_courses(db: Session, actor: User, target: User, filters: CourseFilters, window: Window, *,
@@ -125,6 +127,8 @@ def _list_filters(filters: CourseFilters) -> list[ColumnElement[bool]]:
         found.append(Course.enrollment_term_id == filters.term_id)
     if filters.blueprint is not None:
         found.append(Course.blueprint.is_(filters.blueprint))
+    if filters.favorites:
+        found.append(Course.id.in_(select(Favorite.course_id).where(Favorite.user_id == bindparam("target_id"))))
     return found
 
 
@@ -190,3 +194,23 @@ def list_course_views(
     nicknames = {c.id: c.viewer_nickname for c in page.items if c.viewer_nickname is not None}  # None: the default
     views = load_views(db, actor, page.items, want, enrollments_of=target, nicknames=nicknames)
     return Slice(views, page.has_more, page.total)
+
+
+def list_favorite_course_views(
+    db: Session, actor: User, filters: CourseFilters, window: Window, want: frozenset[str], *,
+    fields: Collection[str] | None = None,
+) -> Slice:
+    """A page of the actor's favourite courses: those they starred among their current courses, or,
+    when none of those is starred, their current courses (Canvas's list of favourite courses)."""
+    starred = replace(filters, favorites=True)
+    page = list_course_views(db, actor, actor, starred, window, want, fields=fields)
+    if page.items or (window.offset and list_courses(db, actor, actor, starred, Window(0, 1), fields=()).items):
+        return page
+    return list_course_views(db, actor, actor, filters, window, want, fields=fields)
+
+
+def current_course_ids(db: Session, user: User) -> list[int]:
+    """The ids of every course in the user's course list, unfiltered (what their favourites list shows
+    while they starred none)."""
+    read = _list_read(CourseFilters(), frozenset())
+    return [row.id for row in read.all(db, target_id=user.id, viewer_id=user.id, offset=0, limit=_ALL_COURSES)]

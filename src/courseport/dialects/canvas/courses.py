@@ -51,7 +51,8 @@ def course_filters(call: Call) -> CourseFilters:
     )
 
 
-def _render_page(call: Call, page, window) -> Response:  # noqa: ANN001
+def render_course_page(call: Call, page, window) -> Response:  # noqa: ANN001
+    """A page of course views as the course lists render them (the usual list without include[])."""
     includes = set(call.list("include[]"))
     if not includes:  # the usual list
         return call.paged([render_listed_course(v, call.origin) for v in page.items], window, page)
@@ -69,7 +70,7 @@ def list_your_courses(call: Call) -> Response:
     window = call.window()
     with call.read() as (db, me):
         page = _list_views(call, db, me, me, window)
-    return _render_page(call, page, window)
+    return render_course_page(call, page, window)
 
 
 @get("/users/{user_id:str}/courses")
@@ -78,7 +79,7 @@ def list_user_courses(call: Call, user_id: str) -> Response:
     with call.read() as (db, me):
         target = users.resolve_user(db, user_id, me)
         page = _list_views(call, db, me, target, window)
-    return _render_page(call, page, window)
+    return render_course_page(call, page, window)
 
 
 @post("/accounts/{account_id:str}/courses", status_code=200)

@@ -58,6 +58,15 @@ def path_param_name(name: str) -> str:
     return name
 
 
+def self_only(user_id: str) -> None:
+    """Canvas serves some user routes for `users/self` alone. Those with a parameter after it are declared
+    with `{user_id}` where Canvas has `self`: a literal `self` segment there would make Litestar's router
+    answer 404 for every other `/users/self/...` route (`/users/self`, `/users/self/courses`), as it
+    never steps back from a literal segment to a parameter. Any other user id is not found."""
+    if user_id != "self":
+        raise NotFound("user")
+
+
 class Call:
     """One Canvas API call: its services, parameters, credentials and URL."""
 

@@ -11,11 +11,13 @@ from courseport.dialects.canvas import (
     calendar_events,
     content_migrations,
     course_copy,
+    course_nicknames,
     course_progress,
     courses,
     discussions,
     due_dates,
     enrollments,
+    favorites,
     files,
     folders,
     html,
@@ -44,6 +46,7 @@ ROUTES += files.ROUTES
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
+ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += submissions.ROUTES
