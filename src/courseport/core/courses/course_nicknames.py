@@ -28,7 +28,7 @@ MAX_LENGTH = 59
 class Nickname:
     course_id: int
     name: str  # the course's own name
-    nickname: str
+    nickname: str | None  # None: the user gave the course none
 
 
 def list_nicknames(db: Session, actor: User, window: Window) -> Slice[Nickname]:
@@ -42,12 +42,10 @@ def list_nicknames(db: Session, actor: User, window: Window) -> Slice[Nickname]:
 
 
 def get_nickname(db: Session, actor: User, course_ref: str | int) -> Nickname:
-    """The actor's nickname of a course they may read; NotFound when they gave it none."""
+    """The actor's nickname of a course they may read; None when they gave it none (Canvas answers null)."""
     course, _ = readable_course(db, actor, course_ref)
     row = _row(db, actor, course.id)
-    if row is None:
-        raise NotFound("course nickname")
-    return Nickname(course.id, course.name, row.nickname)
+    return Nickname(course.id, course.name, row.nickname if row is not None else None)
 
 
 def set_nickname(db: Session, actor: User, course_ref: str | int, nickname: str | None) -> Nickname:
