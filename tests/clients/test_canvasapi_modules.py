@@ -26,6 +26,8 @@ def test_create_edit_list_and_delete_modules(world):
     assert (edited.name, edited.published, edited.prerequisite_module_ids) == ("Week 2", True, [second.id])
     assert [(m.name, m.position) for m in teacher.get_modules()] == [("Week 0", 1), ("Week 2", 2)]
     assert teacher.get_module(second.id).require_sequential_progress is True
+    relocked = edited.relock()
+    assert (relocked.id, relocked.name, relocked.course_id) == (first.id, "Week 2", course.id)
     deleted = second.delete()
     assert deleted.workflow_state == "deleted"
     assert [(m.name, m.position, m.prerequisite_module_ids) for m in teacher.get_modules()] == [("Week 2", 1, [])]

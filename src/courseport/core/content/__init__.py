@@ -1,8 +1,8 @@
 """What a course holds: the one content-item model (`content`), pages, calendar events, files and
-folders, modules, module items and their progress, and each student's effective due dates.
+folders, modules, module items, their progress and sequence, and each student's effective due dates.
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["calendar_events", "content", "due_dates", "files", "folders", "module_items", "module_progress",
-           "modules", "pages"]
+           "module_sequence", "modules", "pages"]

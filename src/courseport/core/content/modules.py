@@ -261,6 +261,15 @@ def create_module(db: Session, me: User, course_ref: str | int, changes: ModuleC
     return view_of_module(db, course, module)
 
 
+def relock_module(db: Session, me: User, course_ref: str | int, module_id: str) -> ModuleView:
+    """Canvas recomputes students' progressions from the current requirements, taking back what they
+    unlocked under older ones. Progress here is always computed from the current requirements
+    (module_progress.py), so nothing is kept to reset: the module as it stands, for its managers."""
+    course = managed_course(db, me, course_ref)
+    content.get_item(db, course.id, module_id, "module")
+    return get_module(db, me, course.id, module_id)
+
+
 def update_module(db: Session, me: User, course_ref: str | int, module_id: str,
                   changes: ModuleChanges) -> ModuleView:
     fields = given(changes)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from courseport.core.content.module_progress import CourseProgress
+from courseport.core.content.module_sequence import Sequence
 from courseport.core.content.modules import ItemView, ModuleView
 from courseport.dialects.canvas.protocol import iso
 
@@ -106,3 +107,13 @@ def render_course_progress(progress: CourseProgress | None, course_id: int, orig
         "next_requirement_url": f"{origin}/courses/{course_id}/modules/items/{next_id}" if next_id else None,
         "completed_at": iso(progress.completed_at),
     }
+
+
+def render_sequence(sequence: Sequence, origin: str) -> dict[str, Any]:
+    """Canvas's ModuleItemSequence: each place the asset sits, with the items around it, and their modules."""
+    def item(view: ItemView | None) -> dict[str, Any] | None:
+        return None if view is None else render_module_item(view, set(), origin)
+
+    return {"items": [{"prev": item(s.prev), "current": item(s.current), "next": item(s.next), "mastery_path": None}
+                      for s in sequence.steps],
+            "modules": [render_module(m, set(), origin) for m in sequence.modules]}

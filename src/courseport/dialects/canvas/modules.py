@@ -6,8 +6,8 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.content import module_items, modules
-from courseport.dialects.canvas.module_json import render_module, render_module_item
+from courseport.core.content import module_items, module_sequence, modules
+from courseport.dialects.canvas.module_json import render_module, render_module_item, render_sequence
 from courseport.dialects.canvas.protocol import Call, delete, get, post, prefixed_fields, prefixed_params, put
 
 # module[...] parameters but the prerequisite list, which is read as a list of ids.
@@ -61,6 +61,20 @@ def update_module(call: Call, course_id: str, module_id: str) -> dict:
     with call.write() as (db, me), prefixed_params("module", modules.MODULE_FIELDS):
         view = modules.update_module(db, me, course_id, module_id, module_changes(call))
     return render_module(view, set(), call.origin)
+
+
+@put(_BASE + "/{module_id:str}/relock")
+def relock_module(call: Call, course_id: str, module_id: str) -> dict:
+    with call.write() as (db, me):
+        view = modules.relock_module(db, me, course_id, module_id)
+    return render_module(view, set(), call.origin)
+
+
+@get("/courses/{course_id:str}/module_item_sequence")
+def module_item_sequence(call: Call, course_id: str) -> dict:
+    with call.read() as (db, me):
+        found = module_sequence.module_item_sequence(db, me, course_id, call.str("asset_type"), call.str("asset_id"))
+    return render_sequence(found, call.origin)
 
 
 @delete(_BASE + "/{module_id:str}")
@@ -133,4 +147,4 @@ def mark_read(call: Call, course_id: str, module_id: str, item_id: str) -> dict:
 
 ROUTES = [list_modules, get_module, create_module, update_module, delete_module, list_module_items,
           get_module_item, create_module_item, update_module_item, delete_module_item, mark_done,
-          mark_done_by_post, mark_not_done, mark_read]
+          mark_done_by_post, mark_not_done, mark_read, relock_module, module_item_sequence]
