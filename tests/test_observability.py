@@ -156,6 +156,7 @@ SAMPLES = {
     "content_sources": ("https://cdn.example", ("https://cdn.example",)),
     "auth_failure_limit": ("3", 3),
     "auth_failure_window": ("30", 30.0),
+    "request_log": ("off", False),
     "log_format": ("json", "json"),
     "metrics_port": ("9100", 9100),
 }

@@ -164,6 +164,32 @@ def test_sections_of_an_offering(world):
     assert names == {"Biology 1", "Lab B"}  # the default section stays; it is the offering itself
 
 
+def test_a_user_of_the_offering_joins_a_section(world):
+    student, outsider = world.user("sam"), world.user("otto")
+    _, teacher_token = world.user_with_token("tess")
+    with world.client(world.admin_token) as http:
+        ids = build(http)
+        o, section = ids["offering"], int(ids["section"])
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": int(o), "UserId": student.id,
+                                                     "RoleId": 3}).status_code == 200
+        joined = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={"UserId": student.id})
+        again = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={"UserId": student.id})
+        not_member = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={"UserId": outsider.id})
+        no_user = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={})
+        not_section = http.post(f"{LP}/{o}/sections/{ids['semester']}/enrollments/", json={"UserId": student.id})
+        listed = http.get(f"{LP}/{o}/sections/{section}").json()
+        canvas = http.get(f"/api/v1/sections/{ref(world, section)}/enrollments").json()
+    with world.client(teacher_token) as http:
+        refused = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={"UserId": student.id})
+    assert (joined.status_code, joined.content) == (200, b"") and again.status_code == 200
+    assert listed["Enrollments"] == [student.id]
+    assert [(e["user_id"], e["type"], e["enrollment_state"]) for e in canvas] == [
+        (student.id, "StudentEnrollment", "active")]
+    assert not_member.status_code == 400 and "UserId" in not_member.json()["detail"]
+    assert no_user.status_code == 400 and "UserId" in no_user.json()["detail"]
+    assert not_section.status_code == 404 and refused.status_code == 403
+
+
 def test_outypes_and_errors(world):
     with world.client(world.admin_token) as http:
         types = http.get(f"{LP}/outypes/").json()

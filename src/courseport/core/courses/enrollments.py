@@ -21,7 +21,7 @@ from courseport.core.courses.courses import default_section, resolve_course
 from courseport.core.courses.sections import resolve_section
 from courseport.core.identity import accounts, roles, users
 from courseport.core.identity.permissions import PERMISSION_ALIASES, STAFF_TYPES, CourseRights, course_rights
-from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.errors import DomainError, FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.schema import Course, Enrollment, Section, User
 from courseport.schema.base import utcnow
@@ -262,6 +262,22 @@ def enroll_in_one_role(db: Session, actor: User, course_ref: str, req: Enrollmen
         if other.id != made.id:
             end_enrollment(db, actor, str(made.course_id), str(other.id), "delete")
     return made
+
+
+def add_to_section(db: Session, actor: User, section_ref: str, user_ref: str, *, admins_only: bool = False
+                   ) -> Enrollment:
+    """Enroll a user of the section's course in the section too, in the role they hold in the course (faces
+    whose sections are memberships within a course, such as Valence's); again, the same enrollment."""
+    section = resolve_section(db, section_ref)
+    if admins_only:
+        _require_root_admin(db, actor, str(section.course_id))
+    user = users.resolve_user(db, user_ref, actor)
+    held = _live_enrollments(db, section.course_id, user.id)
+    if not held:
+        raise InvalidInput("user_id", FieldText("{user_id} must name a user enrolled in the course before a "
+                                                "section of it"))
+    req = EnrollmentRequest(user_ref=str(user.id), role_id=held[0].role_id, state="active")
+    return enroll(db, actor, None, str(section.id), req)
 
 
 def unenroll(db: Session, actor: User, course_ref: str, user_ref: str, *, admins_only: bool = False) -> Enrollment:

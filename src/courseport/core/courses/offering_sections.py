@@ -1,6 +1,7 @@
-"""Sections of a course offering, named by org unit ids: list, read, create, rename, delete, each with
-the user ids enrolled in it. A section is the core section (`sections`, Canvas's course sections); its
-code is its SIS section id. The course's default section is the offering itself, never listed here.
+"""Sections of a course offering, named by org unit ids: list, read, create, rename, delete, enroll a user of
+the offering in one, each with the user ids enrolled in it. A section is the core section (`sections`,
+Canvas's course sections); its code is its SIS section id. The course's default section is the offering
+itself, never listed here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import org_units, sections
+from courseport.core.courses import enrollments, org_units, sections
 from courseport.core.courses.sections import SectionChanges
 from courseport.core.kit.paging import Window
 from courseport.schema import Enrollment, Section, User
@@ -76,3 +77,8 @@ def update_offering_section(db: Session, actor: User, offering_id: int, section_
 
 def delete_offering_section(db: Session, actor: User, offering_id: int, section_id: int) -> None:
     sections.delete_section(db, actor, _section_ref(db, offering_id, section_id))
+
+
+def enroll_in_offering_section(db: Session, actor: User, offering_id: int, section_id: int, user_id: int) -> None:
+    """A user enrolled in the offering joins one of its sections, in their role (organization admins)."""
+    enrollments.add_to_section(db, actor, _section_ref(db, offering_id, section_id), str(user_id), admins_only=True)

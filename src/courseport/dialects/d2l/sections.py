@@ -1,5 +1,6 @@
 """Section routes of a course offering (lp): list, create (SectionData), read, replace (SectionPropertyData),
-delete. Offerings and sections are named by org unit ids; a section is the core (Canvas) section."""
+delete, and enroll a user of the offering in one (SectionEnrollment). Offerings and sections are named by
+org unit ids; a section is the core (Canvas) section."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from litestar import Response
 
 from courseport.core.courses import offering_sections
 from courseport.core.kit.errors import spelled_as
-from courseport.dialects.d2l.protocol import STRING, Call, block_fields, delete, empty, get, post, put, route_id
+from courseport.dialects.d2l.protocol import D2LID, STRING, Call, block_fields, delete, empty, get, post, put, route_id
 from courseport.dialects.d2l.section_json import description_html, render_section
 
 BASE = "/api/lp/{version:str}/{org_unit_id:str}/sections"
 SPEC = {"Name": (STRING, True), "Code": (STRING, True)}
-VALENCE_NAMES = {"name": "Name", "sis_section_id": "Code", "description": "Description"}
+ENROLLMENT_SPEC = {"UserId": (D2LID, True)}
+VALENCE_NAMES = {"name": "Name", "sis_section_id": "Code", "description": "Description", "user_id": "UserId"}
 
 
 def _fields(call: Call) -> dict:
@@ -58,4 +60,14 @@ def delete_section(call: Call, version: str, org_unit_id: str, section_id: str) 
     return empty()
 
 
-ROUTES = [list_sections, create_section, get_section, update_section, delete_section]
+@post(BASE + "/{section_id:str}/enrollments/")
+def enroll_in_section(call: Call, version: str, org_unit_id: str, section_id: str) -> Response:
+    """SectionEnrollment `{UserId}`: a user of the offering joins the section; 200 with no body."""
+    ou, sid = route_id(org_unit_id), route_id(section_id, "section")
+    f = block_fields(call.block(), ENROLLMENT_SPEC)
+    with call.write() as (db, me), spelled_as(VALENCE_NAMES):
+        offering_sections.enroll_in_offering_section(db, me, ou, sid, f["UserId"])
+    return empty()
+
+
+ROUTES = [list_sections, create_section, get_section, update_section, delete_section, enroll_in_section]
