@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from canvasapi.assignment import Assignment
-from canvasapi.exceptions import Forbidden
+from canvasapi.exceptions import BadRequest, Forbidden
 from canvasapi.submission import GroupedSubmission, Submission
 
 
@@ -101,3 +101,31 @@ def test_letter_grades_and_course_totals(world, cls):
     assert (enrollment["computed_current_score"], enrollment["computed_final_score"]) == (86.0, 28.67)
     teacher_view = world.canvas(tina_token).get_course(course.id, include=["needs_grading_count"])
     assert teacher_view.needs_grading_count == 0
+
+
+def test_a_student_uploads_a_file_and_submits_it(world, cls, tmp_path):
+    course, _, (tina, tina_token), (ann, ann_token), (bob, bob_token) = cls
+    upload = world.canvas(tina_token).get_course(course.id).create_assignment({
+        "name": "Essay", "points_possible": 10, "submission_types": ["online_upload"],
+        "allowed_extensions": ["txt"], "published": True})
+    essay = tmp_path / "essay.txt"
+    essay.write_bytes(b"It was a dark and stormy night.\n")
+    mine = _assignment(world.canvas(ann_token), course.id, upload.id)
+    done, uploaded = mine.upload_to_submission(str(essay))
+    assert done is True and (uploaded["display_name"], uploaded["size"]) == ("essay.txt", 32)
+    submission = mine.submit({"submission_type": "online_upload", "file_ids": [uploaded["id"]]})
+    assert (submission.submission_type, [a.id for a in submission.attachments]) == (
+        "online_upload", [uploaded["id"]])
+
+    graded = _assignment(world.canvas(tina_token), course.id, upload.id).get_submission(ann.id)
+    [attachment] = graded.attachments
+    with world.client() as anonymous:  # the attachment URL carries its verifier, as Canvas's does
+        fetched = anonymous.get(attachment.url, follow_redirects=True)
+    assert (fetched.status_code, fetched.content) == (200, b"It was a dark and stormy night.\n")
+    with world.client(ann_token) as c:
+        assert c.get(f"/api/v1/files/{uploaded['id']}").json()["display_name"] == "essay.txt"
+    with world.client(bob_token) as c:  # a classmate cannot read it
+        assert c.get(f"/api/v1/files/{uploaded['id']}").status_code == 404
+    bobs = _assignment(world.canvas(bob_token), course.id, upload.id)
+    with pytest.raises(BadRequest):  # another student's file is no file of Bob's
+        bobs.submit({"submission_type": "online_upload", "file_ids": [uploaded["id"]]})

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from courseport.schema import File
 from courseport.schema.content import Submission
 
 FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
@@ -375,3 +376,40 @@ def test_student_override_dates_decide_lock_and_lateness(world):
 
 def _iso(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_submission_upload_starts_only_for_the_student_themself_on_an_assignment_taking_files(world):
+    course, people = _class(world)
+    (ann, ann_token), (bob, _), (_, tina_token) = people["ann"], people["bob"], people["tina"]
+    uploads = world.assignment(course, "Essay", data={"submission_types": ["online_upload"]})
+    text_only = world.assignment(course, "Note")
+    locked = world.assignment(course, "Closed", data={"submission_types": ["online_upload"]},
+                              lock_at=datetime.now(UTC) - timedelta(days=1))
+    with world.client(ann_token) as c:
+        started = c.post(_path(course, uploads, "/self/files"), data={"name": "essay.txt", "size": "12"})
+        by_id = c.post(_path(course, uploads, f"/{ann.id}/files"), data={"name": "essay.txt"})
+        for_bob = c.post(_path(course, uploads, f"/{bob.id}/files"), data={"name": "essay.txt"})
+        no_files = c.post(_path(course, text_only, "/self/files"), data={"name": "essay.txt"})
+        closed = c.post(_path(course, locked, "/self/files"), data={"name": "essay.txt"})
+        no_name = c.post(_path(course, uploads, "/self/files"), data={})
+        too_big = c.post(_path(course, uploads, "/self/files"), data={"name": "a.txt", "size": str(2**62)})
+    with world.client(tina_token) as c:
+        teacher = c.post(_path(course, uploads, "/self/files"), data={"name": "essay.txt"})
+    assert started.status_code == 200
+    body = started.json()
+    assert set(body) == {"upload_url", "upload_params", "file_param"} and body["file_param"] == "file"
+    assert body["upload_params"] == {"filename": "essay.txt", "content_type": "text/plain"}
+    assert body["upload_url"].startswith(f"{world.base_url}/api/v1/file_uploads/")
+    assert by_id.status_code == 200
+    assert [(r.status_code, r.json()) for r in (for_bob, teacher)] == [(403, FORBIDDEN)] * 2
+    assert no_files.status_code == 400 and "online_upload" in no_files.text
+    assert closed.status_code == 403 and "locked" in closed.text
+    assert no_name.status_code == 400 and "name" in no_name.text
+    assert too_big.status_code == 400 and "size" in too_big.text
+    with world.client() as anonymous:  # step two stores the file as the student's own, in no course folder
+        stored = anonymous.post(body["upload_url"], data=body["upload_params"],
+                                files={"file": ("essay.txt", b"hello world\n", "text/plain")})
+    assert stored.status_code == 201 and stored.json()["folder_id"] is None
+    with world.tx() as db:
+        row = db.get(File, stored.json()["id"])
+        assert (row.course_id, row.user_id, row.folder_path, row.size) == (None, ann.id, "submissions", 12)

@@ -43,6 +43,7 @@ from courseport.schema.base import utcnow
 ON_DUPLICATE = ("overwrite", "rename")
 TICKET_SECONDS = 3600
 _DEFAULT_TYPE = "application/octet-stream"
+SUBMISSIONS = "submissions"  # the folder path a user's own files for submissions are listed under
 _EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
 # Checks every change of an existing file passes first (courseport/wiring.py registers blueprint locks' one):
 # called with the file and the columns changing, {"workflow_state"} for a delete.
@@ -75,6 +76,9 @@ class UploadTicket:
     on_duplicate: str
     max_bytes: int
     expires_at: int  # unix seconds
+    # "course": a file of the course's folders; "submission": the user's own file, for a submission
+    # (no course folder; its owner and those given its verifier read it).
+    kind: str = "course"
 
 
 def start_upload(
@@ -93,13 +97,7 @@ def start_upload(
         if folder.course_id != course.id:
             raise InvalidInput("parent_folder_id", "the folder belongs to another course")
         folder_path = folder.full_name
-    name = (name or "").strip()
-    if not name or "/" in name or name in (".", ".."):
-        raise InvalidInput("name", "name is required and must be a plain file name")
-    if size is not None and size < 0:
-        raise InvalidInput("size", "size must not be negative")
-    if size is not None and size > max_upload_bytes:
-        raise InvalidInput("size", f"file size exceeds the limit of {max_upload_bytes} bytes")
+    name = _plain_name(name, size, max_upload_bytes)
     on_duplicate = on_duplicate or "overwrite"
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
@@ -110,6 +108,28 @@ def start_upload(
         max_bytes=max_upload_bytes if size is None else size,
         expires_at=int((now or time.time()) + TICKET_SECONDS),
     )
+
+
+def _plain_name(name: str | None, size: int | None, max_upload_bytes: int) -> str:
+    name = (name or "").strip()
+    if not name or "/" in name or name in (".", ".."):
+        raise InvalidInput("name", "name is required and must be a plain file name")
+    if size is not None and size < 0:
+        raise InvalidInput("size", "size must not be negative")
+    if size is not None and size > max_upload_bytes:
+        raise InvalidInput("size", f"file size exceeds the limit of {max_upload_bytes} bytes")
+    return name
+
+
+def start_own_upload(actor: User, course: Course, *, name: str | None, size: int | None, content_type: str | None,
+                     max_upload_bytes: int, now: float | None = None) -> UploadTicket:
+    """The upload of a file of the actor's own, for a submission in `course` (the caller checked they may)."""
+    name = _plain_name(name, size, max_upload_bytes)
+    return UploadTicket(
+        course_id=course.id, user_id=actor.id, name=name,
+        content_type=content_type or mimetypes.guess_type(name)[0] or _DEFAULT_TYPE, folder_path=SUBMISSIONS,
+        on_duplicate="rename", max_bytes=max_upload_bytes if size is None else size,
+        expires_at=int((now or time.time()) + TICKET_SECONDS), kind="submission")
 
 
 def start_folder_upload(db: Session, actor: User, folder_id: int | str, **upload: Any) -> UploadTicket:
@@ -141,6 +161,8 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     user = db.get(User, ticket.user_id)
     if course is None or user is None or course.workflow_state == "deleted":
         raise NotFound("course")
+    if ticket.kind == "submission":
+        return _own_file(db, user, ticket, stored)
     require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
     record_blobs(db, {stored.sha256: stored.size})
     clashes = _files_named(db, course.id, ticket.folder_path)
@@ -188,6 +210,18 @@ def free_name(name: str, taken: Mapping[str, object] | set[str]) -> str:
     return f"{stem}-{n}{ext}"
 
 
+def _own_file(db: Session, user: User, ticket: UploadTicket, stored: StoredBlob) -> File:
+    """A file of the user's own, in no course folder (Canvas keeps it in the user's Submissions folder)."""
+    record_blobs(db, {stored.sha256: stored.size})
+    now = _stamp()
+    file = File(uuid=new_uuid(), course_id=None, user_id=user.id, folder_path=SUBMISSIONS, folder_id=None,
+                display_name=ticket.name, filename=ticket.name, content_type=ticket.content_type, size=stored.size,
+                blob_sha256=stored.sha256, created_at=now, updated_at=now)
+    db.add(file)
+    db.flush()
+    return file
+
+
 def show_file(db: Session, actor: User, file_id: int, course_ref: str | int | None = None) -> File:
     """A live file the actor may see (in `course_ref`'s course when given)."""
     file, _ = _readable_file(db, actor, file_id)
@@ -198,8 +232,10 @@ def show_file(db: Session, actor: User, file_id: int, course_ref: str | int | No
 
 def _readable_file(db: Session, actor: User, file_id: int) -> tuple[File, CourseRights]:
     file = _live_file(db, file_id)
-    if file.course_id is None:
-        raise NotFound("file")
+    if file.course_id is None:  # a user's own file: its owner's (graders read it through the submission)
+        if file.user_id != actor.id:
+            raise NotFound("file")
+        return file, CourseRights(actor.id, 0, False)  # no course rights: read, not managed
     _, rights = readable_course(db, actor, file.course_id)
     if not sees_everything(rights) and not (
             not file.hidden and not locked_now(file)

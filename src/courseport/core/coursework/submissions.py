@@ -17,7 +17,9 @@ from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.content.due_dates import effective_dates
+from courseport.core.content import files
+from courseport.core.content.due_dates import StudentDates, effective_dates
+from courseport.core.content.files import UploadTicket
 from courseport.core.courses.courses import readable_course
 from courseport.core.coursework import submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
@@ -76,16 +78,8 @@ class SubmissionsQuery:
 def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, entry: SubmissionEntry
            ) -> SubmissionView:
     """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one."""
-    course, rights = readable_course(db, actor, course_ref)
-    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
-    if not rights.can("participate_as_student") or not submission_views.student_ids(db, course.id, [actor.id]):
-        raise NotAllowed()
-    dates = effective_dates(db, course.id, [assignment.id], [actor.id]).get(assignment.id, {}).get(actor.id)
-    if dates is None:
-        raise NotAllowed()  # only_visible_to_overrides, and no override covers the student
+    course, assignment, dates = _open_to(db, actor, course_ref, assignment_id)
     now = utcnow()
-    if (dates.lock_at and dates.lock_at <= now) or (dates.unlock_at and dates.unlock_at > now):
-        raise NotAllowed(LOCKED_MESSAGE)
     files = _checked_entry(db, course, assignment, actor, entry)
     row = _row_for(db, course, assignment, actor.id)
     row.submission_type = entry.submission_type
@@ -134,6 +128,37 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     row.updated_at = now
     db.flush()
     return submission_views.view(db, course, assignment, row, grader=grader)
+
+
+def _open_to(db: Session, actor: User, course_ref: str | int, assignment_id: str
+             ) -> tuple[Course, ContentItem, StudentDates]:
+    """The course, the assignment and the actor's dates for it, if the actor is a student it is open to now."""
+    course, rights = readable_course(db, actor, course_ref)
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
+    if not rights.can("participate_as_student") or not submission_views.student_ids(db, course.id, [actor.id]):
+        raise NotAllowed()
+    dates = effective_dates(db, course.id, [assignment.id], [actor.id]).get(assignment.id, {}).get(actor.id)
+    if dates is None:
+        raise NotAllowed()  # only_visible_to_overrides, and no override covers the student
+    now = utcnow()
+    if (dates.lock_at and dates.lock_at <= now) or (dates.unlock_at and dates.unlock_at > now):
+        raise NotAllowed(LOCKED_MESSAGE)
+    return course, assignment, dates
+
+
+def start_submission_upload(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str,
+                            *, name: str | None, size: int | None, content_type: str | None,
+                            max_upload_bytes: int) -> UploadTicket:
+    """The first step of a student's file upload for a submission (the file is theirs, in no course folder;
+    `submit` with online_upload names it). Only for themself, and only to an assignment open to them that
+    takes uploads."""
+    if user_ref != "self" and users.resolve_user(db, user_ref, actor).id != actor.id:
+        raise NotAllowed()
+    course, assignment, _ = _open_to(db, actor, course_ref, assignment_id)
+    if "online_upload" not in ((assignment.data or {}).get("submission_types") or []):
+        raise InvalidInput("submission_type", "this assignment does not take file uploads (online_upload)")
+    return files.start_own_upload(actor, course, name=name, size=size, content_type=content_type,
+                                  max_upload_bytes=max_upload_bytes)
 
 
 def _settle_grading(course: Course, row: Submission, actor: User, now: datetime) -> None:

@@ -78,7 +78,7 @@ def start_file_upload(call: Call, course_id: str) -> dict:
             content_type=call.str("content_type"), folder_path=call.str("parent_folder_path"),
             on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes,
             parent_folder_id=call.int("parent_folder_id"))
-    return _upload_answer(call, ticket)
+    return upload_answer(call, ticket)
 
 
 @post("/folders/{folder_id:int}/files", status_code=200)
@@ -87,10 +87,11 @@ def start_folder_upload(call: Call, folder_id: int) -> dict:
         ticket = files.start_folder_upload(
             db, me, folder_id, name=call.str("name"), size=call.int("size"), content_type=call.str("content_type"),
             on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes)
-    return _upload_answer(call, ticket)
+    return upload_answer(call, ticket)
 
 
-def _upload_answer(call: Call, ticket: files.UploadTicket) -> dict:
+def upload_answer(call: Call, ticket: files.UploadTicket) -> dict:
+    """The first step's answer: where to send the file part, and the parameters to send with it."""
     return {
         "upload_url": f"{call.origin}/api/v1/file_uploads/{files.sign_ticket(call.services.secret, ticket)}",
         "upload_params": {"filename": ticket.name, "content_type": ticket.content_type},

@@ -1,4 +1,5 @@
-"""Canvas Submissions API routes: submit, list, show, grade/comment, and submissions across students."""
+"""Canvas Submissions API routes: submit, upload a file for a submission, list, show, grade/comment, and
+submissions across students."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from litestar import Response
 
 from courseport.core.coursework import submissions
 from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.dialects.canvas.files import upload_answer
 from courseport.dialects.canvas.protocol import Call, get, post, put
 from courseport.dialects.canvas.submission_json import SubmissionRenderer
 
@@ -27,6 +29,16 @@ def submit_assignment(call: Call, course_id: str, assignment_id: str) -> dict:
     with call.write() as (db, me):
         view = submissions.submit(db, me, course_id, assignment_id, entry)
     return _renderer(call, "submission_comments").submission(view)
+
+
+@post(_ASSIGNMENT + "/{user_id:str}/files", status_code=200)
+def start_submission_upload(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
+    """Step one of a student's file upload for a submission; step two is the shared file upload URL."""
+    with call.read() as (db, me):
+        ticket = submissions.start_submission_upload(
+            db, me, course_id, assignment_id, user_id, name=call.str("name"), size=call.int("size"),
+            content_type=call.str("content_type"), max_upload_bytes=call.services.settings.max_upload_bytes)
+    return upload_answer(call, ticket)
 
 
 @get(_ASSIGNMENT)
@@ -69,5 +81,5 @@ def list_students_submissions(call: Call, course_id: str) -> Response:
         return call.paged([render.submission(v) for v in page.items], window, page)
 
 
-ROUTES = [submit_assignment, list_assignment_submissions, get_submission, grade_submission,
+ROUTES = [submit_assignment, start_submission_upload, list_assignment_submissions, get_submission, grade_submission,
           list_students_submissions]
