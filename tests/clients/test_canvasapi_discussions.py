@@ -67,3 +67,25 @@ def test_announcements(world):
     student_course = world.canvas(cast["student"]).get_course(raw.id)
     with pytest.raises(Forbidden):
         student_course.create_discussion_topic(title="Me too", is_announcement=True)
+
+
+def test_read_marks_and_following_through_the_client(world):
+    raw = world.course()
+    cast = world.cast(raw)
+    topic = world.canvas(cast["teacher"]).get_course(raw.id).create_discussion_topic(
+        title="Readings", published=True, message="<p>Read these</p>")
+    topic.post_entry(message="<p>First</p>")
+    topic.post_entry(message="<p>Second</p>")
+    mine = world.canvas(cast["student"]).get_course(raw.id).get_discussion_topic(topic.id)
+    assert (mine.read_state, mine.unread_count, mine.subscribed) == ("unread", 2, False)
+    first = next(e for e in mine.get_topic_entries() if e.message == "<p>First</p>")
+    assert first.read_state == "unread" and first.mark_as_read() is True
+    assert mine.mark_as_read() is True and mine.subscribe() is True
+    again = world.canvas(cast["student"]).get_course(raw.id).get_discussion_topic(topic.id)
+    assert (again.read_state, again.unread_count, again.subscribed) == ("read", 1, True)
+    assert again.mark_entries_as_read() is True
+    assert world.canvas(cast["student"]).get_course(raw.id).get_discussion_topic(topic.id).unread_count == 0
+    assert again.mark_entries_as_unread() is True and again.unsubscribe() is True and again.mark_as_unread() is True
+    last = world.canvas(cast["student"]).get_course(raw.id).get_discussion_topic(topic.id)
+    assert (last.read_state, last.unread_count, last.subscribed) == ("unread", 2, False)
+    assert {e.read_state for e in last.get_topic_entries()} == {"unread"}

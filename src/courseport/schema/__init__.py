@@ -32,7 +32,7 @@ from courseport.schema.courses import (
     Section,
 )
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
-from courseport.schema.discussions import DiscussionEntry
+from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
@@ -86,6 +86,8 @@ __all__ = [
     "PageRevision",
     "Submission",
     "DiscussionEntry",
+    "DiscussionEntryRead",
+    "DiscussionParticipant",
     "Job",
     "JobClaim",
     "BlueprintChange",

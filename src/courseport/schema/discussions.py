@@ -1,4 +1,5 @@
-"""Discussion entries: the per-user posts under a discussion topic or announcement (a content item).
+"""Discussion entries: the per-user posts under a discussion topic or announcement (a content item), and
+each user's read and subscription marks on topics and entries.
 
 Topics themselves are content items; entries are not content (a copy never carries them), so they
 live in their own table. `parent_id` is the entry replied to; top-level entries have none.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -26,3 +27,25 @@ class DiscussionEntry(Base):
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DiscussionParticipant(Base):
+    """A user's own state of a discussion topic where they set it (core/coursework/discussion_reads.py):
+    None leaves the default (read and subscribed once they wrote it or posted in it)."""
+
+    __tablename__ = "discussion_participants"
+    topic_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    read: Mapped[bool | None] = mapped_column(Boolean)
+    subscribed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class DiscussionEntryRead(Base):
+    """Whether a user has read an entry, where they marked it (an entry is unread but by its author)."""
+
+    __tablename__ = "discussion_entry_reads"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("discussion_entries.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
+    read: Mapped[bool] = mapped_column(Boolean)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)

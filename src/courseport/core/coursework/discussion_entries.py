@@ -3,7 +3,8 @@
 Whoever may reply to a topic (see core/coursework/discussions.py: post_to_forum, not locked, announcements
 not locked course-wide) may post; authors and moderators may edit or delete. In a topic that
 is not threaded a reply to a reply joins its top-level entry. When a topic requires an initial
-post, members who are not moderators see others' entries only after posting one.
+post, members who are not moderators see others' entries only after posting one. Each member marks
+topics and entries read or unread and follows topics (discussion_reads.py keeps the marks).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
+from courseport.core.coursework import discussion_reads
 from courseport.core.coursework.discussions import moderates, topic_views, visible_topic
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -33,6 +35,8 @@ class EntryView:
     author: User | None
     recent_replies: list[EntryView] | None = None  # top-level listings only
     has_more_replies: bool = False
+    read: bool = True  # for the caller (discussion_reads)
+    forced: bool = False
 
 
 def _topic(db: Session, actor: User, course_ref: str | int, topic_id: str
@@ -109,12 +113,13 @@ def list_entries(db: Session, actor: User, course_ref: str | int, topic_id: str,
         for reply in db.scalars(_live(topic.id).where(DiscussionEntry.parent_id.in_([e.id for e in page.items]))
                                 .order_by(DiscussionEntry.created_at.desc(), DiscussionEntry.id.desc())):
             replies.setdefault(reply.parent_id, []).append(reply)
-    authors = _authors(db, [*page.items, *(r for rs in replies.values() for r in rs)])
+    shown = [*page.items, *(r for rs in replies.values() for r in rs)]
+    authors, states = _authors(db, shown), discussion_reads.entry_states(db, shown, actor.id)
     views = []
     for e in page.items:
         own = replies.get(e.id, [])
-        recent = [EntryView(r, authors.get(r.user_id)) for r in own[:RECENT_REPLIES]]
-        views.append(EntryView(e, authors.get(e.user_id), recent, len(own) > RECENT_REPLIES))
+        recent = [EntryView(r, authors.get(r.user_id), None, False, *states[r.id]) for r in own[:RECENT_REPLIES]]
+        views.append(EntryView(e, authors.get(e.user_id), recent, len(own) > RECENT_REPLIES, *states[e.id]))
     return Slice(views, page.has_more, page.total)
 
 
@@ -125,8 +130,9 @@ def list_replies(db: Session, actor: User, course_ref: str | int, topic_id: str,
     stmt = _live(topic.id).where(DiscussionEntry.parent_id == parent.id).order_by(
         DiscussionEntry.created_at.desc(), DiscussionEntry.id.desc())
     page = fetch_window(db, stmt, window)
-    authors = _authors(db, page.items)
-    return Slice([EntryView(e, authors.get(e.user_id)) for e in page.items], page.has_more, page.total)
+    authors, states = _authors(db, page.items), discussion_reads.entry_states(db, page.items, actor.id)
+    return Slice([EntryView(e, authors.get(e.user_id), None, False, *states[e.id]) for e in page.items],
+                 page.has_more, page.total)
 
 
 def _authors(db: Session, entries: list[DiscussionEntry]) -> dict[int | None, User]:  # looked up by nullable ids
@@ -156,3 +162,34 @@ def delete_entry(db: Session, actor: User, course_ref: str | int, topic_id: str,
     entry.workflow_state = "deleted"
     entry.updated_at = utcnow()
     db.flush()
+
+
+def mark_topic_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool) -> None:
+    """The caller marks a topic they may see read or unread (its entries keep their own marks)."""
+    _, _, topic = _topic(db, actor, course_ref, topic_id)
+    discussion_reads.mark_topic(db, topic, actor.id, read=read)
+
+
+def mark_all_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool, forced: bool
+                  ) -> None:
+    """The topic and every entry in it, read or unread for the caller."""
+    _, _, topic = _topic(db, actor, course_ref, topic_id)
+    discussion_reads.mark_topic(db, topic, actor.id, read=read)
+    discussion_reads.mark_entries(db, topic, actor.id, read, forced)
+
+
+def mark_entry_read(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str, read: bool,
+                    forced: bool) -> None:
+    _, _, topic = _topic(db, actor, course_ref, topic_id)
+    entry = _entry(db, topic, entry_id)
+    discussion_reads.mark_entries(db, topic, actor.id, read, forced, [entry.id])
+
+
+def set_subscribed(db: Session, actor: User, course_ref: str | int, topic_id: str, subscribed: bool) -> None:
+    """Follow or stop following a topic; a topic that wants an initial post is followed only after one."""
+    course, rights, topic = _topic(db, actor, course_ref, topic_id)
+    if subscribed:
+        view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
+        if topic.data.get("require_initial_post") and not view.has_posted and not moderates(rights):
+            raise NotAllowed("initial post required")
+    discussion_reads.mark_topic(db, topic, actor.id, subscribed=subscribed)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from courseport.core.content import content
 from courseport.core.courses import course_settings
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import assignments
+from courseport.core.coursework import assignments, discussion_reads
 from courseport.core.coursework.assignments import AssignmentChanges
+from courseport.core.coursework.discussion_reads import TopicMarks
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
@@ -178,7 +179,8 @@ def get_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) ->
 def topic_views(db: Session, course: Course, rights: CourseRights, actor: User, items: list[ContentItem],
                 now: datetime) -> list[TopicView]:
     ids = [i.id for i in items]
-    stats, mine, unread = _entry_stats(db, ids, actor.id)
+    stats, mine = _entry_stats(db, ids, actor.id)
+    unread, marks = discussion_reads.unread_counts(db, ids, actor.id), discussion_reads.topic_marks(db, ids, actor.id)
     authors: dict[int | None, User] = {  # looked up by nullable ids
         u.id: u for u in db.scalars(select(User).where(User.id.in_({i.user_id for i in items if i.user_id})))}
     settings = course_settings.settings_of(db, course) if items else {}
@@ -187,38 +189,33 @@ def topic_views(db: Session, course: Course, rights: CourseRights, actor: User, 
     for item in items:
         count, last = stats.get(item.id, (0, None))
         own = item.user_id == actor.id
+        mark = marks.get(item.id, TopicMarks())
+        joined = own or item.id in mine
         announcement_locked = item.type == "announcement" and bool(settings.get("lock_all_announcements"))
         can_reply = (rights.can("post_to_forum") and item.workflow_state != "unpublished"
                      and not announcement_locked and (mod or not is_locked(item, now)))
         views.append(TopicView(
             item=item, author=authors.get(item.user_id), entry_count=count, last_reply_at=last,
-            unread_count=unread.get(item.id, 0), has_posted=item.id in mine, read=own or item.id in mine,
-            subscribed=own or item.id in mine, can_update=mod or own,
+            unread_count=unread.get(item.id, 0), has_posted=item.id in mine,
+            read=joined if mark.read is None else mark.read,
+            subscribed=joined if mark.subscribed is None else mark.subscribed, can_update=mod or own,
             can_delete=mod or own, can_reply=can_reply,
             can_attach=mod or bool(settings.get("allow_student_forum_attachments")), moderator=mod,
             comments_disabled=announcement_locked, now=now))
     return views
 
 
-def _entry_stats(db: Session, ids: list[int], user_id: int) -> tuple[dict, set[int], dict[int, int]]:
-    """Per topic: (entry count, last reply time); topics the user posted in; entries unread by them
-    (by others, newer than the user's own last entry)."""
+def _entry_stats(db: Session, ids: list[int], user_id: int) -> tuple[dict, set[int]]:
+    """Per topic: (entry count, last reply time); and the topics the user posted in."""
     if not ids:
-        return {}, set(), {}
+        return {}, set()
     live = and_(DiscussionEntry.topic_id.in_(ids), DiscussionEntry.workflow_state == "active")
     stats = {t: (n, last) for t, n, last in db.execute(
         select(DiscussionEntry.topic_id, func.count(), func.max(DiscussionEntry.created_at))
         .where(live).group_by(DiscussionEntry.topic_id))}
-    mine = (select(DiscussionEntry.topic_id, func.max(DiscussionEntry.created_at).label("last"))
-            .where(live, DiscussionEntry.user_id == user_id).group_by(DiscussionEntry.topic_id).subquery())
-    posted = set(db.scalars(select(mine.c.topic_id)))
-    unread = dict(db.execute(
-        select(DiscussionEntry.topic_id, func.count())
-        .outerjoin(mine, mine.c.topic_id == DiscussionEntry.topic_id)
-        .where(live, or_(DiscussionEntry.user_id != user_id, DiscussionEntry.user_id.is_(None)),
-               or_(mine.c.last.is_(None), DiscussionEntry.created_at > mine.c.last))
-        .group_by(DiscussionEntry.topic_id)).all())
-    return stats, posted, unread
+    posted = set(db.scalars(select(DiscussionEntry.topic_id).where(live, DiscussionEntry.user_id == user_id)
+                            .distinct()))
+    return stats, posted
 
 
 # --- writing --------------------------------------------------------------------------------------

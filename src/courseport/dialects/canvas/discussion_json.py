@@ -61,7 +61,7 @@ def render_entry(view: EntryView, origin: str) -> dict[str, Any]:
         "updated_at": iso(e.updated_at), "rating_count": None, "rating_sum": None,
         "user_name": view.author.name if view.author else None, "message": e.message,
         "user": render_user_display(view.author, origin, e.course_id) if view.author else {},
-        "read_state": "read", "forced_read_state": False,
+        "read_state": "read" if view.read else "unread", "forced_read_state": view.forced,
     }
     if view.recent_replies is not None:
         if view.recent_replies:

@@ -1,4 +1,5 @@
-"""Canvas Discussion Topics and Announcements API routes: topics, entries, replies, announcements."""
+"""Canvas Discussion Topics and Announcements API routes: topics, entries, replies, read marks, subscriptions,
+announcements."""
 
 from __future__ import annotations
 
@@ -138,6 +139,61 @@ def delete_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> No
         discussion_entries.delete_entry(db, me, course_id, topic_id, entry_id)
 
 
+_TOPIC = "/courses/{course_id:str}/discussion_topics/{topic_id:str}"
+
+
+@put(_TOPIC + "/read", status_code=204)
+def mark_topic_read(call: Call, course_id: str, topic_id: str) -> None:
+    with call.write() as (db, me):
+        discussion_entries.mark_topic_read(db, me, course_id, topic_id, True)
+
+
+@delete(_TOPIC + "/read", status_code=204)
+def mark_topic_unread(call: Call, course_id: str, topic_id: str) -> None:
+    with call.write() as (db, me):
+        discussion_entries.mark_topic_read(db, me, course_id, topic_id, False)
+
+
+@put(_TOPIC + "/read_all", status_code=204)
+def mark_all_read(call: Call, course_id: str, topic_id: str) -> None:
+    forced = bool(call.bool("forced_read_state", False))
+    with call.write() as (db, me):
+        discussion_entries.mark_all_read(db, me, course_id, topic_id, True, forced)
+
+
+@delete(_TOPIC + "/read_all", status_code=204)
+def mark_all_unread(call: Call, course_id: str, topic_id: str) -> None:
+    forced = bool(call.bool("forced_read_state", False))
+    with call.write() as (db, me):
+        discussion_entries.mark_all_read(db, me, course_id, topic_id, False, forced)
+
+
+@put(_TOPIC + "/entries/{entry_id:str}/read", status_code=204)
+def mark_entry_read(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+    forced = bool(call.bool("forced_read_state", False))
+    with call.write() as (db, me):
+        discussion_entries.mark_entry_read(db, me, course_id, topic_id, entry_id, True, forced)
+
+
+@delete(_TOPIC + "/entries/{entry_id:str}/read", status_code=204)
+def mark_entry_unread(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+    forced = bool(call.bool("forced_read_state", False))
+    with call.write() as (db, me):
+        discussion_entries.mark_entry_read(db, me, course_id, topic_id, entry_id, False, forced)
+
+
+@put(_TOPIC + "/subscribed", status_code=204)
+def subscribe(call: Call, course_id: str, topic_id: str) -> None:
+    with call.write() as (db, me):
+        discussion_entries.set_subscribed(db, me, course_id, topic_id, True)
+
+
+@delete(_TOPIC + "/subscribed", status_code=204)
+def unsubscribe(call: Call, course_id: str, topic_id: str) -> None:
+    with call.write() as (db, me):
+        discussion_entries.set_subscribed(db, me, course_id, topic_id, False)
+
+
 @get("/announcements")
 def list_announcements(call: Call) -> Response:
     window = call.window()
@@ -155,4 +211,5 @@ def list_announcements(call: Call) -> Response:
 
 
 ROUTES = [list_topics, create_topic, get_topic, update_topic, delete_topic, post_entry, list_entries, post_reply,
-          list_replies, update_entry, delete_entry, list_announcements]
+          list_replies, update_entry, delete_entry, list_announcements, mark_topic_read, mark_topic_unread,
+          mark_all_read, mark_all_unread, mark_entry_read, mark_entry_unread, subscribe, unsubscribe]
