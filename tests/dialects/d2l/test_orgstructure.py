@@ -179,12 +179,23 @@ def test_a_user_of_the_offering_joins_a_section(world):
         not_section = http.post(f"{LP}/{o}/sections/{ids['semester']}/enrollments/", json={"UserId": student.id})
         listed = http.get(f"{LP}/{o}/sections/{section}").json()
         canvas = http.get(f"/api/v1/sections/{ref(world, section)}/enrollments").json()
+        members = http.get(f"{LP}/enrollments/orgUnits/{o}/users/").json()["Items"]
+        units = http.get(f"{LP}/enrollments/users/{student.id}/orgUnits/").json()["Items"]
+        # A new role through Valence keeps the section membership, in that role.
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": int(o), "UserId": student.id,
+                                                     "RoleId": 5}).status_code == 200
+        retyped = http.get(f"/api/v1/sections/{ref(world, section)}/enrollments").json()
+        one = http.get(f"{LP}/enrollments/orgUnits/{o}/users/{student.id}").json()
     with world.client(teacher_token) as http:
         refused = http.post(f"{LP}/{o}/sections/{section}/enrollments/", json={"UserId": student.id})
     assert (joined.status_code, joined.content) == (200, b"") and again.status_code == 200
     assert listed["Enrollments"] == [student.id]
     assert [(e["user_id"], e["type"], e["enrollment_state"]) for e in canvas] == [
         (student.id, "StudentEnrollment", "active")]
+    assert [m["User"]["Identifier"] for m in members] == [str(student.id)]  # one member, two enrollments
+    assert [u["OrgUnit"]["Id"] for u in units] == [int(o)]
+    assert [(e["user_id"], e["type"]) for e in retyped] == [(student.id, "TaEnrollment")]
+    assert one["RoleId"] == 5
     assert not_member.status_code == 400 and "UserId" in not_member.json()["detail"]
     assert no_user.status_code == 400 and "UserId" in no_user.json()["detail"]
     assert not_section.status_code == 404 and refused.status_code == 403

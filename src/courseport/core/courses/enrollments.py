@@ -253,14 +253,20 @@ def change_type(db: Session, actor: User, course_ref: str, enrollment_ref: str, 
 def enroll_in_one_role(db: Session, actor: User, course_ref: str, req: EnrollmentRequest, *,
                        admins_only: bool = False) -> Enrollment:
     """Enroll keeping one role per user and course (faces whose enrollments are one role in an org unit,
-    such as Valence's): the user's other live enrollments in the course are deleted. `admins_only` lets
-    only the course's root account admins do it (Valence's rule for users without the admin role)."""
+    such as Valence's): the user's other live enrollments in that section are deleted, and those in the
+    sections they joined take the new role. `admins_only` lets only the course's root account admins do
+    it (Valence's rule for users without the admin role)."""
     if admins_only:
         _require_root_admin(db, actor, course_ref)
     made = enroll(db, actor, course_ref, None, req)
     for other in _live_enrollments(db, made.course_id, made.user_id):
-        if other.id != made.id:
+        if other.id == made.id:
+            continue
+        if other.course_section_id != made.course_section_id:  # a section they joined: kept, in the new role
+            other.type, other.role_id, other.updated_at = made.type, made.role_id, utcnow()
+        else:
             end_enrollment(db, actor, str(made.course_id), str(other.id), "delete")
+    db.flush()
     return made
 
 

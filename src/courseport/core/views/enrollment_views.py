@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from courseport.core.courses.courses import resolve_course
 from courseport.core.courses.enrollments import removable
@@ -61,6 +61,9 @@ class EnrollmentQuery:
     sort: tuple[tuple[str, bool], ...] = ()  # (ENROLLMENT_SORTS key, descending), before the list's own order
     course_active: bool | None = None  # the course is (not) available
     accessible: bool | None = None  # the course is available and the enrollment active (or not both)
+    # Only each user's first listed enrollment in a course (faces that list memberships of an org unit, not
+    # Canvas's section enrollments: a user in two sections is one member of the course).
+    one_per_course: bool = False
 
 
 @dataclass
@@ -187,6 +190,11 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
             conditions.append(false())
     for key, moment, before in query.stamps:
         conditions.append(ENROLLMENT_STAMPS[key] < moment if before else ENROLLMENT_STAMPS[key] >= moment)
+    if query.one_per_course:
+        other = aliased(Enrollment)
+        conditions.append(Enrollment.id == select(func.min(other.id)).where(
+            other.user_id == Enrollment.user_id, other.course_id == Enrollment.course_id,
+            other.workflow_state.in_(states)).scalar_subquery())
     available = Course.workflow_state == "available"
     if query.course_active is not None:
         conditions.append(available if query.course_active else ~available)

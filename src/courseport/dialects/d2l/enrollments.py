@@ -1,9 +1,11 @@
 """Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
 (PagedResultSet, filtered by role), the caller's own (myenrollments, with every filter inside the paged
-query), read and delete one. Each is the core enrollment the Canvas face lists: `enrollments` writes it
-(active at once, as Valence enrolls), `enrollment_views` reads it. Org units that take enrollments here are
-course offerings. Valence keeps one role per user and org unit, and only the organization's admins write
-enrollments: both rules are core's (`enroll_in_one_role`, `unenroll` with admins_only), one call a route.
+query), read and delete one. A user is one member of an offering however many of its sections they joined
+(the first of their enrollments there stands for them). Each is the core enrollment the Canvas face lists:
+`enrollments` writes it (active at once, as Valence enrolls), `enrollment_views` reads it. Org units that
+take enrollments here are course offerings. Valence keeps one role per user and org unit, and only the
+organization's admins write enrollments: both rules are core's (`enroll_in_one_role`, `unenroll` with
+admins_only), one call a route.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def list_org_unit_users(call: Call, version: str, org_unit_id: str) -> dict:
     ou = route_id(org_unit_id)
     with call.read() as (db, me):
         ou = offering_course_id(db, ou)
-        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES)
+        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES, one_per_course=True)
         return _paged(call, lambda w: enrollment_views.list_course_enrollments(db, me, str(ou), query, w),
                       render_org_unit_user)
 
@@ -96,7 +98,7 @@ def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) 
 def list_user_org_units(call: Call, version: str, user_id: str) -> dict:
     uid = route_id(user_id, "user")
     with call.read() as (db, me):
-        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES)
+        query = EnrollmentQuery(roles=_role_filter(db, call), states=LISTED_STATES, one_per_course=True)
         if not _offerings_wanted(call):
             return call.paged([], None, False)
         return _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(uid), query, w),
@@ -119,8 +121,9 @@ def _my_query(call: Call) -> EnrollmentQuery:
     start, end = (to_datetime(call.query[name], name) if call.query.get(name) else None
                   for name in ("startDateTime", "endDateTime"))
     stamps = ((("course_start_at", start, False),) if start else ()) + ((("course_end_at", end, True),) if end else ())
-    return EnrollmentQuery(states=LISTED_STATES, stamps=stamps, sort=_sort_by(call.query.get("sortBy")),
-                           course_active=_flag(call, "isActive"), accessible=_flag(call, "canAccess"))
+    return EnrollmentQuery(states=LISTED_STATES, one_per_course=True, stamps=stamps,
+                           sort=_sort_by(call.query.get("sortBy")), course_active=_flag(call, "isActive"),
+                           accessible=_flag(call, "canAccess"))
 
 
 def _sort_by(text: str | None) -> tuple[tuple[str, bool], ...]:
@@ -173,7 +176,7 @@ def _flag(call: Call, name: str) -> bool | None:
 
 
 def _user_items(db: Session, me: User, ou: int, uid: int) -> list[EnrollmentItem]:
-    query = EnrollmentQuery(user_ref=str(uid), states=LISTED_STATES)
+    query = EnrollmentQuery(user_ref=str(uid), states=LISTED_STATES, one_per_course=True)
     return enrollment_views.list_course_enrollments(db, me, str(ou), query, Window(0, PAGE_SIZE)).items
 
 
