@@ -181,3 +181,57 @@ def test_a_user_without_the_admin_role_finds_only_themselves(world):
         assert http.get(f"{LP}/users/", params={"externalEmail": "admin@example.test"}).status_code == 403
         assert http.get(f"{LP}/roles/").status_code == 403
         assert http.delete(f"{LP}/users/{world.admin.id}").status_code == 404
+
+
+def test_user_activation_read_and_set(world):
+    _, token = world.user_with_token("plain")
+    with world.client(world.admin_token) as http:
+        uid = http.post(f"{LP}/users/", json=new_user()).json()["UserId"]
+        assert http.get(f"{LP}/users/{uid}/activation").json() == {"IsActive": True}
+        off = http.put(f"{LP}/users/{uid}/activation", json={"IsActive": False})
+        assert (off.status_code, off.json()) == (200, {"IsActive": False})
+        assert http.get(f"{LP}/users/{uid}").json()["Activation"] == {"IsActive": False}
+        bad = http.put(f"{LP}/users/{uid}/activation", json={"IsActive": "yes"})
+        assert bad.status_code == 400 and "IsActive" in bad.json()["detail"]
+        assert http.get(f"{LP}/users/999999/activation").status_code == 404
+    with world.client(token) as http:
+        assert http.put(f"{LP}/users/{uid}/activation", json={"IsActive": True}).status_code == 404  # not theirs to see
+    with world.client(world.admin_token) as http:
+        assert http.get(f"{LP}/users/{uid}/activation").json() == {"IsActive": False}
+
+
+def test_classlist_lists_each_member_once_with_what_the_viewer_may_see(world):
+    from courseport.core.courses import sections
+    from courseport.core.courses.sections import SectionChanges
+
+    course = world.course("Chemistry")
+    teacher, teacher_token = world.user_with_token("tina", name="Tina Teach")
+    ann, ann_token = world.user_with_token("ann", name="Ann Able")
+    bob = world.user("bob", "Bob Baker", sis_user_id="S-BOB")
+    _, outsider_token = world.user_with_token("otto")
+    with world.tx() as db:
+        lab = sections.create_section(db, world.admin, str(course.id), SectionChanges({"name"}, name="Lab"))
+    world.enroll(teacher, course, "TeacherEnrollment")
+    world.enroll(ann, course)
+    world.enroll(ann, course, section_id=lab.id)  # in the course and a section: one member
+    world.enroll(bob, course)
+    classlist = f"/d2l/api/le/1.40/{ou(world, course)}/classlist/"
+    with world.client(teacher_token) as http:
+        staff_view = http.get(classlist)
+    with world.client(ann_token) as http:
+        student_view = http.get(classlist).json()
+    with world.client(outsider_token) as http:
+        refused = http.get(classlist)
+    assert staff_view.status_code == 200
+    rows = {r["DisplayName"]: r for r in staff_view.json()}
+    assert sorted(rows) == ["Ann Able", "Bob Baker", "Tina Teach"] and len(staff_view.json()) == 3
+    assert rows["Bob Baker"] == {
+        "Identifier": str(bob.id), "ProfileIdentifier": bob.uuid, "DisplayName": "Bob Baker", "Username": "bob",
+        "OrgDefinedId": "S-BOB", "Email": "bob@example.test", "FirstName": "Bob", "LastName": "Baker",
+        "RoleId": 3, "LastAccessed": None, "IsOnline": False, "ClasslistRoleDisplayName": "Student"}
+    assert (rows["Tina Teach"]["RoleId"], rows["Tina Teach"]["ClasslistRoleDisplayName"]) == (4, "Teacher")
+    theirs = {r["DisplayName"]: r for r in student_view}
+    assert (theirs["Bob Baker"]["Email"], theirs["Bob Baker"]["OrgDefinedId"], theirs["Bob Baker"]["Username"]) == (
+        None, None, None)
+    assert theirs["Ann Able"]["Email"] == "ann@example.test"  # their own
+    assert refused.status_code == 403

@@ -2,6 +2,7 @@
 
 from courseport.dialects.d2l import (
     auth,
+    classlist,
     copy_jobs,
     courses,
     enrollments,
@@ -19,4 +20,4 @@ from courseport.dialects.d2l import (
 
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
           *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
-          *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES]
+          *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES, *classlist.ROUTES]

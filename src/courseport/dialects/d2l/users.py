@@ -109,6 +109,24 @@ def update_user(call: Call, version: str, user_id: str) -> dict:
         return render_user(account_users.set_active(db, me, str(uid), active), _org_id(db, me))
 
 
+@get(BASE + "/{user_id:str}/activation")
+def get_activation(call: Call, version: str, user_id: str) -> dict:
+    """UserActivationData of a user the caller may read whole."""
+    uid = route_id(user_id, "user")
+    with call.read() as (db, me):
+        return {"IsActive": account_users.readable_user(db, me, str(uid)).workflow_state == "registered"}
+
+
+@put(BASE + "/{user_id:str}/activation")
+def update_activation(call: Call, version: str, user_id: str) -> dict:
+    """UserActivationData in and out: activate or deactivate a user one administers."""
+    uid = route_id(user_id, "user")
+    active = block_fields(call.block(), {"IsActive": (BOOLEAN, True)})["IsActive"]
+    with call.write() as (db, me):
+        account_users.readable_user(db, me, str(uid))
+        return {"IsActive": account_users.set_active(db, me, str(uid), active).workflow_state == "registered"}
+
+
 @delete(BASE + "/{user_id:str}")
 def delete_user(call: Call, version: str, user_id: str) -> Response:
     uid = route_id(user_id, "user")
@@ -168,4 +186,4 @@ def _org_id(db: Session, me: UserRow) -> int:
     return org_units.organization(db, me).id
 
 
-ROUTES = [whoami, create_user, find_users, get_user, update_user, delete_user]
+ROUTES = [get_activation, update_activation, whoami, create_user, find_users, get_user, update_user, delete_user]
