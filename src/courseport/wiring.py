@@ -17,13 +17,14 @@ from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
-from courseport.core.packages import offering_imports, package_imports
+from courseport.core.packages import course_exports, offering_imports, package_imports
 
 # Job kind -> the core function that runs it, in whichever process claims the job.
 JOB_HANDLERS: dict[str, jobs.Handler] = {
     batch_updates.KIND: batch_updates.run_batch_update,
     blueprint_sync.KIND: blueprint_sync.run_sync,
     copying.KIND: copying.run_copy,
+    course_exports.KIND: course_exports.run_export,
     diagnostics.SLEEP_KIND: diagnostics.run_sleep,
     job_callbacks.KIND: job_callbacks.deliver,
     offering_imports.KIND: offering_imports.run_import,

@@ -43,7 +43,8 @@ from courseport.schema.base import utcnow
 ON_DUPLICATE = ("overwrite", "rename")
 TICKET_SECONDS = 3600
 _DEFAULT_TYPE = "application/octet-stream"
-SUBMISSIONS = "submissions"  # the folder path a user's own files for submissions are listed under
+SUBMISSIONS = "submissions"  # the folder paths a user's own files are listed under: for submissions,
+EXPORTS = "content exports"  # and the course exports they made
 _EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
 # Checks every change of an existing file passes first (courseport/wiring.py registers blueprint locks' one):
 # called with the file and the columns changing, {"workflow_state"} for a delete.
@@ -162,7 +163,7 @@ def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File
     if course is None or user is None or course.workflow_state == "deleted":
         raise NotFound("course")
     if ticket.kind == "submission":
-        return _own_file(db, user, ticket, stored)
+        return own_file(db, user, ticket.name, ticket.content_type, stored)
     require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
     record_blobs(db, {stored.sha256: stored.size})
     clashes = _files_named(db, course.id, ticket.folder_path)
@@ -210,12 +211,14 @@ def free_name(name: str, taken: Mapping[str, object] | set[str]) -> str:
     return f"{stem}-{n}{ext}"
 
 
-def _own_file(db: Session, user: User, ticket: UploadTicket, stored: StoredBlob) -> File:
-    """A file of the user's own, in no course folder (Canvas keeps it in the user's Submissions folder)."""
+def own_file(db: Session, user: User, name: str, content_type: str, stored: StoredBlob, *,
+             folder_path: str = SUBMISSIONS) -> File:
+    """A file of the user's own, in no course folder (Canvas keeps such files in the user's folders:
+    Submissions, content exports)."""
     record_blobs(db, {stored.sha256: stored.size})
     now = _stamp()
-    file = File(uuid=new_uuid(), course_id=None, user_id=user.id, folder_path=SUBMISSIONS, folder_id=None,
-                display_name=ticket.name, filename=ticket.name, content_type=ticket.content_type, size=stored.size,
+    file = File(uuid=new_uuid(), course_id=None, user_id=user.id, folder_path=folder_path, folder_id=None,
+                display_name=name, filename=name, content_type=content_type, size=stored.size,
                 blob_sha256=stored.sha256, created_at=now, updated_at=now)
     db.add(file)
     db.flush()

@@ -9,6 +9,7 @@ from courseport.dialects.canvas import (
     assignments,
     blueprints,
     calendar_events,
+    content_exports,
     content_migrations,
     course_copy,
     course_nicknames,
@@ -53,7 +54,7 @@ ROUTES += submissions.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
-ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES]
+ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
 ROUTES += [*enrollments.ROUTES, *observees.ROUTES]
