@@ -316,17 +316,18 @@ def test_a_server_with_the_request_log_off_keeps_no_record_and_says_so(world, mo
     from litestar.testing import TestClient
 
     from courseport.app import create_app
+    from courseport.services import build_services
     from courseport.settings import Settings
 
-    services, kept_settings = world.services, world.services.settings
-    services.settings = kept_settings.with_changes(request_log=False)
+    # Services of its own: the app's lifespan starts and stops them (the live server's keep running).
+    services = build_services(world.services.settings.with_changes(request_log=False))
     try:
         with TestClient(create_app(services.settings, services)) as client:
             auth = {"Authorization": f"Bearer {world.admin_token}"}
             served = client.get("/api/v1/users/self", headers=auth)
             log = client.get("/_courseport/requests", headers=auth)
     finally:
-        services.settings = kept_settings
+        services.engine.dispose()
     request_store.store_for(world.engine).flush()
     assert served.status_code == 200 and served.json()["id"] == world.admin.id
     assert log.status_code == 409 and "request log is off" in log.json()["errors"][0]["message"]
