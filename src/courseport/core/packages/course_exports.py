@@ -99,25 +99,19 @@ def _counts(entries: list[Entry], modules: list[Module]) -> dict[str, int]:
 
 
 def _contents(db: Session, course_id: int) -> tuple[list[Entry], list[Module], list[str]]:
+    """The course's resources and modules as the cartridge writer takes them, and what it leaves out."""
     items = list(db.scalars(select(ContentItem).where(ContentItem.course_id == course_id, _LIVE)
                             .order_by(ContentItem.position, ContentItem.id)))
-    by_id = {i.id: i for i in items}
-    entries: dict[int, Entry] = {}
+    children: dict[int, list[ContentItem]] = {}  # a quiz's questions, a module's items, in order
     for item in items:
-        if item.type == "page":
-            entries[item.id] = Entry(f"page_{item.id}", "page", item.title, body=item.body or "")
-        elif item.type == "discussion_topic":
-            entries[item.id] = Entry(f"topic_{item.id}", "discussion_topic", item.title, body=item.body or "")
-        elif item.type == "quiz":
-            questions = [Question(q.title, q.body or "", (q.data or {}).get("question_type") or "essay",
-                                  list((q.data or {}).get("answers") or []))
-                         for q in items if q.type == "quiz_question" and q.parent_id == item.id]
-            entries[item.id] = Entry(f"quiz_{item.id}", "quiz", item.title, questions=questions)
+        if item.parent_id is not None and item.type in ("quiz_question", "module_item"):
+            children.setdefault(item.parent_id, []).append(item)
+    entries = {item.id: entry for item in items if (entry := _entry(item, children)) is not None}
     links: list[Entry] = []
     modules, skipped = [], [f"{i.type} {i.title!r}" for i in items if i.type in ("assignment", "file")]
     for module in (i for i in items if i.type == "module"):
         refs = []
-        for mi in (i for i in items if i.type == "module_item" and i.parent_id == module.id):
+        for mi in children.get(module.id, []):
             kind = (mi.data or {}).get("type")
             target = entries.get(mi.ref_id or 0) if kind in _ITEM_KINDS else None
             if kind == "ExternalUrl":
@@ -126,7 +120,19 @@ def _contents(db: Session, course_id: int) -> tuple[list[Entry], list[Module], l
             if target is None:
                 skipped.append(f"module item {mi.title!r} ({kind})")
                 continue
-            refs.append((mi.title or (by_id[mi.ref_id].title if mi.ref_id in by_id else target.title),
-                         target.identifier))
+            refs.append((mi.title or target.title, target.identifier))
         modules.append(Module(module.title, refs))
     return [*entries.values(), *links], modules, skipped
+
+
+def _entry(item: ContentItem, children: dict[int, list[ContentItem]]) -> Entry | None:
+    if item.type == "page":
+        return Entry(f"page_{item.id}", "page", item.title, body=item.body or "")
+    if item.type == "discussion_topic":
+        return Entry(f"topic_{item.id}", "discussion_topic", item.title, body=item.body or "")
+    if item.type != "quiz":
+        return None
+    questions = [Question(q.title, q.body or "", (q.data or {}).get("question_type") or "essay",
+                          list((q.data or {}).get("answers") or []))
+                 for q in children.get(item.id, []) if q.type == "quiz_question"]
+    return Entry(f"quiz_{item.id}", "quiz", item.title, questions=questions)
