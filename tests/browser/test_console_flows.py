@@ -126,6 +126,24 @@ def test_sign_in_find_a_demo_course_and_copy_it_into_a_new_course(page, world, s
     assert "Lab safety rules" in page.locator("#content-h + *").locator("..").inner_text()
 
 
+def test_export_a_course_as_a_cartridge_and_download_it(page, world, seeded, screens):
+    sign_in(page, world.admin_token)
+    page.goto(f"/console/courses/{course_id(seeded, 'Introduction to Biology')}")
+    page.get_by_role("button", name="Export as Common Cartridge").click()
+    page.wait_for_url(re.compile(r"/console/jobs/\d+$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Course export")
+    run_jobs_while_watching(page, world)
+    page.locator('#job-status[data-state="completed"]').wait_for()
+    assert still_the_same_page(page)
+    assert "× page" in page.locator("#exported").inner_text()
+    shoot(page, screens, "export-job")
+    href = page.locator("#export-download").get_attribute("href")
+    with world.client() as anonymous:  # what the link downloads: the cartridge itself
+        cartridge = anonymous.get(href, follow_redirects=True)
+    assert cartridge.status_code == 200 and cartridge.content[:2] == b"PK"
+    assert b"imsmanifest.xml" in cartridge.content
+
+
 def test_make_a_blueprint_associate_two_courses_sync_and_read_the_change_records(page, world, seeded, screens):
     sign_in(page, world.admin_token)
     page.goto(f"/console/courses/{course_id(seeded, 'Calculus I')}/blueprint")

@@ -9,11 +9,12 @@ from litestar import Request, Response, get
 
 from courseport.core.jobs import job_reads
 from courseport.schema import Job
+from courseport.web.console import exports
 from courseport.web.console.session import page_link, render, signed_in, window_of
 
 KINDS = {"course_copy": "Course copy", "blueprint_sync": "Blueprint sync", "package_import": "Package import",
          "course_import": "Course package import", "batch_update_courses": "Batch course update",
-         "job_callback": "Outcome callback", "diagnostic_sleep": "Diagnostic"}
+         "job_callback": "Outcome callback", "diagnostic_sleep": "Diagnostic", "content_export": "Course export"}
 
 
 def kind_label(kind: str) -> str:
@@ -51,7 +52,8 @@ def job_list(request: Request) -> Response:
 def job_page(request: Request, job_id: int) -> Response:
     with signed_in(request) as (db, me):
         job = job_reads.readable_job(db, me, job_id)
-        return render(request, "job.html", me=me, title=f"Job {job.id}", job=job, part="job_part.html", **HELPERS)
+        return render(request, "job.html", me=me, title=f"Job {job.id}", job=job, part="job_part.html",
+                      download=exports.download_link(db, request, job), **HELPERS)
 
 
 ROUTES = [job_list, job_page]

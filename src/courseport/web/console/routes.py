@@ -22,7 +22,17 @@ from courseport.core.kit.errors import (
 )
 from courseport.dialects.error_status import busy_instead, retry_after, status_for
 from courseport.throttle import TooManyFailures
-from courseport.web.console import auth, blueprints, copies, courses, jobs, packages, people, registrations
+from courseport.web.console import (
+    auth,
+    blueprints,
+    copies,
+    courses,
+    exports,
+    jobs,
+    packages,
+    people,
+    registrations,
+)
 from courseport.web.console.session import COOKIE, render, session_cookie
 
 log = logging.getLogger("courseport")
@@ -66,7 +76,8 @@ def error_page(request: Request, exc: Exception) -> Response:
     return page
 
 
-PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *blueprints.ROUTES, *packages.ROUTES,
+PAGES = [*auth.ROUTES, *jobs.ROUTES, *courses.ROUTES, *copies.ROUTES, *exports.ROUTES, *blueprints.ROUTES,
+         *packages.ROUTES,
          *people.ROUTES, *registrations.ROUTES]
 ROUTES = [Router(path="/", route_handlers=[static_file, *PAGES],
                  exception_handlers={HTTPException: error_page, Exception: error_page})]
