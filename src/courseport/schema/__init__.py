@@ -34,6 +34,7 @@ from courseport.schema.courses import (
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.files import Blob, BlobPin, File
+from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.lrs import LrsDocument, LrsFetch
@@ -85,6 +86,7 @@ __all__ = [
     "OverrideStudent",
     "PageRevision",
     "Submission",
+    "CourseGroup",
     "DiscussionEntry",
     "DiscussionEntryRead",
     "DiscussionParticipant",
@@ -104,6 +106,8 @@ __all__ = [
     "XapiStatement",
     "LrsDocument",
     "LrsFetch",
+    "GroupCategory",
+    "GroupMembership",
     "InstanceValue",
     "OrgUnitRow",
     "Registration",

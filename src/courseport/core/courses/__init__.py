@@ -1,5 +1,5 @@
 """The course itself: resolving a course by any id form, creating, updating (`CourseChanges`), changing
-state, settings, navigation tabs, sections, enrollments and the observer links that keep observers
+state, settings, navigation tabs, sections, groups, enrollments and the observer links that keep observers
 enrolled beside their students, the one course-code policy (`course_codes`), batch updates, what each user
 keeps of a course for themself (`course_nicknames`, `course_favorites`), and the course
 as other systems keep it: SIS-style course records, templates and the offerings made from them, and
@@ -9,5 +9,5 @@ the organisation tree over accounts, terms, templates and courses (`org_units`).
 """
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
-           "course_settings", "course_tabs", "course_templates", "courses", "enrollments", "observer_links",
-           "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections"]
+           "course_settings", "course_tabs", "course_templates", "courses", "enrollments", "group_memberships",
+           "groups", "observer_links", "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections"]

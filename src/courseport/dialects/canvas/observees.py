@@ -9,26 +9,14 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import observer_links
 from courseport.core.courses.observer_links import LinkedUser
-from courseport.core.identity import account_users
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
-from courseport.dialects.canvas.user_json import render_account_user
+from courseport.dialects.canvas.user_json import render_users_seen_by
 from courseport.schema import User
-
-_IDS = ("sis_user_id", "integration_id", "sis_import_id", "login_id")
 
 
 def _render(db: Session, me: User, users: list[User], call: Call) -> list[dict[str, Any]]:
-    """Canvas's user JSON; SIS and login ids only for admins over the user (an observer sees names)."""
-    includes = {"avatar_url"} & set(call.list("include[]"))
-    bodies = []
-    for user in users:
-        body = render_account_user(user, includes, call.origin)
-        if not account_users.administers_user(db, me.id, user):
-            for key in _IDS:
-                body.pop(key)
-        bodies.append(body)
-    return bodies
+    return render_users_seen_by(db, me, users, {"avatar_url"} & set(call.list("include[]")), call.origin)
 
 
 def _render_linked(db: Session, me: User, linked: list[LinkedUser], call: Call) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from courseport.dialects.canvas import (
     favorites,
     files,
     folders,
+    groups,
     html,
     logins,
     modules,
@@ -57,5 +58,5 @@ ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
-ROUTES += [*enrollments.ROUTES, *observees.ROUTES]
+ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from courseport.core.identity import account_users
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.views.rosters import EnrollmentView, RosterEntry, RosterPage, UserProfile, is_student_enrollment
 from courseport.dialects.canvas.protocol import iso
@@ -156,6 +159,23 @@ def render_account_user(u: User, includes: set[str], origin: str) -> dict[str, A
     if "uuid" in includes:
         body["uuid"] = u.uuid
     return body
+
+
+_GUARDED_IDS = ("sis_user_id", "integration_id", "sis_import_id", "login_id")
+
+
+def render_users_seen_by(db: Session, me: User, users: list[User], includes: set[str], origin: str
+                         ) -> list[dict[str, Any]]:
+    """Canvas's user JSON for lists of people around the viewer (observees, group members): SIS and login
+    ids only for admins over each user."""
+    bodies = []
+    for user in users:
+        body = render_account_user(user, includes, origin)
+        if not account_users.administers_user(db, me.id, user):
+            for key in _GUARDED_IDS:
+                body.pop(key)
+        bodies.append(body)
+    return bodies
 
 
 def render_user_profile(profile: UserProfile, origin: str) -> dict[str, Any]:

@@ -1,0 +1,89 @@
+"""Who is in a course group: join, leave, list (the rules are in core/courses/groups.py's docstring)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from courseport.core.courses.groups import MANAGE, group_of
+from courseport.core.identity import users
+from courseport.core.identity.permissions import CourseRights
+from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.ids import is_id, store_id
+from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.schema import CourseGroup, Enrollment, GroupCategory, GroupMembership, User
+
+_LIVE_ENROLLMENTS = ("active", "invited", "creation_pending", "completed", "inactive")
+
+
+def _may_change(rights: CourseRights, category: GroupCategory, actor: User, user: User) -> None:
+    if rights.can(MANAGE):
+        return
+    if user.id != actor.id or category.self_signup is None:
+        raise NotAllowed()
+
+
+def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) -> GroupMembership:
+    """Put a user of the course in the group, out of any other group of its category; again, the same."""
+    group, rights = group_of(db, actor, group_id)
+    if not user_ref:
+        raise InvalidInput("user_id", "user_id is required")
+    user = users.resolve_user(db, user_ref, actor)
+    category = db.get_one(GroupCategory, group.category_id)
+    _may_change(rights, category, actor, user)
+    enrolled = select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.course_id == group.course_id,
+                                           Enrollment.workflow_state.in_(_LIVE_ENROLLMENTS)).limit(1)
+    if db.scalar(enrolled) is None:
+        raise InvalidInput("user_id", "user_id must name a user enrolled in the group's course")
+    found = db.scalar(select(GroupMembership).where(GroupMembership.group_id == group.id,
+                                                    GroupMembership.user_id == user.id))
+    if found is not None:
+        return found
+    if category.group_limit is not None and not rights.can(MANAGE) and _count(db, group) >= category.group_limit:
+        raise InvalidInput("group_id", "the group is full")
+    siblings = select(CourseGroup.id).where(CourseGroup.category_id == category.id)
+    db.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id,
+                                             GroupMembership.group_id.in_(siblings)))
+    membership = GroupMembership(group_id=group.id, user_id=user.id)
+    db.add(membership)
+    db.flush()
+    return membership
+
+
+def _count(db: Session, group: CourseGroup) -> int:
+    return db.scalar(select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group.id)) or 0
+
+
+def remove_member(db: Session, actor: User, group_id: str, user_ref: str) -> None:
+    group, rights = group_of(db, actor, group_id)
+    user = users.resolve_user(db, user_ref, actor)
+    _may_change(rights, db.get_one(GroupCategory, group.category_id), actor, user)
+    row = db.scalar(select(GroupMembership).where(GroupMembership.group_id == group.id,
+                                                  GroupMembership.user_id == user.id))
+    if row is None:
+        raise NotFound("group membership")
+    db.delete(row)
+    db.flush()
+
+
+def remove_membership(db: Session, actor: User, group_id: str, membership_ref: str) -> None:
+    """By membership id, or `self` for the actor's own."""
+    if membership_ref == "self":
+        return remove_member(db, actor, group_id, "self")
+    group, _ = group_of(db, actor, group_id)
+    row = db.get(GroupMembership, store_id(membership_ref)) if is_id(membership_ref) else None
+    if row is None or row.group_id != group.id:
+        raise NotFound("group membership")
+    return remove_member(db, actor, group_id, str(row.user_id))
+
+
+def list_memberships(db: Session, actor: User, group_id: str, window: Window) -> Slice[GroupMembership]:
+    group, _ = group_of(db, actor, group_id)
+    stmt = select(GroupMembership).where(GroupMembership.group_id == group.id).order_by(GroupMembership.id)
+    return fetch_window(db, stmt, window)
+
+
+def list_members(db: Session, actor: User, group_id: str, window: Window) -> Slice[User]:
+    group, _ = group_of(db, actor, group_id)
+    members = select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)
+    return fetch_window(db, select(User).where(User.id.in_(members)).order_by(User.sortable_name, User.id), window)

@@ -1,0 +1,27 @@
+"""Canvas JSON for course groups: the GroupCategory, Group and GroupMembership objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core.courses.groups import GroupView
+from courseport.schema import GroupCategory, GroupMembership
+
+
+def render_category(c: GroupCategory) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "role": None, "self_signup": c.self_signup, "auto_leader": None,
+            "context_type": "Course", "course_id": c.course_id, "group_limit": c.group_limit,
+            "sis_group_category_id": None, "sis_import_id": None, "progress": None, "non_collaborative": False}
+
+
+def render_group(v: GroupView) -> dict[str, Any]:
+    g = v.group
+    return {"id": g.id, "name": g.name, "description": g.description, "is_public": False,
+            "followed_by_user": False, "join_level": g.join_level, "members_count": v.members_count,
+            "avatar_url": None, "context_type": "Course", "course_id": g.course_id, "role": None,
+            "group_category_id": g.category_id, "sis_group_id": None, "sis_import_id": None, "storage_quota_mb": 50}
+
+
+def render_membership(m: GroupMembership) -> dict[str, Any]:
+    return {"id": m.id, "group_id": m.group_id, "user_id": m.user_id, "workflow_state": "accepted",
+            "moderator": m.moderator, "just_created": False, "sis_import_id": None}

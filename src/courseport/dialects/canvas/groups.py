@@ -1,0 +1,146 @@
+"""Canvas Groups and Group Categories API routes for course groups (`core/courses/groups.py`,
+`group_memberships.py`)."""
+
+from __future__ import annotations
+
+from litestar import Response
+
+from courseport.core.courses import group_memberships, groups
+from courseport.core.courses.groups import CategoryChanges
+from courseport.dialects.canvas.group_json import render_category, render_group, render_membership
+from courseport.dialects.canvas.protocol import Call, delete, get, post, put, self_only
+from courseport.dialects.canvas.user_json import render_users_seen_by
+
+_CATEGORY_FIELDS = ("name", "self_signup", "group_limit")
+
+
+def category_changes(call: Call) -> CategoryChanges:
+    given = frozenset(name for name in _CATEGORY_FIELDS if call.has(name) or name in call.params)
+    return CategoryChanges(given, name=call.str("name"), self_signup=call.str("self_signup") or None,
+                           group_limit=call.int("group_limit"))
+
+
+@post("/courses/{course_id:str}/group_categories", status_code=200)
+def create_category(call: Call, course_id: str) -> dict:
+    changes, count = category_changes(call), call.int("create_group_count") or 0
+    with call.write() as (db, me):
+        return render_category(groups.create_category(db, me, course_id, changes, count))
+
+
+@get("/courses/{course_id:str}/group_categories")
+def list_categories(call: Call, course_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = groups.list_categories(db, me, course_id, window)
+    return call.paged([render_category(c) for c in page.items], window, page)
+
+
+@get("/group_categories/{category_id:str}")
+def get_category(call: Call, category_id: str) -> dict:
+    with call.read() as (db, me):
+        return render_category(groups.get_category(db, me, category_id))
+
+
+@put("/group_categories/{category_id:str}")
+def update_category(call: Call, category_id: str) -> dict:
+    changes = category_changes(call)
+    with call.write() as (db, me):
+        return render_category(groups.update_category(db, me, category_id, changes))
+
+
+@delete("/group_categories/{category_id:str}")
+def delete_category(call: Call, category_id: str) -> dict:
+    with call.write() as (db, me):
+        return render_category(groups.delete_category(db, me, category_id))
+
+
+@get("/group_categories/{category_id:str}/groups")
+def list_category_groups(call: Call, category_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = groups.list_groups(db, me, category_id=category_id, window=window)
+    return call.paged([render_group(v) for v in page.items], window, page)
+
+
+@post("/group_categories/{category_id:str}/groups", status_code=200)
+def create_group(call: Call, category_id: str) -> dict:
+    with call.write() as (db, me):
+        return render_group(groups.create_group(db, me, category_id, call.str("name"), call.str("description"),
+                                                call.str("join_level")))
+
+
+@get("/courses/{course_id:str}/groups")
+def list_course_groups(call: Call, course_id: str) -> Response:
+    window, own = call.window(), bool(call.bool("only_own_groups", False))
+    with call.read() as (db, me):
+        page = groups.list_groups(db, me, course_ref=course_id, only_own=own, window=window)
+    return call.paged([render_group(v) for v in page.items], window, page)
+
+
+@get("/users/{user_id:str}/groups")
+def list_my_groups(call: Call, user_id: str) -> Response:
+    self_only(user_id)
+    window = call.window()
+    with call.read() as (db, me):
+        page = groups.my_groups(db, me, window)
+    return call.paged([render_group(v) for v in page.items], window, page)
+
+
+@get("/groups/{group_id:str}")
+def get_group(call: Call, group_id: str) -> dict:
+    with call.read() as (db, me):
+        return render_group(groups.get_group(db, me, group_id))
+
+
+@put("/groups/{group_id:str}")
+def update_group(call: Call, group_id: str) -> dict:
+    with call.write() as (db, me):
+        return render_group(groups.update_group(db, me, group_id, call.str("name"), call.str("description")))
+
+
+@delete("/groups/{group_id:str}")
+def delete_group(call: Call, group_id: str) -> dict:
+    with call.write() as (db, me):
+        return render_group(groups.delete_group(db, me, group_id))
+
+
+@get("/groups/{group_id:str}/users")
+def list_group_users(call: Call, group_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = group_memberships.list_members(db, me, group_id, window)
+        return call.paged(render_users_seen_by(db, me, page.items, set(), call.origin), window, page)
+
+
+@get("/groups/{group_id:str}/memberships")
+def list_memberships(call: Call, group_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = group_memberships.list_memberships(db, me, group_id, window)
+    return call.paged([render_membership(m) for m in page.items], window, page)
+
+
+@post("/groups/{group_id:str}/memberships", status_code=200)
+def add_membership(call: Call, group_id: str) -> dict:
+    with call.write() as (db, me):
+        return render_membership(group_memberships.add_member(db, me, group_id, call.str("user_id")))
+
+
+@delete("/groups/{group_id:str}/users/{user_id:str}")
+def remove_user(call: Call, group_id: str, user_id: str) -> dict:
+    with call.write() as (db, me):
+        group_memberships.remove_member(db, me, group_id, user_id)
+    return {}
+
+
+@delete("/groups/{group_id:str}/memberships/{membership_id:str}")
+def remove_membership(call: Call, group_id: str, membership_id: str) -> dict:
+    """`self` leaves the group; a membership id removes that member."""
+    with call.write() as (db, me):
+        group_memberships.remove_membership(db, me, group_id, membership_id)
+    return {}
+
+
+ROUTES = [create_category, list_categories, get_category, update_category, delete_category, list_category_groups,
+          create_group, list_course_groups, list_my_groups, get_group, update_group, delete_group, list_group_users,
+          list_memberships, add_membership, remove_user, remove_membership]

@@ -1,0 +1,78 @@
+"""canvasapi 3.6.0, unmodified, against the live server: a group set made by a teacher, students put in
+groups and moving between them, self sign-up, and what each side may do."""
+
+from __future__ import annotations
+
+import pytest
+from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
+from canvasapi.group import Group, GroupCategory, GroupMembership
+from sqlalchemy import select
+
+from courseport.schema import GroupMembership as Membership
+
+
+def _class(world):
+    course = world.course("Projects")
+    teacher, teacher_token = world.user_with_token("tina", name="Tina Teach")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    students = []
+    for login, name in (("ann", "Ann Able"), ("bob", "Bob Baker"), ("cy", "Cy Cole")):
+        user, token = world.user_with_token(login, name=name)
+        world.enroll(user, course)
+        students.append((user, token))
+    return course, teacher_token, students
+
+
+def _members(world) -> set[tuple[int, int]]:
+    with world.tx() as db:
+        return {(m.group_id, m.user_id) for m in db.scalars(select(Membership))}
+
+
+def test_a_teacher_makes_project_groups_and_moves_students(world):
+    course, teacher_token, [(ann, _), (bob, _), (cy, cy_token)] = _class(world)
+    remote = world.canvas(teacher_token).get_course(course.id)
+    category = remote.create_group_category("Project teams", create_group_count=2)
+    assert isinstance(category, GroupCategory) and category.course_id == course.id
+    first, second = list(category.get_groups())
+    assert isinstance(first, Group) and [first.name, second.name] == ["Project teams 1", "Project teams 2"]
+    extra = category.create_group(name="Overflow", description="late joiners")
+    assert (extra.group_category_id, extra.members_count) == (category.id, 0)
+
+    joined = first.create_membership(ann.id)
+    assert isinstance(joined, GroupMembership) and (joined.user_id, joined.group_id) == (ann.id, first.id)
+    first.create_membership(bob.id)
+    second.create_membership(ann.id)  # one group per set: Ann moves
+    assert _members(world) == {(first.id, bob.id), (second.id, ann.id)}
+    assert [u.name for u in first.get_users()] == ["Bob Baker"]
+    assert [m.user_id for m in second.get_memberships()] == [ann.id]
+    assert [g.members_count for g in remote.get_groups()] == [1, 1, 0]
+
+    mine = world.canvas(cy_token)
+    with pytest.raises(Forbidden):  # no self sign-up in this set
+        mine.get_group(first.id).create_membership("self")
+    assert [g.name for g in mine.get_current_user().get_groups()] == []
+    first.remove_user(bob.id)
+    assert _members(world) == {(second.id, ann.id)}
+    with pytest.raises(BadRequest):
+        remote.create_group_category("Project teams")  # taken
+    category.delete()
+    with pytest.raises(ResourceDoesNotExist):
+        world.canvas(teacher_token).get_group(first.id)
+    assert _members(world) == set()
+
+
+def test_students_sign_themselves_up_up_to_the_limit(world):
+    course, teacher_token, [(ann, ann_token), (bob, bob_token), (cy, cy_token)] = _class(world)
+    category = world.canvas(teacher_token).get_course(course.id).create_group_category(
+        "Study groups", self_signup="enabled", group_limit=2)
+    (group,) = [category.create_group(name="Tuesday")]
+    for token in (ann_token, bob_token):
+        world.canvas(token).get_group(group.id).create_membership("self")
+    with pytest.raises(BadRequest):  # full
+        world.canvas(cy_token).get_group(group.id).create_membership("self")
+    ann_view = world.canvas(ann_token)
+    assert [g.id for g in ann_view.get_current_user().get_groups()] == [group.id]
+    ann_view.get_group(group.id).remove_user(ann.id)  # leaving is allowed in a self-signup set
+    assert _members(world) == {(group.id, bob.id)}
+    with pytest.raises(Forbidden):  # but not removing someone else
+        ann_view.get_group(group.id).remove_user(bob.id)
