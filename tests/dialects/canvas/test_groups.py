@@ -76,3 +76,27 @@ def test_refusals_name_the_field_and_store_nothing(world):
     assert [g["name"] for g in seen] == ["Red"]  # students read the course's groups
     assert outside.status_code == 403
     assert _counts(world) == (1, 1, 0)
+
+
+def test_a_student_removed_from_the_course_leaves_its_groups(world):
+    course = world.course("Projects")
+    cast = world.cast(course)
+    student = world.user("stu")
+    with world.client(cast["teacher"]) as c:
+        enrollment = c.post(f"/api/v1/courses/{course.id}/enrollments", data={
+            "enrollment[user_id]": str(student.id), "enrollment[enrollment_state]": "active"}).json()
+        category = c.post(f"/api/v1/courses/{course.id}/group_categories", data={"name": "Teams"}).json()
+        group = c.post(f"/api/v1/group_categories/{category['id']}/groups", data={"name": "Red"}).json()
+        c.post(f"/api/v1/groups/{group['id']}/memberships", data={"user_id": str(student.id)})
+        concluded = c.delete(f"/api/v1/courses/{course.id}/enrollments/{enrollment['id']}", params={"task": "conclude"})
+        assert concluded.status_code == 200 and _counts(world)[2] == 1  # a concluded student stays in the group
+        c.post(f"/api/v1/courses/{course.id}/enrollments", data={  # a second enrollment, as a TA
+            "enrollment[user_id]": str(student.id), "enrollment[type]": "TaEnrollment",
+            "enrollment[enrollment_state]": "active"})
+        c.delete(f"/api/v1/courses/{course.id}/enrollments/{enrollment['id']}", params={"task": "delete"})
+        assert _counts(world)[2] == 1  # still enrolled through the other enrollment
+        others = [e["id"] for e in c.get(f"/api/v1/courses/{course.id}/enrollments",
+                                          params={"user_id": str(student.id)}).json()]
+        for other in others:
+            c.delete(f"/api/v1/courses/{course.id}/enrollments/{other}", params={"task": "delete"})
+    assert _counts(world)[2] == 0

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import observer_links
+from courseport.core.courses import group_memberships, observer_links
 from courseport.core.courses.courses import default_section, resolve_course
 from courseport.core.courses.sections import resolve_section
 from courseport.core.identity import accounts, roles, users
@@ -190,6 +190,8 @@ def end_enrollment(db: Session, actor: User, course_ref: str, enrollment_ref: st
         enrollment.end_at = enrollment.end_at or utcnow()
     db.flush()
     observer_links.mirror(db, enrollment)
+    if task == "delete":
+        group_memberships.leave_course_groups(db, course.id, enrollment.user_id)
     return enrollment
 
 

@@ -50,6 +50,16 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
     return membership
 
 
+def leave_course_groups(db: Session, course_id: int, user_id: int) -> None:
+    """A user with no live enrollment left in a course leaves its groups (enrollments call this on delete)."""
+    enrolled = select(Enrollment.id).where(Enrollment.user_id == user_id, Enrollment.course_id == course_id,
+                                           Enrollment.workflow_state.in_(_LIVE_ENROLLMENTS)).limit(1)
+    if db.scalar(enrolled) is None:
+        groups = select(CourseGroup.id).where(CourseGroup.course_id == course_id)
+        db.execute(delete(GroupMembership).where(GroupMembership.user_id == user_id,
+                                                 GroupMembership.group_id.in_(groups)))
+
+
 def _count(db: Session, group: CourseGroup) -> int:
     return db.scalar(select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group.id)) or 0
 
