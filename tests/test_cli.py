@@ -147,13 +147,31 @@ def _sockets_on_port(pid: int, port: int, state: str) -> set[int]:
     return inodes & held
 
 
-def _each_listening(workers: list[int], port: int, timeout: float = 60) -> list[set[int]]:
-    """The listening sockets of each worker, once every one listens (the first answers health alone)."""
+def _workers(supervisor: int) -> list[int]:
+    """The supervisor's worker processes (a worker it restarts shows up with a new pid)."""
+    found = []
+    for pid in _child_pids(supervisor):
+        try:
+            if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text():
+                found.append(pid)
+        except FileNotFoundError:
+            continue  # gone meanwhile
+    return found
+
+
+def _each_listening(supervisor: int, port: int, timeout: float = 60) -> tuple[list[int], list[set[int]]]:
+    """The workers and the listening sockets of each, once two workers listen (the first answers health
+    alone). The workers are read again each time: uvicorn's supervisor restarts one that misses its health
+    pings, which a machine busy with other suites can make happen."""
     deadline = time.monotonic() + timeout
     while True:
-        listening = [_sockets_on_port(pid, port, "0A") for pid in workers]
-        if all(listening) or time.monotonic() > deadline:
-            return listening
+        workers = _workers(supervisor)
+        try:
+            listening = [_sockets_on_port(pid, port, "0A") for pid in workers]
+        except FileNotFoundError:
+            listening = []  # a worker went while we looked
+        if (len(workers) == 2 and all(listening)) or time.monotonic() > deadline:
+            return workers, listening
         time.sleep(0.1)
 
 
@@ -172,10 +190,10 @@ def _wait_for_health(proc: subprocess.Popen, base_url: str, timeout: float = 60)
     raise AssertionError("courseport serve did not answer /_courseport/health")
 
 
-def _each_worker_accepts_on_a_socket_of_its_own(supervisor: int, workers: list[int], port: int) -> None:
+def _each_worker_accepts_on_a_socket_of_its_own(supervisor: int, port: int) -> None:
     """listeners.py: a listening socket per worker, none in the supervisor, and a burst of connections
     spread over both workers (all 16 on one: 1 chance in 32,768 once the kernel spreads them)."""
-    first, second = _each_listening(workers, port)
+    workers, (first, second) = _each_listening(supervisor, port)
     assert len(first) == len(second) == 1 and first != second
     assert not _sockets_on_port(supervisor, port, "0A")  # bound, holding the port, never handed a connection
     before = [_sockets_on_port(pid, port, "01") for pid in workers]  # the clients' keep-alive connections
@@ -209,9 +227,8 @@ def test_serve_starts_two_workers_with_demo_data(tmp_path):
         as_student = Canvas(creds["base_url"], creds["demo"]["users"]["demo.student1"]["token"])
         names = {course.name for course in as_student.get_courses()}
         assert {"Introduction to Biology", "Calculus I"} <= names
-        workers = [pid for pid in _child_pids(proc.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-        assert len(workers) == 2
-        _each_worker_accepts_on_a_socket_of_its_own(proc.pid, workers, port)
+        assert len(_workers(proc.pid)) == 2
+        _each_worker_accepts_on_a_socket_of_its_own(proc.pid, port)
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=15)
