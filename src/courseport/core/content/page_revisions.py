@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.kit.errors import StoreBusy
 from courseport.schema import ContentItem, PageRevision
 
 
@@ -38,13 +40,20 @@ def _holds(row: PageRevision | None, page: ContentItem) -> bool:
 
 
 def record(db: Session, page: ContentItem) -> None:
-    """Keep the page's title and body, its editor and time as its newest revision, unless they are already."""
-    newest = _newest(db, page)
-    if _holds(newest, page):
-        return
-    db.add(PageRevision(page_id=page.id, number=(newest.number if newest else 0) + 1, title=page.title,
-                        body=page.body or "", user_id=page.user_id, created_at=page.updated_at))
-    db.flush()
+    """Keep the page's title and body, its editor and time as its newest revision, unless they are already.
+    Two saves of one page at once may both take the next number: the one that loses takes the one after."""
+    for _ in range(3):
+        newest = _newest(db, page)
+        if _holds(newest, page):
+            return
+        try:
+            with db.begin_nested():
+                db.add(PageRevision(page_id=page.id, number=(newest.number if newest else 0) + 1, title=page.title,
+                                    body=page.body or "", user_id=page.user_id, created_at=page.updated_at))
+            return
+        except IntegrityError:
+            continue
+    raise StoreBusy()  # still losing after three tries: the caller may try again
 
 
 def history(db: Session, page: ContentItem) -> list[Revision]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.groups import MANAGE, group_of
@@ -44,9 +45,13 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
     siblings = select(CourseGroup.id).where(CourseGroup.category_id == category.id)
     db.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id,
                                              GroupMembership.group_id.in_(siblings)))
-    membership = GroupMembership(group_id=group.id, user_id=user.id)
-    db.add(membership)
-    db.flush()
+    try:
+        with db.begin_nested():
+            membership = GroupMembership(group_id=group.id, user_id=user.id)
+            db.add(membership)
+    except IntegrityError:  # a concurrent request put them in first
+        return db.get_one(GroupMembership, db.scalar(select(GroupMembership.id).where(
+            GroupMembership.group_id == group.id, GroupMembership.user_id == user.id)))
     return membership
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import account_users, accounts, logins, tenancy, users
@@ -76,8 +77,11 @@ def _link(db: Session, observer: User, student: User, root: int) -> None:
                                                     ObserverLink.student_id == student.id,
                                                     ObserverLink.root_account_id == root))
     if found is None:
-        db.add(ObserverLink(observer_id=observer.id, student_id=student.id, root_account_id=root))
-        db.flush()
+        try:
+            with db.begin_nested():
+                db.add(ObserverLink(observer_id=observer.id, student_id=student.id, root_account_id=root))
+        except IntegrityError:
+            pass  # a concurrent request linked them first: the link stands either way
     for enrollment in db.scalars(select(Enrollment).where(
             Enrollment.user_id == student.id, Enrollment.type == STUDENT, Enrollment.root_account_id == root,
             Enrollment.workflow_state.in_(_MIRRORED_STATES)).order_by(Enrollment.id)):
