@@ -81,15 +81,17 @@ def test_a_vaulted_registration_launch_expires_after_its_expiry(scorm, world, mo
         assert db.scalars(select(Attempt)).one().completion == "unknown"  # the refused commit was not kept
 
 
-def test_a_sliding_expiry_lasts_while_the_launch_keeps_asking(scorm, world):
-    config = vaulted(scorm, world, slidingExpiry=3)
+def test_a_sliding_expiry_lasts_while_the_launch_keeps_asking(scorm, world, monkeypatch):
+    config = vaulted(scorm, world, slidingExpiry=60)
     page = config["filesUrl"] + "index.html"
-    for _ in range(4):  # 4 s in all, never 3 s idle (slack for a busy machine)
-        time.sleep(1.0)
+    ahead = [0.0]  # seconds the in-process server's access clock is moved ahead of this one
+    monkeypatch.setattr(launch_access, "time", SimpleNamespace(time=lambda: time.time() + ahead[0]))
+    for _ in range(4):  # 160 s in all, never 60 s idle
+        ahead[0] += 40
         assert httpx.get(page, headers=A).content == pb.SCO_HTML
     with world.tx() as db:
         assert db.scalar(select(func.count()).select_from(LaunchVaultVisit)) == 1
-    time.sleep(3.5)
+    ahead[0] += 61
     assert refused(httpx.get(page, headers=A), "This launch has expired: it was idle too long.")
 
 
