@@ -68,8 +68,9 @@ def test_without_a_vault_any_browser_with_the_session_url_is_served(scorm, world
 
 def test_a_vaulted_registration_launch_expires_after_its_expiry(scorm, world, monkeypatch):
     scorm.http.post("/registrations", json={"courseId": "golf", "registrationId": "r1", "learner": {"id": "ada"}})
+    vault = {"type": "VAULT", "options": {"expiry": 60}}
     link = scorm.http.post("/registrations/r1/launchLink", json={
-        "redirectOnExitUrl": "message", "launchAuth": {"type": "VAULT", "options": {"expiry": 60}}}).json()["launchLink"]
+        "redirectOnExitUrl": "message", "launchAuth": vault}).json()["launchLink"]
     config = open_player_text(httpx.get(link, headers=A).text)
     page = config["filesUrl"] + "index.html"
     assert httpx.get(page, headers=B).content == pb.SCO_HTML  # no fingerprint asked: only the expiry binds

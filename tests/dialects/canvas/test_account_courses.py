@@ -6,9 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from courseport.core.identity import accounts
 from courseport.schema import BlueprintSubscription, BlueprintTemplate, Course, Term
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _names(response) -> list[str]:

@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from courseport.core.identity import accounts
 from courseport.schema import Enrollment, Login, Submission, User
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 TAKEN = {"attribute": "unique_id", "type": "taken",
          "message": "ID already in use for this account and authentication provider"}
 PSEUDONYMS_INVALID = {"pseudonyms": [{"attribute": "pseudonyms", "type": "invalid", "message": "is invalid"}]}

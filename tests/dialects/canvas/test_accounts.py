@@ -6,9 +6,7 @@ import pytest
 
 from courseport.core.identity import accounts
 from courseport.schema import Account
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _account_json(world, account_id: int) -> dict:

@@ -6,9 +6,7 @@ from sqlalchemy import select
 
 from courseport.core.identity import accounts
 from courseport.schema import AccountUser, Role
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _adminships(world, account_id: int) -> list[tuple[int, int]]:

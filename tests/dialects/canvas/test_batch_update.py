@@ -6,8 +6,7 @@ import pytest
 
 from courseport.core.identity import accounts
 from courseport.schema import Course
-
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import NOT_FOUND
 
 
 def _states(world, ids) -> list[str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from courseport.schema import ContentItem
-
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _event_body(e, origin: str, course, **overrides):

@@ -8,6 +8,7 @@ import zipfile
 from xml.etree import ElementTree as ET
 
 from courseport.core.content import content
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 CP = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
@@ -42,7 +43,7 @@ def test_an_export_from_created_to_exported_and_its_cartridge(world):
     assert progress_done["workflow_state"] == "completed"
     assert progress_done["results"]["skipped"] == ["assignment 'Essay'"]
     assert progress_done["results"]["exported"] == {"module": 0, "page": 1, "quiz": 1}
-    assert unknown.status_code == 404
+    assert (unknown.status_code, unknown.json()) == (404, NOT_FOUND)
     with world.client() as anonymous:
         data = anonymous.get(done["attachment"]["url"], follow_redirects=True).content
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -69,6 +70,7 @@ def test_refusals(world):
     with world.client(cast["student"]) as c:
         student = c.post(base, data={"export_type": "common_cartridge"})
         listed = c.get(base)
-    assert qti.status_code == missing.status_code == 400 and "export_type" in qti.text
-    assert student.status_code == listed.status_code == 403
+    wrong = {"errors": [{"message": "export_type must be one of common_cartridge", "field": "export_type"}]}
+    assert [(r.status_code, r.json()) for r in (qti, missing)] == [(400, wrong)] * 2
+    assert [(r.status_code, r.json()) for r in (student, listed)] == [(403, FORBIDDEN)] * 2
     assert world.run_jobs() == 0  # nothing was queued

@@ -15,9 +15,9 @@ from courseport.core.content import files
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import User
 from courseport.schema.base import utcnow
+from tests.dialects.canvas.errors import NOT_FOUND
 
 UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from courseport.schema import Course, CourseNickname
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 BASE = "/api/v1/users/self/course_nicknames"
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.schema import Course, CourseNickname
+from tests.dialects.canvas.errors import FORBIDDEN
 
 
 def test_create_and_get_course(world):
@@ -260,7 +261,6 @@ def _people(world, course):
     return tokens
 
 
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 
 
 def test_who_may_read_an_unpublished_course(world):

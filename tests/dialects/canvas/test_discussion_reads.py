@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from courseport.schema import DiscussionEntryRead, DiscussionParticipant
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _setup(world, **topic):
@@ -78,9 +79,10 @@ def test_refusals_store_nothing(world):
         outsider = c.put(f"{path}/read")
     with world.client(cast["teacher"]) as c:
         unknown_topic = c.put(path.rsplit("/", 1)[0] + "/999999/read")
-    assert follow.status_code == 403 and "initial post required" in follow.text
-    assert unknown_entry.status_code == unknown_topic.status_code == 404
-    assert outsider.status_code == 403
+    initial_post = {"status": "unauthorized", "errors": [{"message": "initial post required"}]}
+    assert (follow.status_code, follow.json()) == (403, initial_post)
+    assert [(r.status_code, r.json()) for r in (unknown_entry, unknown_topic, outsider)] == [
+        (404, NOT_FOUND), (404, NOT_FOUND), (403, FORBIDDEN)]
     with world.tx() as db:
         assert db.scalars(select(DiscussionParticipant)).all() == []
         assert db.scalars(select(DiscussionEntryRead)).all() == []

@@ -6,9 +6,7 @@ import pytest
 
 from courseport.schema import Enrollment, Section, Submission
 from courseport.schema.base import utcnow
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _error(message: str, field: str | None = None) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from courseport.schema import File, Folder
+from tests.dialects.canvas.errors import NOT_FOUND
 
 UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from courseport.schema import Login
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _created_at(world, login_id: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 from tests.dialects.canvas.test_modules import _item, _module, _target
 
 
@@ -59,4 +60,4 @@ def test_relock_answers_the_module_for_its_managers(world):
         refused = s.put(f"/api/v1/courses/{course.id}/modules/{module['id']}/relock")
     assert relocked.status_code == 200 and relocked.json()["id"] == module["id"]
     assert relocked.json()["name"] == "Week 1"
-    assert unknown.status_code == 404 and refused.status_code == 403
+    assert [(r.status_code, r.json()) for r in (unknown, refused)] == [(404, NOT_FOUND), (403, FORBIDDEN)]

@@ -6,9 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from courseport.schema import Enrollment, Login, ObserverLink
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _observing(world, observer_id: int) -> list[tuple[int, int | None, str]]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from courseport.core.identity.permissions import ALL_RIGHTS
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 ASKED = ["manage_grades", "send_messages", "read_roster", "manage_content", "manage_files", "change_course_state",
          "read_reports", "view_all_grades", "manage_students", "create_discussion_topic", "create_announcement",
          "read_sis", "manage_sis", "update", "manage_files_add", "manage_assignments_edit", "read_course_content"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+
 SEED_HTML = "<p><badhtml></badhtml>processed html</p>"
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from courseport.schema import ContentItem
-
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _quiz_body(q, origin: str, course_id: int, **overrides):

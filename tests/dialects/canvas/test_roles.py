@@ -7,9 +7,7 @@ import pytest
 from courseport.core.identity import accounts, roles
 from courseport.core.kit.errors import NotFound
 from courseport.schema import Account, Role
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def test_role_object(world):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+
 DEFAULTS = {
     "allow_final_grade_override": False, "allow_student_discussion_topics": True,
     "allow_student_forum_attachments": False, "allow_student_discussion_editing": True,
@@ -16,8 +18,6 @@ DEFAULTS = {
     "home_page_announcement_limit": 5, "syllabus_course_summary": True, "homeroom_course": False,
     "default_due_time": "23:59:59", "conditional_release": False,
 }
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 
 
 @pytest.fixture

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from courseport.core.identity import accounts
 from courseport.schema import Account
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN
 
 
 def _account_json(world, account_id: int) -> dict:

@@ -9,9 +9,7 @@ from sqlalchemy import select
 
 from courseport.schema import File
 from courseport.schema.content import Submission
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _class(world):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from courseport.core.courses.course_tabs import TAB_CONFIGURATION
 from courseport.schema import CourseSetting
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 DEFAULT_IDS = ["home", "announcements", "assignments", "discussions", "grades", "people", "pages", "files",
                "syllabus", "outcomes", "rubrics", "quizzes", "modules", "collaborations", "settings"]
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 
 
 def _tabs(world, token: str, course_id: int) -> list[dict]:
@@ -40,7 +39,8 @@ def test_the_default_tabs_as_a_teacher_and_as_a_student(world):
         first = c.get(f"/api/v1/courses/{course.id}/tabs", params={"per_page": 5})
     assert [t["id"] for t in first.json()] == DEFAULT_IDS[:5] and 'rel="next"' in first.headers["link"]
     with world.client(cast["outsider"]) as c:
-        assert c.get(f"/api/v1/courses/{course.id}/tabs").status_code == 403
+        refused = c.get(f"/api/v1/courses/{course.id}/tabs")
+    assert (refused.status_code, refused.json()) == (403, FORBIDDEN)
 
 
 def test_moving_and_hiding_tabs(world):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from courseport.core.identity import accounts
 from courseport.schema import Term, TermOverride
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
 FALL = {"enrollment_term": {"name": "Fall", "start_at": "2027-09-01T00:00:00Z", "end_at": "2027-12-20T00:00:00Z",
                             "sis_term_id": "F27",
                             "overrides": {"StudentEnrollment": {"start_at": "2027-09-03T00:00:00Z",

@@ -9,9 +9,7 @@ from sqlalchemy import select
 
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Enrollment, Section, User
-
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _staff_view(u: User, **extra) -> dict:

@@ -196,9 +196,13 @@ def test_a_user_of_the_offering_joins_a_section(world):
     assert [u["OrgUnit"]["Id"] for u in units] == [int(o)]
     assert [(e["user_id"], e["type"]) for e in retyped] == [(student.id, "TaEnrollment")]
     assert one["RoleId"] == 5
-    assert not_member.status_code == 400 and "UserId" in not_member.json()["detail"]
-    assert no_user.status_code == 400 and "UserId" in no_user.json()["detail"]
-    assert not_section.status_code == 404 and refused.status_code == 403
+    def problem(status: int, title: str, detail: str) -> tuple[int, dict]:
+        return status, {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    assert [(r.status_code, r.json()) for r in (not_member, no_user, not_section, refused)] == [
+        problem(400, "Bad Request", "UserId must name a user enrolled in the course before a section of it"),
+        problem(400, "Bad Request", "UserId is required."),
+        problem(404, "Not Found", "Could not resolve section to a known org unit."),
+        problem(403, "Forbidden", "No permission to perform this action.")]
 
 
 def test_outypes_and_errors(world):
