@@ -16,7 +16,7 @@ import pytest
 from courseport import s3_multipart
 from courseport.blob_s3 import AdvisoryLocks
 from courseport.blobs import BlobStore, FileLocks, LocalBlobStore, StoredBlob, TooLarge, open_blob_store
-from courseport.core.content import files
+from courseport.core.content import file_uploads
 from courseport.core.kit.blob_lifecycle import collect
 from courseport.schema import User
 from courseport.settings import Settings
@@ -146,7 +146,7 @@ def test_a_writer_finishing_waits_while_the_collector_deletes(store):
 def test_collect_keeps_referenced_blobs_and_removes_the_rest(store, world):
     course = world.course()
     with world.tx() as db:
-        kept = files.add_file(db, db.get(User, world.admin.id), course.id, "keep.txt", b"keep me", store)
+        kept = file_uploads.add_file(db, db.get(User, world.admin.id), course.id, "keep.txt", b"keep me", store)
     dropped = store.put_stream([b"nothing refers to me"]).sha256
     assert collect(world.engine, store).blobs == 0  # both younger than the grace period
     report = collect(world.engine, store, grace=0, now=time.time() + 2)  # S3 ages are whole seconds

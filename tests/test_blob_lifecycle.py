@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from courseport.core.content import files
+from courseport.core.content import file_uploads
 from courseport.core.courses import org_units
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError
@@ -217,7 +217,8 @@ def test_collect_keeps_referenced_and_held_blobs_and_removes_the_rest(scorm, wor
     target = world.course("Target")
     d2l_token = d2l_import(world, target.id, d2l_package)  # a queued D2L import holds its package
     with world.tx() as db:
-        canvas_file = files.add_file(db, db.get(User, world.admin.id), target.id, "notes.txt", b"my notes", store)
+        admin = db.get(User, world.admin.id)
+        canvas_file = file_uploads.add_file(db, admin, target.id, "notes.txt", b"my notes", store)
         running = jobs.enqueue(db, "test_running", {})
         running.state = "running"
     in_flight = store.put_stream([b"unpacked by a running job"]).sha256
@@ -270,7 +271,7 @@ def test_blobs_gc_command(world, settings, store):
 
     kept = world.course("Kept")
     with world.tx() as db:
-        canvas_file = files.add_file(db, db.get(User, world.admin.id), kept.id, "kept.txt", b"kept", store)
+        canvas_file = file_uploads.add_file(db, db.get(User, world.admin.id), kept.id, "kept.txt", b"kept", store)
     orphan = store.put_stream([b"orphan for the command"]).sha256
     (store.root / "tmp" / "left-by-a-crash").write_bytes(b"y" * 100)
     args = ["blobs", "gc", "--data-dir", str(settings.data_dir)]
@@ -311,7 +312,7 @@ def test_a_reference_committed_during_a_collection_wins(world, store, monkeypatc
         pytest.skip("SQLite serialises the collector's transaction with every writer")
     target = world.course("Racing")
     with world.tx() as db:
-        old = files.add_file(db, db.get(User, world.admin.id), target.id, "old.txt", b"raced", store)
+        old = file_uploads.add_file(db, db.get(User, world.admin.id), target.id, "old.txt", b"raced", store)
         old_id, sha = old.id, old.blob_sha256
     with world.tx() as db:
         db.delete(db.get(File, old_id))  # the last reference goes...

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from courseport.blobs import StoredBlob
-from courseport.core.content import files
+from courseport.core.content import file_uploads, files, folders
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotAuthenticated, NotFound
 from courseport.schema import Blob, Enrollment, File, User
 
@@ -32,15 +32,16 @@ def start(world, user: User, course, **overrides):  # noqa: ANN001, ANN201
                 max_upload_bytes=1000)
     args.update(overrides)
     with world.tx() as db:
-        return files.start_upload(db, db.get(User, user.id), course.id, **args)
+        return file_uploads.start_upload(db, db.get(User, user.id), course.id, **args)
 
 
 def test_start_upload_describes_the_upload(world, teacher_course):
     course, teacher = teacher_course
     ticket = start(world, teacher, course, name="slides.pdf", size=12, folder_path="/Week 1//./slides/",
                    now=1000.0)
-    assert ticket == files.UploadTicket(course.id, teacher.id, "slides.pdf", "application/pdf",
-                                        "course files/Week 1/slides", "overwrite", 12, 1000 + files.TICKET_SECONDS)
+    assert ticket == file_uploads.UploadTicket(course.id, teacher.id, "slides.pdf", "application/pdf",
+                                               "course files/Week 1/slides", "overwrite", 12,
+                                               1000 + file_uploads.TICKET_SECONDS)
     assert start(world, teacher, course, name="x.unknownext").content_type == "application/octet-stream"
     assert start(world, teacher, course, content_type="text/markdown").content_type == "text/markdown"
     assert start(world, teacher, course).max_bytes == 1000
@@ -72,21 +73,22 @@ def test_only_file_managers_may_start(world, teacher_course):
 
 def test_ticket_round_trip_and_refusals(teacher_course):
     course, teacher = teacher_course
-    ticket = files.UploadTicket(course.id, teacher.id, "é.txt", "text/plain", "course files", "rename", 5, 2000)
-    token = files.sign_ticket(SECRET, ticket)
-    assert files.read_ticket(SECRET, token, now=1999) == ticket
-    forged = files.sign_ticket(SECRET, replace(ticket, max_bytes=10**9)).split(".")[0] + "." + token.split(".")[1]
+    ticket = file_uploads.UploadTicket(course.id, teacher.id, "é.txt", "text/plain", "course files", "rename", 5, 2000)
+    token = file_uploads.sign_ticket(SECRET, ticket)
+    assert file_uploads.read_ticket(SECRET, token, now=1999) == ticket
+    forged_claims = file_uploads.sign_ticket(SECRET, replace(ticket, max_bytes=10**9)).split(".")[0]
+    forged = forged_claims + "." + token.split(".")[1]
     for bad, now in [(token, 2001), (forged, 0), (token + "x", 0), ("a.b.c", 0), ("", 0), ("!!.!!", 0)]:
         with pytest.raises(NotAuthenticated):
-            files.read_ticket(SECRET, bad, now=now)
+            file_uploads.read_ticket(SECRET, bad, now=now)
     with pytest.raises(NotAuthenticated):
-        files.read_ticket(b"other" * 8, token, now=0)
+        file_uploads.read_ticket(b"other" * 8, token, now=0)
 
 
 def test_course_folder_path():
-    assert files.course_folder_path(None) == "course files"
-    assert files.course_folder_path("course files/a") == "course files/a"
-    assert files.course_folder_path("a\\b") == "course files/a/b"
+    assert folders.course_folder_path(None) == "course files"
+    assert folders.course_folder_path("course files/a") == "course files/a"
+    assert folders.course_folder_path("a\\b") == "course files/a/b"
 
 
 def test_free_name():
@@ -100,8 +102,8 @@ def test_finish_upload_records_file_and_blob_once(world, teacher_course):
     course, teacher = teacher_course
     ticket = start(world, teacher, course, name="n.txt", on_duplicate="rename")
     with world.tx() as db:
-        first = files.finish_upload(db, ticket, stored(b"same"))
-        second = files.finish_upload(db, ticket, stored(b"same"))
+        first = file_uploads.finish_upload(db, ticket, stored(b"same"))
+        second = file_uploads.finish_upload(db, ticket, stored(b"same"))
     with world.tx() as db:
         assert db.query(Blob).filter(Blob.sha256 == first.blob_sha256).count() == 1
         rows = db.query(File).filter(File.course_id == course.id).order_by(File.id).all()
@@ -114,8 +116,8 @@ def test_finish_upload_overwrite_retires_the_old_file(world, teacher_course):
     course, teacher = teacher_course
     ticket = start(world, teacher, course, name="n.txt")
     with world.tx() as db:
-        old = files.finish_upload(db, ticket, stored(b"1"))
-        new = files.finish_upload(db, ticket, stored(b"22"))
+        old = file_uploads.finish_upload(db, ticket, stored(b"1"))
+        new = file_uploads.finish_upload(db, ticket, stored(b"22"))
     with world.tx() as db:
         assert db.get(File, old.id).workflow_state == "deleted"
         with pytest.raises(NotFound):
@@ -129,14 +131,14 @@ def test_finish_upload_checks_rights_again(world, teacher_course):
     with world.tx() as db:
         db.query(Enrollment).filter(Enrollment.user_id == teacher.id).update({"workflow_state": "deleted"})
     with world.tx() as db, pytest.raises(NotAllowed):
-        files.finish_upload(db, ticket, stored(b"x"))
+        file_uploads.finish_upload(db, ticket, stored(b"x"))
 
 
 def test_downloadable_file_by_verifier_or_token(world, teacher_course):
     course, teacher = teacher_course
     ticket = start(world, teacher, course)
     with world.tx() as db:
-        file = files.finish_upload(db, ticket, stored(b"v"))
+        file = file_uploads.finish_upload(db, ticket, stored(b"v"))
     verifier = files.file_verifier(SECRET, file)
     teacher_token = world.token(teacher)
     with world.tx() as db:

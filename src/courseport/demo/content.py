@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.blobs import BlobStore
-from courseport.core.content import calendar_events, files, module_items, modules, pages
+from courseport.core.content import calendar_events, file_uploads, module_items, modules, pages
 from courseport.core.content.pages import PageChanges
 from courseport.core.courses import courses
 from courseport.core.coursework import (
@@ -153,7 +153,7 @@ def _event(db: Session, course: Course, teacher: User, title: str, start_at: dat
 def _file(db: Session, course: Course, teacher: User, blobs: BlobStore) -> File:
     found = db.scalar(select(File).where(File.course_id == course.id, File.display_name == "syllabus.txt",
                                          File.workflow_state != "deleted").limit(1))
-    return found or files.add_file(db, teacher, course.id, "syllabus.txt", SYLLABUS, blobs,
+    return found or file_uploads.add_file(db, teacher, course.id, "syllabus.txt", SYLLABUS, blobs,
                                    folder_path="handouts", content_type="text/plain")
 
 

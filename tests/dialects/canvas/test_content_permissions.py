@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from courseport.core.content import files
+from courseport.core.content import file_uploads
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import User
 from courseport.schema.base import utcnow
@@ -100,7 +100,7 @@ def _made_by_teacher(world, course, cast: dict, module_id: int, kind: Kind, *, h
     if kind.name == "file":
         with world.tx() as db:
             teacher = db.scalar(select(User).where(User.login_id == f"teacher{course.id}"))
-            made = files.add_file(db, teacher, course.id, f"f{int(hidden)}.txt", b"bytes",
+            made = file_uploads.add_file(db, teacher, course.id, f"f{int(hidden)}.txt", b"bytes",
                                   world.services.blobs)
             ref = str(made.id)
     else:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from courseport.core.content import file_uploads
 from courseport.core.content import files as core_files
 from courseport.schema import File, Folder
 
@@ -67,7 +68,7 @@ def test_step1_answers_an_upload_url_and_params(world, teacher_setup):
     assert body["upload_url"].startswith(f"{world.base_url}/api/v1/file_uploads/")
     assert body["upload_params"] == {"filename": "notes.txt", "content_type": "text/plain"}
     assert body["file_param"] == "file"
-    ticket = core_files.read_ticket(world.services.secret, body["upload_url"].rsplit("/", 1)[1])
+    ticket = file_uploads.read_ticket(world.services.secret, body["upload_url"].rsplit("/", 1)[1])
     assert (ticket.course_id, ticket.name, ticket.folder_path, ticket.max_bytes, ticket.on_duplicate) == (
         course.id, "notes.txt", "course files/week 1", 5, "overwrite")
 
@@ -161,7 +162,7 @@ def test_tampered_ticket_is_refused_and_stores_nothing(world, teacher_setup):
         step1 = ask_upload(c, course.id, "a.txt", size="4").json()
     url = step1["upload_url"]
     payload, mac = url.rsplit("/", 1)[1].split(".")
-    other = core_files.sign_ticket(b"another secret" * 3, core_files.read_ticket(world.services.secret,
+    other = file_uploads.sign_ticket(b"another secret" * 3, file_uploads.read_ticket(world.services.secret,
                                                                                    f"{payload}.{mac}"))
     before = blob_files(world)
     for bad in (f"{payload[:-2]}AA.{mac}", f"{payload}.{mac[:-2]}AA", "garbage", other):
@@ -174,9 +175,9 @@ def test_tampered_ticket_is_refused_and_stores_nothing(world, teacher_setup):
 
 def test_expired_ticket_is_refused(world, teacher_setup):
     course, teacher, _ = teacher_setup
-    ticket = core_files.UploadTicket(course.id, teacher.id, "a.txt", "text/plain", "course files", "overwrite",
+    ticket = file_uploads.UploadTicket(course.id, teacher.id, "a.txt", "text/plain", "course files", "overwrite",
                                      10, expires_at=1)
-    token = core_files.sign_ticket(world.services.secret, ticket)
+    token = file_uploads.sign_ticket(world.services.secret, ticket)
     r = send_file(f"{world.base_url}/api/v1/file_uploads/{token}", {}, "a.txt", b"late")
     assert (r.status_code, r.json()) == (401, BAD_TICKET)
     assert live_files(world, course.id) == []

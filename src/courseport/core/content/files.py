@@ -1,28 +1,19 @@
-"""Course files: upload tickets, file rows over content-addressed blobs, download verifiers.
-
-An upload happens in two calls. The first checks the right to manage files and returns a signed,
-expiring ticket naming everything the second call may do; the second carries only that ticket
-(no credentials), streams the bytes into the blob store and records the file.
-"""
+"""Course files: file rows over content-addressed blobs, a user's own files, download verifiers, listing,
+changes and deletion. Uploads (the two calls that make a file) are `file_uploads`."""
 
 from __future__ import annotations
 
 import hmac
-import mimetypes
 import posixpath
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.blobs import BlobStore, StoredBlob
+from courseport.blobs import StoredBlob
 from courseport.core.content.folders import (
-    course_folder_path,
-    folder_at_path,
     locked_now,
     readable_folder,
     sees_everything,
@@ -30,19 +21,16 @@ from courseport.core.content.folders import (
 )
 from courseport.core.courses.courses import readable_course
 from courseport.core.identity.accounts import new_uuid
-from courseport.core.identity.permissions import CourseRights, course_rights, require
+from courseport.core.identity.permissions import CourseRights, require
 from courseport.core.identity.tokens import authenticate
 from courseport.core.kit import signing
 from courseport.core.kit.blob_lifecycle import record_blobs
 from courseport.core.kit.changes import UNSET, Unset, given, kinds
-from courseport.core.kit.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
-from courseport.schema import Course, File, User
+from courseport.schema import File, User
 from courseport.schema.base import utcnow
 
-ON_DUPLICATE = ("overwrite", "rename")
-TICKET_SECONDS = 3600
-_DEFAULT_TYPE = "application/octet-stream"
 SUBMISSIONS = "submissions"  # the folder paths a user's own files are listed under: for submissions,
 EXPORTS = "content exports"  # and the course exports they made
 _EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
@@ -61,138 +49,11 @@ def _check_change(db: Session, file: File, changing: set[str]) -> None:
         check(db, file, changing)
 
 
-def _stamp() -> datetime:
+def stamp() -> datetime:
     return datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
 
 
-@dataclass(frozen=True)
-class UploadTicket:
-    """What the second upload call is allowed to store, signed so it needs no credentials."""
-
-    course_id: int
-    user_id: int
-    name: str
-    content_type: str
-    folder_path: str
-    on_duplicate: str
-    max_bytes: int
-    expires_at: int  # unix seconds
-    # "course": a file of the course's folders; "submission": the user's own file, for a submission
-    # (no course folder; its owner and those given its verifier read it).
-    kind: str = "course"
-
-
-def start_upload(
-    db: Session, actor: User, course_ref: str | int, *, name: str | None, size: int | None,
-    content_type: str | None, folder_path: str | None, on_duplicate: str | None, max_upload_bytes: int,
-    now: float | None = None, parent_folder_id: int | None = None,
-) -> UploadTicket:
-    """Check the actor may add files to the course and describe the upload it may make.
-
-    The folder is `parent_folder_id` if given, else `folder_path` under the root (made on upload).
-    """
-    course, rights = readable_course(db, actor, course_ref)
-    require(rights, "manage_files")
-    if parent_folder_id is not None:
-        folder, _ = readable_folder(db, actor, parent_folder_id)
-        if folder.course_id != course.id:
-            raise InvalidInput("parent_folder_id", "the folder belongs to another course")
-        folder_path = folder.full_name
-    name = _plain_name(name, size, max_upload_bytes)
-    on_duplicate = on_duplicate or "overwrite"
-    if on_duplicate not in ON_DUPLICATE:
-        raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
-    return UploadTicket(
-        course_id=course.id, user_id=actor.id, name=name,
-        content_type=content_type or mimetypes.guess_type(name)[0] or _DEFAULT_TYPE,
-        folder_path=course_folder_path(folder_path), on_duplicate=on_duplicate,
-        max_bytes=max_upload_bytes if size is None else size,
-        expires_at=int((now or time.time()) + TICKET_SECONDS),
-    )
-
-
-def _plain_name(name: str | None, size: int | None, max_upload_bytes: int) -> str:
-    name = (name or "").strip()
-    if not name or "/" in name or name in (".", ".."):
-        raise InvalidInput("name", "name is required and must be a plain file name")
-    if size is not None and size < 0:
-        raise InvalidInput("size", "size must not be negative")
-    if size is not None and size > max_upload_bytes:
-        raise InvalidInput("size", f"file size exceeds the limit of {max_upload_bytes} bytes")
-    return name
-
-
-def start_own_upload(actor: User, course: Course, *, name: str | None, size: int | None, content_type: str | None,
-                     max_upload_bytes: int, now: float | None = None) -> UploadTicket:
-    """The upload of a file of the actor's own, for a submission in `course` (the caller checked they may)."""
-    name = _plain_name(name, size, max_upload_bytes)
-    return UploadTicket(
-        course_id=course.id, user_id=actor.id, name=name,
-        content_type=content_type or mimetypes.guess_type(name)[0] or _DEFAULT_TYPE, folder_path=SUBMISSIONS,
-        on_duplicate="rename", max_bytes=max_upload_bytes if size is None else size,
-        expires_at=int((now or time.time()) + TICKET_SECONDS), kind="submission")
-
-
-def start_folder_upload(db: Session, actor: User, folder_id: int | str, **upload: Any) -> UploadTicket:
-    """`start_upload` into a folder named by id (its course is the folder's)."""
-    folder, _ = readable_folder(db, actor, folder_id)
-    return start_upload(db, actor, folder.course_id, folder_path=None, parent_folder_id=folder.id, **upload)
-
-
-def sign_ticket(secret: bytes, ticket: UploadTicket) -> str:
-    return signing.sign(secret, "upload", asdict(ticket))
-
-
-def read_ticket(secret: bytes, token: str, now: float | None = None) -> UploadTicket:
-    """The ticket a token carries, if its signature is ours and it has not expired."""
-    invalid = NotAuthenticated("Invalid or expired upload ticket.", invalid=True)
-    claims = signing.unsign(secret, "upload", token)
-    try:
-        ticket = UploadTicket(**claims) if claims is not None else None
-    except TypeError:
-        raise invalid from None
-    if ticket is None or ticket.expires_at < (now or time.time()):
-        raise invalid
-    return ticket
-
-
-def finish_upload(db: Session, ticket: UploadTicket, stored: StoredBlob) -> File:
-    """Record stored bytes as a file in the ticket's course and folder, resolving name clashes."""
-    course = db.get(Course, ticket.course_id)
-    user = db.get(User, ticket.user_id)
-    if course is None or user is None or course.workflow_state == "deleted":
-        raise NotFound("course")
-    if ticket.kind == "submission":
-        return own_file(db, user, ticket.name, ticket.content_type, stored)
-    require(course_rights(db, user, course), "manage_files")  # rights may have changed since step 1
-    record_blobs(db, {stored.sha256: stored.size})
-    clashes = _files_named(db, course.id, ticket.folder_path)
-    name = ticket.name
-    if ticket.on_duplicate == "overwrite":
-        _delete_all(db, clashes.get(name, []))
-    else:
-        name = free_name(name, clashes)
-    folder = folder_at_path(db, course.id, ticket.folder_path)
-    now = _stamp()
-    file = File(
-        uuid=new_uuid(), course_id=course.id, user_id=user.id, folder_path=folder.full_name, folder_id=folder.id,
-        display_name=name, filename=name, content_type=ticket.content_type, size=stored.size,
-        blob_sha256=stored.sha256, created_at=now, updated_at=now,
-    )
-    db.add(file)
-    db.flush()
-    return file
-
-
-def add_file(db: Session, actor: User, course_ref: str | int, name: str, data: bytes, blobs: BlobStore, *,
-             folder_path: str | None = None, content_type: str | None = None) -> File:
-    """Both upload steps at once, for bytes already in hand (demo data, imports): same checks, same rows."""
-    ticket = start_upload(db, actor, course_ref, name=name, size=len(data), content_type=content_type,
-                          folder_path=folder_path, on_duplicate="rename", max_upload_bytes=len(data))
-    return finish_upload(db, ticket, blobs.put_stream([data], max_bytes=len(data)))
-
-
-def _files_named(db: Session, course_id: int | None, folder_path: str) -> dict[str, list[File]]:
+def files_named(db: Session, course_id: int | None, folder_path: str) -> dict[str, list[File]]:
     named: dict[str, list[File]] = {}
     for f in db.scalars(select(File).where(File.course_id == course_id, File.folder_path == folder_path,
                                            File.workflow_state != "deleted")):
@@ -216,7 +77,7 @@ def own_file(db: Session, user: User, name: str, content_type: str, stored: Stor
     """A file of the user's own, in no course folder (Canvas keeps such files in the user's folders:
     Submissions, content exports)."""
     record_blobs(db, {stored.sha256: stored.size})
-    now = _stamp()
+    now = stamp()
     file = File(uuid=new_uuid(), course_id=None, user_id=user.id, folder_path=folder_path, folder_id=None,
                 display_name=name, filename=name, content_type=content_type, size=stored.size,
                 blob_sha256=stored.sha256, created_at=now, updated_at=now)
@@ -374,20 +235,20 @@ def update_file(db: Session, actor: User, file_id: int, changes: FileChanges, *,
     for key in _EDITABLE:
         if key in fields:
             setattr(file, key, fields[key])
-    file.updated_at = _stamp()
+    file.updated_at = stamp()
     db.flush()
     return file
 
 
 def _settle_name(db: Session, file: File, folder_path: str, name: str, on_duplicate: str | None) -> str:
-    clashes = {n: others for n, fs in _files_named(db, file.course_id, folder_path).items()
+    clashes = {n: others for n, fs in files_named(db, file.course_id, folder_path).items()
                if (others := [f for f in fs if f.id != file.id])}
     if name not in clashes:
         return name
     if on_duplicate == "rename":
         return free_name(name, clashes)
     if on_duplicate == "overwrite":
-        _delete_all(db, clashes[name])
+        delete_all(db, clashes[name])
         return name
     if on_duplicate is not None:
         raise InvalidInput("on_duplicate", "on_duplicate must be overwrite or rename")
@@ -398,13 +259,13 @@ def delete_file(db: Session, actor: User, file_id: int) -> File:
     """Delete a file. Its bytes stay in the blob store: other files (copies) may share them."""
     file, rights = _readable_file(db, actor, file_id)
     require(rights, "manage_files")
-    _delete_all(db, [file])
+    delete_all(db, [file])
     db.flush()
     return file
 
 
-def _delete_all(db: Session, files: list[File]) -> None:
+def delete_all(db: Session, files: list[File]) -> None:
     for file in files:
         _check_change(db, file, {"workflow_state"})
     for file in files:
-        file.workflow_state, file.updated_at = "deleted", _stamp()
+        file.workflow_state, file.updated_at = "deleted", stamp()

@@ -17,9 +17,9 @@ from sqlalchemy import Select, and_, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.content import files
+from courseport.core.content import file_uploads
 from courseport.core.content.due_dates import StudentDates, effective_dates
-from courseport.core.content.files import UploadTicket
+from courseport.core.content.file_uploads import UploadTicket
 from courseport.core.courses.courses import readable_course
 from courseport.core.coursework import submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
@@ -157,7 +157,7 @@ def start_submission_upload(db: Session, actor: User, course_ref: str | int, ass
     course, assignment, _ = _open_to(db, actor, course_ref, assignment_id)
     if "online_upload" not in ((assignment.data or {}).get("submission_types") or []):
         raise InvalidInput("submission_type", "this assignment does not take file uploads (online_upload)")
-    return files.start_own_upload(actor, course, name=name, size=size, content_type=content_type,
+    return file_uploads.start_own_upload(actor, course, name=name, size=size, content_type=content_type,
                                   max_upload_bytes=max_upload_bytes)
 
 

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.response import Stream
 
 from courseport.blobs import BlobWriter, StoredBlob
-from courseport.core.content import files
+from courseport.core.content import file_uploads, files
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, get_writing, iso, post, put
@@ -73,7 +73,7 @@ async def receive_file_part(request: Request, writer: BlobWriter) -> StoredBlob:
 @post("/courses/{course_id:str}/files", status_code=200)
 def start_file_upload(call: Call, course_id: str) -> dict:
     with call.read() as (db, me):
-        ticket = files.start_upload(
+        ticket = file_uploads.start_upload(
             db, me, course_id, name=call.str("name"), size=call.int("size"),
             content_type=call.str("content_type"), folder_path=call.str("parent_folder_path"),
             on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes,
@@ -84,16 +84,16 @@ def start_file_upload(call: Call, course_id: str) -> dict:
 @post("/folders/{folder_id:int}/files", status_code=200)
 def start_folder_upload(call: Call, folder_id: int) -> dict:
     with call.read() as (db, me):
-        ticket = files.start_folder_upload(
+        ticket = file_uploads.start_folder_upload(
             db, me, folder_id, name=call.str("name"), size=call.int("size"), content_type=call.str("content_type"),
             on_duplicate=call.str("on_duplicate"), max_upload_bytes=call.services.settings.max_upload_bytes)
     return upload_answer(call, ticket)
 
 
-def upload_answer(call: Call, ticket: files.UploadTicket) -> dict:
+def upload_answer(call: Call, ticket: file_uploads.UploadTicket) -> dict:
     """The first step's answer: where to send the file part, and the parameters to send with it."""
     return {
-        "upload_url": f"{call.origin}/api/v1/file_uploads/{files.sign_ticket(call.services.secret, ticket)}",
+        "upload_url": f"{call.origin}/api/v1/file_uploads/{file_uploads.sign_ticket(call.services.secret, ticket)}",
         "upload_params": {"filename": ticket.name, "content_type": ticket.content_type},
         "file_param": "file",
     }
@@ -102,14 +102,14 @@ def upload_answer(call: Call, ticket: files.UploadTicket) -> dict:
 @litestar.post("/file_uploads/{ticket:str}", status_code=201, request_max_body_size=None)
 async def upload_file_content(request: Request, ticket: str) -> dict:
     call = bodyless_call(request)
-    grant = files.read_ticket(call.services.secret, ticket)
+    grant = file_uploads.read_ticket(call.services.secret, ticket)
     stored = await receive_file_part(request, call.services.blobs.open_writer(grant.max_bytes))
     return await anyio.to_thread.run_sync(_record_upload, call, grant, stored)
 
 
-def _record_upload(call: Call, grant: files.UploadTicket, stored: StoredBlob) -> dict:
+def _record_upload(call: Call, grant: file_uploads.UploadTicket, stored: StoredBlob) -> dict:
     with transaction(call.services.engine, write=True) as db:
-        file = files.finish_upload(db, grant, stored)
+        file = file_uploads.finish_upload(db, grant, stored)
     return render_file(file, call.origin, call.services.secret)
 
 
