@@ -27,6 +27,7 @@ HANDLERS = {
     "batch_update_courses": "courseport.core.courses.batch_updates.run_batch_update",
     "blueprint_sync": "courseport.core.blueprints.blueprint_sync.run_sync",
     "content_export": "courseport.core.packages.course_exports.run_export",
+    "submissions_update": "courseport.core.coursework.bulk_grades.run_bulk_grading",
     "course_copy": "courseport.core.copy.copying.run_copy",
     "course_import": "courseport.core.packages.offering_imports.run_import",
     "diagnostic_sleep": "courseport.core.jobs.diagnostics.run_sleep",

@@ -16,6 +16,7 @@ from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses
+from courseport.core.coursework import bulk_grades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.packages import course_exports, offering_imports, package_imports
 
@@ -23,6 +24,7 @@ from courseport.core.packages import course_exports, offering_imports, package_i
 JOB_HANDLERS: dict[str, jobs.Handler] = {
     batch_updates.KIND: batch_updates.run_batch_update,
     blueprint_sync.KIND: blueprint_sync.run_sync,
+    bulk_grades.KIND: bulk_grades.run_bulk_grading,
     copying.KIND: copying.run_copy,
     course_exports.KIND: course_exports.run_export,
     diagnostics.SLEEP_KIND: diagnostics.run_sleep,

@@ -8,6 +8,7 @@ from courseport.dialects.canvas import (
     assignment_groups,
     assignments,
     blueprints,
+    bulk_grading,
     calendar_events,
     content_exports,
     content_migrations,
@@ -51,7 +52,7 @@ ROUTES += users.ROUTES
 ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
-ROUTES += submissions.ROUTES
+ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *calendar_events.ROUTES]
