@@ -23,7 +23,9 @@ def test_role_object(world):
     assert body == {"id": 3, "role": "StudentEnrollment", "label": "Student", "last_updated_at": None,
                     "base_role_type": "StudentEnrollment", "is_account_role": False, "workflow_state": "built_in",
                     "created_at": None, "account": account}
-    assert permissions["post_to_forum"] == {"enabled": True, "locked": False, "readonly": False, "explicit": False}
+    assert permissions["post_to_forum"] == {"enabled": True, "locked": False, "readonly": False, "explicit": False,
+                                            "applies_to_self": True, "applies_to_descendants": True}
+    assert permissions["manage_grades"] == {"enabled": False, "locked": False, "readonly": False, "explicit": False}
     assert not permissions["manage_grades"]["enabled"] and permissions["read_course_content"]["enabled"]
 
 
