@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
+from courseport.core.courses.courses import default_section
 from courseport.core.identity import accounts
 from courseport.core.identity.permissions import ALL_RIGHTS, course_rights, enrollment_types_with, require
 from courseport.core.kit.errors import NotAllowed
-from courseport.schema import Course, User
+from courseport.schema import Course, Enrollment, Role, RoleOverride, User
 
 
 def _rights(world, user, course):
@@ -101,3 +103,35 @@ def test_enrollment_types_with_a_right():
     assert enrollment_types_with("read_sis") == {"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"}
     assert enrollment_types_with("update_course") == {"TeacherEnrollment"}
     assert enrollment_types_with("undelete_course") == frozenset()
+
+
+def test_only_an_enrollment_in_a_custom_role_reads_role_overrides(world):
+    """The read path's cost: a built-in role's rights come from the enrollment row alone; a custom role's
+    overrides take one statement more (the enrollment rows themselves are plain row reads, not counted)."""
+    course = world.course("Counted")
+    teacher, custom = world.user("builtin"), world.user("custom")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    with world.tx() as db:
+        role = Role(name="Quiet Teacher", base_role_type="TeacherEnrollment", account_id=1)
+        db.add(role)
+        db.flush()
+        db.add(RoleOverride(role_id=role.id, account_id=1, permission="manage_course_content_add", enabled=False))
+        db.add(RoleOverride(role_id=role.id, account_id=1, permission="read_roster", enabled=None, locked=True))
+        db.add(Enrollment(user_id=custom.id, course_id=course.id, course_section_id=default_section(db, course).id,
+                          root_account_id=1, type="TeacherEnrollment", role_id=role.id, workflow_state="active"))
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
+        statements.append(statement)
+
+    event.listen(world.engine, "before_cursor_execute", count)
+    try:
+        built_in = _rights(world, teacher, course)
+        seen = len(statements)
+        quiet = _rights(world, custom, course)
+    finally:
+        event.remove(world.engine, "before_cursor_execute", count)
+    assert [s for s in statements[:seen] if "role_overrides" in s] == []
+    assert len([s for s in statements[seen:] if "role_overrides" in s]) == 1
+    assert built_in.can("manage_content") and not quiet.can("manage_content")
+    assert quiet.rights == built_in.rights - {"manage_content"} and quiet.is_staff

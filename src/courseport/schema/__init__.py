@@ -1,6 +1,6 @@
 """The tables: one store that every dialect reads and writes through the core."""
 
-from courseport.schema.accounts import Account, AccountUser, Role, Term
+from courseport.schema.accounts import Account, AccountUser, Role, RoleOverride, Term
 from courseport.schema.base import Base
 from courseport.schema.blueprints import (
     BlueprintChange,
@@ -59,6 +59,7 @@ __all__ = [
     "Account",
     "AccountUser",
     "Role",
+    "RoleOverride",
     "Term",
     "TermOverride",
     "AccessToken",

@@ -49,6 +49,26 @@ class Role(Base):
     base_role_type: Mapped[str] = mapped_column(String(64))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
+    # Set by the Roles API's writes (core/identity/role_writes.py); None for the built-in roles.
+    created_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+
+
+class RoleOverride(Base):
+    """One permission of a custom role set explicitly in an account (Canvas's role override): `permission`
+    is the name the caller gave (a course right or one of `permissions.PERMISSION_ALIASES`); `enabled` None
+    when only `locked` was set."""
+
+    __tablename__ = "role_overrides"
+    __table_args__ = (UniqueConstraint("role_id", "account_id", "permission"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    permission: Mapped[str] = mapped_column(String(64))
+    enabled: Mapped[bool | None] = mapped_column(Boolean)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    applies_to_self: Mapped[bool] = mapped_column(Boolean, default=True)
+    applies_to_descendants: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class AccountUser(Base):

@@ -7,4 +7,5 @@ vocabulary every face asks by name.
 """
 
 __all__ = ["account_admins", "account_users", "accounts", "admin", "d2l_apps", "logins", "masquerade", "oauth_clients",
-           "permissions", "roles", "scoped_tokens", "sub_accounts", "tenancy", "tenants", "terms", "tokens", "users"]
+           "permissions", "role_writes", "roles", "scoped_tokens", "sub_accounts", "tenancy", "tenants", "terms",
+           "tokens", "users"]

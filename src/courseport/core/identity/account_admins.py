@@ -51,6 +51,8 @@ def _account_role(db: Session, account: Account, role_ref: str | None) -> Role:
     role = roles.role_for(db, account, role_ref)
     if role.base_role_type != roles.ACCOUNT_MEMBERSHIP:
         raise InvalidInput("role_id", "role_id must name an account role, not a course role")
+    if role.workflow_state != "active":
+        raise InvalidInput("role_id", "role_id names an inactive role: activate it first")
     return role
 
 

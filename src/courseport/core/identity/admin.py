@@ -20,6 +20,7 @@ from courseport.schema import (
     OAuthClient,
     OrgUnitRow,
     Role,
+    RoleOverride,
     Term,
     User,
 )
@@ -94,6 +95,7 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
         AccountUser.__tablename__: AccountUser.account_id.not_in(root_ids),
         Account.__tablename__: Account.parent_account_id.is_not(None),
         Role.__tablename__: Role.account_id.is_not(None) & Role.id.not_in(role_ids),
+        RoleOverride.__tablename__: RoleOverride.role_id.not_in(role_ids),  # a kept role keeps its permissions
         # Kept root accounts keep their org unit ids.
         OrgUnitRow.__tablename__: OrgUnitRow.account_id.is_(None) | OrgUnitRow.account_id.not_in(root_ids),
     }

@@ -2,20 +2,27 @@
 
 Right names follow the vocabulary course APIs share (read, read_roster, manage_content, ...);
 a dialect only asks for them by name.
+
+An enrollment's rights are its role's (`role_rights`): the base type's (`ROLE_RIGHTS`), changed by the
+permissions a custom role sets explicitly (`role_overrides`, written by `role_writes`). Only an
+enrollment in a custom role costs a read of its overrides; the built-in roles' rights are fixed here.
+An inactive custom role keeps granting its rights to the enrollments it has, as Canvas documents;
+account admins hold every right whatever their account role sets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity.accounts import is_admin_of
+from courseport.core.identity.accounts import ACCOUNT_ADMIN_ROLE_ID, BUILT_IN_ROLES, is_admin_of
 from courseport.core.identity.tenancy import tenant_of
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.row_reads import RowRead
-from courseport.schema import AccountUser, Course, Enrollment, User
+from courseport.schema import AccountUser, Course, Enrollment, RoleOverride, User
 
 _READER = {"read", "read_forum", "read_announcements", "read_syllabus", "read_roster"}
 _STAFF = _READER | {
@@ -47,11 +54,13 @@ ADMIN_ONLY = frozenset(
     {"manage_storage_quotas", "manage_sis", "undelete_course", "create_courses", "manage_account"}
 )
 ALL_RIGHTS: frozenset[str] = frozenset().union(*ROLE_RIGHTS.values()) | ADMIN_ONLY
+COURSE_RIGHTS = ALL_RIGHTS - ADMIN_ONLY
+BUILT_IN_ROLE_IDS = frozenset({ACCOUNT_ADMIN_ROLE_ID, *BUILT_IN_ROLES.values()})
 STAFF_TYPES = frozenset({"TeacherEnrollment", "TaEnrollment", "DesignerEnrollment"})
 # Enrollment states that confer rights; "invited" and "completed" confer reading only.
 _ACTIVE_STATES = frozenset({"active"})
 _READ_ONLY_STATES = frozenset({"invited", "completed"})
-_RIGHTFUL_ENROLLMENTS = RowRead(select(Enrollment.type, Enrollment.workflow_state).where(
+_RIGHTFUL_ENROLLMENTS = RowRead(select(Enrollment.type, Enrollment.workflow_state, Enrollment.role_id).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
     Enrollment.workflow_state.in_(sorted(_ACTIVE_STATES | _READ_ONLY_STATES))))
 
@@ -86,16 +95,44 @@ def course_rights(db: Session, user: User, course: Course) -> CourseRights:
     if is_admin_of(db, user.id, course.account_id):
         return CourseRights(user.id, course.id, True, frozenset(), ALL_RIGHTS)
     rows = _RIGHTFUL_ENROLLMENTS.all(db, user_id=user.id, course_id=course.id)
-    types = frozenset(t for t, _ in rows)
+    types = frozenset(t for t, _, _ in rows)
+    custom = _custom_role_overrides(db, {role_id for _, _, role_id in rows if role_id not in BUILT_IN_ROLE_IDS})
     rights: set[str] = set()
-    for etype, state in rows:
-        granted = ROLE_RIGHTS.get(etype, frozenset())
+    for etype, state, role_id in rows:
+        granted = role_rights(etype, custom[role_id]) if role_id in custom else ROLE_RIGHTS.get(etype, frozenset())
         if etype not in STAFF_TYPES and course.workflow_state not in ("available", "completed"):
             continue  # students and observers see published courses only
         rights |= granted if state in _ACTIVE_STATES else granted & _READER
     if course.workflow_state == "available" and (course.is_public or course.is_public_to_auth_users):
         rights |= {"read", "read_syllabus"}
     return CourseRights(user.id, course.id, False, types, frozenset(rights))
+
+
+def role_rights(base_role_type: str, overrides: Iterable[tuple[str, bool]]) -> frozenset[str]:
+    """The rights of a role of this base type whose explicit permissions are `overrides` (name, enabled):
+    the base type's rights, plus each right a permission enables, less each one a permission disables (a
+    right two permissions name, one enabling and one disabling it, is disabled). A course role gains no
+    account right (`ADMIN_ONLY`); an account role's base is every right. Unknown names change nothing."""
+    account_role = base_role_type == "AccountMembership"
+    base = ALL_RIGHTS if account_role else ROLE_RIGHTS.get(base_role_type, frozenset())
+    grantable = ALL_RIGHTS if account_role else COURSE_RIGHTS
+    enabled: set[str] = set()
+    disabled: set[str] = set()
+    for name, on in overrides:
+        (enabled if on else disabled).add(PERMISSION_ALIASES.get(name, name))
+    return frozenset((base | (enabled & grantable)) - disabled)
+
+
+def _custom_role_overrides(db: Session, role_ids: set[int]) -> dict[int, list[tuple[str, bool]]]:
+    """Each custom role's explicit permissions (name, enabled), in one read; none when no role is custom."""
+    if not role_ids:
+        return {}
+    found: dict[int, list[tuple[str, bool]]] = {role_id: [] for role_id in role_ids}
+    stmt = select(RoleOverride.role_id, RoleOverride.permission, RoleOverride.enabled).where(
+        RoleOverride.role_id.in_(sorted(role_ids)), RoleOverride.enabled.is_not(None))
+    for role_id, name, enabled in db.execute(stmt):
+        found[role_id].append((name, bool(enabled)))
+    return found
 
 
 def require(rights: CourseRights, right: str) -> None:
