@@ -5,4 +5,5 @@ quizzes and their questions, discussions, entries and announcements.
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "discussion_entries",
-           "discussions", "grades", "overrides", "quiz_questions", "quizzes", "submission_views", "submissions"]
+           "discussions", "grades", "overrides", "quiz_attempts", "quiz_grading", "quiz_questions",
+           "quiz_submissions", "quizzes", "submission_views", "submissions"]
