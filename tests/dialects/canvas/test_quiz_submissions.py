@@ -250,3 +250,19 @@ def test_grader_score_changes_are_refused_until_the_attempt_is_finished(world):
         r = c.put(url, json={"quiz_submissions": [{"attempt": 7, "fudge_points": 2}]})
         assert (r.status_code, r.json()) == (400, {"status": "bad_request", "message": "invalid attempt"})
     assert [(a[1], a[2]) for a in _attempts(world)] == [("untaken", None)]
+
+
+def test_a_start_that_loses_the_race_for_the_attempt_number_is_refused(world):
+    course, quiz, _, _, [(_, token)] = _setup(world, essay=False, allowed_attempts=3)
+    with world.client(token) as c:
+        qs = _start(c, course, quiz).json()["quiz_submissions"][0]
+        c.post(f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}/submissions/{qs['id']}/complete",
+               data={"attempt": "1", "validation_token": qs["validation_token"]})
+        with world.tx() as db:  # a concurrent start made attempt 2 after this one read the submission
+            db.add(QuizAttempt(submission_id=qs["id"], attempt=2, workflow_state="untaken", validation_token="x",
+                               data={}))
+        r = _start(c, course, quiz)
+        assert (r.status_code, r.json()) == (409, {"status": "conflict", "message": "a quiz submission already exists"})
+    with world.tx() as db:
+        assert db.get(QuizSubmission, qs["id"]).attempt == 1
+    assert [a[:2] for a in _attempts(world)] == [(1, "complete"), (2, "untaken")]

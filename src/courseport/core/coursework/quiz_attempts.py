@@ -81,7 +81,7 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
     if row is None:
         row = _new_row(db, course, quiz, actor, preview)
     else:
-        current = latest(db, row)
+        current = latest(db, row, for_update=True)
         if is_overdue(current, now):
             _finish(db, course, quiz, row, current, now)
         if current.workflow_state in OPEN_STATES:
@@ -95,8 +95,11 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
     attempt = QuizAttempt(submission_id=row.id, attempt=row.attempt, workflow_state="preview" if preview else "untaken",
                           validation_token=secrets.token_hex(32), started_at=now, end_at=_end_at(quiz, now),
                           data={"answers": {}, "flagged": [], "scores": {}})
-    db.add(attempt)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(attempt)
+    except IntegrityError:  # a concurrent start made this attempt first
+        raise RefusedAgain("a quiz submission already exists") from None
     return views(db, quiz, [(row, attempt)], actor)[0]
 
 
@@ -165,7 +168,7 @@ def flag(db: Session, actor: User, submission_id: str, question_id: str, ticket:
 
 
 def _changeable(db: Session, row: QuizSubmission, ticket: Ticket) -> QuizAttempt:
-    current = latest(db, row)
+    current = latest(db, row, for_update=True)
     if current.workflow_state in FINISHED_STATES:
         raise RefusedState("quiz submission is already complete")
     if is_overdue(current, utcnow()):
@@ -202,7 +205,7 @@ def complete(db: Session, actor: User, course_ref: str | int, quiz_id: str, subm
     row = readable_submission(db, actor, rights, quiz, submission_id)
     if row.user_id != actor.id:
         raise RefusedRight("you are not allowed to complete this quiz submission")
-    current = latest(db, row)
+    current = latest(db, row, for_update=True)
     _check_token(current, ticket)
     if current.workflow_state not in OPEN_STATES:
         raise RefusedState("quiz submission is already complete")

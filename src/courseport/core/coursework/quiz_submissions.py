@@ -79,9 +79,10 @@ def takes_part(db: Session, course: Course, rights: CourseRights, actor: User) -
     return rights.can("participate_as_student") and bool(submission_views.student_ids(db, course.id, [actor.id]))
 
 
-def latest(db: Session, row: QuizSubmission) -> QuizAttempt:
-    return db.scalars(select(QuizAttempt).where(QuizAttempt.submission_id == row.id,
-                                                QuizAttempt.attempt == row.attempt)).one()
+def latest(db: Session, row: QuizSubmission, *, for_update: bool = False) -> QuizAttempt:
+    """The submission's latest attempt; `for_update` locks it (PostgreSQL) so concurrent answers queue."""
+    stmt = select(QuizAttempt).where(QuizAttempt.submission_id == row.id, QuizAttempt.attempt == row.attempt)
+    return db.scalars(stmt.with_for_update() if for_update else stmt).one()
 
 
 def finished_attempts(db: Session, row: QuizSubmission) -> list[QuizAttempt]:
