@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from courseport.schema import QuizAttempt, QuizSubmission, Submission
+from courseport.schema import ContentItem, QuizAttempt, QuizSubmission, Submission
 from courseport.schema.base import utcnow
 
 NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
@@ -266,3 +266,19 @@ def test_a_start_that_loses_the_race_for_the_attempt_number_is_refused(world):
     with world.tx() as db:
         assert db.get(QuizSubmission, qs["id"]).attempt == 1
     assert [a[:2] for a in _attempts(world)] == [(1, "complete"), (2, "untaken")]
+
+
+def test_a_started_practice_quiz_cannot_be_unpublished(world):
+    course, quiz, _, (_, teacher_token), [(_, token)] = _setup(world, essay=False, quiz_type="practice_quiz")
+    with world.client(teacher_token) as c:
+        assert _start(c, course, quiz, preview="true").status_code == 200
+        assert c.get(f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}").json()["unpublishable"] is True
+    with world.client(token) as c:
+        assert _start(c, course, quiz).status_code == 200
+    with world.client(teacher_token) as c:
+        assert c.get(f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}").json()["unpublishable"] is False
+        r = c.put(f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}", data={"quiz[published]": "false"})
+        assert (r.status_code, r.json()) == (400, {"errors": [{
+            "message": "quiz[published]: a quiz with submissions cannot be unpublished", "field": "quiz[published]"}]})
+    with world.tx() as db:
+        assert db.get(ContentItem, quiz["id"]).workflow_state == "published"
