@@ -282,3 +282,21 @@ def test_a_started_practice_quiz_cannot_be_unpublished(world):
             "message": "quiz[published]: a quiz with submissions cannot be unpublished", "field": "quiz[published]"}]})
     with world.tx() as db:
         assert db.get(ContentItem, quiz["id"]).workflow_state == "published"
+
+
+def test_an_override_of_the_quiz_assignment_opens_a_locked_quiz_to_its_student_until_its_lock_date(world):
+    course, quiz, _, (_, teacher_token), [(student, token), (_, other_token)] = _setup(
+        world, students=2, essay=False, lock_at="2020-01-01T00:00:00Z")
+    with world.client(teacher_token) as c:
+        r = c.post(f"/api/v1/courses/{course.id}/assignments/{quiz['assignment_id']}/overrides", data={
+            "assignment_override[student_ids][]": str(student.id),
+            "assignment_override[lock_at]": "2040-01-01T00:00:00Z"})
+        assert r.status_code in (200, 201), r.text
+    with world.client(other_token) as c:
+        r = _start(c, course, quiz)
+        assert (r.status_code, r.json()) == (400, {"status": "bad_request",
+                                                   "message": "you are not allowed to participate in this quiz"})
+    with world.client(token) as c:
+        qs = _start(c, course, quiz).json()["quiz_submissions"][0]
+    assert (qs["workflow_state"], qs["end_at"]) == ("untaken", "2040-01-01T00:00:00Z")
+    assert [a[:2] for a in _attempts(world)] == [(1, "untaken")]

@@ -3,7 +3,8 @@ by `quiz_grading.py`) and a grader's changes to a finished attempt's scores (rea
 
 Refusals follow Canvas's quiz submission service, in its order, as `quiz_grading.Refusal`s. Every change to
 an attempt names its number (only the latest attempt changes) and the validation token it was started with.
-A finished attempt takes no answers. A time limit (or the quiz's lock date) sets `end_at`; past it, answers
+A finished attempt takes no answers. A graded quiz's dates for a student are its assignment's with the
+student's overrides applied. A time limit (or the student's lock date) sets `end_at`; past it, answers
 are refused ("quiz submission is overdue", nothing stored) and the attempt is graded with the answers it
 holds when it is next written to: completed by its taker, or before another attempt starts. The kept score
 of a graded quiz is the score of the student's submission to the quiz's assignment.
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.content.due_dates import StudentDates, effective_dates
 from courseport.core.coursework import quiz_grading, quizzes, submissions
 from courseport.core.coursework.quiz_grading import RefusedAgain, RefusedRight, RefusedState
 from courseport.core.coursework.quiz_submissions import (
@@ -73,8 +75,7 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
     now = utcnow()
     if preview and not rights.can(quizzes.MANAGE):
         raise RefusedRight("you are not allowed to preview this quiz")
-    if not preview:
-        _check_takeable(db, course, rights, actor, quiz, access_code, now)
+    lock_at = quiz.lock_at if preview else _check_takeable(db, course, rights, actor, quiz, access_code, now)
     row = db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id,
                                                  QuizSubmission.user_id == actor.id,
                                                  QuizSubmission.preview.is_(preview)))
@@ -93,7 +94,7 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
             raise RefusedAgain("a quiz submission already exists")
         row.attempt += 1
     attempt = QuizAttempt(submission_id=row.id, attempt=row.attempt, workflow_state="preview" if preview else "untaken",
-                          validation_token=secrets.token_hex(32), started_at=now, end_at=_end_at(quiz, now),
+                          validation_token=secrets.token_hex(32), started_at=now, end_at=_end_at(quiz, lock_at, now),
                           data={"answers": {}, "flagged": [], "scores": {}})
     try:
         with db.begin_nested():
@@ -104,14 +105,25 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
 
 
 def _check_takeable(db: Session, course: Course, rights: CourseRights, actor: User, quiz: ContentItem,
-                    access_code: str | None, now: datetime) -> None:
-    if (quiz.unlock_at and quiz.unlock_at > now) or (quiz.lock_at and quiz.lock_at <= now):
+                    access_code: str | None, now: datetime) -> datetime | None:
+    """Refuse a start the quiz's rules forbid; the lock date that ends the actor's attempt otherwise."""
+    dates = _dates(db, course, quiz, actor)
+    unlock_at, lock_at = (dates.unlock_at, dates.lock_at) if dates else (quiz.unlock_at, quiz.lock_at)
+    if (unlock_at and unlock_at > now) or (lock_at and lock_at <= now):
         raise RefusedState(NOT_PARTICIPANT)
-    if quiz.workflow_state != "published" or not takes_part(db, course, rights, actor):
+    if quiz.workflow_state != "published" or not takes_part(db, course, rights, actor) or (quiz.ref_id and not dates):
         raise RefusedRight(NOT_PARTICIPANT)
     wanted = (quiz.data or {}).get("access_code")
     if wanted and not hmac.compare_digest(str(access_code or "").encode(), str(wanted).encode()):
         raise RefusedRight("invalid access code")
+    return lock_at
+
+
+def _dates(db: Session, course: Course, quiz: ContentItem, actor: User) -> StudentDates | None:
+    """A graded quiz's dates for the actor: its assignment's, overrides applied (None: not assigned to them)."""
+    if quiz.ref_id is None:
+        return None
+    return effective_dates(db, course.id, [quiz.ref_id], [actor.id]).get(quiz.ref_id, {}).get(actor.id)
 
 
 def _new_row(db: Session, course: Course, quiz: ContentItem, actor: User, preview: bool) -> QuizSubmission:
@@ -125,11 +137,11 @@ def _new_row(db: Session, course: Course, quiz: ContentItem, actor: User, previe
     return row
 
 
-def _end_at(quiz: ContentItem, now: datetime) -> datetime | None:
+def _end_at(quiz: ContentItem, lock_at: datetime | None, now: datetime) -> datetime | None:
     limit = (quiz.data or {}).get("time_limit")
     end = now + timedelta(minutes=limit) if limit else None
-    if quiz.lock_at is not None and (end is None or quiz.lock_at < end):
-        end = quiz.lock_at
+    if lock_at is not None and (end is None or lock_at < end):
+        end = lock_at
     return end
 
 
