@@ -300,3 +300,22 @@ def test_an_override_of_the_quiz_assignment_opens_a_locked_quiz_to_its_student_u
         qs = _start(c, course, quiz).json()["quiz_submissions"][0]
     assert (qs["workflow_state"], qs["end_at"]) == ("untaken", "2040-01-01T00:00:00Z")
     assert [a[:2] for a in _attempts(world)] == [(1, "untaken")]
+
+
+def test_starting_again_grades_an_overdue_attempt_even_when_no_attempt_is_left(world):
+    course, quiz, mc, _, [(_, token)] = _setup(world, essay=False, time_limit="5")
+    with world.client(token) as c:
+        qs = _start(c, course, quiz).json()["quiz_submissions"][0]
+        c.post(f"/api/v1/quiz_submissions/{qs['id']}/questions", json={
+            "attempt": 1, "validation_token": qs["validation_token"],
+            "quiz_questions": [{"id": mc["id"], "answer": mc["answers"][0]["id"]}]})
+        ended = utcnow().replace(microsecond=0) - timedelta(minutes=1)
+        with world.tx() as db:
+            db.scalars(select(QuizAttempt)).one().end_at = ended
+        r = _start(c, course, quiz)
+        assert (r.status_code, r.json()) == (409, {"status": "conflict", "message": "a quiz submission already exists"})
+    with world.tx() as db:
+        attempt = db.scalars(select(QuizAttempt)).one()
+        graded = db.scalars(select(Submission)).one()
+        assert (attempt.workflow_state, attempt.score, attempt.finished_at) == ("complete", 2.0, ended)
+        assert (graded.score, graded.submitted_at) == (2.0, ended)

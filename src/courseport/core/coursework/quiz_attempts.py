@@ -6,7 +6,8 @@ an attempt names its number (only the latest attempt changes) and the validation
 A finished attempt takes no answers. A graded quiz's dates for a student are its assignment's with the
 student's overrides applied. A time limit (or the student's lock date) sets `end_at`; past it, answers
 are refused ("quiz submission is overdue", nothing stored) and the attempt is graded with the answers it
-holds when it is next written to: completed by its taker, or before another attempt starts. The kept score
+holds when it is next written to: completed by its taker, or when they start again (`finish_overdue`, even
+if the start is then refused). The kept score
 of a graded quiz is the score of the student's submission to the quiz's assignment.
 """
 
@@ -102,6 +103,19 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
     except IntegrityError:  # a concurrent start made this attempt first
         raise RefusedAgain("a quiz submission already exists") from None
     return views(db, quiz, [(row, attempt)], actor)[0]
+
+
+def finish_overdue(db: Session, actor: User, course_ref: str | int, quiz_id: str) -> None:
+    """Grade the actor's attempt at the quiz if it is past its end: a start does this first, in its own
+    transaction, so the attempt is graded even when the start is then refused."""
+    course, _, quiz = quiz_in(db, actor, course_ref, quiz_id)
+    row = db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id, QuizSubmission.user_id == actor.id,
+                                                 QuizSubmission.preview.is_(False)))
+    if row is None:
+        return
+    current = latest(db, row, for_update=True)
+    if is_overdue(current, utcnow()):
+        _finish(db, course, quiz, row, current, utcnow())
 
 
 def _check_takeable(db: Session, course: Course, rights: CourseRights, actor: User, quiz: ContentItem,

@@ -34,6 +34,9 @@ def list_submissions(call: Call, course_id: str, quiz_id: str) -> Response:
 @post(_SUBMISSIONS, status_code=200)
 def start_submission(call: Call, course_id: str, quiz_id: str) -> dict:
     preview = bool(call.bool("preview", False))
+    if not preview:
+        with call.write() as (db, me):
+            quiz_attempts.finish_overdue(db, me, course_id, quiz_id)
     with call.write() as (db, me), as_request_errors(Refusal):
         view = quiz_attempts.start(db, me, course_id, quiz_id, access_code=call.str("access_code"), preview=preview)
     return render_submissions([view], call.origin)
