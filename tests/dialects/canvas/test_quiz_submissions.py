@@ -249,6 +249,12 @@ def test_grader_score_changes_are_refused_until_the_attempt_is_finished(world):
                                                    "message": "quiz submission attempt must be complete"})
         r = c.put(url, json={"quiz_submissions": [{"attempt": 7, "fudge_points": 2}]})
         assert (r.status_code, r.json()) == (400, {"status": "bad_request", "message": "invalid attempt"})
+        r = c.put(url, json={"fudge_points": 2})
+        assert (r.status_code, r.json()) == (400, {"status": "bad_request",
+                                                   "message": "missing required key :quiz_submissions"})
+        r = c.put(url, json={"quiz_submissions": [{"attempt": 1, "questions": {"5": {"score": "lots"}}}]})
+        assert (r.status_code, r.json()) == (400, {"status": "bad_request",
+                                                   "message": "question score must be an unsigned decimal"})
     assert [(a[1], a[2]) for a in _attempts(world)] == [("untaken", None)]
 
 

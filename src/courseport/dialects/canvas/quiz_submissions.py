@@ -11,7 +11,16 @@ from litestar import Response
 from courseport.core.coursework import quiz_attempts, quiz_submissions
 from courseport.core.coursework.quiz_grading import Refusal
 from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.canvas.protocol import Call, as_request_errors, get, iso, post, put, to_float
+from courseport.dialects.canvas.protocol import (
+    Call,
+    RequestError,
+    as_request_errors,
+    get,
+    iso,
+    post,
+    put,
+    to_float,
+)
 from courseport.dialects.canvas.quiz_submission_json import render_questions, render_submissions
 
 _SUBMISSIONS = "/courses/{course_id:str}/quizzes/{quiz_id:str}/submissions"
@@ -84,14 +93,17 @@ def _score_change(call: Call) -> quiz_attempts.ScoreChange:
     entries = call.raw("quiz_submissions")
     entry: Any = entries[0] if isinstance(entries, list) and entries else None
     if not isinstance(entry, dict):
-        raise InvalidInput("quiz_submissions", "missing required key :quiz_submissions")
+        raise RequestError(InvalidInput("quiz_submissions", "missing required key :quiz_submissions"))
     scores: dict[int, float] = {}
     comments: dict[int, str] = {}
     questions = entry.get("questions")
     for key, value in (questions.items() if isinstance(questions, dict) else ()):
         if not str(key).isdigit() or not isinstance(value, dict):
             continue
-        score = to_float(value.get("score"), f"quiz_submissions[][questions][{key}][score]")
+        try:
+            score = to_float(value.get("score"), f"quiz_submissions[][questions][{key}][score]")
+        except InvalidInput as exc:
+            raise RequestError(InvalidInput(exc.field, "question score must be an unsigned decimal")) from None
         if score is not None:
             scores[int(key)] = score
         if value.get("comment") is not None:
