@@ -41,6 +41,7 @@ from courseport.schema.lrs import LrsDocument, LrsFetch
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.quiz_submissions import QuizAttempt, QuizSubmission
 from courseport.schema.registrations import (
     Attempt,
     AttemptLaunch,
@@ -87,6 +88,8 @@ __all__ = [
     "OverrideStudent",
     "PageRevision",
     "Submission",
+    "QuizSubmission",
+    "QuizAttempt",
     "CourseGroup",
     "DiscussionEntry",
     "DiscussionEntryRead",

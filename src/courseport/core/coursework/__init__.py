@@ -1,9 +1,10 @@
 """What students do and are graded on: assignments and their groups, overrides, submissions, grades (one
-at a time or in bulk), quizzes and their questions, discussions, entries and announcements.
+at a time or in bulk), quizzes, their questions and students' attempts at them, discussions, entries and
+announcements.
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "overrides", "quiz_questions", "quizzes", "submission_views",
-           "submissions"]
+           "discussion_entries", "discussions", "grades", "overrides", "quiz_attempts", "quiz_grading",
+           "quiz_questions", "quiz_submissions", "quizzes", "submission_views", "submissions"]

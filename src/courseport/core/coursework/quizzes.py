@@ -4,7 +4,8 @@ A quiz keeps its description in `body`, points_possible in `points`, and its set
 A graded quiz (quiz_type "assignment" or "graded_survey") refers (`ref_id`) to an assignment item
 with data {"quiz": true} and submission type "online_quiz", kept titled, dated, pointed and
 published like the quiz; making the quiz ungraded deletes that assignment. Members who may not
-manage content see published quizzes only. Questions live in `core/coursework/quiz_questions.py`.
+manage content see published quizzes only; a quiz a student has started (core/coursework/quiz_attempts.py) or
+whose assignment has submissions cannot be unpublished. Questions live in `core/coursework/quiz_questions.py`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.paging import Slice, Window, fetch_window
-from courseport.schema import ContentItem, Course, Submission, User
+from courseport.schema import ContentItem, Course, QuizSubmission, Submission, User
 from courseport.schema.base import utcnow
 
 QUIZ_TYPES = ("practice_quiz", "assignment", "graded_survey", "survey")
@@ -100,9 +101,11 @@ def quiz_views(db: Session, rights: CourseRights, items: list[ContentItem]) -> l
             types.setdefault(parent, set()).add((data or {}).get("question_type"))
     submitted = set(db.scalars(select(Submission.item_id).where(
         Submission.item_id.in_(refs), Submission.workflow_state != "unsubmitted"))) if refs else set()
+    taken = set(db.scalars(select(QuizSubmission.quiz_id).where(
+        QuizSubmission.quiz_id.in_(ids), QuizSubmission.preview.is_(False)))) if ids else set()
     now = utcnow()
     return [QuizView(i, assignments.get(i.ref_id) if i.ref_id else None, rights,
-                     tuple(sorted(t for t in types.get(i.id, ()) if t)), i.ref_id in submitted, now)
+                     tuple(sorted(t for t in types.get(i.id, ()) if t)), i.ref_id in submitted or i.id in taken, now)
             for i in items]
 
 
@@ -223,6 +226,10 @@ def _check_combination(data: dict[str, Any]) -> None:
 
 
 def _has_submissions(db: Session, item: ContentItem) -> bool:
+    """A student has started the quiz, or turned in or been graded on its assignment."""
+    if db.scalar(select(QuizSubmission.id).where(QuizSubmission.quiz_id == item.id,
+                                                 QuizSubmission.preview.is_(False)).limit(1)) is not None:
+        return True
     if item.ref_id is None:
         return False
     return (db.scalar(select(func.count()).where(Submission.item_id == item.ref_id,

@@ -130,6 +130,27 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     return submission_views.view(db, course, assignment, row, grader=grader)
 
 
+def record_quiz_result(db: Session, course: Course, assignment: ContentItem, user_id: int, *, score: float | None,
+                       attempt: int, submitted_at: datetime | None, pending_review: bool) -> Submission:
+    """A quiz's kept score on the student's submission to the quiz's assignment (core/coursework/quiz_attempts.py):
+    submitted as online_quiz, graded by the quiz ("pending_review" while a person must grade some of it)."""
+    row = _row_for(db, course, assignment, user_id)
+    now = utcnow()
+    dates = effective_dates(db, course.id, [assignment.id], [user_id]).get(assignment.id, {}).get(user_id)
+    row.submission_type, row.attempt, row.submitted_at = "online_quiz", attempt, submitted_at
+    row.late = bool(dates and dates.due_at and submitted_at and submitted_at > dates.due_at)
+    row.score = score
+    row.grade = None if score is None else grade_for_score(assignment, score)
+    row.excused = False
+    row.workflow_state = "pending_review" if pending_review else "graded"
+    row.grader_id, row.graded_at = None, now
+    if row.posted_at is None and not course.post_manually:
+        row.posted_at = now
+    row.updated_at = now
+    db.flush()
+    return row
+
+
 def _open_to(db: Session, actor: User, course_ref: str | int, assignment_id: str
              ) -> tuple[Course, ContentItem, StudentDates]:
     """The course, the assignment and the actor's dates for it, if the actor is a student it is open to now."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
@@ -329,8 +330,30 @@ ERROR_STATUS: dict[type[Exception], int] = {
 _NOT_FOUND = "The specified resource does not exist."
 
 
+class RequestError(DomainError):
+    """A domain error Canvas answers in its request-error shape, `{"status": "bad_request", "message": ...}`, as
+    its quiz submission service answers its refusals; raised by `as_request_errors`. Its status is the
+    wrapped error's (ERROR_STATUS)."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.error = error
+
+
+@contextmanager
+def as_request_errors(*kinds: type[DomainError]) -> Iterator[None]:
+    """The domain errors of `kinds` raised inside answered in Canvas's request-error shape."""
+    try:
+        yield
+    except kinds as exc:
+        raise RequestError(exc) from None
+
+
 def error_response(exc: Exception) -> Response:
     """The Canvas error body for an exception, with its status from ERROR_STATUS (the only place both are chosen)."""
+    if isinstance(exc, RequestError):
+        status = status_for(exc.error, ERROR_STATUS)
+        return Response({"status": HTTPStatus(status).name.lower(), "message": exc.message}, status_code=status)
     # A refused as_user_id or observee login comes with a good token: no challenge (Canvas sends none either).
     challenge = isinstance(exc, NotAuthenticated) and exc.challenge
     headers = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'} if challenge else None
