@@ -244,8 +244,28 @@ def test_students_read_and_join_open_groups_but_manage_nothing(world, klass):
     with world.client(people["bob"][1]) as bob:
         full = bob.put(_path(course, f"/{open_group['id']}/users/userName:bob"))
         assert (full.status_code, full.json()) == (400, {"status": 400, "message": "the group is full"})
+        with _teacher(world, klass) as learn:
+            hidden = _made(learn.post(_path(course), json={"name": "Hidden", "availability": {"available": "No"},
+                                                           "enrollment": {"type": "SelfEnrollment"}}))
+        refused = bob.put(_path(course, f"/{hidden['id']}/users/userName:bob"))
+        assert (refused.status_code, refused.json()) == (403, FORBIDDEN)
     with world.tx() as db:
         assert [m.user_id for m in db.scalars(select(GroupMembership))] == [people["ann"][0].id]
+
+
+def test_a_teacher_of_another_course_is_refused(world, klass):
+    course, _ = klass
+    with _teacher(world, klass) as learn:
+        group = _made(learn.post(_path(course), json={"name": "Mine"}))
+    stranger, _ = world.user_with_token("stranger")
+    world.enroll(stranger, world.course("Elsewhere"), "TeacherEnrollment")
+    before = _counts(world)
+    with world.client(world.blackboard_token(stranger)) as learn:
+        answers = [learn.get(_path(course)), learn.get(_path(course, f"/{group['id']}")),
+                   learn.post(_path(course, "/sets"), json={"name": "Mine"}),
+                   learn.delete(_path(course, f"/{group['id']}"))]
+        assert [(a.status_code, a.json()) for a in answers] == [(403, FORBIDDEN)] * 4
+    assert _counts(world) == before
 
 
 def test_an_application_without_group_entitlements_reads_only(world, klass):
@@ -293,3 +313,18 @@ def test_groups_cross_between_the_faces(world, klass):
         shown = canvas.get(f"/api/v1/groups/{solo['id'].split('_')[1]}").json()
         assert (shown["name"], shown["description"], shown["group_category_id"], shown["members_count"]) == (
             "Solo", "made on Learn", categories[1]["id"], 1)
+
+
+def test_an_external_id_a_concurrent_request_took_first_is_the_same_409(world, klass, monkeypatch):
+    """The check reads before the insert; a twin committed in between is caught by the unique key."""
+    from courseport.core.courses import groups
+
+    course, _ = klass
+    with _teacher(world, klass) as learn:
+        _made(learn.post(_path(course), json={"name": "First", "externalId": "club"}))
+        before = _counts(world)
+        monkeypatch.setattr(groups, "_check_record", lambda *args: None)  # as if the twin came after the check
+        twin = learn.post(_path(course), json={"name": "Twin", "externalId": "club"})
+        assert (twin.status_code, twin.json()) == (409, {"status": 409,
+                                                         "message": "externalId 'club' is already used in this course"})
+    assert _counts(world) == before

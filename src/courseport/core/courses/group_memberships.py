@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.courses.groups import IMPORTED, MANAGE, SELF_JOIN, group_of
+from courseport.core.courses.groups import HIDDEN, IMPORTED, MANAGE, SELF_JOIN, group_of
 from courseport.core.identity import users
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -40,6 +40,8 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
     user = users.resolve_user(db, user_ref, actor)
     category = db.get_one(GroupCategory, group.category_id)
     _may_change(rights, category, group, actor, user)
+    if not rights.can(MANAGE) and HIDDEN in (group.availability, category.availability):
+        raise NotAllowed()  # members do not sign up for a group (or set) hidden from them
     enrolled = select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.course_id == group.course_id,
                                            Enrollment.workflow_state.in_(_LIVE_ENROLLMENTS)).limit(1)
     if db.scalar(enrolled) is None:

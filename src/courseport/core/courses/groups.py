@@ -21,6 +21,7 @@ from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
@@ -36,6 +37,7 @@ SELF_SIGNUP = (None, "enabled", "restricted")
 JOIN_LEVELS = ("invitation_only", "parent_context_auto_join", "parent_context_request")
 SELF_JOIN = "parent_context_auto_join"  # a group of the imported category that members join themselves
 AVAILABILITY = ("available", "hidden", "signup_only")
+HIDDEN = "hidden"  # members neither see into nor sign up for it; managers do
 IMPORTED = "imported"  # the role of the category of groups in no group set
 IMPORTED_NAME = "Imported Groups"
 REF_KINDS = ("id", "external_id", "uuid")  # how a group or a category is addressed within its course
@@ -138,7 +140,23 @@ def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], c
     taken = select(model.id).where(model.course_id == course_id, model.external_id == external_id,
                                    model.id != (exclude_id or 0))
     if db.scalar(taken) is not None:
-        raise Conflict(FieldText("{external_id} {value} is already used in this course", value=repr(external_id)))
+        raise _taken(external_id)
+
+
+def _taken(external_id: Any) -> Conflict:
+    return Conflict(FieldText("{external_id} {value} is already used in this course", value=repr(external_id)))
+
+
+def _store(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]) -> None:
+    """The values set on the row, flushed; an external id a concurrent request took first is the same 409."""
+    try:
+        with db.begin_nested():
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.add(row)
+            db.flush()
+    except IntegrityError:
+        raise _taken(values.get("external_id")) from None
 
 
 def _ids(values: dict[str, Any]) -> dict[str, Any]:
@@ -155,9 +173,8 @@ def create_category(db: Session, actor: User, course_ref: str, changes: Category
         raise InvalidInput("name", "name is required")
     if not 0 <= group_count <= 200:
         raise InvalidInput("create_group_count", "create_group_count must be from 0 to 200")
-    category = GroupCategory(course_id=course.id, **(values | _ids(values)))
-    db.add(category)
-    db.flush()
+    category = GroupCategory(course_id=course.id)
+    _store(db, category, values | _ids(values))
     for n in range(1, group_count + 1):
         db.add(CourseGroup(category_id=category.id, course_id=course.id, name=f"{category.name} {n}",
                            **_ids({})))
@@ -167,9 +184,7 @@ def create_category(db: Session, actor: User, course_ref: str, changes: Category
 
 def update_category(db: Session, actor: User, category_id: str, changes: CategoryChanges) -> GroupCategory:
     category, _ = _category(db, actor, category_id, MANAGE)
-    for name, value in _checked(db, category.course_id, changes, category.id).items():
-        setattr(category, name, value)
-    db.flush()
+    _store(db, category, _checked(db, category.course_id, changes, category.id))
     return category
 
 
@@ -221,9 +236,8 @@ def _new_group(db: Session, category: GroupCategory, changes: CourseGroupChanges
         raise InvalidInput("name", "name is required")
     values["join_level"] = values.get("join_level") or "invitation_only"
     values["availability"] = values.get("availability") or "available"
-    group = CourseGroup(category_id=category.id, course_id=category.course_id, **(values | _ids(values)))
-    db.add(group)
-    db.flush()
+    group = CourseGroup(category_id=category.id, course_id=category.course_id)
+    _store(db, group, values | _ids(values))
     return GroupView(group, category, 0)
 
 
@@ -244,9 +258,7 @@ def update_group(db: Session, actor: User, group_id: str, changes: CourseGroupCh
     values = _group_values(db, group.course_id, changes, group.id)
     if "join_level" in values:
         values["join_level"] = values["join_level"] or "invitation_only"
-    for name, value in values.items():
-        setattr(group, name, value)
-    db.flush()
+    _store(db, group, values)
     return view_of(db, group)
 
 
