@@ -328,3 +328,50 @@ def test_an_external_id_a_concurrent_request_took_first_is_the_same_409(world, k
         assert (twin.status_code, twin.json()) == (409, {"status": 409,
                                                          "message": "externalId 'club' is already used in this course"})
     assert _counts(world) == before
+
+
+def test_lists_search_by_name_times_availability_members_and_sort(world, klass):
+    from datetime import UTC, datetime
+
+    course, _ = klass
+    with _teacher(world, klass) as learn:
+        for name, external, available in (("Alpha team", "a", "Yes"), ("beta team", "c", "No"), ("Gamma", "b", "Yes")):
+            _made(learn.post(_path(course, "/sets"), json={"name": name, "externalId": external,
+                                                           "availability": {"available": available}}))
+        blue = _made(learn.post(_path(course, "/sets/externalId:b/groups"), json={"name": "Blue"}))
+        _made(learn.post(_path(course, "/sets/externalId:b/groups"), json={"name": "azure"}))
+        assert learn.put(_path(course, f"/{blue['id']}/users/userName:ann")).status_code == 201
+        with world.tx() as db:  # made in one second: give them their own times
+            for month, row in enumerate(db.scalars(select(GroupCategory).where(GroupCategory.role.is_(None))
+                                                   .order_by(GroupCategory.id)), 1):
+                row.created_at = row.updated_at = datetime(2026, month, 1, tzinfo=UTC)
+            row = db.scalars(select(GroupCategory).where(GroupCategory.name == "beta team")).one()
+            row.updated_at = datetime(2026, 4, 1, tzinfo=UTC)
+
+        def names(rest: str = "/sets", **params) -> list[str]:  # noqa: ANN003
+            answer = learn.get(_path(course, rest), params=params)
+            assert answer.status_code == 200, answer.text
+            return [g["name"] for g in answer.json()["results"]]
+
+        assert names(name="al") == ["Alpha team"]  # startsWith, whatever the case
+        assert names(name="TEAM", nameCompare="contains") == ["Alpha team", "beta team"]
+        assert names(name="team", nameCompare="notContains") == ["Gamma"]
+        assert names(name="gamma", nameCompare="equals") == ["Gamma"]
+        assert names(name="gamma", nameCompare="notEquals") == ["Alpha team", "beta team"]
+        assert names(sort="name(desc)") == ["Gamma", "beta team", "Alpha team"]
+        assert names(sort="externalId") == ["Alpha team", "Gamma", "beta team"]
+        assert names(modified="2026-03-15T00:00:00Z") == ["beta team"]
+        assert names(created="2026-02-01T00:00:00Z") == ["beta team", "Gamma"]
+        assert names(created="2026-02-01T00:00:00Z", createdCompare="lessThan") == ["Alpha team"]
+        assert names(onlyAvailableGroupSets="true") == ["Alpha team", "Gamma"]
+        assert names(nonEmptyGroupSets="true") == ["Gamma"]
+        assert names("", sort="name") == ["azure", "Blue"]
+        assert names("/sets/externalId:b/groups", name="b") == ["Blue"]
+        assert names("", nonEmptyGroupSets="true") == ["Blue"]
+        for params, message in (({"nameCompare": "like"}, "nameCompare must be one of equals, notEquals, contains, "
+                                                          "notContains, startsWith, got 'like'"),
+                                ({"sort": "created"}, "sort may name only name, externalId, got 'created'"),
+                                ({"createdCompare": "before"},
+                                 "createdCompare must be one of greaterOrEqual, lessThan, got 'before'")):
+            answer = learn.get(_path(course, "/sets"), params=params)
+            assert (answer.status_code, answer.json()) == (400, {"status": 400, "message": message})

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.group_queries import EVERY_GROUP, GroupQuery, matching
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
@@ -202,14 +203,15 @@ def get_category(db: Session, actor: User, category_id: str) -> GroupCategory:
     return _category(db, actor, category_id)[0]
 
 
-def list_categories(db: Session, actor: User, course_ref: str, window: Window, *, sets_only: bool = False
-                    ) -> Slice[GroupCategory]:
-    """A course's live categories by id; `sets_only`: without the category of groups in no set."""
+def list_categories(db: Session, actor: User, course_ref: str, window: Window, *, sets_only: bool = False,
+                    query: GroupQuery = EVERY_GROUP) -> Slice[GroupCategory]:
+    """A course's live categories the query matches, by id unless it sorts; `sets_only`: without the
+    category of groups in no set."""
     course, _ = _course(db, actor, course_ref)
     stmt = select(GroupCategory).where(GroupCategory.course_id == course.id, GroupCategory.workflow_state != "deleted")
     if sets_only:
         stmt = stmt.where(GroupCategory.role.is_(None))
-    return fetch_window(db, stmt.order_by(GroupCategory.id), window)
+    return fetch_window(db, matching(stmt, GroupCategory, query), window)
 
 
 def create_group(db: Session, actor: User, category_id: str, changes: CourseGroupChanges) -> GroupView:
@@ -285,9 +287,9 @@ def view_of(db: Session, group: CourseGroup) -> GroupView:
 
 
 def list_groups(db: Session, actor: User, *, course_ref: str | None = None, category_id: str | None = None,
-                only_own: bool = False, in_set: bool | None = None, window: Window) -> Slice[GroupView]:
-    """A course's live groups (or a category's), by id; `only_own`: those the actor is in; `in_set`: only
-    those in a group set (True) or only those in none (False)."""
+                only_own: bool = False, query: GroupQuery = EVERY_GROUP, window: Window) -> Slice[GroupView]:
+    """A course's live groups (or a category's) the query matches, by id unless it sorts; `only_own`:
+    those the actor is in."""
     if category_id is not None:
         category, _ = _category(db, actor, category_id)
         stmt = select(CourseGroup).where(CourseGroup.category_id == category.id)
@@ -298,10 +300,11 @@ def list_groups(db: Session, actor: User, *, course_ref: str | None = None, cate
     if only_own:
         mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.id)
         stmt = stmt.where(CourseGroup.id.in_(mine))
-    if in_set is not None:
+    if query.in_set is not None:
         imported = select(GroupCategory.id).where(GroupCategory.role == IMPORTED)
-        stmt = stmt.where(CourseGroup.category_id.not_in(imported) if in_set else CourseGroup.category_id.in_(imported))
-    page = fetch_window(db, stmt.order_by(CourseGroup.id), window)
+        in_none = CourseGroup.category_id.in_(imported)
+        stmt = stmt.where(~in_none if query.in_set else in_none)
+    page = fetch_window(db, matching(stmt, CourseGroup, query), window)
     return Slice([view_of(db, g) for g in page.items], page.has_more, page.total)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from courseport.core.courses.group_queries import GroupQuery
 from courseport.core.courses.groups import SELF_JOIN, CategoryChanges, CourseGroupChanges
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.dialects.blackboard.protocol import Call, primary_number
@@ -25,6 +26,10 @@ _ENROLLMENT = "enrollment.type"
 _REF_KINDS = {"externalId": "external_id", "uuid": "uuid"}  # besides the primary id `_N_1`
 _COMMON = {"name": "name", "description": "description", "external_id": "externalId",
            "availability": "availability.available"}
+# Learn's search and sort words -> core's (core/courses/group_queries.py).
+NAME_COMPARES = {"equals": "equals", "notEquals": "not_equals", "contains": "contains",
+                 "notContains": "not_contains", "startsWith": "starts_with"}
+SORTS = {"name": "name", "externalId": "external_id"}
 # Core word -> Learn's, for errors the core raises on group set, group and group membership routes.
 SET_NAMES = _COMMON | {"self_signup": _ENROLLMENT, "group_limit": "enrollment.limit"}
 GROUP_NAMES = _COMMON | {"join_level": _ENROLLMENT, "max_membership": "enrollment.limit", "user_id": "userId",
@@ -40,6 +45,18 @@ def group_ref(text: str, what: str = "Group") -> tuple[str, str | int]:
     if colon and kind in _REF_KINDS and value:
         return _REF_KINDS[kind], value
     raise NotFound(what.lower(), f"{what} not found")
+
+
+def group_query(call: Call) -> GroupQuery:
+    """Every search parameter of a group or group set list; bad values are 400 naming the parameter."""
+    compare = call.str("nameCompare")
+    if compare is not None and compare not in NAME_COMPARES:
+        raise InvalidInput("nameCompare", f"nameCompare must be one of {', '.join(NAME_COMPARES)}, got {compare!r}")
+    return GroupQuery(name=call.str("name"), name_match=NAME_COMPARES[compare or "startsWith"],
+                      stamps=call.stamp("created", "created_at") + call.stamp("modified", "updated_at"),
+                      only_available=bool(call.bool("onlyAvailableGroupSets")),
+                      non_empty=bool(call.bool("nonEmptyGroupSets")), in_set=call.bool("inGroupSet"),
+                      sort=call.order(SORTS))
 
 
 def body_fields(call: Call, *, create: bool) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from courseport.dialects.blackboard.group_fields import (
     SET_NAMES,
     body_fields,
     group_changes,
+    group_query,
     group_ref,
     set_changes,
 )
@@ -44,9 +45,9 @@ def _group(db: Session, me: User, course_id: str, group_id: str) -> GroupView:
 
 
 def list_group_sets(call: Call, course_id: str) -> dict:
-    window = call.window()
+    window, query = call.window(), group_query(call)
     with call.read() as (db, me):
-        page = groups.list_categories(db, me, _course_id(db, me, course_id), window, sets_only=True)
+        page = groups.list_categories(db, me, _course_id(db, me, course_id), window, sets_only=True, query=query)
     return call.paged([render_group_set(c) for c in page.items], window, page)
 
 
@@ -75,10 +76,10 @@ def delete_group_set(call: Call, course_id: str, group_id: str) -> None:
 
 
 def list_set_groups(call: Call, course_id: str, group_id: str) -> dict:
-    window = call.window()
+    window, query = call.window(), group_query(call)
     with call.read() as (db, me):
         category = _set(db, me, course_id, group_id)
-        page = groups.list_groups(db, me, category_id=str(category.id), window=window)
+        page = groups.list_groups(db, me, category_id=str(category.id), query=query, window=window)
     return call.paged([render_group(v) for v in page.items], window, page)
 
 
@@ -91,9 +92,9 @@ def create_set_group(call: Call, course_id: str, group_id: str) -> dict:
 
 
 def list_course_groups(call: Call, course_id: str) -> dict:
-    window, in_set = call.window(), call.bool("inGroupSet")
+    window, query = call.window(), group_query(call)
     with call.read() as (db, me):
-        page = groups.list_groups(db, me, course_ref=_course_id(db, me, course_id), in_set=in_set, window=window)
+        page = groups.list_groups(db, me, course_ref=_course_id(db, me, course_id), query=query, window=window)
     return call.paged([render_group(v) for v in page.items], window, page)
 
 
