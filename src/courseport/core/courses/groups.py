@@ -41,7 +41,6 @@ AVAILABILITY = ("available", "hidden", "signup_only")
 HIDDEN = "hidden"  # members neither see into nor sign up for it; managers do
 IMPORTED = "imported"  # the role of the category of groups in no group set
 IMPORTED_NAME = "Imported Groups"
-REF_KINDS = ("id", "external_id", "uuid")  # how a group or a category is addressed within its course
 MAX_EXTERNAL_ID = 256
 
 
@@ -149,7 +148,7 @@ def _taken(external_id: Any) -> Conflict:
 
 
 def _store(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]) -> None:
-    """The values set on the row, flushed; an external id a concurrent request took first is the same 409."""
+    """The values set on the row, flushed; an external id a concurrent request took first is the same Conflict."""
     try:
         with db.begin_nested():
             for name, value in values.items():
@@ -317,7 +316,7 @@ def my_groups(db: Session, actor: User, window: Window) -> Slice[GroupView]:
 
 
 def find_category(db: Session, actor: User, course_ref: str, kind: str, value: str | int) -> GroupCategory:
-    """A live group set of the course by id, external id or uuid (REF_KINDS); never the imported category."""
+    """A live group set of the course by `kind` id, external_id or uuid; never the imported category."""
     course, _ = _course(db, actor, course_ref)
     found = db.scalar(_by_ref(GroupCategory, course.id, kind, value).where(GroupCategory.role.is_(None)))
     if found is None:
@@ -326,7 +325,7 @@ def find_category(db: Session, actor: User, course_ref: str, kind: str, value: s
 
 
 def find_group(db: Session, actor: User, course_ref: str, kind: str, value: str | int) -> GroupView:
-    """A live group of the course by id, external id or uuid (REF_KINDS)."""
+    """A live group of the course by `kind` id, external_id or uuid."""
     course, _ = _course(db, actor, course_ref)
     found = db.scalar(_by_ref(CourseGroup, course.id, kind, value))
     if found is None:
