@@ -15,7 +15,7 @@ from typing import Any
 from courseport.core.courses.group_queries import GroupQuery
 from courseport.core.courses.groups import SELF_JOIN, CategoryChanges, CourseGroupChanges
 from courseport.core.kit.errors import InvalidInput, NotFound
-from courseport.dialects.blackboard.protocol import Call, primary_number
+from courseport.dialects.blackboard.protocol import Call, id_ref
 
 WRITE_TYPES: dict[str, type] = {"externalId": str, "name": str, "description": str, "availability.available": str,
                                 "enrollment.type": str, "enrollment.limit": int}
@@ -23,7 +23,7 @@ WRITE_TYPES: dict[str, type] = {"externalId": str, "name": str, "description": s
 AVAILABILITY = {"Yes": "available", "No": "hidden", "SignupOnly": "signup_only"}
 INSTRUCTOR_ONLY, SELF_ENROLLMENT = "InstructorOnly", "SelfEnrollment"
 _ENROLLMENT = "enrollment.type"
-_REF_KINDS = {"externalId": "external_id", "uuid": "uuid"}  # besides the primary id `_N_1`
+_REF_KINDS = {"id": "id", "externalId": "external_id", "uuid": "uuid"}  # protocol.id_ref kinds -> core
 _COMMON = {"name": "name", "description": "description", "external_id": "externalId",
            "availability": "availability.available"}
 # Learn's search and sort words -> core's (core/courses/group_queries.py).
@@ -36,15 +36,12 @@ GROUP_NAMES = _COMMON | {"join_level": _ENROLLMENT, "max_membership": "enrollmen
                          "group_id": "groupId"}
 
 
-def group_ref(text: str, what: str = "Group") -> tuple[str, str | int]:
+def group_ref(text: str, what: str = "group") -> tuple[str, str | int]:
     """A group (or group set, `what`) path id (`_N_1`, `externalId:x`, `uuid:x`) as a core (kind, value)."""
-    number = primary_number(text)
-    if number is not None:
-        return "id", number
-    kind, colon, value = text.partition(":")
-    if colon and kind in _REF_KINDS and value:
-        return _REF_KINDS[kind], value
-    raise NotFound(what.lower(), f"{what} not found")
+    kind, value = id_ref(text, what)
+    if kind not in _REF_KINDS:  # courseId: names no group
+        raise NotFound(what, f"{what.capitalize()} not found")
+    return _REF_KINDS[kind], value
 
 
 def group_query(call: Call) -> GroupQuery:

@@ -37,7 +37,7 @@ def _course_id(db: Session, me: User, course_id: str) -> str:
 
 
 def _set(db: Session, me: User, course_id: str, group_id: str) -> GroupCategory:
-    return groups.find_category(db, me, _course_id(db, me, course_id), *group_ref(group_id, "Group set"))
+    return groups.find_category(db, me, _course_id(db, me, course_id), *group_ref(group_id, "group set"))
 
 
 def _group(db: Session, me: User, course_id: str, group_id: str) -> GroupView:
