@@ -224,3 +224,35 @@ def test_0029_moves_the_request_log_into_batches_and_back(empty_store):
                                             (1, "/api/v1/courses/3"), (2, "/api/v1/courses/2")]
     assert {str(at)[:26] for _, _, at in rows} == {"2026-12-05 21:00:00.123456"}
     _upgrade(empty_store, "head")
+
+
+def test_0036_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store):
+    _upgrade(empty_store, "0035_course_groups")
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        made = datetime(2026, 3, 1, tzinfo=UTC)
+        category = _insert(conn, "group_categories", course_id=course, name="Teams", workflow_state="active",
+                           created_at=made)
+        live = _insert(conn, "course_groups", category_id=category, course_id=course, name="Red",
+                       workflow_state="available", created_at=made)
+        _insert(conn, "course_groups", category_id=category, course_id=course, name="Gone",
+                workflow_state="deleted", created_at=made)
+    _upgrade(empty_store, "0036_learn_group_fields")
+    with empty_store.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, uuid, external_id, availability, updated_at FROM course_groups "
+                                    "ORDER BY id")).all()
+        kept = conn.execute(sa.text("SELECT uuid, external_id, availability FROM group_categories")).one()
+    assert rows[0].id == live and rows[0].external_id == rows[0].uuid and len(rows[0].uuid) == 32
+    assert (rows[1].external_id, len(rows[1].uuid), rows[0].availability) == (None, 32, "available")
+    assert str(rows[0].updated_at).startswith("2026-03-01") and kept.external_id == kept.uuid
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # unique within the course
+        _insert(conn, "course_groups", category_id=category, course_id=course, name="Twin",
+                external_id=rows[0].external_id, uuid="x", availability="available", created_at=made,
+                updated_at=made)
+    _downgrade(empty_store, "0035_course_groups")
+    with empty_store.connect() as conn:
+        assert conn.execute(sa.text("SELECT name FROM course_groups ORDER BY id")).scalars().all() == ["Red", "Gone"]
+    _upgrade(empty_store, "head")

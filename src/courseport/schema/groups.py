@@ -1,8 +1,17 @@
-"""Course groups: group categories (Canvas's group sets), their groups and the groups' members."""
+"""Course groups: group categories (Canvas's and Learn's group sets), their groups and the groups' members.
+
+Both categories and groups carry what Learn addresses and shows them by (0036): an external id unique in
+the course (freed when the row is deleted), a uuid, a description (categories), an availability to
+students and the time of the last change. A category's `role` is None for a group set; "imported" for
+the one category per course that holds the groups made outside any set (Learn's standalone groups; the
+role Canvas gives the category of groups imported without one), where a user may be in several groups
+and each group has its own `join_level` and `max_membership`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,17 +21,25 @@ from courseport.schema.base import Base, utcnow
 
 class GroupCategory(Base):
     __tablename__ = "group_categories"
+    __table_args__ = (UniqueConstraint("course_id", "external_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     self_signup: Mapped[str | None] = mapped_column(String(16))  # None, "enabled" or "restricted"
     group_limit: Mapped[int | None] = mapped_column(Integer)
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
+    role: Mapped[str | None] = mapped_column(String(16))  # None: a group set; "imported": groups in no set
+    description: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(256))
+    uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
+    availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class CourseGroup(Base):
     __tablename__ = "course_groups"
+    __table_args__ = (UniqueConstraint("course_id", "external_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("group_categories.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
@@ -30,7 +47,12 @@ class CourseGroup(Base):
     description: Mapped[str | None] = mapped_column(Text)
     join_level: Mapped[str] = mapped_column(String(32), default="invitation_only")
     workflow_state: Mapped[str] = mapped_column(String(32), default="available")
+    max_membership: Mapped[int | None] = mapped_column(Integer)  # a group in no set: its own member limit
+    external_id: Mapped[str | None] = mapped_column(String(256))
+    uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
+    availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class GroupMembership(Base):

@@ -10,4 +10,5 @@ the organisation tree over accounts, terms, templates and courses (`org_units`).
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
            "course_settings", "course_tabs", "course_templates", "courses", "enrollments", "group_memberships",
-           "groups", "observer_links", "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections"]
+           "group_queries", "groups", "observer_links", "org_units", "sections", "org_tree", "org_unit_changes",
+           "offering_sections"]

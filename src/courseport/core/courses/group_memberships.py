@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courseport.core.courses.groups import MANAGE, group_of
+from courseport.core.courses.groups import HIDDEN, IMPORTED, MANAGE, SELF_JOIN, group_of
 from courseport.core.identity import users
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -17,11 +17,19 @@ from courseport.schema import CourseGroup, Enrollment, GroupCategory, GroupMembe
 _LIVE_ENROLLMENTS = ("active", "invited", "creation_pending", "completed", "inactive")
 
 
-def _may_change(rights: CourseRights, category: GroupCategory, actor: User, user: User) -> None:
+def _may_change(rights: CourseRights, category: GroupCategory, group: CourseGroup, actor: User, user: User) -> None:
+    """Managers change anyone; a member of the course themself, in a self sign-up category or a group in
+    no set that is open to join."""
     if rights.can(MANAGE):
         return
-    if user.id != actor.id or category.self_signup is None:
+    open_group = category.role == IMPORTED and group.join_level == SELF_JOIN
+    if user.id != actor.id or (category.self_signup is None and not open_group):
         raise NotAllowed()
+
+
+def _limit(category: GroupCategory, group: CourseGroup) -> int | None:
+    """How many members a group may have by self sign-up: its own limit in no set, else its category's."""
+    return group.max_membership if category.role == IMPORTED else category.group_limit
 
 
 def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) -> GroupMembership:
@@ -31,7 +39,9 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
         raise InvalidInput("user_id", "user_id is required")
     user = users.resolve_user(db, user_ref, actor)
     category = db.get_one(GroupCategory, group.category_id)
-    _may_change(rights, category, actor, user)
+    _may_change(rights, category, group, actor, user)
+    if not rights.can(MANAGE) and HIDDEN in (group.availability, category.availability):
+        raise NotAllowed()  # members do not sign up for a group (or set) hidden from them
     enrolled = select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.course_id == group.course_id,
                                            Enrollment.workflow_state.in_(_LIVE_ENROLLMENTS)).limit(1)
     if db.scalar(enrolled) is None:
@@ -40,11 +50,13 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
                                                     GroupMembership.user_id == user.id))
     if found is not None:
         return found
-    if category.group_limit is not None and not rights.can(MANAGE) and _count(db, group) >= category.group_limit:
+    limit = _limit(category, group)
+    if limit is not None and not rights.can(MANAGE) and _count(db, group) >= limit:
         raise InvalidInput("group_id", "the group is full")
-    siblings = select(CourseGroup.id).where(CourseGroup.category_id == category.id)
-    db.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id,
-                                             GroupMembership.group_id.in_(siblings)))
+    if category.role != IMPORTED:  # one group of a set at a time; groups in no set are each their own
+        siblings = select(CourseGroup.id).where(CourseGroup.category_id == category.id)
+        db.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id,
+                                                 GroupMembership.group_id.in_(siblings)))
     try:
         with db.begin_nested():
             membership = GroupMembership(group_id=group.id, user_id=user.id)
@@ -72,11 +84,11 @@ def _count(db: Session, group: CourseGroup) -> int:
 def remove_member(db: Session, actor: User, group_id: str, user_ref: str) -> None:
     group, rights = group_of(db, actor, group_id)
     user = users.resolve_user(db, user_ref, actor)
-    _may_change(rights, db.get_one(GroupCategory, group.category_id), actor, user)
+    _may_change(rights, db.get_one(GroupCategory, group.category_id), group, actor, user)
     row = db.scalar(select(GroupMembership).where(GroupMembership.group_id == group.id,
                                                   GroupMembership.user_id == user.id))
     if row is None:
-        raise NotFound("group membership")
+        raise NotFound("group membership", "Group membership not found")
     db.delete(row)
     db.flush()
 
@@ -102,3 +114,14 @@ def list_members(db: Session, actor: User, group_id: str, window: Window) -> Sli
     group, _ = group_of(db, actor, group_id)
     members = select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)
     return fetch_window(db, select(User).where(User.id.in_(members)).order_by(User.sortable_name, User.id), window)
+
+
+def get_member(db: Session, actor: User, group_id: str, user_ref: str) -> GroupMembership:
+    """One user's membership of the group; NotFound when they are not in it."""
+    group, _ = group_of(db, actor, group_id)
+    user = users.resolve_user(db, user_ref, actor)
+    row = db.scalar(select(GroupMembership).where(GroupMembership.group_id == group.id,
+                                                  GroupMembership.user_id == user.id))
+    if row is None:
+        raise NotFound("group membership", "Group membership not found")
+    return row

@@ -5,18 +5,30 @@ another group of it leaves the first); members are users enrolled in the course.
 course's students (teachers, TAs, admins) make and delete categories and groups and put anyone enrolled
 in a group; in a self-signup category a member of the course joins and leaves groups themself, up to the
 category's group limit. Everyone who reads the course reads its categories, groups and members.
+
+Groups made outside any group set (Learn's standalone groups) go in the course's one category of role
+"imported", made when first needed: Canvas keeps groups that came without a category in such a category
+too, so the Canvas face lists them as Canvas would, and a user may be in several of its groups. Each of
+those groups carries its own self sign-up (`join_level` "parent_context_auto_join") and member limit
+(`max_membership`), the settings a set otherwise holds for all its groups. A category and a group have an
+external id unique in the course (their uuid unless one is given), freed when the row is deleted.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.group_queries import EVERY_GROUP, GroupQuery, matching
 from courseport.core.identity.permissions import CourseRights
-from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.changes import UNSET, Unset, given
+from courseport.core.kit.errors import Conflict, FieldText, InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, CourseGroup, GroupCategory, GroupMembership, User
@@ -24,15 +36,32 @@ from courseport.schema import Course, CourseGroup, GroupCategory, GroupMembershi
 MANAGE = "manage_students"
 SELF_SIGNUP = (None, "enabled", "restricted")
 JOIN_LEVELS = ("invitation_only", "parent_context_auto_join", "parent_context_request")
-_LIVE_ENROLLMENTS = ("active", "invited", "creation_pending", "completed", "inactive")
+SELF_JOIN = "parent_context_auto_join"  # a group of the imported category that members join themselves
+AVAILABILITY = ("available", "hidden", "signup_only")
+HIDDEN = "hidden"  # members neither see into nor sign up for it; managers do
+IMPORTED = "imported"  # the role of the category of groups in no group set
+IMPORTED_NAME = "Imported Groups"
+MAX_EXTERNAL_ID = 256
 
 
 @dataclass(frozen=True)
 class CategoryChanges:
-    given: frozenset[str]
-    name: str | None = None
-    self_signup: str | None = None
-    group_limit: int | None = None
+    name: str | None | Unset = UNSET
+    self_signup: str | None | Unset = UNSET
+    group_limit: int | None | Unset = UNSET
+    description: str | None | Unset = UNSET
+    external_id: str | None | Unset = UNSET
+    availability: str | None | Unset = UNSET
+
+
+@dataclass(frozen=True)
+class CourseGroupChanges:
+    name: str | None | Unset = UNSET
+    description: str | None | Unset = UNSET
+    join_level: str | None | Unset = UNSET
+    max_membership: int | None | Unset = UNSET
+    external_id: str | None | Unset = UNSET
+    availability: str | None | Unset = UNSET
 
 
 @dataclass(frozen=True)
@@ -68,44 +97,94 @@ def _group(db: Session, actor: User, group_id: str | int, right: str = "read") -
     return group, rights
 
 
-def _checked(db: Session, course_id: int, changes: CategoryChanges, exclude_id: int | None = None) -> None:
-    if "name" in changes.given:
-        name = (changes.name or "").strip()
-        if not name:
-            raise InvalidInput("name", "name is required")
-        taken = select(GroupCategory.id).where(GroupCategory.course_id == course_id, GroupCategory.name == name,
+def _checked(db: Session, course_id: int, changes: CategoryChanges, exclude_id: int | None = None
+             ) -> dict[str, Any]:
+    """The changes to store, checked: a name (unique among the course's categories), sign-up, limit."""
+    values = given(changes)
+    if "name" in values:
+        values["name"] = _name(values["name"])
+        taken = select(GroupCategory.id).where(GroupCategory.course_id == course_id,
+                                               GroupCategory.name == values["name"],
                                                GroupCategory.workflow_state != "deleted")
         if db.scalar(taken.where(GroupCategory.id != (exclude_id or 0))) is not None:
             raise InvalidInput("name", "name has already been taken")
-    if "self_signup" in changes.given and changes.self_signup not in SELF_SIGNUP:
+    if values.get("self_signup", None) not in SELF_SIGNUP:
         raise InvalidInput("self_signup", "self_signup must be enabled, restricted or empty")
-    if "group_limit" in changes.given and changes.group_limit is not None and changes.group_limit < 1:
-        raise InvalidInput("group_limit", "group_limit must be 1 or more")
+    _check_limit(values, "group_limit")
+    _check_record(db, GroupCategory, course_id, values, exclude_id)
+    return values
+
+
+def _name(value: str | None) -> str:
+    name = (value or "").strip()
+    if not name:
+        raise InvalidInput("name", "name is required")
+    return name
+
+
+def _check_limit(values: dict[str, Any], field: str) -> None:
+    if values.get(field) is not None and values[field] < 1:
+        raise InvalidInput(field, f"{field} must be 1 or more")
+
+
+def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], course_id: int,
+                  values: dict[str, Any], exclude_id: int | None) -> None:
+    """Availability and the external id (given, at most 256 characters, not another live row's of the course)."""
+    if "availability" in values and values["availability"] not in AVAILABILITY:
+        raise InvalidInput("availability", f"availability must be one of {', '.join(AVAILABILITY)}")
+    if "external_id" not in values:
+        return
+    external_id = values["external_id"]
+    if not external_id or len(external_id) > MAX_EXTERNAL_ID:
+        raise InvalidInput("external_id", f"external_id must be 1 to {MAX_EXTERNAL_ID} characters long")
+    taken = select(model.id).where(model.course_id == course_id, model.external_id == external_id,
+                                   model.id != (exclude_id or 0))
+    if db.scalar(taken) is not None:
+        raise _taken(external_id)
+
+
+def _taken(external_id: Any) -> Conflict:
+    return Conflict(FieldText("{external_id} {value} is already used in this course", value=repr(external_id)))
+
+
+def _store(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]) -> None:
+    """The values set on the row, flushed; an external id a concurrent request took first is the same Conflict."""
+    try:
+        with db.begin_nested():
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.add(row)
+            db.flush()
+    except IntegrityError:
+        raise _taken(values.get("external_id")) from None
+
+
+def _ids(values: dict[str, Any]) -> dict[str, Any]:
+    """A new row's uuid, and its external id: the one given, or the uuid."""
+    made = uuid4().hex
+    return {"uuid": made, "external_id": values.get("external_id") or made}
 
 
 def create_category(db: Session, actor: User, course_ref: str, changes: CategoryChanges, group_count: int = 0
                     ) -> GroupCategory:
     course, _ = _course(db, actor, course_ref, MANAGE)
-    _checked(db, course.id, replace(changes, given=changes.given | {"name"}))
+    values = _checked(db, course.id, changes)
+    if "name" not in values:
+        raise InvalidInput("name", "name is required")
     if not 0 <= group_count <= 200:
         raise InvalidInput("create_group_count", "create_group_count must be from 0 to 200")
-    category = GroupCategory(course_id=course.id, name=(changes.name or "").strip(), self_signup=changes.self_signup,
-                             group_limit=changes.group_limit)
-    db.add(category)
-    db.flush()
+    category = GroupCategory(course_id=course.id)
+    _store(db, category, values | _ids(values))
     for n in range(1, group_count + 1):
-        db.add(CourseGroup(category_id=category.id, course_id=course.id, name=f"{category.name} {n}"))
+        db.add(CourseGroup(category_id=category.id, course_id=course.id, name=f"{category.name} {n}",
+                           **_ids({})))
     db.flush()
     return category
 
 
 def update_category(db: Session, actor: User, category_id: str, changes: CategoryChanges) -> GroupCategory:
     category, _ = _category(db, actor, category_id, MANAGE)
-    _checked(db, category.course_id, changes, category.id)
-    for name in changes.given:
-        value = getattr(changes, name)
-        setattr(category, name, value.strip() if name == "name" and value else value)
-    db.flush()
+    _store(db, category, _checked(db, category.course_id, changes, category.id))
     return category
 
 
@@ -114,7 +193,7 @@ def delete_category(db: Session, actor: User, category_id: str) -> GroupCategory
     category, _ = _category(db, actor, category_id, MANAGE)
     for group in db.scalars(select(CourseGroup).where(CourseGroup.category_id == category.id)):
         _delete_group(db, group)
-    category.workflow_state = "deleted"
+    category.workflow_state, category.external_id = "deleted", None
     db.flush()
     return category
 
@@ -123,35 +202,64 @@ def get_category(db: Session, actor: User, category_id: str) -> GroupCategory:
     return _category(db, actor, category_id)[0]
 
 
-def list_categories(db: Session, actor: User, course_ref: str, window: Window) -> Slice[GroupCategory]:
+def list_categories(db: Session, actor: User, course_ref: str, window: Window, *, sets_only: bool = False,
+                    query: GroupQuery = EVERY_GROUP) -> Slice[GroupCategory]:
+    """A course's live categories the query matches, by id unless it sorts; `sets_only`: without the
+    category of groups in no set."""
     course, _ = _course(db, actor, course_ref)
     stmt = select(GroupCategory).where(GroupCategory.course_id == course.id, GroupCategory.workflow_state != "deleted")
-    return fetch_window(db, stmt.order_by(GroupCategory.id), window)
+    if sets_only:
+        stmt = stmt.where(GroupCategory.role.is_(None))
+    return fetch_window(db, matching(stmt, GroupCategory, query), window)
 
 
-def create_group(db: Session, actor: User, category_id: str, name: str | None, description: str | None,
-                 join_level: str | None) -> GroupView:
+def create_group(db: Session, actor: User, category_id: str, changes: CourseGroupChanges) -> GroupView:
     category, _ = _category(db, actor, category_id, MANAGE)
-    if not (name or "").strip():
+    return _new_group(db, category, changes)
+
+
+def create_standalone_group(db: Session, actor: User, course_ref: str, changes: CourseGroupChanges) -> GroupView:
+    """A group in no group set: in the course's imported category (made now if it has none)."""
+    course, _ = _course(db, actor, course_ref, MANAGE)
+    category = db.scalar(select(GroupCategory).where(GroupCategory.course_id == course.id,
+                                                     GroupCategory.role == IMPORTED,
+                                                     GroupCategory.workflow_state != "deleted"))
+    if category is None:
+        category = GroupCategory(course_id=course.id, name=IMPORTED_NAME, role=IMPORTED, **_ids({}))
+        db.add(category)
+        db.flush()
+    return _new_group(db, category, changes)
+
+
+def _new_group(db: Session, category: GroupCategory, changes: CourseGroupChanges) -> GroupView:
+    values = _group_values(db, category.course_id, changes)
+    if "name" not in values:
         raise InvalidInput("name", "name is required")
-    if join_level is not None and join_level not in JOIN_LEVELS:
-        raise InvalidInput("join_level", f"join_level must be one of {', '.join(JOIN_LEVELS)}")
-    group = CourseGroup(category_id=category.id, course_id=category.course_id, name=(name or "").strip(),
-                        description=description, join_level=join_level or "invitation_only")
-    db.add(group)
-    db.flush()
+    values["join_level"] = values.get("join_level") or "invitation_only"
+    values["availability"] = values.get("availability") or "available"
+    group = CourseGroup(category_id=category.id, course_id=category.course_id)
+    _store(db, group, values | _ids(values))
     return GroupView(group, category, 0)
 
 
-def update_group(db: Session, actor: User, group_id: str, name: str | None, description: str | None) -> GroupView:
+def _group_values(db: Session, course_id: int, changes: CourseGroupChanges, exclude_id: int | None = None
+                  ) -> dict[str, Any]:
+    values = given(changes)
+    if "name" in values:
+        values["name"] = _name(values["name"])
+    if values.get("join_level") is not None and values["join_level"] not in JOIN_LEVELS:
+        raise InvalidInput("join_level", f"join_level must be one of {', '.join(JOIN_LEVELS)}")
+    _check_limit(values, "max_membership")
+    _check_record(db, CourseGroup, course_id, values, exclude_id)
+    return values
+
+
+def update_group(db: Session, actor: User, group_id: str, changes: CourseGroupChanges) -> GroupView:
     group, _ = _group(db, actor, group_id, MANAGE)
-    if name is not None:
-        if not name.strip():
-            raise InvalidInput("name", "name is required")
-        group.name = name.strip()
-    if description is not None:
-        group.description = description
-    db.flush()
+    values = _group_values(db, group.course_id, changes, group.id)
+    if "join_level" in values:
+        values["join_level"] = values["join_level"] or "invitation_only"
+    _store(db, group, values)
     return view_of(db, group)
 
 
@@ -163,7 +271,7 @@ def delete_group(db: Session, actor: User, group_id: str) -> GroupView:
 
 
 def _delete_group(db: Session, group: CourseGroup) -> None:
-    group.workflow_state = "deleted"
+    group.workflow_state, group.external_id = "deleted", None
     db.query(GroupMembership).filter(GroupMembership.group_id == group.id).delete()
     db.flush()
 
@@ -178,8 +286,9 @@ def view_of(db: Session, group: CourseGroup) -> GroupView:
 
 
 def list_groups(db: Session, actor: User, *, course_ref: str | None = None, category_id: str | None = None,
-                only_own: bool = False, window: Window) -> Slice[GroupView]:
-    """A course's live groups (or a category's), by id; `only_own`: those the actor is in."""
+                only_own: bool = False, query: GroupQuery = EVERY_GROUP, window: Window) -> Slice[GroupView]:
+    """A course's live groups (or a category's) the query matches, by id unless it sorts; `only_own`:
+    those the actor is in."""
     if category_id is not None:
         category, _ = _category(db, actor, category_id)
         stmt = select(CourseGroup).where(CourseGroup.category_id == category.id)
@@ -190,7 +299,11 @@ def list_groups(db: Session, actor: User, *, course_ref: str | None = None, cate
     if only_own:
         mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.id)
         stmt = stmt.where(CourseGroup.id.in_(mine))
-    page = fetch_window(db, stmt.order_by(CourseGroup.id), window)
+    if query.in_set is not None:
+        imported = select(GroupCategory.id).where(GroupCategory.role == IMPORTED)
+        in_none = CourseGroup.category_id.in_(imported)
+        stmt = stmt.where(~in_none if query.in_set else in_none)
+    page = fetch_window(db, matching(stmt, CourseGroup, query), window)
     return Slice([view_of(db, g) for g in page.items], page.has_more, page.total)
 
 
@@ -200,3 +313,26 @@ def my_groups(db: Session, actor: User, window: Window) -> Slice[GroupView]:
         select(GroupMembership.group_id).where(GroupMembership.user_id == actor.id)))
     page = fetch_window(db, stmt.order_by(CourseGroup.id), window)
     return Slice([view_of(db, g) for g in page.items], page.has_more, page.total)
+
+
+def find_category(db: Session, actor: User, course_ref: str, kind: str, value: str | int) -> GroupCategory:
+    """A live group set of the course by `kind` id, external_id or uuid; never the imported category."""
+    course, _ = _course(db, actor, course_ref)
+    found = db.scalar(_by_ref(GroupCategory, course.id, kind, value).where(GroupCategory.role.is_(None)))
+    if found is None:
+        raise NotFound("group category", "Group set not found")
+    return found
+
+
+def find_group(db: Session, actor: User, course_ref: str, kind: str, value: str | int) -> GroupView:
+    """A live group of the course by `kind` id, external_id or uuid."""
+    course, _ = _course(db, actor, course_ref)
+    found = db.scalar(_by_ref(CourseGroup, course.id, kind, value))
+    if found is None:
+        raise NotFound("group", "Group not found")
+    return view_of(db, found)
+
+
+def _by_ref(model: Any, course_id: int, kind: str, value: str | int) -> Any:
+    column = {"id": model.id, "external_id": model.external_id, "uuid": model.uuid}[kind]
+    return select(model).where(model.course_id == course_id, column == value, model.workflow_state != "deleted")

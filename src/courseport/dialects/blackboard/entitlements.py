@@ -24,3 +24,7 @@ COURSE_MODIFY = ("system.course.properties.MODIFY", "system.org.properties.MODIF
 COURSE_DELETE = ("system.course.DELETE", "system.org.DELETE")
 COURSE_COPY = ("system.course.copy.EXECUTE", "system.org.copy.EXECUTE")
 COPY_TASK_VIEW = ("system.course.copy.EXECUTE",)
+GROUP_CREATE = ("course.groups.CREATE",)
+GROUP_MODIFY = ("course.group.MODIFY",)
+GROUP_DELETE = ("course.group.DELETE",)
+GROUP_USER_MANAGE = ("course.group-user.manage.EXECUTE",)

@@ -1,6 +1,16 @@
 """Every Learn route, gathered from the resource modules (mounted under /learn/api/public)."""
 
-from courseport.dialects.blackboard import course_copy, courses, memberships, oauth, system, tasks, terms, users
+from courseport.dialects.blackboard import (
+    course_copy,
+    courses,
+    groups,
+    memberships,
+    oauth,
+    system,
+    tasks,
+    terms,
+    users,
+)
 
 ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES, *users.ROUTES,
-          *terms.ROUTES, *memberships.ROUTES]
+          *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES]

@@ -9,7 +9,7 @@ from courseport.schema import GroupCategory, GroupMembership
 
 
 def render_category(c: GroupCategory) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "role": None, "self_signup": c.self_signup, "auto_leader": None,
+    return {"id": c.id, "name": c.name, "role": c.role, "self_signup": c.self_signup, "auto_leader": None,
             "context_type": "Course", "course_id": c.course_id, "group_limit": c.group_limit,
             "sis_group_category_id": None, "sis_import_id": None, "progress": None, "non_collaborative": False}
 

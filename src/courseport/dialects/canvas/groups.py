@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response
 
 from courseport.core.courses import group_memberships, groups
-from courseport.core.courses.groups import CategoryChanges
+from courseport.core.courses.groups import CategoryChanges, CourseGroupChanges
 from courseport.dialects.canvas.group_json import render_category, render_group, render_membership
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put, self_only
 from courseport.dialects.canvas.user_json import render_users_seen_by
@@ -15,9 +17,16 @@ _CATEGORY_FIELDS = ("name", "self_signup", "group_limit")
 
 
 def category_changes(call: Call) -> CategoryChanges:
-    given = frozenset(name for name in _CATEGORY_FIELDS if call.has(name) or name in call.params)
-    return CategoryChanges(given, name=call.str("name"), self_signup=call.str("self_signup") or None,
-                           group_limit=call.int("group_limit"))
+    values: dict[str, Any] = {"name": call.str("name"), "self_signup": call.str("self_signup") or None,
+                              "group_limit": call.int("group_limit")}
+    return CategoryChanges(**{name: values[name] for name in _CATEGORY_FIELDS
+                              if call.has(name) or name in call.params})
+
+
+def group_changes(call: Call) -> CourseGroupChanges:
+    """name, description and join_level, each only when sent with a value (Canvas keeps the rest)."""
+    values: dict[str, Any] = {name: call.str(name) for name in ("name", "description", "join_level")}
+    return CourseGroupChanges(**{name: value for name, value in values.items() if value is not None})
 
 
 @post("/courses/{course_id:str}/group_categories", status_code=200)
@@ -65,8 +74,7 @@ def list_category_groups(call: Call, category_id: str) -> Response:
 @post("/group_categories/{category_id:str}/groups", status_code=200)
 def create_group(call: Call, category_id: str) -> dict:
     with call.write() as (db, me):
-        return render_group(groups.create_group(db, me, category_id, call.str("name"), call.str("description"),
-                                                call.str("join_level")))
+        return render_group(groups.create_group(db, me, category_id, group_changes(call)))
 
 
 @get("/courses/{course_id:str}/groups")
@@ -95,7 +103,7 @@ def get_group(call: Call, group_id: str) -> dict:
 @put("/groups/{group_id:str}")
 def update_group(call: Call, group_id: str) -> dict:
     with call.write() as (db, me):
-        return render_group(groups.update_group(db, me, group_id, call.str("name"), call.str("description")))
+        return render_group(groups.update_group(db, me, group_id, group_changes(call)))
 
 
 @delete("/groups/{group_id:str}")
