@@ -226,8 +226,8 @@ def test_0029_moves_the_request_log_into_batches_and_back(empty_store):
     _upgrade(empty_store, "head")
 
 
-def test_0036_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store):
-    _upgrade(empty_store, "0035_course_groups")
+def test_0038_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store):
+    _upgrade(empty_store, "0037_quiz_submissions")
     with empty_store.begin() as conn:
         root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
         term = _insert(conn, "terms", root_account_id=root, name="Term")
@@ -240,7 +240,7 @@ def test_0036_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store
                        workflow_state="available", created_at=made)
         _insert(conn, "course_groups", category_id=category, course_id=course, name="Gone",
                 workflow_state="deleted", created_at=made)
-    _upgrade(empty_store, "0036_learn_group_fields")
+    _upgrade(empty_store, "0038_learn_group_fields")
     with empty_store.connect() as conn:
         rows = conn.execute(sa.text("SELECT id, uuid, external_id, availability, updated_at FROM course_groups "
                                     "ORDER BY id")).all()
@@ -252,7 +252,7 @@ def test_0036_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store
         _insert(conn, "course_groups", category_id=category, course_id=course, name="Twin",
                 external_id=rows[0].external_id, uuid="x", availability="available", created_at=made,
                 updated_at=made)
-    _downgrade(empty_store, "0035_course_groups")
+    _downgrade(empty_store, "0037_quiz_submissions")
     with empty_store.connect() as conn:
         assert conn.execute(sa.text("SELECT name FROM course_groups ORDER BY id")).scalars().all() == ["Red", "Gone"]
     _upgrade(empty_store, "head")

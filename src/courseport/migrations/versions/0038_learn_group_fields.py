@@ -1,8 +1,8 @@
 """learn group fields: external ids (unique in a course), uuids, availability, descriptions of categories,
 the last change of categories and groups; a category's role (groups in no set) and a group's own limit
 
-Revision ID: 0036_learn_group_fields
-Revises: 0035_course_groups
+Revision ID: 0038_learn_group_fields
+Revises: 0037_quiz_submissions
 Create Date: 2026-12-06 08:10:00
 """
 import uuid
@@ -12,8 +12,8 @@ from alembic import op
 
 import courseport.schema.base
 
-revision = '0036_learn_group_fields'
-down_revision = '0035_course_groups'
+revision = '0038_learn_group_fields'
+down_revision = '0037_quiz_submissions'
 branch_labels = None
 depends_on = None
 
