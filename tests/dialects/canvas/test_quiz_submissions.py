@@ -9,9 +9,7 @@ from sqlalchemy import select
 
 from courseport.schema import ContentItem, QuizAttempt, QuizSubmission, Submission
 from courseport.schema.base import utcnow
-
-NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
-FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 def _setup(world, students: int = 1, **quiz_fields):
