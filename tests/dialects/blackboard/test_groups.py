@@ -246,7 +246,7 @@ def test_students_read_and_join_open_groups_but_manage_nothing(world, klass):
         assert (joined.status_code, joined.json()) == (201, {"userId": f"_{people['ann'][0].id}_1"})
     with world.client(people["bob"][1]) as bob:
         full = bob.put(_path(course, f"/{open_group['id']}/users/userName:bob"))
-        assert (full.status_code, full.json()) == (400, {"status": 400, "message": "the group is full"})
+        assert (full.status_code, full.json()) == (409, {"status": 409, "message": "the group is full"})
         with _teacher(world, klass) as learn:
             hidden = _made(learn.post(_path(course), json={"name": "Hidden", "availability": {"available": "No"},
                                                            "enrollment": {"type": "SelfEnrollment"}}))
