@@ -4,7 +4,9 @@ Rules, as Canvas keeps them for course groups: a user is in at most one group of
 another group of it leaves the first); members are users enrolled in the course. Those who manage the
 course's students (teachers, TAs, admins) make and delete categories and groups and put anyone enrolled
 in a group; in a self-signup category a member of the course joins and leaves groups themself, up to the
-category's group limit. Everyone who reads the course reads its categories, groups and members.
+category's group limit (a member over it is `GroupFull`). Everyone who reads the course reads its
+categories, groups and members, as Canvas has it; a face that keeps Learn's rule asks `only_seen`, which
+shows a student only their groups and the open self sign-up ones.
 
 Groups made outside any group set (Learn's standalone groups) go in the course's one category of role
 "imported", made when first needed: Canvas keeps groups that came without a category in such a category
