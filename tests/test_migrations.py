@@ -256,3 +256,42 @@ def test_0038_gives_earlier_groups_their_learn_fields_and_downgrades(empty_store
     with empty_store.connect() as conn:
         assert conn.execute(sa.text("SELECT name FROM course_groups ORDER BY id")).scalars().all() == ["Red", "Gone"]
     _upgrade(empty_store, "head")
+
+
+def test_0039_merges_twin_imported_categories_keeps_sign_up_sheets_and_downgrades(empty_store):
+    _upgrade(empty_store, "0038_learn_group_fields")
+    made = datetime(2026, 3, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        courses = [_insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                           course_template_id=None) for _ in range(2)]
+
+        def category(course: int, role: str | None, state: str = "active") -> int:
+            return _insert(conn, "group_categories", course_id=course, name="Imported Groups", role=role,
+                           workflow_state=state, external_id=uuid.uuid4().hex, availability="available",
+                           created_at=made, updated_at=made)
+
+        kept, twin, old = category(courses[0], "imported"), category(courses[0], "imported"), category(
+            courses[0], "imported", "deleted")
+        other, a_set = category(courses[1], "imported"), category(courses[1], None)
+        groups = [_insert(conn, "course_groups", category_id=c, course_id=course, name=f"g{c}",
+                          workflow_state="available", availability="available", created_at=made, updated_at=made)
+                  for c, course in ((kept, courses[0]), (twin, courses[0]), (old, courses[0]), (other, courses[1]))]
+    _upgrade(empty_store, "0039_group_signup_sheets")
+    with empty_store.connect() as conn:
+        states = dict(conn.execute(sa.text("SELECT id, workflow_state FROM group_categories")).all())
+        homes = dict(conn.execute(sa.text("SELECT id, category_id FROM course_groups")).all())
+    assert states == {kept: "active", twin: "deleted", old: "deleted", other: "active", a_set: "active"}
+    assert [homes[g] for g in groups] == [kept, kept, old, other]
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # one live imported category
+        category(courses[1], "imported")
+    with empty_store.begin() as conn:  # a deleted one, or a set, is not held to it
+        category(courses[1], "imported", "deleted")
+        conn.execute(sa.text("UPDATE course_groups SET signup_sheet = :s WHERE id = :g"),
+                     {"s": '{"name": "S"}', "g": groups[0]})
+    _downgrade(empty_store, "0038_learn_group_fields")
+    with empty_store.begin() as conn:
+        category(courses[1], "imported")  # no longer refused
+        assert "signup_sheet" not in {c["name"] for c in sa.inspect(conn).get_columns("course_groups")}
+    _upgrade(empty_store, "head")

@@ -5,7 +5,9 @@ the course (freed when the row is deleted), a uuid, a description (categories), 
 students and the time of the last change. A category's `role` is None for a group set; "imported" for
 the one category per course that holds the groups made outside any set (Learn's standalone groups; the
 role Canvas gives the category of groups imported without one), where a user may be in several groups
-and each group has its own `join_level` and `max_membership`.
+and each group has its own `join_level` and `max_membership`. A course has at most one live imported
+category (a partial unique index, 0039, so two first standalone groups made at once share one). Both
+carry Learn's sign-up sheet (`signup_sheet`: name, description, show_members), kept and shown as given.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import uuid4
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
 
+_ONE_IMPORTED = "role = 'imported' AND workflow_state != 'deleted'"
+
 
 class GroupCategory(Base):
     __tablename__ = "group_categories"
-    __table_args__ = (UniqueConstraint("course_id", "external_id"),)
+    __table_args__ = (UniqueConstraint("course_id", "external_id"),
+                      Index("uq_group_categories_one_imported", "course_id", unique=True,
+                            sqlite_where=text(_ONE_IMPORTED), postgresql_where=text(_ONE_IMPORTED)))
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -33,6 +39,7 @@ class GroupCategory(Base):
     external_id: Mapped[str | None] = mapped_column(String(256))
     uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
     availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
+    signup_sheet: Mapped[dict | None] = mapped_column(JSON)  # {"name", "description", "show_members"}, as given
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,6 +58,7 @@ class CourseGroup(Base):
     external_id: Mapped[str | None] = mapped_column(String(256))
     uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
     availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
+    signup_sheet: Mapped[dict | None] = mapped_column(JSON)  # {"name", "description", "show_members"}, as given
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -17,6 +17,14 @@ from courseport.schema import CourseGroup, Enrollment, GroupCategory, GroupMembe
 _LIVE_ENROLLMENTS = ("active", "invited", "creation_pending", "completed", "inactive")
 
 
+class GroupFull(InvalidInput):
+    """A member signing themself up for a group at its limit: bad input to Canvas (400), a conflict to Learn
+    (409); each face's error table says which."""
+
+    def __init__(self) -> None:
+        super().__init__("group_id", "the group is full")
+
+
 def _may_change(rights: CourseRights, category: GroupCategory, group: CourseGroup, actor: User, user: User) -> None:
     """Managers change anyone; a member of the course themself, in a self sign-up category or a group in
     no set that is open to join."""
@@ -52,7 +60,7 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
         return found
     limit = _limit(category, group)
     if limit is not None and not rights.can(MANAGE) and _count(db, group) >= limit:
-        raise InvalidInput("group_id", "the group is full")
+        raise GroupFull()
     if category.role != IMPORTED:  # one group of a set at a time; groups in no set are each their own
         siblings = select(CourseGroup.id).where(CourseGroup.category_id == category.id)
         db.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id,

@@ -4,7 +4,9 @@ Rules, as Canvas keeps them for course groups: a user is in at most one group of
 another group of it leaves the first); members are users enrolled in the course. Those who manage the
 course's students (teachers, TAs, admins) make and delete categories and groups and put anyone enrolled
 in a group; in a self-signup category a member of the course joins and leaves groups themself, up to the
-category's group limit. Everyone who reads the course reads its categories, groups and members.
+category's group limit (a member over it is `GroupFull`). Everyone who reads the course reads its
+categories, groups and members, as Canvas has it; a face that keeps Learn's rule asks `only_seen`, which
+shows a student only their groups and the open self sign-up ones.
 
 Groups made outside any group set (Learn's standalone groups) go in the course's one category of role
 "imported", made when first needed: Canvas keeps groups that came without a category in such a category
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +44,7 @@ HIDDEN = "hidden"  # members neither see into nor sign up for it; managers do
 IMPORTED = "imported"  # the role of the category of groups in no group set
 IMPORTED_NAME = "Imported Groups"
 MAX_EXTERNAL_ID = 256
+SIGNUP_SHEET = {"name": str, "description": str, "show_members": bool}  # a sign-up sheet's parts and types
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class CategoryChanges:
     description: str | None | Unset = UNSET
     external_id: str | None | Unset = UNSET
     availability: str | None | Unset = UNSET
+    signup_sheet: dict[str, Any] | None | Unset = UNSET  # name, description, show_members (SIGNUP_SHEET)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class CourseGroupChanges:
     max_membership: int | None | Unset = UNSET
     external_id: str | None | Unset = UNSET
     availability: str | None | Unset = UNSET
+    signup_sheet: dict[str, Any] | None | Unset = UNSET  # name, description, show_members (SIGNUP_SHEET)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], c
     """Availability and the external id (given, at most 256 characters, not another live row's of the course)."""
     if "availability" in values and values["availability"] not in AVAILABILITY:
         raise InvalidInput("availability", f"availability must be one of {', '.join(AVAILABILITY)}")
+    _check_sheet(values.get("signup_sheet"))
     if "external_id" not in values:
         return
     external_id = values["external_id"]
@@ -141,6 +147,14 @@ def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], c
                                    model.id != (exclude_id or 0))
     if db.scalar(taken) is not None:
         raise _taken(external_id)
+
+
+def _check_sheet(sheet: dict[str, Any] | None) -> None:
+    for part, value in (sheet or {}).items():
+        kind = SIGNUP_SHEET.get(part)
+        if kind is None or not isinstance(value, kind):
+            raise InvalidInput("signup_sheet", f"signup_sheet may hold only {', '.join(SIGNUP_SHEET)}, "
+                                               f"as text (show_members: true or false)")
 
 
 def _taken(external_id: Any) -> Conflict:
@@ -221,14 +235,30 @@ def create_group(db: Session, actor: User, category_id: str, changes: CourseGrou
 def create_standalone_group(db: Session, actor: User, course_ref: str, changes: CourseGroupChanges) -> GroupView:
     """A group in no group set: in the course's imported category (made now if it has none)."""
     course, _ = _course(db, actor, course_ref, MANAGE)
-    category = db.scalar(select(GroupCategory).where(GroupCategory.course_id == course.id,
-                                                     GroupCategory.role == IMPORTED,
-                                                     GroupCategory.workflow_state != "deleted"))
-    if category is None:
-        category = GroupCategory(course_id=course.id, name=IMPORTED_NAME, role=IMPORTED, **_ids({}))
-        db.add(category)
-        db.flush()
-    return _new_group(db, category, changes)
+    return _new_group(db, _imported_category(db, course.id), changes)
+
+
+def _find_imported(db: Session, course_id: int) -> GroupCategory | None:
+    return db.scalar(select(GroupCategory).where(GroupCategory.course_id == course_id, GroupCategory.role == IMPORTED,
+                                                 GroupCategory.workflow_state != "deleted"))
+
+
+def _imported_category(db: Session, course_id: int) -> GroupCategory:
+    """The course's one live imported category, made now if it has none; one a concurrent request made
+    first (the partial unique index refuses a second) is read again and used."""
+    found = _find_imported(db, course_id)
+    if found is not None:
+        return found
+    category = GroupCategory(course_id=course_id, name=IMPORTED_NAME, role=IMPORTED, **_ids({}))
+    try:
+        with db.begin_nested():
+            db.add(category)
+    except IntegrityError:
+        made = _find_imported(db, course_id)
+        if made is None:  # refused for another reason: not ours to hide
+            raise
+        return made
+    return category
 
 
 def _new_group(db: Session, category: GroupCategory, changes: CourseGroupChanges) -> GroupView:
@@ -285,20 +315,37 @@ def view_of(db: Session, group: CourseGroup) -> GroupView:
     return GroupView(group, db.get_one(GroupCategory, group.category_id), count or 0)
 
 
+def _seen_by(actor: User) -> ColumnElement[bool]:
+    """The groups a member who does not manage the course sees when `only_seen` asks for it: theirs, and the
+    groups open for self sign-up (in a self sign-up set, or in no set and open to join) that are not hidden,
+    nor is their set."""
+    mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.id)
+    shown = select(GroupCategory.id).where(GroupCategory.availability != HIDDEN)
+    open_sets = shown.where(GroupCategory.role.is_(None), GroupCategory.self_signup.is_not(None))
+    no_set = shown.where(GroupCategory.role == IMPORTED)
+    open_group = or_(CourseGroup.category_id.in_(open_sets),
+                     and_(CourseGroup.category_id.in_(no_set), CourseGroup.join_level == SELF_JOIN))
+    return or_(CourseGroup.id.in_(mine), and_(CourseGroup.availability != HIDDEN, open_group))
+
+
 def list_groups(db: Session, actor: User, *, course_ref: str | None = None, category_id: str | None = None,
-                only_own: bool = False, query: GroupQuery = EVERY_GROUP, window: Window) -> Slice[GroupView]:
+                only_own: bool = False, only_seen: bool = False, query: GroupQuery = EVERY_GROUP,
+                window: Window) -> Slice[GroupView]:
     """A course's live groups (or a category's) the query matches, by id unless it sorts; `only_own`:
-    those the actor is in."""
+    those the actor is in; `only_seen`: all to those who manage the course's students, else `_seen_by`'s
+    (Learn's rule; everyone who reads a course reads all its groups otherwise, as Canvas has it)."""
     if category_id is not None:
-        category, _ = _category(db, actor, category_id)
+        category, rights = _category(db, actor, category_id)
         stmt = select(CourseGroup).where(CourseGroup.category_id == category.id)
     else:
-        course, _ = _course(db, actor, str(course_ref))
+        course, rights = _course(db, actor, str(course_ref))
         stmt = select(CourseGroup).where(CourseGroup.course_id == course.id)
     stmt = stmt.where(CourseGroup.workflow_state != "deleted")
     if only_own:
         mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.id)
         stmt = stmt.where(CourseGroup.id.in_(mine))
+    if only_seen and not rights.can(MANAGE):
+        stmt = stmt.where(_seen_by(actor))
     if query.in_set is not None:
         imported = select(GroupCategory.id).where(GroupCategory.role == IMPORTED)
         in_none = CourseGroup.category_id.in_(imported)
@@ -324,10 +371,12 @@ def find_category(db: Session, actor: User, course_ref: str, kind: str, value: s
     return found
 
 
-def find_group(db: Session, actor: User, course_ref: str, kind: str, value: str | int) -> GroupView:
-    """A live group of the course by `kind` id, external_id or uuid."""
-    course, _ = _course(db, actor, course_ref)
-    found = db.scalar(_by_ref(CourseGroup, course.id, kind, value))
+def find_group(db: Session, actor: User, course_ref: str, kind: str, value: str | int, *, only_seen: bool = False
+               ) -> GroupView:
+    """A live group of the course by `kind` id, external_id or uuid; `only_seen`: as `list_groups` says."""
+    course, rights = _course(db, actor, course_ref)
+    stmt = _by_ref(CourseGroup, course.id, kind, value)
+    found = db.scalar(stmt.where(_seen_by(actor)) if only_seen and not rights.can(MANAGE) else stmt)
     if found is None:
         raise NotFound("group", "Group not found")
     return view_of(db, found)

@@ -5,7 +5,8 @@ are spelled through.
 A Learn group set is a core group category; its `enrollment` (SelfEnrollment, limit) is the category's
 self sign-up and group limit, which its groups show as theirs. A group in no set keeps its own: its
 `join_level` (open to join or not) and `max_membership`. `enrollment.type` is set only on creation, as
-Learn's reference says, and a group in a set takes its set's.
+Learn's reference says, and a group in a set takes its set's. `enrollment.signupSheet` (name, description,
+showMembers) is kept on the set or group as given; a PATCH changes the parts it names (null clears one).
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from courseport.core.courses.groups import SELF_JOIN, CategoryChanges, CourseGro
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.dialects.blackboard.protocol import Call, id_ref
 
+_SHEET = "enrollment.signupSheet."
+# Learn's sign-up sheet part -> core's (core/courses/groups.py SIGNUP_SHEET).
+SHEET_PARTS = {"name": "name", "description": "description", "showMembers": "show_members"}
 WRITE_TYPES: dict[str, type] = {"externalId": str, "name": str, "description": str, "availability.available": str,
-                                "enrollment.type": str, "enrollment.limit": int}
+                                "enrollment.type": str, "enrollment.limit": int, _SHEET + "name": str,
+                                _SHEET + "description": str, _SHEET + "showMembers": bool}
 # Learn availability.available -> core group availability.
 AVAILABILITY = {"Yes": "available", "No": "hidden", "SignupOnly": "signup_only"}
 INSTRUCTOR_ONLY, SELF_ENROLLMENT = "InstructorOnly", "SelfEnrollment"
@@ -31,9 +36,10 @@ NAME_COMPARES = {"equals": "equals", "notEquals": "not_equals", "contains": "con
                  "notContains": "not_contains", "startsWith": "starts_with"}
 SORTS = {"name": "name", "externalId": "external_id"}
 # Core word -> Learn's, for errors the core raises on group set, group and group membership routes.
-SET_NAMES = _COMMON | {"self_signup": _ENROLLMENT, "group_limit": "enrollment.limit"}
+SET_NAMES = _COMMON | {"self_signup": _ENROLLMENT, "group_limit": "enrollment.limit",
+                       "signup_sheet": "enrollment.signupSheet"}
 GROUP_NAMES = _COMMON | {"join_level": _ENROLLMENT, "max_membership": "enrollment.limit", "user_id": "userId",
-                         "group_id": "groupId"}
+                         "group_id": "groupId", "signup_sheet": "enrollment.signupSheet"}
 
 
 def group_ref(text: str, what: str = "group") -> tuple[str, str | int]:
@@ -71,15 +77,20 @@ def body_fields(call: Call, *, create: bool) -> dict[str, Any]:
     return fields
 
 
-def _common(fields: dict[str, Any]) -> dict[str, Any]:
+def _common(fields: dict[str, Any], sheet: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields every group and set has, in core words; sign-up sheet parts given change `sheet` (the
+    stored one), the others stay."""
     values = {core: fields[wire] for core, wire in _COMMON.items() if wire in fields}
     if "availability" in values:
         values["availability"] = AVAILABILITY[values["availability"]]
+    parts = {core: fields[_SHEET + wire] for wire, core in SHEET_PARTS.items() if _SHEET + wire in fields}
+    if parts:
+        values["signup_sheet"] = {k: v for k, v in ((sheet or {}) | parts).items() if v is not None} or None
     return values
 
 
-def set_changes(fields: dict[str, Any]) -> CategoryChanges:
-    values = _common(fields)
+def set_changes(fields: dict[str, Any], sheet: dict[str, Any] | None = None) -> CategoryChanges:
+    values = _common(fields, sheet)
     if _ENROLLMENT in fields:
         values["self_signup"] = "enabled" if fields[_ENROLLMENT] == SELF_ENROLLMENT else None
     if "enrollment.limit" in fields:
@@ -87,8 +98,9 @@ def set_changes(fields: dict[str, Any]) -> CategoryChanges:
     return CategoryChanges(**values)
 
 
-def group_changes(fields: dict[str, Any], *, in_set: bool) -> CourseGroupChanges:
-    values = _common(fields)
+def group_changes(fields: dict[str, Any], *, in_set: bool, sheet: dict[str, Any] | None = None
+                  ) -> CourseGroupChanges:
+    values = _common(fields, sheet)
     for name in (_ENROLLMENT, "enrollment.limit"):
         if name in fields and in_set:
             raise InvalidInput(name, f"{name} of a group in a set is its set's")

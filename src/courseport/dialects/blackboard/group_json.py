@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from courseport.core.courses.groups import IMPORTED, SELF_JOIN, GroupView
-from courseport.dialects.blackboard.group_fields import AVAILABILITY, INSTRUCTOR_ONLY, SELF_ENROLLMENT
+from courseport.dialects.blackboard.group_fields import AVAILABILITY, INSTRUCTOR_ONLY, SELF_ENROLLMENT, SHEET_PARTS
 from courseport.dialects.blackboard.protocol import iso, learn_id
 from courseport.dialects.blackboard.user_json import render_user
 from courseport.schema import CourseGroup, GroupCategory, GroupMembership, User
@@ -14,9 +14,15 @@ from courseport.schema import CourseGroup, GroupCategory, GroupMembership, User
 _AVAILABLE = {core: wire for wire, core in AVAILABILITY.items()}
 
 
+def _sheet(row: GroupCategory | CourseGroup) -> dict[str, Any] | None:
+    return {wire: row.signup_sheet[core] for wire, core in SHEET_PARTS.items()
+            if core in row.signup_sheet} if row.signup_sheet else None
+
+
 def _body(row: GroupCategory | CourseGroup, set_id: int | None, description: str | None, self_enrolled: bool,
           limit: int | None) -> dict[str, Any]:
-    enrollment: dict[str, Any] = {"type": SELF_ENROLLMENT if self_enrolled else INSTRUCTOR_ONLY, "limit": limit}
+    enrollment: dict[str, Any] = {"type": SELF_ENROLLMENT if self_enrolled else INSTRUCTOR_ONLY, "limit": limit,
+                                  "signupSheet": _sheet(row)}
     body = {"id": learn_id(row.id), "externalId": row.external_id, "groupSetId": learn_id(set_id),
             "name": row.name, "description": description,
             "availability": {"available": _AVAILABLE.get(row.availability, "Yes")},

@@ -2,7 +2,8 @@
 over core course groups (core/courses/groups.py, group_memberships.py), so the Canvas face sees every
 group made here and this face every group made there. Writes need the course rights core asks
 (managing the course's students; a member joins or leaves a self sign-up group themself) and the
-application's group entitlements; everyone who reads the course reads its groups and their members.
+application's group entitlements. Instructors read every group; a student (Learn's rule) only the groups they
+are in and the self-enrollment groups open to them (not hidden), and those groups' members.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ def _set(db: Session, me: User, course_id: str, group_id: str) -> GroupCategory:
     return groups.find_category(db, me, _course_id(db, me, course_id), *group_ref(group_id, "group set"))
 
 
-def _group(db: Session, me: User, course_id: str, group_id: str) -> GroupView:
-    return groups.find_group(db, me, _course_id(db, me, course_id), *group_ref(group_id))
+def _group(db: Session, me: User, course_id: str, group_id: str, *, seen: bool = False) -> GroupView:
+    """`seen`: a read, which finds only the groups a student sees (Learn's rule: theirs and the open
+    self-enrollment ones; `groups.list_groups`); writes find any and refuse by right."""
+    return groups.find_group(db, me, _course_id(db, me, course_id), *group_ref(group_id), only_seen=seen)
 
 
 def list_group_sets(call: Call, course_id: str) -> dict:
@@ -67,7 +70,8 @@ def update_group_set(call: Call, course_id: str, group_id: str) -> dict:
     fields = body_fields(call, create=False)
     with call.write(*entitled.GROUP_MODIFY) as (db, me), spelled_as(SET_NAMES):
         category = _set(db, me, course_id, group_id)
-        return call.pick(render_group_set(groups.update_category(db, me, str(category.id), set_changes(fields))))
+        return call.pick(render_group_set(groups.update_category(db, me, str(category.id),
+                                                                      set_changes(fields, category.signup_sheet))))
 
 
 def delete_group_set(call: Call, course_id: str, group_id: str) -> None:
@@ -79,7 +83,8 @@ def list_set_groups(call: Call, course_id: str, group_id: str) -> dict:
     window, query = call.window(), group_query(call)
     with call.read() as (db, me):
         category = _set(db, me, course_id, group_id)
-        page = groups.list_groups(db, me, category_id=str(category.id), query=query, window=window)
+        page = groups.list_groups(db, me, category_id=str(category.id), only_seen=True, query=query,
+                                  window=window)
     return call.paged([render_group(v) for v in page.items], window, page)
 
 
@@ -94,7 +99,8 @@ def create_set_group(call: Call, course_id: str, group_id: str) -> dict:
 def list_course_groups(call: Call, course_id: str) -> dict:
     window, query = call.window(), group_query(call)
     with call.read() as (db, me):
-        page = groups.list_groups(db, me, course_ref=_course_id(db, me, course_id), query=query, window=window)
+        page = groups.list_groups(db, me, course_ref=_course_id(db, me, course_id), only_seen=True, query=query,
+                                  window=window)
     return call.paged([render_group(v) for v in page.items], window, page)
 
 
@@ -108,14 +114,14 @@ def create_group(call: Call, course_id: str) -> dict:
 
 def get_group(call: Call, course_id: str, group_id: str) -> dict:
     with call.read() as (db, me):
-        return call.pick(render_group(_group(db, me, course_id, group_id)))
+        return call.pick(render_group(_group(db, me, course_id, group_id, seen=True)))
 
 
 def update_group(call: Call, course_id: str, group_id: str) -> dict:
     fields = body_fields(call, create=False)
     with call.write(*entitled.GROUP_MODIFY) as (db, me), spelled_as(GROUP_NAMES):
         view = _group(db, me, course_id, group_id)
-        changes = group_changes(fields, in_set=view.category.role is None)
+        changes = group_changes(fields, in_set=view.category.role is None, sheet=view.group.signup_sheet)
         return call.pick(render_group(groups.update_group(db, me, str(view.group.id), changes)))
 
 
@@ -127,7 +133,7 @@ def delete_group(call: Call, course_id: str, group_id: str) -> None:
 def list_group_users(call: Call, course_id: str, group_id: str) -> dict:
     window, expand = call.window(), "user" in (call.str("expand") or "").split(",")
     with call.read() as (db, me):
-        group = _group(db, me, course_id, group_id).group
+        group = _group(db, me, course_id, group_id, seen=True).group
         page = group_memberships.list_memberships(db, me, str(group.id), window)
         results = [render_group_membership(m, db.get(User, m.user_id) if expand else None) for m in page.items]
     return call.paged(results, window, page)
@@ -135,7 +141,7 @@ def list_group_users(call: Call, course_id: str, group_id: str) -> dict:
 
 def get_group_user(call: Call, course_id: str, group_id: str, user_id: str) -> dict:
     with call.read() as (db, me):
-        group, user = _group(db, me, course_id, group_id).group, users.find_user(db, *user_ref(user_id), me)
+        group, user = _group(db, me, course_id, group_id, seen=True).group, users.find_user(db, *user_ref(user_id), me)
         membership = group_memberships.get_member(db, me, str(group.id), str(user.id))
         return call.pick(render_group_membership(membership, user if call.str("expand") else None))
 

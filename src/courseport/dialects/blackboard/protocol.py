@@ -22,6 +22,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import HTTPScope, Message, Scope
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.group_memberships import GroupFull
 from courseport.core.identity import oauth_clients
 from courseport.core.kit.errors import (
     Conflict,
@@ -304,6 +305,7 @@ def _body(status: int, message: str, headers: dict[str, str] | None = None) -> R
 # The status of each domain error (the most specific class listed wins); any other exception is a 500.
 ERROR_STATUS: dict[type[Exception], int] = {
     NotAuthenticated: 401, NotAllowed: 403, NotFound: 404, InvalidInput: 400, Conflict: 409,
+    GroupFull: 409,  # Learn refuses joining a full group as a conflict; core calls it bad input (Canvas's 400)
     TooManyFailures: 429, StoreBusy: 503, DomainError: 400,
 }
 
