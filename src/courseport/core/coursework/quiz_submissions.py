@@ -5,7 +5,8 @@ One submission per (quiz, student) keeps its id across attempts (schema/quiz_sub
 one attempt of it. Graders (manage_grades or view_all_grades) read every student's; a student reads their
 own: while an attempt is under way only that one, else every finished attempt. An untaken attempt past
 its `end_at` is overdue: it takes no more answers and is graded when next written to (completed, or
-another attempt started).
+another attempt started). A row a grader's extensions made before any attempt (`attempt` 0) is no
+submission yet: it is neither listed nor found.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class AttemptView:
         allowed = (self.quiz.data or {}).get("allowed_attempts", 1)
         if allowed is None or allowed < 0:
             return -1
-        return max(0, allowed - self.submission.attempt)
+        return max(0, allowed + (self.submission.extra_attempts or 0) - self.submission.attempt)
 
     @property
     def time_spent(self) -> int | None:
@@ -170,7 +171,7 @@ def get_submission(db: Session, actor: User, course_ref: str | int, quiz_id: str
 def readable_submission(db: Session, actor: User, rights: CourseRights, quiz: ContentItem,
                         submission_id: str | int) -> QuizSubmission:
     row = db.get(QuizSubmission, store_id(submission_id) or 0)
-    if row is None or row.quiz_id != quiz.id:
+    if row is None or row.quiz_id != quiz.id or row.attempt == 0:
         raise NotFound("quiz submission")
     if row.user_id != actor.id and (row.preview or not submission_views.reads_all(rights)):
         raise NotAllowed()
@@ -216,4 +217,4 @@ def time_left(db: Session, actor: User, course_ref: str | int, quiz_id: str, sub
 def _own(db: Session, quiz: ContentItem, actor: User) -> QuizSubmission | None:
     return db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id,
                                                   QuizSubmission.user_id == actor.id,
-                                                  QuizSubmission.preview.is_(False)))
+                                                  QuizSubmission.preview.is_(False), QuizSubmission.attempt > 0))

@@ -23,9 +23,9 @@ def render_submission(view: AttemptView, origin: str) -> dict[str, Any]:
         "submission_id": view.assignment_submission_id, "score": attempt.score, "kept_score": view.kept_score,
         "started_at": iso(attempt.started_at), "end_at": iso(attempt.end_at), "finished_at": iso(attempt.finished_at),
         "attempt": attempt.attempt, "workflow_state": attempt.workflow_state, "fudge_points": attempt.fudge_points,
-        "quiz_points_possible": quiz.points or 0.0, "extra_attempts": None, "extra_time": None,
-        "manually_unlocked": None, "score_before_regrade": None, "has_seen_results": None,
-        "time_spent": view.time_spent, "attempts_left": view.attempts_left,
+        "quiz_points_possible": quiz.points or 0.0, "extra_attempts": row.extra_attempts,
+        "extra_time": row.extra_time, "manually_unlocked": row.manually_unlocked, "score_before_regrade": None,
+        "has_seen_results": None, "time_spent": view.time_spent, "attempts_left": view.attempts_left,
         "overdue_and_needs_submission": view.overdue, "excused?": False,
         "html_url": f"{base}/submissions/{row.id}",
     }
