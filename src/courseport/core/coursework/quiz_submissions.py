@@ -59,6 +59,16 @@ class AttemptView:
 
 
 @dataclass(frozen=True)
+class Related:
+    """What may be read beside quiz submissions (Canvas's include[]): the takers' submissions to the quiz's
+    assignment, the quiz, and the takers."""
+
+    submissions: list[submission_views.SubmissionView]
+    quizzes: list[quizzes.QuizView]
+    users: list[User]
+
+
+@dataclass(frozen=True)
 class QuestionView:
     question: ContentItem
     answer: Any
@@ -166,6 +176,26 @@ def get_submission(db: Session, actor: User, course_ref: str | int, quiz_id: str
     if chosen is None:
         raise NotFound("quiz submission")
     return views(db, quiz, [(row, chosen)], actor)[0]
+
+
+def related(db: Session, actor: User, shown: list[AttemptView], *, submissions: bool = False, quiz: bool = False,
+            users: bool = False) -> Related:
+    """The records asked for beside views the actor was shown (all of one quiz): each once, in the views' order."""
+    if not shown:
+        return Related([], [], [])
+    item = shown[0].quiz
+    course, rights = readable_course(db, actor, item.course_id)
+    found: list[submission_views.SubmissionView] = []
+    ids = list(dict.fromkeys(v.assignment_submission_id for v in shown if v.assignment_submission_id is not None))
+    assignment = db.get(ContentItem, item.ref_id) if submissions and ids and item.ref_id else None
+    if assignment is not None:
+        rows = {s.id: s for s in db.scalars(select(Submission).where(Submission.id.in_(ids)))}
+        found = submission_views.views(db, course, [(assignment, rows[i]) for i in ids if i in rows],
+                                       grader=submission_views.reads_all(rights))
+    takers = list(dict.fromkeys(v.submission.user_id for v in shown)) if users else []
+    people = {u.id: u for u in db.scalars(select(User).where(User.id.in_(takers)))} if takers else {}
+    return Related(found, quizzes.quiz_views(db, rights, [item]) if quiz else [],
+                   [people[i] for i in takers if i in people])
 
 
 def readable_submission(db: Session, actor: User, rights: CourseRights, quiz: ContentItem,

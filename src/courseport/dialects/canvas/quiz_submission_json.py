@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.coursework.quiz_submissions import FINISHED_STATES, AttemptView, QuestionView
+from sqlalchemy.orm import Session
+
+from courseport.core.coursework.quiz_submissions import FINISHED_STATES, AttemptView, QuestionView, Related
 from courseport.dialects.canvas.protocol import iso
+from courseport.dialects.canvas.quiz_json import render_quiz
+from courseport.dialects.canvas.submission_json import SubmissionRenderer
+from courseport.dialects.canvas.user_json import render_users_seen_by
+from courseport.schema import User
+
+INCLUDES = frozenset({"submission", "quiz", "user"})
 
 # What a taker is shown of each answer (never its weight, comments or match), and of which question types
 # (where an answer's text is the right answer, answers are not shown at all).
@@ -38,6 +46,19 @@ def render_submission(view: AttemptView, origin: str) -> dict[str, Any]:
 
 def render_submissions(views: list[AttemptView], origin: str) -> dict[str, Any]:
     return {"quiz_submissions": [render_submission(v, origin) for v in views]}
+
+
+def render_related(body: dict[str, Any], related: Related, wanted: frozenset[str], db: Session, me: User, origin: str,
+                   secret: bytes) -> dict[str, Any]:
+    """The quiz submissions body with include[]'s sibling lists: `submissions`, `quizzes`, `users`."""
+    if "submission" in wanted:
+        renderer = SubmissionRenderer(origin, secret, set())
+        body["submissions"] = [renderer.submission(v) for v in related.submissions]
+    if "quiz" in wanted:
+        body["quizzes"] = [render_quiz(v, origin) for v in related.quizzes]
+    if "user" in wanted:
+        body["users"] = render_users_seen_by(db, me, related.users, set(), origin)
+    return body
 
 
 def render_question(view: QuestionView) -> dict[str, Any]:
