@@ -157,6 +157,9 @@ def test_refusals_pin_canvas_bodies_and_store_nothing(world):
         r = _extend(c, course, quiz, {"extra_time": 5})
         name = "quiz_extensions[][user_id]"
         assert (r.status_code, r.json()) == (400, {"errors": [{"message": f"{name} is required", "field": name}]})
+        r = _extend(c, course, quiz)
+        assert (r.status_code, r.json()) == (400, {"errors": [{
+            "message": "quiz_extensions must name at least one student", "field": "quiz_extensions"}]})
         r = c.post(f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}/extensions", json={"user_id": student.id})
         assert (r.status_code, r.json()) == (400, {"status": "bad_request",
                                                    "message": "missing required key :quiz_extensions"})
