@@ -1,10 +1,13 @@
 """canvasapi 3.6.0, unmodified, against the live server: a student takes a classic quiz, it is graded, and the
-kept score reaches the quiz's assignment; attempts are limited."""
+kept score reaches the quiz's assignment; attempts are limited; a teacher's extensions give a student more
+attempts, more time and a locked quiz."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from canvasapi.exceptions import Conflict, Forbidden
+from canvasapi.exceptions import BadRequest, Conflict, Forbidden
 
 from courseport.schema import QuizAttempt, Submission
 
@@ -121,3 +124,42 @@ def test_essay_waits_for_the_teacher_who_scores_it(world):
         attempt = db.query(QuizAttempt).one()
         assert (graded.score, graded.workflow_state) == (3.5, "graded")
         assert attempt.data["comments"] == {str(essay.id): "Good"}
+
+
+def test_extensions_give_a_student_an_extra_attempt_extra_time_and_a_locked_quiz(world):
+    course_row = world.course()
+    cast = world.cast(course_row)
+    teacher_course = world.canvas(cast["teacher"]).get_course(course_row.id)
+    quiz = teacher_course.create_quiz({"title": "Timed", "quiz_type": "assignment", "time_limit": 10,
+                                       "published": True})
+    locked = teacher_course.create_quiz({"title": "Closed", "quiz_type": "practice_quiz", "published": True,
+                                         "lock_at": "2020-01-01T00:00:00Z"})
+    student_id = world_student_id(world, cast)
+    student_course = world.canvas(cast["student"]).get_course(course_row.id)
+    with pytest.raises(BadRequest):
+        student_course.get_quiz(locked.id).create_submission()
+
+    made = quiz.set_extensions([{"user_id": student_id, "extra_attempts": 1, "extra_time": 20}])
+    assert [(e.quiz_id, e.user_id, e.extra_attempts, e.extra_time, e.manually_unlocked, e.end_at) for e in made] == [
+        (quiz.id, student_id, 1, 20, None, None)]
+    unlocked = teacher_course.get_quiz(locked.id).set_extensions([{"user_id": student_id, "manually_unlocked": True}])
+    assert [(e.user_id, e.manually_unlocked) for e in unlocked] == [(student_id, True)]
+
+    student_quiz = student_course.get_quiz(quiz.id)
+    first = student_quiz.create_submission()
+    assert (first.attempts_left, first.extra_time) == (1, 20)
+    with world.tx() as db:
+        attempt = db.query(QuizAttempt).filter_by(attempt=1).one()
+        assert attempt.end_at - attempt.started_at == timedelta(minutes=30)
+    first.complete()
+    second = student_quiz.create_submission()
+    assert (second.id, second.attempt, second.attempts_left) == (first.id, 2, 0)
+    second.complete()
+    with pytest.raises(Conflict):
+        student_quiz.create_submission()
+
+    opened = student_course.get_quiz(locked.id).create_submission()
+    assert (opened.workflow_state, opened.manually_unlocked, opened.end_at) == ("untaken", True, None)
+
+    everywhere = teacher_course.set_quiz_extensions([{"user_id": student_id, "extra_time": 5}])
+    assert sorted((e.quiz_id, e.extra_time) for e in everywhere) == sorted([(quiz.id, 5), (locked.id, 5)])

@@ -4,6 +4,11 @@ One `quiz_submissions` row per (quiz, user, preview): its id is the id clients s
 `attempt` is the latest attempt's number. Each attempt is a `quiz_attempts` row with its own state, token,
 times and scores; `data` holds what the student gave: {"answers": {question id: answer}, "flagged": [question
 ids], "scores": {question id: points or None while a person must grade it}}.
+
+A grader's extensions for the student (core/coursework/quiz_extensions.py) live on the `quiz_submissions` row,
+as Canvas keeps them: `extra_attempts` on top of the quiz's allowed attempts, `extra_time` minutes on top of
+its time limit, and `manually_unlocked` to start it outside its dates. A row made for extensions alone, before
+any attempt, has `attempt` 0.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ class QuizSubmission(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     preview: Mapped[bool] = mapped_column(Boolean, default=False)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
+    extra_attempts: Mapped[int | None] = mapped_column(Integer)
+    extra_time: Mapped[int | None] = mapped_column(Integer)
+    manually_unlocked: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

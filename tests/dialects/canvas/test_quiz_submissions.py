@@ -323,3 +323,44 @@ def test_starting_again_grades_an_overdue_attempt_even_when_no_attempt_is_left(w
         graded = db.scalars(select(Submission)).one()
         assert (attempt.workflow_state, attempt.score, attempt.finished_at) == ("complete", 2.0, ended)
         assert (graded.score, graded.submitted_at) == (2.0, ended)
+
+
+def test_include_submission_quiz_and_user_come_back_as_sibling_lists(world):
+    course, quiz, mc, (_, teacher_token), [(student, token)] = _setup(world, essay=False)
+    base = f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}"
+    with world.client(token) as c:
+        qs = _start(c, course, quiz).json()["quiz_submissions"][0]
+        c.post(f"/api/v1/quiz_submissions/{qs['id']}/questions", json={
+            "attempt": 1, "validation_token": qs["validation_token"],
+            "quiz_questions": [{"id": mc["id"], "answer": mc["answers"][0]["id"]}]})
+        c.post(f"{base}/submissions/{qs['id']}/complete", data={"attempt": 1,
+                                                                "validation_token": qs["validation_token"]})
+        own_graded = c.get(f"/api/v1/courses/{course.id}/assignments/{quiz['assignment_id']}/submissions/"
+                           f"{student.id}").json()
+        mine = c.get(f"{base}/submissions/{qs['id']}", params={"include[]": "submission"}).json()
+        assert set(mine) == {"quiz_submissions", "submissions"}
+        assert mine["submissions"] == [own_graded]
+        own = c.get(f"{base}/submissions/self", params={"include[]": ["user", "bogus"]}).json()
+        assert set(own) == {"quiz_submissions", "users"}
+    with world.tx() as db:
+        row = db.get(type(student), student.id)
+        person = {"id": row.id, "name": row.name, "created_at": row.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "sortable_name": row.sortable_name, "short_name": row.short_name}
+    assert own["users"] == [person]
+    with world.client(teacher_token) as c:
+        graded = c.get(f"/api/v1/courses/{course.id}/assignments/{quiz['assignment_id']}/submissions/"
+                       f"{student.id}").json()
+        shown_quiz = c.get(base).json()
+        r = c.get(f"{base}/submissions", params={"include[]": ["submission", "quiz", "user"]})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body == {"quiz_submissions": [c.get(f"{base}/submissions/{qs['id']}").json()["quiz_submissions"][0]],
+                        "submissions": [graded], "quizzes": [shown_quiz], "users": [person]}
+        assert graded["score"] == 2.0 and graded["user_id"] == student.id
+        assert c.get(f"{base}/submissions", params={"include[]": "quiz"}).json().keys() == {
+            "quiz_submissions", "quizzes"}
+        practice = c.post(f"/api/v1/courses/{course.id}/quizzes", data={
+            "quiz[title]": "Practice", "quiz[quiz_type]": "practice_quiz", "quiz[published]": "true"}).json()
+        empty = c.get(f"/api/v1/courses/{course.id}/quizzes/{practice['id']}/submissions",
+                      params={"include[]": ["submission", "quiz", "user"]}).json()
+        assert empty == {"quiz_submissions": [], "submissions": [], "quizzes": [], "users": []}

@@ -6,5 +6,5 @@ announcements.
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "overrides", "quiz_attempts", "quiz_grading",
-           "quiz_questions", "quiz_submissions", "quizzes", "submission_views", "submissions"]
+           "discussion_entries", "discussions", "grades", "overrides", "quiz_attempts", "quiz_extensions",
+           "quiz_grading", "quiz_questions", "quiz_submissions", "quizzes", "submission_views", "submissions"]

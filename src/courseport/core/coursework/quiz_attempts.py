@@ -8,7 +8,9 @@ student's overrides applied. A time limit (or the student's lock date) sets `end
 are refused ("quiz submission is overdue", nothing stored) and the attempt is graded with the answers it
 holds when it is next written to: completed by its taker, or when they start again (`finish_overdue`, even
 if the start is then refused). The kept score
-of a graded quiz is the score of the student's submission to the quiz's assignment.
+of a graded quiz is the score of the student's submission to the quiz's assignment. A grader's extensions
+(`quiz_extensions.py`, kept on the student's row) bind here: extra attempts on top of allowed_attempts, extra
+minutes on top of the time limit, and a manual unlock that lifts the student's dates (and their cap on end_at).
 """
 
 from __future__ import annotations
@@ -76,12 +78,15 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
     now = utcnow()
     if preview and not rights.can(quizzes.MANAGE):
         raise RefusedRight("you are not allowed to preview this quiz")
-    lock_at = quiz.lock_at if preview else _check_takeable(db, course, rights, actor, quiz, access_code, now)
     row = db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id,
                                                  QuizSubmission.user_id == actor.id,
                                                  QuizSubmission.preview.is_(preview)))
+    lock_at = quiz.lock_at if preview else _check_takeable(db, course, rights, actor, quiz, access_code, now,
+                                                            unlocked=bool(row and row.manually_unlocked))
     if row is None:
         row = _new_row(db, course, quiz, actor, preview)
+    elif row.attempt == 0:  # a grader's extensions made the row: this is its first attempt
+        row.attempt = 1
     else:
         current = latest(db, row, for_update=True)
         if is_overdue(current, now):
@@ -91,11 +96,12 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
                 return views(db, quiz, [(row, current)], actor)[0]
             raise RefusedAgain("a quiz submission already exists")
         allowed = (quiz.data or {}).get("allowed_attempts", 1)
-        if not preview and allowed is not None and 0 <= allowed <= row.attempt:
+        if not preview and allowed is not None and 0 <= allowed and allowed + (row.extra_attempts or 0) <= row.attempt:
             raise RefusedAgain("a quiz submission already exists")
         row.attempt += 1
     attempt = QuizAttempt(submission_id=row.id, attempt=row.attempt, workflow_state="preview" if preview else "untaken",
-                          validation_token=secrets.token_hex(32), started_at=now, end_at=_end_at(quiz, lock_at, now),
+                          validation_token=secrets.token_hex(32), started_at=now,
+                          end_at=_end_at(quiz, lock_at, now, row.extra_time),
                           data={"answers": {}, "flagged": [], "scores": {}})
     try:
         with db.begin_nested():
@@ -110,7 +116,7 @@ def finish_overdue(db: Session, actor: User, course_ref: str | int, quiz_id: str
     transaction, so the attempt is graded even when the start is then refused."""
     course, _, quiz = quiz_in(db, actor, course_ref, quiz_id)
     row = db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id, QuizSubmission.user_id == actor.id,
-                                                 QuizSubmission.preview.is_(False)))
+                                                 QuizSubmission.preview.is_(False), QuizSubmission.attempt > 0))
     if row is None:
         return
     current = latest(db, row, for_update=True)
@@ -119,10 +125,13 @@ def finish_overdue(db: Session, actor: User, course_ref: str | int, quiz_id: str
 
 
 def _check_takeable(db: Session, course: Course, rights: CourseRights, actor: User, quiz: ContentItem,
-                    access_code: str | None, now: datetime) -> datetime | None:
-    """Refuse a start the quiz's rules forbid; the lock date that ends the actor's attempt otherwise."""
+                    access_code: str | None, now: datetime, *, unlocked: bool) -> datetime | None:
+    """Refuse a start the quiz's rules forbid; the lock date that ends the actor's attempt otherwise (none for a
+    student a grader unlocked: their dates do not apply)."""
     dates = _dates(db, course, quiz, actor)
     unlock_at, lock_at = (dates.unlock_at, dates.lock_at) if dates else (quiz.unlock_at, quiz.lock_at)
+    if unlocked:
+        unlock_at = lock_at = None
     if (unlock_at and unlock_at > now) or (lock_at and lock_at <= now):
         raise RefusedState(NOT_PARTICIPANT)
     if quiz.workflow_state != "published" or not takes_part(db, course, rights, actor) or (quiz.ref_id and not dates):
@@ -151,9 +160,11 @@ def _new_row(db: Session, course: Course, quiz: ContentItem, actor: User, previe
     return row
 
 
-def _end_at(quiz: ContentItem, lock_at: datetime | None, now: datetime) -> datetime | None:
+def _end_at(quiz: ContentItem, lock_at: datetime | None, now: datetime, extra_time: int | None) -> datetime | None:
+    """The time limit and the student's extra minutes from now (extra minutes alone set no limit), capped by the
+    lock date."""
     limit = (quiz.data or {}).get("time_limit")
-    end = now + timedelta(minutes=limit) if limit else None
+    end = now + timedelta(minutes=limit + (extra_time or 0)) if limit else None
     if lock_at is not None and (end is None or lock_at < end):
         end = lock_at
     return end

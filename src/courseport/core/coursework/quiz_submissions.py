@@ -5,7 +5,8 @@ One submission per (quiz, student) keeps its id across attempts (schema/quiz_sub
 one attempt of it. Graders (manage_grades or view_all_grades) read every student's; a student reads their
 own: while an attempt is under way only that one, else every finished attempt. An untaken attempt past
 its `end_at` is overdue: it takes no more answers and is graded when next written to (completed, or
-another attempt started).
+another attempt started). A row a grader's extensions made before any attempt (`attempt` 0) is no
+submission yet: it is neither listed nor found.
 """
 
 from __future__ import annotations
@@ -49,12 +50,22 @@ class AttemptView:
         allowed = (self.quiz.data or {}).get("allowed_attempts", 1)
         if allowed is None or allowed < 0:
             return -1
-        return max(0, allowed - self.submission.attempt)
+        return max(0, allowed + (self.submission.extra_attempts or 0) - self.submission.attempt)
 
     @property
     def time_spent(self) -> int | None:
         a = self.attempt
         return None if a.finished_at is None else max(0, int((a.finished_at - a.started_at).total_seconds()))
+
+
+@dataclass(frozen=True)
+class Related:
+    """What may be read beside quiz submissions (Canvas's include[]): the takers' submissions to the quiz's
+    assignment, the quiz, and the takers."""
+
+    submissions: list[submission_views.SubmissionView]
+    quizzes: list[quizzes.QuizView]
+    users: list[User]
 
 
 @dataclass(frozen=True)
@@ -167,10 +178,30 @@ def get_submission(db: Session, actor: User, course_ref: str | int, quiz_id: str
     return views(db, quiz, [(row, chosen)], actor)[0]
 
 
+def related(db: Session, actor: User, shown: list[AttemptView], *, submissions: bool = False, quiz: bool = False,
+            users: bool = False) -> Related:
+    """The records asked for beside views the actor was shown (all of one quiz): each once, in the views' order."""
+    if not shown:
+        return Related([], [], [])
+    item = shown[0].quiz
+    course, rights = readable_course(db, actor, item.course_id)
+    found: list[submission_views.SubmissionView] = []
+    ids = list(dict.fromkeys(v.assignment_submission_id for v in shown if v.assignment_submission_id is not None))
+    assignment = db.get(ContentItem, item.ref_id) if submissions and ids and item.ref_id else None
+    if assignment is not None:
+        rows = {s.id: s for s in db.scalars(select(Submission).where(Submission.id.in_(ids)))}
+        found = submission_views.views(db, course, [(assignment, rows[i]) for i in ids if i in rows],
+                                       grader=submission_views.reads_all(rights))
+    takers = list(dict.fromkeys(v.submission.user_id for v in shown)) if users else []
+    people = {u.id: u for u in db.scalars(select(User).where(User.id.in_(takers)))} if takers else {}
+    return Related(found, quizzes.quiz_views(db, rights, [item]) if quiz else [],
+                   [people[i] for i in takers if i in people])
+
+
 def readable_submission(db: Session, actor: User, rights: CourseRights, quiz: ContentItem,
                         submission_id: str | int) -> QuizSubmission:
     row = db.get(QuizSubmission, store_id(submission_id) or 0)
-    if row is None or row.quiz_id != quiz.id:
+    if row is None or row.quiz_id != quiz.id or row.attempt == 0:
         raise NotFound("quiz submission")
     if row.user_id != actor.id and (row.preview or not submission_views.reads_all(rights)):
         raise NotAllowed()
@@ -216,4 +247,4 @@ def time_left(db: Session, actor: User, course_ref: str | int, quiz_id: str, sub
 def _own(db: Session, quiz: ContentItem, actor: User) -> QuizSubmission | None:
     return db.scalar(select(QuizSubmission).where(QuizSubmission.quiz_id == quiz.id,
                                                   QuizSubmission.user_id == actor.id,
-                                                  QuizSubmission.preview.is_(False)))
+                                                  QuizSubmission.preview.is_(False), QuizSubmission.attempt > 0))

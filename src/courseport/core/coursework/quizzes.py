@@ -102,7 +102,8 @@ def quiz_views(db: Session, rights: CourseRights, items: list[ContentItem]) -> l
     submitted = set(db.scalars(select(Submission.item_id).where(
         Submission.item_id.in_(refs), Submission.workflow_state != "unsubmitted"))) if refs else set()
     taken = set(db.scalars(select(QuizSubmission.quiz_id).where(
-        QuizSubmission.quiz_id.in_(ids), QuizSubmission.preview.is_(False)))) if ids else set()
+        QuizSubmission.quiz_id.in_(ids), QuizSubmission.preview.is_(False),
+        QuizSubmission.attempt > 0))) if ids else set()
     now = utcnow()
     return [QuizView(i, assignments.get(i.ref_id) if i.ref_id else None, rights,
                      tuple(sorted(t for t in types.get(i.id, ()) if t)), i.ref_id in submitted or i.id in taken, now)
@@ -227,8 +228,8 @@ def _check_combination(data: dict[str, Any]) -> None:
 
 def _has_submissions(db: Session, item: ContentItem) -> bool:
     """A student has started the quiz, or turned in or been graded on its assignment."""
-    if db.scalar(select(QuizSubmission.id).where(QuizSubmission.quiz_id == item.id,
-                                                 QuizSubmission.preview.is_(False)).limit(1)) is not None:
+    if db.scalar(select(QuizSubmission.id).where(QuizSubmission.quiz_id == item.id, QuizSubmission.preview.is_(False),
+                                                 QuizSubmission.attempt > 0).limit(1)) is not None:
         return True
     if item.ref_id is None:
         return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response
+from sqlalchemy.orm import Session
 
 from courseport.core.coursework import quiz_attempts, quiz_submissions
 from courseport.core.coursework.quiz_grading import Refusal
@@ -21,11 +22,28 @@ from courseport.dialects.canvas.protocol import (
     put,
     to_float,
 )
-from courseport.dialects.canvas.quiz_submission_json import render_questions, render_submissions
+from courseport.dialects.canvas.quiz_submission_json import (
+    INCLUDES,
+    render_questions,
+    render_related,
+    render_submissions,
+)
+from courseport.schema import User
 
 _SUBMISSIONS = "/courses/{course_id:str}/quizzes/{quiz_id:str}/submissions"
 _SUBMISSION = _SUBMISSIONS + "/{submission_id:str}"
 _QUESTIONS = "/quiz_submissions/{submission_id:str}/questions"
+
+
+def _with_included(call: Call, db: Session, me: User, views: list[quiz_submissions.AttemptView]) -> dict:
+    """The views, with what include[] (submission, quiz, user) asks for beside them."""
+    wanted = INCLUDES & set(call.list("include[]"))
+    body = render_submissions(views, call.origin)
+    if not wanted:
+        return body
+    related = quiz_submissions.related(db, me, views, submissions="submission" in wanted, quiz="quiz" in wanted,
+                                       users="user" in wanted)
+    return render_related(body, related, wanted, db, me, call.origin, call.services.secret)
 
 
 def _ticket(call: Call) -> quiz_attempts.Ticket:
@@ -37,7 +55,8 @@ def list_submissions(call: Call, course_id: str, quiz_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
         page = quiz_submissions.list_submissions(db, me, course_id, quiz_id, window)
-    return Response(render_submissions(page.items, call.origin), headers=call.page_links(window, page))
+        body = _with_included(call, db, me, page.items)
+    return Response(body, headers=call.page_links(window, page))
 
 
 @post(_SUBMISSIONS, status_code=200)
@@ -55,7 +74,7 @@ def start_submission(call: Call, course_id: str, quiz_id: str) -> dict:
 def own_submission(call: Call, course_id: str, quiz_id: str) -> dict:
     with call.read() as (db, me):
         views = quiz_submissions.own_submission(db, me, course_id, quiz_id)
-    return render_submissions(views, call.origin)
+        return _with_included(call, db, me, views)
 
 
 @get(_SUBMISSION)
@@ -63,7 +82,7 @@ def get_submission(call: Call, course_id: str, quiz_id: str, submission_id: str)
     attempt = call.int("attempt")
     with call.read() as (db, me):
         view = quiz_submissions.get_submission(db, me, course_id, quiz_id, submission_id, attempt)
-    return render_submissions([view], call.origin)
+        return _with_included(call, db, me, [view])
 
 
 @post(_SUBMISSION + "/complete", status_code=200)
