@@ -1,14 +1,14 @@
 """quiz extensions: a student's extra attempts, extra minutes and manual unlock, kept on their quiz submission
 
-Revision ID: 0039_quiz_extensions
-Revises: 0038_learn_group_fields
+Revision ID: 0040_quiz_extensions
+Revises: 0039_group_signup_sheets
 Create Date: 2026-12-06 08:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0039_quiz_extensions'
-down_revision = '0038_learn_group_fields'
+revision = '0040_quiz_extensions'
+down_revision = '0039_group_signup_sheets'
 branch_labels = None
 depends_on = None
 
