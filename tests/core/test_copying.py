@@ -261,6 +261,8 @@ def test_two_copies_into_one_target_do_not_interleave(world, courses, monkeypatc
             inside.set()
             assert release.wait(10)
         copy_links(db, plan)
+        if threading.current_thread().name == "first":
+            events.append("first linked")  # the first copy's last step, before it commits
 
     monkeypatch.setattr(copying, "_lock_target", locking)
     monkeypatch.setattr(copy_tables, "copy_links", pausing)
@@ -278,8 +280,11 @@ def test_two_copies_into_one_target_do_not_interleave(world, courses, monkeypatc
     release.set()
     first.join(20)
     second.join(20)
-    assert [e for e in events if e != "second locked"][:2] == ["first locked", "first done"]
-    assert events[-2:] == ["second locked", "second done"]
+    # the second copy, started while the first held the course, locked it only after the first's last step
+    # ("first done" and "second locked" may come in either order: both follow the first's commit)
+    assert sorted(events) == ["first done", "first linked", "first locked", "second done", "second locked"]
+    assert events.index("first locked") < events.index("first linked") < events.index("second locked")
+    assert events.index("second locked") < events.index("second done")
     assert sum(results["first"]["copied"].values()) == 16 and results["first"]["updated"] == {}
     assert results["second"]["copied"] == {} and sum(results["second"]["updated"].values()) == 16
     with world.tx() as db:
