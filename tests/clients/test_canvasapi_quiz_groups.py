@@ -1,6 +1,6 @@
 """canvasapi 3.6.0, unmodified, against the live server: a teacher builds a classic quiz with a question group,
 a student takes it and sees pick_count questions drawn from the group, scored with the group's question_points;
-a course copy keeps each question in its group."""
+a course copy and blueprint syncs keep each question in its group."""
 
 from __future__ import annotations
 
@@ -96,3 +96,32 @@ def test_a_course_copy_keeps_questions_in_their_group(world):
     assert (copied_group.quiz_id, copied_group.name, copied_group.pick_count, copied_group.question_points) == (
         copy.id, "Pool", 1, 5.0)
     assert {q.question_name: q.quiz_group_id for q in copy.get_questions()} == {"In": group.id, "Out": None}
+
+
+def test_blueprint_syncs_carry_groups_and_their_questions(world):
+    canvas = world.canvas()  # the site admin
+    account = canvas.get_account(1)
+    bp = account.create_course(course={"name": "Blueprint"})
+    bp.update(course={"blueprint": True})
+    quiz = canvas.get_course(bp.id).create_quiz({"title": "Grouped"})
+    group = quiz.create_question_group([{"name": "Pool", "pick_count": 1, "question_points": 5}])
+    _mc(quiz, "First", group.id)
+    section = account.create_course(course={"name": "Section"})
+    template = canvas.get_course(bp.id).get_blueprint()
+    template.update_associated_courses(course_ids_to_add=[section.id])
+    template.associated_course_migration()
+    world.run_jobs()
+    copy = canvas.get_course(section.id).get_quizzes()[0]
+    assert {q.question_name: q.quiz_group_id for q in copy.get_questions()} == {"First": group.id}
+    assert copy.get_quiz_group(group.id).question_points == 5.0
+
+    _mc(quiz, "Second", group.id)
+    group.update([{"pick_count": 2, "question_points": 2}])
+    template.associated_course_migration()
+    world.run_jobs()
+    copy = canvas.get_course(section.id).get_quiz(copy.id)
+    assert (copy.question_count, copy.points_possible) == (2, 4.0)
+    copied_group = copy.get_quiz_group(group.id)
+    assert (copied_group.pick_count, copied_group.question_points) == (2, 2.0)
+    assert {q.question_name: q.quiz_group_id for q in copy.get_questions()} == {"First": group.id,
+                                                                               "Second": group.id}
