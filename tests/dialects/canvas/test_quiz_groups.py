@@ -72,6 +72,8 @@ def test_create_show_update_exact_bodies_and_the_quiz_points_follow(world):
         assert _stored(world, quiz["id"])[1:] == (4.5, 2, 4.5)
         # a second group comes after the first; defaults as Canvas's quiz editor starts a group
         assert _create(c, base, name="").json() == {"quiz_groups": [_group(quiz, 2, None, 1, 1.0, 3)]}
+        assert c.get(f"{base}/groups").json() == {"quiz_groups": [
+            _group(quiz, name="Renamed", pick_count=1, question_points=2.5), _group(quiz, 2, None, 1, 1.0, 3)]}
         # a question leaves its group with an empty quiz_group_id
         moved = c.put(f"{base}/questions/{member['id']}", data={"question[quiz_group_id]": ""}).json()
         assert moved["quiz_group_id"] is None
@@ -146,7 +148,7 @@ def test_refusals_store_nothing(world):
         c.put(base, data={"quiz[published]": "true"})
     before = _stored(world, quiz["id"])
     with world.client(token) as c:
-        for r in (c.get(f"{base}/groups/1"), _create(c, base, name="Mine"),
+        for r in (c.get(f"{base}/groups/1"), c.get(f"{base}/groups"), _create(c, base, name="Mine"),
                   c.put(f"{base}/groups/1", json={"quiz_groups": [{"name": "Mine"}]}), c.delete(f"{base}/groups/1"),
                   c.post(f"{base}/groups/1/reorder", json={"order": [{"id": member["id"]}]})):
             assert (r.status_code, r.json()) == (403, FORBIDDEN)

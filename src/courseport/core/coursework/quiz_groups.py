@@ -73,6 +73,12 @@ def group_of(quiz: ContentItem, question: ContentItem) -> int | None:
     return group_id if group_id in groups_of(quiz) else None
 
 
+def list_groups(db: Session, actor: User, course_ref: str | int, quiz_id: str) -> list[GroupView]:
+    """The quiz's groups by position."""
+    _, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
+    return sorted((_view(quiz, g) for g in groups_of(quiz).values()), key=lambda v: (v.position, v.id))
+
+
 def get_group(db: Session, actor: User, course_ref: str | int, quiz_id: str, group_id: str) -> GroupView:
     _, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     return _view(quiz, _group(quiz, group_id))

@@ -1,5 +1,5 @@
 """Canvas Quiz Question Groups API routes: a classic quiz's question groups (`quiz_groups[][...]`, the first entry
-is the group), shown, created, edited, deleted, and the order of a group's questions (`order[][id]`)."""
+is the group), listed, shown, created, edited, deleted, and the order of a group's questions (`order[][id]`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,13 @@ _GROUPS = "/courses/{course_id:str}/quizzes/{quiz_id:str}/groups"
 _GROUP = _GROUPS + "/{group_id:str}"
 _ENTRY = "quiz_groups[][{}]"
 NAMES = {name: _ENTRY.format(name) for name in kinds(GroupChanges)} | {"order": "order[][id]"}
+
+
+@get(_GROUPS)
+def list_groups(call: Call, course_id: str, quiz_id: str) -> dict:
+    with call.read() as (db, me):
+        views = quiz_groups.list_groups(db, me, course_id, quiz_id)
+    return render_groups(views)
 
 
 @get(_GROUP)
@@ -74,4 +81,4 @@ def _changes(call: Call) -> GroupChanges:
                            for key, kind in kinds(GroupChanges).items() if key in entry})
 
 
-ROUTES = [get_group, create_group, update_group, delete_group, reorder_group]
+ROUTES = [list_groups, get_group, create_group, update_group, delete_group, reorder_group]
