@@ -72,7 +72,7 @@ def create_question(db: Session, actor: User, course_ref: str | int, quiz_id: st
     start = {"question_type": DEFAULT_TYPE, "question_name": DEFAULT_NAME, "answers": [],
              **{k: "" for k in _TEXT_KEYS | _HTML_KEYS}}
     values = _values({"answers": [], **fields}, start)
-    quiz_groups.checked_member(quiz, values["data"].get("quiz_group_id"))
+    quiz_groups.checked_member(quiz, fields.get("quiz_group_id"))
     values.setdefault("title", DEFAULT_NAME)
     values.setdefault("body", DEFAULT_TEXT)
     values.setdefault("points", 0.0)
@@ -90,7 +90,7 @@ def update_question(db: Session, actor: User, course_ref: str | int, quiz_id: st
     course, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     item = _question(db, quiz, question_id)
     values = _values(fields, dict(item.data or {}))
-    quiz_groups.checked_member(quiz, values["data"].get("quiz_group_id"))
+    quiz_groups.checked_member(quiz, fields.get("quiz_group_id"))
     if values.get("position", 0) is None:
         del values["position"]
     content.update_item(db, item, values)
