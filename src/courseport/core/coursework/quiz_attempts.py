@@ -3,10 +3,12 @@ by `quiz_grading.py`) and a grader's changes to a finished attempt's scores (rea
 
 Refusals follow Canvas's quiz submission service, in its order, as `quiz_grading.Refusal`s. Every change to
 an attempt names its number (only the latest attempt changes) and the validation token it was started with.
-A finished attempt takes no answers. A graded quiz's dates for a student are its assignment's with the
-student's overrides applied. A time limit (or the student's lock date) sets `end_at`; past it, answers
-are refused ("quiz submission is overdue", nothing stored) and the attempt is graded with the answers it
-holds when it is next written to: completed by its taker, or when they start again (`finish_overdue`, even
+A finished attempt takes no answers. An attempt draws its questions from each question group when it starts
+(`quiz_groups.draw`, kept as `picks` in its data) and is graded on them, each worth its group's
+question_points. A graded quiz's dates for a student are its assignment's with the student's overrides
+applied. A time limit (or the student's lock date) sets `end_at`; past it, answers are refused ("quiz
+submission is overdue", nothing stored) and the attempt is graded with the answers it holds when it is next
+written to: completed by its taker, or when they start again (`finish_overdue`, even
 if the start is then refused). The kept score
 of a graded quiz is the score of the student's submission to the quiz's assignment. A grader's extensions
 (`quiz_extensions.py`, kept on the student's row) bind here: extra attempts on top of allowed_attempts, extra
@@ -25,13 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import StudentDates, effective_dates
-from courseport.core.coursework import quiz_grading, quizzes, submissions
+from courseport.core.coursework import quiz_grading, quiz_groups, quizzes, submissions
 from courseport.core.coursework.quiz_grading import RefusedAgain, RefusedRight, RefusedState
 from courseport.core.coursework.quiz_submissions import (
     FINISHED_STATES,
     OPEN_STATES,
     AttemptView,
     QuestionView,
+    attempt_questions,
     finished_attempts,
     is_overdue,
     kept_score,
@@ -99,10 +102,11 @@ def start(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, acce
         if not preview and allowed is not None and 0 <= allowed and allowed + (row.extra_attempts or 0) <= row.attempt:
             raise RefusedAgain("a quiz submission already exists")
         row.attempt += 1
+    picks = quiz_groups.draw(quiz, questions_of(db, quiz))  # kept only for a quiz with question groups
     attempt = QuizAttempt(submission_id=row.id, attempt=row.attempt, workflow_state="preview" if preview else "untaken",
                           validation_token=secrets.token_hex(32), started_at=now,
                           end_at=_end_at(quiz, lock_at, now, row.extra_time),
-                          data={"answers": {}, "flagged": [], "scores": {}})
+                          data={"answers": {}, "flagged": [], "scores": {}, **({"picks": picks} if picks else {})})
     try:
         with db.begin_nested():
             db.add(attempt)
@@ -176,29 +180,30 @@ def answer(db: Session, actor: User, submission_id: str, ticket: Ticket, given: 
     _, _, quiz, row = submission_by_id(db, actor, submission_id)
     if row.user_id != actor.id:
         raise RefusedRight("you are not allowed to update questions for this quiz submission")
-    questions = {q.id: q for q in questions_of(db, quiz)}
+    questions = {d.item.id: d for d in attempt_questions(db, quiz, latest(db, row))}
     checked: dict[str, object] = {}
     for question_id, raw in given:
-        question = questions.get(store_id(question_id) or 0)
-        if question is not None:
-            checked[str(question.id)] = quiz_grading.checked_answer(question.data or {}, raw)
+        shown = questions.get(store_id(question_id) or 0)
+        if shown is not None:
+            checked[str(shown.item.id)] = quiz_grading.checked_answer(shown.item.data or {}, raw)
     current = _changeable(db, row, ticket)
     current.data = {**(current.data or {}), "answers": {**(current.data or {}).get("answers", {}), **checked}}
     db.flush()
-    return question_views(current, [q for q in questions.values() if str(q.id) in checked])
+    return question_views(current, [d for d in questions.values() if str(d.item.id) in checked])
 
 
 def flag(db: Session, actor: User, submission_id: str, question_id: str, ticket: Ticket, flagged: bool
          ) -> QuestionView:
     _, _, quiz, row = submission_by_id(db, actor, submission_id)
-    question = next((q for q in questions_of(db, quiz) if q.id == store_id(question_id)), None)
+    question = next((d for d in attempt_questions(db, quiz, latest(db, row)) if d.item.id == store_id(question_id)),
+                    None)
     if question is None:
         raise NotFound("quiz question")
     if row.user_id != actor.id:
         raise RefusedRight("you are not allowed to update questions for this quiz submission")
     current = _changeable(db, row, ticket)
     marks = set((current.data or {}).get("flagged") or [])
-    marks = marks | {question.id} if flagged else marks - {question.id}
+    marks = marks | {question.item.id} if flagged else marks - {question.item.id}
     current.data = {**(current.data or {}), "flagged": sorted(marks)}
     db.flush()
     return question_views(current, [question])[0]
@@ -254,10 +259,10 @@ def complete(db: Session, actor: User, course_ref: str | int, quiz_id: str, subm
 def _finish(db: Session, course: Course, quiz: ContentItem, row: QuizSubmission, attempt: QuizAttempt,
             now: datetime) -> None:
     """Grade the attempt's answers and close it (an overdue one as of its end), then keep the quiz's score."""
-    questions = questions_of(db, quiz)
+    questions = attempt_questions(db, quiz, attempt)
     answers = (attempt.data or {}).get("answers") or {}
-    scores = {str(q.id): quiz_grading.score(q.data or {}, q.points or 0.0, answers.get(str(q.id)))
-              for q in questions}
+    scores = {str(d.item.id): quiz_grading.score(d.item.data or {}, d.points, answers.get(str(d.item.id)))
+              for d in questions}
     attempt.data = {**(attempt.data or {}), "scores": scores}
     attempt.finished_at = min(now, attempt.end_at) if attempt.end_at else now
     _rescore(attempt, questions)
@@ -265,12 +270,12 @@ def _finish(db: Session, course: Course, quiz: ContentItem, row: QuizSubmission,
     _keep_score(db, course, quiz, row)
 
 
-def _rescore(attempt: QuizAttempt, questions: list[ContentItem]) -> None:
+def _rescore(attempt: QuizAttempt, questions: list[quiz_groups.Drawn]) -> None:
     scores = (attempt.data or {}).get("scores") or {}
     total = sum(s for s in scores.values() if s is not None) + (attempt.fudge_points or 0.0)
     attempt.score = round(total, 2)
-    waiting = any(scores.get(str(q.id)) is None for q in questions
-                  if (q.data or {}).get("question_type") in quiz_grading.FOR_A_PERSON)
+    waiting = any(scores.get(str(d.item.id)) is None for d in questions
+                  if (d.item.data or {}).get("question_type") in quiz_grading.FOR_A_PERSON)
     attempt.workflow_state = "pending_review" if waiting else "complete"
 
 
@@ -302,8 +307,8 @@ def update_scores(db: Session, actor: User, course_ref: str | int, quiz_id: str,
         raise RefusedState("invalid attempt")
     if target.workflow_state not in FINISHED_STATES:
         raise RefusedState("quiz submission attempt must be complete")
-    questions = questions_of(db, quiz)
-    known = {q.id for q in questions}
+    questions = attempt_questions(db, quiz, target)
+    known = {d.item.id for d in questions}
     data = dict(target.data or {})
     data["scores"] = {**(data.get("scores") or {}), **{str(k): v for k, v in change.scores.items() if k in known}}
     data["comments"] = {**(data.get("comments") or {}),

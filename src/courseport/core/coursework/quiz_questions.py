@@ -5,7 +5,8 @@ holds question_type, question_name, the comments and the answers in the shape Ca
 (id, text, html, comments, comments_html, weight; left/right/match_id for matching; exact/margin,
 start/end or approximate/precision for numerical). Reading questions needs the right to manage the
 quiz, as in Canvas, so answer weights never reach students. The quiz's question_count and
-points_possible follow its live questions.
+points_possible follow its live questions and groups; `data.quiz_group_id` names the question group
+(core/coursework/quiz_groups.py) a question is in.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content import content
-from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import quizzes
-from courseport.core.identity.permissions import require
+from courseport.core.coursework import quiz_groups, quizzes
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.paging import Slice, Window, fetch_window
-from courseport.schema import ContentItem, Course, User
+from courseport.schema import ContentItem, User
 
 QUESTION_TYPES = (
     "calculated_question", "essay_question", "file_upload_question", "fill_in_multiple_blanks_question",
@@ -35,7 +34,7 @@ QUESTION_FIELDS: dict[str, type] = {
     "question_name": str, "question_text": str, "question_type": str, "points_possible": float, "position": int,
     "correct_comments": str, "incorrect_comments": str, "neutral_comments": str, "correct_comments_html": str,
     "incorrect_comments_html": str, "neutral_comments_html": str, "text_after_answers": str,
-    "matching_answer_incorrect_matches": str, "answers": list,
+    "matching_answer_incorrect_matches": str, "answers": list, "quiz_group_id": int,
 }
 DEFAULT_NAME, DEFAULT_TEXT, DEFAULT_TYPE = "Question", "Question text", "text_only_question"
 _HTML_KEYS = frozenset({"correct_comments_html", "incorrect_comments_html", "neutral_comments_html"})
@@ -47,14 +46,6 @@ _BLANKS = frozenset({"fill_in_multiple_blanks_question", "multiple_dropdowns_que
 _ANSWERS_MESSAGE = "answers must be a list of answer objects"
 
 
-def _quiz_to_manage(db: Session, actor: User, course_ref: str | int, quiz_id: str) -> tuple[Course, ContentItem]:
-    """The quiz, for those who may manage it; others get 404 for an unpublished quiz, else 403."""
-    course, rights = readable_course(db, actor, course_ref)
-    quiz = quizzes.visible_quiz(db, course.id, rights, quiz_id)
-    require(rights, quizzes.MANAGE)
-    return course, quiz
-
-
 def _question(db: Session, quiz: ContentItem, question_id: str) -> ContentItem:
     item = content.get_item(db, quiz.course_id, question_id, "quiz_question")
     if item.parent_id != quiz.id:
@@ -64,23 +55,24 @@ def _question(db: Session, quiz: ContentItem, question_id: str) -> ContentItem:
 
 def list_questions(db: Session, actor: User, course_ref: str | int, quiz_id: str,
                    window: Window) -> Slice[ContentItem]:
-    _, quiz = _quiz_to_manage(db, actor, course_ref, quiz_id)
+    _, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     stmt = select(ContentItem).where(ContentItem.parent_id == quiz.id, ContentItem.type == "quiz_question",
                                      ContentItem.workflow_state != "deleted")
     return fetch_window(db, stmt.order_by(ContentItem.position, ContentItem.id), window)
 
 
 def get_question(db: Session, actor: User, course_ref: str | int, quiz_id: str, question_id: str) -> ContentItem:
-    _, quiz = _quiz_to_manage(db, actor, course_ref, quiz_id)
+    _, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     return _question(db, quiz, question_id)
 
 
 def create_question(db: Session, actor: User, course_ref: str | int, quiz_id: str,
                     fields: dict[str, Any]) -> ContentItem:
-    course, quiz = _quiz_to_manage(db, actor, course_ref, quiz_id)
+    course, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     start = {"question_type": DEFAULT_TYPE, "question_name": DEFAULT_NAME, "answers": [],
              **{k: "" for k in _TEXT_KEYS | _HTML_KEYS}}
     values = _values({"answers": [], **fields}, start)
+    quiz_groups.checked_member(quiz, fields.get("quiz_group_id"))
     values.setdefault("title", DEFAULT_NAME)
     values.setdefault("body", DEFAULT_TEXT)
     values.setdefault("points", 0.0)
@@ -95,9 +87,10 @@ def create_question(db: Session, actor: User, course_ref: str | int, quiz_id: st
 def update_question(db: Session, actor: User, course_ref: str | int, quiz_id: str, question_id: str,
                     fields: dict[str, Any]) -> ContentItem:
     """Change the fields given; the others stay (answers are replaced only when given)."""
-    course, quiz = _quiz_to_manage(db, actor, course_ref, quiz_id)
+    course, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     item = _question(db, quiz, question_id)
     values = _values(fields, dict(item.data or {}))
+    quiz_groups.checked_member(quiz, fields.get("quiz_group_id"))
     if values.get("position", 0) is None:
         del values["position"]
     content.update_item(db, item, values)
@@ -106,7 +99,7 @@ def update_question(db: Session, actor: User, course_ref: str | int, quiz_id: st
 
 
 def delete_question(db: Session, actor: User, course_ref: str | int, quiz_id: str, question_id: str) -> None:
-    course, quiz = _quiz_to_manage(db, actor, course_ref, quiz_id)
+    course, quiz = quizzes.quiz_to_manage(db, actor, course_ref, quiz_id)
     content.delete_item(db, _question(db, quiz, question_id))
     quizzes.follow_questions(db, course, actor, quiz)
 
@@ -129,6 +122,8 @@ def _values(fields: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
             if value is not None and value < 0:
                 raise InvalidInput(key, f"{key} must not be negative")
             values["points"] = value or 0.0
+        elif key == "quiz_group_id":
+            data[key] = value
         elif key == "position":
             if value is not None and value < 1:
                 raise InvalidInput(key, f"{key} must be at least 1")

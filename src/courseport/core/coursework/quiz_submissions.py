@@ -3,7 +3,8 @@ attempt with the answers given so far (the writes, taking and grading, are `quiz
 
 One submission per (quiz, student) keeps its id across attempts (schema/quiz_submissions.py); a view shows
 one attempt of it. Graders (manage_grades or view_all_grades) read every student's; a student reads their
-own: while an attempt is under way only that one, else every finished attempt. An untaken attempt past
+own: while an attempt is under way only that one, else every finished attempt. An attempt shows the quiz's
+questions outside question groups and the ones drawn for it from each group when it started. An untaken attempt past
 its `end_at` is overdue: it takes no more answers and is graded when next written to (completed, or
 another attempt started). A row a grader's extensions made before any attempt (`attempt` 0) is no
 submission yet: it is neither listed nor found.
@@ -19,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import quizzes, submission_views
+from courseport.core.coursework import quiz_groups, quizzes, submission_views
+from courseport.core.coursework.quiz_groups import Drawn
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
@@ -73,6 +75,8 @@ class QuestionView:
     question: ContentItem
     answer: Any
     flagged: bool
+    points: float  # as the attempt scores it: a question group's question_points for a question drawn from one
+    group_id: int | None
 
 
 def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
@@ -224,16 +228,24 @@ def questions_of(db: Session, quiz: ContentItem) -> list[ContentItem]:
         ContentItem.workflow_state != "deleted").order_by(ContentItem.position, ContentItem.id)))
 
 
-def question_views(attempt: QuizAttempt, questions: list[ContentItem]) -> list[QuestionView]:
+def attempt_questions(db: Session, quiz: ContentItem, attempt: QuizAttempt) -> list[Drawn]:
+    """The questions the attempt shows: the quiz's live questions outside groups and those drawn for it from
+    each question group when it started (`picks`)."""
+    return quiz_groups.drawn(quiz, questions_of(db, quiz), (attempt.data or {}).get("picks") or {})
+
+
+def question_views(attempt: QuizAttempt, questions: list[Drawn]) -> list[QuestionView]:
     data = attempt.data or {}
     answers, flagged = data.get("answers") or {}, set(data.get("flagged") or [])
-    return [QuestionView(q, answers.get(str(q.id)), q.id in flagged) for q in questions]
+    return [QuestionView(d.item, answers.get(str(d.item.id)), d.item.id in flagged, d.points, d.group_id)
+            for d in questions]
 
 
 def submission_questions(db: Session, actor: User, submission_id: str) -> list[QuestionView]:
-    """The quiz's questions with the latest attempt's answers and flags."""
+    """The attempt's questions with the latest attempt's answers and flags."""
     _, _, quiz, row = submission_by_id(db, actor, submission_id)
-    return question_views(latest(db, row), questions_of(db, quiz))
+    current = latest(db, row)
+    return question_views(current, attempt_questions(db, quiz, current))
 
 
 def time_left(db: Session, actor: User, course_ref: str | int, quiz_id: str, submission_id: str

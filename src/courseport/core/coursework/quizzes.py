@@ -3,7 +3,8 @@
 A quiz keeps its description in `body`, points_possible in `points`, and its settings in `data`.
 A graded quiz (quiz_type "assignment" or "graded_survey") refers (`ref_id`) to an assignment item
 with data {"quiz": true} and submission type "online_quiz", kept titled, dated, pointed and
-published like the quiz; making the quiz ungraded deletes that assignment. Members who may not
+published like the quiz; making the quiz ungraded deletes that assignment. Its question groups are kept in
+`data` too (`GROUPS`, core/coursework/quiz_groups.py). Members who may not
 manage content see published quizzes only; a quiz a student has started (core/coursework/quiz_attempts.py) or
 whose assignment has submissions cannot be unpublished. Questions live in `core/coursework/quiz_questions.py`.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from courseport.core.content import content
 from courseport.core.courses.courses import readable_course
 from courseport.core.coursework import assignment_groups
-from courseport.core.identity.permissions import CourseRights
+from courseport.core.identity.permissions import CourseRights, require
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -32,6 +33,8 @@ GRADED_TYPES = frozenset({"assignment", "graded_survey"})
 HIDE_RESULTS = ("always", "until_after_last_attempt")
 SCORING_POLICIES = ("keep_highest", "keep_latest", "keep_average")
 MANAGE = "manage_content"
+# Where a quiz's `data` keeps its question groups and the last group id it gave (core/coursework/quiz_groups.py).
+GROUPS, GROUP_SEQUENCE = "quiz_groups", "quiz_group_sequence"
 DEFAULT_TITLE = "Unnamed Quiz"
 MIN_SEARCH_LENGTH = 2
 # Every writable quiz attribute and its type: the one table dialects coerce wire values by.
@@ -87,6 +90,14 @@ def visible_quiz(db: Session, course_id: int, rights: CourseRights, quiz_id: int
     if item.workflow_state != "published" and not rights.can(MANAGE):
         raise NotFound("quiz")
     return item
+
+
+def quiz_to_manage(db: Session, actor: User, course_ref: str | int, quiz_id: str) -> tuple[Course, ContentItem]:
+    """The quiz, for those who may manage it; others get 404 for an unpublished quiz, else 403."""
+    course, rights = readable_course(db, actor, course_ref)
+    quiz = visible_quiz(db, course.id, rights, quiz_id)
+    require(rights, MANAGE)
+    return course, quiz
 
 
 def quiz_views(db: Session, rights: CourseRights, items: list[ContentItem]) -> list[QuizView]:
@@ -275,11 +286,18 @@ def _group(db: Session, course_id: int, group_id: int | None) -> ContentItem:
 
 
 def follow_questions(db: Session, course: Course, actor: User, quiz: ContentItem) -> None:
-    """Set the quiz's question_count and points_possible from its live questions (and its assignment's)."""
-    count, total = db.execute(select(func.count(), func.coalesce(func.sum(ContentItem.points), 0.0)).where(
-        ContentItem.parent_id == quiz.id, ContentItem.type == "quiz_question",
-        ContentItem.workflow_state != "deleted")).one()
-    # coalesce(..., 0.0): never NULL
-    content.update_item(db, quiz, {"points": float(cast(float, total)), "data": {"question_count": int(count)}})
+    """Set the quiz's question_count and points_possible from its live questions and its question groups (and
+    its assignment's): a group counts as pick_count questions worth its question_points each, as in Canvas."""
+    groups = {g["id"]: g for g in (quiz.data or {}).get(GROUPS) or []}
+    count, total = 0, 0.0
+    for points, data in db.execute(select(ContentItem.points, ContentItem.data).where(
+            ContentItem.parent_id == quiz.id, ContentItem.type == "quiz_question",
+            ContentItem.workflow_state != "deleted")):
+        if (data or {}).get("quiz_group_id") not in groups:
+            count, total = count + 1, total + (points or 0.0)
+    for group in groups.values():
+        count += int(group["pick_count"])
+        total += int(group["pick_count"]) * float(group["question_points"])
+    content.update_item(db, quiz, {"points": total, "data": {"question_count": count}})
     if quiz.ref_id is not None:
         sync_assignment(db, course, actor, quiz, None)

@@ -69,7 +69,8 @@ def render_question(item: ContentItem) -> dict[str, Any]:
     data = item.data or {}
     matching = data.get("question_type") == "matching_question"
     return {
-        "id": item.id, "quiz_id": item.parent_id, "quiz_group_id": None, "assessment_question_id": None,
+        "id": item.id, "quiz_id": item.parent_id, "quiz_group_id": data.get("quiz_group_id"),
+        "assessment_question_id": None,
         "position": item.position, "question_name": item.title, "question_type": data.get("question_type"),
         "question_text": item.body or "", "points_possible": item.points,
         "correct_comments": data.get("correct_comments", ""), "incorrect_comments": data.get("incorrect_comments", ""),

@@ -66,9 +66,9 @@ def render_question(view: QuestionView) -> dict[str, Any]:
     kind = data.get("question_type")
     shown = _SHOWN.get(kind or "", ())
     body: dict[str, Any] = {
-        "id": item.id, "quiz_id": item.parent_id, "quiz_group_id": None, "assessment_question_id": None,
+        "id": item.id, "quiz_id": item.parent_id, "quiz_group_id": view.group_id, "assessment_question_id": None,
         "position": item.position, "question_name": item.title, "question_type": kind,
-        "question_text": item.body or "", "points_possible": item.points,
+        "question_text": item.body or "", "points_possible": view.points,
         "answers": [{k: a.get(k) for k in shown} for a in data.get("answers") or []] if shown else [],
         "variables": None, "formulas": None,
         "matches": data.get("matches") if kind == "matching_question" else None,

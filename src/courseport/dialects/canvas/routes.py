@@ -32,6 +32,7 @@ from courseport.dialects.canvas import (
     permissions,
     progress,
     quiz_extensions,
+    quiz_groups,
     quiz_submissions,
     quizzes,
     roles,
@@ -57,7 +58,8 @@ ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
-ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *calendar_events.ROUTES]
+ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
+ROUTES += calendar_events.ROUTES
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
