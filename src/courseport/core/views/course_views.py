@@ -20,7 +20,13 @@ from courseport.core.courses.courses import course_row
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.identity import accounts, tokens
 from courseport.core.identity.accounts import is_admin_of
-from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.core.identity.permissions import (
+    BUILT_IN_ROLE_IDS,
+    CourseRights,
+    course_rights,
+    enrollment_types_with,
+    holds_right,
+)
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
@@ -254,13 +260,15 @@ def _load_scores(db: Session, views: list[CourseView]) -> None:
 def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int,
                      admin_of: dict[int, bool]) -> None:
     types = enrollment_types_with("read_sis")
-    if member_id == viewer.id:  # the viewer's enrollments are loaded already
+    # The viewer's enrollments are loaded already: in built-in roles only (the usual case), their types
+    # decide, with no statement; an enrollment in a custom role asks the store, as any other viewer's do.
+    if member_id == viewer.id and all(e.role_id in BUILT_IN_ROLE_IDS for v in views for e in v.enrollments):
         reading = {e.course_id for v in views for e in v.enrollments
                    if e.type in types and e.workflow_state == "active"}
     else:
-        reading = set(db.scalars(select(Enrollment.course_id).where(
+        reading = set(db.scalars(select(Enrollment.course_id).join(Course, Course.id == Enrollment.course_id).where(
             Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
-            Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
+            holds_right("read_sis", Course.workflow_state))))
     for v in views:
         course = v.course
         manages = admin_of.get(course.account_id)
