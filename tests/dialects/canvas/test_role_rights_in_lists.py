@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from courseport.schema import Enrollment
+from courseport.core.identity.permissions import holds_right
+from courseport.db import is_sqlite
+from courseport.schema import Course, Enrollment
 
 GRADES_OFF = {"manage_grades": "0"}
 
@@ -124,7 +126,7 @@ def test_sis_ids_on_the_course_list_follow_a_custom_roles_read_sis(world):
     assert _sis_ids_listed(world, reader_token, course) == shown
 
 
-def _role_override_reads(world, token: str) -> int:
+def _role_override_reads(world, token: str, path: str) -> int:
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
@@ -133,17 +135,33 @@ def _role_override_reads(world, token: str) -> int:
     event.listen(world.engine, "before_cursor_execute", count)
     try:
         with world.client(token) as c:
-            assert c.get("/api/v1/courses").status_code == 200
+            assert c.get(path).status_code == 200
     finally:
         event.remove(world.engine, "before_cursor_execute", count)
     return len([s for s in statements if "role_overrides" in s])
 
 
-def test_a_course_list_reads_role_overrides_only_for_a_custom_role(world):
+def test_role_overrides_are_read_only_for_a_custom_role_and_once(world):
+    """The read path's cost: a built-in role's list and course GET never read role_overrides; a custom
+    role's list reads them once (SIS ids), its course GET once (the course's rights decide the SIS ids too)."""
     course = world.course("Counted")
     teacher, teacher_token = world.user_with_token("countedteacher")
     world.enroll(teacher, course, "TeacherEnrollment")
     _, custom_token = _enroll(world, course, "countedcustom",
                               _role(world, "Quiet Teacher", "TeacherEnrollment", {"read_sis": "0"}))
-    assert _role_override_reads(world, teacher_token) == 0
-    assert _role_override_reads(world, custom_token) == 1
+    for path in ("/api/v1/courses", f"/api/v1/courses/{course.id}"):
+        assert (_role_override_reads(world, teacher_token, path), _role_override_reads(world, custom_token, path)) \
+            == (0, 1), path
+
+
+@pytest.mark.parametrize("right", ["read_sis", "manage_grades", "read"])
+def test_the_bulk_condition_searches_role_overrides_by_index(world, right):
+    if not is_sqlite(world.engine):
+        pytest.skip("SQLite's plan is asserted; PostgreSQL's depends on its statistics")
+    stmt = select(Enrollment.course_id).join(Course, Course.id == Enrollment.course_id).where(
+        Enrollment.user_id == 1, Enrollment.course_id.in_([1, 2]), holds_right(right, Course.workflow_state))
+    sql = str(stmt.compile(world.engine, compile_kwargs={"literal_binds": True}))
+    with world.engine.connect() as connection:
+        steps = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    assert not [s for s in steps if s.startswith("SCAN") or "CORRELATED" in s], steps
+    assert sum("role_overrides USING COVERING INDEX ix_role_overrides_permission" in s for s in steps) == 2, steps

@@ -6,6 +6,7 @@ a dialect only asks for them by name.
 An enrollment's rights are its role's (`role_rights`): the base type's (`ROLE_RIGHTS`), changed by the
 permissions a custom role sets explicitly (`role_overrides`, written by `role_writes`). Only an
 enrollment in a custom role costs a read of its overrides; the built-in roles' rights are fixed here.
+Checks over many courses ask `holds_right`, the same decision as one SQL condition on Enrollment.
 An inactive custom role keeps granting its rights to the enrollments it has, as Canvas documents;
 account admins hold every right whatever their account role sets.
 """
