@@ -117,9 +117,9 @@ def holds_right(right: str, course_state: SQLColumnExpression[str]) -> ColumnEle
     `right` in its course, as `course_rights` decides for one course (bulk checks over many courses use it,
     never the enrollment type alone). Its role grants the right (`role_rights`): a base type that grants it,
     unless the role's overrides disable it, or a custom role whose overrides enable it; an active enrollment
-    confers it, an invited or completed one only a reading right; a student's or observer's, in a published
-    or completed course only. Admins are the caller's to add. Two small subqueries on role_overrides, read
-    through its (permission, enabled) index: no row of an enrollment or course is probed for them."""
+    confers it, an invited or completed one only a reading right; a staff enrollment in a course not deleted,
+    a student's or observer's in a published or completed one only. Admins are the caller's to add. The two
+    subqueries on role_overrides run once per statement, through its (permission, enabled, role_id) index."""
     names = sorted(n for n in {right, *PERMISSION_ALIASES} if PERMISSION_ALIASES.get(n, n) == right)
 
     def overridden(enabled: bool) -> ColumnElement[bool]:
@@ -130,8 +130,9 @@ def holds_right(right: str, course_state: SQLColumnExpression[str]) -> ColumnEle
     if right in COURSE_RIGHTS:
         granted = or_(granted, overridden(True))
     states = _ACTIVE_STATES | (_READ_ONLY_STATES if right in _READER else frozenset())
+    staff_course = and_(Enrollment.type.in_(sorted(STAFF_TYPES)), course_state != "deleted")
     return and_(granted, ~overridden(False), Enrollment.workflow_state.in_(sorted(states)),
-                or_(Enrollment.type.in_(sorted(STAFF_TYPES)), course_state.in_(_OPEN_TO_ALL)))
+                or_(course_state.in_(_OPEN_TO_ALL), staff_course))
 
 
 def role_rights(base_role_type: str, overrides: Iterable[tuple[str, bool]]) -> frozenset[str]:
