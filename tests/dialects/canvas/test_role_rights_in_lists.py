@@ -144,6 +144,8 @@ def _role_override_reads(world, token: str, path: str) -> int:
 def test_role_overrides_are_read_only_for_a_custom_role_and_once(world):
     """The read path's cost: a built-in role's list and course GET never read role_overrides; a custom
     role's list reads them once (SIS ids), its course GET once (the course's rights decide the SIS ids too)."""
+    if not is_sqlite(world.engine):
+        pytest.skip("counted through the engine's events; PostgreSQL's server reads run on the loop's own cursor")
     course = world.course("Counted")
     teacher, teacher_token = world.user_with_token("countedteacher")
     world.enroll(teacher, course, "TeacherEnrollment")

@@ -1,13 +1,13 @@
 """role overrides indexed by (permission, enabled, role_id): bulk rights checks over many courses ask which
 custom roles enable or disable a right
 
-Revision ID: 0041_role_overrides_by_permission
+Revision ID: 0041_role_override_permission
 Revises: 0040_quiz_extensions
 Create Date: 2026-12-06 08:50:00
 """
 from alembic import op
 
-revision = '0041_role_overrides_by_permission'
+revision = '0041_role_override_permission'
 down_revision = '0040_quiz_extensions'
 branch_labels = None
 depends_on = None
