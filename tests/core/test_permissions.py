@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from courseport.core.courses.courses import default_section
 from courseport.core.identity import accounts
-from courseport.core.identity.permissions import ALL_RIGHTS, course_rights, enrollment_types_with, require
+from courseport.core.identity.accounts import BUILT_IN_ROLES
+from courseport.core.identity.permissions import (
+    ALL_RIGHTS,
+    COURSE_RIGHTS,
+    course_rights,
+    enrollment_types_with,
+    holds_right,
+    require,
+)
 from courseport.core.kit.errors import NotAllowed
 from courseport.schema import Course, Enrollment, Role, RoleOverride, User
 
@@ -135,3 +143,47 @@ def test_only_an_enrollment_in_a_custom_role_reads_role_overrides(world):
     assert len([s for s in statements[seen:] if "role_overrides" in s]) == 1
     assert built_in.can("manage_content") and not quiet.can("manage_content")
     assert quiet.rights == built_in.rights - {"manage_content"} and quiet.is_staff
+
+
+_CUSTOM_ROLES = {  # label -> (base type, overrides (permission, enabled))
+    "No-grades Teacher": ("TeacherEnrollment", [("manage_grades", False), ("manage_course_content_add", False)]),
+    "Grading Student": ("StudentEnrollment", [("manage_grades", True), ("read_sis", True), ("manage_sis", True),
+                                              ("view_analytics", True), ("read_roster", None)]),
+    "Torn Student": ("StudentEnrollment", [("manage_grades", True), ("select_final_grade", False)]),
+    "Quiet Observer": ("ObserverEnrollment", [("read_course_content", False), ("no_such_right", True)]),
+}
+
+
+def test_the_bulk_condition_agrees_with_course_rights_for_every_right(world):
+    """`holds_right` over many courses and `course_rights` in one course decide alike, for built-in and
+    custom roles, every course and enrollment state, and every course right."""
+    role_ids = {etype: (etype, role_id) for etype, role_id in BUILT_IN_ROLES.items()}
+    with world.tx() as db:
+        for label, (base, overrides) in _CUSTOM_ROLES.items():
+            role = Role(name=label, base_role_type=base, account_id=1)
+            db.add(role)
+            db.flush()
+            db.add_all(RoleOverride(role_id=role.id, account_id=1, permission=name, enabled=on, locked=on is None)
+                       for name, on in overrides)
+            role_ids[label] = (base, role.id)
+    members: list[tuple[int, int, int]] = []  # (enrollment, user, course)
+    for course_state in ("available", "unpublished", "completed", "deleted"):
+        course = world.course(f"Bulk {course_state}")
+        cases = [(etype, role_id, state, world.user(f"bulk{course.id}-{role_id}-{state}"))
+                 for etype, role_id in role_ids.values() for state in ("active", "invited", "completed", "inactive")]
+        with world.tx() as db:
+            section = default_section(db, course).id
+            for etype, role_id, state, user in cases:
+                e = Enrollment(user_id=user.id, course_id=course.id, course_section_id=section, root_account_id=1,
+                               type=etype, role_id=role_id, workflow_state=state)
+                db.add(e)
+                db.flush()
+                members.append((e.id, user.id, course.id))
+            db.get(Course, course.id).workflow_state = course_state
+    with world.tx() as db:
+        rights = {e: course_rights(db, db.get_one(User, u), db.get_one(Course, c)).rights for e, u, c in members}
+        for right in sorted(COURSE_RIGHTS):
+            held = set(db.scalars(select(Enrollment.id).join(Course, Course.id == Enrollment.course_id).where(
+                Enrollment.id.in_(rights), holds_right(right, Course.workflow_state))))
+            assert held == {e for e, granted in rights.items() if right in granted}, right
+    assert any("manage_grades" in r for r in rights.values())  # the matrix exercises what it compares

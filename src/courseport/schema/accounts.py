@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, true
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -60,7 +60,10 @@ class RoleOverride(Base):
     when only `locked` was set."""
 
     __tablename__ = "role_overrides"
-    __table_args__ = (UniqueConstraint("role_id", "account_id", "permission"),)
+    # (permission, enabled, role_id): the roles whose overrides enable or disable a right, read by every
+    # bulk rights check (permissions.holds_right) from the index alone.
+    __table_args__ = (UniqueConstraint("role_id", "account_id", "permission"),
+                      Index("ix_role_overrides_permission", "permission", "enabled", "role_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))

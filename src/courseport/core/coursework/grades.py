@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES
 from courseport.core.identity.accounts import is_admin_of
-from courseport.core.identity.permissions import enrollment_types_with
+from courseport.core.identity.permissions import holds_right
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Course, Enrollment, User
 from courseport.schema.content import ContentItem, Submission
@@ -236,9 +236,9 @@ def assignments_needing_grading(db: Session, course_ids: list[int]) -> list[tupl
 def _courses_graded_by(db: Session, course_ids: list[int], viewer: User) -> list[int]:
     courses = db.execute(select(Course.id, Course.account_id).where(
         Course.id.in_(course_ids), Course.workflow_state != "deleted")).all()
-    by_enrollment = set(db.scalars(select(Enrollment.course_id).where(
-        Enrollment.user_id == viewer.id, Enrollment.course_id.in_(course_ids), Enrollment.workflow_state == "active",
-        Enrollment.type.in_(enrollment_types_with("manage_grades")))))
+    by_enrollment = set(db.scalars(select(Enrollment.course_id).join(Course, Course.id == Enrollment.course_id).where(
+        Enrollment.user_id == viewer.id, Enrollment.course_id.in_(course_ids),
+        holds_right("manage_grades", Course.workflow_state))))
     admin_of: dict[int, bool] = {}
     out = []
     for course_id, account_id in courses:

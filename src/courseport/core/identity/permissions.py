@@ -6,6 +6,7 @@ a dialect only asks for them by name.
 An enrollment's rights are its role's (`role_rights`): the base type's (`ROLE_RIGHTS`), changed by the
 permissions a custom role sets explicitly (`role_overrides`, written by `role_writes`). Only an
 enrollment in a custom role costs a read of its overrides; the built-in roles' rights are fixed here.
+Checks over many courses ask `holds_right`, the same decision as one SQL condition on Enrollment.
 An inactive custom role keeps granting its rights to the enrollments it has, as Canvas documents;
 account admins hold every right whatever their account role sets.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity.accounts import ACCOUNT_ADMIN_ROLE_ID, BUILT_IN_ROLES, is_admin_of
@@ -60,6 +61,8 @@ STAFF_TYPES = frozenset({"TeacherEnrollment", "TaEnrollment", "DesignerEnrollmen
 # Enrollment states that confer rights; "invited" and "completed" confer reading only.
 _ACTIVE_STATES = frozenset({"active"})
 _READ_ONLY_STATES = frozenset({"invited", "completed"})
+# Course states in which students' and observers' enrollments confer rights (staff's confer them in any).
+_OPEN_TO_ALL = ("available", "completed")
 _RIGHTFUL_ENROLLMENTS = RowRead(select(Enrollment.type, Enrollment.workflow_state, Enrollment.role_id).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
     Enrollment.workflow_state.in_(sorted(_ACTIVE_STATES | _READ_ONLY_STATES))))
@@ -82,7 +85,8 @@ class CourseRights:
 
 
 def enrollment_types_with(right: str) -> frozenset[str]:
-    """The enrollment types whose active enrollments grant `right` (for bulk checks over many courses)."""
+    """The enrollment types whose built-in roles grant `right`; a bulk check over many courses asks
+    `holds_right`, which adds what custom roles' overrides change."""
     return frozenset(etype for etype, rights in ROLE_RIGHTS.items() if right in rights)
 
 
@@ -100,12 +104,35 @@ def course_rights(db: Session, user: User, course: Course) -> CourseRights:
     rights: set[str] = set()
     for etype, state, role_id in rows:
         granted = role_rights(etype, custom[role_id]) if role_id in custom else ROLE_RIGHTS.get(etype, frozenset())
-        if etype not in STAFF_TYPES and course.workflow_state not in ("available", "completed"):
+        if etype not in STAFF_TYPES and course.workflow_state not in _OPEN_TO_ALL:
             continue  # students and observers see published courses only
         rights |= granted if state in _ACTIVE_STATES else granted & _READER
     if course.workflow_state == "available" and (course.is_public or course.is_public_to_auth_users):
         rights |= {"read", "read_syllabus"}
     return CourseRights(user.id, course.id, False, types, frozenset(rights))
+
+
+def holds_right(right: str, course_state: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """SQL condition on Enrollment, with `course_state` its course's workflow state: the enrollment grants
+    `right` in its course, as `course_rights` decides for one course (bulk checks over many courses use it,
+    never the enrollment type alone). Its role grants the right (`role_rights`): a base type that grants it,
+    unless the role's overrides disable it, or a custom role whose overrides enable it; an active enrollment
+    confers it, an invited or completed one only a reading right; a staff enrollment in a course not deleted,
+    a student's or observer's in a published or completed one only. Admins are the caller's to add. The two
+    subqueries on role_overrides run once per statement, through its (permission, enabled, role_id) index."""
+    names = sorted(n for n in {right, *PERMISSION_ALIASES} if PERMISSION_ALIASES.get(n, n) == right)
+
+    def overridden(enabled: bool) -> ColumnElement[bool]:
+        return Enrollment.role_id.in_(select(RoleOverride.role_id).where(
+            RoleOverride.permission.in_(names), RoleOverride.enabled.is_(enabled)))
+
+    granted: ColumnElement[bool] = Enrollment.type.in_(sorted(enrollment_types_with(right)))
+    if right in COURSE_RIGHTS:
+        granted = or_(granted, overridden(True))
+    states = _ACTIVE_STATES | (_READ_ONLY_STATES if right in _READER else frozenset())
+    staff_course = and_(Enrollment.type.in_(sorted(STAFF_TYPES)), course_state != "deleted")
+    return and_(granted, ~overridden(False), Enrollment.workflow_state.in_(sorted(states)),
+                or_(course_state.in_(_OPEN_TO_ALL), staff_course))
 
 
 def role_rights(base_role_type: str, overrides: Iterable[tuple[str, bool]]) -> frozenset[str]:

@@ -10,13 +10,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts
+from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
 from courseport.core.kit.time_zones import to_iana
 from courseport.core.kit.uniqueness import held_by_another
 from courseport.schema import Account, AccountUser, Course, Enrollment, User
 
-_STAFF_TYPES = ("TeacherEnrollment", "TaEnrollment", "DesignerEnrollment")
 _NAME_LIMIT = 255  # the column's length
 
 
@@ -108,7 +108,8 @@ def course_accounts(db: Session, actor: User, window: Window) -> Slice[Account]:
     """Accounts of the courses the actor teaches, assists in or designs: unpublished courses, or
     published ones where that enrollment is active (Canvas's admin enrollments)."""
     taught = select(Course.account_id).join(Enrollment, Enrollment.course_id == Course.id).where(
-        Enrollment.user_id == actor.id, Enrollment.type.in_(_STAFF_TYPES), Enrollment.workflow_state != "deleted",
+        Enrollment.user_id == actor.id, Enrollment.type.in_(sorted(STAFF_TYPES)),
+        Enrollment.workflow_state != "deleted",
         or_(Course.workflow_state == "unpublished",
             (Enrollment.workflow_state == "active") & (Course.workflow_state == "available")))
     stmt = select(Account).where(Account.id.in_(taught), Account.workflow_state != "deleted").order_by(Account.id)

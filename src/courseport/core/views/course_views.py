@@ -20,7 +20,13 @@ from courseport.core.courses.courses import course_row
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.identity import accounts, tokens
 from courseport.core.identity.accounts import is_admin_of
-from courseport.core.identity.permissions import CourseRights, course_rights, enrollment_types_with
+from courseport.core.identity.permissions import (
+    BUILT_IN_ROLE_IDS,
+    CourseRights,
+    course_rights,
+    enrollment_types_with,
+    holds_right,
+)
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
@@ -124,10 +130,12 @@ def load_views(
     db: Session, viewer: User, courses: list[Course], want: frozenset[str], *,
     enrollments_of: User | None = None, teacher_limit: int | None = None, admin_of: dict[int, bool] | None = None,
     nicknames: dict[int, str | None] | None = None, member_enrollments: dict[int, list] | None = None,
+    rights: dict[int, CourseRights] | None = None,
 ) -> list[CourseView]:
     """`admin_of`: whether the viewer administers an account, where the caller knows already; `nicknames`:
-    the viewer's nicknames of the courses (a course missing or None has none), and `member_enrollments`
-    the member's live enrollments in every course, where the caller read them already."""
+    the viewer's nicknames of the courses (a course missing or None has none), `member_enrollments`
+    the member's live enrollments in every course, and `rights` the viewer's rights in a course
+    (`course_rights`), where the caller read them already."""
     views = [CourseView(c) for c in courses]
     if not views:
         return views
@@ -147,7 +155,7 @@ def load_views(
     for course_id, nick in nicknames.items():
         if nick is not None and course_id in by_id:  # None is every view's default
             by_id[course_id].nickname = nick
-    _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}))
+    _load_sis_rights(db, viewer, views, batch.member.id, dict(admin_of or {}), rights or {})
     for name, loader in _EXTRA_LOADERS.items():
         if name in want or (name == "term" and "concluded" in want):
             loader(batch)
@@ -252,15 +260,9 @@ def _load_scores(db: Session, views: list[CourseView]) -> None:
 
 
 def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int,
-                     admin_of: dict[int, bool]) -> None:
-    types = enrollment_types_with("read_sis")
-    if member_id == viewer.id:  # the viewer's enrollments are loaded already
-        reading = {e.course_id for v in views for e in v.enrollments
-                   if e.type in types and e.workflow_state == "active"}
-    else:
-        reading = set(db.scalars(select(Enrollment.course_id).where(
-            Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
-            Enrollment.type.in_(types), Enrollment.workflow_state == "active")))
+                     admin_of: dict[int, bool], known: dict[int, CourseRights]) -> None:
+    reading = {course_id for course_id, rights in known.items() if rights.can("read_sis")}
+    reading |= _sis_readers(db, viewer, [v for v in views if v.course.id not in known], member_id == viewer.id)
     for v in views:
         course = v.course
         manages = admin_of.get(course.account_id)
@@ -268,6 +270,20 @@ def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_
             manages = admin_of[course.account_id] = is_admin_of(db, viewer.id, course.account_id)
         v.manages_sis = manages
         v.sees_sis = manages or (course.id in reading and course.workflow_state != "deleted")
+
+
+def _sis_readers(db: Session, viewer: User, views: list[CourseView], loaded: bool) -> set[int]:
+    """The courses of `views` where an enrollment of the viewer grants read_sis (`permissions.holds_right`).
+    With the viewer's enrollments `loaded` already and all in built-in roles (the usual case), their types
+    decide, with no statement; an enrollment in a custom role asks the store, as another member's list does."""
+    if not views:
+        return set()
+    if loaded and all(e.role_id in BUILT_IN_ROLE_IDS for v in views for e in v.enrollments):
+        types = enrollment_types_with("read_sis")
+        return {e.course_id for v in views for e in v.enrollments if e.type in types and e.workflow_state == "active"}
+    return set(db.scalars(select(Enrollment.course_id).join(Course, Course.id == Enrollment.course_id).where(
+        Enrollment.user_id == viewer.id, Enrollment.course_id.in_([v.course.id for v in views]),
+        holds_right("read_sis", Course.workflow_state))))
 
 
 def _load_teachers(db: Session, by_id: dict[int, CourseView], ids: list[int], limit: int | None) -> None:
@@ -340,7 +356,8 @@ def show_course(
     nicknames = {course.id: course.viewer_nickname} if rows is not None else None
     members = {course.id: _members(rows)} if rows is not None else None
     [view] = load_views(db, viewer, [course], want, teacher_limit=teacher_limit,
-                        admin_of={course.account_id: is_admin}, nicknames=nicknames, member_enrollments=members)
+                        admin_of={course.account_id: is_admin}, nicknames=nicknames, member_enrollments=members,
+                        rights={course.id: rights})
     view.rights = view.rights or rights
     return view
 

@@ -9,18 +9,17 @@ with `ungraded_quizzes`. Items come in due order (undated last).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES
 from courseport.core.courses.courses import readable_course
 from courseport.core.coursework.assignments import access_for, visible_items
 from courseport.core.coursework.grades import assignments_needing_grading
-from courseport.core.identity.permissions import enrollment_types_with
+from courseport.core.identity.permissions import holds_right
 from courseport.core.kit.paging import Slice, Window, window_of
 from courseport.core.views.assignment_views import AssignmentView, load_views
 from courseport.schema import ContentItem, Course, Enrollment, Submission, User
@@ -53,8 +52,8 @@ def user_todo(db: Session, actor: User, window: Window, *, ungraded_quizzes: boo
 
 
 def _todo(db: Session, actor: User, course_id: int | None, ungraded_quizzes: bool, now: datetime) -> list[TodoItem]:
-    learning = _courses(db, actor, course_id, STUDENT_TYPES, ("available",))
-    grading = _courses(db, actor, course_id, tuple(enrollment_types_with("manage_grades")),
+    learning = _courses(db, actor, course_id, Enrollment.type.in_(STUDENT_TYPES), ("available",))
+    grading = _courses(db, actor, course_id, holds_right("manage_grades", Course.workflow_state),
                        ("available", "unpublished"))
     items = [*_grading(db, actor, grading), *_submitting(db, actor, learning, now)]
     if ungraded_quizzes:
@@ -63,11 +62,12 @@ def _todo(db: Session, actor: User, course_id: int | None, ungraded_quizzes: boo
     return sorted(items, key=lambda t: (t.due_at or far, t.item.created_at, t.item.id, t.type != "grading"))
 
 
-def _courses(db: Session, actor: User, course_id: int | None, types: Iterable[str],
+def _courses(db: Session, actor: User, course_id: int | None, holds: ColumnElement[bool],
              course_states: tuple[str, ...]) -> list[int]:
+    """The courses in these states where an active enrollment of the actor meets `holds`."""
     stmt = (select(Enrollment.course_id).join(Course, Course.id == Enrollment.course_id)
             .where(Enrollment.user_id == actor.id, Enrollment.workflow_state == "active",
-                   Enrollment.type.in_(tuple(types)), Course.workflow_state.in_(course_states)).distinct())
+                   holds, Course.workflow_state.in_(course_states)).distinct())
     if course_id is not None:
         stmt = stmt.where(Enrollment.course_id == course_id)
     return list(db.scalars(stmt))
