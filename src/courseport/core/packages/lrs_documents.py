@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
-from courseport.core.packages.lrs_credentials import LaunchScope
+from courseport.core.packages.lrs_credentials import LaunchScope, Scope
 from courseport.core.packages.lrs_statement_checks import MAX_IRI, check_iri
 from courseport.schema import LrsDocument
 
@@ -49,7 +49,11 @@ class Preconditions:
     if_none_match: str | None = None
 
 
-def _check_scope(scope: LaunchScope, key: DocumentKey) -> None:
+def _check_scope(scope: Scope, key: DocumentKey) -> LaunchScope:
+    """The launch whose documents these are; an application's xAPI credential reaches none (403)."""
+    if not isinstance(scope, LaunchScope):
+        raise NotAllowed("documents: these credentials reach statements only; State, Activity Profile and Agent "
+                         "Profile documents are kept for launches")
     if key.kind != "agent_profile":
         check_iri(key.activity_id, "activityId")
     if key.document_id is not None and len(key.document_id) > MAX_IRI:
@@ -59,6 +63,7 @@ def _check_scope(scope: LaunchScope, key: DocumentKey) -> None:
     if key.kind == "state" and key.registration != scope.registration:
         raise NotAllowed(f"registration: these credentials reach the state of registration {scope.registration} "
                          "only (give it as the registration parameter)")
+    return scope
 
 
 def _hash(scope: LaunchScope, key: DocumentKey) -> str:
@@ -70,17 +75,17 @@ def _find(db: Session, scope: LaunchScope, key: DocumentKey) -> LrsDocument | No
     return db.scalar(select(LrsDocument).where(LrsDocument.key == _hash(scope, key)))
 
 
-def get_document(db: Session, scope: LaunchScope, key: DocumentKey) -> LrsDocument:
-    _check_scope(scope, key)
+def get_document(db: Session, given_scope: Scope, key: DocumentKey) -> LrsDocument:
+    scope = _check_scope(given_scope, key)
     found = _find(db, scope, key)
     if found is None:
         raise NotFound("document", f"No document has the id {key.document_id}")
     return found
 
 
-def document_ids(db: Session, scope: LaunchScope, key: DocumentKey, since: datetime | None) -> list[str]:
+def document_ids(db: Session, given_scope: Scope, key: DocumentKey, since: datetime | None) -> list[str]:
     """The ids of the documents of `key` (its document_id unset), changed after `since` when given."""
-    _check_scope(scope, key)
+    scope = _check_scope(given_scope, key)
     stmt = select(LrsDocument).where(LrsDocument.course_id == scope.course_id, LrsDocument.kind == key.kind,
                                      LrsDocument.activity_id == key.activity_id, LrsDocument.agent == key.agent,
                                      LrsDocument.registration == key.registration)
@@ -105,10 +110,10 @@ def _check_preconditions(found: LrsDocument | None, given: Preconditions, *, pro
         raise Conflict("the document exists: send If-Match with its ETag (or If-None-Match: *) to replace it")
 
 
-def put_document(db: Session, scope: LaunchScope, key: DocumentKey, content: bytes, content_type: str,
+def put_document(db: Session, given_scope: Scope, key: DocumentKey, content: bytes, content_type: str,
                  given: Preconditions, now: datetime, *, merge: bool) -> LrsDocument:
     """Store a document (PUT), or merge a JSON object into it (POST)."""
-    _check_scope(scope, key)
+    scope = _check_scope(given_scope, key)
     if len(content) > MAX_BYTES:
         raise InvalidInput("content", f"a document holds at most {MAX_BYTES} bytes")
     found = _find(db, scope, key)
@@ -143,9 +148,9 @@ def _merged(found: LrsDocument | None, content: bytes, content_type: str) -> tup
     return json.dumps({**stored, **posted}).encode(), JSON_TYPE
 
 
-def delete_documents(db: Session, scope: LaunchScope, key: DocumentKey, given: Preconditions) -> None:
+def delete_documents(db: Session, given_scope: Scope, key: DocumentKey, given: Preconditions) -> None:
     """Delete one document, or (State, no stateId) every document of the key."""
-    _check_scope(scope, key)
+    scope = _check_scope(given_scope, key)
     if key.document_id is not None:
         found = _find(db, scope, key)
         _check_preconditions(found, given, profile_put=False)
