@@ -15,7 +15,7 @@ import hmac
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +26,6 @@ from courseport.core.packages import lrs_credentials
 from courseport.core.packages.lrs_credentials import CredentialScope, Scope
 from courseport.core.packages.scorm_courses import require_app_admin
 from courseport.schema import User, XapiCredential
-from courseport.schema.base import utcnow
 
 PERMISSIONS = ("default", "user", "root", "readonly", "writeonly")
 AUTHS = ("basic",)  # OAuth credentials are not served
@@ -54,8 +53,8 @@ def _checked(fields: CredentialFields) -> CredentialFields:
         raise InvalidInput("name", "name is required")
     if len(fields.name) > MAX_NAME:
         raise InvalidInput("name", f"name may be at most {MAX_NAME} characters")
-    if fields.secret is not None and not 8 <= len(fields.secret) <= MAX_NAME:
-        raise InvalidInput("secret", f"secret must be 8 to {MAX_NAME} characters")
+    if fields.secret is not None and not 0 < len(fields.secret) <= MAX_NAME:
+        raise InvalidInput("secret", f"secret must be 1 to {MAX_NAME} characters (or absent: one is made)")
     if fields.auth not in AUTHS:
         raise InvalidInput("auth", "auth must be BASICAUTH: OAuth xAPI credentials are not supported")
     if fields.permissions not in PERMISSIONS:
@@ -75,7 +74,7 @@ def _mint_id() -> str:
 def create_credential(db: Session, actor: User, fields: CredentialFields) -> XapiCredential:
     _checked(fields)
     row = XapiCredential(id=_mint_id(), tenant_id=_tenant(db, actor), secret=fields.secret or
-                         secrets.token_urlsafe(32))
+                         secrets.token_urlsafe(32), created_at=datetime.now(UTC))  # microseconds: listing order
     _apply(row, fields)
     db.add(row)
     db.flush()
@@ -84,7 +83,7 @@ def create_credential(db: Session, actor: User, fields: CredentialFields) -> Xap
 
 def _apply(row: XapiCredential, fields: CredentialFields) -> None:
     row.name, row.info, row.enabled = fields.name.strip(), fields.info, fields.enabled
-    row.auth, row.permissions, row.updated_at = fields.auth, fields.permissions, utcnow()
+    row.auth, row.permissions, row.updated_at = fields.auth, fields.permissions, datetime.now(UTC)
     if fields.secret is not None:
         row.secret = fields.secret
 
