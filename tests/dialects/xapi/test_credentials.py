@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from courseport.schema import Account, XapiStatement
+from courseport.schema import Account, XapiCredential, XapiStatement
 from tests import package_builders as pb
 from tests.dialects.xapi.lrs_launch import ADL, VERSION, Launch
 from tests.scorm_app import ScormApp
@@ -133,10 +133,19 @@ def test_another_tenants_statements_are_invisible(scorm, world):
     assert (missing.status_code, missing.json()) == (404, {
         "error": True, "message": f"No statement has id {their_statement['id']}"})
     assert scorm.http.get(f"/xapi/credentials/{theirs_id}").status_code == 404
+    voiding = statement(verb="voided") | {"object": {"objectType": "StatementRef", "id": their_statement["id"]},
+                                          "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}}
+    refused = ours.post("/statements", json=voiding)
+    assert (refused.status_code, refused.json()) == (403, {
+        "error": True, "message": "object: these credentials void statements of their application only"})
     with world.tx() as db:
         tenants = {r.id: r.tenant_id for r in db.scalars(select(XapiStatement))}
         assert tenants[their_statement["id"]] == made.json()["id"] != tenants[mine["id"]]
-        assert db.get(Account, made.json()["id"]) is not None
+    with world.client(world.admin_token) as c:  # the tenant's credentials and statements go with it
+        assert c.delete(f"/_courseport/tenants/{made.json()['id']}").status_code in (200, 204)
+    with world.tx() as db:
+        assert db.get(Account, made.json()["id"]) is None and db.get(XapiCredential, theirs_id) is None
+        assert set(db.scalars(select(XapiStatement.id))) == {mine["id"]}
 
 
 def test_a_credential_reads_the_applications_launch_statements_and_launches_stay_scoped(scorm, world):
