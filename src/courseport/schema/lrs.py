@@ -1,8 +1,9 @@
 """The xAPI endpoint's own records beside the statements (`xapi_statements`, schema/packages.py).
 
 - `lrs_documents`: documents of the State, Activity Profile and Agent Profile resources (`kind`:
-  state, activity_profile, agent_profile), kept per course (a launch's credentials name one), keyed
-  by `key`: a hash of (course, kind, activity id, agent, registration, document id). `agent` is the
+  state, activity_profile, agent_profile), kept per course (a launch's credentials name one) or, for
+  an application's xAPI credentials, per tenant (`course_id` NULL, `tenant_id` set), keyed by `key`: a
+  hash of (course or tenant, kind, activity id, agent, registration, document id). `agent` is the
   agent's identifier (ifi) as text, `registration` "" when none; `etag` is the SHA-1 of the content.
 - `lrs_fetches`: cmi5 fetch URLs already answered (a fetch URL gives its token once).
 - `xapi_credentials`: an application's xAPI credentials (SCORM Cloud's), HTTP Basic id:secret for
@@ -25,7 +26,8 @@ class LrsDocument(Base):
     __tablename__ = "lrs_documents"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     activity_id: Mapped[str] = mapped_column(String(1024), default="")
     agent: Mapped[str] = mapped_column(String(1024), default="")

@@ -1,7 +1,8 @@
 """The xAPI endpoint with an application's xAPI credentials (made on the SCORM Cloud face) over raw HTTP:
 statements outside any launch written and read back, permissions (READONLY, WRITEONLY), refusals
-(disabled, deleted, unknown, wrong secret: 401 with the LRS's body and challenge), documents refused,
-another tenant's statements invisible, and launch credentials reading only their own registration."""
+(disabled, deleted, unknown, wrong secret: 401 with the LRS's body and challenge), State documents of
+any agent and registration, another tenant's statements and documents invisible, and launch credentials
+reading only their own registration."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from courseport.schema import Account, XapiCredential, XapiStatement
+from courseport.schema import Account, LrsDocument, XapiCredential, XapiStatement
 from tests import package_builders as pb
 from tests.dialects.xapi.lrs_launch import ADL, VERSION, Launch
 from tests.scorm_app import ScormApp
@@ -106,14 +107,31 @@ def test_refused_credentials_answer_401_with_the_lrs_body(scorm, world, case):
     assert rows(world) == []
 
 
-def test_documents_are_refused_with_a_credential(scorm, world):
+def test_a_credential_keeps_state_of_any_agent_and_registration_in_its_tenant(scorm, world):
     client = lrs(world, *credential(scorm))
-    params = {"activityId": "http://example.com/tool/page", "agent": '{"mbox": "mailto:grace@example.com"}',
-              "stateId": "s"}
-    answer = client.put("/activities/state", params=params, json={"a": 1})
-    assert (answer.status_code, answer.json()) == (403, {"error": True, "message": (
-        "documents: these credentials reach statements only; State, Activity Profile and Agent Profile documents "
-        "are kept for launches")})
+    registration = str(uuid.uuid4())
+    params = {"activityId": "http://example.com/tool/page", "agent": '{"mbox": "mailto:someone@example.com"}',
+              "registration": registration, "stateId": "bookmark"}
+    assert client.put("/activities/state", params=params, json={"page": 3}).status_code == 204
+    assert client.post("/activities/state", params=params, json={"done": False}).status_code == 204
+    found = client.get("/activities/state", params=params)
+    assert found.status_code == 200 and found.json() == {"page": 3, "done": False} and found.headers["etag"]
+    no_registration = {k: v for k, v in params.items() if k != "registration"}
+    assert client.put("/activities/state", params=no_registration, content=b"x").status_code == 204
+    listed = client.get("/activities/state", params={k: v for k, v in params.items() if k != "stateId"})
+    assert listed.json() == ["bookmark"]
+    with world.tx() as db:
+        assert {(d.course_id, d.tenant_id, d.registration) for d in db.scalars(select(LrsDocument))} == {
+            (None, 1, registration), (None, 1, "")}
+    reader = lrs(world, *credential(scorm, name="reader", secret="reader-secret", permissionsLevel="READONLY"))
+    assert reader.get("/activities/state", params=params).json() == {"page": 3, "done": False}
+    refused = reader.delete("/activities/state", params=params)
+    assert (refused.status_code, refused.json()) == (403, {
+        "error": True, "message": "these credentials are read-only: they may not write here"})
+    assert client.delete("/activities/state", params=params).status_code == 204
+    assert client.get("/activities/state", params=params).status_code == 404
+    with world.tx() as db:
+        assert [d.registration for d in db.scalars(select(LrsDocument))] == [""]
 
 
 def test_another_tenants_statements_are_invisible(scorm, world):
@@ -133,6 +151,11 @@ def test_another_tenants_statements_are_invisible(scorm, world):
     assert (missing.status_code, missing.json()) == (404, {
         "error": True, "message": f"No statement has id {their_statement['id']}"})
     assert scorm.http.get(f"/xapi/credentials/{theirs_id}").status_code == 404
+    state = {"activityId": "http://example.com/tool/page", "agent": '{"mbox": "mailto:grace@example.com"}',
+             "stateId": "s"}
+    assert ours.put("/activities/state", params=state, json={"a": 1}).status_code == 204
+    unseen = theirs.get("/activities/state", params=state)
+    assert (unseen.status_code, unseen.json()) == (404, {"error": True, "message": "No document has the id s"})
     voiding = statement(verb="voided") | {"object": {"objectType": "StatementRef", "id": their_statement["id"]},
                                           "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}}
     refused = ours.post("/statements", json=voiding)

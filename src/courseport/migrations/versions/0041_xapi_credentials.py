@@ -1,5 +1,6 @@
 """xapi credentials: an application's HTTP Basic credentials for its LRS, and statements outside a launch
-(xapi_statements.course_id and version nullable, tenant_id for the statements a credential wrote)
+(xapi_statements.course_id and version nullable, tenant_id for the statements a credential wrote; lrs_documents
+likewise: course_id nullable, tenant_id for a credential's documents)
 
 Revision ID: 0041_xapi_credentials
 Revises: 0040_quiz_extensions
@@ -42,10 +43,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_xapi_statements_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_xapi_statements_tenant_id_accounts'), 'accounts', ['tenant_id'],
                                     ['id'], ondelete='CASCADE')
+    with op.batch_alter_table('lrs_documents', schema=None) as batch_op:
+        batch_op.alter_column('course_id', existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column('tenant_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_lrs_documents_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_lrs_documents_tenant_id_accounts'), 'accounts', ['tenant_id'],
+                                    ['id'], ondelete='CASCADE')
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM xapi_statements WHERE course_id IS NULL")  # statements outside a launch cannot stay
+    op.execute("DELETE FROM lrs_documents WHERE course_id IS NULL")
+    with op.batch_alter_table('lrs_documents', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_lrs_documents_tenant_id_accounts'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_lrs_documents_tenant_id'))
+        batch_op.drop_column('tenant_id')
+        batch_op.alter_column('course_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_xapi_statements_tenant_id_accounts'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_xapi_statements_tenant_id'))
