@@ -37,7 +37,7 @@ from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
-from courseport.schema.lrs import LrsDocument, LrsFetch
+from courseport.schema.lrs import LrsDocument, LrsFetch, XapiCredential
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
@@ -109,6 +109,7 @@ __all__ = [
     "SettingValue",
     "XapiStatement",
     "LrsDocument",
+    "XapiCredential",
     "LrsFetch",
     "GroupCategory",
     "GroupMembership",

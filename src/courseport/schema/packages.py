@@ -12,7 +12,9 @@ A packaged course is an ordinary `courses` row with `scorm_course_id` set, so ev
 - `setting_values`: explicit configuration values. `level` is application (course_id and version
   NULL), course (version NULL) or version. The catalogue of settings lives in core/packages/package_settings.py.
 - `xapi_statements`: statements about a course version (filled from preview launches, part B);
-  `statement` is the full xAPI statement, the other columns are what queries filter on.
+  `statement` is the full xAPI statement, the other columns are what queries filter on. A statement an
+  application's xAPI credential wrote belongs to no launch: `course_id` and `version` NULL, `tenant_id`
+  its tenant (root account); launch statements leave `tenant_id` NULL (their course names the tenant).
 """
 
 from __future__ import annotations
@@ -72,8 +74,9 @@ class XapiStatement(Base):
     __tablename__ = "xapi_statements"
     __table_args__ = (Index("ix_xapi_statements_course_stored", "course_id", "stored"),)
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the statement's UUID
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    version: Mapped[int | None] = mapped_column(Integer)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     learner_id: Mapped[str] = mapped_column(String(255), index=True)
     verb: Mapped[str] = mapped_column(String(512))
     object_activity_id: Mapped[str] = mapped_column(String(1024))

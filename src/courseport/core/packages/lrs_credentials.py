@@ -5,6 +5,9 @@ UUID for a preview), learner and expiry; they let the content write statements o
 as that learner, and read and write its State documents, nothing else. They travel as HTTP Basic
 credentials (`courseport:<signed token>`), the form both launch conventions expect: Tin Can's `auth`
 parameter holds the whole header value, cmi5's fetch URL returns the base64 part as its auth-token.
+
+An application's own xAPI credentials (`xapi_credentials`, stored) give a `CredentialScope` instead:
+any statement of the tenant, reads and writes as its permissions allow. `Scope` is either.
 """
 
 from __future__ import annotations
@@ -45,6 +48,17 @@ class LaunchScope:
         return agent_key(self.actor()) or ""
 
 
+@dataclass(frozen=True)
+class CredentialScope:
+    """What an application's xAPI credential allows: statements of its tenant (root account)."""
+
+    tenant_id: int
+    credential_id: str
+
+
+Scope = LaunchScope | CredentialScope
+
+
 def agent_key(agent: object) -> str | None:
     """An agent's inverse functional identifier as text (what identifies it), None when it has none."""
     if not isinstance(agent, dict):
@@ -67,8 +81,8 @@ def issue(secret: bytes, scope: LaunchScope) -> str:
     return base64.b64encode(f"{USER}:{token}".encode()).decode("ascii")
 
 
-def read(secret: bytes, authorization: str | None, now: float | None = None) -> LaunchScope:
-    """The scope of an `Authorization: Basic ...` header we issued and that has not expired."""
+def basic_pair(authorization: str | None) -> tuple[str, str]:
+    """(user, password) of an `Authorization: Basic ...` header; ("", "") when it holds none."""
     if not authorization:
         raise NotAuthenticated("Authorization is required: the Basic credentials of a launch")
     scheme, _, value = authorization.partition(" ")
@@ -78,6 +92,12 @@ def read(secret: bytes, authorization: str | None, now: float | None = None) -> 
         user, _, token = base64.b64decode(value.strip(), validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         user, token = "", ""
+    return user, token
+
+
+def read(secret: bytes, authorization: str | None, now: float | None = None) -> LaunchScope:
+    """The scope of an `Authorization: Basic ...` header we issued and that has not expired."""
+    user, token = basic_pair(authorization)
     claims = signing.unsign(secret, PURPOSE, token) if user == USER else None
     try:
         scope = LaunchScope(**claims) if claims is not None else None

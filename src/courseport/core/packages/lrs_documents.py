@@ -1,11 +1,12 @@
 """The document resources of courseport's xAPI endpoint: State (activity + agent + registration +
 stateId), Activity Profile (activity + profileId) and Agent Profile (agent + profileId).
 
-Documents are kept per course (the launch's) as bytes with their content type and an ETag (the
-SHA-1 of the bytes). POST merges JSON objects (top-level keys; both must be JSON objects). A launch
-reads and writes State of its own learner and registration only. Concurrency per the spec:
-If-Match / If-None-Match are honoured on every write (412 when they fail), and a profile PUT over an
-existing document without either is a Conflict (409).
+Documents are kept per course (the launch's; an application's credential: per tenant) as bytes with
+their content type and an ETag (the SHA-1 of the bytes). POST merges JSON objects (top-level keys; both
+must be JSON objects). A launch reads and writes State of its own learner and registration only; a
+credential any agent's and registration's (or none). Concurrency per the spec: If-Match /
+If-None-Match are honoured on every write (412 when they fail), and a profile PUT over an existing
+document without either is a Conflict (409).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from courseport.core.kit.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound
-from courseport.core.packages.lrs_credentials import LaunchScope
+from courseport.core.packages.lrs_credentials import LaunchScope, Scope
 from courseport.core.packages.lrs_statement_checks import MAX_IRI, check_iri
 from courseport.schema import LrsDocument
 
@@ -49,11 +50,15 @@ class Preconditions:
     if_none_match: str | None = None
 
 
-def _check_scope(scope: LaunchScope, key: DocumentKey) -> None:
+def _check_scope(scope: Scope, key: DocumentKey) -> None:
+    """A launch reaches its learner's documents and its registration's State; an application's credential
+    any agent's and registration's (or none), in its tenant's own documents."""
     if key.kind != "agent_profile":
         check_iri(key.activity_id, "activityId")
     if key.document_id is not None and len(key.document_id) > MAX_IRI:
         raise InvalidInput("document id", f"a document id holds at most {MAX_IRI} characters")
+    if not isinstance(scope, LaunchScope):
+        return
     if key.kind in ("state", "agent_profile") and key.agent != scope.agent_key():
         raise NotAllowed("agent: these credentials reach documents of their launch's learner only")
     if key.kind == "state" and key.registration != scope.registration:
@@ -61,16 +66,24 @@ def _check_scope(scope: LaunchScope, key: DocumentKey) -> None:
                          "only (give it as the registration parameter)")
 
 
-def _hash(scope: LaunchScope, key: DocumentKey) -> str:
-    parts = [str(scope.course_id), key.kind, key.activity_id, key.agent, key.registration, key.document_id or ""]
+def _owner(scope: Scope) -> dict[str, int | None]:
+    """Whose documents: a launch's course's, or a credential's tenant's."""
+    if isinstance(scope, LaunchScope):
+        return {"course_id": scope.course_id, "tenant_id": None}
+    return {"course_id": None, "tenant_id": scope.tenant_id}
+
+
+def _hash(scope: Scope, key: DocumentKey) -> str:
+    owner = str(scope.course_id) if isinstance(scope, LaunchScope) else f"tenant:{scope.tenant_id}"
+    parts = [owner, key.kind, key.activity_id, key.agent, key.registration, key.document_id or ""]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def _find(db: Session, scope: LaunchScope, key: DocumentKey) -> LrsDocument | None:
+def _find(db: Session, scope: Scope, key: DocumentKey) -> LrsDocument | None:
     return db.scalar(select(LrsDocument).where(LrsDocument.key == _hash(scope, key)))
 
 
-def get_document(db: Session, scope: LaunchScope, key: DocumentKey) -> LrsDocument:
+def get_document(db: Session, scope: Scope, key: DocumentKey) -> LrsDocument:
     _check_scope(scope, key)
     found = _find(db, scope, key)
     if found is None:
@@ -78,14 +91,19 @@ def get_document(db: Session, scope: LaunchScope, key: DocumentKey) -> LrsDocume
     return found
 
 
-def document_ids(db: Session, scope: LaunchScope, key: DocumentKey, since: datetime | None) -> list[str]:
+def document_ids(db: Session, scope: Scope, key: DocumentKey, since: datetime | None) -> list[str]:
     """The ids of the documents of `key` (its document_id unset), changed after `since` when given."""
     _check_scope(scope, key)
-    stmt = select(LrsDocument).where(LrsDocument.course_id == scope.course_id, LrsDocument.kind == key.kind,
-                                     LrsDocument.activity_id == key.activity_id, LrsDocument.agent == key.agent,
-                                     LrsDocument.registration == key.registration)
-    rows = db.scalars(stmt.order_by(LrsDocument.updated_at, LrsDocument.id))
+    rows = db.scalars(_set_of(scope, key).order_by(LrsDocument.updated_at, LrsDocument.id))
     return [r.document_id for r in rows if since is None or r.updated_at > since]
+
+
+def _set_of(scope: Scope, key: DocumentKey) -> Select[LrsDocument]:
+    """The documents of `key` without its document id (a State set: GET lists them, DELETE removes them)."""
+    owner = (LrsDocument.course_id == scope.course_id if isinstance(scope, LaunchScope)
+             else LrsDocument.tenant_id == scope.tenant_id)
+    return select(LrsDocument).where(owner, LrsDocument.kind == key.kind, LrsDocument.activity_id == key.activity_id,
+                                     LrsDocument.agent == key.agent, LrsDocument.registration == key.registration)
 
 
 def _etag(content: bytes) -> str:
@@ -105,7 +123,7 @@ def _check_preconditions(found: LrsDocument | None, given: Preconditions, *, pro
         raise Conflict("the document exists: send If-Match with its ETag (or If-None-Match: *) to replace it")
 
 
-def put_document(db: Session, scope: LaunchScope, key: DocumentKey, content: bytes, content_type: str,
+def put_document(db: Session, scope: Scope, key: DocumentKey, content: bytes, content_type: str,
                  given: Preconditions, now: datetime, *, merge: bool) -> LrsDocument:
     """Store a document (PUT), or merge a JSON object into it (POST)."""
     _check_scope(scope, key)
@@ -116,7 +134,7 @@ def put_document(db: Session, scope: LaunchScope, key: DocumentKey, content: byt
     if merge:
         content, content_type = _merged(found, content, content_type)
     if found is None:
-        found = LrsDocument(key=_hash(scope, key), course_id=scope.course_id, kind=key.kind,
+        found = LrsDocument(key=_hash(scope, key), **_owner(scope), kind=key.kind,
                             activity_id=key.activity_id, agent=key.agent, registration=key.registration,
                             document_id=key.document_id or "")
         db.add(found)
@@ -143,7 +161,7 @@ def _merged(found: LrsDocument | None, content: bytes, content_type: str) -> tup
     return json.dumps({**stored, **posted}).encode(), JSON_TYPE
 
 
-def delete_documents(db: Session, scope: LaunchScope, key: DocumentKey, given: Preconditions) -> None:
+def delete_documents(db: Session, scope: Scope, key: DocumentKey, given: Preconditions) -> None:
     """Delete one document, or (State, no stateId) every document of the key."""
     _check_scope(scope, key)
     if key.document_id is not None:
@@ -152,9 +170,6 @@ def delete_documents(db: Session, scope: LaunchScope, key: DocumentKey, given: P
         if found is not None:
             db.delete(found)
     else:
-        for row in db.scalars(select(LrsDocument).where(
-                LrsDocument.course_id == scope.course_id, LrsDocument.kind == key.kind,
-                LrsDocument.activity_id == key.activity_id, LrsDocument.agent == key.agent,
-                LrsDocument.registration == key.registration)):
+        for row in db.scalars(_set_of(scope, key)):
             db.delete(row)
     db.flush()

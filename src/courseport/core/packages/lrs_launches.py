@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from courseport.core.kit import signing
 from courseport.core.kit.errors import DomainError, NotAllowed
 from courseport.core.packages import attempts, lrs_credentials, lrs_documents, lrs_statements
-from courseport.core.packages.lrs_credentials import LaunchScope
+from courseport.core.packages.lrs_credentials import LaunchScope, Scope
 from courseport.core.packages.previews import PlayerView, launchable_scos
 from courseport.core.packages.registration_postbacks import queue_postback
 from courseport.schema import LrsFetch, PackageVersion, Registration, XapiStatement
@@ -179,11 +179,15 @@ def _lms_statement(scope: LaunchScope, verb: str, target: dict, context: dict, n
 
 # --- statements in, progress out -------------------------------------------------------------------
 
-def accept_statements(db: Session, secret: bytes, scope: LaunchScope, posted: list[Any], given_id: str | None,
+def accept_statements(db: Session, secret: bytes, scope: Scope, posted: list[Any], given_id: str | None,
                       now: datetime | None = None) -> list[str]:
-    """Check, store and act on statements a launch's content sends; their ids, in order."""
+    """Check, store and act on statements a launch's content (or an application's credential) sends; their
+    ids, in order. Statements outside a launch are stored only: no launch's progress follows them."""
     now = now or datetime.now(UTC)
     checked = lrs_statements.prepare(scope, posted, given_id)
+    if not isinstance(scope, LaunchScope):
+        lrs_statements.store(db, scope, checked, now)
+        return [s["id"] for s in checked]
     version = db.get(PackageVersion, scope.version_id)
     if version is not None and scope.cmi5:
         _check_cmi5(db, scope, version, checked)

@@ -1,5 +1,5 @@
 """The xAPI Activities and Agents resources: what the LRS knows of one activity (its definition, as the
-launch's statements gave it) and of one agent (a Person object with every identifier and name it holds)."""
+statements the scope reads gave it) and of one agent (a Person object with every identifier and name it holds)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,19 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from courseport.core.packages.lrs_credentials import LaunchScope, agent_key
-from courseport.core.packages.lrs_statements import registration_rows
+from courseport.core.packages.lrs_credentials import LaunchScope, Scope, agent_key
+from courseport.core.packages.lrs_statements import visible_rows
 
 LANGUAGE_MAPS = ("name", "description")
 IDENTIFIERS = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
-def activity_object(db: Session, scope: LaunchScope, activity_id: str) -> dict[str, Any]:
+def activity_object(db: Session, scope: Scope, activity_id: str) -> dict[str, Any]:
     """The Activity with `activity_id` as the launch's statements define it: later definitions win, field
     by field, and the language maps (name, description) keep every language any of them gave. An activity
     no statement defined is still answered, with its id alone (xAPI 1.0.3, Activities resource)."""
     definition: dict[str, Any] = {}
-    for row in registration_rows(db, scope):  # oldest first
+    for row in visible_rows(db, scope):  # oldest first
         for found in _definitions(row.statement, activity_id):
             for key, value in found.items():
                 if key in LANGUAGE_MAPS and isinstance(value, dict) and isinstance(definition.get(key), dict):
@@ -46,10 +46,11 @@ def _definitions(statement: dict, activity_id: str) -> list[dict]:
             and isinstance(c.get("definition"), dict)]
 
 
-def person_object(scope: LaunchScope, agent: dict[str, Any]) -> dict[str, Any]:
+def person_object(scope: Scope, agent: dict[str, Any]) -> dict[str, Any]:
     """The Person the agent is: the launch's learner with the name and account the LRS knows, anyone else
     with what the request gave (an LRS with nothing more to tell still answers a Person)."""
-    known = scope.actor() if agent_key(agent) == scope.agent_key() else agent
+    launched = isinstance(scope, LaunchScope) and agent_key(agent) == scope.agent_key()
+    known = scope.actor() if launched and isinstance(scope, LaunchScope) else agent
     person: dict[str, Any] = {"objectType": "Person"}
     if isinstance(known.get("name"), str):
         person["name"] = [known["name"]]

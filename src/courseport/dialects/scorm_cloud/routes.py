@@ -12,8 +12,10 @@ from courseport.dialects.scorm_cloud import (
           registrations,
           statements,
           tags,
+          xapi_credentials,
 )
 
 ROUTES = [*about.ROUTES, *import_jobs.ROUTES, *tags.ROUTES, *configuration.ROUTES, *courses.ROUTES,
           *previews.ROUTES, *statements.ROUTES, *assets.ROUTES,
-          *registrations.ROUTES, *registration_instances.ROUTES, *learners.ROUTES]
+          *registrations.ROUTES, *registration_instances.ROUTES, *learners.ROUTES,
+          *xapi_credentials.ROUTES]

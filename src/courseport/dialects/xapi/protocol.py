@@ -1,6 +1,6 @@
-"""xAPI 1.0.3 wire protocol, once: `/xapi`, a launch's Basic credentials, the required
-`X-Experience-API-Version` header (on every request but `/about` and cmi5's fetch URL; on every
-response), agents as JSON in the query, and errors as `{"error": true, "message": ...}` with the
+"""xAPI 1.0.3 wire protocol, once: `/xapi`, Basic credentials (a launch's or an application's xAPI
+credential's), the required `X-Experience-API-Version` header (on every request but `/about` and cmi5's
+fetch URL; on every response), agents as JSON in the query, and errors as `{"error": true, "message": ...}` with the
 status the spec's Communication part gives (400, 401, 403, 404, 409, 412).
 """
 
@@ -27,8 +27,8 @@ from courseport.core.kit.errors import (
     NotFound,
     StoreBusy,
 )
-from courseport.core.packages import lrs_credentials, lrs_documents, lrs_launches
-from courseport.core.packages.lrs_credentials import LaunchScope, agent_key
+from courseport.core.packages import lrs_documents, lrs_launches, xapi_credentials
+from courseport.core.packages.lrs_credentials import Scope, agent_key
 from courseport.core.packages.lrs_statement_checks import check_agent
 from courseport.db import transaction
 from courseport.dialects.error_status import retry_after, status_for
@@ -66,9 +66,12 @@ class Call:
         self.services, self.query, self.body, self.headers = services, query, body, headers
 
     @contextmanager
-    def scoped(self, *, write: bool) -> Iterator[tuple[Session, LaunchScope]]:
+    def scoped(self, *, write: bool) -> Iterator[tuple[Session, Scope]]:
+        """The request's transaction and scope: a launch's credentials or an application's xAPI credential,
+        held to its permissions (`write`: the request writes)."""
         with transaction(self.services.engine, write=write) as db:
-            yield db, lrs_credentials.read(self.services.secret, self.headers.get("authorization"))
+            yield db, xapi_credentials.authenticate(db, self.services.secret, self.headers.get("authorization"),
+                                                    write=write)
 
     def str(self, name: str, *, required: bool = False) -> str | None:
         value = self.query.get(name)
