@@ -2,8 +2,8 @@
 (xapi_statements.course_id and version nullable, tenant_id for the statements a credential wrote; lrs_documents
 likewise: course_id nullable, tenant_id for a credential's documents)
 
-Revision ID: 0041_xapi_credentials
-Revises: 0040_quiz_extensions
+Revision ID: 0042_xapi_credentials
+Revises: 0041_role_override_permission
 Create Date: 2026-12-06 08:45:00
 """
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from courseport.schema.base import UTCDateTime
 
-revision = '0041_xapi_credentials'
-down_revision = '0040_quiz_extensions'
+revision = '0042_xapi_credentials'
+down_revision = '0041_role_override_permission'
 branch_labels = None
 depends_on = None
 
