@@ -19,6 +19,7 @@ from courseport.schema.content import (
     ModuleProgress,
     OverrideStudent,
     PageRevision,
+    PeerReview,
     Submission,
 )
 from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestLogBatch, Snapshot, SnapshotBlob
@@ -87,6 +88,7 @@ __all__ = [
     "ModuleProgress",
     "OverrideStudent",
     "PageRevision",
+    "PeerReview",
     "Submission",
     "QuizSubmission",
     "QuizAttempt",

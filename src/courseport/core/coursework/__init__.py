@@ -1,11 +1,11 @@
 """What students do and are graded on: assignments and their groups, overrides, submissions, grades (one
 at a time or in bulk), quizzes, their questions and question groups and students' attempts at them,
-discussions, entries and announcements.
+discussions, entries and announcements, and peer reviews of submissions.
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "overrides", "quiz_attempts", "quiz_extensions",
-           "quiz_grading", "quiz_groups", "quiz_questions", "quiz_submissions", "quizzes", "submission_views",
-           "submissions"]
+           "discussion_entries", "discussions", "grades", "overrides", "peer_reviews", "quiz_attempts",
+           "quiz_extensions", "quiz_grading", "quiz_groups", "quiz_questions", "quiz_submissions", "quizzes",
+           "submission_views", "submissions"]

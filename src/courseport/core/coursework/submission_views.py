@@ -1,6 +1,12 @@
 """What a reader is shown of submissions, and who may read which: the submission view (with its
-files, comment authors and the student's effective due date), loaded once per list, and the rules
-for which students' submissions an actor sees. `submissions.py` holds the writes and the queries.
+files, comment authors, the student's effective due date and read state), loaded once per list, and the
+rules for which students' submissions an actor sees (graders every one; a student their own, an observer
+their students'; a peer reviewer the submissions they were assigned to review, without the grade).
+`submissions.py` holds the writes and the queries.
+
+Read state (Canvas's `read_status`, for the student alone): a submission turns unread for its student
+when a grade is posted on it or someone else comments on it, and read when they mark it read; the
+student's last mark, `data["read_mark"]` {"state", "at"}, stands until the next such change.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.schema import Course, Enrollment, File, User
 from courseport.schema.base import utcnow
-from courseport.schema.content import ContentItem, Submission
+from courseport.schema.content import ContentItem, PeerReview, Submission
 
 _STUDENT_STATES = ("active", "invited", "completed")
 _NO_SUBMISSION_EXPECTED = {"none", "not_graded", "on_paper", "external_tool", "wiki_page"}
@@ -32,6 +38,29 @@ class SubmissionView:
     due_at: datetime | None = None  # the student's effective due date (overrides applied)
     files: list[File] = field(default_factory=list)
     comment_authors: dict[int, User] = field(default_factory=dict)
+    reader_id: int | None = None  # who reads it: read_status is the student's own, "read" for anyone else
+    assessor: bool = False  # read by a peer reviewer: no grade, only the student's and their own comments
+
+    @property
+    def comments(self) -> list[dict]:
+        found = (self.submission.data or {}).get("comments") or []
+        if not self.assessor:
+            return list(found)
+        return [c for c in found if c["author_id"] in (self.reader_id, self.submission.user_id)]
+
+    @property
+    def read_status(self) -> str:
+        s = self.submission
+        if self.reader_id is None or self.reader_id != s.user_id:
+            return "read"
+        changes = [datetime.fromisoformat(c["created_at"]) for c in (s.data or {}).get("comments") or []
+                   if c["author_id"] != s.user_id]
+        if s.posted_at is not None and s.graded_at is not None:
+            changes.append(max(s.graded_at, s.posted_at))
+        mark = (s.data or {}).get("read_mark")
+        if mark and all(datetime.fromisoformat(mark["at"]) >= at for at in changes):
+            return str(mark["state"])
+        return "unread" if changes else "read"
 
     @property
     def missing(self) -> bool:
@@ -67,12 +96,13 @@ def unsubmitted(course: Course, assignment: ContentItem, user_id: int) -> Submis
                       excused=False, late=False, data={})
 
 
-def view(db: Session, course: Course, assignment: ContentItem, row: Submission, *, grader: bool) -> SubmissionView:
-    return views(db, course, [(assignment, row)], grader=grader)[0]
+def view(db: Session, course: Course, assignment: ContentItem, row: Submission, *, grader: bool,
+         reader_id: int | None = None, assessor: bool = False) -> SubmissionView:
+    return views(db, course, [(assignment, row)], grader=grader, reader_id=reader_id, assessor=assessor)[0]
 
 
-def views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submission]], *, grader: bool
-           ) -> list[SubmissionView]:
+def views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submission]], *, grader: bool,
+          reader_id: int | None = None, assessor: bool = False) -> list[SubmissionView]:
     """Views with their files and comment authors, loaded once for the whole list."""
     file_ids = {i for _, s in pairs for i in (s.data or {}).get("file_ids") or []}
     author_ids = {c["author_id"] for _, s in pairs for c in (s.data or {}).get("comments") or []}
@@ -84,8 +114,9 @@ def views(db: Session, course: Course, pairs: list[tuple[ContentItem, Submission
         found = dates.get(a.id, {}).get(s.user_id)
         return found.due_at if found else a.due_at
 
-    return [SubmissionView(s, a, grader or s.posted_at is not None, due_at(a, s),
-                           [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors)
+    return [SubmissionView(s, a, grader or (s.posted_at is not None and not assessor), due_at(a, s),
+                           [files[i] for i in (s.data or {}).get("file_ids") or [] if i in files], authors,
+                           reader_id, assessor)
             for a, s in pairs]
 
 
@@ -116,6 +147,22 @@ def readable_students(db: Session, course: Course, rights: CourseRights, actor: 
     if not observed:
         raise NotAllowed()
     return observed
+
+
+def read_access(db: Session, course: Course, rights: CourseRights, actor: User, assignment: ContentItem,
+                student_id: int) -> str:
+    """How the actor may read one student's submission to the assignment: "grader" (all of it), "own" (the
+    student or their observer: the grade once posted) or "assessor" (a peer reviewer assigned to it: the
+    work and comments, never the grade). NotAllowed for anyone else."""
+    readable = readable_students(db, course, rights, actor)
+    if readable is None:
+        return "grader"
+    if student_id in readable:
+        return "own"
+    if db.scalar(select(PeerReview.id).where(PeerReview.item_id == assignment.id, PeerReview.user_id == student_id,
+                                             PeerReview.assessor_id == actor.id)) is not None:
+        return "assessor"
+    raise NotAllowed()
 
 
 def students_stmt(course_id: int) -> Select:

@@ -21,7 +21,7 @@ from courseport.core.content import file_uploads
 from courseport.core.content.due_dates import StudentDates, effective_dates
 from courseport.core.content.file_uploads import UploadTicket
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import submission_views
+from courseport.core.coursework import peer_reviews, submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
 from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
 from courseport.core.identity import users
@@ -94,7 +94,7 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     _add_comment(row, actor, entry.comment, now)
     row.updated_at = now
     db.flush()
-    return submission_views.view(db, course, assignment, row, grader=False)
+    return submission_views.view(db, course, assignment, row, grader=False, reader_id=actor.id)
 
 
 def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str,
@@ -107,7 +107,8 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     if not submission_views.student_ids(db, course.id, [student.id]):
         raise NotFound("user")
     grading = change.posted_grade is not None or change.excuse is not None
-    if not grader and (grading or student.id != actor.id):
+    access = "grader" if grader else submission_views.read_access(db, course, rights, actor, assignment, student.id)
+    if not grader and (grading or (student.id != actor.id and access != "assessor")):
         raise NotAllowed()
     score = None
     if change.posted_grade:
@@ -125,9 +126,12 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     if grading:
         _settle_grading(course, row, actor, now)
     _add_comment(row, actor, change.comment, now)
+    if access == "assessor" and change.comment and change.comment.strip():
+        peer_reviews.complete_review(db, row, actor)
     row.updated_at = now
     db.flush()
-    return submission_views.view(db, course, assignment, row, grader=grader)
+    return submission_views.view(db, course, assignment, row, grader=grader, reader_id=actor.id,
+                                 assessor=access == "assessor")
 
 
 def record_quiz_result(db: Session, course: Course, assignment: ContentItem, user_id: int, *, score: float | None,
@@ -183,6 +187,7 @@ def start_submission_upload(db: Session, actor: User, course_ref: str | int, ass
 
 
 def _settle_grading(course: Course, row: Submission, actor: User, now: datetime) -> None:
+    _drop_read_mark(row)
     graded = row.score is not None or row.excused
     row.workflow_state = "graded" if graded else ("submitted" if row.submitted_at else "unsubmitted")
     row.grader_id = actor.id if graded else None
@@ -234,6 +239,28 @@ def _add_comment(row: Submission, author: User, text: str | None, now: datetime)
     comments.append({"id": len(comments) + 1, "author_id": author.id, "author_name": author.short_name,
                      "comment": text, "created_at": now.isoformat(), "attempt": row.attempt})
     row.data = {**(row.data or {}), "comments": comments}
+    if author.id != row.user_id:
+        _drop_read_mark(row)
+
+
+def _drop_read_mark(row: Submission) -> None:
+    """Someone else's comment or a grade makes the submission unread for its student (submission_views)."""
+    if "read_mark" in (row.data or {}):
+        row.data = {k: v for k, v in row.data.items() if k != "read_mark"}
+
+
+def mark_read(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str, *,
+              read: bool) -> None:
+    """The student marks their own submission read or unread."""
+    course, rights = readable_course(db, actor, course_ref)
+    assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
+    if users.resolve_user(db, user_ref, actor).id != actor.id:
+        raise NotAllowed()
+    if not submission_views.student_ids(db, course.id, [actor.id]):
+        raise NotFound("user")
+    row = _row_for(db, course, assignment, actor.id)
+    row.data = {**(row.data or {}), "read_mark": {"state": "read" if read else "unread", "at": utcnow().isoformat()}}
+    db.flush()
 
 
 def _row_for(db: Session, course: Course, assignment: ContentItem, user_id: int) -> Submission:
@@ -262,7 +289,7 @@ def assignment_submissions(db: Session, actor: User, course_ref: str | int, assi
     if not submission_views.reads_all(rights):
         raise NotAllowed()
     stmt = _rows(course.id, [assignment.id], None)
-    return _page(db, course, stmt, window, grader=True)
+    return _page(db, course, stmt, window, grader=True, reader_id=actor.id)
 
 
 def user_submission(db: Session, actor: User, course_ref: str | int, assignment_id: str, user_ref: str
@@ -271,14 +298,13 @@ def user_submission(db: Session, actor: User, course_ref: str | int, assignment_
     course, rights = readable_course(db, actor, course_ref)
     assignment = submission_views.visible_assignment(db, course, rights, assignment_id)
     student = users.resolve_user(db, user_ref, actor)
-    readable = submission_views.readable_students(db, course, rights, actor)
-    if readable is not None and student.id not in readable:
-        raise NotAllowed()
+    access = submission_views.read_access(db, course, rights, actor, assignment, student.id)
     if not submission_views.student_ids(db, course.id, [student.id]):
         raise NotFound("user")
     row = db.scalar(select(Submission).where(Submission.item_id == assignment.id, Submission.user_id == student.id))
     row = row or submission_views.unsubmitted(course, assignment, student.id)
-    return submission_views.view(db, course, assignment, row, grader=readable is None)
+    return submission_views.view(db, course, assignment, row, grader=access == "grader", reader_id=actor.id,
+                                 assessor=access == "assessor")
 
 
 def student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery, window: Window
@@ -286,7 +312,7 @@ def student_submissions(db: Session, actor: User, course_ref: str | int, query: 
     """Submissions of several students for the course's published assignments, by assignment then student."""
     course, rights, students, assignment_ids = _for_students(db, actor, course_ref, query)
     stmt = _rows(course.id, assignment_ids, students, query.workflow_state)
-    return _page(db, course, stmt, window, grader=submission_views.reads_all(rights))
+    return _page(db, course, stmt, window, grader=submission_views.reads_all(rights), reader_id=actor.id)
 
 
 def grouped_student_submissions(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery,
@@ -303,7 +329,7 @@ def grouped_student_submissions(db: Session, actor: User, course_ref: str | int,
     page = found[:window.limit]
     ids = [u.id for u, _ in page]
     views = _page(db, course, _rows(course.id, assignment_ids, ids, query.workflow_state), Window(0, 10**9),
-                  grader=submission_views.reads_all(rights)).items
+                  grader=submission_views.reads_all(rights), reader_id=actor.id).items
     out = [StudentSubmissions(u.id, section_id, u, [v for v in views if v.submission.user_id == u.id])
            for u, section_id in page]
     return Slice(out, len(found) > window.limit)
@@ -358,9 +384,10 @@ def _rows(course_id: int, assignment_ids: list[int], students: list[int] | None,
     return stmt
 
 
-def _page(db: Session, course: Course, stmt: Select, window: Window, *, grader: bool) -> Slice[SubmissionView]:
+def _page(db: Session, course: Course, stmt: Select, window: Window, *, grader: bool, reader_id: int
+          ) -> Slice[SubmissionView]:
     found = db.execute(stmt.offset(window.offset).limit(window.limit + 1)).all()
     rows = [row or submission_views.unsubmitted(course, item, user_id) for item, user_id, row in found[:window.limit]]
     items = [pair[0] for pair in found[:window.limit]]
-    views = submission_views.views(db, course, list(zip(items, rows, strict=True)), grader=grader)
+    views = submission_views.views(db, course, list(zip(items, rows, strict=True)), grader=grader, reader_id=reader_id)
     return Slice(views, len(found) > window.limit)

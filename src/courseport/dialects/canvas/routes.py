@@ -29,6 +29,7 @@ from courseport.dialects.canvas import (
     observees,
     overrides,
     pages,
+    peer_reviews,
     permissions,
     progress,
     quiz_extensions,
@@ -55,7 +56,7 @@ ROUTES += users.ROUTES
 ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
-ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES]
+ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]

@@ -9,6 +9,7 @@ from courseport.core.coursework.submission_views import StudentSubmissions, Subm
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.files import render_file
 from courseport.dialects.canvas.protocol import iso
+from courseport.schema import User
 
 _GRADE_FIELDS = ("score", "grade", "entered_score", "entered_grade")
 
@@ -39,22 +40,26 @@ class SubmissionRenderer:
             body["attachments"] = [render_file(f, self.origin, self.secret) for f in view.files]
         if "submission_comments" in self.includes:
             body["submission_comments"] = self.comments(view)
+        if "read_status" in self.includes:
+            body["read_status"] = view.read_status
         if "html_url" in self.includes:
             body["html_url"] = f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
         return body
 
     def comments(self, view: SubmissionView) -> list[dict[str, Any]]:
-        out = []
-        for c in (view.submission.data or {}).get("comments") or []:
-            author = view.comment_authors.get(c["author_id"])
-            out.append({
-                "id": c["id"], "author_id": c["author_id"], "author_name": c["author_name"],
-                "comment": c["comment"], "created_at": iso(datetime.fromisoformat(c["created_at"])),
-                "edited_at": None, "attempt": c.get("attempt"), "media_comment": None,
-                "author": render_user_display(author, self.origin, view.assignment.course_id) if author else {},
-            })
-        return out
+        return [render_comment(c, view.comment_authors.get(c["author_id"]), self.origin, view.assignment.course_id)
+                for c in view.comments]
 
     def grouped(self, entry: StudentSubmissions) -> dict[str, Any]:
         return {"user_id": entry.user_id, "section_id": entry.section_id,
                 "submissions": [self.submission(v) for v in entry.submissions]}
+
+
+def render_comment(comment: dict[str, Any], author: User | None, origin: str, course_id: int) -> dict[str, Any]:
+    """A submission comment (also a peer review's, peer_review_json)."""
+    return {
+        "id": comment["id"], "author_id": comment["author_id"], "author_name": comment["author_name"],
+        "comment": comment["comment"], "created_at": iso(datetime.fromisoformat(comment["created_at"])),
+        "edited_at": None, "attempt": comment.get("attempt"), "media_comment": None,
+        "author": render_user_display(author, origin, course_id) if author else {},
+    }

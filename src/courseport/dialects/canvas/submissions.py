@@ -1,5 +1,5 @@
-"""Canvas Submissions API routes: submit, upload a file for a submission, list, show, grade/comment, and
-submissions across students."""
+"""Canvas Submissions API routes: submit, upload a file for a submission, list, show, grade/comment, mark
+read/unread, and submissions across students."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar import Response
 from courseport.core.coursework import submissions
 from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
 from courseport.dialects.canvas.files import upload_answer
-from courseport.dialects.canvas.protocol import Call, get, post, put
+from courseport.dialects.canvas.protocol import Call, delete, get, post, put
 from courseport.dialects.canvas.submission_json import SubmissionRenderer
 
 _ASSIGNMENT = "/courses/{course_id:str}/assignments/{assignment_id:str}/submissions"
@@ -66,6 +66,18 @@ def grade_submission(call: Call, course_id: str, assignment_id: str, user_id: st
     return _renderer(call, "submission_comments").submission(view)
 
 
+@put(_ASSIGNMENT + "/{user_id:str}/read", status_code=204)
+def mark_submission_read(call: Call, course_id: str, assignment_id: str, user_id: str) -> None:
+    with call.write() as (db, me):
+        submissions.mark_read(db, me, course_id, assignment_id, user_id, read=True)
+
+
+@delete(_ASSIGNMENT + "/{user_id:str}/read", status_code=204)
+def mark_submission_unread(call: Call, course_id: str, assignment_id: str, user_id: str) -> None:
+    with call.write() as (db, me):
+        submissions.mark_read(db, me, course_id, assignment_id, user_id, read=False)
+
+
 @get("/courses/{course_id:str}/students/submissions")
 def list_students_submissions(call: Call, course_id: str) -> Response:
     window = call.window()
@@ -82,4 +94,4 @@ def list_students_submissions(call: Call, course_id: str) -> Response:
 
 
 ROUTES = [submit_assignment, start_submission_upload, list_assignment_submissions, get_submission, grade_submission,
-          list_students_submissions]
+          list_students_submissions, mark_submission_read, mark_submission_unread]
