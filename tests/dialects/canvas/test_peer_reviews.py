@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from courseport.schema import PeerReview
+from courseport.schema import ContentItem, Course, PeerReview
 from courseport.schema.content import Submission
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
@@ -214,3 +214,28 @@ def test_only_the_student_marks_read(world):
     with world.tx() as db:
         assert "read_mark" not in db.scalar(select(Submission).where(Submission.user_id == ann.id)).data
         assert db.scalar(select(Submission).where(Submission.user_id == bob.id)) is None
+
+
+def test_a_course_copy_carries_no_reviews_or_read_marks_and_they_go_with_their_course(world):
+    course, assignment, people, sid = _class(world)
+    ann = people["ann"][0]
+    _assign(world, course, assignment, people, sid)
+    with world.client(people["ann"][1]) as c:
+        assert c.put(_path(course, assignment, f"/submissions/{ann.id}/read")).status_code == 204
+    target = world.course("Writing, next term")
+    world.enroll(people["tina"][0], target, "TeacherEnrollment")
+    with world.client(people["tina"][1]) as c:
+        r = c.post(f"/api/v1/courses/{target.id}/content_migrations", data={
+            "migration_type": "course_copy_importer", "settings[source_course_id]": course.id})
+    assert r.status_code == 200, r.text
+    world.run_jobs()
+    with world.tx() as db:
+        copied = db.scalars(select(ContentItem).where(ContentItem.course_id == target.id,
+                                                      ContentItem.type == "assignment")).all()
+        assert [(a.title, a.data["peer_reviews"]) for a in copied] == [("Essay", True)]
+        assert db.scalars(select(Submission).where(Submission.course_id == target.id)).all() == []
+        assert db.scalars(select(PeerReview).where(PeerReview.course_id == target.id)).all() == []
+    assert len(_reviews(world)) == 1
+    with world.tx() as db:
+        db.execute(delete(Course).where(Course.id == course.id))
+    assert _reviews(world) == []  # the reviews go with their course, by foreign key
