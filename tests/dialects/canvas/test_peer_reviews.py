@@ -202,6 +202,14 @@ def test_read_marks_and_read_status(world):
     assert status() == "unread"
     with world.tx() as db:
         assert db.scalar(select(Submission).where(Submission.user_id == ann.id)).data["read_mark"]["state"] == "unread"
+    with world.client(people["ann"][1]) as c:
+        c.put(read_path)
+    assert status() == "read"
+    with world.client(people["tina"][1]) as c:
+        c.put(_path(course, assignment, f"/submissions/{ann.id}"), data={"submission[posted_grade]": "10"})
+    assert status() == "unread"  # a new grade, even within the second of the mark
+    with world.tx() as db:
+        assert "read_mark" not in db.scalar(select(Submission).where(Submission.user_id == ann.id)).data
 
 
 def test_only_the_student_marks_read(world):

@@ -187,13 +187,14 @@ def start_submission_upload(db: Session, actor: User, course_ref: str | int, ass
 
 
 def _settle_grading(course: Course, row: Submission, actor: User, now: datetime) -> None:
-    _drop_read_mark(row)
     graded = row.score is not None or row.excused
     row.workflow_state = "graded" if graded else ("submitted" if row.submitted_at else "unsubmitted")
     row.grader_id = actor.id if graded else None
     row.graded_at = now if graded else None
     if graded and row.posted_at is None and not course.post_manually:
         row.posted_at = now
+    if graded and row.posted_at is not None:
+        _drop_read_mark(row)
 
 
 def _checked_entry(db: Session, course: Course, assignment: ContentItem, actor: User, entry: SubmissionEntry
