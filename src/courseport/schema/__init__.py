@@ -53,7 +53,7 @@ from courseport.schema.registrations import (
     RegistrationTag,
 )
 from courseport.schema.terms import TermOverride
-from courseport.schema.users import AccessToken, Login, ObserverLink, User
+from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
 
 __all__ = [
     "Base",
@@ -64,6 +64,7 @@ __all__ = [
     "Term",
     "TermOverride",
     "AccessToken",
+    "CommunicationChannel",
     "OAuthClient",
     "CourseTemplate",
     "D2LApp",
@@ -71,6 +72,7 @@ __all__ = [
     "User",
     "Login",
     "ObserverLink",
+    "UserPreference",
     "Course",
     "CourseNickname",
     "CourseSetting",
