@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from canvasapi.communication_channel import CommunicationChannel as CanvasChannel
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
+from canvasapi.requester import Requester
 from canvasapi.user import User as CanvasUser
 from sqlalchemy import select
 
@@ -48,8 +49,8 @@ def test_channels_of_a_user_made_through_the_client(world):
 def test_a_user_may_not_touch_anothers_channels(world):
     owner = world.user("olga")
     _, token = world.user_with_token("peer")
-    # The peer may not read the user (GET /users/:id is not found), so the client's User is built on its requester.
-    remote = CanvasUser(world.canvas(token)._Canvas__requester, {"id": owner.id})
+    # The peer may not read the user (GET /users/:id is not found), so the client's User is built from its id.
+    remote = CanvasUser(Requester(world.base_url, token), {"id": owner.id})
     with pytest.raises(Forbidden):
         list(remote.get_communication_channels())
     with pytest.raises(Forbidden):

@@ -3,16 +3,33 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import account_users, users
+from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import NotAllowed
 from courseport.schema import User, UserPreference
 
-SETTINGS = ("manual_mark_as_read", "release_notes_badge_disabled", "collapse_global_nav", "collapse_course_nav",
-            "hide_dashcard_color_overlays", "comment_library_suggestions_enabled", "elementary_dashboard_disabled",
-            "default_to_block_editor")
+
+@dataclass(frozen=True)
+class SettingsChanges:
+    """The settings a call sets; the others stay as they are."""
+
+    manual_mark_as_read: bool | Unset = UNSET
+    release_notes_badge_disabled: bool | Unset = UNSET
+    collapse_global_nav: bool | Unset = UNSET
+    collapse_course_nav: bool | Unset = UNSET
+    hide_dashcard_color_overlays: bool | Unset = UNSET
+    comment_library_suggestions_enabled: bool | Unset = UNSET
+    elementary_dashboard_disabled: bool | Unset = UNSET
+    default_to_block_editor: bool | Unset = UNSET
+
+
+SETTINGS = tuple(f.name for f in dataclasses.fields(SettingsChanges))
 SETTING, COLOR = "setting", "color"
 
 
@@ -46,12 +63,11 @@ def get_settings(db: Session, actor: User, user_ref: str) -> dict[str, bool]:
     return _settings_of(db, user.id)
 
 
-def update_settings(db: Session, actor: User, user_ref: str, changes: dict[str, bool]) -> dict[str, bool]:
-    """Set the settings given (names of SETTINGS; others are ignored, as Canvas ignores them)."""
+def update_settings(db: Session, actor: User, user_ref: str, changes: SettingsChanges) -> dict[str, bool]:
+    """Set the settings given; answers every setting."""
     user = owned_user(db, actor, user_ref)
-    for name, value in changes.items():
-        if name in SETTINGS:
-            set_preference(db, user.id, SETTING, name, "true" if value else "false")
+    for name, value in given(changes).items():
+        set_preference(db, user.id, SETTING, name, "true" if value else "false")
     return _settings_of(db, user.id)
 
 

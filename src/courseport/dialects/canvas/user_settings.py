@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from courseport.core.courses import custom_colors
 from courseport.core.identity import user_settings
+from courseport.core.identity.user_settings import SettingsChanges
 from courseport.dialects.canvas.protocol import Call, get, put
 
 
@@ -16,7 +17,8 @@ def get_settings(call: Call, user_id: str) -> dict:
 
 @put("/users/{user_id:str}/settings")
 def update_settings(call: Call, user_id: str) -> dict:
-    changes = {name: bool(call.bool(name)) for name in user_settings.SETTINGS if call.has(name)}
+    # Names other than the settings are ignored, as Canvas ignores them.
+    changes = SettingsChanges(**{name: bool(call.bool(name)) for name in user_settings.SETTINGS if call.has(name)})
     with call.write() as (db, me):
         return user_settings.update_settings(db, me, user_id, changes)
 
