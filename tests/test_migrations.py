@@ -295,3 +295,24 @@ def test_0039_merges_twin_imported_categories_keeps_sign_up_sheets_and_downgrade
         category(courses[1], "imported")  # no longer refused
         assert "signup_sheet" not in {c["name"] for c in sa.inspect(conn).get_columns("course_groups")}
     _upgrade(empty_store, "head")
+
+
+def test_0044_gives_users_with_an_email_their_first_channel_and_downgrades(empty_store):
+    _upgrade(empty_store, "0043_peer_reviews")
+    made = datetime(2026, 4, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        mailed = _insert(conn, "users", email="ann@example.edu", workflow_state="registered", created_at=made)
+        _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+        _insert(conn, "users", email="gone@example.edu", workflow_state="deleted", created_at=made)
+    _upgrade(empty_store, "0044_user_channels")
+    with empty_store.connect() as conn:
+        rows = conn.execute(sa.text("SELECT user_id, path_type, address, position, workflow_state, created_at "
+                                    "FROM communication_channels")).all()
+    assert [tuple(row)[:5] for row in rows] == [(mailed, "email", "ann@example.edu", 1, "active")]
+    assert str(rows[0].created_at).startswith("2026-04-01")
+    _downgrade(empty_store, "0043_peer_reviews")
+    with empty_store.connect() as conn:
+        assert "communication_channels" not in sa.inspect(conn).get_table_names()
+        assert conn.execute(sa.text("SELECT email FROM users ORDER BY id")).scalars().all() == [
+            "ann@example.edu", None, "gone@example.edu"]
+    _upgrade(empty_store, "head")

@@ -9,7 +9,20 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.core.identity import tenancy
-from courseport.schema import AccessToken, Account, Course, D2LApp, Enrollment, Job, Login, OAuthClient, Term, User
+from courseport.schema import (
+    AccessToken,
+    Account,
+    CommunicationChannel,
+    Course,
+    D2LApp,
+    Enrollment,
+    Job,
+    Login,
+    OAuthClient,
+    Term,
+    User,
+    UserPreference,
+)
 from courseport.web.controls.openapi import ADMIN_TOKEN
 
 NOT_ADMIN = {"status": "unauthorized", "errors": [{"message": "only administrators of the root account may do that"}]}
@@ -95,8 +108,12 @@ def test_delete_removes_the_tenant_and_all_it_owns_and_nothing_else(world, tmp_p
     creds = made["credentials"]
     with world.client(creds["canvas"]["token"]) as c:
         course = c.post(f"/api/v1/accounts/{made['id']}/courses", data={"course[name]": "Tenant course"}).json()
-        student = c.post("/api/v1/accounts/self/users", data={"user[name]": "Stu", "pseudonym[unique_id]": "stu"})
+        student = c.post("/api/v1/accounts/self/users", data={"user[name]": "Stu", "pseudonym[unique_id]": "stu",
+                                                              "communication_channel[address]": "stu@example.edu"})
         assert student.status_code == 200, student.text
+        stu = student.json()["id"]
+        colored = c.put(f"/api/v1/users/{stu}/colors/user_{stu}", data={"hexcode": "abc"})
+        assert colored.status_code == 200, colored.text
         enrolled = c.post(f"/api/v1/courses/{course['id']}/enrollments",
                           data={"enrollment[user_id]": student.json()["id"], "enrollment[type]": "StudentEnrollment"})
         assert enrolled.status_code == 200, enrolled.text
@@ -106,6 +123,9 @@ def test_delete_removes_the_tenant_and_all_it_owns_and_nothing_else(world, tmp_p
                                  "settings[source_course_id]": source["id"]})
         assert migration.status_code == 200, migration.text
     assert count(world, Job) == 1 and count(world, Enrollment, Enrollment.root_account_id == made["id"]) == 1
+    stu_id = student.json()["id"]
+    assert count(world, CommunicationChannel, CommunicationChannel.user_id == stu_id) == 1
+    assert count(world, UserPreference, UserPreference.user_id == stu_id) == 1
     with world.client(world.admin_token) as c:
         r = c.delete(f"/_courseport/tenants/{made['id']}")
         again = c.delete(f"/_courseport/tenants/{made['id']}")
@@ -114,6 +134,8 @@ def test_delete_removes_the_tenant_and_all_it_owns_and_nothing_else(world, tmp_p
     assert count(world, Account) == 1 and count(world, Course) == 1
     assert count(world, User) == 1 and count(world, Enrollment) == 0 and count(world, Job) == 0
     assert count(world, OAuthClient) == 0 and count(world, D2LApp) == 0
+    assert count(world, UserPreference) == 0
+    assert count(world, CommunicationChannel, CommunicationChannel.user_id != world.admin.id) == 0
     assert count(world, AccessToken, AccessToken.user_id != world.admin.id) == 0
     with world.tx() as db:
         assert db.get(Course, kept_course.id) is not None

@@ -6,7 +6,20 @@ import pytest
 from sqlalchemy import func, select
 
 from courseport.core.courses import batch_updates
-from courseport.schema import AccessToken, Account, AccountUser, Course, Enrollment, Favorite, Job, Section, Term, User
+from courseport.schema import (
+    AccessToken,
+    Account,
+    AccountUser,
+    CommunicationChannel,
+    Course,
+    Enrollment,
+    Favorite,
+    Job,
+    Section,
+    Term,
+    User,
+    UserPreference,
+)
 
 UNAUTHENTICATED = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
 NOT_ADMIN = {"status": "unauthorized", "errors": [{"message": "only administrators of the root account may do that"}]}
@@ -121,6 +134,7 @@ def test_reset_keeps_root_admins_and_their_tokens(world):
         db.flush()
         db.add(AccountUser(account_id=sub.id, user_id=student.id, role_id=1))
         db.add(Term(root_account_id=1, name="Fall"))
+        db.add(UserPreference(user_id=world.admin.id, kind="color", name=f"course_{course.id}", value="#abc"))
     with world.client(world.admin_token) as c:
         r = c.post("/_courseport/reset")
         assert r.status_code == 200
@@ -135,7 +149,11 @@ def test_reset_keeps_root_admins_and_their_tokens(world):
         assert set(db.scalars(select(Account.id))) == {1}
         assert set(db.scalars(select(AccountUser.user_id))) == {world.admin.id, second_admin.id}
         assert list(db.scalars(select(Term.name))) == ["Default Term"]
+        # Kept admins keep their email channels; everyone's preferences go with the data they name.
+        assert set(db.scalars(select(CommunicationChannel.address))) == {
+            "admin@example.test", "root2@example.test", "again@example.test"}
     assert count(world, Course) == count(world, Enrollment) == count(world, Section) == 0
+    assert count(world, UserPreference) == 0
 
 
 def test_reset_then_seed_then_reset_again(world):

@@ -54,7 +54,7 @@ from courseport.schema.registrations import (
     RegistrationTag,
 )
 from courseport.schema.terms import TermOverride
-from courseport.schema.users import AccessToken, Login, ObserverLink, User
+from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
 
 __all__ = [
     "Base",
@@ -65,6 +65,7 @@ __all__ = [
     "Term",
     "TermOverride",
     "AccessToken",
+    "CommunicationChannel",
     "OAuthClient",
     "CourseTemplate",
     "D2LApp",
@@ -72,6 +73,7 @@ __all__ = [
     "User",
     "Login",
     "ObserverLink",
+    "UserPreference",
     "Course",
     "CourseNickname",
     "CourseSetting",

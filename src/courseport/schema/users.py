@@ -76,3 +76,29 @@ class ObserverLink(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     root_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CommunicationChannel(Base):
+    """A way to reach a user (Canvas's communication channel): an email address, or an SMS number. A user's
+    email given when they are made or edited gets one (core/identity/channel_rows.py). Deleting one retires it
+    (workflow_state "retired"): it is no longer listed, as Canvas keeps retired channels."""
+
+    __tablename__ = "communication_channels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path_type: Mapped[str] = mapped_column(String(16))  # email, sms
+    address: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    workflow_state: Mapped[str] = mapped_column(String(16), default="unconfirmed")  # unconfirmed, active, retired
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserPreference(Base):
+    """A user's own preference, by kind: a setting (`setting`, name -> "true"/"false") or a custom color for a
+    course, group or user (`color`, asset string -> "#abcdef")."""
+
+    __tablename__ = "user_preferences"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))

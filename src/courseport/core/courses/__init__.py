@@ -9,6 +9,6 @@ the organisation tree over accounts, terms, templates and courses (`org_units`).
 """
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
-           "course_settings", "course_tabs", "course_templates", "courses", "enrollments", "group_memberships",
-           "group_queries", "groups", "observer_links", "org_units", "sections", "org_tree", "org_unit_changes",
-           "offering_sections"]
+           "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
+           "group_memberships", "group_queries", "groups", "observer_links", "org_units", "sections", "org_tree",
+           "org_unit_changes", "offering_sections"]

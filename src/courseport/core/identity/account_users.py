@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, logins, sub_accounts, tenancy, users
+from courseport.core.identity import accounts, channel_rows, logins, sub_accounts, tenancy, users
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
@@ -53,6 +53,7 @@ class NewUser:
     login: LoginChanges
     skip_registration: bool = False
     reactivate_sis: bool = False  # Canvas's enable_sis_reactivation
+    channel_confirmed: bool = False  # the email's channel is active at once, else unconfirmed
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def create_user(db: Session, actor: User, account_ref: str, new: NewUser) -> Use
                              else "pre_registered")
     _apply(user, changes, may_set_email=True)
     logins.add_login(db, user, account, new.login)
+    channel_rows.record_email(db, user, active=new.channel_confirmed)
     return user
 
 
@@ -98,6 +100,7 @@ def _revive(db: Session, login: Login, new: NewUser) -> User:
     new.login.given -= {"sis_user_id"}
     logins.apply_changes(db, login, new.login)
     logins.mirror_primary(db, user)
+    channel_rows.record_email(db, user, active=new.channel_confirmed)
     return user
 
 
@@ -108,6 +111,8 @@ def update_user(db: Session, actor: User, user_ref: str, changes: UserChanges) -
         raise NotAllowed()
     _apply(user, changes, may_set_email=admin)
     db.flush()
+    if admin and "email" in changes.given:
+        channel_rows.record_email(db, user)
     return user
 
 

@@ -12,6 +12,7 @@ from courseport.schema import (
     Account,
     AccountUser,
     Base,
+    CommunicationChannel,
     Course,
     D2LApp,
     D2LUserKey,
@@ -87,6 +88,8 @@ def _reset_conditions(db: Session) -> dict[str, ColumnElement[bool]]:
     return {
         User.__tablename__: User.id.not_in(admin_ids),
         AccessToken.__tablename__: AccessToken.user_id.not_in(admin_ids),
+        # Kept admins keep their channels (their email); preferences go, as they name courses and groups that go.
+        CommunicationChannel.__tablename__: CommunicationChannel.user_id.not_in(admin_ids),
         OAuthClient.__tablename__: OAuthClient.user_id.not_in(admin_ids),
         D2LUserKey.__tablename__: D2LUserKey.user_id.not_in(admin_ids),
         D2LApp.__tablename__: D2LApp.id.not_in(kept_apps),

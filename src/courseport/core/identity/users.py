@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, logins
+from courseport.core.identity import accounts, channel_rows, logins
 from courseport.core.identity.accounts import new_uuid
 from courseport.core.identity.tenancy import same_tenant
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound
@@ -56,6 +56,7 @@ def create_user(
     else:
         user.login_id, user.sis_user_id, user.integration_id = login_id, sis_user_id, integration_id
         db.flush()
+    channel_rows.record_email(db, user)
     return user
 
 

@@ -10,6 +10,7 @@ from courseport.dialects.canvas import (
     blueprints,
     bulk_grading,
     calendar_events,
+    communication_channels,
     content_exports,
     content_migrations,
     course_copy,
@@ -44,6 +45,7 @@ from courseport.dialects.canvas import (
     tabs,
     terms,
     todo,
+    user_settings,
     users,
 )
 
@@ -66,3 +68,4 @@ ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
 ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
+ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES]

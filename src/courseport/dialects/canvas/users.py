@@ -149,7 +149,8 @@ def new_user(call: Call) -> NewUser:
         user.given.add("email")
         user.email = address
     return NewUser(user, login, bool(call.bool("user[skip_registration]")),
-                   bool(call.bool("enable_sis_reactivation")))
+                   bool(call.bool("enable_sis_reactivation")),
+                   bool(call.bool("communication_channel[skip_confirmation]")))
 
 
 @post("/accounts/{account_id:str}/users", status_code=200)
