@@ -10,8 +10,8 @@ from canvasapi.exceptions import BadRequest, Forbidden
 from canvasapi.progress import Progress
 from sqlalchemy import select, update
 
-from courseport.schema import Enrollment, Job, Submission
-from tests.dialects.canvas.errors import FORBIDDEN
+from courseport.schema import Course, Enrollment, Job, Submission
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 @pytest.fixture
@@ -113,3 +113,27 @@ def test_raw_bodies_and_a_job_that_finds_the_course_changed(world, cls):
         failed = (job.state, job.error)
     assert failed == ("failed", f"assignment {lab.id}, user {bob.id}: The specified user does not exist.")
     assert _grades(world, teacher.id) == {}
+
+
+def test_a_section_grades_only_its_own_students(world, cls):
+    teacher, lab, quiz, _, ann, _, _ = cls
+    section = teacher.create_course_section(course_section={"name": "Evening"})
+    cy, _ = world.user_with_token("cy")
+    with world.tx() as db:
+        course = db.get(Course, teacher.id)
+    world.enroll(cy, course, section_id=section.id)
+    progress = section.submissions_bulk_update(grade_data={lab.id: {cy.id: {"posted_grade": "16"}}})
+    with pytest.raises(BadRequest) as other_section:
+        section.submissions_bulk_update(grade_data={lab.id: {ann.id: {"posted_grade": "1"}}})
+    with world.client(world.tina_token) as c:
+        one = c.post(f"/api/v1/sections/{section.id}/assignments/{quiz.id}/submissions/update_grades",
+                     data={f"grade_data[{cy.id}][excuse]": "true"})
+        unknown = c.post("/api/v1/sections/999999/submissions/update_grades",
+                         data={f"grade_data[{lab.id}][{cy.id}][posted_grade]": "1"})
+    assert json.loads(other_section.value.message) == {"errors": [
+        {"message": f"user {ann.id} is not a student of the section", "field": "grade_data"}]}
+    assert (one.status_code, one.json()["tag"], one.json()["context_id"]) == (200, "submissions_update", teacher.id)
+    assert (unknown.status_code, unknown.json()) == (404, NOT_FOUND)
+    assert world.run_jobs() == 2
+    assert progress.query().workflow_state == "completed"
+    assert _grades(world, teacher.id) == {(lab.id, cy.id): (16.0, "16", False), (quiz.id, cy.id): (None, None, True)}

@@ -1,5 +1,5 @@
-"""Bulk grading: many students' grades, excusals and comments on one or many assignments of a course,
-applied by a background job (Canvas's "submissions update" Progress).
+"""Bulk grading: many students' grades, excusals and comments on one or many assignments of a course (or
+of one section's students), applied by a background job (Canvas's "submissions update" Progress).
 
 The request checks everything it can at once (the grader's right, each assignment, each student, each
 posted grade), so a mistake is a 400 naming the grade and nothing is queued. The job then grades every
@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
+from courseport.core.courses import sections
 from courseport.core.courses.courses import readable_course
 from courseport.core.coursework import submission_views, submissions
 from courseport.core.coursework.grades import score_for_posted_grade
@@ -22,7 +23,7 @@ from courseport.core.identity.permissions import require
 from courseport.core.jobs import jobs
 from courseport.core.kit.errors import DomainError, InvalidInput, NotFound
 from courseport.db import transaction
-from courseport.schema import Job, User
+from courseport.schema import Enrollment, Job, User
 
 KIND = "submissions_update"
 MAX_GRADES = 5000
@@ -42,8 +43,15 @@ class BulkGrade:
         return GradeChange(posted_grade=self.posted_grade, excuse=self.excuse, comment=self.comment)
 
 
-def queue_bulk_grading(db: Session, actor: User, course_ref: str | int, grades: list[BulkGrade]) -> Job:
-    """Check the grades against the course as it is now and queue the job that applies them."""
+def queue_section_grading(db: Session, actor: User, section_ref: str, grades: list[BulkGrade]) -> Job:
+    """`queue_bulk_grading` for the students of one section of a course (others are refused)."""
+    section, course, _ = sections.readable_section(db, actor, section_ref)
+    return queue_bulk_grading(db, actor, course.id, grades, section_id=section.id)
+
+
+def queue_bulk_grading(db: Session, actor: User, course_ref: str | int, grades: list[BulkGrade], *,
+                       section_id: int | None = None) -> Job:
+    """Check the grades against the course (or one section of it) as it is now and queue the job that applies them."""
     course, rights = readable_course(db, actor, course_ref)
     require(rights, "manage_grades")
     if not grades:
@@ -55,7 +63,7 @@ def queue_bulk_grading(db: Session, actor: User, course_ref: str | int, grades: 
         if grade.assignment_id not in assignments:
             assignments[grade.assignment_id] = submission_views.visible_assignment(db, course, rights,
                                                                                    grade.assignment_id)
-        _check_student(db, actor, course.id, grade)
+        _check_student(db, actor, course.id, section_id, grade)
         if grade.posted_grade:
             try:
                 score_for_posted_grade(assignments[grade.assignment_id], grade.posted_grade)
@@ -65,13 +73,17 @@ def queue_bulk_grading(db: Session, actor: User, course_ref: str | int, grades: 
     return jobs.enqueue(db, KIND, payload, user_id=actor.id, context_type="Course", context_id=course.id)
 
 
-def _check_student(db: Session, actor: User, course_id: int, grade: BulkGrade) -> None:
+def _check_student(db: Session, actor: User, course_id: int, section_id: int | None, grade: BulkGrade) -> None:
     try:
         student = users.resolve_user(db, grade.user_ref, actor)
     except NotFound:
         student = None
-    if student is None or not submission_views.student_ids(db, course_id, [student.id]):
-        raise InvalidInput("grades", f"user {grade.user_ref} is not a student of the course")
+    stmt = submission_views.students_stmt(course_id)
+    if section_id is not None:
+        stmt = stmt.where(Enrollment.course_section_id == section_id)
+    if student is None or db.scalar(stmt.where(Enrollment.user_id == student.id).limit(1)) is None:
+        where = "section" if section_id is not None else "course"
+        raise InvalidInput("grades", f"user {grade.user_ref} is not a student of the {where}")
 
 
 def run_bulk_grading(ctx: jobs.JobContext) -> dict:

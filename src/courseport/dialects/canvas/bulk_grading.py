@@ -1,5 +1,6 @@
-"""Canvas bulk grade updates (`POST .../submissions/update_grades`, of a course or of one assignment): the
-grades go to a background job (`core/coursework/bulk_grades.py`) and the answer is its Progress."""
+"""Canvas bulk grade updates (`POST .../submissions/update_grades`, of a course or a section, for all its
+assignments or one): the grades go to a background job (`core/coursework/bulk_grades.py`) and the answer is
+its Progress."""
 
 from __future__ import annotations
 
@@ -16,23 +17,39 @@ FIELDS = ("posted_grade", "excuse", "text_comment")  # of grade_data[<student>];
 
 @post("/courses/{course_id:str}/submissions/update_grades", status_code=200)
 def update_course_grades(call: Call, course_id: str) -> dict:
-    data = _mapping(call.raw("grade_data"), "grade_data")
-    grades = [g for aid, by_student in data.items()
-              for g in _grades(aid, _mapping(by_student, f"grade_data[{aid}]"), f"grade_data[{aid}]")]
-    return _queue(call, course_id, grades)
+    return _queue(call, course_id, _by_assignment(call))
 
 
 @post("/courses/{course_id:str}/assignments/{assignment_id:str}/submissions/update_grades", status_code=200)
 def update_assignment_grades(call: Call, course_id: str, assignment_id: str) -> dict:
-    return _queue(call, course_id, _grades(assignment_id, _mapping(call.raw("grade_data"), "grade_data"),
-                                           "grade_data"))
+    grades = _grades(assignment_id, _mapping(call.raw("grade_data"), "grade_data"), "grade_data")
+    return _queue(call, course_id, grades)
 
 
-def _queue(call: Call, course_id: str, grades: list[BulkGrade]) -> dict:
+@post("/sections/{section_id:str}/submissions/update_grades", status_code=200)
+def update_section_grades(call: Call, section_id: str) -> dict:
+    return _queue(call, section_id, _by_assignment(call), section=True)
+
+
+@post("/sections/{section_id:str}/assignments/{assignment_id:str}/submissions/update_grades", status_code=200)
+def update_section_assignment_grades(call: Call, section_id: str, assignment_id: str) -> dict:
+    grades = _grades(assignment_id, _mapping(call.raw("grade_data"), "grade_data"), "grade_data")
+    return _queue(call, section_id, grades, section=True)
+
+
+def _queue(call: Call, ref: str, grades: list[BulkGrade], *, section: bool = False) -> dict:
+    queue = bulk_grades.queue_section_grading if section else bulk_grades.queue_bulk_grading
     with call.write() as (db, me), spelled_as({"grades": "grade_data"}):
-        job = bulk_grades.queue_bulk_grading(db, me, course_id, grades)
+        job = queue(db, me, ref, grades)
     call.services.jobs.notify()
     return render_progress(job, call.origin)
+
+
+def _by_assignment(call: Call) -> list[BulkGrade]:
+    """`grade_data[<assignment_id>][<student_id>][...]`, the course and section form."""
+    data = _mapping(call.raw("grade_data"), "grade_data")
+    return [g for aid, by_student in data.items()
+            for g in _grades(aid, _mapping(by_student, f"grade_data[{aid}]"), f"grade_data[{aid}]")]
 
 
 def _grades(assignment_id: str, by_student: dict[str, Any], name: str) -> list[BulkGrade]:
@@ -66,4 +83,4 @@ def _text(value: Any, name: str) -> str | None:
     return None if value is None else str(value)
 
 
-ROUTES = [update_course_grades, update_assignment_grades]
+ROUTES = [update_course_grades, update_assignment_grades, update_section_grades, update_section_assignment_grades]
