@@ -103,6 +103,15 @@ def test_inline_and_batch_overrides(world, setup):
     updated = list(course.update_assignment_overrides([
         {"id": batch[0].id, "assignment_id": other.id, "due_at": "2030-07-02T00:00:00Z"}]))
     assert updated[0].due_at == "2030-07-02T00:00:00Z"
+    by_section = course.get_section(section).get_assignment_override(made.id)  # follows Canvas's redirect
+    assert (by_section.id, by_section.course_section_id, by_section.due_at) == (
+        shown.overrides[0].id, section, "2030-06-01T00:00:00Z")
+    with pytest.raises(ResourceDoesNotExist):
+        course.get_section(section).get_assignment_override(other.id)  # its override is a student's
+    with world.client(world.admin_token) as c:
+        answer = c.get(f"/api/v1/sections/{section}/assignments/{made.id}/override")
+    assert (answer.status_code, answer.headers["location"]) == (
+        302, f"{world.base_url}/api/v1/courses/{course.id}/assignments/{made.id}/overrides/{by_section.id}")
 
 
 def test_student_cannot_write_or_see_unpublished(world, setup):

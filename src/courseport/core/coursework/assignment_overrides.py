@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from courseport.core.courses import sections
 from courseport.core.coursework import assignments
 from courseport.core.coursework.overrides import OverrideChanges, OverrideView, overrides_of, write_override
 from courseport.core.kit.errors import InvalidInput, NotFound
@@ -24,6 +25,15 @@ def show_override(db: Session, actor: User, course_ref: str | int, assignment_id
                   override_id: str) -> OverrideView:
     access, item = assignments.readable_assignment(db, actor, course_ref, assignment_id)
     return _find(access.visible_overrides(db, overrides_of(db, [item.id])[item.id]), override_id)
+
+
+def section_override(db: Session, actor: User, section_ref: str, assignment_id: str) -> tuple[int, OverrideView]:
+    """The assignment's override for a section, read through the section, with the course it is in."""
+    section, course, _ = sections.readable_section(db, actor, section_ref)
+    for view in list_overrides(db, actor, course.id, assignment_id):
+        if view.override.course_section_id == section.id:
+            return course.id, view
+    raise NotFound("assignment override")
 
 
 def create_override(db: Session, actor: User, course_ref: str | int, assignment_id: str,

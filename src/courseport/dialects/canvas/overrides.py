@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Response
+
 from courseport.core.coursework import assignment_overrides, overrides
 from courseport.core.coursework.overrides import OverrideChanges
 from courseport.core.kit.errors import InvalidInput
@@ -55,6 +57,15 @@ def get_override(call: Call, course_id: str, assignment_id: str, override_id: st
     with call.read() as (db, me):
         view = assignment_overrides.show_override(db, me, course_id, assignment_id, override_id)
     return render_override(view)
+
+
+@get("/sections/{section_id:str}/assignments/{assignment_id:str}/override")
+def get_section_override(call: Call, section_id: str, assignment_id: str) -> Response:
+    """Canvas answers with a redirect to the override (by its course), which clients follow."""
+    with call.read() as (db, me):
+        course_id, view = assignment_overrides.section_override(db, me, section_id, assignment_id)
+    url = f"{call.origin}/api/v1/courses/{course_id}/assignments/{assignment_id}/overrides/{view.override.id}"
+    return Response(None, status_code=302, headers={"Location": url})
 
 
 @post(f"{_BASE}/{{assignment_id:str}}/overrides", status_code=201)
@@ -114,5 +125,5 @@ def batch_update_overrides(call: Call, course_id: str) -> list:
     return _batch_write(call, course_id, update=True)
 
 
-ROUTES = [list_overrides, get_override, create_override, update_override, delete_override,
+ROUTES = [list_overrides, get_override, get_section_override, create_override, update_override, delete_override,
           batch_get_overrides, batch_create_overrides, batch_update_overrides]
