@@ -83,10 +83,10 @@ def checked_entries(entries: list[tuple[str | None, float | None]]) -> Scheme:
         if name is None or not name.strip() or len(name) > 255:
             raise InvalidInput("entries", "every grading scheme entry needs a name of 1 to 255 characters")
         if name.strip().lower() in names:
-            raise InvalidInput("entries", f"grading scheme entry names must be unique ({name.strip()!r} repeats)")
+            raise InvalidInput("entries", f"grading scheme entry names must be unique ({name.strip()} repeats)")
         names.add(name.strip().lower())
         if value is None or not 0 <= value <= 100:
-            raise InvalidInput("entries", f"the value of {name.strip()!r} must be a number from 0 to 100")
+            raise InvalidInput("entries", f"the value of {name.strip()} must be a number from 0 to 100")
     if len({value for _, value in entries}) != len(entries):
         raise InvalidInput("entries", "grading scheme entry values must be unique")
     return tuple(sorted(((n.strip(), float(v)) for n, v in entries if n and v is not None), key=lambda e: -e[1]))
