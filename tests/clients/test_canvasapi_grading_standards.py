@@ -77,3 +77,28 @@ def test_course_refuses_a_standard_of_another_course(world, cls):
         world.canvas(tina_token).get_course(course.id).update(course={"grading_standard_id": foreign.id})
     assert "course[grading_standard_id]" in str(caught.value)
     assert world.canvas(tina_token).get_course(course.id).grading_standard_id is None
+
+
+def test_a_course_copy_carries_its_own_standard_and_keeps_account_ones(world, cls):
+    source, (tina, tina_token), _ = cls
+    target = world.course("Chemistry copy")
+    world.enroll(tina, target, "TeacherEnrollment")
+    canvas = world.canvas(tina_token)
+    house = world.canvas().get_account(1).add_grading_standards("House", [{"name": "Top", "value": 80},
+                                                                          {"name": "Rest", "value": 0}])
+    original = canvas.get_course(source.id)
+    own = original.add_grading_standards("Lab scale", _COURSE_SCHEME)
+    original.update(course={"grading_standard_id": own.id})
+    original.create_assignment({"name": "Quiz", "points_possible": 10, "grading_type": "letter_grade",
+                                "grading_standard_id": house.id, "published": True})
+    original.create_assignment({"name": "Lab", "points_possible": 10, "grading_type": "letter_grade",
+                                "grading_standard_id": own.id, "published": True})
+    copy = canvas.get_course(target.id)
+    for _ in range(2):  # a second copy reuses the copied standard
+        copy.create_content_migration("course_copy_importer", settings={"source_course_id": source.id})
+        assert world.run_jobs() == 1
+    [copied] = [s for s in copy.get_grading_standards() if s.context_type == "Course"]
+    assert (copied.context_id, copied.title, _scheme(copied)) == (target.id, "Lab scale", _scheme(own))
+    assert copied.id != own.id
+    assert canvas.get_course(target.id).grading_standard_id == copied.id
+    assert {a.name: a.grading_standard_id for a in copy.get_assignments()} == {"Quiz": house.id, "Lab": copied.id}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.course_changes import CourseChanges
@@ -155,3 +155,37 @@ def course_schemes(db: Session, standard_ids: dict[int, int | None]) -> dict[int
 def scheme_of(row: GradingStandard) -> Scheme:
     return tuple((str(name), float(value)) for name, value in row.entries)
 
+
+
+def carry_standards(db: Session, source_id: int, target_id: int) -> None:
+    """After a course copy carried the source's settings: give the target the source's own standards (reusing one
+    it holds already with the same title and entries) and point the target, and its assignments, at the copies
+    where they name a standard of the source. Account standards stay shared, so ids naming them stay."""
+    theirs = list(db.scalars(select(GradingStandard).where(GradingStandard.course_id == source_id)
+                             .order_by(GradingStandard.id)))
+    if not theirs:
+        return
+    held = {(s.title, _key(s.entries)): s.id
+            for s in db.scalars(select(GradingStandard).where(GradingStandard.course_id == target_id))}
+    copies: dict[int, int] = {}
+    for row in theirs:
+        copy_id = held.get((row.title, _key(row.entries)))
+        if copy_id is None:
+            copy = GradingStandard(course_id=target_id, title=row.title, entries=[list(e) for e in row.entries])
+            db.add(copy)
+            db.flush()
+            copy_id = copy.id
+        copies[row.id] = copy_id
+    named_by_course = db.scalar(select(Course.grading_standard_id).where(Course.id == target_id))
+    if named_by_course in copies:
+        db.execute(update(Course).where(Course.id == target_id).values(grading_standard_id=copies[named_by_course]))
+    for item in db.scalars(select(ContentItem).where(ContentItem.course_id == target_id,
+                                                     ContentItem.type == "assignment")):
+        named = (item.data or {}).get("grading_standard_id")
+        if named in copies:
+            item.data = {**item.data, "grading_standard_id": copies[named]}
+    db.flush()
+
+
+def _key(entries: list) -> tuple:
+    return tuple((str(name), float(value)) for name, value in entries)
