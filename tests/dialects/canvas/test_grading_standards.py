@@ -138,6 +138,11 @@ def test_a_course_takes_its_own_or_its_accounts_standard_and_clears_it(world, cl
         assert _course_standard(world, course) == own["id"]
         cleared = c.put(f"/api/v1/courses/{course.id}", data={"course[grading_standard_id]": ""})
         assert (cleared.status_code, cleared.json()["grading_standard_id"]) == (200, None)
+        assert _course_standard(world, course) is None
+        assert c.put(f"/api/v1/courses/{course.id}", data={"course[grading_standard_id]": str(own["id"])}
+                     ).status_code == 200
+        by_json = c.put(f"/api/v1/courses/{course.id}", json={"course": {"grading_standard_id": None}})
+        assert (by_json.status_code, by_json.json()["grading_standard_id"]) == (200, None)
     assert _course_standard(world, course) is None
 
 
