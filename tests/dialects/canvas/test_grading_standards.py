@@ -165,3 +165,18 @@ def test_course_totals_and_letter_grades_follow_the_course_standard(world, cls):
         [enrollment] = c.get(f"/api/v1/courses/{course.id}", params={"include[]": "total_scores"}).json()[
             "enrollments"]
     assert (enrollment["computed_current_score"], enrollment["computed_current_grade"]) == (89.0, "Good")
+
+
+def test_an_assignment_takes_only_a_standard_its_course_could(world, cls):
+    course, tina_token, _ = cls
+    other = world.course("Other")
+    theirs = _post(world, world.admin_token, f"courses/{other.id}", _form("Theirs", ("X", "0"))).json()
+    with world.client(tina_token) as c:
+        r = c.post(f"/api/v1/courses/{course.id}/assignments", data={
+            "assignment[name]": "Lab", "assignment[grading_type]": "letter_grade",
+            "assignment[grading_standard_id]": str(theirs["id"])})
+        listed = c.get(f"/api/v1/courses/{course.id}/assignments").json()
+    assert (r.status_code, r.json()) == (400, {"errors": [{
+        "message": "assignment[grading_standard_id] must name a grading standard of the course or of one of its "
+                   "accounts", "field": "assignment[grading_standard_id]"}]})
+    assert listed == []
