@@ -180,3 +180,19 @@ def test_an_assignment_takes_only_a_standard_its_course_could(world, cls):
         "message": "assignment[grading_standard_id] must name a grading standard of the course or of one of its "
                    "accounts", "field": "assignment[grading_standard_id]"}]})
     assert listed == []
+
+
+@pytest.mark.parametrize("entries, message", [
+    ("abc", "grading_scheme_entry must be a list of hashes with a name and a value"),
+    ([1, 2], "grading_scheme_entry must be a list of hashes with a name and a value"),
+    ([{"name": {"a": 1}, "value": 5}], "grading_scheme_entry[][name] must be a string"),
+    ([{"name": "A", "value": "nan"}], "grading_scheme_entry must be a finite number"),
+    ([{"name": "A", "value": True}], "grading_scheme_entry must be a number"),
+])
+def test_json_entries_of_the_wrong_shape_are_refused(world, cls, entries, message):
+    course, tina_token, _ = cls
+    with world.client(tina_token) as c:
+        r = c.post(f"/api/v1/courses/{course.id}/grading_standards",
+                   json={"title": "X", "grading_scheme_entry": entries})
+    assert (r.status_code, r.json()) == (400, {"errors": [{"message": message, "field": "grading_scheme_entry"}]})
+    assert _stored(world) == []

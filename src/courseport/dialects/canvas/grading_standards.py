@@ -73,6 +73,8 @@ def _entries(call: Call) -> list[tuple[str | None, float | None]]:
         return []
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InvalidInput(_ENTRY, f"{_ENTRY} must be a list of hashes with a name and a value")
+    if any(isinstance(e.get("name"), (dict, list, bool)) for e in entries):
+        raise InvalidInput(_ENTRY, f"{_ENTRY}[][name] must be a string")
     return [(None if e.get("name") is None else str(e["name"]), to_float(e.get("value"), _ENTRY)) for e in entries]
 
 
