@@ -165,11 +165,11 @@ def carry_standards(db: Session, source_id: int, target_id: int) -> None:
                              .order_by(GradingStandard.id)))
     if not theirs:
         return
-    held = {(s.title, _key(s.entries)): s.id
+    held = {(s.title, scheme_of(s)): s.id
             for s in db.scalars(select(GradingStandard).where(GradingStandard.course_id == target_id))}
     copies: dict[int, int] = {}
     for row in theirs:
-        copy_id = held.get((row.title, _key(row.entries)))
+        copy_id = held.get((row.title, scheme_of(row)))
         if copy_id is None:
             copy = GradingStandard(course_id=target_id, title=row.title, entries=[list(e) for e in row.entries])
             db.add(copy)
@@ -185,7 +185,3 @@ def carry_standards(db: Session, source_id: int, target_id: int) -> None:
         if named in copies:
             item.data = {**item.data, "grading_standard_id": copies[named]}
     db.flush()
-
-
-def _key(entries: list) -> tuple:
-    return tuple((str(name), float(value)) for name, value in entries)
