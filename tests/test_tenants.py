@@ -16,6 +16,7 @@ from courseport.schema import (
     Course,
     D2LApp,
     Enrollment,
+    GradingStandard,
     Job,
     Login,
     OAuthClient,
@@ -112,6 +113,10 @@ def test_delete_removes_the_tenant_and_all_it_owns_and_nothing_else(world, tmp_p
                                                               "communication_channel[address]": "stu@example.edu"})
         assert student.status_code == 200, student.text
         stu = student.json()["id"]
+        standards = [c.post(f"/api/v1/{owner}/grading_standards", data={
+            "title": "Scale", "grading_scheme_entry[][name]": "Pass", "grading_scheme_entry[][value]": "0"})
+            for owner in (f"courses/{course['id']}", f"accounts/{made['id']}")]
+        assert [r.status_code for r in standards] == [200, 200]
         colored = c.put(f"/api/v1/users/{stu}/colors/user_{stu}", data={"hexcode": "abc"})
         assert colored.status_code == 200, colored.text
         enrolled = c.post(f"/api/v1/courses/{course['id']}/enrollments",
@@ -134,7 +139,7 @@ def test_delete_removes_the_tenant_and_all_it_owns_and_nothing_else(world, tmp_p
     assert count(world, Account) == 1 and count(world, Course) == 1
     assert count(world, User) == 1 and count(world, Enrollment) == 0 and count(world, Job) == 0
     assert count(world, OAuthClient) == 0 and count(world, D2LApp) == 0
-    assert count(world, UserPreference) == 0
+    assert count(world, UserPreference) == 0 and count(world, GradingStandard) == 0
     assert count(world, CommunicationChannel, CommunicationChannel.user_id != world.admin.id) == 0
     assert count(world, AccessToken, AccessToken.user_id != world.admin.id) == 0
     with world.tx() as db:

@@ -37,7 +37,8 @@ HANDLERS = {
 FINISHED_HOOKS = ["courseport.core.jobs.job_callbacks.queue_delivery"]
 EDIT_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_edits"]
 CHANGE_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_file_changes"]
-UPDATE_CHECKS = ["courseport.core.blueprints.blueprint_sync.keep_blueprint_while_syncing"]
+UPDATE_CHECKS = ["courseport.core.blueprints.blueprint_sync.keep_blueprint_while_syncing",
+                 "courseport.core.courses.grading_standards.check_course_standard"]
 DEFER = "courseport.distributed.defer_in_transaction"  # PostgreSQL, unless this process runs every job itself
 
 REPORT = "import json\nfrom courseport.wiring import registered\nprint(json.dumps(registered()))\n"

@@ -15,7 +15,7 @@ from typing import Any
 from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
-from courseport.core.courses import batch_updates, courses
+from courseport.core.courses import batch_updates, courses, grading_standards
 from courseport.core.coursework import bulk_grades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.packages import course_exports, offering_imports, package_imports
@@ -42,6 +42,7 @@ def wire() -> None:
     content.register_edit_check(blueprint_locks.refuse_locked_edits)
     files.register_change_check(blueprint_locks.refuse_locked_file_changes)
     courses.register_update_check(blueprint_sync.keep_blueprint_while_syncing)
+    courses.register_update_check(grading_standards.check_course_standard)
 
 
 def registered() -> dict[str, Any]:

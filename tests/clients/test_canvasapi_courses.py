@@ -95,6 +95,8 @@ def test_update_every_param(world):
     with world.tx() as db:
         term = _term(db, "Spring")
     sub = _sub_account(world)
+    standard = canvas.get_account(1).add_grading_standards("House", [{"name": "Pass", "value": 50},
+                                                                     {"name": "Fail", "value": 0}])
     assert course.update(course={
         "name": "After", "course_code": "AFT", "start_at": "2030-01-01T00:00:00Z",
         "end_at": "2030-06-01T00:00:00Z", "license": "public_domain", "is_public": True,
@@ -104,7 +106,7 @@ def test_update_every_param(world):
         "restrict_enrollments_to_course_dates": True, "term_id": term.id, "sis_course_id": "SIS-A",
         "integration_id": "INT-A", "hide_final_grades": True, "apply_assignment_group_weights": True,
         "time_zone": "Europe/Paris", "default_view": "syllabus", "syllabus_body": "<p>x</p>",
-        "syllabus_course_summary": False, "grading_standard_id": 7, "grade_passback_setting": "nightly_sync",
+        "syllabus_course_summary": False, "grading_standard_id": standard.id, "grade_passback_setting": "nightly_sync",
         "course_format": "blended", "post_manually": True, "account_id": sub, "storage_quota_mb": 900,
         "image_url": "https://img.example/a.png", "blueprint": True,
         "blueprint_restrictions": {"content": True, "points": False},
@@ -126,6 +128,7 @@ def test_update_every_param(world):
     assert (again.image_download_url, again.syllabus_body, again.post_manually) == (
         "https://img.example/a.png", "<p>x</p>", True)
     assert (again.course_color, again.friendly_name, again.homeroom_course) == ("#aabbcc", "Friendly", True)
+    assert again.grading_standard_id == standard.id
     course.update(course={"remove_image": True, "use_blueprint_restrictions_by_object_type": False})
     again = canvas.get_course(course.id, include=["course_image"])
     assert again.image_download_url is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from courseport.core.courses.grading_standards import DEFAULT_SCHEME
 from courseport.core.coursework import grades
 from courseport.core.coursework.submissions import GradeChange, grade
 from courseport.core.kit.errors import InvalidInput
@@ -23,7 +24,7 @@ def _assignment(points: float | None, grading_type: str = "points") -> ContentIt
     ("pass_fail", 4, "0", 0.0),
 ])
 def test_score_for_posted_grade(grading_type, points, posted, score):
-    assert grades.score_for_posted_grade(_assignment(points, grading_type), posted) == score
+    assert grades.score_for_posted_grade(_assignment(points, grading_type), posted, DEFAULT_SCHEME) == score
 
 
 @pytest.mark.parametrize("grading_type, posted", [
@@ -31,7 +32,7 @@ def test_score_for_posted_grade(grading_type, points, posted, score):
 ])
 def test_invalid_posted_grades_name_the_parameter(grading_type, posted):
     with pytest.raises(InvalidInput) as caught:
-        grades.score_for_posted_grade(_assignment(4, grading_type), posted)
+        grades.score_for_posted_grade(_assignment(4, grading_type), posted, DEFAULT_SCHEME)
     assert caught.value.field == "submission[posted_grade]"
 
 
@@ -41,12 +42,12 @@ def test_invalid_posted_grades_name_the_parameter(grading_type, posted):
     ("pass_fail", 10, 10.0, "complete"), ("pass_fail", 10, 0.0, "incomplete"), ("not_graded", 10, 1.0, None),
 ])
 def test_grade_for_score(grading_type, points, score, grade):
-    assert grades.grade_for_score(_assignment(points, grading_type), score) == grade
+    assert grades.grade_for_score(_assignment(points, grading_type), score, DEFAULT_SCHEME) == grade
 
 
 def test_scheme_edges():
-    assert [grades.scheme_grade(p) for p in (100, 94, 93.99, 61, 60.9)] == ["A", "A", "A-", "D-", "F"]
-    assert grades.scheme_percent("nope") is None
+    assert [grades.scheme_grade(p, DEFAULT_SCHEME) for p in (100, 94, 93.99, 61, 60.9)] == ["A", "A", "A-", "D-", "F"]
+    assert grades.scheme_percent("nope", DEFAULT_SCHEME) is None
 
 
 def _grade(world, teacher, course, assignment, student, posted=None, excuse=None):

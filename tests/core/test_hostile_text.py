@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from courseport.core.courses.grading_standards import DEFAULT_SCHEME
 from courseport.core.coursework import grades
 from courseport.core.kit import html, safe_xml
 from courseport.core.kit.errors import DomainError, InvalidInput
@@ -50,15 +51,15 @@ def parsed_cartridge(data: bytes):
 def test_long_posted_grade_is_refused_before_parsing():
     assignment = ContentItem(points=10.0, data={"grading_type": "points"})
     with pytest.raises(InvalidInput) as caught:
-        grades.score_for_posted_grade(assignment, "1" * 20_000 + "x")  # 8 s in the old pattern
+        grades.score_for_posted_grade(assignment, "1" * 20_000 + "x", DEFAULT_SCHEME)  # 8 s in the old pattern
     assert (caught.value.field, caught.value.message) == (
         "submission[posted_grade]", "a grade may be at most 255 characters long")
-    assert grades.score_for_posted_grade(assignment, "0" * 250 + "8") == 8.0
-    assert grades.score_for_posted_grade(assignment, " 85% ") == 8.5
-    assert grades.score_for_posted_grade(assignment, "-.5") == -0.5
+    assert grades.score_for_posted_grade(assignment, "0" * 250 + "8", DEFAULT_SCHEME) == 8.0
+    assert grades.score_for_posted_grade(assignment, " 85% ", DEFAULT_SCHEME) == 8.5
+    assert grades.score_for_posted_grade(assignment, "-.5", DEFAULT_SCHEME) == -0.5
     for bad in ("1.", "1.5.5", "%", "8%%", "1e3"):
         with pytest.raises(InvalidInput):
-            grades.score_for_posted_grade(assignment, bad)
+            grades.score_for_posted_grade(assignment, bad, DEFAULT_SCHEME)
 
 
 def test_cartridge_page_with_40000_unclosed_titles_imports_at_once():

@@ -35,6 +35,7 @@ from courseport.schema.courses import (
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.files import Blob, BlobPin, File
+from courseport.schema.grading_standards import GradingStandard
 from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
@@ -76,6 +77,7 @@ __all__ = [
     "UserPreference",
     "Course",
     "CourseNickname",
+    "GradingStandard",
     "CourseSetting",
     "Enrollment",
     "Favorite",

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from courseport.schema import GradingStandard
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+
+
+def _account_standard(world) -> int:
+    """A grading standard of the root account (every course may take it): its id."""
+    with world.tx() as db:
+        row = GradingStandard(account_id=1, title="House", entries=[["Pass", 50.0], ["Fail", 0.0]])
+        db.add(row)
+        db.flush()
+        return row.id
 
 DEFAULTS = {
     "allow_final_grade_override": False, "allow_student_discussion_topics": True,
@@ -73,32 +83,34 @@ def test_setting_back_to_default_and_inherit_due_time(world, course):
 
 
 def test_column_settings_agree_with_course_json(world, course):
+    standard = _account_standard(world)
     with world.client(world.admin_token) as c:
         r = c.put(f"/api/v1/courses/{course.id}/settings", data={
             "hide_final_grades": "true", "allow_student_forum_attachments": "true", "homeroom_course": "true",
-            "grading_standard_id": "7"})
+            "grading_standard_id": str(standard)})
         assert r.status_code == 200, r.text
         body = c.get(f"/api/v1/courses/{course.id}").json()
         assert (body["hide_final_grades"], body["allow_student_forum_attachments"], body["homeroom_course"],
-                body["grading_standard_id"]) == (True, True, True, 7)
+                body["grading_standard_id"]) == (True, True, True, standard)
         c.put(f"/api/v1/courses/{course.id}", data={"course[hide_final_grades]": "false",
                                                     "course[syllabus_course_summary]": "false",
                                                     "course[conditional_release]": "true"})
         settings = c.get(f"/api/v1/courses/{course.id}/settings").json()
     assert settings == DEFAULTS | {"allow_student_forum_attachments": True, "homeroom_course": True,
-                                   "grading_standard_id": 7, "grading_standard_enabled": True,
+                                   "grading_standard_id": standard, "grading_standard_enabled": True,
                                    "syllabus_course_summary": False, "conditional_release": True}
 
 
 def test_grading_standard_enabled_follows_the_id(world, course):
     url = f"/api/v1/courses/{course.id}/settings"
+    standard = _account_standard(world)
     with world.client(world.admin_token) as c:
         enabled = c.put(url, data={"grading_standard_enabled": "true"}).json()
-        chosen = c.put(url, data={"grading_standard_id": "12"}).json()
+        chosen = c.put(url, data={"grading_standard_id": str(standard)}).json()
         disabled = c.put(url, data={"grading_standard_enabled": "false"}).json()
         course_json = c.get(f"/api/v1/courses/{course.id}").json()
     assert (enabled["grading_standard_enabled"], enabled["grading_standard_id"]) == (True, 0)
-    assert (chosen["grading_standard_enabled"], chosen["grading_standard_id"]) == (True, 12)
+    assert (chosen["grading_standard_enabled"], chosen["grading_standard_id"]) == (True, standard)
     assert (disabled["grading_standard_enabled"], disabled["grading_standard_id"]) == (False, None)
     assert course_json["grading_standard_id"] is None
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.grading_standards import check_standard_id
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Course, CourseSetting, User
 from courseport.schema.base import utcnow
@@ -72,6 +73,8 @@ def update_course_settings(db: Session, actor: User, course_ref: str | int, chan
     known = {name: changes[name] for name in SETTINGS if name in changes}
     for name, value in known.items():
         _check(name, value)
+    if "grading_standard_id" in known:
+        check_standard_id(db, course, known["grading_standard_id"])
     # Enabling first lets an explicit grading_standard_id in the same call win.
     for name in sorted(known, key=lambda n: n != _DERIVED):
         _store(db, course, name, known[name])

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from courseport.core.content import content
 from courseport.core.content.due_dates import effective_dates
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.grading_standards import check_standard_id
 from courseport.core.coursework import assignment_groups, overrides
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -144,6 +145,7 @@ def create_assignment(db: Session, actor: User, course_ref: str | int, changes: 
               "data": {"submission_types": ["none"], "grading_type": "points"}}
     _merge(fields, _item_fields(db, course_id, given, None))
     _check_dates(fields)
+    _check_standard(db, access, fields)
     item = content.create_item(db, course_id, "assignment", fields, user_id=actor.id)
     if changes.overrides:
         _replace_overrides(db, item, changes.overrides)
@@ -158,6 +160,7 @@ def update_assignment(db: Session, actor: User, course_ref: str | int, assignmen
             _has_submissions(db, item.id):
         raise InvalidInput("published", "Can't unpublish if there are student submissions")
     _check_dates({n: fields.get(n, getattr(item, n)) for n in DATE_NAMES})
+    _check_standard(db, access, fields)
     content.update_item(db, item, fields)
     if changes.overrides is not None:
         _replace_overrides(db, item, changes.overrides)
@@ -203,6 +206,13 @@ def _item_fields(db: Session, course_id: int, given: dict[str, Any], item: Conte
     if data:
         fields["data"] = data
     return fields
+
+
+def _check_standard(db: Session, access: Access, fields: dict[str, Any]) -> None:
+    """An assignment names only a grading standard its course could take (or none)."""
+    standard_id = fields.get("data", {}).get("grading_standard_id")
+    if standard_id:
+        check_standard_id(db, access.course, standard_id)
 
 
 def _group(db: Session, course_id: int, group_id: int) -> ContentItem:

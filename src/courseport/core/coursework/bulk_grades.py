@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import sections
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.grading_standards import scheme_for
 from courseport.core.coursework import submission_views, submissions
 from courseport.core.coursework.grades import score_for_posted_grade
 from courseport.core.coursework.submissions import GradeChange
@@ -66,7 +67,8 @@ def queue_bulk_grading(db: Session, actor: User, course_ref: str | int, grades: 
         _check_student(db, actor, course.id, section_id, grade)
         if grade.posted_grade:
             try:
-                score_for_posted_grade(assignments[grade.assignment_id], grade.posted_grade)
+                assignment = assignments[grade.assignment_id]
+                score_for_posted_grade(assignment, grade.posted_grade, scheme_for(db, course, assignment))
             except InvalidInput as exc:
                 raise InvalidInput("grades", f"user {grade.user_ref}: {exc.message}") from None
     payload = {"course_id": course.id, "user_id": actor.id, "grades": [asdict(g) for g in grades]}

@@ -3,8 +3,9 @@
 Course totals follow Canvas's grade calculator: the current score counts graded work only, the
 final score counts ungraded work as zero; excused work and assignments omitted from the final
 grade do not count; assignment group weights apply when the course weights its groups (weights of
-the groups that count are scaled up to 100 when they sum to less). Letter grades come from the
-default grading scheme, and only when the course (or assignment) uses one. Work waiting for a
+the groups that count are scaled up to 100 when they sum to less). Letter grades come from the scheme
+the caller passes (`courses.grading_standards.scheme_for`: the assignment's standard, else the course's,
+else the default), and only when the course (or assignment) uses one. Work waiting for a
 grade is counted here too (needs_grading_count).
 """
 
@@ -18,19 +19,14 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES
+from courseport.core.courses.grading_standards import SCHEME_TYPES, Scheme, course_schemes
 from courseport.core.identity.accounts import is_admin_of
 from courseport.core.identity.permissions import holds_right
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema import Course, Enrollment, User
 from courseport.schema.content import ContentItem, Submission
 
-# Canvas's default grading scheme: letter -> lowest percentage that earns it, best first.
-DEFAULT_SCHEME: tuple[tuple[str, float], ...] = (
-    ("A", 94.0), ("A-", 90.0), ("B+", 87.0), ("B", 84.0), ("B-", 80.0), ("C+", 77.0), ("C", 74.0),
-    ("C-", 70.0), ("D+", 67.0), ("D", 64.0), ("D-", 61.0), ("F", 0.0),
-)
 GRADING_TYPES = ("points", "percent", "letter_grade", "gpa_scale", "pass_fail", "not_graded")
-_SCHEME_TYPES = ("letter_grade", "gpa_scale")
 # "8", "-1.5", ".5": one reading per input, so matching takes time linear in its length.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 # Longer than any grade anyone posts (Canvas's own column is a short string); checked before parsing.
@@ -43,25 +39,26 @@ def number_text(value: float) -> str:
     return str(int(value)) if value == int(value) else str(value)
 
 
-def scheme_grade(percent: float) -> str:
-    for letter, minimum in DEFAULT_SCHEME:
+def scheme_grade(percent: float, scheme: Scheme) -> str:
+    """The scheme's letter for a percentage (the lowest letter's range reaches down to 0)."""
+    for letter, minimum in scheme:
         if percent >= minimum:
             return letter
-    return DEFAULT_SCHEME[-1][0]
+    return scheme[-1][0]
 
 
-def scheme_percent(letter: str) -> float | None:
+def scheme_percent(letter: str, scheme: Scheme) -> float | None:
     """The top of a letter's range: 100 for the best letter, else one below the next letter up."""
-    names = [name.lower() for name, _ in DEFAULT_SCHEME]
+    names = [name.lower() for name, _ in scheme]
     if letter.strip().lower() not in names:
         return None
     index = names.index(letter.strip().lower())
     if index == 0:
         return 100.0
-    return max(DEFAULT_SCHEME[index - 1][1] - 1.0, DEFAULT_SCHEME[index][1])
+    return max(scheme[index - 1][1] - 1.0, scheme[index][1])
 
 
-def score_for_posted_grade(assignment: ContentItem, posted: str) -> float:
+def score_for_posted_grade(assignment: ContentItem, posted: str, scheme: Scheme) -> float:
     """The score a posted grade ("8", "85%", "B", "complete") is worth on this assignment."""
     if len(posted) > MAX_POSTED_GRADE:
         raise InvalidInput("submission[posted_grade]", f"a grade may be at most {MAX_POSTED_GRADE} characters long")
@@ -77,7 +74,7 @@ def score_for_posted_grade(assignment: ContentItem, posted: str) -> float:
     elif text.lower() in ("fail", "incomplete"):
         score = 0.0
     else:
-        percent = scheme_percent(text) if grading_type in _SCHEME_TYPES else None
+        percent = scheme_percent(text, scheme) if grading_type in SCHEME_TYPES else None
         score = None if percent is None else points * percent / 100.0
     if score is None:
         raise InvalidInput("submission[posted_grade]", f"invalid grade {posted!r} for a {grading_type} assignment")
@@ -86,7 +83,7 @@ def score_for_posted_grade(assignment: ContentItem, posted: str) -> float:
     return round(score, 2)
 
 
-def grade_for_score(assignment: ContentItem, score: float) -> str | None:
+def grade_for_score(assignment: ContentItem, score: float, scheme: Scheme) -> str | None:
     points = assignment.points or 0.0
     grading_type = (assignment.data or {}).get("grading_type", "points")
     if grading_type == "not_graded":
@@ -95,8 +92,8 @@ def grade_for_score(assignment: ContentItem, score: float) -> str | None:
         return "complete" if score > 0 or points == 0 else "incomplete"
     if grading_type == "percent":
         return number_text(score / points * 100.0) + "%" if points else number_text(score) + "%"
-    if grading_type in _SCHEME_TYPES:
-        return scheme_grade(round(score / points * 100.0, 2) if points else 100.0)
+    if grading_type in SCHEME_TYPES:
+        return scheme_grade(round(score / points * 100.0, 2) if points else 100.0, scheme)
     return number_text(score)
 
 
@@ -121,7 +118,8 @@ class _Group:
 
 
 def course_scores(db: Session, wanted: list[tuple[Course, list[int]]]) -> dict[tuple[int, int], Scores]:
-    """Totals keyed by (course id, user id) for the users asked per course, in three queries."""
+    """Totals keyed by (course id, user id) for the users asked per course, in three queries (four when a course
+    has a grading standard of its own)."""
     wanted = [(c, ids) for c, ids in wanted if ids]
     if not wanted:
         return {}
@@ -133,21 +131,23 @@ def course_scores(db: Session, wanted: list[tuple[Course, list[int]]]) -> dict[t
         for s in db.scalars(select(Submission).where(Submission.item_id.in_(assignment_ids),
                                                      Submission.user_id.in_(user_ids))):
             subs[(s.course_id, s.user_id)][s.item_id] = s
+    schemes = course_schemes(db, {c.id: c.grading_standard_id for c, _ in wanted})
     out: dict[tuple[int, int], Scores] = {}
     for course, ids in wanted:
         for user_id in ids:
-            out[(course.id, user_id)] = _scores(course, groups.get(course.id, []), subs.get((course.id, user_id), {}))
+            out[(course.id, user_id)] = _scores(course, groups.get(course.id, []), subs.get((course.id, user_id), {}),
+                                                schemes[course.id])
     return out
 
 
-def _scores(course: Course, groups: list[_Group], subs: dict[int, Submission]) -> Scores:
+def _scores(course: Course, groups: list[_Group], subs: dict[int, Submission], scheme: Scheme) -> Scores:
     weighted = course.apply_assignment_group_weights
     posted = {k: s for k, s in subs.items() if s.posted_at is not None}
     current, final = (_total(groups, posted, final=f, weighted=weighted) for f in (False, True))
     all_current, all_final = (_total(groups, subs, final=f, weighted=weighted) for f in (False, True))
 
     def letter(score: float | None) -> str | None:
-        return scheme_grade(score) if course.grading_standard_id is not None and score is not None else None
+        return scheme_grade(score, scheme) if course.grading_standard_id is not None and score is not None else None
 
     return Scores(current, final, letter(current), letter(final), all_current, all_final, letter(all_current),
                   letter(all_final))

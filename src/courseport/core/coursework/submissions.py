@@ -21,6 +21,7 @@ from courseport.core.content import file_uploads
 from courseport.core.content.due_dates import StudentDates, effective_dates
 from courseport.core.content.file_uploads import UploadTicket
 from courseport.core.courses.courses import readable_course
+from courseport.core.courses.grading_standards import scheme_for
 from courseport.core.coursework import peer_reviews, submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
 from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
@@ -111,13 +112,14 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     if not grader and (grading or (student.id != actor.id and access != "assessor")):
         raise NotAllowed()
     score = None
+    scheme = scheme_for(db, course, assignment)
     if change.posted_grade:
-        score = score_for_posted_grade(assignment, change.posted_grade)
+        score = score_for_posted_grade(assignment, change.posted_grade, scheme)
     row = _row_for(db, course, assignment, student.id)
     now = utcnow()
     if change.posted_grade is not None:
         row.score = score
-        row.grade = None if score is None else grade_for_score(assignment, score)
+        row.grade = None if score is None else grade_for_score(assignment, score, scheme)
         row.excused = False
     if change.excuse is not None:
         row.excused = change.excuse
@@ -144,7 +146,7 @@ def record_quiz_result(db: Session, course: Course, assignment: ContentItem, use
     row.submission_type, row.attempt, row.submitted_at = "online_quiz", attempt, submitted_at
     row.late = bool(dates and dates.due_at and submitted_at and submitted_at > dates.due_at)
     row.score = score
-    row.grade = None if score is None else grade_for_score(assignment, score)
+    row.grade = None if score is None else grade_for_score(assignment, score, scheme_for(db, course, assignment))
     row.excused = False
     row.workflow_state = "pending_review" if pending_review else "graded"
     row.grader_id, row.graded_at = None, now

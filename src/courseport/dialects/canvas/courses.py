@@ -29,6 +29,9 @@ def course_changes(call: Call) -> courses.CourseChanges:
     for key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type"):
         if isinstance(fields.get(key), dict):
             fields[key] = _bool_tree(fields[key], f"course[{key}]")
+    sent = call.raw("course")
+    if isinstance(sent, dict) and "grading_standard_id" in sent and sent["grading_standard_id"] is None:
+        fields["grading_standard_id"] = None  # JSON null clears the standard, as a form's "" does
     return courses.CourseChanges(**fields)
 
 
