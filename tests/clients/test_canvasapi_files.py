@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from canvasapi.exceptions import BadRequest, Conflict, ResourceDoesNotExist
+from canvasapi.exceptions import BadRequest, Conflict, Forbidden, ResourceDoesNotExist
 
-from courseport.schema import File, Folder
+from courseport.core.content import files
+from courseport.schema import File, Folder, User
 
 
 @pytest.fixture
@@ -116,3 +117,24 @@ def test_student_sees_only_open_files_and_folders(world, setup, tmp_path):
     with pytest.raises(ResourceDoesNotExist):
         list(sc.resolve_path("locked"))
     assert sorted(f.display_name for f in cc.get_files()) == ["hidden.txt", "inside.txt", "open.txt"]
+
+
+def test_quotas_count_live_files(world, setup, tmp_path):
+    course, cast, _, cc = setup
+    assert cc.get_file_quota() == {"quota": 500 * 1024 * 1024, "quota_used": 0}
+    upload(cc, tmp_path, "a.txt", b"a" * 300)
+    gone = upload(cc, tmp_path, "b.txt", b"b" * 40)
+    world.canvas(cast["teacher"]).get_file(gone["id"]).delete()
+    assert cc.get_file_quota() == {"quota": 500 * 1024 * 1024, "quota_used": 300}  # the deleted file counts no more
+    student = world.canvas(cast["student"])
+    with pytest.raises(Forbidden):
+        student.get_course(course.id).get_file_quota()
+    me = student.get_current_user()
+    assert me.get_file_quota() == {"quota": 50 * 1024 * 1024, "quota_used": 0}
+    with world.tx() as db:  # a file of the student's own (as a submission upload makes)
+        files.own_file(db, db.get(User, me.id), "essay.txt", "text/plain",
+                       world.services.blobs.put_stream([b"e" * 7], max_bytes=7))
+    assert me.get_file_quota() == {"quota": 50 * 1024 * 1024, "quota_used": 7}
+    assert cc.get_file_quota()["quota_used"] == 300  # not the course's
+    with pytest.raises(Forbidden):
+        world.canvas(cast["teacher"]).get_user(me.id).get_file_quota()  # only the user reads theirs

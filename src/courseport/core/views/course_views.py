@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from courseport.core.content import file_quotas
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
 from courseport.core.courses.courses import course_row
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
@@ -30,7 +31,7 @@ from courseport.core.identity.permissions import (
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
-from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, File, Section, Term, User
+from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, Section, Term, User
 from courseport.schema.base import utcnow
 
 WANTS = frozenset({
@@ -215,10 +216,9 @@ def _load_permissions(b: _Batch) -> None:
 
 
 def _load_storage(b: _Batch) -> None:
-    used = dict(b.db.execute(select(File.course_id, func.coalesce(func.sum(File.size), 0)).where(
-        File.course_id.in_(b.ids), File.workflow_state != "deleted").group_by(File.course_id)).all())
+    used = file_quotas.used_bytes(b.db, b.ids)
     for v in b.views:
-        v.storage_used_mb = round(float(used.get(v.course.id, 0)) / (1024 * 1024), 6)
+        v.storage_used_mb = round(used.get(v.course.id, 0) / file_quotas.MB, 6)
 
 
 def _load_course_progress(b: _Batch) -> None:

@@ -21,6 +21,7 @@ from courseport.dialects.canvas import (
     due_dates,
     enrollments,
     favorites,
+    file_quotas,
     files,
     folders,
     grading_standards,
@@ -52,7 +53,7 @@ from courseport.dialects.canvas import (
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *tabs.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
-ROUTES += files.ROUTES
+ROUTES += [*files.ROUTES, *file_quotas.ROUTES]
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
