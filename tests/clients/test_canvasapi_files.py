@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from canvasapi.exceptions import BadRequest, Conflict, Forbidden, ResourceDoesNotExist
+from sqlalchemy import select
 
 from courseport.core.content import files
 from courseport.schema import File, Folder, User
+from tests.dialects.canvas.errors import FORBIDDEN
 
 
 @pytest.fixture
@@ -138,3 +140,33 @@ def test_quotas_count_live_files(world, setup, tmp_path):
     assert cc.get_file_quota()["quota_used"] == 300  # not the course's
     with pytest.raises(Forbidden):
         world.canvas(cast["teacher"]).get_user(me.id).get_file_quota()  # only the user reads theirs
+
+
+def test_copy_file_shares_the_bytes_and_settles_the_name(world, setup, tmp_path):
+    course, cast, _, cc = setup
+    other_raw = world.course("Files 202")
+    other = world.canvas(cast["admin"]).get_course(other_raw.id)  # the admin manages both courses
+    made = upload(cc, tmp_path, "notes.txt", b"shared notes")
+    [root] = [f for f in other.get_folders() if f.full_name == "course files"]
+    copied = root.copy_file(made["id"])
+    assert (copied.display_name, copied.folder_id, copied.size) == ("notes.txt", root.id, 12)
+    with pytest.raises(Conflict):
+        root.copy_file(made["id"])  # the name is taken and on_duplicate was not given
+    renamed = root.copy_file(made["id"], on_duplicate="rename")
+    assert renamed.display_name == "notes-1.txt"
+    [own_root] = [f for f in cc.get_folders() if f.full_name == "course files"]
+    with world.client(cast["admin"]) as c:
+        data = c.get(f"/api/v1/files/{renamed.id}/download", follow_redirects=True).content
+        missing = c.post(f"/api/v1/folders/{root.id}/copy_file", data={})
+    with world.client(cast["teacher"]) as c:  # not a member of the other course: may not write there
+        elsewhere = c.post(f"/api/v1/folders/{root.id}/copy_file", data={"source_file_id": str(made["id"])})
+    with world.client(cast["student"]) as c:  # reads the file, manages no files
+        student = c.post(f"/api/v1/folders/{own_root.id}/copy_file", data={"source_file_id": str(made["id"])})
+    assert data == b"shared notes"
+    assert (missing.status_code, missing.json()) == (400, {"errors": [
+        {"message": "source_file_id is required", "field": "source_file_id"}]})
+    assert [(r.status_code, r.json()) for r in (elsewhere, student)] == [(403, FORBIDDEN)] * 2
+    with world.tx() as db:
+        rows = db.scalars(select(File).where(File.course_id == other_raw.id)).all()
+        assert sorted(f.display_name for f in rows) == ["notes-1.txt", "notes.txt"]
+        assert {f.blob_sha256 for f in rows} == {db.get(File, made["id"]).blob_sha256}

@@ -255,6 +255,27 @@ def _settle_name(db: Session, file: File, folder_path: str, name: str, on_duplic
     raise Conflict(f"a file named {name!r} already exists in this folder")
 
 
+def copy_file(db: Session, actor: User, folder_id: int, source_file_id: int | None, on_duplicate: str | None
+              ) -> File:
+    """A copy of a file the actor may read, in a folder whose course's files they manage: a new file row that
+    shares the source's bytes; a name taken in the folder is refused unless `on_duplicate` says what to do."""
+    if source_file_id is None:
+        raise InvalidInput("source_file_id", "source_file_id is required")
+    source, _ = _readable_file(db, actor, source_file_id)
+    folder, rights = readable_folder(db, actor, folder_id)
+    require(rights, "manage_files")
+    now = stamp()
+    copy = File(uuid=new_uuid(), course_id=folder.course_id, user_id=actor.id, folder_path=folder.full_name,
+                folder_id=folder.id, display_name=source.display_name, filename=source.filename,
+                content_type=source.content_type, size=source.size, blob_sha256=source.blob_sha256,
+                created_at=now, updated_at=now)
+    copy.display_name = _settle_name(db, copy, folder.full_name, source.display_name, on_duplicate)
+    record_blobs(db, {source.blob_sha256: source.size})
+    db.add(copy)
+    db.flush()
+    return copy
+
+
 def delete_file(db: Session, actor: User, file_id: int) -> File:
     """Delete a file. Its bytes stay in the blob store: other files (copies) may share them."""
     file, rights = _readable_file(db, actor, file_id)

@@ -90,6 +90,13 @@ def start_folder_upload(call: Call, folder_id: int) -> dict:
     return upload_answer(call, ticket)
 
 
+@post("/folders/{folder_id:int}/copy_file", status_code=200)
+def copy_file(call: Call, folder_id: int) -> dict:
+    with call.write() as (db, me):
+        file = files.copy_file(db, me, folder_id, call.int("source_file_id"), call.str("on_duplicate"))
+        return render_file(file, call.origin, call.services.secret)
+
+
 def upload_answer(call: Call, ticket: file_uploads.UploadTicket) -> dict:
     """The first step's answer: where to send the file part, and the parameters to send with it."""
     return {
@@ -188,5 +195,5 @@ def download_file(call: Call, file_id: int) -> Stream:
                            "Content-Disposition": content_disposition(file.display_name)})
 
 
-ROUTES = [start_file_upload, start_folder_upload, upload_file_content, get_file, get_course_file, download_file,
-          list_course_files, list_folder_files, update_file, delete_file]
+ROUTES = [start_file_upload, start_folder_upload, copy_file, upload_file_content, get_file, get_course_file,
+          download_file, list_course_files, list_folder_files, update_file, delete_file]
