@@ -3,6 +3,8 @@ groups and moving between them, self sign-up, and what each side may do."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
 from canvasapi.group import Group, GroupCategory, GroupMembership
@@ -76,3 +78,28 @@ def test_students_sign_themselves_up_up_to_the_limit(world):
     assert _members(world) == {(group.id, bob.id)}
     with pytest.raises(Forbidden):  # but not removing someone else
         ann_view.get_group(group.id).remove_user(bob.id)
+
+
+def test_a_teacher_makes_a_moderator_and_students_cannot(world):
+    course, teacher_token, [(ann, ann_token), (bob, _), _] = _class(world)
+    category = world.canvas(teacher_token).get_course(course.id).create_group_category("Labs", create_group_count=1)
+    [group] = list(category.get_groups())
+    membership = group.create_membership(ann.id)
+    group.create_membership(bob.id)
+    made = group.update_membership(ann.id, moderator=True)  # PUT groups/:id/users/:user_id
+    assert isinstance(made, GroupMembership) and (made.user_id, made.moderator) == (ann.id, True)
+    unmade = membership.update(moderator=False)  # PUT groups/:id/memberships/:id
+    assert (unmade.id, unmade.moderator) == (membership.id, False)
+    accepted = membership.update(workflow_state="accepted")
+    assert (accepted.workflow_state, accepted.moderator) == ("accepted", False)
+    as_ann = world.canvas(ann_token).get_group(group.id)
+    with pytest.raises(Forbidden):
+        as_ann.update_membership(bob.id, moderator=True)
+    with pytest.raises(BadRequest) as bad:
+        membership.update(workflow_state="invited")
+    assert json.loads(bad.value.message) == {"errors": [
+        {"message": "workflow_state must be accepted", "field": "workflow_state"}]}
+    with pytest.raises(ResourceDoesNotExist):
+        group.update_membership(world.user("nobody").id, moderator=True)
+    with world.tx() as db:
+        assert {(m.user_id, m.moderator) for m in db.scalars(select(Membership))} == {(ann.id, False), (bob.id, False)}

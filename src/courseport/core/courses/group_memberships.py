@@ -133,3 +133,25 @@ def get_member(db: Session, actor: User, group_id: str, user_ref: str) -> GroupM
     if row is None:
         raise NotFound("group membership", "Group membership not found")
     return row
+
+
+def update_member(db: Session, actor: User, group_id: str, ref: str, *, by_membership: bool,
+                  moderator: bool | None, accepted: bool) -> GroupMembership:
+    """Make a member a moderator or not (managers only); accepting is what every membership here already is
+    (there are no invitations to accept). `ref` names the user, or the membership with `by_membership`."""
+    group, rights = group_of(db, actor, group_id)
+    if by_membership:
+        row = db.get(GroupMembership, store_id(ref)) if is_id(ref) else None
+        if row is None or row.group_id != group.id:
+            raise NotFound("group membership", "Group membership not found")
+    else:
+        row = get_member(db, actor, group_id, ref)
+    if moderator is not None:
+        if not rights.can(MANAGE):
+            raise NotAllowed()
+        row.moderator = moderator
+    elif not accepted:
+        raise InvalidInput("moderator", "moderator or workflow_state=accepted is required")
+    db.flush()
+    return row
+

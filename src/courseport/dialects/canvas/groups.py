@@ -9,6 +9,7 @@ from litestar import Response
 
 from courseport.core.courses import group_memberships, groups
 from courseport.core.courses.groups import CategoryChanges, CourseGroupChanges
+from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.group_json import render_category, render_group, render_membership
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put, self_only
 from courseport.dialects.canvas.user_json import render_users_seen_by
@@ -149,6 +150,19 @@ def remove_membership(call: Call, group_id: str, membership_id: str) -> dict:
     return {}
 
 
+@put(["/groups/{group_id:str}/memberships/{membership_id:str}", "/groups/{group_id:str}/users/{user_id:str}"])
+def update_membership(call: Call, group_id: str, membership_id: str | None = None, user_id: str | None = None
+                      ) -> dict:
+    state = call.str("workflow_state")
+    if state not in (None, "accepted"):
+        raise InvalidInput("workflow_state", "workflow_state must be accepted")
+    with call.write() as (db, me):
+        row = group_memberships.update_member(
+            db, me, group_id, membership_id or user_id or "", by_membership=membership_id is not None,
+            moderator=call.bool("moderator"), accepted=state == "accepted")
+        return render_membership(row)
+
+
 ROUTES = [create_category, list_categories, get_category, update_category, delete_category, list_category_groups,
           create_group, list_course_groups, list_my_groups, get_group, update_group, delete_group, list_group_users,
-          list_memberships, add_membership, remove_user, remove_membership]
+          list_memberships, add_membership, update_membership, remove_user, remove_membership]
