@@ -24,6 +24,7 @@ from courseport.settings import Settings
 from courseport.wiring import registered
 
 HANDLERS = {
+    "assign_unassigned_members": "courseport.core.courses.group_assignment.run_assignment",
     "batch_update_courses": "courseport.core.courses.batch_updates.run_batch_update",
     "blueprint_sync": "courseport.core.blueprints.blueprint_sync.run_sync",
     "content_export": "courseport.core.packages.course_exports.run_export",

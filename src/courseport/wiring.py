@@ -15,13 +15,14 @@ from typing import Any
 from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
-from courseport.core.courses import batch_updates, courses, grading_standards
+from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment
 from courseport.core.coursework import bulk_grades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.packages import course_exports, offering_imports, package_imports
 
 # Job kind -> the core function that runs it, in whichever process claims the job.
 JOB_HANDLERS: dict[str, jobs.Handler] = {
+    group_assignment.KIND: group_assignment.run_assignment,
     batch_updates.KIND: batch_updates.run_batch_update,
     blueprint_sync.KIND: blueprint_sync.run_sync,
     bulk_grades.KIND: bulk_grades.run_bulk_grading,

@@ -103,3 +103,44 @@ def test_a_teacher_makes_a_moderator_and_students_cannot(world):
         group.update_membership(world.user("nobody").id, moderator=True)
     with world.tx() as db:
         assert {(m.user_id, m.moderator) for m in db.scalars(select(Membership))} == {(ann.id, False), (bob.id, False)}
+
+
+def test_unassigned_students_are_spread_over_the_groups_by_a_job(world):
+    course, teacher_token, students = _class(world)
+    dan, _ = world.user_with_token("dan")
+    eve, _ = world.user_with_token("eve")
+    world.enroll(dan, course)
+    world.enroll(eve, course)
+    [(ann, ann_token), (bob, _), (cy, _)] = students
+    teacher = world.canvas(teacher_token).get_course(course.id)
+    category = teacher.create_group_category("Pairs", create_group_count=2, group_limit=2)
+    first, second = list(category.get_groups())
+    second.create_membership(ann.id)
+    progress = category.assign_members()
+    assert (progress.workflow_state, progress.tag, progress.context_type) == (
+        "queued", "assign_unassigned_members", "GroupCategory")
+    assert _members(world) == {(second.id, ann.id)}  # nothing moves before the job runs
+    assert world.run_jobs() == 1
+    done = progress.query()
+    assert (done.workflow_state, done.results) == ("completed", {"assigned": 3})
+    # the fewest members first, lowest id on a tie, within each group's limit of 2: eve is left over
+    assert _members(world) == {(second.id, ann.id), (first.id, bob.id), (first.id, cy.id), (second.id, dan.id)}
+    with pytest.raises(Forbidden):
+        world.canvas(ann_token).get_group_category(category.id).assign_members()
+
+
+def test_sync_assignment_answers_the_memberships(world):
+    course, teacher_token, [(ann, _), (bob, _), (cy, _)] = _class(world)
+    category = world.canvas(teacher_token).get_course(course.id).create_group_category("Trios")
+    with world.client(teacher_token) as c:
+        empty = c.post(f"/api/v1/group_categories/{category.id}/assign_unassigned_members", data={"sync": "true"})
+        group = category.create_group(name="All")
+        made = c.post(f"/api/v1/group_categories/{category.id}/assign_unassigned_members", data={"sync": "true"})
+        again = c.post(f"/api/v1/group_categories/{category.id}/assign_unassigned_members", data={"sync": "true"})
+    assert (empty.status_code, empty.json()) == (400, {"errors": [
+        {"message": "the group set has no groups to assign members to", "field": "group_category_id"}]})
+    assert made.status_code == 200
+    assert [(m["group_id"], m["user_id"], m["workflow_state"]) for m in made.json()] == [
+        (group.id, ann.id, "accepted"), (group.id, bob.id, "accepted"), (group.id, cy.id, "accepted")]
+    assert (again.status_code, again.json()) == (200, [])  # no one is left unassigned
+    assert _members(world) == {(group.id, ann.id), (group.id, bob.id), (group.id, cy.id)}

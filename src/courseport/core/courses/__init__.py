@@ -11,5 +11,5 @@ schemes courses and accounts keep (`grading_standards`).
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
            "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
-           "grading_standards", "group_memberships", "group_queries", "groups", "observer_links", "org_units",
-           "sections", "org_tree", "org_unit_changes", "offering_sections"]
+           "grading_standards", "group_assignment", "group_memberships", "group_queries", "groups", "observer_links",
+           "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections"]

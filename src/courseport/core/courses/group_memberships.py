@@ -35,7 +35,7 @@ def _may_change(rights: CourseRights, category: GroupCategory, group: CourseGrou
         raise NotAllowed()
 
 
-def _limit(category: GroupCategory, group: CourseGroup) -> int | None:
+def group_limit(category: GroupCategory, group: CourseGroup) -> int | None:
     """How many members a group may have by self sign-up: its own limit in no set, else its category's."""
     return group.max_membership if category.role == IMPORTED else category.group_limit
 
@@ -58,7 +58,7 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
                                                     GroupMembership.user_id == user.id))
     if found is not None:
         return found
-    limit = _limit(category, group)
+    limit = group_limit(category, group)
     if limit is not None and not rights.can(MANAGE) and _count(db, group) >= limit:
         raise GroupFull()
     if category.role != IMPORTED:  # one group of a set at a time; groups in no set are each their own

@@ -89,6 +89,12 @@ def _category(db: Session, actor: User, category_id: str | int, right: str = "re
     return category, rights
 
 
+def category_of(db: Session, actor: User, category_id: str | int, right: str = "read"
+                ) -> tuple[GroupCategory, CourseRights]:
+    """A live category (group set) of a course the actor holds `right` in."""
+    return _category(db, actor, category_id, right)
+
+
 def group_of(db: Session, actor: User, group_id: str | int, right: str = "read") -> tuple[CourseGroup, CourseRights]:
     """A live group of a course the actor holds `right` in."""
     return _group(db, actor, group_id, right)

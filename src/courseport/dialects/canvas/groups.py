@@ -7,10 +7,11 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.courses import group_memberships, groups
+from courseport.core.courses import group_assignment, group_memberships, groups
 from courseport.core.courses.groups import CategoryChanges, CourseGroupChanges
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.group_json import render_category, render_group, render_membership
+from courseport.dialects.canvas.progress import render_progress
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put, self_only
 from courseport.dialects.canvas.user_json import render_users_seen_by
 
@@ -163,6 +164,20 @@ def update_membership(call: Call, group_id: str, membership_id: str | None = Non
         return render_membership(row)
 
 
+@post("/group_categories/{category_id:str}/assign_unassigned_members", status_code=200)
+def assign_unassigned_members(call: Call, category_id: str) -> Any:
+    """`sync=true`: the memberships made, at once; otherwise the Progress of a job that makes them."""
+    if call.bool("sync"):
+        with call.write() as (db, me):
+            made = group_assignment.assign_unassigned(db, group_assignment.category_to_fill(db, me, category_id))
+            return [render_membership(m) for m in made]
+    with call.write() as (db, me):
+        job = group_assignment.queue_assignment(db, me, category_id)
+    call.services.jobs.notify()
+    return render_progress(job, call.origin)
+
+
 ROUTES = [create_category, list_categories, get_category, update_category, delete_category, list_category_groups,
           create_group, list_course_groups, list_my_groups, get_group, update_group, delete_group, list_group_users,
-          list_memberships, add_membership, update_membership, remove_user, remove_membership]
+          list_memberships, add_membership, update_membership, remove_user, remove_membership,
+          assign_unassigned_members]
