@@ -144,3 +144,65 @@ def test_sync_assignment_answers_the_memberships(world):
         (group.id, ann.id, "accepted"), (group.id, bob.id, "accepted"), (group.id, cy.id, "accepted")]
     assert (again.status_code, again.json()) == (200, [])  # no one is left unassigned
     assert _members(world) == {(group.id, ann.id), (group.id, bob.id), (group.id, cy.id)}
+
+
+def _meeting_in(monkeypatch, module, name: str) -> None:  # noqa: ANN001
+    """`module.name` waits (up to 1 s) for a second caller before it answers: two requests that both get there
+    before either writes are what a race needs (PostgreSQL; SQLite's writers take turns, so there the first
+    goes on alone after the wait and the second starts once it committed)."""
+    import threading
+
+    real, met = getattr(module, name), threading.Barrier(2)
+
+    def meet(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            met.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, meet)
+
+
+def test_two_assignments_at_once_place_each_student_once(world, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from courseport.core.courses import group_memberships
+
+    course, teacher_token, [(ann, _), (bob, _), (cy, _)] = _class(world)
+    category = world.canvas(teacher_token).get_course(course.id).create_group_category("Pairs")
+    first, second = category.create_group(name="One"), category.create_group(name="Two")
+    _meeting_in(monkeypatch, group_memberships, "group_limit")  # read who is unassigned, then meet
+
+    def assign(_: int) -> list[tuple[int, int]]:
+        with world.client(teacher_token) as c:
+            answer = c.post(f"/api/v1/group_categories/{category.id}/assign_unassigned_members", data={"sync": "true"})
+            assert answer.status_code == 200, answer.text
+            return [(m["group_id"], m["user_id"]) for m in answer.json()]
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(assign, [1, 2]), key=len)
+    placed = {(first.id, ann.id), (second.id, bob.id), (first.id, cy.id)}
+    assert answers == [[], sorted(placed, key=lambda m: m[1])]  # the second found no one left
+    assert _members(world) == placed
+
+
+def test_a_student_joining_two_groups_of_a_set_at_once_ends_in_one(world, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from courseport.core.courses import group_memberships
+
+    course, teacher_token, [(ann, ann_token), _, _] = _class(world)
+    category = world.canvas(teacher_token).get_course(course.id).create_group_category(
+        "Labs", self_signup="enabled", group_limit=3)
+    first, second = category.create_group(name="Monday"), category.create_group(name="Friday")
+    _meeting_in(monkeypatch, group_memberships, "group_limit")  # after "not in it yet", before the move
+
+    def join(group_id: int) -> int:
+        with world.client(ann_token) as c:
+            return c.post(f"/api/v1/groups/{group_id}/memberships", data={"user_id": "self"}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(join, [first.id, second.id])) == [200, 200]
+    (membership,) = _members(world)  # one group of the set, whichever joined last
+    assert membership in {(first.id, ann.id), (second.id, ann.id)}

@@ -34,6 +34,7 @@ def queue_assignment(db: Session, actor: User, category_id: str) -> Job:
 
 
 def assign_unassigned(db: Session, category: GroupCategory) -> list[GroupMembership]:
+    group_memberships.lock_category(db, category)  # two assignments at once would place a student twice
     groups = list(db.scalars(select(CourseGroup).where(CourseGroup.category_id == category.id,
                                                        CourseGroup.workflow_state != "deleted")
                              .order_by(CourseGroup.id)))

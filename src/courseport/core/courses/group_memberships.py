@@ -40,6 +40,14 @@ def group_limit(category: GroupCategory, group: CourseGroup) -> int | None:
     return group.max_membership if category.role == IMPORTED else category.group_limit
 
 
+def lock_category(db: Session, category: GroupCategory) -> None:
+    """Membership writes to a category's groups take turns (PostgreSQL; SQLite's writers do anyway): each reads
+    who is where and how full each group is, then writes, so two at once could put one student in two groups of
+    a set, or one more member in a group than its limit. Later statements of the transaction read what the
+    writer before it committed (READ COMMITTED takes a snapshot per statement)."""
+    db.execute(select(GroupCategory.id).where(GroupCategory.id == category.id).with_for_update())
+
+
 def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) -> GroupMembership:
     """Put a user of the course in the group, out of any other group of its category; again, the same."""
     group, rights = group_of(db, actor, group_id)
@@ -54,6 +62,7 @@ def add_member(db: Session, actor: User, group_id: str, user_ref: str | None) ->
                                            Enrollment.workflow_state.in_(_LIVE_ENROLLMENTS)).limit(1)
     if db.scalar(enrolled) is None:
         raise InvalidInput("user_id", "user_id must name a user enrolled in the group's course")
+    lock_category(db, category)
     found = db.scalar(select(GroupMembership).where(GroupMembership.group_id == group.id,
                                                     GroupMembership.user_id == user.id))
     if found is not None:
