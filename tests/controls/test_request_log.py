@@ -44,7 +44,8 @@ def test_the_log_shows_a_bbrest_call_path_and_status(world, swagger_offline):  #
     key, secret = world.blackboard_app()
     bb = BbRest(key, secret, world.base_url)
     assert bb.CreateCourse(payload={"courseId": "logged", "name": "Logged"}).status_code == 201
-    assert bb.GetCourse(courseId="_999_1").status_code == 404
+    missing_course = bb.GetCourse(courseId="_999_1")
+    assert (missing_course.status_code, missing_course.json()) == (404, {"status": 404, "message": "Course not found"})
     records = logged(world, face="blackboard")
     made = [r for r in records if r["method"] == "POST" and r["path"] == "/learn/api/public/v3/courses"]
     assert [r["status"] for r in made] == [201]

@@ -2,3 +2,5 @@
 
 FORBIDDEN = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 NOT_FOUND = {"errors": [{"message": "The specified resource does not exist."}]}
+UNAUTHENTICATED = {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
+INVALID_TOKEN = {"errors": [{"message": "Invalid access token."}]}

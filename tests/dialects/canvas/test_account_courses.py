@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from courseport.core.identity import accounts
 from courseport.schema import BlueprintSubscription, BlueprintTemplate, Course, Term
-from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 
 
 def _names(response) -> list[str]:
@@ -127,7 +127,8 @@ def test_only_admins_of_the_account_list_it(world):
             refused = c.get("/api/v1/accounts/1/courses")
         assert (refused.status_code, refused.json()) == (403, FORBIDDEN)
     with world.client() as c:
-        assert c.get("/api/v1/accounts/1/courses").status_code == 401
+        anonymous = c.get("/api/v1/accounts/1/courses")
+    assert (anonymous.status_code, anonymous.json()) == (401, UNAUTHENTICATED)
     with world.client(world.admin_token) as c:
         assert c.get("/api/v1/accounts/424242/courses").json() == NOT_FOUND
     with world.tx() as db:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from courseport.core.identity import accounts
 from courseport.schema import Enrollment, Login, Submission, User
-from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+from tests.dialects.canvas.errors import FORBIDDEN, INVALID_TOKEN, NOT_FOUND
 
 TAKEN = {"attribute": "unique_id", "type": "taken",
          "message": "ID already in use for this account and authentication provider"}
@@ -166,14 +166,15 @@ def test_removing_a_user_keeps_their_submissions(world):
         again = c.delete(f"/api/v1/accounts/1/users/{student.id}")
     assert (removed.status_code, removed.json()["id"], removed.json()["login_id"]) == (200, student.id, None)
     assert (after.status_code, after.json()) == (404, NOT_FOUND)
-    assert again.status_code == 404
+    assert (again.status_code, again.json()) == (404, NOT_FOUND)
     with world.tx() as db:
         assert db.get(User, student.id).workflow_state == "deleted"
         assert db.get(Enrollment, enrollment.id).workflow_state == "deleted"
         kept = db.scalars(select(Submission).where(Submission.user_id == student.id)).all()
         assert len(kept) == 1 and kept[0].body == "mine"
     with world.client(token) as c:  # a deleted user's token no longer works
-        assert c.get("/api/v1/users/self").status_code == 401
+        refused = c.get("/api/v1/users/self")
+    assert (refused.status_code, refused.json()) == (401, INVALID_TOKEN)
 
 
 def test_enable_sis_reactivation_brings_a_removed_user_back(world):
@@ -186,7 +187,8 @@ def test_enable_sis_reactivation_brings_a_removed_user_back(world):
         revived = c.post("/api/v1/accounts/1/users", data={"pseudonym[unique_id]": "back2",
                                                            "pseudonym[sis_user_id]": "B1",
                                                            "enable_sis_reactivation": "true"})
-    assert refused.status_code == 400
+    assert (refused.status_code, refused.json()["errors"]["pseudonym"]) == (400, {"sis_user_id": [
+        {"attribute": "sis_user_id", "type": "taken", "message": 'SIS ID "B1" is already in use'}]})
     assert (revived.json()["id"], revived.json()["login_id"], revived.json()["sis_user_id"]) == (
         first["id"], "back2", "B1")
 

@@ -15,9 +15,7 @@ from courseport.core.content import file_uploads
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import User
 from courseport.schema.base import utcnow
-from tests.dialects.canvas.errors import NOT_FOUND
-
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def test_students_and_observers_may_not_create(setup, kind, role):
     world, course, cast, module_id = setup
     with world.client(cast[role]) as http:
         answer = http.post(_path(kind.create, course.id, module_id), data=_fill(kind.fields, course.id))
-    assert (answer.status_code, answer.json()) == (403, UNAUTHORIZED)
+    assert (answer.status_code, answer.json()) == (403, FORBIDDEN)
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.name)
@@ -142,7 +140,7 @@ def test_students_and_observers_read_but_may_not_edit_published_content(setup, k
         assert ref in _listed(http, kind, course.id, module_id)
         edited = http.put(path, data=_fill(kind.edit, course.id))
         deleted = http.delete(path)
-    assert [(a.status_code, a.json()) for a in (edited, deleted)] == [(403, UNAUTHORIZED)] * 2
+    assert [(a.status_code, a.json()) for a in (edited, deleted)] == [(403, FORBIDDEN)] * 2
     with world.client(cast["teacher"]) as http:
         assert http.get(_path(kind.one, course.id, module_id, ref)).status_code == 200  # still there
 
@@ -171,11 +169,11 @@ def test_a_teacher_of_another_course_is_refused(setup, kind):
         listed = http.get(_path(kind.listing, course.id, module_id), params=_fill(kind.params, course.id))
         edited = http.put(_path(EDIT_PATHS.get(kind.name, kind.one), course.id, module_id, ref),
                           data=_fill(kind.edit, course.id))
-    assert [(a.status_code, a.json()) for a in (created, read, edited)] == [(403, UNAUTHORIZED)] * 3
+    assert [(a.status_code, a.json()) for a in (created, read, edited)] == [(403, FORBIDDEN)] * 3
     if kind.name == "calendar event":  # Canvas leaves out the calendars a caller cannot see
         assert (listed.status_code, listed.json()) == (200, [])
     else:
-        assert (listed.status_code, listed.json()) == (403, UNAUTHORIZED)
+        assert (listed.status_code, listed.json()) == (403, FORBIDDEN)
 
 
 def test_students_do_not_read_each_others_submissions(setup):
@@ -193,7 +191,7 @@ def test_students_do_not_read_each_others_submissions(setup):
         by_student = http.get(f"/api/v1/courses/{course.id}/students/submissions",
                               params={"student_ids[]": str(other_id)})
         mine = http.get(f"{base}/self")
-    assert [(a.status_code, a.json()) for a in (one, everyone, by_student)] == [(403, UNAUTHORIZED)] * 3
+    assert [(a.status_code, a.json()) for a in (one, everyone, by_student)] == [(403, FORBIDDEN)] * 3
     assert (mine.status_code, mine.json()["workflow_state"], mine.json()["body"]) == (200, "unsubmitted", None)
     with world.client(cast["observer"]) as http:  # observes nobody
         assert http.get(f"{base}/{other_id}").status_code == 403

@@ -13,8 +13,8 @@ import pytest
 from courseport.core.content import file_uploads
 from courseport.core.content import files as core_files
 from courseport.schema import File, Folder
+from tests.dialects.canvas.errors import FORBIDDEN
 
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
 BAD_TICKET = {"errors": [{"message": "Invalid or expired upload ticket."}]}
 
 
@@ -132,7 +132,7 @@ def test_download_needs_a_verifier_or_read_right(world, teacher_setup):
         "attachment; filename=\"rsum 1.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9%201.txt")
     with world.client(outsider_token) as c:
         r = c.get(plain)
-        assert (r.status_code, r.json()) == (403, UNAUTHORIZED)
+        assert (r.status_code, r.json()) == (403, FORBIDDEN)
         assert c.get(f"/api/v1/files/{body['id']}").status_code == 403
         assert c.get("/api/v1/files/999999").status_code == 404
 
@@ -144,7 +144,7 @@ def test_student_may_not_upload(world, teacher_setup):
     with world.client(token) as c:
         r = ask_upload(c, course.id, "essay.txt", size="3")
     assert r.status_code == 403
-    assert r.json() == UNAUTHORIZED
+    assert r.json() == FORBIDDEN
 
 
 @pytest.mark.parametrize("etype", ["TaEnrollment", "DesignerEnrollment"])

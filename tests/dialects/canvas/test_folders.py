@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from courseport.schema import File, Folder
-from tests.dialects.canvas.errors import NOT_FOUND
-
-UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 
 
 @pytest.fixture
@@ -151,7 +149,7 @@ def test_file_update_and_delete_rights_and_bodies(world, course_cast):
         c.put(f"/api/v1/files/{f['id']}", data={"hidden": "false"})
     with world.client(cast["student"]) as c:
         assert (c.delete(f"/api/v1/files/{f['id']}").json(), c.put(f"/api/v1/files/{f['id']}").status_code) == (
-            UNAUTHORIZED, 403)
+            FORBIDDEN, 403)
     with world.client(cast["outsider"]) as c:
         assert c.delete(f"/api/v1/files/{f['id']}").status_code == 403
     with world.client(cast["designer"]) as c:
@@ -178,7 +176,7 @@ def test_students_never_see_hidden_or_locked_subtrees(world, course_cast):
         assert c.get(f"/api/v1/courses/{course.id}/files").json() == []
         assert c.get(f"/api/v1/folders/{deeper['id']}").status_code == 404
         assert c.get(f"/api/v1/folders/{later['id']}/files").status_code == 404
-        assert c.post(f"/api/v1/courses/{course.id}/folders", data={"name": "mine"}).json() == UNAUTHORIZED
+        assert c.post(f"/api/v1/courses/{course.id}/folders", data={"name": "mine"}).json() == FORBIDDEN
 
 
 def test_folder_delete(world, course_cast):
