@@ -88,6 +88,10 @@ def test_category_create_read_list_update_delete(world):
     category, _, _ = stored(world, cid)
     assert (category.name, category.group_limit, category.placement["self_signup_ends_at"]) == (
         "Labs", 4, "2027-01-31T12:00:00+00:00")
+    as_read = api.put(f"{LP}/{o}/groupcategories/{cid}", json={**changed.json(), "Name": "Lost"})
+    assert (as_read.status_code, as_read.json()) == (400, problem(
+        400, "Description must be a RichTextInput {Content, Type: Text or Html}."))  # RichText is no input
+    assert stored(world, cid)[0].description == "Bench work"
     assert api.get(f"{LP}/{o}/groupcategories/{cid}").json() == changed.json()
 
     gone = api.delete(f"{LP}/{o}/groupcategories/{cid}")
@@ -200,6 +204,10 @@ def test_self_enrollment_styles_are_core_self_sign_up_read_by_the_canvas_face(wo
         assert student.post(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/",
                             json={"UserId": sam.id}).status_code == 200
         assert [m["user_id"] for m in canvas.get(f"/api/v1/groups/{first}/memberships").json()] == [sam.id]
+        assert student.delete(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/{sam.id}").ok  # leaves
+        assert canvas.get(f"/api/v1/groups/{first}/memberships").json() == []
+        assert student.post(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/",
+                            json={"UserId": sam.id}).ok
         canvas.put(f"/api/v1/group_categories/{cid}", data={"self_signup": ""})  # Canvas turns sign-up off
     derived = api.get(f"{LP}/{o}/groupcategories/{cid}").json()
     assert (derived["EnrollmentStyle"], derived["Groups"]) == (0, [first, second])

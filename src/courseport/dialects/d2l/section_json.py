@@ -23,11 +23,12 @@ def rich_text(html: str | None) -> dict[str, str]:
 
 def description_html(block: dict[str, Any]) -> str | None:
     """The block's Description, a RichTextInput {Content, Type: Text|Html}, as HTML (None when absent):
-    Text is escaped, Html kept for core to sanitise."""
+    Text is escaped, Html kept for core to sanitise. A RichText {Text, Html} as read is no input: refused
+    rather than taken for an empty description."""
     value = block.get("Description")
     if value is None:
         return None
-    if not (isinstance(value, dict) and isinstance(value.get("Content", ""), str)
+    if not (isinstance(value, dict) and isinstance(value.get("Content"), str)
             and value.get("Type", "Text") in ("Text", "Html", "text", "html")):
         raise InvalidInput("Description", "Description must be a RichTextInput {Content, Type: Text or Html}.")
     content = value.get("Content") or ""
