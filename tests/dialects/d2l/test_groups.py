@@ -319,6 +319,7 @@ def test_bad_blocks_name_the_field_and_write_nothing(world):
         (category_block(SelfEnrollmentExpiryDate="soon"),
          "SelfEnrollmentExpiryDate must be a UTC date-time such as 2014-09-01T00:00:00.000Z."),
         (category_block(Name="   "), "Name is required"),
+        (category_block(GroupPrefix="p" * 201), "GroupPrefix may be at most 200 characters long"),
         (category_block(Name="x" * 129), "Name may be at most 128 characters long."),
     ]
     for block, detail in cases:

@@ -43,6 +43,7 @@ AUTO_STYLES = ("auto_by_size", "auto_by_count")  # the styles that may auto-enro
 BY_SIZE = ("auto_by_size", "self_by_size")  # as many groups as the students need, of the size asked
 SINGLE = "single_member"
 MAX_GROUPS = 200  # as core's create_group_count
+MAX_PREFIX = 200  # a group's name (255 characters at most) is the prefix and its number
 ALL = Window(0, 100_000)
 
 
@@ -189,6 +190,8 @@ def _shape(db: Session, course_id: int, new: NewCategory) -> tuple[int, int | No
 def _check_placement(placement: Placement) -> None:
     if placement.style not in STYLES:
         raise InvalidInput("style", f"style must be one of {', '.join(STYLES)}")
+    if len(placement.group_prefix or "") > MAX_PREFIX:
+        raise InvalidInput("group_prefix", f"group_prefix may be at most {MAX_PREFIX} characters long")
     if placement.auto_enroll and placement.style not in AUTO_STYLES:
         raise InvalidInput("auto_enroll", "auto_enroll may be true only for a style the system fills")
 

@@ -47,7 +47,7 @@ ENROLLMENT_SPEC = {"UserId": (D2LID, True)}
 VALENCE_NAMES = {"name": "Name", "description": "Description", "group_limit": "MaxUsersPerGroup",
                  "max_members": "MaxUsersPerGroup", "group_count": "NumberOfGroups", "style": "EnrollmentStyle",
                  "auto_enroll": "AutoEnroll", "external_id": "Code", "user_id": "UserId", "group_id": "GroupId",
-                 "group_category_id": "GroupCategoryId"}
+                 "group_category_id": "GroupCategoryId", "group_prefix": "GroupPrefix"}
 # wire field -> CategoryUpdate field, for the fields an update replaces when sent
 UPDATED = {"AutoEnroll": "auto_enroll", "RandomizeEnrollments": "randomize", "AllocateAfterExpiry":
            "allocate_after_expiry", "SelfEnrollmentExpiryDate": "self_signup_ends_at", "GroupPrefix": "group_prefix",
@@ -95,7 +95,7 @@ def _new_category(call: Call) -> NewCategory:
 
 
 def _category_update(call: Call) -> CategoryUpdate:
-    """Name replaced; every other field replaced when sent (a boolean sent as null is false), kept otherwise."""
+    """Name replaced; every other field replaced when sent, kept otherwise."""
     block, f = _category_fields(call)
     values: dict[str, Any] = {"name": f["Name"], "description": f["Description"]}
     for wire, core in UPDATED.items():
