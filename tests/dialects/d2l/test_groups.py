@@ -255,6 +255,7 @@ def test_group_enrollments_move_members_within_a_category_and_respect_limits(wor
     assert api.post(f"{base}/{first}/enrollments/", json={"UserId": sam.id}).status_code == 200  # again: the same
     full = api.post(f"{base}/{first}/enrollments/", json={"UserId": kim.id})
     assert (full.status_code, full.json()) == (400, problem(400, "the group is full"))
+    assert list(stored(world, cid)[2].values()) == [[sam.id], []]  # nothing written
     assert api.post(f"{base}/{second}/enrollments/", json={"UserId": sam.id}).ok  # moves within the category
     assert list(stored(world, cid)[2].values()) == [[], [sam.id]]
     assert api.post(f"{base}/{first}/enrollments/", json={"UserId": kim.id}).ok
@@ -340,6 +341,7 @@ def test_bad_blocks_name_the_field_and_write_nothing(world):
     groups = f"{url}{cid}/groups/"
     for block, detail in (({"Code": "A"}, "Name is required."), ({"Name": "A", "Code": "c" * 51},
                                                                    "Code may be at most 50 characters long."),
+                          ({"Name": "A", "Code": "A&B"}, "Code may not hold any of \\ : * ? \" < > | ' # , % &"),
                           ({"Name": "A", "Description": "plain"},
                            "Description must be a RichTextInput {Content, Type: Text or Html}.")):
         answer = api.post(groups, json=block)

@@ -43,6 +43,7 @@ CATEGORY_SPEC = {"Name": (STRING, True), "AutoEnroll": (BOOLEAN, False), "Random
                  "DescriptionsVisibleToEnrolees": (BOOLEAN, False)}
 NUMBERS = ("EnrollmentQuantity", "NumberOfGroups", "MaxUsersPerGroup")
 GROUP_SPEC = {"Name": (STRING, True), "Code": (OPTIONAL_STRING, False)}
+CODE_REFUSES = "\\:*?\"<>|'#,%&"
 ENROLLMENT_SPEC = {"UserId": (D2LID, True)}
 VALENCE_NAMES = {"name": "Name", "description": "Description", "group_limit": "MaxUsersPerGroup",
                  "max_members": "MaxUsersPerGroup", "group_count": "NumberOfGroups", "style": "EnrollmentStyle",
@@ -107,8 +108,12 @@ def _category_update(call: Call) -> CategoryUpdate:
 
 
 def _group_fields(call: Call) -> dict[str, Any]:
+    """GroupData's input: Name, Code (none of the characters D2L refuses in a group code), Description."""
     block = call.block()
-    return {**block_fields(block, GROUP_SPEC), "Description": description_html(block)}
+    f = {**block_fields(block, GROUP_SPEC), "Description": description_html(block)}
+    if set(f["Code"] or "") & set(CODE_REFUSES):
+        raise InvalidInput("Code", f"Code may not hold any of {' '.join(CODE_REFUSES)}")
+    return f
 
 
 def _ids(org_unit_id: str, category_id: str, group_id: str | None = None) -> tuple[int, ...]:
