@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courseport.schema import CourseGroup, GroupCategory, GroupMembership
+from courseport.schema import Course, CourseGroup, GroupCategory, GroupMembership
 from tests.clients.test_d2lvalence import SignedSession
-from tests.dialects.d2l.org_ids import ou
+from tests.dialects.d2l.org_ids import ou, ref
 
 LP = "/d2l/api/lp/1.4"
 NONE = {"Text": "", "Html": ""}
@@ -166,10 +166,8 @@ def test_auto_enrollment_places_the_students_by_group_assignment(world):
     assert list(stored(world, body["GroupCategoryId"])[2].values())[2] == [ids[2], newcomer.id]
 
 
-def world_course(world, o: int):  # noqa: ANN201 - the course behind an offering's org unit id
-    from courseport.schema import Course
-    from tests.dialects.d2l.org_ids import ref
-
+def world_course(world, o: int) -> Course:
+    """The course behind an offering's org unit id."""
     with world.tx() as db:
         return db.get_one(Course, ref(world, o))
 
@@ -262,6 +260,8 @@ def test_group_enrollments_move_members_within_a_category_and_respect_limits(wor
     outsider = api.post(f"{base}/{second}/enrollments/", json={"UserId": stranger.id})
     assert (outsider.status_code, outsider.json()) == (
         400, problem(400, "UserId must name a user enrolled in the group's course"))
+    unknown = api.post(f"{base}/{second}/enrollments/", json={"UserId": 99999999})
+    assert (unknown.status_code, unknown.json()) == (404, problem(404, "The specified user does not exist."))
     missing = api.post(f"{base}/{second}/enrollments/", json={})
     assert (missing.status_code, missing.json()) == (400, problem(400, "UserId is required."))
     assert list(stored(world, cid)[2].values()) == [[kim.id], [sam.id]]
