@@ -8,6 +8,7 @@ session's migrated store is never moved.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -315,4 +316,29 @@ def test_0044_gives_users_with_an_email_their_first_channel_and_downgrades(empty
         assert "communication_channels" not in sa.inspect(conn).get_table_names()
         assert conn.execute(sa.text("SELECT email FROM users ORDER BY id")).scalars().all() == [
             "ann@example.edu", None, "gone@example.edu"]
+    _upgrade(empty_store, "head")
+
+
+def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
+    _upgrade(empty_store, "0045_grading_standards")
+    made = datetime(2026, 5, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        before = _insert(conn, "group_categories", course_id=course, name="Teams", workflow_state="active",
+                         external_id="t", availability="available", created_at=made, updated_at=made)
+    _upgrade(empty_store, "0048_d2l_group_fields")
+    with empty_store.begin() as conn:
+        assert conn.execute(sa.text("SELECT placement FROM group_categories")).scalar_one() is None
+        conn.execute(sa.text("UPDATE group_categories SET placement = :p WHERE id = :c"),
+                     {"p": '{"style": "auto_by_size", "auto_enroll": true}', "c": before})
+        kept = conn.execute(sa.text("SELECT placement FROM group_categories")).scalar_one()
+    assert (kept if isinstance(kept, dict) else json.loads(kept)) == {
+        "style": "auto_by_size", "auto_enroll": True}
+    _downgrade(empty_store, "0045_grading_standards")
+    with empty_store.connect() as conn:
+        assert "placement" not in {c["name"] for c in sa.inspect(conn).get_columns("group_categories")}
+        assert conn.execute(sa.text("SELECT name FROM group_categories")).scalars().all() == ["Teams"]
     _upgrade(empty_store, "head")

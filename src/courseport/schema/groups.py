@@ -8,6 +8,8 @@ role Canvas gives the category of groups imported without one), where a user may
 and each group has its own `join_level` and `max_membership`. A course has at most one live imported
 category (a partial unique index, 0039, so two first standalone groups made at once share one). Both
 carry Learn's sign-up sheet (`signup_sheet`: name, description, show_members), kept and shown as given.
+A category made through the D2L face keeps how members come to its groups (`placement`, 0048: its enrollment
+style, auto-enrollment, self sign-up end and the rest, `core/courses/offering_groups.py`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class GroupCategory(Base):
     uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
     availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
     signup_sheet: Mapped[dict | None] = mapped_column(JSON)  # {"name", "description", "show_members"}, as given
+    placement: Mapped[dict | None] = mapped_column(JSON)  # offering_groups.Placement, None: made by another face
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

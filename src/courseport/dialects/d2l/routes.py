@@ -6,6 +6,7 @@ from courseport.dialects.d2l import (
     copy_jobs,
     courses,
     enrollments,
+    groups,
     import_jobs,
     import_logs,
     orgstructure,
@@ -20,4 +21,5 @@ from courseport.dialects.d2l import (
 
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
           *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
-          *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES, *classlist.ROUTES]
+          *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES, *classlist.ROUTES,
+          *groups.ROUTES]
