@@ -192,6 +192,10 @@ def test_submission_put_takes_rubric_scores_and_reads_include_them(world, graded
                        params={"include[]": "rubric_assessment"}).json()
     assert {s["user_id"]: s.get("rubric_assessment", {}).get("_1", {}).get("points") for s in listed} == {
         ann.id: 2.0, people["bob"][0].id: None, people["cid"][0].id: None}
+    with world.client(people["ann"][1]) as c:
+        mine = c.get(f"/api/v1/courses/{course.id}/students/submissions",
+                     params={"include[]": "full_rubric_assessment"}).json()
+    assert [(s["full_rubric_assessment"]["score"], "rubric_assessment" in s) for s in mine] == [(6.0, False)]
 
 
 def test_submission_put_with_rubric_scores_on_an_assignment_without_rubric(world, graded):

@@ -104,6 +104,7 @@ def list_students_submissions(call: Call, course_id: str) -> Response:
             grouped = submissions.grouped_student_submissions(db, me, course_id, query, window)
             return call.paged([render.grouped(g) for g in grouped.items], window, grouped)
         page = submissions.student_submissions(db, me, course_id, query, window)
+        render = _assessed(render, db, page.items)
         return call.paged([render.submission(v) for v in page.items], window, page)
 
 
