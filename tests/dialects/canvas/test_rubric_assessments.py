@@ -96,6 +96,15 @@ def test_an_association_not_used_for_grading_leaves_the_score(world, graded):
                                                   "rubric_assessment[criterion__1][points]": "5"})
     assert (r.status_code, r.json()["score"]) == (200, 5.0)
     assert _score(world, sid) == (None, None, "submitted")
+    with world.client(people["tina"][1]) as c:  # nor does a provisional grade's, even used for grading
+        c.put(f"/api/v1/courses/{course.id}/rubric_associations/{assoc_id}",
+              data={"rubric_association[use_for_grading]": "true"})
+        r = c.post(_path(course, assoc_id), data={"rubric_assessment[user_id]": people["ann"][0].id,
+                                                  "rubric_assessment[assessment_type]": "provisional_grade",
+                                                  "rubric_assessment[criterion__4][points]": "3"})
+    assert (r.status_code, r.json()["assessment_type"], r.json()["score"]) == (200, "provisional_grade", 3.0)
+    assert _score(world, sid) == (None, None, "submitted")
+    assert [(t, s) for _, _, t, s, _ in _stored(world)] == [("grading", 5.0), ("provisional_grade", 3.0)]
 
 
 def test_peer_review_assessment_by_the_assigned_reviewer_only(world, graded):

@@ -137,6 +137,10 @@ def test_list_is_paginated_and_show_includes_associations(world, cls):
     assert [a["id"] for a in full.json()["associations"]] == [linked.json()["id"], bookmark.json()["id"]]
     assert [a["id"] for a in courses_only.json()["associations"]] == [bookmark.json()["id"]]
     assert "associations" not in plain.json() and "assessments" not in plain.json()
+    with world.client(people["tina"][1]) as c:  # an association to a deleted assignment is gone with it
+        assert c.delete(f"/api/v1/courses/{course.id}/assignments/{essay.id}").status_code == 200
+        after = c.get(_rubric_path(course, f"/{ids[0]}"), params={"include[]": "associations"}).json()
+    assert [a["id"] for a in after["associations"]] == [bookmark.json()["id"]]
     assert plain.json()["data"] == full.json()["data"]
 
 
@@ -232,6 +236,15 @@ def _error(field: str, message: str) -> dict:
      _error("rubric[criteria][0][points]", "rubric[criteria][0][points] must not be negative")),
     ({"rubric[title]": ""}, 400, _error("rubric[title]", "rubric[title] is required")),
     ({"rubric[title]": "x" * 256}, 400, _error("rubric[title]", "rubric[title] must be 1 to 255 characters long")),
+    ({"rubric[criteria][1][long_description]": "y" * 16_001}, 400, _error(
+        "rubric[criteria][1][long_description]",
+        "rubric[criteria][1][long_description] may be at most 16000 characters long")),
+    ({"rubric[criteria][0][ratings][1][description]": "z" * 256}, 400, _error(
+        "rubric[criteria][0][ratings][1][description]",
+        "rubric[criteria][0][ratings][1][description] may be at most 255 characters long")),
+    ({"rubric[criteria][0][ratings]": "none"}, 400, _error(
+        "rubric[criteria][0][ratings]",
+        "rubric[criteria][0][ratings] must be a list of hashes (or a hash of them by index)")),
     ({"rubric_association[association_type]": "Account", "rubric_association[association_id]": "1"}, 400,
      _error("rubric_association[association_type]",
             "rubric_association[association_type] must be one of Assignment, Course")),

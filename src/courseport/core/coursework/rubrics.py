@@ -26,7 +26,7 @@ from courseport.schema import Course, User
 from courseport.schema.content import ContentItem
 
 RUBRIC, ASSOCIATION = "rubric", "rubric_association"
-MAX_CRITERIA, MAX_RATINGS = 100, 50
+MAX_CRITERIA, MAX_RATINGS, MAX_LONG = 100, 50, 16_000
 MANAGE = "manage_content"  # Canvas's manage_rubrics (core/identity/permissions.py)
 _FLAGS = ("free_form_criterion_comments", "hide_score_total")
 
@@ -117,12 +117,12 @@ def _criteria(data: dict[str, Any], criteria: tuple[Criterion, ...]) -> list[dic
             raise InvalidInput(f"{at}[ratings]", f"{at}[ratings]: a criterion has 1 to {MAX_RATINGS} ratings")
         stored = [{"id": r.id if r.id in known.get(cid, set()) else _next_id(data),
                    "description": _text(r.description, f"{at}[ratings][{m}][description]"),
-                   "long_description": r.long_description or "",
+                   "long_description": _long(r.long_description, f"{at}[ratings][{m}][long_description]"),
                    "points": _points(r.points, f"{at}[ratings][{m}][points]")} for m, r in enumerate(ratings)]
         stored.sort(key=lambda r: -float(r["points"] or 0.0))
         best = stored[0]["points"]
         out.append({"id": cid, "description": _text(criterion.description, f"{at}[description]"),
-                    "long_description": criterion.long_description or "",
+                    "long_description": _long(criterion.long_description, f"{at}[long_description]"),
                     "points": best if criterion.points is None else _points(criterion.points, f"{at}[points]"),
                     "criterion_use_range": bool(criterion.criterion_use_range), "ratings": stored})
     return out
@@ -138,6 +138,12 @@ def _text(value: str | None, field: str) -> str:
     if len(text) > 255:
         raise InvalidInput(field, f"{field} may be at most 255 characters long")
     return text
+
+
+def _long(value: str | None, field: str) -> str:
+    if value and len(value) > MAX_LONG:
+        raise InvalidInput(field, f"{field} may be at most {MAX_LONG} characters long")
+    return value or ""
 
 
 def _points(value: float | None, field: str) -> float:
@@ -164,14 +170,16 @@ def list_rubrics(db: Session, course: Course, window: Window) -> Slice[ContentIt
 
 
 def live_associations(db: Session, rubric_ids: list[int]) -> list[ContentItem]:
-    """The live associations of the rubrics, by id (an assignment association whose assignment a copy left
-    behind has no ref_id and counts as gone)."""
+    """The live associations of the rubrics, by id (an assignment association whose assignment is deleted, or was
+    left behind by a copy, which leaves it no ref_id, counts as gone)."""
     if not rubric_ids:
         return []
-    rows = db.scalars(select(ContentItem).where(
-        ContentItem.parent_id.in_(rubric_ids), ContentItem.type == ASSOCIATION,
-        ContentItem.workflow_state != "deleted").order_by(ContentItem.id))
-    return [row for row in rows if row.ref_id is not None or (row.data or {}).get("association_type") == "Course"]
+    target = ContentItem.__table__.alias("target")
+    rows = db.execute(select(ContentItem, target.c.workflow_state).outerjoin(target, target.c.id == ContentItem.ref_id)
+                      .where(ContentItem.parent_id.in_(rubric_ids), ContentItem.type == ASSOCIATION,
+                             ContentItem.workflow_state != "deleted").order_by(ContentItem.id)).all()
+    return [row for row, state in rows if state not in (None, "deleted")
+            or (row.ref_id is None and (row.data or {}).get("association_type") == "Course")]
 
 
 def delete_rubric(db: Session, item: ContentItem) -> ContentItem:
