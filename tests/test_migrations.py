@@ -341,4 +341,37 @@ def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
     with empty_store.connect() as conn:
         assert "placement" not in {c["name"] for c in sa.inspect(conn).get_columns("group_categories")}
         assert conn.execute(sa.text("SELECT name FROM group_categories")).scalars().all() == ["Teams"]
+
+
+def test_0046_adds_rubric_assessments_that_go_with_their_association_and_downgrades(empty_store):
+    _upgrade(empty_store, "0045_grading_standards")
+    made = datetime(2026, 4, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        assert "rubric_assessments" not in sa.inspect(conn).get_table_names()
+        user = _insert(conn, "users", workflow_state="registered", created_at=made)
+        account = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=account, name="Default Term")
+        course = _insert(conn, "courses", account_id=account, root_account_id=account, enrollment_term_id=term,
+                         name="C", workflow_state="available")
+        rubric = _insert(conn, "content_items", course_id=course, type="rubric", title="R", data="{}")
+        association = _insert(conn, "content_items", course_id=course, type="rubric_association", title="R",
+                              parent_id=rubric, data="{}")
+    _upgrade(empty_store, "0046_rubric_assessments")
+    with empty_store.begin() as conn:
+        kept = _insert(conn, "rubric_assessments", course_id=course, association_id=association, rubric_id=rubric,
+                       user_id=user, assessor_id=user, assessment_type="grading", score=3.5,
+                       data='[{"criterion_id": "_1", "points": 3.5}]', created_at=made, updated_at=made)
+        row = conn.execute(sa.text("SELECT assessment_type, score, data FROM rubric_assessments WHERE id = :i"),
+                           {"i": kept}).one()
+        assert (row.assessment_type, row.score) == ("grading", 3.5)
+        columns = {c["name"]: c["nullable"] for c in sa.inspect(conn).get_columns("rubric_assessments")}
+        assert (columns["assessor_id"], columns["submission_id"], columns["association_id"]) == (True, True, False)
+        _insert(conn, "rubric_assessments", course_id=course, association_id=association, rubric_id=rubric,
+                user_id=user, assessment_type="peer_review", data="[]", created_at=made, updated_at=made)
+        conn.execute(sa.text("DELETE FROM content_items WHERE id = :i"), {"i": association})
+        assert conn.execute(sa.text("SELECT count(*) FROM rubric_assessments")).scalar() == 0  # gone with it
+    _downgrade(empty_store, "0045_grading_standards")
+    with empty_store.connect() as conn:
+        assert "rubric_assessments" not in sa.inspect(conn).get_table_names()
+        assert conn.execute(sa.text("SELECT count(*) FROM content_items")).scalar() == 1
     _upgrade(empty_store, "head")

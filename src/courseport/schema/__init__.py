@@ -54,6 +54,7 @@ from courseport.schema.registrations import (
     RegistrationSetting,
     RegistrationTag,
 )
+from courseport.schema.rubric_assessments import RubricAssessment
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
 
@@ -78,6 +79,7 @@ __all__ = [
     "Course",
     "CourseNickname",
     "GradingStandard",
+    "RubricAssessment",
     "CourseSetting",
     "Enrollment",
     "Favorite",

@@ -21,7 +21,8 @@ from courseport.core.kit.errors import InvalidInput
 
 COMPONENTS: dict[str, frozenset[str]] = {name: frozenset(types) for name, types in {
     "settings": {SETTINGS}, "files": {FILES},
-    "assignment_groups": {"assignment_group"}, "assignments": {"assignment"}, "rubrics": {"rubric"},
+    "assignment_groups": {"assignment_group"}, "assignments": {"assignment"},
+    "rubrics": {"rubric", "rubric_association"},
     "quizzes": {"quiz"}, "questions": {"quiz_question"}, "question_banks": {"question_bank"},
     "surveys": {"survey"}, "self_assessments": {"self_assessment"},
     "discussions": {"discussion_topic"}, "announcements": {"announcement"}, "blogs": {"blog"},

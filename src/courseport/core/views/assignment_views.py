@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES, effective_dates
-from courseport.core.coursework import assignment_groups, overrides
+from courseport.core.coursework import assignment_groups, overrides, rubric_associations
 from courseport.core.coursework.assignments import DATE_NAMES, Access, access_for, readable_assignment, visible_items
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
@@ -62,6 +62,7 @@ class AssignmentView:
     overrides: list[overrides.OverrideView] | None = None
     all_dates: list[DateSet] | None = None
     visibility: list[int] | None = None
+    rubric: tuple[ContentItem, ContentItem] | None = None  # its live rubric association and that rubric
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
         if ids else {}
     assigned = effective_dates(db, access.course.id, ids) if "assignment_visibility" in includes else {}
     sections = set() if access.manages else access.sections(db)
+    rubrics = rubric_associations.for_assignments(db, ids)
     views = []
     for item in items:
         own = DateSet(item.due_at, item.unlock_at, item.lock_at)
@@ -128,7 +130,8 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
             has_overrides=bool(by_item[item.id]), stats=stats[item.id], quiz_id=quizzes.get(item.id),
             overrides=visible if "overrides" in includes else None,
             all_dates=_all_dates(item, own, visible, access) if "all_dates" in includes else None,
-            visibility=sorted(assigned.get(item.id, {})) if "assignment_visibility" in includes else None))
+            visibility=sorted(assigned.get(item.id, {})) if "assignment_visibility" in includes else None,
+            rubric=rubrics.get(item.id)))
     return views
 
 

@@ -8,6 +8,7 @@ from courseport.core.content.due_dates import StudentDates
 from courseport.core.coursework.overrides import OverrideView
 from courseport.core.views.assignment_views import AssignmentView, DateSet
 from courseport.dialects.canvas.protocol import iso
+from courseport.dialects.canvas.rubric_json import assignment_rubric_fields
 from courseport.schema import ContentItem
 
 
@@ -71,6 +72,8 @@ def render_assignment(view: AssignmentView, origin: str) -> dict[str, Any]:
     out["visible_to_everyone"] = not data.get("only_visible_to_overrides")
     if view.visibility is not None:
         out["assignment_visibility"] = [str(u) for u in view.visibility]
+    if view.rubric is not None:
+        out.update(assignment_rubric_fields(*view.rubric))
     out.update(_lock_fields(view))
     out.update({
         "submissions_download_url": f"{origin}/courses/{item.course_id}/assignments/{item.id}/submissions"

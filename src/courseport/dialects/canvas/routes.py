@@ -40,6 +40,8 @@ from courseport.dialects.canvas import (
     quiz_submissions,
     quizzes,
     roles,
+    rubric_assessments,
+    rubrics,
     sections,
     settings,
     sub_accounts,
@@ -61,6 +63,7 @@ ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
+ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]

@@ -9,7 +9,8 @@ from courseport.core.coursework.submission_views import StudentSubmissions, Subm
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.files import render_file
 from courseport.dialects.canvas.protocol import iso
-from courseport.schema import User
+from courseport.dialects.canvas.rubric_json import render_assessment, render_submission_assessment
+from courseport.schema import RubricAssessment, User
 
 _GRADE_FIELDS = ("score", "grade", "entered_score", "entered_grade")
 
@@ -19,6 +20,7 @@ class SubmissionRenderer:
 
     def __init__(self, origin: str, secret: bytes, includes: set[str]):
         self.origin, self.secret, self.includes = origin, secret, includes
+        self.assessments: dict[tuple[int, int], RubricAssessment] = {}  # by (assignment id, student id)
 
     def submission(self, view: SubmissionView) -> dict[str, Any]:
         s, a = view.submission, view.assignment
@@ -42,9 +44,22 @@ class SubmissionRenderer:
             body["submission_comments"] = self.comments(view)
         if "read_status" in self.includes:
             body["read_status"] = view.read_status
+        body.update(self.rubric_fields(view))
         if "html_url" in self.includes:
             body["html_url"] = f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
         return body
+
+    def rubric_fields(self, view: SubmissionView) -> dict[str, Any]:
+        """include[]=rubric_assessment: the grading assessment per criterion and whole; full_rubric_assessment:
+        the whole one. None shown while the grade is hidden from the reader."""
+        row = self.assessments.get((view.assignment.id, view.submission.user_id)) if view.grade_visible else None
+        if row is None:
+            return {}
+        out: dict[str, Any] = {}
+        if "rubric_assessment" in self.includes:
+            out["rubric_assessment"] = render_submission_assessment(row)
+        out["full_rubric_assessment"] = render_assessment(row, "full")
+        return out
 
     def comments(self, view: SubmissionView) -> list[dict[str, Any]]:
         return [render_comment(c, view.comment_authors.get(c["author_id"]), self.origin, view.assignment.course_id)

@@ -3,12 +3,15 @@ read/unread, and submissions across students."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Response
 
-from courseport.core.coursework import submissions
+from courseport.core.coursework import rubric_assessments, submissions
 from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
 from courseport.dialects.canvas.files import upload_answer
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
+from courseport.dialects.canvas.rubric_params import assessment_spelled, criterion_scores
 from courseport.dialects.canvas.submission_json import SubmissionRenderer
 
 _ASSIGNMENT = "/courses/{course_id:str}/assignments/{assignment_id:str}/submissions"
@@ -16,6 +19,14 @@ _ASSIGNMENT = "/courses/{course_id:str}/assignments/{assignment_id:str}/submissi
 
 def _renderer(call: Call, *extra: str) -> SubmissionRenderer:
     return SubmissionRenderer(call.origin, call.services.secret, {*call.list("include[]"), *extra})
+
+
+def _assessed(render: SubmissionRenderer, db: Any, views: list[Any]) -> SubmissionRenderer:
+    """The renderer with the views' rubric assessments when include[] asks for them."""
+    if render.includes & {"rubric_assessment", "full_rubric_assessment"}:
+        render.assessments = rubric_assessments.for_submissions(
+            db, [(v.assignment.id, v.submission.user_id) for v in views])
+    return render
 
 
 @post(_ASSIGNMENT, status_code=201)
@@ -46,7 +57,7 @@ def list_assignment_submissions(call: Call, course_id: str, assignment_id: str) 
     window = call.window()
     with call.read() as (db, me):
         page = submissions.assignment_submissions(db, me, course_id, assignment_id, window)
-    render = _renderer(call)
+        render = _assessed(_renderer(call), db, page.items)
     return call.paged([render.submission(v) for v in page.items], window, page)
 
 
@@ -54,16 +65,19 @@ def list_assignment_submissions(call: Call, course_id: str, assignment_id: str) 
 def get_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
     with call.read() as (db, me):
         view = submissions.user_submission(db, me, course_id, assignment_id, user_id)
-    return _renderer(call).submission(view)
+        return _assessed(_renderer(call), db, [view]).submission(view)
 
 
 @put(_ASSIGNMENT + "/{user_id:str}")
 def grade_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
     change = GradeChange(posted_grade=call.str("submission[posted_grade]"), excuse=call.bool("submission[excuse]"),
                          comment=call.str("comment[text_comment]"))
-    with call.write() as (db, me):
+    scores = criterion_scores(call)
+    with call.write() as (db, me), assessment_spelled(call):
+        if scores:  # rubric scores first: a posted_grade sent with them is the grade that stays
+            rubric_assessments.assess_submission(db, me, course_id, assignment_id, user_id, scores)
         view = submissions.grade(db, me, course_id, assignment_id, user_id, change)
-    return _renderer(call, "submission_comments").submission(view)
+        return _assessed(_renderer(call, "submission_comments"), db, [view]).submission(view)
 
 
 @put(_ASSIGNMENT + "/{user_id:str}/read", status_code=204)
@@ -90,6 +104,7 @@ def list_students_submissions(call: Call, course_id: str) -> Response:
             grouped = submissions.grouped_student_submissions(db, me, course_id, query, window)
             return call.paged([render.grouped(g) for g in grouped.items], window, grouped)
         page = submissions.student_submissions(db, me, course_id, query, window)
+        render = _assessed(render, db, page.items)
         return call.paged([render.submission(v) for v in page.items], window, page)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0048_d2l_group_fields'
-down_revision = '0045_grading_standards'
+down_revision = '0046_rubric_assessments'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,73 @@
+"""Rubrics travel as content items: a course copy and a blueprint sync carry a rubric and its assignment
+association (pointed at the assignment's copy); a later sync updates the copies in place."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from courseport.schema import ContentItem
+from tests.dialects.canvas.test_rubrics import _create, _rubric_path, cls  # noqa: F401 - cls is a fixture
+
+
+def _of(world, course_id: int) -> dict[str, ContentItem]:
+    with world.tx() as db:
+        return {i.type: i for i in db.scalars(select(ContentItem).where(
+            ContentItem.course_id == course_id, ContentItem.workflow_state != "deleted",
+            ContentItem.type.in_(["rubric", "rubric_association", "assignment"])))}
+
+
+def test_a_course_copy_carries_the_rubric_and_its_assignment_association(world, cls):
+    course, essay, people = cls
+    made = _create(world, course, people["tina"][1], {
+        "rubric_association[association_id]": str(essay.id), "rubric_association[association_type]": "Assignment",
+        "rubric_association[use_for_grading]": "true"}).json()
+    target = world.course("Writing copy")
+    with world.client(world.admin_token) as c:
+        r = c.post(f"/api/v1/courses/{target.id}/course_copy", data={"source_course": str(course.id)})
+    assert r.status_code == 200, r.text
+    world.run_jobs()
+    with world.tx() as db:
+        items = {i.type: i for i in db.scalars(select(ContentItem).where(
+            ContentItem.course_id == target.id, ContentItem.type.in_(["rubric", "rubric_association", "assignment"])))}
+    rubric, assoc, assignment = items["rubric"], items["rubric_association"], items["assignment"]
+    assert (rubric.title, rubric.points, rubric.lineage_id) == ("Essay rubric", 10.0, made["rubric"]["id"])
+    assert (assoc.parent_id, assoc.ref_id) == (rubric.id, assignment.id)
+    with world.client(world.admin_token) as c:
+        shown = c.get(f"/api/v1/courses/{target.id}/assignments/{assignment.id}").json()
+        listed = c.get(_rubric_path(target)).json()
+    assert (shown["rubric_settings"]["id"], shown["use_rubric_for_grading"]) == (rubric.id, True)
+    assert [x["id"] for x in listed] == [rubric.id]
+    assert listed[0]["data"] == made["rubric"]["data"]
+
+
+def test_a_blueprint_sync_carries_the_rubric_and_updates_it_later(world, cls):
+    course, essay, people = cls
+    with world.tx() as db:
+        db.get(type(course), course.id).blueprint = True
+    made = _create(world, course, people["tina"][1], {
+        "rubric_association[association_id]": str(essay.id), "rubric_association[association_type]": "Assignment",
+        "rubric_association[use_for_grading]": "true"}).json()
+    child = world.course("Section 1")
+    base = f"/api/v1/courses/{course.id}/blueprint_templates/default"
+    with world.client(world.admin_token) as http:
+        assert http.put(f"{base}/update_associations", data={"course_ids_to_add[]": [str(child.id)]}).status_code == 200
+        assert http.post(f"{base}/migrations").status_code == 200
+        world.run_jobs()
+        items = _of(world, child.id)
+        assert (items["rubric_association"].parent_id, items["rubric_association"].ref_id) == (
+            items["rubric"].id, items["assignment"].id)
+        assert items["rubric"].lineage_id == made["rubric"]["id"]
+        changed = http.put(_rubric_path(course, f"/{made['rubric']['id']}"), data={
+            "rubric[title]": "Essay v2", "rubric[criteria][0][description]": "Only",
+            "rubric[criteria][0][points]": "3"})
+        assert changed.status_code == 200, changed.text
+        assert http.post(f"{base}/migrations").status_code == 200
+        world.run_jobs()
+        again = _of(world, child.id)
+        shown = http.get(f"/api/v1/courses/{child.id}/assignments/{again['assignment'].id}").json()
+    assert again["rubric"].id == items["rubric"].id
+    assert (again["rubric"].title, again["rubric"].points) == ("Essay v2", 3.0)
+    assert shown["rubric_settings"] == {"id": items["rubric"].id, "title": "Essay v2", "points_possible": 3.0,
+                                        "free_form_criterion_comments": True, "hide_score_total": False,
+                                        "hide_points": False}
+    assert [c["description"] for c in shown["rubric"]] == ["Only"]
