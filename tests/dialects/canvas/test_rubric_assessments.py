@@ -252,3 +252,37 @@ def test_rubric_assessment_includes_show_students_only_their_own(world, graded):
         bad = c.get(f"/api/v1/courses/{course.id}/rubrics/{rubric_id}", params={"style": "short"})
     assert [(a["assessment_type"], a["data"][0]["points"]) for a in peers["assessments"]] == [("peer_review", 2.0)]
     assert (bad.status_code, bad.json()) == (400, _error("style", "style must be one of full, comments_only"))
+
+
+def test_two_first_grading_assessments_at_once_keep_one(world, graded, monkeypatch):
+    """Both requests looked for the student's grading assessment before either stored one (PostgreSQL; SQLite's
+    writers take turns): the second waits for the first and updates its row."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from courseport.core.coursework import rubric_assessments
+
+    course, essay, people, made, sid = graded
+    ann, tina = people["ann"][0], people["tina"][0]
+    real, met = rubric_assessments.scored, threading.Barrier(2)
+
+    def meet_then_score(*args):  # noqa: ANN002, ANN202 - after the look-up, before the write
+        try:
+            met.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return real(*args)
+
+    monkeypatch.setattr(rubric_assessments, "scored", meet_then_score)
+
+    def assess(points: str) -> int:
+        with world.client(people["tina"][1]) as c:
+            return c.post(_path(course, made["rubric_association"]["id"]), data={
+                "rubric_assessment[user_id]": ann.id, "rubric_assessment[assessment_type]": "grading",
+                "rubric_assessment[criterion__1][points]": points}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(assess, ["2", "6"])) == [200, 200]
+    (stored,) = _stored(world)
+    assert stored[:3] == (ann.id, tina.id, "grading") and stored[3] in (2.0, 6.0)
+    assert _score(world, sid)[0] == stored[3]  # the grade is the kept assessment's

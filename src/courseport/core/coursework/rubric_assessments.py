@@ -94,6 +94,9 @@ def assess(db: Session, actor: User, where: Target, entry: AssessmentEntry) -> R
     if kind not in ASSESSMENT_TYPES:
         raise InvalidInput("assessment_type", f"assessment_type must be one of {', '.join(ASSESSMENT_TYPES)}")
     _check_assessor(db, actor, where, kind, student.id)
+    # first assessments of one association take turns (PostgreSQL): the look-up below then sees a twin a
+    # concurrent request committed, rather than both storing one
+    db.execute(select(ContentItem.id).where(ContentItem.id == where.association.id).with_for_update())
     stmt = select(RubricAssessment).where(RubricAssessment.association_id == where.association.id,
                                           RubricAssessment.user_id == student.id,
                                           RubricAssessment.assessment_type == kind)
