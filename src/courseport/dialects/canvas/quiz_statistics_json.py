@@ -1,0 +1,84 @@
+"""Canvas JSON for quiz statistics (QuizStatistics, with its QuizStatisticsQuestionStatistics per question and
+QuizStatisticsSubmissionStatistics), from the neutral figures of core/coursework/quiz_statistics.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courseport.core.coursework.quiz_statistics import AnswerFigures, QuestionFigures, QuizStatistics
+from courseport.dialects.canvas.protocol import iso
+
+# Canvas's ids and texts of the students who chose no answer.
+NO_ANSWER_ID, NO_ANSWER_TEXT = "none", "No Answer"
+_FOR_A_PERSON = frozenset({"essay_question", "file_upload_question", "calculated_question"})
+
+
+def render_statistics(stats: QuizStatistics, origin: str) -> dict[str, Any]:
+    quiz = stats.quiz
+    base = f"{origin}/courses/{quiz.course_id}/quizzes/{quiz.id}"
+    api = f"{origin}/api/v1/courses/{quiz.course_id}/quizzes/{quiz.id}"
+    graded = quiz.ref_id is not None and quiz.workflow_state == "published"
+    return {"quiz_statistics": [{
+        "id": quiz.id, "quiz_id": quiz.id, "url": f"{api}/statistics", "html_url": f"{base}/statistics",
+        "multiple_attempts_exist": stats.multiple_attempts_exist, "generated_at": iso(stats.generated_at),
+        "includes_all_versions": stats.includes_all_versions, "includes_sis_ids": False,
+        "points_possible": quiz.points or 0.0, "anonymous_survey": stats.anonymous,
+        "speed_grader_url": (f"{origin}/courses/{quiz.course_id}/gradebook/speed_grader?assignment_id={quiz.ref_id}"
+                             if graded else None),
+        "quiz_submissions_zip_url": f"{base}/submissions?zip=1",
+        "question_statistics": [_question(q, stats) for q in stats.questions],
+        "submission_statistics": _submissions(stats), "links": {"quiz": api},
+    }]}
+
+
+def _submissions(stats: QuizStatistics) -> dict[str, Any]:
+    s = stats.submissions
+    return {"scores": {str(k): v for k, v in s.by_percentile.items()}, "score_average": s.score_average,
+            "score_high": s.score_high, "score_low": s.score_low, "score_stdev": s.score_stdev,
+            "correct_count_average": s.correct_count_average, "incorrect_count_average": s.incorrect_count_average,
+            "duration_average": s.duration_average, "unique_count": s.unique_count}
+
+
+def _question(figures: QuestionFigures, stats: QuizStatistics) -> dict[str, Any]:
+    question = figures.question
+    body: dict[str, Any] = {"id": str(question.id), "question_type": figures.kind,
+                            "question_text": question.body or "", "position": question.position,
+                            "responses": figures.responses}
+    if figures.answers is not None:
+        body["answers"] = [_answer(a, stats) for a in figures.answers]
+    if figures.kind in _FOR_A_PERSON:
+        body.update(graded=figures.graded, full_credit=figures.full_credit,
+                    point_distribution=[{"score": s, "count": n} for s, n in figures.point_distribution])
+    elif figures.item is None:
+        body.update(correct=figures.correct, partially_correct=figures.partially_correct)
+        if figures.kind != "multiple_answers_question":
+            body["incorrect"] = figures.incorrect
+    if figures.item is not None:
+        body.update(_item(figures))
+    return body
+
+
+def _answer(figures: AnswerFigures, stats: QuizStatistics) -> dict[str, Any]:
+    no_answer = figures.answer_id is None
+    body: dict[str, Any] = {"id": NO_ANSWER_ID if no_answer else str(figures.answer_id),
+                            "text": NO_ANSWER_TEXT if no_answer else figures.text, "correct": figures.correct,
+                            "responses": len(figures.user_ids)}
+    if not stats.anonymous:
+        body.update(user_ids=figures.user_ids, user_names=[stats.names.get(u) for u in figures.user_ids])
+    return body
+
+
+def _item(figures: QuestionFigures) -> dict[str, Any]:
+    item = figures.item
+    assert item is not None
+    return {
+        "answered_student_count": item.answered, "top_student_count": item.top,
+        "middle_student_count": item.middle, "bottom_student_count": item.bottom,
+        "correct_student_count": item.correct, "incorrect_student_count": item.incorrect,
+        "correct_student_ratio": item.correct_ratio, "incorrect_student_ratio": item.incorrect_ratio,
+        "correct_top_student_count": item.correct_top, "correct_middle_student_count": item.correct_middle,
+        "correct_bottom_student_count": item.correct_bottom, "variance": item.variance, "stdev": item.stdev,
+        "difficulty_index": item.difficulty_index, "alpha": item.alpha,
+        "point_biserials": [{"answer_id": b.answer_id, "point_biserial": b.value, "correct": b.correct,
+                             "distractor": not b.correct} for b in item.biserials],
+    }
