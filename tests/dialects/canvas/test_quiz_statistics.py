@@ -357,3 +357,60 @@ def test_reads_are_a_fixed_number_of_queries(world):
         world.enroll(user, course)
         _take(world, token, base, {q["mc"]["id"]: q["mc"]["answers"][0]["id"]})
     assert reads() == before
+
+
+def _two_questions(c, course, **fields):
+    """A published quiz of France (multiple choice, 2 points) and Rome (true/false, 1)."""
+    quiz = c.post(f"/api/v1/courses/{course.id}/quizzes", json={"quiz": {"title": "Short", **fields}}).json()
+    base = f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}"
+    mc = c.post(f"{base}/questions", json={"question": {
+        "question_name": "France", "question_type": "multiple_choice_question", "points_possible": 2,
+        "answers": [{"answer_text": "Paris", "answer_weight": 100},
+                    {"answer_text": "Lyon", "answer_weight": 0}]}}).json()
+    tf = c.post(f"{base}/questions", json={"question": {
+        "question_name": "Rome", "question_type": "true_false_question", "points_possible": 1,
+        "answers": [{"answer_text": "True", "answer_weight": 100},
+                    {"answer_text": "False", "answer_weight": 0}]}}).json()
+    quiz = c.put(base, data={"quiz[published]": "true"}).json()
+    return quiz, base, mc, tf
+
+
+def test_the_kept_attempt_follows_the_scoring_policy_and_items_read_the_latest(world):
+    course, cast, pupils = _course(world, students=("ann", "bob"))
+    with world.client(cast["teacher"]) as c:
+        quiz, base, mc, tf = _two_questions(c, course, allowed_attempts=2)
+    (ann, ann_token), (bob, bob_token) = pupils["ann"], pupils["bob"]
+    paris, lyon = (a["id"] for a in mc["answers"])
+    _take(world, ann_token, base, {mc["id"]: paris, tf["id"]: tf["answers"][0]["id"]})  # 3
+    _take(world, ann_token, base, {mc["id"]: lyon, tf["id"]: tf["answers"][1]["id"]})  # 0
+    _take(world, bob_token, base, {mc["id"]: paris, tf["id"]: tf["answers"][1]["id"]})  # 2
+    with world.client(cast["teacher"]) as c:
+        [highest] = c.get(f"{base}/statistics").json()["quiz_statistics"]
+        assert c.put(base, data={"quiz[scoring_policy]": "keep_latest"}).status_code == 200
+        [latest] = c.get(f"{base}/statistics").json()["quiz_statistics"]
+    # keep_highest keeps Ann's first attempt: no counted attempt is a second one
+    assert (highest["multiple_attempts_exist"], highest["submission_statistics"]["score_average"],
+            highest["submission_statistics"]["scores"]) == (False, 2.5, {"67": 1, "100": 1})
+    [france, _] = highest["question_statistics"]
+    assert [(a["text"], a["user_ids"]) for a in france["answers"]] == [("Paris", [bob.id, ann.id]), ("Lyon", [])]
+    # the item analysis reads each student's latest attempt: Ann chose Lyon last
+    assert (france["correct_student_count"], france["incorrect_student_count"], france["point_biserials"][0]) == (
+        1, 1, {"answer_id": paris, "point_biserial": 1.0, "correct": True, "distractor": False})
+    assert (latest["multiple_attempts_exist"], latest["submission_statistics"]["score_average"],
+            latest["submission_statistics"]["scores"]) == (True, 1.0, {"0": 1, "67": 1})
+    assert [(a["text"], a["user_ids"]) for a in latest["question_statistics"][0]["answers"]] == [
+        ("Paris", [bob.id]), ("Lyon", [ann.id])]
+
+
+def test_an_anonymous_survey_names_nobody(world):
+    course, cast, pupils = _course(world, students=("ann",))
+    with world.client(cast["teacher"]) as c:
+        quiz, base, mc, _ = _two_questions(c, course, quiz_type="survey", anonymous_submissions=True)
+    _take(world, pupils["ann"][1], base, {mc["id"]: mc["answers"][0]["id"]})
+    with world.client(cast["teacher"]) as c:
+        [stats] = c.get(f"{base}/statistics").json()["quiz_statistics"]
+    assert (stats["anonymous_survey"], stats["speed_grader_url"]) == (True, None)
+    assert stats["question_statistics"][0]["answers"] == [
+        {"id": str(mc["answers"][0]["id"]), "text": "Paris", "correct": True, "responses": 1},
+        {"id": str(mc["answers"][1]["id"]), "text": "Lyon", "correct": False, "responses": 0}]
+    assert [a["id"] for a in stats["question_statistics"][1]["answers"]][-1] == "none"
