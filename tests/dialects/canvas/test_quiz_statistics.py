@@ -5,6 +5,7 @@ Canvas's whole bodies, and a fixed number of queries."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import UTC, datetime, timedelta
 
@@ -414,3 +415,90 @@ def test_an_anonymous_survey_names_nobody(world):
         {"id": str(mc["answers"][0]["id"]), "text": "Paris", "correct": True, "responses": 1},
         {"id": str(mc["answers"][1]["id"]), "text": "Lyon", "correct": False, "responses": 0}]
     assert [a["id"] for a in stats["question_statistics"][1]["answers"]][-1] == "none"
+
+
+def test_answers_and_answer_sets_of_the_other_question_types(world):
+    course, cast, pupils = _course(world, students=("ann", "bob", "cat"))
+    with world.client(cast["teacher"]) as c:
+        quiz = c.post(f"/api/v1/courses/{course.id}/quizzes", json={"quiz": {"title": "Mixed"}}).json()
+        base = f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}"
+        q = {key: c.post(f"{base}/questions", json={"question": {"question_name": key, "points_possible": 2,
+                                                                 **question}}).json()
+             for key, question in {
+            "short": {"question_type": "short_answer_question", "answers": [{"answer_text": "Madrid",
+                                                                              "answer_weight": 100}]},
+            "number": {"question_type": "numerical_question", "answers": [
+                {"numerical_answer_type": "exact_answer", "answer_exact": 7, "answer_error_margin": 0}]},
+            "fill": {"question_type": "fill_in_multiple_blanks_question", "answers": [
+                {"answer_text": "red", "blank_id": "c1", "answer_weight": 100},
+                {"answer_text": "green", "blank_id": "c2", "answer_weight": 100}]},
+            "drop": {"question_type": "multiple_dropdowns_question", "answers": [
+                {"answer_text": "red", "blank_id": "c1", "answer_weight": 100},
+                {"answer_text": "blue", "blank_id": "c1", "answer_weight": 0},
+                {"answer_text": "big", "blank_id": "size", "answer_weight": 100}]},
+            "match": {"question_type": "matching_question", "matching_answer_incorrect_matches": "Paris", "answers": [
+                {"answer_match_left": "Germany", "answer_match_right": "Berlin"},
+                {"answer_match_left": "Italy", "answer_match_right": "Rome"}]},
+        }.items()}
+        c.put(base, data={"quiz[published]": "true"})
+    red, blue, big = (a["id"] for a in q["drop"]["answers"])
+    germany, italy = q["match"]["answers"]
+    berlin, rome, paris = (m["match_id"] for m in q["match"]["matches"])
+    ids = {k: v["id"] for k, v in q.items()}
+    for login, answers in (
+        ("ann", {ids["short"]: " madrid ", ids["number"]: "7", ids["fill"]: {"c1": "Red", "c2": "green"},
+                 ids["drop"]: {"c1": red, "size": big},
+                 ids["match"]: [{"answer_id": germany["id"], "match_id": berlin},
+                                {"answer_id": italy["id"], "match_id": rome}]}),
+        ("bob", {ids["short"]: "Barcelona", ids["number"]: "8", ids["fill"]: {"c1": "red", "c2": "blue"},
+                 ids["drop"]: {"c1": blue}, ids["match"]: [{"answer_id": germany["id"], "match_id": berlin}]}),
+        ("cat", {ids["fill"]: {"c1": "pink"}, ids["match"]: [{"answer_id": germany["id"], "match_id": rome}]}),
+    ):
+        _take(world, pupils[login][1], base, answers)
+    u = {k: v[0].id for k, v in pupils.items()}
+    names = {u[k]: k.title() for k in u}
+    with world.client(cast["teacher"]) as c:
+        [stats] = c.get(f"{base}/statistics").json()["quiz_statistics"]
+    short, number, fill, drop, match = stats["question_statistics"]
+    fill_red, fill_green = (a["id"] for a in q["fill"]["answers"])
+
+    def answer(answer_id, text, correct, *logins):
+        return {"id": str(answer_id), "text": text, "correct": correct, "responses": len(logins),
+                "user_ids": [u[k] for k in logins], "user_names": [names[u[k]] for k in logins]}
+
+    def md5(text):
+        return hashlib.md5(text.encode()).hexdigest()
+
+    assert {k: short[k] for k in ("responses", "correct", "answers")} == {
+        "responses": 2, "correct": 1, "answers": [answer(q["short"]["answers"][0]["id"], "Madrid", True, "ann"),
+                                                  answer("other", "Other", False, "bob"),
+                                                  answer("none", "No Answer", False, "cat")]}
+    assert "partially_correct" not in short
+    assert {k: number.get(k) for k in ("responses", "correct", "full_credit", "incorrect", "answers")} == {
+        "responses": 2, "correct": 1, "full_credit": 1, "incorrect": 2, "answers": None}
+    assert fill == {
+        "id": str(ids["fill"]), "question_type": "fill_in_multiple_blanks_question", "question_text": "Question text",
+        "position": 3, "responses": 3, "answered": 2, "correct": 1, "partially_correct": 1, "incorrect": 1,
+        "answer_sets": [
+            {"id": md5("c1"), "text": "c1", "answers": [answer(fill_red, "red", True, "bob", "ann"),
+                                                        answer("other", "Other", False, "cat")]},
+            {"id": md5("c2"), "text": "c2", "answers": [answer(fill_green, "green", True, "ann"),
+                                                        answer("other", "Other", False, "bob"),
+                                                        answer("none", "No Answer", False, "cat")]}]}
+    assert {k: drop[k] for k in ("responses", "answered", "correct", "partially_correct", "incorrect",
+                                 "answer_sets")} == {
+        "responses": 2, "answered": 1, "correct": 1, "partially_correct": 0, "incorrect": 2, "answer_sets": [
+            {"id": md5("c1"), "text": "c1", "answers": [answer(red, "red", True, "ann"),
+                                                        answer(blue, "blue", False, "bob"),
+                                                        answer("none", "No Answer", False, "cat")]},
+            {"id": md5("size"), "text": "size", "answers": [answer(big, "big", True, "ann"),
+                                                            answer("none", "No Answer", False, "cat", "bob")]}]}
+    assert {k: match[k] for k in ("responses", "answered", "correct", "partially_correct", "incorrect",
+                                  "answer_sets")} == {
+        "responses": 3, "answered": 1, "correct": 1, "partially_correct": 1, "incorrect": 1, "answer_sets": [
+            {"id": str(germany["id"]), "text": "Germany", "answers": [
+                answer(berlin, "Berlin", True, "bob", "ann"), answer(rome, "Rome", False, "cat"),
+                answer(paris, "Paris", False)]},
+            {"id": str(italy["id"]), "text": "Italy", "answers": [
+                answer(berlin, "Berlin", False), answer(rome, "Rome", True, "ann"), answer(paris, "Paris", False),
+                answer("none", "No Answer", False, "cat", "bob")]}]}

@@ -37,16 +37,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.coursework import quiz_groups, quizzes, submission_views
+from courseport.core.coursework.quiz_answer_figures import (
+    BLANKS,
+    CHOICES,
+    AnswerFigures,
+    AnswerSet,
+    blank_sets,
+    choices,
+    matching_sets,
+    parts_given,
+    short_answers,
+)
 from courseport.core.coursework.quiz_grading import FOR_A_PERSON, score
 from courseport.core.coursework.quiz_item_analysis import SINGLE_ANSWER, ItemFigures, analyse
 from courseport.core.coursework.quiz_submissions import FINISHED_STATES, kept_score, questions_of, quiz_in
 from courseport.core.kit.errors import NotAllowed
-from courseport.core.kit.html import plain_text
 from courseport.schema import ContentItem, QuizAttempt, QuizSubmission, User
 from courseport.schema.base import utcnow
 
 CORRECT, PARTIAL, INCORRECT, GRADED, UNGRADED = "correct", "partial", "incorrect", "graded", "ungraded"
-_CHOICES = SINGLE_ANSWER | {"multiple_answers_question"}
 
 
 @dataclass(frozen=True)
@@ -62,21 +71,13 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class AnswerFigures:
-    """A predefined answer, or `answer_id` None for the students who chose none."""
-
-    answer_id: int | None
-    text: str
-    correct: bool
-    user_ids: list[int]
-
-
-@dataclass(frozen=True)
 class QuestionFigures:
     question: ContentItem
     kind: str
-    responses: int  # students who answered
-    answers: list[AnswerFigures] | None  # choice questions only
+    responses: int  # students who answered (for blanks and matching: filled or matched one at least)
+    answered: int | None  # blanks and matching: students who filled or matched every one
+    answers: list[AnswerFigures] | None  # choice and short answer questions
+    answer_sets: list[AnswerSet] | None  # blanks and matching
     correct: int
     partially_correct: int
     incorrect: int
@@ -224,18 +225,23 @@ def _question_figures(quiz: ContentItem, questions: list[ContentItem], per_attem
 def _figures(question: ContentItem, outcomes: list[Outcome], item: ItemFigures | None) -> QuestionFigures:
     data = question.data or {}
     kind = str(data.get("question_type"))
-    answers = _answers(kind, data, outcomes) if kind in _CHOICES else None
+    given = [(o.user_id, o.answer) for o in outcomes]
+    answers = choices(data, given) if kind in CHOICES else \
+        short_answers(data, given) if kind == "short_answer_question" else None
+    sets = blank_sets(kind, data, given) if kind in BLANKS else \
+        matching_sets(data, given) if kind == "matching_question" else None
+    answered = None if sets is None else sum(len(set(parts_given(kind, data, o.answer))) == 1 for o in outcomes)
     verdicts = Counter(o.verdict for o in outcomes)
     distribution = Counter(o.earned for o in outcomes)
     return QuestionFigures(
-        question, kind, sum(_answered(kind, data, o.answer) for o in outcomes), answers, verdicts[CORRECT],
-        verdicts[PARTIAL], verdicts[INCORRECT], verdicts[GRADED],
+        question, kind, sum(_answered(kind, data, o.answer) for o in outcomes), answered, answers, sets,
+        verdicts[CORRECT], verdicts[PARTIAL], verdicts[INCORRECT], verdicts[GRADED],
         sum(o.earned >= o.points for o in outcomes), sorted(distribution.items()), item)
 
 
 def _answered(kind: str, data: dict[str, Any], answer: Any) -> bool:
     """The student gave an answer: a predefined one for choice questions, anything but blanks otherwise."""
-    if kind in _CHOICES:
+    if kind in CHOICES:
         known = {a.get("id") for a in data.get("answers") or []}
         return any(one in known for one in (answer if isinstance(answer, list) else [answer]))
     if isinstance(answer, str):
@@ -243,16 +249,3 @@ def _answered(kind: str, data: dict[str, Any], answer: Any) -> bool:
     if isinstance(answer, dict):
         return any(str(v).strip() for v in answer.values() if v is not None)
     return answer not in (None, [], {})
-
-
-def _answers(kind: str, data: dict[str, Any], outcomes: list[Outcome]) -> list[AnswerFigures]:
-    """Each predefined answer with the students who chose it, then (if any) those who chose none."""
-    found = [AnswerFigures(a.get("id"), str(a.get("text") or "") or plain_text(a.get("html") or ""),
-                           float(a.get("weight") or 0) == 100, []) for a in data.get("answers") or []]
-    nobody = AnswerFigures(None, "", False, [])
-    for outcome in outcomes:
-        chosen = outcome.answer if isinstance(outcome.answer, list) else [outcome.answer]
-        hits = [f for f in found if f.answer_id in chosen]
-        for figures in hits or [nobody]:
-            figures.user_ids.append(outcome.user_id)
-    return found + ([nobody] if nobody.user_ids else [])

@@ -3,14 +3,22 @@ QuizStatisticsSubmissionStatistics), from the neutral figures of core/coursework
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from courseport.core.coursework.quiz_statistics import AnswerFigures, QuestionFigures, QuizStatistics
+from courseport.core.coursework.quiz_statistics import AnswerFigures, AnswerSet, QuestionFigures, QuizStatistics
 from courseport.dialects.canvas.protocol import iso
 
-# Canvas's ids and texts of the students who chose no answer.
+# Canvas's ids and texts of the students who gave no answer, and of those whose answer matched none.
 NO_ANSWER_ID, NO_ANSWER_TEXT = "none", "No Answer"
+OTHER_ID, OTHER_TEXT = "other", "Other"
 _FOR_A_PERSON = frozenset({"essay_question", "file_upload_question", "calculated_question"})
+# The counts each other question type shows, as Canvas's statistics appendix lists them.
+_COUNTS = {"multiple_answers_question": ("correct", "partially_correct"), "short_answer_question": ("correct",),
+           "numerical_question": ("correct", "full_credit", "incorrect"),
+           "fill_in_multiple_blanks_question": ("answered", "correct", "partially_correct", "incorrect"),
+           "multiple_dropdowns_question": ("answered", "correct", "partially_correct", "incorrect"),
+           "matching_question": ("answered", "correct", "partially_correct", "incorrect")}
 
 
 def render_statistics(stats: QuizStatistics, origin: str) -> dict[str, Any]:
@@ -44,24 +52,33 @@ def _question(figures: QuestionFigures, stats: QuizStatistics) -> dict[str, Any]
     body: dict[str, Any] = {"id": str(question.id), "question_type": figures.kind,
                             "question_text": question.body or "", "position": question.position,
                             "responses": figures.responses}
-    if figures.answers is not None:
-        body["answers"] = [_answer(a, stats) for a in figures.answers]
     if figures.kind in _FOR_A_PERSON:
         body.update(graded=figures.graded, full_credit=figures.full_credit,
                     point_distribution=[{"score": s, "count": n} for s, n in figures.point_distribution])
-    elif figures.item is None:
-        body.update(correct=figures.correct, partially_correct=figures.partially_correct)
-        if figures.kind != "multiple_answers_question":
-            body["incorrect"] = figures.incorrect
+    counts = {"answered": figures.answered, "correct": figures.correct, "full_credit": figures.full_credit,
+              "partially_correct": figures.partially_correct, "incorrect": figures.incorrect}
+    body.update({name: counts[name] for name in _COUNTS.get(figures.kind, ())})
+    if figures.answers is not None:
+        body["answers"] = [_answer(a, stats) for a in figures.answers]
+    if figures.answer_sets is not None:
+        body["answer_sets"] = [_answer_set(s, figures.kind, stats) for s in figures.answer_sets]
     if figures.item is not None:
         body.update(_item(figures))
     return body
 
 
+def _answer_set(answer_set: AnswerSet, kind: str, stats: QuizStatistics) -> dict[str, Any]:
+    """A blank's set is named by the MD5 of its name, as Canvas names it; a matching set by its answer id."""
+    key = answer_set.key if kind == "matching_question" else hashlib.md5(answer_set.key.encode()).hexdigest()
+    return {"id": key, "text": answer_set.text, "answers": [_answer(a, stats) for a in answer_set.answers]}
+
+
 def _answer(figures: AnswerFigures, stats: QuizStatistics) -> dict[str, Any]:
-    no_answer = figures.answer_id is None
-    body: dict[str, Any] = {"id": NO_ANSWER_ID if no_answer else str(figures.answer_id),
-                            "text": NO_ANSWER_TEXT if no_answer else figures.text, "correct": figures.correct,
+    if figures.answer_id is not None:
+        answer_id, text = str(figures.answer_id), figures.text
+    else:
+        answer_id, text = (OTHER_ID, OTHER_TEXT) if figures.unmatched else (NO_ANSWER_ID, NO_ANSWER_TEXT)
+    body: dict[str, Any] = {"id": answer_id, "text": text, "correct": figures.correct,
                             "responses": len(figures.user_ids)}
     if not stats.anonymous:
         body.update(user_ids=figures.user_ids, user_names=[stats.names.get(u) for u in figures.user_ids])
