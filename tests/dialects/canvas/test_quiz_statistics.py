@@ -474,8 +474,11 @@ def test_answers_and_answer_sets_of_the_other_question_types(world):
                                                   answer("other", "Other", False, "bob"),
                                                   answer("none", "No Answer", False, "cat")]}
     assert "partially_correct" not in short
-    assert {k: number.get(k) for k in ("responses", "correct", "full_credit", "incorrect", "answers")} == {
-        "responses": 2, "correct": 1, "full_credit": 1, "incorrect": 2, "answers": None}
+    assert {k: number[k] for k in ("responses", "correct", "full_credit", "incorrect", "answers")} == {
+        "responses": 2, "correct": 1, "full_credit": 1, "incorrect": 2, "answers": [
+            {**answer(q["number"]["answers"][0]["id"], "7.00", True, "ann"), "value": [7.0, 7.0], "margin": 0.0,
+             "is_range": False},
+            answer("other", "Other", False, "bob"), answer("none", "No Answer", False, "cat")]}
     assert fill == {
         "id": str(ids["fill"]), "question_type": "fill_in_multiple_blanks_question", "question_text": "Question text",
         "position": 3, "responses": 3, "answered": 2, "correct": 1, "partially_correct": 1, "incorrect": 1,
@@ -502,3 +505,31 @@ def test_answers_and_answer_sets_of_the_other_question_types(world):
             {"id": str(italy["id"]), "text": "Italy", "answers": [
                 answer(berlin, "Berlin", False), answer(rome, "Rome", True, "ann"), answer(paris, "Paris", False),
                 answer("none", "No Answer", False, "cat", "bob")]}]}
+
+
+def test_numerical_answers_show_their_bounds_and_the_first_that_fits(world):
+    course, cast, pupils = _course(world, students=("ann", "bob", "cat"))
+    with world.client(cast["teacher"]) as c:
+        quiz = c.post(f"/api/v1/courses/{course.id}/quizzes", json={"quiz": {"title": "Numbers"}}).json()
+        base = f"/api/v1/courses/{course.id}/quizzes/{quiz['id']}"
+        number = c.post(f"{base}/questions", json={"question": {
+            "question_name": "N", "question_type": "numerical_question", "points_possible": 1, "answers": [
+                {"numerical_answer_type": "exact_answer", "answer_exact": 15, "answer_error_margin": 1.5},
+                {"numerical_answer_type": "range_answer", "answer_range_start": 3, "answer_range_end": 54.12},
+                {"numerical_answer_type": "precision_answer", "answer_approximate": 1.5,
+                 "answer_precision": 2}]}}).json()
+        c.put(base, data={"quiz[published]": "true"})
+    for login, value in (("ann", "16"), ("bob", "40"), ("cat", "1.5")):
+        _take(world, pupils[login][1], base, {number["id"]: value})
+    with world.client(cast["teacher"]) as c:
+        [stats] = c.get(f"{base}/statistics").json()["quiz_statistics"]
+    exact, span, approx = number["answers"]
+    assert [{k: a[k] for k in ("id", "text", "value", "margin", "is_range", "user_ids")}
+            for a in stats["question_statistics"][0]["answers"]] == [
+        {"id": str(exact["id"]), "text": "15.00", "value": [13.5, 16.5], "margin": 1.5, "is_range": False,
+         "user_ids": [pupils["ann"][0].id]},
+        {"id": str(span["id"]), "text": "[3.00..54.12]", "value": [3.0, 54.12], "margin": 0.0, "is_range": True,
+         "user_ids": [pupils["bob"][0].id]},
+        {"id": str(approx["id"]), "text": "1.5 (with precision: 2)", "value": [-0.5, 3.5], "margin": 0.0,
+         "is_range": False, "user_ids": [pupils["cat"][0].id]}]
+    assert stats["question_statistics"][0]["correct"] == 3

@@ -3,10 +3,12 @@
 
 Choice questions (multiple choice, true/false, multiple answers) list each predefined answer with the students
 who chose it; short answers list each predefined answer with the students whose text equals it (case and
-outer spaces ignored, as graded), then those whose text matched none (`unmatched`). Fill in multiple blanks and
-multiple dropdowns give one set per blank (by its name) of the blank's answers; matching one set per left side
-(by its answer id) of the question's right-hand matches, the right one marked. Every list ends with the students
-who gave nothing there, when there are any. User ids are in the order the answers are given.
+outer spaces ignored, as graded), then those whose text matched none (`unmatched`); numerical questions each
+answer with the students whose number fits it first (as graded), then those whose number fits none. Fill in
+multiple blanks and multiple dropdowns give one set per blank (by its name) of the blank's answers; matching
+one set per left side (by its answer id) of the question's right-hand matches, the right one marked. Every
+list ends with the students who gave nothing there, when there are any. User ids are in the order the answers
+are given.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from courseport.core.coursework.quiz_grading import fitting_answer
 from courseport.core.kit.html import plain_text
 
 CHOICES = frozenset({"multiple_choice_question", "true_false_question", "multiple_answers_question"})
@@ -30,6 +33,7 @@ class AnswerFigures:
     correct: bool
     user_ids: list[int] = field(default_factory=list)
     unmatched: bool = False
+    numeric: dict[str, Any] | None = None  # a numerical answer's stored kind, value, margin, range or precision
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,20 @@ def short_answers(data: dict[str, Any], given: list[tuple[int, Any]]) -> list[An
             continue
         hit = next((f for f in found if _same(answer, f.text)), None)
         picks.append((user_id, [hit] if hit else None))
+    return _tally(found, picks)
+
+
+def numbers(data: dict[str, Any], given: list[tuple[int, Any]]) -> list[AnswerFigures]:
+    """Each numerical answer with the students whose number fits it (the first that fits, as graded)."""
+    answers = data.get("answers") or []
+    found = [AnswerFigures(a.get("id"), str(a.get("text") or ""), True, numeric=a) for a in answers]
+    picks: list[tuple[int, list[AnswerFigures] | None]] = []
+    for user_id, answer in given:
+        if not isinstance(answer, (int, float)) or isinstance(answer, bool):
+            picks.append((user_id, []))
+            continue
+        hit = fitting_answer(answers, float(answer))
+        picks.append((user_id, [f for f in found if hit is not None and f.answer_id == hit.get("id")] or None))
     return _tally(found, picks)
 
 

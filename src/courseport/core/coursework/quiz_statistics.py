@@ -45,6 +45,7 @@ from courseport.core.coursework.quiz_answer_figures import (
     blank_sets,
     choices,
     matching_sets,
+    numbers,
     parts_given,
     short_answers,
 )
@@ -76,7 +77,7 @@ class QuestionFigures:
     kind: str
     responses: int  # students who answered (for blanks and matching: filled or matched one at least)
     answered: int | None  # blanks and matching: students who filled or matched every one
-    answers: list[AnswerFigures] | None  # choice and short answer questions
+    answers: list[AnswerFigures] | None  # choice, short answer and numerical questions
     answer_sets: list[AnswerSet] | None  # blanks and matching
     correct: int
     partially_correct: int
@@ -227,7 +228,8 @@ def _figures(question: ContentItem, outcomes: list[Outcome], item: ItemFigures |
     kind = str(data.get("question_type"))
     given = [(o.user_id, o.answer) for o in outcomes]
     answers = choices(data, given) if kind in CHOICES else \
-        short_answers(data, given) if kind == "short_answer_question" else None
+        short_answers(data, given) if kind == "short_answer_question" else \
+        numbers(data, given) if kind == "numerical_question" else None
     sets = blank_sets(kind, data, given) if kind in BLANKS else \
         matching_sets(data, given) if kind == "matching_question" else None
     answered = None if sets is None else sum(len(set(parts_given(kind, data, o.answer))) == 1 for o in outcomes)

@@ -15,7 +15,7 @@ OTHER_ID, OTHER_TEXT = "other", "Other"
 _FOR_A_PERSON = frozenset({"essay_question", "file_upload_question", "calculated_question"})
 # The counts each other question type shows, as Canvas's statistics appendix lists them.
 _COUNTS = {"multiple_answers_question": ("correct", "partially_correct"), "short_answer_question": ("correct",),
-           "numerical_question": ("correct", "full_credit", "incorrect"),
+           "numerical_question": ("full_credit", "correct", "incorrect"),
            "fill_in_multiple_blanks_question": ("answered", "correct", "partially_correct", "incorrect"),
            "multiple_dropdowns_question": ("answered", "correct", "partially_correct", "incorrect"),
            "matching_question": ("answered", "correct", "partially_correct", "incorrect")}
@@ -82,7 +82,30 @@ def _answer(figures: AnswerFigures, stats: QuizStatistics) -> dict[str, Any]:
                             "responses": len(figures.user_ids)}
     if not stats.anonymous:
         body.update(user_ids=figures.user_ids, user_names=[stats.names.get(u) for u in figures.user_ids])
+    if figures.numeric is not None:
+        body.update(_numeric(figures.numeric))
     return body
+
+
+def _numeric(answer: dict[str, Any]) -> dict[str, Any]:
+    """A numerical answer as Canvas shows it: its text ("15.00", "[3.00..54.12]", "1.5 (with precision: 2)"),
+    `value` its bounds (exact plus or minus the margin; a range's ends; approximate plus or minus precision),
+    `margin` (0 but for exact answers) and `is_range`."""
+    kind = answer.get("numerical_answer_type")
+    number = {k: float(answer.get(k) or 0) for k in ("exact", "margin", "start", "end", "approximate", "precision")}
+    if kind == "range_answer":
+        text, value = f"[{number['start']:.2f}..{number['end']:.2f}]", [number["start"], number["end"]]
+    elif kind == "precision_answer":
+        precision = number["precision"]
+        text = f"{_plain(number['approximate'])} (with precision: {_plain(precision)})"
+        value = [number["approximate"] - precision, number["approximate"] + precision]
+    else:
+        text, value = f"{number['exact']:.2f}", [number["exact"] - number["margin"], number["exact"] + number["margin"]]
+    return {"text": text, "value": value, "margin": number["margin"], "is_range": kind == "range_answer"}
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def _item(figures: QuestionFigures) -> dict[str, Any]:
