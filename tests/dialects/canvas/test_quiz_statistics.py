@@ -350,7 +350,8 @@ def test_reads_are_a_fixed_number_of_queries(world):
                 assert c.get(f"{base}/statistics").status_code == 200
         finally:
             event.remove(world.engine, "before_cursor_execute", count)
-        return len(statements)
+        # the fault rules are reloaded now and then, whatever the route: not this read's
+        return len([s for s in statements if "FROM fault_rules" not in s])
 
     before = reads()
     for n in range(3):
