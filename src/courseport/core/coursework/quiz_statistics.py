@@ -124,11 +124,7 @@ def quiz_statistics(db: Session, actor: User, course_ref: str | int, quiz_id: st
     counted.sort(key=lambda a: (a.finished_at or a.started_at, a.id), reverse=True)
     owners = {a.submission_id: user_id for user_id, attempts in taken.items() for a in attempts}
     outcomes = {a.id: _outcomes(quiz, questions, a, owners[a.submission_id]) for a in counted}
-    latest = {user_id: attempts[-1] for user_id, attempts in taken.items()}
-    shown = [(o.question_id, _data(questions, o.question_id), o.points, o.user_id, o.answer)
-             for a in latest.values() for o in _outcomes(quiz, questions, a, owners[a.submission_id])
-             if _data(questions, o.question_id).get("question_type") in SINGLE_ANSWER]
-    items = analyse({u: a.score or 0.0 for u, a in latest.items()}, shown)
+    items = _items(quiz, questions, taken)
     names = dict(db.execute(select(User.id, User.name).where(User.id.in_(taken))).tuples().all()) if taken else {}
     data = quiz.data or {}
     return QuizStatistics(
@@ -158,8 +154,18 @@ def _kept(quiz: ContentItem, attempts: list[QuizAttempt]) -> QuizAttempt:
     return next((a for a in attempts if (a.score or 0.0) == kept), attempts[-1])
 
 
-def _data(questions: list[ContentItem], question_id: int) -> dict[str, Any]:
-    return next((q.data or {} for q in questions if q.id == question_id), {})
+def _items(quiz: ContentItem, questions: list[ContentItem], taken: dict[int, list[QuizAttempt]]
+           ) -> dict[int, ItemFigures]:
+    """The item analysis of the single-answer questions, over each student's latest finished attempt."""
+    data = {q.id: q.data or {} for q in questions}
+    scores: dict[int, float] = {}
+    shown = []
+    for user_id, attempts in taken.items():
+        scores[user_id] = attempts[-1].score or 0.0
+        shown += [(o.question_id, data[o.question_id], o.points, user_id, o.answer)
+                  for o in _outcomes(quiz, questions, attempts[-1], user_id)
+                  if data[o.question_id].get("question_type") in SINGLE_ANSWER]
+    return analyse(scores, shown)
 
 
 def _outcomes(quiz: ContentItem, questions: list[ContentItem], attempt: QuizAttempt, user_id: int) -> list[Outcome]:
@@ -232,13 +238,19 @@ def _figures(question: ContentItem, outcomes: list[Outcome], item: ItemFigures |
         numbers(data, given) if kind == "numerical_question" else None
     sets = blank_sets(kind, data, given) if kind in BLANKS else \
         matching_sets(data, given) if kind == "matching_question" else None
-    answered = None if sets is None else sum(len(set(parts_given(kind, data, o.answer))) == 1 for o in outcomes)
+    answered = None if sets is None else sum(_all_parts(kind, data, o.answer) for o in outcomes)
     verdicts = Counter(o.verdict for o in outcomes)
     distribution = Counter(o.earned for o in outcomes)
     return QuestionFigures(
         question, kind, sum(_answered(kind, data, o.answer) for o in outcomes), answered, answers, sets,
         verdicts[CORRECT], verdicts[PARTIAL], verdicts[INCORRECT], verdicts[GRADED],
         sum(o.earned >= o.points for o in outcomes), sorted(distribution.items()), item)
+
+
+def _all_parts(kind: str, data: dict[str, Any], answer: Any) -> bool:
+    """Every blank filled (every left side matched)."""
+    filled, total = parts_given(kind, data, answer)
+    return filled == total
 
 
 def _answered(kind: str, data: dict[str, Any], answer: Any) -> bool:
