@@ -190,6 +190,11 @@ def _same_text(given: str, texts: list[Any]) -> bool:
     return any(str(t or "").strip().lower() == wanted for t in texts)
 
 
+def fitting_answer(answers: list[dict[str, Any]], value: float) -> dict[str, Any] | None:
+    """The first of a numerical question's answers the value fits, as scoring matches it (None: none)."""
+    return next((a for a in answers if _fits(a, value)), None)
+
+
 def _fits(answer: dict[str, Any], value: float) -> bool:
     kind = answer.get("numerical_answer_type", "exact_answer")
     if kind == "range_answer":

@@ -37,6 +37,7 @@ from courseport.dialects.canvas import (
     progress,
     quiz_extensions,
     quiz_groups,
+    quiz_statistics,
     quiz_submissions,
     quizzes,
     roles,
@@ -67,6 +68,7 @@ ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
+ROUTES += quiz_statistics.ROUTES
 ROUTES += calendar_events.ROUTES
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
