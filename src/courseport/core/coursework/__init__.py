@@ -6,6 +6,6 @@ discussions, entries and announcements, and peer reviews of submissions.
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "overrides", "peer_reviews", "quiz_attempts",
+           "discussion_entries", "discussions", "grades", "late_policies", "overrides", "peer_reviews", "quiz_attempts",
            "quiz_extensions", "quiz_grading", "quiz_groups", "quiz_questions", "quiz_submissions", "quizzes",
            "submission_views", "submissions"]

@@ -60,7 +60,9 @@ def get_submission(call: Call, course_id: str, assignment_id: str, user_id: str)
 @put(_ASSIGNMENT + "/{user_id:str}")
 def grade_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
     change = GradeChange(posted_grade=call.str("submission[posted_grade]"), excuse=call.bool("submission[excuse]"),
-                         comment=call.str("comment[text_comment]"))
+                         comment=call.str("comment[text_comment]"),
+                         late_policy_status=call.str("submission[late_policy_status]"),
+                         seconds_late_override=call.int("submission[seconds_late_override]"))
     with call.write() as (db, me):
         view = submissions.grade(db, me, course_id, assignment_id, user_id, change)
     return _renderer(call, "submission_comments").submission(view)
