@@ -316,3 +316,40 @@ def test_0044_gives_users_with_an_email_their_first_channel_and_downgrades(empty
         assert conn.execute(sa.text("SELECT email FROM users ORDER BY id")).scalars().all() == [
             "ann@example.edu", None, "gone@example.edu"]
     _upgrade(empty_store, "head")
+
+
+def test_0047_keeps_earlier_grades_as_entered_and_downgrades(empty_store):
+    _upgrade(empty_store, "0045_grading_standards")
+    made = datetime(2026, 4, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        user = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+        item = _insert(conn, "content_items", course_id=course, type="assignment", title="Essay",
+                       workflow_state="published", parent_id=None, created_at=made, updated_at=made)
+        graded = _insert(conn, "submissions", item_id=item, course_id=course, user_id=user, workflow_state="graded",
+                         score=7.5, grade="7.5", excused=False, late=True, data={}, updated_at=made)
+    _upgrade(empty_store, "0047_late_policies")
+    with empty_store.begin() as conn:
+        row = conn.execute(sa.text("SELECT entered_score, entered_grade, points_deducted, late_policy_status, "
+                                   "seconds_late_override FROM submissions WHERE id = :i"), {"i": graded}).one()
+        assert tuple(row) == (7.5, "7.5", None, None, None)
+        _insert(conn, "late_policies", course_id=course, missing_submission_deduction_enabled=False,
+                missing_submission_deduction=0.0, late_submission_deduction_enabled=True,
+                late_submission_deduction=10.0, late_submission_interval="day",
+                late_submission_minimum_percent_enabled=False, late_submission_minimum_percent=0.0,
+                created_at=made, updated_at=made)
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # one policy per course
+        _insert(conn, "late_policies", course_id=course, missing_submission_deduction_enabled=False,
+                missing_submission_deduction=0.0, late_submission_deduction_enabled=False,
+                late_submission_deduction=0.0, late_submission_interval="day",
+                late_submission_minimum_percent_enabled=False, late_submission_minimum_percent=0.0,
+                created_at=made, updated_at=made)
+    _downgrade(empty_store, "0045_grading_standards")
+    with empty_store.connect() as conn:
+        assert "late_policies" not in sa.inspect(conn).get_table_names()
+        assert "entered_score" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
+        assert conn.execute(sa.text("SELECT score, grade FROM submissions")).one() == (7.5, "7.5")
+    _upgrade(empty_store, "head")
