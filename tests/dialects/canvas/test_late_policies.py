@@ -316,3 +316,24 @@ def test_a_student_may_not_set_a_late_status(world, cls, monkeypatch):
     r = _put(world, ann_token, course, essay, ann, late_policy_status="none")
     assert (r.status_code, r.json()) == (403, FORBIDDEN)
     assert _shown(world, tina_token, course, essay, ann)[5:] == (True, False, 18000, None)
+
+
+def test_a_students_comment_never_grades_their_missing_work(world, cls):
+    course, people = cls
+    (ann, ann_token), tina_token = people["ann"], people["tina"][1]
+    other = world.course("Other")
+    _make_policy(world, tina_token, course, missing_submission_deduction_enabled=True, missing_submission_deduction=10)
+    essay = world.assignment(course, "Essay", points=10.0, due_at=DUE)  # made after the policy: not graded yet
+    with world.client(ann_token) as c:
+        r = c.put(f"/api/v1/courses/{course.id}/assignments/{essay.id}/submissions/{ann.id}",
+                  data={"comment[text_comment]": "sorry, I was ill"})
+        foreign = c.put(f"/api/v1/courses/{other.id}/assignments/{essay.id}/submissions/{ann.id}",
+                        data={"submission[late_policy_status]": "none"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["score"], r.json()["missing"], r.json()["workflow_state"]) == (None, True, "unsubmitted")
+    assert (foreign.status_code, foreign.json()) == (403, FORBIDDEN)
+    # the grader's next call on it (here a comment) applies the missing deduction
+    with world.client(tina_token) as c:
+        r = c.put(f"/api/v1/courses/{course.id}/assignments/{essay.id}/submissions/{ann.id}",
+                  data={"comment[text_comment]": "get well"})
+    assert (r.json()["score"], r.json()["missing"], r.json()["workflow_state"]) == (9.0, True, "graded")

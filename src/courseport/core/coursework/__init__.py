@@ -1,11 +1,12 @@
 """What students do and are graded on: assignments and their groups, overrides, submissions, grades (one
 at a time or in bulk), quizzes, their questions and question groups and students' attempts at them,
-discussions, entries and announcements, and peer reviews of submissions.
+discussions, entries and announcements, peer reviews of submissions, and a course's late policy (late_status:
+a submission's late and missing state, read by the faces).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "late_policies", "overrides", "peer_reviews", "quiz_attempts",
-           "quiz_extensions", "quiz_grading", "quiz_groups", "quiz_questions", "quiz_submissions", "quizzes",
-           "submission_views", "submissions"]
+           "discussion_entries", "discussions", "grades", "late_policies", "late_status", "overrides", "peer_reviews",
+           "quiz_attempts", "quiz_extensions", "quiz_grading", "quiz_groups", "quiz_questions", "quiz_submissions",
+           "quizzes", "submission_views", "submissions"]

@@ -54,9 +54,10 @@ def mark(row: Submission, status: str | None, seconds_late_override: int | None)
 
 
 def settle(db: Session, course: Course, assignment: ContentItem, row: Submission, scheme: Scheme, *,
-           entered: bool, now: datetime) -> bool:
+           entered: bool, now: datetime, grade_missing: bool = True) -> bool:
     """Score and grade from the entered ones and the course's policy. `entered`: the row's score and grade are
-    the grader's, fresh (kept as entered). True when the missing deduction graded the submission just now."""
+    the grader's, fresh (kept as entered). True when the missing deduction graded the submission just now (only
+    when `grade_missing`: a grader's call, never a student's comment)."""
     if entered:
         row.entered_score, row.entered_grade = row.score, row.grade
         row.data = {k: v for k, v in (row.data or {}).items() if k != late_status.MISSING_POLICY_MARK}
@@ -67,7 +68,8 @@ def settle(db: Session, course: Course, assignment: ContentItem, row: Submission
     dates = effective_dates(db, course.id, [assignment.id], [row.user_id]).get(assignment.id, {}).get(row.user_id)
     due_at = dates.due_at if dates else assignment.due_at
     graded_now = False
-    if (policy is not None and policy.missing_submission_deduction_enabled and row.entered_score is None
+    if (grade_missing and policy is not None and policy.missing_submission_deduction_enabled
+            and row.entered_score is None
             and late_status.is_missing(row, assignment, due_at, now) and _graded_type(assignment)):
         row.entered_score = missing_score(policy, assignment)
         row.entered_grade = grade_for_score(assignment, row.entered_score, scheme)

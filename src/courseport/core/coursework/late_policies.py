@@ -150,7 +150,7 @@ def carry_policy(db: Session, source_id: int, target_id: int) -> None:
     if source is None:
         return
     target = policy_of(db, target_id) or LatePolicy(course_id=target_id)
-    for name in (*(f.name for f in dataclasses.fields(LatePolicyChanges)),):
+    for name in (f.name for f in dataclasses.fields(LatePolicyChanges)):
         setattr(target, name, getattr(source, name))
     target.updated_at = utcnow()
     db.add(target)

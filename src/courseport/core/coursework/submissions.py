@@ -115,7 +115,8 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
         if change.excuse:
             row.score = row.grade = None
     entered = change.posted_grade is not None or change.excuse is not None
-    if late_deductions.settle(db, course, assignment, row, scheme, entered=entered, now=now) or grading:
+    if late_deductions.settle(db, course, assignment, row, scheme, entered=entered, now=now, grade_missing=grader
+                              ) or grading:
         _settle_grading(course, row, actor, now)
     _add_comment(row, actor, change.comment, now)
     if access == "assessor" and change.comment and change.comment.strip():
