@@ -337,3 +337,16 @@ def test_a_students_comment_never_grades_their_missing_work(world, cls):
         r = c.put(f"/api/v1/courses/{course.id}/assignments/{essay.id}/submissions/{ann.id}",
                   data={"comment[text_comment]": "get well"})
     assert (r.json()["score"], r.json()["missing"], r.json()["workflow_state"]) == (9.0, True, "graded")
+
+
+def test_a_later_resubmission_deducts_more_from_the_kept_grade(world, cls, monkeypatch):
+    course, people = cls
+    (ann, ann_token), tina_token = people["ann"], people["tina"][1]
+    essay = world.assignment(course, "Essay", points=10.0, due_at=DUE)
+    _make_policy(world, tina_token, course, late_submission_deduction_enabled=True, late_submission_deduction=10,
+                 late_submission_interval="hour")
+    _submit_at(world, monkeypatch, course, essay, ann_token, DUE + timedelta(minutes=20))
+    _put(world, tina_token, course, essay, ann, posted_grade="10")
+    assert _shown(world, tina_token, course, essay, ann)[:5] == (9.0, "9", 10.0, "10", 1.0)
+    _submit_at(world, monkeypatch, course, essay, ann_token, DUE + timedelta(hours=2, minutes=20))
+    assert _shown(world, tina_token, course, essay, ann) == (7.0, "7", 10.0, "10", 3.0, True, False, 8400, None)

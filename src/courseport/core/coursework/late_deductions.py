@@ -8,8 +8,9 @@ the floor keeps it) nor below zero: `points_deducted` says how much (None when t
 the submission is not late or has no score). A missing submission (late_status.is_missing) without a score
 is given points possible × (100 − missing_submission_deduction)% when the missing deduction is on.
 
-`settle` is called from the one grading path (`submissions.grade`, and a quiz's kept score); changing the
-policy re-grades through that path (`late_policies`).
+`settle` is called from the one grading path (`submissions.grade`, and a quiz's kept score) and when a student
+turns work in again (a kept grade's deduction follows the new lateness); changing the policy re-grades through
+`submissions.grade` (`late_policies`).
 """
 
 from __future__ import annotations

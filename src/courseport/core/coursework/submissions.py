@@ -77,6 +77,8 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     row.attempt = (row.attempt or 0) + 1
     row.submitted_at = now
     row.late = bool(dates.due_at and now > dates.due_at)
+    late_deductions.settle(db, course, assignment, row, scheme_for(db, course, assignment), entered=False, now=now,
+                           grade_missing=False)  # a kept grade's deduction follows the new lateness
     row.workflow_state = "pending_review" if (assignment.data or {}).get("quiz") else "submitted"
     row.data = {**(row.data or {}), "file_ids": [f.id for f in files]}
     _add_comment(row, actor, entry.comment, now)
