@@ -27,6 +27,7 @@ from courseport.dialects.canvas import (
     grading_standards,
     groups,
     html,
+    late_policies,
     logins,
     modules,
     observees,
@@ -64,7 +65,7 @@ ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
-ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES]
+ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
