@@ -24,6 +24,8 @@ from courseport.schema import Course, Enrollment, Section
 
 ROLE_TYPES = {"student": "StudentEnrollment", "teacher": "TeacherEnrollment", "ta": "TaEnrollment",
               "observer": "ObserverEnrollment", "designer": "DesignerEnrollment"}
+_ENDED = {"conclude": "completed", "delete": "deleted", "inactivate": "inactive"}
+_OUTCOME = {"conclude": "concluded", "delete": "deleted", "inactivate": "deactivated"}
 _COURSE_EVENTS = {"published": "offer", "completed": "conclude", "deleted": "delete"}
 
 
@@ -144,24 +146,36 @@ def apply_enrollment(t: Target, row: dict[str, str]) -> str:
         if (student := sis_user(t, observed)) is None:
             raise RowProblem("associated_user_id", f"Associated user not found for {what}")
         req.associated_user_ref = str(student.id)
-    if state == "deleted":
-        return _delete(t, course, section, user.id, req)
-    enrollment = enrollments.enroll(t.db, t.actor, str(course.id), str(section.id) if section else None, req)
-    enrollment.sis_import_id = t.import_id
-    if state == "completed":
-        enrollments.end_enrollment(t.db, t.actor, str(course.id), str(enrollment.id), "conclude")
-        return "concluded"
-    return "deactivated" if state == "inactive" else "created"
+    existing = _existing(t, course, section, user.id, req)
+    if existing is None or (state == "active" and existing.workflow_state != "inactive"):
+        if state == "deleted":
+            return "skipped"
+        outcome = "created" if existing is None else "updated"
+        existing = enrollments.enroll(t.db, t.actor, str(course.id), str(section.id) if section else None, req)
+    elif state == "active":
+        enrollments.reactivate(t.db, t.actor, str(course.id), str(existing.id))
+        outcome = "restored"
+    else:
+        outcome = "updated"
+    task = {"completed": "conclude", "deleted": "delete", "inactive": "inactivate"}.get(state)
+    if task is not None and existing.workflow_state != _ENDED[task]:
+        enrollments.end_enrollment(t.db, t.actor, str(course.id), str(existing.id), task)
+        outcome = _OUTCOME[task]
+    existing.sis_import_id = t.import_id
+    return outcome
 
 
-def _delete(t: Target, course: Course, section: Section | None, user_id: int, req: EnrollmentRequest) -> str:
-    """Every live enrollment of the user in that section (the course's default one) and role, deleted."""
+def _existing(t: Target, course: Course, section: Section | None, user_id: int, req: EnrollmentRequest
+              ) -> Enrollment | None:
+    """The user's enrollment in that section (the course's default one) and role that a row names, if any
+    is not deleted: the one `enroll` would update."""
     home = section or courses.default_section(t.db, course)
     role_id = req.role_id or roles.role_for(t.db, course.account_id, req.type or "StudentEnrollment").id
-    found = list(t.db.scalars(select(Enrollment).where(
+    return t.db.scalar(select(Enrollment).where(
         Enrollment.user_id == user_id, Enrollment.course_section_id == home.id, Enrollment.role_id == role_id,
-        Enrollment.workflow_state != "deleted")))
-    for enrollment in found:
-        enrollments.end_enrollment(t.db, t.actor, str(course.id), str(enrollment.id), "delete")
-        enrollment.sis_import_id = t.import_id
-    return "deleted" if found else "skipped"
+        Enrollment.associated_user_id.is_not_distinct_from(_observed(req)), Enrollment.workflow_state != "deleted")
+        .order_by(Enrollment.id).limit(1))
+
+
+def _observed(req: EnrollmentRequest) -> int | None:
+    return int(req.associated_user_ref) if req.associated_user_ref else None
