@@ -40,7 +40,8 @@ def test_a_zip_of_every_kind_loads_the_roster(world, tmp_path):
         "Biology 101", "BIO 101", "available", done.id)
     assert [s.name for s in course.get_sections()] == ["Biology 101", "Section A"]
     roster = {(e.user["login_id"], e.type, e.enrollment_state, e.sis_import_id) for e in course.get_enrollments()}
-    assert roster == {("tess", "TeacherEnrollment", "active", done.id), ("alice", "StudentEnrollment", "active", done.id),
+    assert roster == {("tess", "TeacherEnrollment", "active", done.id),
+                      ("alice", "StudentEnrollment", "active", done.id),
                       ("bob", "StudentEnrollment", "active", done.id)}
     alice = canvas.get_user("alice", "sis_login_id")
     assert (alice.name, alice.short_name, alice.sortable_name) == ("Alice Smith", "Ali", "Smith, Alice")
