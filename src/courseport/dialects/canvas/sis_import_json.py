@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseport.core.courses.sis_rows import COUNT_NAMES
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Job
 
@@ -16,6 +15,7 @@ STATES_OF = {"created": ("queued",), "importing": ("running",), "imported": ("co
 _CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "course": "Course",
             "section": "CourseSection", "enrollment": "Enrollment"}
 _OUTCOMES = ("created", "concluded", "deactivated", "restored", "deleted")
+_COUNTS = ("accounts", "terms", "users", "courses", "sections", "enrollments")  # the kinds core counts
 _EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "xlists", "logins", "admins", "group_categories", "groups",
                  "group_memberships", "grade_publishing_results", "user_observers")
 
@@ -39,7 +39,7 @@ def _errors(job: Job) -> list[list[str]]:
 
 
 def _counts(result: dict[str, Any], warnings: list, errors: list) -> dict[str, int]:
-    counts = {name: 0 for name in (*COUNT_NAMES.values(), *_EXTRA_COUNTS)}
+    counts = {name: 0 for name in (*_COUNTS, *_EXTRA_COUNTS)}
     counts.update(result.get("counts") or {})
     return {**counts, "error_count": len(errors), "warning_count": len(warnings)}
 
