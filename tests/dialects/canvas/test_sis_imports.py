@@ -74,7 +74,7 @@ def test_row_problems_are_warnings_and_the_other_rows_are_applied(world):
     assert done["processing_warnings"] == [
         ["users.csv", "No user_id given for user (row 3, column user_id)"],
         ["users.csv", "No login_id given for user u3 (row 4, column login_id)"],
-        ["users.csv", "too_short (row 5, column password)"],
+        ["users.csv", "Password for user u4 is too short: at least 8 characters (row 5, column password)"],
         ["users.csv", 'Improper status "frozen" for user u5; status must be one of active, deleted, suspended '
                       "(row 6, column status)"],
         ["courses.csv", 'Bad date format "2026-13-45" in start_date for course C1 (row 2, column start_date)'],

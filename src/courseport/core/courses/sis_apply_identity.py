@@ -117,15 +117,23 @@ def apply_user(t: Target, row: dict[str, str]) -> str:
     if password := row.get("password"):
         login_changes.given.add("password")
         login_changes.password = password
+    try:
+        return _write_user(t, row, login, login_changes)
+    except logins.PasswordTooShort:
+        raise RowProblem("password", f"Password for {what} is too short: at least {logins.MIN_PASSWORD_LENGTH} "
+                                     "characters") from None
+
+
+def _write_user(t: Target, row: dict[str, str], login: Login | None, changes: LoginChanges) -> str:
     if login is None or login.workflow_state == "deleted":
-        new = NewUser(_names(row), login_changes, skip_registration=True, reactivate_sis=True, channel_confirmed=True)
+        new = NewUser(_names(row), changes, skip_registration=True, reactivate_sis=True, channel_confirmed=True)
         account_users.create_user(t.db, t.actor, str(t.root.id), new)
         return "created" if login is None else "restored"
-    if login.unique_id.lower() == login_id.lower():
-        login_changes.given.discard("unique_id")
-    login_changes.given.discard("sis_user_id")
+    if login.unique_id.lower() == (changes.unique_id or "").lower():
+        changes.given.discard("unique_id")
+    changes.given.discard("sis_user_id")
     account_users.update_user(t.db, t.actor, str(login.user_id), _names(row))
-    logins.update_login(t.db, t.actor, str(t.root.id), str(login.id), login_changes)
+    logins.update_login(t.db, t.actor, str(t.root.id), str(login.id), changes)
     return "updated"
 
 

@@ -50,6 +50,14 @@ APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "course": course_rows.apply_course, "section": course_rows.apply_section,
     "enrollment": course_rows.apply_enrollment}
 
+# The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
+_COLUMNS: dict[tuple[str, str], str] = {
+            ("", "unique_id"): "login_id", ("", "sis_user_id"): "user_id", ("", "start_at"): "start_date",
+            ("", "end_at"): "end_date", ("", "sis_course_id"): "course_id", ("", "sis_section_id"): "section_id",
+            ("", "sis_term_id"): "term_id", ("", "sis_account_id"): "account_id", ("", "course_code"): "short_name",
+            ("course", "name"): "long_name", ("user", "name"): "full_name", ("enrollment", "type"): "role",
+            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status"}
+
 
 @dataclass(frozen=True)
 class SisOptions:
@@ -185,7 +193,7 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
                 with db.begin_nested():
                     outcome = APPLIERS[file.kind](target, row)
             except DomainError as exc:
-                warnings.append([file.name, _where(exc, number)])
+                warnings.append([file.name, _where(exc, file.kind, number)])
                 continue
             counted[outcome] = counted.get(outcome, 0) + 1
         ctx.confirm_held(db)
@@ -197,6 +205,8 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
     result["warnings"] += warnings
 
 
-def _where(exc: DomainError, number: int) -> str:
-    column = exc.column if isinstance(exc, RowProblem) else getattr(exc, "field", None)
+def _where(exc: DomainError, kind: str, number: int) -> str:
+    """The error's sentence, then the row and the CSV column (a core field named by its column)."""
+    field: str = exc.column if isinstance(exc, RowProblem) else getattr(exc, "field", None) or ""
+    column = _COLUMNS.get((kind, field)) or _COLUMNS.get(("", field)) or field
     return f"{exc.message} (row {number}{f', column {column}' if column else ''})"
