@@ -236,3 +236,32 @@ def test_a_worker_dying_mid_import_is_retried_to_the_same_end(world, monkeypatch
                                  Enrollment.sis_import_id)).all()
         assert len(rows) == 3 and len({r[:3] for r in rows}) == 3
         assert {r.sis_import_id for r in rows} == {again["id"]}
+
+
+def _tenant(world, name: str) -> tuple[int, str]:
+    with world.client(world.admin_token) as c:
+        made = c.post("/_courseport/tenants", json={"name": name})
+    assert made.status_code == 201, made.text
+    return made.json()["id"], made.json()["credentials"]["canvas"]["token"]
+
+
+def test_tenants_import_the_same_sis_ids_apart_and_see_only_their_own(world):
+    (a_root, a_token), (b_root, b_token) = _tenant(world, "A"), _tenant(world, "B")
+    with world.client(a_token) as a, world.client(b_token) as b:
+        a_made = sis_csv.upload(a, sis_csv.zip_of(sis_csv.ALL), "roster.zip", account="self").json()
+        b_made = sis_csv.upload(b, sis_csv.zip_of(sis_csv.ALL), "roster.zip", account=str(b_root)).json()
+        assert world.run_jobs() == 2
+        a_done = a.get(f"/api/v1/accounts/{a_root}/sis_imports/{a_made['id']}").json()
+        b_done = b.get(f"/api/v1/accounts/self/sis_imports/{b_made['id']}").json()
+        cross = [b.get(f"/api/v1/accounts/{b_root}/sis_imports/{a_made['id']}"),
+                 b.get(f"/api/v1/accounts/{a_root}/sis_imports/{a_made['id']}"),
+                 b.put(f"/api/v1/accounts/{b_root}/sis_imports/{a_made['id']}/abort")]
+        b_list = b.get("/api/v1/accounts/self/sis_imports").json()
+    assert (a_done["workflow_state"], b_done["workflow_state"]) == ("imported", "imported"), (a_done, b_done)
+    assert [(r.status_code, r.json()) for r in cross] == [(404, NOT_FOUND)] * 3
+    assert [i["id"] for i in b_list["sis_imports"]] == [b_made["id"]]
+    with world.tx() as db:
+        roots = db.execute(select(Course.root_account_id, Course.sis_import_id).where(
+            Course.sis_course_id == "BIO101").order_by(Course.root_account_id)).all()
+        assert roots == [(a_root, a_made["id"]), (b_root, b_made["id"])]
+        assert db.scalar(select(func.count()).select_from(Login).where(Login.sis_user_id == "u1")) == 2
