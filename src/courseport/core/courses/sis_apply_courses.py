@@ -126,17 +126,7 @@ def apply_enrollment(t: Target, row: dict[str, str]) -> str:
     course_ref, section_ref = row.get("course_id", ""), row.get("section_id", "")
     what = f"enrollment (User ID: {user_ref}, Course ID: {course_ref}, Section ID: {section_ref}, Role: {role_name})"
     state = status(row, ("active", "deleted", "completed", "inactive"), what)
-    section = sis_section(t, section_ref) if section_ref else None
-    course = sis_course(t, course_ref) if course_ref else None
-    if section_ref and section is None:
-        raise RowProblem("section_id", f"Section not found for {what}")
-    if course_ref and course is None:
-        raise RowProblem("course_id", f"Course not found for {what}")
-    if section is None and course is None:
-        raise RowProblem("course_id", f"No course_id or section_id given for {what}")
-    course = course or courses.resolve_course(t.db, section.course_id)  # type: ignore[union-attr]
-    if section is not None and section.course_id != course.id:
-        raise RowProblem("section_id", f"Section does not belong to the course for {what}")
+    course, section = _place(t, course_ref, section_ref, what)
     user = sis_user(t, user_ref)
     if user is None:
         raise RowProblem("user_id", f"User not found for {what}")
@@ -163,6 +153,22 @@ def apply_enrollment(t: Target, row: dict[str, str]) -> str:
         outcome = _OUTCOME[task]
     existing.sis_import_id = t.import_id
     return outcome
+
+
+def _place(t: Target, course_ref: str, section_ref: str, what: str) -> tuple[Course, Section | None]:
+    """The course and section an enrollment row names (by either or both, which must agree)."""
+    section = sis_section(t, section_ref) if section_ref else None
+    course = sis_course(t, course_ref) if course_ref else None
+    if section_ref and section is None:
+        raise RowProblem("section_id", f"Section not found for {what}")
+    if course_ref and course is None:
+        raise RowProblem("course_id", f"Course not found for {what}")
+    if section is None and course is None:
+        raise RowProblem("course_id", f"No course_id or section_id given for {what}")
+    course = course or courses.resolve_course(t.db, section.course_id)  # type: ignore[union-attr]
+    if section is not None and section.course_id != course.id:
+        raise RowProblem("section_id", f"Section does not belong to the course for {what}")
+    return course, section
 
 
 def _existing(t: Target, course: Course, section: Section | None, user_id: int, req: EnrollmentRequest
