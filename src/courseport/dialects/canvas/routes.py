@@ -46,6 +46,7 @@ from courseport.dialects.canvas import (
     rubrics,
     sections,
     settings,
+    sis_imports,
     sub_accounts,
     submissions,
     tabs,
@@ -77,3 +78,4 @@ ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sectio
 ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
 ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES]
+ROUTES += sis_imports.ROUTES
