@@ -265,3 +265,40 @@ def test_tenants_import_the_same_sis_ids_apart_and_see_only_their_own(world):
             Course.sis_course_id == "BIO101").order_by(Course.root_account_id)).all()
         assert roots == [(a_root, a_made["id"]), (b_root, b_made["id"])]
         assert db.scalar(select(func.count()).select_from(Login).where(Login.sis_user_id == "u1")) == 2
+
+
+def test_two_imports_of_one_account_at_once_make_each_user_once(world, monkeypatch):
+    """Two workers run two imports of the same users at the same moment (PostgreSQL; SQLite's writers take
+    turns): the second's chunk waits for the first's, finds the users and updates them."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from courseport.core.courses import sis_apply_identity
+    from courseport.core.jobs import jobs
+
+    real, met = sis_apply_identity.apply_user, threading.Barrier(2)
+
+    def meet_then_apply(target, row):  # noqa: ANN001, ANN202 - both rows in flight before either looks its id up
+        try:
+            met.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return real(target, row)
+
+    monkeypatch.setitem(sis_imports.APPLIERS, "user", meet_then_apply)
+    with world.client(world.admin_token) as c:
+        made = [sis_csv.upload(c, sis_csv.USERS).json()["id"] for _ in range(2)]
+
+    def work(name: str) -> None:
+        ctx = jobs.claim(world.engine, name, 60)
+        assert ctx is not None
+        ctx.services = world.services
+        jobs.run(ctx, jobs.kind_of(world.engine, ctx.job_id))
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(work, ["one", "two"]))
+    with world.client(world.admin_token) as c:
+        done = [c.get(f"{BASE}/{n}").json() for n in made]
+    assert [d["workflow_state"] for d in done] == ["imported", "imported"]
+    assert sorted(d["statistics"]["Pseudonym"]["created"] for d in done) == [0, 3]
+    assert _logins(world) == ["t1", "u1", "u2"]

@@ -10,7 +10,9 @@ dependency order, each row through the core function the API itself uses (`sis_a
 rule becomes a warning naming its file, row and column, and the other rows go on. Progress is reported
 after each chunk. A row applied twice converges to the same state (SIS ids: created when unknown,
 updated when known), so a worker that dies leaves the chunks it committed, and the job system's retry
-applies every row again to the same end. An abort stops it before its next chunk commits.
+applies every row again to the same end. An abort stops it before its next chunk commits. Two imports of one
+account may run at once (Canvas queues them); their chunks take turns on the account's row, so each row's
+look-up and write are never split by the other import's.
 
 The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
 did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
@@ -186,6 +188,10 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
     counted: dict[str, int] = {}
     warnings: list[list[str]] = []
     with transaction(ctx.engine, write=True) as db:
+        # One chunk of the account's imports at a time (PostgreSQL; SQLite's writers take turns anyway): a row
+        # looks its SIS id up and then creates, so two imports at once would both create the same user or
+        # section. NO KEY UPDATE: rows that merely refer to the account (a new course, a login) are not held up.
+        db.execute(select(Account.id).where(Account.id == ctx.payload["account_id"]).with_for_update(key_share=True))
         target = Target(db, db.get_one(User, ctx.payload["user_id"]), db.get_one(Account, ctx.payload["account_id"]),
                         ctx.job_id)
         for number, row in rows:
