@@ -27,9 +27,12 @@ def remap_outcome_groups(db: Session, plan: CopyPlan) -> int:
         s.c.course_id == plan.source_id, s.c.type == GROUP, lineage(s).in_(sorted({c.lineage_id for c in copies})))
     ).all())
     mapped = lineage_map(db, plan, ITEMS, {p for p in parents.values() if p})
+    # The target's root: its oldest parentless group, leaving out copies not yet re-parented (their source has
+    # a parent; the copy wrote them without one).
+    children = sorted(c.id for c in copies if parents.get(c.lineage_id))
     root = db.scalar(select(ITEMS.c.id).where(
         ITEMS.c.course_id == plan.target_id, ITEMS.c.type == GROUP, ITEMS.c.parent_id.is_(None),
-        ITEMS.c.workflow_state != "deleted").order_by(ITEMS.c.id).limit(1))
+        ITEMS.c.workflow_state != "deleted", ITEMS.c.id.not_in(children)).order_by(ITEMS.c.id).limit(1))
     changed = 0
     for copy in copies:
         source_parent = parents.get(copy.lineage_id)
