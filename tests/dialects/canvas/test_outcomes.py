@@ -4,6 +4,7 @@ each call."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -334,3 +335,44 @@ def test_another_courses_outcome_links_read_only_and_groups_import_with_links(wo
         assert [(x.ref_id, x.data) for x in links] == [(None, {"outcome_id": oid})] * 2
         assert db.scalar(select(func.count()).select_from(ContentItem).where(
             ContentItem.type == "outcome", ContentItem.course_id == course.id)) == 0
+
+
+def test_an_outcome_another_course_links_outlives_its_last_own_link(world, cls):
+    course, people = cls
+    top = root(world, course, people["tina"])
+    oid = new_outcome(world, course, people["tina"], top["id"]).json()["outcome"]["id"]
+    other = world.course("Debate")
+    with world.client(world.admin_token) as c:
+        assert c.put(f"{base(other)}/outcome_groups/{root(world, other, world.admin_token)['id']}/outcomes/{oid}") \
+            .status_code == 200
+        assert c.delete(f"{base(course)}/outcome_groups/{top['id']}/outcomes/{oid}").status_code == 200
+        assert c.get(f"/api/v1/outcomes/{oid}").status_code == 200
+        assert [x["outcome"]["id"] for x in c.get(f"{base(other)}/outcome_group_links").json()] == [oid]
+    assert items(world, course, "outcome") == [("Argue a claim", None, None, "active")]
+
+
+def test_concurrent_first_reads_make_one_root_group(world, cls):
+    course, people = cls
+
+    def read(_: int) -> int:
+        with world.client(people["tina"]) as c:
+            r = c.get(f"{base(course)}/root_outcome_group")
+            assert r.status_code == 200, r.text
+            return r.json()["id"]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = set(pool.map(read, range(8)))
+    assert len(ids) == 1
+    assert len(items(world, course, "outcome_group")) == 1
+
+
+def test_lists_are_paged_with_link_headers(world, cls):
+    course, people = cls
+    top = root(world, course, people["tina"])
+    with world.client(people["tina"]) as c:
+        for title in ("A", "B"):
+            c.post(f"{base(course)}/outcome_groups/{top['id']}/subgroups", data={"title": title})
+        first = c.get(f"{base(course)}/outcome_groups", params={"per_page": "2"})
+        second = c.get(f"{base(course)}/outcome_groups", params={"per_page": "2", "page": "2"})
+    assert [g["title"] for g in first.json()] == ["Rhetoric", "A"] and 'rel="next"' in first.headers["link"]
+    assert [g["title"] for g in second.json()] == ["B"] and 'rel="next"' not in second.headers["link"]

@@ -202,15 +202,21 @@ def link_existing(db: Session, actor: User, course: Course, group: ContentItem, 
 
 
 def unlink(db: Session, group: ContentItem, outcome_id: str | int) -> LinkView:
-    """Remove the outcome's link from the group; an outcome of this course left with no link goes too."""
+    """Remove the outcome's link from the group; an outcome of this course left with no link anywhere goes too."""
     view = find_link(db, group, outcome_id)
     content.delete_item(db, view.link)
     outcome = view.outcome
-    if outcome.course_id == view.link.course_id and not db.scalar(select(ContentItem.id).where(
-            ContentItem.course_id == outcome.course_id, ContentItem.type == LINK, ContentItem.ref_id == outcome.id,
-            ContentItem.workflow_state != "deleted").limit(1)):
+    if outcome.course_id == view.link.course_id and not _still_linked(db, outcome):
         content.delete_item(db, outcome)
     return view
+
+
+def _still_linked(db: Session, outcome: ContentItem) -> bool:
+    """Whether a live link names the outcome: in its course, or in another course that linked it."""
+    live = (ContentItem.type == LINK, ContentItem.workflow_state != "deleted")
+    return db.scalar(select(ContentItem.id).where(*live, ContentItem.ref_id == outcome.id).limit(1)) is not None \
+        or db.scalar(select(ContentItem.id).where(
+            *live, ContentItem.data["outcome_id"].as_integer() == outcome.id).limit(1)) is not None
 
 
 def import_group(db: Session, actor: User, course: Course, target: ContentItem, source_id: str | int) -> ContentItem:
