@@ -106,3 +106,27 @@ def test_a_blueprint_sync_carries_outcomes_and_updates_them_later(world, cls):
     assert groups == sorted([("Rhetoric", None), ("Units", "Rhetoric"), ("Unit 1", "Units"), ("Part A", "Unit 1")],
                             key=str)
     assert [(o[0], o[2]) for o in outcomes] == [("Argue v2", made["own"])]
+
+
+def test_outcomes_are_chosen_and_left_out_by_canvas_names(world, cls):
+    """A content migration's copy[all_learning_outcomes] takes the outcomes alone; course_copy's except[]=outcomes
+    leaves them out."""
+    course, people = cls
+    _source(world, course, people["tina"])
+    world.assignment(course, "Essay")
+    only, without = world.course("Outcomes only"), world.course("No outcomes")
+    with world.client(world.admin_token) as c:
+        r = c.post(f"{base(only)}/content_migrations", data={
+            "migration_type": "course_copy_importer", "settings[source_course_id]": str(course.id),
+            "copy[all_learning_outcomes]": "1"})
+        assert r.status_code == 200, r.text
+        r = c.post(f"{base(without)}/course_copy", data={"source_course": str(course.id), "except[]": ["outcomes"]})
+        assert r.status_code == 200, r.text
+        world.run_jobs()
+    with world.tx() as db:
+        def types(target) -> set[str]:
+            return set(db.scalars(select(ContentItem.type).where(ContentItem.course_id == target.id)))
+        assert types(only) == {"outcome_group", "outcome", "outcome_link"}
+        assert "assignment" in types(without) and not types(without) & {"outcome_group", "outcome", "outcome_link"}
+    groups, _, _ = _tree(world, only)
+    assert groups == sorted([("Rhetoric", None), ("Units", "Rhetoric"), ("Unit 1", "Units")], key=str)
