@@ -113,6 +113,10 @@ def test_a_new_outcome_linked_into_a_group_answers_its_link_and_shows_in_full(wo
     student_link = {**link, "outcome_group": {**abbrev(top), "can_edit": False},
                     "outcome": {**link["outcome"], "can_edit": False}}
     assert listed == everywhere == [student_link]
+    with world.client(people["tina"]) as c:
+        in_full = c.get(f"{base(course)}/outcome_groups/{top['id']}/outcomes", params={"outcome_style": "full"})
+        everywhere_full = c.get(f"{base(course)}/outcome_group_links", params={"outcome_style": "full"})
+    assert in_full.json() == everywhere_full.json() == [{**link, "outcome": full}]
     assert items(world, course, "outcome") == [("Argue a claim", None, None, "active")]
     assert items(world, course, "outcome_link") == [("Argue a claim", top["id"], oid, "active")]
 
@@ -246,7 +250,7 @@ def test_unlinking_the_last_link_of_an_own_outcome_deletes_it(world, cls):
         sub = c.post(f"{base(course)}/outcome_groups/{top['id']}/subgroups", data={"title": "Sub"}).json()
     oid = new_outcome(world, course, people["tina"], top["id"]).json()["outcome"]["id"]
     with world.client(people["tina"]) as c:
-        linked = c.put(f"{base(course)}/outcome_groups/{sub['id']}/outcomes/{oid}")
+        linked = c.post(f"{base(course)}/outcome_groups/{sub['id']}/outcomes", data={"outcome_id": str(oid)})
         assert (linked.status_code, linked.json()["outcome_group"]["id"]) == (200, sub["id"])
         again = c.put(f"{base(course)}/outcome_groups/{sub['id']}/outcomes/{oid}")  # linking twice keeps one link
         assert again.json() == linked.json()

@@ -46,7 +46,9 @@ def render_group(group: ContentItem, parent: ContentItem | None, can_edit: bool)
             "import_url": f"{_group_url(group)}/import"}
 
 
-def render_link(view: LinkView, can_edit_group: bool, can_edit_outcome: bool) -> dict[str, Any]:
+def render_link(view: LinkView, can_edit_group: bool, can_edit_outcome: bool, *, full: bool = False) -> dict[str, Any]:
+    """An OutcomeLink; `full` (Canvas's outcome_style=full) gives the whole Outcome instead of its abbreviation."""
+    outcome = (render_outcome if full else render_outcome_abbrev)(view.outcome, can_edit_outcome)
     return {"url": f"{_group_url(view.group)}/outcomes/{view.outcome.id}", "context_id": view.link.course_id,
             "context_type": "Course", "outcome_group": render_group_abbrev(view.group, can_edit_group),
-            "outcome": render_outcome_abbrev(view.outcome, can_edit_outcome), "assessed": False, "can_unlink": True}
+            "outcome": outcome, "assessed": False, "can_unlink": True}

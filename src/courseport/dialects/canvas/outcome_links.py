@@ -15,8 +15,12 @@ from courseport.dialects.canvas.outcome_params import outcome_changes
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
 
 
-def _json(view: LinkView, can_edit: bool) -> dict:
-    return render_link(view, can_edit, can_edit and view.outcome.course_id == view.link.course_id)
+def _json(view: LinkView, can_edit: bool, *, full: bool = False) -> dict:
+    return render_link(view, can_edit, can_edit and view.outcome.course_id == view.link.course_id, full=full)
+
+
+def _full(call: Call) -> bool:
+    return call.str("outcome_style") == "full"
 
 
 
@@ -26,7 +30,7 @@ def list_outcome_links(call: Call, course_id: str) -> Response:
     with call.read() as (db, me):
         course, can_edit = groups.course_for(db, me, course_id)
         page = groups.link_views(db, course, None, window)
-        return call.paged([_json(v, can_edit) for v in page.items], window, page)
+        return call.paged([_json(v, can_edit, full=_full(call)) for v in page.items], window, page)
 
 
 @get(GROUP + "/outcomes")
@@ -35,7 +39,7 @@ def list_group_outcomes(call: Call, course_id: str, group_id: str) -> Response:
     with call.read() as (db, me):
         course, can_edit = groups.course_for(db, me, course_id)
         page = groups.link_views(db, course, groups.group_item(db, course, group_id), window)
-        return call.paged([_json(v, can_edit) for v in page.items], window, page)
+        return call.paged([_json(v, can_edit, full=_full(call)) for v in page.items], window, page)
 
 
 @post(GROUP + "/outcomes", status_code=200)
