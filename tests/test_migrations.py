@@ -320,7 +320,7 @@ def test_0044_gives_users_with_an_email_their_first_channel_and_downgrades(empty
 
 
 def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
-    _upgrade(empty_store, "0045_grading_standards")
+    _upgrade(empty_store, "0047_late_policies")
     made = datetime(2026, 5, 1, tzinfo=UTC)
     with empty_store.begin() as conn:
         root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
@@ -337,7 +337,7 @@ def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
         kept = conn.execute(sa.text("SELECT placement FROM group_categories")).scalar_one()
     assert (kept if isinstance(kept, dict) else json.loads(kept)) == {
         "style": "auto_by_size", "auto_enroll": True}
-    _downgrade(empty_store, "0045_grading_standards")
+    _downgrade(empty_store, "0047_late_policies")
     with empty_store.connect() as conn:
         assert "placement" not in {c["name"] for c in sa.inspect(conn).get_columns("group_categories")}
         assert conn.execute(sa.text("SELECT name FROM group_categories")).scalars().all() == ["Teams"]
@@ -374,4 +374,41 @@ def test_0046_adds_rubric_assessments_that_go_with_their_association_and_downgra
     with empty_store.connect() as conn:
         assert "rubric_assessments" not in sa.inspect(conn).get_table_names()
         assert conn.execute(sa.text("SELECT count(*) FROM content_items")).scalar() == 1
+    _upgrade(empty_store, "head")
+
+
+def test_0047_keeps_earlier_grades_as_entered_and_downgrades(empty_store):
+    _upgrade(empty_store, "0046_rubric_assessments")
+    made = datetime(2026, 4, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        user = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+        item = _insert(conn, "content_items", course_id=course, type="assignment", title="Essay",
+                       workflow_state="published", parent_id=None, created_at=made, updated_at=made)
+        graded = _insert(conn, "submissions", item_id=item, course_id=course, user_id=user, workflow_state="graded",
+                         score=7.5, grade="7.5", excused=False, late=True, data={}, updated_at=made)
+    _upgrade(empty_store, "0047_late_policies")
+    with empty_store.begin() as conn:
+        row = conn.execute(sa.text("SELECT entered_score, entered_grade, points_deducted, late_policy_status, "
+                                   "seconds_late_override FROM submissions WHERE id = :i"), {"i": graded}).one()
+        assert tuple(row) == (7.5, "7.5", None, None, None)
+        _insert(conn, "late_policies", course_id=course, missing_submission_deduction_enabled=False,
+                missing_submission_deduction=0.0, late_submission_deduction_enabled=True,
+                late_submission_deduction=10.0, late_submission_interval="day",
+                late_submission_minimum_percent_enabled=False, late_submission_minimum_percent=0.0,
+                created_at=made, updated_at=made)
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # one policy per course
+        _insert(conn, "late_policies", course_id=course, missing_submission_deduction_enabled=False,
+                missing_submission_deduction=0.0, late_submission_deduction_enabled=False,
+                late_submission_deduction=0.0, late_submission_interval="day",
+                late_submission_minimum_percent_enabled=False, late_submission_minimum_percent=0.0,
+                created_at=made, updated_at=made)
+    _downgrade(empty_store, "0046_rubric_assessments")
+    with empty_store.connect() as conn:
+        assert "late_policies" not in sa.inspect(conn).get_table_names()
+        assert "entered_score" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
+        assert conn.execute(sa.text("SELECT score, grade FROM submissions")).one() == (7.5, "7.5")
     _upgrade(empty_store, "head")

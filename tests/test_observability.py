@@ -22,6 +22,7 @@ from sqlalchemy import create_engine
 from courseport import logs
 from courseport.app import create_app, health_report
 from courseport.cli import _from_flags, settings_options
+from courseport.services import build_services
 from courseport.settings import SETTINGS, Settings
 
 
@@ -119,15 +120,19 @@ def test_health_reports_each_component(services):
 
 
 def test_health_fails_clearly_when_the_database_is_unreachable(services, tmp_path):
-    app = create_app(services.settings, services)
+    # Services of its own: the app's lifespan stops them at the end, and the session's (the live server's
+    # collector and job threads) must keep running for the tests after this one.
+    own = build_services(services.settings)
+    app = create_app(own.settings, own)
     with TestClient(app) as client:
-        engine = services.engine
-        services.engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+        engine = own.engine
+        own.engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
         try:
             r = client.get("/_courseport/health")
         finally:
-            services.engine.dispose()
-            services.engine = engine
+            own.engine.dispose()
+            own.engine = engine
+    own.engine.dispose()
     assert r.status_code == 503
     body = r.json()
     assert body["status"] == "down" and body["blob_store"] == "ok"

@@ -34,6 +34,7 @@ HANDLERS = {
     "diagnostic_sleep": "courseport.core.jobs.diagnostics.run_sleep",
     "job_callback": "courseport.core.jobs.job_callbacks.deliver",
     "package_import": "courseport.core.packages.package_imports.run_package_import",
+    "sis_import": "courseport.core.courses.sis_imports.run_import",
 }
 FINISHED_HOOKS = ["courseport.core.jobs.job_callbacks.queue_delivery"]
 EDIT_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_edits"]

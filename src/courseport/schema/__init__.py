@@ -39,6 +39,7 @@ from courseport.schema.grading_standards import GradingStandard
 from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
+from courseport.schema.late_policies import LatePolicy
 from courseport.schema.lrs import LrsDocument, LrsFetch, XapiCredential
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
@@ -103,6 +104,7 @@ __all__ = [
     "DiscussionEntryRead",
     "DiscussionParticipant",
     "Job",
+    "LatePolicy",
     "JobClaim",
     "BlueprintChange",
     "BlueprintException",

@@ -124,6 +124,12 @@ class Submission(Base):
     posted_at: Mapped[datetime | None]
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # what the grader gave, before the course's late policy (score/grade are after it; late_deductions.py)
+    entered_score: Mapped[float | None] = mapped_column(Float)
+    entered_grade: Mapped[str | None] = mapped_column(String(64))
+    points_deducted: Mapped[float | None] = mapped_column(Float)
+    late_policy_status: Mapped[str | None] = mapped_column(String(16))  # a grader's late|missing|extended|none
+    seconds_late_override: Mapped[int | None] = mapped_column(Integer)
 
 
 class ModuleProgress(Base):

@@ -2,7 +2,8 @@
 state, settings, navigation tabs, sections, groups, enrollments and the observer links that keep observers
 enrolled beside their students, the one course-code policy (`course_codes`), batch updates, what each user
 keeps of a course for themself (`course_nicknames`, `course_favorites`), and the course
-as other systems keep it: SIS-style course records, templates and the offerings made from them, and
+as other systems keep it: SIS-style course records, templates and the offerings made from them,
+SIS imports of accounts, terms, users, courses, sections and enrollments from CSV files (`sis_imports`), and
 the organisation tree over accounts, terms, templates and courses (`org_units`), the sections and groups of
 an offering by org unit id (`offering_sections`, `offering_groups`), and the letter-grade
 schemes courses and accounts keep (`grading_standards`).
@@ -14,4 +15,4 @@ __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offe
            "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
            "grading_standards", "group_assignment", "group_memberships", "group_queries", "groups", "observer_links",
            "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",
-           "offering_groups"]
+           "offering_groups", "sis_imports"]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.content import get_item
 from courseport.core.content.due_dates import STUDENT_TYPES, effective_dates
+from courseport.core.coursework import late_status
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.schema import Course, Enrollment, File, User
@@ -27,7 +28,6 @@ from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, PeerReview, Submission
 
 _STUDENT_STATES = ("active", "invited", "completed")
-_NO_SUBMISSION_EXPECTED = {"none", "not_graded", "on_paper", "external_tool", "wiki_page"}
 
 
 @dataclass
@@ -63,17 +63,16 @@ class SubmissionView:
         return "unread" if changes else "read"
 
     @property
+    def late(self) -> bool:
+        return late_status.is_late(self.submission)
+
+    @property
     def missing(self) -> bool:
-        s, types = self.submission, set((self.assignment.data or {}).get("submission_types") or ["none"])
-        return bool(s.submitted_at is None and s.score is None and not s.excused and self.due_at
-                    and self.due_at < utcnow() and not types <= _NO_SUBMISSION_EXPECTED)
+        return late_status.is_missing(self.submission, self.assignment, self.due_at, utcnow())
 
     @property
     def seconds_late(self) -> int:
-        s = self.submission
-        if not (s.late and s.submitted_at and self.due_at):
-            return 0
-        return max(0, int((s.submitted_at - self.due_at).total_seconds()))
+        return late_status.seconds_late(self.submission, self.due_at)
 
     @property
     def grade_matches_current_submission(self) -> bool:

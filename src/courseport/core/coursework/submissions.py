@@ -22,8 +22,9 @@ from courseport.core.content.due_dates import StudentDates, effective_dates
 from courseport.core.content.file_uploads import UploadTicket
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.grading_standards import scheme_for
-from courseport.core.coursework import peer_reviews, submission_views
+from courseport.core.coursework import late_deductions, peer_reviews, submission_entries, submission_views
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
+from courseport.core.coursework.submission_entries import SUBMISSION_TYPES, SubmissionEntry
 from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
 from courseport.core.identity import users
 from courseport.core.identity.permissions import CourseRights
@@ -31,29 +32,12 @@ from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window
-from courseport.schema import Course, Enrollment, File, User
+from courseport.schema import Course, Enrollment, User
 from courseport.schema.base import utcnow
 from courseport.schema.content import ContentItem, Submission
 
-SUBMISSION_TYPES: dict[str, str] = {  # type -> the submission[...] parameter it requires
-    "online_text_entry": "body", "online_url": "url", "online_upload": "file_ids",
-    "media_recording": "media_comment_id", "basic_lti_launch": "url", "student_annotation": "annotatable_attachment_id",
-}
 WORKFLOW_STATES = ("submitted", "unsubmitted", "graded", "pending_review")
 LOCKED_MESSAGE = "You can't submit an assignment when it is locked"
-
-
-@dataclass(frozen=True)
-class SubmissionEntry:
-    """What a student turns in; only the field its type requires is used."""
-
-    submission_type: str | None
-    body: str | None = None
-    url: str | None = None
-    file_ids: tuple[str, ...] = ()
-    media_comment_id: str | None = None
-    annotatable_attachment_id: str | None = None
-    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +47,8 @@ class GradeChange:
     posted_grade: str | None = None
     excuse: bool | None = None
     comment: str | None = None
+    late_policy_status: str | None = None  # late|missing|extended|none (late_status.py)
+    seconds_late_override: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,15 +67,18 @@ def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, 
     """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one."""
     course, assignment, dates = _open_to(db, actor, course_ref, assignment_id)
     now = utcnow()
-    files = _checked_entry(db, course, assignment, actor, entry)
+    files = submission_entries.checked_entry(db, course, assignment, actor, entry)
     row = _row_for(db, course, assignment, actor.id)
     row.submission_type = entry.submission_type
     row.body = sanitize_html(entry.body or "") if entry.submission_type == "online_text_entry" else None
-    # _checked_entry refused a submission_type not in SUBMISSION_TYPES
-    row.url = _normalised_url(entry.url) if SUBMISSION_TYPES[cast(str, entry.submission_type)] == "url" else None
+    # checked_entry refused a submission_type not in SUBMISSION_TYPES
+    takes_url = SUBMISSION_TYPES[cast(str, entry.submission_type)] == "url"
+    row.url = submission_entries.normalised_url(entry.url) if takes_url else None
     row.attempt = (row.attempt or 0) + 1
     row.submitted_at = now
     row.late = bool(dates.due_at and now > dates.due_at)
+    late_deductions.settle(db, course, assignment, row, scheme_for(db, course, assignment), entered=False, now=now,
+                           grade_missing=False)  # a kept grade's deduction follows the new lateness
     row.workflow_state = "pending_review" if (assignment.data or {}).get("quiz") else "submitted"
     row.data = {**(row.data or {}), "file_ids": [f.id for f in files]}
     _add_comment(row, actor, entry.comment, now)
@@ -107,7 +96,8 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     student = users.resolve_user(db, user_ref, actor)
     if not submission_views.student_ids(db, course.id, [student.id]):
         raise NotFound("user")
-    grading = change.posted_grade is not None or change.excuse is not None
+    grading = any(v is not None for v in (change.posted_grade, change.excuse, change.late_policy_status,
+                                          change.seconds_late_override))
     access = "grader" if grader else submission_views.read_access(db, course, rights, actor, assignment, student.id)
     if not grader and (grading or (student.id != actor.id and access != "assessor")):
         raise NotAllowed()
@@ -116,6 +106,7 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     if change.posted_grade:
         score = score_for_posted_grade(assignment, change.posted_grade, scheme)
     row = _row_for(db, course, assignment, student.id)
+    late_deductions.mark(row, change.late_policy_status, change.seconds_late_override)
     now = utcnow()
     if change.posted_grade is not None:
         row.score = score
@@ -125,7 +116,9 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
         row.excused = change.excuse
         if change.excuse:
             row.score = row.grade = None
-    if grading:
+    entered = change.posted_grade is not None or change.excuse is not None
+    if late_deductions.settle(db, course, assignment, row, scheme, entered=entered, now=now, grade_missing=grader
+                              ) or grading:
         _settle_grading(course, row, actor, now)
     _add_comment(row, actor, change.comment, now)
     if access == "assessor" and change.comment and change.comment.strip():
@@ -145,9 +138,10 @@ def record_quiz_result(db: Session, course: Course, assignment: ContentItem, use
     dates = effective_dates(db, course.id, [assignment.id], [user_id]).get(assignment.id, {}).get(user_id)
     row.submission_type, row.attempt, row.submitted_at = "online_quiz", attempt, submitted_at
     row.late = bool(dates and dates.due_at and submitted_at and submitted_at > dates.due_at)
-    row.score = score
-    row.grade = None if score is None else grade_for_score(assignment, score, scheme_for(db, course, assignment))
+    scheme = scheme_for(db, course, assignment)
+    row.score, row.grade = score, None if score is None else grade_for_score(assignment, score, scheme)
     row.excused = False
+    late_deductions.settle(db, course, assignment, row, scheme, entered=True, now=now)
     row.workflow_state = "pending_review" if pending_review else "graded"
     row.grader_id, row.graded_at = None, now
     if row.posted_at is None and not course.post_manually:
@@ -197,42 +191,6 @@ def _settle_grading(course: Course, row: Submission, actor: User, now: datetime)
         row.posted_at = now
     if graded and row.posted_at is not None:
         _drop_read_mark(row)
-
-
-def _checked_entry(db: Session, course: Course, assignment: ContentItem, actor: User, entry: SubmissionEntry
-                   ) -> list[File]:
-    """Canvas's checks, in its order: the type is allowed, its parameter is present and valid."""
-    allowed = (assignment.data or {}).get("submission_types") or ["none"]
-    if entry.submission_type not in SUBMISSION_TYPES or entry.submission_type not in allowed:
-        raise InvalidInput("submission[submission_type]", "Invalid submission[submission_type] given")
-    needed = SUBMISSION_TYPES[entry.submission_type]
-    value = getattr(entry, needed)
-    if not value or (needed == "body" and not str(value).strip()):
-        raise InvalidInput(f"submission[{needed}]", f"Invalid parameters for submission_type "
-                                                    f"{entry.submission_type}. Required: submission[{needed}]")
-    if needed == "url":
-        _normalised_url(entry.url)
-    if needed != "file_ids":
-        return []
-    ids = [store_id(i) for i in entry.file_ids if is_id(i)]
-    files = list(db.scalars(select(File).where(
-        File.id.in_(ids), File.workflow_state != "deleted",
-        (File.course_id == course.id) | (File.user_id == actor.id)).order_by(File.id))) if ids else []
-    if not files:
-        raise InvalidInput("submission[file_ids]", "No valid file ids given")
-    extensions = [e.lower().lstrip(".") for e in (assignment.data or {}).get("allowed_extensions") or []]
-    if extensions and any(f.display_name.rpartition(".")[2].lower() not in extensions for f in files):
-        raise InvalidInput("submission[file_ids]", f"Invalid file type; allowed: {', '.join(extensions)}")
-    return files
-
-
-def _normalised_url(url: str | None) -> str:
-    text = (url or "").strip()
-    if "://" not in text:
-        text = "http://" + text
-    if not text.lower().startswith(("http://", "https://")) or len(text) <= len("http://"):
-        raise InvalidInput("submission[url]", "submission[url] must be an http or https URL")
-    return text
 
 
 def _add_comment(row: Submission, author: User, text: str | None, now: datetime) -> None:

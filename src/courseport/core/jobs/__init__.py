@@ -6,4 +6,4 @@ diagnostic job kind. Threads and processes that run jobs live outside core (work
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["diagnostics", "job_callbacks", "job_reads", "jobs", "job_timing"]
+__all__ = ["diagnostics", "job_aborts", "job_callbacks", "job_reads", "jobs", "job_timing"]

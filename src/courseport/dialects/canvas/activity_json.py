@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from courseport.core.coursework import late_status
 from courseport.core.views.activity import StreamEntry, StreamSummary
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
@@ -44,7 +45,8 @@ def _submission(e: StreamEntry, origin: str) -> dict[str, Any]:
         "score": s.score if e.grade_visible else None, "grade": s.grade if e.grade_visible else None,
         "excused": s.excused, "attempt": s.attempt, "submission_type": s.submission_type, "body": s.body,
         "url": s.url, "submitted_at": iso(s.submitted_at), "graded_at": iso(s.graded_at),
-        "grader_id": s.grader_id, "workflow_state": s.workflow_state, "late": s.late, "posted_at": iso(s.posted_at),
+        "grader_id": s.grader_id, "workflow_state": s.workflow_state, "late": late_status.is_late(s),
+        "posted_at": iso(s.posted_at),
         "html_url": html, "preview_url": f"{html}?preview=1", "submission_comments": [],
         "assignment": {"id": a.id, "name": a.title, "title": a.title, "points_possible": a.points,
                        "due_at": iso(a.due_at), "course_id": a.course_id,

@@ -37,6 +37,7 @@ from courseport.throttle import TooManyFailures, refuse_throttled
 
 post = partial(litestar.post, sync_to_thread=True)
 put = partial(litestar.put, sync_to_thread=True)
+patch = partial(litestar.patch, sync_to_thread=True)
 delete = partial(litestar.delete, sync_to_thread=True, status_code=200)
 
 _TRUE = {"true", "1", "on", "yes", "t"}

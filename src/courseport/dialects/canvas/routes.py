@@ -27,6 +27,7 @@ from courseport.dialects.canvas import (
     grading_standards,
     groups,
     html,
+    late_policies,
     logins,
     modules,
     observees,
@@ -48,6 +49,7 @@ from courseport.dialects.canvas import (
     rubrics,
     sections,
     settings,
+    sis_imports,
     sub_accounts,
     submissions,
     tabs,
@@ -67,7 +69,7 @@ ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
-ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES]
+ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
@@ -80,3 +82,4 @@ ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sectio
 ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
 ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES]
+ROUTES += sis_imports.ROUTES

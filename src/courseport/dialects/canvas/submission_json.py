@@ -29,9 +29,9 @@ class SubmissionRenderer:
             "excused": s.excused, "attempt": s.attempt, "submission_type": s.submission_type,
             "submitted_at": iso(s.submitted_at), "body": s.body, "assignment_id": a.id,
             "graded_at": iso(s.graded_at), "grade_matches_current_submission": view.grade_matches_current_submission,
-            "grader_id": s.grader_id, "workflow_state": s.workflow_state, "late_policy_status": None,
-            "points_deducted": None, "late": s.late, "missing": view.missing, "seconds_late": view.seconds_late,
-            "entered_grade": s.grade, "entered_score": s.score, "posted_at": iso(s.posted_at),
+            "grader_id": s.grader_id, "workflow_state": s.workflow_state,
+            "late_policy_status": s.late_policy_status, "points_deducted": s.points_deducted, "late": view.late,
+            "missing": view.missing, "seconds_late": view.seconds_late, **_entered(view), "posted_at": iso(s.posted_at),
             "cached_due_date": iso(view.due_at), "extra_attempts": None,
             "preview_url": (f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
                             f"?preview=1&version={max((s.attempt or 1) - 1, 0)}"),
@@ -68,6 +68,14 @@ class SubmissionRenderer:
     def grouped(self, entry: StudentSubmissions) -> dict[str, Any]:
         return {"user_id": entry.user_id, "section_id": entry.section_id,
                 "submissions": [self.submission(v) for v in entry.submissions]}
+
+
+def _entered(view: SubmissionView) -> dict[str, Any]:
+    """What the grader gave (a row graded before late policies existed: its score and grade)."""
+    s = view.submission
+    kept = s.entered_score is not None or s.points_deducted is not None
+    return {"entered_grade": s.entered_grade if kept else s.grade,
+            "entered_score": s.entered_score if kept else s.score}
 
 
 def render_comment(comment: dict[str, Any], author: User | None, origin: str, course_id: int) -> dict[str, Any]:

@@ -71,7 +71,9 @@ def get_submission(call: Call, course_id: str, assignment_id: str, user_id: str)
 @put(_ASSIGNMENT + "/{user_id:str}")
 def grade_submission(call: Call, course_id: str, assignment_id: str, user_id: str) -> dict:
     change = GradeChange(posted_grade=call.str("submission[posted_grade]"), excuse=call.bool("submission[excuse]"),
-                         comment=call.str("comment[text_comment]"))
+                         comment=call.str("comment[text_comment]"),
+                         late_policy_status=call.str("submission[late_policy_status]"),
+                         seconds_late_override=call.int("submission[seconds_late_override]"))
     scores = criterion_scores(call)
     with call.write() as (db, me), assessment_spelled(call):
         if scores:  # rubric scores first: a posted_grade sent with them is the grade that stays

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0048_d2l_group_fields'
-down_revision = '0046_rubric_assessments'
+down_revision = '0047_late_policies'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,8 @@ from courseport.web.console.session import page_link, render, signed_in, window_
 KINDS = {"course_copy": "Course copy", "blueprint_sync": "Blueprint sync", "package_import": "Package import",
          "course_import": "Course package import", "batch_update_courses": "Batch course update",
          "job_callback": "Outcome callback", "diagnostic_sleep": "Diagnostic", "content_export": "Course export",
-         "submissions_update": "Bulk grading", "assign_unassigned_members": "Group assignment"}
+         "submissions_update": "Bulk grading", "assign_unassigned_members": "Group assignment",
+         "sis_import": "SIS import"}
 
 
 def kind_label(kind: str) -> str:

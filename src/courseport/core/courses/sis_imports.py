@@ -1,0 +1,212 @@
+"""SIS imports: a root account's admins load accounts, terms, users, courses, sections and enrollments from
+CSV files (one CSV, or a zip of them) in a background job.
+
+The import is the job (its id is the import's, as course exports are): the request checks the caller
+before it reads the upload, streams the upload into a blob, and queues the job pinning the blob to it.
+The job reads the upload (`sis_files`: the safe zip reader, every file parsed before any row is applied,
+so a file it cannot take fails the import with nothing written), then applies the files kind by kind in
+dependency order, each row through the core function the API itself uses (`sis_apply_identity`,
+`sis_apply_courses`), a chunk of rows per transaction and each row in a savepoint: a row that breaks a
+rule becomes a warning naming its file, row and column, and the other rows go on. Progress is reported
+after each chunk. A row applied twice converges to the same state (SIS ids: created when unknown,
+updated when known), so a worker that dies leaves the chunks it committed, and the job system's retry
+applies every row again to the same end. An abort stops it before its next chunk commits.
+
+The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
+did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
+kinds given) and `failed` (a file refused: nothing was applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseport.core.courses import sis_apply_courses as course_rows
+from courseport.core.courses import sis_apply_identity as identity_rows
+from courseport.core.courses.sis_apply_identity import Target
+from courseport.core.courses.sis_files import read_upload
+from courseport.core.courses.sis_rows import COUNT_NAMES, ORDER, RowProblem, SisFile, SisFileRefused
+from courseport.core.identity import accounts
+from courseport.core.jobs import job_aborts, job_timing, jobs
+from courseport.core.kit import blob_lifecycle
+from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.ids import is_id, store_id
+from courseport.core.kit.paging import Slice, Window, fetch_window
+from courseport.core.kit.safe_zip import ZipLimits
+from courseport.db import transaction
+from courseport.schema import Account, Job, User
+
+KIND = "sis_import"
+IMPORT_TYPES = ("instructure_csv",)
+CHUNK_ROWS = 100
+APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
+    "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
+    "course": course_rows.apply_course, "section": course_rows.apply_section,
+    "enrollment": course_rows.apply_enrollment}
+
+# The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
+_COLUMNS: dict[tuple[str, str], str] = {
+            ("", "unique_id"): "login_id", ("", "sis_user_id"): "user_id", ("", "start_at"): "start_date",
+            ("", "end_at"): "end_date", ("", "sis_course_id"): "course_id", ("", "sis_section_id"): "section_id",
+            ("", "sis_term_id"): "term_id", ("", "sis_account_id"): "account_id", ("", "course_code"): "short_name",
+            ("course", "name"): "long_name", ("user", "name"): "full_name", ("enrollment", "type"): "role",
+            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status"}
+
+
+@dataclass(frozen=True)
+class SisOptions:
+    """What the import was asked to do beyond its files; kept on the job and answered back."""
+
+    import_type: str = "instructure_csv"
+    batch_mode: bool = False
+    batch_mode_term_id: str | None = None
+    multi_term_batch_mode: bool = False
+    skip_deletes: bool = False
+    override_sis_stickiness: bool = False
+    add_sis_stickiness: bool = False
+    clear_sis_stickiness: bool = False
+    diffing_data_set_identifier: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportFilters:
+    created_since: datetime | None = None
+    created_before: datetime | None = None
+    states: tuple[str, ...] = ()  # job states
+
+
+def _root_admin(db: Session, actor: User, account_ref: str) -> Account:
+    account = accounts.resolve_account(db, account_ref, actor.id)
+    if not accounts.is_admin_of(db, actor.id, account.id):
+        raise NotAllowed()
+    if account.parent_account_id is not None:
+        raise InvalidInput("account_id", "SIS imports can only be executed on root accounts")
+    return account
+
+
+def check_import(db: Session, actor: User, account_ref: str) -> None:
+    """Everything a request can refuse before its upload arrives: no such account, no right, not a root."""
+    _root_admin(db, actor, account_ref)
+
+
+def queue_import(db: Session, actor: User, account_ref: str, blob_sha256: str, filename: str,
+                 options: SisOptions) -> Job:
+    account = _root_admin(db, actor, account_ref)
+    if options.import_type not in IMPORT_TYPES:
+        raise InvalidInput("import_type", f"import_type must be one of {', '.join(IMPORT_TYPES)}")
+    if options.batch_mode_term_id and identity_rows.sis_term(
+            Target(db, actor, account, 0), options.batch_mode_term_id.removeprefix("sis_term_id:")) is None:
+        raise InvalidInput("batch_mode_term_id", "batch_mode_term_id must name a term of the account")
+    job = jobs.enqueue(db, KIND, {"blob_sha256": blob_sha256, "filename": filename, "user_id": actor.id,
+                                  "account_id": account.id, "options": asdict(options)},
+                       user_id=actor.id, context_type="Account", context_id=account.id)
+    blob_lifecycle.pin(db, job.id, [blob_sha256])
+    return job
+
+
+def _import_job(db: Session, account: Account, import_id: str) -> Job:
+    job = db.get(Job, store_id(import_id)) if is_id(import_id) else None
+    if job is None or job.kind != KIND or job.context_type != "Account" or job.context_id != account.id:
+        raise NotFound("sis import")
+    return job
+
+
+def get_import(db: Session, actor: User, account_ref: str, import_id: str) -> Job:
+    return job_timing.status_read(db, _import_job(db, _root_admin(db, actor, account_ref), import_id))
+
+
+def _of_account(account: Account) -> Any:
+    return select(Job).where(Job.kind == KIND, Job.context_type == "Account", Job.context_id == account.id)
+
+
+def list_imports(db: Session, actor: User, account_ref: str, filters: ImportFilters, window: Window) -> Slice[Job]:
+    """The account's imports, newest first."""
+    stmt = _of_account(_root_admin(db, actor, account_ref))
+    if filters.created_since is not None:
+        stmt = stmt.where(Job.created_at >= filters.created_since)
+    if filters.created_before is not None:
+        stmt = stmt.where(Job.created_at < filters.created_before)
+    if filters.states:
+        stmt = stmt.where(Job.state.in_(filters.states))
+    return fetch_window(db, stmt.order_by(Job.id.desc()), window)
+
+
+def running_imports(db: Session, actor: User, account_ref: str) -> list[Job]:
+    stmt = _of_account(_root_admin(db, actor, account_ref)).where(Job.state == "running")
+    return list(db.scalars(stmt.order_by(Job.id)))
+
+
+def abort_import(db: Session, actor: User, account_ref: str, import_id: str) -> Job:
+    """Abort one import that has not ended; an ended one is not found (Canvas looks among those not done)."""
+    job = _import_job(db, _root_admin(db, actor, account_ref), import_id)
+    if not job_aborts.abort(db, job):
+        raise NotFound("sis import")
+    return job
+
+
+def abort_pending(db: Session, actor: User, account_ref: str) -> int:
+    """Abort every import of the account still waiting to run; how many were."""
+    stmt = _of_account(_root_admin(db, actor, account_ref)).where(Job.state == "queued")
+    return sum(job_aborts.abort(db, job) for job in db.scalars(stmt.order_by(Job.id)).all())
+
+
+def run_import(ctx: jobs.JobContext) -> dict[str, Any]:
+    p = ctx.payload
+    ctx.progress(0.0, "importing", force=True)
+    settings = ctx.services.settings
+    limits = ZipLimits(max_entries=settings.package_max_entries, max_ratio=settings.package_max_ratio,
+                       max_unpacked_bytes=settings.package_max_unpacked_bytes)
+    try:
+        with ctx.services.blobs.local_file(p["blob_sha256"]) as path, open(path, "rb") as fh:
+            files = read_upload(fh, p["filename"], limits)
+    except SisFileRefused as exc:
+        return {"failed": True, "errors": [[exc.file, exc.message]], "warnings": [], "counts": {},
+                "statistics": {}, "supplied_batches": []}
+    result: dict[str, Any] = {"failed": False, "errors": [], "warnings": [], "statistics": {},
+                              "counts": {COUNT_NAMES[kind]: 0 for kind in ORDER},
+                              "supplied_batches": [k for k in ORDER if any(f.kind == k for f in files)]}
+    total, done = max(1, sum(len(f.rows) for f in files)), 0
+    for file in files:
+        for start in range(0, len(file.rows), CHUNK_ROWS):
+            _apply_chunk(ctx, file, file.rows[start:start + CHUNK_ROWS], result)
+            done += len(file.rows[start:start + CHUNK_ROWS])
+            ctx.progress(99.0 * done / total, "importing")
+    return result
+
+
+def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict[str, str]]],
+                 result: dict[str, Any]) -> None:
+    """Rows of one file in one transaction, each in a savepoint; the tallies only once it committed."""
+    counted: dict[str, int] = {}
+    warnings: list[list[str]] = []
+    with transaction(ctx.engine, write=True) as db:
+        target = Target(db, db.get_one(User, ctx.payload["user_id"]), db.get_one(Account, ctx.payload["account_id"]),
+                        ctx.job_id)
+        for number, row in rows:
+            try:
+                with db.begin_nested():
+                    outcome = APPLIERS[file.kind](target, row)
+            except DomainError as exc:
+                warnings.append([file.name, _where(exc, file.kind, number)])
+                continue
+            counted[outcome] = counted.get(outcome, 0) + 1
+        ctx.confirm_held(db)
+    applied = sum(n for outcome, n in counted.items() if outcome != "skipped")
+    result["counts"][COUNT_NAMES[file.kind]] += applied
+    stats = result["statistics"].setdefault(file.kind, {})
+    for outcome, n in counted.items():
+        stats[outcome] = stats.get(outcome, 0) + n
+    result["warnings"] += warnings
+
+
+def _where(exc: DomainError, kind: str, number: int) -> str:
+    """The error's sentence, then the row and the CSV column (a core field named by its column)."""
+    field: str = exc.column if isinstance(exc, RowProblem) else getattr(exc, "field", None) or ""
+    column = _COLUMNS.get((kind, field)) or _COLUMNS.get(("", field)) or field
+    return f"{exc.message} (row {number}{f', column {column}' if column else ''})"
