@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from courseport.core.blueprints import blueprint_files
 from courseport.core.content import content
 from courseport.core.content.content import RESTRICTION_CLASSES
-from courseport.core.copy import copy_links, copy_tables
+from courseport.core.copy import copy_links, copy_tables, outcome_copies
 from courseport.schema import BlueprintChange, ContentItem, File
 
 REFERENCES = ("parent_id", "ref_id", "file_id")
@@ -168,6 +168,8 @@ def _settle_steps(plan: copy_tables.CopyPlan, export: Export) -> list[Callable[[
         steps += [copy_links.settle_page_urls, copy_links.keep_target_front_page]
     if "module" in types:
         steps.append(copy_links.remap_prerequisites)
+    if "outcome_group" in types:
+        steps.append(outcome_copies.remap_outcome_groups)
     if any("/courses/" in (item.body or "") for item in export.sources.values()):
         steps.append(copy_links.rewrite_bodies)
     if plan.settings:

@@ -25,6 +25,7 @@ from courseport.schema.content import ContentItem, ContentLink
 ITEM_TYPES = frozenset({
     "assignment_group", "assignment", "quiz", "quiz_question", "question_bank", "discussion_topic",
     "announcement", "page", "module", "module_item", "calendar_event", "external_tool", "outcome",
+    "outcome_group", "outcome_link",
     "rubric", "rubric_association", "glossary_entry", "blog", "journal", "wiki", "task", "contact", "group_set",
     "release_rule",
     "retention_rule", "content_area", "link", "checklist", "faq", "survey", "attendance_register",

@@ -35,7 +35,7 @@ COUNTED = {"preserve_rowcount": True}  # INSERT ... SELECT row counts on every d
 ITEMS, FILES, FOLDERS, LINKS = cast(tuple[Table, Table, Table, Table],
                                     (ContentItem.__table__, File.__table__, Folder.__table__, ContentLink.__table__))
 # Types whose rows hang under a parent that must be copied with them.
-CHILD_TYPES = ("module_item", "quiz_question", "rubric_association")
+CHILD_TYPES = ("module_item", "quiz_question", "rubric_association", "outcome_link")
 # Types that may own an assignment (graded quizzes and topics) through ref_id.
 ASSIGNMENT_OWNERS = ("quiz", "discussion_topic", "announcement")
 # Item columns a copy carries over as they are; references, identity and tracking are set apart.
@@ -45,7 +45,8 @@ REFERENCES = {"parent_id": ITEMS, "ref_id": ITEMS, "file_id": FILES}
 # Item types by the depth of what they reference: a row names only rows of lower depth (every other
 # type sits at depth 0 and names none), so copying depth by depth finds each reference's copy in place.
 DEPTHS = ({"assignment"}, {"quiz", "discussion_topic", "announcement"},
-          {"quiz_question", "module_item", "rubric_association"})  # an association names its rubric and assignment
+          {"quiz_question", "module_item", "rubric_association",  # an association names its rubric and assignment
+           "outcome_link"})  # a link names its group and outcome; a group's parent group is mapped after the copy
 FILE_VALUES = ("user_id", "folder_path", "folder_id", "unlock_at", "lock_at", "display_name", "filename",
                "content_type", "size", "blob_sha256", "locked", "hidden", "workflow_state")
 FOLDER_VALUES = ("parent_folder_id", "name", "position", "locked", "hidden", "unlock_at", "lock_at",

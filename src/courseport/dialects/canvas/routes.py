@@ -31,6 +31,9 @@ from courseport.dialects.canvas import (
     logins,
     modules,
     observees,
+    outcome_groups,
+    outcome_links,
+    outcomes,
     overrides,
     pages,
     peer_reviews,
@@ -67,6 +70,7 @@ ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
+ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
