@@ -52,6 +52,7 @@ from courseport.dialects.canvas import (
     tabs,
     terms,
     todo,
+    user_assignments,
     user_settings,
     users,
 )
@@ -69,6 +70,7 @@ ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *gra
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
+ROUTES += user_assignments.ROUTES
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
 ROUTES += quiz_statistics.ROUTES
 ROUTES += calendar_events.ROUTES
