@@ -38,6 +38,7 @@ from courseport.dialects.canvas import (
     progress,
     quiz_extensions,
     quiz_groups,
+    quiz_overrides,
     quiz_statistics,
     quiz_submissions,
     quizzes,
@@ -73,6 +74,7 @@ ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *d
 ROUTES += user_assignments.ROUTES
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
 ROUTES += quiz_statistics.ROUTES
+ROUTES += quiz_overrides.ROUTES
 ROUTES += calendar_events.ROUTES
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
