@@ -6,4 +6,4 @@ effective due dates.
 """
 
 __all__ = ["calendar_events", "content", "due_dates", "file_quotas", "file_uploads", "files", "folders",
-           "module_items", "module_progress", "module_sequence", "modules", "pages"]
+           "module_items", "module_progress", "module_sequence", "modules", "pages", "user_files"]

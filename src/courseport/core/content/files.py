@@ -180,10 +180,11 @@ def _list_files(db: Session, course_id: int, rights: CourseRights, folder_id: in
                           or_(File.unlock_at.is_(None), File.unlock_at <= now),
                           or_(File.lock_at.is_(None), File.lock_at > now),
                           or_(File.folder_id.is_(None), File.folder_id.in_(visible_folder_ids(db, course_id, rights))))
-    return fetch_window(db, _filtered(stmt, filters), window)
+    return fetch_window(db, filtered_files(stmt, filters), window)
 
 
-def _filtered(stmt: Select, filters: FileFilters) -> Select:
+def filtered_files(stmt: Select, filters: FileFilters) -> Select:
+    """`stmt` (a select of files) narrowed and ordered by the filters: the one rule every file list keeps."""
     if filters.search_term is not None:
         if len(filters.search_term.strip()) < 2:
             raise InvalidInput("search_term", "search_term of 2 or more characters is required")

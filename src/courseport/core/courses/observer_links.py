@@ -37,6 +37,16 @@ def _require_reader(db: Session, actor: User, user: User) -> None:
         raise NotAllowed()
 
 
+def observes(db: Session, observer_id: int, student_id: int) -> bool:
+    """Whether the observer is linked to the student (a link, or an active observer enrollment of them)."""
+    linked = select(ObserverLink.id).where(ObserverLink.observer_id == observer_id,
+                                           ObserverLink.student_id == student_id)
+    enrolled = select(Enrollment.id).where(Enrollment.user_id == observer_id, Enrollment.type == OBSERVER,
+                                           Enrollment.associated_user_id == student_id,
+                                           Enrollment.workflow_state == "active")
+    return db.scalar(linked.limit(1)) is not None or db.scalar(enrolled.limit(1)) is not None
+
+
 def link(db: Session, actor: User, observer_ref: str, student_ref: str) -> User:
     """Link the observer to the student (admins of the root account); answers the student."""
     observer = users.resolve_user(db, observer_ref, actor)

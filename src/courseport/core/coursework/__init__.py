@@ -8,7 +8,7 @@ late policy (late_status: a submission's late and missing state, read by the fac
 """
 
 __all__ = ["announcements", "assignment_groups", "assignment_overrides", "assignments", "bulk_grades",
-           "discussion_entries", "discussions", "grades", "late_policies", "late_status", "outcome_groups",
-           "outcomes", "overrides", "peer_reviews", "quiz_attempts", "quiz_extensions", "quiz_grading", "quiz_groups",
-           "quiz_questions", "quiz_statistics", "quiz_submissions", "quizzes", "rubric_assessments",
-           "rubric_associations", "rubric_views", "rubrics", "submission_views", "submissions"]
+           "discussion_entries", "discussions", "gradeable_students", "grades", "late_policies", "late_status",
+           "outcome_groups", "outcomes", "overrides", "peer_reviews", "quiz_attempts", "quiz_extensions",
+           "quiz_grading", "quiz_groups", "quiz_questions", "quiz_statistics", "quiz_submissions", "quizzes",
+           "rubric_assessments", "rubric_associations", "rubric_views", "rubrics", "submission_views", "submissions"]

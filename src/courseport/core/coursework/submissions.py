@@ -9,7 +9,7 @@ Comments live in the row's `data["comments"]`, numbered per submission.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import cast
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from courseport.core.content import file_uploads
 from courseport.core.content.due_dates import StudentDates, effective_dates
 from courseport.core.content.file_uploads import UploadTicket
+from courseport.core.courses import sections
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.grading_standards import scheme_for
 from courseport.core.coursework import late_deductions, peer_reviews, submission_entries, submission_views
@@ -58,6 +59,7 @@ class SubmissionsQuery:
     student_ids: tuple[str, ...] = ()
     assignment_ids: tuple[str, ...] = ()
     workflow_state: str | None = None
+    section_id: int | None = None  # only this section's students (GET /sections/:id/students/submissions)
 
 
 # --- writes ---------------------------------------------------------------------------------------
@@ -296,6 +298,12 @@ def grouped_student_submissions(db: Session, actor: User, course_ref: str | int,
     return Slice(out, len(found) > window.limit)
 
 
+def in_section(db: Session, actor: User, section_ref: str, query: SubmissionsQuery) -> tuple[int, SubmissionsQuery]:
+    """The course of a section the actor may read and the query narrowed to the section's students."""
+    section, course, _ = sections.readable_section(db, actor, section_ref)
+    return course.id, replace(query, section_id=section.id)
+
+
 def _for_students(db: Session, actor: User, course_ref: str | int, query: SubmissionsQuery
                   ) -> tuple[Course, CourseRights, list[int] | None, list[int]]:
     course, rights = readable_course(db, actor, course_ref)
@@ -309,6 +317,8 @@ def _for_students(db: Session, actor: User, course_ref: str | int, query: Submis
         if readable is not None and not set(asked) <= readable:
             raise NotAllowed()
         students = asked
+    if query.section_id is not None:
+        students = _in_section(db, course.id, query.section_id, students)
     published = select(ContentItem.id).where(ContentItem.course_id == course.id, ContentItem.type == "assignment",
                                              ContentItem.workflow_state == "published")
     if query.assignment_ids:
@@ -318,6 +328,12 @@ def _for_students(db: Session, actor: User, course_ref: str | int, query: Submis
             raise NotAllowed("invalid assignment ids requested")
         return course, rights, students, sorted(found)
     return course, rights, students, list(db.scalars(published.order_by(ContentItem.id)))
+
+
+def _in_section(db: Session, course_id: int, section_id: int, students: list[int] | None) -> list[int]:
+    """The students (every one when None) enrolled in the section."""
+    stmt = submission_views.students_stmt(course_id).where(Enrollment.course_section_id == section_id)
+    return sorted(set(db.scalars(stmt)) & set(students) if students is not None else set(db.scalars(stmt)))
 
 
 def _user_id(db: Session, ref: str, actor: User) -> int:

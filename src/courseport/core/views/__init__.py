@@ -6,4 +6,4 @@ imports them; they write nothing.
 """
 
 __all__ = ["account_courses", "activity", "assignment_views", "course_lists", "course_views", "enrollment_views",
-           "rosters", "section_views", "todo"]
+           "rosters", "section_views", "quiz_dates", "todo", "user_assignments"]

@@ -15,7 +15,7 @@ from litestar import Request, Response
 from litestar.response import Stream
 
 from courseport.blobs import BlobWriter, StoredBlob
-from courseport.core.content import file_uploads, files
+from courseport.core.content import file_uploads, files, user_files
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, get_writing, iso, post, put
@@ -162,6 +162,21 @@ def list_folder_files(call: Call, folder_id: int) -> Response:
     return _paged_files(call, page, window)
 
 
+@get("/users/{user_id:str}/files")
+def list_user_files(call: Call, user_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        page = user_files.list_user_files(db, me, user_id, file_filters(call), window)
+    return _paged_files(call, page, window)
+
+
+@get("/users/{user_id:str}/files/{file_id:int}")
+def get_user_file(call: Call, user_id: str, file_id: int) -> dict:
+    with call.read() as (db, me):
+        file = user_files.show_user_file(db, me, user_id, file_id)
+    return render_file(file, call.origin, call.services.secret)
+
+
 # A file update's parameters, checked in the order Canvas lists them: the file's attributes and how a
 # name clash in the target folder is settled (on_duplicate, an option of the update, not an attribute).
 _UPDATE_PARAMS = {key: files.FILE_FIELDS[key] for key in ("name", "parent_folder_id")} | {"on_duplicate": str} \
@@ -196,4 +211,5 @@ def download_file(call: Call, file_id: int) -> Stream:
 
 
 ROUTES = [start_file_upload, start_folder_upload, copy_file, upload_file_content, get_file, get_course_file,
-          download_file, list_course_files, list_folder_files, update_file, delete_file]
+          download_file, list_course_files, list_folder_files, update_file, delete_file,
+          list_user_files, get_user_file]

@@ -41,6 +41,7 @@ from courseport.dialects.canvas import (
     progress,
     quiz_extensions,
     quiz_groups,
+    quiz_overrides,
     quiz_statistics,
     quiz_submissions,
     quizzes,
@@ -55,6 +56,7 @@ from courseport.dialects.canvas import (
     tabs,
     terms,
     todo,
+    user_assignments,
     user_settings,
     users,
 )
@@ -73,8 +75,10 @@ ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
+ROUTES += user_assignments.ROUTES
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
 ROUTES += quiz_statistics.ROUTES
+ROUTES += quiz_overrides.ROUTES
 ROUTES += calendar_events.ROUTES
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES

@@ -7,8 +7,9 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.coursework import rubric_assessments, submissions
+from courseport.core.coursework import gradeable_students, rubric_assessments, submissions
 from courseport.core.coursework.submissions import GradeChange, SubmissionEntry, SubmissionsQuery
+from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.files import upload_answer
 from courseport.dialects.canvas.protocol import Call, delete, get, post, put
 from courseport.dialects.canvas.rubric_params import assessment_spelled, criterion_scores
@@ -94,21 +95,47 @@ def mark_submission_unread(call: Call, course_id: str, assignment_id: str, user_
         submissions.mark_read(db, me, course_id, assignment_id, user_id, read=False)
 
 
-@get("/courses/{course_id:str}/students/submissions")
-def list_students_submissions(call: Call, course_id: str) -> Response:
+def _students_submissions(call: Call, course_id: str, section_id: str | None = None) -> Response:
     window = call.window()
     query = SubmissionsQuery(student_ids=tuple(call.list("student_ids[]")),
                              assignment_ids=tuple(call.list("assignment_ids[]")),
                              workflow_state=call.str("workflow_state") or None)
     render = _renderer(call)
     with call.read() as (db, me):
+        course: str | int = course_id
+        if section_id is not None:  # the section's course, its students only
+            course, query = submissions.in_section(db, me, section_id, query)
         if call.bool("grouped", False):
-            grouped = submissions.grouped_student_submissions(db, me, course_id, query, window)
+            grouped = submissions.grouped_student_submissions(db, me, course, query, window)
             return call.paged([render.grouped(g) for g in grouped.items], window, grouped)
-        page = submissions.student_submissions(db, me, course_id, query, window)
+        page = submissions.student_submissions(db, me, course, query, window)
         render = _assessed(render, db, page.items)
         return call.paged([render.submission(v) for v in page.items], window, page)
 
 
+@get("/courses/{course_id:str}/students/submissions")
+def list_students_submissions(call: Call, course_id: str) -> Response:
+    return _students_submissions(call, course_id)
+
+
+@get("/sections/{section_id:str}/students/submissions")
+def list_section_students_submissions(call: Call, section_id: str) -> Response:
+    return _students_submissions(call, "", section_id)
+
+
+@get("/courses/{course_id:str}/assignments/{assignment_id:str}/gradeable_students")
+def list_gradeable_students(call: Call, course_id: str, assignment_id: str) -> Response:
+    window = call.window()
+    with call.read() as (db, me):
+        course, page = gradeable_students.gradeable_students(db, me, course_id, assignment_id, window)
+    return call.paged([_user_display(u, call.origin, course.id) for u in page.items], window, page)
+
+
+def _user_display(user: Any, origin: str, course_id: int) -> dict:
+    shown = render_user_display(user, origin, course_id)
+    return {k: shown[k] for k in ("id", "display_name", "avatar_image_url", "html_url", "pronouns")}
+
+
 ROUTES = [submit_assignment, start_submission_upload, list_assignment_submissions, get_submission, grade_submission,
-          list_students_submissions, mark_submission_read, mark_submission_unread]
+          list_students_submissions, mark_submission_read, mark_submission_unread,
+          list_section_students_submissions, list_gradeable_students]
