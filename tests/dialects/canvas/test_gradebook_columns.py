@@ -111,6 +111,9 @@ def test_bad_input_names_the_field_and_stores_nothing(world, cls):
     cases = [
         (c_post := "post", _cols(course), {"column[position]": "2"}, "column[title]", "column[title] is required"),
         (c_post, _cols(course), {"column[title]": ""}, "column[title]", "column[title] is required"),
+        (c_post, _cols(course), {"column[title]": "   "}, "column[title]", "column[title] is required"),
+        (c_post, _cols(course), {"column[title]": "T", "column[position]": ""}, "column[position]",
+         "column[position] must be given a value"),
         (c_post, _cols(course), {"column[title]": "x" * 256}, "column[title]",
          "column[title] is too long (at most 255 characters)"),
         (c_post, _cols(course), {"column[title]": "T", "column[position]": "first"}, "column[position]",

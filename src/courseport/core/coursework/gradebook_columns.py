@@ -73,7 +73,7 @@ def list_columns(db: Session, actor: User, course_ref: str | int, window: Window
 
 def create_column(db: Session, actor: User, course_ref: str | int, changes: ColumnChanges) -> GradebookColumn:
     course = grading_course(db, actor, course_ref, write=True)
-    if not given(changes).get("title"):
+    if "title" not in given(changes):
         raise InvalidInput("title", "title is required")
     last = db.scalar(select(func.max(GradebookColumn.position)).where(
         GradebookColumn.course_id == course.id, GradebookColumn.workflow_state != "deleted"))
@@ -125,9 +125,11 @@ def reorder_columns(db: Session, actor: User, course_ref: str | int, order: list
 def _apply(db: Session, course: Course, column: GradebookColumn, changes: ColumnChanges) -> None:
     """The given fields onto the column, every one checked first (a refusal changes nothing)."""
     fields = given(changes)
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise InvalidInput("title", "title is required")
     for name, value in fields.items():
-        if value is None or value == "" and name == "title":
-            raise InvalidInput(name, f"{name} is required" if name == "title" else f"{name} must be given a value")
+        if value is None:
+            raise InvalidInput(name, f"{name} must be given a value")
     if len(fields.get("title") or "") > MAX_TITLE:
         raise InvalidInput("title", f"title is too long (at most {MAX_TITLE} characters)")
     if fields.get("teacher_notes") and not column.teacher_notes:
