@@ -343,6 +343,41 @@ def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
         assert conn.execute(sa.text("SELECT name FROM group_categories")).scalars().all() == ["Teams"]
 
 
+def test_0049_adds_gradebook_columns_whose_data_go_with_their_column_and_student_and_downgrades(empty_store):
+    _upgrade(empty_store, "0048_d2l_group_fields")
+    made = datetime(2026, 6, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        assert "custom_gradebook_columns" not in sa.inspect(conn).get_table_names()
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        ann = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+        bob = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+    _upgrade(empty_store, "0049_gradebook_columns")
+    with empty_store.begin() as conn:
+        notes = _insert(conn, "custom_gradebook_columns", course_id=course, title="Notes", position=1, hidden=False,
+                        teacher_notes=True, read_only=False, workflow_state="active", created_at=made,
+                        updated_at=made)
+        for user in (ann, bob):
+            _insert(conn, "custom_gradebook_column_data", column_id=notes, user_id=user, content=f"about {user}",
+                    updated_at=made)
+    with pytest.raises(sa.exc.IntegrityError), empty_store.begin() as conn:  # one entry per student and column
+        _insert(conn, "custom_gradebook_column_data", column_id=notes, user_id=ann, content="again", updated_at=made)
+    with empty_store.begin() as conn:
+        conn.execute(sa.text("DELETE FROM users WHERE id = :u"), {"u": bob})
+        assert conn.execute(sa.text("SELECT user_id, content FROM custom_gradebook_column_data")).all() == [
+            (ann, f"about {ann}")]
+        conn.execute(sa.text("DELETE FROM courses WHERE id = :c"), {"c": course})
+        assert conn.execute(sa.text("SELECT count(*) FROM custom_gradebook_columns")).scalar() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM custom_gradebook_column_data")).scalar() == 0
+    _downgrade(empty_store, "0048_d2l_group_fields")
+    with empty_store.connect() as conn:
+        tables = sa.inspect(conn).get_table_names()
+        assert "custom_gradebook_columns" not in tables and "custom_gradebook_column_data" not in tables
+    _upgrade(empty_store, "head")
+
+
 def test_0046_adds_rubric_assessments_that_go_with_their_association_and_downgrades(empty_store):
     _upgrade(empty_store, "0045_grading_standards")
     made = datetime(2026, 4, 1, tzinfo=UTC)

@@ -30,6 +30,8 @@ HANDLERS = {
     "content_export": "courseport.core.packages.course_exports.run_export",
     "submissions_update": "courseport.core.coursework.bulk_grades.run_bulk_grading",
     "course_copy": "courseport.core.copy.copying.run_copy",
+    "custom_columns_submissions_update":
+        "courseport.core.coursework.gradebook_column_data.run_bulk_update",
     "course_import": "courseport.core.packages.offering_imports.run_import",
     "diagnostic_sleep": "courseport.core.jobs.diagnostics.run_sleep",
     "job_callback": "courseport.core.jobs.job_callbacks.deliver",

@@ -16,7 +16,7 @@ from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment, sis_imports
-from courseport.core.coursework import bulk_grades
+from courseport.core.coursework import bulk_grades, gradebook_column_data
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.packages import course_exports, offering_imports, package_imports
 
@@ -27,6 +27,7 @@ JOB_HANDLERS: dict[str, jobs.Handler] = {
     blueprint_sync.KIND: blueprint_sync.run_sync,
     bulk_grades.KIND: bulk_grades.run_bulk_grading,
     copying.KIND: copying.run_copy,
+    gradebook_column_data.KIND: gradebook_column_data.run_bulk_update,
     course_exports.KIND: course_exports.run_export,
     diagnostics.SLEEP_KIND: diagnostics.run_sleep,
     job_callbacks.KIND: job_callbacks.deliver,

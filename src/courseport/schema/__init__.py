@@ -35,6 +35,7 @@ from courseport.schema.courses import (
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.files import Blob, BlobPin, File
+from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
 from courseport.schema.grading_standards import GradingStandard
 from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
@@ -79,6 +80,8 @@ __all__ = [
     "UserPreference",
     "Course",
     "CourseNickname",
+    "GradebookColumn",
+    "GradebookColumnDatum",
     "GradingStandard",
     "RubricAssessment",
     "CourseSetting",

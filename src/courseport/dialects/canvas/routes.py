@@ -24,6 +24,7 @@ from courseport.dialects.canvas import (
     file_quotas,
     files,
     folders,
+    gradebook_columns,
     grading_standards,
     groups,
     html,
@@ -73,6 +74,7 @@ ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
+ROUTES += gradebook_columns.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
 ROUTES += user_assignments.ROUTES

@@ -16,7 +16,7 @@ KINDS = {"course_copy": "Course copy", "blueprint_sync": "Blueprint sync", "pack
          "course_import": "Course package import", "batch_update_courses": "Batch course update",
          "job_callback": "Outcome callback", "diagnostic_sleep": "Diagnostic", "content_export": "Course export",
          "submissions_update": "Bulk grading", "assign_unassigned_members": "Group assignment",
-         "sis_import": "SIS import"}
+         "sis_import": "SIS import", "custom_columns_submissions_update": "Gradebook column update"}
 
 
 def kind_label(kind: str) -> str:
