@@ -315,3 +315,32 @@ def test_deleting_a_tenant_leaves_no_columns_or_entries_and_keeps_others(world, 
         assert db.scalars(select(GradebookColumn.id)).all() == [kept]
         assert db.execute(select(GradebookColumnDatum.user_id, GradebookColumnDatum.content)).all() == [
             (ann.id, "stays")]
+
+
+def test_two_notes_columns_made_at_once_leave_one(world, cls, monkeypatch):
+    """Both requests would look for a notes column before either made one (PostgreSQL; SQLite's writers take
+    turns): the second waits for the first's, finds it and is refused."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from courseport.core.coursework import gradebook_columns
+
+    course, cast, _, _ = cls
+    real, met = gradebook_columns.live_columns, threading.Barrier(2)
+
+    def meet_then_look(course_id):  # noqa: ANN001, ANN202
+        try:
+            met.wait(timeout=1)
+        except threading.BrokenBarrierError:
+            pass
+        return real(course_id)
+
+    monkeypatch.setattr(gradebook_columns, "live_columns", meet_then_look)
+
+    def make(title: str) -> int:
+        with world.client(cast["teacher"]) as c:
+            return c.post(_cols(course), data={"column[title]": title, "column[teacher_notes]": "true"}).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        assert sorted(pool.map(make, ["Notes", "More notes"])) == [200, 400]
+    assert [row[3] for row in _columns(world, course)] == [True]

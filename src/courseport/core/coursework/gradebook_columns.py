@@ -133,6 +133,9 @@ def _apply(db: Session, course: Course, column: GradebookColumn, changes: Column
     if len(fields.get("title") or "") > MAX_TITLE:
         raise InvalidInput("title", f"title is too long (at most {MAX_TITLE} characters)")
     if fields.get("teacher_notes") and not column.teacher_notes:
+        # one notes column per course: such writes take turns on the course's row (PostgreSQL), so the second of
+        # two at once sees the first's column
+        db.execute(select(Course.id).where(Course.id == course.id).with_for_update(key_share=True))
         others = live_columns(course.id).where(GradebookColumn.teacher_notes.is_(True))
         if column.id is not None:
             others = others.where(GradebookColumn.id != column.id)
