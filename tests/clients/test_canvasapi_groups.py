@@ -11,6 +11,7 @@ from canvasapi.group import Group, GroupCategory, GroupMembership
 from sqlalchemy import select
 
 from courseport.schema import GroupMembership as Membership
+from tests.races import meeting
 
 
 def _class(world):
@@ -146,24 +147,6 @@ def test_sync_assignment_answers_the_memberships(world):
     assert _members(world) == {(group.id, ann.id), (group.id, bob.id), (group.id, cy.id)}
 
 
-def _meeting_in(monkeypatch, module, name: str) -> None:  # noqa: ANN001
-    """`module.name` waits (up to 1 s) for a second caller before it answers: two requests that both get there
-    before either writes are what a race needs (PostgreSQL; SQLite's writers take turns, so there the first
-    goes on alone after the wait and the second starts once it committed)."""
-    import threading
-
-    real, met = getattr(module, name), threading.Barrier(2)
-
-    def meet(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        try:
-            met.wait(timeout=1)
-        except threading.BrokenBarrierError:
-            pass
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, meet)
-
-
 def test_two_assignments_at_once_place_each_student_once(world, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -172,7 +155,8 @@ def test_two_assignments_at_once_place_each_student_once(world, monkeypatch):
     course, teacher_token, [(ann, _), (bob, _), (cy, _)] = _class(world)
     category = world.canvas(teacher_token).get_course(course.id).create_group_category("Pairs")
     first, second = category.create_group(name="One"), category.create_group(name="Two")
-    _meeting_in(monkeypatch, group_memberships, "group_limit")  # read who is unassigned, then meet
+    # read who is unassigned, then meet
+    monkeypatch.setattr(group_memberships, "group_limit", meeting(group_memberships.group_limit))
 
     def assign(_: int) -> list[tuple[int, int]]:
         with world.client(teacher_token) as c:
@@ -196,7 +180,8 @@ def test_a_student_joining_two_groups_of_a_set_at_once_ends_in_one(world, monkey
     category = world.canvas(teacher_token).get_course(course.id).create_group_category(
         "Labs", self_signup="enabled", group_limit=3)
     first, second = category.create_group(name="Monday"), category.create_group(name="Friday")
-    _meeting_in(monkeypatch, group_memberships, "group_limit")  # after "not in it yet", before the move
+    # after "not in it yet", before the move
+    monkeypatch.setattr(group_memberships, "group_limit", meeting(group_memberships.group_limit))
 
     def join(group_id: int) -> int:
         with world.client(ann_token) as c:

@@ -4,13 +4,13 @@ user unenrolled on the Learn face leaving the course's groups."""
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
 from courseport.schema import CourseGroup, GroupCategory, GroupMembership
 from tests.dialects.blackboard.test_groups import _counts, _made, _path, _teacher, klass  # noqa: F401 - fixture
+from tests.races import meeting
 
 V1 = "/learn/api/public/v1"
 
@@ -109,17 +109,7 @@ def test_two_first_standalone_groups_at_once_share_one_imported_category(world, 
     from courseport.core.courses import groups
 
     course, _ = klass
-    real, met = groups._find_imported, threading.Barrier(2)
-
-    def find_then_meet(db, course_id):  # noqa: ANN001, ANN202
-        found = real(db, course_id)
-        try:
-            met.wait(timeout=1)  # less than SQLite's lock wait: the writer holding it goes on alone
-        except threading.BrokenBarrierError:
-            pass
-        return found
-
-    monkeypatch.setattr(groups, "_find_imported", find_then_meet)
+    monkeypatch.setattr(groups, "_find_imported", meeting(groups._find_imported, after=True))
 
     def create(name: str) -> int:
         with _teacher(world, klass) as learn:

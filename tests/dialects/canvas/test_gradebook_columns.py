@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from courseport.schema import Enrollment, GradebookColumn, GradebookColumnDatum, Job
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
+from tests.races import meeting
 
 
 @pytest.fixture
@@ -320,22 +321,12 @@ def test_deleting_a_tenant_leaves_no_columns_or_entries_and_keeps_others(world, 
 def test_two_notes_columns_made_at_once_leave_one(world, cls, monkeypatch):
     """Both requests would look for a notes column before either made one (PostgreSQL; SQLite's writers take
     turns): the second waits for the first's, finds it and is refused."""
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from courseport.core.coursework import gradebook_columns
 
     course, cast, _, _ = cls
-    real, met = gradebook_columns.live_columns, threading.Barrier(2)
-
-    def meet_then_look(course_id):  # noqa: ANN001, ANN202
-        try:
-            met.wait(timeout=1)
-        except threading.BrokenBarrierError:
-            pass
-        return real(course_id)
-
-    monkeypatch.setattr(gradebook_columns, "live_columns", meet_then_look)
+    monkeypatch.setattr(gradebook_columns, "live_columns", meeting(gradebook_columns.live_columns))
 
     def make(title: str) -> int:
         with world.client(cast["teacher"]) as c:

@@ -11,6 +11,7 @@ from courseport.schema import RubricAssessment
 from courseport.schema.content import Submission
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 from tests.dialects.canvas.test_rubrics import CRITERIA
+from tests.races import meeting
 
 
 @pytest.fixture
@@ -257,23 +258,14 @@ def test_rubric_assessment_includes_show_students_only_their_own(world, graded):
 def test_two_first_grading_assessments_at_once_keep_one(world, graded, monkeypatch):
     """Both requests looked for the student's grading assessment before either stored one (PostgreSQL; SQLite's
     writers take turns): the second waits for the first and updates its row."""
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from courseport.core.coursework import rubric_assessments
 
     course, essay, people, made, sid = graded
     ann, tina = people["ann"][0], people["tina"][0]
-    real, met = rubric_assessments.scored, threading.Barrier(2)
-
-    def meet_then_score(*args):  # noqa: ANN002, ANN202 - after the look-up, before the write
-        try:
-            met.wait(timeout=1)
-        except threading.BrokenBarrierError:
-            pass
-        return real(*args)
-
-    monkeypatch.setattr(rubric_assessments, "scored", meet_then_score)
+    # after the look-up, before the write
+    monkeypatch.setattr(rubric_assessments, "scored", meeting(rubric_assessments.scored))
 
     def assess(points: str) -> int:
         with world.client(people["tina"][1]) as c:

@@ -11,6 +11,7 @@ from courseport.core.courses import sis_imports
 from courseport.schema import Course, Enrollment, Login, Section, Term
 from tests.dialects.canvas import sis_csv
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from tests.races import meeting
 
 BASE = "/api/v1/accounts/1/sis_imports"
 NO_COUNTS = {"accounts": 0, "terms": 0, "users": 0, "courses": 0, "sections": 0, "enrollments": 0,
@@ -270,22 +271,13 @@ def test_tenants_import_the_same_sis_ids_apart_and_see_only_their_own(world):
 def test_two_imports_of_one_account_at_once_make_each_user_once(world, monkeypatch):
     """Two workers run two imports of the same users at the same moment (PostgreSQL; SQLite's writers take
     turns): the second's chunk waits for the first's, finds the users and updates them."""
-    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     from courseport.core.courses import sis_apply_identity
     from courseport.core.jobs import jobs
 
-    real, met = sis_apply_identity.apply_user, threading.Barrier(2)
-
-    def meet_then_apply(target, row):  # noqa: ANN001, ANN202 - both rows in flight before either looks its id up
-        try:
-            met.wait(timeout=1)
-        except threading.BrokenBarrierError:
-            pass
-        return real(target, row)
-
-    monkeypatch.setitem(sis_imports.APPLIERS, "user", meet_then_apply)
+    # both rows in flight before either looks its id up
+    monkeypatch.setitem(sis_imports.APPLIERS, "user", meeting(sis_apply_identity.apply_user))
     with world.client(world.admin_token) as c:
         made = [sis_csv.upload(c, sis_csv.USERS).json()["id"] for _ in range(2)]
 
