@@ -142,3 +142,21 @@ def test_progress_rises_as_chunks_are_applied(world, monkeypatch):
         done = sis_csv.imported(world, c, sis_csv.USERS)
     assert done["progress"] == 100
     assert reported == [0.0, 33.0, 66.0, 99.0]
+
+
+def test_deleting_a_users_sis_login_keeps_a_user_who_has_another(world):
+    """Canvas deletes the row's login; the user stays in the account, enrolled, while another login is live."""
+    with world.client(world.admin_token) as c:
+        sis_csv.imported(world, c, BASE_ROSTER, "roster.zip")
+        with world.tx() as db:
+            user_id = db.scalar(select(Login.user_id).where(Login.sis_user_id == "u1"))
+        second = c.post("/api/v1/accounts/1/logins", data={"user[id]": user_id, "login[unique_id]": "alice-sso"})
+    assert second.status_code == 200, second.text
+    done = _run(world, {"users.csv": "user_id,login_id,full_name,status\nu1,alice,Alice Smith,deleted\n"})
+    assert (done["workflow_state"], done["statistics"]["Pseudonym"]["deleted"]) == ("imported", 1)
+    with world.tx() as db:
+        kept = db.execute(select(Login.unique_id, Login.workflow_state).where(Login.user_id == user_id)
+                          .order_by(Login.id)).all()
+        assert [tuple(k) for k in kept] == [("alice", "deleted"), ("alice-sso", "active")]
+        assert db.get(User, user_id).workflow_state == "registered"
+    assert _enrollment_states(world)[("u1", "StudentEnrollment")] == "active"

@@ -101,6 +101,17 @@ def _names(row: dict[str, str]) -> UserChanges:
     return changes
 
 
+def _delete_login(t: Target, login: Login) -> None:
+    """Canvas deletes the row's login; a user left with no live login in the root account leaves it too
+    (enrollments ended, as removing the user through the API does)."""
+    others = select(Login.id).where(Login.user_id == login.user_id, Login.account_id == t.root.id,
+                                    Login.workflow_state != "deleted", Login.id != login.id).limit(1)
+    if t.db.scalar(others) is None:
+        account_users.remove_user(t.db, t.actor, str(t.root.id), str(login.user_id))
+    else:
+        logins.delete_login(t.db, t.actor, t.db.get_one(User, login.user_id), str(login.id))
+
+
 def apply_user(t: Target, row: dict[str, str]) -> str:
     sis_id = required(row, "user_id", "user")
     what = f"user {sis_id}"
@@ -110,7 +121,7 @@ def apply_user(t: Target, row: dict[str, str]) -> str:
     if state == "deleted":
         if login is None or login.workflow_state == "deleted":
             return "skipped"
-        account_users.remove_user(t.db, t.actor, str(t.root.id), str(login.user_id))
+        _delete_login(t, login)
         return "deleted"
     login_changes = LoginChanges({"unique_id", "sis_user_id", "workflow_state"}, unique_id=login_id,
                                  sis_user_id=sis_id, workflow_state="suspended" if state == "suspended" else "active")
