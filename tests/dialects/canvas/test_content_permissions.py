@@ -194,6 +194,7 @@ def test_students_do_not_read_each_others_submissions(setup):
     assert [(a.status_code, a.json()) for a in (one, everyone, by_student)] == [(403, FORBIDDEN)] * 3
     assert (mine.status_code, mine.json()["workflow_state"], mine.json()["body"]) == (200, "unsubmitted", None)
     with world.client(cast["observer"]) as http:  # observes nobody
-        assert http.get(f"{base}/{other_id}").status_code == 403
+        theirs = http.get(f"{base}/{other_id}")
+    assert (theirs.status_code, theirs.json()) == (403, FORBIDDEN)
     with world.client(cast["teacher"]) as http:
         assert http.get(f"{base}/{other_id}").json()["body"] == "<p>secret</p>"

@@ -13,7 +13,7 @@ import pytest
 from courseport.core.content import file_uploads
 from courseport.core.content import files as core_files
 from courseport.schema import File, Folder
-from tests.dialects.canvas.errors import FORBIDDEN
+from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 
 BAD_TICKET = {"errors": [{"message": "Invalid or expired upload ticket."}]}
 
@@ -121,7 +121,8 @@ def test_download_needs_a_verifier_or_read_right(world, teacher_setup):
     _, outsider_token = world.user_with_token("outsider")
     plain = f"/api/v1/files/{body['id']}/download"
     with world.client() as anonymous:
-        assert anonymous.get(plain).status_code == 401
+        bare = anonymous.get(plain)
+        assert (bare.status_code, bare.json()) == (401, UNAUTHENTICATED)
         wrong = anonymous.get(plain, params={"verifier": "x" * 32})
         assert wrong.status_code == 401
         assert wrong.json() == {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
@@ -133,8 +134,9 @@ def test_download_needs_a_verifier_or_read_right(world, teacher_setup):
     with world.client(outsider_token) as c:
         r = c.get(plain)
         assert (r.status_code, r.json()) == (403, FORBIDDEN)
-        assert c.get(f"/api/v1/files/{body['id']}").status_code == 403
-        assert c.get("/api/v1/files/999999").status_code == 404
+        shown, unknown = c.get(f"/api/v1/files/{body['id']}"), c.get("/api/v1/files/999999")
+    assert [(shown.status_code, shown.json()), (unknown.status_code, unknown.json())] == [
+        (403, FORBIDDEN), (404, NOT_FOUND)]
 
 
 def test_student_may_not_upload(world, teacher_setup):
