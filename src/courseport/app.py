@@ -14,7 +14,7 @@ from litestar.types import Message, Scope
 from sqlalchemy import text
 
 from courseport import metrics
-from courseport.core.kit.errors import DomainError
+from courseport.core.kit.errors import DomainError, InvalidInput
 from courseport.dialects.blackboard import protocol as blackboard_protocol
 from courseport.dialects.blackboard.routes import ROUTES as BLACKBOARD_ROUTES
 from courseport.dialects.canvas import protocol as canvas_protocol
@@ -91,6 +91,15 @@ def _path_check(protocol):  # noqa: ANN001, ANN202
         check_path_params(request.path_params, protocol.path_param_name)
 
     return check
+
+
+async def _web_path_check(request: Request) -> None:
+    """before_request of the routes outside the faces (player, console, controls): the same input rules,
+    refused as a 400 in the error form of the face the path falls under (`_http_error`)."""
+    try:
+        check_path_params(request.path_params, str)
+    except InvalidInput as exc:
+        raise HTTPException(status_code=400, detail=exc.message) from None
 
 
 def _kept(provide):  # noqa: ANN001, ANN202
@@ -179,6 +188,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         route_handlers=[health, metrics_page, *routers, *ADMIN_ROUTES, *PLAYER_ROUTES, *CONSOLE_ROUTES,
                         *TENANT_ROUTES, *controls.ROUTES, *XAPI_LAUNCH_ROUTES],
         exception_handlers={HTTPException: _http_error},
+        before_request=_web_path_check,  # the faces' routers check with their own names (_path_check)
         before_send=[_default_headers, blackboard_protocol.add_rate_limit_headers],
         after_exception=[count_failure],
         on_startup=[lambda: services.start()],

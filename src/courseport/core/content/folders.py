@@ -230,7 +230,7 @@ def create_folder(db: Session, actor: User, *, course_ref: str | int | None = No
 
 def _apply(folder: Folder, fields: dict[str, Any]) -> None:
     for key in ("locked", "hidden", "lock_at", "unlock_at", "position"):
-        if key in fields:
+        if key in fields and not (key == "position" and fields[key] is None):  # an empty position keeps it
             setattr(folder, key, fields[key])
     folder.updated_at = utcnow()
 

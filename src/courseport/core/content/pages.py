@@ -23,6 +23,7 @@ from courseport.core.courses.courses import readable_course
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
+from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
 from courseport.schema import ContentItem, Course, User
 
@@ -114,7 +115,8 @@ def find_page(db: Session, course_id: int, url_or_id: str) -> ContentItem | None
     if page is not None:
         return page
     match = re.fullmatch(r"(?:page_id:)?(\d+)", url_or_id)
-    return db.scalars(live.where(ContentItem.id == int(match.group(1)))).first() if match else None
+    page_id = store_id(match.group(1)) if match else None
+    return db.scalars(live.where(ContentItem.id == page_id)).first() if page_id is not None else None
 
 
 def front_page_of(db: Session, course_id: int) -> ContentItem | None:

@@ -18,6 +18,7 @@ from courseport.core.courses.courses import readable_course
 from courseport.core.identity.permissions import require, require_any
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.schema import Course, GradebookColumn, User
 from courseport.schema.base import utcnow
@@ -53,10 +54,10 @@ def live_columns(course_id: int) -> Select:
 
 def find_column(db: Session, course: Course, column_ref: str | int) -> GradebookColumn:
     """A live column of the course (a deleted one, or another course's, is NotFound)."""
-    column_id = str(column_ref)
-    if not column_id.isdigit():
+    column_id = store_id(column_ref)
+    if column_id is None:
         raise NotFound("column")
-    column = db.scalar(live_columns(course.id).where(GradebookColumn.id == int(column_id)))
+    column = db.scalar(live_columns(course.id).where(GradebookColumn.id == column_id))
     if column is None:
         raise NotFound("column")
     return column

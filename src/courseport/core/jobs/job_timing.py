@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import InvalidInput, NotFound
+from courseport.core.kit.ids import is_id
 from courseport.db import transaction
 from courseport.schema import Job, JobTiming, JobTimingRule
 from courseport.schema.base import utcnow
@@ -125,8 +126,8 @@ def forced_failure(engine: Engine, job_id: int) -> str | None:
 
 def release(db: Session, job_id: int, tenant_id: int) -> Job:
     """Let a held (`manual`) job run; the caller announces it to the workers (jobs.announce)."""
-    job = db.get(Job, job_id)
-    timing = db.get(JobTiming, job_id)
+    job = db.get(Job, job_id) if is_id(job_id) else None
+    timing = db.get(JobTiming, job_id) if job is not None else None
     if job is None or tenant_of_user(db, job.user_id) != tenant_id:
         raise NotFound("job", f"no job {job_id}")
     if timing is None or not timing.held:

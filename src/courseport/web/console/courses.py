@@ -15,6 +15,7 @@ from courseport.core.courses import course_settings
 from courseport.core.coursework import quizzes
 from courseport.core.identity import accounts, sub_accounts, terms
 from courseport.core.kit.errors import InvalidInput
+from courseport.core.kit.ids import is_id
 from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import account_courses, course_lists, course_views, enrollment_views, section_views
 from courseport.core.views.assignment_views import AssignmentQuery, list_assignments
@@ -34,7 +35,7 @@ def _flag(value: str | None) -> bool | None:
 
 
 def _term_id(value: str | None) -> int | None:
-    if value and not value.isdigit():
+    if value and not is_id(value):
         raise InvalidInput("term", "Choose a term from the list.")
     return int(value) if value else None
 

@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Request, Response, get
 from sqlalchemy.orm import Session
 
+from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice
 from courseport.core.packages import attempts, registration_progress, registrations
 from courseport.core.packages.registrations import RegistrationFilters, RegistrationView
@@ -51,7 +52,7 @@ def registrations_of(db: Session, me: User, request: Request, course_id: str) ->
 
 def _instance(request: Request) -> int | None:
     value = request.query_params.get("instance", "")
-    return int(value) if value.isdigit() else None
+    return store_id(value)
 
 
 @get("/console/registrations/{registration_id:str}", sync_to_thread=True)

@@ -1,0 +1,92 @@
+"""The store the route sweep runs against: the demo data (a course with assignments, a quiz, pages,
+modules, topics, files, submissions, sections and people) plus a group set, a group, a blueprint and a
+SCORM package, and each face's credentials and live ids for the path parameters its routes name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import text
+
+from courseport.core.identity import accounts
+from courseport.demo import seed_demo
+from courseport.schema.users import User
+from tests import package_builders as pb
+from tests.scorm_app import ScormApp
+
+# (table, filter) per id the sweep names; the first row in id order is taken.
+_ROWS = {
+    "account": ("accounts", "parent_account_id is not null"),
+    "user": ("users", "id in (select user_id from logins where unique_id = 'demo.student1')"),
+    "course": ("courses", "sis_course_id = 'DEMO-BIO101'"),
+    "other_course": ("courses", "sis_course_id = 'DEMO-MATH110'"),
+    "section": ("sections", "course_id = (select id from courses where sis_course_id = 'DEMO-BIO101')"),
+    "enrollment": ("enrollments", "type = 'StudentEnrollment'"),
+    "term": ("terms", "true"),
+    "login": ("logins", "unique_id like 'demo.student%'"),
+    "role": ("roles", "true"),
+    "channel": ("communication_channels", "true"),
+    "file": ("files", "true"),
+    "folder": ("folders", "true"),
+    "submission": ("submissions", "true"),
+    "entry": ("discussion_entries", "true"),
+    "group": ("course_groups", "true"),
+    "category": ("group_categories", "true"),
+    "quiz_submission": ("quiz_submissions", "true"),
+    "template": ("blueprint_templates", "true"),
+    "blueprint": ("courses", "sis_course_id = 'DEMO-BIO-BLUEPRINT'"),
+    "job": ("jobs", "true"),
+}
+_ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion_topic", "page", "module",
+          "module_item", "calendar_event", "outcome_group", "rubric")
+
+
+@dataclass
+class SweepWorld:
+    ids: dict[str, str]
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _first(db, table: str, where: str) -> str:  # noqa: ANN001
+    found = db.execute(text(f"select id from {table} where {where} order by id limit 1")).scalar()  # noqa: S608
+    return str(found) if found is not None else "1"
+
+
+def build(world) -> SweepWorld:  # noqa: ANN001
+    with world.tx() as db:
+        seed_demo(db, db.get(User, world.admin.id), enroll_me=True, blobs=world.services.blobs)
+        accounts.ensure_root(db)
+    canvas = world.client(world.admin_token)
+    course = _canvas_extras(world, canvas)
+    scorm = ScormApp(world)
+    scorm.imported(pb.scorm12(), "swept")
+    made = scorm.http.post("/registrations", json={
+        "courseId": "swept", "registrationId": "swept-reg", "learner": {"id": "learner-1"}})
+    assert made.status_code == 204, made.text
+    with world.tx() as db:
+        ids = {name: _first(db, table, where) for name, (table, where) in _ROWS.items()}
+        for item in _ITEMS:
+            ids[item] = _first(db, "content_items", f"type = '{item}' and course_id = {course}")
+        ids["org_unit"] = _first(db, "org_units", f"course_id = {course}")
+    ids.update(scorm_course="swept", registration="swept-reg")
+    headers = {"canvas": {"Authorization": f"Bearer {world.admin_token}"},
+               "learn": {"Authorization": f"Bearer {world.blackboard_token()}"},
+               "scorm": {"Authorization": httpx.BasicAuth(scorm.app_id, scorm.secret)._auth_header}}
+    return SweepWorld(ids, headers)
+
+
+def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
+    """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group,
+    a rubric and a blueprint course."""
+    with world.tx() as db:
+        course = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO101'")).scalar_one()
+    category = canvas.post(f"/api/v1/courses/{course}/group_categories", json={"name": "Labs"}).json()
+    canvas.post(f"/api/v1/group_categories/{category['id']}/groups", json={"name": "Lab 1"})
+    canvas.get(f"/api/v1/courses/{course}/root_outcome_group")
+    canvas.post(f"/api/v1/courses/{course}/rubrics", json={"rubric": {"title": "R", "criteria": {
+        "0": {"description": "C", "points": 5, "ratings": {"0": {"description": "A", "points": 5}}}}}})
+    with world.tx() as db:
+        blueprint = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO-BLUEPRINT'")).scalar_one()
+    canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
+    return int(course)
