@@ -46,6 +46,7 @@ _ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion
 class SweepWorld:
     ids: dict[str, str]
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    roles: dict[str, dict[str, str]] = field(default_factory=dict)  # a demo course role -> its bearer header
 
 
 def _first(db, table: str, where: str) -> str:  # noqa: ANN001
@@ -55,7 +56,7 @@ def _first(db, table: str, where: str) -> str:  # noqa: ANN001
 
 def build(world) -> SweepWorld:  # noqa: ANN001
     with world.tx() as db:
-        seed_demo(db, db.get(User, world.admin.id), enroll_me=True, blobs=world.services.blobs)
+        demo = seed_demo(db, db.get(User, world.admin.id), enroll_me=True, blobs=world.services.blobs)
         accounts.ensure_root(db)
     canvas = world.client(world.admin_token)
     course = _canvas_extras(world, canvas)
@@ -73,7 +74,9 @@ def build(world) -> SweepWorld:  # noqa: ANN001
     headers = {"canvas": {"Authorization": f"Bearer {world.admin_token}"},
                "learn": {"Authorization": f"Bearer {world.blackboard_token()}"},
                "scorm": {"Authorization": httpx.BasicAuth(scorm.app_id, scorm.secret)._auth_header}}
-    return SweepWorld(ids, headers)
+    roles = {u.login: {"Authorization": f"Bearer {u.token}"} for u in demo.users
+             if u.login in ("demo.teacher", "demo.ta", "demo.student1", "demo.observer")}
+    return SweepWorld(ids, headers, roles)
 
 
 def _canvas_extras(world, canvas) -> int:  # noqa: ANN001

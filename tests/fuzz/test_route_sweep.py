@@ -6,7 +6,8 @@ ids of a demo store (sweep_world.py) and then with malformed ones, sends broken 
 Canvas face, learns which parameters each route reads (by recording what its `Call` is asked for, first
 with no body, then with each hash it asked for sent empty) and sends each of them hostile values: wrong
 types, huge and negative numbers, impossible dates, lists and hashes where text is wanted, NUL bytes,
-long text. Every answer must be below 500, and a refusal must come in the face's JSON error form.
+long text. A teacher, a TA, a student and an observer of the demo course send each request too (on the
+faces their bearer tokens open), plainly and with every parameter given. Every answer must be below 500.
 Writes run before deletes, and deletes of whole courses, users and accounts last, so each request meets
 as much live state as the sweep can keep."""
 
@@ -176,8 +177,9 @@ class Sweep:
         self.answers: Counter[tuple[str, int]] = Counter()  # (face, status) -> answers
 
     def send(self, method: str, path: str, face: str, *, body: Any = None, raw: bytes | None = None,
-             content_type: str = "application/json", query: str = "") -> int:
-        headers = {**self.world.headers.get(face, self.world.headers["canvas"]), "Content-Type": content_type}
+             content_type: str = "application/json", query: str = "", role: str | None = None) -> int:
+        credentials = self.world.roles[role] if role else self.world.headers.get(face, self.world.headers["canvas"])
+        headers = {**credentials, "Content-Type": content_type}
         content = raw if raw is not None else None if body is None else json.dumps(body).encode()
         url = path + (f"?{query}" if query else "")
         self.sent += 1
@@ -195,6 +197,9 @@ class Sweep:
         face, params = _face(template), _params(template)
         live = [_live(face, template, seg, name, self.world.ids) for seg, name in params]
         path = _fill(template, live)
+        by_bearer = face in ("canvas", "d2l", "other")  # the faces the demo people's tokens open
+        for role in self.world.roles if by_bearer else ():
+            self.send(method, path, face, role=role)
         self.asked.clear()
         if self.send(method, path, face) == 404:
             self.missed.append(f"{method} {path}")
@@ -213,6 +218,8 @@ class Sweep:
         names = set(self.asked)
         for name in sorted(n for n in names if "[" not in n):  # each hash it asked for, sent empty
             self.send(method, path, face, **self._carry(writes, {name: {}}))
+        for role in self.world.roles if method != "DELETE" else ():  # each role with every parameter given
+            self.send(method, path, face, role=role, **self._carry(writes, _base(names | self.asked)))
         done: set[str] = set()
         for _round in range(2):  # what the hostile values led the route to ask for gets its turn too
             names |= self.asked
