@@ -31,8 +31,8 @@ from tests.fuzz import sweep_world
 # purpose or jobs wait): their own tests cover them.
 SKIP = re.compile(r"/_courseport/(reset|seed|faults|snapshots|job_timing|tenants|jobs/run)")
 HOSTILE: tuple[Any, ...] = (
-    "abc", "-1", 0, -7, 1e300, 10**30, "", "2026-02-30T25:61:00Z", ["x"], {"k": "v"}, None, True, "x" * 3000,
-    "a\u0000b", "../../etc/passwd", "http://169.254.169.254/latest", "<script>alert(1)</script>", 1.5, "NaN",
+    "abc", "-1", 0, -7, 1e300, "", "2026-02-30T25:61:00Z", ["x"], {"k": "v"}, None, True, "x" * 300,
+    "../../etc/passwd", "http://169.254.169.254/latest", "<script>alert(1)</script>", 1.5, "NaN",
     [{"id": "x"}], "sis_course_id:nope")
 BAD_IDS = ("abc", "-1", "0", "99999999999999999999", "sis_user_id:nope", "1.5", "%00", "..%2F..")
 # path parameter (after its segment) -> the sweep world's id name; the face's own id form is made below
@@ -162,9 +162,14 @@ def _pairs(node: Any, name: str = "") -> Iterator[tuple[str, str]]:
         yield name, json.dumps(node)
 
 
+ALWAYS: tuple[Any, ...] = ("a\u0000b", "x" * 3000, 10**30)  # NUL, past every column (with the base), past 64 bits
+
+
 def _hostile(name: str) -> Iterator[Any]:
+    """The values every parameter gets, then three of HOSTILE, chosen by its name (the same each run)."""
+    yield from ALWAYS
     start = zlib.crc32(name.encode())
-    for k in range(5):
+    for k in range(3):
         yield HOSTILE[(start + 7 * k) % len(HOSTILE)]
 
 

@@ -300,8 +300,8 @@ def _check_value(key: str, value: Any) -> None:
                "grade_passback_setting": PASSBACK_SETTINGS}.get(key)
     if allowed is not None and value is not None and value not in allowed:
         raise InvalidInput(key, f"{key} must be one of: {', '.join(repr(a) for a in allowed)}")
-    if key == "storage_quota_mb" and value is not None and value < 0:
-        raise InvalidInput("storage_quota_mb", "storage_quota_mb must not be negative")
+    if key == "storage_quota_mb" and (value is None or value < 0):  # the column holds a quota, always
+        raise InvalidInput("storage_quota_mb", "storage_quota_mb must be a number of megabytes, not negative")
     if key in ("blueprint_restrictions", "blueprint_restrictions_by_object_type") and value:
         _check_restrictions(key, value)
     if key == "course_color" and value and not re.fullmatch(r"#?[0-9A-Fa-f]{6}|#?[0-9A-Fa-f]{3}", value):

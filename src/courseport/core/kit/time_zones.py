@@ -65,6 +65,6 @@ def to_iana(name: str, field: str = "time_zone") -> str:
     candidate = FRIENDLY_NAMES.get(name.strip(), name.strip())
     try:
         zoneinfo.ZoneInfo(candidate)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
         raise InvalidInput(field, f"{field} {name!r} is not a known IANA or Rails time zone name") from None
     return candidate
