@@ -3,8 +3,9 @@
 test_fuzz.py fuzzes the operations our YAML descriptions list; this sweep needs no description. It walks
 the app's own route table (so a route added tomorrow is swept tomorrow), fills path parameters with live
 ids of a demo store (sweep_world.py) and then with malformed ones, sends broken bodies, and, for the
-Canvas face, learns which parameters each route reads (by recording what its `Call` is asked for, first
-with no body, then with each hash it asked for sent empty) and sends each of them hostile values: wrong
+Canvas, Learn and Valence faces, learns which parameters and body fields each route reads (by recording
+what its `Call` is asked for, or which keys of its query and body it reads; first with no body or an empty
+object, then with each hash it asked for sent empty) and sends each of them hostile values: wrong
 types, huge and negative numbers, impossible dates, lists and hashes where text is wanted, NUL bytes,
 long text. A teacher, a TA, a student and an observer of the demo course send each request too (on the
 faces their bearer tokens open), plainly and with every parameter given. Every answer must be below 500.
@@ -24,7 +25,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from courseport.dialects.blackboard import protocol as learn_protocol
 from courseport.dialects.canvas import protocol as canvas_protocol
+from courseport.dialects.d2l import protocol as d2l_protocol
 from tests.fuzz import sweep_world
 
 # Routes that would end the sweep's own world (empty the store, restore or seed it, make requests fail on
@@ -94,33 +97,59 @@ def operations(app) -> list[tuple[str, str]]:  # noqa: ANN001
 
 
 class _Recording(dict):
-    """A hash of parameters that notes each key a route asks it for."""
+    """A hash of parameters (or a JSON body) that notes each key a route asks it for, in the bracket
+    spelling `_set` builds bodies from (`a[b]`; a top-level key bare), and records below it the same way."""
 
     def __init__(self, data: dict, name: str, seen: set[str]):
         super().__init__(data)
         self._name, self._seen = name, seen
 
+    def _note(self, key: object) -> str:
+        name = f"{self._name}[{key}]" if self._name else str(key)
+        self._seen.add(name)
+        return name
+
     def __contains__(self, key: object) -> bool:
-        self._seen.add(f"{self._name}[{key}]")
+        self._note(key)
         return super().__contains__(key)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._seen.add(f"{self._name}[{key}]")
-        return super().get(key, default)
+        name, value = self._note(key), super().get(key, default)
+        return _Recording(value, name, self._seen) if isinstance(value, dict) else value
+
+    def __getitem__(self, key: Any) -> Any:
+        name, value = self._note(key), super().__getitem__(key)
+        return _Recording(value, name, self._seen) if isinstance(value, dict) else value
+
+
+def _recorded(value: Any, seen: set[str], name: str = "") -> Any:
+    return _Recording(value, name, seen) if isinstance(value, dict) else value
 
 
 @pytest.fixture
 def asked(monkeypatch) -> set[str]:
-    """The names of the Canvas parameters the requests since the last clear asked for."""
+    """The names of the parameters and body fields the requests since the last clear asked for: what
+    Canvas routes ask their `Call`, and the keys Learn and Valence routes read of their query and body."""
     seen: set[str] = set()
-    raw = canvas_protocol.Call.raw
+    raw, block = canvas_protocol.Call.raw, d2l_protocol.Call.block
+    learn_init, d2l_init = learn_protocol.Call.__init__, d2l_protocol.Call.__init__
 
-    def recording_raw(self, name: str) -> Any:  # noqa: ANN001
+    def canvas_raw(self, name: str) -> Any:  # noqa: ANN001
         seen.add(name)
-        value = raw(self, name)
-        return _Recording(value, name.removesuffix("[]"), seen) if isinstance(value, dict) else value
+        return _recorded(raw(self, name), seen, name.removesuffix("[]"))
 
-    monkeypatch.setattr(canvas_protocol.Call, "raw", recording_raw)
+    def learn_call(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
+        learn_init(self, *args, **kwargs)
+        self.query, self.body = _recorded(self.query, seen), _recorded(self.body, seen)
+
+    def d2l_call(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
+        d2l_init(self, *args, **kwargs)
+        self.query = _recorded(self.query, seen)
+
+    monkeypatch.setattr(canvas_protocol.Call, "raw", canvas_raw)
+    monkeypatch.setattr(learn_protocol.Call, "__init__", learn_call)
+    monkeypatch.setattr(d2l_protocol.Call, "__init__", d2l_call)
+    monkeypatch.setattr(d2l_protocol.Call, "block", lambda self: _recorded(block(self), seen))
     return seen
 
 
@@ -218,8 +247,10 @@ class Sweep:
                                                              "application/x-www-form-urlencoded"),
                               (b"<x>", "text/xml"), (b"--x\r\n", "multipart/form-data; boundary=x")):
                 self.send(method, path, face, raw=raw, content_type=kind)
-        if face != "canvas":
+        if face not in ("canvas", "learn", "d2l"):
             return
+        if writes and face != "canvas":  # a JSON object, so that the route reads its fields
+            self.send(method, path, face, body={})
         names = set(self.asked)
         for name in sorted(n for n in names if "[" not in n):  # each hash it asked for, sent empty
             self.send(method, path, face, **self._carry(writes, {name: {}}))

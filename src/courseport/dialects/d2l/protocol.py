@@ -248,7 +248,7 @@ def block_fields(block: dict[str, Any], spec: dict[str, tuple[str, bool]]) -> di
 
 
 # Brightspace's limits on org unit text (its Standard CSV reference: name 128, code 50 characters).
-MAX_LENGTHS = {"Name": 128, "Code": 50}
+MAX_LENGTHS = {"Name": 128, "Code": 50, "Path": 1024}  # Path: what the store keeps of a content path
 
 
 def field_value(value: Any, kind: str, name: str) -> Any:
