@@ -343,6 +343,30 @@ def test_0048_gives_categories_a_placement_and_downgrades(empty_store):
         assert conn.execute(sa.text("SELECT name FROM group_categories")).scalars().all() == ["Teams"]
 
 
+def test_0050_adds_submission_extra_attempts_kept_through_upgrade_and_dropped_on_downgrade(empty_store):
+    _upgrade(empty_store, "0049_gradebook_columns")
+    made = datetime(2026, 7, 1, tzinfo=UTC)
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        ann = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
+        item = _insert(conn, "content_items", course_id=course, type="assignment", title="Essay", data="{}")
+        _insert(conn, "submissions", item_id=item, course_id=course, user_id=ann, workflow_state="submitted",
+                attempt=1, excused=False, late=False, data="{}", updated_at=made)
+    _upgrade(empty_store, "0050_submission_extra_attempts")
+    with empty_store.begin() as conn:
+        assert conn.execute(sa.text("SELECT attempt, extra_attempts FROM submissions")).one() == (1, None)
+        conn.execute(sa.text("UPDATE submissions SET extra_attempts = 2"))
+        assert conn.execute(sa.text("SELECT extra_attempts FROM submissions")).scalar_one() == 2
+    _downgrade(empty_store, "0049_gradebook_columns")
+    with empty_store.connect() as conn:
+        assert "extra_attempts" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
+        assert conn.execute(sa.text("SELECT attempt FROM submissions")).scalar_one() == 1
+    _upgrade(empty_store, "head")
+
+
 def test_0049_adds_gradebook_columns_whose_data_go_with_their_column_and_student_and_downgrades(empty_store):
     _upgrade(empty_store, "0048_d2l_group_fields")
     made = datetime(2026, 6, 1, tzinfo=UTC)

@@ -130,6 +130,8 @@ class Submission(Base):
     points_deducted: Mapped[float | None] = mapped_column(Float)
     late_policy_status: Mapped[str | None] = mapped_column(String(16))  # a grader's late|missing|extended|none
     seconds_late_override: Mapped[int | None] = mapped_column(Integer)
+    # a grader's extra attempts on top of the assignment's allowed_attempts (assignment_extensions.py)
+    extra_attempts: Mapped[int | None] = mapped_column(Integer)
 
 
 class ModuleProgress(Base):

@@ -39,6 +39,8 @@ from courseport.schema.content import ContentItem, Submission
 
 WORKFLOW_STATES = ("submitted", "unsubmitted", "graded", "pending_review")
 LOCKED_MESSAGE = "You can't submit an assignment when it is locked"
+ATTEMPTS_MESSAGE = "you have reached the maximum number of allowed attempts for this assignment"
+ATTEMPT_TYPES = frozenset({"online_upload", "online_url", "online_text_entry"})  # what allowed_attempts governs
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,13 @@ class SubmissionsQuery:
 
 def submit(db: Session, actor: User, course_ref: str | int, assignment_id: str, entry: SubmissionEntry
            ) -> SubmissionView:
-    """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one."""
+    """The actor, an enrolled student, turns in an attempt; the attempt count goes up by one. Refused (naming
+    `attempt`) once the student has used the assignment's allowed_attempts and their extra_attempts."""
     course, assignment, dates = _open_to(db, actor, course_ref, assignment_id)
     now = utcnow()
     files = submission_entries.checked_entry(db, course, assignment, actor, entry)
-    row = _row_for(db, course, assignment, actor.id)
+    row = row_for(db, course, assignment, actor.id, lock=True)  # two submits take turns on the count
+    _check_attempts(assignment, row)
     row.submission_type = entry.submission_type
     row.body = sanitize_html(entry.body or "") if entry.submission_type == "online_text_entry" else None
     # checked_entry refused a submission_type not in SUBMISSION_TYPES
@@ -107,7 +111,7 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     scheme = scheme_for(db, course, assignment)
     if change.posted_grade:
         score = score_for_posted_grade(assignment, change.posted_grade, scheme)
-    row = _row_for(db, course, assignment, student.id)
+    row = row_for(db, course, assignment, student.id)
     late_deductions.mark(row, change.late_policy_status, change.seconds_late_override)
     now = utcnow()
     if change.posted_grade is not None:
@@ -135,7 +139,7 @@ def record_quiz_result(db: Session, course: Course, assignment: ContentItem, use
                        attempt: int, submitted_at: datetime | None, pending_review: bool) -> Submission:
     """A quiz's kept score on the student's submission to the quiz's assignment (core/coursework/quiz_attempts.py):
     submitted as online_quiz, graded by the quiz ("pending_review" while a person must grade some of it)."""
-    row = _row_for(db, course, assignment, user_id)
+    row = row_for(db, course, assignment, user_id)
     now = utcnow()
     dates = effective_dates(db, course.id, [assignment.id], [user_id]).get(assignment.id, {}).get(user_id)
     row.submission_type, row.attempt, row.submitted_at = "online_quiz", attempt, submitted_at
@@ -151,6 +155,22 @@ def record_quiz_result(db: Session, course: Course, assignment: ContentItem, use
     row.updated_at = now
     db.flush()
     return row
+
+
+def attempts_left(assignment: ContentItem, row: Submission) -> int | None:
+    """How many more times the student may submit: the assignment's allowed_attempts plus the student's
+    extra_attempts less the attempts made; None when unlimited (allowed_attempts -1 or not set) or the
+    assignment takes no type attempts govern (ATTEMPT_TYPES), as Canvas counts them."""
+    data = assignment.data or {}
+    allowed = data.get("allowed_attempts")
+    if allowed is None or allowed < 0 or not set(data.get("submission_types") or []) & ATTEMPT_TYPES:
+        return None
+    return max(0, allowed + (row.extra_attempts or 0) - (row.attempt or 0))
+
+
+def _check_attempts(assignment: ContentItem, row: Submission) -> None:
+    if attempts_left(assignment, row) == 0:
+        raise InvalidInput("attempt", ATTEMPTS_MESSAGE)
 
 
 def _open_to(db: Session, actor: User, course_ref: str | int, assignment_id: str
@@ -221,14 +241,19 @@ def mark_read(db: Session, actor: User, course_ref: str | int, assignment_id: st
         raise NotAllowed()
     if not submission_views.student_ids(db, course.id, [actor.id]):
         raise NotFound("user")
-    row = _row_for(db, course, assignment, actor.id)
+    row = row_for(db, course, assignment, actor.id)
     row.data = {**(row.data or {}), "read_mark": {"state": "read" if read else "unread", "at": utcnow().isoformat()}}
     db.flush()
 
 
-def _row_for(db: Session, course: Course, assignment: ContentItem, user_id: int) -> Submission:
-    """The student's row, made when missing (a concurrent maker wins and its row is used)."""
+def row_for(db: Session, course: Course, assignment: ContentItem, user_id: int, *, lock: bool = False
+            ) -> Submission:
+    """The student's row, made when missing (a concurrent maker wins and its row is used). `lock`: the row is
+    locked and read afresh, for a rule that reads the row before it writes it (PostgreSQL; a row made here is
+    locked by its insert)."""
     stmt = select(Submission).where(Submission.item_id == assignment.id, Submission.user_id == user_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     row = db.scalar(stmt)
     if row is not None:
         return row

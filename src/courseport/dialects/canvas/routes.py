@@ -5,6 +5,7 @@ from courseport.dialects.canvas import (
     accounts,
     activity,
     admins,
+    assignment_extensions,
     assignment_groups,
     assignments,
     blueprints,
@@ -77,6 +78,7 @@ ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
 ROUTES += gradebook_columns.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
+ROUTES += assignment_extensions.ROUTES
 ROUTES += user_assignments.ROUTES
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
 ROUTES += quiz_statistics.ROUTES

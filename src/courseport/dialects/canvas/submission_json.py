@@ -32,7 +32,7 @@ class SubmissionRenderer:
             "grader_id": s.grader_id, "workflow_state": s.workflow_state,
             "late_policy_status": s.late_policy_status, "points_deducted": s.points_deducted, "late": view.late,
             "missing": view.missing, "seconds_late": view.seconds_late, **_entered(view), "posted_at": iso(s.posted_at),
-            "cached_due_date": iso(view.due_at), "extra_attempts": None,
+            "cached_due_date": iso(view.due_at), "extra_attempts": s.extra_attempts,
             "preview_url": (f"{self.origin}/courses/{a.course_id}/assignments/{a.id}/submissions/{s.user_id}"
                             f"?preview=1&version={max((s.attempt or 1) - 1, 0)}"),
         }
