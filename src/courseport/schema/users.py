@@ -63,6 +63,7 @@ class Login(Base):
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")  # active, suspended, deleted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
 
 
 class ObserverLink(Base):

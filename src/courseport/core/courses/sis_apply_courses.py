@@ -102,13 +102,13 @@ def apply_section(t: Target, row: dict[str, str]) -> str:
                              start_at=date(row, "start_date", what), end_at=date(row, "end_date", what),
                              sis_section_id=sis_id)
     if section is None:
-        sections.create_section(t.db, t.actor, str(course.id), changes)
+        sections.create_section(t.db, t.actor, str(course.id), changes).sis_import_id = t.import_id
         return "created"
     if section.course_id != course.id:
         raise RowProblem("course_id", f"Section {sis_id} belongs to another course; moving sections between "
                                       "courses is not supported by this import")
     changes.given.discard("sis_section_id")
-    sections.update_section(t.db, t.actor, str(section.id), changes)
+    sections.update_section(t.db, t.actor, str(section.id), changes).sis_import_id = t.import_id
     return "updated"
 
 

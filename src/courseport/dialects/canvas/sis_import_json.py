@@ -23,6 +23,8 @@ _EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "xlists", "logins", "admi
 def workflow_state(job: Job) -> str:
     result = job.result or {}
     if job.state == "completed":
+        if result.get("aborted"):
+            return "aborted"  # batch mode's cleanup refused to run (its change threshold)
         if result.get("failed"):
             return "failed_with_messages"
         return "imported_with_messages" if result.get("warnings") else "imported"
@@ -70,7 +72,7 @@ def render_sis_import(job: Job) -> dict[str, Any]:
         "errors_attachment": None,
         "processing_warnings": warnings, "processing_errors": errors,
         "batch_mode": options.get("batch_mode", False) or None,
-        "batch_mode_term_id": options.get("batch_mode_term_id"),
+        "batch_mode_term_id": job.payload.get("batch_term_id"),
         "multi_term_batch_mode": options.get("multi_term_batch_mode", False),
         "skip_deletes": options.get("skip_deletes", False),
         "override_sis_stickiness": options.get("override_sis_stickiness", False) or None,
@@ -78,5 +80,6 @@ def render_sis_import(job: Job) -> dict[str, Any]:
         "clear_sis_stickiness": options.get("clear_sis_stickiness", False) or None,
         "diffing_data_set_identifier": options.get("diffing_data_set_identifier"),
         "diffed_against_import_id": None,
+        "change_threshold": options.get("change_threshold"),
         "csv_attachments": [],
     }
