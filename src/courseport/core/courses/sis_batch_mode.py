@@ -71,8 +71,8 @@ def stale_ids(db: Session, kind: str, s: BatchScope) -> list[int]:
 
 def clean_up(db: Session, actor: User, s: BatchScope, supplied: list[str]) -> dict[str, int]:
     """Delete what the import left out of its term(s); how many of each kind. CleanupAborted: none."""
-    kinds = [k for k in KINDS if k in supplied]
-    doomed = {kind: stale_ids(db, kind, s) for kind in kinds}
+    checked = [k for k in reversed(KINDS) if k in supplied]  # Canvas checks courses, sections, enrollments
+    doomed = {kind: stale_ids(db, kind, s) for kind in checked}
     for enrollment_id in doomed.get("enrollment", []):
         _delete_enrollment(db, actor, db.get_one(Enrollment, enrollment_id))
     for section_id in doomed.get("section", []):
