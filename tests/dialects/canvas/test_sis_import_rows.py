@@ -160,3 +160,25 @@ def test_deleting_a_users_sis_login_keeps_a_user_who_has_another(world):
         assert [tuple(k) for k in kept] == [("alice", "deleted"), ("alice-sso", "active")]
         assert db.get(User, user_id).workflow_state == "registered"
     assert _enrollment_states(world)[("u1", "StudentEnrollment")] == "active"
+
+
+def test_each_object_shows_the_import_that_last_wrote_it(world):
+    with world.client(world.admin_token) as c:
+        first = sis_csv.imported(world, c, BASE_ROSTER, "roster.zip")["id"]
+        second = sis_csv.imported(world, c, sis_csv.zip_of({
+            "sections.csv": "section_id,course_id,name,status\nBIO101-A,BIO101,Section Alpha,active\n",
+            "users.csv": "user_id,login_id,full_name,status\nu1,alice,Alice Smith,active\n"}), "again.zip")["id"]
+        with world.tx() as db:
+            term = db.scalar(select(Term.id).where(Term.sis_term_id == "T1"))
+        shown = {"account": c.get("/api/v1/accounts/sis_account_id:BIO").json()["sis_import_id"],
+                 "term": c.get(f"/api/v1/accounts/1/terms/{term}").json()["sis_import_id"],
+                 "section": c.get("/api/v1/sections/sis_section_id:BIO101-A").json()["sis_import_id"],
+                 "user u1": c.get("/api/v1/users/sis_user_id:u1").json()["sis_import_id"],
+                 "user u2": c.get("/api/v1/users/sis_user_id:u2").json()["sis_import_id"],
+                 "account user": {u["sis_user_id"]: u["sis_import_id"] for u in c.get("/api/v1/accounts/1/users").json()
+                                  if u["sis_user_id"]}}
+    assert second != first and shown == {"account": first, "term": first, "section": second, "user u1": second,
+                                         "user u2": first, "account user": {"u1": second, "u2": first, "t1": first}}
+    with world.tx() as db:
+        assert db.scalar(select(Login.sis_import_id).where(Login.sis_user_id == "u1")) == second
+        assert db.scalar(select(Section.sis_import_id).where(Section.sis_section_id == "BIO101-A")) == second

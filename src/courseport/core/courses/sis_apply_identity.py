@@ -136,7 +136,9 @@ def apply_user(t: Target, row: dict[str, str]) -> str:
     except logins.PasswordTooShort:
         raise RowProblem("password", f"Password for {what} is too short: at least {logins.MIN_PASSWORD_LENGTH} "
                                      "characters") from None
-    sis_login(t, sis_id).sis_import_id = t.import_id  # type: ignore[union-attr]
+    written = t.db.get_one(Login, sis_login(t, sis_id).id)  # type: ignore[union-attr]
+    written.sis_import_id = t.import_id
+    logins.mirror_primary(t.db, t.db.get_one(User, written.user_id))  # the user row shows it as its ids
     return outcome
 
 

@@ -1,5 +1,6 @@
 """sis import ids: sections, terms, accounts and logins remember the SIS import that last wrote them (Canvas
-shows `sis_import_id` on each, and batch mode deletes the term's SIS sections another import wrote)
+shows `sis_import_id` on each, and batch mode deletes the term's SIS sections another import wrote); users
+mirror their first live login's, as they mirror its SIS ids
 
 Revision ID: 0051_sis_import_ids
 Revises: 0049_gradebook_columns
@@ -13,7 +14,7 @@ down_revision = '0049_gradebook_columns'
 branch_labels = None
 depends_on = None
 
-_TABLES = ('sections', 'terms', 'accounts', 'logins')
+_TABLES = ('sections', 'terms', 'accounts', 'logins', 'users')
 
 
 def upgrade() -> None:
