@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from courseport.schema import Course, Enrollment, Job, Login, Section, Term
 from tests.dialects.canvas import sis_csv
-from tests.dialects.canvas.test_sis_imports import BASE, NO_CHANGES, NO_COUNTS
+from tests.dialects.canvas.test_sis_imports import NO_CHANGES, NO_COUNTS
 
 ROSTER = sis_csv.zip_of(sis_csv.ALL)
 COURSES = ("course_id,short_name,long_name,term_id,status\n"

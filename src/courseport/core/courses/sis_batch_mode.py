@@ -4,10 +4,10 @@ deleted, as Canvas's batch cleanup does.
 
 Only kinds the import supplied are cleaned up (an import without sections.csv leaves sections alone), and
 only objects that came from SIS: courses and sections with an SIS id that an import wrote, enrollments an
-import wrote; made by hand, they stay. A section's or enrollment's course is the one it sits in now (a
-cross-listed section's, too). Enrollments go first, then sections (with what is left enrolled in them,
-as Canvas deletes a section's enrollments with it), then courses, each through the core function the API
-uses. With a change threshold (a percentage), a kind whose stale share of the term's SIS objects exceeds it
+import wrote; made by hand, they stay. A section's term is its own course's (a cross-listed section's home
+course, as Canvas joins it); an enrollment's, its course's. Enrollments go first, then sections (with what
+is left enrolled in them, as Canvas deletes a section's enrollments with it), then courses, each through the
+core function the API uses. With a change threshold (a percentage), a kind whose stale share of the term's SIS objects exceeds it
 aborts the cleanup before anything is deleted. It all runs in one transaction: nothing half-deleted.
 """
 
@@ -48,7 +48,8 @@ def _in_scope(kind: str, s: BatchScope) -> Any:
                                        Course.sis_course_id.is_not(None), Course.sis_import_id.is_not(None),
                                        Course.enrollment_term_id.in_(s.term_ids)), Course.sis_import_id
     if kind == "section":
-        return select(Section.id).join(Course, Course.id == Section.course_id).where(
+        home = func.coalesce(Section.nonxlist_course_id, Section.course_id)  # a cross-listed one's own course
+        return select(Section.id).join(Course, Course.id == home).where(
             Course.root_account_id == s.root_id, Section.workflow_state != "deleted",
             Section.sis_section_id.is_not(None), Section.sis_import_id.is_not(None),
             Course.enrollment_term_id.in_(s.term_ids)), Section.sis_import_id

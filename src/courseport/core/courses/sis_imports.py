@@ -50,7 +50,7 @@ IMPORT_TYPES = ("instructure_csv",)
 CHUNK_ROWS = 100
 APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
-    "course": course_rows.apply_course, "section": course_rows.apply_section,
+    "course": course_rows.apply_course, "section": course_rows.apply_section, "xlist": course_rows.apply_xlist,
     "enrollment": course_rows.apply_enrollment}
 
 # The CSV column a core field is read from: (kind, field), or ("", field) for every kind.

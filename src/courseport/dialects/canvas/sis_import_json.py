@@ -15,8 +15,8 @@ STATES_OF = {"created": ("queued",), "importing": ("running",), "imported": ("co
 _CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "course": "Course",
             "section": "CourseSection", "enrollment": "Enrollment"}
 _OUTCOMES = ("created", "concluded", "deactivated", "restored", "deleted")
-_COUNTS = ("accounts", "terms", "users", "courses", "sections", "enrollments")  # the kinds core counts
-_EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "xlists", "logins", "admins", "group_categories", "groups",
+_COUNTS = ("accounts", "terms", "users", "courses", "sections", "xlists", "enrollments")  # the kinds core counts
+_EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "logins", "admins", "group_categories", "groups",
                  "group_memberships", "grade_publishing_results", "user_observers")
 
 
@@ -48,8 +48,9 @@ def _counts(result: dict[str, Any], warnings: list, errors: list) -> dict[str, i
 
 def _statistics(result: dict[str, Any]) -> dict[str, Any]:
     stats = result.get("statistics") or {}
-    body: dict[str, Any] = {"total_state_changes": sum(n for kind in stats.values() for o, n in kind.items()
-                                                       if o != "skipped")}
+    # Canvas counts the state changes of the objects it keeps statistics for (a cross-listing is none of them)
+    body: dict[str, Any] = {"total_state_changes": sum(n for kind, outcomes in stats.items() if kind in _CLASSES
+                                                       for o, n in outcomes.items() if o != "skipped")}
     for kind, name in _CLASSES.items():
         body[name] = {outcome: stats.get(kind, {}).get(outcome, 0) for outcome in _OUTCOMES}
     return body
