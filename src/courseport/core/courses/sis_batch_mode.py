@@ -8,7 +8,8 @@ import wrote; made by hand, they stay. A section's term is its own course's (a c
 course, as Canvas joins it); an enrollment's, its course's. Enrollments go first, then sections (with what
 is left enrolled in them, as Canvas deletes a section's enrollments with it), then courses, each through the
 core function the API uses. With a change threshold (a percentage), a kind whose stale share of the term's
-SIS objects exceeds it aborts the cleanup before anything is deleted. It all runs in one transaction: nothing half-deleted.
+SIS objects exceeds it aborts the cleanup before anything is deleted. It all runs in one transaction: nothing
+is half-deleted.
 """
 
 from __future__ import annotations
