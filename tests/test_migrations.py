@@ -367,6 +367,27 @@ def test_0050_adds_submission_extra_attempts_kept_through_upgrade_and_dropped_on
     _upgrade(empty_store, "head")
 
 
+def test_0051_adds_sis_import_ids_that_start_empty_and_downgrades(empty_store):
+    _upgrade(empty_store, "0050_submission_extra_attempts")
+    tables = ("sections", "terms", "accounts", "logins", "users")
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        for table in tables:
+            assert "sis_import_id" not in {c["name"] for c in sa.inspect(conn).get_columns(table)}
+    _upgrade(empty_store, "0051_sis_import_ids")
+    with empty_store.begin() as conn:
+        for table in tables:
+            assert "sis_import_id" in {c["name"] for c in sa.inspect(conn).get_columns(table)}
+        assert conn.execute(sa.text("SELECT sis_import_id FROM accounts WHERE id = :a"), {"a": root}).scalar() is None
+        conn.execute(sa.text("UPDATE accounts SET sis_import_id = 7 WHERE id = :a"), {"a": root})
+    _downgrade(empty_store, "0050_submission_extra_attempts")
+    with empty_store.connect() as conn:
+        for table in tables:
+            assert "sis_import_id" not in {c["name"] for c in sa.inspect(conn).get_columns(table)}
+        assert conn.execute(sa.text("SELECT name FROM accounts")).scalar() == "Root"
+    _upgrade(empty_store, "head")
+
+
 def test_0049_adds_gradebook_columns_whose_data_go_with_their_column_and_student_and_downgrades(empty_store):
     _upgrade(empty_store, "0048_d2l_group_fields")
     made = datetime(2026, 6, 1, tzinfo=UTC)

@@ -22,6 +22,7 @@ class Account(Base):
     default_time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
 
 
 class Term(Base):
@@ -38,6 +39,7 @@ class Term(Base):
     description: Mapped[str | None] = mapped_column(Text)
     available: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # students reach its courses
     days_of_use: Mapped[int | None] = mapped_column(Integer)  # courses usable this many days from enrollment
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
 
 
 class Role(Base):

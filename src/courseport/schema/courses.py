@@ -117,6 +117,7 @@ class Section(Base):
     description: Mapped[str | None] = mapped_column(Text)  # sanitised HTML (D2L's section Description)
     # A cross-listed section's own course (it sits in `course_id` until it is de-cross-listed).
     nonxlist_course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
 
 
 class Enrollment(Base):

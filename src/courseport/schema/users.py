@@ -19,6 +19,7 @@ class User(Base):
     login_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (logins.py)
     sis_user_id: Mapped[str | None] = mapped_column(String(255), index=True)  # unique per root account (logins.py)
     integration_id: Mapped[str | None] = mapped_column(String(255))
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # mirrored from the first live login, like its ids
     email: Mapped[str | None] = mapped_column(String(255))
     avatar_url: Mapped[str | None] = mapped_column(Text)
     bio: Mapped[str | None] = mapped_column(Text)
@@ -63,6 +64,7 @@ class Login(Base):
     workflow_state: Mapped[str] = mapped_column(String(32), default="active")  # active, suspended, deleted
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
 
 
 class ObserverLink(Base):

@@ -160,3 +160,53 @@ def test_deleting_a_users_sis_login_keeps_a_user_who_has_another(world):
         assert [tuple(k) for k in kept] == [("alice", "deleted"), ("alice-sso", "active")]
         assert db.get(User, user_id).workflow_state == "registered"
     assert _enrollment_states(world)[("u1", "StudentEnrollment")] == "active"
+
+
+def test_each_object_shows_the_import_that_last_wrote_it(world):
+    with world.client(world.admin_token) as c:
+        first = sis_csv.imported(world, c, BASE_ROSTER, "roster.zip")["id"]
+        second = sis_csv.imported(world, c, sis_csv.zip_of({
+            "sections.csv": "section_id,course_id,name,status\nBIO101-A,BIO101,Section Alpha,active\n",
+            "users.csv": "user_id,login_id,full_name,status\nu1,alice,Alice Smith,active\n"}), "again.zip")["id"]
+        with world.tx() as db:
+            term = db.scalar(select(Term.id).where(Term.sis_term_id == "T1"))
+        shown = {"account": c.get("/api/v1/accounts/sis_account_id:BIO").json()["sis_import_id"],
+                 "term": c.get(f"/api/v1/accounts/1/terms/{term}").json()["sis_import_id"],
+                 "section": c.get("/api/v1/sections/sis_section_id:BIO101-A").json()["sis_import_id"],
+                 "user u1": c.get("/api/v1/users/sis_user_id:u1").json()["sis_import_id"],
+                 "user u2": c.get("/api/v1/users/sis_user_id:u2").json()["sis_import_id"],
+                 "account user": {u["sis_user_id"]: u["sis_import_id"] for u in c.get("/api/v1/accounts/1/users").json()
+                                  if u["sis_user_id"]}}
+    assert second != first and shown == {"account": first, "term": first, "section": second, "user u1": second,
+                                         "user u2": first, "account user": {"u1": second, "u2": first, "t1": first}}
+    with world.tx() as db:
+        assert db.scalar(select(Login.sis_import_id).where(Login.sis_user_id == "u1")) == second
+        assert db.scalar(select(Section.sis_import_id).where(Section.sis_section_id == "BIO101-A")) == second
+
+
+def test_xlists_cross_list_a_section_into_a_course_made_when_new_and_deleted_returns_it(world):
+    with world.client(world.admin_token) as c:
+        sis_csv.imported(world, c, BASE_ROSTER, "roster.zip")
+    header = "xlist_course_id,section_id,status\n"
+    done = _run(world, {"xlists.csv": f"{header}XL1,BIO101-A,active\nXL1,GHOST,active\nXL1,BIO101-A,frozen\n"})
+    assert (done["workflow_state"], done["data"]["supplied_batches"], done["data"]["counts"]["xlists"]) == (
+        "imported_with_messages", ["xlist"], 1)
+    assert done["processing_warnings"] == [
+        ["xlists.csv", "A cross-listing referenced a non-existent section GHOST (row 3, column section_id)"],
+        ["xlists.csv", "Improper status \"frozen\" for cross-listing (Course ID: XL1, Section ID: BIO101-A); status "
+                       "must be one of active, deleted (row 4, column status)"]]
+    assert done["statistics"]["total_state_changes"] == 0
+    with world.tx() as db:
+        xl = db.scalar(select(Course).where(Course.sis_course_id == "XL1"))
+        home = db.scalar(select(Course).where(Course.sis_course_id == "BIO101"))
+        section = db.scalar(select(Section).where(Section.sis_section_id == "BIO101-A"))
+        assert (xl.name, xl.enrollment_term_id) == ("Biology 101", home.enrollment_term_id)
+        assert (section.course_id, section.nonxlist_course_id) == (xl.id, home.id)
+        moved = db.scalar(select(Enrollment.course_id).where(Enrollment.course_section_id == section.id))
+        assert moved == xl.id
+    back = _run(world, {"xlists.csv": f"{header}XL1,BIO101-A,deleted\n"})
+    again = _run(world, {"xlists.csv": f"{header}XL1,BIO101-A,deleted\n"})
+    assert (back["data"]["counts"]["xlists"], again["data"]["counts"]["xlists"]) == (1, 0)
+    with world.tx() as db:
+        section = db.scalar(select(Section).where(Section.sis_section_id == "BIO101-A"))
+        assert (section.course_id, section.nonxlist_course_id) == (home.id, None)

@@ -102,14 +102,41 @@ def apply_section(t: Target, row: dict[str, str]) -> str:
                              start_at=date(row, "start_date", what), end_at=date(row, "end_date", what),
                              sis_section_id=sis_id)
     if section is None:
-        sections.create_section(t.db, t.actor, str(course.id), changes)
+        sections.create_section(t.db, t.actor, str(course.id), changes).sis_import_id = t.import_id
         return "created"
     if section.course_id != course.id:
         raise RowProblem("course_id", f"Section {sis_id} belongs to another course; moving sections between "
                                       "courses is not supported by this import")
     changes.given.discard("sis_section_id")
-    sections.update_section(t.db, t.actor, str(section.id), changes)
+    sections.update_section(t.db, t.actor, str(section.id), changes).sis_import_id = t.import_id
     return "updated"
+
+
+def apply_xlist(t: Target, row: dict[str, str]) -> str:
+    """Cross-list a section into a course (made from the section's own course when its SIS id is new, as
+    Canvas does); `deleted` returns it to its own course."""
+    course_ref, section_ref = required(row, "xlist_course_id", "cross-listing"), required(row, "section_id",
+                                                                                           "cross-listing")
+    what = f"cross-listing (Course ID: {course_ref}, Section ID: {section_ref})"
+    state = status(row, ("active", "deleted"), what)
+    section = sis_section(t, section_ref)
+    if section is None:
+        raise RowProblem("section_id", f"A cross-listing referenced a non-existent section {section_ref}")
+    course = sis_course(t, course_ref)
+    if state == "deleted":
+        if course is None or section.nonxlist_course_id is None or section.course_id != course.id:
+            return "skipped"
+        sections.uncrosslist_section(t.db, t.actor, str(section.id))
+        return "deleted"
+    if course is None:
+        home = courses.resolve_course(t.db, section.course_id)
+        course = courses.create_course(t.db, t.actor, home.account_id, CourseChanges(
+            name=home.name, course_code=home.course_code, term_id=home.enrollment_term_id, sis_course_id=course_ref))
+        course.sis_import_id = t.import_id
+    if section.course_id == course.id:
+        return "skipped"
+    sections.crosslist_section(t.db, t.actor, str(section.id), str(course.id))
+    return "created"
 
 
 def _role(t: Target, course: Course, name: str, what: str) -> EnrollmentRequest:

@@ -50,10 +50,11 @@ def apply_account(t: Target, row: dict[str, str]) -> str:
     if account is None:
         name = required(row, "name", what)
         changes = AccountChanges({"name", "sis_account_id"}, name=name, sis_account_id=sis_id)
-        sub_accounts.create_sub_account(t.db, t.actor, parent_ref, changes)
+        sub_accounts.create_sub_account(t.db, t.actor, parent_ref, changes).sis_import_id = t.import_id
         return "created"
     given = {"name"} if row.get("name") else set()
     sub_accounts.update_account(t.db, t.actor, str(account.id), AccountChanges(given, name=row.get("name")))
+    account.sis_import_id = t.import_id
     return "updated"
 
 
@@ -76,11 +77,13 @@ def apply_term(t: Target, row: dict[str, str]) -> str:
                           sis_term_id=sis_id)
     if term is None:
         terms.create_term(t.db, t.actor, str(t.root.id), changes)
+        sis_term(t, sis_id).sis_import_id = t.import_id  # type: ignore[union-attr]
         return "created"
     restored = term.workflow_state == "deleted"
     if restored:
         term.workflow_state = "active"  # the API has no undelete: Canvas's SIS import restores it this way
     terms.update_term(t.db, t.actor, str(t.root.id), str(term.id), changes)
+    term.sis_import_id = t.import_id
     return "restored" if restored else "updated"
 
 
@@ -129,10 +132,14 @@ def apply_user(t: Target, row: dict[str, str]) -> str:
         login_changes.given.add("password")
         login_changes.password = password
     try:
-        return _write_user(t, row, login, login_changes)
+        outcome = _write_user(t, row, login, login_changes)
     except logins.PasswordTooShort:
         raise RowProblem("password", f"Password for {what} is too short: at least {logins.MIN_PASSWORD_LENGTH} "
                                      "characters") from None
+    written = t.db.get_one(Login, sis_login(t, sis_id).id)  # type: ignore[union-attr]
+    written.sis_import_id = t.import_id
+    logins.mirror_primary(t.db, t.db.get_one(User, written.user_id))  # the user row shows it as its ids
+    return outcome
 
 
 def _write_user(t: Target, row: dict[str, str], login: Login | None, changes: LoginChanges) -> str:

@@ -22,7 +22,7 @@ kinds given) and `failed` (a file refused: nothing was applied).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses import sis_apply_courses as course_rows
 from courseport.core.courses import sis_apply_identity as identity_rows
+from courseport.core.courses import sis_batch_mode as batch_mode
 from courseport.core.courses.sis_apply_identity import Target
 from courseport.core.courses.sis_files import read_upload
 from courseport.core.courses.sis_rows import COUNT_NAMES, ORDER, RowProblem, SisFile, SisFileRefused
@@ -49,7 +50,7 @@ IMPORT_TYPES = ("instructure_csv",)
 CHUNK_ROWS = 100
 APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
-    "course": course_rows.apply_course, "section": course_rows.apply_section,
+    "course": course_rows.apply_course, "section": course_rows.apply_section, "xlist": course_rows.apply_xlist,
     "enrollment": course_rows.apply_enrollment}
 
 # The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
@@ -74,6 +75,11 @@ class SisOptions:
     add_sis_stickiness: bool = False
     clear_sis_stickiness: bool = False
     diffing_data_set_identifier: str | None = None
+    change_threshold: int | None = None  # batch mode: a percentage of a kind's SIS objects it may delete
+
+
+class OptionRefused(InvalidInput):
+    """Batch-mode options an import cannot run with (Canvas answers these in their own bare shape)."""
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,36 @@ def queue_import(db: Session, actor: User, account_ref: str, blob_sha256: str, f
     account = _root_admin(db, actor, account_ref)
     if options.import_type not in IMPORT_TYPES:
         raise InvalidInput("import_type", f"import_type must be one of {', '.join(IMPORT_TYPES)}")
-    if options.batch_mode_term_id and identity_rows.sis_term(
-            Target(db, actor, account, 0), options.batch_mode_term_id.removeprefix("sis_term_id:")) is None:
-        raise InvalidInput("batch_mode_term_id", "batch_mode_term_id must name a term of the account")
+    term_id = _batch_term(db, account, options)
+    if term_id is not None or options.multi_term_batch_mode:
+        options = replace(options, batch_mode=True, diffing_data_set_identifier=None)  # batch mode never diffs
+    else:
+        options = replace(options, batch_mode=False)
     job = jobs.enqueue(db, KIND, {"blob_sha256": blob_sha256, "filename": filename, "user_id": actor.id,
-                                  "account_id": account.id, "options": asdict(options)},
+                                  "account_id": account.id, "options": asdict(options), "batch_term_id": term_id},
                        user_id=actor.id, context_type="Account", context_id=account.id)
     blob_lifecycle.pin(db, job.id, [blob_sha256])
     return job
+
+
+def _batch_term(db: Session, account: Account, options: SisOptions) -> int | None:
+    """The live term batch mode is limited to (an id or sis_term_id:), as Canvas checks them before queueing."""
+    if options.change_threshold is not None and not 0 <= options.change_threshold <= 100:
+        raise InvalidInput("change_threshold", "change_threshold must be a percentage from 0 to 100")
+    term = None
+    if options.batch_mode and options.batch_mode_term_id:
+        try:
+            term = accounts.get_term(db, account.id, options.batch_mode_term_id)
+        except NotFound:
+            term = None
+        if term is not None and term.workflow_state == "deleted":
+            term = None
+    if options.batch_mode and term is None and not options.multi_term_batch_mode:
+        raise OptionRefused("batch_mode_term_id", "Batch mode specified, but the given batch_mode_term_id cannot "
+                                                  "be found.")
+    if term is None and options.multi_term_batch_mode and options.change_threshold is None:
+        raise OptionRefused("change_threshold", "change_threshold is required to use multi term_batch mode.")
+    return term.id if term is not None else None
 
 
 def _import_job(db: Session, account: Account, import_id: str) -> Job:
@@ -179,7 +207,35 @@ def run_import(ctx: jobs.JobContext) -> dict[str, Any]:
             _apply_chunk(ctx, file, file.rows[start:start + CHUNK_ROWS], result)
             done += len(file.rows[start:start + CHUNK_ROWS])
             ctx.progress(99.0 * done / total, "importing")
+    if (p.get("options") or {}).get("batch_mode"):
+        _clean_up(ctx, result)
     return result
+
+
+def _clean_up(ctx: jobs.JobContext, result: dict[str, Any]) -> None:
+    """Batch mode: delete the term's SIS objects the import left out, in one transaction (sis_batch_mode)."""
+    p, options = ctx.payload, ctx.payload["options"]
+    supplied = [k for k in batch_mode.KINDS if k in result["supplied_batches"]]
+    if not supplied:
+        return  # Canvas cleans up only kinds the import supplied
+    with transaction(ctx.engine, write=True) as db:
+        db.execute(select(Account.id).where(Account.id == p["account_id"]).with_for_update(key_share=True))
+        terms = ((p["batch_term_id"],) if p.get("batch_term_id") is not None
+                 else batch_mode.imported_terms(db, p["account_id"], ctx.job_id))
+        try:
+            if not terms:
+                raise batch_mode.CleanupAborted("Terms not found. Terms must be included with multi_term_batch_mode")
+            scope = batch_mode.BatchScope(p["account_id"], ctx.job_id, terms, options.get("change_threshold"))
+            deleted = batch_mode.clean_up(db, db.get_one(User, p["user_id"]), scope, supplied)
+        except batch_mode.CleanupAborted as exc:
+            result["aborted"] = True
+            result["errors"].append([None, exc.message])
+            return
+        ctx.confirm_held(db)
+    for kind, n in deleted.items():
+        result["counts"][f"batch_{batch_mode.PLURAL[kind]}_deleted"] = n
+        stats = result["statistics"].setdefault(kind, {})
+        stats["deleted"] = stats.get("deleted", 0) + n
 
 
 def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict[str, str]]],

@@ -23,11 +23,12 @@ KINDS: dict[str, tuple[str, ...]] = {
     "user": ("user_id", "login_id", "status"),
     "course": ("course_id", "short_name", "long_name", "status"),
     "section": ("section_id", "course_id", "name", "status"),
+    "xlist": ("xlist_course_id", "section_id", "status"),
     "enrollment": ("user_id", "role", "status"),
 }
 ORDER = tuple(KINDS)
 COUNT_NAMES = {"account": "accounts", "term": "terms", "user": "users", "course": "courses",
-               "section": "sections", "enrollment": "enrollments"}
+               "section": "sections", "xlist": "xlists", "enrollment": "enrollments"}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # one CSV, unpacked
 
 

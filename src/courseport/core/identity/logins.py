@@ -147,6 +147,7 @@ def mirror_primary(db: Session, user: User) -> None:
     user.login_id = primary.unique_id if primary else None
     user.sis_user_id = primary.sis_user_id if primary else None
     user.integration_id = primary.integration_id if primary else None
+    user.sis_import_id = primary.sis_import_id if primary else None
     db.flush()
 
 

@@ -237,7 +237,7 @@ def render_account(a: Account) -> dict[str, Any]:
     return {"id": a.id, "name": a.name, "uuid": a.uuid, "parent_account_id": a.parent_account_id,
             "root_account_id": a.root_account_id, "workflow_state": a.workflow_state,
             "default_time_zone": a.default_time_zone, "sis_account_id": a.sis_account_id,
-            "integration_id": None, "sis_import_id": None, "lti_guid": a.uuid,
+            "integration_id": None, "sis_import_id": a.sis_import_id, "lti_guid": a.uuid,
             "default_storage_quota_mb": 500, "default_user_storage_quota_mb": 50,
             "default_group_storage_quota_mb": 50}
 

@@ -20,7 +20,7 @@ def render_section(view: SectionView, includes: set[str], origin: str) -> dict[s
         body.update(sis_section_id=s.sis_section_id, sis_course_id=view.course.sis_course_id,
                     integration_id=s.integration_id)
     if view.manages_sis:
-        body["sis_import_id"] = None
+        body["sis_import_id"] = s.sis_import_id
     if view.students is not None:
         body["students"] = render_page_users(view.students, includes, origin) or None  # Canvas: none is null
     if view.total_students is not None:

@@ -15,14 +15,16 @@ STATES_OF = {"created": ("queued",), "importing": ("running",), "imported": ("co
 _CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "course": "Course",
             "section": "CourseSection", "enrollment": "Enrollment"}
 _OUTCOMES = ("created", "concluded", "deactivated", "restored", "deleted")
-_COUNTS = ("accounts", "terms", "users", "courses", "sections", "enrollments")  # the kinds core counts
-_EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "xlists", "logins", "admins", "group_categories", "groups",
+_COUNTS = ("accounts", "terms", "users", "courses", "sections", "xlists", "enrollments")  # the kinds core counts
+_EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "logins", "admins", "group_categories", "groups",
                  "group_memberships", "grade_publishing_results", "user_observers")
 
 
 def workflow_state(job: Job) -> str:
     result = job.result or {}
     if job.state == "completed":
+        if result.get("aborted"):
+            return "aborted"  # batch mode's cleanup refused to run (its change threshold)
         if result.get("failed"):
             return "failed_with_messages"
         return "imported_with_messages" if result.get("warnings") else "imported"
@@ -46,8 +48,9 @@ def _counts(result: dict[str, Any], warnings: list, errors: list) -> dict[str, i
 
 def _statistics(result: dict[str, Any]) -> dict[str, Any]:
     stats = result.get("statistics") or {}
-    body: dict[str, Any] = {"total_state_changes": sum(n for kind in stats.values() for o, n in kind.items()
-                                                       if o != "skipped")}
+    # Canvas counts the state changes of the objects it keeps statistics for (a cross-listing is none of them)
+    body: dict[str, Any] = {"total_state_changes": sum(n for kind, outcomes in stats.items() if kind in _CLASSES
+                                                       for o, n in outcomes.items() if o != "skipped")}
     for kind, name in _CLASSES.items():
         body[name] = {outcome: stats.get(kind, {}).get(outcome, 0) for outcome in _OUTCOMES}
     return body
@@ -70,7 +73,7 @@ def render_sis_import(job: Job) -> dict[str, Any]:
         "errors_attachment": None,
         "processing_warnings": warnings, "processing_errors": errors,
         "batch_mode": options.get("batch_mode", False) or None,
-        "batch_mode_term_id": options.get("batch_mode_term_id"),
+        "batch_mode_term_id": job.payload.get("batch_term_id"),
         "multi_term_batch_mode": options.get("multi_term_batch_mode", False),
         "skip_deletes": options.get("skip_deletes", False),
         "override_sis_stickiness": options.get("override_sis_stickiness", False) or None,
@@ -78,5 +81,6 @@ def render_sis_import(job: Job) -> dict[str, Any]:
         "clear_sis_stickiness": options.get("clear_sis_stickiness", False) or None,
         "diffing_data_set_identifier": options.get("diffing_data_set_identifier"),
         "diffed_against_import_id": None,
+        "change_threshold": options.get("change_threshold"),
         "csv_attachments": [],
     }

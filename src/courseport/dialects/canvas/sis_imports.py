@@ -30,7 +30,7 @@ _BOOLEANS = ("batch_mode", "multi_term_batch_mode", "skip_deletes", "override_si
 
 
 @litestar.post(BASE, status_code=200, request_max_body_size=None)
-async def create_sis_import(request: Request, account_id: str) -> dict:
+async def create_sis_import(request: Request, account_id: str) -> dict | Response:
     call = bodyless_call(request)
     await anyio.to_thread.run_sync(_check, call, account_id)
     writer = call.services.blobs.open_writer(call.services.settings.max_upload_bytes)
@@ -70,19 +70,27 @@ async def _receive_body(request: Request, writer: BlobWriter, call: Call) -> Rec
 
 def _options(params: dict[str, Any]) -> SisOptions:
     flags = {name: bool(to_bool(params.get(name), name, False)) for name in _BOOLEANS}
+    threshold = params.get("change_threshold") or None
+    if threshold is not None and not str(threshold).strip().isdigit():
+        raise InvalidInput("change_threshold", "change_threshold must be a whole number (a percentage)")
     return SisOptions(import_type=str(params.get("import_type") or "instructure_csv"),
                       batch_mode_term_id=params.get("batch_mode_term_id") or None,
+                      change_threshold=int(threshold) if threshold is not None else None,
                       diffing_data_set_identifier=params.get("diffing_data_set_identifier") or None, **flags)
 
 
-def _queue(call: Call, account_id: str, upload: ReceivedUpload) -> dict:
+def _queue(call: Call, account_id: str, upload: ReceivedUpload) -> dict | Response:
     params = {**upload.fields, **{k: v for k, v in call.params.items() if isinstance(v, str)}}
     options = _options(params)
     stored = upload.stored
     assert stored is not None  # create_sis_import refused an upload without one
-    with call.write() as (db, me):
-        job = sis_imports.queue_import(db, me, account_id, stored.sha256, upload.filename or "sis_import.csv", options)
-        return render_sis_import(job)
+    try:
+        with call.write() as (db, me):
+            job = sis_imports.queue_import(db, me, account_id, stored.sha256, upload.filename or "sis_import.csv",
+                                           options)
+            return render_sis_import(job)
+    except sis_imports.OptionRefused as exc:  # Canvas's own bare shape for these
+        return Response({"message": exc.message}, status_code=400)
 
 
 def _filters(call: Call) -> ImportFilters:

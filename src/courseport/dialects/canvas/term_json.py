@@ -13,7 +13,7 @@ def render_enrollment_term(view: TermView, includes: set[str]) -> dict[str, Any]
     """Canvas shows SIS ids to those who read SIS data (here: the root account's admins) only."""
     body = render_term(view.term)
     if view.sees_sis:
-        body["sis_import_id"] = None
+        body["sis_import_id"] = view.term.sis_import_id
     else:
         del body["sis_term_id"]
     if "overrides" in includes:

@@ -37,7 +37,7 @@ def render_roster_user(entry: RosterEntry, page: RosterPage, includes: set[str],
         body["sis_user_id"] = u.sis_user_id
         body["integration_id"] = u.integration_id
     if entry.confirmed and access.sis_import_ids:
-        body["sis_import_id"] = None
+        body["sis_import_id"] = u.sis_import_id
     if entry.confirmed and access.login_ids:
         body["login_id"] = u.login_id
     if u.pronouns:
@@ -117,7 +117,7 @@ def render_profile(profile: UserProfile, includes: set[str], origin: str) -> dic
         "short_name": u.short_name, "first_name": first_name, "last_name": last_name,
     }
     if profile.is_admin:
-        body.update(sis_user_id=u.sis_user_id, integration_id=u.integration_id, sis_import_id=None)
+        body.update(sis_user_id=u.sis_user_id, integration_id=u.integration_id, sis_import_id=u.sis_import_id)
     if profile.is_admin or profile.is_self:
         body.update(login_id=u.login_id)
     if u.pronouns:
@@ -142,7 +142,7 @@ def render_account_user(u: User, includes: set[str], origin: str) -> dict[str, A
     body: dict[str, Any] = {
         "id": u.id, "name": u.name, "created_at": iso(u.created_at), "sortable_name": u.sortable_name,
         "short_name": u.short_name, "sis_user_id": u.sis_user_id, "integration_id": u.integration_id,
-        "sis_import_id": None, "login_id": u.login_id,
+        "sis_import_id": u.sis_import_id, "login_id": u.login_id,
     }
     if u.pronouns:
         body["pronouns"] = u.pronouns
