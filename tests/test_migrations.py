@@ -459,8 +459,10 @@ def test_0052_numbers_existing_groups_as_org_units_after_the_others_and_downgrad
         for table, column, ref in (("accounts", "account_id", root), ("terms", "term_id", term),
                                    ("courses", "course_id", course)):
             conn.execute(sa.text(f"INSERT INTO org_units (kind, {column}) VALUES (:k, :r)"), {"k": table, "r": ref})
-        category = _insert(conn, "group_categories", course_id=course, name="Teams")
-        red, blue = (_insert(conn, "course_groups", category_id=category, course_id=course, name=n, uuid=n)
+        category = _insert(conn, "group_categories", course_id=course, name="Teams", workflow_state="active",
+                           availability="available")
+        red, blue = (_insert(conn, "course_groups", category_id=category, course_id=course, name=n, uuid=n,
+                             workflow_state="available", join_level="invitation_only", availability="available")
                      for n in ("Red", "Blue"))
         before = conn.execute(sa.text("SELECT max(id) FROM org_units")).scalar()
     _upgrade(empty_store, "0052_group_org_units")
