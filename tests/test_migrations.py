@@ -492,3 +492,35 @@ def test_0047_keeps_earlier_grades_as_entered_and_downgrades(empty_store):
         assert "entered_score" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}
         assert conn.execute(sa.text("SELECT score, grade FROM submissions")).one() == (7.5, "7.5")
     _upgrade(empty_store, "head")
+
+
+def test_0052_numbers_existing_groups_as_org_units_after_the_others_and_downgrades(empty_store):
+    _upgrade(empty_store, "0049_gradebook_columns")
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+        for table, column, ref in (("accounts", "account_id", root), ("terms", "term_id", term),
+                                   ("courses", "course_id", course)):
+            conn.execute(sa.text(f"INSERT INTO org_units (kind, {column}) VALUES (:k, :r)"), {"k": table, "r": ref})
+        category = _insert(conn, "group_categories", course_id=course, name="Teams", workflow_state="active",
+                           availability="available")
+        red, blue = (_insert(conn, "course_groups", category_id=category, course_id=course, name=n, uuid=n,
+                             workflow_state="available", join_level="invitation_only", availability="available")
+                     for n in ("Red", "Blue"))
+        before = conn.execute(sa.text("SELECT max(id) FROM org_units")).scalar()
+    _upgrade(empty_store, "0052_group_org_units")
+    with empty_store.begin() as conn:
+        rows = conn.execute(sa.text("SELECT id, kind, group_id FROM org_units WHERE group_id IS NOT NULL ORDER BY id"))
+        assert rows.all() == [(before + 1, "group", red), (before + 2, "group", blue)]  # next ids, in group order
+        with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():  # one org unit per group
+            conn.execute(sa.text("INSERT INTO org_units (kind, group_id) VALUES ('group', :g)"), {"g": red})
+        conn.execute(sa.text("DELETE FROM course_groups WHERE id = :g"), {"g": red})  # the mapping goes with it
+        assert conn.execute(sa.text("SELECT group_id FROM org_units WHERE kind = 'group'")).scalars().all() == [blue]
+    _downgrade(empty_store, "0049_gradebook_columns")
+    with empty_store.connect() as conn:
+        assert "group_id" not in {c["name"] for c in sa.inspect(conn).get_columns("org_units")}
+        assert conn.execute(sa.text("SELECT count(*) FROM org_units")).scalar() == 3
+        assert conn.execute(sa.text("SELECT name FROM course_groups")).scalars().all() == ["Blue"]
+    _upgrade(empty_store, "head")

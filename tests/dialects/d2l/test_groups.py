@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from courseport.core.courses import org_units
 from courseport.schema import Course, CourseGroup, GroupCategory, GroupMembership
 from tests.clients.test_d2lvalence import SignedSession
-from tests.dialects.d2l.org_ids import ou, ref
+from tests.dialects.d2l.org_ids import group_ou, ou, ref
 
 LP = "/d2l/api/lp/1.4"
 NONE = {"Text": "", "Html": ""}
@@ -38,13 +39,14 @@ def expected_category(cid: int, groups: list[int], **changed) -> dict:
 
 
 def stored(world, category_id: int) -> tuple[GroupCategory, list[tuple[str, str]], dict[int, list[int]]]:
-    """The category row, its live groups (name, state) and each group's members."""
+    """The category row, its live groups (name, state) and each group's members, by the group's org unit id."""
     with world.tx() as db:
         category = db.get_one(GroupCategory, category_id)
         rows = db.scalars(select(CourseGroup).where(CourseGroup.category_id == category_id)
                           .order_by(CourseGroup.id)).all()
-        members = {g.id: list(db.scalars(select(GroupMembership.user_id).where(GroupMembership.group_id == g.id)
-                                         .order_by(GroupMembership.user_id))) for g in rows}
+        members = {org_units.org_unit_id_of(db, org_units.GROUP, g.id): list(db.scalars(
+            select(GroupMembership.user_id).where(GroupMembership.group_id == g.id).order_by(GroupMembership.user_id)))
+            for g in rows}
         return category, [(g.name, g.workflow_state) for g in rows], members
 
 
@@ -112,10 +114,11 @@ def test_groups_create_read_update_delete(world):
         "Name": "Red", "Code": "RED-1", "Description": {"Content": "<p>Reds</p>", "Type": "Html"}})
     assert made.status_code == 200, made.text
     gid = made.json()["GroupId"]
+    row_id = ref(world, gid)  # the group's own id, which the Canvas face names it by
     assert made.json() == {"GroupId": gid, "Name": "Red", "Code": "RED-1",
                            "Description": {"Text": "Reds", "Html": "<p>Reds</p>"}, "Enrollments": []}
     with world.tx() as db:
-        row = db.get_one(CourseGroup, gid)
+        row = db.get_one(CourseGroup, row_id)
         assert (row.category_id, row.name, row.external_id, row.description) == (cid, "Red", "RED-1", "<p>Reds</p>")
     listed = api.get(f"{LP}/{o}/groupcategories/{cid}/groups/").json()
     assert [g["Name"] for g in listed] == ["Projects 1", "Red"] and listed[1] == made.json()
@@ -128,16 +131,16 @@ def test_groups_create_read_update_delete(world):
     assert changed.json() == {"GroupId": gid, "Name": "Crimson", "Code": "",
                               "Description": {"Text": "Reds", "Html": "<p>Reds</p>"}, "Enrollments": [sam.id]}
     with world.tx() as db:
-        row = db.get_one(CourseGroup, gid)
+        row = db.get_one(CourseGroup, row_id)
         assert (row.name, row.external_id) == ("Crimson", row.uuid)
     assert api.get(f"{LP}/{o}/groupcategories/{cid}/groups/{gid}").json() == changed.json()
 
     gone = api.delete(f"{LP}/{o}/groupcategories/{cid}/groups/{gid}")
     assert (gone.status_code, gone.content) == (200, b"")
     with world.tx() as db:
-        assert db.get_one(CourseGroup, gid).workflow_state == "deleted"
+        assert db.get_one(CourseGroup, row_id).workflow_state == "deleted"
         assert db.scalar(select(func.count()).select_from(GroupMembership)
-                         .where(GroupMembership.group_id == gid)) == 0
+                         .where(GroupMembership.group_id == row_id)) == 0
     missing = api.get(f"{LP}/{o}/groupcategories/{cid}/groups/{gid}")
     assert (missing.status_code, missing.json()) == (404, problem(404, "The specified group does not exist."))
     assert api.get(f"{LP}/{o}/groupcategories/{cid}").json()["Groups"] == [listed[0]["GroupId"]]
@@ -201,9 +204,10 @@ def test_self_enrollment_styles_are_core_self_sign_up_read_by_the_canvas_face(wo
         student = SignedSession(world.base_url, world.d2l(sam))  # a student signs themself up
         assert student.post(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/",
                             json={"UserId": sam.id}).status_code == 200
-        assert [m["user_id"] for m in canvas.get(f"/api/v1/groups/{first}/memberships").json()] == [sam.id]
+        in_canvas = ref(world, first)  # Canvas names the group by its own id
+        assert [m["user_id"] for m in canvas.get(f"/api/v1/groups/{in_canvas}/memberships").json()] == [sam.id]
         assert student.delete(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/{sam.id}").ok  # leaves
-        assert canvas.get(f"/api/v1/groups/{first}/memberships").json() == []
+        assert canvas.get(f"/api/v1/groups/{in_canvas}/memberships").json() == []
         assert student.post(f"{LP}/{o}/groupcategories/{cid}/groups/{first}/enrollments/",
                             json={"UserId": sam.id}).ok
         canvas.put(f"/api/v1/group_categories/{cid}", data={"self_signup": ""})  # Canvas turns sign-up off
@@ -221,14 +225,16 @@ def test_what_one_face_makes_the_other_reads(world):
         group = canvas.post(f"/api/v1/group_categories/{category['id']}/groups", data={"name": "Blue"}).json()
         canvas.post(f"/api/v1/groups/{group['id']}/memberships", data={"user_id": sam.id})
     api = SignedSession(world.base_url, world.d2l(teacher))
+    gid = group_ou(world, group["id"])  # Valence names the group by its org unit id, Canvas by the group's id
+    assert gid != group["id"] and ref(world, gid) == group["id"]
     assert api.get(f"{LP}/{o}/groupcategories/").json() == [{
         "GroupCategoryId": category["id"], "Name": "Canvas set", "Description": NONE, "EnrollmentStyle": 0,
         "EnrollmentQuantity": None, "MaxUsersPerGroup": 3, "AutoEnroll": False, "RandomizeEnrollments": False,
-        "Groups": [group["id"]], "AllocateAfterExpiry": False, "SelfEnrollmentExpiryDate": None,
+        "Groups": [gid], "AllocateAfterExpiry": False, "SelfEnrollmentExpiryDate": None,
         "RestrictedByOrgUnitId": None, "DescriptionsVisibleToEnrolees": False}]
-    assert api.get(f"{LP}/{o}/groupcategories/{category['id']}/groups/{group['id']}").json() == {
-        "GroupId": group["id"], "Name": "Blue", "Code": "", "Description": NONE, "Enrollments": [sam.id]}
-    assert api.post(f"{LP}/{o}/groupcategories/{category['id']}/groups/{group['id']}/enrollments/",
+    assert api.get(f"{LP}/{o}/groupcategories/{category['id']}/groups/{gid}").json() == {
+        "GroupId": gid, "Name": "Blue", "Code": "", "Description": NONE, "Enrollments": [sam.id]}
+    assert api.post(f"{LP}/{o}/groupcategories/{category['id']}/groups/{gid}/enrollments/",
                     json={"UserId": kim.id}).ok
     made = api.post(f"{LP}/{o}/groupcategories/", json=category_block("D2L set", NumberOfGroups=1)).json()
     with world.client(world.admin_token) as canvas:
@@ -237,7 +243,7 @@ def test_what_one_face_makes_the_other_reads(world):
         sets = canvas.get(f"/api/v1/courses/{course.id}/group_categories").json()
         assert [s["name"] for s in sets] == ["Canvas set", "D2L set"]
         in_d2l_set = canvas.get(f"/api/v1/group_categories/{made['GroupCategoryId']}/groups").json()
-        assert [(g["id"], g["name"]) for g in in_d2l_set] == [(made["Groups"][0], "D2L set 1")]
+        assert [(g["id"], g["name"]) for g in in_d2l_set] == [(ref(world, made["Groups"][0]), "D2L set 1")]
 
 
 def test_group_enrollments_move_members_within_a_category_and_respect_limits(world):

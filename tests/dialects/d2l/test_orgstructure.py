@@ -210,7 +210,7 @@ def test_outypes_and_errors(world):
         types = http.get(f"{LP}/outypes/").json()
         assert [(t["Id"], t["Code"]) for t in types] == [(1, "Organization"), (2, "Course Template"),
                                                          (3, "Course Offering"), (5, "Semester"),
-                                                         (101, "Department"), (102, "Section")]
+                                                         (101, "Department"), (102, "Section"), (4, "Group")]
         assert http.get(f"{LP}/outypes/5").json()["Permissions"] == {"CanCreate": True, "CanEdit": True,
                                                                      "CanDelete": True}
         assert http.get(f"{LP}/outypes/77").status_code == 404

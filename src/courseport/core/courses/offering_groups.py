@@ -1,5 +1,7 @@
-"""Group categories and groups of a course offering (D2L's Groups API), named by the offering's org unit id
-and the core ids of the categories and groups (`groups`, `group_memberships`: the rows every face serves).
+"""Group categories and groups of a course offering (D2L's Groups API), named by the offering's org unit id,
+the categories' core ids and the groups' org unit ids (a group is an org unit, `org_units`, allocated when
+the group row is inserted; the other faces keep the group's own id). They are the rows every face serves
+(`groups`, `group_memberships`).
 
 A category also keeps how members come to its groups (`Placement`, the category's `placement`): an
 enrollment style (`STYLES`: so many groups, or groups of so many people; filled by hand, by the system or
@@ -34,7 +36,7 @@ from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.paging import Window
-from courseport.schema import CourseGroup, Enrollment, GroupCategory, GroupMembership, User
+from courseport.schema import CourseGroup, Enrollment, GroupCategory, GroupMembership, OrgUnitRow, User
 
 STYLES = ("manual_by_count", "auto_by_size", "auto_by_count", "self_by_size", "self_by_count",
           "self_by_size_and_count", "single_member")
@@ -88,11 +90,12 @@ class CategoryUpdate:
 class CategoryView:
     category: GroupCategory
     placement: Placement
-    group_ids: list[int]
+    group_ids: list[int]  # the groups' org unit ids, in group order
 
 
 @dataclass(frozen=True)
 class MemberView:
+    org_unit_id: int
     group: CourseGroup
     user_ids: list[int]
 
@@ -131,16 +134,19 @@ def _category(db: Session, actor: User, offering_id: int, category_id: int, righ
 
 def _group(db: Session, actor: User, offering_id: int, category_id: int, group_id: int, right: str = "read"
            ) -> CourseGroup:
+    """`group_id`: the group's org unit id."""
     category = _category(db, actor, offering_id, category_id, right)
-    row = db.get(CourseGroup, group_id)
+    ref = db.scalar(select(OrgUnitRow.group_id).where(OrgUnitRow.id == group_id))
+    row = db.get(CourseGroup, ref) if ref is not None else None
     if row is None or row.workflow_state == "deleted" or row.category_id != category.id:
         raise NotFound("group")
     return row
 
 
 def _group_ids(db: Session, category: GroupCategory) -> list[int]:
-    return list(db.scalars(select(CourseGroup.id).where(CourseGroup.category_id == category.id,
-                                                        CourseGroup.workflow_state != "deleted")
+    """The org unit ids of the category's live groups, in group order."""
+    return list(db.scalars(select(OrgUnitRow.id).join(CourseGroup, CourseGroup.id == OrgUnitRow.group_id)
+                           .where(CourseGroup.category_id == category.id, CourseGroup.workflow_state != "deleted")
                            .order_by(CourseGroup.id)))
 
 
@@ -151,7 +157,7 @@ def _view(db: Session, category: GroupCategory) -> CategoryView:
 def member_view(db: Session, group: CourseGroup) -> MemberView:
     users = db.scalars(select(GroupMembership.user_id).where(GroupMembership.group_id == group.id)
                        .order_by(GroupMembership.user_id))
-    return MemberView(group, list(users))
+    return MemberView(org_units.org_unit_id_of(db, org_units.GROUP, group.id), group, list(users))
 
 
 def list_offering_categories(db: Session, actor: User, offering_id: int) -> list[CategoryView]:

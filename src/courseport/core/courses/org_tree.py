@@ -3,7 +3,7 @@ and children, ancestors, descendants, childless units, orphans and a search, in 
 
 Parents: a department's is the account above it (a department or the organization); a semester's is
 its organization; a template's its department (or the organization); an offering's its template (or,
-made without one, its account) and its semester if it has one; a section's its offering. Reading the
+made without one, its account) and its semester if it has one; a section's and a group's its offering. Reading the
 structure takes adminship of the organization (any org unit's own record is also readable by its
 course's readers, `readable_unit`).
 """
@@ -22,17 +22,19 @@ from courseport.core.courses.org_units import (
     COURSE_OFFERING,
     COURSE_TEMPLATE,
     DEPARTMENT,
+    GROUP,
     ORGANIZATION,
     SECTION,
     SEMESTER,
     OrgUnit,
     account_unit,
+    group_unit,
     org_unit_not_found,
     resolve,
 )
 from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import NotAllowed
-from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term, User
+from courseport.schema import Account, Course, CourseGroup, CourseTemplate, OrgUnitRow, Section, Term, User
 
 
 @dataclass
@@ -105,8 +107,8 @@ def structure(db: Session, actor: User) -> Tree:
 
 
 def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
-    """One org unit: organization admins read any, a department's admins it and its templates, an offering's
-    or section's course readers it."""
+    """One org unit: organization admins read any, a department's admins it and its templates, an offering's,
+    section's or group's course readers it."""
     unit = resolve(db, org_unit_id)
     root_id = tenancy.tenant_of(db, actor.id)
     if _root_of(db, unit) != root_id:
@@ -116,13 +118,17 @@ def readable_unit(db: Session, actor: User, org_unit_id: int) -> OrgUnit:
         account_id = db.get_one(CourseTemplate, unit.ref_id).account_id
     if accounts.is_admin_of(db, actor.id, root_id if account_id is None else account_id):
         return unit
-    if unit.kind == COURSE_OFFERING:
-        courses.readable_course(db, actor, unit.ref_id)
-        return unit
-    if unit.kind == SECTION:
-        courses.readable_course(db, actor, db.get_one(Section, unit.ref_id).course_id)
+    if unit.kind in (COURSE_OFFERING, SECTION, GROUP):
+        courses.readable_course(db, actor, _course_of(db, unit))
         return unit
     raise NotAllowed()
+
+
+def _course_of(db: Session, unit: OrgUnit) -> int:
+    """The course id of an offering, a section or a group."""
+    if unit.kind == SECTION:
+        return db.get_one(Section, unit.ref_id).course_id
+    return db.get_one(CourseGroup, unit.ref_id).course_id if unit.kind == GROUP else unit.ref_id
 
 
 def _root_of(db: Session, unit: OrgUnit) -> int | None:
@@ -135,8 +141,7 @@ def _root_of(db: Session, unit: OrgUnit) -> int | None:
     if unit.kind == COURSE_TEMPLATE:
         account = db.get_one(Account, db.get_one(CourseTemplate, unit.ref_id).account_id)
         return account.root_account_id or account.id
-    course_id = unit.ref_id if unit.kind == COURSE_OFFERING else db.get_one(Section, unit.ref_id).course_id
-    return db.get_one(Course, course_id).root_account_id
+    return db.get_one(Course, _course_of(db, unit)).root_account_id
 
 
 def load_tree(db: Session, root_id: int) -> Tree:
@@ -193,3 +198,8 @@ def _load_offerings(db: Session, tree: Tree, root_id: int,
             continue  # another organization's
         tree.units[ou] = OrgUnit(ou, section.name, section.sis_section_id or "", SECTION, "", section.id)
         tree.link(ou, by_course.get(section.course_id))
+    groups = select(OrgUnitRow.id, CourseGroup).join(CourseGroup, CourseGroup.id == OrgUnitRow.group_id)
+    for ou, group in db.execute(groups.where(CourseGroup.workflow_state != "deleted")).tuples():
+        if group.course_id in by_course:  # else another organization's
+            tree.units[ou] = group_unit(ou, group)
+            tree.link(ou, by_course[group.course_id])

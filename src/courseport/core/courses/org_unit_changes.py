@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import course_templates, courses, org_units, sections
+from courseport.core.courses import course_templates, courses, groups, org_units, sections
 from courseport.core.courses.courses import CourseChanges
+from courseport.core.courses.groups import CourseGroupChanges
 from courseport.core.courses.org_units import (
     COURSE_OFFERING,
     COURSE_TEMPLATE,
     DEPARTMENT,
+    GROUP,
     ORGANIZATION,
     SECTION,
     SEMESTER,
@@ -30,7 +32,7 @@ from courseport.core.courses.sections import SectionChanges
 from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed
 from courseport.core.kit.uniqueness import held_by_another
-from courseport.schema import Account, Course, CourseTemplate, Term, User
+from courseport.schema import Account, Course, CourseGroup, CourseTemplate, Term, User
 from courseport.schema.base import utcnow
 
 
@@ -122,6 +124,9 @@ def update_org_unit(db: Session, actor: User, org_unit_id: int, name: str, code:
     elif unit.kind == SECTION:
         sections.update_section(db, actor, str(unit.ref_id),
                                 SectionChanges({"name", "sis_section_id"}, name=name, sis_section_id=code or None))
+    elif unit.kind == GROUP:  # a code of "" gives the group its uuid back as its external id, as core makes it
+        group = db.get_one(CourseGroup, unit.ref_id)
+        groups.update_group(db, actor, str(group.id), CourseGroupChanges(name=name, external_id=code or group.uuid))
     elif unit.kind == SEMESTER:
         _rename_term(db, actor, db.get_one(Term, unit.ref_id), name, code)
     else:

@@ -1,6 +1,7 @@
 """Org units (D2L's organisation tree) over the one store: the organization is the root account, a
 department is an account below it, a semester is a term, a course template is a course_templates
-row, a course offering is a course and a section is a course's (non-default) section.
+row, a course offering is a course, a section is a course's (non-default) section and a group is a course
+group (its code the group's own external id; "" when only its uuid stands for one).
 
 Every org unit has one id from one sequence (`org_units`, schema/org_units.py): the id is allocated
 when the row is inserted, so any org unit resolves by id alone (`resolve`) and a row's org unit id is
@@ -18,18 +19,18 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.kit.errors import NotFound
-from courseport.schema import Account, Course, CourseTemplate, OrgUnitRow, Section, Term, User
+from courseport.schema import Account, Course, CourseGroup, CourseTemplate, OrgUnitRow, Section, Term, User
 
 # The kinds of org unit.
 ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING = "organization", "course_template", "course_offering"
-SEMESTER, DEPARTMENT, SECTION = "semester", "department", "section"
-KINDS = (ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING, SEMESTER, DEPARTMENT, SECTION)
+SEMESTER, DEPARTMENT, SECTION, GROUP = "semester", "department", "section", "group"
+KINDS = (ORGANIZATION, COURSE_TEMPLATE, COURSE_OFFERING, SEMESTER, DEPARTMENT, SECTION, GROUP)
 # Kind -> the mapping column naming its row.
 REF_COLUMNS = {ORGANIZATION: OrgUnitRow.account_id, DEPARTMENT: OrgUnitRow.account_id, SEMESTER: OrgUnitRow.term_id,
                COURSE_TEMPLATE: OrgUnitRow.course_template_id, COURSE_OFFERING: OrgUnitRow.course_id,
-               SECTION: OrgUnitRow.section_id}
+               SECTION: OrgUnitRow.section_id, GROUP: OrgUnitRow.group_id}
 WHAT = {ORGANIZATION: "organization", DEPARTMENT: "department", SEMESTER: "semester",
-        COURSE_TEMPLATE: "course template", COURSE_OFFERING: "course offering", SECTION: "section"}
+        COURSE_TEMPLATE: "course template", COURSE_OFFERING: "course offering", SECTION: "section", GROUP: "group"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,9 @@ def _unit_of(db: Session, row: OrgUnitRow) -> OrgUnit | None:
             return None
         return OrgUnit(row.id, course.name, course.course_code or "", COURSE_OFFERING, course.content_path or "",
                        course.id)
+    if row.group_id is not None:
+        group = db.get(CourseGroup, row.group_id)
+        return None if group is None or group.workflow_state == "deleted" else group_unit(row.id, group)
     section = db.get(Section, row.section_id) if row.section_id is not None else None
     if section is None or section.workflow_state == "deleted" or section.default_section:
         return None
@@ -119,6 +123,15 @@ def _unit_of(db: Session, row: OrgUnitRow) -> OrgUnit | None:
 def account_unit(org_unit_id: int, account: Account) -> OrgUnit:
     kind = ORGANIZATION if account.parent_account_id is None else DEPARTMENT
     return OrgUnit(org_unit_id, account.name, account.sis_account_id or "", kind, "", account.id)
+
+
+def group_code(group: CourseGroup) -> str:
+    """A group's code: its external id, "" when only its uuid stands for one."""
+    return "" if group.external_id in (None, group.uuid) else str(group.external_id)
+
+
+def group_unit(org_unit_id: int, group: CourseGroup) -> OrgUnit:
+    return OrgUnit(org_unit_id, group.name, group_code(group), GROUP, "", group.id)
 
 
 def is_default_term(db: Session, term: Term) -> bool:

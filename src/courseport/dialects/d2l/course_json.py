@@ -50,6 +50,7 @@ ORG_UNIT_TYPES = {
     org_units.SEMESTER: (5, "Semester", "Semester"),
     org_units.DEPARTMENT: (101, "Department", "Department"),
     org_units.SECTION: (102, "Section", "Section"),
+    org_units.GROUP: (4, "Group", "Group"),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from courseport.core.courses.offering_groups import CategoryView, MemberView
+from courseport.core.courses.org_units import group_code
 from courseport.dialects.d2l.protocol import utc
 from courseport.dialects.d2l.section_json import rich_text
 
@@ -23,7 +24,8 @@ STYLE_CODES = {style: code for code, (_, style) in STYLES.items()}
 
 
 def render_category(view: CategoryView) -> dict[str, Any]:
-    """GroupCategoryData; a category is restricted to no section here (RestrictedByOrgUnitId null)."""
+    """GroupCategoryData (Groups: the groups' org unit ids); a category is restricted to no section here
+    (RestrictedByOrgUnitId null)."""
     c, p = view.category, view.placement
     return {"GroupCategoryId": c.id, "Name": c.name, "Description": rich_text(c.description),
             "EnrollmentStyle": STYLE_CODES[p.style], "EnrollmentQuantity": p.quantity,
@@ -34,7 +36,8 @@ def render_category(view: CategoryView) -> dict[str, Any]:
 
 
 def render_group(view: MemberView) -> dict[str, Any]:
-    """GroupData; its Code is the group's external id, "" when only the uuid stands for one."""
+    """GroupData: GroupId is the group's org unit id; its Code the group's external id, "" when only the uuid
+    stands for one."""
     g = view.group
-    return {"GroupId": g.id, "Name": g.name, "Code": "" if g.external_id in (None, g.uuid) else g.external_id,
+    return {"GroupId": view.org_unit_id, "Name": g.name, "Code": group_code(g),
             "Description": rich_text(g.description), "Enrollments": view.user_ids}

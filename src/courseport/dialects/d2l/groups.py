@@ -1,8 +1,9 @@
 """Group routes of a course offering (lp): group categories (GroupCategoryData: list, create, read, update,
 delete), their groups (GroupData: list, create, read, update, delete) and who is in a group (GroupEnrollment
-`{UserId}` in, a user id out). Offerings are named by org unit ids, categories and groups by their core ids;
-they are the rows the Canvas and Learn faces serve (`core/courses/offering_groups.py`). Those who manage the
-offering's students (instructors, TAs, admins) write; everyone in the offering reads, as core has it.
+`{UserId}` in, a user id out). Offerings and groups are named by org unit ids (a group is an org unit of
+type Group, as in Brightspace), categories by their core ids; they are the rows the Canvas and Learn faces
+serve (`core/courses/offering_groups.py`), where a group keeps its own id. Those who manage the offering's
+students (instructors, TAs, admins) write; everyone in the offering reads, as core has it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ DESCRIPTIONS = {"organization": "The organization itself: the root of the org st
                 "semester": "A semester (a term): the period course offerings run in.",
                 "course_template": "A course template: what course offerings are made from.",
                 "course_offering": "A course offering: a course that is taught.",
-                "section": "A section of a course offering."}
+                "section": "A section of a course offering.",
+                "group": "A group of a course offering's users, in one of its group categories."}
 # Kinds a caller may make through POST /orgstructure/ (offerings and sections have routes of their own).
 CREATABLE = ("department", "semester", "course_template")
 KINDS_BY_TYPE_ID = {type_id: kind for kind, (type_id, _, _) in ORG_UNIT_TYPES.items()}
