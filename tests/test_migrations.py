@@ -495,7 +495,7 @@ def test_0047_keeps_earlier_grades_as_entered_and_downgrades(empty_store):
 
 
 def test_0052_numbers_existing_groups_as_org_units_after_the_others_and_downgrades(empty_store):
-    _upgrade(empty_store, "0049_gradebook_columns")
+    _upgrade(empty_store, "0051_sis_import_ids")
     with empty_store.begin() as conn:
         root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
         term = _insert(conn, "terms", root_account_id=root, name="Term")
@@ -518,7 +518,7 @@ def test_0052_numbers_existing_groups_as_org_units_after_the_others_and_downgrad
             conn.execute(sa.text("INSERT INTO org_units (kind, group_id) VALUES ('group', :g)"), {"g": red})
         conn.execute(sa.text("DELETE FROM course_groups WHERE id = :g"), {"g": red})  # the mapping goes with it
         assert conn.execute(sa.text("SELECT group_id FROM org_units WHERE kind = 'group'")).scalars().all() == [blue]
-    _downgrade(empty_store, "0049_gradebook_columns")
+    _downgrade(empty_store, "0051_sis_import_ids")
     with empty_store.connect() as conn:
         assert "group_id" not in {c["name"] for c in sa.inspect(conn).get_columns("org_units")}
         assert conn.execute(sa.text("SELECT count(*) FROM org_units")).scalar() == 3

@@ -70,6 +70,7 @@ def build(world) -> SweepWorld:  # noqa: ANN001
         for item in _ITEMS:
             ids[item] = _first(db, "content_items", f"type = '{item}' and course_id = {course}")
         ids["org_unit"] = _first(db, "org_units", f"course_id = {course}")
+        ids["group_org_unit"] = _first(db, "org_units", "group_id is not null")
     ids.update(scorm_course="swept", registration="swept-reg")
     headers = {"canvas": {"Authorization": f"Bearer {world.admin_token}"},
                "learn": {"Authorization": f"Bearer {world.blackboard_token()}"},

@@ -70,6 +70,8 @@ def _live(face: str, path: str, segment: str, param: str, ids: dict[str, str]) -
         return ids["scorm_course"]
     if face == "d2l" and name in ("course", "section"):
         return ids["org_unit"]
+    if face == "d2l" and name == "group":  # a Valence group is an org unit
+        return ids["group_org_unit"]
     value = ids.get(name or "", "1")
     return f"_{value}_1" if face == "learn" and name in ("course", "user", "term") else value
 

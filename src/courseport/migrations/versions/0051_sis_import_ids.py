@@ -3,7 +3,7 @@ shows `sis_import_id` on each, and batch mode deletes the term's SIS sections an
 mirror their first live login's, as they mirror its SIS ids
 
 Revision ID: 0051_sis_import_ids
-Revises: 0049_gradebook_columns
+Revises: 0050_submission_extra_attempts
 Create Date: 2026-12-06 14:45:00
 """
 import sqlalchemy as sa

@@ -2,14 +2,14 @@
 id namespace; every existing group gets the next ids of the sequence, in group id order
 
 Revision ID: 0052_group_org_units
-Revises: 0049_gradebook_columns
+Revises: 0051_sis_import_ids
 Create Date: 2026-12-06 14:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0052_group_org_units'
-down_revision = '0049_gradebook_columns'
+down_revision = '0051_sis_import_ids'
 branch_labels = None
 depends_on = None
 
