@@ -37,9 +37,11 @@ _ROWS = {
     "template": ("blueprint_templates", "true"),
     "blueprint": ("courses", "sis_course_id = 'DEMO-BIO-BLUEPRINT'"),
     "job": ("jobs", "true"),
+    "override": ("assignment_overrides", "true"),
+    "migration": ("jobs", "kind = 'course_copy'"),
 }
 _ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion_topic", "page", "module",
-          "module_item", "calendar_event", "outcome_group", "rubric")
+          "module_item", "calendar_event", "outcome_group", "outcome", "rubric", "rubric_association")
 
 
 @dataclass
@@ -81,16 +83,30 @@ def build(world) -> SweepWorld:  # noqa: ANN001
 
 
 def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
-    """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group,
-    a rubric and a blueprint course."""
+    """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group with an
+    outcome, a rubric with its association, an assignment override, a course copy (a content migration)
+    and a blueprint course; each call must work, or the sweep would test less than it says."""
     with world.tx() as db:
         course = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO101'")).scalar_one()
     category = canvas.post(f"/api/v1/courses/{course}/group_categories", json={"name": "Labs"}).json()
     canvas.post(f"/api/v1/group_categories/{category['id']}/groups", json={"name": "Lab 1"})
-    canvas.get(f"/api/v1/courses/{course}/root_outcome_group")
-    canvas.post(f"/api/v1/courses/{course}/rubrics", json={"rubric": {"title": "R", "criteria": {
+    root = canvas.get(f"/api/v1/courses/{course}/root_outcome_group").json()
+    made = [canvas.post(f"/api/v1/courses/{course}/outcome_groups/{root['id']}/outcomes",
+                        json={"title": "Cells", "mastery_points": 3})]
+    rubric = canvas.post(f"/api/v1/courses/{course}/rubrics", json={"rubric": {"title": "R", "criteria": {
         "0": {"description": "C", "points": 5, "ratings": {"0": {"description": "A", "points": 5}}}}}})
     with world.tx() as db:
+        assignment = db.execute(text("select min(id) from content_items where type = 'assignment' and course_id = "
+                                     ":c"), {"c": course}).scalar_one()
+        student = db.execute(text("select user_id from logins where unique_id = 'demo.student1'")).scalar_one()
         blueprint = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO-BLUEPRINT'")).scalar_one()
+    made += [rubric, canvas.post(f"/api/v1/courses/{course}/rubric_associations", json={"rubric_association": {
+        "rubric_id": rubric.json()["rubric"]["id"], "association_id": assignment, "association_type": "Assignment",
+        "purpose": "grading"}}),
+        canvas.post(f"/api/v1/courses/{course}/assignments/{assignment}/overrides", json={"assignment_override": {
+            "student_ids": [student], "title": "One", "due_at": "2027-01-01T00:00:00Z"}}),
+        canvas.post(f"/api/v1/courses/{course}/content_migrations", json={
+            "migration_type": "course_copy_importer", "settings": {"source_course_id": blueprint}})]
+    assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)

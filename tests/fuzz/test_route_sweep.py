@@ -47,7 +47,8 @@ _PARAM_IDS = {
     "url_or_id": "page", "event_id": "calendar_event", "enrollment_id": "enrollment", "term_id": "term",
     "login_id": "login", "role_id": "role", "channel_id": "channel", "category_id": "category",
     "rubric_id": "rubric", "progress_id": "job", "job_id": "job", "template_id": "template",
-    "registration_id": "registration", "org_unit_id": "org_unit",
+    "registration_id": "registration", "org_unit_id": "org_unit", "override_id": "override",
+    "migration_id": "migration", "outcome_id": "outcome", "association_id": "rubric_association",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
@@ -73,7 +74,7 @@ def _live(face: str, path: str, segment: str, param: str, ids: dict[str, str]) -
     if face == "d2l" and name == "group":  # a Valence group is an org unit
         return ids["group_org_unit"]
     value = ids.get(name or "", "1")
-    return f"_{value}_1" if face == "learn" and name in ("course", "user", "term") else value
+    return f"_{value}_1" if face == "learn" and name in ("course", "user", "term", "group", "category") else value
 
 
 def _params(path: str) -> list[tuple[str, str]]:
