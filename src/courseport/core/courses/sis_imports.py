@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import sis_apply_courses as course_rows
+from courseport.core.courses import sis_apply_groups as group_rows
 from courseport.core.courses import sis_apply_identity as identity_rows
 from courseport.core.courses import sis_batch_mode as batch_mode
 from courseport.core.courses.sis_apply_identity import Target
@@ -51,7 +52,8 @@ CHUNK_ROWS = 100
 APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
     "course": course_rows.apply_course, "section": course_rows.apply_section, "xlist": course_rows.apply_xlist,
-    "enrollment": course_rows.apply_enrollment}
+    "enrollment": course_rows.apply_enrollment, "group_category": group_rows.apply_group_category,
+    "group": group_rows.apply_group, "group_membership": group_rows.apply_group_membership}
 
 # The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
 _COLUMNS: dict[tuple[str, str], str] = {
@@ -59,7 +61,8 @@ _COLUMNS: dict[tuple[str, str], str] = {
             ("", "end_at"): "end_date", ("", "sis_course_id"): "course_id", ("", "sis_section_id"): "section_id",
             ("", "sis_term_id"): "term_id", ("", "sis_account_id"): "account_id", ("", "course_code"): "short_name",
             ("course", "name"): "long_name", ("user", "name"): "full_name", ("enrollment", "type"): "role",
-            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status"}
+            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status",
+            ("group_category", "name"): "category_name"}
 
 
 @dataclass(frozen=True)

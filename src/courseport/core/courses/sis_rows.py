@@ -25,10 +25,14 @@ KINDS: dict[str, tuple[str, ...]] = {
     "section": ("section_id", "course_id", "name", "status"),
     "xlist": ("xlist_course_id", "section_id", "status"),
     "enrollment": ("user_id", "role", "status"),
+    "group_category": ("group_category_id", "category_name", "status"),
+    "group": ("group_id", "name", "status"),
+    "group_membership": ("group_id", "user_id", "status"),
 }
 ORDER = tuple(KINDS)
 COUNT_NAMES = {"account": "accounts", "term": "terms", "user": "users", "course": "courses",
-               "section": "sections", "xlist": "xlists", "enrollment": "enrollments"}
+               "section": "sections", "xlist": "xlists", "enrollment": "enrollments",
+               "group_category": "group_categories", "group": "groups", "group_membership": "group_memberships"}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # one CSV, unpacked
 
 

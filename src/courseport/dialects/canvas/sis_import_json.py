@@ -13,7 +13,10 @@ STATES_OF = {"created": ("queued",), "importing": ("running",), "imported": ("co
              "aborted": ("cancelled",)}
 # Canvas's class names for the statistics of each kind.
 _CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "course": "Course",
-            "section": "CourseSection", "enrollment": "Enrollment"}
+            "section": "CourseSection", "enrollment": "Enrollment", "group_category": "GroupCategory",
+            "group": "Group", "group_membership": "GroupMembership", "admin": "AccountUser",
+            "user_observer": "UserObserver", "communication_channel": "CommunicationChannel",
+            "abstract_course": "AbstractCourse"}
 _OUTCOMES = ("created", "concluded", "deactivated", "restored", "deleted")
 _COUNTS = ("accounts", "terms", "users", "courses", "sections", "xlists", "enrollments")  # the kinds core counts
 _EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "logins", "admins", "group_categories", "groups",
