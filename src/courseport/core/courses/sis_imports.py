@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import sis_apply_courses as course_rows
 from courseport.core.courses import sis_apply_groups as group_rows
 from courseport.core.courses import sis_apply_identity as identity_rows
+from courseport.core.courses import sis_apply_people as people_rows
 from courseport.core.courses import sis_batch_mode as batch_mode
 from courseport.core.courses.sis_apply_identity import Target
 from courseport.core.courses.sis_files import read_upload
@@ -53,7 +54,9 @@ APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
     "course": course_rows.apply_course, "section": course_rows.apply_section, "xlist": course_rows.apply_xlist,
     "enrollment": course_rows.apply_enrollment, "group_category": group_rows.apply_group_category,
-    "group": group_rows.apply_group, "group_membership": group_rows.apply_group_membership}
+    "group": group_rows.apply_group, "group_membership": group_rows.apply_group_membership,
+    "login": people_rows.apply_login, "admin": people_rows.apply_admin,
+    "user_observer": people_rows.apply_user_observer}
 
 # The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
 _COLUMNS: dict[tuple[str, str], str] = {
