@@ -1,18 +1,19 @@
-"""SIS imports: a root account's admins load accounts, terms, users, courses, sections and enrollments from
-CSV files (one CSV, or a zip of them) in a background job.
+"""SIS imports: a root account's admins load accounts, terms, users, logins, courses, sections, cross-listings,
+enrollments, admins, group categories, groups, group memberships and observer links from CSV files (one CSV,
+or a zip of them) in a background job.
 
 The import is the job (its id is the import's, as course exports are): the request checks the caller
 before it reads the upload, streams the upload into a blob, and queues the job pinning the blob to it.
 The job reads the upload (`sis_files`: the safe zip reader, every file parsed before any row is applied,
 so a file it cannot take fails the import with nothing written), then applies the files kind by kind in
 dependency order, each row through the core function the API itself uses (`sis_apply_identity`,
-`sis_apply_courses`), a chunk of rows per transaction and each row in a savepoint: a row that breaks a
-rule becomes a warning naming its file, row and column, and the other rows go on. Progress is reported
-after each chunk. A row applied twice converges to the same state (SIS ids: created when unknown,
-updated when known), so a worker that dies leaves the chunks it committed, and the job system's retry
-applies every row again to the same end. An abort stops it before its next chunk commits. Two imports of one
-account may run at once (Canvas queues them); their chunks take turns on the account's row, so each row's
-look-up and write are never split by the other import's.
+`sis_apply_courses`, `sis_apply_groups`, `sis_apply_people`), a chunk of rows per transaction and each row
+in a savepoint: a row that breaks a rule becomes a warning naming its file, row and column, and the other
+rows go on. Progress is reported after each chunk. A row applied twice converges to the same state (SIS ids:
+created when unknown, updated when known), so a worker that dies leaves the chunks it committed, and the job
+system's retry applies every row again to the same end. An abort stops it before its next chunk commits.
+Two imports of one account may run at once (Canvas queues them); their chunks take turns on the account's
+row, so each row's look-up and write are never split by the other import's.
 
 The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
 did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
