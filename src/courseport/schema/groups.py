@@ -39,6 +39,8 @@ class GroupCategory(Base):
     role: Mapped[str | None] = mapped_column(String(16))  # None: a group set; "imported": groups in no set
     description: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(256))
+    sis_source_id: Mapped[str | None] = mapped_column(String(255), index=True)  # an SIS import's id (0053)
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
     uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
     availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
     signup_sheet: Mapped[dict | None] = mapped_column(JSON)  # {"name", "description", "show_members"}, as given
@@ -59,6 +61,8 @@ class CourseGroup(Base):
     workflow_state: Mapped[str] = mapped_column(String(32), default="available")
     max_membership: Mapped[int | None] = mapped_column(Integer)  # a group in no set: its own member limit
     external_id: Mapped[str | None] = mapped_column(String(256))
+    sis_source_id: Mapped[str | None] = mapped_column(String(255), index=True)  # an SIS import's id (0053)
+    sis_import_id: Mapped[int | None] = mapped_column(Integer)  # the SIS import that last wrote it
     uuid: Mapped[str] = mapped_column(String(64), default=lambda: uuid4().hex)
     availability: Mapped[str] = mapped_column(String(16), default="available")  # or "hidden", "signup_only"
     signup_sheet: Mapped[dict | None] = mapped_column(JSON)  # {"name", "description", "show_members"}, as given

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from courseport.schema import Course, Enrollment, Job, Login, Section, Term
 from tests.dialects.canvas import sis_csv
-from tests.dialects.canvas.test_sis_imports import NO_CHANGES, NO_COUNTS
+from tests.dialects.canvas.test_sis_imports import NO_CHANGES, NO_COUNTS, UNTOUCHED_CLASSES
 
 ROSTER = sis_csv.zip_of(sis_csv.ALL)
 COURSES = ("course_id,short_name,long_name,term_id,status\n"
@@ -58,7 +58,7 @@ def test_batch_mode_deletes_what_the_import_left_out_of_its_term(world):
         "statistics": {"total_state_changes": 8, "Account": NO_CHANGES, "EnrollmentTerm": NO_CHANGES,
                        "Pseudonym": NO_CHANGES, "Course": {**NO_CHANGES, "created": 1, "deleted": 1},
                        "CourseSection": {**NO_CHANGES, "created": 1, "deleted": 1},
-                       "Enrollment": {**NO_CHANGES, "created": 1, "deleted": 3}},
+                       "Enrollment": {**NO_CHANGES, "created": 1, "deleted": 3}, **UNTOUCHED_CLASSES},
         "progress": 100, "errors_attachment": None, "processing_warnings": [], "processing_errors": [],
         "batch_mode": True, "batch_mode_term_id": term, "multi_term_batch_mode": False, "skip_deletes": False,
         "override_sis_stickiness": None, "add_sis_stickiness": None, "clear_sis_stickiness": None,

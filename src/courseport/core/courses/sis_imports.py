@@ -1,18 +1,19 @@
-"""SIS imports: a root account's admins load accounts, terms, users, courses, sections and enrollments from
-CSV files (one CSV, or a zip of them) in a background job.
+"""SIS imports: a root account's admins load accounts, terms, users, logins, courses, sections, cross-listings,
+enrollments, admins, group categories, groups, group memberships and observer links from CSV files (one CSV,
+or a zip of them) in a background job.
 
 The import is the job (its id is the import's, as course exports are): the request checks the caller
 before it reads the upload, streams the upload into a blob, and queues the job pinning the blob to it.
 The job reads the upload (`sis_files`: the safe zip reader, every file parsed before any row is applied,
 so a file it cannot take fails the import with nothing written), then applies the files kind by kind in
 dependency order, each row through the core function the API itself uses (`sis_apply_identity`,
-`sis_apply_courses`), a chunk of rows per transaction and each row in a savepoint: a row that breaks a
-rule becomes a warning naming its file, row and column, and the other rows go on. Progress is reported
-after each chunk. A row applied twice converges to the same state (SIS ids: created when unknown,
-updated when known), so a worker that dies leaves the chunks it committed, and the job system's retry
-applies every row again to the same end. An abort stops it before its next chunk commits. Two imports of one
-account may run at once (Canvas queues them); their chunks take turns on the account's row, so each row's
-look-up and write are never split by the other import's.
+`sis_apply_courses`, `sis_apply_groups`, `sis_apply_people`), a chunk of rows per transaction and each row
+in a savepoint: a row that breaks a rule becomes a warning naming its file, row and column, and the other
+rows go on. Progress is reported after each chunk. A row applied twice converges to the same state (SIS ids:
+created when unknown, updated when known), so a worker that dies leaves the chunks it committed, and the job
+system's retry applies every row again to the same end. An abort stops it before its next chunk commits.
+Two imports of one account may run at once (Canvas queues them); their chunks take turns on the account's
+row, so each row's look-up and write are never split by the other import's.
 
 The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
 did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
@@ -30,7 +31,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import sis_apply_courses as course_rows
+from courseport.core.courses import sis_apply_groups as group_rows
 from courseport.core.courses import sis_apply_identity as identity_rows
+from courseport.core.courses import sis_apply_people as people_rows
 from courseport.core.courses import sis_batch_mode as batch_mode
 from courseport.core.courses.sis_apply_identity import Target
 from courseport.core.courses.sis_files import read_upload
@@ -51,7 +54,10 @@ CHUNK_ROWS = 100
 APPLIERS: dict[str, Callable[[Target, dict[str, str]], str]] = {
     "account": identity_rows.apply_account, "term": identity_rows.apply_term, "user": identity_rows.apply_user,
     "course": course_rows.apply_course, "section": course_rows.apply_section, "xlist": course_rows.apply_xlist,
-    "enrollment": course_rows.apply_enrollment}
+    "enrollment": course_rows.apply_enrollment, "group_category": group_rows.apply_group_category,
+    "group": group_rows.apply_group, "group_membership": group_rows.apply_group_membership,
+    "login": people_rows.apply_login, "admin": people_rows.apply_admin,
+    "user_observer": people_rows.apply_user_observer}
 
 # The CSV column a core field is read from: (kind, field), or ("", field) for every kind.
 _COLUMNS: dict[tuple[str, str], str] = {
@@ -59,7 +65,8 @@ _COLUMNS: dict[tuple[str, str], str] = {
             ("", "end_at"): "end_date", ("", "sis_course_id"): "course_id", ("", "sis_section_id"): "section_id",
             ("", "sis_term_id"): "term_id", ("", "sis_account_id"): "account_id", ("", "course_code"): "short_name",
             ("course", "name"): "long_name", ("user", "name"): "full_name", ("enrollment", "type"): "role",
-            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status"}
+            ("enrollment", "role_id"): "role", ("enrollment", "enrollment_state"): "status",
+            ("group_category", "name"): "category_name"}
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,23 @@ KINDS: dict[str, tuple[str, ...]] = {
     "account": ("account_id", "parent_account_id", "name", "status"),
     "term": ("term_id", "name", "status"),
     "user": ("user_id", "login_id", "status"),
+    "login": ("user_id", "login_id"),  # and an existing_ column naming the user it is added to
     "course": ("course_id", "short_name", "long_name", "status"),
     "section": ("section_id", "course_id", "name", "status"),
     "xlist": ("xlist_course_id", "section_id", "status"),
     "enrollment": ("user_id", "role", "status"),
+    "admin": ("user_id", "account_id", "status"),  # and role or role_id
+    "group_category": ("group_category_id", "category_name", "status"),
+    "group": ("group_id", "name", "status"),
+    "group_membership": ("group_id", "user_id", "status"),
+    "user_observer": ("observer_id", "student_id", "status"),
 }
+_EXISTING = {"existing_user_id", "existing_integration_id", "existing_canvas_user_id"}
 ORDER = tuple(KINDS)
 COUNT_NAMES = {"account": "accounts", "term": "terms", "user": "users", "course": "courses",
-               "section": "sections", "xlist": "xlists", "enrollment": "enrollments"}
+               "section": "sections", "xlist": "xlists", "enrollment": "enrollments",
+               "group_category": "group_categories", "group": "groups", "group_membership": "group_memberships",
+               "login": "logins", "admin": "admins", "user_observer": "user_observers"}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # one CSV, unpacked
 
 
@@ -60,11 +69,22 @@ def kind_of(header: list[str]) -> str | None:
     or a section besides)."""
     columns = set(header)
     for kind, needed in KINDS.items():
-        if set(needed) <= columns and (kind != "enrollment" or columns & {"course_id", "section_id"}):
-            if kind == "user" and "role" in columns:
-                continue  # an enrollments file names a user_id and a login too, never a role for users
+        if set(needed) <= columns and _also(kind, columns):
             return kind
     return None
+
+
+def _also(kind: str, columns: set[str]) -> bool:
+    """What a kind's header holds besides its columns (or never holds), telling it from the kinds like it."""
+    if kind == "user":  # an enrollments file names a user_id and a login too, never a role for users; a
+        return "role" not in columns and not columns & _EXISTING  # logins file names the user it adds to
+    if kind == "login":
+        return bool(columns & _EXISTING)
+    if kind == "enrollment":
+        return bool(columns & {"course_id", "section_id"})
+    if kind == "admin":
+        return bool(columns & {"role", "role_id"})
+    return True
 
 
 def parse_file(name: str, data: bytes) -> SisFile:

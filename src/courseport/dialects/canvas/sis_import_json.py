@@ -12,8 +12,12 @@ STATES_OF = {"created": ("queued",), "importing": ("running",), "imported": ("co
              "imported_with_messages": ("completed",), "failed": ("failed",), "failed_with_messages": ("failed",),
              "aborted": ("cancelled",)}
 # Canvas's class names for the statistics of each kind.
-_CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "course": "Course",
-            "section": "CourseSection", "enrollment": "Enrollment"}
+_CLASSES = {"account": "Account", "term": "EnrollmentTerm", "user": "Pseudonym", "login": "Pseudonym",
+            "course": "Course", "section": "CourseSection", "enrollment": "Enrollment",
+            "group_category": "GroupCategory",
+            "group": "Group", "group_membership": "GroupMembership", "admin": "AccountUser",
+            "user_observer": "UserObserver", "communication_channel": "CommunicationChannel",
+            "abstract_course": "AbstractCourse"}
 _OUTCOMES = ("created", "concluded", "deactivated", "restored", "deleted")
 _COUNTS = ("accounts", "terms", "users", "courses", "sections", "xlists", "enrollments")  # the kinds core counts
 _EXTRA_COUNTS = ("change_sis_ids", "abstract_courses", "logins", "admins", "group_categories", "groups",
@@ -51,8 +55,9 @@ def _statistics(result: dict[str, Any]) -> dict[str, Any]:
     # Canvas counts the state changes of the objects it keeps statistics for (a cross-listing is none of them)
     body: dict[str, Any] = {"total_state_changes": sum(n for kind, outcomes in stats.items() if kind in _CLASSES
                                                        for o, n in outcomes.items() if o != "skipped")}
-    for kind, name in _CLASSES.items():
-        body[name] = {outcome: stats.get(kind, {}).get(outcome, 0) for outcome in _OUTCOMES}
+    for kind, name in _CLASSES.items():  # logins are Pseudonyms, as users' logins are
+        before = body.get(name) or {}
+        body[name] = {outcome: before.get(outcome, 0) + stats.get(kind, {}).get(outcome, 0) for outcome in _OUTCOMES}
     return body
 
 
