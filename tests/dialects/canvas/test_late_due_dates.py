@@ -1,6 +1,7 @@
 """Canvas late policies when dates move, over raw HTTP: editing an assignment's due date, or making, changing
 and deleting an override that moves a student's due date, settles the late and missing deductions again in
-the same call (whole submission bodies before and after, and the stored rows).
+the same call (whole submission bodies before and after, and the stored rows); and the periodic round that
+gives work which became missing in the last day the missing deduction.
 
 Time is the test's: the in-process server's submit clock (`submissions.utcnow`) is set to the moment a student
 turns work in, so seconds late are exact."""
@@ -12,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from courseport.core.coursework import missing_deductions
 from courseport.core.coursework import submissions as core_submissions
 from courseport.schema.content import Submission
+from courseport.services import MissingDeductions
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 DUE, SOON = NOW - timedelta(days=10), NOW + timedelta(days=3)
@@ -81,7 +84,8 @@ def _row(world, assignment, user) -> tuple | None:
 
 def _grading(score, grade, entered_score, entered_grade, points_deducted, late, missing, seconds_late, *,
              due: datetime) -> dict:
-    return {"cached_due_date": _at(due), "score": score, "grade": grade, "entered_score": entered_score, "entered_grade": entered_grade,
+    return {"cached_due_date": _at(due), "score": score, "grade": grade, "entered_score": entered_score,
+            "entered_grade": entered_grade,
             "points_deducted": points_deducted, "late": late, "missing": missing, "seconds_late": seconds_late}
 
 
@@ -221,3 +225,45 @@ def test_a_graders_grade_is_never_taken_back_when_the_date_moves_on(world, cls):
     _move_due(world, tina, course, lab, SOON)
     assert _body(world, tina, course, lab, bob) == {**before, "cached_due_date": _at(SOON)}
     assert _row(world, lab, bob) == (5.0, "5", 5.0, "5", None, False, "graded")
+
+
+# --- the missing deduction as time passes (the serving process's periodic round) --------------------
+
+def test_the_periodic_round_grades_work_that_became_missing_in_the_last_day(world, cls, monkeypatch):
+    course, people = cls
+    (ann, ann_token), (bob, _), tina = people["ann"], people["bob"], people["tina"][1]
+    _policy(world, tina, course, missing_submission_deduction_enabled=True, missing_submission_deduction=25)
+    other = world.course("No missing deduction")
+    world.enroll(bob, other)
+    lab = world.assignment(course, "Lab", points=8.0, due_at=NOW + timedelta(hours=1))
+    old = world.assignment(course, "Old", points=8.0, due_at=NOW - timedelta(days=2))  # made after the policy
+    draft = world.assignment(course, "Draft", points=8.0, due_at=NOW + timedelta(hours=1), state="unpublished")
+    elsewhere = world.assignment(other, "Elsewhere", points=8.0, due_at=NOW + timedelta(hours=1))
+    _submit_at(world, monkeypatch, course, lab, ann_token, NOW)
+    before = _body(world, tina, course, lab, bob)
+    with world.tx() as db:
+        assert missing_deductions.apply_missing(db, NOW) == 0  # not due yet
+    assert _body(world, tina, course, lab, bob) == before
+    with world.tx() as db:
+        assert missing_deductions.apply_missing(db, NOW + timedelta(hours=2)) == 1
+    after = _body(world, tina, course, lab, bob)
+    assert after == {**before, **_grading(6.0, "6", 6.0, "6", None, False, False, 0, due=NOW + timedelta(hours=1)),
+                     "workflow_state": "graded", "id": after["id"], "graded_at": after["graded_at"],
+                     "posted_at": after["posted_at"]}  # `missing` as read now: the due date is still ahead
+    assert _row(world, lab, bob) == (6.0, "6", 6.0, "6", None, False, "graded")
+    assert _row(world, lab, ann) == (None, None, None, None, None, False, "submitted")
+    assert [_row(world, item, bob) for item in (old, draft, elsewhere)] == [None, None, None]
+    with world.tx() as db:  # a second round (another serving process) changes nothing
+        assert missing_deductions.apply_missing(db, NOW + timedelta(hours=3)) == 0
+    assert _body(world, tina, course, lab, bob) == after
+
+
+def test_the_serving_process_runs_the_round(world, cls):
+    course, people = cls
+    (bob, _), tina = people["bob"], people["tina"][1]
+    _policy(world, tina, course, missing_submission_deduction_enabled=True, missing_submission_deduction=50)
+    lab = world.assignment(course, "Lab", points=8.0, due_at=NOW - timedelta(hours=1))  # made after the policy
+    assert _row(world, lab, bob) is None
+    MissingDeductions(world.engine).run_once()
+    assert _row(world, lab, bob) == (4.0, "4", 4.0, "4", None, False, "graded")
+    assert _body(world, tina, course, lab, bob)["missing"] is True

@@ -34,16 +34,16 @@ from courseport.schema.content import ContentItem, Submission
 STATE = ("late", "score", "grade", "entered_score", "entered_grade", "points_deducted", "workflow_state")
 
 
-def dates_moved(db: Session, item: ContentItem) -> int:
-    """Settle again every submission of the assignment's students (see the module's docstring); how many
-    rows changed."""
+def dates_moved(db: Session, item: ContentItem, *, now: datetime | None = None) -> int:
+    """Settle again every submission of the assignment's students (see the module's docstring) as of `now`;
+    how many rows changed. `missing_deductions` runs it too, for work that became missing as time passed."""
     if item.type != "assignment" or item.workflow_state == "deleted":
         return 0
     db.flush()  # the moved date and overrides are what effective_dates reads
     course = db.get(Course, item.course_id)
     if course is None:
         return 0
-    policy, scheme, now = policy_of(db, course.id), scheme_for(db, course, item), utcnow()
+    policy, scheme, now = policy_of(db, course.id), scheme_for(db, course, item), now or utcnow()
     dates = effective_dates(db, course.id, [item.id]).get(item.id, {})
     enrolled = set(db.scalars(submission_views.students_stmt(course.id)))
     rows = {r.user_id: r for r in db.scalars(select(Submission).where(Submission.item_id == item.id)
