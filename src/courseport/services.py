@@ -1,5 +1,5 @@
 """The long-lived objects one running app or worker holds (settings, engine, blob store, job runner, the
-periodic blob collector) and `build_services`, which makes them."""
+periodic blob collector and missing deduction) and `build_services`, which makes them."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from courseport.wiring import wire
 log = logging.getLogger("courseport.blobs")
 GC_INTERVAL = 3600.0  # seconds between two collections of one serving process
 GC_FIRST = 60.0  # the first collection after start: what a crash left goes soon after the restart
+MISSING_INTERVAL = 900.0  # seconds between two rounds of the missing deduction (it looks a day back)
 
 
 class JobRunnerLike(Protocol):
@@ -35,19 +36,21 @@ class JobRunnerLike(Protocol):
     def run_pending(self) -> int: ...
 
 
-class BlobCollector:
-    """Runs `blob_lifecycle.collect` every `interval` seconds in a daemon thread. Each serving
-    process has one; the store lets one collection run at a time, the others skip their turn."""
+class Periodic:
+    """Runs `run_once` every `interval` seconds (the first time after `first`) in a daemon thread; a failed
+    round is logged and the next one tries again."""
 
-    def __init__(self, engine: Engine, blobs: BlobStore, interval: float = GC_INTERVAL, first: float = GC_FIRST):
-        self.engine, self.blobs, self.interval, self.first = engine, blobs, interval, first
+    name = "courseport-periodic"
+
+    def __init__(self, interval: float, first: float):
+        self.interval, self.first = interval, first
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         if self._thread is None:
             self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="courseport-blob-gc", daemon=True)
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
@@ -56,18 +59,56 @@ class BlobCollector:
             self._thread.join(timeout=10)
             self._thread = None
 
-    def _loop(self) -> None:
-        from courseport.core.kit.blob_lifecycle import collect  # the core loads after the services
+    def run_once(self) -> None:
+        raise NotImplementedError
 
+    def _loop(self) -> None:
         delay = self.first
         while not self._stop.wait(delay):
             delay = self.interval
             try:
-                report = collect(self.engine, self.blobs)
-                if report.blobs or report.temp_files:
-                    log.info("collected %d blobs and %d temp files", report.blobs, report.temp_files)
+                self.run_once()
             except Exception:  # noqa: BLE001 - the next round tries again
-                log.exception("blob collection failed")
+                log.exception("%s failed", self.name)
+
+
+class BlobCollector(Periodic):
+    """Runs `blob_lifecycle.collect` every `interval` seconds. Each serving process has one; the store lets
+    one collection run at a time, the others skip their turn."""
+
+    name = "courseport-blob-gc"
+
+    def __init__(self, engine: Engine, blobs: BlobStore, interval: float = GC_INTERVAL, first: float = GC_FIRST):
+        super().__init__(interval, first)
+        self.engine, self.blobs = engine, blobs
+
+    def run_once(self) -> None:
+        from courseport.core.kit.blob_lifecycle import collect  # the core loads after the services
+
+        report = collect(self.engine, self.blobs)
+        if report.blobs or report.temp_files:
+            log.info("collected %d blobs and %d temp files", report.blobs, report.temp_files)
+
+
+class MissingDeductions(Periodic):
+    """Canvas's missing policy applicator: every `interval` seconds, work that became missing since the last
+    rounds takes its course's missing deduction (`missing_deductions.apply_missing`, one transaction). Every
+    serving process runs it; a second process's round finds the rows graded (locked, in id order) and changes
+    nothing."""
+
+    name = "courseport-missing-deductions"
+
+    def __init__(self, engine: Engine, interval: float = MISSING_INTERVAL, first: float = MISSING_INTERVAL):
+        super().__init__(interval, first)
+        self.engine = engine
+
+    def run_once(self) -> None:
+        from courseport.core.coursework.missing_deductions import apply_missing  # the core loads after
+
+        with transaction(self.engine, write=True) as db:
+            graded = apply_missing(db)
+        if graded:
+            log.info("the missing deduction settled %d submissions", graded)
 
 
 @dataclass
@@ -80,16 +121,21 @@ class Services:
     read_cache: ReadCache
     throttle: FailureThrottle  # failed credential attempts per client address (throttle.py)
     collector: BlobCollector = field(init=False)
+    missing: MissingDeductions = field(init=False)
 
     def __post_init__(self) -> None:
         self.collector = BlobCollector(self.engine, self.blobs)
+        self.missing = MissingDeductions(self.engine)
 
     def start(self) -> None:
-        """What runs in the background of a serving process: job threads (in threads mode), the collector."""
+        """What runs in the background of a serving process: job threads (in threads mode), the collector and
+        the missing deduction's rounds."""
         self.jobs.start()
         self.collector.start()
+        self.missing.start()
 
     def stop(self) -> None:
+        self.missing.stop()
         self.collector.stop()
         self.jobs.stop()
 

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from canvasapi.course import LatePolicy
 from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
+from sqlalchemy import select
 
 from courseport.core.coursework import submissions as core_submissions
+from courseport.schema.content import Submission
 
 DUE = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
 
@@ -91,6 +93,42 @@ def test_grades_follow_the_policy_and_a_graders_late_status(world, cls, monkeypa
     missing = essay.get_submission(bob.id)
     assert (missing.score, missing.missing, missing.workflow_state, missing.submitted_at) == (14.0, True, "graded",
                                                                                                None)
+
+
+def test_grades_follow_a_due_date_moved_by_edit_and_by_an_override(world, cls, monkeypatch):
+    course, (_, tina_token), (ann, ann_token), bob = cls
+    teacher_course = world.canvas(tina_token).get_course(course.id)
+    essay = teacher_course.create_assignment({"name": "Atlas", "points_possible": 10, "published": True,
+                                              "submission_types": ["online_text_entry"], "due_at": DUE.isoformat()})
+    teacher_course.create_late_policy(late_policy={
+        "late_submission_deduction_enabled": True, "late_submission_deduction": 10, "late_submission_interval": "hour",
+        "missing_submission_deduction_enabled": True, "missing_submission_deduction": 50})
+    monkeypatch.setattr(core_submissions, "utcnow", lambda: DUE + timedelta(hours=3))
+    world.canvas(ann_token).get_course(course.id).get_assignment(essay.id).submit(
+        {"submission_type": "online_text_entry", "body": "three hours late"})
+    monkeypatch.undo()
+    essay.get_submission(ann.id).edit(submission={"posted_grade": "10"})
+    assert _grading(essay.get_submission(ann.id)) == (7.0, 10.0, 3.0, True, False, 10800)
+    assert _grading(essay.get_submission(bob.id)) == (5.0, 5.0, None, False, True, 0)
+
+    essay.edit(assignment={"due_at": (DUE + timedelta(hours=1)).isoformat()})  # two hours late now
+    assert _grading(essay.get_submission(ann.id)) == (8.0, 10.0, 2.0, True, False, 7200)
+    override = essay.create_override(assignment_override={"student_ids": [ann.id, bob.id],
+                                                          "due_at": (DUE + timedelta(days=30)).isoformat()})
+    assert _grading(essay.get_submission(ann.id)) == (10.0, 10.0, None, False, False, 0)
+    assert _grading(essay.get_submission(bob.id)) == (None, None, None, False, False, 0)  # not due yet
+    override.delete()
+    assert _grading(essay.get_submission(ann.id)) == (8.0, 10.0, 2.0, True, False, 7200)
+    assert _grading(essay.get_submission(bob.id)) == (5.0, 5.0, None, False, True, 0)
+    with world.tx() as db:
+        rows = {r.user_id: (r.score, r.entered_score, r.points_deducted, r.late, r.workflow_state)
+                for r in db.scalars(select(Submission).where(Submission.item_id == essay.id))}
+    assert rows == {ann.id: (8.0, 10.0, 2.0, True, "graded"), bob.id: (5.0, 5.0, None, False, "graded")}
+
+
+def _grading(submission) -> tuple:
+    return (submission.score, submission.entered_score, submission.points_deducted, submission.late,
+            submission.missing, submission.seconds_late)
 
 
 def test_a_course_copy_carries_the_late_policy(world, cls):

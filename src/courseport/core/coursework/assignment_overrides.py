@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import sections
-from courseport.core.coursework import assignments
+from courseport.core.coursework import assignments, late_regrades
 from courseport.core.coursework.overrides import OverrideChanges, OverrideView, overrides_of, write_override
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.schema import User
@@ -41,6 +41,7 @@ def create_override(db: Session, actor: User, course_ref: str | int, assignment_
     _, item = assignments.editable_assignment(db, actor, course_ref, assignment_id)
     view = write_override(db, item, None, changes)
     assignments.touch(db, item)
+    late_regrades.dates_moved(db, item)
     return view
 
 
@@ -50,6 +51,7 @@ def update_override(db: Session, actor: User, course_ref: str | int, assignment_
     found = _find(overrides_of(db, [item.id])[item.id], override_id)
     view = write_override(db, item, found.override, changes)
     assignments.touch(db, item)
+    late_regrades.dates_moved(db, item)
     return view
 
 
@@ -60,6 +62,7 @@ def delete_override(db: Session, actor: User, course_ref: str | int, assignment_
     found.override.workflow_state = "deleted"
     db.flush()
     assignments.touch(db, item)
+    late_regrades.dates_moved(db, item)
     return found
 
 

@@ -20,7 +20,7 @@ from courseport.core.content import content
 from courseport.core.content.due_dates import effective_dates
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.grading_standards import check_standard_id
-from courseport.core.coursework import assignment_groups, overrides
+from courseport.core.coursework import assignment_groups, late_regrades, overrides
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
@@ -161,10 +161,12 @@ def update_assignment(db: Session, actor: User, course_ref: str | int, assignmen
         raise InvalidInput("published", "Can't unpublish if there are student submissions")
     _check_dates({n: fields.get(n, getattr(item, n)) for n in DATE_NAMES})
     _check_standard(db, access, fields)
-    content.update_item(db, item, fields)
+    moved = "due_at" in content.update_item(db, item, fields)
     if changes.overrides is not None:
         _replace_overrides(db, item, changes.overrides)
     touch(db, item)
+    if moved or changes.overrides is not None:
+        late_regrades.dates_moved(db, item)  # late work follows its due date (Canvas re-applies the policy)
     return access, item
 
 

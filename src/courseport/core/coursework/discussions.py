@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from courseport.core.content import content
 from courseport.core.courses import course_settings
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import assignments, discussion_reads
+from courseport.core.coursework import assignments, discussion_reads, late_regrades
 from courseport.core.coursework.assignments import AssignmentChanges
 from courseport.core.coursework.discussion_reads import TopicMarks
 from courseport.core.identity.permissions import CourseRights
@@ -368,7 +368,8 @@ def _sync_assignment(db: Session, topic: ContentItem, spec: dict[str, Any]) -> N
                         ("lock_at", "lock_at")):
         if key in spec:
             fields[column] = spec[key]
-    content.update_item(db, assignment, fields)
+    if "due_at" in content.update_item(db, assignment, fields):
+        late_regrades.dates_moved(db, assignment)
 
 
 def delete_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) -> TopicView:

@@ -10,7 +10,8 @@ is given points possible × (100 − missing_submission_deduction)% when the mis
 
 `settle` is called from the one grading path (`submissions.grade`, and a quiz's kept score) and when a student
 turns work in again (a kept grade's deduction follows the new lateness); changing the policy re-grades through
-`submissions.grade` (`late_policies`).
+`submissions.grade` (`late_policies`); moving a due date (the assignment's or an override's) settles the
+assignment's submissions again through `settle_with` (`late_regrades`).
 """
 
 from __future__ import annotations
@@ -59,15 +60,22 @@ def settle(db: Session, course: Course, assignment: ContentItem, row: Submission
     """Score and grade from the entered ones and the course's policy. `entered`: the row's score and grade are
     the grader's, fresh (kept as entered). True when the missing deduction graded the submission just now (only
     when `grade_missing`: a grader's call, never a student's comment)."""
+    policy = policy_of(db, course.id)
+    dates = effective_dates(db, course.id, [assignment.id], [row.user_id]).get(assignment.id, {}).get(row.user_id)
+    due_at = dates.due_at if dates else assignment.due_at
+    return settle_with(policy, assignment, row, scheme, due_at, entered=entered, now=now, grade_missing=grade_missing)
+
+
+def settle_with(policy: LatePolicy | None, assignment: ContentItem, row: Submission, scheme: Scheme,
+                due_at: datetime | None, *, entered: bool, now: datetime, grade_missing: bool = True) -> bool:
+    """`settle` with the course's policy and the student's effective due date already read (`late_regrades`
+    settles a whole assignment with a fixed number of queries)."""
     if entered:
         row.entered_score, row.entered_grade = row.score, row.grade
         row.data = {k: v for k, v in (row.data or {}).items() if k != late_status.MISSING_POLICY_MARK}
     if row.excused:
         row.entered_score = row.entered_grade = row.points_deducted = None
         return False
-    policy = policy_of(db, course.id)
-    dates = effective_dates(db, course.id, [assignment.id], [row.user_id]).get(assignment.id, {}).get(row.user_id)
-    due_at = dates.due_at if dates else assignment.due_at
     graded_now = False
     if (grade_missing and policy is not None and policy.missing_submission_deduction_enabled
             and row.entered_score is None

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content import content
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import assignment_groups
+from courseport.core.coursework import assignment_groups, late_regrades
 from courseport.core.identity.permissions import CourseRights, require
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
@@ -271,8 +271,8 @@ def sync_assignment(db: Session, course: Course, actor: User, quiz: ContentItem,
         assignment = content.create_item(db, course.id, "assignment", {**fields, "data": dict(_ASSIGNMENT_DATA)},
                                          user_id=actor.id)
         content.update_item(db, quiz, {"ref_id": assignment.id})
-    else:
-        content.update_item(db, assignment, fields)
+    elif "due_at" in content.update_item(db, assignment, fields):
+        late_regrades.dates_moved(db, assignment)
 
 
 def _group(db: Session, course_id: int, group_id: int | None) -> ContentItem:
