@@ -267,3 +267,41 @@ def test_the_serving_process_runs_the_round(world, cls):
     MissingDeductions(world.engine).run_once()
     assert _row(world, lab, bob) == (4.0, "4", 4.0, "4", None, False, "graded")
     assert _body(world, tina, course, lab, bob)["missing"] is True
+
+
+def test_a_grade_given_while_the_due_date_moves_ends_settled_by_both(world, cls, monkeypatch):
+    """The grader's PUT has read ann's late row when the due date moves past her work and the move settles her
+    rows (PostgreSQL; SQLite's writers take turns): the grade holds her row's lock from its read, so the move
+    settles after it commits, on the entered 10. Without that lock the move settled first and the grade then
+    wrote its deduction of 3, read before the move, over a row no longer late."""
+    import threading
+
+    from courseport.core.coursework import late_regrades
+
+    course, people = cls
+    (ann, ann_token), tina = people["ann"], people["tina"][1]
+    essay = world.assignment(course, "Essay", points=10.0, due_at=DUE)
+    _policy(world, tina, course, late_submission_deduction_enabled=True, late_submission_deduction=10,
+            late_submission_interval="hour")
+    _submit_at(world, monkeypatch, course, essay, ann_token, DUE + timedelta(hours=2, minutes=30))
+    settled = threading.Event()  # the move has settled (and locked) the rows; it commits next
+    row_for, dates_moved = core_submissions.row_for, late_regrades.dates_moved
+
+    def read_then_wait(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        row = row_for(*args, **kwargs)
+        settled.wait(timeout=2.0)  # with the row's lock held, the move cannot settle: the wait runs out
+        return row
+
+    def settle_then_tell(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        changed = dates_moved(*args, **kwargs)
+        settled.set()
+        return changed
+
+    monkeypatch.setattr(core_submissions, "row_for", read_then_wait)
+    monkeypatch.setattr(late_regrades, "dates_moved", settle_then_tell)
+    moving = threading.Thread(target=_move_due, args=(world, tina, course, essay, DUE + timedelta(hours=3)))
+    moving.start()
+    _grade(world, tina, course, essay, ann, "10")
+    moving.join(timeout=30)
+    assert settled.is_set()  # the move ran
+    assert _row(world, essay, ann) == (10.0, "10", 10.0, "10", None, False, "graded")

@@ -111,7 +111,7 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     scheme = scheme_for(db, course, assignment)
     if change.posted_grade:
         score = score_for_posted_grade(assignment, change.posted_grade, scheme)
-    row = row_for(db, course, assignment, student.id)
+    row = row_for(db, course, assignment, student.id, lock=True)  # a due date moving now waits, or we do
     late_deductions.mark(row, change.late_policy_status, change.seconds_late_override)
     now = utcnow()
     if change.posted_grade is not None:
