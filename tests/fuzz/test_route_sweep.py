@@ -3,7 +3,7 @@
 test_fuzz.py fuzzes the operations our YAML descriptions list; this sweep needs no description. It walks
 the app's own route table (so a route added tomorrow is swept tomorrow), fills path parameters with live
 ids of a demo store (sweep_world.py) and then with malformed ones, sends broken bodies, and, for the
-Canvas, Learn and Valence faces, learns which parameters and body fields each route reads (by recording
+Canvas, Learn, Valence and SCORM Cloud faces, learns which parameters and body fields each route reads (by recording
 what its `Call` is asked for, or which keys of its query and body it reads; first with no body or an empty
 object, then with each hash it asked for sent empty) and sends each of them hostile values: wrong
 types, huge and negative numbers, impossible dates, lists and hashes where text is wanted, NUL bytes,
@@ -28,6 +28,7 @@ import pytest
 from courseport.dialects.blackboard import protocol as learn_protocol
 from courseport.dialects.canvas import protocol as canvas_protocol
 from courseport.dialects.d2l import protocol as d2l_protocol
+from courseport.dialects.scorm_cloud import protocol as scorm_protocol
 from tests.fuzz import sweep_world
 
 # Routes that would end the sweep's own world (empty the store, restore or seed it, make requests fail on
@@ -132,10 +133,11 @@ def _recorded(value: Any, seen: set[str], name: str = "") -> Any:
 @pytest.fixture
 def asked(monkeypatch) -> set[str]:
     """The names of the parameters and body fields the requests since the last clear asked for: what
-    Canvas routes ask their `Call`, and the keys Learn and Valence routes read of their query and body."""
+    Canvas routes ask their `Call`, and the keys the other faces' routes read of their query and body."""
     seen: set[str] = set()
     raw, block = canvas_protocol.Call.raw, d2l_protocol.Call.block
     learn_init, d2l_init = learn_protocol.Call.__init__, d2l_protocol.Call.__init__
+    scorm_init = scorm_protocol.Call.__init__
 
     def canvas_raw(self, name: str) -> Any:  # noqa: ANN001
         seen.add(name)
@@ -145,6 +147,10 @@ def asked(monkeypatch) -> set[str]:
         learn_init(self, *args, **kwargs)
         self.query, self.body = _recorded(self.query, seen), _recorded(self.body, seen)
 
+    def scorm_call(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
+        scorm_init(self, *args, **kwargs)
+        self.query, self.body = _recorded(self.query, seen), _recorded(self.body, seen)
+
     def d2l_call(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN001
         d2l_init(self, *args, **kwargs)
         self.query = _recorded(self.query, seen)
@@ -152,6 +158,7 @@ def asked(monkeypatch) -> set[str]:
     monkeypatch.setattr(canvas_protocol.Call, "raw", canvas_raw)
     monkeypatch.setattr(learn_protocol.Call, "__init__", learn_call)
     monkeypatch.setattr(d2l_protocol.Call, "__init__", d2l_call)
+    monkeypatch.setattr(scorm_protocol.Call, "__init__", scorm_call)
     monkeypatch.setattr(d2l_protocol.Call, "block", lambda self: _recorded(block(self), seen))
     return seen
 
@@ -250,7 +257,7 @@ class Sweep:
                                                              "application/x-www-form-urlencoded"),
                               (b"<x>", "text/xml"), (b"--x\r\n", "multipart/form-data; boundary=x")):
                 self.send(method, path, face, raw=raw, content_type=kind)
-        if face not in ("canvas", "learn", "d2l"):
+        if face not in ("canvas", "learn", "d2l", "scorm"):
             return
         if writes and face != "canvas":  # a JSON object, so that the route reads its fields
             self.send(method, path, face, body={})

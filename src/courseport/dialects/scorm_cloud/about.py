@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from courseport import __version__
 from courseport.core.identity import scoped_tokens
+from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.scorm_cloud.protocol import Call, get, iso, post
 from courseport.schema.base import utcnow
@@ -29,11 +30,19 @@ def about(call: Call) -> dict:
 def application_token(call: Call) -> dict:
     form = call.body if isinstance(call.body, dict) else {}
     key, secret = call.basic or (None, None)
+    scope, expiration = (_text(form.get(name), name) or call.str(name) for name in ("scope", "expiration"))
     with transaction(call.services.engine, write=False) as db:
-        token, seconds = scoped_tokens.issue_token(db, call.services.secret, key, secret,
-                                                   form.get("scope") or call.str("scope"),
-                                                   form.get("expiration") or call.str("expiration"))
+        token, seconds = scoped_tokens.issue_token(db, call.services.secret, key, secret, scope, expiration)
     return {"access_token": token, "expires_in": seconds, "token_type": "Bearer"}
+
+
+def _text(value: object, name: str) -> str | None:
+    """A form field as the client sent it; a JSON body's number passes as its text, anything else is refused."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise InvalidInput(name, f"{name} must be text")
 
 
 ROUTES = [ping, about, application_token]
