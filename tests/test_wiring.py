@@ -40,6 +40,7 @@ HANDLERS = {
 }
 FINISHED_HOOKS = ["courseport.core.jobs.job_callbacks.queue_delivery"]
 EDIT_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_edits"]
+CONTENT_CHANGE_HOOKS = ["courseport.core.coursework.late_regrades.synced_change"]
 CHANGE_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_file_changes"]
 UPDATE_CHECKS = ["courseport.core.blueprints.blueprint_sync.keep_blueprint_while_syncing",
                  "courseport.core.courses.grading_standards.check_course_standard"]
@@ -50,7 +51,7 @@ REPORT = "import json\nfrom courseport.wiring import registered\nprint(json.dump
 
 def expected(queued: list[str]) -> dict:
     return {"handlers": HANDLERS, "finished": FINISHED_HOOKS, "queued": queued, "edit": EDIT_CHECKS,
-            "change": CHANGE_CHECKS, "update": UPDATE_CHECKS}
+            "content_change": CONTENT_CHANGE_HOOKS, "change": CHANGE_CHECKS, "update": UPDATE_CHECKS}
 
 
 def migrated_data_dir(folder: Path) -> Path:
@@ -78,8 +79,8 @@ def in_a_worker_process(data_dir: Path, then: str) -> str:
 
 def test_after_create_app_every_registry_holds_exactly_its_rules(settings, services, monkeypatch):
     for module, name, empty in ((jobs, "HANDLERS", {}), (jobs, "FINISHED_HOOKS", []), (jobs, "QUEUED_HOOKS", []),
-                                (content, "EDIT_CHECKS", []), (files, "CHANGE_CHECKS", []),
-                                (courses, "UPDATE_CHECKS", [])):
+                                (content, "EDIT_CHECKS", []), (content, "CHANGE_HOOKS", []),
+                                (files, "CHANGE_CHECKS", []), (courses, "UPDATE_CHECKS", [])):
         monkeypatch.setattr(module, name, empty)
     app = create_app(settings)
     queued = [DEFER] if app.state.services.engine.dialect.name == "postgresql" else []

@@ -16,7 +16,7 @@ from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment, sis_imports
-from courseport.core.coursework import bulk_grades, gradebook_column_data
+from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.packages import course_exports, offering_imports, package_imports
 
@@ -43,6 +43,7 @@ def wire() -> None:
         jobs.register_handler(kind, handler)
     jobs.on_finished(job_callbacks.queue_delivery)  # a finished job with a callback queues its delivery
     content.register_edit_check(blueprint_locks.refuse_locked_edits)
+    content.register_change_hook(late_regrades.synced_change)  # a synced due date settles late work again
     files.register_change_check(blueprint_locks.refuse_locked_file_changes)
     courses.register_update_check(blueprint_sync.keep_blueprint_while_syncing)
     courses.register_update_check(grading_standards.check_course_standard)
@@ -57,5 +58,6 @@ def registered() -> dict[str, Any]:
             "finished": [name(hook) for hook in jobs.FINISHED_HOOKS],
             "queued": [name(hook) for hook in jobs.QUEUED_HOOKS],
             "edit": [name(check) for check in content.EDIT_CHECKS],
+            "content_change": [name(hook) for hook in content.CHANGE_HOOKS],
             "change": [name(check) for check in files.CHANGE_CHECKS],
             "update": [name(check) for check in courses.UPDATE_CHECKS]}

@@ -46,9 +46,20 @@ TRACKED_FIELDS = tuple(RESTRICTION_CLASSES)
 EDIT_CHECKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
 
 
+# Hooks told of a write that came from elsewhere (local=False: a blueprint sync), after it is applied:
+# hook(db, item, changed field names). courseport/wiring.py registers late_regrades' so work follows a synced
+# due date; an edit in the course (local=True) settles what it moves itself, as its write needs (after overrides).
+CHANGE_HOOKS: list[Callable[[Session, ContentItem, set[str]], None]] = []
+
+
 def register_edit_check(check: Callable[[Session, ContentItem, set[str]], None]) -> None:
     if check not in EDIT_CHECKS:
         EDIT_CHECKS.append(check)
+
+
+def register_change_hook(hook: Callable[[Session, ContentItem, set[str]], None]) -> None:
+    if hook not in CHANGE_HOOKS:
+        CHANGE_HOOKS.append(hook)
 
 
 def field_hash(value: Any) -> str:
@@ -81,7 +92,8 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
 
     `local=True` (an edit in this course) records the edit time per field, which copies and
     blueprint syncs consult before overwriting; a sync passes local=False. `flush=False` leaves the
-    UPDATE to the caller's next flush (a sync flushes a course's items at once), unless the body changed.
+    UPDATE to the caller's next flush (a sync flushes a course's items at once), unless the body changed
+    or a change hook flushes (CHANGE_HOOKS run on a write with local=False that changed something).
     """
     changed: set[str] = set()
     now = datetime.now(UTC)  # to the microsecond: blueprint syncs export what changed after their start
@@ -113,6 +125,9 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
             db.flush()
         if "body" in changed:
             sync_links(db, item)
+        if not local:
+            for hook in CHANGE_HOOKS:
+                hook(db, item, changed)
     return changed
 
 

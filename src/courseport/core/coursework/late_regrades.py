@@ -3,8 +3,11 @@
 Canvas works a submission's late state out from the student's effective due date, and re-applies the late
 policy when that date moves. So does this module, called in the same transaction as the move by every
 write that can move a student's effective due date: the assignment's own `due_at` (`assignments`, and a
-graded quiz's or topic's assignment kept like it, `quizzes`, `discussions`) and its overrides being
-made, changed or deleted (`assignment_overrides`, `assignments`).
+graded quiz's or topic's assignment kept like it, `quizzes`, `discussions`), its overrides being
+made, changed or deleted (`assignment_overrides`, `assignments`), and a blueprint sync moving an
+associated course's copy (`synced_change`, the content change hook courseport/wiring.py registers; a
+sync writes with local=False, which is the only write the hook hears of, so an edit is never settled twice).
+Only `due_at` matters: late and missing are worked out from the due date alone (`late_status`).
 
 For every student assigned the assignment: a turned-in submission is late again from its `submitted_at`
 against the new date and its kept grade's deduction follows (`late_deductions.settle_with`, from the
@@ -61,6 +64,12 @@ def dates_moved(db: Session, item: ContentItem, *, now: datetime | None = None) 
         changed += _follow(course, item, row, policy, scheme, due_at, now, grade_missing=grade_missing)
     db.flush()
     return changed
+
+
+def synced_change(db: Session, item: ContentItem, changed: set[str]) -> None:
+    """Content change hook: a sync (not an edit in the course) moved an assignment's due date."""
+    if "due_at" in changed:
+        dates_moved(db, item)
 
 
 def _follow(course: Course, item: ContentItem, row: Submission, policy: LatePolicy | None, scheme: Scheme,
