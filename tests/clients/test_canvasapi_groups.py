@@ -10,6 +10,7 @@ from canvasapi.exceptions import BadRequest, Forbidden, ResourceDoesNotExist
 from canvasapi.group import Group, GroupCategory, GroupMembership
 from sqlalchemy import select
 
+from courseport.schema import CourseGroup
 from courseport.schema import GroupMembership as Membership
 from tests.races import meeting
 
@@ -191,3 +192,25 @@ def test_a_student_joining_two_groups_of_a_set_at_once_ends_in_one(world, monkey
         assert list(pool.map(join, [first.id, second.id])) == [200, 200]
     (membership,) = _members(world)  # one group of the set, whichever joined last
     assert membership in {(first.id, ann.id), (second.id, ann.id)}
+
+
+def test_an_admin_sets_sis_ids_a_teacher_neither_sees_nor_sets_them(world):
+    course, teacher_token, _ = _class(world)
+    admin = world.canvas().get_course(course.id)
+    category = admin.create_group_category("Sections", sis_group_category_id="SEC")
+    group = category.create_group(name="North", sis_group_id="N1")
+    assert (category.sis_group_category_id, group.sis_group_id, group.sis_import_id) == ("SEC", "N1", None)
+    edited = group.edit(sis_group_id="N2")
+    assert edited.sis_group_id == "N2" and world.canvas().get_group(group.id).sis_group_id == "N2"
+    with pytest.raises(BadRequest):
+        category.create_group(name="South", sis_group_id="N2")  # taken in the root account
+
+    teacher = world.canvas(teacher_token)
+    seen = teacher.get_group(group.id)
+    assert seen.name == "North" and not hasattr(seen, "sis_group_id") and not hasattr(seen, "sis_import_id")
+    assert not hasattr(teacher.get_group_category(category.id), "sis_group_category_id")
+    with pytest.raises(Forbidden):
+        teacher.get_group_category(category.id).create_group(name="South", sis_group_id="S1")
+    with world.tx() as db:
+        stored = {g.name: g.sis_source_id for g in db.scalars(select(CourseGroup))}
+        assert stored == {"North": "N2"}

@@ -31,13 +31,11 @@ def test_exact_bodies(world):
         updated = c.put(f"/api/v1/group_categories/{category['id']}", data={"self_signup": ""}).json()
     assert category == {"id": category["id"], "name": "Teams", "role": None, "self_signup": "enabled",
                         "auto_leader": None, "context_type": "Course", "course_id": course.id, "group_limit": 3,
-                        "sis_group_category_id": None, "sis_import_id": None, "progress": None,
-                        "non_collaborative": False}
+                        "progress": None, "non_collaborative": False}  # no SIS ids for a teacher (Canvas)
     assert group == {"id": group["id"], "name": "Red", "description": "the red team", "is_public": False,
                      "followed_by_user": False, "join_level": "invitation_only", "members_count": 0,
                      "avatar_url": None, "context_type": "Course", "course_id": course.id, "role": None,
-                     "group_category_id": category["id"], "sis_group_id": None, "sis_import_id": None,
-                     "storage_quota_mb": 50}
+                     "group_category_id": category["id"], "storage_quota_mb": 50}
     assert membership == {"id": membership["id"], "group_id": group["id"], "user_id": student.id,
                           "workflow_state": "accepted", "moderator": False, "just_created": False,
                           "sis_import_id": None}

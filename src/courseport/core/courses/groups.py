@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from courseport.core.courses import group_sis
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.group_queries import EVERY_GROUP, GroupQuery, matching
 from courseport.core.identity.permissions import CourseRights
@@ -56,6 +57,7 @@ class CategoryChanges:
     external_id: str | None | Unset = UNSET
     availability: str | None | Unset = UNSET
     signup_sheet: dict[str, Any] | None | Unset = UNSET  # name, description, show_members (SIGNUP_SHEET)
+    sis_source_id: str | None | Unset = UNSET  # root account admins only (group_sis.py)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class CourseGroupChanges:
     external_id: str | None | Unset = UNSET
     availability: str | None | Unset = UNSET
     signup_sheet: dict[str, Any] | None | Unset = UNSET  # name, description, show_members (SIGNUP_SHEET)
+    sis_source_id: str | None | Unset = UNSET  # root account admins only (group_sis.py)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], c
     if "availability" in values and values["availability"] not in AVAILABILITY:
         raise InvalidInput("availability", f"availability must be one of {', '.join(AVAILABILITY)}")
     _check_sheet(values.get("signup_sheet"))
+    group_sis.check_free(db, model, course_id, values, exclude_id)
     if "external_id" not in values:
         return
     external_id = values["external_id"]
@@ -188,6 +192,7 @@ def _ids(values: dict[str, Any]) -> dict[str, Any]:
 def create_category(db: Session, actor: User, course_ref: str, changes: CategoryChanges, group_count: int = 0
                     ) -> GroupCategory:
     course, _ = _course(db, actor, course_ref, MANAGE)
+    group_sis.require_right(db, actor, changes.sis_source_id, updating=False)
     values = _checked(db, course.id, changes)
     if "name" not in values:
         raise InvalidInput("name", "name is required")
@@ -204,6 +209,7 @@ def create_category(db: Session, actor: User, course_ref: str, changes: Category
 
 def update_category(db: Session, actor: User, category_id: str, changes: CategoryChanges) -> GroupCategory:
     category, _ = _category(db, actor, category_id, MANAGE)
+    group_sis.require_right(db, actor, changes.sis_source_id, updating=True)
     _store(db, category, _checked(db, category.course_id, changes, category.id))
     return category
 
@@ -235,12 +241,14 @@ def list_categories(db: Session, actor: User, course_ref: str, window: Window, *
 
 def create_group(db: Session, actor: User, category_id: str, changes: CourseGroupChanges) -> GroupView:
     category, _ = _category(db, actor, category_id, MANAGE)
+    group_sis.require_right(db, actor, changes.sis_source_id, updating=False)
     return _new_group(db, category, changes)
 
 
 def create_standalone_group(db: Session, actor: User, course_ref: str, changes: CourseGroupChanges) -> GroupView:
     """A group in no group set: in the course's imported category (made now if it has none)."""
     course, _ = _course(db, actor, course_ref, MANAGE)
+    group_sis.require_right(db, actor, changes.sis_source_id, updating=False)
     return _new_group(db, _imported_category(db, course.id), changes)
 
 
@@ -292,6 +300,7 @@ def _group_values(db: Session, course_id: int, changes: CourseGroupChanges, excl
 
 def update_group(db: Session, actor: User, group_id: str, changes: CourseGroupChanges) -> GroupView:
     group, _ = _group(db, actor, group_id, MANAGE)
+    group_sis.require_right(db, actor, changes.sis_source_id, updating=True)
     values = _group_values(db, group.course_id, changes, group.id)
     if "join_level" in values:
         values["join_level"] = values["join_level"] or "invitation_only"
