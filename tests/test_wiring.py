@@ -44,6 +44,7 @@ CONTENT_CHANGE_HOOKS = ["courseport.core.coursework.late_regrades.synced_change"
 CHANGE_CHECKS = ["courseport.core.blueprints.blueprint_locks.refuse_locked_file_changes"]
 UPDATE_CHECKS = ["courseport.core.blueprints.blueprint_sync.keep_blueprint_while_syncing",
                  "courseport.core.courses.grading_standards.check_course_standard"]
+FLUSH_CHECKS = ["courseport.core.kit.column_limits.check_lengths"]
 DEFER = "courseport.distributed.defer_in_transaction"  # PostgreSQL, unless this process runs every job itself
 
 REPORT = "import json\nfrom courseport.wiring import registered\nprint(json.dumps(registered()))\n"
@@ -51,7 +52,8 @@ REPORT = "import json\nfrom courseport.wiring import registered\nprint(json.dump
 
 def expected(queued: list[str]) -> dict:
     return {"handlers": HANDLERS, "finished": FINISHED_HOOKS, "queued": queued, "edit": EDIT_CHECKS,
-            "content_change": CONTENT_CHANGE_HOOKS, "change": CHANGE_CHECKS, "update": UPDATE_CHECKS}
+            "content_change": CONTENT_CHANGE_HOOKS, "change": CHANGE_CHECKS, "update": UPDATE_CHECKS,
+            "flush": FLUSH_CHECKS}
 
 
 def migrated_data_dir(folder: Path) -> Path:

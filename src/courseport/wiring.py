@@ -12,12 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment, sis_imports
 from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
+from courseport.core.kit import column_limits
 from courseport.core.packages import course_exports, offering_imports, package_imports
 
 # Job kind -> the core function that runs it, in whichever process claims the job.
@@ -47,6 +51,8 @@ def wire() -> None:
     files.register_change_check(blueprint_locks.refuse_locked_file_changes)
     courses.register_update_check(blueprint_sync.keep_blueprint_while_syncing)
     courses.register_update_check(grading_standards.check_course_standard)
+    if not event.contains(Session, "before_flush", column_limits.check_lengths):  # text past its column: a 400
+        event.listen(Session, "before_flush", column_limits.check_lengths)
 
 
 def registered() -> dict[str, Any]:
@@ -60,4 +66,6 @@ def registered() -> dict[str, Any]:
             "edit": [name(check) for check in content.EDIT_CHECKS],
             "content_change": [name(hook) for hook in content.CHANGE_HOOKS],
             "change": [name(check) for check in files.CHANGE_CHECKS],
-            "update": [name(check) for check in courses.UPDATE_CHECKS]}
+            "update": [name(check) for check in courses.UPDATE_CHECKS],
+            "flush": [name(column_limits.check_lengths)] if event.contains(Session, "before_flush",
+                                                                            column_limits.check_lengths) else []}

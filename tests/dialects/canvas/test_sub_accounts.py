@@ -135,3 +135,16 @@ def test_manageable_accounts_are_each_administered_account_and_its_tree(world):
     assert mine.json() == [_account_json(world, science), _account_json(world, physics)]
     assert [a["id"] for a in everything.json()] == [1, science, arts, physics]
     assert (none.status_code, none.json()) == (200, [])
+
+
+def test_a_name_longer_than_the_store_keeps_is_refused_on_every_store(world):
+    """Text past its column (core/kit/column_limits.py): PostgreSQL would refuse it with a 500, SQLite would keep
+    it; both answer 400 naming the field, and nothing is stored."""
+    with world.client(world.admin_token) as c:
+        long = c.post("/api/v1/accounts/1/sub_accounts", json={"account": {"name": "n" * 256}})
+        fits = c.post("/api/v1/accounts/1/sub_accounts", json={"account": {"name": "n" * 255}})
+    assert (long.status_code, long.json()) == (400, _error("account[name] may be at most 255 characters long",
+                                                           "account[name]"))
+    assert fits.status_code == 200
+    with world.tx() as db:
+        assert [a.name for a in db.query(Account).order_by(Account.id)] == ["courseport", "n" * 255]
