@@ -138,6 +138,23 @@ def test_edit_user_rights_and_fields(world):
     assert by_admin["email"] == "new@x.test"
 
 
+def test_a_locale_or_pronouns_past_their_columns_are_refused_and_nothing_changes(world):
+    """core/kit/column_limits.py: PostgreSQL would answer 500, SQLite would keep the text; both refuse it."""
+    me, token = world.user_with_token("self", name="Kept")
+    with world.client(token) as c:
+        locale = c.put("/api/v1/users/self", data={"user[locale]": "x" * 17, "user[name]": "Changed"})
+        pronouns = c.put("/api/v1/users/self", data={"user[pronouns]": "p" * 65})
+        fits = c.put("/api/v1/users/self", data={"user[locale]": "x" * 16})
+    assert (locale.status_code, locale.json()) == (400, {"errors": [
+        {"message": "user[locale] may be at most 16 characters long", "field": "user[locale]"}]})
+    assert (pronouns.status_code, pronouns.json()) == (400, {"errors": [
+        {"message": "user[pronouns] may be at most 64 characters long", "field": "user[pronouns]"}]})
+    assert fits.status_code == 200
+    with world.tx() as db:
+        stored = db.get(User, me.id)
+        assert (stored.name, stored.locale, stored.pronouns) == ("Kept", "x" * 16, None)
+
+
 def test_profile(world):
     user, token = world.user_with_token("prof", name="Pro File")
     with world.client(token) as c:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, and_, case, delete, exists, false, func, or_, select
+from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, channel_rows, logins, sub_accounts, tenancy, users
@@ -29,8 +29,6 @@ from courseport.schema import Account, AccountUser, Course, Enrollment, Login, U
 SORTS = ("username", "email", "sis_id", "integration_id", "last_login", "id")
 MIN_SEARCH_LENGTH = 2
 _TEXT_LIMIT = 255
-# What the store holds of a user's bounded text columns (PostgreSQL refuses longer text; SQLite would keep it).
-_COLUMN_LIMITS = {c.key: c.type.length for c in User.__table__.columns if isinstance(c.type, String) and c.type.length}
 
 
 @dataclass
@@ -135,10 +133,7 @@ def _apply(user: User, changes: UserChanges, *, may_set_email: bool) -> None:
         user.time_zone = to_iana(changes.time_zone, "time_zone")
     for key in ("locale", "avatar_url", "bio", "pronouns"):
         if key in changes.given:
-            value = getattr(changes, key) or None
-            if value and len(value) > _COLUMN_LIMITS.get(key, len(value)):
-                raise InvalidInput(key, f"{key} is too long (maximum is {_COLUMN_LIMITS[key]} characters)")
-            setattr(user, key, value)
+            setattr(user, key, getattr(changes, key) or None)  # past its column: column_limits refuses it
     if "email" in changes.given and may_set_email:
         user.email = _limited("email", changes.email.strip()) if changes.email else None
 
