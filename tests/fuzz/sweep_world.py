@@ -1,6 +1,8 @@
 """The store the route sweep runs against: the demo data (a course with assignments, a quiz, pages,
-modules, topics, files, submissions, sections and people) plus a group set, a group, a blueprint and a
-SCORM package, and each face's credentials and live ids for the path parameters its routes name."""
+modules, topics, files, submissions, sections and people) plus a group set, a group, a blueprint synced to
+a course, a SCORM package with a registration, grading standards, a gradebook column, overrides, and the
+jobs each face polls (a course copy, a content export, a Valence copy and import, a Learn copy task, a
+SCORM import), and each face's credentials and live ids for the path parameters its routes name."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ _ROWS = {
     "term": ("terms", "true"),
     "login": ("logins", "unique_id like 'demo.student%'"),
     "role": ("roles", "true"),
-    "channel": ("communication_channels", "true"),
+    "channel": ("communication_channels", "user_id in (select user_id from logins where unique_id = 'demo.student1')"),
     "file": ("files", "true"),
     "folder": ("folders", "true"),
     "submission": ("submissions", "true"),
@@ -63,7 +65,7 @@ def build(world) -> SweepWorld:  # noqa: ANN001
     canvas = world.client(world.admin_token)
     course = _canvas_extras(world, canvas)
     scorm = ScormApp(world)
-    scorm.imported(pb.scorm12(), "swept")
+    imported = scorm.imported(pb.scorm12(), "swept")
     made = scorm.http.post("/registrations", json={
         "courseId": "swept", "registrationId": "swept-reg", "learner": {"id": "learner-1"}})
     assert made.status_code == 204, made.text
@@ -72,8 +74,12 @@ def build(world) -> SweepWorld:  # noqa: ANN001
         for item in _ITEMS:
             ids[item] = _first(db, "content_items", f"type = '{item}' and course_id = {course}")
         ids["org_unit"] = _first(db, "org_units", f"course_id = {course}")
+        ids["other_org_unit"] = _first(db, "org_units", f"course_id = {ids['other_course']}")
         ids["group_org_unit"] = _first(db, "org_units", "group_id is not null")
-    ids.update(scorm_course="swept", registration="swept-reg")
+        ids["section_org_unit"] = _first(db, "org_units", f"section_id = {ids['section']}")
+        ids["observer"] = _first(db, "users", "id in (select user_id from logins where unique_id = 'demo.observer')")
+    ids.update(scorm_course="swept", registration="swept-reg", scorm_import_job=imported["jobId"])
+    ids.update(_job_extras(world, canvas, scorm, ids))
     headers = {"canvas": {"Authorization": f"Bearer {world.admin_token}"},
                "learn": {"Authorization": f"Bearer {world.blackboard_token()}"},
                "scorm": {"Authorization": httpx.BasicAuth(scorm.app_id, scorm.secret)._auth_header}}
@@ -110,3 +116,46 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
     assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)
+
+
+def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
+    """Things with ids of their own that the demo does not make: grading standards, a gradebook column, a
+    section's override, a content export, a blueprint sync with its subscription, a Valence copy and import,
+    a Learn copy task and an xAPI credential; each call must work."""
+    course, blueprint, other = ids["course"], ids["blueprint"], ids["other_course"]
+    scheme = {"title": "Letters", "grading_scheme_entry": [{"name": "A", "value": 90}, {"name": "F", "value": 0}]}
+    made = {
+        "standard": canvas.post(f"/api/v1/courses/{course}/grading_standards", json=scheme),
+        "account_standard": canvas.post(f"/api/v1/accounts/{ids['account']}/grading_standards", json=scheme),
+        "column": canvas.post(f"/api/v1/courses/{course}/custom_gradebook_columns", json={"column": {"title": "N"}}),
+        "export": canvas.post(f"/api/v1/courses/{course}/content_exports", json={"export_type": "common_cartridge"}),
+        "section_override": canvas.post(
+            f"/api/v1/courses/{course}/assignments/{ids['assignment']}/overrides",
+            json={"assignment_override": {"course_section_id": ids["section"], "due_at": "2027-01-01T00:00:00Z"}}),
+        "associated": canvas.put(f"/api/v1/courses/{blueprint}/blueprint_templates/default/update_associations",
+                                 json={"course_ids_to_add": [other]}),
+        "blueprint_migration": canvas.post(f"/api/v1/courses/{blueprint}/blueprint_templates/default/migrations"),
+        "xapi_credential": scorm.http.post("/xapi/credentials", json={"name": "swept", "enabled": True}),
+        "d2l_copy": canvas.post(f"/d2l/api/le/1.7/import/{ids['org_unit']}/copy",
+                                json={"SourceOrgUnitId": int(ids["other_org_unit"])}),
+        "d2l_template": canvas.post("/d2l/api/lp/1.5/coursetemplates/", json={"Name": "Swept", "Code": "SWEPT-T"}),
+        "d2l_import": canvas.post(f"/d2l/api/le/1.7/import/{ids['org_unit']}/imports",
+                                  files={"file": ("package.zip", pb.scorm12(), "application/zip")}),
+    }
+    learn = httpx.Client(base_url=world.base_url, headers={"Authorization": f"Bearer {world.blackboard_token()}"})
+    with learn:
+        task = learn.post(f"/learn/api/public/v2/courses/_{course}_1/copy",
+                          json={"targetCourse": {"courseId": "SWEPT-COPY"}})
+    assert all(a.status_code < 300 for a in [*made.values(), task]), [
+        (name, a.status_code, a.text[:200]) for name, a in [*made.items(), ("task", task)] if a.status_code >= 300]
+    found = {name: str(a.json().get("id") or a.json().get("JobToken") or "") for name, a in made.items()
+             if a.content and isinstance(a.json(), dict)}
+    found["xapi_credential"] = made["xapi_credential"].json()["result"]
+    found["template_org_unit"] = str(made["d2l_template"].json()["Identifier"])
+    found["learn_task"] = task.headers["Location"].rsplit("/", 1)[1]
+    world.run_jobs()  # the sync makes the subscription's migration; the copies and the export finish
+    subscription = canvas.get(f"/api/v1/courses/{other}/blueprint_subscriptions").json()[0]["id"]
+    found["subscription"] = str(subscription)
+    synced = canvas.get(f"/api/v1/courses/{other}/blueprint_subscriptions/{subscription}/migrations").json()
+    found["subscription_migration"] = str(synced[0]["id"]) if synced else "1"
+    return found | {"tab": "files", "asset": f"course_{course}"}

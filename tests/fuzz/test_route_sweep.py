@@ -50,11 +50,16 @@ _PARAM_IDS = {
     "rubric_id": "rubric", "progress_id": "job", "job_id": "job", "template_id": "template",
     "registration_id": "registration", "org_unit_id": "org_unit", "override_id": "override",
     "migration_id": "migration", "outcome_id": "outcome", "association_id": "rubric_association",
+    "standard_id": "standard", "column_id": "column", "export_id": "export", "subscription_id": "subscription",
+    "tab_id": "tab", "asset": "asset", "observee_id": "user", "observer_id": "observer", "task_id": "learn_task",
+    "xapi_credential_id": "xapi_credential",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
                ("quiz_submissions", "submission_id"): "quiz_submission",
-               ("submissions", "submission_id"): "submission"}
+               ("submissions", "submission_id"): "submission", ("migrations", "migration_id"): "blueprint_migration",
+               ("copy", "job_token"): "d2l_copy", ("imports", "job_token"): "d2l_import",
+               ("importJobs", "job_id"): "scorm_import_job"}
 
 
 def _face(path: str) -> str:
@@ -64,18 +69,35 @@ def _face(path: str) -> str:
 
 def _live(face: str, path: str, segment: str, param: str, ids: dict[str, str]) -> str:
     name = _BY_SEGMENT.get((segment, param)) or _PARAM_IDS.get(param)
-    if param == "version":
-        return "1.4" if face == "d2l" else "0"
-    if name == "course" and "blueprint" in path:
-        name = "blueprint"
-    if face == "scorm" and name == "course":
+    if param == "version":  # Valence: the newest version of the route's product (lp, le), which every route has
+        return d2l_protocol.VERSIONS[path.split("/")[3]][-1] if face == "d2l" else "0"
+    name = _by_path(path, param, name)
+    if (face == "scorm" or path.startswith("/content/")) and name == "course":
         return ids["scorm_course"]
-    if face == "d2l" and name in ("course", "section"):
-        return ids["org_unit"]
+    if face == "d2l" and name in ("course", "section", "template"):
+        return ids[{"course": "org_unit", "section": "section_org_unit", "template": "template_org_unit"}[name]]
     if face == "d2l" and name == "group":  # a Valence group is an org unit
         return ids["group_org_unit"]
     value = ids.get(name or "", "1")
     return f"_{value}_1" if face == "learn" and name in ("course", "user", "term", "group", "category") else value
+
+
+def _by_path(path: str, param: str, name: str | None) -> str | None:
+    """The id a parameter names where the path around it tells which (a blueprint's course, an account's
+    grading standard, the observer whose observees are listed, a Valence template)."""
+    if name == "course" and "blueprint_subscriptions" in path:
+        return "other_course"  # the course the blueprint syncs to
+    if name == "course" and "blueprint" in path:
+        return "blueprint"
+    if name == "blueprint_migration" and "blueprint_subscriptions" in path:
+        return "subscription_migration"
+    if name == "standard" and path.startswith("/api/v1/accounts/"):
+        return "account_standard"
+    if param == "user_id" and "/observees" in path:
+        return "observer"
+    if name == "org_unit" and "/coursetemplates/" in path:
+        return "template"
+    return name
 
 
 def _params(path: str) -> list[tuple[str, str]]:
@@ -92,10 +114,17 @@ def operations(app) -> list[tuple[str, str]]:  # noqa: ANN001
     ops = [(method, route.path) for route in app.routes for method in sorted(getattr(route, "methods", ()) or ())
            if method not in ("HEAD", "OPTIONS") and not SKIP.search(route.path)]
 
-    def order(op: tuple[str, str]) -> tuple[int, str]:
+    def order(op: tuple[str, str]) -> tuple[int, int, str]:
+        """Writes, then deletes of the deepest things first (an entry before its topic, an override before
+        its assignment), then whole courses, users and accounts."""
         method, path = op
         last = method == "DELETE" and re.search(r"/(courses|users|accounts|terms)/\{\w+(:\w+)?\}$", path)
-        return (2 if last or "reset_content" in path else 1 if method == "DELETE" else 0, path)
+        group = 2 if last or "reset_content" in path else 1 if method == "DELETE" else 0
+        if not group:
+            return (0, 0, path)
+        # deepest first; at one depth in reverse order, so that `assignments/{id}` goes before
+        # `assignment_groups/{id}` and `groups/{id}` before `group_categories/{id}`, whose deletes take them along
+        return (group, -path.count("/"), "".join(chr(0x10FFFF - ord(c)) for c in path))
 
     return sorted(ops, key=order)
 
@@ -242,10 +271,11 @@ class Sweep:
         live = [_live(face, template, seg, name, self.world.ids) for seg, name in params]
         path = _fill(template, live)
         by_bearer = face in ("canvas", "d2l", "other")  # the faces the demo people's tokens open
-        for role in self.world.roles if by_bearer else ():
-            self.send(method, path, face, role=role)
+        answers = [self.send(method, path, face, role=role) for role in (self.world.roles if by_bearer else ())]
         self.asked.clear()
-        if self.send(method, path, face) == 404:
+        answers.append(self.send(method, path, face))
+        if answers[-1] == 404 and not any(200 <= status < 300 for status in answers):  # a teacher's DELETE may
+            # have found the row first
             self.missed.append(f"{method} {path}")
         for i in range(len(params)):
             for bad in BAD_IDS:
@@ -294,6 +324,7 @@ def test_no_route_answers_hostile_input_with_a_server_error(world, live_server, 
             sweep.operation(method, template)
     assert not sweep.errors, f"{len(sweep.errors)} of {sweep.sent} requests:\n" + "\n".join(sweep.errors[:80])
     # The sweep reached the code behind the lookups: each face answered with success, and most operations
-    # found the live ids they were given (the rest: ids the world does not make, or rows deleted earlier).
+    # found the live ids they were given (the rest, ~50 of ~650: ids the world does not make, such as another
+    # user's own nicknames or colours, or rows an earlier write moved or deleted).
     assert {face for face, status in sweep.answers if status < 300} >= {"canvas", "learn", "d2l", "scorm"}
-    assert len(sweep.missed) < len(ops) // 4, "\n".join(sweep.missed)
+    assert len(sweep.missed) < len(ops) // 10, "\n".join(sweep.missed)
