@@ -164,6 +164,7 @@ SAMPLES = {
     "request_log": ("off", False),
     "log_format": ("json", "json"),
     "metrics_port": ("9100", 9100),
+    "metrics_token": ("s3cret", "s3cret"),
 }
 
 

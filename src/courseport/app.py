@@ -177,7 +177,11 @@ async def health(request: Request) -> Response:
 
 @get("/metrics", sync_to_thread=True)
 def metrics_page(request: Request) -> Response:
-    return Response(metrics.exposition(request.app.state.services.engine), media_type=metrics.CONTENT_TYPE)
+    services = request.app.state.services
+    if not metrics.authorized(request.headers.get("authorization"), services.settings.metrics_token):
+        return Response("a metrics token is required\n", status_code=401, media_type="text/plain",
+                        headers={"WWW-Authenticate": "Bearer"})
+    return Response(metrics.exposition(services.engine), media_type=metrics.CONTENT_TYPE)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:

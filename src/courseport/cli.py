@@ -263,7 +263,7 @@ def worker(**flags) -> None:
     _require_current_schema(settings)
     configure_logging(settings.log_format)
     if settings.metrics_port is not None:
-        serve_metrics(settings.metrics_port)
+        serve_metrics(settings.metrics_port, settings.metrics_token)
     run_worker_process(settings)
 
 

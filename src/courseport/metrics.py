@@ -6,14 +6,24 @@ machines included).
 `courseport serve` with several server processes puts them in prometheus-client's multiprocess mode:
 PROMETHEUS_MULTIPROC_DIR (DATA_DIR/metrics, emptied on start) is set before uvicorn starts them, so each
 writes its samples there and any of them answers /metrics for all. `courseport worker --metrics-port P`
-serves its own job metrics on P.
+serves its own job metrics on P. With a metrics token (Settings.metrics_token) both ask for it as a bearer
+token (Prometheus's `authorization` scrape setting).
+
+No `*_created` samples: Prometheus's text format ignores them, and they were a third of the lines a scrape
+made and of its time (650 route templates x 3 statuses in one process: 0.36 -> 0.15 s).
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 import shutil
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -21,9 +31,10 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    disable_created_metrics,
     generate_latest,
+    make_wsgi_app,
     multiprocess,
-    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import Engine, func, select
@@ -32,6 +43,7 @@ from courseport.core.jobs import jobs
 from courseport.db import transaction
 from courseport.schema import Job
 
+disable_created_metrics()
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 REQUEST_SECONDS = Histogram("courseport_request_duration_seconds", "Time to answer a request.",
@@ -104,6 +116,34 @@ def prepare_multiprocess_metrics(data_dir: Path, processes: int) -> None:
     os.environ[MULTIPROCESS_ENV] = str(folder)
 
 
-def serve_metrics(port: int) -> None:
-    """`courseport worker --metrics-port`: /metrics of this process on its own port (a daemon thread)."""
-    start_http_server(port)
+def authorized(header: str | None, token: str | None) -> bool:
+    """Whether an Authorization header opens /metrics: any, without a token; else `Bearer <token>`
+    (compared in constant time)."""
+    if not token:
+        return True
+    return hmac.compare_digest((header or "").encode(), f"Bearer {token}".encode())
+
+
+def serve_metrics(port: int, token: str | None = None) -> None:
+    """`courseport worker --metrics-port`: /metrics of this process on its own port (a daemon thread), behind
+    the metrics token when there is one."""
+    server = make_server("", port, _bearer_only(make_wsgi_app(), token), _ThreadingServer, _QuietHandler)
+    threading.Thread(target=server.serve_forever, name="metrics", daemon=True).start()
+
+
+def _bearer_only(app: Callable, token: str | None) -> Callable:
+    def guarded(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if authorized(environ.get("HTTP_AUTHORIZATION"), token):
+            return app(environ, start_response)
+        start_response("401 Unauthorized", [("Content-Type", "text/plain"), ("WWW-Authenticate", "Bearer")])
+        return [b"a metrics token is required\n"]
+    return guarded
+
+
+class _ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Scrapes are not logged (a line every few seconds per scraper)."""

@@ -53,6 +53,9 @@ class Settings:
     log_format: str | None = None
     # `courseport worker` serves Prometheus /metrics on this port when set (servers serve it on their own port).
     metrics_port: int | None = None
+    # A bearer token /metrics asks for (servers and `worker --metrics-port` alike); None: /metrics answers anyone
+    # who reaches the port. Set it from the environment (COURSEPORT_METRICS_TOKEN): a flag shows in `ps`.
+    metrics_token: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -177,4 +180,6 @@ SETTINGS: tuple[Option, ...] = (
                                    "(GET /_courseport/requests; default on)."),
     Option("log_format", str, "json|console (default: console on a terminal, json otherwise).", ("json", "console")),
     Option("metrics_port", _optional_int, "`courseport worker`: serve Prometheus /metrics on this port."),
+    Option("metrics_token", str, "Bearer token GET /metrics asks for (default none: it answers anyone who reaches "
+                                 "the port); prefer the variable, as a flag shows in ps."),
 )
