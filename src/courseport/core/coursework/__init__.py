@@ -1,11 +1,11 @@
-"""What students do and are graded on: assignments and their groups, overrides, submissions, students' extra
-attempts on assignments, grades (one at a time or in bulk), quizzes, their questions and question groups,
-students' attempts at them and their statistics, discussions, entries and announcements, peer reviews of
-submissions, learning outcomes in their groups and students' results on them (with their rollups), rubrics (their associations with assignments and the assessments
-made through them), a course's late policy (late_status: a submission's late and missing state, read by the faces;
-missing_deductions: the missing deduction applied as due dates pass, run periodically by each serving process;
-late_regrades: late work settled again when due dates move, its content change hook registered by the wiring)
-and its custom gradebook columns with their entries.
+"""What students do and are graded on: assignments and their groups, overrides, submissions, students' extra attempts
+on assignments, grades (one at a time or in bulk), quizzes, their questions and question groups, students' attempts
+at them and their statistics, discussions, entries and announcements, peer reviews of submissions, learning
+outcomes in their groups and students' results on them (with their rollups), rubrics (their associations with
+assignments and the assessments made through them), a course's late policy (late_status: a submission's late and
+missing state, read by the faces; missing_deductions: the missing deduction applied as due dates pass, run
+periodically by each serving process; late_regrades: late work settled again when due dates move, its content
+change hook registered by the wiring) and its custom gradebook columns with their entries.
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
