@@ -1,6 +1,6 @@
 """Canvas Outcome Results API routes (beta in Canvas): a course's outcome results and outcome rollups, read
 from rubric assessments aligned to outcomes (core/coursework/outcome_results.py, outcome_rollups.py). Graders
-read every student's; a student only their own (another student's id is refused with 401)."""
+read every student's; a student only their own (naming another student is refused, 403)."""
 
 from __future__ import annotations
 
