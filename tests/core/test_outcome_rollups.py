@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from courseport.core.coursework.outcome_results import OutcomeResult
-from courseport.core.coursework.outcome_rollups import (Rollup, calculate, course_rollup, rollup_score,
-                                                        sorted_rollups)
+from courseport.core.coursework.outcome_rollups import Rollup, calculate, course_rollup, rollup_score, sorted_rollups
 from courseport.core.kit.errors import InvalidInput
 from courseport.schema.content import ContentItem
 
