@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import mean, median
 
-from courseport.core.coursework.outcome_results import OutcomeResult
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseport.core.coursework.outcome_results import OutcomeResult, Scope
 from courseport.core.kit.errors import InvalidInput
+from courseport.schema import User
 from courseport.schema.content import ContentItem
 
 STATS: dict[str, Callable[[list[float]], float]] = {"mean": mean, "median": median}
@@ -66,6 +70,26 @@ def calculate(method: str, number: int | None, mastery: float, scores: list[floa
     if len(scores) == 1:
         return scores[0]
     return scores[-1] * weight + mean(scores[:-1]) * (1 - weight)
+
+
+@dataclass(frozen=True)
+class RollupQuery:
+    """How one request wants its student rollups: without students who have no score, and in which order."""
+
+    exclude_missing: bool = False
+    sort_by: str | None = None
+    sort_outcome_id: str | None = None
+    sort_order: str | None = None
+
+
+def student_rollups(db: Session, where: Scope, results: list[OutcomeResult], query: RollupQuery) -> list[Rollup]:
+    """The scope's students' rollups, filtered and sorted as asked."""
+    rollups = user_rollups(where.user_ids, where.outcomes, results)
+    if query.exclude_missing:
+        rollups = [r for r in rollups if r.scores]
+    names = dict(db.execute(select(User.id, User.sortable_name).where(User.id.in_(where.user_ids))).tuples().all()) \
+        if where.user_ids else {}
+    return sorted_rollups(rollups, names, query.sort_by, query.sort_outcome_id, query.sort_order)
 
 
 def user_rollups(user_ids: list[int], outcomes: list[ContentItem], results: list[OutcomeResult]) -> list[Rollup]:

@@ -49,30 +49,37 @@ def list_outcome_results(call: Call, course_id: str) -> Response:
 
 @get(COURSE + "/outcome_rollups")
 def list_outcome_rollups(call: Call, course_id: str) -> Response:
-    aggregate, window = call.str("aggregate"), call.window()
+    aggregate = call.str("aggregate")
+    query = outcome_rollups.RollupQuery("missing_user_rollups" in call.list("exclude[]"), call.str("sort_by"),
+                                        call.str("sort_outcome_id"), call.str("sort_order"))
     if aggregate is not None and aggregate not in AGGREGATES:
         raise InvalidInput("aggregate", f"aggregate must be one of {', '.join(AGGREGATES)}")
     with call.read() as (db, me):
         where = _scope(call, db, me, course_id)
         found = outcome_results.results(db, where)
-        rollups = outcome_rollups.user_rollups(where.user_ids, where.outcomes, found)
         if aggregate:
-            body = {"rollups": [render_rollup(outcome_rollups.course_rollup(
-                where.outcomes, rollups, call.str("aggregate_stat")), where.course.id)],
-                "linked": _linked(call, db, me, where, [], found)}
-            return Response(body)
-        if "missing_user_rollups" in call.list("exclude[]"):
-            rollups = [r for r in rollups if r.scores]
-        names = {u.id: u.sortable_name for u in outcome_results.linked(db, where, where.user_ids).users}
-        rollups = outcome_rollups.sorted_rollups(rollups, names, call.str("sort_by"), call.str("sort_outcome_id"),
-                                                 call.str("sort_order"))
-        page = window_of(rollups, window)
-        links = call.page_links(window, page)
-        shown = [r.user_id for r in page.items if r.user_id is not None]
-        body = {"rollups": [render_rollup(r, where.course.id) for r in page.items],
-                "linked": _linked(call, db, me, where, shown, [f for f in found if f.user_id in shown]),
-                "meta": render_meta(links, window, page)}
-        return Response(body, headers=links)
+            return _course_rollup(call, db, me, where, found)
+        return _student_rollups(call, db, me, where, found, outcome_rollups.student_rollups(db, where, found, query))
+
+
+def _course_rollup(call: Call, db: Session, me: User, where: Scope, found: list[outcome_results.OutcomeResult]
+                   ) -> Response:
+    every = outcome_rollups.user_rollups(where.user_ids, where.outcomes, found)
+    rollup = outcome_rollups.course_rollup(where.outcomes, every, call.str("aggregate_stat"))
+    return Response({"rollups": [render_rollup(rollup, where.course.id)],
+                     "linked": _linked(call, db, me, where, [], found)})
+
+
+def _student_rollups(call: Call, db: Session, me: User, where: Scope, found: list[outcome_results.OutcomeResult],
+                     rollups: list[outcome_rollups.Rollup]) -> Response:
+    window = call.window()
+    page = window_of(rollups, window)
+    links = call.page_links(window, page)
+    shown = [r.user_id for r in page.items if r.user_id is not None]
+    body = {"rollups": [render_rollup(r, where.course.id) for r in page.items],
+            "linked": _linked(call, db, me, where, shown, [f for f in found if f.user_id in shown]),
+            "meta": render_meta(links, window, page)}
+    return Response(body, headers=links)
 
 
 ROUTES = [list_outcome_results, list_outcome_rollups]
