@@ -159,6 +159,19 @@ def outcome_of(db: Session, link: ContentItem) -> ContentItem | None:
         else None
 
 
+def course_outcome_ids(db: Session, course_id: int) -> set[int]:
+    """The ids of the live outcomes a course uses: its own and those linked into its groups."""
+    own = select(ContentItem.id).where(ContentItem.course_id == course_id, ContentItem.type == OUTCOME,
+                                       ContentItem.workflow_state != "deleted")
+    ids = set(db.scalars(own))
+    for link in db.scalars(select(ContentItem).where(ContentItem.course_id == course_id, ContentItem.type == LINK,
+                                                     ContentItem.workflow_state != "deleted")):
+        outcome = outcome_of(db, link)
+        if outcome is not None:
+            ids.add(outcome.id)
+    return ids
+
+
 def link_views(db: Session, course: Course, group: ContentItem | None, window: Window) -> Slice[LinkView]:
     """The live links of one group, or of the whole course, with their groups and outcomes."""
     stmt = _live(course, LINK)

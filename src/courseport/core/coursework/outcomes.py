@@ -4,8 +4,8 @@ An outcome is a content item of type "outcome" of the course it was made in (tit
 `points` the best rating's points; display name, vendor guid, mastery points, ratings and the calculation
 method in `data`), so course copies and blueprint syncs carry it. Where it shows is an "outcome_link" item under
 an "outcome_group" (outcome_groups.py). Editing an outcome needs the content-manage right of its own course
-(Canvas's manage_outcomes); a course that only links it reads it. Outcomes are never assessed here (no outcome
-results are kept), so `assessed` is always false.
+(Canvas's manage_outcomes); a course that only links it reads it. Students' results on an outcome are derived
+from rubric assessments when read (outcome_results.py); `assessed` is not derived from them and stays false.
 """
 
 from __future__ import annotations

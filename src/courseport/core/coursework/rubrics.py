@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content import content
 from courseport.core.courses.courses import readable_course
+from courseport.core.coursework import outcome_groups
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import InvalidInput
@@ -47,6 +48,7 @@ class Criterion:
     criterion_use_range: bool = False
     ratings: tuple[Rating, ...] | None = None
     id: str | None = None
+    learning_outcome_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,28 @@ def create_rubric(db: Session, actor: User, course: Course, changes: RubricChang
     if not isinstance(changes.title, str) or not changes.title.strip():
         raise InvalidInput("title", "title is required")
     data: dict[str, Any] = {"last_id": 0, "free_form_criterion_comments": False, "hide_score_total": False}
-    fields = _fields({}, data, changes)
+    fields = _fields({}, data, _aligned(db, course.id, changes))
     return content.create_item(db, course.id, RUBRIC, {**fields, "workflow_state": "active"}, user_id=actor.id)
 
 
 def update_rubric(db: Session, item: ContentItem, changes: RubricChanges) -> ContentItem:
-    content.update_item(db, item, _fields({"title": item.title}, dict(item.data or {}), changes))
+    content.update_item(db, item, _fields({"title": item.title}, dict(item.data or {}),
+                                          _aligned(db, item.course_id, changes)))
     return item
+
+
+def _aligned(db: Session, course_id: int, changes: RubricChanges) -> RubricChanges:
+    """The changes with each criterion aligned to an outcome checked: a live outcome of the course or linked in
+    it (its id kept as a string of digits)."""
+    if isinstance(changes.criteria, Unset):
+        return changes
+    usable = outcome_groups.course_outcome_ids(db, course_id)
+    for n, criterion in enumerate(changes.criteria):
+        ref = (criterion.learning_outcome_id or "").strip()
+        if ref and (not ref.isdigit() or int(ref) not in usable):
+            field = f"criteria[{n}][learning_outcome_id]"
+            raise InvalidInput(field, f"{field} names no outcome of this course")
+    return changes
 
 
 def _fields(fields: dict[str, Any], data: dict[str, Any], changes: RubricChanges) -> dict[str, Any]:
@@ -124,7 +141,8 @@ def _criteria(data: dict[str, Any], criteria: tuple[Criterion, ...]) -> list[dic
         out.append({"id": cid, "description": _text(criterion.description, f"{at}[description]"),
                     "long_description": _long(criterion.long_description, f"{at}[long_description]"),
                     "points": best if criterion.points is None else _points(criterion.points, f"{at}[points]"),
-                    "criterion_use_range": bool(criterion.criterion_use_range), "ratings": stored})
+                    "criterion_use_range": bool(criterion.criterion_use_range), "ratings": stored,
+                    "learning_outcome_id": int((criterion.learning_outcome_id or "").strip() or 0) or None})
     return out
 
 

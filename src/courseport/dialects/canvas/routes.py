@@ -35,6 +35,7 @@ from courseport.dialects.canvas import (
     observees,
     outcome_groups,
     outcome_links,
+    outcome_results,
     outcomes,
     overrides,
     pages,
@@ -74,7 +75,7 @@ ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
-ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcomes.ROUTES]
+ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcome_results.ROUTES, *outcomes.ROUTES]
 ROUTES += gradebook_columns.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]

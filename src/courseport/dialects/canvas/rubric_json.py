@@ -11,10 +11,12 @@ from courseport.schema.content import ContentItem
 
 
 def render_criteria(item: ContentItem) -> list[dict[str, Any]]:
+    """The criteria; one aligned to an outcome also names it (`learning_outcome_id`), as Canvas's do."""
     return [{"id": c["id"], "description": c["description"], "long_description": c["long_description"],
              "points": c["points"], "criterion_use_range": c["criterion_use_range"],
              "ratings": [{"id": r["id"], "criterion_id": c["id"], "description": r["description"],
                           "long_description": r["long_description"], "points": r["points"]} for r in c["ratings"]]}
+            | ({"learning_outcome_id": c["learning_outcome_id"]} if c.get("learning_outcome_id") else {})
             for c in (item.data or {}).get("criteria") or []]
 
 

@@ -98,7 +98,8 @@ def _criterion(node: dict[str, Any], name: str) -> Criterion:
         points=to_float(node.get("points"), f"{name}[points]"),
         criterion_use_range=bool(to_bool(node.get("criterion_use_range"), f"{name}[criterion_use_range]")),
         ratings=None if ratings is None else tuple(_rating(r, at) for at, r in _hashes(ratings, f"{name}[ratings]")),
-        id=coerce(node.get("id"), str, f"{name}[id]"))
+        id=coerce(node.get("id"), str, f"{name}[id]"),
+        learning_outcome_id=coerce(node.get("learning_outcome_id"), str, f"{name}[learning_outcome_id]") or None)
 
 
 def _rating(node: dict[str, Any], name: str) -> Rating:
