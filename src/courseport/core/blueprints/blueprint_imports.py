@@ -170,6 +170,8 @@ def _settle_steps(plan: copy_tables.CopyPlan, export: Export) -> list[Callable[[
         steps.append(copy_links.remap_prerequisites)
     if "outcome_group" in types:
         steps.append(outcome_copies.remap_outcome_groups)
+    if "rubric" in types:
+        steps.append(outcome_copies.remap_rubric_outcomes)
     if any("/courses/" in (item.body or "") for item in export.sources.values()):
         steps.append(copy_links.rewrite_bodies)
     if plan.settings:

@@ -135,7 +135,7 @@ def keep_target_front_page(db: Session, plan: CopyPlan) -> None:
         return
     for page in db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data).where(live_page)).all():
         if (page.data or {}).get("front_page"):
-            _set_data(db, page.id, {**page.data, "front_page": False})
+            set_item_data(db, page.id, {**page.data, "front_page": False})
 
 
 def remap_prerequisites(db: Session, plan: CopyPlan) -> None:
@@ -148,10 +148,10 @@ def remap_prerequisites(db: Session, plan: CopyPlan) -> None:
     mapping = lineage_map(db, plan, ITEMS, wanted)
     for row in modules:
         ids = [mapping[int(i)] for i in row.data["prerequisite_module_ids"] if int(i) in mapping]
-        _set_data(db, row.id, {**row.data, "prerequisite_module_ids": ids})
+        set_item_data(db, row.id, {**row.data, "prerequisite_module_ids": ids})
 
 
-def _set_data(db: Session, item_id: int, data: dict[str, Any]) -> None:
+def set_item_data(db: Session, item_id: int, data: dict[str, Any]) -> None:
     hashes = db.scalar(select(ITEMS.c.field_hashes).where(ITEMS.c.id == item_id)) or {}
     db.execute(update(ITEMS).where(ITEMS.c.id == item_id)
                .values(data=data, field_hashes={**hashes, "data": field_hash(data)}))

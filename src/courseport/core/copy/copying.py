@@ -109,6 +109,7 @@ def _copy_in(db: Session, payload: dict[str, Any], on_step: Callable[[float, str
     copy_links.keep_target_front_page(db, plan)
     copy_links.remap_prerequisites(db, plan)
     outcome_copies.remap_outcome_groups(db, plan)
+    outcome_copies.remap_rubric_outcomes(db, plan)
     rewritten = copy_links.rewrite_bodies(db, plan)
     copy_links.rewrite_syllabus(db, plan)
     _step(on_step, 90.0, "references rewritten")

@@ -1,17 +1,26 @@
-"""The one row-by-row step outcome groups need after a copy: a group names its parent group, a row of its
-own type, which the depth-by-depth copy (copy_tables) cannot point at the parent's copy when both are new.
+"""The row-by-row steps outcomes need after a copy.
 
-Each group the copy wrote gets its source's parent's copy as parent. A copied root group (its source has no
-parent) stays a root when the target has none of its own, and otherwise becomes a subgroup of the target's
-root: a course keeps one root group, the oldest (outcome_groups.root_group).
+Outcome groups: a group names its parent group, a row of its own type, which the depth-by-depth copy
+(copy_tables) cannot point at the parent's copy when both are new. Each group the copy wrote gets its source's
+parent's copy as parent. A copied root group (its source has no parent) stays a root when the target has none
+of its own, and otherwise becomes a subgroup of the target's root: a course keeps one root group, the oldest
+(outcome_groups.root_group).
+
+Rubric alignments: a rubric criterion names its outcome in the rubric's data (`learning_outcome_id`), which the
+copy carries as the source's id. Each copied rubric's criteria point at their outcome's copy; an outcome the
+target neither copied nor uses (an alignment to another course's outcome) is no longer named.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from courseport.core.copy.copy_links import set_item_data
 from courseport.core.copy.copy_plan import ITEMS, CopyPlan, lineage, lineage_map, touched_items
+from courseport.core.coursework import outcome_groups
 
 GROUP = "outcome_group"
 
@@ -41,3 +50,32 @@ def remap_outcome_groups(db: Session, plan: CopyPlan) -> int:
             db.execute(update(ITEMS).where(ITEMS.c.id == copy.id).values(parent_id=want))
             changed += 1
     return changed
+
+
+def remap_rubric_outcomes(db: Session, plan: CopyPlan) -> None:
+    """Point the copied rubrics' aligned criteria at the outcomes' copies (after remap_outcome_groups)."""
+    rubrics = [row for row in db.execute(touched_items(plan, ITEMS.c.id, ITEMS.c.data).where(
+        ITEMS.c.type == "rubric")).all() if any(_aligned(c) for c in _criteria(row.data))]
+    if not rubrics:
+        return
+    mapping = lineage_map(db, plan, ITEMS, {_aligned(c) for row in rubrics for c in _criteria(row.data)} - {0})
+    usable = outcome_groups.course_outcome_ids(db, plan.target_id)
+    for row in rubrics:
+        criteria = [{**c, "learning_outcome_id": _target_outcome(_aligned(c), mapping, usable)} if _aligned(c) else c
+                    for c in _criteria(row.data)]
+        if criteria != _criteria(row.data):
+            set_item_data(db, row.id, {**row.data, "criteria": criteria})
+
+
+def _criteria(data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((data or {}).get("criteria") or [])
+
+
+def _aligned(criterion: dict[str, Any]) -> int:
+    return int(criterion.get("learning_outcome_id") or 0)
+
+
+def _target_outcome(source: int, mapping: dict[int, int], usable: set[int]) -> int | None:
+    if source in mapping:
+        return mapping[source]
+    return source if source in usable else None
