@@ -10,7 +10,7 @@ from courseport.core.courses import courses
 from courseport.core.identity import accounts, admin, tokens, users
 from courseport.core.identity.accounts import BUILT_IN_ROLES
 from courseport.db import transaction
-from courseport.schema import Enrollment, User
+from courseport.schema import Course, Enrollment, User
 
 
 class World:
@@ -123,6 +123,24 @@ class World:
 
     def run_jobs(self) -> int:
         return self.services.jobs.run_pending()
+
+    def sync_blueprint(self, blueprint, *children) -> dict:  # noqa: ANN001
+        """Make `blueprint` a blueprint, associate `children` with it and run a migration to its end, over the
+        Canvas API as an admin; the finished migration's JSON."""
+        with self.tx() as db:
+            db.get(Course, blueprint.id).blueprint = True
+        base = f"/api/v1/courses/{blueprint.id}/blueprint_templates/default"
+        with self.client(self.admin_token) as http:
+            if children:
+                added = http.put(f"{base}/update_associations",
+                                 data={"course_ids_to_add[]": [str(c.id) for c in children]})
+                assert (added.status_code, added.json()) == (200, {"success": True}), added.text
+            started = http.post(f"{base}/migrations", data={"copy_settings": "false"})
+            assert started.status_code == 200, started.text
+            self.run_jobs()
+            done = http.get(f"{base}/migrations/{started.json()['id']}").json()
+        assert done["workflow_state"] == "completed", done
+        return done
 
     def assignment_group(self, course, name: str = "Assignments", weight: float = 0.0):
         from courseport.core.content import content

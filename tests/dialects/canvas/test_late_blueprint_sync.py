@@ -12,16 +12,6 @@ from courseport.core.coursework import late_regrades
 from tests.dialects.canvas.test_late_due_dates import DUE, _at, _body, _grade, _grading, _policy, _row, _submit_at
 
 
-def _sync(world, http, blueprint) -> None:
-    """A blueprint migration over the Canvas API, run to its end as the blueprint tests do."""
-    answer = http.post(f"/api/v1/courses/{blueprint.id}/blueprint_templates/default/migrations",
-                       data={"copy_settings": "false"})
-    assert answer.status_code == 200, answer.text
-    world.run_jobs()
-    done = http.get(f"/api/v1/courses/{blueprint.id}/blueprint_templates/default/migrations/{answer.json()['id']}")
-    assert done.json()["workflow_state"] == "completed", done.text
-
-
 def _counting(monkeypatch) -> list[int]:
     """The ids of the assignments `dates_moved` settles from now on, once per call."""
     seen: list[int] = []
@@ -41,11 +31,8 @@ def test_a_synced_due_date_regrades_the_associated_courses_late_work(world, monk
     world.enroll(ann, section, "StudentEnrollment")
     world.enroll(tina, section, "TeacherEnrollment")
     essay = world.assignment(blueprint, "Essay", points=10.0, due_at=DUE)
+    world.sync_blueprint(blueprint, section)
     with world.client(world.admin_token) as http:
-        added = http.put(f"/api/v1/courses/{blueprint.id}/blueprint_templates/default/update_associations",
-                         data={"course_ids_to_add[]": [str(section.id)]})
-        assert (added.status_code, added.json()) == (200, {"success": True})
-        _sync(world, http, blueprint)
         copies = http.get(f"/api/v1/courses/{section.id}/assignments").json()
     assert [(c["name"], c["due_at"]) for c in copies] == [("Essay", _at(DUE))]
     copy = SimpleNamespace(id=copies[0]["id"])  # the section's copy, as the helpers name an assignment
@@ -63,7 +50,7 @@ def test_a_synced_due_date_regrades_the_associated_courses_late_work(world, monk
                          data={"assignment[due_at]": (DUE + timedelta(hours=3)).isoformat()})
         assert (moved.status_code, moved.json()["due_at"]) == (200, _at(DUE + timedelta(hours=3)))
         assert settled == [essay.id]  # the edit settles the blueprint's own assignment once, not again by the hook
-        _sync(world, http, blueprint)
+        world.sync_blueprint(blueprint)
     assert settled == [essay.id, copy.id]  # the sync settles the copy once
 
     assert _body(world, tina_token, section, copy, ann) == {**before, **_grading(

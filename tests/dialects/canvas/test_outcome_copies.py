@@ -84,15 +84,10 @@ def test_a_copy_into_a_course_with_its_own_root_group_hangs_the_tree_under_it(wo
 
 def test_a_blueprint_sync_carries_outcomes_and_updates_them_later(world, cls):
     course, people = cls
-    with world.tx() as db:
-        db.get(type(course), course.id).blueprint = True
     made = _source(world, course, people["tina"])
     child = world.course("Section 1")
-    bp = f"{base(course)}/blueprint_templates/default"
+    world.sync_blueprint(course, child)
     with world.client(world.admin_token) as http:
-        assert http.put(f"{bp}/update_associations", data={"course_ids_to_add[]": [str(child.id)]}).status_code == 200
-        assert http.post(f"{bp}/migrations").status_code == 200
-        world.run_jobs()
         groups, outcomes, links = _tree(world, child)
         assert groups == sorted([("Rhetoric", None), ("Units", "Rhetoric"), ("Unit 1", "Units")], key=str)
         assert [o[0] for o in outcomes] == ["Argue a claim"]
@@ -100,8 +95,7 @@ def test_a_blueprint_sync_carries_outcomes_and_updates_them_later(world, cls):
         assert http.put(f"/api/v1/outcomes/{made['own']}", data={"title": "Argue v2"}).status_code == 200
         deeper = http.post(f"{base(course)}/outcome_groups/{made['one']}/subgroups", data={"title": "Part A"})
         assert deeper.status_code == 200
-        assert http.post(f"{bp}/migrations").status_code == 200
-        world.run_jobs()
+    world.sync_blueprint(course)
     groups, outcomes, _ = _tree(world, child)
     assert groups == sorted([("Rhetoric", None), ("Units", "Rhetoric"), ("Unit 1", "Units"), ("Part A", "Unit 1")],
                             key=str)

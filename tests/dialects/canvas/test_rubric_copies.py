@@ -43,17 +43,12 @@ def test_a_course_copy_carries_the_rubric_and_its_assignment_association(world, 
 
 def test_a_blueprint_sync_carries_the_rubric_and_updates_it_later(world, cls):
     course, essay, people = cls
-    with world.tx() as db:
-        db.get(type(course), course.id).blueprint = True
     made = _create(world, course, people["tina"][1], {
         "rubric_association[association_id]": str(essay.id), "rubric_association[association_type]": "Assignment",
         "rubric_association[use_for_grading]": "true"}).json()
     child = world.course("Section 1")
-    base = f"/api/v1/courses/{course.id}/blueprint_templates/default"
+    world.sync_blueprint(course, child)
     with world.client(world.admin_token) as http:
-        assert http.put(f"{base}/update_associations", data={"course_ids_to_add[]": [str(child.id)]}).status_code == 200
-        assert http.post(f"{base}/migrations").status_code == 200
-        world.run_jobs()
         items = _of(world, child.id)
         assert (items["rubric_association"].parent_id, items["rubric_association"].ref_id) == (
             items["rubric"].id, items["assignment"].id)
@@ -62,8 +57,7 @@ def test_a_blueprint_sync_carries_the_rubric_and_updates_it_later(world, cls):
             "rubric[title]": "Essay v2", "rubric[criteria][0][description]": "Only",
             "rubric[criteria][0][points]": "3"})
         assert changed.status_code == 200, changed.text
-        assert http.post(f"{base}/migrations").status_code == 200
-        world.run_jobs()
+        world.sync_blueprint(course)
         again = _of(world, child.id)
         shown = http.get(f"/api/v1/courses/{child.id}/assignments/{again['assignment'].id}").json()
     assert again["rubric"].id == items["rubric"].id
@@ -120,14 +114,9 @@ def test_a_rubric_copied_without_its_outcome_names_no_outcome_of_another_course(
 
 def test_a_blueprint_sync_aligns_the_rubric_to_the_child_copy_of_its_outcome(world, lab):
     course, *_ = lab
-    with world.tx() as db:
-        db.get(type(course), course.id).blueprint = True
     child = world.course("Chemistry section")
-    base = f"/api/v1/courses/{course.id}/blueprint_templates/default"
+    world.sync_blueprint(course, child)
     with world.client(world.admin_token) as http:
-        assert http.put(f"{base}/update_associations", data={"course_ids_to_add[]": [str(child.id)]}).status_code == 200
-        assert http.post(f"{base}/migrations").status_code == 200
-        world.run_jobs()
         rubric, outcome = _aligned_rubric(world, child.id)
         assert outcome is not None and outcome.course_id == child.id
         assert [c.get("learning_outcome_id") for c in rubric.data["criteria"]] == [outcome.id, None]
@@ -137,8 +126,7 @@ def test_a_blueprint_sync_aligns_the_rubric_to_the_child_copy_of_its_outcome(wor
             "rubric[title]": "Lab v2", "rubric[criteria][0][description]": "Technique",
             "rubric[criteria][0][points]": "5", "rubric[criteria][0][learning_outcome_id]": str(source_outcome.id)})
         assert changed.status_code == 200, changed.text
-        assert http.post(f"{base}/migrations").status_code == 200
-        world.run_jobs()
+    world.sync_blueprint(course)
     again, _ = _aligned_rubric(world, child.id)
     assert (again.id, again.title) == (rubric.id, "Lab v2")
     assert [c.get("learning_outcome_id") for c in again.data["criteria"]] == [outcome.id]
