@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from courseport.core.content.content import FILES, ITEM_TYPES, SETTINGS
-from courseport.core.copy import copy_links, copy_tables, outcome_copies
+from courseport.core.copy import copy_links, copy_tables, late_copies, outcome_copies
 from courseport.core.courses.courses import CourseChanges, create_course, readable_course
 from courseport.core.identity.permissions import require_any
 from courseport.core.jobs import jobs
@@ -110,6 +110,7 @@ def _copy_in(db: Session, payload: dict[str, Any], on_step: Callable[[float, str
     copy_links.remap_prerequisites(db, plan)
     outcome_copies.remap_outcome_groups(db, plan)
     outcome_copies.remap_rubric_outcomes(db, plan)
+    late_copies.settle_late_work(db, plan)
     rewritten = copy_links.rewrite_bodies(db, plan)
     copy_links.rewrite_syllabus(db, plan)
     _step(on_step, 90.0, "references rewritten")
