@@ -205,6 +205,24 @@ def get_course_period(db: Session, actor: User, course_ref: str | int, period_id
     raise NotFound("grading_period")
 
 
+def current_period(periods: Sequence[GradingPeriod], now: datetime | None = None) -> GradingPeriod | None:
+    """The period whose dates hold now (start inclusive, end exclusive), if any."""
+    at = now or datetime.now(UTC)
+    return next((p for p in periods if p.start_date <= at < p.end_date), None)
+
+
+def closed_period_of(periods: Sequence[GradingPeriod], due_at: datetime | None,
+                     now: datetime | None = None) -> GradingPeriod | None:
+    """The closed period a due date falls in (no due date: the last period, as Canvas places undated work)."""
+    if not periods:
+        return None
+    if due_at is None:
+        found: GradingPeriod | None = max(periods, key=lambda p: p.end_date)
+    else:
+        found = next((p for p in periods if p.start_date < due_at <= p.end_date), None)
+    return found if found is not None and is_closed(found, now) else None
+
+
 def is_closed(period: GradingPeriod, now: datetime | None = None) -> bool:
     return period.close_date <= (now or datetime.now(UTC))
 
