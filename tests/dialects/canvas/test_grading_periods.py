@@ -61,7 +61,8 @@ def test_set_create_answers_the_wrapped_set_and_stores_it(world, cls):
     _, term_id, _, _ = cls
     made = _make_set(world, term_id)
     assert made == {"id": made["id"], "title": "Year", "weighted": True,
-                    "display_totals_for_all_grading_periods": False, "account_id": "1", "course_id": None, "grading_periods": [],
+                    "display_totals_for_all_grading_periods": False, "account_id": "1", "course_id": None,
+                    "grading_periods": [],
                     "permissions": {"read": True, "create": True, "update": True, "delete": True},
                     "created_at": made["created_at"], "enrollment_term_ids": [str(term_id)]}
     assert _stored_sets(world) == [("Year", 1, None, True, False, [term_id])]
