@@ -189,3 +189,34 @@ def test_a_course_without_a_term_set_keeps_its_own_periods(world, cls):
             is False
     assert [s[:3] for s in _stored_sets(world)] == [("History", None, course.id)]
     assert [p[0] for p in _stored_periods(world)] == ["First"]
+
+
+def test_a_sub_account_admin_sees_but_cannot_change_the_root_accounts_sets(world, cls):
+    _, term_id, _, _ = cls
+    made = _make_set(world, term_id)
+    sam, sam_token = world.user_with_token("sam")
+    with world.tx() as db:
+        sub = accounts.create_account(db, "Science", 1)
+        accounts.make_admin(db, sam.id, sub.id)
+        sub_id = sub.id
+    with world.client(world.admin_token) as c:
+        c.patch(f"/api/v1/grading_period_sets/{made['id']}/grading_periods/batch_update", json=_periods_form(_Q1))
+    (q1_id,) = [p["id"] for p in world.client(world.admin_token).get(
+        f"/api/v1/accounts/{sub_id}/grading_periods").json()["grading_periods"]]
+    with world.client(sam_token) as c:
+        listed = c.get(f"/api/v1/accounts/{sub_id}/grading_period_sets").json()["grading_period_sets"]
+        assert [s["id"] for s in listed] == [made["id"]]
+        for r in (c.patch(f"/api/v1/accounts/{sub_id}/grading_period_sets/{made['id']}",
+                          json={"grading_period_set": {"title": "Mine"}}),
+                  c.delete(f"/api/v1/accounts/{sub_id}/grading_period_sets/{made['id']}"),
+                  c.delete(f"/api/v1/accounts/{sub_id}/grading_periods/{q1_id}"),
+                  c.patch(f"/api/v1/grading_period_sets/{made['id']}/grading_periods/batch_update",
+                          json=_periods_form(_Q2))):
+            assert (r.status_code, r.json()) == (403, FORBIDDEN)
+        own = c.post(f"/api/v1/accounts/{sub_id}/grading_period_sets", json={"grading_period_set": {"title": "Sci"}})
+        assert own.status_code == 201
+    assert _stored_sets(world) == [("Year", 1, None, True, False, [term_id]), ("Sci", sub_id, None, False, False, [])]
+    assert [p[0] for p in _stored_periods(world)] == ["Q1"]
+    with world.client(world.admin_token) as c:
+        assert c.delete(f"/api/v1/accounts/1/grading_periods/{q1_id}").status_code == 204
+    assert _stored_periods(world) == []

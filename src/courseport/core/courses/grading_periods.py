@@ -74,14 +74,14 @@ def create_set(db: Session, account: Account, changes: SetChanges) -> GradingPer
     return row
 
 
-def update_set(db: Session, account: Account, set_id: int, changes: SetChanges) -> GradingPeriodSet:
-    row = _account_set(db, account, set_id)
+def update_set(db: Session, actor: User, account: Account, set_id: int, changes: SetChanges) -> GradingPeriodSet:
+    row = _account_set(db, actor, account, set_id)
     _apply_set(db, account, row, changes, creating=False)
     return row
 
 
-def delete_set(db: Session, account: Account, set_id: int) -> None:
-    row = _account_set(db, account, set_id)
+def delete_set(db: Session, actor: User, account: Account, set_id: int) -> None:
+    row = _account_set(db, actor, account, set_id)
     db.execute(delete(GradingPeriod).where(GradingPeriod.set_id == row.id))
     db.execute(delete(GradingPeriodSetTerm).where(GradingPeriodSetTerm.set_id == row.id))
     db.delete(row)
@@ -106,10 +106,13 @@ def periods_of_sets(db: Session, set_ids: Sequence[int]) -> dict[int, list[Gradi
     return found
 
 
-def _account_set(db: Session, account: Account, set_id: int) -> GradingPeriodSet:
+def _account_set(db: Session, actor: User, account: Account, set_id: int) -> GradingPeriodSet:
+    """A set the account sees (its own or one above it), for an actor who administers the set's own account."""
     row = db.get(GradingPeriodSet, set_id)
     if row is None or row.account_id not in accounts.ancestor_ids(db, account.id):
         raise NotFound("grading_period_set")
+    if not accounts.is_admin_of(db, actor.id, row.account_id):
+        raise NotAllowed()
     return row
 
 
@@ -292,6 +295,8 @@ def deletable_account_period(db: Session, actor: User, account_ref: str, period_
     found = db.get(GradingPeriodSet, row.set_id) if row is not None else None
     if found is None or found.account_id not in accounts.ancestor_ids(db, account.id):
         raise NotFound("grading_period")
+    if not accounts.is_admin_of(db, actor.id, found.account_id):
+        raise NotAllowed()
     return found
 
 

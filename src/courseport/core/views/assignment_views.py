@@ -19,7 +19,7 @@ from courseport.core.coursework import assignment_groups, overrides, rubric_asso
 from courseport.core.coursework.assignments import DATE_NAMES, Access, access_for, readable_assignment, visible_items
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
-from courseport.schema import ContentItem, Enrollment, Submission, User
+from courseport.schema import ContentItem, Enrollment, GradingPeriod, Submission, User
 from courseport.schema.base import utcnow
 
 INCLUDES = ("overrides", "all_dates", "assignment_visibility")
@@ -139,12 +139,12 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
     return views
 
 
-def _course_periods(db: Session, access: Access) -> list:
+def _course_periods(db: Session, access: Access) -> list[GradingPeriod]:
     found = grading_periods.course_set(db, access.course)
     return grading_periods.periods_of_sets(db, [found.id])[found.id] if found is not None else []
 
 
-def _in_closed_period(periods: list, dates: DateSet, item_overrides: list[overrides.OverrideView],
+def _in_closed_period(periods: list[GradingPeriod], dates: DateSet, item_overrides: list[overrides.OverrideView],
                       access: Access) -> bool:
     due = [dates.due_at]
     if access.manages:

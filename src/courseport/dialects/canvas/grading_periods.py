@@ -52,13 +52,13 @@ def create_set(call: Call, account_id: str) -> dict:
 def update_set(call: Call, account_id: str, set_id: int) -> None:
     changes = _set_changes(call)
     with call.write() as (db, me), spelled_as(SET_NAMES):
-        grading_periods.update_set(db, grading_periods.managed_account(db, me, account_id), set_id, changes)
+        grading_periods.update_set(db, me, grading_periods.managed_account(db, me, account_id), set_id, changes)
 
 
 @delete("/accounts/{account_id:str}/grading_period_sets/{set_id:int}", status_code=204)
 def delete_set(call: Call, account_id: str, set_id: int) -> None:
     with call.write() as (db, me):
-        grading_periods.delete_set(db, grading_periods.managed_account(db, me, account_id), set_id)
+        grading_periods.delete_set(db, me, grading_periods.managed_account(db, me, account_id), set_id)
 
 
 @get("/courses/{course_id:str}/grading_periods")
