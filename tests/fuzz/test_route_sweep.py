@@ -50,6 +50,7 @@ _PARAM_IDS = {
     "rubric_id": "rubric", "progress_id": "job", "job_id": "job", "template_id": "template",
     "registration_id": "registration", "org_unit_id": "org_unit", "override_id": "override",
     "migration_id": "migration", "outcome_id": "outcome", "association_id": "rubric_association",
+    "set_id": "grading_period_set", "period_id": "grading_period",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
