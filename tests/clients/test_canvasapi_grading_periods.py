@@ -86,6 +86,11 @@ def test_course_and_assignment_json_follow_the_periods(world, cls):
     assert (closed.in_closed_grading_period, open_now.in_closed_grading_period) == (True, False)
     student = world.canvas(ann_token)
     assert student.get_course(course.id).get_assignment(closed.id).in_closed_grading_period is True
+    groups = list(teacher.get_assignment_groups(include=["assignments"]))
+    assert [g.any_assignment_in_closed_grading_period for g in groups] == [True]
+    closed.edit(assignment={"due_at": _at(-10)})
+    assert [g.any_assignment_in_closed_grading_period for g in teacher.get_assignment_groups(
+        include=["assignments"])] == [False]
     with_periods = student.get_course(course.id, include=["grading_periods"])
     assert [(p["title"], p["workflow_state"]) for p in with_periods.grading_periods] == [
         ("Past", "active"), ("Now", "active")]

@@ -133,7 +133,7 @@ def render_group(group: ContentItem, assignments: list[dict[str, Any]] | None = 
     }
     if assignments is not None:
         out["assignments"] = assignments
-    out["any_assignment_in_closed_grading_period"] = False
+    out["any_assignment_in_closed_grading_period"] = any(a["in_closed_grading_period"] for a in assignments or ())
     return out
 
 
