@@ -41,6 +41,8 @@ _ROWS = {
     "job": ("jobs", "true"),
     "override": ("assignment_overrides", "true"),
     "migration": ("jobs", "kind = 'course_copy'"),
+    "grading_period_set": ("grading_period_sets", "true"),
+    "grading_period": ("grading_periods", "true"),
 }
 _ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion_topic", "page", "module",
           "module_item", "calendar_event", "outcome_group", "outcome", "rubric", "rubric_association")
@@ -113,6 +115,7 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
             "student_ids": [student], "title": "One", "due_at": "2027-01-01T00:00:00Z"}}),
         canvas.post(f"/api/v1/courses/{course}/content_migrations", json={
             "migration_type": "course_copy_importer", "settings": {"source_course_id": blueprint}})]
+    made += _grading_periods(canvas, course)
     assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)
@@ -159,3 +162,14 @@ def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  #
     synced = canvas.get(f"/api/v1/courses/{other}/blueprint_subscriptions/{subscription}/migrations").json()
     found["subscription_migration"] = str(synced[0]["id"]) if synced else "1"
     return found | {"tab": "files", "asset": f"course_{course}"}
+
+
+def _grading_periods(canvas, course: int) -> list:  # noqa: ANN001
+    """A grading period set on the root account for the demo course's term, with one period."""
+    term = canvas.get(f"/api/v1/courses/{course}").json()["enrollment_term_id"]
+    made = canvas.post("/api/v1/accounts/1/grading_period_sets", json={
+        "grading_period_set": {"title": "Year"}, "enrollment_term_ids": [term]})
+    return [made, canvas.patch(f"/api/v1/grading_period_sets/{made.json()['grading_period_set']['id']}/grading_periods/"
+                               "batch_update", json={"grading_periods": [{
+                                   "title": "Q1", "start_date": "2026-01-01T00:00:00Z",
+                                   "end_date": "2026-04-01T00:00:00Z"}]})]

@@ -36,6 +36,7 @@ from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
+from courseport.schema.grading_periods import GradingPeriod, GradingPeriodSet, GradingPeriodSetTerm
 from courseport.schema.grading_standards import GradingStandard
 from courseport.schema.groups import CourseGroup, GroupCategory, GroupMembership
 from courseport.schema.instance import InstanceValue
@@ -82,6 +83,9 @@ __all__ = [
     "CourseNickname",
     "GradebookColumn",
     "GradebookColumnDatum",
+    "GradingPeriod",
+    "GradingPeriodSet",
+    "GradingPeriodSetTerm",
     "GradingStandard",
     "RubricAssessment",
     "CourseSetting",

@@ -6,13 +6,15 @@ as other systems keep it: SIS-style course records, templates and the offerings 
 SIS imports of accounts, terms, users, courses, sections and enrollments from CSV files (`sis_imports`), and
 the organisation tree over accounts, terms, templates and courses (`org_units`), the sections and groups of
 an offering by org unit id (`offering_sections`, `offering_groups`), who sees and sets the SIS ids of groups
-(`group_sis`), and the letter-grade schemes courses and accounts keep (`grading_standards`).
+(`group_sis`), the letter-grade schemes courses and accounts keep (`grading_standards`), and the grading period sets
+accounts keep for terms and the dated periods a course's grades are split into (`grading_periods`).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
            "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
-           "grading_standards", "group_assignment", "group_memberships", "group_queries", "group_sis", "groups",
+           "grading_periods", "grading_standards", "group_assignment", "group_memberships", "group_queries",
+           "group_sis", "groups",
            "observer_links", "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",
            "offering_groups", "sis_imports"]

@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content.due_dates import STUDENT_TYPES, effective_dates
+from courseport.core.courses import grading_periods
 from courseport.core.coursework import assignment_groups, overrides, rubric_associations
 from courseport.core.coursework.assignments import DATE_NAMES, Access, access_for, readable_assignment, visible_items
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
-from courseport.schema import ContentItem, Enrollment, Submission, User
+from courseport.schema import ContentItem, Enrollment, GradingPeriod, Submission, User
 from courseport.schema.base import utcnow
 
 INCLUDES = ("overrides", "all_dates", "assignment_visibility")
@@ -63,6 +64,7 @@ class AssignmentView:
     all_dates: list[DateSet] | None = None
     visibility: list[int] | None = None
     rubric: tuple[ContentItem, ContentItem] | None = None  # its live rubric association and that rubric
+    in_closed_period: bool = False  # a due date it has (the viewer's; a manager's: any) is in a closed period
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
     assigned = effective_dates(db, access.course.id, ids) if "assignment_visibility" in includes else {}
     sections = set() if access.manages else access.sections(db)
     rubrics = rubric_associations.for_assignments(db, ids)
+    periods = _course_periods(db, access) if ids else []
     views = []
     for item in items:
         own = DateSet(item.due_at, item.unlock_at, item.lock_at)
@@ -131,8 +134,22 @@ def load_views(db: Session, access: Access, items: list[ContentItem],
             overrides=visible if "overrides" in includes else None,
             all_dates=_all_dates(item, own, visible, access) if "all_dates" in includes else None,
             visibility=sorted(assigned.get(item.id, {})) if "assignment_visibility" in includes else None,
-            rubric=rubrics.get(item.id)))
+            rubric=rubrics.get(item.id),
+            in_closed_period=bool(periods) and _in_closed_period(periods, dates, by_item[item.id], access)))
     return views
+
+
+def _course_periods(db: Session, access: Access) -> list[GradingPeriod]:
+    found = grading_periods.course_set(db, access.course)
+    return grading_periods.periods_of_sets(db, [found.id])[found.id] if found is not None else []
+
+
+def _in_closed_period(periods: list[GradingPeriod], dates: DateSet, item_overrides: list[overrides.OverrideView],
+                      access: Access) -> bool:
+    due = [dates.due_at]
+    if access.manages:
+        due += [v.override.due_at for v in item_overrides if v.override.due_at_set]
+    return any(grading_periods.closed_period_of(periods, at) is not None for at in due)
 
 
 def _lock(dates: DateSet) -> Lock | None:

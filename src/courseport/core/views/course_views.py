@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content import file_quotas
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
+from courseport.core.courses import grading_periods
 from courseport.core.courses.courses import course_row
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.identity import accounts, tokens
@@ -31,18 +32,28 @@ from courseport.core.identity.permissions import (
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.row_reads import RowRead, entity_columns
-from courseport.schema import Account, Course, CourseNickname, Enrollment, Favorite, Section, Term, User
+from courseport.schema import (
+    Account,
+    Course,
+    CourseNickname,
+    Enrollment,
+    Favorite,
+    GradingPeriod,
+    Section,
+    Term,
+    User,
+)
 from courseport.schema.base import utcnow
 
 WANTS = frozenset({
     "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
     "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
-    "course_progress",
+    "course_progress", "grading_periods",
 })
 # The extras that are stored data alone, nothing worked out against the clock: views asking no
 # others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
 # counts are left out: they follow due and unlock dates.
-CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count"}
+CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count", "grading_periods"}
 # Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
@@ -112,6 +123,7 @@ class CourseView:
     course_progress: CourseProgress | None = None  # None: not module based, or not a student
     needs_grading_count: int | None = None  # None when the viewer does not grade the course
     scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
+    grading_periods: list[GradingPeriod] | None = None  # the periods the course uses, by start (when wanted)
 
     def __init__(self, course: Course) -> None:
         self.course = course
@@ -233,6 +245,14 @@ def _load_needs_grading(b: _Batch) -> None:
         v.needs_grading_count = counts.get(v.course.id)
 
 
+def _load_grading_periods(b: _Batch) -> None:
+    """The periods each course uses: three statements for the page."""
+    set_of = grading_periods.course_set_ids(b.db, [v.course for v in b.views])
+    periods = grading_periods.periods_of_sets(b.db, sorted(set(set_of.values())))
+    for v in b.views:
+        v.grading_periods = periods[set_of[v.course.id]] if v.course.id in set_of else []
+
+
 _EXTRA_LOADERS: dict[str, Callable[[_Batch], None]] = {
     "term": _load_term,
     "account": _load_account,
@@ -246,6 +266,7 @@ _EXTRA_LOADERS: dict[str, Callable[[_Batch], None]] = {
     "course_progress": _load_course_progress,
     "needs_grading_count": _load_needs_grading,
     "total_scores": lambda b: _load_scores(b.db, b.views),
+    "grading_periods": _load_grading_periods,
 }
 
 

@@ -40,7 +40,7 @@ def render_assignment(view: AssignmentView, origin: str) -> dict[str, Any]:
         "course_id": item.course_id, "name": item.title,
         "submission_types": list(data.get("submission_types") or ["none"]),
         "has_submitted_submissions": view.stats.submitted, "due_date_required": False, "max_name_length": 255,
-        "in_closed_grading_period": False, "graded_submissions_exist": view.stats.graded,
+        "in_closed_grading_period": view.in_closed_period, "graded_submissions_exist": view.stats.graded,
         "turnitin_enabled": bool(data.get("turnitin_enabled")), "vericite_enabled": bool(data.get("vericite_enabled")),
         "is_quiz_assignment": quiz, "can_duplicate": not quiz, "original_course_id": None,
         "original_assignment_id": None, "original_lti_resource_link_id": None, "original_assignment_name": None,
@@ -133,7 +133,7 @@ def render_group(group: ContentItem, assignments: list[dict[str, Any]] | None = 
     }
     if assignments is not None:
         out["assignments"] = assignments
-    out["any_assignment_in_closed_grading_period"] = False
+    out["any_assignment_in_closed_grading_period"] = any(a["in_closed_grading_period"] for a in assignments or ())
     return out
 
 

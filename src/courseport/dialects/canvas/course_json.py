@@ -9,12 +9,13 @@ from typing import Any
 
 import msgspec
 
+from courseport.core.courses.grading_periods import current_period
 from courseport.core.coursework.grades import Scores
 from courseport.core.identity.permissions import ALL_RIGHTS
 from courseport.core.views.course_views import CourseView
 from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import iso
-from courseport.schema import Account, Enrollment, Term, User
+from courseport.schema import Account, Enrollment, GradingPeriod, Term, User
 
 # Canvas include[] names that load something extra; the rest only toggle fields.
 INCLUDE_WANTS = {
@@ -22,7 +23,8 @@ INCLUDE_WANTS = {
     "favorites": "favorites", "sections": "sections", "permissions": "permissions",
     "storage_quota_used_mb": "storage_quota_used_mb", "observed_users": "observed_users",
     "concluded": "concluded", "needs_grading_count": "needs_grading_count", "total_scores": "total_scores",
-    "course_progress": "course_progress",
+    "course_progress": "course_progress", "grading_periods": "grading_periods",
+    "current_grading_period_scores": "grading_periods",
 }
 
 
@@ -189,14 +191,20 @@ def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], or
         body["course_progress"] = render_course_progress(view.course_progress, c.id, origin)
     if "needs_grading_count" in includes and view.needs_grading_count is not None:
         body["needs_grading_count"] = view.needs_grading_count
+    if "grading_periods" in includes:
+        body["grading_periods"] = [
+            {"id": p.id, "title": p.title, "start_date": iso(p.start_date), "end_date": iso(p.end_date),
+             "workflow_state": "active"} for p in view.grading_periods] if view.grading_periods else None
     if "total_scores" in includes and view.scores is not None:
-        _add_scores(body, view.scores, "current_grading_period_scores" in includes)
+        _add_scores(body, view.scores, view.grading_periods if "current_grading_period_scores" in includes else None)
 
 
-def _add_scores(body: dict[str, Any], scores: dict[int, Scores], period_scores: bool) -> None:
-    """Student enrollments gain their course totals; with period scores, the (single, whole-course) period's."""
+def _add_scores(body: dict[str, Any], scores: dict[int, Scores], periods: list[GradingPeriod] | None) -> None:
+    """Student enrollments gain their course totals; with period scores (`periods` given), whether the course has
+    grading periods and the one it is in now, its scores the course totals."""
+    period_scores, current = periods is not None, current_period(periods or [])
     if period_scores:
-        body["has_grading_periods"] = False
+        body["has_grading_periods"] = bool(periods)
     for enrollment in body["enrollments"]:
         found = scores.get(enrollment["user_id"])
         if found is None or enrollment["type"] not in ("student", "student_view"):
@@ -206,9 +214,10 @@ def _add_scores(body: dict[str, Any], scores: dict[int, Scores], period_scores: 
         enrollment.update(totals)
         if period_scores:
             enrollment.update(
-                multiple_grading_periods_enabled=False, has_grading_periods=False,
-                totals_for_all_grading_periods_option=True, current_grading_period_title=None,
-                current_grading_period_id=None,
+                multiple_grading_periods_enabled=bool(periods), has_grading_periods=bool(periods),
+                totals_for_all_grading_periods_option=True,
+                current_grading_period_title=current.title if current else None,
+                current_grading_period_id=current.id if current else None,
                 **{k.replace("computed_", "current_period_computed_"): v for k, v in totals.items()})
 
 

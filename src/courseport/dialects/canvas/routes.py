@@ -26,6 +26,7 @@ from courseport.dialects.canvas import (
     files,
     folders,
     gradebook_columns,
+    grading_periods,
     grading_standards,
     groups,
     html,
@@ -73,7 +74,8 @@ ROUTES += users.ROUTES
 ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
 ROUTES += discussions.ROUTES
-ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES]
+ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES,
+           *grading_periods.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcome_results.ROUTES, *outcomes.ROUTES]
 ROUTES += gradebook_columns.ROUTES
