@@ -57,6 +57,7 @@ from courseport.schema.registrations import (
     RegistrationTag,
 )
 from courseport.schema.rubric_assessments import RubricAssessment
+from courseport.schema.sis_data import SisDataSet, SisStickyField
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
 
@@ -67,6 +68,8 @@ __all__ = [
     "Role",
     "RoleOverride",
     "Term",
+    "SisDataSet",
+    "SisStickyField",
     "TermOverride",
     "AccessToken",
     "CommunicationChannel",
