@@ -56,7 +56,8 @@ def _edit_through_the_api(world) -> None:
     assert [a.status_code for a in answers] == [200] * 5, [a.text for a in answers]
 
 
-HAND = {"course": ("Hand Biology", "BIO 1O1"), "section": "Hand Section", "user": ("Hand Alice", "Hand Alice"),  # the API sets both
+# the API sets the short name with the name
+HAND = {"course": ("Hand Biology", "BIO 1O1"), "section": "Hand Section", "user": ("Hand Alice", "Hand Alice"),
         "term": "Hand Fall", "account": "Hand Biology Dept"}
 SIS = {"course": ("SIS Biology 101", "BIO 1O1"), "section": "SIS Section A", "user": ("Alicia Smith", "Ally"),
        "term": "SIS Fall", "account": "SIS Biology"}

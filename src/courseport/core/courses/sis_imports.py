@@ -17,7 +17,11 @@ row, so each row's look-up and write are never split by the other import's.
 
 The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
 did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
-kinds given) and `failed` (a file refused: nothing was applied).
+kinds given) and `failed` (a file refused: nothing was applied); a diffed import adds `diffed_against` and
+`diffing_threshold_exceeded`. Options: skip_deletes skips rows with status deleted; a diffing data set applies
+only what changed since its last completed import (`sis_diffing`); the stickiness options decide how the
+import's writes treat fields the API made sticky (`identity/sis_stickiness`). A `RowError` is an error of the
+import rather than a warning; the other rows still go on.
 """
 
 from __future__ import annotations
