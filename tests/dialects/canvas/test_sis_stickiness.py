@@ -91,3 +91,15 @@ def test_add_and_clear_stickiness(world):
     assert _names(world)["course"] == ("Biology 101", "BIO 101")
     _run(world, RENAMED)
     assert _names(world) == SIS
+
+
+def test_a_sticky_short_name_survives_a_new_sis_name(world):
+    _run(world, sis_csv.ALL)
+    with world.client(world.admin_token) as c:
+        edited = c.put("/api/v1/users/sis_user_id:u2", json={"user": {"short_name": "Bobby"}})
+    assert edited.status_code == 200, edited.text
+    assert _sticky(world) == {("user", "short_name")}
+    _run(world, {"users.csv": sis_csv.USERS.replace("Bob,Jones", "Robert,Jones")})
+    with world.tx() as db:
+        bob = db.get_one(User, db.scalar(select(Login.user_id).where(Login.sis_user_id == "u2")))
+        assert (bob.name, bob.short_name, bob.sortable_name) == ("Robert Jones", "Bobby", "Jones, Robert")

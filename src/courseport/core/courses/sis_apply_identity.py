@@ -151,8 +151,12 @@ def _write_user(t: Target, row: dict[str, str], login: Login | None, changes: Lo
     if login.unique_id.lower() == (changes.unique_id or "").lower():
         changes.given.discard("unique_id")
     changes.given.discard("sis_user_id")
-    names = _names(row)
-    names.given -= sis_stickiness.held(t.db, "user", login.user_id)
+    names, held = _names(row), sis_stickiness.held(t.db, "user", login.user_id)
+    names.given -= held
+    user = t.db.get_one(User, login.user_id)
+    for key in held & {"short_name", "sortable_name"}:  # a new name would reset them: they stay as they are
+        names.given.add(key)
+        setattr(names, key, getattr(user, key))
     account_users.update_user(t.db, t.actor, str(login.user_id), names)
     logins.update_login(t.db, t.actor, str(t.root.id), str(login.id), changes)
     return "updated"
