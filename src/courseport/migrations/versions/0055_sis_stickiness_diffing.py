@@ -1,15 +1,15 @@
 """sis stickiness and diffing: the fields an API write made sticky for later SIS imports
 (`sis_sticky_fields`), and each diffing data set's last completed import and its rows (`sis_data_sets`).
 
-Revision ID: 0054_sis_stickiness_diffing
-Revises: 0053_group_sis_ids
+Revision ID: 0055_sis_stickiness_diffing
+Revises: 0054_grading_periods
 Create Date: 2026-12-06 17:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0054_sis_stickiness_diffing'
-down_revision = '0053_group_sis_ids'
+revision = '0055_sis_stickiness_diffing'
+down_revision = '0054_grading_periods'
 branch_labels = None
 depends_on = None
 
