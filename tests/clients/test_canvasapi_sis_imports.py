@@ -113,3 +113,30 @@ def test_only_root_account_admins_import(world, tmp_path):
         world.canvas(token).get_account(1).create_sis_import(str(csv))
     with world.tx() as db:
         assert db.scalar(select(Login.id).where(Login.sis_user_id == "u1")) is None
+
+
+def test_a_diffing_data_set_and_skip_deletes_through_canvasapi(world, tmp_path):
+    account = world.canvas().get_account(1)
+    full = tmp_path / "full.zip"
+    full.write_bytes(sis_csv.zip_of(sis_csv.ALL))
+    _, first = _until_done(world, account, account.create_sis_import(str(full), diffing_data_set_identifier="daily"))
+    assert (first.workflow_state, first.diffing_data_set_identifier, first.diffed_against_import_id) == (
+        "imported", "daily", None)
+    less = tmp_path / "less.zip"
+    less.write_bytes(sis_csv.zip_of({**sis_csv.ALL, "enrollments.csv": sis_csv.ENROLLMENTS.replace(
+        "BIO101,,u2,student,active\n", "")}))
+    _, skipped = _until_done(world, account, account.create_sis_import(
+        str(less), diffing_data_set_identifier="daily", skip_deletes=True))
+    assert (skipped.workflow_state, skipped.diffed_against_import_id, skipped.skip_deletes) == (
+        "imported", first.id, True)
+    assert {k: v for k, v in skipped.data["counts"].items() if v} == {}  # u2's drop was a delete: skipped
+    _, back = _until_done(world, account, account.create_sis_import(str(full), diffing_data_set_identifier="daily"))
+    assert back.diffed_against_import_id == skipped.id and back.data["counts"]["enrollments"] == 1  # u2's row is new
+    _, dropped = _until_done(world, account, account.create_sis_import(str(less), diffing_data_set_identifier="daily"))
+    assert dropped.diffed_against_import_id == back.id and dropped.data["counts"]["enrollments"] == 1
+    course = world.canvas().get_course("BIO101", use_sis_id=True)
+    assert sorted(e.user["login_id"] for e in course.get_enrollments()) == ["alice", "tess"]
+    with world.tx() as db:
+        states = dict(db.execute(select(Login.sis_user_id, Enrollment.workflow_state)
+                                 .join(Login, Login.user_id == Enrollment.user_id)).all())
+    assert states == {"t1": "active", "u1": "active", "u2": "deleted"}

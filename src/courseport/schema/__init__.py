@@ -58,6 +58,7 @@ from courseport.schema.registrations import (
     RegistrationTag,
 )
 from courseport.schema.rubric_assessments import RubricAssessment
+from courseport.schema.sis_data import SisDataSet, SisStickyField
 from courseport.schema.terms import TermOverride
 from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
 
@@ -68,6 +69,8 @@ __all__ = [
     "Role",
     "RoleOverride",
     "Term",
+    "SisDataSet",
+    "SisStickyField",
     "TermOverride",
     "AccessToken",
     "CommunicationChannel",

@@ -63,7 +63,8 @@ def test_batch_mode_deletes_what_the_import_left_out_of_its_term(world):
         "batch_mode": True, "batch_mode_term_id": term, "multi_term_batch_mode": False, "skip_deletes": False,
         "override_sis_stickiness": None, "add_sis_stickiness": None, "clear_sis_stickiness": None,
         "diffing_data_set_identifier": None, "diffed_against_import_id": None, "change_threshold": None,
-        "csv_attachments": []}
+        "diffing_remaster": False, "diffing_drop_status": None, "diffing_user_remove_status": None,
+        "diffing_threshold_exceeded": False, "csv_attachments": []}
     assert _states(world, Course, Course.name) == {"Biology 101": "deleted", "Chemistry 101": "unpublished",
                                                    "Old": "unpublished", "By hand": "available"}  # by hand: kept
     assert _states(world, Section, Section.sis_section_id) == {"BIO101-A": "deleted", "CHEM101-A": "active"}

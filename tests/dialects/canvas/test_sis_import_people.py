@@ -129,3 +129,28 @@ def test_user_observers_link_and_unlink(world):
     with world.tx() as db:
         assert db.scalar(select(ObserverLink.id)) is None
         assert db.scalar(select(Enrollment.workflow_state).where(Enrollment.user_id == parent)) == "deleted"
+
+
+def test_logins_take_a_password_an_email_and_only_known_providers(world):
+    _run(world, sis_csv.ALL, "roster.zip")
+    header = "user_id,login_id,password,email,authentication_provider_id,existing_user_id\n"
+    done = _run(world, {"logins.csv": header + "u1-alt,alice-alt,a-long-password,alice.alt@example.org,canvas,u1\n"
+                                               "u2-sso,bob-sso,,,saml,u2\n"
+                                               "u2-alt,bob-alt,,not-an-address,,u2\n"})
+    assert done["workflow_state"] == "imported_with_messages"
+    assert done["processing_errors"] == [
+        ["logins.csv", 'Authentication provider "saml" not found for login u2-sso (row 3, column '
+                       'authentication_provider_id)']]
+    assert done["processing_warnings"] == [
+        ["logins.csv", 'Invalid email "not-an-address" for login u2-alt (row 4, column email)']]
+    assert (done["data"]["counts"]["logins"], done["data"]["counts"]["error_count"],
+            done["data"]["counts"]["warning_count"]) == (1, 1, 1)
+    with world.tx() as db:
+        alt = db.scalar(select(Login).where(Login.sis_user_id == "u1-alt"))
+        assert (alt.unique_id, alt.authentication_provider_id, logins.password_matches(alt, "a-long-password")) == (
+            "alice-alt", None, True)
+        assert db.scalar(select(Login.id).where(Login.sis_user_id.in_(("u2-sso", "u2-alt")))) is None
+    with world.client(world.admin_token) as c:
+        channels = c.get("/api/v1/users/sis_user_id:u1/communication_channels").json()
+    assert ("email", "alice.alt@example.org", "active") in {(ch["type"], ch["address"], ch["workflow_state"])
+                                                             for ch in channels}

@@ -39,7 +39,8 @@ def test_an_import_from_created_to_imported_whole(world):
     options = {"batch_mode": None, "batch_mode_term_id": None, "multi_term_batch_mode": False, "skip_deletes": False,
                "override_sis_stickiness": True, "add_sis_stickiness": None, "clear_sis_stickiness": None,
                "diffing_data_set_identifier": "nightly", "diffed_against_import_id": None, "change_threshold": None,
-               "csv_attachments": []}
+               "diffing_remaster": False, "diffing_drop_status": None, "diffing_user_remove_status": None,
+               "diffing_threshold_exceeded": False, "csv_attachments": []}
     assert created == {
         "id": created["id"], "created_at": created["created_at"], "started_at": None, "ended_at": None,
         "updated_at": created["updated_at"], "workflow_state": "created",

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, object_session
 from courseport.core.courses.course_changes import COURSE_FIELDS as COURSE_FIELDS
 from courseport.core.courses.course_changes import CourseChanges as CourseChanges
 from courseport.core.courses.course_codes import check_course_code
-from courseport.core.identity import accounts, tenancy  # html: a module reference, as html refers back to this module
+from courseport.core.identity import accounts, sis_stickiness, tenancy
 from courseport.core.identity.permissions import ALL_RIGHTS, CourseRights, course_rights, require, rights_status
-from courseport.core.kit import html
+from courseport.core.kit import html  # a module reference, as html refers back to this module
 from courseport.core.kit.changes import given
 from courseport.core.kit.errors import FieldText, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
@@ -176,11 +176,13 @@ def update_course(
     rights = _update_rights(db, actor, course, fields, event)
     for check in UPDATE_CHECKS:
         check(db, course, changes)
+    before = sis_stickiness.watch("course", course)
     _apply_fields(db, course, fields, admin=rights.is_admin)
     if event:
         apply_event(course, event)
     course.updated_at = utcnow()
     db.flush()
+    sis_stickiness.note(db, "course", course, before)
     return course
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import resolve_course
-from courseport.core.identity import tenancy
+from courseport.core.identity import sis_stickiness, tenancy
 from courseport.core.identity.permissions import PERMISSION_ALIASES, CourseRights, course_rights, require
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
@@ -127,7 +127,10 @@ def update_section(db: Session, actor: User, ref: str, changes: SectionChanges) 
     sis_given = {"sis_section_id", "integration_id"} & changes.given
     if sis_given and not course_rights(db, actor, course).can("manage_sis"):
         raise NotAllowed("You must have manage_sis permission to update sis attributes")
+    before = sis_stickiness.watch("section", section)
     _apply(db, section, changes, sis=True)
+    db.flush()
+    sis_stickiness.note(db, "section", section, before)
     return section
 
 

@@ -17,7 +17,7 @@ from courseport.core.courses.enrollments import EnrollmentRequest
 from courseport.core.courses.sections import SectionChanges
 from courseport.core.courses.sis_apply_identity import Target, sis_account, sis_term, sis_user
 from courseport.core.courses.sis_rows import RowProblem, date, required, status
-from courseport.core.identity import roles
+from courseport.core.identity import roles, sis_stickiness
 from courseport.core.kit.changes import UNSET
 from courseport.core.kit.errors import NotFound
 from courseport.schema import Course, Enrollment, Section
@@ -27,6 +27,7 @@ ROLE_TYPES = {"student": "StudentEnrollment", "teacher": "TeacherEnrollment", "t
 _ENDED = {"conclude": "completed", "delete": "deleted", "inactivate": "inactive"}
 _OUTCOME = {"conclude": "concluded", "delete": "deleted", "inactivate": "deactivated"}
 _COURSE_EVENTS = {"published": "offer", "completed": "conclude", "deleted": "delete"}
+_COURSE_CHANGE = {"enrollment_term_id": "term_id"}  # a sticky course field -> the change that sets it
 
 
 def sis_course(t: Target, sis_id: str) -> Course | None:
@@ -69,6 +70,8 @@ def apply_course(t: Target, row: dict[str, str]) -> str:
             courses.update_course(t.db, t.actor, str(course.id), CourseChanges(), event=event)
         course.sis_import_id = t.import_id
         return "created"
+    held = sis_stickiness.held(t.db, "course", course.id)
+    changes = replace(changes, **{_COURSE_CHANGE.get(name, name): UNSET for name in held})
     if state == "active" and course.workflow_state == "completed":
         event = "claim"  # active again: unpublished, as Canvas's SIS import makes a concluded course
     if event == "offer" and course.workflow_state == "available":
@@ -107,7 +110,7 @@ def apply_section(t: Target, row: dict[str, str]) -> str:
     if section.course_id != course.id:
         raise RowProblem("course_id", f"Section {sis_id} belongs to another course; moving sections between "
                                       "courses is not supported by this import")
-    changes.given.discard("sis_section_id")
+    changes.given -= {"sis_section_id", *sis_stickiness.held(t.db, "section", section.id)}
     sections.update_section(t.db, t.actor, str(section.id), changes).sis_import_id = t.import_id
     return "updated"
 

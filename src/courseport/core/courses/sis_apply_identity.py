@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.sis_rows import RowProblem, date, required, status
-from courseport.core.identity import account_users, accounts, logins, sub_accounts, terms
+from courseport.core.identity import account_users, accounts, logins, sis_stickiness, sub_accounts, terms
 from courseport.core.identity.account_users import NewUser, UserChanges
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.identity.sub_accounts import AccountChanges
@@ -52,7 +52,7 @@ def apply_account(t: Target, row: dict[str, str]) -> str:
         changes = AccountChanges({"name", "sis_account_id"}, name=name, sis_account_id=sis_id)
         sub_accounts.create_sub_account(t.db, t.actor, parent_ref, changes).sis_import_id = t.import_id
         return "created"
-    given = {"name"} if row.get("name") else set()
+    given = {"name"} - sis_stickiness.held(t.db, "account", account.id) if row.get("name") else set()
     sub_accounts.update_account(t.db, t.actor, str(account.id), AccountChanges(given, name=row.get("name")))
     account.sis_import_id = t.import_id
     return "updated"
@@ -82,6 +82,7 @@ def apply_term(t: Target, row: dict[str, str]) -> str:
     restored = term.workflow_state == "deleted"
     if restored:
         term.workflow_state = "active"  # the API has no undelete: Canvas's SIS import restores it this way
+    changes.given -= sis_stickiness.held(t.db, "term", term.id)
     terms.update_term(t.db, t.actor, str(t.root.id), str(term.id), changes)
     term.sis_import_id = t.import_id
     return "restored" if restored else "updated"
@@ -150,7 +151,13 @@ def _write_user(t: Target, row: dict[str, str], login: Login | None, changes: Lo
     if login.unique_id.lower() == (changes.unique_id or "").lower():
         changes.given.discard("unique_id")
     changes.given.discard("sis_user_id")
-    account_users.update_user(t.db, t.actor, str(login.user_id), _names(row))
+    names, held = _names(row), sis_stickiness.held(t.db, "user", login.user_id)
+    names.given -= held
+    user = t.db.get_one(User, login.user_id)
+    for key in held & {"short_name", "sortable_name"}:  # a new name would reset them: they stay as they are
+        names.given.add(key)
+        setattr(names, key, getattr(user, key))
+    account_users.update_user(t.db, t.actor, str(login.user_id), names)
     logins.update_login(t.db, t.actor, str(t.root.id), str(login.id), changes)
     return "updated"
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from courseport.core.courses import observer_links
 from courseport.core.courses.sis_apply_identity import Target, sis_account, sis_login, sis_user
-from courseport.core.courses.sis_rows import RowProblem, required, status
-from courseport.core.identity import account_admins, logins
+from courseport.core.courses.sis_rows import RowError, RowProblem, required, status
+from courseport.core.identity import account_admins, communication_channels, logins
+from courseport.core.identity.communication_channels import NewChannel
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.ids import is_id, store_id
@@ -80,6 +81,26 @@ def _existing_user(t: Target, row: dict[str, str], what: str) -> User:
     return user
 
 
+def _provider(row: dict[str, str], what: str) -> None:
+    """authentication_provider_id names a provider by id or type; this service has only Canvas's own
+    (`canvas`, which a login uses without naming it), so any other is unknown: an error for the row."""
+    ref = row.get("authentication_provider_id", "")
+    if ref and ref.lower() != "canvas":
+        raise RowError("authentication_provider_id", f"Authentication provider \"{ref}\" not found for {what}")
+
+
+def _add_email(t: Target, user: User, row: dict[str, str], what: str) -> None:
+    """The row's email as an active email channel of the user (kept if they have it already)."""
+    if email := row.get("email"):
+        try:
+            communication_channels.create_channel(t.db, t.actor, str(user.id),
+                                                  NewChannel("email", email, skip_confirmation=True))
+        except communication_channels.DuplicateChannel:
+            pass  # the user has that address already
+        except InvalidInput:
+            raise RowProblem("email", f"Invalid email \"{email}\" for {what}") from None
+
+
 def _login_changes(row: dict[str, str], sis_id: str, login_id: str) -> LoginChanges:
     changes = LoginChanges({"unique_id", "sis_user_id", "workflow_state"}, unique_id=login_id, sis_user_id=sis_id,
                            workflow_state="active")
@@ -95,6 +116,7 @@ def apply_login(t: Target, row: dict[str, str]) -> str:
     sis_id = required(row, "user_id", "login")
     what = f"login {sis_id}"
     login_id = required(row, "login_id", what)
+    _provider(row, what)
     user = _existing_user(t, row, what)
     login, changes = sis_login(t, sis_id), _login_changes(row, sis_id, login_id)
     if login is not None and login.user_id != user.id:
@@ -112,6 +134,7 @@ def apply_login(t: Target, row: dict[str, str]) -> str:
     except logins.PasswordTooShort:
         raise RowProblem("password", f"Password for {what} is too short: at least {logins.MIN_PASSWORD_LENGTH} "
                                      "characters") from None
+    _add_email(t, user, row, what)
     login.sis_import_id = t.import_id
     return outcome
 

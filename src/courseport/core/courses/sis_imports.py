@@ -17,7 +17,11 @@ row, so each row's look-up and write are never split by the other import's.
 
 The result keeps, in core words: `counts` (rows applied per kind), `statistics` (per kind, what the rows
 did: created, updated, ...), `warnings` and `errors` as [file, message] pairs, `supplied_batches` (the
-kinds given) and `failed` (a file refused: nothing was applied).
+kinds given) and `failed` (a file refused: nothing was applied); a diffed import adds `diffed_against` and
+`diffing_threshold_exceeded`. Options: skip_deletes skips rows with status deleted; a diffing data set applies
+only what changed since its last completed import (`sis_diffing`); the stickiness options decide how the
+import's writes treat fields the API made sticky (`identity/sis_stickiness`). A `RowError` is an error of the
+import rather than a warning; the other rows still go on.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ from courseport.core.courses import sis_apply_groups as group_rows
 from courseport.core.courses import sis_apply_identity as identity_rows
 from courseport.core.courses import sis_apply_people as people_rows
 from courseport.core.courses import sis_batch_mode as batch_mode
+from courseport.core.courses import sis_diffing as diffing
 from courseport.core.courses.sis_apply_identity import Target
 from courseport.core.courses.sis_files import read_upload
-from courseport.core.courses.sis_rows import COUNT_NAMES, ORDER, RowProblem, SisFile, SisFileRefused
-from courseport.core.identity import accounts
+from courseport.core.courses.sis_rows import COUNT_NAMES, ORDER, RowError, RowProblem, SisFile, SisFileRefused
+from courseport.core.identity import accounts, sis_stickiness
 from courseport.core.jobs import job_aborts, job_timing, jobs
 from courseport.core.kit import blob_lifecycle
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -83,6 +88,9 @@ class SisOptions:
     clear_sis_stickiness: bool = False
     diffing_data_set_identifier: str | None = None
     change_threshold: int | None = None  # batch mode: a percentage of a kind's SIS objects it may delete
+    diffing_remaster_data_set: bool = False
+    diffing_drop_status: str | None = None  # enrollments gone since the data set's last import
+    diffing_user_remove_status: str | None = None  # users gone since then
 
 
 class OptionRefused(InvalidInput):
@@ -116,6 +124,7 @@ def queue_import(db: Session, actor: User, account_ref: str, blob_sha256: str, f
     if options.import_type not in IMPORT_TYPES:
         raise InvalidInput("import_type", f"import_type must be one of {', '.join(IMPORT_TYPES)}")
     term_id = _batch_term(db, account, options)
+    _check_diffing(options)
     if term_id is not None or options.multi_term_batch_mode:
         options = replace(options, batch_mode=True, diffing_data_set_identifier=None)  # batch mode never diffs
     else:
@@ -145,6 +154,13 @@ def _batch_term(db: Session, account: Account, options: SisOptions) -> int | Non
     if term is None and options.multi_term_batch_mode and options.change_threshold is None:
         raise OptionRefused("change_threshold", "change_threshold is required to use multi term_batch mode.")
     return term.id if term is not None else None
+
+
+def _check_diffing(options: SisOptions) -> None:
+    if options.diffing_drop_status not in (None, *diffing.ENROLLMENT_DROP_STATUSES):
+        raise OptionRefused("diffing_drop_status", "Invalid diffing_drop_status")
+    if options.diffing_user_remove_status not in (None, *diffing.USER_REMOVE_STATUSES):
+        raise OptionRefused("diffing_user_remove_status", "Invalid diffing_user_remove_status")
 
 
 def _import_job(db: Session, account: Account, import_id: str) -> Job:
@@ -208,15 +224,40 @@ def run_import(ctx: jobs.JobContext) -> dict[str, Any]:
     result: dict[str, Any] = {"failed": False, "errors": [], "warnings": [], "statistics": {},
                               "counts": {COUNT_NAMES[kind]: 0 for kind in ORDER},
                               "supplied_batches": [k for k in ORDER if any(f.kind == k for f in files)]}
-    total, done = max(1, sum(len(f.rows) for f in files)), 0
-    for file in files:
+    applied = _diffed(ctx, files, result)
+    total, done = max(1, sum(len(f.rows) for f in applied)), 0
+    for file in applied:
         for start in range(0, len(file.rows), CHUNK_ROWS):
             _apply_chunk(ctx, file, file.rows[start:start + CHUNK_ROWS], result)
             done += len(file.rows[start:start + CHUNK_ROWS])
             ctx.progress(99.0 * done / total, "importing")
     if (p.get("options") or {}).get("batch_mode"):
         _clean_up(ctx, result)
+    _remember(ctx, files, result)
     return result
+
+
+def _diffed(ctx: jobs.JobContext, files: list[SisFile], result: dict[str, Any]) -> list[SisFile]:
+    """The files' rows to apply: with a diffing data set (not remastered), what changed since its last import."""
+    options = ctx.payload.get("options") or {}
+    identifier = options.get("diffing_data_set_identifier")
+    if not identifier or options.get("diffing_remaster_data_set"):
+        return files
+    rules = diffing.DiffRules(options.get("diffing_drop_status") or "deleted",
+                              options.get("diffing_user_remove_status") or "deleted", options.get("change_threshold"))
+    with transaction(ctx.engine, write=False) as db:
+        diffed = diffing.diff(diffing.previous(db, ctx.payload["account_id"], identifier), files, rules)
+    result["diffed_against"], result["diffing_threshold_exceeded"] = diffed.against, diffed.threshold_exceeded
+    return diffed.files
+
+
+def _remember(ctx: jobs.JobContext, files: list[SisFile], result: dict[str, Any]) -> None:
+    """A completed import of a diffing data set becomes the set's base (an aborted cleanup's does not)."""
+    identifier = (ctx.payload.get("options") or {}).get("diffing_data_set_identifier")
+    if identifier and not result.get("aborted"):
+        with transaction(ctx.engine, write=True) as db:
+            diffing.remember(db, ctx.payload["account_id"], identifier, ctx.job_id, files)
+            ctx.confirm_held(db)
 
 
 def _clean_up(ctx: jobs.JobContext, result: dict[str, Any]) -> None:
@@ -227,6 +268,7 @@ def _clean_up(ctx: jobs.JobContext, result: dict[str, Any]) -> None:
         return  # Canvas cleans up only kinds the import supplied
     with transaction(ctx.engine, write=True) as db:
         db.execute(select(Account.id).where(Account.id == p["account_id"]).with_for_update(key_share=True))
+        sis_stickiness.sis_writes(db, sis_stickiness.OVERRIDE)
         terms = ((p["batch_term_id"],) if p.get("batch_term_id") is not None
                  else batch_mode.imported_terms(db, p["account_id"], ctx.job_id))
         try:
@@ -250,6 +292,7 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
     """Rows of one file in one transaction, each in a savepoint; the tallies only once it committed."""
     counted: dict[str, int] = {}
     warnings: list[list[str]] = []
+    errors: list[list[str]] = []
     with transaction(ctx.engine, write=True) as db:
         # One chunk of the account's imports at a time (PostgreSQL; SQLite's writers take turns anyway): a row
         # looks its SIS id up and then creates, so two imports at once would both create the same user or
@@ -257,12 +300,17 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
         db.execute(select(Account.id).where(Account.id == ctx.payload["account_id"]).with_for_update(key_share=True))
         target = Target(db, db.get_one(User, ctx.payload["user_id"]), db.get_one(Account, ctx.payload["account_id"]),
                         ctx.job_id)
+        options = ctx.payload.get("options") or {}
+        sis_stickiness.sis_writes(db, _stickiness(options))
         for number, row in rows:
+            if options.get("skip_deletes") and row.get("status", "").lower() == "deleted":
+                counted["skipped"] = counted.get("skipped", 0) + 1  # skip_deletes: nothing is deleted
+                continue
             try:
                 with db.begin_nested():
                     outcome = APPLIERS[file.kind](target, row)
             except DomainError as exc:
-                warnings.append([file.name, _where(exc, file.kind, number)])
+                (errors if isinstance(exc, RowError) else warnings).append([file.name, _where(exc, file.kind, number)])
                 continue
             counted[outcome] = counted.get(outcome, 0) + 1
         ctx.confirm_held(db)
@@ -272,6 +320,16 @@ def _apply_chunk(ctx: jobs.JobContext, file: SisFile, rows: list[tuple[int, dict
     for outcome, n in counted.items():
         stats[outcome] = stats.get(outcome, 0) + n
     result["warnings"] += warnings
+    result["errors"] += errors
+
+
+def _stickiness(options: dict[str, Any]) -> str:
+    """How the import treats sticky fields: add and clear count only with override, clear winning (Canvas)."""
+    if not options.get("override_sis_stickiness"):
+        return sis_stickiness.NONE
+    if options.get("clear_sis_stickiness"):
+        return sis_stickiness.CLEAR
+    return sis_stickiness.ADD if options.get("add_sis_stickiness") else sis_stickiness.OVERRIDE
 
 
 def _where(exc: DomainError, kind: str, number: int) -> str:

@@ -57,6 +57,10 @@ class RowProblem(DomainError):
         self.column = column
 
 
+class RowError(RowProblem):
+    """A row the import cannot apply at all (an error of the import, not a warning); the other rows go on."""
+
+
 @dataclass(frozen=True)
 class SisFile:
     name: str

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, channel_rows, logins, sub_accounts, tenancy, users
+from courseport.core.identity import accounts, channel_rows, logins, sis_stickiness, sub_accounts, tenancy, users
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
@@ -109,8 +109,10 @@ def update_user(db: Session, actor: User, user_ref: str, changes: UserChanges) -
     admin = administers_user(db, actor.id, user)
     if user.id != actor.id and not admin:
         raise NotAllowed()
+    before = sis_stickiness.watch("user", user)
     _apply(user, changes, may_set_email=admin)
     db.flush()
+    sis_stickiness.note(db, "user", user, before)
     if admin and "email" in changes.given:
         channel_rows.record_email(db, user)
     return user

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, sis_stickiness
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
@@ -75,7 +75,9 @@ def create_sub_account(db: Session, actor: User, parent_ref: str, changes: Accou
 
 def update_account(db: Session, actor: User, ref: str, changes: AccountChanges) -> Account:
     account = administered(db, actor, ref)
+    before = sis_stickiness.watch("account", account)
     _apply(db, account, changes)
+    sis_stickiness.note(db, "account", account, before)
     return account
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts
+from courseport.core.identity import accounts, sis_stickiness
 from courseport.core.identity.permissions import STAFF_TYPES
 from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window
@@ -118,8 +118,10 @@ def update_term(db: Session, actor: User, account_ref: str, term_ref: str, chang
     term = accounts.get_term(db, root.id, term_ref)
     if term.workflow_state == "deleted":
         raise NotFound("term")
+    before = sis_stickiness.watch("term", term)
     _apply(db, term, changes)
     db.flush()
+    sis_stickiness.note(db, "term", term, before)
     _set_overrides(db, term, changes.overrides)
     return _views(db, [term], True, False)[0]
 

@@ -31,7 +31,7 @@ def workflow_state(job: Job) -> str:
             return "aborted"  # batch mode's cleanup refused to run (its change threshold)
         if result.get("failed"):
             return "failed_with_messages"
-        return "imported_with_messages" if result.get("warnings") else "imported"
+        return "imported_with_messages" if result.get("warnings") or result.get("errors") else "imported"
     if job.state == "failed":
         return "failed_with_messages"
     return {"queued": "created", "waiting": "created", "running": "importing", "cancelled": "aborted"}.get(
@@ -85,7 +85,11 @@ def render_sis_import(job: Job) -> dict[str, Any]:
         "add_sis_stickiness": options.get("add_sis_stickiness", False) or None,
         "clear_sis_stickiness": options.get("clear_sis_stickiness", False) or None,
         "diffing_data_set_identifier": options.get("diffing_data_set_identifier"),
-        "diffed_against_import_id": None,
+        "diffing_remaster": options.get("diffing_remaster_data_set", False),
+        "diffed_against_import_id": result.get("diffed_against"),
+        "diffing_drop_status": options.get("diffing_drop_status"),
+        "diffing_user_remove_status": options.get("diffing_user_remove_status"),
+        "diffing_threshold_exceeded": bool(result.get("diffing_threshold_exceeded")),
         "change_threshold": options.get("change_threshold"),
         "csv_attachments": [],
     }

@@ -26,7 +26,7 @@ TOO_LARGE = "attachment is larger than {max_bytes} bytes"
 EXTENSIONS = {"csv": "csv", "zip": "zip", "text/csv": "csv", "application/zip": "zip",
               "application/x-zip-compressed": "zip", "application/octet-stream": None}
 _BOOLEANS = ("batch_mode", "multi_term_batch_mode", "skip_deletes", "override_sis_stickiness",
-             "add_sis_stickiness", "clear_sis_stickiness")
+             "add_sis_stickiness", "clear_sis_stickiness", "diffing_remaster_data_set")
 
 
 @litestar.post(BASE, status_code=200, request_max_body_size=None)
@@ -76,7 +76,9 @@ def _options(params: dict[str, Any]) -> SisOptions:
     return SisOptions(import_type=str(params.get("import_type") or "instructure_csv"),
                       batch_mode_term_id=params.get("batch_mode_term_id") or None,
                       change_threshold=int(threshold) if threshold is not None else None,
-                      diffing_data_set_identifier=params.get("diffing_data_set_identifier") or None, **flags)
+                      diffing_data_set_identifier=params.get("diffing_data_set_identifier") or None,
+                      diffing_drop_status=params.get("diffing_drop_status") or None,
+                      diffing_user_remove_status=params.get("diffing_user_remove_status") or None, **flags)
 
 
 def _queue(call: Call, account_id: str, upload: ReceivedUpload) -> dict | Response:
