@@ -1,6 +1,7 @@
 """Shared fixtures: one migrated database and one live server per session, emptied per test.
 
-Every test runs on SQLite; set COURSEPORT_TEST_DATABASE_URL=postgresql://... to run on PostgreSQL.
+Every test runs on SQLite; set COURSEPORT_TEST_DATABASE_URL=postgresql://... to run on PostgreSQL (with `-n N`,
+each worker on a database of its own beside that one).
 Jobs run on demand (`job_mode="manual"`), never by sleeping.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import threading
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from courseport import migrate
@@ -25,6 +28,48 @@ from courseport.db import is_sqlite, make_engine, transaction
 from courseport.loop_reads import LoopReads
 from courseport.settings import Settings
 from tests.world import World
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    """Under pytest-xdist on PostgreSQL each worker gets a database of its own (`<name>_<worker>`, made afresh
+    here, dropped when the run ends), named in COURSEPORT_TEST_DATABASE_URL for every test that reads it:
+    workers sharing one database migrated it at once and emptied it under each other's tests."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("COURSEPORT_TEST_DATABASE_URL")
+    if not worker or not url or not url.startswith("postgresql"):
+        return
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    _on_server(url, f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)', f'CREATE DATABASE "{own.database}"')
+    os.environ["COURSEPORT_TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
+def pytest_unconfigure(config) -> None:  # noqa: ANN001
+    """The run's end, in the process that started the workers (theirs are stopped too abruptly to clean up):
+    their databases go."""
+    url = os.environ.get("COURSEPORT_TEST_DATABASE_URL")
+    if os.environ.get("PYTEST_XDIST_WORKER") or not url or not url.startswith("postgresql") \
+            or not getattr(config.option, "numprocesses", None):
+        return
+    name = make_url(url).database
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            made = conn.exec_driver_sql("SELECT datname FROM pg_database WHERE datname ~ %s",
+                                        (f"^{re.escape(name or '')}_gw[0-9]+$",)).scalars().all()
+    finally:
+        engine.dispose()
+    _on_server(url, *(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)' for db in made))
+
+
+def _on_server(url: str, *statements: str) -> None:
+    """Statements outside a transaction (CREATE and DROP DATABASE), on a connection to the database `url` names."""
+    engine = make_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:
