@@ -93,7 +93,8 @@ class EnrollmentView:
     enrollment: Enrollment
     role_name: str
     section: Section
-    scores: Scores | None = None  # course totals, for student enrollments
+    scores: Scores | None = None  # course totals (or a grading period's), for student enrollments
+    period_id: int | None = None  # the grading period `scores` are of; None: the course totals
 
 
 @dataclass
