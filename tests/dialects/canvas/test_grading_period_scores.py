@@ -188,3 +188,22 @@ def test_bulk_grading_in_a_closed_period_keeps_nothing(world, term_class):
     assert progress["message"] == (f"assignment {work['hw1'].id}, user {ann.id}: "
                                    "user not authorized to perform that action")
     assert (_stored(world, work["hw1"], ann), _stored(world, work["hw2"], ann)) == before
+
+
+def test_course_users_current_grading_period_scores(world, term_class):
+    course, people, _, (_, q2) = term_class
+    (ann, _), (bob, _), tina_token = people["ann"], people["bob"], people["tina"][1]
+
+    def grades(*includes) -> dict:
+        with world.client(tina_token) as c:
+            r = c.get(f"/api/v1/courses/{course.id}/users",
+                      params={"enrollment_type[]": "student", "include[]": ["enrollments", *includes]})
+        assert r.status_code == 200, r.text
+        return {u["id"]: {k: v for k, v in u["enrollments"][0]["grades"].items()
+                          if k in ("current_score", "final_score", "grading_period_id")} for u in r.json()}
+
+    assert grades("current_grading_period_scores") == {
+        ann.id: {"current_score": 84.0, "final_score": 60.0, "grading_period_id": q2},
+        bob.id: {"current_score": 50.0, "final_score": 20.0, "grading_period_id": q2}}
+    assert grades() == {ann.id: {"current_score": 74.0, "final_score": 57.0},
+                        bob.id: {"current_score": 87.5, "final_score": 35.0}}
