@@ -9,68 +9,17 @@ Grades: ann HW1 8, Midterm 60, HW2 9, Final 40; bob HW1 10, HW2 5, Quiz 20.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from sqlalchemy import select
 
-from courseport.core.identity import accounts
-from courseport.schema import Course
 from courseport.schema.content import Submission
 from tests.dialects.canvas.errors import FORBIDDEN
-
-_NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def _iso(days: int) -> str:
-    return (_NOW + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+from tests.grading_period_class import iso_in, make_term_class
 
 
 @pytest.fixture
 def term_class(world):
-    course = world.course("Biology", apply_assignment_group_weights=True)
-    with world.tx() as db:
-        term = accounts.create_term(db, 1, f"Year {course.id}")
-        db.get(Course, course.id).enrollment_term_id = term.id
-        term_id = term.id
-    people = {}
-    for login, etype in (("tina", "TeacherEnrollment"), ("ann", "StudentEnrollment"), ("bob", "StudentEnrollment")):
-        user, token = world.user_with_token(f"{login}{course.id}")
-        world.enroll(user, course, etype)
-        people[login] = (user, token)
-    with world.client(world.admin_token) as c:
-        made = c.post("/api/v1/accounts/1/grading_period_sets",
-                      json={"grading_period_set": {"title": "Year"}, "enrollment_term_ids": [term_id]})
-        assert made.status_code == 201, made.text
-        set_id = made.json()["grading_period_set"]["id"]
-        periods = c.patch(f"/api/v1/grading_period_sets/{set_id}/grading_periods/batch_update", json={
-            "grading_periods": [
-                {"title": "Q1", "start_date": _iso(-120), "end_date": _iso(-30), "close_date": _iso(-20)},
-                {"title": "Q2", "start_date": _iso(-30), "end_date": _iso(60)}]})
-        assert periods.status_code == 200, periods.text
-    q1, q2 = (p["id"] for p in periods.json()["grading_periods"])
-    homework, exams = world.assignment_group(course, "Homework", 40), world.assignment_group(course, "Exams", 60)
-    work = {
-        "hw1": world.assignment(course, "HW1", group=homework, points=10, due_at=_NOW - timedelta(days=60)),
-        "midterm": world.assignment(course, "Midterm", group=exams, points=100, due_at=_NOW - timedelta(days=50)),
-        "hw2": world.assignment(course, "HW2", group=homework, points=10, due_at=_NOW - timedelta(days=5)),
-        "final": world.assignment(course, "Final", group=exams, points=50),
-        "quiz": world.assignment(course, "Quiz", group=homework, points=20, due_at=_NOW + timedelta(days=10)),
-    }
-    (ann, _), (bob, _) = people["ann"], people["bob"]
-    with world.client(world.admin_token) as c:
-        moved = c.post(f"/api/v1/courses/{course.id}/assignments/{work['quiz'].id}/overrides",
-                       data={"assignment_override[student_ids][]": bob.id,
-                             "assignment_override[due_at]": _iso(-40)})
-        assert moved.status_code == 201, moved.text
-        # an admin grades work in the closed period too
-        for name, student, grade in (("hw1", ann, "8"), ("midterm", ann, "60"), ("hw2", ann, "9"),
-                                     ("final", ann, "40"), ("hw1", bob, "10"), ("hw2", bob, "5"),
-                                     ("quiz", bob, "20")):
-            r = c.put(f"/api/v1/courses/{course.id}/assignments/{work[name].id}/submissions/{student.id}",
-                      data={"submission[posted_grade]": grade})
-            assert r.status_code == 200, r.text
-    return course, people, work, (int(q1), int(q2))
+    return make_term_class(world)
 
 
 def test_course_json_gives_the_current_periods_own_scores(world, term_class):
@@ -134,7 +83,7 @@ def test_enrollments_refuse_a_period_the_course_does_not_use(world, term_class):
     other = world.course("Other")
     with world.client(world.admin_token) as c:
         own = c.patch(f"/api/v1/courses/{other.id}/grading_periods/batch_update", json={"grading_periods": [
-            {"title": "Elsewhere", "start_date": _iso(-10), "end_date": _iso(10)}]})
+            {"title": "Elsewhere", "start_date": iso_in(-10), "end_date": iso_in(10)}]})
         assert own.status_code == 200, own.text
     elsewhere = own.json()["grading_periods"][0]["id"]
     with world.client(tina_token) as c:
