@@ -23,9 +23,6 @@ from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.schema import Course, GradingPeriod
 from courseport.schema.content import ContentItem
 
-CLOSED_MESSAGE = "user not authorized to perform that action"
-
-
 def period_scores(db: Session, course: Course, periods: Sequence[GradingPeriod], period: GradingPeriod,
                   user_ids: list[int]) -> dict[int, Scores]:
     """Per user id, the scores of `period` (one of the course's `periods`) over the work that counts in it."""
@@ -54,7 +51,7 @@ def check_open_for_grading(db: Session, course: Course, rights: CourseRights, as
     dates = effective_dates(db, course.id, [assignment.id], [student_id]).get(assignment.id, {}).get(student_id)
     due_at = dates.due_at if dates is not None else assignment.due_at
     if grading_periods.closed_period_of(periods, due_at) is not None:
-        raise NotAllowed(CLOSED_MESSAGE)
+        raise NotAllowed()
 
 
 def enrollment_scores(db: Session, wanted: list[tuple[Course, list[int]]], period: GradingPeriod | None = None, *,
