@@ -23,6 +23,7 @@ from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.schema import Course, GradingPeriod
 from courseport.schema.content import ContentItem
 
+
 def period_scores(db: Session, course: Course, periods: Sequence[GradingPeriod], period: GradingPeriod,
                   user_ids: list[int]) -> dict[int, Scores]:
     """Per user id, the scores of `period` (one of the course's `periods`) over the work that counts in it."""
