@@ -214,15 +214,20 @@ def current_period(periods: Sequence[GradingPeriod], now: datetime | None = None
     return next((p for p in periods if p.start_date <= at < p.end_date), None)
 
 
-def closed_period_of(periods: Sequence[GradingPeriod], due_at: datetime | None,
-                     now: datetime | None = None) -> GradingPeriod | None:
-    """The closed period a due date falls in (no due date: the last period, as Canvas places undated work)."""
+def period_of(periods: Sequence[GradingPeriod], due_at: datetime | None) -> GradingPeriod | None:
+    """The period work due then counts in: the one whose dates hold the due date (after its start, up to its end),
+    and for work with no due date the last period, as Canvas places undated work."""
     if not periods:
         return None
     if due_at is None:
-        found: GradingPeriod | None = max(periods, key=lambda p: p.end_date)
-    else:
-        found = next((p for p in periods if p.start_date < due_at <= p.end_date), None)
+        return max(periods, key=lambda p: p.end_date)
+    return next((p for p in periods if p.start_date < due_at <= p.end_date), None)
+
+
+def closed_period_of(periods: Sequence[GradingPeriod], due_at: datetime | None,
+                     now: datetime | None = None) -> GradingPeriod | None:
+    """The closed period a due date falls in (`period_of`), if it is closed."""
+    found = period_of(periods, due_at)
     return found if found is not None and is_closed(found, now) else None
 
 

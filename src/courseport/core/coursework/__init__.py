@@ -1,5 +1,6 @@
 """What students do and are graded on: assignments and their groups, overrides, submissions, students' extra attempts
-on assignments, grades (one at a time or in bulk), quizzes, their questions and question groups, students' attempts
+on assignments, grades (one at a time or in bulk;
+per grading period: period_scores), quizzes, their questions and question groups, students' attempts
 at them and their statistics, discussions, entries and announcements, peer reviews of submissions, learning
 outcomes in their groups and students' results on them (with their rollups), rubrics (their associations with
 assignments and the assessments made through them), a course's late policy (late_status: a submission's late and
@@ -14,6 +15,7 @@ __all__ = ["announcements", "assignment_extensions", "assignment_groups", "assig
            "bulk_grades", "discussion_entries", "discussions", "gradeable_students", "gradebook_column_data",
            "gradebook_columns", "grades", "late_policies", "late_regrades", "late_status", "missing_deductions",
            "outcome_groups", "outcome_results", "outcome_rollups", "outcomes", "overrides", "peer_reviews",
+           "period_scores",
            "quiz_attempts", "quiz_extensions",
            "quiz_grading", "quiz_groups", "quiz_questions", "quiz_statistics", "quiz_submissions", "quizzes",
            "rubric_assessments", "rubric_associations", "rubric_views", "rubrics", "submission_views", "submissions"]

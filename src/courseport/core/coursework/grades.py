@@ -117,9 +117,11 @@ class _Group:
     assignments: list[ContentItem]
 
 
-def course_scores(db: Session, wanted: list[tuple[Course, list[int]]]) -> dict[tuple[int, int], Scores]:
+def course_scores(db: Session, wanted: list[tuple[Course, list[int]]],
+                  counted: dict[tuple[int, int], set[int]] | None = None) -> dict[tuple[int, int], Scores]:
     """Totals keyed by (course id, user id) for the users asked per course, in three queries (four when a course
-    has a grading standard of its own)."""
+    has a grading standard of its own). `counted`: per (course id, user id), the only assignments that count (a
+    grading period's, `period_scores`); a pair it leaves out counts none."""
     wanted = [(c, ids) for c, ids in wanted if ids]
     if not wanted:
         return {}
@@ -135,8 +137,11 @@ def course_scores(db: Session, wanted: list[tuple[Course, list[int]]]) -> dict[t
     out: dict[tuple[int, int], Scores] = {}
     for course, ids in wanted:
         for user_id in ids:
-            out[(course.id, user_id)] = _scores(course, groups.get(course.id, []), subs.get((course.id, user_id), {}),
-                                                schemes[course.id])
+            kept = groups.get(course.id, [])
+            if counted is not None:
+                only = counted.get((course.id, user_id), set())
+                kept = [_Group(g.weight, [a for a in g.assignments if a.id in only]) for g in kept]
+            out[(course.id, user_id)] = _scores(course, kept, subs.get((course.id, user_id), {}), schemes[course.id])
     return out
 
 

@@ -23,7 +23,13 @@ from courseport.core.content.file_uploads import UploadTicket
 from courseport.core.courses import sections
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.grading_standards import scheme_for
-from courseport.core.coursework import late_deductions, peer_reviews, submission_entries, submission_views
+from courseport.core.coursework import (
+    late_deductions,
+    peer_reviews,
+    period_scores,
+    submission_entries,
+    submission_views,
+)
 from courseport.core.coursework.grades import grade_for_score, score_for_posted_grade
 from courseport.core.coursework.submission_entries import SUBMISSION_TYPES, SubmissionEntry
 from courseport.core.coursework.submission_views import StudentSubmissions, SubmissionView
@@ -107,6 +113,8 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
     access = "grader" if grader else submission_views.read_access(db, course, rights, actor, assignment, student.id)
     if not grader and (grading or (student.id != actor.id and access != "assessor")):
         raise NotAllowed()
+    if grading:
+        period_scores.check_open_for_grading(db, course, rights, assignment, student.id)
     score = None
     scheme = scheme_for(db, course, assignment)
     if change.posted_grade:

@@ -19,6 +19,7 @@ from courseport.core.content import file_quotas
 from courseport.core.content.module_progress import CourseProgress, progress_for_courses
 from courseport.core.courses import grading_periods
 from courseport.core.courses.courses import course_row
+from courseport.core.coursework import period_scores
 from courseport.core.coursework.grades import Scores, course_scores, needs_grading_counts
 from courseport.core.identity import accounts, tokens
 from courseport.core.identity.accounts import is_admin_of
@@ -48,12 +49,13 @@ from courseport.schema.base import utcnow
 WANTS = frozenset({
     "term", "account", "teachers", "total_students", "favorites", "sections", "permissions",
     "storage_quota_used_mb", "observed_users", "concluded", "enrollments", "needs_grading_count", "total_scores",
-    "course_progress", "grading_periods",
+    "course_progress", "grading_periods", "current_period_scores",
 })
 # The extras that are stored data alone, nothing worked out against the clock: views asking no
 # others may be kept in a read cache (courseport/read_cache.py). Progress, scores and grading
 # counts are left out: they follow due and unlock dates.
-CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count", "grading_periods"}
+CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count", "grading_periods",
+                            "current_period_scores"}
 # Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
@@ -124,6 +126,8 @@ class CourseView:
     needs_grading_count: int | None = None  # None when the viewer does not grade the course
     scores: dict[int, Scores] | None = None  # per student user id; None when final grades are hidden
     grading_periods: list[GradingPeriod] | None = None  # the periods the course uses, by start (when wanted)
+    # Per student user id (those of `scores`), the scores of the period the course is in now; {} when it is in none.
+    period_scores: dict[int, Scores] | None = None
 
     def __init__(self, course: Course) -> None:
         self.course = course
@@ -267,6 +271,7 @@ _EXTRA_LOADERS: dict[str, Callable[[_Batch], None]] = {
     "needs_grading_count": _load_needs_grading,
     "total_scores": lambda b: _load_scores(b.db, b.views),
     "grading_periods": _load_grading_periods,
+    "current_period_scores": lambda b: _load_period_scores(b),  # after total_scores: the students it scored
 }
 
 
@@ -278,6 +283,17 @@ def _load_scores(db: Session, views: list[CourseView]) -> None:
     found = course_scores(db, [(v.course, students[v.course.id]) for v in shown])
     for v in shown:
         v.scores = {u: found[(v.course.id, u)] for u in students[v.course.id]}
+
+
+def _load_period_scores(b: _Batch) -> None:
+    """The current period's scores of the students whose course totals were loaded (and the periods, if not yet)."""
+    if any(v.grading_periods is None for v in b.views):
+        _load_grading_periods(b)
+    for v in b.views:
+        current = grading_periods.current_period(v.grading_periods or [])
+        if v.scores is not None:
+            v.period_scores = {} if current is None else period_scores.period_scores(
+                b.db, v.course, v.grading_periods or [], current, sorted(v.scores))
 
 
 def _load_sis_rights(db: Session, viewer: User, views: list[CourseView], member_id: int,

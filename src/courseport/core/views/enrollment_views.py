@@ -10,6 +10,7 @@ always.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
@@ -20,10 +21,10 @@ from sqlalchemy.orm import Session, aliased
 from courseport.core.courses.courses import resolve_course
 from courseport.core.courses.enrollments import removable
 from courseport.core.courses.sections import READ_RIGHTS, readable_section
-from courseport.core.coursework.grades import course_scores
+from courseport.core.coursework import period_scores
 from courseport.core.identity import accounts, tenancy, users
 from courseport.core.identity.permissions import CourseRights, course_rights
-from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
+from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
 from courseport.core.views.rosters import (
@@ -33,7 +34,7 @@ from courseport.core.views.rosters import (
     is_student_enrollment,
     visible_sections,
 )
-from courseport.schema import Account, ContentItem, Course, Enrollment, Role, Section, Submission, User
+from courseport.schema import Account, ContentItem, Course, Enrollment, GradingPeriod, Role, Section, Submission, User
 
 # What an enrollment response may carry besides the row: dialects translate their include[] into these.
 WANTS = frozenset({"observed_users", "can_be_removed", "current_points"})
@@ -86,13 +87,15 @@ class EnrollmentPage:
 def list_course_enrollments(db: Session, viewer: User, course_ref: str, query: EnrollmentQuery, window: Window
                             ) -> EnrollmentPage:
     course = resolve_course(db, course_ref)
-    return _listed(db, viewer, _course_scope(db, viewer, course, None), query, window)
+    scope = _course_scope(db, viewer, course, None)
+    return _listed(db, viewer, scope, query, window, period=_period(db, [course], query))
 
 
 def list_section_enrollments(db: Session, viewer: User, section_ref: str, query: EnrollmentQuery, window: Window
                              ) -> EnrollmentPage:
     section, course, _ = readable_section(db, viewer, section_ref)
-    return _listed(db, viewer, _course_scope(db, viewer, course, section.id), query, window)
+    scope = _course_scope(db, viewer, course, section.id)
+    return _listed(db, viewer, scope, query, window, period=_period(db, [course], query))
 
 
 def list_user_enrollments(db: Session, viewer: User, user_ref: str, query: EnrollmentQuery, window: Window
@@ -102,8 +105,12 @@ def list_user_enrollments(db: Session, viewer: User, user_ref: str, query: Enrol
     see a student's enrollments through the course lists, not here)."""
     target = users.resolve_user(db, user_ref, viewer)
     mine = Enrollment.user_id == target.id
+
+    def courses() -> list[Course]:  # grading_period_id names a period of one of the user's courses
+        return list(db.scalars(select(Course).where(Course.id.in_(select(Enrollment.course_id).where(mine)))))
+
     if target.id == viewer.id or accounts.is_admin_of(db, viewer.id, tenancy.tenant_of(db, viewer.id)):
-        return _listed(db, viewer, mine, query, window, by_user=True)
+        return _listed(db, viewer, mine, query, window, by_user=True, period=_period(db, courses, query))
     observing = select(Enrollment.course_id).where(
         Enrollment.user_id == viewer.id, Enrollment.associated_user_id == target.id,
         Enrollment.workflow_state.in_(DEFAULT_STATES))
@@ -113,7 +120,7 @@ def list_user_enrollments(db: Session, viewer: User, user_ref: str, query: Enrol
     seen = or_(Enrollment.course_id.in_(administered), Enrollment.course_id.in_(observing))
     if not administered and db.scalar(observing.limit(1)) is None:
         raise NotAllowed()
-    return _listed(db, viewer, and_(mine, seen), query, window, by_user=True)
+    return _listed(db, viewer, and_(mine, seen), query, window, by_user=True, period=_period(db, courses, query))
 
 
 def account_enrollment(db: Session, viewer: User, account_ref: str, enrollment_ref: str) -> EnrollmentItem:
@@ -161,10 +168,16 @@ def _roster_scope(db: Session, viewer: User, course: Course, rights: CourseRight
     return and_(*conditions)
 
 
+def _period(db: Session, courses: list[Course] | Callable[[], list[Course]], query: EnrollmentQuery
+            ) -> GradingPeriod | None:
+    """The grading period the list's grades are of (`grading_period_id`: one of the courses'), if one is asked."""
+    if query.grading_period_id is None:
+        return None
+    return period_scores.period_in_courses(db, courses() if callable(courses) else courses, query.grading_period_id)
+
+
 def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: EnrollmentQuery, window: Window, *,
-            by_user: bool = False) -> EnrollmentPage:
-    if query.grading_period_id is not None:
-        raise InvalidInput("grading_period_id", "invalid grading_period_id")  # no grading periods are kept
+            by_user: bool = False, period: GradingPeriod | None = None) -> EnrollmentPage:
     stmt = (select(Enrollment).join(User, User.id == Enrollment.user_id)
             .join(Course, Course.id == Enrollment.course_id)
             .where(scope, User.workflow_state != "deleted", Course.workflow_state != "deleted",
@@ -173,7 +186,7 @@ def _listed(db: Session, viewer: User, scope: ColumnElement[bool], query: Enroll
     first = [(ENROLLMENT_SORTS[key].desc() if desc else ENROLLMENT_SORTS[key].asc()).nulls_last()
              for key, desc in query.sort]  # nulls last either way, on every database
     found = fetch_window(db, stmt.order_by(*first, *order), window)
-    return EnrollmentPage(load_items(db, viewer, found.items, query.want), found)
+    return EnrollmentPage(load_items(db, viewer, found.items, query.want, period), found)
 
 
 def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnElement[bool]]:
@@ -204,8 +217,10 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
     return conditions
 
 
-def load_items(db: Session, viewer: User, rows: list[Enrollment], want: frozenset[str]) -> list[EnrollmentItem]:
-    """Each enrollment with its user, section, role name, course context and the extras wanted."""
+def load_items(db: Session, viewer: User, rows: list[Enrollment], want: frozenset[str],
+               period: GradingPeriod | None = None) -> list[EnrollmentItem]:
+    """Each enrollment with its user, section, role name, course context and the extras wanted; students' grades
+    those of `period` where given (`period_scores.enrollment_scores`), else the course totals."""
     if not rows:
         return []
     people = {u.id: u for u in db.scalars(select(User).where(User.id.in_(
@@ -218,14 +233,15 @@ def load_items(db: Session, viewer: User, rows: list[Enrollment], want: frozense
     for e in rows:
         if is_student_enrollment(e):
             students[e.course_id].add(e.user_id)
-    scores = course_scores(db, [(courses[cid], sorted(ids)) for cid, ids in students.items()])
+    scores = period_scores.enrollment_scores(db, [(courses[cid], sorted(ids)) for cid, ids in students.items()],
+                                             period)
     points = _current_points(db, students) if "current_points" in want else {}
     confirmed = _confirmed(db, rows)
     items = []
     for e in rows:
         context, rights = contexts[e.course_id]
-        view = EnrollmentView(e, roles.get(e.role_id, e.type), sections[e.course_section_id],
-                              scores.get((e.course_id, e.user_id)))
+        found, period_id = scores.get((e.course_id, e.user_id), (None, None))
+        view = EnrollmentView(e, roles.get(e.role_id, e.type), sections[e.course_section_id], found, period_id)
         item = EnrollmentItem(view, people[e.user_id], context, (e.course_id, e.user_id) in confirmed)
         if "can_be_removed" in want:
             item.can_be_removed = removable(rights, e)

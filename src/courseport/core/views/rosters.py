@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, e
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import default_section, readable_course, resolve_course
-from courseport.core.coursework.grades import Scores, course_scores
+from courseport.core.coursework import period_scores
+from courseport.core.coursework.grades import Scores
 from courseport.core.identity import accounts, tenancy, users
 from courseport.core.identity.permissions import (
     PERMISSION_ALIASES,
@@ -50,6 +51,7 @@ class RosterQuery:
     user_ids: tuple[int, ...] = ()
     include_test_student: bool = False
     with_enrollments: bool = False
+    current_period_scores: bool = False  # students' grades of the grading period the course is in now
     page_of_user_id: int | None = None  # return the window holding this user instead
 
 
@@ -93,7 +95,8 @@ class EnrollmentView:
     enrollment: Enrollment
     role_name: str
     section: Section
-    scores: Scores | None = None  # course totals, for student enrollments
+    scores: Scores | None = None  # course totals (or a grading period's), for student enrollments
+    period_id: int | None = None  # the grading period `scores` are of; None: the course totals
 
 
 @dataclass
@@ -130,7 +133,8 @@ def list_roster(db: Session, viewer: User, course_ref: str | int, query: RosterQ
     if query.page_of_user_id is not None:
         window = _window_holding(db, stmt, order, query.page_of_user_id, window)
     found = fetch_window(db, stmt.order_by(*order), window)
-    entries = _entries(db, course, found.items, query.enrollment_states or _CURRENT_STATES, query.with_enrollments)
+    entries = _entries(db, course, found.items, query.enrollment_states or _CURRENT_STATES, query.with_enrollments,
+                       current_period=query.current_period_scores)
     return RosterPage(course, _account(db, course), access, window,
                       Slice(entries, found.has_more, found.total))
 
@@ -337,8 +341,8 @@ def _window_holding(db: Session, stmt: Select, order: list[SQLColumnExpression[A
     return Window((position - 1) // window.limit * window.limit, window.limit)
 
 
-def _entries(db: Session, course: Course, found: list[User], states: tuple[str, ...], with_enrollments: bool
-             ) -> list[RosterEntry]:
+def _entries(db: Session, course: Course, found: list[User], states: tuple[str, ...], with_enrollments: bool, *,
+             current_period: bool = False) -> list[RosterEntry]:
     ids = [u.id for u in found]
     if not ids:
         return []
@@ -354,15 +358,16 @@ def _entries(db: Session, course: Course, found: list[User], states: tuple[str, 
         for enrollment, role_name, section in rows:
             enrollments = cast(list[EnrollmentView], entries[enrollment.user_id].enrollments)  # with_enrollments
             enrollments.append(EnrollmentView(enrollment, role_name, section))
-        _add_scores(db, course, [ev for entry in entries.values() for ev in entry.enrollments or []])
+        _add_scores(db, course, [ev for entry in entries.values() for ev in entry.enrollments or []], current_period)
     return list(entries.values())
 
 
-def _add_scores(db: Session, course: Course, views: list[EnrollmentView]) -> None:
+def _add_scores(db: Session, course: Course, views: list[EnrollmentView], current_period: bool) -> None:
     students = [ev for ev in views if is_student_enrollment(ev.enrollment)]
-    found = course_scores(db, [(course, sorted({ev.enrollment.user_id for ev in students}))])
+    found = period_scores.enrollment_scores(db, [(course, sorted({ev.enrollment.user_id for ev in students}))],
+                                            current=current_period)
     for ev in students:
-        ev.scores = found[(course.id, ev.enrollment.user_id)]
+        ev.scores, ev.period_id = found[(course.id, ev.enrollment.user_id)]
 
 
 def is_student_enrollment(e: Enrollment) -> bool:

@@ -24,7 +24,7 @@ INCLUDE_WANTS = {
     "storage_quota_used_mb": "storage_quota_used_mb", "observed_users": "observed_users",
     "concluded": "concluded", "needs_grading_count": "needs_grading_count", "total_scores": "total_scores",
     "course_progress": "course_progress", "grading_periods": "grading_periods",
-    "current_grading_period_scores": "grading_periods",
+    "current_grading_period_scores": "current_period_scores",
 }
 
 
@@ -196,12 +196,15 @@ def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], or
             {"id": p.id, "title": p.title, "start_date": iso(p.start_date), "end_date": iso(p.end_date),
              "workflow_state": "active"} for p in view.grading_periods] if view.grading_periods else None
     if "total_scores" in includes and view.scores is not None:
-        _add_scores(body, view.scores, view.grading_periods if "current_grading_period_scores" in includes else None)
+        by_period = view.period_scores if "current_grading_period_scores" in includes else None
+        _add_scores(body, view.scores, view.grading_periods if by_period is not None else None, by_period or {})
 
 
-def _add_scores(body: dict[str, Any], scores: dict[int, Scores], periods: list[GradingPeriod] | None) -> None:
+def _add_scores(body: dict[str, Any], scores: dict[int, Scores], periods: list[GradingPeriod] | None,
+                by_period: dict[int, Scores]) -> None:
     """Student enrollments gain their course totals; with period scores (`periods` given), whether the course has
-    grading periods and the one it is in now, its scores the course totals."""
+    grading periods, the one it is in now and their scores in it (`by_period`, per user id; in none: the totals,
+    as Canvas gives them then)."""
     period_scores, current = periods is not None, current_period(periods or [])
     if period_scores:
         body["has_grading_periods"] = bool(periods)
@@ -218,7 +221,14 @@ def _add_scores(body: dict[str, Any], scores: dict[int, Scores], periods: list[G
                 totals_for_all_grading_periods_option=True,
                 current_grading_period_title=current.title if current else None,
                 current_grading_period_id=current.id if current else None,
-                **{k.replace("computed_", "current_period_computed_"): v for k, v in totals.items()})
+                **_period_values(by_period.get(enrollment["user_id"], found)))
+
+
+def _period_values(found: Scores) -> dict[str, Any]:
+    return {"current_period_computed_current_score": found.current_score,
+            "current_period_computed_final_score": found.final_score,
+            "current_period_computed_current_grade": found.current_grade,
+            "current_period_computed_final_grade": found.final_grade}
 
 
 def render_course_enrollment(e: Enrollment) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def render_grades(ev: EnrollmentView, page: RosterPage, includes: set[str], orig
     if not page.access.sees_grades(e):
         return grades
     if "current_grading_period_scores" in includes:
-        grades["grading_period_id"] = None
+        grades["grading_period_id"] = ev.period_id
     grades.update(current_grade=scores and scores.current_grade, current_score=scores and scores.current_score,
                   final_grade=scores and scores.final_grade, final_score=scores and scores.final_score)
     if page.access.graders_view:

@@ -40,6 +40,7 @@ def roster_query(call: Call) -> RosterQuery:
         user_ids=tuple(cast(int, to_int(v, "user_ids[]"))  # v is not empty: an int or InvalidInput
                        for raw in call.list("user_ids[]") for v in raw.split(",") if v),
         include_test_student="test_student" in includes, with_enrollments="enrollments" in includes,
+        current_period_scores="current_grading_period_scores" in includes,
         page_of_user_id=store_id(jump) if jump else None,
     )
 
