@@ -1,14 +1,14 @@
 """external tools (LTI 1.1 configurations of accounts and courses) and feature flags (set on accounts, courses
 and users).
 
-Revision ID: 0056_external_tools_feature_flags
+Revision ID: 0056_external_tools_flags
 Revises: 0055_sis_stickiness_diffing
 Create Date: 2026-12-06 18:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0056_external_tools_feature_flags'
+revision = '0056_external_tools_flags'
 down_revision = '0055_sis_stickiness_diffing'
 branch_labels = None
 depends_on = None
