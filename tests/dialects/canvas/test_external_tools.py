@@ -182,3 +182,21 @@ def test_account_tools_are_for_account_admins(world, cls):
         assert [t["id"] for t in c.get("/api/v1/accounts/1/external_tools").json()] == [made["id"]]
         assert c.put(f"/api/v1/accounts/1/external_tools/{made['id']}", json={"name": "New"}).json()["name"] == "New"
     assert _stored(world)[0][:3] == (None, 1, "New")
+
+
+def test_a_course_copy_carries_the_source_courses_own_tools(world, cls):
+    course, tina_token, _ = cls
+    target = world.course("Biology copy")
+    world.enroll(world.admin, target, "TeacherEnrollment")
+    _post(world, tina_token, f"courses/{course.id}", _TOOL)
+    _post(world, world.admin_token, "accounts/1", {**_TOOL, "name": "District Tool"})
+    for _ in range(2):  # a second copy updates the tool it made rather than adding another
+        with world.client(world.admin_token) as c:
+            r = c.post(f"/api/v1/courses/{target.id}/content_migrations",
+                       data={"migration_type": "course_copy_importer", "settings[source_course_id]": str(course.id)})
+            assert r.status_code == 200, r.text
+        world.run_jobs()
+    copied = [row for row in _stored(world) if row[0] == target.id]
+    assert copied == [(target.id, None, "Quizlet", "public", "key", "s3cret", "https://tool.example.com/launch",
+                       None, {"mode": "study"},
+                       {"course_navigation": {"enabled": True, "text": "Cards", "selection_width": 500}})]

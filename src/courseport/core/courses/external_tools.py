@@ -213,3 +213,22 @@ def _setting(key: str, value: Any, field: str) -> Any:
     if key in _URL_SETTINGS and text:
         check_url(text, field)
     return text
+
+
+_CARRIED = ("description", "url", "domain", "shared_secret", "privacy_level", "icon_url", "not_selectable",
+            "custom_fields", "placements")
+
+
+def carry_tools(db: Session, source_id: int, target_id: int) -> None:
+    """A course copy's settings carry the source course's own tools onto the target: a target tool of the same
+    name and consumer key takes the source's configuration, any other is added."""
+    existing = {(t.name, t.consumer_key): t for t in db.scalars(select(ExternalTool).where(
+        ExternalTool.course_id == target_id))}
+    for tool in db.scalars(select(ExternalTool).where(ExternalTool.course_id == source_id).order_by(ExternalTool.id)):
+        target = existing.get((tool.name, tool.consumer_key))
+        if target is None:
+            target = ExternalTool(course_id=target_id, name=tool.name, consumer_key=tool.consumer_key)
+            db.add(target)
+        for key in _CARRIED:
+            setattr(target, key, getattr(tool, key))
+    db.flush()
