@@ -43,6 +43,7 @@ _ROWS = {
     "migration": ("jobs", "kind = 'course_copy'"),
     "grading_period_set": ("grading_period_sets", "true"),
     "grading_period": ("grading_periods", "true"),
+    "external_tool": ("external_tools", "true"),
 }
 _ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion_topic", "page", "module",
           "module_item", "calendar_event", "outcome_group", "outcome", "rubric", "rubric_association")
@@ -80,7 +81,8 @@ def build(world) -> SweepWorld:  # noqa: ANN001
         ids["group_org_unit"] = _first(db, "org_units", "group_id is not null")
         ids["section_org_unit"] = _first(db, "org_units", f"section_id = {ids['section']}")
         ids["observer"] = _first(db, "users", "id in (select user_id from logins where unique_id = 'demo.observer')")
-    ids.update(scorm_course="swept", registration="swept-reg", scorm_import_job=imported["jobId"])
+    ids.update(feature="quizzes_next", scorm_course="swept", registration="swept-reg",
+               scorm_import_job=imported["jobId"])
     ids.update(_job_extras(world, canvas, scorm, ids))
     headers = {"canvas": {"Authorization": f"Bearer {world.admin_token}"},
                "learn": {"Authorization": f"Bearer {world.blackboard_token()}"},
@@ -116,6 +118,9 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
         canvas.post(f"/api/v1/courses/{course}/content_migrations", json={
             "migration_type": "course_copy_importer", "settings": {"source_course_id": blueprint}})]
     made += _grading_periods(canvas, course)
+    made.append(canvas.post(f"/api/v1/courses/{course}/external_tools", json={
+        "name": "Tool", "privacy_level": "public", "consumer_key": "k", "shared_secret": "s",
+        "url": "https://tool.example.com/launch", "course_navigation": {"enabled": "true"}}))
     assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)

@@ -34,6 +34,7 @@ from courseport.schema.courses import (
 )
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
+from courseport.schema.external_tools import ExternalTool, FeatureFlag
 from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
 from courseport.schema.grading_periods import GradingPeriod, GradingPeriodSet, GradingPeriodSetTerm
@@ -86,6 +87,8 @@ __all__ = [
     "CourseNickname",
     "GradebookColumn",
     "GradebookColumnDatum",
+    "ExternalTool",
+    "FeatureFlag",
     "GradingPeriod",
     "GradingPeriodSet",
     "GradingPeriodSetTerm",

@@ -60,7 +60,7 @@ from courseport.core.copy.copy_plan import (
     picked_item,
     shape,
 )
-from courseport.core.courses import grading_standards
+from courseport.core.courses import external_tools, grading_standards
 from courseport.core.coursework import late_policies
 from courseport.schema import Course, CourseSetting
 
@@ -310,7 +310,7 @@ _REPARENT_FOLDERS, _UNPARENT_FOLDERS = _folder_parents_statements()
 
 def copy_settings(db: Session, plan: CopyPlan) -> int:
     """The source's setting columns onto the target's course row (its own grading standards copied along, see
-    `grading_standards.carry_standards`, and its late policy), and its course_settings rows."""
+    `grading_standards.carry_standards`, its late policy and its own external tools), and its course_settings rows."""
     if not plan.settings:
         return 0
     src = _SOURCE_COURSE
@@ -318,6 +318,7 @@ def copy_settings(db: Session, plan: CopyPlan) -> int:
     db.execute(update(cast(Table, Course.__table__)).where(Course.__table__.c.id == plan.target_id).values(values))
     grading_standards.carry_standards(db, plan.source_id, plan.target_id)
     late_policies.carry_policy(db, plan.source_id, plan.target_id)
+    external_tools.carry_tools(db, plan.source_id, plan.target_id)
     rows = cast(Table, CourseSetting.__table__)
     names = select(rows.c.name).where(rows.c.course_id == plan.source_id)
     db.execute(rows.delete().where(rows.c.course_id == plan.target_id, rows.c.name.in_(names)))

@@ -7,13 +7,16 @@ SIS imports of accounts, terms, users, courses, sections and enrollments from CS
 the organisation tree over accounts, terms, templates and courses (`org_units`), the sections and groups of
 an offering by org unit id (`offering_sections`, `offering_groups`), who sees and sets the SIS ids of groups
 (`group_sis`), the letter-grade schemes courses and accounts keep (`grading_standards`), and the grading period sets
-accounts keep for terms and the dated periods a course's grades are split into (`grading_periods`).
+accounts keep for terms and the dated periods a course's grades are split into
+(`grading_periods`), the LTI tool configurations accounts and courses keep (`external_tools`) and the optional
+features they, and users, turn on (`feature_flags`).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
 __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
            "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
+           "external_tools", "feature_flags",
            "grading_periods", "grading_standards", "group_assignment", "group_memberships", "group_queries",
            "group_sis", "groups",
            "observer_links", "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",

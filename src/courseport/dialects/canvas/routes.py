@@ -21,7 +21,9 @@ from courseport.dialects.canvas import (
     discussions,
     due_dates,
     enrollments,
+    external_tools,
     favorites,
+    features,
     file_quotas,
     files,
     folders,
@@ -94,3 +96,4 @@ ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
 ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES]
 ROUTES += sis_imports.ROUTES
+ROUTES += [*external_tools.ROUTES, *features.ROUTES]
