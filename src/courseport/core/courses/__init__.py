@@ -16,5 +16,6 @@ __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offe
            "course_settings", "course_tabs", "course_templates", "courses", "custom_colors", "enrollments",
            "grading_periods", "grading_standards", "group_assignment", "group_memberships", "group_queries",
            "group_sis", "groups",
-           "observer_links", "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",
+           "observer_links", "pairing_codes",
+           "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",
            "offering_groups", "sis_imports"]
