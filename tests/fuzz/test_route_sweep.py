@@ -53,6 +53,7 @@ _PARAM_IDS = {
     "standard_id": "standard", "column_id": "column", "export_id": "export", "subscription_id": "subscription",
     "tab_id": "tab", "asset": "asset", "observee_id": "user", "observer_id": "observer", "task_id": "learn_task",
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
+    "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
@@ -95,6 +96,8 @@ def _by_path(path: str, param: str, name: str | None) -> str | None:
         return "account_standard"
     if param == "user_id" and "/observees" in path:
         return "observer"
+    if param == "user_id" and path.endswith("/sessions"):
+        return "spare_user"
     if name == "org_unit" and "/coursetemplates/" in path:
         return "template"
     return name
