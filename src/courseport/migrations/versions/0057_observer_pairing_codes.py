@@ -1,14 +1,14 @@
 """observer pairing codes: the codes a student hands an observer to link with (`observer_pairing_codes`).
 
-Revision ID: 0056_observer_pairing_codes
-Revises: 0055_sis_stickiness_diffing
+Revision ID: 0057_observer_pairing_codes
+Revises: 0056_external_tools_flags
 Create Date: 2026-12-06 18:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0056_observer_pairing_codes'
-down_revision = '0055_sis_stickiness_diffing'
+revision = '0057_observer_pairing_codes'
+down_revision = '0056_external_tools_flags'
 branch_labels = None
 depends_on = None
 
