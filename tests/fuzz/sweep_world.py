@@ -21,6 +21,8 @@ from tests.scorm_app import ScormApp
 _ROWS = {
     "account": ("accounts", "parent_account_id is not null"),
     "user": ("users", "id in (select user_id from logins where unique_id = 'demo.student1')"),
+    # a student whose token the sweep does not send: terminating its sessions ends no sweeping role's
+    "spare_user": ("users", "id in (select user_id from logins where unique_id = 'demo.student2')"),
     "course": ("courses", "sis_course_id = 'DEMO-BIO101'"),
     "other_course": ("courses", "sis_course_id = 'DEMO-MATH110'"),
     "section": ("sections", "course_id = (select id from courses where sis_course_id = 'DEMO-BIO101')"),

@@ -54,6 +54,7 @@ _PARAM_IDS = {
     "tab_id": "tab", "asset": "asset", "observee_id": "user", "observer_id": "observer", "task_id": "learn_task",
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
     "external_tool_id": "external_tool", "feature": "feature",
+    "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
@@ -96,6 +97,8 @@ def _by_path(path: str, param: str, name: str | None) -> str | None:
         return "account_standard"
     if param == "user_id" and "/observees" in path:
         return "observer"
+    if param == "user_id" and path.endswith("/sessions"):
+        return "spare_user"
     if name == "org_unit" and "/coursetemplates/" in path:
         return "template"
     return name

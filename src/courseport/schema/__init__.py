@@ -61,7 +61,15 @@ from courseport.schema.registrations import (
 from courseport.schema.rubric_assessments import RubricAssessment
 from courseport.schema.sis_data import SisDataSet, SisStickyField
 from courseport.schema.terms import TermOverride
-from courseport.schema.users import AccessToken, CommunicationChannel, Login, ObserverLink, User, UserPreference
+from courseport.schema.users import (
+    AccessToken,
+    CommunicationChannel,
+    Login,
+    ObserverLink,
+    ObserverPairingCode,
+    User,
+    UserPreference,
+)
 
 __all__ = [
     "Base",
@@ -82,6 +90,7 @@ __all__ = [
     "User",
     "Login",
     "ObserverLink",
+    "ObserverPairingCode",
     "UserPreference",
     "Course",
     "CourseNickname",

@@ -80,6 +80,19 @@ class ObserverLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ObserverPairingCode(Base):
+    """A code a student (or an admin for them) hands an observer, who links to the student with it once
+    before it expires (core/courses/pairing_codes.py)."""
+
+    __tablename__ = "observer_pairing_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    expires_at: Mapped[datetime]
+    workflow_state: Mapped[str] = mapped_column(String(16), default="active")  # active, deleted (used)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CommunicationChannel(Base):
     """A way to reach a user (Canvas's communication channel): an email address, or an SMS number. A user's
     email given when they are made or edited gets one (core/identity/channel_rows.py). Deleting one retires it

@@ -28,7 +28,7 @@ STUDENT, OBSERVER = "StudentEnrollment", "ObserverEnrollment"
 _MIRRORED_STATES = ("active", "invited", "creation_pending", "completed", "inactive")
 
 
-def _root_of(db: Session, user: User) -> int:
+def root_of(db: Session, user: User) -> int:
     return tenancy.tenant_of(db, user.id) or accounts.ROOT_ACCOUNT_ID
 
 
@@ -51,10 +51,10 @@ def link(db: Session, actor: User, observer_ref: str, student_ref: str) -> User:
     """Link the observer to the student (admins of the root account); answers the student."""
     observer = users.resolve_user(db, observer_ref, actor)
     student = _live(db, actor, student_ref, "observee")
-    root = _root_of(db, observer)
+    root = root_of(db, observer)
     if not accounts.is_admin_of(db, actor.id, root):
         raise NotAllowed()
-    _link(db, observer, student, root)
+    link_users(db, observer, student, root)
     return student
 
 
@@ -64,12 +64,12 @@ def link_by_login(db: Session, actor: User, observer_ref: str, unique_id: str | 
     _require_reader(db, actor, observer)
     if not unique_id or password is None:
         raise InvalidInput("unique_id", "the observee's unique_id and password are required")
-    root = _root_of(db, observer)
+    root = root_of(db, observer)
     try:
         student = logins.credentials_user(db, unique_id, password, root)
     except NotAuthenticated:
         raise NotAuthenticated("Invalid credentials provided.", invalid=True, challenge=False) from None
-    _link(db, observer, student, root)
+    link_users(db, observer, student, root)
     return student
 
 
@@ -80,7 +80,8 @@ def _live(db: Session, actor: User, ref: str, field: str) -> User:
     return user
 
 
-def _link(db: Session, observer: User, student: User, root: int) -> None:
+def link_users(db: Session, observer: User, student: User, root: int) -> None:
+    """Link the two in the root account (once) and mirror the student's enrollments for the observer."""
     if observer.id == student.id:
         raise InvalidInput("observee", "a user cannot observe themself")
     found = db.scalar(select(ObserverLink.id).where(ObserverLink.observer_id == observer.id,

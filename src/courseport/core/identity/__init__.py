@@ -9,4 +9,4 @@ rights (`permissions`), the vocabulary every face asks by name.
 __all__ = ["account_admins", "account_users", "accounts", "admin", "communication_channels", "d2l_apps", "logins",
            "masquerade", "oauth_clients", "permissions", "role_writes", "roles", "scoped_tokens", "sis_stickiness",
            "sub_accounts",
-           "tenancy", "tenants", "terms", "tokens", "user_settings", "users"]
+           "tenancy", "tenants", "terms", "tokens", "user_merges", "user_settings", "users"]

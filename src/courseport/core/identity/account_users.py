@@ -18,7 +18,16 @@ from typing import Any
 from sqlalchemy import and_, case, delete, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.core.identity import accounts, channel_rows, logins, sis_stickiness, sub_accounts, tenancy, users
+from courseport.core.identity import (
+    accounts,
+    channel_rows,
+    logins,
+    sis_stickiness,
+    sub_accounts,
+    tenancy,
+    tokens,
+    users,
+)
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.ids import is_id
@@ -242,6 +251,16 @@ def remove_user(db: Session, actor: User, account_ref: str, user_ref: str) -> Us
     if db.scalar(live) is None:
         user.workflow_state = "deleted"
     db.flush()
+    return user
+
+
+def terminate_sessions(db: Session, actor: User, user_ref: str) -> User:
+    """End every session of the user (themself, or an admin over them): all their access tokens go,
+    manually generated ones too, as Canvas's terminate_sessions does."""
+    user = users.resolve_user(db, user_ref, actor)
+    if user.id != actor.id and not administers_user(db, actor.id, user):
+        raise NotAllowed()
+    tokens.revoke_all_tokens(db, user)
     return user
 
 

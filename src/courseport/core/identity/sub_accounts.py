@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.identity import accounts, sis_stickiness
 from courseport.core.identity.permissions import STAFF_TYPES
-from courseport.core.kit.errors import InvalidInput, NotAllowed
+from courseport.core.kit.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
 from courseport.core.kit.time_zones import to_iana
 from courseport.core.kit.uniqueness import held_by_another
@@ -78,6 +78,23 @@ def update_account(db: Session, actor: User, ref: str, changes: AccountChanges) 
     before = sis_stickiness.watch("account", account)
     _apply(db, account, changes)
     sis_stickiness.note(db, "account", account, before)
+    return account
+
+
+def delete_sub_account(db: Session, actor: User, parent_ref: str, ref: str) -> Account:
+    """Delete a live direct sub-account of an account the actor administers; Canvas refuses while it still
+    holds live courses or live sub-accounts. The account stays as a row marked "deleted", out of every list."""
+    parent = administered(db, actor, parent_ref)
+    account = accounts.resolve_account(db, ref, actor.id)
+    if account.parent_account_id != parent.id or account.workflow_state == "deleted":
+        raise NotFound("account")
+    live_course = select(Course.id).where(Course.account_id == account.id, Course.workflow_state != "deleted")
+    if db.scalar(live_course.limit(1)) is not None:
+        raise Conflict("You can't delete a sub-account that has courses in it.")
+    if descendant_ids(db, account.id):
+        raise Conflict("You can't delete a sub-account that has sub-accounts in it.")
+    account.workflow_state = "deleted"
+    db.flush()
     return account
 
 

@@ -96,3 +96,8 @@ def revoke_token(db: Session, token: str | None) -> None:
     """Delete the token's row (signing out); an unknown token changes nothing."""
     if token:
         db.execute(delete(AccessToken).where(AccessToken.token_hash == hash_token(token)))
+
+
+def revoke_all_tokens(db: Session, user: User) -> None:
+    """Delete every access token of the user (terminating their sessions)."""
+    db.execute(delete(AccessToken).where(AccessToken.user_id == user.id))

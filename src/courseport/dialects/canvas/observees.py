@@ -7,10 +7,10 @@ from typing import Any
 from litestar import Response
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import observer_links
+from courseport.core.courses import observer_links, pairing_codes
 from courseport.core.courses.observer_links import LinkedUser
 from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.canvas.protocol import Call, delete, get, post, put
+from courseport.dialects.canvas.protocol import Call, delete, get, iso, post, put
 from courseport.dialects.canvas.user_json import render_users_seen_by
 from courseport.schema import User
 
@@ -45,14 +45,25 @@ def list_observers(call: Call, user_id: str) -> Response:
 
 @post("/users/{user_id:str}/observees", status_code=200)
 def add_observee_with_login(call: Call, user_id: str) -> dict:
-    for unsupported in ("access_token", "pairing_code"):
-        if call.has(unsupported):
-            raise InvalidInput(unsupported, f"{unsupported} is not offered here: send observee[unique_id] and "
-                                            "observee[password]")
+    if call.has("access_token"):
+        raise InvalidInput("access_token", "access_token is not offered here: send observee[unique_id] and "
+                                           "observee[password], or pairing_code")
+    code = call.str("pairing_code")
     with call.write() as (db, me):
-        student = observer_links.link_by_login(db, me, user_id, call.str("observee[unique_id]"),
-                                               call.str("observee[password]"))
+        if code is not None:
+            student = pairing_codes.link_by_code(db, me, user_id, code)
+        else:
+            student = observer_links.link_by_login(db, me, user_id, call.str("observee[unique_id]"),
+                                                   call.str("observee[password]"))
         return _render(db, me, [student], call)[0]
+
+
+@post("/users/{user_id:str}/observer_pairing_codes", status_code=200)
+def create_pairing_code(call: Call, user_id: str) -> dict:
+    with call.write() as (db, me):
+        row = pairing_codes.create_code(db, me, user_id)
+        return {"user_id": row.user_id, "code": row.code, "expires_at": iso(row.expires_at),
+                "workflow_state": row.workflow_state}
 
 
 @get("/users/{user_id:str}/observees/{observee_id:str}")
@@ -81,5 +92,5 @@ def remove_observee(call: Call, user_id: str, observee_id: str) -> dict:
         return _render(db, me, [observer_links.unlink(db, me, user_id, observee_id)], call)[0]
 
 
-ROUTES = [list_observees, list_observers, add_observee_with_login, get_observee, get_observer, add_observee,
-          remove_observee]
+ROUTES = [list_observees, list_observers, add_observee_with_login, create_pairing_code, get_observee, get_observer,
+          add_observee, remove_observee]

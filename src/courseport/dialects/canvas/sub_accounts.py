@@ -7,8 +7,9 @@ from litestar import Response
 
 from courseport.core.identity import sub_accounts
 from courseport.core.identity.sub_accounts import AccountChanges
+from courseport.core.kit.errors import Conflict
 from courseport.dialects.canvas.course_json import render_account
-from courseport.dialects.canvas.protocol import Call, coerce, get, post, prefixed_params, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, prefixed_params, put
 from courseport.schema import Account
 
 _FIELDS = ("name", "sis_account_id", "default_time_zone")
@@ -49,6 +50,16 @@ def create_sub_account(call: Call, account_id: str) -> dict:
         return render_account(sub_accounts.create_sub_account(db, me, account_id, changes))
 
 
+@delete("/accounts/{account_id:str}/sub_accounts/{sub_account_id:str}")
+def delete_sub_account(call: Call, account_id: str, sub_account_id: str) -> Response:
+    """Canvas answers a refusal for live contents as a bare `{"message": ...}` with 409."""
+    try:
+        with call.write() as (db, me):
+            return Response(render_account(sub_accounts.delete_sub_account(db, me, account_id, sub_account_id)))
+    except Conflict as refused:
+        return Response({"message": refused.message}, status_code=409)
+
+
 @put("/accounts/{account_id:str}")
 def update_account(call: Call, account_id: str) -> dict:
     changes = account_changes(call)
@@ -74,4 +85,5 @@ def manageable_accounts(call: Call) -> Response:
     return call.paged(items, window, page)
 
 
-ROUTES = [list_sub_accounts, create_sub_account, update_account, course_accounts, manageable_accounts]
+ROUTES = [list_sub_accounts, create_sub_account, delete_sub_account, update_account, course_accounts,
+          manageable_accounts]

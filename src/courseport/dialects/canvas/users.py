@@ -8,7 +8,7 @@ from typing import cast
 
 from litestar import Response
 
-from courseport.core.identity import account_users
+from courseport.core.identity import account_users, user_merges
 from courseport.core.identity.account_users import NewUser, UserChanges
 from courseport.core.identity.logins import LoginChanges
 from courseport.core.kit.errors import InvalidInput
@@ -200,6 +200,32 @@ def remove_account_user(call: Call, account_id: str, user_id: str) -> dict:
         return render_account_user(user, set(), call.origin)
 
 
+def _merged(call: Call, user_id: str, destination_user_id: str, destination_account_id: str | None) -> dict:
+    with call.write() as (db, me):
+        user = user_merges.merge_into(db, me, user_id, destination_user_id, destination_account_id)
+        return render_account_user(user, {"locale"}, call.origin)
+
+
+@put("/users/{user_id:str}/merge_into/{destination_user_id:str}")
+def merge_user_into(call: Call, user_id: str, destination_user_id: str) -> dict:
+    return _merged(call, user_id, destination_user_id, None)
+
+
+@put("/users/{user_id:str}/merge_into/accounts/{destination_account_id:str}/users/{destination_user_id:str}")
+def merge_user_into_account_user(call: Call, user_id: str, destination_account_id: str,
+                                 destination_user_id: str) -> dict:
+    return _merged(call, user_id, destination_user_id, destination_account_id)
+
+
+@delete("/users/{user_id:str}/sessions")
+def terminate_sessions(call: Call, user_id: str) -> Response:
+    """Canvas answers the JSON string "ok"."""
+    with call.write() as (db, me):
+        account_users.terminate_sessions(db, me, user_id)
+    return Response(content=b'"ok"', media_type="application/json")
+
+
 ROUTES = [list_course_users, search_course_users, list_students, list_recent_students, get_course_user,
           list_content_share_users, get_student_view_student, get_user, create_account_user, list_account_users,
-          update_user, get_user_profile, remove_account_user]
+          update_user, get_user_profile, remove_account_user, merge_user_into,
+          merge_user_into_account_user, terminate_sessions]
