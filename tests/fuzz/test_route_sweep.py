@@ -53,6 +53,7 @@ _PARAM_IDS = {
     "standard_id": "standard", "column_id": "column", "export_id": "export", "subscription_id": "subscription",
     "tab_id": "tab", "asset": "asset", "observee_id": "user", "observer_id": "observer", "task_id": "learn_task",
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
+    "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",

@@ -91,8 +91,9 @@ def test_update_changes_only_what_is_given_and_checks_dates_against_the_kept_one
         assert r.json() == {**created, "subject": "After", "roles": ["StudentEnrollment"],
                             "role_ids": [_role_id(world, "StudentEnrollment")]}
         bad = c.put(f"{URL}/{created['id']}", data={"account_notification[end_at]": _when(-3)})
+        end_at = "account_notification[end_at]"
         assert (bad.status_code, bad.json()) == (400, {"errors": [{
-            "message": "account_notification[end_at] must be after start_at", "field": "account_notification[end_at]"}]})
+            "message": f"{end_at} must be after start_at", "field": end_at}]})
         assert c.put(f"{URL}/999999", data={"account_notification[subject]": "x"}).json() == NOT_FOUND
     assert [row[0] for row in _stored(world)] == ["After"]
 
@@ -105,7 +106,8 @@ def test_users_see_live_ones_for_their_roles_and_close_them_for_themselves(world
     world.enroll(teacher, course, "TeacherEnrollment")
     with world.client(world.admin_token) as c:
         everyone = c.post(URL, data=_form("Everyone")).json()
-        teachers = c.post(URL, data=_form("Teachers", start=-2, **{"account_notification_roles[]": "TeacherEnrollment"})).json()
+        only_teachers = {"account_notification_roles[]": "TeacherEnrollment"}
+        teachers = c.post(URL, data=_form("Teachers", start=-2, **only_teachers)).json()
         ended = c.post(URL, data=_form("Ended", start=-5, end=-2)).json()
         future = c.post(URL, data=_form("Future", start=2, end=4)).json()
         assert {n["id"] for n in c.get(URL, params={"include_all": "true"}).json()} == {
