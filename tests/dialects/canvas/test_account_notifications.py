@@ -46,7 +46,7 @@ def test_create_answers_the_notification_and_keeps_it(world):
     assert r.json() == {"id": r.json()["id"], "subject": "Maintenance", "message": "<p>Saturday <b>9am</b></p>",
                         "start_at": start, "end_at": end, "icon": "calendar",
                         "roles": ["StudentEnrollment", "TeacherEnrollment"], "role_ids": [student, teacher]}
-    assert _stored(world) == [("Maintenance", "<p>Saturday <b>9am</b></p>", "calendar", 1)]
+    assert _stored(world) == [("Maintenance", "<p>Saturday <b>9am</b></p>", "calendar", world.admin.id)]
     with world.tx() as db:
         assert sorted(db.scalars(select(AccountNotificationRole.role_id))) == sorted([student, teacher])
 
