@@ -1,15 +1,15 @@
 """account notifications and notification preferences: global announcements of an account (`account_notifications`),
 the roles each is shown to and who closed it; a channel's changed notification frequencies (`notification_policies`).
 
-Revision ID: 0056_account_notifications
-Revises: 0055_sis_stickiness_diffing
+Revision ID: 0058_account_notifications
+Revises: 0057_observer_pairing_codes
 Create Date: 2026-12-06 18:15:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0056_account_notifications'
-down_revision = '0055_sis_stickiness_diffing'
+revision = '0058_account_notifications'
+down_revision = '0057_observer_pairing_codes'
 branch_labels = None
 depends_on = None
 
