@@ -131,7 +131,7 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
 def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
     """Things with ids of their own that the demo does not make: grading standards, a gradebook column, a
     section's override, a content export, a blueprint sync with its subscription, a Valence copy and import,
-    a Learn copy task and an xAPI credential; each call must work."""
+    a Learn copy task, an xAPI credential and an account notification; each call must work."""
     course, blueprint, other = ids["course"], ids["blueprint"], ids["other_course"]
     scheme = {"title": "Letters", "grading_scheme_entry": [{"name": "A", "value": 90}, {"name": "F", "value": 0}]}
     made = {
@@ -149,6 +149,9 @@ def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  #
         "d2l_copy": canvas.post(f"/d2l/api/le/1.7/import/{ids['org_unit']}/copy",
                                 json={"SourceOrgUnitId": int(ids["other_org_unit"])}),
         "d2l_template": canvas.post("/d2l/api/lp/1.5/coursetemplates/", json={"Name": "Swept", "Code": "SWEPT-T"}),
+        "account_notice": canvas.post(f"/api/v1/accounts/{ids['account']}/account_notifications", json={
+            "account_notification": {"subject": "Swept", "message": "Hi", "start_at": "2026-01-01T00:00:00Z",
+                                     "end_at": "2099-01-01T00:00:00Z"}}),
         "d2l_import": canvas.post(f"/d2l/api/le/1.7/import/{ids['org_unit']}/imports",
                                   files={"file": ("package.zip", pb.scorm12(), "application/zip")}),
     }
@@ -168,7 +171,8 @@ def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  #
     found["subscription"] = str(subscription)
     synced = canvas.get(f"/api/v1/courses/{other}/blueprint_subscriptions/{subscription}/migrations").json()
     found["subscription_migration"] = str(synced[0]["id"]) if synced else "1"
-    return found | {"tab": "files", "asset": f"course_{course}"}
+    return found | {"tab": "files", "asset": f"course_{course}", "notification": "new_announcement",
+                    "notification_category": "grading"}
 
 
 def _grading_periods(canvas, course: int) -> list:  # noqa: ANN001

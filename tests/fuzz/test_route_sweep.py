@@ -55,6 +55,7 @@ _PARAM_IDS = {
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
     "external_tool_id": "external_tool", "feature": "feature",
     "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
+    "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",

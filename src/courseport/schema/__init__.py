@@ -44,6 +44,12 @@ from courseport.schema.instance import InstanceValue
 from courseport.schema.jobs import Job, JobClaim
 from courseport.schema.late_policies import LatePolicy
 from courseport.schema.lrs import LrsDocument, LrsFetch, XapiCredential
+from courseport.schema.notifications import (
+    AccountNotification,
+    AccountNotificationClosure,
+    AccountNotificationRole,
+    NotificationPolicy,
+)
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
@@ -83,6 +89,10 @@ __all__ = [
     "TermOverride",
     "AccessToken",
     "CommunicationChannel",
+    "AccountNotification",
+    "AccountNotificationClosure",
+    "AccountNotificationRole",
+    "NotificationPolicy",
     "OAuthClient",
     "CourseTemplate",
     "D2LApp",

@@ -186,6 +186,12 @@ def list_users(db: Session, actor: User, account_ref: str, query: UserQuery, win
     return fetch_window(db, stmt.order_by(*_order(query)), window)
 
 
+def belongs_to(db: Session, user_id: int, account: Account) -> bool:
+    """Whether the user is one of the account's users (see the module docstring)."""
+    tree = [account.id, *sub_accounts.descendant_ids(db, account.id)]
+    return db.scalar(select(User.id).where(User.id == user_id, _member_of(account, tree, False))) is not None
+
+
 def _member_of(account: Account, tree: list[int], include_deleted: bool) -> Any:
     login = Login.user_id == User.id if include_deleted else and_(Login.user_id == User.id,
                                                                   Login.workflow_state != "deleted")

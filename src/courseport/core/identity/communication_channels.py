@@ -100,23 +100,33 @@ def _is_phone_number(address: str) -> bool:
     return digits.isascii() and digits.isdigit() and 4 <= len(digits) <= 20
 
 
-def delete_channel(db: Session, actor: User, user_ref: str, channel_id: str) -> CommunicationChannel:
-    """Retire the user's live channel by id."""
+def user_channel(db: Session, actor: User, user_ref: str, channel_id: str) -> CommunicationChannel:
+    """The user's live channel by id, for the user themself or an admin over them."""
     user, _ = _channel_owner(db, actor, user_ref)
     row_id = store_id(channel_id)
     channel = db.get(CommunicationChannel, row_id) if row_id is not None else None
     if channel is None or channel.user_id != user.id or channel.workflow_state not in channel_rows.LIVE_STATES:
         raise NotFound("communication channel")
-    return _retire(db, channel)
+    return channel
 
 
-def delete_channel_at(db: Session, actor: User, user_ref: str, path_type: str, address: str) -> CommunicationChannel:
-    """Retire the user's live channel of that type at that address."""
+def user_channel_at(db: Session, actor: User, user_ref: str, path_type: str, address: str) -> CommunicationChannel:
+    """The user's live channel of that type at that address, for the user themself or an admin over them."""
     user, _ = _channel_owner(db, actor, user_ref)
     channel = channel_rows.live_channel(db, user.id, path_type, address)
     if channel is None:
         raise NotFound("communication channel")
-    return _retire(db, channel)
+    return channel
+
+
+def delete_channel(db: Session, actor: User, user_ref: str, channel_id: str) -> CommunicationChannel:
+    """Retire the user's live channel by id."""
+    return _retire(db, user_channel(db, actor, user_ref, channel_id))
+
+
+def delete_channel_at(db: Session, actor: User, user_ref: str, path_type: str, address: str) -> CommunicationChannel:
+    """Retire the user's live channel of that type at that address."""
+    return _retire(db, user_channel_at(db, actor, user_ref, path_type, address))
 
 
 def _retire(db: Session, channel: CommunicationChannel) -> CommunicationChannel:

@@ -2,6 +2,7 @@
 
 from courseport.dialects.canvas import (
     account_courses,
+    account_notifications,
     accounts,
     activity,
     admins,
@@ -35,6 +36,7 @@ from courseport.dialects.canvas import (
     late_policies,
     logins,
     modules,
+    notification_preferences,
     observees,
     outcome_groups,
     outcome_links,
@@ -94,6 +96,7 @@ ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
 ROUTES += [*enrollments.ROUTES, *observees.ROUTES, *groups.ROUTES]
 ROUTES += [*logins.ROUTES, *roles.ROUTES, *admins.ROUTES]
-ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES]
+ROUTES += [*communication_channels.ROUTES, *user_settings.ROUTES, *notification_preferences.ROUTES]
+ROUTES += account_notifications.ROUTES
 ROUTES += sis_imports.ROUTES
 ROUTES += [*external_tools.ROUTES, *features.ROUTES]
