@@ -158,6 +158,8 @@ def test_rate_entries(world):
         assert t.post(rate, data={"rating": 1}).status_code == 204
         listed = t.get(f"{base}/{topic['id']}/entries").json()[0]
         assert (listed["rating_count"], listed["rating_sum"]) == (2, 2)
+        edited = t.put(f"{base}/{topic['id']}/entries/{entry['id']}", data={"message": "edited"}).json()
+        assert (edited["message"], edited["rating_count"], edited["rating_sum"]) == ("edited", 2, 2)
     with world.client(cast["student"]) as s:
         assert s.post(rate, data={"rating": "0"}).status_code == 204
         assert _ratings(world, topic["id"]) == {(entry["id"], student.id, 0), (entry["id"], teacher.id, 1)}

@@ -160,7 +160,9 @@ def update_entry(db: Session, actor: User, course_ref: str | int, topic_id: str,
     entry.message = _message(message)
     entry.updated_at = utcnow()
     db.flush()
-    return EntryView(entry, db.get(User, entry.user_id) if entry.user_id else None)
+    count, total = discussion_reads.rating_totals(db, [entry.id]).get(entry.id, (None, None))
+    return EntryView(entry, db.get(User, entry.user_id) if entry.user_id else None, rating_count=count,
+                     rating_sum=total)
 
 
 def delete_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str) -> None:
