@@ -33,7 +33,12 @@ from courseport.schema.courses import (
     Section,
 )
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
-from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
+from courseport.schema.discussions import (
+    DiscussionEntry,
+    DiscussionEntryRating,
+    DiscussionEntryRead,
+    DiscussionParticipant,
+)
 from courseport.schema.external_tools import ExternalTool, FeatureFlag
 from courseport.schema.files import Blob, BlobPin, File
 from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
@@ -133,6 +138,7 @@ __all__ = [
     "QuizAttempt",
     "CourseGroup",
     "DiscussionEntry",
+    "DiscussionEntryRating",
     "DiscussionEntryRead",
     "DiscussionParticipant",
     "Job",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -49,3 +49,15 @@ class DiscussionEntryRead(Base):
     topic_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
     read: Mapped[bool] = mapped_column(Boolean)
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DiscussionEntryRating(Base):
+    """A user's like (1) or withdrawn like (0) of an entry, in a topic that allows rating
+    (core/coursework/discussion_ratings.py); entries' rating_count / rating_sum are computed from these."""
+
+    __tablename__ = "discussion_entry_ratings"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("discussion_entries.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

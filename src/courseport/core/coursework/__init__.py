@@ -1,7 +1,8 @@
 """What students do and are graded on: assignments and their groups, overrides, submissions, students' extra attempts
 on assignments, grades (one at a time or in bulk;
 per grading period: period_scores), quizzes, their questions and question groups, students' attempts
-at them and their statistics, discussions, entries and announcements, peer reviews of submissions, learning
+at them and their statistics, discussions, entries and announcements (with the full topic view, pinned
+topics' order and entry ratings), peer reviews of submissions, learning
 outcomes in their groups and students' results on them (with their rollups), rubrics (their associations with
 assignments and the assessments made through them), a course's late policy (late_status: a submission's late and
 missing state, read by the faces; missing_deductions: the missing deduction applied as due dates pass, run
@@ -12,7 +13,8 @@ change hook registered by the wiring) and its custom gradebook columns with thei
 """
 
 __all__ = ["announcements", "assignment_extensions", "assignment_groups", "assignment_overrides", "assignments",
-           "bulk_grades", "discussion_entries", "discussions", "gradeable_students", "gradebook_column_data",
+           "bulk_grades", "discussion_entries", "discussion_pins", "discussion_ratings", "discussion_views",
+           "discussions", "gradeable_students", "gradebook_column_data",
            "gradebook_columns", "grades", "late_policies", "late_regrades", "late_status", "missing_deductions",
            "outcome_groups", "outcome_results", "outcome_rollups", "outcomes", "overrides", "peer_reviews",
            "period_scores",

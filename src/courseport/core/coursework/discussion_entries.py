@@ -37,15 +37,17 @@ class EntryView:
     has_more_replies: bool = False
     read: bool = True  # for the caller (discussion_reads)
     forced: bool = False
+    rating_count: int | None = None  # None until someone rated it
+    rating_sum: int | None = None
 
 
-def _topic(db: Session, actor: User, course_ref: str | int, topic_id: str
+def member_topic(db: Session, actor: User, course_ref: str | int, topic_id: str
            ) -> tuple[Course, CourseRights, ContentItem]:
     course, rights = readable_course(db, actor, course_ref)
     return course, rights, visible_topic(db, course.id, rights, topic_id)
 
 
-def _entry(db: Session, topic: ContentItem, entry_id: str | int) -> DiscussionEntry:
+def topic_entry(db: Session, topic: ContentItem, entry_id: str | int) -> DiscussionEntry:
     entry = db.get(DiscussionEntry, store_id(entry_id)) if is_id(entry_id) else None
     if entry is None or entry.topic_id != topic.id or entry.workflow_state == "deleted":
         raise NotFound("discussion entry")
@@ -61,14 +63,14 @@ def _message(message: str | None) -> str:
 
 def post_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, message: str | None,
                parent_entry_id: str | None = None) -> EntryView:
-    course, rights, topic = _topic(db, actor, course_ref, topic_id)
+    course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
     if not view.can_reply:
         raise NotAllowed()
     parent_id = None
     if parent_entry_id is not None:
-        parent = _entry(db, topic, parent_entry_id)
-        _check_initial_post(rights, topic, view.has_posted)
+        parent = topic_entry(db, topic, parent_entry_id)
+        check_initial_post(rights, topic, view.has_posted)
         threaded = topic.data.get("discussion_type") == "threaded"
         parent_id = parent.id if threaded or parent.parent_id is None else _root_of(db, parent).id
     entry = DiscussionEntry(course_id=course.id, topic_id=topic.id, parent_id=parent_id, user_id=actor.id,
@@ -84,7 +86,7 @@ def _root_of(db: Session, entry: DiscussionEntry) -> DiscussionEntry:
     return entry
 
 
-def _check_initial_post(rights: CourseRights, topic: ContentItem, has_posted: bool) -> None:
+def check_initial_post(rights: CourseRights, topic: ContentItem, has_posted: bool) -> None:
     if topic.data.get("require_initial_post") and not has_posted and not moderates(rights):
         raise NotAllowed("You must post before seeing replies")
 
@@ -94,17 +96,17 @@ def _live(topic_id: int):  # noqa: ANN202
                                          DiscussionEntry.workflow_state == "active")
 
 
-def _readable(db: Session, actor: User, course_ref: str | int, topic_id: str) -> ContentItem:
-    course, rights, topic = _topic(db, actor, course_ref, topic_id)
+def readable_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) -> ContentItem:
+    course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
-    _check_initial_post(rights, topic, view.has_posted)
+    check_initial_post(rights, topic, view.has_posted)
     return topic
 
 
 def list_entries(db: Session, actor: User, course_ref: str | int, topic_id: str, window: Window
                  ) -> Slice[EntryView]:
     """Top-level entries, newest first, each with its newest replies."""
-    topic = _readable(db, actor, course_ref, topic_id)
+    topic = readable_topic(db, actor, course_ref, topic_id)
     stmt = _live(topic.id).where(DiscussionEntry.parent_id.is_(None)).order_by(
         DiscussionEntry.created_at.desc(), DiscussionEntry.id.desc())
     page = fetch_window(db, stmt, window)
@@ -114,35 +116,39 @@ def list_entries(db: Session, actor: User, course_ref: str | int, topic_id: str,
                                 .order_by(DiscussionEntry.created_at.desc(), DiscussionEntry.id.desc())):
             replies.setdefault(reply.parent_id, []).append(reply)
     shown = [*page.items, *(r for rs in replies.values() for r in rs)]
-    authors, states = _authors(db, shown), discussion_reads.entry_states(db, shown, actor.id)
+    authors, states = authors_of(db, shown), discussion_reads.entry_states(db, shown, actor.id)
+    totals = discussion_reads.rating_totals(db, (e.id for e in shown))
     views = []
     for e in page.items:
         own = replies.get(e.id, [])
-        recent = [EntryView(r, authors.get(r.user_id), None, False, *states[r.id]) for r in own[:RECENT_REPLIES]]
-        views.append(EntryView(e, authors.get(e.user_id), recent, len(own) > RECENT_REPLIES, *states[e.id]))
+        recent = [EntryView(r, authors.get(r.user_id), None, False, *states[r.id], *totals.get(r.id, (None, None)))
+                  for r in own[:RECENT_REPLIES]]
+        views.append(EntryView(e, authors.get(e.user_id), recent, len(own) > RECENT_REPLIES, *states[e.id],
+                               *totals.get(e.id, (None, None))))
     return Slice(views, page.has_more, page.total)
 
 
 def list_replies(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str, window: Window
                  ) -> Slice[EntryView]:
-    topic = _readable(db, actor, course_ref, topic_id)
-    parent = _entry(db, topic, entry_id)
+    topic = readable_topic(db, actor, course_ref, topic_id)
+    parent = topic_entry(db, topic, entry_id)
     stmt = _live(topic.id).where(DiscussionEntry.parent_id == parent.id).order_by(
         DiscussionEntry.created_at.desc(), DiscussionEntry.id.desc())
     page = fetch_window(db, stmt, window)
-    authors, states = _authors(db, page.items), discussion_reads.entry_states(db, page.items, actor.id)
-    return Slice([EntryView(e, authors.get(e.user_id), None, False, *states[e.id]) for e in page.items],
-                 page.has_more, page.total)
+    authors, states = authors_of(db, page.items), discussion_reads.entry_states(db, page.items, actor.id)
+    totals = discussion_reads.rating_totals(db, (e.id for e in page.items))
+    return Slice([EntryView(e, authors.get(e.user_id), None, False, *states[e.id], *totals.get(e.id, (None, None)))
+                  for e in page.items], page.has_more, page.total)
 
 
-def _authors(db: Session, entries: list[DiscussionEntry]) -> dict[int | None, User]:  # looked up by nullable ids
+def authors_of(db: Session, entries: list[DiscussionEntry]) -> dict[int | None, User]:  # looked up by nullable ids
     ids = {e.user_id for e in entries if e.user_id}
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
 def _editable(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str) -> DiscussionEntry:
-    _, rights, topic = _topic(db, actor, course_ref, topic_id)
-    entry = _entry(db, topic, entry_id)
+    _, rights, topic = member_topic(db, actor, course_ref, topic_id)
+    entry = topic_entry(db, topic, entry_id)
     if entry.user_id != actor.id and not moderates(rights):
         raise NotAllowed()
     return entry
@@ -154,7 +160,9 @@ def update_entry(db: Session, actor: User, course_ref: str | int, topic_id: str,
     entry.message = _message(message)
     entry.updated_at = utcnow()
     db.flush()
-    return EntryView(entry, db.get(User, entry.user_id) if entry.user_id else None)
+    count, total = discussion_reads.rating_totals(db, [entry.id]).get(entry.id, (None, None))
+    return EntryView(entry, db.get(User, entry.user_id) if entry.user_id else None, rating_count=count,
+                     rating_sum=total)
 
 
 def delete_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str) -> None:
@@ -166,28 +174,28 @@ def delete_entry(db: Session, actor: User, course_ref: str | int, topic_id: str,
 
 def mark_topic_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool) -> None:
     """The caller marks a topic they may see read or unread (its entries keep their own marks)."""
-    _, _, topic = _topic(db, actor, course_ref, topic_id)
+    _, _, topic = member_topic(db, actor, course_ref, topic_id)
     discussion_reads.mark_topic(db, topic, actor.id, read=read)
 
 
 def mark_all_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool, forced: bool
                   ) -> None:
     """The topic and every entry in it, read or unread for the caller."""
-    _, _, topic = _topic(db, actor, course_ref, topic_id)
+    _, _, topic = member_topic(db, actor, course_ref, topic_id)
     discussion_reads.mark_topic(db, topic, actor.id, read=read)
     discussion_reads.mark_entries(db, topic, actor.id, read, forced)
 
 
 def mark_entry_read(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str, read: bool,
                     forced: bool) -> None:
-    _, _, topic = _topic(db, actor, course_ref, topic_id)
-    entry = _entry(db, topic, entry_id)
+    _, _, topic = member_topic(db, actor, course_ref, topic_id)
+    entry = topic_entry(db, topic, entry_id)
     discussion_reads.mark_entries(db, topic, actor.id, read, forced, [entry.id])
 
 
 def set_subscribed(db: Session, actor: User, course_ref: str | int, topic_id: str, subscribed: bool) -> None:
     """Follow or stop following a topic; a topic that wants an initial post is followed only after one."""
-    course, rights, topic = _topic(db, actor, course_ref, topic_id)
+    course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     if subscribed:
         view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
         if topic.data.get("require_initial_post") and not view.has_posted and not moderates(rights):

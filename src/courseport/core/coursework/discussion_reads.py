@@ -3,7 +3,9 @@
 Defaults, where the user set nothing: an entry is unread but by its author; a topic is read and followed
 by its author and by those who posted in it. Marks a user sets are kept (`discussion_participants`,
 `discussion_entry_reads`) and win over the defaults; `forced` records that a user set an entry's state
-themself (Canvas's forced_read_state). Rights are the callers' (`discussion_entries`).
+themself (Canvas's forced_read_state). Each user's like of an entry (`discussion_entry_ratings`, 1 or a withdrawn
+0) is kept here too; an entry's rating count and sum are computed from them. Rights are the callers'
+(`discussion_entries`, `discussion_ratings`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from courseport.schema import ContentItem, DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
+from courseport.schema import (
+    ContentItem,
+    DiscussionEntry,
+    DiscussionEntryRating,
+    DiscussionEntryRead,
+    DiscussionParticipant,
+)
+from courseport.schema.base import utcnow
 
 
 @dataclass(frozen=True)
@@ -81,4 +90,29 @@ def mark_entries(db: Session, topic: ContentItem, user_id: int, read: bool, forc
                                        forced=forced))
         else:
             row.read, row.forced = read, forced
+    db.flush()
+
+
+def rating_totals(db: Session, entry_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Per rated entry, (how many users rated it, the sum of their ratings); unrated entries are absent."""
+    ids = list(entry_ids)
+    if not ids:
+        return {}
+    rows = db.execute(select(DiscussionEntryRating.entry_id, func.count(), func.sum(DiscussionEntryRating.rating))
+                      .where(DiscussionEntryRating.entry_id.in_(ids)).group_by(DiscussionEntryRating.entry_id))
+    return {entry_id: (int(count), int(total or 0)) for entry_id, count, total in rows}
+
+
+def user_ratings(db: Session, topic_id: int, user_id: int) -> dict[int, int]:
+    """The user's rating of each entry of the topic they rated."""
+    return {r.entry_id: r.rating for r in db.scalars(select(DiscussionEntryRating).where(
+        DiscussionEntryRating.topic_id == topic_id, DiscussionEntryRating.user_id == user_id))}
+
+
+def set_rating(db: Session, entry: DiscussionEntry, user_id: int, rating: int) -> None:
+    row = db.get(DiscussionEntryRating, (entry.id, user_id))
+    if row is None:
+        db.add(DiscussionEntryRating(entry_id=entry.id, user_id=user_id, topic_id=entry.topic_id, rating=rating))
+    else:
+        row.rating, row.updated_at = rating, utcnow()
     db.flush()

@@ -33,6 +33,7 @@ TOPIC_TYPES = ("discussion_topic", "announcement")
 DISCUSSION_TYPES = ("side_comment", "threaded", "not_threaded", "flat")
 ORDERS = ("position", "recent_activity", "title")
 SCOPES = ("locked", "unlocked", "pinned", "unpinned")
+RATING_FLAGS = ("allow_rating", "only_graders_can_rate", "sort_by_rating")  # stored only once given
 DEFAULT_TITLE = "No Title"
 
 
@@ -50,6 +51,9 @@ class TopicChanges:
     locked: bool | None = None
     require_initial_post: bool | None = None
     is_announcement: bool | None = None
+    allow_rating: bool | None = None
+    only_graders_can_rate: bool | None = None
+    sort_by_rating: bool | None = None
     assignment: dict[str, Any] | None = None
     given: set[str] = field(default_factory=set)  # names present in the request, even when null
 
@@ -240,7 +244,8 @@ def create_topic(db: Session, actor: User, course_ref: str | int, changes: Topic
         "data": {"discussion_type": _discussion_type(changes.discussion_type) or "side_comment",
                  "pinned": bool(changes.pinned), "locked": bool(changes.locked),
                  "delayed_post_at": _iso(changes.delayed_post_at),
-                 "require_initial_post": bool(changes.require_initial_post)},
+                 "require_initial_post": bool(changes.require_initial_post),
+                 **{k: v for k in RATING_FLAGS if (v := getattr(changes, k)) is not None}},
     }, user_id=actor.id)
     if changes.assignment:
         content.update_item(db, item, {"ref_id": _create_assignment(db, course, actor, item, changes.assignment).id})
@@ -329,7 +334,7 @@ def _changed_fields(db: Session, item: ContentItem, changes: TopicChanges, now: 
     data: dict[str, Any] = {}
     if changes.discussion_type is not None:
         data["discussion_type"] = _discussion_type(changes.discussion_type)
-    for name in ("pinned", "locked", "require_initial_post"):
+    for name in ("pinned", "locked", "require_initial_post", *RATING_FLAGS):
         if getattr(changes, name) is not None:
             data[name] = bool(getattr(changes, name))
     if changes.published is not None or "delayed_post_at" in changes.given:

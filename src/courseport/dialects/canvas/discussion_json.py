@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from courseport.core.coursework.discussion_entries import EntryView
-from courseport.core.coursework.discussions import TopicView
+from courseport.core.coursework.discussion_views import FullView, ViewEntry
+from courseport.core.coursework.discussions import RATING_FLAGS, TopicView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
 
@@ -27,7 +28,7 @@ def render_topic(view: TopicView, origin: str, *, context_code: bool = False) ->
         "posted_at": iso(view.posted_at), "assignment_id": item.ref_id, "root_topic_id": None,
         "position": item.position if data.get("pinned") else None, "podcast_has_student_posts": False,
         "discussion_type": data.get("discussion_type", "side_comment"), "lock_at": iso(item.lock_at),
-        "allow_rating": False, "only_graders_can_rate": False, "sort_by_rating": False,
+        **{flag: bool(data.get(flag)) for flag in RATING_FLAGS},
         "is_section_specific": False, "anonymous_state": None,
         "user_name": view.author.name if view.author else None,
         "discussion_subentry_count": view.entry_count,
@@ -58,7 +59,7 @@ def render_entry(view: EntryView, origin: str) -> dict[str, Any]:
     e = view.entry
     body: dict[str, Any] = {
         "id": e.id, "user_id": e.user_id, "parent_id": e.parent_id, "created_at": iso(e.created_at),
-        "updated_at": iso(e.updated_at), "rating_count": None, "rating_sum": None,
+        "updated_at": iso(e.updated_at), "rating_count": view.rating_count, "rating_sum": view.rating_sum,
         "user_name": view.author.name if view.author else None, "message": e.message,
         "user": render_user_display(view.author, origin, e.course_id) if view.author else {},
         "read_state": "read" if view.read else "unread", "forced_read_state": view.forced,
@@ -67,4 +68,29 @@ def render_entry(view: EntryView, origin: str) -> dict[str, Any]:
         if view.recent_replies:
             body["recent_replies"] = [render_entry(r, origin) for r in view.recent_replies]
         body["has_more_replies"] = view.has_more_replies
+    return body
+
+
+def render_full_view(view: FullView, origin: str) -> dict[str, Any]:
+    """Canvas's "full topic" structure (GET .../discussion_topics/:id/view); nothing is cached, so no entry is
+    ever newer than the view (new_entries stays empty)."""
+    return {
+        "unread_entries": view.unread_ids, "forced_entries": view.forced_ids,
+        "entry_ratings": {str(entry_id): rating for entry_id, rating in view.ratings.items()},
+        "participants": [render_user_display(u, origin, view.course_id) for u in view.participants],
+        "view": [_view_entry(v) for v in view.roots], "new_entries": [],
+    }
+
+
+def _view_entry(node: ViewEntry) -> dict[str, Any]:
+    e = node.entry
+    body: dict[str, Any] = {"id": e.id, "parent_id": e.parent_id, "created_at": iso(e.created_at),
+                            "updated_at": iso(e.updated_at)}
+    if node.deleted:
+        body["deleted"] = True
+    else:
+        body.update({"user_id": e.user_id, "message": e.message, "rating_count": node.rating_count,
+                     "rating_sum": node.rating_sum})
+    if node.replies:
+        body["replies"] = [_view_entry(r) for r in node.replies]
     return body

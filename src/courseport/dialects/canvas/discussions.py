@@ -8,17 +8,24 @@ from typing import Any
 
 from litestar import Response
 
-from courseport.core.coursework import announcements, discussion_entries, discussions
+from courseport.core.coursework import (
+    announcements,
+    discussion_entries,
+    discussion_pins,
+    discussion_ratings,
+    discussion_views,
+    discussions,
+)
 from courseport.core.coursework.announcements import AnnouncementQuery
 from courseport.core.coursework.discussions import TopicChanges, TopicFilters
 from courseport.core.kit.errors import InvalidInput
-from courseport.dialects.canvas.discussion_json import render_entry, render_topic
+from courseport.dialects.canvas.discussion_json import render_entry, render_full_view, render_topic
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, iso, post, put, to_datetime, to_int
 from courseport.schema.base import utcnow
 
 _FIELDS = {"title": str, "message": str, "discussion_type": str, "published": bool, "delayed_post_at": datetime,
            "lock_at": datetime, "pinned": bool, "locked": bool, "require_initial_post": bool,
-           "is_announcement": bool}
+           "is_announcement": bool, "allow_rating": bool, "only_graders_can_rate": bool, "sort_by_rating": bool}
 _ASSIGNMENT_DATES = ("due_at", "unlock_at", "lock_at")
 
 
@@ -71,6 +78,17 @@ def create_topic(call: Call, course_id: str) -> dict:
     with call.write() as (db, me):
         view = discussions.create_topic(db, me, course_id, changes)
     return render_topic(view, call.origin)
+
+
+@post("/courses/{course_id:str}/discussion_topics/reorder", status_code=200)
+def reorder_pinned(call: Call, course_id: str) -> dict:
+    """`order` is the pinned topics' ids: a list (order[]) or one comma-separated string (canvasapi sends that)."""
+    raw = call.raw("order")
+    items = raw if isinstance(raw, list) else [] if raw in (None, "") else str(raw).split(",")
+    order = [to_int(str(v).strip(), "order") for v in items]
+    with call.write() as (db, me):
+        ids = discussion_pins.reorder_pinned(db, me, course_id, [v for v in order if v is not None])
+    return {"reorder": True, "order": ids}
 
 
 @get("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
@@ -140,6 +158,20 @@ def delete_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> No
 
 
 _TOPIC = "/courses/{course_id:str}/discussion_topics/{topic_id:str}"
+
+
+@get(_TOPIC + "/view")
+def full_view(call: Call, course_id: str, topic_id: str) -> dict:
+    with call.read() as (db, me):
+        view = discussion_views.full_view(db, me, course_id, topic_id)
+    return render_full_view(view, call.origin)
+
+
+@post(_TOPIC + "/entries/{entry_id:str}/rating", status_code=204)
+def rate_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+    rating = to_int(call.raw("rating"), "rating")
+    with call.write() as (db, me):
+        discussion_ratings.rate_entry(db, me, course_id, topic_id, entry_id, rating)
 
 
 @put(_TOPIC + "/read", status_code=204)
@@ -212,4 +244,5 @@ def list_announcements(call: Call) -> Response:
 
 ROUTES = [list_topics, create_topic, get_topic, update_topic, delete_topic, post_entry, list_entries, post_reply,
           list_replies, update_entry, delete_entry, list_announcements, mark_topic_read, mark_topic_unread,
-          mark_all_read, mark_all_unread, mark_entry_read, mark_entry_unread, subscribe, unsubscribe]
+          mark_all_read, mark_all_unread, mark_entry_read, mark_entry_unread, subscribe, unsubscribe, reorder_pinned,
+          full_view, rate_entry]
