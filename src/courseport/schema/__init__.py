@@ -35,7 +35,7 @@ from courseport.schema.courses import (
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
 from courseport.schema.discussions import DiscussionEntry, DiscussionEntryRead, DiscussionParticipant
 from courseport.schema.external_tools import ExternalTool, FeatureFlag
-from courseport.schema.files import Blob, BlobPin, File
+from courseport.schema.files import Blob, BlobPin, ExternalFeed, File
 from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
 from courseport.schema.grading_periods import GradingPeriod, GradingPeriodSet, GradingPeriodSetTerm
 from courseport.schema.grading_standards import GradingStandard
@@ -119,6 +119,7 @@ __all__ = [
     "Section",
     "Blob",
     "BlobPin",
+    "ExternalFeed",
     "File",
     "AssignmentOverride",
     "ContentItem",
