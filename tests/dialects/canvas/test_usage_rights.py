@@ -8,6 +8,8 @@ from courseport.schema import File
 from tests.dialects.canvas.errors import FORBIDDEN, NOT_FOUND
 from tests.dialects.canvas.test_files import upload
 
+JUSTIFY = "own_copyright, used_by_permission, fair_use, public_domain, creative_commons"
+CREATIVE = "cc_by, cc_by_sa, cc_by_nc, cc_by_nc_sa, cc_by_nd, cc_by_nc_nd"
 CC_BY = {"legal_copyright": "(c) Ada", "use_justification": "creative_commons", "license": "cc_by",
          "license_name": "CC Attribution"}
 
@@ -73,15 +75,15 @@ def test_remove_clears_and_file_json_says_null(world, setup):
 
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"usage_rights[use_justification]": "mine"}, "usage_rights[use_justification]",
-     "usage_rights[use_justification] must be one of own_copyright, used_by_permission, fair_use, public_domain, creative_commons"),
+     f"usage_rights[use_justification] must be one of {JUSTIFY}"),
     ({}, "usage_rights[use_justification]", "usage_rights[use_justification] is required"),
     ({"usage_rights[use_justification]": "creative_commons"}, "usage_rights[license]",
-     "usage_rights[license] must be one of cc_by, cc_by_sa, cc_by_nc, cc_by_nc_sa, cc_by_nd, cc_by_nc_nd for creative_commons"),
+     f"usage_rights[license] must be one of {CREATIVE} for creative_commons"),
     ({"usage_rights[use_justification]": "creative_commons", "usage_rights[license]": "private"},
      "usage_rights[license]",
-     "usage_rights[license] must be one of cc_by, cc_by_sa, cc_by_nc, cc_by_nc_sa, cc_by_nd, cc_by_nc_nd for creative_commons"),
+     f"usage_rights[license] must be one of {CREATIVE} for creative_commons"),
     ({"usage_rights[use_justification]": "fair_use", "usage_rights[license]": "gpl"}, "usage_rights[license]",
-     "usage_rights[license] must be one of private, public_domain, cc_by, cc_by_sa, cc_by_nc, cc_by_nc_sa, cc_by_nd, cc_by_nc_nd"),
+     f"usage_rights[license] must be one of private, public_domain, {CREATIVE}"),
     ({"usage_rights[use_justification]": "fair_use", "file_ids[]": "x"}, "file_ids[]",
      "file_ids[] must be an integer, got 'x'"),
 ])
