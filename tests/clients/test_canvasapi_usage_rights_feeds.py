@@ -73,3 +73,19 @@ def test_external_feeds(world, setup):
         cc.create_external_feed("javascript:alert(1)")
     with pytest.raises(Forbidden):
         list(world.canvas(cast["student"]).get_course(course.id).get_external_feeds())
+
+
+def test_a_course_copy_carries_usage_rights(world, setup):
+    course, _, cc, (a, _) = setup
+    cc.set_usage_rights(file_ids=[a], usage_rights={"use_justification": "used_by_permission",
+                                                    "legal_copyright": "Press"})
+    target = world.course("Rights copy")
+    teacher, token = world.user_with_token("copier")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    world.enroll(teacher, target, "TeacherEnrollment")
+    copy = world.canvas(token).get_course(target.id)
+    copy.create_content_migration("course_copy_importer", settings={"source_course_id": course.id})
+    assert world.run_jobs() == 1
+    rights = {f.display_name: f.usage_rights for f in copy.get_files()}
+    assert rights == {"a.txt": {"legal_copyright": "Press", "use_justification": "used_by_permission",
+                                "license": "private", "license_name": "Private (Copyrighted)"}, "b.txt": None}
