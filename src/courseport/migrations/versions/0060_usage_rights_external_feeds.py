@@ -1,14 +1,14 @@
 """usage rights of course files (three columns on `files`) and announcement external feeds (`external_feeds`).
 
-Revision ID: 0059_usage_rights_external_feeds
-Revises: 0058_account_notifications
+Revision ID: 0060_usage_rights_external_feeds
+Revises: 0059_discussion_entry_ratings
 Create Date: 2026-12-06 18:50:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0059_usage_rights_external_feeds'
-down_revision = '0058_account_notifications'
+revision = '0060_usage_rights_external_feeds'
+down_revision = '0059_discussion_entry_ratings'
 branch_labels = None
 depends_on = None
 
