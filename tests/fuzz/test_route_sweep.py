@@ -53,7 +53,7 @@ _PARAM_IDS = {
     "standard_id": "standard", "column_id": "column", "export_id": "export", "subscription_id": "subscription",
     "tab_id": "tab", "asset": "asset", "observee_id": "user", "observer_id": "observer", "task_id": "learn_task",
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
-    "external_tool_id": "external_tool", "feature": "feature",
+    "external_tool_id": "external_tool", "feature": "feature", "external_feed_id": "external_feed",
     "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
     "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
 }

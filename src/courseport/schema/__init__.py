@@ -40,7 +40,7 @@ from courseport.schema.discussions import (
     DiscussionParticipant,
 )
 from courseport.schema.external_tools import ExternalTool, FeatureFlag
-from courseport.schema.files import Blob, BlobPin, File
+from courseport.schema.files import Blob, BlobPin, ExternalFeed, File
 from courseport.schema.gradebook_columns import GradebookColumn, GradebookColumnDatum
 from courseport.schema.grading_periods import GradingPeriod, GradingPeriodSet, GradingPeriodSetTerm
 from courseport.schema.grading_standards import GradingStandard
@@ -124,6 +124,7 @@ __all__ = [
     "Section",
     "Blob",
     "BlobPin",
+    "ExternalFeed",
     "File",
     "AssignmentOverride",
     "ContentItem",

@@ -46,5 +46,22 @@ class File(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     workflow_state: Mapped[str] = mapped_column(String(32), default="processed")
+    # Usage rights (core/content/usage_rights.py): why the course may use the file, its license, its holder.
+    use_justification: Mapped[str | None] = mapped_column(String(32))
+    license: Mapped[str | None] = mapped_column(String(32))
+    legal_copyright: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ExternalFeed(Base):
+    """An RSS or Atom feed attached to a course's announcements (core/content/external_feeds.py); never fetched."""
+
+    __tablename__ = "external_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    url: Mapped[str] = mapped_column(String(2048))
+    header_match: Mapped[str | None] = mapped_column(String(255))
+    verbosity: Mapped[str] = mapped_column(String(16), default="full")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

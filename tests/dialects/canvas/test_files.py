@@ -102,7 +102,7 @@ def test_upload_show_and_download(world, teacher_setup):
         "size": 5, "created_at": body["created_at"], "updated_at": body["updated_at"], "unlock_at": None,
         "locked": False, "hidden": False, "lock_at": None, "hidden_for_user": False, "thumbnail_url": None,
         "modified_at": body["updated_at"], "mime_class": "text", "media_entity_id": None,
-        "locked_for_user": False, "preview_url": None,
+        "locked_for_user": False, "preview_url": None, "usage_rights": None,
     }
     with world.client() as anonymous:
         got = anonymous.get(body["url"])

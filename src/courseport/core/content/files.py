@@ -44,7 +44,7 @@ def register_change_check(check: Callable[[Session, File, set[str]], None]) -> N
         CHANGE_CHECKS.append(check)
 
 
-def _check_change(db: Session, file: File, changing: set[str]) -> None:
+def check_change(db: Session, file: File, changing: set[str]) -> None:
     for check in CHANGE_CHECKS:
         check(db, file, changing)
 
@@ -229,7 +229,7 @@ def update_file(db: Session, actor: User, file_id: int, changes: FileChanges, *,
     if not name or "/" in name:
         raise InvalidInput("name", "name must be a plain file name")
     wanted = {"display_name": name, "folder_path": folder_path, **{k: fields[k] for k in _EDITABLE if k in fields}}
-    _check_change(db, file, {k for k, v in wanted.items() if getattr(file, k) != v})
+    check_change(db, file, {k for k, v in wanted.items() if getattr(file, k) != v})
     if (name, folder_path) != (file.display_name, file.folder_path):
         name = _settle_name(db, file, folder_path, name, on_duplicate)
     file.display_name, file.folder_path, file.folder_id = name, folder_path, folder_id
@@ -288,6 +288,6 @@ def delete_file(db: Session, actor: User, file_id: int) -> File:
 
 def delete_all(db: Session, files: list[File]) -> None:
     for file in files:
-        _check_change(db, file, {"workflow_state"})
+        check_change(db, file, {"workflow_state"})
     for file in files:
         file.workflow_state, file.updated_at = "deleted", stamp()

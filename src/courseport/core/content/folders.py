@@ -270,6 +270,12 @@ def _move(db: Session, folder: Folder, parent: Folder, name: str) -> None:
         db.execute(update(File).where(File.folder_id == f.id).values(folder_path=f.full_name))
 
 
+def subtree_ids(db: Session, folder: Folder) -> list[int]:
+    """The folder's id and those of every folder under it, however deep."""
+    return [folder.id, *db.scalars(select(Folder.id).where(
+        Folder.course_id == folder.course_id, Folder.full_name.startswith(folder.full_name + "/", autoescape=True)))]
+
+
 def delete_folder(db: Session, actor: User, folder_id: int | str, *, force: bool) -> FolderView:
     """Delete a folder; one with live contents only with `force`, which deletes the contents too."""
     folder, rights = readable_folder(db, actor, folder_id)
@@ -279,8 +285,7 @@ def delete_folder(db: Session, actor: User, folder_id: int | str, *, force: bool
     before = view(db, folder, rights)
     if (before.files_count or before.folders_count) and not force:
         raise InvalidInput("force", "Can't delete a folder with content")
-    subtree = [folder.id, *db.scalars(select(Folder.id).where(
-        Folder.course_id == folder.course_id, Folder.full_name.startswith(folder.full_name + "/", autoescape=True)))]
+    subtree = subtree_ids(db, folder)
     db.execute(update(File).where(File.folder_id.in_(subtree), File.workflow_state != "deleted")
                .values(workflow_state="deleted", updated_at=utcnow()))
     # Folder rows go (children by cascade): the (course, full_name) key must be free for a new folder.

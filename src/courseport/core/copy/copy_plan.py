@@ -48,7 +48,8 @@ DEPTHS = ({"assignment"}, {"quiz", "discussion_topic", "announcement"},
           {"quiz_question", "module_item", "rubric_association",  # an association names its rubric and assignment
            "outcome_link"})  # a link names its group and outcome; a group's parent group is mapped after the copy
 FILE_VALUES = ("user_id", "folder_path", "folder_id", "unlock_at", "lock_at", "display_name", "filename",
-               "content_type", "size", "blob_sha256", "locked", "hidden", "workflow_state")
+               "content_type", "size", "blob_sha256", "locked", "hidden", "workflow_state", "use_justification",
+               "license", "legal_copyright")
 FOLDER_VALUES = ("parent_folder_id", "name", "position", "locked", "hidden", "unlock_at", "lock_at",
                  "workflow_state")
 # The statements shared by every copy name its courses and stamp by these parameters (see `bound`), so

@@ -15,10 +15,11 @@ from litestar import Request, Response
 from litestar.response import Stream
 
 from courseport.blobs import BlobWriter, StoredBlob
-from courseport.core.content import file_uploads, files, user_files
+from courseport.core.content import file_uploads, files, usage_rights, user_files
 from courseport.core.kit.errors import InvalidInput
 from courseport.db import transaction
 from courseport.dialects.canvas.protocol import Call, bodyless_call, coerce, delete, get, get_writing, iso, post, put
+from courseport.dialects.canvas.usage_rights_json import render_usage_rights
 from courseport.dialects.multipart_upload import receive_upload
 from courseport.schema import File
 
@@ -53,7 +54,7 @@ def render_file(file: File, origin: str, secret: bytes) -> dict[str, Any]:
         "unlock_at": iso(file.unlock_at), "locked": file.locked, "hidden": file.hidden, "lock_at": iso(file.lock_at),
         "hidden_for_user": False, "thumbnail_url": None, "modified_at": iso(file.updated_at),
         "mime_class": mime_class(file.content_type), "media_entity_id": None, "locked_for_user": False,
-        "preview_url": None,
+        "preview_url": None, "usage_rights": render_usage_rights(usage_rights.of_file(file)),
     }
 
 

@@ -22,6 +22,7 @@ from courseport.dialects.canvas import (
     discussions,
     due_dates,
     enrollments,
+    external_feeds,
     external_tools,
     favorites,
     features,
@@ -64,6 +65,7 @@ from courseport.dialects.canvas import (
     tabs,
     terms,
     todo,
+    usage_rights,
     user_assignments,
     user_settings,
     users,
@@ -71,13 +73,13 @@ from courseport.dialects.canvas import (
 
 ROUTES = [*courses.ROUTES, *progress.ROUTES]
 ROUTES += [*settings.ROUTES, *tabs.ROUTES, *html.ROUTES, *permissions.ROUTES, *accounts.ROUTES]
-ROUTES += [*files.ROUTES, *file_quotas.ROUTES]
+ROUTES += [*files.ROUTES, *file_quotas.ROUTES, *usage_rights.ROUTES]
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
 ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
 ROUTES += pages.ROUTES
-ROUTES += discussions.ROUTES
+ROUTES += [*discussions.ROUTES, *external_feeds.ROUTES]
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES,
            *grading_periods.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
