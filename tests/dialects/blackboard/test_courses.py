@@ -56,7 +56,7 @@ def test_every_id_form_reaches_the_course(learn):
         answer = learn.get(f"{V3}/{ref}")
         assert answer.status_code == 200, ref
         assert answer.json()["id"] == body["id"]
-    for ref in ("bio101", "_999_1", "courseId:nope", "name:bio101", "_1_2"):
+    for ref in ("bio101", "_99999999_1", "courseId:nope", "name:bio101", "_1_2"):
         answer = learn.get(f"{V3}/{ref}")
         assert answer.status_code == 404, ref
         assert answer.json() == {"status": 404, "message": "Course not found"}
@@ -128,12 +128,12 @@ def test_patch_errors(learn):
     _create(learn)
     _create(learn, courseId="chem1", name="Chemistry")
     cases = [({"externalId": "bio101"}, 409), ({"courseId": "new"}, 400), ({"name": ""}, 400),
-             ({"availability": {"duration": {"type": "FixedNumDays"}}}, 400), ({"termId": "_999_1"}, 400)]
+             ({"availability": {"duration": {"type": "FixedNumDays"}}}, 400), ({"termId": "_99999999_1"}, 400)]
     for body, status in cases:
         answer = learn.patch(f"{V3}/courseId:chem1", json=body)
         assert answer.status_code == status, body
         assert answer.json()["status"] == status
-    assert learn.patch(f"{V3}/_999_1", json={"name": "x"}).json() == {"status": 404, "message": "Course not found"}
+    assert learn.patch(f"{V3}/_99999999_1", json={"name": "x"}).json() == {"status": 404, "message": "Course not found"}
     assert learn.get(f"{V3}/courseId:chem1").json()["externalId"] == "chem1"
 
 
