@@ -23,7 +23,11 @@ class ContentItem(Base):
         Index("ix_content_items_course_lineage", "course_id", "lineage_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    # Empty only for outcomes (and their groups and links) above the course: an account's (`account_id`) or
+    # global ones (neither set); every other item, and every query by course, has one (core/coursework/
+    # outcome_owners.py), so it is typed as always set.
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), nullable=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
     ref_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="SET NULL"), index=True)

@@ -67,7 +67,7 @@ def field_hash(value: Any) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def create_item(db: Session, course_id: int, item_type: str, fields: dict[str, Any], *,
+def create_item(db: Session, course_id: int | None, item_type: str, fields: dict[str, Any], *,
                 user_id: int | None = None) -> ContentItem:
     if item_type not in ITEM_TYPES:
         raise InvalidInput("type", f"unknown content type {item_type!r}")
@@ -143,7 +143,7 @@ def delete_item(db: Session, item: ContentItem, *, local: bool = True) -> None:
     update_item(db, item, {"workflow_state": "deleted"}, local=local)
 
 
-def next_position(db: Session, course_id: int, item_type: str, parent_id: int | None) -> int:
+def next_position(db: Session, course_id: int | None, item_type: str, parent_id: int | None) -> int:
     stmt = select(func.max(ContentItem.position)).where(ContentItem.course_id == course_id,
                                                          ContentItem.type == item_type)
     stmt = stmt.where(ContentItem.parent_id == parent_id) if parent_id else stmt.where(ContentItem.parent_id.is_(None))

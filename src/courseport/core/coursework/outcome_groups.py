@@ -1,6 +1,7 @@
 """Outcome groups and links: a course's outcomes arranged in a tree of groups under one root group.
 
-A group is a content item of type "outcome_group" (`parent_id` its parent group, none for the root, made on
+A course's, an account's or the global outcomes (outcome_owners.Owner) each form one such tree, made by the same
+code. A group is a content item of type "outcome_group" (`parent_id` its parent group, none for the root, made on
 first read; `body` its description, vendor guid in `data`). A link is an "outcome_link" item under its group
 (`parent_id`) naming a course outcome by `ref_id`; a link to another course's outcome (linked or imported from
 there) names it by `data["outcome_id"]` instead, so a course copy keeps it a link to that same outcome, while it
@@ -17,14 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content import content
-from courseport.core.courses.courses import readable_course
-from courseport.core.coursework.outcomes import GROUP, LINK, MANAGE, OUTCOME, readable_outcome
+from courseport.core.coursework import outcome_owners as owners
+from courseport.core.coursework.outcome_owners import COURSE, Owner
+from courseport.core.coursework.outcomes import GROUP, LINK, OUTCOME, readable_outcome
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import InvalidInput, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window
-from courseport.schema import Course, User
+from courseport.schema import Account, Course, User
 from courseport.schema.content import ContentItem
 
 MAX_TITLE = 255
@@ -45,33 +47,30 @@ class LinkView:
     outcome: ContentItem
 
 
-def course_for(db: Session, actor: User, course_ref: str | int, *, manage: bool = False) -> tuple[Course, bool]:
-    """The course, if the actor reads it (manages its outcomes, with `manage`), and whether the actor manages it."""
-    course, rights = readable_course(db, actor, course_ref, MANAGE if manage else "read")
-    return course, rights.can(MANAGE)
-
-
 def parent_of(db: Session, group: ContentItem) -> ContentItem | None:
     return db.get(ContentItem, group.parent_id) if group.parent_id else None
 
 
-def _live(course: Course, kind: str):  # noqa: ANN202
-    return select(ContentItem).where(ContentItem.course_id == course.id, ContentItem.type == kind,
-                                     ContentItem.workflow_state != "deleted")
+def _live(owner: Owner, kind: str):  # noqa: ANN202
+    return select(ContentItem).where(owner.where(), ContentItem.type == kind, ContentItem.workflow_state != "deleted")
 
 
-def root_group(db: Session, course: Course) -> ContentItem:
-    """The course's root group, made on first read (one maker at a time)."""
-    db.execute(select(Course.id).where(Course.id == course.id).with_for_update())
-    root = db.scalar(_live(course, GROUP).where(ContentItem.parent_id.is_(None)).order_by(ContentItem.id).limit(1))
+def root_group(db: Session, owner: Owner) -> ContentItem:
+    """The owner's root group, made on first read (one maker at a time: the course's or account's row is locked,
+    the root account's for the global root)."""
+    if owner.kind == COURSE:
+        db.execute(select(Course.id).where(Course.id == owner.id).with_for_update())
+    else:
+        db.execute(select(Account.id).where(Account.id == (owner.id or owners.ROOT_ACCOUNT_ID)).with_for_update())
+    root = db.scalar(_live(owner, GROUP).where(ContentItem.parent_id.is_(None)).order_by(ContentItem.id).limit(1))
     if root is None:
-        root = content.create_item(db, course.id, GROUP, {"title": course.name, "body": "", "workflow_state": "active",
-                                                          "data": {"vendor_guid": None}})
+        root = owners.create_item(db, owner, GROUP, {"title": owner.title, "body": "", "workflow_state": "active",
+                                                     "data": {"vendor_guid": None}})
     return root
 
 
-def list_groups(db: Session, course: Course, window: Window) -> Slice[ContentItem]:
-    return fetch_window(db, _live(course, GROUP).order_by(ContentItem.id), window)
+def list_groups(db: Session, owner: Owner, window: Window) -> Slice[ContentItem]:
+    return fetch_window(db, _live(owner, GROUP).order_by(ContentItem.id), window)
 
 
 def subgroups(db: Session, group: ContentItem, window: Window) -> Slice[ContentItem]:
@@ -80,24 +79,24 @@ def subgroups(db: Session, group: ContentItem, window: Window) -> Slice[ContentI
         .order_by(ContentItem.position, ContentItem.id), window)
 
 
-def group_item(db: Session, course: Course, group_id: str | int) -> ContentItem:
-    return content.get_item(db, course.id, group_id, GROUP)
+def group_item(db: Session, owner: Owner, group_id: str | int) -> ContentItem:
+    return owners.get_item(db, owner, group_id, GROUP)
 
 
-def create_subgroup(db: Session, actor: User, course: Course, parent: ContentItem,
+def create_subgroup(db: Session, actor: User, owner: Owner, parent: ContentItem,
                     changes: GroupChanges) -> ContentItem:
     if not isinstance(changes.title, str) or not changes.title.strip():
         raise InvalidInput("title", "title is required")
-    fields = _fields(db, course, None, {"parent_id": parent.id, "body": "", "data": {"vendor_guid": None}}, changes)
-    return content.create_item(db, course.id, GROUP, {**fields, "workflow_state": "active"}, user_id=actor.id)
+    fields = _fields(db, owner, None, {"parent_id": parent.id, "body": "", "data": {"vendor_guid": None}}, changes)
+    return owners.create_item(db, owner, GROUP, {**fields, "workflow_state": "active"}, user_id=actor.id)
 
 
-def update_group(db: Session, course: Course, group: ContentItem, changes: GroupChanges) -> ContentItem:
-    content.update_item(db, group, _fields(db, course, group, {"data": dict(group.data or {})}, changes))
+def update_group(db: Session, owner: Owner, group: ContentItem, changes: GroupChanges) -> ContentItem:
+    content.update_item(db, group, _fields(db, owner, group, {"data": dict(group.data or {})}, changes))
     return group
 
 
-def _fields(db: Session, course: Course, group: ContentItem | None, fields: dict[str, Any],
+def _fields(db: Session, owner: Owner, group: ContentItem | None, fields: dict[str, Any],
             changes: GroupChanges) -> dict[str, Any]:
     values = given(changes)
     if "title" in values:
@@ -110,18 +109,18 @@ def _fields(db: Session, course: Course, group: ContentItem | None, fields: dict
     if "vendor_guid" in values:
         fields["data"]["vendor_guid"] = (values["vendor_guid"] or "").strip()[:MAX_TITLE] or None
     if "parent_outcome_group_id" in values and group is not None:
-        fields["parent_id"] = _new_parent(db, course, group, values["parent_outcome_group_id"])
+        fields["parent_id"] = _new_parent(db, owner, group, values["parent_outcome_group_id"])
     return fields
 
 
-def _new_parent(db: Session, course: Course, group: ContentItem, parent_ref: str) -> int:
+def _new_parent(db: Session, owner: Owner, group: ContentItem, parent_ref: str) -> int:
     field = "parent_outcome_group_id"
     if group.parent_id is None:
         raise InvalidInput(field, "the root outcome group cannot be moved")
     try:
-        parent = group_item(db, course, parent_ref)
+        parent = group_item(db, owner, parent_ref)
     except NotFound:
-        raise InvalidInput(field, f"{field}: no outcome group {parent_ref} in this course") from None
+        raise InvalidInput(field, f"{field}: no outcome group {parent_ref} here") from None
     if group.id in ancestry(db, parent):
         raise InvalidInput(field, f"{field}: a group cannot move into itself or one of its subgroups")
     return parent.id
@@ -172,9 +171,9 @@ def course_outcome_ids(db: Session, course_id: int) -> set[int]:
     return ids
 
 
-def link_views(db: Session, course: Course, group: ContentItem | None, window: Window) -> Slice[LinkView]:
-    """The live links of one group, or of the whole course, with their groups and outcomes."""
-    stmt = _live(course, LINK)
+def link_views(db: Session, owner: Owner, group: ContentItem | None, window: Window) -> Slice[LinkView]:
+    """The live links of one group, or of the whole owner, with their groups and outcomes."""
+    stmt = _live(owner, LINK)
     if group is not None:
         stmt = stmt.where(ContentItem.parent_id == group.id)
     page = fetch_window(db, stmt.order_by(ContentItem.position, ContentItem.id), window)
@@ -195,31 +194,32 @@ def find_link(db: Session, group: ContentItem, outcome_id: str | int) -> LinkVie
     raise NotFound("outcome link")
 
 
-def link_outcome(db: Session, actor: User, course: Course, group: ContentItem, outcome: ContentItem) -> LinkView:
+def link_outcome(db: Session, actor: User, owner: Owner, group: ContentItem, outcome: ContentItem) -> LinkView:
     """Link the outcome into the group (the link it has there already, if any)."""
     try:
         return find_link(db, group, outcome.id)
     except NotFound:
         pass
-    own = outcome.course_id == course.id
-    link = content.create_item(db, course.id, LINK, {
+    own = owner.holds(outcome)
+    link = owners.create_item(db, owner, LINK, {
         "title": outcome.title, "parent_id": group.id, "ref_id": outcome.id if own else None,
         "workflow_state": "active", "data": {} if own else {"outcome_id": outcome.id}}, user_id=actor.id)
     return LinkView(link, group, outcome)
 
 
-def link_existing(db: Session, actor: User, course: Course, group: ContentItem, outcome_id: str | int) -> LinkView:
-    """Link an outcome the actor reads (of this course or another) into the group."""
+def link_existing(db: Session, actor: User, owner: Owner, group: ContentItem, outcome_id: str | int) -> LinkView:
+    """Link an outcome the actor reads (of this context or another) into the group."""
     outcome, _ = readable_outcome(db, actor, outcome_id)
-    return link_outcome(db, actor, course, group, outcome)
+    return link_outcome(db, actor, owner, group, outcome)
 
 
 def unlink(db: Session, group: ContentItem, outcome_id: str | int) -> LinkView:
-    """Remove the outcome's link from the group; an outcome of this course left with no link anywhere goes too."""
+    """Remove the outcome's link from the group; an outcome of the group's owner left with no link anywhere goes
+    too."""
     view = find_link(db, group, outcome_id)
     content.delete_item(db, view.link)
     outcome = view.outcome
-    if outcome.course_id == view.link.course_id and not _still_linked(db, outcome):
+    if owners.context_of(outcome) == owners.context_of(view.link) and not _still_linked(db, outcome):
         content.delete_item(db, outcome)
     return view
 
@@ -232,21 +232,21 @@ def _still_linked(db: Session, outcome: ContentItem) -> bool:
             *live, ContentItem.data["outcome_id"].as_integer() == outcome.id).limit(1)) is not None
 
 
-def import_group(db: Session, actor: User, course: Course, target: ContentItem, source_id: str | int) -> ContentItem:
-    """Copy a group of a course the actor reads into `target`: a new subgroup of the same title, description and
+def import_group(db: Session, actor: User, owner: Owner, target: ContentItem, source_id: str | int) -> ContentItem:
+    """Copy a group of a context the actor reads into `target`: a new subgroup of the same title, description and
     vendor guid, with links to the same outcomes and the same for each subgroup, recursively."""
     field = "source_outcome_group_id"
     source = db.get(ContentItem, store_id(source_id)) if is_id(source_id) else None
     if source is None or source.type != GROUP or source.workflow_state == "deleted":
         raise InvalidInput(field, f"{field}: no outcome group {source_id}")
-    readable_course(db, actor, source.course_id)
+    owners.owner_of(db, actor, source)
     if source.id in ancestry(db, target):
         raise InvalidInput(field, f"{field}: a group cannot be imported into itself or one of its subgroups")
-    return _import(db, actor, course, target, source)
+    return _import(db, actor, owner, target, source)
 
 
-def _import(db: Session, actor: User, course: Course, target: ContentItem, source: ContentItem) -> ContentItem:
-    made = content.create_item(db, course.id, GROUP, {
+def _import(db: Session, actor: User, owner: Owner, target: ContentItem, source: ContentItem) -> ContentItem:
+    made = owners.create_item(db, owner, GROUP, {
         "title": source.title, "body": source.body, "parent_id": target.id, "workflow_state": "active",
         "data": {"vendor_guid": (source.data or {}).get("vendor_guid")}}, user_id=actor.id)
     children = list(db.scalars(select(ContentItem).where(
@@ -254,7 +254,7 @@ def _import(db: Session, actor: User, course: Course, target: ContentItem, sourc
         ContentItem.workflow_state != "deleted").order_by(ContentItem.position, ContentItem.id)))
     for child in children:
         if child.type == GROUP:
-            _import(db, actor, course, made, child)
+            _import(db, actor, owner, made, child)
         elif (outcome := outcome_of(db, child)) is not None:
-            link_outcome(db, actor, course, made, outcome)
+            link_outcome(db, actor, owner, made, outcome)
     return made

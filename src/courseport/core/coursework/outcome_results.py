@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import readable_course
-from courseport.core.coursework import outcome_groups, submission_views
+from courseport.core.coursework import outcome_groups, outcome_owners, submission_views
 from courseport.core.coursework.rubric_assessments import GRADED
 from courseport.core.identity import users
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
@@ -161,8 +161,8 @@ class Linked:
 def linked(db: Session, where: Scope, user_ids: list[int]) -> Linked:
     wanted = {o.id for o in where.outcomes}
     by_id = {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
-    links = [v for v in outcome_groups.link_views(db, where.course, None, Window(0, MAX_LINKS)).items
-             if v.outcome.id in wanted]
+    page = outcome_groups.link_views(db, outcome_owners.of_course(where.course), None, Window(0, MAX_LINKS))
+    links = [v for v in page.items if v.outcome.id in wanted]
     paths: dict[int, list[str]] = {}
     for view in links:
         if view.outcome.id not in paths:

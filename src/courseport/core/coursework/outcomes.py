@@ -17,17 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.content import content
-from courseport.core.courses.courses import readable_course
-from courseport.core.identity.permissions import course_rights
+from courseport.core.coursework import outcome_owners as owners
+from courseport.core.coursework.outcome_owners import Owner
 from courseport.core.kit.changes import UNSET, Unset, given
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import is_id, store_id
-from courseport.schema import Course, User
+from courseport.schema import User
 from courseport.schema.content import ContentItem
 
 OUTCOME, GROUP, LINK = "outcome", "outcome_group", "outcome_link"
-MANAGE = "manage_content"  # Canvas's manage_outcomes (core/identity/permissions.py)
 # Calculation methods -> the (lowest, highest, default) calculation_int they take, or None when they take none.
 METHODS: dict[str, tuple[int, int, int] | None] = {
     "decaying_average": (1, 99, 65), "n_mastery": (1, 10, 5), "latest": None, "highest": None, "average": None}
@@ -58,15 +57,15 @@ class OutcomeChanges:
     calculation_int: int | None | Unset = UNSET
 
 
-def create_outcome(db: Session, actor: User, course: Course, changes: OutcomeChanges) -> ContentItem:
-    """A new outcome of the course (linked by the caller); a title is required."""
+def create_outcome(db: Session, actor: User, owner: Owner, changes: OutcomeChanges) -> ContentItem:
+    """A new outcome of the owner (linked by the caller); a title is required."""
     if not isinstance(changes.title, str) or not changes.title.strip():
         raise InvalidInput("title", "title is required")
     data: dict[str, Any] = {"display_name": None, "vendor_guid": None, "ratings": list(DEFAULT_RATINGS),
                             "mastery_points": DEFAULT_MASTERY, "calculation_method": DEFAULT_METHOD,
                             "calculation_int": METHODS[DEFAULT_METHOD][2]}  # type: ignore[index]
     fields = _fields({"body": ""}, data, changes)
-    return content.create_item(db, course.id, OUTCOME, {**fields, "workflow_state": "active"}, user_id=actor.id)
+    return owners.create_item(db, owner, OUTCOME, {**fields, "workflow_state": "active"}, user_id=actor.id)
 
 
 def update_outcome(db: Session, item: ContentItem, changes: OutcomeChanges) -> ContentItem:
@@ -143,32 +142,22 @@ def live_outcome(db: Session, outcome_id: int | str | None) -> ContentItem:
 
 
 def readable_outcome(db: Session, actor: User, outcome_id: str | int) -> tuple[ContentItem, bool]:
-    """The outcome and whether the actor may edit it: readers of its course read it, and so do readers of a
-    course that links it (read-only there)."""
+    """The outcome and whether the actor may edit it: readers of its context (course, account, global) read it,
+    and so do readers of a course that links it (read-only there)."""
     item = live_outcome(db, outcome_id)
-    home = db.get(Course, item.course_id)
-    rights = course_rights(db, actor, home) if home is not None else None
-    if rights is not None and rights.can("read"):
-        return item, rights.can(MANAGE)
+    try:
+        return item, owners.owner_of(db, actor, item).can_manage
+    except (NotAllowed, NotFound):
+        pass
     linking = db.scalars(select(ContentItem.course_id).where(
-        ContentItem.type == LINK, ContentItem.workflow_state != "deleted",
+        ContentItem.type == LINK, ContentItem.workflow_state != "deleted", ContentItem.course_id.is_not(None),
         ContentItem.data["outcome_id"].as_integer() == item.id).distinct())
-    for course_id in linking:
-        course = db.get(Course, course_id)
-        if course is not None and course_rights(db, actor, course).can("read"):
-            return item, False
+    if any(owners.reads_course(db, actor, course_id) for course_id in linking):
+        return item, False
     raise NotAllowed()
 
 
 def editable_outcome(db: Session, actor: User, outcome_id: str | int) -> ContentItem:
     item = live_outcome(db, outcome_id)
-    readable_course(db, actor, item.course_id, MANAGE)
+    owners.owner_of(db, actor, item, manage=True)
     return item
-
-
-def can_edit(db: Session, actor: User, item: ContentItem, course_id: int) -> bool:
-    """Whether the actor edits the outcome where it shows: only in its own course, by that course's managers."""
-    if item.course_id != course_id:
-        return False
-    course = db.get(Course, course_id)
-    return course is not None and course_rights(db, actor, course).can(MANAGE)

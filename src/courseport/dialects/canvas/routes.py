@@ -3,6 +3,7 @@
 from courseport.dialects.canvas import (
     account_courses,
     account_notifications,
+    account_outcomes,
     accounts,
     activity,
     admins,
@@ -29,6 +30,7 @@ from courseport.dialects.canvas import (
     file_quotas,
     files,
     folders,
+    global_outcomes,
     gradebook_columns,
     grading_periods,
     grading_standards,
@@ -84,6 +86,7 @@ ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *gra
            *grading_periods.ROUTES]
 ROUTES += [*rubrics.ROUTES, *rubric_assessments.ROUTES, *late_policies.ROUTES]
 ROUTES += [*outcome_groups.ROUTES, *outcome_links.ROUTES, *outcome_results.ROUTES, *outcomes.ROUTES]
+ROUTES += [*account_outcomes.ROUTES, *global_outcomes.ROUTES]
 ROUTES += gradebook_columns.ROUTES
 ROUTES += [*modules.ROUTES, *course_progress.ROUTES]
 ROUTES += [*assignment_groups.ROUTES, *overrides.ROUTES, *assignments.ROUTES, *due_dates.ROUTES]
