@@ -86,7 +86,7 @@ def global_owner(db: Session, actor: User, *, manage: bool = False) -> Owner:
     """The global outcomes: everyone reads them, site admins manage them."""
     admin = accounts.is_admin_of(db, actor.id, accounts.ROOT_ACCOUNT_ID)
     if manage and not admin:
-        raise NotAllowed("only site administrators may change global outcomes")
+        raise NotAllowed()
     return Owner(GLOBAL, None, "ROOT", admin)
 
 
