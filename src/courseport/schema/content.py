@@ -48,6 +48,8 @@ class ContentItem(Base):
     local_edits: Mapped[dict] = mapped_column(JSON, default=dict)
     field_hashes: Mapped[dict] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A course group's own content (its pages, topics) names the group; the course's own content has none.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("course_groups.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

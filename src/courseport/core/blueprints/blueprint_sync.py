@@ -87,7 +87,7 @@ def changes_since(db: Session, template: BlueprintTemplate, blueprint: Course, s
     all if None."""
     item = ContentItem
     stmt = select(item.id, item.type, item.title, item.workflow_state, item.created_at, item.updated_at,
-                  item.local_edits).where(item.course_id == blueprint.id).order_by(item.id)
+                  item.local_edits).where(item.course_id == blueprint.id, item.group_id.is_(None)).order_by(item.id)
     relocked: set[int] = set()
     if since is None:
         stmt = stmt.where(item.workflow_state != "deleted")

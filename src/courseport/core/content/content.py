@@ -68,7 +68,8 @@ def field_hash(value: Any) -> str:
 
 
 def create_item(db: Session, course_id: int | None, item_type: str, fields: dict[str, Any], *,
-                user_id: int | None = None) -> ContentItem:
+                user_id: int | None = None, group_id: int | None = None) -> ContentItem:
+    """A new item of the course's own content, or (group_id) of one of its groups'."""
     if item_type not in ITEM_TYPES:
         raise InvalidInput("type", f"unknown content type {item_type!r}")
     fields = dict(fields)
@@ -78,7 +79,8 @@ def create_item(db: Session, course_id: int | None, item_type: str, fields: dict
     now = datetime.now(UTC)
     fields.setdefault("created_at", now)
     fields.setdefault("updated_at", now)
-    item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, local_edits={}, **fields)
+    item = ContentItem(course_id=course_id, type=item_type, user_id=user_id, group_id=group_id, local_edits={},
+                       **fields)
     item.field_hashes = {f: field_hash(getattr(item, f)) for f in TRACKED_FIELDS}
     db.add(item)
     db.flush()
@@ -131,10 +133,13 @@ def update_item(db: Session, item: ContentItem, fields: dict[str, Any], *, local
     return changed
 
 
-def get_item(db: Session, course_id: int, item_id: int | str, item_type: str | Iterable[str]) -> ContentItem:
+def get_item(db: Session, course_id: int, item_id: int | str, item_type: str | Iterable[str], *,
+             group_id: int | None = None) -> ContentItem:
+    """A live item of the course's own content, or (group_id) of that group's."""
     types = {item_type} if isinstance(item_type, str) else set(item_type)
     item = db.get(ContentItem, store_id(item_id)) if is_id(item_id) else None
-    if item is None or item.course_id != course_id or item.type not in types or item.workflow_state == "deleted":
+    if (item is None or item.course_id != course_id or item.group_id != group_id or item.type not in types
+            or item.workflow_state == "deleted"):
         raise NotFound(next(iter(types)).replace("_", " "))
     return item
 
@@ -169,7 +174,8 @@ def sync_links(db: Session, item: ContentItem) -> None:
         if value is None:
             continue
         target = db.scalar(select(ContentItem.id).where(
-            ContentItem.course_id == item.course_id, column == value, ContentItem.type.in_(_LINK_TYPES[kind])))
+            ContentItem.course_id == item.course_id, ContentItem.group_id == item.group_id, column == value,
+            ContentItem.type.in_(_LINK_TYPES[kind])))
         if target is not None:
             db.add(ContentLink(item_id=item.id, target_item_id=target))
     db.flush()

@@ -61,7 +61,8 @@ def _target_for(db: Session, course: Course, kind: str, fields: dict[str, Any]
     types, content_id = ITEM_KINDS[kind], fields.get("content_id")
     if kind == "Page" and fields.get("page_url"):
         page = db.scalar(select(ContentItem).where(
-            ContentItem.course_id == course.id, ContentItem.type == "page", ContentItem.slug == fields["page_url"],
+            ContentItem.course_id == course.id, ContentItem.group_id.is_(None), ContentItem.type == "page",
+            ContentItem.slug == fields["page_url"],
             ContentItem.workflow_state != "deleted"))
         if page is None:
             raise InvalidInput("page_url", "invalid page_url parameter")

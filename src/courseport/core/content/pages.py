@@ -1,9 +1,10 @@
 """Wiki pages: content items of type "page", addressed by a url slug derived from the title.
 
-A page's url follows its title ("My Page" -> "my-page") and is unique among the course's live
-pages (-2, -3, ...); so is its title. At most one page is the front page; it must stay published
-and cannot be deleted. Members who may not manage content see published pages only and may edit
-the body of pages whose editing roles include them.
+A page's url follows its title ("My Page" -> "my-page") and is unique among the live pages of its
+context, a course or one of its groups (core/courses/content_contexts.py), (-2, -3, ...); so is its
+title. At most one page of a context is the front page; it must stay published and cannot be deleted.
+Members who may not manage content see published pages only and may edit the body of pages whose
+editing roles include them.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content import content, page_revisions
 from courseport.core.content.page_revisions import Revision
-from courseport.core.courses.courses import readable_course
+from courseport.core.courses.content_contexts import Context, ContextRef, in_group, readable_context
 from courseport.core.identity.permissions import CourseRights
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.html import sanitize_html
 from courseport.core.kit.ids import store_id
 from courseport.core.kit.paging import Slice, Window, fetch_window, window_of
-from courseport.schema import ContentItem, Course, User
+from courseport.schema import ContentItem, User
 
 EDITING_ROLES = ("teachers", "students", "members", "public")
 SORTS = ("title", "created_at", "updated_at", "todo_date")
@@ -70,13 +71,14 @@ def slug_for(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def _live_pages(course_id: int) -> Select:
-    return select(ContentItem).where(ContentItem.course_id == course_id, ContentItem.type == "page",
+def _live_pages(course_id: int, group_id: int | None) -> Select:
+    return select(ContentItem).where(ContentItem.course_id == course_id, in_group(group_id), ContentItem.type == "page",
                                      ContentItem.workflow_state.in_(LIVE))
 
 
-def _taken(db: Session, course_id: int, column, prefix: str, exclude_id: int | None) -> set[str]:  # noqa: ANN001
-    stmt = select(column).where(ContentItem.course_id == course_id, ContentItem.type == "page",
+def _taken(db: Session, course_id: int, group_id: int | None, column, prefix: str,  # noqa: ANN001
+           exclude_id: int | None) -> set[str]:
+    stmt = select(column).where(ContentItem.course_id == course_id, in_group(group_id), ContentItem.type == "page",
                                 ContentItem.workflow_state.in_(LIVE), column.startswith(prefix, autoescape=True))
     if exclude_id is not None:
         stmt = stmt.where(ContentItem.id != exclude_id)
@@ -92,7 +94,9 @@ def _first_free(base: str, taken: set[str]) -> str:
     return f"{base}-{n}"
 
 
-def unique_title_and_slug(db: Session, course_id: int, title: str, exclude_id: int | None = None) -> tuple[str, str]:
+def unique_title_and_slug(db: Session, course_id: int, title: str, exclude_id: int | None = None, *,
+                          group_id: int | None = None) -> tuple[str, str]:
+    """A free title and url among the live pages of the course's own content, or (group_id) of that group's."""
     title = title.strip()
     if not title:
         raise InvalidInput("title", "Title can't be blank")
@@ -100,17 +104,17 @@ def unique_title_and_slug(db: Session, course_id: int, title: str, exclude_id: i
         raise InvalidInput("title", "Title can't exceed 255 characters")
     if not slug_for(title):
         raise InvalidInput("title", "Title must contain at least one letter or number")
-    titles = _taken(db, course_id, ContentItem.title, title, exclude_id)
+    titles = _taken(db, course_id, group_id, ContentItem.title, title, exclude_id)
     if title in titles and _SUFFIXED.search(title):
         raise InvalidInput("title", "A page with this title already exists. Please choose a different title.")
     title = _first_free(title, titles)
     base = slug_for(title)
-    return title, _first_free(base, _taken(db, course_id, ContentItem.slug, base, exclude_id))
+    return title, _first_free(base, _taken(db, course_id, group_id, ContentItem.slug, base, exclude_id))
 
 
-def find_page(db: Session, course_id: int, url_or_id: str) -> ContentItem | None:
+def find_page(db: Session, context: Context, url_or_id: str) -> ContentItem | None:
     """By url first (as Canvas: the url wins when ambiguous), then `page_id:N` or a bare id."""
-    live = _live_pages(course_id)
+    live = _live_pages(context.course.id, context.group_id)
     page = db.scalars(live.where(ContentItem.slug.in_({url_or_id, slug_for(url_or_id)}))).first()
     if page is not None:
         return page
@@ -119,8 +123,8 @@ def find_page(db: Session, course_id: int, url_or_id: str) -> ContentItem | None
     return db.scalars(live.where(ContentItem.id == page_id)).first() if page_id is not None else None
 
 
-def front_page_of(db: Session, course_id: int) -> ContentItem | None:
-    return db.scalars(_live_pages(course_id).where(ContentItem.data["front_page"].as_boolean())).first()
+def front_page_of(db: Session, course_id: int, group_id: int | None) -> ContentItem | None:
+    return db.scalars(_live_pages(course_id, group_id).where(ContentItem.data["front_page"].as_boolean())).first()
 
 
 def _visible(item: ContentItem | None, rights: CourseRights) -> ContentItem:
@@ -133,10 +137,11 @@ def _view(db: Session, item: ContentItem, include_body: bool = True) -> PageView
     return PageView(item, db.get(User, item.user_id) if item.user_id else None, include_body)
 
 
-def list_pages(db: Session, actor: User, course_ref: str | int, filters: PageFilters, window: Window,
+def list_pages(db: Session, actor: User, course_ref: ContextRef, filters: PageFilters, window: Window,
                include_body: bool = False) -> Slice[PageView]:
-    course, rights = readable_course(db, actor, course_ref)
-    stmt = _live_pages(course.id)
+    context = readable_context(db, actor, course_ref)
+    rights = context.rights
+    stmt = _live_pages(context.course.id, context.group_id)
     if not rights.can("manage_content"):
         stmt = stmt.where(ContentItem.workflow_state == "published")
     if filters.published is not None:
@@ -171,34 +176,35 @@ def _users(db: Session, ids: set[int]) -> dict[int, User]:
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
-def get_page(db: Session, actor: User, course_ref: str | int, url_or_id: str) -> PageView:
-    course, rights = readable_course(db, actor, course_ref)
-    return _view(db, _visible(find_page(db, course.id, url_or_id), rights))
+def get_page(db: Session, actor: User, course_ref: ContextRef, url_or_id: str) -> PageView:
+    context = readable_context(db, actor, course_ref)
+    return _view(db, _visible(find_page(db, context, url_or_id), context.rights))
 
 
-def get_front_page(db: Session, actor: User, course_ref: str | int) -> PageView:
-    course, rights = readable_course(db, actor, course_ref)
-    page = front_page_of(db, course.id)
+def get_front_page(db: Session, actor: User, course_ref: ContextRef) -> PageView:
+    context = readable_context(db, actor, course_ref)
+    page = front_page_of(db, context.course.id, context.group_id)
     if page is None:
         raise NotFound("front page", "No front page has been set")
-    return _view(db, _visible(page, rights))
+    return _view(db, _visible(page, context.rights))
 
 
-def preview_course_html(db: Session, actor: User, course_ref: str | int, html: str | None) -> str:
+def preview_course_html(db: Session, actor: User, course_ref: ContextRef, html: str | None) -> str:
     """The HTML as the course's pages would show it; any member who can read the course may ask."""
-    readable_course(db, actor, course_ref)
+    readable_context(db, actor, course_ref)
     return sanitize_html(html or "", "html")
 
 
-def create_page(db: Session, actor: User, course_ref: str | int, changes: PageChanges) -> PageView:
-    course, _ = readable_course(db, actor, course_ref, "manage_content")
+def create_page(db: Session, actor: User, course_ref: ContextRef, changes: PageChanges) -> PageView:
+    context = readable_context(db, actor, course_ref, "manage_content")
     if changes.title is None:
         raise InvalidInput("title", "title is required")
-    return _view(db, _create(db, actor, course, changes))
+    return _view(db, _create(db, actor, context, changes))
 
 
-def _create(db: Session, actor: User, course: Course, changes: PageChanges) -> ContentItem:
-    title, slug = unique_title_and_slug(db, course.id, changes.title or "")
+def _create(db: Session, actor: User, context: Context, changes: PageChanges) -> ContentItem:
+    course = context.course
+    title, slug = unique_title_and_slug(db, course.id, changes.title or "", group_id=context.group_id)
     state = "published" if changes.published else "unpublished"
     _check_front_page(bool(changes.front_page), state)
     item = content.create_item(db, course.id, "page", {
@@ -206,35 +212,37 @@ def _create(db: Session, actor: User, course: Course, changes: PageChanges) -> C
         "unlock_at": changes.publish_at,
         "data": {"front_page": False, "editing_roles": _roles(changes.editing_roles) or "teachers",
                  "todo_date": _iso(changes.todo_date)},
-    }, user_id=actor.id)
+    }, user_id=actor.id, group_id=context.group_id)
     if changes.front_page:
         _make_front_page(db, item)
     page_revisions.record(db, item)
     return item
 
 
-def update_page(db: Session, actor: User, course_ref: str | int, url_or_id: str, changes: PageChanges) -> PageView:
+def update_page(db: Session, actor: User, course_ref: ContextRef, url_or_id: str, changes: PageChanges) -> PageView:
     """Canvas's update-or-create: a url that names no page creates one (needs the right to create)."""
-    course, rights = readable_course(db, actor, course_ref)
-    page = find_page(db, course.id, url_or_id)
+    context = readable_context(db, actor, course_ref)
+    rights = context.rights
+    page = find_page(db, context, url_or_id)
     if page is None:
         if not rights.can("manage_content"):
             raise NotAllowed()
         if changes.title is None:
             changes.title = re.sub(r"[^\w]+", " ", url_or_id).strip().title() or url_or_id
-        return _view(db, _create(db, actor, course, changes))
+        return _view(db, _create(db, actor, context, changes))
     return _view(db, _update(db, actor, rights, _visible(page, rights), changes))
 
 
-def update_front_page(db: Session, actor: User, course_ref: str | int, changes: PageChanges) -> PageView:
-    course, rights = readable_course(db, actor, course_ref)
-    page = front_page_of(db, course.id)
+def update_front_page(db: Session, actor: User, course_ref: ContextRef, changes: PageChanges) -> PageView:
+    context = readable_context(db, actor, course_ref)
+    rights = context.rights
+    page = front_page_of(db, context.course.id, context.group_id)
     if page is None:
         if not rights.can("manage_content"):
             raise NotAllowed()
         changes.title = changes.title or FRONT_PAGE_TITLE
         changes.front_page, changes.published = True, True if changes.published is None else changes.published
-        return _view(db, _create(db, actor, course, changes))
+        return _view(db, _create(db, actor, context, changes))
     return _view(db, _update(db, actor, rights, _visible(page, rights), changes))
 
 
@@ -243,7 +251,8 @@ def _update(db: Session, actor: User, rights: CourseRights, page: ContentItem, c
     page_revisions.record(db, page)  # a state another write left (a copy, a sync) is kept before it changes
     fields: dict[str, Any] = {}
     if changes.title is not None and changes.title != page.title:
-        fields["title"], fields["slug"] = unique_title_and_slug(db, page.course_id, changes.title, page.id)
+        fields["title"], fields["slug"] = unique_title_and_slug(db, page.course_id, changes.title, page.id,
+                                                                     group_id=page.group_id)
     if changes.body is not None:
         fields["body"] = sanitize_html(changes.body)
     if changes.published is not None:
@@ -296,7 +305,7 @@ def _check_front_page(front: bool, state: str, *, published_given: bool = True, 
 
 
 def _make_front_page(db: Session, page: ContentItem) -> None:
-    current = front_page_of(db, page.course_id)
+    current = front_page_of(db, page.course_id, page.group_id)
     if current is not None and current.id != page.id:
         content.update_item(db, current, {"data": {"front_page": False}})
     content.update_item(db, page, {"data": {"front_page": True}})
@@ -315,9 +324,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def delete_page(db: Session, actor: User, course_ref: str | int, url_or_id: str) -> PageView:
-    course, rights = readable_course(db, actor, course_ref, "manage_content")
-    page = _visible(find_page(db, course.id, url_or_id), rights)
+def delete_page(db: Session, actor: User, course_ref: ContextRef, url_or_id: str) -> PageView:
+    context = readable_context(db, actor, course_ref, "manage_content")
+    page = _visible(find_page(db, context, url_or_id), context.rights)
     if page.data.get("front_page"):
         raise InvalidInput("front_page", "The front page cannot be deleted")
     content.delete_item(db, page)
@@ -335,12 +344,12 @@ def _revision_view(db: Session, page: ContentItem, revision: Revision) -> Revisi
     return RevisionView(page, revision, db.get(User, revision.editor_id) if revision.editor_id else None)
 
 
-def _edited_page(db: Session, actor: User, course_ref: str | int, url_or_id: str) -> tuple[ContentItem, CourseRights]:
-    course, rights = readable_course(db, actor, course_ref, "manage_content")
-    return _visible(find_page(db, course.id, url_or_id), rights), rights
+def _edited_page(db: Session, actor: User, course_ref: ContextRef, url_or_id: str) -> tuple[ContentItem, CourseRights]:
+    context = readable_context(db, actor, course_ref, "manage_content")
+    return _visible(find_page(db, context, url_or_id), context.rights), context.rights
 
 
-def list_page_revisions(db: Session, actor: User, course_ref: str | int, url_or_id: str,
+def list_page_revisions(db: Session, actor: User, course_ref: ContextRef, url_or_id: str,
                         window: Window) -> Slice[RevisionView]:
     """A page's revisions, newest first (editors only)."""
     page, _ = _edited_page(db, actor, course_ref, url_or_id)
@@ -348,7 +357,7 @@ def list_page_revisions(db: Session, actor: User, course_ref: str | int, url_or_
     return Slice([_revision_view(db, page, r) for r in found.items], found.has_more, found.total)
 
 
-def page_revision(db: Session, actor: User, course_ref: str | int, url_or_id: str, revision: str) -> RevisionView:
+def page_revision(db: Session, actor: User, course_ref: ContextRef, url_or_id: str, revision: str) -> RevisionView:
     """The latest revision is any reader's; a numbered one is for editors."""
     if revision == "latest":
         page = get_page(db, actor, course_ref, url_or_id).item
@@ -364,7 +373,7 @@ def _numbered(db: Session, page: ContentItem, revision: str) -> Revision:
     return found
 
 
-def revert_page(db: Session, actor: User, course_ref: str | int, url_or_id: str, revision: str) -> RevisionView:
+def revert_page(db: Session, actor: User, course_ref: ContextRef, url_or_id: str, revision: str) -> RevisionView:
     """The page's title and body become a revision's again, which makes a new revision (editors only)."""
     page, rights = _edited_page(db, actor, course_ref, url_or_id)
     target = _numbered(db, page, revision)

@@ -127,7 +127,8 @@ def picked_item(plan: CopyPlan, s: FromClause) -> ColumnElement:
                                                         copied.c.lineage_id == lineage(p),
                                                         copied.c.workflow_state != "deleted"))
     live_parent = exists().where(p.c.id == s.c.parent_id, p.c.workflow_state != "deleted", parent_taken)
-    return and_(s.c.course_id == SOURCE_ID, s.c.workflow_state != "deleted", _picked_types(plan, s),
+    return and_(s.c.course_id == SOURCE_ID, s.c.group_id.is_(None),  # a group's own content stays (Canvas)
+                s.c.workflow_state != "deleted", _picked_types(plan, s),
                 or_(s.c.type.not_in(CHILD_TYPES), live_parent))
 
 

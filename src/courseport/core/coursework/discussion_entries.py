@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from courseport.core.courses.courses import readable_course
+from courseport.core.courses.content_contexts import ContextRef, readable_context
 from courseport.core.coursework import discussion_reads
 from courseport.core.coursework.discussions import moderates, topic_views, visible_topic
 from courseport.core.identity.permissions import CourseRights
@@ -41,10 +41,11 @@ class EntryView:
     rating_sum: int | None = None
 
 
-def member_topic(db: Session, actor: User, course_ref: str | int, topic_id: str
+def member_topic(db: Session, actor: User, course_ref: ContextRef, topic_id: str
            ) -> tuple[Course, CourseRights, ContentItem]:
-    course, rights = readable_course(db, actor, course_ref)
-    return course, rights, visible_topic(db, course.id, rights, topic_id)
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
+    return course, rights, visible_topic(db, course.id, rights, topic_id, group_id=context.group_id)
 
 
 def topic_entry(db: Session, topic: ContentItem, entry_id: str | int) -> DiscussionEntry:
@@ -61,7 +62,7 @@ def _message(message: str | None) -> str:
     return text
 
 
-def post_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, message: str | None,
+def post_entry(db: Session, actor: User, course_ref: ContextRef, topic_id: str, message: str | None,
                parent_entry_id: str | None = None) -> EntryView:
     course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
@@ -96,14 +97,14 @@ def _live(topic_id: int):  # noqa: ANN202
                                          DiscussionEntry.workflow_state == "active")
 
 
-def readable_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) -> ContentItem:
+def readable_topic(db: Session, actor: User, course_ref: ContextRef, topic_id: str) -> ContentItem:
     course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     view = topic_views(db, course, rights, actor, [topic], utcnow())[0]
     check_initial_post(rights, topic, view.has_posted)
     return topic
 
 
-def list_entries(db: Session, actor: User, course_ref: str | int, topic_id: str, window: Window
+def list_entries(db: Session, actor: User, course_ref: ContextRef, topic_id: str, window: Window
                  ) -> Slice[EntryView]:
     """Top-level entries, newest first, each with its newest replies."""
     topic = readable_topic(db, actor, course_ref, topic_id)
@@ -128,7 +129,7 @@ def list_entries(db: Session, actor: User, course_ref: str | int, topic_id: str,
     return Slice(views, page.has_more, page.total)
 
 
-def list_replies(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str, window: Window
+def list_replies(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str, window: Window
                  ) -> Slice[EntryView]:
     topic = readable_topic(db, actor, course_ref, topic_id)
     parent = topic_entry(db, topic, entry_id)
@@ -146,7 +147,7 @@ def authors_of(db: Session, entries: list[DiscussionEntry]) -> dict[int | None, 
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
-def _editable(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str) -> DiscussionEntry:
+def _editable(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str) -> DiscussionEntry:
     _, rights, topic = member_topic(db, actor, course_ref, topic_id)
     entry = topic_entry(db, topic, entry_id)
     if entry.user_id != actor.id and not moderates(rights):
@@ -154,7 +155,7 @@ def _editable(db: Session, actor: User, course_ref: str | int, topic_id: str, en
     return entry
 
 
-def update_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str,
+def update_entry(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str,
                  message: str | None) -> EntryView:
     entry = _editable(db, actor, course_ref, topic_id, entry_id)
     entry.message = _message(message)
@@ -165,20 +166,20 @@ def update_entry(db: Session, actor: User, course_ref: str | int, topic_id: str,
                      rating_sum=total)
 
 
-def delete_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str) -> None:
+def delete_entry(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str) -> None:
     entry = _editable(db, actor, course_ref, topic_id, entry_id)
     entry.workflow_state = "deleted"
     entry.updated_at = utcnow()
     db.flush()
 
 
-def mark_topic_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool) -> None:
+def mark_topic_read(db: Session, actor: User, course_ref: ContextRef, topic_id: str, read: bool) -> None:
     """The caller marks a topic they may see read or unread (its entries keep their own marks)."""
     _, _, topic = member_topic(db, actor, course_ref, topic_id)
     discussion_reads.mark_topic(db, topic, actor.id, read=read)
 
 
-def mark_all_read(db: Session, actor: User, course_ref: str | int, topic_id: str, read: bool, forced: bool
+def mark_all_read(db: Session, actor: User, course_ref: ContextRef, topic_id: str, read: bool, forced: bool
                   ) -> None:
     """The topic and every entry in it, read or unread for the caller."""
     _, _, topic = member_topic(db, actor, course_ref, topic_id)
@@ -186,14 +187,14 @@ def mark_all_read(db: Session, actor: User, course_ref: str | int, topic_id: str
     discussion_reads.mark_entries(db, topic, actor.id, read, forced)
 
 
-def mark_entry_read(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str, read: bool,
+def mark_entry_read(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str, read: bool,
                     forced: bool) -> None:
     _, _, topic = member_topic(db, actor, course_ref, topic_id)
     entry = topic_entry(db, topic, entry_id)
     discussion_reads.mark_entries(db, topic, actor.id, read, forced, [entry.id])
 
 
-def set_subscribed(db: Session, actor: User, course_ref: str | int, topic_id: str, subscribed: bool) -> None:
+def set_subscribed(db: Session, actor: User, course_ref: ContextRef, topic_id: str, subscribed: bool) -> None:
     """Follow or stop following a topic; a topic that wants an initial post is followed only after one."""
     course, rights, topic = member_topic(db, actor, course_ref, topic_id)
     if subscribed:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.content_contexts import ContextRef
 from courseport.core.coursework import discussion_reads
 from courseport.core.coursework.discussion_entries import check_initial_post, member_topic, topic_entry
 from courseport.core.coursework.discussions import topic_views
@@ -17,7 +18,7 @@ from courseport.schema.base import utcnow
 RATINGS = (0, 1)
 
 
-def rate_entry(db: Session, actor: User, course_ref: str | int, topic_id: str, entry_id: str,
+def rate_entry(db: Session, actor: User, course_ref: ContextRef, topic_id: str, entry_id: str,
                rating: int | None) -> None:
     if rating not in RATINGS:
         raise InvalidInput("rating", "rating must be 0 or 1")

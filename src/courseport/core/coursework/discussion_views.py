@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.content_contexts import ContextRef
 from courseport.core.coursework import discussion_reads
 from courseport.core.coursework.discussion_entries import authors_of, readable_topic
 from courseport.schema import DiscussionEntry, User
@@ -38,7 +39,7 @@ class FullView:
     ratings: dict[int, int]  # the caller's, by entry id
 
 
-def full_view(db: Session, actor: User, course_ref: str | int, topic_id: str) -> FullView:
+def full_view(db: Session, actor: User, course_ref: ContextRef, topic_id: str) -> FullView:
     topic = readable_topic(db, actor, course_ref, topic_id)
     entries = list(db.scalars(select(DiscussionEntry).where(DiscussionEntry.topic_id == topic.id)
                               .order_by(DiscussionEntry.created_at, DiscussionEntry.id)))

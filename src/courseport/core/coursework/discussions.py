@@ -3,7 +3,8 @@
 A topic's body is its message; data holds its discussion_type, pinned, locked, delayed_post_at and
 require_initial_post; `start_at` is when it was (or will be) posted. Published topics are
 "active"; a topic waiting for its delayed_post_at is "post_delayed" and counts as posted once that
-time has passed. A graded topic refers (`ref_id`) to its assignment item. Entries live in
+time has passed. A course's groups have topics of their own (core/courses/content_contexts.py), which are
+never graded. A graded topic refers (`ref_id`) to its assignment item. Entries live in
 `discussion_entries` (core/coursework/discussion_entries.py); counts are computed from them, not stored.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content import content
 from courseport.core.courses import course_settings
-from courseport.core.courses.courses import readable_course
+from courseport.core.courses.content_contexts import ContextRef, in_group, readable_context
 from courseport.core.coursework import assignments, discussion_reads, late_regrades
 from courseport.core.coursework.assignments import AssignmentChanges
 from courseport.core.coursework.discussion_reads import TopicMarks
@@ -122,18 +123,21 @@ def _locked_clause(now: datetime):  # noqa: ANN202
 
 # --- reading --------------------------------------------------------------------------------------
 
-def topics_stmt(course_id: int, rights: CourseRights, types: tuple[str, ...], now: datetime) -> Select:
-    stmt = select(ContentItem).where(ContentItem.course_id == course_id, ContentItem.type.in_(types),
-                                     ContentItem.workflow_state != "deleted")
+def topics_stmt(course_id: int, rights: CourseRights, types: tuple[str, ...], now: datetime,
+                group_id: int | None = None) -> Select:
+    """The topics of the course's own content, or (group_id) of that group's, the member may see."""
+    stmt = select(ContentItem).where(ContentItem.course_id == course_id, in_group(group_id),
+                                     ContentItem.type.in_(types), ContentItem.workflow_state != "deleted")
     return stmt if moderates(rights) else stmt.where(posted_clause(now))
 
 
-def list_topics(db: Session, actor: User, course_ref: str | int, filters: TopicFilters, window: Window
+def list_topics(db: Session, actor: User, course_ref: ContextRef, filters: TopicFilters, window: Window
                 ) -> Slice[TopicView]:
-    course, rights = readable_course(db, actor, course_ref)
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
     now = utcnow()
     types = ("announcement",) if filters.only_announcements else ("discussion_topic",)
-    stmt = topics_stmt(course.id, rights, types, now)
+    stmt = topics_stmt(course.id, rights, types, now, context.group_id)
     if filters.search_term:
         stmt = stmt.where(or_(ContentItem.title.icontains(filters.search_term, autoescape=True),
                               ContentItem.body.icontains(filters.search_term, autoescape=True)))
@@ -165,18 +169,19 @@ def _ordering(filters: TopicFilters) -> list[Any]:
 
 
 def visible_topic(db: Session, course_id: int, rights: CourseRights, topic_id: str | int,
-                  now: datetime | None = None) -> ContentItem:
+                  now: datetime | None = None, group_id: int | None = None) -> ContentItem:
     """A topic the member may see: moderators see drafts and delayed topics, others 404."""
-    item = content.get_item(db, course_id, topic_id, TOPIC_TYPES)
+    item = content.get_item(db, course_id, topic_id, TOPIC_TYPES, group_id=group_id)
     if not moderates(rights) and not is_posted(item, now or utcnow()):
         raise NotFound("discussion topic")
     return item
 
 
-def get_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) -> TopicView:
-    course, rights = readable_course(db, actor, course_ref)
+def get_topic(db: Session, actor: User, course_ref: ContextRef, topic_id: str) -> TopicView:
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
     now = utcnow()
-    item = visible_topic(db, course.id, rights, topic_id, now)
+    item = visible_topic(db, course.id, rights, topic_id, now, context.group_id)
     return topic_views(db, course, rights, actor, [item], now)[0]
 
 
@@ -224,9 +229,12 @@ def _entry_stats(db: Session, ids: list[int], user_id: int) -> tuple[dict, set[i
 
 # --- writing --------------------------------------------------------------------------------------
 
-def create_topic(db: Session, actor: User, course_ref: str | int, changes: TopicChanges) -> TopicView:
-    course, rights = readable_course(db, actor, course_ref)
+def create_topic(db: Session, actor: User, course_ref: ContextRef, changes: TopicChanges) -> TopicView:
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
     announcement = bool(changes.is_announcement)
+    if changes.assignment and context.group_id is not None:
+        raise InvalidInput("assignment", "a group's discussion topics cannot be graded")
     _check_may_create(db, course, rights, announcement)
     mod = moderates(rights)
     if not mod:
@@ -236,7 +244,8 @@ def create_topic(db: Session, actor: User, course_ref: str | int, changes: Topic
     if announcement and changes.assignment:
         raise InvalidInput("assignment", "announcements cannot be graded")
     now = utcnow()
-    published = True if announcement or changes.published is None and not mod else bool(changes.published)
+    default_published = not mod or context.group_id is not None  # a group's topics are posted unless asked not to
+    published = True if announcement or changes.published is None and default_published else bool(changes.published)
     state, start_at = _posting(published, changes.delayed_post_at, now)
     item = content.create_item(db, course.id, "announcement" if announcement else "discussion_topic", {
         "title": _title(changes.title), "body": sanitize_html(changes.message or ""),
@@ -246,7 +255,7 @@ def create_topic(db: Session, actor: User, course_ref: str | int, changes: Topic
                  "delayed_post_at": _iso(changes.delayed_post_at),
                  "require_initial_post": bool(changes.require_initial_post),
                  **{k: v for k in RATING_FLAGS if (v := getattr(changes, k)) is not None}},
-    }, user_id=actor.id)
+    }, user_id=actor.id, group_id=context.group_id)
     if changes.assignment:
         content.update_item(db, item, {"ref_id": _create_assignment(db, course, actor, item, changes.assignment).id})
     return topic_views(db, course, rights, actor, [item], now)[0]
@@ -302,17 +311,20 @@ def _create_assignment(db: Session, course: Course, actor: User, topic: ContentI
         raise InvalidInput(f"assignment[{exc.field}]", exc.message) from None
 
 
-def update_topic(db: Session, actor: User, course_ref: str | int, topic_id: str, changes: TopicChanges
+def update_topic(db: Session, actor: User, course_ref: ContextRef, topic_id: str, changes: TopicChanges
                  ) -> TopicView:
-    course, rights = readable_course(db, actor, course_ref)
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
     now = utcnow()
-    item = visible_topic(db, course.id, rights, topic_id, now)
+    item = visible_topic(db, course.id, rights, topic_id, now, context.group_id)
     mod = moderates(rights)
     if not (mod or item.user_id == actor.id):
         raise NotAllowed()
     if not mod and (changes.published is False or changes.pinned is not None or changes.assignment):
         raise NotAllowed()
     fields = _changed_fields(db, item, changes, now)
+    if changes.assignment and item.group_id is not None:
+        raise InvalidInput("assignment", "a group's discussion topics cannot be graded")
     if changes.assignment and item.type == "discussion_topic":
         if item.ref_id is None:
             fields["ref_id"] = _create_assignment(db, course, actor, item, changes.assignment).id
@@ -377,10 +389,11 @@ def _sync_assignment(db: Session, topic: ContentItem, spec: dict[str, Any]) -> N
         late_regrades.dates_moved(db, assignment)
 
 
-def delete_topic(db: Session, actor: User, course_ref: str | int, topic_id: str) -> TopicView:
-    course, rights = readable_course(db, actor, course_ref)
+def delete_topic(db: Session, actor: User, course_ref: ContextRef, topic_id: str) -> TopicView:
+    context = readable_context(db, actor, course_ref)
+    course, rights = context.course, context.rights
     now = utcnow()
-    item = visible_topic(db, course.id, rights, topic_id, now)
+    item = visible_topic(db, course.id, rights, topic_id, now, context.group_id)
     if not (moderates(rights) or item.user_id == actor.id):
         raise NotAllowed()
     view = topic_views(db, course, rights, actor, [item], now)[0]

@@ -100,7 +100,8 @@ def _counts(entries: list[Entry], modules: list[Module]) -> dict[str, int]:
 
 def _contents(db: Session, course_id: int) -> tuple[list[Entry], list[Module], list[str]]:
     """The course's resources and modules as the cartridge writer takes them, and what it leaves out."""
-    items = list(db.scalars(select(ContentItem).where(ContentItem.course_id == course_id, _LIVE)
+    items = list(db.scalars(select(ContentItem).where(ContentItem.course_id == course_id,
+                                                      ContentItem.group_id.is_(None), _LIVE)
                             .order_by(ContentItem.position, ContentItem.id)))
     children: dict[int, list[ContentItem]] = {}  # a quiz's questions, a module's items, in order
     for item in items:

@@ -99,7 +99,7 @@ def _stream(db: Session, actor: User, courses: list[tuple[Course, CourseRights]]
 def _topics(db: Session, actor: User, courses: list[Course]) -> list[StreamEntry]:
     by_id = {c.id: c for c in courses}
     topics = list(db.scalars(select(ContentItem).where(
-        ContentItem.course_id.in_(by_id), ContentItem.type.in_(TOPIC_KINDS),
+        ContentItem.course_id.in_(by_id), ContentItem.group_id.is_(None), ContentItem.type.in_(TOPIC_KINDS),
         ContentItem.workflow_state.in_(LIVE_TOPIC_STATES))))
     posts = list(db.scalars(select(DiscussionEntry).where(
         DiscussionEntry.topic_id.in_([t.id for t in topics]), DiscussionEntry.workflow_state != "deleted")

@@ -9,6 +9,7 @@ from courseport.core.coursework.discussion_entries import EntryView
 from courseport.core.coursework.discussion_views import FullView, ViewEntry
 from courseport.core.coursework.discussions import RATING_FLAGS, TopicView
 from courseport.dialects.canvas.course_json import render_user_display
+from courseport.dialects.canvas.page_json import context_path
 from courseport.dialects.canvas.protocol import iso
 
 
@@ -19,7 +20,7 @@ def _stored_date(value: str | None) -> str | None:
 def render_topic(view: TopicView, origin: str, *, context_code: bool = False) -> dict[str, Any]:
     item, data = view.item, view.item.data
     announcement = item.type == "announcement"
-    url = f"{origin}/courses/{item.course_id}/{'announcements' if announcement else 'discussion_topics'}/{item.id}"
+    url = f"{origin}/{context_path(item)}/{'announcements' if announcement else 'discussion_topics'}/{item.id}"
     published = item.workflow_state == "active" or (item.workflow_state == "post_delayed" and not announcement)
     locked_for_user = view.locked and not view.moderator
     body: dict[str, Any] = {
@@ -51,7 +52,7 @@ def render_topic(view: TopicView, origin: str, *, context_code: bool = False) ->
         body["lock_info"] = {"asset_string": f"discussion_topic_{item.id}", "lock_at": iso(item.lock_at)}
         body["lock_explanation"] = "This topic is locked."
     if context_code:
-        body["context_code"] = f"course_{item.course_id}"
+        body["context_code"] = context_path(item).replace("s/", "_")
     return body
 
 

@@ -20,7 +20,18 @@ from courseport.core.coursework.announcements import AnnouncementQuery
 from courseport.core.coursework.discussions import TopicChanges, TopicFilters
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.discussion_json import render_entry, render_full_view, render_topic
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, iso, post, put, to_datetime, to_int
+from courseport.dialects.canvas.protocol import (
+    Call,
+    coerce,
+    delete,
+    get,
+    in_contexts,
+    iso,
+    post,
+    put,
+    to_datetime,
+    to_int,
+)
 from courseport.schema.base import utcnow
 
 _FIELDS = {"title": str, "message": str, "discussion_type": str, "published": bool, "delayed_post_at": datetime,
@@ -60,170 +71,170 @@ def assignment_spec(node: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-@get("/courses/{course_id:str}/discussion_topics")
-def list_topics(call: Call, course_id: str) -> Response:
+@get(in_contexts("/discussion_topics"))
+def list_topics(call: Call) -> Response:
     window = call.window()
     scopes = tuple(s.strip() for s in (call.str("scope") or "").split(",") if s.strip())
     filters = TopicFilters(only_announcements=bool(call.bool("only_announcements", False)),
                            search_term=call.str("search_term"), scopes=scopes,
                            order_by=call.str("order_by") or "position")
     with call.read() as (db, me):
-        page = discussions.list_topics(db, me, course_id, filters, window)
+        page = discussions.list_topics(db, me, call.context_ref(), filters, window)
     return call.paged([render_topic(v, call.origin) for v in page.items], window, page)
 
 
-@post("/courses/{course_id:str}/discussion_topics", status_code=200)
-def create_topic(call: Call, course_id: str) -> dict:
+@post(in_contexts("/discussion_topics"), status_code=200)
+def create_topic(call: Call) -> dict:
     changes = topic_changes(call)
     with call.write() as (db, me):
-        view = discussions.create_topic(db, me, course_id, changes)
+        view = discussions.create_topic(db, me, call.context_ref(), changes)
     return render_topic(view, call.origin)
 
 
-@post("/courses/{course_id:str}/discussion_topics/reorder", status_code=200)
-def reorder_pinned(call: Call, course_id: str) -> dict:
+@post(in_contexts("/discussion_topics/reorder"), status_code=200)
+def reorder_pinned(call: Call) -> dict:
     """`order` is the pinned topics' ids: a list (order[]) or one comma-separated string (canvasapi sends that)."""
     raw = call.raw("order")
     items = raw if isinstance(raw, list) else [] if raw in (None, "") else str(raw).split(",")
     order = [to_int(str(v).strip(), "order") for v in items]
     with call.write() as (db, me):
-        ids = discussion_pins.reorder_pinned(db, me, course_id, [v for v in order if v is not None])
+        ids = discussion_pins.reorder_pinned(db, me, call.context_ref(), [v for v in order if v is not None])
     return {"reorder": True, "order": ids}
 
 
-@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
-def get_topic(call: Call, course_id: str, topic_id: str) -> dict:
+@get(in_contexts("/discussion_topics/{topic_id:str}"))
+def get_topic(call: Call, topic_id: str) -> dict:
     with call.read() as (db, me):
-        view = discussions.get_topic(db, me, course_id, topic_id)
+        view = discussions.get_topic(db, me, call.context_ref(), topic_id)
     return render_topic(view, call.origin)
 
 
-@put("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
-def update_topic(call: Call, course_id: str, topic_id: str) -> dict:
+@put(in_contexts("/discussion_topics/{topic_id:str}"))
+def update_topic(call: Call, topic_id: str) -> dict:
     changes = topic_changes(call)
     with call.write() as (db, me):
-        view = discussions.update_topic(db, me, course_id, topic_id, changes)
+        view = discussions.update_topic(db, me, call.context_ref(), topic_id, changes)
     return render_topic(view, call.origin)
 
 
-@delete("/courses/{course_id:str}/discussion_topics/{topic_id:str}")
-def delete_topic(call: Call, course_id: str, topic_id: str) -> dict:
+@delete(in_contexts("/discussion_topics/{topic_id:str}"))
+def delete_topic(call: Call, topic_id: str) -> dict:
     with call.write() as (db, me):
-        view = discussions.delete_topic(db, me, course_id, topic_id)
+        view = discussions.delete_topic(db, me, call.context_ref(), topic_id)
     return {**render_topic(view, call.origin), "workflow_state": "deleted", "deleted_at": iso(utcnow())}
 
 
-@post("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries", status_code=201)
-def post_entry(call: Call, course_id: str, topic_id: str) -> dict:
+@post(in_contexts("/discussion_topics/{topic_id:str}/entries"), status_code=201)
+def post_entry(call: Call, topic_id: str) -> dict:
     with call.write() as (db, me):
-        view = discussion_entries.post_entry(db, me, course_id, topic_id, call.str("message"))
+        view = discussion_entries.post_entry(db, me, call.context_ref(), topic_id, call.str("message"))
     return render_entry(view, call.origin)
 
 
-@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries")
-def list_entries(call: Call, course_id: str, topic_id: str) -> Response:
+@get(in_contexts("/discussion_topics/{topic_id:str}/entries"))
+def list_entries(call: Call, topic_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        page = discussion_entries.list_entries(db, me, course_id, topic_id, window)
+        page = discussion_entries.list_entries(db, me, call.context_ref(), topic_id, window)
     return call.paged([render_entry(v, call.origin) for v in page.items], window, page)
 
 
-@post("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies",
+@post(in_contexts("/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies"),
       status_code=201)
-def post_reply(call: Call, course_id: str, topic_id: str, entry_id: str) -> dict:
+def post_reply(call: Call, topic_id: str, entry_id: str) -> dict:
     with call.write() as (db, me):
-        view = discussion_entries.post_entry(db, me, course_id, topic_id, call.str("message"), entry_id)
+        view = discussion_entries.post_entry(db, me, call.context_ref(), topic_id, call.str("message"), entry_id)
     return render_entry(view, call.origin)
 
 
-@get("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies")
-def list_replies(call: Call, course_id: str, topic_id: str, entry_id: str) -> Response:
+@get(in_contexts("/discussion_topics/{topic_id:str}/entries/{entry_id:str}/replies"))
+def list_replies(call: Call, topic_id: str, entry_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        page = discussion_entries.list_replies(db, me, course_id, topic_id, entry_id, window)
+        page = discussion_entries.list_replies(db, me, call.context_ref(), topic_id, entry_id, window)
     return call.paged([render_entry(v, call.origin) for v in page.items], window, page)
 
 
-@put("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}")
-def update_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> dict:
+@put(in_contexts("/discussion_topics/{topic_id:str}/entries/{entry_id:str}"))
+def update_entry(call: Call, topic_id: str, entry_id: str) -> dict:
     with call.write() as (db, me):
-        view = discussion_entries.update_entry(db, me, course_id, topic_id, entry_id, call.str("message"))
+        view = discussion_entries.update_entry(db, me, call.context_ref(), topic_id, entry_id, call.str("message"))
     return render_entry(view, call.origin)
 
 
-@delete("/courses/{course_id:str}/discussion_topics/{topic_id:str}/entries/{entry_id:str}", status_code=204)
-def delete_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+@delete(in_contexts("/discussion_topics/{topic_id:str}/entries/{entry_id:str}"), status_code=204)
+def delete_entry(call: Call, topic_id: str, entry_id: str) -> None:
     with call.write() as (db, me):
-        discussion_entries.delete_entry(db, me, course_id, topic_id, entry_id)
+        discussion_entries.delete_entry(db, me, call.context_ref(), topic_id, entry_id)
 
 
-_TOPIC = "/courses/{course_id:str}/discussion_topics/{topic_id:str}"
+_TOPIC = "/discussion_topics/{topic_id:str}"
 
 
-@get(_TOPIC + "/view")
-def full_view(call: Call, course_id: str, topic_id: str) -> dict:
+@get(in_contexts(_TOPIC + "/view"))
+def full_view(call: Call, topic_id: str) -> dict:
     with call.read() as (db, me):
-        view = discussion_views.full_view(db, me, course_id, topic_id)
+        view = discussion_views.full_view(db, me, call.context_ref(), topic_id)
     return render_full_view(view, call.origin)
 
 
-@post(_TOPIC + "/entries/{entry_id:str}/rating", status_code=204)
-def rate_entry(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+@post(in_contexts(_TOPIC + "/entries/{entry_id:str}/rating"), status_code=204)
+def rate_entry(call: Call, topic_id: str, entry_id: str) -> None:
     rating = to_int(call.raw("rating"), "rating")
     with call.write() as (db, me):
-        discussion_ratings.rate_entry(db, me, course_id, topic_id, entry_id, rating)
+        discussion_ratings.rate_entry(db, me, call.context_ref(), topic_id, entry_id, rating)
 
 
-@put(_TOPIC + "/read", status_code=204)
-def mark_topic_read(call: Call, course_id: str, topic_id: str) -> None:
+@put(in_contexts(_TOPIC + "/read"), status_code=204)
+def mark_topic_read(call: Call, topic_id: str) -> None:
     with call.write() as (db, me):
-        discussion_entries.mark_topic_read(db, me, course_id, topic_id, True)
+        discussion_entries.mark_topic_read(db, me, call.context_ref(), topic_id, True)
 
 
-@delete(_TOPIC + "/read", status_code=204)
-def mark_topic_unread(call: Call, course_id: str, topic_id: str) -> None:
+@delete(in_contexts(_TOPIC + "/read"), status_code=204)
+def mark_topic_unread(call: Call, topic_id: str) -> None:
     with call.write() as (db, me):
-        discussion_entries.mark_topic_read(db, me, course_id, topic_id, False)
+        discussion_entries.mark_topic_read(db, me, call.context_ref(), topic_id, False)
 
 
-@put(_TOPIC + "/read_all", status_code=204)
-def mark_all_read(call: Call, course_id: str, topic_id: str) -> None:
+@put(in_contexts(_TOPIC + "/read_all"), status_code=204)
+def mark_all_read(call: Call, topic_id: str) -> None:
     forced = bool(call.bool("forced_read_state", False))
     with call.write() as (db, me):
-        discussion_entries.mark_all_read(db, me, course_id, topic_id, True, forced)
+        discussion_entries.mark_all_read(db, me, call.context_ref(), topic_id, True, forced)
 
 
-@delete(_TOPIC + "/read_all", status_code=204)
-def mark_all_unread(call: Call, course_id: str, topic_id: str) -> None:
+@delete(in_contexts(_TOPIC + "/read_all"), status_code=204)
+def mark_all_unread(call: Call, topic_id: str) -> None:
     forced = bool(call.bool("forced_read_state", False))
     with call.write() as (db, me):
-        discussion_entries.mark_all_read(db, me, course_id, topic_id, False, forced)
+        discussion_entries.mark_all_read(db, me, call.context_ref(), topic_id, False, forced)
 
 
-@put(_TOPIC + "/entries/{entry_id:str}/read", status_code=204)
-def mark_entry_read(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+@put(in_contexts(_TOPIC + "/entries/{entry_id:str}/read"), status_code=204)
+def mark_entry_read(call: Call, topic_id: str, entry_id: str) -> None:
     forced = bool(call.bool("forced_read_state", False))
     with call.write() as (db, me):
-        discussion_entries.mark_entry_read(db, me, course_id, topic_id, entry_id, True, forced)
+        discussion_entries.mark_entry_read(db, me, call.context_ref(), topic_id, entry_id, True, forced)
 
 
-@delete(_TOPIC + "/entries/{entry_id:str}/read", status_code=204)
-def mark_entry_unread(call: Call, course_id: str, topic_id: str, entry_id: str) -> None:
+@delete(in_contexts(_TOPIC + "/entries/{entry_id:str}/read"), status_code=204)
+def mark_entry_unread(call: Call, topic_id: str, entry_id: str) -> None:
     forced = bool(call.bool("forced_read_state", False))
     with call.write() as (db, me):
-        discussion_entries.mark_entry_read(db, me, course_id, topic_id, entry_id, False, forced)
+        discussion_entries.mark_entry_read(db, me, call.context_ref(), topic_id, entry_id, False, forced)
 
 
-@put(_TOPIC + "/subscribed", status_code=204)
-def subscribe(call: Call, course_id: str, topic_id: str) -> None:
+@put(in_contexts(_TOPIC + "/subscribed"), status_code=204)
+def subscribe(call: Call, topic_id: str) -> None:
     with call.write() as (db, me):
-        discussion_entries.set_subscribed(db, me, course_id, topic_id, True)
+        discussion_entries.set_subscribed(db, me, call.context_ref(), topic_id, True)
 
 
-@delete(_TOPIC + "/subscribed", status_code=204)
-def unsubscribe(call: Call, course_id: str, topic_id: str) -> None:
+@delete(in_contexts(_TOPIC + "/subscribed"), status_code=204)
+def unsubscribe(call: Call, topic_id: str) -> None:
     with call.write() as (db, me):
-        discussion_entries.set_subscribed(db, me, course_id, topic_id, False)
+        discussion_entries.set_subscribed(db, me, call.context_ref(), topic_id, False)
 
 
 @get("/announcements")

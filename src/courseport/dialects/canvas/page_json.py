@@ -8,6 +8,12 @@ from typing import Any
 from courseport.core.content.pages import PageView, RevisionView
 from courseport.dialects.canvas.course_json import render_user_display
 from courseport.dialects.canvas.protocol import iso
+from courseport.schema import ContentItem
+
+
+def context_path(item: ContentItem) -> str:
+    """Where an item lives in Canvas's URLs: `courses/:id`, or `groups/:id` for a group's own content."""
+    return f"groups/{item.group_id}" if item.group_id is not None else f"courses/{item.course_id}"
 
 
 def render_page(view: PageView, origin: str) -> dict[str, Any]:
@@ -22,7 +28,7 @@ def render_page(view: PageView, origin: str) -> dict[str, Any]:
         body["last_edited_by"] = render_user_display(view.editor, origin, item.course_id)
     body.update({
         "published": published, "front_page": bool(item.data.get("front_page")),
-        "html_url": f"{origin}/courses/{item.course_id}/pages/{item.slug}",
+        "html_url": f"{origin}/{context_path(item)}/pages/{item.slug}",
         "todo_date": _stored_date(item.data.get("todo_date")), "publish_at": iso(item.unlock_at),
         "locked_for_user": False,
     })

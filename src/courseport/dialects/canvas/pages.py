@@ -12,7 +12,7 @@ from courseport.core.content import pages
 from courseport.core.content.pages import PageChanges, PageFilters
 from courseport.core.kit.errors import InvalidInput
 from courseport.dialects.canvas.page_json import render_page, render_revision
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.protocol import Call, coerce, delete, get, in_contexts, post, put
 
 _FIELDS = {"title": str, "body": str, "editing_roles": str, "published": bool, "front_page": bool,
            "publish_at": datetime, "student_todo_at": datetime}
@@ -44,80 +44,80 @@ def as_page_params() -> Iterator[None]:
         raise InvalidInput(f"wiki_page[{exc.field}]", exc.message) from None
 
 
-@get("/courses/{course_id:str}/pages")
-def list_pages(call: Call, course_id: str) -> Response:
+@get(in_contexts("/pages"))
+def list_pages(call: Call) -> Response:
     window = call.window()
     filters = PageFilters(sort=call.str("sort"), order=call.str("order") or "asc",
                           search_term=call.str("search_term"), published=call.bool("published"))
     with call.read() as (db, me):
-        page = pages.list_pages(db, me, course_id, filters, window, "body" in call.list("include[]"))
+        page = pages.list_pages(db, me, call.context_ref(), filters, window, "body" in call.list("include[]"))
     return call.paged([render_page(v, call.origin) for v in page.items], window, page)
 
 
-@post("/courses/{course_id:str}/pages", status_code=200)
-def create_page(call: Call, course_id: str) -> dict:
+@post(in_contexts("/pages"), status_code=200)
+def create_page(call: Call) -> dict:
     changes = page_changes(call)
     with call.write() as (db, me), as_page_params():
-        view = pages.create_page(db, me, course_id, changes)
+        view = pages.create_page(db, me, call.context_ref(), changes)
     return render_page(view, call.origin)
 
 
-@get("/courses/{course_id:str}/pages/{url_or_id:str}")
-def get_page(call: Call, course_id: str, url_or_id: str) -> dict:
+@get(in_contexts("/pages/{url_or_id:str}"))
+def get_page(call: Call, url_or_id: str) -> dict:
     with call.read() as (db, me):
-        view = pages.get_page(db, me, course_id, url_or_id)
+        view = pages.get_page(db, me, call.context_ref(), url_or_id)
     return render_page(view, call.origin)
 
 
-@put("/courses/{course_id:str}/pages/{url_or_id:str}")
-def update_page(call: Call, course_id: str, url_or_id: str) -> dict:
+@put(in_contexts("/pages/{url_or_id:str}"))
+def update_page(call: Call, url_or_id: str) -> dict:
     changes = page_changes(call)
     with call.write() as (db, me), as_page_params():
-        view = pages.update_page(db, me, course_id, url_or_id, changes)
+        view = pages.update_page(db, me, call.context_ref(), url_or_id, changes)
     return render_page(view, call.origin)
 
 
-@delete("/courses/{course_id:str}/pages/{url_or_id:str}")
-def delete_page(call: Call, course_id: str, url_or_id: str) -> dict:
+@delete(in_contexts("/pages/{url_or_id:str}"))
+def delete_page(call: Call, url_or_id: str) -> dict:
     with call.write() as (db, me), as_page_params():
-        view = pages.delete_page(db, me, course_id, url_or_id)
+        view = pages.delete_page(db, me, call.context_ref(), url_or_id)
     return render_page(view, call.origin)
 
 
-@get("/courses/{course_id:str}/front_page")
-def get_front_page(call: Call, course_id: str) -> dict:
+@get(in_contexts("/front_page"))
+def get_front_page(call: Call) -> dict:
     with call.read() as (db, me):
-        view = pages.get_front_page(db, me, course_id)
+        view = pages.get_front_page(db, me, call.context_ref())
     return render_page(view, call.origin)
 
 
-@put("/courses/{course_id:str}/front_page")
-def update_front_page(call: Call, course_id: str) -> dict:
+@put(in_contexts("/front_page"))
+def update_front_page(call: Call) -> dict:
     changes = page_changes(call)
     with call.write() as (db, me), as_page_params():
-        view = pages.update_front_page(db, me, course_id, changes)
+        view = pages.update_front_page(db, me, call.context_ref(), changes)
     return render_page(view, call.origin)
 
 
-@get("/courses/{course_id:str}/pages/{url_or_id:str}/revisions")
-def list_revisions(call: Call, course_id: str, url_or_id: str) -> Response:
+@get(in_contexts("/pages/{url_or_id:str}/revisions"))
+def list_revisions(call: Call, url_or_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        found = pages.list_page_revisions(db, me, course_id, url_or_id, window)
+        found = pages.list_page_revisions(db, me, call.context_ref(), url_or_id, window)
     return call.paged([render_revision(v, call.origin, with_content=False) for v in found.items], window, found)
 
 
-@get("/courses/{course_id:str}/pages/{url_or_id:str}/revisions/{revision:str}")
-def show_revision(call: Call, course_id: str, url_or_id: str, revision: str) -> dict:
+@get(in_contexts("/pages/{url_or_id:str}/revisions/{revision:str}"))
+def show_revision(call: Call, url_or_id: str, revision: str) -> dict:
     with call.read() as (db, me):
-        view = pages.page_revision(db, me, course_id, url_or_id, revision)
+        view = pages.page_revision(db, me, call.context_ref(), url_or_id, revision)
     return render_revision(view, call.origin, with_content=not call.bool("summary", False))
 
 
-@post("/courses/{course_id:str}/pages/{url_or_id:str}/revisions/{revision:str}", status_code=200)
-def revert_to_revision(call: Call, course_id: str, url_or_id: str, revision: str) -> dict:
+@post(in_contexts("/pages/{url_or_id:str}/revisions/{revision:str}"), status_code=200)
+def revert_to_revision(call: Call, url_or_id: str, revision: str) -> dict:
     with call.write() as (db, me):
-        return render_revision(pages.revert_page(db, me, course_id, url_or_id, revision), call.origin,
+        return render_revision(pages.revert_page(db, me, call.context_ref(), url_or_id, revision), call.origin,
                                with_content=True)
 
 

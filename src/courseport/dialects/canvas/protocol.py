@@ -15,6 +15,7 @@ import litestar
 from litestar import Request, Response
 from sqlalchemy.orm import Session
 
+from courseport.core.courses.content_contexts import ContextRef, GroupRef
 from courseport.core.identity import masquerade
 from courseport.core.identity.tokens import authenticate, check_unexpired, token_viewer
 from courseport.core.kit.errors import (
@@ -69,17 +70,23 @@ def self_only(user_id: str) -> None:
         raise NotFound("user")
 
 
+def in_contexts(suffix: str) -> list[str]:
+    """A content route's paths under a course and under a group (`Call.context_ref` tells which was called)."""
+    return [f"/courses/{{course_id:str}}{suffix}", f"/groups/{{group_id:str}}{suffix}"]
+
+
 class Call:
     """One Canvas API call: its services, parameters, credentials and URL."""
 
     def __init__(self, services: Services, params: dict[str, Any], token: str | None, origin: str, path: str,
-                 query_pairs: list[tuple[str, str]]):
+                 query_pairs: list[tuple[str, str]], path_params: dict[str, Any] | None = None):
         self.services = services
         self.params = params
         self.token = token
         self.origin = origin  # the configured public base URL (Settings.base_url)
         self.path = path
         self.query_pairs = query_pairs
+        self.path_params = path_params or {}
         self.viewer: Any = None  # the token's user, set when a session opens (see `session`)
 
     @contextmanager
@@ -125,6 +132,11 @@ class Call:
         check_unexpired(viewer)
         self.viewer = viewer
         return result
+
+    def context_ref(self) -> ContextRef:
+        """The course (`/courses/:course_id/...`) or group (`/groups/:group_id/...`) a content route serves."""
+        group_id = self.path_params.get("group_id")
+        return GroupRef(group_id) if group_id is not None else self.path_params["course_id"]
 
     # --- typed parameter access; every error names the parameter as sent ---
     def raw(self, name: str) -> Any:
@@ -319,6 +331,7 @@ def bodyless_call(request: Request) -> Call:
         origin=services.settings.base_url,  # never the request's Host header
         path=scope.get("root_path", "") + scope["path"],
         query_pairs=pairs,
+        path_params=request.path_params,
     )
 
 
