@@ -62,7 +62,7 @@ def test_bbrest_creates_lists_gets_and_patches_courses(bb):
     assert got.json()["id"] == created.json()["id"]
     patched = bb.UpdateCourse(courseId=created.json()["id"], payload={"description": "my course"})
     assert patched.status_code == 200 and patched.json()["description"] == "my course"
-    assert json.loads(bb.GetCourse(courseId="_999_1").text) == {"status": 404, "message": "Course not found"}
+    assert json.loads(bb.GetCourse(courseId="_99999999_1").text) == {"status": 404, "message": "Course not found"}
 
 
 def test_bbrest_copies_a_course_polls_the_task_to_303_and_patches_the_copy(world, bb):

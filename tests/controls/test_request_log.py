@@ -44,7 +44,7 @@ def test_the_log_shows_a_bbrest_call_path_and_status(world, swagger_offline):  #
     key, secret = world.blackboard_app()
     bb = BbRest(key, secret, world.base_url)
     assert bb.CreateCourse(payload={"courseId": "logged", "name": "Logged"}).status_code == 201
-    missing_course = bb.GetCourse(courseId="_999_1")
+    missing_course = bb.GetCourse(courseId="_99999999_1")
     assert (missing_course.status_code, missing_course.json()) == (404, {"status": 404, "message": "Course not found"})
     records = logged(world, face="blackboard")
     made = [r for r in records if r["method"] == "POST" and r["path"] == "/learn/api/public/v3/courses"]
@@ -53,7 +53,7 @@ def test_the_log_shows_a_bbrest_call_path_and_status(world, swagger_offline):  #
     assert json.loads(made[0]["response"]["body"])["courseId"] == "logged"
     assert made[0]["request"]["headers"]["authorization"] == "Bearer ***"
     missing = logged(world, face="blackboard", status=404)
-    assert [(r["path"], r["status"]) for r in missing] == [("/learn/api/public/v3/courses/_999_1", 404)]
+    assert [(r["path"], r["status"]) for r in missing] == [("/learn/api/public/v3/courses/_99999999_1", 404)]
     token = next(r for r in records if r["path"].endswith("/oauth2/token"))
     assert secret not in json.dumps(token) and key not in json.dumps(token["request"]["headers"])
     assert json.loads(token["response"]["body"])["access_token"] == "***"

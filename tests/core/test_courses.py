@@ -61,7 +61,7 @@ def test_only_account_admins_create(world):
     with pytest.raises(NotAllowed):
         _as(world, teacher, courses.create_course, 1, CourseChanges(name="Mine"))
     with pytest.raises(NotFound):
-        _as(world, world.admin, courses.create_course, 999, CourseChanges(name="Nowhere"))
+        _as(world, world.admin, courses.create_course, 99999999, CourseChanges(name="Nowhere"))
 
 
 @pytest.mark.parametrize(("fields", "field"), [

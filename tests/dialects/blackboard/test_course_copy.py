@@ -140,7 +140,7 @@ def test_copy_into_an_existing_course_by_id(world, learn, template):
      "copy.settings.colour is not a settings copy option"),
     ({"targetCourse": {"courseId": "mbk-original-template"}}, 409,
      "A course with courseId 'mbk-original-template' already exists"),
-    ({"targetCourse": {"id": "_999_1"}}, 404, "Course not found"),
+    ({"targetCourse": {"id": "_99999999_1"}}, 404, "Course not found"),
     ({"targetCourse": {"id": "courseId:mbk-original-template"}}, 400, "a course cannot be copied into itself"),
 ])
 def test_copy_errors(world, learn, template, body, status, message):
@@ -157,7 +157,8 @@ def test_unknown_source_and_tasks_answer_404(world, learn, template):
     task = _copy(learn, {"targetCourse": {"courseId": "x"}}).headers["location"].rsplit("/", 1)[1]
     other = learn.post("/learn/api/public/v3/courses", json={"courseId": "other", "name": "Other"}).json()
     tasks = "/learn/api/public/v1/courses/{}/tasks/{}".format
-    for path in (tasks(f"_{template.id}_1", "_999_1"), tasks(f"_{template.id}_1", "999"), tasks(other["id"], task)):
+    for path in (tasks(f"_{template.id}_1", "_99999999_1"), tasks(f"_{template.id}_1", "99999999"),
+                 tasks(other["id"], task)):
         answer = learn.get(path)
         assert answer.status_code == 404, path
         assert answer.json() == {"status": 404, "message": "Task not found"}

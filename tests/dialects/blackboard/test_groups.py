@@ -209,12 +209,12 @@ def test_unknown_ids_and_other_courses_are_404(world, klass):
     with _teacher(world, klass) as learn:
         mine = _made(learn.post(_path(course), json={"name": "Mine"}))
         not_found = {"status": 404, "message": "Group not found"}
-        assert learn.get(_path(course, "/_999_1")).json() == not_found
+        assert learn.get(_path(course, "/_99999999_1")).json() == not_found
         assert learn.get(_path(course, "/name:Mine")).json() == not_found
         assert learn.get(_path(course, "/courseId:proj")).json() == not_found
         assert learn.get(_path(course, "/sets/courseId:proj")).json() == {"status": 404,
                                                                          "message": "Group set not found"}
-        assert learn.get(_path(course, "/sets/_999_1")).json() == {"status": 404, "message": "Group set not found"}
+        assert learn.get(_path(course, "/sets/_99999999_1")).json() == {"status": 404, "message": "Group set not found"}
         assert learn.get(f"{V2}/courses/courseId:nope/groups").json() == {"status": 404,
                                                                           "message": "Course not found"}
         with world.client(world.blackboard_token()) as admin:

@@ -36,7 +36,7 @@ def test_get_by_id_forms_and_patch(learn):
     assert body["availability"] == {"available": "Yes", "duration": {"type": "Continuous"}}
     for ref in (body["id"], "externalId:2026-FA"):
         assert learn.get(f"{TERMS}/{ref}").json() == body, ref
-    for ref in ("2026-FA", "uuid:x", "_999_1"):
+    for ref in ("2026-FA", "uuid:x", "_99999999_1"):
         assert learn.get(f"{TERMS}/{ref}").status_code == 404, ref
     answer = learn.patch(f"{TERMS}/externalId:2026-FA", json={
         "name": "Autumn", "availability": {"duration": {"type": "FixedNumDays", "daysOfUse": 90}}})

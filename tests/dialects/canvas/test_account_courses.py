@@ -87,7 +87,7 @@ def test_states_terms_dates_and_blueprint_associations(world):
         # undated courses in undated terms count as started, as on Canvas
         assert names(starts_before="2026-06-01T00:00:00Z") == ["Blueprint", "Ended by date", "Live"]
         assert names(ends_after=datetime.now(UTC).isoformat()) == ["Blueprint", "Live"]
-        missing = c.get("/api/v1/accounts/1/courses", params={"enrollment_term_id": 99999})
+        missing = c.get("/api/v1/accounts/1/courses", params={"enrollment_term_id": 99999999})
     assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
 
 

@@ -49,7 +49,8 @@ def test_list_admins_filters_and_pages(world):
         first = c.get(f"/api/v1/accounts/{sub.id}/admins", params={"per_page": 2})
         rest = c.get(f"/api/v1/accounts/{sub.id}/admins", params={"per_page": 2, "page": 2})
         by_ids = c.get(f"/api/v1/accounts/{sub.id}/admins",
-                       params=[("user_id[]", str(people[2].id)), ("user_id[]", "sis_user_id:S0"), ("user_id[]", "999")])
+                       params=[("user_id[]", str(people[2].id)), ("user_id[]", "sis_user_id:S0"),
+                               ("user_id[]", "99999999")])
         searched = c.get(f"/api/v1/accounts/{sub.id}/admins", params={"search_term": "admin b"})
         short = c.get(f"/api/v1/accounts/{sub.id}/admins", params={"search_term": "a"})
         root = c.get("/api/v1/accounts/1/admins").json()
@@ -90,10 +91,10 @@ def test_refusals_name_the_field_and_change_nothing(world):
         missing = c.post(f"/api/v1/accounts/{sub.id}/admins", data={})
         course_role = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": str(user.id), "role_id": "3"})
         by_name = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": str(user.id), "role": "TaEnrollment"})
-        no_role = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": str(user.id), "role_id": "999"})
+        no_role = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": str(user.id), "role_id": "99999999"})
         no_user = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": "999999"})
         deleted = c.post(f"/api/v1/accounts/{sub.id}/admins", data={"user_id": str(gone.id)})
-        no_account = c.post("/api/v1/accounts/999/admins", data={"user_id": str(user.id)})
+        no_account = c.post("/api/v1/accounts/99999999/admins", data={"user_id": str(user.id)})
     assert missing.status_code == 400 and "user_id" in missing.text
     assert course_role.status_code == 400 and "role_id must name an account role" in course_role.text
     assert by_name.status_code == 400 and "role must name an account role" in by_name.text

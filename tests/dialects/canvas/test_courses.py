@@ -233,7 +233,7 @@ def test_duplicate_sis_course_id_is_400(world):
 def test_unknown_term_or_account(world):
     course = world.course("Termless")
     with world.client(world.admin_token) as c:
-        r = c.post("/api/v1/accounts/1/courses", data={"course[name]": "T", "course[term_id]": "9999"})
+        r = c.post("/api/v1/accounts/1/courses", data={"course[name]": "T", "course[term_id]": "99999999"})
         assert (r.status_code, r.json()) == (404, {"errors": [{"message": "The specified resource does not exist."}]})
         assert c.put(f"/api/v1/courses/{course.id}", data={"course[term_id]": "sis_term_id:none"}).status_code == 404
         assert c.post("/api/v1/accounts/4242/courses", data={"course[name]": "T"}).status_code == 404

@@ -27,7 +27,7 @@ def test_the_items_around_an_asset_across_modules_headers_skipped(world):
         by_page = _sequence(c, course, "Page", "intro")
         by_quiz = _sequence(c, course, "Quiz", str(quiz.id))
         by_item = _sequence(c, course, "ModuleItem", str(draft["id"]))
-        nowhere = _sequence(c, course, "Assignment", "999")
+        nowhere = _sequence(c, course, "Assignment", "99999999")
         bad_type = _sequence(c, course, "Wiki", "1")
         no_id = c.get(f"/api/v1/courses/{course.id}/module_item_sequence", params={"asset_type": "Page"})
     assert by_page.status_code == 200

@@ -164,7 +164,7 @@ def test_a_merge_moves_everything_and_the_destination_wins_duplicates(world):
 def test_the_account_form_merges_too_and_an_unknown_account_is_not_found(world):
     _, old, new = _people(world)
     with world.client(world.admin_token) as c:
-        unknown = c.put(f"/api/v1/users/{old.id}/merge_into/accounts/999/users/{new.id}")
+        unknown = c.put(f"/api/v1/users/{old.id}/merge_into/accounts/99999999/users/{new.id}")
         assert _owned(world, old.id)["state"] == ["registered"]
         r = c.put(f"/api/v1/users/{old.id}/merge_into/accounts/1/users/{new.id}")
     assert unknown.status_code == 404 and unknown.json() == NOT_FOUND
@@ -179,7 +179,7 @@ def test_merge_refusals_change_nothing(world):
     before = _owned(world, old.id), _owned(world, new.id)
     with world.client(world.admin_token) as c:
         itself = c.put(f"/api/v1/users/{old.id}/merge_into/{old.id}")
-        unknown = c.put(f"/api/v1/users/{old.id}/merge_into/99999")
+        unknown = c.put(f"/api/v1/users/{old.id}/merge_into/99999999")
     with world.client(token) as c:
         forbidden = c.put(f"/api/v1/users/{old.id}/merge_into/{new.id}")
     assert itself.status_code == 400 and itself.json() == {"errors": [{

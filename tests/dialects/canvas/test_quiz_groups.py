@@ -155,7 +155,7 @@ def test_refusals_store_nothing(world):
     with world.client(teacher_token) as c:
         for r in (c.get(f"{base}/groups/7"), c.put(f"{base}/groups/7", json={"quiz_groups": [{"name": "X"}]}),
                   c.delete(f"{base}/groups/7"), c.post(f"{base}/groups/7/reorder", json={"order": [{"id": 1}]}),
-                  c.get(f"/api/v1/courses/{course.id}/quizzes/999/groups/1")):
+                  c.get(f"/api/v1/courses/{course.id}/quizzes/99999999/groups/1")):
             assert (r.status_code, r.json()) == (404, NOT_FOUND)
         refusals = [
             (_create(c, base, pick_count="two"), "quiz_groups[][pick_count]",

@@ -36,7 +36,7 @@ def test_list_pages_and_admin_role(world):
         first = c.get("/api/v1/accounts/self/roles", params={"per_page": 4})
         by_name = c.get("/api/v1/accounts/1/roles/TaEnrollment")
         admin = c.get("/api/v1/accounts/1/roles/1").json()
-        unknown = c.get("/api/v1/accounts/1/roles/999")
+        unknown = c.get("/api/v1/accounts/1/roles/99999999")
     assert [r["id"] for r in first.json()] == [1, 3, 4, 5] and 'rel="next"' in first.headers["link"]
     assert by_name.json()["id"] == 5
     assert (admin["is_account_role"], admin["base_role_type"]) == (True, "AccountMembership")
@@ -233,7 +233,7 @@ def test_built_in_and_inherited_roles_are_not_written(world):
         activate_built_in = c.post("/api/v1/accounts/1/roles/3/activate")
         put_inherited = c.put(f"/api/v1/accounts/{sub.id}/roles/{parent_role['id']}", data={"label": "Provost"})
         delete_inherited = c.delete(f"/api/v1/accounts/{sub.id}/roles/{parent_role['id']}")
-        unknown = c.delete("/api/v1/accounts/1/roles/999")
+        unknown = c.delete("/api/v1/accounts/1/roles/99999999")
     assert (put_built_in.status_code, put_built_in.json()) == (400, _error(
         "The permissions of a built-in role can't be changed; create a custom role with its base type instead."))
     assert (delete_built_in.status_code, delete_built_in.json()) == (400, _error(

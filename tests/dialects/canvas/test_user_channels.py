@@ -221,7 +221,7 @@ def test_custom_color_refusals(world):
     owner = world.user("opal")
     with world.client(token) as c:
         unseen = c.put(f"/api/v1/users/self/colors/course_{course.id}", data={"hexcode": "abcdef"})
-        missing = c.put("/api/v1/users/self/colors/group_99999", data={"hexcode": "abcdef"})
+        missing = c.put("/api/v1/users/self/colors/group_99999999", data={"hexcode": "abcdef"})
         odd = c.put(f"/api/v1/users/self/colors/account_{course.id}", data={"hexcode": "abcdef"})
         bad_hex = c.put(f"/api/v1/users/self/colors/user_{user.id}", data={"hexcode": "abcd"})
         no_hex = c.put(f"/api/v1/users/self/colors/user_{user.id}")

@@ -233,7 +233,7 @@ def test_user_id_jumps_to_the_page_holding_that_user(world):
     with world.client(token) as c:
         r = c.get(f"/api/v1/courses/{course.id}/users",
                   params={"user_id": students[11].id, "per_page": 5, "page": 1, "search_term": "student"})
-        missing = c.get(f"/api/v1/courses/{course.id}/users", params={"user_id": 99999, "per_page": 5, "page": 2})
+        missing = c.get(f"/api/v1/courses/{course.id}/users", params={"user_id": 99999999, "per_page": 5, "page": 2})
     assert r.status_code == 200
     assert _ids(r) == [s.id for s in students[10:12]]
     base = f"{world.base_url}/api/v1/courses/{course.id}/users?search_term=student"

@@ -60,14 +60,14 @@ def test_copy_errors(world):
             return http.post(f"{LE}/import/{target_id}/copy/", json={"SourceOrgUnitId": source_ou, **block})
 
         for block in ({"Components": []}, {"Components": ["Nope"]}, {"Components": "Content"},
-                      {"SourceOrgUnitId": 9999}, {"SourceOrgUnitId": "x"}, {"CallbackUrl": "ftp://x"}):
+                      {"SourceOrgUnitId": 99999999}, {"SourceOrgUnitId": "x"}, {"CallbackUrl": "ftp://x"}):
             answer = post(target_ou, **block)
             assert answer.status_code == 400, block
             assert answer.json()["status"] == 400
-        assert "Source org unit not found." == post(target_ou, SourceOrgUnitId=9999).json()["detail"]
-        assert post(9999).status_code == 404
+        assert "Source org unit not found." == post(target_ou, SourceOrgUnitId=99999999).json()["detail"]
+        assert post(99999999).status_code == 404
         assert http.post(f"/d2l/api/le/1.4/import/{target_ou}/copy/", json={"SourceOrgUnitId": 1}).status_code == 404
-        assert http.get(f"{LE}/import/{target_ou}/copy/12345").status_code == 404
+        assert http.get(f"{LE}/import/{target_ou}/copy/99999999").status_code == 404
         assert http.get(f"{LE}/import/{target_ou}/copy/abc").status_code == 404
     with world.tx() as db:
         assert db.scalar(select(Job.id)) is None

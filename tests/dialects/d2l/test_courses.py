@@ -87,7 +87,7 @@ def test_create_errors(world, org):
     with world.client(world.admin_token) as http:
         tid = int(http.post(f"{LP}/coursetemplates/", json={"Name": "T", "Code": "T"}).json()["Identifier"])
         assert http.post(f"{LP}/courses/", json=new_offering(tid + 99)).status_code == 404
-        assert http.post(f"{LP}/courses/", json=new_offering(tid, SemesterId=9999)).status_code == 404
+        assert http.post(f"{LP}/courses/", json=new_offering(tid, SemesterId=99999999)).status_code == 404
         for bad in ({"Name": 5}, {"CourseTemplateId": "x"}, {"StartDate": "soon"}, {"ForceLocale": "yes"},
                     {"Name": "  "}):
             answer = http.post(f"{LP}/courses/", json=new_offering(tid, **bad))
@@ -97,8 +97,8 @@ def test_create_errors(world, org):
         assert http.post(f"{LP}/courses/", json=no_name).json()["detail"] == "Name is required."
         assert http.post(f"{LP}/courses/", content=b"{").status_code == 400
         assert http.post(f"{LP}/coursetemplates/", json={"Name": "T", "Code": "T",
-                                                        "ParentOrgUnitIds": [9999]}).status_code == 404
-        assert http.get(f"{LP}/courses/9999").status_code == 404
+                                                        "ParentOrgUnitIds": [99999999]}).status_code == 404
+        assert http.get(f"{LP}/courses/99999999").status_code == 404
         assert http.get(f"{LP}/courses/abc").status_code == 404
         assert http.get(f"{LP}/coursetemplates/{tid + 99}").status_code == 404
     with world.tx() as db:

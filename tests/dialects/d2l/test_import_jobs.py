@@ -73,7 +73,7 @@ def test_import_errors_and_rights(world):
     cast = world.cast(target)
     with world.client(world.admin_token) as http:
         assert http.post(f"{LE}/import/{target_ou}/imports/", files={"other": ("x", b"x")}).status_code == 400
-        assert http.post(f"{LE}/import/9999/imports/", files={"file": ("x", b"x")}).status_code == 404
+        assert http.post(f"{LE}/import/99999999/imports/", files={"file": ("x", b"x")}).status_code == 404
         assert http.get(f"{LE}/import/{target_ou}/imports/77").status_code == 404
         bad_url = http.post(f"{LE}/import/{target_ou}/imports/?callbackUrl=file:///etc/passwd",
                             files={"file": ("x", b"x")})

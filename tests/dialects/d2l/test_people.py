@@ -86,7 +86,7 @@ def test_bad_user_blocks_name_the_field(world):
         assert (missing.status_code, missing.json()["detail"]) == (400, "UserName is required.")
         wrong = http.post(f"{LP}/users/", json=new_user(IsActive="yes"))
         assert (wrong.status_code, wrong.json()["detail"]) == (400, "IsActive must be boolean.")
-        assert http.post(f"{LP}/users/", json=new_user(RoleId=999)).status_code == 400
+        assert http.post(f"{LP}/users/", json=new_user(RoleId=99999999)).status_code == 400
         assert http.get(f"{LP}/users/abc").status_code == 404
 
 
@@ -97,7 +97,7 @@ def test_roles(world):
         assert {"Identifier": "4", "DisplayName": "Teacher", "Code": "TeacherEnrollment"} in listed
         assert http.get(f"{LP}/roles/4").json() == {"Identifier": "4", "DisplayName": "Teacher",
                                                     "Code": "TeacherEnrollment"}
-        assert http.get(f"{LP}/roles/999").status_code == 404
+        assert http.get(f"{LP}/roles/99999999").status_code == 404
 
 
 def test_enrollment_create_list_read_delete(world):
@@ -146,9 +146,9 @@ def test_enrollment_errors(world):
         missing = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id})
         assert (missing.status_code, missing.json()["detail"]) == (400, "RoleId is required.")
         bad_role = http.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": student.id,
-                                                         "RoleId": 999})
+                                                         "RoleId": 99999999})
         assert bad_role.status_code == 400
-        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": 99999, "UserId": student.id,
+        assert http.post(f"{LP}/enrollments/", json={"OrgUnitId": 99999999, "UserId": student.id,
                                                       "RoleId": 3}).status_code == 404
     _, token = world.user_with_token("outsider")
     with world.client(token) as http:

@@ -20,7 +20,7 @@ __all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offe
            "enrollments",
            "external_tools", "feature_flags",
            "grading_periods", "grading_standards", "group_assignment", "group_memberships", "group_queries",
-           "group_sis", "groups",
+           "group_sets", "group_sis", "groups",
            "observer_links", "pairing_codes",
            "org_units", "sections", "org_tree", "org_unit_changes", "offering_sections",
            "offering_groups", "sis_imports"]

@@ -14,6 +14,7 @@ too, so the Canvas face lists them as Canvas would, and a user may be in several
 those groups carries its own self sign-up (`join_level` "parent_context_auto_join") and member limit
 (`max_membership`), the settings a set otherwise holds for all its groups. A category and a group have an
 external id unique in the course (their uuid unless one is given), freed when the row is deleted.
+Making, changing and deleting a category is `group_sets.py`.
 """
 
 from __future__ import annotations
@@ -111,38 +112,22 @@ def _group(db: Session, actor: User, group_id: str | int, right: str = "read") -
     return group, rights
 
 
-def _checked(db: Session, course_id: int, changes: CategoryChanges, exclude_id: int | None = None
-             ) -> dict[str, Any]:
-    """The changes to store, checked: a name (unique among the course's categories), sign-up, limit."""
-    values = given(changes)
-    if "name" in values:
-        values["name"] = _name(values["name"])
-        taken = select(GroupCategory.id).where(GroupCategory.course_id == course_id,
-                                               GroupCategory.name == values["name"],
-                                               GroupCategory.workflow_state != "deleted")
-        if db.scalar(taken.where(GroupCategory.id != (exclude_id or 0))) is not None:
-            raise InvalidInput("name", "name has already been taken")
-    if values.get("self_signup", None) not in SELF_SIGNUP:
-        raise InvalidInput("self_signup", "self_signup must be enabled, restricted or empty")
-    _check_limit(values, "group_limit")
-    _check_record(db, GroupCategory, course_id, values, exclude_id)
-    return values
-
-
-def _name(value: str | None) -> str:
+def checked_name(value: str | None) -> str:
+    """A category's or group's name, stripped; refused when empty."""
     name = (value or "").strip()
     if not name:
         raise InvalidInput("name", "name is required")
     return name
 
 
-def _check_limit(values: dict[str, Any], field: str) -> None:
+def check_limit(values: dict[str, Any], field: str) -> None:
+    """A member limit (`field`), when given, is 1 or more."""
     if values.get(field) is not None and values[field] < 1:
         raise InvalidInput(field, f"{field} must be 1 or more")
 
 
-def _check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], course_id: int,
-                  values: dict[str, Any], exclude_id: int | None) -> None:
+def check_record(db: Session, model: type[GroupCategory] | type[CourseGroup], course_id: int,
+                 values: dict[str, Any], exclude_id: int | None) -> None:
     """Availability and the external id (given, at most 256 characters, not another live row's of the course)."""
     if "availability" in values and values["availability"] not in AVAILABILITY:
         raise InvalidInput("availability", f"availability must be one of {', '.join(AVAILABILITY)}")
@@ -171,7 +156,7 @@ def _taken(external_id: Any) -> Conflict:
     return Conflict(FieldText("{external_id} {value} is already used in this course", value=repr(external_id)))
 
 
-def _store(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]) -> None:
+def store_row(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]) -> None:
     """The values set on the row, flushed; an external id a concurrent request took first is the same Conflict."""
     try:
         with db.begin_nested():
@@ -183,45 +168,10 @@ def _store(db: Session, row: GroupCategory | CourseGroup, values: dict[str, Any]
         raise _taken(values.get("external_id")) from None
 
 
-def _ids(values: dict[str, Any]) -> dict[str, Any]:
+def new_ids(values: dict[str, Any]) -> dict[str, Any]:
     """A new row's uuid, and its external id: the one given, or the uuid."""
     made = uuid4().hex
     return {"uuid": made, "external_id": values.get("external_id") or made}
-
-
-def create_category(db: Session, actor: User, course_ref: str, changes: CategoryChanges, group_count: int = 0
-                    ) -> GroupCategory:
-    course, _ = _course(db, actor, course_ref, MANAGE)
-    group_sis.require_right(db, actor, changes.sis_source_id, updating=False)
-    values = _checked(db, course.id, changes)
-    if "name" not in values:
-        raise InvalidInput("name", "name is required")
-    if not 0 <= group_count <= 200:
-        raise InvalidInput("create_group_count", "create_group_count must be from 0 to 200")
-    category = GroupCategory(course_id=course.id)
-    _store(db, category, values | _ids(values))
-    for n in range(1, group_count + 1):
-        db.add(CourseGroup(category_id=category.id, course_id=course.id, name=f"{category.name} {n}",
-                           **_ids({})))
-    db.flush()
-    return category
-
-
-def update_category(db: Session, actor: User, category_id: str, changes: CategoryChanges) -> GroupCategory:
-    category, _ = _category(db, actor, category_id, MANAGE)
-    group_sis.require_right(db, actor, changes.sis_source_id, updating=True)
-    _store(db, category, _checked(db, category.course_id, changes, category.id))
-    return category
-
-
-def delete_category(db: Session, actor: User, category_id: str) -> GroupCategory:
-    """The category and its groups are deleted (their members with them)."""
-    category, _ = _category(db, actor, category_id, MANAGE)
-    for group in db.scalars(select(CourseGroup).where(CourseGroup.category_id == category.id)):
-        _delete_group(db, group)
-    category.workflow_state, category.external_id = "deleted", None
-    db.flush()
-    return category
 
 
 def get_category(db: Session, actor: User, category_id: str) -> GroupCategory:
@@ -263,7 +213,7 @@ def _imported_category(db: Session, course_id: int) -> GroupCategory:
     found = _find_imported(db, course_id)
     if found is not None:
         return found
-    category = GroupCategory(course_id=course_id, name=IMPORTED_NAME, role=IMPORTED, **_ids({}))
+    category = GroupCategory(course_id=course_id, name=IMPORTED_NAME, role=IMPORTED, **new_ids({}))
     try:
         with db.begin_nested():
             db.add(category)
@@ -282,7 +232,7 @@ def _new_group(db: Session, category: GroupCategory, changes: CourseGroupChanges
     values["join_level"] = values.get("join_level") or "invitation_only"
     values["availability"] = values.get("availability") or "available"
     group = CourseGroup(category_id=category.id, course_id=category.course_id)
-    _store(db, group, values | _ids(values))
+    store_row(db, group, values | new_ids(values))
     return GroupView(group, category, 0)
 
 
@@ -290,11 +240,11 @@ def _group_values(db: Session, course_id: int, changes: CourseGroupChanges, excl
                   ) -> dict[str, Any]:
     values = given(changes)
     if "name" in values:
-        values["name"] = _name(values["name"])
+        values["name"] = checked_name(values["name"])
     if values.get("join_level") is not None and values["join_level"] not in JOIN_LEVELS:
         raise InvalidInput("join_level", f"join_level must be one of {', '.join(JOIN_LEVELS)}")
-    _check_limit(values, "max_membership")
-    _check_record(db, CourseGroup, course_id, values, exclude_id)
+    check_limit(values, "max_membership")
+    check_record(db, CourseGroup, course_id, values, exclude_id)
     return values
 
 
@@ -304,18 +254,19 @@ def update_group(db: Session, actor: User, group_id: str, changes: CourseGroupCh
     values = _group_values(db, group.course_id, changes, group.id)
     if "join_level" in values:
         values["join_level"] = values["join_level"] or "invitation_only"
-    _store(db, group, values)
+    store_row(db, group, values)
     return view_of(db, group)
 
 
 def delete_group(db: Session, actor: User, group_id: str) -> GroupView:
     group, _ = _group(db, actor, group_id, MANAGE)
     view = view_of(db, group)
-    _delete_group(db, group)
+    delete_group_row(db, group)
     return view
 
 
-def _delete_group(db: Session, group: CourseGroup) -> None:
+def delete_group_row(db: Session, group: CourseGroup) -> None:
+    """The group deleted with its memberships, its external id freed (no right asked: the caller's)."""
     group.workflow_state, group.external_id = "deleted", None
     db.query(GroupMembership).filter(GroupMembership.group_id == group.id).delete()
     db.flush()

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import group_assignment, group_memberships, groups, org_units
+from courseport.core.courses import group_assignment, group_memberships, group_sets, groups, org_units
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.groups import MANAGE, CategoryChanges, CourseGroupChanges, GroupView
 from courseport.core.kit.changes import UNSET, Unset, given
@@ -219,7 +219,7 @@ def create_offering_category(db: Session, actor: User, offering_id: int, new: Ne
     count, limit = _shape(db, course_id, new)
     changes = CategoryChanges(name=new.name, description=_clean(new.description), group_limit=limit,
                               self_signup="enabled" if new.placement.style in SELF_STYLES else None)
-    category = groups.create_category(db, actor, str(course_id), changes)
+    category = group_sets.create_category(db, actor, str(course_id), changes)
     category.placement = _kept(new.placement)
     prefix = (new.placement.group_prefix or "").strip() or category.name
     for n in range(1, count + 1):
@@ -248,7 +248,7 @@ def update_offering_category(db: Session, actor: User, offering_id: int, categor
         core["group_limit"] = values["max_members"]
     if values.get("description") is not None:
         core["description"] = _clean(values["description"])
-    groups.update_category(db, actor, str(category.id), CategoryChanges(**core))
+    group_sets.update_category(db, actor, str(category.id), CategoryChanges(**core))
     category.placement = _kept(placement)
     db.flush()
     _place(db, category)
@@ -256,7 +256,7 @@ def update_offering_category(db: Session, actor: User, offering_id: int, categor
 
 
 def delete_offering_category(db: Session, actor: User, offering_id: int, category_id: int) -> None:
-    groups.delete_category(db, actor, str(_category(db, actor, offering_id, category_id, MANAGE).id))
+    group_sets.delete_category(db, actor, str(_category(db, actor, offering_id, category_id, MANAGE).id))
 
 
 def list_offering_groups(db: Session, actor: User, offering_id: int, category_id: int) -> list[MemberView]:

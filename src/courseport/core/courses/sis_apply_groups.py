@@ -1,5 +1,5 @@
 """SIS rows of group categories, groups and group memberships, each applied through the core function the
-Canvas face's own endpoints use (groups.create_category/update_category/delete_category, create_group/
+Canvas face's own endpoints use (group_sets.create_category/update_category/delete_category, groups.create_group/
 create_standalone_group/update_group/delete_group, group_memberships.add_member/remove_member, which locks
 its category): an SIS id not seen before creates, a known one updates, so applying the same row again leaves
 the same state. Categories and groups keep the row's SIS id (`sis_source_id`, looked up among the root
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from courseport.core.courses import group_memberships, groups
+from courseport.core.courses import group_memberships, group_sets, groups
 from courseport.core.courses.groups import CategoryChanges, CourseGroupChanges
 from courseport.core.courses.sis_apply_courses import sis_course
 from courseport.core.courses.sis_apply_identity import Target, sis_user
@@ -57,20 +57,20 @@ def apply_group_category(t: Target, row: dict[str, str]) -> str:
     if state == "deleted":
         if category is None:
             return "skipped"
-        groups.delete_category(t.db, t.actor, str(category.id))
+        group_sets.delete_category(t.db, t.actor, str(category.id))
         return "deleted"
     course = _course(t, row, what)
     if course is None:
         raise _account_level(row, what)
     changes = CategoryChanges(name=required(row, "category_name", what))
     if category is None:
-        category = groups.create_category(t.db, t.actor, str(course.id), changes)
+        category = group_sets.create_category(t.db, t.actor, str(course.id), changes)
         category.sis_source_id, category.sis_import_id = sis_id, t.import_id
         return "created"
     if category.course_id != course.id:
         raise RowProblem("course_id", f"Group category {sis_id} belongs to another course; moving group "
                                       "categories between courses is not supported by this import")
-    groups.update_category(t.db, t.actor, str(category.id), changes).sis_import_id = t.import_id
+    group_sets.update_category(t.db, t.actor, str(category.id), changes).sis_import_id = t.import_id
     return "updated"
 
 

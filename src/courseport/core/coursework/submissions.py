@@ -24,9 +24,9 @@ from courseport.core.courses import sections
 from courseport.core.courses.courses import readable_course
 from courseport.core.courses.grading_standards import scheme_for
 from courseport.core.coursework import (
+    grade_checks,
     late_deductions,
     peer_reviews,
-    period_scores,
     submission_entries,
     submission_views,
 )
@@ -110,11 +110,7 @@ def grade(db: Session, actor: User, course_ref: str | int, assignment_id: str, u
         raise NotFound("user")
     grading = any(v is not None for v in (change.posted_grade, change.excuse, change.late_policy_status,
                                           change.seconds_late_override))
-    access = "grader" if grader else submission_views.read_access(db, course, rights, actor, assignment, student.id)
-    if not grader and (grading or (student.id != actor.id and access != "assessor")):
-        raise NotAllowed()
-    if grading:
-        period_scores.check_open_for_grading(db, course, rights, assignment, student.id)
+    access = grade_checks.checked_access(db, course, rights, actor, assignment, student.id, grading=grading)
     score = None
     scheme = scheme_for(db, course, assignment)
     if change.posted_grade:

@@ -5,5 +5,5 @@ imports them; they write nothing.
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["account_courses", "activity", "assignment_views", "course_lists", "course_views", "enrollment_views",
-           "rosters", "section_views", "quiz_dates", "todo", "user_assignments"]
+__all__ = ["account_courses", "activity", "assignment_views", "course_lists", "course_view_extras", "course_views",
+           "enrollment_views", "rosters", "section_views", "quiz_dates", "todo", "user_assignments"]

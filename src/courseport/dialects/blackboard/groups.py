@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import course_records, group_memberships, groups
+from courseport.core.courses import course_records, group_memberships, group_sets, groups
 from courseport.core.courses.groups import GroupView
 from courseport.core.identity import users
 from courseport.core.kit.errors import Conflict, NotFound, spelled_as
@@ -57,7 +57,7 @@ def list_group_sets(call: Call, course_id: str) -> dict:
 def create_group_set(call: Call, course_id: str) -> dict:
     fields = body_fields(call, create=True)
     with call.write(*entitled.GROUP_CREATE) as (db, me), spelled_as(SET_NAMES):
-        category = groups.create_category(db, me, _course_id(db, me, course_id), set_changes(fields))
+        category = group_sets.create_category(db, me, _course_id(db, me, course_id), set_changes(fields))
         return call.pick(render_group_set(category))
 
 
@@ -70,13 +70,13 @@ def update_group_set(call: Call, course_id: str, group_id: str) -> dict:
     fields = body_fields(call, create=False)
     with call.write(*entitled.GROUP_MODIFY) as (db, me), spelled_as(SET_NAMES):
         category = _set(db, me, course_id, group_id)
-        return call.pick(render_group_set(groups.update_category(db, me, str(category.id),
+        return call.pick(render_group_set(group_sets.update_category(db, me, str(category.id),
                                                                       set_changes(fields, category.signup_sheet))))
 
 
 def delete_group_set(call: Call, course_id: str, group_id: str) -> None:
     with call.write(*entitled.GROUP_DELETE) as (db, me):
-        groups.delete_category(db, me, str(_set(db, me, course_id, group_id).id))
+        group_sets.delete_category(db, me, str(_set(db, me, course_id, group_id).id))
 
 
 def list_set_groups(call: Call, course_id: str, group_id: str) -> dict:

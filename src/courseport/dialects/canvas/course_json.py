@@ -12,7 +12,7 @@ import msgspec
 from courseport.core.courses.grading_periods import current_period
 from courseport.core.coursework.grades import Scores
 from courseport.core.identity.permissions import ALL_RIGHTS
-from courseport.core.views.course_views import CourseView
+from courseport.core.views.course_view_extras import CourseView
 from courseport.dialects.canvas.module_json import render_course_progress
 from courseport.dialects.canvas.protocol import iso
 from courseport.schema import Account, Enrollment, GradingPeriod, Term, User

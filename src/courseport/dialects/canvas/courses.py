@@ -12,7 +12,7 @@ from courseport.core.identity import accounts, users
 from courseport.core.kit.errors import spelled_as
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Slice, Window
-from courseport.core.views import course_lists, course_views
+from courseport.core.views import course_lists, course_view_extras, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
@@ -101,11 +101,11 @@ def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
     includes = set(call.list("include[]"))
     want, teacher_limit, deleted = wants_for(list(includes)), call.int("teacher_limit"), "all_courses" in includes
 
-    def show(db: Session, me: User, rows: list | None = None) -> course_views.CourseView:
+    def show(db: Session, me: User, rows: list | None = None) -> course_view_extras.CourseView:
         return course_views.show_course(db, me, course_id, want, teacher_limit=teacher_limit,
                                         account_id=account_id, include_deleted=deleted, rows=rows)
 
-    def show_with_caller(db: Session, token: str | None) -> tuple[User, course_views.CourseView]:
+    def show_with_caller(db: Session, token: str | None) -> tuple[User, course_view_extras.CourseView]:
         me, rows = course_views.caller_and_course(db, token, store_id(course_id))
         return me, show(db, me, rows)
 

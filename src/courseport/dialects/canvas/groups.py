@@ -16,7 +16,7 @@ from typing import Any
 from litestar import Response
 from sqlalchemy.orm import Session
 
-from courseport.core.courses import group_assignment, group_memberships, groups
+from courseport.core.courses import group_assignment, group_memberships, group_sets, groups
 from courseport.core.courses.group_sis import SisIdTaken, manages_sis
 from courseport.core.courses.groups import CategoryChanges, CourseGroupChanges
 from courseport.core.kit.errors import InvalidInput
@@ -64,7 +64,7 @@ def create_category(call: Call, course_id: str) -> Response:
 
     def write(db: Session, me: User) -> dict[str, Any]:
         sis = manages_sis(db, me)
-        return render_category(groups.create_category(db, me, course_id, category_changes(call, sis), count), sis)
+        return render_category(group_sets.create_category(db, me, course_id, category_changes(call, sis), count), sis)
     return _sis_write(call, write)
 
 
@@ -86,14 +86,14 @@ def get_category(call: Call, category_id: str) -> dict:
 def update_category(call: Call, category_id: str) -> Response:
     def write(db: Session, me: User) -> dict[str, Any]:
         sis = manages_sis(db, me)
-        return render_category(groups.update_category(db, me, category_id, category_changes(call, sis)), sis)
+        return render_category(group_sets.update_category(db, me, category_id, category_changes(call, sis)), sis)
     return _sis_write(call, write)
 
 
 @delete("/group_categories/{category_id:str}")
 def delete_category(call: Call, category_id: str) -> dict:
     with call.write() as (db, me):
-        return render_category(groups.delete_category(db, me, category_id), manages_sis(db, me))
+        return render_category(group_sets.delete_category(db, me, category_id), manages_sis(db, me))
 
 
 @get("/group_categories/{category_id:str}/groups")
