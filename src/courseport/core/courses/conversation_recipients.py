@@ -180,9 +180,9 @@ def search(db: Session, actor: User, text: str, context_code: str | None, kind: 
     contexts = [] if kind == "user" or within is not None else contexts_of(db, actor, text)
     shown: list[Context | Recipient] = list(contexts[window.offset:window.offset + window.limit])
     more = len(contexts) > window.offset + window.limit
-    if kind != "context" and len(shown) < window.limit:
+    if kind != "context":  # users after the contexts; a window the contexts fill asks whether any follow
         users = search_users(db, actor, text, within,
                              Window(max(window.offset - len(contexts), 0), window.limit - len(shown)))
         shown += users.items
-        more = users.has_more
+        more = more or users.has_more
     return Slice(shown, more)

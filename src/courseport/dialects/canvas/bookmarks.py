@@ -45,7 +45,7 @@ def list_bookmarks(call: Call) -> Response:
         return call.paged([render_bookmark(b) for b in page.items], window, page)
 
 
-@post("/users/self/bookmarks")
+@post("/users/self/bookmarks", status_code=200)
 def create_bookmark(call: Call) -> dict:
     changes = _changes(call)
     with call.write() as (db, me):

@@ -41,7 +41,7 @@ def list_conversations(call: Call) -> Response:
     return call.paged([render_conversation(v, call.origin) for v in page.items], window, page)
 
 
-@post("/conversations")
+@post("/conversations")  # 201 Created, as Canvas answers a message sent at once
 def create_conversation(call: Call) -> list:
     new = conversations.NewConversation(
         _refs(call, "recipients[]"), call.str("body"), call.str("subject"), bool(call.bool("group_conversation")),
@@ -78,21 +78,21 @@ def delete_conversation(call: Call, conversation_id: int) -> dict:
         return _show(call, db, me, conversation_id, [])
 
 
-@post("/conversations/{conversation_id:int}/add_message")
+@post("/conversations/{conversation_id:int}/add_message", status_code=200)
 def add_message(call: Call, conversation_id: int) -> dict:
     with call.write() as (db, me):
         message = conversations.add_message(db, me, conversation_id, call.str("body"))
         return _show(call, db, me, conversation_id, [message])
 
 
-@post("/conversations/{conversation_id:int}/add_recipients")
+@post("/conversations/{conversation_id:int}/add_recipients", status_code=200)
 def add_recipients(call: Call, conversation_id: int) -> dict:
     with call.write() as (db, me):
         message = conversations.add_recipients(db, me, conversation_id, _refs(call, "recipients[]"))
         return _show(call, db, me, conversation_id, [message])
 
 
-@post("/conversations/{conversation_id:int}/remove_messages")
+@post("/conversations/{conversation_id:int}/remove_messages", status_code=200)
 def remove_messages(call: Call, conversation_id: int) -> dict:
     removed = _ids(call, "remove[]")
     with call.write() as (db, me), spelled_as(_NAMES):
@@ -100,7 +100,7 @@ def remove_messages(call: Call, conversation_id: int) -> dict:
         return _show(call, db, me, conversation_id, [])
 
 
-@post("/conversations/mark_all_as_read")
+@post("/conversations/mark_all_as_read", status_code=200)
 def mark_all_as_read(call: Call) -> dict:
     with call.write() as (db, me):
         conversations.mark_all_read(db, me)
