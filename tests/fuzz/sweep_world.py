@@ -100,8 +100,8 @@ def build(world) -> SweepWorld:  # noqa: ANN001
 def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
     """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group with an
     outcome, a rubric with its association, an assignment override, a course copy (a content migration),
-    a blueprint course, an external tool, an announcement feed, a conversation and a bookmark; each call must work, or the sweep would test
-    less than it says."""
+    a blueprint course, an external tool, an announcement feed, a conversation and a bookmark; each call must
+    work, or the sweep would test less than it says."""
     with world.tx() as db:
         course = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO101'")).scalar_one()
     category = canvas.post(f"/api/v1/courses/{course}/group_categories", json={"name": "Labs"}).json()

@@ -137,7 +137,8 @@ def test_remove_messages_mark_all_as_read_and_sent_scope(world, cls):
         left = c.post(f"{BASE}/{first['id']}/remove_messages", data={"remove[]": [str(msg_id)]}).json()
         assert left["message_count"] == 0
     with world.tx() as db:
-        assert db.scalars(select(RemovedMessage.user_id).where(RemovedMessage.message_id == msg_id)).all() == [teacher.id]
+        removers = db.scalars(select(RemovedMessage.user_id).where(RemovedMessage.message_id == msg_id)).all()
+        assert removers == [teacher.id]
     with world.client(a_token) as c:
         assert c.get(f"{BASE}/{first['id']}", params={"auto_mark_as_read": "false"}).json()["message_count"] == 1
         assert c.post(f"{BASE}/mark_all_as_read").json() == {}
