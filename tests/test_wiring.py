@@ -26,6 +26,7 @@ from courseport.wiring import registered
 HANDLERS = {
     "assign_unassigned_members": "courseport.core.courses.group_assignment.run_assignment",
     "batch_update_courses": "courseport.core.courses.batch_updates.run_batch_update",
+    "conversation_batch_update": "courseport.core.courses.conversation_batches.run_batch_update",
     "blueprint_sync": "courseport.core.blueprints.blueprint_sync.run_sync",
     "content_export": "courseport.core.packages.course_exports.run_export",
     "submissions_update": "courseport.core.coursework.bulk_grades.run_bulk_grading",

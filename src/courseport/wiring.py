@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
-from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment, sis_imports
+from courseport.core.courses import (
+    batch_updates,
+    conversation_batches,
+    courses,
+    grading_standards,
+    group_assignment,
+    sis_imports,
+)
 from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.kit import column_limits
@@ -28,6 +35,7 @@ from courseport.core.packages import course_exports, offering_imports, package_i
 JOB_HANDLERS: dict[str, jobs.Handler] = {
     group_assignment.KIND: group_assignment.run_assignment,
     batch_updates.KIND: batch_updates.run_batch_update,
+    conversation_batches.KIND: conversation_batches.run_batch_update,
     blueprint_sync.KIND: blueprint_sync.run_sync,
     bulk_grades.KIND: bulk_grades.run_bulk_grading,
     copying.KIND: copying.run_copy,

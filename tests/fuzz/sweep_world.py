@@ -47,6 +47,8 @@ _ROWS = {
     "grading_period": ("grading_periods", "true"),
     "external_tool": ("external_tools", "true"),
     "external_feed": ("external_feeds", "true"),
+    "conversation": ("conversations", "true"),
+    "bookmark": ("bookmarks", "true"),
 }
 _ITEMS = ("assignment", "assignment_group", "quiz", "quiz_question", "discussion_topic", "page", "module",
           "module_item", "calendar_event", "outcome_group", "outcome", "rubric", "rubric_association")
@@ -98,8 +100,8 @@ def build(world) -> SweepWorld:  # noqa: ANN001
 def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
     """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group with an
     outcome, a rubric with its association, an assignment override, a course copy (a content migration),
-    a blueprint course, an external tool and an announcement feed; each call must work, or the sweep would test
-    less than it says."""
+    a blueprint course, an external tool, an announcement feed, a conversation and a bookmark; each call must
+    work, or the sweep would test less than it says."""
     with world.tx() as db:
         course = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO101'")).scalar_one()
     category = canvas.post(f"/api/v1/courses/{course}/group_categories", json={"name": "Labs"}).json()
@@ -126,6 +128,8 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
         "name": "Tool", "privacy_level": "public", "consumer_key": "k", "shared_secret": "s",
         "url": "https://tool.example.com/launch", "course_navigation": {"enabled": "true"}}))
     made.append(canvas.post(f"/api/v1/courses/{course}/external_feeds", json={"url": "https://feed.example.com/rss"}))
+    made.append(canvas.post("/api/v1/conversations", json={"recipients": [str(student)], "body": "Hello"}))
+    made.append(canvas.post("/api/v1/users/self/bookmarks", json={"name": "Course", "url": f"/courses/{course}"}))
     assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)

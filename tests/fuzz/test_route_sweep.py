@@ -56,6 +56,7 @@ _PARAM_IDS = {
     "external_tool_id": "external_tool", "feature": "feature", "external_feed_id": "external_feed",
     "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
     "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
+    "conversation_id": "conversation", "bookmark_id": "bookmark",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",

@@ -23,6 +23,13 @@ from courseport.schema.content import (
     Submission,
 )
 from courseport.schema.controls import FaultRule, JobTiming, JobTimingRule, RequestLogBatch, Snapshot, SnapshotBlob
+from courseport.schema.conversations import (
+    Bookmark,
+    Conversation,
+    ConversationMessage,
+    ConversationParticipant,
+    RemovedMessage,
+)
 from courseport.schema.course_templates import CourseTemplate
 from courseport.schema.courses import (
     Course,
@@ -109,6 +116,11 @@ __all__ = [
     "UserPreference",
     "Course",
     "CourseNickname",
+    "Bookmark",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationParticipant",
+    "RemovedMessage",
     "GradebookColumn",
     "GradebookColumnDatum",
     "ExternalTool",

@@ -9,14 +9,16 @@ an offering by org unit id (`offering_sections`, `offering_groups`), who sees an
 (`group_sis`), the letter-grade schemes courses and accounts keep (`grading_standards`), and the grading period sets
 accounts keep for terms and the dated periods a course's grades are split into
 (`grading_periods`), the LTI tool configurations accounts and courses keep (`external_tools`) and the optional
-features they, and users, turn on (`feature_flags`), and where content lives: a course or one of its
-groups (`content_contexts`).
+features they, and users, turn on (`feature_flags`), where content lives: a course or one of its
+groups (`content_contexts`), and the conversations (private messages) users send the people they share
+courses with (`conversations`, `conversation_views`, `conversation_recipients`, `conversation_batches`).
 
 `__all__` is the public face: the modules code outside this package may import (docs/conventions.md).
 """
 
-__all__ = ["batch_updates", "course_favorites", "course_nicknames", "course_offerings", "course_records",
-           "content_contexts", "course_settings", "course_tabs", "course_templates", "courses", "custom_colors",
+__all__ = ["batch_updates", "content_contexts", "conversation_batches", "conversation_recipients",
+           "conversation_views", "conversations", "course_favorites", "course_nicknames", "course_offerings",
+           "course_records", "course_settings", "course_tabs", "course_templates", "courses", "custom_colors",
            "enrollments",
            "external_tools", "feature_flags",
            "grading_periods", "grading_standards", "group_assignment", "group_memberships", "group_queries",

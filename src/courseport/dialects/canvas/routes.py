@@ -11,11 +11,13 @@ from courseport.dialects.canvas import (
     assignment_groups,
     assignments,
     blueprints,
+    bookmarks,
     bulk_grading,
     calendar_events,
     communication_channels,
     content_exports,
     content_migrations,
+    conversations,
     course_copy,
     course_nicknames,
     course_progress,
@@ -79,7 +81,8 @@ ROUTES += [*files.ROUTES, *file_quotas.ROUTES, *usage_rights.ROUTES]
 ROUTES += folders.ROUTES
 ROUTES += [*todo.ROUTES, *activity.ROUTES]
 ROUTES += users.ROUTES
-ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES]
+ROUTES += [*course_nicknames.ROUTES, *favorites.ROUTES, *bookmarks.ROUTES]
+ROUTES += conversations.ROUTES
 ROUTES += pages.ROUTES
 ROUTES += [*discussions.ROUTES, *external_feeds.ROUTES]
 ROUTES += [*submissions.ROUTES, *bulk_grading.ROUTES, *peer_reviews.ROUTES, *grading_standards.ROUTES,
