@@ -47,6 +47,8 @@ from courseport.dialects.canvas import (
     pages,
     peer_reviews,
     permissions,
+    planner_notes,
+    planner_overrides,
     progress,
     quiz_extensions,
     quiz_groups,
@@ -93,6 +95,7 @@ ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *
 ROUTES += quiz_statistics.ROUTES
 ROUTES += quiz_overrides.ROUTES
 ROUTES += calendar_events.ROUTES
+ROUTES += [*planner_notes.ROUTES, *planner_overrides.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
