@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from canvasapi.exceptions import BadRequest, ResourceDoesNotExist
 
 from courseport.schema import PlannerNote, PlannerOverride
+from courseport.schema.base import utcnow
 
 
 def test_planner_note_flow(world):
@@ -53,3 +56,17 @@ def test_planner_override_flow(world):
     with pytest.raises(ResourceDoesNotExist):
         canvas.get_planner_override(override.id)
     assert list(canvas.get_planner_overrides()) == []
+
+
+def test_upcoming_events(world):
+    course = world.course("Art")
+    student, token = world.user_with_token("pu1")
+    world.enroll(student, course)
+    soon = utcnow() + timedelta(days=3)
+    world.assignment(course, "Sketch", due_at=soon)
+    world.canvas().create_calendar_event({"context_code": f"course_{course.id}", "title": "Gallery",
+                                          "start_at": (soon + timedelta(hours=1)).isoformat()})
+    world.canvas().create_calendar_event({"context_code": f"course_{course.id}", "title": "Next month",
+                                          "start_at": (soon + timedelta(days=30)).isoformat()})
+    events = world.canvas(token).get_upcoming_events()
+    assert [(e["type"], e["title"]) for e in events] == [("assignment", "Sketch"), ("event", "Gallery")]
