@@ -65,6 +65,7 @@ from courseport.schema.notifications import (
 from courseport.schema.oauth_clients import OAuthClient
 from courseport.schema.org_units import OrgUnitRow
 from courseport.schema.packages import CourseTag, PackageFile, PackageVersion, SettingValue, XapiStatement
+from courseport.schema.planner import PlannerNote, PlannerOverride
 from courseport.schema.quiz_submissions import QuizAttempt, QuizSubmission
 from courseport.schema.registrations import (
     Attempt,
@@ -176,6 +177,8 @@ __all__ = [
     "GroupMembership",
     "InstanceValue",
     "OrgUnitRow",
+    "PlannerNote",
+    "PlannerOverride",
     "Registration",
     "Attempt",
     "AttemptLaunch",

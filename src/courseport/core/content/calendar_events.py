@@ -201,14 +201,15 @@ def _readable_courses(db: Session, actor: User, codes: tuple[str, ...]) -> dict[
 def _range(filters: EventFilters) -> tuple[datetime, datetime]:
     """The inclusive range asked for: a bare date covers its whole day; today by default."""
     today = datetime.combine(utcnow().date(), time(), UTC)
-    start = _bound(filters.start_date, "start_date", end_of_day=False) or today
-    end = _bound(filters.end_date, "end_date", end_of_day=True) or today + timedelta(days=1, microseconds=-1)
+    start = date_bound(filters.start_date, "start_date", end_of_day=False) or today
+    end = date_bound(filters.end_date, "end_date", end_of_day=True) or today + timedelta(days=1, microseconds=-1)
     if end < start:
         end = datetime.combine(start.date(), time(), UTC) + timedelta(days=1, microseconds=-1)
     return start, end
 
 
-def _bound(value: str | None, name: str, *, end_of_day: bool) -> datetime | None:
+def date_bound(value: str | None, name: str, *, end_of_day: bool) -> datetime | None:
+    """A range bound as given: a bare date is its day's start (or, with end_of_day, its last instant)."""
     if value is None or not value.strip():
         return None
     text = value.strip()

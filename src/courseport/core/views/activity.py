@@ -63,7 +63,7 @@ def course_stream(db: Session, actor: User, course_ref: str | int, window: Windo
 
 
 def user_stream(db: Session, actor: User, window: Window) -> Slice[StreamEntry]:
-    return window_of(_stream(db, actor, _enrolled_courses(db, actor)), window)
+    return window_of(_stream(db, actor, enrolled_courses(db, actor)), window)
 
 
 def course_summary(db: Session, actor: User, course_ref: str | int) -> list[StreamSummary]:
@@ -72,7 +72,7 @@ def course_summary(db: Session, actor: User, course_ref: str | int) -> list[Stre
 
 
 def user_summary(db: Session, actor: User) -> list[StreamSummary]:
-    return summarise(_stream(db, actor, _enrolled_courses(db, actor)))
+    return summarise(_stream(db, actor, enrolled_courses(db, actor)))
 
 
 def summarise(entries: list[StreamEntry]) -> list[StreamSummary]:
@@ -82,7 +82,8 @@ def summarise(entries: list[StreamEntry]) -> list[StreamSummary]:
     return [StreamSummary(kind, counts[kind], unread[kind]) for kind in sorted(counts)]
 
 
-def _enrolled_courses(db: Session, actor: User) -> list[tuple[Course, CourseRights]]:
+def enrolled_courses(db: Session, actor: User) -> list[tuple[Course, CourseRights]]:
+    """The live courses the actor is actively enrolled in and may read, with their rights, by id."""
     courses = db.scalars(select(Course).where(
         Course.id.in_(select(Enrollment.course_id).where(Enrollment.user_id == actor.id,
                                                          Enrollment.workflow_state == "active")),

@@ -215,6 +215,12 @@ def prefixed_fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str
     return fields
 
 
+
+def bare_fields(call: Call, kinds: dict[str, type]) -> dict[str, Any]:
+    """The top-level parameters named in `kinds` present in the call, coerced to their core types."""
+    return {key: coerce(call.raw(key), kind, key) for key, kind in kinds.items() if call.raw(key) is not None}
+
+
 @contextmanager
 def prefixed_params(prefix: str, names: Iterable[str]) -> Iterator[None]:
     """Core names attributes bare (`title`, `a[b]`); the client sent them as `prefix[title]`

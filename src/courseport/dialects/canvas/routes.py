@@ -51,6 +51,9 @@ from courseport.dialects.canvas import (
     pages,
     peer_reviews,
     permissions,
+    planner,
+    planner_notes,
+    planner_overrides,
     progress,
     quiz_extensions,
     quiz_groups,
@@ -99,6 +102,7 @@ ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *
 ROUTES += quiz_statistics.ROUTES
 ROUTES += quiz_overrides.ROUTES
 ROUTES += calendar_events.ROUTES
+ROUTES += [*planner.ROUTES, *planner_notes.ROUTES, *planner_overrides.ROUTES]
 ROUTES += [*content_migrations.ROUTES, *course_copy.ROUTES, *content_exports.ROUTES]
 ROUTES += blueprints.ROUTES
 ROUTES += [*terms.ROUTES, *account_courses.ROUTES, *sub_accounts.ROUTES, *sections.ROUTES]
