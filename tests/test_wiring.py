@@ -28,6 +28,7 @@ HANDLERS = {
     "batch_update_courses": "courseport.core.courses.batch_updates.run_batch_update",
     "blueprint_sync": "courseport.core.blueprints.blueprint_sync.run_sync",
     "content_export": "courseport.core.packages.course_exports.run_export",
+    "quiz_report": "courseport.core.coursework.quiz_reports.run_report",
     "submissions_update": "courseport.core.coursework.bulk_grades.run_bulk_grading",
     "course_copy": "courseport.core.copy.copying.run_copy",
     "custom_columns_submissions_update":

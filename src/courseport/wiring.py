@@ -19,7 +19,7 @@ from courseport.core.blueprints import blueprint_locks, blueprint_sync
 from courseport.core.content import content, files
 from courseport.core.copy import copying
 from courseport.core.courses import batch_updates, courses, grading_standards, group_assignment, sis_imports
-from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades
+from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades, quiz_reports
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.kit import column_limits
 from courseport.core.packages import course_exports, offering_imports, package_imports
@@ -37,6 +37,7 @@ JOB_HANDLERS: dict[str, jobs.Handler] = {
     job_callbacks.KIND: job_callbacks.deliver,
     offering_imports.KIND: offering_imports.run_import,
     package_imports.KIND: package_imports.run_package_import,
+    quiz_reports.KIND: quiz_reports.run_report,
     sis_imports.KIND: sis_imports.run_import,
 }
 
