@@ -29,6 +29,7 @@ HANDLERS = {
     "conversation_batch_update": "courseport.core.courses.conversation_batches.run_batch_update",
     "blueprint_sync": "courseport.core.blueprints.blueprint_sync.run_sync",
     "content_export": "courseport.core.packages.course_exports.run_export",
+    "quiz_report": "courseport.core.coursework.quiz_reports.run_report",
     "submissions_update": "courseport.core.coursework.bulk_grades.run_bulk_grading",
     "course_copy": "courseport.core.copy.copying.run_copy",
     "custom_columns_submissions_update":

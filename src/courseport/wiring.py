@@ -26,7 +26,7 @@ from courseport.core.courses import (
     group_assignment,
     sis_imports,
 )
-from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades
+from courseport.core.coursework import bulk_grades, gradebook_column_data, late_regrades, quiz_reports
 from courseport.core.jobs import diagnostics, job_callbacks, jobs
 from courseport.core.kit import column_limits
 from courseport.core.packages import course_exports, offering_imports, package_imports
@@ -45,6 +45,7 @@ JOB_HANDLERS: dict[str, jobs.Handler] = {
     job_callbacks.KIND: job_callbacks.deliver,
     offering_imports.KIND: offering_imports.run_import,
     package_imports.KIND: package_imports.run_package_import,
+    quiz_reports.KIND: quiz_reports.run_report,
     sis_imports.KIND: sis_imports.run_import,
 }
 

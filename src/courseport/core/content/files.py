@@ -33,6 +33,7 @@ from courseport.schema.base import utcnow
 
 SUBMISSIONS = "submissions"  # the folder paths a user's own files are listed under: for submissions,
 EXPORTS = "content exports"  # and the course exports they made
+QUIZ_REPORTS = "quiz reports"  # and the quiz reports they asked for
 _EDITABLE = ("lock_at", "unlock_at", "locked", "hidden")
 # Checks every change of an existing file passes first (courseport/wiring.py registers blueprint locks' one):
 # called with the file and the columns changing, {"workflow_state"} for a delete.

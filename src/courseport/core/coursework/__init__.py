@@ -21,5 +21,6 @@ __all__ = ["announcements", "assignment_extensions", "assignment_groups", "assig
            "peer_reviews",
            "period_scores",
            "quiz_attempts", "quiz_extensions",
-           "quiz_grading", "quiz_groups", "quiz_questions", "quiz_statistics", "quiz_submissions", "quizzes",
+           "quiz_grading", "quiz_groups", "quiz_questions", "quiz_reports", "quiz_statistics", "quiz_submissions",
+           "quizzes",
            "rubric_assessments", "rubric_associations", "rubric_views", "rubrics", "submission_views", "submissions"]

@@ -102,6 +102,15 @@ class SubmissionFigures:
 
 
 @dataclass(frozen=True)
+class CountedAttempt:
+    """One counted attempt and its outcomes, newest-finished first (what a student analysis report lists)."""
+
+    user_id: int
+    attempt: QuizAttempt
+    outcomes: list[Outcome]
+
+
+@dataclass(frozen=True)
 class QuizStatistics:
     quiz: ContentItem
     includes_all_versions: bool
@@ -111,6 +120,7 @@ class QuizStatistics:
     submissions: SubmissionFigures
     questions: list[QuestionFigures]
     names: dict[int, str]
+    counted: list[CountedAttempt]
 
 
 def quiz_statistics(db: Session, actor: User, course_ref: str | int, quiz_id: str, *, all_versions: bool = False
@@ -131,7 +141,8 @@ def quiz_statistics(db: Session, actor: User, course_ref: str | int, quiz_id: st
         quiz, all_versions, any(a.attempt > 1 for a in counted),
         bool(data.get("anonymous_submissions")) and data.get("quiz_type") in ("survey", "graded_survey"), utcnow(),
         _submission_figures(quiz, counted, outcomes, owners),
-        _question_figures(quiz, questions, [outcomes[a.id] for a in counted], items), names)
+        _question_figures(quiz, questions, [outcomes[a.id] for a in counted], items), names,
+        [CountedAttempt(owners[a.submission_id], a, outcomes[a.id]) for a in counted])
 
 
 def _finished(db: Session, quiz: ContentItem) -> dict[int, list[QuizAttempt]]:

@@ -58,6 +58,7 @@ from courseport.dialects.canvas import (
     quiz_extensions,
     quiz_groups,
     quiz_overrides,
+    quiz_reports,
     quiz_statistics,
     quiz_submissions,
     quizzes,
@@ -100,6 +101,7 @@ ROUTES += assignment_extensions.ROUTES
 ROUTES += user_assignments.ROUTES
 ROUTES += [*quizzes.ROUTES, *quiz_submissions.ROUTES, *quiz_extensions.ROUTES, *quiz_groups.ROUTES]
 ROUTES += quiz_statistics.ROUTES
+ROUTES += quiz_reports.ROUTES
 ROUTES += quiz_overrides.ROUTES
 ROUTES += calendar_events.ROUTES
 ROUTES += [*planner.ROUTES, *planner_notes.ROUTES, *planner_overrides.ROUTES]
