@@ -6,6 +6,8 @@ from courseport.dialects.blackboard import (
     groups,
     memberships,
     oauth,
+    observers,
+    roles,
     system,
     tasks,
     terms,
@@ -13,4 +15,5 @@ from courseport.dialects.blackboard import (
 )
 
 ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES, *users.ROUTES,
-          *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES]
+          *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES,
+          *roles.ROUTES, *observers.ROUTES]
