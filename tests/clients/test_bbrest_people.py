@@ -1,11 +1,12 @@
-"""bbrest 0.5.0, unmodified, against the live server: the course, system and institution roles, and a
-parent linked to a student as their observer, listed both ways and unlinked."""
+"""bbrest 0.5.0, unmodified, against the live server: the course, system and institution roles, a parent
+linked to a student as their observer, listed both ways and unlinked, and data sources made, read, changed
+and deleted."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from courseport.schema import ObserverLink
+from courseport.schema import DataSource, ObserverLink
 from tests.clients.test_bbrest import bb, swagger_offline  # noqa: F401 - the fixtures
 
 
@@ -41,3 +42,18 @@ def test_bbrest_links_lists_and_unlinks_an_observer(world, bb):
     assert bb.GetObservers(userId="kid").json() == {"results": []}
     with world.tx() as db:
         assert db.scalars(select(ObserverLink)).all() == []
+
+
+def test_bbrest_manages_data_sources(world, bb):
+    made = bb.CreateDataSource(payload={"externalId": "sis-feed", "description": "Nightly"})
+    assert made.status_code == 201, made.text
+    listed = bb.GetDataSources(params={"limit": 1})  # bbrest follows paging.nextPage
+    assert [s["externalId"] for s in listed.json()["results"]] == ["SYSTEM", "sis-feed"]
+    assert bb.GetDataSource(dataSourceId="externalId:sis-feed").json()["id"] == made.json()["id"]
+    changed = bb.UpdateDataSource(dataSourceId=made.json()["id"], payload={"description": "Hourly"})
+    assert changed.status_code == 200 and changed.json()["description"] == "Hourly"
+    with world.tx() as db:
+        assert [(s.external_id, s.description) for s in db.scalars(select(DataSource))] == [("sis-feed", "Hourly")]
+    assert bb.DeleteDataSource(dataSourceId="externalId:sis-feed").status_code == 204
+    with world.tx() as db:
+        assert db.scalars(select(DataSource)).all() == []

@@ -33,6 +33,7 @@ from courseport.schema.courses import (
     Section,
 )
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
+from courseport.schema.data_sources import DataSource
 from courseport.schema.discussions import (
     DiscussionEntry,
     DiscussionEntryRating,
@@ -100,7 +101,7 @@ __all__ = [
     "NotificationPolicy",
     "OAuthClient",
     "CourseTemplate",
-    "D2LApp",
+    "DataSource", "D2LApp",
     "D2LUserKey",
     "User",
     "Login",

@@ -3,6 +3,7 @@
 from courseport.dialects.blackboard import (
     course_copy,
     courses,
+    data_sources,
     groups,
     memberships,
     oauth,
@@ -16,4 +17,4 @@ from courseport.dialects.blackboard import (
 
 ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES, *users.ROUTES,
           *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES,
-          *roles.ROUTES, *observers.ROUTES]
+          *roles.ROUTES, *observers.ROUTES, *data_sources.ROUTES]
