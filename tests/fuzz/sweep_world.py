@@ -166,13 +166,15 @@ def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  #
     with learn:
         task = learn.post(f"/learn/api/public/v2/courses/_{course}_1/copy",
                           json={"targetCourse": {"courseId": "SWEPT-COPY"}})
-    assert all(a.status_code < 300 for a in [*made.values(), task]), [
+        source = learn.post("/learn/api/public/v1/dataSources", json={"externalId": "swept-source"})
+    assert all(a.status_code < 300 for a in [*made.values(), task, source]), [
         (name, a.status_code, a.text[:200]) for name, a in [*made.items(), ("task", task)] if a.status_code >= 300]
     found = {name: str(a.json().get("id") or a.json().get("JobToken") or "") for name, a in made.items()
              if a.content and isinstance(a.json(), dict)}
     found["xapi_credential"] = made["xapi_credential"].json()["result"]
     found["template_org_unit"] = str(made["d2l_template"].json()["Identifier"])
     found["learn_task"] = task.headers["Location"].rsplit("/", 1)[1]
+    found["data_source"] = source.json()["id"]  # already in Learn's `_N_1` form
     world.run_jobs()  # the sync makes the subscription's migration; the copies and the export finish
     subscription = canvas.get(f"/api/v1/courses/{other}/blueprint_subscriptions").json()[0]["id"]
     found["subscription"] = str(subscription)

@@ -55,6 +55,7 @@ _PARAM_IDS = {
     "xapi_credential_id": "xapi_credential", "set_id": "grading_period_set", "period_id": "grading_period",
     "external_tool_id": "external_tool", "feature": "feature", "external_feed_id": "external_feed",
     "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
+    "data_source_id": "data_source",
     "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
     "conversation_id": "conversation", "bookmark_id": "bookmark",
 }
@@ -82,8 +83,11 @@ def _live(face: str, path: str, segment: str, param: str, ids: dict[str, str]) -
         return ids[{"course": "org_unit", "section": "section_org_unit", "template": "template_org_unit"}[name]]
     if face == "d2l" and name == "group":  # a Valence group is an org unit
         return ids["group_org_unit"]
+    if face == "learn" and name == "role":  # Learn's built-in roles are numbered by their place
+        return "_1_1"
     value = ids.get(name or "", "1")
-    return f"_{value}_1" if face == "learn" and name in ("course", "user", "term", "group", "category") else value
+    learn_ids = ("course", "user", "term", "group", "category", "observer")
+    return f"_{value}_1" if face == "learn" and name in learn_ids else value
 
 
 def _by_path(path: str, param: str, name: str | None) -> str | None:

@@ -40,6 +40,7 @@ from courseport.schema.courses import (
     Section,
 )
 from courseport.schema.d2l_keys import D2LApp, D2LUserKey
+from courseport.schema.data_sources import DataSource
 from courseport.schema.discussions import (
     DiscussionEntry,
     DiscussionEntryRating,
@@ -108,7 +109,7 @@ __all__ = [
     "NotificationPolicy",
     "OAuthClient",
     "CourseTemplate",
-    "D2LApp",
+    "DataSource", "D2LApp",
     "D2LUserKey",
     "User",
     "Login",

@@ -1,7 +1,7 @@
 """Learn course memberships (v1): a course's members, one member, enroll (PUT), change role or
-availability (PATCH), remove; a user's memberships; the course roles. Memberships are core enrollments
-(core/courses/enrollments.py writes them, core/views/enrollment_views.py lists them), so the Canvas face
-sees every one made here, and Learn's calls need the course rights Canvas's would.
+availability (PATCH), remove; a user's memberships (the course roles are roles.py's). Memberships are
+core enrollments (core/courses/enrollments.py writes them, core/views/enrollment_views.py lists them), so the
+Canvas face sees every one made here, and Learn's calls need the course rights Canvas's would.
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from courseport.core.courses import course_records, enrollments
 from courseport.core.courses.enrollments import EnrollmentRequest
 from courseport.core.identity import users
 from courseport.core.kit.errors import Conflict, InvalidInput, NotFound, spelled_as
-from courseport.core.kit.paging import Slice, Window, window_of
+from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import enrollment_views
 from courseport.core.views.enrollment_views import EnrollmentItem, EnrollmentQuery
 from courseport.dialects.blackboard import entitlements as entitled
 from courseport.dialects.blackboard.course_fields import SYSTEM_DATA_SOURCE, SYSTEM_SOURCE_KEY, record_ref
 from courseport.dialects.blackboard.membership_json import (
     AVAILABLE_STATES,
-    COURSE_ROLES,
     NAMES,
     ROLE_TYPES,
-    render_course_role,
     render_membership,
 )
 from courseport.dialects.blackboard.protocol import Call, delete, get, on_versions, patch, put
@@ -149,17 +147,6 @@ def delete_membership(call: Call, course_id: str, user_id: str) -> None:
         enrollments.end_enrollment(db, me, str(course.id), str(enrollment.id), "delete")
 
 
-def list_course_roles(call: Call) -> dict:
-    window = call.window()
-    call.require_token()
-    wanted = call.str("roleId")
-    roles = [render_course_role(n, r) for n, r in enumerate(COURSE_ROLES, 1) if wanted in (None, r[0])]
-    if call.bool("custom"):
-        roles = []
-    page = window_of(roles, window)
-    return call.paged(page.items, window, page)
-
-
 _MEMBER = "/courses/{course_id:str}/users/{user_id:str}"
 ROUTES = [
     *on_versions(get, "/courses/{course_id:str}/users", list_course_members, _V1),
@@ -168,5 +155,4 @@ ROUTES = [
     *on_versions(patch, _MEMBER, update_membership, _V1),
     *on_versions(delete, _MEMBER, delete_membership, _V1, status_code=204),
     *on_versions(get, "/users/{user_id:str}/courses", list_user_memberships, _V1),
-    *on_versions(get, "/courseRoles", list_course_roles, _V1),
 ]

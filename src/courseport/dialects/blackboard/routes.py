@@ -3,9 +3,12 @@
 from courseport.dialects.blackboard import (
     course_copy,
     courses,
+    data_sources,
     groups,
     memberships,
     oauth,
+    observers,
+    roles,
     system,
     tasks,
     terms,
@@ -13,4 +16,5 @@ from courseport.dialects.blackboard import (
 )
 
 ROUTES = [*oauth.ROUTES, *system.ROUTES, *courses.ROUTES, *course_copy.ROUTES, *tasks.ROUTES, *users.ROUTES,
-          *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES]
+          *terms.ROUTES, *memberships.ROUTES, *groups.ROUTES,
+          *roles.ROUTES, *observers.ROUTES, *data_sources.ROUTES]
