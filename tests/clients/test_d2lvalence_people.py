@@ -126,6 +126,9 @@ def test_password_my_enrollment_paged_classlist_and_unenroll_signed_by_d2lvalenc
     mine = api.get(f"{LP}/enrollments/myenrollments/{course_ou}")
     assert mine.status_code == 200 and mine.json()["OrgUnit"]["Id"] == course_ou
     assert api.get(f"{LP}/enrollments/myenrollments/{course_ou}/access").json() == mine.json()["Access"]
+    profile = api.get(f"{LP}/profile/myProfile").json()
+    assert (profile["Email"], profile["ProfileIdentifier"]) == ("ada@example.edu", ada.uuid)
+    assert admin.get(f"{LP}/profile/user/{uid}").json() == profile
 
     seen, page = [], api.get(f"/d2l/api/le/1.7/{course_ou}/classlist/paged/").json()
     while True:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from courseport.core.identity import logins
-from courseport.schema import Enrollment, Login
+from courseport.schema import Enrollment, Login, User
 from tests.dialects.d2l.org_ids import ou
 
 LP, LE = "/d2l/api/lp/1.4", "/d2l/api/le/1.7"
@@ -146,3 +146,25 @@ def test_password_set_and_cleared(world):
         assert (cleared.status_code, cleared.content) == (200, b"")
         assert _password_hash(world, lee.id) is None
         assert http.delete(f"{LP}/users/99999999/password").status_code == 404
+
+
+def test_profiles_read_the_kept_nickname_and_email(world):
+    lee, lee_token = world.user_with_token("lee", name="Lee Park")
+    with world.tx() as db:
+        db.get_one(User, lee.id).short_name = "Leo"
+    expected = {"Nickname": "Leo", "Birthday": None, "Email": "lee@example.test", "HomeTown": "", "HomePage": "",
+                "HomePhone": "", "BusinessPhone": "", "MobilePhone": "", "FaxNumber": "", "Address1": "",
+                "Address2": "", "City": "", "Province": "", "PostalCode": "", "Country": "", "Company": "",
+                "JobTitle": "", "HighSchool": "", "University": "", "Hobbies": "", "FavMusic": "", "FavTVShows": "",
+                "FavMovies": "", "FavBooks": "", "FavQuotations": "", "FavWebSites": "", "FutureGoals": "",
+                "FavMemory": "", "SocialMediaUrls": [], "ProfileIdentifier": lee.uuid}
+    with world.client(lee_token) as http:
+        mine = http.get(f"{LP}/profile/myProfile")
+        assert (mine.status_code, mine.json()) == (200, expected)
+        assert http.get(f"{LP}/profile/user/{lee.id}").json() == expected
+        assert http.get(f"{LP}/profile/user/{world.admin.id}").status_code == 404  # not theirs to read
+    with world.client(world.admin_token) as http:
+        assert http.get(f"{LP}/profile/user/{lee.id}").json() == expected
+        assert http.get(f"{LP}/profile/user/99999999").status_code == 404
+    with world.client() as http:
+        assert http.get(f"{LP}/profile/myProfile").status_code == 403
