@@ -168,3 +168,22 @@ def test_profiles_read_the_kept_nickname_and_email(world):
         assert http.get(f"{LP}/profile/user/99999999").status_code == 404
     with world.client() as http:
         assert http.get(f"{LP}/profile/myProfile").status_code == 403
+
+
+def test_the_roles_enrolled_in_an_offering(world):
+    course = world.course("Biology")
+    course_ou = ou(world, course)
+    teacher, teacher_token = world.user_with_token("tia")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    for name in ("sam", "sue"):
+        world.enroll(world.user(name), course)
+    world.enroll(world.user("gone"), course, "TaEnrollment", state="deleted")
+    _, outsider = world.user_with_token("otto")
+    with world.client(teacher_token) as http:
+        held = http.get(f"{LP}/{course_ou}/roles/")
+        assert (held.status_code, held.json()) == (200, [
+            {"Identifier": "3", "DisplayName": "Student", "Code": "StudentEnrollment"},
+            {"Identifier": "4", "DisplayName": "Teacher", "Code": "TeacherEnrollment"}])
+        assert http.get(f"{LP}/99999999/roles/").status_code == 404
+    with world.client(outsider) as http:
+        assert http.get(f"{LP}/{course_ou}/roles/").status_code == 403
