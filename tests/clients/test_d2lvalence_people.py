@@ -1,9 +1,17 @@
 """d2lvalence 1.2.3, unmodified, signs the people calls of an integration: whoami, users, roles,
 enrollments (paged by bookmark), the import log of a job that skipped a resource; a user without the
-admin role cannot create users; what D2L made is what the Canvas face reads."""
+admin role cannot create users; what D2L made is what the Canvas face reads; a password set and cleared,
+the caller's own enrollment, the paged classlist followed by its Next URLs, an unenroll from the user's side."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import pytest
+
+from courseport.core.identity import logins
+from courseport.core.kit.errors import NotAuthenticated
+from courseport.schema import User
 from tests.clients.test_d2lvalence import SignedSession
 from tests.dialects.d2l.cartridge import cartridge
 from tests.dialects.d2l.org_ids import ou
@@ -98,3 +106,42 @@ def test_a_d2l_user_and_enrollment_are_read_back_through_canvas(world):
         assert (enrollment["type"], enrollment["role_id"], enrollment["enrollment_state"]) == (
             "TeacherEnrollment", 4, "active")
         assert http.get("/api/v1/users/sis_user_id:S-100").json()["id"] == uid
+
+
+def test_password_my_enrollment_paged_classlist_and_unenroll_signed_by_d2lvalence(world):
+    course = world.course("Biology")
+    course_ou = ou(world, course)
+    for n in range(101):
+        world.enroll(world.user(f"s{n:03}"), course)
+    admin = SignedSession(world.base_url, world.d2l())
+    uid = admin.post(f"{LP}/users/", json=NEW_USER).json()["UserId"]
+    assert admin.put(f"{LP}/users/{uid}/password", json={"Password": "a long secret"}).status_code == 200
+    with world.tx() as db:
+        assert logins.sign_in(db, "ada", "a long secret").id == uid
+    enrolled = admin.post(f"{LP}/enrollments/", json={"OrgUnitId": course_ou, "UserId": uid, "RoleId": 3}).json()
+
+    with world.tx() as db:
+        ada = db.get_one(User, uid)
+    api = SignedSession(world.base_url, world.d2l(ada))
+    mine = api.get(f"{LP}/enrollments/myenrollments/{course_ou}")
+    assert mine.status_code == 200 and mine.json()["OrgUnit"]["Id"] == course_ou
+    assert api.get(f"{LP}/enrollments/myenrollments/{course_ou}/access").json() == mine.json()["Access"]
+    profile = api.get(f"{LP}/profile/myProfile").json()
+    assert (profile["Email"], profile["ProfileIdentifier"]) == ("ada@example.edu", ada.uuid)
+    assert admin.get(f"{LP}/profile/user/{uid}").json() == profile
+
+    seen, page = [], api.get(f"/d2l/api/le/1.7/{course_ou}/classlist/paged/").json()
+    while True:
+        seen += [int(u["Identifier"]) for u in page["Objects"]]
+        if page["Next"] is None:
+            break
+        next_url = urlsplit(page["Next"])
+        page = api.get(f"{next_url.path}?{next_url.query}").json()  # the signature covers the path as sent
+    assert len(seen) == len(set(seen)) == 102 and uid in seen
+
+    assert admin.get(f"{LP}/enrollments/users/{uid}/orgUnits/{course_ou}").json() == enrolled
+    assert admin.delete(f"{LP}/enrollments/users/{uid}/orgUnits/{course_ou}").json() == enrolled
+    assert api.get(f"{LP}/enrollments/myenrollments/{course_ou}").status_code == 404
+    assert admin.delete(f"{LP}/users/{uid}/password").status_code == 200
+    with world.tx() as db, pytest.raises(NotAuthenticated):
+        logins.sign_in(db, "ada", "a long secret")

@@ -183,6 +183,17 @@ def update_login(db: Session, actor: User, account_ref: str, login_ref: str, cha
     return login
 
 
+def clear_password(db: Session, actor: User, account_ref: str, login_ref: str) -> Login:
+    """The login keeps no password (no one signs in with one until it is set again); its managers only."""
+    account = accounts.resolve_account(db, account_ref, actor.id)
+    login = _login_in(db, root_of(account), login_ref)
+    if not may_manage_login(db, actor, login):
+        raise NotAllowed()
+    login.password_hash = None
+    db.flush()
+    return login
+
+
 def delete_login(db: Session, actor: User, user: User, login_ref: str) -> Login:
     """Mark the login deleted; a user's last login stays (Canvas: "Users must have at least one login")."""
     login = _login_of(db, user, login_ref)

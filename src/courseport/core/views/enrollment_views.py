@@ -55,6 +55,7 @@ class EnrollmentQuery:
     roles: tuple[str, ...] = ()  # role names (a built-in role's name is its type)
     states: tuple[str, ...] = ()
     user_ref: str | None = None
+    course_ids: tuple[int, ...] = ()  # only enrollments in these courses
     grading_period_id: str | None = None
     want: frozenset[str] = frozenset()
     # (ENROLLMENT_STAMPS key, moment, before): at or after the moment, or before it (a null never matches).
@@ -196,6 +197,8 @@ def _filters(db: Session, viewer: User, query: EnrollmentQuery) -> list[ColumnEl
         conditions.append(Enrollment.type.in_(query.types))
     if query.roles:
         conditions.append(Enrollment.role_id.in_(select(Role.id).where(Role.name.in_(query.roles))))
+    if query.course_ids:
+        conditions.append(Enrollment.course_id.in_(query.course_ids))
     if query.user_ref is not None:
         try:
             conditions.append(Enrollment.user_id == users.resolve_user(db, query.user_ref, viewer).id)

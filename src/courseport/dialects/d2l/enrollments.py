@@ -1,7 +1,8 @@
 """Enrollment routes (lp): enroll (CreateEnrollmentData), list an offering's users and a user's org units
 (PagedResultSet, filtered by role), the caller's own (myenrollments, with every filter inside the paged
-query), read and delete one. A user is one member of an offering however many of its sections they joined
-(the first of their enrollments there stands for them). Each is the core enrollment the Canvas face lists:
+query, and one org unit's MyOrgUnitInfo or its access block), read and delete one from either side. A
+user is one member of an offering however many of its sections they joined (the first of their
+enrollments there stands for them). Each is the core enrollment the Canvas face lists:
 `enrollments` writes it (active at once, as Valence enrolls), `enrollment_views` reads it. Org units that
 take enrollments here are course offerings. Valence keeps one role per user and org unit, and only the
 organization's admins write enrollments: both rules are core's (`enroll_in_one_role`, `unenroll` with
@@ -78,15 +79,35 @@ def list_org_unit_users(call: Call, version: str, org_unit_id: str) -> dict:
 
 @get(BASE + "/orgUnits/{org_unit_id:str}/users/{user_id:str}")
 def get_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) -> dict:
-    ou, uid = route_id(org_unit_id), route_id(user_id, "user")
-    with call.read() as (db, me):
-        ou = offering_course_id(db, ou)
-        return render_enrollment(_enrollment_of(db, me, ou, uid).view.enrollment)
+    return _read_enrollment(call, org_unit_id, user_id)
 
 
 @delete(BASE + "/orgUnits/{org_unit_id:str}/users/{user_id:str}")
 def delete_enrollment(call: Call, version: str, org_unit_id: str, user_id: str) -> Response:
-    """Unenroll: every enrollment of the user in the offering is deleted; answers the EnrollmentData."""
+    return _unenroll(call, org_unit_id, user_id)
+
+
+@get(BASE + "/users/{user_id:str}/orgUnits/{org_unit_id:str}")
+def get_user_enrollment(call: Call, version: str, user_id: str, org_unit_id: str) -> dict:
+    """The same EnrollmentData as `orgUnits/(orgUnitId)/users/(userId)`, seen from the user."""
+    return _read_enrollment(call, org_unit_id, user_id)
+
+
+@delete(BASE + "/users/{user_id:str}/orgUnits/{org_unit_id:str}")
+def delete_user_enrollment(call: Call, version: str, user_id: str, org_unit_id: str) -> Response:
+    return _unenroll(call, org_unit_id, user_id)
+
+
+def _read_enrollment(call: Call, org_unit_id: str, user_id: str) -> dict:
+    ou, uid = route_id(org_unit_id), route_id(user_id, "user")
+    with call.read() as (db, me):
+        course_id = offering_course_id(db, ou)
+        return render_enrollment(_enrollment_of(db, me, course_id, uid).view.enrollment)
+
+
+def _unenroll(call: Call, org_unit_id: str, user_id: str) -> Response:
+    """Every enrollment of the user in the offering is deleted; answers the EnrollmentData (Valence's delete
+    answers the enrollment as it was)."""
     ou, uid = route_id(org_unit_id), route_id(user_id, "user")
     with call.write() as (db, me):
         course_id = offering_course_id(db, ou)
@@ -115,6 +136,30 @@ def my_enrollments(call: Call, version: str) -> dict:
             return call.paged([], None, False)
         return _paged(call, lambda w: enrollment_views.list_user_enrollments(db, me, str(me.id), query, w),
                       render_my_org_unit)
+
+
+@get(BASE + "/myenrollments/{org_unit_id:str}")
+def my_enrollment(call: Call, version: str, org_unit_id: str) -> dict:
+    """The caller's MyOrgUnitInfo in one org unit; 404 when they are not enrolled there."""
+    with call.read() as (db, me):
+        return render_my_org_unit(_my_item(db, me, org_unit_id))
+
+
+@get(BASE + "/myenrollments/{org_unit_id:str}/access")
+def my_access(call: Call, version: str, org_unit_id: str) -> dict:
+    """MyOrgUnitAccessInfo: the Access block of the caller's MyOrgUnitInfo there."""
+    with call.read() as (db, me):
+        return render_my_org_unit(_my_item(db, me, org_unit_id))["Access"]
+
+
+def _my_item(db: Session, me: User, org_unit_id: str) -> EnrollmentItem:
+    """The caller's own enrollment there, read as their myenrollments list reads it (no roster rights asked)."""
+    course_id = offering_course_id(db, route_id(org_unit_id))
+    query = EnrollmentQuery(states=LISTED_STATES, one_per_course=True, course_ids=(course_id,))
+    items = enrollment_views.list_user_enrollments(db, me, str(me.id), query, Window(0, 1)).items
+    if not items:
+        raise NotFound("enrollment", "You are not enrolled in this org unit.")
+    return items[0]
 
 
 def _my_query(call: Call) -> EnrollmentQuery:
@@ -180,12 +225,12 @@ def _user_items(db: Session, me: User, ou: int, uid: int) -> list[EnrollmentItem
     return enrollment_views.list_course_enrollments(db, me, str(ou), query, Window(0, PAGE_SIZE)).items
 
 
-def _enrollment_of(db: Session, me: User, ou: int, uid: int) -> EnrollmentItem:
-    items = _user_items(db, me, ou, uid)
+def _enrollment_of(db: Session, me: User, course_id: int, uid: int) -> EnrollmentItem:
+    items = _user_items(db, me, course_id, uid)
     if not items:
         raise NotFound("enrollment", "The user is not enrolled in this org unit.")
     return items[0]
 
 
 ROUTES = [create_enrollment, list_org_unit_users, get_enrollment, delete_enrollment, list_user_org_units,
-          my_enrollments]
+          get_user_enrollment, delete_user_enrollment, my_enrollments, my_enrollment, my_access]

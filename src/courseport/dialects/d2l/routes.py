@@ -11,6 +11,7 @@ from courseport.dialects.d2l import (
     import_logs,
     orgstructure,
     outypes,
+    profiles,
     roles,
     schemas,
     sections,
@@ -22,4 +23,4 @@ from courseport.dialects.d2l import (
 ROUTES = [*auth.ROUTES, *versions.ROUTES, *schemas.ROUTES, *courses.ROUTES, *templates.ROUTES, *copy_jobs.ROUTES,
           *import_jobs.ROUTES, *users.ROUTES, *roles.ROUTES, *enrollments.ROUTES,
           *import_logs.ROUTES, *orgstructure.ROUTES, *outypes.ROUTES, *sections.ROUTES, *classlist.ROUTES,
-          *groups.ROUTES]
+          *groups.ROUTES, *profiles.ROUTES]

@@ -1,6 +1,6 @@
 """User routes (lp): whoami, create, read, find (by OrgDefinedId, UserName, ExternalEmail), page through,
-update, delete. A Valence user is the core user (`account_users`): UserName is its login's unique id,
-OrgDefinedId its SIS user id, and the organization is the root account, whose admins alone may
+update, delete, set or clear the password. A Valence user is the core user (`account_users`): UserName is
+its login's unique id, OrgDefinedId its SIS user id, and the organization is the root account, whose admins alone may
 create, change or delete users (a D2L user without the admin role gets Valence's 403).
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from courseport.core.courses import org_units
 from courseport.core.identity import account_users, accounts, logins, roles
 from courseport.core.identity.account_users import NewUser, UserChanges
-from courseport.core.identity.logins import LoginChanges
+from courseport.core.identity.logins import MIN_PASSWORD_LENGTH, LoginChanges, PasswordTooShort
 from courseport.core.kit.errors import InvalidInput, NotFound, spelled_as
 from courseport.core.kit.paging import Window
 from courseport.dialects.d2l.protocol import (
@@ -127,6 +127,31 @@ def update_activation(call: Call, version: str, user_id: str) -> dict:
         return {"IsActive": account_users.set_active(db, me, str(uid), active).workflow_state == "registered"}
 
 
+@put(BASE + "/{user_id:str}/password")
+def set_password(call: Call, version: str, user_id: str) -> Response:
+    """UserPasswordData `{Password}`: the password of the user's login (UserName); 200 with no body."""
+    uid = route_id(user_id, "user")
+    password = block_fields(call.block(), {"Password": (STRING, True)})["Password"]
+    with call.write() as (db, me):
+        login = _primary_login(db, account_users.readable_user(db, me, str(uid)))
+        try:
+            logins.update_login(db, me, ORG, str(login.id), LoginChanges({"password"}, password=password))
+        except PasswordTooShort:
+            raise InvalidInput("Password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters long."
+                               ) from None
+    return empty()
+
+
+@delete(BASE + "/{user_id:str}/password")
+def clear_password(call: Call, version: str, user_id: str) -> Response:
+    """The user's login keeps no password; 200 with no body."""
+    uid = route_id(user_id, "user")
+    with call.write() as (db, me):
+        login = _primary_login(db, account_users.readable_user(db, me, str(uid)))
+        logins.clear_password(db, me, ORG, str(login.id))
+    return empty()
+
+
 @delete(BASE + "/{user_id:str}")
 def delete_user(call: Call, version: str, user_id: str) -> Response:
     uid = route_id(user_id, "user")
@@ -186,4 +211,5 @@ def _org_id(db: Session, me: UserRow) -> int:
     return org_units.organization(db, me).id
 
 
-ROUTES = [get_activation, update_activation, whoami, create_user, find_users, get_user, update_user, delete_user]
+ROUTES = [get_activation, update_activation, whoami, create_user, find_users, get_user, update_user, delete_user,
+          set_password, clear_password]
