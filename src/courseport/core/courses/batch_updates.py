@@ -6,9 +6,8 @@ from sqlalchemy.orm import Session
 
 from courseport.core.courses.courses import apply_event, resolve_course
 from courseport.core.identity import accounts
-from courseport.core.jobs import jobs
-from courseport.core.kit.errors import DomainError, InvalidInput, NotAllowed
-from courseport.db import transaction
+from courseport.core.jobs import job_batches, jobs
+from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.schema import Job, User
 
 KIND = "batch_update_courses"
@@ -33,18 +32,14 @@ def queue_batch_update(db: Session, actor: User, account_id: int, course_ids: li
 
 
 def run_batch_update(ctx: jobs.JobContext) -> dict:
-    account_id, event, refs = ctx.payload["account_id"], ctx.payload["event"], ctx.payload["course_ids"]
-    updated: list[int] = []
-    failed: dict[str, str] = {}
-    for n, ref in enumerate(refs, start=1):
-        try:
-            with transaction(ctx.engine, write=True) as db:
-                course = resolve_course(db, ref, include_deleted=True)
-                if account_id not in accounts.ancestor_ids(db, course.account_id):
-                    raise InvalidInput("course_ids", f"course {ref} is not in account {account_id}")
-                apply_event(course, event)
-                updated.append(course.id)
-        except DomainError as exc:
-            failed[str(ref)] = exc.message
-        ctx.progress(100.0 * n / len(refs))
+    account_id, event = ctx.payload["account_id"], ctx.payload["event"]
+
+    def apply(db: Session, ref: str) -> int:
+        course = resolve_course(db, ref, include_deleted=True)
+        if account_id not in accounts.ancestor_ids(db, course.account_id):
+            raise InvalidInput("course_ids", f"course {ref} is not in account {account_id}")
+        apply_event(course, event)
+        return course.id
+
+    updated, failed = job_batches.apply_each(ctx, ctx.payload["course_ids"], apply)
     return {"updated_course_ids": updated, "failed_course_ids": list(failed), "errors": failed}

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import conversations
-from courseport.core.jobs import jobs
-from courseport.core.kit.errors import DomainError, InvalidInput
-from courseport.db import transaction
+from courseport.core.jobs import job_batches, jobs
+from courseport.core.kit.errors import InvalidInput
 from courseport.schema import ConversationParticipant, Job, User
 
 KIND = "conversation_batch_update"
@@ -39,18 +38,14 @@ def queue_batch_update(db: Session, actor: User, conversation_ids: list[int], ev
 
 
 def run_batch_update(ctx: jobs.JobContext) -> dict:
-    user_id, event, ids = ctx.payload["user_id"], ctx.payload["event"], ctx.payload["conversation_ids"]
-    updated: list[int] = []
-    failed: dict[str, str] = {}
-    for n, conversation_id in enumerate(ids, start=1):
-        try:
-            with transaction(ctx.engine, write=True) as db:
-                actor = db.get(User, user_id)
-                if actor is None:
-                    raise InvalidInput("user_id", "the user is gone")
-                conversations.apply_event(db, actor, conversation_id, event)
-                updated.append(conversation_id)
-        except DomainError as exc:
-            failed[str(conversation_id)] = exc.message
-        ctx.progress(100.0 * n / len(ids))
+    user_id, event = ctx.payload["user_id"], ctx.payload["event"]
+
+    def apply(db: Session, conversation_id: int) -> int:
+        actor = db.get(User, user_id)
+        if actor is None:
+            raise InvalidInput("user_id", "the user is gone")
+        conversations.apply_event(db, actor, conversation_id, event)
+        return conversation_id
+
+    updated, failed = job_batches.apply_each(ctx, ctx.payload["conversation_ids"], apply)
     return {"updated_conversation_ids": updated, "failed_conversation_ids": list(failed), "errors": failed}
