@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -171,6 +172,10 @@ def test_a_batch_keeps_each_record_and_the_ids_of_those_a_trim_leaves(world, mon
     reader following by id misses none and sees none twice."""
     monkeypatch.setattr(request_store, "KEEP", 4)
     monkeypatch.setattr(request_store, "TRIM_MARGIN", 100)
+    # the writer's own rounds (every FLUSH_SECONDS) must not split a batch on a slow machine: its next wait is
+    # long, and the round already waiting ends before the requests begin
+    monkeypatch.setattr(request_store, "FLUSH_SECONDS", 3600)
+    time.sleep(0.3)
     store = request_store.store_for(world.engine)
     with world.client(world.admin_token) as c:
         for n in range(3):

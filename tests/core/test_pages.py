@@ -6,6 +6,7 @@ import pytest
 
 from courseport.core.content import pages
 from courseport.core.content.pages import PageChanges, PageFilters
+from courseport.core.courses.content_contexts import readable_context
 from courseport.core.kit.errors import InvalidInput, NotAllowed, NotFound
 from courseport.core.kit.paging import Window
 from courseport.schema import User
@@ -38,9 +39,10 @@ def test_find_page_prefers_the_url_over_an_id(world):
         me = db.get(User, world.admin.id)
         target = pages.create_page(db, me, course.id, PageChanges(title="Target")).item
         named = pages.create_page(db, me, course.id, PageChanges(title=str(target.id))).item
-        assert pages.find_page(db, course.id, str(target.id)).id == named.id
-        assert pages.find_page(db, course.id, f"page_id:{target.id}").id == target.id
-        assert pages.find_page(db, course.id, "missing") is None
+        context = readable_context(db, me, course.id)
+        assert pages.find_page(db, context, str(target.id)).id == named.id
+        assert pages.find_page(db, context, f"page_id:{target.id}").id == target.id
+        assert pages.find_page(db, context, "missing") is None
 
 
 def test_updates_go_through_edit_tracking(world):
@@ -61,9 +63,9 @@ def test_only_one_front_page(world):
         a = pages.create_page(db, me, course.id, PageChanges(title="A", published=True, front_page=True)).item
         b = pages.create_page(db, me, course.id, PageChanges(title="B", published=True, front_page=True)).item
         assert (a.data["front_page"], b.data["front_page"]) == (False, True)
-        assert pages.front_page_of(db, course.id).id == b.id
+        assert pages.front_page_of(db, course.id, None).id == b.id
         pages.update_page(db, me, course.id, "b", PageChanges(front_page=False))
-        assert pages.front_page_of(db, course.id) is None
+        assert pages.front_page_of(db, course.id, None) is None
         with pytest.raises(NotFound):
             pages.get_front_page(db, me, course.id)
 
