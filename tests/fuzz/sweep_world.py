@@ -66,6 +66,18 @@ def _first(db, table: str, where: str) -> str:  # noqa: ANN001
     return str(found) if found is not None else "1"
 
 
+def _owned_ids(db) -> dict[str, str]:  # noqa: ANN001
+    """Ids of what _owned_content made, which course lookups do not find."""
+    ids = {f"group_{item}": _first(db, "content_items", f"type = '{item}' and group_id is not null")
+           for item in ("discussion_topic", "page")}
+    ids["group_entry"] = _first(db, "discussion_entries", f"topic_id = {ids['group_discussion_topic']}")
+    for owner, where in (("account", "account_id is not null"), ("global", "course_id is null and account_id is null")):
+        for item in ("outcome_group", "outcome"):
+            ids[f"{owner}_{item}"] = _first(db, "content_items", f"type = '{item}' and {where}")
+    return ids | {"self": "self", "planner_note": _first(db, "planner_notes", "true"),
+                  "planner_override": _first(db, "planner_overrides", "true")}
+
+
 def build(world) -> SweepWorld:  # noqa: ANN001
     with world.tx() as db:
         demo = seed_demo(db, db.get(User, world.admin.id), enroll_me=True, blobs=world.services.blobs)
@@ -86,6 +98,7 @@ def build(world) -> SweepWorld:  # noqa: ANN001
         ids["group_org_unit"] = _first(db, "org_units", "group_id is not null")
         ids["section_org_unit"] = _first(db, "org_units", f"section_id = {ids['section']}")
         ids["observer"] = _first(db, "users", "id in (select user_id from logins where unique_id = 'demo.observer')")
+        ids.update(_owned_ids(db))
     ids.update(feature="quizzes_next", scorm_course="swept", registration="swept-reg",
                scorm_import_job=imported["jobId"])
     ids.update(_job_extras(world, canvas, scorm, ids))
@@ -100,8 +113,9 @@ def build(world) -> SweepWorld:  # noqa: ANN001
 def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
     """What the demo lacks, made through the Canvas face: a group set with a group, an outcome group with an
     outcome, a rubric with its association, an assignment override, a course copy (a content migration),
-    a blueprint course, an external tool, an announcement feed, a conversation and a bookmark; each call must
-    work, or the sweep would test less than it says."""
+    a blueprint course, an external tool, an announcement feed, a conversation, a bookmark, a planner note and
+    override, and content owned by a group, an account and the installation; each call must work, or the sweep
+    would test less than it says."""
     with world.tx() as db:
         course = db.execute(text("select id from courses where sis_course_id = 'DEMO-BIO101'")).scalar_one()
     category = canvas.post(f"/api/v1/courses/{course}/group_categories", json={"name": "Labs"}).json()
@@ -130,15 +144,33 @@ def _canvas_extras(world, canvas) -> int:  # noqa: ANN001
     made.append(canvas.post(f"/api/v1/courses/{course}/external_feeds", json={"url": "https://feed.example.com/rss"}))
     made.append(canvas.post("/api/v1/conversations", json={"recipients": [str(student)], "body": "Hello"}))
     made.append(canvas.post("/api/v1/users/self/bookmarks", json={"name": "Course", "url": f"/courses/{course}"}))
+    made += [canvas.post("/api/v1/planner_notes", json={"title": "Read", "todo_date": "2027-01-01T00:00:00Z"}),
+             canvas.post("/api/v1/planner/overrides", json={"plannable_type": "assignment", "plannable_id": assignment,
+                                                            "marked_complete": True})]
+    made += _owned_content(canvas, category)
     assert all(answer.status_code in (200, 201) for answer in made), [(a.status_code, a.text[:200]) for a in made]
     canvas.get(f"/api/v1/courses/{blueprint}/blueprint_templates/default")
     return int(course)
 
 
+def _owned_content(canvas, category: dict) -> list:  # noqa: ANN001
+    """A group's own page and topic with an entry, and an outcome of the sub-account and of the installation."""
+    group = canvas.get(f"/api/v1/group_categories/{category['id']}/groups").json()[0]["id"]
+    topics = f"/api/v1/groups/{group}/discussion_topics"
+    topic = canvas.post(topics, json={"title": "Plan", "message": "M"})
+    made = [canvas.post(f"/api/v1/groups/{group}/pages", json={"wiki_page": {"title": "Notes", "body": "B"}}), topic,
+            canvas.post(f"{topics}/{topic.json()['id']}/entries", json={"message": "E"})]
+    sub_account = canvas.get("/api/v1/accounts/1/sub_accounts").json()[0]["id"]
+    for owner in (f"accounts/{sub_account}", "global"):
+        root = canvas.get(f"/api/v1/{owner}/root_outcome_group").json()
+        made.append(canvas.post(f"/api/v1/{owner}/outcome_groups/{root['id']}/outcomes", json={"title": "Owned"}))
+    return made
+
+
 def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
     """Things with ids of their own that the demo does not make: grading standards, a gradebook column, a
     section's override, a content export, a blueprint sync with its subscription, a Valence copy and import,
-    a Learn copy task, an xAPI credential and an account notification; each call must work."""
+    a Learn copy task, an xAPI credential, an account notification and a quiz report; each call must work."""
     course, blueprint, other = ids["course"], ids["blueprint"], ids["other_course"]
     scheme = {"title": "Letters", "grading_scheme_entry": [{"name": "A", "value": 90}, {"name": "F", "value": 0}]}
     made = {
@@ -159,6 +191,8 @@ def _job_extras(world, canvas, scorm, ids: dict[str, str]) -> dict[str, str]:  #
         "account_notice": canvas.post(f"/api/v1/accounts/{ids['account']}/account_notifications", json={
             "account_notification": {"subject": "Swept", "message": "Hi", "start_at": "2026-01-01T00:00:00Z",
                                      "end_at": "2099-01-01T00:00:00Z"}}),
+        "quiz_report": canvas.post(f"/api/v1/courses/{course}/quizzes/{ids['quiz']}/reports",
+                                   data={"quiz_report[report_type]": "student_analysis"}),
         "d2l_import": canvas.post(f"/d2l/api/le/1.7/import/{ids['org_unit']}/imports",
                                   files={"file": ("package.zip", pb.scorm12(), "application/zip")}),
     }

@@ -57,7 +57,8 @@ _PARAM_IDS = {
     "destination_user_id": "user",  # a merge into the same user: refused, so the sweep's student stays
     "data_source_id": "data_source",
     "notification_id": "account_notice", "notification": "notification", "category": "notification_category",
-    "conversation_id": "conversation", "bookmark_id": "bookmark",
+    "conversation_id": "conversation", "bookmark_id": "bookmark", "note_id": "planner_note",
+    "report_id": "quiz_report",
 }
 _BY_SEGMENT = {("assignment_groups", "group_id"): "assignment_group", ("outcome_groups", "group_id"): "outcome_group",
                ("groups", "group_id"): "group", ("sets", "group_id"): "category",
@@ -109,6 +110,20 @@ def _by_path(path: str, param: str, name: str | None) -> str | None:
         return "spare_user"
     if name == "org_unit" and "/coursetemplates/" in path:
         return "template"
+    if name == "override" and path.startswith("/api/v1/planner/"):
+        return "planner_override"
+    if param == "user_id" and "/bookmarks/" in path:
+        return "self"  # a user's own bookmarks
+    return _by_owner(path, name)
+
+
+def _by_owner(path: str, name: str | None) -> str | None:
+    """A group's own content, and an account's or the installation's outcomes, have ids of their own."""
+    owner = next((o for o in ("groups", "accounts", "global") if path.startswith(f"/api/v1/{o}/")), None)
+    if owner == "groups" and name in ("discussion_topic", "page", "entry"):
+        return f"group_{name}"
+    if owner in ("accounts", "global") and name in ("outcome_group", "outcome"):
+        return f"{'account' if owner == 'accounts' else 'global'}_{name}"
     return name
 
 
