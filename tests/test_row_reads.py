@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
-from sqlalchemy import Float, LargeBinary, String, TypeDecorator, bindparam, cast, select
+from sqlalchemy import Float, LargeBinary, String, TypeDecorator, bindparam, cast, literal_column, select
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 
 from courseport.db import is_sqlite, transaction
 from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Course, Enrollment
+from courseport.schema.base import UTCDateTime
 
 _COURSE = RowRead.of(Course, Course.id == bindparam("course_id"))
 _ENROLLMENTS = RowRead.of(Enrollment, Enrollment.course_id.in_(bindparam("ids", expanding=True)),
@@ -136,3 +140,43 @@ def test_each_column_passes_its_processor_nulls_included_where_the_processor_giv
         again = read.first(db, id=made.id)  # the converter made on the first read serves the next
     assert row == again and row.sis == "no value" and row.name == "Processed" and row.end_at is None
     assert row.blueprint is False and row.created_at.tzinfo is not None  # a bool, not SQLite's 0
+
+
+_CONSTANTS = RowRead(select(Course.id.label("id"), Course.name.label("name")).where(
+    Course.workflow_state.in_(("available", "unpublished")), Course.name != "it's $1; --", Course.blueprint == False,  # noqa: E712
+    Course.storage_quota_mb > -1, Course.account_id == bindparam("account_id"),
+    Course.name != literal_column("'$2 text'")).order_by(Course.id))
+
+
+def test_a_statements_own_plain_constants_are_written_into_the_postgresql_text():
+    """PostgreSQL's generic plan of a prepared statement sees a constant only where it is written in the text:
+    integers, booleans and text of safe characters are; other text stays a parameter, and a `$n` inside a quoted
+    literal is no placeholder."""
+    plan = _CONSTANTS._compile(postgresql_psycopg.dialect(), "pg", {})
+    sql = plan.sql.decode()
+    assert "'available'::VARCHAR" in sql and "'unpublished'::VARCHAR" in sql and "> -1" in sql, sql
+    assert "= false" in sql and "'$2 text'" in sql and "it's" not in sql, sql
+    [kept] = set(plan.param_order) - {"account_id"}
+    assert len(plan.param_order) == 2 and plan.constants == {kept: "it's $1; --"}, plan
+    assert sql.count("$1") == 1 and sql.count("$2") == 2, sql  # once as a placeholder, once quoted
+
+
+def test_constants_written_in_read_what_the_orm_reads(world):
+    made = [world.course(name) for name in ("it's $1; --", "Plain", "Other")]
+    with world.tx() as db:
+        db.get(Course, made[2].id).workflow_state = "completed"
+    with transaction(world.engine, write=False) as db:
+        rows = _CONSTANTS.all(db, account_id=made[0].account_id)
+        orm = db.execute(_CONSTANTS.statement, {"account_id": made[0].account_id}).all()
+    assert [tuple(r) for r in rows] == [tuple(r) for r in orm]
+    assert made[1].id in [r.id for r in rows] and {made[0].id, made[2].id}.isdisjoint(r.id for r in rows)
+
+
+def test_postgresql_datetimes_come_in_utc():
+    processor = UTCDateTime().dialect_impl(postgresql_psycopg.dialect()).result_processor(
+        postgresql_psycopg.dialect(), None)
+    naive = datetime(2026, 12, 7, 1, 2, 3, 456789)
+    assert processor(naive) == naive.replace(tzinfo=UTC) and processor(naive).tzinfo is UTC
+    assert processor(datetime(2026, 12, 7, 3, 2, 3, tzinfo=timezone(timedelta(hours=2)))) == naive.replace(
+        microsecond=0, tzinfo=UTC)
+    assert processor(None) is None

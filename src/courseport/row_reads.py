@@ -11,6 +11,7 @@ attribute would. Rows are read-only tuples with attribute access: change data th
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,16 +193,58 @@ class RowRead:
             if bind.key in asked and processor is not None:
                 binders[bind.key] = processor
         positional = _numbered(dialect).paramstyle in ("qmark", "numeric", "format", "numeric_dollar")
+        sql, order = expanded.statement, tuple(expanded.positiontup or ()) if positional else None
+        constants = {k: v for k, v in expanded.parameters.items() if k not in asked}
+        if dialect.driver == "psycopg" and order is not None:
+            sql, order = _inline_constants(sql, order, constants)
+            constants = {k: v for k, v in constants.items() if k in order}
         plan = _Plan(
-            sql=expanded.statement.encode() if dialect.driver == "psycopg" else expanded.statement,
-            param_order=tuple(expanded.positiontup or ()) if positional else None,
-            constants={k: v for k, v in expanded.parameters.items() if k not in asked},
+            sql=sql.encode() if dialect.driver == "psycopg" else sql,
+            param_order=order,
+            constants=constants,
             binders=binders,
             row_type=namedtuple(self.row_name, [c.name for c in self.statement.selected_columns]),
             packed=packed,
         )
         self._plans[key] = plan
         return plan
+
+
+# PostgreSQL plans a statement prepared on a connection once for any values after its fifth run (its generic
+# plan), and there a parameter is a guess: with the states of `state IN ('active', ...)` and `!= 'deleted'` as
+# parameters it took a page of courses for one row and joined each course's enrollments by a scan of them all
+# (5 ms a page instead of 1). The statements' own constants (written into them, not the caller's parameters)
+# are written into the text instead, where they are plain values: integers, booleans and text of a few safe
+# characters (a search term stays a parameter).
+_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\$(\d+)")  # a quoted literal (kept as it is) or a `$n`
+_SAFE_TEXT = re.compile(r"[A-Za-z0-9_.:/ -]*")
+
+
+def _literal(value: Any) -> str | None:
+    """`value` as PostgreSQL text, or None where it is kept as a parameter."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _SAFE_TEXT.fullmatch(value):
+        return f"'{value}'"
+    return None
+
+
+def _inline_constants(sql: str, order: tuple[str, ...], constants: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """`sql` with the `$n` of `constants` written as literals where _literal can, the rest renumbered; and
+    the names of the parameters left, in their new order."""
+    numbers: dict[str, int] = {}
+
+    def place(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(0)
+        name = order[int(match.group(1)) - 1]
+        if name in constants and (text := _literal(constants[name])) is not None:
+            return text
+        return f"${numbers.setdefault(name, len(numbers) + 1)}"
+
+    return _PLACEHOLDER.sub(place, sql), tuple(numbers)
 
 
 # SQLite hands each value of a row to Python as an object of its own (~75-140 ns a value on this project's

@@ -137,3 +137,25 @@ def test_paging_links_walk_all_courses_once(world):
     assert len(first.json()) == 100  # per_page is capped at 100
     assert first.links["current"]["url"].endswith("page=1&per_page=100")
     assert first.links["next"]["url"].endswith("page=2&per_page=100")
+
+
+def test_a_courses_enrollments_come_with_it_in_the_order_made_and_pages_count_courses(world):
+    """The list reads the user's enrollments with the page of courses (one row per enrollment): each course is
+    listed once with all its live enrollments, and per_page counts courses, not rows."""
+    me, token = world.user_with_token("me")
+    made = [world.course(f"Several {n}") for n in range(3)]
+    world.enroll(me, made[0], "TaEnrollment")
+    world.enroll(me, made[0], "StudentEnrollment")
+    world.enroll(me, made[0], "ObserverEnrollment", state="deleted")
+    world.enroll(me, made[1], "StudentEnrollment", state="completed")
+    world.enroll(me, made[1], "DesignerEnrollment")
+    world.enroll(me, made[2], "StudentEnrollment")
+    with world.client(token) as c:
+        first = c.get("/api/v1/courses", params={"per_page": 2})
+        second = c.get(first.links["next"]["url"])
+    assert first.status_code == second.status_code == 200
+    assert [x["id"] for x in first.json()] == [made[0].id, made[1].id]
+    assert [[(e["type"], e["enrollment_state"]) for e in x["enrollments"]] for x in first.json()] == [
+        [("ta", "active"), ("student", "active")], [("student", "completed"), ("designer", "active")]]
+    assert [x["id"] for x in second.json()] == [made[2].id] and "next" not in second.links
+    assert [e["type"] for e in second.json()[0]["enrollments"]] == ["student"]

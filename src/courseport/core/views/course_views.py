@@ -50,9 +50,9 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 # Of each enrollment, the columns course responses read: the role, state and section a member has.
 # Ordered by course then id (a course's enrollments in the order they were made): the order of the
 # (user, course) index, which SQLite then reads without sorting the rows.
-_ENROLLMENT_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
+MEMBER_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
                       "associated_user_id", "limit_privileges_to_course_section")
-_MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in _ENROLLMENT_FIELDS)).where(
+_MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in MEMBER_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
     Enrollment.workflow_state != "deleted").order_by(Enrollment.course_id, Enrollment.id), "EnrollmentRow", packed=True)
 _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).where(
@@ -64,7 +64,7 @@ _NICKNAMES = RowRead(select(CourseNickname.course_id, CourseNickname.nickname).w
 _COURSE_AND_NICKNAME = RowRead(select(*entity_columns(Course), select(CourseNickname.nickname).where(
     CourseNickname.course_id == Course.id, CourseNickname.user_id == bindparam("user_id"))
     .scalar_subquery().label("viewer_nickname"),
-    *(getattr(Enrollment, name).label("member_" + name) for name in _ENROLLMENT_FIELDS))
+    *(getattr(Enrollment, name).label("member_" + name) for name in MEMBER_FIELDS))
     .select_from(Course).outerjoin(Enrollment, and_(Enrollment.course_id == Course.id,
                                                     Enrollment.user_id == bindparam("user_id"),
                                                     Enrollment.workflow_state != "deleted"))
@@ -77,13 +77,13 @@ _CALLER_AND_COURSE = RowRead(select(
     *tokens.VIEWER_COLUMNS, *(column.label("course_" + column.name) for column in entity_columns(Course)),
     select(CourseNickname.nickname).where(CourseNickname.course_id == Course.id, CourseNickname.user_id == User.id)
     .scalar_subquery().label("viewer_nickname"),
-    *(getattr(Enrollment, name).label("member_" + name) for name in _ENROLLMENT_FIELDS))
+    *(getattr(Enrollment, name).label("member_" + name) for name in MEMBER_FIELDS))
     .select_from(tokens.callers_by_token().outerjoin(Course, Course.id == bindparam("course_id"))
                  .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == User.id,
                                              Enrollment.workflow_state != "deleted")))
     .order_by(Enrollment.id), "CallerCourseRow", packed=True)
 _VIEWER_WIDTH = len(tokens.VIEWER_COLUMNS)
-_MemberRow = namedtuple("EnrollmentRow", _ENROLLMENT_FIELDS)  # type: ignore[misc]  # as _MEMBER_ENROLLMENTS reads
+MemberRow = namedtuple("EnrollmentRow", MEMBER_FIELDS)  # type: ignore[misc]  # as _MEMBER_ENROLLMENTS reads
 
 
 def load_views(
@@ -187,5 +187,5 @@ def show_course(
 
 def _members(rows: list) -> list:
     """The viewer's enrollments a `_COURSE_AND_NICKNAME` read brought, as `_MEMBER_ENROLLMENTS` rows."""
-    return [_MemberRow(*(getattr(r, "member_" + name) for name in _ENROLLMENT_FIELDS))
+    return [MemberRow(*(getattr(r, "member_" + name) for name in MEMBER_FIELDS))
             for r in rows if r.member_course_id is not None]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import msgspec
@@ -53,7 +55,11 @@ _COURSE_KEYS = (
     "lti_context_id",
 )
 _COMPUTED_KEYS = ("calendar", "enrollments", "grading_periods", "access_restricted_by_date")
-_COURSE_VALUES = attrgetter(*("id" if key in _COMPUTED_KEYS else key for key in _COURSE_KEYS))
+_SOURCES = tuple("id" if key in _COMPUTED_KEYS else key for key in _COURSE_KEYS)
+_COURSE_VALUES = attrgetter(*_SOURCES)
+# Per type of read-only course row (row_reads: a named tuple per statement), the same values by position:
+# an itemgetter costs half what the attrgetter does, ~0.8 µs a course.
+_ROW_VALUES: weakref.WeakKeyDictionary[type, Callable[[Any], tuple[Any, ...]]] = weakref.WeakKeyDictionary()
 _NAME, _START_AT, _CREATED_AT, _END_AT, _CALENDAR, _TIME_ZONE, _ENROLLMENTS, _GRADING_PERIODS, _ACCESS_RESTRICTED = (
     _COURSE_KEYS.index(key) for key in ("name", "start_at", "created_at", "end_at", "calendar", "time_zone",
                                         "enrollments", "grading_periods", "access_restricted_by_date"))
@@ -126,7 +132,7 @@ def _course_values(view: CourseView, origin: str, *, listed: bool) -> tuple[list
     them; `listed`: dates and enrollments as render_listed_course has msgspec encode them."""
     c = view.course
     date, enrollment = (_listed_date, _listed_enrollment) if listed else (_iso, render_course_enrollment)
-    values = list(_COURSE_VALUES(c))
+    values = list(_values_getter(type(c))(c))
     values[_NAME] = view.nickname or c.name
     values[_START_AT], values[_CREATED_AT], values[_END_AT] = date(c.start_at), date(c.created_at), date(c.end_at)
     values[_CALENDAR] = {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"}
@@ -145,6 +151,15 @@ def _course_values(view: CourseView, origin: str, *, listed: bool) -> tuple[list
         if c.use_blueprint_restrictions_by_object_type:
             extra["blueprint_restrictions_by_object_type"] = c.blueprint_restrictions_by_object_type or {}
     return values, extra
+
+
+def _values_getter(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    getter = _ROW_VALUES.get(kind)
+    if getter is None:
+        fields: tuple[str, ...] = getattr(kind, "_fields", ())
+        by_position = set(_SOURCES) <= set(fields)
+        getter = _ROW_VALUES[kind] = itemgetter(*map(fields.index, _SOURCES)) if by_position else _COURSE_VALUES
+    return getter
 
 
 def _add_includes(body: dict[str, Any], view: CourseView, includes: set[str], origin: str) -> None:
