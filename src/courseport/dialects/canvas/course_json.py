@@ -63,6 +63,7 @@ _ROW_VALUES: weakref.WeakKeyDictionary[type, Callable[[Any], tuple[Any, ...]]] =
 _NAME, _START_AT, _CREATED_AT, _END_AT, _CALENDAR, _TIME_ZONE, _ENROLLMENTS, _GRADING_PERIODS, _ACCESS_RESTRICTED = (
     _COURSE_KEYS.index(key) for key in ("name", "start_at", "created_at", "end_at", "calendar", "time_zone",
                                         "enrollments", "grading_periods", "access_restricted_by_date"))
+_DATES = (_START_AT, _CREATED_AT, _END_AT)
 # The keys that may follow, in the order _course_values adds them (include[] values add theirs after).
 _OPTIONAL_KEYS = ("sis_course_id", "integration_id", "sis_import_id", "original_name", "blueprint_restrictions",
                   "blueprint_restrictions_by_object_type")
@@ -134,7 +135,9 @@ def _course_values(view: CourseView, origin: str, *, listed: bool) -> tuple[list
     date, enrollment = (_listed_date, _listed_enrollment) if listed else (_iso, render_course_enrollment)
     values = list(_values_getter(type(c))(c))
     values[_NAME] = view.nickname or c.name
-    values[_START_AT], values[_CREATED_AT], values[_END_AT] = date(c.start_at), date(c.created_at), date(c.end_at)
+    for at in _DATES:  # a date the course has, as `date` gives it (most courses have no start or end)
+        if values[at] is not None:
+            values[at] = date(values[at])
     values[_CALENDAR] = {"ics": f"{origin}/feeds/calendars/course_{c.uuid}.ics"}
     values[_TIME_ZONE] = c.time_zone or "UTC"
     values[_ENROLLMENTS] = [enrollment(e) for e in view.enrollments]
