@@ -51,7 +51,7 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 # Ordered by course then id (a course's enrollments in the order they were made): the order of the
 # (user, course) index, which SQLite then reads without sorting the rows.
 MEMBER_FIELDS = ("course_id", "user_id", "course_section_id", "type", "role_id", "workflow_state",
-                      "associated_user_id", "limit_privileges_to_course_section")
+                 "associated_user_id", "limit_privileges_to_course_section")
 _MEMBER_ENROLLMENTS = RowRead(select(*(getattr(Enrollment, name).label(name) for name in MEMBER_FIELDS)).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id.between(bindparam("first"), bindparam("last")),
     Enrollment.workflow_state != "deleted").order_by(Enrollment.course_id, Enrollment.id), "EnrollmentRow", packed=True)
