@@ -157,6 +157,7 @@ SAMPLES = {
     "package_max_ratio": ("50", 50),
     "outbound_allow": ("10.0.0.0/8, intranet.example", ("10.0.0.0/8", "intranet.example")),
     "read_cache": ("off", False),
+    "json_cache": ("off", False),
     "frame_ancestors": ("https://lms.example https://other.example", ("https://lms.example", "https://other.example")),
     "content_sources": ("https://cdn.example", ("https://cdn.example",)),
     "auth_failure_limit": ("3", 3),

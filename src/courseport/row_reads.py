@@ -31,6 +31,11 @@ def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
     return [getattr(model, attr.key).label(attr.key) for attr in model.__mapper__.column_attrs]
 
 
+def keeps_row_versions(db: Session) -> bool:
+    """Whether `db`'s store gives each row version an id of its own (PostgreSQL's xmin; SQLite has none)."""
+    return _open(db)[0].name == "postgresql"
+
+
 def _open(db: Session) -> tuple[Dialect, Any]:
     """The dialect and a DB-API cursor of the session's transaction, begun if it was not.
     Kept in `db.info` for the transaction's life: asking the session each time costs more than

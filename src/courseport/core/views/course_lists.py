@@ -7,8 +7,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, outerjoin, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, literal_column, or_, outerjoin, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import Label
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import STAFF_TYPES
@@ -17,7 +18,7 @@ from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import account_courses
 from courseport.core.views.account_courses import AccountCourseQuery
 from courseport.core.views.course_views import MEMBER_FIELDS, MemberRow, load_views
-from courseport.row_reads import RowRead, entity_columns
+from courseport.row_reads import RowRead, entity_columns, keeps_row_versions
 from courseport.schema import Course, CourseNickname, Enrollment, Favorite, Role, User
 
 ENROLLMENT_TYPES = {
@@ -35,6 +36,7 @@ ENROLLMENT_STATE_FILTERS = {
     "completed": ("completed",),
 }
 _CURRENT = ("active", "invited", "creation_pending")
+_member = tuple.__new__  # a MemberRow of its values (namedtuple's _make, without its call)
 _ALL_COURSES = 1_000_000  # the limit of a read of every course in a list
 # The course columns course views read (the loaders of course_views.load_views, `concluded`): a list
 # asked for some `fields` reads these and those, not the ~70 columns of a row. Fetching and converting
@@ -43,6 +45,11 @@ VIEW_FIELDS = ("id", "account_id", "root_account_id", "enrollment_term_id", "wor
                "restrict_enrollments_to_course_dates", "is_public", "is_public_to_auth_users", "hide_final_grades",
                "apply_assignment_group_weights", "grading_standard_id")
 _COLUMN_ORDER = {attr.key: n for n, attr in enumerate(Course.__mapper__.column_attrs)}
+# A course row's version on PostgreSQL: the id of the transaction that wrote it (xmin), which every change
+# of the row changes (a new row version). Read as text: psycopg has no loader of its own for `xid`.
+ROW_VERSION: Label[Any] = literal_column("courses.xmin::text").label("row_version")
+# What a versioned list reads of each course (list_course_views): what views without extras need, and the version.
+_VERSIONED_FIELDS = ("id", "account_id", "workflow_state")
 
 
 @dataclass(frozen=True)
@@ -72,49 +79,54 @@ def list_courses(db: Session, actor: User, target: User, filters: CourseFilters,
 
 
 def _page_rows(db: Session, actor: User, target: User, filters: CourseFilters, window: Window,
-               fields: Collection[str] | None, *, members: bool) -> list[Any]:
+               fields: Collection[str] | None, *, members: bool, versioned: bool = False) -> list[Any]:
     if actor.id != target.id and not _may_view_courses_of(db, actor, target):
         raise NotAllowed()
     _validate(filters)
-    read = _list_read(filters, None if fields is None else frozenset(fields), members=members)
+    read = _list_read(filters, None if fields is None else frozenset(fields), members=members, versioned=versioned)
     return read.all(db, target_id=target.id, viewer_id=actor.id, offset=window.offset, limit=window.limit + 1)
 
 
 def _courses_and_members(db: Session, actor: User, target: User, filters: CourseFilters, window: Window,
-                         fields: Collection[str] | None) -> tuple[Slice[Any], dict[int, list[Any]]]:
+                         fields: Collection[str] | None, *, versioned: bool) -> tuple[Slice[Any], dict[int, list[Any]]]:
     """list_courses, with target's live enrollments in each course of the page (course_views.MemberRow, in
     the order they were made) read by the same statement: on PostgreSQL a statement of their own cost a
     round trip and more of the database's CPU than the join does."""
-    rows = _page_rows(db, actor, target, filters, window, fields, members=True)
+    rows = _page_rows(db, actor, target, filters, window, fields, members=True, versioned=versioned)
     courses: list[Any] = []
     members: dict[int, list[Any]] = {}
     width = len(MEMBER_FIELDS) + 1  # the enrollment's id first, then MEMBER_FIELDS
-    for row in rows:  # a course's rows are together, one per enrollment (one with none: NULLs)
-        if not courses or courses[-1].id != row.id:
+    last = None
+    for row in rows:  # a course's rows are together, one per enrollment (one with none: NULLs); id first
+        if row[0] != last:
             courses.append(row)
-        if row.member_id is not None:
-            members.setdefault(row.id, []).append(row[-width:])
+            last = row[0]
+        if row[-width] is not None:
+            members.setdefault(row[0], []).append(row[-width:])
     for course_id, found in members.items():  # each in the order they were made, as MemberRows
-        found.sort()
-        members[course_id] = [MemberRow._make(r[1:]) for r in found]
+        if len(found) > 1:
+            found.sort()
+        members[course_id] = [_member(MemberRow, r[1:]) for r in found]
     return Slice(courses[: window.limit], len(courses) > window.limit), members
 
 
 # One compiled read per set of filters asked and columns read (the user, offset and limit are its
 # parameters), the last _LIST_READS_KEPT of them: most clients ask the same few.
-_LIST_READS: dict[tuple[CourseFilters, frozenset[str] | None, bool], RowRead] = {}
+_LIST_READS: dict[tuple[CourseFilters, frozenset[str] | None, bool, bool], RowRead] = {}
 _LIST_READS_KEPT = 64
 _LIST_READS_LOCK = threading.Lock()  # taken on a miss only: a hit is one dict lookup
 
 
-def _list_read(filters: CourseFilters, fields: frozenset[str] | None, *, members: bool = False) -> RowRead:
-    key = (filters, fields, members)
+def _list_read(filters: CourseFilters, fields: frozenset[str] | None, *, members: bool = False,
+               versioned: bool = False) -> RowRead:
+    """`versioned`: rows of _VERSIONED_FIELDS and each row's version (ROW_VERSION), whatever `fields` asks."""
+    key = (filters, frozenset() if versioned else fields, members, versioned)
     read = _LIST_READS.get(key)
     if read is None:
         with _LIST_READS_LOCK:
             while len(_LIST_READS) >= _LIST_READS_KEPT:
                 del _LIST_READS[next(iter(_LIST_READS))]
-            statement = _list_statement(filters, fields)
+            statement = _list_statement(filters, frozenset() if versioned else fields, versioned=versioned)
             read = _LIST_READS.setdefault(key, RowRead(_with_members(statement) if members else statement,
                                                        "CourseRow", packed=True))
     return read
@@ -132,13 +144,11 @@ def _with_members(page: Select) -> Select:
             .select_from(joined).order_by(courses.c.id))
 
 
-def _list_statement(filters: CourseFilters, fields: frozenset[str] | None = None) -> Select:
+def _list_statement(filters: CourseFilters, fields: frozenset[str] | None = None, *, versioned: bool = False) -> Select:
     enrolled = exists().where(Enrollment.course_id == Course.id, _enrollment_condition(filters),
                               _state_condition(filters))
-    columns = entity_columns(Course)
-    if fields is not None:
-        names = sorted({*VIEW_FIELDS, *fields}, key=_COLUMN_ORDER.__getitem__)
-        columns = [getattr(Course, name).label(name) for name in names]
+    columns = ([*(getattr(Course, name).label(name) for name in _VERSIONED_FIELDS), ROW_VERSION] if versioned
+               else _course_columns(fields))
     # The viewer's nickname of each course, read with it (one statement less per list) by a join: as a
     # subquery per course it cost PostgreSQL ~0.3 ms of a 100-course page (a subplan run per row).
     nickname = outerjoin(Course, CourseNickname, and_(CourseNickname.course_id == Course.id,
@@ -156,6 +166,14 @@ def _list_statement(filters: CourseFilters, fields: frozenset[str] | None = None
         stmt = stmt.where(Course.account_id == filters.account_id)
     stmt = stmt.where(*_list_filters(filters))
     return stmt.order_by(Course.id).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+def _course_columns(fields: Collection[str] | None) -> list[Any]:
+    """The course columns a read selects: every one (None), or VIEW_FIELDS and `fields`."""
+    if fields is None:
+        return entity_columns(Course)
+    names = sorted({*VIEW_FIELDS, *fields}, key=_COLUMN_ORDER.__getitem__)
+    return [getattr(Course, name).label(name) for name in names]
 
 
 def _list_filters(filters: CourseFilters) -> list[ColumnElement[bool]]:
@@ -226,11 +244,15 @@ def _may_view_courses_of(db: Session, actor: User, target: User) -> bool:
 
 def list_course_views(
     db: Session, actor: User, target: User, filters: CourseFilters, window: Window, want: frozenset[str], *,
-    fields: Collection[str] | None = None,
+    fields: Collection[str] | None = None, versioned: bool = False,
 ) -> Slice:
     """A page of course views for `target`'s course list, of the columns `fields` names (and VIEW_FIELDS)
-    or, with None, of every column."""
-    page, members = _courses_and_members(db, actor, target, filters, window, fields)
+    or, with None, of every column. `versioned`, for views without extras (`want` empty) where the store
+    keeps row versions (PostgreSQL): of the course's id, account and state and the row's version
+    (`row_version`) only, for a caller that keeps what it made of a course by its version and reads the
+    others whole by `course_rows`."""
+    versioned = versioned and not want and keeps_row_versions(db)
+    page, members = _courses_and_members(db, actor, target, filters, window, fields, versioned=versioned)
     nicknames = {c.id: c.viewer_nickname for c in page.items if c.viewer_nickname is not None}  # None: the default
     views = load_views(db, actor, page.items, want, enrollments_of=target, nicknames=nicknames,
                        member_enrollments=members)
@@ -255,3 +277,25 @@ def current_course_ids(db: Session, user: User) -> list[int]:
     while they starred none)."""
     read = _list_read(CourseFilters(), frozenset())
     return [row.id for row in read.all(db, target_id=user.id, viewer_id=user.id, offset=0, limit=_ALL_COURSES)]
+
+
+# Courses by id, of VIEW_FIELDS, the fields asked and the row's version: one read per set of fields and
+# number of ids, padded to a power of two (a few prepared statements, not one per count).
+_ROWS_BY_ID: dict[tuple[frozenset[str], int], RowRead] = {}
+
+
+def course_rows(db: Session, ids: list[int], fields: Collection[str]) -> dict[int, Any]:
+    """The courses of `ids` that exist, by id, as list_course_views reads them with `fields` (and VIEW_FIELDS)
+    and `row_version` (PostgreSQL only: keeps_row_versions)."""
+    if not ids:
+        return {}
+    size = 1 << (len(ids) - 1).bit_length()
+    key = (frozenset(fields), size)
+    read = _ROWS_BY_ID.get(key)
+    if read is None:
+        with _LIST_READS_LOCK:
+            read = _ROWS_BY_ID.setdefault(key, RowRead(select(*_course_columns(key[0]), ROW_VERSION)
+                                                       .where(Course.id.in_(bindparam("ids", expanding=True))),
+                                                       "CourseRow"))
+    padded = [*ids, *[ids[-1]] * (size - len(ids))]
+    return {row.id: row for row in read.all(db, ids=padded)}

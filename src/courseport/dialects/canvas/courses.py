@@ -11,10 +11,11 @@ from courseport.core.courses import courses
 from courseport.core.identity import accounts, users
 from courseport.core.kit.errors import spelled_as
 from courseport.core.kit.ids import is_id, store_id
-from courseport.core.kit.paging import Slice, Window
+from courseport.core.kit.paging import Window
 from courseport.core.views import course_lists, course_view_extras, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
+from courseport.dialects.canvas.listed_courses import listed_courses
 from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
 from courseport.schema import User
 
@@ -54,35 +55,39 @@ def course_filters(call: Call) -> CourseFilters:
     )
 
 
-def render_course_page(call: Call, page, window) -> Response:  # noqa: ANN001
-    """A page of course views as the course lists render them (the usual list without include[])."""
+def render_course_page(call: Call, page, window, db: Session | None = None) -> Response:  # noqa: ANN001
+    """A page of course views as the course lists render them (the usual list without include[]); `db`
+    where the views may be of versioned rows (list_course_views), which may need reading whole."""
     includes = set(call.list("include[]"))
-    if not includes:  # the usual list
+    if not includes and db is not None:  # the usual list
+        return call.paged(listed_courses(db, page.items, call.origin), window, page)
+    if not includes:
         return call.paged([render_listed_course(v, call.origin) for v in page.items], window, page)
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
 
 
-def _list_views(call: Call, db: Session, me: User, target: User, window: Window) -> Slice:
+def _listed_page(call: Call, db: Session, me: User, target: User, window: Window) -> Response:
+    """The page of target's course list, rendered in the read: the usual list (no include[]) reads versioned
+    rows where the server keeps listed courses' JSON (listed_courses.py), and whole courses only for others."""
     includes = call.list("include[]")
-    return course_lists.list_course_views(db, me, target, course_filters(call), window, wants_for(includes),
-                                          fields=course_fields(includes))
+    page = course_lists.list_course_views(db, me, target, course_filters(call), window, wants_for(includes),
+                                          fields=course_fields(includes),
+                                          versioned=not includes and call.services.settings.json_cache)
+    return render_course_page(call, page, window, db)
 
 
 @get("/courses")
 def list_your_courses(call: Call) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        page = _list_views(call, db, me, me, window)
-    return render_course_page(call, page, window)
+        return _listed_page(call, db, me, me, window)
 
 
 @get("/users/{user_id:str}/courses")
 def list_user_courses(call: Call, user_id: str) -> Response:
     window = call.window()
     with call.read() as (db, me):
-        target = users.resolve_user(db, user_id, me)
-        page = _list_views(call, db, me, target, window)
-    return render_course_page(call, page, window)
+        return _listed_page(call, db, me, users.resolve_user(db, user_id, me), window)
 
 
 @post("/accounts/{account_id:str}/courses", status_code=200)

@@ -207,6 +207,7 @@ class Call:
 # response by `msgspec.json.encode(..., enc_hook=...)`, which sets an encoder up per response (a 130 KB page of
 # courses cost ~20 % more so). Bytes pass Litestar's rendering untouched.
 _JSON = msgspec.json.Encoder(enc_hook=default_serializer)
+encode_json = _JSON.encode  # JSON as a Canvas response writes it (bytes)
 
 
 def prefixed_fields(call: Call, prefix: str, kinds: dict[str, type]) -> dict[str, Any]:

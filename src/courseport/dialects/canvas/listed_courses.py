@@ -1,0 +1,72 @@
+"""A course list's JSON, each course's kept by its row version while it is unchanged (PostgreSQL).
+
+A course list without include[] answers the same JSON for a course until the course's row, the viewer's
+nickname or enrollments in it, or what the viewer may see of it (SIS ids) change. On PostgreSQL every
+change of a row writes a new row version with an id of its own (`course_lists.ROW_VERSION`), so a
+course's JSON made once is kept under that version with everything else it depends on, and served again
+only while all of it is the same: never stale, whatever writes what in between (the read cache,
+read_cache.py, serves nothing once anything changes, so there the honest figure is without it).
+
+The page is then read as its views' few columns and each course's version (`list_course_views`,
+`versioned`); the courses not kept are read whole by id (`course_lists.course_rows`) and made as before.
+On a 100-course page this left out reading, converting and rendering ~45 columns a course.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from typing import Any
+
+import msgspec
+from sqlalchemy.orm import Session
+
+from courseport.core.views import course_lists
+from courseport.core.views.course_view_extras import CourseView
+from courseport.dialects.canvas.course_json import COURSE_FIELDS, render_listed_course
+from courseport.dialects.canvas.protocol import encode_json
+
+KEPT_LIMIT = 4096  # courses' JSON kept per process (~1.3 KB each), the oldest dropped first
+_KEPT: dict[Hashable, msgspec.Raw] = {}
+_LOCK = threading.Lock()  # taken to add: a lookup is one dict read
+
+
+def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[Any]:
+    """render_listed_course of each view, as JSON kept (msgspec.Raw) or made; views of versioned rows
+    (`row_version`) not kept are read whole first, and one whose course is gone by then is left out."""
+    made: list[Any] = []
+    missing: list[CourseView] = []
+    for view in views:
+        if getattr(view.course, "row_version", None) is None:  # a whole row (SQLite): made as it is
+            made.append(render_listed_course(view, origin))
+            continue
+        kept = _KEPT.get(_key(view, origin))
+        made.append(kept if kept is not None else view)
+        if kept is None:
+            missing.append(view)
+    if missing:
+        rows = course_lists.course_rows(db, [v.course.id for v in missing], COURSE_FIELDS)
+        made = [_made(item, rows.get(item.course.id), origin) if isinstance(item, CourseView) else item
+                for item in made]
+    return [item for item in made if item is not None]
+
+
+def _made(view: CourseView, row: Any, origin: str) -> msgspec.Raw | None:
+    """The view's JSON of its course's whole `row`, kept under its key; None where the course was gone."""
+    if row is None:
+        return None
+    view.course = row
+    made = msgspec.Raw(encode_json(render_listed_course(view, origin)))
+    with _LOCK:
+        while len(_KEPT) >= KEPT_LIMIT:
+            del _KEPT[next(iter(_KEPT))]
+        _KEPT[_key(view, origin)] = made
+    return made
+
+
+def _key(view: CourseView, origin: str) -> Hashable:
+    """Everything a listed course's JSON follows: the row (its id and version), the viewer's nickname and
+    enrollments (member rows: plain values), what the viewer may see, and the URLs' origin."""
+    course: Any = view.course
+    return (course.id, course.row_version, origin, view.nickname, view.sees_sis, view.manages_sis,
+            *view.enrollments)

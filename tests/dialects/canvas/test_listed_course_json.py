@@ -1,0 +1,125 @@
+"""Course lists whose courses' JSON is kept by row version (PostgreSQL; dialects/canvas/listed_courses.py):
+never stale, never one caller's JSON for another, the same bytes as made afresh. On SQLite the same tests
+check the list made without it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from courseport.core.kit.paging import Window
+from courseport.core.views import course_lists
+from courseport.core.views.course_lists import CourseFilters
+from courseport.db import transaction
+from courseport.dialects.canvas import listed_courses
+from courseport.row_reads import keeps_row_versions
+from courseport.schema import Course, Enrollment
+
+
+def _listed(world, token: str) -> dict[int, dict]:
+    with world.client(token) as c:
+        r = c.get("/api/v1/courses", params={"per_page": 100})
+    assert r.status_code == 200, r.text
+    return {course["id"]: course for course in r.json()}
+
+
+def test_every_change_of_a_course_or_its_viewer_is_listed_at_once(world):
+    course = world.course("Before")
+    me, token = world.user_with_token("teacher")
+    world.enroll(me, course, "TeacherEnrollment")
+    assert _listed(world, token)[course.id]["name"] == "Before"
+    with world.client(world.admin_token) as c:  # through the API
+        assert c.put(f"/api/v1/courses/{course.id}", data={"course[name]": "After"}).status_code == 200
+    assert _listed(world, token)[course.id]["name"] == "After"
+    with world.tx() as db:  # by another connection, as a worker or a CLI command would
+        db.execute(update(Course).where(Course.id == course.id).values(course_code="CHANGED"))
+    assert _listed(world, token)[course.id]["course_code"] == "CHANGED"
+    with world.client(token) as c:  # the viewer's nickname: a row of another table
+        assert c.put(f"/api/v1/users/self/course_nicknames/{course.id}", data={"nickname": "Mine"}).status_code == 200
+    listed = _listed(world, token)[course.id]
+    assert (listed["name"], listed["original_name"]) == ("Mine", "After")
+    world.enroll(me, course, "TaEnrollment")  # the viewer's enrollments
+    assert [e["type"] for e in _listed(world, token)[course.id]["enrollments"]] == ["teacher", "ta"]
+    with world.tx() as db:
+        db.execute(update(Enrollment).where(Enrollment.user_id == me.id, Enrollment.type == "TaEnrollment")
+                   .values(workflow_state="deleted"))
+    assert [e["type"] for e in _listed(world, token)[course.id]["enrollments"]] == ["teacher"]
+    with world.tx() as db:
+        db.execute(update(Course).where(Course.id == course.id).values(workflow_state="deleted"))
+    assert course.id not in _listed(world, token)
+
+
+def test_each_viewer_is_listed_their_own_enrollments_and_sis_ids(world):
+    course = world.course("Shared")
+    with world.tx() as db:
+        db.execute(update(Course).where(Course.id == course.id).values(sis_course_id="SIS-SHARED"))
+    teacher, teacher_token = world.user_with_token("teacher")
+    student, student_token = world.user_with_token("student")
+    world.enroll(teacher, course, "TeacherEnrollment")
+    world.enroll(student, course, "StudentEnrollment")
+    world.enroll(world.admin, course, "DesignerEnrollment")
+    for _ in range(2):  # made, then kept
+        as_student = _listed(world, student_token)[course.id]
+        as_admin = _listed(world, world.admin_token)[course.id]
+        as_teacher = _listed(world, teacher_token)[course.id]
+        assert [(e["type"], e["user_id"]) for e in as_student["enrollments"]] == [("student", student.id)]
+        assert [(e["type"], e["user_id"]) for e in as_teacher["enrollments"]] == [("teacher", teacher.id)]
+        assert [(e["type"], e["user_id"]) for e in as_admin["enrollments"]] == [("designer", world.admin.id)]
+        assert "sis_course_id" not in as_student
+        assert as_admin["sis_course_id"] == "SIS-SHARED" and as_admin["sis_import_id"] is None
+
+
+def test_a_kept_list_is_the_same_bytes_as_one_made_afresh(world, services, monkeypatch):
+    me, token = world.user_with_token("teacher")
+    for n in range(3):
+        world.enroll(me, world.course(f"Course {n}"), "TeacherEnrollment")
+    with world.client(token) as c:
+        made = c.get("/api/v1/courses").content
+        kept = c.get("/api/v1/courses").content
+        monkeypatch.setattr(services, "settings", services.settings.with_changes(json_cache=False))
+        unkept = c.get("/api/v1/courses").content
+    assert made == kept == unkept
+    assert len(_listed(world, token)) == 3
+
+
+def test_the_kept_json_is_bounded(world, monkeypatch):
+    monkeypatch.setattr(listed_courses, "KEPT_LIMIT", 2)
+    me, token = world.user_with_token("teacher")
+    made = [world.course(f"Course {n}") for n in range(3)]
+    for course in made:
+        world.enroll(me, course, "TeacherEnrollment")
+    for _ in range(2):
+        assert [c["name"] for c in _listed(world, token).values()] == ["Course 0", "Course 1", "Course 2"]
+    assert len(listed_courses._KEPT) <= 2
+
+
+def _versioned_views(services, user) -> tuple[list, bool]:  # noqa: ANN001
+    with transaction(services.engine, write=False) as db:
+        me = db.get(type(user), user.id)
+        page = course_lists.list_course_views(db, me, me, CourseFilters(), Window(0, 10), frozenset(), versioned=True)
+        return page.items, keeps_row_versions(db)
+
+
+def test_a_versioned_page_reads_a_few_columns_where_rows_have_versions(world, services):
+    course = world.course("Versioned")
+    world.enroll(world.admin, course, "TeacherEnrollment")
+    [view], versions = _versioned_views(services, world.admin)
+    if not versions:  # SQLite: no row versions, whole rows
+        assert not hasattr(view.course, "row_version") and view.course.name == "Versioned"
+        return
+    assert view.course.row_version and not hasattr(view.course, "name")
+    with transaction(services.engine, write=False) as db:
+        rows = course_lists.course_rows(db, [course.id, course.id + 1000], ("name",))
+    assert list(rows) == [course.id]  # a course that is not there is left out
+    assert rows[course.id].name == "Versioned" and rows[course.id].row_version == view.course.row_version
+    assert rows[course.id].workflow_state == "available"  # VIEW_FIELDS too
+
+
+@pytest.mark.parametrize("count", [1, 3, 8, 9])
+def test_whole_rows_by_id_take_any_number(world, services, count):
+    made = [world.course(f"Course {n}") for n in range(count)]
+    with transaction(services.engine, write=False) as db:
+        if not keeps_row_versions(db):
+            pytest.skip("whole rows by id are read where rows have versions (PostgreSQL)")
+        rows = course_lists.course_rows(db, [c.id for c in made], ())
+    assert sorted(rows) == sorted(c.id for c in made)
