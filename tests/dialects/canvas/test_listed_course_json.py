@@ -123,3 +123,46 @@ def test_whole_rows_by_id_take_any_number(world, services, count):
             pytest.skip("whole rows by id are read where rows have versions (PostgreSQL)")
         rows = course_lists.course_rows(db, [c.id for c in made], ())
     assert sorted(rows) == sorted(c.id for c in made)
+
+
+def test_a_single_course_get_answers_the_listed_json_and_follows_every_change(world, services, monkeypatch):
+    course = world.course("Single")
+    me, token = world.user_with_token("teacher")
+    world.enroll(me, course, "TeacherEnrollment")
+    with world.client(token) as c:
+        made = c.get(f"/api/v1/courses/{course.id}")
+        kept = c.get(f"/api/v1/courses/{course.id}")
+        by_account = c.get(f"/api/v1/accounts/1/courses/{course.id}")
+        monkeypatch.setattr(services, "settings", services.settings.with_changes(json_cache=False))
+        unkept = c.get(f"/api/v1/courses/{course.id}")
+        monkeypatch.undo()
+        assert made.status_code == kept.status_code == unkept.status_code == by_account.status_code == 200
+        assert made.content == kept.content == by_account.content and made.json() == unkept.json()
+        assert made.headers["content-type"] == unkept.headers["content-type"] == "application/json"
+        assert made.json() == _listed(world, token)[course.id]
+        with world.tx() as db:  # by another connection
+            db.execute(update(Course).where(Course.id == course.id).values(course_code="CHANGED"))
+        assert c.get(f"/api/v1/courses/{course.id}").json()["course_code"] == "CHANGED"
+        with world.tx() as db:
+            db.execute(update(Course).where(Course.id == course.id).values(workflow_state="deleted"))
+        gone = c.get(f"/api/v1/courses/{course.id}")
+        assert gone.status_code == 404 and gone.json()["errors"]
+        assert c.get(f"/api/v1/courses/{course.id + 1000}").status_code == 404
+        assert c.get(f"/api/v1/courses/{course.id}", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_a_single_course_get_is_each_viewers_own(world):
+    course = world.course("Shared")
+    with world.tx() as db:
+        db.execute(update(Course).where(Course.id == course.id).values(sis_course_id="SIS-ONE"))
+    student, student_token = world.user_with_token("student")
+    world.enroll(student, course, "StudentEnrollment")
+    world.enroll(world.admin, course, "TeacherEnrollment")
+    for _ in range(2):  # made, then kept
+        with world.client(student_token) as c:
+            as_student = c.get(f"/api/v1/courses/{course.id}").json()
+        with world.client(world.admin_token) as c:
+            as_admin = c.get(f"/api/v1/courses/{course.id}").json()
+        assert [(e["type"], e["user_id"]) for e in as_student["enrollments"]] == [("student", student.id)]
+        assert [(e["type"], e["user_id"]) for e in as_admin["enrollments"]] == [("teacher", world.admin.id)]
+        assert "sis_course_id" not in as_student and as_admin["sis_course_id"] == "SIS-ONE"

@@ -7,9 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, literal_column, or_, outerjoin, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, or_, outerjoin, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.elements import Label
 
 from courseport.core.identity import accounts, tenancy
 from courseport.core.identity.permissions import STAFF_TYPES
@@ -17,7 +16,7 @@ from courseport.core.kit.errors import InvalidInput, NotAllowed
 from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import account_courses
 from courseport.core.views.account_courses import AccountCourseQuery
-from courseport.core.views.course_views import MEMBER_FIELDS, MemberRow, load_views
+from courseport.core.views.course_views import MEMBER_FIELDS, ROW_VERSION, VIEW_FIELDS, MemberRow, load_views
 from courseport.row_reads import RowRead, entity_columns, keeps_row_versions
 from courseport.schema import Course, CourseNickname, Enrollment, Favorite, Role, User
 
@@ -38,16 +37,7 @@ ENROLLMENT_STATE_FILTERS = {
 _CURRENT = ("active", "invited", "creation_pending")
 _member = tuple.__new__  # a MemberRow of its values (namedtuple's _make, without its call)
 _ALL_COURSES = 1_000_000  # the limit of a read of every course in a list
-# The course columns course views read (the loaders of course_views.load_views, `concluded`): a list
-# asked for some `fields` reads these and those, not the ~70 columns of a row. Fetching and converting
-# every column of a page of 100 courses cost more than the rest of the list.
-VIEW_FIELDS = ("id", "account_id", "root_account_id", "enrollment_term_id", "workflow_state", "end_at",
-               "restrict_enrollments_to_course_dates", "is_public", "is_public_to_auth_users", "hide_final_grades",
-               "apply_assignment_group_weights", "grading_standard_id")
 _COLUMN_ORDER = {attr.key: n for n, attr in enumerate(Course.__mapper__.column_attrs)}
-# A course row's version on PostgreSQL: the id of the transaction that wrote it (xmin), which every change
-# of the row changes (a new row version). Read as text: psycopg has no loader of its own for `xid`.
-ROW_VERSION: Label[Any] = literal_column("courses.xmin::text").label("row_version")
 # What a versioned list reads of each course (list_course_views): what views without extras need, and the version.
 _VERSIONED_FIELDS = ("id", "account_id", "workflow_state")
 

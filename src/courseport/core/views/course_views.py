@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, literal_column, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Label
 
 from courseport.core.courses.courses import course_row
 from courseport.core.identity import accounts, tokens
@@ -26,7 +27,7 @@ from courseport.core.identity.permissions import (
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.views.course_view_extras import Batch, CourseView, load_extras
-from courseport.row_reads import RowRead, entity_columns
+from courseport.row_reads import RowRead, entity_columns, keeps_row_versions
 from courseport.schema import (
     Course,
     CourseNickname,
@@ -44,6 +45,15 @@ WANTS = frozenset({
 # counts are left out: they follow due and unlock dates.
 CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_count", "grading_periods",
                             "current_period_scores"}
+# The course columns course views read (the loaders of load_views, `concluded`): a list asked for some
+# `fields` reads these and those, not the ~70 columns of a row. Fetching and converting every column of a
+# page of 100 courses cost more than the rest of the list.
+VIEW_FIELDS = ("id", "account_id", "root_account_id", "enrollment_term_id", "workflow_state", "end_at",
+               "restrict_enrollments_to_course_dates", "is_public", "is_public_to_auth_users", "hide_final_grades",
+               "apply_assignment_group_weights", "grading_standard_id")
+# A course row's version on PostgreSQL: the id of the transaction that wrote it (xmin), which every change
+# of the row changes (a new row version). Read as text: psycopg has no loader of its own for `xid`.
+ROW_VERSION: Label[Any] = literal_column("courses.xmin::text").label("row_version")
 # Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.
@@ -73,16 +83,26 @@ _CourseRow = namedtuple("CourseRow", [c.name for c in _COURSE_AND_NICKNAME.state
 # The same, with the caller found by token (tokens.VIEWER_COLUMNS first): a single-course GET's one
 # statement, where reading the caller first cost one more (on PostgreSQL a round trip and ~80 µs of the
 # server's CPU). No row: no user has the token; a row with no course id: no such course.
-_CALLER_AND_COURSE = RowRead(select(
-    *tokens.VIEWER_COLUMNS, *(column.label("course_" + column.name) for column in entity_columns(Course)),
-    select(CourseNickname.nickname).where(CourseNickname.course_id == Course.id, CourseNickname.user_id == User.id)
-    .scalar_subquery().label("viewer_nickname"),
-    *(getattr(Enrollment, name).label("member_" + name) for name in MEMBER_FIELDS))
-    .select_from(tokens.callers_by_token().outerjoin(Course, Course.id == bindparam("course_id"))
-                 .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == User.id,
-                                             Enrollment.workflow_state != "deleted")))
-    .order_by(Enrollment.id), "CallerCourseRow", packed=True)
+def _caller_and_course_read(course_columns: list[Any]) -> RowRead:
+    return RowRead(select(
+        *tokens.VIEWER_COLUMNS, *(column.label("course_" + column.name) for column in course_columns),
+        select(CourseNickname.nickname).where(CourseNickname.course_id == Course.id, CourseNickname.user_id == User.id)
+        .scalar_subquery().label("viewer_nickname"),
+        *(getattr(Enrollment, name).label("member_" + name) for name in MEMBER_FIELDS))
+        .select_from(tokens.callers_by_token().outerjoin(Course, Course.id == bindparam("course_id"))
+                     .outerjoin(Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == User.id,
+                                                 Enrollment.workflow_state != "deleted")))
+        .order_by(Enrollment.id), "CallerCourseRow", packed=True)
+
+
+_CALLER_AND_COURSE = _caller_and_course_read(entity_columns(Course))
+# The course's VIEW_FIELDS and row version only, for a caller that keeps a course's JSON by its version
+# (PostgreSQL): ~55 columns less to read and convert (the courses row is the widest the GET reads).
+_CALLER_AND_VERSIONED_COURSE = _caller_and_course_read([*(getattr(Course, name).label(name) for name in VIEW_FIELDS),
+                                                        ROW_VERSION])
 _VIEWER_WIDTH = len(tokens.VIEWER_COLUMNS)
+_VersionedCourseRow = namedtuple("CourseRow", [  # type: ignore[misc]
+    c.name.removeprefix("course_") for c in _CALLER_AND_VERSIONED_COURSE.statement.selected_columns][_VIEWER_WIDTH:])
 MemberRow = namedtuple("EnrollmentRow", MEMBER_FIELDS)  # type: ignore[misc]  # as _MEMBER_ENROLLMENTS reads
 
 
@@ -147,11 +167,17 @@ def _sis_readers(db: Session, viewer: User, views: list[CourseView], loaded: boo
         holds_right("read_sis", Course.workflow_state))))
 
 
-def caller_and_course(db: Session, token: str | None, course_id: int | None) -> tuple[Any, list]:
-    """The caller (tokens.checked_viewer) and the course's rows as show_course takes them, in one statement."""
-    rows = _CALLER_AND_COURSE.all(db, token_hash=tokens.presented_hash(token), course_id=course_id)
+def caller_and_course(db: Session, token: str | None, course_id: int | None, *,
+                      versioned: bool = False) -> tuple[Any, list]:
+    """The caller (tokens.checked_viewer) and the course's rows as show_course takes them, in one statement.
+    `versioned`, where the store keeps row versions (PostgreSQL): the course's VIEW_FIELDS and `row_version`
+    only, for a caller that keeps its JSON by version (course_lists.course_rows reads the rest)."""
+    versioned = versioned and keeps_row_versions(db)
+    read, row_type = (_CALLER_AND_VERSIONED_COURSE, _VersionedCourseRow) if versioned else (_CALLER_AND_COURSE,
+                                                                                             _CourseRow)
+    rows = read.all(db, token_hash=tokens.presented_hash(token), course_id=course_id)
     viewer = tokens.checked_viewer(db, tokens.ViewerRow._make(rows[0][:_VIEWER_WIDTH]) if rows else None)
-    return viewer, [_CourseRow._make(r[_VIEWER_WIDTH:]) for r in rows if r[_VIEWER_WIDTH] is not None]
+    return viewer, [row_type._make(r[_VIEWER_WIDTH:]) for r in rows if r[_VIEWER_WIDTH] is not None]
 
 
 def show_course(

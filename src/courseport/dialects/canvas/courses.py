@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response
+from litestar.enums import MediaType
 from sqlalchemy.orm import Session
 
 from courseport.core.courses import courses
 from courseport.core.identity import accounts, users
-from courseport.core.kit.errors import spelled_as
+from courseport.core.kit.errors import NotFound, spelled_as
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Window
 from courseport.core.views import course_lists, course_view_extras, course_views
 from courseport.core.views.course_lists import CourseFilters
 from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
-from courseport.dialects.canvas.listed_courses import listed_courses
-from courseport.dialects.canvas.protocol import Call, coerce, delete, get, post, put
+from courseport.dialects.canvas.listed_courses import course_json, listed_courses
+from courseport.dialects.canvas.protocol import Call, coerce, delete, encode_json, get, post, put
 from courseport.schema import User
 
 
@@ -102,17 +103,24 @@ def create_course(call: Call, account_id: str) -> dict:
     return render_course(view, set(), call.origin)
 
 
-def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
+def _show(call: Call, course_id: str, account_id: int | None = None) -> dict | Response:
     includes = set(call.list("include[]"))
     want, teacher_limit, deleted = wants_for(list(includes)), call.int("teacher_limit"), "all_courses" in includes
+    kept = not includes and call.services.settings.json_cache  # its JSON kept by row version (listed_courses.py)
 
     def show(db: Session, me: User, rows: list | None = None) -> course_view_extras.CourseView:
         return course_views.show_course(db, me, course_id, want, teacher_limit=teacher_limit,
                                         account_id=account_id, include_deleted=deleted, rows=rows)
 
-    def show_with_caller(db: Session, token: str | None) -> tuple[User, course_view_extras.CourseView]:
-        me, rows = course_views.caller_and_course(db, token, store_id(course_id))
-        return me, show(db, me, rows)
+    def show_with_caller(db: Session, token: str | None) -> tuple[User, Any]:
+        me, rows = course_views.caller_and_course(db, token, store_id(course_id), versioned=kept)
+        view = show(db, me, rows)
+        if not (rows and hasattr(rows[0], "row_version")):
+            return me, view
+        made = course_json(db, view, call.origin)
+        if made is None:
+            raise NotFound("course")
+        return me, made
 
     key = ("course", course_id, want, teacher_limit, account_id, deleted)
     if want <= course_views.CLOCK_FREE_WANTS and is_id(course_id) and not call.has("as_user_id"):
@@ -122,16 +130,18 @@ def _show(call: Call, course_id: str, account_id: int | None = None) -> dict:
     else:
         with call.read() as (db, me):
             view = show(db, me)
+    if not isinstance(view, course_view_extras.CourseView):  # its JSON, kept or made
+        return Response(encode_json(view), media_type=MediaType.JSON)
     return render_course(view, includes, call.origin)
 
 
 @get("/courses/{course_id:str}")
-def get_course(call: Call, course_id: str) -> dict:
+def get_course(call: Call, course_id: str) -> dict | Response:
     return _show(call, course_id)
 
 
 @get("/accounts/{account_id:int}/courses/{course_id:str}")
-def get_account_course(call: Call, account_id: int, course_id: str) -> dict:
+def get_account_course(call: Call, account_id: int, course_id: str) -> dict | Response:
     return _show(call, course_id, account_id)
 
 

@@ -2,7 +2,7 @@
 
 A course list without include[] answers the same JSON for a course until the course's row, the viewer's
 nickname or enrollments in it, or what the viewer may see of it (SIS ids) change. On PostgreSQL every
-change of a row writes a new row version with an id of its own (`course_lists.ROW_VERSION`), so a
+change of a row writes a new row version with an id of its own (`course_views.ROW_VERSION`), so a
 course's JSON made once is kept under that version with everything else it depends on, and served again
 only while all of it is the same: never stale, whatever writes what in between (the read cache,
 read_cache.py, serves nothing once anything changes, so there the honest figure is without it).
@@ -49,6 +49,13 @@ def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[An
         made = [_made(item, rows.get(item.course.id), origin) if isinstance(item, CourseView) else item
                 for item in made]
     return [item for item in made if item is not None]
+
+
+def course_json(db: Session, view: CourseView, origin: str) -> Any | None:
+    """One course's JSON as listed_courses makes it (a single-course GET without include[] answers the same),
+    None where the course was gone when read whole."""
+    made = listed_courses(db, [view], origin)
+    return made[0] if made else None
 
 
 def _made(view: CourseView, row: Any, origin: str) -> msgspec.Raw | None:
