@@ -212,6 +212,7 @@ def show_course(
 
 
 def _members(rows: list) -> list:
-    """The viewer's enrollments a `_COURSE_AND_NICKNAME` read brought, as `_MEMBER_ENROLLMENTS` rows."""
-    return [MemberRow(*(getattr(r, "member_" + name) for name in MEMBER_FIELDS))
-            for r in rows if r.member_course_id is not None]
+    """The viewer's enrollments a `_COURSE_AND_NICKNAME` read brought (its last columns: MEMBER_FIELDS), as
+    `_MEMBER_ENROLLMENTS` rows."""
+    width = len(MEMBER_FIELDS)
+    return [MemberRow._make(r[-width:]) for r in rows if r.member_course_id is not None]
