@@ -166,3 +166,13 @@ def test_a_single_course_get_is_each_viewers_own(world):
         assert [(e["type"], e["user_id"]) for e in as_student["enrollments"]] == [("student", student.id)]
         assert [(e["type"], e["user_id"]) for e in as_admin["enrollments"]] == [("teacher", world.admin.id)]
         assert "sis_course_id" not in as_student and as_admin["sis_course_id"] == "SIS-ONE"
+
+
+def test_kept_json_is_dropped_before_a_version_id_could_come_round_again(world, monkeypatch):
+    me, token = world.user_with_token("teacher")
+    world.enroll(me, world.course("Kept"), "TeacherEnrollment")
+    _listed(world, token)
+    monkeypatch.setattr(listed_courses, "_kept_since", listed_courses._kept_since - listed_courses.KEPT_SECONDS - 1)
+    assert [c["name"] for c in _listed(world, token).values()] == ["Kept"]
+    assert len(listed_courses._KEPT) <= 1  # all dropped, then this list's one course made again
+    assert listed_courses._kept_since > listed_courses.time.monotonic() - 60

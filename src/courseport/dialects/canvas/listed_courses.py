@@ -15,6 +15,7 @@ On a 100-course page this left out reading, converting and rendering ~45 columns
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Hashable
 from typing import Any
 
@@ -27,8 +28,12 @@ from courseport.dialects.canvas.course_json import COURSE_FIELDS, render_listed_
 from courseport.dialects.canvas.protocol import encode_json
 
 KEPT_LIMIT = 4096  # courses' JSON kept per process (~1.3 KB each), the oldest dropped first
+# xmin is a 32-bit transaction id, which wraps around after ~4 billion transactions: everything kept is
+# dropped this often, far sooner than a store can run that many, so no version id is ever met twice.
+KEPT_SECONDS = 600.0
 _KEPT: dict[Hashable, msgspec.Raw] = {}
-_LOCK = threading.Lock()  # taken to add: a lookup is one dict read
+_LOCK = threading.Lock()  # taken to add or drop: a lookup is one dict read
+_kept_since = time.monotonic()
 
 
 def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[Any]:
@@ -36,6 +41,8 @@ def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[An
     (`row_version`) not kept are read whole first, and one whose course is gone by then is left out."""
     made: list[Any] = []
     missing: list[CourseView] = []
+    if time.monotonic() - _kept_since > KEPT_SECONDS:
+        _drop_all()
     for view in views:
         if getattr(view.course, "row_version", None) is None:  # a whole row (SQLite): made as it is
             made.append(render_listed_course(view, origin))
@@ -69,6 +76,13 @@ def _made(view: CourseView, row: Any, origin: str) -> msgspec.Raw | None:
             del _KEPT[next(iter(_KEPT))]
         _KEPT[_key(view, origin)] = made
     return made
+
+
+def _drop_all() -> None:
+    global _kept_since
+    with _LOCK:
+        _KEPT.clear()
+        _kept_since = time.monotonic()
 
 
 def _key(view: CourseView, origin: str) -> Hashable:
