@@ -31,7 +31,7 @@ class Settings:
     outbound_allow: tuple[str, ...] = ()
     # Keep read results while the SQLite store is unchanged (read_cache.py); COURSEPORT_READ_CACHE=off.
     read_cache: bool = True
-    # Keep each listed course's JSON by its row version while it is unchanged (PostgreSQL; canvas/listed_courses.py).
+    # Keep a course's Canvas JSON (lists, GETs without include[]) by its row version (PostgreSQL; listed_courses.py).
     json_cache: bool = True
     # The URL clients reach this service at: every URL a response carries is built from it, never from
     # the request's Host header. None: http://<host>:<port> (127.0.0.1 for a wildcard host).
@@ -172,8 +172,8 @@ SETTINGS: tuple[Option, ...] = (
     Option("outbound_allow", _words, "Hosts, addresses or networks (CIDR) that imports, fetches and callbacks may "
                                      "reach although not public, separated by spaces or commas."),
     Option("read_cache", _switch, "on|off: keep read results while the SQLite store is unchanged (default on)."),
-    Option("json_cache", _switch, "on|off: keep listed courses' JSON by row version while unchanged "
-                                  "(PostgreSQL; default on)."),
+    Option("json_cache", _switch, "on|off: keep courses' JSON (lists, GETs without include[]) by row version "
+                                  "while unchanged (PostgreSQL; default on)."),
     Option("frame_ancestors", _words, "CSP sources (https://lms.example) that may frame the preview player."),
     Option("content_sources", _words, "CSP sources (https://ajax.googleapis.com) that packaged content may load "
                                       "from besides its own files."),

@@ -9,7 +9,9 @@ read_cache.py, serves nothing once anything changes, so there the honest figure 
 
 The page is then read as its views' few columns and each course's version (`list_course_views`,
 `versioned`); the courses not kept are read whole by id (`course_lists.course_rows`) and made as before.
-On a 100-course page this left out reading, converting and rendering ~45 columns a course.
+On a 100-course page this left out reading, converting and rendering ~45 columns a course. A single-course
+GET without include[] answers the same JSON (`course_json`), its course read with the caller as a few columns
+and the version (`course_views.caller_and_course`, `versioned`).
 """
 
 from __future__ import annotations
