@@ -35,7 +35,6 @@ ENROLLMENT_STATE_FILTERS = {
     "completed": ("completed",),
 }
 _CURRENT = ("active", "invited", "creation_pending")
-_member = tuple.__new__  # a MemberRow of its values (namedtuple's _make, without its call)
 _ALL_COURSES = 1_000_000  # the limit of a read of every course in a list
 _COLUMN_ORDER = {attr.key: n for n, attr in enumerate(Course.__mapper__.column_attrs)}
 # What a versioned list reads of each course (list_course_views): what views without extras need, and the version.
@@ -96,7 +95,7 @@ def _courses_and_members(db: Session, actor: User, target: User, filters: Course
     for course_id, found in members.items():  # each in the order they were made, as MemberRows
         if len(found) > 1:
             found.sort()
-        members[course_id] = [_member(MemberRow, r[1:]) for r in found]
+        members[course_id] = [MemberRow._make(r[1:]) for r in found]
     return Slice(courses[: window.limit], len(courses) > window.limit), members
 
 

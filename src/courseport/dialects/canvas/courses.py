@@ -15,7 +15,7 @@ from courseport.core.kit.ids import is_id, store_id
 from courseport.core.kit.paging import Window
 from courseport.core.views import course_lists, course_view_extras, course_views
 from courseport.core.views.course_lists import CourseFilters
-from courseport.dialects.canvas.course_json import course_fields, render_course, render_listed_course, wants_for
+from courseport.dialects.canvas.course_json import course_fields, render_course, wants_for
 from courseport.dialects.canvas.listed_courses import course_json, listed_courses
 from courseport.dialects.canvas.protocol import Call, coerce, delete, encode_json, get, post, put
 from courseport.schema import User
@@ -60,10 +60,8 @@ def render_course_page(call: Call, page, window, db: Session | None = None) -> R
     """A page of course views as the course lists render them (the usual list without include[]); `db`
     where the views may be of versioned rows (list_course_views), which may need reading whole."""
     includes = set(call.list("include[]"))
-    if not includes and db is not None:  # the usual list
+    if not includes:  # the usual list
         return call.paged(listed_courses(db, page.items, call.origin), window, page)
-    if not includes:
-        return call.paged([render_listed_course(v, call.origin) for v in page.items], window, page)
     return call.paged([render_course(v, includes, call.origin) for v in page.items], window, page)
 
 

@@ -38,9 +38,10 @@ _LOCK = threading.Lock()  # taken to add or drop: a lookup is one dict read
 _kept_since = time.monotonic()
 
 
-def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[Any]:
+def listed_courses(db: Session | None, views: list[CourseView], origin: str) -> list[Any]:
     """render_listed_course of each view, as JSON kept (msgspec.Raw) or made; views of versioned rows
-    (`row_version`) not kept are read whole first, and one whose course is gone by then is left out."""
+    (`row_version`) not kept are read whole first (through `db`, the read that made them), and one whose
+    course is gone by then is left out."""
     made: list[Any] = []
     missing: list[CourseView] = []
     if time.monotonic() - _kept_since > KEPT_SECONDS:
@@ -54,6 +55,7 @@ def listed_courses(db: Session, views: list[CourseView], origin: str) -> list[An
         if kept is None:
             missing.append(view)
     if missing:
+        assert db is not None, "versioned rows are read whole through the read that made them"
         rows = course_lists.course_rows(db, [v.course.id for v in missing], COURSE_FIELDS)
         made = [_made(item, rows.get(item.course.id), origin) if isinstance(item, CourseView) else item
                 for item in made]
