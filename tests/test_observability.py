@@ -85,6 +85,18 @@ def test_a_refused_write_is_answered_and_logged_with_its_caller(world, log_lines
     assert (line["status"], line["user_id"]) == (400, world.admin.id)
 
 
+def test_a_get_reads_params_from_its_body_and_logs_its_caller(world, log_lines):
+    """A read-only route's call is made by read_only.with_call, not the router's dependency: a GET's form
+    body still counts as its parameters, and the request's line still names its caller."""
+    course = world.course("Bodied")
+    with world.client(world.admin_token) as c:
+        r = c.request("GET", f"/api/v1/courses/{course.id}", content="include[]=term",
+                      headers={"Content-Type": "application/x-www-form-urlencoded", "X-Request-Id": "bodied-get-1"})
+    assert r.status_code == 200 and r.json()["id"] == course.id and r.json()["term"]["id"] == course.enrollment_term_id
+    line = next(line for line in log_lines() if line.get("request_id") == "bodied-get-1")
+    assert (line["status"], line["user_id"], line["route"]) == (200, world.admin.id, "/api/v1/courses/{course_id}")
+
+
 def _samples(text: str) -> dict[str, list]:
     found: dict[str, list] = {}
     for family in text_string_to_metric_families(text):

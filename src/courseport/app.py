@@ -115,9 +115,9 @@ def _kept(provide):  # noqa: ANN001, ANN202
 
 def _dialect_router(prefix: str, protocol, routes: list, services: Services,  # noqa: ANN001
                     loop_reads: LoopReads) -> Router:
-    handler = error_handler(protocol)
-    routes = placed(routes, loop_reads)
-    return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(_kept(protocol.provide_call))},
+    handler, provide_call = error_handler(protocol), _kept(protocol.provide_call)
+    routes = placed(routes, loop_reads, provide_call)  # their call made without the dependency (with_call)
+    return Router(path=prefix, route_handlers=routes, dependencies={"call": Provide(provide_call)},
                   exception_handlers={DomainError: handler, Exception: handler},
                   before_request=_path_check(protocol), include_in_schema=False)
 

@@ -8,8 +8,9 @@ the loop; on this project's 2-core VM a switch costs as much as tens of microsec
 (docs/architecture.md, "Session 9"). Here a waiting read yields to the loop, which serves other requests
 meanwhile and picks the answer up in its next poll: under load most answers cost no switch at all.
 
-How: `LoopReads.run_on_loop(fn)` is an async function with `fn`'s signature that runs `fn` through
-SQLAlchemy's `greenlet_spawn` (as its asyncio extension runs a sync Session) with READS_ON_LOOP naming the
+How: `LoopReads.run_on_loop(fn)` is an async function with `fn`'s signature that runs `fn` in a greenlet
+(kept_greenlets.run_in_greenlet: SQLAlchemy's `greenlet_spawn`, as its asyncio extension runs a sync Session,
+with greenlets kept from one call to the next) with READS_ON_LOOP naming the
 store's engine and this loop's asynchronous one (`db.transaction` swaps the first for the second, for reads
 only). Each event loop gets its own engine (a psycopg async connection belongs to the loop that made it);
 `close()` disposes the current loop's at shutdown. Writes stay off the loop: `db.transaction(write=True)`
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
 from courseport.db import AUTOCOMMIT_AT_REST, READS_ON_LOOP, KeptConnections, configure_postgresql
+from courseport.kept_greenlets import run_in_greenlet
 
 T = TypeVar("T")
 # Connections of a process's read engine, kept open: as many as the reads a process runs at once (a read
@@ -102,7 +104,7 @@ class LoopReads:
             engine = self.engine()
             token = READS_ON_LOOP.set((self.source, engine, self.kept(engine)))
             try:
-                return await greenlet_spawn(fn, *args, **kwargs)
+                return await run_in_greenlet(fn, *args, **kwargs)
             finally:
                 READS_ON_LOOP.reset(token)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 
 import pytest
+from litestar import Request
 from sqlalchemy import create_engine
 
 from courseport.db import make_engine, transaction
 from courseport.dialects.canvas.courses import get_course, update_course
-from courseport.dialects.read_only import placed, refuse_on_event_loop
+from courseport.dialects.read_only import placed, refuse_on_event_loop, with_call
 from courseport.loop_reads import LoopReads
 
 
@@ -45,3 +47,26 @@ def test_a_write_on_the_event_loop_is_refused():
 
     with pytest.raises(RuntimeError, match="READ_ONLY"):
         asyncio.run(on_the_loop())
+
+
+def test_a_moved_handler_takes_the_request_and_makes_its_call():
+    engine = create_engine("sqlite://")
+
+    async def provide(request):  # noqa: ANN001, ANN202
+        return ("call of", request)
+
+    moved, declared = placed([get_course, update_course], LoopReads(engine), provide)
+    assert list(inspect.signature(moved.fn).parameters) == ["request", "course_id"]
+    assert "call" not in moved.fn.__annotations__ and moved.fn.__annotations__["request"] is Request
+    assert declared is update_course and "call" in inspect.signature(update_course.fn).parameters
+
+    seen = []
+
+    def handler(call, course_id: str) -> str:  # noqa: ANN001
+        seen.append((call, course_id))
+        return "answered"
+
+    run = with_call(handler, provide)
+    assert asyncio.run(run(request="the request", course_id="7")) == "answered"
+    assert seen == [(("call of", "the request"), "7")]
+
