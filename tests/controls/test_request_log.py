@@ -237,6 +237,26 @@ def test_secrets_are_masked_in_bodies():
     assert mask_body("application/json", b"{}", 100_000) == "(100000 bytes of application/json, not kept)"
 
 
+
+def test_a_clean_body_is_scanned_once_and_a_secret_one_every_time(monkeypatch):
+    scanned: list[str] = []
+    scan = request_masking._names_a_secret
+    monkeypatch.setattr(request_masking, "_names_a_secret", lambda text: scanned.append(text) or scan(text))
+    monkeypatch.setattr(request_masking, "_CLEAN", {})
+    monkeypatch.setattr(request_masking, "CLEAN_LIMIT", 2)
+    clean, secret = b'{"id": 7, "name": "Biology"}', b'{"id": 7, "access_token": "abc"}'
+    for _ in range(3):
+        assert mask_body("application/json", clean, len(clean)) == clean.decode()
+        assert mask_body("application/json", bytearray(clean), len(clean)) == clean.decode()  # in several chunks
+        assert json.loads(mask_body("application/json", secret, len(secret)) or "") == {"id": 7, "access_token": "***"}
+    assert scanned == [clean.decode(), *[secret.decode()] * 3]  # the secret one is never kept as clean
+    assert list(request_masking._CLEAN) == [clean]
+    others = [b'{"id": %d}' % n for n in range(3)]
+    for other in others:
+        mask_body("application/json", other, len(other))
+    assert list(request_masking._CLEAN) == others[1:]  # the last CLEAN_LIMIT kept
+
+
 def test_cli_prints_requests(world):
     from courseport.cli import main
 
