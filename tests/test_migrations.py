@@ -524,3 +524,31 @@ def test_0052_numbers_existing_groups_as_org_units_after_the_others_and_downgrad
         assert conn.execute(sa.text("SELECT count(*) FROM org_units")).scalar() == 3
         assert conn.execute(sa.text("SELECT name FROM course_groups")).scalars().all() == ["Blue"]
     _upgrade(empty_store, "head")
+
+
+def test_0066_gives_sqlite_courses_row_versions_every_write_changes_and_downgrades(empty_store):
+    if empty_store.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's rows carry xmin: 0066 changes nothing there")
+    _upgrade(empty_store, "0065_data_sources")
+    with empty_store.begin() as conn:
+        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+        term = _insert(conn, "terms", root_account_id=root, name="Term")
+        before = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                         course_template_id=None)
+    _upgrade(empty_store, "0066_course_row_versions")
+    version = "SELECT row_version FROM courses WHERE id = :id"
+    with empty_store.begin() as conn:
+        seen = [conn.execute(sa.text(version), {"id": before}).scalar_one()]
+        made = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                       course_template_id=None)
+        assert conn.execute(sa.text(version), {"id": made}).scalar_one() not in (None, seen[0])
+        for change in ("name = 'Renamed'", "name = 'Renamed'", "row_version = row_version"):  # even the same value
+            conn.execute(sa.text(f"UPDATE courses SET {change} WHERE id = :id"), {"id": before})
+            seen.append(conn.execute(sa.text(version), {"id": before}).scalar_one())
+    assert None not in seen and len(set(seen)) == 4
+    _downgrade(empty_store, "0065_data_sources")
+    with empty_store.connect() as conn:
+        assert "row_version" not in {c["name"] for c in sa.inspect(conn).get_columns("courses")}
+        assert not conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).all()
+        conn.execute(sa.text("UPDATE courses SET name = 'Again' WHERE id = :id"), {"id": before})
+    _upgrade(empty_store, "head")

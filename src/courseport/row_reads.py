@@ -21,9 +21,11 @@ import msgspec
 from sqlalchemy import Float, Numeric, Select, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.processors import int_to_boolean
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
-from sqlalchemy.sql.elements import Label
+from sqlalchemy.sql.elements import ColumnElement, Label
 from sqlalchemy.sql.sqltypes import _Binary
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
@@ -32,8 +34,32 @@ def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
 
 
 def keeps_row_versions(db: Session) -> bool:
-    """Whether `db`'s store gives each row version an id of its own (PostgreSQL's xmin; SQLite has none)."""
-    return _open(db)[0].name == "postgresql"
+    """Whether `db`'s store gives each row of a versioned table a version that every change of the row changes
+    (`RowVersion`): PostgreSQL's xmin, SQLite's `row_version` column kept by triggers (migration 0066)."""
+    return _open(db)[0].name in ("postgresql", "sqlite")
+
+
+class RowVersion(ColumnElement[Any]):
+    """The version of a row of `table`, which every change of the row changes, whoever makes it: on PostgreSQL
+    the id of the transaction that wrote the row version (`xmin`, as text: psycopg has no loader of its own for
+    `xid`); on SQLite the table's `row_version`, a random 64-bit number that triggers set on every insert and
+    update (migration 0066: courses only)."""
+
+    inherit_cache = True
+    _traverse_internals = [("table", InternalTraversal.dp_string)]
+
+    def __init__(self, table: str):
+        self.table = table
+
+
+@compiles(RowVersion, "postgresql")
+def _xmin(element: RowVersion, compiler: Any, **kw: Any) -> str:
+    return f"{element.table}.xmin::text"
+
+
+@compiles(RowVersion, "sqlite")
+def _row_version_column(element: RowVersion, compiler: Any, **kw: Any) -> str:
+    return f"{element.table}.row_version"
 
 
 def _open(db: Session) -> tuple[Dialect, Any]:

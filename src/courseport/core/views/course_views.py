@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal_column, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import Label
 
@@ -27,7 +27,7 @@ from courseport.core.identity.permissions import (
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.views.course_view_extras import Batch, CourseView, load_extras
-from courseport.row_reads import RowRead, entity_columns, keeps_row_versions
+from courseport.row_reads import RowRead, RowVersion, entity_columns, keeps_row_versions
 from courseport.schema import (
     Course,
     CourseNickname,
@@ -51,9 +51,8 @@ CLOCK_FREE_WANTS = WANTS - {"course_progress", "total_scores", "needs_grading_co
 VIEW_FIELDS = ("id", "account_id", "root_account_id", "enrollment_term_id", "workflow_state", "end_at",
                "restrict_enrollments_to_course_dates", "is_public", "is_public_to_auth_users", "hide_final_grades",
                "apply_assignment_group_weights", "grading_standard_id")
-# A course row's version on PostgreSQL: the id of the transaction that wrote it (xmin), which every change
-# of the row changes (a new row version). Read as text: psycopg has no loader of its own for `xid`.
-ROW_VERSION: Label[Any] = literal_column("courses.xmin::text").label("row_version")
+# A course row's version, which every change of the row changes (row_reads.RowVersion).
+ROW_VERSION: Label[Any] = RowVersion("courses").label("row_version")
 # Every course response runs them: plain rows (see row_reads). They ask for the user's rows in the
 # range of the page's course ids, not in a list of them: one short statement for any page (a list of
 # 100 binds cost more to send and plan than the rows), and a user's rows in the range are few.

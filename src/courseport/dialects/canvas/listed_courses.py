@@ -1,8 +1,8 @@
-"""A course list's JSON, each course's kept by its row version while it is unchanged (PostgreSQL).
+"""A course list's JSON, each course's kept by its row version while it is unchanged.
 
 A course list without include[] answers the same JSON for a course until the course's row, the viewer's
-nickname or enrollments in it, or what the viewer may see of it (SIS ids) change. On PostgreSQL every
-change of a row writes a new row version with an id of its own (`course_views.ROW_VERSION`), so a
+nickname or enrollments in it, or what the viewer may see of it (SIS ids) change. Every change of a course's
+row gives it a new version (`course_views.ROW_VERSION`: PostgreSQL's xmin, SQLite's row_version), so a
 course's JSON made once is kept under that version with everything else it depends on, and served again
 only while all of it is the same: never stale, whatever writes what in between (the read cache,
 read_cache.py, serves nothing once anything changes, so there the honest figure is without it).
