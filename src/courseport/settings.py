@@ -31,7 +31,7 @@ class Settings:
     outbound_allow: tuple[str, ...] = ()
     # Keep read results while the SQLite store is unchanged (read_cache.py); COURSEPORT_READ_CACHE=off.
     read_cache: bool = True
-    # Keep a course's Canvas JSON (lists, GETs without include[]) by its row version (PostgreSQL; listed_courses.py).
+    # Keep a course's Canvas JSON (lists, GETs without include[]) by its row version (listed_courses.py).
     json_cache: bool = True
     # The URL clients reach this service at: every URL a response carries is built from it, never from
     # the request's Host header. None: http://<host>:<port> (127.0.0.1 for a wildcard host).
@@ -173,7 +173,7 @@ SETTINGS: tuple[Option, ...] = (
                                      "reach although not public, separated by spaces or commas."),
     Option("read_cache", _switch, "on|off: keep read results while the SQLite store is unchanged (default on)."),
     Option("json_cache", _switch, "on|off: keep courses' JSON (lists, GETs without include[]) by row version "
-                                  "while unchanged (PostgreSQL; default on)."),
+                                  "while unchanged (default on)."),
     Option("frame_ancestors", _words, "CSP sources (https://lms.example) that may frame the preview player."),
     Option("content_sources", _words, "CSP sources (https://ajax.googleapis.com) that packaged content may load "
                                       "from besides its own files."),
