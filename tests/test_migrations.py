@@ -87,6 +87,14 @@ _CORE_ROWS = [  # the same rows in core words (record_options, availability, cou
 ]
 
 
+def _course_in_a_term(conn: sa.Connection) -> tuple[int, int, int]:
+    """A root account, a term of it and a course in both: (account, term, course) ids."""
+    root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
+    term = _insert(conn, "terms", root_account_id=root, name="Term")
+    return root, term, _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
+                               course_template_id=None)
+
+
 def _courses(engine: Engine, options: str, view: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         table = sa.Table("courses", sa.MetaData(), autoload_with=conn)
@@ -347,10 +355,7 @@ def test_0050_adds_submission_extra_attempts_kept_through_upgrade_and_dropped_on
     _upgrade(empty_store, "0049_gradebook_columns")
     made = datetime(2026, 7, 1, tzinfo=UTC)
     with empty_store.begin() as conn:
-        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
-        term = _insert(conn, "terms", root_account_id=root, name="Term")
-        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
-                         course_template_id=None)
+        root, _, course = _course_in_a_term(conn)
         ann = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
         item = _insert(conn, "content_items", course_id=course, type="assignment", title="Essay", data="{}")
         _insert(conn, "submissions", item_id=item, course_id=course, user_id=ann, workflow_state="submitted",
@@ -393,10 +398,7 @@ def test_0049_adds_gradebook_columns_whose_data_go_with_their_column_and_student
     made = datetime(2026, 6, 1, tzinfo=UTC)
     with empty_store.begin() as conn:
         assert "custom_gradebook_columns" not in sa.inspect(conn).get_table_names()
-        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
-        term = _insert(conn, "terms", root_account_id=root, name="Term")
-        course = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
-                         course_template_id=None)
+        root, _, course = _course_in_a_term(conn)
         ann = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
         bob = _insert(conn, "users", email=None, workflow_state="registered", created_at=made)
     _upgrade(empty_store, "0049_gradebook_columns")
@@ -531,10 +533,7 @@ def test_0066_gives_sqlite_courses_row_versions_every_write_changes_and_downgrad
         pytest.skip("PostgreSQL's rows carry xmin: 0066 changes nothing there")
     _upgrade(empty_store, "0065_data_sources")
     with empty_store.begin() as conn:
-        root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
-        term = _insert(conn, "terms", root_account_id=root, name="Term")
-        before = _insert(conn, "courses", account_id=root, root_account_id=root, enrollment_term_id=term,
-                         course_template_id=None)
+        root, term, before = _course_in_a_term(conn)
     _upgrade(empty_store, "0066_course_row_versions")
     version = "SELECT row_version FROM courses WHERE id = :id"
     with empty_store.begin() as conn:
