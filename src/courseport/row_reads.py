@@ -33,12 +33,6 @@ def entity_columns(model: type[DeclarativeBase]) -> list[Any]:
     return [getattr(model, attr.key).label(attr.key) for attr in model.__mapper__.column_attrs]
 
 
-def keeps_row_versions(db: Session) -> bool:
-    """Whether `db`'s store gives each row of a versioned table a version that every change of the row changes
-    (`RowVersion`): PostgreSQL's xmin, SQLite's `row_version` column kept by triggers (migration 0066)."""
-    return _open(db)[0].name in ("postgresql", "sqlite")
-
-
 class RowVersion(ColumnElement[Any]):
     """The version of a row of `table`, which every change of the row changes, whoever makes it: on PostgreSQL
     the id of the transaction that wrote the row version (`xmin`, as text: psycopg has no loader of its own for

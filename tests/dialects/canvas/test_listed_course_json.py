@@ -1,6 +1,6 @@
-"""Course lists whose courses' JSON is kept by row version (PostgreSQL; dialects/canvas/listed_courses.py):
-never stale, never one caller's JSON for another, the same bytes as made afresh. On SQLite the same tests
-check the list made without it."""
+"""Course lists whose courses' JSON is kept by row version (dialects/canvas/listed_courses.py; PostgreSQL's
+xmin, SQLite's row_version of migration 0066): never stale, never one caller's JSON for another, the same bytes
+as made afresh."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from courseport.core.views import course_lists
 from courseport.core.views.course_lists import CourseFilters
 from courseport.db import transaction
 from courseport.dialects.canvas import listed_courses
-from courseport.row_reads import keeps_row_versions
 from courseport.schema import Course, Enrollment
 
 
@@ -93,20 +92,17 @@ def test_the_kept_json_is_bounded(world, monkeypatch):
     assert len(listed_courses._KEPT) <= 2
 
 
-def _versioned_views(services, user) -> tuple[list, bool]:  # noqa: ANN001
+def _versioned_views(services, user) -> list:  # noqa: ANN001
     with transaction(services.engine, write=False) as db:
         me = db.get(type(user), user.id)
         page = course_lists.list_course_views(db, me, me, CourseFilters(), Window(0, 10), frozenset(), versioned=True)
-        return page.items, keeps_row_versions(db)
+        return page.items
 
 
-def test_a_versioned_page_reads_a_few_columns_where_rows_have_versions(world, services):
+def test_a_versioned_page_reads_a_few_columns_and_the_row_version(world, services):
     course = world.course("Versioned")
     world.enroll(world.admin, course, "TeacherEnrollment")
-    [view], versions = _versioned_views(services, world.admin)
-    if not versions:  # SQLite: no row versions, whole rows
-        assert not hasattr(view.course, "row_version") and view.course.name == "Versioned"
-        return
+    [view] = _versioned_views(services, world.admin)
     assert view.course.row_version and not hasattr(view.course, "name")
     with transaction(services.engine, write=False) as db:
         rows = course_lists.course_rows(db, [course.id, course.id + 1000], ("name",))
@@ -119,8 +115,6 @@ def test_a_versioned_page_reads_a_few_columns_where_rows_have_versions(world, se
 def test_whole_rows_by_id_take_any_number(world, services, count):
     made = [world.course(f"Course {n}") for n in range(count)]
     with transaction(services.engine, write=False) as db:
-        if not keeps_row_versions(db):
-            pytest.skip("whole rows by id are read where rows have versions (PostgreSQL)")
         rows = course_lists.course_rows(db, [c.id for c in made], ())
     assert sorted(rows) == sorted(c.id for c in made)
 

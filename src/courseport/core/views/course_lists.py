@@ -17,7 +17,7 @@ from courseport.core.kit.paging import Slice, Window
 from courseport.core.views import account_courses
 from courseport.core.views.account_courses import AccountCourseQuery
 from courseport.core.views.course_views import MEMBER_FIELDS, ROW_VERSION, VIEW_FIELDS, MemberRow, load_views
-from courseport.row_reads import RowRead, entity_columns, keeps_row_versions
+from courseport.row_reads import RowRead, entity_columns
 from courseport.schema import Course, CourseNickname, Enrollment, Favorite, Role, User
 
 ENROLLMENT_TYPES = {
@@ -236,11 +236,10 @@ def list_course_views(
     fields: Collection[str] | None = None, versioned: bool = False,
 ) -> Slice:
     """A page of course views for `target`'s course list, of the columns `fields` names (and VIEW_FIELDS)
-    or, with None, of every column. `versioned`, for views without extras (`want` empty) where the store
-    keeps row versions (PostgreSQL): of the course's id, account and state and the row's version
-    (`row_version`) only, for a caller that keeps what it made of a course by its version and reads the
-    others whole by `course_rows`."""
-    versioned = versioned and not want and keeps_row_versions(db)
+    or, with None, of every column. `versioned`, for views without extras (`want` empty): of the course's id,
+    account and state and the row's version (`row_version`) only, for a caller that keeps what it made of a
+    course by its version and reads the others whole by `course_rows`."""
+    versioned = versioned and not want
     page, members = _courses_and_members(db, actor, target, filters, window, fields, versioned=versioned)
     nicknames = {c.id: c.viewer_nickname for c in page.items if c.viewer_nickname is not None}  # None: the default
     views = load_views(db, actor, page.items, want, enrollments_of=target, nicknames=nicknames,
@@ -275,7 +274,7 @@ _ROWS_BY_ID: dict[tuple[frozenset[str], int], RowRead] = {}
 
 def course_rows(db: Session, ids: list[int], fields: Collection[str]) -> dict[int, Any]:
     """The courses of `ids` that exist, by id, as list_course_views reads them with `fields` (and VIEW_FIELDS)
-    and `row_version` (PostgreSQL only: keeps_row_versions)."""
+    and `row_version` (row_reads.RowVersion)."""
     if not ids:
         return {}
     size = 1 << (len(ids) - 1).bit_length()

@@ -27,7 +27,7 @@ from courseport.core.identity.permissions import (
 from courseport.core.kit.errors import NotAllowed, NotFound
 from courseport.core.kit.ids import is_id, store_id
 from courseport.core.views.course_view_extras import Batch, CourseView, load_extras
-from courseport.row_reads import RowRead, RowVersion, entity_columns, keeps_row_versions
+from courseport.row_reads import RowRead, RowVersion, entity_columns
 from courseport.schema import (
     Course,
     CourseNickname,
@@ -169,9 +169,8 @@ def _sis_readers(db: Session, viewer: User, views: list[CourseView], loaded: boo
 def caller_and_course(db: Session, token: str | None, course_id: int | None, *,
                       versioned: bool = False) -> tuple[Any, list]:
     """The caller (tokens.checked_viewer) and the course's rows as show_course takes them, in one statement.
-    `versioned`, where the store keeps row versions (PostgreSQL): the course's VIEW_FIELDS and `row_version`
+    `versioned`: the course's VIEW_FIELDS and its row's version (`row_version`: row_reads.RowVersion)
     only, for a caller that keeps its JSON by version (course_lists.course_rows reads the rest)."""
-    versioned = versioned and keeps_row_versions(db)
     read, row_type = (_CALLER_AND_VERSIONED_COURSE, _VersionedCourseRow) if versioned else (_CALLER_AND_COURSE,
                                                                                              _CourseRow)
     rows = read.all(db, token_hash=tokens.presented_hash(token), course_id=course_id)

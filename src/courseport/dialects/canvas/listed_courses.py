@@ -47,7 +47,7 @@ def listed_courses(db: Session | None, views: list[CourseView], origin: str) -> 
     if time.monotonic() - _kept_since > KEPT_SECONDS:
         _drop_all()
     for view in views:
-        if getattr(view.course, "row_version", None) is None:  # a whole row (SQLite): made as it is
+        if getattr(view.course, "row_version", None) is None:  # a whole row (--json-cache off): made as it is
             made.append(render_listed_course(view, origin))
             continue
         kept = _KEPT.get(_key(view, origin))
