@@ -13,11 +13,15 @@ import re
 import socket
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import uvicorn
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -76,6 +80,33 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Iterator[Engine]:
+    """An unmigrated store of its own: a fresh SQLite file, or on PostgreSQL (COURSEPORT_TEST_DATABASE_URL) a fresh
+    schema of that database, dropped at the end, so the session's migrated store is never moved."""
+    url = os.environ.get("COURSEPORT_TEST_DATABASE_URL")
+    if not url:
+        engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"migration_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    in_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = None
+    try:
+        engine = make_engine(in_schema.render_as_string(hide_password=False))
+        yield engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

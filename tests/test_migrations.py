@@ -1,17 +1,14 @@
 """Data migrations move stored rows both ways: rows made at the revision before keep their meaning after
 the upgrade and again after the downgrade.
 
-Each test migrates a store of its own: a fresh SQLite file, or on PostgreSQL
-(COURSEPORT_TEST_DATABASE_URL) a fresh schema of that database, dropped at the end, so the
-session's migrated store is never moved.
+Each test migrates a store of its own (conftest's `empty_store`), so the session's migrated store is never
+moved.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,32 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from courseport import migrate
-from courseport.db import make_engine
-
-
-@pytest.fixture
-def empty_store(tmp_path) -> Iterator[Engine]:
-    url = os.environ.get("COURSEPORT_TEST_DATABASE_URL")
-    if not url:
-        engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"migration_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    in_schema = sa.make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    engine = None
-    try:
-        engine = make_engine(in_schema.render_as_string(hide_password=False))
-        yield engine
-    finally:
-        if engine is not None:
-            engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _upgrade(engine: Engine, revision: str) -> None:

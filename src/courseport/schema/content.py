@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseport.schema.base import Base, utcnow
@@ -19,15 +19,20 @@ class ContentItem(Base):
     __tablename__ = "content_items"
     __table_args__ = (
         Index("ix_content_items_course_type", "course_id", "type", "position"),
-        Index("ix_content_items_parent", "parent_id"),
         Index("ix_content_items_course_lineage", "course_id", "lineage_id"),
+        # Only where set: course queries say `group_id IS NULL` (and others `account_id`, `parent_id IS NULL`), and
+        # SQLite would walk the store's content by a full index for such a term (migration 0067).
+        *(Index(name, column, sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"))
+          for name, column in (("ix_content_items_group_id", "group_id"), ("ix_content_items_account_id", "account_id"),
+                               ("ix_content_items_parent", "parent_id"))),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # Empty only for outcomes (and their groups and links) above the course: an account's (`account_id`) or
     # global ones (neither set); every other item, and every query by course, has one (core/coursework/
     # outcome_owners.py), so it is typed as always set.
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), nullable=True)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="CASCADE"))
     ref_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="SET NULL"), index=True)
@@ -49,7 +54,7 @@ class ContentItem(Base):
     field_hashes: Mapped[dict] = mapped_column(JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A course group's own content (its pages, topics) names the group; the course's own content has none.
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("course_groups.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("course_groups.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
