@@ -13,7 +13,7 @@ from courseport.core.courses.sections import SectionChanges
 from courseport.core.identity import accounts, admin
 from courseport.core.kit.errors import NotFound
 from courseport.schema import Course, OrgUnitRow, Section, User
-from tests.test_migrations import _insert, _upgrade, empty_store  # noqa: F401  (a fixture)
+from tests.test_migrations import _insert, _upgrade
 
 
 def test_every_creation_path_allocates_one_id_from_one_sequence(world):
@@ -64,7 +64,7 @@ def test_a_reset_keeping_admins_keeps_the_organization_id(world):
         assert org_units.organization(db, db.get_one(User, world.admin.id)).id == before
 
 
-def test_0019_numbers_existing_rows_and_offerings_keep_their_course_ids(empty_store):  # noqa: F811
+def test_0019_numbers_existing_rows_and_offerings_keep_their_course_ids(empty_store):
     _upgrade(empty_store, "0018_term_details")
     with empty_store.begin() as conn:
         root = _insert(conn, "accounts", name="Root", parent_account_id=None, root_account_id=None)
