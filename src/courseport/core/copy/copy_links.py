@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from courseport.core.content.content import field_hash
 from courseport.core.content.pages import LIVE, slug_for, unique_title_and_slug
-from courseport.core.copy.copy_plan import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items
+from courseport.core.copy.copy_plan import FILES, ITEMS, CopyPlan, lineage, lineage_map, touched_items, unseen
 from courseport.core.kit.errors import InvalidInput
 from courseport.core.kit.ids import is_id, store_id
 from courseport.schema import Course
@@ -76,7 +76,7 @@ def _slug_map(db: Session, plan: CopyPlan, slugs: set[str]) -> dict[str, str]:
     if not slugs:
         return {}
     s, t = _SOURCE_PAGE, _TARGET_PAGE
-    rows = db.execute(select(s.c.slug, t.c.slug).join(t, and_(t.c.course_id == plan.target_id,
+    rows = db.execute(select(s.c.slug, t.c.slug).join(t, and_(t.c.course_id == unseen(plan.target_id),
                                                              t.c.lineage_id == lineage(s)))
                       .where(s.c.course_id == plan.source_id, s.c.type == "page", s.c.slug.in_(sorted(slugs)),
                              s.c.workflow_state.in_(LIVE), t.c.workflow_state.in_(LIVE))).all()
